@@ -1,0 +1,1 @@
+//! TODO: clv (being written).

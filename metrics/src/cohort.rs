@@ -1,0 +1,1 @@
+//! TODO: cohort (being written).

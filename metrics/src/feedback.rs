@@ -1,0 +1,1 @@
+//! TODO: feedback (being written).

@@ -1,0 +1,1 @@
+//! TODO: funnel (being written).

@@ -1,0 +1,24 @@
+//! Rapport's customer metrics engine.
+//!
+//! Pure Rust, no browser APIs: it compiles natively (tests, benchmarks, the
+//! `rapport-metrics` CLI) and to wasm (`dist/metrics/`, the npm package).
+//!
+//! * [`special`] — gamma-family functions and the log-space Gauss hypergeometric 2F1.
+//! * [`models`] — BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma, BG/BB: likelihoods, fits, predictions.
+//! * [`data`] — order/event/feedback ingestion (CSV, Shopify export, columns).
+//! * [`summary`], [`rfm`], [`clv`], [`cohort`], [`funnel`], [`feedback`], [`whatif`] — the analyses.
+#![deny(missing_docs)]
+
+pub mod special;
+pub mod models;
+pub mod data;
+pub mod summary;
+pub mod rfm;
+pub mod clv;
+pub mod cohort;
+pub mod funnel;
+pub mod feedback;
+pub mod whatif;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

@@ -1,0 +1,1 @@
+//! TODO: rfm (being written).

@@ -1,0 +1,1 @@
+//! TODO: special (being written).

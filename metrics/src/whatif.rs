@@ -1,0 +1,1 @@
+//! TODO: whatif (being written).

@@ -1,0 +1,1 @@
+fn main() { println!("rapport-server: being written"); }

@@ -1,0 +1,1 @@
+//! Pure survey core (being written).

@@ -1,0 +1,1 @@
+//! DOM shell (being written).
