@@ -1,0 +1,165 @@
+//! `cargo xtask test`: install what is missing, then every gate and every test.
+//!
+//! Stages, in order (pass stage names to run only some, e.g. `cargo xtask test unit e2e`):
+//! `lint` (fmt, clippy host + wasm32), `unit` (native tests of the whole workspace),
+//! `browser` (wasm-bindgen-test in headless Chromium), `build` (dist/ + pkg/), `size`
+//! (budgets, no eval in shipped JS), `e2e` (Playwright against the real collector).
+
+use std::path::Path;
+
+use crate::install::{CHROMEDRIVER, CHROMIUM};
+use crate::util::{self, cmd, step};
+
+const STAGES: &[&str] = &["lint", "unit", "browser", "build", "size", "e2e"];
+
+/// Runs the requested stages (all by default).
+pub fn run(args: &[String]) -> Result<(), String> {
+    for arg in args {
+        if !STAGES.contains(&arg.as_str()) {
+            return Err(format!(
+                "unknown test stage `{arg}`; stages: {}",
+                STAGES.join(", ")
+            ));
+        }
+    }
+    let wanted = |stage: &str| args.is_empty() || args.iter().any(|a| a == stage);
+    crate::install::run()?;
+    if wanted("lint") {
+        lint()?;
+    }
+    if wanted("unit") {
+        unit()?;
+    }
+    if wanted("browser") {
+        browser()?;
+    }
+    if wanted("build") || wanted("size") || wanted("e2e") {
+        crate::build::run_build()?;
+    }
+    if wanted("size") {
+        size()?;
+    }
+    if wanted("e2e") {
+        e2e()?;
+    }
+    eprintln!("\nall requested test stages passed");
+    Ok(())
+}
+
+fn lint() -> Result<(), String> {
+    step(
+        "cargo fmt --check",
+        util::cargo().args(["fmt", "--all", "--check"]),
+    )?;
+    step(
+        "cargo clippy (host)",
+        util::cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    step(
+        "cargo clippy (wasm32)",
+        util::cargo().args([
+            "clippy",
+            "--package",
+            "rapport",
+            "--package",
+            "rapport-metrics",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )
+}
+
+fn unit() -> Result<(), String> {
+    step("native tests", util::cargo().args(["test", "--workspace"]))
+}
+
+fn browser() -> Result<(), String> {
+    for package in ["rapport", "rapport-metrics"] {
+        step(
+            &format!("{package}: wasm-bindgen-test in headless Chromium"),
+            util::cargo()
+                .args([
+                    "test",
+                    "--package",
+                    package,
+                    "--target",
+                    "wasm32-unknown-unknown",
+                ])
+                .env("CHROMEDRIVER", CHROMEDRIVER)
+                .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+        )?;
+    }
+    Ok(())
+}
+
+fn size() -> Result<(), String> {
+    crate::size::report(true)?;
+    let root = util::root();
+    let mut offenders = Vec::new();
+    for dir in ["dist", "pkg"] {
+        scan_for_eval(&root.join(dir), &mut offenders)?;
+    }
+    if offenders.is_empty() {
+        println!("shipped JS: no eval( or new Function");
+        Ok(())
+    } else {
+        Err(format!(
+            "shipped JS uses eval/new Function (strict CSP would block it): {}",
+            offenders.join(", ")
+        ))
+    }
+}
+
+fn scan_for_eval(dir: &Path, offenders: &mut Vec<String>) -> Result<(), String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n == "node_modules") {
+                continue;
+            }
+            scan_for_eval(&path, offenders)?;
+        } else if path.extension().is_some_and(|e| e == "js" || e == "mjs") {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("reading {}: {e}", path.display()))?;
+            if text.contains("eval(")
+                || text.contains("new Function")
+                || text.contains("Function(\"return this\")")
+            {
+                offenders.push(path.display().to_string());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn e2e() -> Result<(), String> {
+    step(
+        "collector build",
+        util::cargo().args(["build", "--package", "rapport-server"]),
+    )?;
+    let server = util::target_dir().join("debug/rapport-server");
+    step(
+        "Playwright end-to-end (Debian Chromium, real collector)",
+        cmd(util::node_bin("playwright")
+            .to_str()
+            .unwrap_or("playwright"))
+        .arg("test")
+        .env("RAPPORT_SERVER_BIN", server)
+        .env("CHROMIUM_PATH", CHROMIUM)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+    )
+}
