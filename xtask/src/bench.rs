@@ -1,6 +1,313 @@
-//! `cargo xtask bench`: measured figures, printed (never timed tests).
+//! `cargo xtask bench`: measured figures, printed side by side (never timed tests).
+//!
+//! * Metrics engine vs the references: lifetimes (BG/NBD on 1M customers, Pareto/NBD on
+//!   23,570) and DuckDB (monthly cohort matrix over 10M orders), all on the same seeded data
+//!   files, written once by `xtask/py/compare.py`. Rapport runs natively
+//!   (`metrics/examples/compare.rs`) and as wasm in headless Chromium (`tests/bench/metrics-wasm.mjs`).
+//! * The widget: trigger → first paint, cold and cached (`tests/bench/first-paint.mjs`).
+//! * The collector: sustained POST /v1/responses throughput and p99 (`rapport-loadgen`).
+//!
+//! Pass section names to run only some: `cargo xtask bench metrics widget collector`.
 
-/// Runs every benchmark and prints its table.
-pub fn run(_args: &[String]) -> Result<(), String> {
-    Err("bench: being written".into())
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::install::CHROMIUM;
+use crate::util::{self, cmd, step};
+
+const SECTIONS: &[&str] = &["metrics", "widget", "collector"];
+
+/// Runs the requested benchmark sections (all by default).
+pub fn run(args: &[String]) -> Result<(), String> {
+    for arg in args {
+        if !SECTIONS.contains(&arg.as_str()) {
+            return Err(format!(
+                "unknown bench section `{arg}`; sections: {}",
+                SECTIONS.join(", ")
+            ));
+        }
+    }
+    let wanted = |s: &str| args.is_empty() || args.iter().any(|a| a == s);
+    crate::install::run()?;
+    crate::build::run_build()?;
+    if wanted("collector") {
+        collector()?;
+    }
+    if wanted("widget") {
+        widget()?;
+    }
+    if wanted("metrics") {
+        metrics()?;
+    }
+    Ok(())
+}
+
+fn bench_dir() -> Result<PathBuf, String> {
+    let dir = util::root().join(".rapport/bench");
+    util::mkdirs(&dir)?;
+    Ok(dir)
+}
+
+fn collector() -> Result<(), String> {
+    step(
+        "collector: rapport-loadgen (release)",
+        util::cargo().args([
+            "run",
+            "--release",
+            "--package",
+            "rapport-server",
+            "--bin",
+            "rapport-loadgen",
+        ]),
+    )
+}
+
+fn widget() -> Result<(), String> {
+    step(
+        "collector (release) for the page benchmark",
+        util::cargo().args(["build", "--release", "--package", "rapport-server"]),
+    )?;
+    let server = Server::start(&bench_dir()?.join("first-paint.sqlite"))?;
+    let result = step(
+        "widget: trigger → first paint in headless Chromium",
+        cmd("node")
+            .arg("tests/bench/first-paint.mjs")
+            .arg(server.url())
+            .env("CHROMIUM_PATH", CHROMIUM),
+    );
+    drop(server);
+    result
+}
+
+fn metrics() -> Result<(), String> {
+    let dir = bench_dir()?;
+    let python = python_env()?;
+    let cdnow = util::root().join("../shared/data/cdnow");
+    step(
+        "bench data (seeded, written once)",
+        cmd(python.to_str().unwrap_or("python3"))
+            .arg("xtask/py/compare.py")
+            .arg(&dir)
+            .arg(&cdnow)
+            .arg("--data-only"),
+    )?;
+    let ours = json_of(
+        "rapport-metrics native",
+        util::cargo()
+            .args([
+                "run",
+                "--quiet",
+                "--release",
+                "--package",
+                "rapport-metrics",
+                "--example",
+                "compare",
+                "--",
+            ])
+            .arg(&dir),
+    )?;
+    step(
+        "collector (release) for the wasm benchmark",
+        util::cargo().args(["build", "--release", "--package", "rapport-server"]),
+    )?;
+    let server = Server::start(&dir.join("metrics-wasm.sqlite"))?;
+    let wasm = json_of(
+        "rapport-metrics wasm in headless Chromium",
+        cmd("node")
+            .arg("tests/bench/metrics-wasm.mjs")
+            .arg(server.url())
+            .arg(&dir)
+            .env("CHROMIUM_PATH", CHROMIUM),
+    );
+    drop(server);
+    let wasm = wasm.unwrap_or_else(|e| {
+        eprintln!("wasm benchmark failed: {e}");
+        Value::Null
+    });
+    let reference = json_of(
+        "lifetimes + DuckDB (same data)",
+        cmd(python.to_str().unwrap_or("python3"))
+            .arg("xtask/py/compare.py")
+            .arg(&dir)
+            .arg(&cdnow),
+    )?;
+    print_table(&ours, &wasm, &reference);
+    Ok(())
+}
+
+fn print_table(ours: &Value, wasm: &Value, reference: &Value) {
+    let f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
+    let cell = |x: Option<f64>| x.map(|s| format!("{s:.3} s")).unwrap_or_else(|| "—".into());
+    println!(
+        "\nmetrics engine, same data, this machine ({} cores)",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+    println!(
+        "{:<44} {:>12} {:>12} {:>14} {:>10}",
+        "task", "native", "wasm", "reference", "target"
+    );
+    let rows: [(&str, &str, &str, &str); 4] = [
+        (
+            "BG/NBD fit, 1M customers (lifetimes)",
+            "bgnbd_1m_s",
+            "bgnbd_1m_lifetimes_s",
+            "0.3 / 0.6",
+        ),
+        (
+            "  lifetimes with weighted patterns",
+            "bgnbd_1m_s",
+            "bgnbd_1m_lifetimes_weighted_s",
+            "",
+        ),
+        (
+            "Pareto/NBD fit, 23,570 customers (lifetimes)",
+            "pareto_23570_s",
+            "pareto_23570_lifetimes_s",
+            "0.25",
+        ),
+        (
+            "cohort matrix, 10M orders (DuckDB, 2 thr)",
+            "cohort_10m_s",
+            "cohort_10m_duckdb_s",
+            "0.3 / 0.6",
+        ),
+    ];
+    for (label, our_key, ref_key, target) in rows {
+        println!(
+            "{label:<44} {:>12} {:>12} {:>14} {target:>10}",
+            cell(f(ours, our_key)),
+            cell(f(wasm, our_key)),
+            cell(f(reference, ref_key))
+        );
+    }
+    if let Some(mbps) = f(ours, "csv_parse_mb_per_s") {
+        println!(
+            "{:<44} {:>10.0} MB/s {:>26} {:>10}",
+            "orders CSV parsing (10M rows)", mbps, "", "≥ 200"
+        );
+    }
+    if let Some(bytes) = f(ours, "bytes_per_order") {
+        println!(
+            "{:<44} {:>9.1} B/order {:>25} {:>10}",
+            "resident memory per order (peak)", bytes, "", "≤ 32"
+        );
+    }
+    if let Some(peak) = f(ours, "peak_rss_mb") {
+        println!("{:<44} {:>10.0} MB", "peak RSS for 10M orders", peak);
+    }
+    println!("\nraw figures: rapport {ours}\nwasm {wasm}\nreference {reference}");
+}
+
+/// Runs a command whose last stdout line is a JSON object.
+fn json_of(label: &str, command: &mut Command) -> Result<Value, String> {
+    eprintln!("\n==> {label}");
+    let started = Instant::now();
+    let out = command
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("{label}: {e}"))?;
+    eprintln!("    ({label}: {:.1} s)", started.elapsed().as_secs_f64());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        return Err(format!("{label} failed ({}): {stdout}", out.status));
+    }
+    let last = stdout
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with('{'))
+        .unwrap_or("");
+    serde_json::from_str(last).map_err(|e| format!("{label}: no JSON result ({e}) in: {stdout}"))
+}
+
+/// A Python virtual environment with the pinned reference packages (idempotent).
+fn python_env() -> Result<PathBuf, String> {
+    let venv = util::root().join(".rapport/venv");
+    let python = venv.join("bin/python");
+    let stamp = venv.join(".requirements");
+    let wanted = std::fs::read_to_string(util::root().join("xtask/py/requirements.txt"))
+        .map_err(|e| e.to_string())?;
+    if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
+        return Ok(python);
+    }
+    step(
+        "python venv",
+        cmd("python3").args(["-m", "venv"]).arg(&venv),
+    )?;
+    step(
+        "pip install lifetimes duckdb (pinned)",
+        cmd(python.to_str().unwrap_or("python")).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "-r",
+            "xtask/py/requirements.txt",
+        ]),
+    )?;
+    std::fs::write(&stamp, wanted).map_err(|e| e.to_string())?;
+    Ok(python)
+}
+
+/// The release collector on a free loopback port, stopped when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    fn start(db: &Path) -> Result<Server, String> {
+        let _ = std::fs::remove_file(db);
+        let port = free_port()?;
+        let bin = util::target_dir().join("release/rapport-server");
+        let child = cmd(bin.to_str().unwrap_or("rapport-server"))
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .arg("--db")
+            .arg(db)
+            .args([
+                "--config",
+                "tests/e2e/site.json",
+                "--dist",
+                "dist",
+                "--www",
+                "www/demo",
+                "--test-pages",
+                "www/test-pages",
+            ])
+            .stdout(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("starting rapport-server: {e}"))?;
+        let server = Server { child, port };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Ok(server);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err("rapport-server did not start listening within 20 s".into())
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16, String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
 }

@@ -1,0 +1,110 @@
+/** Options for {@link createRapport}. */
+export interface RapportOptions {
+  /** Site id configured in the collector. */
+  site: string;
+  /** Base URL of the collector API, e.g. "https://shop.example/rapport". */
+  endpoint: string;
+  /** Inline site configuration (surveys, theme, locale), merged over the collector's. */
+  config?: Partial<SiteConfig> | null;
+  /** CSP nonce for the fallback `<style>` element when constructable stylesheets are unavailable. */
+  nonce?: string;
+  /** Load the widget module at once (default) rather than on the first command. */
+  eager?: boolean;
+}
+
+/** Theme of the widget, applied through CSS custom properties inside its shadow root. */
+export interface Theme {
+  brand?: string;
+  radius?: string;
+  font?: string;
+  position?: "bottom-right" | "bottom-left" | "top-right" | "top-left" | "center";
+  mode?: "light" | "dark" | "system";
+}
+
+/** Text that is either one string or a map from locale tag to string. */
+export type LocalizedText = string | Record<string, string>;
+
+export type QuestionType =
+  | "nps" | "csat" | "ces" | "thumbs" | "emoji" | "singleChoice" | "multipleChoice" | "openText";
+
+export interface Question {
+  id: string;
+  type: QuestionType;
+  text: LocalizedText;
+  required?: boolean;
+  lowLabel?: LocalizedText;
+  highLabel?: LocalizedText;
+  options?: { id: string; label: LocalizedText }[];
+  other?: boolean;
+  maxLength?: number;
+  placeholder?: LocalizedText;
+  branches?: { when: { min?: number; max?: number; equals?: unknown; anyOf?: unknown[] }; goto: string }[];
+  next?: string;
+}
+
+export type Trigger =
+  | { type: "pageLoad" }
+  | { type: "delay"; seconds: number }
+  | { type: "scroll"; percent: number }
+  | { type: "exitIntent" }
+  | { type: "event"; event: string }
+  | { type: "manual" };
+
+export interface Survey {
+  id: string;
+  name?: string;
+  trigger: Trigger;
+  targeting?: { url?: { match: "exact" | "prefix" | "contains" | "glob" | "regex"; value: string } };
+  throttle?: {
+    sample?: number;
+    frequency?: "once" | "untilAnswered" | "maxTimes" | "always";
+    maxShows?: number;
+    recontactDays?: number;
+  };
+  questions: Question[];
+  thankYou?: { title?: LocalizedText; body?: LocalizedText };
+}
+
+export interface SiteConfig {
+  site: string;
+  locale?: string;
+  theme?: Theme;
+  cooldownDays?: number;
+  surveys: Survey[];
+}
+
+/** Answer values by question type: see the README's configuration reference. */
+export type AnswerValue = number | string | { choices: string[]; other?: string };
+
+export interface SurveyResponse {
+  id: string;
+  site: string;
+  survey: string;
+  answers: { question: string; value: AnswerValue }[];
+  locale?: string;
+  url?: string;
+  userId?: string;
+  traits?: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface RapportEvents {
+  show: { survey: string };
+  submit: { survey: string; response: SurveyResponse };
+  close: { survey: string; completed: boolean };
+  delivered: { id: string };
+}
+
+/** The command function, the same as `window.rapport` behind the script tag. */
+export interface Rapport {
+  (command: "identify", userIdOrTraits: string | Record<string, unknown>, traits?: Record<string, unknown>): void;
+  (command: "track", event: string, properties?: Record<string, unknown>): void;
+  (command: "show", surveyId: string): void;
+  (command: "config", config: Partial<SiteConfig>): void;
+  (command: "page"): void;
+  (command: "hide"): void;
+  <E extends keyof RapportEvents>(command: "on" | "off", event: E, handler: (detail: RapportEvents[E]) => void): void;
+}
+
+/** Creates a Rapport instance for bundler users. */
+export function createRapport(options: RapportOptions): Rapport;
