@@ -1,1 +1,309 @@
-//! TODO: cohort (being written).
+//! Acquisition cohorts: customers active, orders and revenue per period since
+//! acquisition, the retention curve, churn and repeat-purchase rates.
+//!
+//! A customer's cohort is the period (calendar month, or ISO week starting
+//! Monday, UTC days) of their first order. Cell `(c, k)` counts what cohort
+//! `c` did `k` periods after its own period: distinct customers with an order
+//! (`active`), orders and revenue. Only observable cells exist: cohort `c`
+//! has `periods - c` offsets up to the end day, so rows form a triangle.
+//!
+//! Curves over offset `k`, pooling the cohorts observable at `k`:
+//! * **retention**: share of customers active at `k`
+//!   (Σ active / Σ cohort size). In [0, 1] but not monotone: customers return.
+//! * **survival**: share still buying at `k` or later, chained Kaplan–Meier
+//!   style, `S(k) = S(k−1) · Σ alive(k) / Σ alive(k−1)` over cohorts observable
+//!   at `k`, where `alive(k)` counts customers whose last active offset is `≥ k`.
+//!   Starts at 1 and never increases, so cohorts with short histories cannot
+//!   make it jump up.
+//!
+//! **Churn rate** is the constant per-period rate matching the survival
+//! curve's end: `1 − S(K)^(1/K)` for the longest offset `K` (0 when `K = 0`).
+//! **Repeat-purchase rate** is the share of customers with an order on a day
+//! after their first purchase day.
+//!
+//! Cost: two passes over the orders with per-customer arrays and a bitset of
+//! `customers × periods` bits to count distinct customers per cell (about
+//! 12 MB for 1M customers over 8 years of months); beyond 2^32 bits it falls
+//! back to sorting `(customer, offset)` keys.
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::date::{civil_from_days, day_of, days_from_civil, format_day};
+use crate::data::Orders;
+
+/// Cohort period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CohortPeriod {
+    /// Calendar month.
+    #[default]
+    Month,
+    /// ISO week (Monday to Sunday).
+    Week,
+}
+
+impl CohortPeriod {
+    /// Absolute period number of a day.
+    fn index(self, day: i64) -> i64 {
+        match self {
+            CohortPeriod::Month => {
+                let (y, m, _) = civil_from_days(day);
+                y * 12 + i64::from(m) - 1
+            }
+            // 1970-01-01 is a Thursday: day -3 is a Monday.
+            CohortPeriod::Week => (day + 3).div_euclid(7),
+        }
+    }
+
+    /// First day of an absolute period number.
+    fn start_day(self, index: i64) -> i64 {
+        match self {
+            CohortPeriod::Month => days_from_civil(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1),
+            CohortPeriod::Week => index * 7 - 3,
+        }
+    }
+}
+
+/// Options of [`cohort_matrix`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CohortOptions {
+    /// Month or week cohorts.
+    pub by: CohortPeriod,
+    /// Last day observed (days since epoch, inclusive); `None`: the last order's day.
+    pub end_day: Option<i64>,
+}
+
+/// The cohort matrix and the rates derived from it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CohortReport {
+    /// Period kind.
+    pub by: CohortPeriod,
+    /// First day (`YYYY-MM-DD`) of each cohort's period, oldest first.
+    pub cohort_start: Vec<String>,
+    /// Customers acquired in each cohort.
+    pub size: Vec<u64>,
+    /// `active[c][k]`: distinct customers of cohort `c` with an order `k` periods after acquisition.
+    pub active: Vec<Vec<u64>>,
+    /// `orders[c][k]`: orders.
+    pub orders: Vec<Vec<u64>>,
+    /// `revenue[c][k]`: revenue.
+    pub revenue: Vec<Vec<f64>>,
+    /// Pooled share active at each offset.
+    pub retention: Vec<f64>,
+    /// Pooled share still buying at or after each offset (non-increasing).
+    pub survival: Vec<f64>,
+    /// Per-period churn rate implied by `survival`.
+    pub churn_rate: f64,
+    /// Share of customers who bought again on a later day.
+    pub repeat_purchase_rate: f64,
+    /// Customers with an order up to the end.
+    pub customers: u64,
+}
+
+/// Above this many bits the distinct-customer bitset gives way to sorting.
+const BITSET_LIMIT: u64 = 1 << 32;
+
+/// Builds the cohort matrix of `orders`.
+///
+/// ```
+/// use rapport_metrics::cohort::{cohort_matrix, CohortOptions};
+/// use rapport_metrics::data::{date::days_from_civil, Orders};
+/// let day = |y, m, d| days_from_civil(y, m, d) * 86_400;
+/// let o = Orders::from_columns(
+///     &["a", "a", "b", "b"],
+///     vec![day(2024, 1, 5), day(2024, 2, 9), day(2024, 2, 1), day(2024, 2, 2)],
+///     vec![10.0, 20.0, 5.0, 5.0],
+/// ).unwrap();
+/// let r = cohort_matrix(&o, &CohortOptions::default());
+/// assert_eq!(r.cohort_start, ["2024-01-01", "2024-02-01"]);
+/// assert_eq!(r.active, vec![vec![1, 1], vec![1]]);
+/// assert_eq!(r.revenue, vec![vec![10.0, 20.0], vec![10.0]]);
+/// assert_eq!(r.retention, [1.0, 1.0]);
+/// ```
+pub fn cohort_matrix(orders: &Orders, opts: &CohortOptions) -> CohortReport {
+    let by = opts.by;
+    let ts = orders.timestamps();
+    let end_day = opts
+        .end_day
+        .or_else(|| ts.iter().map(|&t| day_of(t)).max())
+        .unwrap_or(0);
+    let n = orders.n_customers();
+    // Pass 1: first purchase day per customer.
+    let mut first = vec![i64::MAX; n];
+    for (&c, &t) in orders.customers().iter().zip(ts) {
+        let d = day_of(t);
+        if d <= end_day {
+            let f = &mut first[c as usize];
+            *f = (*f).min(d);
+        }
+    }
+    let Some(min_day) = first.iter().copied().filter(|&d| d != i64::MAX).min() else {
+        return CohortReport { by, ..Default::default() };
+    };
+    let p0 = by.index(min_day);
+    let periods = (by.index(end_day) - p0 + 1) as usize;
+    // Period of each day from a lookup table: the calendar maths once per day, not per order.
+    let span = (end_day - min_day + 1) as usize;
+    let table: Vec<u32> = (0..span as i64).map(|i| (by.index(min_day + i) - p0) as u32).collect();
+    let cohort_of: Vec<u32> = first
+        .iter()
+        .map(|&d| if d == i64::MAX { u32::MAX } else { table[(d - min_day) as usize] })
+        .collect();
+
+    let mut r = CohortReport { by, ..Default::default() };
+    r.size = vec![0; periods];
+    for &c in &cohort_of {
+        if c != u32::MAX {
+            r.size[c as usize] += 1;
+        }
+    }
+    r.customers = r.size.iter().sum();
+    let width = |c: usize| periods - c;
+    let mut active_flat = vec![0u64; periods * periods];
+    let mut orders_flat = vec![0u64; periods * periods];
+    let mut revenue_flat = vec![0f64; periods * periods];
+    let mut last_offset = vec![0u32; n];
+    let mut repeat = vec![false; n];
+
+    // Pass 2: cells. Distinct customers per (customer, offset) through a bitset.
+    let bits = n as u64 * periods as u64;
+    let mut seen = if bits <= BITSET_LIMIT { vec![0u64; bits.div_ceil(64) as usize] } else { Vec::new() };
+    let mut keys: Vec<u64> = Vec::new();
+    for ((&cust, &t), &a) in orders.customers().iter().zip(ts).zip(orders.amounts()) {
+        let d = day_of(t);
+        if d > end_day {
+            continue;
+        }
+        let cu = cust as usize;
+        let c = cohort_of[cu] as usize;
+        let k = table[(d - min_day) as usize] as usize - c;
+        let cell = c * periods + k;
+        orders_flat[cell] += 1;
+        revenue_flat[cell] += a;
+        if d > first[cu] {
+            repeat[cu] = true;
+        }
+        last_offset[cu] = last_offset[cu].max(k as u32);
+        if seen.is_empty() {
+            keys.push((cust as u64) << 32 | k as u64);
+        } else {
+            let bit = cu * periods + k;
+            let (w, b) = (bit / 64, 1u64 << (bit % 64));
+            if seen[w] & b == 0 {
+                seen[w] |= b;
+                active_flat[cell] += 1;
+            }
+        }
+    }
+    if seen.is_empty() {
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            let cu = (key >> 32) as usize;
+            let k = (key & 0xffff_ffff) as usize;
+            active_flat[cohort_of[cu] as usize * periods + k] += 1;
+        }
+    }
+
+    // alive[c][k] = customers of cohort c whose last active offset is >= k.
+    let mut alive = vec![0u64; periods * periods];
+    for (cu, &c) in cohort_of.iter().enumerate() {
+        if c != u32::MAX {
+            alive[c as usize * periods + last_offset[cu] as usize] += 1;
+        }
+    }
+    for c in 0..periods {
+        for k in (0..width(c).saturating_sub(1)).rev() {
+            alive[c * periods + k] += alive[c * periods + k + 1];
+        }
+    }
+
+    for c in 0..periods {
+        let row = c * periods..c * periods + width(c);
+        r.cohort_start.push(format_day(by.start_day(p0 + c as i64)));
+        r.active.push(active_flat[row.clone()].to_vec());
+        r.orders.push(orders_flat[row.clone()].to_vec());
+        r.revenue.push(revenue_flat[row].to_vec());
+    }
+    let mut s_prev = 1.0;
+    for k in 0..periods {
+        // Cohorts observable at offset k: c + k < periods.
+        let obs = 0..periods - k;
+        let size: u64 = obs.clone().map(|c| r.size[c]).sum();
+        let act: u64 = obs.clone().map(|c| active_flat[c * periods + k]).sum();
+        r.retention.push(if size == 0 { 0.0 } else { act as f64 / size as f64 });
+        let s = if k == 0 {
+            1.0
+        } else {
+            let now: u64 = obs.clone().map(|c| alive[c * periods + k]).sum();
+            let before: u64 = obs.map(|c| alive[c * periods + k - 1]).sum();
+            match (before, size) {
+                (0, 0) => s_prev,
+                (0, _) => 0.0,
+                // The ratio first: it is exactly 1 when nobody left, so rounding cannot push S up.
+                _ => s_prev * (now as f64 / before as f64),
+            }
+        };
+        r.survival.push(s);
+        s_prev = s;
+    }
+    let horizon = periods - 1;
+    r.churn_rate = if horizon == 0 { 0.0 } else { 1.0 - s_prev.powf(1.0 / horizon as f64) };
+    let repeaters = repeat.iter().filter(|&&x| x).count();
+    r.repeat_purchase_rate = if r.customers == 0 { 0.0 } else { repeaters as f64 / r.customers as f64 };
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn weeks_start_on_monday() {
+        let monday = days_from_civil(2024, 1, 1);
+        assert_eq!(CohortPeriod::Week.index(monday), CohortPeriod::Week.index(monday + 6));
+        assert_ne!(CohortPeriod::Week.index(monday), CohortPeriod::Week.index(monday - 1));
+        assert_eq!(CohortPeriod::Week.start_day(CohortPeriod::Week.index(monday + 3)), monday);
+        let m = CohortPeriod::Month.index(days_from_civil(2023, 12, 31));
+        assert_eq!(format_day(CohortPeriod::Month.start_day(m + 1)), "2024-01-01");
+    }
+
+    fn orders_strategy() -> impl Strategy<Value = Orders> {
+        proptest::collection::vec((0u32..12, 0i64..400, 0u32..10_000), 1..200).prop_map(|rows| {
+            let ids: Vec<String> = rows.iter().map(|r| format!("c{}", r.0)).collect();
+            let ts = rows.iter().map(|r| r.1 * 86_400 + 3_600).collect();
+            let amounts = rows.iter().map(|r| f64::from(r.2) / 100.0).collect();
+            Orders::from_columns(&ids, ts, amounts).unwrap_or_default()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn totals_preserved_and_curves_bounded(o in orders_strategy(), weekly in any::<bool>(), cut in 0i64..420) {
+            let by = if weekly { CohortPeriod::Week } else { CohortPeriod::Month };
+            let r = cohort_matrix(&o, &CohortOptions { by, end_day: Some(cut) });
+            let kept: Vec<usize> = (0..o.len()).filter(|&i| day_of(o.timestamps()[i]) <= cut).collect();
+            let orders: u64 = r.orders.iter().flatten().sum();
+            prop_assert_eq!(orders, kept.len() as u64);
+            let revenue: f64 = r.revenue.iter().flatten().sum();
+            let expected: f64 = kept.iter().map(|&i| o.amounts()[i]).sum();
+            prop_assert!((revenue - expected).abs() <= 1e-6 * expected.max(1.0));
+            let mut buyers: Vec<u32> = kept.iter().map(|&i| o.customers()[i]).collect();
+            buyers.sort_unstable();
+            buyers.dedup();
+            prop_assert_eq!(r.customers, buyers.len() as u64);
+            for (c, row) in r.active.iter().enumerate() {
+                prop_assert_eq!(row.first().copied().unwrap_or(0), r.size[c]);
+                for &a in row { prop_assert!(a <= r.size[c]); }
+            }
+            for &x in &r.retention { prop_assert!((0.0..=1.0).contains(&x)); }
+            for w in r.survival.windows(2) { prop_assert!(w[1] <= w[0]); }
+            for &x in &r.survival { prop_assert!((0.0..=1.0).contains(&x)); }
+            prop_assert!((0.0..=1.0).contains(&r.churn_rate));
+            prop_assert!((0.0..=1.0).contains(&r.repeat_purchase_rate));
+        }
+    }
+}

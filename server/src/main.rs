@@ -1,1 +1,91 @@
-fn main() { println!("rapport-server: being written"); }
+//! `rapport-server`: parses flags, loads the configuration, opens the database, serves
+//! until Ctrl-C or SIGTERM.
+
+use std::process::ExitCode;
+
+use rapport_server::cli::{self, Command};
+use rapport_server::config::ServerConfig;
+use rapport_server::static_files::StaticDirs;
+use rapport_server::{start, ServerOptions};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match cli::parse(std::env::args().skip(1)) {
+        Ok(Command::Serve(args)) => args,
+        Ok(Command::Help) => {
+            print!("{}", cli::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => {
+            eprintln!("rapport-server: error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let config = match ServerConfig::load(&args.config) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("rapport-server: error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    for site in &config.sites {
+        if site.admin_token.len() < 16 {
+            eprintln!(
+                "rapport-server: warning: site {:?}: adminToken is shorter than 16 characters",
+                site.id
+            );
+        }
+    }
+    if let Some(parent) = args.db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Err(err) = std::fs::create_dir_all(parent) {
+            eprintln!("rapport-server: error: db {}: {err}", args.db.display());
+            return ExitCode::from(2);
+        }
+    }
+    let options = ServerOptions {
+        listen: args.listen,
+        db: args.db.clone(),
+        config,
+        dirs: StaticDirs {
+            dist: args.dist,
+            www: args.www,
+            test_pages: args.test_pages,
+            hidden: vec![args.config, args.db],
+        },
+    };
+    let server = match start(options).await {
+        Ok(server) => server,
+        Err(err) => {
+            eprintln!("rapport-server: error: {err}");
+            return ExitCode::from(1);
+        }
+    };
+    println!("rapport-server: listening on http://{}", server.addr());
+    wait_for_signal().await;
+    eprintln!("rapport-server: shutting down");
+    server.stop().await;
+    ExitCode::SUCCESS
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

@@ -1,1 +1,21 @@
-//! DOM shell (being written).
+//! The DOM shell (wasm32 only): renders core state into a shadow root and forwards
+//! browser events to the core. No survey logic lives here.
+//!
+//! * [`exports`] — `start` / `Widget.command`, the loader contract.
+//! * [`app`] — the controller wiring core decisions to the page.
+//! * [`ui`] — host element, stylesheet, dialog and question controls, focus.
+//! * [`store`], [`transport`], [`timer`], [`listener`], [`regex`], [`env`] — small browser
+//!   adapters.
+
+pub mod app;
+pub mod env;
+pub mod exports;
+pub mod guard;
+pub mod listener;
+pub mod log;
+pub mod options;
+pub mod regex;
+pub mod store;
+pub mod timer;
+pub mod transport;
+pub mod ui;

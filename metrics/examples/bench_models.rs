@@ -1,0 +1,75 @@
+//! Fit-time figures for the models (not a test: timings vary by machine).
+//!
+//! `cargo run --release -p rapport-metrics --example bench_models`
+//!
+//! Customers are simulated with a seeded generator from the published CDNOW
+//! parameters: acquired uniformly over 12 weeks, observed until week 39, so
+//! T ∈ [27, 39] weeks. "Daily" rounds every time to whole days (as recorded
+//! data is), so customers share (x, t_x, T) patterns; "unique" keeps continuous
+//! times so every row is its own pattern — the worst case.
+
+use std::time::Instant;
+
+use rapport_metrics::models::simulate::{bgnbd_customer, pareto_customer, SplitMix64};
+use rapport_metrics::models::{bgnbd::BgNbd, pareto_nbd::ParetoNbd, FitInput, FitOptions};
+
+fn population(n: usize, seed: u64, daily: bool, draw: &mut dyn FnMut(&mut SplitMix64, f64) -> (f64, f64)) -> FitInput {
+    let mut rng = SplitMix64::new(seed);
+    let (mut x, mut t_x, mut t) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    for _ in 0..n {
+        let age = 39.0 - 12.0 * rng.uniform();
+        let (cx, ctx) = draw(&mut rng, age);
+        let day = |w: f64| ((w * 7.0).round() / 7.0 * 100.0).round() / 100.0;
+        let (age_r, tx_r) = if daily { (day(age), day(ctx)) } else { (age, ctx) };
+        x.push(cx);
+        t_x.push(tx_r.min(age_r));
+        t.push(age_r);
+    }
+    FitInput::new(x, t_x, t).expect("simulated input is valid")
+}
+
+fn time<T>(label: &str, f: impl FnOnce() -> T) -> T {
+    let start = Instant::now();
+    let out = f();
+    println!("{label}: {:.3} s", start.elapsed().as_secs_f64());
+    out
+}
+
+fn main() {
+    let opts = FitOptions {
+        std_errors: false,
+        ..FitOptions::default()
+    };
+    let bg = BgNbd::new(0.2426, 4.4136, 0.7929, 2.4259).expect("valid");
+    for daily in [true, false] {
+        let kind = if daily { "daily" } else { "unique" };
+        let input = population(1_000_000, 1, daily, &mut |rng, age| bgnbd_customer(rng, &bg, age));
+        let patterns = input.patterns().len();
+        let fit = time(&format!("BG/NBD 1,000,000 customers ({kind}, {patterns} patterns) fit"), || {
+            rapport_metrics::models::bgnbd::fit(&input, &opts)
+        });
+        match fit {
+            Ok(f) => println!(
+                "  r={:.4} alpha={:.4} a={:.4} b={:.4} LL={:.2} iterations={} converged={}",
+                f.params.r, f.params.alpha, f.params.a, f.params.b, f.log_likelihood, f.iterations, f.converged
+            ),
+            Err(e) => println!("  failed: {e}"),
+        }
+    }
+    let pareto = ParetoNbd::new(0.5534, 10.5802, 0.6061, 11.6562).expect("valid");
+    for daily in [true, false] {
+        let kind = if daily { "daily" } else { "unique" };
+        let input = population(23_570, 2, daily, &mut |rng, age| pareto_customer(rng, &pareto, age));
+        let patterns = input.patterns().len();
+        let fit = time(&format!("Pareto/NBD 23,570 customers ({kind}, {patterns} patterns) fit"), || {
+            rapport_metrics::models::pareto_nbd::fit(&input, &opts)
+        });
+        match fit {
+            Ok(f) => println!(
+                "  r={:.4} alpha={:.4} s={:.4} beta={:.4} LL={:.2} iterations={} converged={}",
+                f.params.r, f.params.alpha, f.params.s, f.params.beta, f.log_likelihood, f.iterations, f.converged
+            ),
+            Err(e) => println!("  failed: {e}"),
+        }
+    }
+}

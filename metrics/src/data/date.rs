@@ -1,0 +1,363 @@
+//! Timestamp parsing for every date format the ingestion accepts.
+//!
+//! Timestamps are `i64` seconds since 1970-01-01T00:00:00Z. Date-only values
+//! mean midnight. Offsets (`Z`, `+02:00`, `+0000`) are applied when
+//! [`OffsetPolicy::Utc`] is chosen (the default) or dropped with
+//! [`OffsetPolicy::Local`], which keeps the wall-clock time as written — useful
+//! when "same day" should mean the merchant's calendar day.
+
+use serde::{Deserialize, Serialize};
+
+/// Seconds in one day.
+pub const SECONDS_PER_DAY: i64 = 86_400;
+
+/// Which textual date format a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateFormat {
+    /// Detect per value: ISO 8601 (`2024-01-05`, `2024-01-05T10:00:00Z`,
+    /// `2024-01-05 10:00:00 +0000`), `YYYYMMDD`, `MM/DD/YYYY[ HH:MM[:SS]]`, or
+    /// epoch seconds (any other run of digits). Slash dates are read month
+    /// first; day-first must be asked for with [`DateFormat::DayFirst`]
+    /// because `03/04/2024` is ambiguous.
+    #[default]
+    Auto,
+    /// ISO 8601 / RFC 3339 and the Shopify variant `YYYY-MM-DD HH:MM:SS +0000`.
+    Iso8601,
+    /// `YYYYMMDD` (the CDNOW data).
+    Compact,
+    /// `MM/DD/YYYY[ HH:MM[:SS]]`.
+    MonthFirst,
+    /// `DD/MM/YYYY[ HH:MM[:SS]]`.
+    DayFirst,
+    /// Integer seconds since the Unix epoch.
+    EpochSeconds,
+}
+
+/// What to do with an explicit UTC offset in a timestamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OffsetPolicy {
+    /// Convert to UTC (`10:00 -0500` becomes `15:00`).
+    #[default]
+    Utc,
+    /// Keep the local wall-clock time and ignore the offset.
+    Local,
+}
+
+/// Why a timestamp could not be read; the caller adds the row and column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    /// The text matches none of the accepted layouts.
+    #[error("not a recognised date/time")]
+    Unrecognised,
+    /// The layout was right but a component is out of range (month 13, Feb 30, 25:00).
+    #[error("date/time component out of range")]
+    OutOfRange,
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`). `month` is 1–12.
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The `(year, month, day)` of a day number (inverse of [`days_from_civil`]).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Day number (days since 1970-01-01) of a timestamp, flooring negatives.
+pub fn day_of(timestamp: i64) -> i64 {
+    timestamp.div_euclid(SECONDS_PER_DAY)
+}
+
+/// Formats a day number as `YYYY-MM-DD`.
+pub fn format_day(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn is_leap(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn checked_days(year: i64, month: u32, day: u32) -> Result<i64, DateError> {
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return Err(DateError::OutOfRange);
+    }
+    Ok(days_from_civil(year, month, day))
+}
+
+/// Parses a run of exactly `n` ASCII digits at the start of `s`.
+fn digits(s: &[u8], n: usize) -> Option<u32> {
+    if s.len() < n {
+        return None;
+    }
+    let mut v = 0u32;
+    for &b in &s[..n] {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u32::from(b - b'0');
+    }
+    Some(v)
+}
+
+/// Parses a timestamp in `format` (see [`DateFormat`]); surrounding spaces are ignored.
+///
+/// ```
+/// use rapport_metrics::data::date::{parse_timestamp, DateFormat, OffsetPolicy};
+/// let t = parse_timestamp(b"2024-01-05 10:00:00 -0500", DateFormat::Auto, OffsetPolicy::Utc).unwrap();
+/// assert_eq!(t, parse_timestamp(b"2024-01-05T15:00:00Z", DateFormat::Auto, OffsetPolicy::Utc).unwrap());
+/// ```
+pub fn parse_timestamp(
+    text: &[u8],
+    format: DateFormat,
+    offsets: OffsetPolicy,
+) -> Result<i64, DateError> {
+    let s = text.trim_ascii();
+    match format {
+        DateFormat::Auto => {
+            if s.len() == 8 && s.iter().all(u8::is_ascii_digit) {
+                parse_compact(s)
+            } else if s.len() >= 10 && s[4] == b'-' {
+                parse_iso(s, offsets)
+            } else if s.contains(&b'/') {
+                parse_slash(s, false)
+            } else {
+                parse_epoch(s)
+            }
+        }
+        DateFormat::Iso8601 => parse_iso(s, offsets),
+        DateFormat::Compact => parse_compact(s),
+        DateFormat::MonthFirst => parse_slash(s, false),
+        DateFormat::DayFirst => parse_slash(s, true),
+        DateFormat::EpochSeconds => parse_epoch(s),
+    }
+}
+
+fn parse_compact(s: &[u8]) -> Result<i64, DateError> {
+    if s.len() != 8 {
+        return Err(DateError::Unrecognised);
+    }
+    let y = digits(s, 4).ok_or(DateError::Unrecognised)?;
+    let m = digits(&s[4..], 2).ok_or(DateError::Unrecognised)?;
+    let d = digits(&s[6..], 2).ok_or(DateError::Unrecognised)?;
+    Ok(checked_days(i64::from(y), m, d)? * SECONDS_PER_DAY)
+}
+
+fn parse_epoch(s: &[u8]) -> Result<i64, DateError> {
+    let (neg, body) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        _ => (false, s),
+    };
+    // 12 digits covers ±31,000 years; more is not a date.
+    if body.is_empty() || body.len() > 12 || !body.iter().all(u8::is_ascii_digit) {
+        return Err(DateError::Unrecognised);
+    }
+    let v = body
+        .iter()
+        .fold(0i64, |acc, &b| acc * 10 + i64::from(b - b'0'));
+    Ok(if neg { -v } else { v })
+}
+
+/// `HH:MM[:SS[.fraction]]`; returns seconds of day and the bytes consumed.
+fn parse_clock(s: &[u8]) -> Result<(i64, usize), DateError> {
+    let h = digits(s, 2).ok_or(DateError::Unrecognised)?;
+    if s.get(2) != Some(&b':') {
+        return Err(DateError::Unrecognised);
+    }
+    let mi = digits(&s[3..], 2).ok_or(DateError::Unrecognised)?;
+    let mut used = 5;
+    let mut sec = 0;
+    if s.get(5) == Some(&b':') {
+        sec = digits(&s[6..], 2).ok_or(DateError::Unrecognised)?;
+        used = 8;
+        if matches!(s.get(8), Some(b'.') | Some(b',')) {
+            used = 9;
+            while s.get(used).is_some_and(u8::is_ascii_digit) {
+                used += 1;
+            }
+            if used == 9 {
+                return Err(DateError::Unrecognised);
+            }
+        }
+    }
+    // 60 is a leap second; it is folded into the next minute.
+    if h > 23 || mi > 59 || sec > 60 {
+        return Err(DateError::OutOfRange);
+    }
+    Ok((i64::from(h * 3600 + mi * 60 + sec), used))
+}
+
+/// `Z`, `+HH:MM`, `+HHMM`, `+HH` (also `-`), possibly after one space.
+fn parse_offset(s: &[u8]) -> Result<i64, DateError> {
+    let s = s.trim_ascii_start();
+    match s {
+        b"Z" | b"z" => return Ok(0),
+        [] => return Ok(0),
+        _ => {}
+    }
+    let sign = match s[0] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return Err(DateError::Unrecognised),
+    };
+    let rest = &s[1..];
+    let (h, m) = match rest.len() {
+        2 => (digits(rest, 2), Some(0)),
+        4 => (digits(rest, 2), digits(&rest[2..], 2)),
+        5 if rest[2] == b':' => (digits(rest, 2), digits(&rest[3..], 2)),
+        _ => (None, None),
+    };
+    let (h, m) = h.zip(m).ok_or(DateError::Unrecognised)?;
+    if h > 23 || m > 59 {
+        return Err(DateError::OutOfRange);
+    }
+    Ok(sign * i64::from(h * 3600 + m * 60))
+}
+
+fn parse_iso(s: &[u8], offsets: OffsetPolicy) -> Result<i64, DateError> {
+    let y = digits(s, 4).ok_or(DateError::Unrecognised)?;
+    if s.get(4) != Some(&b'-') || s.get(7) != Some(&b'-') {
+        return Err(DateError::Unrecognised);
+    }
+    let m = digits(&s[5..], 2).ok_or(DateError::Unrecognised)?;
+    let d = digits(&s[8..], 2).ok_or(DateError::Unrecognised)?;
+    let days = checked_days(i64::from(y), m, d)?;
+    let mut t = days * SECONDS_PER_DAY;
+    let rest = &s[10..];
+    if rest.is_empty() {
+        return Ok(t);
+    }
+    if !matches!(rest[0], b'T' | b't' | b' ') {
+        return Err(DateError::Unrecognised);
+    }
+    let (clock, used) = parse_clock(&rest[1..])?;
+    t += clock;
+    let offset = parse_offset(&rest[1 + used..])?;
+    if offsets == OffsetPolicy::Utc {
+        t -= offset;
+    }
+    Ok(t)
+}
+
+fn parse_slash(s: &[u8], day_first: bool) -> Result<i64, DateError> {
+    let (date, time) = match s.iter().position(|&b| b == b' ' || b == b'T') {
+        Some(i) => (&s[..i], Some(s[i + 1..].trim_ascii())),
+        None => (s, None),
+    };
+    let mut parts = date.split(|&b| b == b'/');
+    let mut num = |max_len: usize| -> Result<u32, DateError> {
+        let p = parts.next().ok_or(DateError::Unrecognised)?;
+        if p.is_empty() || p.len() > max_len {
+            return Err(DateError::Unrecognised);
+        }
+        digits(p, p.len()).ok_or(DateError::Unrecognised)
+    };
+    let a = num(2)?;
+    let b = num(2)?;
+    let y = num(4)?;
+    if parts.next().is_some() || y < 1000 {
+        return Err(DateError::Unrecognised);
+    }
+    let (m, d) = if day_first { (b, a) } else { (a, b) };
+    let mut t = checked_days(i64::from(y), m, d)? * SECONDS_PER_DAY;
+    if let Some(time) = time {
+        // Allow a one-digit hour (`9:05`), as spreadsheets write it.
+        let padded;
+        let time = if time.get(1) == Some(&b':') {
+            padded = [b"0", time].concat();
+            &padded[..]
+        } else {
+            time
+        };
+        let (clock, used) = parse_clock(time)?;
+        if used != time.len() {
+            return Err(DateError::Unrecognised);
+        }
+        t += clock;
+    }
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auto(s: &str) -> Result<i64, DateError> {
+        parse_timestamp(s.as_bytes(), DateFormat::Auto, OffsetPolicy::Utc)
+    }
+
+    #[test]
+    fn civil_round_trip_over_four_centuries() {
+        for days in (-200_000..200_000).step_by(7) {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+    }
+
+    #[test]
+    fn all_layouts_agree_on_one_instant() {
+        let midnight = days_from_civil(1997, 3, 25) * SECONDS_PER_DAY;
+        assert_eq!(auto("19970325"), Ok(midnight));
+        assert_eq!(auto("1997-03-25"), Ok(midnight));
+        assert_eq!(auto("03/25/1997"), Ok(midnight));
+        assert_eq!(
+            parse_timestamp(b"25/03/1997", DateFormat::DayFirst, OffsetPolicy::Utc),
+            Ok(midnight)
+        );
+        assert_eq!(auto(&midnight.to_string()), Ok(midnight));
+        let ten = midnight + 10 * 3600;
+        assert_eq!(auto("1997-03-25T10:00:00Z"), Ok(ten));
+        assert_eq!(auto("1997-03-25T12:00:00+02:00"), Ok(ten));
+        assert_eq!(auto("1997-03-25 05:00:00 -0500"), Ok(ten));
+        assert_eq!(auto("1997-03-25T10:00:00.123Z"), Ok(ten));
+        assert_eq!(auto("1997-03-25 10:00"), Ok(ten));
+        assert_eq!(auto("3/25/1997 10:00"), Ok(ten));
+        assert_eq!(
+            parse_timestamp(b"1997-03-25 05:00:00 -0500", DateFormat::Auto, OffsetPolicy::Local),
+            Ok(midnight + 5 * 3600)
+        );
+    }
+
+    #[test]
+    fn rejects_nonsense_without_panicking() {
+        for bad in [
+            "", "2024-13-01", "2024-02-30", "20240230", "2024-01-01T25:00", "yesterday", "12/31",
+            "2024-01-01X", "2024-01-01T10:00+5", "1/2/3", "99999999999999", "2024-01-01T",
+        ] {
+            assert!(auto(bad).is_err(), "{bad:?} should fail");
+        }
+        assert_eq!(auto("2023-02-29"), Err(DateError::OutOfRange));
+        assert!(auto("2024-02-29").is_ok());
+    }
+}

@@ -1,0 +1,254 @@
+//! BFGS on log-parameters with a weak-Wolfe line search, and the numerical
+//! Hessian used for standard errors.
+//!
+//! Hand-written rather than `argmin`: the models have 3–4 parameters, so a
+//! dense 4×4 inverse-Hessian update is all that is needed, and it keeps the wasm
+//! module free of a generic optimisation framework. Everything is sequential
+//! floating point with no randomness, so a fit is bitwise reproducible.
+
+use super::FitOptions;
+
+/// A smooth objective in unconstrained coordinates (log-parameters).
+pub(crate) trait Objective {
+    /// Number of coordinates.
+    fn dim(&self) -> usize;
+    /// Value at `theta`, gradient written into `grad`. Returns +∞ (or NaN) where
+    /// the objective is undefined; the line search treats that as "too far".
+    fn eval(&self, theta: &[f64], grad: &mut [f64]) -> f64;
+}
+
+/// Where the optimiser stopped.
+#[derive(Debug, Clone)]
+pub(crate) struct Outcome {
+    pub theta: Vec<f64>,
+    pub value: f64,
+    pub iterations: usize,
+    pub converged: bool,
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn max_abs(a: &[f64]) -> f64 {
+    a.iter().fold(0.0f64, |m, v| m.max(v.abs()))
+}
+
+/// Largest move of any log-parameter in one step: e^8 ≈ 3000× keeps trial points
+/// inside the range where the likelihoods are representable.
+const MAX_STEP: f64 = 8.0;
+
+/// Minimises `obj` from `theta0`. Converged means ‖∇‖∞ ≤ `opts.gradient_tolerance`,
+/// or the line search can no longer decrease the value while the gradient is
+/// at the rounding-noise level (‖∇‖∞ ≤ 1e-6).
+pub(crate) fn minimize<O: Objective>(obj: &O, theta0: &[f64], opts: &FitOptions) -> Outcome {
+    let n = obj.dim();
+    let mut theta = theta0.to_vec();
+    let mut grad = vec![0.0; n];
+    let mut value = obj.eval(&theta, &mut grad);
+    let mut h = identity(n);
+    let mut first = true;
+    let mut trial = vec![0.0; n];
+    let mut trial_grad = vec![0.0; n];
+    let mut dir = vec![0.0; n];
+    for iter in 0..opts.max_iterations {
+        if max_abs(&grad) <= opts.gradient_tolerance {
+            return Outcome { theta, value, iterations: iter, converged: true };
+        }
+        for i in 0..n {
+            dir[i] = -dot(&h[i], &grad);
+        }
+        let mut slope = dot(&dir, &grad);
+        if !(slope < 0.0) {
+            // Lost positive definiteness through rounding: restart from steepest descent.
+            h = identity(n);
+            for i in 0..n {
+                dir[i] = -grad[i];
+            }
+            slope = dot(&dir, &grad);
+        }
+        let longest = max_abs(&dir);
+        let mut step = if longest > MAX_STEP { MAX_STEP / longest } else { 1.0 };
+        // Weak Wolfe by bisection/doubling (Lewis & Overton): guarantees yᵀs > 0.
+        let (c1, c2) = (1e-4, 0.9);
+        let (mut lo, mut hi) = (0.0f64, f64::INFINITY);
+        // (step, value) of the last point with sufficient decrease, and whether
+        // `trial`/`trial_grad` currently hold it.
+        let mut accepted: Option<(f64, f64)> = None;
+        let mut trial_holds_accepted = false;
+        for _ in 0..60 {
+            for i in 0..n {
+                trial[i] = theta[i] + step * dir[i];
+            }
+            let v = obj.eval(&trial, &mut trial_grad);
+            if !(v.is_finite() && v <= value + c1 * step * slope) {
+                hi = step;
+                trial_holds_accepted = false;
+            } else if dot(&trial_grad, &dir) < c2 * slope {
+                lo = step;
+                accepted = Some((step, v));
+                trial_holds_accepted = true;
+            } else {
+                accepted = Some((step, v));
+                trial_holds_accepted = true;
+                break;
+            }
+            step = if hi.is_finite() { 0.5 * (lo + hi) } else { 2.0 * lo };
+            if hi.is_finite() && hi - lo <= 1e-14 * lo.max(1e-10) {
+                break;
+            }
+        }
+        let Some((step_ok, v_new)) = accepted else {
+            // No decrease possible: we sit on the optimum to rounding precision,
+            // or the problem is degenerate.
+            let converged = max_abs(&grad) <= 1e-6;
+            return Outcome { theta, value, iterations: iter, converged };
+        };
+        if !trial_holds_accepted {
+            for i in 0..n {
+                trial[i] = theta[i] + step_ok * dir[i];
+            }
+            obj.eval(&trial, &mut trial_grad);
+        }
+        let s: Vec<f64> = trial.iter().zip(&theta).map(|(a, b)| a - b).collect();
+        let y: Vec<f64> = trial_grad.iter().zip(&grad).map(|(a, b)| a - b).collect();
+        let sy = dot(&s, &y);
+        let improvement = value - v_new;
+        theta.copy_from_slice(&trial);
+        grad.copy_from_slice(&trial_grad);
+        value = v_new;
+        if sy > 1e-300 {
+            if first {
+                let yy = dot(&y, &y);
+                if yy > 0.0 {
+                    h = identity(n);
+                    for (i, row) in h.iter_mut().enumerate() {
+                        row[i] = sy / yy;
+                    }
+                }
+                first = false;
+            }
+            bfgs_update(&mut h, &s, &y, sy);
+        }
+        if improvement <= 0.0 && max_abs(&grad) <= 1e-6 {
+            return Outcome { theta, value, iterations: iter + 1, converged: true };
+        }
+    }
+    let converged = max_abs(&grad) <= opts.gradient_tolerance;
+    Outcome { theta, value, iterations: opts.max_iterations, converged }
+}
+
+fn identity(n: usize) -> Vec<Vec<f64>> {
+    (0..n).map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect()).collect()
+}
+
+/// H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ, ρ = 1/(yᵀs).
+fn bfgs_update(h: &mut [Vec<f64>], s: &[f64], y: &[f64], sy: f64) {
+    let n = s.len();
+    let rho = 1.0 / sy;
+    let hy: Vec<f64> = (0..n).map(|i| dot(&h[i], y)).collect();
+    let yhy = dot(y, &hy);
+    for i in 0..n {
+        for j in 0..n {
+            h[i][j] += rho * ((1.0 + rho * yhy) * s[i] * s[j] - hy[i] * s[j] - s[i] * hy[j]);
+        }
+    }
+}
+
+/// Symmetric central-difference Hessian of the analytic gradient.
+pub(crate) fn hessian<O: Objective>(obj: &O, theta: &[f64]) -> Vec<Vec<f64>> {
+    let n = theta.len();
+    let mut h = vec![vec![0.0; n]; n];
+    let mut plus = vec![0.0; n];
+    let mut minus = vec![0.0; n];
+    let mut point = theta.to_vec();
+    for j in 0..n {
+        let step = 1e-5 * (1.0 + theta[j].abs());
+        point[j] = theta[j] + step;
+        obj.eval(&point, &mut plus);
+        point[j] = theta[j] - step;
+        obj.eval(&point, &mut minus);
+        point[j] = theta[j];
+        for i in 0..n {
+            h[i][j] = (plus[i] - minus[i]) / (2.0 * step);
+        }
+    }
+    for i in 0..n {
+        for j in 0..i {
+            let m = 0.5 * (h[i][j] + h[j][i]);
+            h[i][j] = m;
+            h[j][i] = m;
+        }
+    }
+    h
+}
+
+/// Diagonal of the inverse of a symmetric positive-definite matrix (Cholesky);
+/// None when it is not positive definite (a flat or saddle optimum).
+pub(crate) fn inverse_diagonal(m: &[Vec<f64>]) -> Option<Vec<f64>> {
+    let n = m.len();
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+            if i == j {
+                let d = m[i][i] - s;
+                if !(d > 0.0) || !d.is_finite() {
+                    return None;
+                }
+                l[i][i] = d.sqrt();
+            } else {
+                l[i][j] = (m[i][j] - s) / l[j][j];
+            }
+        }
+    }
+    // diag(M⁻¹)_k = Σ_i (L⁻¹)_{ik}²; solve L u = e_k column by column.
+    let mut diag = vec![0.0; n];
+    for (k, d) in diag.iter_mut().enumerate() {
+        let mut u = vec![0.0; n];
+        for i in k..n {
+            let rhs = if i == k { 1.0 } else { 0.0 };
+            let s: f64 = (k..i).map(|j| l[i][j] * u[j]).sum();
+            u[i] = (rhs - s) / l[i][i];
+        }
+        *d = u.iter().map(|v| v * v).sum();
+    }
+    Some(diag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rosenbrock: the classic curved valley.
+    struct Rosen;
+    impl Objective for Rosen {
+        fn dim(&self) -> usize {
+            2
+        }
+        fn eval(&self, t: &[f64], g: &mut [f64]) -> f64 {
+            let (x, y) = (t[0], t[1]);
+            g[0] = -2.0 * (1.0 - x) - 400.0 * x * (y - x * x);
+            g[1] = 200.0 * (y - x * x);
+            (1.0 - x).powi(2) + 100.0 * (y - x * x).powi(2)
+        }
+    }
+
+    #[test]
+    fn minimizes_rosenbrock() {
+        let out = minimize(&Rosen, &[-1.2, 1.0], &FitOptions::default());
+        assert!(out.converged);
+        assert!((out.theta[0] - 1.0).abs() < 1e-6 && (out.theta[1] - 1.0).abs() < 1e-6, "{:?}", out.theta);
+    }
+
+    #[test]
+    fn inverse_diagonal_of_known_matrix() {
+        let m = vec![vec![4.0, 2.0], vec![2.0, 3.0]];
+        // inverse = 1/8 [[3, -2], [-2, 4]]
+        let d = inverse_diagonal(&m).unwrap();
+        assert!((d[0] - 3.0 / 8.0).abs() < 1e-15 && (d[1] - 0.5).abs() < 1e-15);
+        assert!(inverse_diagonal(&[vec![1.0, 2.0], vec![2.0, 1.0]]).is_none());
+        let h = hessian(&Rosen, &[1.0, 1.0]);
+        assert!((h[0][0] - 802.0).abs() < 1e-4 && (h[0][1] + 400.0).abs() < 1e-4);
+    }
+}

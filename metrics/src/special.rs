@@ -1,1 +1,0 @@
-//! TODO: special (being written).

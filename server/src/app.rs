@@ -1,0 +1,76 @@
+//! Application state and the router: API routes, CORS preflights, body limit, JSON 404s for
+//! unknown API paths, then static files.
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::config::ServerConfig;
+use crate::error::ApiError;
+use crate::rate_limit::RateLimiter;
+use crate::routes::{config, export, health, openapi, responses};
+use crate::static_files::{self, StaticDirs};
+use crate::store::ResponseStore;
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// Sites and limits.
+    pub config: Arc<ServerConfig>,
+    /// Where responses go.
+    pub store: Arc<dyn ResponseStore>,
+    /// POST rate limiter.
+    pub limiter: Arc<RateLimiter>,
+}
+
+impl AppState {
+    /// State for `config` over `store`.
+    pub fn new(config: ServerConfig, store: Arc<dyn ResponseStore>) -> Self {
+        let limiter = Arc::new(RateLimiter::new(config.rate_limit));
+        AppState {
+            config: Arc::new(config),
+            store,
+            limiter,
+        }
+    }
+}
+
+/// Every API route as `(method, path)`, in the router's path syntax. The OpenAPI document
+/// must describe exactly these (checked by the tests).
+pub const API_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/healthz"),
+    ("GET", "/v1/openapi.json"),
+    ("GET", "/v1/sites/{site}/config"),
+    ("OPTIONS", "/v1/sites/{site}/config"),
+    ("POST", "/v1/responses"),
+    ("GET", "/v1/responses"),
+    ("OPTIONS", "/v1/responses"),
+];
+
+/// The complete router for `state`, serving static files from `dirs`.
+pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
+    let api = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/v1/openapi.json", get(openapi::openapi))
+        .route(
+            "/v1/sites/{site}/config",
+            get(config::get_config).options(config::options_config),
+        )
+        .route(
+            "/v1/responses",
+            post(responses::post_response)
+                .get(export::export)
+                .options(responses::options_responses)
+                .layer(DefaultBodyLimit::max(responses::MAX_BODY_BYTES)),
+        )
+        .route("/v1", get(unknown_api))
+        .route("/v1/{*rest}", get(unknown_api).post(unknown_api))
+        .with_state(state);
+    api.merge(static_files::router(dirs))
+}
+
+async fn unknown_api(uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound(uri.path().to_owned())
+}

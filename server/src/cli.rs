@@ -1,0 +1,153 @@
+//! Command-line flags of `rapport-server`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Usage text for `--help`.
+pub const USAGE: &str = "\
+rapport-server: the Rapport collector
+
+USAGE:
+    rapport-server [FLAGS]
+
+FLAGS:
+    --listen ADDR        address to listen on           [default: 127.0.0.1:8080]
+    --db PATH            SQLite database file            [default: .rapport/rapport.sqlite]
+    --config PATH        sites configuration (JSON)      [default: www/demo/rapport.config.json]
+    --dist DIR           built loader, widget, metrics   [default: dist]
+    --www DIR            demo storefront                 [default: www/demo]
+    --test-pages DIR     serve end-to-end test pages under /test/
+    -h, --help           print this help
+";
+
+/// Parsed flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Args {
+    /// `--listen`.
+    pub listen: SocketAddr,
+    /// `--db`.
+    pub db: PathBuf,
+    /// `--config`.
+    pub config: PathBuf,
+    /// `--dist`.
+    pub dist: PathBuf,
+    /// `--www`.
+    pub www: PathBuf,
+    /// `--test-pages`.
+    pub test_pages: Option<PathBuf>,
+}
+
+impl Default for Args {
+    fn default() -> Self {
+        Args {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            db: PathBuf::from(".rapport/rapport.sqlite"),
+            config: PathBuf::from("www/demo/rapport.config.json"),
+            dist: PathBuf::from("dist"),
+            www: PathBuf::from("www/demo"),
+            test_pages: None,
+        }
+    }
+}
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Run the server.
+    Serve(Args),
+    /// Print [`USAGE`].
+    Help,
+}
+
+/// A bad command line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CliError {
+    /// A flag nobody knows.
+    #[error("unknown flag {0:?} (see --help)")]
+    UnknownFlag(String),
+    /// A flag without its value.
+    #[error("{0} needs a value")]
+    MissingValue(String),
+    /// `--listen` that is not `host:port`.
+    #[error("--listen {0:?}: expected an address like 127.0.0.1:8080")]
+    BadAddress(String),
+}
+
+/// Parses the arguments after the program name. `--flag value` and `--flag=value` both work.
+pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliError> {
+    let mut out = Args::default();
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
+        if arg == "-h" || arg == "--help" {
+            return Ok(Command::Help);
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        if !matches!(
+            flag.as_str(),
+            "--listen" | "--db" | "--config" | "--dist" | "--www" | "--test-pages"
+        ) {
+            return Err(CliError::UnknownFlag(arg));
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => it
+                .next()
+                .ok_or_else(|| CliError::MissingValue(flag.clone()))?,
+        };
+        match flag.as_str() {
+            "--listen" => {
+                out.listen = value.parse().map_err(|_| CliError::BadAddress(value))?;
+            }
+            "--db" => out.db = value.into(),
+            "--config" => out.config = value.into(),
+            "--dist" => out.dist = value.into(),
+            "--www" => out.www = value.into(),
+            _ => out.test_pages = Some(value.into()),
+        }
+    }
+    Ok(Command::Serve(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn parses_flags() {
+        let cmd = parse(args(
+            "--listen 0.0.0.0:9000 --db x.sqlite --config=c.json --test-pages tp",
+        ));
+        let Ok(Command::Serve(a)) = cmd else {
+            panic!("unexpected {cmd:?}");
+        };
+        assert_eq!(a.listen, SocketAddr::from(([0, 0, 0, 0], 9000)));
+        assert_eq!(a.db, PathBuf::from("x.sqlite"));
+        assert_eq!(a.config, PathBuf::from("c.json"));
+        assert_eq!(a.test_pages, Some(PathBuf::from("tp")));
+        assert_eq!(a.www, PathBuf::from("www/demo"));
+    }
+
+    #[test]
+    fn errors_and_help() {
+        assert_eq!(parse(args("--help")), Ok(Command::Help));
+        assert_eq!(
+            parse(args("--nope")),
+            Err(CliError::UnknownFlag("--nope".into()))
+        );
+        assert_eq!(
+            parse(args("--db")),
+            Err(CliError::MissingValue("--db".into()))
+        );
+        assert!(matches!(
+            parse(args("--listen nope")),
+            Err(CliError::BadAddress(_))
+        ));
+    }
+}

@@ -1,0 +1,324 @@
+//! The collector's configuration file (`--config`): the sites it serves, each a site
+//! configuration plus the server-only `origins` and `adminToken`, and the POST rate limit.
+//!
+//! ```json
+//! { "sites": [ { "site": "demo", "surveys": [], "origins": ["http://127.0.0.1:8080"],
+//!                "adminToken": "change-me-please" } ],
+//!   "rateLimit": { "burst": 60, "perSecond": 20 } }
+//! ```
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::validate::{SiteRules, SiteRulesError};
+
+/// Default bucket size of the per-client rate limit.
+pub const DEFAULT_BURST: u32 = 60;
+/// Default refill rate of the per-client rate limit.
+pub const DEFAULT_PER_SECOND: f64 = 20.0;
+
+/// Why the configuration file was rejected; messages name the field at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("config {path}: cannot read: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Not JSON.
+    #[error("config: not valid JSON: {0}")]
+    Json(String),
+    /// A field is missing or wrong.
+    #[error("config {field}: {message}")]
+    Field {
+        /// JSON path, e.g. `sites[0].origins[1]`.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+fn field_err(field: impl Into<String>, message: impl Into<String>) -> ConfigError {
+    ConfigError::Field {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// One served site.
+#[derive(Debug, Clone)]
+pub struct SiteEntry {
+    /// Site id (`site`).
+    pub id: String,
+    /// Origins allowed to call the API from a browser (`scheme://host[:port]`).
+    pub origins: Vec<String>,
+    /// Bearer token for the export endpoint.
+    pub admin_token: String,
+    /// The site configuration as served publicly (no `origins`, no `adminToken`).
+    pub public: Value,
+    /// Validation rules derived from the site configuration.
+    pub rules: SiteRules,
+}
+
+/// Per-client token bucket parameters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimitConfig {
+    /// Bucket size: requests allowed in a burst.
+    pub burst: u32,
+    /// Tokens added per second.
+    pub per_second: f64,
+}
+
+impl Default for RateLimitConfig {
+    fn default() -> Self {
+        RateLimitConfig {
+            burst: DEFAULT_BURST,
+            per_second: DEFAULT_PER_SECOND,
+        }
+    }
+}
+
+/// The whole configuration file.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// Sites in file order.
+    pub sites: Vec<SiteEntry>,
+    /// The POST rate limit.
+    pub rate_limit: RateLimitConfig,
+    index: HashMap<String, usize>,
+}
+
+impl ServerConfig {
+    /// Reads and validates the file at `path`.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_json(&text)
+    }
+
+    /// Parses and validates configuration text.
+    pub fn from_json(text: &str) -> Result<Self, ConfigError> {
+        let root: Value =
+            serde_json::from_str(text).map_err(|e| ConfigError::Json(e.to_string()))?;
+        let root = root
+            .as_object()
+            .ok_or_else(|| field_err("(root)", "must be an object"))?;
+        let sites_json = root
+            .get("sites")
+            .and_then(Value::as_array)
+            .ok_or_else(|| field_err("sites", "must be an array of site configurations"))?;
+        if sites_json.is_empty() {
+            return Err(field_err("sites", "must list at least one site"));
+        }
+        let mut sites = Vec::with_capacity(sites_json.len());
+        let mut index = HashMap::new();
+        for (i, site) in sites_json.iter().enumerate() {
+            let entry = parse_site(i, site)?;
+            if index.insert(entry.id.clone(), i).is_some() {
+                return Err(field_err(
+                    format!("sites[{i}].site"),
+                    format!("duplicate site id {:?}", entry.id),
+                ));
+            }
+            sites.push(entry);
+        }
+        let rate_limit = match root.get("rateLimit") {
+            None | Some(Value::Null) => RateLimitConfig::default(),
+            Some(v) => parse_rate_limit(v)?,
+        };
+        Ok(ServerConfig {
+            sites,
+            rate_limit,
+            index,
+        })
+    }
+
+    /// The site with id `id`.
+    pub fn site(&self, id: &str) -> Option<&SiteEntry> {
+        self.index.get(id).and_then(|&i| self.sites.get(i))
+    }
+}
+
+fn parse_site(i: usize, site: &Value) -> Result<SiteEntry, ConfigError> {
+    let at = format!("sites[{i}]");
+    let obj = site
+        .as_object()
+        .ok_or_else(|| field_err(&at, "must be an object"))?;
+    let mut public: Map<String, Value> = obj.clone();
+    let origins_json = public.remove("origins");
+    let token_json = public.remove("adminToken");
+
+    let origins = match origins_json {
+        None => Vec::new(),
+        Some(Value::Array(list)) => list
+            .iter()
+            .enumerate()
+            .map(|(k, o)| {
+                let field = format!("{at}.origins[{k}]");
+                let s = o
+                    .as_str()
+                    .ok_or_else(|| field_err(&field, "must be a string"))?;
+                check_origin(s).map_err(|m| field_err(&field, m))?;
+                Ok(s.to_owned())
+            })
+            .collect::<Result<Vec<_>, ConfigError>>()?,
+        Some(_) => {
+            return Err(field_err(
+                format!("{at}.origins"),
+                "must be an array of origins",
+            ))
+        }
+    };
+    let admin_token = match token_json {
+        Some(Value::String(t)) if !t.trim().is_empty() && !t.contains(char::is_whitespace) => t,
+        _ => {
+            return Err(field_err(
+                format!("{at}.adminToken"),
+                "must be a non-empty string without spaces",
+            ))
+        }
+    };
+    let public = Value::Object(public);
+    let rules =
+        SiteRules::from_site_json(&public).map_err(|SiteRulesError { path, message }| {
+            let field = if path.is_empty() {
+                at.clone()
+            } else {
+                format!("{at}.{path}")
+            };
+            field_err(field, message)
+        })?;
+    Ok(SiteEntry {
+        id: rules.site_id().to_owned(),
+        origins,
+        admin_token,
+        public,
+        rules,
+    })
+}
+
+/// An origin is `scheme://host[:port]`: no path, query or trailing slash.
+fn check_origin(s: &str) -> Result<(), String> {
+    let rest = s
+        .strip_prefix("http://")
+        .or_else(|| s.strip_prefix("https://"))
+        .ok_or_else(|| format!("{s:?} must start with http:// or https://"))?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
+        return Err(format!(
+            "{s:?} must be an origin like https://shop.example or http://127.0.0.1:8080 (no path)"
+        ));
+    }
+    Ok(())
+}
+
+fn parse_rate_limit(v: &Value) -> Result<RateLimitConfig, ConfigError> {
+    let obj = v
+        .as_object()
+        .ok_or_else(|| field_err("rateLimit", "must be an object {burst, perSecond}"))?;
+    let burst = match obj.get("burst") {
+        None => DEFAULT_BURST,
+        Some(b) => b
+            .as_u64()
+            .filter(|&b| (1..=u64::from(u32::MAX)).contains(&b))
+            .map(|b| b as u32)
+            .ok_or_else(|| field_err("rateLimit.burst", "must be an integer ≥ 1"))?,
+    };
+    let per_second = match obj.get("perSecond") {
+        None => DEFAULT_PER_SECOND,
+        Some(p) => p
+            .as_f64()
+            .filter(|p| p.is_finite() && *p > 0.0)
+            .ok_or_else(|| field_err("rateLimit.perSecond", "must be a number > 0"))?,
+    };
+    Ok(RateLimitConfig { burst, per_second })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SITE: &str = r#"{"site":"demo","surveys":[{"id":"s","questions":[{"id":"nps","type":"nps","text":"?"}]}],"origins":["http://127.0.0.1:8080"],"adminToken":"secret-token"}"#;
+
+    fn config(sites: &str, extra: &str) -> String {
+        format!(r#"{{"sites":[{sites}]{extra}}}"#)
+    }
+
+    fn field_of(text: &str) -> String {
+        match ServerConfig::from_json(text) {
+            Err(ConfigError::Field { field, .. }) => field,
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_and_strips_secrets() -> Result<(), ConfigError> {
+        let cfg = ServerConfig::from_json(&config(SITE, ""))?;
+        let demo = cfg
+            .site("demo")
+            .ok_or_else(|| field_err("test", "no demo"))?;
+        assert_eq!(demo.origins, ["http://127.0.0.1:8080"]);
+        assert_eq!(demo.admin_token, "secret-token");
+        assert!(demo.public.get("adminToken").is_none());
+        assert!(demo.public.get("origins").is_none());
+        assert_eq!(cfg.rate_limit, RateLimitConfig::default());
+        let cfg =
+            ServerConfig::from_json(&config(SITE, r#","rateLimit":{"burst":5,"perSecond":0.5}"#))?;
+        assert_eq!(
+            cfg.rate_limit,
+            RateLimitConfig {
+                burst: 5,
+                per_second: 0.5
+            }
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        assert_eq!(field_of(r#"{"sites":[]}"#), "sites");
+        assert_eq!(
+            field_of(&config(
+                &SITE.replace("http://127.0.0.1:8080", "127.0.0.1"),
+                ""
+            )),
+            "sites[0].origins[0]"
+        );
+        assert_eq!(
+            field_of(&config(
+                &SITE.replace("http://127.0.0.1:8080", "http://a.b/x"),
+                ""
+            )),
+            "sites[0].origins[0]"
+        );
+        assert_eq!(
+            field_of(&config(&SITE.replace("\"secret-token\"", "\"\""), "")),
+            "sites[0].adminToken"
+        );
+        assert_eq!(
+            field_of(&config(
+                &SITE.replace(r#""type":"nps""#, r#""type":"bogus""#),
+                ""
+            )),
+            "sites[0].surveys[0].questions[0].type"
+        );
+        assert_eq!(
+            field_of(&config(&format!("{SITE},{SITE}"), "")),
+            "sites[1].site"
+        );
+        assert_eq!(
+            field_of(&config(SITE, r#","rateLimit":{"burst":0}"#)),
+            "rateLimit.burst"
+        );
+        assert_eq!(
+            field_of(&config(SITE, r#","rateLimit":{"perSecond":-1}"#)),
+            "rateLimit.perSecond"
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! Rapport collector: stores survey responses, serves site configurations, the widget,
+//! the metrics engine and the demo storefront.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), rapport_server::StartError> {
+//! use rapport_server::{config::ServerConfig, ServerOptions};
+//! let config = ServerConfig::load("rapport.config.json".as_ref())?;
+//! let server = rapport_server::start(ServerOptions::new(config, "rapport.sqlite")).await?;
+//! println!("listening on http://{}", server.addr());
+//! server.stop().await;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+pub mod app;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod cors;
+pub mod csv;
+pub mod envelope;
+pub mod error;
+pub mod rate_limit;
+pub mod routes;
+pub mod static_files;
+pub mod store;
+pub mod surrogates;
+pub mod validate;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::serve::ListenerExt;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use app::{build_app, AppState};
+
+use config::{ConfigError, ServerConfig};
+use static_files::StaticDirs;
+use store::{SqliteStore, StoreError};
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Configuration file problem.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Database problem.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The listen address is taken or invalid.
+    #[error("listen {addr}: {source}")]
+    Bind {
+        /// Requested address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// Everything needed to run a collector.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// Address to listen on (`127.0.0.1:0` picks a free port).
+    pub listen: SocketAddr,
+    /// SQLite database file.
+    pub db: PathBuf,
+    /// Sites and limits.
+    pub config: ServerConfig,
+    /// Static file directories.
+    pub dirs: StaticDirs,
+}
+
+impl ServerOptions {
+    /// Defaults: `127.0.0.1:0`, `dist/`, `www/demo/`, no test pages.
+    pub fn new(config: ServerConfig, db: impl Into<PathBuf>) -> Self {
+        let db = db.into();
+        ServerOptions {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            dirs: StaticDirs {
+                dist: PathBuf::from("dist"),
+                www: PathBuf::from("www/demo"),
+                test_pages: None,
+                hidden: vec![db.clone()],
+            },
+            db,
+            config,
+        }
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then drains connections.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = listener.tap_io(|tcp| {
+        // Small JSON answers: do not wait for Nagle.
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+/// A collector running on a background task.
+pub struct RunningServer {
+    addr: SocketAddr,
+    store: Arc<SqliteStore>,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The store the server writes to.
+    pub fn store(&self) -> &Arc<SqliteStore> {
+        &self.store
+    }
+
+    /// Stops accepting, waits for in-flight requests, and returns once the server is down.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(());
+        match self.task.await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => eprintln!("rapport-server: serve error: {err}"),
+            Err(err) => eprintln!("rapport-server: server task failed: {err}"),
+        }
+    }
+}
+
+/// Opens the store, binds, and serves on a background task.
+pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> {
+    let store = Arc::new(SqliteStore::open(&options.db)?);
+    let state = AppState::new(options.config, store.clone());
+    let app = build_app(state, &options.dirs);
+    let listener = TcpListener::bind(options.listen)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: options.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: options.listen,
+        source,
+    })?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(serve(listener, app, async {
+        let _ = rx.await;
+    }));
+    Ok(RunningServer {
+        addr,
+        store,
+        shutdown: tx,
+        task,
+    })
+}

@@ -1,0 +1,145 @@
+//! `POST /v1/responses`: rate limit, body limit, origin check, validation, idempotent
+//! store. `201 {"id","status":"stored"}` for a new id, `200 {"id","status":"duplicate"}`
+//! for a known one.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use crate::app::AppState;
+use crate::clock;
+use crate::cors;
+use crate::envelope;
+use crate::error::ApiError;
+use crate::store::{InsertOutcome, StoredResponse};
+use crate::validate;
+
+/// Largest accepted body, in bytes (64 KiB); larger bodies get 413.
+pub const MAX_BODY_BYTES: usize = validate::Limits::MAX_BODY_BYTES;
+
+/// Stores one response.
+pub async fn post_response(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let origin = cors::request_origin(&headers);
+    let same_origin = origin.is_some_and(|o| cors::is_same_origin(&headers, o));
+    // Until the site is known, any configured origin may read the error.
+    let mut allowed = origin.is_some_and(|o| same_origin || cors::allowed_for_any(&app.config, o));
+    let result = store(
+        &app,
+        peer,
+        &headers,
+        body,
+        origin,
+        same_origin,
+        &mut allowed,
+    )
+    .await;
+    let mut response = match result {
+        Ok(response) => response,
+        Err(err) => err.into_response(),
+    };
+    cors::decorate(&mut response, origin, allowed);
+    if allowed {
+        response.headers_mut().insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("Retry-After"),
+        );
+    }
+    response
+}
+
+async fn store(
+    app: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    origin: Option<&str>,
+    same_origin: bool,
+    allowed: &mut bool,
+) -> Result<Response, ApiError> {
+    app.limiter
+        .check(peer.ip(), Instant::now())
+        .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
+    check_content_type(headers)?;
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge {
+                limit: MAX_BODY_BYTES,
+            }
+        } else {
+            ApiError::MalformedJson(rejection.body_text())
+        }
+    })?;
+    let envelope::Incoming {
+        response,
+        answers_json,
+        traits_json,
+    } = envelope::parse(&body)?;
+    let site = app
+        .config
+        .site(&response.site)
+        .ok_or_else(|| ApiError::field("site", format!("unknown site {:?}", response.site)))?;
+    if let Some(origin) = origin {
+        if !same_origin && !cors::allowed_for_site(&app.config, &site.id, origin) {
+            *allowed = false;
+            return Err(ApiError::OriginNotAllowed(origin.to_owned()));
+        }
+    }
+    validate::validate(&site.rules, &response)?;
+
+    let id = response.id.clone();
+    let outcome = app
+        .store
+        .insert(StoredResponse {
+            id: response.id,
+            site: response.site,
+            survey: response.survey,
+            answers_json,
+            locale: response.locale,
+            url: response.url,
+            user_id: response.user_id,
+            traits_json,
+            created_at: response.created_at,
+            received_at: clock::now_rfc3339(),
+        })
+        .await?;
+    let (status, label) = match outcome {
+        InsertOutcome::Stored => (StatusCode::CREATED, "stored"),
+        InsertOutcome::Duplicate => (StatusCode::OK, "duplicate"),
+    };
+    Ok((status, Json(json!({ "id": id, "status": label }))).into_response())
+}
+
+/// JSON is expected; `text/plain` is accepted too (what `navigator.sendBeacon` sends with
+/// a string body), as is a missing header.
+fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let text = value.to_str().unwrap_or_default().to_ascii_lowercase();
+    let essence = text.split(';').next().unwrap_or_default().trim();
+    match essence {
+        "application/json" | "text/plain" => Ok(()),
+        _ => Err(ApiError::UnsupportedMediaType(text)),
+    }
+}
+
+/// Preflight for `POST /v1/responses` (JSON bodies) and the export `GET`.
+pub async fn options_responses(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    cors::preflight(
+        &headers,
+        |o| cors::allowed_for_any(&app.config, o),
+        &[Method::POST, Method::GET],
+    )
+}

@@ -1,0 +1,172 @@
+//! Static files: the loader (`/rapport.js`), the widget (`/widget/*`) and the metrics engine
+//! (`/metrics/*`) from `--dist`, the test pages (`/test/*`) from `--test-pages`, and the demo
+//! storefront (everything else, `/` → `index.html`) from `--www`.
+//!
+//! Content types come from the file extension (`application/wasm` for `.wasm`,
+//! `text/javascript` for `.js`/`.mjs`). Caching: nothing here is content-hashed, so the
+//! loader may be cached for 5 minutes and everything else revalidates (`no-cache`, cheap
+//! thanks to `Last-Modified`); test pages are `no-store`. Files named by `hidden` (the
+//! config file with its admin tokens, the database) and dot-files are never served.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// Where static files come from.
+#[derive(Debug, Clone)]
+pub struct StaticDirs {
+    /// Build output: `rapport.js`, `widget/`, `metrics/`.
+    pub dist: PathBuf,
+    /// Demo storefront.
+    pub www: PathBuf,
+    /// End-to-end test pages, served under `/test/` when given.
+    pub test_pages: Option<PathBuf>,
+    /// Files never served even if they sit in a served directory.
+    pub hidden: Vec<PathBuf>,
+}
+
+/// Cache-Control for the loader.
+pub const LOADER_CACHE: &str = "public, max-age=300";
+
+#[derive(Debug)]
+struct Mounts {
+    /// `(url prefix, directory)`, longest prefix first; `""` is the www fallback.
+    dirs: Vec<(String, PathBuf)>,
+    hidden: Vec<PathBuf>,
+}
+
+/// The static-file router (merged under the API routes by [`crate::app`]).
+pub fn router<S: Clone + Send + Sync + 'static>(dirs: &StaticDirs) -> Router<S> {
+    let mut router = Router::new()
+        .route_service("/rapport.js", ServeFile::new(dirs.dist.join("rapport.js")))
+        .nest_service("/widget", ServeDir::new(dirs.dist.join("widget")))
+        .nest_service("/metrics", ServeDir::new(dirs.dist.join("metrics")));
+    let mut mounts = vec![
+        ("/rapport.js".to_owned(), dirs.dist.join("rapport.js")),
+        ("/widget".to_owned(), dirs.dist.join("widget")),
+        ("/metrics".to_owned(), dirs.dist.join("metrics")),
+    ];
+    if let Some(test_pages) = &dirs.test_pages {
+        router = router.nest_service("/test", ServeDir::new(test_pages));
+        mounts.push(("/test".to_owned(), test_pages.clone()));
+    }
+    mounts.push((String::new(), dirs.www.clone()));
+    let mounts = Arc::new(Mounts {
+        dirs: mounts,
+        hidden: dirs
+            .hidden
+            .iter()
+            .filter_map(|p| p.canonicalize().ok())
+            .collect(),
+    });
+    router
+        .fallback_service(ServeDir::new(&dirs.www))
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            let mounts = Arc::clone(&mounts);
+            async move { guard_and_tag(&mounts, req, next).await }
+        }))
+}
+
+async fn guard_and_tag(mounts: &Mounts, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if is_forbidden(mounts, &path) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    if path.ends_with(".js") || path.ends_with(".mjs") {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/javascript; charset=utf-8"),
+        );
+    }
+    let cache = if path == "/rapport.js" {
+        LOADER_CACHE
+    } else if path.starts_with("/test/") {
+        "no-store"
+    } else {
+        "no-cache"
+    };
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
+fn is_forbidden(mounts: &Mounts, url_path: &str) -> bool {
+    let decoded = percent_decode(url_path);
+    if decoded
+        .split('/')
+        .any(|seg| seg.starts_with('.') && !seg.is_empty())
+    {
+        return true; // dot-files, and `..` for good measure (ServeDir rejects it too)
+    }
+    if mounts.hidden.is_empty() {
+        return false;
+    }
+    for (prefix, dir) in &mounts.dirs {
+        let Some(rest) = decoded.strip_prefix(prefix.as_str()) else {
+            continue;
+        };
+        let rel = Path::new(rest.trim_start_matches('/'));
+        if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+            return true;
+        }
+        if let Ok(candidate) = dir.join(rel).canonicalize() {
+            if mounts.hidden.contains(&candidate) {
+                return true;
+            }
+        }
+        return false;
+    }
+    false
+}
+
+/// Minimal `%XX` decoding, enough to compare paths the way `ServeDir` resolves them.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            if let Some(v) = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_percent() {
+        assert_eq!(percent_decode("/a%2Eb%20c"), "/a.b c");
+        assert_eq!(percent_decode("/bad%zz"), "/bad%zz");
+    }
+
+    #[test]
+    fn dotfiles_forbidden() {
+        let m = Mounts {
+            dirs: vec![],
+            hidden: vec![],
+        };
+        assert!(is_forbidden(&m, "/.env"));
+        assert!(is_forbidden(&m, "/widget/%2e%2e/secret"));
+        assert!(!is_forbidden(&m, "/widget/widget.js"));
+    }
+}

@@ -1,0 +1,70 @@
+//! The OpenAPI document parses, describes exactly the router's API routes, and each of
+//! those routes is really served.
+
+mod common;
+
+use common::*;
+use rapport_server::app::API_ROUTES;
+use serde_json::Value;
+
+#[tokio::test]
+async fn document_matches_router() -> TestResult {
+    let t = TestServer::start().await;
+    let resp = t.client.get(t.url("/v1/openapi.json")).send().await?;
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()["content-type"]
+        .to_str()?
+        .starts_with("application/json"));
+    let doc: Value = resp.json().await?;
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().ok_or("paths")?;
+
+    // Every route is documented…
+    for (method, path) in API_ROUTES {
+        let op = &paths
+            .get(*path)
+            .ok_or_else(|| format!("{path} missing from openapi.json"))?[method.to_lowercase()];
+        assert!(op.is_object(), "{method} {path} missing from openapi.json");
+        assert!(
+            op["responses"].is_object(),
+            "{method} {path} has no responses"
+        );
+    }
+    // …and nothing undocumented-by-the-router is described.
+    for (path, item) in paths {
+        for method in item.as_object().ok_or("path item")?.keys() {
+            if method == "parameters" {
+                continue;
+            }
+            assert!(
+                API_ROUTES
+                    .iter()
+                    .any(|(m, p)| p == path && m.eq_ignore_ascii_case(method)),
+                "openapi.json describes {method} {path}, which the router does not serve"
+            );
+        }
+    }
+    // Every $ref resolves.
+    let text = doc.to_string();
+    for piece in text.split("\"$ref\":\"#/").skip(1) {
+        let pointer = format!("/{}", piece.split('"').next().unwrap_or_default());
+        assert!(doc.pointer(&pointer).is_some(), "dangling $ref {pointer}");
+    }
+
+    // Every route is really routed (not the JSON 404 of unknown API paths).
+    for (method, path) in API_ROUTES {
+        let url = t.url(&path.replace("{site}", "demo"));
+        let method = reqwest::Method::from_bytes(method.as_bytes())?;
+        let resp = t
+            .client
+            .request(method.clone(), url)
+            .header("origin", ALLOWED)
+            .header("access-control-request-method", "POST")
+            .send()
+            .await?;
+        assert_ne!(resp.status(), 404, "{method} {path}");
+        assert_ne!(resp.status(), 405, "{method} {path}");
+    }
+    t.stop().await;
+    Ok(())
+}

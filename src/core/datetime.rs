@@ -1,0 +1,228 @@
+//! Calendar arithmetic without a date library: HTTP dates (`Retry-After`), RFC 3339
+//! timestamps (`createdAt`). Times are milliseconds since the Unix epoch, UTC.
+
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date `(year, month, day)` of a day count since 1970-01-01.
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+fn digits(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn to_ms(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32) -> Option<i64> {
+    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    // 60 is allowed for leap seconds and folded into the next minute.
+    if h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    let secs = i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s);
+    Some(days_from_civil(year, month, day) * MS_PER_DAY + secs * 1000)
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7) to epoch ms.
+/// The obsolete RFC 850 and asctime forms are not accepted; servers must not send them.
+pub fn parse_http_date(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let (weekday, rest) = s.split_once(", ")?;
+    if !WEEKDAYS.contains(&weekday) {
+        return None;
+    }
+    let parts: Vec<&str> = rest.split(' ').collect();
+    let [day, month, year, time, zone] = parts.as_slice() else {
+        return None;
+    };
+    if *zone != "GMT" || day.len() != 2 || year.len() != 4 || time.len() != 8 {
+        return None;
+    }
+    let month = MONTHS.iter().position(|m| m == month)? as u32 + 1;
+    let mut hms = time.split(':');
+    let (h, m, sec) = (hms.next()?, hms.next()?, hms.next()?);
+    if h.len() != 2 || m.len() != 2 || sec.len() != 2 {
+        return None;
+    }
+    to_ms(
+        i64::from(digits(year)?),
+        month,
+        digits(day)?,
+        digits(h)?,
+        digits(m)?,
+        digits(sec)?,
+    )
+}
+
+/// Parses an RFC 3339 timestamp (`2026-11-22T10:00:00Z`, `2026-11-22T11:00:00.5+01:00`) to
+/// epoch ms.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let year = digits(s.get(0..4)?)?;
+    let month = digits(s.get(5..7)?)?;
+    let day = digits(s.get(8..10)?)?;
+    let (h, m, sec) = (
+        digits(s.get(11..13)?)?,
+        digits(s.get(14..16)?)?,
+        digits(s.get(17..19)?)?,
+    );
+    let mut rest = s.get(19..)?;
+    let mut frac_ms = 0i64;
+    if let Some(f) = rest.strip_prefix('.') {
+        let n = f.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 || n > 9 {
+            return None;
+        }
+        let mut padded = f[..n].to_owned();
+        padded.push_str("00");
+        frac_ms = i64::from(digits(&padded[..3])?);
+        rest = &f[n..];
+    }
+    let offset_min: i64 = match rest {
+        "Z" | "z" => 0,
+        _ => {
+            let ob = rest.as_bytes();
+            if ob.len() != 6 || ob[3] != b':' {
+                return None;
+            }
+            let sign = match ob[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let oh = digits(rest.get(1..3)?)?;
+            let om = digits(rest.get(4..6)?)?;
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            sign * i64::from(oh * 60 + om)
+        }
+    };
+    let base = to_ms(i64::from(year), month, day, h, m, sec)?;
+    Some(base + frac_ms - offset_min * 60_000)
+}
+
+/// Formats epoch ms as `2026-11-22T10:00:00.000Z`.
+pub fn format_rfc3339(ms: i64) -> String {
+    let days = ms.div_euclid(MS_PER_DAY);
+    let in_day = ms.rem_euclid(MS_PER_DAY);
+    let (y, mo, d) = civil_from_days(days);
+    let secs = in_day / 1000;
+    format!(
+        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60,
+        in_day % 1000
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn known_dates() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        // RFC 9110's example; 784111777 is its Unix time.
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777_000)
+        );
+        assert_eq!(parse_rfc3339("1994-11-06T08:49:37Z"), Some(784_111_777_000));
+        assert_eq!(
+            parse_rfc3339("1994-11-06T09:49:37.250+01:00"),
+            Some(784_111_777_250)
+        );
+        assert_eq!(format_rfc3339(784_111_777_250), "1994-11-06T08:49:37.250Z");
+    }
+
+    #[test]
+    fn malformed_dates_are_rejected() {
+        for bad in [
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun, 31 Feb 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
+        }
+        for bad in [
+            "2026-02-30T00:00:00Z",
+            "2026-11-22 10:00",
+            "2026-11-22T10:00:00",
+            "2026-11-22T10:00:00+1:00",
+            "2026-11-22T10:00:00.Z",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn civil_round_trip(days in -1_000_000i64..1_000_000) {
+            let (y, m, d) = civil_from_days(days);
+            prop_assert_eq!(days_from_civil(y, m, d), days);
+        }
+
+        #[test]
+        fn rfc3339_round_trip(ms in 0i64..4_102_444_800_000) {
+            prop_assert_eq!(parse_rfc3339(&format_rfc3339(ms)), Some(ms));
+        }
+
+        #[test]
+        fn parsers_never_panic(s in ".{0,40}") {
+            let _ = parse_http_date(&s);
+            let _ = parse_rfc3339(&s);
+        }
+    }
+}

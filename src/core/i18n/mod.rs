@@ -1,0 +1,305 @@
+//! The widget's own words (buttons, scale labels, default prompts, aria labels) in the
+//! supported locales, and locale negotiation.
+//!
+//! Texts written in the site configuration win over these; these fill the gaps.
+
+mod catalog;
+
+/// A locale the widget's own strings exist in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Locale {
+    /// English (the fallback).
+    #[default]
+    En,
+    /// Spanish.
+    Es,
+    /// French.
+    Fr,
+    /// German.
+    De,
+    /// Dutch.
+    Nl,
+    /// Portuguese.
+    Pt,
+    /// Catalan.
+    Ca,
+    /// Arabic (right to left).
+    Ar,
+    /// Hebrew (right to left).
+    He,
+}
+
+impl Locale {
+    /// Every supported locale.
+    pub const ALL: [Locale; 9] = [
+        Locale::En,
+        Locale::Es,
+        Locale::Fr,
+        Locale::De,
+        Locale::Nl,
+        Locale::Pt,
+        Locale::Ca,
+        Locale::Ar,
+        Locale::He,
+    ];
+
+    /// The BCP 47 language tag (`"en"`, `"es"`, ...).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Es => "es",
+            Locale::Fr => "fr",
+            Locale::De => "de",
+            Locale::Nl => "nl",
+            Locale::Pt => "pt",
+            Locale::Ca => "ca",
+            Locale::Ar => "ar",
+            Locale::He => "he",
+        }
+    }
+
+    /// The supported locale for a tag's language (`"pt-BR"` → Pt, `"iw"` → He), if any.
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        let lang = crate::core::text::language(tag.trim());
+        if lang.eq_ignore_ascii_case("iw") {
+            return Some(Locale::He);
+        }
+        Locale::ALL
+            .into_iter()
+            .find(|l| l.tag().eq_ignore_ascii_case(lang))
+    }
+
+    /// The first candidate (most preferred first: configured locale, `<html lang>`,
+    /// `navigator.languages`) that is supported; English when none is. `"auto"` and empty
+    /// candidates are skipped.
+    ///
+    /// ```
+    /// use rapport::core::i18n::Locale;
+    /// assert_eq!(Locale::negotiate(&["auto", "zh-TW", "fr-CA", "en"]), Locale::Fr);
+    /// assert_eq!(Locale::negotiate(&["ja"]), Locale::En);
+    /// assert!(Locale::negotiate(&["he-IL"]).is_rtl());
+    /// ```
+    pub fn negotiate(candidates: &[&str]) -> Locale {
+        candidates
+            .iter()
+            .filter(|c| !c.eq_ignore_ascii_case("auto"))
+            .find_map(|c| Locale::from_tag(c))
+            .unwrap_or_default()
+    }
+
+    /// Whether text runs right to left (the shell sets `dir="rtl"`).
+    pub fn is_rtl(self) -> bool {
+        matches!(self, Locale::Ar | Locale::He)
+    }
+
+    /// The strings of this locale.
+    pub fn strings(self) -> &'static Strings {
+        catalog::strings(self)
+    }
+}
+
+/// The widget's strings in one locale. Fields ending in `_template` contain `{n}` / `{m}`
+/// placeholders; use the methods to fill them.
+#[derive(Debug)]
+pub struct Strings {
+    /// Submit button.
+    pub submit: &'static str,
+    /// Next button.
+    pub next: &'static str,
+    /// Back button.
+    pub back: &'static str,
+    /// Close button (aria label of the ×).
+    pub close: &'static str,
+    /// Skip button of optional questions.
+    pub skip: &'static str,
+    /// Accessible name of the dialog.
+    pub dialog_label: &'static str,
+    /// Default thank-you title.
+    pub thank_you_title: &'static str,
+    /// Default thank-you body.
+    pub thank_you_body: &'static str,
+    /// NPS low end.
+    pub nps_low: &'static str,
+    /// NPS high end.
+    pub nps_high: &'static str,
+    /// CSAT low end.
+    pub csat_low: &'static str,
+    /// CSAT high end.
+    pub csat_high: &'static str,
+    /// CES low end.
+    pub ces_low: &'static str,
+    /// CES high end.
+    pub ces_high: &'static str,
+    /// Thumbs up (aria label).
+    pub thumbs_up: &'static str,
+    /// Thumbs down (aria label).
+    pub thumbs_down: &'static str,
+    /// Emoji labels, value 1 (very unhappy) to 5 (very happy).
+    pub emoji: [&'static str; 5],
+    /// The "Other" choice.
+    pub other: &'static str,
+    /// Placeholder of the "Other" text field.
+    pub other_placeholder: &'static str,
+    /// Default placeholder of open-text questions.
+    pub text_placeholder: &'static str,
+    /// Error shown when a required question is left unanswered.
+    pub required: &'static str,
+    /// Default NPS prompt.
+    pub prompt_nps: &'static str,
+    /// Default CSAT prompt.
+    pub prompt_csat: &'static str,
+    /// Default CES prompt.
+    pub prompt_ces: &'static str,
+    /// Default thumbs prompt.
+    pub prompt_thumbs: &'static str,
+    /// Default emoji prompt.
+    pub prompt_emoji: &'static str,
+    /// "Question {n} of {m}".
+    pub progress_template: &'static str,
+    /// "{n} of 5 stars" (aria label of a star).
+    pub stars_template: &'static str,
+    /// "{n} characters left".
+    pub chars_left_template: &'static str,
+}
+
+fn fill(template: &str, n: usize, m: usize) -> String {
+    template
+        .replace("{n}", &n.to_string())
+        .replace("{m}", &m.to_string())
+}
+
+impl Strings {
+    /// "Question 2 of 5".
+    pub fn progress(&self, n: usize, m: usize) -> String {
+        fill(self.progress_template, n, m)
+    }
+
+    /// "3 of 5 stars".
+    pub fn stars(&self, n: usize) -> String {
+        fill(self.stars_template, n, 5)
+    }
+
+    /// "120 characters left".
+    pub fn chars_left(&self, n: usize) -> String {
+        fill(self.chars_left_template, n, 0)
+    }
+
+    /// Default end labels of a scale question type, if it has them.
+    pub fn scale_labels(
+        &self,
+        kind: crate::core::survey::QuestionType,
+    ) -> Option<(&'static str, &'static str)> {
+        use crate::core::survey::QuestionType as T;
+        match kind {
+            T::Nps => Some((self.nps_low, self.nps_high)),
+            T::Csat => Some((self.csat_low, self.csat_high)),
+            T::Ces => Some((self.ces_low, self.ces_high)),
+            T::Emoji => Some((self.emoji[0], self.emoji[4])),
+            _ => None,
+        }
+    }
+
+    /// Default prompt of a question type that may omit its `text`.
+    pub fn default_prompt(&self, kind: crate::core::survey::QuestionType) -> Option<&'static str> {
+        use crate::core::survey::QuestionType as T;
+        match kind {
+            T::Nps => Some(self.prompt_nps),
+            T::Csat => Some(self.prompt_csat),
+            T::Ces => Some(self.prompt_ces),
+            T::Thumbs => Some(self.prompt_thumbs),
+            T::Emoji => Some(self.prompt_emoji),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::survey::QuestionType;
+
+    fn all_fields(s: &Strings) -> Vec<&'static str> {
+        let mut v = vec![
+            s.submit,
+            s.next,
+            s.back,
+            s.close,
+            s.skip,
+            s.dialog_label,
+            s.thank_you_title,
+            s.thank_you_body,
+            s.nps_low,
+            s.nps_high,
+            s.csat_low,
+            s.csat_high,
+            s.ces_low,
+            s.ces_high,
+            s.thumbs_up,
+            s.thumbs_down,
+            s.other,
+            s.other_placeholder,
+            s.text_placeholder,
+            s.required,
+            s.prompt_nps,
+            s.prompt_csat,
+            s.prompt_ces,
+            s.prompt_thumbs,
+            s.prompt_emoji,
+            s.progress_template,
+            s.stars_template,
+            s.chars_left_template,
+        ];
+        v.extend(s.emoji);
+        v
+    }
+
+    #[test]
+    fn every_locale_is_complete_and_templates_have_their_placeholders() {
+        for l in Locale::ALL {
+            let s = l.strings();
+            for f in all_fields(s) {
+                assert!(!f.trim().is_empty(), "{l:?} has an empty string");
+            }
+            assert!(
+                s.progress_template.contains("{n}") && s.progress_template.contains("{m}"),
+                "{l:?}"
+            );
+            assert!(s.stars_template.contains("{n}"), "{l:?}");
+            assert!(s.chars_left_template.contains("{n}"), "{l:?}");
+            if l != Locale::En {
+                assert_ne!(
+                    s.submit,
+                    Locale::En.strings().submit,
+                    "{l:?} submit untranslated"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn templates_fill() {
+        let en = Locale::En.strings();
+        assert_eq!(en.progress(2, 5), "Question 2 of 5");
+        assert_eq!(en.stars(3), "3 of 5 stars");
+        assert_eq!(en.chars_left(120), "120 characters left");
+        assert_eq!(Locale::Es.strings().progress(1, 3), "Pregunta 1 de 3");
+        assert_eq!(
+            en.scale_labels(QuestionType::Nps),
+            Some(("Not likely", "Very likely"))
+        );
+        assert_eq!(en.scale_labels(QuestionType::Thumbs), None);
+        assert_eq!(en.default_prompt(QuestionType::OpenText), None);
+        assert!(en.default_prompt(QuestionType::Csat).is_some());
+    }
+
+    #[test]
+    fn negotiation() {
+        assert_eq!(Locale::negotiate(&[]), Locale::En);
+        assert_eq!(Locale::negotiate(&["", "NL-be"]), Locale::Nl);
+        assert_eq!(Locale::negotiate(&["iw"]), Locale::He);
+        assert_eq!(Locale::negotiate(&["ca-ES-valencia"]), Locale::Ca);
+        assert_eq!(Locale::negotiate(&["ar-EG"]).tag(), "ar");
+        assert!(!Locale::De.is_rtl());
+        assert!(Locale::Ar.is_rtl());
+    }
+}

@@ -1,0 +1,246 @@
+//! The persisted queue of responses not yet delivered
+//! (`localStorage["rapport:{site}:outbox"]`). Each entry keeps its response id, so a retry —
+//! even after a reload — is recognised by the collector as the same response.
+
+use crate::core::retry::{Decision, Outcome, RetryPolicy};
+use serde::{Deserialize, Serialize};
+
+/// One undelivered response.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxEntry {
+    /// Response id (the idempotency key).
+    pub id: String,
+    /// The JSON body to POST.
+    pub body: String,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// Earliest time of the next attempt, epoch ms.
+    pub next_attempt_ms: f64,
+}
+
+/// What happened to an entry after an attempt.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Settled {
+    /// Delivered and removed.
+    Delivered,
+    /// Kept for another attempt at this time, epoch ms.
+    Retrying(f64),
+    /// Removed without delivery; the reason is for a `console.warn`.
+    Dropped(String),
+    /// No entry with that id (another tab may have delivered it).
+    Unknown,
+}
+
+/// The queue, oldest first.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Outbox {
+    entries: Vec<OutboxEntry>,
+}
+
+impl Outbox {
+    /// Most entries kept; the oldest goes when a new one would exceed it. Bounds what a
+    /// visitor who is offline for a long time accumulates in localStorage.
+    pub const MAX_ENTRIES: usize = 20;
+
+    /// Parses the persisted JSON; anything unreadable gives an empty outbox.
+    pub fn from_json_or_default(json: &str) -> Outbox {
+        serde_json::from_str(json).unwrap_or_default()
+    }
+
+    /// The JSON to persist.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| "[]".to_owned())
+    }
+
+    /// The entries, oldest first.
+    pub fn entries(&self) -> &[OutboxEntry] {
+        &self.entries
+    }
+
+    /// Whether nothing is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Queues a response for immediate sending. A second push of the same id is ignored.
+    /// Returns the entry evicted to make room, if any.
+    pub fn push(&mut self, id: &str, body: String, now_ms: f64) -> Option<OutboxEntry> {
+        if self.entries.iter().any(|e| e.id == id) {
+            return None;
+        }
+        let evicted = if self.entries.len() >= Self::MAX_ENTRIES {
+            Some(self.entries.remove(0))
+        } else {
+            None
+        };
+        self.entries.push(OutboxEntry {
+            id: id.to_owned(),
+            body,
+            attempts: 0,
+            next_attempt_ms: now_ms,
+        });
+        evicted
+    }
+
+    /// Entries whose time has come, oldest first.
+    pub fn due(&self, now_ms: f64) -> Vec<&OutboxEntry> {
+        self.entries
+            .iter()
+            .filter(|e| e.next_attempt_ms <= now_ms)
+            .collect()
+    }
+
+    /// Milliseconds until the next entry is due (0 if one is due now), `None` when empty.
+    pub fn next_wakeup_ms(&self, now_ms: f64) -> Option<f64> {
+        self.entries
+            .iter()
+            .map(|e| (e.next_attempt_ms - now_ms).max(0.0))
+            .reduce(f64::min)
+    }
+
+    /// Applies the outcome of an attempt to entry `id`; `random` is a fraction in `[0, 1)`
+    /// for the jitter.
+    pub fn settle(
+        &mut self,
+        id: &str,
+        outcome: Outcome,
+        policy: &RetryPolicy,
+        now_ms: f64,
+        random: f64,
+    ) -> Settled {
+        let Some(pos) = self.entries.iter().position(|e| e.id == id) else {
+            return Settled::Unknown;
+        };
+        let failures = self.entries[pos].attempts.saturating_add(1);
+        match policy.classify(outcome, failures, now_ms, random) {
+            Decision::Delivered => {
+                self.entries.remove(pos);
+                Settled::Delivered
+            }
+            Decision::Drop(reason) => {
+                self.entries.remove(pos);
+                Settled::Dropped(reason)
+            }
+            Decision::RetryAt(at) => {
+                let e = &mut self.entries[pos];
+                e.attempts = failures;
+                e.next_attempt_ms = at;
+                Settled::Retrying(at)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::retry::Jitter;
+
+    /// A fake clock driving the outbox like the shell's timer would.
+    struct Clock(f64);
+
+    impl Clock {
+        fn advance_to_next(&mut self, outbox: &Outbox) {
+            if let Some(wait) = outbox.next_wakeup_ms(self.0) {
+                self.0 += wait;
+            }
+        }
+    }
+
+    fn policy() -> RetryPolicy {
+        RetryPolicy {
+            jitter: Jitter::None,
+            ..RetryPolicy::default()
+        }
+    }
+
+    #[test]
+    fn offline_then_online_delivers_once_with_the_same_id() {
+        let mut clock = Clock(1_000.0);
+        let mut outbox = Outbox::default();
+        outbox.push("r-1", "{\"id\":\"r-1\"}".into(), clock.0);
+        outbox.push("r-1", "duplicate".into(), clock.0);
+        assert_eq!(outbox.entries().len(), 1);
+
+        let mut sent_at = Vec::new();
+        for _ in 0..3 {
+            let due: Vec<String> = outbox.due(clock.0).iter().map(|e| e.id.clone()).collect();
+            assert_eq!(due, ["r-1"]);
+            sent_at.push(clock.0);
+            outbox.settle("r-1", Outcome::NetworkError, &policy(), clock.0, 0.0);
+            assert!(outbox.due(clock.0).is_empty());
+            clock.advance_to_next(&outbox);
+        }
+        assert_eq!(sent_at, [1_000.0, 2_000.0, 4_000.0]);
+        assert_eq!(outbox.entries()[0].attempts, 3);
+
+        // Persist across a "reload".
+        let mut outbox = Outbox::from_json_or_default(&outbox.to_json());
+        assert_eq!(outbox.due(clock.0)[0].body, "{\"id\":\"r-1\"}");
+        let ok = Outcome::Http {
+            status: 200,
+            retry_after: None,
+        };
+        assert_eq!(
+            outbox.settle("r-1", ok, &policy(), clock.0, 0.0),
+            Settled::Delivered
+        );
+        assert!(outbox.is_empty());
+        assert_eq!(outbox.next_wakeup_ms(clock.0), None);
+        assert_eq!(
+            outbox.settle("r-1", ok, &policy(), clock.0, 0.0),
+            Settled::Unknown
+        );
+    }
+
+    #[test]
+    fn rejected_responses_are_dropped_with_a_reason() {
+        let mut outbox = Outbox::default();
+        outbox.push("bad", "{}".into(), 0.0);
+        let s = outbox.settle(
+            "bad",
+            Outcome::Http {
+                status: 400,
+                retry_after: None,
+            },
+            &policy(),
+            0.0,
+            0.0,
+        );
+        assert!(
+            matches!(s, Settled::Dropped(ref r) if r.starts_with("HTTP 400")),
+            "{s:?}"
+        );
+        assert!(outbox.is_empty());
+    }
+
+    #[test]
+    fn retry_after_from_a_rate_limit_is_followed() {
+        let mut outbox = Outbox::default();
+        outbox.push("r", "{}".into(), 0.0);
+        let rl = Outcome::Http {
+            status: 429,
+            retry_after: Some("60"),
+        };
+        assert_eq!(
+            outbox.settle("r", rl, &policy(), 0.0, 0.0),
+            Settled::Retrying(60_000.0)
+        );
+        assert_eq!(outbox.next_wakeup_ms(10_000.0), Some(50_000.0));
+    }
+
+    #[test]
+    fn capacity_evicts_the_oldest_and_garbage_reads_as_empty() {
+        let mut outbox = Outbox::default();
+        for i in 0..Outbox::MAX_ENTRIES {
+            assert_eq!(outbox.push(&format!("r{i}"), String::new(), 0.0), None);
+        }
+        let evicted = outbox.push("new", String::new(), 0.0).map(|e| e.id);
+        assert_eq!(evicted.as_deref(), Some("r0"));
+        assert_eq!(outbox.entries().len(), Outbox::MAX_ENTRIES);
+        assert!(Outbox::from_json_or_default("not json").is_empty());
+        assert!(Outbox::from_json_or_default("[{\"id\":1}]").is_empty());
+    }
+}

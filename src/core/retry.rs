@@ -1,0 +1,326 @@
+//! When to retry a failed delivery: exponential backoff with jitter, `Retry-After`, and which
+//! outcomes are worth retrying at all.
+
+use crate::core::datetime::parse_http_date;
+
+/// How the random fraction spreads a backoff delay.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Jitter {
+    /// Anywhere in `[0, delay]`: spreads a crowd of clients best.
+    Full,
+    /// Anywhere in `[delay/2, delay]`: never retries too soon.
+    Equal,
+    /// Exactly `delay` (for tests and debugging).
+    None,
+}
+
+/// Backoff settings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RetryPolicy {
+    /// Delay after the first failure, ms.
+    pub base_ms: f64,
+    /// Growth per further failure.
+    pub factor: f64,
+    /// Longest backoff delay, ms.
+    pub cap_ms: f64,
+    /// Longest wait honoured from a `Retry-After` header, ms.
+    pub retry_after_cap_ms: f64,
+    /// Jitter mode.
+    pub jitter: Jitter,
+    /// Give up after this many failed attempts.
+    pub max_attempts: u32,
+}
+
+impl Default for RetryPolicy {
+    /// 1 s, doubling, capped at 5 min; `Retry-After` honoured up to 1 h; equal jitter (a
+    /// retry never comes sooner than half the nominal delay); 25 attempts.
+    fn default() -> Self {
+        RetryPolicy {
+            base_ms: 1_000.0,
+            factor: 2.0,
+            cap_ms: 300_000.0,
+            retry_after_cap_ms: 3_600_000.0,
+            jitter: Jitter::Equal,
+            max_attempts: 25,
+        }
+    }
+}
+
+/// What happened to one delivery attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome<'a> {
+    /// No HTTP response (offline, DNS, CORS, aborted).
+    NetworkError,
+    /// An HTTP response.
+    Http {
+        /// Status code.
+        status: u16,
+        /// The `Retry-After` header, if any.
+        retry_after: Option<&'a str>,
+    },
+}
+
+/// What to do with the entry.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Decision {
+    /// Stored by the collector (2xx, including a duplicate): remove it.
+    Delivered,
+    /// Try again at this time, epoch ms.
+    RetryAt(f64),
+    /// Give up and remove it; the reason is for a `console.warn`.
+    Drop(String),
+}
+
+/// The wait a `Retry-After` value asks for, ms: delta-seconds (`120`) or an IMF-fixdate
+/// relative to `now_ms`. A date in the past means 0; unparseable means `None`.
+pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
+    let v = value.trim();
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        // Very long digit strings overflow u64; they mean "a long time" and hit the cap.
+        return Some(v.parse::<u64>().map_or(f64::MAX, |s| s as f64 * 1000.0));
+    }
+    parse_http_date(v).map(|at| (at as f64 - now_ms).max(0.0))
+}
+
+impl RetryPolicy {
+    /// The nominal delay after `failures` failed attempts (1 = first failure), before jitter:
+    /// `base · factor^(failures-1)`, capped.
+    pub fn nominal_ms(&self, failures: u32) -> f64 {
+        let exp = failures.saturating_sub(1).min(1024) as i32;
+        (self.base_ms * self.factor.powi(exp)).min(self.cap_ms)
+    }
+
+    /// The jittered delay; `random` is a fraction in `[0, 1)` from the host's RNG.
+    pub fn backoff_ms(&self, failures: u32, random: f64) -> f64 {
+        let d = self.nominal_ms(failures);
+        let r = if random.is_finite() {
+            random.clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
+        match self.jitter {
+            Jitter::Full => d * r,
+            Jitter::Equal => d / 2.0 + d / 2.0 * r,
+            Jitter::None => d,
+        }
+    }
+
+    /// Decides what to do after an attempt. `failures` counts failed attempts including this
+    /// one if it failed; `random` is a fraction in `[0, 1)`.
+    ///
+    /// Retried: network errors, 408, 429 and 5xx except 501 and 505. Dropped: every other
+    /// status (4xx mean the body will never be accepted). Delivered: 2xx.
+    ///
+    /// ```
+    /// use rapport::core::retry::{Decision, Outcome, RetryPolicy, Jitter};
+    /// let p = RetryPolicy { jitter: Jitter::None, ..RetryPolicy::default() };
+    /// let now = 1_000_000.0;
+    /// assert_eq!(p.classify(Outcome::Http { status: 201, retry_after: None }, 1, now, 0.5), Decision::Delivered);
+    /// assert_eq!(p.classify(Outcome::NetworkError, 3, now, 0.5), Decision::RetryAt(now + 4_000.0));
+    /// assert_eq!(p.classify(Outcome::Http { status: 429, retry_after: Some("30") }, 1, now, 0.5),
+    ///            Decision::RetryAt(now + 30_000.0));
+    /// assert!(matches!(p.classify(Outcome::Http { status: 400, retry_after: None }, 1, now, 0.5), Decision::Drop(_)));
+    /// ```
+    pub fn classify(&self, outcome: Outcome, failures: u32, now_ms: f64, random: f64) -> Decision {
+        let retry_after = match outcome {
+            Outcome::Http { status, .. } if (200..300).contains(&status) => {
+                return Decision::Delivered
+            }
+            Outcome::NetworkError => None,
+            Outcome::Http {
+                status,
+                retry_after,
+            } => {
+                let retryable = status == 408
+                    || status == 429
+                    || ((500..600).contains(&status) && status != 501 && status != 505);
+                if !retryable {
+                    return Decision::Drop(drop_reason(status));
+                }
+                retry_after.and_then(|v| parse_retry_after(v, now_ms))
+            }
+        };
+        if failures >= self.max_attempts {
+            return Decision::Drop(format!("gave up after {failures} attempts"));
+        }
+        let backoff = self.backoff_ms(failures, random);
+        let wait = match retry_after {
+            // The server's wish wins when it asks for longer; a short or zero Retry-After
+            // does not let a client hammer it faster than the backoff.
+            Some(ra) => ra.min(self.retry_after_cap_ms).max(backoff),
+            None => backoff,
+        };
+        Decision::RetryAt(now_ms + wait)
+    }
+}
+
+fn drop_reason(status: u16) -> String {
+    let what = match status {
+        400 => "the collector rejected the response as invalid",
+        401 | 403 => "the collector refused this origin",
+        404 => "unknown site or endpoint",
+        413 => "the response is too large",
+        _ if (300..400).contains(&status) => "unexpected redirect",
+        _ => "the collector will not accept it",
+    };
+    format!("HTTP {status}: {what}; not retrying")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const NOW: f64 = 1_800_000_000_000.0;
+
+    fn fixed() -> RetryPolicy {
+        RetryPolicy {
+            jitter: Jitter::None,
+            ..RetryPolicy::default()
+        }
+    }
+
+    fn http(status: u16, retry_after: Option<&str>) -> Outcome<'_> {
+        Outcome::Http {
+            status,
+            retry_after,
+        }
+    }
+
+    #[test]
+    fn status_classes() {
+        let p = fixed();
+        for s in [200, 201, 204] {
+            assert_eq!(
+                p.classify(http(s, None), 1, NOW, 0.0),
+                Decision::Delivered,
+                "{s}"
+            );
+        }
+        for s in [408, 429, 500, 502, 503, 504, 599] {
+            assert!(
+                matches!(p.classify(http(s, None), 1, NOW, 0.0), Decision::RetryAt(_)),
+                "{s}"
+            );
+        }
+        for s in [301, 400, 401, 403, 404, 409, 413, 422, 501, 505] {
+            assert!(
+                matches!(p.classify(http(s, None), 1, NOW, 0.0), Decision::Drop(_)),
+                "{s}"
+            );
+        }
+        let Decision::Drop(reason) = p.classify(http(413, None), 1, NOW, 0.0) else {
+            panic!("413 must drop");
+        };
+        assert_eq!(reason, "HTTP 413: the response is too large; not retrying");
+    }
+
+    #[test]
+    fn backoff_doubles_to_the_cap() {
+        let p = fixed();
+        let waits: Vec<f64> = (1..=11)
+            .map(|n| match p.classify(Outcome::NetworkError, n, NOW, 0.3) {
+                Decision::RetryAt(at) => at - NOW,
+                d => panic!("{d:?}"),
+            })
+            .collect();
+        assert_eq!(
+            waits,
+            [1e3, 2e3, 4e3, 8e3, 16e3, 32e3, 64e3, 128e3, 256e3, 300e3, 300e3]
+        );
+        assert_eq!(
+            p.classify(Outcome::NetworkError, 25, NOW, 0.3),
+            Decision::Drop("gave up after 25 attempts".into())
+        );
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates_are_honoured_and_capped() {
+        let p = fixed();
+        let at = |ra: &str, failures| p.classify(http(503, Some(ra)), failures, NOW, 0.0);
+        assert_eq!(at("120", 1), Decision::RetryAt(NOW + 120_000.0));
+        assert_eq!(
+            at("999999", 1),
+            Decision::RetryAt(NOW + 3_600_000.0),
+            "capped at 1 h"
+        );
+        assert_eq!(
+            at("99999999999999999999999", 1),
+            Decision::RetryAt(NOW + 3_600_000.0)
+        );
+        assert_eq!(
+            at("0", 4),
+            Decision::RetryAt(NOW + 8_000.0),
+            "never below the backoff"
+        );
+        assert_eq!(
+            at("soon", 1),
+            Decision::RetryAt(NOW + 1_000.0),
+            "garbage is ignored"
+        );
+        // A fake clock at a known HTTP date.
+        let now =
+            crate::core::datetime::parse_http_date("Sun, 22 Nov 2026 10:00:00 GMT").unwrap() as f64;
+        assert_eq!(
+            p.classify(
+                http(429, Some("Sun, 22 Nov 2026 10:02:30 GMT")),
+                1,
+                now,
+                0.0
+            ),
+            Decision::RetryAt(now + 150_000.0)
+        );
+        assert_eq!(
+            p.classify(
+                http(429, Some("Sun, 22 Nov 2026 09:00:00 GMT")),
+                1,
+                now,
+                0.0
+            ),
+            Decision::RetryAt(now + 1_000.0),
+            "a past date means now, then the backoff applies"
+        );
+        assert_eq!(parse_retry_after(" 7 ", 0.0), Some(7_000.0));
+        assert_eq!(parse_retry_after("-1", 0.0), None);
+    }
+
+    #[test]
+    fn jitter_modes() {
+        let full = RetryPolicy {
+            jitter: Jitter::Full,
+            ..RetryPolicy::default()
+        };
+        let equal = RetryPolicy::default();
+        assert_eq!(full.backoff_ms(3, 0.0), 0.0);
+        assert_eq!(full.backoff_ms(3, 0.5), 2_000.0);
+        assert_eq!(equal.backoff_ms(3, 0.0), 2_000.0);
+        assert_eq!(equal.backoff_ms(3, 1.0), 4_000.0);
+        assert_eq!(equal.backoff_ms(3, f64::NAN), 3_000.0);
+    }
+
+    proptest! {
+        #[test]
+        fn backoff_is_monotone_to_the_cap_and_within_jitter_bounds(
+            failures in 1u32..2000, r in 0.0f64..1.0, full in any::<bool>(),
+        ) {
+            let p = RetryPolicy { jitter: if full { Jitter::Full } else { Jitter::Equal }, ..RetryPolicy::default() };
+            let d = p.nominal_ms(failures);
+            prop_assert!(d <= p.cap_ms);
+            prop_assert!(p.nominal_ms(failures + 1) >= d);
+            let b = p.backoff_ms(failures, r);
+            let low = if full { 0.0 } else { d / 2.0 };
+            prop_assert!(b >= low && b <= d, "{} not in [{}, {}]", b, low, d);
+        }
+
+        #[test]
+        fn retry_never_earlier_than_now_nor_later_than_an_hour(
+            status in 100u16..600, ra in proptest::option::of("[0-9]{0,12}|.{0,30}"),
+            failures in 1u32..30, r in 0.0f64..1.0,
+        ) {
+            let p = RetryPolicy::default();
+            if let Decision::RetryAt(at) = p.classify(http(status, ra.as_deref()), failures, NOW, r) {
+                prop_assert!(at >= NOW && at <= NOW + p.retry_after_cap_ms.max(p.cap_ms));
+            }
+        }
+    }
+}

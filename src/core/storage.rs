@@ -1,0 +1,134 @@
+//! Key-value persistence behind a trait: the shell implements it over `localStorage` (with an
+//! in-memory fallback when storage is blocked); tests use [`MemoryStore`]. Also the key names.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+/// Why a storage operation failed.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum StorageError {
+    /// Storage cannot be used at all (blocked cookies, sandboxed iframe, ...).
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    /// Writing `key` would exceed the quota.
+    #[error("storage quota exceeded writing `{0}`")]
+    QuotaExceeded(String),
+}
+
+/// A string key-value store. Methods take `&self` like the Web Storage API; implementations
+/// use interior mutability.
+pub trait KeyValueStore {
+    /// The value at `key`, if any.
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError>;
+    /// Stores `value` at `key`.
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError>;
+    /// Removes `key` (no error if absent).
+    fn remove(&self, key: &str) -> Result<(), StorageError>;
+}
+
+/// An in-memory store.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    map: RefCell<BTreeMap<String, String>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl KeyValueStore for MemoryStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
+        Ok(self.map.borrow().get(key).cloned())
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        self.map
+            .borrow_mut()
+            .insert(key.to_owned(), value.to_owned());
+        Ok(())
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StorageError> {
+        self.map.borrow_mut().remove(key);
+        Ok(())
+    }
+}
+
+/// What is stored under a site's keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// [`crate::core::throttle::ThrottleState`].
+    Throttle,
+    /// [`crate::core::outbox::Outbox`].
+    Outbox,
+    /// The loader's mute map ([`crate::core::throttle::mute_map`]).
+    Mute,
+    /// Anonymous visitor id and identify traits.
+    Visitor,
+}
+
+/// The localStorage key of `slot` for `site`: `rapport:{site}:{slot}`.
+pub fn key(site: &str, slot: Slot) -> String {
+    let name = match slot {
+        Slot::Throttle => "throttle",
+        Slot::Outbox => "outbox",
+        Slot::Mute => "mute",
+        Slot::Visitor => "visitor",
+    };
+    format!("rapport:{site}:{name}")
+}
+
+/// Reads and parses a JSON value; a missing or unreadable value gives `None` (stored data
+/// may be from an older version or edited by hand, and losing it is harmless).
+pub fn load_json<T: DeserializeOwned>(
+    store: &dyn KeyValueStore,
+    key: &str,
+) -> Result<Option<T>, StorageError> {
+    Ok(store.get(key)?.and_then(|s| serde_json::from_str(&s).ok()))
+}
+
+/// Serialises and stores a value.
+pub fn save_json<T: Serialize>(
+    store: &dyn KeyValueStore,
+    key: &str,
+    value: &T,
+) -> Result<(), StorageError> {
+    let json =
+        serde_json::to_string(value).map_err(|e| StorageError::Unavailable(e.to_string()))?;
+    store.set(key, &json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::throttle::ThrottleState;
+
+    #[test]
+    fn keys_follow_the_contract() {
+        assert_eq!(key("demo", Slot::Throttle), "rapport:demo:throttle");
+        assert_eq!(key("demo", Slot::Outbox), "rapport:demo:outbox");
+        assert_eq!(key("demo", Slot::Mute), "rapport:demo:mute");
+        assert_eq!(key("demo", Slot::Visitor), "rapport:demo:visitor");
+    }
+
+    #[test]
+    fn json_round_trip_and_corrupt_values() {
+        let store = MemoryStore::new();
+        let k = key("demo", Slot::Throttle);
+        assert_eq!(load_json::<ThrottleState>(&store, &k).unwrap(), None);
+        let mut st = ThrottleState::default();
+        st.record_shown("s", 1.0);
+        save_json(&store, &k, &st).unwrap();
+        assert_eq!(load_json::<ThrottleState>(&store, &k).unwrap(), Some(st));
+        store.set(&k, "{broken").unwrap();
+        assert_eq!(load_json::<ThrottleState>(&store, &k).unwrap(), None);
+        store.remove(&k).unwrap();
+        assert_eq!(store.get(&k).unwrap(), None);
+    }
+}

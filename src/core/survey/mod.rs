@@ -1,0 +1,28 @@
+//! The survey model: site configuration, surveys, questions, branching, trigger, targeting,
+//! throttle policy and theme, with parsing and validation (`SiteConfig::from_json`).
+
+mod branch;
+mod definition;
+mod error;
+mod question;
+mod site;
+mod targeting;
+mod thank_you;
+mod theme;
+mod throttle;
+mod trigger;
+pub mod validate;
+
+pub use branch::{Branch, Condition, Scalar, END};
+pub use definition::Survey;
+pub(crate) use error::json_path;
+pub use error::ConfigError;
+pub use question::{
+    Choice, Question, QuestionKind, QuestionType, ScaleLabels, DEFAULT_MAX_LENGTH, MAX_MAX_LENGTH,
+};
+pub use site::{PartialSiteConfig, SiteConfig};
+pub use targeting::{MatchKind, Targeting, UrlMatch};
+pub use thank_you::ThankYou;
+pub use theme::{is_safe_css_value, ColorMode, Position, Theme};
+pub use throttle::{Frequency, ThrottlePolicy};
+pub use trigger::Trigger;

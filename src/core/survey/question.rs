@@ -1,0 +1,357 @@
+//! A question of a survey: its id, prompt, kind (with kind-specific settings) and branching.
+
+use super::branch::Branch;
+use crate::core::text::LocalizedText;
+use serde::{Deserialize, Serialize};
+use std::ops::RangeInclusive;
+
+/// Default `maxLength` of an open-text question.
+pub const DEFAULT_MAX_LENGTH: u32 = 2000;
+/// Hard limit on any `maxLength`.
+pub const MAX_MAX_LENGTH: u32 = 10_000;
+
+/// One selectable option of a choice question.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    /// Option id, sent in responses.
+    pub id: String,
+    /// Visible label.
+    pub label: LocalizedText,
+}
+
+/// Optional end labels of a scale ("Not likely" … "Very likely").
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScaleLabels {
+    /// Label under the lowest value.
+    pub low: Option<LocalizedText>,
+    /// Label under the highest value.
+    pub high: Option<LocalizedText>,
+}
+
+/// The kind of a question and its kind-specific settings. The answer each kind takes is in
+/// the table of ARCHITECTURE.md and enforced by [`crate::core::response`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum QuestionKind {
+    /// Net Promoter Score, 0–10.
+    Nps(ScaleLabels),
+    /// Customer satisfaction, 1–5 stars.
+    Csat(ScaleLabels),
+    /// Customer effort score, 1–7.
+    Ces(ScaleLabels),
+    /// Thumbs up / down.
+    Thumbs,
+    /// Five faces, 1 (very unhappy) – 5 (very happy).
+    Emoji(ScaleLabels),
+    /// Exactly one option.
+    SingleChoice {
+        /// The options, in display order.
+        options: Vec<Choice>,
+    },
+    /// Any number of options, optionally with a free-text "Other".
+    MultipleChoice {
+        /// The options, in display order.
+        options: Vec<Choice>,
+        /// Whether an "Other" free-text field is offered.
+        other: bool,
+    },
+    /// Free text.
+    OpenText {
+        /// Maximum length in characters (Unicode scalar values).
+        max_length: u32,
+        /// Placeholder of the text area.
+        placeholder: Option<LocalizedText>,
+    },
+}
+
+/// The `type` tag of a question, as written in JSON.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum QuestionType {
+    /// `nps`
+    Nps,
+    /// `csat`
+    Csat,
+    /// `ces`
+    Ces,
+    /// `thumbs`
+    Thumbs,
+    /// `emoji`
+    Emoji,
+    /// `singleChoice`
+    SingleChoice,
+    /// `multipleChoice`
+    MultipleChoice,
+    /// `openText`
+    OpenText,
+}
+
+impl QuestionType {
+    /// The JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionType::Nps => "nps",
+            QuestionType::Csat => "csat",
+            QuestionType::Ces => "ces",
+            QuestionType::Thumbs => "thumbs",
+            QuestionType::Emoji => "emoji",
+            QuestionType::SingleChoice => "singleChoice",
+            QuestionType::MultipleChoice => "multipleChoice",
+            QuestionType::OpenText => "openText",
+        }
+    }
+}
+
+impl QuestionKind {
+    /// The `type` tag.
+    pub fn question_type(&self) -> QuestionType {
+        match self {
+            QuestionKind::Nps(_) => QuestionType::Nps,
+            QuestionKind::Csat(_) => QuestionType::Csat,
+            QuestionKind::Ces(_) => QuestionType::Ces,
+            QuestionKind::Thumbs => QuestionType::Thumbs,
+            QuestionKind::Emoji(_) => QuestionType::Emoji,
+            QuestionKind::SingleChoice { .. } => QuestionType::SingleChoice,
+            QuestionKind::MultipleChoice { .. } => QuestionType::MultipleChoice,
+            QuestionKind::OpenText { .. } => QuestionType::OpenText,
+        }
+    }
+
+    /// The accepted integer range of a scale question; `None` for other kinds.
+    pub fn scale(&self) -> Option<RangeInclusive<i64>> {
+        match self {
+            QuestionKind::Nps(_) => Some(0..=10),
+            QuestionKind::Csat(_) | QuestionKind::Emoji(_) => Some(1..=5),
+            QuestionKind::Ces(_) => Some(1..=7),
+            _ => None,
+        }
+    }
+
+    /// The scale end labels, if this is a scale question.
+    pub fn labels(&self) -> Option<&ScaleLabels> {
+        match self {
+            QuestionKind::Nps(l)
+            | QuestionKind::Csat(l)
+            | QuestionKind::Ces(l)
+            | QuestionKind::Emoji(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The options of a choice question (empty for other kinds).
+    pub fn options(&self) -> &[Choice] {
+        match self {
+            QuestionKind::SingleChoice { options }
+            | QuestionKind::MultipleChoice { options, .. } => options,
+            _ => &[],
+        }
+    }
+}
+
+/// A question.
+///
+/// In JSON every setting sits flat on the question object next to `"type"`; fields that do
+/// not belong to the type (e.g. `options` on an `nps`) are rejected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawQuestion", into = "RawQuestion")]
+pub struct Question {
+    /// Unique id within the survey (not `"end"`).
+    pub id: String,
+    /// What is asked and how it is answered.
+    pub kind: QuestionKind,
+    /// The prompt. Optional for the scale and thumbs kinds, which have a localised default
+    /// (see [`crate::core::i18n`]).
+    pub text: Option<LocalizedText>,
+    /// Whether the visitor must answer before moving on.
+    pub required: bool,
+    /// Branching rules, tried in order.
+    pub branches: Vec<Branch>,
+    /// Where to go when no branch matches: a later question id or `"end"`; `None` means the
+    /// following question (or the end after the last one).
+    pub next: Option<String>,
+}
+
+/// The flat JSON form of a [`Question`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawQuestion {
+    id: String,
+    #[serde(rename = "type")]
+    kind: QuestionType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    text: Option<LocalizedText>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    required: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    branches: Vec<Branch>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    low_label: Option<LocalizedText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    high_label: Option<LocalizedText>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    options: Option<Vec<Choice>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    other: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_length: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    placeholder: Option<LocalizedText>,
+}
+
+impl TryFrom<RawQuestion> for Question {
+    type Error = String;
+
+    fn try_from(raw: RawQuestion) -> Result<Self, String> {
+        let t = raw.kind;
+        let not_for = |field: &str| format!("`{field}` is not allowed for type `{}`", t.as_str());
+        let scale = matches!(
+            t,
+            QuestionType::Nps | QuestionType::Csat | QuestionType::Ces | QuestionType::Emoji
+        );
+        let choice = matches!(t, QuestionType::SingleChoice | QuestionType::MultipleChoice);
+        if !scale && (raw.low_label.is_some() || raw.high_label.is_some()) {
+            let f = if raw.low_label.is_some() {
+                "lowLabel"
+            } else {
+                "highLabel"
+            };
+            return Err(not_for(f));
+        }
+        if !choice && raw.options.is_some() {
+            return Err(not_for("options"));
+        }
+        if t != QuestionType::MultipleChoice && raw.other.is_some() {
+            return Err(not_for("other"));
+        }
+        if t != QuestionType::OpenText && raw.max_length.is_some() {
+            return Err(not_for("maxLength"));
+        }
+        if t != QuestionType::OpenText && raw.placeholder.is_some() {
+            return Err(not_for("placeholder"));
+        }
+        let labels = ScaleLabels {
+            low: raw.low_label,
+            high: raw.high_label,
+        };
+        // A missing `options` becomes empty so that validation reports it with its full path.
+        let options = raw.options.unwrap_or_default();
+        let kind = match t {
+            QuestionType::Nps => QuestionKind::Nps(labels),
+            QuestionType::Csat => QuestionKind::Csat(labels),
+            QuestionType::Ces => QuestionKind::Ces(labels),
+            QuestionType::Emoji => QuestionKind::Emoji(labels),
+            QuestionType::Thumbs => QuestionKind::Thumbs,
+            QuestionType::SingleChoice => QuestionKind::SingleChoice { options },
+            QuestionType::MultipleChoice => QuestionKind::MultipleChoice {
+                options,
+                other: raw.other.unwrap_or(false),
+            },
+            QuestionType::OpenText => QuestionKind::OpenText {
+                max_length: raw.max_length.unwrap_or(DEFAULT_MAX_LENGTH),
+                placeholder: raw.placeholder,
+            },
+        };
+        Ok(Question {
+            id: raw.id,
+            kind,
+            text: raw.text,
+            required: raw.required,
+            branches: raw.branches,
+            next: raw.next,
+        })
+    }
+}
+
+impl From<Question> for RawQuestion {
+    fn from(q: Question) -> Self {
+        let mut raw = RawQuestion {
+            id: q.id,
+            kind: q.kind.question_type(),
+            text: q.text,
+            required: q.required,
+            branches: q.branches,
+            next: q.next,
+            low_label: None,
+            high_label: None,
+            options: None,
+            other: None,
+            max_length: None,
+            placeholder: None,
+        };
+        match q.kind {
+            QuestionKind::Nps(l)
+            | QuestionKind::Csat(l)
+            | QuestionKind::Ces(l)
+            | QuestionKind::Emoji(l) => {
+                raw.low_label = l.low;
+                raw.high_label = l.high;
+            }
+            QuestionKind::Thumbs => {}
+            QuestionKind::SingleChoice { options } => raw.options = Some(options),
+            QuestionKind::MultipleChoice { options, other } => {
+                raw.options = Some(options);
+                raw.other = other.then_some(true);
+            }
+            QuestionKind::OpenText {
+                max_length,
+                placeholder,
+            } => {
+                raw.max_length = Some(max_length);
+                raw.placeholder = placeholder;
+            }
+        }
+        raw
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flat_json_maps_to_kind() {
+        let q: Question = serde_json::from_str(
+            r#"{"id":"why","type":"multipleChoice","text":"Why?","other":true,
+                "options":[{"id":"a","label":"A"}]}"#,
+        )
+        .unwrap();
+        assert!(
+            matches!(&q.kind, QuestionKind::MultipleChoice { options, other: true } if options.len() == 1)
+        );
+        let o: Question =
+            serde_json::from_str(r#"{"id":"t","type":"openText","text":"Say"}"#).unwrap();
+        assert!(matches!(
+            o.kind,
+            QuestionKind::OpenText {
+                max_length: 2000,
+                ..
+            }
+        ));
+        assert_eq!(o.kind.scale(), None);
+        let n: Question = serde_json::from_str(r#"{"id":"n","type":"nps"}"#).unwrap();
+        assert_eq!(n.kind.scale(), Some(0..=10));
+    }
+
+    #[test]
+    fn fields_of_another_type_are_rejected() {
+        let e = serde_json::from_str::<Question>(r#"{"id":"n","type":"nps","options":[]}"#)
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`options` is not allowed for type `nps`"),
+            "{e}"
+        );
+        let e =
+            serde_json::from_str::<Question>(r#"{"id":"n","type":"nps","colour":1}"#).unwrap_err();
+        assert!(e.to_string().contains("unknown field `colour`"), "{e}");
+    }
+
+    #[test]
+    fn serializes_back_to_the_flat_form() {
+        let json = r#"{"id":"c","type":"singleChoice","text":"Pick","required":true,"options":[{"id":"a","label":"A"}]}"#;
+        let q: Question = serde_json::from_str(json).unwrap();
+        assert_eq!(serde_json::to_string(&q).unwrap(), json);
+    }
+}

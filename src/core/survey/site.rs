@@ -1,0 +1,154 @@
+//! The site configuration: theme, locale, global cooldown and surveys; parsing, validation
+//! and the merge of inline `config` commands.
+
+use super::{validate, ConfigError, Survey, Theme};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The configuration of one site, as served by `GET /v1/sites/{site}/config`.
+///
+/// Unknown top-level fields are ignored (the collector's config file adds `origins` and
+/// `adminToken` next to these); everything below the top level rejects unknown fields.
+///
+/// ```
+/// use rapport::core::survey::SiteConfig;
+/// let config = SiteConfig::from_json(r#"{
+///   "site": "demo",
+///   "surveys": [{ "id": "s", "questions": [{ "id": "q", "type": "thumbs" }] }]
+/// }"#).unwrap();
+/// assert_eq!(config.surveys[0].questions.len(), 1);
+///
+/// let err = SiteConfig::from_json(r#"{"site": "demo", "surveys": [{"id": "s", "questions": [
+///   {"id": "q", "type": "singleChoice", "text": "Pick", "options": []}]}]}"#).unwrap_err();
+/// assert_eq!(err.to_string(), "surveys[0].questions[0].options: must not be empty");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SiteConfig {
+    /// Site id (`data-site`), also part of the localStorage keys.
+    pub site: String,
+    /// `"auto"` (from `<html lang>` / the browser) or a locale tag such as `"es"`.
+    #[serde(default = "auto")]
+    pub locale: String,
+    /// Visual theme.
+    #[serde(default)]
+    pub theme: Theme,
+    /// No survey within this many days after any survey was shown.
+    #[serde(default)]
+    pub cooldown_days: f64,
+    /// The surveys.
+    #[serde(default)]
+    pub surveys: Vec<Survey>,
+}
+
+/// The argument of the `config` command: any subset of a [`SiteConfig`], merged over the
+/// collector's with [`SiteConfig::merge`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartialSiteConfig {
+    /// Locale override.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Theme fields to override.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theme: Option<Theme>,
+    /// Cooldown override.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cooldown_days: Option<f64>,
+    /// Surveys replacing those with the same id; others are appended.
+    #[serde(default)]
+    pub surveys: Vec<Survey>,
+}
+
+fn auto() -> String {
+    "auto".to_owned()
+}
+
+impl SiteConfig {
+    /// An empty configuration for `site` (what inline `config` commands merge into when
+    /// remote configuration is disabled).
+    pub fn new(site: impl Into<String>) -> Self {
+        SiteConfig {
+            site: site.into(),
+            locale: auto(),
+            theme: Theme::default(),
+            cooldown_days: 0.0,
+            surveys: Vec::new(),
+        }
+    }
+
+    /// Parses and validates a JSON document.
+    pub fn from_json(json: &str) -> Result<SiteConfig, ConfigError> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        let config: SiteConfig =
+            serde_path_to_error::deserialize(&mut de).map_err(ConfigError::from_path_error)?;
+        de.end().map_err(|e| ConfigError::Parse {
+            path: String::new(),
+            message: e.to_string(),
+        })?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Parses and validates an already parsed JSON value.
+    pub fn from_value(value: &Value) -> Result<SiteConfig, ConfigError> {
+        let config: SiteConfig =
+            serde_path_to_error::deserialize(value).map_err(ConfigError::from_path_error)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks every rule of the configuration (ids, ranges, branch targets, ...).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        validate::site_config(self)
+    }
+
+    /// The survey with this id.
+    pub fn survey(&self, id: &str) -> Option<&Survey> {
+        self.surveys.iter().find(|s| s.id == id)
+    }
+
+    /// Applies an inline `config` command: locale and cooldown replaced when given, theme
+    /// merged field by field, surveys replaced by id (in place) or appended. The result is
+    /// validated; on error `self` is left unchanged.
+    pub fn merge(&mut self, inline: &PartialSiteConfig) -> Result<(), ConfigError> {
+        let mut merged = self.clone();
+        if let Some(locale) = &inline.locale {
+            merged.locale.clone_from(locale);
+        }
+        if let Some(theme) = &inline.theme {
+            merged.theme.merge(theme);
+        }
+        if let Some(days) = inline.cooldown_days {
+            merged.cooldown_days = days;
+        }
+        for survey in &inline.surveys {
+            match merged.surveys.iter_mut().find(|s| s.id == survey.id) {
+                Some(slot) => *slot = survey.clone(),
+                None => merged.surveys.push(survey.clone()),
+            }
+        }
+        merged.validate()?;
+        *self = merged;
+        Ok(())
+    }
+}
+
+impl PartialSiteConfig {
+    /// Parses and validates an inline configuration; paths in errors are relative to it.
+    pub fn from_value(value: &Value) -> Result<PartialSiteConfig, ConfigError> {
+        let partial: PartialSiteConfig =
+            serde_path_to_error::deserialize(value).map_err(ConfigError::from_path_error)?;
+        validate::partial(&partial)?;
+        Ok(partial)
+    }
+
+    /// Parses and validates an inline configuration from JSON text.
+    pub fn from_json(json: &str) -> Result<PartialSiteConfig, ConfigError> {
+        let value: Value = serde_json::from_str(json).map_err(|e| ConfigError::Parse {
+            path: String::new(),
+            message: e.to_string(),
+        })?;
+        Self::from_value(&value)
+    }
+}

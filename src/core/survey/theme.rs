@@ -1,0 +1,153 @@
+//! Visual theme of the widget: brand colour, radius, font, position and colour mode.
+
+use serde::{Deserialize, Serialize};
+
+/// Where the widget sits on the page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Position {
+    /// Bottom right corner (the default).
+    #[default]
+    BottomRight,
+    /// Bottom left corner.
+    BottomLeft,
+    /// Top right corner.
+    TopRight,
+    /// Top left corner.
+    TopLeft,
+    /// Centred modal.
+    Center,
+}
+
+/// Light, dark, or following `prefers-color-scheme`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorMode {
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+    /// Follow the visitor's system preference (the default).
+    #[default]
+    System,
+}
+
+/// The theme. Every field is optional so that an inline `config` command can override one
+/// field at a time (see [`Theme::merge`]); the accessors supply the defaults.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Theme {
+    /// CSS colour for buttons and highlights (`--rapport-brand`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+    /// CSS length for corner radius (`--rapport-radius`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub radius: Option<String>,
+    /// CSS font-family list (`--rapport-font`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font: Option<String>,
+    /// Placement on the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+    /// Colour mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<ColorMode>,
+}
+
+impl Theme {
+    /// Default brand colour.
+    pub const DEFAULT_BRAND: &'static str = "#4f46e5";
+    /// Default corner radius.
+    pub const DEFAULT_RADIUS: &'static str = "12px";
+    /// Default font stack.
+    pub const DEFAULT_FONT: &'static str = "system-ui, sans-serif";
+
+    /// Brand colour, or the default.
+    pub fn brand(&self) -> &str {
+        self.brand.as_deref().unwrap_or(Self::DEFAULT_BRAND)
+    }
+
+    /// Corner radius, or the default.
+    pub fn radius(&self) -> &str {
+        self.radius.as_deref().unwrap_or(Self::DEFAULT_RADIUS)
+    }
+
+    /// Font stack, or the default.
+    pub fn font(&self) -> &str {
+        self.font.as_deref().unwrap_or(Self::DEFAULT_FONT)
+    }
+
+    /// Position, or the default.
+    pub fn position(&self) -> Position {
+        self.position.unwrap_or_default()
+    }
+
+    /// Colour mode, or the default.
+    pub fn mode(&self) -> ColorMode {
+        self.mode.unwrap_or_default()
+    }
+
+    /// Fields set in `over` replace ours; unset ones keep ours.
+    pub fn merge(&mut self, over: &Theme) {
+        if over.brand.is_some() {
+            self.brand.clone_from(&over.brand);
+        }
+        if over.radius.is_some() {
+            self.radius.clone_from(&over.radius);
+        }
+        if over.font.is_some() {
+            self.font.clone_from(&over.font);
+        }
+        if over.position.is_some() {
+            self.position = over.position;
+        }
+        if over.mode.is_some() {
+            self.mode = over.mode;
+        }
+    }
+}
+
+/// Whether `value` is safe to hand to `style.setProperty`: short, and without the characters
+/// that could end a declaration or open a resource fetch. The shell sets custom properties
+/// through the CSSOM, so this is defence in depth, not the only barrier.
+pub fn is_safe_css_value(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    !value.is_empty()
+        && value.chars().count() <= 200
+        && !value
+            .chars()
+            .any(|c| matches!(c, ';' | '{' | '}' | '<' | '>' | '\\' | '@') || c.is_control())
+        && !lower.contains("url(")
+        && !lower.contains("expression(")
+        && !lower.contains("/*")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_merge_field_by_field() {
+        let mut t: Theme =
+            serde_json::from_str(r##"{"brand":"#000","position":"top-left"}"##).unwrap();
+        assert_eq!(t.radius(), "12px");
+        assert_eq!(t.position(), Position::TopLeft);
+        t.merge(&Theme {
+            radius: Some("0".into()),
+            ..Theme::default()
+        });
+        assert_eq!(t.brand(), "#000");
+        assert_eq!(t.radius(), "0");
+        assert_eq!(t.mode(), ColorMode::System);
+    }
+
+    #[test]
+    fn css_safety() {
+        assert!(is_safe_css_value("#4f46e5"));
+        assert!(is_safe_css_value("\"Inter\", system-ui, sans-serif"));
+        assert!(!is_safe_css_value("red; background: url(x)"));
+        assert!(!is_safe_css_value("url(https://evil)"));
+        assert!(!is_safe_css_value("red}"));
+        assert!(!is_safe_css_value(""));
+    }
+}

@@ -1,0 +1,215 @@
+//! URL targeting: does this page match a survey's URL rule?
+//!
+//! `exact`, `prefix`, `glob` and `regex` compare the path + query of the page (`/order/7?x=1`,
+//! without the fragment); `contains` looks at the full URL. Regular expressions are evaluated
+//! by an injected [`RegexMatcher`], so the widget uses JavaScript's `RegExp` (the same engine
+//! as the loader) and adds no regex engine to the wasm.
+
+use crate::core::survey::{MatchKind, Targeting, UrlMatch};
+use thiserror::Error;
+
+/// Evaluates regular expressions for [`MatchKind::Regex`] rules.
+pub trait RegexMatcher {
+    /// Whether `pattern` matches somewhere in `haystack`; `Err` with the engine's message when
+    /// the pattern does not compile.
+    fn is_match(&self, pattern: &str, haystack: &str) -> Result<bool, String>;
+}
+
+/// A matcher for hosts without a regex engine: every pattern is an error.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoRegex;
+
+impl RegexMatcher for NoRegex {
+    fn is_match(&self, _pattern: &str, _haystack: &str) -> Result<bool, String> {
+        Err("regular expressions are not available here".to_owned())
+    }
+}
+
+/// Why a targeting rule could not be evaluated.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum TargetingError {
+    /// The regular expression of a `regex` rule does not compile.
+    #[error("targeting.url.value: invalid regular expression `{pattern}`: {message}")]
+    Regex {
+        /// The pattern.
+        pattern: String,
+        /// The engine's message.
+        message: String,
+    },
+}
+
+/// The path + query of `url` without the fragment: `https://a.b/c?d#e` → `/c?d`. A URL that
+/// is already a path is returned without its fragment; a bare origin gives `/`.
+pub fn path_and_query(url: &str) -> &str {
+    let no_fragment = url.split('#').next().unwrap_or(url);
+    let Some(scheme_end) = no_fragment.find("://") else {
+        return no_fragment;
+    };
+    let after_scheme = &no_fragment[scheme_end + 3..];
+    match after_scheme.find(['/', '?']) {
+        Some(i) if after_scheme.as_bytes()[i] == b'/' => &after_scheme[i..],
+        // `https://a.b?x` has an empty path; a lone query is still worth matching on.
+        Some(i) => &after_scheme[i..],
+        None => "/",
+    }
+}
+
+/// Whether `text` matches the glob `pattern`: `*` matches any run of characters (also `/`),
+/// `?` exactly one character, everything else itself.
+///
+/// ```
+/// use rapport::core::targeting::glob_match;
+/// assert!(glob_match("/products/*", "/products/shoes?color=red"));
+/// assert!(glob_match("/p?/x", "/p1/x"));
+/// assert!(!glob_match("/products/*", "/product"));
+/// ```
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    // Position of the last `*` seen and the text position it is currently stretched to; on a
+    // mismatch the star absorbs one more character. Linear in practice, O(p·t) worst case.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == '?' || c == t[ti] => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// Whether the page at `url` (absolute, or a path) satisfies `rule`.
+pub fn url_matches(
+    rule: &UrlMatch,
+    url: &str,
+    regex: &dyn RegexMatcher,
+) -> Result<bool, TargetingError> {
+    let pq = path_and_query(url);
+    Ok(match rule.kind {
+        MatchKind::Exact => pq == rule.value,
+        MatchKind::Prefix => pq.starts_with(&rule.value),
+        MatchKind::Contains => url.contains(&rule.value),
+        MatchKind::Glob => glob_match(&rule.value, pq),
+        MatchKind::Regex => {
+            regex
+                .is_match(&rule.value, pq)
+                .map_err(|message| TargetingError::Regex {
+                    pattern: rule.value.clone(),
+                    message,
+                })?
+        }
+    })
+}
+
+/// Whether a survey with this targeting may appear at `url` (no rule: everywhere).
+pub fn targets(
+    targeting: &Targeting,
+    url: &str,
+    regex: &dyn RegexMatcher,
+) -> Result<bool, TargetingError> {
+    match &targeting.url {
+        Some(rule) => url_matches(rule, url, regex),
+        None => Ok(true),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The test-side regex engine.
+    pub(crate) struct Lite;
+
+    impl RegexMatcher for Lite {
+        fn is_match(&self, pattern: &str, haystack: &str) -> Result<bool, String> {
+            regex_lite::Regex::new(pattern)
+                .map(|r| r.is_match(haystack))
+                .map_err(|e| e.to_string())
+        }
+    }
+
+    fn rule(kind: MatchKind, value: &str) -> UrlMatch {
+        UrlMatch {
+            kind,
+            value: value.to_owned(),
+        }
+    }
+
+    #[test]
+    fn path_and_query_strips_origin_and_fragment() {
+        assert_eq!(
+            path_and_query("https://shop.example/order/1?x=2#top"),
+            "/order/1?x=2"
+        );
+        assert_eq!(path_and_query("https://shop.example"), "/");
+        assert_eq!(path_and_query("https://shop.example?q"), "?q");
+        assert_eq!(path_and_query("/cart#x"), "/cart");
+    }
+
+    #[test]
+    fn each_match_kind() {
+        let url = "https://shop.example/order/123?ref=mail#done";
+        let m = |kind, value| url_matches(&rule(kind, value), url, &Lite).unwrap();
+        assert!(m(MatchKind::Exact, "/order/123?ref=mail"));
+        assert!(!m(MatchKind::Exact, "/order/123"));
+        assert!(m(MatchKind::Prefix, "/order"));
+        assert!(!m(MatchKind::Prefix, "https://shop"));
+        assert!(m(MatchKind::Contains, "shop.example/order"));
+        assert!(m(MatchKind::Glob, "/order/*"));
+        assert!(m(MatchKind::Glob, "/order/12?*"));
+        assert!(!m(MatchKind::Glob, "/orders/*"));
+        assert!(m(MatchKind::Regex, r"^/order/\d+"));
+        assert!(!m(MatchKind::Regex, r"^/cart"));
+    }
+
+    #[test]
+    fn bad_regex_is_an_error_not_a_match() {
+        let e = url_matches(&rule(MatchKind::Regex, "("), "/x", &Lite).unwrap_err();
+        assert!(e
+            .to_string()
+            .starts_with("targeting.url.value: invalid regular expression `(`"));
+        assert!(url_matches(&rule(MatchKind::Regex, "x"), "/x", &NoRegex).is_err());
+        assert!(targets(&Targeting::default(), "/anything", &NoRegex).unwrap());
+    }
+
+    /// Obviously correct, exponential reference implementation.
+    fn naive_glob(p: &[char], t: &[char]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some(('*', rest)) => (0..=t.len()).any(|i| naive_glob(rest, &t[i..])),
+            Some((&c, rest)) => {
+                !t.is_empty() && (c == '?' || c == t[0]) && naive_glob(rest, &t[1..])
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn glob_agrees_with_naive_reference(p in "[ab*?/é]{0,8}", t in "[ab/é]{0,12}") {
+            let pc: Vec<char> = p.chars().collect();
+            let tc: Vec<char> = t.chars().collect();
+            prop_assert_eq!(glob_match(&p, &t), naive_glob(&pc, &tc), "pattern {:?} text {:?}", p, t);
+        }
+
+        #[test]
+        fn path_and_query_never_panics(s in ".{0,60}") {
+            let _ = path_and_query(&s);
+        }
+    }
+}

@@ -1,0 +1,379 @@
+//! Whether a visitor may see a survey now: sampling, frequency, recontact period and the
+//! site-wide cooldown, decided from a small persisted history ([`ThrottleState`],
+//! `localStorage["rapport:{site}:throttle"]`). Also derives the loader's mute map.
+//!
+//! Times are epoch milliseconds (`Date.now()`), so they survive reloads.
+
+use crate::core::survey::{Frequency, SiteConfig, Survey};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use thiserror::Error;
+
+/// Milliseconds per day.
+pub const MS_PER_DAY: f64 = 86_400_000.0;
+/// "Muted for ever" in the mute map: JSON has no infinity, and 8.64e15 ms is the largest
+/// time a JavaScript `Date` can hold.
+pub const FOREVER_MS: f64 = 8.64e15;
+/// Key of the site-wide cooldown in the mute map.
+pub const ALL_SURVEYS: &str = "*";
+
+/// What one visitor has seen of one survey.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SurveyHistory {
+    /// How many times it was shown.
+    pub shown_count: u32,
+    /// Whether it was answered (submitted) at least once.
+    pub answered: bool,
+    /// When it was last shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_shown_ms: Option<f64>,
+    /// When it was last answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_answered_ms: Option<f64>,
+}
+
+/// The persisted history of one visitor on one site.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ThrottleState {
+    /// Per survey id.
+    pub surveys: BTreeMap<String, SurveyHistory>,
+    /// When any survey was last shown (for the site-wide cooldown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_any_shown_ms: Option<f64>,
+}
+
+/// Why a survey may not be shown now.
+#[derive(Clone, Debug, PartialEq, Error)]
+pub enum Ineligible {
+    /// The visitor's bucket is outside the survey's sample.
+    #[error("visitor is outside the {sample}% sample")]
+    NotSampled {
+        /// The survey's sample percentage.
+        sample: f64,
+    },
+    /// Frequency `once` and it was shown.
+    #[error("already shown once")]
+    AlreadyShown,
+    /// Frequency `untilAnswered` and it was answered.
+    #[error("already answered")]
+    AlreadyAnswered,
+    /// Frequency `maxTimes` and the limit is reached.
+    #[error("shown {max} times already")]
+    MaxShowsReached {
+        /// The limit.
+        max: u32,
+    },
+    /// Shown too recently (`recontactDays`).
+    #[error("recontact period runs until {until_ms}")]
+    Recontact {
+        /// When it ends, epoch ms.
+        until_ms: f64,
+    },
+    /// Some survey was shown too recently (site `cooldownDays`).
+    #[error("site-wide cooldown runs until {until_ms}")]
+    Cooldown {
+        /// When it ends, epoch ms.
+        until_ms: f64,
+    },
+}
+
+impl Ineligible {
+    /// Until when this reason holds, epoch ms ([`FOREVER_MS`] for permanent ones).
+    pub fn until_ms(&self) -> f64 {
+        match self {
+            Ineligible::Recontact { until_ms } | Ineligible::Cooldown { until_ms } => *until_ms,
+            _ => FOREVER_MS,
+        }
+    }
+}
+
+/// 32-bit FNV-1a.
+fn fnv1a(bytes: impl Iterator<Item = u8>) -> u32 {
+    bytes.fold(0x811c_9dc5, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// The visitor's sampling bucket for a survey, 0–99: a deterministic hash of both ids, so
+/// the same visitor stays in or out of a survey's sample across visits, independently per
+/// survey.
+pub fn visitor_bucket(visitor_id: &str, survey_id: &str) -> u32 {
+    // The separator keeps ("ab", "c") and ("a", "bc") apart.
+    let bytes = visitor_id
+        .bytes()
+        .chain(std::iter::once(0))
+        .chain(survey_id.bytes());
+    fnv1a(bytes) % 100
+}
+
+/// Whether `survey` may be shown now. `cooldown_days` is the site's `cooldownDays`;
+/// `bucket` is [`visitor_bucket`]. Permanent reasons are reported before waiting ones.
+pub fn eligible(
+    survey: &Survey,
+    cooldown_days: f64,
+    state: &ThrottleState,
+    now_ms: f64,
+    bucket: u32,
+) -> Result<(), Ineligible> {
+    survey_rules(survey, state, now_ms, bucket)?;
+    if let Some(last) = state.last_any_shown_ms {
+        let until_ms = last + cooldown_days * MS_PER_DAY;
+        if cooldown_days > 0.0 && now_ms < until_ms {
+            return Err(Ineligible::Cooldown { until_ms });
+        }
+    }
+    Ok(())
+}
+
+fn survey_rules(
+    survey: &Survey,
+    state: &ThrottleState,
+    now_ms: f64,
+    bucket: u32,
+) -> Result<(), Ineligible> {
+    let policy = &survey.throttle;
+    if f64::from(bucket) >= policy.sample {
+        return Err(Ineligible::NotSampled {
+            sample: policy.sample,
+        });
+    }
+    let Some(h) = state.surveys.get(&survey.id) else {
+        return Ok(());
+    };
+    match policy.frequency {
+        Frequency::Once if h.shown_count > 0 => return Err(Ineligible::AlreadyShown),
+        Frequency::UntilAnswered if h.answered => return Err(Ineligible::AlreadyAnswered),
+        Frequency::MaxTimes if h.shown_count >= policy.max_shows => {
+            return Err(Ineligible::MaxShowsReached {
+                max: policy.max_shows,
+            })
+        }
+        _ => {}
+    }
+    if let Some(last) = h.last_shown_ms {
+        let until_ms = last + policy.recontact_days * MS_PER_DAY;
+        if now_ms < until_ms {
+            return Err(Ineligible::Recontact { until_ms });
+        }
+    }
+    Ok(())
+}
+
+impl ThrottleState {
+    /// Parses the persisted JSON; anything unreadable gives an empty history (a visitor who
+    /// cleared or corrupted storage is a new visitor).
+    pub fn from_json_or_default(json: &str) -> ThrottleState {
+        serde_json::from_str(json).unwrap_or_default()
+    }
+
+    /// Records that `survey_id` was shown at `now_ms`.
+    pub fn record_shown(&mut self, survey_id: &str, now_ms: f64) {
+        let h = self.surveys.entry(survey_id.to_owned()).or_default();
+        h.shown_count = h.shown_count.saturating_add(1);
+        h.last_shown_ms = Some(now_ms);
+        self.last_any_shown_ms = Some(now_ms);
+    }
+
+    /// Records that `survey_id` was answered at `now_ms`.
+    pub fn record_answered(&mut self, survey_id: &str, now_ms: f64) {
+        let h = self.surveys.entry(survey_id.to_owned()).or_default();
+        h.answered = true;
+        h.last_answered_ms = Some(now_ms);
+    }
+}
+
+/// The loader's mute map (`localStorage["rapport:{site}:mute"]`): for each survey this
+/// visitor may not see now, until when (epoch ms, [`FOREVER_MS`] for ever); and under
+/// [`ALL_SURVEYS`] the end of the site-wide cooldown, if running. Surveys that may be shown
+/// are absent.
+pub fn mute_map(
+    config: &SiteConfig,
+    state: &ThrottleState,
+    now_ms: f64,
+    visitor_id: &str,
+) -> BTreeMap<String, f64> {
+    let mut map = BTreeMap::new();
+    for survey in &config.surveys {
+        let bucket = visitor_bucket(visitor_id, &survey.id);
+        if let Err(reason) = survey_rules(survey, state, now_ms, bucket) {
+            map.insert(survey.id.clone(), reason.until_ms());
+        }
+    }
+    if let Some(last) = state.last_any_shown_ms {
+        let until = last + config.cooldown_days * MS_PER_DAY;
+        if config.cooldown_days > 0.0 && now_ms < until {
+            map.insert(ALL_SURVEYS.to_owned(), until);
+        }
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::survey::ThrottlePolicy;
+    use proptest::prelude::*;
+
+    const DAY: f64 = MS_PER_DAY;
+    const T0: f64 = 1_800_000_000_000.0;
+
+    fn survey(policy: ThrottlePolicy) -> Survey {
+        let mut s = SiteConfig::from_json(include_str!("fixtures/demo_config.json"))
+            .unwrap()
+            .surveys
+            .remove(0);
+        s.throttle = policy;
+        s
+    }
+
+    fn policy(frequency: Frequency, max_shows: u32, recontact_days: f64) -> ThrottlePolicy {
+        ThrottlePolicy {
+            sample: 100.0,
+            frequency,
+            max_shows,
+            recontact_days,
+        }
+    }
+
+    #[test]
+    fn once_means_once() {
+        let s = survey(policy(Frequency::Once, 1, 0.0));
+        let mut st = ThrottleState::default();
+        assert_eq!(eligible(&s, 0.0, &st, T0, 5), Ok(()));
+        st.record_shown(&s.id, T0);
+        assert_eq!(
+            eligible(&s, 0.0, &st, T0 + 1000.0 * DAY, 5),
+            Err(Ineligible::AlreadyShown)
+        );
+    }
+
+    #[test]
+    fn until_answered_waits_for_recontact_then_stops_when_answered() {
+        let s = survey(policy(Frequency::UntilAnswered, 1, 7.0));
+        let mut st = ThrottleState::default();
+        st.record_shown(&s.id, T0);
+        assert_eq!(
+            eligible(&s, 0.0, &st, T0 + DAY, 0),
+            Err(Ineligible::Recontact {
+                until_ms: T0 + 7.0 * DAY
+            })
+        );
+        assert_eq!(eligible(&s, 0.0, &st, T0 + 7.0 * DAY, 0), Ok(()));
+        st.record_answered(&s.id, T0 + 8.0 * DAY);
+        assert_eq!(
+            eligible(&s, 0.0, &st, T0 + 99.0 * DAY, 0),
+            Err(Ineligible::AlreadyAnswered)
+        );
+    }
+
+    #[test]
+    fn max_times_and_always() {
+        let s = survey(policy(Frequency::MaxTimes, 2, 0.0));
+        let mut st = ThrottleState::default();
+        st.record_shown(&s.id, T0);
+        assert_eq!(eligible(&s, 0.0, &st, T0, 0), Ok(()));
+        st.record_shown(&s.id, T0);
+        assert_eq!(
+            eligible(&s, 0.0, &st, T0, 0),
+            Err(Ineligible::MaxShowsReached { max: 2 })
+        );
+        let a = survey(policy(Frequency::Always, 1, 0.0));
+        for _ in 0..10 {
+            st.record_shown(&a.id, T0);
+        }
+        assert_eq!(eligible(&a, 0.0, &st, T0, 0), Ok(()));
+    }
+
+    #[test]
+    fn sampling_uses_the_bucket() {
+        let mut p = policy(Frequency::Always, 1, 0.0);
+        p.sample = 30.0;
+        let s = survey(p);
+        let st = ThrottleState::default();
+        assert_eq!(eligible(&s, 0.0, &st, T0, 29), Ok(()));
+        assert_eq!(
+            eligible(&s, 0.0, &st, T0, 30),
+            Err(Ineligible::NotSampled { sample: 30.0 })
+        );
+        // Roughly 30% of visitors fall in a 30% sample, and the same visitor always does.
+        let inside = (0..10_000)
+            .filter(|i| visitor_bucket(&format!("visitor-{i}"), "post-purchase") < 30)
+            .count();
+        assert!((2_700..3_300).contains(&inside), "{inside}");
+        assert_eq!(visitor_bucket("v", "s"), visitor_bucket("v", "s"));
+        assert_ne!(visitor_bucket("ab", "c"), visitor_bucket("a", "bc"));
+    }
+
+    #[test]
+    fn global_cooldown_applies_across_surveys() {
+        let s = survey(policy(Frequency::Always, 1, 0.0));
+        let mut st = ThrottleState::default();
+        st.record_shown("some-other-survey", T0);
+        assert_eq!(
+            eligible(&s, 2.0, &st, T0 + DAY, 0),
+            Err(Ineligible::Cooldown {
+                until_ms: T0 + 2.0 * DAY
+            })
+        );
+        assert_eq!(eligible(&s, 2.0, &st, T0 + 2.0 * DAY, 0), Ok(()));
+        assert_eq!(eligible(&s, 0.0, &st, T0, 0), Ok(()));
+    }
+
+    #[test]
+    fn mute_map_for_the_loader() {
+        let mut config = SiteConfig::from_json(include_str!("fixtures/demo_config.json")).unwrap();
+        config.cooldown_days = 1.0;
+        let mut st = ThrottleState::default();
+        st.record_shown("post-purchase", T0);
+        st.record_shown("exit-check", T0);
+        let map = mute_map(&config, &st, T0 + 1000.0, "visitor-1");
+        assert_eq!(map.get("post-purchase"), Some(&FOREVER_MS));
+        assert_eq!(
+            map.get("exit-check"),
+            Some(&(T0 + DAY)),
+            "maxTimes 2, recontact 1 day"
+        );
+        assert_eq!(map.get(ALL_SURVEYS), Some(&(T0 + DAY)));
+        assert_eq!(map.get("welcome"), None);
+        let json = serde_json::to_string(&map).unwrap();
+        assert!(
+            json.contains("\"post-purchase\":8640000000000000"),
+            "{json}"
+        );
+        let later = mute_map(&config, &st, T0 + 2.0 * DAY, "visitor-1");
+        assert_eq!(later.get(ALL_SURVEYS), None);
+        assert_eq!(later.get("exit-check"), None);
+    }
+
+    #[test]
+    fn state_round_trips_and_tolerates_garbage() {
+        let mut st = ThrottleState::default();
+        st.record_shown("a", T0);
+        st.record_answered("a", T0 + 5.0);
+        let json = serde_json::to_string(&st).unwrap();
+        assert_eq!(ThrottleState::from_json_or_default(&json), st);
+        assert_eq!(
+            ThrottleState::from_json_or_default("{oops"),
+            ThrottleState::default()
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn once_is_never_eligible_again_after_shown(
+            shown_at in 0.0f64..4e12, later in 0.0f64..4e12, bucket in 0u32..100, days in 0.0f64..100.0,
+        ) {
+            let s = survey(policy(Frequency::Once, 1, days));
+            let mut st = ThrottleState::default();
+            st.record_shown(&s.id, shown_at);
+            prop_assert!(eligible(&s, 0.0, &st, shown_at + later, bucket).is_err());
+        }
+
+        #[test]
+        fn bucket_is_in_range(v in ".{0,20}", s in ".{0,20}") {
+            prop_assert!(visitor_bucket(&v, &s) < 100);
+        }
+    }
+}

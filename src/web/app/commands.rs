@@ -1,0 +1,117 @@
+//! The loader's commands, replayed in order after start and forwarded live afterwards.
+//! A bad argument is a `console.warn` naming it, never an exception.
+
+use js_sys::Array;
+use serde_json::{Map, Value};
+use wasm_bindgen::JsValue;
+
+use crate::core::response::Limits;
+use crate::core::survey::PartialSiteConfig;
+
+use super::super::log;
+use super::App;
+
+/// JSON text of a plain object argument, `None` for anything else.
+fn object_json(value: &JsValue) -> Option<String> {
+    if !value.is_object() || Array::is_array(value) {
+        return None;
+    }
+    js_sys::JSON::stringify(value).ok().map(String::from)
+}
+
+impl App {
+    /// Runs one command.
+    pub fn command(&mut self, name: &str, args: &Array) {
+        let arg = |i: u32| args.get(i);
+        match name {
+            "identify" => self.identify(&arg(0), &arg(1)),
+            "track" => match arg(0).as_string() {
+                Some(event) => {
+                    self.signals.events.push(event);
+                    self.evaluate();
+                }
+                None => log::warn(&["track: the event name must be a string"]),
+            },
+            "show" => match arg(0).as_string() {
+                Some(id) => {
+                    self.signals.manual = Some(id);
+                    self.evaluate();
+                }
+                None => log::warn(&["show: the survey id must be a string"]),
+            },
+            "config" => self.merge_config(&arg(0)),
+            "page" => self.navigate(),
+            "hide" => self.close_survey(),
+            _ => log::warn(&["unknown command \"", name, "\""]),
+        }
+    }
+
+    /// `identify(userId, traits?)` or `identify(traits)`.
+    fn identify(&mut self, first: &JsValue, second: &JsValue) {
+        let (user_id, traits) = match first.as_string() {
+            Some(id) => (Some(id), second),
+            None => (None, first),
+        };
+        if let Some(id) = &user_id {
+            if id.is_empty() || id.chars().count() > Limits::MAX_ID_CHARS {
+                log::warn(&["identify: userId must be 1-128 characters"]);
+                return;
+            }
+        }
+        let traits = if traits.is_undefined() || traits.is_null() {
+            None
+        } else {
+            let parsed = object_json(traits)
+                .filter(|json| json.len() <= Limits::MAX_TRAITS_BYTES)
+                .and_then(|json| serde_json::from_str::<Map<String, Value>>(&json).ok());
+            if parsed.is_none() {
+                log::warn(&["identify: traits must be a plain object of at most 4 KiB as JSON"]);
+                return;
+            }
+            parsed
+        };
+        if user_id.is_some() {
+            self.visitor.user_id = user_id;
+        }
+        if let Some(traits) = traits {
+            // Traits accumulate like analytics identify calls: later keys win.
+            let merged = self.visitor.traits.get_or_insert_with(Map::new);
+            for (k, v) in traits {
+                merged.insert(k, v);
+            }
+            let size = serde_json::to_string(&merged).map(|s| s.len()).unwrap_or(0);
+            if size > Limits::MAX_TRAITS_BYTES {
+                log::warn(&["identify: accumulated traits exceed 4 KiB; keeping only the latest"]);
+                self.visitor.traits = None;
+                return self.identify(first, second);
+            }
+        }
+        self.visitor.save(&self.store, &self.site);
+    }
+
+    /// `config(partialSiteConfig)`: merged over the current configuration by the core.
+    fn merge_config(&mut self, value: &JsValue) {
+        let Some(json) = object_json(value) else {
+            log::warn(&["config: the argument must be a site config object"]);
+            return;
+        };
+        let partial = match PartialSiteConfig::from_json(&json) {
+            Ok(partial) => partial,
+            Err(err) => {
+                log::warn(&["config: ", &err.to_string()]);
+                return;
+            }
+        };
+        let mut config = self
+            .config
+            .clone()
+            .unwrap_or_else(|| crate::core::survey::SiteConfig::new(self.site.clone()));
+        if let Err(err) = config.merge(&partial) {
+            log::warn(&["config: ", &err.to_string()]);
+            return;
+        }
+        self.config = Some(config);
+        self.write_mute();
+        self.evaluate();
+    }
+}

@@ -1,0 +1,79 @@
+//! Sending the outbox: one request at a time, oldest due entry first, each outcome settled
+//! by the core retry policy, one timer for the next due retry.
+//!
+//! The outbox is re-read from storage before each step because another tab of the same
+//! site may have added or delivered entries (the collector deduplicates by id).
+
+use crate::core::outbox::{Outbox, Settled};
+use crate::core::retry::{Outcome, RetryPolicy};
+use crate::core::storage::{key, Slot};
+
+use super::super::timer::Timeout;
+use super::super::transport::{self, Outcome as Sent};
+use super::super::{env, log};
+use super::{object, with_app, App};
+
+/// Delivery state: the entry in flight and the retry timer.
+#[derive(Default)]
+pub struct Delivery {
+    in_flight: Option<String>,
+    retry: Option<Timeout>,
+}
+
+impl App {
+    fn reload_outbox(&mut self) {
+        if let Some(json) = self.store.get(&key(&self.site, Slot::Outbox)) {
+            self.outbox = Outbox::from_json_or_default(&json);
+        }
+    }
+
+    /// Persists the outbox (before any send, so a reload never loses a response).
+    pub(super) fn save_outbox(&self) {
+        self.store.set(&key(&self.site, Slot::Outbox), &self.outbox.to_json());
+    }
+
+    /// Sends the oldest due entry, or arms the timer for the next one.
+    pub(super) fn flush(&mut self) {
+        if self.delivery.in_flight.is_some() {
+            return;
+        }
+        self.delivery.retry = None;
+        self.reload_outbox();
+        let now = env::now_ms();
+        let Some(entry) = self.outbox.due(now).first().map(|e| (e.id.clone(), e.body.clone())) else {
+            if let Some(wait) = self.outbox.next_wakeup_ms(now) {
+                self.delivery.retry = Some(self.timer(wait, |app| app.flush()));
+            }
+            return;
+        };
+        let (id, body) = entry;
+        let mut url = self.endpoint.clone();
+        url.push_str("/v1/responses");
+        self.delivery.in_flight = Some(id.clone());
+        let weak = self.me.clone();
+        transport::post_json(&url, &body, move |sent| {
+            with_app(&weak, move |app| app.settle(&id, &sent));
+        });
+    }
+
+    fn settle(&mut self, id: &str, sent: &Sent) {
+        self.delivery.in_flight = None;
+        self.reload_outbox();
+        let outcome = match sent {
+            Sent::Network => Outcome::NetworkError,
+            Sent::Status { status, retry_after } => Outcome::Http {
+                status: *status,
+                retry_after: retry_after.as_deref(),
+            },
+        };
+        let now = env::now_ms();
+        let settled = self.outbox.settle(id, outcome, &RetryPolicy::default(), now, js_sys::Math::random());
+        self.save_outbox();
+        match settled {
+            Settled::Delivered => self.emit("delivered", object(&[("id", &id.into())])),
+            Settled::Dropped(reason) => log::warn(&["response ", id, " dropped: ", &reason]),
+            Settled::Retrying(_) | Settled::Unknown => {}
+        }
+        self.flush();
+    }
+}

@@ -1,0 +1,73 @@
+//! The `start(options)` argument, read defensively from whatever object the page passed.
+
+use js_sys::Function;
+use thiserror::Error;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::env::get;
+
+/// Why `start` options were rejected. Messages name the option at fault.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum OptionsError {
+    /// `options.site` is missing, not a string, or empty.
+    #[error("start: options.site must be a non-empty string")]
+    Site,
+    /// `options.endpoint` is present but not a string.
+    #[error("start: options.endpoint must be a string")]
+    Endpoint,
+    /// `options.config` is not an object, null or absent.
+    #[error("start: options.config must be a site config object or null")]
+    Config,
+}
+
+/// Parsed `start` options.
+pub struct Options {
+    /// Site id.
+    pub site: String,
+    /// Collector base URL without trailing slash (empty: same origin).
+    pub endpoint: String,
+    /// CSP nonce for the `<style>` fallback.
+    pub nonce: Option<String>,
+    /// Site configuration as JSON text, `None` when the loader passed none.
+    pub config_json: Option<String>,
+    /// Event sink `emit(name, detail)`.
+    pub emit: Option<Function>,
+    /// The loader already saw exit intent on this page (it boots the widget on it).
+    pub exit_intent: bool,
+    /// `performance.now()` of the last navigation, for delay triggers.
+    pub nav_at: f64,
+}
+
+impl Options {
+    /// Reads the options object.
+    pub fn read(options: &JsValue) -> Result<Options, OptionsError> {
+        let site = get(options, "site")
+            .as_string()
+            .filter(|s| !s.is_empty())
+            .ok_or(OptionsError::Site)?;
+        let endpoint = match get(options, "endpoint") {
+            v if v.is_undefined() || v.is_null() => String::new(),
+            v => v.as_string().ok_or(OptionsError::Endpoint)?,
+        };
+        let config = get(options, "config");
+        let config_json = if config.is_undefined() || config.is_null() {
+            None
+        } else if config.is_object() {
+            // Stringify rather than walk the object: the core parses JSON text with paths in
+            // its error messages, and JSON.stringify drops functions and prototype junk.
+            let text = js_sys::JSON::stringify(&config).map_err(|_| OptionsError::Config)?;
+            Some(String::from(text))
+        } else {
+            return Err(OptionsError::Config);
+        };
+        Ok(Options {
+            site,
+            endpoint: String::from(endpoint.trim_end_matches('/')),
+            nonce: get(options, "nonce").as_string().filter(|s| !s.is_empty()),
+            config_json,
+            emit: get(options, "emit").dyn_into::<Function>().ok(),
+            exit_intent: get(options, "exitIntent").is_truthy(),
+            nav_at: get(options, "navAt").as_f64().unwrap_or(0.0),
+        })
+    }
+}

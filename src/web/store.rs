@@ -1,0 +1,108 @@
+//! `localStorage` with an in-memory fallback.
+//!
+//! Storage can be missing (sandboxed iframes, blocked cookies: the getter throws) or full
+//! (quota, some private modes: `setItem` throws). Either way the widget keeps working for
+//! the current page with values held in memory, and says so once with `console.warn`.
+
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+
+use web_sys::Storage;
+
+use super::log;
+
+/// Key/value storage backed by `localStorage`, falling back to memory per key on failure.
+pub struct WebStore {
+    local: Option<Storage>,
+    // Values that could not be written to `localStorage`; they shadow it on reads.
+    memory: RefCell<BTreeMap<String, String>>,
+    warned: Cell<bool>,
+}
+
+impl WebStore {
+    /// Opens `window.localStorage`, or memory only if it is unavailable.
+    pub fn open() -> WebStore {
+        let store = WebStore {
+            local: None,
+            memory: RefCell::new(BTreeMap::new()),
+            warned: Cell::new(false),
+        };
+        match web_sys::window().map(|w| w.local_storage()) {
+            Some(Ok(Some(local))) => WebStore {
+                local: Some(local),
+                ..store
+            },
+            _ => {
+                store.fall_back();
+                store
+            }
+        }
+    }
+
+    /// Whether every value is held in memory only.
+    pub fn is_memory_only(&self) -> bool {
+        self.local.is_none()
+    }
+
+    fn fall_back(&self) {
+        if !self.warned.replace(true) {
+            log::warn(&["localStorage is unavailable; survey state is kept for this page only"]);
+        }
+    }
+
+    /// The value stored under `key`.
+    pub fn get(&self, key: &str) -> Option<String> {
+        if let Some(value) = self.memory.borrow().get(key) {
+            return Some(value.clone());
+        }
+        let local = self.local.as_ref()?;
+        match local.get_item(key) {
+            Ok(value) => value,
+            Err(_) => {
+                self.fall_back();
+                None
+            }
+        }
+    }
+
+    /// Stores `value` under `key`.
+    pub fn set(&self, key: &str, value: &str) {
+        let written = self
+            .local
+            .as_ref()
+            .is_some_and(|local| local.set_item(key, value).is_ok());
+        let mut memory = self.memory.borrow_mut();
+        if written {
+            memory.remove(key);
+        } else {
+            memory.insert(String::from(key), String::from(value));
+            drop(memory);
+            self.fall_back();
+        }
+    }
+
+    /// Removes `key`.
+    pub fn remove(&self, key: &str) {
+        self.memory.borrow_mut().remove(key);
+        if let Some(local) = &self.local {
+            let _ = local.remove_item(key);
+        }
+    }
+}
+
+impl crate::core::storage::KeyValueStore for WebStore {
+    // Never fails: every failure has already fallen back to memory.
+    fn get(&self, key: &str) -> Result<Option<String>, crate::core::storage::StorageError> {
+        Ok(WebStore::get(self, key))
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), crate::core::storage::StorageError> {
+        WebStore::set(self, key, value);
+        Ok(())
+    }
+
+    fn remove(&self, key: &str) -> Result<(), crate::core::storage::StorageError> {
+        WebStore::remove(self, key);
+        Ok(())
+    }
+}

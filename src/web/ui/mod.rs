@@ -1,0 +1,11 @@
+//! Everything drawn inside the shadow root.
+
+pub mod checks;
+pub mod dialog;
+pub mod dom;
+pub mod focus;
+pub mod host;
+pub mod model;
+pub mod radios;
+pub mod text;
+pub mod theme;

@@ -1,0 +1,89 @@
+//! Turns the core [`Theme`] into CSS custom properties on the host and classes on the
+//! dialog.
+
+use crate::core::survey::{is_safe_css_value, ColorMode, Position, Theme};
+
+/// Text colour on brand-coloured surfaces when white does not contrast enough.
+const DARK_ON_BRAND: &str = "#111827";
+
+/// `(property, value)` pairs for the host element: brand, on-brand text, radius, font.
+/// Unsafe or unparsable values are skipped, leaving the stylesheet defaults.
+pub fn host_vars(theme: &Theme) -> Vec<(&'static str, String)> {
+    let mut vars = Vec::new();
+    let brand = theme.brand();
+    if is_safe_css_value(brand) {
+        if let Some(rgb) = parse_hex(brand) {
+            vars.push(("--rapport-brand", String::from(brand)));
+            vars.push(("--rapport-on-brand", String::from(on_brand(rgb))));
+        }
+    }
+    if is_safe_css_value(theme.radius()) {
+        vars.push(("--rapport-radius", String::from(theme.radius())));
+    }
+    if is_safe_css_value(theme.font()) {
+        vars.push(("--rapport-font", String::from(theme.font())));
+    }
+    vars
+}
+
+/// Class list of the dialog: base, position and colour mode.
+pub fn dialog_class(theme: &Theme) -> &'static str {
+    match (theme.position(), theme.mode()) {
+        (Position::BottomRight, ColorMode::Light) => "d br",
+        (Position::BottomRight, ColorMode::Dark) => "d br dark",
+        (Position::BottomRight, ColorMode::System) => "d br sys",
+        (Position::BottomLeft, ColorMode::Light) => "d bl",
+        (Position::BottomLeft, ColorMode::Dark) => "d bl dark",
+        (Position::BottomLeft, ColorMode::System) => "d bl sys",
+        (Position::TopRight, ColorMode::Light) => "d tr",
+        (Position::TopRight, ColorMode::Dark) => "d tr dark",
+        (Position::TopRight, ColorMode::System) => "d tr sys",
+        (Position::TopLeft, ColorMode::Light) => "d tl",
+        (Position::TopLeft, ColorMode::Dark) => "d tl dark",
+        (Position::TopLeft, ColorMode::System) => "d tl sys",
+        (Position::Center, ColorMode::Light) => "d c",
+        (Position::Center, ColorMode::Dark) => "d c dark",
+        (Position::Center, ColorMode::System) => "d c sys",
+    }
+}
+
+/// `#rgb` / `#rrggbb` → channels.
+fn parse_hex(color: &str) -> Option<[f64; 3]> {
+    let hex = color.strip_prefix('#')?;
+    let digit = |i: usize, len: usize| u8::from_str_radix(hex.get(i..i + len)?, 16).ok();
+    let channel = |i: usize| -> Option<f64> {
+        match hex.len() {
+            3 => digit(i, 1).map(|v| f64::from(v * 17)),
+            6 => digit(i * 2, 2).map(f64::from),
+            _ => None,
+        }
+    };
+    Some([channel(0)?, channel(1)?, channel(2)?])
+}
+
+/// WCAG relative luminance.
+fn luminance(rgb: [f64; 3]) -> f64 {
+    let lin = |c: f64| {
+        let c = c / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            // Math.pow from JS: Rust's powf would pull a software pow into the wasm.
+            js_sys::Math::pow((c + 0.055) / 1.055, 2.4)
+        }
+    };
+    0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2])
+}
+
+/// White or near-black, whichever contrasts more with the brand colour.
+fn on_brand(rgb: [f64; 3]) -> &'static str {
+    let l = luminance(rgb);
+    let dark = luminance([17.0, 24.0, 39.0]);
+    let with_white = 1.05 / (l + 0.05);
+    let with_dark = (l + 0.05) / (dark + 0.05);
+    if with_white >= with_dark {
+        "#fff"
+    } else {
+        DARK_ON_BRAND
+    }
+}

@@ -1,0 +1,77 @@
+// The demo storefront's post-purchase check-in, as a shopper meets it.
+import { test, expect, expectRows, watch, withRun } from "./fixtures";
+import { dialog, primary } from "./widget";
+
+test("detractor: NPS → what went wrong → what mattered → thanks; stored with identity", async ({ page, request, run }) => {
+  await page.goto(withRun("/order.html?order=R-2001", run));
+  // `track('Order Completed')` on the page triggers the survey.
+  await expect(dialog(page)).toBeVisible();
+  await expect(dialog(page)).toContainText("How likely are you to recommend Tidewater Goods");
+  await dialog(page).getByRole("radio", { name: "3", exact: true }).click();
+  await primary(page).click();
+  await expect(dialog(page)).toContainText("What went wrong?");
+  await dialog(page).getByRole("textbox").fill("The parcel arrived late and the box was crushed.");
+  await primary(page).click();
+  await expect(dialog(page)).toContainText("What mattered most");
+  await dialog(page).getByRole("checkbox", { name: "Delivery speed" }).click();
+  await dialog(page).getByRole("checkbox", { name: /other/i }).click();
+  await dialog(page).getByRole("textbox", { name: /other/i }).fill("Packaging");
+  await primary(page).click();
+  await expect(dialog(page)).toContainText("Thank you!");
+  // The page's own `rapport('on', …)` log sees the events, including delivery.
+  await expect(page.locator("#events")).toContainText("submit");
+  await expect(page.locator("#events")).toContainText("delivered", { timeout: 15_000 });
+
+  const [row] = await expectRows(request, run, 1, { site: "demo" });
+  expect(row.survey).toBe("post-purchase");
+  expect(row.answers).toEqual([
+    { question: "nps", value: 3 },
+    { question: "what-went-wrong", value: "The parcel arrived late and the box was crushed." },
+    { question: "why", value: { choices: ["delivery"], other: "Packaging" } },
+  ]);
+  expect(row.userId).toBe("customer-1042");
+  expect(row.traits).toMatchObject({ plan: "member", country: "PT" });
+});
+
+test("promoter: NPS 10 → review → what mattered", async ({ page, request, run }) => {
+  await page.goto(withRun("/order.html", run));
+  await dialog(page).getByRole("radio", { name: "10", exact: true }).click();
+  await primary(page).click();
+  await expect(dialog(page)).toContainText("Would you leave us a review?");
+  await dialog(page).getByRole("radio", { name: "Sure, send me the link" }).click();
+  await primary(page).click();
+  await dialog(page).getByRole("checkbox", { name: "Product quality" }).click();
+  await primary(page).click();
+  await expect(dialog(page)).toContainText("Thank you!");
+  const [row] = await expectRows(request, run, 1, { site: "demo" });
+  expect(row.answers).toEqual([
+    { question: "nps", value: 10 },
+    { question: "review", value: "yes" },
+    { question: "why", value: { choices: ["quality"] } },
+  ]);
+});
+
+test("the product and cart pages load the widget only when a survey is due", async ({ page }) => {
+  const widget: string[] = [];
+  page.on("request", (r) => r.url().includes("/widget/") && widget.push(r.url()));
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Driftwood stoneware mug" })).toBeVisible();
+  await page.waitForTimeout(1_000);
+  expect(widget, "nothing due on the product page before exit intent").toEqual([]);
+  // Exit intent: the pointer leaves through the top of the window.
+  await page.evaluate(() =>
+    document.dispatchEvent(new MouseEvent("mouseout", { clientX: 300, clientY: -1, relatedTarget: null, bubbles: true }))
+  );
+  await expect(dialog(page)).toContainText("what's stopping you today?");
+});
+
+test("a Spanish-speaking visitor gets the Spanish texts", async ({ browser, run }) => {
+  const context = await browser.newContext({ locale: "es-ES" });
+  const page = await context.newPage();
+  const problems = watch(page, [], []);
+  await page.goto(withRun("/order.html", run));
+  await expect(dialog(page)).toContainText("¿Qué probabilidad hay de que recomiende Tidewater Goods");
+  await expect(dialog(page).getByRole("radio", { name: "7", exact: true })).toBeVisible();
+  await context.close();
+  expect(problems()).toEqual([]);
+});

@@ -1,0 +1,404 @@
+// The loader's side of the loader ↔ widget contract (docs/ARCHITECTURE.md), tested against a
+// stand-in widget module served in place of /widget/widget.js: it records `init`, `start`
+// options and every `command`. The real loader (dist/rapport.js) runs on the real collector.
+import type { Page } from "@playwright/test";
+import { test, expect } from "./fixtures";
+
+const FAKE_WIDGET = `
+const F = window.__fake;
+export default async function init(arg) {
+  F.inits.push(String(arg && arg.module_or_path));
+  if (F.failInit) throw new WebAssembly.CompileError("WebAssembly.instantiate(): Refused to compile or instantiate WebAssembly module because 'unsafe-eval' is not an allowed source of script");
+}
+export function start(o) {
+  F.starts.push({ site: o.site, endpoint: o.endpoint, nonce: o.nonce, exitIntent: o.exitIntent,
+    navAt: o.navAt, config: JSON.parse(JSON.stringify(o.config)), emit: typeof o.emit });
+  F.emit = o.emit;
+  return { command(name, args) {
+    F.commands.push([name, JSON.parse(JSON.stringify(args))]);
+    if (name === "boom") throw new Error("boom");
+  } };
+}`;
+
+type Fake = {
+  inits: string[];
+  starts: { site: string; endpoint: string; nonce: string; exitIntent: boolean; navAt: number; config: any; emit: string }[];
+  commands: [string, unknown[]][];
+};
+
+const survey = (id: string, trigger: object, targeting?: object) => ({
+  id,
+  trigger,
+  ...(targeting ? { targeting } : {}),
+  questions: [{ id: "q", type: "thumbs" }],
+});
+
+/**
+ * Serves the stand-in widget and, when given, a site config in place of the collector's.
+ * `before` runs in the page before any of its scripts (e.g. to queue commands on the stub).
+ */
+async function setup(
+  page: Page,
+  opts: { remote?: object; before?: () => void; failInit?: boolean; widget404?: boolean } = {}
+) {
+  const requests: string[] = [];
+  await page.addInitScript((failInit) => {
+    (window as any).__fake = { inits: [], starts: [], commands: [], failInit };
+  }, !!opts.failInit);
+  if (opts.before) await page.addInitScript(opts.before);
+  await page.route("**/widget/widget.js", (route) => {
+    requests.push(route.request().url());
+    return opts.widget404
+      ? route.fulfill({ status: 404, body: "not found" })
+      : route.fulfill({ contentType: "text/javascript", body: FAKE_WIDGET });
+  });
+  if (opts.remote)
+    await page.route("**/v1/sites/e2e/config", (route) =>
+      route.fulfill({ contentType: "application/json", body: JSON.stringify(opts.remote) })
+    );
+  return requests;
+}
+
+const fake = (page: Page) => page.evaluate(() => (window as any).__fake as Fake);
+const loaded = (page: Page) => page.waitForFunction(() => (window as any).rapport?.l === 1);
+const booted = (page: Page) => page.waitForFunction(() => (window as any).__fake.starts.length > 0);
+const rapport = (page: Page, ...args: unknown[]) =>
+  page.evaluate((a) => (window as any).rapport(...a), args);
+const MANUAL = { site: "e2e", surveys: [survey("m", { type: "manual" })] };
+
+test("queued commands replay in order after start; later ones go straight through", async ({ page }) => {
+  await setup(page, {
+    remote: MANUAL,
+    before: () => {
+      const w = window as any;
+      w.rapport = function () {
+        (w.rapport.q = w.rapport.q || []).push(arguments);
+      };
+      w.rapport("identify", "u-1", { plan: "pro" });
+      w.rapport("track", "Signed Up", { n: 1 });
+      w.rapport("show", "m");
+      w.rapport("track", "After show", {});
+    },
+  });
+  await page.goto("/test/plain.html");
+  await booted(page);
+  await rapport(page, "track", "Later", { x: 2 });
+  const f = await fake(page);
+  expect(f.commands).toEqual([
+    ["identify", ["u-1", { plan: "pro" }]],
+    ["track", ["Signed Up", { n: 1 }]],
+    ["show", ["m"]],
+    ["track", ["After show", {}]],
+    ["track", ["Later", { x: 2 }]],
+  ]);
+  expect(f.inits).toEqual([new URL("/widget/widget_bg.wasm", page.url()).href]);
+  expect(f.starts).toHaveLength(1);
+  const s = f.starts[0];
+  expect(s).toMatchObject({ site: "e2e", endpoint: new URL(page.url()).origin, exitIntent: false, navAt: 0, emit: "function" });
+  expect(s.config.surveys.map((x: any) => x.id)).toEqual(["m"]);
+});
+
+test("on/off handlers live in the loader; a throwing handler does not stop the others", async ({ page }) => {
+  await setup(page, { remote: MANUAL });
+  await page.goto("/test/plain.html");
+  await loaded(page);
+  await page.evaluate(() => {
+    const w = window as any;
+    w.__got = [];
+    w.__h = (d: any) => w.__got.push(["h", d]);
+    w.rapport("on", "submit", () => {
+      throw new Error("handler bug");
+    });
+    w.rapport("on", "submit", w.__h);
+    w.rapport("on", "close", (d: any) => w.__got.push(["close", d]));
+    w.rapport("show", "m");
+  });
+  await booted(page);
+  const got = await page.evaluate(() => {
+    const w = window as any;
+    w.__fake.emit("submit", { survey: "m" });
+    w.rapport("off", "submit", w.__h);
+    w.__fake.emit("submit", { survey: "m2" });
+    w.__fake.emit("close", { survey: "m", completed: true });
+    w.__fake.emit("nobody-listens", {});
+    return w.__got;
+  });
+  expect(got).toEqual([["h", { survey: "m" }], ["close", { survey: "m", completed: true }]]);
+  // on/off never reach the widget.
+  expect((await fake(page)).commands.map((c) => c[0])).toEqual(["show"]);
+});
+
+test("inline config merges over the collector's: surveys replaced by id, theme merged", async ({ page }) => {
+  await setup(page, {
+    remote: {
+      site: "e2e",
+      locale: "en",
+      theme: { brand: "#111111", radius: "4px" },
+      surveys: [survey("a", { type: "manual" }), survey("b", { type: "manual" })],
+    },
+    before: () => {
+      const w = window as any;
+      w.rapport = function () {
+        (w.rapport.q = w.rapport.q || []).push(arguments);
+      };
+      w.rapport("config", {
+        theme: { brand: "#222222" },
+        locale: "es",
+        surveys: [{ id: "b", trigger: { type: "manual" }, questions: [{ id: "q2", type: "nps" }] }],
+      });
+      w.rapport("config", { surveys: [{ id: "c", questions: [{ id: "q", type: "csat" }] }] });
+      w.rapport("show", "c");
+    },
+  });
+  await page.goto("/test/plain.html");
+  await booted(page);
+  const f = await fake(page);
+  const c = f.starts[0].config;
+  expect(c.locale).toBe("es");
+  expect(c.theme).toEqual({ brand: "#222222", radius: "4px" });
+  expect(c.surveys.map((s: any) => s.id)).toEqual(["a", "b", "c"]);
+  expect(c.surveys[1].questions[0].id).toBe("q2");
+  // `config` went in through start(); it is not replayed as a command.
+  expect(f.commands).toEqual([["show", ["c"]]]);
+  // After boot, `config` is forwarded.
+  await rapport(page, "config", { locale: "fr" });
+  expect((await fake(page)).commands.at(-1)).toEqual(["config", [{ locale: "fr" }]]);
+});
+
+test("nothing to show: the widget is never loaded", async ({ page }) => {
+  const requests = await setup(page, {
+    remote: {
+      site: "e2e",
+      surveys: [
+        survey("m", { type: "manual" }),
+        survey("elsewhere", { type: "pageLoad" }, { url: { match: "prefix", value: "/checkout" } }),
+        survey("other-event", { type: "event", event: "Order Completed" }),
+        survey("bad-regex", { type: "pageLoad" }, { url: { match: "regex", value: "([" } }),
+        survey("glob-miss", { type: "pageLoad" }, { url: { match: "glob", value: "/test/p?ain.htm" } }),
+      ],
+    },
+  });
+  await page.goto("/test/plain.html");
+  await loaded(page);
+  await rapport(page, "identify", "u-1");
+  await rapport(page, "track", "Some Other Event", {});
+  await page.mouse.wheel(0, 400);
+  await page.waitForTimeout(1000);
+  expect(requests).toEqual([]);
+});
+
+for (const [name, targeting] of [
+  ["no targeting", undefined],
+  ["exact", { url: { match: "exact", value: "/test/plain.html?x=1" } }],
+  ["prefix", { url: { match: "prefix", value: "/test/pl" } }],
+  ["contains", { url: { match: "contains", value: "127.0.0.1" } }],
+  ["glob", { url: { match: "glob", value: "/test/p?ain.*" } }],
+  ["regex", { url: { match: "regex", value: "^/test/(plain|other)\\.html\\?x=\\d$" } }],
+] as const) {
+  test(`pageLoad survey with URL targeting (${name}) boots the widget`, async ({ page }) => {
+    const requests = await setup(page, {
+      remote: { site: "e2e", surveys: [survey("pl", { type: "pageLoad" }, targeting)] },
+    });
+    await page.goto("/test/plain.html?x=1");
+    await booted(page);
+    expect(requests).toHaveLength(1);
+  });
+}
+
+test("muted surveys do not load the widget; expired mutes do", async ({ page }) => {
+  const requests = await setup(page, { remote: { site: "e2e", surveys: [survey("pl", { type: "pageLoad" })] } });
+  const visit = async (mute: (now: number) => object) => {
+    await page.evaluate((m) => localStorage.setItem("rapport:e2e:mute", m), JSON.stringify(mute(Date.now())));
+    await page.reload();
+    await loaded(page);
+    await page.waitForTimeout(500);
+    return requests.length;
+  };
+  await page.goto("/test/plain.html");
+  await booted(page); // not muted yet
+  expect(requests).toHaveLength(1);
+  expect(await visit((now) => ({ pl: now + 60_000 }))).toBe(1); // this survey muted
+  expect(await visit((now) => ({ "*": now + 60_000 }))).toBe(1); // global cooldown
+  expect(await visit((now) => ({ pl: now - 1, "*": now - 1 }))).toBe(2); // both expired
+});
+
+test("an undelivered response in the outbox boots the widget", async ({ page }) => {
+  const requests = await setup(page, { remote: MANUAL });
+  await page.addInitScript(() =>
+    localStorage.setItem("rapport:e2e:outbox", JSON.stringify([{ response: { id: "0b6f-pending" }, attempts: 1 }]))
+  );
+  await page.goto("/test/plain.html");
+  await booted(page);
+  expect(requests).toHaveLength(1);
+});
+
+test("storage that throws does not break the loader", async ({ page }) => {
+  await setup(page, {
+    remote: { site: "e2e", surveys: [survey("m", { type: "manual" }), survey("d", { type: "delay", seconds: 0 })] },
+    before: () => {
+      Object.defineProperty(window, "localStorage", {
+        get() {
+          throw new DOMException("The operation is insecure.", "SecurityError");
+        },
+      });
+    },
+  });
+  await page.goto("/test/plain.html");
+  await booted(page);
+});
+
+test("a delay survey boots after its delay; navigation first cancels it", async ({ page }) => {
+  const remote = {
+    site: "e2e",
+    surveys: [survey("d", { type: "delay", seconds: 1 }, { url: { match: "exact", value: "/test/plain.html" } })],
+  };
+  const requests = await setup(page, { remote });
+  await page.goto("/test/plain.html");
+  await loaded(page);
+  await page.evaluate(() => history.pushState({}, "", "/test/plain.html#elsewhere"));
+  await page.evaluate(() => history.pushState({}, "", "/test/elsewhere"));
+  await page.waitForTimeout(2000);
+  expect(requests).toEqual([]);
+  // Coming back re-arms the delay from the navigation time, which start() receives.
+  const t0 = await page.evaluate(() => {
+    history.back(); // popstate → /test/plain.html#elsewhere (path+query match)
+    return performance.now();
+  });
+  await booted(page);
+  const s = (await fake(page)).starts[0];
+  expect(s.navAt).toBeGreaterThan(t0 - 50);
+  const bootedAt = await page.evaluate(() => performance.now());
+  expect(bootedAt - s.navAt).toBeGreaterThanOrEqual(950);
+});
+
+test("exit intent boots the widget with exitIntent: true", async ({ page }) => {
+  await setup(page, { remote: { site: "e2e", surveys: [survey("x", { type: "exitIntent" })] } });
+  await page.goto("/test/plain.html");
+  await loaded(page);
+  await page.evaluate(() => {
+    // The pointer leaves through the top edge of the window.
+    document.dispatchEvent(new MouseEvent("mouseout", { clientX: 200, clientY: -1, relatedTarget: null, bubbles: true }));
+  });
+  await booted(page);
+  expect((await fake(page)).starts[0].exitIntent).toBe(true);
+});
+
+test("scroll depth boots the widget past its percent", async ({ page }) => {
+  const requests = await setup(page, { remote: { site: "e2e", surveys: [survey("s", { type: "scroll", percent: 60 })] } });
+  await page.addInitScript(() =>
+    document.addEventListener("DOMContentLoaded", () => {
+      const tall = document.createElement("section");
+      tall.style.height = "4000px";
+      document.body.append(tall);
+    })
+  );
+  await page.goto("/test/plain.html");
+  await loaded(page);
+  await page.evaluate(() => scrollTo(0, 800));
+  await page.waitForTimeout(500);
+  expect(requests).toEqual([]);
+  await page.evaluate(() => scrollTo(0, 3500));
+  await booted(page);
+});
+
+test("a tracked event boots the widget only if a survey waits for it", async ({ page }) => {
+  const requests = await setup(page, {
+    remote: { site: "e2e", surveys: [survey("e", { type: "event", event: "Order Completed" })] },
+  });
+  await page.goto("/test/plain.html");
+  await loaded(page);
+  await rapport(page, "track", "Order Started", {});
+  await page.waitForTimeout(500);
+  expect(requests).toEqual([]);
+  await rapport(page, "track", "Order Completed", { total: 5 });
+  await booted(page);
+  expect((await fake(page)).commands).toEqual([
+    ["track", ["Order Started", {}]],
+    ["track", ["Order Completed", { total: 5 }]],
+  ]);
+});
+
+test("history changes after boot become page commands", async ({ page }) => {
+  await setup(page, { remote: MANUAL });
+  await page.goto("/test/plain.html");
+  await loaded(page);
+  await rapport(page, "show", "m");
+  await booted(page);
+  await page.evaluate(() => {
+    history.pushState({}, "", "/test/plain.html?step=2");
+    history.replaceState({ same: "url" }, ""); // no URL change: not a navigation
+    history.replaceState({}, "", "/test/plain.html?step=3");
+  });
+  await rapport(page, "page");
+  expect((await fake(page)).commands).toEqual([["show", ["m"]], ["page", []], ["page", []], ["page", []]]);
+});
+
+test("a widget that throws is marked dead: one warning, later calls are no-ops", async ({ page, consoleLog }) => {
+  await setup(page, { remote: MANUAL });
+  await page.goto("/test/plain.html");
+  await loaded(page);
+  await rapport(page, "show", "m");
+  await booted(page);
+  await rapport(page, "boom");
+  await rapport(page, "track", "After", {});
+  await rapport(page, "show", "m");
+  expect((await fake(page)).commands.map((c) => c[0])).toEqual(["show", "boom"]);
+  expect(consoleLog.filter((m) => m.text.startsWith("rapport:"))).toHaveLength(1);
+  expect(consoleLog.filter((m) => m.text.startsWith("rapport:"))[0].type).toBe("warning");
+});
+
+test("WebAssembly blocked at init: one warning, nothing thrown", async ({ page, consoleLog }) => {
+  await setup(page, { remote: MANUAL, failInit: true });
+  await page.goto("/test/plain.html");
+  await loaded(page);
+  await rapport(page, "show", "m");
+  await expect.poll(() => consoleLog.filter((m) => m.text.startsWith("rapport:")).length).toBe(1);
+  await rapport(page, "show", "m");
+  await rapport(page, "track", "x");
+  await page.waitForTimeout(300);
+  const ours = consoleLog.filter((m) => m.text.startsWith("rapport:"));
+  expect(ours).toEqual([{ type: "warning", text: expect.stringMatching(/WebAssembly/) }]);
+  expect((await fake(page)).starts).toEqual([]);
+});
+
+test("a missing widget file: one warning, the page is unaffected", async ({ page, consoleLog, allowConsoleErrors }) => {
+  allowConsoleErrors.push(/Failed to load resource.*404/);
+  await setup(page, { remote: MANUAL, widget404: true });
+  await page.goto("/test/plain.html");
+  await loaded(page);
+  await rapport(page, "show", "m");
+  await expect.poll(() => consoleLog.filter((m) => m.text.startsWith("rapport:")).length).toBe(1);
+  await rapport(page, "show", "m");
+  expect(consoleLog.filter((m) => m.text.startsWith("rapport:"))[0].type).toBe("warning");
+});
+
+test("loader included twice: one start, one warning", async ({ page, consoleLog }) => {
+  const requests = await setup(page, { remote: MANUAL });
+  await page.goto("/test/double.html?show=m");
+  await booted(page);
+  await page.waitForTimeout(300);
+  expect(requests).toHaveLength(1);
+  expect((await fake(page)).starts).toHaveLength(1);
+  expect((await fake(page)).commands).toEqual([["show", ["m"]]]);
+  const ours = consoleLog.filter((m) => m.text.startsWith("rapport:"));
+  expect(ours).toHaveLength(1);
+  expect(ours[0].type).toBe("warning");
+});
+
+test("the collector's config being unavailable leaves inline config working", async ({ page, consoleLog, allowConsoleErrors }) => {
+  allowConsoleErrors.push(/Failed to load resource.*50\d/);
+  await setup(page, {
+    before: () => {
+      const w = window as any;
+      w.rapport = function () {
+        (w.rapport.q = w.rapport.q || []).push(arguments);
+      };
+      w.rapport("config", { surveys: [{ id: "inline", trigger: { type: "pageLoad" }, questions: [{ id: "q", type: "thumbs" }] }] });
+    },
+  });
+  await page.route("**/v1/sites/e2e/config", (r) => r.fulfill({ status: 503, body: "down" }));
+  await page.goto("/test/plain.html");
+  await booted(page);
+  expect((await fake(page)).starts[0].config.surveys.map((s: any) => s.id)).toEqual(["inline"]);
+  void consoleLog;
+});

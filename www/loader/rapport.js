@@ -1,0 +1,201 @@
+/* Rapport loader. Hand-written, no dependencies; minified by terser into dist/rapport.js.
+ *
+ * Contract: docs/ARCHITECTURE.md, "Loader <-> widget contract". In short: read our own
+ * <script> tag, replay the `rapport.q` command queue, fetch the site config, and watch only
+ * cheap signals (page load, delay, scroll depth, exit intent, tracked events, `show`, URL
+ * targeting, a pending outbox) to decide whether the wasm widget is worth loading at all.
+ * The widget re-checks everything itself: the checks here only avoid loading it needlessly.
+ *
+ * Rules: ES2020 (the floor anyway: dynamic import()), classic script, no eval / new Function, never throws into the page.
+ * Budget: 1.5 KB gzip after terser (`cargo xtask size`).
+ */
+((W, D, L) => {
+  const warn = (m) => {
+    try {
+      console.warn("rapport: " + m);
+    } catch (e) {}
+  };
+  // Wrap a function so nothing it throws reaches the page.
+  const guard = (f) => (...a) => {
+    try {
+      return f(...a);
+    } catch (e) {}
+  };
+  try {
+    const stub = W.rapport;
+    // 1. Double-include guard: the first copy marks its `rapport` function.
+    if (stub?.l) return warn("loaded twice");
+
+    // 2. Our own <script> tag.
+    const S = D.currentScript;
+    const data = S.dataset; // data-site, data-endpoint, data-config-url, data-remote-config
+    const src = S.src;
+    const at = (p) => new URL(p, src);
+    const site = data.site;
+    const endpoint = data.endpoint || at("/").origin; // no trailing slash
+    const key = "rapport:" + site + ":";
+    const early = stub?.q || []; // calls made before the config is in
+    const queue = []; // commands waiting for the widget, in call order
+    const handlers = {}; // on/off handlers live here, never in wasm
+    const config = { site, surveys: [] }; // a full SiteConfig even without the collector's
+    const store = guard((k) => localStorage.getItem(key + k)); // storage may throw
+    let timers = [];
+    let widget, booting, dead, armed, ready;
+    let navAt = 0; // performance.now() of the last navigation
+    let href = L.href;
+
+    // Merge a partial site config: surveys replaced by id, theme merged, the rest replaced.
+    const merge = guard((part) => {
+      for (const k in part) {
+        const v = part[k];
+        if (k == "surveys")
+          for (const s of v) config.surveys = config.surveys.filter((o) => o.id != s.id).concat(s);
+        else config[k] = k == "theme" ? { ...config.theme, ...v } : v;
+      }
+    });
+
+    // URL targeting: exact/prefix/glob/regex on path+query, contains on the full URL.
+    const targeted = guard((t) => {
+      const u = t?.url;
+      if (!u) return 1;
+      const pq = L.pathname + L.search;
+      let v = u.value;
+      const m = u.match;
+      if (m == "exact") return pq == v;
+      if (m == "prefix") return pq.startsWith(v);
+      if (m == "contains") return L.href.includes(v);
+      if (m == "glob")
+        v = "^" + v.replace(/[^\w*?]/g, "\\$&").replace(/\*+/g, ".*").replace(/\?/g, ".") + "$";
+      return new RegExp(v).test(pq); // an invalid pattern throws: never matches
+    });
+
+    // Surveys with this trigger type that could show on this URL and are not muted.
+    const live = (type) => {
+      const mute = guard(JSON.parse)(store("mute")) || {};
+      const t = Date.now();
+      return mute["*"] > t
+        ? []
+        : config.surveys.filter(
+            (s) => s?.trigger?.type == type && !(mute[s.id] > t) && targeted(s.targeting)
+          );
+    };
+
+    const scrolled = () => {
+      const pct = ((scrollY + innerHeight) * 100) / D.documentElement.scrollHeight;
+      live("scroll").some((s) => pct >= s.trigger.percent) && boot();
+    };
+
+    // 4. (Re)arm the cheap watchers for the current URL and config.
+    const arm = guard(() => {
+      if (!ready || booting) return;
+      timers.map(clearTimeout); // a navigation cancels pending delays
+      timers = [];
+      if (live("pageLoad")[0] || /"id"/.test(store("outbox"))) return boot();
+      for (const s of live("delay"))
+        timers.push(setTimeout(boot, s.trigger.seconds * 1e3 - performance.now() + navAt));
+      if (!armed) {
+        armed = 1;
+        addEventListener("scroll", guard(scrolled), { passive: true });
+        D.addEventListener(
+          "mouseout",
+          guard((e) => e.relatedTarget || e.clientY > 0 || (live("exitIntent")[0] && boot(1)))
+        );
+      }
+      scrolled();
+    });
+
+    const call = (name, args) => {
+      if (!dead)
+        try {
+          widget.command(name, args);
+        } catch (e) {
+          dead = 1; // a throw from wasm: the widget is unusable, later calls are no-ops
+          warn(e);
+        }
+    };
+
+    // 6. Widget events → handlers registered with `on`, each isolated.
+    const emit = (name, detail) => handlers[name]?.map((f) => guard(f)(detail));
+
+    // 5. Load the widget once, start it, replay the queue in order.
+    const boot = (exitIntent) => {
+      if (booting || !ready) return;
+      booting = 1; // pending delay timers now find booting set
+      import(at("widget/widget.js"))
+        .then(async (mod) => {
+          await mod.default({ module_or_path: at("widget/widget_bg.wasm") });
+          widget = mod.start({
+            site,
+            endpoint,
+            nonce: S.nonce,
+            config,
+            emit,
+            exitIntent: !!exitIntent,
+            navAt,
+          });
+          while (queue[0]) call(...queue.shift());
+        })
+        .catch((e) => {
+          dead = 1;
+          // Under a CSP without 'wasm-unsafe-eval' the instantiate call throws: say so once.
+          warn(/WebAssembly/.test(e) ? "CSP blocks WebAssembly" : e);
+        });
+    };
+
+    // Navigation (history API or `page()`): before boot re-arm, after it tell the widget.
+    const nav = guard((manual) => {
+      if (!manual && L.href == href) return;
+      href = L.href;
+      if (widget) return call("page", []);
+      navAt = performance.now();
+      arm();
+    });
+
+    const command = guard((name, ...rest) => {
+      const [a, fn] = rest;
+      if (name == "on") return (handlers[a] = handlers[a] || []).push(fn);
+      if (name == "off") return (handlers[a] = (handlers[a] || []).filter((f) => f != fn));
+      if (widget) return call(name, rest);
+      if (name == "page") return nav(1);
+      // Before boot, `config` goes into start({config}); it is not replayed.
+      if (name == "config") return merge(a), arm();
+      queue.push([name, rest]);
+      if (name == "show" || (name == "track" && live("event").some((s) => s.trigger.event == a))) boot();
+    });
+
+    const rapport = (W.rapport = function () {
+      ready ? command(...arguments) : early.push(arguments);
+    });
+    rapport.l = 1;
+
+    for (const m of ["pushState", "replaceState"]) {
+      const orig = history[m];
+      history[m] = function () {
+        try {
+          return orig.apply(this, arguments);
+        } finally {
+          nav();
+        }
+      };
+    }
+    addEventListener("popstate", () => nav());
+
+    // 3. Site config: the collector's first, then the queued `config` commands over it.
+    const start = (remote) => {
+      merge(remote);
+      ready = 1;
+      for (const a of early) rapport(...a);
+      arm();
+    };
+    data.remoteConfig == "false"
+      ? start()
+      : fetch(data.configUrl || endpoint + "/v1/sites/" + site + "/config")
+          .then((r) => r.ok && r.json()) // a 404 (unknown site) leaves inline config only
+          .then(start, (e) => {
+            warn(e);
+            start();
+          });
+  } catch (e) {
+    warn(e);
+  }
+})(window, document, location);

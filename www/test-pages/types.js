@@ -1,0 +1,17 @@
+// types.html?type=nps|csat|ces|thumbs|emoji|single|multi|open
+// Loads the test surveys, hands them to the widget as inline config (`rapport('config')`,
+// replacing the collector's copies by id, with an inline-only thank-you title so tests can
+// tell which copy was used), then shows the one for the requested question type.
+(function () {
+  var type = new URLSearchParams(location.search).get("type") || "nps";
+  fetch("/test/surveys.json")
+    .then(function (r) { return r.json(); })
+    .then(function (c) {
+      c.surveys.forEach(function (s) {
+        s.thankYou = { title: "Thanks (inline config)", body: "Recorded for " + s.id + "." };
+      });
+      window.rapport("config", c);
+      window.rapport("show", "type-" + type);
+      document.getElementById("page-type").textContent = type;
+    });
+})();
