@@ -44,7 +44,7 @@ fn main() {
     for daily in [true, false] {
         let kind = if daily { "daily" } else { "unique" };
         let input = population(1_000_000, 1, daily, &mut |rng, age| bgnbd_customer(rng, &bg, age));
-        let patterns = input.patterns().len();
+        let patterns = time(&format!("  compress 1,000,000 rows ({kind})"), || input.patterns().len());
         let fit = time(&format!("BG/NBD 1,000,000 customers ({kind}, {patterns} patterns) fit"), || {
             rapport_metrics::models::bgnbd::fit(&input, &opts)
         });

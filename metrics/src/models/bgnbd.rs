@@ -113,6 +113,8 @@ pub(crate) fn accumulate(variant: Variant, p: &BgNbd, pat: &Patterns, grad: &mut
     let (ln_alpha, ln_a) = (alpha.ln(), a.ln());
     let (lg_r, lg_b, lg_ab) = (ln_gamma(r), ln_gamma(b), ln_gamma(a + b));
     let (psi_r, psi_b, psi_ab) = (digamma(r), digamma(b), digamma(a + b));
+    // ln(α + t) and 1/(α + t) per distinct time.
+    let (ln_at, inv_at): (Vec<f64>, Vec<f64>) = pat.times.iter().map(|&t| ((alpha + t).ln(), 1.0 / (alpha + t))).unzip();
     let mut total = 0.0;
     for &(start, end) in &pat.x_runs {
         let x = pat.x[start];
@@ -130,8 +132,8 @@ pub(crate) fn accumulate(variant: Variant, p: &BgNbd, pat: &Patterns, grad: &mut
             let ln_ratio = ln_a - denom.ln();
             for i in start..end {
                 let w = pat.weight[i];
-                let (at, atx) = (alpha + pat.t[i], alpha + pat.t_x[i]);
-                let (l_t, l_tx) = (at.ln(), atx.ln());
+                let (it, itx) = (pat.t_idx[i] as usize, pat.t_x_idx[i] as usize);
+                let (l_t, l_tx) = (ln_at[it], ln_at[itx]);
                 // d = ln(second term) − ln(first term) of the bracket.
                 let d = ln_ratio + rx * (l_t - l_tx);
                 let (lse, q) = if d > 0.0 {
@@ -144,7 +146,7 @@ pub(crate) fn accumulate(variant: Variant, p: &BgNbd, pat: &Patterns, grad: &mut
                 sw += w;
                 s_ll += w * (lse - rx * l_t);
                 s_r -= w * ((1.0 - q) * l_t + q * l_tx);
-                s_al -= w * rx * ((1.0 - q) / at + q / atx);
+                s_al -= w * rx * ((1.0 - q) * inv_at[it] + q * inv_at[itx]);
                 s_p += w * q;
             }
             grad[2] += s_p / a;
@@ -152,12 +154,12 @@ pub(crate) fn accumulate(variant: Variant, p: &BgNbd, pat: &Patterns, grad: &mut
         } else {
             for i in start..end {
                 let w = pat.weight[i];
-                let at = alpha + pat.t[i];
-                let l_t = at.ln();
+                let it = pat.t_idx[i] as usize;
+                let l_t = ln_at[it];
                 sw += w;
                 s_ll -= w * rx * l_t;
                 s_r -= w * l_t;
-                s_al -= w * rx / at;
+                s_al -= w * rx * inv_at[it];
             }
         }
         total += sw * c + s_ll;

@@ -7,6 +7,7 @@
 //! (x, t_x, T), so a million customers whose times are recorded in days collapse
 //! into far fewer [`Patterns`], each evaluated once and weighted by its count.
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 /// Errors in model input; each names the row and field at fault.
@@ -199,36 +200,50 @@ impl FitInput {
     pub fn patterns(&self) -> Patterns {
         // -0.0 + 0.0 = +0.0, so the bit keys of equal values are equal and order
         // like the values (all fields are ≥ 0 after validation).
-        let mut keyed: Vec<(u64, u64, u64, f64)> = (0..self.x.len())
-            .filter(|&i| self.weights[i] > 0.0)
-            .map(|i| {
-                (
-                    (self.x[i] + 0.0).to_bits(),
-                    (self.t_x[i] + 0.0).to_bits(),
-                    (self.t[i] + 0.0).to_bits(),
-                    self.weights[i],
-                )
-            })
-            .collect();
-        // Stable sort: equal keys keep row order, so weights add up in row order.
-        keyed.sort_by_key(|k| (k.0, k.1, k.2));
-        let mut p = Patterns::default();
-        for (x, t_x, t, w) in keyed {
-            let same = p.x.last().map(|v| v.to_bits()) == Some(x)
-                && p.t_x.last().map(|v| v.to_bits()) == Some(t_x)
-                && p.t.last().map(|v| v.to_bits()) == Some(t);
-            if same {
-                if let Some(last) = p.weight.last_mut() {
-                    *last += w;
+        let key = |i: usize| ((self.x[i] + 0.0).to_bits(), (self.t_x[i] + 0.0).to_bits(), (self.t[i] + 0.0).to_bits());
+        // Group with a hash map (rows visited in order, so each pattern's weight
+        // is summed in row order), then sort only the unique keys: far cheaper
+        // than sorting every row when customers share patterns.
+        let mut slot: FxHashMap<(u64, u64, u64), usize> = FxHashMap::default();
+        let mut unique: Vec<((u64, u64, u64), f64)> = Vec::new();
+        for i in 0..self.x.len() {
+            let w = self.weights[i];
+            if w <= 0.0 {
+                continue;
+            }
+            let k = key(i);
+            match slot.get(&k) {
+                Some(&j) => unique[j].1 += w,
+                None => {
+                    slot.insert(k, unique.len());
+                    unique.push((k, w));
                 }
-            } else {
-                p.x.push(f64::from_bits(x));
-                p.t_x.push(f64::from_bits(t_x));
-                p.t.push(f64::from_bits(t));
-                p.weight.push(w);
             }
         }
+        drop(slot);
+        // Keys are distinct, so an unstable sort is still deterministic.
+        unique.sort_unstable_by_key(|u| u.0);
+        let mut p = Patterns::default();
+        p.x.reserve(unique.len());
+        p.t_x.reserve(unique.len());
+        p.t.reserve(unique.len());
+        p.weight.reserve(unique.len());
+        for ((x, t_x, t), w) in unique {
+            p.x.push(f64::from_bits(x));
+            p.t_x.push(f64::from_bits(t_x));
+            p.t.push(f64::from_bits(t));
+            p.weight.push(w);
+        }
         p.total_weight = p.weight.iter().sum();
+        // Distinct time values (t_x ∪ T), so functions of α + t are evaluated
+        // once per distinct time rather than once per pattern.
+        let mut times: Vec<u64> = p.t_x.iter().chain(&p.t).map(|v| v.to_bits()).collect();
+        times.sort_unstable();
+        times.dedup();
+        let index = |v: f64| times.binary_search(&v.to_bits()).map_or(0, |i| i as u32);
+        p.t_idx = p.t.iter().map(|&v| index(v)).collect();
+        p.t_x_idx = p.t_x.iter().map(|&v| index(v)).collect();
+        p.times = times.into_iter().map(f64::from_bits).collect();
         let mut start = 0;
         while start < p.x.len() {
             let mut end = start + 1;
@@ -258,6 +273,12 @@ pub struct Patterns {
     /// Half-open index ranges of patterns sharing one x value, in order, so the
     /// x-only terms (ln Γ, ψ) are computed once per distinct x.
     pub x_runs: Vec<(usize, usize)>,
+    /// Sorted distinct values among all t_x and T.
+    pub times: Vec<f64>,
+    /// Per pattern: index of its T in `times`.
+    pub t_idx: Vec<u32>,
+    /// Per pattern: index of its t_x in `times`.
+    pub t_x_idx: Vec<u32>,
 }
 
 impl Patterns {
@@ -312,5 +333,10 @@ mod tests {
         assert_eq!(p.weight, vec![1.0, 2.0, 1.0, 2.0]);
         assert_eq!(p.total_weight, 6.0);
         assert_eq!(p.x_runs, vec![(0, 2), (2, 3), (3, 4)]);
+        assert_eq!(p.times, vec![0.0, 1.0, 3.0, 4.0, 5.0]);
+        for i in 0..p.len() {
+            assert_eq!(p.times[p.t_idx[i] as usize], p.t[i]);
+            assert_eq!(p.times[p.t_x_idx[i] as usize], p.t_x[i]);
+        }
     }
 }

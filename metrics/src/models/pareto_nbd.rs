@@ -47,9 +47,12 @@ struct Tail {
     d_ln_h: [f64; 4],
 }
 
-/// Per-customer pieces: base constant (without the x-only part), the two
-/// log-terms of the bracket and their gradients.
-struct Parts {
+/// Everything that depends on one (x, t): ln A_t, the "alive at t" term
+/// A_t(1 − (s/m)H(t)) and the "died after t" term (s/m)A_t H(t), in logs, with
+/// gradients. A customer's bracket is alive(T) + died-after(t_x).
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    ln_a: f64,
     ln_alive: f64,
     d_alive: [f64; 4],
     ln_dead: f64,
@@ -104,34 +107,37 @@ impl ParetoNbd {
         }
     }
 
-    /// The two bracket terms in logs (without the x-only constant).
-    fn parts(&self, x: f64, t_x: f64, t: f64) -> Result<Parts, FitError> {
+    /// The [`Point`] of (x, t), given ln(α+t) and ln(β+t).
+    fn point(&self, x: f64, t: f64, ln_at: f64, ln_bt: f64) -> Result<Point, FitError> {
         let ParetoNbd { r, alpha, s, beta } = *self;
         let rx = r + x;
         let m = r + s + x;
         let ln_sm = s.ln() - m.ln();
         let d_sm = [-1.0 / m, 0.0, 1.0 / s - 1.0 / m, 0.0];
-        let ln_a = |tt: f64| -rx * (alpha + tt).ln() - s * (beta + tt).ln();
-        let d_a = |tt: f64| [-(alpha + tt).ln(), -rx / (alpha + tt), -(beta + tt).ln(), -s / (beta + tt)];
-        let h_t = self.tail(x, t)?;
-        let h_tx = if t_x == t { h_t } else { self.tail(x, t_x)? };
-        // u = (s/m) H(T) < 1: the share of A_T that is "dies after T".
-        let ln_u = ln_sm + h_t.ln_h;
+        let ln_a = -rx * ln_at - s * ln_bt;
+        let d_a = [-ln_at, -rx / (alpha + t), -ln_bt, -s / (beta + t)];
+        let h = self.tail(x, t)?;
+        // u = (s/m) H(t) < 1: the share of A_t that is "dies after t".
+        let ln_u = ln_sm + h.ln_h;
         let one_minus_u = -ln_u.exp_m1();
-        let (da_t, da_tx) = (d_a(t), d_a(t_x));
         let k = -ln_u.exp() / one_minus_u;
         let mut d_alive = [0.0; 4];
         let mut d_dead = [0.0; 4];
         for i in 0..4 {
-            d_alive[i] = da_t[i] + k * (d_sm[i] + h_t.d_ln_h[i]);
-            d_dead[i] = d_sm[i] + da_tx[i] + h_tx.d_ln_h[i];
+            d_alive[i] = d_a[i] + k * (d_sm[i] + h.d_ln_h[i]);
+            d_dead[i] = d_sm[i] + d_a[i] + h.d_ln_h[i];
         }
-        Ok(Parts {
-            ln_alive: ln_a(t) + one_minus_u.ln(),
+        Ok(Point {
+            ln_a,
+            ln_alive: ln_a + one_minus_u.ln(),
             d_alive,
-            ln_dead: ln_sm + ln_a(t_x) + h_tx.ln_h,
+            ln_dead: ln_u + ln_a,
             d_dead,
         })
+    }
+
+    fn point_at(&self, x: f64, t: f64) -> Result<Point, FitError> {
+        self.point(x, t, (self.alpha + t).ln(), (self.beta + t).ln())
     }
 
     /// ln L of one customer.
@@ -139,24 +145,25 @@ impl ParetoNbd {
         self.check()?;
         check_customer(MODEL, x, t_x, t)?;
         let patterns = FitInput::from_rows([(x, t_x, t)])?.patterns();
-        accumulate(self, &patterns, &mut [0.0; 4])
+        accumulate(self, &Prepared::new(&patterns), &mut [0.0; 4])
     }
 
     /// Total ln L over `input` (weights applied).
     pub fn log_likelihood(&self, input: &FitInput) -> Result<f64, FitError> {
         self.check()?;
         input.validate()?;
-        accumulate(self, &input.patterns(), &mut [0.0; 4])
+        accumulate(self, &Prepared::new(&input.patterns()), &mut [0.0; 4])
     }
 
     /// P(alive at T | x, t_x, T).
     pub fn p_alive(&self, x: f64, t_x: f64, t: f64) -> Result<f64, FitError> {
         self.check()?;
         check_customer(MODEL, x, t_x, t)?;
-        let parts = self.parts(x, t_x, t)?;
-        // Alive share of the bracket: A_T / (A_T(1−u) + dead) = e^{ln A_T − lse}.
-        let ln_a_t = -(self.r + x) * (self.alpha + t).ln() - self.s * (self.beta + t).ln();
-        let lse = crate::special::log_sum_exp2(parts.ln_alive, parts.ln_dead);
+        let at_t = self.point_at(x, t)?;
+        let at_tx = self.point_at(x, t_x)?;
+        // Alive share of the bracket: A_T / (alive(T) + dead(t_x)).
+        let lse = crate::special::log_sum_exp2(at_t.ln_alive, at_tx.ln_dead);
+        let ln_a_t = at_t.ln_a;
         let p = (ln_a_t - lse).exp();
         if p.is_finite() {
             Ok(p.min(1.0))
@@ -192,32 +199,82 @@ impl ParetoNbd {
     }
 }
 
+/// Per-fit index: for each x-run, the distinct times its patterns use, and per
+/// pattern the local positions of its T and t_x among them. With daily data a
+/// run of thousands of patterns needs only a few hundred 2F1 evaluations.
+struct Prepared<'a> {
+    patterns: &'a Patterns,
+    /// Per run: (offset into `run_times`, count).
+    run_slices: Vec<(usize, usize)>,
+    /// Global time indices, run after run.
+    run_times: Vec<u32>,
+    local_t: Vec<u32>,
+    local_tx: Vec<u32>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(patterns: &'a Patterns) -> Self {
+        let mut run_slices = Vec::with_capacity(patterns.x_runs.len());
+        let mut run_times = Vec::new();
+        let mut local_t = vec![0u32; patterns.len()];
+        let mut local_tx = vec![0u32; patterns.len()];
+        for &(start, end) in &patterns.x_runs {
+            let mut ts: Vec<u32> = patterns.t_idx[start..end].iter().chain(&patterns.t_x_idx[start..end]).copied().collect();
+            ts.sort_unstable();
+            ts.dedup();
+            for i in start..end {
+                local_t[i] = ts.binary_search(&patterns.t_idx[i]).map_or(0, |k| k as u32);
+                local_tx[i] = ts.binary_search(&patterns.t_x_idx[i]).map_or(0, |k| k as u32);
+            }
+            run_slices.push((run_times.len(), ts.len()));
+            run_times.extend_from_slice(&ts);
+        }
+        Self {
+            patterns,
+            run_slices,
+            run_times,
+            local_t,
+            local_tx,
+        }
+    }
+}
+
 /// Σ w·ln L over the patterns; adds ∂/∂(r, α, s, β) into `grad`.
-fn accumulate(p: &ParetoNbd, pat: &Patterns, grad: &mut [f64; 4]) -> Result<f64, FitError> {
+fn accumulate(p: &ParetoNbd, prep: &Prepared<'_>, grad: &mut [f64; 4]) -> Result<f64, FitError> {
     let ParetoNbd { r, alpha, s, beta } = *p;
+    let pat = prep.patterns;
     let (ln_alpha, ln_beta, lg_r, psi_r) = (alpha.ln(), beta.ln(), ln_gamma(r), digamma(r));
+    let ln_at: Vec<f64> = pat.times.iter().map(|t| (alpha + t).ln()).collect();
+    let ln_bt: Vec<f64> = pat.times.iter().map(|t| (beta + t).ln()).collect();
+    let mut points: Vec<Point> = Vec::new();
     let mut total = 0.0;
-    for &(start, end) in &pat.x_runs {
+    for (run, &(start, end)) in pat.x_runs.iter().enumerate() {
         let x = pat.x[start];
+        let (offset, count) = prep.run_slices[run];
+        points.clear();
+        for &k in &prep.run_times[offset..offset + count] {
+            let k = k as usize;
+            points.push(p.point(x, pat.times[k], ln_at[k], ln_bt[k])?);
+        }
         let c = ln_gamma(r + x) - lg_r + r * ln_alpha + s * ln_beta;
         let dc = [digamma(r + x) - psi_r + ln_alpha, r / alpha, ln_beta, s / beta];
         let mut sw = 0.0;
         for i in start..end {
             let w = pat.weight[i];
-            let parts = p.parts(x, pat.t_x[i], pat.t[i])?;
-            let (hi, lo) = if parts.ln_alive >= parts.ln_dead {
-                (parts.ln_alive, parts.ln_dead)
+            let alive = &points[prep.local_t[i] as usize];
+            let dead = &points[prep.local_tx[i] as usize];
+            let (hi, lo) = if alive.ln_alive >= dead.ln_dead {
+                (alive.ln_alive, dead.ln_dead)
             } else {
-                (parts.ln_dead, parts.ln_alive)
+                (dead.ln_dead, alive.ln_alive)
             };
-            let e = (lo - hi).exp();
-            let lse = hi + e.ln_1p();
-            // Softmax weight of the "alive" term.
-            let q_alive = (parts.ln_alive - lse).exp();
-            let q_dead = (parts.ln_dead - lse).exp();
+            let lse = hi + (lo - hi).exp().ln_1p();
+            // Softmax weights of the two terms.
+            let q_alive = (alive.ln_alive - lse).exp();
+            let q_dead = (dead.ln_dead - lse).exp();
             total += w * lse;
             for k in 0..4 {
-                grad[k] += w * (q_alive * parts.d_alive[k] + q_dead * parts.d_dead[k]);
+                grad[k] += w * (q_alive * alive.d_alive[k] + q_dead * dead.d_dead[k]);
             }
             sw += w;
         }
@@ -237,7 +294,7 @@ fn accumulate(p: &ParetoNbd, pat: &Patterns, grad: &mut [f64; 4]) -> Result<f64,
 }
 
 struct Nll<'a> {
-    patterns: &'a Patterns,
+    prep: Prepared<'a>,
 }
 
 impl Objective for Nll<'_> {
@@ -256,10 +313,10 @@ impl Objective for Nll<'_> {
             return f64::INFINITY;
         }
         let mut g = [0.0; 4];
-        let Ok(ll) = accumulate(&p, self.patterns, &mut g) else {
+        let Ok(ll) = accumulate(&p, &self.prep, &mut g) else {
             return f64::INFINITY;
         };
-        let n = self.patterns.total_weight;
+        let n = self.prep.patterns.total_weight;
         let scale = [p.r, p.alpha, p.s, p.beta];
         for i in 0..4 {
             grad[i] = -g[i] * scale[i] / n;
@@ -284,7 +341,9 @@ pub fn fit(input: &FitInput, opts: &FitOptions) -> Result<Fitted<ParetoNbd>, Fit
 
 /// Fits on already-compressed patterns from a given start (r, α, s, β).
 pub fn fit_patterns(patterns: &Patterns, start: [f64; 4], opts: &FitOptions) -> Result<Fitted<ParetoNbd>, FitError> {
-    let obj = Nll { patterns };
+    let obj = Nll {
+        prep: Prepared::new(patterns),
+    };
     let raw = run_fit(MODEL, &obj, &start, patterns.total_weight, opts)?;
     let to = |v: &[f64]| ParetoNbd {
         r: v[0],
@@ -337,7 +396,7 @@ mod tests {
     fn gradient_matches_finite_differences() {
         let input = FitInput::from_rows([(0.0, 0.0, 30.0), (2.0, 10.0, 30.0), (7.0, 29.0, 31.0), (3.0, 31.0, 31.0)]).unwrap();
         let pat = input.patterns();
-        let obj = Nll { patterns: &pat };
+        let obj = Nll { prep: Prepared::new(&pat) };
         // α > β and α < β branches.
         for theta in [[-0.5f64, 2.3, -0.4, 2.1], [0.2, 1.0, 0.3, 2.5]] {
             let mut g = [0.0; 4];

@@ -220,22 +220,32 @@ pub fn hyp2f1_1pq(p: f64, q: f64, z: f64) -> Result<Hyp1pq, SpecialError> {
     let mut dc_z = 0.0f64; // ∂c_n/∂z
     let (mut s, mut sp, mut sq, mut sz) = (1.0f64, 0.0f64, 0.0f64, 0.0f64);
     let (mut hp, mut hq) = (0.0f64, 0.0f64); // Σ_{k<n} 1/(p+k), Σ 1/(q+k)
+    // With q ≥ p every term ratio is below z, so the tail factors are constants.
+    let fixed_rho = q >= p;
+    let tail_z = z / (1.0 - z);
     for n in 0..MAX_TERMS {
         let nf = n as f64;
-        let f = (p + nf) / (q + nf);
-        hp += 1.0 / (p + nf);
-        hq += 1.0 / (q + nf);
+        let (pn, qn) = (p + nf, q + nf);
+        // One division per term: 1/(pn qn) gives f, 1/pn and 1/qn.
+        let inv = 1.0 / (pn * qn);
+        let f = pn * pn * inv;
+        hp += qn * inv;
+        hq += pn * inv;
         dc_z = (dc_z * z + c) * f;
         c *= f * z;
         s += c;
         sp += c * hp;
         sq -= c * hq;
         sz += dc_z;
-        let rho = (f * z).max(z);
-        let tail = rho / (1.0 - rho);
+        let (tail, inv_1m_rho) = if fixed_rho {
+            (tail_z, 1.0 / (1.0 - z))
+        } else {
+            let rho = (f * z).max(z);
+            (rho / (1.0 - rho), 1.0 / (1.0 - rho))
+        };
         if c * tail <= EPS * s
-            && dc_z * tail / (1.0 - rho) <= EPS * sz
-            && c * (hp + hq + 1.0) * tail / (1.0 - rho) <= EPS * (s + sp.abs() + sq.abs())
+            && dc_z * tail * inv_1m_rho <= EPS * sz
+            && c * (hp + hq + 1.0) * tail * inv_1m_rho <= EPS * (s + sp.abs() + sq.abs())
         {
             return Ok(Hyp1pq {
                 value: s,

@@ -87,3 +87,6 @@ impl Response {
         validate::response(self, survey)
     }
 }
+
+#[cfg(test)]
+mod tests;

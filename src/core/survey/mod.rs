@@ -26,3 +26,6 @@ pub use thank_you::ThankYou;
 pub use theme::{is_safe_css_value, ColorMode, Position, Theme};
 pub use throttle::{Frequency, ThrottlePolicy};
 pub use trigger::Trigger;
+
+#[cfg(test)]
+mod tests;

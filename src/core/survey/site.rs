@@ -42,10 +42,15 @@ pub struct SiteConfig {
 }
 
 /// The argument of the `config` command: any subset of a [`SiteConfig`], merged over the
-/// collector's with [`SiteConfig::merge`].
+/// collector's with [`SiteConfig::merge`]. Unlike the top level of [`SiteConfig`], unknown
+/// fields are rejected: a typo in a page's inline config should be reported, not ignored.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PartialSiteConfig {
+    /// Accepted so that a full site config can be passed inline, but ignored: the site is
+    /// the loader's `data-site`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
     /// Locale override.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,

@@ -1,0 +1,236 @@
+//! Tests of site-configuration parsing, validation and merging against the demo fixture.
+
+use super::{PartialSiteConfig, SiteConfig};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+type Edit = Box<dyn FnOnce(&mut Value)>;
+
+const DEMO: &str = include_str!("../fixtures/demo_config.json");
+
+fn demo() -> Value {
+    serde_json::from_str(DEMO).unwrap()
+}
+
+/// Applies `edit` to the demo config and returns the validation error.
+fn error_after(edit: impl FnOnce(&mut Value)) -> String {
+    let mut v = demo();
+    edit(&mut v);
+    match SiteConfig::from_value(&v) {
+        Ok(_) => "accepted".to_owned(),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn demo_config_is_valid_and_covers_every_type() {
+    let c = SiteConfig::from_json(DEMO).unwrap();
+    let mut types: Vec<&str> = c
+        .surveys
+        .iter()
+        .flat_map(|s| s.questions.iter().map(|q| q.kind.question_type().as_str()))
+        .collect();
+    types.sort_unstable();
+    types.dedup();
+    assert_eq!(
+        types,
+        [
+            "ces",
+            "csat",
+            "emoji",
+            "multipleChoice",
+            "nps",
+            "openText",
+            "singleChoice",
+            "thumbs"
+        ]
+    );
+    // Serialising and parsing again gives the same model.
+    let again = SiteConfig::from_json(&serde_json::to_string(&c).unwrap()).unwrap();
+    assert_eq!(again, c);
+}
+
+#[test]
+fn each_rule_names_its_path() {
+    let q = "/surveys/0/questions";
+    let cases: Vec<(Edit, &str)> = vec![
+        (Box::new(|v| v["site"] = json!("")), "site: `` is not a valid id"),
+        (Box::new(|v| v["locale"] = json!("en US")), "locale: `en US` is neither"),
+        (Box::new(|v| v["theme"]["brand"] = json!("red;x:y")), "theme.brand: must be a plain CSS value"),
+        (Box::new(|v| v["cooldownDays"] = json!(-1)), "cooldownDays: -1 is outside 0–3650"),
+        (Box::new(|v| v["surveys"][1]["id"] = json!("post-purchase")), "surveys[1].id: duplicate survey id `post-purchase`"),
+        (Box::new(|v| v["surveys"][0]["throttle"]["sample"] = json!(101)), "surveys[0].throttle.sample: 101 is outside 0–100"),
+        (Box::new(|v| v["surveys"][2]["throttle"]["maxShows"] = json!(0)), "surveys[2].throttle.maxShows: must be at least 1"),
+        (Box::new(|v| v["surveys"][1]["trigger"]["seconds"] = json!(-5)), "surveys[1].trigger.seconds: -5 is outside 0–86400"),
+        (Box::new(|v| v["surveys"][3]["trigger"]["percent"] = json!(150)), "surveys[3].trigger.percent: 150 is outside 0–100"),
+        (Box::new(|v| v["surveys"][0]["targeting"]["url"]["value"] = json!("")), "surveys[0].targeting.url.value: must be 1–2048 characters"),
+        (Box::new(|v| v["surveys"][0]["questions"] = json!([])), "surveys[0].questions: must not be empty"),
+        (Box::new(move |v| *v.pointer_mut(&format!("{q}/1/id")).unwrap() = json!("nps")), "surveys[0].questions[1].id: duplicate question id `nps`"),
+        (Box::new(move |v| *v.pointer_mut(&format!("{q}/1/id")).unwrap() = json!("end")), "surveys[0].questions[1].id: `end` is reserved"),
+        (Box::new(|v| v["surveys"][1]["questions"][0]["options"] = json!([])), "surveys[1].questions[0].options: must not be empty"),
+        (Box::new(|v| v["surveys"][1]["questions"][1]["options"][2]["id"] = json!("price")), "surveys[1].questions[1].options[2].id: duplicate option id `price`"),
+        (Box::new(|v| v["surveys"][1]["questions"][1]["options"][0]["label"] = json!({})), "surveys[1].questions[1].options[0].label: must have at least one locale"),
+        (Box::new(move |v| *v.pointer_mut(&format!("{q}/3/maxLength")).unwrap() = json!(10_001)), "surveys[0].questions[3].maxLength: 10001 is outside 1–10000"),
+        (Box::new(move |v| v.pointer_mut(&format!("{q}/3")).unwrap().as_object_mut().unwrap().remove("text").map(|_| ()).unwrap_or(())), "surveys[0].questions[3].text: is required for type `openText`"),
+        (Box::new(move |v| *v.pointer_mut(&format!("{q}/0/branches/0/goto")).unwrap() = json!("nowhere")), "surveys[0].questions[0].branches[0].goto: no question `nowhere`"),
+        (Box::new(move |v| { v.pointer_mut(&format!("{q}/2")).unwrap()["next"] = json!("nps"); }), "surveys[0].questions[2].next: `nps` is not after this question; jumps must go forward"),
+        (Box::new(move |v| { v.pointer_mut(&format!("{q}/2")).unwrap()["next"] = json!("review"); }), "surveys[0].questions[2].next: `review` is not after this question"),
+        (Box::new(move |v| *v.pointer_mut(&format!("{q}/0/branches/0/when")).unwrap() = json!({})), "surveys[0].questions[0].branches[0].when: must have at least one of"),
+        (Box::new(move |v| *v.pointer_mut(&format!("{q}/0/branches/0/when")).unwrap() = json!({"max": 11})), "surveys[0].questions[0].branches[0].when.max: 11 is outside 0–10"),
+        (Box::new(move |v| *v.pointer_mut(&format!("{q}/0/branches/0/when")).unwrap() = json!({"min": 8, "max": 2})), "surveys[0].questions[0].branches[0].when: min 8 is greater than max 2"),
+        (Box::new(|v| v["surveys"][1]["questions"][0]["branches"][0]["when"] = json!({"equals": "nope"})), "surveys[1].questions[0].branches[0].when: \"nope\" can never be an answer to this `singleChoice` question"),
+        (Box::new(|v| v["surveys"][1]["questions"][0]["branches"][0]["when"] = json!({"min": 1})), "surveys[1].questions[0].branches[0].when.min: only applies to scale questions"),
+        (Box::new(|v| v["surveys"][2]["questions"][0]["branches"][0]["when"] = json!({"anyOf": []})), "surveys[2].questions[0].branches[0].when.anyOf: must not be empty"),
+        (Box::new(|v| v["surveys"][2]["questions"][1]["branches"] = json!([{"when": {"equals": "x"}, "goto": "end"}])), "surveys[2].questions[1].branches: are not supported for type `openText`"),
+        // Shape errors carry serde's message and the path serde saw.
+        (Box::new(|v| v["surveys"][0]["questions"][0]["colour"] = json!(1)), "surveys[0].questions[0].colour: unknown field `colour`"),
+        (Box::new(|v| v["surveys"][0]["questions"][0]["options"] = json!([])), "surveys[0].questions[0]: `options` is not allowed for type `nps`"),
+        (Box::new(|v| v["surveys"][0]["throttle"]["frequency"] = json!("weekly")), "surveys[0].throttle.frequency: unknown variant `weekly`"),
+        (Box::new(|v| v["surveys"][0]["questions"][1]["maxLength"] = json!("long")), "surveys[0].questions[1]"),
+        (Box::new(|v| v["surveys"][0]["thankYou"]["footer"] = json!("x")), "surveys[0].thankYou.footer: unknown field `footer`"),
+    ];
+    for (i, (edit, expected)) in cases.into_iter().enumerate() {
+        let got = error_after(edit);
+        assert!(
+            got.starts_with(expected),
+            "case {i}: expected `{expected}`, got `{got}`"
+        );
+    }
+}
+
+#[test]
+fn top_level_extra_fields_are_ignored_for_the_collector() {
+    let mut v = demo();
+    v["origins"] = json!(["http://127.0.0.1:8080"]);
+    v["adminToken"] = json!("secret");
+    SiteConfig::from_value(&v).unwrap();
+}
+
+#[test]
+fn json_syntax_errors_give_line_and_column() {
+    let e = SiteConfig::from_json("{\"site\": ").unwrap_err();
+    assert!(e.to_string().contains("line 1"), "{e}");
+    let e = SiteConfig::from_json(r#"{"site": "a"} trailing"#).unwrap_err();
+    assert_eq!(e.path(), "");
+}
+
+#[test]
+fn merge_replaces_surveys_by_id_and_overrides_theme_and_locale() {
+    let mut c = SiteConfig::from_json(DEMO).unwrap();
+    let before = c.surveys.len();
+    let inline = PartialSiteConfig::from_value(&json!({
+        "locale": "es",
+        "theme": { "brand": "#111111" },
+        "surveys": [
+            { "id": "welcome", "trigger": {"type": "manual"}, "questions": [{"id": "t", "type": "thumbs"}] },
+            { "id": "brand-new", "questions": [{"id": "n", "type": "nps"}] }
+        ]
+    }))
+    .unwrap();
+    c.merge(&inline).unwrap();
+    assert_eq!(c.locale, "es");
+    assert_eq!(c.theme.brand(), "#111111");
+    assert_eq!(c.theme.radius(), "12px", "unset theme fields are kept");
+    assert_eq!(c.surveys.len(), before + 1);
+    let welcome = c.survey("welcome").unwrap();
+    assert_eq!(welcome.questions[0].id, "t");
+    assert_eq!(c.surveys.last().map(|s| s.id.as_str()), Some("brand-new"));
+
+    let bad = PartialSiteConfig::from_value(&json!({"surveys": [{"id": "x", "questions": []}]}))
+        .unwrap_err();
+    assert_eq!(bad.to_string(), "surveys[0].questions: must not be empty");
+    let typo = PartialSiteConfig::from_json(r#"{"themes": {}}"#).unwrap_err();
+    assert!(
+        typo.to_string()
+            .starts_with("themes: unknown field `themes`"),
+        "{typo}"
+    );
+    let whole = PartialSiteConfig::from_json(DEMO).unwrap();
+    assert_eq!(whole.surveys.len(), before);
+    let mut fresh = SiteConfig::new("demo");
+    fresh.merge(&inline).unwrap();
+    assert_eq!(fresh.surveys.len(), 2);
+}
+
+fn arb_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        (-20i64..20).prop_map(Value::from),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        prop::sample::select(vec![
+            "nps",
+            "csat",
+            "ces",
+            "thumbs",
+            "emoji",
+            "singleChoice",
+            "multipleChoice",
+            "openText",
+            "end",
+            "q0",
+            "q1",
+            "a",
+            "",
+            "delay",
+            "event",
+            "glob",
+            "once",
+        ])
+        .prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec(
+                (
+                    prop::sample::select(vec![
+                        "id",
+                        "type",
+                        "text",
+                        "questions",
+                        "options",
+                        "label",
+                        "branches",
+                        "when",
+                        "goto",
+                        "next",
+                        "min",
+                        "max",
+                        "equals",
+                        "anyOf",
+                        "trigger",
+                        "throttle",
+                        "sample",
+                        "maxLength",
+                        "required",
+                        "other",
+                        "surveys",
+                        "site",
+                        "seconds",
+                    ]),
+                    inner,
+                ),
+                0..6,
+            )
+            .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+        ]
+    })
+}
+
+proptest! {
+    #[test]
+    fn parsing_never_panics_on_arbitrary_json(v in arb_json()) {
+        let _ = SiteConfig::from_value(&v);
+        let _ = SiteConfig::from_json(&v.to_string());
+        let _ = PartialSiteConfig::from_value(&v);
+        let wrapped = json!({"site": "s", "surveys": [{"id": "s", "questions": [v]}]});
+        let _ = SiteConfig::from_value(&wrapped);
+    }
+
+    #[test]
+    fn parsing_never_panics_on_arbitrary_text(s in ".{0,200}") {
+        let _ = SiteConfig::from_json(&s);
+    }
+}
