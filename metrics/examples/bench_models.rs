@@ -13,14 +13,27 @@ use std::time::Instant;
 use rapport_metrics::models::simulate::{bgnbd_customer, pareto_customer, SplitMix64};
 use rapport_metrics::models::{bgnbd::BgNbd, pareto_nbd::ParetoNbd, FitInput, FitOptions};
 
-fn population(n: usize, seed: u64, daily: bool, draw: &mut dyn FnMut(&mut SplitMix64, f64) -> (f64, f64)) -> FitInput {
+fn population(
+    n: usize,
+    seed: u64,
+    daily: bool,
+    draw: &mut dyn FnMut(&mut SplitMix64, f64) -> (f64, f64),
+) -> FitInput {
     let mut rng = SplitMix64::new(seed);
-    let (mut x, mut t_x, mut t) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut x, mut t_x, mut t) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
     for _ in 0..n {
         let age = 39.0 - 12.0 * rng.uniform();
         let (cx, ctx) = draw(&mut rng, age);
         let day = |w: f64| ((w * 7.0).round() / 7.0 * 100.0).round() / 100.0;
-        let (age_r, tx_r) = if daily { (day(age), day(ctx)) } else { (age, ctx) };
+        let (age_r, tx_r) = if daily {
+            (day(age), day(ctx))
+        } else {
+            (age, ctx)
+        };
         x.push(cx);
         t_x.push(tx_r.min(age_r));
         t.push(age_r);
@@ -28,10 +41,27 @@ fn population(n: usize, seed: u64, daily: bool, draw: &mut dyn FnMut(&mut SplitM
     FitInput::new(x, t_x, t).expect("simulated input is valid")
 }
 
+/// Process CPU time in seconds (user + system, Linux /proc; 10 ms ticks).
+/// Reported next to wall time because the build machines are shared and
+/// wall time there includes waiting for a core.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 fn time<T>(label: &str, f: impl FnOnce() -> T) -> T {
+    let cpu0 = cpu_seconds();
     let start = Instant::now();
     let out = f();
-    println!("{label}: {:.3} s", start.elapsed().as_secs_f64());
+    let wall = start.elapsed().as_secs_f64();
+    match (cpu0, cpu_seconds()) {
+        (Some(a), Some(b)) => println!("{label}: {wall:.3} s wall, {:.2} s CPU", b - a),
+        _ => println!("{label}: {wall:.3} s wall"),
+    }
     out
 }
 
@@ -43,15 +73,26 @@ fn main() {
     let bg = BgNbd::new(0.2426, 4.4136, 0.7929, 2.4259).expect("valid");
     for daily in [true, false] {
         let kind = if daily { "daily" } else { "unique" };
-        let input = population(1_000_000, 1, daily, &mut |rng, age| bgnbd_customer(rng, &bg, age));
-        let patterns = time(&format!("  compress 1,000,000 rows ({kind})"), || input.patterns().len());
-        let fit = time(&format!("BG/NBD 1,000,000 customers ({kind}, {patterns} patterns) fit"), || {
-            rapport_metrics::models::bgnbd::fit(&input, &opts)
+        let input = population(1_000_000, 1, daily, &mut |rng, age| {
+            bgnbd_customer(rng, &bg, age)
         });
+        let patterns = time(&format!("  compress 1,000,000 rows ({kind})"), || {
+            input.patterns().len()
+        });
+        let fit = time(
+            &format!("BG/NBD 1,000,000 customers ({kind}, {patterns} patterns) fit"),
+            || rapport_metrics::models::bgnbd::fit(&input, &opts),
+        );
         match fit {
             Ok(f) => println!(
                 "  r={:.4} alpha={:.4} a={:.4} b={:.4} LL={:.2} iterations={} converged={}",
-                f.params.r, f.params.alpha, f.params.a, f.params.b, f.log_likelihood, f.iterations, f.converged
+                f.params.r,
+                f.params.alpha,
+                f.params.a,
+                f.params.b,
+                f.log_likelihood,
+                f.iterations,
+                f.converged
             ),
             Err(e) => println!("  failed: {e}"),
         }
@@ -59,15 +100,24 @@ fn main() {
     let pareto = ParetoNbd::new(0.5534, 10.5802, 0.6061, 11.6562).expect("valid");
     for daily in [true, false] {
         let kind = if daily { "daily" } else { "unique" };
-        let input = population(23_570, 2, daily, &mut |rng, age| pareto_customer(rng, &pareto, age));
-        let patterns = input.patterns().len();
-        let fit = time(&format!("Pareto/NBD 23,570 customers ({kind}, {patterns} patterns) fit"), || {
-            rapport_metrics::models::pareto_nbd::fit(&input, &opts)
+        let input = population(23_570, 2, daily, &mut |rng, age| {
+            pareto_customer(rng, &pareto, age)
         });
+        let patterns = input.patterns().len();
+        let fit = time(
+            &format!("Pareto/NBD 23,570 customers ({kind}, {patterns} patterns) fit"),
+            || rapport_metrics::models::pareto_nbd::fit(&input, &opts),
+        );
         match fit {
             Ok(f) => println!(
                 "  r={:.4} alpha={:.4} s={:.4} beta={:.4} LL={:.2} iterations={} converged={}",
-                f.params.r, f.params.alpha, f.params.s, f.params.beta, f.log_likelihood, f.iterations, f.converged
+                f.params.r,
+                f.params.alpha,
+                f.params.s,
+                f.params.beta,
+                f.log_likelihood,
+                f.iterations,
+                f.converged
             ),
             Err(e) => println!("  failed: {e}"),
         }

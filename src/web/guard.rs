@@ -18,13 +18,17 @@ pub fn is_dead() -> bool {
 /// Installs the panic hook (idempotent).
 pub fn install_panic_hook() {
     HOOK.call_once(|| {
-        std::panic::set_hook(Box::new(|info| {
+        // Chained so that a host that installed its own hook (a test harness) still sees
+        // the panic.
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
             // Only the first panic is worth a message; after it the instance is gone.
             if !DEAD.swap(true, Ordering::Relaxed) {
                 let mut msg = String::from("[rapport] internal error, widget disabled: ");
                 msg.push_str(&info.to_string());
                 web_sys::console::error_1(&msg.into());
             }
+            previous(info);
         }));
     });
 }

@@ -65,10 +65,14 @@ test("the product and cart pages load the widget only when a survey is due", asy
   await expect(dialog(page)).toContainText("what's stopping you today?");
 });
 
-test("a Spanish-speaking visitor gets the Spanish texts", async ({ browser, run }) => {
+test("a Spanish page gets the Spanish texts", async ({ browser, run }) => {
+  // locale "auto": <html lang> first, then the browser's languages.
   const context = await browser.newContext({ locale: "es-ES" });
   const page = await context.newPage();
   const problems = watch(page, [], []);
+  await page.addInitScript(() =>
+    document.addEventListener("readystatechange", () => document.documentElement.setAttribute("lang", "es"), { once: true })
+  );
   await page.goto(withRun("/order.html", run));
   await expect(dialog(page)).toContainText("¿Qué probabilidad hay de que recomiende Tidewater Goods");
   await expect(dialog(page).getByRole("radio", { name: "7", exact: true })).toBeVisible();

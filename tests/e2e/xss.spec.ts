@@ -3,8 +3,11 @@ import type { Page } from "@playwright/test";
 import { test, expect, expectRows, withRun } from "./fixtures";
 import { dialog, primary } from "./widget";
 
-/** Records every element added anywhere (light DOM and the widget's shadow root). */
-async function watchInsertions(page: Page) {
+/**
+ * Records every element added anywhere (light DOM and the widget's shadow root) once the
+ * page has been parsed, and shows `survey` then.
+ */
+async function showWatched(page: Page, survey: string, run: string) {
   await page.addInitScript(() => {
     const w = window as any;
     w.__added = [] as string[];
@@ -20,8 +23,10 @@ async function watchInsertions(page: Page) {
               }
             }
       }).observe(root, { childList: true, subtree: true });
-    observe(document);
+    document.addEventListener("DOMContentLoaded", () => observe(document));
   });
+  await page.goto(withRun("/test/xss.html", run));
+  await page.evaluate((id) => (window as any).rapport("show", id), survey);
 }
 
 /** Elements and attributes in the shadow root that no survey text may ever produce. */
@@ -45,11 +50,15 @@ const PAYLOAD =
   `</textarea><style>*{display:none}</style> {{7*7}} \${7*7} javascript:alert(1)`;
 
 test("markup, bidi overrides, NUL and lone surrogates are stored as text", async ({ page, request, run }) => {
-  await watchInsertions(page);
-  await page.goto(withRun("/test/xss.html?show=xss-open", run));
+  await showWatched(page, "xss-open", run);
   await expect(dialog(page)).toBeVisible();
   const box = dialog(page).getByRole("textbox");
-  await box.fill(PAYLOAD);
+  // Set like a paste would: typing through CDP cannot carry lone surrogates.
+  await box.evaluate((el: HTMLTextAreaElement, v) => {
+    el.focus();
+    el.value = v;
+    el.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
+  }, PAYLOAD);
   expect(await box.inputValue()).toBe(PAYLOAD);
   await primary(page).click();
   await expect(box).toHaveCount(0); // thank-you screen
@@ -101,8 +110,7 @@ test("the collector rejects open text beyond the limit with 400 (documented)", a
 });
 
 test("markup in survey texts is shown as text", async ({ page, run }) => {
-  await watchInsertions(page);
-  await page.goto(withRun("/test/xss.html?show=xss-labels", run));
+  await showWatched(page, "xss-labels", run);
   await expect(dialog(page)).toBeVisible();
   await expect(dialog(page)).toContainText("<img src=x onerror=alert(1)> Pick one");
   const evil = dialog(page).getByRole("radio", { name: '"><script>alert(1)</script>' });

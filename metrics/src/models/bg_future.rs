@@ -48,7 +48,11 @@ fn closed_form(r: f64, alpha: f64, a: f64, b: f64, t: f64) -> Result<f64, FitErr
     let (ln_f, sign) = ln_hyp2f1_signed(r, b, c, z)?;
     // ln[(α/(α+t))^r F]; ln(α/(α+t)) = −ln(1 + t/α) keeps precision for small t.
     let ln_w = -r * (t / alpha).ln_1p() + ln_f;
-    let one_minus_w = if sign > 0.0 { -ln_w.exp_m1() } else { 1.0 + ln_w.exp() };
+    let one_minus_w = if sign > 0.0 {
+        -ln_w.exp_m1()
+    } else {
+        1.0 + ln_w.exp()
+    };
     let v = c / (a - 1.0) * one_minus_w;
     if v.is_finite() {
         Ok(v.max(0.0))
@@ -80,7 +84,11 @@ mod tests {
 
     #[test]
     fn closed_form_matches_quadrature() {
-        for &(r, alpha, a, b, t) in &[(0.24, 4.4, 2.0, 3.0, 39.0), (2.0, 10.0, 3.0, 2.0, 5.0), (0.7, 1.0, 3.5, 6.0, 100.0)] {
+        for &(r, alpha, a, b, t) in &[
+            (0.24, 4.4, 2.0, 3.0, 39.0),
+            (2.0, 10.0, 3.0, 2.0, 5.0),
+            (0.7, 1.0, 3.5, 6.0, 100.0),
+        ] {
             let want = quadrature(r, alpha, a, b, t);
             let got = expected(r, alpha, a, b, t).unwrap();
             assert!(((got - want) / want).abs() < 1e-6, "{got} vs {want}");
@@ -92,7 +100,10 @@ mod tests {
         let at = expected(0.5, 5.0, 1.0, 2.0, 20.0).unwrap();
         let left = expected(0.5, 5.0, 1.0 - 1e-3, 2.0, 20.0).unwrap();
         let right = expected(0.5, 5.0, 1.0 + 1e-3, 2.0, 20.0).unwrap();
-        assert!(at > left.min(right) && at < left.max(right), "{left} {at} {right}");
+        assert!(
+            at > left.min(right) && at < left.max(right),
+            "{left} {at} {right}"
+        );
         let at = expected(0.5, 5.0, 0.4, 0.6, 20.0).unwrap(); // a + b − 1 = 0
         let near = expected(0.5, 5.0, 0.4, 0.6 + 1e-3, 20.0).unwrap();
         assert!(at.is_finite() && ((at - near) / near).abs() < 1e-2);

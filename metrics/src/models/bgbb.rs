@@ -67,7 +67,12 @@ fn ln_beta_d(u: f64, v: f64) -> (f64, f64, f64) {
 impl BgBb {
     /// Validated parameters (all positive and finite).
     pub fn new(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self, FitError> {
-        let p = Self { alpha, beta, gamma, delta };
+        let p = Self {
+            alpha,
+            beta,
+            gamma,
+            delta,
+        };
         p.check()?;
         Ok(p)
     }
@@ -75,7 +80,12 @@ impl BgBb {
     fn check(&self) -> Result<(), FitError> {
         check_params(
             MODEL,
-            &[("alpha", self.alpha), ("beta", self.beta), ("gamma", self.gamma), ("delta", self.delta)],
+            &[
+                ("alpha", self.alpha),
+                ("beta", self.beta),
+                ("gamma", self.gamma),
+                ("delta", self.delta),
+            ],
         )
     }
 
@@ -86,19 +96,30 @@ impl BgBb {
 
     /// ln L of one customer and its gradient in (α, β, γ, δ).
     fn one(&self, x: f64, t_x: f64, n: f64) -> (f64, [f64; 4]) {
-        let BgBb { alpha, beta, gamma, delta } = *self;
+        let BgBb {
+            alpha,
+            beta,
+            gamma,
+            delta,
+        } = *self;
         let (lb_ab, da0, db0) = ln_beta_d(alpha, beta);
         let (lb_gd, dg0, dd0) = ln_beta_d(gamma, delta);
         let mut terms: Vec<(f64, [f64; 4])> = Vec::with_capacity((n - t_x) as usize + 1);
         let (l1, a1, b1) = ln_beta_d(alpha + x, beta + n - x);
         let (l2, g2, d2) = ln_beta_d(gamma, delta + n);
-        terms.push((l1 - lb_ab + l2 - lb_gd, [a1 - da0, b1 - db0, g2 - dg0, d2 - dd0]));
+        terms.push((
+            l1 - lb_ab + l2 - lb_gd,
+            [a1 - da0, b1 - db0, g2 - dg0, d2 - dd0],
+        ));
         let k = (n - t_x) as usize;
         for i in 0..k {
             let i = i as f64;
             let (l1, a1, b1) = ln_beta_d(alpha + x, beta + t_x - x + i);
             let (l2, g2, d2) = ln_beta_d(gamma + 1.0, delta + t_x + i);
-            terms.push((l1 - lb_ab + l2 - lb_gd, [a1 - da0, b1 - db0, g2 - dg0, d2 - dd0]));
+            terms.push((
+                l1 - lb_ab + l2 - lb_gd,
+                [a1 - da0, b1 - db0, g2 - dg0, d2 - dd0],
+            ));
         }
         let max = terms.iter().fold(f64::NEG_INFINITY, |m, t| m.max(t.0));
         let sum: f64 = terms.iter().map(|t| (t.0 - max).exp()).sum();
@@ -131,53 +152,79 @@ impl BgBb {
     pub fn p_alive(&self, x: f64, t_x: f64, n: f64) -> Result<f64, FitError> {
         self.check()?;
         Self::check_customer(x, t_x, n)?;
-        let BgBb { alpha, beta, gamma, delta } = *self;
-        let ln_num = ln_beta(alpha + x, beta + n - x) - ln_beta(alpha, beta) + ln_beta(gamma, delta + n + 1.0) - ln_beta(gamma, delta);
+        let BgBb {
+            alpha,
+            beta,
+            gamma,
+            delta,
+        } = *self;
+        let ln_num = ln_beta(alpha + x, beta + n - x) - ln_beta(alpha, beta)
+            + ln_beta(gamma, delta + n + 1.0)
+            - ln_beta(gamma, delta);
         Ok((ln_num - self.one(x, t_x, n).0).exp().min(1.0))
     }
 
-    /// δ/(γ−1) · [1 − Γ(γ+δ)Γ(1+δ+m)/(Γ(γ+δ+m)Γ(1+δ))] expressed through
-    /// g(m) = Γ(1+δ+m)/Γ(γ+δ+m): returns δ·Γ(γ+δ)/Γ(1+δ) · (g(n) − g(n+k))/(γ−1),
-    /// continuous through γ = 1 (where the difference quotient becomes ψ's).
-    fn survival_sum(&self, n: f64, k: f64) -> f64 {
+    /// ln of δ·Γ(γ+δ)/Γ(1+δ) · (g(n) − g(n+k))/(γ−1) with
+    /// g(m) = Γ(1+δ+m)/Γ(γ+δ+m): the expected number of periods n+1..=n+k a
+    /// customer alive at n survives, up to the B-function normalisation. All in
+    /// logs (Γ(γ+δ) alone overflows for γ in the hundreds); continuous through
+    /// γ = 1, where the difference quotient becomes a difference of ψ. `-inf` for k = 0.
+    fn ln_survival_sum(&self, n: f64, k: f64) -> f64 {
         let BgBb { gamma, delta, .. } = *self;
         let lead = delta.ln() + ln_gamma(gamma + delta) - ln_gamma(1.0 + delta);
         let ln_g = |m: f64| ln_gamma(1.0 + delta + m) - ln_gamma(gamma + delta + m);
-        let diff = if (gamma - 1.0).abs() < 1e-6 {
-            // d/dγ of −ln Γ(γ+δ+m) at γ = 1 gives g(m) ≈ 1 − (γ−1)ψ(1+δ+m).
-            digamma(1.0 + delta + n + k) - digamma(1.0 + delta + n)
-        } else {
-            let (a, b) = (ln_g(n), ln_g(n + k));
-            b.exp() * (a - b).exp_m1() / (gamma - 1.0)
-        };
-        lead.exp() * diff
+        if (gamma - 1.0).abs() < 1e-6 {
+            // g(m) ≈ 1 − (γ−1)ψ(1+δ+m) near γ = 1.
+            return lead + (digamma(1.0 + delta + n + k) - digamma(1.0 + delta + n)).ln();
+        }
+        let (a, b) = (ln_g(n), ln_g(n + k));
+        // (e^a − e^b)/(γ−1) = e^b·expm1(a − b)/(γ−1) > 0 for either side of γ = 1.
+        lead + b + ((a - b).exp_m1() / (gamma - 1.0)).ln()
     }
 
     /// E[X(n)]: expected transactions of a new customer in periods 1..=n.
     pub fn expected_transactions(&self, n: f64) -> Result<f64, FitError> {
         self.check()?;
         if !(n.is_finite() && n >= 0.0 && n == n.floor()) {
-            return Err(FitError::Argument { model: MODEL, name: "n", value: n, why: "must be a whole number ≥ 0" });
+            return Err(FitError::Argument {
+                model: MODEL,
+                name: "n",
+                value: n,
+                why: "must be a whole number ≥ 0",
+            });
         }
-        Ok(self.alpha / (self.alpha + self.beta) * self.survival_sum(0.0, n))
+        Ok(self.alpha / (self.alpha + self.beta) * self.ln_survival_sum(0.0, n).exp())
     }
 
     /// E[transactions in periods n+1 ..= n+k | x, t_x, n].
-    pub fn conditional_expected_transactions(&self, k: f64, x: f64, t_x: f64, n: f64) -> Result<f64, FitError> {
+    pub fn conditional_expected_transactions(
+        &self,
+        k: f64,
+        x: f64,
+        t_x: f64,
+        n: f64,
+    ) -> Result<f64, FitError> {
         self.check()?;
         Self::check_customer(x, t_x, n)?;
         if !(k.is_finite() && k >= 0.0 && k == k.floor()) {
-            return Err(FitError::Argument { model: MODEL, name: "k", value: k, why: "must be a whole number ≥ 0" });
+            return Err(FitError::Argument {
+                model: MODEL,
+                name: "k",
+                value: k,
+                why: "must be a whole number ≥ 0",
+            });
         }
         let BgBb { alpha, beta, .. } = *self;
         let ln_l = self.one(x, t_x, n).0;
         let ln_lead = ln_beta(alpha + x + 1.0, beta + n - x) - ln_beta(alpha, beta) - ln_l;
-        // survival_sum carries Γ(γ+δ)/Γ(1+δ)·δ; B(γ,δ) normalisation is inside it.
-        let v = ln_lead.exp() * self.survival_sum(n, k);
+        let v = (ln_lead + self.ln_survival_sum(n, k)).exp();
         if v.is_finite() {
             Ok(v.max(0.0))
         } else {
-            Err(FitError::NonFinite { model: MODEL, what: "expected transactions" })
+            Err(FitError::NonFinite {
+                model: MODEL,
+                what: "expected transactions",
+            })
         }
     }
 }
@@ -229,7 +276,9 @@ impl Objective for Nll<'_> {
 pub fn fit(input: &FitInput, opts: &FitOptions) -> Result<Fitted<BgBb>, FitError> {
     validate_discrete(input)?;
     let patterns = input.patterns();
-    let obj = Nll { patterns: &patterns };
+    let obj = Nll {
+        patterns: &patterns,
+    };
     let raw = run_fit(MODEL, &obj, &[1.0; 4], patterns.total_weight, opts)?;
     let to = |v: &[f64]| BgBb {
         alpha: v[0],
@@ -262,12 +311,14 @@ mod tests {
         // C(t_x − 1, x − 1) (C(0,0)=1 for x = 0).
         let p = BgBb::new(1.2, 0.75, 0.66, 2.8).unwrap();
         let n = 5.0;
-        let choose = |a: f64, b: f64| (ln_gamma(a + 1.0) - ln_gamma(b + 1.0) - ln_gamma(a - b + 1.0)).exp();
+        let choose =
+            |a: f64, b: f64| (ln_gamma(a + 1.0) - ln_gamma(b + 1.0) - ln_gamma(a - b + 1.0)).exp();
         let mut total = p.log_likelihood_one(0.0, 0.0, n).unwrap().exp();
         for t_x in 1..=5 {
             for x in 1..=t_x {
                 let (x, t_x) = (x as f64, t_x as f64);
-                total += choose(t_x - 1.0, x - 1.0) * p.log_likelihood_one(x, t_x, n).unwrap().exp();
+                total +=
+                    choose(t_x - 1.0, x - 1.0) * p.log_likelihood_one(x, t_x, n).unwrap().exp();
             }
         }
         assert!((total - 1.0).abs() < 1e-12, "{total}");
@@ -275,9 +326,18 @@ mod tests {
 
     #[test]
     fn expected_transactions_continuous_through_gamma_one() {
-        let at = BgBb::new(1.2, 0.75, 1.0, 2.8).unwrap().expected_transactions(10.0).unwrap();
-        let lo = BgBb::new(1.2, 0.75, 1.0 - 1e-4, 2.8).unwrap().expected_transactions(10.0).unwrap();
-        let hi = BgBb::new(1.2, 0.75, 1.0 + 1e-4, 2.8).unwrap().expected_transactions(10.0).unwrap();
+        let at = BgBb::new(1.2, 0.75, 1.0, 2.8)
+            .unwrap()
+            .expected_transactions(10.0)
+            .unwrap();
+        let lo = BgBb::new(1.2, 0.75, 1.0 - 1e-4, 2.8)
+            .unwrap()
+            .expected_transactions(10.0)
+            .unwrap();
+        let hi = BgBb::new(1.2, 0.75, 1.0 + 1e-4, 2.8)
+            .unwrap()
+            .expected_transactions(10.0)
+            .unwrap();
         assert!((at - 0.5 * (lo + hi)).abs() < 1e-6 * at, "{lo} {at} {hi}");
     }
 
@@ -297,7 +357,13 @@ mod tests {
 
     #[test]
     fn gradient_matches_finite_differences() {
-        let input = FitInput::from_rows([(0.0, 0.0, 6.0), (2.0, 4.0, 6.0), (6.0, 6.0, 6.0), (1.0, 1.0, 6.0)]).unwrap();
+        let input = FitInput::from_rows([
+            (0.0, 0.0, 6.0),
+            (2.0, 4.0, 6.0),
+            (6.0, 6.0, 6.0),
+            (1.0, 1.0, 6.0),
+        ])
+        .unwrap();
         let pat = input.patterns();
         let obj = Nll { patterns: &pat };
         let theta = [0.2f64, -0.3, -0.4, 1.0];

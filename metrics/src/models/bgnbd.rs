@@ -41,7 +41,15 @@ impl BgNbd {
     }
 
     pub(crate) fn check(&self) -> Result<(), FitError> {
-        check_params(MODEL, &[("r", self.r), ("alpha", self.alpha), ("a", self.a), ("b", self.b)])
+        check_params(
+            MODEL,
+            &[
+                ("r", self.r),
+                ("alpha", self.alpha),
+                ("a", self.a),
+                ("b", self.b),
+            ],
+        )
     }
 
     /// ln L of one customer.
@@ -68,7 +76,8 @@ impl BgNbd {
         if x == 0.0 {
             return Ok(1.0);
         }
-        let ln_odds = self.a.ln() - (self.b + x - 1.0).ln() + (self.r + x) * ((self.alpha + t) / (self.alpha + t_x)).ln();
+        let ln_odds = self.a.ln() - (self.b + x - 1.0).ln()
+            + (self.r + x) * ((self.alpha + t) / (self.alpha + t_x)).ln();
         Ok(1.0 / (1.0 + ln_odds.exp()))
     }
 
@@ -81,7 +90,13 @@ impl BgNbd {
 
     /// E[Y(t) | x, t_x, T]: expected purchases in (T, T + t] of a customer with
     /// history (x, t_x, T).
-    pub fn conditional_expected_purchases(&self, t: f64, x: f64, t_x: f64, age: f64) -> Result<f64, FitError> {
+    pub fn conditional_expected_purchases(
+        &self,
+        t: f64,
+        x: f64,
+        t_x: f64,
+        age: f64,
+    ) -> Result<f64, FitError> {
         check_horizon(MODEL, t)?;
         let alive = self.p_alive(x, t_x, age)?;
         let e = bg_future::expected(self.r + x, self.alpha + age, self.a, self.b + x, t)?;
@@ -113,8 +128,25 @@ pub(crate) fn accumulate(variant: Variant, p: &BgNbd, pat: &Patterns, grad: &mut
     let (ln_alpha, ln_a) = (alpha.ln(), a.ln());
     let (lg_r, lg_b, lg_ab) = (ln_gamma(r), ln_gamma(b), ln_gamma(a + b));
     let (psi_r, psi_b, psi_ab) = (digamma(r), digamma(b), digamma(a + b));
-    // ln(α + t) and 1/(α + t) per distinct time.
-    let (ln_at, inv_at): (Vec<f64>, Vec<f64>) = pat.times.iter().map(|&t| ((alpha + t).ln(), 1.0 / (alpha + t))).unzip();
+    // ln(α + t) and 1/(α + t) once per distinct time when patterns share times
+    // (recorded data: days); with mostly unique times the table's random
+    // gathers cost more than the logarithms, so compute them in place.
+    let shared = pat.times.len() * 4 <= pat.len();
+    let (ln_at, inv_at): (Vec<f64>, Vec<f64>) = if shared {
+        pat.times
+            .iter()
+            .map(|&t| ((alpha + t).ln(), 1.0 / (alpha + t)))
+            .unzip()
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let at = |i: usize, t: f64| -> (f64, f64) {
+        if shared {
+            (ln_at[i], inv_at[i])
+        } else {
+            ((alpha + t).ln(), 1.0 / (alpha + t))
+        }
+    };
     let mut total = 0.0;
     for &(start, end) in &pat.x_runs {
         let x = pat.x[start];
@@ -132,8 +164,8 @@ pub(crate) fn accumulate(variant: Variant, p: &BgNbd, pat: &Patterns, grad: &mut
             let ln_ratio = ln_a - denom.ln();
             for i in start..end {
                 let w = pat.weight[i];
-                let (it, itx) = (pat.t_idx[i] as usize, pat.t_x_idx[i] as usize);
-                let (l_t, l_tx) = (ln_at[it], ln_at[itx]);
+                let (l_t, inv_t) = at(pat.t_idx[i] as usize, pat.t[i]);
+                let (l_tx, inv_tx) = at(pat.t_x_idx[i] as usize, pat.t_x[i]);
                 // d = ln(second term) − ln(first term) of the bracket.
                 let d = ln_ratio + rx * (l_t - l_tx);
                 let (lse, q) = if d > 0.0 {
@@ -146,7 +178,7 @@ pub(crate) fn accumulate(variant: Variant, p: &BgNbd, pat: &Patterns, grad: &mut
                 sw += w;
                 s_ll += w * (lse - rx * l_t);
                 s_r -= w * ((1.0 - q) * l_t + q * l_tx);
-                s_al -= w * rx * ((1.0 - q) * inv_at[it] + q * inv_at[itx]);
+                s_al -= w * rx * ((1.0 - q) * inv_t + q * inv_tx);
                 s_p += w * q;
             }
             grad[2] += s_p / a;
@@ -154,12 +186,11 @@ pub(crate) fn accumulate(variant: Variant, p: &BgNbd, pat: &Patterns, grad: &mut
         } else {
             for i in start..end {
                 let w = pat.weight[i];
-                let it = pat.t_idx[i] as usize;
-                let l_t = ln_at[it];
+                let (l_t, inv_t) = at(pat.t_idx[i] as usize, pat.t[i]);
                 sw += w;
                 s_ll -= w * rx * l_t;
                 s_r -= w * l_t;
-                s_al -= w * rx * inv_at[it];
+                s_al -= w * rx * inv_t;
             }
         }
         total += sw * c + s_ll;
@@ -203,9 +234,10 @@ impl Objective for Nll<'_> {
 }
 
 /// Deterministic start: r = 1, α from the mean purchase rate, a = b = 1.
-pub(crate) fn start(input: &FitInput) -> [f64; 4] {
-    let mean_x = weighted_mean(&input.x, &input.weights).max(0.05);
-    let mean_t = weighted_mean(&input.t, &input.weights);
+pub(crate) fn start(patterns: &Patterns) -> [f64; 4] {
+    // From the sorted patterns, so row order cannot change a single bit.
+    let mean_x = weighted_mean(&patterns.x, &patterns.weight).max(0.05);
+    let mean_t = weighted_mean(&patterns.t, &patterns.weight);
     [1.0, mean_t / mean_x, 1.0, 1.0]
 }
 
@@ -213,17 +245,26 @@ pub(crate) fn start(input: &FitInput) -> [f64; 4] {
 pub fn fit(input: &FitInput, opts: &FitOptions) -> Result<Fitted<BgNbd>, FitError> {
     input.validate()?;
     let patterns = input.patterns();
-    fit_patterns(&patterns, start(input), opts)
+    fit_patterns(&patterns, start(&patterns), opts)
 }
 
 /// Fits on already-compressed patterns from a given start.
-pub fn fit_patterns(patterns: &Patterns, start: [f64; 4], opts: &FitOptions) -> Result<Fitted<BgNbd>, FitError> {
+pub fn fit_patterns(
+    patterns: &Patterns,
+    start: [f64; 4],
+    opts: &FitOptions,
+) -> Result<Fitted<BgNbd>, FitError> {
     let obj = Nll {
         variant: Variant::Bg,
         patterns,
     };
     let raw = run_fit(MODEL, &obj, &start, patterns.total_weight, opts)?;
-    let to = |v: &[f64]| BgNbd { r: v[0], alpha: v[1], a: v[2], b: v[3] };
+    let to = |v: &[f64]| BgNbd {
+        r: v[0],
+        alpha: v[1],
+        a: v[2],
+        b: v[3],
+    };
     Ok(Fitted {
         model: MODEL.to_string(),
         params: to(&raw.params),
@@ -242,7 +283,13 @@ mod tests {
 
     #[test]
     fn gradient_matches_finite_differences() {
-        let input = FitInput::from_rows([(0.0, 0.0, 30.0), (2.0, 10.0, 30.0), (7.0, 29.0, 31.0), (1.0, 0.5, 12.0)]).unwrap();
+        let input = FitInput::from_rows([
+            (0.0, 0.0, 30.0),
+            (2.0, 10.0, 30.0),
+            (7.0, 29.0, 31.0),
+            (1.0, 0.5, 12.0),
+        ])
+        .unwrap();
         let pat = input.patterns();
         let obj = Nll {
             variant: Variant::Bg,

@@ -17,7 +17,13 @@ use super::FitError;
 /// A model that predicts a customer's future purchase count.
 pub trait TransactionModel {
     /// E[Y(t) | x, t_x, T]: expected purchases in (T, T + t].
-    fn conditional_expected_purchases(&self, t: f64, x: f64, t_x: f64, age: f64) -> Result<f64, FitError>;
+    fn conditional_expected_purchases(
+        &self,
+        t: f64,
+        x: f64,
+        t_x: f64,
+        age: f64,
+    ) -> Result<f64, FitError>;
     /// P(alive at T | x, t_x, T).
     fn p_alive(&self, x: f64, t_x: f64, age: f64) -> Result<f64, FitError>;
 }
@@ -25,7 +31,13 @@ pub trait TransactionModel {
 macro_rules! transaction_model {
     ($t:ty) => {
         impl TransactionModel for $t {
-            fn conditional_expected_purchases(&self, t: f64, x: f64, t_x: f64, age: f64) -> Result<f64, FitError> {
+            fn conditional_expected_purchases(
+                &self,
+                t: f64,
+                x: f64,
+                t_x: f64,
+                age: f64,
+            ) -> Result<f64, FitError> {
                 <$t>::conditional_expected_purchases(self, t, x, t_x, age)
             }
             fn p_alive(&self, x: f64, t_x: f64, age: f64) -> Result<f64, FitError> {
@@ -79,7 +91,14 @@ pub fn customer_lifetime_value<M: TransactionModel + ?Sized>(
     customer: &Customer,
     opts: &ClvOptions,
 ) -> Result<f64, FitError> {
-    let bad = |name, value, why| Err(FitError::Argument { model: "clv", name, value, why });
+    let bad = |name, value, why| {
+        Err(FitError::Argument {
+            model: "clv",
+            name,
+            value,
+            why,
+        })
+    };
     if !(opts.units_per_month.is_finite() && opts.units_per_month > 0.0) {
         return bad("units_per_month", opts.units_per_month, "must be > 0");
     }
@@ -90,14 +109,22 @@ pub fn customer_lifetime_value<M: TransactionModel + ?Sized>(
     let mut value = 0.0;
     let mut previous = 0.0;
     for i in 1..=opts.months {
-        let cumulative = model.conditional_expected_purchases(f64::from(i) * opts.units_per_month, customer.x, customer.t_x, customer.t)?;
+        let cumulative = model.conditional_expected_purchases(
+            f64::from(i) * opts.units_per_month,
+            customer.x,
+            customer.t_x,
+            customer.t,
+        )?;
         value += aov * (cumulative - previous) / (1.0 + opts.monthly_discount).powi(i as i32);
         previous = cumulative;
     }
     if value.is_finite() {
         Ok(value)
     } else {
-        Err(FitError::NonFinite { model: "clv", what: "lifetime value" })
+        Err(FitError::NonFinite {
+            model: "clv",
+            what: "lifetime value",
+        })
     }
 }
 
@@ -109,13 +136,33 @@ mod tests {
     fn zero_discount_equals_horizon_expectation_times_aov() {
         let m = BgNbd::new(0.2426, 4.4136, 0.7929, 2.4259).unwrap();
         let g = GammaGamma::new(6.2488, 3.7446, 15.4477).unwrap();
-        let c = Customer { x: 2.0, t_x: 30.43, t: 38.86, zbar: 22.35 };
-        let opts = ClvOptions { months: 12, units_per_month: 4.345, monthly_discount: 0.0 };
+        let c = Customer {
+            x: 2.0,
+            t_x: 30.43,
+            t: 38.86,
+            zbar: 22.35,
+        };
+        let opts = ClvOptions {
+            months: 12,
+            units_per_month: 4.345,
+            monthly_discount: 0.0,
+        };
         let v = customer_lifetime_value(&m, &g, &c, &opts).unwrap();
-        let want = m.conditional_expected_purchases(12.0 * 4.345, 2.0, 30.43, 38.86).unwrap()
+        let want = m
+            .conditional_expected_purchases(12.0 * 4.345, 2.0, 30.43, 38.86)
+            .unwrap()
             * g.conditional_expected_spend(2.0, 22.35).unwrap();
         assert!((v - want).abs() < 1e-9 * want);
-        let discounted = customer_lifetime_value(&m, &g, &c, &ClvOptions { monthly_discount: 0.01, ..opts }).unwrap();
+        let discounted = customer_lifetime_value(
+            &m,
+            &g,
+            &c,
+            &ClvOptions {
+                monthly_discount: 0.01,
+                ..opts
+            },
+        )
+        .unwrap();
         assert!(discounted < v && discounted > v / 1.01f64.powi(12));
     }
 }

@@ -64,7 +64,10 @@ pub enum FitError {
 }
 
 /// Checks that each named parameter is positive and finite.
-pub(crate) fn check_params(model: &'static str, params: &[(&'static str, f64)]) -> Result<(), FitError> {
+pub(crate) fn check_params(
+    model: &'static str,
+    params: &[(&'static str, f64)],
+) -> Result<(), FitError> {
     for &(name, value) in params {
         if !(value.is_finite() && value > 0.0) {
             return Err(FitError::Parameter { model, name, value });
@@ -74,8 +77,20 @@ pub(crate) fn check_params(model: &'static str, params: &[(&'static str, f64)]) 
 }
 
 /// Checks one customer's (x, t_x, T) for a prediction.
-pub(crate) fn check_customer(model: &'static str, x: f64, t_x: f64, t: f64) -> Result<(), FitError> {
-    let bad = |name, value, why| Err(FitError::Argument { model, name, value, why });
+pub(crate) fn check_customer(
+    model: &'static str,
+    x: f64,
+    t_x: f64,
+    t: f64,
+) -> Result<(), FitError> {
+    let bad = |name, value, why| {
+        Err(FitError::Argument {
+            model,
+            name,
+            value,
+            why,
+        })
+    };
     if !(x.is_finite() && x >= 0.0) {
         return bad("x", x, "must be a finite number ≥ 0");
     }

@@ -36,7 +36,10 @@ impl GammaGamma {
     }
 
     fn check(&self) -> Result<(), FitError> {
-        check_params(MODEL, &[("p", self.p), ("q", self.q), ("gamma", self.gamma)])
+        check_params(
+            MODEL,
+            &[("p", self.p), ("q", self.q), ("gamma", self.gamma)],
+        )
     }
 
     /// Total ln L over `input` (weights applied).
@@ -66,7 +69,12 @@ impl GammaGamma {
     pub fn conditional_expected_spend(&self, x: f64, zbar: f64) -> Result<f64, FitError> {
         self.check()?;
         if !(x.is_finite() && x >= 0.0) {
-            return Err(FitError::Argument { model: MODEL, name: "x", value: x, why: "must be ≥ 0" });
+            return Err(FitError::Argument {
+                model: MODEL,
+                name: "x",
+                value: x,
+                why: "must be ≥ 0",
+            });
         }
         if x == 0.0 {
             return self.mean_spend();
@@ -103,7 +111,9 @@ fn accumulate(g: &GammaGamma, input: &SpendInput, grad: &mut [f64; 3]) -> f64 {
         }
         let px = p * x;
         let (ln_z, ln_x, ln_gz) = (z.ln(), x.ln(), (gamma + x * z).ln());
-        total += w * (ln_gamma(px + q) - ln_gamma(px) - lg_q + q * ln_g + (px - 1.0) * ln_z + px * ln_x - (px + q) * ln_gz);
+        total += w
+            * (ln_gamma(px + q) - ln_gamma(px) - lg_q + q * ln_g + (px - 1.0) * ln_z + px * ln_x
+                - (px + q) * ln_gz);
         let psi_pq = digamma(px + q);
         grad[0] += w * x * (psi_pq - digamma(px) + ln_z + ln_x - ln_gz);
         grad[1] += w * (psi_pq - psi_q + ln_g - ln_gz);
@@ -149,7 +159,11 @@ pub fn fit(input: &SpendInput, opts: &FitOptions) -> Result<Fitted<GammaGamma>, 
     let obj = Nll { input, total };
     let start = [1.0, 2.0, weighted_mean(&input.zbar, &input.weights)];
     let raw = run_fit(MODEL, &obj, &start, total, opts)?;
-    let to = |v: &[f64]| GammaGamma { p: v[0], q: v[1], gamma: v[2] };
+    let to = |v: &[f64]| GammaGamma {
+        p: v[0],
+        q: v[1],
+        gamma: v[2],
+    };
     Ok(Fitted {
         model: MODEL.to_string(),
         params: to(&raw.params),
@@ -179,7 +193,10 @@ mod tests {
     #[test]
     fn gradient_matches_finite_differences() {
         let input = SpendInput::from_rows([(1.0, 20.0), (3.0, 45.5), (10.0, 12.0)]).unwrap();
-        let obj = Nll { input: &input, total: 3.0 };
+        let obj = Nll {
+            input: &input,
+            total: 3.0,
+        };
         let theta = [1.5f64, 1.2, 2.7];
         let mut g = [0.0; 3];
         obj.eval(&theta, &mut g);

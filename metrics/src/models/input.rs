@@ -94,7 +94,12 @@ impl FitInput {
     }
 
     /// Columns with explicit weights, validated.
-    pub fn with_weights(x: Vec<f64>, t_x: Vec<f64>, t: Vec<f64>, weights: Vec<f64>) -> Result<Self, InputError> {
+    pub fn with_weights(
+        x: Vec<f64>,
+        t_x: Vec<f64>,
+        t: Vec<f64>,
+        weights: Vec<f64>,
+    ) -> Result<Self, InputError> {
         let input = Self { x, t_x, t, weights };
         input.validate()?;
         Ok(input)
@@ -135,9 +140,17 @@ impl FitInput {
         if n == 0 {
             return Err(InputError::Empty);
         }
-        for (field, len) in [("t_x", self.t_x.len()), ("T", self.t.len()), ("weights", self.weights.len())] {
+        for (field, len) in [
+            ("t_x", self.t_x.len()),
+            ("T", self.t.len()),
+            ("weights", self.weights.len()),
+        ] {
             if len != n {
-                return Err(InputError::LengthMismatch { field, len, expected: n });
+                return Err(InputError::LengthMismatch {
+                    field,
+                    len,
+                    expected: n,
+                });
             }
         }
         let mut total = 0.0;
@@ -200,7 +213,13 @@ impl FitInput {
     pub fn patterns(&self) -> Patterns {
         // -0.0 + 0.0 = +0.0, so the bit keys of equal values are equal and order
         // like the values (all fields are ≥ 0 after validation).
-        let key = |i: usize| ((self.x[i] + 0.0).to_bits(), (self.t_x[i] + 0.0).to_bits(), (self.t[i] + 0.0).to_bits());
+        let key = |i: usize| {
+            (
+                (self.x[i] + 0.0).to_bits(),
+                (self.t_x[i] + 0.0).to_bits(),
+                (self.t[i] + 0.0).to_bits(),
+            )
+        };
         // Group with a hash map (rows visited in order, so each pattern's weight
         // is summed in row order), then sort only the unique keys: far cheaper
         // than sorting every row when customers share patterns.
@@ -300,18 +319,53 @@ mod tests {
     #[test]
     fn errors_name_row_and_field() {
         let e = FitInput::from_rows([(1.0, 2.0, 3.0), (1.5, 1.0, 2.0)]).unwrap_err();
-        assert_eq!(e.to_string(), "row 1: x = 1.5 must be a non-negative integer");
+        assert_eq!(
+            e.to_string(),
+            "row 1: x = 1.5 must be a non-negative integer"
+        );
         let e = FitInput::from_rows([(1.0, 4.0, 3.0)]).unwrap_err();
-        assert_eq!(e, InputError::RecencyAfterAge { row: 0, t_x: 4.0, t: 3.0 });
+        assert_eq!(
+            e,
+            InputError::RecencyAfterAge {
+                row: 0,
+                t_x: 4.0,
+                t: 3.0
+            }
+        );
         let e = FitInput::from_rows([(0.0, 0.0, 0.0)]).unwrap_err();
-        assert!(matches!(e, InputError::OutOfRange { row: 0, field: "T", .. }));
+        assert!(matches!(
+            e,
+            InputError::OutOfRange {
+                row: 0,
+                field: "T",
+                ..
+            }
+        ));
         let e = FitInput::from_rows([(0.0, 0.0, f64::NAN)]).unwrap_err();
-        assert!(matches!(e, InputError::NotFinite { row: 0, field: "T", .. }));
+        assert!(matches!(
+            e,
+            InputError::NotFinite {
+                row: 0,
+                field: "T",
+                ..
+            }
+        ));
         let e = FitInput::from_rows([(0.0, 1.0, 2.0)]).unwrap_err();
-        assert!(matches!(e, InputError::RecencyWithoutPurchases { row: 0, .. }));
+        assert!(matches!(
+            e,
+            InputError::RecencyWithoutPurchases { row: 0, .. }
+        ));
         assert_eq!(FitInput::from_rows([]).unwrap_err(), InputError::Empty);
-        let e = FitInput::with_weights(vec![0.0], vec![0.0, 1.0], vec![1.0], vec![1.0]).unwrap_err();
-        assert!(matches!(e, InputError::LengthMismatch { field: "t_x", len: 2, .. }));
+        let e =
+            FitInput::with_weights(vec![0.0], vec![0.0, 1.0], vec![1.0], vec![1.0]).unwrap_err();
+        assert!(matches!(
+            e,
+            InputError::LengthMismatch {
+                field: "t_x",
+                len: 2,
+                ..
+            }
+        ));
         let e = FitInput::with_weights(vec![0.0], vec![0.0], vec![1.0], vec![0.0]).unwrap_err();
         assert_eq!(e, InputError::ZeroWeight);
     }

@@ -38,7 +38,15 @@ impl MbgNbd {
     }
 
     fn check(&self) -> Result<(), FitError> {
-        check_params(MODEL, &[("r", self.r), ("alpha", self.alpha), ("a", self.a), ("b", self.b)])
+        check_params(
+            MODEL,
+            &[
+                ("r", self.r),
+                ("alpha", self.alpha),
+                ("a", self.a),
+                ("b", self.b),
+            ],
+        )
     }
 
     fn as_bg(&self) -> BgNbd {
@@ -55,21 +63,32 @@ impl MbgNbd {
         self.check()?;
         check_customer(MODEL, x, t_x, t)?;
         let patterns = FitInput::from_rows([(x, t_x, t)])?.patterns();
-        Ok(bgnbd::accumulate(Variant::Mbg, &self.as_bg(), &patterns, &mut [0.0; 4]))
+        Ok(bgnbd::accumulate(
+            Variant::Mbg,
+            &self.as_bg(),
+            &patterns,
+            &mut [0.0; 4],
+        ))
     }
 
     /// Total ln L over `input` (weights applied).
     pub fn log_likelihood(&self, input: &FitInput) -> Result<f64, FitError> {
         self.check()?;
         input.validate()?;
-        Ok(bgnbd::accumulate(Variant::Mbg, &self.as_bg(), &input.patterns(), &mut [0.0; 4]))
+        Ok(bgnbd::accumulate(
+            Variant::Mbg,
+            &self.as_bg(),
+            &input.patterns(),
+            &mut [0.0; 4],
+        ))
     }
 
     /// P(alive at T | x, t_x, T); below 1 even for x = 0.
     pub fn p_alive(&self, x: f64, t_x: f64, t: f64) -> Result<f64, FitError> {
         self.check()?;
         check_customer(MODEL, x, t_x, t)?;
-        let ln_odds = self.a.ln() - (self.b + x).ln() + (self.r + x) * ((self.alpha + t) / (self.alpha + t_x)).ln();
+        let ln_odds = self.a.ln() - (self.b + x).ln()
+            + (self.r + x) * ((self.alpha + t) / (self.alpha + t_x)).ln();
         Ok(1.0 / (1.0 + ln_odds.exp()))
     }
 
@@ -84,7 +103,13 @@ impl MbgNbd {
     }
 
     /// E[Y(t) | x, t_x, T]: expected purchases in (T, T + t].
-    pub fn conditional_expected_purchases(&self, t: f64, x: f64, t_x: f64, age: f64) -> Result<f64, FitError> {
+    pub fn conditional_expected_purchases(
+        &self,
+        t: f64,
+        x: f64,
+        t_x: f64,
+        age: f64,
+    ) -> Result<f64, FitError> {
         check_horizon(MODEL, t)?;
         let alive = self.p_alive(x, t_x, age)?;
         let e = bg_future::expected(self.r + x, self.alpha + age, self.a, self.b + x + 1.0, t)?;
@@ -96,11 +121,15 @@ impl MbgNbd {
 pub fn fit(input: &FitInput, opts: &FitOptions) -> Result<Fitted<MbgNbd>, FitError> {
     input.validate()?;
     let patterns = input.patterns();
-    fit_patterns(&patterns, bgnbd::start(input), opts)
+    fit_patterns(&patterns, bgnbd::start(&patterns), opts)
 }
 
 /// Fits on already-compressed patterns from a given start (r, α, a, b).
-pub fn fit_patterns(patterns: &Patterns, start: [f64; 4], opts: &FitOptions) -> Result<Fitted<MbgNbd>, FitError> {
+pub fn fit_patterns(
+    patterns: &Patterns,
+    start: [f64; 4],
+    opts: &FitOptions,
+) -> Result<Fitted<MbgNbd>, FitError> {
     let obj = Nll {
         variant: Variant::Mbg,
         patterns,
@@ -146,7 +175,8 @@ mod tests {
     #[test]
     fn gradient_matches_finite_differences() {
         use crate::models::optimize::Objective;
-        let input = FitInput::from_rows([(0.0, 0.0, 30.0), (2.0, 10.0, 30.0), (7.0, 29.0, 31.0)]).unwrap();
+        let input =
+            FitInput::from_rows([(0.0, 0.0, 30.0), (2.0, 10.0, 30.0), (7.0, 29.0, 31.0)]).unwrap();
         let pat = input.patterns();
         let obj = Nll {
             variant: Variant::Mbg,

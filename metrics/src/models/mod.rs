@@ -32,8 +32,8 @@
 //! # Ok::<(), rapport_metrics::models::FitError>(())
 //! ```
 
-pub mod bgbb;
 mod bg_future;
+pub mod bgbb;
 pub mod bgnbd;
 pub mod clv;
 pub mod error;
@@ -136,9 +136,17 @@ pub(crate) fn run_fit<O: optimize::Objective>(
     let std_errors = if opts.std_errors {
         let h = optimize::hessian(obj, &out.theta);
         // Hessian of the total = total × Hessian of the mean.
-        let scaled: Vec<Vec<f64>> = h.iter().map(|row| row.iter().map(|v| v * total_weight).collect()).collect();
+        let scaled: Vec<Vec<f64>> = h
+            .iter()
+            .map(|row| row.iter().map(|v| v * total_weight).collect())
+            .collect();
         optimize::inverse_diagonal(&scaled)
-            .map(|d| d.iter().zip(&params).map(|(v, p)| p * v.sqrt()).collect::<Vec<f64>>())
+            .map(|d| {
+                d.iter()
+                    .zip(&params)
+                    .map(|(v, p)| p * v.sqrt())
+                    .collect::<Vec<f64>>()
+            })
             .filter(|se| se.iter().all(|v| v.is_finite()))
     } else {
         None

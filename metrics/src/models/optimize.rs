@@ -53,13 +53,19 @@ pub(crate) fn minimize<O: Objective>(obj: &O, theta0: &[f64], opts: &FitOptions)
     let mut dir = vec![0.0; n];
     for iter in 0..opts.max_iterations {
         if max_abs(&grad) <= opts.gradient_tolerance {
-            return Outcome { theta, value, iterations: iter, converged: true };
+            return Outcome {
+                theta,
+                value,
+                iterations: iter,
+                converged: true,
+            };
         }
         for i in 0..n {
             dir[i] = -dot(&h[i], &grad);
         }
         let mut slope = dot(&dir, &grad);
-        if !(slope < 0.0) {
+        // NaN counts as "not a descent direction" too.
+        if slope.is_nan() || slope >= 0.0 {
             // Lost positive definiteness through rounding: restart from steepest descent.
             h = identity(n);
             for i in 0..n {
@@ -68,7 +74,11 @@ pub(crate) fn minimize<O: Objective>(obj: &O, theta0: &[f64], opts: &FitOptions)
             slope = dot(&dir, &grad);
         }
         let longest = max_abs(&dir);
-        let mut step = if longest > MAX_STEP { MAX_STEP / longest } else { 1.0 };
+        let mut step = if longest > MAX_STEP {
+            MAX_STEP / longest
+        } else {
+            1.0
+        };
         // Weak Wolfe by bisection/doubling (Lewis & Overton): guarantees yᵀs > 0.
         let (c1, c2) = (1e-4, 0.9);
         let (mut lo, mut hi) = (0.0f64, f64::INFINITY);
@@ -93,7 +103,11 @@ pub(crate) fn minimize<O: Objective>(obj: &O, theta0: &[f64], opts: &FitOptions)
                 trial_holds_accepted = true;
                 break;
             }
-            step = if hi.is_finite() { 0.5 * (lo + hi) } else { 2.0 * lo };
+            step = if hi.is_finite() {
+                0.5 * (lo + hi)
+            } else {
+                2.0 * lo
+            };
             if hi.is_finite() && hi - lo <= 1e-14 * lo.max(1e-10) {
                 break;
             }
@@ -102,7 +116,12 @@ pub(crate) fn minimize<O: Objective>(obj: &O, theta0: &[f64], opts: &FitOptions)
             // No decrease possible: we sit on the optimum to rounding precision,
             // or the problem is degenerate.
             let converged = max_abs(&grad) <= 1e-6;
-            return Outcome { theta, value, iterations: iter, converged };
+            return Outcome {
+                theta,
+                value,
+                iterations: iter,
+                converged,
+            };
         };
         if !trial_holds_accepted {
             for i in 0..n {
@@ -131,15 +150,27 @@ pub(crate) fn minimize<O: Objective>(obj: &O, theta0: &[f64], opts: &FitOptions)
             bfgs_update(&mut h, &s, &y, sy);
         }
         if improvement <= 0.0 && max_abs(&grad) <= 1e-6 {
-            return Outcome { theta, value, iterations: iter + 1, converged: true };
+            return Outcome {
+                theta,
+                value,
+                iterations: iter + 1,
+                converged: true,
+            };
         }
     }
     let converged = max_abs(&grad) <= opts.gradient_tolerance;
-    Outcome { theta, value, iterations: opts.max_iterations, converged }
+    Outcome {
+        theta,
+        value,
+        iterations: opts.max_iterations,
+        converged,
+    }
 }
 
 fn identity(n: usize) -> Vec<Vec<f64>> {
-    (0..n).map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect()).collect()
+    (0..n)
+        .map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
+        .collect()
 }
 
 /// H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ, ρ = 1/(yᵀs).
@@ -169,10 +200,12 @@ pub(crate) fn hessian<O: Objective>(obj: &O, theta: &[f64]) -> Vec<Vec<f64>> {
         point[j] = theta[j] - step;
         obj.eval(&point, &mut minus);
         point[j] = theta[j];
-        for i in 0..n {
-            h[i][j] = (plus[i] - minus[i]) / (2.0 * step);
+        for (row, (p, m)) in h.iter_mut().zip(plus.iter().zip(&minus)) {
+            row[j] = (p - m) / (2.0 * step);
         }
     }
+    // Index loops: each step touches both triangles, h[i][j] and h[j][i].
+    #[allow(clippy::needless_range_loop)]
     for i in 0..n {
         for j in 0..i {
             let m = 0.5 * (h[i][j] + h[j][i]);
@@ -193,7 +226,7 @@ pub(crate) fn inverse_diagonal(m: &[Vec<f64>]) -> Option<Vec<f64>> {
             let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
             if i == j {
                 let d = m[i][i] - s;
-                if !(d > 0.0) || !d.is_finite() {
+                if d.is_nan() || d <= 0.0 || !d.is_finite() {
                     return None;
                 }
                 l[i][i] = d.sqrt();
@@ -238,7 +271,11 @@ mod tests {
     fn minimizes_rosenbrock() {
         let out = minimize(&Rosen, &[-1.2, 1.0], &FitOptions::default());
         assert!(out.converged);
-        assert!((out.theta[0] - 1.0).abs() < 1e-6 && (out.theta[1] - 1.0).abs() < 1e-6, "{:?}", out.theta);
+        assert!(
+            (out.theta[0] - 1.0).abs() < 1e-6 && (out.theta[1] - 1.0).abs() < 1e-6,
+            "{:?}",
+            out.theta
+        );
     }
 
     #[test]

@@ -68,7 +68,15 @@ impl ParetoNbd {
     }
 
     fn check(&self) -> Result<(), FitError> {
-        check_params(MODEL, &[("r", self.r), ("alpha", self.alpha), ("s", self.s), ("beta", self.beta)])
+        check_params(
+            MODEL,
+            &[
+                ("r", self.r),
+                ("alpha", self.alpha),
+                ("s", self.s),
+                ("beta", self.beta),
+            ],
+        )
     }
 
     fn tail(&self, x: f64, t: f64) -> Result<Tail, FitError> {
@@ -168,7 +176,10 @@ impl ParetoNbd {
         if p.is_finite() {
             Ok(p.min(1.0))
         } else {
-            Err(FitError::NonFinite { model: MODEL, what: "P(alive)" })
+            Err(FitError::NonFinite {
+                model: MODEL,
+                what: "P(alive)",
+            })
         }
     }
 
@@ -191,7 +202,13 @@ impl ParetoNbd {
     }
 
     /// E[Y(t) | x, t_x, T]: expected purchases in (T, T + t].
-    pub fn conditional_expected_purchases(&self, t: f64, x: f64, t_x: f64, age: f64) -> Result<f64, FitError> {
+    pub fn conditional_expected_purchases(
+        &self,
+        t: f64,
+        x: f64,
+        t_x: f64,
+        age: f64,
+    ) -> Result<f64, FitError> {
         check_horizon(MODEL, t)?;
         let alive = self.p_alive(x, t_x, age)?;
         let bt = self.beta + age;
@@ -219,12 +236,18 @@ impl<'a> Prepared<'a> {
         let mut local_t = vec![0u32; patterns.len()];
         let mut local_tx = vec![0u32; patterns.len()];
         for &(start, end) in &patterns.x_runs {
-            let mut ts: Vec<u32> = patterns.t_idx[start..end].iter().chain(&patterns.t_x_idx[start..end]).copied().collect();
+            let mut ts: Vec<u32> = patterns.t_idx[start..end]
+                .iter()
+                .chain(&patterns.t_x_idx[start..end])
+                .copied()
+                .collect();
             ts.sort_unstable();
             ts.dedup();
             for i in start..end {
                 local_t[i] = ts.binary_search(&patterns.t_idx[i]).map_or(0, |k| k as u32);
-                local_tx[i] = ts.binary_search(&patterns.t_x_idx[i]).map_or(0, |k| k as u32);
+                local_tx[i] = ts
+                    .binary_search(&patterns.t_x_idx[i])
+                    .map_or(0, |k| k as u32);
             }
             run_slices.push((run_times.len(), ts.len()));
             run_times.extend_from_slice(&ts);
@@ -257,7 +280,12 @@ fn accumulate(p: &ParetoNbd, prep: &Prepared<'_>, grad: &mut [f64; 4]) -> Result
             points.push(p.point(x, pat.times[k], ln_at[k], ln_bt[k])?);
         }
         let c = ln_gamma(r + x) - lg_r + r * ln_alpha + s * ln_beta;
-        let dc = [digamma(r + x) - psi_r + ln_alpha, r / alpha, ln_beta, s / beta];
+        let dc = [
+            digamma(r + x) - psi_r + ln_alpha,
+            r / alpha,
+            ln_beta,
+            s / beta,
+        ];
         let mut sw = 0.0;
         for i in start..end {
             let w = pat.weight[i];
@@ -273,8 +301,8 @@ fn accumulate(p: &ParetoNbd, prep: &Prepared<'_>, grad: &mut [f64; 4]) -> Result
             let q_alive = (alive.ln_alive - lse).exp();
             let q_dead = (dead.ln_dead - lse).exp();
             total += w * lse;
-            for k in 0..4 {
-                grad[k] += w * (q_alive * alive.d_alive[k] + q_dead * dead.d_dead[k]);
+            for (k, g) in grad.iter_mut().enumerate() {
+                *g += w * (q_alive * alive.d_alive[k] + q_dead * dead.d_dead[k]);
             }
             sw += w;
         }
@@ -326,9 +354,10 @@ impl Objective for Nll<'_> {
 }
 
 /// Deterministic start: r = s = 1, α from the mean purchase rate, β = mean T.
-fn start(input: &FitInput) -> [f64; 4] {
-    let mean_x = weighted_mean(&input.x, &input.weights).max(0.05);
-    let mean_t = weighted_mean(&input.t, &input.weights);
+fn start(patterns: &Patterns) -> [f64; 4] {
+    // From the sorted patterns, so row order cannot change a single bit.
+    let mean_x = weighted_mean(&patterns.x, &patterns.weight).max(0.05);
+    let mean_t = weighted_mean(&patterns.t, &patterns.weight);
     [1.0, mean_t / mean_x, 1.0, mean_t]
 }
 
@@ -336,11 +365,15 @@ fn start(input: &FitInput) -> [f64; 4] {
 pub fn fit(input: &FitInput, opts: &FitOptions) -> Result<Fitted<ParetoNbd>, FitError> {
     input.validate()?;
     let patterns = input.patterns();
-    fit_patterns(&patterns, start(input), opts)
+    fit_patterns(&patterns, start(&patterns), opts)
 }
 
 /// Fits on already-compressed patterns from a given start (r, α, s, β).
-pub fn fit_patterns(patterns: &Patterns, start: [f64; 4], opts: &FitOptions) -> Result<Fitted<ParetoNbd>, FitError> {
+pub fn fit_patterns(
+    patterns: &Patterns,
+    start: [f64; 4],
+    opts: &FitOptions,
+) -> Result<Fitted<ParetoNbd>, FitError> {
     let obj = Nll {
         prep: Prepared::new(patterns),
     };
@@ -373,8 +406,13 @@ mod tests {
     fn reference_ll(p: &ParetoNbd, x: f64, t_x: f64, t: f64) -> f64 {
         let ParetoNbd { r, alpha, s, beta } = *p;
         let m = r + s + x;
-        let (big, b2, b1) = if alpha >= beta { (alpha, s + 1.0, alpha - beta) } else { (beta, r + x, beta - alpha) };
-        let term = |tt: f64| ln_hyp2f1(m, b2, m + 1.0, b1 / (big + tt)).unwrap() - m * (big + tt).ln();
+        let (big, b2, b1) = if alpha >= beta {
+            (alpha, s + 1.0, alpha - beta)
+        } else {
+            (beta, r + x, beta - alpha)
+        };
+        let term =
+            |tt: f64| ln_hyp2f1(m, b2, m + 1.0, b1 / (big + tt)).unwrap() - m * (big + tt).ln();
         let a0 = crate::special::log_diff_exp(term(t_x), term(t));
         let first = -(r + x) * (alpha + t).ln() - s * (beta + t).ln();
         let second = s.ln() - m.ln() + a0;
@@ -383,20 +421,39 @@ mod tests {
 
     #[test]
     fn matches_the_published_formula() {
-        for p in [ParetoNbd::new(0.55, 10.58, 0.61, 11.67).unwrap(), ParetoNbd::new(0.9, 3.0, 1.4, 20.0).unwrap()] {
-            for &(x, t_x, t) in &[(0.0, 0.0, 38.0), (2.0, 30.43, 38.86), (26.0, 30.86, 31.0), (1.0, 2.0, 39.0)] {
+        for p in [
+            ParetoNbd::new(0.55, 10.58, 0.61, 11.67).unwrap(),
+            ParetoNbd::new(0.9, 3.0, 1.4, 20.0).unwrap(),
+        ] {
+            for &(x, t_x, t) in &[
+                (0.0, 0.0, 38.0),
+                (2.0, 30.43, 38.86),
+                (26.0, 30.86, 31.0),
+                (1.0, 2.0, 39.0),
+            ] {
                 let got = p.log_likelihood_one(x, t_x, t).unwrap();
                 let want = reference_ll(&p, x, t_x, t);
-                assert!((got - want).abs() < 1e-10, "{p:?} ({x},{t_x},{t}): {got} vs {want}");
+                assert!(
+                    (got - want).abs() < 1e-10,
+                    "{p:?} ({x},{t_x},{t}): {got} vs {want}"
+                );
             }
         }
     }
 
     #[test]
     fn gradient_matches_finite_differences() {
-        let input = FitInput::from_rows([(0.0, 0.0, 30.0), (2.0, 10.0, 30.0), (7.0, 29.0, 31.0), (3.0, 31.0, 31.0)]).unwrap();
+        let input = FitInput::from_rows([
+            (0.0, 0.0, 30.0),
+            (2.0, 10.0, 30.0),
+            (7.0, 29.0, 31.0),
+            (3.0, 31.0, 31.0),
+        ])
+        .unwrap();
         let pat = input.patterns();
-        let obj = Nll { prep: Prepared::new(&pat) };
+        let obj = Nll {
+            prep: Prepared::new(&pat),
+        };
         // α > β and α < β branches.
         for theta in [[-0.5f64, 2.3, -0.4, 2.1], [0.2, 1.0, 0.3, 2.5]] {
             let mut g = [0.0; 4];
@@ -407,7 +464,11 @@ mod tests {
                 tm[i] -= 1e-6;
                 let mut s = [0.0; 4];
                 let fd = (obj.eval(&tp, &mut s) - obj.eval(&tm, &mut s)) / 2e-6;
-                assert!((fd - g[i]).abs() < 1e-7, "θ={theta:?} component {i}: {fd} vs {}", g[i]);
+                assert!(
+                    (fd - g[i]).abs() < 1e-7,
+                    "θ={theta:?} component {i}: {fd} vs {}",
+                    g[i]
+                );
             }
         }
     }

@@ -146,7 +146,10 @@ mod tests {
         let n = 200_000;
         for &shape in &[0.3, 2.5] {
             let mean: f64 = (0..n).map(|_| rng.gamma(shape)).sum::<f64>() / n as f64;
-            assert!((mean - shape).abs() < 0.02 * shape.max(1.0), "shape {shape}: mean {mean}");
+            assert!(
+                (mean - shape).abs() < 0.02 * shape.max(1.0),
+                "shape {shape}: mean {mean}"
+            );
         }
         let mean: f64 = (0..n).map(|_| rng.beta(2.0, 6.0)).sum::<f64>() / n as f64;
         assert!((mean - 0.25).abs() < 0.005);

@@ -43,7 +43,11 @@ impl SpendInput {
         }
         for (field, len) in [("zbar", self.zbar.len()), ("weights", self.weights.len())] {
             if len != n {
-                return Err(InputError::LengthMismatch { field, len, expected: n });
+                return Err(InputError::LengthMismatch {
+                    field,
+                    len,
+                    expected: n,
+                });
             }
         }
         let mut total = 0.0;

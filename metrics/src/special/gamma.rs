@@ -44,7 +44,9 @@ pub fn digamma(x: f64) -> f64 {
                         * (1.0 / 252.0
                             - inv2
                                 * (1.0 / 240.0
-                                    - inv2 * (1.0 / 132.0 - inv2 * (691.0 / 32760.0 - inv2 / 12.0))))));
+                                    - inv2
+                                        * (1.0 / 132.0
+                                            - inv2 * (691.0 / 32760.0 - inv2 / 12.0))))));
     acc + x.ln() - 0.5 * inv - series
 }
 
@@ -81,7 +83,10 @@ mod tests {
         for &x in &[0.05, 0.8, 2.5, 31.0, 700.0] {
             let h = 1e-5 * x;
             let fd = (ln_gamma(x + h) - ln_gamma(x - h)) / (2.0 * h);
-            assert!((fd - digamma(x)).abs() < 1e-7 * digamma(x).abs().max(1.0), "x={x}");
+            assert!(
+                (fd - digamma(x)).abs() < 1e-7 * digamma(x).abs().max(1.0),
+                "x={x}"
+            );
         }
     }
 

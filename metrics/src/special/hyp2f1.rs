@@ -220,7 +220,7 @@ pub fn hyp2f1_1pq(p: f64, q: f64, z: f64) -> Result<Hyp1pq, SpecialError> {
     let mut dc_z = 0.0f64; // ∂c_n/∂z
     let (mut s, mut sp, mut sq, mut sz) = (1.0f64, 0.0f64, 0.0f64, 0.0f64);
     let (mut hp, mut hq) = (0.0f64, 0.0f64); // Σ_{k<n} 1/(p+k), Σ 1/(q+k)
-    // With q ≥ p every term ratio is below z, so the tail factors are constants.
+                                             // With q ≥ p every term ratio is below z, so the tail factors are constants.
     let fixed_rho = q >= p;
     let tail_z = z / (1.0 - z);
     for n in 0..MAX_TERMS {
@@ -290,8 +290,10 @@ mod tests {
 
     #[test]
     fn closed_form_log() {
-        for &z in &[-0.99, -0.9, -0.5, -1e-3, 1e-9, 0.1, 0.5, 0.9, 0.99, 0.9999] {
-            let exact = -(-z as f64).ln_1p() / z;
+        for &z in &[
+            -0.99f64, -0.9, -0.5, -1e-3, 1e-9, 0.1, 0.5, 0.9, 0.99, 0.9999,
+        ] {
+            let exact = -(-z).ln_1p() / z;
             let got = hyp2f1(1.0, 1.0, 2.0, z).unwrap();
             assert!(rel(got, exact) < 1e-13, "z={z}: {got} vs {exact}");
         }
@@ -301,15 +303,18 @@ mod tests {
     fn closed_form_power() {
         // 2F1(a, b; b; z) = (1 − z)^−a, including values far beyond f64::MAX.
         for &(a, b, z) in &[
-            (0.3, 2.0, 0.7),
+            (0.3f64, 2.0, 0.7f64),
             (2.5, 0.4, -3.0),
             (7.0, 1.5, -0.2),
             (10_000.0, 1.5, 0.5),
             (250.0, 3.0, 0.95),
         ] {
-            let exact = -a * (-z as f64).ln_1p();
+            let exact = -a * (-z).ln_1p();
             let got = ln_hyp2f1(a, b, b, z).unwrap();
-            assert!((got - exact).abs() <= 1e-12 * exact.abs().max(1.0), "{a},{b},{z}: {got} vs {exact}");
+            assert!(
+                (got - exact).abs() <= 1e-12 * exact.abs().max(1.0),
+                "{a},{b},{z}: {got} vs {exact}"
+            );
         }
     }
 
@@ -322,6 +327,8 @@ mod tests {
     }
 
     #[test]
+    // The reference digits are kept exactly as computed.
+    #[allow(clippy::excessive_precision)]
     fn reference_table() {
         // (a, b, c, z, ln|2F1|, sign): computed independently with 40-digit
         // arbitrary-precision arithmetic (mpmath). Covers both transformations,
@@ -331,7 +338,14 @@ mod tests {
             (0.25, 1.7, 5.5, -0.9, -0.058_893_615_558_706_122_405, 1.0),
             (1.7, 0.8, 1.9, -3.5, -1.107_087_116_215_692_771_6, 1.0),
             (0.8, 4.2, 0.6, -12.0, -4.271_994_099_350_641_402_7, -1.0),
-            (27.1595, 1.6061, 28.1595, 0.05, 0.079_389_835_002_535_798_918, 1.0),
+            (
+                27.1595,
+                1.6061,
+                28.1595,
+                0.05,
+                0.079_389_835_002_535_798_918,
+                1.0,
+            ),
             (0.25, 2.5, 2.3, 0.975, 1.153_734_966_519_215_673, 1.0),
             (200.25, 202.5, 202.3, 0.5, 138.940_335_421_057_890_56, 1.0),
             (2.0, 3.5, 1.2, 0.999, 30.597_463_290_843_579_134, 1.0),
@@ -362,7 +376,10 @@ mod tests {
                     for &z in &[0.05, 0.2, 0.45, 0.6] {
                         let want = direct(a, b, c, z);
                         let got = hyp2f1(a, b, c, z).unwrap();
-                        assert!(rel(got, want) < 1e-12, "2F1({a},{b};{c};{z}) = {got}, want {want}");
+                        assert!(
+                            rel(got, want) < 1e-12,
+                            "2F1({a},{b};{c};{z}) = {got}, want {want}"
+                        );
                     }
                 }
             }
@@ -377,36 +394,67 @@ mod tests {
         assert!(rel(got, want) < 1e-12);
         // a = −2: polynomial 1 + 2·(−2)(3)/(5)·z/… — compare with direct too.
         let got = hyp2f1(-2.0, 3.0, 5.0, 0.5).unwrap();
-        let want = 1.0 + (-2.0 * 3.0 / 5.0) * 0.5 + (-2.0 * -1.0 * 3.0 * 4.0) / (5.0 * 6.0 * 2.0) * 0.25;
+        let want =
+            1.0 + (-2.0 * 3.0 / 5.0) * 0.5 + (-2.0 * -1.0 * 3.0 * 4.0) / (5.0 * 6.0 * 2.0) * 0.25;
         assert!(rel(got, want) < 1e-14);
     }
 
     #[test]
     fn domain_errors() {
-        assert!(matches!(hyp2f1(1.0, 1.0, -2.0, 0.5), Err(SpecialError::Domain { name: "c", .. })));
-        assert!(matches!(hyp2f1(1.0, 1.0, 2.0, 1.0), Err(SpecialError::Domain { name: "z", .. })));
-        assert!(matches!(hyp2f1(f64::NAN, 1.0, 2.0, 0.1), Err(SpecialError::NotFinite { .. })));
-        assert!(matches!(hyp2f1_1pq(1.0, 2.0, 1.0), Err(SpecialError::Domain { .. })));
+        assert!(matches!(
+            hyp2f1(1.0, 1.0, -2.0, 0.5),
+            Err(SpecialError::Domain { name: "c", .. })
+        ));
+        assert!(matches!(
+            hyp2f1(1.0, 1.0, 2.0, 1.0),
+            Err(SpecialError::Domain { name: "z", .. })
+        ));
+        assert!(matches!(
+            hyp2f1(f64::NAN, 1.0, 2.0, 0.1),
+            Err(SpecialError::NotFinite { .. })
+        ));
+        assert!(matches!(
+            hyp2f1_1pq(1.0, 2.0, 1.0),
+            Err(SpecialError::Domain { .. })
+        ));
     }
 
     #[test]
     fn kernel_value_and_gradient() {
-        for &(p, q, z) in &[(0.8, 2.3, 0.1), (30.5, 32.2, 0.6), (1.6, 40.0, 0.95), (3.0, 5.0, 0.0)] {
+        for &(p, q, z) in &[
+            (0.8, 2.3, 0.1),
+            (30.5, 32.2, 0.6),
+            (1.6, 40.0, 0.95),
+            (3.0, 5.0, 0.0),
+        ] {
             let g = hyp2f1_1pq(p, q, z).unwrap();
             let want = hyp2f1(1.0, p, q, z).unwrap();
             assert!(rel(g.value, want) < 1e-13, "value {p},{q},{z}");
             let h = 1e-6;
-            let fd_p = (hyp2f1(1.0, p + h, q, z).unwrap() - hyp2f1(1.0, p - h, q, z).unwrap()) / (2.0 * h);
-            let fd_q = (hyp2f1(1.0, p, q + h, z).unwrap() - hyp2f1(1.0, p, q - h, z).unwrap()) / (2.0 * h);
+            let fd_p =
+                (hyp2f1(1.0, p + h, q, z).unwrap() - hyp2f1(1.0, p - h, q, z).unwrap()) / (2.0 * h);
+            let fd_q =
+                (hyp2f1(1.0, p, q + h, z).unwrap() - hyp2f1(1.0, p, q - h, z).unwrap()) / (2.0 * h);
             let zh = if z == 0.0 { 0.0 } else { h };
             let fd_z = if z == 0.0 {
                 p / q
             } else {
-                (hyp2f1(1.0, p, q, z + zh).unwrap() - hyp2f1(1.0, p, q, z - zh).unwrap()) / (2.0 * zh)
+                (hyp2f1(1.0, p, q, z + zh).unwrap() - hyp2f1(1.0, p, q, z - zh).unwrap())
+                    / (2.0 * zh)
             };
-            assert!((g.d_p - fd_p).abs() < 1e-6 * fd_p.abs().max(1e-3), "d_p {p},{q},{z}: {} vs {fd_p}", g.d_p);
-            assert!((g.d_q - fd_q).abs() < 1e-6 * fd_q.abs().max(1e-3), "d_q {p},{q},{z}");
-            assert!((g.d_z - fd_z).abs() < 1e-6 * fd_z.abs().max(1e-3), "d_z {p},{q},{z}");
+            assert!(
+                (g.d_p - fd_p).abs() < 1e-6 * fd_p.abs().max(1e-3),
+                "d_p {p},{q},{z}: {} vs {fd_p}",
+                g.d_p
+            );
+            assert!(
+                (g.d_q - fd_q).abs() < 1e-6 * fd_q.abs().max(1e-3),
+                "d_q {p},{q},{z}"
+            );
+            assert!(
+                (g.d_z - fd_z).abs() < 1e-6 * fd_z.abs().max(1e-3),
+                "d_z {p},{q},{z}"
+            );
         }
     }
 }

@@ -95,7 +95,10 @@ impl App {
             log::warn(&["config: the argument must be a site config object"]);
             return;
         };
-        let partial = match PartialSiteConfig::from_json(&json) {
+        let parsed = serde_json::from_str(&json)
+            .map_err(|e| e.to_string())
+            .and_then(|value| PartialSiteConfig::from_value(&value).map_err(|e| e.to_string()));
+        let partial = match parsed {
             Ok(partial) => partial,
             Err(err) => {
                 log::warn(&["config: ", &err.to_string()]);

@@ -29,7 +29,8 @@ impl App {
 
     /// Persists the outbox (before any send, so a reload never loses a response).
     pub(super) fn save_outbox(&self) {
-        self.store.set(&key(&self.site, Slot::Outbox), &self.outbox.to_json());
+        self.store
+            .set(&key(&self.site, Slot::Outbox), &self.outbox.to_json());
     }
 
     /// Sends the oldest due entry, or arms the timer for the next one.
@@ -40,7 +41,12 @@ impl App {
         self.delivery.retry = None;
         self.reload_outbox();
         let now = env::now_ms();
-        let Some(entry) = self.outbox.due(now).first().map(|e| (e.id.clone(), e.body.clone())) else {
+        let Some(entry) = self
+            .outbox
+            .due(now)
+            .first()
+            .map(|e| (e.id.clone(), e.body.clone()))
+        else {
             if let Some(wait) = self.outbox.next_wakeup_ms(now) {
                 self.delivery.retry = Some(self.timer(wait, |app| app.flush()));
             }
@@ -61,13 +67,22 @@ impl App {
         self.reload_outbox();
         let outcome = match sent {
             Sent::Network => Outcome::NetworkError,
-            Sent::Status { status, retry_after } => Outcome::Http {
+            Sent::Status {
+                status,
+                retry_after,
+            } => Outcome::Http {
                 status: *status,
                 retry_after: retry_after.as_deref(),
             },
         };
         let now = env::now_ms();
-        let settled = self.outbox.settle(id, outcome, &RetryPolicy::default(), now, js_sys::Math::random());
+        let settled = self.outbox.settle(
+            id,
+            outcome,
+            &RetryPolicy::default(),
+            now,
+            js_sys::Math::random(),
+        );
         self.save_outbox();
         match settled {
             Settled::Delivered => self.emit("delivered", object(&[("id", &id.into())])),

@@ -77,10 +77,15 @@ impl App {
         let store = WebStore::open();
         let config = match &options.config_json {
             None => Some(SiteConfig::new(options.site.clone())),
-            Some(json) => match SiteConfig::from_json(json) {
+            Some(json) => match serde_json::from_str(json)
+                .map_err(|e| e.to_string())
+                .and_then(|value| SiteConfig::from_value(&value).map_err(|e| e.to_string()))
+            {
                 Ok(config) => Some(config),
                 Err(err) => {
-                    log::error(&["invalid site config, widget disabled: ", &err.to_string()]);
+                    // Parsed via a JSON value, like `config` commands, so that only one
+                    // path-tracking deserializer of the model ends up in the wasm.
+                    log::error(&["invalid site config, widget disabled: ", &err]);
                     None
                 }
             },

@@ -13,7 +13,13 @@ use super::super::ui::model::{ControlModel, StepModel, ThanksModel};
 use super::super::ui::radios::RadioItem;
 
 /// Faces for emoji values 1–5 (their accessible names come from the core strings).
-const FACES: [&str; 5] = ["\u{1f61e}", "\u{1f641}", "\u{1f610}", "\u{1f642}", "\u{1f604}"];
+const FACES: [&str; 5] = [
+    "\u{1f61e}",
+    "\u{1f641}",
+    "\u{1f610}",
+    "\u{1f642}",
+    "\u{1f604}",
+];
 const STAR: &str = "\u{2605}";
 const THUMB_UP: &str = "\u{1f44d}";
 const THUMB_DOWN: &str = "\u{1f44e}";
@@ -38,7 +44,10 @@ impl Lang {
         candidates.extend(env::languages());
         let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
         let ui = Locale::negotiate(&refs);
-        let tag = candidates.into_iter().next().unwrap_or_else(|| String::from(ui.tag()));
+        let tag = candidates
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| String::from(ui.tag()));
         Lang { tag, ui }
     }
 
@@ -84,13 +93,25 @@ fn control(question: &Question, lang: &Lang) -> ControlModel {
     let s = lang.strings();
     let defaults = s.scale_labels(question.kind.question_type());
     let ends = |labels: &ScaleLabels| {
-        let low = lang.opt(labels.low.as_ref()).or_else(|| defaults.map(|d| String::from(d.0)));
-        let high = lang.opt(labels.high.as_ref()).or_else(|| defaults.map(|d| String::from(d.1)));
+        let low = lang
+            .opt(labels.low.as_ref())
+            .or_else(|| defaults.map(|d| String::from(d.0)));
+        let high = lang
+            .opt(labels.high.as_ref())
+            .or_else(|| defaults.map(|d| String::from(d.1)));
         (low, high)
     };
     let numbers = |from: i64, to: i64| -> (Vec<RadioItem>, Vec<AnswerValue>) {
         (from..=to)
-            .map(|n| (RadioItem { text: num(n), aria_label: None }, AnswerValue::Number(n)))
+            .map(|n| {
+                (
+                    RadioItem {
+                        text: num(n),
+                        aria_label: None,
+                    },
+                    AnswerValue::Number(n),
+                )
+            })
             .unzip()
     };
     match &question.kind {
@@ -100,7 +121,13 @@ fn control(question: &Question, lang: &Lang) -> ControlModel {
                 _ => numbers(1, 7),
             };
             let (low, high) = ends(labels);
-            ControlModel::Radios { class: "g", items, values, low, high }
+            ControlModel::Radios {
+                class: "g",
+                items,
+                values,
+                low,
+                high,
+            }
         }
         QuestionKind::Csat(labels) => {
             let (items, values) = (1..=5)
@@ -113,7 +140,13 @@ fn control(question: &Question, lang: &Lang) -> ControlModel {
                 })
                 .unzip();
             let (low, high) = ends(labels);
-            ControlModel::Radios { class: "g stars", items, values, low, high }
+            ControlModel::Radios {
+                class: "g stars",
+                items,
+                values,
+                low,
+                high,
+            }
         }
         QuestionKind::Emoji(labels) => {
             let (items, values) = FACES
@@ -129,15 +162,30 @@ fn control(question: &Question, lang: &Lang) -> ControlModel {
                 })
                 .unzip();
             let (low, high) = ends(labels);
-            ControlModel::Radios { class: "g faces", items, values, low, high }
+            ControlModel::Radios {
+                class: "g faces",
+                items,
+                values,
+                low,
+                high,
+            }
         }
         QuestionKind::Thumbs => ControlModel::Radios {
             class: "g thumbs",
             items: vec![
-                RadioItem { text: String::from(THUMB_UP), aria_label: Some(String::from(s.thumbs_up)) },
-                RadioItem { text: String::from(THUMB_DOWN), aria_label: Some(String::from(s.thumbs_down)) },
+                RadioItem {
+                    text: String::from(THUMB_UP),
+                    aria_label: Some(String::from(s.thumbs_up)),
+                },
+                RadioItem {
+                    text: String::from(THUMB_DOWN),
+                    aria_label: Some(String::from(s.thumbs_down)),
+                },
             ],
-            values: vec![AnswerValue::Text(String::from("up")), AnswerValue::Text(String::from("down"))],
+            values: vec![
+                AnswerValue::Text(String::from("up")),
+                AnswerValue::Text(String::from("down")),
+            ],
             low: None,
             high: None,
         },
@@ -145,20 +193,38 @@ fn control(question: &Question, lang: &Lang) -> ControlModel {
             let (items, values) = options
                 .iter()
                 .map(|o| {
-                    let item = RadioItem { text: lang.text(&o.label), aria_label: None };
+                    let item = RadioItem {
+                        text: lang.text(&o.label),
+                        aria_label: None,
+                    };
                     (item, AnswerValue::Text(o.id.clone()))
                 })
                 .unzip();
-            ControlModel::Radios { class: "list", items, values, low: None, high: None }
+            ControlModel::Radios {
+                class: "list",
+                items,
+                values,
+                low: None,
+                high: None,
+            }
         }
         QuestionKind::MultipleChoice { options, other } => ControlModel::Checks {
-            options: options.iter().map(|o| (o.id.clone(), lang.text(&o.label))).collect(),
+            options: options
+                .iter()
+                .map(|o| (o.id.clone(), lang.text(&o.label)))
+                .collect(),
             other: other.then(|| String::from(s.other)),
             other_max: Limits::MAX_OTHER_CHARS as u32,
         },
-        QuestionKind::OpenText { max_length, placeholder } => ControlModel::Text {
+        QuestionKind::OpenText {
+            max_length,
+            placeholder,
+        } => ControlModel::Text {
             max_length: *max_length,
-            placeholder: Some(lang.opt(placeholder.as_ref()).unwrap_or_else(|| String::from(s.text_placeholder))),
+            placeholder: Some(
+                lang.opt(placeholder.as_ref())
+                    .unwrap_or_else(|| String::from(s.text_placeholder)),
+            ),
         },
     }
 }
@@ -167,7 +233,12 @@ fn control(question: &Question, lang: &Lang) -> ControlModel {
 pub fn thanks(thank_you: &ThankYou, lang: &Lang) -> ThanksModel {
     let s = lang.strings();
     ThanksModel {
-        title: lang.opt(thank_you.title.as_ref()).unwrap_or_else(|| String::from(s.thank_you_title)),
-        body: Some(lang.opt(thank_you.body.as_ref()).unwrap_or_else(|| String::from(s.thank_you_body))),
+        title: lang
+            .opt(thank_you.title.as_ref())
+            .unwrap_or_else(|| String::from(s.thank_you_title)),
+        body: Some(
+            lang.opt(thank_you.body.as_ref())
+                .unwrap_or_else(|| String::from(s.thank_you_body)),
+        ),
     }
 }

@@ -47,15 +47,22 @@ impl Session {
 fn is_typing(el: Option<&HtmlElement>) -> bool {
     let Some(el) = el else { return false };
     let tag = el.tag_name();
-    el.is_content_editable() || tag.eq_ignore_ascii_case("input") || tag.eq_ignore_ascii_case("textarea") || tag.eq_ignore_ascii_case("select")
+    el.is_content_editable()
+        || tag.eq_ignore_ascii_case("input")
+        || tag.eq_ignore_ascii_case("textarea")
+        || tag.eq_ignore_ascii_case("select")
 }
 
 impl App {
     /// Shows survey `id` (already checked due and eligible).
     pub(super) fn open_survey(&mut self, id: &str) {
         let Some(config) = &self.config else { return };
-        let Some(survey) = config.survey(id) else { return };
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Some(survey) = config.survey(id) else {
+            return;
+        };
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
         let lang = Lang::detect(&config.locale);
         let vars = theme::host_vars(&config.theme);
         let frame = Frame {
@@ -73,8 +80,12 @@ impl App {
                 return;
             }
         };
-        let Step::Question(first) = first_step(survey) else { return };
-        let Some(question) = survey.questions.get(first) else { return };
+        let Step::Question(first) = first_step(survey) else {
+            return;
+        };
+        let Some(question) = survey.questions.get(first) else {
+            return;
+        };
         let model = present::step(question, progress(survey, &[], first), &lang);
         if let Err(err) = view.show_step(&model) {
             log::warn(&["could not show survey \"", id, "\": ", &log::js_text(&err)]);
@@ -83,9 +94,14 @@ impl App {
         let mut listeners = Vec::new();
         for kind in ["click", "keydown", "input", "change"] {
             let weak = self.me.clone();
-            listeners.push(Listener::new(view.root().as_ref(), kind, false, move |event| {
-                with_app(&weak, move |app| app.on_ui(&event));
-            }));
+            listeners.push(Listener::new(
+                view.root().as_ref(),
+                kind,
+                false,
+                move |event| {
+                    with_app(&weak, move |app| app.on_ui(&event));
+                },
+            ));
         }
         let previous_focus = focus::page_focus(&doc);
         if !is_typing(previous_focus.as_ref()) {
@@ -109,7 +125,9 @@ impl App {
     }
 
     fn on_ui(&mut self, event: &Event) {
-        let Some(session) = &mut self.session else { return };
+        let Some(session) = &mut self.session else {
+            return;
+        };
         match session.view.handle(event) {
             Intent::None => {}
             Intent::Next => self.next(),
@@ -119,12 +137,18 @@ impl App {
 
     /// The primary button: required check, then the core's next step.
     fn next(&mut self) {
-        let (Some(config), Some(session)) = (&self.config, &mut self.session) else { return };
+        let (Some(config), Some(session)) = (&self.config, &mut self.session) else {
+            return;
+        };
         if session.done {
             return;
         }
-        let Some(survey) = config.survey(&session.survey) else { return };
-        let Some(question) = survey.questions.get(session.current) else { return };
+        let Some(survey) = config.survey(&session.survey) else {
+            return;
+        };
+        let Some(question) = survey.questions.get(session.current) else {
+            return;
+        };
         let value = session.view.value();
         if value.is_none() && question.required {
             session.view.show_error(session.lang.strings().required);
@@ -132,13 +156,21 @@ impl App {
         }
         session.answers.retain(|a| a.question != question.id);
         if let Some(value) = &value {
-            session.answers.push(Answer::new(question.id.clone(), value.clone()));
+            session
+                .answers
+                .push(Answer::new(question.id.clone(), value.clone()));
         }
         match next_step(survey, session.current, value.as_ref()) {
             Step::Question(index) => {
-                let Some(question) = survey.questions.get(index) else { return };
+                let Some(question) = survey.questions.get(index) else {
+                    return;
+                };
                 session.current = index;
-                let model = present::step(question, progress(survey, &session.answers, index), &session.lang);
+                let model = present::step(
+                    question,
+                    progress(survey, &session.answers, index),
+                    &session.lang,
+                );
                 if let Err(err) = session.view.show_step(&model) {
                     log::warn(&["could not render question: ", &log::js_text(&err)]);
                 }
@@ -150,15 +182,21 @@ impl App {
     /// Records the response in the outbox (before any send), emits `submit`, records the
     /// answer for throttling, thanks the visitor and starts delivery.
     fn submit(&mut self) {
-        let (Some(config), Some(session)) = (&self.config, &mut self.session) else { return };
+        let (Some(config), Some(session)) = (&self.config, &mut self.session) else {
+            return;
+        };
         session.view.set_busy(true);
         if session.done {
             return;
         }
         session.done = true;
-        let Some(survey) = config.survey(&session.survey) else { return };
+        let Some(survey) = config.survey(&session.survey) else {
+            return;
+        };
         let response = build_response(&self.site, survey, session, &self.visitor);
-        session.view.show_thanks(&present::thanks(&survey.thank_you, &session.lang));
+        session
+            .view
+            .show_thanks(&present::thanks(&survey.thank_you, &session.lang));
         let survey_id = session.survey.clone();
         let close_timer = self.timer(THANKS_MS, |app| app.close_survey());
         if let Some(session) = &mut self.session {
@@ -167,16 +205,29 @@ impl App {
         let now = env::now_ms();
         self.throttle.record_answered(&survey_id, now);
         self.save_throttle();
-        let Ok(body) = serde_json::to_string(&response) else { return };
+        let Ok(body) = serde_json::to_string(&response) else {
+            return;
+        };
         let detail = js_sys::JSON::parse(&body).unwrap_or(wasm_bindgen::JsValue::NULL);
-        self.emit("submit", object(&[("survey", &survey_id.as_str().into()), ("response", &detail)]));
-        let Some(survey) = self.config.as_ref().and_then(|c| c.survey(&survey_id)) else { return };
+        self.emit(
+            "submit",
+            object(&[
+                ("survey", &survey_id.as_str().into()),
+                ("response", &detail),
+            ]),
+        );
+        let Some(survey) = self.config.as_ref().and_then(|c| c.survey(&survey_id)) else {
+            return;
+        };
         if let Err(err) = response.validate(survey) {
             // The collector would refuse it; queueing it would only retry a lost cause.
             log::warn(&["response not sent: ", &err.to_string()]);
             return;
         }
-        if let Some(json) = self.store.get(&crate::core::storage::key(&self.site, crate::core::storage::Slot::Outbox)) {
+        if let Some(json) = self.store.get(&crate::core::storage::key(
+            &self.site,
+            crate::core::storage::Slot::Outbox,
+        )) {
             self.outbox = crate::core::outbox::Outbox::from_json_or_default(&json);
         }
         if let Some(evicted) = self.outbox.push(&response.id, body.clone(), now) {
@@ -189,7 +240,9 @@ impl App {
     /// Closes the survey (close button, Escape, `hide`, or after the thank-you screen),
     /// gives focus back, and looks for the next due survey.
     pub(super) fn close_survey(&mut self) {
-        let Some(session) = self.session.take() else { return };
+        let Some(session) = self.session.take() else {
+            return;
+        };
         if session.view.has_focus() {
             focus::restore(session.previous_focus.clone());
         }
@@ -198,13 +251,21 @@ impl App {
         drop(session);
         self.emit(
             "close",
-            object(&[("survey", &survey.as_str().into()), ("completed", &completed.into())]),
+            object(&[
+                ("survey", &survey.as_str().into()),
+                ("completed", &completed.into()),
+            ]),
         );
         self.evaluate();
     }
 }
 
-fn build_response(site: &str, survey: &Survey, session: &Session, visitor: &super::visitor::Visitor) -> Response {
+fn build_response(
+    site: &str,
+    survey: &Survey,
+    session: &Session,
+    visitor: &super::visitor::Visitor,
+) -> Response {
     Response {
         id: new_uuid(),
         site: String::from(site),

@@ -24,7 +24,9 @@ pub struct Watch {
 impl App {
     /// Starts listening to the page: scroll (passive), exit intent, `online`.
     pub(super) fn watch_page(&mut self) {
-        let Some(window) = web_sys::window() else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
         let window_target: &EventTarget = window.as_ref();
         let mut listeners = Vec::new();
         let weak = self.me.clone();
@@ -37,14 +39,21 @@ impl App {
         }));
         if let Some(doc) = window.document() {
             let weak = self.me.clone();
-            listeners.push(Listener::new(doc.as_ref(), "mouseout", true, move |event| {
-                // Exit intent: the pointer leaves the document through the top edge
-                // (towards the tab bar or the address bar).
-                let Some(mouse) = event.dyn_ref::<MouseEvent>() else { return };
-                if mouse.related_target().is_none() && mouse.client_y() <= 0 {
-                    with_app(&weak, |app| app.on_exit_intent());
-                }
-            }));
+            listeners.push(Listener::new(
+                doc.as_ref(),
+                "mouseout",
+                true,
+                move |event| {
+                    // Exit intent: the pointer leaves the document through the top edge
+                    // (towards the tab bar or the address bar).
+                    let Some(mouse) = event.dyn_ref::<MouseEvent>() else {
+                        return;
+                    };
+                    if mouse.related_target().is_none() && mouse.client_y() <= 0 {
+                        with_app(&weak, |app| app.on_exit_intent());
+                    }
+                },
+            ));
         }
         self.watch.listeners = listeners;
     }
@@ -53,7 +62,9 @@ impl App {
         let percent = env::scroll_percent();
         // Evaluating on every scroll event is wasteful; only a new maximum can fire a
         // scroll trigger.
-        if percent >= self.signals.scroll_percent + 1.0 || (percent >= 100.0 && self.signals.scroll_percent < 100.0) {
+        if percent >= self.signals.scroll_percent + 1.0
+            || (percent >= 100.0 && self.signals.scroll_percent < 100.0)
+        {
             self.signals.scroll_percent = percent;
             self.evaluate();
         }
@@ -96,7 +107,9 @@ impl App {
             let mut signals = self.signals.clone();
             signals.manual.clone_from(&manual);
             for id in due(config, &signals, &JsRegex) {
-                let Some(survey) = config.survey(id) else { continue };
+                let Some(survey) = config.survey(id) else {
+                    continue;
+                };
                 let asked = manual.as_deref() == Some(id);
                 if !asked && self.shown_here.iter().any(|s| s == id) {
                     continue;

@@ -165,9 +165,14 @@ impl View {
         self.root().active_element().is_some()
     }
 
-    /// Moves focus to the first control.
+    /// Moves focus to the answer control (the checked radio or the first one, the first
+    /// checkbox, the text area), or to the first button when there is none.
     pub fn take_focus(&self) {
-        focus::focus_first(&self.dialog);
+        if !focus::focus_first(&self.body) && !focus::focus_first(&self.dialog) {
+            if let Some(dialog) = self.dialog.dyn_ref::<HtmlElement>() {
+                let _ = dialog.focus();
+            }
+        }
     }
 
     /// Renders a question screen.

@@ -23,18 +23,11 @@ pub fn restore(previous: Option<HtmlElement>) {
     }
 }
 
-/// Focuses the first tabbable element of `dialog`, or the dialog itself.
-pub fn focus_first(dialog: &Element) {
-    let first = tabbables(dialog).into_iter().next();
-    match first {
-        Some(el) => {
-            let _ = el.focus();
-        }
-        None => {
-            if let Some(el) = dialog.dyn_ref::<HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
+/// Focuses the first tabbable element inside `container`; false if there is none.
+pub fn focus_first(container: &Element) -> bool {
+    match tabbables(container).into_iter().next() {
+        Some(el) => el.focus().is_ok(),
+        None => false,
     }
 }
 

@@ -1,1 +1,0 @@
-//! wasm bindings (being written).

@@ -1,0 +1,24 @@
+//! The engine's JavaScript API: `#[wasm_bindgen]` exports over the pure modules.
+//!
+//! This is the only place where Rust errors become JavaScript exceptions: each
+//! export returns `Result<_, JsValue>` and the `JsValue` is a JS `Error` whose
+//! message names the field, row or line at fault (see [`error::WasmError`]).
+//! `pkg/metrics.js` runs these exports in a Web Worker; they are synchronous here.
+//!
+//! * [`orders`] — order ingestion into an [`orders::WasmOrders`] handle, and the
+//!   analyses over orders: summary, cohort matrix, RFM.
+//! * [`models`] — model fits from `(x, t_x, T)` columns, predictions, CLV.
+//! * [`events`] — event ingestion and funnels.
+//! * [`feedback`] — NPS and the feedback report.
+//!
+//! Large columns cross the boundary as typed arrays (`Float64Array`,
+//! `Uint32Array`); small structured results as plain objects with camelCase keys.
+
+pub mod error;
+pub mod events;
+pub mod feedback;
+pub mod models;
+pub mod orders;
+
+mod convert;
+mod panic;

@@ -1,0 +1,335 @@
+// Types of `rapport/metrics`: the customer metrics engine (Rust/wasm in a Web Worker).
+// Times in seconds since the Unix epoch; days as days since 1970-01-01 (UTC).
+
+/** A stage of a long call, reported to `onProgress`. */
+export interface Progress {
+  stage: "start" | "parsed" | "summarized" | "fitted" | "done";
+  /** The engine method, e.g. `"fitBgNbd"`. */
+  method: string;
+  /** Milliseconds since the engine started the call. */
+  elapsedMs: number;
+  bytes?: number;
+  rows?: number;
+  customers?: number;
+  users?: number;
+  model?: ModelName;
+  iterations?: number;
+  converged?: boolean;
+  logLikelihood?: number;
+}
+
+/** Options every call accepts. */
+export interface CallOptions {
+  onProgress?: (progress: Progress) => void;
+  /** Transfer the input's ArrayBuffers to the worker instead of copying (the caller's arrays are detached). */
+  transfer?: boolean;
+}
+
+export type Bytes = string | ArrayBuffer | Uint8Array;
+export type Numbers = Float64Array | ArrayLike<number>;
+export type DateLike = Date | string | number;
+
+/** Rows read and rows left out, by reason. */
+export interface SkipReport {
+  rowsRead: number;
+  skipped: Partial<Record<SkipReason, { count: number; firstLines: number[] }>>;
+}
+export type SkipReason =
+  | "malformed" | "missing_value" | "bad_date" | "future_date" | "bad_amount"
+  | "negative_amount" | "duplicate_order_id" | "excluded_status" | "ignored";
+
+export interface ReadOptions {
+  /** Field delimiter: `","` (default), `";"`, `"\t"`, `"|"`… */
+  delimiter?: string;
+  dateFormat?: "auto" | "iso8601" | "compact" | "month-first" | "day-first" | "epoch-seconds";
+  /** Apply explicit UTC offsets (`"utc"`, default) or keep wall-clock time (`"local"`). */
+  offsets?: "utc" | "local";
+  /** Rows dated after this are "future dates". */
+  now?: Date | number;
+  /** `"fail"` (default): reject on the first bad row; `"skip"`: leave it out and count it. */
+  badRows?: "fail" | "skip";
+}
+
+export interface OrdersCsvOptions extends ReadOptions, CallOptions {
+  /** `"csv"` (default, generic), `"shopify"` (order export), `"cdnow"` (CDNOW sample format). */
+  format?: "csv" | "shopify" | "cdnow";
+  /** Header names of the columns (generic CSV). Defaults: customer_id, date, amount. */
+  columns?: { customer?: string; timestamp?: string; amount?: string; orderId?: string; status?: string };
+  /** Statuses whose orders are left out (default refunded, voided, cancelled, canceled). */
+  excludedStatuses?: string[];
+  /** Shopify: column identifying the customer (default `Email`). */
+  customerColumn?: string;
+  /** Shopify: keep orders that have a `Cancelled at` date. */
+  includeCancelled?: boolean;
+}
+
+/** Parsed orders kept inside the engine. Pass it to `summary`, `cohortMatrix`, `rfm`, fits; free with `release`. */
+export interface OrdersHandle {
+  kind: "orders";
+  id: number;
+  /** Orders read. */
+  rows: number;
+  customers: number;
+  report: SkipReport;
+}
+
+export interface EventsHandle {
+  kind: "events";
+  id: number;
+  rows: number;
+  users: number;
+  report: SkipReport;
+}
+
+/** Orders as columns. `customer` holds ids (strings) or indices into `customerIds`. */
+export interface OrderColumns {
+  customer: ArrayLike<string> | Uint32Array | ArrayLike<number>;
+  customerIds?: string[];
+  /** Seconds since the epoch (or Dates). */
+  timestamp: Float64Array | ArrayLike<number | Date>;
+  amount: Numbers;
+}
+
+/** Orders as any call accepts them: a handle, or CSV text/bytes parsed on the fly. */
+export type OrdersInput = OrdersHandle | Bytes;
+
+export interface SummaryOptions extends CallOptions {
+  period?: "day" | "week";
+  /** Last day observed (inclusive); default: the day of the last order. */
+  endDate?: DateLike;
+  /** Round recency, T and monetary value to this many decimals. */
+  decimals?: number;
+}
+
+/** One entry per customer (lifetimes' `summary_data_from_transaction_data`). */
+export interface Summary {
+  customer: Uint32Array;
+  customerIds: string[];
+  /** Repeat purchase days. */
+  frequency: Float64Array;
+  /** First to last purchase, in periods. */
+  recency: Float64Array;
+  /** First purchase to the end, in periods. */
+  T: Float64Array;
+  /** Mean value of the repeat purchases (0 without any). */
+  monetaryValue: Float64Array;
+  period: "day" | "week";
+  endDay: number;
+}
+
+/** Customers for the transaction models. `x` repeat purchases, `t_x` recency, `T` age. */
+export interface CustomerColumns {
+  x: Numbers;
+  t_x: Numbers;
+  T: Numbers;
+  weights?: Numbers;
+}
+
+export interface FitOptions extends CallOptions, SummaryOptions {
+  maxIterations?: number;
+  gradientTolerance?: number;
+  /** Standard errors from the inverse Hessian (default true). */
+  stdErrors?: boolean;
+}
+
+export type ModelName = "bgnbd" | "mbgnbd" | "pareto_nbd" | "gamma_gamma" | "bgbb";
+export interface BgNbdParams { r: number; alpha: number; a: number; b: number }
+export interface ParetoNbdParams { r: number; alpha: number; s: number; beta: number }
+export interface GammaGammaParams { p: number; q: number; gamma: number }
+export interface BgBbParams { alpha: number; beta: number; gamma: number; delta: number }
+
+export interface Fit<M extends ModelName, P> {
+  model: M;
+  params: P;
+  /** Total log-likelihood (sum over customers). */
+  logLikelihood: number;
+  iterations: number;
+  converged: boolean;
+  stdErrors: P | null;
+  /** Customers represented (sum of weights). */
+  customers: number;
+  /** Unique (x, t_x, T) patterns evaluated. */
+  patterns: number;
+}
+export type BgNbdFit = Fit<"bgnbd", BgNbdParams>;
+export type MbgNbdFit = Fit<"mbgnbd", BgNbdParams>;
+export type ParetoNbdFit = Fit<"pareto_nbd", ParetoNbdParams>;
+export type GammaGammaFit = Fit<"gamma_gamma", GammaGammaParams>;
+export type BgBbFit = Fit<"bgbb", BgBbParams>;
+export type TransactionFit = BgNbdFit | MbgNbdFit | ParetoNbdFit;
+
+/** Data of a transaction-model fit: columns, a summary, or orders (summarised in weeks first). */
+export type FitData = CustomerColumns | Summary | OrdersInput;
+
+export interface PredictOptions extends CallOptions {
+  /** Time units ahead (BG/BB: periods). Default 1. */
+  horizon?: number;
+}
+export interface Prediction {
+  /** P(alive now | history). */
+  pAlive: Float64Array;
+  /** Expected purchases in the next `horizon`. */
+  expected: Float64Array;
+}
+
+export interface ClvOptions extends CallOptions {
+  /** Months summed (default 12). */
+  months?: number;
+  /** Model time units per month (default 4.345, weeks). */
+  unitsPerMonth?: number;
+  /** Monthly discount rate (default 0.01). */
+  monthlyDiscount?: number;
+}
+
+export interface CohortOptions extends CallOptions {
+  by?: "month" | "week";
+  endDate?: DateLike;
+}
+export interface CohortReport {
+  by: "month" | "week";
+  /** First day (YYYY-MM-DD) of each cohort's period. */
+  cohortStart: string[];
+  size: number[];
+  /** `active[c][k]`: customers of cohort c active k periods after acquisition. */
+  active: number[][];
+  orders: number[][];
+  revenue: number[][];
+  retention: number[];
+  survival: number[];
+  churnRate: number;
+  repeatPurchaseRate: number;
+  customers: number;
+}
+
+export type Segment =
+  | "champions" | "loyal" | "potential_loyalist" | "new" | "promising" | "need_attention"
+  | "about_to_sleep" | "at_risk" | "cant_lose" | "hibernating" | "lost";
+export interface RfmOptions extends CallOptions { endDate?: DateLike }
+export interface Rfm {
+  customer: Uint32Array;
+  customerIds: string[];
+  recencyDays: Float64Array;
+  frequency: Float64Array;
+  monetary: Float64Array;
+  r: Uint8Array;
+  f: Uint8Array;
+  m: Uint8Array;
+  segment: Segment[];
+  segmentCounts: Record<Segment, number>;
+}
+
+export interface EventsCsvOptions extends ReadOptions, CallOptions {
+  columns?: { user?: string; event?: string; timestamp?: string; session?: string; property?: string };
+}
+export interface EventColumns {
+  user: ArrayLike<string>;
+  event: ArrayLike<string>;
+  timestamp: ArrayLike<number | Date>;
+}
+export interface FunnelOptions extends EventsCsvOptions {
+  steps: string[];
+  /** Conversion window from the first step (default 7 days). */
+  windowSeconds?: number;
+  unit?: "user" | "session";
+  breakdown?: boolean;
+}
+export interface FunnelStep {
+  name: string;
+  count: number;
+  conversionFromStart: number;
+  conversionFromPrevious: number;
+  dropOff: number;
+  medianSecondsFromPrevious: number | null;
+}
+export interface FunnelReport {
+  steps: FunnelStep[];
+  largestDrop: number | null;
+  breakdown?: [string, FunnelReport][];
+}
+
+export interface Nps {
+  responses: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+  /** −100…100. */
+  score: number;
+  stdError: number;
+  ciLow: number;
+  ciHigh: number;
+  confidence: number;
+}
+export interface FeedbackOptions extends ReadOptions, CallOptions {
+  npsQuestion?: string;
+  csatQuestion?: string;
+  cesQuestion?: string;
+  survey?: string;
+  /** Confidence level of the NPS interval (default 0.95). */
+  confidence?: number;
+}
+export interface FeedbackReport {
+  nps: Nps;
+  csat: { responses: number; satisfied: number; percent: number };
+  ces: { responses: number; mean: number; stdDev: number };
+  weekly: { weekStart: string; nps: Nps; csat: FeedbackReport["csat"]; ces: FeedbackReport["ces"] }[];
+  invalid: number;
+}
+
+export interface EngineOptions {
+  /** Run in a module Web Worker (default where `Worker` exists) or in this thread. */
+  worker?: boolean;
+  /** Where the wasm comes from (default `metrics/metrics_bg.wasm` next to this file). */
+  wasm?: URL | string | BufferSource | WebAssembly.Module;
+  /** Override the worker script URL (default `metrics-worker.js` next to this file). */
+  workerUrl?: URL | string;
+}
+
+export interface Engine {
+  parseOrdersCsv(input: Bytes, options?: OrdersCsvOptions): Promise<OrdersHandle>;
+  ordersFromColumns(columns: OrderColumns, options?: CallOptions): Promise<OrdersHandle>;
+  parseEventsCsv(input: Bytes, options?: EventsCsvOptions): Promise<EventsHandle>;
+  /** Frees a handle's memory in the engine. */
+  release(handle: OrdersHandle | EventsHandle): Promise<void>;
+  summary(orders: OrdersInput, options?: SummaryOptions & OrdersCsvOptions): Promise<Summary>;
+  fitBgNbd(data: FitData, options?: FitOptions): Promise<BgNbdFit>;
+  fitMbgNbd(data: FitData, options?: FitOptions): Promise<MbgNbdFit>;
+  fitParetoNbd(data: FitData, options?: FitOptions): Promise<ParetoNbdFit>;
+  /** Repeat buyers `{x, zbar}`, or a summary / orders (repeat buyers with a positive mean kept). */
+  fitGammaGamma(data: { x: Numbers; zbar: Numbers; weights?: Numbers } | Summary | OrdersHandle, options?: FitOptions): Promise<GammaGammaFit>;
+  /** Discrete-time customers: `x` transactions in `n` periods, the last in period `t_x`. */
+  fitBgBb(data: { x: Numbers; t_x: Numbers; n: Numbers; weights?: Numbers }, options?: FitOptions): Promise<BgBbFit>;
+  predict(fit: TransactionFit | BgBbFit | { model: ModelName; params: object }, customers: CustomerColumns | Summary | { x: Numbers; t_x: Numbers; n: Numbers }, options?: PredictOptions): Promise<Prediction>;
+  /** Discounted lifetime value per customer. `customers` needs `zbar` (or a summary's `monetaryValue`). */
+  clv(transactions: TransactionFit, spend: GammaGammaFit, customers: (CustomerColumns & { zbar: Numbers }) | Summary, options?: ClvOptions): Promise<Float64Array>;
+  cohortMatrix(orders: OrdersInput, options?: CohortOptions & OrdersCsvOptions): Promise<CohortReport>;
+  funnel(events: EventsHandle | EventColumns | Bytes, options: FunnelOptions): Promise<FunnelReport>;
+  rfm(orders: OrdersInput, options?: RfmOptions & OrdersCsvOptions): Promise<Rfm>;
+  /** NPS of 0–10 answers, or of the collector's export (JSON or CSV). */
+  nps(values: Numbers | Bytes, options?: FeedbackOptions): Promise<Nps>;
+  feedbackReport(input: Bytes, options?: FeedbackOptions): Promise<FeedbackReport>;
+  /** Retention what-if analysis (rejects when the engine build does not include it). */
+  retentionWhatIf(orders: OrdersHandle | object, options?: CallOptions & Record<string, unknown>): Promise<unknown>;
+  /** Stops the worker; pending calls reject. */
+  terminate(): void;
+}
+
+export function createEngine(options?: EngineOptions): Engine;
+
+export const parseOrdersCsv: Engine["parseOrdersCsv"];
+export const ordersFromColumns: Engine["ordersFromColumns"];
+export const parseEventsCsv: Engine["parseEventsCsv"];
+export const release: Engine["release"];
+export const summary: Engine["summary"];
+export const fitBgNbd: Engine["fitBgNbd"];
+export const fitMbgNbd: Engine["fitMbgNbd"];
+export const fitParetoNbd: Engine["fitParetoNbd"];
+export const fitGammaGamma: Engine["fitGammaGamma"];
+export const fitBgBb: Engine["fitBgBb"];
+export const predict: Engine["predict"];
+export const clv: Engine["clv"];
+export const cohortMatrix: Engine["cohortMatrix"];
+export const funnel: Engine["funnel"];
+export const rfm: Engine["rfm"];
+export const nps: Engine["nps"];
+export const feedbackReport: Engine["feedbackReport"];
+export const retentionWhatIf: Engine["retentionWhatIf"];

@@ -1,0 +1,165 @@
+// Rapport's customer metrics engine for JavaScript: `import { fitBgNbd } from "rapport/metrics"`.
+//
+// Every function is async and runs the Rust/wasm engine in a module Web Worker
+// (`metrics-worker.js`), so a million-customer fit never blocks the page. Typed
+// arrays in results are transferred, not copied. Where there is no `Worker`
+// (Node, some test runners) the engine runs in the current thread instead;
+// `createEngine({ worker: false })` asks for that explicitly.
+//
+// Errors reject the returned Promise with an `Error` whose message names the
+// field, row or line at fault. If the wasm instance traps, the worker is
+// replaced on the next call (handles of parsed orders are then lost).
+
+const METHODS = [
+  "parseOrdersCsv", "ordersFromColumns", "parseEventsCsv", "release",
+  "summary", "fitBgNbd", "fitMbgNbd", "fitParetoNbd", "fitGammaGamma", "fitBgBb",
+  "predict", "clv", "cohortMatrix", "funnel", "rfm", "nps", "feedbackReport", "retentionWhatIf",
+];
+
+/** Splits `onProgress` (and `transfer`) off the last options argument. */
+function splitOptions(args) {
+  const last = args[args.length - 1];
+  if (last && typeof last === "object" && !ArrayBuffer.isView(last) && !Array.isArray(last) &&
+      ("onProgress" in last || "transfer" in last)) {
+    const { onProgress, transfer, ...rest } = last;
+    return { args: [...args.slice(0, -1), rest], onProgress, transfer: !!transfer };
+  }
+  return { args, onProgress: undefined, transfer: false };
+}
+
+/** Buffers of the caller's inputs, transferred only when they asked (`transfer: true`). */
+function inputTransferables(args) {
+  const out = [];
+  const visit = (v, depth) => {
+    if (depth > 3 || !v || typeof v !== "object") return;
+    if (v instanceof ArrayBuffer) { if (!out.includes(v)) out.push(v); return; }
+    if (ArrayBuffer.isView(v)) { if (!out.includes(v.buffer)) out.push(v.buffer); return; }
+    for (const x of Array.isArray(v) ? v : Object.values(v)) visit(x, depth + 1);
+  };
+  args.forEach((a) => visit(a, 0));
+  return out;
+}
+
+function workerEngine(options) {
+  let worker = null;
+  let nextId = 1;
+  const pending = new Map();
+
+  const fail = (message) => {
+    for (const { reject } of pending.values()) reject(new Error(message));
+    pending.clear();
+  };
+  const start = () => {
+    const url = options.workerUrl ?? new URL("./metrics-worker.js", import.meta.url);
+    worker = new Worker(url, { type: "module" });
+    if (options.wasm !== undefined) worker.postMessage({ init: { wasm: options.wasm } });
+    worker.onmessage = (event) => {
+      const { id, progress, result, error, fatal } = event.data || {};
+      const call = pending.get(id);
+      if (!call) return;
+      if (progress) {
+        if (call.onProgress) {
+          try { call.onProgress(progress); } catch (e) { console.warn("[rapport/metrics] onProgress threw", e); }
+        }
+        return;
+      }
+      pending.delete(id);
+      if (error) {
+        const err = new Error(error.message);
+        if (fatal) {
+          err.message = `metrics engine crashed: ${error.message}`;
+          worker.terminate();
+          worker = null;
+        }
+        call.reject(err);
+      } else {
+        call.resolve(result);
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      fail(`metrics worker failed: ${event.message || "could not load metrics-worker.js"}`);
+      worker?.terminate();
+      worker = null;
+    };
+  };
+
+  return {
+    call(method, rawArgs) {
+      const { args, onProgress, transfer } = splitOptions(rawArgs);
+      return new Promise((resolve, reject) => {
+        if (!worker) start();
+        const id = nextId++;
+        pending.set(id, { resolve, reject, onProgress });
+        try {
+          worker.postMessage({ id, method, args }, transfer ? inputTransferables(args) : []);
+        } catch (e) {
+          pending.delete(id);
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      });
+    },
+    terminate() {
+      fail("metrics engine terminated");
+      worker?.terminate();
+      worker = null;
+    },
+  };
+}
+
+function threadEngine(options) {
+  let core = null;
+  return {
+    async call(method, rawArgs) {
+      const { args, onProgress } = splitOptions(rawArgs);
+      if (!core) {
+        const { createCore } = await import("./metrics-worker.js");
+        core = createCore(options);
+      }
+      const progress = (p) => {
+        if (!onProgress) return;
+        try { onProgress(p); } catch (e) { console.warn("[rapport/metrics] onProgress threw", e); }
+      };
+      return core.call(method, args, progress);
+    },
+    terminate() { core = null; },
+  };
+}
+
+/**
+ * Creates an engine. `{ worker: true }` (the default where `Worker` exists)
+ * runs it in a module Web Worker; `{ worker: false }` in the current thread.
+ * `wasm` overrides where the `.wasm` comes from (URL, bytes or a `WebAssembly.Module`).
+ */
+export function createEngine(options = {}) {
+  const useWorker = options.worker ?? (typeof Worker !== "undefined");
+  const backend = useWorker ? workerEngine(options) : threadEngine(options);
+  const engine = { terminate: () => backend.terminate() };
+  for (const m of METHODS) engine[m] = (...args) => backend.call(m, args);
+  return engine;
+}
+
+let shared = null;
+const call = (method) => (...args) => {
+  if (!shared) shared = createEngine();
+  return shared.call ? shared.call(method, args) : shared[method](...args);
+};
+
+export const parseOrdersCsv = call("parseOrdersCsv");
+export const ordersFromColumns = call("ordersFromColumns");
+export const parseEventsCsv = call("parseEventsCsv");
+export const release = call("release");
+export const summary = call("summary");
+export const fitBgNbd = call("fitBgNbd");
+export const fitMbgNbd = call("fitMbgNbd");
+export const fitParetoNbd = call("fitParetoNbd");
+export const fitGammaGamma = call("fitGammaGamma");
+export const fitBgBb = call("fitBgBb");
+export const predict = call("predict");
+export const clv = call("clv");
+export const cohortMatrix = call("cohortMatrix");
+export const funnel = call("funnel");
+export const rfm = call("rfm");
+export const nps = call("nps");
+export const feedbackReport = call("feedbackReport");
+export const retentionWhatIf = call("retentionWhatIf");

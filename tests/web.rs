@@ -1,0 +1,558 @@
+//! Browser tests of the DOM shell (headless Chromium via wasm-bindgen-test).
+//!
+//! Each test uses its own site id, so localStorage state never leaks between tests, and
+//! destroys its widget at the end.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Function, Object, Reflect};
+use rapport::web::exports::{start, Widget};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit, ShadowRoot};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn window() -> web_sys::Window {
+    web_sys::window().unwrap()
+}
+
+fn document() -> web_sys::Document {
+    window().document().unwrap()
+}
+
+/// A survey config for `site` whose single survey shows on page load.
+fn config(site: &str, questions: &str, extra: &str) -> String {
+    format!(
+        r#"{{"site":"{site}","locale":"en","surveys":[{{"id":"s","trigger":{{"type":"pageLoad"}},
+        "throttle":{{"frequency":"always"}},"questions":[{questions}]}}]{extra}}}"#
+    )
+}
+
+/// Events emitted by the widget, as `[name, detail]` pairs.
+struct Events(Array);
+
+impl Events {
+    fn names(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .map(|pair| Array::from(&pair).get(0).as_string().unwrap())
+            .collect()
+    }
+
+    fn detail(&self, name: &str) -> Option<JsValue> {
+        self.0
+            .iter()
+            .map(|p| Array::from(&p))
+            .find(|p| p.get(0).as_string().as_deref() == Some(name))
+            .map(|p| p.get(1))
+    }
+}
+
+fn options(site: &str, config_json: Option<&str>) -> (JsValue, Events) {
+    let events = Array::new();
+    let opts = Object::new();
+    Reflect::set(&opts, &"site".into(), &site.into()).unwrap();
+    // Port 9 (discard) on loopback: fetch fails fast, exercising the retry path.
+    Reflect::set(&opts, &"endpoint".into(), &"http://127.0.0.1:9".into()).unwrap();
+    let config = match config_json {
+        Some(json) => js_sys::JSON::parse(json).unwrap(),
+        None => JsValue::NULL,
+    };
+    Reflect::set(&opts, &"config".into(), &config).unwrap();
+    let push = Function::new_with_args("n, d", "this.push([n, d])").bind0(&events);
+    Reflect::set(&opts, &"emit".into(), &push).unwrap();
+    (opts.into(), Events(events))
+}
+
+fn launch(site: &str, questions: &str) -> (Widget, Events) {
+    let (opts, events) = options(site, Some(&config(site, questions, "")));
+    (start(opts).unwrap(), events)
+}
+
+fn hosts() -> u32 {
+    document()
+        .query_selector_all("rapport-widget")
+        .unwrap()
+        .length()
+}
+
+fn root() -> ShadowRoot {
+    document()
+        .query_selector("rapport-widget")
+        .unwrap()
+        .expect("a <rapport-widget> host")
+        .shadow_root()
+        .expect("an open shadow root")
+}
+
+fn q(selector: &str) -> Element {
+    root()
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+}
+
+fn q_all(selector: &str) -> Vec<Element> {
+    let list = root().query_selector_all(selector).unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
+        .collect()
+}
+
+fn click(el: &Element) {
+    el.dyn_ref::<HtmlElement>().unwrap().click();
+}
+
+fn key(el: &Element, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    el.dispatch_event(&event).unwrap();
+}
+
+fn checked(radios: &[Element]) -> Vec<usize> {
+    radios
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.get_attribute("aria-checked").as_deref() == Some("true"))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn storage(key: &str) -> Option<String> {
+    window()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item(key)
+        .unwrap()
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+const NPS: &str = r#"{"id":"nps","type":"nps","text":"How likely?","lowLabel":"Not likely","highLabel":"Very likely","required":true}"#;
+
+#[wasm_bindgen_test]
+fn nps_is_an_accessible_radio_group() {
+    let (mut w, events) = launch("t-nps", NPS);
+    assert_eq!(hosts(), 1);
+    let dialog = q("[role=dialog]");
+    let label_id = dialog.get_attribute("aria-labelledby").unwrap();
+    let label = root().get_element_by_id(&label_id).unwrap();
+    assert_eq!(label.text_content().unwrap(), "How likely?");
+    let group = q("[role=radiogroup]");
+    assert_eq!(group.get_attribute("aria-labelledby").unwrap(), label_id);
+    assert_eq!(
+        group.get_attribute("aria-required").as_deref(),
+        Some("true")
+    );
+    let radios = q_all("[role=radio]");
+    assert_eq!(radios.len(), 11);
+    assert_eq!(radios[0].text_content().unwrap(), "0");
+    assert_eq!(radios[10].text_content().unwrap(), "10");
+    assert!(checked(&radios).is_empty());
+    let stops: Vec<_> = radios
+        .iter()
+        .filter(|r| r.get_attribute("tabindex").as_deref() == Some("0"))
+        .collect();
+    assert_eq!(stops.len(), 1, "roving tabindex: one tab stop");
+    assert!(q(".ends").text_content().unwrap().contains("Not likely"));
+    assert!(q(".pg").text_content().unwrap().contains('1'));
+    assert_eq!(events.names(), ["show"]);
+    w.destroy();
+    assert_eq!(hosts(), 0);
+}
+
+#[wasm_bindgen_test]
+fn arrow_keys_home_end_move_and_select() {
+    let (mut w, _) = launch("t-keys", NPS);
+    let radios = q_all("[role=radio]");
+    key(&radios[0], "ArrowRight");
+    assert_eq!(checked(&radios), [1]);
+    assert_eq!(
+        root().active_element().unwrap(),
+        radios[1],
+        "focus follows selection"
+    );
+    assert_eq!(radios[1].get_attribute("tabindex").as_deref(), Some("0"));
+    assert_eq!(radios[0].get_attribute("tabindex").as_deref(), Some("-1"));
+    key(&radios[1], "End");
+    assert_eq!(checked(&radios), [10]);
+    key(&radios[10], "ArrowRight");
+    assert_eq!(checked(&radios), [0], "wraps around");
+    key(&radios[0], "ArrowLeft");
+    assert_eq!(checked(&radios), [10]);
+    key(&radios[10], "Home");
+    assert_eq!(checked(&radios), [0]);
+    click(&radios[7]);
+    assert_eq!(checked(&radios), [7]);
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn every_scale_type_renders_its_radios() {
+    for (kind, count, first_label) in [
+        ("csat", 5, Some("1 of 5")),
+        ("ces", 7, None),
+        ("thumbs", 2, Some("up")),
+        ("emoji", 5, None),
+    ] {
+        let site = format!("t-{kind}");
+        let (mut w, _) = launch(&site, &format!(r#"{{"id":"q","type":"{kind}"}}"#));
+        let radios = q_all("[role=radiogroup] [role=radio]");
+        assert_eq!(radios.len(), count, "{kind}");
+        for radio in &radios {
+            let name = radio
+                .get_attribute("aria-label")
+                .or(radio.text_content())
+                .unwrap();
+            assert!(!name.trim().is_empty(), "{kind}: every radio has a name");
+        }
+        if let Some(label) = first_label {
+            let name = radios[0]
+                .get_attribute("aria-label")
+                .unwrap()
+                .to_lowercase();
+            assert!(name.contains(label), "{kind}: {name}");
+        }
+        assert!(
+            !q(&format!(
+                "#{}",
+                q("[role=dialog]").get_attribute("aria-labelledby").unwrap()
+            ))
+            .text_content()
+            .unwrap()
+            .is_empty(),
+            "{kind}: default prompt"
+        );
+        w.destroy();
+    }
+}
+
+#[wasm_bindgen_test]
+fn single_choice_is_a_radio_group_of_options() {
+    let (mut w, _) = launch(
+        "t-single",
+        r#"{"id":"plan","type":"singleChoice","text":"Plan?","options":[{"id":"a","label":"Alpha"},{"id":"b","label":"Beta"}]}"#,
+    );
+    let radios = q_all("[role=radio]");
+    assert_eq!(radios.len(), 2);
+    assert_eq!(radios[1].text_content().unwrap(), "Beta");
+    key(&radios[0], "ArrowDown");
+    assert_eq!(checked(&radios), [1]);
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn multiple_choice_other_reveals_a_text_field() {
+    let (mut w, _) = launch(
+        "t-multi",
+        r#"{"id":"why","type":"multipleChoice","text":"Why?","other":true,"options":[{"id":"a","label":"Price"},{"id":"b","label":"Speed"}]}"#,
+    );
+    let boxes = q_all("input[type=checkbox]");
+    assert_eq!(boxes.len(), 3);
+    assert!(root().query_selector("input[type=text]").unwrap().is_none());
+    click(&boxes[2]);
+    let field = q("input[type=text]");
+    assert!(field.get_attribute("aria-label").is_some());
+    assert_eq!(root().active_element().unwrap(), field);
+    click(&boxes[2]);
+    assert!(root().query_selector("input[type=text]").unwrap().is_none());
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn open_text_has_maxlength_and_a_counter() {
+    let (mut w, _) = launch(
+        "t-text",
+        r#"{"id":"t","type":"openText","text":"Tell us","maxLength":50}"#,
+    );
+    let area = q("textarea");
+    assert_eq!(area.get_attribute("maxlength").as_deref(), Some("50"));
+    let counter_id = area.get_attribute("aria-describedby").unwrap();
+    let counter = root().get_element_by_id(&counter_id).unwrap();
+    assert_eq!(counter.text_content().unwrap(), "0 / 50");
+    let area: web_sys::HtmlTextAreaElement = area.dyn_into().unwrap();
+    area.set_value("héllo");
+    area.dispatch_event(
+        &web_sys::Event::new_with_event_init_dict("input", &{
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            init
+        })
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(counter.text_content().unwrap(), "5 / 50");
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn config_text_is_inserted_as_text() {
+    let (mut w, _) = launch(
+        "t-xss",
+        r#"{"id":"q","type":"thumbs","text":"<img src=x onerror=\"window.__pwned=1\">"}"#,
+    );
+    assert!(root().query_selector("img").unwrap().is_none());
+    assert!(document().query_selector("img").unwrap().is_none());
+    let label = q("[role=dialog]").get_attribute("aria-labelledby").unwrap();
+    assert_eq!(
+        root()
+            .get_element_by_id(&label)
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "<img src=x onerror=\"window.__pwned=1\">"
+    );
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn invalid_config_is_dormant_and_does_not_throw() {
+    let bad = r#"{"site":"t-bad","surveys":[{"id":"s","trigger":{"type":"pageLoad"},"questions":[{"id":"q","type":"singleChoice","text":"Pick","options":[]}]}]}"#;
+    let (opts, events) = options("t-bad", Some(bad));
+    let mut w = start(opts).expect("start never throws");
+    assert!(!w.active());
+    assert_eq!(hosts(), 0);
+    w.command("show", Array::of1(&"s".into()).into());
+    assert_eq!(hosts(), 0);
+    assert!(events.names().is_empty());
+    // Not even an options object.
+    let mut w2 = start(JsValue::from_f64(3.0)).expect("start never throws");
+    assert!(!w2.active());
+    w2.command("show", JsValue::UNDEFINED);
+    w.destroy();
+    w2.destroy();
+}
+
+#[wasm_bindgen_test]
+fn required_question_shows_an_error_and_stays() {
+    let (mut w, _) = launch("t-req", NPS);
+    click(&q(".go"));
+    assert!(!q("[role=alert]").text_content().unwrap().is_empty());
+    assert_eq!(q_all("[role=radio]").len(), 11, "still on the question");
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn branching_follows_the_answer_and_progress_updates() {
+    let questions = r#"{"id":"nps","type":"nps","text":"How likely?","branches":[{"when":{"max":6},"goto":"why"}],"next":"end"},
+        {"id":"why","type":"openText","text":"What went wrong?"}"#;
+    let (mut w, _) = launch("t-branch", questions);
+    click(&q_all("[role=radio]")[3]);
+    click(&q(".go"));
+    let label = q("[role=dialog]").get_attribute("aria-labelledby").unwrap();
+    assert_eq!(
+        root()
+            .get_element_by_id(&label)
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "What went wrong?"
+    );
+    assert!(q(".pg").text_content().unwrap().contains('2'));
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn submit_writes_the_outbox_once_and_thanks() {
+    let (mut w, events) = launch("t-submit", r#"{"id":"t","type":"thumbs","text":"Good?"}"#);
+    click(&q_all("[role=radio]")[0]);
+    let go = q(".go");
+    click(&go);
+    click(&go);
+    let outbox = storage("rapport:t-submit:outbox").expect("outbox written");
+    let entries = js_sys::JSON::parse(&outbox).unwrap();
+    let entries = Array::from(&entries);
+    assert_eq!(entries.length(), 1, "double click sends once: {outbox}");
+    let body = Reflect::get(&entries.get(0), &"body".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert!(
+        body.contains(r#""answers":[{"question":"t","value":"up"}]"#),
+        "{body}"
+    );
+    assert_eq!(events.names().iter().filter(|n| *n == "submit").count(), 1);
+    let detail = events.detail("submit").unwrap();
+    let response = Reflect::get(&detail, &"response".into()).unwrap();
+    let id = Reflect::get(&response, &"id".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert_eq!(id.len(), 36);
+    assert_eq!(&id[14..15], "4", "uuid v4");
+    assert!(storage("rapport:t-submit:throttle")
+        .unwrap()
+        .contains("\"answered\":true"));
+    assert!(storage("rapport:t-submit:visitor").is_some());
+    assert!(storage("rapport:t-submit:mute").is_some());
+    // Thank-you screen, then the network failure is scheduled for retry, not dropped.
+    assert!(q(".ft").has_attribute("hidden"));
+    sleep(300).await;
+    let outbox = storage("rapport:t-submit:outbox").unwrap();
+    assert!(outbox.contains("\"attempts\":1"), "{outbox}");
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn escape_closes_restores_focus_and_emits_close() {
+    let button = document().create_element("button").unwrap();
+    document().body().unwrap().append_child(&button).unwrap();
+    button.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
+    let (mut w, events) = launch("t-esc", NPS);
+    let radio = q("[role=radio]");
+    assert_eq!(
+        root().active_element().unwrap(),
+        radio,
+        "focus moves into the dialog"
+    );
+    key(&radio, "Escape");
+    assert_eq!(hosts(), 0);
+    assert_eq!(
+        document().active_element().unwrap(),
+        button,
+        "focus restored"
+    );
+    let detail = events.detail("close").unwrap();
+    assert_eq!(
+        Reflect::get(&detail, &"completed".into()).unwrap(),
+        JsValue::FALSE
+    );
+    button.remove();
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn tab_is_trapped_inside_the_dialog() {
+    let (mut w, _) = launch("t-tab", NPS);
+    let close = q(".x");
+    let go = q(".go");
+    go.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
+    key(&go, "Tab");
+    assert_eq!(
+        root().active_element().unwrap(),
+        close,
+        "Tab from the last wraps to the first"
+    );
+    let init = KeyboardEventInit::new();
+    init.set_key("Tab");
+    init.set_shift_key(true);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    close
+        .dispatch_event(
+            &KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap(),
+        )
+        .unwrap();
+    assert_eq!(
+        root().active_element().unwrap(),
+        go,
+        "Shift+Tab from the first wraps to the last"
+    );
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn hostile_page_css_does_not_hide_or_shrink_the_widget() {
+    let style = document().create_element("style").unwrap();
+    style.set_text_content(Some(
+        "* { all: unset !important } div { display: none !important } html { font-size: 6px } rapport-widget { display: none !important; opacity: 0 !important }",
+    ));
+    document().head().unwrap().append_child(&style).unwrap();
+    let (mut w, _) = launch("t-hostile", NPS);
+    let rect = q("[role=dialog]").get_bounding_client_rect();
+    assert!(
+        rect.width() >= 300.0 && rect.height() > 100.0,
+        "{} x {}",
+        rect.width(),
+        rect.height()
+    );
+    let radio = q("[role=radio]").get_bounding_client_rect();
+    assert!(
+        radio.height() >= 30.0,
+        "px sizes, not rem: {}",
+        radio.height()
+    );
+    let host = document()
+        .query_selector("rapport-widget")
+        .unwrap()
+        .unwrap();
+    let computed = window().get_computed_style(&host).unwrap().unwrap();
+    assert_eq!(computed.get_property_value("display").unwrap(), "block");
+    assert_eq!(computed.get_property_value("opacity").unwrap(), "1");
+    style.remove();
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn rtl_locales_set_dir() {
+    let site = "t-rtl";
+    let json = config(site, r#"{"id":"q","type":"thumbs"}"#, "")
+        .replace(r#""locale":"en""#, r#""locale":"ar""#);
+    let (opts, _) = options(site, Some(&json));
+    let mut w = start(opts).unwrap();
+    let dialog = q("[role=dialog]");
+    assert_eq!(dialog.get_attribute("dir").as_deref(), Some("rtl"));
+    assert_eq!(dialog.get_attribute("lang").as_deref(), Some("ar"));
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn manual_show_and_track_commands() {
+    let site = "t-cmd";
+    let json = format!(
+        r#"{{"site":"{site}","surveys":[
+        {{"id":"m","throttle":{{"frequency":"always"}},"questions":[{{"id":"q","type":"thumbs"}}]}},
+        {{"id":"e","trigger":{{"type":"event","event":"Bought"}},"throttle":{{"frequency":"always"}},"questions":[{{"id":"q","type":"emoji"}}]}}]}}"#
+    );
+    let (opts, events) = options(site, Some(&json));
+    let mut w = start(opts).unwrap();
+    assert_eq!(hosts(), 0, "manual survey waits");
+    w.command("track", Array::of1(&"Other".into()).into());
+    assert_eq!(hosts(), 0);
+    w.command("track", Array::of2(&"Bought".into(), &Object::new()).into());
+    assert_eq!(q_all("[role=radio]").len(), 5, "event survey shown");
+    w.command("hide", Array::new().into());
+    assert_eq!(hosts(), 0);
+    w.command("show", Array::of1(&"m".into()).into());
+    assert_eq!(q_all("[role=radio]").len(), 2, "manual survey shown");
+    w.command("nonsense", Array::new().into());
+    w.command("hide", JsValue::UNDEFINED);
+    assert_eq!(events.names(), ["show", "close", "show", "close"]);
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn storage_falls_back_to_memory_when_local_storage_throws() {
+    let saved = Reflect::get(&window(), &"localStorage".into()).unwrap();
+    let define = Function::new_with_args(
+        "",
+        "Object.defineProperty(window, 'localStorage', { configurable: true, get() { throw new DOMException('denied', 'SecurityError'); } });",
+    );
+    define.call0(&JsValue::NULL).unwrap();
+    let (mut w, events) = launch("t-nostore", r#"{"id":"t","type":"thumbs","text":"Good?"}"#);
+    assert_eq!(hosts(), 1, "still shows");
+    click(&q_all("[role=radio]")[1]);
+    click(&q(".go"));
+    assert!(events.names().contains(&String::from("submit")));
+    w.destroy();
+    let restore = Function::new_with_args(
+        "s",
+        "Object.defineProperty(window, 'localStorage', { configurable: true, value: s, writable: true });",
+    );
+    restore.call1(&JsValue::NULL, &saved).unwrap();
+    assert!(
+        storage("rapport:t-nostore:outbox").is_none(),
+        "nothing reached real storage"
+    );
+}
