@@ -144,7 +144,7 @@ fn check_amount(i: usize, a: f64) -> Result<(), DataError> {
 /// Appends orders one by one, interning customer ids. Used by the readers.
 #[derive(Debug, Default)]
 pub(crate) struct OrdersBuilder {
-    index: std::collections::HashMap<Box<str>, u32>,
+    index: FxHashMap<Box<str>, u32>,
     /// The previous row's customer (index, id bytes); the buffer is reused.
     last: (Option<u32>, Vec<u8>),
     customer: Vec<u32>,
