@@ -61,6 +61,11 @@ fn collector() -> Result<(), String> {
             "rapport-server",
             "--bin",
             "rapport-loadgen",
+            "--",
+            "--clients",
+            "32",
+            "--duration",
+            "10",
         ]),
     )
 }
