@@ -63,7 +63,7 @@ pub fn parse_cdnow(input: &[u8], opts: &ReadOptions) -> Result<Parsed<Orders>, D
                 continue;
             }
         };
-        builder.push(id, t, amount);
+        builder.push(id, t, amount)?;
     }
     Ok(Parsed { data: builder.finish(), report })
 }

@@ -56,8 +56,8 @@ impl Events {
         let mut u = Interner::default();
         let mut e = Interner::default();
         Ok(Events {
-            user: users.iter().map(|s| u.intern(s.as_ref())).collect(),
-            event: events.iter().map(|s| e.intern(s.as_ref())).collect(),
+            user: users.iter().map(|s| u.intern(s.as_ref())).collect::<Result<_, _>>()?,
+            event: events.iter().map(|s| e.intern(s.as_ref())).collect::<Result<_, _>>()?,
             timestamp: timestamps,
             user_ids: u.finish(),
             event_names: e.finish(),
@@ -168,13 +168,13 @@ fn read_events(source: Source<'_>, opts: &EventsCsvOptions) -> Result<Parsed<Eve
         // Optional columns: an empty cell is a value of its own, not an error.
         let lossy = |i: usize| String::from_utf8_lossy(rec.get(i).trim_ascii()).into_owned();
         if let Some(sc) = sc {
-            session.push(sessions.intern(&lossy(sc)));
+            session.push(sessions.intern(&lossy(sc))?);
         }
         if let Some(pc) = pc {
-            property.push(props.intern(&lossy(pc)));
+            property.push(props.intern(&lossy(pc))?);
         }
-        out.user.push(users.intern(user));
-        out.event.push(names.intern(event));
+        out.user.push(users.intern(user)?);
+        out.event.push(names.intern(event)?);
         out.timestamp.push(t);
         Ok(())
     })?;

@@ -4,9 +4,8 @@
 //! customer. Customer indices are dense (`0..n_customers`) so analyses can
 //! keep per-customer state in plain vectors instead of hash maps.
 
-use rustc_hash::FxHashMap;
-
 use super::error::DataError;
+use super::intern::Interner;
 
 /// Orders of many customers, in input order (not necessarily sorted).
 ///
@@ -46,7 +45,7 @@ impl Orders {
         let mut b = OrdersBuilder::with_capacity(amounts.len());
         for (i, ((id, t), a)) in customer_ids.iter().zip(timestamps).zip(amounts).enumerate() {
             check_amount(i, a)?;
-            b.push(id.as_ref(), t, a);
+            b.push(id.as_ref(), t, a)?;
         }
         Ok(b.finish())
     }
@@ -142,11 +141,9 @@ fn check_amount(i: usize, a: f64) -> Result<(), DataError> {
 }
 
 /// Appends orders one by one, interning customer ids. Used by the readers.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct OrdersBuilder {
-    index: FxHashMap<Box<str>, u32>,
-    /// The previous row's customer (index, id bytes); the buffer is reused.
-    last: (Option<u32>, Vec<u8>),
+    ids: Interner,
     customer: Vec<u32>,
     timestamp: Vec<i64>,
     amount: Vec<f64>,
@@ -163,35 +160,15 @@ impl OrdersBuilder {
     }
 
     /// Appends one order; the caller has validated the amount.
-    pub(crate) fn push(&mut self, customer_id: &str, timestamp: i64, amount: f64) {
-        // Exports are usually grouped by customer or order: checking the
-        // previous id first skips most hash lookups.
-        let idx = if let (Some(i), true) = (self.last.0, self.last.1 == customer_id.as_bytes()) {
-            i
-        } else {
-            let idx = match self.index.get(customer_id) {
-                Some(&i) => i,
-                None => {
-                    let i = self.index.len() as u32;
-                    self.index.insert(customer_id.into(), i);
-                    i
-                }
-            };
-            self.last.0 = Some(idx);
-            self.last.1.clear();
-            self.last.1.extend_from_slice(customer_id.as_bytes());
-            idx
-        };
+    pub(crate) fn push(&mut self, customer_id: &str, timestamp: i64, amount: f64) -> Result<(), DataError> {
+        let idx = self.ids.intern(customer_id)?;
         self.customer.push(idx);
         self.timestamp.push(timestamp);
         self.amount.push(amount);
+        Ok(())
     }
 
     pub(crate) fn finish(self) -> Orders {
-        let mut ids: Vec<Box<str>> = vec![Box::from(""); self.index.len()];
-        for (id, idx) in self.index {
-            ids[idx as usize] = id;
-        }
         let mut customer = self.customer;
         let mut timestamp = self.timestamp;
         let mut amount = self.amount;
@@ -202,7 +179,7 @@ impl OrdersBuilder {
             customer,
             timestamp,
             amount,
-            customer_ids: ids,
+            customer_ids: self.ids.finish(),
         }
     }
 }

@@ -156,7 +156,7 @@ fn read_generic(
             }
             seen_ids.insert(id.into(), line);
         }
-        builder.push(customer, t, amount);
+        builder.push(customer, t, amount)?;
         Ok(())
     })?;
     let Some((ck, _)) = checker else {

@@ -141,7 +141,7 @@ fn read_shopify(source: Source<'_>, opts: &ShopifyOptions) -> Result<Parsed<Orde
             .and_then(|i| parse_amount(rec.get(i)))
             .filter(|r| *r > 0.0)
             .unwrap_or(0.0);
-        builder.push(&customer, t, (total - refunded).max(0.0));
+        builder.push(&customer, t, (total - refunded).max(0.0))?;
         Ok(())
     })?;
     let Some((ck, _)) = state else {
