@@ -556,3 +556,267 @@ fn storage_falls_back_to_memory_when_local_storage_throws() {
         "nothing reached real storage"
     );
 }
+
+/// Replaces `window.fetch` with a stub answering `status`; records `[url, body, keepalive]`.
+fn stub_fetch(status: u16) -> Array {
+    let sent = Array::new();
+    let install = Function::new_with_args(
+        "sent, status",
+        "window.__realFetch = window.__realFetch || window.fetch;
+         window.fetch = (url, init) => { sent.push([url, init.body, init.keepalive]);
+           return Promise.resolve(new Response('{}', { status })); };",
+    );
+    install
+        .call2(&JsValue::NULL, &sent, &JsValue::from(status))
+        .unwrap();
+    sent
+}
+
+fn restore_fetch() {
+    Function::new_no_args("if (window.__realFetch) { window.fetch = window.__realFetch; }")
+        .call0(&JsValue::NULL)
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn delivered_responses_leave_the_outbox() {
+    let sent = stub_fetch(201);
+    let (mut w, events) = launch("t-deliver", r#"{"id":"t","type":"thumbs","text":"Good?"}"#);
+    click(&q_all("[role=radio]")[0]);
+    click(&q(".go"));
+    sleep(50).await;
+    restore_fetch();
+    assert_eq!(sent.length(), 1);
+    let request = Array::from(&sent.get(0));
+    assert_eq!(
+        request.get(0).as_string().unwrap(),
+        "http://127.0.0.1:9/v1/responses"
+    );
+    assert_eq!(request.get(2), JsValue::TRUE, "keepalive");
+    assert!(events.names().contains(&String::from("delivered")));
+    let id = Reflect::get(&events.detail("delivered").unwrap(), &"id".into()).unwrap();
+    assert!(request
+        .get(1)
+        .as_string()
+        .unwrap()
+        .contains(&id.as_string().unwrap()));
+    assert_eq!(storage("rapport:t-deliver:outbox").as_deref(), Some("[]"));
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn rejected_responses_are_dropped_not_retried() {
+    let sent = stub_fetch(400);
+    let (mut w, events) = launch("t-reject", r#"{"id":"t","type":"thumbs","text":"Good?"}"#);
+    click(&q_all("[role=radio]")[1]);
+    click(&q(".go"));
+    sleep(50).await;
+    restore_fetch();
+    assert_eq!(sent.length(), 1);
+    assert!(!events.names().contains(&String::from("delivered")));
+    assert_eq!(storage("rapport:t-reject:outbox").as_deref(), Some("[]"));
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_stored_outbox_is_flushed_on_start() {
+    let sent = stub_fetch(200);
+    window()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .set_item(
+            "rapport:t-flush:outbox",
+            r#"[{"id":"r-1","body":"{\"id\":\"r-1\"}","attempts":2,"nextAttemptMs":0}]"#,
+        )
+        .unwrap();
+    let (opts, events) = options("t-flush", None);
+    let mut w = start(opts).unwrap();
+    sleep(50).await;
+    restore_fetch();
+    assert_eq!(sent.length(), 1);
+    assert_eq!(
+        Array::from(&sent.get(0)).get(1).as_string().unwrap(),
+        r#"{"id":"r-1"}"#
+    );
+    assert_eq!(events.names(), ["delivered"]);
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn delay_trigger_waits_for_its_time() {
+    let site = "t-delay";
+    let json = config(site, r#"{"id":"q","type":"thumbs"}"#, "").replace(
+        r#"{"type":"pageLoad"}"#,
+        r#"{"type":"delay","seconds":0.3}"#,
+    );
+    let (opts, _) = options(site, Some(&json));
+    Reflect::set(
+        &opts,
+        &"navAt".into(),
+        &window().performance().unwrap().now().into(),
+    )
+    .unwrap();
+    let mut w = start(opts).unwrap();
+    assert_eq!(hosts(), 0);
+    sleep(150).await;
+    assert_eq!(hosts(), 0);
+    sleep(300).await;
+    assert_eq!(hosts(), 1);
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn exit_intent_from_the_loader_or_the_pointer() {
+    let site = "t-exit";
+    let json = config(site, r#"{"id":"q","type":"thumbs"}"#, "")
+        .replace(r#"{"type":"pageLoad"}"#, r#"{"type":"exitIntent"}"#);
+    let (opts, _) = options(site, Some(&json));
+    Reflect::set(&opts, &"exitIntent".into(), &JsValue::TRUE).unwrap();
+    let mut w = start(opts).unwrap();
+    assert_eq!(hosts(), 1, "the loader saw it first");
+    w.destroy();
+
+    let (opts, _) = options(site, Some(&json));
+    let mut w = start(opts).unwrap();
+    assert_eq!(hosts(), 0);
+    Function::new_no_args(
+        "document.dispatchEvent(new MouseEvent('mouseout', { clientY: -2, relatedTarget: null, bubbles: true }))",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    assert_eq!(hosts(), 1, "pointer left through the top");
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn dark_mode_and_brand_theme() {
+    let site = "t-dark";
+    let json = config(
+        site,
+        r#"{"id":"q","type":"thumbs"}"#,
+        r##","theme":{"mode":"dark","brand":"#fde047","position":"top-left"}"##,
+    );
+    let (opts, _) = options(site, Some(&json));
+    let mut w = start(opts).unwrap();
+    let dialog = q("[role=dialog]");
+    assert!(dialog.class_list().contains("dark"));
+    assert!(dialog.class_list().contains("tl"));
+    let style = window().get_computed_style(&dialog).unwrap().unwrap();
+    assert_eq!(
+        style.get_property_value("background-color").unwrap(),
+        "rgb(17, 24, 39)"
+    );
+    let host = document()
+        .query_selector("rapport-widget")
+        .unwrap()
+        .unwrap();
+    let host_style = window().get_computed_style(&host).unwrap().unwrap();
+    assert_eq!(
+        host_style
+            .get_property_value("--rapport-on-brand")
+            .unwrap()
+            .trim(),
+        "#111827",
+        "dark text on a light brand colour"
+    );
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn identify_traits_and_user_id_go_into_the_response() {
+    let (mut w, events) = launch("t-identify", r#"{"id":"t","type":"thumbs","text":"Good?"}"#);
+    let traits = js_sys::JSON::parse(r#"{"plan":"pro"}"#).unwrap();
+    w.command("identify", Array::of2(&"user-1".into(), &traits).into());
+    w.command("identify", Array::of1(&JsValue::from_f64(5.0)).into());
+    click(&q_all("[role=radio]")[0]);
+    click(&q(".go"));
+    let detail = events.detail("submit").unwrap();
+    let response = Reflect::get(&detail, &"response".into()).unwrap();
+    assert_eq!(
+        Reflect::get(&response, &"userId".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("user-1")
+    );
+    let traits = Reflect::get(&response, &"traits".into()).unwrap();
+    assert_eq!(
+        Reflect::get(&traits, &"plan".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("pro")
+    );
+    assert!(storage("rapport:t-identify:visitor")
+        .unwrap()
+        .contains("user-1"));
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn config_command_merges_inline_surveys_and_rejects_bad_ones() {
+    let (opts, _) = options("t-config", None);
+    let mut w = start(opts).unwrap();
+    assert!(w.active());
+    let bad =
+        js_sys::JSON::parse(r#"{"surveys":[{"id":"x","questions":[{"id":"q","type":"nope"}]}]}"#)
+            .unwrap();
+    w.command("config", Array::of1(&bad).into());
+    w.command("show", Array::of1(&"x".into()).into());
+    assert_eq!(hosts(), 0, "bad inline config is refused");
+    let good = js_sys::JSON::parse(
+        r#"{"surveys":[{"id":"x","throttle":{"frequency":"always"},"questions":[{"id":"q","type":"ces"}]}]}"#,
+    )
+    .unwrap();
+    w.command("config", Array::of1(&good).into());
+    w.command("show", Array::of1(&"x".into()).into());
+    assert_eq!(q_all("[role=radio]").len(), 7);
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn page_navigation_restarts_the_delay() {
+    let site = "t-page";
+    let json = config(site, r#"{"id":"q","type":"thumbs"}"#, "").replace(
+        r#"{"type":"pageLoad"}"#,
+        r#"{"type":"delay","seconds":0.3}"#,
+    );
+    let (opts, _) = options(site, Some(&json));
+    Reflect::set(
+        &opts,
+        &"navAt".into(),
+        &window().performance().unwrap().now().into(),
+    )
+    .unwrap();
+    let mut w = start(opts).unwrap();
+    sleep(150).await;
+    w.command("page", Array::new().into());
+    sleep(250).await;
+    assert_eq!(hosts(), 0, "the old page's timer was cancelled");
+    sleep(250).await;
+    assert_eq!(hosts(), 1, "the new page's delay fired");
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn scroll_depth_trigger() {
+    let spacer = document().create_element("div").unwrap();
+    spacer.set_attribute("style", "height: 5000px").unwrap();
+    document().body().unwrap().append_child(&spacer).unwrap();
+    window().scroll_to_with_x_and_y(0.0, 0.0);
+    let site = "t-scroll";
+    let json = config(site, r#"{"id":"q","type":"thumbs"}"#, "").replace(
+        r#"{"type":"pageLoad"}"#,
+        r#"{"type":"scroll","percent":80}"#,
+    );
+    let (opts, _) = options(site, Some(&json));
+    let mut w = start(opts).unwrap();
+    assert_eq!(hosts(), 0);
+    window().scroll_to_with_x_and_y(0.0, 100_000.0);
+    sleep(100).await;
+    assert_eq!(hosts(), 1);
+    w.destroy();
+    spacer.remove();
+    window().scroll_to_with_x_and_y(0.0, 0.0);
+}

@@ -112,12 +112,30 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
 fn memory() {
     let n = 10_000_000;
     let o = synthetic(n, 1_000_000, 7);
-    let r = cohort_matrix(&o, &CohortOptions { by: CohortPeriod::Week, end_day: None });
+    let r = cohort_matrix(
+        &o,
+        &CohortOptions {
+            by: CohortPeriod::Week,
+            end_day: None,
+        },
+    );
     let cols = o.heap_bytes();
     let peak = peak_rss_bytes().unwrap_or(0);
-    println!("memory: {n} orders, {} customers, {} weekly cohorts", o.n_customers(), r.size.len());
-    println!("  columns + ids: {:.1} MB ({:.1} B/order)", cols as f64 / 1e6, cols as f64 / n as f64);
-    println!("  peak RSS (VmHWM) after cohort matrix: {:.1} MB ({:.1} B/order)", peak as f64 / 1e6, peak as f64 / n as f64);
+    println!(
+        "memory: {n} orders, {} customers, {} weekly cohorts",
+        o.n_customers(),
+        r.size.len()
+    );
+    println!(
+        "  columns + ids: {:.1} MB ({:.1} B/order)",
+        cols as f64 / 1e6,
+        cols as f64 / n as f64
+    );
+    println!(
+        "  peak RSS (VmHWM) after cohort matrix: {:.1} MB ({:.1} B/order)",
+        peak as f64 / 1e6,
+        peak as f64 / n as f64
+    );
 }
 
 fn speed() {
@@ -126,18 +144,41 @@ fn speed() {
     let text = csv_text(&o);
     let mb = text.len() as f64 / 1e6;
     let opts = OrdersCsvOptions::default();
-    let (t, parsed) = best_of(3, || parse_orders_csv(&text, &opts).expect("synthetic CSV parses"));
+    let (t, parsed) = best_of(3, || {
+        parse_orders_csv(&text, &opts).expect("synthetic CSV parses")
+    });
     assert_eq!(parsed.data.len(), o.len());
-    println!("parse_orders_csv (slice): {mb:.0} MB, {} rows in {:.3} s = {:.0} MB/s", o.len(), t, mb / t);
-    let (t, _) = best_of(3, || read_orders_csv(&text[..], &opts).expect("synthetic CSV parses"));
+    println!(
+        "parse_orders_csv (slice): {mb:.0} MB, {} rows in {:.3} s = {:.0} MB/s",
+        o.len(),
+        t,
+        mb / t
+    );
+    let (t, _) = best_of(3, || {
+        read_orders_csv(&text[..], &opts).expect("synthetic CSV parses")
+    });
     println!("read_orders_csv (stream): {:.3} s = {:.0} MB/s", t, mb / t);
 
     let big = synthetic(10_000_000, 1_000_000, 2);
     for by in [CohortPeriod::Month, CohortPeriod::Week] {
-        let (t, r) = best_of(3, || cohort_matrix(&big, &CohortOptions { by, end_day: None }));
-        println!("cohort_matrix {by:?}: 10M orders / 1M customers, {} cohorts in {:.3} s", r.size.len(), t);
+        let (t, r) = best_of(3, || {
+            cohort_matrix(&big, &CohortOptions { by, end_day: None })
+        });
+        println!(
+            "cohort_matrix {by:?}: 10M orders / 1M customers, {} cohorts in {:.3} s",
+            r.size.len(),
+            t
+        );
     }
-    let (t, s) = best_of(1, || summary(&big, &SummaryOptions { period: Period::Week, ..Default::default() }));
+    let (t, s) = best_of(1, || {
+        summary(
+            &big,
+            &SummaryOptions {
+                period: Period::Week,
+                ..Default::default()
+            },
+        )
+    });
     println!("summary: {} customers in {:.3} s", s.len(), t);
     let (t, _) = best_of(1, || rfm(&big, &RfmOptions::default()));
     println!("rfm: {:.3} s", t);
@@ -149,6 +190,12 @@ fn speed() {
 fn main() {
     match std::env::args().nth(1).as_deref() {
         Some("memory") => memory(),
+        Some("parse") => {
+            let o = synthetic(2_000_000, 200_000, 1);
+            let text = csv_text(&o);
+            let (t, _) = best_of(5, || parse_orders_csv(&text, &OrdersCsvOptions::default()).map(|p| p.data.len()));
+            println!("parse_orders_csv: {:.0} MB/s", text.len() as f64 / 1e6 / t);
+        }
         _ => speed(),
     }
 }

@@ -15,6 +15,11 @@ impl Timeout {
     /// Calls `callback` once after `millis` milliseconds (clamped to the 32-bit range
     /// browsers accept; longer delays fire early and the caller re-checks).
     pub fn new(millis: f64, callback: impl FnOnce() + 'static) -> Timeout {
+        Timeout::boxed(millis, Box::new(callback))
+    }
+
+    // Non-generic, so each caller adds only the boxing, not a copy of this body.
+    fn boxed(millis: f64, callback: Box<dyn FnOnce()>) -> Timeout {
         let mut callback = Some(callback);
         let closure = Closure::<dyn FnMut()>::new(move || {
             if let Some(callback) = callback.take() {

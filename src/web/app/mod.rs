@@ -185,6 +185,13 @@ impl App {
 /// queued. If the state is already borrowed (a page callback re-entered us), `f` runs on
 /// the next task instead.
 pub fn with_app(weak: &Weak<RefCell<App>>, f: impl FnOnce(&mut App) + 'static) {
+    // One non-generic body for every call site keeps the wasm small.
+    run(weak, Box::new(f));
+}
+
+type Job = Box<dyn FnOnce(&mut App)>;
+
+fn run(weak: &Weak<RefCell<App>>, f: Job) {
     if guard::is_dead() {
         return;
     }
@@ -198,7 +205,7 @@ pub fn with_app(weak: &Weak<RefCell<App>>, f: impl FnOnce(&mut App) + 'static) {
             let later = weak.clone();
             // The timer owns itself until it fires; leaking one small closure on this rare
             // path is cheaper than a deferred-work queue.
-            std::mem::forget(Timeout::new(0.0, move || with_app(&later, f)));
+            std::mem::forget(Timeout::new(0.0, move || run(&later, f)));
             return;
         }
     };

@@ -35,7 +35,7 @@ impl App {
         }));
         let weak = self.me.clone();
         listeners.push(Listener::new(window_target, "online", true, move |_| {
-            with_app(&weak, |app| app.flush());
+            with_app(&weak, |app| app.retry_now());
         }));
         if let Some(doc) = window.document() {
             let weak = self.me.clone();

@@ -9,9 +9,12 @@ use super::dom;
 const COUNTER_ID: &str = "rc";
 
 /// Builds the textarea and its counter; returns `(wrapper, textarea, counter)`.
+///
+/// Named with `aria-label` (the question text) rather than `aria-labelledby`: axe-core's
+/// `label-title-only` rule does not follow an idref to the title inside a shadow root.
 pub fn build(
     doc: &Document,
-    labelled_by: &str,
+    label: &str,
     required: bool,
     max_length: u32,
     placeholder: Option<&str>,
@@ -20,10 +23,7 @@ pub fn build(
     let area: HtmlTextAreaElement = dom::typed(doc, "textarea", "")?;
     dom::attrs(
         &area,
-        &[
-            ("aria-labelledby", labelled_by),
-            ("aria-describedby", COUNTER_ID),
-        ],
+        &[("aria-label", label), ("aria-describedby", COUNTER_ID)],
     )?;
     if required {
         area.set_attribute("aria-required", "true")?;
