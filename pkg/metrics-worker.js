@@ -354,12 +354,35 @@ export function createCore(options = {}) {
     progress("fitted", { model: "gamma_gamma", iterations: fit.iterations, converged: fit.converged });
     return fit;
   };
-  methods.retentionWhatIf = async (w, [data, o = {}], progress) => {
+  // What-if: `{method: "geometric", margin, retention, discount, points, customers}`
+  // or `{method: "bgnbd", fit, customers: summary | {x, t_x, T}, orderValue?, horizon, points}`.
+  methods.retentionWhatIf = async (w, [o = {}], progress) => {
     progress("start", {});
-    if (typeof w.retentionWhatIf !== "function") throw new Error("retentionWhatIf: not available in this build of the engine");
-    let input = data;
-    if (data && typeof data === "object" && data.kind === "orders") input = lookup("orders", data, "orders");
-    return w.retentionWhatIf(input, o);
+    const method = o.method ?? (o.fit ? "bgnbd" : "geometric");
+    if (method === "geometric") {
+      const num = (k, d) => {
+        const v = o[k] ?? d;
+        if (typeof v !== "number") throw new Error(`${k}: expected a number, got ${v === undefined ? "nothing" : JSON.stringify(v)}`);
+        return v;
+      };
+      return w.retentionWhatIfGeometric(num("margin"), num("retention"), num("discount", 0), num("points"), num("customers", 1));
+    }
+    if (method !== "bgnbd") throw new Error(`method: ${JSON.stringify(method)} is not "geometric" or "bgnbd"`);
+    const c = customers("customers", o.customers);
+    const value = o.orderValue !== undefined ? f64("orderValue", o.orderValue, c.x.length) : c.zbar;
+    if (!value) throw new Error("orderValue: missing (one value per customer, or a summary's monetaryValue)");
+    if (typeof o.points !== "number") throw new Error("points: expected a number of retention points");
+    return w.retentionWhatIfBgNbd(o.fit, c.x, c.t_x, c.T, value, o.horizon ?? 52, o.points);
+  };
+  methods.historicalClv = async (w, [input, o = {}], progress) => {
+    progress("start", {});
+    const { orders, owned } = await ordersOf(w, input, o, progress);
+    try {
+      const opts = {};
+      for (const k of ["margin", "churnRate", "periodDays"]) if (o[k] !== undefined) opts[k] = o[k];
+      if (o.endDate !== undefined || o.endDay !== undefined) opts.endDay = toDay("endDate", o.endDate ?? o.endDay);
+      return w.historicalClv(orders, opts);
+    } finally { drop(owned); }
   };
 
   return {

@@ -275,6 +275,62 @@ export interface FeedbackReport {
   invalid: number;
 }
 
+export interface HistoricalClvOptions extends CallOptions {
+  /** Profit margin applied to revenue, 0…1 (default 1). */
+  margin?: number;
+  /** Churn rate per period; default: the observed mean tenure is the lifespan. */
+  churnRate?: number;
+  /** Period length in days (default 365). */
+  periodDays?: number;
+  endDate?: DateLike;
+}
+export interface HistoricalClv {
+  customers: number;
+  orders: number;
+  revenue: number;
+  averageOrderValue: number;
+  purchaseFrequency: number;
+  lifespanPeriods: number;
+  clv: number;
+  customer: Uint32Array;
+  customerClv: Float64Array;
+}
+
+/** No model: a customer yielding `margin` per period, retained with probability `retention`. */
+export interface WhatIfGeometric extends CallOptions {
+  method?: "geometric";
+  margin: number;
+  /** Per-period retention in [0, 1). */
+  retention: number;
+  /** Per-period discount rate (default 0). */
+  discount?: number;
+  /** Retention points added (5 = +5 %-points). */
+  points: number;
+  /** Customers, for the revenue figures (default 1). */
+  customers?: number;
+}
+/** BG/NBD: lowers the mean dropout probability by `points`/100. */
+export interface WhatIfBgNbd extends CallOptions {
+  method?: "bgnbd";
+  fit: BgNbdFit | { model: "bgnbd"; params: BgNbdParams };
+  customers: CustomerColumns | Summary;
+  /** Value of one purchase per customer (default: the summary's monetaryValue). */
+  orderValue?: Numbers;
+  /** Time units ahead (default 52). */
+  horizon?: number;
+  points: number;
+}
+export interface WhatIf {
+  method: "geometric" | "bgnbd";
+  baselineRetention: number;
+  newRetention: number;
+  baselineClv: number;
+  newClv: number;
+  clvChangePercent: number;
+  baselineRevenue: number;
+  newRevenue: number;
+}
+
 export interface EngineOptions {
   /** Run in a module Web Worker (default where `Worker` exists) or in this thread. */
   worker?: boolean;
@@ -307,8 +363,10 @@ export interface Engine {
   /** NPS of 0–10 answers, or of the collector's export (JSON or CSV). */
   nps(values: Numbers | Bytes, options?: FeedbackOptions): Promise<Nps>;
   feedbackReport(input: Bytes, options?: FeedbackOptions): Promise<FeedbackReport>;
-  /** Retention what-if analysis (rejects when the engine build does not include it). */
-  retentionWhatIf(orders: OrdersHandle | object, options?: CallOptions & Record<string, unknown>): Promise<unknown>;
+  /** Historical CLV (no model): AOV × purchase frequency × lifespan × margin, overall and per customer. */
+  historicalClv(orders: OrdersInput, options?: HistoricalClvOptions): Promise<HistoricalClv>;
+  /** Effect of +`points` of retention on CLV and revenue (geometric retention, or a BG/NBD fit). */
+  retentionWhatIf(options: WhatIfGeometric | WhatIfBgNbd): Promise<WhatIf>;
   /** Stops the worker; pending calls reject. */
   terminate(): void;
 }
@@ -333,3 +391,4 @@ export const rfm: Engine["rfm"];
 export const nps: Engine["nps"];
 export const feedbackReport: Engine["feedbackReport"];
 export const retentionWhatIf: Engine["retentionWhatIf"];
+export const historicalClv: Engine["historicalClv"];

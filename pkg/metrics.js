@@ -13,7 +13,7 @@
 const METHODS = [
   "parseOrdersCsv", "ordersFromColumns", "parseEventsCsv", "release",
   "summary", "fitBgNbd", "fitMbgNbd", "fitParetoNbd", "fitGammaGamma", "fitBgBb",
-  "predict", "clv", "cohortMatrix", "funnel", "rfm", "nps", "feedbackReport", "retentionWhatIf",
+  "predict", "clv", "historicalClv", "cohortMatrix", "funnel", "rfm", "nps", "feedbackReport", "retentionWhatIf",
 ];
 
 /** Splits `onProgress` (and `transfer`) off the last options argument. */
@@ -140,9 +140,10 @@ export function createEngine(options = {}) {
 }
 
 let shared = null;
+/** The module-level functions share one engine, created on first use. */
 const call = (method) => (...args) => {
   if (!shared) shared = createEngine();
-  return shared.call ? shared.call(method, args) : shared[method](...args);
+  return shared[method](...args);
 };
 
 export const parseOrdersCsv = call("parseOrdersCsv");
@@ -157,6 +158,7 @@ export const fitGammaGamma = call("fitGammaGamma");
 export const fitBgBb = call("fitBgBb");
 export const predict = call("predict");
 export const clv = call("clv");
+export const historicalClv = call("historicalClv");
 export const cohortMatrix = call("cohortMatrix");
 export const funnel = call("funnel");
 export const rfm = call("rfm");

@@ -278,6 +278,7 @@ fn open_text_has_maxlength_and_a_counter() {
     );
     let area = q("textarea");
     assert_eq!(area.get_attribute("maxlength").as_deref(), Some("50"));
+    assert_eq!(area.get_attribute("aria-label").as_deref(), Some("Tell us"));
     let counter_id = area.get_attribute("aria-describedby").unwrap();
     let counter = root().get_element_by_id(&counter_id).unwrap();
     assert_eq!(counter.text_content().unwrap(), "0 / 50");
@@ -368,8 +369,14 @@ async fn submit_writes_the_outbox_once_and_thanks() {
     let (mut w, events) = launch("t-submit", r#"{"id":"t","type":"thumbs","text":"Good?"}"#);
     click(&q_all("[role=radio]")[0]);
     let go = q(".go");
+    go.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
     click(&go);
     click(&go);
+    assert_eq!(
+        root().active_element().unwrap(),
+        q(".x"),
+        "focus stays in the dialog, on its close button"
+    );
     let outbox = storage("rapport:t-submit:outbox").expect("outbox written");
     let entries = js_sys::JSON::parse(&outbox).unwrap();
     let entries = Array::from(&entries);

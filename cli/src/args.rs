@@ -143,7 +143,11 @@ fn number(text: &str, flag: &str) -> Result<f64, UsageError> {
 
 /// `7d`, `24h`, `30m`, `90s` or plain seconds.
 pub fn duration_seconds(text: &str) -> Result<i64, UsageError> {
-    let bad = || UsageError(format!("--window: not a duration: {text:?} (e.g. 7d, 24h, 30m, 3600s)"));
+    let bad = || {
+        UsageError(format!(
+            "--window: not a duration: {text:?} (e.g. 7d, 24h, 30m, 3600s)"
+        ))
+    };
     let t = text.trim();
     let (num, unit) = match t.char_indices().last() {
         Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c),
@@ -305,7 +309,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Args, UsageErro
     a.command = command.ok_or_else(|| UsageError("missing command".into()))?;
     a.input = input.ok_or_else(|| UsageError("missing input file (use - for stdin)".into()))?;
     if a.command == Command::Fit && a.model.is_none() {
-        return Err(UsageError("fit needs --model bgnbd|mbgnbd|pareto-nbd|gamma-gamma|bgbb".into()));
+        return Err(UsageError(
+            "fit needs --model bgnbd|mbgnbd|pareto-nbd|gamma-gamma|bgbb".into(),
+        ));
     }
     if a.command == Command::Funnel && a.steps.is_empty() {
         return Err(UsageError("funnel needs --steps a,b,c".into()));

@@ -4,8 +4,8 @@
 use std::io::Read;
 
 use rapport_metrics::data::{
-    self, BadRowPolicy, DataError, EventColumns, Events, EventsCsvOptions, FeedbackAnswer, OrderColumns, Orders,
-    OrdersCsvOptions, Parsed, ReadOptions, ShopifyOptions,
+    self, BadRowPolicy, DataError, EventColumns, Events, EventsCsvOptions, FeedbackAnswer,
+    OrderColumns, Orders, OrdersCsvOptions, Parsed, ReadOptions, ShopifyOptions,
 };
 use rapport_metrics::models::FitInput;
 
@@ -51,7 +51,11 @@ fn read_options(a: &Args) -> ReadOptions {
         date_format: a.date_format,
         offsets: a.offsets,
         now: a.now,
-        bad_rows: if a.skip_bad_rows { BadRowPolicy::Skip } else { BadRowPolicy::Fail },
+        bad_rows: if a.skip_bad_rows {
+            BadRowPolicy::Skip
+        } else {
+            BadRowPolicy::Fail
+        },
     }
 }
 
@@ -75,7 +79,10 @@ pub fn orders(a: &Args, bytes: &[u8]) -> Result<Parsed<Orders>, Failure> {
             Ok(data::parse_orders_csv(bytes, &opts)?)
         }
         "shopify" => {
-            let mut opts = ShopifyOptions { read, ..Default::default() };
+            let mut opts = ShopifyOptions {
+                read,
+                ..Default::default()
+            };
             if let Some(c) = &a.customer {
                 opts.customer_column = c.clone();
             }
@@ -115,19 +122,35 @@ pub fn answers(a: &Args, bytes: &[u8]) -> Result<Parsed<Vec<FeedbackAnswer>>, Fa
     match format.as_str() {
         "json" => Ok(data::parse_feedback_json(bytes, &read_options(a))?),
         "csv" => Ok(data::parse_feedback_csv(bytes, &read_options(a))?),
-        other => Err(UsageError(format!("--input-format: {other:?} is not json or csv for nps")).into()),
+        other => Err(UsageError(format!(
+            "--input-format: {other:?} is not json or csv for nps"
+        ))
+        .into()),
     }
 }
 
 /// A ready-made summary CSV: columns `frequency`, `recency`, then `T` (or
 /// `periods`, `n`), optional `weights` — e.g. the BG/BB donations data.
 pub fn summary_csv(bytes: &[u8]) -> Result<FitInput, Failure> {
-    let text = std::str::from_utf8(bytes).map_err(|_| Failure::Data("summary CSV is not UTF-8".into()))?;
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines.next().ok_or_else(|| Failure::Data("input is empty: no header row".into()))?;
-    let cols: Vec<String> = header.split(',').map(|c| c.trim().to_ascii_lowercase()).collect();
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| Failure::Data("summary CSV is not UTF-8".into()))?;
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let (_, header) = lines
+        .next()
+        .ok_or_else(|| Failure::Data("input is empty: no header row".into()))?;
+    let cols: Vec<String> = header
+        .split(',')
+        .map(|c| c.trim().to_ascii_lowercase())
+        .collect();
     let find = |names: &[&str]| cols.iter().position(|c| names.contains(&c.as_str()));
-    let missing = |what: &str| Failure::Data(format!("column {what:?} not found in the header (columns: {header})"));
+    let missing = |what: &str| {
+        Failure::Data(format!(
+            "column {what:?} not found in the header (columns: {header})"
+        ))
+    };
     let fx = find(&["frequency", "x"]).ok_or_else(|| missing("frequency"))?;
     let fr = find(&["recency", "t_x"]).ok_or_else(|| missing("recency"))?;
     let ft = find(&["t", "periods", "n"]).ok_or_else(|| missing("T"))?;
@@ -137,9 +160,16 @@ pub fn summary_csv(bytes: &[u8]) -> Result<FitInput, Failure> {
         let fields: Vec<&str> = line.split(',').collect();
         let get = |c: usize| -> Result<f64, Failure> {
             let v = fields.get(c).map(|s| s.trim()).unwrap_or("");
-            v.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| {
-                Failure::Data(format!("line {}, column {:?}: not a number: {v:?}", i + 1, cols[c]))
-            })
+            v.parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| {
+                    Failure::Data(format!(
+                        "line {}, column {:?}: not a number: {v:?}",
+                        i + 1,
+                        cols[c]
+                    ))
+                })
         };
         input.x.push(get(fx)?);
         input.t_x.push(get(fr)?);

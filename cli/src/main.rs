@@ -1,1 +1,42 @@
-fn main() { println!("rapport-metrics: being written"); }
+//! `rapport-metrics`: the metrics engine on the command line.
+//!
+//! Reads orders (generic CSV, Shopify export, CDNOW), events or survey
+//! exports from a file or stdin and prints JSON (default) or a table.
+//! Exit codes: 0 success, 1 data error, 2 usage error. Run with `--help`.
+
+mod args;
+mod commands;
+mod load;
+mod table;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use load::Failure;
+
+fn main() -> ExitCode {
+    let parsed = args::parse(std::env::args_os().skip(1));
+    let result = parsed
+        .map_err(Failure::Usage)
+        .and_then(|a| commands::run(&a));
+    match result {
+        Ok(text) => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Usage(e)) if e.0.is_empty() => {
+            println!("{}", args::USAGE);
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Usage(e)) => {
+            eprintln!("error: {e}\n\n{}", args::USAGE);
+            ExitCode::from(2)
+        }
+        Err(Failure::Data(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

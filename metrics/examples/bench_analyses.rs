@@ -193,7 +193,9 @@ fn main() {
         Some("parse") => {
             let o = synthetic(2_000_000, 200_000, 1);
             let text = csv_text(&o);
-            let (t, _) = best_of(5, || parse_orders_csv(&text, &OrdersCsvOptions::default()).map(|p| p.data.len()));
+            let (t, _) = best_of(5, || {
+                parse_orders_csv(&text, &OrdersCsvOptions::default()).map(|p| p.data.len())
+            });
             println!("parse_orders_csv: {:.0} MB/s", text.len() as f64 / 1e6 / t);
         }
         _ => speed(),

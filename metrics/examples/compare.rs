@@ -47,9 +47,12 @@ fn run() -> Result<(), String> {
 
     // Memory first, while the process is still small.
     let rss_before = proc_status_kb("VmRSS");
-    let orders = read_orders_csv(BufReader::with_capacity(1 << 20, open(&dir.join("orders_10m.csv"))?), &opts)
-        .map_err(|e| format!("orders_10m.csv: {e}"))?
-        .data;
+    let orders = read_orders_csv(
+        BufReader::with_capacity(1 << 20, open(&dir.join("orders_10m.csv"))?),
+        &opts,
+    )
+    .map_err(|e| format!("orders_10m.csv: {e}"))?
+    .data;
     let peak = proc_status_kb("VmHWM");
     let n = orders.len();
     let memory = match (rss_before, peak) {
@@ -68,7 +71,8 @@ fn run() -> Result<(), String> {
     let cohorts = cohort_matrix(&orders, &CohortOptions::default());
     drop(orders);
 
-    let bytes = std::fs::read(dir.join("orders_10m.csv")).map_err(|e| format!("orders_10m.csv: {e}"))?;
+    let bytes =
+        std::fs::read(dir.join("orders_10m.csv")).map_err(|e| format!("orders_10m.csv: {e}"))?;
     let mut parsed_len = 0;
     let parse = best_of(2, || {
         if let Ok(p) = parse_orders_csv(&bytes, &opts) {
@@ -76,7 +80,9 @@ fn run() -> Result<(), String> {
         }
     });
     if parsed_len != n {
-        return Err(format!("orders_10m.csv: parsing the buffer gave {parsed_len} orders, streaming {n}"));
+        return Err(format!(
+            "orders_10m.csv: parsing the buffer gave {parsed_len} orders, streaming {n}"
+        ));
     }
     let mb_per_s = bytes.len() as f64 / 1e6 / parse;
     drop(bytes);
@@ -162,7 +168,10 @@ fn fit_timed(
     Ok((best, params))
 }
 
-fn read_columns(path: &Path) -> Result<(Vec<f64>, Vec<f64>, Vec<f64>), String> {
+/// `(x, t_x, T)` columns.
+type Columns = (Vec<f64>, Vec<f64>, Vec<f64>);
+
+fn read_columns(path: &Path) -> Result<Columns, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let (mut x, mut t_x, mut t) = (Vec::new(), Vec::new(), Vec::new());
     for (i, line) in text.lines().enumerate().skip(1) {
@@ -176,7 +185,13 @@ fn read_columns(path: &Path) -> Result<(Vec<f64>, Vec<f64>, Vec<f64>), String> {
                 t_x.push(b);
                 t.push(c);
             }
-            _ => return Err(format!("{} line {}: expected x,t_x,T numbers: {line:?}", path.display(), i + 1)),
+            _ => {
+                return Err(format!(
+                    "{} line {}: expected x,t_x,T numbers: {line:?}",
+                    path.display(),
+                    i + 1
+                ))
+            }
         }
     }
     Ok((x, t_x, t))
@@ -188,5 +203,12 @@ fn proc_status_kb(field: &str) -> Option<u64> {
     status
         .lines()
         .find(|l| l.starts_with(field) && l[field.len()..].starts_with(':'))
-        .and_then(|l| l[field.len() + 1..].trim().trim_end_matches("kB").trim().parse().ok())
+        .and_then(|l| {
+            l[field.len() + 1..]
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .ok()
+        })
 }

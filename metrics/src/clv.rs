@@ -61,7 +61,12 @@ pub struct HistoricalClvOptions {
 
 impl Default for HistoricalClvOptions {
     fn default() -> Self {
-        HistoricalClvOptions { margin: 1.0, churn_rate: None, period_days: 365.0, end_day: None }
+        HistoricalClvOptions {
+            margin: 1.0,
+            churn_rate: None,
+            period_days: 365.0,
+            end_day: None,
+        }
     }
 }
 
@@ -101,7 +106,10 @@ pub struct HistoricalClv {
 /// assert_eq!((c.average_order_value, c.purchase_frequency, c.lifespan_periods), (50.0, 2.0, 5.0));
 /// assert_eq!(c.clv, 500.0);
 /// ```
-pub fn historical_clv(orders: &Orders, opts: &HistoricalClvOptions) -> Result<HistoricalClv, ClvError> {
+pub fn historical_clv(
+    orders: &Orders,
+    opts: &HistoricalClvOptions,
+) -> Result<HistoricalClv, ClvError> {
     if !(0.0..=1.0).contains(&opts.margin) {
         return Err(ClvError::BadMargin(opts.margin));
     }
@@ -114,7 +122,10 @@ pub fn historical_clv(orders: &Orders, opts: &HistoricalClvOptions) -> Result<Hi
         return Err(ClvError::BadPeriod(opts.period_days));
     }
     let ts = orders.timestamps();
-    let end_day = opts.end_day.or_else(|| ts.iter().map(|&t| day_of(t)).max()).unwrap_or(0);
+    let end_day = opts
+        .end_day
+        .or_else(|| ts.iter().map(|&t| day_of(t)).max())
+        .unwrap_or(0);
     let n = orders.n_customers();
     let mut first = vec![i64::MAX; n];
     let mut count = vec![0u64; n];
@@ -189,7 +200,10 @@ pub fn predictive_clv<M: TransactionModel + ?Sized>(
             };
             customer_lifetime_value(model, spend, &customer, opts)
                 .map(|v| v * margin)
-                .map_err(|source| ClvError::Model { customer: summary.customer[i], source })
+                .map_err(|source| ClvError::Model {
+                    customer: summary.customer[i],
+                    source,
+                })
         })
         .collect()
 }
@@ -202,15 +216,40 @@ mod tests {
     fn observed_tenure_is_the_default_lifespan() -> Result<(), Box<dyn std::error::Error>> {
         let d = 86_400;
         // a: 3 orders of 10 over days 0..=9 (tenure 10); b: 1 order of 40 on day 9 (tenure 1).
-        let o = Orders::from_columns(&["a", "a", "a", "b"], vec![0, 4 * d, 9 * d, 9 * d], vec![10.0, 10.0, 10.0, 40.0])?;
-        let c = historical_clv(&o, &HistoricalClvOptions { period_days: 1.0, margin: 0.5, ..Default::default() })?;
+        let o = Orders::from_columns(
+            &["a", "a", "a", "b"],
+            vec![0, 4 * d, 9 * d, 9 * d],
+            vec![10.0, 10.0, 10.0, 40.0],
+        )?;
+        let c = historical_clv(
+            &o,
+            &HistoricalClvOptions {
+                period_days: 1.0,
+                margin: 0.5,
+                ..Default::default()
+            },
+        )?;
         assert_eq!(c.average_order_value, 70.0 / 4.0);
         assert_eq!(c.purchase_frequency, 4.0 / 11.0);
         assert_eq!(c.lifespan_periods, 5.5);
         assert!((c.clv - 17.5 * 2.0 * 0.5).abs() < 1e-12);
         assert_eq!(c.customer_clv, [10.0 * 0.3 * 5.5 * 0.5, 40.0 * 5.5 * 0.5]);
-        assert!(historical_clv(&o, &HistoricalClvOptions { churn_rate: Some(0.0), ..Default::default() }).is_err());
-        assert!(historical_clv(&o, &HistoricalClvOptions { margin: 2.0, ..Default::default() }).is_err());
+        assert!(historical_clv(
+            &o,
+            &HistoricalClvOptions {
+                churn_rate: Some(0.0),
+                ..Default::default()
+            }
+        )
+        .is_err());
+        assert!(historical_clv(
+            &o,
+            &HistoricalClvOptions {
+                margin: 2.0,
+                ..Default::default()
+            }
+        )
+        .is_err());
         Ok(())
     }
 }

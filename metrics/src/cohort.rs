@@ -58,7 +58,9 @@ impl CohortPeriod {
     /// First day of an absolute period number.
     fn start_day(self, index: i64) -> i64 {
         match self {
-            CohortPeriod::Month => days_from_civil(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1),
+            CohortPeriod::Month => {
+                days_from_civil(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
+            }
             CohortPeriod::Week => index * 7 - 3,
         }
     }
@@ -139,14 +141,24 @@ pub fn cohort_matrix(orders: &Orders, opts: &CohortOptions) -> CohortReport {
     // per-customer arrays is what bounds this function, hence the packing and
     // the prefetch below.
     const NONE: u64 = u32::MAX as u64;
-    let Some(min_day) = ts.iter().map(|&t| day_of(t)).filter(|&d| d <= end_day).min() else {
-        return CohortReport { by, ..Default::default() };
+    let Some(min_day) = ts
+        .iter()
+        .map(|&t| day_of(t))
+        .filter(|&d| d <= end_day)
+        .min()
+    else {
+        return CohortReport {
+            by,
+            ..Default::default()
+        };
     };
     let p0 = by.index(min_day);
     let periods = (by.index(end_day) - p0 + 1) as usize;
     let span = (end_day - min_day + 1) as usize;
     // Period of each day from a lookup table: the calendar maths once per day, not per order.
-    let table: Vec<u32> = (0..span as i64).map(|i| (by.index(min_day + i) - p0) as u32).collect();
+    let table: Vec<u32> = (0..span as i64)
+        .map(|i| (by.index(min_day + i) - p0) as u32)
+        .collect();
     let stride = (1 + periods.div_ceil(64)).next_power_of_two();
     let words = n as u64 * stride as u64;
     if words > BITSET_LIMIT / 64 {
@@ -168,7 +180,10 @@ pub fn cohort_matrix(orders: &Orders, opts: &CohortOptions) -> CohortReport {
             }
         }
     }
-    let mut r = CohortReport { by, ..Default::default() };
+    let mut r = CohortReport {
+        by,
+        ..Default::default()
+    };
     r.size = vec![0; periods];
     let mut active_flat = vec![0u64; periods * periods];
     let mut orders_flat = vec![0u64; periods * periods];
@@ -220,7 +235,16 @@ pub fn cohort_matrix(orders: &Orders, opts: &CohortOptions) -> CohortReport {
     }
     drop(state);
     r.customers = r.size.iter().sum();
-    finish(r, periods, p0, &active_flat, orders_flat, revenue_flat, alive, repeaters)
+    finish(
+        r,
+        periods,
+        p0,
+        &active_flat,
+        orders_flat,
+        revenue_flat,
+        alive,
+        repeaters,
+    )
 }
 
 /// How many orders ahead to prefetch customer state.
@@ -258,12 +282,18 @@ fn cohort_matrix_sorted(orders: &Orders, by: CohortPeriod, end_day: i64) -> Coho
         }
     }
     let Some(min_day) = first.iter().copied().filter(|&d| d != i64::MAX).min() else {
-        return CohortReport { by, ..Default::default() };
+        return CohortReport {
+            by,
+            ..Default::default()
+        };
     };
     let p0 = by.index(min_day);
     let periods = (by.index(end_day) - p0 + 1) as usize;
     let period = |d: i64| (by.index(d) - p0) as usize;
-    let mut r = CohortReport { by, ..Default::default() };
+    let mut r = CohortReport {
+        by,
+        ..Default::default()
+    };
     r.size = vec![0; periods];
     let mut active_flat = vec![0u64; periods * periods];
     let mut orders_flat = vec![0u64; periods * periods];
@@ -302,7 +332,16 @@ fn cohort_matrix_sorted(orders: &Orders, by: CohortPeriod, end_day: i64) -> Coho
         }
     }
     r.customers = r.size.iter().sum();
-    finish(r, periods, p0, &active_flat, orders_flat, revenue_flat, alive, repeaters)
+    finish(
+        r,
+        periods,
+        p0,
+        &active_flat,
+        orders_flat,
+        revenue_flat,
+        alive,
+        repeaters,
+    )
 }
 
 /// Slices the flat cells into triangle rows and derives the curves and rates.
@@ -337,7 +376,11 @@ fn finish(
         let obs = 0..periods - k;
         let size: u64 = obs.clone().map(|c| r.size[c]).sum();
         let act: u64 = obs.clone().map(|c| active_flat[c * periods + k]).sum();
-        r.retention.push(if size == 0 { 0.0 } else { act as f64 / size as f64 });
+        r.retention.push(if size == 0 {
+            0.0
+        } else {
+            act as f64 / size as f64
+        });
         let s = if k == 0 {
             1.0
         } else {
@@ -354,8 +397,16 @@ fn finish(
         s_prev = s;
     }
     let horizon = periods - 1;
-    r.churn_rate = if horizon == 0 { 0.0 } else { 1.0 - s_prev.powf(1.0 / horizon as f64) };
-    r.repeat_purchase_rate = if r.customers == 0 { 0.0 } else { repeaters as f64 / r.customers as f64 };
+    r.churn_rate = if horizon == 0 {
+        0.0
+    } else {
+        1.0 - s_prev.powf(1.0 / horizon as f64)
+    };
+    r.repeat_purchase_rate = if r.customers == 0 {
+        0.0
+    } else {
+        repeaters as f64 / r.customers as f64
+    };
     r
 }
 
@@ -367,11 +418,23 @@ mod tests {
     #[test]
     fn weeks_start_on_monday() {
         let monday = days_from_civil(2024, 1, 1);
-        assert_eq!(CohortPeriod::Week.index(monday), CohortPeriod::Week.index(monday + 6));
-        assert_ne!(CohortPeriod::Week.index(monday), CohortPeriod::Week.index(monday - 1));
-        assert_eq!(CohortPeriod::Week.start_day(CohortPeriod::Week.index(monday + 3)), monday);
+        assert_eq!(
+            CohortPeriod::Week.index(monday),
+            CohortPeriod::Week.index(monday + 6)
+        );
+        assert_ne!(
+            CohortPeriod::Week.index(monday),
+            CohortPeriod::Week.index(monday - 1)
+        );
+        assert_eq!(
+            CohortPeriod::Week.start_day(CohortPeriod::Week.index(monday + 3)),
+            monday
+        );
         let m = CohortPeriod::Month.index(days_from_civil(2023, 12, 31));
-        assert_eq!(format_day(CohortPeriod::Month.start_day(m + 1)), "2024-01-01");
+        assert_eq!(
+            format_day(CohortPeriod::Month.start_day(m + 1)),
+            "2024-01-01"
+        );
     }
 
     fn orders_strategy() -> impl Strategy<Value = Orders> {

@@ -81,10 +81,35 @@ pub struct Ces {
 /// Standard normal quantile: Acklam's rational approximation (relative
 /// error below 1.2e-9 on (0, 1)), which is ample for confidence intervals.
 pub fn normal_quantile(p: f64) -> f64 {
-    const A: [f64; 6] = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.383577518672690e2, -3.066479806614716e1, 2.506628277459239];
-    const B: [f64; 5] = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-    const C: [f64; 6] = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-    const D: [f64; 4] = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+    const A: [f64; 6] = [
+        -3.969683028665376e1,
+        2.209460984245205e2,
+        -2.759285104469687e2,
+        1.38357751867269e2,
+        -3.066479806614716e1,
+        2.506628277459239,
+    ];
+    const B: [f64; 5] = [
+        -5.447609879822406e1,
+        1.615858368580409e2,
+        -1.556989798598866e2,
+        6.680131188771972e1,
+        -1.328068155288572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784894002430293e-3,
+        -3.223964580411365e-1,
+        -2.400758277161838,
+        -2.549732539343734,
+        4.374664141464968,
+        2.938163982698783,
+    ];
+    const D: [f64; 4] = [
+        7.784695709041462e-3,
+        3.224671290700398e-1,
+        2.445134137142996,
+        3.754408661907416,
+    ];
     let tail = |q: f64| {
         (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
             / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
@@ -149,27 +174,47 @@ pub fn nps(values: &[f64], confidence: f64) -> Result<Nps, FeedbackError> {
 
 /// CSAT of 1–5 answers; answers off the scale are ignored.
 pub fn csat(values: &[f64]) -> Csat {
-    let valid: Vec<f64> = values.iter().copied().filter(|&v| whole_in(v, 1.0, 5.0)).collect();
+    let valid: Vec<f64> = values
+        .iter()
+        .copied()
+        .filter(|&v| whole_in(v, 1.0, 5.0))
+        .collect();
     let satisfied = valid.iter().filter(|&&v| v >= 4.0).count() as u64;
     let responses = valid.len() as u64;
     Csat {
         responses,
         satisfied,
-        percent: if responses == 0 { 0.0 } else { 100.0 * satisfied as f64 / responses as f64 },
+        percent: if responses == 0 {
+            0.0
+        } else {
+            100.0 * satisfied as f64 / responses as f64
+        },
     }
 }
 
 /// CES of 1–7 answers; answers off the scale are ignored.
 pub fn ces(values: &[f64]) -> Ces {
-    let valid: Vec<f64> = values.iter().copied().filter(|&v| whole_in(v, 1.0, 7.0)).collect();
+    let valid: Vec<f64> = values
+        .iter()
+        .copied()
+        .filter(|&v| whole_in(v, 1.0, 7.0))
+        .collect();
     let n = valid.len();
-    let mean = if n == 0 { 0.0 } else { valid.iter().sum::<f64>() / n as f64 };
+    let mean = if n == 0 {
+        0.0
+    } else {
+        valid.iter().sum::<f64>() / n as f64
+    };
     let std_dev = if n < 2 {
         0.0
     } else {
         (valid.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt()
     };
-    Ces { responses: n as u64, mean, std_dev }
+    Ces {
+        responses: n as u64,
+        mean,
+        std_dev,
+    }
 }
 
 /// Options of [`feedback_report`].
@@ -238,7 +283,10 @@ struct Buckets {
 }
 
 /// Scores the answers of the configured questions.
-pub fn feedback_report(answers: &[FeedbackAnswer], opts: &FeedbackOptions) -> Result<FeedbackReport, FeedbackError> {
+pub fn feedback_report(
+    answers: &[FeedbackAnswer],
+    opts: &FeedbackOptions,
+) -> Result<FeedbackReport, FeedbackError> {
     let mut all = Buckets::default();
     let mut weeks: BTreeMap<i64, Buckets> = BTreeMap::new();
     let mut invalid = 0;
@@ -246,15 +294,16 @@ pub fn feedback_report(answers: &[FeedbackAnswer], opts: &FeedbackOptions) -> Re
         if opts.survey.as_ref().is_some_and(|s| *s != a.survey) {
             continue;
         }
-        let (pick, ok): (fn(&mut Buckets) -> &mut Vec<f64>, bool) = if a.question == opts.nps_question {
-            (|b| &mut b.nps, whole_in(a.value, 0.0, 10.0))
-        } else if a.question == opts.csat_question {
-            (|b| &mut b.csat, whole_in(a.value, 1.0, 5.0))
-        } else if a.question == opts.ces_question {
-            (|b| &mut b.ces, whole_in(a.value, 1.0, 7.0))
-        } else {
-            continue;
-        };
+        let (pick, ok): (fn(&mut Buckets) -> &mut Vec<f64>, bool) =
+            if a.question == opts.nps_question {
+                (|b| &mut b.nps, whole_in(a.value, 0.0, 10.0))
+            } else if a.question == opts.csat_question {
+                (|b| &mut b.csat, whole_in(a.value, 1.0, 5.0))
+            } else if a.question == opts.ces_question {
+                (|b| &mut b.ces, whole_in(a.value, 1.0, 7.0))
+            } else {
+                continue;
+            };
         if !ok {
             invalid += 1;
             continue;

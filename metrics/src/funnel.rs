@@ -134,7 +134,11 @@ fn best_attempt(ev: &[(i64, usize, usize)], n_steps: usize, window: i64) -> Opti
             }
         }
         if best.as_ref().is_none_or(|b| times.len() > b.depth) {
-            best = Some(Attempt { depth: times.len(), times: times.clone(), start: origin });
+            best = Some(Attempt {
+                depth: times.len(),
+                times: times.clone(),
+                start: origin,
+            });
             if times.len() == n_steps {
                 break;
             }
@@ -149,7 +153,11 @@ fn median(v: &mut [i64]) -> Option<f64> {
     }
     v.sort_unstable();
     let m = v.len() / 2;
-    Some(if v.len() % 2 == 1 { v[m] as f64 } else { (v[m - 1] as f64 + v[m] as f64) / 2.0 })
+    Some(if v.len() % 2 == 1 {
+        v[m] as f64
+    } else {
+        (v[m - 1] as f64 + v[m] as f64) / 2.0
+    })
 }
 
 fn report(names: &[String], attempts: &[&Attempt]) -> FunnelReport {
@@ -184,7 +192,11 @@ fn report(names: &[String], attempts: &[&Attempt]) -> FunnelReport {
             .total_cmp(&steps[b].conversion_from_previous)
             .then(a.cmp(&b))
     });
-    FunnelReport { steps, largest_drop, breakdown: Vec::new() }
+    FunnelReport {
+        steps,
+        largest_drop,
+        breakdown: Vec::new(),
+    }
 }
 
 /// Computes a funnel over `events`.
@@ -233,7 +245,12 @@ pub fn funnel(events: &Events, opts: &FunnelOptions) -> Result<FunnelReport, Fun
     let step_of: Vec<usize> = events
         .event_names
         .iter()
-        .map(|n| opts.steps.iter().position(|s| **s == **n).unwrap_or(usize::MAX))
+        .map(|n| {
+            opts.steps
+                .iter()
+                .position(|s| **s == **n)
+                .unwrap_or(usize::MAX)
+        })
         .collect();
     // Group step events by unit (counting sort).
     let mut offsets = vec![0usize; n_units + 1];
@@ -303,9 +320,15 @@ mod tests {
         assert_eq!(r.steps.iter().map(|s| s.count).collect::<Vec<_>>(), [2, 1]);
         assert_eq!(r.steps[1].median_seconds_from_previous, Some(50.0));
         assert_eq!(r.steps[1].drop_off, 1);
-        assert_eq!(funnel(&e, &steps(&["a", "a"], 60)), Err(FunnelError::DuplicateStep("a".into())));
+        assert_eq!(
+            funnel(&e, &steps(&["a", "a"], 60)),
+            Err(FunnelError::DuplicateStep("a".into()))
+        );
         assert_eq!(funnel(&e, &steps(&[], 60)), Err(FunnelError::NoSteps));
-        assert_eq!(funnel(&e, &steps(&["a"], -1)), Err(FunnelError::NegativeWindow(-1)));
+        assert_eq!(
+            funnel(&e, &steps(&["a"], -1)),
+            Err(FunnelError::NegativeWindow(-1))
+        );
         Ok(())
     }
 
@@ -313,7 +336,10 @@ mod tests {
     fn breakdown_by_property_of_the_start_event() -> Result<(), Box<dyn std::error::Error>> {
         let csv = "user_id,event,timestamp,source\nu1,a,2024-01-01T00:00:00Z,ads\nu1,b,2024-01-01T00:01:00Z,\nu2,a,2024-01-01T00:00:00Z,mail\n";
         let opts = crate::data::EventsCsvOptions {
-            columns: crate::data::EventColumns { property: Some("source".into()), ..Default::default() },
+            columns: crate::data::EventColumns {
+                property: Some("source".into()),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let e = crate::data::parse_events_csv(csv.as_bytes(), &opts)?.data;

@@ -192,7 +192,9 @@ fn quintiles<T: PartialOrd + Copy>(values: &[T], larger_is_better: bool) -> Vec<
 /// let d = 86_400;
 /// let o = Orders::from_columns(&["a", "a", "a", "b"], vec![0, 50 * d, 99 * d, 0], vec![50.0, 50.0, 50.0, 5.0]).unwrap();
 /// let r = rfm(&o, &RfmOptions::default());
-/// assert_eq!(r.segment, [Segment::Champions, Segment::Lost]);
+/// // With two customers the better one is in the top half: score 3 of 5.
+/// assert_eq!((r.r[0], r.f[0], r.m[0]), (3, 3, 3));
+/// assert_eq!(r.segment, [Segment::NeedAttention, Segment::Lost]);
 /// ```
 pub fn rfm(orders: &Orders, opts: &RfmOptions) -> Rfm {
     let end_day = opts

@@ -131,7 +131,12 @@ pub(crate) fn purchase_days(orders: &Orders, end_day: i64) -> PurchaseDays {
     let mut fill = offsets[..n].to_vec();
     let mut day = vec![0i64; acc];
     let mut amount = vec![0f64; acc];
-    for ((&c, &t), &a) in orders.customers().iter().zip(orders.timestamps()).zip(orders.amounts()) {
+    for ((&c, &t), &a) in orders
+        .customers()
+        .iter()
+        .zip(orders.timestamps())
+        .zip(orders.amounts())
+    {
         let d = day_of(t);
         if d <= end_day {
             let slot = &mut fill[c as usize];
@@ -226,7 +231,8 @@ pub fn summary(orders: &Orders, opts: &SummaryOptions) -> Summary {
         };
         s.customer.push(c as u32);
         s.frequency.push(repeats);
-        s.recency.push(round_to((last - first) as f64 / unit, opts.decimals));
+        s.recency
+            .push(round_to((last - first) as f64 / unit, opts.decimals));
         s.t.push(round_to((end_day - first) as f64 / unit, opts.decimals));
         s.monetary_value.push(round_to(monetary, opts.decimals));
     }
@@ -253,7 +259,13 @@ mod tests {
             vec![10 * d, 2 * d, 10 * d + 5, 12 * d, 40 * d, 2 * d],
             vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
         )?;
-        let s = summary(&o, &SummaryOptions { end_day: Some(20), ..Default::default() });
+        let s = summary(
+            &o,
+            &SummaryOptions {
+                end_day: Some(20),
+                ..Default::default()
+            },
+        );
         assert_eq!(s.customer, [0, 1]);
         assert_eq!(s.frequency, [1.0, 0.0]);
         assert_eq!(s.recency, [2.0, 0.0]);

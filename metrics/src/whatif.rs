@@ -53,7 +53,7 @@ pub enum WhatIfError {
 ///
 /// ```
 /// use rapport_metrics::whatif::geometric_clv;
-/// assert_eq!(geometric_clv(100.0, 0.8, 0.0).unwrap(), 400.0);
+/// assert_eq!(geometric_clv(100.0, 0.5, 0.0).unwrap(), 100.0);
 /// ```
 pub fn geometric_clv(margin: f64, retention: f64, discount: f64) -> Result<f64, WhatIfError> {
     if !(0.0..1.0).contains(&retention) {
@@ -88,7 +88,13 @@ pub struct WhatIf {
 }
 
 /// +`points` of retention under the geometric model for `customers` customers.
-pub fn geometric_uplift(margin: f64, retention: f64, discount: f64, points: f64, customers: f64) -> Result<WhatIf, WhatIfError> {
+pub fn geometric_uplift(
+    margin: f64,
+    retention: f64,
+    discount: f64,
+    points: f64,
+    customers: f64,
+) -> Result<WhatIf, WhatIfError> {
     if !points.is_finite() {
         return Err(WhatIfError::BadUplift(points));
     }
@@ -102,7 +108,11 @@ pub fn geometric_uplift(margin: f64, retention: f64, discount: f64, points: f64,
         new_retention: new_r,
         baseline_clv: base,
         new_clv: new,
-        clv_change_percent: if base > 0.0 { 100.0 * (new / base - 1.0) } else { 0.0 },
+        clv_change_percent: if base > 0.0 {
+            100.0 * (new / base - 1.0)
+        } else {
+            0.0
+        },
         baseline_revenue: base * customers,
         new_revenue: new * customers,
     })
@@ -111,12 +121,21 @@ pub fn geometric_uplift(margin: f64, retention: f64, discount: f64, points: f64,
 /// +`points` of retention under a fitted BG/NBD over `horizon` time units for
 /// the customers of `summary`, each purchase valued at `order_value[i]`
 /// (e.g. Gamma-Gamma conditional spend, or the summary's monetary value).
-pub fn bgnbd_uplift(model: &BgNbd, summary: &Summary, order_value: &[f64], horizon: f64, points: f64) -> Result<WhatIf, WhatIfError> {
+pub fn bgnbd_uplift(
+    model: &BgNbd,
+    summary: &Summary,
+    order_value: &[f64],
+    horizon: f64,
+    points: f64,
+) -> Result<WhatIf, WhatIfError> {
     if !(horizon.is_finite() && horizon > 0.0) {
         return Err(WhatIfError::BadHorizon(horizon));
     }
     if order_value.len() != summary.len() {
-        return Err(WhatIfError::Mismatch { values: order_value.len(), customers: summary.len() });
+        return Err(WhatIfError::Mismatch {
+            values: order_value.len(),
+            customers: summary.len(),
+        });
     }
     if !points.is_finite() {
         return Err(WhatIfError::BadUplift(points));
@@ -126,12 +145,17 @@ pub fn bgnbd_uplift(model: &BgNbd, summary: &Summary, order_value: &[f64], horiz
     if new_p >= 1.0 {
         return Err(WhatIfError::BadUplift(points));
     }
-    let shifted = BgNbd::new(model.r, model.alpha, model.a, model.a * (1.0 - new_p) / new_p)?;
+    let shifted = BgNbd::new(
+        model.r,
+        model.alpha,
+        model.a,
+        model.a * (1.0 - new_p) / new_p,
+    )?;
     let (mut base, mut new) = (0.0, 0.0);
-    for i in 0..summary.len() {
+    for (i, &value) in order_value.iter().enumerate() {
         let (x, tx, t) = (summary.frequency[i], summary.recency[i], summary.t[i]);
-        base += order_value[i] * model.conditional_expected_purchases(horizon, x, tx, t)?;
-        new += order_value[i] * shifted.conditional_expected_purchases(horizon, x, tx, t)?;
+        base += value * model.conditional_expected_purchases(horizon, x, tx, t)?;
+        new += value * shifted.conditional_expected_purchases(horizon, x, tx, t)?;
     }
     let n = summary.len().max(1) as f64;
     Ok(WhatIf {
@@ -140,7 +164,11 @@ pub fn bgnbd_uplift(model: &BgNbd, summary: &Summary, order_value: &[f64], horiz
         new_retention: 1.0 - new_p,
         baseline_clv: base / n,
         new_clv: new / n,
-        clv_change_percent: if base > 0.0 { 100.0 * (new / base - 1.0) } else { 0.0 },
+        clv_change_percent: if base > 0.0 {
+            100.0 * (new / base - 1.0)
+        } else {
+            0.0
+        },
         baseline_revenue: base,
         new_revenue: new,
     })

@@ -9,7 +9,9 @@ use rapport_metrics::data::{parse_cdnow, ReadOptions};
 use rapport_metrics::summary::{summary, Period, SummaryOptions};
 
 fn cdnow(file: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/cdnow").join(file)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data/cdnow")
+        .join(file)
 }
 
 fn read(file: &str) -> String {
@@ -45,7 +47,11 @@ fn cdnow_summary_matches_published_rows_exactly() {
     let ids: Vec<u32> = s
         .customer
         .iter()
-        .map(|&c| orders.customer_ids()[c as usize].parse().expect("numeric sample id"))
+        .map(|&c| {
+            orders.customer_ids()[c as usize]
+                .parse()
+                .expect("numeric sample id")
+        })
         .collect();
 
     let plain = reference("cdnow_customers_summary.csv");
@@ -58,7 +64,10 @@ fn cdnow_summary_matches_published_rows_exactly() {
         // The plain file writes `0.0`, the other `0.00`: compare as numbers
         // parsed from text, which is exact for these 2-dp values.
         let ours = [s.frequency[i], s.recency[i], s.t[i]];
-        let theirs: Vec<f64> = plain[id].iter().map(|v| v.parse().expect("number")).collect();
+        let theirs: Vec<f64> = plain[id]
+            .iter()
+            .map(|v| v.parse().expect("number"))
+            .collect();
         if ours[..] != theirs[..] {
             mismatches.push(format!("ID {id}: ours {ours:?}, published {theirs:?}"));
         }
@@ -66,8 +75,16 @@ fn cdnow_summary_matches_published_rows_exactly() {
         let zbar: f64 = row[3].parse().expect("zbar");
         let x: f64 = row[0].parse().expect("x");
         if s.monetary_value[i] != zbar || s.frequency[i] != x {
-            mismatches.push(format!("ID {id}: zbar ours {} published {zbar}", s.monetary_value[i]));
+            mismatches.push(format!(
+                "ID {id}: zbar ours {} published {zbar}",
+                s.monetary_value[i]
+            ));
         }
     }
-    assert!(mismatches.is_empty(), "{} mismatches, first: {:?}", mismatches.len(), &mismatches[..mismatches.len().min(10)]);
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches, first: {:?}",
+        mismatches.len(),
+        &mismatches[..mismatches.len().min(10)]
+    );
 }

@@ -15,7 +15,7 @@ use rapport_metrics::cohort::{cohort_matrix, CohortOptions};
 use rapport_metrics::data::date::days_from_civil;
 use rapport_metrics::data::{parse_cdnow, ReadOptions};
 use rapport_metrics::summary::{summary, Period, SummaryOptions};
-use rapport_metrics::wasm::{feedback, models, orders};
+use rapport_metrics::wasm::{feedback, models, orders, whatif};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -23,13 +23,19 @@ const SUMMARY_CSV: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../shared/data/cdnow/cdnow_customers_summary.csv"
 ));
-const SAMPLE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/cdnow/CDNOW_sample.txt"));
+const SAMPLE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../shared/data/cdnow/CDNOW_sample.txt"
+));
 
 /// `ID,frequency,recency,T` → (x, t_x, T) columns.
 fn cdnow_columns() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let (mut x, mut t_x, mut t) = (Vec::new(), Vec::new(), Vec::new());
     for line in SUMMARY_CSV.lines().skip(1).filter(|l| !l.trim().is_empty()) {
-        let f: Vec<f64> = line.split(',').map(|v| v.trim().parse().expect("number in summary CSV")).collect();
+        let f: Vec<f64> = line
+            .split(',')
+            .map(|v| v.trim().parse().expect("number in summary CSV"))
+            .collect();
         x.push(f[1]);
         t_x.push(f[2]);
         t.push(f[3]);
@@ -46,15 +52,22 @@ fn num(obj: &JsValue, path: &[&str]) -> f64 {
     for key in path {
         v = get(&v, key);
     }
-    v.as_f64().unwrap_or_else(|| panic!("{path:?} is not a number: {v:?}"))
+    v.as_f64()
+        .unwrap_or_else(|| panic!("{path:?} is not a number: {v:?}"))
 }
 
 fn f64s(obj: &JsValue, key: &str) -> Vec<f64> {
-    get(obj, key).dyn_into::<Float64Array>().expect("Float64Array").to_vec()
+    get(obj, key)
+        .dyn_into::<Float64Array>()
+        .expect("Float64Array")
+        .to_vec()
 }
 
 fn assert_rel(name: &str, got: f64, want: f64, rel: f64) {
-    assert!(((got - want) / want).abs() <= rel, "{name} = {got}, published {want}");
+    assert!(
+        ((got - want) / want).abs() <= rel,
+        "{name} = {got}, published {want}"
+    );
 }
 
 fn opts(json: &str) -> JsValue {
@@ -78,25 +91,43 @@ fn bgnbd_fit_reproduces_published_cdnow_parameters() {
     assert_rel("alpha", num(&fit, &["params", "alpha"]), 4.4136, 1e-3);
     assert_rel("a", num(&fit, &["params", "a"]), 0.7929, 1e-3);
     assert_rel("b", num(&fit, &["params", "b"]), 2.4259, 1e-3);
-    assert_rel("log-likelihood", num(&fit, &["logLikelihood"]), -9582.43, 1e-3);
+    assert_rel(
+        "log-likelihood",
+        num(&fit, &["logLikelihood"]),
+        -9582.43,
+        1e-3,
+    );
     assert!((num(&fit, &["logLikelihood"]) + 9582.43).abs() < 0.01);
     assert!(num(&fit, &["stdErrors", "r"]) > 0.0);
 
     // The fit object goes straight back into predict, as it does from JS.
     let p = models::predict(fit, &[2.0], &[30.43], &[38.86], 39.0).expect("predict");
     let e = f64s(&p, "expected")[0];
-    assert!((e - 1.2259).abs() < 0.5e-4, "E[X(39) | 2, 30.43, 38.86] = {e}");
+    assert!(
+        (e - 1.2259).abs() < 0.5e-4,
+        "E[X(39) | 2, 30.43, 38.86] = {e}"
+    );
     let alive = f64s(&p, "pAlive")[0];
     assert!((0.0..=1.0).contains(&alive), "{alive}");
 }
 
 #[wasm_bindgen_test]
 fn pareto_nbd_fit_and_p_alive() {
-    let published = opts(r#"{"model":"pareto_nbd","params":{"r":0.5534,"alpha":10.5802,"s":0.6061,"beta":11.6562}}"#);
-    let p = models::predict(published, &[26.0, 0.0], &[30.86, 0.0], &[31.0, 31.0], 52.0).expect("predict");
+    let published = opts(
+        r#"{"model":"pareto_nbd","params":{"r":0.5534,"alpha":10.5802,"s":0.6061,"beta":11.6562}}"#,
+    );
+    let p = models::predict(published, &[26.0, 0.0], &[30.86, 0.0], &[31.0, 31.0], 52.0)
+        .expect("predict");
     let alive = f64s(&p, "pAlive");
-    assert!((alive[0] - 0.9979).abs() < 0.5e-4, "P(alive | 26, 30.86, 31) = {}", alive[0]);
-    assert!(alive[1] < alive[0], "a customer who never came back is less likely alive");
+    assert!(
+        (alive[0] - 0.9979).abs() < 0.5e-4,
+        "P(alive | 26, 30.86, 31) = {}",
+        alive[0]
+    );
+    assert!(
+        alive[1] < alive[0],
+        "a customer who never came back is less likely alive"
+    );
     let e = f64s(&p, "expected")[0];
     assert!((e - 25.454_913_511_5).abs() < 1e-8, "E[X(52)] = {e}");
 
@@ -124,13 +155,23 @@ fn summary_of_the_cdnow_sample_equals_the_native_result() {
     assert_eq!(handle.len(), 6919);
     assert_eq!(handle.customers(), 2357);
     let end = days_from_civil(1997, 9, 30);
-    let js = orders::summary(&handle, opts(&format!(r#"{{"period":"week","endDay":{end},"decimals":2}}"#)))
-        .expect("summary");
+    let js = orders::summary(
+        &handle,
+        opts(&format!(
+            r#"{{"period":"week","endDay":{end},"decimals":2}}"#
+        )),
+    )
+    .expect("summary");
 
-    let native_orders = parse_cdnow(SAMPLE.as_bytes(), &ReadOptions::default()).expect("parse").data;
+    let native_orders = parse_cdnow(SAMPLE.as_bytes(), &ReadOptions::default())
+        .expect("parse")
+        .data;
     let native = summary(&native_orders, &cdnow_summary_options());
     assert_eq!(native.len(), 2357);
-    let customer = get(&js, "customer").dyn_into::<Uint32Array>().expect("Uint32Array").to_vec();
+    let customer = get(&js, "customer")
+        .dyn_into::<Uint32Array>()
+        .expect("Uint32Array")
+        .to_vec();
     assert_eq!(customer, native.customer);
     assert_eq!(f64s(&js, "frequency"), native.frequency);
     assert_eq!(f64s(&js, "recency"), native.recency);
@@ -141,20 +182,36 @@ fn summary_of_the_cdnow_sample_equals_the_native_result() {
     let ids: Array = get(&js, "customerIds").dyn_into().expect("Array");
     assert_eq!(ids.length(), 2357);
     let first_id = ids.get(0).as_string().expect("string id");
-    assert_eq!(first_id, &*native_orders.customer_ids()[native.customer[0] as usize]);
+    assert_eq!(
+        first_id,
+        &*native_orders.customer_ids()[native.customer[0] as usize]
+    );
 
     // The published summary row of customer 1: 2 repeat purchases, 30.43 and 38.86 weeks.
-    let row = native.customer.iter().position(|&c| &*native_orders.customer_ids()[c as usize] == "1");
-    let row = row.or_else(|| native.customer.iter().position(|&c| native_orders.customer_ids()[c as usize].parse() == Ok(1u32)));
+    let row = native
+        .customer
+        .iter()
+        .position(|&c| &*native_orders.customer_ids()[c as usize] == "1");
+    let row = row.or_else(|| {
+        native
+            .customer
+            .iter()
+            .position(|&c| native_orders.customer_ids()[c as usize].parse() == Ok(1u32))
+    });
     let row = row.expect("customer 1 present");
-    assert_eq!((native.frequency[row], native.recency[row], native.t[row]), (2.0, 30.43, 38.86));
+    assert_eq!(
+        (native.frequency[row], native.recency[row], native.t[row]),
+        (2.0, 30.43, 38.86)
+    );
 }
 
 #[wasm_bindgen_test]
 fn cohort_matrix_equals_the_native_result() {
     let handle = orders::parse_cdnow(SAMPLE.as_bytes(), JsValue::UNDEFINED).expect("sample parses");
     let js = orders::cohort_matrix(&handle, opts(r#"{"by":"month"}"#)).expect("cohorts");
-    let native_orders = parse_cdnow(SAMPLE.as_bytes(), &ReadOptions::default()).expect("parse").data;
+    let native_orders = parse_cdnow(SAMPLE.as_bytes(), &ReadOptions::default())
+        .expect("parse")
+        .data;
     let native = cohort_matrix(&native_orders, &CohortOptions::default());
     // The JS object must carry exactly the native report: both through JS's
     // JSON (shortest round-trip numbers on both sides, so equal text = equal values).
@@ -169,7 +226,10 @@ fn cohort_matrix_equals_the_native_result() {
     assert_eq!(native.customers, 2357);
     assert_eq!(round["retention"][0], 1.0);
     assert!(native.survival.windows(2).all(|w| w[1] <= w[0]));
-    assert_eq!(orders::cohort_count(&handle, JsValue::UNDEFINED).expect("count"), native.size.len());
+    assert_eq!(
+        orders::cohort_count(&handle, JsValue::UNDEFINED).expect("count"),
+        native.size.len()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -189,23 +249,50 @@ fn nps_scores_answers() {
 #[wasm_bindgen_test]
 fn errors_reach_js_as_errors_naming_the_row() {
     let csv = b"customer_id,date,amount\nann,2024-01-05,10\nbob,2024-01-06,-3\n";
-    let msg = error_message(orders::parse_orders_csv(csv, JsValue::UNDEFINED).err().expect("negative amount"));
+    let msg = error_message(
+        orders::parse_orders_csv(csv, JsValue::UNDEFINED)
+            .err()
+            .expect("negative amount"),
+    );
     assert!(msg.contains("line 3") && msg.contains("amount"), "{msg}");
 
     let msg = error_message(
-        models::fit_bgnbd(vec![1.0, 2.0], vec![1.0, 5.0], vec![2.0, 3.0], None, JsValue::UNDEFINED).expect_err("t_x > T"),
+        models::fit_bgnbd(
+            vec![1.0, 2.0],
+            vec![1.0, 5.0],
+            vec![2.0, 3.0],
+            None,
+            JsValue::UNDEFINED,
+        )
+        .expect_err("t_x > T"),
     );
     assert!(msg.contains("row 1"), "{msg}");
 
-    let msg = error_message(orders::cohort_matrix(
-        &orders::parse_orders_csv(b"customer_id,date,amount\na,2024-01-01,1\n", JsValue::UNDEFINED).expect("parse"),
-        opts(r#"{"by":"year"}"#),
-    ).expect_err("bad option"));
-    assert!(msg.contains("cohortMatrix") && msg.contains("year"), "{msg}");
+    let msg = error_message(
+        orders::cohort_matrix(
+            &orders::parse_orders_csv(
+                b"customer_id,date,amount\na,2024-01-01,1\n",
+                JsValue::UNDEFINED,
+            )
+            .expect("parse"),
+            opts(r#"{"by":"year"}"#),
+        )
+        .expect_err("bad option"),
+    );
+    assert!(
+        msg.contains("cohortMatrix") && msg.contains("year"),
+        "{msg}"
+    );
 
     let msg = error_message(
-        models::predict(opts(r#"{"model":"bgnbd","params":{"r":-1,"alpha":1,"a":1,"b":1}}"#), &[0.0], &[0.0], &[1.0], 1.0)
-            .expect_err("negative r"),
+        models::predict(
+            opts(r#"{"model":"bgnbd","params":{"r":-1,"alpha":1,"a":1,"b":1}}"#),
+            &[0.0],
+            &[0.0],
+            &[1.0],
+            1.0,
+        )
+        .expect_err("negative r"),
     );
     assert!(msg.contains("r = -1"), "{msg}");
 }
@@ -213,7 +300,8 @@ fn errors_reach_js_as_errors_naming_the_row() {
 #[wasm_bindgen_test]
 fn skip_policy_reports_rows_left_out() {
     let csv = b"customer_id,date,amount\nann,2024-01-05,10\nbob,not-a-date,3\nann,2024-02-05,4\n";
-    let handle = orders::parse_orders_csv(csv, opts(r#"{"read":{"badRows":"skip"}}"#)).expect("parse");
+    let handle =
+        orders::parse_orders_csv(csv, opts(r#"{"read":{"badRows":"skip"}}"#)).expect("parse");
     assert_eq!(handle.len(), 2);
     let report = handle.report().expect("report");
     assert_eq!(num(&report, &["rowsRead"]), 3.0);
@@ -222,4 +310,40 @@ fn skip_policy_reports_rows_left_out() {
     let segments: Array = get(&r, "segment").dyn_into().expect("Array");
     assert_eq!(segments.length(), 1);
     assert!(segments.get(0).as_string().is_some());
+}
+
+#[wasm_bindgen_test]
+fn retention_what_if_and_historical_clv() {
+    // m·r/(1+d−r): 100·0.8/0.2 = 400; +10 points → 100·0.9/0.1 = 900.
+    let g = whatif::retention_what_if_geometric(100.0, 0.8, 0.0, 10.0, 1000.0).expect("geometric");
+    assert!((num(&g, &["baselineClv"]) - 400.0).abs() < 1e-9);
+    assert!((num(&g, &["newClv"]) - 900.0).abs() < 1e-9);
+    assert!((num(&g, &["newRevenue"]) - 900_000.0).abs() < 1e-6);
+    let msg = error_message(
+        whatif::retention_what_if_geometric(100.0, 1.5, 0.0, 1.0, 1.0).expect_err("retention 1.5"),
+    );
+    assert!(msg.contains("retention"), "{msg}");
+
+    let (x, t_x, t) = cdnow_columns();
+    let fit = models::fit_bgnbd(
+        x.clone(),
+        t_x.clone(),
+        t.clone(),
+        None,
+        opts(r#"{"stdErrors":false}"#),
+    )
+    .expect("fit");
+    let value = vec![20.0; x.len()];
+    let b =
+        whatif::retention_what_if_bgnbd(fit, x, t_x, t, &value, 52.0, 5.0).expect("bgnbd what-if");
+    assert_eq!(get(&b, "method").as_string().as_deref(), Some("bgnbd"));
+    assert!(num(&b, &["newRetention"]) > num(&b, &["baselineRetention"]));
+    assert!(num(&b, &["newRevenue"]) > num(&b, &["baselineRevenue"]));
+
+    let handle = orders::parse_cdnow(SAMPLE.as_bytes(), JsValue::UNDEFINED).expect("sample parses");
+    let h = whatif::historical_clv(&handle, JsValue::UNDEFINED).expect("historical clv");
+    assert_eq!(num(&h, &["customers"]), 2357.0);
+    assert_eq!(num(&h, &["orders"]), 6919.0);
+    assert!(num(&h, &["clv"]) > 0.0);
+    assert_eq!(f64s(&h, "customerClv").len(), 2357);
 }

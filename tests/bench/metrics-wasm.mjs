@@ -126,6 +126,8 @@ try {
     headless: true,
     args: FLAGS,
   });
+  // The blank document has no favicon; don't let its 404 count as a page error.
+  await context.route("**/favicon.ico", (route) => route.fulfill({ status: 204, body: "" }));
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));

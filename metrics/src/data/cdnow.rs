@@ -17,17 +17,25 @@ pub fn parse_cdnow(input: &[u8], opts: &ReadOptions) -> Result<Parsed<Orders>, D
     let mut report = SkipReport::default();
     for (i, raw) in input.split(|&b| b == b'\n').enumerate() {
         let line = i as u64 + 1;
-        let mut f = raw.split(|b| b.is_ascii_whitespace()).filter(|s| !s.is_empty());
+        let mut f = raw
+            .split(|b| b.is_ascii_whitespace())
+            .filter(|s| !s.is_empty());
         let fields: [Option<&[u8]>; 6] = std::array::from_fn(|_| f.next());
         let [Some(_master), Some(id), Some(date), Some(_cds), Some(dollars), None] = fields else {
             if raw.trim_ascii().is_empty() {
                 continue;
             }
             report.rows_read += 1;
-            reject(opts.bad_rows, &mut report, SkipReason::Malformed, line, || DataError::Malformed {
+            reject(
+                opts.bad_rows,
+                &mut report,
+                SkipReason::Malformed,
                 line,
-                message: format!("expected 5 whitespace-separated fields: {}", excerpt(raw)),
-            })?;
+                || DataError::Malformed {
+                    line,
+                    message: format!("expected 5 whitespace-separated fields: {}", excerpt(raw)),
+                },
+            )?;
             continue;
         };
         report.rows_read += 1;
@@ -38,34 +46,67 @@ pub fn parse_cdnow(input: &[u8], opts: &ReadOptions) -> Result<Parsed<Orders>, D
             reason: reason.into(),
         };
         let Ok(id) = std::str::from_utf8(id) else {
-            reject(opts.bad_rows, &mut report, SkipReason::Malformed, line, || bad("sample_id", id, "not valid UTF-8"))?;
+            reject(
+                opts.bad_rows,
+                &mut report,
+                SkipReason::Malformed,
+                line,
+                || bad("sample_id", id, "not valid UTF-8"),
+            )?;
             continue;
         };
         let t = match parse_timestamp(date, DateFormat::Compact, OffsetPolicy::Utc) {
             Ok(t) if opts.now.is_some_and(|now| t > now) => {
-                reject(opts.bad_rows, &mut report, SkipReason::FutureDate, line, || bad("date", date, "date is in the future"))?;
+                reject(
+                    opts.bad_rows,
+                    &mut report,
+                    SkipReason::FutureDate,
+                    line,
+                    || bad("date", date, "date is in the future"),
+                )?;
                 continue;
             }
             Ok(t) => t,
             Err(e) => {
-                reject(opts.bad_rows, &mut report, SkipReason::BadDate, line, || bad("date", date, &format!("unparsable YYYYMMDD date ({e})")))?;
+                reject(
+                    opts.bad_rows,
+                    &mut report,
+                    SkipReason::BadDate,
+                    line,
+                    || bad("date", date, &format!("unparsable YYYYMMDD date ({e})")),
+                )?;
                 continue;
             }
         };
         let amount = match parse_amount(dollars) {
             Some(a) if a >= 0.0 => a,
             Some(_) => {
-                reject(opts.bad_rows, &mut report, SkipReason::NegativeAmount, line, || bad("dollars", dollars, "negative amount"))?;
+                reject(
+                    opts.bad_rows,
+                    &mut report,
+                    SkipReason::NegativeAmount,
+                    line,
+                    || bad("dollars", dollars, "negative amount"),
+                )?;
                 continue;
             }
             None => {
-                reject(opts.bad_rows, &mut report, SkipReason::BadAmount, line, || bad("dollars", dollars, "not a number"))?;
+                reject(
+                    opts.bad_rows,
+                    &mut report,
+                    SkipReason::BadAmount,
+                    line,
+                    || bad("dollars", dollars, "not a number"),
+                )?;
                 continue;
             }
         };
         builder.push(id, t, amount)?;
     }
-    Ok(Parsed { data: builder.finish(), report })
+    Ok(Parsed {
+        data: builder.finish(),
+        report,
+    })
 }
 
 /// Reads the CDNOW format from a stream (the file is small: it is read whole).
@@ -87,7 +128,10 @@ mod tests {
         assert_eq!(p.data.n_customers(), 2);
         assert_eq!(&*p.data.customer_ids()[0], "0001");
         let err = parse_cdnow(b" 1 0001 19971301 2 3.0\n", &ReadOptions::default()).unwrap_err();
-        assert!(matches!(err, DataError::BadValue { line: 1, ref column, .. } if column == "date"), "{err}");
+        assert!(
+            matches!(err, DataError::BadValue { line: 1, ref column, .. } if column == "date"),
+            "{err}"
+        );
         let err = parse_cdnow(b"\n 1 0001 19970101 2\n", &ReadOptions::default()).unwrap_err();
         assert!(matches!(err, DataError::Malformed { line: 2, .. }), "{err}");
         Ok(())

@@ -264,7 +264,13 @@ pub(crate) fn for_each_record(
                 while pos < filled {
                     match read_record(data, pos, eof, delim, line, &mut rec)? {
                         Step::Record(next, extra) => {
-                            f(line, &RecordView { buf: data, rec: &rec })?;
+                            f(
+                                line,
+                                &RecordView {
+                                    buf: data,
+                                    rec: &rec,
+                                },
+                            )?;
                             line += 1 + extra;
                             pos = next;
                         }
@@ -338,12 +344,16 @@ mod tests {
 
     #[test]
     fn quoting_escapes_and_line_numbers() -> Result<(), DataError> {
-        let input = b"\xEF\xBB\xBFa,b,c\r\n1,\"x,y\",\"he said \"\"hi\"\"\"\r\n\"multi\nline\",,\n4,5,6";
+        let input =
+            b"\xEF\xBB\xBFa,b,c\r\n1,\"x,y\",\"he said \"\"hi\"\"\"\r\n\"multi\nline\",,\n4,5,6";
         let got = records(input)?;
         assert_eq!(got.len(), 4);
         assert_eq!(got[0].1, ["a", "b", "c"]);
         assert_eq!(got[1].1, ["1", "x,y", "he said \"hi\""]);
-        assert_eq!(got[2], (3, vec!["multi\nline".into(), "".into(), "".into()]));
+        assert_eq!(
+            got[2],
+            (3, vec!["multi\nline".into(), "".into(), "".into()])
+        );
         assert_eq!(got[3], (5, vec!["4".into(), "5".into(), "6".into()]));
         for step in [1, 2, 3, 7] {
             assert_eq!(records_chunked(input, step)?, got, "chunk size {step}");
@@ -355,7 +365,10 @@ mod tests {
     fn broken_quotes_are_errors_with_lines() {
         assert_eq!(
             records(b"a\n\"open"),
-            Err(DataError::Malformed { line: 2, message: "unterminated quoted field".into() })
+            Err(DataError::Malformed {
+                line: 2,
+                message: "unterminated quoted field".into()
+            })
         );
         assert!(matches!(
             records(b"a\n\"x\"y,1\n"),

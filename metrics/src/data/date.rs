@@ -344,7 +344,11 @@ mod tests {
         assert_eq!(auto("1997-03-25 10:00"), Ok(ten));
         assert_eq!(auto("3/25/1997 10:00"), Ok(ten));
         assert_eq!(
-            parse_timestamp(b"1997-03-25 05:00:00 -0500", DateFormat::Auto, OffsetPolicy::Local),
+            parse_timestamp(
+                b"1997-03-25 05:00:00 -0500",
+                DateFormat::Auto,
+                OffsetPolicy::Local
+            ),
             Ok(midnight + 5 * 3600)
         );
     }
@@ -352,8 +356,18 @@ mod tests {
     #[test]
     fn rejects_nonsense_without_panicking() {
         for bad in [
-            "", "2024-13-01", "2024-02-30", "20240230", "2024-01-01T25:00", "yesterday", "12/31",
-            "2024-01-01X", "2024-01-01T10:00+5", "1/2/3", "99999999999999", "2024-01-01T",
+            "",
+            "2024-13-01",
+            "2024-02-30",
+            "20240230",
+            "2024-01-01T25:00",
+            "yesterday",
+            "12/31",
+            "2024-01-01X",
+            "2024-01-01T10:00+5",
+            "1/2/3",
+            "99999999999999",
+            "2024-01-01T",
         ] {
             assert!(auto(bad).is_err(), "{bad:?} should fail");
         }

@@ -56,8 +56,14 @@ impl Events {
         let mut u = Interner::default();
         let mut e = Interner::default();
         Ok(Events {
-            user: users.iter().map(|s| u.intern(s.as_ref())).collect::<Result<_, _>>()?,
-            event: events.iter().map(|s| e.intern(s.as_ref())).collect::<Result<_, _>>()?,
+            user: users
+                .iter()
+                .map(|s| u.intern(s.as_ref()))
+                .collect::<Result<_, _>>()?,
+            event: events
+                .iter()
+                .map(|s| e.intern(s.as_ref()))
+                .collect::<Result<_, _>>()?,
             timestamp: timestamps,
             user_ids: u.finish(),
             event_names: e.finish(),
@@ -117,19 +123,29 @@ pub struct EventsCsvOptions {
 }
 
 /// Reads an events CSV held in memory.
-pub fn parse_events_csv(input: &[u8], opts: &EventsCsvOptions) -> Result<Parsed<Events>, DataError> {
+pub fn parse_events_csv(
+    input: &[u8],
+    opts: &EventsCsvOptions,
+) -> Result<Parsed<Events>, DataError> {
     read_events(Source::Slice(input), opts)
 }
 
 /// Reads an events CSV from a stream.
-pub fn read_events_csv(mut reader: impl Read, opts: &EventsCsvOptions) -> Result<Parsed<Events>, DataError> {
+pub fn read_events_csv(
+    mut reader: impl Read,
+    opts: &EventsCsvOptions,
+) -> Result<Parsed<Events>, DataError> {
     read_events(Source::Reader(&mut reader), opts)
 }
 
 fn read_events(source: Source<'_>, opts: &EventsCsvOptions) -> Result<Parsed<Events>, DataError> {
     let mut state: Option<(RowChecker<'_>, [Option<usize>; 5])> = None;
-    let (mut users, mut names, mut sessions, mut props) =
-        (Interner::default(), Interner::default(), Interner::default(), Interner::default());
+    let (mut users, mut names, mut sessions, mut props) = (
+        Interner::default(),
+        Interner::default(),
+        Interner::default(),
+        Interner::default(),
+    );
     let mut out = Events::default();
     let (mut session, mut property) = (Vec::new(), Vec::new());
     for_each_record(source, opts.read.delimiter, |line, rec| {
@@ -140,8 +156,14 @@ fn read_events(source: Source<'_>, opts: &EventsCsvOptions) -> Result<Parsed<Eve
                 Some(find_column(&h, &c.user)?),
                 Some(find_column(&h, &c.event)?),
                 Some(find_column(&h, &c.timestamp)?),
-                c.session.as_deref().map(|n| find_column(&h, n)).transpose()?,
-                c.property.as_deref().map(|n| find_column(&h, n)).transpose()?,
+                c.session
+                    .as_deref()
+                    .map(|n| find_column(&h, n))
+                    .transpose()?,
+                c.property
+                    .as_deref()
+                    .map(|n| find_column(&h, n))
+                    .transpose()?,
             ];
             state = Some((RowChecker::new(&opts.read, h), cols));
             return Ok(());
@@ -191,5 +213,8 @@ fn read_events(source: Source<'_>, opts: &EventsCsvOptions) -> Result<Parsed<Eve
         out.property = Some(property);
         out.property_values = props.finish();
     }
-    Ok(Parsed { data: out, report: ck.report })
+    Ok(Parsed {
+        data: out,
+        report: ck.report,
+    })
 }

@@ -97,7 +97,8 @@ impl Interner {
                 && s.len as usize == key.len()
                 && s.head == kh
                 && (key.len() <= INLINE
-                    || self.text[(s.start as usize + INLINE)..(s.start + s.len) as usize] == key[INLINE..])
+                    || self.text[(s.start as usize + INLINE)..(s.start + s.len) as usize]
+                        == key[INLINE..])
             {
                 self.last = Some(s.idx);
                 return Ok(s.idx);

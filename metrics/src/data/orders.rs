@@ -82,7 +82,10 @@ impl Orders {
             customer,
             timestamp,
             amount,
-            customer_ids: customer_ids.into_iter().map(String::into_boxed_str).collect(),
+            customer_ids: customer_ids
+                .into_iter()
+                .map(String::into_boxed_str)
+                .collect(),
         })
     }
 
@@ -160,7 +163,12 @@ impl OrdersBuilder {
     }
 
     /// Appends one order; the caller has validated the amount.
-    pub(crate) fn push(&mut self, customer_id: &str, timestamp: i64, amount: f64) -> Result<(), DataError> {
+    pub(crate) fn push(
+        &mut self,
+        customer_id: &str,
+        timestamp: i64,
+        amount: f64,
+    ) -> Result<(), DataError> {
         let idx = self.ids.intern(customer_id)?;
         self.customer.push(idx);
         self.timestamp.push(timestamp);
@@ -234,12 +242,26 @@ mod tests {
 
     #[test]
     fn amount_fast_path_matches_std_parse() {
-        for s in ["0", "0.00", "29.33", "1234567.89", "-5.5", "+3", ".5", "5.", "0.1", "999999999999999"] {
+        for s in [
+            "0",
+            "0.00",
+            "29.33",
+            "1234567.89",
+            "-5.5",
+            "+3",
+            ".5",
+            "5.",
+            "0.1",
+            "999999999999999",
+        ] {
             let std: f64 = s.parse().unwrap_or(f64::NAN);
             assert_eq!(parse_amount(s.as_bytes()), Some(std), "{s}");
         }
         assert_eq!(parse_amount(b"1e3"), Some(1000.0));
-        assert_eq!(parse_amount(b"12345678901234567.5"), Some(12345678901234567.5));
+        assert_eq!(
+            parse_amount(b"12345678901234567.5"),
+            Some(12345678901234567.5)
+        );
         for bad in ["", "abc", "1.2.3", "NaN", "inf", "-", "."] {
             assert_eq!(parse_amount(bad.as_bytes()), None, "{bad}");
         }
@@ -251,7 +273,12 @@ mod tests {
         assert!(Orders::from_columns(&["a"], vec![0], vec![-1.0]).is_err());
         assert!(Orders::from_columns(&["a"], vec![0], vec![f64::NAN]).is_err());
         assert!(Orders::from_indexed(vec![1], vec!["a".into()], vec![0], vec![1.0]).is_err());
-        let o = Orders::from_indexed(vec![0, 1], vec!["a".into(), "b".into()], vec![0, 5], vec![1.0, 2.0]);
+        let o = Orders::from_indexed(
+            vec![0, 1],
+            vec!["a".into(), "b".into()],
+            vec![0, 5],
+            vec![1.0, 2.0],
+        );
         assert_eq!(o.map(|o| o.len()), Ok(2));
     }
 }

@@ -79,12 +79,18 @@ pub fn default_excluded_statuses() -> Vec<String> {
 /// assert_eq!(parsed.data.len(), 2);
 /// assert_eq!(parsed.report.total(), 0);
 /// ```
-pub fn parse_orders_csv(input: &[u8], opts: &OrdersCsvOptions) -> Result<Parsed<Orders>, DataError> {
+pub fn parse_orders_csv(
+    input: &[u8],
+    opts: &OrdersCsvOptions,
+) -> Result<Parsed<Orders>, DataError> {
     read_generic(Source::Slice(input), opts, input.len() / 32)
 }
 
 /// Reads a generic orders CSV from a stream (constant memory besides the result).
-pub fn read_orders_csv(mut reader: impl Read, opts: &OrdersCsvOptions) -> Result<Parsed<Orders>, DataError> {
+pub fn read_orders_csv(
+    mut reader: impl Read,
+    opts: &OrdersCsvOptions,
+) -> Result<Parsed<Orders>, DataError> {
     read_generic(Source::Reader(&mut reader), opts, 0)
 }
 
@@ -117,8 +123,16 @@ fn read_generic(
                 customer: find_column(&header, &c.customer)?,
                 timestamp: find_column(&header, &c.timestamp)?,
                 amount: find_column(&header, &c.amount)?,
-                order_id: c.order_id.as_deref().map(|n| find_column(&header, n)).transpose()?,
-                status: c.status.as_deref().map(|n| find_column(&header, n)).transpose()?,
+                order_id: c
+                    .order_id
+                    .as_deref()
+                    .map(|n| find_column(&header, n))
+                    .transpose()?,
+                status: c
+                    .status
+                    .as_deref()
+                    .map(|n| find_column(&header, n))
+                    .transpose()?,
             };
             checker = Some((RowChecker::new(&opts.read, header), cols));
             return Ok(());
@@ -132,7 +146,10 @@ fn read_generic(
         }
         if let Some(s) = cols.status {
             let status = rec.get(s).trim_ascii();
-            if excluded.iter().any(|e| status.eq_ignore_ascii_case(e.as_bytes())) {
+            if excluded
+                .iter()
+                .any(|e| status.eq_ignore_ascii_case(e.as_bytes()))
+            {
                 ck.report.record(SkipReason::ExcludedStatus, line);
                 return Ok(());
             }
@@ -233,7 +250,11 @@ mod tests {
             (SkipReason::MissingValue, 9),
             (SkipReason::BadAmount, 10),
         ] {
-            assert_eq!(r.skipped.get(&reason).map(|c| c.first_lines.clone()), Some(vec![line]), "{reason:?}");
+            assert_eq!(
+                r.skipped.get(&reason).map(|c| c.first_lines.clone()),
+                Some(vec![line]),
+                "{reason:?}"
+            );
         }
         assert_eq!(r.total(), 8);
         Ok(())
@@ -245,14 +266,18 @@ mod tests {
         let err = parse_orders_csv(b"a,b\n1,2\n", &o).unwrap_err();
         assert_eq!(
             err,
-            DataError::MissingColumn { column: "customer_id".into(), available: "a,b".into() }
+            DataError::MissingColumn {
+                column: "customer_id".into(),
+                available: "a,b".into()
+            }
         );
         assert_eq!(parse_orders_csv(b"", &o).unwrap_err(), DataError::Empty);
     }
 
     #[test]
     fn stream_and_slice_agree() -> Result<(), DataError> {
-        let csv = "CUSTOMER_ID ,Date,amount\nann,2024-01-05,10.5\r\nbob,20240106,0\n\nann,1704672000,2\n";
+        let csv =
+            "CUSTOMER_ID ,Date,amount\nann,2024-01-05,10.5\r\nbob,20240106,0\n\nann,1704672000,2\n";
         let a = parse_orders_csv(csv.as_bytes(), &OrdersCsvOptions::default())?;
         let b = read_orders_csv(csv.as_bytes(), &OrdersCsvOptions::default())?;
         assert_eq!(a, b);

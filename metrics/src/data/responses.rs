@@ -46,13 +46,20 @@ pub struct FeedbackAnswer {
 }
 
 /// Reads the collector's JSON export.
-pub fn parse_feedback_json(input: &[u8], opts: &ReadOptions) -> Result<Parsed<Vec<FeedbackAnswer>>, DataError> {
+pub fn parse_feedback_json(
+    input: &[u8],
+    opts: &ReadOptions,
+) -> Result<Parsed<Vec<FeedbackAnswer>>, DataError> {
     let doc: Value = serde_json::from_slice(input).map_err(|e| DataError::Json(e.to_string()))?;
     let (items, prefix) = match &doc {
         Value::Array(a) => (a, ""),
         Value::Object(o) => match o.get("responses") {
             Some(Value::Array(a)) => (a, "responses"),
-            _ => return Err(DataError::Json("expected an array of responses or {\"responses\": [...]}".into())),
+            _ => {
+                return Err(DataError::Json(
+                    "expected an array of responses or {\"responses\": [...]}".into(),
+                ))
+            }
         },
         _ => return Err(DataError::Json("expected an array of responses".into())),
     };
@@ -75,29 +82,52 @@ pub fn parse_feedback_json(input: &[u8], opts: &ReadOptions) -> Result<Parsed<Ve
         let (id, survey, created) = match fields {
             Ok(f) => f,
             Err(e) => {
-                reject(opts.bad_rows, &mut report, SkipReason::MissingValue, line, || e)?;
+                reject(
+                    opts.bad_rows,
+                    &mut report,
+                    SkipReason::MissingValue,
+                    line,
+                    || e,
+                )?;
                 continue;
             }
         };
-        let created_at = match parse_timestamp(created.as_bytes(), DateFormat::Iso8601, opts.offsets) {
-            Ok(t) if opts.now.is_some_and(|now| t > now) => {
-                reject(opts.bad_rows, &mut report, SkipReason::FutureDate, line, || {
-                    DataError::Json(format!("{path}.createdAt: date is in the future: {created:?}"))
-                })?;
-                continue;
-            }
-            Ok(t) => t,
-            Err(e) => {
-                reject(opts.bad_rows, &mut report, SkipReason::BadDate, line, || {
-                    DataError::Json(format!("{path}.createdAt: {e}: {created:?}"))
-                })?;
-                continue;
-            }
-        };
+        let created_at =
+            match parse_timestamp(created.as_bytes(), DateFormat::Iso8601, opts.offsets) {
+                Ok(t) if opts.now.is_some_and(|now| t > now) => {
+                    reject(
+                        opts.bad_rows,
+                        &mut report,
+                        SkipReason::FutureDate,
+                        line,
+                        || {
+                            DataError::Json(format!(
+                                "{path}.createdAt: date is in the future: {created:?}"
+                            ))
+                        },
+                    )?;
+                    continue;
+                }
+                Ok(t) => t,
+                Err(e) => {
+                    reject(
+                        opts.bad_rows,
+                        &mut report,
+                        SkipReason::BadDate,
+                        line,
+                        || DataError::Json(format!("{path}.createdAt: {e}: {created:?}")),
+                    )?;
+                    continue;
+                }
+            };
         let Some(Value::Array(answers)) = r.get("answers") else {
-            reject(opts.bad_rows, &mut report, SkipReason::MissingValue, line, || {
-                DataError::Json(format!("{path}.answers: expected an array"))
-            })?;
+            reject(
+                opts.bad_rows,
+                &mut report,
+                SkipReason::MissingValue,
+                line,
+                || DataError::Json(format!("{path}.answers: expected an array")),
+            )?;
             continue;
         };
         for a in answers {
@@ -121,16 +151,25 @@ pub fn parse_feedback_json(input: &[u8], opts: &ReadOptions) -> Result<Parsed<Ve
 }
 
 /// Reads the collector's CSV export from memory.
-pub fn parse_feedback_csv(input: &[u8], opts: &ReadOptions) -> Result<Parsed<Vec<FeedbackAnswer>>, DataError> {
+pub fn parse_feedback_csv(
+    input: &[u8],
+    opts: &ReadOptions,
+) -> Result<Parsed<Vec<FeedbackAnswer>>, DataError> {
     read_csv(Source::Slice(input), opts)
 }
 
 /// Reads the collector's CSV export from a stream.
-pub fn read_feedback_csv(mut reader: impl Read, opts: &ReadOptions) -> Result<Parsed<Vec<FeedbackAnswer>>, DataError> {
+pub fn read_feedback_csv(
+    mut reader: impl Read,
+    opts: &ReadOptions,
+) -> Result<Parsed<Vec<FeedbackAnswer>>, DataError> {
     read_csv(Source::Reader(&mut reader), opts)
 }
 
-fn read_csv(source: Source<'_>, opts: &ReadOptions) -> Result<Parsed<Vec<FeedbackAnswer>>, DataError> {
+fn read_csv(
+    source: Source<'_>,
+    opts: &ReadOptions,
+) -> Result<Parsed<Vec<FeedbackAnswer>>, DataError> {
     let mut state: Option<(RowChecker<'_>, [usize; 5])> = None;
     let mut received: Option<usize> = None;
     let mut out = Vec::new();
@@ -156,19 +195,27 @@ fn read_csv(source: Source<'_>, opts: &ReadOptions) -> Result<Parsed<Vec<Feedbac
             return Ok(());
         }
         let [ic, sc, qc, vc, tc] = *c;
-        let Some(id) = ck.text(line, ic, rec.get(ic))? else { return Ok(()) };
-        let Some(survey) = ck.text(line, sc, rec.get(sc))? else { return Ok(()) };
+        let Some(id) = ck.text(line, ic, rec.get(ic))? else {
+            return Ok(());
+        };
+        let Some(survey) = ck.text(line, sc, rec.get(sc))? else {
+            return Ok(());
+        };
         if rec.get(qc).trim_ascii().is_empty() {
             // A response without answers is exported as one row with no question.
             ck.report.record(SkipReason::Ignored, line);
             return Ok(());
         }
-        let Some(question) = ck.text(line, qc, rec.get(qc))? else { return Ok(()) };
+        let Some(question) = ck.text(line, qc, rec.get(qc))? else {
+            return Ok(());
+        };
         let tc = match received {
             Some(rc) if rec.get(tc).trim_ascii().is_empty() => rc,
             _ => tc,
         };
-        let Some(t) = ck.date(line, tc, rec.get(tc))? else { return Ok(()) };
+        let Some(t) = ck.date(line, tc, rec.get(tc))? else {
+            return Ok(());
+        };
         let value = std::str::from_utf8(rec.get(vc).trim_ascii())
             .ok()
             .and_then(|s| s.parse::<f64>().ok())
@@ -188,7 +235,10 @@ fn read_csv(source: Source<'_>, opts: &ReadOptions) -> Result<Parsed<Vec<Feedbac
     let Some((ck, _)) = state else {
         return Err(DataError::Empty);
     };
-    Ok(Parsed { data: out, report: ck.report })
+    Ok(Parsed {
+        data: out,
+        report: ck.report,
+    })
 }
 
 #[cfg(test)]
@@ -211,8 +261,14 @@ mod tests {
 
     #[test]
     fn json_errors_name_the_path() {
-        let err = parse_feedback_json(br#"[{"id":"r1","survey":"s","answers":[],"createdAt":"soon"}]"#, &ReadOptions::default());
-        assert!(matches!(err, Err(DataError::Json(ref m)) if m.starts_with("[0].createdAt")), "{err:?}");
+        let err = parse_feedback_json(
+            br#"[{"id":"r1","survey":"s","answers":[],"createdAt":"soon"}]"#,
+            &ReadOptions::default(),
+        );
+        assert!(
+            matches!(err, Err(DataError::Json(ref m)) if m.starts_with("[0].createdAt")),
+            "{err:?}"
+        );
         assert!(parse_feedback_json(b"{", &ReadOptions::default()).is_err());
     }
 }

@@ -151,7 +151,13 @@ impl<'a> RowChecker<'a> {
         match parse_timestamp(raw, self.opts.date_format, self.opts.offsets) {
             Ok(t) => match self.opts.now {
                 Some(now) if t > now => {
-                    self.bad(SkipReason::FutureDate, line, col, raw, "date is in the future")?;
+                    self.bad(
+                        SkipReason::FutureDate,
+                        line,
+                        col,
+                        raw,
+                        "date is in the future",
+                    )?;
                     Ok(None)
                 }
                 _ => Ok(Some(t)),
@@ -178,7 +184,13 @@ impl<'a> RowChecker<'a> {
         match parse_amount(raw) {
             Some(a) if a >= 0.0 => Ok(Some(a)),
             Some(_) => {
-                self.bad(SkipReason::NegativeAmount, line, col, raw, "negative amount")?;
+                self.bad(
+                    SkipReason::NegativeAmount,
+                    line,
+                    col,
+                    raw,
+                    "negative amount",
+                )?;
                 Ok(None)
             }
             None => {

@@ -50,12 +50,18 @@ impl Default for ShopifyOptions {
 }
 
 /// Reads a Shopify order export held in memory.
-pub fn parse_shopify_orders(input: &[u8], opts: &ShopifyOptions) -> Result<Parsed<Orders>, DataError> {
+pub fn parse_shopify_orders(
+    input: &[u8],
+    opts: &ShopifyOptions,
+) -> Result<Parsed<Orders>, DataError> {
     read_shopify(Source::Slice(input), opts)
 }
 
 /// Reads a Shopify order export from a stream.
-pub fn read_shopify_orders(mut reader: impl Read, opts: &ShopifyOptions) -> Result<Parsed<Orders>, DataError> {
+pub fn read_shopify_orders(
+    mut reader: impl Read,
+    opts: &ShopifyOptions,
+) -> Result<Parsed<Orders>, DataError> {
     read_shopify(Source::Reader(&mut reader), opts)
 }
 
@@ -113,7 +119,10 @@ fn read_shopify(source: Source<'_>, opts: &ShopifyOptions) -> Result<Parsed<Orde
             return Ok(());
         }
         seen.insert(name.into(), line);
-        let status = c.status.map(|i| rec.get(i).trim_ascii()).unwrap_or_default();
+        let status = c
+            .status
+            .map(|i| rec.get(i).trim_ascii())
+            .unwrap_or_default();
         let cancelled = c
             .cancelled
             .is_some_and(|i| !rec.get(i).trim_ascii().is_empty());

@@ -7,7 +7,10 @@ use wasm_bindgen::JsValue;
 use super::error::{WasmError, WasmResult};
 
 /// Reads an options object; `undefined` and `null` give the defaults.
-pub(crate) fn options<T: DeserializeOwned + Default>(what: &'static str, value: JsValue) -> WasmResult<T> {
+pub(crate) fn options<T: DeserializeOwned + Default>(
+    what: &'static str,
+    value: JsValue,
+) -> WasmResult<T> {
     if value.is_undefined() || value.is_null() {
         return Ok(T::default());
     }
@@ -98,7 +101,15 @@ pub(crate) fn report_to_js(report: &crate::data::SkipReport) -> WasmResult<JsVal
         skipped: report
             .skipped
             .iter()
-            .map(|(k, v)| (*k, Count { count: v.count, first_lines: &v.first_lines }))
+            .map(|(k, v)| {
+                (
+                    *k,
+                    Count {
+                        count: v.count,
+                        first_lines: &v.first_lines,
+                    },
+                )
+            })
             .collect(),
     })
 }

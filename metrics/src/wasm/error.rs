@@ -2,10 +2,12 @@
 
 use wasm_bindgen::JsValue;
 
+use crate::clv::ClvError;
 use crate::data::DataError;
 use crate::feedback::FeedbackError;
 use crate::funnel::FunnelError;
 use crate::models::{FitError, InputError};
+use crate::whatif::WhatIfError;
 
 /// Everything an export can fail with. The message is what JavaScript sees.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -25,6 +27,12 @@ pub enum WasmError {
     /// A feedback option is invalid.
     #[error("{0}")]
     Feedback(#[from] FeedbackError),
+    /// A what-if argument is invalid.
+    #[error("{0}")]
+    WhatIf(#[from] WhatIfError),
+    /// A CLV option is invalid.
+    #[error("{0}")]
+    Clv(#[from] ClvError),
     /// An options object could not be read.
     #[error("{what}: {message}")]
     Options {

@@ -47,19 +47,29 @@ pub fn parse_events_csv(input: &[u8], options_value: JsValue) -> Result<WasmEven
     panic::install();
     let opts: EventsCsvOptions = options("options of parseEventsCsv", options_value)?;
     let parsed = events_csv(input, &opts).map_err(WasmError::from)?;
-    Ok(WasmEvents { events: parsed.data, report: parsed.report })
+    Ok(WasmEvents {
+        events: parsed.data,
+        report: parsed.report,
+    })
 }
 
 /// Events from parallel columns: user id, event name, timestamp (seconds since the epoch).
 #[wasm_bindgen(js_name = eventsFromColumns)]
-pub fn events_from_columns(users: Vec<String>, events: Vec<String>, timestamp: &[f64]) -> Result<WasmEvents, JsValue> {
+pub fn events_from_columns(
+    users: Vec<String>,
+    events: Vec<String>,
+    timestamp: &[f64],
+) -> Result<WasmEvents, JsValue> {
     panic::install();
     Ok(from_columns(&users, &events, timestamp)?)
 }
 
 fn from_columns(users: &[String], events: &[String], timestamp: &[f64]) -> WasmResult<WasmEvents> {
     let ts = seconds("timestamp", timestamp)?;
-    Ok(WasmEvents { events: Events::from_columns(users, events, ts)?, report: SkipReport::default() })
+    Ok(WasmEvents {
+        events: Events::from_columns(users, events, ts)?,
+        report: SkipReport::default(),
+    })
 }
 
 /// A conversion funnel: `options` `{steps, windowSeconds, unit: "user" |

@@ -36,7 +36,10 @@ struct JsFeedbackOptions {
 pub fn feedback_report(input: &[u8], options_value: JsValue) -> Result<JsValue, JsValue> {
     panic::install();
     let opts: JsFeedbackOptions = options("options of feedbackReport", options_value)?;
-    let json = matches!(input.iter().find(|b| !b.is_ascii_whitespace()), Some(b'[' | b'{'));
+    let json = matches!(
+        input.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'[' | b'{')
+    );
     let parsed = if json {
         parse_feedback_json(input, &opts.read)
     } else {

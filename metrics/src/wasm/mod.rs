@@ -10,6 +10,7 @@
 //! * [`models`] — model fits from `(x, t_x, T)` columns, predictions, CLV.
 //! * [`events`] — event ingestion and funnels.
 //! * [`feedback`] — NPS and the feedback report.
+//! * [`whatif`] — retention what-if and historical CLV.
 //!
 //! Large columns cross the boundary as typed arrays (`Float64Array`,
 //! `Uint32Array`); small structured results as plain objects with camelCase keys.
@@ -19,6 +20,7 @@ pub mod events;
 pub mod feedback;
 pub mod models;
 pub mod orders;
+pub mod whatif;
 
 mod convert;
 mod panic;

@@ -75,7 +75,12 @@ fn fitted_to_js<P: Serialize>(f: &Fitted<P>) -> WasmResult<JsValue> {
     })
 }
 
-fn fit_input(x: Vec<f64>, t_x: Vec<f64>, t: Vec<f64>, weights: Option<Vec<f64>>) -> WasmResult<FitInput> {
+fn fit_input(
+    x: Vec<f64>,
+    t_x: Vec<f64>,
+    t: Vec<f64>,
+    weights: Option<Vec<f64>>,
+) -> WasmResult<FitInput> {
     Ok(match weights {
         Some(w) => FitInput::with_weights(x, t_x, t, w)?,
         None => FitInput::new(x, t_x, t)?,
@@ -206,6 +211,17 @@ impl AnyModel {
     }
 }
 
+/// Reads a BG/NBD fit (`{model: "bgnbd", params}`), validated.
+pub(crate) fn read_bgnbd(what: &'static str, value: JsValue) -> WasmResult<BgNbd> {
+    match AnyModel::read(what, value)? {
+        AnyModel::Bgnbd(p) => Ok(p),
+        _ => Err(WasmError::Column {
+            field: "fit",
+            message: format!("{what}: needs a bgnbd fit"),
+        }),
+    }
+}
+
 fn same_length(n: usize, columns: &[(&'static str, usize)]) -> WasmResult<()> {
     for &(field, len) in columns {
         if len != n {
@@ -222,7 +238,13 @@ fn same_length(n: usize, columns: &[(&'static str, usize)]) -> WasmResult<()> {
 /// expected}` (Float64Arrays), where `expected` is the number of purchases in
 /// the next `horizon` time units (BG/BB: transactions in the next `horizon` periods).
 #[wasm_bindgen]
-pub fn predict(fit: JsValue, x: &[f64], t_x: &[f64], t: &[f64], horizon: f64) -> Result<JsValue, JsValue> {
+pub fn predict(
+    fit: JsValue,
+    x: &[f64],
+    t_x: &[f64],
+    t: &[f64],
+    horizon: f64,
+) -> Result<JsValue, JsValue> {
     panic::install();
     let model = AnyModel::read("fit of predict", fit)?;
     same_length(x.len(), &[("t_x", t_x.len()), ("T", t.len())])?;
@@ -297,9 +319,16 @@ pub fn clv(
         .into());
     };
     let AnyModel::GammaGamma(gg) = AnyModel::read("spend fit of clv", spend)? else {
-        return Err(WasmError::Column { field: "spend", message: "clv needs a gamma_gamma fit".into() }.into());
+        return Err(WasmError::Column {
+            field: "spend",
+            message: "clv needs a gamma_gamma fit".into(),
+        }
+        .into());
     };
-    same_length(x.len(), &[("t_x", t_x.len()), ("T", t.len()), ("zbar", zbar.len())])?;
+    same_length(
+        x.len(),
+        &[("t_x", t_x.len()), ("T", t.len()), ("zbar", zbar.len())],
+    )?;
     let o: JsClvOptions = options("options of clv", options_value)?;
     let opts = ClvOptions {
         months: o.months,
@@ -308,8 +337,16 @@ pub fn clv(
     };
     let mut out = Vec::with_capacity(x.len());
     for row in 0..x.len() {
-        let c = Customer { x: x[row], t_x: t_x[row], t: t[row], zbar: zbar[row] };
-        out.push(customer_lifetime_value(tm, &gg, &c, &opts).map_err(|source| WasmError::Row { row, source })?);
+        let c = Customer {
+            x: x[row],
+            t_x: t_x[row],
+            t: t[row],
+            zbar: zbar[row],
+        };
+        out.push(
+            customer_lifetime_value(tm, &gg, &c, &opts)
+                .map_err(|source| WasmError::Row { row, source })?,
+        );
     }
     Ok(f64_array(&out))
 }

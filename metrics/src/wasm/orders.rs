@@ -3,13 +3,15 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{f64_array, object, options, report_to_js, seconds, set, string_array, to_js, u32_array};
+use super::convert::{
+    f64_array, object, options, report_to_js, seconds, set, string_array, to_js, u32_array,
+};
 use super::error::{WasmError, WasmResult};
 use super::panic;
 use crate::cohort::{cohort_matrix as cohorts, CohortOptions};
 use crate::data::{
-    parse_cdnow as cdnow, parse_orders_csv as orders_csv, parse_shopify_orders as shopify, Orders, OrdersCsvOptions,
-    ReadOptions, ShopifyOptions, SkipReport,
+    parse_cdnow as cdnow, parse_orders_csv as orders_csv, parse_shopify_orders as shopify, Orders,
+    OrdersCsvOptions, ReadOptions, ShopifyOptions, SkipReport,
 };
 use crate::rfm::{rfm as score_rfm, RfmOptions};
 use crate::summary::{summary as summarize, SummaryOptions};
@@ -67,7 +69,10 @@ pub fn parse_orders_csv(input: &[u8], options_value: JsValue) -> Result<WasmOrde
     panic::install();
     let opts: OrdersCsvOptions = options("options of parseOrdersCsv", options_value)?;
     let parsed = orders_csv(input, &opts).map_err(WasmError::from)?;
-    Ok(WasmOrders { orders: parsed.data, report: parsed.report })
+    Ok(WasmOrders {
+        orders: parsed.data,
+        report: parsed.report,
+    })
 }
 
 /// Reads a Shopify order export (`options`: `{read, customerColumn, excludedStatuses, includeCancelled}`).
@@ -76,7 +81,10 @@ pub fn parse_shopify_orders(input: &[u8], options_value: JsValue) -> Result<Wasm
     panic::install();
     let opts: ShopifyOptions = options("options of parseShopifyOrders", options_value)?;
     let parsed = shopify(input, &opts).map_err(WasmError::from)?;
-    Ok(WasmOrders { orders: parsed.data, report: parsed.report })
+    Ok(WasmOrders {
+        orders: parsed.data,
+        report: parsed.report,
+    })
 }
 
 /// Reads the CDNOW sample format (`id id yyyymmdd quantity amount`, whitespace-separated).
@@ -85,7 +93,10 @@ pub fn parse_cdnow(input: &[u8], options_value: JsValue) -> Result<WasmOrders, J
     panic::install();
     let opts: ReadOptions = options("options of parseCdnow", options_value)?;
     let parsed = cdnow(input, &opts).map_err(WasmError::from)?;
-    Ok(WasmOrders { orders: parsed.data, report: parsed.report })
+    Ok(WasmOrders {
+        orders: parsed.data,
+        report: parsed.report,
+    })
 }
 
 /// Orders from columns: customer index per order, customer ids (index `i` is
@@ -102,14 +113,22 @@ pub fn orders_from_columns(
     Ok(from_columns(customer, customer_ids, timestamp, amount)?)
 }
 
-fn from_columns(customer: Vec<u32>, mut ids: Vec<String>, timestamp: &[f64], amount: Vec<f64>) -> WasmResult<WasmOrders> {
+fn from_columns(
+    customer: Vec<u32>,
+    mut ids: Vec<String>,
+    timestamp: &[f64],
+    amount: Vec<f64>,
+) -> WasmResult<WasmOrders> {
     let timestamp = seconds("timestamp", timestamp)?;
     if ids.is_empty() {
         let n = customer.iter().copied().max().map_or(0, |m| m as usize + 1);
         ids = (0..n).map(|i| i.to_string()).collect();
     }
     let orders = Orders::from_indexed(customer, ids, timestamp, amount)?;
-    Ok(WasmOrders { orders, report: SkipReport::default() })
+    Ok(WasmOrders {
+        orders,
+        report: SkipReport::default(),
+    })
 }
 
 /// The lifetimes-style per-customer summary.
@@ -128,7 +147,11 @@ pub fn summary(orders: &WasmOrders, options_value: JsValue) -> Result<JsValue, J
     set(
         &out,
         "customerIds",
-        string_array(s.customer.iter().map(|&c| ids.get(c as usize).map_or("", |s| &**s))),
+        string_array(
+            s.customer
+                .iter()
+                .map(|&c| ids.get(c as usize).map_or("", |s| &**s)),
+        ),
     );
     set(&out, "frequency", f64_array(&s.frequency));
     set(&out, "recency", f64_array(&s.recency));
@@ -172,7 +195,11 @@ pub fn rfm(orders: &WasmOrders, options_value: JsValue) -> Result<JsValue, JsVal
     set(
         &out,
         "customerIds",
-        string_array(r.customer.iter().map(|&c| ids.get(c as usize).map_or("", |s| &**s))),
+        string_array(
+            r.customer
+                .iter()
+                .map(|&c| ids.get(c as usize).map_or("", |s| &**s)),
+        ),
     );
     let recency: Vec<f64> = r.recency_days.iter().map(|&d| d as f64).collect();
     let frequency: Vec<f64> = r.frequency.iter().map(|&f| f64::from(f)).collect();
@@ -187,8 +214,17 @@ pub fn rfm(orders: &WasmOrders, options_value: JsValue) -> Result<JsValue, JsVal
         .iter()
         .map(|s| segment_name(*s))
         .collect::<WasmResult<_>>()?;
-    let index = |s: crate::rfm::Segment| crate::rfm::Segment::ALL.iter().position(|&x| x == s).unwrap_or(0);
-    set(&out, "segment", string_array(r.segment.iter().map(|&s| names[index(s)].as_str())));
+    let index = |s: crate::rfm::Segment| {
+        crate::rfm::Segment::ALL
+            .iter()
+            .position(|&x| x == s)
+            .unwrap_or(0)
+    };
+    set(
+        &out,
+        "segment",
+        string_array(r.segment.iter().map(|&s| names[index(s)].as_str())),
+    );
     let counts = object();
     for (s, n) in r.segment_counts() {
         set(&counts, &names[index(s)], n as f64);
@@ -198,6 +234,9 @@ pub fn rfm(orders: &WasmOrders, options_value: JsValue) -> Result<JsValue, JsVal
 }
 
 fn segment_name(s: crate::rfm::Segment) -> WasmResult<String> {
-    let v = serde_json::to_value(s).map_err(|e| WasmError::Options { what: "segment", message: e.to_string() })?;
+    let v = serde_json::to_value(s).map_err(|e| WasmError::Options {
+        what: "segment",
+        message: e.to_string(),
+    })?;
     Ok(v.as_str().unwrap_or_default().to_string())
 }

@@ -5,20 +5,19 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    Document, Element, Event, HtmlButtonElement, HtmlElement, HtmlInputElement,
-    HtmlTextAreaElement, KeyboardEvent, ShadowRoot,
+    Document, Element, Event, HtmlButtonElement, HtmlElement, HtmlInputElement, KeyboardEvent,
+    ShadowRoot,
 };
 
-use crate::core::response::{AnswerValue, MultipleChoice};
+use crate::core::response::AnswerValue;
 
+use super::control::Control;
 use super::host::Host;
-use super::model::{ControlModel, StepModel, ThanksModel};
+use super::model::{StepModel, ThanksModel};
 use super::{checks, dom, focus, radios, text};
 
 /// Id of the element naming the dialog.
-const TITLE_ID: &str = "rq";
-/// Id of the scale end labels, describing a radio group.
-const ENDS_ID: &str = "re";
+pub(super) const TITLE_ID: &str = "rq";
 
 /// How the dialog looks and reads, fixed for its lifetime.
 pub struct Frame<'a> {
@@ -45,26 +44,6 @@ pub enum Intent {
     Next,
     /// Close button or Escape.
     Close,
-}
-
-enum Control {
-    Radios {
-        group: Element,
-        values: Vec<AnswerValue>,
-        selected: Option<usize>,
-    },
-    Checks {
-        group: Element,
-        other_field: Option<HtmlInputElement>,
-        other_label: String,
-        other_max: u32,
-    },
-    Text {
-        area: HtmlTextAreaElement,
-        counter: Element,
-        max_length: u32,
-    },
-    Nothing,
 }
 
 /// The rendered dialog. Dropping it removes the host element.
@@ -186,7 +165,7 @@ impl View {
         self.fill.style().set_property("width", &width)?;
         self.error.set_text_content(None);
         self.body.set_text_content(None);
-        self.control = self.build_control(step)?;
+        self.control = Control::build(&self.doc, &self.body, step)?;
         self.go.set_text_content(Some(&step.go));
         self.go.set_disabled(false);
         self.set_chrome_visible(true);
@@ -194,73 +173,6 @@ impl View {
             self.take_focus();
         }
         Ok(())
-    }
-
-    fn build_control(&self, step: &StepModel) -> Result<Control, JsValue> {
-        let doc = &self.doc;
-        Ok(match &step.control {
-            ControlModel::Radios {
-                class,
-                items,
-                values,
-                low,
-                high,
-            } => {
-                let group = radios::build(doc, class, TITLE_ID, step.required, items)?;
-                self.body.append_child(&group)?;
-                if low.is_some() || high.is_some() {
-                    let ends = dom::el(doc, "div", "ends")?;
-                    ends.set_id(ENDS_ID);
-                    for label in [low, high] {
-                        let span = dom::text_el(doc, "span", "", label.as_deref().unwrap_or(""))?;
-                        ends.append_child(&span)?;
-                    }
-                    self.body.append_child(&ends)?;
-                    group.set_attribute("aria-describedby", ENDS_ID)?;
-                }
-                Control::Radios {
-                    group,
-                    values: values.clone(),
-                    selected: None,
-                }
-            }
-            ControlModel::Checks {
-                options,
-                other,
-                other_max,
-            } => {
-                let pairs: Vec<(&str, &str)> = options
-                    .iter()
-                    .map(|(i, l)| (i.as_str(), l.as_str()))
-                    .collect();
-                let group = checks::build(doc, TITLE_ID, &pairs, other.as_deref())?;
-                self.body.append_child(&group)?;
-                Control::Checks {
-                    group,
-                    other_field: None,
-                    other_label: other.clone().unwrap_or_default(),
-                    other_max: *other_max,
-                }
-            }
-            ControlModel::Text {
-                max_length,
-                placeholder,
-            } => {
-                let (wrapper, area, counter) = text::build(
-                    doc,
-                    TITLE_ID,
-                    step.required,
-                    *max_length,
-                    placeholder.as_deref(),
-                )?;
-                self.body.append_child(&wrapper)?;
-                Control::Text {
-                    area,
-                    counter,
-                    max_length: *max_length,
-                }
-            }
-        })
     }
 
     /// Renders the thank-you screen (no progress, no primary button).
@@ -295,40 +207,19 @@ impl View {
     /// Disables the primary button while a submission is being recorded, so a double
     /// click or a held Enter sends once.
     pub fn set_busy(&self, busy: bool) {
+        let had_focus = self.has_focus();
         self.go.set_disabled(busy);
+        // A disabled button drops focus to <body>; keep it in the dialog instead.
+        if had_focus && !self.has_focus() {
+            if let Some(dialog) = self.dialog.dyn_ref::<HtmlElement>() {
+                let _ = dialog.focus();
+            }
+        }
     }
 
     /// The current answer, `None` when nothing is entered.
     pub fn value(&self) -> Option<AnswerValue> {
-        match &self.control {
-            Control::Radios {
-                values, selected, ..
-            } => selected.and_then(|i| values.get(i).cloned()),
-            Control::Checks {
-                group, other_field, ..
-            } => {
-                let (choices, other_checked) = checks::checked(group);
-                let other = other_field
-                    .as_ref()
-                    .filter(|_| other_checked)
-                    .map(|f| f.value())
-                    .filter(|v| !v.trim().is_empty());
-                if choices.is_empty() && other.is_none() {
-                    None
-                } else {
-                    Some(AnswerValue::Choices(MultipleChoice { choices, other }))
-                }
-            }
-            Control::Text { area, .. } => {
-                let value = area.value();
-                if value.trim().is_empty() {
-                    None
-                } else {
-                    Some(AnswerValue::Text(value))
-                }
-            }
-            Control::Nothing => None,
-        }
+        self.control.value()
     }
 
     /// Interprets an event from the shadow root.

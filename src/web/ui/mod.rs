@@ -1,6 +1,7 @@
 //! Everything drawn inside the shadow root.
 
 pub mod checks;
+pub mod control;
 pub mod dialog;
 pub mod dom;
 pub mod focus;
