@@ -3,11 +3,9 @@
 //! even after a reload — is recognised by the collector as the same response.
 
 use crate::core::retry::{Decision, Outcome, RetryPolicy};
-use serde::{Deserialize, Serialize};
 
 /// One undelivered response.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OutboxEntry {
     /// Response id (the idempotency key).
     pub id: String,
@@ -33,8 +31,7 @@ pub enum Settled {
 }
 
 /// The queue, oldest first.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Outbox {
     entries: Vec<OutboxEntry>,
 }

@@ -5,7 +5,6 @@
 //! Times are epoch milliseconds (`Date.now()`), so they survive reloads.
 
 use crate::core::survey::{Frequency, SiteConfig, Survey};
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use thiserror::Error;
 
@@ -18,29 +17,24 @@ pub const FOREVER_MS: f64 = 8.64e15;
 pub const ALL_SURVEYS: &str = "*";
 
 /// What one visitor has seen of one survey.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SurveyHistory {
     /// How many times it was shown.
     pub shown_count: u32,
     /// Whether it was answered (submitted) at least once.
     pub answered: bool,
     /// When it was last shown.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_shown_ms: Option<f64>,
     /// When it was last answered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_answered_ms: Option<f64>,
 }
 
 /// The persisted history of one visitor on one site.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ThrottleState {
     /// Per survey id.
     pub surveys: BTreeMap<String, SurveyHistory>,
     /// When any survey was last shown (for the site-wide cooldown).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_any_shown_ms: Option<f64>,
 }
 

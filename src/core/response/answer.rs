@@ -5,8 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// One answered question.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Answer {
     /// Id of the question answered.
     pub question: String,
@@ -27,8 +26,7 @@ impl Answer {
 /// The value of an answer, as on the wire (see the table in ARCHITECTURE.md):
 /// an integer for scales (nps, csat, ces, emoji), a string for thumbs (`"up"`/`"down"`),
 /// single choice (option id) and open text, and `{choices, other}` for multiple choice.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AnswerValue {
     /// A scale value.
     Number(i64),
@@ -39,14 +37,11 @@ pub enum AnswerValue {
 }
 
 /// The value of a multiple-choice answer.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MultipleChoice {
     /// Ids of the chosen options.
-    #[serde(default)]
     pub choices: Vec<String>,
     /// Free text typed into "Other", when the question allows it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other: Option<String>,
 }
 

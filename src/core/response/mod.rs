@@ -12,7 +12,6 @@ pub use error::ResponseError;
 pub use limits::Limits;
 pub use validate::validate_response;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// One submitted response.
@@ -28,8 +27,7 @@ use serde_json::{Map, Value};
 /// assert_eq!(err.to_string(), "answers[0].value: 11 is outside 0–10");
 /// assert_eq!(err.field(), Some("answers[0].value"));
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Response {
     /// Idempotency key: a UUID v4 made once by the widget and reused across retries.
     pub id: String,
@@ -40,19 +38,14 @@ pub struct Response {
     /// Answers in the order given.
     pub answers: Vec<Answer>,
     /// Locale the survey was shown in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Page URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// User id from `identify`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Traits from `identify`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub traits: Option<Map<String, Value>>,
     /// When it was submitted, RFC 3339.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
 

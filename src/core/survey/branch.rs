@@ -1,15 +1,13 @@
 //! Branching rules of a question: `{"when": condition, "goto": "question-id" | "end"}`.
 
 use crate::core::response::AnswerValue;
-use serde::{Deserialize, Serialize};
 
 /// The reserved target that jumps to the thank-you screen.
 pub const END: &str = "end";
 
 /// One branching rule. The first rule whose condition matches the answer wins; when none
 /// matches, the question's `next` (or the following question) applies.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Branch {
     /// When the rule applies.
     pub when: Condition,
@@ -19,8 +17,7 @@ pub struct Branch {
 
 /// A scalar a condition compares with: an integer (scale value) or a string (thumbs,
 /// option id).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scalar {
     /// A scale value.
     Integer(i64),
@@ -32,20 +29,15 @@ pub enum Scalar {
 /// at least one must be given (checked by validation).
 ///
 /// For a multiple-choice answer, `equals`/`anyOf` hold when any chosen option matches.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Condition {
     /// Scale value at least this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<i64>,
     /// Scale value at most this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<i64>,
     /// Answer equal to this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equals: Option<Scalar>,
     /// Answer equal to one of these.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub any_of: Option<Vec<Scalar>>,
 }
 

@@ -1,30 +1,23 @@
 //! One survey: its questions and when, where and how often it is shown.
 
 use super::{Question, Targeting, ThankYou, ThrottlePolicy, Trigger};
-use serde::{Deserialize, Serialize};
 
 /// A survey.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Survey {
     /// Unique id within the site, sent in responses.
     pub id: String,
     /// Name for the merchant's eyes (never shown to visitors).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// What shows it.
-    #[serde(default)]
     pub trigger: Trigger,
     /// Where it may be shown.
-    #[serde(default)]
     pub targeting: Targeting,
     /// How often.
-    #[serde(default)]
     pub throttle: ThrottlePolicy,
     /// The questions, in default order.
     pub questions: Vec<Question>,
     /// The closing screen.
-    #[serde(default)]
     pub thank_you: ThankYou,
 }
 

@@ -2,7 +2,6 @@
 
 use super::branch::Branch;
 use crate::core::text::LocalizedText;
-use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
 
 /// Default `maxLength` of an open-text question.
@@ -11,8 +10,7 @@ pub const DEFAULT_MAX_LENGTH: u32 = 2000;
 pub const MAX_MAX_LENGTH: u32 = 10_000;
 
 /// One selectable option of a choice question.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Choice {
     /// Option id, sent in responses.
     pub id: String,
@@ -65,8 +63,7 @@ pub enum QuestionKind {
 }
 
 /// The `type` tag of a question, as written in JSON.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QuestionType {
     /// `nps`
     Nps,
@@ -152,8 +149,7 @@ impl QuestionKind {
 ///
 /// In JSON every setting sits flat on the question object next to `"type"`; fields that do
 /// not belong to the type (e.g. `options` on an `nps`) are rejected.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "RawQuestion", into = "RawQuestion")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Question {
     /// Unique id within the survey (not `"end"`).
     pub id: String,
@@ -172,31 +168,19 @@ pub struct Question {
 }
 
 /// The flat JSON form of a [`Question`].
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug)]
 struct RawQuestion {
     id: String,
-    #[serde(rename = "type")]
     kind: QuestionType,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     text: Option<LocalizedText>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     required: bool,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     branches: Vec<Branch>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     next: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     low_label: Option<LocalizedText>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     high_label: Option<LocalizedText>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     options: Option<Vec<Choice>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     other: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     max_length: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     placeholder: Option<LocalizedText>,
 }
 

@@ -2,7 +2,6 @@
 //! and the merge of inline `config` commands.
 
 use super::{validate, ConfigError, Survey, Theme};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The configuration of one site, as served by `GET /v1/sites/{site}/config`.
@@ -22,46 +21,35 @@ use serde_json::Value;
 ///   {"id": "q", "type": "singleChoice", "text": "Pick", "options": []}]}]}"#).unwrap_err();
 /// assert_eq!(err.to_string(), "surveys[0].questions[0].options: must not be empty");
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SiteConfig {
     /// Site id (`data-site`), also part of the localStorage keys.
     pub site: String,
     /// `"auto"` (from `<html lang>` / the browser) or a locale tag such as `"es"`.
-    #[serde(default = "auto")]
     pub locale: String,
     /// Visual theme.
-    #[serde(default)]
     pub theme: Theme,
     /// No survey within this many days after any survey was shown.
-    #[serde(default)]
     pub cooldown_days: f64,
     /// The surveys.
-    #[serde(default)]
     pub surveys: Vec<Survey>,
 }
 
 /// The argument of the `config` command: any subset of a [`SiteConfig`], merged over the
 /// collector's with [`SiteConfig::merge`]. Unlike the top level of [`SiteConfig`], unknown
 /// fields are rejected: a typo in a page's inline config should be reported, not ignored.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PartialSiteConfig {
     /// Accepted so that a full site config can be passed inline, but ignored: the site is
     /// the loader's `data-site`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub site: Option<String>,
     /// Locale override.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Theme fields to override.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<Theme>,
     /// Cooldown override.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cooldown_days: Option<f64>,
     /// Surveys replacing those with the same id; others are appended.
-    #[serde(default)]
     pub surveys: Vec<Survey>,
 }
 

@@ -1,10 +1,8 @@
 //! Which pages a survey may appear on (the model; matching is in [`crate::core::targeting`]).
 
-use serde::{Deserialize, Serialize};
 
 /// How a URL rule compares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MatchKind {
     /// Path + query equal to the value.
     Exact,
@@ -19,21 +17,17 @@ pub enum MatchKind {
 }
 
 /// One URL rule.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UrlMatch {
     /// How to compare.
-    #[serde(rename = "match")]
     pub kind: MatchKind,
     /// What to compare with.
     pub value: String,
 }
 
 /// Where a survey may appear. No rule means every page.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Targeting {
     /// URL rule.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<UrlMatch>,
 }

@@ -1,10 +1,8 @@
 //! Visual theme of the widget: brand colour, radius, font, position and colour mode.
 
-use serde::{Deserialize, Serialize};
 
 /// Where the widget sits on the page.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Position {
     /// Bottom right corner (the default).
     #[default]
@@ -20,8 +18,7 @@ pub enum Position {
 }
 
 /// Light, dark, or following `prefers-color-scheme`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ColorMode {
     /// Always light.
     Light,
@@ -34,23 +31,17 @@ pub enum ColorMode {
 
 /// The theme. Every field is optional so that an inline `config` command can override one
 /// field at a time (see [`Theme::merge`]); the accessors supply the defaults.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Theme {
     /// CSS colour for buttons and highlights (`--rapport-brand`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub brand: Option<String>,
     /// CSS length for corner radius (`--rapport-radius`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub radius: Option<String>,
     /// CSS font-family list (`--rapport-font`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub font: Option<String>,
     /// Placement on the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<Position>,
     /// Colour mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<ColorMode>,
 }
 

@@ -1,11 +1,9 @@
 //! How often a survey may be shown to one visitor (the model; decisions are in
 //! [`crate::core::throttle`]).
 
-use serde::{Deserialize, Serialize};
 
 /// How many times one visitor may see a survey.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Frequency {
     /// Shown at most once, answered or not (the default).
     #[default]
@@ -19,20 +17,15 @@ pub enum Frequency {
 }
 
 /// Sampling and frequency rules of a survey.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ThrottlePolicy {
     /// Percent of visitors (0–100) in the sample; decided once per visitor and survey.
-    #[serde(default = "full_sample")]
     pub sample: f64,
     /// How many times it may be shown.
-    #[serde(default)]
     pub frequency: Frequency,
     /// Limit for [`Frequency::MaxTimes`].
-    #[serde(default = "one")]
     pub max_shows: u32,
     /// Days to wait after this survey was shown before showing it again.
-    #[serde(default)]
     pub recontact_days: f64,
 }
 

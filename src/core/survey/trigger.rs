@@ -1,10 +1,8 @@
 //! When a survey asks to be shown (the model; evaluation is in [`crate::core::trigger`]).
 
-use serde::{Deserialize, Serialize};
 
 /// What makes a survey show up, once targeting and throttling allow it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub enum Trigger {
     /// As soon as the page (or SPA route) is loaded.
     PageLoad,

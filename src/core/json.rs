@@ -1,0 +1,876 @@
+//! A small JSON value, parser and writer: what the core needs and nothing more, so that the
+//! widget's wasm carries no general-purpose (de)serialisation framework.
+//!
+//! * [`Json::parse`] reads a document (RFC 8259; a lone surrogate escape such as `\ud800`
+//!   cannot live in a Rust string and reads as U+FFFD). Syntax errors give line and column.
+//! * [`Json::write`], [`write_str`] and [`write_num`] print compact JSON; strings are escaped
+//!   so that NUL, control characters and U+2028/U+2029 survive any consumer.
+//! * [`Fields`] reads an object field by field with the JSON path of each value, which is how
+//!   every model type in the core is decoded with errors naming the path at fault.
+//!
+//! ```
+//! use rapport::core::json::Json;
+//! let v = Json::parse(r#"{"a": [1, "x\u0000"]}"#).unwrap();
+//! assert_eq!(v.to_string(), r#"{"a":[1,"x\u0000"]}"#);
+//! assert!(Json::parse("{\"a\": ").unwrap_err().to_string().contains("line 1"));
+//! ```
+
+use std::fmt;
+
+/// Object members in document order.
+pub type JsonMap = Vec<(String, Json)>;
+
+/// A JSON value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Json {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// A number (JSON numbers are read as `f64`).
+    Num(f64),
+    /// A string.
+    Str(String),
+    /// An array.
+    Arr(Vec<Json>),
+    /// An object, members in document order (a repeated key keeps its last value).
+    Obj(JsonMap),
+}
+
+/// A JSON syntax error with its 1-based position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// What was expected or found.
+    pub message: &'static str,
+    /// Line, from 1.
+    pub line: usize,
+    /// Column (in characters), from 1.
+    pub column: usize,
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)?;
+        f.write_str(" at line ")?;
+        f.write_str(&self.line.to_string())?;
+        f.write_str(" column ")?;
+        f.write_str(&self.column.to_string())
+    }
+}
+
+/// Deepest nesting accepted (arrays and objects), so hostile input cannot exhaust the stack.
+const MAX_DEPTH: usize = 64;
+
+struct Parser<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+type Parsed<T> = Result<T, SyntaxError>;
+
+impl<'a> Parser<'a> {
+    fn fail<T>(&self, message: &'static str) -> Parsed<T> {
+        let upto = self.src.get(..self.pos).unwrap_or(self.src);
+        let line = upto.matches('\n').count() + 1;
+        let column = upto.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        Err(SyntaxError {
+            message,
+            line,
+            column,
+        })
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, b: u8) -> bool {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn literal(&mut self, word: &str, value: Json) -> Parsed<Json> {
+        if self.src.get(self.pos..).is_some_and(|s| s.starts_with(word)) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            self.fail("expected value")
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Parsed<Json> {
+        if depth > MAX_DEPTH {
+            return self.fail("nested too deeply");
+        }
+        self.skip_ws();
+        match self.peek() {
+            Some(b'{') => {
+                self.pos += 1;
+                let mut members = JsonMap::new();
+                self.skip_ws();
+                if self.eat(b'}') {
+                    return Ok(Json::Obj(members));
+                }
+                loop {
+                    self.skip_ws();
+                    if self.peek() != Some(b'"') {
+                        return self.fail("expected a string key");
+                    }
+                    let key = self.string()?;
+                    self.skip_ws();
+                    if !self.eat(b':') {
+                        return self.fail("expected `:`");
+                    }
+                    let value = self.value(depth + 1)?;
+                    match members.iter_mut().find(|(k, _)| *k == key) {
+                        Some(slot) => slot.1 = value,
+                        None => members.push((key, value)),
+                    }
+                    self.skip_ws();
+                    if self.eat(b'}') {
+                        return Ok(Json::Obj(members));
+                    }
+                    if !self.eat(b',') {
+                        return self.fail("expected `,` or `}`");
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                let mut items = Vec::new();
+                self.skip_ws();
+                if self.eat(b']') {
+                    return Ok(Json::Arr(items));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    self.skip_ws();
+                    if self.eat(b']') {
+                        return Ok(Json::Arr(items));
+                    }
+                    if !self.eat(b',') {
+                        return self.fail("expected `,` or `]`");
+                    }
+                }
+            }
+            Some(b'"') => self.string().map(Json::Str),
+            Some(b't') => self.literal("true", Json::Bool(true)),
+            Some(b'f') => self.literal("false", Json::Bool(false)),
+            Some(b'n') => self.literal("null", Json::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            None => self.fail("EOF while parsing a value"),
+            Some(_) => self.fail("expected value"),
+        }
+    }
+
+    fn digits(&mut self) -> (u64, i32, usize) {
+        // Mantissa digits beyond 19 are dropped (only counted in the exponent): far beyond
+        // the precision of an f64 anyway.
+        let (mut m, mut extra, mut n) = (0u64, 0i32, 0usize);
+        while let Some(d @ b'0'..=b'9') = self.peek() {
+            if m < 1_000_000_000_000_000_000 {
+                m = m * 10 + u64::from(d - b'0');
+            } else {
+                extra += 1;
+            }
+            n += 1;
+            self.pos += 1;
+        }
+        (m, extra, n)
+    }
+
+    fn number(&mut self) -> Parsed<Json> {
+        let negative = self.eat(b'-');
+        if self.peek() == Some(b'0')
+            && matches!(self.bytes.get(self.pos + 1), Some(b'0'..=b'9'))
+        {
+            return self.fail("invalid number");
+        }
+        let (mut mantissa, mut exp, n) = self.digits();
+        if n == 0 {
+            return self.fail("invalid number");
+        }
+        if self.eat(b'.') {
+            let start = self.pos;
+            while let Some(d @ b'0'..=b'9') = self.peek() {
+                if mantissa < 1_000_000_000_000_000_000 {
+                    mantissa = mantissa * 10 + u64::from(d - b'0');
+                    exp -= 1;
+                }
+                self.pos += 1;
+            }
+            if self.pos == start {
+                return self.fail("invalid number");
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.pos += 1;
+            let neg_exp = self.eat(b'-');
+            if !neg_exp {
+                self.eat(b'+');
+            }
+            let (e, _, n) = self.digits();
+            if n == 0 {
+                return self.fail("invalid number");
+            }
+            let e = i32::try_from(e.min(100_000)).unwrap_or(100_000);
+            exp = exp.saturating_add(if neg_exp { -e } else { e });
+        }
+        let value = scale(mantissa, exp);
+        if !value.is_finite() {
+            return self.fail("number out of range");
+        }
+        Ok(Json::Num(if negative { -value } else { value }))
+    }
+
+    fn hex4(&mut self) -> Parsed<u32> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let d = match self.peek() {
+                Some(c @ b'0'..=b'9') => c - b'0',
+                Some(c @ b'a'..=b'f') => c - b'a' + 10,
+                Some(c @ b'A'..=b'F') => c - b'A' + 10,
+                _ => return self.fail("invalid \\u escape"),
+            };
+            v = v * 16 + u32::from(d);
+            self.pos += 1;
+        }
+        Ok(v)
+    }
+
+    fn string(&mut self) -> Parsed<String> {
+        self.pos += 1; // the opening quote
+        let mut out = String::new();
+        loop {
+            let start = self.pos;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(self.src.get(start..self.pos).unwrap_or(""));
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let Some(e) = self.peek() else {
+                        return self.fail("EOF while parsing a string");
+                    };
+                    self.pos += 1;
+                    match e {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&hi)
+                                && self.src.get(self.pos..).is_some_and(|s| s.starts_with("\\u"))
+                            {
+                                let back = self.pos;
+                                self.pos += 2;
+                                let lo = self.hex4()?;
+                                if (0xDC00..0xE000).contains(&lo) {
+                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                                } else {
+                                    // A lone high surrogate followed by another escape.
+                                    self.pos = back;
+                                    0xFFFD
+                                }
+                            } else {
+                                hi
+                            };
+                            out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+                        }
+                        _ => return self.fail("invalid escape"),
+                    }
+                }
+                Some(_) => return self.fail("control character in a string"),
+                None => return self.fail("EOF while parsing a string"),
+            }
+        }
+    }
+}
+
+/// `mantissa × 10^exp`, exact when both fit an f64 exactly (the common case: short decimals),
+/// within an ulp or so otherwise.
+fn scale(mantissa: u64, exp: i32) -> f64 {
+    let m = mantissa as f64;
+    if m == 0.0 {
+        return 0.0;
+    }
+    let e = exp.unsigned_abs().min(400);
+    if exp >= 0 {
+        m * pow10(e)
+    } else if e > 300 {
+        // Keep the divisor finite: divide in two steps.
+        m / pow10(300) / pow10(e - 300)
+    } else {
+        m / pow10(e)
+    }
+}
+
+fn pow10(mut e: u32) -> f64 {
+    let (mut p, mut base) = (1.0f64, 10.0f64);
+    while e > 0 {
+        if e & 1 == 1 {
+            p *= base;
+        }
+        base *= base;
+        e >>= 1;
+    }
+    p
+}
+
+impl Json {
+    /// Parses a whole document (trailing non-whitespace is an error).
+    pub fn parse(text: &str) -> Result<Json, SyntaxError> {
+        let mut p = Parser {
+            src: text,
+            bytes: text.as_bytes(),
+            pos: 0,
+        };
+        let v = p.value(0)?;
+        p.skip_ws();
+        if p.pos < p.bytes.len() {
+            return p.fail("trailing characters");
+        }
+        Ok(v)
+    }
+
+    /// Appends the compact JSON text of this value to `out`.
+    pub fn write(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Num(n) => write_num(out, *n),
+            Json::Str(s) => write_str(out, s),
+            Json::Arr(items) => {
+                out.push('[');
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    v.write(out);
+                }
+                out.push(']');
+            }
+            Json::Obj(members) => {
+                let mut w = ObjectWriter::new(out);
+                for (k, v) in members {
+                    w.key(k);
+                    v.write(w.out);
+                }
+                w.end();
+            }
+        }
+    }
+
+    /// The value under `key`, if this is an object that has it.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Obj(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The number, if this is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Json::Num(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is an array.
+    pub fn as_array(&self) -> Option<&[Json]> {
+        match self {
+            Json::Arr(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// What kind of value this is, for error messages ("a string", "null", ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Json::Null => "null",
+            Json::Bool(_) => "a boolean",
+            Json::Num(_) => "a number",
+            Json::Str(_) => "a string",
+            Json::Arr(_) => "an array",
+            Json::Obj(_) => "an object",
+        }
+    }
+}
+
+impl fmt::Display for Json {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        self.write(&mut out);
+        f.write_str(&out)
+    }
+}
+
+/// Appends `s` as a JSON string literal. Quotes, backslashes, every control character
+/// (NUL included) and U+2028/U+2029 are escaped; everything else (bidi overrides such as
+/// U+202E included) is kept verbatim, as UTF-8.
+pub fn write_str(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                let v = c as usize;
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(char::from(HEX[(v >> shift) & 15]));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Appends a number without f64 formatting machinery: integers (up to 2^63) exactly,
+/// other finite values with up to 9 decimals (trailing zeros trimmed); non-finite values
+/// (which JSON cannot express) as `null`.
+pub fn write_num(out: &mut String, n: f64) {
+    if !n.is_finite() {
+        out.push_str("null");
+        return;
+    }
+    if n < 0.0 {
+        out.push('-');
+    }
+    let a = n.abs();
+    if a >= 9.2e18 {
+        // Out of i64 range: only reachable with absurd inputs; keep it valid JSON.
+        out.push_str("9.2e18");
+        return;
+    }
+    let whole = a.trunc();
+    let mut frac = ((a - whole) * 1e9).round() as u64;
+    let mut int = whole as u64;
+    if frac >= 1_000_000_000 {
+        int += 1;
+        frac = 0;
+    }
+    if n < 0.0 && int == 0 && frac == 0 {
+        out.pop();
+    }
+    out.push_str(&int.to_string());
+    if frac > 0 {
+        let digits = frac.to_string();
+        out.push('.');
+        for _ in digits.len()..9 {
+            out.push('0');
+        }
+        out.push_str(digits.trim_end_matches('0'));
+    }
+}
+
+/// A number as text (see [`write_num`]), for messages.
+pub fn num_to_string(n: f64) -> String {
+    let mut s = String::new();
+    write_num(&mut s, n);
+    s
+}
+
+/// Writes one JSON object member by member.
+pub struct ObjectWriter<'a> {
+    /// The output.
+    pub out: &'a mut String,
+    first: bool,
+}
+
+impl<'a> ObjectWriter<'a> {
+    /// Opens the object.
+    pub fn new(out: &'a mut String) -> Self {
+        out.push('{');
+        ObjectWriter { out, first: true }
+    }
+
+    /// Writes `"key":`; the value must be written next, to [`ObjectWriter::out`].
+    pub fn key(&mut self, key: &str) -> &mut String {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        write_str(self.out, key);
+        self.out.push(':');
+        self.out
+    }
+
+    /// A string member.
+    pub fn str(&mut self, key: &str, value: &str) {
+        write_str(self.key(key), value);
+    }
+
+    /// A number member.
+    pub fn num(&mut self, key: &str, value: f64) {
+        write_num(self.key(key), value);
+    }
+
+    /// A string member when present.
+    pub fn opt_str(&mut self, key: &str, value: Option<&str>) {
+        if let Some(v) = value {
+            self.str(key, v);
+        }
+    }
+
+    /// A number member when present.
+    pub fn opt_num(&mut self, key: &str, value: Option<f64>) {
+        if let Some(v) = value {
+            self.num(key, v);
+        }
+    }
+
+    /// Closes the object.
+    pub fn end(self) {
+        self.out.push('}');
+    }
+}
+
+/// Why a JSON value does not have the expected shape, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShapeError {
+    /// JSON path of the value at fault (`surveys[0].questions[1].type`; `""` = the document).
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The result of decoding a value.
+pub type Decoded<T> = Result<T, ShapeError>;
+
+/// A shape error at `path`.
+pub fn shape_err<T>(path: &str, message: impl Into<String>) -> Decoded<T> {
+    Err(ShapeError {
+        path: path.to_owned(),
+        message: message.into(),
+    })
+}
+
+/// The path of member `key` under `path`.
+pub fn child(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        let mut p = String::with_capacity(path.len() + key.len() + 1);
+        p.push_str(path);
+        p.push('.');
+        p.push_str(key);
+        p
+    }
+}
+
+/// The path of item `index` under `path`.
+pub fn item(path: &str, index: usize) -> String {
+    let mut p = String::from(path);
+    p.push('[');
+    p.push_str(&index.to_string());
+    p.push(']');
+    p
+}
+
+fn expected<T>(path: &str, what: &str, got: &Json) -> Decoded<T> {
+    let mut m = String::from("expected ");
+    m.push_str(what);
+    m.push_str(", got ");
+    m.push_str(got.kind());
+    shape_err(path, m)
+}
+
+/// Reads a string.
+pub fn string(path: &str, v: &Json) -> Decoded<String> {
+    match v {
+        Json::Str(s) => Ok(s.clone()),
+        other => expected(path, "a string", other),
+    }
+}
+
+/// Reads a number.
+pub fn number(path: &str, v: &Json) -> Decoded<f64> {
+    match v {
+        Json::Num(n) => Ok(*n),
+        other => expected(path, "a number", other),
+    }
+}
+
+/// Reads an integer in `min..=max`.
+pub fn integer(path: &str, v: &Json, min: i64, max: i64) -> Decoded<i64> {
+    let n = number(path, v)?;
+    if n.fract() != 0.0 {
+        let mut m = num_to_string(n);
+        m.push_str(" is not an integer");
+        return shape_err(path, m);
+    }
+    if n < min as f64 || n > max as f64 {
+        let mut m = num_to_string(n);
+        m.push_str(" is out of range");
+        return shape_err(path, m);
+    }
+    Ok(n as i64)
+}
+
+/// Reads a boolean.
+pub fn boolean(path: &str, v: &Json) -> Decoded<bool> {
+    match v {
+        Json::Bool(b) => Ok(*b),
+        other => expected(path, "a boolean", other),
+    }
+}
+
+/// Reads an array, decoding each item with `f` (which gets the item's path).
+pub fn array<T>(path: &str, v: &Json, f: impl Fn(&str, &Json) -> Decoded<T>) -> Decoded<Vec<T>> {
+    match v {
+        Json::Arr(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| f(&item(path, i), v))
+            .collect(),
+        other => expected(path, "an array", other),
+    }
+}
+
+/// Reads one of the `names` (a unit enum); returns its index.
+pub fn variant(path: &str, v: &Json, names: &[&str]) -> Decoded<usize> {
+    let s = match v {
+        Json::Str(s) => s,
+        other => return expected(path, "a string", other),
+    };
+    if let Some(i) = names.iter().position(|n| n == s) {
+        return Ok(i);
+    }
+    let mut m = String::from("unknown variant `");
+    m.push_str(s);
+    m.push_str("`, expected one of ");
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            m.push_str(", ");
+        }
+        m.push('`');
+        m.push_str(n);
+        m.push('`');
+    }
+    shape_err(path, m)
+}
+
+/// An object being decoded: its members and its path. `null` members count as absent.
+pub struct Fields<'a> {
+    path: &'a str,
+    members: &'a [(String, Json)],
+}
+
+impl<'a> Fields<'a> {
+    /// Opens `v` as an object whose keys must all be in `known` (`None`: any key allowed).
+    pub fn new(path: &'a str, v: &'a Json, known: Option<&[&str]>) -> Decoded<Fields<'a>> {
+        let Json::Obj(members) = v else {
+            return expected(path, "an object", v);
+        };
+        if let Some(known) = known {
+            if let Some((k, _)) = members.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+                let mut m = String::from("unknown field `");
+                m.push_str(k);
+                m.push('`');
+                return shape_err(&child(path, k), m);
+            }
+        }
+        Ok(Fields { path, members })
+    }
+
+    /// The object's own path.
+    pub fn path(&self) -> &str {
+        self.path
+    }
+
+    /// The member `key`, unless absent or `null`.
+    pub fn get(&self, key: &str) -> Option<&'a Json> {
+        self.members
+            .iter()
+            .find(|(k, v)| k == key && *v != Json::Null)
+            .map(|(_, v)| v)
+    }
+
+    /// Decodes member `key` with `f` when present.
+    pub fn opt<T>(
+        &self,
+        key: &str,
+        f: impl FnOnce(&str, &Json) -> Decoded<T>,
+    ) -> Decoded<Option<T>> {
+        match self.get(key) {
+            Some(v) => f(&child(self.path, key), v).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Decodes the required member `key` with `f`.
+    pub fn req<T>(&self, key: &str, f: impl FnOnce(&str, &Json) -> Decoded<T>) -> Decoded<T> {
+        let path = child(self.path, key);
+        match self.get(key) {
+            Some(v) => f(&path, v),
+            None => {
+                let mut m = String::from("missing field `");
+                m.push_str(key);
+                m.push('`');
+                shape_err(&path, m)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_every_kind() {
+        let v = Json::parse(r#" {"a": [true, false, null, -1.5e2, "\u00e9\ud83d\ude00"], "b": {}} "#)
+            .unwrap();
+        assert_eq!(
+            v.get("a").and_then(Json::as_array).map(|a| a.to_vec()),
+            Some(vec![
+                Json::Bool(true),
+                Json::Bool(false),
+                Json::Null,
+                Json::Num(-150.0),
+                Json::Str("é😀".into())
+            ])
+        );
+        assert_eq!(v.get("b"), Some(&Json::Obj(vec![])));
+    }
+
+    #[test]
+    fn syntax_errors_have_positions() {
+        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "\"\u{1}\"", "tru", "1 2", "\"\\x\""] {
+            assert!(Json::parse(bad).is_err(), "{bad:?}");
+        }
+        let e = Json::parse("{\n  \"a\": x}").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 8));
+        assert!(e.to_string().contains("line 2 column 8"));
+        let deep = "[".repeat(100) + &"]".repeat(100);
+        assert!(Json::parse(&deep).is_err());
+    }
+
+    #[test]
+    fn lone_surrogates_read_as_replacement() {
+        let v = Json::parse(r#""a\ud800b\udc00c\ud800\u0041""#).unwrap();
+        assert_eq!(v, Json::Str("a\u{FFFD}b\u{FFFD}c\u{FFFD}A".into()));
+    }
+
+    #[test]
+    fn strings_escape_what_must_be() {
+        let mut out = String::new();
+        write_str(&mut out, "q\"b\\n\n\u{0}\u{1f}\u{202e}\u{2028}é");
+        assert_eq!(out, "\"q\\\"b\\\\n\\n\\u0000\\u001f\u{202e}\\u2028é\"");
+    }
+
+    #[test]
+    fn numbers_print_without_float_formatting() {
+        for (n, s) in [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (8.64e15, "8640000000000000"),
+            (-1.0, "-1"),
+            (33.25, "33.25"),
+            (0.1, "0.1"),
+            (-0.5, "-0.5"),
+            (f64::NAN, "null"),
+        ] {
+            assert_eq!(num_to_string(n), s);
+        }
+    }
+
+    #[test]
+    fn common_decimals_parse_exactly() {
+        for s in ["0.1", "33.3", "1e3", "-2.5E-3", "1720000000000", "123456.789"] {
+            let parsed = Json::parse(s).unwrap().as_f64().unwrap();
+            assert_eq!(parsed, s.parse::<f64>().unwrap(), "{s}");
+        }
+        assert!(Json::parse("1e400").is_err());
+        assert!(Json::parse("1e-320").unwrap().as_f64().unwrap() > 0.0);
+    }
+
+    #[test]
+    fn fields_track_paths() {
+        let v = Json::parse(r#"{"a": 1, "b": null, "c": "x"}"#).unwrap();
+        let f = Fields::new("root", &v, Some(&["a", "b", "c"])).unwrap();
+        assert_eq!(f.opt("b", string).unwrap(), None);
+        let e = f.req("b", string).unwrap_err();
+        assert_eq!((e.path.as_str(), e.message.as_str()), ("root.b", "missing field `b`"));
+        let e = f.req("a", string).unwrap_err();
+        assert_eq!(e.message, "expected a string, got a number");
+        let e = Fields::new("", &v, Some(&["a"])).err().unwrap();
+        assert_eq!((e.path.as_str(), e.message.as_str()), ("b", "unknown field `b`"));
+    }
+
+    fn arb_json() -> impl Strategy<Value = Json> {
+        let leaf = prop_oneof![
+            Just(Json::Null),
+            any::<bool>().prop_map(Json::Bool),
+            (-1_000_000i64..1_000_000).prop_map(|n| Json::Num(n as f64)),
+            any::<String>().prop_map(Json::Str),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Json::Arr),
+                prop::collection::vec(("[a-z]{1,3}", inner), 0..6).prop_map(|members| {
+                    let mut m: JsonMap = Vec::new();
+                    for (k, v) in members {
+                        if !m.iter().any(|(e, _)| *e == k) {
+                            m.push((k, v));
+                        }
+                    }
+                    Json::Obj(m)
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn write_then_parse_round_trips(v in arb_json()) {
+            let text = v.to_string();
+            prop_assert_eq!(Json::parse(&text).unwrap(), v);
+        }
+
+        #[test]
+        fn never_panics_on_garbage(s in ".{0,40}") {
+            let _ = Json::parse(&s);
+        }
+    }
+}
