@@ -6,6 +6,7 @@
 mod bench;
 mod build;
 mod demo;
+mod fuzz;
 mod install;
 mod size;
 mod test;
@@ -23,6 +24,7 @@ commands:
   install   only install what tests need (wasm target, wasm-bindgen CLI, Chromium, npm packages)
   size      print shipped sizes (raw, gzip, brotli) and check the budgets
   bench     print benchmark figures (first paint, collector throughput, metrics engine vs lifetimes/duckdb)
+  fuzz [S]  fuzz the orders CSV reader with cargo-fuzz for S seconds (default 60)
 ";
 
 fn main() -> ExitCode {
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         "install" => install::run(),
         "size" => size::run(),
         "bench" => bench::run(rest),
+        "fuzz" => fuzz::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())
