@@ -273,9 +273,9 @@ impl Server {
             .args(["--listen", &format!("127.0.0.1:{port}")])
             .arg("--db")
             .arg(db)
+            .arg("--config")
+            .arg(bench_config()?)
             .args([
-                "--config",
-                "tests/e2e/site.json",
                 "--dist",
                 "dist",
                 "--www",
@@ -307,6 +307,39 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The end-to-end suite's collector config (tests/e2e/site.json + the test-page surveys +
+/// the demo sites), written to `.rapport/bench/config.json`; pages are same-origin, so the
+/// origins need no rewriting.
+fn bench_config() -> Result<PathBuf, String> {
+    let root = util::root();
+    let read = |p: &str| -> Result<Value, String> {
+        let text =
+            std::fs::read_to_string(root.join(p)).map_err(|e| format!("reading {p}: {e}"))?;
+        serde_json::from_str(&text).map_err(|e| format!("parsing {p}: {e}"))
+    };
+    let mut config = read("tests/e2e/site.json")?;
+    let pages = read("www/test-pages/surveys.json")?;
+    let demo = read("www/demo/rapport.config.json")?;
+    if let (Some(surveys), Some(extra)) = (
+        config
+            .pointer_mut("/sites/0/surveys")
+            .and_then(Value::as_array_mut),
+        pages.get("surveys").and_then(Value::as_array),
+    ) {
+        surveys.extend(extra.iter().cloned());
+    }
+    if let (Some(sites), Some(extra)) = (
+        config.get_mut("sites").and_then(Value::as_array_mut),
+        demo.get("sites").and_then(Value::as_array),
+    ) {
+        sites.extend(extra.iter().cloned());
+    }
+    let path = bench_dir()?.join("config.json");
+    std::fs::write(&path, config.to_string())
+        .map_err(|e| format!("writing {}: {e}", path.display()))?;
+    Ok(path)
 }
 
 fn free_port() -> Result<u16, String> {

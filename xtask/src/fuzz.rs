@@ -30,8 +30,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     step(
         &format!("cargo fuzz run orders_csv for {seconds} s"),
         util::cargo()
-            .current_dir(util::root().join("fuzz"))
-            .args(["fuzz", "run", "--fuzz-dir", ".", "orders_csv"])
+            .args(["fuzz", "run", "orders_csv"])
             .arg(&corpus)
             .arg("--")
             .arg(format!("-max_total_time={seconds}"))
