@@ -30,7 +30,8 @@ pub struct SiteRules {
 impl SiteRules {
     /// Parses and checks a site object (without the server-only `origins`/`adminToken`).
     pub fn from_site_json(site: &Value) -> Result<Self, SiteRulesError> {
-        SiteConfig::from_value(site)
+        // The core reads its own JSON value; the text form is the bridge from serde_json.
+        SiteConfig::from_json(&site.to_string())
             .map(|config| SiteRules { config })
             .map_err(|err: SiteConfigError| {
                 let path = err.path().to_owned();

@@ -374,14 +374,7 @@ impl Json {
                 }
                 out.push(']');
             }
-            Json::Obj(members) => {
-                let mut w = ObjectWriter::new(out);
-                for (k, v) in members {
-                    w.key(k);
-                    v.write(w.out);
-                }
-                w.end();
-            }
+            Json::Obj(members) => write_map(out, members),
         }
     }
 
@@ -436,6 +429,15 @@ impl fmt::Display for Json {
         self.write(&mut out);
         f.write_str(&out)
     }
+}
+
+/// Appends an object with these members.
+pub fn write_map(out: &mut String, members: &[(String, Json)]) {
+    let mut w = ObjectWriter::new(out);
+    for (k, v) in members {
+        v.write(w.key(k));
+    }
+    w.end();
 }
 
 /// Appends `s` as a JSON string literal. Quotes, backslashes, every control character
@@ -537,6 +539,11 @@ impl<'a> ObjectWriter<'a> {
     /// A string member.
     pub fn str(&mut self, key: &str, value: &str) {
         write_str(self.key(key), value);
+    }
+
+    /// A member whose value is already JSON text (`true`, `null`, ...).
+    pub fn str_raw(&mut self, key: &str, json: &str) {
+        self.key(key).push_str(json);
     }
 
     /// A number member.

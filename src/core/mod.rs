@@ -10,11 +10,13 @@
 //! * [`text`] / [`i18n`] — localised configuration text; the widget's own strings.
 //! * [`storage`] — the key-value store trait and key names.
 //! * [`uuid`] — response ids.
+//! * [`json`] — the small JSON value, parser and writer every model is read and written with.
 //! * [`datetime`] — HTTP-date and RFC 3339 parsing without a date library.
 
 pub mod branching;
 pub mod datetime;
 pub mod i18n;
+pub mod json;
 pub mod outbox;
 pub mod response;
 pub mod retry;

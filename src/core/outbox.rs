@@ -2,6 +2,7 @@
 //! (`localStorage["rapport:{site}:outbox"]`). Each entry keeps its response id, so a retry —
 //! even after a reload — is recognised by the collector as the same response.
 
+use crate::core::json::{array, integer, number, string, Decoded, Fields, Json, ObjectWriter};
 use crate::core::retry::{Decision, Outcome, RetryPolicy};
 
 /// One undelivered response.
@@ -15,6 +16,16 @@ pub struct OutboxEntry {
     pub attempts: u32,
     /// Earliest time of the next attempt, epoch ms.
     pub next_attempt_ms: f64,
+}
+
+fn entry(path: &str, v: &Json) -> Decoded<OutboxEntry> {
+    let f = Fields::new(path, v, None)?;
+    Ok(OutboxEntry {
+        id: f.req("id", string)?,
+        body: f.req("body", string)?,
+        attempts: f.req("attempts", |p, v| integer(p, v, 0, i64::from(u32::MAX)))? as u32,
+        next_attempt_ms: f.req("nextAttemptMs", number)?,
+    })
 }
 
 /// What happened to an entry after an attempt.
@@ -43,12 +54,37 @@ impl Outbox {
 
     /// Parses the persisted JSON; anything unreadable gives an empty outbox.
     pub fn from_json_or_default(json: &str) -> Outbox {
-        serde_json::from_str(json).unwrap_or_default()
+        let entries = Json::parse(json)
+            .ok()
+            .and_then(|v| array("", &v, entry).ok())
+            .unwrap_or_default();
+        Outbox { entries }
     }
 
-    /// The JSON to persist.
+    /// The JSON to persist: `[{"id","body","attempts","nextAttemptMs"}]`.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| "[]".to_owned())
+        let mut out = String::from("[");
+        for (i, e) in self.entries.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let mut w = ObjectWriter::new(&mut out);
+            w.str("id", &e.id);
+            w.str("body", &e.body);
+            w.num("attempts", f64::from(e.attempts));
+            w.num("nextAttemptMs", e.next_attempt_ms);
+            w.end();
+        }
+        out.push(']');
+        out
+    }
+
+    /// Makes every waiting entry due at `now_ms` at the latest, whatever its backoff said
+    /// (the connection is back: the browser fired `online`). Attempt counts are kept.
+    pub fn wake_all(&mut self, now_ms: f64) {
+        for e in &mut self.entries {
+            e.next_attempt_ms = e.next_attempt_ms.min(now_ms);
+        }
     }
 
     /// The entries, oldest first.
@@ -239,5 +275,19 @@ mod tests {
         assert_eq!(outbox.entries().len(), Outbox::MAX_ENTRIES);
         assert!(Outbox::from_json_or_default("not json").is_empty());
         assert!(Outbox::from_json_or_default("[{\"id\":1}]").is_empty());
+    }
+
+    #[test]
+    fn wake_all_makes_every_entry_due_and_round_trips() {
+        let mut outbox = Outbox::default();
+        outbox.push("a", "{\"x\":\"\u{0}\u{202e}\"}".into(), 100.0);
+        outbox.push("b", "{}".into(), 100.0);
+        outbox.settle("a", Outcome::NetworkError, &policy(), 100.0, 0.0);
+        outbox.settle("b", Outcome::NetworkError, &policy(), 100.0, 0.0);
+        assert!(outbox.due(200.0).is_empty());
+        outbox.wake_all(200.0);
+        assert_eq!(outbox.due(200.0).len(), 2);
+        assert_eq!(outbox.entries()[0].attempts, 1, "attempts are kept");
+        assert_eq!(Outbox::from_json_or_default(&outbox.to_json()), outbox);
     }
 }

@@ -1,8 +1,6 @@
 //! Key-value persistence behind a trait: the shell implements it over `localStorage` (with an
 //! in-memory fallback when storage is blocked); tests use [`MemoryStore`]. Also the key names.
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use thiserror::Error;
@@ -84,26 +82,6 @@ pub fn key(site: &str, slot: Slot) -> String {
     format!("rapport:{site}:{name}")
 }
 
-/// Reads and parses a JSON value; a missing or unreadable value gives `None` (stored data
-/// may be from an older version or edited by hand, and losing it is harmless).
-pub fn load_json<T: DeserializeOwned>(
-    store: &dyn KeyValueStore,
-    key: &str,
-) -> Result<Option<T>, StorageError> {
-    Ok(store.get(key)?.and_then(|s| serde_json::from_str(&s).ok()))
-}
-
-/// Serialises and stores a value.
-pub fn save_json<T: Serialize>(
-    store: &dyn KeyValueStore,
-    key: &str,
-    value: &T,
-) -> Result<(), StorageError> {
-    let json =
-        serde_json::to_string(value).map_err(|e| StorageError::Unavailable(e.to_string()))?;
-    store.set(key, &json)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,13 +99,19 @@ mod tests {
     fn json_round_trip_and_corrupt_values() {
         let store = MemoryStore::new();
         let k = key("demo", Slot::Throttle);
-        assert_eq!(load_json::<ThrottleState>(&store, &k).unwrap(), None);
+        let load = |store: &MemoryStore| {
+            store
+                .get(&k)
+                .unwrap()
+                .map(|json| ThrottleState::from_json_or_default(&json))
+        };
+        assert_eq!(load(&store), None);
         let mut st = ThrottleState::default();
         st.record_shown("s", 1.0);
-        save_json(&store, &k, &st).unwrap();
-        assert_eq!(load_json::<ThrottleState>(&store, &k).unwrap(), Some(st));
+        store.set(&k, &st.to_json()).unwrap();
+        assert_eq!(load(&store), Some(st));
         store.set(&k, "{broken").unwrap();
-        assert_eq!(load_json::<ThrottleState>(&store, &k).unwrap(), None);
+        assert_eq!(load(&store), Some(ThrottleState::default()));
         store.remove(&k).unwrap();
         assert_eq!(store.get(&k).unwrap(), None);
     }

@@ -1,20 +1,14 @@
 //! Localised text: a plain string or a `{locale: string}` map, resolved for one locale.
 
-use serde::de::{MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
-
 /// A text field of the site configuration: either one string for every locale or a map from
 /// locale tag (`"en"`, `"es-MX"`) to string.
 ///
 /// The map keeps the order of the JSON document, because "the first entry" is the last
-/// fallback of [`LocalizedText::resolve`]. (Parsed from a `serde_json::Value` instead of
-/// text, the order is the `Value`'s, i.e. sorted by key.)
+/// fallback of [`LocalizedText::resolve`].
 ///
 /// ```
-/// use rapport::core::text::LocalizedText;
-/// let t: LocalizedText = serde_json::from_str(r#"{"fr": "Merci", "en": "Thanks"}"#).unwrap();
+/// use rapport::core::{json::Json, survey::decode};
+/// let t = decode::text("label", &Json::parse(r#"{"fr": "Merci", "en": "Thanks"}"#).unwrap()).unwrap();
 /// assert_eq!(t.resolve("fr-CA"), "Merci");
 /// assert_eq!(t.resolve("de"), "Thanks");
 /// ```
@@ -79,62 +73,10 @@ pub fn language(tag: &str) -> &str {
     tag.split(['-', '_']).next().unwrap_or(tag)
 }
 
-impl Serialize for LocalizedText {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            LocalizedText::Plain(s) => serializer.serialize_str(s),
-            LocalizedText::Localized(map) => {
-                let mut m = serializer.serialize_map(Some(map.len()))?;
-                for (k, v) in map {
-                    m.serialize_entry(k, v)?;
-                }
-                m.end()
-            }
-        }
-    }
-}
-
-struct TextVisitor;
-
-impl<'de> Visitor<'de> for TextVisitor {
-    type Value = LocalizedText;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a string or an object mapping locale to string")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(LocalizedText::Plain(v.to_owned()))
-    }
-
-    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(LocalizedText::Plain(v))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-        let mut map: Vec<(String, String)> = Vec::new();
-        while let Some((k, v)) = access.next_entry::<String, String>()? {
-            if map
-                .iter()
-                .any(|(existing, _)| existing.eq_ignore_ascii_case(&k))
-            {
-                return Err(serde::de::Error::custom(format!("duplicate locale `{k}`")));
-            }
-            map.push((k, v));
-        }
-        Ok(LocalizedText::Localized(map))
-    }
-}
-
-impl<'de> Deserialize<'de> for LocalizedText {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(TextVisitor)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::json::Json;
 
     fn map(pairs: &[(&str, &str)]) -> LocalizedText {
         LocalizedText::Localized(
@@ -176,11 +118,10 @@ mod tests {
 
     #[test]
     fn deserialize_keeps_document_order_and_rejects_duplicates() {
-        let t: LocalizedText = serde_json::from_str(r#"{"nl":"Hoi","de":"Hallo"}"#).unwrap();
+        let read = |s: &str| crate::core::survey::decode::text("t", &Json::parse(s).unwrap());
+        let t = read(r#"{"nl":"Hoi","de":"Hallo"}"#).unwrap();
         assert_eq!(t.resolve("xx"), "Hoi");
-        assert!(serde_json::from_str::<LocalizedText>(r#"{"nl":"a","NL":"b"}"#).is_err());
-        assert!(serde_json::from_str::<LocalizedText>("3").is_err());
-        let back = serde_json::to_string(&t).unwrap();
-        assert_eq!(back, r#"{"nl":"Hoi","de":"Hallo"}"#);
+        assert!(read(r#"{"nl":"a","NL":"b"}"#).is_err());
+        assert!(read("3").is_err());
     }
 }

@@ -5,7 +5,7 @@
 //! Times are epoch milliseconds (`Date.now()`), so they survive reloads.
 
 use crate::core::survey::{Frequency, SiteConfig, Survey};
-use std::collections::BTreeMap;
+use crate::core::json::{boolean, integer, number, Fields, Json, ObjectWriter};
 use thiserror::Error;
 
 /// Milliseconds per day.
@@ -33,7 +33,7 @@ pub struct SurveyHistory {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ThrottleState {
     /// Per survey id.
-    pub surveys: BTreeMap<String, SurveyHistory>,
+    pub surveys: Vec<(String, SurveyHistory)>,
     /// When any survey was last shown (for the site-wide cooldown).
     pub last_any_shown_ms: Option<f64>,
 }
@@ -42,7 +42,7 @@ pub struct ThrottleState {
 #[derive(Clone, Debug, PartialEq, Error)]
 pub enum Ineligible {
     /// The visitor's bucket is outside the survey's sample.
-    #[error("visitor is outside the {sample}% sample")]
+    #[error("visitor is outside the {}% sample", crate::core::json::num_to_string(*sample))]
     NotSampled {
         /// The survey's sample percentage.
         sample: f64,
@@ -60,13 +60,13 @@ pub enum Ineligible {
         max: u32,
     },
     /// Shown too recently (`recontactDays`).
-    #[error("recontact period runs until {until_ms}")]
+    #[error("recontact period runs until {}", crate::core::json::num_to_string(*until_ms))]
     Recontact {
         /// When it ends, epoch ms.
         until_ms: f64,
     },
     /// Some survey was shown too recently (site `cooldownDays`).
-    #[error("site-wide cooldown runs until {until_ms}")]
+    #[error("site-wide cooldown runs until {}", crate::core::json::num_to_string(*until_ms))]
     Cooldown {
         /// When it ends, epoch ms.
         until_ms: f64,
@@ -133,7 +133,7 @@ fn survey_rules(
             sample: policy.sample,
         });
     }
-    let Some(h) = state.surveys.get(&survey.id) else {
+    let Some(h) = state.history(&survey.id) else {
         return Ok(());
     };
     match policy.frequency {
@@ -159,12 +159,79 @@ impl ThrottleState {
     /// Parses the persisted JSON; anything unreadable gives an empty history (a visitor who
     /// cleared or corrupted storage is a new visitor).
     pub fn from_json_or_default(json: &str) -> ThrottleState {
-        serde_json::from_str(json).unwrap_or_default()
+        Json::parse(json)
+            .ok()
+            .and_then(|v| Self::decode(&v))
+            .unwrap_or_default()
+    }
+
+    fn decode(v: &Json) -> Option<ThrottleState> {
+        let f = Fields::new("", v, None).ok()?;
+        let mut state = ThrottleState {
+            last_any_shown_ms: f.opt("lastAnyShownMs", number).ok()?,
+            ..ThrottleState::default()
+        };
+        if let Some(Json::Obj(surveys)) = f.get("surveys") {
+            for (id, h) in surveys {
+                let f = Fields::new("", h, None).ok()?;
+                let history = SurveyHistory {
+                    shown_count: f
+                        .opt("shownCount", |p, v| integer(p, v, 0, i64::from(u32::MAX)))
+                        .ok()?
+                        .unwrap_or(0) as u32,
+                    answered: f.opt("answered", boolean).ok()?.unwrap_or(false),
+                    last_shown_ms: f.opt("lastShownMs", number).ok()?,
+                    last_answered_ms: f.opt("lastAnsweredMs", number).ok()?,
+                };
+                state.surveys.push((id.clone(), history));
+            }
+        }
+        Some(state)
+    }
+
+    /// The JSON to persist (`{"surveys": {id: {shownCount, answered, lastShownMs,
+    /// lastAnsweredMs}}, "lastAnyShownMs"}`).
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        let mut w = ObjectWriter::new(&mut out);
+        let mut m = ObjectWriter::new(w.key("surveys"));
+        for (id, h) in &self.surveys {
+            let mut e = ObjectWriter::new(m.key(id));
+            e.num("shownCount", f64::from(h.shown_count));
+            e.str_raw("answered", if h.answered { "true" } else { "false" });
+            e.opt_num("lastShownMs", h.last_shown_ms);
+            e.opt_num("lastAnsweredMs", h.last_answered_ms);
+            e.end();
+        }
+        m.end();
+        w.opt_num("lastAnyShownMs", self.last_any_shown_ms);
+        w.end();
+        out
+    }
+
+    /// What this visitor has seen of `survey_id`, if anything.
+    pub fn history(&self, survey_id: &str) -> Option<&SurveyHistory> {
+        self.surveys
+            .iter()
+            .find(|(id, _)| id == survey_id)
+            .map(|(_, h)| h)
+    }
+
+    fn history_mut(&mut self, survey_id: &str) -> &mut SurveyHistory {
+        let pos = match self.surveys.iter().position(|(id, _)| id == survey_id) {
+            Some(pos) => pos,
+            None => {
+                self.surveys
+                    .push((survey_id.to_owned(), SurveyHistory::default()));
+                self.surveys.len() - 1
+            }
+        };
+        &mut self.surveys[pos].1
     }
 
     /// Records that `survey_id` was shown at `now_ms`.
     pub fn record_shown(&mut self, survey_id: &str, now_ms: f64) {
-        let h = self.surveys.entry(survey_id.to_owned()).or_default();
+        let h = self.history_mut(survey_id);
         h.shown_count = h.shown_count.saturating_add(1);
         h.last_shown_ms = Some(now_ms);
         self.last_any_shown_ms = Some(now_ms);
@@ -172,9 +239,31 @@ impl ThrottleState {
 
     /// Records that `survey_id` was answered at `now_ms`.
     pub fn record_answered(&mut self, survey_id: &str, now_ms: f64) {
-        let h = self.surveys.entry(survey_id.to_owned()).or_default();
+        let h = self.history_mut(survey_id);
         h.answered = true;
         h.last_answered_ms = Some(now_ms);
+    }
+}
+
+/// The loader's mute map: survey id (or [`ALL_SURVEYS`]) → muted until, epoch ms.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MuteMap(pub Vec<(String, f64)>);
+
+impl MuteMap {
+    /// Until when `survey_id` is muted, if it is.
+    pub fn get(&self, survey_id: &str) -> Option<&f64> {
+        self.0.iter().find(|(k, _)| k == survey_id).map(|(_, v)| v)
+    }
+
+    /// The JSON the loader reads: `{surveyId: untilEpochMs}`.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        let mut w = ObjectWriter::new(&mut out);
+        for (k, v) in &self.0 {
+            w.num(k, *v);
+        }
+        w.end();
+        out
     }
 }
 
@@ -187,18 +276,18 @@ pub fn mute_map(
     state: &ThrottleState,
     now_ms: f64,
     visitor_id: &str,
-) -> BTreeMap<String, f64> {
-    let mut map = BTreeMap::new();
+) -> MuteMap {
+    let mut map = MuteMap::default();
     for survey in &config.surveys {
         let bucket = visitor_bucket(visitor_id, &survey.id);
         if let Err(reason) = survey_rules(survey, state, now_ms, bucket) {
-            map.insert(survey.id.clone(), reason.until_ms());
+            map.0.push((survey.id.clone(), reason.until_ms()));
         }
     }
     if let Some(last) = state.last_any_shown_ms {
         let until = last + config.cooldown_days * MS_PER_DAY;
         if config.cooldown_days > 0.0 && now_ms < until {
-            map.insert(ALL_SURVEYS.to_owned(), until);
+            map.0.push((ALL_SURVEYS.to_owned(), until));
         }
     }
     map
@@ -331,7 +420,7 @@ mod tests {
         );
         assert_eq!(map.get(ALL_SURVEYS), Some(&(T0 + DAY)));
         assert_eq!(map.get("welcome"), None);
-        let json = serde_json::to_string(&map).unwrap();
+        let json = map.to_json();
         assert!(
             json.contains("\"post-purchase\":8640000000000000"),
             "{json}"
@@ -346,7 +435,7 @@ mod tests {
         let mut st = ThrottleState::default();
         st.record_shown("a", T0);
         st.record_answered("a", T0 + 5.0);
-        let json = serde_json::to_string(&st).unwrap();
+        let json = st.to_json();
         assert_eq!(ThrottleState::from_json_or_default(&json), st);
         assert_eq!(
             ThrottleState::from_json_or_default("{oops"),

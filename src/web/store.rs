@@ -5,7 +5,6 @@
 //! the current page with values held in memory, and says so once with `console.warn`.
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 
 use web_sys::Storage;
 
@@ -15,7 +14,7 @@ use super::log;
 pub struct WebStore {
     local: Option<Storage>,
     // Values that could not be written to `localStorage`; they shadow it on reads.
-    memory: RefCell<BTreeMap<String, String>>,
+    memory: RefCell<Vec<(String, String)>>,
     warned: Cell<bool>,
 }
 
@@ -24,7 +23,7 @@ impl WebStore {
     pub fn open() -> WebStore {
         let store = WebStore {
             local: None,
-            memory: RefCell::new(BTreeMap::new()),
+            memory: RefCell::new(Vec::new()),
             warned: Cell::new(false),
         };
         match web_sys::window().map(|w| w.local_storage()) {
@@ -52,7 +51,7 @@ impl WebStore {
 
     /// The value stored under `key`.
     pub fn get(&self, key: &str) -> Option<String> {
-        if let Some(value) = self.memory.borrow().get(key) {
+        if let Some((_, value)) = self.memory.borrow().iter().find(|(k, _)| k == key) {
             return Some(value.clone());
         }
         let local = self.local.as_ref()?;
@@ -72,10 +71,9 @@ impl WebStore {
             .as_ref()
             .is_some_and(|local| local.set_item(key, value).is_ok());
         let mut memory = self.memory.borrow_mut();
-        if written {
-            memory.remove(key);
-        } else {
-            memory.insert(String::from(key), String::from(value));
+        memory.retain(|(k, _)| k != key);
+        if !written {
+            memory.push((String::from(key), String::from(value)));
             drop(memory);
             self.fall_back();
         }
@@ -83,7 +81,7 @@ impl WebStore {
 
     /// Removes `key`.
     pub fn remove(&self, key: &str) {
-        self.memory.borrow_mut().remove(key);
+        self.memory.borrow_mut().retain(|(k, _)| k != key);
         if let Some(local) = &self.local {
             let _ = local.remove_item(key);
         }

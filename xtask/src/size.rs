@@ -41,7 +41,7 @@ pub fn run() -> Result<(), String> {
 pub fn report(enforce: bool) -> Result<(Sizes, Sizes), String> {
     let dist = util::root().join("dist");
     let loader_file = dist.join("rapport.js");
-    let loader = measure(&[loader_file.clone()])?;
+    let loader = measure(std::slice::from_ref(&loader_file))?;
     let widget = measure(&files_in(&dist.join("widget"))?)?;
     let metrics_files = files_in(&dist.join("metrics")).unwrap_or_default();
     let metrics = if metrics_files.is_empty() {

@@ -1,8 +1,8 @@
 //! One answer of a response and the shape of its value.
 
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::Value;
+use crate::core::json::{
+    array, integer, shape_err, string, write_str, Decoded, Fields, Json, ObjectWriter,
+};
 
 /// One answered question.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,41 +63,81 @@ impl AnswerValue {
     }
 }
 
-impl<'de> Deserialize<'de> for AnswerValue {
-    // Hand-written rather than `untagged` so that a wrong shape gets a message that says what
-    // is accepted instead of serde's "data did not match any variant".
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Value::deserialize(deserializer)? {
-            Value::Number(n) => match n.as_i64() {
-                Some(i) => Ok(AnswerValue::Number(i)),
-                None => Err(D::Error::custom(format!("{n} is not an integer"))),
-            },
-            Value::String(s) => Ok(AnswerValue::Text(s)),
-            obj @ Value::Object(_) => serde_json::from_value::<MultipleChoice>(obj)
-                .map(AnswerValue::Choices)
-                .map_err(|e| D::Error::custom(format!("invalid multiple-choice value: {e}"))),
-            other => Err(D::Error::custom(format!(
-                "expected an integer, a string or {{\"choices\": [...]}}, got {}",
-                kind_name(&other)
-            ))),
+impl AnswerValue {
+    /// Reads a value; a wrong shape gets a message that says what is accepted.
+    pub fn decode(path: &str, v: &Json) -> Decoded<AnswerValue> {
+        match v {
+            Json::Num(_) => integer(path, v, i64::MIN, i64::MAX).map(AnswerValue::Number),
+            Json::Str(s) => Ok(AnswerValue::Text(s.clone())),
+            Json::Obj(_) => {
+                let f = Fields::new(path, v, Some(&["choices", "other"]))?;
+                Ok(AnswerValue::Choices(MultipleChoice {
+                    choices: f
+                        .opt("choices", |p, v| array(p, v, string))?
+                        .unwrap_or_default(),
+                    other: f.opt("other", string)?,
+                }))
+            }
+            other => shape_err(
+                path,
+                format!(
+                    "expected an integer, a string or {{\"choices\": [...]}}, got {}",
+                    other.kind()
+                ),
+            ),
+        }
+    }
+
+    /// Appends the wire form.
+    pub fn write(&self, out: &mut String) {
+        match self {
+            AnswerValue::Number(n) => out.push_str(&n.to_string()),
+            AnswerValue::Text(t) => write_str(out, t),
+            AnswerValue::Choices(mc) => {
+                let mut w = ObjectWriter::new(out);
+                let o = w.key("choices");
+                o.push('[');
+                for (i, c) in mc.choices.iter().enumerate() {
+                    if i > 0 {
+                        o.push(',');
+                    }
+                    write_str(o, c);
+                }
+                o.push(']');
+                w.opt_str("other", mc.other.as_deref());
+                w.end();
+            }
         }
     }
 }
 
-fn kind_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+impl Answer {
+    /// Reads `{"question": id, "value": ...}`.
+    pub fn decode(path: &str, v: &Json) -> Decoded<Answer> {
+        let f = Fields::new(path, v, Some(&["question", "value"]))?;
+        Ok(Answer {
+            question: f.req("question", string)?,
+            value: f.req("value", AnswerValue::decode)?,
+        })
+    }
+
+    /// Appends the wire form.
+    pub fn write(&self, out: &mut String) {
+        let mut w = ObjectWriter::new(out);
+        w.str("question", &self.question);
+        self.value.write(w.key("value"));
+        w.end();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(json: &str) -> Result<AnswerValue, String> {
+        AnswerValue::decode("v", &Json::parse(json).map_err(|e| e.to_string())?)
+            .map_err(|e| e.message)
+    }
 
     #[test]
     fn wire_shapes_round_trip() {
@@ -112,19 +152,21 @@ mod tests {
                 }),
             ),
         ] {
-            let parsed: AnswerValue = serde_json::from_str(json).unwrap();
+            let parsed = read(json).unwrap();
             assert_eq!(parsed, value);
-            assert_eq!(serde_json::to_string(&parsed).unwrap(), json);
+            let mut out = String::new();
+            parsed.write(&mut out);
+            assert_eq!(out, json);
         }
     }
 
     #[test]
     fn wrong_shapes_say_what_is_accepted() {
-        let e = serde_json::from_str::<AnswerValue>("9.5").unwrap_err();
+        let e = read("9.5").unwrap_err();
         assert!(e.to_string().contains("9.5 is not an integer"), "{e}");
-        let e = serde_json::from_str::<AnswerValue>("true").unwrap_err();
+        let e = read("true").unwrap_err();
         assert!(e.to_string().contains("got a boolean"), "{e}");
-        let e = serde_json::from_str::<AnswerValue>(r#"{"choice":[]}"#).unwrap_err();
+        let e = read(r#"{"choice":[]}"#).unwrap_err();
         assert!(e.to_string().contains("unknown field"), "{e}");
     }
 }

@@ -12,7 +12,10 @@ pub use error::ResponseError;
 pub use limits::Limits;
 pub use validate::validate_response;
 
-use serde_json::{Map, Value};
+use crate::core::json::{
+    array, shape_err, string, write_map, Fields, Json, JsonMap, ObjectWriter,
+    ShapeError,
+};
 
 /// One submitted response.
 ///
@@ -44,7 +47,7 @@ pub struct Response {
     /// User id from `identify`.
     pub user_id: Option<String>,
     /// Traits from `identify`.
-    pub traits: Option<Map<String, Value>>,
+    pub traits: Option<JsonMap>,
     /// When it was submitted, RFC 3339.
     pub created_at: Option<String>,
 }
@@ -59,17 +62,74 @@ impl Response {
                 limit: Limits::MAX_BODY_BYTES,
             });
         }
-        let mut de = serde_json::Deserializer::from_str(body);
-        let response: Response =
-            serde_path_to_error::deserialize(&mut de).map_err(|e| ResponseError::Malformed {
-                field: crate::core::survey::json_path(e.path()),
-                message: e.into_inner().to_string(),
-            })?;
-        de.end().map_err(|e| ResponseError::Malformed {
+        let value = Json::parse(body).map_err(|e| ResponseError::Malformed {
             field: String::new(),
             message: e.to_string(),
         })?;
+        Self::decode(&value).map_err(|e: ShapeError| ResponseError::Malformed {
+            field: e.path,
+            message: e.message,
+        })
+    }
+
+    fn decode(v: &Json) -> Result<Response, ShapeError> {
+        let f = Fields::new(
+            "",
+            v,
+            Some(&[
+                "id",
+                "site",
+                "survey",
+                "answers",
+                "locale",
+                "url",
+                "userId",
+                "traits",
+                "createdAt",
+            ]),
+        )?;
+        let response = Response {
+            id: f.req("id", string)?,
+            site: f.req("site", string)?,
+            survey: f.req("survey", string)?,
+            answers: f.req("answers", |p, v| array(p, v, Answer::decode))?,
+            locale: f.opt("locale", string)?,
+            url: f.opt("url", string)?,
+            user_id: f.opt("userId", string)?,
+            traits: f.opt("traits", |p, v| match v {
+                Json::Obj(members) => Ok(members.clone()),
+                other => shape_err(p, format!("expected an object, got {}", other.kind())),
+            })?,
+            created_at: f.opt("createdAt", string)?,
+        };
         Ok(response)
+    }
+
+    /// The JSON body (compact; absent optional fields left out).
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        let mut w = ObjectWriter::new(&mut out);
+        w.str("id", &self.id);
+        w.str("site", &self.site);
+        w.str("survey", &self.survey);
+        let o = w.key("answers");
+        o.push('[');
+        for (i, a) in self.answers.iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            a.write(o);
+        }
+        o.push(']');
+        w.opt_str("locale", self.locale.as_deref());
+        w.opt_str("url", self.url.as_deref());
+        w.opt_str("userId", self.user_id.as_deref());
+        if let Some(traits) = &self.traits {
+            write_map(w.key("traits"), traits);
+        }
+        w.opt_str("createdAt", self.created_at.as_deref());
+        w.end();
+        out
     }
 
     /// Checks the response against the survey it answers: ids, value ranges and option ids,

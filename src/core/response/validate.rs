@@ -92,9 +92,9 @@ pub(super) fn response(r: &Response, survey: &Survey) -> Result {
         id("userId", user)?;
     }
     if let Some(traits) = &r.traits {
-        let size = serde_json::to_string(traits)
-            .map(|s| s.len())
-            .unwrap_or(usize::MAX);
+        let mut text = String::new();
+        crate::core::json::write_map(&mut text, traits);
+        let size = text.len();
         if size > Limits::MAX_TRAITS_BYTES {
             return err(
                 "traits",

@@ -1,5 +1,6 @@
 //! The error of the site-configuration area: what is wrong and at which JSON path.
 
+use crate::core::json::{ShapeError, SyntaxError};
 use thiserror::Error;
 
 /// Why a site configuration was rejected. Every message names the JSON path at fault, e.g.
@@ -11,7 +12,7 @@ pub enum ConfigError {
     Parse {
         /// JSON path of the offending value (`""` for the document itself).
         path: String,
-        /// What serde reported, with line and column when parsed from text.
+        /// What is wrong, with line and column for a syntax error.
         message: String,
     },
     /// The document is well-formed but breaks a rule (unique ids, ranges, branch targets, ...).
@@ -47,32 +48,22 @@ impl ConfigError {
         }
     }
 
-    /// Turns a path-tracked serde error into a [`ConfigError::Parse`] with a
-    /// `surveys[0].questions[1]` style path.
-    pub(crate) fn from_path_error(err: serde_path_to_error::Error<serde_json::Error>) -> Self {
-        let path = json_path(err.path());
+}
+
+impl From<ShapeError> for ConfigError {
+    fn from(e: ShapeError) -> Self {
         ConfigError::Parse {
-            path,
-            message: err.into_inner().to_string(),
+            path: e.path,
+            message: e.message,
         }
     }
 }
 
-/// Renders a serde path as `a.b[0].c`; segments serde could not name are left out.
-pub(crate) fn json_path(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key } => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(key);
-            }
-            Segment::Enum { .. } | Segment::Unknown => {}
+impl From<SyntaxError> for ConfigError {
+    fn from(e: SyntaxError) -> Self {
+        ConfigError::Parse {
+            path: String::new(),
+            message: e.to_string(),
         }
     }
-    out
 }

@@ -2,6 +2,7 @@
 //! throttle policy and theme, with parsing and validation (`SiteConfig::from_json`).
 
 mod branch;
+pub mod decode;
 mod definition;
 mod error;
 mod question;
@@ -15,7 +16,6 @@ pub mod validate;
 
 pub use branch::{Branch, Condition, Scalar, END};
 pub use definition::Survey;
-pub(crate) use error::json_path;
 pub use error::ConfigError;
 pub use question::{
     Choice, Question, QuestionKind, QuestionType, ScaleLabels, DEFAULT_MAX_LENGTH, MAX_MAX_LENGTH,

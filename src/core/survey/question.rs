@@ -167,136 +167,19 @@ pub struct Question {
     pub next: Option<String>,
 }
 
-/// The flat JSON form of a [`Question`].
-#[derive(Clone, Debug)]
-struct RawQuestion {
-    id: String,
-    kind: QuestionType,
-    text: Option<LocalizedText>,
-    required: bool,
-    branches: Vec<Branch>,
-    next: Option<String>,
-    low_label: Option<LocalizedText>,
-    high_label: Option<LocalizedText>,
-    options: Option<Vec<Choice>>,
-    other: Option<bool>,
-    max_length: Option<u32>,
-    placeholder: Option<LocalizedText>,
-}
-
-impl TryFrom<RawQuestion> for Question {
-    type Error = String;
-
-    fn try_from(raw: RawQuestion) -> Result<Self, String> {
-        let t = raw.kind;
-        let not_for = |field: &str| format!("`{field}` is not allowed for type `{}`", t.as_str());
-        let scale = matches!(
-            t,
-            QuestionType::Nps | QuestionType::Csat | QuestionType::Ces | QuestionType::Emoji
-        );
-        let choice = matches!(t, QuestionType::SingleChoice | QuestionType::MultipleChoice);
-        if !scale && (raw.low_label.is_some() || raw.high_label.is_some()) {
-            let f = if raw.low_label.is_some() {
-                "lowLabel"
-            } else {
-                "highLabel"
-            };
-            return Err(not_for(f));
-        }
-        if !choice && raw.options.is_some() {
-            return Err(not_for("options"));
-        }
-        if t != QuestionType::MultipleChoice && raw.other.is_some() {
-            return Err(not_for("other"));
-        }
-        if t != QuestionType::OpenText && raw.max_length.is_some() {
-            return Err(not_for("maxLength"));
-        }
-        if t != QuestionType::OpenText && raw.placeholder.is_some() {
-            return Err(not_for("placeholder"));
-        }
-        let labels = ScaleLabels {
-            low: raw.low_label,
-            high: raw.high_label,
-        };
-        // A missing `options` becomes empty so that validation reports it with its full path.
-        let options = raw.options.unwrap_or_default();
-        let kind = match t {
-            QuestionType::Nps => QuestionKind::Nps(labels),
-            QuestionType::Csat => QuestionKind::Csat(labels),
-            QuestionType::Ces => QuestionKind::Ces(labels),
-            QuestionType::Emoji => QuestionKind::Emoji(labels),
-            QuestionType::Thumbs => QuestionKind::Thumbs,
-            QuestionType::SingleChoice => QuestionKind::SingleChoice { options },
-            QuestionType::MultipleChoice => QuestionKind::MultipleChoice {
-                options,
-                other: raw.other.unwrap_or(false),
-            },
-            QuestionType::OpenText => QuestionKind::OpenText {
-                max_length: raw.max_length.unwrap_or(DEFAULT_MAX_LENGTH),
-                placeholder: raw.placeholder,
-            },
-        };
-        Ok(Question {
-            id: raw.id,
-            kind,
-            text: raw.text,
-            required: raw.required,
-            branches: raw.branches,
-            next: raw.next,
-        })
-    }
-}
-
-impl From<Question> for RawQuestion {
-    fn from(q: Question) -> Self {
-        let mut raw = RawQuestion {
-            id: q.id,
-            kind: q.kind.question_type(),
-            text: q.text,
-            required: q.required,
-            branches: q.branches,
-            next: q.next,
-            low_label: None,
-            high_label: None,
-            options: None,
-            other: None,
-            max_length: None,
-            placeholder: None,
-        };
-        match q.kind {
-            QuestionKind::Nps(l)
-            | QuestionKind::Csat(l)
-            | QuestionKind::Ces(l)
-            | QuestionKind::Emoji(l) => {
-                raw.low_label = l.low;
-                raw.high_label = l.high;
-            }
-            QuestionKind::Thumbs => {}
-            QuestionKind::SingleChoice { options } => raw.options = Some(options),
-            QuestionKind::MultipleChoice { options, other } => {
-                raw.options = Some(options);
-                raw.other = other.then_some(true);
-            }
-            QuestionKind::OpenText {
-                max_length,
-                placeholder,
-            } => {
-                raw.max_length = Some(max_length);
-                raw.placeholder = placeholder;
-            }
-        }
-        raw
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::json::Json;
+
+    fn read(json: &str) -> Result<Question, String> {
+        super::super::decode::question("q", &Json::parse(json).map_err(|e| e.to_string())?)
+            .map_err(|e| e.message)
+    }
 
     #[test]
     fn flat_json_maps_to_kind() {
-        let q: Question = serde_json::from_str(
+        let q = read(
             r#"{"id":"why","type":"multipleChoice","text":"Why?","other":true,
                 "options":[{"id":"a","label":"A"}]}"#,
         )
@@ -304,8 +187,7 @@ mod tests {
         assert!(
             matches!(&q.kind, QuestionKind::MultipleChoice { options, other: true } if options.len() == 1)
         );
-        let o: Question =
-            serde_json::from_str(r#"{"id":"t","type":"openText","text":"Say"}"#).unwrap();
+        let o = read(r#"{"id":"t","type":"openText","text":"Say"}"#).unwrap();
         assert!(matches!(
             o.kind,
             QuestionKind::OpenText {
@@ -314,28 +196,19 @@ mod tests {
             }
         ));
         assert_eq!(o.kind.scale(), None);
-        let n: Question = serde_json::from_str(r#"{"id":"n","type":"nps"}"#).unwrap();
+        let n = read(r#"{"id":"n","type":"nps"}"#).unwrap();
         assert_eq!(n.kind.scale(), Some(0..=10));
     }
 
     #[test]
     fn fields_of_another_type_are_rejected() {
-        let e = serde_json::from_str::<Question>(r#"{"id":"n","type":"nps","options":[]}"#)
-            .unwrap_err();
+        let e = read(r#"{"id":"n","type":"nps","options":[]}"#).unwrap_err();
         assert!(
             e.to_string()
                 .contains("`options` is not allowed for type `nps`"),
             "{e}"
         );
-        let e =
-            serde_json::from_str::<Question>(r#"{"id":"n","type":"nps","colour":1}"#).unwrap_err();
+        let e = read(r#"{"id":"n","type":"nps","colour":1}"#).unwrap_err();
         assert!(e.to_string().contains("unknown field `colour`"), "{e}");
-    }
-
-    #[test]
-    fn serializes_back_to_the_flat_form() {
-        let json = r#"{"id":"c","type":"singleChoice","text":"Pick","required":true,"options":[{"id":"a","label":"A"}]}"#;
-        let q: Question = serde_json::from_str(json).unwrap();
-        assert_eq!(serde_json::to_string(&q).unwrap(), json);
     }
 }

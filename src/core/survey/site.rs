@@ -1,8 +1,8 @@
 //! The site configuration: theme, locale, global cooldown and surveys; parsing, validation
 //! and the merge of inline `config` commands.
 
-use super::{validate, ConfigError, Survey, Theme};
-use serde_json::Value;
+use super::{decode, validate, ConfigError, Survey, Theme};
+use crate::core::json::Json;
 
 /// The configuration of one site, as served by `GET /v1/sites/{site}/config`.
 ///
@@ -72,21 +72,12 @@ impl SiteConfig {
 
     /// Parses and validates a JSON document.
     pub fn from_json(json: &str) -> Result<SiteConfig, ConfigError> {
-        let mut de = serde_json::Deserializer::from_str(json);
-        let config: SiteConfig =
-            serde_path_to_error::deserialize(&mut de).map_err(ConfigError::from_path_error)?;
-        de.end().map_err(|e| ConfigError::Parse {
-            path: String::new(),
-            message: e.to_string(),
-        })?;
-        config.validate()?;
-        Ok(config)
+        Self::from_value(&Json::parse(json)?)
     }
 
     /// Parses and validates an already parsed JSON value.
-    pub fn from_value(value: &Value) -> Result<SiteConfig, ConfigError> {
-        let config: SiteConfig =
-            serde_path_to_error::deserialize(value).map_err(ConfigError::from_path_error)?;
+    pub fn from_value(value: &Json) -> Result<SiteConfig, ConfigError> {
+        let config = decode::site_config(value)?;
         config.validate()?;
         Ok(config)
     }
@@ -129,19 +120,14 @@ impl SiteConfig {
 
 impl PartialSiteConfig {
     /// Parses and validates an inline configuration; paths in errors are relative to it.
-    pub fn from_value(value: &Value) -> Result<PartialSiteConfig, ConfigError> {
-        let partial: PartialSiteConfig =
-            serde_path_to_error::deserialize(value).map_err(ConfigError::from_path_error)?;
+    pub fn from_value(value: &Json) -> Result<PartialSiteConfig, ConfigError> {
+        let partial = decode::partial(value)?;
         validate::partial(&partial)?;
         Ok(partial)
     }
 
     /// Parses and validates an inline configuration from JSON text.
     pub fn from_json(json: &str) -> Result<PartialSiteConfig, ConfigError> {
-        let value: Value = serde_json::from_str(json).map_err(|e| ConfigError::Parse {
-            path: String::new(),
-            message: e.to_string(),
-        })?;
-        Self::from_value(&value)
+        Self::from_value(&Json::parse(json)?)
     }
 }

@@ -119,8 +119,11 @@ mod tests {
 
     #[test]
     fn defaults_and_merge_field_by_field() {
-        let mut t: Theme =
-            serde_json::from_str(r##"{"brand":"#000","position":"top-left"}"##).unwrap();
+        let config = crate::core::survey::SiteConfig::from_json(
+            r##"{"site":"s","theme":{"brand":"#000","position":"top-left"}}"##,
+        )
+        .unwrap();
+        let mut t = config.theme;
         assert_eq!(t.radius(), "12px");
         assert_eq!(t.position(), Position::TopLeft);
         t.merge(&Theme {

@@ -32,15 +32,24 @@ pub enum Trigger {
 mod tests {
     use super::*;
 
+    fn read(json: &str) -> Result<Trigger, String> {
+        let config = format!(r#"{{"site":"s","surveys":[{{"id":"x","trigger":{json},
+            "questions":[{{"id":"q","type":"thumbs"}}]}}]}}"#);
+        crate::core::survey::SiteConfig::from_json(&config)
+            .map(|mut c| c.surveys.remove(0).trigger)
+            .map_err(|e| e.to_string())
+    }
+
     #[test]
     fn tagged_forms() {
-        let t: Trigger = serde_json::from_str(r#"{"type":"delay","seconds":5}"#).unwrap();
-        assert_eq!(t, Trigger::Delay { seconds: 5.0 });
-        let t: Trigger = serde_json::from_str(r#"{"type":"exitIntent"}"#).unwrap();
-        assert_eq!(t, Trigger::ExitIntent);
-        assert!(serde_json::from_str::<Trigger>(r#"{"type":"delay"}"#).is_err());
-        assert!(serde_json::from_str::<Trigger>(r#"{"type":"hover"}"#).is_err());
-        // Unit variants (pageLoad, exitIntent, manual) ignore extra keys: a serde limitation.
-        assert!(serde_json::from_str::<Trigger>(r#"{"type":"delay","seconds":1,"x":1}"#).is_err());
+        assert_eq!(
+            read(r#"{"type":"delay","seconds":5}"#),
+            Ok(Trigger::Delay { seconds: 5.0 })
+        );
+        assert_eq!(read(r#"{"type":"exitIntent"}"#), Ok(Trigger::ExitIntent));
+        assert!(read(r#"{"type":"delay"}"#).is_err());
+        assert!(read(r#"{"type":"hover"}"#).is_err());
+        assert!(read(r#"{"type":"delay","seconds":1,"x":1}"#).is_err());
+        assert!(read(r#"{"type":"pageLoad","x":1}"#).is_err());
     }
 }

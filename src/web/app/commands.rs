@@ -2,9 +2,9 @@
 //! A bad argument is a `console.warn` naming it, never an exception.
 
 use js_sys::Array;
-use serde_json::{Map, Value};
 use wasm_bindgen::JsValue;
 
+use crate::core::json::{write_map, Json};
 use crate::core::response::Limits;
 use crate::core::survey::PartialSiteConfig;
 
@@ -63,7 +63,10 @@ impl App {
         } else {
             let parsed = object_json(traits)
                 .filter(|json| json.len() <= Limits::MAX_TRAITS_BYTES)
-                .and_then(|json| serde_json::from_str::<Map<String, Value>>(&json).ok());
+                .and_then(|json| match Json::parse(&json) {
+                    Ok(Json::Obj(members)) => Some(members),
+                    _ => None,
+                });
             if parsed.is_none() {
                 log::warn(&["identify: traits must be a plain object of at most 4 KiB as JSON"]);
                 return;
@@ -75,11 +78,16 @@ impl App {
         }
         if let Some(traits) = traits {
             // Traits accumulate like analytics identify calls: later keys win.
-            let merged = self.visitor.traits.get_or_insert_with(Map::new);
+            let merged = self.visitor.traits.get_or_insert_with(Vec::new);
             for (k, v) in traits {
-                merged.insert(k, v);
+                match merged.iter_mut().find(|(e, _)| *e == k) {
+                    Some(slot) => slot.1 = v,
+                    None => merged.push((k, v)),
+                }
             }
-            let size = serde_json::to_string(&merged).map(|s| s.len()).unwrap_or(0);
+            let mut text = String::new();
+            write_map(&mut text, merged);
+            let size = text.len();
             if size > Limits::MAX_TRAITS_BYTES {
                 log::warn(&["identify: accumulated traits exceed 4 KiB; keeping only the latest"]);
                 self.visitor.traits = None;
@@ -95,9 +103,7 @@ impl App {
             log::warn(&["config: the argument must be a site config object"]);
             return;
         };
-        let parsed = serde_json::from_str(&json)
-            .map_err(|e| e.to_string())
-            .and_then(|value| PartialSiteConfig::from_value(&value).map_err(|e| e.to_string()));
+        let parsed = PartialSiteConfig::from_json(&json);
         let partial = match parsed {
             Ok(partial) => partial,
             Err(err) => {

@@ -4,7 +4,7 @@
 //! The outbox is re-read from storage before each step because another tab of the same
 //! site may have added or delivered entries (the collector deduplicates by id).
 
-use crate::core::outbox::{Outbox, OutboxEntry, Settled};
+use crate::core::outbox::{Outbox, Settled};
 use crate::core::retry::{Outcome, RetryPolicy};
 use crate::core::storage::{key, Slot};
 
@@ -65,17 +65,8 @@ impl App {
     /// The connection is back: every waiting entry is due now, whatever its backoff said.
     pub(super) fn retry_now(&mut self) {
         self.reload_outbox();
-        // The core's `Outbox` has no "wake all" yet; its JSON form is the entry list.
-        if let Ok(mut entries) = serde_json::from_str::<Vec<OutboxEntry>>(&self.outbox.to_json()) {
-            let now = env::now_ms();
-            for entry in &mut entries {
-                entry.next_attempt_ms = entry.next_attempt_ms.min(now);
-            }
-            if let Ok(json) = serde_json::to_string(&entries) {
-                self.outbox = Outbox::from_json_or_default(&json);
-                self.save_outbox();
-            }
-        }
+        self.outbox.wake_all(env::now_ms());
+        self.save_outbox();
         self.flush();
     }
 

@@ -77,15 +77,10 @@ impl App {
         let store = WebStore::open();
         let config = match &options.config_json {
             None => Some(SiteConfig::new(options.site.clone())),
-            Some(json) => match serde_json::from_str(json)
-                .map_err(|e| e.to_string())
-                .and_then(|value| SiteConfig::from_value(&value).map_err(|e| e.to_string()))
-            {
+            Some(json) => match SiteConfig::from_json(json) {
                 Ok(config) => Some(config),
                 Err(err) => {
-                    // Parsed via a JSON value, like `config` commands, so that only one
-                    // path-tracking deserializer of the model ends up in the wasm.
-                    log::error(&["invalid site config, widget disabled: ", &err]);
+                    log::error(&["invalid site config, widget disabled: ", &err.to_string()]);
                     None
                 }
             },
@@ -161,16 +156,13 @@ impl App {
     fn write_mute(&self) {
         let Some(config) = &self.config else { return };
         let map = mute_map(config, &self.throttle, env::now_ms(), &self.visitor.id);
-        if let Ok(json) = serde_json::to_string(&map) {
-            self.store.set(&key(&self.site, Slot::Mute), &json);
-        }
+        self.store.set(&key(&self.site, Slot::Mute), &map.to_json());
     }
 
     /// Persists the throttle state and the mute map derived from it.
     fn save_throttle(&self) {
-        if let Ok(json) = serde_json::to_string(&self.throttle) {
-            self.store.set(&key(&self.site, Slot::Throttle), &json);
-        }
+        self.store
+            .set(&key(&self.site, Slot::Throttle), &self.throttle.to_json());
         self.write_mute();
     }
 

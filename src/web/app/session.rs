@@ -205,9 +205,7 @@ impl App {
         let now = env::now_ms();
         self.throttle.record_answered(&survey_id, now);
         self.save_throttle();
-        let Ok(body) = serde_json::to_string(&response) else {
-            return;
-        };
+        let body = response.to_json();
         let detail = js_sys::JSON::parse(&body).unwrap_or(wasm_bindgen::JsValue::NULL);
         self.emit(
             "submit",

@@ -1,7 +1,6 @@
 //! The visitor record (`rapport:{site}:visitor`): anonymous id plus what `identify` said.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use crate::core::json::{string, write_map, Fields, Json, JsonMap, ObjectWriter};
 
 use crate::core::storage::{key, Slot};
 use crate::core::uuid::{is_uuid_v4, uuid_v4};
@@ -10,17 +9,14 @@ use super::super::env;
 use super::super::store::WebStore;
 
 /// Who is answering.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, Default)]
 pub struct Visitor {
     /// Anonymous UUID v4, made once per browser profile and site.
     pub id: String,
     /// User id from `identify`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Traits from `identify`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub traits: Option<Map<String, Value>>,
+    pub traits: Option<JsonMap>,
 }
 
 /// A fresh UUID v4 from `crypto.getRandomValues`.
@@ -35,7 +31,7 @@ impl Visitor {
     pub fn load(store: &WebStore, site: &str) -> Visitor {
         let stored: Option<Visitor> = store
             .get(&key(site, Slot::Visitor))
-            .and_then(|json| serde_json::from_str(&json).ok());
+            .and_then(|json| Visitor::from_json(&json));
         match stored {
             Some(v) if is_uuid_v4(&v.id) => v,
             _ => {
@@ -51,8 +47,32 @@ impl Visitor {
 
     /// Persists the record.
     pub fn save(&self, store: &WebStore, site: &str) {
-        if let Ok(json) = serde_json::to_string(self) {
-            store.set(&key(site, Slot::Visitor), &json);
+        store.set(&key(site, Slot::Visitor), &self.to_json());
+    }
+
+    /// Reads the stored record (`{"id", "userId"?, "traits"?}`); `None` if unreadable.
+    fn from_json(json: &str) -> Option<Visitor> {
+        let v = Json::parse(json).ok()?;
+        let f = Fields::new("", &v, None).ok()?;
+        Some(Visitor {
+            id: f.req("id", string).ok()?,
+            user_id: f.opt("userId", string).ok()?,
+            traits: match f.get("traits") {
+                Some(Json::Obj(members)) => Some(members.clone()),
+                _ => None,
+            },
+        })
+    }
+
+    fn to_json(&self) -> String {
+        let mut out = String::new();
+        let mut w = ObjectWriter::new(&mut out);
+        w.str("id", &self.id);
+        w.opt_str("userId", self.user_id.as_deref());
+        if let Some(traits) = &self.traits {
+            write_map(w.key("traits"), traits);
         }
+        w.end();
+        out
     }
 }
