@@ -97,6 +97,8 @@ fn browser() -> Result<(), String> {
                     package,
                     "--target",
                     "wasm32-unknown-unknown",
+                    "--test",
+                    "web",
                 ])
                 .env("CHROMEDRIVER", CHROMEDRIVER)
                 .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
