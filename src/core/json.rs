@@ -101,7 +101,11 @@ impl<'a> Parser<'a> {
     }
 
     fn literal(&mut self, word: &str, value: Json) -> Parsed<Json> {
-        if self.src.get(self.pos..).is_some_and(|s| s.starts_with(word)) {
+        if self
+            .src
+            .get(self.pos..)
+            .is_some_and(|s| s.starts_with(word))
+        {
             self.pos += word.len();
             Ok(value)
         } else {
@@ -192,9 +196,7 @@ impl<'a> Parser<'a> {
 
     fn number(&mut self) -> Parsed<Json> {
         let negative = self.eat(b'-');
-        if self.peek() == Some(b'0')
-            && matches!(self.bytes.get(self.pos + 1), Some(b'0'..=b'9'))
-        {
+        if self.peek() == Some(b'0') && matches!(self.bytes.get(self.pos + 1), Some(b'0'..=b'9')) {
             return self.fail("invalid number");
         }
         let (mut mantissa, mut exp, n) = self.digits();
@@ -284,7 +286,10 @@ impl<'a> Parser<'a> {
                         b'u' => {
                             let hi = self.hex4()?;
                             let code = if (0xD800..0xDC00).contains(&hi)
-                                && self.src.get(self.pos..).is_some_and(|s| s.starts_with("\\u"))
+                                && self
+                                    .src
+                                    .get(self.pos..)
+                                    .is_some_and(|s| s.starts_with("\\u"))
                             {
                                 let back = self.pos;
                                 self.pos += 2;
@@ -766,8 +771,9 @@ mod tests {
 
     #[test]
     fn parses_every_kind() {
-        let v = Json::parse(r#" {"a": [true, false, null, -1.5e2, "\u00e9\ud83d\ude00"], "b": {}} "#)
-            .unwrap();
+        let v =
+            Json::parse(r#" {"a": [true, false, null, -1.5e2, "\u00e9\ud83d\ude00"], "b": {}} "#)
+                .unwrap();
         assert_eq!(
             v.get("a").and_then(Json::as_array).map(|a| a.to_vec()),
             Some(vec![
@@ -783,7 +789,18 @@ mod tests {
 
     #[test]
     fn syntax_errors_have_positions() {
-        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "\"\u{1}\"", "tru", "1 2", "\"\\x\""] {
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "01",
+            "1.",
+            "\"\u{1}\"",
+            "tru",
+            "1 2",
+            "\"\\x\"",
+        ] {
             assert!(Json::parse(bad).is_err(), "{bad:?}");
         }
         let e = Json::parse("{\n  \"a\": x}").unwrap_err();
@@ -824,7 +841,14 @@ mod tests {
 
     #[test]
     fn common_decimals_parse_exactly() {
-        for s in ["0.1", "33.3", "1e3", "-2.5E-3", "1720000000000", "123456.789"] {
+        for s in [
+            "0.1",
+            "33.3",
+            "1e3",
+            "-2.5E-3",
+            "1720000000000",
+            "123456.789",
+        ] {
             let parsed = Json::parse(s).unwrap().as_f64().unwrap();
             assert_eq!(parsed, s.parse::<f64>().unwrap(), "{s}");
         }
@@ -838,11 +862,17 @@ mod tests {
         let f = Fields::new("root", &v, Some(&["a", "b", "c"])).unwrap();
         assert_eq!(f.opt("b", string).unwrap(), None);
         let e = f.req("b", string).unwrap_err();
-        assert_eq!((e.path.as_str(), e.message.as_str()), ("root.b", "missing field `b`"));
+        assert_eq!(
+            (e.path.as_str(), e.message.as_str()),
+            ("root.b", "missing field `b`")
+        );
         let e = f.req("a", string).unwrap_err();
         assert_eq!(e.message, "expected a string, got a number");
         let e = Fields::new("", &v, Some(&["a"])).err().unwrap();
-        assert_eq!((e.path.as_str(), e.message.as_str()), ("b", "unknown field `b`"));
+        assert_eq!(
+            (e.path.as_str(), e.message.as_str()),
+            ("b", "unknown field `b`")
+        );
     }
 
     fn arb_json() -> impl Strategy<Value = Json> {

@@ -4,8 +4,8 @@
 //!
 //! Times are epoch milliseconds (`Date.now()`), so they survive reloads.
 
-use crate::core::survey::{Frequency, SiteConfig, Survey};
 use crate::core::json::{boolean, integer, number, Fields, Json, ObjectWriter};
+use crate::core::survey::{Frequency, SiteConfig, Survey};
 use thiserror::Error;
 
 /// Milliseconds per day.

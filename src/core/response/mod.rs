@@ -13,8 +13,7 @@ pub use limits::Limits;
 pub use validate::validate_response;
 
 use crate::core::json::{
-    array, shape_err, string, write_map, Fields, Json, JsonMap, ObjectWriter,
-    ShapeError,
+    array, shape_err, string, write_map, Fields, Json, JsonMap, ObjectWriter, ShapeError,
 };
 
 /// One submitted response.

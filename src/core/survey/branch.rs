@@ -98,7 +98,8 @@ mod tests {
     use crate::core::response::MultipleChoice;
 
     fn cond(json: &str) -> Condition {
-        super::super::decode::condition("when", &crate::core::json::Json::parse(json).unwrap()).unwrap()
+        super::super::decode::condition("when", &crate::core::json::Json::parse(json).unwrap())
+            .unwrap()
     }
 
     #[test]

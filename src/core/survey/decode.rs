@@ -158,9 +158,7 @@ fn throttle(path: &str, v: &Json) -> Decoded<ThrottlePolicy> {
                     .map(|i| FREQUENCIES[i])
             })?
             .unwrap_or(d.frequency),
-        max_shows: f
-            .opt("maxShows", u32_value)?
-            .unwrap_or(d.max_shows),
+        max_shows: f.opt("maxShows", u32_value)?.unwrap_or(d.max_shows),
         recontact_days: f.opt("recontactDays", number)?.unwrap_or(d.recontact_days),
     })
 }
@@ -300,9 +298,7 @@ pub fn question(path: &str, v: &Json) -> Decoded<Question> {
             other: f.opt("other", boolean)?.unwrap_or(false),
         },
         QuestionType::OpenText => QuestionKind::OpenText {
-            max_length: f
-                .opt("maxLength", u32_value)?
-                .unwrap_or(DEFAULT_MAX_LENGTH),
+            max_length: f.opt("maxLength", u32_value)?.unwrap_or(DEFAULT_MAX_LENGTH),
             placeholder: f.opt("placeholder", text)?,
         },
     };
@@ -355,7 +351,9 @@ pub fn site_config(v: &Json) -> Decoded<SiteConfig> {
     let f = Fields::new("", v, None)?;
     Ok(SiteConfig {
         site: f.req("site", string)?,
-        locale: f.opt("locale", string)?.unwrap_or_else(|| "auto".to_owned()),
+        locale: f
+            .opt("locale", string)?
+            .unwrap_or_else(|| "auto".to_owned()),
         theme: f.opt("theme", theme)?.unwrap_or_default(),
         cooldown_days: f.opt("cooldownDays", number)?.unwrap_or(0.0),
         surveys: surveys(&f)?,

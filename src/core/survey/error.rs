@@ -47,7 +47,6 @@ impl ConfigError {
             message: message.into(),
         }
     }
-
 }
 
 impl From<ShapeError> for ConfigError {

@@ -1,6 +1,5 @@
 //! Which pages a survey may appear on (the model; matching is in [`crate::core::targeting`]).
 
-
 /// How a URL rule compares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MatchKind {

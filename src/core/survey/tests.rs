@@ -150,8 +150,7 @@ fn merge_replaces_surveys_by_id_and_overrides_theme_and_locale() {
     assert_eq!(welcome.questions[0].id, "t");
     assert_eq!(c.surveys.last().map(|s| s.id.as_str()), Some("brand-new"));
 
-    let bad = partial_from(&json!({"surveys": [{"id": "x", "questions": []}]}))
-        .unwrap_err();
+    let bad = partial_from(&json!({"surveys": [{"id": "x", "questions": []}]})).unwrap_err();
     assert_eq!(bad.to_string(), "surveys[0].questions: must not be empty");
     let typo = PartialSiteConfig::from_json(r#"{"themes": {}}"#).unwrap_err();
     assert!(

@@ -1,6 +1,5 @@
 //! Visual theme of the widget: brand colour, radius, font, position and colour mode.
 
-
 /// Where the widget sits on the page.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Position {

@@ -1,7 +1,6 @@
 //! How often a survey may be shown to one visitor (the model; decisions are in
 //! [`crate::core::throttle`]).
 
-
 /// How many times one visitor may see a survey.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Frequency {

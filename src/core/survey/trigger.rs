@@ -1,6 +1,5 @@
 //! When a survey asks to be shown (the model; evaluation is in [`crate::core::trigger`]).
 
-
 /// What makes a survey show up, once targeting and throttling allow it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Trigger {
@@ -33,8 +32,10 @@ mod tests {
     use super::*;
 
     fn read(json: &str) -> Result<Trigger, String> {
-        let config = format!(r#"{{"site":"s","surveys":[{{"id":"x","trigger":{json},
-            "questions":[{{"id":"q","type":"thumbs"}}]}}]}}"#);
+        let config = format!(
+            r#"{{"site":"s","surveys":[{{"id":"x","trigger":{json},
+            "questions":[{{"id":"q","type":"thumbs"}}]}}]}}"#
+        );
         crate::core::survey::SiteConfig::from_json(&config)
             .map(|mut c| c.surveys.remove(0).trigger)
             .map_err(|e| e.to_string())

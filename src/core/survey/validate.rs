@@ -8,8 +8,8 @@ use super::{
     ConfigError, Frequency, PartialSiteConfig, Question, QuestionKind, SiteConfig, Survey, Theme,
     Trigger,
 };
+use crate::core::json::num_to_string as num;
 use crate::core::text::LocalizedText;
-use std::collections::HashSet;
 
 /// Most surveys per site.
 pub const MAX_SURVEYS: usize = 100;
@@ -57,7 +57,10 @@ fn days(path: &str, value: f64) -> Result {
     if value.is_finite() && (0.0..=MAX_DAYS).contains(&value) {
         Ok(())
     } else {
-        err(path, format!("{value} is outside 0–{MAX_DAYS}"))
+        err(
+            path,
+            format!("{} is outside 0–{}", num(value), MAX_DAYS as u32),
+        )
     }
 }
 
@@ -142,11 +145,10 @@ fn surveys(list: &[Survey]) -> Result {
     if list.len() > MAX_SURVEYS {
         return err("surveys", format!("more than {MAX_SURVEYS} surveys"));
     }
-    let mut seen = HashSet::new();
     for (i, s) in list.iter().enumerate() {
         let path = format!("surveys[{i}]");
         survey(&path, s)?;
-        if !seen.insert(s.id.as_str()) {
+        if list.iter().take(i).any(|o| o.id == s.id) {
             return err(
                 format!("{path}.id"),
                 format!("duplicate survey id `{}`", s.id),
@@ -182,7 +184,7 @@ pub fn survey(path: &str, s: &Survey) -> Result {
     if !(t.sample.is_finite() && (0.0..=100.0).contains(&t.sample)) {
         return err(
             format!("{tp}.sample"),
-            format!("{} is outside 0–100", t.sample),
+            format!("{} is outside 0–100", num(t.sample)),
         );
     }
     if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
@@ -204,7 +206,7 @@ fn trigger(path: &str, t: &Trigger) -> Result {
         {
             err(
                 format!("{path}.seconds"),
-                format!("{seconds} is outside 0–86400"),
+                format!("{} is outside 0–86400", num(*seconds)),
             )
         }
         Trigger::Scroll { percent }
@@ -212,7 +214,7 @@ fn trigger(path: &str, t: &Trigger) -> Result {
         {
             err(
                 format!("{path}.percent"),
-                format!("{percent} is outside 0–100"),
+                format!("{} is outside 0–100", num(*percent)),
             )
         }
         Trigger::Event { event } if event.is_empty() || event.chars().count() > MAX_ID_CHARS => {
@@ -233,7 +235,6 @@ fn questions(survey_path: &str, qs: &[Question]) -> Result {
     if qs.len() > MAX_QUESTIONS {
         return err(path, format!("more than {MAX_QUESTIONS} questions"));
     }
-    let mut seen = HashSet::new();
     for (j, q) in qs.iter().enumerate() {
         let qp = format!("{path}[{j}]");
         id(&format!("{qp}.id"), &q.id)?;
@@ -243,7 +244,7 @@ fn questions(survey_path: &str, qs: &[Question]) -> Result {
                 "`end` is reserved for the thank-you screen",
             );
         }
-        if !seen.insert(q.id.as_str()) {
+        if qs.iter().take(j).any(|o| o.id == q.id) {
             return err(
                 format!("{qp}.id"),
                 format!("duplicate question id `{}`", q.id),
@@ -290,10 +291,9 @@ fn question(path: &str, index: usize, q: &Question, all: &[Question]) -> Result 
             if options.len() > MAX_OPTIONS {
                 return err(op, format!("more than {MAX_OPTIONS} options"));
             }
-            let mut seen = HashSet::new();
             for (k, o) in options.iter().enumerate() {
                 id(&format!("{op}[{k}].id"), &o.id)?;
-                if !seen.insert(o.id.as_str()) {
+                if options.iter().take(k).any(|p| p.id == o.id) {
                     return err(
                         format!("{op}[{k}].id"),
                         format!("duplicate option id `{}`", o.id),
