@@ -7,8 +7,11 @@
 //! (x, t_x, T), so a million customers whose times are recorded in days collapse
 //! into far fewer [`Patterns`], each evaluated once and weighted by its count.
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+
+/// 2⁵²: for finite x ≥ 0, (x + 2⁵²) − 2⁵² = x exactly when x is an integer
+/// (`f64::floor` is a library call on baseline x86-64 and wasm).
+const TWO_52: f64 = 4_503_599_627_370_496.0;
 
 /// Errors in model input; each names the row and field at fault.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -153,6 +156,26 @@ impl FitInput {
                 });
             }
         }
+        // Fast pass: one branch-free test per row. Only when it fails does the
+        // row-by-row pass below run, to name the first row at fault.
+        let mut ok = true;
+        let mut total = 0.0;
+        for row in 0..n {
+            let (x, t_x, t, w) = (self.x[row], self.t_x[row], self.t[row], self.weights[row]);
+            // Comparisons with NaN are false, so NaN fails every test here.
+            ok &= (0.0..f64::INFINITY).contains(&x)
+                & ((x + TWO_52) - TWO_52 == x)
+                & (t_x >= 0.0)
+                & (t > 0.0)
+                & (t < f64::INFINITY)
+                & (t_x <= t)
+                & ((x != 0.0) | (t_x == 0.0))
+                & (0.0..f64::INFINITY).contains(&w);
+            total += w;
+        }
+        if ok && total > 0.0 {
+            return Ok(());
+        }
         let mut total = 0.0;
         for row in 0..n {
             let (x, t_x, t, w) = (self.x[row], self.t_x[row], self.t[row], self.weights[row]);
@@ -206,75 +229,10 @@ impl FitInput {
         }
         Ok(())
     }
-
-    /// Unique (x, t_x, T) patterns with summed weights, sorted by x, then t_x,
-    /// then T (so equal-x patterns are contiguous). Deterministic: the same input
-    /// gives bitwise the same patterns. Zero-weight rows are dropped.
-    pub fn patterns(&self) -> Patterns {
-        // -0.0 + 0.0 = +0.0, so the bit keys of equal values are equal and order
-        // like the values (all fields are ≥ 0 after validation).
-        let key = |i: usize| {
-            (
-                (self.x[i] + 0.0).to_bits(),
-                (self.t_x[i] + 0.0).to_bits(),
-                (self.t[i] + 0.0).to_bits(),
-            )
-        };
-        // Group with a hash map (rows visited in order, so each pattern's weight
-        // is summed in row order), then sort only the unique keys: far cheaper
-        // than sorting every row when customers share patterns.
-        let mut slot: FxHashMap<(u64, u64, u64), usize> = FxHashMap::default();
-        let mut unique: Vec<((u64, u64, u64), f64)> = Vec::new();
-        for i in 0..self.x.len() {
-            let w = self.weights[i];
-            if w <= 0.0 {
-                continue;
-            }
-            let k = key(i);
-            match slot.get(&k) {
-                Some(&j) => unique[j].1 += w,
-                None => {
-                    slot.insert(k, unique.len());
-                    unique.push((k, w));
-                }
-            }
-        }
-        drop(slot);
-        // Keys are distinct, so an unstable sort is still deterministic.
-        unique.sort_unstable_by_key(|u| u.0);
-        let mut p = Patterns::default();
-        p.x.reserve(unique.len());
-        p.t_x.reserve(unique.len());
-        p.t.reserve(unique.len());
-        p.weight.reserve(unique.len());
-        for ((x, t_x, t), w) in unique {
-            p.x.push(f64::from_bits(x));
-            p.t_x.push(f64::from_bits(t_x));
-            p.t.push(f64::from_bits(t));
-            p.weight.push(w);
-        }
-        p.total_weight = p.weight.iter().sum();
-        // Distinct time values (t_x ∪ T), so functions of α + t are evaluated
-        // once per distinct time rather than once per pattern.
-        let mut times: Vec<u64> = p.t_x.iter().chain(&p.t).map(|v| v.to_bits()).collect();
-        times.sort_unstable();
-        times.dedup();
-        let index = |v: f64| times.binary_search(&v.to_bits()).map_or(0, |i| i as u32);
-        p.t_idx = p.t.iter().map(|&v| index(v)).collect();
-        p.t_x_idx = p.t_x.iter().map(|&v| index(v)).collect();
-        p.times = times.into_iter().map(f64::from_bits).collect();
-        let mut start = 0;
-        while start < p.x.len() {
-            let mut end = start + 1;
-            while end < p.x.len() && p.x[end] == p.x[start] {
-                end += 1;
-            }
-            p.x_runs.push((start, end));
-            start = end;
-        }
-        p
-    }
 }
+
+/// Patterns in the warm-up subsample of a large fit ([`Patterns::warm_up_sample`]).
+const WARM_UP_PATTERNS: usize = 4_096;
 
 /// Unique (x, t_x, T) patterns with weights, sorted; see [`FitInput::patterns`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -301,6 +259,60 @@ pub struct Patterns {
 }
 
 impl Patterns {
+    /// Empty columns with room for `n` patterns.
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Self {
+            x: Vec::with_capacity(n),
+            t_x: Vec::with_capacity(n),
+            t: Vec::with_capacity(n),
+            weight: Vec::with_capacity(n),
+            t_idx: Vec::with_capacity(n),
+            t_x_idx: Vec::with_capacity(n),
+            ..Self::default()
+        }
+    }
+
+    /// Total weight and the x-runs, from the sorted columns.
+    pub(crate) fn finish(&mut self) {
+        self.total_weight = self.weight.iter().sum();
+        let mut start = 0;
+        while start < self.x.len() {
+            let mut end = start + 1;
+            while end < self.x.len() && self.x[end] == self.x[start] {
+                end += 1;
+            }
+            self.x_runs.push((start, end));
+            start = end;
+        }
+    }
+
+    /// A deterministic subsample for warming up a fit: every k-th pattern,
+    /// weights kept, sharing this set's time table. k = len / 4,096, at most 32:
+    /// at least 4,096 patterns and 1/32 of the data, so the warm-up optimum is
+    /// close enough for the full fit to finish in a few iterations. None below
+    /// 16,384 patterns, where the warm-up would not pay for itself.
+    pub(crate) fn warm_up_sample(&self) -> Option<Patterns> {
+        let stride = (self.len() / WARM_UP_PATTERNS).min(32);
+        if stride < 4 {
+            return None;
+        }
+        let mut p = Patterns {
+            times: self.times.clone(),
+            ..Patterns::default()
+        };
+        // The middle of each stride, so neither end of the sorted order is favoured.
+        for i in (stride / 2..self.len()).step_by(stride) {
+            p.x.push(self.x[i]);
+            p.t_x.push(self.t_x[i]);
+            p.t.push(self.t[i]);
+            p.weight.push(self.weight[i]);
+            p.t_idx.push(self.t_idx[i]);
+            p.t_x_idx.push(self.t_x_idx[i]);
+        }
+        p.finish();
+        Some(p)
+    }
+
     /// Number of unique patterns.
     pub fn len(&self) -> usize {
         self.x.len()

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::bgnbd::{self, BgNbd, Nll, Variant};
 use super::error::{check_customer, check_horizon, check_params};
-use super::{bg_future, run_fit, FitError, FitInput, FitOptions, Fitted, Patterns};
+use super::{bg_future, run_fit_staged, FitError, FitInput, FitOptions, Fitted, Patterns};
 
 const MODEL: &str = "mbgnbd";
 
@@ -134,7 +134,19 @@ pub fn fit_patterns(
         variant: Variant::Mbg,
         patterns,
     };
-    let raw = run_fit(MODEL, &obj, &start, patterns.total_weight, opts)?;
+    let sample = patterns.warm_up_sample();
+    let warm_up = sample.as_ref().map(|patterns| Nll {
+        variant: Variant::Mbg,
+        patterns,
+    });
+    let raw = run_fit_staged(
+        MODEL,
+        &obj,
+        warm_up.as_ref(),
+        &start,
+        patterns.total_weight,
+        opts,
+    )?;
     let to = |v: &[f64]| MbgNbd {
         r: v[0],
         alpha: v[1],

@@ -15,7 +15,9 @@
 //! Fits are maximum likelihood with analytic gradients, BFGS on the log-parameters
 //! from a deterministic data-derived start: the same input gives bitwise the same
 //! result. Customers are first compressed into unique (x, t_x, T) patterns
-//! ([`FitInput::patterns`]), which is what makes millions of customers fast.
+//! ([`FitInput::patterns`]), which is what makes millions of customers fast;
+//! with many patterns the search first runs on a deterministic subsample of
+//! them and then finishes on all of them in a few iterations.
 //!
 //! ```
 //! use rapport_metrics::models::{bgnbd, FitInput, FitOptions};
@@ -36,12 +38,14 @@ mod bg_future;
 pub mod bgbb;
 pub mod bgnbd;
 pub mod clv;
+mod compress;
 pub mod error;
 pub mod gamma_gamma;
 pub mod input;
 pub mod mbgnbd;
 pub(crate) mod optimize;
 pub mod pareto_nbd;
+mod radix;
 pub mod simulate;
 pub mod spend_input;
 
@@ -83,7 +87,8 @@ pub struct Fitted<P> {
     pub params: P,
     /// Total log-likelihood at `params` (sum over customers, weights applied).
     pub log_likelihood: f64,
-    /// Quasi-Newton iterations used.
+    /// Quasi-Newton iterations on the full data (large inputs first warm up on
+    /// a subsample; those cheaper iterations are not counted).
     pub iterations: usize,
     /// Whether the gradient test was met.
     pub converged: bool,
@@ -114,16 +119,55 @@ pub(crate) fn run_fit<O: optimize::Objective>(
     total_weight: f64,
     opts: &FitOptions,
 ) -> Result<RawFit, FitError> {
+    run_fit_staged(model, obj, None::<&O>, start, total_weight, opts)
+}
+
+/// Gradient tolerance of the warm-up fit on a subsample: its optimum differs
+/// from the full data's by sampling noise far larger than this anyway.
+const WARM_UP_TOLERANCE: f64 = 1e-6;
+
+/// [`run_fit`] with an optional warm-up: BFGS first runs on `warm_up` (the same
+/// likelihood on a deterministic subsample of the patterns, see
+/// [`Patterns::warm_up_sample`]), then continues on the full objective from
+/// that optimum with its inverse-Hessian approximation, which takes a few
+/// iterations instead of the twenty-odd of a cold start. The full-data
+/// convergence test is the same either way; if the warm-up fails, the fit
+/// starts cold from `start`.
+pub(crate) fn run_fit_staged<O: optimize::Objective, W: optimize::Objective>(
+    model: &'static str,
+    obj: &O,
+    warm_up: Option<&W>,
+    start: &[f64],
+    total_weight: f64,
+    opts: &FitOptions,
+) -> Result<RawFit, FitError> {
     let theta0: Vec<f64> = start.iter().map(|p| p.ln()).collect();
-    let mut g = vec![0.0; theta0.len()];
-    let v0 = obj.eval(&theta0, &mut g);
-    if !v0.is_finite() || g.iter().any(|v| !v.is_finite()) {
-        return Err(FitError::BadStart {
-            model,
-            start: start.to_vec(),
-        });
-    }
-    let out = optimize::minimize(obj, &theta0, opts);
+    let warmed = warm_up.and_then(|w| {
+        let first = optimize::Start::at(w, theta0.clone());
+        if !first.is_finite() {
+            return None;
+        }
+        let warm_opts = FitOptions {
+            gradient_tolerance: opts.gradient_tolerance.max(WARM_UP_TOLERANCE),
+            ..opts.clone()
+        };
+        let out = optimize::minimize(w, first, None, &warm_opts);
+        let from = optimize::Start::at(obj, out.theta);
+        from.is_finite().then_some((from, out.inverse_hessian))
+    });
+    let out = match warmed {
+        Some((from, h)) => optimize::minimize(obj, from, Some(h), opts),
+        None => {
+            let cold = optimize::Start::at(obj, theta0);
+            if !cold.is_finite() {
+                return Err(FitError::BadStart {
+                    model,
+                    start: start.to_vec(),
+                });
+            }
+            optimize::minimize(obj, cold, None, opts)
+        }
+    };
     let params: Vec<f64> = out.theta.iter().map(|t| t.exp()).collect();
     let log_likelihood = -out.value * total_weight;
     if !log_likelihood.is_finite() || params.iter().any(|p| !(p.is_finite() && *p > 0.0)) {
@@ -134,7 +178,7 @@ pub(crate) fn run_fit<O: optimize::Objective>(
         });
     }
     let std_errors = if opts.std_errors {
-        let h = optimize::hessian(obj, &out.theta);
+        let h = optimize::hessian(obj, &out.theta, &out.grad);
         // Hessian of the total = total × Hessian of the mean.
         let scaled: Vec<Vec<f64>> = h
             .iter()

@@ -1,5 +1,6 @@
-//! BFGS on log-parameters with a weak-Wolfe line search, and the numerical
-//! Hessian used for standard errors.
+//! BFGS on log-parameters with a weak-Wolfe line search (optionally seeded with
+//! the inverse Hessian of an earlier fit), and the numerical Hessian used for
+//! standard errors.
 //!
 //! Hand-written rather than `argmin`: the models have 3–4 parameters, so a
 //! dense 4×4 inverse-Hessian update is all that is needed, and it keeps the wasm
@@ -22,8 +23,33 @@ pub(crate) trait Objective {
 pub(crate) struct Outcome {
     pub theta: Vec<f64>,
     pub value: f64,
+    /// Gradient at `theta`.
+    pub grad: Vec<f64>,
+    /// The final inverse-Hessian approximation (to warm-start another run).
+    pub inverse_hessian: Vec<Vec<f64>>,
     pub iterations: usize,
     pub converged: bool,
+}
+
+/// A starting point with its value and gradient already evaluated.
+pub(crate) struct Start {
+    pub theta: Vec<f64>,
+    pub value: f64,
+    pub grad: Vec<f64>,
+}
+
+impl Start {
+    /// Evaluates `obj` at `theta`.
+    pub(crate) fn at<O: Objective>(obj: &O, theta: Vec<f64>) -> Self {
+        let mut grad = vec![0.0; theta.len()];
+        let value = obj.eval(&theta, &mut grad);
+        Self { theta, value, grad }
+    }
+
+    /// Value and gradient are finite.
+    pub(crate) fn is_finite(&self) -> bool {
+        self.value.is_finite() && self.grad.iter().all(|g| g.is_finite())
+    }
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {
@@ -38,27 +64,41 @@ fn max_abs(a: &[f64]) -> f64 {
 /// inside the range where the likelihoods are representable.
 const MAX_STEP: f64 = 8.0;
 
-/// Minimises `obj` from `theta0`. Converged means ‖∇‖∞ ≤ `opts.gradient_tolerance`,
+/// Minimises `obj` from `start`. Converged means ‖∇‖∞ ≤ `opts.gradient_tolerance`,
 /// or the line search can no longer decrease the value while the gradient is
 /// at the rounding-noise level (‖∇‖∞ ≤ 1e-6).
-pub(crate) fn minimize<O: Objective>(obj: &O, theta0: &[f64], opts: &FitOptions) -> Outcome {
+///
+/// `inverse_hessian` seeds the quasi-Newton matrix (from a fit of a similar
+/// objective, see [`super::run_fit`]); without it the first step rescales the
+/// identity by yᵀs/yᵀy.
+pub(crate) fn minimize<O: Objective>(
+    obj: &O,
+    start: Start,
+    inverse_hessian: Option<Vec<Vec<f64>>>,
+    opts: &FitOptions,
+) -> Outcome {
     let n = obj.dim();
-    let mut theta = theta0.to_vec();
-    let mut grad = vec![0.0; n];
-    let mut value = obj.eval(&theta, &mut grad);
-    let mut h = identity(n);
-    let mut first = true;
+    let Start {
+        mut theta,
+        mut value,
+        mut grad,
+    } = start;
+    let mut first = inverse_hessian.is_none();
+    let mut h = inverse_hessian.unwrap_or_else(|| identity(n));
     let mut trial = vec![0.0; n];
     let mut trial_grad = vec![0.0; n];
     let mut dir = vec![0.0; n];
+    let done = |theta: Vec<f64>, value, grad: Vec<f64>, h, iterations, converged| Outcome {
+        theta,
+        value,
+        grad,
+        inverse_hessian: h,
+        iterations,
+        converged,
+    };
     for iter in 0..opts.max_iterations {
         if max_abs(&grad) <= opts.gradient_tolerance {
-            return Outcome {
-                theta,
-                value,
-                iterations: iter,
-                converged: true,
-            };
+            return done(theta, value, grad, h, iter, true);
         }
         for i in 0..n {
             dir[i] = -dot(&h[i], &grad);
@@ -116,12 +156,7 @@ pub(crate) fn minimize<O: Objective>(obj: &O, theta0: &[f64], opts: &FitOptions)
             // No decrease possible: we sit on the optimum to rounding precision,
             // or the problem is degenerate.
             let converged = max_abs(&grad) <= 1e-6;
-            return Outcome {
-                theta,
-                value,
-                iterations: iter,
-                converged,
-            };
+            return done(theta, value, grad, h, iter, converged);
         };
         if !trial_holds_accepted {
             for i in 0..n {
@@ -150,21 +185,11 @@ pub(crate) fn minimize<O: Objective>(obj: &O, theta0: &[f64], opts: &FitOptions)
             bfgs_update(&mut h, &s, &y, sy);
         }
         if improvement <= 0.0 && max_abs(&grad) <= 1e-6 {
-            return Outcome {
-                theta,
-                value,
-                iterations: iter + 1,
-                converged: true,
-            };
+            return done(theta, value, grad, h, iter + 1, true);
         }
     }
     let converged = max_abs(&grad) <= opts.gradient_tolerance;
-    Outcome {
-        theta,
-        value,
-        iterations: opts.max_iterations,
-        converged,
-    }
+    done(theta, value, grad, h, opts.max_iterations, converged)
 }
 
 fn identity(n: usize) -> Vec<Vec<f64>> {
@@ -186,22 +211,24 @@ fn bfgs_update(h: &mut [Vec<f64>], s: &[f64], y: &[f64], sy: f64) {
     }
 }
 
-/// Symmetric central-difference Hessian of the analytic gradient.
-pub(crate) fn hessian<O: Objective>(obj: &O, theta: &[f64]) -> Vec<Vec<f64>> {
+/// Hessian from forward differences of the analytic gradient, symmetrised.
+/// `grad` is the gradient at `theta` (known at the optimum), so this costs one
+/// evaluation per coordinate; the O(step) error, ~1e-5 relative, is far below
+/// what standard errors are reported to.
+pub(crate) fn hessian<O: Objective>(obj: &O, theta: &[f64], grad: &[f64]) -> Vec<Vec<f64>> {
     let n = theta.len();
     let mut h = vec![vec![0.0; n]; n];
     let mut plus = vec![0.0; n];
-    let mut minus = vec![0.0; n];
     let mut point = theta.to_vec();
     for j in 0..n {
         let step = 1e-5 * (1.0 + theta[j].abs());
         point[j] = theta[j] + step;
+        // The difference actually taken, exact in floating point.
+        let dt = point[j] - theta[j];
         obj.eval(&point, &mut plus);
-        point[j] = theta[j] - step;
-        obj.eval(&point, &mut minus);
         point[j] = theta[j];
-        for (row, (p, m)) in h.iter_mut().zip(plus.iter().zip(&minus)) {
-            row[j] = (p - m) / (2.0 * step);
+        for (row, (p, g)) in h.iter_mut().zip(plus.iter().zip(grad)) {
+            row[j] = (p - g) / dt;
         }
     }
     // Index loops: each step touches both triangles, h[i][j] and h[j][i].
@@ -269,7 +296,8 @@ mod tests {
 
     #[test]
     fn minimizes_rosenbrock() {
-        let out = minimize(&Rosen, &[-1.2, 1.0], &FitOptions::default());
+        let start = Start::at(&Rosen, vec![-1.2, 1.0]);
+        let out = minimize(&Rosen, start, None, &FitOptions::default());
         assert!(out.converged);
         assert!(
             (out.theta[0] - 1.0).abs() < 1e-6 && (out.theta[1] - 1.0).abs() < 1e-6,
@@ -285,7 +313,7 @@ mod tests {
         let d = inverse_diagonal(&m).unwrap();
         assert!((d[0] - 3.0 / 8.0).abs() < 1e-15 && (d[1] - 0.5).abs() < 1e-15);
         assert!(inverse_diagonal(&[vec![1.0, 2.0], vec![2.0, 1.0]]).is_none());
-        let h = hessian(&Rosen, &[1.0, 1.0]);
-        assert!((h[0][0] - 802.0).abs() < 1e-4 && (h[0][1] + 400.0).abs() < 1e-4);
+        let h = hessian(&Rosen, &[1.0, 1.0], &[0.0, 0.0]);
+        assert!((h[0][0] - 802.0).abs() < 0.05 && (h[0][1] + 400.0).abs() < 0.05);
     }
 }

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{check_customer, check_horizon, check_params};
 use super::optimize::Objective;
-use super::{run_fit, weighted_mean, FitError, FitInput, FitOptions, Fitted, Patterns};
+use super::{run_fit_staged, weighted_mean, FitError, FitInput, FitOptions, Fitted, Patterns};
 use crate::special::{digamma, hyp2f1_1pq, ln_gamma};
 
 const MODEL: &str = "pareto_nbd";
@@ -377,7 +377,18 @@ pub fn fit_patterns(
     let obj = Nll {
         prep: Prepared::new(patterns),
     };
-    let raw = run_fit(MODEL, &obj, &start, patterns.total_weight, opts)?;
+    let sample = patterns.warm_up_sample();
+    let warm_up = sample.as_ref().map(|patterns| Nll {
+        prep: Prepared::new(patterns),
+    });
+    let raw = run_fit_staged(
+        MODEL,
+        &obj,
+        warm_up.as_ref(),
+        &start,
+        patterns.total_weight,
+        opts,
+    )?;
     let to = |v: &[f64]| ParetoNbd {
         r: v[0],
         alpha: v[1],

@@ -1,5 +1,7 @@
 //! Special functions the customer-base models are built from.
 //!
+//! * [`elementary`] — inlinable, branch-free `exp` and `ln` for the hot
+//!   likelihood loops (bitwise identical on every target).
 //! * [`gamma`] — ln Γ (from `libm`), digamma ψ, ln B.
 //! * [`logspace`] — log-sum-exp and friends, so likelihoods of heavy buyers
 //!   (x in the hundreds or thousands) never overflow.
@@ -10,10 +12,12 @@
 //! Every function that can fail on its domain returns [`SpecialError`] rather
 //! than a NaN, so a model fit can report *which* evaluation went wrong.
 
+pub mod elementary;
 pub mod gamma;
 pub mod hyp2f1;
 pub mod logspace;
 
+pub use elementary::{exp_fast, ln_1p_recip, ln_fast};
 pub use gamma::{digamma, ln_beta, ln_gamma};
 pub use hyp2f1::{hyp2f1, hyp2f1_1pq, ln_hyp2f1, Hyp1pq};
 pub use logspace::{log1p_exp, log_diff_exp, log_sum_exp, log_sum_exp2};
