@@ -21,15 +21,17 @@
 //! **Repeat-purchase rate** is the share of customers with an order on a day
 //! after their first purchase day.
 //!
-//! Cost: two passes over the orders with one packed per-customer record
-//! (first day, last offset, repeat flag and a bitset of active offsets:
-//! 16 bytes for up to 63 periods, 32 bytes up to 192); beyond 2^32 bits in
-//! all it falls back to sorting `(customer, offset)` keys.
+//! Cost: a sequential pass for the date range, then two passes over the
+//! orders with random access to small per-customer state. Up to 47 periods
+//! (four years of months) that is a `u16` first day, then one `u64` (first
+//! day, repeat flag, bitset of active offsets) per customer; beyond, one
+//! packed record of 16 bytes for up to 63 periods, 32 bytes up to 192; beyond
+//! 2^32 bits in all it falls back to sorting `(customer, offset)` keys.
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::date::{civil_from_days, day_of, days_from_civil, format_day};
-use crate::data::Orders;
+use crate::data::date::{civil_from_days, day_of, days_from_civil, format_day, SECONDS_PER_DAY};
+use crate::data::{prefetch, Orders};
 
 /// Cohort period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -127,31 +129,27 @@ const BITSET_LIMIT: u64 = 1 << 32;
 pub fn cohort_matrix(orders: &Orders, opts: &CohortOptions) -> CohortReport {
     let by = opts.by;
     let ts = orders.timestamps();
-    let end_day = opts
-        .end_day
-        .or_else(|| ts.iter().map(|&t| day_of(t)).max())
-        .unwrap_or(0);
-    let n = orders.n_customers();
-    let cust = orders.customers();
-    // All per-customer state lives in one record of `stride` words so that
-    // each order touches one cache line: word 0 holds the first purchase day
-    // (relative to the earliest day kept, bits 0..32), the last active offset
-    // (bits 32..63) and a repeat flag (bit 63); the other words are a bitset
-    // of the offsets the customer was active in. Random access into
-    // per-customer arrays is what bounds this function, hence the packing and
-    // the prefetch below.
-    const NONE: u64 = u32::MAX as u64;
-    let Some(min_day) = ts
-        .iter()
-        .map(|&t| day_of(t))
-        .filter(|&d| d <= end_day)
-        .min()
-    else {
-        return CohortReport {
-            by,
-            ..Default::default()
-        };
+    let empty = || CohortReport {
+        by,
+        ..Default::default()
     };
+    // One branch-free pass for the bounds: days are monotone in timestamps.
+    let end_day = match opts.end_day {
+        Some(d) => d,
+        None => match ts.iter().copied().max() {
+            Some(t) => day_of(t),
+            None => return empty(),
+        },
+    };
+    // Orders kept are those with `t < end_t` (day at most `end_day`).
+    let end_t = end_day.saturating_add(1).saturating_mul(SECONDS_PER_DAY);
+    let min_t = ts
+        .iter()
+        .fold(i64::MAX, |m, &t| if t < end_t { m.min(t) } else { m });
+    if min_t == i64::MAX {
+        return empty();
+    }
+    let min_day = day_of(min_t);
     let p0 = by.index(min_day);
     let periods = (by.index(end_day) - p0 + 1) as usize;
     let span = (end_day - min_day + 1) as usize;
@@ -159,51 +157,209 @@ pub fn cohort_matrix(orders: &Orders, opts: &CohortOptions) -> CohortReport {
     let table: Vec<u32> = (0..span as i64)
         .map(|i| (by.index(min_day + i) - p0) as u32)
         .collect();
-    let stride = (1 + periods.div_ceil(64)).next_power_of_two();
-    let words = n as u64 * stride as u64;
-    if words > BITSET_LIMIT / 64 {
+    let bounds = Bounds {
+        base: min_day * SECONDS_PER_DAY,
+        end_t,
+        periods,
+        table,
+    };
+    let n = orders.n_customers();
+    let tally = if periods <= COMPACT_PERIODS && span < usize::from(u16::MAX) {
+        compact(orders, &bounds)
+    } else if (n as u64).saturating_mul(strided_words(periods) as u64) <= BITSET_LIMIT / 64 {
+        strided(orders, &bounds)
+    } else {
         return cohort_matrix_sorted(orders, by, end_day);
+    };
+    let mut r = CohortReport {
+        by,
+        size: tally.size,
+        ..Default::default()
+    };
+    r.customers = r.size.iter().sum();
+    finish(
+        r,
+        periods,
+        p0,
+        &tally.active,
+        tally.orders,
+        tally.revenue,
+        tally.alive,
+        tally.repeaters,
+    )
+}
+
+/// The time range kept and the period of each day in it.
+struct Bounds {
+    /// Midnight of the first day with an order kept.
+    base: i64,
+    /// Orders at or after this instant are past the end day.
+    end_t: i64,
+    periods: usize,
+    /// Period (relative to the first) of each day since `base`.
+    table: Vec<u32>,
+}
+
+impl Bounds {
+    /// Days since `base` of a kept order's timestamp (`base <= t < end_t`).
+    #[inline(always)]
+    fn rel_day(&self, t: i64) -> usize {
+        ((t - self.base) as u64 / SECONDS_PER_DAY as u64) as usize
     }
-    let mut state = vec![NONE; n * stride];
+}
+
+/// What the passes over the orders count; cells are flat, `c * periods + k`.
+struct Tally {
+    size: Vec<u64>,
+    active: Vec<u64>,
+    orders: Vec<u64>,
+    revenue: Vec<f64>,
+    /// Customers of cohort `c` whose last active offset is exactly `k`.
+    alive: Vec<u64>,
+    repeaters: u64,
+}
+
+impl Tally {
+    fn new(periods: usize) -> Self {
+        Tally {
+            size: vec![0; periods],
+            active: vec![0; periods * periods],
+            orders: vec![0; periods * periods],
+            revenue: vec![0.0; periods * periods],
+            alive: vec![0; periods * periods],
+            repeaters: 0,
+        }
+    }
+}
+
+/// How many orders ahead to prefetch customer state.
+const PREFETCH: usize = 16;
+
+/// Up to this many periods, a customer's state is one `u64`: see [`compact`].
+const COMPACT_PERIODS: usize = 47;
+
+/// No first day (customer without orders kept).
+const NO_DAY: u16 = u16::MAX;
+
+/// The common case (up to 47 periods, e.g. four years of months). Random
+/// access into per-customer state is what bounds this function, so the
+/// state is small: pass 1 finds each customer's first day in a `u16` array
+/// (2 MB per million customers); pass 2 keeps one `u64` per customer (the
+/// first day in bits 48..64, the repeat flag in bit 47 and the active
+/// offsets as a bitset in bits 0..47; the last active offset is the highest
+/// bit) and counts the cells.
+fn compact(orders: &Orders, b: &Bounds) -> Tally {
+    let (ts, cust, amounts) = (orders.timestamps(), orders.customers(), orders.amounts());
+    let periods = b.periods;
+    let mut first = vec![NO_DAY; orders.n_customers()];
+    for i in 0..cust.len() {
+        if let Some(&c) = cust.get(i + PREFETCH) {
+            if let Some(f) = first.get(c as usize) {
+                prefetch(f);
+            }
+        }
+        let t = ts[i];
+        if t < b.end_t {
+            let f = &mut first[cust[i] as usize];
+            // `rel < NO_DAY`: the caller checked the span.
+            *f = (*f).min(b.rel_day(t) as u16);
+        }
+    }
+    let mut state: Vec<u64> = first.iter().map(|&f| u64::from(f) << 48).collect();
+    drop(first);
+    let mut tally = Tally::new(periods);
+    const REPEAT: u64 = 1 << 47;
+    for i in 0..cust.len() {
+        if let Some(&c) = cust.get(i + PREFETCH) {
+            if let Some(s) = state.get(c as usize) {
+                prefetch(s);
+            }
+        }
+        let t = ts[i];
+        if t >= b.end_t {
+            continue;
+        }
+        let rec = &mut state[cust[i] as usize];
+        let first = (*rec >> 48) as usize;
+        let rel = b.rel_day(t);
+        let c = b.table[first] as usize;
+        let k = b.table[rel] as usize - c;
+        let cell = c * periods + k;
+        tally.orders[cell] += 1;
+        tally.revenue[cell] += amounts[i];
+        let bit = 1u64 << k;
+        tally.active[cell] += u64::from(*rec & bit == 0);
+        *rec |= bit | if rel > first { REPEAT } else { 0 };
+    }
+    for &rec in &state {
+        let first = (rec >> 48) as u16;
+        if first == NO_DAY {
+            continue;
+        }
+        let c = b.table[usize::from(first)] as usize;
+        tally.size[c] += 1;
+        let offsets = rec & (REPEAT - 1);
+        let last = 63 - offsets.leading_zeros() as usize;
+        tally.alive[c * periods + last] += 1;
+        tally.repeaters += u64::from(rec & REPEAT != 0);
+    }
+    tally
+}
+
+/// Words per customer record of [`strided`].
+fn strided_words(periods: usize) -> usize {
+    (1 + periods.div_ceil(64)).next_power_of_two()
+}
+
+/// Any number of periods: one record of `stride` words per customer, so
+/// that each order touches one cache line. Word 0 holds the first purchase
+/// day (relative to `base`, bits 0..32), the last active offset (bits
+/// 32..63) and a repeat flag (bit 63); the other words are a bitset of the
+/// offsets the customer was active in.
+fn strided(orders: &Orders, b: &Bounds) -> Tally {
+    let (ts, cust, amounts) = (orders.timestamps(), orders.customers(), orders.amounts());
+    let periods = b.periods;
+    let stride = strided_words(periods);
+    const NONE: u64 = u32::MAX as u64;
+    let mut state = vec![NONE; orders.n_customers() * stride];
     for w in state.chunks_exact_mut(stride) {
         w[1..].fill(0);
     }
+    let ahead = |state: &[u64], i: usize| {
+        if let Some(&c) = cust.get(i + PREFETCH) {
+            if let Some(w) = state.get(c as usize * stride) {
+                prefetch(w);
+            }
+        }
+    };
     // Pass 1: first purchase day per customer.
     for i in 0..cust.len() {
-        prefetch(&state, cust, i + PREFETCH, stride);
-        let d = day_of(ts[i]);
-        if d <= end_day {
+        ahead(&state, i);
+        let t = ts[i];
+        if t < b.end_t {
             let w = &mut state[cust[i] as usize * stride];
-            let rel = (d - min_day) as u64;
+            let rel = b.rel_day(t) as u64;
             if rel < *w & NONE {
                 *w = (*w & !NONE) | rel;
             }
         }
     }
-    let mut r = CohortReport {
-        by,
-        ..Default::default()
-    };
-    r.size = vec![0; periods];
-    let mut active_flat = vec![0u64; periods * periods];
-    let mut orders_flat = vec![0u64; periods * periods];
-    let mut revenue_flat = vec![0f64; periods * periods];
+    let mut tally = Tally::new(periods);
     // Pass 2: cells, distinct customers per cell through the bitsets.
-    let amounts = orders.amounts();
     for i in 0..cust.len() {
-        prefetch(&state, cust, i + PREFETCH, stride);
-        let d = day_of(ts[i]);
-        if d > end_day {
+        ahead(&state, i);
+        let t = ts[i];
+        if t >= b.end_t {
             continue;
         }
         let rec = &mut state[cust[i] as usize * stride..][..stride];
         let first = rec[0] & NONE;
-        let c = table[first as usize] as usize;
-        let rel = (d - min_day) as usize;
-        let k = table[rel] as usize - c;
+        let c = b.table[first as usize] as usize;
+        let rel = b.rel_day(t);
+        let k = b.table[rel] as usize - c;
         let cell = c * periods + k;
-        orders_flat[cell] += 1;
-        revenue_flat[cell] += amounts[i];
+        tally.orders[cell] += 1;
+        tally.revenue[cell] += amounts[i];
         let mut w0 = rec[0];
         if rel as u64 > first {
             w0 |= 1 << 63;
@@ -213,60 +369,23 @@ pub fn cohort_matrix(orders: &Orders, opts: &CohortOptions) -> CohortReport {
             w0 = (w0 & !(0x7fff_ffff << 32)) | ((k as u64) << 32);
         }
         rec[0] = w0;
-        let (wi, b) = (1 + k / 64, 1u64 << (k % 64));
-        if rec[wi] & b == 0 {
-            rec[wi] |= b;
-            active_flat[cell] += 1;
+        let (wi, bit) = (1 + k / 64, 1u64 << (k % 64));
+        if rec[wi] & bit == 0 {
+            rec[wi] |= bit;
+            tally.active[cell] += 1;
         }
     }
-
-    // alive[c][k] = customers of cohort c whose last active offset is >= k.
-    let mut alive = vec![0u64; periods * periods];
-    let mut repeaters = 0u64;
     for rec in state.chunks_exact(stride) {
         let first = rec[0] & NONE;
         if first == NONE {
             continue;
         }
-        let c = table[first as usize] as usize;
-        r.size[c] += 1;
-        alive[c * periods + ((rec[0] >> 32) & 0x7fff_ffff) as usize] += 1;
-        repeaters += rec[0] >> 63;
+        let c = b.table[first as usize] as usize;
+        tally.size[c] += 1;
+        tally.alive[c * periods + ((rec[0] >> 32) & 0x7fff_ffff) as usize] += 1;
+        tally.repeaters += rec[0] >> 63;
     }
-    drop(state);
-    r.customers = r.size.iter().sum();
-    finish(
-        r,
-        periods,
-        p0,
-        &active_flat,
-        orders_flat,
-        revenue_flat,
-        alive,
-        repeaters,
-    )
-}
-
-/// How many orders ahead to prefetch customer state.
-const PREFETCH: usize = 16;
-
-/// Hints the cache to fetch the state record of order `i`'s customer.
-#[inline(always)]
-fn prefetch(state: &[u64], cust: &[u32], i: usize, stride: usize) {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(&c) = cust.get(i) {
-        if let Some(w) = state.get(c as usize * stride) {
-            // SAFETY: prefetching is a hint that never faults, and the pointer
-            // comes from a live reference anyway.
-            unsafe {
-                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                    (w as *const u64).cast(),
-                )
-            };
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (state, cust, i, stride);
+    tally
 }
 
 /// The fallback when the bitsets would not fit: distinct (customer, offset)

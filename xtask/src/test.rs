@@ -3,14 +3,15 @@
 //! Stages, in order (pass stage names to run only some, e.g. `cargo xtask test unit e2e`):
 //! `lint` (fmt, clippy host + wasm32), `unit` (native tests of the whole workspace),
 //! `browser` (wasm-bindgen-test in headless Chromium), `build` (dist/ + pkg/), `size`
-//! (budgets, no eval in shipped JS), `e2e` (Playwright against the real collector).
+//! (budgets, no eval in shipped JS), `npm` (the npm package's engine API under Node's test
+//! runner), `e2e` (Playwright against the real collector).
 
 use std::path::Path;
 
 use crate::install::{CHROMEDRIVER, CHROMIUM};
 use crate::util::{self, cmd, step};
 
-const STAGES: &[&str] = &["lint", "unit", "browser", "build", "size", "e2e"];
+const STAGES: &[&str] = &["lint", "unit", "browser", "build", "size", "npm", "e2e"];
 
 /// Runs the requested stages (all by default).
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -33,11 +34,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if wanted("browser") {
         browser()?;
     }
-    if wanted("build") || wanted("size") || wanted("e2e") {
+    if wanted("build") || wanted("size") || wanted("npm") || wanted("e2e") {
         crate::build::run_build()?;
     }
     if wanted("size") {
         size()?;
+    }
+    if wanted("npm") {
+        npm()?;
     }
     if wanted("e2e") {
         e2e()?;
@@ -148,6 +152,13 @@ fn scan_for_eval(dir: &Path, offenders: &mut Vec<String>) -> Result<(), String> 
         }
     }
     Ok(())
+}
+
+fn npm() -> Result<(), String> {
+    step(
+        "npm package: node --test tests/npm",
+        cmd("node").args(["--test", "tests/npm/"]),
+    )
 }
 
 fn e2e() -> Result<(), String> {

@@ -104,7 +104,7 @@ pub fn parse_cdnow(input: &[u8], opts: &ReadOptions) -> Result<Parsed<Orders>, D
         builder.push(id, t, amount)?;
     }
     Ok(Parsed {
-        data: builder.finish(),
+        data: builder.finish()?,
         report,
     })
 }

@@ -3,7 +3,9 @@
 //! Hand-rolled because order files are large and the common case is simple:
 //! a line without any `"` is split with SIMD `memchr` on the delimiter; only
 //! lines containing a quote go through the quote-aware state machine
-//! (doubled `""` escapes, delimiters and newlines inside quotes). `\r\n` and
+//! (doubled `""` escapes, delimiters and newlines inside quotes). A caller
+//! can also take whole lines first ([`for_each_row`] with [`Row::Line`]) and
+//! split and check them itself, falling back to records for anything unusual. `\r\n` and
 //! `\n` endings are both accepted and a UTF-8 BOM is skipped. Input comes
 //! either as one slice or from a reader in 1 MiB chunks, so memory stays flat
 //! however large the file. Broken structure is reported as
@@ -211,6 +213,19 @@ pub(crate) enum Source<'a> {
 
 const CHUNK: usize = 1 << 20;
 
+/// What [`for_each_row`] hands over.
+pub(crate) enum Row<'a, 'b> {
+    /// One physical line, without its `\n` (a `\r` before it is kept). The
+    /// callback returns `true` when it consumed the line; `false` makes the
+    /// reader parse the record at this line with the full RFC 4180 rules
+    /// and hand it over as [`Row::Record`]. This lets a caller take simple
+    /// lines through a fast path and leave anything unusual (quotes, bad
+    /// values) to the general one.
+    Line(&'a [u8]),
+    /// One record, possibly spanning several lines.
+    Record(&'b RecordView<'a>),
+}
+
 /// Calls `f(line, record)` for every record of `source` in order, header
 /// included. Stops at the first error, from the reader or from `f`.
 pub(crate) fn for_each_record(
@@ -218,19 +233,33 @@ pub(crate) fn for_each_record(
     delim: u8,
     mut f: impl FnMut(u64, &RecordView<'_>) -> Result<(), DataError>,
 ) -> Result<(), DataError> {
+    for_each_row(source, delim, false, |line, row| match row {
+        Row::Line(_) => Ok(false),
+        Row::Record(rec) => f(line, rec).map(|()| true),
+    })
+}
+
+/// Like [`for_each_record`], but when `lines` is set every line is first
+/// offered to `f` as a [`Row::Line`]; records are built only for the lines it
+/// declines.
+pub(crate) fn for_each_row(
+    source: Source<'_>,
+    delim: u8,
+    lines: bool,
+    mut f: impl FnMut(u64, Row<'_, '_>) -> Result<bool, DataError>,
+) -> Result<(), DataError> {
     let mut rec = Record::default();
     let mut line = 1u64;
     match source {
         Source::Slice(buf) => {
             let mut pos = bom_len(buf);
             while pos < buf.len() {
-                match read_record(buf, pos, true, delim, line, &mut rec)? {
-                    Step::Record(next, extra) => {
-                        f(line, &RecordView { buf, rec: &rec })?;
+                match step(buf, pos, true, delim, line, &mut rec, lines, &mut f)? {
+                    Some((next, extra)) => {
                         line += 1 + extra;
                         pos = next;
                     }
-                    Step::Incomplete => break,
+                    None => break,
                 }
             }
             Ok(())
@@ -262,19 +291,12 @@ pub(crate) fn for_each_record(
                 }
                 let data = &buf[..filled];
                 while pos < filled {
-                    match read_record(data, pos, eof, delim, line, &mut rec)? {
-                        Step::Record(next, extra) => {
-                            f(
-                                line,
-                                &RecordView {
-                                    buf: data,
-                                    rec: &rec,
-                                },
-                            )?;
+                    match step(data, pos, eof, delim, line, &mut rec, lines, &mut f)? {
+                        Some((next, extra)) => {
                             line += 1 + extra;
                             pos = next;
                         }
-                        Step::Incomplete => break,
+                        None => break,
                     }
                 }
                 if eof {
@@ -282,6 +304,41 @@ pub(crate) fn for_each_record(
                 }
             }
         }
+    }
+}
+
+/// Hands the line or record at `pos` to `f`; returns where the next one
+/// starts and how many extra lines this one spanned, or `None` when more
+/// input is needed.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn step(
+    buf: &[u8],
+    pos: usize,
+    eof: bool,
+    delim: u8,
+    line: u64,
+    rec: &mut Record,
+    lines: bool,
+    f: &mut impl FnMut(u64, Row<'_, '_>) -> Result<bool, DataError>,
+) -> Result<Option<(usize, u64)>, DataError> {
+    if lines {
+        let rest = &buf[pos..];
+        let (text, next) = match memchr(b'\n', rest) {
+            Some(k) => (&rest[..k], pos + k + 1),
+            None if eof => (rest, buf.len()),
+            None => return Ok(None),
+        };
+        if f(line, Row::Line(text))? {
+            return Ok(Some((next, 0)));
+        }
+    }
+    match read_record(buf, pos, eof, delim, line, rec)? {
+        Step::Record(next, extra) => {
+            f(line, Row::Record(&RecordView { buf, rec }))?;
+            Ok(Some((next, extra)))
+        }
+        Step::Incomplete => Ok(None),
     }
 }
 

@@ -114,6 +114,53 @@ fn checked_days(year: i64, month: u32, day: u32) -> Result<i64, DateError> {
     Ok(days_from_civil(year, month, day))
 }
 
+/// Exactly `YYYY-MM-DD`, the usual date of order exports, as seconds:
+/// the same value as [`parse_timestamp`] gives it in the `Auto` and
+/// `Iso8601` formats. `None` for any other text, valid date or not.
+///
+/// Branch-light and in `u32` arithmetic (four-digit years are never
+/// negative), since it runs once per order.
+#[inline]
+pub(crate) fn parse_iso_day(s: &[u8]) -> Option<i64> {
+    let s: &[u8; 10] = s.try_into().ok()?;
+    // SWAR: bytes 4 and 7 must be '-', the others digits.
+    const DASHES: u64 = 0xFF << 32 | 0xFF << 56;
+    let w = u64::from_le_bytes([s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]]);
+    let tail = u64::from_le_bytes([s[8], s[9], b'0', b'0', b'0', b'0', b'0', b'0']);
+    let head = (w & !DASHES) | (0x30 << 32 | 0x30 << 56);
+    if (w & DASHES) != (0x2D << 32 | 0x2D << 56) || !all_digits(head) || !all_digits(tail) {
+        return None;
+    }
+    let d = |x: u64, i: u32| ((x >> (8 * i)) & 0x0F) as u32;
+    let y = d(head, 0) * 1000 + d(head, 1) * 100 + d(head, 2) * 10 + d(head, 3);
+    let m = d(head, 5) * 10 + d(head, 6);
+    let day = d(tail, 0) * 10 + d(tail, 1);
+    let leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0));
+    // Months of 31 days have their bit set in 0x15AA.
+    let month_len = match m {
+        2 => 28 + u32::from(leap),
+        _ => 30 + ((0x15AA >> m) & 1),
+    };
+    if (m.wrapping_sub(1) > 11) | (day == 0) | (day > month_len) {
+        return None;
+    }
+    // days_from_civil with March-based years shifted by 400 so all is unsigned.
+    let yy = y + 400 - u32::from(m <= 2);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let days = 365 * yy + yy / 4 - yy / 100 + yy / 400 + (153 * mp + 2) / 5 + day - 1;
+    // 865_565 is that count on 1970-01-01.
+    Some((i64::from(days) - 865_565) * SECONDS_PER_DAY)
+}
+
+/// Whether all eight bytes of `x` are ASCII digits: high nibble 3, and
+/// adding 6 does not carry out of the low nibble (no carry crosses bytes).
+#[inline(always)]
+fn all_digits(x: u64) -> bool {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    (x & HIGH) == THREES && (x.wrapping_add(0x0606_0606_0606_0606) & HIGH) == THREES
+}
+
 /// Parses a run of exactly `n` ASCII digits at the start of `s`.
 fn digits(s: &[u8], n: usize) -> Option<u32> {
     if s.len() < n {
@@ -351,6 +398,51 @@ mod tests {
             ),
             Ok(midnight + 5 * 3600)
         );
+    }
+
+    #[test]
+    fn exact_iso_day_agrees_with_the_general_parser() {
+        for s in [
+            "2024-02-29",
+            "2023-02-29",
+            "1997-03-25",
+            "0000-01-01",
+            "9999-12-31",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-01-00",
+            "2024-04-31",
+            "2024-12-31",
+            "1900-02-29",
+            "2000-02-29",
+            "2024-1-010",
+            "2024-01-0a",
+            "2024/01/01",
+            "20240101",
+            " 2024-01-01",
+        ] {
+            if let Some(t) = parse_iso_day(s.as_bytes()) {
+                assert_eq!(auto(s), Ok(t), "{s}");
+            } else {
+                assert!(
+                    auto(s).is_err() || s.len() != 10 || s.starts_with(' '),
+                    "{s}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn exact_iso_day_matches_days_from_civil_everywhere() {
+        for y in (0..10_000).step_by(3).chain(1995..2035) {
+            for m in 1..=12 {
+                for d in [1, 15, 28, 29, 30, 31] {
+                    let s = format!("{y:04}-{m:02}-{d:02}");
+                    let want = checked_days(y, m, d).ok().map(|x| x * SECONDS_PER_DAY);
+                    assert_eq!(parse_iso_day(s.as_bytes()), want, "{s}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod events;
 mod intern;
 mod orders;
 mod orders_csv;
+mod prefetch;
 mod responses;
 mod rows;
 mod shopify;
@@ -37,3 +38,5 @@ pub use orders_csv::{
 pub use responses::{parse_feedback_csv, parse_feedback_json, read_feedback_csv, FeedbackAnswer};
 pub use rows::ReadOptions;
 pub use shopify::{parse_shopify_orders, read_shopify_orders, ShopifyOptions};
+
+pub(crate) use prefetch::prefetch;

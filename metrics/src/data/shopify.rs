@@ -157,7 +157,7 @@ fn read_shopify(source: Source<'_>, opts: &ShopifyOptions) -> Result<Parsed<Orde
         return Err(DataError::Empty);
     };
     Ok(Parsed {
-        data: builder.finish(),
+        data: builder.finish()?,
         report: ck.report,
     })
 }

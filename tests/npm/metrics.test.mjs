@@ -1,0 +1,216 @@
+// The npm package's metrics engine (`rapport/metrics`) in Node, in-thread
+// (`createEngine({ worker: false })`): the wasm is read from the package's
+// `metrics/metrics_bg.wasm` next to `metrics-worker.js` (a `file:` URL read
+// with node:fs), exactly as a Node user of the package gets it.
+//
+// Checked against the CDNOW reference data (../shared/data/cdnow beside the
+// repository) and the published BG/NBD maximum-likelihood results
+// (Fader, Hardie & Lee 2005).
+//
+// Run: node --test tests/npm/
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+
+import * as metrics from "../../pkg/metrics.js";
+
+const { createEngine } = metrics;
+
+const data = (name) => new URL(`../../../shared/data/cdnow/${name}`, import.meta.url);
+
+/** `ID,frequency,recency,T` → `{ x, t_x, T }` columns. */
+async function cdnowSummary() {
+  const text = await readFile(data("cdnow_customers_summary.csv"), "utf8");
+  const [header, ...lines] = text.trim().split(/\r?\n/);
+  assert.deepEqual(header.split(","), ["ID", "frequency", "recency", "T"]);
+  const x = new Float64Array(lines.length);
+  const t_x = new Float64Array(lines.length);
+  const T = new Float64Array(lines.length);
+  lines.forEach((line, i) => {
+    const [, f, r, t] = line.split(",").map(Number);
+    x[i] = f;
+    t_x[i] = r;
+    T[i] = t;
+  });
+  return { x, t_x, T };
+}
+
+const PUBLISHED = { r: 0.2426, alpha: 4.4136, a: 0.7929, b: 2.4259 };
+const PUBLISHED_LL = -9582.43;
+
+function assertPublishedBgNbd(fit) {
+  assert.equal(fit.model, "bgnbd");
+  assert.equal(fit.converged, true, "the fit converged");
+  for (const [k, v] of Object.entries(PUBLISHED)) {
+    const rel = Math.abs(fit.params[k] - v) / v;
+    assert.ok(rel <= 1e-3, `${k} = ${fit.params[k]}, published ${v} (relative error ${rel})`);
+  }
+  assert.ok(
+    Math.abs(fit.logLikelihood - PUBLISHED_LL) <= 0.01,
+    `LL = ${fit.logLikelihood}, published ${PUBLISHED_LL}`
+  );
+}
+
+test("the package exports createEngine and every documented async function", () => {
+  assert.equal(typeof createEngine, "function");
+  for (const name of [
+    "parseOrdersCsv", "ordersFromColumns", "parseEventsCsv", "release", "summary",
+    "fitBgNbd", "fitMbgNbd", "fitParetoNbd", "fitGammaGamma", "fitBgBb", "predict", "clv",
+    "historicalClv", "cohortMatrix", "funnel", "rfm", "nps", "feedbackReport", "retentionWhatIf",
+  ]) {
+    assert.equal(typeof metrics[name], "function", `export ${name}`);
+  }
+});
+
+test("fitBgNbd on the CDNOW summary reproduces the published parameters and log-likelihood", async () => {
+  const engine = createEngine({ worker: false });
+  const customers = await cdnowSummary();
+  assert.equal(customers.x.length, 2357);
+  const fit = await engine.fitBgNbd(customers);
+  assertPublishedBgNbd(fit);
+  assert.equal(fit.customers, 2357);
+  engine.terminate();
+});
+
+test("the cdnow parser + summary of CDNOW_sample.txt gives 2,357 customers matching the published summary", async () => {
+  const engine = createEngine({ worker: false });
+  const raw = await readFile(data("CDNOW_sample.txt"));
+  const orders = await engine.parseOrdersCsv(raw, { format: "cdnow" });
+  assert.equal(orders.kind, "orders");
+  assert.equal(orders.rows, 6919, "every line of CDNOW_sample.txt is an order");
+  assert.equal(orders.customers, 2357);
+  assert.deepEqual(orders.report.skipped, {});
+
+  const s = await engine.summary(orders, { period: "week", endDate: "1997-09-30" });
+  assert.equal(s.customer.length, 2357);
+  assert.equal(s.customerIds.length, 2357);
+  assert.equal(s.period, "week");
+
+  // Same customers, same numbers as the published summary file (2 dp there).
+  const ref = await cdnowSummary();
+  const byId = new Map(s.customerIds.map((id, i) => [Number(id), i]));
+  assert.equal(byId.size, 2357);
+  for (let id = 1; id <= 2357; id++) {
+    const i = byId.get(id);
+    assert.notEqual(i, undefined, `customer ${id} present`);
+    assert.equal(s.frequency[i], ref.x[id - 1], `frequency of customer ${id}`);
+    assert.ok(Math.abs(s.recency[i] - ref.t_x[id - 1]) <= 0.006, `recency of customer ${id}`);
+    assert.ok(Math.abs(s.T[i] - ref.T[id - 1]) <= 0.006, `T of customer ${id}`);
+  }
+  await engine.release(orders);
+  await assert.rejects(engine.summary(orders), /not a live orders handle/);
+});
+
+test("fitBgNbd straight from the orders (summarised in weeks) gives the published fit", async () => {
+  const engine = createEngine({ worker: false });
+  const orders = await engine.parseOrdersCsv(await readFile(data("CDNOW_sample.txt")), { format: "cdnow" });
+  const fit = await engine.fitBgNbd(orders, { endDate: "1997-09-30" });
+  // The summary here is unrounded; the published fit used the 2 dp file: allow 1e-2 relative.
+  for (const [k, v] of Object.entries(PUBLISHED)) {
+    assert.ok(Math.abs(fit.params[k] - v) / v <= 1e-2, `${k} = ${fit.params[k]}, published ${v}`);
+  }
+  assert.ok(Math.abs(fit.logLikelihood - PUBLISHED_LL) <= 1, `LL = ${fit.logLikelihood}`);
+});
+
+test("cohortMatrix totals equal the order count", async () => {
+  const engine = createEngine({ worker: false });
+  const orders = await engine.parseOrdersCsv(await readFile(data("CDNOW_sample.txt")), { format: "cdnow" });
+  const c = await engine.cohortMatrix(orders, { by: "month" });
+  assert.equal(c.by, "month");
+  const sum = (rows) => rows.flat().reduce((a, b) => a + b, 0);
+  assert.equal(sum(c.orders), orders.rows, "orders in the matrix = orders parsed");
+  assert.equal(sum(c.orders), 6919);
+  assert.equal(c.size.reduce((a, b) => a + b, 0), 2357, "cohort sizes sum to the customers");
+  assert.equal(c.customers, 2357);
+  // CDNOW customers were all acquired in Q1 1997.
+  assert.deepEqual(c.cohortStart.slice(0, 3), ["1997-01-01", "1997-02-01", "1997-03-01"]);
+  assert.equal(c.size[0] + c.size[1] + c.size[2], 2357);
+  // Every customer is active in their acquisition month.
+  c.size.forEach((n, i) => {
+    if (n > 0) assert.equal(c.active[i][0], n, `cohort ${c.cohortStart[i]} active at k=0`);
+  });
+  const revenue = sum(c.revenue);
+  const text = await readFile(data("CDNOW_sample.txt"), "utf8");
+  const expected = text.trim().split(/\r?\n/).reduce((a, l) => a + Number(l.trim().split(/\s+/)[4]), 0);
+  assert.ok(Math.abs(revenue - expected) < 0.01, `revenue ${revenue} vs ${expected}`);
+});
+
+test("nps of a known answer set gives the exact score", async () => {
+  const engine = createEngine({ worker: false });
+  // 5 promoters (9–10), 2 passives (7–8), 3 detractors (0–6): (5 − 3) / 10 = +20.
+  const r = await engine.nps([10, 10, 9, 9, 10, 8, 7, 0, 3, 6]);
+  assert.equal(r.responses, 10);
+  assert.equal(r.promoters, 5);
+  assert.equal(r.passives, 2);
+  assert.equal(r.detractors, 3);
+  assert.equal(r.score, 20);
+  assert.ok(r.ciLow < 20 && r.ciHigh > 20, "the interval holds the score");
+  assert.equal(r.confidence, 0.95);
+  const all = await engine.nps(new Float64Array([9, 10, 10, 9]));
+  assert.equal(all.score, 100);
+  assert.equal((await engine.nps([0, 1, 2, 6])).score, -100);
+});
+
+test("a malformed CSV rejects with an Error naming the row and column", async () => {
+  const engine = createEngine({ worker: false });
+  const csv = "customer_id,date,amount\na,2020-01-01,1.50\nb,2020-01-02,abc\n";
+  await assert.rejects(engine.parseOrdersCsv(csv), (e) => {
+    assert.ok(e instanceof Error);
+    assert.match(e.message, /line 3/);
+    assert.match(e.message, /amount/);
+    return true;
+  });
+  await assert.rejects(
+    engine.parseOrdersCsv("customer_id,date,amount\na,notadate,1\n"),
+    (e) => e instanceof Error && /line 2/.test(e.message) && /date/.test(e.message)
+  );
+  await assert.rejects(
+    engine.parseOrdersCsv("customer_id,date,amount\na,2020-01-01,1\nb,2020-01-02\n"),
+    (e) => e instanceof Error && /line 3/.test(e.message)
+  );
+  // With badRows: "skip" the bad row is counted, not fatal.
+  const h = await engine.parseOrdersCsv(csv, { badRows: "skip" });
+  assert.equal(h.rows, 1);
+  const skipped = Object.values(h.report.skipped);
+  assert.equal(skipped.reduce((a, s) => a + s.count, 0), 1);
+  assert.deepEqual(skipped[0].firstLines, [3]);
+  // The engine still works after a rejection.
+  assert.equal((await engine.nps([10])).score, 100);
+});
+
+test("progress stages arrive via onProgress", async () => {
+  const engine = createEngine({ worker: false });
+  const raw = await readFile(data("CDNOW_sample.txt"));
+  const stages = [];
+  await engine.parseOrdersCsv(raw, { format: "cdnow", onProgress: (p) => stages.push(p) });
+  assert.deepEqual(stages.map((p) => p.stage), ["start", "parsed", "done"]);
+  assert.equal(stages[0].bytes, raw.length);
+  assert.equal(stages[1].rows, 6919);
+  assert.equal(stages[1].customers, 2357);
+  for (const p of stages) {
+    assert.equal(p.method, "parseOrdersCsv");
+    assert.equal(typeof p.elapsedMs, "number");
+  }
+
+  const fitStages = [];
+  const fit = await engine.fitBgNbd(await cdnowSummary(), { onProgress: (p) => fitStages.push(p) });
+  assert.deepEqual(fitStages.map((p) => p.stage), ["start", "parsed", "fitted", "done"]);
+  assert.ok(fitStages.every((p) => p.method === "fitBgNbd"));
+  const fitted = fitStages.find((p) => p.stage === "fitted");
+  assert.equal(fitted.model, "bgnbd");
+  assert.equal(fitted.iterations, fit.iterations);
+  assert.equal(fitted.converged, true);
+  assert.equal(fitted.logLikelihood, fit.logLikelihood);
+  const elapsed = fitStages.map((p) => p.elapsedMs);
+  assert.deepEqual([...elapsed].sort((a, b) => a - b), elapsed, "elapsedMs never goes back");
+
+  // A throwing callback does not break the call.
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    const r = await engine.nps([9], { onProgress: () => { throw new Error("boom"); } });
+    assert.equal(r.score, 100);
+  } finally {
+    console.warn = warn;
+  }
+});
