@@ -9,15 +9,15 @@
 //! * [`summary`], [`rfm`], [`clv`], [`cohort`], [`funnel`], [`feedback`], [`whatif`] — the analyses.
 #![deny(missing_docs)]
 
-pub mod special;
-pub mod models;
-pub mod data;
-pub mod summary;
-pub mod rfm;
 pub mod clv;
 pub mod cohort;
-pub mod funnel;
+pub mod data;
 pub mod feedback;
+pub mod funnel;
+pub mod models;
+pub mod rfm;
+pub mod special;
+pub mod summary;
 pub mod whatif;
 
 #[cfg(target_arch = "wasm32")]
