@@ -249,54 +249,63 @@ const NO_DAY: u16 = u16::MAX;
 /// offsets as a bitset in bits 0..47; the last active offset is the highest
 /// bit) and counts the cells.
 fn compact(orders: &Orders, b: &Bounds) -> Tally {
-    let (ts, cust, amounts) = (orders.timestamps(), orders.customers(), orders.amounts());
+    let cust = orders.customers();
+    // Same length for all three, so indexing them by `i < n` needs no bounds check.
+    let n = cust.len();
+    let (ts, amounts) = (&orders.timestamps()[..n], &orders.amounts()[..n]);
     let periods = b.periods;
+    // `periods <= COMPACT_PERIODS`: a period fits a byte, and the table a few cache lines.
+    let table: Vec<u8> = b.table.iter().map(|&p| p as u8).collect();
     let mut first = vec![NO_DAY; orders.n_customers()];
-    for i in 0..cust.len() {
-        if let Some(&c) = cust.get(i + PREFETCH) {
+    for block in blocks(n) {
+        for &c in next_block(cust, &block) {
             if let Some(f) = first.get(c as usize) {
                 prefetch(f);
             }
         }
-        let t = ts[i];
-        if t < b.end_t {
-            let f = &mut first[cust[i] as usize];
-            // `rel < NO_DAY`: the caller checked the span.
-            *f = (*f).min(b.rel_day(t) as u16);
+        for i in block {
+            let t = ts[i];
+            if t < b.end_t {
+                let f = &mut first[cust[i] as usize];
+                // `rel < NO_DAY`: the caller checked the span.
+                *f = (*f).min(compact_day(t - b.base) as u16);
+            }
         }
     }
     let mut state: Vec<u64> = first.iter().map(|&f| u64::from(f) << 48).collect();
     drop(first);
     let mut tally = Tally::new(periods);
     const REPEAT: u64 = 1 << 47;
-    for i in 0..cust.len() {
-        if let Some(&c) = cust.get(i + PREFETCH) {
+    for block in blocks(n) {
+        for &c in next_block(cust, &block) {
             if let Some(s) = state.get(c as usize) {
                 prefetch(s);
             }
         }
-        let t = ts[i];
-        if t >= b.end_t {
-            continue;
+        for i in block {
+            let t = ts[i];
+            if t >= b.end_t {
+                continue;
+            }
+            let rec = &mut state[cust[i] as usize];
+            let first = (*rec >> 48) as usize;
+            let rel = compact_day(t - b.base);
+            let c = usize::from(table[first]);
+            let k = usize::from(table[rel]) - c;
+            let cell = c * periods + k;
+            tally.orders[cell] += 1;
+            tally.revenue[cell] += amounts[i];
+            let bit = 1u64 << k;
+            tally.active[cell] += u64::from(*rec & bit == 0);
+            *rec |= bit | if rel > first { REPEAT } else { 0 };
         }
-        let rec = &mut state[cust[i] as usize];
-        let first = (*rec >> 48) as usize;
-        let rel = b.rel_day(t);
-        let c = b.table[first] as usize;
-        let k = b.table[rel] as usize - c;
-        let cell = c * periods + k;
-        tally.orders[cell] += 1;
-        tally.revenue[cell] += amounts[i];
-        let bit = 1u64 << k;
-        tally.active[cell] += u64::from(*rec & bit == 0);
-        *rec |= bit | if rel > first { REPEAT } else { 0 };
     }
     for &rec in &state {
         let first = (rec >> 48) as u16;
         if first == NO_DAY {
             continue;
         }
-        let c = b.table[usize::from(first)] as usize;
+        let c = usize::from(table[usize::from(first)]);
         tally.size[c] += 1;
         let offsets = rec & (REPEAT - 1);
         let last = 63 - offsets.leading_zeros() as usize;
@@ -304,6 +313,31 @@ fn compact(orders: &Orders, b: &Bounds) -> Tally {
         tally.repeaters += u64::from(rec & REPEAT != 0);
     }
     tally
+}
+
+/// Orders per block of [`compact`]'s passes.
+const BLOCK: usize = 64;
+
+/// `0..n` in blocks of [`BLOCK`]. The passes fetch the state of block `b + 1`
+/// in a tight loop of its own before counting block `b`: the misses overlap
+/// even where the "prefetch" is a plain load the core waits for (wasm32).
+fn blocks(n: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+    (0..n).step_by(BLOCK).map(move |i| i..(i + BLOCK).min(n))
+}
+
+/// The customers of the block after `block`.
+fn next_block<'a>(cust: &'a [u32], block: &std::ops::Range<usize>) -> &'a [u32] {
+    cust.get(block.end..(block.end + BLOCK).min(cust.len()))
+        .unwrap_or(&[])
+}
+
+/// Days in `x` seconds, for `0 <= x < u16::MAX` days (the compact path's
+/// span) and without a 64-bit division, which wasm32 runs as a real divide:
+/// 86 400 = 2^7 · 675, and `x >> 7` fits in 32 bits, whose division by a
+/// constant compiles to a multiply.
+#[inline(always)]
+fn compact_day(x: i64) -> usize {
+    (((x as u64) >> 7) as u32 / 675) as usize
 }
 
 /// Words per customer record of [`strided`].
@@ -533,6 +567,17 @@ fn finish(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn compact_day_is_floor_division() {
+        let limit = i64::from(u16::MAX) * SECONDS_PER_DAY;
+        for x in (0..limit)
+            .step_by(86_399)
+            .chain([0, 1, 86_399, 86_400, limit - 1])
+        {
+            assert_eq!(compact_day(x) as i64, x / SECONDS_PER_DAY, "x = {x}");
+        }
+    }
 
     #[test]
     fn weeks_start_on_monday() {
