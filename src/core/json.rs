@@ -613,7 +613,16 @@ pub fn child(path: &str, key: &str) -> String {
 pub fn item(path: &str, index: usize) -> String {
     let mut p = String::from(path);
     p.push('[');
-    p.push_str(&index.to_string());
+    // Digits by hand: `to_string` would pull the integer formatter into the wasm.
+    let start = p.len();
+    let mut n = index;
+    loop {
+        p.insert(start, char::from(b'0' + (n % 10) as u8));
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
     p.push(']');
     p
 }
@@ -668,12 +677,24 @@ pub fn boolean(path: &str, v: &Json) -> Decoded<bool> {
 
 /// Reads an array, decoding each item with `f` (which gets the item's path).
 pub fn array<T>(path: &str, v: &Json, f: impl Fn(&str, &Json) -> Decoded<T>) -> Decoded<Vec<T>> {
+    let mut out = Vec::new();
+    each(path, v, &mut |p, v| {
+        out.push(f(p, v)?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// The loop of [`array`], shared by every item type (one copy in the wasm, not one per `T`).
+#[inline(never)]
+fn each(path: &str, v: &Json, f: &mut dyn FnMut(&str, &Json) -> Decoded<()>) -> Decoded<()> {
     match v {
-        Json::Arr(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| f(&item(path, i), v))
-            .collect(),
+        Json::Arr(items) => {
+            for (i, v) in items.iter().enumerate() {
+                f(&item(path, i), v)?;
+            }
+            Ok(())
+        }
         other => expected(path, "an array", other),
     }
 }
@@ -743,17 +764,24 @@ impl<'a> Fields<'a> {
         key: &str,
         f: impl FnOnce(&str, &Json) -> Decoded<T>,
     ) -> Decoded<Option<T>> {
-        match self.get(key) {
-            Some(v) => f(&child(self.path, key), v).map(Some),
+        match self.member(key) {
+            Some((path, v)) => f(&path, v).map(Some),
             None => Ok(None),
         }
     }
 
-    /// Decodes the required member `key` with `f`.
-    pub fn req<T>(&self, key: &str, f: impl FnOnce(&str, &Json) -> Decoded<T>) -> Decoded<T> {
+    /// Member `key` with its path, unless absent or `null` (non-generic: one copy).
+    #[inline(never)]
+    fn member(&self, key: &str) -> Option<(String, &'a Json)> {
+        self.get(key).map(|v| (child(self.path, key), v))
+    }
+
+    /// Member `key` with its path, or the "missing field" error (non-generic: one copy).
+    #[inline(never)]
+    fn required(&self, key: &str) -> Decoded<(String, &'a Json)> {
         let path = child(self.path, key);
         match self.get(key) {
-            Some(v) => f(&path, v),
+            Some(v) => Ok((path, v)),
             None => {
                 let mut m = String::from("missing field `");
                 m.push_str(key);
@@ -761,6 +789,12 @@ impl<'a> Fields<'a> {
                 shape_err(&path, m)
             }
         }
+    }
+
+    /// Decodes the required member `key` with `f`.
+    pub fn req<T>(&self, key: &str, f: impl FnOnce(&str, &Json) -> Decoded<T>) -> Decoded<T> {
+        let (path, v) = self.required(key)?;
+        f(&path, v)
     }
 }
 

@@ -79,7 +79,13 @@ pub fn key(site: &str, slot: Slot) -> String {
         Slot::Mute => "mute",
         Slot::Visitor => "visitor",
     };
-    format!("rapport:{site}:{name}")
+    // Concatenated rather than `format!`: this runs on every storage access in the widget.
+    let mut k = String::with_capacity(9 + site.len() + name.len());
+    k.push_str("rapport:");
+    k.push_str(site);
+    k.push(':');
+    k.push_str(name);
+    k
 }
 
 #[cfg(test)]

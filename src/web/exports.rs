@@ -33,7 +33,7 @@ pub fn start(options: JsValue) -> Result<Widget, JsValue> {
             app: Some(App::start(options)),
         }),
         Err(err) => {
-            log::error(&[&err.to_string()]);
+            log::error(&[&log::text(&err)]);
             Ok(Widget { app: None })
         }
     }

@@ -93,14 +93,14 @@ impl Locale {
     }
 
     /// The strings of this locale.
-    pub fn strings(self) -> &'static Strings {
-        catalog::strings(self)
+    pub fn strings(self) -> Strings {
+        Strings::parse(catalog::text(self))
     }
 }
 
 /// The widget's strings in one locale. Fields ending in `_template` contain `{n}` / `{m}`
 /// placeholders; use the methods to fill them.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct Strings {
     /// Submit button.
     pub submit: &'static str,
@@ -163,12 +163,79 @@ pub struct Strings {
 }
 
 fn fill(template: &str, n: usize, m: usize) -> String {
-    template
-        .replace("{n}", &n.to_string())
-        .replace("{m}", &m.to_string())
+    // By hand rather than `replace` + `to_string`: keeps the string searcher and the integer
+    // formatter out of the wasm.
+    let mut out = String::with_capacity(template.len() + 8);
+    let mut rest = template;
+    while let Some(at) = rest.find('{') {
+        let (head, tail) = rest.split_at(at);
+        out.push_str(head);
+        let value = match tail.get(..3) {
+            Some("{n}") => n,
+            Some("{m}") => m,
+            _ => {
+                out.push('{');
+                rest = tail.get(1..).unwrap_or("");
+                continue;
+            }
+        };
+        push_digits(&mut out, value);
+        rest = tail.get(3..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+fn push_digits(out: &mut String, n: usize) {
+    let start = out.len();
+    let mut n = n;
+    loop {
+        out.insert(start, char::from(b'0' + (n % 10) as u8));
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
 }
 
 impl Strings {
+    /// Reads a catalog text: the fields in declaration order, separated by `|`.
+    fn parse(text: &'static str) -> Strings {
+        let mut parts = text.split('|');
+        let mut next = || parts.next().unwrap_or("");
+        Strings {
+            submit: next(),
+            next: next(),
+            back: next(),
+            close: next(),
+            skip: next(),
+            dialog_label: next(),
+            thank_you_title: next(),
+            thank_you_body: next(),
+            nps_low: next(),
+            nps_high: next(),
+            csat_low: next(),
+            csat_high: next(),
+            ces_low: next(),
+            ces_high: next(),
+            thumbs_up: next(),
+            thumbs_down: next(),
+            emoji: [next(), next(), next(), next(), next()],
+            other: next(),
+            other_placeholder: next(),
+            text_placeholder: next(),
+            required: next(),
+            prompt_nps: next(),
+            prompt_csat: next(),
+            prompt_ces: next(),
+            prompt_thumbs: next(),
+            prompt_emoji: next(),
+            progress_template: next(),
+            stars_template: next(),
+            chars_left_template: next(),
+        }
+    }
+
     /// "Question 2 of 5".
     pub fn progress(&self, n: usize, m: usize) -> String {
         fill(self.progress_template, n, m)
@@ -257,7 +324,7 @@ mod tests {
     fn every_locale_is_complete_and_templates_have_their_placeholders() {
         for l in Locale::ALL {
             let s = l.strings();
-            for f in all_fields(s) {
+            for f in all_fields(&s) {
                 assert!(!f.trim().is_empty(), "{l:?} has an empty string");
             }
             assert!(

@@ -8,7 +8,7 @@ use super::{
     ConfigError, Frequency, PartialSiteConfig, Question, QuestionKind, SiteConfig, Survey, Theme,
     Trigger,
 };
-use crate::core::json::num_to_string as num;
+use crate::core::json::{item, num_to_string as num};
 use crate::core::text::LocalizedText;
 
 /// Most surveys per site.
@@ -30,6 +30,16 @@ type Result<T = ()> = std::result::Result<T, ConfigError>;
 
 fn err<T>(path: impl Into<String>, message: impl Into<String>) -> Result<T> {
     Err(ConfigError::invalid(path, message))
+}
+
+/// `{path}.{key}`: built without `format!`, which costs code at every call site.
+#[inline(never)]
+fn at(path: &str, key: &str) -> String {
+    let mut p = String::with_capacity(path.len() + key.len() + 1);
+    p.push_str(path);
+    p.push('.');
+    p.push_str(key);
+    p
 }
 
 /// Whether `id` is usable as an id: 1–128 characters from `A–Z a–z 0–9 _ - . :`.
@@ -109,7 +119,7 @@ fn theme(path: &str, t: &Theme) -> Result {
         if let Some(v) = value {
             if !is_safe_css_value(v) {
                 return err(
-                    format!("{path}.{field}"),
+                    at(path, field),
                     "must be a plain CSS value (≤ 200 characters, no ; { } < > \\ @ url( /*)",
                 );
             }
@@ -146,13 +156,10 @@ fn surveys(list: &[Survey]) -> Result {
         return err("surveys", format!("more than {MAX_SURVEYS} surveys"));
     }
     for (i, s) in list.iter().enumerate() {
-        let path = format!("surveys[{i}]");
+        let path = item("surveys", i);
         survey(&path, s)?;
         if list.iter().take(i).any(|o| o.id == s.id) {
-            return err(
-                format!("{path}.id"),
-                format!("duplicate survey id `{}`", s.id),
-            );
+            return err(at(&path, "id"), format!("duplicate survey id `{}`", s.id));
         }
     }
     Ok(())
@@ -160,42 +167,42 @@ fn surveys(list: &[Survey]) -> Result {
 
 /// Validates one survey; `path` is its JSON path (`surveys[3]`).
 pub fn survey(path: &str, s: &Survey) -> Result {
-    id(&format!("{path}.id"), &s.id)?;
+    id(&at(path, "id"), &s.id)?;
     if let Some(name) = &s.name {
         if name.chars().count() > MAX_TEXT_CHARS {
             return err(
-                format!("{path}.name"),
+                at(path, "name"),
                 format!("is longer than {MAX_TEXT_CHARS} characters"),
             );
         }
     }
-    trigger(&format!("{path}.trigger"), &s.trigger)?;
+    trigger(&at(path, "trigger"), &s.trigger)?;
     if let Some(url) = &s.targeting.url {
         let n = url.value.chars().count();
         if n == 0 || n > MAX_URL_RULE_CHARS {
             return err(
-                format!("{path}.targeting.url.value"),
+                at(path, "targeting.url.value"),
                 format!("must be 1–{MAX_URL_RULE_CHARS} characters"),
             );
         }
     }
     let t = &s.throttle;
-    let tp = format!("{path}.throttle");
+    let tp = at(path, "throttle");
     if !(t.sample.is_finite() && (0.0..=100.0).contains(&t.sample)) {
         return err(
-            format!("{tp}.sample"),
+            at(&tp, "sample"),
             format!("{} is outside 0–100", num(t.sample)),
         );
     }
     if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
         return err(
-            format!("{tp}.maxShows"),
+            at(&tp, "maxShows"),
             "must be at least 1 for frequency maxTimes",
         );
     }
-    days(&format!("{tp}.recontactDays"), t.recontact_days)?;
-    opt_text(&format!("{path}.thankYou.title"), &s.thank_you.title)?;
-    opt_text(&format!("{path}.thankYou.body"), &s.thank_you.body)?;
+    days(&at(&tp, "recontactDays"), t.recontact_days)?;
+    opt_text(&at(path, "thankYou.title"), &s.thank_you.title)?;
+    opt_text(&at(path, "thankYou.body"), &s.thank_you.body)?;
     questions(path, &s.questions)
 }
 
@@ -205,7 +212,7 @@ fn trigger(path: &str, t: &Trigger) -> Result {
             if !(seconds.is_finite() && (0.0..=86_400.0).contains(seconds)) =>
         {
             err(
-                format!("{path}.seconds"),
+                at(path, "seconds"),
                 format!("{} is outside 0–86400", num(*seconds)),
             )
         }
@@ -213,13 +220,13 @@ fn trigger(path: &str, t: &Trigger) -> Result {
             if !(percent.is_finite() && (0.0..=100.0).contains(percent)) =>
         {
             err(
-                format!("{path}.percent"),
+                at(path, "percent"),
                 format!("{} is outside 0–100", num(*percent)),
             )
         }
         Trigger::Event { event } if event.is_empty() || event.chars().count() > MAX_ID_CHARS => {
             err(
-                format!("{path}.event"),
+                at(path, "event"),
                 format!("must be 1–{MAX_ID_CHARS} characters"),
             )
         }
@@ -228,7 +235,7 @@ fn trigger(path: &str, t: &Trigger) -> Result {
 }
 
 fn questions(survey_path: &str, qs: &[Question]) -> Result {
-    let path = format!("{survey_path}.questions");
+    let path = at(survey_path, "questions");
     if qs.is_empty() {
         return err(path, "must not be empty");
     }
@@ -236,23 +243,17 @@ fn questions(survey_path: &str, qs: &[Question]) -> Result {
         return err(path, format!("more than {MAX_QUESTIONS} questions"));
     }
     for (j, q) in qs.iter().enumerate() {
-        let qp = format!("{path}[{j}]");
-        id(&format!("{qp}.id"), &q.id)?;
+        let qp = item(&path, j);
+        id(&at(&qp, "id"), &q.id)?;
         if q.id == END {
-            return err(
-                format!("{qp}.id"),
-                "`end` is reserved for the thank-you screen",
-            );
+            return err(at(&qp, "id"), "`end` is reserved for the thank-you screen");
         }
         if qs.iter().take(j).any(|o| o.id == q.id) {
-            return err(
-                format!("{qp}.id"),
-                format!("duplicate question id `{}`", q.id),
-            );
+            return err(at(&qp, "id"), format!("duplicate question id `{}`", q.id));
         }
     }
     for (j, q) in qs.iter().enumerate() {
-        question(&format!("{path}[{j}]"), j, q, qs)?;
+        question(&item(&path, j), j, q, qs)?;
     }
     Ok(())
 }
@@ -265,10 +266,10 @@ fn question(path: &str, index: usize, q: &Question, all: &[Question]) -> Result 
             | QuestionKind::OpenText { .. }
     );
     match &q.text {
-        Some(t) => text(&format!("{path}.text"), t)?,
+        Some(t) => text(&at(path, "text"), t)?,
         None if needs_text => {
             return err(
-                format!("{path}.text"),
+                at(path, "text"),
                 format!("is required for type `{}`", q.kind.question_type().as_str()),
             )
         }
@@ -279,12 +280,12 @@ fn question(path: &str, index: usize, q: &Question, all: &[Question]) -> Result 
         | QuestionKind::Csat(l)
         | QuestionKind::Ces(l)
         | QuestionKind::Emoji(l) => {
-            opt_text(&format!("{path}.lowLabel"), &l.low)?;
-            opt_text(&format!("{path}.highLabel"), &l.high)?;
+            opt_text(&at(path, "lowLabel"), &l.low)?;
+            opt_text(&at(path, "highLabel"), &l.high)?;
         }
         QuestionKind::Thumbs => {}
         QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options, .. } => {
-            let op = format!("{path}.options");
+            let op = at(path, "options");
             if options.is_empty() {
                 return err(op, "must not be empty");
             }
@@ -292,14 +293,14 @@ fn question(path: &str, index: usize, q: &Question, all: &[Question]) -> Result 
                 return err(op, format!("more than {MAX_OPTIONS} options"));
             }
             for (k, o) in options.iter().enumerate() {
-                id(&format!("{op}[{k}].id"), &o.id)?;
+                id(&at(&item(&op, k), "id"), &o.id)?;
                 if options.iter().take(k).any(|p| p.id == o.id) {
                     return err(
-                        format!("{op}[{k}].id"),
+                        at(&item(&op, k), "id"),
                         format!("duplicate option id `{}`", o.id),
                     );
                 }
-                text(&format!("{op}[{k}].label"), &o.label)?;
+                text(&at(&item(&op, k), "label"), &o.label)?;
             }
         }
         QuestionKind::OpenText {
@@ -308,26 +309,26 @@ fn question(path: &str, index: usize, q: &Question, all: &[Question]) -> Result 
         } => {
             if *max_length == 0 || *max_length > MAX_MAX_LENGTH {
                 return err(
-                    format!("{path}.maxLength"),
+                    at(path, "maxLength"),
                     format!("{max_length} is outside 1–{MAX_MAX_LENGTH}"),
                 );
             }
-            opt_text(&format!("{path}.placeholder"), placeholder)?;
+            opt_text(&at(path, "placeholder"), placeholder)?;
             if !q.branches.is_empty() {
                 return err(
-                    format!("{path}.branches"),
+                    at(path, "branches"),
                     "are not supported for type `openText`",
                 );
             }
         }
     }
     for (b, branch) in q.branches.iter().enumerate() {
-        let bp = format!("{path}.branches[{b}]");
-        target(&format!("{bp}.goto"), index, &branch.goto, all)?;
-        condition(&format!("{bp}.when"), q, &branch.when)?;
+        let bp = item(&at(path, "branches"), b);
+        target(&at(&bp, "goto"), index, &branch.goto, all)?;
+        condition(&at(&bp, "when"), q, &branch.when)?;
     }
     if let Some(next) = &q.next {
-        target(&format!("{path}.next"), index, next, all)?;
+        target(&at(path, "next"), index, next, all)?;
     }
     Ok(())
 }
@@ -356,7 +357,7 @@ fn condition(path: &str, q: &Question, c: &super::Condition) -> Result {
         return err(path, "must have at least one of min, max, equals, anyOf");
     }
     if matches!(&c.any_of, Some(v) if v.is_empty()) {
-        return err(format!("{path}.anyOf"), "must not be empty");
+        return err(at(path, "anyOf"), "must not be empty");
     }
     let scale = q.kind.scale();
     let ty = q.kind.question_type().as_str();
@@ -365,13 +366,13 @@ fn condition(path: &str, q: &Question, c: &super::Condition) -> Result {
             match &scale {
                 None => {
                     return err(
-                        format!("{path}.{field}"),
+                        at(path, field),
                         format!("only applies to scale questions, not `{ty}`"),
                     )
                 }
                 Some(r) if !r.contains(&n) => {
                     return err(
-                        format!("{path}.{field}"),
+                        at(path, field),
                         format!("{n} is outside {}–{}", r.start(), r.end()),
                     )
                 }

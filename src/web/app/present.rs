@@ -57,7 +57,7 @@ impl Lang {
     }
 
     /// The built-in strings.
-    pub fn strings(&self) -> &'static Strings {
+    pub fn strings(&self) -> Strings {
         self.ui.strings()
     }
 

@@ -219,7 +219,7 @@ impl App {
         };
         if let Err(err) = response.validate(survey) {
             // The collector would refuse it; queueing it would only retry a lost cause.
-            log::warn(&["response not sent: ", &err.to_string()]);
+            log::warn(&["response not sent: ", &log::text(&err)]);
             return;
         }
         if let Some(json) = self.store.get(&crate::core::storage::key(

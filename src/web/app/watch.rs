@@ -122,7 +122,7 @@ impl App {
                     }
                     Err(why) => {
                         if asked {
-                            log::warn(&["show: survey \"", id, "\" not shown: ", &why.to_string()]);
+                            log::warn(&["show: survey \"", id, "\" not shown: ", &log::text(&why)]);
                         }
                         skip.push(String::from(id));
                     }

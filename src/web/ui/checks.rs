@@ -69,7 +69,7 @@ pub fn toggle_other_field(
         (true, None) => {
             let field: HtmlInputElement = dom::typed(doc, "input", "")?;
             dom::attrs(&field, &[("type", "text"), ("aria-label", label)])?;
-            field.set_max_length(max_length as i32);
+            dom::set_max_length(&field, max_length)?;
             group.append_child(&field)?;
             let _ = field.focus();
             Ok(Some(field))

@@ -63,7 +63,7 @@ impl Control {
                 body.append_child(&group)?;
                 if low.is_some() || high.is_some() {
                     let ends = dom::el(doc, "div", "ends")?;
-                    ends.set_id(ENDS_ID);
+                    ends.set_attribute("id", ENDS_ID)?;
                     for label in [low, high] {
                         let span = dom::text_el(doc, "span", "", label.as_deref().unwrap_or(""))?;
                         ends.append_child(&span)?;

@@ -84,7 +84,7 @@ impl View {
         let header = dom::el(doc, "div", "hd")?;
         let heading = dom::el(doc, "div", "q")?;
         let title = dom::el(doc, "div", "")?;
-        title.set_id(TITLE_ID);
+        title.set_attribute("id", TITLE_ID)?;
         let sub = dom::el(doc, "div", "tb")?;
         heading.append_child(&title)?;
         heading.append_child(&sub)?;
@@ -105,7 +105,7 @@ impl View {
         error.set_attribute("role", "alert")?;
         let footer = dom::el(doc, "div", "ft")?;
         let go: HtmlButtonElement = dom::typed(doc, "button", "go")?;
-        go.set_type("button");
+        go.set_attribute("type", "button")?;
         footer.append_child(&go)?;
         for part in [&header, &progress, &bar, &body, &error, &footer] {
             dialog.append_child(part)?;
@@ -162,12 +162,15 @@ impl View {
         self.progress.set_text_content(Some(&step.progress));
         let mut width = dom::num((step.fraction.clamp(0.0, 1.0) * 100.0) as i64);
         width.push('%');
-        self.fill.style().set_property("width", &width)?;
+        // The same setter as the host styles use: one JS binding instead of two.
+        self.fill
+            .style()
+            .set_property_with_priority("width", &width, "")?;
         self.error.set_text_content(None);
         self.body.set_text_content(None);
         self.control = Control::build(&self.doc, &self.body, step)?;
         self.go.set_text_content(Some(&step.go));
-        self.go.set_disabled(false);
+        let _ = self.go.remove_attribute("disabled");
         self.set_chrome_visible(true);
         if had_focus {
             self.take_focus();
@@ -208,7 +211,12 @@ impl View {
     /// click or a held Enter sends once.
     pub fn set_busy(&self, busy: bool) {
         let had_focus = self.has_focus();
-        self.go.set_disabled(busy);
+        // Through the attribute: `removeAttribute` / `setAttribute` are bound already.
+        let _ = if busy {
+            self.go.set_attribute("disabled", "")
+        } else {
+            self.go.remove_attribute("disabled")
+        };
         // A disabled button drops focus to <body>; keep it in the dialog instead.
         if had_focus && !self.has_focus() {
             if let Some(dialog) = self.dialog.dyn_ref::<HtmlElement>() {

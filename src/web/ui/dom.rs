@@ -7,7 +7,7 @@ use web_sys::{Document, Element};
 pub fn el(doc: &Document, tag: &str, class: &str) -> Result<Element, JsValue> {
     let e = doc.create_element(tag)?;
     if !class.is_empty() {
-        e.set_class_name(class);
+        e.set_attribute("class", class)?;
     }
     Ok(e)
 }
@@ -19,11 +19,17 @@ pub fn text_el(doc: &Document, tag: &str, class: &str, text: &str) -> Result<Ele
     Ok(e)
 }
 
-/// Creates an element and casts it to a concrete type.
+/// Creates an element as its concrete type. `T` must be the interface `createElement(tag)`
+/// returns in an HTML document (`"button"` → `HtmlButtonElement`); the cast is unchecked
+/// because an `instanceof` check per element type costs one more JS import each.
 pub fn typed<T: JsCast>(doc: &Document, tag: &str, class: &str) -> Result<T, JsValue> {
-    el(doc, tag, class)?
-        .dyn_into::<T>()
-        .map_err(|_| JsValue::from_str("unexpected element type"))
+    Ok(el(doc, tag, class)?.unchecked_into::<T>())
+}
+
+/// Sets the `maxlength` attribute (the same as the `maxLength` property, without binding
+/// one more setter per element type).
+pub fn set_max_length(e: &Element, max_length: u32) -> Result<(), JsValue> {
+    e.set_attribute("maxlength", &num(i64::from(max_length)))
 }
 
 /// Sets several attributes.

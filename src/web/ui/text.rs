@@ -28,12 +28,12 @@ pub fn build(
     if required {
         area.set_attribute("aria-required", "true")?;
     }
-    area.set_max_length(max_length as i32);
+    dom::set_max_length(&area, max_length)?;
     if let Some(placeholder) = placeholder {
-        area.set_placeholder(placeholder);
+        area.set_attribute("placeholder", placeholder)?;
     }
     let counter = dom::el(doc, "div", "cnt")?;
-    counter.set_id(COUNTER_ID);
+    counter.set_attribute("id", COUNTER_ID)?;
     wrapper.append_child(&area)?;
     wrapper.append_child(&counter)?;
     update_counter(&area, &counter, max_length);
