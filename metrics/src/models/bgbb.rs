@@ -286,16 +286,7 @@ pub fn fit(input: &FitInput, opts: &FitOptions) -> Result<Fitted<BgBb>, FitError
         gamma: v[2],
         delta: v[3],
     };
-    Ok(Fitted {
-        model: MODEL.to_string(),
-        params: to(&raw.params),
-        log_likelihood: raw.log_likelihood,
-        iterations: raw.iterations,
-        converged: raw.converged,
-        std_errors: raw.std_errors.as_deref().map(to),
-        customers: patterns.total_weight,
-        patterns: patterns.len(),
-    })
+    Ok(raw.into_fitted(MODEL, to, patterns.total_weight, patterns.len()))
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use super::error::{check_customer, check_horizon, check_params};
 use super::optimize::Objective;
 use super::{
     bg_future, run_fit_staged, weighted_mean, FitError, FitInput, FitOptions, Fitted, Patterns,
+    RawFit,
 };
 use crate::special::{digamma, exp_fast, ln_1p_recip, ln_fast, ln_gamma};
 
@@ -358,6 +359,28 @@ impl Objective for Nll<'_> {
     }
 }
 
+/// Runs the staged fit (subsample warm-up, then all patterns) of the BG/NBD
+/// likelihood `variant`; shared with MBG/NBD, whose likelihood differs only there.
+pub(crate) fn run_variant(
+    variant: Variant,
+    model: &'static str,
+    patterns: &Patterns,
+    start: [f64; 4],
+    opts: &FitOptions,
+) -> Result<RawFit, FitError> {
+    let obj = Nll { variant, patterns };
+    let sample = patterns.warm_up_sample();
+    let warm_up = sample.as_ref().map(|patterns| Nll { variant, patterns });
+    run_fit_staged(
+        model,
+        &obj,
+        warm_up.as_ref(),
+        &start,
+        patterns.total_weight,
+        opts,
+    )
+}
+
 /// Deterministic start: r = 1, α from the mean purchase rate, a = b = 1.
 pub(crate) fn start(patterns: &Patterns) -> [f64; 4] {
     // From the sorted patterns, so row order cannot change a single bit.
@@ -379,39 +402,14 @@ pub fn fit_patterns(
     start: [f64; 4],
     opts: &FitOptions,
 ) -> Result<Fitted<BgNbd>, FitError> {
-    let obj = Nll {
-        variant: Variant::Bg,
-        patterns,
-    };
-    let sample = patterns.warm_up_sample();
-    let warm_up = sample.as_ref().map(|patterns| Nll {
-        variant: Variant::Bg,
-        patterns,
-    });
-    let raw = run_fit_staged(
-        MODEL,
-        &obj,
-        warm_up.as_ref(),
-        &start,
-        patterns.total_weight,
-        opts,
-    )?;
+    let raw = run_variant(Variant::Bg, MODEL, patterns, start, opts)?;
     let to = |v: &[f64]| BgNbd {
         r: v[0],
         alpha: v[1],
         a: v[2],
         b: v[3],
     };
-    Ok(Fitted {
-        model: MODEL.to_string(),
-        params: to(&raw.params),
-        log_likelihood: raw.log_likelihood,
-        iterations: raw.iterations,
-        converged: raw.converged,
-        std_errors: raw.std_errors.as_deref().map(to),
-        customers: patterns.total_weight,
-        patterns: patterns.len(),
-    })
+    Ok(raw.into_fitted(MODEL, to, patterns.total_weight, patterns.len()))
 }
 
 #[cfg(test)]

@@ -164,16 +164,7 @@ pub fn fit(input: &SpendInput, opts: &FitOptions) -> Result<Fitted<GammaGamma>, 
         q: v[1],
         gamma: v[2],
     };
-    Ok(Fitted {
-        model: MODEL.to_string(),
-        params: to(&raw.params),
-        log_likelihood: raw.log_likelihood,
-        iterations: raw.iterations,
-        converged: raw.converged,
-        std_errors: raw.std_errors.as_deref().map(to),
-        customers: total,
-        patterns: input.x.len(),
-    })
+    Ok(raw.into_fitted(MODEL, to, total, input.x.len()))
 }
 
 #[cfg(test)]

@@ -10,9 +10,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::bgnbd::{self, BgNbd, Nll, Variant};
+use super::bgnbd::{self, BgNbd, Variant};
 use super::error::{check_customer, check_horizon, check_params};
-use super::{bg_future, run_fit_staged, FitError, FitInput, FitOptions, Fitted, Patterns};
+use super::{bg_future, FitError, FitInput, FitOptions, Fitted, Patterns};
 
 const MODEL: &str = "mbgnbd";
 
@@ -130,39 +130,14 @@ pub fn fit_patterns(
     start: [f64; 4],
     opts: &FitOptions,
 ) -> Result<Fitted<MbgNbd>, FitError> {
-    let obj = Nll {
-        variant: Variant::Mbg,
-        patterns,
-    };
-    let sample = patterns.warm_up_sample();
-    let warm_up = sample.as_ref().map(|patterns| Nll {
-        variant: Variant::Mbg,
-        patterns,
-    });
-    let raw = run_fit_staged(
-        MODEL,
-        &obj,
-        warm_up.as_ref(),
-        &start,
-        patterns.total_weight,
-        opts,
-    )?;
+    let raw = bgnbd::run_variant(Variant::Mbg, MODEL, patterns, start, opts)?;
     let to = |v: &[f64]| MbgNbd {
         r: v[0],
         alpha: v[1],
         a: v[2],
         b: v[3],
     };
-    Ok(Fitted {
-        model: MODEL.to_string(),
-        params: to(&raw.params),
-        log_likelihood: raw.log_likelihood,
-        iterations: raw.iterations,
-        converged: raw.converged,
-        std_errors: raw.std_errors.as_deref().map(to),
-        customers: patterns.total_weight,
-        patterns: patterns.len(),
-    })
+    Ok(raw.into_fitted(MODEL, to, patterns.total_weight, patterns.len()))
 }
 
 #[cfg(test)]
@@ -190,7 +165,7 @@ mod tests {
         let input =
             FitInput::from_rows([(0.0, 0.0, 30.0), (2.0, 10.0, 30.0), (7.0, 29.0, 31.0)]).unwrap();
         let pat = input.patterns();
-        let obj = Nll {
+        let obj = bgnbd::Nll {
             variant: Variant::Mbg,
             patterns: &pat,
         };

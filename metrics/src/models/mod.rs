@@ -110,6 +110,29 @@ pub(crate) struct RawFit {
     pub std_errors: Option<Vec<f64>>,
 }
 
+impl RawFit {
+    /// The model-typed result: `to` maps a parameter vector (estimates or standard
+    /// errors) onto the model's parameter struct.
+    pub(crate) fn into_fitted<P>(
+        self,
+        model: &'static str,
+        to: impl Fn(&[f64]) -> P,
+        customers: f64,
+        patterns: usize,
+    ) -> Fitted<P> {
+        Fitted {
+            model: model.to_string(),
+            params: to(&self.params),
+            log_likelihood: self.log_likelihood,
+            iterations: self.iterations,
+            converged: self.converged,
+            std_errors: self.std_errors.as_deref().map(&to),
+            customers,
+            patterns,
+        }
+    }
+}
+
 /// Runs BFGS on an objective that is the *mean* negative log-likelihood in
 /// log-parameters, and converts back: params = exp(θ), LL = −mean·total.
 pub(crate) fn run_fit<O: optimize::Objective>(

@@ -395,16 +395,7 @@ pub fn fit_patterns(
         s: v[2],
         beta: v[3],
     };
-    Ok(Fitted {
-        model: MODEL.to_string(),
-        params: to(&raw.params),
-        log_likelihood: raw.log_likelihood,
-        iterations: raw.iterations,
-        converged: raw.converged,
-        std_errors: raw.std_errors.as_deref().map(to),
-        customers: patterns.total_weight,
-        patterns: patterns.len(),
-    })
+    Ok(raw.into_fitted(MODEL, to, patterns.total_weight, patterns.len()))
 }
 
 #[cfg(test)]
