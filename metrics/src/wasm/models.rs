@@ -91,6 +91,21 @@ fn fit_options(what: &'static str, value: JsValue) -> WasmResult<FitOptions> {
     Ok(options::<JsFitOptions>(what, value)?.into())
 }
 
+/// The body every `(x, t_x, T)` fit export shares: read columns and options, fit, convert.
+fn fit_customers<P: Serialize>(
+    export: &'static str,
+    fit: fn(&FitInput, &FitOptions) -> Result<Fitted<P>, FitError>,
+    columns: (Vec<f64>, Vec<f64>, Vec<f64>, Option<Vec<f64>>),
+    options_value: JsValue,
+) -> Result<JsValue, JsValue> {
+    panic::install();
+    let (x, t_x, t, weights) = columns;
+    let input = fit_input(x, t_x, t, weights)?;
+    let opts = fit_options(export, options_value)?;
+    let fitted = fit(&input, &opts).map_err(WasmError::from)?;
+    Ok(fitted_to_js(&fitted)?)
+}
+
 /// Fits BG/NBD to customers `(x, t_x, T)` with optional weights.
 #[wasm_bindgen(js_name = fitBgNbd)]
 pub fn fit_bgnbd(
@@ -100,11 +115,12 @@ pub fn fit_bgnbd(
     weights: Option<Vec<f64>>,
     options_value: JsValue,
 ) -> Result<JsValue, JsValue> {
-    panic::install();
-    let input = fit_input(x, t_x, t, weights)?;
-    let opts = fit_options("options of fitBgNbd", options_value)?;
-    let fit = bgnbd::fit(&input, &opts).map_err(WasmError::from)?;
-    Ok(fitted_to_js(&fit)?)
+    fit_customers(
+        "options of fitBgNbd",
+        bgnbd::fit,
+        (x, t_x, t, weights),
+        options_value,
+    )
 }
 
 /// Fits MBG/NBD to customers `(x, t_x, T)` with optional weights.
@@ -116,11 +132,12 @@ pub fn fit_mbgnbd(
     weights: Option<Vec<f64>>,
     options_value: JsValue,
 ) -> Result<JsValue, JsValue> {
-    panic::install();
-    let input = fit_input(x, t_x, t, weights)?;
-    let opts = fit_options("options of fitMbgNbd", options_value)?;
-    let fit = mbgnbd::fit(&input, &opts).map_err(WasmError::from)?;
-    Ok(fitted_to_js(&fit)?)
+    fit_customers(
+        "options of fitMbgNbd",
+        mbgnbd::fit,
+        (x, t_x, t, weights),
+        options_value,
+    )
 }
 
 /// Fits Pareto/NBD to customers `(x, t_x, T)` with optional weights.
@@ -132,11 +149,12 @@ pub fn fit_pareto_nbd(
     weights: Option<Vec<f64>>,
     options_value: JsValue,
 ) -> Result<JsValue, JsValue> {
-    panic::install();
-    let input = fit_input(x, t_x, t, weights)?;
-    let opts = fit_options("options of fitParetoNbd", options_value)?;
-    let fit = pareto_nbd::fit(&input, &opts).map_err(WasmError::from)?;
-    Ok(fitted_to_js(&fit)?)
+    fit_customers(
+        "options of fitParetoNbd",
+        pareto_nbd::fit,
+        (x, t_x, t, weights),
+        options_value,
+    )
 }
 
 /// Fits BG/BB to discrete-time customers `(x, t_x, n)` (integers) with optional weights.
@@ -148,11 +166,12 @@ pub fn fit_bgbb(
     weights: Option<Vec<f64>>,
     options_value: JsValue,
 ) -> Result<JsValue, JsValue> {
-    panic::install();
-    let input = fit_input(x, t_x, n, weights)?;
-    let opts = fit_options("options of fitBgBb", options_value)?;
-    let fit = bgbb::fit(&input, &opts).map_err(WasmError::from)?;
-    Ok(fitted_to_js(&fit)?)
+    fit_customers(
+        "options of fitBgBb",
+        bgbb::fit,
+        (x, t_x, n, weights),
+        options_value,
+    )
 }
 
 /// Fits the Gamma-Gamma spend model to repeat buyers `(x ≥ 1, z̄ > 0)`.
