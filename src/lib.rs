@@ -4,7 +4,19 @@
 //!   targeting, triggers, throttling, outbox retry policy, UI strings. The collector server
 //!   uses it to validate responses.
 //! * `web` (wasm32 only) — the thin shadow-DOM shell compiled to `dist/widget/`.
+//!
+//! The crate is `no_std` + `alloc`. With the default `std` feature it links the standard
+//! library (native users, tests); the shipped widget is built without it
+//! (`--no-default-features`), with its own panic handler and allocator (see `web::runtime`),
+//! which keeps Rust's formatting and unwinding machinery out of the shopper's download.
+#![no_std]
 #![deny(missing_docs)]
+
+extern crate alloc;
+#[cfg(any(feature = "std", test))]
+extern crate std;
+
+mod prelude;
 
 pub mod core;
 

@@ -5,6 +5,8 @@
 //! treat a backward or unknown target as the end), so every walk ends within
 //! `questions.len()` steps, whatever the input.
 
+use crate::prelude::*;
+
 use crate::core::response::{Answer, AnswerValue};
 use crate::core::survey::{Survey, END};
 

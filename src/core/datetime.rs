@@ -1,6 +1,8 @@
 //! Calendar arithmetic without a date library: HTTP dates (`Retry-After`), RFC 3339
 //! timestamps (`createdAt`). Times are milliseconds since the Unix epoch, UTC.
 
+use crate::prelude::*;
+
 const MS_PER_DAY: i64 = 86_400_000;
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

@@ -15,7 +15,9 @@
 //! assert!(Json::parse("{\"a\": ").unwrap_err().to_string().contains("line 1"));
 //! ```
 
-use std::fmt;
+use crate::prelude::*;
+
+use ::core::fmt;
 
 /// Object members in document order.
 pub type JsonMap = Vec<(String, Json)>;
@@ -488,8 +490,9 @@ pub fn write_num(out: &mut String, n: f64) {
         out.push_str("9.2e18");
         return;
     }
-    let whole = a.trunc();
-    let mut frac = ((a - whole) * 1e9).round() as u64;
+    // `a` is non-negative and below 2^63: `as` truncates, `+ 0.5` then truncating rounds.
+    let whole = a as u64 as f64;
+    let mut frac = ((a - whole) * 1e9 + 0.5) as u64;
     let mut int = whole as u64;
     if frac >= 1_000_000_000 {
         int += 1;
@@ -654,7 +657,8 @@ pub fn number(path: &str, v: &Json) -> Decoded<f64> {
 /// Reads an integer in `min..=max`.
 pub fn integer(path: &str, v: &Json, min: i64, max: i64) -> Decoded<i64> {
     let n = number(path, v)?;
-    if n.fract() != 0.0 {
+    // From 2^52 up every f64 is an integer; below, the round trip through i64 is exact.
+    if n.abs() < 4_503_599_627_370_496.0 && n as i64 as f64 != n {
         let mut m = num_to_string(n);
         m.push_str(" is not an integer");
         return shape_err(path, m);

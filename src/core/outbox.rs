@@ -2,6 +2,8 @@
 //! (`localStorage["rapport:{site}:outbox"]`). Each entry keeps its response id, so a retry —
 //! even after a reload — is recognised by the collector as the same response.
 
+use crate::prelude::*;
+
 use crate::core::json::{array, integer, number, string, Decoded, Fields, Json, ObjectWriter};
 use crate::core::retry::{Decision, Outcome, RetryPolicy};
 

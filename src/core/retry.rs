@@ -1,6 +1,8 @@
 //! When to retry a failed delivery: exponential backoff with jitter, `Retry-After`, and which
 //! outcomes are worth retrying at all.
 
+use crate::prelude::*;
+
 use crate::core::datetime::parse_http_date;
 
 /// How the random fraction spreads a backoff delay.
@@ -86,8 +88,15 @@ impl RetryPolicy {
     /// The nominal delay after `failures` failed attempts (1 = first failure), before jitter:
     /// `base · factor^(failures-1)`, capped.
     pub fn nominal_ms(&self, failures: u32) -> f64 {
-        let exp = failures.saturating_sub(1).min(1024) as i32;
-        (self.base_ms * self.factor.powi(exp)).min(self.cap_ms)
+        // Multiplied out (no `powi` without std); stops early once a growing delay is capped.
+        let mut delay = self.base_ms;
+        for _ in 1..failures.min(1025) {
+            if delay >= self.cap_ms && self.factor >= 1.0 {
+                break;
+            }
+            delay *= self.factor;
+        }
+        delay.min(self.cap_ms)
     }
 
     /// The jittered delay; `random` is a fraction in `[0, 1)` from the host's RNG.

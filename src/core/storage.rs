@@ -1,8 +1,10 @@
 //! Key-value persistence behind a trait: the shell implements it over `localStorage` (with an
 //! in-memory fallback when storage is blocked); tests use [`MemoryStore`]. Also the key names.
 
-use std::cell::RefCell;
-use std::collections::BTreeMap;
+use crate::prelude::*;
+
+use ::core::cell::RefCell;
+use alloc::collections::BTreeMap;
 use thiserror::Error;
 
 /// Why a storage operation failed.

@@ -5,6 +5,8 @@
 //! by an injected [`RegexMatcher`], so the widget uses JavaScript's `RegExp` (the same engine
 //! as the loader) and adds no regex engine to the wasm.
 
+use crate::prelude::*;
+
 use crate::core::survey::{MatchKind, Targeting, UrlMatch};
 use thiserror::Error;
 

@@ -1,5 +1,7 @@
 //! Localised text: a plain string or a `{locale: string}` map, resolved for one locale.
 
+use crate::prelude::*;
+
 /// A text field of the site configuration: either one string for every locale or a map from
 /// locale tag (`"en"`, `"es-MX"`) to string.
 ///

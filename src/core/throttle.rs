@@ -4,6 +4,8 @@
 //!
 //! Times are epoch milliseconds (`Date.now()`), so they survive reloads.
 
+use crate::prelude::*;
+
 use crate::core::json::{boolean, integer, number, Fields, Json, ObjectWriter};
 use crate::core::survey::{Frequency, SiteConfig, Survey};
 use thiserror::Error;
@@ -97,7 +99,7 @@ pub fn visitor_bucket(visitor_id: &str, survey_id: &str) -> u32 {
     // The separator keeps ("ab", "c") and ("a", "bc") apart.
     let bytes = visitor_id
         .bytes()
-        .chain(std::iter::once(0))
+        .chain(::core::iter::once(0))
         .chain(survey_id.bytes());
     fnv1a(bytes) % 100
 }

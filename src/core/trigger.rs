@@ -4,6 +4,8 @@
 //! tracked events, `show` requests), asks [`due`] on every change, and keeps a single timer
 //! set to [`next_wakeup_ms`] for pending delays, cancelled on navigation.
 
+use crate::prelude::*;
+
 use crate::core::survey::{SiteConfig, Survey, Trigger};
 use crate::core::targeting::{targets, RegexMatcher};
 

@@ -1,5 +1,7 @@
 //! UUID version 4 from 16 random bytes (the shell draws them from `crypto.getRandomValues`).
 
+use crate::prelude::*;
+
 /// Formats 16 random bytes as a version-4, variant-1 UUID
 /// (`xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`, lowercase).
 ///

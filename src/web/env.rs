@@ -3,6 +3,8 @@
 //! Each function degrades to a neutral value instead of failing: a missing API must
 //! never break the host page.
 
+use crate::prelude::*;
+
 use wasm_bindgen::JsValue;
 
 /// Wall-clock time in epoch milliseconds.

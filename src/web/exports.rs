@@ -2,7 +2,9 @@
 //! `Widget.command(name, args)`. Nothing here throws into the page once started; every
 //! entry point checks the dead flag first.
 
-use std::rc::Rc;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
 
 use js_sys::Array;
 use wasm_bindgen::prelude::*;

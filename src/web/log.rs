@@ -3,6 +3,8 @@
 //! Built by concatenation rather than `format!` to keep the formatting machinery out of
 //! the hot paths (it costs bytes in the shipped wasm).
 
+use crate::prelude::*;
+
 fn join(parts: &[&str]) -> wasm_bindgen::JsValue {
     let mut msg = String::from("[rapport] ");
     for part in parts {
@@ -24,7 +26,7 @@ pub fn error(parts: &[&str]) {
 /// The `Display` text of an error. One non-generic body instead of a `to_string` copy per
 /// error type.
 #[inline(never)]
-pub fn text(value: &dyn std::fmt::Display) -> String {
+pub fn text(value: &dyn ::core::fmt::Display) -> String {
     value.to_string()
 }
 

@@ -15,6 +15,8 @@ pub mod listener;
 pub mod log;
 pub mod options;
 pub mod regex;
+#[cfg(not(feature = "std"))]
+mod runtime;
 pub mod store;
 pub mod timer;
 pub mod transport;

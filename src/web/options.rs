@@ -1,5 +1,7 @@
 //! The `start(options)` argument, read defensively from whatever object the page passed.
 
+use crate::prelude::*;
+
 use js_sys::Function;
 use thiserror::Error;
 use wasm_bindgen::{JsCast, JsValue};

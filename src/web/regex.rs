@@ -1,6 +1,8 @@
 //! URL targeting's `regex` rules evaluated by the browser's `RegExp`: the same engine as
 //! the loader, and no regex engine in the wasm.
 
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 
 use crate::core::targeting::RegexMatcher;

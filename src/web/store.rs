@@ -4,7 +4,9 @@
 //! (quota, some private modes: `setItem` throws). Either way the widget keeps working for
 //! the current page with values held in memory, and says so once with `console.warn`.
 
-use std::cell::{Cell, RefCell};
+use crate::prelude::*;
+
+use ::core::cell::{Cell, RefCell};
 
 use web_sys::Storage;
 

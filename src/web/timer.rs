@@ -1,5 +1,7 @@
 //! One-shot timers that cancel themselves when dropped.
 
+use crate::prelude::*;
+
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 

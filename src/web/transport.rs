@@ -3,6 +3,8 @@
 //! `keepalive` lets a send started during unload finish after the page is gone. The
 //! callback style (rather than futures) keeps `wasm-bindgen-futures` out of the bundle.
 
+use crate::prelude::*;
+
 use js_sys::{Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};

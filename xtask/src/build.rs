@@ -27,6 +27,8 @@ struct WasmArtifact {
     out_name: &'static str,
     dist_dir: &'static str,
     opt_level: &'static str,
+    /// Extra cargo arguments (the widget drops `std`).
+    cargo_args: &'static [&'static str],
 }
 
 const WIDGET: WasmArtifact = WasmArtifact {
@@ -35,6 +37,7 @@ const WIDGET: WasmArtifact = WasmArtifact {
     out_name: "widget",
     dist_dir: "widget",
     opt_level: "-Oz",
+    cargo_args: &["--no-default-features"],
 };
 
 const METRICS: WasmArtifact = WasmArtifact {
@@ -43,6 +46,7 @@ const METRICS: WasmArtifact = WasmArtifact {
     out_name: "metrics",
     dist_dir: "metrics",
     opt_level: "-O3",
+    cargo_args: &[],
 };
 
 /// Builds everything into `dist/` and `pkg/`.
@@ -80,16 +84,18 @@ fn wasm(artifact: &WasmArtifact, dist: &Path) -> Result<(), String> {
             "{}: cargo build --target wasm32-unknown-unknown --profile wasm",
             artifact.package
         ),
-        util::cargo().args([
-            "build",
-            "--package",
-            artifact.package,
-            "--lib",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--profile",
-            "wasm",
-        ]),
+        util::cargo()
+            .args([
+                "build",
+                "--package",
+                artifact.package,
+                "--lib",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--profile",
+                "wasm",
+            ])
+            .args(artifact.cargo_args),
     )?;
     let built: PathBuf = util::target_dir()
         .join("wasm32-unknown-unknown/wasm")

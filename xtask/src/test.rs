@@ -83,6 +83,22 @@ fn lint() -> Result<(), String> {
             "-D",
             "warnings",
         ]),
+    )?;
+    // The shipped widget is built without `std` (its own panic handler and allocator).
+    step(
+        "cargo clippy (wasm32, shipped widget: no std)",
+        util::cargo().args([
+            "clippy",
+            "--package",
+            "rapport",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--lib",
+            "--no-default-features",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     )
 }
 

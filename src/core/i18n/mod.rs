@@ -3,6 +3,8 @@
 //!
 //! Texts written in the site configuration win over these; these fill the gaps.
 
+use crate::prelude::*;
+
 mod catalog;
 
 /// A locale the widget's own strings exist in.

@@ -1,5 +1,7 @@
 //! One answer of a response and the shape of its value.
 
+use crate::prelude::*;
+
 use crate::core::json::{
     array, integer, shape_err, string, write_str, Decoded, Fields, Json, ObjectWriter,
 };

@@ -1,6 +1,8 @@
 //! The error of the response area, shaped for the collector's `{"error": {code, field,
 //! message}}` body.
 
+use crate::prelude::*;
+
 use thiserror::Error;
 
 /// Why a response was rejected.

@@ -2,6 +2,8 @@
 //! against the survey it answers. Used by the widget to build responses and by the collector
 //! to check them.
 
+use crate::prelude::*;
+
 mod answer;
 mod error;
 mod limits;

@@ -1,11 +1,13 @@
 //! The rules a response must follow, checked against its survey.
 
+use crate::prelude::*;
+
 use super::{Answer, AnswerValue, Limits, Response, ResponseError};
 use crate::core::branching;
 use crate::core::datetime::parse_rfc3339;
 use crate::core::survey::{Question, QuestionKind, SiteConfig, Survey};
 
-type Result = std::result::Result<(), ResponseError>;
+type Result = ::core::result::Result<(), ResponseError>;
 
 fn err(field: impl Into<String>, message: impl Into<String>) -> Result {
     Err(ResponseError::invalid(field, message))

@@ -1,5 +1,7 @@
 //! Branching rules of a question: `{"when": condition, "goto": "question-id" | "end"}`.
 
+use crate::prelude::*;
+
 use crate::core::response::AnswerValue;
 
 /// The reserved target that jumps to the thank-you screen.

@@ -2,6 +2,8 @@
 //! (types, unknown fields, enum spellings) with the JSON path of the first value at fault.
 //! The rules beyond the shape are in [`super::validate`].
 
+use crate::prelude::*;
+
 use super::branch::{Branch, Condition, Scalar};
 use super::question::{Choice, Question, QuestionKind, QuestionType, ScaleLabels};
 use super::{

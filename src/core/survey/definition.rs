@@ -1,5 +1,7 @@
 //! One survey: its questions and when, where and how often it is shown.
 
+use crate::prelude::*;
+
 use super::{Question, Targeting, ThankYou, ThrottlePolicy, Trigger};
 
 /// A survey.

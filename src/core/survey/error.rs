@@ -1,5 +1,7 @@
 //! The error of the site-configuration area: what is wrong and at which JSON path.
 
+use crate::prelude::*;
+
 use crate::core::json::{ShapeError, SyntaxError};
 use thiserror::Error;
 

@@ -1,8 +1,10 @@
 //! A question of a survey: its id, prompt, kind (with kind-specific settings) and branching.
 
+use crate::prelude::*;
+
 use super::branch::Branch;
 use crate::core::text::LocalizedText;
-use std::ops::RangeInclusive;
+use ::core::ops::RangeInclusive;
 
 /// Default `maxLength` of an open-text question.
 pub const DEFAULT_MAX_LENGTH: u32 = 2000;

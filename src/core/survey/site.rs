@@ -1,6 +1,8 @@
 //! The site configuration: theme, locale, global cooldown and surveys; parsing, validation
 //! and the merge of inline `config` commands.
 
+use crate::prelude::*;
+
 use super::{decode, validate, ConfigError, Survey, Theme};
 use crate::core::json::Json;
 

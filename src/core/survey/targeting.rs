@@ -1,5 +1,7 @@
 //! Which pages a survey may appear on (the model; matching is in [`crate::core::targeting`]).
 
+use crate::prelude::*;
+
 /// How a URL rule compares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MatchKind {

@@ -1,5 +1,7 @@
 //! Tests of site-configuration parsing, validation and merging against the demo fixture.
 
+use crate::prelude::*;
+
 use super::{ConfigError, PartialSiteConfig, SiteConfig};
 use crate::core::json::Json;
 use proptest::prelude::*;

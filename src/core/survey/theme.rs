@@ -1,5 +1,7 @@
 //! Visual theme of the widget: brand colour, radius, font, position and colour mode.
 
+use crate::prelude::*;
+
 /// Where the widget sits on the page.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Position {

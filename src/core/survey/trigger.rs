@@ -1,5 +1,7 @@
 //! When a survey asks to be shown (the model; evaluation is in [`crate::core::trigger`]).
 
+use crate::prelude::*;
+
 /// What makes a survey show up, once targeting and throttling allow it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Trigger {

@@ -1,6 +1,8 @@
 //! The rules a site configuration must follow beyond its JSON shape. Each check reports the
 //! JSON path of the first value at fault.
 
+use crate::prelude::*;
+
 use super::branch::{Scalar, END};
 use super::theme::is_safe_css_value;
 use super::MAX_MAX_LENGTH;
@@ -26,7 +28,7 @@ pub const MAX_URL_RULE_CHARS: usize = 2048;
 /// Longest recontact / cooldown period in days.
 pub const MAX_DAYS: f64 = 3650.0;
 
-type Result<T = ()> = std::result::Result<T, ConfigError>;
+type Result<T = ()> = ::core::result::Result<T, ConfigError>;
 
 fn err<T>(path: impl Into<String>, message: impl Into<String>) -> Result<T> {
     Err(ConfigError::invalid(path, message))

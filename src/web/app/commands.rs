@@ -1,6 +1,8 @@
 //! The loader's commands, replayed in order after start and forwarded live afterwards.
 //! A bad argument is a `console.warn` naming it, never an exception.
 
+use crate::prelude::*;
+
 use js_sys::Array;
 use wasm_bindgen::JsValue;
 

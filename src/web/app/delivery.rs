@@ -4,6 +4,8 @@
 //! The outbox is re-read from storage before each step because another tab of the same
 //! site may have added or delivered entries (the collector deduplicates by id).
 
+use crate::prelude::*;
+
 use crate::core::outbox::{Outbox, Settled};
 use crate::core::retry::{Outcome, RetryPolicy};
 use crate::core::storage::{key, Slot};

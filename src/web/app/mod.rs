@@ -12,6 +12,8 @@
 //! are therefore queued while the state is borrowed and emitted after it is released
 //! (see [`with_app`]).
 
+use crate::prelude::*;
+
 pub mod commands;
 pub mod delivery;
 pub mod present;
@@ -19,8 +21,8 @@ pub mod session;
 pub mod visitor;
 pub mod watch;
 
-use std::cell::RefCell;
-use std::rc::{Rc, Weak};
+use ::core::cell::RefCell;
+use alloc::rc::{Rc, Weak};
 
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::JsValue;
@@ -191,13 +193,13 @@ fn run(weak: &Weak<RefCell<App>>, f: Job) {
     let (emit, events) = match app.try_borrow_mut() {
         Ok(mut state) => {
             f(&mut state);
-            (state.emit.clone(), std::mem::take(&mut state.outgoing))
+            (state.emit.clone(), ::core::mem::take(&mut state.outgoing))
         }
         Err(_) => {
             let later = weak.clone();
             // The timer owns itself until it fires; leaking one small closure on this rare
             // path is cheaper than a deferred-work queue.
-            std::mem::forget(Timeout::new(0.0, move || run(&later, f)));
+            ::core::mem::forget(Timeout::new(0.0, move || run(&later, f)));
             return;
         }
     };

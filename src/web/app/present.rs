@@ -1,6 +1,8 @@
 //! Core question + locale → view model. Texts from the configuration win; the core's
 //! localised strings fill the gaps.
 
+use crate::prelude::*;
+
 use crate::core::branching::Progress;
 use crate::core::i18n::{Locale, Strings};
 use crate::core::response::{AnswerValue, Limits};

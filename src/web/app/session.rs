@@ -1,6 +1,8 @@
 //! The survey on screen: open, step through questions (the core decides where each answer
 //! leads), submit, thank, close.
 
+use crate::prelude::*;
+
 use wasm_bindgen::JsCast;
 use web_sys::{Event, HtmlElement};
 

@@ -1,5 +1,7 @@
 //! The visitor record (`rapport:{site}:visitor`): anonymous id plus what `identify` said.
 
+use crate::prelude::*;
+
 use crate::core::json::{string, write_map, Fields, Json, JsonMap, ObjectWriter};
 
 use crate::core::storage::{key, Slot};

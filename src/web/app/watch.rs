@@ -2,6 +2,8 @@
 //! delay timer. The core decides what is due ([`due`], [`next_wakeup_ms`]) and whether the
 //! visitor may see it ([`eligible`]); this module only feeds it facts.
 
+use crate::prelude::*;
+
 use wasm_bindgen::JsCast;
 use web_sys::{EventTarget, MouseEvent};
 

@@ -1,6 +1,8 @@
 //! The multiple-choice control: native checkboxes, plus "Other" with a text field that
 //! appears while it is checked.
 
+use crate::prelude::*;
+
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlInputElement};
 

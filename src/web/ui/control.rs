@@ -1,6 +1,8 @@
 //! The answer control of the current question: built from the view model, read back as
 //! a core [`AnswerValue`].
 
+use crate::prelude::*;
+
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element, HtmlInputElement, HtmlTextAreaElement};
 

@@ -3,6 +3,8 @@
 //! [`Intent`]s for the controller. Pure view state (which radio is checked, whether the
 //! "Other" field is open, the character counter) is handled here.
 
+use crate::prelude::*;
+
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     Document, Element, Event, HtmlButtonElement, HtmlElement, HtmlInputElement, KeyboardEvent,

@@ -1,5 +1,7 @@
 //! Tiny element builders. Text only ever goes in through `set_text_content`.
 
+use crate::prelude::*;
+
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element};
 

@@ -1,5 +1,7 @@
 //! Focus management: move focus in on show, trap Tab while open, restore on close.
 
+use crate::prelude::*;
+
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlElement, KeyboardEvent, ShadowRoot};
 

@@ -2,6 +2,8 @@
 //! for the visitor's locale. Built by the controller from core state; rendered by
 //! [`super::dialog`].
 
+use crate::prelude::*;
+
 use crate::core::response::AnswerValue;
 
 use super::radios::RadioItem;

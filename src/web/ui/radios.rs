@@ -5,6 +5,8 @@
 //! first). Arrow keys, Home and End move and select; Space and Enter select the focused
 //! radio. Arrows follow reading direction in right-to-left layouts.
 
+use crate::prelude::*;
+
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement, KeyboardEvent};
 

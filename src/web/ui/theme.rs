@@ -1,6 +1,8 @@
 //! Turns the core [`Theme`] into CSS custom properties on the host and classes on the
 //! dialog.
 
+use crate::prelude::*;
+
 use crate::core::survey::{is_safe_css_value, ColorMode, Position, Theme};
 
 /// Text colour on brand-coloured surfaces when white does not contrast enough.
