@@ -25,7 +25,8 @@ pub fn install_panic_hook() {
             // Only the first panic is worth a message; after it the instance is gone.
             if !DEAD.swap(true, Ordering::Relaxed) {
                 let mut msg = String::from("[rapport] internal error, widget disabled: ");
-                msg.push_str(&super::log::text(info));
+                // Formatting on the panic path only; gone with the `no_std` panic handler.
+                msg.push_str(&info.to_string());
                 web_sys::console::error_1(&msg.into());
             }
             previous(info);
