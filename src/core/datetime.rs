@@ -151,17 +151,33 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
 
 /// Formats epoch ms as `2026-11-22T10:00:00.000Z`.
 pub fn format_rfc3339(ms: i64) -> String {
+    use crate::core::msg::push_uint_padded as push;
     let days = ms.div_euclid(MS_PER_DAY);
     let in_day = ms.rem_euclid(MS_PER_DAY);
     let (y, mo, d) = civil_from_days(days);
     let secs = in_day / 1000;
-    format!(
-        "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60,
-        in_day % 1000
-    )
+    let mut out = String::with_capacity(24);
+    // At least four characters, the sign of a negative year included (`-001`).
+    if y < 0 {
+        out.push('-');
+        push(&mut out, y.unsigned_abs(), 3);
+    } else {
+        push(&mut out, y as u64, 4);
+    }
+    // The rest is never negative (`rem_euclid`).
+    for (sep, n, width) in [
+        ('-', u64::from(mo), 2),
+        ('-', u64::from(d), 2),
+        ('T', (secs / 3600) as u64, 2),
+        (':', (secs / 60 % 60) as u64, 2),
+        (':', (secs % 60) as u64, 2),
+        ('.', (in_day % 1000) as u64, 3),
+    ] {
+        out.push(sep);
+        push(&mut out, n, width);
+    }
+    out.push('Z');
+    out
 }
 
 #[cfg(test)]
@@ -219,6 +235,22 @@ mod tests {
         #[test]
         fn rfc3339_round_trip(ms in 0i64..4_102_444_800_000) {
             prop_assert_eq!(parse_rfc3339(&format_rfc3339(ms)), Some(ms));
+        }
+
+        /// The hand-built text equals what `format!` printed (negative and 5-digit years too).
+        #[test]
+        fn rfc3339_text_matches_format(ms in -400_000_000_000_000i64..400_000_000_000_000) {
+            let in_day = ms.rem_euclid(MS_PER_DAY);
+            let (y, mo, d) = civil_from_days(ms.div_euclid(MS_PER_DAY));
+            let secs = in_day / 1000;
+            let expected = format!(
+                "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+                secs / 3600,
+                secs / 60 % 60,
+                secs % 60,
+                in_day % 1000
+            );
+            prop_assert_eq!(format_rfc3339(ms), expected);
         }
 
         #[test]

@@ -50,13 +50,23 @@ pub struct SyntaxError {
     pub column: usize,
 }
 
+impl SyntaxError {
+    /// The full message, `{message} at line {line} column {column}` (what `Display` prints),
+    /// built without `core::fmt`.
+    pub fn text(&self) -> String {
+        use crate::core::msg::push_uint;
+        let mut s = String::from(self.message);
+        s.push_str(" at line ");
+        push_uint(&mut s, self.line as u64);
+        s.push_str(" column ");
+        push_uint(&mut s, self.column as u64);
+        s
+    }
+}
+
 impl fmt::Display for SyntaxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message)?;
-        f.write_str(" at line ")?;
-        f.write_str(&self.line.to_string())?;
-        f.write_str(" column ")?;
-        f.write_str(&self.column.to_string())
+        f.write_str(&self.text())
     }
 }
 
@@ -477,6 +487,7 @@ pub fn write_str(out: &mut String, s: &str) {
 /// other finite values with up to 9 decimals (trailing zeros trimmed); non-finite values
 /// (which JSON cannot express) as `null`.
 pub fn write_num(out: &mut String, n: f64) {
+    use crate::core::msg::{push_uint, push_uint_padded};
     if !n.is_finite() {
         out.push_str("null");
         return;
@@ -501,14 +512,14 @@ pub fn write_num(out: &mut String, n: f64) {
     if n < 0.0 && int == 0 && frac == 0 {
         out.pop();
     }
-    out.push_str(&int.to_string());
+    push_uint(out, int);
     if frac > 0 {
-        let digits = frac.to_string();
         out.push('.');
-        for _ in digits.len()..9 {
-            out.push('0');
+        // Nine digits with the trailing zeros trimmed (`frac > 0`: one of them is not zero).
+        push_uint_padded(out, frac, 9);
+        while out.ends_with('0') {
+            out.pop();
         }
-        out.push_str(digits.trim_end_matches('0'));
     }
 }
 
@@ -616,16 +627,8 @@ pub fn child(path: &str, key: &str) -> String {
 pub fn item(path: &str, index: usize) -> String {
     let mut p = String::from(path);
     p.push('[');
-    // Digits by hand: `to_string` would pull the integer formatter into the wasm.
-    let start = p.len();
-    let mut n = index;
-    loop {
-        p.insert(start, char::from(b'0' + (n % 10) as u8));
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
+    // Not `to_string`: that would pull the integer formatter into the wasm.
+    crate::core::msg::push_uint(&mut p, index as u64);
     p.push(']');
     p
 }
@@ -941,6 +944,43 @@ mod tests {
         fn write_then_parse_round_trips(v in arb_json()) {
             let text = v.to_string();
             prop_assert_eq!(Json::parse(&text).unwrap(), v);
+        }
+
+        /// Same text as the `to_string`-based writer it replaced.
+        #[test]
+        fn numbers_print_as_before(n in prop_oneof![
+            any::<f64>(),
+            -1e6f64..1e6,
+            (-1_000_000i64..1_000_000, 0u32..4).prop_map(|(m, e)| m as f64 / 10f64.powi(e as i32)),
+        ]) {
+            let mut old = String::new();
+            if !n.is_finite() {
+                old.push_str("null");
+            } else if n.abs() >= 9.2e18 {
+                old.push_str(if n < 0.0 { "-9.2e18" } else { "9.2e18" });
+            } else {
+                let a = n.abs();
+                let whole = a.trunc();
+                let mut frac = ((a - whole) * 1e9).round() as u64;
+                let mut int = whole as u64;
+                if frac >= 1_000_000_000 {
+                    int += 1;
+                    frac = 0;
+                }
+                if n < 0.0 && !(int == 0 && frac == 0) {
+                    old.push('-');
+                }
+                old.push_str(&int.to_string());
+                if frac > 0 {
+                    let digits = frac.to_string();
+                    old.push('.');
+                    for _ in digits.len()..9 {
+                        old.push('0');
+                    }
+                    old.push_str(digits.trim_end_matches('0'));
+                }
+            }
+            prop_assert_eq!(num_to_string(n), old);
         }
 
         #[test]

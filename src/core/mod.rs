@@ -11,12 +11,14 @@
 //! * [`storage`] — the key-value store trait and key names.
 //! * [`uuid`] — response ids.
 //! * [`json`] — the small JSON value, parser and writer every model is read and written with.
+//! * [`msg`] — message text (integers, concatenation) built without `core::fmt`.
 //! * [`datetime`] — HTTP-date and RFC 3339 parsing without a date library.
 
 pub mod branching;
 pub mod datetime;
 pub mod i18n;
 pub mod json;
+pub mod msg;
 pub mod outbox;
 pub mod response;
 pub mod retry;

@@ -150,7 +150,10 @@ impl RetryPolicy {
             }
         };
         if failures >= self.max_attempts {
-            return Decision::Drop(format!("gave up after {failures} attempts"));
+            let mut why = String::from("gave up after ");
+            crate::core::msg::push_uint(&mut why, u64::from(failures));
+            why.push_str(" attempts");
+            return Decision::Drop(why);
         }
         let backoff = self.backoff_ms(failures, random);
         let wait = match retry_after {
@@ -164,6 +167,7 @@ impl RetryPolicy {
 }
 
 fn drop_reason(status: u16) -> String {
+    use crate::core::msg::{cat, uint};
     let what = match status {
         400 => "the collector rejected the response as invalid",
         401 | 403 => "the collector refused this origin",
@@ -172,7 +176,13 @@ fn drop_reason(status: u16) -> String {
         _ if (300..400).contains(&status) => "unexpected redirect",
         _ => "the collector will not accept it",
     };
-    format!("HTTP {status}: {what}; not retrying")
+    cat(&[
+        "HTTP ",
+        &uint(u64::from(status)),
+        ": ",
+        what,
+        "; not retrying",
+    ])
 }
 
 #[cfg(test)]

@@ -5,18 +5,36 @@ use crate::prelude::*;
 
 use ::core::cell::RefCell;
 use alloc::collections::BTreeMap;
-use thiserror::Error;
 
 /// Why a storage operation failed.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StorageError {
     /// Storage cannot be used at all (blocked cookies, sandboxed iframe, ...).
-    #[error("storage unavailable: {0}")]
     Unavailable(String),
     /// Writing `key` would exceed the quota.
-    #[error("storage quota exceeded writing `{0}`")]
     QuotaExceeded(String),
 }
+
+impl StorageError {
+    /// The full message (what `Display` prints), built without `core::fmt`.
+    pub fn text(&self) -> String {
+        use crate::core::msg::cat;
+        match self {
+            StorageError::Unavailable(why) => cat(&["storage unavailable: ", why]),
+            StorageError::QuotaExceeded(key) => {
+                cat(&["storage quota exceeded writing `", key, "`"])
+            }
+        }
+    }
+}
+
+impl ::core::fmt::Display for StorageError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl ::core::error::Error for StorageError {}
 
 /// A string key-value store. Methods take `&self` like the Web Storage API; implementations
 /// use interior mutability.

@@ -8,7 +8,6 @@
 use crate::prelude::*;
 
 use crate::core::survey::{MatchKind, Targeting, UrlMatch};
-use thiserror::Error;
 
 /// Evaluates regular expressions for [`MatchKind::Regex`] rules.
 pub trait RegexMatcher {
@@ -28,10 +27,9 @@ impl RegexMatcher for NoRegex {
 }
 
 /// Why a targeting rule could not be evaluated.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TargetingError {
     /// The regular expression of a `regex` rule does not compile.
-    #[error("targeting.url.value: invalid regular expression `{pattern}`: {message}")]
     Regex {
         /// The pattern.
         pattern: String,
@@ -39,6 +37,28 @@ pub enum TargetingError {
         message: String,
     },
 }
+
+impl TargetingError {
+    /// The full message (what `Display` prints), built without `core::fmt`.
+    pub fn text(&self) -> String {
+        match self {
+            TargetingError::Regex { pattern, message } => crate::core::msg::cat(&[
+                "targeting.url.value: invalid regular expression `",
+                pattern,
+                "`: ",
+                message,
+            ]),
+        }
+    }
+}
+
+impl ::core::fmt::Display for TargetingError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl ::core::error::Error for TargetingError {}
 
 /// The path + query of `url` without the fragment: `https://a.b/c?d#e` → `/c?d`. A URL that
 /// is already a path is returned without its fragment; a bare origin gives `/`.

@@ -8,7 +8,6 @@ use crate::prelude::*;
 
 use crate::core::json::{boolean, integer, number, Fields, Json, ObjectWriter};
 use crate::core::survey::{Frequency, SiteConfig, Survey};
-use thiserror::Error;
 
 /// Milliseconds per day.
 pub const MS_PER_DAY: f64 = 86_400_000.0;
@@ -41,34 +40,28 @@ pub struct ThrottleState {
 }
 
 /// Why a survey may not be shown now.
-#[derive(Clone, Debug, PartialEq, Error)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Ineligible {
     /// The visitor's bucket is outside the survey's sample.
-    #[error("visitor is outside the {}% sample", crate::core::json::num_to_string(*sample))]
     NotSampled {
         /// The survey's sample percentage.
         sample: f64,
     },
     /// Frequency `once` and it was shown.
-    #[error("already shown once")]
     AlreadyShown,
     /// Frequency `untilAnswered` and it was answered.
-    #[error("already answered")]
     AlreadyAnswered,
     /// Frequency `maxTimes` and the limit is reached.
-    #[error("shown {max} times already")]
     MaxShowsReached {
         /// The limit.
         max: u32,
     },
     /// Shown too recently (`recontactDays`).
-    #[error("recontact period runs until {}", crate::core::json::num_to_string(*until_ms))]
     Recontact {
         /// When it ends, epoch ms.
         until_ms: f64,
     },
     /// Some survey was shown too recently (site `cooldownDays`).
-    #[error("site-wide cooldown runs until {}", crate::core::json::num_to_string(*until_ms))]
     Cooldown {
         /// When it ends, epoch ms.
         until_ms: f64,
@@ -76,6 +69,28 @@ pub enum Ineligible {
 }
 
 impl Ineligible {
+    /// The reason in words (what `Display` prints), built without `core::fmt`.
+    pub fn text(&self) -> String {
+        use crate::core::json::num_to_string as num;
+        use crate::core::msg::{cat, uint};
+        match self {
+            Ineligible::NotSampled { sample } => {
+                cat(&["visitor is outside the ", &num(*sample), "% sample"])
+            }
+            Ineligible::AlreadyShown => String::from("already shown once"),
+            Ineligible::AlreadyAnswered => String::from("already answered"),
+            Ineligible::MaxShowsReached { max } => {
+                cat(&["shown ", &uint(u64::from(*max)), " times already"])
+            }
+            Ineligible::Recontact { until_ms } => {
+                cat(&["recontact period runs until ", &num(*until_ms)])
+            }
+            Ineligible::Cooldown { until_ms } => {
+                cat(&["site-wide cooldown runs until ", &num(*until_ms)])
+            }
+        }
+    }
+
     /// Until when this reason holds, epoch ms ([`FOREVER_MS`] for permanent ones).
     pub fn until_ms(&self) -> f64 {
         match self {
@@ -84,6 +99,14 @@ impl Ineligible {
         }
     }
 }
+
+impl ::core::fmt::Display for Ineligible {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl ::core::error::Error for Ineligible {}
 
 /// 32-bit FNV-1a.
 fn fnv1a(bytes: impl Iterator<Item = u8>) -> u32 {

@@ -35,7 +35,7 @@ pub fn start(options: JsValue) -> Result<Widget, JsValue> {
             app: Some(App::start(options)),
         }),
         Err(err) => {
-            log::error(&[&log::text(&err)]);
+            log::error(&[err.text()]);
             Ok(Widget { app: None })
         }
     }

@@ -23,13 +23,6 @@ pub fn error(parts: &[&str]) {
     web_sys::console::error_1(&join(parts));
 }
 
-/// The `Display` text of an error. One non-generic body instead of a `to_string` copy per
-/// error type.
-#[inline(never)]
-pub fn text(value: &dyn ::core::fmt::Display) -> String {
-    value.to_string()
-}
-
 /// Best-effort text of a thrown JS value (an `Error`'s message, or the value as a string).
 pub fn js_text(value: &wasm_bindgen::JsValue) -> String {
     if let Some(err) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Error>(value) {

@@ -3,24 +3,39 @@
 use crate::prelude::*;
 
 use js_sys::Function;
-use thiserror::Error;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::env::get;
 
 /// Why `start` options were rejected. Messages name the option at fault.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OptionsError {
     /// `options.site` is missing, not a string, or empty.
-    #[error("start: options.site must be a non-empty string")]
     Site,
     /// `options.endpoint` is present but not a string.
-    #[error("start: options.endpoint must be a string")]
     Endpoint,
     /// `options.config` is not an object, null or absent.
-    #[error("start: options.config must be a site config object or null")]
     Config,
 }
+
+impl OptionsError {
+    /// The message (what `Display` prints).
+    pub fn text(&self) -> &'static str {
+        match self {
+            OptionsError::Site => "start: options.site must be a non-empty string",
+            OptionsError::Endpoint => "start: options.endpoint must be a string",
+            OptionsError::Config => "start: options.config must be a site config object or null",
+        }
+    }
+}
+
+impl ::core::fmt::Display for OptionsError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(self.text())
+    }
+}
+
+impl ::core::error::Error for OptionsError {}
 
 /// Parsed `start` options.
 pub struct Options {

@@ -181,23 +181,11 @@ fn fill(template: &str, n: usize, m: usize) -> String {
                 continue;
             }
         };
-        push_digits(&mut out, value);
+        crate::core::msg::push_uint(&mut out, value as u64);
         rest = tail.get(3..).unwrap_or("");
     }
     out.push_str(rest);
     out
-}
-
-fn push_digits(out: &mut String, n: usize) {
-    let start = out.len();
-    let mut n = n;
-    loop {
-        out.insert(start, char::from(b'0' + (n % 10) as u8));
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
 }
 
 impl Strings {

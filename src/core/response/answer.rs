@@ -82,10 +82,10 @@ impl AnswerValue {
             }
             other => shape_err(
                 path,
-                format!(
-                    "expected an integer, a string or {{\"choices\": [...]}}, got {}",
-                    other.kind()
-                ),
+                crate::core::msg::cat(&[
+                    "expected an integer, a string or {\"choices\": [...]}, got ",
+                    other.kind(),
+                ]),
             ),
         }
     }
@@ -93,7 +93,7 @@ impl AnswerValue {
     /// Appends the wire form.
     pub fn write(&self, out: &mut String) {
         match self {
-            AnswerValue::Number(n) => out.push_str(&n.to_string()),
+            AnswerValue::Number(n) => crate::core::msg::push_int(out, *n),
             AnswerValue::Text(t) => write_str(out, t),
             AnswerValue::Choices(mc) => {
                 let mut w = ObjectWriter::new(out);

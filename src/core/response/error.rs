@@ -3,13 +3,10 @@
 
 use crate::prelude::*;
 
-use thiserror::Error;
-
 /// Why a response was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ResponseError {
     /// The body exceeds [`super::Limits::MAX_BODY_BYTES`] (HTTP 413).
-    #[error("body is {size} bytes; the limit is {limit}")]
     TooLarge {
         /// Body size in bytes.
         size: usize,
@@ -17,7 +14,6 @@ pub enum ResponseError {
         limit: usize,
     },
     /// The body is not JSON or has the wrong shape.
-    #[error("{}{message}", if field.is_empty() { String::new() } else { format!("{field}: ") })]
     Malformed {
         /// JSON path at fault (`""` for the document).
         field: String,
@@ -25,7 +21,6 @@ pub enum ResponseError {
         message: String,
     },
     /// A field breaks a rule (range, unknown id, length, required question skipped, ...).
-    #[error("{field}: {message}")]
     Invalid {
         /// JSON path at fault, e.g. `answers[1].value`.
         field: String,
@@ -62,13 +57,38 @@ impl ResponseError {
         }
     }
 
+    /// The full message, `{field}: {message}` (just the message when there is no field);
+    /// what `Display` prints, built without `core::fmt`.
+    pub fn text(&self) -> String {
+        use crate::core::msg::{cat, uint};
+        match self {
+            ResponseError::TooLarge { size, limit } => cat(&[
+                "body is ",
+                &uint(*size as u64),
+                " bytes; the limit is ",
+                &uint(*limit as u64),
+            ]),
+            ResponseError::Malformed { field, message } if field.is_empty() => message.clone(),
+            ResponseError::Malformed { field, message }
+            | ResponseError::Invalid { field, message } => cat(&[field, ": ", message]),
+        }
+    }
+
     /// The message without the field prefix.
     pub fn message(&self) -> String {
         match self {
-            ResponseError::TooLarge { .. } => self.to_string(),
+            ResponseError::TooLarge { .. } => self.text(),
             ResponseError::Malformed { message, .. } | ResponseError::Invalid { message, .. } => {
                 message.clone()
             }
         }
     }
 }
+
+impl ::core::fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl ::core::error::Error for ResponseError {}

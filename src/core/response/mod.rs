@@ -65,7 +65,7 @@ impl Response {
         }
         let value = Json::parse(body).map_err(|e| ResponseError::Malformed {
             field: String::new(),
-            message: e.to_string(),
+            message: e.text(),
         })?;
         Self::decode(&value).map_err(|e: ShapeError| ResponseError::Malformed {
             field: e.path,
@@ -99,7 +99,10 @@ impl Response {
             user_id: f.opt("userId", string)?,
             traits: f.opt("traits", |p, v| match v {
                 Json::Obj(members) => Ok(members.clone()),
-                other => shape_err(p, format!("expected an object, got {}", other.kind())),
+                other => shape_err(
+                    p,
+                    crate::core::msg::cat(&["expected an object, got ", other.kind()]),
+                ),
             })?,
             created_at: f.opt("createdAt", string)?,
         };

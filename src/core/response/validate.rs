@@ -16,25 +16,29 @@ fn err(field: impl Into<String>, message: impl Into<String>) -> Result {
 /// Finds the survey the response answers in `config` and validates the response against it
 /// (see [`Response::validate`]); also checks that `site` matches.
 pub fn validate_response(config: &SiteConfig, response: &Response) -> Result {
+    use crate::core::msg::cat;
     if response.site != config.site {
         return err(
             "site",
-            format!("`{}` is not this site (`{}`)", response.site, config.site),
+            cat(&[
+                "`",
+                &response.site,
+                "` is not this site (`",
+                &config.site,
+                "`)",
+            ]),
         );
     }
     match config.survey(&response.survey) {
         Some(survey) => response.validate(survey),
-        None => err("survey", format!("unknown survey `{}`", response.survey)),
+        None => err("survey", cat(&["unknown survey `", &response.survey, "`"])),
     }
 }
 
 fn id(field: &str, value: &str) -> Result {
     let n = value.chars().count();
     if n == 0 || n > Limits::MAX_ID_CHARS {
-        err(
-            field,
-            format!("must be 1–{} characters", Limits::MAX_ID_CHARS),
-        )
+        err(field, between_1_and(Limits::MAX_ID_CHARS))
     } else if value.chars().any(char::is_control) {
         err(field, "must not contain control characters")
     } else {
@@ -43,51 +47,48 @@ fn id(field: &str, value: &str) -> Result {
 }
 
 pub(super) fn response(r: &Response, survey: &Survey) -> Result {
+    use crate::core::json::item;
+    use crate::core::msg::{cat, uint};
     id("id", &r.id)?;
     id("site", &r.site)?;
     id("survey", &r.survey)?;
     if r.survey != survey.id {
         return err(
             "survey",
-            format!("`{}` is not survey `{}`", r.survey, survey.id),
+            cat(&["`", &r.survey, "` is not survey `", &survey.id, "`"]),
         );
     }
     if r.answers.len() > Limits::MAX_ANSWERS {
         return err(
             "answers",
-            format!(
-                "{} answers; the limit is {}",
-                r.answers.len(),
-                Limits::MAX_ANSWERS
-            ),
+            cat(&[
+                &uint(r.answers.len() as u64),
+                " answers; the limit is ",
+                &uint(Limits::MAX_ANSWERS as u64),
+            ]),
         );
     }
     for (i, a) in r.answers.iter().enumerate() {
-        let field = format!("answers[{i}].question");
+        let answer = item("answers", i);
+        let field = cat(&[&answer, ".question"]);
         let Some(q) = survey.question(&a.question) else {
-            return err(field, format!("unknown question `{}`", a.question));
+            return err(field, cat(&["unknown question `", &a.question, "`"]));
         };
         if r.answers[..i].iter().any(|b| b.question == a.question) {
-            return err(field, format!("duplicate answer to `{}`", a.question));
+            return err(field, cat(&["duplicate answer to `", &a.question, "`"]));
         }
-        value(&format!("answers[{i}].value"), q, &a.value)?;
+        value(&cat(&[&answer, ".value"]), q, &a.value)?;
     }
     required_on_path(survey, &r.answers)?;
     if let Some(locale) = &r.locale {
         if locale.is_empty() || locale.chars().count() > Limits::MAX_LOCALE_CHARS {
-            return err(
-                "locale",
-                format!("must be 1–{} characters", Limits::MAX_LOCALE_CHARS),
-            );
+            return err("locale", between_1_and(Limits::MAX_LOCALE_CHARS));
         }
     }
     if let Some(url) = &r.url {
         let n = url.chars().count();
         if n > Limits::MAX_URL_CHARS {
-            return err(
-                "url",
-                format!("is {n} characters; the limit is {}", Limits::MAX_URL_CHARS),
-            );
+            return err("url", too_long(n, "characters", Limits::MAX_URL_CHARS));
         }
     }
     if let Some(user) = &r.user_id {
@@ -100,16 +101,16 @@ pub(super) fn response(r: &Response, survey: &Survey) -> Result {
         if size > Limits::MAX_TRAITS_BYTES {
             return err(
                 "traits",
-                format!(
-                    "is {size} bytes as JSON; the limit is {}",
-                    Limits::MAX_TRAITS_BYTES
-                ),
+                too_long(size, "bytes as JSON", Limits::MAX_TRAITS_BYTES),
             );
         }
     }
     if let Some(ts) = &r.created_at {
         if ts.len() > Limits::MAX_TIMESTAMP_CHARS || parse_rfc3339(ts).is_none() {
-            return err("createdAt", format!("`{ts}` is not an RFC 3339 timestamp"));
+            return err(
+                "createdAt",
+                cat(&["`", ts, "` is not an RFC 3339 timestamp"]),
+            );
         }
     }
     Ok(())
@@ -123,7 +124,7 @@ fn required_on_path(survey: &Survey, answers: &[Answer]) -> Result {
         if q.required && !answers.iter().any(|a| a.question == q.id) {
             return err(
                 "answers",
-                format!("required question `{}` was not answered", q.id),
+                crate::core::msg::cat(&["required question `", &q.id, "` was not answered"]),
             );
         }
     }
@@ -131,21 +132,31 @@ fn required_on_path(survey: &Survey, answers: &[Answer]) -> Result {
 }
 
 fn value(field: &str, q: &Question, v: &AnswerValue) -> Result {
+    use crate::core::json::item;
+    use crate::core::msg::{cat, int};
     if let Some(range) = q.kind.scale() {
         return match v {
             AnswerValue::Number(n) if range.contains(n) => Ok(()),
             AnswerValue::Number(n) => err(
                 field,
-                format!("{n} is outside {}–{}", range.start(), range.end()),
+                cat(&[
+                    &int(*n),
+                    " is outside ",
+                    &int(*range.start()),
+                    "–",
+                    &int(*range.end()),
+                ]),
             ),
             _ => err(
                 field,
-                format!(
-                    "`{}` takes an integer {}–{}",
+                cat(&[
+                    "`",
                     q.kind.question_type().as_str(),
-                    range.start(),
-                    range.end()
-                ),
+                    "` takes an integer ",
+                    &int(*range.start()),
+                    "–",
+                    &int(*range.end()),
+                ]),
             ),
         };
     }
@@ -156,7 +167,7 @@ fn value(field: &str, q: &Question, v: &AnswerValue) -> Result {
             if options.iter().any(|o| &o.id == t) {
                 Ok(())
             } else {
-                err(field, format!("`{t}` is not an option of `{}`", q.id))
+                err(field, cat(&["`", t, "` is not an option of `", &q.id, "`"]))
             }
         }
         (QuestionKind::SingleChoice { .. }, _) => err(field, "`singleChoice` takes an option id"),
@@ -164,32 +175,29 @@ fn value(field: &str, q: &Question, v: &AnswerValue) -> Result {
             for (k, c) in mc.choices.iter().enumerate() {
                 if !options.iter().any(|o| &o.id == c) {
                     return err(
-                        format!("{field}.choices[{k}]"),
-                        format!("`{c}` is not an option of `{}`", q.id),
+                        item(&cat(&[field, ".choices"]), k),
+                        cat(&["`", c, "` is not an option of `", &q.id, "`"]),
                     );
                 }
                 if mc.choices[..k].contains(c) {
                     return err(
-                        format!("{field}.choices[{k}]"),
-                        format!("`{c}` is chosen twice"),
+                        item(&cat(&[field, ".choices"]), k),
+                        cat(&["`", c, "` is chosen twice"]),
                     );
                 }
             }
             if let Some(text) = &mc.other {
                 if !other {
                     return err(
-                        format!("{field}.other"),
-                        format!("question `{}` has no \"Other\" option", q.id),
+                        cat(&[field, ".other"]),
+                        cat(&["question `", &q.id, "` has no \"Other\" option"]),
                     );
                 }
                 let n = text.chars().count();
                 if n > Limits::MAX_OTHER_CHARS {
                     return err(
-                        format!("{field}.other"),
-                        format!(
-                            "is {n} characters; the limit is {}",
-                            Limits::MAX_OTHER_CHARS
-                        ),
+                        cat(&[field, ".other"]),
+                        too_long(n, "characters", Limits::MAX_OTHER_CHARS),
                     );
                 }
             }
@@ -206,7 +214,7 @@ fn value(field: &str, q: &Question, v: &AnswerValue) -> Result {
             let limit = (*max_length as usize).min(Limits::MAX_OPEN_TEXT_CHARS);
             let n = t.chars().count();
             if n > limit {
-                err(field, format!("is {n} characters; the limit is {limit}"))
+                err(field, too_long(n, "characters", limit))
             } else if q.required && t.trim().is_empty() {
                 err(field, "must not be blank")
             } else {
@@ -217,4 +225,25 @@ fn value(field: &str, q: &Question, v: &AnswerValue) -> Result {
         // Scale kinds returned above.
         _ => Ok(()),
     }
+}
+
+/// `must be 1–{max} characters`.
+fn between_1_and(max: usize) -> String {
+    let mut m = String::from("must be 1–");
+    crate::core::msg::push_uint(&mut m, max as u64);
+    m.push_str(" characters");
+    m
+}
+
+/// `is {n} {unit}; the limit is {limit}`.
+fn too_long(n: usize, unit: &str, limit: usize) -> String {
+    use crate::core::msg::{cat, uint};
+    cat(&[
+        "is ",
+        &uint(n as u64),
+        " ",
+        unit,
+        "; the limit is ",
+        &uint(limit as u64),
+    ])
 }

@@ -23,7 +23,7 @@ pub fn text(path: &str, v: &Json) -> Decoded<LocalizedText> {
             let mut map: Vec<(String, String)> = Vec::with_capacity(members.len());
             for (k, v) in members {
                 if map.iter().any(|(e, _)| e.eq_ignore_ascii_case(k)) {
-                    return shape_err(path, format!("duplicate locale `{k}`"));
+                    return shape_err(path, crate::core::msg::cat(&["duplicate locale `", k, "`"]));
                 }
                 map.push((k.clone(), string(&crate::core::json::child(path, k), v)?));
             }
@@ -31,10 +31,10 @@ pub fn text(path: &str, v: &Json) -> Decoded<LocalizedText> {
         }
         other => shape_err(
             path,
-            format!(
-                "expected a string or an object mapping locale to string, got {}",
-                other.kind()
-            ),
+            crate::core::msg::cat(&[
+                "expected a string or an object mapping locale to string, got ",
+                other.kind(),
+            ]),
         ),
     }
 }
@@ -271,7 +271,13 @@ pub fn question(path: &str, v: &Json) -> Decoded<Question> {
         if f.get(field).is_some() && !allowed(field) {
             return shape_err(
                 path,
-                format!("`{field}` is not allowed for type `{}`", t.as_str()),
+                crate::core::msg::cat(&[
+                    "`",
+                    field,
+                    "` is not allowed for type `",
+                    t.as_str(),
+                    "`",
+                ]),
             );
         }
     }

@@ -3,14 +3,12 @@
 use crate::prelude::*;
 
 use crate::core::json::{ShapeError, SyntaxError};
-use thiserror::Error;
 
 /// Why a site configuration was rejected. Every message names the JSON path at fault, e.g.
 /// `surveys[0].questions[2].options: must not be empty`.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigError {
     /// The document is not JSON, or a field has the wrong shape (type, unknown field, ...).
-    #[error("{}{message}", path_prefix(path))]
     Parse {
         /// JSON path of the offending value (`""` for the document itself).
         path: String,
@@ -18,21 +16,12 @@ pub enum ConfigError {
         message: String,
     },
     /// The document is well-formed but breaks a rule (unique ids, ranges, branch targets, ...).
-    #[error("{path}: {message}")]
     Invalid {
         /// JSON path of the offending value.
         path: String,
         /// What rule is broken.
         message: String,
     },
-}
-
-fn path_prefix(path: &str) -> String {
-    if path.is_empty() {
-        String::new()
-    } else {
-        format!("{path}: ")
-    }
 }
 
 impl ConfigError {
@@ -43,6 +32,17 @@ impl ConfigError {
         }
     }
 
+    /// The full message, `{path}: {message}` (just the message when the path is empty, for a
+    /// document that is not JSON); what `Display` prints, built without `core::fmt`.
+    pub fn text(&self) -> String {
+        match self {
+            ConfigError::Parse { path, message } if path.is_empty() => message.clone(),
+            ConfigError::Parse { path, message } | ConfigError::Invalid { path, message } => {
+                crate::core::msg::cat(&[path, ": ", message])
+            }
+        }
+    }
+
     pub(crate) fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
         ConfigError::Invalid {
             path: path.into(),
@@ -50,6 +50,14 @@ impl ConfigError {
         }
     }
 }
+
+impl ::core::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl ::core::error::Error for ConfigError {}
 
 impl From<ShapeError> for ConfigError {
     fn from(e: ShapeError) -> Self {
@@ -64,7 +72,7 @@ impl From<SyntaxError> for ConfigError {
     fn from(e: SyntaxError) -> Self {
         ConfigError::Parse {
             path: String::new(),
-            message: e.to_string(),
+            message: e.text(),
         }
     }
 }

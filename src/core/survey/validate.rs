@@ -55,23 +55,31 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 fn id(path: &str, value: &str) -> Result {
+    use crate::core::msg::{cat, uint};
     if is_valid_id(value) {
         Ok(())
     } else {
         err(
             path,
-            format!("`{value}` is not a valid id (1–{MAX_ID_CHARS} characters from A–Z a–z 0–9 _ - . :)"),
+            cat(&[
+                "`",
+                value,
+                "` is not a valid id (1–",
+                &uint(MAX_ID_CHARS as u64),
+                " characters from A–Z a–z 0–9 _ - . :)",
+            ]),
         )
     }
 }
 
 fn days(path: &str, value: f64) -> Result {
+    use crate::core::msg::{cat, uint};
     if value.is_finite() && (0.0..=MAX_DAYS).contains(&value) {
         Ok(())
     } else {
         err(
             path,
-            format!("{} is outside 0–{}", num(value), MAX_DAYS as u32),
+            cat(&[&num(value), " is outside 0–", &uint(MAX_DAYS as u64)]),
         )
     }
 }
@@ -85,7 +93,7 @@ fn text(path: &str, value: &LocalizedText) -> Result {
             return err(path, "must not be empty");
         }
         if v.chars().count() > MAX_TEXT_CHARS {
-            return err(path, format!("is longer than {MAX_TEXT_CHARS} characters"));
+            return err(path, longer_than_max_text());
         }
     }
     Ok(())
@@ -107,7 +115,11 @@ fn locale(path: &str, value: &str) -> Result {
     } else {
         err(
             path,
-            format!("`{value}` is neither \"auto\" nor a locale tag like \"es\" or \"pt-BR\""),
+            crate::core::msg::cat(&[
+                "`",
+                value,
+                "` is neither \"auto\" nor a locale tag like \"es\" or \"pt-BR\"",
+            ]),
         )
     }
 }
@@ -154,14 +166,15 @@ pub fn partial(p: &PartialSiteConfig) -> Result {
 }
 
 fn surveys(list: &[Survey]) -> Result {
+    use crate::core::msg::cat;
     if list.len() > MAX_SURVEYS {
-        return err("surveys", format!("more than {MAX_SURVEYS} surveys"));
+        return err("surveys", more_than(MAX_SURVEYS, "surveys"));
     }
     for (i, s) in list.iter().enumerate() {
         let path = item("surveys", i);
         survey(&path, s)?;
         if list.iter().take(i).any(|o| o.id == s.id) {
-            return err(at(&path, "id"), format!("duplicate survey id `{}`", s.id));
+            return err(at(&path, "id"), cat(&["duplicate survey id `", &s.id, "`"]));
         }
     }
     Ok(())
@@ -172,10 +185,7 @@ pub fn survey(path: &str, s: &Survey) -> Result {
     id(&at(path, "id"), &s.id)?;
     if let Some(name) = &s.name {
         if name.chars().count() > MAX_TEXT_CHARS {
-            return err(
-                at(path, "name"),
-                format!("is longer than {MAX_TEXT_CHARS} characters"),
-            );
+            return err(at(path, "name"), longer_than_max_text());
         }
     }
     trigger(&at(path, "trigger"), &s.trigger)?;
@@ -184,17 +194,14 @@ pub fn survey(path: &str, s: &Survey) -> Result {
         if n == 0 || n > MAX_URL_RULE_CHARS {
             return err(
                 at(path, "targeting.url.value"),
-                format!("must be 1–{MAX_URL_RULE_CHARS} characters"),
+                between_1_and(MAX_URL_RULE_CHARS),
             );
         }
     }
     let t = &s.throttle;
     let tp = at(path, "throttle");
     if !(t.sample.is_finite() && (0.0..=100.0).contains(&t.sample)) {
-        return err(
-            at(&tp, "sample"),
-            format!("{} is outside 0–100", num(t.sample)),
-        );
+        return err(at(&tp, "sample"), outside(t.sample, "100"));
     }
     if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
         return err(
@@ -213,24 +220,15 @@ fn trigger(path: &str, t: &Trigger) -> Result {
         Trigger::Delay { seconds }
             if !(seconds.is_finite() && (0.0..=86_400.0).contains(seconds)) =>
         {
-            err(
-                at(path, "seconds"),
-                format!("{} is outside 0–86400", num(*seconds)),
-            )
+            err(at(path, "seconds"), outside(*seconds, "86400"))
         }
         Trigger::Scroll { percent }
             if !(percent.is_finite() && (0.0..=100.0).contains(percent)) =>
         {
-            err(
-                at(path, "percent"),
-                format!("{} is outside 0–100", num(*percent)),
-            )
+            err(at(path, "percent"), outside(*percent, "100"))
         }
         Trigger::Event { event } if event.is_empty() || event.chars().count() > MAX_ID_CHARS => {
-            err(
-                at(path, "event"),
-                format!("must be 1–{MAX_ID_CHARS} characters"),
-            )
+            err(at(path, "event"), between_1_and(MAX_ID_CHARS))
         }
         _ => Ok(()),
     }
@@ -242,7 +240,7 @@ fn questions(survey_path: &str, qs: &[Question]) -> Result {
         return err(path, "must not be empty");
     }
     if qs.len() > MAX_QUESTIONS {
-        return err(path, format!("more than {MAX_QUESTIONS} questions"));
+        return err(path, more_than(MAX_QUESTIONS, "questions"));
     }
     for (j, q) in qs.iter().enumerate() {
         let qp = item(&path, j);
@@ -251,7 +249,10 @@ fn questions(survey_path: &str, qs: &[Question]) -> Result {
             return err(at(&qp, "id"), "`end` is reserved for the thank-you screen");
         }
         if qs.iter().take(j).any(|o| o.id == q.id) {
-            return err(at(&qp, "id"), format!("duplicate question id `{}`", q.id));
+            return err(
+                at(&qp, "id"),
+                crate::core::msg::cat(&["duplicate question id `", &q.id, "`"]),
+            );
         }
     }
     for (j, q) in qs.iter().enumerate() {
@@ -261,6 +262,7 @@ fn questions(survey_path: &str, qs: &[Question]) -> Result {
 }
 
 fn question(path: &str, index: usize, q: &Question, all: &[Question]) -> Result {
+    use crate::core::msg::{cat, uint};
     let needs_text = matches!(
         q.kind,
         QuestionKind::SingleChoice { .. }
@@ -272,7 +274,11 @@ fn question(path: &str, index: usize, q: &Question, all: &[Question]) -> Result 
         None if needs_text => {
             return err(
                 at(path, "text"),
-                format!("is required for type `{}`", q.kind.question_type().as_str()),
+                cat(&[
+                    "is required for type `",
+                    q.kind.question_type().as_str(),
+                    "`",
+                ]),
             )
         }
         None => {}
@@ -292,14 +298,14 @@ fn question(path: &str, index: usize, q: &Question, all: &[Question]) -> Result 
                 return err(op, "must not be empty");
             }
             if options.len() > MAX_OPTIONS {
-                return err(op, format!("more than {MAX_OPTIONS} options"));
+                return err(op, more_than(MAX_OPTIONS, "options"));
             }
             for (k, o) in options.iter().enumerate() {
                 id(&at(&item(&op, k), "id"), &o.id)?;
                 if options.iter().take(k).any(|p| p.id == o.id) {
                     return err(
                         at(&item(&op, k), "id"),
-                        format!("duplicate option id `{}`", o.id),
+                        cat(&["duplicate option id `", &o.id, "`"]),
                     );
                 }
                 text(&at(&item(&op, k), "label"), &o.label)?;
@@ -312,7 +318,11 @@ fn question(path: &str, index: usize, q: &Question, all: &[Question]) -> Result 
             if *max_length == 0 || *max_length > MAX_MAX_LENGTH {
                 return err(
                     at(path, "maxLength"),
-                    format!("{max_length} is outside 1–{MAX_MAX_LENGTH}"),
+                    cat(&[
+                        &uint(u64::from(*max_length)),
+                        " is outside 1–",
+                        &uint(u64::from(MAX_MAX_LENGTH)),
+                    ]),
                 );
             }
             opt_text(&at(path, "placeholder"), placeholder)?;
@@ -338,23 +348,29 @@ fn question(path: &str, index: usize, q: &Question, all: &[Question]) -> Result 
 /// A jump must go to `end` or to a later question: forward-only jumps are what make every
 /// path through a survey finite.
 fn target(path: &str, from: usize, goto: &str, all: &[Question]) -> Result {
+    use crate::core::msg::cat;
     if goto == END {
         return Ok(());
     }
     match all.iter().position(|q| q.id == goto) {
         None => err(
             path,
-            format!("no question `{goto}` in this survey (or \"end\")"),
+            cat(&["no question `", goto, "` in this survey (or \"end\")"]),
         ),
         Some(to) if to <= from => err(
             path,
-            format!("`{goto}` is not after this question; jumps must go forward"),
+            cat(&[
+                "`",
+                goto,
+                "` is not after this question; jumps must go forward",
+            ]),
         ),
         Some(_) => Ok(()),
     }
 }
 
 fn condition(path: &str, q: &Question, c: &super::Condition) -> Result {
+    use crate::core::msg::{cat, int};
     if c.is_empty() {
         return err(path, "must have at least one of min, max, equals, anyOf");
     }
@@ -369,13 +385,19 @@ fn condition(path: &str, q: &Question, c: &super::Condition) -> Result {
                 None => {
                     return err(
                         at(path, field),
-                        format!("only applies to scale questions, not `{ty}`"),
+                        cat(&["only applies to scale questions, not `", ty, "`"]),
                     )
                 }
                 Some(r) if !r.contains(&n) => {
                     return err(
                         at(path, field),
-                        format!("{n} is outside {}–{}", r.start(), r.end()),
+                        cat(&[
+                            &int(n),
+                            " is outside ",
+                            &int(*r.start()),
+                            "–",
+                            &int(*r.end()),
+                        ]),
                     )
                 }
                 Some(_) => {}
@@ -384,7 +406,10 @@ fn condition(path: &str, q: &Question, c: &super::Condition) -> Result {
     }
     if let (Some(min), Some(max)) = (c.min, c.max) {
         if min > max {
-            return err(path, format!("min {min} is greater than max {max}"));
+            return err(
+                path,
+                cat(&["min ", &int(min), " is greater than max ", &int(max)]),
+            );
         }
     }
     for s in c.scalars() {
@@ -395,14 +420,49 @@ fn condition(path: &str, q: &Question, c: &super::Condition) -> Result {
         };
         if !ok {
             let shown = match s {
-                Scalar::Integer(n) => n.to_string(),
-                Scalar::Text(t) => format!("\"{t}\""),
+                Scalar::Integer(n) => int(*n),
+                Scalar::Text(t) => cat(&["\"", t, "\""]),
             };
             return err(
                 path,
-                format!("{shown} can never be an answer to this `{ty}` question"),
+                cat(&[
+                    &shown,
+                    " can never be an answer to this `",
+                    ty,
+                    "` question",
+                ]),
             );
         }
     }
     Ok(())
+}
+
+/// `must be 1–{max} characters`.
+fn between_1_and(max: usize) -> String {
+    let mut m = String::from("must be 1–");
+    crate::core::msg::push_uint(&mut m, max as u64);
+    m.push_str(" characters");
+    m
+}
+
+/// `is longer than {MAX_TEXT_CHARS} characters`.
+fn longer_than_max_text() -> String {
+    let mut m = String::from("is longer than ");
+    crate::core::msg::push_uint(&mut m, MAX_TEXT_CHARS as u64);
+    m.push_str(" characters");
+    m
+}
+
+/// `more than {max} {what}`.
+fn more_than(max: usize, what: &str) -> String {
+    let mut m = String::from("more than ");
+    crate::core::msg::push_uint(&mut m, max as u64);
+    m.push(' ');
+    m.push_str(what);
+    m
+}
+
+/// `{value} is outside 0–{max}`.
+fn outside(value: f64, max: &str) -> String {
+    crate::core::msg::cat(&[&num(value), " is outside 0–", max])
 }

@@ -109,7 +109,7 @@ impl App {
         let partial = match parsed {
             Ok(partial) => partial,
             Err(err) => {
-                log::warn(&["config: ", &log::text(&err)]);
+                log::warn(&["config: ", &err.text()]);
                 return;
             }
         };
@@ -118,7 +118,7 @@ impl App {
             .clone()
             .unwrap_or_else(|| crate::core::survey::SiteConfig::new(self.site.clone()));
         if let Err(err) = config.merge(&partial) {
-            log::warn(&["config: ", &log::text(&err)]);
+            log::warn(&["config: ", &err.text()]);
             return;
         }
         self.config = Some(config);

@@ -82,7 +82,7 @@ impl App {
             Some(json) => match SiteConfig::from_json(json) {
                 Ok(config) => Some(config),
                 Err(err) => {
-                    log::error(&["invalid site config, widget disabled: ", &log::text(&err)]);
+                    log::error(&["invalid site config, widget disabled: ", &err.text()]);
                     None
                 }
             },

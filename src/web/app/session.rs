@@ -221,7 +221,7 @@ impl App {
         };
         if let Err(err) = response.validate(survey) {
             // The collector would refuse it; queueing it would only retry a lost cause.
-            log::warn(&["response not sent: ", &log::text(&err)]);
+            log::warn(&["response not sent: ", &err.text()]);
             return;
         }
         if let Some(json) = self.store.get(&crate::core::storage::key(

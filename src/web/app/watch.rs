@@ -124,7 +124,7 @@ impl App {
                     }
                     Err(why) => {
                         if asked {
-                            log::warn(&["show: survey \"", id, "\" not shown: ", &log::text(&why)]);
+                            log::warn(&["show: survey \"", id, "\" not shown: ", &why.text()]);
                         }
                         skip.push(String::from(id));
                     }
