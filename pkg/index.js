@@ -33,7 +33,9 @@ export function createRapport(options) {
     if (loading || dead) return loading;
     loading = import("./widget/widget.js")
       .then(async (mod) => {
-        await mod.default();
+        // The glue has no default wasm URL (built with --omit-default-module-path): this
+        // `new URL(..., import.meta.url)` is what bundlers recognise as an asset reference.
+        await mod.default({ module_or_path: new URL("./widget/widget_bg.wasm", import.meta.url) });
         widget = mod.start({ site, endpoint, nonce, config, emit });
         for (const [name, args] of queue.splice(0)) send(name, args);
       })

@@ -18,6 +18,10 @@ extern crate std;
 
 mod prelude;
 
+/// The compile-time CSS minifier of the widget stylesheet (wasm32, and tested natively).
+#[cfg(any(target_arch = "wasm32", test))]
+mod css;
+
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]

@@ -7,6 +7,7 @@ mod bench;
 mod build;
 mod demo;
 mod fuzz;
+mod glue;
 mod install;
 mod size;
 mod test;

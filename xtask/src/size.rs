@@ -18,7 +18,7 @@ pub const LOADER_BUDGET: u64 = 1536;
 pub const WIDGET_BUDGET: u64 = 40 * 1024;
 /// Widget ceiling in gzip bytes while the target is not met: lower it as the widget shrinks,
 /// remove it once `WIDGET_BUDGET` holds.
-pub const WIDGET_CEILING: u64 = 96 * 1024;
+pub const WIDGET_CEILING: u64 = 81 * 1024;
 
 /// Raw, gzip and brotli sizes of one file.
 #[derive(Debug, Clone, Copy, Default)]
@@ -62,8 +62,14 @@ pub fn report(enforce: bool) -> Result<(Sizes, Sizes), String> {
     for file in files_in(&dist.join("widget"))? {
         let s = measure(std::slice::from_ref(&file))?;
         row(&format!("  widget/{}", name(&file)), s, None);
+        if file.extension().is_some_and(|e| e == "wasm") {
+            for (part, s) in wasm_parts(&file)? {
+                row(&format!("    {part}"), s, None);
+            }
+        }
     }
     row("dist/widget/     (total)", widget, Some(WIDGET_BUDGET));
+    println!("  (wasm parts compressed one by one: their gzip adds up to more than the file's)");
     for file in &metrics_files {
         let s = measure(std::slice::from_ref(file))?;
         row(&format!("  metrics/{}", name(file)), s, None);
@@ -99,6 +105,71 @@ pub fn report(enforce: bool) -> Result<(Sizes, Sizes), String> {
         }
     }
     Ok((loader, widget))
+}
+
+/// The wasm's sections grouped into code, data, the JS boundary (imports and exports) and
+/// the rest, each measured on its own (so the gzip figures add up to a little more than the
+/// file's).
+fn wasm_parts(file: &Path) -> Result<Vec<(&'static str, Sizes)>, String> {
+    const PARTS: [&str; 4] = [
+        "code section",
+        "data section",
+        "imports + exports",
+        "other sections",
+    ];
+    let bytes = std::fs::read(file).map_err(|e| format!("reading {}: {e}", file.display()))?;
+    let mut grouped: [Vec<u8>; 4] = Default::default();
+    for (id, body) in wasm_sections(&bytes).map_err(|e| format!("{}: {e}", file.display()))? {
+        let part = match id {
+            10 => 0,
+            11 => 1,
+            2 | 7 => 2,
+            _ => 3,
+        };
+        grouped[part].extend_from_slice(body);
+    }
+    let dir = util::target_dir().join("xtask").join("size-parts");
+    util::mkdirs(&dir)?;
+    let mut out = Vec::new();
+    for (label, bytes) in PARTS.into_iter().zip(grouped) {
+        if bytes.is_empty() {
+            continue;
+        }
+        let path = dir.join(label.replace(' ', "-"));
+        std::fs::write(&path, &bytes).map_err(|e| format!("writing {}: {e}", path.display()))?;
+        out.push((label, measure(&[path])?));
+    }
+    Ok(out)
+}
+
+/// A wasm binary's sections: `(id, contents)`, in file order.
+fn wasm_sections(bytes: &[u8]) -> Result<Vec<(u8, &[u8])>, String> {
+    if bytes.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
+        return Err("not a wasm module".into());
+    }
+    let mut sections = Vec::new();
+    let mut at = 8;
+    while let Some(&id) = bytes.get(at) {
+        at += 1;
+        let mut len = 0usize;
+        let mut shift = 0;
+        loop {
+            let byte = *bytes.get(at).ok_or("truncated section size")?;
+            at += 1;
+            len |= usize::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                break;
+            }
+            if shift > 28 {
+                return Err("section size too long".into());
+            }
+        }
+        let body = bytes.get(at..at + len).ok_or("section runs past the end")?;
+        sections.push((id, body));
+        at += len;
+    }
+    Ok(sections)
 }
 
 fn row(label: &str, s: Sizes, budget: Option<u64>) {
@@ -147,5 +218,24 @@ console.log(r,g,b)";
             brotli: *brotli,
         }),
         _ => Err(format!("unexpected size output `{out}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_are_split() {
+        // Header, a type section (id 1) of 4 bytes, a custom section (id 0) of 130 bytes
+        // (two-byte size).
+        let mut wasm = b"\0asm\x01\0\0\0\x01\x04abcd\x00\x82\x01".to_vec();
+        wasm.extend([7u8; 130]);
+        let sections = wasm_sections(&wasm).unwrap();
+        assert_eq!(sections.len(), 2);
+        assert_eq!(sections[0], (1, b"abcd".as_slice()));
+        assert_eq!((sections[1].0, sections[1].1.len()), (0, 130));
+        assert!(wasm_sections(b"\0asm\x01\0\0\0\x01\x09abc").is_err());
+        assert!(wasm_sections(b"not wasm").is_err());
     }
 }

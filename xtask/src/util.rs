@@ -46,6 +46,23 @@ pub fn step(step: &str, cmd: &mut Command) -> Result<(), String> {
     }
 }
 
+/// Like [`step`], but captures the command's stdout (stderr still goes to the terminal)
+/// and returns it.
+pub fn step_stdout(step: &str, cmd: &mut Command) -> Result<String, String> {
+    eprintln!("\n==> {step}");
+    let started = Instant::now();
+    let out = cmd
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("{step}: could not start {:?}: {e}", cmd.get_program()))?;
+    eprintln!("    ({step}: {:.1} s)", started.elapsed().as_secs_f64());
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!("{step} failed ({})", out.status))
+    }
+}
+
 /// Runs a command and returns its trimmed stdout, or `None` when it cannot run or fails.
 pub fn output(cmd: &mut Command) -> Option<String> {
     let out = cmd.output().ok()?;

@@ -11,8 +11,8 @@ use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-/// The stylesheet of everything inside the shadow root.
-pub const CSS: &str = include_str!("style.css");
+/// The stylesheet of everything inside the shadow root, minified at compile time.
+pub const CSS: &str = crate::css::minified_css!(include_str!("style.css"));
 
 /// Host properties that keep page CSS out (`name`, `value`), all set `!important`.
 const HOST_STYLE: [(&str, &str); 14] = [
