@@ -96,6 +96,33 @@ fn loader(dist: &Path) -> Result<(), String> {
     )
 }
 
+/// Rust flags for shipped wasm: the user's own, plus path remapping so that the source
+/// paths rustc embeds (panic locations) name a dependency as `deps/<crate>/...` instead of
+/// where this machine keeps cargo's registry.
+fn shipped_rustflags() -> String {
+    let mut flags: Vec<String> = match std::env::var("CARGO_ENCODED_RUSTFLAGS") {
+        Ok(encoded) if !encoded.is_empty() => encoded.split('\x1f').map(String::from).collect(),
+        _ => std::env::var("RUSTFLAGS")
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(String::from)
+            .collect(),
+    };
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    if let Some(cargo_home) = cargo_home {
+        for dir in ["registry/src", "git/checkouts"] {
+            flags.push(format!(
+                "--remap-path-prefix={}=deps",
+                cargo_home.join(dir).display()
+            ));
+        }
+    }
+    flags.push(format!("--remap-path-prefix={}=.", util::root().display()));
+    flags.join("\x1f")
+}
+
 fn wasm(artifact: &WasmArtifact, dist: &Path) -> Result<(), String> {
     step(
         &format!(
@@ -113,7 +140,8 @@ fn wasm(artifact: &WasmArtifact, dist: &Path) -> Result<(), String> {
                 "--profile",
                 "wasm",
             ])
-            .args(artifact.cargo_args),
+            .args(artifact.cargo_args)
+            .env("CARGO_ENCODED_RUSTFLAGS", shipped_rustflags()),
     )?;
     let built: PathBuf = util::target_dir()
         .join("wasm32-unknown-unknown/wasm")
