@@ -71,7 +71,7 @@ fn luminance(rgb: [f64; 3]) -> f64 {
             c / 12.92
         } else {
             // Math.pow from JS: Rust's powf would pull a software pow into the wasm.
-            js_sys::Math::pow((c + 0.055) / 1.055, 2.4)
+            super::super::js::math("pow", &[((c + 0.055) / 1.055).into(), 2.4.into()])
         }
     };
     0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2])
