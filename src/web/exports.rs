@@ -30,7 +30,7 @@ pub fn start(options: JsValue) -> Result<Widget, JsValue> {
             app: Some(App::start(options)),
         }),
         Err(err) => {
-            log::error(&[&log::text(&err)]);
+            log::error(&[err.message()]);
             Ok(Widget { app: None })
         }
     }

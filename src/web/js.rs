@@ -69,13 +69,14 @@ pub fn call(obj: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, Js
         .call_on(obj, args)
 }
 
-/// `obj[method](...args)` with string arguments, for its result (`undefined` on failure).
+/// `obj[method](...args)` with up to two string arguments, for its result (`undefined` on
+/// failure).
 pub fn call_s(obj: &JsValue, method: &str, args: &[&str]) -> JsValue {
-    let mut values = Vec::with_capacity(args.len());
-    for arg in args {
-        values.push(JsValue::from_str(arg));
+    let mut values = [JsValue::UNDEFINED, JsValue::UNDEFINED];
+    for (value, arg) in values.iter_mut().zip(args) {
+        *value = JsValue::from_str(arg);
     }
-    call(obj, method, &values).unwrap_or(JsValue::UNDEFINED)
+    call(obj, method, &values[..args.len().min(2)]).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `globalThis[name](...args)` (`setTimeout`, `fetch`, `Object`, `RegExp`, ...).

@@ -2,23 +2,30 @@
 
 use crate::prelude::*;
 
-use thiserror::Error;
 use wasm_bindgen::JsValue;
 
 use super::js::{self, get};
 
 /// Why `start` options were rejected. Messages name the option at fault.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OptionsError {
     /// `options.site` is missing, not a string, or empty.
-    #[error("start: options.site must be a non-empty string")]
     Site,
     /// `options.endpoint` is present but not a string.
-    #[error("start: options.endpoint must be a string")]
     Endpoint,
     /// `options.config` is not an object, null or absent.
-    #[error("start: options.config must be a site config object or null")]
     Config,
+}
+
+impl OptionsError {
+    /// The console message (a plain string: no formatting machinery for these).
+    pub fn message(self) -> &'static str {
+        match self {
+            OptionsError::Site => "start: options.site must be a non-empty string",
+            OptionsError::Endpoint => "start: options.endpoint must be a string",
+            OptionsError::Config => "start: options.config must be a site config object or null",
+        }
+    }
 }
 
 /// Parsed `start` options.

@@ -24,7 +24,8 @@ pub struct Delivery {
 }
 
 impl App {
-    fn reload_outbox(&mut self) {
+    /// Re-reads the outbox from storage (another tab may have changed it).
+    pub(super) fn reload_outbox(&mut self) {
         if let Some(json) = self.store.get(&key(&self.site, Slot::Outbox)) {
             self.outbox = Outbox::from_json_or_default(&json);
         }

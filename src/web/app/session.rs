@@ -6,9 +6,7 @@ use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::core::branching::{first_step, next_step, progress, prune, Step};
-use crate::core::outbox::Outbox;
 use crate::core::response::{Answer, Limits, Response};
-use crate::core::storage::{key, Slot};
 
 use super::super::listener::Listeners;
 use super::super::timer::Timeout;
@@ -53,7 +51,7 @@ impl App {
         let lang = Lang::detect(&config.locale);
         let vars = theme::host_vars(&config.theme);
         let class = theme::dialog_class(&config.theme);
-        let mut view = match View::open(&doc, self.nonce.as_deref(), &vars, class, lang) {
+        let mut view = match View::open(&doc, self.nonce.as_deref(), &vars, &class, lang) {
             Ok(view) => view,
             Err(err) => {
                 log::warn(&["could not show survey \"", id, "\": ", &log::js_text(&err)]);
@@ -182,9 +180,7 @@ impl App {
             log::warn(&["response not sent: ", &log::text(&err)]);
             return;
         }
-        if let Some(json) = self.store.get(&key(&self.site, Slot::Outbox)) {
-            self.outbox = Outbox::from_json_or_default(&json);
-        }
+        self.reload_outbox();
         if let Some(evicted) = self.outbox.push(&response.id, body, now) {
             log::warn(&["outbox full, dropped undelivered response ", &evicted.id]);
         }

@@ -43,7 +43,7 @@ impl App {
             // Exit intent: the pointer leaves the document through the top edge (towards
             // the tab bar or the address bar).
             "mouseout" => {
-                if get(event, "relatedTarget").is_null()
+                if !get(event, "relatedTarget").is_object()
                     && get_f64(event, "clientY").is_some_and(|y| y <= 0.0)
                 {
                     self.on_exit_intent();

@@ -105,11 +105,11 @@ impl Control {
                     let row = el(doc, "label", "");
                     let input = el(doc, "input", "");
                     attrs(&input, &[("type", "checkbox"), (marker, id)]);
-                    let _ = append(&row, &input);
-                    let _ = append(&row, &text_el(doc, "span", "", label));
-                    let _ = append(&group, &row);
+                    append(&row, &input);
+                    append(&row, &text_el(doc, "span", "", label));
+                    append(&group, &row);
                 }
-                let _ = append(body, &group);
+                append(body, &group);
                 Control::Checks {
                     group,
                     other_field: None,
@@ -140,9 +140,9 @@ impl Control {
                 );
                 let counter = el(doc, "div", "cnt");
                 attr(&counter, "id", COUNTER_ID);
-                let _ = append(&wrapper, &area);
-                let _ = append(&wrapper, &counter);
-                let _ = append(body, &wrapper);
+                append(&wrapper, &area);
+                append(&wrapper, &counter);
+                append(body, &wrapper);
                 let control = Control::Text {
                     area,
                     counter,
@@ -201,9 +201,9 @@ impl Control {
                     if let Some(label) = &label {
                         attr(&radio, "aria-label", label);
                     }
-                    let _ = append(&group, &radio);
+                    append(&group, &radio);
                 }
-                let _ = append(body, &group);
+                append(body, &group);
                 if let Some(labels) = kind.labels() {
                     let defaults = s.scale_labels(kind.question_type());
                     let low = labels
@@ -220,9 +220,9 @@ impl Control {
                         let ends = el(doc, "div", "ends");
                         attr(&ends, "id", ENDS_ID);
                         for label in [low, high] {
-                            let _ = append(&ends, &text_el(doc, "span", "", label.unwrap_or("")));
+                            append(&ends, &text_el(doc, "span", "", label.unwrap_or("")));
                         }
-                        let _ = append(body, &ends);
+                        append(body, &ends);
                         attr(&group, "aria-describedby", ENDS_ID);
                     }
                 }
@@ -363,7 +363,7 @@ impl Control {
                 let field = el(doc, "input", "");
                 attrs(&field, &[("type", "text"), ("aria-label", *other_label)]);
                 attr(&field, "maxlength", &num(Limits::MAX_OTHER_CHARS as i64));
-                if append(group, &field).is_ok() {
+                if dom::try_append(group, &field).is_ok() {
                     dom::focus(&field);
                     *other_field = Some(field);
                 }
@@ -384,5 +384,13 @@ pub fn is_other(target: &JsValue) -> bool {
 
 /// The radio index a click or key landed on (`data-i`), if it is one of ours.
 pub fn index_of(target: &JsValue) -> Option<usize> {
-    get_attr(target, "data-i")?.parse().ok()
+    let digits = get_attr(target, "data-i")?;
+    if digits.is_empty() {
+        return None;
+    }
+    // Written by `build` as plain decimal; no need for the generic integer parser.
+    digits.bytes().try_fold(0usize, |n, b| {
+        b.is_ascii_digit()
+            .then(|| n.saturating_mul(10).saturating_add(usize::from(b - b'0')))
+    })
 }

@@ -3,8 +3,6 @@
 //! [`Intent`]s for the controller. Pure view state (which radio is checked, whether the
 //! "Other" field is open, the character counter) is handled here.
 
-use crate::prelude::*;
-
 use wasm_bindgen::JsValue;
 
 use crate::core::branching::Progress;
@@ -54,7 +52,7 @@ impl View {
     pub fn open(
         doc: &JsValue,
         nonce: Option<&str>,
-        vars: &[(&str, String)],
+        vars: &[(&str, &str)],
         class: &str,
         lang: Lang,
     ) -> Result<View, JsValue> {
@@ -76,28 +74,28 @@ impl View {
         let title = el(doc, "div", "");
         attr(&title, "id", TITLE_ID);
         let sub = el(doc, "div", "tb");
-        append(&heading, &title)?;
-        append(&heading, &sub)?;
+        append(&heading, &title);
+        append(&heading, &sub);
         let close = dom::text_el(doc, "button", "x", "\u{00d7}");
         attrs(&close, &[("type", "button"), ("aria-label", lang.s.close)]);
-        append(&header, &heading)?;
-        append(&header, &close)?;
+        append(&header, &heading);
+        append(&header, &close);
         let progress = el(doc, "div", "pg");
         let bar = el(doc, "div", "bar");
         attr(&bar, "aria-hidden", "true");
         let fill = el(doc, "div", "fill");
-        append(&bar, &fill)?;
+        append(&bar, &fill);
         let body = el(doc, "div", "");
         let error = el(doc, "div", "err");
         attr(&error, "role", "alert");
         let footer = el(doc, "div", "ft");
         let go = el(doc, "button", "go");
         attr(&go, "type", "button");
-        append(&footer, &go)?;
+        append(&footer, &go);
         for part in [&header, &progress, &bar, &body, &error, &footer] {
-            append(&dialog, part)?;
+            append(&dialog, part);
         }
-        append(host.root(), &dialog)?;
+        dom::try_append(host.root(), &dialog)?;
         Ok(View {
             doc: doc.clone(),
             host,

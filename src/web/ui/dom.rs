@@ -64,9 +64,15 @@ pub fn flag(e: &JsValue, name: &str, on: bool) {
     }
 }
 
+/// `parent.appendChild(child)`; only fails for exotic parents, which [`try_append`]
+/// reports.
+pub fn append(parent: &JsValue, child: &JsValue) {
+    let _ = try_append(parent, child);
+}
+
 /// `parent.appendChild(child)`.
-pub fn append(parent: &JsValue, child: &JsValue) -> Result<(), JsValue> {
-    js::call(parent, "appendChild", ::core::slice::from_ref(child)).map(drop)
+pub fn try_append(parent: &JsValue, child: &JsValue) -> Result<JsValue, JsValue> {
+    js::call(parent, "appendChild", ::core::slice::from_ref(child))
 }
 
 /// `focus()`; false if it failed.

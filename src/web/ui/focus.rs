@@ -2,7 +2,7 @@
 
 use wasm_bindgen::JsValue;
 
-use super::super::js::{get, get_str};
+use super::super::js::{call_s, get, get_str};
 use super::dom;
 
 /// Elements Tab can reach inside the dialog, in document order. Radios that are not the
@@ -49,13 +49,13 @@ pub fn trap_tab(root: &JsValue, dialog: &JsValue, event: &JsValue) {
         prevent_default(event);
         return;
     };
-    let active = active(root);
-    let at = |el: &JsValue| active.as_ref() == Some(el);
+    let outside = active(root).is_none();
+    let at = |el: &JsValue| call_s(el, "matches", &[":focus"]).is_truthy();
     let shift = get(event, "shiftKey").is_truthy();
-    if shift && (at(first) || active.is_none()) {
+    if shift && (at(first) || outside) {
         prevent_default(event);
         dom::focus(last);
-    } else if !shift && (at(last) || active.is_none()) {
+    } else if !shift && (at(last) || outside) {
         prevent_default(event);
         dom::focus(first);
     }

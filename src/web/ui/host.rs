@@ -7,8 +7,6 @@
 //! never changes the page's layout. Styles inside come from a constructable stylesheet,
 //! or a `<style nonce>` where `adoptedStyleSheets` is unsupported.
 
-use crate::prelude::*;
-
 use wasm_bindgen::JsValue;
 
 use super::super::js;
@@ -47,15 +45,11 @@ impl Host {
     pub fn attach(
         doc: &JsValue,
         nonce: Option<&str>,
-        vars: &[(&str, String)],
+        vars: &[(&str, &str)],
     ) -> Result<Host, JsValue> {
         let element = dom::el(doc, "rapport-widget", "");
         let style = js::get(&element, "style");
-        for (name, value) in HOST_STYLE
-            .iter()
-            .copied()
-            .chain(vars.iter().map(|(name, value)| (*name, value.as_str())))
-        {
+        for (name, value) in HOST_STYLE.iter().chain(vars) {
             set_style(&style, name, value, "important")?;
         }
         let init = js::object();
@@ -67,13 +61,13 @@ impl Host {
                 dom::attr(&fallback, "nonce", nonce);
             }
             dom::set_text(&fallback, Some(CSS));
-            dom::append(&root, &fallback)?;
+            dom::try_append(&root, &fallback)?;
         }
         let body = js::get(doc, "body");
         if !body.is_object() {
             return Err(JsValue::from_str("document has no body"));
         }
-        dom::append(&body, &element)?;
+        dom::try_append(&body, &element)?;
         Ok(Host { element, root })
     }
 
@@ -100,7 +94,7 @@ pub fn set_style(style: &JsValue, name: &str, value: &str, priority: &str) -> Re
 
 /// Installs [`CSS`] as a constructable stylesheet; false where unsupported.
 fn adopt(root: &JsValue) -> bool {
-    if js::get(root, "adoptedStyleSheets").is_undefined() {
+    if !js::get(root, "adoptedStyleSheets").is_object() {
         return false;
     }
     let Ok(sheet) = js::construct("CSSStyleSheet", &[]) else {
