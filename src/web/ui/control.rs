@@ -173,21 +173,23 @@ impl Control {
                 }
                 let options = kind.options();
                 for i in 0..count {
-                    let (text, label) = match kind {
-                        QuestionKind::Csat(_) => (String::from(STAR), Some(s.stars(i + 1))),
-                        QuestionKind::Emoji(_) => {
-                            (String::from(FACES[i]), Some(String::from(s.emoji[i])))
+                    // Owned texts (numbers, "3 of 5 stars") live here; the others are static
+                    // or borrowed from the configuration.
+                    let owned;
+                    let (text, label): (&str, &str) = match kind {
+                        QuestionKind::Csat(_) => {
+                            owned = s.stars(i + 1);
+                            (STAR, &owned)
                         }
-                        QuestionKind::Thumbs => (
-                            String::from(THUMBS[i]),
-                            Some(String::from([s.thumbs_up, s.thumbs_down][i])),
-                        ),
-                        QuestionKind::SingleChoice { .. } => {
-                            (String::from(lang.text(&options[i].label)), None)
+                        QuestionKind::Emoji(_) => (FACES[i], s.emoji[i]),
+                        QuestionKind::Thumbs => (THUMBS[i], [s.thumbs_up, s.thumbs_down][i]),
+                        QuestionKind::SingleChoice { .. } => (lang.text(&options[i].label), ""),
+                        _ => {
+                            owned = num(scale_start(kind) + i as i64);
+                            (&owned, "")
                         }
-                        _ => (num(scale_start(kind) + i as i64), None),
                     };
-                    let radio = text_el(doc, "button", "", &text);
+                    let radio = text_el(doc, "button", "", text);
                     attrs(
                         &radio,
                         &[
@@ -198,7 +200,7 @@ impl Control {
                             ("data-i", &num(i as i64)),
                         ],
                     );
-                    if let Some(label) = &label {
+                    if !label.is_empty() {
                         attr(&radio, "aria-label", label);
                     }
                     append(&group, &radio);

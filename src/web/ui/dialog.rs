@@ -27,20 +27,43 @@ pub enum Intent {
     Close,
 }
 
+/// The frame below the dialog element, in document order: `(parent, tag, class,
+/// attribute, value)`, where `parent` indexes this list (the dialog is 0, these are
+/// 1, 2, ...) and the attribute is set unless its name is empty.
+const FRAME: [(usize, &str, &str, &str, &str); 12] = [
+    (DIALOG, "div", "hd", "", ""),
+    (HEADER, "div", "q", "", ""),
+    (HEADING, "div", "", "id", TITLE_ID),
+    (HEADING, "div", "tb", "", ""),
+    (HEADER, "button", "x", "type", "button"),
+    (DIALOG, "div", "pg", "", ""),
+    (DIALOG, "div", "bar", "aria-hidden", "true"),
+    (BAR, "div", "fill", "", ""),
+    (DIALOG, "div", "", "", ""),
+    (DIALOG, "div", "err", "role", "alert"),
+    (DIALOG, "div", "ft", "", ""),
+    (FOOTER, "button", "go", "type", "button"),
+];
+const DIALOG: usize = 0;
+const HEADER: usize = 1;
+const HEADING: usize = 2;
+const TITLE: usize = 3;
+const SUB: usize = 4;
+const CLOSE: usize = 5;
+const PROGRESS: usize = 6;
+const BAR: usize = 7;
+const FILL: usize = 8;
+const BODY: usize = 9;
+const ERROR: usize = 10;
+const FOOTER: usize = 11;
+const GO: usize = 12;
+
 /// The rendered dialog. Dropping it removes the host element.
 pub struct View {
     doc: JsValue,
     host: Host,
-    dialog: JsValue,
-    title: JsValue,
-    sub: JsValue,
-    progress: JsValue,
-    bar: JsValue,
-    fill: JsValue,
-    body: JsValue,
-    error: JsValue,
-    footer: JsValue,
-    go: JsValue,
+    /// The dialog element and its [`FRAME`].
+    parts: [JsValue; 13],
     control: Control,
     /// The language of every text shown.
     pub lang: Lang,
@@ -69,46 +92,24 @@ impl View {
                 ("dir", if lang.rtl() { "rtl" } else { "ltr" }),
             ],
         );
-        let header = el(doc, "div", "hd");
-        let heading = el(doc, "div", "q");
-        let title = el(doc, "div", "");
-        attr(&title, "id", TITLE_ID);
-        let sub = el(doc, "div", "tb");
-        append(&heading, &title);
-        append(&heading, &sub);
-        let close = dom::text_el(doc, "button", "x", "\u{00d7}");
-        attrs(&close, &[("type", "button"), ("aria-label", lang.s.close)]);
-        append(&header, &heading);
-        append(&header, &close);
-        let progress = el(doc, "div", "pg");
-        let bar = el(doc, "div", "bar");
-        attr(&bar, "aria-hidden", "true");
-        let fill = el(doc, "div", "fill");
-        append(&bar, &fill);
-        let body = el(doc, "div", "");
-        let error = el(doc, "div", "err");
-        attr(&error, "role", "alert");
-        let footer = el(doc, "div", "ft");
-        let go = el(doc, "button", "go");
-        attr(&go, "type", "button");
-        append(&footer, &go);
-        for part in [&header, &progress, &bar, &body, &error, &footer] {
-            append(&dialog, part);
+        let mut parts: [JsValue; 13] = Default::default();
+        parts[DIALOG] = dialog;
+        for (i, (parent, tag, class, name, value)) in FRAME.into_iter().enumerate() {
+            let part = el(doc, tag, class);
+            if !name.is_empty() {
+                attr(&part, name, value);
+            }
+            append(&parts[parent], &part);
+            parts[i + 1] = part;
         }
-        dom::try_append(host.root(), &dialog)?;
+        let close = &parts[CLOSE];
+        set_text(close, Some("\u{00d7}"));
+        attr(close, "aria-label", lang.s.close);
+        dom::try_append(host.root(), &parts[DIALOG])?;
         Ok(View {
             doc: doc.clone(),
             host,
-            dialog,
-            title,
-            sub,
-            progress,
-            bar,
-            fill,
-            body,
-            error,
-            footer,
-            go,
+            parts,
             control: Control::Nothing,
             lang,
         })
@@ -119,11 +120,6 @@ impl View {
         self.host.root()
     }
 
-    /// The `<rapport-widget>` host element.
-    pub fn host(&self) -> &JsValue {
-        self.host.element()
-    }
-
     /// Whether keyboard focus is inside the dialog.
     pub fn has_focus(&self) -> bool {
         focus::active(self.root()).is_some()
@@ -132,8 +128,8 @@ impl View {
     /// Moves focus to the answer control (the checked radio or the first one, the first
     /// checkbox, the text area), or to the first button when there is none.
     pub fn take_focus(&self) {
-        if !focus::focus_first(&self.body) && !focus::focus_first(&self.dialog) {
-            dom::focus(&self.dialog);
+        if !focus::focus_first(&self.parts[BODY]) && !focus::focus_first(&self.parts[DIALOG]) {
+            dom::focus(&self.parts[DIALOG]);
         }
     }
 
@@ -146,22 +142,22 @@ impl View {
             s.default_prompt(question.kind.question_type())
                 .unwrap_or(""),
         );
-        set_text(&self.title, Some(title));
-        set_text(&self.sub, None);
+        set_text(&self.parts[TITLE], Some(title));
+        set_text(&self.parts[SUB], None);
         set_text(
-            &self.progress,
+            &self.parts[PROGRESS],
             Some(&s.progress(progress.current, progress.total)),
         );
         let mut width = dom::num((progress.fraction().clamp(0.0, 1.0) * 100.0) as i64);
         width.push('%');
         // The same setter as the host styles use.
-        let _ = host::set_style(&get(&self.fill, "style"), "width", &width, "");
-        set_text(&self.error, None);
-        set_text(&self.body, None);
-        self.control = Control::build(&self.doc, &self.body, question, title, &self.lang);
+        let _ = host::set_style(&get(&self.parts[FILL], "style"), "width", &width, "");
+        set_text(&self.parts[ERROR], None);
+        set_text(&self.parts[BODY], None);
+        self.control = Control::build(&self.doc, &self.parts[BODY], question, title, &self.lang);
         let last = progress.current >= progress.total;
-        set_text(&self.go, Some(if last { s.submit } else { s.next }));
-        flag(&self.go, "disabled", false);
+        set_text(&self.parts[GO], Some(if last { s.submit } else { s.next }));
+        flag(&self.parts[GO], "disabled", false);
         self.set_chrome_visible(true);
         if had_focus {
             self.take_focus();
@@ -172,15 +168,15 @@ impl View {
     pub fn show_thanks(&mut self, thank_you: &ThankYou) {
         let s = &self.lang.s;
         set_text(
-            &self.title,
+            &self.parts[TITLE],
             Some(self.lang.or(thank_you.title.as_ref(), s.thank_you_title)),
         );
         set_text(
-            &self.sub,
+            &self.parts[SUB],
             Some(self.lang.or(thank_you.body.as_ref(), s.thank_you_body)),
         );
-        set_text(&self.body, None);
-        set_text(&self.error, None);
+        set_text(&self.parts[BODY], None);
+        set_text(&self.parts[ERROR], None);
         self.control = Control::Nothing;
         self.set_chrome_visible(false);
         // Focus stays reachable: the close button is the only tabbable element left.
@@ -190,24 +186,24 @@ impl View {
     }
 
     fn set_chrome_visible(&self, visible: bool) {
-        for part in [&self.progress, &self.bar, &self.footer] {
+        for part in [&self.parts[PROGRESS], &self.parts[BAR], &self.parts[FOOTER]] {
             flag(part, "hidden", !visible);
         }
     }
 
     /// Shows a validation message (announced: the region has `role="alert"`).
     pub fn show_error(&self, message: Option<&str>) {
-        set_text(&self.error, message);
+        set_text(&self.parts[ERROR], message);
     }
 
     /// Disables the primary button while a submission is being recorded, so a double
     /// click or a held Enter sends once.
     pub fn set_busy(&self, busy: bool) {
         let had_focus = self.has_focus();
-        flag(&self.go, "disabled", busy);
+        flag(&self.parts[GO], "disabled", busy);
         // A disabled button drops focus to <body>; keep it in the dialog instead.
         if had_focus && !self.has_focus() {
-            dom::focus(&self.dialog);
+            dom::focus(&self.parts[DIALOG]);
         }
     }
 
@@ -237,7 +233,7 @@ impl View {
                 let key = get_str(event, "key").unwrap_or_default();
                 match key.as_str() {
                     "Escape" => return Intent::Close,
-                    "Tab" => focus::trap_tab(self.root(), &self.dialog, event),
+                    "Tab" => focus::trap_tab(self.root(), &self.parts[DIALOG], event),
                     _ => {
                         let at = dom::closest(&target, "[role=radio]")
                             .and_then(|radio| control::index_of(&radio));
