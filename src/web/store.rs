@@ -73,18 +73,26 @@ impl WebStore {
             .local
             .as_ref()
             .is_some_and(|local| js::call(local, "setItem", &[key.into(), value.into()]).is_ok());
-        let mut memory = self.memory.borrow_mut();
-        memory.retain(|(k, _)| k != key);
+        self.forget(key);
         if !written {
-            memory.push((String::from(key), String::from(value)));
-            drop(memory);
+            self.memory
+                .borrow_mut()
+                .push((String::from(key), String::from(value)));
             self.fall_back();
+        }
+    }
+
+    /// Drops the value held in memory for `key` (there is at most one).
+    fn forget(&self, key: &str) {
+        let mut memory = self.memory.borrow_mut();
+        if let Some(i) = memory.iter().position(|(k, _)| k == key) {
+            memory.swap_remove(i);
         }
     }
 
     /// Removes `key`.
     pub fn remove(&self, key: &str) {
-        self.memory.borrow_mut().retain(|(k, _)| k != key);
+        self.forget(key);
         if let Some(local) = &self.local {
             let _ = js::call(local, "removeItem", &[key.into()]);
         }

@@ -3,8 +3,6 @@
 //! A timer calls the widget's one handler function with a numeric tag (`setTimeout`'s extra
 //! arguments), so timers need no closure of their own.
 
-use crate::prelude::*;
-
 use wasm_bindgen::JsValue;
 
 use super::js;
@@ -17,15 +15,19 @@ impl Timeout {
     /// browsers accept; longer delays fire early and the caller re-checks).
     pub fn new(handler: &JsValue, millis: f64, tag: u8) -> Timeout {
         let delay = millis.clamp(0.0, 2_147_483_647.0);
-        Timeout(later(handler, delay, &[JsValue::from(tag)]))
+        Timeout(later(
+            handler,
+            delay,
+            JsValue::from(tag),
+            JsValue::UNDEFINED,
+        ))
     }
 }
 
-/// `setTimeout(handler, millis, ...args)`; the id (`undefined` if it failed).
-pub fn later(handler: &JsValue, millis: f64, args: &[JsValue]) -> JsValue {
-    let mut all = vec![handler.clone(), JsValue::from_f64(millis)];
-    all.extend_from_slice(args);
-    js::call_global("setTimeout", &all).unwrap_or_default()
+/// `setTimeout(handler, millis, a, b)`: `handler(a, b)` after `millis` milliseconds; the
+/// id (`undefined` if it failed).
+pub fn later(handler: &JsValue, millis: f64, a: JsValue, b: JsValue) -> JsValue {
+    js::call_global("setTimeout", &[handler.clone(), millis.into(), a, b]).unwrap_or_default()
 }
 
 impl Drop for Timeout {

@@ -237,7 +237,7 @@ pub fn run(inner: &Inner, a: JsValue, b: JsValue) {
             (app.emit.clone(), ::core::mem::take(&mut app.outgoing))
         }
         Err(_) => {
-            timer::later(&inner.handler, 0.0, &[a, b]);
+            timer::later(&inner.handler, 0.0, a, b);
             return;
         }
     };

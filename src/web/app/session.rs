@@ -114,7 +114,14 @@ impl App {
             session.view.show_error(Some(session.view.lang.s.required));
             return;
         }
-        session.answers.retain(|a| a.question != question.id);
+        // Replaces the earlier answer to this question, if any (there is at most one).
+        if let Some(i) = session
+            .answers
+            .iter()
+            .position(|a| a.question == question.id)
+        {
+            session.answers.remove(i);
+        }
         let step = next_step(survey, session.current, value.as_ref());
         if let Some(value) = value {
             session
@@ -213,5 +220,6 @@ impl App {
 
 /// The first `max` characters of `s` (the collector rejects longer values).
 fn clip(s: &str, max: usize) -> String {
-    s.chars().take(max).collect()
+    let end = s.char_indices().nth(max).map_or(s.len(), |(i, _)| i);
+    String::from(s.get(..end).unwrap_or(s))
 }

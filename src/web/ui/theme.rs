@@ -49,16 +49,17 @@ pub fn dialog_class(theme: &Theme) -> String {
 
 /// `#rgb` / `#rrggbb` → channels.
 fn parse_hex(color: &str) -> Option<[f64; 3]> {
-    let hex = color.strip_prefix('#')?;
-    let digit = |i: usize, len: usize| u8::from_str_radix(hex.get(i..i + len)?, 16).ok();
-    let channel = |i: usize| -> Option<f64> {
-        match hex.len() {
-            3 => digit(i, 1).map(|v| f64::from(v * 17)),
-            6 => digit(i * 2, 2).map(f64::from),
-            _ => None,
-        }
-    };
-    Some([channel(0)?, channel(1)?, channel(2)?])
+    let hex = color.strip_prefix('#')?.as_bytes();
+    let digit = |i: usize| char::from(*hex.get(i)?).to_digit(16);
+    let mut rgb = [0.0; 3];
+    for (i, channel) in rgb.iter_mut().enumerate() {
+        *channel = f64::from(match hex.len() {
+            3 => digit(i)? * 17,
+            6 => digit(2 * i)? * 16 + digit(2 * i + 1)?,
+            _ => return None,
+        });
+    }
+    Some(rgb)
 }
 
 /// WCAG relative luminance.
