@@ -7,100 +7,109 @@ use crate::prelude::*;
 
 use wasm_bindgen::JsValue;
 
+use super::js::{self, get, get_f64, get_str, global_get};
+use super::ui::dom::num;
+
 /// Wall-clock time in epoch milliseconds.
 pub fn now_ms() -> f64 {
-    js_sys::Date::now()
+    js::call_static("Date", "now", &[]).as_f64().unwrap_or(0.0)
 }
 
 /// The current time as an ISO-8601 UTC string (`2026-11-22T10:00:00.000Z`).
 pub fn iso_now() -> String {
-    String::from(js_sys::Date::new_0().to_iso_string())
+    js::construct("Date", &[])
+        .map(|date| js::call_s(&date, "toISOString", &[]))
+        .ok()
+        .and_then(|iso| iso.as_string())
+        .unwrap_or_default()
 }
 
 /// `performance.now()`: the monotonic clock the loader's `navAt` is measured on.
 pub fn perf_now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
+    js::call_static("performance", "now", &[])
+        .as_f64()
         .unwrap_or(0.0)
+}
+
+/// `location`.
+fn location() -> JsValue {
+    global_get("location")
 }
 
 /// The full page URL.
 pub fn href() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default()
+    get_str(&location(), "href").unwrap_or_default()
 }
 
 /// Path plus query string (`/order/1?x=2`), which URL targeting matches against.
 pub fn path_and_query() -> String {
-    let Some(location) = web_sys::window().map(|w| w.location()) else {
-        return String::from("/");
-    };
-    let mut out = location.pathname().unwrap_or_else(|_| String::from("/"));
-    out.push_str(&location.search().unwrap_or_default());
+    let location = location();
+    let mut out = get_str(&location, "pathname").unwrap_or_else(|| String::from("/"));
+    out.push_str(&get_str(&location, "search").unwrap_or_default());
     out
+}
+
+/// `document`.
+pub fn document() -> JsValue {
+    global_get("document")
+}
+
+/// `document.documentElement`.
+fn root_element() -> JsValue {
+    get(&document(), "documentElement")
 }
 
 /// Preferred languages, best first: `<html lang>`, then `navigator.languages`.
 pub fn languages() -> Vec<String> {
     let mut out = Vec::new();
-    let Some(window) = web_sys::window() else {
-        return out;
-    };
-    if let Some(lang) = window
-        .document()
-        .and_then(|d| d.document_element())
-        .and_then(|e| e.get_attribute("lang"))
-    {
+    if let Some(lang) = js::call_s(&root_element(), "getAttribute", &["lang"]).as_string() {
         if !lang.trim().is_empty() {
             out.push(String::from(lang.trim()));
         }
     }
-    for lang in window.navigator().languages().iter() {
-        if let Some(lang) = lang.as_string() {
+    let list = get(&global_get("navigator"), "languages");
+    for i in 0..len(&list) {
+        if let Some(lang) = get_str(&list, &num(i as i64)) {
             out.push(lang);
         }
     }
     out
 }
 
-/// Fills `buf` from `crypto.getRandomValues`, falling back to `Math.random` where the
+/// `length` of an array-like (0 when there is none).
+pub fn len(list: &JsValue) -> usize {
+    get_f64(list, "length").unwrap_or(0.0) as usize
+}
+
+/// A fresh UUID v4 from `crypto.getRandomValues`, falling back to `Math.random` where the
 /// Web Crypto API is missing (the ids stay unique enough for idempotency keys).
-pub fn fill_random(buf: &mut [u8]) {
-    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
-    if let Some(crypto) = crypto {
-        if crypto.get_random_values_with_u8_array(buf).is_ok() {
-            return;
-        }
+pub fn random_uuid() -> String {
+    let mut bytes = [0u8; 16];
+    let buf = js::construct("Uint8Array", &[JsValue::from_f64(16.0)]).unwrap_or_default();
+    let filled = js::call(
+        &global_get("crypto"),
+        "getRandomValues",
+        ::core::slice::from_ref(&buf),
+    )
+    .is_ok();
+    for (i, b) in bytes.iter_mut().enumerate() {
+        *b = if filled {
+            get_f64(&buf, &num(i as i64)).unwrap_or(0.0)
+        } else {
+            js::math("random", &[]) * 256.0
+        } as u8;
     }
-    for b in buf.iter_mut() {
-        *b = (js_sys::Math::random() * 256.0) as u8;
-    }
+    crate::core::uuid::uuid_v4(bytes)
 }
 
 /// How far down the page the bottom of the viewport is, 0–100.
 pub fn scroll_percent() -> f64 {
-    let Some(window) = web_sys::window() else {
-        return 0.0;
-    };
-    let Some(root) = window.document().and_then(|d| d.document_element()) else {
-        return 0.0;
-    };
-    let height = f64::from(root.scroll_height());
-    let bottom = window.scroll_y().unwrap_or(0.0)
-        + window
-            .inner_height()
-            .ok()
-            .and_then(|v| v.as_f64())
-            .unwrap_or(0.0);
+    let height = get_f64(&root_element(), "scrollHeight").unwrap_or(0.0);
+    let window = js::global();
+    let bottom =
+        get_f64(&window, "scrollY").unwrap_or(0.0) + get_f64(&window, "innerHeight").unwrap_or(0.0);
     if height <= 0.0 {
         return 100.0;
     }
     (bottom / height * 100.0).min(100.0)
-}
-
-/// Reads `obj[key]` without throwing (getters on hostile objects may throw).
-pub fn get(obj: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }

@@ -21,7 +21,7 @@ pub fn is_dead() -> bool {
 /// Marks the widget dead; the first call logs one `console.error`.
 pub fn disable() {
     if !DEAD.swap(true, Ordering::Relaxed) {
-        web_sys::console::error_1(&DISABLED.into());
+        super::log::console("error", DISABLED);
     }
 }
 
@@ -40,7 +40,7 @@ pub fn install_panic_hook() {
         std::panic::set_hook(std::boxed::Box::new(move |info| {
             if !DEAD.swap(true, Ordering::Relaxed) {
                 let message = std::format!("{DISABLED}: {info}");
-                web_sys::console::error_1(&message.into());
+                super::log::console("error", &message);
             }
             previous(info);
         }));

@@ -1,47 +1,49 @@
 //! DOM event listeners that unregister themselves when dropped.
+//!
+//! Every listener is the widget's one handler function (see `app::Inner`): it tells the
+//! events apart by their `type`, so there is one wasm-bindgen closure in all.
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
-use web_sys::{AddEventListenerOptions, Event, EventTarget};
+use crate::prelude::*;
 
-/// An event listener registered on `target`; dropping it removes the listener.
-pub struct Listener {
-    target: EventTarget,
-    kind: &'static str,
-    closure: Closure<dyn FnMut(Event)>,
+use wasm_bindgen::JsValue;
+
+use super::js;
+
+/// Event kinds registered with `handler`; dropping it removes them.
+pub struct Listeners {
+    handler: JsValue,
+    on: Vec<(JsValue, &'static str)>,
 }
 
-impl Listener {
-    /// Listens for `kind` events on `target`. `passive` listeners cannot cancel the event,
-    /// which keeps scrolling smooth on the host page.
-    pub fn new(
-        target: &EventTarget,
-        kind: &'static str,
-        passive: bool,
-        callback: impl FnMut(Event) + 'static,
-    ) -> Listener {
-        let closure = Closure::<dyn FnMut(Event)>::new(callback);
-        let options = AddEventListenerOptions::new();
-        options.set_passive(passive);
-        // Registration only fails on exotic targets; a missing listener degrades a trigger,
-        // it never breaks the page.
-        let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
-            kind,
-            closure.as_ref().unchecked_ref(),
-            &options,
-        );
-        Listener {
-            target: target.clone(),
-            kind,
-            closure,
+impl Listeners {
+    /// No listeners yet.
+    pub fn new(handler: &JsValue) -> Listeners {
+        Listeners {
+            handler: handler.clone(),
+            on: Vec::new(),
         }
+    }
+
+    /// Listens for `kind` events on `target`. Registration only fails on exotic targets; a
+    /// missing listener degrades a trigger, it never breaks the page.
+    pub fn add(&mut self, target: &JsValue, kind: &'static str) {
+        let _ = js::call(
+            target,
+            "addEventListener",
+            &[kind.into(), self.handler.clone()],
+        );
+        self.on.push((target.clone(), kind));
     }
 }
 
-impl Drop for Listener {
+impl Drop for Listeners {
     fn drop(&mut self) {
-        let _ = self
-            .target
-            .remove_event_listener_with_callback(self.kind, self.closure.as_ref().unchecked_ref());
+        for (target, kind) in &self.on {
+            let _ = js::call(
+                target,
+                "removeEventListener",
+                &[(*kind).into(), self.handler.clone()],
+            );
+        }
     }
 }

@@ -5,30 +5,37 @@
 
 use crate::prelude::*;
 
-fn join(parts: &[&str]) -> wasm_bindgen::JsValue {
+use wasm_bindgen::JsValue;
+
+use super::js;
+
+/// `console[level]` of the concatenated parts.
+fn log(level: &str, parts: &[&str]) {
     let mut msg = String::from("[rapport] ");
     for part in parts {
         msg.push_str(part);
     }
-    msg.into()
+    console(level, &msg);
+}
+
+/// `console[level](message)`.
+pub(super) fn console(level: &str, message: &str) {
+    let _ = js::call(&js::global_get("console"), level, &[message.into()]);
 }
 
 /// `console.warn` of the concatenated parts.
 pub fn warn(parts: &[&str]) {
-    web_sys::console::warn_1(&join(parts));
+    log("warn", parts);
 }
 
 /// `console.error` of the concatenated parts.
 pub fn error(parts: &[&str]) {
-    web_sys::console::error_1(&join(parts));
+    log("error", parts);
 }
 
 /// Best-effort text of a thrown JS value (an `Error`'s message, or the value as a string).
-pub fn js_text(value: &wasm_bindgen::JsValue) -> String {
-    if let Some(err) = wasm_bindgen::JsCast::dyn_ref::<js_sys::Error>(value) {
-        return String::from(err.message());
-    }
-    value
-        .as_string()
+pub fn js_text(value: &JsValue) -> String {
+    js::get_str(value, "message")
+        .or_else(|| value.as_string())
         .unwrap_or_else(|| String::from("unknown error"))
 }

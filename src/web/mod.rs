@@ -4,6 +4,7 @@
 //! * [`exports`] — `start` / `Widget.command`, the loader contract.
 //! * [`app`] — the controller wiring core decisions to the page.
 //! * [`ui`] — host element, stylesheet, dialog and question controls, focus.
+//! * [`js`] — the few generic JavaScript bindings everything else goes through.
 //! * [`store`], [`transport`], [`timer`], [`listener`], [`regex`], [`env`] — small browser
 //!   adapters.
 
@@ -11,6 +12,7 @@ pub mod app;
 pub mod env;
 pub mod exports;
 pub mod guard;
+pub mod js;
 pub mod listener;
 pub mod log;
 pub mod options;

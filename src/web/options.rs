@@ -2,13 +2,12 @@
 
 use crate::prelude::*;
 
-use js_sys::Function;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
-use super::env::get;
+use super::js::{self, get};
 
 /// Why `start` options were rejected. Messages name the option at fault.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OptionsError {
     /// `options.site` is missing, not a string, or empty.
     Site,
@@ -19,8 +18,8 @@ pub enum OptionsError {
 }
 
 impl OptionsError {
-    /// The message (what `Display` prints).
-    pub fn text(&self) -> &'static str {
+    /// The console message (a plain string: no formatting machinery for these).
+    pub fn message(self) -> &'static str {
         match self {
             OptionsError::Site => "start: options.site must be a non-empty string",
             OptionsError::Endpoint => "start: options.endpoint must be a string",
@@ -28,14 +27,6 @@ impl OptionsError {
         }
     }
 }
-
-impl ::core::fmt::Display for OptionsError {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.text())
-    }
-}
-
-impl ::core::error::Error for OptionsError {}
 
 /// Parsed `start` options.
 pub struct Options {
@@ -47,8 +38,8 @@ pub struct Options {
     pub nonce: Option<String>,
     /// Site configuration as JSON text, `None` when the loader passed none.
     pub config_json: Option<String>,
-    /// Event sink `emit(name, detail)`.
-    pub emit: Option<Function>,
+    /// Event sink `emit(name, detail)` (a function).
+    pub emit: Option<JsValue>,
     /// The loader already saw exit intent on this page (it boots the widget on it).
     pub exit_intent: bool,
     /// `performance.now()` of the last navigation, for delay triggers.
@@ -63,26 +54,26 @@ impl Options {
             .filter(|s| !s.is_empty())
             .ok_or(OptionsError::Site)?;
         let endpoint = match get(options, "endpoint") {
-            v if v.is_undefined() || v.is_null() => String::new(),
+            v if v.is_null_or_undefined() => String::new(),
             v => v.as_string().ok_or(OptionsError::Endpoint)?,
         };
         let config = get(options, "config");
-        let config_json = if config.is_undefined() || config.is_null() {
+        let config_json = if config.is_null_or_undefined() {
             None
         } else if config.is_object() {
             // Stringify rather than walk the object: the core parses JSON text with paths in
             // its error messages, and JSON.stringify drops functions and prototype junk.
-            let text = js_sys::JSON::stringify(&config).map_err(|_| OptionsError::Config)?;
-            Some(String::from(text))
+            Some(js::stringify(&config).ok_or(OptionsError::Config)?)
         } else {
             return Err(OptionsError::Config);
         };
+        let emit = get(options, "emit");
         Ok(Options {
             site,
             endpoint: String::from(endpoint.trim_end_matches('/')),
             nonce: get(options, "nonce").as_string().filter(|s| !s.is_empty()),
             config_json,
-            emit: get(options, "emit").dyn_into::<Function>().ok(),
+            emit: emit.is_function().then_some(emit),
             exit_intent: get(options, "exitIntent").is_truthy(),
             nav_at: get(options, "navAt").as_f64().unwrap_or(0.0),
         })

@@ -3,30 +3,18 @@
 
 use crate::prelude::*;
 
-use wasm_bindgen::prelude::*;
-
 use crate::core::targeting::RegexMatcher;
 
-#[wasm_bindgen]
-extern "C" {
-    /// `RegExp`, imported with a throwing constructor mapped to `Err`.
-    #[wasm_bindgen(js_name = RegExp)]
-    type JsRegExp;
-
-    #[wasm_bindgen(constructor, catch, js_class = "RegExp")]
-    fn new(pattern: &str) -> Result<JsRegExp, JsValue>;
-
-    #[wasm_bindgen(method)]
-    fn test(this: &JsRegExp, text: &str) -> bool;
-}
+use super::js;
 
 /// [`RegexMatcher`] over JavaScript `RegExp`.
 pub struct JsRegex;
 
 impl RegexMatcher for JsRegex {
     fn is_match(&self, pattern: &str, haystack: &str) -> Result<bool, String> {
-        match JsRegExp::new(pattern) {
-            Ok(re) => Ok(re.test(haystack)),
+        // `RegExp(pattern)` without `new` builds a new expression too; a bad pattern throws.
+        match js::call_global("RegExp", &[pattern.into()]) {
+            Ok(re) => Ok(js::call_s(&re, "test", &[haystack]).is_truthy()),
             Err(err) => Err(super::log::js_text(&err)),
         }
     }

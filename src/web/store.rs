@@ -8,13 +8,13 @@ use crate::prelude::*;
 
 use ::core::cell::{Cell, RefCell};
 
-use web_sys::Storage;
+use wasm_bindgen::JsValue;
 
-use super::log;
+use super::{js, log};
 
 /// Key/value storage backed by `localStorage`, falling back to memory per key on failure.
 pub struct WebStore {
-    local: Option<Storage>,
+    local: Option<JsValue>,
     // Values that could not be written to `localStorage`; they shadow it on reads.
     memory: RefCell<Vec<(String, String)>>,
     warned: Cell<bool>,
@@ -28,8 +28,9 @@ impl WebStore {
             memory: RefCell::new(Vec::new()),
             warned: Cell::new(false),
         };
-        match web_sys::window().map(|w| w.local_storage()) {
-            Some(Ok(Some(local))) => WebStore {
+        // The getter throws where storage is blocked; it reads as `undefined` then.
+        match js::global_get("localStorage") {
+            local if local.is_object() => WebStore {
                 local: Some(local),
                 ..store
             },
@@ -57,8 +58,8 @@ impl WebStore {
             return Some(value.clone());
         }
         let local = self.local.as_ref()?;
-        match local.get_item(key) {
-            Ok(value) => value,
+        match js::call(local, "getItem", &[key.into()]) {
+            Ok(value) => value.as_string(),
             Err(_) => {
                 self.fall_back();
                 None
@@ -71,21 +72,29 @@ impl WebStore {
         let written = self
             .local
             .as_ref()
-            .is_some_and(|local| local.set_item(key, value).is_ok());
-        let mut memory = self.memory.borrow_mut();
-        memory.retain(|(k, _)| k != key);
+            .is_some_and(|local| js::call(local, "setItem", &[key.into(), value.into()]).is_ok());
+        self.forget(key);
         if !written {
-            memory.push((String::from(key), String::from(value)));
-            drop(memory);
+            self.memory
+                .borrow_mut()
+                .push((String::from(key), String::from(value)));
             self.fall_back();
+        }
+    }
+
+    /// Drops the value held in memory for `key` (there is at most one).
+    fn forget(&self, key: &str) {
+        let mut memory = self.memory.borrow_mut();
+        if let Some(i) = memory.iter().position(|(k, _)| k == key) {
+            memory.swap_remove(i);
         }
     }
 
     /// Removes `key`.
     pub fn remove(&self, key: &str) {
-        self.memory.borrow_mut().retain(|(k, _)| k != key);
+        self.forget(key);
         if let Some(local) = &self.local {
-            let _ = local.remove_item(key);
+            let _ = js::call(local, "removeItem", &[key.into()]);
         }
     }
 }

@@ -3,28 +3,36 @@
 
 use crate::prelude::*;
 
-use js_sys::Array;
 use wasm_bindgen::JsValue;
 
 use crate::core::json::{write_map, Json};
 use crate::core::response::Limits;
 use crate::core::survey::PartialSiteConfig;
 
-use super::super::log;
+use super::super::{js, log};
 use super::App;
+
+fn is_array(value: &JsValue) -> bool {
+    js::call_static("Array", "isArray", ::core::slice::from_ref(value)).is_truthy()
+}
 
 /// JSON text of a plain object argument, `None` for anything else.
 fn object_json(value: &JsValue) -> Option<String> {
-    if !value.is_object() || Array::is_array(value) {
+    if !value.is_object() || is_array(value) {
         return None;
     }
-    js_sys::JSON::stringify(value).ok().map(String::from)
+    js::stringify(value)
 }
 
 impl App {
-    /// Runs one command.
-    pub fn command(&mut self, name: &str, args: &Array) {
-        let arg = |i: u32| args.get(i);
+    /// Runs one command; `args` is its argument array (a single argument is taken as one).
+    pub(super) fn command(&mut self, name: &str, args: &JsValue) {
+        let listed = is_array(args);
+        let arg = |i: usize| match i {
+            _ if listed => js::get(args, ["0", "1"][i]),
+            0 => args.clone(),
+            _ => JsValue::UNDEFINED,
+        };
         match name {
             "identify" => self.identify(&arg(0), &arg(1)),
             "track" => match arg(0).as_string() {
@@ -60,7 +68,7 @@ impl App {
                 return;
             }
         }
-        let traits = if traits.is_undefined() || traits.is_null() {
+        let traits = if traits.is_null_or_undefined() {
             None
         } else {
             let parsed = object_json(traits)
@@ -113,15 +121,19 @@ impl App {
                 return;
             }
         };
-        let mut config = self
+        // `merge` leaves the configuration unchanged when the result is invalid.
+        let dormant = self.config.is_none();
+        let site = &self.site;
+        let config = self
             .config
-            .clone()
-            .unwrap_or_else(|| crate::core::survey::SiteConfig::new(self.site.clone()));
+            .get_or_insert_with(|| crate::core::survey::SiteConfig::new(site.clone()));
         if let Err(err) = config.merge(&partial) {
+            if dormant {
+                self.config = None;
+            }
             log::warn(&["config: ", &err.text()]);
             return;
         }
-        self.config = Some(config);
         self.write_mute();
         self.evaluate();
     }

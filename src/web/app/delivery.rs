@@ -6,14 +6,15 @@
 
 use crate::prelude::*;
 
+use wasm_bindgen::JsValue;
+
 use crate::core::outbox::{Outbox, Settled};
 use crate::core::retry::{Outcome, RetryPolicy};
 use crate::core::storage::{key, Slot};
 
 use super::super::timer::Timeout;
-use super::super::transport::{self, Outcome as Sent};
-use super::super::{env, log};
-use super::{object, with_app, App};
+use super::super::{env, js, log, transport};
+use super::{object, App, RETRY, SENT};
 
 /// Delivery state: the entry in flight and the retry timer.
 #[derive(Default)]
@@ -23,7 +24,8 @@ pub struct Delivery {
 }
 
 impl App {
-    fn reload_outbox(&mut self) {
+    /// Re-reads the outbox from storage (another tab may have changed it).
+    pub(super) fn reload_outbox(&mut self) {
         if let Some(json) = self.store.get(&key(&self.site, Slot::Outbox)) {
             self.outbox = Outbox::from_json_or_default(&json);
         }
@@ -43,25 +45,16 @@ impl App {
         self.delivery.retry = None;
         self.reload_outbox();
         let now = env::now_ms();
-        let Some(entry) = self
-            .outbox
-            .due(now)
-            .first()
-            .map(|e| (e.id.clone(), e.body.clone()))
-        else {
+        let Some(entry) = self.outbox.due(now).first().copied() else {
             if let Some(wait) = self.outbox.next_wakeup_ms(now) {
-                self.delivery.retry = Some(self.timer(wait, |app| app.flush()));
+                self.delivery.retry = Some(self.timer(wait, RETRY));
             }
             return;
         };
-        let (id, body) = entry;
         let mut url = self.endpoint.clone();
         url.push_str("/v1/responses");
-        self.delivery.in_flight = Some(id.clone());
-        let weak = self.me.clone();
-        transport::post_json(&url, &body, move |sent| {
-            with_app(&weak, move |app| app.settle(&id, &sent));
-        });
+        transport::post_json(&url, &entry.body, &self.handler, SENT);
+        self.delivery.in_flight = Some(entry.id.clone());
     }
 
     /// The connection is back: every waiting entry is due now, whatever its backoff said.
@@ -72,31 +65,36 @@ impl App {
         self.flush();
     }
 
-    fn settle(&mut self, id: &str, sent: &Sent) {
-        self.delivery.in_flight = None;
+    /// The request in flight got `sent`: the `Response`, or why there was none.
+    pub(super) fn settle(&mut self, sent: &JsValue) {
+        let Some(id) = self.delivery.in_flight.take() else {
+            return;
+        };
         self.reload_outbox();
-        let outcome = match sent {
-            Sent::Network => Outcome::NetworkError,
-            Sent::Status {
-                status,
-                retry_after,
-            } => Outcome::Http {
-                status: *status,
-                retry_after: retry_after.as_deref(),
-            },
+        let retry_after;
+        let outcome = match js::get_f64(sent, "status") {
+            Some(status) => {
+                retry_after =
+                    js::call_s(&js::get(sent, "headers"), "get", &["retry-after"]).as_string();
+                Outcome::Http {
+                    status: status as u16,
+                    retry_after: retry_after.as_deref(),
+                }
+            }
+            None => Outcome::NetworkError,
         };
         let now = env::now_ms();
         let settled = self.outbox.settle(
-            id,
+            &id,
             outcome,
             &RetryPolicy::default(),
             now,
-            js_sys::Math::random(),
+            js::math("random", &[]),
         );
         self.save_outbox();
         match settled {
-            Settled::Delivered => self.emit("delivered", object(&[("id", &id.into())])),
-            Settled::Dropped(reason) => log::warn(&["response ", id, " dropped: ", &reason]),
+            Settled::Delivered => self.emit("delivered", object(&[("id", id.as_str().into())])),
+            Settled::Dropped(reason) => log::warn(&["response ", &id, " dropped: ", &reason]),
             Settled::Retrying(_) | Settled::Unknown => {}
         }
         self.flush();

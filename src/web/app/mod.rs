@@ -3,20 +3,26 @@
 //!
 //! * [`watch`] — page signals (delay, scroll, exit intent) and trigger evaluation.
 //! * [`session`] — the survey on screen: steps, validation, submission.
-//! * [`present`] — core question → view model, with localised texts.
 //! * [`delivery`] — outbox flushing with the core retry policy.
 //! * [`commands`] — the loader's commands.
 //! * [`visitor`] — the persisted visitor record.
 //!
+//! Everything reaches the controller through one function, [`run`], called by the one
+//! JavaScript handler of the widget (a single wasm-bindgen closure) with `(a, b)`:
+//!
+//! * a DOM event (listeners on the window, the document and the shadow root);
+//! * a number tag, and a payload: timers (`setTimeout`'s extra arguments) and the fetch
+//!   outcome (a bound handler);
+//! * a command name and its arguments (`Widget.command`).
+//!
 //! Re-entrancy: page callbacks (`emit` handlers) may call back into the widget. Events
-//! are therefore queued while the state is borrowed and emitted after it is released
-//! (see [`with_app`]).
+//! are therefore queued while the state is borrowed and emitted after it is released, and
+//! a call that finds the state borrowed is repeated on the next task.
 
 use crate::prelude::*;
 
 pub mod commands;
 pub mod delivery;
-pub mod present;
 pub mod session;
 pub mod visitor;
 pub mod watch;
@@ -24,7 +30,7 @@ pub mod watch;
 use ::core::cell::RefCell;
 use alloc::rc::{Rc, Weak};
 
-use js_sys::{Function, Object, Reflect};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
 use crate::core::outbox::Outbox;
@@ -35,25 +41,61 @@ use crate::core::trigger::PageSignals;
 
 use super::options::Options;
 use super::store::WebStore;
-use super::timer::Timeout;
-use super::{env, guard, log};
+use super::timer::{self, Timeout};
+use super::{env, guard, js, log};
 
 use delivery::Delivery;
 use session::Session;
 use visitor::Visitor;
 use watch::Watch;
 
-/// Shared handle on the controller; closures hold a [`Weak`] one so that dropping the
-/// widget frees everything.
-pub type Shared = Rc<RefCell<App>>;
+/// Tag of the first run: load and start watching.
+const START: u8 = 0;
+/// Tag of the delay-trigger timer: evaluate triggers.
+const DELAY: u8 = 1;
+/// Tag of the delivery retry timer: flush the outbox.
+const RETRY: u8 = 2;
+/// Tag of the thank-you timer: close the survey.
+const THANKS: u8 = 3;
+/// Tag of the fetch outcome (payload: the `Response` or the rejection reason).
+const SENT: u8 = 4;
+
+/// The widget: its state and the JS handler function that feeds it.
+pub struct Inner {
+    state: RefCell<App>,
+    handler: JsValue,
+}
+
+/// Shared handle on the controller; the handler holds a [`Weak`] one so that dropping
+/// the widget frees everything.
+pub type Shared = Rc<Inner>;
+
+impl Inner {
+    /// Whether a valid configuration is loaded (false while the state is borrowed).
+    pub fn is_active(&self) -> bool {
+        self.state
+            .try_borrow()
+            .is_ok_and(|app| app.config.is_some())
+    }
+
+    /// Stops everything: closes the survey, removes listeners and timers.
+    pub fn destroy(&self) {
+        if let Ok(mut app) = self.state.try_borrow_mut() {
+            app.session = None;
+            app.watch = Watch::default();
+            app.delivery = Delivery::default();
+        }
+    }
+}
 
 /// The widget's state.
 pub struct App {
-    me: Weak<RefCell<App>>,
+    /// The widget's JS handler function (listeners, timers, fetch callbacks).
+    handler: JsValue,
     site: String,
     endpoint: String,
     nonce: Option<String>,
-    emit: Option<Function>,
+    emit: Option<JsValue>,
     /// `None`: the configuration was invalid; the widget stays dormant (no surveys).
     config: Option<SiteConfig>,
     store: WebStore,
@@ -72,9 +114,8 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the state from the start options: loads visitor, throttle state and outbox,
-    /// writes the mute map, starts watching the page, flushes the outbox and evaluates
-    /// triggers.
+    /// Builds the state from the start options, then (first run) writes the mute map,
+    /// starts watching the page, flushes the outbox and evaluates triggers.
     pub fn start(options: Options) -> Shared {
         let store = WebStore::open();
         let config = match &options.config_json {
@@ -93,60 +134,69 @@ impl App {
             .get(&key(&site, Slot::Throttle))
             .map(|json| ThrottleState::from_json_or_default(&json))
             .unwrap_or_default();
-        let outbox = store
-            .get(&key(&site, Slot::Outbox))
-            .map(|json| Outbox::from_json_or_default(&json))
-            .unwrap_or_default();
         let signals = PageSignals {
             exit_intent: options.exit_intent,
             ..PageSignals::default()
         };
-        let app = Rc::new(RefCell::new(App {
-            me: Weak::new(),
-            site,
-            endpoint: options.endpoint,
-            nonce: options.nonce,
-            emit: options.emit,
-            config,
-            store,
-            visitor,
-            throttle,
-            outbox,
-            signals,
-            nav_at: options.nav_at,
-            shown_here: Vec::new(),
-            session: None,
-            delivery: Delivery::default(),
-            watch: Watch::default(),
-            outgoing: Vec::new(),
-        }));
-        let weak = Rc::downgrade(&app);
-        let me = weak.clone();
-        with_app(&weak, move |a| {
-            a.me = me;
-            a.write_mute();
-            a.watch_page();
-            a.flush();
-            a.evaluate();
+        let shared = Rc::new_cyclic(|weak: &Weak<Inner>| {
+            let weak = weak.clone();
+            let handler: Box<dyn FnMut(JsValue, JsValue)> = Box::new(move |a, b| {
+                if let Some(inner) = weak.upgrade() {
+                    run(&inner, a, b);
+                }
+            });
+            // Lives as long as the page: pending timers and fetches may still call it after
+            // the widget is gone (they find no state then).
+            let handler = Closure::wrap_aborting(handler).into_js_value();
+            let app = App {
+                handler: handler.clone(),
+                site,
+                endpoint: options.endpoint,
+                nonce: options.nonce,
+                emit: options.emit,
+                config,
+                store,
+                visitor,
+                throttle,
+                // Read by the first flush.
+                outbox: Outbox::default(),
+                signals,
+                nav_at: options.nav_at,
+                shown_here: Vec::new(),
+                session: None,
+                delivery: Delivery::default(),
+                watch: Watch::default(),
+                outgoing: Vec::new(),
+            };
+            Inner {
+                state: RefCell::new(app),
+                handler,
+            }
         });
-        app
+        run(&shared, JsValue::from(START), JsValue::UNDEFINED);
+        shared
     }
 
-    /// Whether a valid configuration is loaded.
-    pub fn is_active(&self) -> bool {
-        self.config.is_some()
-    }
-
-    /// The `<rapport-widget>` host of the open survey, if any.
-    pub fn host(&self) -> Option<web_sys::HtmlElement> {
-        self.session.as_ref().map(|s| s.host())
-    }
-
-    /// Stops everything: closes the survey, removes listeners and timers.
-    pub fn destroy(&mut self) {
-        self.session = None;
-        self.watch = Watch::default();
-        self.delivery = Delivery::default();
+    fn dispatch(&mut self, a: JsValue, b: JsValue) {
+        if let Some(name) = a.as_string() {
+            return self.command(&name, &b);
+        }
+        let Some(tag) = a.as_f64() else {
+            return self.on_event(&a);
+        };
+        match tag as u8 {
+            START => {
+                self.write_mute();
+                self.watch_page();
+                self.flush();
+                self.evaluate();
+            }
+            DELAY => self.evaluate(),
+            RETRY => self.flush(),
+            THANKS => self.close_survey(),
+            SENT => self.settle(&b),
+            _ => {}
+        }
     }
 
     /// Queues `emit(name, detail)` for after the state is released.
@@ -168,53 +218,41 @@ impl App {
         self.write_mute();
     }
 
-    /// A one-shot timer that runs `f` on the app.
-    fn timer(&self, ms: f64, f: impl FnOnce(&mut App) + 'static) -> Timeout {
-        let weak = self.me.clone();
-        Timeout::new(ms, move || with_app(&weak, f))
+    /// A one-shot timer that dispatches `tag`.
+    fn timer(&self, ms: f64, tag: u8) -> Timeout {
+        Timeout::new(&self.handler, ms, tag)
     }
 }
 
-/// Runs `f` on the app (unless the widget is dead or gone), then delivers the events it
-/// queued. If the state is already borrowed (a page callback re-entered us), `f` runs on
-/// the next task instead.
-pub fn with_app(weak: &Weak<RefCell<App>>, f: impl FnOnce(&mut App) + 'static) {
-    // One non-generic body for every call site keeps the wasm small.
-    run(weak, Box::new(f));
-}
-
-type Job = Box<dyn FnOnce(&mut App)>;
-
-fn run(weak: &Weak<RefCell<App>>, f: Job) {
+/// Runs `handler(a, b)` on the app (unless the widget is dead), then delivers the events
+/// it queued. If the state is already borrowed (a page callback re-entered us), the same
+/// call is made again on the next task instead.
+pub fn run(inner: &Inner, a: JsValue, b: JsValue) {
     if guard::is_dead() {
         return;
     }
-    let Some(app) = weak.upgrade() else { return };
-    let (emit, events) = match app.try_borrow_mut() {
-        Ok(mut state) => {
-            f(&mut state);
-            (state.emit.clone(), ::core::mem::take(&mut state.outgoing))
+    let (emit, events) = match inner.state.try_borrow_mut() {
+        Ok(mut app) => {
+            app.dispatch(a, b);
+            (app.emit.clone(), ::core::mem::take(&mut app.outgoing))
         }
         Err(_) => {
-            let later = weak.clone();
-            // The timer owns itself until it fires; leaking one small closure on this rare
-            // path is cheaper than a deferred-work queue.
-            ::core::mem::forget(Timeout::new(0.0, move || run(&later, f)));
+            timer::later(&inner.handler, 0.0, a, b);
             return;
         }
     };
     let Some(emit) = emit else { return };
     for (name, detail) in events {
         // A throwing handler is the page's problem; the loader already isolates handlers.
-        let _ = emit.call2(&JsValue::UNDEFINED, &JsValue::from_str(name), &detail);
+        let _ = js::call(&emit, "call", &[JsValue::UNDEFINED, name.into(), detail]);
     }
 }
 
 /// `{key: value, ...}` for event details.
-fn object(pairs: &[(&str, &JsValue)]) -> JsValue {
-    let obj = Object::new();
+fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+    let obj = js::object();
     for (k, v) in pairs {
-        let _ = Reflect::set(&obj, &JsValue::from_str(k), v);
+        js::set(&obj, k, v);
     }
-    obj.into()
+    obj
 }

@@ -3,21 +3,19 @@
 
 use crate::prelude::*;
 
-use wasm_bindgen::JsCast;
-use web_sys::{Event, HtmlElement};
+use wasm_bindgen::JsValue;
 
 use crate::core::branching::{first_step, next_step, progress, prune, Step};
 use crate::core::response::{Answer, Limits, Response};
-use crate::core::survey::Survey;
 
-use super::super::listener::Listener;
+use super::super::listener::Listeners;
 use super::super::timer::Timeout;
-use super::super::ui::dialog::{Frame, Intent, View};
+use super::super::ui::dialog::{Intent, View};
+use super::super::ui::lang::Lang;
 use super::super::ui::{focus, theme};
-use super::super::{env, log};
-use super::present::{self, Lang};
+use super::super::{env, js, log};
 use super::visitor::new_uuid;
-use super::{object, with_app, App};
+use super::{object, App, THANKS};
 
 /// How long the thank-you screen stays before closing by itself.
 const THANKS_MS: f64 = 4000.0;
@@ -25,34 +23,15 @@ const THANKS_MS: f64 = 4000.0;
 /// The survey being shown.
 pub struct Session {
     survey: String,
-    lang: Lang,
     current: usize,
     answers: Vec<Answer>,
-    view: View,
-    previous_focus: Option<HtmlElement>,
+    previous_focus: Option<JsValue>,
     /// Submitted: the thank-you screen is showing.
     done: bool,
     close_timer: Option<Timeout>,
     // Dropped before `view` removes the host (field order).
-    _listeners: Vec<Listener>,
-}
-
-impl Session {
-    /// The `<rapport-widget>` element.
-    pub fn host(&self) -> HtmlElement {
-        self.view.root().host().unchecked_into()
-    }
-}
-
-/// Whether the page's focused element is a field the visitor is typing into; focus is
-/// not taken from it.
-fn is_typing(el: Option<&HtmlElement>) -> bool {
-    let Some(el) = el else { return false };
-    let tag = el.tag_name();
-    el.is_content_editable()
-        || tag.eq_ignore_ascii_case("input")
-        || tag.eq_ignore_ascii_case("textarea")
-        || tag.eq_ignore_ascii_case("select")
+    _listeners: Listeners,
+    view: View,
 }
 
 impl App {
@@ -62,75 +41,54 @@ impl App {
         let Some(survey) = config.survey(id) else {
             return;
         };
-        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-            return;
-        };
-        let lang = Lang::detect(&config.locale);
-        let vars = theme::host_vars(&config.theme);
-        let frame = Frame {
-            nonce: self.nonce.as_deref(),
-            vars: &vars,
-            class: theme::dialog_class(&config.theme),
-            lang: &lang.tag,
-            rtl: lang.rtl(),
-            close_label: lang.strings().close,
-        };
-        let mut view = match View::open(&doc, &frame) {
-            Ok(view) => view,
-            Err(err) => {
-                log::warn(&["could not show survey \"", id, "\": ", &log::js_text(&err)]);
-                return;
-            }
-        };
         let Step::Question(first) = first_step(survey) else {
             return;
         };
         let Some(question) = survey.questions.get(first) else {
             return;
         };
-        let model = present::step(question, progress(survey, &[], first), &lang);
-        if let Err(err) = view.show_step(&model) {
-            log::warn(&["could not show survey \"", id, "\": ", &log::js_text(&err)]);
-            return;
-        }
-        let mut listeners = Vec::new();
+        let doc = env::document();
+        let lang = Lang::detect(&config.locale);
+        let vars = theme::host_vars(&config.theme);
+        let class = theme::dialog_class(&config.theme);
+        let mut view = match View::open(&doc, self.nonce.as_deref(), &vars, &class, lang) {
+            Ok(view) => view,
+            Err(err) => {
+                log::warn(&["could not show survey \"", id, "\": ", &log::js_text(&err)]);
+                return;
+            }
+        };
+        view.show_question(question, progress(survey, &[], first));
+        let mut listeners = Listeners::new(&self.handler);
         for kind in ["click", "keydown", "input", "change"] {
-            let weak = self.me.clone();
-            listeners.push(Listener::new(
-                view.root().as_ref(),
-                kind,
-                false,
-                move |event| {
-                    with_app(&weak, move |app| app.on_ui(&event));
-                },
-            ));
+            listeners.add(view.root(), kind);
         }
-        let previous_focus = focus::page_focus(&doc);
-        if !is_typing(previous_focus.as_ref()) {
+        let previous_focus = focus::active(&doc);
+        if !focus::is_typing(previous_focus.as_ref()) {
             view.take_focus();
         }
         self.session = Some(Session {
             survey: String::from(id),
-            lang,
             current: first,
             answers: Vec::new(),
-            view,
             previous_focus,
             done: false,
             close_timer: None,
             _listeners: listeners,
+            view,
         });
         self.throttle.record_shown(id, env::now_ms());
         self.save_throttle();
         self.shown_here.push(String::from(id));
-        self.emit("show", object(&[("survey", &id.into())]));
+        self.emit("show", object(&[("survey", id.into())]));
     }
 
-    fn on_ui(&mut self, event: &Event) {
+    /// An event from the shadow root.
+    pub(super) fn on_ui(&mut self, kind: &str, event: &JsValue) {
         let Some(session) = &mut self.session else {
             return;
         };
-        match session.view.handle(event) {
+        match session.view.handle(kind, event) {
             Intent::None => {}
             Intent::Next => self.next(),
             Intent::Close => self.close_survey(),
@@ -151,31 +109,34 @@ impl App {
         let Some(question) = survey.questions.get(session.current) else {
             return;
         };
-        let value = session.view.value();
+        let value = session.view.value(question);
         if value.is_none() && question.required {
-            session.view.show_error(session.lang.strings().required);
+            session.view.show_error(Some(session.view.lang.s.required));
             return;
         }
-        session.answers.retain(|a| a.question != question.id);
-        if let Some(value) = &value {
+        // Replaces the earlier answer to this question, if any (there is at most one).
+        if let Some(i) = session
+            .answers
+            .iter()
+            .position(|a| a.question == question.id)
+        {
+            session.answers.remove(i);
+        }
+        let step = next_step(survey, session.current, value.as_ref());
+        if let Some(value) = value {
             session
                 .answers
-                .push(Answer::new(question.id.clone(), value.clone()));
+                .push(Answer::new(question.id.clone(), value));
         }
-        match next_step(survey, session.current, value.as_ref()) {
+        match step {
             Step::Question(index) => {
                 let Some(question) = survey.questions.get(index) else {
                     return;
                 };
                 session.current = index;
-                let model = present::step(
-                    question,
-                    progress(survey, &session.answers, index),
-                    &session.lang,
-                );
-                if let Err(err) = session.view.show_step(&model) {
-                    log::warn(&["could not render question: ", &log::js_text(&err)]);
-                }
+                session
+                    .view
+                    .show_question(question, progress(survey, &session.answers, index));
             }
             Step::ThankYou => self.submit(),
         }
@@ -195,42 +156,35 @@ impl App {
         let Some(survey) = config.survey(&session.survey) else {
             return;
         };
-        let response = build_response(&self.site, survey, session, &self.visitor);
-        session
-            .view
-            .show_thanks(&present::thanks(&survey.thank_you, &session.lang));
-        let survey_id = session.survey.clone();
-        let close_timer = self.timer(THANKS_MS, |app| app.close_survey());
-        if let Some(session) = &mut self.session {
-            session.close_timer = Some(close_timer);
-        }
+        let response = Response {
+            id: new_uuid(),
+            site: self.site.clone(),
+            survey: survey.id.clone(),
+            answers: prune(survey, &session.answers),
+            locale: Some(clip(&session.view.lang.tag, Limits::MAX_LOCALE_CHARS)),
+            url: Some(clip(&env::href(), Limits::MAX_URL_CHARS)),
+            user_id: self.visitor.user_id.clone(),
+            traits: self.visitor.traits.clone(),
+            created_at: Some(env::iso_now()),
+        };
+        session.view.show_thanks(&survey.thank_you);
+        session.close_timer = Some(Timeout::new(&self.handler, THANKS_MS, THANKS));
         let now = env::now_ms();
-        self.throttle.record_answered(&survey_id, now);
+        self.throttle.record_answered(&response.survey, now);
         self.save_throttle();
         let body = response.to_json();
-        let detail = js_sys::JSON::parse(&body).unwrap_or(wasm_bindgen::JsValue::NULL);
         self.emit(
             "submit",
             object(&[
-                ("survey", &survey_id.as_str().into()),
-                ("response", &detail),
+                ("survey", response.survey.as_str().into()),
+                ("response", js::parse(&body)),
             ]),
         );
-        let Some(survey) = self.config.as_ref().and_then(|c| c.survey(&survey_id)) else {
-            return;
-        };
-        if let Err(err) = response.validate(survey) {
-            // The collector would refuse it; queueing it would only retry a lost cause.
-            log::warn(&["response not sent: ", &err.text()]);
-            return;
-        }
-        if let Some(json) = self.store.get(&crate::core::storage::key(
-            &self.site,
-            crate::core::storage::Slot::Outbox,
-        )) {
-            self.outbox = crate::core::outbox::Outbox::from_json_or_default(&json);
-        }
-        if let Some(evicted) = self.outbox.push(&response.id, body.clone(), now) {
+        // No second validation here: the controls only produce answers the survey allows,
+        // and the collector, which validates every response, answers a 400 naming the field
+        // for anything else (the outbox drops it with a warning, see `delivery`).
+        self.reload_outbox();
+        if let Some(evicted) = self.outbox.push(&response.id, body, now) {
             log::warn(&["outbox full, dropped undelivered response ", &evicted.id]);
         }
         self.save_outbox();
@@ -243,43 +197,25 @@ impl App {
         let Some(session) = self.session.take() else {
             return;
         };
+        let completed = session.done;
         if session.view.has_focus() {
             focus::restore(session.previous_focus.clone());
         }
-        let completed = session.done;
         let survey = session.survey.clone();
         drop(session);
         self.emit(
             "close",
             object(&[
-                ("survey", &survey.as_str().into()),
-                ("completed", &completed.into()),
+                ("survey", survey.as_str().into()),
+                ("completed", completed.into()),
             ]),
         );
         self.evaluate();
     }
 }
 
-fn build_response(
-    site: &str,
-    survey: &Survey,
-    session: &Session,
-    visitor: &super::visitor::Visitor,
-) -> Response {
-    Response {
-        id: new_uuid(),
-        site: String::from(site),
-        survey: survey.id.clone(),
-        answers: prune(survey, &session.answers),
-        locale: Some(clip(&session.lang.tag, Limits::MAX_LOCALE_CHARS)),
-        url: Some(clip(&env::href(), Limits::MAX_URL_CHARS)),
-        user_id: visitor.user_id.clone(),
-        traits: visitor.traits.clone(),
-        created_at: Some(env::iso_now()),
-    }
-}
-
 /// The first `max` characters of `s` (the collector rejects longer values).
 fn clip(s: &str, max: usize) -> String {
-    s.chars().take(max).collect()
+    let end = s.char_indices().nth(max).map_or(s.len(), |(i, _)| i);
+    String::from(s.get(..end).unwrap_or(s))
 }

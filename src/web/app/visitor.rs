@@ -5,7 +5,7 @@ use crate::prelude::*;
 use crate::core::json::{string, write_map, Fields, Json, JsonMap, ObjectWriter};
 
 use crate::core::storage::{key, Slot};
-use crate::core::uuid::{is_uuid_v4, uuid_v4};
+use crate::core::uuid::is_uuid_v4;
 
 use super::super::env;
 use super::super::store::WebStore;
@@ -23,9 +23,7 @@ pub struct Visitor {
 
 /// A fresh UUID v4 from `crypto.getRandomValues`.
 pub fn new_uuid() -> String {
-    let mut bytes = [0u8; 16];
-    env::fill_random(&mut bytes);
-    uuid_v4(bytes)
+    env::random_uuid()
 }
 
 impl Visitor {

@@ -4,60 +4,53 @@
 
 use crate::prelude::*;
 
-use wasm_bindgen::JsCast;
-use web_sys::{EventTarget, MouseEvent};
+use wasm_bindgen::JsValue;
 
 use crate::core::throttle::{eligible, visitor_bucket};
 use crate::core::trigger::{due, next_wakeup_ms};
 
-use super::super::listener::Listener;
+use super::super::js::{self, get, get_f64};
+use super::super::listener::Listeners;
 use super::super::regex::JsRegex;
 use super::super::timer::Timeout;
 use super::super::{env, log};
-use super::{with_app, App};
+use super::{App, DELAY};
 
 /// Listeners and the pending delay timer; dropping it stops watching.
 #[derive(Default)]
 pub struct Watch {
-    listeners: Vec<Listener>,
+    listeners: Option<Listeners>,
     delay: Option<Timeout>,
 }
 
 impl App {
-    /// Starts listening to the page: scroll (passive), exit intent, `online`.
+    /// Starts listening to the page: scroll, exit intent, `online`.
     pub(super) fn watch_page(&mut self) {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let window_target: &EventTarget = window.as_ref();
-        let mut listeners = Vec::new();
-        let weak = self.me.clone();
-        listeners.push(Listener::new(window_target, "scroll", true, move |_| {
-            with_app(&weak, |app| app.on_scroll());
-        }));
-        let weak = self.me.clone();
-        listeners.push(Listener::new(window_target, "online", true, move |_| {
-            with_app(&weak, |app| app.retry_now());
-        }));
-        if let Some(doc) = window.document() {
-            let weak = self.me.clone();
-            listeners.push(Listener::new(
-                doc.as_ref(),
-                "mouseout",
-                true,
-                move |event| {
-                    // Exit intent: the pointer leaves the document through the top edge
-                    // (towards the tab bar or the address bar).
-                    let Some(mouse) = event.dyn_ref::<MouseEvent>() else {
-                        return;
-                    };
-                    if mouse.related_target().is_none() && mouse.client_y() <= 0 {
-                        with_app(&weak, |app| app.on_exit_intent());
-                    }
-                },
-            ));
+        let window = js::global();
+        let mut listeners = Listeners::new(&self.handler);
+        listeners.add(&window, "scroll");
+        listeners.add(&window, "online");
+        listeners.add(&env::document(), "mouseout");
+        self.watch.listeners = Some(listeners);
+    }
+
+    /// A DOM event: page signals, or the survey's own.
+    pub(super) fn on_event(&mut self, event: &JsValue) {
+        let kind = js::get_str(event, "type").unwrap_or_default();
+        match kind.as_str() {
+            "scroll" => self.on_scroll(),
+            "online" => self.retry_now(),
+            // Exit intent: the pointer leaves the document through the top edge (towards
+            // the tab bar or the address bar).
+            "mouseout" => {
+                if !get(event, "relatedTarget").is_object()
+                    && get_f64(event, "clientY").is_some_and(|y| y <= 0.0)
+                {
+                    self.on_exit_intent();
+                }
+            }
+            _ => self.on_ui(&kind, event),
         }
-        self.watch.listeners = listeners;
     }
 
     fn on_scroll(&mut self) {
@@ -102,17 +95,15 @@ impl App {
         if self.signals.scroll_percent == 0.0 {
             self.signals.scroll_percent = env::scroll_percent();
         }
-        let manual = self.signals.manual.take();
-        let mut skip: Vec<String> = self.shown_here.clone();
+        let mut skip: Vec<&str> = self.shown_here.iter().map(String::as_str).collect();
         let mut pick: Option<String> = None;
+        let manual = self.signals.manual.as_deref();
         if self.session.is_none() {
-            let mut signals = self.signals.clone();
-            signals.manual.clone_from(&manual);
-            for id in due(config, &signals, &JsRegex) {
+            for id in due(config, &self.signals, &JsRegex) {
                 let Some(survey) = config.survey(id) else {
                     continue;
                 };
-                let asked = manual.as_deref() == Some(id);
+                let asked = manual == Some(id);
                 if !asked && self.shown_here.iter().any(|s| s == id) {
                     continue;
                 }
@@ -126,28 +117,28 @@ impl App {
                         if asked {
                             log::warn(&["show: survey \"", id, "\" not shown: ", &why.text()]);
                         }
-                        skip.push(String::from(id));
+                        skip.push(id);
                     }
                 }
             }
         }
         if let Some(id) = manual {
-            if config.survey(&id).is_none() {
-                log::warn(&["show: unknown survey \"", &id, "\""]);
+            if config.survey(id).is_none() {
+                log::warn(&["show: unknown survey \"", id, "\""]);
             }
-        }
-        if let Some(id) = pick {
-            self.open_survey(&id);
-            return;
         }
         // One timer for the nearest pending delay trigger; while a survey is open there is
         // nothing to wait for (closing re-evaluates).
-        if self.session.is_some() {
-            return;
-        }
-        let skip: Vec<&str> = skip.iter().map(String::as_str).collect();
-        if let Some(wait) = next_wakeup_ms(config, &self.signals, &JsRegex, &skip) {
-            self.watch.delay = Some(self.timer(wait + 1.0, |app| app.evaluate()));
+        let wait = match (&pick, &self.session) {
+            (None, None) => next_wakeup_ms(config, &self.signals, &JsRegex, &skip),
+            _ => None,
+        };
+        // A manual request is answered once.
+        self.signals.manual = None;
+        if let Some(id) = pick {
+            self.open_survey(&id);
+        } else if let Some(wait) = wait {
+            self.watch.delay = Some(self.timer(wait + 1.0, DELAY));
         }
     }
 }

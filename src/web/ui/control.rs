@@ -1,48 +1,75 @@
-//! The answer control of the current question: built from the view model, read back as
-//! a core [`AnswerValue`].
+//! The answer control of the current question, rendered straight from the core
+//! [`Question`] and read back as a core [`AnswerValue`].
+//!
+//! * Scale questions (NPS, CSAT, CES, thumbs, emoji) and single choice are an ARIA radio
+//!   group of buttons with a roving tabindex: exactly one radio is in the Tab order (the
+//!   checked one, else the first). Arrow keys, Home and End move and select; Space and
+//!   Enter select the focused radio. Arrows follow reading direction in right-to-left
+//!   layouts.
+//! * Multiple choice is native checkboxes, plus "Other" with a text field that appears
+//!   while it is checked.
+//! * Open text is a textarea with `maxlength` and a live character counter.
 
 use crate::prelude::*;
 
 use wasm_bindgen::JsValue;
-use web_sys::{Document, Element, HtmlInputElement, HtmlTextAreaElement};
 
-use crate::core::response::{AnswerValue, MultipleChoice};
+use crate::core::response::{AnswerValue, Limits, MultipleChoice};
+use crate::core::survey::{Question, QuestionKind};
 
-use super::dialog::TITLE_ID;
-use super::model::{ControlModel, StepModel};
-use super::{checks, dom, radios, text};
+use super::super::js::{get, get_str};
+use super::dom::{self, append, attr, attrs, el, get_attr, num, text_el};
+use super::lang::Lang;
 
+/// Id of the element naming the dialog.
+pub const TITLE_ID: &str = "rq";
 /// Id of the scale end labels, describing a radio group.
 const ENDS_ID: &str = "re";
+/// Id of the counter, referenced by the textarea's `aria-describedby`.
+const COUNTER_ID: &str = "rc";
+/// Marks the "Other" checkbox (option ids come from the config, so the marker is an
+/// attribute of its own rather than a reserved id).
+const OTHER_ATTR: &str = "data-other";
+
+/// Faces for emoji values 1–5 (their accessible names come from the core strings).
+const FACES: [&str; 5] = [
+    "\u{1f61e}",
+    "\u{1f641}",
+    "\u{1f610}",
+    "\u{1f642}",
+    "\u{1f604}",
+];
+const STAR: &str = "\u{2605}";
+const THUMBS: [&str; 2] = ["\u{1f44d}", "\u{1f44e}"];
+/// Answers of the thumbs radios.
+const THUMB_VALUES: [&str; 2] = ["up", "down"];
 
 /// The rendered control and what it needs to report its value.
 pub enum Control {
-    /// A radio group; `values[i]` is the answer of radio `i`.
+    /// A radio group of `count` radios.
     Radios {
         /// The `role="radiogroup"` element.
-        group: Element,
-        /// Answer of each radio.
-        values: Vec<AnswerValue>,
+        group: JsValue,
+        /// Number of radios.
+        count: usize,
         /// Index of the checked radio.
         selected: Option<usize>,
     },
     /// Checkboxes, with the "Other" text field while "Other" is checked.
     Checks {
         /// The `role="group"` element.
-        group: Element,
+        group: JsValue,
         /// The "Other" text field, while shown.
-        other_field: Option<HtmlInputElement>,
+        other_field: Option<JsValue>,
         /// Accessible name of the "Other" field.
-        other_label: String,
-        /// Maximum length of the "Other" text.
-        other_max: u32,
+        other_label: &'static str,
     },
     /// A textarea with its character counter.
     Text {
         /// The textarea.
-        area: HtmlTextAreaElement,
+        area: JsValue,
         /// The `used / max` counter.
-        counter: Element,
+        counter: JsValue,
         /// Maximum length in characters.
         max_length: u32,
     },
@@ -50,88 +77,198 @@ pub enum Control {
     Nothing,
 }
 
+/// The first value of a scale question (0 for NPS, 1 otherwise).
+fn scale_start(kind: &QuestionKind) -> i64 {
+    kind.scale().map_or(0, |range| *range.start())
+}
+
 impl Control {
-    /// Renders the control of `step` into `body`.
-    pub fn build(doc: &Document, body: &Element, step: &StepModel) -> Result<Control, JsValue> {
-        Ok(match &step.control {
-            ControlModel::Radios {
-                class,
-                items,
-                values,
-                low,
-                high,
-            } => {
-                let group = radios::build(doc, class, TITLE_ID, step.required, items)?;
-                body.append_child(&group)?;
-                if low.is_some() || high.is_some() {
-                    let ends = dom::el(doc, "div", "ends")?;
-                    ends.set_attribute("id", ENDS_ID)?;
-                    for label in [low, high] {
-                        let span = dom::text_el(doc, "span", "", label.as_deref().unwrap_or(""))?;
-                        ends.append_child(&span)?;
-                    }
-                    body.append_child(&ends)?;
-                    group.set_attribute("aria-describedby", ENDS_ID)?;
-                }
-                Control::Radios {
-                    group,
-                    values: values.clone(),
-                    selected: None,
-                }
-            }
-            ControlModel::Checks {
-                options,
-                other,
-                other_max,
-            } => {
-                let pairs: Vec<(&str, &str)> = options
+    /// Renders the control of `question` (titled `title`) into `body`.
+    pub fn build(
+        doc: &JsValue,
+        body: &JsValue,
+        question: &Question,
+        title: &str,
+        lang: &Lang,
+    ) -> Control {
+        let s = &lang.s;
+        let required = if question.required { "true" } else { "" };
+        match &question.kind {
+            QuestionKind::MultipleChoice { options, other } => {
+                let group = el(doc, "div", "list");
+                attrs(&group, &[("role", "group"), ("aria-labelledby", TITLE_ID)]);
+                let rows = options
                     .iter()
-                    .map(|(i, l)| (i.as_str(), l.as_str()))
-                    .collect();
-                let group = checks::build(doc, TITLE_ID, &pairs, other.as_deref())?;
-                body.append_child(&group)?;
+                    .map(|o| ("data-c", o.id.as_str(), lang.text(&o.label)));
+                let other_row = other.then_some((OTHER_ATTR, "", s.other));
+                for (marker, id, label) in rows.chain(other_row) {
+                    let row = el(doc, "label", "");
+                    let input = el(doc, "input", "");
+                    attrs(&input, &[("type", "checkbox"), (marker, id)]);
+                    append(&row, &input);
+                    append(&row, &text_el(doc, "span", "", label));
+                    append(&group, &row);
+                }
+                append(body, &group);
                 Control::Checks {
                     group,
                     other_field: None,
-                    other_label: other.clone().unwrap_or_default(),
-                    other_max: *other_max,
+                    other_label: s.other,
                 }
             }
-            ControlModel::Text {
+            QuestionKind::OpenText {
                 max_length,
                 placeholder,
             } => {
-                let (wrapper, area, counter) = text::build(
-                    doc,
-                    &step.title,
-                    step.required,
-                    *max_length,
-                    placeholder.as_deref(),
-                )?;
-                body.append_child(&wrapper)?;
-                Control::Text {
+                // Named with `aria-label` (the question text) rather than `aria-labelledby`:
+                // axe-core's `label-title-only` rule does not follow an idref to the title
+                // inside a shadow root.
+                let wrapper = el(doc, "div", "");
+                let area = el(doc, "textarea", "");
+                attrs(
+                    &area,
+                    &[("aria-label", title), ("aria-describedby", COUNTER_ID)],
+                );
+                if question.required {
+                    attr(&area, "aria-required", required);
+                }
+                attr(&area, "maxlength", &num(i64::from(*max_length)));
+                attr(
+                    &area,
+                    "placeholder",
+                    lang.or(placeholder.as_ref(), s.text_placeholder),
+                );
+                let counter = el(doc, "div", "cnt");
+                attr(&counter, "id", COUNTER_ID);
+                append(&wrapper, &area);
+                append(&wrapper, &counter);
+                append(body, &wrapper);
+                let control = Control::Text {
                     area,
                     counter,
                     max_length: *max_length,
+                };
+                control.update_counter();
+                control
+            }
+            kind => {
+                let (class, count) = match kind {
+                    QuestionKind::Csat(_) => ("g stars", 5),
+                    QuestionKind::Emoji(_) => ("g faces", 5),
+                    QuestionKind::Thumbs => ("g thumbs", 2),
+                    QuestionKind::SingleChoice { options } => ("list", options.len()),
+                    _ => (
+                        "g",
+                        kind.scale()
+                            .map_or(0, |r| (r.end() - r.start() + 1) as usize),
+                    ),
+                };
+                let group = el(doc, "div", class);
+                attrs(
+                    &group,
+                    &[("role", "radiogroup"), ("aria-labelledby", TITLE_ID)],
+                );
+                if question.required {
+                    attr(&group, "aria-required", required);
+                }
+                let options = kind.options();
+                for i in 0..count {
+                    // Owned texts (numbers, "3 of 5 stars") live here; the others are static
+                    // or borrowed from the configuration.
+                    let owned;
+                    let (text, label): (&str, &str) = match kind {
+                        QuestionKind::Csat(_) => {
+                            owned = s.stars(i + 1);
+                            (STAR, &owned)
+                        }
+                        QuestionKind::Emoji(_) => (FACES[i], s.emoji[i]),
+                        QuestionKind::Thumbs => (THUMBS[i], [s.thumbs_up, s.thumbs_down][i]),
+                        QuestionKind::SingleChoice { .. } => (lang.text(&options[i].label), ""),
+                        _ => {
+                            owned = num(scale_start(kind) + i as i64);
+                            (&owned, "")
+                        }
+                    };
+                    let radio = text_el(doc, "button", "", text);
+                    attrs(
+                        &radio,
+                        &[
+                            ("type", "button"),
+                            ("role", "radio"),
+                            ("aria-checked", "false"),
+                            ("tabindex", if i == 0 { "0" } else { "-1" }),
+                            ("data-i", &num(i as i64)),
+                        ],
+                    );
+                    if !label.is_empty() {
+                        attr(&radio, "aria-label", label);
+                    }
+                    append(&group, &radio);
+                }
+                append(body, &group);
+                if let Some(labels) = kind.labels() {
+                    let defaults = s.scale_labels(kind.question_type());
+                    let low = labels
+                        .low
+                        .as_ref()
+                        .map(|t| lang.text(t))
+                        .or(defaults.map(|d| d.0));
+                    let high = labels
+                        .high
+                        .as_ref()
+                        .map(|t| lang.text(t))
+                        .or(defaults.map(|d| d.1));
+                    if low.is_some() || high.is_some() {
+                        let ends = el(doc, "div", "ends");
+                        attr(&ends, "id", ENDS_ID);
+                        for label in [low, high] {
+                            append(&ends, &text_el(doc, "span", "", label.unwrap_or("")));
+                        }
+                        append(body, &ends);
+                        attr(&group, "aria-describedby", ENDS_ID);
+                    }
+                }
+                Control::Radios {
+                    group,
+                    count,
+                    selected: None,
                 }
             }
-        })
+        }
     }
 
-    /// The current answer, `None` when nothing is entered.
-    pub fn value(&self) -> Option<AnswerValue> {
+    /// The current answer to `question`, `None` when nothing is entered.
+    pub fn value(&self, question: &Question) -> Option<AnswerValue> {
         match self {
-            Control::Radios {
-                values, selected, ..
-            } => selected.and_then(|i| values.get(i).cloned()),
+            Control::Radios { selected, .. } => {
+                let i = (*selected)?;
+                Some(match &question.kind {
+                    QuestionKind::Thumbs => AnswerValue::Text(String::from(*THUMB_VALUES.get(i)?)),
+                    QuestionKind::SingleChoice { options } => {
+                        AnswerValue::Text(options.get(i)?.id.clone())
+                    }
+                    kind => AnswerValue::Number(scale_start(kind) + i as i64),
+                })
+            }
             Control::Checks {
                 group, other_field, ..
             } => {
-                let (choices, other_checked) = checks::checked(group);
+                let mut choices = Vec::new();
+                let mut other_checked = false;
+                for input in dom::query_all(group, "input[type=checkbox]") {
+                    if !get(&input, "checked").is_truthy() {
+                        continue;
+                    }
+                    if is_other(&input) {
+                        other_checked = true;
+                    } else if let Some(id) = get_attr(&input, "data-c") {
+                        choices.push(id);
+                    }
+                }
                 let other = other_field
                     .as_ref()
                     .filter(|_| other_checked)
-                    .map(|f| f.value())
+                    .and_then(|f| get_str(f, "value"))
                     .filter(|v| !v.trim().is_empty());
                 if choices.is_empty() && other.is_none() {
                     None
@@ -139,15 +276,123 @@ impl Control {
                     Some(AnswerValue::Choices(MultipleChoice { choices, other }))
                 }
             }
-            Control::Text { area, .. } => {
-                let value = area.value();
-                if value.trim().is_empty() {
-                    None
-                } else {
-                    Some(AnswerValue::Text(value))
-                }
-            }
+            Control::Text { area, .. } => get_str(area, "value")
+                .filter(|v| !v.trim().is_empty())
+                .map(AnswerValue::Text),
             Control::Nothing => None,
         }
     }
+
+    /// Rewrites the counter as `used / max` (counted in characters, as the core validates).
+    pub fn update_counter(&self) {
+        if let Control::Text {
+            area,
+            counter,
+            max_length,
+        } = self
+        {
+            let used = get_str(area, "value").unwrap_or_default().chars().count();
+            let mut text = num(used as i64);
+            text.push_str(" / ");
+            text.push_str(&num(i64::from(*max_length)));
+            dom::set_text(counter, Some(&text));
+        }
+    }
+
+    /// Checks radio `index` (unchecking the others), makes it the Tab stop, and optionally
+    /// focuses it. Radios before it get class `on` (filled stars). False if there is no
+    /// such radio.
+    pub fn select(&mut self, index: usize, focus: bool) -> bool {
+        let Control::Radios {
+            group,
+            count,
+            selected,
+        } = self
+        else {
+            return false;
+        };
+        if index >= *count {
+            return false;
+        }
+        for (i, radio) in dom::items(&get(group, "children")).iter().enumerate() {
+            let on = i == index;
+            attr(radio, "aria-checked", if on { "true" } else { "false" });
+            attr(radio, "tabindex", if on { "0" } else { "-1" });
+            // Radios carry no other class.
+            attr(radio, "class", if i <= index { "on" } else { "" });
+            if on && focus {
+                dom::focus(radio);
+            }
+        }
+        *selected = Some(index);
+        true
+    }
+
+    /// Where a key press on radio `at` moves the selection. `None` for keys the group does
+    /// not handle, or when this is not a radio group.
+    pub fn key_target(&self, key: &str, at: usize, rtl: bool) -> Option<usize> {
+        let Control::Radios { count, .. } = self else {
+            return None;
+        };
+        let last = count.checked_sub(1)?;
+        let forward = if at >= last { 0 } else { at + 1 };
+        let back = if at == 0 { last } else { at - 1 };
+        match key {
+            "ArrowDown" => Some(forward),
+            "ArrowUp" => Some(back),
+            "ArrowRight" => Some(if rtl { back } else { forward }),
+            "ArrowLeft" => Some(if rtl { forward } else { back }),
+            "Home" => Some(0),
+            "End" => Some(last),
+            " " | "Enter" => Some(at),
+            _ => None,
+        }
+    }
+
+    /// Shows or removes the "Other" text field after the checkboxes, focusing it when
+    /// shown.
+    pub fn toggle_other(&mut self, doc: &JsValue, shown: bool) {
+        let Control::Checks {
+            group,
+            other_field,
+            other_label,
+        } = self
+        else {
+            return;
+        };
+        match (shown, other_field.take()) {
+            (true, None) => {
+                let field = el(doc, "input", "");
+                attrs(&field, &[("type", "text"), ("aria-label", *other_label)]);
+                attr(&field, "maxlength", &num(Limits::MAX_OTHER_CHARS as i64));
+                if dom::try_append(group, &field).is_ok() {
+                    dom::focus(&field);
+                    *other_field = Some(field);
+                }
+            }
+            (true, Some(field)) => *other_field = Some(field),
+            (false, Some(field)) => {
+                let _ = super::super::js::call(&field, "remove", &[]);
+            }
+            (false, None) => {}
+        }
+    }
+}
+
+/// Whether `target` is the "Other" checkbox.
+pub fn is_other(target: &JsValue) -> bool {
+    super::super::js::call_s(target, "hasAttribute", &[OTHER_ATTR]).is_truthy()
+}
+
+/// The radio index a click or key landed on (`data-i`), if it is one of ours.
+pub fn index_of(target: &JsValue) -> Option<usize> {
+    let digits = get_attr(target, "data-i")?;
+    if digits.is_empty() {
+        return None;
+    }
+    // Written by `build` as plain decimal; no need for the generic integer parser.
+    digits.bytes().try_fold(0usize, |n, b| {
+        b.is_ascii_digit()
+            .then(|| n.saturating_mul(10).saturating_add(usize::from(b - b'0')))
+    })
 }

@@ -1,41 +1,20 @@
 //! The dialog: frame (title, close, progress, body, error, primary button), rendering of
-//! a [`StepModel`] or [`ThanksModel`], and interpretation of raw DOM events into
+//! a question or the thank-you screen, and interpretation of raw DOM events into
 //! [`Intent`]s for the controller. Pure view state (which radio is checked, whether the
 //! "Other" field is open, the character counter) is handled here.
 
-use crate::prelude::*;
+use wasm_bindgen::JsValue;
 
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{
-    Document, Element, Event, HtmlButtonElement, HtmlElement, HtmlInputElement, KeyboardEvent,
-    ShadowRoot,
-};
-
+use crate::core::branching::Progress;
 use crate::core::response::AnswerValue;
+use crate::core::survey::{Question, ThankYou};
 
-use super::control::Control;
-use super::host::Host;
-use super::model::{StepModel, ThanksModel};
-use super::{checks, dom, focus, radios, text};
-
-/// Id of the element naming the dialog.
-pub(super) const TITLE_ID: &str = "rq";
-
-/// How the dialog looks and reads, fixed for its lifetime.
-pub struct Frame<'a> {
-    /// CSP nonce for the `<style>` fallback.
-    pub nonce: Option<&'a str>,
-    /// Custom properties for the host.
-    pub vars: &'a [(&'static str, String)],
-    /// Dialog classes (position, colour mode).
-    pub class: &'static str,
-    /// BCP 47 tag of the texts.
-    pub lang: &'a str,
-    /// Right-to-left script.
-    pub rtl: bool,
-    /// Accessible name of the close button.
-    pub close_label: &'a str,
-}
+use super::super::js::{get, get_str};
+use super::control::{self, Control, TITLE_ID};
+use super::dom::{self, append, attr, attrs, el, flag, set_text};
+use super::focus;
+use super::host::{self, Host};
+use super::lang::Lang;
 
 /// What a DOM event means for the controller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,144 +27,156 @@ pub enum Intent {
     Close,
 }
 
+/// The frame below the dialog element, in document order: `(parent, tag, class,
+/// attribute, value)`, where `parent` indexes this list (the dialog is 0, these are
+/// 1, 2, ...) and the attribute is set unless its name is empty.
+const FRAME: [(usize, &str, &str, &str, &str); 12] = [
+    (DIALOG, "div", "hd", "", ""),
+    (HEADER, "div", "q", "", ""),
+    (HEADING, "div", "", "id", TITLE_ID),
+    (HEADING, "div", "tb", "", ""),
+    (HEADER, "button", "x", "type", "button"),
+    (DIALOG, "div", "pg", "", ""),
+    (DIALOG, "div", "bar", "aria-hidden", "true"),
+    (BAR, "div", "fill", "", ""),
+    (DIALOG, "div", "", "", ""),
+    (DIALOG, "div", "err", "role", "alert"),
+    (DIALOG, "div", "ft", "", ""),
+    (FOOTER, "button", "go", "type", "button"),
+];
+const DIALOG: usize = 0;
+const HEADER: usize = 1;
+const HEADING: usize = 2;
+const TITLE: usize = 3;
+const SUB: usize = 4;
+const CLOSE: usize = 5;
+const PROGRESS: usize = 6;
+const BAR: usize = 7;
+const FILL: usize = 8;
+const BODY: usize = 9;
+const ERROR: usize = 10;
+const FOOTER: usize = 11;
+const GO: usize = 12;
+
 /// The rendered dialog. Dropping it removes the host element.
 pub struct View {
-    doc: Document,
+    doc: JsValue,
     host: Host,
-    dialog: Element,
-    title: Element,
-    sub: Element,
-    progress: Element,
-    bar: Element,
-    fill: HtmlElement,
-    body: Element,
-    error: Element,
-    footer: Element,
-    go: HtmlButtonElement,
+    /// The dialog element and its [`FRAME`].
+    parts: [JsValue; 13],
     control: Control,
-    rtl: bool,
+    /// The language of every text shown.
+    pub lang: Lang,
 }
 
 impl View {
-    /// Attaches the host and builds the empty frame.
-    pub fn open(doc: &Document, frame: &Frame) -> Result<View, JsValue> {
-        let vars: Vec<(&str, &str)> = frame.vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let host = Host::attach(doc, frame.nonce, &vars)?;
-        let dialog = dom::el(doc, "div", frame.class)?;
-        dom::attrs(
+    /// Attaches the host (with the custom properties `vars`) and builds the empty frame;
+    /// `class` is the dialog's position and colour mode.
+    pub fn open(
+        doc: &JsValue,
+        nonce: Option<&str>,
+        vars: &[(&str, &str)],
+        class: &str,
+        lang: Lang,
+    ) -> Result<View, JsValue> {
+        let host = Host::attach(doc, nonce, vars)?;
+        let dialog = el(doc, "div", class);
+        attrs(
             &dialog,
             &[
                 ("role", "dialog"),
                 ("aria-modal", "true"),
                 ("aria-labelledby", TITLE_ID),
                 ("tabindex", "-1"),
-                ("lang", frame.lang),
-                ("dir", if frame.rtl { "rtl" } else { "ltr" }),
+                ("lang", &lang.tag),
+                ("dir", if lang.rtl() { "rtl" } else { "ltr" }),
             ],
-        )?;
-        let header = dom::el(doc, "div", "hd")?;
-        let heading = dom::el(doc, "div", "q")?;
-        let title = dom::el(doc, "div", "")?;
-        title.set_attribute("id", TITLE_ID)?;
-        let sub = dom::el(doc, "div", "tb")?;
-        heading.append_child(&title)?;
-        heading.append_child(&sub)?;
-        let close = dom::text_el(doc, "button", "x", "\u{00d7}")?;
-        dom::attrs(
-            &close,
-            &[("type", "button"), ("aria-label", frame.close_label)],
-        )?;
-        header.append_child(&heading)?;
-        header.append_child(&close)?;
-        let progress = dom::el(doc, "div", "pg")?;
-        let bar = dom::el(doc, "div", "bar")?;
-        bar.set_attribute("aria-hidden", "true")?;
-        let fill: HtmlElement = dom::typed(doc, "div", "fill")?;
-        bar.append_child(&fill)?;
-        let body = dom::el(doc, "div", "")?;
-        let error = dom::el(doc, "div", "err")?;
-        error.set_attribute("role", "alert")?;
-        let footer = dom::el(doc, "div", "ft")?;
-        let go: HtmlButtonElement = dom::typed(doc, "button", "go")?;
-        go.set_attribute("type", "button")?;
-        footer.append_child(&go)?;
-        for part in [&header, &progress, &bar, &body, &error, &footer] {
-            dialog.append_child(part)?;
+        );
+        let mut parts: [JsValue; 13] = Default::default();
+        parts[DIALOG] = dialog;
+        for (i, (parent, tag, class, name, value)) in FRAME.into_iter().enumerate() {
+            let part = el(doc, tag, class);
+            if !name.is_empty() {
+                attr(&part, name, value);
+            }
+            append(&parts[parent], &part);
+            parts[i + 1] = part;
         }
-        host.root().append_child(&dialog)?;
+        let close = &parts[CLOSE];
+        set_text(close, Some("\u{00d7}"));
+        attr(close, "aria-label", lang.s.close);
+        dom::try_append(host.root(), &parts[DIALOG])?;
         Ok(View {
             doc: doc.clone(),
             host,
-            dialog,
-            title,
-            sub,
-            progress,
-            bar,
-            fill,
-            body,
-            error,
-            footer,
-            go,
+            parts,
             control: Control::Nothing,
-            rtl: frame.rtl,
+            lang,
         })
     }
 
     /// The shadow root, for event delegation.
-    pub fn root(&self) -> &ShadowRoot {
+    pub fn root(&self) -> &JsValue {
         self.host.root()
-    }
-
-    /// The dialog element.
-    pub fn dialog(&self) -> &Element {
-        &self.dialog
     }
 
     /// Whether keyboard focus is inside the dialog.
     pub fn has_focus(&self) -> bool {
-        self.root().active_element().is_some()
+        focus::active(self.root()).is_some()
     }
 
     /// Moves focus to the answer control (the checked radio or the first one, the first
     /// checkbox, the text area), or to the first button when there is none.
     pub fn take_focus(&self) {
-        if !focus::focus_first(&self.body) && !focus::focus_first(&self.dialog) {
-            if let Some(dialog) = self.dialog.dyn_ref::<HtmlElement>() {
-                let _ = dialog.focus();
-            }
+        if !focus::focus_first(&self.parts[BODY]) && !focus::focus_first(&self.parts[DIALOG]) {
+            dom::focus(&self.parts[DIALOG]);
         }
     }
 
-    /// Renders a question screen.
-    pub fn show_step(&mut self, step: &StepModel) -> Result<(), JsValue> {
+    /// Renders `question` at `progress` along the path.
+    pub fn show_question(&mut self, question: &Question, progress: Progress) {
         let had_focus = self.has_focus();
-        self.title.set_text_content(Some(&step.title));
-        self.sub.set_text_content(None);
-        self.progress.set_text_content(Some(&step.progress));
-        let mut width = dom::num((step.fraction.clamp(0.0, 1.0) * 100.0) as i64);
+        let s = &self.lang.s;
+        let title = self.lang.or(
+            question.text.as_ref(),
+            s.default_prompt(question.kind.question_type())
+                .unwrap_or(""),
+        );
+        set_text(&self.parts[TITLE], Some(title));
+        set_text(&self.parts[SUB], None);
+        set_text(
+            &self.parts[PROGRESS],
+            Some(&s.progress(progress.current, progress.total)),
+        );
+        let mut width = dom::num((progress.fraction().clamp(0.0, 1.0) * 100.0) as i64);
         width.push('%');
-        // The same setter as the host styles use: one JS binding instead of two.
-        self.fill
-            .style()
-            .set_property_with_priority("width", &width, "")?;
-        self.error.set_text_content(None);
-        self.body.set_text_content(None);
-        self.control = Control::build(&self.doc, &self.body, step)?;
-        self.go.set_text_content(Some(&step.go));
-        let _ = self.go.remove_attribute("disabled");
+        // The same setter as the host styles use.
+        let _ = host::set_style(&get(&self.parts[FILL], "style"), "width", &width, "");
+        set_text(&self.parts[ERROR], None);
+        set_text(&self.parts[BODY], None);
+        self.control = Control::build(&self.doc, &self.parts[BODY], question, title, &self.lang);
+        let last = progress.current >= progress.total;
+        set_text(&self.parts[GO], Some(if last { s.submit } else { s.next }));
+        flag(&self.parts[GO], "disabled", false);
         self.set_chrome_visible(true);
         if had_focus {
             self.take_focus();
         }
-        Ok(())
     }
 
     /// Renders the thank-you screen (no progress, no primary button).
-    pub fn show_thanks(&mut self, thanks: &ThanksModel) {
-        self.title.set_text_content(Some(&thanks.title));
-        self.sub.set_text_content(thanks.body.as_deref());
-        self.body.set_text_content(None);
-        self.error.set_text_content(None);
+    pub fn show_thanks(&mut self, thank_you: &ThankYou) {
+        let s = &self.lang.s;
+        set_text(
+            &self.parts[TITLE],
+            Some(self.lang.or(thank_you.title.as_ref(), s.thank_you_title)),
+        );
+        set_text(
+            &self.parts[SUB],
+            Some(self.lang.or(thank_you.body.as_ref(), s.thank_you_body)),
+        );
+        set_text(&self.parts[BODY], None);
+        set_text(&self.parts[ERROR], None);
         self.control = Control::Nothing;
         self.set_chrome_visible(false);
         // Focus stays reachable: the close button is the only tabbable element left.
@@ -195,153 +186,84 @@ impl View {
     }
 
     fn set_chrome_visible(&self, visible: bool) {
-        for part in [&self.progress, &self.bar, &self.footer] {
-            if visible {
-                let _ = part.remove_attribute("hidden");
-            } else {
-                let _ = part.set_attribute("hidden", "");
-            }
+        for part in [&self.parts[PROGRESS], &self.parts[BAR], &self.parts[FOOTER]] {
+            flag(part, "hidden", !visible);
         }
     }
 
     /// Shows a validation message (announced: the region has `role="alert"`).
-    pub fn show_error(&self, message: &str) {
-        self.error.set_text_content(Some(message));
+    pub fn show_error(&self, message: Option<&str>) {
+        set_text(&self.parts[ERROR], message);
     }
 
     /// Disables the primary button while a submission is being recorded, so a double
     /// click or a held Enter sends once.
     pub fn set_busy(&self, busy: bool) {
         let had_focus = self.has_focus();
-        // Through the attribute: `removeAttribute` / `setAttribute` are bound already.
-        let _ = if busy {
-            self.go.set_attribute("disabled", "")
-        } else {
-            self.go.remove_attribute("disabled")
-        };
+        flag(&self.parts[GO], "disabled", busy);
         // A disabled button drops focus to <body>; keep it in the dialog instead.
         if had_focus && !self.has_focus() {
-            if let Some(dialog) = self.dialog.dyn_ref::<HtmlElement>() {
-                let _ = dialog.focus();
-            }
+            dom::focus(&self.parts[DIALOG]);
         }
     }
 
-    /// The current answer, `None` when nothing is entered.
-    pub fn value(&self) -> Option<AnswerValue> {
-        self.control.value()
+    /// The current answer to `question`, `None` when nothing is entered.
+    pub fn value(&self, question: &Question) -> Option<AnswerValue> {
+        self.control.value(question)
     }
 
-    /// Interprets an event from the shadow root.
-    pub fn handle(&mut self, event: &Event) -> Intent {
-        match event.type_().as_str() {
-            "click" => self.on_click(event),
-            "keydown" => match event.dyn_ref::<KeyboardEvent>() {
-                Some(key) => self.on_key(key),
-                None => Intent::None,
-            },
-            "input" => {
-                if let Control::Text {
-                    area,
-                    counter,
-                    max_length,
-                } = &self.control
-                {
-                    text::update_counter(area, counter, *max_length);
+    /// Interprets an event (of type `kind`) from the shadow root.
+    pub fn handle(&mut self, kind: &str, event: &JsValue) -> Intent {
+        let target = get(event, "target");
+        match kind {
+            "click" => {
+                let Some(button) = dom::closest(&target, "button") else {
+                    return Intent::None;
+                };
+                match dom::get_attr(&button, "class").as_deref() {
+                    Some("x") => return Intent::Close,
+                    Some("go") => return Intent::Next,
+                    _ => {}
                 }
-                Intent::None
+                if let Some(index) = control::index_of(&button) {
+                    self.select(index, false);
+                }
             }
+            "keydown" => {
+                let key = get_str(event, "key").unwrap_or_default();
+                match key.as_str() {
+                    "Escape" => return Intent::Close,
+                    "Tab" => focus::trap_tab(self.root(), &self.parts[DIALOG], event),
+                    _ => {
+                        let at = dom::closest(&target, "[role=radio]")
+                            .and_then(|radio| control::index_of(&radio));
+                        let to =
+                            at.and_then(|at| self.control.key_target(&key, at, self.lang.rtl()));
+                        if let Some(to) = to {
+                            focus::prevent_default(event);
+                            self.select(to, true);
+                        }
+                    }
+                }
+            }
+            "input" => self.control.update_counter(),
             "change" => {
-                self.on_change(event);
-                Intent::None
-            }
-            _ => Intent::None,
-        }
-    }
-
-    fn on_click(&mut self, event: &Event) -> Intent {
-        let Some(button) = dom::closest(event.target(), "button") else {
-            return Intent::None;
-        };
-        if button.class_list().contains("x") {
-            return Intent::Close;
-        }
-        if button.class_list().contains("go") {
-            return Intent::Next;
-        }
-        if let Some(index) = radios::index_of(&button) {
-            self.select(index, false);
-        }
-        Intent::None
-    }
-
-    fn on_key(&mut self, event: &KeyboardEvent) -> Intent {
-        match event.key().as_str() {
-            "Escape" => return Intent::Close,
-            "Tab" => {
-                focus::trap_tab(self.host.root(), &self.dialog, event);
-                return Intent::None;
+                if let Some(input) = dom::closest(&target, "input") {
+                    self.show_error(None);
+                    if control::is_other(&input) {
+                        let checked = get(&input, "checked").is_truthy();
+                        self.control.toggle_other(&self.doc, checked);
+                    }
+                }
             }
             _ => {}
-        }
-        let Some(radio) = dom::closest(event.target(), "[role=radio]") else {
-            return Intent::None;
-        };
-        let (Some(at), Control::Radios { values, .. }) = (radios::index_of(&radio), &self.control)
-        else {
-            return Intent::None;
-        };
-        if let Some(to) = radios::key_target(event, at, values.len(), self.rtl) {
-            event.prevent_default();
-            self.select(to, true);
         }
         Intent::None
     }
 
     fn select(&mut self, index: usize, focus: bool) {
-        if let Control::Radios {
-            group,
-            values,
-            selected,
-        } = &mut self.control
-        {
-            if index < values.len() {
-                radios::select(group, index, focus);
-                *selected = Some(index);
-                self.error.set_text_content(None);
-            }
-        }
-    }
-
-    fn on_change(&mut self, event: &Event) {
-        let Some(target) = event
-            .target()
-            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        self.error.set_text_content(None);
-        if !checks::is_other(&target) {
-            return;
-        }
-        if let Control::Checks {
-            group,
-            other_field,
-            other_label,
-            other_max,
-        } = &mut self.control
-        {
-            let existing = other_field.take();
-            *other_field = checks::toggle_other_field(
-                &self.doc,
-                group,
-                target.checked(),
-                existing,
-                other_label,
-                *other_max,
-            )
-            .ok()
-            .flatten();
+        if self.control.select(index, focus) {
+            self.show_error(None);
         }
     }
 }

@@ -1,45 +1,83 @@
-//! Tiny element builders. Text only ever goes in through `set_text_content`.
+//! Tiny element builders over [`crate::web::js`]. Text only ever goes in through
+//! `textContent`.
 
 use crate::prelude::*;
 
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Element};
+use wasm_bindgen::JsValue;
 
-/// Creates `<tag class="class">`.
-pub fn el(doc: &Document, tag: &str, class: &str) -> Result<Element, JsValue> {
-    let e = doc.create_element(tag)?;
+use super::super::js::{self, call_s};
+
+/// `document.createElement(tag)`, with `class` unless it is empty.
+pub fn el(doc: &JsValue, tag: &str, class: &str) -> JsValue {
+    let e = call_s(doc, "createElement", &[tag]);
     if !class.is_empty() {
-        e.set_attribute("class", class)?;
+        attr(&e, "class", class);
     }
-    Ok(e)
+    e
 }
 
-/// Creates `<tag class="class">` with `text` as its text content.
-pub fn text_el(doc: &Document, tag: &str, class: &str, text: &str) -> Result<Element, JsValue> {
-    let e = el(doc, tag, class)?;
-    e.set_text_content(Some(text));
-    Ok(e)
+/// [`el`] with `text` as its text content.
+pub fn text_el(doc: &JsValue, tag: &str, class: &str, text: &str) -> JsValue {
+    let e = el(doc, tag, class);
+    set_text(&e, Some(text));
+    e
 }
 
-/// Creates an element as its concrete type. `T` must be the interface `createElement(tag)`
-/// returns in an HTML document (`"button"` → `HtmlButtonElement`); the cast is unchecked
-/// because an `instanceof` check per element type costs one more JS import each.
-pub fn typed<T: JsCast>(doc: &Document, tag: &str, class: &str) -> Result<T, JsValue> {
-    Ok(el(doc, tag, class)?.unchecked_into::<T>())
+/// Sets (`Some`) or clears (`None`) the text content.
+pub fn set_text(e: &JsValue, text: Option<&str>) {
+    js::set(
+        e,
+        "textContent",
+        &text.map_or(JsValue::NULL, JsValue::from_str),
+    );
 }
 
-/// Sets the `maxlength` attribute (the same as the `maxLength` property, without binding
-/// one more setter per element type).
-pub fn set_max_length(e: &Element, max_length: u32) -> Result<(), JsValue> {
-    e.set_attribute("maxlength", &num(i64::from(max_length)))
+/// `setAttribute(name, value)`.
+pub fn attr(e: &JsValue, name: &str, value: &str) {
+    call_s(e, "setAttribute", &[name, value]);
 }
 
-/// Sets several attributes.
-pub fn attrs(e: &Element, pairs: &[(&str, &str)]) -> Result<(), JsValue> {
+/// Several attributes.
+pub fn attrs(e: &JsValue, pairs: &[(&str, &str)]) {
     for (name, value) in pairs {
-        e.set_attribute(name, value)?;
+        attr(e, name, value);
     }
-    Ok(())
+}
+
+/// `getAttribute(name)`.
+pub fn get_attr(e: &JsValue, name: &str) -> Option<String> {
+    call_s(e, "getAttribute", &[name]).as_string()
+}
+
+/// `removeAttribute(name)`.
+pub fn remove_attr(e: &JsValue, name: &str) {
+    call_s(e, "removeAttribute", &[name]);
+}
+
+/// `setAttribute(name, "")` or `removeAttribute(name)`: boolean attributes (`hidden`,
+/// `disabled`).
+pub fn flag(e: &JsValue, name: &str, on: bool) {
+    if on {
+        attr(e, name, "");
+    } else {
+        remove_attr(e, name);
+    }
+}
+
+/// `parent.appendChild(child)`; only fails for exotic parents, which [`try_append`]
+/// reports.
+pub fn append(parent: &JsValue, child: &JsValue) {
+    let _ = try_append(parent, child);
+}
+
+/// `parent.appendChild(child)`.
+pub fn try_append(parent: &JsValue, child: &JsValue) -> Result<JsValue, JsValue> {
+    js::call(parent, "appendChild", ::core::slice::from_ref(child))
+}
+
+/// `focus()`; false if it failed.
+pub fn focus(e: &JsValue) -> bool {
+    js::call(e, "focus", &[]).is_ok()
 }
 
 /// Decimal text of a small integer, without pulling in the formatting machinery.
@@ -59,7 +97,22 @@ pub fn num(n: i64) -> String {
     digits.iter().rev().map(|&b| char::from(b)).collect()
 }
 
-/// The closest ancestor-or-self of an event target matching `selector`.
-pub fn closest(target: Option<web_sys::EventTarget>, selector: &str) -> Option<Element> {
-    target?.dyn_into::<Element>().ok()?.closest(selector).ok()?
+/// The closest ancestor-or-self of `target` (an event target) matching `selector`.
+pub fn closest(target: &JsValue, selector: &str) -> Option<JsValue> {
+    Some(call_s(target, "closest", &[selector])).filter(JsValue::is_object)
+}
+
+/// The elements of `root` matching `selector`, in document order.
+pub fn query_all(root: &JsValue, selector: &str) -> Vec<JsValue> {
+    let list = call_s(root, "querySelectorAll", &[selector]);
+    items(&list)
+}
+
+/// The items of an array-like (`NodeList`, `HTMLCollection`).
+pub fn items(list: &JsValue) -> Vec<JsValue> {
+    let mut out = Vec::new();
+    for i in 0..super::super::env::len(list) {
+        out.push(js::get(list, &num(i as i64)));
+    }
+    out
 }

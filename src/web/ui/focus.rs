@@ -1,71 +1,67 @@
 //! Focus management: move focus in on show, trap Tab while open, restore on close.
 
-use crate::prelude::*;
+use wasm_bindgen::JsValue;
 
-use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement, KeyboardEvent, ShadowRoot};
+use super::super::js::{call_s, get, get_str};
+use super::dom;
 
 /// Elements Tab can reach inside the dialog, in document order. Radios that are not the
 /// group's roving stop carry `tabindex="-1"` and are skipped.
 const TABBABLE: &str =
     "button:not([tabindex=\"-1\"]):not(:disabled),input:not(:disabled),textarea:not(:disabled),[tabindex=\"0\"]";
 
-/// The element focused in the page before the widget took focus.
-pub fn page_focus(doc: &Document) -> Option<HtmlElement> {
-    doc.active_element()
-        .and_then(|el| el.dyn_into::<HtmlElement>().ok())
+/// The element focused in `doc` (or a shadow root), if any.
+pub fn active(doc: &JsValue) -> Option<JsValue> {
+    Some(get(doc, "activeElement")).filter(JsValue::is_object)
 }
 
 /// Gives focus back to `previous` if it is still in the document.
-pub fn restore(previous: Option<HtmlElement>) {
+pub fn restore(previous: Option<JsValue>) {
     if let Some(el) = previous {
-        if el.is_connected() {
-            let _ = el.focus();
+        if get(&el, "isConnected").is_truthy() {
+            dom::focus(&el);
         }
     }
 }
 
+/// Whether `el` is a field the visitor is typing into; focus is not taken from it.
+pub fn is_typing(el: Option<&JsValue>) -> bool {
+    let Some(el) = el else { return false };
+    let tag = get_str(el, "tagName").unwrap_or_default();
+    get(el, "isContentEditable").is_truthy()
+        || ["input", "textarea", "select"]
+            .iter()
+            .any(|t| tag.eq_ignore_ascii_case(t))
+}
+
 /// Focuses the first tabbable element inside `container`; false if there is none.
-pub fn focus_first(container: &Element) -> bool {
-    match tabbables(container).into_iter().next() {
-        Some(el) => el.focus().is_ok(),
+pub fn focus_first(container: &JsValue) -> bool {
+    match dom::query_all(container, TABBABLE).first() {
+        Some(el) => dom::focus(el),
         None => false,
     }
 }
 
-/// Keeps Tab / Shift+Tab cycling inside `dialog`. Call on every `keydown` in the root.
-pub fn trap_tab(root: &ShadowRoot, dialog: &Element, event: &KeyboardEvent) {
-    if event.key() != "Tab" {
-        return;
-    }
-    let items = tabbables(dialog);
+/// Keeps Tab / Shift+Tab cycling inside `dialog`. Call on `keydown` of Tab in the root.
+pub fn trap_tab(root: &JsValue, dialog: &JsValue, event: &JsValue) {
+    let items = dom::query_all(dialog, TABBABLE);
     let (Some(first), Some(last)) = (items.first(), items.last()) else {
-        event.prevent_default();
+        prevent_default(event);
         return;
     };
-    let active = root.active_element();
-    let at = |el: &HtmlElement| {
-        active
-            .as_ref()
-            .is_some_and(|a| a == el.unchecked_ref::<Element>())
-    };
-    if event.shift_key() && (at(first) || active.is_none()) {
-        event.prevent_default();
-        let _ = last.focus();
-    } else if !event.shift_key() && (at(last) || active.is_none()) {
-        event.prevent_default();
-        let _ = first.focus();
+    let outside = active(root).is_none();
+    let at = |el: &JsValue| call_s(el, "matches", &[":focus"]).is_truthy();
+    let shift = get(event, "shiftKey").is_truthy();
+    if shift && (at(first) || outside) {
+        prevent_default(event);
+        dom::focus(last);
+    } else if !shift && (at(last) || outside) {
+        prevent_default(event);
+        dom::focus(first);
     }
 }
 
-fn tabbables(dialog: &Element) -> Vec<HtmlElement> {
-    let mut out = Vec::new();
-    if let Ok(list) = dialog.query_selector_all(TABBABLE) {
-        for i in 0..list.length() {
-            if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()) {
-                out.push(el);
-            }
-        }
-    }
-    out
+/// `event.preventDefault()`.
+pub fn prevent_default(event: &JsValue) {
+    let _ = super::super::js::call(event, "preventDefault", &[]);
 }

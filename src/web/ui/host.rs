@@ -7,9 +7,10 @@
 //! never changes the page's layout. Styles inside come from a constructable stylesheet,
 //! or a `<style nonce>` where `adoptedStyleSheets` is unsupported.
 
-use js_sys::Array;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use wasm_bindgen::JsValue;
+
+use super::super::js;
+use super::dom;
 
 /// The stylesheet of everything inside the shadow root, minified at compile time.
 pub const CSS: &str = crate::css::minified_css!(include_str!("style.css"));
@@ -34,69 +35,84 @@ const HOST_STYLE: [(&str, &str); 14] = [
 
 /// An attached `<rapport-widget>` with its open shadow root; removed on drop.
 pub struct Host {
-    element: HtmlElement,
-    root: ShadowRoot,
+    element: JsValue,
+    root: JsValue,
 }
 
 impl Host {
     /// Creates the host, styles it, attaches the shadow root with the stylesheet, and
     /// appends it to `<body>`. `vars` are CSS custom properties set on the host.
     pub fn attach(
-        doc: &Document,
+        doc: &JsValue,
         nonce: Option<&str>,
         vars: &[(&str, &str)],
     ) -> Result<Host, JsValue> {
-        let element: HtmlElement = doc.create_element("rapport-widget")?.unchecked_into();
-        let style = element.style();
-        for (name, value) in HOST_STYLE.iter().chain(vars.iter()) {
-            style.set_property_with_priority(name, value, "important")?;
+        let element = dom::el(doc, "rapport-widget", "");
+        let style = js::get(&element, "style");
+        for (name, value) in HOST_STYLE.iter().chain(vars) {
+            set_style(&style, name, value, "important")?;
         }
-        let root = element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+        let init = js::object();
+        js::set(&init, "mode", &"open".into());
+        let root = js::call(&element, "attachShadow", &[init])?;
         if !adopt(&root) {
-            let fallback = doc.create_element("style")?;
+            let fallback = dom::el(doc, "style", "");
             if let Some(nonce) = nonce {
-                fallback.set_attribute("nonce", nonce)?;
+                dom::attr(&fallback, "nonce", nonce);
             }
-            fallback.set_text_content(Some(CSS));
-            root.append_child(&fallback)?;
+            dom::set_text(&fallback, Some(CSS));
+            dom::try_append(&root, &fallback)?;
         }
-        let body = doc
-            .body()
-            .ok_or_else(|| JsValue::from_str("document has no body"))?;
-        body.append_child(&element)?;
+        let body = js::get(doc, "body");
+        if !body.is_object() {
+            return Err(JsValue::from_str("document has no body"));
+        }
+        dom::try_append(&body, &element)?;
         Ok(Host { element, root })
     }
 
     /// The shadow root everything is rendered into.
-    pub fn root(&self) -> &ShadowRoot {
+    pub fn root(&self) -> &JsValue {
         &self.root
     }
 
     /// The host element itself.
-    pub fn element(&self) -> &HtmlElement {
+    pub fn element(&self) -> &JsValue {
         &self.element
     }
 }
 
+/// `style.setProperty(name, value, priority)`.
+pub fn set_style(style: &JsValue, name: &str, value: &str, priority: &str) -> Result<(), JsValue> {
+    js::call(
+        style,
+        "setProperty",
+        &[name.into(), value.into(), priority.into()],
+    )
+    .map(drop)
+}
+
 /// Installs [`CSS`] as a constructable stylesheet; false where unsupported.
-fn adopt(root: &ShadowRoot) -> bool {
-    let has_adopted =
-        js_sys::Reflect::has(root, &JsValue::from_str("adoptedStyleSheets")).unwrap_or(false);
-    if !has_adopted {
+fn adopt(root: &JsValue) -> bool {
+    if !js::get(root, "adoptedStyleSheets").is_object() {
         return false;
     }
-    let Ok(sheet) = CssStyleSheet::new() else {
+    let Ok(sheet) = js::construct("CSSStyleSheet", &[]) else {
         return false;
     };
-    if sheet.replace_sync(CSS).is_err() {
+    if js::call(&sheet, "replaceSync", &[CSS.into()]).is_err() {
         return false;
     }
-    root.set_adopted_style_sheets(&Array::of1(&sheet));
+    js::set(
+        root,
+        "adoptedStyleSheets",
+        &js::call_static("Array", "of", &[sheet]),
+    );
     true
 }
 
 impl Drop for Host {
     fn drop(&mut self) {
-        self.element.remove();
+        let _ = js::call(&self.element, "remove", &[]);
     }
 }

@@ -10,57 +10,56 @@ const DARK_ON_BRAND: &str = "#111827";
 
 /// `(property, value)` pairs for the host element: brand, on-brand text, radius, font.
 /// Unsafe or unparsable values are skipped, leaving the stylesheet defaults.
-pub fn host_vars(theme: &Theme) -> Vec<(&'static str, String)> {
+pub fn host_vars(theme: &Theme) -> Vec<(&'static str, &str)> {
     let mut vars = Vec::new();
     let brand = theme.brand();
     if is_safe_css_value(brand) {
         if let Some(rgb) = parse_hex(brand) {
-            vars.push(("--rapport-brand", String::from(brand)));
-            vars.push(("--rapport-on-brand", String::from(on_brand(rgb))));
+            vars.push(("--rapport-brand", brand));
+            vars.push(("--rapport-on-brand", on_brand(rgb)));
         }
     }
-    if is_safe_css_value(theme.radius()) {
-        vars.push(("--rapport-radius", String::from(theme.radius())));
-    }
-    if is_safe_css_value(theme.font()) {
-        vars.push(("--rapport-font", String::from(theme.font())));
+    for (name, value) in [
+        ("--rapport-radius", theme.radius()),
+        ("--rapport-font", theme.font()),
+    ] {
+        if is_safe_css_value(value) {
+            vars.push((name, value));
+        }
     }
     vars
 }
 
 /// Class list of the dialog: base, position and colour mode.
-pub fn dialog_class(theme: &Theme) -> &'static str {
-    match (theme.position(), theme.mode()) {
-        (Position::BottomRight, ColorMode::Light) => "d br",
-        (Position::BottomRight, ColorMode::Dark) => "d br dark",
-        (Position::BottomRight, ColorMode::System) => "d br sys",
-        (Position::BottomLeft, ColorMode::Light) => "d bl",
-        (Position::BottomLeft, ColorMode::Dark) => "d bl dark",
-        (Position::BottomLeft, ColorMode::System) => "d bl sys",
-        (Position::TopRight, ColorMode::Light) => "d tr",
-        (Position::TopRight, ColorMode::Dark) => "d tr dark",
-        (Position::TopRight, ColorMode::System) => "d tr sys",
-        (Position::TopLeft, ColorMode::Light) => "d tl",
-        (Position::TopLeft, ColorMode::Dark) => "d tl dark",
-        (Position::TopLeft, ColorMode::System) => "d tl sys",
-        (Position::Center, ColorMode::Light) => "d c",
-        (Position::Center, ColorMode::Dark) => "d c dark",
-        (Position::Center, ColorMode::System) => "d c sys",
-    }
+pub fn dialog_class(theme: &Theme) -> String {
+    let mut class = String::from(match theme.position() {
+        Position::BottomRight => "d br",
+        Position::BottomLeft => "d bl",
+        Position::TopRight => "d tr",
+        Position::TopLeft => "d tl",
+        Position::Center => "d c",
+    });
+    class.push_str(match theme.mode() {
+        ColorMode::Light => "",
+        ColorMode::Dark => " dark",
+        ColorMode::System => " sys",
+    });
+    class
 }
 
 /// `#rgb` / `#rrggbb` → channels.
 fn parse_hex(color: &str) -> Option<[f64; 3]> {
-    let hex = color.strip_prefix('#')?;
-    let digit = |i: usize, len: usize| u8::from_str_radix(hex.get(i..i + len)?, 16).ok();
-    let channel = |i: usize| -> Option<f64> {
-        match hex.len() {
-            3 => digit(i, 1).map(|v| f64::from(v * 17)),
-            6 => digit(i * 2, 2).map(f64::from),
-            _ => None,
-        }
-    };
-    Some([channel(0)?, channel(1)?, channel(2)?])
+    let hex = color.strip_prefix('#')?.as_bytes();
+    let digit = |i: usize| char::from(*hex.get(i)?).to_digit(16);
+    let mut rgb = [0.0; 3];
+    for (i, channel) in rgb.iter_mut().enumerate() {
+        *channel = f64::from(match hex.len() {
+            3 => digit(i)? * 17,
+            6 => digit(2 * i)? * 16 + digit(2 * i + 1)?,
+            _ => return None,
+        });
+    }
+    Some(rgb)
 }
 
 /// WCAG relative luminance.
@@ -71,7 +70,7 @@ fn luminance(rgb: [f64; 3]) -> f64 {
             c / 12.92
         } else {
             // Math.pow from JS: Rust's powf would pull a software pow into the wasm.
-            js_sys::Math::pow((c + 0.055) / 1.055, 2.4)
+            super::super::js::math("pow", &[((c + 0.055) / 1.055).into(), 2.4.into()])
         }
     };
     0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2])
