@@ -40,11 +40,19 @@ fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
-fn digits(s: &str) -> Option<u32> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+/// The decimal value of `b`: one or more ASCII digits (at most 9, so no overflow).
+fn digits(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || b.len() > 9 {
         return None;
     }
-    s.parse().ok()
+    b.iter().try_fold(0u32, |n, &c| {
+        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+    })
+}
+
+/// The digits of `b[at..at + len]`.
+fn digits_at(b: &[u8], at: usize, len: usize) -> Option<u32> {
+    digits(b.get(at..at + len)?)
 }
 
 fn to_ms(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32) -> Option<i64> {
@@ -59,39 +67,45 @@ fn to_ms(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32) -> Option<i64>
     Some(days_from_civil(year, month, day) * MS_PER_DAY + secs * 1000)
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
+const WEEKDAYS: &[u8; 21] = b"MonTueWedThuFriSatSun";
+
+/// Position of the three bytes `name` in a table of three-letter names.
+fn name_index(table: &[u8], name: &[u8]) -> Option<usize> {
+    table.chunks(3).position(|n| n == name)
+}
 
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7) to epoch ms.
 /// The obsolete RFC 850 and asctime forms are not accepted; servers must not send them.
 pub fn parse_http_date(s: &str) -> Option<i64> {
-    let s = s.trim();
-    let (weekday, rest) = s.split_once(", ")?;
-    if !WEEKDAYS.contains(&weekday) {
+    // A fixed layout: `www, dd Mmm yyyy hh:mm:ss GMT`, 29 bytes.
+    let b = s.trim().as_bytes();
+    if b.len() != 29 {
         return None;
     }
-    let parts: Vec<&str> = rest.split(' ').collect();
-    let [day, month, year, time, zone] = parts.as_slice() else {
-        return None;
-    };
-    if *zone != "GMT" || day.len() != 2 || year.len() != 4 || time.len() != 8 {
-        return None;
-    }
-    let month = MONTHS.iter().position(|m| m == month)? as u32 + 1;
-    let mut hms = time.split(':');
-    let (h, m, sec) = (hms.next()?, hms.next()?, hms.next()?);
-    if h.len() != 2 || m.len() != 2 || sec.len() != 2 {
+    name_index(WEEKDAYS, b.get(0..3)?)?;
+    let month = name_index(MONTHS, b.get(8..11)?)? as u32 + 1;
+    let layout_ok = [(3, b','), (4, b' '), (7, b' '), (11, b' '), (16, b' ')]
+        .iter()
+        .chain(&[
+            (19, b':'),
+            (22, b':'),
+            (25, b' '),
+            (26, b'G'),
+            (27, b'M'),
+            (28, b'T'),
+        ])
+        .all(|&(i, c)| b.get(i) == Some(&c));
+    if !layout_ok {
         return None;
     }
     to_ms(
-        i64::from(digits(year)?),
+        i64::from(digits_at(b, 12, 4)?),
         month,
-        digits(day)?,
-        digits(h)?,
-        digits(m)?,
-        digits(sec)?,
+        digits_at(b, 5, 2)?,
+        digits_at(b, 17, 2)?,
+        digits_at(b, 20, 2)?,
+        digits_at(b, 23, 2)?,
     )
 }
 
@@ -99,54 +113,58 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
 /// epoch ms.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+    if b.len() < 20
+        || b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || !matches!(b.get(10), Some(b'T' | b't' | b' '))
+        || b.get(13) != Some(&b':')
+        || b.get(16) != Some(&b':')
+    {
         return None;
     }
-    if b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let year = digits(s.get(0..4)?)?;
-    let month = digits(s.get(5..7)?)?;
-    let day = digits(s.get(8..10)?)?;
+    let year = digits_at(b, 0, 4)?;
+    let month = digits_at(b, 5, 2)?;
+    let day = digits_at(b, 8, 2)?;
     let (h, m, sec) = (
-        digits(s.get(11..13)?)?,
-        digits(s.get(14..16)?)?,
-        digits(s.get(17..19)?)?,
+        digits_at(b, 11, 2)?,
+        digits_at(b, 14, 2)?,
+        digits_at(b, 17, 2)?,
     );
-    let mut rest = s.get(19..)?;
-    let mut frac_ms = 0i64;
-    if let Some(f) = rest.strip_prefix('.') {
-        let n = f.bytes().take_while(u8::is_ascii_digit).count();
+    let mut rest = b.get(19..)?;
+    let mut frac_ms = 0u32;
+    if let Some((b'.', f)) = rest.split_first() {
+        let n = f.iter().take_while(|c| c.is_ascii_digit()).count();
         if n == 0 || n > 9 {
             return None;
         }
-        let mut padded = f[..n].to_owned();
-        padded.push_str("00");
-        frac_ms = i64::from(digits(&padded[..3])?);
-        rest = &f[n..];
+        // The first three digits, padded with zeros: milliseconds.
+        for i in 0..3 {
+            frac_ms = frac_ms * 10
+                + f.get(i)
+                    .filter(|_| i < n)
+                    .map_or(0, |c| u32::from(c - b'0'));
+        }
+        rest = f.get(n..)?;
     }
     let offset_min: i64 = match rest {
-        "Z" | "z" => 0,
-        _ => {
-            let ob = rest.as_bytes();
-            if ob.len() != 6 || ob[3] != b':' {
-                return None;
-            }
-            let sign = match ob[0] {
+        b"Z" | b"z" => 0,
+        [sign, _, _, b':', _, _] => {
+            let sign = match sign {
                 b'+' => 1,
                 b'-' => -1,
                 _ => return None,
             };
-            let oh = digits(rest.get(1..3)?)?;
-            let om = digits(rest.get(4..6)?)?;
+            let oh = digits_at(rest, 1, 2)?;
+            let om = digits_at(rest, 4, 2)?;
             if oh > 23 || om > 59 {
                 return None;
             }
             sign * i64::from(oh * 60 + om)
         }
+        _ => return None,
     };
     let base = to_ms(i64::from(year), month, day, h, m, sec)?;
-    Some(base + frac_ms - offset_min * 60_000)
+    Some(base + i64::from(frac_ms) - offset_min * 60_000)
 }
 
 /// Formats epoch ms as `2026-11-22T10:00:00.000Z`.

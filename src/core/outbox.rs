@@ -4,7 +4,7 @@
 
 use crate::prelude::*;
 
-use crate::core::json::{array, integer, number, string, Decoded, Fields, Json, ObjectWriter};
+use crate::core::json::{array, Decoded, Fields, Json, ObjectWriter};
 use crate::core::retry::{Decision, Outcome, RetryPolicy};
 
 /// One undelivered response.
@@ -23,10 +23,12 @@ pub struct OutboxEntry {
 fn entry(path: &str, v: &Json) -> Decoded<OutboxEntry> {
     let f = Fields::new(path, v, None)?;
     Ok(OutboxEntry {
-        id: f.req("id", string)?,
-        body: f.req("body", string)?,
-        attempts: f.req("attempts", |p, v| integer(p, v, 0, i64::from(u32::MAX)))? as u32,
-        next_attempt_ms: f.req("nextAttemptMs", number)?,
+        id: f.req_str("id")?,
+        body: f.req_str("body")?,
+        attempts: f
+            .int("attempts", true, 0, i64::from(u32::MAX))?
+            .unwrap_or_default() as u32,
+        next_attempt_ms: f.num("nextAttemptMs", true)?.unwrap_or_default(),
     })
 }
 

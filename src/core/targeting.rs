@@ -63,15 +63,20 @@ impl ::core::error::Error for TargetingError {}
 /// The path + query of `url` without the fragment: `https://a.b/c?d#e` → `/c?d`. A URL that
 /// is already a path is returned without its fragment; a bare origin gives `/`.
 pub fn path_and_query(url: &str) -> &str {
-    let no_fragment = url.split('#').next().unwrap_or(url);
-    let Some(scheme_end) = no_fragment.find("://") else {
+    // Byte search and `get` rather than `find(&str)` and `&s[i..]`: no substring searcher
+    // or slice panics in the wasm. Every offset found is that of an ASCII byte, hence a char
+    // boundary.
+    let no_fragment = match url.bytes().position(|b| b == b'#') {
+        Some(i) => url.get(..i).unwrap_or(url),
+        None => url,
+    };
+    let Some(scheme_end) = crate::core::scan::find(no_fragment, "://", false) else {
         return no_fragment;
     };
-    let after_scheme = &no_fragment[scheme_end + 3..];
-    match after_scheme.find(['/', '?']) {
-        Some(i) if after_scheme.as_bytes()[i] == b'/' => &after_scheme[i..],
-        // `https://a.b?x` has an empty path; a lone query is still worth matching on.
-        Some(i) => &after_scheme[i..],
+    let after_scheme = no_fragment.get(scheme_end + 3..).unwrap_or("");
+    // `https://a.b?x` has an empty path; a lone query is still worth matching on.
+    match after_scheme.bytes().position(|b| b == b'/' || b == b'?') {
+        Some(i) => after_scheme.get(i..).unwrap_or("/"),
         None => "/",
     }
 }
@@ -125,7 +130,7 @@ pub fn url_matches(
     Ok(match rule.kind {
         MatchKind::Exact => pq == rule.value,
         MatchKind::Prefix => pq.starts_with(&rule.value),
-        MatchKind::Contains => url.contains(&rule.value),
+        MatchKind::Contains => crate::core::scan::find(url, &rule.value, false).is_some(),
         MatchKind::Glob => glob_match(&rule.value, pq),
         MatchKind::Regex => {
             regex

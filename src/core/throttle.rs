@@ -6,7 +6,7 @@
 
 use crate::prelude::*;
 
-use crate::core::json::{boolean, integer, number, Fields, Json, ObjectWriter};
+use crate::core::json::{Fields, Json, ObjectWriter};
 use crate::core::survey::{Frequency, SiteConfig, Survey};
 
 /// Milliseconds per day.
@@ -193,7 +193,7 @@ impl ThrottleState {
     fn decode(v: &Json) -> Option<ThrottleState> {
         let f = Fields::new("", v, None).ok()?;
         let mut state = ThrottleState {
-            last_any_shown_ms: f.opt("lastAnyShownMs", number).ok()?,
+            last_any_shown_ms: f.num("lastAnyShownMs", false).ok()?,
             ..ThrottleState::default()
         };
         if let Some(Json::Obj(surveys)) = f.get("surveys") {
@@ -201,12 +201,12 @@ impl ThrottleState {
                 let f = Fields::new("", h, None).ok()?;
                 let history = SurveyHistory {
                     shown_count: f
-                        .opt("shownCount", |p, v| integer(p, v, 0, i64::from(u32::MAX)))
+                        .int("shownCount", false, 0, i64::from(u32::MAX))
                         .ok()?
                         .unwrap_or(0) as u32,
-                    answered: f.opt("answered", boolean).ok()?.unwrap_or(false),
-                    last_shown_ms: f.opt("lastShownMs", number).ok()?,
-                    last_answered_ms: f.opt("lastAnsweredMs", number).ok()?,
+                    answered: f.bool("answered").ok()?.unwrap_or(false),
+                    last_shown_ms: f.num("lastShownMs", false).ok()?,
+                    last_answered_ms: f.num("lastAnsweredMs", false).ok()?,
                 };
                 state.surveys.push((id.clone(), history));
             }

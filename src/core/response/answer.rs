@@ -3,7 +3,7 @@
 use crate::prelude::*;
 
 use crate::core::json::{
-    array, integer, shape_err, string, write_str, Decoded, Fields, Json, ObjectWriter,
+    integer, shape_err, string, write_str, Decoded, Fields, Json, ObjectWriter,
 };
 
 /// One answered question.
@@ -74,10 +74,8 @@ impl AnswerValue {
             Json::Obj(_) => {
                 let f = Fields::new(path, v, Some(&["choices", "other"]))?;
                 Ok(AnswerValue::Choices(MultipleChoice {
-                    choices: f
-                        .opt("choices", |p, v| array(p, v, string))?
-                        .unwrap_or_default(),
-                    other: f.opt("other", string)?,
+                    choices: f.list("choices", false, string)?,
+                    other: f.str("other", false)?,
                 }))
             }
             other => shape_err(
@@ -117,8 +115,9 @@ impl Answer {
     /// Reads `{"question": id, "value": ...}`.
     pub fn decode(path: &str, v: &Json) -> Decoded<Answer> {
         let f = Fields::new(path, v, Some(&["question", "value"]))?;
+        let question = f.req_str("question")?;
         Ok(Answer {
-            question: f.req("question", string)?,
+            question,
             value: f.req("value", AnswerValue::decode)?,
         })
     }

@@ -14,9 +14,7 @@ pub use error::ResponseError;
 pub use limits::Limits;
 pub use validate::validate_response;
 
-use crate::core::json::{
-    array, shape_err, string, write_map, Fields, Json, JsonMap, ObjectWriter, ShapeError,
-};
+use crate::core::json::{shape_err, write_map, Fields, Json, JsonMap, ObjectWriter, ShapeError};
 
 /// One submitted response.
 ///
@@ -90,21 +88,24 @@ impl Response {
             ]),
         )?;
         let response = Response {
-            id: f.req("id", string)?,
-            site: f.req("site", string)?,
-            survey: f.req("survey", string)?,
-            answers: f.req("answers", |p, v| array(p, v, Answer::decode))?,
-            locale: f.opt("locale", string)?,
-            url: f.opt("url", string)?,
-            user_id: f.opt("userId", string)?,
-            traits: f.opt("traits", |p, v| match v {
-                Json::Obj(members) => Ok(members.clone()),
-                other => shape_err(
-                    p,
-                    crate::core::msg::cat(&["expected an object, got ", other.kind()]),
-                ),
-            })?,
-            created_at: f.opt("createdAt", string)?,
+            id: f.req_str("id")?,
+            site: f.req_str("site")?,
+            survey: f.req_str("survey")?,
+            answers: f.list("answers", true, Answer::decode)?,
+            locale: f.str("locale", false)?,
+            url: f.str("url", false)?,
+            user_id: f.str("userId", false)?,
+            traits: match f.field("traits", false)? {
+                Some((_, Json::Obj(members))) => Some(members.clone()),
+                Some((p, other)) => {
+                    return shape_err(
+                        &p,
+                        crate::core::msg::cat(&["expected an object, got ", other.kind()]),
+                    )
+                }
+                None => None,
+            },
+            created_at: f.str("createdAt", false)?,
         };
         Ok(response)
     }

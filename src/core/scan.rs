@@ -1,0 +1,40 @@
+//! Byte-level search helpers. `str::find(&str)`, `contains(&str)` and `split(&str)` pull the
+//! two-way substring searcher into the wasm, and `&s[a..b]` the panicking slice-error path
+//! (with `core::fmt` behind it); the core uses these instead.
+
+/// Byte offset of the first occurrence of `needle` in `hay` (ASCII case folded when
+/// `fold_case`). A match of a UTF-8 needle in UTF-8 text always starts on a char boundary.
+pub(crate) fn find(hay: &str, needle: &str, fold_case: bool) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    (0..(h.len() + 1).saturating_sub(n.len())).find(|&i| {
+        h.get(i..i + n.len()).is_some_and(|w| {
+            if fold_case {
+                w.eq_ignore_ascii_case(n)
+            } else {
+                w == n
+            }
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_like_str_find() {
+        for (h, n) in [
+            ("", ""),
+            ("abc", ""),
+            ("", "a"),
+            ("abc", "c"),
+            ("abcabc", "ca"),
+            ("ab", "abc"),
+            ("héllo://x", "://"),
+        ] {
+            assert_eq!(find(h, n, false), h.find(n), "{h:?} {n:?}");
+        }
+        assert_eq!(find("RED URL(x)", "url(", true), Some(4));
+        assert_eq!(find("RED URL(x)", "url(", false), None);
+    }
+}
