@@ -720,12 +720,21 @@ pub fn items<'j>(path: &str, v: &'j Json) -> Decoded<&'j [Json]> {
 
 /// Reads an array, decoding each item with `f` (which gets the item's path).
 pub fn array<T>(path: &str, v: &Json, f: fn(&str, &Json) -> Decoded<T>) -> Decoded<Vec<T>> {
-    let items = items(path, v)?;
-    let mut out = Vec::with_capacity(items.len());
-    for (i, v) in items.iter().enumerate() {
-        out.push(f(&item(path, i), v)?);
-    }
+    let mut out = Vec::new();
+    each(path, v, &mut |p, v| {
+        out.push(f(p, v)?);
+        Ok(())
+    })?;
     Ok(out)
+}
+
+/// The loop of [`array`], shared by every item type (one copy in the wasm, not one per `T`).
+#[inline(never)]
+fn each(path: &str, v: &Json, f: &mut dyn FnMut(&str, &Json) -> Decoded<()>) -> Decoded<()> {
+    for (i, v) in items(path, v)?.iter().enumerate() {
+        f(&item(path, i), v)?;
+    }
+    Ok(())
 }
 
 /// Reads one of the `names` (a unit enum); returns its index.

@@ -72,7 +72,11 @@ impl From<&str> for LocalizedText {
 
 /// The primary language subtag: `"pt-BR"` → `"pt"`, `"zh_Hant"` → `"zh"`.
 pub fn language(tag: &str) -> &str {
-    tag.split(['-', '_']).next().unwrap_or(tag)
+    // A byte search, not `split([..])`: no char-array searcher in the wasm.
+    match tag.bytes().position(|b| b == b'-' || b == b'_') {
+        Some(i) => tag.get(..i).unwrap_or(tag),
+        None => tag,
+    }
 }
 
 #[cfg(test)]

@@ -191,10 +191,14 @@ fn fill(template: &str, n: usize, m: usize) -> String {
 impl Strings {
     /// Reads a catalog text: the fields in declaration order, separated by `|`.
     fn parse(text: &'static str) -> Strings {
-        // Into an array first: one loop instead of a split iterator step per field.
+        // Into an array first, split by hand: one small loop instead of a `split` iterator
+        // (and its searcher) stepped once per field.
         let mut f = [""; 33];
-        for (slot, part) in f.iter_mut().zip(text.split('|')) {
-            *slot = part;
+        let mut rest = text;
+        for slot in &mut f {
+            let end = rest.bytes().position(|b| b == b'|').unwrap_or(rest.len());
+            *slot = rest.get(..end).unwrap_or("");
+            rest = rest.get(end + 1..).unwrap_or("");
         }
         Strings {
             submit: f[0],

@@ -2,93 +2,135 @@
 
 use crate::prelude::*;
 
-use super::{Answer, AnswerValue, Limits, Response, ResponseError};
+use super::{AnswerValue, Limits, Response, ResponseError};
 use crate::core::branching;
 use crate::core::datetime::parse_rfc3339;
+use crate::core::msg::{cat, int, uint};
+use crate::core::scan::{char_count, Path};
 use crate::core::survey::{Question, QuestionKind, SiteConfig, Survey};
 
 type Result = ::core::result::Result<(), ResponseError>;
 
-fn err(field: impl Into<String>, message: impl Into<String>) -> Result {
-    Err(ResponseError::invalid(field, message))
+/// The error at `field`: the parts concatenated (non-generic and cold: one copy, and the
+/// path is only rendered here).
+#[cold]
+#[inline(never)]
+fn fail(field: &Path<'_>, parts: &[&str]) -> ResponseError {
+    ResponseError::Invalid {
+        field: field.render(),
+        message: cat(parts),
+    }
 }
+
+// Messages with the limits in them, spelled out (a test checks them against the constants).
+const ID_CHARS: &str = "must be 1–128 characters";
+const LOCALE_CHARS: &str = "must be 1–35 characters";
+const ANSWERS_LIMIT: &str = " answers; the limit is 50";
 
 /// Finds the survey the response answers in `config` and validates the response against it
 /// (see [`Response::validate`]); also checks that `site` matches.
 pub fn validate_response(config: &SiteConfig, response: &Response) -> Result {
-    use crate::core::msg::cat;
     if response.site != config.site {
-        return err(
-            "site",
-            cat(&[
+        return Err(fail(
+            &Path::Root("site"),
+            &[
                 "`",
                 &response.site,
                 "` is not this site (`",
                 &config.site,
                 "`)",
-            ]),
-        );
+            ],
+        ));
     }
     match config.survey(&response.survey) {
         Some(survey) => response.validate(survey),
-        None => err("survey", cat(&["unknown survey `", &response.survey, "`"])),
+        None => Err(fail(
+            &Path::Root("survey"),
+            &["unknown survey `", &response.survey, "`"],
+        )),
     }
 }
 
 fn id(field: &str, value: &str) -> Result {
-    let n = value.chars().count();
-    if n == 0 || n > Limits::MAX_ID_CHARS {
-        err(field, between_1_and(Limits::MAX_ID_CHARS))
+    let n = char_count(value);
+    let message = if n == 0 || n > Limits::MAX_ID_CHARS {
+        ID_CHARS
     } else if value.chars().any(char::is_control) {
-        err(field, "must not contain control characters")
+        "must not contain control characters"
     } else {
-        Ok(())
-    }
+        return Ok(());
+    };
+    Err(fail(&Path::Root(field), &[message]))
+}
+
+/// `is {n} {unit}; the limit is {limit}`.
+fn too_long(field: &Path<'_>, n: usize, unit: &str, limit: usize) -> ResponseError {
+    fail(
+        field,
+        &[
+            "is ",
+            &uint(n as u64),
+            " ",
+            unit,
+            "; the limit is ",
+            &uint(limit as u64),
+        ],
+    )
 }
 
 pub(super) fn response(r: &Response, survey: &Survey) -> Result {
-    use crate::core::json::item;
-    use crate::core::msg::{cat, uint};
     id("id", &r.id)?;
     id("site", &r.site)?;
     id("survey", &r.survey)?;
     if r.survey != survey.id {
-        return err(
-            "survey",
-            cat(&["`", &r.survey, "` is not survey `", &survey.id, "`"]),
-        );
+        return Err(fail(
+            &Path::Root("survey"),
+            &["`", &r.survey, "` is not survey `", &survey.id, "`"],
+        ));
     }
+    let answers = Path::Root("answers");
     if r.answers.len() > Limits::MAX_ANSWERS {
-        return err(
-            "answers",
-            cat(&[
-                &uint(r.answers.len() as u64),
-                " answers; the limit is ",
-                &uint(Limits::MAX_ANSWERS as u64),
-            ]),
-        );
+        return Err(fail(
+            &answers,
+            &[&uint(r.answers.len() as u64), ANSWERS_LIMIT],
+        ));
     }
     for (i, a) in r.answers.iter().enumerate() {
-        let answer = item("answers", i);
-        let field = cat(&[&answer, ".question"]);
+        let answer = answers.index(i);
+        let field = answer.key("question");
         let Some(q) = survey.question(&a.question) else {
-            return err(field, cat(&["unknown question `", &a.question, "`"]));
+            return Err(fail(&field, &["unknown question `", &a.question, "`"]));
         };
-        if r.answers[..i].iter().any(|b| b.question == a.question) {
-            return err(field, cat(&["duplicate answer to `", &a.question, "`"]));
+        if r.answers.iter().take(i).any(|b| b.question == a.question) {
+            return Err(fail(&field, &["duplicate answer to `", &a.question, "`"]));
         }
-        value(&cat(&[&answer, ".value"]), q, &a.value)?;
+        value(&answer.key("value"), q, &a.value)?;
     }
-    required_on_path(survey, &r.answers)?;
+    for i in branching::path(survey, &r.answers) {
+        let Some(q) = survey.questions.get(i) else {
+            continue;
+        };
+        if q.required && !r.answers.iter().any(|a| a.question == q.id) {
+            return Err(fail(
+                &answers,
+                &["required question `", &q.id, "` was not answered"],
+            ));
+        }
+    }
     if let Some(locale) = &r.locale {
-        if locale.is_empty() || locale.chars().count() > Limits::MAX_LOCALE_CHARS {
-            return err("locale", between_1_and(Limits::MAX_LOCALE_CHARS));
+        if locale.is_empty() || char_count(locale) > Limits::MAX_LOCALE_CHARS {
+            return Err(fail(&Path::Root("locale"), &[LOCALE_CHARS]));
         }
     }
     if let Some(url) = &r.url {
-        let n = url.chars().count();
+        let n = char_count(url);
         if n > Limits::MAX_URL_CHARS {
-            return err("url", too_long(n, "characters", Limits::MAX_URL_CHARS));
+            return Err(too_long(
+                &Path::Root("url"),
+                n,
+                "characters",
+                Limits::MAX_URL_CHARS,
+            ));
         }
     }
     if let Some(user) = &r.user_id {
@@ -99,151 +141,131 @@ pub(super) fn response(r: &Response, survey: &Survey) -> Result {
         crate::core::json::write_map(&mut text, traits);
         let size = text.len();
         if size > Limits::MAX_TRAITS_BYTES {
-            return err(
-                "traits",
-                too_long(size, "bytes as JSON", Limits::MAX_TRAITS_BYTES),
-            );
+            return Err(too_long(
+                &Path::Root("traits"),
+                size,
+                "bytes as JSON",
+                Limits::MAX_TRAITS_BYTES,
+            ));
         }
     }
     if let Some(ts) = &r.created_at {
         if ts.len() > Limits::MAX_TIMESTAMP_CHARS || parse_rfc3339(ts).is_none() {
-            return err(
-                "createdAt",
-                cat(&["`", ts, "` is not an RFC 3339 timestamp"]),
-            );
+            return Err(fail(
+                &Path::Root("createdAt"),
+                &["`", ts, "` is not an RFC 3339 timestamp"],
+            ));
         }
     }
     Ok(())
 }
 
-fn required_on_path(survey: &Survey, answers: &[Answer]) -> Result {
-    for i in branching::path(survey, answers) {
-        let Some(q) = survey.questions.get(i) else {
-            continue;
-        };
-        if q.required && !answers.iter().any(|a| a.question == q.id) {
-            return err(
-                "answers",
-                crate::core::msg::cat(&["required question `", &q.id, "` was not answered"]),
-            );
-        }
-    }
-    Ok(())
-}
-
-fn value(field: &str, q: &Question, v: &AnswerValue) -> Result {
-    use crate::core::json::item;
-    use crate::core::msg::{cat, int};
+fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
+    let ty = q.kind.question_type().as_str();
     if let Some(range) = q.kind.scale() {
         return match v {
             AnswerValue::Number(n) if range.contains(n) => Ok(()),
-            AnswerValue::Number(n) => err(
+            AnswerValue::Number(n) => Err(fail(
                 field,
-                cat(&[
-                    &int(*n),
-                    " is outside ",
-                    &int(*range.start()),
-                    "–",
-                    &int(*range.end()),
-                ]),
-            ),
-            _ => err(
+                &[&int(*n), " is outside ", q.kind.scale_text()],
+            )),
+            _ => Err(fail(
                 field,
-                cat(&[
-                    "`",
-                    q.kind.question_type().as_str(),
-                    "` takes an integer ",
-                    &int(*range.start()),
-                    "–",
-                    &int(*range.end()),
-                ]),
-            ),
+                &["`", ty, "` takes an integer ", q.kind.scale_text()],
+            )),
         };
     }
     match (&q.kind, v) {
         (QuestionKind::Thumbs, AnswerValue::Text(t)) if t == "up" || t == "down" => Ok(()),
-        (QuestionKind::Thumbs, _) => err(field, "`thumbs` takes \"up\" or \"down\""),
         (QuestionKind::SingleChoice { options }, AnswerValue::Text(t)) => {
             if options.iter().any(|o| &o.id == t) {
                 Ok(())
             } else {
-                err(field, cat(&["`", t, "` is not an option of `", &q.id, "`"]))
+                Err(fail(
+                    field,
+                    &["`", t, "` is not an option of `", &q.id, "`"],
+                ))
             }
         }
-        (QuestionKind::SingleChoice { .. }, _) => err(field, "`singleChoice` takes an option id"),
         (QuestionKind::MultipleChoice { options, other }, AnswerValue::Choices(mc)) => {
+            let choices = field.key("choices");
             for (k, c) in mc.choices.iter().enumerate() {
-                if !options.iter().any(|o| &o.id == c) {
-                    return err(
-                        item(&cat(&[field, ".choices"]), k),
-                        cat(&["`", c, "` is not an option of `", &q.id, "`"]),
-                    );
-                }
-                if mc.choices[..k].contains(c) {
-                    return err(
-                        item(&cat(&[field, ".choices"]), k),
-                        cat(&["`", c, "` is chosen twice"]),
-                    );
-                }
+                let tail = if !options.iter().any(|o| &o.id == c) {
+                    ["` is not an option of `", &q.id, "`"]
+                } else if mc.choices.iter().take(k).any(|d| d == c) {
+                    ["` is chosen twice", "", ""]
+                } else {
+                    continue;
+                };
+                return Err(fail(
+                    &choices.index(k),
+                    &["`", c, tail[0], tail[1], tail[2]],
+                ));
             }
             if let Some(text) = &mc.other {
+                let op = field.key("other");
                 if !other {
-                    return err(
-                        cat(&[field, ".other"]),
-                        cat(&["question `", &q.id, "` has no \"Other\" option"]),
-                    );
+                    return Err(fail(
+                        &op,
+                        &["question `", &q.id, "` has no \"Other\" option"],
+                    ));
                 }
-                let n = text.chars().count();
+                let n = char_count(text);
                 if n > Limits::MAX_OTHER_CHARS {
-                    return err(
-                        cat(&[field, ".other"]),
-                        too_long(n, "characters", Limits::MAX_OTHER_CHARS),
-                    );
+                    return Err(too_long(&op, n, "characters", Limits::MAX_OTHER_CHARS));
                 }
             }
             let other_given = mc.other.as_deref().is_some_and(|t| !t.trim().is_empty());
             if mc.choices.is_empty() && !other_given {
-                return err(field, "no option chosen");
+                return Err(fail(field, &["no option chosen"]));
             }
             Ok(())
         }
-        (QuestionKind::MultipleChoice { .. }, _) => {
-            err(field, "`multipleChoice` takes {\"choices\": [option ids]}")
-        }
         (QuestionKind::OpenText { max_length, .. }, AnswerValue::Text(t)) => {
             let limit = (*max_length as usize).min(Limits::MAX_OPEN_TEXT_CHARS);
-            let n = t.chars().count();
+            let n = char_count(t);
             if n > limit {
-                err(field, too_long(n, "characters", limit))
+                Err(too_long(field, n, "characters", limit))
             } else if q.required && t.trim().is_empty() {
-                err(field, "must not be blank")
+                Err(fail(field, &["must not be blank"]))
             } else {
                 Ok(())
             }
         }
-        (QuestionKind::OpenText { .. }, _) => err(field, "`openText` takes a string"),
-        // Scale kinds returned above.
-        _ => Ok(()),
+        // A value of the wrong shape for the kind (scale kinds returned above).
+        (kind, _) => Err(fail(
+            field,
+            &[match kind {
+                QuestionKind::Thumbs => "`thumbs` takes \"up\" or \"down\"",
+                QuestionKind::SingleChoice { .. } => "`singleChoice` takes an option id",
+                QuestionKind::MultipleChoice { .. } => {
+                    "`multipleChoice` takes {\"choices\": [option ids]}"
+                }
+                _ => "`openText` takes a string",
+            }],
+        )),
     }
 }
 
-/// `must be 1–{max} characters`.
-fn between_1_and(max: usize) -> String {
-    let mut m = String::from("must be 1–");
-    crate::core::msg::push_uint(&mut m, max as u64);
-    m.push_str(" characters");
-    m
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// `is {n} {unit}; the limit is {limit}`.
-fn too_long(n: usize, unit: &str, limit: usize) -> String {
-    use crate::core::msg::{cat, uint};
-    cat(&[
-        "is ",
-        &uint(n as u64),
-        " ",
-        unit,
-        "; the limit is ",
-        &uint(limit as u64),
-    ])
+    /// The spelled-out messages agree with the constants.
+    #[test]
+    fn messages_match_the_limits() {
+        let n = |v: usize| uint(v as u64);
+        assert_eq!(
+            ID_CHARS,
+            cat(&["must be 1–", &n(Limits::MAX_ID_CHARS), " characters"])
+        );
+        assert_eq!(
+            LOCALE_CHARS,
+            cat(&["must be 1–", &n(Limits::MAX_LOCALE_CHARS), " characters"])
+        );
+        assert_eq!(
+            ANSWERS_LIMIT,
+            cat(&[" answers; the limit is ", &n(Limits::MAX_ANSWERS)])
+        );
+    }
 }

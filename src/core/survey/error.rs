@@ -42,13 +42,6 @@ impl ConfigError {
             }
         }
     }
-
-    pub(crate) fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
-        ConfigError::Invalid {
-            path: path.into(),
-            message: message.into(),
-        }
-    }
 }
 
 impl ::core::fmt::Display for ConfigError {
