@@ -623,16 +623,17 @@ pub struct ShapeError {
     pub message: String,
 }
 
-/// The result of decoding a value.
-pub type Decoded<T> = Result<T, ShapeError>;
+/// The result of decoding a value. The error is boxed: a decoding result is then barely
+/// larger than the value, and passing an error up through `?` moves one pointer.
+pub type Decoded<T> = Result<T, Box<ShapeError>>;
 
 /// A shape error at `path` (non-generic: one copy).
 #[cold]
-fn shape(path: &str, message: String) -> ShapeError {
-    ShapeError {
+fn shape(path: &str, message: String) -> Box<ShapeError> {
+    Box::new(ShapeError {
         path: path.to_owned(),
         message,
-    }
+    })
 }
 
 /// A shape error at `path`.
@@ -663,7 +664,7 @@ pub fn item(path: &str, index: usize) -> String {
 
 /// `expected {what}, got {kind of got}` at `path`.
 #[cold]
-fn expected(path: &str, what: &str, got: &Json) -> ShapeError {
+fn expected(path: &str, what: &str, got: &Json) -> Box<ShapeError> {
     shape(
         path,
         crate::core::msg::cat(&["expected ", what, ", got ", got.kind()]),
@@ -811,7 +812,7 @@ impl<'a> Fields<'a> {
     }
 
     #[cold]
-    fn missing(&self, key: &str) -> ShapeError {
+    fn missing(&self, key: &str) -> Box<ShapeError> {
         shape(
             &child(self.path, key),
             crate::core::msg::cat(&["missing field `", key, "`"]),

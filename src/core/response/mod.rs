@@ -14,7 +14,7 @@ pub use error::ResponseError;
 pub use limits::Limits;
 pub use validate::validate_response;
 
-use crate::core::json::{shape_err, write_map, Fields, Json, JsonMap, ObjectWriter, ShapeError};
+use crate::core::json::{shape_err, write_map, Decoded, Fields, Json, JsonMap, ObjectWriter};
 
 /// One submitted response.
 ///
@@ -65,13 +65,13 @@ impl Response {
             field: String::new(),
             message: e.text(),
         })?;
-        Self::decode(&value).map_err(|e: ShapeError| ResponseError::Malformed {
+        Self::decode(&value).map_err(|e| ResponseError::Malformed {
             field: e.path,
             message: e.message,
         })
     }
 
-    fn decode(v: &Json) -> Result<Response, ShapeError> {
+    fn decode(v: &Json) -> Decoded<Response> {
         let f = Fields::new(
             "",
             v,

@@ -9,17 +9,19 @@ use crate::core::msg::{cat, int, uint};
 use crate::core::scan::{char_count, Path};
 use crate::core::survey::{Question, QuestionKind, SiteConfig, Survey};
 
-type Result = ::core::result::Result<(), ResponseError>;
+/// The result of a check: the error is boxed, so a result is one pointer (`?` is a test of
+/// a register, not a copy of the whole error at every call).
+type Result = ::core::result::Result<(), Box<ResponseError>>;
 
 /// The error at `field`: the parts concatenated (non-generic and cold: one copy, and the
 /// path is only rendered here).
 #[cold]
 #[inline(never)]
-fn fail(field: &Path<'_>, parts: &[&str]) -> ResponseError {
-    ResponseError::Invalid {
+fn fail(field: &Path<'_>, parts: &[&str]) -> Result {
+    Err(Box::new(ResponseError::Invalid {
         field: field.render(),
         message: cat(parts),
-    }
+    }))
 }
 
 // Messages with the limits in them, spelled out (a test checks them against the constants).
@@ -29,9 +31,21 @@ const ANSWERS_LIMIT: &str = " answers; the limit is 50";
 
 /// Finds the survey the response answers in `config` and validates the response against it
 /// (see [`Response::validate`]); also checks that `site` matches.
-pub fn validate_response(config: &SiteConfig, response: &Response) -> Result {
+pub fn validate_response(
+    config: &SiteConfig,
+    response: &Response,
+) -> ::core::result::Result<(), ResponseError> {
+    unbox(site_and_survey(config, response))
+}
+
+/// The boxed error of a check as the public one.
+fn unbox(r: Result) -> ::core::result::Result<(), ResponseError> {
+    r.map_err(|e| *e)
+}
+
+fn site_and_survey(config: &SiteConfig, response: &Response) -> Result {
     if response.site != config.site {
-        return Err(fail(
+        return fail(
             &Path::Root("site"),
             &[
                 "`",
@@ -40,14 +54,14 @@ pub fn validate_response(config: &SiteConfig, response: &Response) -> Result {
                 &config.site,
                 "`)",
             ],
-        ));
+        );
     }
     match config.survey(&response.survey) {
-        Some(survey) => response.validate(survey),
-        None => Err(fail(
+        Some(survey) => checks(response, survey),
+        None => fail(
             &Path::Root("survey"),
             &["unknown survey `", &response.survey, "`"],
-        )),
+        ),
     }
 }
 
@@ -60,11 +74,11 @@ fn id(field: &str, value: &str) -> Result {
     } else {
         return Ok(());
     };
-    Err(fail(&Path::Root(field), &[message]))
+    fail(&Path::Root(field), &[message])
 }
 
 /// `is {n} {unit}; the limit is {limit}`.
-fn too_long(field: &Path<'_>, n: usize, unit: &str, limit: usize) -> ResponseError {
+fn too_long(field: &Path<'_>, n: usize, unit: &str, limit: usize) -> Result {
     fail(
         field,
         &[
@@ -78,31 +92,33 @@ fn too_long(field: &Path<'_>, n: usize, unit: &str, limit: usize) -> ResponseErr
     )
 }
 
-pub(super) fn response(r: &Response, survey: &Survey) -> Result {
+/// See [`Response::validate`].
+pub(super) fn response(r: &Response, survey: &Survey) -> ::core::result::Result<(), ResponseError> {
+    unbox(checks(r, survey))
+}
+
+fn checks(r: &Response, survey: &Survey) -> Result {
     id("id", &r.id)?;
     id("site", &r.site)?;
     id("survey", &r.survey)?;
     if r.survey != survey.id {
-        return Err(fail(
+        return fail(
             &Path::Root("survey"),
             &["`", &r.survey, "` is not survey `", &survey.id, "`"],
-        ));
+        );
     }
     let answers = Path::Root("answers");
     if r.answers.len() > Limits::MAX_ANSWERS {
-        return Err(fail(
-            &answers,
-            &[&uint(r.answers.len() as u64), ANSWERS_LIMIT],
-        ));
+        return fail(&answers, &[&uint(r.answers.len() as u64), ANSWERS_LIMIT]);
     }
     for (i, a) in r.answers.iter().enumerate() {
         let answer = answers.index(i);
         let field = answer.key("question");
         let Some(q) = survey.question(&a.question) else {
-            return Err(fail(&field, &["unknown question `", &a.question, "`"]));
+            return fail(&field, &["unknown question `", &a.question, "`"]);
         };
         if r.answers.iter().take(i).any(|b| b.question == a.question) {
-            return Err(fail(&field, &["duplicate answer to `", &a.question, "`"]));
+            return fail(&field, &["duplicate answer to `", &a.question, "`"]);
         }
         value(&answer.key("value"), q, &a.value)?;
     }
@@ -111,26 +127,21 @@ pub(super) fn response(r: &Response, survey: &Survey) -> Result {
             continue;
         };
         if q.required && !r.answers.iter().any(|a| a.question == q.id) {
-            return Err(fail(
+            return fail(
                 &answers,
                 &["required question `", &q.id, "` was not answered"],
-            ));
+            );
         }
     }
     if let Some(locale) = &r.locale {
         if locale.is_empty() || char_count(locale) > Limits::MAX_LOCALE_CHARS {
-            return Err(fail(&Path::Root("locale"), &[LOCALE_CHARS]));
+            return fail(&Path::Root("locale"), &[LOCALE_CHARS]);
         }
     }
     if let Some(url) = &r.url {
         let n = char_count(url);
         if n > Limits::MAX_URL_CHARS {
-            return Err(too_long(
-                &Path::Root("url"),
-                n,
-                "characters",
-                Limits::MAX_URL_CHARS,
-            ));
+            return too_long(&Path::Root("url"), n, "characters", Limits::MAX_URL_CHARS);
         }
     }
     if let Some(user) = &r.user_id {
@@ -141,20 +152,20 @@ pub(super) fn response(r: &Response, survey: &Survey) -> Result {
         crate::core::json::write_map(&mut text, traits);
         let size = text.len();
         if size > Limits::MAX_TRAITS_BYTES {
-            return Err(too_long(
+            return too_long(
                 &Path::Root("traits"),
                 size,
                 "bytes as JSON",
                 Limits::MAX_TRAITS_BYTES,
-            ));
+            );
         }
     }
     if let Some(ts) = &r.created_at {
         if ts.len() > Limits::MAX_TIMESTAMP_CHARS || parse_rfc3339(ts).is_none() {
-            return Err(fail(
+            return fail(
                 &Path::Root("createdAt"),
                 &["`", ts, "` is not an RFC 3339 timestamp"],
-            ));
+            );
         }
     }
     Ok(())
@@ -165,14 +176,11 @@ fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
     if let Some(range) = q.kind.scale() {
         return match v {
             AnswerValue::Number(n) if range.contains(n) => Ok(()),
-            AnswerValue::Number(n) => Err(fail(
-                field,
-                &[&int(*n), " is outside ", q.kind.scale_text()],
-            )),
-            _ => Err(fail(
+            AnswerValue::Number(n) => fail(field, &[&int(*n), " is outside ", q.kind.scale_text()]),
+            _ => fail(
                 field,
                 &["`", ty, "` takes an integer ", q.kind.scale_text()],
-            )),
+            ),
         };
     }
     match (&q.kind, v) {
@@ -181,10 +189,7 @@ fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
             if options.iter().any(|o| &o.id == t) {
                 Ok(())
             } else {
-                Err(fail(
-                    field,
-                    &["`", t, "` is not an option of `", &q.id, "`"],
-                ))
+                fail(field, &["`", t, "` is not an option of `", &q.id, "`"])
             }
         }
         (QuestionKind::MultipleChoice { options, other }, AnswerValue::Choices(mc)) => {
@@ -197,27 +202,21 @@ fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
                 } else {
                     continue;
                 };
-                return Err(fail(
-                    &choices.index(k),
-                    &["`", c, tail[0], tail[1], tail[2]],
-                ));
+                return fail(&choices.index(k), &["`", c, tail[0], tail[1], tail[2]]);
             }
             if let Some(text) = &mc.other {
                 let op = field.key("other");
                 if !other {
-                    return Err(fail(
-                        &op,
-                        &["question `", &q.id, "` has no \"Other\" option"],
-                    ));
+                    return fail(&op, &["question `", &q.id, "` has no \"Other\" option"]);
                 }
                 let n = char_count(text);
                 if n > Limits::MAX_OTHER_CHARS {
-                    return Err(too_long(&op, n, "characters", Limits::MAX_OTHER_CHARS));
+                    return too_long(&op, n, "characters", Limits::MAX_OTHER_CHARS);
                 }
             }
             let other_given = mc.other.as_deref().is_some_and(|t| !t.trim().is_empty());
             if mc.choices.is_empty() && !other_given {
-                return Err(fail(field, &["no option chosen"]));
+                return fail(field, &["no option chosen"]);
             }
             Ok(())
         }
@@ -225,15 +224,15 @@ fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
             let limit = (*max_length as usize).min(Limits::MAX_OPEN_TEXT_CHARS);
             let n = char_count(t);
             if n > limit {
-                Err(too_long(field, n, "characters", limit))
+                too_long(field, n, "characters", limit)
             } else if q.required && t.trim().is_empty() {
-                Err(fail(field, &["must not be blank"]))
+                fail(field, &["must not be blank"])
             } else {
                 Ok(())
             }
         }
         // A value of the wrong shape for the kind (scale kinds returned above).
-        (kind, _) => Err(fail(
+        (kind, _) => fail(
             field,
             &[match kind {
                 QuestionKind::Thumbs => "`thumbs` takes \"up\" or \"down\"",
@@ -243,7 +242,7 @@ fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
                 }
                 _ => "`openText` takes a string",
             }],
-        )),
+        ),
     }
 }
 

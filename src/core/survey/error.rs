@@ -52,6 +52,12 @@ impl ::core::fmt::Display for ConfigError {
 
 impl ::core::error::Error for ConfigError {}
 
+impl From<Box<ShapeError>> for ConfigError {
+    fn from(e: Box<ShapeError>) -> Self {
+        ConfigError::from(*e)
+    }
+}
+
 impl From<ShapeError> for ConfigError {
     fn from(e: ShapeError) -> Self {
         ConfigError::Parse {

@@ -1,6 +1,8 @@
 //! The rules a site configuration must follow beyond its JSON shape. Each check reports the
 //! JSON path of the first value at fault.
 
+use crate::prelude::*;
+
 use super::branch::{Scalar, END};
 use super::theme::is_safe_css_value;
 use super::MAX_MAX_LENGTH;
@@ -28,17 +30,19 @@ pub const MAX_URL_RULE_CHARS: usize = 2048;
 /// Longest recontact / cooldown period in days.
 pub const MAX_DAYS: f64 = 3650.0;
 
-type Result<T = ()> = ::core::result::Result<T, ConfigError>;
+/// The result of a check: the error is boxed, so a result is one pointer (`?` is a test of
+/// a register, not a copy of the whole error at every call).
+type Result = ::core::result::Result<(), Box<ConfigError>>;
 
 /// The error at `path`: the parts concatenated (non-generic and cold: one copy, and the
 /// path is only rendered here).
 #[cold]
 #[inline(never)]
-fn fail(path: &Path<'_>, parts: &[&str]) -> ConfigError {
-    ConfigError::Invalid {
+fn fail(path: &Path<'_>, parts: &[&str]) -> Result {
+    Err(Box::new(ConfigError::Invalid {
         path: path.render(),
         message: cat(parts),
-    }
+    }))
 }
 
 // Messages with the limits in them, spelled out (a test checks them against the constants):
@@ -68,7 +72,7 @@ fn id(path: &Path<'_>, value: &str) -> Result {
     if is_valid_id(value) {
         Ok(())
     } else {
-        Err(fail(path, &["`", value, INVALID_ID]))
+        fail(path, &["`", value, INVALID_ID])
     }
 }
 
@@ -77,7 +81,7 @@ fn zero_to(path: &Path<'_>, value: f64, max: f64, max_text: &str) -> Result {
     if value.is_finite() && (0.0..=max).contains(&value) {
         Ok(())
     } else {
-        Err(fail(path, &[&num(value), " is outside 0–", max_text]))
+        fail(path, &[&num(value), " is outside 0–", max_text])
     }
 }
 
@@ -87,14 +91,14 @@ fn days(path: &Path<'_>, value: f64) -> Result {
 
 fn text(path: &Path<'_>, value: &LocalizedText) -> Result {
     if value.is_empty_map() {
-        return Err(fail(path, &["must have at least one locale"]));
+        return fail(path, &["must have at least one locale"]);
     }
     for v in value.variants() {
         if v.trim().is_empty() {
-            return Err(fail(path, &[MUST_NOT_BE_EMPTY]));
+            return fail(path, &[MUST_NOT_BE_EMPTY]);
         }
         if char_count(v) > MAX_TEXT_CHARS {
-            return Err(fail(path, &[LONGER_THAN_MAX_TEXT]));
+            return fail(path, &[LONGER_THAN_MAX_TEXT]);
         }
     }
     Ok(())
@@ -135,10 +139,10 @@ fn theme(t: &Theme) -> Result {
     ] {
         if let Some(v) = value {
             if !is_safe_css_value(v) {
-                return Err(fail(
+                return fail(
                     &path.key(field),
                     &["must be a plain CSS value (≤ 200 characters, no ; { } < > \\ @ url( /*)"],
-                ));
+                );
             }
         }
     }
@@ -146,7 +150,16 @@ fn theme(t: &Theme) -> Result {
 }
 
 /// Validates a whole configuration.
-pub fn site_config(c: &SiteConfig) -> Result {
+pub fn site_config(c: &SiteConfig) -> ::core::result::Result<(), ConfigError> {
+    unbox(site_config_checks(c))
+}
+
+/// The boxed error of a check as the public one.
+fn unbox(r: Result) -> ::core::result::Result<(), ConfigError> {
+    r.map_err(|e| *e)
+}
+
+fn site_config_checks(c: &SiteConfig) -> Result {
     id(&Path::Root("site"), &c.site)?;
     top_level(
         Some(&c.locale),
@@ -157,13 +170,13 @@ pub fn site_config(c: &SiteConfig) -> Result {
 }
 
 /// Validates an inline `config` argument on its own.
-pub fn partial(p: &PartialSiteConfig) -> Result {
-    top_level(
+pub fn partial(p: &PartialSiteConfig) -> ::core::result::Result<(), ConfigError> {
+    unbox(top_level(
         p.locale.as_deref(),
         p.theme.as_ref(),
         p.cooldown_days,
         &p.surveys,
-    )
+    ))
 }
 
 /// What a whole and an inline configuration share (absent fields are not checked).
@@ -175,14 +188,14 @@ fn top_level(
 ) -> Result {
     if let Some(l) = locale {
         if !is_locale(l) {
-            return Err(fail(
+            return fail(
                 &Path::Root("locale"),
                 &[
                     "`",
                     l,
                     "` is neither \"auto\" nor a locale tag like \"es\" or \"pt-BR\"",
                 ],
-            ));
+            );
         }
     }
     if let Some(t) = theme_ {
@@ -193,28 +206,28 @@ fn top_level(
     }
     let path = Path::Root("surveys");
     if list.len() > MAX_SURVEYS {
-        return Err(fail(&path, &[MORE_THAN_SURVEYS]));
+        return fail(&path, &[MORE_THAN_SURVEYS]);
     }
     for (i, s) in list.iter().enumerate() {
         let sp = path.index(i);
         survey_at(&sp, s)?;
         if list.iter().take(i).any(|o| o.id == s.id) {
-            return Err(fail(&sp.key("id"), &["duplicate survey id `", &s.id, "`"]));
+            return fail(&sp.key("id"), &["duplicate survey id `", &s.id, "`"]);
         }
     }
     Ok(())
 }
 
 /// Validates one survey; `path` is its JSON path (`surveys[3]`).
-pub fn survey(path: &str, s: &Survey) -> Result {
-    survey_at(&Path::Root(path), s)
+pub fn survey(path: &str, s: &Survey) -> ::core::result::Result<(), ConfigError> {
+    unbox(survey_at(&Path::Root(path), s))
 }
 
 fn survey_at(path: &Path<'_>, s: &Survey) -> Result {
     id(&path.key("id"), &s.id)?;
     if let Some(name) = &s.name {
         if char_count(name) > MAX_TEXT_CHARS {
-            return Err(fail(&path.key("name"), &[LONGER_THAN_MAX_TEXT]));
+            return fail(&path.key("name"), &[LONGER_THAN_MAX_TEXT]);
         }
     }
     let tp = path.key("trigger");
@@ -222,24 +235,24 @@ fn survey_at(path: &Path<'_>, s: &Survey) -> Result {
         Trigger::Delay { seconds } => zero_to(&tp.key("seconds"), *seconds, 86_400.0, "86400")?,
         Trigger::Scroll { percent } => zero_to(&tp.key("percent"), *percent, 100.0, "100")?,
         Trigger::Event { event } if event.is_empty() || char_count(event) > MAX_ID_CHARS => {
-            return Err(fail(&tp.key("event"), &[EVENT_CHARS]))
+            return fail(&tp.key("event"), &[EVENT_CHARS])
         }
         _ => {}
     }
     if let Some(url) = &s.targeting.url {
         let n = char_count(&url.value);
         if n == 0 || n > MAX_URL_RULE_CHARS {
-            return Err(fail(&path.key("targeting.url.value"), &[URL_RULE_CHARS]));
+            return fail(&path.key("targeting.url.value"), &[URL_RULE_CHARS]);
         }
     }
     let t = &s.throttle;
     let tp = path.key("throttle");
     zero_to(&tp.key("sample"), t.sample, 100.0, "100")?;
     if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
-        return Err(fail(
+        return fail(
             &tp.key("maxShows"),
             &["must be at least 1 for frequency maxTimes"],
-        ));
+        );
     }
     days(&tp.key("recontactDays"), t.recontact_days)?;
     opt_text(&path.key("thankYou.title"), &s.thank_you.title)?;
@@ -247,20 +260,20 @@ fn survey_at(path: &Path<'_>, s: &Survey) -> Result {
     let qs = &s.questions;
     let path = path.key("questions");
     if qs.is_empty() {
-        return Err(fail(&path, &[MUST_NOT_BE_EMPTY]));
+        return fail(&path, &[MUST_NOT_BE_EMPTY]);
     }
     if qs.len() > MAX_QUESTIONS {
-        return Err(fail(&path, &[MORE_THAN_QUESTIONS]));
+        return fail(&path, &[MORE_THAN_QUESTIONS]);
     }
     for (j, q) in qs.iter().enumerate() {
         let qp = path.index(j);
         let ip = qp.key("id");
         id(&ip, &q.id)?;
         if q.id == END {
-            return Err(fail(&ip, &["`end` is reserved for the thank-you screen"]));
+            return fail(&ip, &["`end` is reserved for the thank-you screen"]);
         }
         if qs.iter().take(j).any(|o| o.id == q.id) {
-            return Err(fail(&ip, &["duplicate question id `", &q.id, "`"]));
+            return fail(&ip, &["duplicate question id `", &q.id, "`"]);
         }
     }
     for (j, q) in qs.iter().enumerate() {
@@ -281,7 +294,7 @@ fn question(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Re
                 | QuestionKind::OpenText { .. }
         ) =>
         {
-            return Err(fail(&tp, &["is required for type `", ty, "`"]))
+            return fail(&tp, &["is required for type `", ty, "`"])
         }
         None => {}
     }
@@ -297,17 +310,17 @@ fn question(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Re
         QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options, .. } => {
             let op = path.key("options");
             if options.is_empty() {
-                return Err(fail(&op, &[MUST_NOT_BE_EMPTY]));
+                return fail(&op, &[MUST_NOT_BE_EMPTY]);
             }
             if options.len() > MAX_OPTIONS {
-                return Err(fail(&op, &[MORE_THAN_OPTIONS]));
+                return fail(&op, &[MORE_THAN_OPTIONS]);
             }
             for (k, o) in options.iter().enumerate() {
                 let item = op.index(k);
                 let ip = item.key("id");
                 id(&ip, &o.id)?;
                 if options.iter().take(k).any(|p| p.id == o.id) {
-                    return Err(fail(&ip, &["duplicate option id `", &o.id, "`"]));
+                    return fail(&ip, &["duplicate option id `", &o.id, "`"]);
                 }
                 text(&item.key("label"), &o.label)?;
             }
@@ -317,17 +330,17 @@ fn question(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Re
             placeholder,
         } => {
             if *max_length == 0 || *max_length > MAX_MAX_LENGTH {
-                return Err(fail(
+                return fail(
                     &path.key("maxLength"),
                     &[&uint(u64::from(*max_length)), MAX_LENGTH_RANGE],
-                ));
+                );
             }
             opt_text(&path.key("placeholder"), placeholder)?;
             if !q.branches.is_empty() {
-                return Err(fail(
+                return fail(
                     &path.key("branches"),
                     &["are not supported for type `openText`"],
-                ));
+                );
             }
         }
     }
@@ -350,47 +363,44 @@ fn target(path: &Path<'_>, from: usize, goto: &str, all: &[Question]) -> Result 
         return Ok(());
     }
     match all.iter().position(|q| q.id == goto) {
-        None => Err(fail(
+        None => fail(
             path,
             &["no question `", goto, "` in this survey (or \"end\")"],
-        )),
-        Some(to) if to <= from => Err(fail(
+        ),
+        Some(to) if to <= from => fail(
             path,
             &[
                 "`",
                 goto,
                 "` is not after this question; jumps must go forward",
             ],
-        )),
+        ),
         Some(_) => Ok(()),
     }
 }
 
 fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &super::Condition) -> Result {
     if c.is_empty() {
-        return Err(fail(
-            path,
-            &["must have at least one of min, max, equals, anyOf"],
-        ));
+        return fail(path, &["must have at least one of min, max, equals, anyOf"]);
     }
     if matches!(&c.any_of, Some(v) if v.is_empty()) {
-        return Err(fail(&path.key("anyOf"), &[MUST_NOT_BE_EMPTY]));
+        return fail(&path.key("anyOf"), &[MUST_NOT_BE_EMPTY]);
     }
     let scale = q.kind.scale();
     for (field, bound) in [("min", c.min), ("max", c.max)] {
         if let Some(n) = bound {
             match &scale {
                 None => {
-                    return Err(fail(
+                    return fail(
                         &path.key(field),
                         &["only applies to scale questions, not `", ty, "`"],
-                    ))
+                    )
                 }
                 Some(r) if !r.contains(&n) => {
-                    return Err(fail(
+                    return fail(
                         &path.key(field),
                         &[&int(n), " is outside ", q.kind.scale_text()],
-                    ))
+                    )
                 }
                 Some(_) => {}
             }
@@ -398,10 +408,10 @@ fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &super::Condition) -> R
     }
     if let (Some(min), Some(max)) = (c.min, c.max) {
         if min > max {
-            return Err(fail(
+            return fail(
                 path,
                 &["min ", &int(min), " is greater than max ", &int(max)],
-            ));
+            );
         }
     }
     for s in c.scalars() {
@@ -415,7 +425,7 @@ fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &super::Condition) -> R
                 Scalar::Integer(n) => int(*n),
                 Scalar::Text(t) => cat(&["\"", t, "\""]),
             };
-            return Err(fail(
+            return fail(
                 path,
                 &[
                     &shown,
@@ -423,7 +433,7 @@ fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &super::Condition) -> R
                     ty,
                     "` question",
                 ],
-            ));
+            );
         }
     }
     Ok(())
