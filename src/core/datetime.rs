@@ -40,19 +40,23 @@ fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
-/// The decimal value of `b`: one or more ASCII digits (at most 9, so no overflow).
-fn digits(b: &[u8]) -> Option<u32> {
-    if b.is_empty() || b.len() > 9 {
-        return None;
-    }
-    b.iter().try_fold(0u32, |n, &c| {
-        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-    })
+/// Whether `b` has the layout of `template`: `d` a digit, `_` any byte, anything else
+/// itself.
+fn layout(b: &[u8], template: &[u8]) -> bool {
+    b.len() == template.len()
+        && b.iter().zip(template).all(|(&c, &t)| match t {
+            b'd' => c.is_ascii_digit(),
+            b'_' => true,
+            _ => c == t,
+        })
 }
 
-/// The digits of `b[at..at + len]`.
-fn digits_at(b: &[u8], at: usize, len: usize) -> Option<u32> {
-    digits(b.get(at..at + len)?)
+/// The decimal value of `b[at..at + len]`, whose bytes [`layout`] checked to be digits.
+fn num(b: &[u8], at: usize, len: usize) -> u32 {
+    b.get(at..at + len)
+        .unwrap_or(&[])
+        .iter()
+        .fold(0, |n, &c| n * 10 + u32::from(c.wrapping_sub(b'0')))
 }
 
 fn to_ms(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32) -> Option<i64> {
@@ -78,34 +82,19 @@ fn name_index(table: &[u8], name: &[u8]) -> Option<usize> {
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7) to epoch ms.
 /// The obsolete RFC 850 and asctime forms are not accepted; servers must not send them.
 pub fn parse_http_date(s: &str) -> Option<i64> {
-    // A fixed layout: `www, dd Mmm yyyy hh:mm:ss GMT`, 29 bytes.
     let b = s.trim().as_bytes();
-    if b.len() != 29 {
+    if !layout(b, b"___, dd ___ dddd dd:dd:dd GMT") {
         return None;
     }
     name_index(WEEKDAYS, b.get(0..3)?)?;
     let month = name_index(MONTHS, b.get(8..11)?)? as u32 + 1;
-    let layout_ok = [(3, b','), (4, b' '), (7, b' '), (11, b' '), (16, b' ')]
-        .iter()
-        .chain(&[
-            (19, b':'),
-            (22, b':'),
-            (25, b' '),
-            (26, b'G'),
-            (27, b'M'),
-            (28, b'T'),
-        ])
-        .all(|&(i, c)| b.get(i) == Some(&c));
-    if !layout_ok {
-        return None;
-    }
     to_ms(
-        i64::from(digits_at(b, 12, 4)?),
+        i64::from(num(b, 12, 4)),
         month,
-        digits_at(b, 5, 2)?,
-        digits_at(b, 17, 2)?,
-        digits_at(b, 20, 2)?,
-        digits_at(b, 23, 2)?,
+        num(b, 5, 2),
+        num(b, 17, 2),
+        num(b, 20, 2),
+        num(b, 23, 2),
     )
 }
 
@@ -113,49 +102,29 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
 /// epoch ms.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() < 20
-        || b.get(4) != Some(&b'-')
-        || b.get(7) != Some(&b'-')
-        || !matches!(b.get(10), Some(b'T' | b't' | b' '))
-        || b.get(13) != Some(&b':')
-        || b.get(16) != Some(&b':')
-    {
+    let (head, mut rest) = b.split_at_checked(19)?;
+    if !layout(head, b"dddd-dd-dd_dd:dd:dd") || !matches!(head.get(10), Some(b'T' | b't' | b' ')) {
         return None;
     }
-    let year = digits_at(b, 0, 4)?;
-    let month = digits_at(b, 5, 2)?;
-    let day = digits_at(b, 8, 2)?;
-    let (h, m, sec) = (
-        digits_at(b, 11, 2)?,
-        digits_at(b, 14, 2)?,
-        digits_at(b, 17, 2)?,
-    );
-    let mut rest = b.get(19..)?;
-    let mut frac_ms = 0u32;
+    let mut frac_ms = 0;
     if let Some((b'.', f)) = rest.split_first() {
         let n = f.iter().take_while(|c| c.is_ascii_digit()).count();
         if n == 0 || n > 9 {
             return None;
         }
         // The first three digits, padded with zeros: milliseconds.
-        for i in 0..3 {
-            frac_ms = frac_ms * 10
-                + f.get(i)
-                    .filter(|_| i < n)
-                    .map_or(0, |c| u32::from(c - b'0'));
-        }
+        frac_ms = num(f, 0, n.min(3)) * [100, 10, 1][n.min(3) - 1];
         rest = f.get(n..)?;
     }
-    let offset_min: i64 = match rest {
+    let offset_min = match rest {
         b"Z" | b"z" => 0,
-        [sign, _, _, b':', _, _] => {
-            let sign = match sign {
-                b'+' => 1,
-                b'-' => -1,
+        _ if layout(rest, b"_dd:dd") => {
+            let (oh, om) = (num(rest, 1, 2), num(rest, 4, 2));
+            let sign = match rest.first() {
+                Some(b'+') => 1,
+                Some(b'-') => -1,
                 _ => return None,
             };
-            let oh = digits_at(rest, 1, 2)?;
-            let om = digits_at(rest, 4, 2)?;
             if oh > 23 || om > 59 {
                 return None;
             }
@@ -163,7 +132,14 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
         }
         _ => return None,
     };
-    let base = to_ms(i64::from(year), month, day, h, m, sec)?;
+    let base = to_ms(
+        i64::from(num(b, 0, 4)),
+        num(b, 5, 2),
+        num(b, 8, 2),
+        num(b, 11, 2),
+        num(b, 14, 2),
+        num(b, 17, 2),
+    )?;
     Some(base + i64::from(frac_ms) - offset_min * 60_000)
 }
 

@@ -463,47 +463,24 @@ pub fn write_map(out: &mut String, members: &[(String, Json)]) {
 /// U+202E included) is kept verbatim, as UTF-8.
 pub fn write_str(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let b = s.as_bytes();
     out.push('"');
-    // Runs of bytes that need no escape are copied whole; every escaped character is ASCII
-    // or U+2028/U+2029 (E2 80 A8/A9), so the run ends sit on char boundaries.
-    let mut start = 0;
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let (escape, len): (&str, usize) = match c {
-            b'"' => ("\\\"", 1),
-            b'\\' => ("\\\\", 1),
-            b'\n' => ("\\n", 1),
-            b'\r' => ("\\r", 1),
-            b'\t' => ("\\t", 1),
-            0..=0x1f => ("", 1),
-            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => {
-                ("", 3)
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                let v = c as usize;
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(char::from(HEX[(v >> shift) & 15]));
+                }
             }
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        out.push_str(s.get(start..i).unwrap_or(""));
-        if escape.is_empty() {
-            let v = if len == 3 {
-                0x2028 | usize::from(b.get(i + 2).copied().unwrap_or(0) & 1)
-            } else {
-                usize::from(c)
-            };
-            out.push_str("\\u");
-            for shift in [12, 8, 4, 0] {
-                out.push(char::from(HEX[(v >> shift) & 15]));
-            }
-        } else {
-            out.push_str(escape);
+            c => out.push(c),
         }
-        i += len;
-        start = i;
     }
-    out.push_str(s.get(start..).unwrap_or(""));
     out.push('"');
 }
 
@@ -797,7 +774,7 @@ impl<'a> Fields<'a> {
     pub fn get(&self, key: &str) -> Option<&'a Json> {
         self.members
             .iter()
-            .find(|(k, v)| k == key && *v != Json::Null)
+            .find(|(k, v)| k == key && !matches!(v, Json::Null))
             .map(|(_, v)| v)
     }
 

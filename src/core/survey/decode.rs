@@ -244,6 +244,18 @@ fn choice(path: &str, v: &Json) -> Decoded<Choice> {
     })
 }
 
+/// The JSON spellings of [`QUESTION_TYPES`].
+const QUESTION_TYPE_NAMES: [&str; 8] = [
+    "nps",
+    "csat",
+    "ces",
+    "thumbs",
+    "emoji",
+    "singleChoice",
+    "multipleChoice",
+    "openText",
+];
+
 const QUESTION_TYPES: [QuestionType; 8] = [
     QuestionType::Nps,
     QuestionType::Csat,
@@ -289,7 +301,7 @@ pub fn question(path: &str, v: &Json) -> Decoded<Question> {
         ]),
     )?;
     let i = f
-        .variant("type", true, &QUESTION_TYPES.map(QuestionType::as_str))?
+        .variant("type", true, &QUESTION_TYPE_NAMES)?
         .unwrap_or_default();
     let t = QUESTION_TYPES.get(i).copied().unwrap_or(QuestionType::Nps);
     for (field, types) in TYPE_FIELDS {
