@@ -604,44 +604,86 @@ pub struct ShapeError {
 /// larger than the value, and passing an error up through `?` moves one pointer.
 pub type Decoded<T> = Result<T, Box<ShapeError>>;
 
-/// A shape error at `path` (non-generic: one copy).
+/// A JSON path built only when an error needs it: segments chained on the stack
+/// (`Root("surveys")` → `Index(.., 3)` → `Key(.., "id")` renders `surveys[3].id`).
+/// Decoders and validators pass these down instead of allocating a path string per value.
+#[derive(Clone, Copy, Debug)]
+pub enum Path<'a> {
+    /// The first segment, verbatim (may be empty: the document itself).
+    Root(&'a str),
+    /// `.key` (no dot after an empty root).
+    Key(&'a Path<'a>, &'a str),
+    /// `[index]`.
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    /// The member `key` of this path.
+    pub fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    /// The item `index` of this path.
+    pub fn index(&'a self, index: usize) -> Path<'a> {
+        Path::Index(self, index)
+    }
+
+    /// The path as text.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        self.push(&mut out);
+        out
+    }
+
+    fn push(&self, out: &mut String) {
+        match *self {
+            Path::Root(s) => out.push_str(s),
+            Path::Key(parent, key) => {
+                parent.push(out);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Path::Index(parent, i) => {
+                parent.push(out);
+                out.push('[');
+                // Not `to_string`: that would pull the integer formatter into the wasm.
+                crate::core::msg::push_uint(out, i as u64);
+                out.push(']');
+            }
+        }
+    }
+}
+
+/// A shape error at `path` (non-generic and cold: one copy; the path is rendered here).
 #[cold]
-fn shape(path: &str, message: String) -> Box<ShapeError> {
+#[inline(never)]
+fn shape(path: &Path<'_>, message: String) -> Box<ShapeError> {
     Box::new(ShapeError {
-        path: path.to_owned(),
+        path: path.render(),
         message,
     })
 }
 
 /// A shape error at `path`.
-pub fn shape_err<T>(path: &str, message: impl Into<String>) -> Decoded<T> {
-    Err(shape(path, message.into()))
+pub fn shape_err<T>(path: &Path<'_>, message: String) -> Decoded<T> {
+    Err(shape(path, message))
 }
 
 /// The path of member `key` under `path`.
 pub fn child(path: &str, key: &str) -> String {
-    let mut p = String::with_capacity(path.len() + key.len() + 1);
-    p.push_str(path);
-    if !path.is_empty() {
-        p.push('.');
-    }
-    p.push_str(key);
-    p
+    Path::Root(path).key(key).render()
 }
 
 /// The path of item `index` under `path`.
 pub fn item(path: &str, index: usize) -> String {
-    let mut p = String::from(path);
-    p.push('[');
-    // Not `to_string`: that would pull the integer formatter into the wasm.
-    crate::core::msg::push_uint(&mut p, index as u64);
-    p.push(']');
-    p
+    Path::Root(path).index(index).render()
 }
 
 /// `expected {what}, got {kind of got}` at `path`.
 #[cold]
-fn expected(path: &str, what: &str, got: &Json) -> Box<ShapeError> {
+fn expected(path: &Path<'_>, what: &str, got: &Json) -> Box<ShapeError> {
     shape(
         path,
         crate::core::msg::cat(&["expected ", what, ", got ", got.kind()]),
@@ -649,7 +691,7 @@ fn expected(path: &str, what: &str, got: &Json) -> Box<ShapeError> {
 }
 
 /// Reads a string.
-pub fn string(path: &str, v: &Json) -> Decoded<String> {
+pub fn string(path: &Path<'_>, v: &Json) -> Decoded<String> {
     match v {
         Json::Str(s) => Ok(s.clone()),
         other => Err(expected(path, "a string", other)),
@@ -657,7 +699,7 @@ pub fn string(path: &str, v: &Json) -> Decoded<String> {
 }
 
 /// Reads a number.
-pub fn number(path: &str, v: &Json) -> Decoded<f64> {
+pub fn number(path: &Path<'_>, v: &Json) -> Decoded<f64> {
     match v {
         Json::Num(n) => Ok(*n),
         other => Err(expected(path, "a number", other)),
@@ -665,7 +707,7 @@ pub fn number(path: &str, v: &Json) -> Decoded<f64> {
 }
 
 /// Reads an integer in `min..=max`.
-pub fn integer(path: &str, v: &Json, min: i64, max: i64) -> Decoded<i64> {
+pub fn integer(path: &Path<'_>, v: &Json, min: i64, max: i64) -> Decoded<i64> {
     let n = number(path, v)?;
     // From 2^52 up every f64 is an integer; below, the round trip through i64 is exact.
     let what = if n.abs() < 4_503_599_627_370_496.0 && n as i64 as f64 != n {
@@ -681,7 +723,7 @@ pub fn integer(path: &str, v: &Json, min: i64, max: i64) -> Decoded<i64> {
 }
 
 /// Reads a boolean.
-pub fn boolean(path: &str, v: &Json) -> Decoded<bool> {
+pub fn boolean(path: &Path<'_>, v: &Json) -> Decoded<bool> {
     match v {
         Json::Bool(b) => Ok(*b),
         other => Err(expected(path, "a boolean", other)),
@@ -689,34 +731,50 @@ pub fn boolean(path: &str, v: &Json) -> Decoded<bool> {
 }
 
 /// The items of an array (non-generic: one copy for every item type).
-pub fn items<'j>(path: &str, v: &'j Json) -> Decoded<&'j [Json]> {
+pub fn items<'j>(path: &Path<'_>, v: &'j Json) -> Decoded<&'j [Json]> {
     match v {
         Json::Arr(items) => Ok(items),
         other => Err(expected(path, "an array", other)),
     }
 }
 
+/// A decoder of one value: gets the value's path (for errors) and the value.
+pub type Decoder<T> = fn(&Path<'_>, &Json) -> Decoded<T>;
+
 /// Reads an array, decoding each item with `f` (which gets the item's path).
-pub fn array<T>(path: &str, v: &Json, f: fn(&str, &Json) -> Decoded<T>) -> Decoded<Vec<T>> {
+#[inline]
+pub fn array<T>(path: &Path<'_>, v: &Json, f: Decoder<T>) -> Decoded<Vec<T>> {
+    collect(path, Some(v), f)
+}
+
+/// [`array`] of an optional value (absent: empty): the one generic copy per item type.
+#[inline(never)]
+fn collect<T>(path: &Path<'_>, v: Option<&Json>, f: Decoder<T>) -> Decoded<Vec<T>> {
     let mut out = Vec::new();
-    each(path, v, &mut |p, v| {
-        out.push(f(p, v)?);
-        Ok(())
-    })?;
+    if let Some(v) = v {
+        each(path, v, &mut |p, v| {
+            out.push(f(p, v)?);
+            Ok(())
+        })?;
+    }
     Ok(out)
 }
 
 /// The loop of [`array`], shared by every item type (one copy in the wasm, not one per `T`).
 #[inline(never)]
-fn each(path: &str, v: &Json, f: &mut dyn FnMut(&str, &Json) -> Decoded<()>) -> Decoded<()> {
+fn each(
+    path: &Path<'_>,
+    v: &Json,
+    f: &mut dyn FnMut(&Path<'_>, &Json) -> Decoded<()>,
+) -> Decoded<()> {
     for (i, v) in items(path, v)?.iter().enumerate() {
-        f(&item(path, i), v)?;
+        f(&path.index(i), v)?;
     }
     Ok(())
 }
 
 /// Reads one of the `names` (a unit enum); returns its index.
-pub fn variant(path: &str, v: &Json, names: &[&str]) -> Decoded<usize> {
+pub fn variant(path: &Path<'_>, v: &Json, names: &[&str]) -> Decoded<usize> {
     let s = match v {
         Json::Str(s) => s,
         other => return Err(expected(path, "a string", other)),
@@ -744,30 +802,63 @@ pub fn variant(path: &str, v: &Json, names: &[&str]) -> Decoded<usize> {
 /// absent member is the "missing field" error, so `Ok(None)` only comes back for optional
 /// ones.
 pub struct Fields<'a> {
-    path: &'a str,
+    path: Path<'a>,
     members: &'a [(String, Json)],
 }
 
 impl<'a> Fields<'a> {
     /// Opens `v` as an object whose keys must all be in `known` (`None`: any key allowed).
     pub fn new(path: &'a str, v: &'a Json, known: Option<&[&str]>) -> Decoded<Fields<'a>> {
+        Self::at(Path::Root(path), v, known)
+    }
+
+    /// [`Fields::new`] at a lazily built path.
+    pub fn at(path: Path<'a>, v: &'a Json, known: Option<&[&str]>) -> Decoded<Fields<'a>> {
         let Json::Obj(members) = v else {
-            return Err(expected(path, "an object", v));
+            return Err(expected(&path, "an object", v));
         };
+        let f = Fields { path, members };
+        f.only(known)?;
+        Ok(f)
+    }
+
+    /// Rejects the first member whose key is not in `known` (`None`: any key allowed).
+    pub fn only(&self, known: Option<&[&str]>) -> Decoded<()> {
         if let Some(known) = known {
-            if let Some((k, _)) = members.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+            if let Some((k, _)) = self
+                .members
+                .iter()
+                .find(|(k, _)| !known.contains(&k.as_str()))
+            {
                 return Err(shape(
-                    &child(path, k),
+                    &self.path.key(k),
                     crate::core::msg::cat(&["unknown field `", k, "`"]),
                 ));
             }
         }
-        Ok(Fields { path, members })
+        Ok(())
+    }
+
+    /// Member `key` opened as an object (see [`Fields::at`]), unless absent or `null`.
+    pub fn object<'s>(
+        &'s self,
+        key: &'s str,
+        known: Option<&[&str]>,
+    ) -> Decoded<Option<Fields<'s>>> {
+        Ok(match self.field(key, false)? {
+            Some(v) => Some(Fields::at(self.child(key), v, known)?),
+            None => None,
+        })
     }
 
     /// The object's own path.
-    pub fn path(&self) -> &str {
-        self.path
+    pub fn path(&self) -> &Path<'a> {
+        &self.path
+    }
+
+    /// The path of member `key`.
+    pub fn child<'s>(&'s self, key: &'s str) -> Path<'s> {
+        Path::Key(&self.path, key)
     }
 
     /// The member `key`, unless absent or `null`.
@@ -778,20 +869,19 @@ impl<'a> Fields<'a> {
             .map(|(_, v)| v)
     }
 
-    /// Member `key` with its path: `None` when absent or `null`, unless `required`, which
-    /// makes that the "missing field" error.
-    pub fn field(&self, key: &str, required: bool) -> Decoded<Option<(String, &'a Json)>> {
+    /// Member `key`: `None` when absent or `null`, unless `required`, which makes that the
+    /// "missing field" error.
+    pub fn field(&self, key: &str, required: bool) -> Decoded<Option<&'a Json>> {
         match self.get(key) {
-            Some(v) => Ok(Some((child(self.path, key), v))),
             None if required => Err(self.missing(key)),
-            None => Ok(None),
+            v => Ok(v),
         }
     }
 
     #[cold]
     fn missing(&self, key: &str) -> Box<ShapeError> {
         shape(
-            &child(self.path, key),
+            &self.child(key),
             crate::core::msg::cat(&["missing field `", key, "`"]),
         )
     }
@@ -800,26 +890,34 @@ impl<'a> Fields<'a> {
     pub fn opt<T>(
         &self,
         key: &str,
-        f: impl FnOnce(&str, &Json) -> Decoded<T>,
+        f: impl FnOnce(&Path<'_>, &Json) -> Decoded<T>,
     ) -> Decoded<Option<T>> {
         match self.field(key, false)? {
-            Some((path, v)) => f(&path, v).map(Some),
+            Some(v) => f(&self.child(key), v).map(Some),
             None => Ok(None),
         }
     }
 
     /// Decodes the required member `key` with `f`.
-    pub fn req<T>(&self, key: &str, f: impl FnOnce(&str, &Json) -> Decoded<T>) -> Decoded<T> {
+    pub fn req<T>(&self, key: &str, f: impl FnOnce(&Path<'_>, &Json) -> Decoded<T>) -> Decoded<T> {
         match self.field(key, true)? {
-            Some((path, v)) => f(&path, v),
+            Some(v) => f(&self.child(key), v),
             None => Err(self.missing(key)),
         }
+    }
+
+    /// An optional member decoded with `f` (a plain function: one copy per value type).
+    pub fn opt_with<T>(&self, key: &str, f: Decoder<T>) -> Decoded<Option<T>> {
+        Ok(match self.field(key, false)? {
+            Some(v) => Some(f(&self.child(key), v)?),
+            None => None,
+        })
     }
 
     /// A string member.
     pub fn str(&self, key: &str, required: bool) -> Decoded<Option<String>> {
         Ok(match self.field(key, required)? {
-            Some((path, v)) => Some(string(&path, v)?),
+            Some(v) => Some(string(&self.child(key), v)?),
             None => None,
         })
     }
@@ -832,7 +930,7 @@ impl<'a> Fields<'a> {
     /// A number member.
     pub fn num(&self, key: &str, required: bool) -> Decoded<Option<f64>> {
         Ok(match self.field(key, required)? {
-            Some((path, v)) => Some(number(&path, v)?),
+            Some(v) => Some(number(&self.child(key), v)?),
             None => None,
         })
     }
@@ -840,7 +938,7 @@ impl<'a> Fields<'a> {
     /// An integer member in `min..=max`.
     pub fn int(&self, key: &str, required: bool, min: i64, max: i64) -> Decoded<Option<i64>> {
         Ok(match self.field(key, required)? {
-            Some((path, v)) => Some(integer(&path, v, min, max)?),
+            Some(v) => Some(integer(&self.child(key), v, min, max)?),
             None => None,
         })
     }
@@ -848,7 +946,7 @@ impl<'a> Fields<'a> {
     /// An optional boolean member.
     pub fn bool(&self, key: &str) -> Decoded<Option<bool>> {
         Ok(match self.field(key, false)? {
-            Some((path, v)) => Some(boolean(&path, v)?),
+            Some(v) => Some(boolean(&self.child(key), v)?),
             None => None,
         })
     }
@@ -856,22 +954,15 @@ impl<'a> Fields<'a> {
     /// A member that is one of `names`: its index.
     pub fn variant(&self, key: &str, required: bool, names: &[&str]) -> Decoded<Option<usize>> {
         Ok(match self.field(key, required)? {
-            Some((path, v)) => Some(variant(&path, v, names)?),
+            Some(v) => Some(variant(&self.child(key), v, names)?),
             None => None,
         })
     }
 
     /// An array member decoded item by item with `f` (absent: empty unless `required`).
-    pub fn list<T>(
-        &self,
-        key: &str,
-        required: bool,
-        f: fn(&str, &Json) -> Decoded<T>,
-    ) -> Decoded<Vec<T>> {
-        match self.field(key, required)? {
-            Some((path, v)) => array(&path, v, f),
-            None => Ok(Vec::new()),
-        }
+    #[inline]
+    pub fn list<T>(&self, key: &str, required: bool, f: Decoder<T>) -> Decoded<Vec<T>> {
+        collect(&self.child(key), self.field(key, required)?, f)
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::prelude::*;
 
-use crate::core::json::{array, Decoded, Fields, Json, ObjectWriter};
+use crate::core::json::{array, Decoded, Fields, Json, ObjectWriter, Path};
 use crate::core::retry::{Decision, Outcome, RetryPolicy};
 
 /// One undelivered response.
@@ -20,8 +20,8 @@ pub struct OutboxEntry {
     pub next_attempt_ms: f64,
 }
 
-fn entry(path: &str, v: &Json) -> Decoded<OutboxEntry> {
-    let f = Fields::new(path, v, None)?;
+fn entry(path: &Path<'_>, v: &Json) -> Decoded<OutboxEntry> {
+    let f = Fields::at(*path, v, None)?;
     Ok(OutboxEntry {
         id: f.req_str("id")?,
         body: f.req_str("body")?,
@@ -60,7 +60,7 @@ impl Outbox {
     pub fn from_json_or_default(json: &str) -> Outbox {
         let entries = Json::parse(json)
             .ok()
-            .and_then(|v| array("", &v, entry).ok())
+            .and_then(|v| array(&Path::Root(""), &v, entry).ok())
             .unwrap_or_default();
         Outbox { entries }
     }

@@ -1,9 +1,6 @@
 //! Byte-level search helpers. `str::find(&str)`, `contains(&str)` and `split(&str)` pull the
 //! two-way substring searcher into the wasm, and `&s[a..b]` the panicking slice-error path
-//! (with `core::fmt` behind it); the core uses these instead. Also [`Path`], the lazily
-//! rendered JSON path of the validators.
-
-use crate::prelude::*;
+//! (with `core::fmt` behind it); the core uses these instead.
 
 /// Byte offset of the first occurrence of `needle` in `hay` (ASCII case folded when
 /// `fold_case`). A match of a UTF-8 needle in UTF-8 text always starts on a char boundary.
@@ -24,56 +21,6 @@ pub(crate) fn find(hay: &str, needle: &str, fold_case: bool) -> Option<usize> {
 /// vectorised counter: every byte but a UTF-8 continuation byte starts a character.
 pub(crate) fn char_count(s: &str) -> usize {
     s.bytes().filter(|b| b & 0xC0 != 0x80).count()
-}
-
-/// A JSON path built only when an error needs it: segments chained on the stack
-/// (`Root("surveys")` → `Index(.., 3)` → `Key(.., "id")` renders `surveys[3].id`).
-#[derive(Clone, Copy)]
-pub(crate) enum Path<'a> {
-    /// The first segment, verbatim (may be empty: the document itself).
-    Root(&'a str),
-    /// `.key` (no dot after an empty root).
-    Key(&'a Path<'a>, &'a str),
-    /// `[index]`.
-    Index(&'a Path<'a>, usize),
-}
-
-impl<'a> Path<'a> {
-    /// The member `key` of this path.
-    pub(crate) fn key(&'a self, key: &'a str) -> Path<'a> {
-        Path::Key(self, key)
-    }
-
-    /// The item `index` of this path.
-    pub(crate) fn index(&'a self, index: usize) -> Path<'a> {
-        Path::Index(self, index)
-    }
-
-    /// The path as text.
-    pub(crate) fn render(&self) -> String {
-        let mut out = String::new();
-        self.push(&mut out);
-        out
-    }
-
-    fn push(&self, out: &mut String) {
-        match *self {
-            Path::Root(s) => out.push_str(s),
-            Path::Key(parent, key) => {
-                parent.push(out);
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(key);
-            }
-            Path::Index(parent, i) => {
-                parent.push(out);
-                out.push('[');
-                crate::core::msg::push_uint(out, i as u64);
-                out.push(']');
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -102,6 +49,7 @@ mod tests {
         for s in ["", "abc", "é😀x", "\u{10FFFF}\u{7f}"] {
             assert_eq!(char_count(s), s.chars().count());
         }
+        use crate::core::json::Path;
         let root = Path::Root("surveys");
         let item = root.index(3);
         assert_eq!(item.key("id").render(), "surveys[3].id");

@@ -96,10 +96,10 @@ impl Response {
             url: f.str("url", false)?,
             user_id: f.str("userId", false)?,
             traits: match f.field("traits", false)? {
-                Some((_, Json::Obj(members))) => Some(members.clone()),
-                Some((p, other)) => {
+                Some(Json::Obj(members)) => Some(members.clone()),
+                Some(other) => {
                     return shape_err(
-                        &p,
+                        &f.child("traits"),
                         crate::core::msg::cat(&["expected an object, got ", other.kind()]),
                     )
                 }

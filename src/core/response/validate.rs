@@ -5,8 +5,9 @@ use crate::prelude::*;
 use super::{AnswerValue, Limits, Response, ResponseError};
 use crate::core::branching;
 use crate::core::datetime::parse_rfc3339;
+use crate::core::json::Path;
 use crate::core::msg::{cat, int, uint};
-use crate::core::scan::{char_count, Path};
+use crate::core::scan::char_count;
 use crate::core::survey::{Question, QuestionKind, SiteConfig, Survey};
 
 /// The result of a check: the error is boxed, so a result is one pointer (`?` is a test of

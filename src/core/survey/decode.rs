@@ -10,11 +10,15 @@ use super::{
     ColorMode, Frequency, MatchKind, PartialSiteConfig, Position, SiteConfig, Survey, Targeting,
     ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
 };
-use crate::core::json::{integer, shape_err, string, Decoded, Fields, Json};
+use crate::core::json::{array, integer, shape_err, string, Decoded, Fields, Json, Path};
 use crate::core::text::LocalizedText;
 
 /// A localised text: a string or a `{locale: string}` map (locales unique, ignoring case).
 pub fn text(path: &str, v: &Json) -> Decoded<LocalizedText> {
+    text_at(&Path::Root(path), v)
+}
+
+fn text_at(path: &Path<'_>, v: &Json) -> Decoded<LocalizedText> {
     use crate::core::msg::cat;
     match v {
         Json::Str(s) => Ok(LocalizedText::Plain(s.clone())),
@@ -24,7 +28,7 @@ pub fn text(path: &str, v: &Json) -> Decoded<LocalizedText> {
                 if map.iter().any(|(e, _)| e.eq_ignore_ascii_case(k)) {
                     return shape_err(path, cat(&["duplicate locale `", k, "`"]));
                 }
-                map.push((k.clone(), string(&crate::core::json::child(path, k), v)?));
+                map.push((k.clone(), string(&path.key(k), v)?));
             }
             Ok(LocalizedText::Localized(map))
         }
@@ -41,25 +45,15 @@ pub fn text(path: &str, v: &Json) -> Decoded<LocalizedText> {
 /// An optional localised-text member.
 fn opt_text(f: &Fields<'_>, key: &str) -> Decoded<Option<LocalizedText>> {
     Ok(match f.field(key, false)? {
-        Some((path, v)) => Some(text(&path, v)?),
+        Some(v) => Some(text_at(&f.child(key), v)?),
         None => None,
     })
 }
 
-/// An optional member decoded with `decode` (non-generic over the field: one copy per type).
-fn opt<T>(f: &Fields<'_>, key: &str, decode: fn(&str, &Json) -> Decoded<T>) -> Decoded<Option<T>> {
-    Ok(match f.field(key, false)? {
-        Some((path, v)) => Some(decode(&path, v)?),
-        None => None,
-    })
-}
-
-fn theme(path: &str, v: &Json) -> Decoded<Theme> {
-    let f = Fields::new(
-        path,
-        v,
-        Some(&["brand", "radius", "font", "position", "mode"]),
-    )?;
+/// The nested decoders get their object already opened (`Fields::object`) and check its
+/// keys themselves.
+fn theme(f: &Fields<'_>) -> Decoded<Theme> {
+    f.only(Some(&["brand", "radius", "font", "position", "mode"]))?;
     const POSITIONS: [Position; 5] = [
         Position::BottomRight,
         Position::BottomLeft,
@@ -91,8 +85,7 @@ fn theme(path: &str, v: &Json) -> Decoded<Theme> {
     })
 }
 
-fn trigger(path: &str, v: &Json) -> Decoded<Trigger> {
-    let f = Fields::new(path, v, None)?;
+fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
     let kind = f.variant(
         "type",
         true,
@@ -111,7 +104,7 @@ fn trigger(path: &str, v: &Json) -> Decoded<Trigger> {
         Some(4) => ("event", "event"),
         _ => ("type", ""),
     };
-    let f = Fields::new(path, v, Some(&["type", extra]))?;
+    f.only(Some(&["type", extra]))?;
     Ok(match kind {
         Some(0) => Trigger::PageLoad,
         Some(3) => Trigger::ExitIntent,
@@ -130,8 +123,8 @@ fn trigger(path: &str, v: &Json) -> Decoded<Trigger> {
     })
 }
 
-fn url_match(path: &str, v: &Json) -> Decoded<UrlMatch> {
-    let f = Fields::new(path, v, Some(&["match", "value"]))?;
+fn url_match(f: &Fields<'_>) -> Decoded<UrlMatch> {
+    f.only(Some(&["match", "value"]))?;
     const KINDS: [MatchKind; 5] = [
         MatchKind::Exact,
         MatchKind::Prefix,
@@ -152,19 +145,18 @@ fn url_match(path: &str, v: &Json) -> Decoded<UrlMatch> {
     })
 }
 
-fn targeting(path: &str, v: &Json) -> Decoded<Targeting> {
-    let f = Fields::new(path, v, Some(&["url"]))?;
+fn targeting(f: &Fields<'_>) -> Decoded<Targeting> {
+    f.only(Some(&["url"]))?;
     Ok(Targeting {
-        url: opt(&f, "url", url_match)?,
+        url: match f.object("url", None)? {
+            Some(u) => Some(url_match(&u)?),
+            None => None,
+        },
     })
 }
 
-fn throttle(path: &str, v: &Json) -> Decoded<ThrottlePolicy> {
-    let f = Fields::new(
-        path,
-        v,
-        Some(&["sample", "frequency", "maxShows", "recontactDays"]),
-    )?;
+fn throttle(f: &Fields<'_>) -> Decoded<ThrottlePolicy> {
+    f.only(Some(&["sample", "frequency", "maxShows", "recontactDays"]))?;
     const FREQUENCIES: [Frequency; 4] = [
         Frequency::Once,
         Frequency::UntilAnswered,
@@ -182,7 +174,7 @@ fn throttle(path: &str, v: &Json) -> Decoded<ThrottlePolicy> {
             )?
             .and_then(|i| FREQUENCIES.get(i).copied())
             .unwrap_or(d.frequency),
-        max_shows: opt_u32(&f, "maxShows")?.unwrap_or(d.max_shows),
+        max_shows: opt_u32(f, "maxShows")?.unwrap_or(d.max_shows),
         recontact_days: f.num("recontactDays", false)?.unwrap_or(d.recontact_days),
     })
 }
@@ -191,15 +183,15 @@ fn opt_u32(f: &Fields<'_>, key: &str) -> Decoded<Option<u32>> {
     Ok(f.int(key, false, 0, i64::from(u32::MAX))?.map(|n| n as u32))
 }
 
-fn thank_you(path: &str, v: &Json) -> Decoded<ThankYou> {
-    let f = Fields::new(path, v, Some(&["title", "body"]))?;
+fn thank_you(f: &Fields<'_>) -> Decoded<ThankYou> {
+    f.only(Some(&["title", "body"]))?;
     Ok(ThankYou {
-        title: opt_text(&f, "title")?,
-        body: opt_text(&f, "body")?,
+        title: opt_text(f, "title")?,
+        body: opt_text(f, "body")?,
     })
 }
 
-fn scalar(path: &str, v: &Json) -> Decoded<Scalar> {
+fn scalar(path: &Path<'_>, v: &Json) -> Decoded<Scalar> {
     match v {
         Json::Str(s) => Ok(Scalar::Text(s.clone())),
         other => integer(path, other, i64::MIN, i64::MAX).map(Scalar::Integer),
@@ -208,22 +200,29 @@ fn scalar(path: &str, v: &Json) -> Decoded<Scalar> {
 
 /// A branch condition.
 pub fn condition(path: &str, v: &Json) -> Decoded<Condition> {
-    let f = Fields::new(path, v, Some(&["min", "max", "equals", "anyOf"]))?;
+    condition_at(&Path::Root(path), v)
+}
+
+fn condition_at(path: &Path<'_>, v: &Json) -> Decoded<Condition> {
+    let f = Fields::at(*path, v, Some(&["min", "max", "equals", "anyOf"]))?;
     Ok(Condition {
         min: f.int("min", false, i64::MIN, i64::MAX)?,
         max: f.int("max", false, i64::MIN, i64::MAX)?,
-        equals: opt(&f, "equals", scalar)?,
+        equals: match f.field("equals", false)? {
+            Some(v) => Some(scalar(&f.child("equals"), v)?),
+            None => None,
+        },
         any_of: match f.field("anyOf", false)? {
-            Some((p, v)) => Some(crate::core::json::array(&p, v, scalar)?),
+            Some(v) => Some(array(&f.child("anyOf"), v, scalar)?),
             None => None,
         },
     })
 }
 
-fn branch(path: &str, v: &Json) -> Decoded<Branch> {
-    let f = Fields::new(path, v, Some(&["when", "goto"]))?;
+fn branch(path: &Path<'_>, v: &Json) -> Decoded<Branch> {
+    let f = Fields::at(*path, v, Some(&["when", "goto"]))?;
     let when = match f.field("when", true)? {
-        Some((p, v)) => condition(&p, v)?,
+        Some(v) => condition_at(&f.child("when"), v)?,
         None => Condition::default(),
     };
     Ok(Branch {
@@ -232,13 +231,13 @@ fn branch(path: &str, v: &Json) -> Decoded<Branch> {
     })
 }
 
-fn choice(path: &str, v: &Json) -> Decoded<Choice> {
-    let f = Fields::new(path, v, Some(&["id", "label"]))?;
+fn choice(path: &Path<'_>, v: &Json) -> Decoded<Choice> {
+    let f = Fields::at(*path, v, Some(&["id", "label"]))?;
     let id = f.req_str("id")?;
     Ok(Choice {
         id,
         label: match f.field("label", true)? {
-            Some((p, v)) => text(&p, v)?,
+            Some(v) => text_at(&f.child("label"), v)?,
             None => LocalizedText::Plain(String::new()),
         },
     })
@@ -281,9 +280,13 @@ const TYPE_FIELDS: [(&str, u8); 6] = [
 /// A question: every setting sits flat next to `"type"`; settings of another type are
 /// rejected.
 pub fn question(path: &str, v: &Json) -> Decoded<Question> {
+    question_at(&Path::Root(path), v)
+}
+
+fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
     use crate::core::msg::cat;
-    let f = Fields::new(
-        path,
+    let f = Fields::at(
+        *path,
         v,
         Some(&[
             "id",
@@ -356,8 +359,12 @@ pub fn question(path: &str, v: &Json) -> Decoded<Question> {
 
 /// A survey.
 pub fn survey(path: &str, v: &Json) -> Decoded<Survey> {
-    let f = Fields::new(
-        path,
+    survey_at(&Path::Root(path), v)
+}
+
+fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
+    let f = Fields::at(
+        *path,
         v,
         Some(&[
             "id",
@@ -372,11 +379,23 @@ pub fn survey(path: &str, v: &Json) -> Decoded<Survey> {
     Ok(Survey {
         id: f.req_str("id")?,
         name: f.str("name", false)?,
-        trigger: opt(&f, "trigger", trigger)?.unwrap_or_default(),
-        targeting: opt(&f, "targeting", targeting)?.unwrap_or_default(),
-        throttle: opt(&f, "throttle", throttle)?.unwrap_or_default(),
-        questions: f.list("questions", true, question)?,
-        thank_you: opt(&f, "thankYou", thank_you)?.unwrap_or_default(),
+        trigger: match f.object("trigger", None)? {
+            Some(o) => trigger(&o)?,
+            None => Default::default(),
+        },
+        targeting: match f.object("targeting", None)? {
+            Some(o) => targeting(&o)?,
+            None => Default::default(),
+        },
+        throttle: match f.object("throttle", None)? {
+            Some(o) => throttle(&o)?,
+            None => Default::default(),
+        },
+        questions: f.list("questions", true, question_at)?,
+        thank_you: match f.object("thankYou", None)? {
+            Some(o) => thank_you(&o)?,
+            None => Default::default(),
+        },
     })
 }
 
@@ -407,8 +426,11 @@ fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig
     Ok(PartialSiteConfig {
         site: f.str("site", known.is_none())?,
         locale: f.str("locale", false)?,
-        theme: opt(&f, "theme", theme)?,
+        theme: match f.object("theme", None)? {
+            Some(o) => Some(theme(&o)?),
+            None => None,
+        },
         cooldown_days: f.num("cooldownDays", false)?,
-        surveys: f.list("surveys", false, survey)?,
+        surveys: f.list("surveys", false, survey_at)?,
     })
 }

@@ -11,8 +11,9 @@ use super::{
     Trigger,
 };
 use crate::core::json::num_to_string as num;
+use crate::core::json::Path;
 use crate::core::msg::{cat, int, uint};
-use crate::core::scan::{char_count, Path};
+use crate::core::scan::char_count;
 use crate::core::text::LocalizedText;
 
 /// Most surveys per site.
