@@ -332,18 +332,20 @@ impl<'a> Parser<'a> {
 /// `mantissa × 10^exp`, exact when both fit an f64 exactly (the common case: short decimals),
 /// within an ulp or so otherwise.
 fn scale(mantissa: u64, exp: i32) -> f64 {
-    let m = mantissa as f64;
+    let mut m = mantissa as f64;
     if m == 0.0 {
         return 0.0;
     }
-    let e = exp.unsigned_abs().min(400);
-    if exp >= 0 {
-        m * pow10(e)
-    } else if e > 300 {
+    let mut e = exp.clamp(-400, 400);
+    if e < -300 {
         // Keep the divisor finite: divide in two steps.
-        m / pow10(300) / pow10(e - 300)
+        m /= pow10(300);
+        e += 300;
+    }
+    if e >= 0 {
+        m * pow10(e.unsigned_abs())
     } else {
-        m / pow10(e)
+        m / pow10(e.unsigned_abs())
     }
 }
 
@@ -493,13 +495,10 @@ pub fn write_num(out: &mut String, n: f64) {
         out.push_str("null");
         return;
     }
-    if n < 0.0 {
-        out.push('-');
-    }
     let a = n.abs();
     if a >= 9.2e18 {
         // Out of i64 range: only reachable with absurd inputs; keep it valid JSON.
-        out.push_str("9.2e18");
+        out.push_str(if n < 0.0 { "-9.2e18" } else { "9.2e18" });
         return;
     }
     // `a` is non-negative and below 2^63: `as` truncates, `+ 0.5` then truncating rounds.
@@ -510,17 +509,20 @@ pub fn write_num(out: &mut String, n: f64) {
         int += 1;
         frac = 0;
     }
-    if n < 0.0 && int == 0 && frac == 0 {
-        out.pop();
+    // No sign on a value that rounds to zero.
+    if n < 0.0 && (int != 0 || frac != 0) {
+        out.push('-');
     }
     push_uint(out, int);
     if frac > 0 {
         out.push('.');
         // Nine digits with the trailing zeros trimmed (`frac > 0`: one of them is not zero).
-        push_uint_padded(out, frac, 9);
-        while out.ends_with('0') {
-            out.pop();
+        let mut width = 9;
+        while frac / 10 * 10 == frac {
+            frac /= 10;
+            width -= 1;
         }
+        push_uint_padded(out, frac, width);
     }
 }
 

@@ -70,6 +70,22 @@ pub fn cat(parts: &[&str]) -> String {
     s
 }
 
+/// `template` with its first `{}` replaced by `a` and the second by `b`: message text with
+/// at most two values in it, from one call with plain arguments.
+pub fn subst(template: &str, a: &str, b: &str) -> String {
+    let mut out = String::with_capacity(template.len() + a.len() + b.len());
+    let mut args = [a, b].into_iter();
+    let mut rest = template;
+    // `{` is ASCII: the offsets found are char boundaries.
+    while let Some(i) = rest.as_bytes().windows(2).position(|w| w == b"{}") {
+        out.push_str(rest.get(..i).unwrap_or(""));
+        out.push_str(args.next().unwrap_or(""));
+        rest = rest.get(i + 2..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +147,8 @@ mod tests {
         assert_eq!(s, "x=-310");
         assert_eq!(cat(&[]), "");
         assert_eq!(cat(&["a", "", &String::from("bc"), "d"]), "abcd");
+        assert_eq!(subst("`{}` is not `{}`", "x", "y{}"), "`x` is not `y{}`");
+        assert_eq!(subst("{ } {\"a\"} {}", "", ""), "{ } {\"a\"} ");
+        assert_eq!(subst("no values", "x", "y"), "no values");
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::prelude::*;
 
-use crate::core::json::{Fields, Json, ObjectWriter};
+use crate::core::json::{Decoded, Fields, Json, ObjectWriter};
 use crate::core::survey::{Frequency, SiteConfig, Survey};
 
 /// Milliseconds per day.
@@ -186,32 +186,31 @@ impl ThrottleState {
     pub fn from_json_or_default(json: &str) -> ThrottleState {
         Json::parse(json)
             .ok()
-            .and_then(|v| Self::decode(&v))
+            .and_then(|v| Self::decode(&v).ok())
             .unwrap_or_default()
     }
 
-    fn decode(v: &Json) -> Option<ThrottleState> {
-        let f = Fields::new("", v, None).ok()?;
+    fn decode(v: &Json) -> Decoded<ThrottleState> {
+        let f = Fields::new("", v, None)?;
         let mut state = ThrottleState {
-            last_any_shown_ms: f.num("lastAnyShownMs", false).ok()?,
+            last_any_shown_ms: f.num("lastAnyShownMs", false)?,
             ..ThrottleState::default()
         };
         if let Some(Json::Obj(surveys)) = f.get("surveys") {
             for (id, h) in surveys {
-                let f = Fields::new("", h, None).ok()?;
+                let f = Fields::new("", h, None)?;
                 let history = SurveyHistory {
                     shown_count: f
-                        .int("shownCount", false, 0, i64::from(u32::MAX))
-                        .ok()?
+                        .int("shownCount", false, 0, i64::from(u32::MAX))?
                         .unwrap_or(0) as u32,
-                    answered: f.bool("answered").ok()?.unwrap_or(false),
-                    last_shown_ms: f.num("lastShownMs", false).ok()?,
-                    last_answered_ms: f.num("lastAnsweredMs", false).ok()?,
+                    answered: f.bool("answered")?.unwrap_or(false),
+                    last_shown_ms: f.num("lastShownMs", false)?,
+                    last_answered_ms: f.num("lastAnsweredMs", false)?,
                 };
                 state.surveys.push((id.clone(), history));
             }
         }
-        Some(state)
+        Ok(state)
     }
 
     /// The JSON to persist (`{"surveys": {id: {shownCount, answered, lastShownMs,

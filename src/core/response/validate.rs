@@ -6,7 +6,7 @@ use super::{AnswerValue, Limits, Response, ResponseError};
 use crate::core::branching;
 use crate::core::datetime::parse_rfc3339;
 use crate::core::json::Path;
-use crate::core::msg::{cat, int, uint};
+use crate::core::msg::{int, subst, uint};
 use crate::core::scan::char_count;
 use crate::core::survey::{Question, QuestionKind, SiteConfig, Survey};
 
@@ -14,21 +14,21 @@ use crate::core::survey::{Question, QuestionKind, SiteConfig, Survey};
 /// a register, not a copy of the whole error at every call).
 type Result = ::core::result::Result<(), Box<ResponseError>>;
 
-/// The error at `field`: the parts concatenated (non-generic and cold: one copy, and the
-/// path is only rendered here).
+/// The error at `field`: `template` with its `{}` filled by `a`, then `b` (non-generic and
+/// cold: one copy, and the path is only rendered here).
 #[cold]
 #[inline(never)]
-fn fail(field: &Path<'_>, parts: &[&str]) -> Result {
+fn fail(field: &Path<'_>, template: &str, a: &str, b: &str) -> Result {
     Err(Box::new(ResponseError::Invalid {
         field: field.render(),
-        message: cat(parts),
+        message: subst(template, a, b),
     }))
 }
 
 // Messages with the limits in them, spelled out (a test checks them against the constants).
 const ID_CHARS: &str = "must be 1–128 characters";
 const LOCALE_CHARS: &str = "must be 1–35 characters";
-const ANSWERS_LIMIT: &str = " answers; the limit is 50";
+const ANSWERS_LIMIT: &str = "{} answers; the limit is 50";
 
 /// Finds the survey the response answers in `config` and validates the response against it
 /// (see [`Response::validate`]); also checks that `site` matches.
@@ -48,20 +48,18 @@ fn site_and_survey(config: &SiteConfig, response: &Response) -> Result {
     if response.site != config.site {
         return fail(
             &Path::Root("site"),
-            &[
-                "`",
-                &response.site,
-                "` is not this site (`",
-                &config.site,
-                "`)",
-            ],
+            "`{}` is not this site (`{}`)",
+            &response.site,
+            &config.site,
         );
     }
     match config.survey(&response.survey) {
         Some(survey) => checks(response, survey),
         None => fail(
             &Path::Root("survey"),
-            &["unknown survey `", &response.survey, "`"],
+            "unknown survey `{}`",
+            &response.survey,
+            "",
         ),
     }
 }
@@ -75,23 +73,15 @@ fn id(field: &str, value: &str) -> Result {
     } else {
         return Ok(());
     };
-    fail(&Path::Root(field), &[message])
+    fail(&Path::Root(field), "{}", message, "")
 }
 
-/// `is {n} {unit}; the limit is {limit}`.
-fn too_long(field: &Path<'_>, n: usize, unit: &str, limit: usize) -> Result {
-    fail(
-        field,
-        &[
-            "is ",
-            &uint(n as u64),
-            " ",
-            unit,
-            "; the limit is ",
-            &uint(limit as u64),
-        ],
-    )
+/// `is {n} characters; the limit is {limit}` (`template` says the unit).
+fn too_long(field: &Path<'_>, n: usize, template: &str, limit: usize) -> Result {
+    fail(field, template, &uint(n as u64), &uint(limit as u64))
 }
+
+const CHARS_LIMIT: &str = "is {} characters; the limit is {}";
 
 /// See [`Response::validate`].
 pub(super) fn response(r: &Response, survey: &Survey) -> ::core::result::Result<(), ResponseError> {
@@ -105,21 +95,23 @@ fn checks(r: &Response, survey: &Survey) -> Result {
     if r.survey != survey.id {
         return fail(
             &Path::Root("survey"),
-            &["`", &r.survey, "` is not survey `", &survey.id, "`"],
+            "`{}` is not survey `{}`",
+            &r.survey,
+            &survey.id,
         );
     }
     let answers = Path::Root("answers");
     if r.answers.len() > Limits::MAX_ANSWERS {
-        return fail(&answers, &[&uint(r.answers.len() as u64), ANSWERS_LIMIT]);
+        return fail(&answers, ANSWERS_LIMIT, &uint(r.answers.len() as u64), "");
     }
     for (i, a) in r.answers.iter().enumerate() {
         let answer = answers.index(i);
         let field = answer.key("question");
         let Some(q) = survey.question(&a.question) else {
-            return fail(&field, &["unknown question `", &a.question, "`"]);
+            return fail(&field, "unknown question `{}`", &a.question, "");
         };
         if r.answers.iter().take(i).any(|b| b.question == a.question) {
-            return fail(&field, &["duplicate answer to `", &a.question, "`"]);
+            return fail(&field, "duplicate answer to `{}`", &a.question, "");
         }
         value(&answer.key("value"), q, &a.value)?;
     }
@@ -130,19 +122,21 @@ fn checks(r: &Response, survey: &Survey) -> Result {
         if q.required && !r.answers.iter().any(|a| a.question == q.id) {
             return fail(
                 &answers,
-                &["required question `", &q.id, "` was not answered"],
+                "required question `{}` was not answered",
+                &q.id,
+                "",
             );
         }
     }
     if let Some(locale) = &r.locale {
         if locale.is_empty() || char_count(locale) > Limits::MAX_LOCALE_CHARS {
-            return fail(&Path::Root("locale"), &[LOCALE_CHARS]);
+            return fail(&Path::Root("locale"), LOCALE_CHARS, "", "");
         }
     }
     if let Some(url) = &r.url {
         let n = char_count(url);
         if n > Limits::MAX_URL_CHARS {
-            return too_long(&Path::Root("url"), n, "characters", Limits::MAX_URL_CHARS);
+            return too_long(&Path::Root("url"), n, CHARS_LIMIT, Limits::MAX_URL_CHARS);
         }
     }
     if let Some(user) = &r.user_id {
@@ -156,7 +150,7 @@ fn checks(r: &Response, survey: &Survey) -> Result {
             return too_long(
                 &Path::Root("traits"),
                 size,
-                "bytes as JSON",
+                "is {} bytes as JSON; the limit is {}",
                 Limits::MAX_TRAITS_BYTES,
             );
         }
@@ -165,7 +159,9 @@ fn checks(r: &Response, survey: &Survey) -> Result {
         if ts.len() > Limits::MAX_TIMESTAMP_CHARS || parse_rfc3339(ts).is_none() {
             return fail(
                 &Path::Root("createdAt"),
-                &["`", ts, "` is not an RFC 3339 timestamp"],
+                "`{}` is not an RFC 3339 timestamp",
+                ts,
+                "",
             );
         }
     }
@@ -177,11 +173,10 @@ fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
     if let Some(range) = q.kind.scale() {
         return match v {
             AnswerValue::Number(n) if range.contains(n) => Ok(()),
-            AnswerValue::Number(n) => fail(field, &[&int(*n), " is outside ", q.kind.scale_text()]),
-            _ => fail(
-                field,
-                &["`", ty, "` takes an integer ", q.kind.scale_text()],
-            ),
+            AnswerValue::Number(n) => {
+                fail(field, "{} is outside {}", &int(*n), q.kind.scale_text())
+            }
+            _ => fail(field, "`{}` takes an integer {}", ty, q.kind.scale_text()),
         };
     }
     match (&q.kind, v) {
@@ -190,34 +185,34 @@ fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
             if options.iter().any(|o| &o.id == t) {
                 Ok(())
             } else {
-                fail(field, &["`", t, "` is not an option of `", &q.id, "`"])
+                fail(field, "`{}` is not an option of `{}`", t, &q.id)
             }
         }
         (QuestionKind::MultipleChoice { options, other }, AnswerValue::Choices(mc)) => {
             let choices = field.key("choices");
             for (k, c) in mc.choices.iter().enumerate() {
-                let tail = if !options.iter().any(|o| &o.id == c) {
-                    ["` is not an option of `", &q.id, "`"]
+                let template = if !options.iter().any(|o| &o.id == c) {
+                    "`{}` is not an option of `{}`"
                 } else if mc.choices.iter().take(k).any(|d| d == c) {
-                    ["` is chosen twice", "", ""]
+                    "`{}` is chosen twice"
                 } else {
                     continue;
                 };
-                return fail(&choices.index(k), &["`", c, tail[0], tail[1], tail[2]]);
+                return fail(&choices.index(k), template, c, &q.id);
             }
             if let Some(text) = &mc.other {
                 let op = field.key("other");
                 if !other {
-                    return fail(&op, &["question `", &q.id, "` has no \"Other\" option"]);
+                    return fail(&op, "question `{}` has no \"Other\" option", &q.id, "");
                 }
                 let n = char_count(text);
                 if n > Limits::MAX_OTHER_CHARS {
-                    return too_long(&op, n, "characters", Limits::MAX_OTHER_CHARS);
+                    return too_long(&op, n, CHARS_LIMIT, Limits::MAX_OTHER_CHARS);
                 }
             }
             let other_given = mc.other.as_deref().is_some_and(|t| !t.trim().is_empty());
             if mc.choices.is_empty() && !other_given {
-                return fail(field, &["no option chosen"]);
+                return fail(field, "no option chosen", "", "");
             }
             Ok(())
         }
@@ -225,9 +220,9 @@ fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
             let limit = (*max_length as usize).min(Limits::MAX_OPEN_TEXT_CHARS);
             let n = char_count(t);
             if n > limit {
-                too_long(field, n, "characters", limit)
+                too_long(field, n, CHARS_LIMIT, limit)
             } else if q.required && t.trim().is_empty() {
-                fail(field, &["must not be blank"])
+                fail(field, "must not be blank", "", "")
             } else {
                 Ok(())
             }
@@ -235,14 +230,16 @@ fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
         // A value of the wrong shape for the kind (scale kinds returned above).
         (kind, _) => fail(
             field,
-            &[match kind {
+            "{}",
+            match kind {
                 QuestionKind::Thumbs => "`thumbs` takes \"up\" or \"down\"",
                 QuestionKind::SingleChoice { .. } => "`singleChoice` takes an option id",
                 QuestionKind::MultipleChoice { .. } => {
                     "`multipleChoice` takes {\"choices\": [option ids]}"
                 }
                 _ => "`openText` takes a string",
-            }],
+            },
+            "",
         ),
     }
 }
@@ -250,6 +247,7 @@ fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::msg::cat;
 
     /// The spelled-out messages agree with the constants.
     #[test]
@@ -265,7 +263,7 @@ mod tests {
         );
         assert_eq!(
             ANSWERS_LIMIT,
-            cat(&[" answers; the limit is ", &n(Limits::MAX_ANSWERS)])
+            cat(&["{} answers; the limit is ", &n(Limits::MAX_ANSWERS)])
         );
     }
 }

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::core::json::num_to_string as num;
 use crate::core::json::Path;
-use crate::core::msg::{cat, int, uint};
+use crate::core::msg::{cat, int, subst, uint};
 use crate::core::scan::char_count;
 use crate::core::text::LocalizedText;
 
@@ -35,27 +35,27 @@ pub const MAX_DAYS: f64 = 3650.0;
 /// a register, not a copy of the whole error at every call).
 type Result = ::core::result::Result<(), Box<ConfigError>>;
 
-/// The error at `path`: the parts concatenated (non-generic and cold: one copy, and the
-/// path is only rendered here).
+/// The error at `path`: `template` with its `{}` filled by `a`, then `b` (non-generic and
+/// cold: one copy, and the path is only rendered here).
 #[cold]
 #[inline(never)]
-fn fail(path: &Path<'_>, parts: &[&str]) -> Result {
+fn fail(path: &Path<'_>, template: &str, a: &str, b: &str) -> Result {
     Err(Box::new(ConfigError::Invalid {
         path: path.render(),
-        message: cat(parts),
+        message: subst(template, a, b),
     }))
 }
 
 // Messages with the limits in them, spelled out (a test checks them against the constants):
 // static text costs less code than assembling it.
-const INVALID_ID: &str = "` is not a valid id (1–128 characters from A–Z a–z 0–9 _ - . :)";
+const INVALID_ID: &str = "`{}` is not a valid id (1–128 characters from A–Z a–z 0–9 _ - . :)";
 const LONGER_THAN_MAX_TEXT: &str = "is longer than 2000 characters";
 const URL_RULE_CHARS: &str = "must be 1–2048 characters";
 const EVENT_CHARS: &str = "must be 1–128 characters";
 const MORE_THAN_SURVEYS: &str = "more than 100 surveys";
 const MORE_THAN_QUESTIONS: &str = "more than 50 questions";
 const MORE_THAN_OPTIONS: &str = "more than 50 options";
-const MAX_LENGTH_RANGE: &str = " is outside 1–10000";
+const MAX_LENGTH_RANGE: &str = "{} is outside 1–10000";
 const MUST_NOT_BE_EMPTY: &str = "must not be empty";
 
 /// Whether `id` is usable as an id: 1–128 characters from `A–Z a–z 0–9 _ - . :`.
@@ -73,7 +73,7 @@ fn id(path: &Path<'_>, value: &str) -> Result {
     if is_valid_id(value) {
         Ok(())
     } else {
-        fail(path, &["`", value, INVALID_ID])
+        fail(path, INVALID_ID, value, "")
     }
 }
 
@@ -82,7 +82,7 @@ fn zero_to(path: &Path<'_>, value: f64, max: f64, max_text: &str) -> Result {
     if value.is_finite() && (0.0..=max).contains(&value) {
         Ok(())
     } else {
-        fail(path, &[&num(value), " is outside 0–", max_text])
+        fail(path, "{} is outside 0–{}", &num(value), max_text)
     }
 }
 
@@ -92,14 +92,14 @@ fn days(path: &Path<'_>, value: f64) -> Result {
 
 fn text(path: &Path<'_>, value: &LocalizedText) -> Result {
     if value.is_empty_map() {
-        return fail(path, &["must have at least one locale"]);
+        return fail(path, "must have at least one locale", "", "");
     }
     for v in value.variants() {
         if v.trim().is_empty() {
-            return fail(path, &[MUST_NOT_BE_EMPTY]);
+            return fail(path, MUST_NOT_BE_EMPTY, "", "");
         }
         if char_count(v) > MAX_TEXT_CHARS {
-            return fail(path, &[LONGER_THAN_MAX_TEXT]);
+            return fail(path, LONGER_THAN_MAX_TEXT, "", "");
         }
     }
     Ok(())
@@ -142,7 +142,9 @@ fn theme(t: &Theme) -> Result {
             if !is_safe_css_value(v) {
                 return fail(
                     &path.key(field),
-                    &["must be a plain CSS value (≤ 200 characters, no ; { } < > \\ @ url( /*)"],
+                    "must be a plain CSS value (≤ 200 characters, no ; { } < > \\ @ url( /*)",
+                    "",
+                    "",
                 );
             }
         }
@@ -191,11 +193,9 @@ fn top_level(
         if !is_locale(l) {
             return fail(
                 &Path::Root("locale"),
-                &[
-                    "`",
-                    l,
-                    "` is neither \"auto\" nor a locale tag like \"es\" or \"pt-BR\"",
-                ],
+                "`{}` is neither \"auto\" nor a locale tag like \"es\" or \"pt-BR\"",
+                l,
+                "",
             );
         }
     }
@@ -207,13 +207,13 @@ fn top_level(
     }
     let path = Path::Root("surveys");
     if list.len() > MAX_SURVEYS {
-        return fail(&path, &[MORE_THAN_SURVEYS]);
+        return fail(&path, MORE_THAN_SURVEYS, "", "");
     }
     for (i, s) in list.iter().enumerate() {
         let sp = path.index(i);
         survey_at(&sp, s)?;
         if list.iter().take(i).any(|o| o.id == s.id) {
-            return fail(&sp.key("id"), &["duplicate survey id `", &s.id, "`"]);
+            return fail(&sp.key("id"), "duplicate survey id `{}`", &s.id, "");
         }
     }
     Ok(())
@@ -228,7 +228,7 @@ fn survey_at(path: &Path<'_>, s: &Survey) -> Result {
     id(&path.key("id"), &s.id)?;
     if let Some(name) = &s.name {
         if char_count(name) > MAX_TEXT_CHARS {
-            return fail(&path.key("name"), &[LONGER_THAN_MAX_TEXT]);
+            return fail(&path.key("name"), LONGER_THAN_MAX_TEXT, "", "");
         }
     }
     let tp = path.key("trigger");
@@ -236,14 +236,14 @@ fn survey_at(path: &Path<'_>, s: &Survey) -> Result {
         Trigger::Delay { seconds } => zero_to(&tp.key("seconds"), *seconds, 86_400.0, "86400")?,
         Trigger::Scroll { percent } => zero_to(&tp.key("percent"), *percent, 100.0, "100")?,
         Trigger::Event { event } if event.is_empty() || char_count(event) > MAX_ID_CHARS => {
-            return fail(&tp.key("event"), &[EVENT_CHARS])
+            return fail(&tp.key("event"), EVENT_CHARS, "", "")
         }
         _ => {}
     }
     if let Some(url) = &s.targeting.url {
         let n = char_count(&url.value);
         if n == 0 || n > MAX_URL_RULE_CHARS {
-            return fail(&path.key("targeting.url.value"), &[URL_RULE_CHARS]);
+            return fail(&path.key("targeting.url.value"), URL_RULE_CHARS, "", "");
         }
     }
     let t = &s.throttle;
@@ -252,7 +252,9 @@ fn survey_at(path: &Path<'_>, s: &Survey) -> Result {
     if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
         return fail(
             &tp.key("maxShows"),
-            &["must be at least 1 for frequency maxTimes"],
+            "must be at least 1 for frequency maxTimes",
+            "",
+            "",
         );
     }
     days(&tp.key("recontactDays"), t.recontact_days)?;
@@ -261,20 +263,20 @@ fn survey_at(path: &Path<'_>, s: &Survey) -> Result {
     let qs = &s.questions;
     let path = path.key("questions");
     if qs.is_empty() {
-        return fail(&path, &[MUST_NOT_BE_EMPTY]);
+        return fail(&path, MUST_NOT_BE_EMPTY, "", "");
     }
     if qs.len() > MAX_QUESTIONS {
-        return fail(&path, &[MORE_THAN_QUESTIONS]);
+        return fail(&path, MORE_THAN_QUESTIONS, "", "");
     }
     for (j, q) in qs.iter().enumerate() {
         let qp = path.index(j);
         let ip = qp.key("id");
         id(&ip, &q.id)?;
         if q.id == END {
-            return fail(&ip, &["`end` is reserved for the thank-you screen"]);
+            return fail(&ip, "`end` is reserved for the thank-you screen", "", "");
         }
         if qs.iter().take(j).any(|o| o.id == q.id) {
-            return fail(&ip, &["duplicate question id `", &q.id, "`"]);
+            return fail(&ip, "duplicate question id `{}`", &q.id, "");
         }
     }
     for (j, q) in qs.iter().enumerate() {
@@ -295,7 +297,7 @@ fn question(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Re
                 | QuestionKind::OpenText { .. }
         ) =>
         {
-            return fail(&tp, &["is required for type `", ty, "`"])
+            return fail(&tp, "is required for type `{}`", ty, "")
         }
         None => {}
     }
@@ -311,17 +313,17 @@ fn question(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Re
         QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options, .. } => {
             let op = path.key("options");
             if options.is_empty() {
-                return fail(&op, &[MUST_NOT_BE_EMPTY]);
+                return fail(&op, MUST_NOT_BE_EMPTY, "", "");
             }
             if options.len() > MAX_OPTIONS {
-                return fail(&op, &[MORE_THAN_OPTIONS]);
+                return fail(&op, MORE_THAN_OPTIONS, "", "");
             }
             for (k, o) in options.iter().enumerate() {
                 let item = op.index(k);
                 let ip = item.key("id");
                 id(&ip, &o.id)?;
                 if options.iter().take(k).any(|p| p.id == o.id) {
-                    return fail(&ip, &["duplicate option id `", &o.id, "`"]);
+                    return fail(&ip, "duplicate option id `{}`", &o.id, "");
                 }
                 text(&item.key("label"), &o.label)?;
             }
@@ -333,14 +335,18 @@ fn question(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Re
             if *max_length == 0 || *max_length > MAX_MAX_LENGTH {
                 return fail(
                     &path.key("maxLength"),
-                    &[&uint(u64::from(*max_length)), MAX_LENGTH_RANGE],
+                    MAX_LENGTH_RANGE,
+                    &uint(u64::from(*max_length)),
+                    "",
                 );
             }
             opt_text(&path.key("placeholder"), placeholder)?;
             if !q.branches.is_empty() {
                 return fail(
                     &path.key("branches"),
-                    &["are not supported for type `openText`"],
+                    "are not supported for type `openText`",
+                    "",
+                    "",
                 );
             }
         }
@@ -366,15 +372,15 @@ fn target(path: &Path<'_>, from: usize, goto: &str, all: &[Question]) -> Result 
     match all.iter().position(|q| q.id == goto) {
         None => fail(
             path,
-            &["no question `", goto, "` in this survey (or \"end\")"],
+            "no question `{}` in this survey (or \"end\")",
+            goto,
+            "",
         ),
         Some(to) if to <= from => fail(
             path,
-            &[
-                "`",
-                goto,
-                "` is not after this question; jumps must go forward",
-            ],
+            "`{}` is not after this question; jumps must go forward",
+            goto,
+            "",
         ),
         Some(_) => Ok(()),
     }
@@ -382,10 +388,15 @@ fn target(path: &Path<'_>, from: usize, goto: &str, all: &[Question]) -> Result 
 
 fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &super::Condition) -> Result {
     if c.is_empty() {
-        return fail(path, &["must have at least one of min, max, equals, anyOf"]);
+        return fail(
+            path,
+            "must have at least one of min, max, equals, anyOf",
+            "",
+            "",
+        );
     }
     if matches!(&c.any_of, Some(v) if v.is_empty()) {
-        return fail(&path.key("anyOf"), &[MUST_NOT_BE_EMPTY]);
+        return fail(&path.key("anyOf"), MUST_NOT_BE_EMPTY, "", "");
     }
     let scale = q.kind.scale();
     for (field, bound) in [("min", c.min), ("max", c.max)] {
@@ -394,13 +405,17 @@ fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &super::Condition) -> R
                 None => {
                     return fail(
                         &path.key(field),
-                        &["only applies to scale questions, not `", ty, "`"],
+                        "only applies to scale questions, not `{}`",
+                        ty,
+                        "",
                     )
                 }
                 Some(r) if !r.contains(&n) => {
                     return fail(
                         &path.key(field),
-                        &[&int(n), " is outside ", q.kind.scale_text()],
+                        "{} is outside {}",
+                        &int(n),
+                        q.kind.scale_text(),
                     )
                 }
                 Some(_) => {}
@@ -409,10 +424,7 @@ fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &super::Condition) -> R
     }
     if let (Some(min), Some(max)) = (c.min, c.max) {
         if min > max {
-            return fail(
-                path,
-                &["min ", &int(min), " is greater than max ", &int(max)],
-            );
+            return fail(path, "min {} is greater than max {}", &int(min), &int(max));
         }
     }
     for s in c.scalars() {
@@ -428,12 +440,9 @@ fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &super::Condition) -> R
             };
             return fail(
                 path,
-                &[
-                    &shown,
-                    " can never be an answer to this `",
-                    ty,
-                    "` question",
-                ],
+                "{} can never be an answer to this `{}` question",
+                &shown,
+                ty,
             );
         }
     }
@@ -451,7 +460,7 @@ mod tests {
         assert_eq!(
             INVALID_ID,
             cat(&[
-                "` is not a valid id (1–",
+                "`{}` is not a valid id (1–",
                 &n(MAX_ID_CHARS),
                 " characters from A–Z a–z 0–9 _ - . :)"
             ])
@@ -482,7 +491,7 @@ mod tests {
         );
         assert_eq!(
             MAX_LENGTH_RANGE,
-            cat(&[" is outside 1–", &uint(u64::from(MAX_MAX_LENGTH))])
+            cat(&["{} is outside 1–", &uint(u64::from(MAX_MAX_LENGTH))])
         );
         assert_eq!(MAX_DAYS, 3650.0);
     }
