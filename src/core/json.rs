@@ -752,25 +752,34 @@ pub fn array<T>(path: &Path<'_>, v: &Json, f: Decoder<T>) -> Decoded<Vec<T>> {
 /// [`array`] of an optional value (absent: empty): the one generic copy per item type.
 #[inline(never)]
 fn collect<T>(path: &Path<'_>, v: Option<&Json>, f: Decoder<T>) -> Decoded<Vec<T>> {
-    let mut out = Vec::new();
+    let mut sink = Sink(Vec::new(), f);
     if let Some(v) = v {
-        each(path, v, &mut |p, v| {
-            out.push(f(p, v)?);
-            Ok(())
-        })?;
+        each(path, v, &mut sink)?;
     }
-    Ok(out)
+    Ok(sink.0)
+}
+
+/// Where [`each`] puts decoded items. A trait of its own rather than `dyn FnMut`: its
+/// vtable needs no `FnOnce` shim per item type.
+trait Push {
+    fn push(&mut self, path: &Path<'_>, v: &Json) -> Decoded<()>;
+}
+
+/// The items decoded so far and their decoder.
+struct Sink<T>(Vec<T>, Decoder<T>);
+
+impl<T> Push for Sink<T> {
+    fn push(&mut self, path: &Path<'_>, v: &Json) -> Decoded<()> {
+        self.0.push((self.1)(path, v)?);
+        Ok(())
+    }
 }
 
 /// The loop of [`array`], shared by every item type (one copy in the wasm, not one per `T`).
 #[inline(never)]
-fn each(
-    path: &Path<'_>,
-    v: &Json,
-    f: &mut dyn FnMut(&Path<'_>, &Json) -> Decoded<()>,
-) -> Decoded<()> {
+fn each(path: &Path<'_>, v: &Json, sink: &mut dyn Push) -> Decoded<()> {
     for (i, v) in items(path, v)?.iter().enumerate() {
-        f(&path.index(i), v)?;
+        sink.push(&path.index(i), v)?;
     }
     Ok(())
 }

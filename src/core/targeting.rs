@@ -91,33 +91,43 @@ pub fn path_and_query(url: &str) -> &str {
 /// assert!(!glob_match("/products/*", "/product"));
 /// ```
 pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
+    // On the UTF-8 bytes, a character at a time (no `Vec<char>` copies): positions are
+    // always char starts, and two characters are equal when their encodings are.
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let char_len = |b: &[u8], i: usize| match b.get(i) {
+        Some(0..=0x7F) | None => 1,
+        Some(0x80..=0xDF) => 2,
+        Some(0xE0..=0xEF) => 3,
+        Some(_) => 4,
+    };
     let (mut pi, mut ti) = (0, 0);
     // Position of the last `*` seen and the text position it is currently stretched to; on a
     // mismatch the star absorbs one more character. Linear in practice, O(p·t) worst case.
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
+        let tl = char_len(t, ti);
+        let pl = char_len(p, pi);
         match p.get(pi) {
-            Some('*') => {
+            Some(b'*') => {
                 star = Some((pi, ti));
                 pi += 1;
             }
-            Some(&c) if c == '?' || c == t[ti] => {
-                pi += 1;
-                ti += 1;
+            Some(&c) if c == b'?' || p.get(pi..pi + pl) == t.get(ti..ti + tl) => {
+                pi += pl;
+                ti += tl;
             }
             _ => match star {
                 Some((sp, st)) => {
+                    let st = st + char_len(t, st);
                     pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
+                    ti = st;
+                    star = Some((sp, st));
                 }
                 None => return false,
             },
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p.get(pi..).unwrap_or(&[]).iter().all(|&c| c == b'*')
 }
 
 /// Whether the page at `url` (absolute, or a path) satisfies `rule`.
