@@ -108,11 +108,11 @@ impl ::core::fmt::Display for Ineligible {
 
 impl ::core::error::Error for Ineligible {}
 
-/// 32-bit FNV-1a.
-fn fnv1a(bytes: impl Iterator<Item = u8>) -> u32 {
-    bytes.fold(0x811c_9dc5, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
+/// 32-bit FNV-1a, continued from `h` over `bytes`.
+fn fnv1a(h: u32, bytes: &[u8]) -> u32 {
+    bytes
+        .iter()
+        .fold(h, |h, &b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
 }
 
 /// The visitor's sampling bucket for a survey, 0–99: a deterministic hash of both ids, so
@@ -120,11 +120,8 @@ fn fnv1a(bytes: impl Iterator<Item = u8>) -> u32 {
 /// survey.
 pub fn visitor_bucket(visitor_id: &str, survey_id: &str) -> u32 {
     // The separator keeps ("ab", "c") and ("a", "bc") apart.
-    let bytes = visitor_id
-        .bytes()
-        .chain(::core::iter::once(0))
-        .chain(survey_id.bytes());
-    fnv1a(bytes) % 100
+    let h = fnv1a(0x811c_9dc5, visitor_id.as_bytes());
+    fnv1a(fnv1a(h, &[0]), survey_id.as_bytes()) % 100
 }
 
 /// Whether `survey` may be shown now. `cooldown_days` is the site's `cooldownDays`;

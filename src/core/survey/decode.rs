@@ -347,14 +347,21 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
             }
         }
     };
-    Ok(Question {
-        id: f.req_str("id")?,
+    // Filled in place: on an error only `q` is dropped, not each field decoded so far.
+    let mut q = Question {
+        id: String::new(),
         kind,
-        text: opt_text(&f, "text")?,
-        required: f.bool("required")?.unwrap_or(false),
-        branches: f.list("branches", false, branch)?,
-        next: f.str("next", false)?,
-    })
+        text: None,
+        required: false,
+        branches: Vec::new(),
+        next: None,
+    };
+    q.id = f.req_str("id")?;
+    q.text = opt_text(&f, "text")?;
+    q.required = f.bool("required")?.unwrap_or(false);
+    q.branches = f.list("branches", false, branch)?;
+    q.next = f.str("next", false)?;
+    Ok(q)
 }
 
 /// A survey.
@@ -376,27 +383,31 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
             "thankYou",
         ]),
     )?;
-    Ok(Survey {
+    // Filled in place: on an error only `s` is dropped, not each field decoded so far.
+    let mut s = Survey {
         id: f.req_str("id")?,
-        name: f.str("name", false)?,
-        trigger: match f.object("trigger", None)? {
-            Some(o) => trigger(&o)?,
-            None => Default::default(),
-        },
-        targeting: match f.object("targeting", None)? {
-            Some(o) => targeting(&o)?,
-            None => Default::default(),
-        },
-        throttle: match f.object("throttle", None)? {
-            Some(o) => throttle(&o)?,
-            None => Default::default(),
-        },
-        questions: f.list("questions", true, question_at)?,
-        thank_you: match f.object("thankYou", None)? {
-            Some(o) => thank_you(&o)?,
-            None => Default::default(),
-        },
-    })
+        name: None,
+        trigger: Trigger::default(),
+        targeting: Targeting::default(),
+        throttle: ThrottlePolicy::default(),
+        questions: Vec::new(),
+        thank_you: ThankYou::default(),
+    };
+    s.name = f.str("name", false)?;
+    if let Some(o) = f.object("trigger", None)? {
+        s.trigger = trigger(&o)?;
+    }
+    if let Some(o) = f.object("targeting", None)? {
+        s.targeting = targeting(&o)?;
+    }
+    if let Some(o) = f.object("throttle", None)? {
+        s.throttle = throttle(&o)?;
+    }
+    s.questions = f.list("questions", true, question_at)?;
+    if let Some(o) = f.object("thankYou", None)? {
+        s.thank_you = thank_you(&o)?;
+    }
+    Ok(s)
 }
 
 /// A whole site configuration (unknown top-level fields are ignored: the collector's config
@@ -423,14 +434,16 @@ pub fn partial(v: &Json) -> Decoded<PartialSiteConfig> {
 /// The top level of both: `site` is required of a whole configuration (`known` = `None`).
 fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig> {
     let f = Fields::new("", v, known)?;
-    Ok(PartialSiteConfig {
+    // Filled in place: on an error only `p` is dropped, not each field decoded so far.
+    let mut p = PartialSiteConfig {
         site: f.str("site", known.is_none())?,
-        locale: f.str("locale", false)?,
-        theme: match f.object("theme", None)? {
-            Some(o) => Some(theme(&o)?),
-            None => None,
-        },
-        cooldown_days: f.num("cooldownDays", false)?,
-        surveys: f.list("surveys", false, survey_at)?,
-    })
+        ..PartialSiteConfig::default()
+    };
+    p.locale = f.str("locale", false)?;
+    if let Some(o) = f.object("theme", None)? {
+        p.theme = Some(theme(&o)?);
+    }
+    p.cooldown_days = f.num("cooldownDays", false)?;
+    p.surveys = f.list("surveys", false, survey_at)?;
+    Ok(p)
 }

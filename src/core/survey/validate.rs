@@ -91,16 +91,26 @@ fn days(path: &Path<'_>, value: f64) -> Result {
 }
 
 fn text(path: &Path<'_>, value: &LocalizedText) -> Result {
-    if value.is_empty_map() {
-        return fail(path, "must have at least one locale", "", "");
+    match value {
+        LocalizedText::Plain(s) => text_variant(path, s),
+        LocalizedText::Localized(map) if map.is_empty() => {
+            fail(path, "must have at least one locale", "", "")
+        }
+        LocalizedText::Localized(map) => {
+            for (_, v) in map {
+                text_variant(path, v)?;
+            }
+            Ok(())
+        }
     }
-    for v in value.variants() {
-        if v.trim().is_empty() {
-            return fail(path, MUST_NOT_BE_EMPTY, "", "");
-        }
-        if char_count(v) > MAX_TEXT_CHARS {
-            return fail(path, LONGER_THAN_MAX_TEXT, "", "");
-        }
+}
+
+fn text_variant(path: &Path<'_>, v: &str) -> Result {
+    if v.trim().is_empty() {
+        return fail(path, MUST_NOT_BE_EMPTY, "", "");
+    }
+    if char_count(v) > MAX_TEXT_CHARS {
+        return fail(path, LONGER_THAN_MAX_TEXT, "", "");
     }
     Ok(())
 }
@@ -427,26 +437,36 @@ fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &super::Condition) -> R
             return fail(path, "min {} is greater than max {}", &int(min), &int(max));
         }
     }
-    for s in c.scalars() {
-        let ok = match (s, &q.kind) {
-            (Scalar::Integer(n), _) => scale.as_ref().is_some_and(|r| r.contains(n)),
-            (Scalar::Text(t), QuestionKind::Thumbs) => t == "up" || t == "down",
-            (Scalar::Text(t), k) => k.options().iter().any(|o| &o.id == t),
-        };
-        if !ok {
-            let shown = match s {
-                Scalar::Integer(n) => int(*n),
-                Scalar::Text(t) => cat(&["\"", t, "\""]),
-            };
-            return fail(
-                path,
-                "{} can never be an answer to this `{}` question",
-                &shown,
-                ty,
-            );
-        }
+    // `equals`, then every `anyOf` value.
+    if let Some(s) = &c.equals {
+        scalar(path, q, ty, s)?;
+    }
+    for s in c.any_of.as_deref().unwrap_or(&[]) {
+        scalar(path, q, ty, s)?;
     }
     Ok(())
+}
+
+/// A value `equals`/`anyOf` compares with must be a possible answer.
+fn scalar(path: &Path<'_>, q: &Question, ty: &str, s: &Scalar) -> Result {
+    let ok = match (s, &q.kind) {
+        (Scalar::Integer(n), k) => k.scale().is_some_and(|r| r.contains(n)),
+        (Scalar::Text(t), QuestionKind::Thumbs) => t == "up" || t == "down",
+        (Scalar::Text(t), k) => k.options().iter().any(|o| &o.id == t),
+    };
+    if ok {
+        return Ok(());
+    }
+    let shown = match s {
+        Scalar::Integer(n) => int(*n),
+        Scalar::Text(t) => cat(&["\"", t, "\""]),
+    };
+    fail(
+        path,
+        "{} can never be an answer to this `{}` question",
+        &shown,
+        ty,
+    )
 }
 
 #[cfg(test)]
