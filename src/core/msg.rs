@@ -14,22 +14,22 @@ use crate::prelude::*;
 
 /// Appends `n` in decimal, left-padded with zeros to at least `width` digits.
 pub fn push_uint_padded(out: &mut String, n: u64, width: usize) {
-    // u64::MAX has 20 digits.
+    // u64::MAX has 20 digits. Filled from the end through an iterator: no indexing, hence
+    // no bounds-check panic (whose message formats integers) in the wasm.
     let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
+    let (mut n, mut len) = (n, 0);
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
         n /= 10;
+        len += 1;
         if n == 0 {
             break;
         }
     }
-    for _ in buf.len() - i..width {
+    for _ in len..width {
         out.push('0');
     }
-    for &d in &buf[i..] {
+    for &d in buf.iter().skip(buf.len() - len) {
         out.push(char::from(d));
     }
 }

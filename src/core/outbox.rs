@@ -108,7 +108,7 @@ impl Outbox {
             return None;
         }
         let evicted = if self.entries.len() >= Self::MAX_ENTRIES {
-            Some(self.entries.remove(0))
+            self.take(0)
         } else {
             None
         };
@@ -150,23 +150,38 @@ impl Outbox {
         let Some(pos) = self.entries.iter().position(|e| e.id == id) else {
             return Settled::Unknown;
         };
-        let failures = self.entries[pos].attempts.saturating_add(1);
+        let Some(entry) = self.entries.get_mut(pos) else {
+            return Settled::Unknown;
+        };
+        let failures = entry.attempts.saturating_add(1);
         match policy.classify(outcome, failures, now_ms, random) {
-            Decision::Delivered => {
-                self.entries.remove(pos);
-                Settled::Delivered
-            }
-            Decision::Drop(reason) => {
-                self.entries.remove(pos);
-                Settled::Dropped(reason)
-            }
             Decision::RetryAt(at) => {
-                let e = &mut self.entries[pos];
-                e.attempts = failures;
-                e.next_attempt_ms = at;
+                entry.attempts = failures;
+                entry.next_attempt_ms = at;
                 Settled::Retrying(at)
             }
+            decision => {
+                self.take(pos);
+                match decision {
+                    Decision::Drop(reason) => Settled::Dropped(reason),
+                    _ => Settled::Delivered,
+                }
+            }
         }
+    }
+
+    /// Takes out entry `pos`, keeping the order of the others. (Not `Vec::remove`: its
+    /// out-of-range panic formats the index, pulling integer formatting into the wasm.)
+    fn take(&mut self, pos: usize) -> Option<OutboxEntry> {
+        let mut taken = None;
+        for (i, e) in ::core::mem::take(&mut self.entries).into_iter().enumerate() {
+            if i == pos {
+                taken = Some(e);
+            } else {
+                self.entries.push(e);
+            }
+        }
+        taken
     }
 }
 

@@ -238,31 +238,34 @@ impl ThrottleState {
             .map(|(_, h)| h)
     }
 
-    fn history_mut(&mut self, survey_id: &str) -> &mut SurveyHistory {
-        let pos = match self.surveys.iter().position(|(id, _)| id == survey_id) {
-            Some(pos) => pos,
-            None => {
-                self.surveys
-                    .push((survey_id.to_owned(), SurveyHistory::default()));
-                self.surveys.len() - 1
-            }
-        };
-        &mut self.surveys[pos].1
+    /// The history of `survey_id`, added when missing (always `Some`: an `Option` rather
+    /// than an index keeps the bounds-check panic, and its formatting, out of the wasm).
+    fn history_mut(&mut self, survey_id: &str) -> Option<&mut SurveyHistory> {
+        if self.history(survey_id).is_none() {
+            self.surveys
+                .push((survey_id.to_owned(), SurveyHistory::default()));
+        }
+        self.surveys
+            .iter_mut()
+            .find(|(id, _)| id == survey_id)
+            .map(|(_, h)| h)
     }
 
     /// Records that `survey_id` was shown at `now_ms`.
     pub fn record_shown(&mut self, survey_id: &str, now_ms: f64) {
-        let h = self.history_mut(survey_id);
-        h.shown_count = h.shown_count.saturating_add(1);
-        h.last_shown_ms = Some(now_ms);
+        if let Some(h) = self.history_mut(survey_id) {
+            h.shown_count = h.shown_count.saturating_add(1);
+            h.last_shown_ms = Some(now_ms);
+        }
         self.last_any_shown_ms = Some(now_ms);
     }
 
     /// Records that `survey_id` was answered at `now_ms`.
     pub fn record_answered(&mut self, survey_id: &str, now_ms: f64) {
-        let h = self.history_mut(survey_id);
-        h.answered = true;
-        h.last_answered_ms = Some(now_ms);
+        if let Some(h) = self.history_mut(survey_id) {
+            h.answered = true;
+            h.last_answered_ms = Some(now_ms);
+        }
     }
 }
 
