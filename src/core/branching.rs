@@ -79,8 +79,12 @@ fn answer_for<'a>(answers: &'a [Answer], question: &str) -> Option<&'a AnswerVal
 /// to the end. An unanswered question counts as skipped (its default next applies), so for an
 /// unfinished survey the tail is the expected remaining path.
 pub fn path(survey: &Survey, answers: &[Answer]) -> Vec<usize> {
+    walk(survey, answers, first_step(survey))
+}
+
+/// The question indices from `step` to the end, following the answers given.
+fn walk(survey: &Survey, answers: &[Answer], mut step: Step) -> Vec<usize> {
     let mut out = Vec::new();
-    let mut step = first_step(survey);
     while let Step::Question(i) = step {
         out.push(i);
         let value = survey
@@ -135,16 +139,7 @@ pub fn progress(survey: &Survey, answers: &[Answer], current: usize) -> Progress
         },
         // Not on the answers' path (the caller navigated elsewhere): count from `current`.
         None => {
-            let mut remaining = 0;
-            let mut step = Step::Question(current);
-            while let Step::Question(i) = step {
-                remaining += 1;
-                let value = survey
-                    .questions
-                    .get(i)
-                    .and_then(|q| answer_for(answers, &q.id));
-                step = next_step(survey, i, value);
-            }
+            let remaining = walk(survey, answers, Step::Question(current)).len();
             let done = answers.len();
             Progress {
                 current: done + 1,

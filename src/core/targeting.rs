@@ -136,20 +136,26 @@ pub fn url_matches(
     url: &str,
     regex: &dyn RegexMatcher,
 ) -> Result<bool, TargetingError> {
+    rule_matches(rule, url, regex).map_err(|message| TargetingError::Regex {
+        pattern: rule.value.clone(),
+        message,
+    })
+}
+
+/// [`url_matches`] with the engine's message as the error (what the widget's trigger
+/// evaluation needs: it only drops the error).
+pub(crate) fn rule_matches(
+    rule: &UrlMatch,
+    url: &str,
+    regex: &dyn RegexMatcher,
+) -> Result<bool, String> {
     let pq = path_and_query(url);
     Ok(match rule.kind {
         MatchKind::Exact => pq == rule.value,
         MatchKind::Prefix => pq.starts_with(&rule.value),
         MatchKind::Contains => crate::core::scan::find(url, &rule.value, false).is_some(),
         MatchKind::Glob => glob_match(&rule.value, pq),
-        MatchKind::Regex => {
-            regex
-                .is_match(&rule.value, pq)
-                .map_err(|message| TargetingError::Regex {
-                    pattern: rule.value.clone(),
-                    message,
-                })?
-        }
+        MatchKind::Regex => regex.is_match(&rule.value, pq)?,
     })
 }
 

@@ -7,7 +7,7 @@
 use crate::prelude::*;
 
 use crate::core::survey::{SiteConfig, Survey, Trigger};
-use crate::core::targeting::{targets, RegexMatcher};
+use crate::core::targeting::RegexMatcher;
 
 /// What the page has done since the last navigation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -41,7 +41,10 @@ pub fn trigger_fired(survey: &Survey, s: &PageSignals) -> bool {
 fn targeted(survey: &Survey, url: &str, regex: &dyn RegexMatcher) -> bool {
     // A rule that cannot be evaluated (bad regex) keeps the survey off the page; the shell
     // reports the error once through `targeting::targets` if it wants to.
-    targets(&survey.targeting, url, regex).unwrap_or(false)
+    match &survey.targeting.url {
+        Some(rule) => crate::core::targeting::rule_matches(rule, url, regex).unwrap_or(false),
+        None => true,
+    }
 }
 
 /// Ids of the surveys due now, in configuration order: those whose targeting matches the URL
