@@ -6,7 +6,10 @@
 //! * [`Json::write`], [`write_str`] and [`write_num`] print compact JSON; strings are escaped
 //!   so that NUL, control characters and U+2028/U+2029 survive any consumer.
 //! * [`Fields`] reads an object field by field with the JSON path of each value, which is how
-//!   every model type in the core is decoded with errors naming the path at fault.
+//!   every model type in the core is decoded with errors naming the path at fault. Paths are
+//!   [`Path`]s chained on the stack and only rendered into text when an error needs one; the
+//!   decoders are plain non-generic readers ([`Fields::str`], [`Fields::object`], ...) so the
+//!   wasm carries one copy of each, whatever the field.
 //!
 //! ```
 //! use rapport::core::json::Json;
