@@ -99,13 +99,16 @@ fn walk(survey: &Survey, answers: &[Answer], mut step: Step) -> Vec<usize> {
 /// The answers that lie on the path they take, in path order. After a visitor goes back and
 /// changes an answer, answers to questions the new path skips are dropped by this.
 pub fn prune(survey: &Survey, answers: &[Answer]) -> Vec<Answer> {
-    path(survey, answers)
-        .into_iter()
-        .filter_map(|i| {
-            let id = &survey.questions.get(i)?.id;
-            answers.iter().find(|a| &a.question == id).cloned()
-        })
-        .collect()
+    let mut out = Vec::new();
+    for i in path(survey, answers) {
+        let Some(q) = survey.questions.get(i) else {
+            continue;
+        };
+        if let Some(a) = answers.iter().find(|a| a.question == q.id) {
+            out.push(a.clone());
+        }
+    }
+    out
 }
 
 /// Position along the current path, for "Question {n} of {m}".

@@ -123,18 +123,23 @@ impl Outbox {
 
     /// Entries whose time has come, oldest first.
     pub fn due(&self, now_ms: f64) -> Vec<&OutboxEntry> {
-        self.entries
-            .iter()
-            .filter(|e| e.next_attempt_ms <= now_ms)
-            .collect()
+        let mut out = Vec::new();
+        for e in &self.entries {
+            if e.next_attempt_ms <= now_ms {
+                out.push(e);
+            }
+        }
+        out
     }
 
     /// Milliseconds until the next entry is due (0 if one is due now), `None` when empty.
     pub fn next_wakeup_ms(&self, now_ms: f64) -> Option<f64> {
-        self.entries
-            .iter()
-            .map(|e| (e.next_attempt_ms - now_ms).max(0.0))
-            .reduce(f64::min)
+        let mut next: Option<f64> = None;
+        for e in &self.entries {
+            let wait = (e.next_attempt_ms - now_ms).max(0.0);
+            next = Some(next.map_or(wait, |n| n.min(wait)));
+        }
+        next
     }
 
     /// Applies the outcome of an attempt to entry `id`; `random` is a fraction in `[0, 1)`

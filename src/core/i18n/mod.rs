@@ -66,9 +66,14 @@ impl Locale {
         if lang.eq_ignore_ascii_case("iw") {
             return Some(Locale::He);
         }
-        Locale::ALL
-            .into_iter()
-            .find(|l| l.tag().eq_ignore_ascii_case(lang))
+        // A loop rather than `into_iter().find()`: less code in the wasm.
+        #[allow(clippy::manual_find)]
+        for l in Locale::ALL {
+            if l.tag().eq_ignore_ascii_case(lang) {
+                return Some(l);
+            }
+        }
+        None
     }
 
     /// The first candidate (most preferred first: configured locale, `<html lang>`,
@@ -82,11 +87,14 @@ impl Locale {
     /// assert!(Locale::negotiate(&["he-IL"]).is_rtl());
     /// ```
     pub fn negotiate(candidates: &[&str]) -> Locale {
-        candidates
-            .iter()
-            .filter(|c| !c.eq_ignore_ascii_case("auto"))
-            .find_map(|c| Locale::from_tag(c))
-            .unwrap_or_default()
+        for c in candidates {
+            if !c.eq_ignore_ascii_case("auto") {
+                if let Some(l) = Locale::from_tag(c) {
+                    return l;
+                }
+            }
+        }
+        Locale::default()
     }
 
     /// Whether text runs right to left (the shell sets `dir="rtl"`).
