@@ -79,8 +79,12 @@ fn answer_for<'a>(answers: &'a [Answer], question: &str) -> Option<&'a AnswerVal
 /// to the end. An unanswered question counts as skipped (its default next applies), so for an
 /// unfinished survey the tail is the expected remaining path.
 pub fn path(survey: &Survey, answers: &[Answer]) -> Vec<usize> {
+    walk(survey, answers, first_step(survey))
+}
+
+/// The question indices from `step` to the end, following the answers given.
+fn walk(survey: &Survey, answers: &[Answer], mut step: Step) -> Vec<usize> {
     let mut out = Vec::new();
-    let mut step = first_step(survey);
     while let Step::Question(i) = step {
         out.push(i);
         let value = survey
@@ -95,13 +99,16 @@ pub fn path(survey: &Survey, answers: &[Answer]) -> Vec<usize> {
 /// The answers that lie on the path they take, in path order. After a visitor goes back and
 /// changes an answer, answers to questions the new path skips are dropped by this.
 pub fn prune(survey: &Survey, answers: &[Answer]) -> Vec<Answer> {
-    path(survey, answers)
-        .into_iter()
-        .filter_map(|i| {
-            let id = &survey.questions.get(i)?.id;
-            answers.iter().find(|a| &a.question == id).cloned()
-        })
-        .collect()
+    let mut out = Vec::new();
+    for i in path(survey, answers) {
+        let Some(q) = survey.questions.get(i) else {
+            continue;
+        };
+        if let Some(a) = answers.iter().find(|a| a.question == q.id) {
+            out.push(a.clone());
+        }
+    }
+    out
 }
 
 /// Position along the current path, for "Question {n} of {m}".
@@ -135,16 +142,7 @@ pub fn progress(survey: &Survey, answers: &[Answer], current: usize) -> Progress
         },
         // Not on the answers' path (the caller navigated elsewhere): count from `current`.
         None => {
-            let mut remaining = 0;
-            let mut step = Step::Question(current);
-            while let Step::Question(i) = step {
-                remaining += 1;
-                let value = survey
-                    .questions
-                    .get(i)
-                    .and_then(|q| answer_for(answers, &q.id));
-                step = next_step(survey, i, value);
-            }
+            let remaining = walk(survey, answers, Step::Question(current)).len();
             let done = answers.len();
             Progress {
                 current: done + 1,

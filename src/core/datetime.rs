@@ -40,11 +40,23 @@ fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
-fn digits(s: &str) -> Option<u32> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    s.parse().ok()
+/// Whether `b` has the layout of `template`: `d` a digit, `_` any byte, anything else
+/// itself.
+fn layout(b: &[u8], template: &[u8]) -> bool {
+    b.len() == template.len()
+        && b.iter().zip(template).all(|(&c, &t)| match t {
+            b'd' => c.is_ascii_digit(),
+            b'_' => true,
+            _ => c == t,
+        })
+}
+
+/// The decimal value of `b[at..at + len]`, whose bytes [`layout`] checked to be digits.
+fn num(b: &[u8], at: usize, len: usize) -> u32 {
+    b.get(at..at + len)
+        .unwrap_or(&[])
+        .iter()
+        .fold(0, |n, &c| n * 10 + u32::from(c.wrapping_sub(b'0')))
 }
 
 fn to_ms(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32) -> Option<i64> {
@@ -59,39 +71,30 @@ fn to_ms(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32) -> Option<i64>
     Some(days_from_civil(year, month, day) * MS_PER_DAY + secs * 1000)
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTHS: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
+const WEEKDAYS: &[u8; 21] = b"MonTueWedThuFriSatSun";
+
+/// Position of the three bytes `name` in a table of three-letter names.
+fn name_index(table: &[u8], name: &[u8]) -> Option<usize> {
+    table.chunks(3).position(|n| n == name)
+}
 
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7) to epoch ms.
 /// The obsolete RFC 850 and asctime forms are not accepted; servers must not send them.
 pub fn parse_http_date(s: &str) -> Option<i64> {
-    let s = s.trim();
-    let (weekday, rest) = s.split_once(", ")?;
-    if !WEEKDAYS.contains(&weekday) {
+    let b = s.trim().as_bytes();
+    if !layout(b, b"___, dd ___ dddd dd:dd:dd GMT") {
         return None;
     }
-    let parts: Vec<&str> = rest.split(' ').collect();
-    let [day, month, year, time, zone] = parts.as_slice() else {
-        return None;
-    };
-    if *zone != "GMT" || day.len() != 2 || year.len() != 4 || time.len() != 8 {
-        return None;
-    }
-    let month = MONTHS.iter().position(|m| m == month)? as u32 + 1;
-    let mut hms = time.split(':');
-    let (h, m, sec) = (hms.next()?, hms.next()?, hms.next()?);
-    if h.len() != 2 || m.len() != 2 || sec.len() != 2 {
-        return None;
-    }
+    name_index(WEEKDAYS, b.get(0..3)?)?;
+    let month = name_index(MONTHS, b.get(8..11)?)? as u32 + 1;
     to_ms(
-        i64::from(digits(year)?),
+        i64::from(num(b, 12, 4)),
         month,
-        digits(day)?,
-        digits(h)?,
-        digits(m)?,
-        digits(sec)?,
+        num(b, 5, 2),
+        num(b, 17, 2),
+        num(b, 20, 2),
+        num(b, 23, 2),
     )
 }
 
@@ -99,54 +102,45 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
 /// epoch ms.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+    let (head, mut rest) = b.split_at_checked(19)?;
+    if !layout(head, b"dddd-dd-dd_dd:dd:dd") || !matches!(head.get(10), Some(b'T' | b't' | b' ')) {
         return None;
     }
-    if b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let year = digits(s.get(0..4)?)?;
-    let month = digits(s.get(5..7)?)?;
-    let day = digits(s.get(8..10)?)?;
-    let (h, m, sec) = (
-        digits(s.get(11..13)?)?,
-        digits(s.get(14..16)?)?,
-        digits(s.get(17..19)?)?,
-    );
-    let mut rest = s.get(19..)?;
-    let mut frac_ms = 0i64;
-    if let Some(f) = rest.strip_prefix('.') {
-        let n = f.bytes().take_while(u8::is_ascii_digit).count();
+    let mut frac_ms = 0;
+    if let Some((b'.', f)) = rest.split_first() {
+        let n = f.iter().take_while(|c| c.is_ascii_digit()).count();
         if n == 0 || n > 9 {
             return None;
         }
-        let mut padded = f[..n].to_owned();
-        padded.push_str("00");
-        frac_ms = i64::from(digits(&padded[..3])?);
-        rest = &f[n..];
+        // The first three digits, padded with zeros: milliseconds.
+        frac_ms = num(f, 0, n.min(3)) * [100, 10, 1][n.min(3) - 1];
+        rest = f.get(n..)?;
     }
-    let offset_min: i64 = match rest {
-        "Z" | "z" => 0,
-        _ => {
-            let ob = rest.as_bytes();
-            if ob.len() != 6 || ob[3] != b':' {
-                return None;
-            }
-            let sign = match ob[0] {
-                b'+' => 1,
-                b'-' => -1,
+    let offset_min = match rest {
+        b"Z" | b"z" => 0,
+        _ if layout(rest, b"_dd:dd") => {
+            let (oh, om) = (num(rest, 1, 2), num(rest, 4, 2));
+            let sign = match rest.first() {
+                Some(b'+') => 1,
+                Some(b'-') => -1,
                 _ => return None,
             };
-            let oh = digits(rest.get(1..3)?)?;
-            let om = digits(rest.get(4..6)?)?;
             if oh > 23 || om > 59 {
                 return None;
             }
             sign * i64::from(oh * 60 + om)
         }
+        _ => return None,
     };
-    let base = to_ms(i64::from(year), month, day, h, m, sec)?;
-    Some(base + frac_ms - offset_min * 60_000)
+    let base = to_ms(
+        i64::from(num(b, 0, 4)),
+        num(b, 5, 2),
+        num(b, 8, 2),
+        num(b, 11, 2),
+        num(b, 14, 2),
+        num(b, 17, 2),
+    )?;
+    Some(base + i64::from(frac_ms) - offset_min * 60_000)
 }
 
 /// Formats epoch ms as `2026-11-22T10:00:00.000Z`.

@@ -6,7 +6,10 @@
 //! * [`Json::write`], [`write_str`] and [`write_num`] print compact JSON; strings are escaped
 //!   so that NUL, control characters and U+2028/U+2029 survive any consumer.
 //! * [`Fields`] reads an object field by field with the JSON path of each value, which is how
-//!   every model type in the core is decoded with errors naming the path at fault.
+//!   every model type in the core is decoded with errors naming the path at fault. Paths are
+//!   [`Path`]s chained on the stack and only rendered into text when an error needs one; the
+//!   decoders are plain non-generic readers ([`Fields::str`], [`Fields::object`], ...) so the
+//!   wasm carries one copy of each, whatever the field.
 //!
 //! ```
 //! use rapport::core::json::Json;
@@ -79,125 +82,137 @@ struct Parser<'a> {
     pos: usize,
 }
 
-type Parsed<T> = Result<T, SyntaxError>;
+/// A parse step: the error is just the message; the parser stays at the offending position,
+/// which [`Json::parse`] turns into a line and column once.
+type Parsed<T> = Result<T, &'static str>;
 
 impl<'a> Parser<'a> {
-    fn fail<T>(&self, message: &'static str) -> Parsed<T> {
-        let upto = self.src.get(..self.pos).unwrap_or(self.src);
-        let line = upto.matches('\n').count() + 1;
-        let column = upto.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-        Err(SyntaxError {
+    /// The error `message` at the current position: lines and characters up to it (the
+    /// whole text when an invalid escape left the position inside a character).
+    #[cold]
+    fn error(&self, message: &'static str) -> SyntaxError {
+        let upto = self.src.get(..self.pos).unwrap_or(self.src).as_bytes();
+        let (mut line, mut column) = (1, 1);
+        for &b in upto {
+            if b == b'\n' {
+                line += 1;
+                column = 1;
+            } else if b & 0xC0 != 0x80 {
+                // Not a UTF-8 continuation byte: a new character.
+                column += 1;
+            }
+        }
+        SyntaxError {
             message,
             line,
             column,
-        })
+        }
     }
 
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
-    fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+    /// Skips whitespace and returns the next byte (not consumed).
+    fn skip_ws(&mut self) -> Option<u8> {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
             self.pos += 1;
         }
+        self.peek()
     }
 
+    /// Consumes `b` if it comes next (after whitespace).
     fn eat(&mut self, b: u8) -> bool {
-        if self.peek() == Some(b) {
+        let found = self.skip_ws() == Some(b);
+        if found {
             self.pos += 1;
-            true
-        } else {
-            false
         }
-    }
-
-    fn literal(&mut self, word: &str, value: Json) -> Parsed<Json> {
-        if self
-            .src
-            .get(self.pos..)
-            .is_some_and(|s| s.starts_with(word))
-        {
-            self.pos += word.len();
-            Ok(value)
-        } else {
-            self.fail("expected value")
-        }
+        found
     }
 
     fn value(&mut self, depth: usize) -> Parsed<Json> {
         if depth > MAX_DEPTH {
-            return self.fail("nested too deeply");
+            return Err("nested too deeply");
         }
-        self.skip_ws();
-        match self.peek() {
-            Some(b'{') => {
-                self.pos += 1;
-                let mut members = JsonMap::new();
-                self.skip_ws();
-                if self.eat(b'}') {
-                    return Ok(Json::Obj(members));
-                }
-                loop {
-                    self.skip_ws();
-                    if self.peek() != Some(b'"') {
-                        return self.fail("expected a string key");
-                    }
-                    let key = self.string()?;
-                    self.skip_ws();
-                    if !self.eat(b':') {
-                        return self.fail("expected `:`");
-                    }
-                    let value = self.value(depth + 1)?;
-                    match members.iter_mut().find(|(k, _)| *k == key) {
-                        Some(slot) => slot.1 = value,
-                        None => members.push((key, value)),
-                    }
-                    self.skip_ws();
-                    if self.eat(b'}') {
-                        return Ok(Json::Obj(members));
-                    }
-                    if !self.eat(b',') {
-                        return self.fail("expected `,` or `}`");
-                    }
-                }
-            }
-            Some(b'[') => {
-                self.pos += 1;
-                let mut items = Vec::new();
-                self.skip_ws();
-                if self.eat(b']') {
-                    return Ok(Json::Arr(items));
-                }
-                loop {
-                    items.push(self.value(depth + 1)?);
-                    self.skip_ws();
-                    if self.eat(b']') {
-                        return Ok(Json::Arr(items));
-                    }
-                    if !self.eat(b',') {
-                        return self.fail("expected `,` or `]`");
-                    }
-                }
-            }
-            Some(b'"') => self.string().map(Json::Str),
-            Some(b't') => self.literal("true", Json::Bool(true)),
-            Some(b'f') => self.literal("false", Json::Bool(false)),
-            Some(b'n') => self.literal("null", Json::Null),
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            None => self.fail("EOF while parsing a value"),
-            Some(_) => self.fail("expected value"),
+        let (word, value): (&str, Json) = match self.skip_ws() {
+            Some(c @ (b'{' | b'[')) => return self.container(c == b'{', depth),
+            Some(b'"') => return self.string().map(Json::Str),
+            Some(b'-' | b'0'..=b'9') => return self.number(),
+            Some(b't') => ("true", Json::Bool(true)),
+            Some(b'f') => ("false", Json::Bool(false)),
+            Some(b'n') => ("null", Json::Null),
+            None => return Err("EOF while parsing a value"),
+            Some(_) => return Err("expected value"),
+        };
+        if !self
+            .bytes
+            .get(self.pos..)
+            .is_some_and(|s| s.starts_with(word.as_bytes()))
+        {
+            return Err("expected value");
         }
+        self.pos += word.len();
+        Ok(value)
     }
 
-    fn digits(&mut self) -> (u64, i32, usize) {
-        // Mantissa digits beyond 19 are dropped (only counted in the exponent): far beyond
-        // the precision of an f64 anyway.
-        let (mut m, mut extra, mut n) = (0u64, 0i32, 0usize);
+    /// An object (`obj`) or an array; the parser is at its opening bracket.
+    fn container(&mut self, obj: bool, depth: usize) -> Parsed<Json> {
+        self.pos += 1;
+        let close = if obj { b'}' } else { b']' };
+        let mut members = JsonMap::new();
+        let mut items = Vec::new();
+        if !self.eat(close) {
+            loop {
+                let key = if obj {
+                    if self.skip_ws() != Some(b'"') {
+                        return Err("expected a string key");
+                    }
+                    let key = self.string()?;
+                    if !self.eat(b':') {
+                        return Err("expected `:`");
+                    }
+                    Some(key)
+                } else {
+                    None
+                };
+                let value = self.value(depth + 1)?;
+                match key {
+                    Some(key) => match members.iter_mut().find(|(k, _)| *k == key) {
+                        Some(slot) => slot.1 = value,
+                        None => members.push((key, value)),
+                    },
+                    None => items.push(value),
+                }
+                if self.eat(close) {
+                    break;
+                }
+                if !self.eat(b',') {
+                    return Err(if obj {
+                        "expected `,` or `}`"
+                    } else {
+                        "expected `,` or `]`"
+                    });
+                }
+            }
+        }
+        Ok(if obj {
+            Json::Obj(members)
+        } else {
+            Json::Arr(items)
+        })
+    }
+
+    /// A run of decimal digits: its value (digits beyond 19 only counted in `extra`, far
+    /// beyond the precision of an f64 anyway), the number of extra digits, and how many
+    /// digits there were. With `frac`, the digits are a fraction: every digit kept counts as
+    /// `extra` = -1 instead.
+    fn digits(&mut self, mut m: u64, frac: bool) -> (u64, i32, usize) {
+        let (mut extra, mut n) = (0i32, 0usize);
         while let Some(d @ b'0'..=b'9') = self.peek() {
             if m < 1_000_000_000_000_000_000 {
                 m = m * 10 + u64::from(d - b'0');
-            } else {
+                extra -= i32::from(frac);
+            } else if !frac {
                 extra += 1;
             }
             n += 1;
@@ -207,43 +222,39 @@ impl<'a> Parser<'a> {
     }
 
     fn number(&mut self) -> Parsed<Json> {
-        let negative = self.eat(b'-');
+        const INVALID: &str = "invalid number";
+        let negative = self.peek() == Some(b'-');
+        self.pos += usize::from(negative);
         if self.peek() == Some(b'0') && matches!(self.bytes.get(self.pos + 1), Some(b'0'..=b'9')) {
-            return self.fail("invalid number");
+            return Err(INVALID);
         }
-        let (mut mantissa, mut exp, n) = self.digits();
+        let (mut mantissa, mut exp, n) = self.digits(0, false);
         if n == 0 {
-            return self.fail("invalid number");
+            return Err(INVALID);
         }
-        if self.eat(b'.') {
-            let start = self.pos;
-            while let Some(d @ b'0'..=b'9') = self.peek() {
-                if mantissa < 1_000_000_000_000_000_000 {
-                    mantissa = mantissa * 10 + u64::from(d - b'0');
-                    exp -= 1;
-                }
-                self.pos += 1;
-            }
-            if self.pos == start {
-                return self.fail("invalid number");
-            }
-        }
-        if matches!(self.peek(), Some(b'e' | b'E')) {
+        if self.peek() == Some(b'.') {
             self.pos += 1;
-            let neg_exp = self.eat(b'-');
-            if !neg_exp {
-                self.eat(b'+');
-            }
-            let (e, _, n) = self.digits();
+            let (m, e, n) = self.digits(mantissa, true);
             if n == 0 {
-                return self.fail("invalid number");
+                return Err(INVALID);
             }
-            let e = i32::try_from(e.min(100_000)).unwrap_or(100_000);
-            exp = exp.saturating_add(if neg_exp { -e } else { e });
+            mantissa = m;
+            exp += e;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            let sign = self.peek();
+            self.pos += usize::from(matches!(sign, Some(b'-' | b'+')));
+            let (e, _, n) = self.digits(0, false);
+            if n == 0 {
+                return Err(INVALID);
+            }
+            let e = e.min(100_000) as i32;
+            exp = exp.saturating_add(if sign == Some(b'-') { -e } else { e });
         }
         let value = scale(mantissa, exp);
         if !value.is_finite() {
-            return self.fail("number out of range");
+            return Err("number out of range");
         }
         Ok(Json::Num(if negative { -value } else { value }))
     }
@@ -251,13 +262,11 @@ impl<'a> Parser<'a> {
     fn hex4(&mut self) -> Parsed<u32> {
         let mut v = 0u32;
         for _ in 0..4 {
-            let d = match self.peek() {
-                Some(c @ b'0'..=b'9') => c - b'0',
-                Some(c @ b'a'..=b'f') => c - b'a' + 10,
-                Some(c @ b'A'..=b'F') => c - b'A' + 10,
-                _ => return self.fail("invalid \\u escape"),
-            };
-            v = v * 16 + u32::from(d);
+            let d = self
+                .peek()
+                .and_then(|c| char::from(c).to_digit(16))
+                .ok_or("invalid \\u escape")?;
+            v = v * 16 + d;
             self.pos += 1;
         }
         Ok(v)
@@ -274,56 +283,51 @@ impl<'a> Parser<'a> {
                 }
                 self.pos += 1;
             }
+            // `start` and `pos` sit next to ASCII bytes (or the ends): char boundaries.
             out.push_str(self.src.get(start..self.pos).unwrap_or(""));
-            match self.peek() {
-                Some(b'"') => {
-                    self.pos += 1;
-                    return Ok(out);
-                }
-                Some(b'\\') => {
-                    self.pos += 1;
-                    let Some(e) = self.peek() else {
-                        return self.fail("EOF while parsing a string");
-                    };
-                    self.pos += 1;
-                    match e {
-                        b'"' => out.push('"'),
-                        b'\\' => out.push('\\'),
-                        b'/' => out.push('/'),
-                        b'b' => out.push('\u{8}'),
-                        b'f' => out.push('\u{c}'),
-                        b'n' => out.push('\n'),
-                        b'r' => out.push('\r'),
-                        b't' => out.push('\t'),
-                        b'u' => {
-                            let hi = self.hex4()?;
-                            let code = if (0xD800..0xDC00).contains(&hi)
-                                && self
-                                    .src
-                                    .get(self.pos..)
-                                    .is_some_and(|s| s.starts_with("\\u"))
-                            {
-                                let back = self.pos;
-                                self.pos += 2;
-                                let lo = self.hex4()?;
-                                if (0xDC00..0xE000).contains(&lo) {
-                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                                } else {
-                                    // A lone high surrogate followed by another escape.
-                                    self.pos = back;
-                                    0xFFFD
-                                }
-                            } else {
-                                hi
-                            };
-                            out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
-                        }
-                        _ => return self.fail("invalid escape"),
-                    }
-                }
-                Some(_) => return self.fail("control character in a string"),
-                None => return self.fail("EOF while parsing a string"),
+            let Some(b) = self.peek() else {
+                return Err("EOF while parsing a string");
+            };
+            if b < 0x20 {
+                return Err("control character in a string");
             }
+            self.pos += 1;
+            if b == b'"' {
+                return Ok(out);
+            }
+            // A backslash.
+            let Some(e) = self.peek() else {
+                return Err("EOF while parsing a string");
+            };
+            self.pos += 1;
+            let c = match e {
+                b'"' | b'\\' | b'/' => char::from(e),
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => {
+                    let hi = self.hex4()?;
+                    let mut code = hi;
+                    if (0xD800..0xDC00).contains(&hi)
+                        && self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u")
+                    {
+                        let back = self.pos;
+                        self.pos += 2;
+                        let lo = self.hex4()?;
+                        if (0xDC00..0xE000).contains(&lo) {
+                            code = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                        } else {
+                            // A lone high surrogate followed by another escape.
+                            self.pos = back;
+                        }
+                    }
+                    char::from_u32(code).unwrap_or('\u{FFFD}')
+                }
+                _ => return Err("invalid escape"),
+            };
+            out.push(c);
         }
     }
 }
@@ -331,18 +335,20 @@ impl<'a> Parser<'a> {
 /// `mantissa × 10^exp`, exact when both fit an f64 exactly (the common case: short decimals),
 /// within an ulp or so otherwise.
 fn scale(mantissa: u64, exp: i32) -> f64 {
-    let m = mantissa as f64;
+    let mut m = mantissa as f64;
     if m == 0.0 {
         return 0.0;
     }
-    let e = exp.unsigned_abs().min(400);
-    if exp >= 0 {
-        m * pow10(e)
-    } else if e > 300 {
+    let mut e = exp.clamp(-400, 400);
+    if e < -300 {
         // Keep the divisor finite: divide in two steps.
-        m / pow10(300) / pow10(e - 300)
+        m /= pow10(300);
+        e += 300;
+    }
+    if e >= 0 {
+        m * pow10(e.unsigned_abs())
     } else {
-        m / pow10(e)
+        m / pow10(e.unsigned_abs())
     }
 }
 
@@ -366,12 +372,12 @@ impl Json {
             bytes: text.as_bytes(),
             pos: 0,
         };
-        let v = p.value(0)?;
-        p.skip_ws();
-        if p.pos < p.bytes.len() {
-            return p.fail("trailing characters");
-        }
-        Ok(v)
+        p.value(0)
+            .and_then(|v| match p.skip_ws() {
+                Some(_) => Err("trailing characters"),
+                None => Ok(v),
+            })
+            .map_err(|message| p.error(message))
     }
 
     /// Appends the compact JSON text of this value to `out`.
@@ -492,13 +498,10 @@ pub fn write_num(out: &mut String, n: f64) {
         out.push_str("null");
         return;
     }
-    if n < 0.0 {
-        out.push('-');
-    }
     let a = n.abs();
     if a >= 9.2e18 {
         // Out of i64 range: only reachable with absurd inputs; keep it valid JSON.
-        out.push_str("9.2e18");
+        out.push_str(if n < 0.0 { "-9.2e18" } else { "9.2e18" });
         return;
     }
     // `a` is non-negative and below 2^63: `as` truncates, `+ 0.5` then truncating rounds.
@@ -509,17 +512,20 @@ pub fn write_num(out: &mut String, n: f64) {
         int += 1;
         frac = 0;
     }
-    if n < 0.0 && int == 0 && frac == 0 {
-        out.pop();
+    // No sign on a value that rounds to zero.
+    if n < 0.0 && (int != 0 || frac != 0) {
+        out.push('-');
     }
     push_uint(out, int);
     if frac > 0 {
         out.push('.');
         // Nine digits with the trailing zeros trimmed (`frac > 0`: one of them is not zero).
-        push_uint_padded(out, frac, 9);
-        while out.ends_with('0') {
-            out.pop();
+        let mut width = 9;
+        while frac / 10 * 10 == frac {
+            frac /= 10;
+            width -= 1;
         }
+        push_uint_padded(out, frac, width);
     }
 }
 
@@ -599,118 +605,193 @@ pub struct ShapeError {
     pub message: String,
 }
 
-/// The result of decoding a value.
-pub type Decoded<T> = Result<T, ShapeError>;
+/// The result of decoding a value. The error is boxed: a decoding result is then barely
+/// larger than the value, and passing an error up through `?` moves one pointer.
+pub type Decoded<T> = Result<T, Box<ShapeError>>;
+
+/// A JSON path built only when an error needs it: segments chained on the stack
+/// (`Root("surveys")` → `Index(.., 3)` → `Key(.., "id")` renders `surveys[3].id`).
+/// Decoders and validators pass these down instead of allocating a path string per value.
+#[derive(Clone, Copy, Debug)]
+pub enum Path<'a> {
+    /// The first segment, verbatim (may be empty: the document itself).
+    Root(&'a str),
+    /// `.key` (no dot after an empty root).
+    Key(&'a Path<'a>, &'a str),
+    /// `[index]`.
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    /// The member `key` of this path.
+    pub fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    /// The item `index` of this path.
+    pub fn index(&'a self, index: usize) -> Path<'a> {
+        Path::Index(self, index)
+    }
+
+    /// The path as text.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        self.push(&mut out);
+        out
+    }
+
+    fn push(&self, out: &mut String) {
+        match *self {
+            Path::Root(s) => out.push_str(s),
+            Path::Key(parent, key) => {
+                parent.push(out);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Path::Index(parent, i) => {
+                parent.push(out);
+                out.push('[');
+                // Not `to_string`: that would pull the integer formatter into the wasm.
+                crate::core::msg::push_uint(out, i as u64);
+                out.push(']');
+            }
+        }
+    }
+}
+
+/// A shape error at `path` (non-generic and cold: one copy; the path is rendered here).
+#[cold]
+#[inline(never)]
+fn shape(path: &Path<'_>, message: String) -> Box<ShapeError> {
+    Box::new(ShapeError {
+        path: path.render(),
+        message,
+    })
+}
 
 /// A shape error at `path`.
-pub fn shape_err<T>(path: &str, message: impl Into<String>) -> Decoded<T> {
-    Err(ShapeError {
-        path: path.to_owned(),
-        message: message.into(),
-    })
+pub fn shape_err<T>(path: &Path<'_>, message: String) -> Decoded<T> {
+    Err(shape(path, message))
 }
 
 /// The path of member `key` under `path`.
 pub fn child(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        let mut p = String::with_capacity(path.len() + key.len() + 1);
-        p.push_str(path);
-        p.push('.');
-        p.push_str(key);
-        p
-    }
+    Path::Root(path).key(key).render()
 }
 
 /// The path of item `index` under `path`.
 pub fn item(path: &str, index: usize) -> String {
-    let mut p = String::from(path);
-    p.push('[');
-    // Not `to_string`: that would pull the integer formatter into the wasm.
-    crate::core::msg::push_uint(&mut p, index as u64);
-    p.push(']');
-    p
+    Path::Root(path).index(index).render()
 }
 
-fn expected<T>(path: &str, what: &str, got: &Json) -> Decoded<T> {
-    let mut m = String::from("expected ");
-    m.push_str(what);
-    m.push_str(", got ");
-    m.push_str(got.kind());
-    shape_err(path, m)
+/// `expected {what}, got {kind of got}` at `path`.
+#[cold]
+fn expected(path: &Path<'_>, what: &str, got: &Json) -> Box<ShapeError> {
+    shape(
+        path,
+        crate::core::msg::cat(&["expected ", what, ", got ", got.kind()]),
+    )
 }
 
 /// Reads a string.
-pub fn string(path: &str, v: &Json) -> Decoded<String> {
+pub fn string(path: &Path<'_>, v: &Json) -> Decoded<String> {
     match v {
         Json::Str(s) => Ok(s.clone()),
-        other => expected(path, "a string", other),
+        other => Err(expected(path, "a string", other)),
     }
 }
 
 /// Reads a number.
-pub fn number(path: &str, v: &Json) -> Decoded<f64> {
+pub fn number(path: &Path<'_>, v: &Json) -> Decoded<f64> {
     match v {
         Json::Num(n) => Ok(*n),
-        other => expected(path, "a number", other),
+        other => Err(expected(path, "a number", other)),
     }
 }
 
 /// Reads an integer in `min..=max`.
-pub fn integer(path: &str, v: &Json, min: i64, max: i64) -> Decoded<i64> {
+pub fn integer(path: &Path<'_>, v: &Json, min: i64, max: i64) -> Decoded<i64> {
     let n = number(path, v)?;
     // From 2^52 up every f64 is an integer; below, the round trip through i64 is exact.
-    if n.abs() < 4_503_599_627_370_496.0 && n as i64 as f64 != n {
-        let mut m = num_to_string(n);
-        m.push_str(" is not an integer");
-        return shape_err(path, m);
-    }
-    if n < min as f64 || n > max as f64 {
-        let mut m = num_to_string(n);
-        m.push_str(" is out of range");
-        return shape_err(path, m);
-    }
-    Ok(n as i64)
+    let what = if n.abs() < 4_503_599_627_370_496.0 && n as i64 as f64 != n {
+        " is not an integer"
+    } else if n < min as f64 || n > max as f64 {
+        " is out of range"
+    } else {
+        return Ok(n as i64);
+    };
+    let mut m = num_to_string(n);
+    m.push_str(what);
+    Err(shape(path, m))
 }
 
 /// Reads a boolean.
-pub fn boolean(path: &str, v: &Json) -> Decoded<bool> {
+pub fn boolean(path: &Path<'_>, v: &Json) -> Decoded<bool> {
     match v {
         Json::Bool(b) => Ok(*b),
-        other => expected(path, "a boolean", other),
+        other => Err(expected(path, "a boolean", other)),
     }
 }
 
+/// The items of an array (non-generic: one copy for every item type).
+pub fn items<'j>(path: &Path<'_>, v: &'j Json) -> Decoded<&'j [Json]> {
+    match v {
+        Json::Arr(items) => Ok(items),
+        other => Err(expected(path, "an array", other)),
+    }
+}
+
+/// A decoder of one value: gets the value's path (for errors) and the value.
+pub type Decoder<T> = fn(&Path<'_>, &Json) -> Decoded<T>;
+
 /// Reads an array, decoding each item with `f` (which gets the item's path).
-pub fn array<T>(path: &str, v: &Json, f: impl Fn(&str, &Json) -> Decoded<T>) -> Decoded<Vec<T>> {
-    let mut out = Vec::new();
-    each(path, v, &mut |p, v| {
-        out.push(f(p, v)?);
+#[inline]
+pub fn array<T>(path: &Path<'_>, v: &Json, f: Decoder<T>) -> Decoded<Vec<T>> {
+    collect(path, Some(v), f)
+}
+
+/// [`array`] of an optional value (absent: empty): the one generic copy per item type.
+#[inline(never)]
+fn collect<T>(path: &Path<'_>, v: Option<&Json>, f: Decoder<T>) -> Decoded<Vec<T>> {
+    let mut sink = Sink(Vec::new(), f);
+    if let Some(v) = v {
+        each(path, v, &mut sink)?;
+    }
+    Ok(sink.0)
+}
+
+/// Where [`each`] puts decoded items. A trait of its own rather than `dyn FnMut`: its
+/// vtable needs no `FnOnce` shim per item type.
+trait Push {
+    fn push(&mut self, path: &Path<'_>, v: &Json) -> Decoded<()>;
+}
+
+/// The items decoded so far and their decoder.
+struct Sink<T>(Vec<T>, Decoder<T>);
+
+impl<T> Push for Sink<T> {
+    fn push(&mut self, path: &Path<'_>, v: &Json) -> Decoded<()> {
+        self.0.push((self.1)(path, v)?);
         Ok(())
-    })?;
-    Ok(out)
+    }
 }
 
 /// The loop of [`array`], shared by every item type (one copy in the wasm, not one per `T`).
 #[inline(never)]
-fn each(path: &str, v: &Json, f: &mut dyn FnMut(&str, &Json) -> Decoded<()>) -> Decoded<()> {
-    match v {
-        Json::Arr(items) => {
-            for (i, v) in items.iter().enumerate() {
-                f(&item(path, i), v)?;
-            }
-            Ok(())
-        }
-        other => expected(path, "an array", other),
+fn each(path: &Path<'_>, v: &Json, sink: &mut dyn Push) -> Decoded<()> {
+    for (i, v) in items(path, v)?.iter().enumerate() {
+        sink.push(&path.index(i), v)?;
     }
+    Ok(())
 }
 
 /// Reads one of the `names` (a unit enum); returns its index.
-pub fn variant(path: &str, v: &Json, names: &[&str]) -> Decoded<usize> {
+pub fn variant(path: &Path<'_>, v: &Json, names: &[&str]) -> Decoded<usize> {
     let s = match v {
         Json::Str(s) => s,
-        other => return expected(path, "a string", other),
+        other => return Err(expected(path, "a string", other)),
     };
     if let Some(i) = names.iter().position(|n| n == s) {
         return Ok(i);
@@ -726,82 +807,176 @@ pub fn variant(path: &str, v: &Json, names: &[&str]) -> Decoded<usize> {
         m.push_str(n);
         m.push('`');
     }
-    shape_err(path, m)
+    Err(shape(path, m))
 }
 
 /// An object being decoded: its members and its path. `null` members count as absent.
+///
+/// The typed readers ([`Fields::str`], [`Fields::num`], ...) take `required`: when set, an
+/// absent member is the "missing field" error, so `Ok(None)` only comes back for optional
+/// ones.
 pub struct Fields<'a> {
-    path: &'a str,
+    path: Path<'a>,
     members: &'a [(String, Json)],
 }
 
 impl<'a> Fields<'a> {
     /// Opens `v` as an object whose keys must all be in `known` (`None`: any key allowed).
     pub fn new(path: &'a str, v: &'a Json, known: Option<&[&str]>) -> Decoded<Fields<'a>> {
+        Self::at(Path::Root(path), v, known)
+    }
+
+    /// [`Fields::new`] at a lazily built path.
+    pub fn at(path: Path<'a>, v: &'a Json, known: Option<&[&str]>) -> Decoded<Fields<'a>> {
         let Json::Obj(members) = v else {
-            return expected(path, "an object", v);
+            return Err(expected(&path, "an object", v));
         };
+        let f = Fields { path, members };
+        f.only(known)?;
+        Ok(f)
+    }
+
+    /// Rejects the first member whose key is not in `known` (`None`: any key allowed).
+    pub fn only(&self, known: Option<&[&str]>) -> Decoded<()> {
         if let Some(known) = known {
-            if let Some((k, _)) = members.iter().find(|(k, _)| !known.contains(&k.as_str())) {
-                let mut m = String::from("unknown field `");
-                m.push_str(k);
-                m.push('`');
-                return shape_err(&child(path, k), m);
+            if let Some((k, _)) = self
+                .members
+                .iter()
+                .find(|(k, _)| !known.contains(&k.as_str()))
+            {
+                return Err(shape(
+                    &self.path.key(k),
+                    crate::core::msg::cat(&["unknown field `", k, "`"]),
+                ));
             }
         }
-        Ok(Fields { path, members })
+        Ok(())
+    }
+
+    /// Member `key` opened as an object (see [`Fields::at`]), unless absent or `null`.
+    pub fn object<'s>(
+        &'s self,
+        key: &'s str,
+        known: Option<&[&str]>,
+    ) -> Decoded<Option<Fields<'s>>> {
+        Ok(match self.field(key, false)? {
+            Some(v) => Some(Fields::at(self.child(key), v, known)?),
+            None => None,
+        })
     }
 
     /// The object's own path.
-    pub fn path(&self) -> &str {
-        self.path
+    pub fn path(&self) -> &Path<'a> {
+        &self.path
+    }
+
+    /// The path of member `key`.
+    pub fn child<'s>(&'s self, key: &'s str) -> Path<'s> {
+        Path::Key(&self.path, key)
     }
 
     /// The member `key`, unless absent or `null`.
     pub fn get(&self, key: &str) -> Option<&'a Json> {
         self.members
             .iter()
-            .find(|(k, v)| k == key && *v != Json::Null)
+            .find(|(k, v)| k == key && !matches!(v, Json::Null))
             .map(|(_, v)| v)
+    }
+
+    /// Member `key`: `None` when absent or `null`, unless `required`, which makes that the
+    /// "missing field" error.
+    pub fn field(&self, key: &str, required: bool) -> Decoded<Option<&'a Json>> {
+        match self.get(key) {
+            None if required => Err(self.missing(key)),
+            v => Ok(v),
+        }
+    }
+
+    #[cold]
+    fn missing(&self, key: &str) -> Box<ShapeError> {
+        shape(
+            &self.child(key),
+            crate::core::msg::cat(&["missing field `", key, "`"]),
+        )
     }
 
     /// Decodes member `key` with `f` when present.
     pub fn opt<T>(
         &self,
         key: &str,
-        f: impl FnOnce(&str, &Json) -> Decoded<T>,
+        f: impl FnOnce(&Path<'_>, &Json) -> Decoded<T>,
     ) -> Decoded<Option<T>> {
-        match self.member(key) {
-            Some((path, v)) => f(&path, v).map(Some),
+        match self.field(key, false)? {
+            Some(v) => f(&self.child(key), v).map(Some),
             None => Ok(None),
         }
     }
 
-    /// Member `key` with its path, unless absent or `null` (non-generic: one copy).
-    #[inline(never)]
-    fn member(&self, key: &str) -> Option<(String, &'a Json)> {
-        self.get(key).map(|v| (child(self.path, key), v))
-    }
-
-    /// Member `key` with its path, or the "missing field" error (non-generic: one copy).
-    #[inline(never)]
-    fn required(&self, key: &str) -> Decoded<(String, &'a Json)> {
-        let path = child(self.path, key);
-        match self.get(key) {
-            Some(v) => Ok((path, v)),
-            None => {
-                let mut m = String::from("missing field `");
-                m.push_str(key);
-                m.push('`');
-                shape_err(&path, m)
-            }
+    /// Decodes the required member `key` with `f`.
+    pub fn req<T>(&self, key: &str, f: impl FnOnce(&Path<'_>, &Json) -> Decoded<T>) -> Decoded<T> {
+        match self.field(key, true)? {
+            Some(v) => f(&self.child(key), v),
+            None => Err(self.missing(key)),
         }
     }
 
-    /// Decodes the required member `key` with `f`.
-    pub fn req<T>(&self, key: &str, f: impl FnOnce(&str, &Json) -> Decoded<T>) -> Decoded<T> {
-        let (path, v) = self.required(key)?;
-        f(&path, v)
+    /// An optional member decoded with `f` (a plain function: one copy per value type).
+    pub fn opt_with<T>(&self, key: &str, f: Decoder<T>) -> Decoded<Option<T>> {
+        Ok(match self.field(key, false)? {
+            Some(v) => Some(f(&self.child(key), v)?),
+            None => None,
+        })
+    }
+
+    /// A string member.
+    pub fn str(&self, key: &str, required: bool) -> Decoded<Option<String>> {
+        Ok(match self.field(key, required)? {
+            Some(v) => Some(string(&self.child(key), v)?),
+            None => None,
+        })
+    }
+
+    /// A required string member.
+    pub fn req_str(&self, key: &str) -> Decoded<String> {
+        self.str(key, true).map(Option::unwrap_or_default)
+    }
+
+    /// A number member.
+    pub fn num(&self, key: &str, required: bool) -> Decoded<Option<f64>> {
+        Ok(match self.field(key, required)? {
+            Some(v) => Some(number(&self.child(key), v)?),
+            None => None,
+        })
+    }
+
+    /// An integer member in `min..=max`.
+    pub fn int(&self, key: &str, required: bool, min: i64, max: i64) -> Decoded<Option<i64>> {
+        Ok(match self.field(key, required)? {
+            Some(v) => Some(integer(&self.child(key), v, min, max)?),
+            None => None,
+        })
+    }
+
+    /// An optional boolean member.
+    pub fn bool(&self, key: &str) -> Decoded<Option<bool>> {
+        Ok(match self.field(key, false)? {
+            Some(v) => Some(boolean(&self.child(key), v)?),
+            None => None,
+        })
+    }
+
+    /// A member that is one of `names`: its index.
+    pub fn variant(&self, key: &str, required: bool, names: &[&str]) -> Decoded<Option<usize>> {
+        Ok(match self.field(key, required)? {
+            Some(v) => Some(variant(&self.child(key), v, names)?),
+            None => None,
+        })
+    }
+
+    /// An array member decoded item by item with `f` (absent: empty unless `required`).
+    #[inline]
+    pub fn list<T>(&self, key: &str, required: bool, f: Decoder<T>) -> Decoded<Vec<T>> {
+        collect(&self.child(key), self.field(key, required)?, f)
     }
 }
 

@@ -22,6 +22,7 @@ pub mod msg;
 pub mod outbox;
 pub mod response;
 pub mod retry;
+mod scan;
 pub mod storage;
 pub mod survey;
 pub mod targeting;

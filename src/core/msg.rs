@@ -14,22 +14,22 @@ use crate::prelude::*;
 
 /// Appends `n` in decimal, left-padded with zeros to at least `width` digits.
 pub fn push_uint_padded(out: &mut String, n: u64, width: usize) {
-    // u64::MAX has 20 digits.
+    // u64::MAX has 20 digits. Filled from the end through an iterator: no indexing, hence
+    // no bounds-check panic (whose message formats integers) in the wasm.
     let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
+    let (mut n, mut len) = (n, 0);
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
         n /= 10;
+        len += 1;
         if n == 0 {
             break;
         }
     }
-    for _ in buf.len() - i..width {
+    for _ in len..width {
         out.push('0');
     }
-    for &d in &buf[i..] {
+    for &d in buf.iter().skip(buf.len() - len) {
         out.push(char::from(d));
     }
 }
@@ -68,6 +68,22 @@ pub fn cat(parts: &[&str]) -> String {
         s.push_str(p);
     }
     s
+}
+
+/// `template` with its first `{}` replaced by `a` and the second by `b`: message text with
+/// at most two values in it, from one call with plain arguments.
+pub fn subst(template: &str, a: &str, b: &str) -> String {
+    let mut out = String::with_capacity(template.len() + a.len() + b.len());
+    let mut args = [a, b].into_iter();
+    let mut rest = template;
+    // `{` is ASCII: the offsets found are char boundaries.
+    while let Some(i) = rest.as_bytes().windows(2).position(|w| w == b"{}") {
+        out.push_str(rest.get(..i).unwrap_or(""));
+        out.push_str(args.next().unwrap_or(""));
+        rest = rest.get(i + 2..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -131,5 +147,8 @@ mod tests {
         assert_eq!(s, "x=-310");
         assert_eq!(cat(&[]), "");
         assert_eq!(cat(&["a", "", &String::from("bc"), "d"]), "abcd");
+        assert_eq!(subst("`{}` is not `{}`", "x", "y{}"), "`x` is not `y{}`");
+        assert_eq!(subst("{ } {\"a\"} {}", "", ""), "{ } {\"a\"} ");
+        assert_eq!(subst("no values", "x", "y"), "no values");
     }
 }

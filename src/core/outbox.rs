@@ -4,7 +4,7 @@
 
 use crate::prelude::*;
 
-use crate::core::json::{array, integer, number, string, Decoded, Fields, Json, ObjectWriter};
+use crate::core::json::{array, Decoded, Fields, Json, ObjectWriter, Path};
 use crate::core::retry::{Decision, Outcome, RetryPolicy};
 
 /// One undelivered response.
@@ -20,13 +20,15 @@ pub struct OutboxEntry {
     pub next_attempt_ms: f64,
 }
 
-fn entry(path: &str, v: &Json) -> Decoded<OutboxEntry> {
-    let f = Fields::new(path, v, None)?;
+fn entry(path: &Path<'_>, v: &Json) -> Decoded<OutboxEntry> {
+    let f = Fields::at(*path, v, None)?;
     Ok(OutboxEntry {
-        id: f.req("id", string)?,
-        body: f.req("body", string)?,
-        attempts: f.req("attempts", |p, v| integer(p, v, 0, i64::from(u32::MAX)))? as u32,
-        next_attempt_ms: f.req("nextAttemptMs", number)?,
+        id: f.req_str("id")?,
+        body: f.req_str("body")?,
+        attempts: f
+            .int("attempts", true, 0, i64::from(u32::MAX))?
+            .unwrap_or_default() as u32,
+        next_attempt_ms: f.num("nextAttemptMs", true)?.unwrap_or_default(),
     })
 }
 
@@ -58,7 +60,7 @@ impl Outbox {
     pub fn from_json_or_default(json: &str) -> Outbox {
         let entries = Json::parse(json)
             .ok()
-            .and_then(|v| array("", &v, entry).ok())
+            .and_then(|v| array(&Path::Root(""), &v, entry).ok())
             .unwrap_or_default();
         Outbox { entries }
     }
@@ -106,7 +108,7 @@ impl Outbox {
             return None;
         }
         let evicted = if self.entries.len() >= Self::MAX_ENTRIES {
-            Some(self.entries.remove(0))
+            self.take(0)
         } else {
             None
         };
@@ -121,18 +123,23 @@ impl Outbox {
 
     /// Entries whose time has come, oldest first.
     pub fn due(&self, now_ms: f64) -> Vec<&OutboxEntry> {
-        self.entries
-            .iter()
-            .filter(|e| e.next_attempt_ms <= now_ms)
-            .collect()
+        let mut out = Vec::new();
+        for e in &self.entries {
+            if e.next_attempt_ms <= now_ms {
+                out.push(e);
+            }
+        }
+        out
     }
 
     /// Milliseconds until the next entry is due (0 if one is due now), `None` when empty.
     pub fn next_wakeup_ms(&self, now_ms: f64) -> Option<f64> {
-        self.entries
-            .iter()
-            .map(|e| (e.next_attempt_ms - now_ms).max(0.0))
-            .reduce(f64::min)
+        let mut next: Option<f64> = None;
+        for e in &self.entries {
+            let wait = (e.next_attempt_ms - now_ms).max(0.0);
+            next = Some(next.map_or(wait, |n| n.min(wait)));
+        }
+        next
     }
 
     /// Applies the outcome of an attempt to entry `id`; `random` is a fraction in `[0, 1)`
@@ -148,23 +155,38 @@ impl Outbox {
         let Some(pos) = self.entries.iter().position(|e| e.id == id) else {
             return Settled::Unknown;
         };
-        let failures = self.entries[pos].attempts.saturating_add(1);
+        let Some(entry) = self.entries.get_mut(pos) else {
+            return Settled::Unknown;
+        };
+        let failures = entry.attempts.saturating_add(1);
         match policy.classify(outcome, failures, now_ms, random) {
-            Decision::Delivered => {
-                self.entries.remove(pos);
-                Settled::Delivered
-            }
-            Decision::Drop(reason) => {
-                self.entries.remove(pos);
-                Settled::Dropped(reason)
-            }
             Decision::RetryAt(at) => {
-                let e = &mut self.entries[pos];
-                e.attempts = failures;
-                e.next_attempt_ms = at;
+                entry.attempts = failures;
+                entry.next_attempt_ms = at;
                 Settled::Retrying(at)
             }
+            decision => {
+                self.take(pos);
+                match decision {
+                    Decision::Drop(reason) => Settled::Dropped(reason),
+                    _ => Settled::Delivered,
+                }
+            }
         }
+    }
+
+    /// Takes out entry `pos`, keeping the order of the others. (Not `Vec::remove`: its
+    /// out-of-range panic formats the index, pulling integer formatting into the wasm.)
+    fn take(&mut self, pos: usize) -> Option<OutboxEntry> {
+        let mut taken = None;
+        for (i, e) in ::core::mem::take(&mut self.entries).into_iter().enumerate() {
+            if i == pos {
+                taken = Some(e);
+            } else {
+                self.entries.push(e);
+            }
+        }
+        taken
     }
 }
 

@@ -78,8 +78,17 @@ pub enum Decision {
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     let v = value.trim();
     if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        // Very long digit strings overflow u64; they mean "a long time" and hit the cap.
-        return Some(v.parse::<u64>().map_or(f64::MAX, |s| s as f64 * 1000.0));
+        // Read by hand (no `str::parse` machinery). Very long digit strings overflow u64;
+        // they mean "a long time" and hit the cap.
+        let mut secs = 0u64;
+        for b in v.bytes() {
+            let d = u64::from(b - b'0');
+            if secs > (u64::MAX - d) / 10 {
+                return Some(f64::MAX);
+            }
+            secs = secs * 10 + d;
+        }
+        return Some(secs as f64 * 1000.0);
     }
     parse_http_date(v).map(|at| (at as f64 - now_ms).max(0.0))
 }

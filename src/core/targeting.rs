@@ -63,15 +63,20 @@ impl ::core::error::Error for TargetingError {}
 /// The path + query of `url` without the fragment: `https://a.b/c?d#e` → `/c?d`. A URL that
 /// is already a path is returned without its fragment; a bare origin gives `/`.
 pub fn path_and_query(url: &str) -> &str {
-    let no_fragment = url.split('#').next().unwrap_or(url);
-    let Some(scheme_end) = no_fragment.find("://") else {
+    // Byte search and `get` rather than `find(&str)` and `&s[i..]`: no substring searcher
+    // or slice panics in the wasm. Every offset found is that of an ASCII byte, hence a char
+    // boundary.
+    let no_fragment = match url.bytes().position(|b| b == b'#') {
+        Some(i) => url.get(..i).unwrap_or(url),
+        None => url,
+    };
+    let Some(scheme_end) = crate::core::scan::find(no_fragment, "://", false) else {
         return no_fragment;
     };
-    let after_scheme = &no_fragment[scheme_end + 3..];
-    match after_scheme.find(['/', '?']) {
-        Some(i) if after_scheme.as_bytes()[i] == b'/' => &after_scheme[i..],
-        // `https://a.b?x` has an empty path; a lone query is still worth matching on.
-        Some(i) => &after_scheme[i..],
+    let after_scheme = no_fragment.get(scheme_end + 3..).unwrap_or("");
+    // `https://a.b?x` has an empty path; a lone query is still worth matching on.
+    match after_scheme.bytes().position(|b| b == b'/' || b == b'?') {
+        Some(i) => after_scheme.get(i..).unwrap_or("/"),
         None => "/",
     }
 }
@@ -86,33 +91,43 @@ pub fn path_and_query(url: &str) -> &str {
 /// assert!(!glob_match("/products/*", "/product"));
 /// ```
 pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
+    // On the UTF-8 bytes, a character at a time (no `Vec<char>` copies): positions are
+    // always char starts, and two characters are equal when their encodings are.
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let char_len = |b: &[u8], i: usize| match b.get(i) {
+        Some(0..=0x7F) | None => 1,
+        Some(0x80..=0xDF) => 2,
+        Some(0xE0..=0xEF) => 3,
+        Some(_) => 4,
+    };
     let (mut pi, mut ti) = (0, 0);
     // Position of the last `*` seen and the text position it is currently stretched to; on a
     // mismatch the star absorbs one more character. Linear in practice, O(p·t) worst case.
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
+        let tl = char_len(t, ti);
+        let pl = char_len(p, pi);
         match p.get(pi) {
-            Some('*') => {
+            Some(b'*') => {
                 star = Some((pi, ti));
                 pi += 1;
             }
-            Some(&c) if c == '?' || c == t[ti] => {
-                pi += 1;
-                ti += 1;
+            Some(&c) if c == b'?' || p.get(pi..pi + pl) == t.get(ti..ti + tl) => {
+                pi += pl;
+                ti += tl;
             }
             _ => match star {
                 Some((sp, st)) => {
+                    let st = st + char_len(t, st);
                     pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
+                    ti = st;
+                    star = Some((sp, st));
                 }
                 None => return false,
             },
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p.get(pi..).unwrap_or(&[]).iter().all(|&c| c == b'*')
 }
 
 /// Whether the page at `url` (absolute, or a path) satisfies `rule`.
@@ -121,20 +136,26 @@ pub fn url_matches(
     url: &str,
     regex: &dyn RegexMatcher,
 ) -> Result<bool, TargetingError> {
+    rule_matches(rule, url, regex).map_err(|message| TargetingError::Regex {
+        pattern: rule.value.clone(),
+        message,
+    })
+}
+
+/// [`url_matches`] with the engine's message as the error (what the widget's trigger
+/// evaluation needs: it only drops the error).
+pub(crate) fn rule_matches(
+    rule: &UrlMatch,
+    url: &str,
+    regex: &dyn RegexMatcher,
+) -> Result<bool, String> {
     let pq = path_and_query(url);
     Ok(match rule.kind {
         MatchKind::Exact => pq == rule.value,
         MatchKind::Prefix => pq.starts_with(&rule.value),
-        MatchKind::Contains => url.contains(&rule.value),
+        MatchKind::Contains => crate::core::scan::find(url, &rule.value, false).is_some(),
         MatchKind::Glob => glob_match(&rule.value, pq),
-        MatchKind::Regex => {
-            regex
-                .is_match(&rule.value, pq)
-                .map_err(|message| TargetingError::Regex {
-                    pattern: rule.value.clone(),
-                    message,
-                })?
-        }
+        MatchKind::Regex => regex.is_match(&rule.value, pq)?,
     })
 }
 

@@ -30,23 +30,27 @@ impl LocalizedText {
             LocalizedText::Plain(s) => return s,
             LocalizedText::Localized(map) => map,
         };
-        if let Some((_, v)) = map.iter().find(|(k, _)| k.eq_ignore_ascii_case(locale)) {
-            return v;
-        }
+        // One pass: the entry of the lowest rank wins, the first of equal ranks.
         let lang = language(locale);
-        if let Some((_, v)) = map
-            .iter()
-            .find(|(k, _)| language(k).eq_ignore_ascii_case(lang))
-        {
-            return v;
+        let rank = |k: &str| {
+            if k.eq_ignore_ascii_case(locale) {
+                0
+            } else if language(k).eq_ignore_ascii_case(lang) {
+                1
+            } else if language(k).eq_ignore_ascii_case("en") {
+                2
+            } else {
+                3
+            }
+        };
+        let mut best: Option<(u8, &str)> = None;
+        for (k, v) in map {
+            let r = rank(k);
+            if best.is_none_or(|(b, _)| r < b) {
+                best = Some((r, v));
+            }
         }
-        if let Some((_, v)) = map
-            .iter()
-            .find(|(k, _)| language(k).eq_ignore_ascii_case("en"))
-        {
-            return v;
-        }
-        map.first().map(|(_, v)| v.as_str()).unwrap_or("")
+        best.map_or("", |(_, v)| v)
     }
 
     /// Every text variant, for validation (length, emptiness).
@@ -72,7 +76,11 @@ impl From<&str> for LocalizedText {
 
 /// The primary language subtag: `"pt-BR"` → `"pt"`, `"zh_Hant"` → `"zh"`.
 pub fn language(tag: &str) -> &str {
-    tag.split(['-', '_']).next().unwrap_or(tag)
+    // A byte search, not `split([..])`: no char-array searcher in the wasm.
+    match tag.bytes().position(|b| b == b'-' || b == b'_') {
+        Some(i) => tag.get(..i).unwrap_or(tag),
+        None => tag,
+    }
 }
 
 #[cfg(test)]

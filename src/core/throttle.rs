@@ -6,7 +6,7 @@
 
 use crate::prelude::*;
 
-use crate::core::json::{boolean, integer, number, Fields, Json, ObjectWriter};
+use crate::core::json::{Decoded, Fields, Json, ObjectWriter};
 use crate::core::survey::{Frequency, SiteConfig, Survey};
 
 /// Milliseconds per day.
@@ -108,11 +108,11 @@ impl ::core::fmt::Display for Ineligible {
 
 impl ::core::error::Error for Ineligible {}
 
-/// 32-bit FNV-1a.
-fn fnv1a(bytes: impl Iterator<Item = u8>) -> u32 {
-    bytes.fold(0x811c_9dc5, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
+/// 32-bit FNV-1a, continued from `h` over `bytes`.
+fn fnv1a(h: u32, bytes: &[u8]) -> u32 {
+    bytes
+        .iter()
+        .fold(h, |h, &b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
 }
 
 /// The visitor's sampling bucket for a survey, 0–99: a deterministic hash of both ids, so
@@ -120,11 +120,8 @@ fn fnv1a(bytes: impl Iterator<Item = u8>) -> u32 {
 /// survey.
 pub fn visitor_bucket(visitor_id: &str, survey_id: &str) -> u32 {
     // The separator keeps ("ab", "c") and ("a", "bc") apart.
-    let bytes = visitor_id
-        .bytes()
-        .chain(::core::iter::once(0))
-        .chain(survey_id.bytes());
-    fnv1a(bytes) % 100
+    let h = fnv1a(0x811c_9dc5, visitor_id.as_bytes());
+    fnv1a(fnv1a(h, &[0]), survey_id.as_bytes()) % 100
 }
 
 /// Whether `survey` may be shown now. `cooldown_days` is the site's `cooldownDays`;
@@ -186,32 +183,31 @@ impl ThrottleState {
     pub fn from_json_or_default(json: &str) -> ThrottleState {
         Json::parse(json)
             .ok()
-            .and_then(|v| Self::decode(&v))
+            .and_then(|v| Self::decode(&v).ok())
             .unwrap_or_default()
     }
 
-    fn decode(v: &Json) -> Option<ThrottleState> {
-        let f = Fields::new("", v, None).ok()?;
+    fn decode(v: &Json) -> Decoded<ThrottleState> {
+        let f = Fields::new("", v, None)?;
         let mut state = ThrottleState {
-            last_any_shown_ms: f.opt("lastAnyShownMs", number).ok()?,
+            last_any_shown_ms: f.num("lastAnyShownMs", false)?,
             ..ThrottleState::default()
         };
         if let Some(Json::Obj(surveys)) = f.get("surveys") {
             for (id, h) in surveys {
-                let f = Fields::new("", h, None).ok()?;
+                let f = Fields::new("", h, None)?;
                 let history = SurveyHistory {
                     shown_count: f
-                        .opt("shownCount", |p, v| integer(p, v, 0, i64::from(u32::MAX)))
-                        .ok()?
+                        .int("shownCount", false, 0, i64::from(u32::MAX))?
                         .unwrap_or(0) as u32,
-                    answered: f.opt("answered", boolean).ok()?.unwrap_or(false),
-                    last_shown_ms: f.opt("lastShownMs", number).ok()?,
-                    last_answered_ms: f.opt("lastAnsweredMs", number).ok()?,
+                    answered: f.bool("answered")?.unwrap_or(false),
+                    last_shown_ms: f.num("lastShownMs", false)?,
+                    last_answered_ms: f.num("lastAnsweredMs", false)?,
                 };
                 state.surveys.push((id.clone(), history));
             }
         }
-        Some(state)
+        Ok(state)
     }
 
     /// The JSON to persist (`{"surveys": {id: {shownCount, answered, lastShownMs,
@@ -242,31 +238,34 @@ impl ThrottleState {
             .map(|(_, h)| h)
     }
 
-    fn history_mut(&mut self, survey_id: &str) -> &mut SurveyHistory {
-        let pos = match self.surveys.iter().position(|(id, _)| id == survey_id) {
-            Some(pos) => pos,
-            None => {
-                self.surveys
-                    .push((survey_id.to_owned(), SurveyHistory::default()));
-                self.surveys.len() - 1
-            }
-        };
-        &mut self.surveys[pos].1
+    /// The history of `survey_id`, added when missing (always `Some`: an `Option` rather
+    /// than an index keeps the bounds-check panic, and its formatting, out of the wasm).
+    fn history_mut(&mut self, survey_id: &str) -> Option<&mut SurveyHistory> {
+        if self.history(survey_id).is_none() {
+            self.surveys
+                .push((survey_id.to_owned(), SurveyHistory::default()));
+        }
+        self.surveys
+            .iter_mut()
+            .find(|(id, _)| id == survey_id)
+            .map(|(_, h)| h)
     }
 
     /// Records that `survey_id` was shown at `now_ms`.
     pub fn record_shown(&mut self, survey_id: &str, now_ms: f64) {
-        let h = self.history_mut(survey_id);
-        h.shown_count = h.shown_count.saturating_add(1);
-        h.last_shown_ms = Some(now_ms);
+        if let Some(h) = self.history_mut(survey_id) {
+            h.shown_count = h.shown_count.saturating_add(1);
+            h.last_shown_ms = Some(now_ms);
+        }
         self.last_any_shown_ms = Some(now_ms);
     }
 
     /// Records that `survey_id` was answered at `now_ms`.
     pub fn record_answered(&mut self, survey_id: &str, now_ms: f64) {
-        let h = self.history_mut(survey_id);
-        h.answered = true;
-        h.last_answered_ms = Some(now_ms);
+        if let Some(h) = self.history_mut(survey_id) {
+            h.answered = true;
+            h.last_answered_ms = Some(now_ms);
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 use crate::prelude::*;
 
 use crate::core::survey::{SiteConfig, Survey, Trigger};
-use crate::core::targeting::{targets, RegexMatcher};
+use crate::core::targeting::RegexMatcher;
 
 /// What the page has done since the last navigation.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -41,7 +41,10 @@ pub fn trigger_fired(survey: &Survey, s: &PageSignals) -> bool {
 fn targeted(survey: &Survey, url: &str, regex: &dyn RegexMatcher) -> bool {
     // A rule that cannot be evaluated (bad regex) keeps the survey off the page; the shell
     // reports the error once through `targeting::targets` if it wants to.
-    targets(&survey.targeting, url, regex).unwrap_or(false)
+    match &survey.targeting.url {
+        Some(rule) => crate::core::targeting::rule_matches(rule, url, regex).unwrap_or(false),
+        None => true,
+    }
 }
 
 /// Ids of the surveys due now, in configuration order: those whose targeting matches the URL
@@ -65,15 +68,16 @@ pub fn due<'a>(
     signals: &PageSignals,
     regex: &dyn RegexMatcher,
 ) -> Vec<&'a str> {
-    config
-        .surveys
-        .iter()
-        .filter(|s| {
-            signals.manual.as_deref() == Some(s.id.as_str())
-                || (trigger_fired(s, signals) && targeted(s, &signals.url, regex))
-        })
-        .map(|s| s.id.as_str())
-        .collect()
+    // A plain loop: `filter().map().collect()` costs an iterator-collecting copy per type.
+    let mut out = Vec::new();
+    for s in &config.surveys {
+        if signals.manual.as_deref() == Some(s.id.as_str())
+            || (trigger_fired(s, signals) && targeted(s, &signals.url, regex))
+        {
+            out.push(s.id.as_str());
+        }
+    }
+    out
 }
 
 /// Milliseconds from now until the next delay trigger of a survey targeted at this page
@@ -85,19 +89,20 @@ pub fn next_wakeup_ms(
     regex: &dyn RegexMatcher,
     skip: &[&str],
 ) -> Option<f64> {
-    config
-        .surveys
-        .iter()
-        .filter(|s| !skip.contains(&s.id.as_str()))
-        .filter_map(|s| match s.trigger {
-            Trigger::Delay { seconds } if seconds * 1000.0 > signals.ms_since_navigation => {
-                Some((s, seconds * 1000.0 - signals.ms_since_navigation))
-            }
-            _ => None,
-        })
-        .filter(|(s, _)| targeted(s, &signals.url, regex))
-        .map(|(_, wait)| wait)
-        .reduce(f64::min)
+    let mut next: Option<f64> = None;
+    for s in &config.surveys {
+        let Trigger::Delay { seconds } = s.trigger else {
+            continue;
+        };
+        let wait = seconds * 1000.0 - signals.ms_since_navigation;
+        if seconds * 1000.0 > signals.ms_since_navigation
+            && !skip.contains(&s.id.as_str())
+            && targeted(s, &signals.url, regex)
+        {
+            next = Some(next.map_or(wait, |n| n.min(wait)));
+        }
+    }
+    next
 }
 
 #[cfg(test)]

@@ -66,9 +66,14 @@ impl Locale {
         if lang.eq_ignore_ascii_case("iw") {
             return Some(Locale::He);
         }
-        Locale::ALL
-            .into_iter()
-            .find(|l| l.tag().eq_ignore_ascii_case(lang))
+        // A loop rather than `into_iter().find()`: less code in the wasm.
+        #[allow(clippy::manual_find)]
+        for l in Locale::ALL {
+            if l.tag().eq_ignore_ascii_case(lang) {
+                return Some(l);
+            }
+        }
+        None
     }
 
     /// The first candidate (most preferred first: configured locale, `<html lang>`,
@@ -82,11 +87,14 @@ impl Locale {
     /// assert!(Locale::negotiate(&["he-IL"]).is_rtl());
     /// ```
     pub fn negotiate(candidates: &[&str]) -> Locale {
-        candidates
-            .iter()
-            .filter(|c| !c.eq_ignore_ascii_case("auto"))
-            .find_map(|c| Locale::from_tag(c))
-            .unwrap_or_default()
+        for c in candidates {
+            if !c.eq_ignore_ascii_case("auto") {
+                if let Some(l) = Locale::from_tag(c) {
+                    return l;
+                }
+            }
+        }
+        Locale::default()
     }
 
     /// Whether text runs right to left (the shell sets `dir="rtl"`).
@@ -166,63 +174,70 @@ pub struct Strings {
 
 fn fill(template: &str, n: usize, m: usize) -> String {
     // By hand rather than `replace` + `to_string`: keeps the string searcher and the integer
-    // formatter out of the wasm.
-    let mut out = String::with_capacity(template.len() + 8);
-    let mut rest = template;
-    while let Some(at) = rest.find('{') {
-        let (head, tail) = rest.split_at(at);
-        out.push_str(head);
-        let value = match tail.get(..3) {
-            Some("{n}") => n,
-            Some("{m}") => m,
+    // formatter out of the wasm. Offsets are those of ASCII bytes, hence char boundaries.
+    let b = template.as_bytes();
+    let mut out = String::with_capacity(b.len() + 8);
+    let (mut i, mut start) = (0, 0);
+    while i < b.len() {
+        let value = match b.get(i..i + 3) {
+            Some(b"{n}") => n,
+            Some(b"{m}") => m,
             _ => {
-                out.push('{');
-                rest = tail.get(1..).unwrap_or("");
+                i += 1;
                 continue;
             }
         };
+        out.push_str(template.get(start..i).unwrap_or(""));
         crate::core::msg::push_uint(&mut out, value as u64);
-        rest = tail.get(3..).unwrap_or("");
+        i += 3;
+        start = i;
     }
-    out.push_str(rest);
+    out.push_str(template.get(start..).unwrap_or(""));
     out
 }
 
 impl Strings {
     /// Reads a catalog text: the fields in declaration order, separated by `|`.
     fn parse(text: &'static str) -> Strings {
-        let mut parts = text.split('|');
-        let mut next = || parts.next().unwrap_or("");
+        // Into an array first, split by hand: one small loop instead of a `split` iterator
+        // (and its searcher) stepped once per field.
+        let mut f = [""; 33];
+        let mut rest = text;
+        for slot in &mut f {
+            let end = rest.bytes().position(|b| b == b'|').unwrap_or(rest.len());
+            *slot = rest.get(..end).unwrap_or("");
+            rest = rest.get(end + 1..).unwrap_or("");
+        }
         Strings {
-            submit: next(),
-            next: next(),
-            back: next(),
-            close: next(),
-            skip: next(),
-            dialog_label: next(),
-            thank_you_title: next(),
-            thank_you_body: next(),
-            nps_low: next(),
-            nps_high: next(),
-            csat_low: next(),
-            csat_high: next(),
-            ces_low: next(),
-            ces_high: next(),
-            thumbs_up: next(),
-            thumbs_down: next(),
-            emoji: [next(), next(), next(), next(), next()],
-            other: next(),
-            other_placeholder: next(),
-            text_placeholder: next(),
-            required: next(),
-            prompt_nps: next(),
-            prompt_csat: next(),
-            prompt_ces: next(),
-            prompt_thumbs: next(),
-            prompt_emoji: next(),
-            progress_template: next(),
-            stars_template: next(),
-            chars_left_template: next(),
+            submit: f[0],
+            next: f[1],
+            back: f[2],
+            close: f[3],
+            skip: f[4],
+            dialog_label: f[5],
+            thank_you_title: f[6],
+            thank_you_body: f[7],
+            nps_low: f[8],
+            nps_high: f[9],
+            csat_low: f[10],
+            csat_high: f[11],
+            ces_low: f[12],
+            ces_high: f[13],
+            thumbs_up: f[14],
+            thumbs_down: f[15],
+            emoji: [f[16], f[17], f[18], f[19], f[20]],
+            other: f[21],
+            other_placeholder: f[22],
+            text_placeholder: f[23],
+            required: f[24],
+            prompt_nps: f[25],
+            prompt_csat: f[26],
+            prompt_ces: f[27],
+            prompt_thumbs: f[28],
+            prompt_emoji: f[29],
+            progress_template: f[30],
+            stars_template: f[31],
+            chars_left_template: f[32],
         }
     }
 

@@ -3,7 +3,7 @@
 use crate::prelude::*;
 
 use crate::core::json::{
-    array, integer, shape_err, string, write_str, Decoded, Fields, Json, ObjectWriter,
+    integer, shape_err, string, write_str, Decoded, Fields, Json, ObjectWriter, Path,
 };
 
 /// One answered question.
@@ -67,17 +67,15 @@ impl AnswerValue {
 
 impl AnswerValue {
     /// Reads a value; a wrong shape gets a message that says what is accepted.
-    pub fn decode(path: &str, v: &Json) -> Decoded<AnswerValue> {
+    pub fn decode(path: &Path<'_>, v: &Json) -> Decoded<AnswerValue> {
         match v {
             Json::Num(_) => integer(path, v, i64::MIN, i64::MAX).map(AnswerValue::Number),
             Json::Str(s) => Ok(AnswerValue::Text(s.clone())),
             Json::Obj(_) => {
-                let f = Fields::new(path, v, Some(&["choices", "other"]))?;
+                let f = Fields::at(*path, v, Some(&["choices", "other"]))?;
                 Ok(AnswerValue::Choices(MultipleChoice {
-                    choices: f
-                        .opt("choices", |p, v| array(p, v, string))?
-                        .unwrap_or_default(),
-                    other: f.opt("other", string)?,
+                    choices: f.list("choices", false, string)?,
+                    other: f.str("other", false)?,
                 }))
             }
             other => shape_err(
@@ -115,10 +113,11 @@ impl AnswerValue {
 
 impl Answer {
     /// Reads `{"question": id, "value": ...}`.
-    pub fn decode(path: &str, v: &Json) -> Decoded<Answer> {
-        let f = Fields::new(path, v, Some(&["question", "value"]))?;
+    pub fn decode(path: &Path<'_>, v: &Json) -> Decoded<Answer> {
+        let f = Fields::at(*path, v, Some(&["question", "value"]))?;
+        let question = f.req_str("question")?;
         Ok(Answer {
-            question: f.req("question", string)?,
+            question,
             value: f.req("value", AnswerValue::decode)?,
         })
     }
@@ -137,8 +136,11 @@ mod tests {
     use super::*;
 
     fn read(json: &str) -> Result<AnswerValue, String> {
-        AnswerValue::decode("v", &Json::parse(json).map_err(|e| e.to_string())?)
-            .map_err(|e| e.message)
+        AnswerValue::decode(
+            &Path::Root("v"),
+            &Json::parse(json).map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| e.message)
     }
 
     #[test]

@@ -30,13 +30,6 @@ pub enum ResponseError {
 }
 
 impl ResponseError {
-    pub(crate) fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        ResponseError::Invalid {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-
     /// Machine-readable code: `payload_too_large`, `invalid_json` or `invalid_field`.
     pub fn code(&self) -> &'static str {
         match self {

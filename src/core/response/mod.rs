@@ -14,9 +14,7 @@ pub use error::ResponseError;
 pub use limits::Limits;
 pub use validate::validate_response;
 
-use crate::core::json::{
-    array, shape_err, string, write_map, Fields, Json, JsonMap, ObjectWriter, ShapeError,
-};
+use crate::core::json::{shape_err, write_map, Decoded, Fields, Json, JsonMap, ObjectWriter};
 
 /// One submitted response.
 ///
@@ -67,13 +65,13 @@ impl Response {
             field: String::new(),
             message: e.text(),
         })?;
-        Self::decode(&value).map_err(|e: ShapeError| ResponseError::Malformed {
+        Self::decode(&value).map_err(|e| ResponseError::Malformed {
             field: e.path,
             message: e.message,
         })
     }
 
-    fn decode(v: &Json) -> Result<Response, ShapeError> {
+    fn decode(v: &Json) -> Decoded<Response> {
         let f = Fields::new(
             "",
             v,
@@ -89,24 +87,36 @@ impl Response {
                 "createdAt",
             ]),
         )?;
-        let response = Response {
-            id: f.req("id", string)?,
-            site: f.req("site", string)?,
-            survey: f.req("survey", string)?,
-            answers: f.req("answers", |p, v| array(p, v, Answer::decode))?,
-            locale: f.opt("locale", string)?,
-            url: f.opt("url", string)?,
-            user_id: f.opt("userId", string)?,
-            traits: f.opt("traits", |p, v| match v {
-                Json::Obj(members) => Ok(members.clone()),
-                other => shape_err(
-                    p,
-                    crate::core::msg::cat(&["expected an object, got ", other.kind()]),
-                ),
-            })?,
-            created_at: f.opt("createdAt", string)?,
+        // Filled in place: on an error only `r` is dropped, not each field decoded so far.
+        let mut r = Response {
+            id: f.req_str("id")?,
+            site: String::new(),
+            survey: String::new(),
+            answers: Vec::new(),
+            locale: None,
+            url: None,
+            user_id: None,
+            traits: None,
+            created_at: None,
         };
-        Ok(response)
+        r.site = f.req_str("site")?;
+        r.survey = f.req_str("survey")?;
+        r.answers = f.list("answers", true, Answer::decode)?;
+        r.locale = f.str("locale", false)?;
+        r.url = f.str("url", false)?;
+        r.user_id = f.str("userId", false)?;
+        r.traits = match f.field("traits", false)? {
+            Some(Json::Obj(members)) => Some(members.clone()),
+            Some(other) => {
+                return shape_err(
+                    &f.child("traits"),
+                    crate::core::msg::cat(&["expected an object, got ", other.kind()]),
+                )
+            }
+            None => None,
+        };
+        r.created_at = f.str("createdAt", false)?;
+        Ok(r)
     }
 
     /// The JSON body (compact; absent optional fields left out).

@@ -2,93 +2,141 @@
 
 use crate::prelude::*;
 
-use super::{Answer, AnswerValue, Limits, Response, ResponseError};
+use super::{AnswerValue, Limits, Response, ResponseError};
 use crate::core::branching;
 use crate::core::datetime::parse_rfc3339;
+use crate::core::json::Path;
+use crate::core::msg::{int, subst, uint};
+use crate::core::scan::char_count;
 use crate::core::survey::{Question, QuestionKind, SiteConfig, Survey};
 
-type Result = ::core::result::Result<(), ResponseError>;
+/// The result of a check: the error is boxed, so a result is one pointer (`?` is a test of
+/// a register, not a copy of the whole error at every call).
+type Result = ::core::result::Result<(), Box<ResponseError>>;
 
-fn err(field: impl Into<String>, message: impl Into<String>) -> Result {
-    Err(ResponseError::invalid(field, message))
+/// The error at `field`: `template` with its `{}` filled by `a`, then `b` (non-generic and
+/// cold: one copy, and the path is only rendered here).
+#[cold]
+#[inline(never)]
+fn fail(field: &Path<'_>, template: &str, a: &str, b: &str) -> Result {
+    Err(Box::new(ResponseError::Invalid {
+        field: field.render(),
+        message: subst(template, a, b),
+    }))
 }
+
+// Messages with the limits in them, spelled out (a test checks them against the constants).
+const ID_CHARS: &str = "must be 1–128 characters";
+const LOCALE_CHARS: &str = "must be 1–35 characters";
+const ANSWERS_LIMIT: &str = "{} answers; the limit is 50";
 
 /// Finds the survey the response answers in `config` and validates the response against it
 /// (see [`Response::validate`]); also checks that `site` matches.
-pub fn validate_response(config: &SiteConfig, response: &Response) -> Result {
-    use crate::core::msg::cat;
+pub fn validate_response(
+    config: &SiteConfig,
+    response: &Response,
+) -> ::core::result::Result<(), ResponseError> {
+    unbox(site_and_survey(config, response))
+}
+
+/// The boxed error of a check as the public one.
+fn unbox(r: Result) -> ::core::result::Result<(), ResponseError> {
+    r.map_err(|e| *e)
+}
+
+fn site_and_survey(config: &SiteConfig, response: &Response) -> Result {
     if response.site != config.site {
-        return err(
-            "site",
-            cat(&[
-                "`",
-                &response.site,
-                "` is not this site (`",
-                &config.site,
-                "`)",
-            ]),
+        return fail(
+            &Path::Root("site"),
+            "`{}` is not this site (`{}`)",
+            &response.site,
+            &config.site,
         );
     }
     match config.survey(&response.survey) {
-        Some(survey) => response.validate(survey),
-        None => err("survey", cat(&["unknown survey `", &response.survey, "`"])),
+        Some(survey) => checks(response, survey),
+        None => fail(
+            &Path::Root("survey"),
+            "unknown survey `{}`",
+            &response.survey,
+            "",
+        ),
     }
 }
 
 fn id(field: &str, value: &str) -> Result {
-    let n = value.chars().count();
-    if n == 0 || n > Limits::MAX_ID_CHARS {
-        err(field, between_1_and(Limits::MAX_ID_CHARS))
+    let n = char_count(value);
+    let message = if n == 0 || n > Limits::MAX_ID_CHARS {
+        ID_CHARS
     } else if value.chars().any(char::is_control) {
-        err(field, "must not contain control characters")
+        "must not contain control characters"
     } else {
-        Ok(())
-    }
+        return Ok(());
+    };
+    fail(&Path::Root(field), "{}", message, "")
 }
 
-pub(super) fn response(r: &Response, survey: &Survey) -> Result {
-    use crate::core::json::item;
-    use crate::core::msg::{cat, uint};
+/// `is {n} characters; the limit is {limit}` (`template` says the unit).
+fn too_long(field: &Path<'_>, n: usize, template: &str, limit: usize) -> Result {
+    fail(field, template, &uint(n as u64), &uint(limit as u64))
+}
+
+const CHARS_LIMIT: &str = "is {} characters; the limit is {}";
+
+/// See [`Response::validate`].
+pub(super) fn response(r: &Response, survey: &Survey) -> ::core::result::Result<(), ResponseError> {
+    unbox(checks(r, survey))
+}
+
+fn checks(r: &Response, survey: &Survey) -> Result {
     id("id", &r.id)?;
     id("site", &r.site)?;
     id("survey", &r.survey)?;
     if r.survey != survey.id {
-        return err(
-            "survey",
-            cat(&["`", &r.survey, "` is not survey `", &survey.id, "`"]),
+        return fail(
+            &Path::Root("survey"),
+            "`{}` is not survey `{}`",
+            &r.survey,
+            &survey.id,
         );
     }
+    let answers = Path::Root("answers");
     if r.answers.len() > Limits::MAX_ANSWERS {
-        return err(
-            "answers",
-            cat(&[
-                &uint(r.answers.len() as u64),
-                " answers; the limit is ",
-                &uint(Limits::MAX_ANSWERS as u64),
-            ]),
-        );
+        return fail(&answers, ANSWERS_LIMIT, &uint(r.answers.len() as u64), "");
     }
     for (i, a) in r.answers.iter().enumerate() {
-        let answer = item("answers", i);
-        let field = cat(&[&answer, ".question"]);
+        let answer = answers.index(i);
+        let field = answer.key("question");
         let Some(q) = survey.question(&a.question) else {
-            return err(field, cat(&["unknown question `", &a.question, "`"]));
+            return fail(&field, "unknown question `{}`", &a.question, "");
         };
-        if r.answers[..i].iter().any(|b| b.question == a.question) {
-            return err(field, cat(&["duplicate answer to `", &a.question, "`"]));
+        if r.answers.iter().take(i).any(|b| b.question == a.question) {
+            return fail(&field, "duplicate answer to `{}`", &a.question, "");
         }
-        value(&cat(&[&answer, ".value"]), q, &a.value)?;
+        value(&answer.key("value"), q, &a.value)?;
     }
-    required_on_path(survey, &r.answers)?;
+    for i in branching::path(survey, &r.answers) {
+        let Some(q) = survey.questions.get(i) else {
+            continue;
+        };
+        if q.required && !r.answers.iter().any(|a| a.question == q.id) {
+            return fail(
+                &answers,
+                "required question `{}` was not answered",
+                &q.id,
+                "",
+            );
+        }
+    }
     if let Some(locale) = &r.locale {
-        if locale.is_empty() || locale.chars().count() > Limits::MAX_LOCALE_CHARS {
-            return err("locale", between_1_and(Limits::MAX_LOCALE_CHARS));
+        if locale.is_empty() || char_count(locale) > Limits::MAX_LOCALE_CHARS {
+            return fail(&Path::Root("locale"), LOCALE_CHARS, "", "");
         }
     }
     if let Some(url) = &r.url {
-        let n = url.chars().count();
+        let n = char_count(url);
         if n > Limits::MAX_URL_CHARS {
-            return err("url", too_long(n, "characters", Limits::MAX_URL_CHARS));
+            return too_long(&Path::Root("url"), n, CHARS_LIMIT, Limits::MAX_URL_CHARS);
         }
     }
     if let Some(user) = &r.user_id {
@@ -99,151 +147,123 @@ pub(super) fn response(r: &Response, survey: &Survey) -> Result {
         crate::core::json::write_map(&mut text, traits);
         let size = text.len();
         if size > Limits::MAX_TRAITS_BYTES {
-            return err(
-                "traits",
-                too_long(size, "bytes as JSON", Limits::MAX_TRAITS_BYTES),
+            return too_long(
+                &Path::Root("traits"),
+                size,
+                "is {} bytes as JSON; the limit is {}",
+                Limits::MAX_TRAITS_BYTES,
             );
         }
     }
     if let Some(ts) = &r.created_at {
         if ts.len() > Limits::MAX_TIMESTAMP_CHARS || parse_rfc3339(ts).is_none() {
-            return err(
-                "createdAt",
-                cat(&["`", ts, "` is not an RFC 3339 timestamp"]),
+            return fail(
+                &Path::Root("createdAt"),
+                "`{}` is not an RFC 3339 timestamp",
+                ts,
+                "",
             );
         }
     }
     Ok(())
 }
 
-fn required_on_path(survey: &Survey, answers: &[Answer]) -> Result {
-    for i in branching::path(survey, answers) {
-        let Some(q) = survey.questions.get(i) else {
-            continue;
-        };
-        if q.required && !answers.iter().any(|a| a.question == q.id) {
-            return err(
-                "answers",
-                crate::core::msg::cat(&["required question `", &q.id, "` was not answered"]),
-            );
-        }
-    }
-    Ok(())
-}
-
-fn value(field: &str, q: &Question, v: &AnswerValue) -> Result {
-    use crate::core::json::item;
-    use crate::core::msg::{cat, int};
+fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
+    let ty = q.kind.question_type().as_str();
     if let Some(range) = q.kind.scale() {
         return match v {
             AnswerValue::Number(n) if range.contains(n) => Ok(()),
-            AnswerValue::Number(n) => err(
-                field,
-                cat(&[
-                    &int(*n),
-                    " is outside ",
-                    &int(*range.start()),
-                    "–",
-                    &int(*range.end()),
-                ]),
-            ),
-            _ => err(
-                field,
-                cat(&[
-                    "`",
-                    q.kind.question_type().as_str(),
-                    "` takes an integer ",
-                    &int(*range.start()),
-                    "–",
-                    &int(*range.end()),
-                ]),
-            ),
+            AnswerValue::Number(n) => {
+                fail(field, "{} is outside {}", &int(*n), q.kind.scale_text())
+            }
+            _ => fail(field, "`{}` takes an integer {}", ty, q.kind.scale_text()),
         };
     }
     match (&q.kind, v) {
         (QuestionKind::Thumbs, AnswerValue::Text(t)) if t == "up" || t == "down" => Ok(()),
-        (QuestionKind::Thumbs, _) => err(field, "`thumbs` takes \"up\" or \"down\""),
         (QuestionKind::SingleChoice { options }, AnswerValue::Text(t)) => {
             if options.iter().any(|o| &o.id == t) {
                 Ok(())
             } else {
-                err(field, cat(&["`", t, "` is not an option of `", &q.id, "`"]))
+                fail(field, "`{}` is not an option of `{}`", t, &q.id)
             }
         }
-        (QuestionKind::SingleChoice { .. }, _) => err(field, "`singleChoice` takes an option id"),
         (QuestionKind::MultipleChoice { options, other }, AnswerValue::Choices(mc)) => {
+            let choices = field.key("choices");
             for (k, c) in mc.choices.iter().enumerate() {
-                if !options.iter().any(|o| &o.id == c) {
-                    return err(
-                        item(&cat(&[field, ".choices"]), k),
-                        cat(&["`", c, "` is not an option of `", &q.id, "`"]),
-                    );
-                }
-                if mc.choices[..k].contains(c) {
-                    return err(
-                        item(&cat(&[field, ".choices"]), k),
-                        cat(&["`", c, "` is chosen twice"]),
-                    );
-                }
+                let template = if !options.iter().any(|o| &o.id == c) {
+                    "`{}` is not an option of `{}`"
+                } else if mc.choices.iter().take(k).any(|d| d == c) {
+                    "`{}` is chosen twice"
+                } else {
+                    continue;
+                };
+                return fail(&choices.index(k), template, c, &q.id);
             }
             if let Some(text) = &mc.other {
+                let op = field.key("other");
                 if !other {
-                    return err(
-                        cat(&[field, ".other"]),
-                        cat(&["question `", &q.id, "` has no \"Other\" option"]),
-                    );
+                    return fail(&op, "question `{}` has no \"Other\" option", &q.id, "");
                 }
-                let n = text.chars().count();
+                let n = char_count(text);
                 if n > Limits::MAX_OTHER_CHARS {
-                    return err(
-                        cat(&[field, ".other"]),
-                        too_long(n, "characters", Limits::MAX_OTHER_CHARS),
-                    );
+                    return too_long(&op, n, CHARS_LIMIT, Limits::MAX_OTHER_CHARS);
                 }
             }
             let other_given = mc.other.as_deref().is_some_and(|t| !t.trim().is_empty());
             if mc.choices.is_empty() && !other_given {
-                return err(field, "no option chosen");
+                return fail(field, "no option chosen", "", "");
             }
             Ok(())
         }
-        (QuestionKind::MultipleChoice { .. }, _) => {
-            err(field, "`multipleChoice` takes {\"choices\": [option ids]}")
-        }
         (QuestionKind::OpenText { max_length, .. }, AnswerValue::Text(t)) => {
             let limit = (*max_length as usize).min(Limits::MAX_OPEN_TEXT_CHARS);
-            let n = t.chars().count();
+            let n = char_count(t);
             if n > limit {
-                err(field, too_long(n, "characters", limit))
+                too_long(field, n, CHARS_LIMIT, limit)
             } else if q.required && t.trim().is_empty() {
-                err(field, "must not be blank")
+                fail(field, "must not be blank", "", "")
             } else {
                 Ok(())
             }
         }
-        (QuestionKind::OpenText { .. }, _) => err(field, "`openText` takes a string"),
-        // Scale kinds returned above.
-        _ => Ok(()),
+        // A value of the wrong shape for the kind (scale kinds returned above).
+        (kind, _) => fail(
+            field,
+            "{}",
+            match kind {
+                QuestionKind::Thumbs => "`thumbs` takes \"up\" or \"down\"",
+                QuestionKind::SingleChoice { .. } => "`singleChoice` takes an option id",
+                QuestionKind::MultipleChoice { .. } => {
+                    "`multipleChoice` takes {\"choices\": [option ids]}"
+                }
+                _ => "`openText` takes a string",
+            },
+            "",
+        ),
     }
 }
 
-/// `must be 1–{max} characters`.
-fn between_1_and(max: usize) -> String {
-    let mut m = String::from("must be 1–");
-    crate::core::msg::push_uint(&mut m, max as u64);
-    m.push_str(" characters");
-    m
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::msg::cat;
 
-/// `is {n} {unit}; the limit is {limit}`.
-fn too_long(n: usize, unit: &str, limit: usize) -> String {
-    use crate::core::msg::{cat, uint};
-    cat(&[
-        "is ",
-        &uint(n as u64),
-        " ",
-        unit,
-        "; the limit is ",
-        &uint(limit as u64),
-    ])
+    /// The spelled-out messages agree with the constants.
+    #[test]
+    fn messages_match_the_limits() {
+        let n = |v: usize| uint(v as u64);
+        assert_eq!(
+            ID_CHARS,
+            cat(&["must be 1–", &n(Limits::MAX_ID_CHARS), " characters"])
+        );
+        assert_eq!(
+            LOCALE_CHARS,
+            cat(&["must be 1–", &n(Limits::MAX_LOCALE_CHARS), " characters"])
+        );
+        assert_eq!(
+            ANSWERS_LIMIT,
+            cat(&["{} answers; the limit is ", &n(Limits::MAX_ANSWERS)])
+        );
+    }
 }

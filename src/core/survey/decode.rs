@@ -10,28 +10,31 @@ use super::{
     ColorMode, Frequency, MatchKind, PartialSiteConfig, Position, SiteConfig, Survey, Targeting,
     ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
 };
-use crate::core::json::{
-    array, boolean, integer, number, shape_err, string, variant, Decoded, Fields, Json,
-};
+use crate::core::json::{array, integer, shape_err, string, Decoded, Fields, Json, Path};
 use crate::core::text::LocalizedText;
 
 /// A localised text: a string or a `{locale: string}` map (locales unique, ignoring case).
 pub fn text(path: &str, v: &Json) -> Decoded<LocalizedText> {
+    text_at(&Path::Root(path), v)
+}
+
+fn text_at(path: &Path<'_>, v: &Json) -> Decoded<LocalizedText> {
+    use crate::core::msg::cat;
     match v {
         Json::Str(s) => Ok(LocalizedText::Plain(s.clone())),
         Json::Obj(members) => {
             let mut map: Vec<(String, String)> = Vec::with_capacity(members.len());
             for (k, v) in members {
                 if map.iter().any(|(e, _)| e.eq_ignore_ascii_case(k)) {
-                    return shape_err(path, crate::core::msg::cat(&["duplicate locale `", k, "`"]));
+                    return shape_err(path, cat(&["duplicate locale `", k, "`"]));
                 }
-                map.push((k.clone(), string(&crate::core::json::child(path, k), v)?));
+                map.push((k.clone(), string(&path.key(k), v)?));
             }
             Ok(LocalizedText::Localized(map))
         }
         other => shape_err(
             path,
-            crate::core::msg::cat(&[
+            cat(&[
                 "expected a string or an object mapping locale to string, got ",
                 other.kind(),
             ]),
@@ -39,12 +42,18 @@ pub fn text(path: &str, v: &Json) -> Decoded<LocalizedText> {
     }
 }
 
-fn theme(path: &str, v: &Json) -> Decoded<Theme> {
-    let f = Fields::new(
-        path,
-        v,
-        Some(&["brand", "radius", "font", "position", "mode"]),
-    )?;
+/// An optional localised-text member.
+fn opt_text(f: &Fields<'_>, key: &str) -> Decoded<Option<LocalizedText>> {
+    Ok(match f.field(key, false)? {
+        Some(v) => Some(text_at(&f.child(key), v)?),
+        None => None,
+    })
+}
+
+/// The nested decoders get their object already opened (`Fields::object`) and check its
+/// keys themselves.
+fn theme(f: &Fields<'_>) -> Decoded<Theme> {
+    f.only(Some(&["brand", "radius", "font", "position", "mode"]))?;
     const POSITIONS: [Position; 5] = [
         Position::BottomRight,
         Position::BottomLeft,
@@ -54,13 +63,13 @@ fn theme(path: &str, v: &Json) -> Decoded<Theme> {
     ];
     const MODES: [ColorMode; 3] = [ColorMode::Light, ColorMode::Dark, ColorMode::System];
     Ok(Theme {
-        brand: f.opt("brand", string)?,
-        radius: f.opt("radius", string)?,
-        font: f.opt("font", string)?,
-        position: f.opt("position", |p, v| {
-            variant(
-                p,
-                v,
+        brand: f.str("brand", false)?,
+        radius: f.str("radius", false)?,
+        font: f.str("font", false)?,
+        position: f
+            .variant(
+                "position",
+                false,
                 &[
                     "bottom-right",
                     "bottom-left",
@@ -68,83 +77,86 @@ fn theme(path: &str, v: &Json) -> Decoded<Theme> {
                     "top-left",
                     "center",
                 ],
-            )
-            .map(|i| POSITIONS[i])
-        })?,
-        mode: f.opt("mode", |p, v| {
-            variant(p, v, &["light", "dark", "system"]).map(|i| MODES[i])
-        })?,
+            )?
+            .and_then(|i| POSITIONS.get(i).copied()),
+        mode: f
+            .variant("mode", false, &["light", "dark", "system"])?
+            .and_then(|i| MODES.get(i).copied()),
     })
 }
 
-fn trigger(path: &str, v: &Json) -> Decoded<Trigger> {
-    let f = Fields::new(path, v, None)?;
-    let kind = f.req("type", |p, v| {
-        variant(
-            p,
-            v,
-            &[
-                "pageLoad",
-                "delay",
-                "scroll",
-                "exitIntent",
-                "event",
-                "manual",
-            ],
-        )
-    })?;
-    let extra: &[&str] = match kind {
-        1 => &["type", "seconds"],
-        2 => &["type", "percent"],
-        4 => &["type", "event"],
-        _ => &["type"],
+fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
+    let kind = f.variant(
+        "type",
+        true,
+        &[
+            "pageLoad",
+            "delay",
+            "scroll",
+            "exitIntent",
+            "event",
+            "manual",
+        ],
+    )?;
+    let (extra, key) = match kind {
+        Some(1) => ("seconds", "seconds"),
+        Some(2) => ("percent", "percent"),
+        Some(4) => ("event", "event"),
+        _ => ("type", ""),
     };
-    let f = Fields::new(path, v, Some(extra))?;
+    f.only(Some(&["type", extra]))?;
     Ok(match kind {
-        0 => Trigger::PageLoad,
-        1 => Trigger::Delay {
-            seconds: f.req("seconds", number)?,
+        Some(0) => Trigger::PageLoad,
+        Some(3) => Trigger::ExitIntent,
+        Some(4) => Trigger::Event {
+            event: f.req_str(key)?,
         },
-        2 => Trigger::Scroll {
-            percent: f.req("percent", number)?,
-        },
-        3 => Trigger::ExitIntent,
-        4 => Trigger::Event {
-            event: f.req("event", string)?,
-        },
+        Some(1 | 2) => {
+            let n = f.num(key, true)?.unwrap_or_default();
+            if kind == Some(1) {
+                Trigger::Delay { seconds: n }
+            } else {
+                Trigger::Scroll { percent: n }
+            }
+        }
         _ => Trigger::Manual,
     })
 }
 
-fn targeting(path: &str, v: &Json) -> Decoded<Targeting> {
-    let f = Fields::new(path, v, Some(&["url"]))?;
-    Ok(Targeting {
-        url: f.opt("url", |path, v| {
-            let f = Fields::new(path, v, Some(&["match", "value"]))?;
-            const KINDS: [MatchKind; 5] = [
-                MatchKind::Exact,
-                MatchKind::Prefix,
-                MatchKind::Contains,
-                MatchKind::Glob,
-                MatchKind::Regex,
-            ];
-            Ok(UrlMatch {
-                kind: f.req("match", |p, v| {
-                    variant(p, v, &["exact", "prefix", "contains", "glob", "regex"])
-                        .map(|i| KINDS[i])
-                })?,
-                value: f.req("value", string)?,
-            })
-        })?,
+fn url_match(f: &Fields<'_>) -> Decoded<UrlMatch> {
+    f.only(Some(&["match", "value"]))?;
+    const KINDS: [MatchKind; 5] = [
+        MatchKind::Exact,
+        MatchKind::Prefix,
+        MatchKind::Contains,
+        MatchKind::Glob,
+        MatchKind::Regex,
+    ];
+    let kind = f.variant(
+        "match",
+        true,
+        &["exact", "prefix", "contains", "glob", "regex"],
+    )?;
+    Ok(UrlMatch {
+        kind: kind
+            .and_then(|i| KINDS.get(i).copied())
+            .unwrap_or(MatchKind::Exact),
+        value: f.req_str("value")?,
     })
 }
 
-fn throttle(path: &str, v: &Json) -> Decoded<ThrottlePolicy> {
-    let f = Fields::new(
-        path,
-        v,
-        Some(&["sample", "frequency", "maxShows", "recontactDays"]),
-    )?;
+fn targeting(f: &Fields<'_>) -> Decoded<Targeting> {
+    f.only(Some(&["url"]))?;
+    Ok(Targeting {
+        url: match f.object("url", None)? {
+            Some(u) => Some(url_match(&u)?),
+            None => None,
+        },
+    })
+}
+
+fn throttle(f: &Fields<'_>) -> Decoded<ThrottlePolicy> {
+    f.only(Some(&["sample", "frequency", "maxShows", "recontactDays"]))?;
     const FREQUENCIES: [Frequency; 4] = [
         Frequency::Once,
         Frequency::UntilAnswered,
@@ -153,67 +165,95 @@ fn throttle(path: &str, v: &Json) -> Decoded<ThrottlePolicy> {
     ];
     let d = ThrottlePolicy::default();
     Ok(ThrottlePolicy {
-        sample: f.opt("sample", number)?.unwrap_or(d.sample),
+        sample: f.num("sample", false)?.unwrap_or(d.sample),
         frequency: f
-            .opt("frequency", |p, v| {
-                variant(p, v, &["once", "untilAnswered", "maxTimes", "always"])
-                    .map(|i| FREQUENCIES[i])
-            })?
+            .variant(
+                "frequency",
+                false,
+                &["once", "untilAnswered", "maxTimes", "always"],
+            )?
+            .and_then(|i| FREQUENCIES.get(i).copied())
             .unwrap_or(d.frequency),
-        max_shows: f.opt("maxShows", u32_value)?.unwrap_or(d.max_shows),
-        recontact_days: f.opt("recontactDays", number)?.unwrap_or(d.recontact_days),
+        max_shows: opt_u32(f, "maxShows")?.unwrap_or(d.max_shows),
+        recontact_days: f.num("recontactDays", false)?.unwrap_or(d.recontact_days),
     })
 }
 
-fn u32_value(path: &str, v: &Json) -> Decoded<u32> {
-    integer(path, v, 0, i64::from(u32::MAX)).map(|n| n as u32)
+fn opt_u32(f: &Fields<'_>, key: &str) -> Decoded<Option<u32>> {
+    Ok(f.int(key, false, 0, i64::from(u32::MAX))?.map(|n| n as u32))
 }
 
-fn thank_you(path: &str, v: &Json) -> Decoded<ThankYou> {
-    let f = Fields::new(path, v, Some(&["title", "body"]))?;
+fn thank_you(f: &Fields<'_>) -> Decoded<ThankYou> {
+    f.only(Some(&["title", "body"]))?;
     Ok(ThankYou {
-        title: f.opt("title", text)?,
-        body: f.opt("body", text)?,
+        title: opt_text(f, "title")?,
+        body: opt_text(f, "body")?,
     })
 }
 
-fn scalar(path: &str, v: &Json) -> Decoded<Scalar> {
+fn scalar(path: &Path<'_>, v: &Json) -> Decoded<Scalar> {
     match v {
         Json::Str(s) => Ok(Scalar::Text(s.clone())),
         other => integer(path, other, i64::MIN, i64::MAX).map(Scalar::Integer),
     }
 }
 
-fn int(path: &str, v: &Json) -> Decoded<i64> {
-    integer(path, v, i64::MIN, i64::MAX)
-}
-
 /// A branch condition.
 pub fn condition(path: &str, v: &Json) -> Decoded<Condition> {
-    let f = Fields::new(path, v, Some(&["min", "max", "equals", "anyOf"]))?;
+    condition_at(&Path::Root(path), v)
+}
+
+fn condition_at(path: &Path<'_>, v: &Json) -> Decoded<Condition> {
+    let f = Fields::at(*path, v, Some(&["min", "max", "equals", "anyOf"]))?;
     Ok(Condition {
-        min: f.opt("min", int)?,
-        max: f.opt("max", int)?,
-        equals: f.opt("equals", scalar)?,
-        any_of: f.opt("anyOf", |p, v| array(p, v, scalar))?,
+        min: f.int("min", false, i64::MIN, i64::MAX)?,
+        max: f.int("max", false, i64::MIN, i64::MAX)?,
+        equals: match f.field("equals", false)? {
+            Some(v) => Some(scalar(&f.child("equals"), v)?),
+            None => None,
+        },
+        any_of: match f.field("anyOf", false)? {
+            Some(v) => Some(array(&f.child("anyOf"), v, scalar)?),
+            None => None,
+        },
     })
 }
 
-fn branch(path: &str, v: &Json) -> Decoded<Branch> {
-    let f = Fields::new(path, v, Some(&["when", "goto"]))?;
+fn branch(path: &Path<'_>, v: &Json) -> Decoded<Branch> {
+    let f = Fields::at(*path, v, Some(&["when", "goto"]))?;
+    let when = match f.field("when", true)? {
+        Some(v) => condition_at(&f.child("when"), v)?,
+        None => Condition::default(),
+    };
     Ok(Branch {
-        when: f.req("when", condition)?,
-        goto: f.req("goto", string)?,
+        when,
+        goto: f.req_str("goto")?,
     })
 }
 
-fn choice(path: &str, v: &Json) -> Decoded<Choice> {
-    let f = Fields::new(path, v, Some(&["id", "label"]))?;
+fn choice(path: &Path<'_>, v: &Json) -> Decoded<Choice> {
+    let f = Fields::at(*path, v, Some(&["id", "label"]))?;
+    let id = f.req_str("id")?;
     Ok(Choice {
-        id: f.req("id", string)?,
-        label: f.req("label", text)?,
+        id,
+        label: match f.field("label", true)? {
+            Some(v) => text_at(&f.child("label"), v)?,
+            None => LocalizedText::Plain(String::new()),
+        },
     })
 }
+
+/// The JSON spellings of [`QUESTION_TYPES`].
+const QUESTION_TYPE_NAMES: [&str; 8] = [
+    "nps",
+    "csat",
+    "ces",
+    "thumbs",
+    "emoji",
+    "singleChoice",
+    "multipleChoice",
+    "openText",
+];
 
 const QUESTION_TYPES: [QuestionType; 8] = [
     QuestionType::Nps,
@@ -226,11 +266,27 @@ const QUESTION_TYPES: [QuestionType; 8] = [
     QuestionType::OpenText,
 ];
 
+/// The type-specific settings of a question and the types (bit `i`: `QUESTION_TYPES[i]`)
+/// that take each.
+const TYPE_FIELDS: [(&str, u8); 6] = [
+    ("lowLabel", 0b1_0111),
+    ("highLabel", 0b1_0111),
+    ("options", 0b110_0000),
+    ("other", 0b100_0000),
+    ("maxLength", 0b1000_0000),
+    ("placeholder", 0b1000_0000),
+];
+
 /// A question: every setting sits flat next to `"type"`; settings of another type are
 /// rejected.
 pub fn question(path: &str, v: &Json) -> Decoded<Question> {
-    let f = Fields::new(
-        path,
+    question_at(&Path::Root(path), v)
+}
+
+fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
+    use crate::core::msg::cat;
+    let f = Fields::at(
+        *path,
         v,
         Some(&[
             "id",
@@ -247,85 +303,75 @@ pub fn question(path: &str, v: &Json) -> Decoded<Question> {
             "placeholder",
         ]),
     )?;
-    let t = f.req("type", |p, v| {
-        variant(p, v, &QUESTION_TYPES.map(QuestionType::as_str)).map(|i| QUESTION_TYPES[i])
-    })?;
-    let scale = matches!(
-        t,
-        QuestionType::Nps | QuestionType::Csat | QuestionType::Ces | QuestionType::Emoji
-    );
-    let allowed = |field: &str| match field {
-        "lowLabel" | "highLabel" => scale,
-        "options" => matches!(t, QuestionType::SingleChoice | QuestionType::MultipleChoice),
-        "other" => t == QuestionType::MultipleChoice,
-        _ => t == QuestionType::OpenText,
-    };
-    for field in [
-        "lowLabel",
-        "highLabel",
-        "options",
-        "other",
-        "maxLength",
-        "placeholder",
-    ] {
-        if f.get(field).is_some() && !allowed(field) {
+    let i = f
+        .variant("type", true, &QUESTION_TYPE_NAMES)?
+        .unwrap_or_default();
+    let t = QUESTION_TYPES.get(i).copied().unwrap_or(QuestionType::Nps);
+    for (field, types) in TYPE_FIELDS {
+        if types & (1 << i) == 0 && f.get(field).is_some() {
             return shape_err(
                 path,
-                crate::core::msg::cat(&[
-                    "`",
-                    field,
-                    "` is not allowed for type `",
-                    t.as_str(),
-                    "`",
-                ]),
+                cat(&["`", field, "` is not allowed for type `", t.as_str(), "`"]),
             );
         }
     }
-    let labels = || -> Decoded<ScaleLabels> {
-        Ok(ScaleLabels {
-            low: f.opt("lowLabel", text)?,
-            high: f.opt("highLabel", text)?,
-        })
-    };
-    // A missing `options` becomes empty so that validation reports it with its full path.
-    let options = || -> Decoded<Vec<Choice>> {
-        Ok(f.opt("options", |p, v| array(p, v, choice))?
-            .unwrap_or_default())
-    };
     let kind = match t {
-        QuestionType::Nps => QuestionKind::Nps(labels()?),
-        QuestionType::Csat => QuestionKind::Csat(labels()?),
-        QuestionType::Ces => QuestionKind::Ces(labels()?),
-        QuestionType::Emoji => QuestionKind::Emoji(labels()?),
         QuestionType::Thumbs => QuestionKind::Thumbs,
-        QuestionType::SingleChoice => QuestionKind::SingleChoice {
-            options: options()?,
-        },
-        QuestionType::MultipleChoice => QuestionKind::MultipleChoice {
-            options: options()?,
-            other: f.opt("other", boolean)?.unwrap_or(false),
-        },
+        QuestionType::SingleChoice | QuestionType::MultipleChoice => {
+            // A missing `options` becomes empty so that validation reports it with its full
+            // path.
+            let options = f.list("options", false, choice)?;
+            if t == QuestionType::SingleChoice {
+                QuestionKind::SingleChoice { options }
+            } else {
+                QuestionKind::MultipleChoice {
+                    options,
+                    other: f.bool("other")?.unwrap_or(false),
+                }
+            }
+        }
         QuestionType::OpenText => QuestionKind::OpenText {
-            max_length: f.opt("maxLength", u32_value)?.unwrap_or(DEFAULT_MAX_LENGTH),
-            placeholder: f.opt("placeholder", text)?,
+            max_length: opt_u32(&f, "maxLength")?.unwrap_or(DEFAULT_MAX_LENGTH),
+            placeholder: opt_text(&f, "placeholder")?,
         },
+        scale => {
+            let labels = ScaleLabels {
+                low: opt_text(&f, "lowLabel")?,
+                high: opt_text(&f, "highLabel")?,
+            };
+            match scale {
+                QuestionType::Csat => QuestionKind::Csat(labels),
+                QuestionType::Ces => QuestionKind::Ces(labels),
+                QuestionType::Emoji => QuestionKind::Emoji(labels),
+                _ => QuestionKind::Nps(labels),
+            }
+        }
     };
-    Ok(Question {
-        id: f.req("id", string)?,
+    // Filled in place: on an error only `q` is dropped, not each field decoded so far.
+    let mut q = Question {
+        id: String::new(),
         kind,
-        text: f.opt("text", text)?,
-        required: f.opt("required", boolean)?.unwrap_or(false),
-        branches: f
-            .opt("branches", |p, v| array(p, v, branch))?
-            .unwrap_or_default(),
-        next: f.opt("next", string)?,
-    })
+        text: None,
+        required: false,
+        branches: Vec::new(),
+        next: None,
+    };
+    q.id = f.req_str("id")?;
+    q.text = opt_text(&f, "text")?;
+    q.required = f.bool("required")?.unwrap_or(false);
+    q.branches = f.list("branches", false, branch)?;
+    q.next = f.str("next", false)?;
+    Ok(q)
 }
 
 /// A survey.
 pub fn survey(path: &str, v: &Json) -> Decoded<Survey> {
-    let f = Fields::new(
-        path,
+    survey_at(&Path::Root(path), v)
+}
+
+fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
+    let f = Fields::at(
+        *path,
         v,
         Some(&[
             "id",
@@ -337,49 +383,67 @@ pub fn survey(path: &str, v: &Json) -> Decoded<Survey> {
             "thankYou",
         ]),
     )?;
-    Ok(Survey {
-        id: f.req("id", string)?,
-        name: f.opt("name", string)?,
-        trigger: f.opt("trigger", trigger)?.unwrap_or_default(),
-        targeting: f.opt("targeting", targeting)?.unwrap_or_default(),
-        throttle: f.opt("throttle", throttle)?.unwrap_or_default(),
-        questions: f.req("questions", |p, v| array(p, v, question))?,
-        thank_you: f.opt("thankYou", thank_you)?.unwrap_or_default(),
-    })
-}
-
-fn surveys(f: &Fields<'_>) -> Decoded<Vec<Survey>> {
-    Ok(f.opt("surveys", |p, v| array(p, v, survey))?
-        .unwrap_or_default())
+    // Filled in place: on an error only `s` is dropped, not each field decoded so far.
+    let mut s = Survey {
+        id: f.req_str("id")?,
+        name: None,
+        trigger: Trigger::default(),
+        targeting: Targeting::default(),
+        throttle: ThrottlePolicy::default(),
+        questions: Vec::new(),
+        thank_you: ThankYou::default(),
+    };
+    s.name = f.str("name", false)?;
+    if let Some(o) = f.object("trigger", None)? {
+        s.trigger = trigger(&o)?;
+    }
+    if let Some(o) = f.object("targeting", None)? {
+        s.targeting = targeting(&o)?;
+    }
+    if let Some(o) = f.object("throttle", None)? {
+        s.throttle = throttle(&o)?;
+    }
+    s.questions = f.list("questions", true, question_at)?;
+    if let Some(o) = f.object("thankYou", None)? {
+        s.thank_you = thank_you(&o)?;
+    }
+    Ok(s)
 }
 
 /// A whole site configuration (unknown top-level fields are ignored: the collector's config
 /// file adds `origins` and `adminToken`).
 pub fn site_config(v: &Json) -> Decoded<SiteConfig> {
-    let f = Fields::new("", v, None)?;
+    let p = partial_fields(v, None)?;
     Ok(SiteConfig {
-        site: f.req("site", string)?,
-        locale: f
-            .opt("locale", string)?
-            .unwrap_or_else(|| "auto".to_owned()),
-        theme: f.opt("theme", theme)?.unwrap_or_default(),
-        cooldown_days: f.opt("cooldownDays", number)?.unwrap_or(0.0),
-        surveys: surveys(&f)?,
+        site: p.site.unwrap_or_default(),
+        locale: p.locale.unwrap_or_else(|| "auto".to_owned()),
+        theme: p.theme.unwrap_or_default(),
+        cooldown_days: p.cooldown_days.unwrap_or(0.0),
+        surveys: p.surveys,
     })
 }
 
 /// An inline `config` argument (unknown fields rejected).
 pub fn partial(v: &Json) -> Decoded<PartialSiteConfig> {
-    let f = Fields::new(
-        "",
+    partial_fields(
         v,
         Some(&["site", "locale", "theme", "cooldownDays", "surveys"]),
-    )?;
-    Ok(PartialSiteConfig {
-        site: f.opt("site", string)?,
-        locale: f.opt("locale", string)?,
-        theme: f.opt("theme", theme)?,
-        cooldown_days: f.opt("cooldownDays", number)?,
-        surveys: surveys(&f)?,
-    })
+    )
+}
+
+/// The top level of both: `site` is required of a whole configuration (`known` = `None`).
+fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig> {
+    let f = Fields::new("", v, known)?;
+    // Filled in place: on an error only `p` is dropped, not each field decoded so far.
+    let mut p = PartialSiteConfig {
+        site: f.str("site", known.is_none())?,
+        ..PartialSiteConfig::default()
+    };
+    p.locale = f.str("locale", false)?;
+    if let Some(o) = f.object("theme", None)? {
+        p.theme = Some(theme(&o)?);
+    }
+    p.cooldown_days = f.num("cooldownDays", false)?;
+    p.surveys = f.list("surveys", false, survey_at)?;
+    Ok(p)
 }

@@ -42,13 +42,6 @@ impl ConfigError {
             }
         }
     }
-
-    pub(crate) fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
-        ConfigError::Invalid {
-            path: path.into(),
-            message: message.into(),
-        }
-    }
 }
 
 impl ::core::fmt::Display for ConfigError {
@@ -58,6 +51,12 @@ impl ::core::fmt::Display for ConfigError {
 }
 
 impl ::core::error::Error for ConfigError {}
+
+impl From<Box<ShapeError>> for ConfigError {
+    fn from(e: Box<ShapeError>) -> Self {
+        ConfigError::from(*e)
+    }
+}
 
 impl From<ShapeError> for ConfigError {
     fn from(e: ShapeError) -> Self {

@@ -126,6 +126,17 @@ impl QuestionKind {
         }
     }
 
+    /// The accepted range of a scale question as text (`0–10`), for messages; `""` for other
+    /// kinds.
+    pub(crate) fn scale_text(&self) -> &'static str {
+        match self {
+            QuestionKind::Nps(_) => "0–10",
+            QuestionKind::Csat(_) | QuestionKind::Emoji(_) => "1–5",
+            QuestionKind::Ces(_) => "1–7",
+            _ => "",
+        }
+    }
+
     /// The scale end labels, if this is a scale question.
     pub fn labels(&self) -> Option<&ScaleLabels> {
         match self {

@@ -103,15 +103,15 @@ impl Theme {
 /// that could end a declaration or open a resource fetch. The shell sets custom properties
 /// through the CSSOM, so this is defence in depth, not the only barrier.
 pub fn is_safe_css_value(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
+    use crate::core::scan::{char_count, find};
     !value.is_empty()
-        && value.chars().count() <= 200
+        && char_count(value) <= 200
         && !value
             .chars()
             .any(|c| matches!(c, ';' | '{' | '}' | '<' | '>' | '\\' | '@') || c.is_control())
-        && !lower.contains("url(")
-        && !lower.contains("expression(")
-        && !lower.contains("/*")
+        && ["url(", "expression(", "/*"]
+            .iter()
+            .all(|bad| find(value, bad, true).is_none())
 }
 
 #[cfg(test)]

@@ -10,7 +10,10 @@ use super::{
     ConfigError, Frequency, PartialSiteConfig, Question, QuestionKind, SiteConfig, Survey, Theme,
     Trigger,
 };
-use crate::core::json::{item, num_to_string as num};
+use crate::core::json::num_to_string as num;
+use crate::core::json::Path;
+use crate::core::msg::{cat, int, subst, uint};
+use crate::core::scan::char_count;
 use crate::core::text::LocalizedText;
 
 /// Most surveys per site.
@@ -28,103 +31,118 @@ pub const MAX_URL_RULE_CHARS: usize = 2048;
 /// Longest recontact / cooldown period in days.
 pub const MAX_DAYS: f64 = 3650.0;
 
-type Result<T = ()> = ::core::result::Result<T, ConfigError>;
+/// The result of a check: the error is boxed, so a result is one pointer (`?` is a test of
+/// a register, not a copy of the whole error at every call).
+type Result = ::core::result::Result<(), Box<ConfigError>>;
 
-fn err<T>(path: impl Into<String>, message: impl Into<String>) -> Result<T> {
-    Err(ConfigError::invalid(path, message))
-}
-
-/// `{path}.{key}`: built without `format!`, which costs code at every call site.
+/// The error at `path`: `template` with its `{}` filled by `a`, then `b` (non-generic and
+/// cold: one copy, and the path is only rendered here).
+#[cold]
 #[inline(never)]
-fn at(path: &str, key: &str) -> String {
-    let mut p = String::with_capacity(path.len() + key.len() + 1);
-    p.push_str(path);
-    p.push('.');
-    p.push_str(key);
-    p
+fn fail(path: &Path<'_>, template: &str, a: &str, b: &str) -> Result {
+    Err(Box::new(ConfigError::Invalid {
+        path: path.render(),
+        message: subst(template, a, b),
+    }))
 }
+
+// Messages with the limits in them, spelled out (a test checks them against the constants):
+// static text costs less code than assembling it.
+const INVALID_ID: &str = "`{}` is not a valid id (1–128 characters from A–Z a–z 0–9 _ - . :)";
+const LONGER_THAN_MAX_TEXT: &str = "is longer than 2000 characters";
+const URL_RULE_CHARS: &str = "must be 1–2048 characters";
+const EVENT_CHARS: &str = "must be 1–128 characters";
+const MORE_THAN_SURVEYS: &str = "more than 100 surveys";
+const MORE_THAN_QUESTIONS: &str = "more than 50 questions";
+const MORE_THAN_OPTIONS: &str = "more than 50 options";
+const MAX_LENGTH_RANGE: &str = "{} is outside 1–10000";
+const MUST_NOT_BE_EMPTY: &str = "must not be empty";
 
 /// Whether `id` is usable as an id: 1–128 characters from `A–Z a–z 0–9 _ - . :`.
 /// Ids end up in localStorage keys, URLs and CSV headers, so they are kept plain.
 pub fn is_valid_id(id: &str) -> bool {
+    // Every allowed character is ASCII, so bytes are characters here.
     !id.is_empty()
-        && id.chars().count() <= MAX_ID_CHARS
+        && id.len() <= MAX_ID_CHARS
         && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':'))
 }
 
-fn id(path: &str, value: &str) -> Result {
-    use crate::core::msg::{cat, uint};
+fn id(path: &Path<'_>, value: &str) -> Result {
     if is_valid_id(value) {
         Ok(())
     } else {
-        err(
-            path,
-            cat(&[
-                "`",
-                value,
-                "` is not a valid id (1–",
-                &uint(MAX_ID_CHARS as u64),
-                " characters from A–Z a–z 0–9 _ - . :)",
-            ]),
-        )
+        fail(path, INVALID_ID, value, "")
     }
 }
 
-fn days(path: &str, value: f64) -> Result {
-    use crate::core::msg::{cat, uint};
-    if value.is_finite() && (0.0..=MAX_DAYS).contains(&value) {
+/// `value` must be a finite number in `0..=max` (`max_text` is `max` spelled out).
+fn zero_to(path: &Path<'_>, value: f64, max: f64, max_text: &str) -> Result {
+    if value.is_finite() && (0.0..=max).contains(&value) {
         Ok(())
     } else {
-        err(
-            path,
-            cat(&[&num(value), " is outside 0–", &uint(MAX_DAYS as u64)]),
-        )
+        fail(path, "{} is outside 0–{}", &num(value), max_text)
     }
 }
 
-fn text(path: &str, value: &LocalizedText) -> Result {
-    if value.is_empty_map() {
-        return err(path, "must have at least one locale");
+fn days(path: &Path<'_>, value: f64) -> Result {
+    zero_to(path, value, MAX_DAYS, "3650")
+}
+
+fn text(path: &Path<'_>, value: &LocalizedText) -> Result {
+    match value {
+        LocalizedText::Plain(s) => text_variant(path, s),
+        LocalizedText::Localized(map) if map.is_empty() => {
+            fail(path, "must have at least one locale", "", "")
+        }
+        LocalizedText::Localized(map) => {
+            for (_, v) in map {
+                text_variant(path, v)?;
+            }
+            Ok(())
+        }
     }
-    for v in value.variants() {
-        if v.trim().is_empty() {
-            return err(path, "must not be empty");
-        }
-        if v.chars().count() > MAX_TEXT_CHARS {
-            return err(path, longer_than_max_text());
-        }
+}
+
+fn text_variant(path: &Path<'_>, v: &str) -> Result {
+    if v.trim().is_empty() {
+        return fail(path, MUST_NOT_BE_EMPTY, "", "");
+    }
+    if char_count(v) > MAX_TEXT_CHARS {
+        return fail(path, LONGER_THAN_MAX_TEXT, "", "");
     }
     Ok(())
 }
 
-fn opt_text(path: &str, value: &Option<LocalizedText>) -> Result {
+fn opt_text(path: &Path<'_>, value: &Option<LocalizedText>) -> Result {
     value.as_ref().map_or(Ok(()), |t| text(path, t))
 }
 
-fn locale(path: &str, value: &str) -> Result {
-    let ok = value == "auto"
-        || (!value.is_empty()
-            && value.len() <= 35
-            && value
-                .split(['-', '_'])
-                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric())));
-    if ok {
-        Ok(())
-    } else {
-        err(
-            path,
-            crate::core::msg::cat(&[
-                "`",
-                value,
-                "` is neither \"auto\" nor a locale tag like \"es\" or \"pt-BR\"",
-            ]),
-        )
+/// `auto`, or 1–35 bytes of ASCII letters and digits in parts separated by `-` or `_`.
+fn is_locale(value: &str) -> bool {
+    if value == "auto" {
+        return true;
     }
+    // `prev_sep` starts true: a leading separator would make an empty first part.
+    let mut prev_sep = true;
+    !value.is_empty()
+        && value.len() <= 35
+        && value.bytes().all(|c| {
+            let sep = c == b'-' || c == b'_';
+            let ok = if sep {
+                !prev_sep
+            } else {
+                c.is_ascii_alphanumeric()
+            };
+            prev_sep = sep;
+            ok
+        })
+        && !prev_sep
 }
 
-fn theme(path: &str, t: &Theme) -> Result {
+fn theme(t: &Theme) -> Result {
+    let path = Path::Root("theme");
     for (field, value) in [
         ("brand", &t.brand),
         ("radius", &t.radius),
@@ -132,9 +150,11 @@ fn theme(path: &str, t: &Theme) -> Result {
     ] {
         if let Some(v) = value {
             if !is_safe_css_value(v) {
-                return err(
-                    at(path, field),
+                return fail(
+                    &path.key(field),
                     "must be a plain CSS value (≤ 200 characters, no ; { } < > \\ @ url( /*)",
+                    "",
+                    "",
                 );
             }
         }
@@ -143,143 +163,151 @@ fn theme(path: &str, t: &Theme) -> Result {
 }
 
 /// Validates a whole configuration.
-pub fn site_config(c: &SiteConfig) -> Result {
-    id("site", &c.site)?;
-    locale("locale", &c.locale)?;
-    theme("theme", &c.theme)?;
-    days("cooldownDays", c.cooldown_days)?;
-    surveys(&c.surveys)
+pub fn site_config(c: &SiteConfig) -> ::core::result::Result<(), ConfigError> {
+    unbox(site_config_checks(c))
+}
+
+/// The boxed error of a check as the public one.
+fn unbox(r: Result) -> ::core::result::Result<(), ConfigError> {
+    r.map_err(|e| *e)
+}
+
+fn site_config_checks(c: &SiteConfig) -> Result {
+    id(&Path::Root("site"), &c.site)?;
+    top_level(
+        Some(&c.locale),
+        Some(&c.theme),
+        Some(c.cooldown_days),
+        &c.surveys,
+    )
 }
 
 /// Validates an inline `config` argument on its own.
-pub fn partial(p: &PartialSiteConfig) -> Result {
-    if let Some(l) = &p.locale {
-        locale("locale", l)?;
-    }
-    if let Some(t) = &p.theme {
-        theme("theme", t)?;
-    }
-    if let Some(d) = p.cooldown_days {
-        days("cooldownDays", d)?;
-    }
-    surveys(&p.surveys)
+pub fn partial(p: &PartialSiteConfig) -> ::core::result::Result<(), ConfigError> {
+    unbox(top_level(
+        p.locale.as_deref(),
+        p.theme.as_ref(),
+        p.cooldown_days,
+        &p.surveys,
+    ))
 }
 
-fn surveys(list: &[Survey]) -> Result {
-    use crate::core::msg::cat;
+/// What a whole and an inline configuration share (absent fields are not checked).
+fn top_level(
+    locale: Option<&str>,
+    theme_: Option<&Theme>,
+    cooldown_days: Option<f64>,
+    list: &[Survey],
+) -> Result {
+    if let Some(l) = locale {
+        if !is_locale(l) {
+            return fail(
+                &Path::Root("locale"),
+                "`{}` is neither \"auto\" nor a locale tag like \"es\" or \"pt-BR\"",
+                l,
+                "",
+            );
+        }
+    }
+    if let Some(t) = theme_ {
+        theme(t)?;
+    }
+    if let Some(d) = cooldown_days {
+        days(&Path::Root("cooldownDays"), d)?;
+    }
+    let path = Path::Root("surveys");
     if list.len() > MAX_SURVEYS {
-        return err("surveys", more_than(MAX_SURVEYS, "surveys"));
+        return fail(&path, MORE_THAN_SURVEYS, "", "");
     }
     for (i, s) in list.iter().enumerate() {
-        let path = item("surveys", i);
-        survey(&path, s)?;
+        let sp = path.index(i);
+        survey_at(&sp, s)?;
         if list.iter().take(i).any(|o| o.id == s.id) {
-            return err(at(&path, "id"), cat(&["duplicate survey id `", &s.id, "`"]));
+            return fail(&sp.key("id"), "duplicate survey id `{}`", &s.id, "");
         }
     }
     Ok(())
 }
 
 /// Validates one survey; `path` is its JSON path (`surveys[3]`).
-pub fn survey(path: &str, s: &Survey) -> Result {
-    id(&at(path, "id"), &s.id)?;
+pub fn survey(path: &str, s: &Survey) -> ::core::result::Result<(), ConfigError> {
+    unbox(survey_at(&Path::Root(path), s))
+}
+
+fn survey_at(path: &Path<'_>, s: &Survey) -> Result {
+    id(&path.key("id"), &s.id)?;
     if let Some(name) = &s.name {
-        if name.chars().count() > MAX_TEXT_CHARS {
-            return err(at(path, "name"), longer_than_max_text());
+        if char_count(name) > MAX_TEXT_CHARS {
+            return fail(&path.key("name"), LONGER_THAN_MAX_TEXT, "", "");
         }
     }
-    trigger(&at(path, "trigger"), &s.trigger)?;
+    let tp = path.key("trigger");
+    match &s.trigger {
+        Trigger::Delay { seconds } => zero_to(&tp.key("seconds"), *seconds, 86_400.0, "86400")?,
+        Trigger::Scroll { percent } => zero_to(&tp.key("percent"), *percent, 100.0, "100")?,
+        Trigger::Event { event } if event.is_empty() || char_count(event) > MAX_ID_CHARS => {
+            return fail(&tp.key("event"), EVENT_CHARS, "", "")
+        }
+        _ => {}
+    }
     if let Some(url) = &s.targeting.url {
-        let n = url.value.chars().count();
+        let n = char_count(&url.value);
         if n == 0 || n > MAX_URL_RULE_CHARS {
-            return err(
-                at(path, "targeting.url.value"),
-                between_1_and(MAX_URL_RULE_CHARS),
-            );
+            return fail(&path.key("targeting.url.value"), URL_RULE_CHARS, "", "");
         }
     }
     let t = &s.throttle;
-    let tp = at(path, "throttle");
-    if !(t.sample.is_finite() && (0.0..=100.0).contains(&t.sample)) {
-        return err(at(&tp, "sample"), outside(t.sample, "100"));
-    }
+    let tp = path.key("throttle");
+    zero_to(&tp.key("sample"), t.sample, 100.0, "100")?;
     if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
-        return err(
-            at(&tp, "maxShows"),
+        return fail(
+            &tp.key("maxShows"),
             "must be at least 1 for frequency maxTimes",
+            "",
+            "",
         );
     }
-    days(&at(&tp, "recontactDays"), t.recontact_days)?;
-    opt_text(&at(path, "thankYou.title"), &s.thank_you.title)?;
-    opt_text(&at(path, "thankYou.body"), &s.thank_you.body)?;
-    questions(path, &s.questions)
-}
-
-fn trigger(path: &str, t: &Trigger) -> Result {
-    match t {
-        Trigger::Delay { seconds }
-            if !(seconds.is_finite() && (0.0..=86_400.0).contains(seconds)) =>
-        {
-            err(at(path, "seconds"), outside(*seconds, "86400"))
-        }
-        Trigger::Scroll { percent }
-            if !(percent.is_finite() && (0.0..=100.0).contains(percent)) =>
-        {
-            err(at(path, "percent"), outside(*percent, "100"))
-        }
-        Trigger::Event { event } if event.is_empty() || event.chars().count() > MAX_ID_CHARS => {
-            err(at(path, "event"), between_1_and(MAX_ID_CHARS))
-        }
-        _ => Ok(()),
-    }
-}
-
-fn questions(survey_path: &str, qs: &[Question]) -> Result {
-    let path = at(survey_path, "questions");
+    days(&tp.key("recontactDays"), t.recontact_days)?;
+    opt_text(&path.key("thankYou.title"), &s.thank_you.title)?;
+    opt_text(&path.key("thankYou.body"), &s.thank_you.body)?;
+    let qs = &s.questions;
+    let path = path.key("questions");
     if qs.is_empty() {
-        return err(path, "must not be empty");
+        return fail(&path, MUST_NOT_BE_EMPTY, "", "");
     }
     if qs.len() > MAX_QUESTIONS {
-        return err(path, more_than(MAX_QUESTIONS, "questions"));
+        return fail(&path, MORE_THAN_QUESTIONS, "", "");
     }
     for (j, q) in qs.iter().enumerate() {
-        let qp = item(&path, j);
-        id(&at(&qp, "id"), &q.id)?;
+        let qp = path.index(j);
+        let ip = qp.key("id");
+        id(&ip, &q.id)?;
         if q.id == END {
-            return err(at(&qp, "id"), "`end` is reserved for the thank-you screen");
+            return fail(&ip, "`end` is reserved for the thank-you screen", "", "");
         }
         if qs.iter().take(j).any(|o| o.id == q.id) {
-            return err(
-                at(&qp, "id"),
-                crate::core::msg::cat(&["duplicate question id `", &q.id, "`"]),
-            );
+            return fail(&ip, "duplicate question id `{}`", &q.id, "");
         }
     }
     for (j, q) in qs.iter().enumerate() {
-        question(&item(&path, j), j, q, qs)?;
+        question(&path.index(j), j, q, qs)?;
     }
     Ok(())
 }
 
-fn question(path: &str, index: usize, q: &Question, all: &[Question]) -> Result {
-    use crate::core::msg::{cat, uint};
-    let needs_text = matches!(
-        q.kind,
-        QuestionKind::SingleChoice { .. }
-            | QuestionKind::MultipleChoice { .. }
-            | QuestionKind::OpenText { .. }
-    );
+fn question(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Result {
+    let ty = q.kind.question_type().as_str();
+    let tp = path.key("text");
     match &q.text {
-        Some(t) => text(&at(path, "text"), t)?,
-        None if needs_text => {
-            return err(
-                at(path, "text"),
-                cat(&[
-                    "is required for type `",
-                    q.kind.question_type().as_str(),
-                    "`",
-                ]),
-            )
+        Some(t) => text(&tp, t)?,
+        None if matches!(
+            q.kind,
+            QuestionKind::SingleChoice { .. }
+                | QuestionKind::MultipleChoice { .. }
+                | QuestionKind::OpenText { .. }
+        ) =>
+        {
+            return fail(&tp, "is required for type `{}`", ty, "")
         }
         None => {}
     }
@@ -288,27 +316,26 @@ fn question(path: &str, index: usize, q: &Question, all: &[Question]) -> Result 
         | QuestionKind::Csat(l)
         | QuestionKind::Ces(l)
         | QuestionKind::Emoji(l) => {
-            opt_text(&at(path, "lowLabel"), &l.low)?;
-            opt_text(&at(path, "highLabel"), &l.high)?;
+            opt_text(&path.key("lowLabel"), &l.low)?;
+            opt_text(&path.key("highLabel"), &l.high)?;
         }
         QuestionKind::Thumbs => {}
         QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options, .. } => {
-            let op = at(path, "options");
+            let op = path.key("options");
             if options.is_empty() {
-                return err(op, "must not be empty");
+                return fail(&op, MUST_NOT_BE_EMPTY, "", "");
             }
             if options.len() > MAX_OPTIONS {
-                return err(op, more_than(MAX_OPTIONS, "options"));
+                return fail(&op, MORE_THAN_OPTIONS, "", "");
             }
             for (k, o) in options.iter().enumerate() {
-                id(&at(&item(&op, k), "id"), &o.id)?;
+                let item = op.index(k);
+                let ip = item.key("id");
+                id(&ip, &o.id)?;
                 if options.iter().take(k).any(|p| p.id == o.id) {
-                    return err(
-                        at(&item(&op, k), "id"),
-                        cat(&["duplicate option id `", &o.id, "`"]),
-                    );
+                    return fail(&ip, "duplicate option id `{}`", &o.id, "");
                 }
-                text(&at(&item(&op, k), "label"), &o.label)?;
+                text(&item.key("label"), &o.label)?;
             }
         }
         QuestionKind::OpenText {
@@ -316,88 +343,89 @@ fn question(path: &str, index: usize, q: &Question, all: &[Question]) -> Result 
             placeholder,
         } => {
             if *max_length == 0 || *max_length > MAX_MAX_LENGTH {
-                return err(
-                    at(path, "maxLength"),
-                    cat(&[
-                        &uint(u64::from(*max_length)),
-                        " is outside 1–",
-                        &uint(u64::from(MAX_MAX_LENGTH)),
-                    ]),
+                return fail(
+                    &path.key("maxLength"),
+                    MAX_LENGTH_RANGE,
+                    &uint(u64::from(*max_length)),
+                    "",
                 );
             }
-            opt_text(&at(path, "placeholder"), placeholder)?;
+            opt_text(&path.key("placeholder"), placeholder)?;
             if !q.branches.is_empty() {
-                return err(
-                    at(path, "branches"),
+                return fail(
+                    &path.key("branches"),
                     "are not supported for type `openText`",
+                    "",
+                    "",
                 );
             }
         }
     }
+    let bp = path.key("branches");
     for (b, branch) in q.branches.iter().enumerate() {
-        let bp = item(&at(path, "branches"), b);
-        target(&at(&bp, "goto"), index, &branch.goto, all)?;
-        condition(&at(&bp, "when"), q, &branch.when)?;
+        let item = bp.index(b);
+        target(&item.key("goto"), index, &branch.goto, all)?;
+        condition(&item.key("when"), q, ty, &branch.when)?;
     }
     if let Some(next) = &q.next {
-        target(&at(path, "next"), index, next, all)?;
+        target(&path.key("next"), index, next, all)?;
     }
     Ok(())
 }
 
 /// A jump must go to `end` or to a later question: forward-only jumps are what make every
 /// path through a survey finite.
-fn target(path: &str, from: usize, goto: &str, all: &[Question]) -> Result {
-    use crate::core::msg::cat;
+fn target(path: &Path<'_>, from: usize, goto: &str, all: &[Question]) -> Result {
     if goto == END {
         return Ok(());
     }
     match all.iter().position(|q| q.id == goto) {
-        None => err(
+        None => fail(
             path,
-            cat(&["no question `", goto, "` in this survey (or \"end\")"]),
+            "no question `{}` in this survey (or \"end\")",
+            goto,
+            "",
         ),
-        Some(to) if to <= from => err(
+        Some(to) if to <= from => fail(
             path,
-            cat(&[
-                "`",
-                goto,
-                "` is not after this question; jumps must go forward",
-            ]),
+            "`{}` is not after this question; jumps must go forward",
+            goto,
+            "",
         ),
         Some(_) => Ok(()),
     }
 }
 
-fn condition(path: &str, q: &Question, c: &super::Condition) -> Result {
-    use crate::core::msg::{cat, int};
+fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &super::Condition) -> Result {
     if c.is_empty() {
-        return err(path, "must have at least one of min, max, equals, anyOf");
+        return fail(
+            path,
+            "must have at least one of min, max, equals, anyOf",
+            "",
+            "",
+        );
     }
     if matches!(&c.any_of, Some(v) if v.is_empty()) {
-        return err(at(path, "anyOf"), "must not be empty");
+        return fail(&path.key("anyOf"), MUST_NOT_BE_EMPTY, "", "");
     }
     let scale = q.kind.scale();
-    let ty = q.kind.question_type().as_str();
     for (field, bound) in [("min", c.min), ("max", c.max)] {
         if let Some(n) = bound {
             match &scale {
                 None => {
-                    return err(
-                        at(path, field),
-                        cat(&["only applies to scale questions, not `", ty, "`"]),
+                    return fail(
+                        &path.key(field),
+                        "only applies to scale questions, not `{}`",
+                        ty,
+                        "",
                     )
                 }
                 Some(r) if !r.contains(&n) => {
-                    return err(
-                        at(path, field),
-                        cat(&[
-                            &int(n),
-                            " is outside ",
-                            &int(*r.start()),
-                            "–",
-                            &int(*r.end()),
-                        ]),
+                    return fail(
+                        &path.key(field),
+                        "{} is outside {}",
+                        &int(n),
+                        q.kind.scale_text(),
                     )
                 }
                 Some(_) => {}
@@ -406,63 +434,85 @@ fn condition(path: &str, q: &Question, c: &super::Condition) -> Result {
     }
     if let (Some(min), Some(max)) = (c.min, c.max) {
         if min > max {
-            return err(
-                path,
-                cat(&["min ", &int(min), " is greater than max ", &int(max)]),
-            );
+            return fail(path, "min {} is greater than max {}", &int(min), &int(max));
         }
     }
-    for s in c.scalars() {
-        let ok = match (s, &q.kind) {
-            (Scalar::Integer(n), _) => scale.as_ref().is_some_and(|r| r.contains(n)),
-            (Scalar::Text(t), QuestionKind::Thumbs) => t == "up" || t == "down",
-            (Scalar::Text(t), k) => k.options().iter().any(|o| &o.id == t),
-        };
-        if !ok {
-            let shown = match s {
-                Scalar::Integer(n) => int(*n),
-                Scalar::Text(t) => cat(&["\"", t, "\""]),
-            };
-            return err(
-                path,
-                cat(&[
-                    &shown,
-                    " can never be an answer to this `",
-                    ty,
-                    "` question",
-                ]),
-            );
-        }
+    // `equals`, then every `anyOf` value.
+    if let Some(s) = &c.equals {
+        scalar(path, q, ty, s)?;
+    }
+    for s in c.any_of.as_deref().unwrap_or(&[]) {
+        scalar(path, q, ty, s)?;
     }
     Ok(())
 }
 
-/// `must be 1–{max} characters`.
-fn between_1_and(max: usize) -> String {
-    let mut m = String::from("must be 1–");
-    crate::core::msg::push_uint(&mut m, max as u64);
-    m.push_str(" characters");
-    m
+/// A value `equals`/`anyOf` compares with must be a possible answer.
+fn scalar(path: &Path<'_>, q: &Question, ty: &str, s: &Scalar) -> Result {
+    let ok = match (s, &q.kind) {
+        (Scalar::Integer(n), k) => k.scale().is_some_and(|r| r.contains(n)),
+        (Scalar::Text(t), QuestionKind::Thumbs) => t == "up" || t == "down",
+        (Scalar::Text(t), k) => k.options().iter().any(|o| &o.id == t),
+    };
+    if ok {
+        return Ok(());
+    }
+    let shown = match s {
+        Scalar::Integer(n) => int(*n),
+        Scalar::Text(t) => cat(&["\"", t, "\""]),
+    };
+    fail(
+        path,
+        "{} can never be an answer to this `{}` question",
+        &shown,
+        ty,
+    )
 }
 
-/// `is longer than {MAX_TEXT_CHARS} characters`.
-fn longer_than_max_text() -> String {
-    let mut m = String::from("is longer than ");
-    crate::core::msg::push_uint(&mut m, MAX_TEXT_CHARS as u64);
-    m.push_str(" characters");
-    m
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// `more than {max} {what}`.
-fn more_than(max: usize, what: &str) -> String {
-    let mut m = String::from("more than ");
-    crate::core::msg::push_uint(&mut m, max as u64);
-    m.push(' ');
-    m.push_str(what);
-    m
-}
-
-/// `{value} is outside 0–{max}`.
-fn outside(value: f64, max: &str) -> String {
-    crate::core::msg::cat(&[&num(value), " is outside 0–", max])
+    /// The spelled-out messages agree with the constants.
+    #[test]
+    fn messages_match_the_limits() {
+        let n = |v: usize| uint(v as u64);
+        assert_eq!(
+            INVALID_ID,
+            cat(&[
+                "`{}` is not a valid id (1–",
+                &n(MAX_ID_CHARS),
+                " characters from A–Z a–z 0–9 _ - . :)"
+            ])
+        );
+        assert_eq!(
+            LONGER_THAN_MAX_TEXT,
+            cat(&["is longer than ", &n(MAX_TEXT_CHARS), " characters"])
+        );
+        assert_eq!(
+            URL_RULE_CHARS,
+            cat(&["must be 1–", &n(MAX_URL_RULE_CHARS), " characters"])
+        );
+        assert_eq!(
+            EVENT_CHARS,
+            cat(&["must be 1–", &n(MAX_ID_CHARS), " characters"])
+        );
+        assert_eq!(
+            MORE_THAN_SURVEYS,
+            cat(&["more than ", &n(MAX_SURVEYS), " surveys"])
+        );
+        assert_eq!(
+            MORE_THAN_QUESTIONS,
+            cat(&["more than ", &n(MAX_QUESTIONS), " questions"])
+        );
+        assert_eq!(
+            MORE_THAN_OPTIONS,
+            cat(&["more than ", &n(MAX_OPTIONS), " options"])
+        );
+        assert_eq!(
+            MAX_LENGTH_RANGE,
+            cat(&["{} is outside 1–", &uint(u64::from(MAX_MAX_LENGTH))])
+        );
+        assert_eq!(MAX_DAYS, 3650.0);
+    }
 }

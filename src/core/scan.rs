@@ -1,0 +1,58 @@
+//! Byte-level search helpers. `str::find(&str)`, `contains(&str)` and `split(&str)` pull the
+//! two-way substring searcher into the wasm, and `&s[a..b]` the panicking slice-error path
+//! (with `core::fmt` behind it); the core uses these instead.
+
+/// Byte offset of the first occurrence of `needle` in `hay` (ASCII case folded when
+/// `fold_case`). A match of a UTF-8 needle in UTF-8 text always starts on a char boundary.
+pub(crate) fn find(hay: &str, needle: &str, fold_case: bool) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    (0..(h.len() + 1).saturating_sub(n.len())).find(|&i| {
+        h.get(i..i + n.len()).is_some_and(|w| {
+            if fold_case {
+                w.eq_ignore_ascii_case(n)
+            } else {
+                w == n
+            }
+        })
+    })
+}
+
+/// Characters (Unicode scalar values) in `s`, like `s.chars().count()` without its large
+/// vectorised counter: every byte but a UTF-8 continuation byte starts a character.
+pub(crate) fn char_count(s: &str) -> usize {
+    s.bytes().filter(|b| b & 0xC0 != 0x80).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_like_str_find() {
+        for (h, n) in [
+            ("", ""),
+            ("abc", ""),
+            ("", "a"),
+            ("abc", "c"),
+            ("abcabc", "ca"),
+            ("ab", "abc"),
+            ("héllo://x", "://"),
+        ] {
+            assert_eq!(find(h, n, false), h.find(n), "{h:?} {n:?}");
+        }
+        assert_eq!(find("RED URL(x)", "url(", true), Some(4));
+        assert_eq!(find("RED URL(x)", "url(", false), None);
+    }
+
+    #[test]
+    fn counts_chars_and_renders_paths() {
+        for s in ["", "abc", "é😀x", "\u{10FFFF}\u{7f}"] {
+            assert_eq!(char_count(s), s.chars().count());
+        }
+        use crate::core::json::Path;
+        let root = Path::Root("surveys");
+        let item = root.index(3);
+        assert_eq!(item.key("id").render(), "surveys[3].id");
+        assert_eq!(Path::Root("").key("site").render(), "site");
+    }
+}
