@@ -175,18 +175,18 @@ impl Outbox {
         }
     }
 
-    /// Takes out entry `pos`, keeping the order of the others. (Not `Vec::remove`: its
-    /// out-of-range panic formats the index, pulling integer formatting into the wasm.)
+    /// Takes out entry `pos`, keeping the order of the others: it is swapped along to the end
+    /// and popped. (Not `Vec::remove`: its out-of-range panic formats the index, pulling
+    /// integer formatting into the wasm.)
     fn take(&mut self, pos: usize) -> Option<OutboxEntry> {
-        let mut taken = None;
-        for (i, e) in ::core::mem::take(&mut self.entries).into_iter().enumerate() {
-            if i == pos {
-                taken = Some(e);
-            } else {
-                self.entries.push(e);
+        let mut rest = self.entries.get_mut(pos..).filter(|r| !r.is_empty())?;
+        while let [a, tail @ ..] = rest {
+            if let [b, ..] = tail {
+                ::core::mem::swap(a, b);
             }
+            rest = tail;
         }
-        taken
+        self.entries.pop()
     }
 }
 

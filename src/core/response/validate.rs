@@ -110,7 +110,7 @@ fn checks(r: &Response, survey: &Survey) -> Result {
         let Some(q) = survey.question(&a.question) else {
             return fail(&field, "unknown question `{}`", &a.question, "");
         };
-        if r.answers.iter().take(i).any(|b| b.question == a.question) {
+        if r.answers.iter().position(|b| b.question == a.question) != Some(i) {
             return fail(&field, "duplicate answer to `{}`", &a.question, "");
         }
         value(&answer.key("value"), q, &a.value)?;
@@ -193,7 +193,7 @@ fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
             for (k, c) in mc.choices.iter().enumerate() {
                 let template = if !options.iter().any(|o| &o.id == c) {
                     "`{}` is not an option of `{}`"
-                } else if mc.choices.iter().take(k).any(|d| d == c) {
+                } else if mc.choices.iter().position(|d| d == c) != Some(k) {
                     "`{}` is chosen twice"
                 } else {
                     continue;

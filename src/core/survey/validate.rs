@@ -222,7 +222,7 @@ fn top_level(
     for (i, s) in list.iter().enumerate() {
         let sp = path.index(i);
         survey_at(&sp, s)?;
-        if list.iter().take(i).any(|o| o.id == s.id) {
+        if list.iter().position(|o| o.id == s.id) != Some(i) {
             return fail(&sp.key("id"), "duplicate survey id `{}`", &s.id, "");
         }
     }
@@ -285,7 +285,7 @@ fn survey_at(path: &Path<'_>, s: &Survey) -> Result {
         if q.id == END {
             return fail(&ip, "`end` is reserved for the thank-you screen", "", "");
         }
-        if qs.iter().take(j).any(|o| o.id == q.id) {
+        if qs.iter().position(|o| o.id == q.id) != Some(j) {
             return fail(&ip, "duplicate question id `{}`", &q.id, "");
         }
     }
@@ -332,7 +332,7 @@ fn question(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Re
                 let item = op.index(k);
                 let ip = item.key("id");
                 id(&ip, &o.id)?;
-                if options.iter().take(k).any(|p| p.id == o.id) {
+                if options.iter().position(|p| p.id == o.id) != Some(k) {
                     return fail(&ip, "duplicate option id `{}`", &o.id, "");
                 }
                 text(&item.key("label"), &o.label)?;
