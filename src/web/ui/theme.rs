@@ -7,6 +7,8 @@ use crate::core::survey::{is_safe_css_value, ColorMode, Position, Theme};
 
 /// Text colour on brand-coloured surfaces when white does not contrast enough.
 const DARK_ON_BRAND: &str = "#111827";
+/// WCAG relative luminance of [`DARK_ON_BRAND`], precomputed.
+const DARK_LUMINANCE: f64 = 0.009_189_219_295_824_108;
 
 /// `(property, value)` pairs for the host element: brand, on-brand text, radius, font.
 /// Unsafe or unparsable values are skipped, leaving the stylesheet defaults.
@@ -79,9 +81,8 @@ fn luminance(rgb: [f64; 3]) -> f64 {
 /// White or near-black, whichever contrasts more with the brand colour.
 fn on_brand(rgb: [f64; 3]) -> &'static str {
     let l = luminance(rgb);
-    let dark = luminance([17.0, 24.0, 39.0]);
     let with_white = 1.05 / (l + 0.05);
-    let with_dark = (l + 0.05) / (dark + 0.05);
+    let with_dark = (l + 0.05) / (DARK_LUMINANCE + 0.05);
     if with_white >= with_dark {
         "#fff"
     } else {
