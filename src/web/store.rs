@@ -6,7 +6,7 @@
 
 use crate::prelude::*;
 
-use ::core::cell::{Cell, RefCell};
+use ::core::cell::Cell;
 
 use wasm_bindgen::JsValue;
 
@@ -15,8 +15,9 @@ use super::{js, log};
 /// Key/value storage backed by `localStorage`, falling back to memory per key on failure.
 pub struct WebStore {
     local: Option<JsValue>,
-    // Values that could not be written to `localStorage`; they shadow it on reads.
-    memory: RefCell<Vec<(String, String)>>,
+    // Values that could not be written to `localStorage`; they shadow it on reads. A
+    // `Cell` (taken and put back) rather than a `RefCell`: no borrow panics to ship.
+    memory: Cell<Vec<(String, String)>>,
     warned: Cell<bool>,
 }
 
@@ -25,7 +26,7 @@ impl WebStore {
     pub fn open() -> WebStore {
         let store = WebStore {
             local: None,
-            memory: RefCell::new(Vec::new()),
+            memory: Cell::new(Vec::new()),
             warned: Cell::new(false),
         };
         // The getter throws where storage is blocked; it reads as `undefined` then.
@@ -54,8 +55,14 @@ impl WebStore {
 
     /// The value stored under `key`.
     pub fn get(&self, key: &str) -> Option<String> {
-        if let Some((_, value)) = self.memory.borrow().iter().find(|(k, _)| k == key) {
-            return Some(value.clone());
+        let memory = self.memory.take();
+        let held = memory
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone());
+        self.memory.set(memory);
+        if held.is_some() {
+            return held;
         }
         let local = self.local.as_ref()?;
         match js::call(local, "getItem", &[key.into()]) {
@@ -75,19 +82,25 @@ impl WebStore {
             .is_some_and(|local| js::call(local, "setItem", &[key.into(), value.into()]).is_ok());
         self.forget(key);
         if !written {
-            self.memory
-                .borrow_mut()
-                .push((String::from(key), String::from(value)));
+            let mut memory = self.memory.take();
+            memory.push((String::from(key), String::from(value)));
+            self.memory.set(memory);
             self.fall_back();
         }
     }
 
     /// Drops the value held in memory for `key` (there is at most one).
     fn forget(&self, key: &str) {
-        let mut memory = self.memory.borrow_mut();
+        let mut memory = self.memory.take();
         if let Some(i) = memory.iter().position(|(k, _)| k == key) {
-            memory.swap_remove(i);
+            // `swap_remove` without its bounds panic: the last entry takes slot `i`.
+            if let Some(last) = memory.pop() {
+                if let Some(slot) = memory.get_mut(i) {
+                    *slot = last;
+                }
+            }
         }
+        self.memory.set(memory);
     }
 
     /// Removes `key`.

@@ -115,13 +115,8 @@ impl App {
             return;
         }
         // Replaces the earlier answer to this question, if any (there is at most one).
-        if let Some(i) = session
-            .answers
-            .iter()
-            .position(|a| a.question == question.id)
-        {
-            session.answers.remove(i);
-        }
+        // At most one answer per question: `retain` drops it without an index panic.
+        session.answers.retain(|a| a.question != question.id);
         let step = next_step(survey, session.current, value.as_ref());
         if let Some(value) = value {
             session

@@ -181,9 +181,19 @@ impl Control {
                             owned = s.stars(i + 1);
                             (STAR, &owned)
                         }
-                        QuestionKind::Emoji(_) => (FACES[i], s.emoji[i]),
-                        QuestionKind::Thumbs => (THUMBS[i], [s.thumbs_up, s.thumbs_down][i]),
-                        QuestionKind::SingleChoice { .. } => (lang.text(&options[i].label), ""),
+                        // `get`, not indexing: `i` is in range, but an index panic would ship
+                        // a location string.
+                        QuestionKind::Emoji(_) => (
+                            FACES.get(i).copied().unwrap_or_default(),
+                            s.emoji.get(i).copied().unwrap_or_default(),
+                        ),
+                        QuestionKind::Thumbs => (
+                            THUMBS.get(i).copied().unwrap_or_default(),
+                            if i == 0 { s.thumbs_up } else { s.thumbs_down },
+                        ),
+                        QuestionKind::SingleChoice { .. } => {
+                            (options.get(i).map_or("", |o| lang.text(&o.label)), "")
+                        }
                         _ => {
                             owned = num(scale_start(kind) + i as i64);
                             (&owned, "")

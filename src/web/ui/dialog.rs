@@ -99,8 +99,14 @@ impl View {
             if !name.is_empty() {
                 attr(&part, name, value);
             }
-            append(&parts[parent], &part);
-            parts[i + 1] = part;
+            // Non-panicking lookups: the table is constant, but an index panic would ship a
+            // location string.
+            if let Some(parent) = parts.get(parent) {
+                append(parent, &part);
+            }
+            if let Some(slot) = parts.get_mut(i + 1) {
+                *slot = part;
+            }
         }
         let close = &parts[CLOSE];
         set_text(close, Some("\u{00d7}"));

@@ -80,21 +80,10 @@ pub fn focus(e: &JsValue) -> bool {
     js::call(e, "focus", &[]).is_ok()
 }
 
-/// Decimal text of a small integer, without pulling in the formatting machinery.
+/// Decimal text of a small integer, without pulling in the formatting machinery (the
+/// core's writer, so the widget carries one).
 pub fn num(n: i64) -> String {
-    let mut digits = Vec::new();
-    let mut v = n.unsigned_abs();
-    loop {
-        digits.push(b'0' + (v % 10) as u8);
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        digits.push(b'-');
-    }
-    digits.iter().rev().map(|&b| char::from(b)).collect()
+    crate::core::msg::int(n)
 }
 
 /// The closest ancestor-or-self of `target` (an event target) matching `selector`.

@@ -41,7 +41,8 @@ pub struct Host {
 
 impl Host {
     /// Creates the host, styles it, attaches the shadow root with the stylesheet, and
-    /// appends it to `<body>`. `vars` are CSS custom properties set on the host.
+    /// appends it to `<body>`. `vars` are CSS custom properties set on the host (empty
+    /// names are skipped).
     pub fn attach(
         doc: &JsValue,
         nonce: Option<&str>,
@@ -50,6 +51,9 @@ impl Host {
         let element = dom::el(doc, "rapport-widget", "");
         let style = js::get(&element, "style");
         for (name, value) in HOST_STYLE.iter().chain(vars) {
+            if name.is_empty() {
+                continue;
+            }
             set_style(&style, name, value, "important")?;
         }
         let init = js::object();

@@ -7,26 +7,30 @@ use crate::core::survey::{is_safe_css_value, ColorMode, Position, Theme};
 
 /// Text colour on brand-coloured surfaces when white does not contrast enough.
 const DARK_ON_BRAND: &str = "#111827";
+/// WCAG relative luminance of [`DARK_ON_BRAND`], precomputed.
+const DARK_LUMINANCE: f64 = 0.009_189_219_295_824_108;
 
 /// `(property, value)` pairs for the host element: brand, on-brand text, radius, font.
-/// Unsafe or unparsable values are skipped, leaving the stylesheet defaults.
-pub fn host_vars(theme: &Theme) -> Vec<(&'static str, &str)> {
-    let mut vars = Vec::new();
+/// Unsafe or unparsable values are left out (an empty pair, which the host skips),
+/// leaving the stylesheet defaults. A fixed array: no vector code for four pairs.
+pub fn host_vars(theme: &Theme) -> [(&'static str, &str); 4] {
+    let mut vars = [("", ""); 4];
     let brand = theme.brand();
     if is_safe_css_value(brand) {
         if let Some(rgb) = parse_hex(brand) {
-            vars.push(("--rapport-brand", brand));
-            vars.push(("--rapport-on-brand", on_brand(rgb)));
+            vars[0] = ("--rapport-brand", brand);
+            vars[1] = ("--rapport-on-brand", on_brand(rgb));
         }
     }
-    for (name, value) in [
-        ("--rapport-radius", theme.radius()),
-        ("--rapport-font", theme.font()),
-    ] {
+    let safe = |name, value| {
         if is_safe_css_value(value) {
-            vars.push((name, value));
+            (name, value)
+        } else {
+            ("", "")
         }
-    }
+    };
+    vars[2] = safe("--rapport-radius", theme.radius());
+    vars[3] = safe("--rapport-font", theme.font());
     vars
 }
 
@@ -79,9 +83,8 @@ fn luminance(rgb: [f64; 3]) -> f64 {
 /// White or near-black, whichever contrasts more with the brand colour.
 fn on_brand(rgb: [f64; 3]) -> &'static str {
     let l = luminance(rgb);
-    let dark = luminance([17.0, 24.0, 39.0]);
     let with_white = 1.05 / (l + 0.05);
-    let with_dark = (l + 0.05) / (dark + 0.05);
+    let with_dark = (l + 0.05) / (DARK_LUMINANCE + 0.05);
     if with_white >= with_dark {
         "#fff"
     } else {
