@@ -22,7 +22,7 @@ pub mod msg;
 pub mod outbox;
 pub mod response;
 pub mod retry;
-mod scan;
+pub mod scan;
 pub mod storage;
 pub mod survey;
 pub mod targeting;

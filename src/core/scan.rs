@@ -19,7 +19,7 @@ pub(crate) fn find(hay: &str, needle: &str, fold_case: bool) -> Option<usize> {
 
 /// Characters (Unicode scalar values) in `s`, like `s.chars().count()` without its large
 /// vectorised counter: every byte but a UTF-8 continuation byte starts a character.
-pub(crate) fn char_count(s: &str) -> usize {
+pub fn char_count(s: &str) -> usize {
     s.bytes().filter(|b| b & 0xC0 != 0x80).count()
 }
 

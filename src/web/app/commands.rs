@@ -63,7 +63,7 @@ impl App {
             None => (None, first),
         };
         if let Some(id) = &user_id {
-            if id.is_empty() || id.chars().count() > Limits::MAX_ID_CHARS {
+            if id.is_empty() || crate::core::scan::char_count(id) > Limits::MAX_ID_CHARS {
                 log::warn(&["identify: userId must be 1-128 characters"]);
                 return;
             }

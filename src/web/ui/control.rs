@@ -301,7 +301,7 @@ impl Control {
             max_length,
         } = self
         {
-            let used = get_str(area, "value").unwrap_or_default().chars().count();
+            let used = crate::core::scan::char_count(&get_str(area, "value").unwrap_or_default());
             let mut text = num(used as i64);
             text.push_str(" / ");
             text.push_str(&num(i64::from(*max_length)));
