@@ -8,7 +8,7 @@ use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::js::{self, get, get_f64, get_str, global_get};
-use super::ui::dom::num;
+use crate::core::msg::int;
 
 /// Wall-clock time in epoch milliseconds.
 pub fn now_ms() -> f64 {
@@ -69,7 +69,7 @@ pub fn languages() -> Vec<String> {
     }
     let list = get(&global_get("navigator"), "languages");
     for i in 0..len(&list) {
-        if let Some(lang) = get_str(&list, &num(i as i64)) {
+        if let Some(lang) = get_str(&list, &int(i as i64)) {
             out.push(lang);
         }
     }
@@ -94,7 +94,7 @@ pub fn random_uuid() -> String {
     .is_ok();
     for (i, b) in bytes.iter_mut().enumerate() {
         *b = if filled {
-            get_f64(&buf, &num(i as i64)).unwrap_or(0.0)
+            get_f64(&buf, &int(i as i64)).unwrap_or(0.0)
         } else {
             js::math("random", &[]) * 256.0
         } as u8;

@@ -18,8 +18,9 @@ use crate::core::response::{AnswerValue, Limits, MultipleChoice};
 use crate::core::survey::{Question, QuestionKind};
 
 use super::super::js::{get, get_str};
-use super::dom::{self, append, attr, attrs, el, get_attr, num, text_el};
+use super::dom::{self, append, attr, attrs, el, get_attr, text_el};
 use super::lang::Lang;
+use crate::core::msg::int;
 
 /// Id of the element naming the dialog.
 pub const TITLE_ID: &str = "rq";
@@ -132,7 +133,7 @@ impl Control {
                 if question.required {
                     attr(&area, "aria-required", required);
                 }
-                attr(&area, "maxlength", &num(i64::from(*max_length)));
+                attr(&area, "maxlength", &int(i64::from(*max_length)));
                 attr(
                     &area,
                     "placeholder",
@@ -195,7 +196,7 @@ impl Control {
                             (options.get(i).map_or("", |o| lang.text(&o.label)), "")
                         }
                         _ => {
-                            owned = num(scale_start(kind) + i as i64);
+                            owned = int(scale_start(kind) + i as i64);
                             (&owned, "")
                         }
                     };
@@ -207,7 +208,7 @@ impl Control {
                             ("role", "radio"),
                             ("aria-checked", "false"),
                             ("tabindex", if i == 0 { "0" } else { "-1" }),
-                            ("data-i", &num(i as i64)),
+                            ("data-i", &int(i as i64)),
                         ],
                     );
                     if !label.is_empty() {
@@ -302,9 +303,9 @@ impl Control {
         } = self
         {
             let used = crate::core::scan::char_count(&get_str(area, "value").unwrap_or_default());
-            let mut text = num(used as i64);
+            let mut text = int(used as i64);
             text.push_str(" / ");
-            text.push_str(&num(i64::from(*max_length)));
+            text.push_str(&int(i64::from(*max_length)));
             dom::set_text(counter, Some(&text));
         }
     }
@@ -374,7 +375,7 @@ impl Control {
             (true, None) => {
                 let field = el(doc, "input", "");
                 attrs(&field, &[("type", "text"), ("aria-label", *other_label)]);
-                attr(&field, "maxlength", &num(Limits::MAX_OTHER_CHARS as i64));
+                attr(&field, "maxlength", &int(Limits::MAX_OTHER_CHARS as i64));
                 if dom::try_append(group, &field).is_ok() {
                     dom::focus(&field);
                     *other_field = Some(field);

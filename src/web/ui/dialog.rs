@@ -15,6 +15,7 @@ use super::dom::{self, append, attr, attrs, el, flag, set_text};
 use super::focus;
 use super::host::{self, Host};
 use super::lang::Lang;
+use crate::core::msg::int;
 
 /// What a DOM event means for the controller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,7 +155,7 @@ impl View {
             &self.parts[PROGRESS],
             Some(&s.progress(progress.current, progress.total)),
         );
-        let mut width = dom::num((progress.fraction().clamp(0.0, 1.0) * 100.0) as i64);
+        let mut width = int((progress.fraction().clamp(0.0, 1.0) * 100.0) as i64);
         width.push('%');
         // The same setter as the host styles use.
         let _ = host::set_style(&get(&self.parts[FILL], "style"), "width", &width, "");

@@ -80,12 +80,6 @@ pub fn focus(e: &JsValue) -> bool {
     js::call(e, "focus", &[]).is_ok()
 }
 
-/// Decimal text of a small integer, without pulling in the formatting machinery (the
-/// core's writer, so the widget carries one).
-pub fn num(n: i64) -> String {
-    crate::core::msg::int(n)
-}
-
 /// The closest ancestor-or-self of `target` (an event target) matching `selector`.
 pub fn closest(target: &JsValue, selector: &str) -> Option<JsValue> {
     Some(call_s(target, "closest", &[selector])).filter(JsValue::is_object)
@@ -101,7 +95,7 @@ pub fn query_all(root: &JsValue, selector: &str) -> Vec<JsValue> {
 pub fn items(list: &JsValue) -> Vec<JsValue> {
     let mut out = Vec::new();
     for i in 0..super::super::env::len(list) {
-        out.push(js::get(list, &num(i as i64)));
+        out.push(js::get(list, &crate::core::msg::int(i as i64)));
     }
     out
 }
