@@ -1,24 +1,12 @@
-//! The translations: one `|`-separated text per locale, fields in the order of
-//! [`super::Strings`] (see [`super::Strings::parse`]). One string per locale instead of a
-//! struct of 33 string slices keeps the wasm data segment small.
+//! The translations: one text holding every locale's strings, locale after locale in the
+//! order of [`super::Locale::ALL`], each string followed by a `|`, the strings of a locale in
+//! the field order of [`super::Strings`] (see [`super::Strings::of`]). One string for all
+//! locales keeps the wasm data small and in an order that compresses well; the lookup is a
+//! count of separators.
 
-use super::Locale;
-
-pub(super) fn text(locale: Locale) -> &'static str {
-    match locale {
-        Locale::En => EN,
-        Locale::Es => ES,
-        Locale::Fr => FR,
-        Locale::De => DE,
-        Locale::Nl => NL,
-        Locale::Pt => PT,
-        Locale::Ca => CA,
-        Locale::Ar => AR,
-        Locale::He => HE,
-    }
-}
-
-static EN: &str = concat!(
+/// Every locale's strings (see the module documentation).
+pub(super) static TEXT: &str = concat!(
+    // English.
     "Submit|",
     "Next|",
     "Back|",
@@ -51,10 +39,8 @@ static EN: &str = concat!(
     "How do you feel about your experience?|",
     "Question {n} of {m}|",
     "{n} of 5 stars|",
-    "{n} characters left",
-);
-
-static ES: &str = concat!(
+    "{n} characters left|",
+    // Spanish.
     "Enviar|",
     "Siguiente|",
     "Atrás|",
@@ -87,10 +73,8 @@ static ES: &str = concat!(
     "¿Cómo te sientes con tu experiencia?|",
     "Pregunta {n} de {m}|",
     "{n} de 5 estrellas|",
-    "Quedan {n} caracteres",
-);
-
-static FR: &str = concat!(
+    "Quedan {n} caracteres|",
+    // French.
     "Envoyer|",
     "Suivant|",
     "Retour|",
@@ -123,10 +107,8 @@ static FR: &str = concat!(
     "Comment avez-vous vécu votre expérience ?|",
     "Question {n} sur {m}|",
     "{n} étoiles sur 5|",
-    "{n} caractères restants",
-);
-
-static DE: &str = concat!(
+    "{n} caractères restants|",
+    // German.
     "Senden|",
     "Weiter|",
     "Zurück|",
@@ -159,10 +141,8 @@ static DE: &str = concat!(
     "Wie war Ihre Erfahrung?|",
     "Frage {n} von {m}|",
     "{n} von 5 Sternen|",
-    "Noch {n} Zeichen",
-);
-
-static NL: &str = concat!(
+    "Noch {n} Zeichen|",
+    // Dutch.
     "Verzenden|",
     "Volgende|",
     "Terug|",
@@ -195,10 +175,8 @@ static NL: &str = concat!(
     "Hoe was je ervaring?|",
     "Vraag {n} van {m}|",
     "{n} van 5 sterren|",
-    "Nog {n} tekens",
-);
-
-static PT: &str = concat!(
+    "Nog {n} tekens|",
+    // Portuguese.
     "Enviar|",
     "Próximo|",
     "Voltar|",
@@ -231,10 +209,8 @@ static PT: &str = concat!(
     "Como foi a sua experiência?|",
     "Pergunta {n} de {m}|",
     "{n} de 5 estrelas|",
-    "Restam {n} caracteres",
-);
-
-static CA: &str = concat!(
+    "Restam {n} caracteres|",
+    // Catalan.
     "Envia|",
     "Següent|",
     "Enrere|",
@@ -267,10 +243,8 @@ static CA: &str = concat!(
     "Com ha estat la teva experiència?|",
     "Pregunta {n} de {m}|",
     "{n} de 5 estrelles|",
-    "Queden {n} caràcters",
-);
-
-static AR: &str = concat!(
+    "Queden {n} caràcters|",
+    // Arabic.
     "إرسال|",
     "التالي|",
     "رجوع|",
@@ -303,10 +277,8 @@ static AR: &str = concat!(
     "ما شعورك تجاه تجربتك؟|",
     "السؤال {n} من {m}|",
     "{n} من 5 نجوم|",
-    "الأحرف المتبقية: {n}",
-);
-
-static HE: &str = concat!(
+    "الأحرف المتبقية: {n}|",
+    // Hebrew.
     "שליחה|",
     "הבא|",
     "חזרה|",
@@ -339,5 +311,5 @@ static HE: &str = concat!(
     "איך הייתה החוויה שלכם?|",
     "שאלה {n} מתוך {m}|",
     "{n} מתוך 5 כוכבים|",
-    "נותרו {n} תווים",
+    "נותרו {n} תווים|",
 );

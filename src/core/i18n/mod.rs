@@ -104,7 +104,7 @@ impl Locale {
 
     /// The strings of this locale.
     pub fn strings(self) -> Strings {
-        Strings::parse(catalog::text(self))
+        Strings::of(self)
     }
 }
 
@@ -172,6 +172,9 @@ pub struct Strings {
     pub chars_left_template: &'static str,
 }
 
+/// How many strings a locale has (the fields of [`Strings`], `emoji` counting five).
+const FIELDS: usize = 33;
+
 fn fill(template: &str, n: usize, m: usize) -> String {
     // By hand rather than `replace` + `to_string`: keeps the string searcher and the integer
     // formatter out of the wasm. Offsets are those of ASCII bytes, hence char boundaries.
@@ -197,15 +200,17 @@ fn fill(template: &str, n: usize, m: usize) -> String {
 }
 
 impl Strings {
-    /// Reads a catalog text: the fields in declaration order, separated by `|`.
-    fn parse(text: &'static str) -> Strings {
-        // Into an array first, split by hand: one small loop instead of a `split` iterator
-        // (and its searcher) stepped once per field.
-        let mut f = [""; 33];
-        let mut rest = text;
-        for slot in &mut f {
+    /// Reads `locale`'s strings from the catalog: the fields in declaration order, each
+    /// followed by a `|`, after those of the locales before it in [`Locale::ALL`].
+    fn of(locale: Locale) -> Strings {
+        // Split by hand into an array, one small loop instead of a `split` iterator (and its
+        // searcher) stepped once per field; the earlier locales' fields are read and
+        // overwritten, which is less code than skipping them.
+        let mut f = [""; FIELDS];
+        let mut rest = catalog::TEXT;
+        for i in 0..(locale as usize + 1) * FIELDS {
             let end = rest.bytes().position(|b| b == b'|').unwrap_or(rest.len());
-            *slot = rest.get(..end).unwrap_or("");
+            f[i % FIELDS] = rest.get(..end).unwrap_or("");
             rest = rest.get(end + 1..).unwrap_or("");
         }
         Strings {
@@ -346,6 +351,19 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_catalog_holds_every_field_of_every_locale_in_order() {
+        assert_eq!(
+            catalog::TEXT.matches('|').count(),
+            FIELDS * Locale::ALL.len()
+        );
+        assert!(catalog::TEXT.ends_with('|'));
+        assert_eq!(Locale::En.strings().submit, "Submit");
+        assert_eq!(Locale::Ca.strings().chars_left(3), "Queden 3 caràcters");
+        assert_eq!(Locale::Ar.strings().submit, "إرسال");
+        assert_eq!(Locale::He.strings().chars_left(7), "נותרו 7 תווים");
     }
 
     #[test]
