@@ -135,7 +135,8 @@ impl<'a> Parser<'a> {
             return Err("nested too deeply");
         }
         let (word, value): (&str, Json) = match self.skip_ws() {
-            Some(c @ (b'{' | b'[')) => return self.container(c == b'{', depth),
+            Some(b'{') => return self.object(depth),
+            Some(b'[') => return self.array(depth),
             Some(b'"') => return self.string().map(Json::Str),
             Some(b'-' | b'0'..=b'9') => return self.number(),
             Some(b't') => ("true", Json::Bool(true)),
@@ -155,51 +156,51 @@ impl<'a> Parser<'a> {
         Ok(value)
     }
 
-    /// An object (`obj`) or an array; the parser is at its opening bracket.
-    fn container(&mut self, obj: bool, depth: usize) -> Parsed<Json> {
+    /// An array; the parser is at its `[`.
+    fn array(&mut self, depth: usize) -> Parsed<Json> {
         self.pos += 1;
-        let close = if obj { b'}' } else { b']' };
-        let mut members = JsonMap::new();
         let mut items = Vec::new();
-        if !self.eat(close) {
+        if !self.eat(b']') {
             loop {
-                let key = if obj {
-                    if self.skip_ws() != Some(b'"') {
-                        return Err("expected a string key");
-                    }
-                    let key = self.string()?;
-                    if !self.eat(b':') {
-                        return Err("expected `:`");
-                    }
-                    Some(key)
-                } else {
-                    None
-                };
-                let value = self.value(depth + 1)?;
-                match key {
-                    Some(key) => match members.iter_mut().find(|(k, _)| *k == key) {
-                        Some(slot) => slot.1 = value,
-                        None => members.push((key, value)),
-                    },
-                    None => items.push(value),
-                }
-                if self.eat(close) {
+                items.push(self.value(depth + 1)?);
+                if self.eat(b']') {
                     break;
                 }
                 if !self.eat(b',') {
-                    return Err(if obj {
-                        "expected `,` or `}`"
-                    } else {
-                        "expected `,` or `]`"
-                    });
+                    return Err("expected `,` or `]`");
                 }
             }
         }
-        Ok(if obj {
-            Json::Obj(members)
-        } else {
-            Json::Arr(items)
-        })
+        Ok(Json::Arr(items))
+    }
+
+    /// An object; the parser is at its `{`.
+    fn object(&mut self, depth: usize) -> Parsed<Json> {
+        self.pos += 1;
+        let mut members = JsonMap::new();
+        if !self.eat(b'}') {
+            loop {
+                if self.skip_ws() != Some(b'"') {
+                    return Err("expected a string key");
+                }
+                let key = self.string()?;
+                if !self.eat(b':') {
+                    return Err("expected `:`");
+                }
+                let value = self.value(depth + 1)?;
+                match members.iter_mut().find(|(k, _)| *k == key) {
+                    Some(slot) => slot.1 = value,
+                    None => members.push((key, value)),
+                }
+                if self.eat(b'}') {
+                    break;
+                }
+                if !self.eat(b',') {
+                    return Err("expected `,` or `}`");
+                }
+            }
+        }
+        Ok(Json::Obj(members))
     }
 
     /// A run of decimal digits: its value (digits beyond 19 only counted in `extra`, far
