@@ -14,24 +14,13 @@ use crate::prelude::*;
 
 /// Appends `n` in decimal, left-padded with zeros to at least `width` digits.
 pub fn push_uint_padded(out: &mut String, n: u64, width: usize) {
-    // u64::MAX has 20 digits. Filled from the end through an iterator: no indexing, hence
-    // no bounds-check panic (whose message formats integers) in the wasm.
-    let mut buf = [0u8; 20];
-    let (mut n, mut len) = (n, 0);
-    for slot in buf.iter_mut().rev() {
-        *slot = b'0' + (n % 10) as u8;
-        n /= 10;
-        len += 1;
-        if n == 0 {
-            break;
-        }
+    // The leading digits (and padding) first, by recursion: no digit buffer, hence no
+    // indexing and no bounds-check panic (whose message formats integers) in the wasm. The
+    // depth is the number of digits written, at most 20 or `width`.
+    if n >= 10 || width > 1 {
+        push_uint_padded(out, n / 10, width.saturating_sub(1));
     }
-    for _ in len..width {
-        out.push('0');
-    }
-    for &d in buf.iter().skip(buf.len() - len) {
-        out.push(char::from(d));
-    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// Appends `n` in decimal.

@@ -151,23 +151,27 @@ impl App {
         let Some(survey) = config.survey(&session.survey) else {
             return;
         };
-        let response = Response {
+        // The visitor's user id and traits are lent to the response for its JSON and
+        // handed back right after (no clone of the traits' JSON tree).
+        let mut response = Response {
             id: new_uuid(),
             site: self.site.clone(),
             survey: survey.id.clone(),
             answers: prune(survey, &session.answers),
             locale: Some(clip(&session.view.lang.tag, Limits::MAX_LOCALE_CHARS)),
             url: Some(clip(&env::href(), Limits::MAX_URL_CHARS)),
-            user_id: self.visitor.user_id.clone(),
-            traits: self.visitor.traits.clone(),
+            user_id: self.visitor.user_id.take(),
+            traits: self.visitor.traits.take(),
             created_at: Some(env::iso_now()),
         };
+        let body = response.to_json();
+        self.visitor.user_id = response.user_id.take();
+        self.visitor.traits = response.traits.take();
         session.view.show_thanks(&survey.thank_you);
         session.close_timer = Some(Timeout::new(&self.handler, THANKS_MS, THANKS));
         let now = env::now_ms();
         self.throttle.record_answered(&response.survey, now);
         self.save_throttle();
-        let body = response.to_json();
         self.emit(
             "submit",
             object(&[

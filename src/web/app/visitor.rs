@@ -54,17 +54,27 @@ impl Visitor {
     fn from_json(json: &str) -> Option<Visitor> {
         let v = Json::parse(json).ok()?;
         let f = Fields::new("", &v, None).ok()?;
-        Some(Visitor {
-            id: f.req("id", string).ok()?,
-            user_id: f.opt("userId", string).ok()?,
-            traits: match f.get("traits") {
-                Some(Json::Obj(members)) => Some(members.clone()),
+        let id = f.req("id", string).ok()?;
+        let user_id = f.opt("userId", string).ok()?;
+        // The traits are moved out of the parsed tree (as `Fields::get` finds them: the
+        // first non-null member) rather than cloned: no JSON clone code in the widget.
+        let Json::Obj(members) = v else { return None };
+        let traits = members
+            .into_iter()
+            .find(|(k, v)| k == "traits" && !matches!(v, Json::Null))
+            .and_then(|(_, traits)| match traits {
+                Json::Obj(traits) => Some(traits),
                 _ => None,
-            },
+            });
+        Some(Visitor {
+            id,
+            user_id,
+            traits,
         })
     }
 
-    fn to_json(&self) -> String {
+    /// The stored form, as [`Visitor::from_json`] reads it.
+    pub fn to_json(&self) -> String {
         let mut out = String::new();
         let mut w = ObjectWriter::new(&mut out);
         w.str("id", &self.id);
