@@ -6,15 +6,18 @@
 /// `fold_case`). A match of a UTF-8 needle in UTF-8 text always starts on a char boundary.
 pub(crate) fn find(hay: &str, needle: &str, fold_case: bool) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    (0..(h.len() + 1).saturating_sub(n.len())).find(|&i| {
-        h.get(i..i + n.len()).is_some_and(|w| {
-            if fold_case {
-                w.eq_ignore_ascii_case(n)
-            } else {
-                w == n
-            }
-        })
-    })
+    let mut i = 0;
+    while let Some(w) = h.get(i..i + n.len()) {
+        // One comparison loop for both cases (rather than `==` and `eq_ignore_ascii_case`).
+        if w.iter()
+            .zip(n)
+            .all(|(a, b)| a == b || (fold_case && a.eq_ignore_ascii_case(b)))
+        {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Characters (Unicode scalar values) in `s`, like `s.chars().count()` without its large
