@@ -52,7 +52,8 @@ pub fn int(n: i64) -> String {
 
 /// The parts concatenated: `cat(&["a", &b, "c"])` instead of `format!("a{b}c")`.
 pub fn cat(parts: &[&str]) -> String {
-    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    // No capacity computed up front: smaller code, and messages are short.
+    let mut s = String::new();
     for p in parts {
         s.push_str(p);
     }
