@@ -150,7 +150,7 @@ pub fn format_rfc3339(ms: i64) -> String {
     let in_day = ms.rem_euclid(MS_PER_DAY);
     let (y, mo, d) = civil_from_days(days);
     let secs = in_day / 1000;
-    let mut out = String::with_capacity(24);
+    let mut out = String::new();
     // At least four characters, the sign of a negative year included (`-001`).
     if y < 0 {
         out.push('-');

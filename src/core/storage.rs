@@ -100,12 +100,7 @@ pub fn key(site: &str, slot: Slot) -> String {
         Slot::Visitor => "visitor",
     };
     // Concatenated rather than `format!`: this runs on every storage access in the widget.
-    let mut k = String::with_capacity(9 + site.len() + name.len());
-    k.push_str("rapport:");
-    k.push_str(site);
-    k.push(':');
-    k.push_str(name);
-    k
+    crate::core::msg::cat(&["rapport:", site, ":", name])
 }
 
 #[cfg(test)]

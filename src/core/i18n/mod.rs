@@ -179,7 +179,7 @@ fn fill(template: &str, n: usize, m: usize) -> String {
     // By hand rather than `replace` + `to_string`: keeps the string searcher and the integer
     // formatter out of the wasm. Offsets are those of ASCII bytes, hence char boundaries.
     let b = template.as_bytes();
-    let mut out = String::with_capacity(b.len() + 8);
+    let mut out = String::new();
     let (mut i, mut start) = (0, 0);
     while i < b.len() {
         let value = match b.get(i..i + 3) {
