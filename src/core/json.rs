@@ -78,7 +78,6 @@ const MAX_DEPTH: usize = 64;
 
 struct Parser<'a> {
     src: &'a str,
-    bytes: &'a [u8],
     pos: usize,
 }
 
@@ -110,7 +109,7 @@ impl<'a> Parser<'a> {
     }
 
     fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
+        self.src.as_bytes().get(self.pos).copied()
     }
 
     /// Skips whitespace and returns the next byte (not consumed).
@@ -146,7 +145,8 @@ impl<'a> Parser<'a> {
             Some(_) => return Err("expected value"),
         };
         if !self
-            .bytes
+            .src
+            .as_bytes()
             .get(self.pos..)
             .is_some_and(|s| s.starts_with(word.as_bytes()))
         {
@@ -226,7 +226,9 @@ impl<'a> Parser<'a> {
         const INVALID: &str = "invalid number";
         let negative = self.peek() == Some(b'-');
         self.pos += usize::from(negative);
-        if self.peek() == Some(b'0') && matches!(self.bytes.get(self.pos + 1), Some(b'0'..=b'9')) {
+        if self.peek() == Some(b'0')
+            && matches!(self.src.as_bytes().get(self.pos + 1), Some(b'0'..=b'9'))
+        {
             return Err(INVALID);
         }
         let (mut mantissa, mut exp, n) = self.digits(0, false);
@@ -312,7 +314,7 @@ impl<'a> Parser<'a> {
                     let hi = self.hex4()?;
                     let mut code = hi;
                     if (0xD800..0xDC00).contains(&hi)
-                        && self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u")
+                        && self.src.as_bytes().get(self.pos..self.pos + 2) == Some(b"\\u")
                     {
                         let back = self.pos;
                         self.pos += 2;
@@ -368,11 +370,7 @@ fn pow10(mut e: u32) -> f64 {
 impl Json {
     /// Parses a whole document (trailing non-whitespace is an error).
     pub fn parse(text: &str) -> Result<Json, SyntaxError> {
-        let mut p = Parser {
-            src: text,
-            bytes: text.as_bytes(),
-            pos: 0,
-        };
+        let mut p = Parser { src: text, pos: 0 };
         p.value(0)
             .and_then(|v| match p.skip_ws() {
                 Some(_) => Err("trailing characters"),
