@@ -937,7 +937,7 @@ impl<'a> Fields<'a> {
 
     /// A required string member.
     pub fn req_str(&self, key: &str) -> Decoded<String> {
-        self.str(key, true).map(Option::unwrap_or_default)
+        self.req(key, string)
     }
 
     /// A number member.
