@@ -792,7 +792,7 @@ pub fn variant(path: &Path<'_>, v: &Json, names: &[&str]) -> Decoded<usize> {
         Json::Str(s) => s,
         other => return Err(expected(path, "a string", other)),
     };
-    if let Some(i) = names.iter().position(|n| n == s) {
+    if let Some(i) = names.iter().position(|n| *n == s.as_str()) {
         return Ok(i);
     }
     let mut m = String::from("unknown variant `");
