@@ -133,14 +133,15 @@ impl<'a> Parser<'a> {
         if depth > MAX_DEPTH {
             return Err("nested too deeply");
         }
-        let (word, value): (&str, Json) = match self.skip_ws() {
+        let first = self.skip_ws();
+        let word = match first {
             Some(b'{') => return self.object(depth),
             Some(b'[') => return self.array(depth),
             Some(b'"') => return self.string().map(Json::Str),
             Some(b'-' | b'0'..=b'9') => return self.number(),
-            Some(b't') => ("true", Json::Bool(true)),
-            Some(b'f') => ("false", Json::Bool(false)),
-            Some(b'n') => ("null", Json::Null),
+            Some(b't') => "true",
+            Some(b'f') => "false",
+            Some(b'n') => "null",
             None => return Err("EOF while parsing a value"),
             Some(_) => return Err("expected value"),
         };
@@ -153,7 +154,11 @@ impl<'a> Parser<'a> {
             return Err("expected value");
         }
         self.pos += word.len();
-        Ok(value)
+        // One construction for the three literals.
+        Ok(match first {
+            Some(b'n') => Json::Null,
+            _ => Json::Bool(first == Some(b't')),
+        })
     }
 
     /// An array; the parser is at its `[`.
