@@ -206,7 +206,7 @@ fn wasm(artifact: &WasmArtifact, dist: &Path) -> Result<(), String> {
             .arg(out_dir.join(&wasm_name)),
     )?;
     if let Some(mapping) = mapping {
-        let (js, dts) = glue::drop_init_sync(
+        let (js, dts) = glue::replace_init(
             &glue::rename(&read(&staging.join(&glue))?, &mapping)?,
             &glue::rename_types(&read(&staging.join(&types))?, &mapping),
         )?;
