@@ -1,8 +1,9 @@
 //! The runtime of the shipped (no `std`) build: the panic handler and the allocator.
 //!
 //! The handler ignores the panic's message, so none of Rust's formatting code is linked;
-//! it disables the widget (one `console.error`) and traps. talc replaces dlmalloc, the
-//! allocator `std` would bring, at a fraction of its size.
+//! it disables the widget (one `console.error`) and traps. The allocator is the crate's own
+//! size-class heap ([`crate::heap`]), a fraction of the size of dlmalloc (what `std`
+//! brings) or of a general-purpose allocator crate.
 
 /// Disables the widget and traps: the instance is unusable after a panic anyway.
 #[panic_handler]
@@ -12,4 +13,5 @@ fn on_panic(_info: &::core::panic::PanicInfo) -> ! {
 }
 
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: crate::heap::SizeClassHeap<crate::heap::WasmMemory> =
+    crate::heap::SizeClassHeap::new(crate::heap::WasmMemory);

@@ -152,23 +152,74 @@ pub fn rename(js: &str, mapping: &Mapping) -> Result<String, String> {
     Ok(out)
 }
 
-/// wasm-bindgen's export line of the glue; [`drop_init_sync`] removes `initSync` from it.
+/// wasm-bindgen's export line of the glue, the last line of its initialization code.
 const EXPORTS_LINE: &str = "export { initSync, __wbg_init as default };";
 
-/// Stops exporting `initSync` (synchronous instantiation, which neither the loader nor the
-/// npm package uses) so terser drops it, and removes its declaration from the types.
-pub fn drop_init_sync(js: &str, dts: &str) -> Result<(String, String), String> {
-    if js.matches(EXPORTS_LINE).count() != 1 {
-        return Err(format!(
-            "the glue has no `{EXPORTS_LINE}` line: wasm-bindgen's output changed, update xtask/src/glue.rs"
-        ));
+/// Where wasm-bindgen's initialization code starts: everything from here to
+/// [`EXPORTS_LINE`] is replaced by [`INIT`].
+const LOAD_FUNCTION: &str = "async function __wbg_load(";
+
+/// The widget's initialization: `init({ module_or_path })` with the wasm's URL, the one way
+/// the loader and the npm package call it. wasm-bindgen's own also takes bytes, a
+/// `Response` or a `Module`, warns about deprecated call shapes and has a synchronous
+/// variant, none of which the shopper needs to download.
+const INIT: &str = r#"let __wbg_init_promise;
+async function __wbg_init({ module_or_path }) {
+    if (wasm !== undefined) return wasm;
+    if (__wbg_init_promise === undefined) {
+        __wbg_init_promise = __wbg_instantiate(module_or_path);
+        __wbg_init_promise.catch(() => { __wbg_init_promise = undefined; });
     }
-    let js = js.replace(EXPORTS_LINE, "export { __wbg_init as default };");
-    // The declaration and the doc comment right above it.
+    return __wbg_init_promise;
+}
+
+async function __wbg_instantiate(url) {
+    const imports = __wbg_get_imports();
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    let result;
+    try {
+        result = await WebAssembly.instantiateStreaming(response, imports);
+    } catch (e) {
+        // Served without `application/wasm`: compile from the bytes instead.
+        if (response.headers.get('Content-Type') === 'application/wasm') throw e;
+        result = await WebAssembly.instantiate(await response.arrayBuffer(), imports);
+    }
+    return __wbg_finalize_init(result.instance, result.module);
+}
+
+export { __wbg_init as default };
+"#;
+
+/// The type of [`INIT`]'s `__wbg_init`.
+const INIT_TYPE: &str = "/**\n * Instantiates the widget's wasm, fetched from `module_or_path`; resolves to its \
+                         exports.\n */\nexport default function __wbg_init(options: { module_or_path: \
+                         string | URL }): Promise<InitOutput>;";
+
+/// Replaces wasm-bindgen's initialization code with [`INIT`] (so terser drops `initSync`
+/// and the loading variants nobody calls), and its declarations in the types.
+pub fn replace_init(js: &str, dts: &str) -> Result<(String, String), String> {
+    let outdated =
+        |what: &str| format!("{what}: wasm-bindgen's output changed, update xtask/src/glue.rs");
+    if js.matches(LOAD_FUNCTION).count() != 1 || js.matches(EXPORTS_LINE).count() != 1 {
+        return Err(outdated(&format!(
+            "the glue lacks one `{LOAD_FUNCTION}` or one `{EXPORTS_LINE}`"
+        )));
+    }
+    let (head, tail) = js.split_at(js.find(LOAD_FUNCTION).unwrap_or(0));
+    if !tail.trim_end().ends_with(EXPORTS_LINE) {
+        return Err(outdated(&format!(
+            "the glue does not end with `{EXPORTS_LINE}`"
+        )));
+    }
+    // Declarations: drop `initSync` and the default export, each with the doc comment
+    // right above it, then declare the replacement.
     let mut kept: Vec<&str> = Vec::new();
-    let mut dropped = false;
+    let mut dropped = 0;
     for line in dts.lines() {
-        if line.starts_with("export function initSync(") {
+        if line.starts_with("export function initSync(")
+            || line.starts_with("export default function __wbg_init")
+        {
             if kept.last().is_some_and(|l| l.trim() == "*/") {
                 while let Some(l) = kept.pop() {
                     if l.trim_start().starts_with("/**") {
@@ -176,15 +227,32 @@ pub fn drop_init_sync(js: &str, dts: &str) -> Result<(String, String), String> {
                     }
                 }
             }
-            dropped = true;
+            dropped += 1;
             continue;
         }
         kept.push(line);
     }
-    if !dropped {
-        return Err("the glue's types declare no `initSync`: update xtask/src/glue.rs".into());
+    if dropped != 2 {
+        return Err(outdated(
+            "the glue's types lack `initSync` or the default export",
+        ));
     }
-    Ok((js, kept.join("\n") + "\n"))
+    while kept.last().is_some_and(|l| l.trim().is_empty()) {
+        kept.pop();
+    }
+    Ok((
+        format!("{head}{INIT}"),
+        format!(
+            "{}
+
+{INIT_TYPE}
+",
+            kept.join(
+                "
+"
+            )
+        ),
+    ))
 }
 
 /// Applies the export renames to the `InitOutput` interface of the type declarations
@@ -225,7 +293,8 @@ pub fn rename_types(dts: &str, mapping: &Mapping) -> String {
 /// Fails with Node's message.
 pub fn check(js: &Path, wasm: &Path) -> Result<(), String> {
     const SCRIPT: &str = "import{readFileSync as r}from'node:fs';import{pathToFileURL as u}from'node:url';\
-const[j,w]=process.argv.slice(1);const m=await import(u(j).href);await m.default({module_or_path:r(w)});\
+const[j,w]=process.argv.slice(1);const m=await import(u(j).href);\
+await m.default({module_or_path:'data:application/wasm;base64,'+r(w).toString('base64')});\
 for(const f of[m.default,m.start,m.Widget?.prototype?.command])if(typeof f!='function')throw new Error('missing export');\
 console.log('ok')";
     let mut node = cmd("node");
@@ -329,20 +398,35 @@ wasm.__wbindgen_start(); new Uint8Array(wasm.memory.buffer);
     }
 
     #[test]
-    fn init_sync_is_dropped() {
-        let js = "function initSync(module) {}\nasync function __wbg_init(m) {}\n\
+    fn init_is_replaced() {
+        let js = "function keep() {}\nasync function __wbg_load(module, imports) {}\n\
+                  function initSync(module) {}\nasync function __wbg_init(m) {}\n\
                   export { initSync, __wbg_init as default };\n";
         let dts = "export type SyncInitInput = BufferSource;\n\n/**\n * Instantiates.\n *\n \
                    * @returns {InitOutput}\n */\nexport function initSync(module: SyncInitInput): \
                    InitOutput;\n\n/**\n * Init.\n */\nexport default function __wbg_init(): void;\n";
-        let (js, dts) = drop_init_sync(js, dts).unwrap();
+        let (js, dts) = replace_init(js, dts).unwrap();
+        assert!(
+            js.starts_with("function keep() {}\nlet __wbg_init_promise;"),
+            "{js}"
+        );
         assert!(js.ends_with("export { __wbg_init as default };\n"), "{js}");
+        assert!(
+            !js.contains("initSync") && !js.contains("__wbg_load"),
+            "{js}"
+        );
+        assert!(js.contains("instantiateStreaming"), "{js}");
         assert_eq!(
             dts,
-            "export type SyncInitInput = BufferSource;\n\n\n/**\n * Init.\n */\n\
-             export default function __wbg_init(): void;\n"
+            format!("export type SyncInitInput = BufferSource;\n\n{INIT_TYPE}\n")
         );
-        assert!(drop_init_sync("export { __wbg_init as default };", "").is_err());
+        assert!(dts.contains("module_or_path: string | URL"), "{dts}");
+        assert!(replace_init("export { __wbg_init as default };", "").is_err());
+        assert!(replace_init(
+            "async function __wbg_load(m) {}\nexport { initSync, __wbg_init as default };\nx();",
+            ""
+        )
+        .is_err());
     }
 
     #[test]
