@@ -19,19 +19,20 @@ pub struct Widget {
 /// `options`: `{site, endpoint, nonce?, config (site config object or null),
 /// emit(name, detail), exitIntent?: bool, navAt?: number}`. Bad options or an invalid
 /// configuration log one `console.error` naming the field and give a dormant widget.
+/// Never throws (no `Result`: that would cost an exception path in the glue).
 #[wasm_bindgen]
-pub fn start(options: JsValue) -> Result<Widget, JsValue> {
+pub fn start(options: JsValue) -> Widget {
     guard::install_panic_hook();
     if guard::is_dead() {
-        return Ok(Widget { app: None });
+        return Widget { app: None };
     }
     match Options::read(&options) {
-        Ok(options) => Ok(Widget {
+        Ok(options) => Widget {
             app: Some(App::start(options)),
-        }),
+        },
         Err(err) => {
             log::error(&[err.message()]);
-            Ok(Widget { app: None })
+            Widget { app: None }
         }
     }
 }
@@ -39,10 +40,17 @@ pub fn start(options: JsValue) -> Result<Widget, JsValue> {
 #[wasm_bindgen]
 impl Widget {
     /// Runs a loader command: `identify`, `track`, `show`, `config`, `page`, `hide`.
-    /// Never throws; problems are reported with `console.warn`.
-    pub fn command(&self, name: &str, args: JsValue) {
+    /// Never throws; problems are reported with `console.warn`. `name` stays a JS value
+    /// because the controller reads it as one (`app::run`): no string crosses the boundary
+    /// twice.
+    pub fn command(&self, name: JsValue, args: JsValue) {
         if let Some(app) = &self.app {
-            app::run(app, name.into(), args);
+            // A number or an object would read as a timer tag or an event.
+            if name.as_string().is_some() {
+                app::run(app, name, args);
+            } else {
+                log::warn(&["command: the name must be a string"]);
+            }
         }
     }
 

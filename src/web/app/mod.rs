@@ -140,7 +140,8 @@ impl App {
         };
         let shared = Rc::new_cyclic(|weak: &Weak<Inner>| {
             let weak = weak.clone();
-            let handler: Box<dyn FnMut(JsValue, JsValue)> = Box::new(move |a, b| {
+            // `Fn`, not `FnMut`: the glue for a shared closure is simpler.
+            let handler: Box<dyn Fn(JsValue, JsValue)> = Box::new(move |a, b| {
                 if let Some(inner) = weak.upgrade() {
                     run(&inner, a, b);
                 }
