@@ -205,17 +205,27 @@ impl App {
         self.outgoing.push((name, detail));
     }
 
+    /// The stored value of this site's `slot`.
+    fn load(&self, slot: Slot) -> Option<String> {
+        self.store.get(&key(&self.site, slot))
+    }
+
+    /// Stores `json` as this site's `slot`: every record the controller persists goes
+    /// through here.
+    fn save(&self, slot: Slot, json: &str) {
+        self.store.set(&key(&self.site, slot), json);
+    }
+
     /// Rewrites `rapport:{site}:mute` for the loader after a throttle change.
     fn write_mute(&self) {
         let Some(config) = &self.config else { return };
         let map = mute_map(config, &self.throttle, env::now_ms(), &self.visitor.id);
-        self.store.set(&key(&self.site, Slot::Mute), &map.to_json());
+        self.save(Slot::Mute, &map.to_json());
     }
 
     /// Persists the throttle state and the mute map derived from it.
     fn save_throttle(&self) {
-        self.store
-            .set(&key(&self.site, Slot::Throttle), &self.throttle.to_json());
+        self.save(Slot::Throttle, &self.throttle.to_json());
         self.write_mute();
     }
 

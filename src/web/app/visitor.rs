@@ -39,15 +39,10 @@ impl Visitor {
                     id: new_uuid(),
                     ..Visitor::default()
                 };
-                v.save(store, site);
+                store.set(&key(site, Slot::Visitor), &v.to_json());
                 v
             }
         }
-    }
-
-    /// Persists the record.
-    pub fn save(&self, store: &WebStore, site: &str) {
-        store.set(&key(site, Slot::Visitor), &self.to_json());
     }
 
     /// Reads the stored record (`{"id", "userId"?, "traits"?}`); `None` if unreadable.
@@ -64,7 +59,8 @@ impl Visitor {
         })
     }
 
-    fn to_json(&self) -> String {
+    /// The stored form, as [`Visitor::from_json`] reads it.
+    pub fn to_json(&self) -> String {
         let mut out = String::new();
         let mut w = ObjectWriter::new(&mut out);
         w.str("id", &self.id);
