@@ -5,12 +5,50 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Function, Object, Reflect};
-use rapport::web::exports::{start, Widget};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit, ShadowRoot};
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+/// The widget object `start` returns, used through its JavaScript API as the loader does.
+struct Widget(JsValue);
+
+impl Widget {
+    fn method(&self, name: &str) -> Function {
+        Reflect::get(&self.0, &name.into())
+            .unwrap()
+            .dyn_into()
+            .expect("a method")
+    }
+
+    /// `widget.command(name, args)`; must not throw.
+    fn command(&self, name: JsValue, args: JsValue) {
+        self.method("command")
+            .call2(&self.0, &name, &args)
+            .expect("command never throws");
+    }
+
+    /// `widget.active`, a boolean.
+    fn active(&self) -> bool {
+        Reflect::get(&self.0, &"active".into())
+            .unwrap()
+            .as_bool()
+            .expect("a boolean")
+    }
+
+    /// `widget.destroy()`; must not throw.
+    fn destroy(&mut self) {
+        self.method("destroy")
+            .call0(&self.0)
+            .expect("destroy never throws");
+    }
+}
+
+/// `start(options)`; never throws.
+fn start(options: JsValue) -> Widget {
+    Widget(rapport::web::exports::start(options))
+}
 
 fn window() -> web_sys::Window {
     web_sys::window().unwrap()
@@ -835,4 +873,21 @@ async fn scroll_depth_trigger() {
     w.destroy();
     spacer.remove();
     window().scroll_to_with_x_and_y(0.0, 0.0);
+}
+
+#[wasm_bindgen_test]
+fn destroy_stops_the_widget_and_only_string_names_are_commands() {
+    let (mut w, _) = launch("t-destroy", NPS);
+    assert_eq!(hosts(), 1);
+    assert!(w.active());
+    // Numbers are the handler's own tags (6 is `destroy`): as a name it is no command.
+    w.command(JsValue::from_f64(6.0), JsValue::UNDEFINED);
+    assert_eq!(hosts(), 1);
+    assert!(w.active());
+    w.destroy();
+    assert_eq!(hosts(), 0);
+    assert!(!w.active());
+    w.command("show".into(), Array::of1(&"s".into()).into());
+    assert_eq!(hosts(), 0, "commands after destroy are ignored");
+    w.destroy();
 }

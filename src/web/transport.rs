@@ -25,6 +25,10 @@ pub fn post_json(url: &str, body: &str, handler: &JsValue, tag: u8) {
         js::call(&pending, "then", &[settle.clone(), settle])
     });
     if sent.is_err() {
-        timer::later(handler, 0.0, JsValue::from(tag), JsValue::UNDEFINED);
+        timer::later(
+            handler,
+            0.0,
+            [JsValue::from(tag), JsValue::UNDEFINED, JsValue::UNDEFINED],
+        );
     }
 }
