@@ -56,9 +56,7 @@ impl Host {
             }
             set_style(&style, name, value, "important")?;
         }
-        let init = js::object();
-        js::set(&init, "mode", &"open".into());
-        let root = js::call(&element, "attachShadow", &[init])?;
+        let root = js::call(&element, "attachShadow", &[js::parse(r#"{"mode":"open"}"#)])?;
         if !adopt(&root) {
             let fallback = dom::el(doc, "style", "");
             if let Some(nonce) = nonce {
