@@ -31,6 +31,10 @@ pub fn later(handler: &JsValue, millis: f64, [a, b, c]: [JsValue; 3]) -> JsValue
 
 impl Drop for Timeout {
     fn drop(&mut self) {
-        let _ = js::call_global("clearTimeout", ::core::slice::from_ref(&self.0));
+        js::invoke(
+            &js::global(),
+            "clearTimeout",
+            ::core::slice::from_ref(&self.0),
+        );
     }
 }

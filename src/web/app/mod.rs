@@ -265,7 +265,7 @@ pub fn run(inner: &Inner, a: JsValue, b: JsValue, c: JsValue) -> JsValue {
     if let Some(emit) = emit {
         for (name, detail) in events {
             // A throwing handler is the page's problem; the loader already isolates handlers.
-            let _ = js::call(&emit, "call", &[JsValue::UNDEFINED, name.into(), detail]);
+            js::invoke(&emit, "call", &[JsValue::UNDEFINED, name.into(), detail]);
         }
     }
     JsValue::UNDEFINED

@@ -384,7 +384,7 @@ impl Control {
             }
             (true, Some(field)) => *other_field = Some(field),
             (false, Some(field)) => {
-                let _ = super::super::js::call(&field, "remove", &[]);
+                super::super::js::invoke(&field, "remove", &[]);
             }
             (false, None) => {}
         }

@@ -115,6 +115,6 @@ fn adopt(root: &JsValue) -> bool {
 
 impl Drop for Host {
     fn drop(&mut self) {
-        let _ = js::call(&self.element, "remove", &[]);
+        js::invoke(&self.element, "remove", &[]);
     }
 }
