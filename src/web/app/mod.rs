@@ -120,10 +120,6 @@ impl App {
         };
         let site = options.site;
         let visitor = Visitor::load(&store, &site);
-        let throttle = store
-            .get(&key(&site, Slot::Throttle))
-            .map(|json| ThrottleState::from_json_or_default(&json))
-            .unwrap_or_default();
         let signals = PageSignals {
             exit_intent: options.exit_intent,
             ..PageSignals::default()
@@ -149,7 +145,8 @@ impl App {
             config,
             store,
             visitor,
-            throttle,
+            // Read by the first run, through the one load path.
+            throttle: ThrottleState::default(),
             // Read by the first flush.
             outbox: Outbox::default(),
             signals,
@@ -178,6 +175,9 @@ impl App {
         };
         match tag {
             START => {
+                if let Some(json) = self.load(Slot::Throttle) {
+                    self.throttle = ThrottleState::from_json_or_default(&json);
+                }
                 self.write_mute();
                 self.watch_page();
                 self.flush();
