@@ -103,8 +103,9 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the state from the start options, then (first run) writes the mute map,
-    /// starts watching the page, flushes the outbox and evaluates triggers. Returns the
+    /// Builds the state from the start options, then (first run) reads the visitor (made
+    /// and stored when new) and throttle records, writes the mute map, starts watching the
+    /// page, flushes the outbox and evaluates triggers. Returns the
     /// widget's handler (see [`api`]).
     pub fn start(options: Options) -> JsValue {
         let store = WebStore::open();
@@ -119,7 +120,6 @@ impl App {
             },
         };
         let site = options.site;
-        let visitor = Visitor::load(&store, &site);
         let signals = PageSignals {
             exit_intent: options.exit_intent,
             ..PageSignals::default()
@@ -144,7 +144,8 @@ impl App {
             emit: options.emit,
             config,
             store,
-            visitor,
+            // Read (or made) by the first run, through the one load path.
+            visitor: Visitor::default(),
             // Read by the first run, through the one load path.
             throttle: ThrottleState::default(),
             // Read by the first flush.
@@ -175,6 +176,11 @@ impl App {
         };
         match tag {
             START => {
+                let (visitor, new) = Visitor::load(self.load(Slot::Visitor).as_deref());
+                if new {
+                    self.save(Slot::Visitor, &visitor.to_json());
+                }
+                self.visitor = visitor;
                 if let Some(json) = self.load(Slot::Throttle) {
                     self.throttle = ThrottleState::from_json_or_default(&json);
                 }
