@@ -96,7 +96,7 @@ impl View {
         attr(&dialog, "dir", if lang.rtl() { "rtl" } else { "ltr" });
         let mut parts: [JsValue; 13] = Default::default();
         parts[DIALOG] = dialog;
-        for (i, (parent, tag, class, name, value)) in FRAME.into_iter().enumerate() {
+        for (i, &(parent, tag, class, name, value)) in FRAME.iter().enumerate() {
             let part = el(doc, tag, class);
             if !name.is_empty() {
                 attr(&part, name, value);
