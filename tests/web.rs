@@ -5,12 +5,50 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Function, Object, Reflect};
-use rapport::web::exports::{start, Widget};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit, ShadowRoot};
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+/// The widget object `start` returns, used through its JavaScript API as the loader does.
+struct Widget(JsValue);
+
+impl Widget {
+    fn method(&self, name: &str) -> Function {
+        Reflect::get(&self.0, &name.into())
+            .unwrap()
+            .dyn_into()
+            .expect("a method")
+    }
+
+    /// `widget.command(name, args)`; must not throw.
+    fn command(&self, name: JsValue, args: JsValue) {
+        self.method("command")
+            .call2(&self.0, &name, &args)
+            .expect("command never throws");
+    }
+
+    /// `widget.active`, a boolean.
+    fn active(&self) -> bool {
+        Reflect::get(&self.0, &"active".into())
+            .unwrap()
+            .as_bool()
+            .expect("a boolean")
+    }
+
+    /// `widget.destroy()`; must not throw.
+    fn destroy(&mut self) {
+        self.method("destroy")
+            .call0(&self.0)
+            .expect("destroy never throws");
+    }
+}
+
+/// `start(options)`; never throws.
+fn start(options: JsValue) -> Widget {
+    Widget(rapport::web::exports::start(options))
+}
 
 fn window() -> web_sys::Window {
     web_sys::window().unwrap()
@@ -66,7 +104,7 @@ fn options(site: &str, config_json: Option<&str>) -> (JsValue, Events) {
 
 fn launch(site: &str, questions: &str) -> (Widget, Events) {
     let (opts, events) = options(site, Some(&config(site, questions, "")));
-    (start(opts).unwrap(), events)
+    (start(opts), events)
 }
 
 fn hosts() -> u32 {
@@ -321,16 +359,16 @@ fn config_text_is_inserted_as_text() {
 fn invalid_config_is_dormant_and_does_not_throw() {
     let bad = r#"{"site":"t-bad","surveys":[{"id":"s","trigger":{"type":"pageLoad"},"questions":[{"id":"q","type":"singleChoice","text":"Pick","options":[]}]}]}"#;
     let (opts, events) = options("t-bad", Some(bad));
-    let mut w = start(opts).expect("start never throws");
+    let mut w = start(opts);
     assert!(!w.active());
     assert_eq!(hosts(), 0);
-    w.command("show", Array::of1(&"s".into()).into());
+    w.command("show".into(), Array::of1(&"s".into()).into());
     assert_eq!(hosts(), 0);
     assert!(events.names().is_empty());
     // Not even an options object.
-    let mut w2 = start(JsValue::from_f64(3.0)).expect("start never throws");
+    let mut w2 = start(JsValue::from_f64(3.0));
     assert!(!w2.active());
-    w2.command("show", JsValue::UNDEFINED);
+    w2.command("show".into(), JsValue::UNDEFINED);
     w.destroy();
     w2.destroy();
 }
@@ -507,7 +545,7 @@ fn rtl_locales_set_dir() {
     let json = config(site, r#"{"id":"q","type":"thumbs"}"#, "")
         .replace(r#""locale":"en""#, r#""locale":"ar""#);
     let (opts, _) = options(site, Some(&json));
-    let mut w = start(opts).unwrap();
+    let mut w = start(opts);
     let dialog = q("[role=dialog]");
     assert_eq!(dialog.get_attribute("dir").as_deref(), Some("rtl"));
     assert_eq!(dialog.get_attribute("lang").as_deref(), Some("ar"));
@@ -523,18 +561,21 @@ fn manual_show_and_track_commands() {
         {{"id":"e","trigger":{{"type":"event","event":"Bought"}},"throttle":{{"frequency":"always"}},"questions":[{{"id":"q","type":"emoji"}}]}}]}}"#
     );
     let (opts, events) = options(site, Some(&json));
-    let mut w = start(opts).unwrap();
+    let mut w = start(opts);
     assert_eq!(hosts(), 0, "manual survey waits");
-    w.command("track", Array::of1(&"Other".into()).into());
+    w.command("track".into(), Array::of1(&"Other".into()).into());
     assert_eq!(hosts(), 0);
-    w.command("track", Array::of2(&"Bought".into(), &Object::new()).into());
+    w.command(
+        "track".into(),
+        Array::of2(&"Bought".into(), &Object::new()).into(),
+    );
     assert_eq!(q_all("[role=radio]").len(), 5, "event survey shown");
-    w.command("hide", Array::new().into());
+    w.command("hide".into(), Array::new().into());
     assert_eq!(hosts(), 0);
-    w.command("show", Array::of1(&"m".into()).into());
+    w.command("show".into(), Array::of1(&"m".into()).into());
     assert_eq!(q_all("[role=radio]").len(), 2, "manual survey shown");
-    w.command("nonsense", Array::new().into());
-    w.command("hide", JsValue::UNDEFINED);
+    w.command("nonsense".into(), Array::new().into());
+    w.command("hide".into(), JsValue::UNDEFINED);
     assert_eq!(events.names(), ["show", "close", "show", "close"]);
     w.destroy();
 }
@@ -638,7 +679,7 @@ async fn a_stored_outbox_is_flushed_on_start() {
         )
         .unwrap();
     let (opts, events) = options("t-flush", None);
-    let mut w = start(opts).unwrap();
+    let mut w = start(opts);
     sleep(50).await;
     restore_fetch();
     assert_eq!(sent.length(), 1);
@@ -664,7 +705,7 @@ async fn delay_trigger_waits_for_its_time() {
         &window().performance().unwrap().now().into(),
     )
     .unwrap();
-    let mut w = start(opts).unwrap();
+    let mut w = start(opts);
     assert_eq!(hosts(), 0);
     sleep(150).await;
     assert_eq!(hosts(), 0);
@@ -680,12 +721,12 @@ fn exit_intent_from_the_loader_or_the_pointer() {
         .replace(r#"{"type":"pageLoad"}"#, r#"{"type":"exitIntent"}"#);
     let (opts, _) = options(site, Some(&json));
     Reflect::set(&opts, &"exitIntent".into(), &JsValue::TRUE).unwrap();
-    let mut w = start(opts).unwrap();
+    let mut w = start(opts);
     assert_eq!(hosts(), 1, "the loader saw it first");
     w.destroy();
 
     let (opts, _) = options(site, Some(&json));
-    let mut w = start(opts).unwrap();
+    let mut w = start(opts);
     assert_eq!(hosts(), 0);
     Function::new_no_args(
         "document.dispatchEvent(new MouseEvent('mouseout', { clientY: -2, relatedTarget: null, bubbles: true }))",
@@ -705,7 +746,7 @@ fn dark_mode_and_brand_theme() {
         r##","theme":{"mode":"dark","brand":"#fde047","position":"top-left"}"##,
     );
     let (opts, _) = options(site, Some(&json));
-    let mut w = start(opts).unwrap();
+    let mut w = start(opts);
     let dialog = q("[role=dialog]");
     assert!(dialog.class_list().contains("dark"));
     assert!(dialog.class_list().contains("tl"));
@@ -734,8 +775,14 @@ fn dark_mode_and_brand_theme() {
 async fn identify_traits_and_user_id_go_into_the_response() {
     let (mut w, events) = launch("t-identify", r#"{"id":"t","type":"thumbs","text":"Good?"}"#);
     let traits = js_sys::JSON::parse(r#"{"plan":"pro"}"#).unwrap();
-    w.command("identify", Array::of2(&"user-1".into(), &traits).into());
-    w.command("identify", Array::of1(&JsValue::from_f64(5.0)).into());
+    w.command(
+        "identify".into(),
+        Array::of2(&"user-1".into(), &traits).into(),
+    );
+    w.command(
+        "identify".into(),
+        Array::of1(&JsValue::from_f64(5.0)).into(),
+    );
     click(&q_all("[role=radio]")[0]);
     click(&q(".go"));
     let detail = events.detail("submit").unwrap();
@@ -764,20 +811,20 @@ async fn identify_traits_and_user_id_go_into_the_response() {
 #[wasm_bindgen_test]
 fn config_command_merges_inline_surveys_and_rejects_bad_ones() {
     let (opts, _) = options("t-config", None);
-    let mut w = start(opts).unwrap();
+    let mut w = start(opts);
     assert!(w.active());
     let bad =
         js_sys::JSON::parse(r#"{"surveys":[{"id":"x","questions":[{"id":"q","type":"nope"}]}]}"#)
             .unwrap();
-    w.command("config", Array::of1(&bad).into());
-    w.command("show", Array::of1(&"x".into()).into());
+    w.command("config".into(), Array::of1(&bad).into());
+    w.command("show".into(), Array::of1(&"x".into()).into());
     assert_eq!(hosts(), 0, "bad inline config is refused");
     let good = js_sys::JSON::parse(
         r#"{"surveys":[{"id":"x","throttle":{"frequency":"always"},"questions":[{"id":"q","type":"ces"}]}]}"#,
     )
     .unwrap();
-    w.command("config", Array::of1(&good).into());
-    w.command("show", Array::of1(&"x".into()).into());
+    w.command("config".into(), Array::of1(&good).into());
+    w.command("show".into(), Array::of1(&"x".into()).into());
     assert_eq!(q_all("[role=radio]").len(), 7);
     w.destroy();
 }
@@ -796,9 +843,9 @@ async fn page_navigation_restarts_the_delay() {
         &window().performance().unwrap().now().into(),
     )
     .unwrap();
-    let mut w = start(opts).unwrap();
+    let mut w = start(opts);
     sleep(150).await;
-    w.command("page", Array::new().into());
+    w.command("page".into(), Array::new().into());
     sleep(250).await;
     assert_eq!(hosts(), 0, "the old page's timer was cancelled");
     sleep(250).await;
@@ -818,7 +865,7 @@ async fn scroll_depth_trigger() {
         r#"{"type":"scroll","percent":80}"#,
     );
     let (opts, _) = options(site, Some(&json));
-    let mut w = start(opts).unwrap();
+    let mut w = start(opts);
     assert_eq!(hosts(), 0);
     window().scroll_to_with_x_and_y(0.0, 100_000.0);
     sleep(100).await;
@@ -826,4 +873,21 @@ async fn scroll_depth_trigger() {
     w.destroy();
     spacer.remove();
     window().scroll_to_with_x_and_y(0.0, 0.0);
+}
+
+#[wasm_bindgen_test]
+fn destroy_stops_the_widget_and_only_string_names_are_commands() {
+    let (mut w, _) = launch("t-destroy", NPS);
+    assert_eq!(hosts(), 1);
+    assert!(w.active());
+    // Numbers are the handler's own tags (6 is `destroy`): as a name it is no command.
+    w.command(JsValue::from_f64(6.0), JsValue::UNDEFINED);
+    assert_eq!(hosts(), 1);
+    assert!(w.active());
+    w.destroy();
+    assert_eq!(hosts(), 0);
+    assert!(!w.active());
+    w.command("show".into(), Array::of1(&"s".into()).into());
+    assert_eq!(hosts(), 0, "commands after destroy are ignored");
+    w.destroy();
 }

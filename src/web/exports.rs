@@ -1,62 +1,43 @@
-//! The JS API (`--target web`, `dist/widget/widget.js`): `start(options)` and
-//! `Widget.command(name, args)`. Nothing here throws into the page once started; every
-//! entry point checks the dead flag first.
+//! The JS API (`--target web`, `dist/widget/widget.js`): `start(options)`, which returns
+//! the widget object `{command(name, args), destroy(), active}`. Nothing here throws into
+//! the page once started; every entry point checks the dead flag first.
+//!
+//! The widget object is a plain object whose methods are the widget's one handler bound to
+//! a tag (`app::api`) rather than an exported class: each exported method would cost a
+//! wasm export with its borrow checks and a glue wrapper.
 
 use wasm_bindgen::prelude::*;
 
-use super::app::{self, App, Shared};
+use super::app::{self, App};
 use super::options::Options;
 use super::{guard, log};
 
-/// A started widget, returned by [`start`].
-#[wasm_bindgen]
-pub struct Widget {
-    app: Option<Shared>,
-}
-
-/// Starts the widget.
+/// Starts the widget and returns it: `{command(name, args), destroy(), active}`.
 ///
 /// `options`: `{site, endpoint, nonce?, config (site config object or null),
 /// emit(name, detail), exitIntent?: bool, navAt?: number}`. Bad options or an invalid
 /// configuration log one `console.error` naming the field and give a dormant widget.
+/// Never throws.
+///
+/// * `command(name, args)` runs a loader command: `identify`, `track`, `show`, `config`,
+///   `page`, `hide`; problems are reported with `console.warn`.
+/// * `destroy()` stops the widget: removes the survey, listeners and timers. Later
+///   commands are ignored.
+/// * `active` (read-only): whether the widget runs with a valid configuration (false:
+///   dormant or destroyed).
 #[wasm_bindgen]
-pub fn start(options: JsValue) -> Result<Widget, JsValue> {
+pub fn start(options: JsValue) -> JsValue {
     guard::install_panic_hook();
-    if guard::is_dead() {
-        return Ok(Widget { app: None });
-    }
-    match Options::read(&options) {
-        Ok(options) => Ok(Widget {
-            app: Some(App::start(options)),
-        }),
-        Err(err) => {
-            log::error(&[err.message()]);
-            Ok(Widget { app: None })
+    let handler = if guard::is_dead() {
+        None
+    } else {
+        match Options::read(&options) {
+            Ok(options) => Some(App::start(options)),
+            Err(err) => {
+                log::error(&[err.message()]);
+                None
+            }
         }
-    }
-}
-
-#[wasm_bindgen]
-impl Widget {
-    /// Runs a loader command: `identify`, `track`, `show`, `config`, `page`, `hide`.
-    /// Never throws; problems are reported with `console.warn`.
-    pub fn command(&self, name: &str, args: JsValue) {
-        if let Some(app) = &self.app {
-            app::run(app, name.into(), args);
-        }
-    }
-
-    /// Whether the widget runs with a valid configuration (false: dormant).
-    #[wasm_bindgen(getter)]
-    pub fn active(&self) -> bool {
-        !guard::is_dead() && self.app.as_ref().is_some_and(|a| a.is_active())
-    }
-
-    /// Stops the widget: removes the survey, listeners and timers. Later commands are
-    /// ignored.
-    pub fn destroy(&mut self) {
-        if let Some(app) = self.app.take() {
-            app.destroy();
-        }
-    }
+    };
+    app::api(handler.as_ref())
 }

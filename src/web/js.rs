@@ -69,6 +69,12 @@ pub fn call(obj: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, Js
         .call_on(obj, args)
 }
 
+/// `obj[method](...args)` for its effect only: the result and any failure are dropped
+/// here, once, rather than at every call site.
+pub fn invoke(obj: &JsValue, method: &str, args: &[JsValue]) {
+    let _ = call(obj, method, args);
+}
+
 /// `obj[method](...args)` with up to two string arguments, for its result (`undefined` on
 /// failure).
 pub fn call_s(obj: &JsValue, method: &str, args: &[&str]) -> JsValue {

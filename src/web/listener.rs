@@ -27,7 +27,7 @@ impl Listeners {
     /// Listens for `kind` events on `target`. Registration only fails on exotic targets; a
     /// missing listener degrades a trigger, it never breaks the page.
     pub fn add(&mut self, target: &JsValue, kind: &'static str) {
-        let _ = js::call(
+        js::invoke(
             target,
             "addEventListener",
             &[kind.into(), self.handler.clone()],
@@ -39,7 +39,7 @@ impl Listeners {
 impl Drop for Listeners {
     fn drop(&mut self) {
         for (target, kind) in &self.on {
-            let _ = js::call(
+            js::invoke(
                 target,
                 "removeEventListener",
                 &[(*kind).into(), self.handler.clone()],

@@ -20,7 +20,7 @@ fn log(level: &str, parts: &[&str]) {
 
 /// `console[level](message)`.
 pub(super) fn console(level: &str, message: &str) {
-    let _ = js::call(&js::global_get("console"), level, &[message.into()]);
+    js::invoke(&js::global_get("console"), level, &[message.into()]);
 }
 
 /// `console.warn` of the concatenated parts.

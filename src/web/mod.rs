@@ -1,7 +1,7 @@
 //! The DOM shell (wasm32 only): renders core state into a shadow root and forwards
 //! browser events to the core. No survey logic lives here.
 //!
-//! * [`exports`] — `start` / `Widget.command`, the loader contract.
+//! * [`exports`] — `start` and the widget object it returns, the loader contract.
 //! * [`app`] — the controller wiring core decisions to the page.
 //! * [`ui`] — host element, stylesheet, dialog and question controls, focus.
 //! * [`js`] — the few generic JavaScript bindings everything else goes through.

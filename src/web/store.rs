@@ -107,7 +107,7 @@ impl WebStore {
     pub fn remove(&self, key: &str) {
         self.forget(key);
         if let Some(local) = &self.local {
-            let _ = js::call(local, "removeItem", &[key.into()]);
+            js::invoke(local, "removeItem", &[key.into()]);
         }
     }
 }

@@ -18,20 +18,23 @@ impl Timeout {
         Timeout(later(
             handler,
             delay,
-            JsValue::from(tag),
-            JsValue::UNDEFINED,
+            [JsValue::from(tag), JsValue::UNDEFINED, JsValue::UNDEFINED],
         ))
     }
 }
 
-/// `setTimeout(handler, millis, a, b)`: `handler(a, b)` after `millis` milliseconds; the
-/// id (`undefined` if it failed).
-pub fn later(handler: &JsValue, millis: f64, a: JsValue, b: JsValue) -> JsValue {
-    js::call_global("setTimeout", &[handler.clone(), millis.into(), a, b]).unwrap_or_default()
+/// `setTimeout(handler, millis, a, b, c)`: `handler(a, b, c)` after `millis`
+/// milliseconds; the id (`undefined` if it failed).
+pub fn later(handler: &JsValue, millis: f64, [a, b, c]: [JsValue; 3]) -> JsValue {
+    js::call_global("setTimeout", &[handler.clone(), millis.into(), a, b, c]).unwrap_or_default()
 }
 
 impl Drop for Timeout {
     fn drop(&mut self) {
-        let _ = js::call_global("clearTimeout", ::core::slice::from_ref(&self.0));
+        js::invoke(
+            &js::global(),
+            "clearTimeout",
+            ::core::slice::from_ref(&self.0),
+        );
     }
 }

@@ -7,6 +7,7 @@ use wasm_bindgen::JsValue;
 
 use crate::core::json::{write_map, Json};
 use crate::core::response::Limits;
+use crate::core::storage::Slot;
 use crate::core::survey::PartialSiteConfig;
 
 use super::super::{js, log};
@@ -104,7 +105,7 @@ impl App {
                 return self.identify(first, second);
             }
         }
-        self.visitor.save(&self.store, &self.site);
+        self.save(Slot::Visitor, &self.visitor.to_json());
     }
 
     /// `config(partialSiteConfig)`: merged over the current configuration by the core.

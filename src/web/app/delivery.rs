@@ -10,7 +10,7 @@ use wasm_bindgen::JsValue;
 
 use crate::core::outbox::{Outbox, Settled};
 use crate::core::retry::{Outcome, RetryPolicy};
-use crate::core::storage::{key, Slot};
+use crate::core::storage::Slot;
 
 use super::super::timer::Timeout;
 use super::super::{env, js, log, transport};
@@ -26,15 +26,14 @@ pub struct Delivery {
 impl App {
     /// Re-reads the outbox from storage (another tab may have changed it).
     pub(super) fn reload_outbox(&mut self) {
-        if let Some(json) = self.store.get(&key(&self.site, Slot::Outbox)) {
+        if let Some(json) = self.load(Slot::Outbox) {
             self.outbox = Outbox::from_json_or_default(&json);
         }
     }
 
     /// Persists the outbox (before any send, so a reload never loses a response).
     pub(super) fn save_outbox(&self) {
-        self.store
-            .set(&key(&self.site, Slot::Outbox), &self.outbox.to_json());
+        self.save(Slot::Outbox, &self.outbox.to_json());
     }
 
     /// Sends the oldest due entry, or arms the timer for the next one.

@@ -8,12 +8,13 @@
 //! * [`visitor`] — the persisted visitor record.
 //!
 //! Everything reaches the controller through one function, [`run`], called by the one
-//! JavaScript handler of the widget (a single wasm-bindgen closure) with `(a, b)`:
+//! JavaScript handler of the widget (a single wasm-bindgen closure) with `(a, b, c)`:
 //!
 //! * a DOM event (listeners on the window, the document and the shadow root);
 //! * a number tag, and a payload: timers (`setTimeout`'s extra arguments) and the fetch
 //!   outcome (a bound handler);
-//! * a command name and its arguments (`Widget.command`).
+//! * the widget object's methods (see [`api`]), the handler bound to a tag: `command`
+//!   (then a command name and its arguments), `destroy` and the `active` getter.
 //!
 //! Re-entrancy: page callbacks (`emit` handlers) may call back into the widget. Events
 //! are therefore queued while the state is borrowed and emitted after it is released, and
@@ -27,8 +28,8 @@ pub mod session;
 pub mod visitor;
 pub mod watch;
 
-use ::core::cell::RefCell;
-use alloc::rc::{Rc, Weak};
+use ::core::cell::{OnceCell, RefCell};
+use alloc::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
@@ -59,33 +60,21 @@ const RETRY: u8 = 2;
 const THANKS: u8 = 3;
 /// Tag of the fetch outcome (payload: the `Response` or the rejection reason).
 const SENT: u8 = 4;
+/// Tag of `widget.command(name, args)`.
+const COMMAND: u8 = 5;
+/// Tag of `widget.destroy()`: drops the state (survey, listeners, timers).
+const DESTROY: u8 = 6;
+/// Tag of the `widget.active` getter: whether a valid configuration is loaded.
+const ACTIVE: u8 = 7;
 
-/// The widget: its state and the JS handler function that feeds it.
+/// The widget: its state and the JS handler function that feeds it. The handler owns it
+/// (the page reaches the widget only through the handler: the widget object's methods,
+/// listeners, timers, fetch callbacks).
 pub struct Inner {
-    state: RefCell<App>,
-    handler: JsValue,
-}
-
-/// Shared handle on the controller; the handler holds a [`Weak`] one so that dropping
-/// the widget frees everything.
-pub type Shared = Rc<Inner>;
-
-impl Inner {
-    /// Whether a valid configuration is loaded (false while the state is borrowed).
-    pub fn is_active(&self) -> bool {
-        self.state
-            .try_borrow()
-            .is_ok_and(|app| app.config.is_some())
-    }
-
-    /// Stops everything: closes the survey, removes listeners and timers.
-    pub fn destroy(&self) {
-        if let Ok(mut app) = self.state.try_borrow_mut() {
-            app.session = None;
-            app.watch = Watch::default();
-            app.delivery = Delivery::default();
-        }
-    }
+    /// `None` once destroyed: every later call is ignored.
+    state: RefCell<Option<App>>,
+    /// Set right after the handler is made (it owns this).
+    handler: OnceCell<JsValue>,
 }
 
 /// The widget's state.
@@ -114,9 +103,11 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the state from the start options, then (first run) writes the mute map,
-    /// starts watching the page, flushes the outbox and evaluates triggers.
-    pub fn start(options: Options) -> Shared {
+    /// Builds the state from the start options, then (first run) reads the visitor (made
+    /// and stored when new) and throttle records, writes the mute map, starts watching the
+    /// page, flushes the outbox and evaluates triggers. Returns the
+    /// widget's handler (see [`api`]).
+    pub fn start(options: Options) -> JsValue {
         let store = WebStore::open();
         let config = match &options.config_json {
             None => Some(SiteConfig::new(options.site.clone())),
@@ -129,63 +120,70 @@ impl App {
             },
         };
         let site = options.site;
-        let visitor = Visitor::load(&store, &site);
-        let throttle = store
-            .get(&key(&site, Slot::Throttle))
-            .map(|json| ThrottleState::from_json_or_default(&json))
-            .unwrap_or_default();
         let signals = PageSignals {
             exit_intent: options.exit_intent,
             ..PageSignals::default()
         };
-        let shared = Rc::new_cyclic(|weak: &Weak<Inner>| {
-            let weak = weak.clone();
-            let handler: Box<dyn FnMut(JsValue, JsValue)> = Box::new(move |a, b| {
-                if let Some(inner) = weak.upgrade() {
-                    run(&inner, a, b);
-                }
-            });
-            // Lives as long as the page: pending timers and fetches may still call it after
-            // the widget is gone (they find no state then).
-            let handler = Closure::wrap_aborting(handler).into_js_value();
-            let app = App {
-                handler: handler.clone(),
-                site,
-                endpoint: options.endpoint,
-                nonce: options.nonce,
-                emit: options.emit,
-                config,
-                store,
-                visitor,
-                throttle,
-                // Read by the first flush.
-                outbox: Outbox::default(),
-                signals,
-                nav_at: options.nav_at,
-                shown_here: Vec::new(),
-                session: None,
-                delivery: Delivery::default(),
-                watch: Watch::default(),
-                outgoing: Vec::new(),
-            };
-            Inner {
-                state: RefCell::new(app),
-                handler,
-            }
+        let inner = Rc::new(Inner {
+            state: RefCell::new(None),
+            handler: OnceCell::new(),
         });
-        run(&shared, JsValue::from(START), JsValue::UNDEFINED);
-        shared
+        let owner = inner.clone();
+        // `Fn`, not `FnMut`: the glue for a shared closure is simpler.
+        let handler: Box<dyn Fn(JsValue, JsValue, JsValue) -> JsValue> =
+            Box::new(move |a, b, c| run(&owner, a, b, c));
+        // Lives as long as the page (it holds the state, the state holds it): pending
+        // timers and fetches may still call it after `destroy` (they find no state then).
+        let handler = Closure::wrap_aborting(handler).into_js_value();
+        let _ = inner.handler.set(handler.clone());
+        let app = App {
+            handler: handler.clone(),
+            site,
+            endpoint: options.endpoint,
+            nonce: options.nonce,
+            emit: options.emit,
+            config,
+            store,
+            // Read (or made) by the first run, through the one load path.
+            visitor: Visitor::default(),
+            // Read by the first run, through the one load path.
+            throttle: ThrottleState::default(),
+            // Read by the first flush.
+            outbox: Outbox::default(),
+            signals,
+            nav_at: options.nav_at,
+            shown_here: Vec::new(),
+            session: None,
+            delivery: Delivery::default(),
+            watch: Watch::default(),
+            outgoing: Vec::new(),
+        };
+        if let Ok(mut state) = inner.state.try_borrow_mut() {
+            *state = Some(app);
+        }
+        run(
+            &inner,
+            JsValue::from(START),
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+        );
+        handler
     }
 
-    fn dispatch(&mut self, a: JsValue, b: JsValue) {
-        if let Some(name) = a.as_string() {
-            return self.command(&name, &b);
-        }
-        let Some(tag) = a.as_f64() else {
+    fn dispatch(&mut self, tag: Option<u8>, a: JsValue, b: JsValue, c: JsValue) {
+        let Some(tag) = tag else {
             return self.on_event(&a);
         };
-        match tag as u8 {
+        match tag {
             START => {
+                let (visitor, new) = Visitor::load(self.load(Slot::Visitor).as_deref());
+                if new {
+                    self.save(Slot::Visitor, &visitor.to_json());
+                }
+                self.visitor = visitor;
+                if let Some(json) = self.load(Slot::Throttle) {
+                    self.throttle = ThrottleState::from_json_or_default(&json);
+                }
                 self.write_mute();
                 self.watch_page();
                 self.flush();
@@ -195,6 +193,11 @@ impl App {
             RETRY => self.flush(),
             THANKS => self.close_survey(),
             SENT => self.settle(&b),
+            COMMAND => match b.as_string() {
+                Some(name) => self.command(&name, &c),
+                // A number or an object is no command name (the loader only passes strings).
+                None => log::warn(&["command: the name must be a string"]),
+            },
             _ => {}
         }
     }
@@ -204,17 +207,27 @@ impl App {
         self.outgoing.push((name, detail));
     }
 
+    /// The stored value of this site's `slot`.
+    fn load(&self, slot: Slot) -> Option<String> {
+        self.store.get(&key(&self.site, slot))
+    }
+
+    /// Stores `json` as this site's `slot`: every record the controller persists goes
+    /// through here.
+    fn save(&self, slot: Slot, json: &str) {
+        self.store.set(&key(&self.site, slot), json);
+    }
+
     /// Rewrites `rapport:{site}:mute` for the loader after a throttle change.
     fn write_mute(&self) {
         let Some(config) = &self.config else { return };
         let map = mute_map(config, &self.throttle, env::now_ms(), &self.visitor.id);
-        self.store.set(&key(&self.site, Slot::Mute), &map.to_json());
+        self.save(Slot::Mute, &map.to_json());
     }
 
     /// Persists the throttle state and the mute map derived from it.
     fn save_throttle(&self) {
-        self.store
-            .set(&key(&self.site, Slot::Throttle), &self.throttle.to_json());
+        self.save(Slot::Throttle, &self.throttle.to_json());
         self.write_mute();
     }
 
@@ -224,28 +237,77 @@ impl App {
     }
 }
 
-/// Runs `handler(a, b)` on the app (unless the widget is dead), then delivers the events
-/// it queued. If the state is already borrowed (a page callback re-entered us), the same
-/// call is made again on the next task instead.
-pub fn run(inner: &Inner, a: JsValue, b: JsValue) {
+/// Runs `handler(a, b, c)` on the app (unless the widget is dead or destroyed), then
+/// delivers the events it queued; the result is `active` for the [`ACTIVE`] tag and
+/// `undefined` otherwise. If the state is already borrowed (a page callback re-entered
+/// us), the same call is made again on the next task instead (`active` reads false then).
+pub fn run(inner: &Inner, a: JsValue, b: JsValue, c: JsValue) -> JsValue {
+    let tag = a.as_f64().map(|tag| tag as u8);
     if guard::is_dead() {
-        return;
+        return JsValue::FALSE;
     }
     let (emit, events) = match inner.state.try_borrow_mut() {
-        Ok(mut app) => {
-            app.dispatch(a, b);
+        Ok(mut state) => {
+            if tag == Some(DESTROY) {
+                // Closes the survey, removes listeners and timers.
+                *state = None;
+            }
+            let Some(app) = state.as_mut() else {
+                return JsValue::FALSE;
+            };
+            if tag == Some(ACTIVE) {
+                return JsValue::from(app.config.is_some());
+            }
+            app.dispatch(tag, a, b, c);
             (app.emit.clone(), ::core::mem::take(&mut app.outgoing))
         }
         Err(_) => {
-            timer::later(&inner.handler, 0.0, a, b);
-            return;
+            if let (Some(handler), false) = (inner.handler.get(), tag == Some(ACTIVE)) {
+                timer::later(handler, 0.0, [a, b, c]);
+            }
+            return JsValue::FALSE;
         }
     };
-    let Some(emit) = emit else { return };
-    for (name, detail) in events {
-        // A throwing handler is the page's problem; the loader already isolates handlers.
-        let _ = js::call(&emit, "call", &[JsValue::UNDEFINED, name.into(), detail]);
+    if let Some(emit) = emit {
+        for (name, detail) in events {
+            // A throwing handler is the page's problem; the loader already isolates handlers.
+            js::invoke(&emit, "call", &[JsValue::UNDEFINED, name.into(), detail]);
+        }
     }
+    JsValue::UNDEFINED
+}
+
+/// The object `start` returns: `command(name, args)`, `destroy()` and a read-only
+/// `active`, each the widget's `handler` bound to its tag. Without a handler (bad options,
+/// or the widget is dead) the methods do nothing and `active` is false.
+pub fn api(handler: Option<&JsValue>) -> JsValue {
+    let widget = js::object();
+    let active = js::object();
+    match handler {
+        Some(handler) => {
+            js::set(&widget, "command", &bind(handler, COMMAND));
+            js::set(&widget, "destroy", &bind(handler, DESTROY));
+            js::set(&active, "get", &bind(handler, ACTIVE));
+        }
+        None => {
+            // `Function.prototype`: a function that takes anything and does nothing.
+            let nothing = js::get(&js::global_get("Function"), "prototype");
+            js::set(&widget, "command", &nothing);
+            js::set(&widget, "destroy", &nothing);
+            js::set(&active, "value", &JsValue::FALSE);
+        }
+    }
+    js::call_static(
+        "Object",
+        "defineProperty",
+        &[widget.clone(), "active".into(), active],
+    );
+    widget
+}
+
+/// `handler.bind(null, tag)`: `handler(tag, ...args)` (`undefined` if binding failed).
+pub fn bind(handler: &JsValue, tag: u8) -> JsValue {
+    js::call(handler, "bind", &[JsValue::NULL, JsValue::from(tag)]).unwrap_or_default()
 }
 
 /// `{key: value, ...}` for event details.

@@ -17,6 +17,9 @@ use super::super::{env, js, log};
 use super::visitor::new_uuid;
 use super::{object, App, THANKS};
 
+/// The shadow root's events the view interprets.
+const UI_EVENTS: &[&str] = &["click", "keydown", "input", "change"];
+
 /// How long the thank-you screen stays before closing by itself.
 const THANKS_MS: f64 = 4000.0;
 
@@ -60,7 +63,7 @@ impl App {
         };
         view.show_question(question, progress(survey, &[], first));
         let mut listeners = Listeners::new(&self.handler);
-        for kind in ["click", "keydown", "input", "change"] {
+        for kind in UI_EVENTS {
             listeners.add(view.root(), kind);
         }
         let previous_focus = focus::active(&doc);

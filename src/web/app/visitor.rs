@@ -1,14 +1,13 @@
-//! The visitor record (`rapport:{site}:visitor`): anonymous id plus what `identify` said.
+//! The visitor record (`rapport:{site}:visitor`, stored by the controller): anonymous id
+//! plus what `identify` said.
 
 use crate::prelude::*;
 
 use crate::core::json::{string, write_map, Fields, Json, JsonMap, ObjectWriter};
 
-use crate::core::storage::{key, Slot};
 use crate::core::uuid::is_uuid_v4;
 
 use super::super::env;
-use super::super::store::WebStore;
 
 /// Who is answering.
 #[derive(Clone, Debug, Default)]
@@ -27,27 +26,19 @@ pub fn new_uuid() -> String {
 }
 
 impl Visitor {
-    /// Loads the stored visitor, or makes (and stores) a new anonymous one.
-    pub fn load(store: &WebStore, site: &str) -> Visitor {
-        let stored: Option<Visitor> = store
-            .get(&key(site, Slot::Visitor))
-            .and_then(|json| Visitor::from_json(&json));
-        match stored {
-            Some(v) if is_uuid_v4(&v.id) => v,
-            _ => {
-                let v = Visitor {
+    /// The visitor stored as `json`, or a new anonymous one when there is none or it is
+    /// unreadable; `true` then: the new one must be stored.
+    pub fn load(json: Option<&str>) -> (Visitor, bool) {
+        match json.and_then(Visitor::from_json) {
+            Some(v) if is_uuid_v4(&v.id) => (v, false),
+            _ => (
+                Visitor {
                     id: new_uuid(),
                     ..Visitor::default()
-                };
-                v.save(store, site);
-                v
-            }
+                },
+                true,
+            ),
         }
-    }
-
-    /// Persists the record.
-    pub fn save(&self, store: &WebStore, site: &str) {
-        store.set(&key(site, Slot::Visitor), &self.to_json());
     }
 
     /// Reads the stored record (`{"id", "userId"?, "traits"?}`); `None` if unreadable.

@@ -105,7 +105,8 @@ impl Control {
                 for (marker, id, label) in rows.chain(other_row) {
                     let row = el(doc, "label", "");
                     let input = el(doc, "input", "");
-                    attrs(&input, &[("type", "checkbox"), (marker, id)]);
+                    attr(&input, "type", "checkbox");
+                    attr(&input, marker, id);
                     append(&row, &input);
                     append(&row, &text_el(doc, "span", "", label));
                     append(&group, &row);
@@ -126,10 +127,8 @@ impl Control {
                 // inside a shadow root.
                 let wrapper = el(doc, "div", "");
                 let area = el(doc, "textarea", "");
-                attrs(
-                    &area,
-                    &[("aria-label", title), ("aria-describedby", COUNTER_ID)],
-                );
+                attr(&area, "aria-label", title);
+                attr(&area, "aria-describedby", COUNTER_ID);
                 if question.required {
                     attr(&area, "aria-required", required);
                 }
@@ -201,16 +200,17 @@ impl Control {
                         }
                     };
                     let radio = text_el(doc, "button", "", text);
+                    // A constant table (stored once, not built per call), then what varies.
                     attrs(
                         &radio,
                         &[
                             ("type", "button"),
                             ("role", "radio"),
                             ("aria-checked", "false"),
-                            ("tabindex", if i == 0 { "0" } else { "-1" }),
-                            ("data-i", &int(i as i64)),
                         ],
                     );
+                    attr(&radio, "tabindex", if i == 0 { "0" } else { "-1" });
+                    attr(&radio, "data-i", &int(i as i64));
                     if !label.is_empty() {
                         attr(&radio, "aria-label", label);
                     }
@@ -374,7 +374,8 @@ impl Control {
         match (shown, other_field.take()) {
             (true, None) => {
                 let field = el(doc, "input", "");
-                attrs(&field, &[("type", "text"), ("aria-label", *other_label)]);
+                attr(&field, "type", "text");
+                attr(&field, "aria-label", other_label);
                 attr(&field, "maxlength", &int(Limits::MAX_OTHER_CHARS as i64));
                 if dom::try_append(group, &field).is_ok() {
                     dom::focus(&field);
@@ -383,7 +384,7 @@ impl Control {
             }
             (true, Some(field)) => *other_field = Some(field),
             (false, Some(field)) => {
-                let _ = super::super::js::call(&field, "remove", &[]);
+                super::super::js::invoke(&field, "remove", &[]);
             }
             (false, None) => {}
         }

@@ -82,6 +82,7 @@ impl View {
     ) -> Result<View, JsValue> {
         let host = Host::attach(doc, nonce, vars)?;
         let dialog = el(doc, "div", class);
+        // A constant table (stored once, not built per call), then the two that vary.
         attrs(
             &dialog,
             &[
@@ -89,13 +90,13 @@ impl View {
                 ("aria-modal", "true"),
                 ("aria-labelledby", TITLE_ID),
                 ("tabindex", "-1"),
-                ("lang", &lang.tag),
-                ("dir", if lang.rtl() { "rtl" } else { "ltr" }),
             ],
         );
+        attr(&dialog, "lang", &lang.tag);
+        attr(&dialog, "dir", if lang.rtl() { "rtl" } else { "ltr" });
         let mut parts: [JsValue; 13] = Default::default();
         parts[DIALOG] = dialog;
-        for (i, (parent, tag, class, name, value)) in FRAME.into_iter().enumerate() {
+        for (i, &(parent, tag, class, name, value)) in FRAME.iter().enumerate() {
             let part = el(doc, tag, class);
             if !name.is_empty() {
                 attr(&part, name, value);

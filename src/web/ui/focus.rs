@@ -63,5 +63,5 @@ pub fn trap_tab(root: &JsValue, dialog: &JsValue, event: &JsValue) {
 
 /// `event.preventDefault()`.
 pub fn prevent_default(event: &JsValue) {
-    let _ = super::super::js::call(event, "preventDefault", &[]);
+    super::super::js::invoke(event, "preventDefault", &[]);
 }

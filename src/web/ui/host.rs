@@ -56,9 +56,7 @@ impl Host {
             }
             set_style(&style, name, value, "important")?;
         }
-        let init = js::object();
-        js::set(&init, "mode", &"open".into());
-        let root = js::call(&element, "attachShadow", &[init])?;
+        let root = js::call(&element, "attachShadow", &[js::parse(r#"{"mode":"open"}"#)])?;
         if !adopt(&root) {
             let fallback = dom::el(doc, "style", "");
             if let Some(nonce) = nonce {
@@ -117,6 +115,6 @@ fn adopt(root: &JsValue) -> bool {
 
 impl Drop for Host {
     fn drop(&mut self) {
-        let _ = js::call(&self.element, "remove", &[]);
+        js::invoke(&self.element, "remove", &[]);
     }
 }
