@@ -58,11 +58,16 @@ impl Outbox {
 
     /// Parses the persisted JSON; anything unreadable gives an empty outbox.
     pub fn from_json_or_default(json: &str) -> Outbox {
-        let entries = Json::parse(json)
-            .ok()
-            .and_then(|v| array(&Path::Root(""), &v, entry).ok())
-            .unwrap_or_default();
-        Outbox { entries }
+        Json::parse(json)
+            .map(|v| Self::from_value_or_default(&v))
+            .unwrap_or_default()
+    }
+
+    /// [`Outbox::from_json_or_default`] for JSON parsed already.
+    pub fn from_value_or_default(v: &Json) -> Outbox {
+        Outbox {
+            entries: array(&Path::Root(""), v, entry).unwrap_or_default(),
+        }
     }
 
     /// The JSON to persist: `[{"id","body","attempts","nextAttemptMs"}]`.

@@ -182,9 +182,13 @@ impl ThrottleState {
     /// cleared or corrupted storage is a new visitor).
     pub fn from_json_or_default(json: &str) -> ThrottleState {
         Json::parse(json)
-            .ok()
-            .and_then(|v| Self::decode(&v).ok())
+            .map(|v| Self::from_value_or_default(&v))
             .unwrap_or_default()
+    }
+
+    /// [`ThrottleState::from_json_or_default`] for JSON parsed already.
+    pub fn from_value_or_default(v: &Json) -> ThrottleState {
+        Self::decode(v).unwrap_or_default()
     }
 
     fn decode(v: &Json) -> Decoded<ThrottleState> {

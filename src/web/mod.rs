@@ -13,6 +13,7 @@ pub mod env;
 pub mod exports;
 pub mod guard;
 pub mod js;
+pub mod json_value;
 pub mod listener;
 pub mod log;
 pub mod options;

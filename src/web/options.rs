@@ -4,7 +4,10 @@ use crate::prelude::*;
 
 use wasm_bindgen::JsValue;
 
+use crate::core::json::Json;
+
 use super::js::{self, get};
+use super::json_value;
 
 /// Why `start` options were rejected. Messages name the option at fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +40,7 @@ pub struct Options {
     /// CSP nonce for the `<style>` fallback.
     pub nonce: Option<String>,
     /// Site configuration as JSON text, `None` when the loader passed none.
-    pub config_json: Option<String>,
+    pub config: Option<Json>,
     /// Event sink `emit(name, detail)` (a function).
     pub emit: Option<JsValue>,
     /// The loader already saw exit intent on this page (it boots the widget on it).
@@ -58,12 +61,13 @@ impl Options {
             v => v.as_string().ok_or(OptionsError::Endpoint)?,
         };
         let config = get(options, "config");
-        let config_json = if config.is_null_or_undefined() {
+        let config = if config.is_null_or_undefined() {
             None
         } else if config.is_object() {
-            // Stringify rather than walk the object: the core parses JSON text with paths in
-            // its error messages, and JSON.stringify drops functions and prototype junk.
-            Some(js::stringify(&config).ok_or(OptionsError::Config)?)
+            // Through JSON text rather than walking the object: JSON.stringify drops
+            // functions and prototype junk (and refuses cycles).
+            let text = js::stringify(&config).ok_or(OptionsError::Config)?;
+            Some(json_value::parse(&text).map_err(|_| OptionsError::Config)?)
         } else {
             return Err(OptionsError::Config);
         };
@@ -72,7 +76,7 @@ impl Options {
             site,
             endpoint: String::from(endpoint.trim_end_matches('/')),
             nonce: get(options, "nonce").as_string().filter(|s| !s.is_empty()),
-            config_json,
+            config,
             emit: emit.is_function().then_some(emit),
             exit_intent: get(options, "exitIntent").is_truthy(),
             nav_at: get(options, "navAt").as_f64().unwrap_or(0.0),

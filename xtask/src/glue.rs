@@ -293,7 +293,8 @@ pub fn rename_types(dts: &str, mapping: &Mapping) -> String {
 /// widget object, whose `command` the browser and end-to-end tests exercise).
 /// Fails with Node's message.
 pub fn check(js: &Path, wasm: &Path) -> Result<(), String> {
-    const SCRIPT: &str = "import{readFileSync as r}from'node:fs';import{pathToFileURL as u}from'node:url';\
+    const SCRIPT: &str =
+        "import{readFileSync as r}from'node:fs';import{pathToFileURL as u}from'node:url';\
 const[j,w]=process.argv.slice(1);const m=await import(u(j).href);\
 await m.default({module_or_path:'data:application/wasm;base64,'+r(w).toString('base64')});\
 for(const f of[m.default,m.start])if(typeof f!='function')throw new Error('missing export');\

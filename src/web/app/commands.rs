@@ -10,7 +10,7 @@ use crate::core::response::Limits;
 use crate::core::storage::Slot;
 use crate::core::survey::PartialSiteConfig;
 
-use super::super::{js, log};
+use super::super::{js, json_value, log};
 use super::App;
 
 fn is_array(value: &JsValue) -> bool {
@@ -74,7 +74,7 @@ impl App {
         } else {
             let parsed = object_json(traits)
                 .filter(|json| json.len() <= Limits::MAX_TRAITS_BYTES)
-                .and_then(|json| match Json::parse(&json) {
+                .and_then(|json| match json_value::parse(&json) {
                     Ok(Json::Obj(members)) => Some(members),
                     _ => None,
                 });
@@ -110,11 +110,11 @@ impl App {
 
     /// `config(partialSiteConfig)`: merged over the current configuration by the core.
     fn merge_config(&mut self, value: &JsValue) {
-        let Some(json) = object_json(value) else {
+        let Some(json) = object_json(value).and_then(|text| json_value::parse(&text).ok()) else {
             log::warn(&["config: the argument must be a site config object"]);
             return;
         };
-        let parsed = PartialSiteConfig::from_json(&json);
+        let parsed = PartialSiteConfig::from_value(&json);
         let partial = match parsed {
             Ok(partial) => partial,
             Err(err) => {

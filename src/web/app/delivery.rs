@@ -27,7 +27,7 @@ impl App {
     /// Re-reads the outbox from storage (another tab may have changed it).
     pub(super) fn reload_outbox(&mut self) {
         if let Some(json) = self.load(Slot::Outbox) {
-            self.outbox = Outbox::from_json_or_default(&json);
+            self.outbox = Outbox::from_value_or_default(&json);
         }
     }
 

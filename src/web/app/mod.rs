@@ -34,6 +34,7 @@ use alloc::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
+use crate::core::json::Json;
 use crate::core::outbox::Outbox;
 use crate::core::storage::{key, Slot};
 use crate::core::survey::SiteConfig;
@@ -43,7 +44,7 @@ use crate::core::trigger::PageSignals;
 use super::options::Options;
 use super::store::WebStore;
 use super::timer::{self, Timeout};
-use super::{env, guard, js, log};
+use super::{env, guard, js, json_value, log};
 
 use delivery::Delivery;
 use session::Session;
@@ -109,9 +110,9 @@ impl App {
     /// widget's handler (see [`api`]).
     pub fn start(options: Options) -> JsValue {
         let store = WebStore::open();
-        let config = match &options.config_json {
+        let config = match &options.config {
             None => Some(SiteConfig::new(options.site.clone())),
-            Some(json) => match SiteConfig::from_json(json) {
+            Some(json) => match SiteConfig::from_value(json) {
                 Ok(config) => Some(config),
                 Err(err) => {
                     log::error(&["invalid site config, widget disabled: ", &err.text()]);
@@ -176,13 +177,13 @@ impl App {
         };
         match tag {
             START => {
-                let (visitor, new) = Visitor::load(self.load(Slot::Visitor).as_deref());
+                let (visitor, new) = Visitor::load(self.load(Slot::Visitor));
                 if new {
                     self.save(Slot::Visitor, &visitor.to_json());
                 }
                 self.visitor = visitor;
                 if let Some(json) = self.load(Slot::Throttle) {
-                    self.throttle = ThrottleState::from_json_or_default(&json);
+                    self.throttle = ThrottleState::from_value_or_default(&json);
                 }
                 self.write_mute();
                 self.watch_page();
@@ -208,8 +209,8 @@ impl App {
     }
 
     /// The stored value of this site's `slot`.
-    fn load(&self, slot: Slot) -> Option<String> {
-        self.store.get(&key(&self.site, slot))
+    fn load(&self, slot: Slot) -> Option<Json> {
+        json_value::parse(&self.store.get(&key(&self.site, slot))?).ok()
     }
 
     /// Stores `json` as this site's `slot`: every record the controller persists goes

@@ -28,8 +28,8 @@ pub fn new_uuid() -> String {
 impl Visitor {
     /// The visitor stored as `json`, or a new anonymous one when there is none or it is
     /// unreadable; `true` then: the new one must be stored.
-    pub fn load(json: Option<&str>) -> (Visitor, bool) {
-        match json.and_then(Visitor::from_json) {
+    pub fn load(json: Option<Json>) -> (Visitor, bool) {
+        match json.and_then(Visitor::from_value) {
             Some(v) if is_uuid_v4(&v.id) => (v, false),
             _ => (
                 Visitor {
@@ -42,8 +42,7 @@ impl Visitor {
     }
 
     /// Reads the stored record (`{"id", "userId"?, "traits"?}`); `None` if unreadable.
-    fn from_json(json: &str) -> Option<Visitor> {
-        let v = Json::parse(json).ok()?;
+    fn from_value(v: Json) -> Option<Visitor> {
         let f = Fields::new("", &v, None).ok()?;
         let id = f.req("id", string).ok()?;
         let user_id = f.opt("userId", string).ok()?;
@@ -64,7 +63,7 @@ impl Visitor {
         })
     }
 
-    /// The stored form, as [`Visitor::from_json`] reads it.
+    /// The stored form, as [`Visitor::from_value`] reads it.
     pub fn to_json(&self) -> String {
         let mut out = String::new();
         let mut w = ObjectWriter::new(&mut out);

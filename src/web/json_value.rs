@@ -1,0 +1,63 @@
+//! JSON into the core's [`Json`] through the browser's own `JSON.parse`.
+//!
+//! The core's parser (`Json::parse`) is what the collector and the native tests use; the
+//! widget reads JSON text (the collector's config, its own stored records) with the
+//! parser every browser already has and copies the result into a [`Json`] value, which
+//! keeps a parser out of the download. `JSON.parse` and the core agree on what matters
+//! here: numbers are doubles, a repeated key keeps its last value. (Object members come
+//! in JavaScript's property order, which puts integer-like keys first.)
+
+use crate::prelude::*;
+
+use wasm_bindgen::JsValue;
+
+use crate::core::json::Json;
+use crate::core::msg;
+
+use super::js;
+
+/// `JSON.parse(text)` as a [`Json`]; `Err` with the browser's message when `text` is not
+/// JSON.
+pub fn parse(text: &str) -> Result<Json, String> {
+    match js::call(&js::global_get("JSON"), "parse", &[text.into()]) {
+        Ok(value) => Ok(from_js(&value)),
+        Err(thrown) => Err(js::get_str(&thrown, "message").unwrap_or_default()),
+    }
+}
+
+/// A JSON-shaped JS value (what `JSON.parse` returns) as a [`Json`]. Anything JSON cannot
+/// hold (`undefined`, functions, symbols) reads as `null`.
+pub fn from_js(value: &JsValue) -> Json {
+    if let Some(text) = value.as_string() {
+        return Json::Str(text);
+    }
+    if let Some(number) = value.as_f64() {
+        return Json::Num(number);
+    }
+    if !value.is_object() {
+        // What is left of JSON's types: `null` and the booleans.
+        return match value.is_null_or_undefined() || value.is_function() {
+            true => Json::Null,
+            false => Json::Bool(!value.is_falsy()),
+        };
+    }
+    // `Object.keys` lists an array's indices as strings too.
+    let keys = js::call_static("Object", "keys", ::core::slice::from_ref(value));
+    let count = js::get_f64(&keys, "length").unwrap_or(0.0) as usize;
+    let is_array = !js::call_static("Array", "isArray", ::core::slice::from_ref(value)).is_falsy();
+    let mut items = Vec::with_capacity(count);
+    let mut members = Vec::new();
+    for index in 0..count {
+        let key = js::get_str(&keys, &msg::uint(index as u64)).unwrap_or_default();
+        let item = from_js(&js::get(value, &key));
+        if is_array {
+            items.push(item);
+        } else {
+            members.push((key, item));
+        }
+    }
+    match is_array {
+        true => Json::Arr(items),
+        false => Json::Obj(members),
+    }
+}
