@@ -141,14 +141,17 @@ fn is_locale(value: &str) -> bool {
         && !prev_sep
 }
 
-fn theme(t: &Theme) -> Result {
+/// The theme fields taken from the first of `themes` that sets them (an inline theme is
+/// merged over the configuration's field by field).
+fn theme(themes: [Option<&Theme>; 2]) -> Result {
     let path = Path::Root("theme");
-    for (field, value) in [
-        ("brand", &t.brand),
-        ("radius", &t.radius),
-        ("font", &t.font),
-    ] {
-        if let Some(v) = value {
+    let fields: [(&str, fn(&Theme) -> Option<&str>); 3] = [
+        ("brand", |t| t.brand.as_deref()),
+        ("radius", |t| t.radius.as_deref()),
+        ("font", |t| t.font.as_deref()),
+    ];
+    for (field, value) in fields {
+        if let Some(v) = themes.iter().flatten().find_map(|t| value(t)) {
             if !is_safe_css_value(v) {
                 return fail(
                     &path.key(field),
@@ -164,7 +167,30 @@ fn theme(t: &Theme) -> Result {
 
 /// Validates a whole configuration.
 pub fn site_config(c: &SiteConfig) -> ::core::result::Result<(), ConfigError> {
-    unbox(site_config_checks(c))
+    let surveys: Vec<&Survey> = c.surveys.iter().collect();
+    unbox(top_level(
+        Some(&c.site),
+        Some(&c.locale),
+        [Some(&c.theme), None],
+        Some(c.cooldown_days),
+        &surveys,
+    ))
+}
+
+/// Validates the configuration that merging `inline` into `c` makes, `surveys` being the
+/// merged survey list (see [`SiteConfig::merge`]), without building it.
+pub(super) fn merged(
+    c: &SiteConfig,
+    inline: &PartialSiteConfig,
+    surveys: &[&Survey],
+) -> ::core::result::Result<(), ConfigError> {
+    unbox(top_level(
+        Some(&c.site),
+        Some(inline.locale.as_deref().unwrap_or(&c.locale)),
+        [inline.theme.as_ref(), Some(&c.theme)],
+        Some(inline.cooldown_days.unwrap_or(c.cooldown_days)),
+        surveys,
+    ))
 }
 
 /// The boxed error of a check as the public one.
@@ -172,33 +198,30 @@ fn unbox(r: Result) -> ::core::result::Result<(), ConfigError> {
     r.map_err(|e| *e)
 }
 
-fn site_config_checks(c: &SiteConfig) -> Result {
-    id(&Path::Root("site"), &c.site)?;
-    top_level(
-        Some(&c.locale),
-        Some(&c.theme),
-        Some(c.cooldown_days),
-        &c.surveys,
-    )
-}
-
 /// Validates an inline `config` argument on its own.
 pub fn partial(p: &PartialSiteConfig) -> ::core::result::Result<(), ConfigError> {
+    let surveys: Vec<&Survey> = p.surveys.iter().collect();
     unbox(top_level(
+        None,
         p.locale.as_deref(),
-        p.theme.as_ref(),
+        [p.theme.as_ref(), None],
         p.cooldown_days,
-        &p.surveys,
+        &surveys,
     ))
 }
 
-/// What a whole and an inline configuration share (absent fields are not checked).
+/// What whole, merged and inline configurations share (absent fields are not checked; `site`
+/// is absent from an inline one).
 fn top_level(
+    site: Option<&str>,
     locale: Option<&str>,
-    theme_: Option<&Theme>,
+    themes: [Option<&Theme>; 2],
     cooldown_days: Option<f64>,
-    list: &[Survey],
+    list: &[&Survey],
 ) -> Result {
+    if let Some(s) = site {
+        id(&Path::Root("site"), s)?;
+    }
     if let Some(l) = locale {
         if !is_locale(l) {
             return fail(
@@ -209,9 +232,7 @@ fn top_level(
             );
         }
     }
-    if let Some(t) = theme_ {
-        theme(t)?;
-    }
+    theme(themes)?;
     if let Some(d) = cooldown_days {
         days(&Path::Root("cooldownDays"), d)?;
     }
