@@ -52,6 +52,7 @@ fn opt_text(f: &Fields<'_>, key: &str) -> Decoded<Option<LocalizedText>> {
 
 /// The nested decoders get their object already opened (`Fields::object`) and check its
 /// keys themselves.
+#[inline(never)]
 fn theme(f: &Fields<'_>) -> Decoded<Theme> {
     f.only(Some(&["brand", "radius", "font", "position", "mode"]))?;
     const POSITIONS: [Position; 5] = [
@@ -62,27 +63,28 @@ fn theme(f: &Fields<'_>) -> Decoded<Theme> {
         Position::Center,
     ];
     const MODES: [ColorMode; 3] = [ColorMode::Light, ColorMode::Dark, ColorMode::System];
-    Ok(Theme {
-        brand: f.str("brand", false)?,
-        radius: f.str("radius", false)?,
-        font: f.str("font", false)?,
-        position: f
-            .variant(
-                "position",
-                false,
-                &[
-                    "bottom-right",
-                    "bottom-left",
-                    "top-right",
-                    "top-left",
-                    "center",
-                ],
-            )?
-            .and_then(|i| POSITIONS.get(i).copied()),
-        mode: f
-            .variant("mode", false, &["light", "dark", "system"])?
-            .and_then(|i| MODES.get(i).copied()),
-    })
+    // Filled in place: on an error only `t` is dropped, not each field decoded so far.
+    let mut t = Theme::default();
+    t.brand = f.str("brand", false)?;
+    t.radius = f.str("radius", false)?;
+    t.font = f.str("font", false)?;
+    t.position = f
+        .variant(
+            "position",
+            false,
+            &[
+                "bottom-right",
+                "bottom-left",
+                "top-right",
+                "top-left",
+                "center",
+            ],
+        )?
+        .and_then(|i| POSITIONS.get(i).copied());
+    t.mode = f
+        .variant("mode", false, &["light", "dark", "system"])?
+        .and_then(|i| MODES.get(i).copied());
+    Ok(t)
 }
 
 fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
