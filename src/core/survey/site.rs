@@ -101,7 +101,7 @@ impl SiteConfig {
     pub fn merge(&mut self, inline: PartialSiteConfig) -> Result<(), ConfigError> {
         // The merged survey list as references: validated as it will be, built without a
         // copy of any survey.
-        let mut surveys: Vec<&Survey> = self.surveys.iter().collect();
+        let mut surveys = validate::refs(&self.surveys);
         for survey in &inline.surveys {
             match surveys.iter_mut().find(|s| s.id == survey.id) {
                 Some(slot) => *slot = survey,

@@ -167,13 +167,12 @@ fn theme(themes: [Option<&Theme>; 2]) -> Result {
 
 /// Validates a whole configuration.
 pub fn site_config(c: &SiteConfig) -> ::core::result::Result<(), ConfigError> {
-    let surveys: Vec<&Survey> = c.surveys.iter().collect();
     unbox(top_level(
         Some(&c.site),
         Some(&c.locale),
         [Some(&c.theme), None],
         Some(c.cooldown_days),
-        &surveys,
+        &refs(&c.surveys),
     ))
 }
 
@@ -200,14 +199,23 @@ fn unbox(r: Result) -> ::core::result::Result<(), ConfigError> {
 
 /// Validates an inline `config` argument on its own.
 pub fn partial(p: &PartialSiteConfig) -> ::core::result::Result<(), ConfigError> {
-    let surveys: Vec<&Survey> = p.surveys.iter().collect();
     unbox(top_level(
         None,
         p.locale.as_deref(),
         [p.theme.as_ref(), None],
         p.cooldown_days,
-        &surveys,
+        &refs(&p.surveys),
     ))
+}
+
+/// The surveys as the list of references [`top_level`] takes (a plain loop: `collect`
+/// would add an iterator-collecting copy to the wasm).
+pub(super) fn refs(surveys: &[Survey]) -> Vec<&Survey> {
+    let mut out = Vec::with_capacity(surveys.len());
+    for s in surveys {
+        out.push(s);
+    }
+    out
 }
 
 /// What whole, merged and inline configurations share (absent fields are not checked; `site`
