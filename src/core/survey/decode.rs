@@ -207,30 +207,31 @@ pub fn condition(path: &str, v: &Json) -> Decoded<Condition> {
 
 fn condition_at(path: &Path<'_>, v: &Json) -> Decoded<Condition> {
     let f = Fields::at(*path, v, Some(&["min", "max", "equals", "anyOf"]))?;
-    Ok(Condition {
-        min: f.int("min", false, i64::MIN, i64::MAX)?,
-        max: f.int("max", false, i64::MIN, i64::MAX)?,
-        equals: match f.field("equals", false)? {
-            Some(v) => Some(scalar(&f.child("equals"), v)?),
-            None => None,
-        },
-        any_of: match f.field("anyOf", false)? {
-            Some(v) => Some(array(&f.child("anyOf"), v, scalar)?),
-            None => None,
-        },
-    })
+    // Filled in place: on an error only `c` is dropped, not each field decoded so far.
+    let mut c = Condition::default();
+    c.min = f.int("min", false, i64::MIN, i64::MAX)?;
+    c.max = f.int("max", false, i64::MIN, i64::MAX)?;
+    if let Some(v) = f.field("equals", false)? {
+        c.equals = Some(scalar(&f.child("equals"), v)?);
+    }
+    if let Some(v) = f.field("anyOf", false)? {
+        c.any_of = Some(array(&f.child("anyOf"), v, scalar)?);
+    }
+    Ok(c)
 }
 
 fn branch(path: &Path<'_>, v: &Json) -> Decoded<Branch> {
     let f = Fields::at(*path, v, Some(&["when", "goto"]))?;
-    let when = match f.field("when", true)? {
-        Some(v) => condition_at(&f.child("when"), v)?,
-        None => Condition::default(),
+    // Filled in place, like a condition.
+    let mut b = Branch {
+        when: Condition::default(),
+        goto: String::new(),
     };
-    Ok(Branch {
-        when,
-        goto: f.req_str("goto")?,
-    })
+    if let Some(v) = f.field("when", true)? {
+        b.when = condition_at(&f.child("when"), v)?;
+    }
+    b.goto = f.req_str("goto")?;
+    Ok(b)
 }
 
 fn choice(path: &Path<'_>, v: &Json) -> Decoded<Choice> {
