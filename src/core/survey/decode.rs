@@ -42,12 +42,23 @@ fn text_at(path: &Path<'_>, v: &Json) -> Decoded<LocalizedText> {
     }
 }
 
-/// An optional localised-text member.
-fn opt_text(f: &Fields<'_>, key: &str) -> Decoded<Option<LocalizedText>> {
-    Ok(match f.field(key, false)? {
-        Some(v) => Some(text_at(&f.child(key), v)?),
-        None => None,
-    })
+/// An optional localised-text member, stored into `out` (left as is when absent). Readers
+/// that write in place keep each call site to a call and a test, with no result to copy.
+#[inline(never)]
+fn opt_text(f: &Fields<'_>, key: &str, out: &mut Option<LocalizedText>) -> Decoded<()> {
+    if let Some(v) = f.field(key, false)? {
+        *out = Some(text_at(&f.child(key), v)?);
+    }
+    Ok(())
+}
+
+/// An optional string member, stored into `out` (left as is when absent).
+#[inline(never)]
+fn opt_str(f: &Fields<'_>, key: &str, out: &mut Option<String>) -> Decoded<()> {
+    if let Some(v) = f.str(key, false)? {
+        *out = Some(v);
+    }
+    Ok(())
 }
 
 /// The nested decoders get their object already opened (`Fields::object`) and check its
@@ -65,9 +76,9 @@ fn theme(f: &Fields<'_>) -> Decoded<Theme> {
     const MODES: [ColorMode; 3] = [ColorMode::Light, ColorMode::Dark, ColorMode::System];
     // Filled in place: on an error only `t` is dropped, not each field decoded so far.
     let mut t = Theme::default();
-    t.brand = f.str("brand", false)?;
-    t.radius = f.str("radius", false)?;
-    t.font = f.str("font", false)?;
+    opt_str(f, "brand", &mut t.brand)?;
+    opt_str(f, "radius", &mut t.radius)?;
+    opt_str(f, "font", &mut t.font)?;
     t.position = f
         .variant(
             "position",
@@ -187,10 +198,11 @@ fn opt_u32(f: &Fields<'_>, key: &str) -> Decoded<Option<u32>> {
 
 fn thank_you(f: &Fields<'_>) -> Decoded<ThankYou> {
     f.only(Some(&["title", "body"]))?;
-    Ok(ThankYou {
-        title: opt_text(f, "title")?,
-        body: opt_text(f, "body")?,
-    })
+    // Filled in place: on an error only `t` is dropped.
+    let mut t = ThankYou::default();
+    opt_text(f, "title", &mut t.title)?;
+    opt_text(f, "body", &mut t.body)?;
+    Ok(t)
 }
 
 fn scalar(path: &Path<'_>, v: &Json) -> Decoded<Scalar> {
@@ -333,15 +345,19 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
                 }
             }
         }
-        QuestionType::OpenText => QuestionKind::OpenText {
-            max_length: opt_u32(&f, "maxLength")?.unwrap_or(DEFAULT_MAX_LENGTH),
-            placeholder: opt_text(&f, "placeholder")?,
-        },
+        QuestionType::OpenText => {
+            let max_length = opt_u32(&f, "maxLength")?.unwrap_or(DEFAULT_MAX_LENGTH);
+            let mut placeholder = None;
+            opt_text(&f, "placeholder", &mut placeholder)?;
+            QuestionKind::OpenText {
+                max_length,
+                placeholder,
+            }
+        }
         scale => {
-            let labels = ScaleLabels {
-                low: opt_text(&f, "lowLabel")?,
-                high: opt_text(&f, "highLabel")?,
-            };
+            let mut labels = ScaleLabels::default();
+            opt_text(&f, "lowLabel", &mut labels.low)?;
+            opt_text(&f, "highLabel", &mut labels.high)?;
             match scale {
                 QuestionType::Csat => QuestionKind::Csat(labels),
                 QuestionType::Ces => QuestionKind::Ces(labels),
@@ -360,10 +376,10 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         next: None,
     };
     q.id = f.req_str("id")?;
-    q.text = opt_text(&f, "text")?;
+    opt_text(&f, "text", &mut q.text)?;
     q.required = f.bool("required")?.unwrap_or(false);
     q.branches = f.list("branches", false, branch)?;
-    q.next = f.str("next", false)?;
+    opt_str(&f, "next", &mut q.next)?;
     Ok(q)
 }
 
@@ -396,7 +412,7 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
         questions: Vec::new(),
         thank_you: ThankYou::default(),
     };
-    s.name = f.str("name", false)?;
+    opt_str(&f, "name", &mut s.name)?;
     if let Some(o) = f.object("trigger", None)? {
         s.trigger = trigger(&o)?;
     }
@@ -442,7 +458,7 @@ fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig
         site: f.str("site", known.is_none())?,
         ..PartialSiteConfig::default()
     };
-    p.locale = f.str("locale", false)?;
+    opt_str(&f, "locale", &mut p.locale)?;
     if let Some(o) = f.object("theme", None)? {
         p.theme = Some(theme(&o)?);
     }
