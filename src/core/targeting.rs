@@ -66,7 +66,7 @@ pub fn path_and_query(url: &str) -> &str {
     // Byte search and `get` rather than `find(&str)` and `&s[i..]`: no substring searcher
     // or slice panics in the wasm. Every offset found is that of an ASCII byte, hence a char
     // boundary.
-    let no_fragment = match url.bytes().position(|b| b == b'#') {
+    let no_fragment = match first_of(url, b'#', b'#') {
         Some(i) => url.get(..i).unwrap_or(url),
         None => url,
     };
@@ -75,10 +75,24 @@ pub fn path_and_query(url: &str) -> &str {
     };
     let after_scheme = no_fragment.get(scheme_end + 3..).unwrap_or("");
     // `https://a.b?x` has an empty path; a lone query is still worth matching on.
-    match after_scheme.bytes().position(|b| b == b'/' || b == b'?') {
+    match first_of(after_scheme, b'/', b'?') {
         Some(i) => after_scheme.get(i..).unwrap_or("/"),
         None => "/",
     }
+}
+
+/// Byte offset of the first `a` or `b` in `s` (an index loop: `bytes().position(..)`
+/// keeps its iterator state in memory in the wasm).
+fn first_of(s: &str, a: u8, b: u8) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = bytes.get(i) {
+        if c == a || c == b {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Whether `text` matches the glob `pattern`: `*` matches any run of characters (also `/`),
