@@ -61,12 +61,17 @@ const MUST_NOT_BE_EMPTY: &str = "must not be empty";
 /// Whether `id` is usable as an id: 1–128 characters from `A–Z a–z 0–9 _ - . :`.
 /// Ids end up in localStorage keys, URLs and CSV headers, so they are kept plain.
 pub fn is_valid_id(id: &str) -> bool {
-    // Every allowed character is ASCII, so bytes are characters here.
-    !id.is_empty()
-        && id.len() <= MAX_ID_CHARS
-        && id
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':'))
+    // Every allowed character is ASCII, so bytes are characters here. An index loop, not
+    // `bytes().all(..)`: no iterator state in the wasm.
+    let bytes = id.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = bytes.get(i) {
+        if !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':')) {
+            return false;
+        }
+        i += 1;
+    }
+    !id.is_empty() && id.len() <= MAX_ID_CHARS
 }
 
 fn id(path: &Path<'_>, value: &str) -> Result {
