@@ -129,21 +129,20 @@ fn is_locale(value: &str) -> bool {
     if value == "auto" {
         return true;
     }
-    // `prev_sep` starts true: a leading separator would make an empty first part.
+    // `prev_sep` starts true: a leading separator would make an empty first part. An index
+    // loop: no iterator state in the wasm.
+    let bytes = value.as_bytes();
     let mut prev_sep = true;
-    !value.is_empty()
-        && value.len() <= 35
-        && value.bytes().all(|c| {
-            let sep = c == b'-' || c == b'_';
-            let ok = if sep {
-                !prev_sep
-            } else {
-                c.is_ascii_alphanumeric()
-            };
-            prev_sep = sep;
-            ok
-        })
-        && !prev_sep
+    let mut i = 0;
+    while let Some(&c) = bytes.get(i) {
+        let sep = c == b'-' || c == b'_';
+        if if sep { prev_sep } else { !c.is_ascii_alphanumeric() } {
+            return false;
+        }
+        prev_sep = sep;
+        i += 1;
+    }
+    value.len() <= 35 && !prev_sep
 }
 
 /// The theme fields taken from the first of `themes` that sets them (an inline theme is
