@@ -255,7 +255,7 @@ fn top_level(
     for (i, s) in list.iter().enumerate() {
         let sp = path.index(i);
         survey_at(&sp, s)?;
-        if list.iter().position(|o| o.id == s.id) != Some(i) {
+        if list.get(..i).unwrap_or_default().iter().any(|o| o.id == s.id) {
             return fail(&sp.key("id"), "duplicate survey id `{}`", &s.id, "");
         }
     }
@@ -318,7 +318,7 @@ fn survey_at(path: &Path<'_>, s: &Survey) -> Result {
         if q.id == END {
             return fail(&ip, "`end` is reserved for the thank-you screen", "", "");
         }
-        if qs.iter().position(|o| o.id == q.id) != Some(j) {
+        if qs.get(..j).unwrap_or_default().iter().any(|o| o.id == q.id) {
             return fail(&ip, "duplicate question id `{}`", &q.id, "");
         }
     }
@@ -365,7 +365,7 @@ fn question(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Re
                 let item = op.index(k);
                 let ip = item.key("id");
                 id(&ip, &o.id)?;
-                if options.iter().position(|p| p.id == o.id) != Some(k) {
+                if options.get(..k).unwrap_or_default().iter().any(|p| p.id == o.id) {
                     return fail(&ip, "duplicate option id `{}`", &o.id, "");
                 }
                 text(&item.key("label"), &o.label)?;
