@@ -258,30 +258,7 @@ fn choice(path: &Path<'_>, v: &Json) -> Decoded<Choice> {
     })
 }
 
-/// The JSON spellings of [`QUESTION_TYPES`].
-const QUESTION_TYPE_NAMES: [&str; 8] = [
-    "nps",
-    "csat",
-    "ces",
-    "thumbs",
-    "emoji",
-    "singleChoice",
-    "multipleChoice",
-    "openText",
-];
-
-const QUESTION_TYPES: [QuestionType; 8] = [
-    QuestionType::Nps,
-    QuestionType::Csat,
-    QuestionType::Ces,
-    QuestionType::Thumbs,
-    QuestionType::Emoji,
-    QuestionType::SingleChoice,
-    QuestionType::MultipleChoice,
-    QuestionType::OpenText,
-];
-
-/// The type-specific settings of a question and the types (bit `i`: `QUESTION_TYPES[i]`)
+/// The type-specific settings of a question and the types (bit `i`: `QuestionType::ALL[i]`)
 /// that take each.
 const TYPE_FIELDS: [(&str, u8); 6] = [
     ("lowLabel", 0b1_0111),
@@ -319,9 +296,12 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         ]),
     )?;
     let i = f
-        .variant("type", true, &QUESTION_TYPE_NAMES)?
+        .variant("type", true, &QuestionType::NAMES)?
         .unwrap_or_default();
-    let t = QUESTION_TYPES.get(i).copied().unwrap_or(QuestionType::Nps);
+    let t = QuestionType::ALL
+        .get(i)
+        .copied()
+        .unwrap_or(QuestionType::Nps);
     for (field, types) in TYPE_FIELDS {
         if types & (1 << i) == 0 && f.get(field).is_some() {
             return shape_err(

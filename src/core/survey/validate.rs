@@ -136,7 +136,11 @@ fn is_locale(value: &str) -> bool {
     let mut i = 0;
     while let Some(&c) = bytes.get(i) {
         let sep = c == b'-' || c == b'_';
-        if if sep { prev_sep } else { !c.is_ascii_alphanumeric() } {
+        if if sep {
+            prev_sep
+        } else {
+            !c.is_ascii_alphanumeric()
+        } {
             return false;
         }
         prev_sep = sep;
@@ -255,7 +259,12 @@ fn top_level(
     for (i, s) in list.iter().enumerate() {
         let sp = path.index(i);
         survey_at(&sp, s)?;
-        if list.get(..i).unwrap_or_default().iter().any(|o| o.id == s.id) {
+        if list
+            .get(..i)
+            .unwrap_or_default()
+            .iter()
+            .any(|o| o.id == s.id)
+        {
             return fail(&sp.key("id"), "duplicate survey id `{}`", &s.id, "");
         }
     }
@@ -365,7 +374,12 @@ fn question(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Re
                 let item = op.index(k);
                 let ip = item.key("id");
                 id(&ip, &o.id)?;
-                if options.get(..k).unwrap_or_default().iter().any(|p| p.id == o.id) {
+                if options
+                    .get(..k)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|p| p.id == o.id)
+                {
                     return fail(&ip, "duplicate option id `{}`", &o.id, "");
                 }
                 text(&item.key("label"), &o.label)?;
