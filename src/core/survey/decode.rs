@@ -220,9 +220,11 @@ pub fn condition(path: &str, v: &Json) -> Decoded<Condition> {
 fn condition_at(path: &Path<'_>, v: &Json) -> Decoded<Condition> {
     let f = Fields::at(*path, v, Some(&["min", "max", "equals", "anyOf"]))?;
     // Filled in place: on an error only `c` is dropped, not each field decoded so far.
-    let mut c = Condition::default();
-    c.min = f.int("min", false, i64::MIN, i64::MAX)?;
-    c.max = f.int("max", false, i64::MIN, i64::MAX)?;
+    let mut c = Condition {
+        min: f.int("min", false, i64::MIN, i64::MAX)?,
+        max: f.int("max", false, i64::MIN, i64::MAX)?,
+        ..Condition::default()
+    };
     if let Some(v) = f.field("equals", false)? {
         c.equals = Some(scalar(&f.child("equals"), v)?);
     }

@@ -149,11 +149,14 @@ fn is_locale(value: &str) -> bool {
     value.len() <= 35 && !prev_sep
 }
 
+/// Reads one CSS-valued field of a theme.
+type ThemeField = fn(&Theme) -> Option<&str>;
+
 /// The theme fields taken from the first of `themes` that sets them (an inline theme is
 /// merged over the configuration's field by field).
 fn theme(themes: [Option<&Theme>; 2]) -> Result {
     let path = Path::Root("theme");
-    let fields: [(&str, fn(&Theme) -> Option<&str>); 3] = [
+    let fields: [(&str, ThemeField); 3] = [
         ("brand", |t| t.brand.as_deref()),
         ("radius", |t| t.radius.as_deref()),
         ("font", |t| t.font.as_deref()),
