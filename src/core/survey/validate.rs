@@ -458,30 +458,8 @@ fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &super::Condition) -> R
     if matches!(&c.any_of, Some(v) if v.is_empty()) {
         return fail(&path.key("anyOf"), MUST_NOT_BE_EMPTY, "", "");
     }
-    let scale = q.kind.scale();
-    for (field, bound) in [("min", c.min), ("max", c.max)] {
-        if let Some(n) = bound {
-            match &scale {
-                None => {
-                    return fail(
-                        &path.key(field),
-                        "only applies to scale questions, not `{}`",
-                        ty,
-                        "",
-                    )
-                }
-                Some(r) if !r.contains(&n) => {
-                    return fail(
-                        &path.key(field),
-                        "{} is outside {}",
-                        &int(n),
-                        q.kind.scale_text(),
-                    )
-                }
-                Some(_) => {}
-            }
-        }
-    }
+    bound(path, "min", c.min, q, ty)?;
+    bound(path, "max", c.max, q, ty)?;
     if let (Some(min), Some(max)) = (c.min, c.max) {
         if min > max {
             return fail(path, "min {} is greater than max {}", &int(min), &int(max));
@@ -495,6 +473,28 @@ fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &super::Condition) -> R
         scalar(path, q, ty, s)?;
     }
     Ok(())
+}
+
+/// A `min`/`max` bound of a condition must lie on the question's scale.
+fn bound(path: &Path<'_>, field: &str, bound: Option<i64>, q: &Question, ty: &str) -> Result {
+    let Some(n) = bound else {
+        return Ok(());
+    };
+    match q.kind.scale() {
+        None => fail(
+            &path.key(field),
+            "only applies to scale questions, not `{}`",
+            ty,
+            "",
+        ),
+        Some(r) if !r.contains(&n) => fail(
+            &path.key(field),
+            "{} is outside {}",
+            &int(n),
+            q.kind.scale_text(),
+        ),
+        Some(_) => Ok(()),
+    }
 }
 
 /// A value `equals`/`anyOf` compares with must be a possible answer.
