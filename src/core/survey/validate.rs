@@ -152,28 +152,29 @@ fn is_locale(value: &str) -> bool {
 /// Reads one CSS-valued field of a theme.
 type ThemeField = fn(&Theme) -> Option<&str>;
 
-/// The theme fields taken from the first of `themes` that sets them (an inline theme is
-/// merged over the configuration's field by field).
-fn theme(themes: [Option<&Theme>; 2]) -> Result {
-    let path = Path::Root("theme");
-    let fields: [(&str, ThemeField); 3] = [
-        ("brand", |t| t.brand.as_deref()),
-        ("radius", |t| t.radius.as_deref()),
-        ("font", |t| t.font.as_deref()),
-    ];
-    for (field, value) in fields {
-        if let Some(v) = themes.iter().flatten().find_map(|t| value(t)) {
-            if !is_safe_css_value(v) {
-                return fail(
-                    &path.key(field),
-                    "must be a plain CSS value (≤ 200 characters, no ; { } < > \\ @ url( /*)",
-                    "",
-                    "",
-                );
-            }
-        }
+/// The theme fields taken from `over` where it sets them, else from `base` (an inline theme
+/// is merged over the configuration's field by field).
+fn theme(over: Option<&Theme>, base: Option<&Theme>) -> Result {
+    // Three calls rather than a loop over an array of fields: cheaper in the wasm.
+    css_value(over, base, "brand", |t| t.brand.as_deref())?;
+    css_value(over, base, "radius", |t| t.radius.as_deref())?;
+    css_value(over, base, "font", |t| t.font.as_deref())
+}
+
+fn css_value(over: Option<&Theme>, base: Option<&Theme>, field: &str, value: ThemeField) -> Result {
+    let v = match over.and_then(value) {
+        Some(v) => Some(v),
+        None => base.and_then(value),
+    };
+    match v {
+        Some(v) if !is_safe_css_value(v) => fail(
+            &Path::Root("theme").key(field),
+            "must be a plain CSS value (≤ 200 characters, no ; { } < > \\ @ url( /*)",
+            "",
+            "",
+        ),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// Validates a whole configuration.
@@ -181,7 +182,8 @@ pub fn site_config(c: &SiteConfig) -> ::core::result::Result<(), ConfigError> {
     unbox(top_level(
         Some(&c.site),
         Some(&c.locale),
-        [Some(&c.theme), None],
+        Some(&c.theme),
+        None,
         Some(c.cooldown_days),
         &refs(&c.surveys),
     ))
@@ -197,7 +199,8 @@ pub(super) fn merged(
     unbox(top_level(
         Some(&c.site),
         Some(inline.locale.as_deref().unwrap_or(&c.locale)),
-        [inline.theme.as_ref(), Some(&c.theme)],
+        inline.theme.as_ref(),
+        Some(&c.theme),
         Some(inline.cooldown_days.unwrap_or(c.cooldown_days)),
         surveys,
     ))
@@ -213,7 +216,8 @@ pub fn partial(p: &PartialSiteConfig) -> ::core::result::Result<(), ConfigError>
     unbox(top_level(
         None,
         p.locale.as_deref(),
-        [p.theme.as_ref(), None],
+        p.theme.as_ref(),
+        None,
         p.cooldown_days,
         &refs(&p.surveys),
     ))
@@ -234,7 +238,8 @@ pub(super) fn refs(surveys: &[Survey]) -> Vec<&Survey> {
 fn top_level(
     site: Option<&str>,
     locale: Option<&str>,
-    themes: [Option<&Theme>; 2],
+    theme_over: Option<&Theme>,
+    theme_base: Option<&Theme>,
     cooldown_days: Option<f64>,
     list: &[&Survey],
 ) -> Result {
@@ -251,7 +256,7 @@ fn top_level(
             );
         }
     }
-    theme(themes)?;
+    theme(theme_over, theme_base)?;
     if let Some(d) = cooldown_days {
         days(&Path::Root("cooldownDays"), d)?;
     }
