@@ -304,7 +304,8 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         .get(i)
         .copied()
         .unwrap_or(QuestionType::Nps);
-    for (field, types) in TYPE_FIELDS {
+    // By reference: iterating the constant by value would copy it to the stack first.
+    for &(field, types) in &TYPE_FIELDS {
         if types & (1 << i) == 0 && f.get(field).is_some() {
             return shape_err(
                 path,
