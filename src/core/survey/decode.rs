@@ -11,6 +11,7 @@ use super::{
     ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
 };
 use crate::core::json::{array, integer, shape_err, string, Decoded, Fields, Json, Path};
+use crate::core::msg::subst;
 use crate::core::text::LocalizedText;
 
 /// A localised text: a string or a `{locale: string}` map (locales unique, ignoring case).
@@ -19,14 +20,13 @@ pub fn text(path: &str, v: &Json) -> Decoded<LocalizedText> {
 }
 
 fn text_at(path: &Path<'_>, v: &Json) -> Decoded<LocalizedText> {
-    use crate::core::msg::cat;
     match v {
         Json::Str(s) => Ok(LocalizedText::Plain(s.clone())),
         Json::Obj(members) => {
             let mut map: Vec<(String, String)> = Vec::with_capacity(members.len());
             for (k, v) in members {
                 if map.iter().any(|(e, _)| e.eq_ignore_ascii_case(k)) {
-                    return shape_err(path, cat(&["duplicate locale `", k, "`"]));
+                    return shape_err(path, subst("duplicate locale `{}`", k, ""));
                 }
                 map.push((k.clone(), string(&path.key(k), v)?));
             }
@@ -34,10 +34,11 @@ fn text_at(path: &Path<'_>, v: &Json) -> Decoded<LocalizedText> {
         }
         other => shape_err(
             path,
-            cat(&[
-                "expected a string or an object mapping locale to string, got ",
+            subst(
+                "expected a string or an object mapping locale to string, got {}",
                 other.kind(),
-            ]),
+                "",
+            ),
         ),
     }
 }
@@ -278,7 +279,6 @@ pub fn question(path: &str, v: &Json) -> Decoded<Question> {
 }
 
 fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
-    use crate::core::msg::cat;
     let f = Fields::at(
         *path,
         v,
@@ -309,7 +309,7 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         if types & (1 << i) == 0 && f.get(field).is_some() {
             return shape_err(
                 path,
-                cat(&["`", field, "` is not allowed for type `", t.as_str(), "`"]),
+                subst("`{}` is not allowed for type `{}`", field, t.as_str()),
             );
         }
     }
