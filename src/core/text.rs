@@ -43,14 +43,15 @@ impl LocalizedText {
                 3
             }
         };
-        let mut best: Option<(u8, &str)> = None;
+        // Every rank is below 4, so the first entry always replaces the start value.
+        let (mut best, mut best_rank) = ("", 4);
         for (k, v) in map {
             let r = rank(k);
-            if best.is_none_or(|(b, _)| r < b) {
-                best = Some((r, v));
+            if r < best_rank {
+                (best, best_rank) = (v, r);
             }
         }
-        best.map_or("", |(_, v)| v)
+        best
     }
 
     /// Every text variant, for validation (length, emptiness).
