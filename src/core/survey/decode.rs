@@ -23,7 +23,7 @@ fn text_at(path: &Path<'_>, v: &Json) -> Decoded<LocalizedText> {
     match v {
         Json::Str(s) => Ok(LocalizedText::Plain(s.clone())),
         Json::Obj(members) => {
-            let mut map: Vec<(String, String)> = Vec::with_capacity(members.len());
+            let mut map: Vec<(String, String)> = Vec::new();
             for (k, v) in members {
                 if map.iter().any(|(e, _)| e.eq_ignore_ascii_case(k)) {
                     return shape_err(path, subst("duplicate locale `{}`", k, ""));
