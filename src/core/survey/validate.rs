@@ -226,7 +226,7 @@ pub fn partial(p: &PartialSiteConfig) -> ::core::result::Result<(), ConfigError>
 /// The surveys as the list of references [`top_level`] takes (a plain loop: `collect`
 /// would add an iterator-collecting copy to the wasm).
 pub(super) fn refs(surveys: &[Survey]) -> Vec<&Survey> {
-    let mut out = Vec::with_capacity(surveys.len());
+    let mut out = Vec::new();
     for s in surveys {
         out.push(s);
     }
