@@ -136,11 +136,12 @@ fn is_locale(value: &str) -> bool {
     let mut i = 0;
     while let Some(&c) = bytes.get(i) {
         let sep = c == b'-' || c == b'_';
-        if if sep {
-            prev_sep
+        let ok = if sep {
+            !prev_sep
         } else {
-            !c.is_ascii_alphanumeric()
-        } {
+            c.is_ascii_alphanumeric()
+        };
+        if !ok {
             return false;
         }
         prev_sep = sep;
@@ -161,6 +162,7 @@ fn theme(over: Option<&Theme>, base: Option<&Theme>) -> Result {
     css_value(over, base, "font", |t| t.font.as_deref())
 }
 
+/// One CSS-valued theme field (`over`'s if set, else `base`'s) must be safe to set.
 fn css_value(over: Option<&Theme>, base: Option<&Theme>, field: &str, value: ThemeField) -> Result {
     let v = match over.and_then(value) {
         Some(v) => Some(v),
@@ -527,6 +529,29 @@ fn scalar(path: &Path<'_>, q: &Question, ty: &str, s: &Scalar) -> Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locale_tags_and_ids() {
+        for ok in [
+            "auto",
+            "es",
+            "pt-BR",
+            "zh_Hant",
+            "x1-Y2_z3",
+            &"a".repeat(35),
+        ] {
+            assert!(is_locale(ok), "{ok}");
+        }
+        for bad in ["", "-es", "es-", "es--MX", "en US", "é", &"a".repeat(36)] {
+            assert!(!is_locale(bad), "{bad}");
+        }
+        for ok in ["a", "post-purchase", "A_b.c:d-9", &"x".repeat(128)] {
+            assert!(is_valid_id(ok), "{ok}");
+        }
+        for bad in ["", "a b", "é", "a/b", &"x".repeat(129)] {
+            assert!(!is_valid_id(bad), "{bad}");
+        }
+    }
 
     /// The spelled-out messages agree with the constants.
     #[test]
