@@ -66,7 +66,7 @@ pub fn path_and_query(url: &str) -> &str {
     // Byte search and `get` rather than `find(&str)` and `&s[i..]`: no substring searcher
     // or slice panics in the wasm. Every offset found is that of an ASCII byte, hence a char
     // boundary.
-    let no_fragment = match url.bytes().position(|b| b == b'#') {
+    let no_fragment = match first_of(url, b'#', b'#') {
         Some(i) => url.get(..i).unwrap_or(url),
         None => url,
     };
@@ -75,10 +75,24 @@ pub fn path_and_query(url: &str) -> &str {
     };
     let after_scheme = no_fragment.get(scheme_end + 3..).unwrap_or("");
     // `https://a.b?x` has an empty path; a lone query is still worth matching on.
-    match after_scheme.bytes().position(|b| b == b'/' || b == b'?') {
+    match first_of(after_scheme, b'/', b'?') {
         Some(i) => after_scheme.get(i..).unwrap_or("/"),
         None => "/",
     }
+}
+
+/// Byte offset of the first `a` or `b` in `s` (an index loop: `bytes().position(..)`
+/// keeps its iterator state in memory in the wasm).
+fn first_of(s: &str, a: u8, b: u8) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = bytes.get(i) {
+        if c == a || c == b {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Whether `text` matches the glob `pattern`: `*` matches any run of characters (also `/`),
@@ -94,12 +108,6 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     // On the UTF-8 bytes, a character at a time (no `Vec<char>` copies): positions are
     // always char starts, and two characters are equal when their encodings are.
     let (p, t) = (pattern.as_bytes(), text.as_bytes());
-    let char_len = |b: &[u8], i: usize| match b.get(i) {
-        Some(0..=0x7F) | None => 1,
-        Some(0x80..=0xDF) => 2,
-        Some(0xE0..=0xEF) => 3,
-        Some(_) => 4,
-    };
     let (mut pi, mut ti) = (0, 0);
     // Position of the last `*` seen and the text position it is currently stretched to; on a
     // mismatch the star absorbs one more character. Linear in practice, O(p·t) worst case.
@@ -128,6 +136,18 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
         }
     }
     p.get(pi..).unwrap_or(&[]).iter().all(|&c| c == b'*')
+}
+
+/// The length of the UTF-8 character starting at byte `i` of `b` (1 past the end). One
+/// out-of-line copy: [`glob_match`] asks it three times per step.
+#[inline(never)]
+fn char_len(b: &[u8], i: usize) -> usize {
+    match b.get(i) {
+        Some(0..=0x7F) | None => 1,
+        Some(0x80..=0xDF) => 2,
+        Some(0xE0..=0xEF) => 3,
+        Some(_) => 4,
+    }
 }
 
 /// Whether the page at `url` (absolute, or a path) satisfies `rule`.

@@ -43,14 +43,15 @@ impl LocalizedText {
                 3
             }
         };
-        let mut best: Option<(u8, &str)> = None;
+        // Every rank is below 4, so the first entry always replaces the start value.
+        let (mut best, mut best_rank) = ("", 4);
         for (k, v) in map {
             let r = rank(k);
-            if best.is_none_or(|(b, _)| r < b) {
-                best = Some((r, v));
+            if r < best_rank {
+                (best, best_rank) = (v, r);
             }
         }
-        best.map_or("", |(_, v)| v)
+        best
     }
 
     /// Every text variant, for validation (length, emptiness).
@@ -76,11 +77,17 @@ impl From<&str> for LocalizedText {
 
 /// The primary language subtag: `"pt-BR"` → `"pt"`, `"zh_Hant"` → `"zh"`.
 pub fn language(tag: &str) -> &str {
-    // A byte search, not `split([..])`: no char-array searcher in the wasm.
-    match tag.bytes().position(|b| b == b'-' || b == b'_') {
-        Some(i) => tag.get(..i).unwrap_or(tag),
-        None => tag,
+    // A plain index loop, not `split([..])` or `bytes().position(..)`: no char-array
+    // searcher or iterator state in the wasm.
+    let bytes = tag.as_bytes();
+    let mut end = 0;
+    while let Some(&b) = bytes.get(end) {
+        if b == b'-' || b == b'_' {
+            break;
+        }
+        end += 1;
     }
+    tag.get(..end).unwrap_or(tag)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use super::{
     ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
 };
 use crate::core::json::{array, integer, shape_err, string, Decoded, Fields, Json, Path};
+use crate::core::msg::subst;
 use crate::core::text::LocalizedText;
 
 /// A localised text: a string or a `{locale: string}` map (locales unique, ignoring case).
@@ -19,14 +20,13 @@ pub fn text(path: &str, v: &Json) -> Decoded<LocalizedText> {
 }
 
 fn text_at(path: &Path<'_>, v: &Json) -> Decoded<LocalizedText> {
-    use crate::core::msg::cat;
     match v {
         Json::Str(s) => Ok(LocalizedText::Plain(s.clone())),
         Json::Obj(members) => {
-            let mut map: Vec<(String, String)> = Vec::with_capacity(members.len());
+            let mut map: Vec<(String, String)> = Vec::new();
             for (k, v) in members {
                 if map.iter().any(|(e, _)| e.eq_ignore_ascii_case(k)) {
-                    return shape_err(path, cat(&["duplicate locale `", k, "`"]));
+                    return shape_err(path, subst("duplicate locale `{}`", k, ""));
                 }
                 map.push((k.clone(), string(&path.key(k), v)?));
             }
@@ -34,24 +34,37 @@ fn text_at(path: &Path<'_>, v: &Json) -> Decoded<LocalizedText> {
         }
         other => shape_err(
             path,
-            cat(&[
-                "expected a string or an object mapping locale to string, got ",
+            subst(
+                "expected a string or an object mapping locale to string, got {}",
                 other.kind(),
-            ]),
+                "",
+            ),
         ),
     }
 }
 
-/// An optional localised-text member.
-fn opt_text(f: &Fields<'_>, key: &str) -> Decoded<Option<LocalizedText>> {
-    Ok(match f.field(key, false)? {
-        Some(v) => Some(text_at(&f.child(key), v)?),
-        None => None,
-    })
+/// An optional localised-text member, stored into `out` (left as is when absent). Readers
+/// that write in place keep each call site to a call and a test, with no result to copy.
+#[inline(never)]
+fn opt_text(f: &Fields<'_>, key: &str, out: &mut Option<LocalizedText>) -> Decoded<()> {
+    if let Some(v) = f.field(key, false)? {
+        *out = Some(text_at(&f.child(key), v)?);
+    }
+    Ok(())
+}
+
+/// An optional string member, stored into `out` (left as is when absent).
+#[inline(never)]
+fn opt_str(f: &Fields<'_>, key: &str, out: &mut Option<String>) -> Decoded<()> {
+    if let Some(v) = f.str(key, false)? {
+        *out = Some(v);
+    }
+    Ok(())
 }
 
 /// The nested decoders get their object already opened (`Fields::object`) and check its
 /// keys themselves.
+#[inline(never)]
 fn theme(f: &Fields<'_>) -> Decoded<Theme> {
     f.only(Some(&["brand", "radius", "font", "position", "mode"]))?;
     const POSITIONS: [Position; 5] = [
@@ -62,27 +75,28 @@ fn theme(f: &Fields<'_>) -> Decoded<Theme> {
         Position::Center,
     ];
     const MODES: [ColorMode; 3] = [ColorMode::Light, ColorMode::Dark, ColorMode::System];
-    Ok(Theme {
-        brand: f.str("brand", false)?,
-        radius: f.str("radius", false)?,
-        font: f.str("font", false)?,
-        position: f
-            .variant(
-                "position",
-                false,
-                &[
-                    "bottom-right",
-                    "bottom-left",
-                    "top-right",
-                    "top-left",
-                    "center",
-                ],
-            )?
-            .and_then(|i| POSITIONS.get(i).copied()),
-        mode: f
-            .variant("mode", false, &["light", "dark", "system"])?
-            .and_then(|i| MODES.get(i).copied()),
-    })
+    // Filled in place: on an error only `t` is dropped, not each field decoded so far.
+    let mut t = Theme::default();
+    opt_str(f, "brand", &mut t.brand)?;
+    opt_str(f, "radius", &mut t.radius)?;
+    opt_str(f, "font", &mut t.font)?;
+    t.position = f
+        .variant(
+            "position",
+            false,
+            &[
+                "bottom-right",
+                "bottom-left",
+                "top-right",
+                "top-left",
+                "center",
+            ],
+        )?
+        .and_then(|i| POSITIONS.get(i).copied());
+    t.mode = f
+        .variant("mode", false, &["light", "dark", "system"])?
+        .and_then(|i| MODES.get(i).copied());
+    Ok(t)
 }
 
 fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
@@ -185,10 +199,11 @@ fn opt_u32(f: &Fields<'_>, key: &str) -> Decoded<Option<u32>> {
 
 fn thank_you(f: &Fields<'_>) -> Decoded<ThankYou> {
     f.only(Some(&["title", "body"]))?;
-    Ok(ThankYou {
-        title: opt_text(f, "title")?,
-        body: opt_text(f, "body")?,
-    })
+    // Filled in place: on an error only `t` is dropped.
+    let mut t = ThankYou::default();
+    opt_text(f, "title", &mut t.title)?;
+    opt_text(f, "body", &mut t.body)?;
+    Ok(t)
 }
 
 fn scalar(path: &Path<'_>, v: &Json) -> Decoded<Scalar> {
@@ -205,30 +220,33 @@ pub fn condition(path: &str, v: &Json) -> Decoded<Condition> {
 
 fn condition_at(path: &Path<'_>, v: &Json) -> Decoded<Condition> {
     let f = Fields::at(*path, v, Some(&["min", "max", "equals", "anyOf"]))?;
-    Ok(Condition {
+    // Filled in place: on an error only `c` is dropped, not each field decoded so far.
+    let mut c = Condition {
         min: f.int("min", false, i64::MIN, i64::MAX)?,
         max: f.int("max", false, i64::MIN, i64::MAX)?,
-        equals: match f.field("equals", false)? {
-            Some(v) => Some(scalar(&f.child("equals"), v)?),
-            None => None,
-        },
-        any_of: match f.field("anyOf", false)? {
-            Some(v) => Some(array(&f.child("anyOf"), v, scalar)?),
-            None => None,
-        },
-    })
+        ..Condition::default()
+    };
+    if let Some(v) = f.field("equals", false)? {
+        c.equals = Some(scalar(&f.child("equals"), v)?);
+    }
+    if let Some(v) = f.field("anyOf", false)? {
+        c.any_of = Some(array(&f.child("anyOf"), v, scalar)?);
+    }
+    Ok(c)
 }
 
 fn branch(path: &Path<'_>, v: &Json) -> Decoded<Branch> {
     let f = Fields::at(*path, v, Some(&["when", "goto"]))?;
-    let when = match f.field("when", true)? {
-        Some(v) => condition_at(&f.child("when"), v)?,
-        None => Condition::default(),
+    // Filled in place, like a condition.
+    let mut b = Branch {
+        when: Condition::default(),
+        goto: String::new(),
     };
-    Ok(Branch {
-        when,
-        goto: f.req_str("goto")?,
-    })
+    if let Some(v) = f.field("when", true)? {
+        b.when = condition_at(&f.child("when"), v)?;
+    }
+    b.goto = f.req_str("goto")?;
+    Ok(b)
 }
 
 fn choice(path: &Path<'_>, v: &Json) -> Decoded<Choice> {
@@ -243,30 +261,7 @@ fn choice(path: &Path<'_>, v: &Json) -> Decoded<Choice> {
     })
 }
 
-/// The JSON spellings of [`QUESTION_TYPES`].
-const QUESTION_TYPE_NAMES: [&str; 8] = [
-    "nps",
-    "csat",
-    "ces",
-    "thumbs",
-    "emoji",
-    "singleChoice",
-    "multipleChoice",
-    "openText",
-];
-
-const QUESTION_TYPES: [QuestionType; 8] = [
-    QuestionType::Nps,
-    QuestionType::Csat,
-    QuestionType::Ces,
-    QuestionType::Thumbs,
-    QuestionType::Emoji,
-    QuestionType::SingleChoice,
-    QuestionType::MultipleChoice,
-    QuestionType::OpenText,
-];
-
-/// The type-specific settings of a question and the types (bit `i`: `QUESTION_TYPES[i]`)
+/// The type-specific settings of a question and the types (bit `i`: `QuestionType::ALL[i]`)
 /// that take each.
 const TYPE_FIELDS: [(&str, u8); 6] = [
     ("lowLabel", 0b1_0111),
@@ -284,7 +279,6 @@ pub fn question(path: &str, v: &Json) -> Decoded<Question> {
 }
 
 fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
-    use crate::core::msg::cat;
     let f = Fields::at(
         *path,
         v,
@@ -304,14 +298,18 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         ]),
     )?;
     let i = f
-        .variant("type", true, &QUESTION_TYPE_NAMES)?
+        .variant("type", true, &QuestionType::NAMES)?
         .unwrap_or_default();
-    let t = QUESTION_TYPES.get(i).copied().unwrap_or(QuestionType::Nps);
-    for (field, types) in TYPE_FIELDS {
+    let t = QuestionType::ALL
+        .get(i)
+        .copied()
+        .unwrap_or(QuestionType::Nps);
+    // By reference: iterating the constant by value would copy it to the stack first.
+    for &(field, types) in &TYPE_FIELDS {
         if types & (1 << i) == 0 && f.get(field).is_some() {
             return shape_err(
                 path,
-                cat(&["`", field, "` is not allowed for type `", t.as_str(), "`"]),
+                subst("`{}` is not allowed for type `{}`", field, t.as_str()),
             );
         }
     }
@@ -330,15 +328,19 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
                 }
             }
         }
-        QuestionType::OpenText => QuestionKind::OpenText {
-            max_length: opt_u32(&f, "maxLength")?.unwrap_or(DEFAULT_MAX_LENGTH),
-            placeholder: opt_text(&f, "placeholder")?,
-        },
+        QuestionType::OpenText => {
+            let max_length = opt_u32(&f, "maxLength")?.unwrap_or(DEFAULT_MAX_LENGTH);
+            let mut placeholder = None;
+            opt_text(&f, "placeholder", &mut placeholder)?;
+            QuestionKind::OpenText {
+                max_length,
+                placeholder,
+            }
+        }
         scale => {
-            let labels = ScaleLabels {
-                low: opt_text(&f, "lowLabel")?,
-                high: opt_text(&f, "highLabel")?,
-            };
+            let mut labels = ScaleLabels::default();
+            opt_text(&f, "lowLabel", &mut labels.low)?;
+            opt_text(&f, "highLabel", &mut labels.high)?;
             match scale {
                 QuestionType::Csat => QuestionKind::Csat(labels),
                 QuestionType::Ces => QuestionKind::Ces(labels),
@@ -357,10 +359,10 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         next: None,
     };
     q.id = f.req_str("id")?;
-    q.text = opt_text(&f, "text")?;
+    opt_text(&f, "text", &mut q.text)?;
     q.required = f.bool("required")?.unwrap_or(false);
     q.branches = f.list("branches", false, branch)?;
-    q.next = f.str("next", false)?;
+    opt_str(&f, "next", &mut q.next)?;
     Ok(q)
 }
 
@@ -393,7 +395,7 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
         questions: Vec::new(),
         thank_you: ThankYou::default(),
     };
-    s.name = f.str("name", false)?;
+    opt_str(&f, "name", &mut s.name)?;
     if let Some(o) = f.object("trigger", None)? {
         s.trigger = trigger(&o)?;
     }
@@ -439,7 +441,7 @@ fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig
         site: f.str("site", known.is_none())?,
         ..PartialSiteConfig::default()
     };
-    p.locale = f.str("locale", false)?;
+    opt_str(&f, "locale", &mut p.locale)?;
     if let Some(o) = f.object("theme", None)? {
         p.theme = Some(theme(&o)?);
     }

@@ -38,7 +38,7 @@ impl ConfigError {
         match self {
             ConfigError::Parse { path, message } if path.is_empty() => message.clone(),
             ConfigError::Parse { path, message } | ConfigError::Invalid { path, message } => {
-                crate::core::msg::cat(&[path, ": ", message])
+                crate::core::msg::subst("{}: {}", path, message)
             }
         }
     }

@@ -86,18 +86,34 @@ pub enum QuestionType {
 }
 
 impl QuestionType {
+    /// Every type, in the order of [`QuestionType::NAMES`].
+    pub(super) const ALL: [QuestionType; 8] = [
+        QuestionType::Nps,
+        QuestionType::Csat,
+        QuestionType::Ces,
+        QuestionType::Thumbs,
+        QuestionType::Emoji,
+        QuestionType::SingleChoice,
+        QuestionType::MultipleChoice,
+        QuestionType::OpenText,
+    ];
+
+    /// The JSON spellings, indexed by the enum's discriminant.
+    pub(super) const NAMES: [&'static str; 8] = [
+        "nps",
+        "csat",
+        "ces",
+        "thumbs",
+        "emoji",
+        "singleChoice",
+        "multipleChoice",
+        "openText",
+    ];
+
     /// The JSON spelling.
     pub fn as_str(self) -> &'static str {
-        match self {
-            QuestionType::Nps => "nps",
-            QuestionType::Csat => "csat",
-            QuestionType::Ces => "ces",
-            QuestionType::Thumbs => "thumbs",
-            QuestionType::Emoji => "emoji",
-            QuestionType::SingleChoice => "singleChoice",
-            QuestionType::MultipleChoice => "multipleChoice",
-            QuestionType::OpenText => "openText",
-        }
+        // One table shared with the decoder instead of a `match` of its own.
+        Self::NAMES.get(self as usize).copied().unwrap_or_default()
     }
 }
 
@@ -211,6 +227,17 @@ mod tests {
         assert_eq!(o.kind.scale(), None);
         let n = read(r#"{"id":"n","type":"nps"}"#).unwrap();
         assert_eq!(n.kind.scale(), Some(0..=10));
+    }
+
+    #[test]
+    fn type_table_follows_the_enum() {
+        for (i, t) in QuestionType::ALL.into_iter().enumerate() {
+            assert_eq!(t as usize, i);
+        }
+        assert_eq!(QuestionType::Nps.as_str(), "nps");
+        assert_eq!(QuestionType::Thumbs.as_str(), "thumbs");
+        assert_eq!(QuestionType::MultipleChoice.as_str(), "multipleChoice");
+        assert_eq!(QuestionType::OpenText.as_str(), "openText");
     }
 
     #[test]

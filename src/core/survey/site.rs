@@ -96,26 +96,34 @@ impl SiteConfig {
 
     /// Applies an inline `config` command: locale and cooldown replaced when given, theme
     /// merged field by field, surveys replaced by id (in place) or appended. The result is
-    /// validated; on error `self` is left unchanged.
-    pub fn merge(&mut self, inline: &PartialSiteConfig) -> Result<(), ConfigError> {
-        let mut merged = self.clone();
-        if let Some(locale) = &inline.locale {
-            merged.locale.clone_from(locale);
-        }
-        if let Some(theme) = &inline.theme {
-            merged.theme.merge(theme);
-        }
-        if let Some(days) = inline.cooldown_days {
-            merged.cooldown_days = days;
-        }
+    /// validated before anything is changed; on error `self` is left unchanged. The inline
+    /// surveys are moved in, never copied.
+    pub fn merge(&mut self, inline: PartialSiteConfig) -> Result<(), ConfigError> {
+        // The merged survey list as references: validated as it will be, built without a
+        // copy of any survey.
+        let mut surveys = validate::refs(&self.surveys);
         for survey in &inline.surveys {
-            match merged.surveys.iter_mut().find(|s| s.id == survey.id) {
-                Some(slot) => *slot = survey.clone(),
-                None => merged.surveys.push(survey.clone()),
+            match surveys.iter_mut().find(|s| s.id == survey.id) {
+                Some(slot) => *slot = survey,
+                None => surveys.push(survey),
             }
         }
-        merged.validate()?;
-        *self = merged;
+        validate::merged(self, &inline, &surveys)?;
+        if let Some(locale) = inline.locale {
+            self.locale = locale;
+        }
+        if let Some(theme) = inline.theme {
+            self.theme.merge(theme);
+        }
+        if let Some(days) = inline.cooldown_days {
+            self.cooldown_days = days;
+        }
+        for survey in inline.surveys {
+            match self.surveys.iter_mut().find(|s| s.id == survey.id) {
+                Some(slot) => *slot = survey,
+                None => self.surveys.push(survey),
+            }
+        }
         Ok(())
     }
 }

@@ -143,7 +143,7 @@ fn merge_replaces_surveys_by_id_and_overrides_theme_and_locale() {
         ]
     }))
     .unwrap();
-    c.merge(&inline).unwrap();
+    c.merge(inline.clone()).unwrap();
     assert_eq!(c.locale, "es");
     assert_eq!(c.theme.brand(), "#111111");
     assert_eq!(c.theme.radius(), "12px", "unset theme fields are kept");
@@ -163,8 +163,39 @@ fn merge_replaces_surveys_by_id_and_overrides_theme_and_locale() {
     let whole = PartialSiteConfig::from_json(DEMO).unwrap();
     assert_eq!(whole.surveys.len(), before);
     let mut fresh = SiteConfig::new("demo");
-    fresh.merge(&inline).unwrap();
+    fresh.merge(inline).unwrap();
     assert_eq!(fresh.surveys.len(), 2);
+}
+
+#[test]
+fn a_merge_that_fails_validation_changes_nothing() {
+    let mut c = SiteConfig::from_json(DEMO).unwrap();
+    let before = c.clone();
+    // Valid on its own; the merge fails on a rule of the whole configuration (its site id).
+    let inline = partial_from(&json!({
+        "locale": "es",
+        "theme": { "radius": "4px" },
+        "surveys": [{ "id": "brand-new", "questions": [{"id": "n", "type": "nps"}] }]
+    }))
+    .unwrap();
+    c.site = "not a site id".to_owned();
+    let mut broken = c.clone();
+    let err = broken.merge(inline.clone()).unwrap_err();
+    assert!(err.to_string().starts_with("site: "), "{err}");
+    assert_eq!(broken, c);
+    c.site.clone_from(&before.site);
+    // An unsafe base theme field is still checked when the inline theme does not override
+    // it, and the merged one is used when it does.
+    c.theme.brand = Some("red;x".to_owned());
+    let err = c.clone().merge(inline.clone()).unwrap_err();
+    assert!(err.to_string().starts_with("theme.brand: "), "{err}");
+    let fix = partial_from(&json!({"theme": {"brand": "#000"}})).unwrap();
+    c.merge(fix).unwrap();
+    assert_eq!(c.theme.brand(), "#000");
+    c.merge(inline).unwrap();
+    assert_eq!(c.locale, "es");
+    assert_eq!(c.theme.radius(), "4px");
+    assert_eq!(c.surveys.len(), before.surveys.len() + 1);
 }
 
 fn arb_json() -> impl Strategy<Value = Value> {

@@ -80,15 +80,15 @@ impl Theme {
     }
 
     /// Fields set in `over` replace ours; unset ones keep ours.
-    pub fn merge(&mut self, over: &Theme) {
+    pub fn merge(&mut self, over: Theme) {
         if over.brand.is_some() {
-            self.brand.clone_from(&over.brand);
+            self.brand = over.brand;
         }
         if over.radius.is_some() {
-            self.radius.clone_from(&over.radius);
+            self.radius = over.radius;
         }
         if over.font.is_some() {
-            self.font.clone_from(&over.font);
+            self.font = over.font;
         }
         if over.position.is_some() {
             self.position = over.position;
@@ -127,7 +127,7 @@ mod tests {
         let mut t = config.theme;
         assert_eq!(t.radius(), "12px");
         assert_eq!(t.position(), Position::TopLeft);
-        t.merge(&Theme {
+        t.merge(Theme {
             radius: Some("0".into()),
             ..Theme::default()
         });

@@ -61,12 +61,17 @@ const MUST_NOT_BE_EMPTY: &str = "must not be empty";
 /// Whether `id` is usable as an id: 1–128 characters from `A–Z a–z 0–9 _ - . :`.
 /// Ids end up in localStorage keys, URLs and CSV headers, so they are kept plain.
 pub fn is_valid_id(id: &str) -> bool {
-    // Every allowed character is ASCII, so bytes are characters here.
-    !id.is_empty()
-        && id.len() <= MAX_ID_CHARS
-        && id
-            .bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':'))
+    // Every allowed character is ASCII, so bytes are characters here. An index loop, not
+    // `bytes().all(..)`: no iterator state in the wasm.
+    let bytes = id.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = bytes.get(i) {
+        if !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b':')) {
+            return false;
+        }
+        i += 1;
+    }
+    !id.is_empty() && id.len() <= MAX_ID_CHARS
 }
 
 fn id(path: &Path<'_>, value: &str) -> Result {
@@ -124,47 +129,83 @@ fn is_locale(value: &str) -> bool {
     if value == "auto" {
         return true;
     }
-    // `prev_sep` starts true: a leading separator would make an empty first part.
+    // `prev_sep` starts true: a leading separator would make an empty first part. An index
+    // loop: no iterator state in the wasm.
+    let bytes = value.as_bytes();
     let mut prev_sep = true;
-    !value.is_empty()
-        && value.len() <= 35
-        && value.bytes().all(|c| {
-            let sep = c == b'-' || c == b'_';
-            let ok = if sep {
-                !prev_sep
-            } else {
-                c.is_ascii_alphanumeric()
-            };
-            prev_sep = sep;
-            ok
-        })
-        && !prev_sep
+    let mut i = 0;
+    while let Some(&c) = bytes.get(i) {
+        let sep = c == b'-' || c == b'_';
+        let ok = if sep {
+            !prev_sep
+        } else {
+            c.is_ascii_alphanumeric()
+        };
+        if !ok {
+            return false;
+        }
+        prev_sep = sep;
+        i += 1;
+    }
+    value.len() <= 35 && !prev_sep
 }
 
-fn theme(t: &Theme) -> Result {
-    let path = Path::Root("theme");
-    for (field, value) in [
-        ("brand", &t.brand),
-        ("radius", &t.radius),
-        ("font", &t.font),
-    ] {
-        if let Some(v) = value {
-            if !is_safe_css_value(v) {
-                return fail(
-                    &path.key(field),
-                    "must be a plain CSS value (≤ 200 characters, no ; { } < > \\ @ url( /*)",
-                    "",
-                    "",
-                );
-            }
-        }
+/// Reads one CSS-valued field of a theme.
+type ThemeField = fn(&Theme) -> Option<&str>;
+
+/// The theme fields taken from `over` where it sets them, else from `base` (an inline theme
+/// is merged over the configuration's field by field).
+fn theme(over: Option<&Theme>, base: Option<&Theme>) -> Result {
+    // Three calls rather than a loop over an array of fields: cheaper in the wasm.
+    css_value(over, base, "brand", |t| t.brand.as_deref())?;
+    css_value(over, base, "radius", |t| t.radius.as_deref())?;
+    css_value(over, base, "font", |t| t.font.as_deref())
+}
+
+/// One CSS-valued theme field (`over`'s if set, else `base`'s) must be safe to set.
+fn css_value(over: Option<&Theme>, base: Option<&Theme>, field: &str, value: ThemeField) -> Result {
+    let v = match over.and_then(value) {
+        Some(v) => Some(v),
+        None => base.and_then(value),
+    };
+    match v {
+        Some(v) if !is_safe_css_value(v) => fail(
+            &Path::Root("theme").key(field),
+            "must be a plain CSS value (≤ 200 characters, no ; { } < > \\ @ url( /*)",
+            "",
+            "",
+        ),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// Validates a whole configuration.
 pub fn site_config(c: &SiteConfig) -> ::core::result::Result<(), ConfigError> {
-    unbox(site_config_checks(c))
+    unbox(top_level(
+        Some(&c.site),
+        Some(&c.locale),
+        Some(&c.theme),
+        None,
+        Some(c.cooldown_days),
+        &refs(&c.surveys),
+    ))
+}
+
+/// Validates the configuration that merging `inline` into `c` makes, `surveys` being the
+/// merged survey list (see [`SiteConfig::merge`]), without building it.
+pub(super) fn merged(
+    c: &SiteConfig,
+    inline: &PartialSiteConfig,
+    surveys: &[&Survey],
+) -> ::core::result::Result<(), ConfigError> {
+    unbox(top_level(
+        Some(&c.site),
+        Some(inline.locale.as_deref().unwrap_or(&c.locale)),
+        inline.theme.as_ref(),
+        Some(&c.theme),
+        Some(inline.cooldown_days.unwrap_or(c.cooldown_days)),
+        surveys,
+    ))
 }
 
 /// The boxed error of a check as the public one.
@@ -172,33 +213,41 @@ fn unbox(r: Result) -> ::core::result::Result<(), ConfigError> {
     r.map_err(|e| *e)
 }
 
-fn site_config_checks(c: &SiteConfig) -> Result {
-    id(&Path::Root("site"), &c.site)?;
-    top_level(
-        Some(&c.locale),
-        Some(&c.theme),
-        Some(c.cooldown_days),
-        &c.surveys,
-    )
-}
-
 /// Validates an inline `config` argument on its own.
 pub fn partial(p: &PartialSiteConfig) -> ::core::result::Result<(), ConfigError> {
     unbox(top_level(
+        None,
         p.locale.as_deref(),
         p.theme.as_ref(),
+        None,
         p.cooldown_days,
-        &p.surveys,
+        &refs(&p.surveys),
     ))
 }
 
-/// What a whole and an inline configuration share (absent fields are not checked).
+/// The surveys as the list of references [`top_level`] takes (a plain loop: `collect`
+/// would add an iterator-collecting copy to the wasm).
+pub(super) fn refs(surveys: &[Survey]) -> Vec<&Survey> {
+    let mut out = Vec::new();
+    for s in surveys {
+        out.push(s);
+    }
+    out
+}
+
+/// What whole, merged and inline configurations share (absent fields are not checked; `site`
+/// is absent from an inline one).
 fn top_level(
+    site: Option<&str>,
     locale: Option<&str>,
-    theme_: Option<&Theme>,
+    theme_over: Option<&Theme>,
+    theme_base: Option<&Theme>,
     cooldown_days: Option<f64>,
-    list: &[Survey],
+    list: &[&Survey],
 ) -> Result {
+    if let Some(s) = site {
+        id(&Path::Root("site"), s)?;
+    }
     if let Some(l) = locale {
         if !is_locale(l) {
             return fail(
@@ -209,9 +258,7 @@ fn top_level(
             );
         }
     }
-    if let Some(t) = theme_ {
-        theme(t)?;
-    }
+    theme(theme_over, theme_base)?;
     if let Some(d) = cooldown_days {
         days(&Path::Root("cooldownDays"), d)?;
     }
@@ -222,7 +269,12 @@ fn top_level(
     for (i, s) in list.iter().enumerate() {
         let sp = path.index(i);
         survey_at(&sp, s)?;
-        if list.iter().position(|o| o.id == s.id) != Some(i) {
+        if list
+            .get(..i)
+            .unwrap_or_default()
+            .iter()
+            .any(|o| o.id == s.id)
+        {
             return fail(&sp.key("id"), "duplicate survey id `{}`", &s.id, "");
         }
     }
@@ -285,7 +337,7 @@ fn survey_at(path: &Path<'_>, s: &Survey) -> Result {
         if q.id == END {
             return fail(&ip, "`end` is reserved for the thank-you screen", "", "");
         }
-        if qs.iter().position(|o| o.id == q.id) != Some(j) {
+        if qs.get(..j).unwrap_or_default().iter().any(|o| o.id == q.id) {
             return fail(&ip, "duplicate question id `{}`", &q.id, "");
         }
     }
@@ -332,7 +384,12 @@ fn question(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Re
                 let item = op.index(k);
                 let ip = item.key("id");
                 id(&ip, &o.id)?;
-                if options.iter().position(|p| p.id == o.id) != Some(k) {
+                if options
+                    .get(..k)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|p| p.id == o.id)
+                {
                     return fail(&ip, "duplicate option id `{}`", &o.id, "");
                 }
                 text(&item.key("label"), &o.label)?;
@@ -408,30 +465,8 @@ fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &super::Condition) -> R
     if matches!(&c.any_of, Some(v) if v.is_empty()) {
         return fail(&path.key("anyOf"), MUST_NOT_BE_EMPTY, "", "");
     }
-    let scale = q.kind.scale();
-    for (field, bound) in [("min", c.min), ("max", c.max)] {
-        if let Some(n) = bound {
-            match &scale {
-                None => {
-                    return fail(
-                        &path.key(field),
-                        "only applies to scale questions, not `{}`",
-                        ty,
-                        "",
-                    )
-                }
-                Some(r) if !r.contains(&n) => {
-                    return fail(
-                        &path.key(field),
-                        "{} is outside {}",
-                        &int(n),
-                        q.kind.scale_text(),
-                    )
-                }
-                Some(_) => {}
-            }
-        }
-    }
+    bound(path, "min", c.min, q, ty)?;
+    bound(path, "max", c.max, q, ty)?;
     if let (Some(min), Some(max)) = (c.min, c.max) {
         if min > max {
             return fail(path, "min {} is greater than max {}", &int(min), &int(max));
@@ -445,6 +480,28 @@ fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &super::Condition) -> R
         scalar(path, q, ty, s)?;
     }
     Ok(())
+}
+
+/// A `min`/`max` bound of a condition must lie on the question's scale.
+fn bound(path: &Path<'_>, field: &str, bound: Option<i64>, q: &Question, ty: &str) -> Result {
+    let Some(n) = bound else {
+        return Ok(());
+    };
+    match q.kind.scale() {
+        None => fail(
+            &path.key(field),
+            "only applies to scale questions, not `{}`",
+            ty,
+            "",
+        ),
+        Some(r) if !r.contains(&n) => fail(
+            &path.key(field),
+            "{} is outside {}",
+            &int(n),
+            q.kind.scale_text(),
+        ),
+        Some(_) => Ok(()),
+    }
 }
 
 /// A value `equals`/`anyOf` compares with must be a possible answer.
@@ -472,6 +529,29 @@ fn scalar(path: &Path<'_>, q: &Question, ty: &str, s: &Scalar) -> Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locale_tags_and_ids() {
+        for ok in [
+            "auto",
+            "es",
+            "pt-BR",
+            "zh_Hant",
+            "x1-Y2_z3",
+            &"a".repeat(35),
+        ] {
+            assert!(is_locale(ok), "{ok}");
+        }
+        for bad in ["", "-es", "es-", "es--MX", "en US", "é", &"a".repeat(36)] {
+            assert!(!is_locale(bad), "{bad}");
+        }
+        for ok in ["a", "post-purchase", "A_b.c:d-9", &"x".repeat(128)] {
+            assert!(is_valid_id(ok), "{ok}");
+        }
+        for bad in ["", "a b", "é", "a/b", &"x".repeat(129)] {
+            assert!(!is_valid_id(bad), "{bad}");
+        }
+    }
 
     /// The spelled-out messages agree with the constants.
     #[test]

@@ -128,7 +128,7 @@ impl App {
         let config = self
             .config
             .get_or_insert_with(|| crate::core::survey::SiteConfig::new(site.clone()));
-        if let Err(err) = config.merge(&partial) {
+        if let Err(err) = config.merge(partial) {
             if dormant {
                 self.config = None;
             }
