@@ -891,3 +891,53 @@ fn destroy_stops_the_widget_and_only_string_names_are_commands() {
     assert_eq!(hosts(), 0, "commands after destroy are ignored");
     w.destroy();
 }
+
+/// The widget reads JSON with the browser's `JSON.parse`; the core's value must come out
+/// as the core's own parser makes it.
+#[wasm_bindgen_test]
+fn browser_json_reads_like_the_core_parser() {
+    use rapport::core::json::Json;
+    use rapport::web::json_value;
+    for text in [
+        r#"{"a":[1,2.5,-3e2,1e-7,true,false,null,"x\u00e9\n\"q\""],"b":{"c":{},"d":[]},"e":""}"#,
+        r#"{"k":1,"k":2,"m":{"k":[{"k":"v"}]}}"#,
+        r#"[0,-0,9007199254740993,123456.789e3,"\ud83d\ude00"]"#,
+        r#""just a string""#,
+        "null",
+    ] {
+        assert_eq!(
+            json_value::parse(text).expect(text),
+            Json::parse(text).expect(text),
+            "{text}"
+        );
+    }
+    let err = json_value::parse("{\"a\":").expect_err("not JSON");
+    assert!(!err.is_empty(), "the browser's message is kept");
+}
+
+/// Values JSON cannot hold read as `null`; arrays and objects keep their order.
+#[wasm_bindgen_test]
+fn browser_json_from_js_values() {
+    use rapport::core::json::Json;
+    use rapport::web::json_value::from_js;
+    assert_eq!(from_js(&JsValue::UNDEFINED), Json::Null);
+    assert_eq!(
+        from_js(&Reflect::get(&window(), &"alert".into()).unwrap()),
+        Json::Null
+    );
+    assert_eq!(from_js(&JsValue::TRUE), Json::Bool(true));
+    assert_eq!(from_js(&JsValue::FALSE), Json::Bool(false));
+    let object = Object::new();
+    Reflect::set(&object, &"z".into(), &Array::of2(&"a".into(), &3.into())).unwrap();
+    Reflect::set(&object, &"y".into(), &JsValue::NULL).unwrap();
+    assert_eq!(
+        from_js(&object),
+        Json::Obj(vec![
+            (
+                "z".into(),
+                Json::Arr(vec![Json::Str("a".into()), Json::Num(3.0)])
+            ),
+            ("y".into(), Json::Null),
+        ])
+    );
+}

@@ -4,8 +4,11 @@
 //! widget reads JSON text (the collector's config, its own stored records) with the
 //! parser every browser already has and copies the result into a [`Json`] value, which
 //! keeps a parser out of the download. `JSON.parse` and the core agree on what matters
-//! here: numbers are doubles, a repeated key keeps its last value. (Object members come
-//! in JavaScript's property order, which puts integer-like keys first.)
+//! here: numbers are doubles and a repeated key keeps its last value. They differ at the
+//! edges only: object members come in JavaScript's property order (integer-like keys
+//! first); the browser rounds long mantissas exactly where the core's reader may be an ulp
+//! off; and a number too large for a double is `Infinity` here (which the configuration's
+//! range checks then reject) where the core's parser refuses the text.
 
 use crate::prelude::*;
 
