@@ -286,13 +286,18 @@ test("exit intent boots the widget with exitIntent: true", async ({ page }) => {
 
 test("scroll depth boots the widget past its percent", async ({ page }) => {
   const requests = await setup(page, { remote: { site: "e2e", surveys: [survey("s", { type: "scroll", percent: 60 })] } });
-  await page.addInitScript(() =>
-    document.addEventListener("DOMContentLoaded", () => {
+  // The page is made tall as soon as its <body> exists (not at DOMContentLoaded, which a
+  // loaded machine may reach after the loader has measured the page).
+  await page.addInitScript(() => {
+    const observer = new MutationObserver(() => {
+      if (!document.body) return;
+      observer.disconnect();
       const tall = document.createElement("section");
       tall.style.height = "4000px";
       document.body.append(tall);
-    })
-  );
+    });
+    observer.observe(document, { childList: true, subtree: true });
+  });
   await page.goto("/test/plain.html");
   await loaded(page);
   await page.evaluate(() => scrollTo(0, 800));
