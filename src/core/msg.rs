@@ -64,15 +64,23 @@ pub fn cat(parts: &[&str]) -> String {
 /// at most two values in it, from one call with plain arguments.
 pub fn subst(template: &str, a: &str, b: &str) -> String {
     let mut out = String::with_capacity(template.len() + a.len() + b.len());
-    let mut args = [a, b].into_iter();
-    let mut rest = template;
-    // `{` is ASCII: the offsets found are char boundaries.
-    while let Some(i) = rest.as_bytes().windows(2).position(|w| w == b"{}") {
-        out.push_str(rest.get(..i).unwrap_or(""));
-        out.push_str(args.next().unwrap_or(""));
-        rest = rest.get(i + 2..).unwrap_or("");
+    // An index loop over the bytes (`{` and `}` are ASCII: the offsets found are char
+    // boundaries); `next` is the value for the next `{}`, then `b`, then nothing.
+    let bytes = template.as_bytes();
+    let (mut next, mut then) = (a, b);
+    let (mut start, mut i) = (0, 0);
+    while let Some(&c) = bytes.get(i) {
+        if c == b'{' && bytes.get(i + 1) == Some(&b'}') {
+            out.push_str(template.get(start..i).unwrap_or(""));
+            out.push_str(next);
+            (next, then) = (then, "");
+            i += 2;
+            start = i;
+        } else {
+            i += 1;
+        }
     }
-    out.push_str(rest);
+    out.push_str(template.get(start..).unwrap_or(""));
     out
 }
 
