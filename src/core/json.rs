@@ -797,19 +797,23 @@ pub fn variant(path: &Path<'_>, v: &Json, names: &[&str]) -> Decoded<usize> {
         Json::Str(s) => s,
         other => return Err(expected(path, "a string", other)),
     };
-    if let Some(i) = names.iter().position(|n| *n == s.as_str()) {
-        return Ok(i);
-    }
-    let mut m = String::from("unknown variant `");
-    m.push_str(s);
-    m.push_str("`, expected one of ");
-    for (i, n) in names.iter().enumerate() {
-        if i > 0 {
-            m.push_str(", ");
+    // Index loops: no iterator state in the wasm.
+    let mut i = 0;
+    while let Some(n) = names.get(i) {
+        if *n == s.as_str() {
+            return Ok(i);
         }
-        m.push('`');
+        i += 1;
+    }
+    let mut m = crate::core::msg::subst("unknown variant `{}`, expected one of ", s, "");
+    let mut open = "`";
+    i = 0;
+    while let Some(n) = names.get(i) {
+        m.push_str(open);
         m.push_str(n);
         m.push('`');
+        open = ", `";
+        i += 1;
     }
     Err(shape(path, m))
 }
