@@ -483,7 +483,10 @@ pub fn write_str(out: &mut String, s: &str) {
             c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
                 let v = c as usize;
                 out.push_str("\\u");
-                for shift in [12, 8, 4, 0] {
+                // Four hex digits, high to low (a counted loop, not one over an array).
+                let mut shift = 16;
+                while shift > 0 {
+                    shift -= 4;
                     out.push(char::from(HEX[(v >> shift) & 15]));
                 }
             }
