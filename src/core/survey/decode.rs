@@ -215,24 +215,24 @@ fn scalar(path: &Path<'_>, v: &Json) -> Decoded<Scalar> {
 
 /// A branch condition.
 pub fn condition(path: &str, v: &Json) -> Decoded<Condition> {
-    condition_at(&Path::Root(path), v)
+    let mut c = Condition::default();
+    condition_into(&Path::Root(path), v, &mut c)?;
+    Ok(c)
 }
 
-fn condition_at(path: &Path<'_>, v: &Json) -> Decoded<Condition> {
+/// A branch condition, stored into `c` (which starts as the default): on an error only the
+/// caller's value is dropped, not each field decoded so far, and no result is copied.
+fn condition_into(path: &Path<'_>, v: &Json, c: &mut Condition) -> Decoded<()> {
     let f = Fields::at(*path, v, Some(&["min", "max", "equals", "anyOf"]))?;
-    // Filled in place: on an error only `c` is dropped, not each field decoded so far.
-    let mut c = Condition {
-        min: f.int("min", false, i64::MIN, i64::MAX)?,
-        max: f.int("max", false, i64::MIN, i64::MAX)?,
-        ..Condition::default()
-    };
+    c.min = f.int("min", false, i64::MIN, i64::MAX)?;
+    c.max = f.int("max", false, i64::MIN, i64::MAX)?;
     if let Some(v) = f.field("equals", false)? {
         c.equals = Some(scalar(&f.child("equals"), v)?);
     }
     if let Some(v) = f.field("anyOf", false)? {
         c.any_of = Some(array(&f.child("anyOf"), v, scalar)?);
     }
-    Ok(c)
+    Ok(())
 }
 
 fn branch(path: &Path<'_>, v: &Json) -> Decoded<Branch> {
@@ -243,7 +243,7 @@ fn branch(path: &Path<'_>, v: &Json) -> Decoded<Branch> {
         goto: String::new(),
     };
     if let Some(v) = f.field("when", true)? {
-        b.when = condition_at(&f.child("when"), v)?;
+        condition_into(&f.child("when"), v, &mut b.when)?;
     }
     b.goto = f.req_str("goto")?;
     Ok(b)
