@@ -197,13 +197,11 @@ fn opt_u32(f: &Fields<'_>, key: &str) -> Decoded<Option<u32>> {
     Ok(f.int(key, false, 0, i64::from(u32::MAX))?.map(|n| n as u32))
 }
 
-fn thank_you(f: &Fields<'_>) -> Decoded<ThankYou> {
+/// Stored into `t` (the default at first): on an error only the survey is dropped.
+fn thank_you(f: &Fields<'_>, t: &mut ThankYou) -> Decoded<()> {
     f.only(Some(&["title", "body"]))?;
-    // Filled in place: on an error only `t` is dropped.
-    let mut t = ThankYou::default();
     opt_text(f, "title", &mut t.title)?;
-    opt_text(f, "body", &mut t.body)?;
-    Ok(t)
+    opt_text(f, "body", &mut t.body)
 }
 
 fn scalar(path: &Path<'_>, v: &Json) -> Decoded<Scalar> {
@@ -407,7 +405,7 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
     }
     s.questions = f.list("questions", true, question_at)?;
     if let Some(o) = f.object("thankYou", None)? {
-        s.thank_you = thank_you(&o)?;
+        thank_you(&o, &mut s.thank_you)?;
     }
     Ok(s)
 }
