@@ -64,8 +64,9 @@ fn opt_str(f: &Fields<'_>, key: &str, out: &mut Option<String>) -> Decoded<()> {
 
 /// The nested decoders get their object already opened (`Fields::object`) and check its
 /// keys themselves.
+/// A theme, stored into `t` (the default at first).
 #[inline(never)]
-fn theme(f: &Fields<'_>) -> Decoded<Theme> {
+fn theme(f: &Fields<'_>, t: &mut Theme) -> Decoded<()> {
     f.only(Some(&["brand", "radius", "font", "position", "mode"]))?;
     const POSITIONS: [Position; 5] = [
         Position::BottomRight,
@@ -75,8 +76,6 @@ fn theme(f: &Fields<'_>) -> Decoded<Theme> {
         Position::Center,
     ];
     const MODES: [ColorMode; 3] = [ColorMode::Light, ColorMode::Dark, ColorMode::System];
-    // Filled in place: on an error only `t` is dropped, not each field decoded so far.
-    let mut t = Theme::default();
     opt_str(f, "brand", &mut t.brand)?;
     opt_str(f, "radius", &mut t.radius)?;
     opt_str(f, "font", &mut t.font)?;
@@ -96,7 +95,7 @@ fn theme(f: &Fields<'_>) -> Decoded<Theme> {
     t.mode = f
         .variant("mode", false, &["light", "dark", "system"])?
         .and_then(|i| MODES.get(i).copied());
-    Ok(t)
+    Ok(())
 }
 
 fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
@@ -169,7 +168,8 @@ fn targeting(f: &Fields<'_>) -> Decoded<Targeting> {
     })
 }
 
-fn throttle(f: &Fields<'_>) -> Decoded<ThrottlePolicy> {
+/// Stored into `t` (the default at first): absent fields keep their defaults.
+fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
     f.only(Some(&["sample", "frequency", "maxShows", "recontactDays"]))?;
     const FREQUENCIES: [Frequency; 4] = [
         Frequency::Once,
@@ -177,20 +177,26 @@ fn throttle(f: &Fields<'_>) -> Decoded<ThrottlePolicy> {
         Frequency::MaxTimes,
         Frequency::Always,
     ];
-    let d = ThrottlePolicy::default();
-    Ok(ThrottlePolicy {
-        sample: f.num("sample", false)?.unwrap_or(d.sample),
-        frequency: f
-            .variant(
-                "frequency",
-                false,
-                &["once", "untilAnswered", "maxTimes", "always"],
-            )?
-            .and_then(|i| FREQUENCIES.get(i).copied())
-            .unwrap_or(d.frequency),
-        max_shows: opt_u32(f, "maxShows")?.unwrap_or(d.max_shows),
-        recontact_days: f.num("recontactDays", false)?.unwrap_or(d.recontact_days),
-    })
+    if let Some(n) = f.num("sample", false)? {
+        t.sample = n;
+    }
+    if let Some(&v) = f
+        .variant(
+            "frequency",
+            false,
+            &["once", "untilAnswered", "maxTimes", "always"],
+        )?
+        .and_then(|i| FREQUENCIES.get(i))
+    {
+        t.frequency = v;
+    }
+    if let Some(n) = opt_u32(f, "maxShows")? {
+        t.max_shows = n;
+    }
+    if let Some(n) = f.num("recontactDays", false)? {
+        t.recontact_days = n;
+    }
+    Ok(())
 }
 
 fn opt_u32(f: &Fields<'_>, key: &str) -> Decoded<Option<u32>> {
@@ -401,7 +407,7 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
         s.targeting = targeting(&o)?;
     }
     if let Some(o) = f.object("throttle", None)? {
-        s.throttle = throttle(&o)?;
+        throttle(&o, &mut s.throttle)?;
     }
     s.questions = f.list("questions", true, question_at)?;
     if let Some(o) = f.object("thankYou", None)? {
@@ -441,7 +447,7 @@ fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig
     };
     opt_str(&f, "locale", &mut p.locale)?;
     if let Some(o) = f.object("theme", None)? {
-        p.theme = Some(theme(&o)?);
+        theme(&o, p.theme.insert(Theme::default()))?;
     }
     p.cooldown_days = f.num("cooldownDays", false)?;
     p.surveys = f.list("surveys", false, survey_at)?;
