@@ -308,14 +308,17 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         .get(i)
         .copied()
         .unwrap_or(QuestionType::Nps);
-    // By reference: iterating the constant by value would copy it to the stack first.
-    for &(field, types) in &TYPE_FIELDS {
+    // An index loop over the constant (by reference: by value it would be copied to the
+    // stack first).
+    let mut k = 0;
+    while let Some(&(field, types)) = TYPE_FIELDS.get(k) {
         if types & (1 << i) == 0 && f.get(field).is_some() {
             return shape_err(
                 path,
                 subst("`{}` is not allowed for type `{}`", field, t.as_str()),
             );
         }
+        k += 1;
     }
     let kind = match t {
         QuestionType::Thumbs => QuestionKind::Thumbs,
