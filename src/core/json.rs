@@ -483,7 +483,10 @@ pub fn write_str(out: &mut String, s: &str) {
             c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
                 let v = c as usize;
                 out.push_str("\\u");
-                for shift in [12, 8, 4, 0] {
+                // Four hex digits, high to low (a counted loop, not one over an array).
+                let mut shift = 16;
+                while shift > 0 {
+                    shift -= 4;
                     out.push(char::from(HEX[(v >> shift) & 15]));
                 }
             }
@@ -797,19 +800,23 @@ pub fn variant(path: &Path<'_>, v: &Json, names: &[&str]) -> Decoded<usize> {
         Json::Str(s) => s,
         other => return Err(expected(path, "a string", other)),
     };
-    if let Some(i) = names.iter().position(|n| *n == s.as_str()) {
-        return Ok(i);
-    }
-    let mut m = String::from("unknown variant `");
-    m.push_str(s);
-    m.push_str("`, expected one of ");
-    for (i, n) in names.iter().enumerate() {
-        if i > 0 {
-            m.push_str(", ");
+    // Index loops: no iterator state in the wasm.
+    let mut i = 0;
+    while let Some(n) = names.get(i) {
+        if *n == s.as_str() {
+            return Ok(i);
         }
-        m.push('`');
+        i += 1;
+    }
+    let mut m = crate::core::msg::subst("unknown variant `{}`, expected one of ", s, "");
+    let mut open = "`";
+    i = 0;
+    while let Some(n) = names.get(i) {
+        m.push_str(open);
         m.push_str(n);
         m.push('`');
+        open = ", `";
+        i += 1;
     }
     Err(shape(path, m))
 }

@@ -63,16 +63,31 @@ pub fn cat(parts: &[&str]) -> String {
 /// `template` with its first `{}` replaced by `a` and the second by `b`: message text with
 /// at most two values in it, from one call with plain arguments.
 pub fn subst(template: &str, a: &str, b: &str) -> String {
+    subst_marks(template, 0, a, b)
+}
+
+/// [`subst`] with placeholders of `inner` bytes between the braces (`{}` is 0, `{n}` 1):
+/// the first placeholder becomes `a`, the second `b`, any further one nothing.
+pub(crate) fn subst_marks(template: &str, inner: usize, a: &str, b: &str) -> String {
     let mut out = String::with_capacity(template.len() + a.len() + b.len());
-    let mut args = [a, b].into_iter();
-    let mut rest = template;
-    // `{` is ASCII: the offsets found are char boundaries.
-    while let Some(i) = rest.as_bytes().windows(2).position(|w| w == b"{}") {
-        out.push_str(rest.get(..i).unwrap_or(""));
-        out.push_str(args.next().unwrap_or(""));
-        rest = rest.get(i + 2..).unwrap_or("");
+    // An index loop over the bytes (`{` and `}` are ASCII, and so are the placeholders'
+    // inner bytes in every template: the offsets found are char boundaries); `next` is the
+    // value for the next placeholder, then `b`, then nothing.
+    let bytes = template.as_bytes();
+    let (mut next, mut then) = (a, b);
+    let (mut start, mut i) = (0, 0);
+    while let Some(&c) = bytes.get(i) {
+        if c == b'{' && bytes.get(i + 1 + inner) == Some(&b'}') {
+            out.push_str(template.get(start..i).unwrap_or(""));
+            out.push_str(next);
+            (next, then) = (then, "");
+            i += 2 + inner;
+            start = i;
+        } else {
+            i += 1;
+        }
     }
-    out.push_str(rest);
+    out.push_str(template.get(start..).unwrap_or(""));
     out
 }
 

@@ -7,12 +7,17 @@
 pub(crate) fn find(hay: &str, needle: &str, fold_case: bool) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     let mut i = 0;
-    while let Some(w) = h.get(i..i + n.len()) {
-        // One comparison loop for both cases (rather than `==` and `eq_ignore_ascii_case`).
-        if w.iter()
-            .zip(n)
-            .all(|(a, b)| a == b || (fold_case && a.eq_ignore_ascii_case(b)))
-        {
+    while i + n.len() <= h.len() {
+        // One comparison loop for both cases (rather than `==` and `eq_ignore_ascii_case`);
+        // index loops, not iterator adaptors: smaller in the wasm.
+        let mut j = 0;
+        while let (Some(a), Some(b)) = (h.get(i + j), n.get(j)) {
+            if !(a == b || (fold_case && a.eq_ignore_ascii_case(b))) {
+                break;
+            }
+            j += 1;
+        }
+        if j == n.len() {
             return Some(i);
         }
         i += 1;

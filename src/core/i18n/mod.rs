@@ -175,28 +175,12 @@ pub struct Strings {
 /// How many strings a locale has (the fields of [`Strings`], `emoji` counting five).
 const FIELDS: usize = 33;
 
+/// `template` with `{n}` and `{m}` replaced by the numbers (every template has `{n}` before
+/// `{m}`). Through [`msg::subst_marks`](crate::core::msg::subst_marks): one copy of the
+/// placeholder loop in the wasm.
 fn fill(template: &str, n: usize, m: usize) -> String {
-    // By hand rather than `replace` + `to_string`: keeps the string searcher and the integer
-    // formatter out of the wasm. Offsets are those of ASCII bytes, hence char boundaries.
-    let b = template.as_bytes();
-    let mut out = String::new();
-    let (mut i, mut start) = (0, 0);
-    while i < b.len() {
-        let value = match b.get(i..i + 3) {
-            Some(b"{n}") => n,
-            Some(b"{m}") => m,
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        out.push_str(template.get(start..i).unwrap_or(""));
-        crate::core::msg::push_uint(&mut out, value as u64);
-        i += 3;
-        start = i;
-    }
-    out.push_str(template.get(start..).unwrap_or(""));
-    out
+    use crate::core::msg::{subst_marks, uint};
+    subst_marks(template, 1, &uint(n as u64), &uint(m as u64))
 }
 
 impl Strings {
@@ -339,6 +323,11 @@ mod tests {
             }
             assert!(
                 s.progress_template.contains("{n}") && s.progress_template.contains("{m}"),
+                "{l:?}"
+            );
+            // `fill` puts the first number at the first placeholder.
+            assert!(
+                s.progress_template.find("{n}") < s.progress_template.find("{m}"),
                 "{l:?}"
             );
             assert!(s.stars_template.contains("{n}"), "{l:?}");

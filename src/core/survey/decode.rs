@@ -64,8 +64,9 @@ fn opt_str(f: &Fields<'_>, key: &str, out: &mut Option<String>) -> Decoded<()> {
 
 /// The nested decoders get their object already opened (`Fields::object`) and check its
 /// keys themselves.
+/// A theme, stored into `t` (the default at first).
 #[inline(never)]
-fn theme(f: &Fields<'_>) -> Decoded<Theme> {
+fn theme(f: &Fields<'_>, t: &mut Theme) -> Decoded<()> {
     f.only(Some(&["brand", "radius", "font", "position", "mode"]))?;
     const POSITIONS: [Position; 5] = [
         Position::BottomRight,
@@ -75,8 +76,6 @@ fn theme(f: &Fields<'_>) -> Decoded<Theme> {
         Position::Center,
     ];
     const MODES: [ColorMode; 3] = [ColorMode::Light, ColorMode::Dark, ColorMode::System];
-    // Filled in place: on an error only `t` is dropped, not each field decoded so far.
-    let mut t = Theme::default();
     opt_str(f, "brand", &mut t.brand)?;
     opt_str(f, "radius", &mut t.radius)?;
     opt_str(f, "font", &mut t.font)?;
@@ -96,7 +95,7 @@ fn theme(f: &Fields<'_>) -> Decoded<Theme> {
     t.mode = f
         .variant("mode", false, &["light", "dark", "system"])?
         .and_then(|i| MODES.get(i).copied());
-    Ok(t)
+    Ok(())
 }
 
 fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
@@ -169,7 +168,8 @@ fn targeting(f: &Fields<'_>) -> Decoded<Targeting> {
     })
 }
 
-fn throttle(f: &Fields<'_>) -> Decoded<ThrottlePolicy> {
+/// Stored into `t` (the default at first): absent fields keep their defaults.
+fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
     f.only(Some(&["sample", "frequency", "maxShows", "recontactDays"]))?;
     const FREQUENCIES: [Frequency; 4] = [
         Frequency::Once,
@@ -177,33 +177,37 @@ fn throttle(f: &Fields<'_>) -> Decoded<ThrottlePolicy> {
         Frequency::MaxTimes,
         Frequency::Always,
     ];
-    let d = ThrottlePolicy::default();
-    Ok(ThrottlePolicy {
-        sample: f.num("sample", false)?.unwrap_or(d.sample),
-        frequency: f
-            .variant(
-                "frequency",
-                false,
-                &["once", "untilAnswered", "maxTimes", "always"],
-            )?
-            .and_then(|i| FREQUENCIES.get(i).copied())
-            .unwrap_or(d.frequency),
-        max_shows: opt_u32(f, "maxShows")?.unwrap_or(d.max_shows),
-        recontact_days: f.num("recontactDays", false)?.unwrap_or(d.recontact_days),
-    })
+    if let Some(n) = f.num("sample", false)? {
+        t.sample = n;
+    }
+    if let Some(&v) = f
+        .variant(
+            "frequency",
+            false,
+            &["once", "untilAnswered", "maxTimes", "always"],
+        )?
+        .and_then(|i| FREQUENCIES.get(i))
+    {
+        t.frequency = v;
+    }
+    if let Some(n) = opt_u32(f, "maxShows")? {
+        t.max_shows = n;
+    }
+    if let Some(n) = f.num("recontactDays", false)? {
+        t.recontact_days = n;
+    }
+    Ok(())
 }
 
 fn opt_u32(f: &Fields<'_>, key: &str) -> Decoded<Option<u32>> {
     Ok(f.int(key, false, 0, i64::from(u32::MAX))?.map(|n| n as u32))
 }
 
-fn thank_you(f: &Fields<'_>) -> Decoded<ThankYou> {
+/// Stored into `t` (the default at first): on an error only the survey is dropped.
+fn thank_you(f: &Fields<'_>, t: &mut ThankYou) -> Decoded<()> {
     f.only(Some(&["title", "body"]))?;
-    // Filled in place: on an error only `t` is dropped.
-    let mut t = ThankYou::default();
     opt_text(f, "title", &mut t.title)?;
-    opt_text(f, "body", &mut t.body)?;
-    Ok(t)
+    opt_text(f, "body", &mut t.body)
 }
 
 fn scalar(path: &Path<'_>, v: &Json) -> Decoded<Scalar> {
@@ -215,24 +219,24 @@ fn scalar(path: &Path<'_>, v: &Json) -> Decoded<Scalar> {
 
 /// A branch condition.
 pub fn condition(path: &str, v: &Json) -> Decoded<Condition> {
-    condition_at(&Path::Root(path), v)
+    let mut c = Condition::default();
+    condition_into(&Path::Root(path), v, &mut c)?;
+    Ok(c)
 }
 
-fn condition_at(path: &Path<'_>, v: &Json) -> Decoded<Condition> {
+/// A branch condition, stored into `c` (which starts as the default): on an error only the
+/// caller's value is dropped, not each field decoded so far, and no result is copied.
+fn condition_into(path: &Path<'_>, v: &Json, c: &mut Condition) -> Decoded<()> {
     let f = Fields::at(*path, v, Some(&["min", "max", "equals", "anyOf"]))?;
-    // Filled in place: on an error only `c` is dropped, not each field decoded so far.
-    let mut c = Condition {
-        min: f.int("min", false, i64::MIN, i64::MAX)?,
-        max: f.int("max", false, i64::MIN, i64::MAX)?,
-        ..Condition::default()
-    };
+    c.min = f.int("min", false, i64::MIN, i64::MAX)?;
+    c.max = f.int("max", false, i64::MIN, i64::MAX)?;
     if let Some(v) = f.field("equals", false)? {
         c.equals = Some(scalar(&f.child("equals"), v)?);
     }
     if let Some(v) = f.field("anyOf", false)? {
         c.any_of = Some(array(&f.child("anyOf"), v, scalar)?);
     }
-    Ok(c)
+    Ok(())
 }
 
 fn branch(path: &Path<'_>, v: &Json) -> Decoded<Branch> {
@@ -243,7 +247,7 @@ fn branch(path: &Path<'_>, v: &Json) -> Decoded<Branch> {
         goto: String::new(),
     };
     if let Some(v) = f.field("when", true)? {
-        b.when = condition_at(&f.child("when"), v)?;
+        condition_into(&f.child("when"), v, &mut b.when)?;
     }
     b.goto = f.req_str("goto")?;
     Ok(b)
@@ -304,14 +308,17 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         .get(i)
         .copied()
         .unwrap_or(QuestionType::Nps);
-    // By reference: iterating the constant by value would copy it to the stack first.
-    for &(field, types) in &TYPE_FIELDS {
+    // An index loop over the constant (by reference: by value it would be copied to the
+    // stack first).
+    let mut k = 0;
+    while let Some(&(field, types)) = TYPE_FIELDS.get(k) {
         if types & (1 << i) == 0 && f.get(field).is_some() {
             return shape_err(
                 path,
                 subst("`{}` is not allowed for type `{}`", field, t.as_str()),
             );
         }
+        k += 1;
     }
     let kind = match t {
         QuestionType::Thumbs => QuestionKind::Thumbs,
@@ -403,11 +410,11 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
         s.targeting = targeting(&o)?;
     }
     if let Some(o) = f.object("throttle", None)? {
-        s.throttle = throttle(&o)?;
+        throttle(&o, &mut s.throttle)?;
     }
     s.questions = f.list("questions", true, question_at)?;
     if let Some(o) = f.object("thankYou", None)? {
-        s.thank_you = thank_you(&o)?;
+        thank_you(&o, &mut s.thank_you)?;
     }
     Ok(s)
 }
@@ -443,7 +450,7 @@ fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig
     };
     opt_str(&f, "locale", &mut p.locale)?;
     if let Some(o) = f.object("theme", None)? {
-        p.theme = Some(theme(&o)?);
+        theme(&o, p.theme.insert(Theme::default()))?;
     }
     p.cooldown_days = f.num("cooldownDays", false)?;
     p.surveys = f.list("surveys", false, survey_at)?;

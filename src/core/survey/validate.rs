@@ -266,7 +266,8 @@ fn top_level(
     if list.len() > MAX_SURVEYS {
         return fail(&path, MORE_THAN_SURVEYS, "", "");
     }
-    for (i, s) in list.iter().enumerate() {
+    let mut i = 0;
+    while let Some(s) = list.get(i) {
         let sp = path.index(i);
         survey_at(&sp, s)?;
         if list
@@ -277,6 +278,7 @@ fn top_level(
         {
             return fail(&sp.key("id"), "duplicate survey id `{}`", &s.id, "");
         }
+        i += 1;
     }
     Ok(())
 }
@@ -330,7 +332,8 @@ fn survey_at(path: &Path<'_>, s: &Survey) -> Result {
     if qs.len() > MAX_QUESTIONS {
         return fail(&path, MORE_THAN_QUESTIONS, "", "");
     }
-    for (j, q) in qs.iter().enumerate() {
+    let mut j = 0;
+    while let Some(q) = qs.get(j) {
         let qp = path.index(j);
         let ip = qp.key("id");
         id(&ip, &q.id)?;
@@ -340,9 +343,12 @@ fn survey_at(path: &Path<'_>, s: &Survey) -> Result {
         if qs.get(..j).unwrap_or_default().iter().any(|o| o.id == q.id) {
             return fail(&ip, "duplicate question id `{}`", &q.id, "");
         }
+        j += 1;
     }
-    for (j, q) in qs.iter().enumerate() {
+    let mut j = 0;
+    while let Some(q) = qs.get(j) {
         question(&path.index(j), j, q, qs)?;
+        j += 1;
     }
     Ok(())
 }
@@ -380,7 +386,8 @@ fn question(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Re
             if options.len() > MAX_OPTIONS {
                 return fail(&op, MORE_THAN_OPTIONS, "", "");
             }
-            for (k, o) in options.iter().enumerate() {
+            let mut k = 0;
+            while let Some(o) = options.get(k) {
                 let item = op.index(k);
                 let ip = item.key("id");
                 id(&ip, &o.id)?;
@@ -393,6 +400,7 @@ fn question(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Re
                     return fail(&ip, "duplicate option id `{}`", &o.id, "");
                 }
                 text(&item.key("label"), &o.label)?;
+                k += 1;
             }
         }
         QuestionKind::OpenText {
@@ -419,10 +427,12 @@ fn question(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Re
         }
     }
     let bp = path.key("branches");
-    for (b, branch) in q.branches.iter().enumerate() {
+    let mut b = 0;
+    while let Some(branch) = q.branches.get(b) {
         let item = bp.index(b);
         target(&item.key("goto"), index, &branch.goto, all)?;
         condition(&item.key("when"), q, ty, &branch.when)?;
+        b += 1;
     }
     if let Some(next) = &q.next {
         target(&path.key("next"), index, next, all)?;
