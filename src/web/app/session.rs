@@ -39,6 +39,7 @@ pub struct Session {
 
 impl App {
     /// Shows survey `id` (already checked due and eligible).
+    #[inline(never)]
     pub(super) fn open_survey(&mut self, id: &str) {
         let Some(config) = &self.config else { return };
         let Some(survey) = config.survey(id) else {
@@ -87,6 +88,7 @@ impl App {
     }
 
     /// An event from the shadow root.
+    #[inline(never)]
     pub(super) fn on_ui(&mut self, kind: &str, event: &JsValue) {
         let Some(session) = &mut self.session else {
             return;
@@ -99,6 +101,7 @@ impl App {
     }
 
     /// The primary button: required check, then the core's next step.
+    #[inline(never)]
     fn next(&mut self) {
         let (Some(config), Some(session)) = (&self.config, &mut self.session) else {
             return;
@@ -142,6 +145,7 @@ impl App {
 
     /// Records the response in the outbox (before any send), emits `submit`, records the
     /// answer for throttling, thanks the visitor and starts delivery.
+    #[inline(never)]
     fn submit(&mut self) {
         let (Some(config), Some(session)) = (&self.config, &mut self.session) else {
             return;
