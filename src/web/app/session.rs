@@ -222,6 +222,19 @@ impl App {
 
 /// The first `max` characters of `s` (the collector rejects longer values).
 fn clip(s: &str, max: usize) -> String {
-    let end = s.char_indices().nth(max).map_or(s.len(), |(i, _)| i);
+    // The byte offset of character `max`: an index loop over the bytes counting the
+    // first byte of each character (smaller in wasm than `char_indices().nth`).
+    let bytes = s.as_bytes();
+    let mut chars = 0;
+    let mut end = 0;
+    while let Some(&b) = bytes.get(end) {
+        if b & 0xC0 != 0x80 {
+            if chars == max {
+                break;
+            }
+            chars += 1;
+        }
+        end += 1;
+    }
     String::from(s.get(..end).unwrap_or(s))
 }
