@@ -31,7 +31,7 @@ impl App {
     pub(super) fn command(&mut self, name: &str, args: &JsValue) {
         let listed = is_array(args);
         let arg = |i: usize| match i {
-            _ if listed => js::get(args, ["0", "1"][i]),
+            _ if listed => js::get(args, if i == 0 { "0" } else { "1" }),
             0 => args.clone(),
             _ => JsValue::UNDEFINED,
         };
