@@ -59,9 +59,9 @@ fn root_element() -> JsValue {
     get(&document(), "documentElement")
 }
 
-/// Preferred languages, best first: `<html lang>`, then `navigator.languages`.
-pub fn languages() -> Vec<String> {
-    let mut out = Vec::new();
+/// Appends the preferred languages to `out`, best first: `<html lang>`, then
+/// `navigator.languages`.
+pub fn languages(out: &mut Vec<String>) {
     if let Some(lang) = js::call_s(&root_element(), "getAttribute", &["lang"]).as_string() {
         if !lang.trim().is_empty() {
             out.push(String::from(lang.trim()));
@@ -73,7 +73,6 @@ pub fn languages() -> Vec<String> {
             out.push(lang);
         }
     }
-    out
 }
 
 /// `length` of an array-like (0 when there is none).

@@ -27,10 +27,11 @@ fn object_json(value: &JsValue) -> Option<String> {
 
 impl App {
     /// Runs one command; `args` is its argument array (a single argument is taken as one).
+    #[inline(never)]
     pub(super) fn command(&mut self, name: &str, args: &JsValue) {
         let listed = is_array(args);
         let arg = |i: usize| match i {
-            _ if listed => js::get(args, ["0", "1"][i]),
+            _ if listed => js::get(args, if i == 0 { "0" } else { "1" }),
             0 => args.clone(),
             _ => JsValue::UNDEFINED,
         };
@@ -109,6 +110,7 @@ impl App {
     }
 
     /// `config(partialSiteConfig)`: merged over the current configuration by the core.
+    #[inline(never)]
     fn merge_config(&mut self, value: &JsValue) {
         let Some(json) = object_json(value).and_then(|text| json_value::parse(&text).ok()) else {
             log::warn(&["config: the argument must be a site config object"]);

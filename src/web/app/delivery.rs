@@ -57,6 +57,7 @@ impl App {
     }
 
     /// The connection is back: every waiting entry is due now, whatever its backoff said.
+    #[inline(never)]
     pub(super) fn retry_now(&mut self) {
         self.reload_outbox();
         self.outbox.wake_all(env::now_ms());
@@ -65,6 +66,7 @@ impl App {
     }
 
     /// The request in flight got `sent`: the `Response`, or why there was none.
+    #[inline(never)]
     pub(super) fn settle(&mut self, sent: &JsValue) {
         let Some(id) = self.delivery.in_flight.take() else {
             return;

@@ -39,6 +39,7 @@ pub struct Session {
 
 impl App {
     /// Shows survey `id` (already checked due and eligible).
+    #[inline(never)]
     pub(super) fn open_survey(&mut self, id: &str) {
         let Some(config) = &self.config else { return };
         let Some(survey) = config.survey(id) else {
@@ -87,6 +88,7 @@ impl App {
     }
 
     /// An event from the shadow root.
+    #[inline(never)]
     pub(super) fn on_ui(&mut self, kind: &str, event: &JsValue) {
         let Some(session) = &mut self.session else {
             return;
@@ -99,6 +101,7 @@ impl App {
     }
 
     /// The primary button: required check, then the core's next step.
+    #[inline(never)]
     fn next(&mut self) {
         let (Some(config), Some(session)) = (&self.config, &mut self.session) else {
             return;
@@ -142,6 +145,7 @@ impl App {
 
     /// Records the response in the outbox (before any send), emits `submit`, records the
     /// answer for throttling, thanks the visitor and starts delivery.
+    #[inline(never)]
     fn submit(&mut self) {
         let (Some(config), Some(session)) = (&self.config, &mut self.session) else {
             return;
@@ -218,6 +222,19 @@ impl App {
 
 /// The first `max` characters of `s` (the collector rejects longer values).
 fn clip(s: &str, max: usize) -> String {
-    let end = s.char_indices().nth(max).map_or(s.len(), |(i, _)| i);
+    // The byte offset of character `max`: an index loop over the bytes counting the
+    // first byte of each character (smaller in wasm than `char_indices().nth`).
+    let bytes = s.as_bytes();
+    let mut chars = 0;
+    let mut end = 0;
+    while let Some(&b) = bytes.get(end) {
+        if b & 0xC0 != 0x80 {
+            if chars == max {
+                break;
+            }
+            chars += 1;
+        }
+        end += 1;
+    }
     String::from(s.get(..end).unwrap_or(s))
 }

@@ -49,13 +49,15 @@ impl Visitor {
         // The traits are moved out of the parsed tree (as `Fields::get` finds them: the
         // first non-null member) rather than cloned: no JSON clone code in the widget.
         let Json::Obj(members) = v else { return None };
-        let traits = members
-            .into_iter()
-            .find(|(k, v)| k == "traits" && !matches!(v, Json::Null))
-            .and_then(|(_, traits)| match traits {
-                Json::Obj(traits) => Some(traits),
-                _ => None,
-            });
+        let mut traits = None;
+        for (k, v) in members {
+            if k == "traits" && !matches!(v, Json::Null) {
+                if let Json::Obj(members) = v {
+                    traits = Some(members);
+                }
+                break;
+            }
+        }
         Some(Visitor {
             id,
             user_id,

@@ -25,6 +25,7 @@ pub struct Watch {
 
 impl App {
     /// Starts listening to the page: scroll, exit intent, `online`.
+    #[inline(never)]
     pub(super) fn watch_page(&mut self) {
         let window = js::global();
         let mut listeners = Listeners::new(&self.handler);
@@ -35,6 +36,7 @@ impl App {
     }
 
     /// A DOM event: page signals, or the survey's own.
+    #[inline(never)]
     pub(super) fn on_event(&mut self, event: &JsValue) {
         let kind = js::get_str(event, "type").unwrap_or_default();
         match kind.as_str() {
@@ -53,6 +55,7 @@ impl App {
         }
     }
 
+    #[inline(never)]
     fn on_scroll(&mut self) {
         let percent = env::scroll_percent();
         // Evaluating on every scroll event is wasteful; only a new maximum can fire a
@@ -74,6 +77,7 @@ impl App {
 
     /// A new page view (SPA navigation): fresh signals, pending delay cancelled, triggers
     /// re-evaluated against the new URL.
+    #[inline(never)]
     pub(super) fn navigate(&mut self) {
         self.nav_at = env::perf_now();
         self.signals.events.clear();

@@ -232,9 +232,8 @@ impl Control {
                     if low.is_some() || high.is_some() {
                         let ends = el(doc, "div", "ends");
                         attr(&ends, "id", ENDS_ID);
-                        for label in [low, high] {
-                            append(&ends, &text_el(doc, "span", "", label.unwrap_or("")));
-                        }
+                        append(&ends, &text_el(doc, "span", "", low.unwrap_or("")));
+                        append(&ends, &text_el(doc, "span", "", high.unwrap_or("")));
                         append(body, &ends);
                         attr(&group, "aria-describedby", ENDS_ID);
                     }

@@ -26,8 +26,11 @@ impl Lang {
         if !configured.is_empty() && !configured.eq_ignore_ascii_case("auto") {
             candidates.push(String::from(configured));
         }
-        candidates.extend(env::languages());
-        let refs: Vec<&str> = candidates.iter().map(String::as_str).collect();
+        env::languages(&mut candidates);
+        let mut refs: Vec<&str> = Vec::new();
+        for tag in &candidates {
+            refs.push(tag);
+        }
         let ui = Locale::negotiate(&refs);
         let tag = candidates
             .into_iter()
