@@ -941,3 +941,48 @@ fn browser_json_from_js_values() {
         ])
     );
 }
+
+/// Traits within 4 KiB as the page's JSON but over it once stored (U+2028 is escaped in
+/// storage) are rejected with the usual warning, once, and change nothing.
+#[wasm_bindgen_test]
+fn identify_rejects_traits_that_outgrow_the_limit_when_stored() {
+    let (mut w, _events) = launch(
+        "t-identify-big",
+        r#"{"id":"t","type":"thumbs","text":"Good?"}"#,
+    );
+    let small = js_sys::JSON::parse(r#"{"plan":"pro"}"#).unwrap();
+    w.command(
+        "identify".into(),
+        Array::of2(&"user-1".into(), &small).into(),
+    );
+    let big = Object::new();
+    Reflect::set(&big, &"note".into(), &"\u{2028}".repeat(1300).into()).unwrap();
+    let warnings = capture_warnings(|| {
+        w.command("identify".into(), Array::of2(&"user-2".into(), &big).into());
+    });
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].contains("accumulated traits exceed 4 KiB"),
+        "{warnings:?}"
+    );
+    assert!(warnings[1].contains("at most 4 KiB"), "{warnings:?}");
+    assert!(w.active(), "the widget keeps running");
+    let stored = storage("rapport:t-identify-big:visitor").unwrap();
+    assert!(
+        stored.contains("user-1") && !stored.contains("user-2"),
+        "{stored}"
+    );
+    w.destroy();
+}
+
+/// Runs `f` with `console.warn` recording its messages (arguments joined by spaces).
+fn capture_warnings(f: impl FnOnce()) -> Vec<String> {
+    let console = Reflect::get(&window(), &"console".into()).unwrap();
+    let original = Reflect::get(&console, &"warn".into()).unwrap();
+    let seen = Array::new();
+    let record = Function::new_with_args("...args", "this.push(args.join(' '))").bind(&seen);
+    Reflect::set(&console, &"warn".into(), &record).unwrap();
+    f();
+    Reflect::set(&console, &"warn".into(), &original).unwrap();
+    seen.iter().filter_map(|v| v.as_string()).collect()
+}

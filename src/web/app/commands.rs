@@ -85,11 +85,9 @@ impl App {
             }
             parsed
         };
-        if user_id.is_some() {
-            self.visitor.user_id = user_id;
-        }
         if let Some(traits) = traits {
             // Traits accumulate like analytics identify calls: later keys win.
+            let fresh = self.visitor.traits.is_none();
             let merged = self.visitor.traits.get_or_insert_with(Vec::new);
             for (k, v) in traits {
                 match merged.iter_mut().find(|(e, _)| *e == k) {
@@ -99,12 +97,23 @@ impl App {
             }
             let mut text = String::new();
             write_map(&mut text, merged);
-            let size = text.len();
-            if size > Limits::MAX_TRAITS_BYTES {
-                log::warn(&["identify: accumulated traits exceed 4 KiB; keeping only the latest"]);
+            if text.len() > Limits::MAX_TRAITS_BYTES {
                 self.visitor.traits = None;
+                if fresh {
+                    // The traits alone are too large as stored (escapes can make them longer
+                    // than the page's `JSON.stringify` text): rejected, nothing changes.
+                    log::warn(&[
+                        "identify: traits must be a plain object of at most 4 KiB as JSON",
+                    ]);
+                    return;
+                }
+                log::warn(&["identify: accumulated traits exceed 4 KiB; keeping only the latest"]);
+                // Starts from no traits, so the `fresh` branch above ends any repeat.
                 return self.identify(first, second);
             }
+        }
+        if user_id.is_some() {
+            self.visitor.user_id = user_id;
         }
         self.save(Slot::Visitor, &self.visitor.to_json());
     }
