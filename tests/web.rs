@@ -980,7 +980,7 @@ fn capture_warnings(f: impl FnOnce()) -> Vec<String> {
     let console = Reflect::get(&window(), &"console".into()).unwrap();
     let original = Reflect::get(&console, &"warn".into()).unwrap();
     let seen = Array::new();
-    let record = Function::new_with_args("...args", "this.push(args.join(' '))").bind(&seen);
+    let record = Function::new_with_args("...args", "this.push(args.join(' '))").bind0(&seen);
     Reflect::set(&console, &"warn".into(), &record).unwrap();
     f();
     Reflect::set(&console, &"warn".into(), &original).unwrap();
