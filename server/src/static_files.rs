@@ -3,7 +3,9 @@
 //! storefront (everything else, `/` → `index.html`) from `--www`.
 //!
 //! Content types come from the file extension (`application/wasm` for `.wasm`,
-//! `text/javascript` for `.js`/`.mjs`). Caching: nothing here is content-hashed, so the
+//! `text/javascript` for `.js`/`.mjs`). Build output is sent from its pre-compressed copies
+//! (`file.br` / `file.gz` beside `file`, see `cargo xtask build`) with the matching
+//! `Content-Encoding` when the request's `Accept-Encoding` allows; otherwise as it is. Caching: nothing here is content-hashed, so the
 //! loader may be cached for 5 minutes and everything else revalidates (`no-cache`, cheap
 //! thanks to `Last-Modified`); test pages are `no-store`. Files named by `hidden` (the
 //! config file with its admin tokens, the database) and dot-files are never served.
@@ -44,9 +46,14 @@ struct Mounts {
 /// The static-file router (merged under the API routes by [`crate::app`]).
 pub fn router<S: Clone + Send + Sync + 'static>(dirs: &StaticDirs) -> Router<S> {
     let mut router = Router::new()
-        .route_service("/rapport.js", ServeFile::new(dirs.dist.join("rapport.js")))
-        .nest_service("/widget", ServeDir::new(dirs.dist.join("widget")))
-        .nest_service("/metrics", ServeDir::new(dirs.dist.join("metrics")));
+        .route_service(
+            "/rapport.js",
+            ServeFile::new(dirs.dist.join("rapport.js"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .nest_service("/widget", precompressed(dirs.dist.join("widget")))
+        .nest_service("/metrics", precompressed(dirs.dist.join("metrics")));
     let mut mounts = vec![
         ("/rapport.js".to_owned(), dirs.dist.join("rapport.js")),
         ("/widget".to_owned(), dirs.dist.join("widget")),
@@ -73,6 +80,12 @@ pub fn router<S: Clone + Send + Sync + 'static>(dirs: &StaticDirs) -> Router<S> 
         }))
 }
 
+/// A build-output directory: each file is served from its pre-compressed copy (`.br`, else
+/// `.gz`, as the request accepts; written by `cargo xtask build`) when there is one.
+fn precompressed(dir: PathBuf) -> ServeDir {
+    ServeDir::new(dir).precompressed_br().precompressed_gzip()
+}
+
 async fn guard_and_tag(mounts: &Mounts, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     if is_forbidden(mounts, &path) {
@@ -94,6 +107,11 @@ async fn guard_and_tag(mounts: &Mounts, req: Request, next: Next) -> Response {
         "no-cache"
     };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // Build output's body depends on `Accept-Encoding` (pre-compressed copies): caches
+    // must not hand a brotli body to a client that did not ask for one.
+    if path == "/rapport.js" || path.starts_with("/widget/") || path.starts_with("/metrics/") {
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     response
 }
 

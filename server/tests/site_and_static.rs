@@ -119,3 +119,64 @@ async fn static_files() -> TestResult {
     let _ = fs::remove_dir_all(root);
     Ok(())
 }
+
+/// Build output is sent from its pre-compressed copies as the request's `Accept-Encoding`
+/// allows (brotli first), with the original's content type, and as it is otherwise.
+#[tokio::test]
+async fn precompressed_build_output() -> TestResult {
+    let root = temp_path("precompressed", "");
+    let (dist, www) = (root.join("dist"), root.join("www"));
+    fs::create_dir_all(dist.join("widget"))?;
+    fs::create_dir_all(&www)?;
+    fs::write(dist.join("rapport.js"), "window.rapport=1;")?;
+    fs::write(dist.join("rapport.js.gz"), b"loader-gz")?;
+    fs::write(dist.join("widget/widget_bg.wasm"), b"\0asm\x01\0\0\0")?;
+    fs::write(dist.join("widget/widget_bg.wasm.gz"), b"wasm-gz")?;
+    fs::write(dist.join("widget/widget_bg.wasm.br"), b"wasm-br")?;
+    let dirs = StaticDirs {
+        dist: dist.clone(),
+        www: www.clone(),
+        test_pages: None,
+        hidden: Vec::new(),
+    };
+    let t = TestServer::with(fixture(), temp_path("db", ".sqlite"), Some(dirs)).await;
+    let get = |path: &str, accept: &str| {
+        t.client
+            .get(t.url(path))
+            .header("accept-encoding", accept)
+            .send()
+    };
+
+    let r = get("/widget/widget_bg.wasm", "gzip, deflate, br, zstd").await?;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert_eq!(r.headers()["content-type"], "application/wasm");
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+    assert!(r.headers()["vary"]
+        .to_str()?
+        .to_ascii_lowercase()
+        .contains("accept-encoding"));
+    assert_eq!(r.bytes().await?.as_ref(), b"wasm-br");
+
+    let r = get("/widget/widget_bg.wasm", "gzip").await?;
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert_eq!(r.headers()["content-type"], "application/wasm");
+    assert_eq!(r.bytes().await?.as_ref(), b"wasm-gz");
+
+    let r = get("/widget/widget_bg.wasm", "identity").await?;
+    assert!(r.headers().get("content-encoding").is_none());
+    assert_eq!(r.bytes().await?.as_ref(), b"\0asm\x01\0\0\0");
+
+    // The loader has only a gzip copy: brotli-capable clients get that.
+    let r = get("/rapport.js", "br, gzip").await?;
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert_eq!(
+        r.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(r.headers()["cache-control"], "public, max-age=300");
+    assert_eq!(r.bytes().await?.as_ref(), b"loader-gz");
+    t.stop().await;
+    let _ = fs::remove_dir_all(root);
+    Ok(())
+}

@@ -54,6 +54,11 @@ test("promoter: NPS 10 → review → what mattered", async ({ page, request, ru
 test("the product and cart pages load the widget only when a survey is due", async ({ page }) => {
   const widget: string[] = [];
   page.on("request", (r) => r.url().includes("/widget/") && widget.push(r.url()));
+  const encodings: Record<string, string | undefined> = {};
+  page.on("response", (r) => {
+    if (r.url().includes("/widget/") || r.url().endsWith("/rapport.js"))
+      encodings[new URL(r.url()).pathname] = r.headers()["content-encoding"];
+  });
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Driftwood stoneware mug" })).toBeVisible();
   await page.waitForTimeout(1_000);
@@ -63,6 +68,12 @@ test("the product and cart pages load the widget only when a survey is due", asy
     document.dispatchEvent(new MouseEvent("mouseout", { clientX: 300, clientY: -1, relatedTarget: null, bubbles: true }))
   );
   await expect(dialog(page)).toContainText("what's stopping you today?");
+  // Chromium accepts brotli: the build's pre-compressed copies are what it downloads.
+  expect(encodings).toEqual({
+    "/rapport.js": "br",
+    "/widget/widget.js": "br",
+    "/widget/widget_bg.wasm": "br",
+  });
 });
 
 test("a Spanish page gets the Spanish texts", async ({ browser, run }) => {

@@ -5,11 +5,13 @@
 //!   minified with the wasm, then terser; see [`crate::glue`]) + wasm-opt'd `.wasm`, nothing else.
 //! * `dist/metrics/` — the metrics engine, a separate wasm module (never in the widget bundle).
 //! * `pkg/` — the npm package: hand-written entry points plus copies of the above.
+//! * Beside each file in `dist/`: its pre-compressed copies `.gz` and `.br` (see
+//!   [`crate::precompress`]), which the collector serves as they are.
 
 use std::path::{Path, PathBuf};
 
-use crate::glue;
 use crate::util::{self, cmd, copy, fresh_dir, node_bin, step, step_stdout};
+use crate::{glue, precompress};
 
 /// wasm-opt feature flags matching what rustc emits for wasm32 (never `--all-features`:
 /// it produces an import encoding Chromium rejects).
@@ -86,6 +88,11 @@ pub fn run_build() -> Result<(), String> {
     wasm(&WIDGET, &dist)?;
     wasm(&METRICS, &dist)?;
     package(&dist)?;
+    let mut shipped = vec![dist.join("rapport.js")];
+    for artifact in [&WIDGET, &METRICS] {
+        shipped.extend(crate::size::files_in(&dist.join(artifact.dist_dir))?);
+    }
+    precompress::run(&shipped)?;
     crate::size::report(false).map(|_| ())
 }
 

@@ -9,6 +9,7 @@ mod demo;
 mod fuzz;
 mod glue;
 mod install;
+mod precompress;
 mod size;
 mod test;
 mod util;
