@@ -24,6 +24,11 @@ const MIN_BLOCK: usize = 8;
 /// One free list per power of two from [`MIN_BLOCK`] up to 2³¹.
 const CLASSES: usize = 29;
 
+/// Length of the free-list table: [`CLASSES`] rounded up to a power of two, so that
+/// [`class_of`] masks its index into range and indexing needs no bounds check (whose panic
+/// message would pull integer formatting into the wasm).
+const TABLE: usize = 32;
+
 /// Where fresh memory comes from.
 pub trait Pages {
     /// Adds `count` pages and returns the address of the first, or `None` when out of memory.
@@ -46,7 +51,7 @@ impl Pages for WasmMemory {
 
 struct State {
     /// Head of each class's free list (0: empty); a free block stores the next address.
-    free: [usize; CLASSES],
+    free: [usize; TABLE],
     /// Start of the untouched part of the heap, and its end.
     next: usize,
     end: usize,
@@ -67,7 +72,7 @@ impl<P: Pages> SizeClassHeap<P> {
     pub const fn new(pages: P) -> Self {
         SizeClassHeap {
             state: UnsafeCell::new(State {
-                free: [0; CLASSES],
+                free: [0; TABLE],
                 next: 0,
                 end: 0,
             }),
@@ -87,7 +92,7 @@ fn block_size(layout: &Layout) -> Option<usize> {
 }
 
 fn class_of(block: usize) -> usize {
-    block.trailing_zeros() as usize - 3
+    (block.trailing_zeros() as usize).wrapping_sub(3) & (TABLE - 1)
 }
 
 unsafe impl<P: Pages> GlobalAlloc for SizeClassHeap<P> {
