@@ -116,14 +116,8 @@ pub struct Strings {
     pub submit: &'static str,
     /// Next button.
     pub next: &'static str,
-    /// Back button.
-    pub back: &'static str,
     /// Close button (aria label of the ×).
     pub close: &'static str,
-    /// Skip button of optional questions.
-    pub skip: &'static str,
-    /// Accessible name of the dialog.
-    pub dialog_label: &'static str,
     /// Default thank-you title.
     pub thank_you_title: &'static str,
     /// Default thank-you body.
@@ -148,8 +142,6 @@ pub struct Strings {
     pub emoji: [&'static str; 5],
     /// The "Other" choice.
     pub other: &'static str,
-    /// Placeholder of the "Other" text field.
-    pub other_placeholder: &'static str,
     /// Default placeholder of open-text questions.
     pub text_placeholder: &'static str,
     /// Error shown when a required question is left unanswered.
@@ -168,12 +160,10 @@ pub struct Strings {
     pub progress_template: &'static str,
     /// "{n} of 5 stars" (aria label of a star).
     pub stars_template: &'static str,
-    /// "{n} characters left".
-    pub chars_left_template: &'static str,
 }
 
 /// How many strings a locale has (the fields of [`Strings`], `emoji` counting five).
-const FIELDS: usize = 33;
+const FIELDS: usize = 28;
 
 /// `template` with `{n}` and `{m}` replaced by the numbers (every template has `{n}` before
 /// `{m}`). Through [`msg::subst_marks`](crate::core::msg::subst_marks): one copy of the
@@ -200,33 +190,28 @@ impl Strings {
         Strings {
             submit: f[0],
             next: f[1],
-            back: f[2],
-            close: f[3],
-            skip: f[4],
-            dialog_label: f[5],
-            thank_you_title: f[6],
-            thank_you_body: f[7],
-            nps_low: f[8],
-            nps_high: f[9],
-            csat_low: f[10],
-            csat_high: f[11],
-            ces_low: f[12],
-            ces_high: f[13],
-            thumbs_up: f[14],
-            thumbs_down: f[15],
-            emoji: [f[16], f[17], f[18], f[19], f[20]],
-            other: f[21],
-            other_placeholder: f[22],
-            text_placeholder: f[23],
-            required: f[24],
-            prompt_nps: f[25],
-            prompt_csat: f[26],
-            prompt_ces: f[27],
-            prompt_thumbs: f[28],
-            prompt_emoji: f[29],
-            progress_template: f[30],
-            stars_template: f[31],
-            chars_left_template: f[32],
+            close: f[2],
+            thank_you_title: f[3],
+            thank_you_body: f[4],
+            nps_low: f[5],
+            nps_high: f[6],
+            csat_low: f[7],
+            csat_high: f[8],
+            ces_low: f[9],
+            ces_high: f[10],
+            thumbs_up: f[11],
+            thumbs_down: f[12],
+            emoji: [f[13], f[14], f[15], f[16], f[17]],
+            other: f[18],
+            text_placeholder: f[19],
+            required: f[20],
+            prompt_nps: f[21],
+            prompt_csat: f[22],
+            prompt_ces: f[23],
+            prompt_thumbs: f[24],
+            prompt_emoji: f[25],
+            progress_template: f[26],
+            stars_template: f[27],
         }
     }
 
@@ -238,11 +223,6 @@ impl Strings {
     /// "3 of 5 stars".
     pub fn stars(&self, n: usize) -> String {
         fill(self.stars_template, n, 5)
-    }
-
-    /// "120 characters left".
-    pub fn chars_left(&self, n: usize) -> String {
-        fill(self.chars_left_template, n, 0)
     }
 
     /// Default end labels of a scale question type, if it has them.
@@ -283,10 +263,7 @@ mod tests {
         let mut v = vec![
             s.submit,
             s.next,
-            s.back,
             s.close,
-            s.skip,
-            s.dialog_label,
             s.thank_you_title,
             s.thank_you_body,
             s.nps_low,
@@ -298,7 +275,6 @@ mod tests {
             s.thumbs_up,
             s.thumbs_down,
             s.other,
-            s.other_placeholder,
             s.text_placeholder,
             s.required,
             s.prompt_nps,
@@ -308,7 +284,6 @@ mod tests {
             s.prompt_emoji,
             s.progress_template,
             s.stars_template,
-            s.chars_left_template,
         ];
         v.extend(s.emoji);
         v
@@ -331,7 +306,6 @@ mod tests {
                 "{l:?}"
             );
             assert!(s.stars_template.contains("{n}"), "{l:?}");
-            assert!(s.chars_left_template.contains("{n}"), "{l:?}");
             if l != Locale::En {
                 assert_ne!(
                     s.submit,
@@ -350,9 +324,9 @@ mod tests {
         );
         assert!(catalog::TEXT.ends_with('|'));
         assert_eq!(Locale::En.strings().submit, "Submit");
-        assert_eq!(Locale::Ca.strings().chars_left(3), "Queden 3 caràcters");
+        assert_eq!(Locale::Ca.strings().stars(3), "3 de 5 estrelles");
         assert_eq!(Locale::Ar.strings().submit, "إرسال");
-        assert_eq!(Locale::He.strings().chars_left(7), "נותרו 7 תווים");
+        assert_eq!(Locale::He.strings().required, "נא לענות על שאלה זו.");
     }
 
     #[test]
@@ -360,7 +334,6 @@ mod tests {
         let en = Locale::En.strings();
         assert_eq!(en.progress(2, 5), "Question 2 of 5");
         assert_eq!(en.stars(3), "3 of 5 stars");
-        assert_eq!(en.chars_left(120), "120 characters left");
         assert_eq!(Locale::Es.strings().progress(1, 3), "Pregunta 1 de 3");
         assert_eq!(
             en.scale_labels(QuestionType::Nps),
