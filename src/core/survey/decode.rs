@@ -1,34 +1,46 @@
 //! Reading the site-configuration model from a [`Json`] value: the shape of every field
-//! (types, unknown fields, enum spellings) with the JSON path of the first value at fault.
-//! The rules beyond the shape are in [`super::validate`].
+//! (types, unknown fields, enum spellings) and the rules beyond it ([`super::validate`]),
+//! each checked where the value is read, with the JSON path of the first value at fault.
 
 use crate::prelude::*;
 
-use super::branch::{Branch, Condition, Scalar};
+use super::branch::{Branch, Condition, Scalar, END};
 use super::question::{Choice, Question, QuestionKind, QuestionType, ScaleLabels};
+use super::validate::{self, invalid};
+use super::MAX_MAX_LENGTH;
 use super::{
     ColorMode, Frequency, MatchKind, PartialSiteConfig, Position, SiteConfig, Survey, Targeting,
     ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
 };
 use crate::core::json::{array, integer, shape_err, string, Decoded, Fields, Json, Path};
-use crate::core::msg::subst;
+use crate::core::msg::{subst, uint};
+use crate::core::scan::char_count;
 use crate::core::text::LocalizedText;
 
-/// A localised text: a string or a `{locale: string}` map (locales unique, ignoring case).
+/// A localised text: a string or a `{locale: string}` map (locales unique, ignoring case, at
+/// least one), every string not blank and at most 2000 characters.
 pub fn text(path: &str, v: &Json) -> Decoded<LocalizedText> {
     text_at(&Path::Root(path), v)
 }
 
 fn text_at(path: &Path<'_>, v: &Json) -> Decoded<LocalizedText> {
     match v {
-        Json::Str(s) => Ok(LocalizedText::Plain(s.clone())),
+        Json::Str(s) => {
+            validate::text_variant(path, s)?;
+            Ok(LocalizedText::Plain(s.clone()))
+        }
         Json::Obj(members) => {
+            if members.is_empty() {
+                return Err(invalid(path, "must have at least one locale", "", ""));
+            }
             let mut map: Vec<(String, String)> = Vec::new();
             for (k, v) in members {
                 if map.iter().any(|(e, _)| e.eq_ignore_ascii_case(k)) {
                     return shape_err(path, subst("duplicate locale `{}`", k, ""));
                 }
-                map.push((k.clone(), string(&path.key(k), v)?));
+                let s = string(&path.key(k), v)?;
+                validate::text_variant(path, &s)?;
+                map.push((k.clone(), s));
             }
             Ok(LocalizedText::Localized(map))
         }
@@ -121,14 +133,20 @@ fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
     Ok(match kind {
         Some(0) => Trigger::PageLoad,
         Some(3) => Trigger::ExitIntent,
-        Some(4) => Trigger::Event {
-            event: f.req_str(key)?,
-        },
+        Some(4) => {
+            let event = f.req_str(key)?;
+            if event.is_empty() || char_count(&event) > validate::MAX_ID_CHARS {
+                return Err(invalid(&f.child(key), validate::EVENT_CHARS, "", ""));
+            }
+            Trigger::Event { event }
+        }
         Some(1 | 2) => {
             let n = f.num(key, true)?.unwrap_or_default();
             if kind == Some(1) {
+                validate::zero_to(&f.child(key), n, 86_400.0, "86400")?;
                 Trigger::Delay { seconds: n }
             } else {
+                validate::zero_to(&f.child(key), n, 100.0, "100")?;
                 Trigger::Scroll { percent: n }
             }
         }
@@ -150,11 +168,16 @@ fn url_match(f: &Fields<'_>) -> Decoded<UrlMatch> {
         true,
         &["exact", "prefix", "contains", "glob", "regex"],
     )?;
+    let value = f.req_str("value")?;
+    let n = char_count(&value);
+    if n == 0 || n > validate::MAX_URL_RULE_CHARS {
+        return Err(invalid(&f.child("value"), validate::URL_RULE_CHARS, "", ""));
+    }
     Ok(UrlMatch {
         kind: kind
             .and_then(|i| KINDS.get(i).copied())
             .unwrap_or(MatchKind::Exact),
-        value: f.req_str("value")?,
+        value,
     })
 }
 
@@ -178,6 +201,7 @@ fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
         Frequency::Always,
     ];
     if let Some(n) = f.num("sample", false)? {
+        validate::zero_to(&f.child("sample"), n, 100.0, "100")?;
         t.sample = n;
     }
     if let Some(&v) = f
@@ -194,7 +218,16 @@ fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
         t.max_shows = n;
     }
     if let Some(n) = f.num("recontactDays", false)? {
+        validate::days(&f.child("recontactDays"), n)?;
         t.recontact_days = n;
+    }
+    if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
+        return Err(invalid(
+            &f.child("maxShows"),
+            "must be at least 1 for frequency maxTimes",
+            "",
+            "",
+        ));
     }
     Ok(())
 }
@@ -253,9 +286,16 @@ fn branch(path: &Path<'_>, v: &Json) -> Decoded<Branch> {
     Ok(b)
 }
 
+/// A required id member ([`validate::is_valid_id`]).
+fn req_id(f: &Fields<'_>, key: &str) -> Decoded<String> {
+    let id = f.req_str(key)?;
+    validate::id(&f.child(key), &id)?;
+    Ok(id)
+}
+
 fn choice(path: &Path<'_>, v: &Json) -> Decoded<Choice> {
     let f = Fields::at(*path, v, Some(&["id", "label"]))?;
-    let id = f.req_str("id")?;
+    let id = req_id(&f, "id")?;
     Ok(Choice {
         id,
         label: match f.field("label", true)? {
@@ -275,6 +315,10 @@ const TYPE_FIELDS: [(&str, u8); 6] = [
     ("maxLength", 0b1000_0000),
     ("placeholder", 0b1000_0000),
 ];
+
+/// The types (bit `i`: `QuestionType::ALL[i]`) whose `text` is required: `singleChoice`,
+/// `multipleChoice`, `openText`.
+const TEXT_REQUIRED: u8 = 0b1110_0000;
 
 /// A question: every setting sits flat next to `"type"`; settings of another type are
 /// rejected.
@@ -323,9 +367,9 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
     let kind = match t {
         QuestionType::Thumbs => QuestionKind::Thumbs,
         QuestionType::SingleChoice | QuestionType::MultipleChoice => {
-            // A missing `options` becomes empty so that validation reports it with its full
-            // path.
+            // A missing `options` is empty, which is reported with its full path.
             let options = f.list("options", false, choice)?;
+            validate::options(&f.child("options"), &options)?;
             if t == QuestionType::SingleChoice {
                 QuestionKind::SingleChoice { options }
             } else {
@@ -337,6 +381,14 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         }
         QuestionType::OpenText => {
             let max_length = opt_u32(&f, "maxLength")?.unwrap_or(DEFAULT_MAX_LENGTH);
+            if max_length == 0 || max_length > MAX_MAX_LENGTH {
+                return Err(invalid(
+                    &f.child("maxLength"),
+                    validate::MAX_LENGTH_RANGE,
+                    &uint(u64::from(max_length)),
+                    "",
+                ));
+            }
             let mut placeholder = None;
             opt_text(&f, "placeholder", &mut placeholder)?;
             QuestionKind::OpenText {
@@ -365,10 +417,35 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         branches: Vec::new(),
         next: None,
     };
-    q.id = f.req_str("id")?;
+    q.id = req_id(&f, "id")?;
+    if q.id == END {
+        return Err(invalid(
+            &f.child("id"),
+            "`end` is reserved for the thank-you screen",
+            "",
+            "",
+        ));
+    }
     opt_text(&f, "text", &mut q.text)?;
+    // Choice and open-text questions have no default prompt.
+    if q.text.is_none() && TEXT_REQUIRED & (1 << i) != 0 {
+        return Err(invalid(
+            &f.child("text"),
+            "is required for type `{}`",
+            t.as_str(),
+            "",
+        ));
+    }
     q.required = f.bool("required")?.unwrap_or(false);
     q.branches = f.list("branches", false, branch)?;
+    if t == QuestionType::OpenText && !q.branches.is_empty() {
+        return Err(invalid(
+            &f.child("branches"),
+            "are not supported for type `openText`",
+            "",
+            "",
+        ));
+    }
     opt_str(&f, "next", &mut q.next)?;
     Ok(q)
 }
@@ -394,7 +471,7 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
     )?;
     // Filled in place: on an error only `s` is dropped, not each field decoded so far.
     let mut s = Survey {
-        id: f.req_str("id")?,
+        id: req_id(&f, "id")?,
         name: None,
         trigger: Trigger::default(),
         targeting: Targeting::default(),
@@ -403,6 +480,16 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
         thank_you: ThankYou::default(),
     };
     opt_str(&f, "name", &mut s.name)?;
+    if let Some(name) = &s.name {
+        if char_count(name) > validate::MAX_TEXT_CHARS {
+            return Err(invalid(
+                &f.child("name"),
+                validate::LONGER_THAN_MAX_TEXT,
+                "",
+                "",
+            ));
+        }
+    }
     if let Some(o) = f.object("trigger", None)? {
         s.trigger = trigger(&o)?;
     }
@@ -413,14 +500,15 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
         throttle(&o, &mut s.throttle)?;
     }
     s.questions = f.list("questions", true, question_at)?;
+    validate::questions(&f.child("questions"), &s.questions)?;
     if let Some(o) = f.object("thankYou", None)? {
         thank_you(&o, &mut s.thank_you)?;
     }
     Ok(s)
 }
 
-/// A whole site configuration (unknown top-level fields are ignored: the collector's config
-/// file adds `origins` and `adminToken`).
+/// A whole site configuration, checked (unknown top-level fields are ignored: the
+/// collector's config file adds `origins` and `adminToken`).
 pub fn site_config(v: &Json) -> Decoded<SiteConfig> {
     let p = partial_fields(v, None)?;
     Ok(SiteConfig {
@@ -432,7 +520,7 @@ pub fn site_config(v: &Json) -> Decoded<SiteConfig> {
     })
 }
 
-/// An inline `config` argument (unknown fields rejected).
+/// An inline `config` argument, checked on its own (unknown fields rejected).
 pub fn partial(v: &Json) -> Decoded<PartialSiteConfig> {
     partial_fields(
         v,
@@ -454,5 +542,18 @@ fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig
     }
     p.cooldown_days = f.num("cooldownDays", false)?;
     p.surveys = f.list("surveys", false, survey_at)?;
+    // The rules of the whole configuration, once every survey is read.
+    validate::top_level(
+        if known.is_none() {
+            p.site.as_deref()
+        } else {
+            None
+        },
+        p.locale.as_deref(),
+        p.theme.as_ref(),
+        None,
+        p.cooldown_days,
+        &validate::refs(&p.surveys),
+    )?;
     Ok(p)
 }
