@@ -12,7 +12,9 @@ use super::{
     ColorMode, Frequency, MatchKind, PartialSiteConfig, Position, SiteConfig, Survey, Targeting,
     ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
 };
-use crate::core::json::{array, integer, shape_err, string, Decoded, Fields, Json, Path};
+use crate::core::json::{
+    array, integer, shape_err, string, Decoded, Fields, Json, Path, ShapeError,
+};
 use crate::core::msg::{subst, uint};
 use crate::core::scan::char_count;
 use crate::core::text::LocalizedText;
@@ -72,6 +74,31 @@ fn opt_str(f: &Fields<'_>, key: &str, out: &mut Option<String>) -> Decoded<()> {
         *out = Some(v);
     }
     Ok(())
+}
+
+/// The rule error at member `key` of `f` (see [`invalid`]): one call with fewer arguments
+/// at each of the decoders' checks.
+#[cold]
+#[inline(never)]
+fn broken(f: &Fields<'_>, key: &str, template: &str, a: &str) -> Box<ShapeError> {
+    invalid(&f.child(key), template, a, "")
+}
+
+/// A number member (required or not) in `0..=max` (`max_text` spelled out); `None` when
+/// absent.
+#[inline(never)]
+fn num_to(
+    f: &Fields<'_>,
+    key: &str,
+    required: bool,
+    max: f64,
+    max_text: &str,
+) -> Decoded<Option<f64>> {
+    let n = f.num(key, required)?;
+    if let Some(n) = n {
+        validate::zero_to(&f.child(key), n, max, max_text)?;
+    }
+    Ok(n)
 }
 
 /// The nested decoders get their object already opened (`Fields::object`) and check its
@@ -136,20 +163,16 @@ fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
         Some(4) => {
             let event = f.req_str(key)?;
             if event.is_empty() || char_count(&event) > validate::MAX_ID_CHARS {
-                return Err(invalid(&f.child(key), validate::EVENT_CHARS, "", ""));
+                return Err(broken(&f, key, validate::EVENT_CHARS, ""));
             }
             Trigger::Event { event }
         }
-        Some(1 | 2) => {
-            let n = f.num(key, true)?.unwrap_or_default();
-            if kind == Some(1) {
-                validate::zero_to(&f.child(key), n, 86_400.0, "86400")?;
-                Trigger::Delay { seconds: n }
-            } else {
-                validate::zero_to(&f.child(key), n, 100.0, "100")?;
-                Trigger::Scroll { percent: n }
-            }
-        }
+        Some(1) => Trigger::Delay {
+            seconds: num_to(f, key, true, 86_400.0, "86400")?.unwrap_or_default(),
+        },
+        Some(2) => Trigger::Scroll {
+            percent: num_to(f, key, true, 100.0, "100")?.unwrap_or_default(),
+        },
         _ => Trigger::Manual,
     })
 }
@@ -171,7 +194,7 @@ fn url_match(f: &Fields<'_>) -> Decoded<UrlMatch> {
     let value = f.req_str("value")?;
     let n = char_count(&value);
     if n == 0 || n > validate::MAX_URL_RULE_CHARS {
-        return Err(invalid(&f.child("value"), validate::URL_RULE_CHARS, "", ""));
+        return Err(broken(&f, "value", validate::URL_RULE_CHARS, ""));
     }
     Ok(UrlMatch {
         kind: kind
@@ -200,8 +223,7 @@ fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
         Frequency::MaxTimes,
         Frequency::Always,
     ];
-    if let Some(n) = f.num("sample", false)? {
-        validate::zero_to(&f.child("sample"), n, 100.0, "100")?;
+    if let Some(n) = num_to(f, "sample", false, 100.0, "100")? {
         t.sample = n;
     }
     if let Some(&v) = f
@@ -217,15 +239,14 @@ fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
     if let Some(n) = opt_u32(f, "maxShows")? {
         t.max_shows = n;
     }
-    if let Some(n) = f.num("recontactDays", false)? {
-        validate::days(&f.child("recontactDays"), n)?;
+    if let Some(n) = num_to(f, "recontactDays", false, validate::MAX_DAYS, "3650")? {
         t.recontact_days = n;
     }
     if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
-        return Err(invalid(
-            &f.child("maxShows"),
+        return Err(broken(
+            &f,
+            "maxShows",
             "must be at least 1 for frequency maxTimes",
-            "",
             "",
         ));
     }
@@ -382,11 +403,11 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         QuestionType::OpenText => {
             let max_length = opt_u32(&f, "maxLength")?.unwrap_or(DEFAULT_MAX_LENGTH);
             if max_length == 0 || max_length > MAX_MAX_LENGTH {
-                return Err(invalid(
-                    &f.child("maxLength"),
+                return Err(broken(
+                    &f,
+                    "maxLength",
                     validate::MAX_LENGTH_RANGE,
                     &uint(u64::from(max_length)),
-                    "",
                 ));
             }
             let mut placeholder = None;
@@ -419,30 +440,25 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
     };
     q.id = req_id(&f, "id")?;
     if q.id == END {
-        return Err(invalid(
-            &f.child("id"),
+        return Err(broken(
+            &f,
+            "id",
             "`end` is reserved for the thank-you screen",
-            "",
             "",
         ));
     }
     opt_text(&f, "text", &mut q.text)?;
     // Choice and open-text questions have no default prompt.
     if q.text.is_none() && TEXT_REQUIRED & (1 << i) != 0 {
-        return Err(invalid(
-            &f.child("text"),
-            "is required for type `{}`",
-            t.as_str(),
-            "",
-        ));
+        return Err(broken(&f, "text", "is required for type `{}`", t.as_str()));
     }
     q.required = f.bool("required")?.unwrap_or(false);
     q.branches = f.list("branches", false, branch)?;
     if t == QuestionType::OpenText && !q.branches.is_empty() {
-        return Err(invalid(
-            &f.child("branches"),
+        return Err(broken(
+            &f,
+            "branches",
             "are not supported for type `openText`",
-            "",
             "",
         ));
     }
@@ -482,12 +498,7 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
     opt_str(&f, "name", &mut s.name)?;
     if let Some(name) = &s.name {
         if char_count(name) > validate::MAX_TEXT_CHARS {
-            return Err(invalid(
-                &f.child("name"),
-                validate::LONGER_THAN_MAX_TEXT,
-                "",
-                "",
-            ));
+            return Err(broken(&f, "name", validate::LONGER_THAN_MAX_TEXT, ""));
         }
     }
     if let Some(o) = f.object("trigger", None)? {
