@@ -163,7 +163,7 @@ fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
         Some(4) => {
             let event = f.req_str(key)?;
             if event.is_empty() || char_count(&event) > validate::MAX_ID_CHARS {
-                return Err(broken(&f, key, validate::EVENT_CHARS, ""));
+                return Err(broken(f, key, validate::EVENT_CHARS, ""));
             }
             Trigger::Event { event }
         }
@@ -194,7 +194,7 @@ fn url_match(f: &Fields<'_>) -> Decoded<UrlMatch> {
     let value = f.req_str("value")?;
     let n = char_count(&value);
     if n == 0 || n > validate::MAX_URL_RULE_CHARS {
-        return Err(broken(&f, "value", validate::URL_RULE_CHARS, ""));
+        return Err(broken(f, "value", validate::URL_RULE_CHARS, ""));
     }
     Ok(UrlMatch {
         kind: kind
@@ -244,7 +244,7 @@ fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
     }
     if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
         return Err(broken(
-            &f,
+            f,
             "maxShows",
             "must be at least 1 for frequency maxTimes",
             "",
