@@ -267,19 +267,11 @@ pub(super) fn questions(path: &Path<'_>, qs: &[Question]) -> Result {
     }
     let mut j = 0;
     while let Some(q) = qs.get(j) {
+        let qp = path.index(j);
         if qs.get(..j).unwrap_or_default().iter().any(|o| o.id == q.id) {
-            return fail(
-                &path.index(j).key("id"),
-                "duplicate question id `{}`",
-                &q.id,
-                "",
-            );
+            return fail(&qp.key("id"), "duplicate question id `{}`", &q.id, "");
         }
-        j += 1;
-    }
-    let mut j = 0;
-    while let Some(q) = qs.get(j) {
-        jumps(&path.index(j), j, q, qs)?;
+        jumps(&qp, j, q, qs)?;
         j += 1;
     }
     Ok(())
