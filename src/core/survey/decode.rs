@@ -564,7 +564,7 @@ fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig
         p.theme.as_ref(),
         None,
         p.cooldown_days,
-        &validate::refs(&p.surveys),
+        &validate::ids(&p.surveys),
     )?;
     Ok(p)
 }

@@ -93,13 +93,12 @@ impl SiteConfig {
     /// validated before anything is changed; on error `self` is left unchanged. The inline
     /// surveys are moved in, never copied.
     pub fn merge(&mut self, inline: PartialSiteConfig) -> Result<(), ConfigError> {
-        // The merged survey list as references: validated as it will be, built without a
-        // copy of any survey.
-        let mut surveys = validate::refs(&self.surveys);
+        // The ids of the merged survey list, in its order: checked as it will be, built
+        // without a copy of any survey.
+        let mut ids = validate::ids(&self.surveys);
         for survey in &inline.surveys {
-            match surveys.iter_mut().find(|s| s.id == survey.id) {
-                Some(slot) => *slot = survey,
-                None => surveys.push(survey),
+            if !ids.contains(&survey.id.as_str()) {
+                ids.push(&survey.id);
             }
         }
         // The rules of the whole configuration (each survey was checked when it was read).
@@ -109,7 +108,7 @@ impl SiteConfig {
             inline.theme.as_ref(),
             Some(&self.theme),
             Some(inline.cooldown_days.unwrap_or(self.cooldown_days)),
-            &surveys,
+            &ids,
         )?;
         if let Some(locale) = inline.locale {
             self.locale = locale;

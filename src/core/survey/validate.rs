@@ -164,26 +164,26 @@ fn css_value(over: Option<&Theme>, base: Option<&Theme>, field: &str, value: The
     }
 }
 
-/// The surveys as the list of references [`top_level`] takes (a plain loop: `collect`
-/// would add an iterator-collecting copy to the wasm).
-pub(super) fn refs(surveys: &[Survey]) -> Vec<&Survey> {
+/// The ids of the surveys, as [`top_level`] takes them (a plain loop: `collect` would add
+/// an iterator-collecting copy to the wasm).
+pub(super) fn ids(surveys: &[Survey]) -> Vec<&str> {
     let mut out = Vec::new();
     for s in surveys {
-        out.push(s);
+        out.push(s.id.as_str());
     }
     out
 }
 
 /// The rules of the top level, for whole, merged and inline configurations alike (absent
 /// fields are not checked; `site` is absent from an inline one). Each survey was checked
-/// when it was decoded; here only their number and the uniqueness of their ids are.
+/// when it was decoded; here only their number and the uniqueness of their `ids` are.
 pub(super) fn top_level(
     site: Option<&str>,
     locale: Option<&str>,
     theme_over: Option<&Theme>,
     theme_base: Option<&Theme>,
     cooldown_days: Option<f64>,
-    list: &[&Survey],
+    ids: &[&str],
 ) -> Result {
     if let Some(s) = site {
         id(&Path::Root("site"), s)?;
@@ -203,23 +203,13 @@ pub(super) fn top_level(
         days(&Path::Root("cooldownDays"), d)?;
     }
     let path = Path::Root("surveys");
-    if list.len() > MAX_SURVEYS {
+    if ids.len() > MAX_SURVEYS {
         return fail(&path, MORE_THAN_SURVEYS, "", "");
     }
     let mut i = 0;
-    while let Some(s) = list.get(i) {
-        if list
-            .get(..i)
-            .unwrap_or_default()
-            .iter()
-            .any(|o| o.id == s.id)
-        {
-            return fail(
-                &path.index(i).key("id"),
-                "duplicate survey id `{}`",
-                &s.id,
-                "",
-            );
+    while let Some(id) = ids.get(i) {
+        if ids.get(..i).unwrap_or_default().contains(id) {
+            return fail(&path.index(i).key("id"), "duplicate survey id `{}`", id, "");
         }
         i += 1;
     }
