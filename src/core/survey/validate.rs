@@ -12,7 +12,7 @@ use super::theme::is_safe_css_value;
 use super::{Choice, Condition, Question, QuestionKind, Survey, Theme};
 use crate::core::json::num_to_string as num;
 use crate::core::json::{shape, Decoded, Path, ShapeError};
-use crate::core::msg::{cat, int, subst};
+use crate::core::msg::{int, subst};
 use crate::core::scan::char_count;
 
 /// Most surveys per site.
@@ -368,21 +368,25 @@ fn scalar(path: &Path<'_>, q: &Question, ty: &str, s: &Scalar) -> Result {
     if ok {
         return Ok(());
     }
-    let shown = match s {
-        Scalar::Integer(n) => int(*n),
-        Scalar::Text(t) => cat(&["\"", t, "\""]),
-    };
-    fail(
-        path,
-        "{} can never be an answer to this `{}` question",
-        &shown,
-        ty,
-    )
+    match s {
+        Scalar::Integer(n) => fail(
+            path,
+            "{} can never be an answer to this `{}` question",
+            &int(*n),
+            ty,
+        ),
+        Scalar::Text(t) => fail(
+            path,
+            "\"{}\" can never be an answer to this `{}` question",
+            t,
+            ty,
+        ),
+    }
 }
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::msg::uint;
+    use crate::core::msg::{cat, uint};
     use crate::core::survey::MAX_MAX_LENGTH;
 
     #[test]
