@@ -101,12 +101,11 @@ fn num_to(
     Ok(n)
 }
 
-/// The nested decoders get their object already opened (`Fields::object`) and check its
-/// keys themselves.
+/// The nested decoders get their object already opened (`Fields::object`), its keys
+/// checked by the caller (the trigger's, which depend on its type, by [`trigger`] itself).
 /// A theme, stored into `t` (the default at first).
 #[inline(never)]
 fn theme(f: &Fields<'_>, t: &mut Theme) -> Decoded<()> {
-    f.only(Some(&["brand", "radius", "font", "position", "mode"]))?;
     const POSITIONS: [Position; 5] = [
         Position::BottomRight,
         Position::BottomLeft,
@@ -178,7 +177,6 @@ fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
 }
 
 fn url_match(f: &Fields<'_>) -> Decoded<UrlMatch> {
-    f.only(Some(&["match", "value"]))?;
     const KINDS: [MatchKind; 5] = [
         MatchKind::Exact,
         MatchKind::Prefix,
@@ -205,9 +203,8 @@ fn url_match(f: &Fields<'_>) -> Decoded<UrlMatch> {
 }
 
 fn targeting(f: &Fields<'_>) -> Decoded<Targeting> {
-    f.only(Some(&["url"]))?;
     Ok(Targeting {
-        url: match f.object("url", None)? {
+        url: match f.object("url", Some(&["match", "value"]))? {
             Some(u) => Some(url_match(&u)?),
             None => None,
         },
@@ -216,7 +213,6 @@ fn targeting(f: &Fields<'_>) -> Decoded<Targeting> {
 
 /// Stored into `t` (the default at first): absent fields keep their defaults.
 fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
-    f.only(Some(&["sample", "frequency", "maxShows", "recontactDays"]))?;
     const FREQUENCIES: [Frequency; 4] = [
         Frequency::Once,
         Frequency::UntilAnswered,
@@ -259,7 +255,6 @@ fn opt_u32(f: &Fields<'_>, key: &str) -> Decoded<Option<u32>> {
 
 /// Stored into `t` (the default at first): on an error only the survey is dropped.
 fn thank_you(f: &Fields<'_>, t: &mut ThankYou) -> Decoded<()> {
-    f.only(Some(&["title", "body"]))?;
     opt_text(f, "title", &mut t.title)?;
     opt_text(f, "body", &mut t.body)
 }
@@ -504,15 +499,18 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
     if let Some(o) = f.object("trigger", None)? {
         s.trigger = trigger(&o)?;
     }
-    if let Some(o) = f.object("targeting", None)? {
+    if let Some(o) = f.object("targeting", Some(&["url"]))? {
         s.targeting = targeting(&o)?;
     }
-    if let Some(o) = f.object("throttle", None)? {
+    if let Some(o) = f.object(
+        "throttle",
+        Some(&["sample", "frequency", "maxShows", "recontactDays"]),
+    )? {
         throttle(&o, &mut s.throttle)?;
     }
     s.questions = f.list("questions", true, question_at)?;
     validate::questions(&f.child("questions"), &s.questions)?;
-    if let Some(o) = f.object("thankYou", None)? {
+    if let Some(o) = f.object("thankYou", Some(&["title", "body"]))? {
         thank_you(&o, &mut s.thank_you)?;
     }
     Ok(s)
@@ -548,7 +546,10 @@ fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig
         ..PartialSiteConfig::default()
     };
     opt_str(&f, "locale", &mut p.locale)?;
-    if let Some(o) = f.object("theme", None)? {
+    if let Some(o) = f.object(
+        "theme",
+        Some(&["brand", "radius", "font", "position", "mode"]),
+    )? {
         theme(&o, p.theme.insert(Theme::default()))?;
     }
     p.cooldown_days = f.num("cooldownDays", false)?;
