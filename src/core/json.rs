@@ -671,7 +671,7 @@ impl<'a> Path<'a> {
 /// A shape error at `path` (non-generic and cold: one copy; the path is rendered here).
 #[cold]
 #[inline(never)]
-fn shape(path: &Path<'_>, message: String) -> Box<ShapeError> {
+pub fn shape(path: &Path<'_>, message: String) -> Box<ShapeError> {
     Box::new(ShapeError {
         path: path.render(),
         message,

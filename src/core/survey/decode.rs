@@ -1,34 +1,48 @@
 //! Reading the site-configuration model from a [`Json`] value: the shape of every field
-//! (types, unknown fields, enum spellings) with the JSON path of the first value at fault.
-//! The rules beyond the shape are in [`super::validate`].
+//! (types, unknown fields, enum spellings) and the rules beyond it ([`super::validate`]),
+//! each checked where the value is read, with the JSON path of the first value at fault.
 
 use crate::prelude::*;
 
-use super::branch::{Branch, Condition, Scalar};
+use super::branch::{Branch, Condition, Scalar, END};
 use super::question::{Choice, Question, QuestionKind, QuestionType, ScaleLabels};
+use super::validate::{self, invalid};
+use super::MAX_MAX_LENGTH;
 use super::{
     ColorMode, Frequency, MatchKind, PartialSiteConfig, Position, SiteConfig, Survey, Targeting,
     ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
 };
-use crate::core::json::{array, integer, shape_err, string, Decoded, Fields, Json, Path};
-use crate::core::msg::subst;
+use crate::core::json::{
+    array, integer, shape_err, string, Decoded, Fields, Json, Path, ShapeError,
+};
+use crate::core::msg::{subst, uint};
+use crate::core::scan::char_count;
 use crate::core::text::LocalizedText;
 
-/// A localised text: a string or a `{locale: string}` map (locales unique, ignoring case).
+/// A localised text: a string or a `{locale: string}` map (locales unique, ignoring case, at
+/// least one), every string not blank and at most 2000 characters.
 pub fn text(path: &str, v: &Json) -> Decoded<LocalizedText> {
     text_at(&Path::Root(path), v)
 }
 
 fn text_at(path: &Path<'_>, v: &Json) -> Decoded<LocalizedText> {
     match v {
-        Json::Str(s) => Ok(LocalizedText::Plain(s.clone())),
+        Json::Str(s) => {
+            validate::text_variant(path, s)?;
+            Ok(LocalizedText::Plain(s.clone()))
+        }
         Json::Obj(members) => {
+            if members.is_empty() {
+                return Err(invalid(path, "must have at least one locale", "", ""));
+            }
             let mut map: Vec<(String, String)> = Vec::new();
             for (k, v) in members {
                 if map.iter().any(|(e, _)| e.eq_ignore_ascii_case(k)) {
                     return shape_err(path, subst("duplicate locale `{}`", k, ""));
                 }
-                map.push((k.clone(), string(&path.key(k), v)?));
+                let s = string(&path.key(k), v)?;
+                validate::text_variant(path, &s)?;
+                map.push((k.clone(), s));
             }
             Ok(LocalizedText::Localized(map))
         }
@@ -62,12 +76,36 @@ fn opt_str(f: &Fields<'_>, key: &str, out: &mut Option<String>) -> Decoded<()> {
     Ok(())
 }
 
-/// The nested decoders get their object already opened (`Fields::object`) and check its
-/// keys themselves.
+/// The rule error at member `key` of `f` (see [`invalid`]): one call with fewer arguments
+/// at each of the decoders' checks.
+#[cold]
+#[inline(never)]
+fn broken(f: &Fields<'_>, key: &str, template: &str, a: &str) -> Box<ShapeError> {
+    invalid(&f.child(key), template, a, "")
+}
+
+/// A number member (required or not) in `0..=max` (`max_text` spelled out); `None` when
+/// absent.
+#[inline(never)]
+fn num_to(
+    f: &Fields<'_>,
+    key: &str,
+    required: bool,
+    max: f64,
+    max_text: &str,
+) -> Decoded<Option<f64>> {
+    let n = f.num(key, required)?;
+    if let Some(n) = n {
+        validate::zero_to(&f.child(key), n, max, max_text)?;
+    }
+    Ok(n)
+}
+
+/// The nested decoders get their object already opened (`Fields::object`), its keys
+/// checked by the caller (the trigger's, which depend on its type, by [`trigger`] itself).
 /// A theme, stored into `t` (the default at first).
 #[inline(never)]
 fn theme(f: &Fields<'_>, t: &mut Theme) -> Decoded<()> {
-    f.only(Some(&["brand", "radius", "font", "position", "mode"]))?;
     const POSITIONS: [Position; 5] = [
         Position::BottomRight,
         Position::BottomLeft,
@@ -121,23 +159,24 @@ fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
     Ok(match kind {
         Some(0) => Trigger::PageLoad,
         Some(3) => Trigger::ExitIntent,
-        Some(4) => Trigger::Event {
-            event: f.req_str(key)?,
-        },
-        Some(1 | 2) => {
-            let n = f.num(key, true)?.unwrap_or_default();
-            if kind == Some(1) {
-                Trigger::Delay { seconds: n }
-            } else {
-                Trigger::Scroll { percent: n }
+        Some(4) => {
+            let event = f.req_str(key)?;
+            if event.is_empty() || char_count(&event) > validate::MAX_ID_CHARS {
+                return Err(broken(f, key, validate::EVENT_CHARS, ""));
             }
+            Trigger::Event { event }
         }
+        Some(1) => Trigger::Delay {
+            seconds: num_to(f, key, true, 86_400.0, "86400")?.unwrap_or_default(),
+        },
+        Some(2) => Trigger::Scroll {
+            percent: num_to(f, key, true, 100.0, "100")?.unwrap_or_default(),
+        },
         _ => Trigger::Manual,
     })
 }
 
 fn url_match(f: &Fields<'_>) -> Decoded<UrlMatch> {
-    f.only(Some(&["match", "value"]))?;
     const KINDS: [MatchKind; 5] = [
         MatchKind::Exact,
         MatchKind::Prefix,
@@ -150,18 +189,22 @@ fn url_match(f: &Fields<'_>) -> Decoded<UrlMatch> {
         true,
         &["exact", "prefix", "contains", "glob", "regex"],
     )?;
+    let value = f.req_str("value")?;
+    let n = char_count(&value);
+    if n == 0 || n > validate::MAX_URL_RULE_CHARS {
+        return Err(broken(f, "value", validate::URL_RULE_CHARS, ""));
+    }
     Ok(UrlMatch {
         kind: kind
             .and_then(|i| KINDS.get(i).copied())
             .unwrap_or(MatchKind::Exact),
-        value: f.req_str("value")?,
+        value,
     })
 }
 
 fn targeting(f: &Fields<'_>) -> Decoded<Targeting> {
-    f.only(Some(&["url"]))?;
     Ok(Targeting {
-        url: match f.object("url", None)? {
+        url: match f.object("url", Some(&["match", "value"]))? {
             Some(u) => Some(url_match(&u)?),
             None => None,
         },
@@ -170,14 +213,13 @@ fn targeting(f: &Fields<'_>) -> Decoded<Targeting> {
 
 /// Stored into `t` (the default at first): absent fields keep their defaults.
 fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
-    f.only(Some(&["sample", "frequency", "maxShows", "recontactDays"]))?;
     const FREQUENCIES: [Frequency; 4] = [
         Frequency::Once,
         Frequency::UntilAnswered,
         Frequency::MaxTimes,
         Frequency::Always,
     ];
-    if let Some(n) = f.num("sample", false)? {
+    if let Some(n) = num_to(f, "sample", false, 100.0, "100")? {
         t.sample = n;
     }
     if let Some(&v) = f
@@ -193,8 +235,16 @@ fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
     if let Some(n) = opt_u32(f, "maxShows")? {
         t.max_shows = n;
     }
-    if let Some(n) = f.num("recontactDays", false)? {
+    if let Some(n) = num_to(f, "recontactDays", false, validate::MAX_DAYS, "3650")? {
         t.recontact_days = n;
+    }
+    if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
+        return Err(broken(
+            f,
+            "maxShows",
+            "must be at least 1 for frequency maxTimes",
+            "",
+        ));
     }
     Ok(())
 }
@@ -205,7 +255,6 @@ fn opt_u32(f: &Fields<'_>, key: &str) -> Decoded<Option<u32>> {
 
 /// Stored into `t` (the default at first): on an error only the survey is dropped.
 fn thank_you(f: &Fields<'_>, t: &mut ThankYou) -> Decoded<()> {
-    f.only(Some(&["title", "body"]))?;
     opt_text(f, "title", &mut t.title)?;
     opt_text(f, "body", &mut t.body)
 }
@@ -253,9 +302,16 @@ fn branch(path: &Path<'_>, v: &Json) -> Decoded<Branch> {
     Ok(b)
 }
 
+/// A required id member ([`validate::is_valid_id`]).
+fn req_id(f: &Fields<'_>, key: &str) -> Decoded<String> {
+    let id = f.req_str(key)?;
+    validate::id(&f.child(key), &id)?;
+    Ok(id)
+}
+
 fn choice(path: &Path<'_>, v: &Json) -> Decoded<Choice> {
     let f = Fields::at(*path, v, Some(&["id", "label"]))?;
-    let id = f.req_str("id")?;
+    let id = req_id(&f, "id")?;
     Ok(Choice {
         id,
         label: match f.field("label", true)? {
@@ -275,6 +331,10 @@ const TYPE_FIELDS: [(&str, u8); 6] = [
     ("maxLength", 0b1000_0000),
     ("placeholder", 0b1000_0000),
 ];
+
+/// The types (bit `i`: `QuestionType::ALL[i]`) whose `text` is required: `singleChoice`,
+/// `multipleChoice`, `openText`.
+const TEXT_REQUIRED: u8 = 0b1110_0000;
 
 /// A question: every setting sits flat next to `"type"`; settings of another type are
 /// rejected.
@@ -323,9 +383,9 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
     let kind = match t {
         QuestionType::Thumbs => QuestionKind::Thumbs,
         QuestionType::SingleChoice | QuestionType::MultipleChoice => {
-            // A missing `options` becomes empty so that validation reports it with its full
-            // path.
+            // A missing `options` is empty, which is reported with its full path.
             let options = f.list("options", false, choice)?;
+            validate::options(&f.child("options"), &options)?;
             if t == QuestionType::SingleChoice {
                 QuestionKind::SingleChoice { options }
             } else {
@@ -337,6 +397,14 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         }
         QuestionType::OpenText => {
             let max_length = opt_u32(&f, "maxLength")?.unwrap_or(DEFAULT_MAX_LENGTH);
+            if max_length == 0 || max_length > MAX_MAX_LENGTH {
+                return Err(broken(
+                    &f,
+                    "maxLength",
+                    validate::MAX_LENGTH_RANGE,
+                    &uint(u64::from(max_length)),
+                ));
+            }
             let mut placeholder = None;
             opt_text(&f, "placeholder", &mut placeholder)?;
             QuestionKind::OpenText {
@@ -365,10 +433,30 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         branches: Vec::new(),
         next: None,
     };
-    q.id = f.req_str("id")?;
+    q.id = req_id(&f, "id")?;
+    if q.id == END {
+        return Err(broken(
+            &f,
+            "id",
+            "`end` is reserved for the thank-you screen",
+            "",
+        ));
+    }
     opt_text(&f, "text", &mut q.text)?;
+    // Choice and open-text questions have no default prompt.
+    if q.text.is_none() && TEXT_REQUIRED & (1 << i) != 0 {
+        return Err(broken(&f, "text", "is required for type `{}`", t.as_str()));
+    }
     q.required = f.bool("required")?.unwrap_or(false);
     q.branches = f.list("branches", false, branch)?;
+    if t == QuestionType::OpenText && !q.branches.is_empty() {
+        return Err(broken(
+            &f,
+            "branches",
+            "are not supported for type `openText`",
+            "",
+        ));
+    }
     opt_str(&f, "next", &mut q.next)?;
     Ok(q)
 }
@@ -394,7 +482,7 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
     )?;
     // Filled in place: on an error only `s` is dropped, not each field decoded so far.
     let mut s = Survey {
-        id: f.req_str("id")?,
+        id: req_id(&f, "id")?,
         name: None,
         trigger: Trigger::default(),
         targeting: Targeting::default(),
@@ -403,24 +491,33 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
         thank_you: ThankYou::default(),
     };
     opt_str(&f, "name", &mut s.name)?;
+    if let Some(name) = &s.name {
+        if char_count(name) > validate::MAX_TEXT_CHARS {
+            return Err(broken(&f, "name", validate::LONGER_THAN_MAX_TEXT, ""));
+        }
+    }
     if let Some(o) = f.object("trigger", None)? {
         s.trigger = trigger(&o)?;
     }
-    if let Some(o) = f.object("targeting", None)? {
+    if let Some(o) = f.object("targeting", Some(&["url"]))? {
         s.targeting = targeting(&o)?;
     }
-    if let Some(o) = f.object("throttle", None)? {
+    if let Some(o) = f.object(
+        "throttle",
+        Some(&["sample", "frequency", "maxShows", "recontactDays"]),
+    )? {
         throttle(&o, &mut s.throttle)?;
     }
     s.questions = f.list("questions", true, question_at)?;
-    if let Some(o) = f.object("thankYou", None)? {
+    validate::questions(&f.child("questions"), &s.questions)?;
+    if let Some(o) = f.object("thankYou", Some(&["title", "body"]))? {
         thank_you(&o, &mut s.thank_you)?;
     }
     Ok(s)
 }
 
-/// A whole site configuration (unknown top-level fields are ignored: the collector's config
-/// file adds `origins` and `adminToken`).
+/// A whole site configuration, checked (unknown top-level fields are ignored: the
+/// collector's config file adds `origins` and `adminToken`).
 pub fn site_config(v: &Json) -> Decoded<SiteConfig> {
     let p = partial_fields(v, None)?;
     Ok(SiteConfig {
@@ -432,7 +529,7 @@ pub fn site_config(v: &Json) -> Decoded<SiteConfig> {
     })
 }
 
-/// An inline `config` argument (unknown fields rejected).
+/// An inline `config` argument, checked on its own (unknown fields rejected).
 pub fn partial(v: &Json) -> Decoded<PartialSiteConfig> {
     partial_fields(
         v,
@@ -449,10 +546,26 @@ fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig
         ..PartialSiteConfig::default()
     };
     opt_str(&f, "locale", &mut p.locale)?;
-    if let Some(o) = f.object("theme", None)? {
+    if let Some(o) = f.object(
+        "theme",
+        Some(&["brand", "radius", "font", "position", "mode"]),
+    )? {
         theme(&o, p.theme.insert(Theme::default()))?;
     }
     p.cooldown_days = f.num("cooldownDays", false)?;
     p.surveys = f.list("surveys", false, survey_at)?;
+    // The rules of the whole configuration, once every survey is read.
+    validate::top_level(
+        if known.is_none() {
+            p.site.as_deref()
+        } else {
+            None
+        },
+        p.locale.as_deref(),
+        p.theme.as_ref(),
+        None,
+        p.cooldown_days,
+        &validate::ids(&p.surveys),
+    )?;
     Ok(p)
 }

@@ -8,18 +8,12 @@ use crate::core::json::{ShapeError, SyntaxError};
 /// `surveys[0].questions[2].options: must not be empty`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigError {
-    /// The document is not JSON, or a field has the wrong shape (type, unknown field, ...).
+    /// The document is not JSON, a field has the wrong shape (type, unknown field, ...) or
+    /// breaks a rule (unique ids, ranges, branch targets, ...).
     Parse {
         /// JSON path of the offending value (`""` for the document itself).
         path: String,
         /// What is wrong, with line and column for a syntax error.
-        message: String,
-    },
-    /// The document is well-formed but breaks a rule (unique ids, ranges, branch targets, ...).
-    Invalid {
-        /// JSON path of the offending value.
-        path: String,
-        /// What rule is broken.
         message: String,
     },
 }
@@ -28,7 +22,7 @@ impl ConfigError {
     /// JSON path of the value at fault (`""` when the whole document is).
     pub fn path(&self) -> &str {
         match self {
-            ConfigError::Parse { path, .. } | ConfigError::Invalid { path, .. } => path,
+            ConfigError::Parse { path, .. } => path,
         }
     }
 
@@ -37,7 +31,7 @@ impl ConfigError {
     pub fn text(&self) -> String {
         match self {
             ConfigError::Parse { path, message } if path.is_empty() => message.clone(),
-            ConfigError::Parse { path, message } | ConfigError::Invalid { path, message } => {
+            ConfigError::Parse { path, message } => {
                 crate::core::msg::subst("{}: {}", path, message)
             }
         }

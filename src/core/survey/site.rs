@@ -77,16 +77,10 @@ impl SiteConfig {
         Self::from_value(&Json::parse(json)?)
     }
 
-    /// Parses and validates an already parsed JSON value.
+    /// Parses and validates an already parsed JSON value (every rule: ids, ranges, branch
+    /// targets, ...).
     pub fn from_value(value: &Json) -> Result<SiteConfig, ConfigError> {
-        let config = decode::site_config(value)?;
-        config.validate()?;
-        Ok(config)
-    }
-
-    /// Checks every rule of the configuration (ids, ranges, branch targets, ...).
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        validate::site_config(self)
+        Ok(decode::site_config(value)?)
     }
 
     /// The survey with this id.
@@ -99,16 +93,23 @@ impl SiteConfig {
     /// validated before anything is changed; on error `self` is left unchanged. The inline
     /// surveys are moved in, never copied.
     pub fn merge(&mut self, inline: PartialSiteConfig) -> Result<(), ConfigError> {
-        // The merged survey list as references: validated as it will be, built without a
-        // copy of any survey.
-        let mut surveys = validate::refs(&self.surveys);
+        // The ids of the merged survey list, in its order: checked as it will be, built
+        // without a copy of any survey.
+        let mut ids = validate::ids(&self.surveys);
         for survey in &inline.surveys {
-            match surveys.iter_mut().find(|s| s.id == survey.id) {
-                Some(slot) => *slot = survey,
-                None => surveys.push(survey),
+            if !ids.contains(&survey.id.as_str()) {
+                ids.push(&survey.id);
             }
         }
-        validate::merged(self, &inline, &surveys)?;
+        // The rules of the whole configuration (each survey was checked when it was read).
+        validate::top_level(
+            Some(&self.site),
+            Some(inline.locale.as_deref().unwrap_or(&self.locale)),
+            inline.theme.as_ref(),
+            Some(&self.theme),
+            Some(inline.cooldown_days.unwrap_or(self.cooldown_days)),
+            &ids,
+        )?;
         if let Some(locale) = inline.locale {
             self.locale = locale;
         }
@@ -131,9 +132,7 @@ impl SiteConfig {
 impl PartialSiteConfig {
     /// Parses and validates an inline configuration; paths in errors are relative to it.
     pub fn from_value(value: &Json) -> Result<PartialSiteConfig, ConfigError> {
-        let partial = decode::partial(value)?;
-        validate::partial(&partial)?;
-        Ok(partial)
+        Ok(decode::partial(value)?)
     }
 
     /// Parses and validates an inline configuration from JSON text.

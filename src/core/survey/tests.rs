@@ -81,7 +81,9 @@ fn each_rule_names_its_path() {
         (Box::new(|v| v["surveys"][3]["trigger"]["percent"] = json!(150)), "surveys[3].trigger.percent: 150 is outside 0–100"),
         (Box::new(|v| v["surveys"][0]["targeting"]["url"]["value"] = json!("")), "surveys[0].targeting.url.value: must be 1–2048 characters"),
         (Box::new(|v| v["surveys"][0]["questions"] = json!([])), "surveys[0].questions: must not be empty"),
-        (Box::new(move |v| *v.pointer_mut(&format!("{q}/1/id")).unwrap() = json!("nps")), "surveys[0].questions[1].id: duplicate question id `nps`"),
+        // The renamed question's old id is a branch target: that branch goes elsewhere, so the
+        // duplicate is the only fault.
+        (Box::new(move |v| { *v.pointer_mut(&format!("{q}/1/id")).unwrap() = json!("nps"); *v.pointer_mut(&format!("{q}/0/branches/0/goto")).unwrap() = json!("end"); }), "surveys[0].questions[1].id: duplicate question id `nps`"),
         (Box::new(move |v| *v.pointer_mut(&format!("{q}/1/id")).unwrap() = json!("end")), "surveys[0].questions[1].id: `end` is reserved"),
         (Box::new(|v| v["surveys"][1]["questions"][0]["options"] = json!([])), "surveys[1].questions[0].options: must not be empty"),
         (Box::new(|v| v["surveys"][1]["questions"][1]["options"][2]["id"] = json!("price")), "surveys[1].questions[1].options[2].id: duplicate option id `price`"),

@@ -1,20 +1,19 @@
-//! The rules a site configuration must follow beyond its JSON shape. Each check reports the
-//! JSON path of the first value at fault.
+//! The rules a site configuration must follow beyond its JSON shape. [`super::decode`]
+//! checks each where the value is read (one walk over the document, the paths it already
+//! carries); the checks that need a whole survey run at the end of its decoding
+//! ([`questions`]), those of the whole configuration at the end of the configuration's
+//! decoding or of a merge ([`top_level`]). Each check reports the JSON path of the first
+//! value at fault.
 
 use crate::prelude::*;
 
 use super::branch::{Scalar, END};
 use super::theme::is_safe_css_value;
-use super::MAX_MAX_LENGTH;
-use super::{
-    ConfigError, Frequency, PartialSiteConfig, Question, QuestionKind, SiteConfig, Survey, Theme,
-    Trigger,
-};
+use super::{Choice, Condition, Question, QuestionKind, Survey, Theme};
 use crate::core::json::num_to_string as num;
-use crate::core::json::Path;
-use crate::core::msg::{cat, int, subst, uint};
+use crate::core::json::{shape, Decoded, Path, ShapeError};
+use crate::core::msg::{int, subst};
 use crate::core::scan::char_count;
-use crate::core::text::LocalizedText;
 
 /// Most surveys per site.
 pub const MAX_SURVEYS: usize = 100;
@@ -31,32 +30,34 @@ pub const MAX_URL_RULE_CHARS: usize = 2048;
 /// Longest recontact / cooldown period in days.
 pub const MAX_DAYS: f64 = 3650.0;
 
-/// The result of a check: the error is boxed, so a result is one pointer (`?` is a test of
-/// a register, not a copy of the whole error at every call).
-type Result = ::core::result::Result<(), Box<ConfigError>>;
+/// The result of a check: the decoders' boxed error, so that a check is one `?` in them.
+type Result = Decoded<()>;
 
 /// The error at `path`: `template` with its `{}` filled by `a`, then `b` (non-generic and
-/// cold: one copy, and the path is only rendered here).
+/// cold: one copy, and the path is only rendered here). An error rather than a result, so
+/// that decoders of any value type return it.
 #[cold]
 #[inline(never)]
+pub(super) fn invalid(path: &Path<'_>, template: &str, a: &str, b: &str) -> Box<ShapeError> {
+    shape(path, subst(template, a, b))
+}
+
+/// [`invalid`] as a failed check.
 fn fail(path: &Path<'_>, template: &str, a: &str, b: &str) -> Result {
-    Err(Box::new(ConfigError::Invalid {
-        path: path.render(),
-        message: subst(template, a, b),
-    }))
+    Err(invalid(path, template, a, b))
 }
 
 // Messages with the limits in them, spelled out (a test checks them against the constants):
 // static text costs less code than assembling it.
 const INVALID_ID: &str = "`{}` is not a valid id (1–128 characters from A–Z a–z 0–9 _ - . :)";
-const LONGER_THAN_MAX_TEXT: &str = "is longer than 2000 characters";
-const URL_RULE_CHARS: &str = "must be 1–2048 characters";
-const EVENT_CHARS: &str = "must be 1–128 characters";
+pub(super) const LONGER_THAN_MAX_TEXT: &str = "is longer than 2000 characters";
+pub(super) const URL_RULE_CHARS: &str = "must be 1–2048 characters";
+pub(super) const EVENT_CHARS: &str = "must be 1–128 characters";
 const MORE_THAN_SURVEYS: &str = "more than 100 surveys";
 const MORE_THAN_QUESTIONS: &str = "more than 50 questions";
 const MORE_THAN_OPTIONS: &str = "more than 50 options";
-const MAX_LENGTH_RANGE: &str = "{} is outside 1–10000";
-const MUST_NOT_BE_EMPTY: &str = "must not be empty";
+pub(super) const MAX_LENGTH_RANGE: &str = "{} is outside 1–10000";
+pub(super) const MUST_NOT_BE_EMPTY: &str = "must not be empty";
 
 /// Whether `id` is usable as an id: 1–128 characters from `A–Z a–z 0–9 _ - . :`.
 /// Ids end up in localStorage keys, URLs and CSV headers, so they are kept plain.
@@ -74,7 +75,8 @@ pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= MAX_ID_CHARS
 }
 
-fn id(path: &Path<'_>, value: &str) -> Result {
+/// `value` must be a valid id ([`is_valid_id`]).
+pub(super) fn id(path: &Path<'_>, value: &str) -> Result {
     if is_valid_id(value) {
         Ok(())
     } else {
@@ -83,7 +85,7 @@ fn id(path: &Path<'_>, value: &str) -> Result {
 }
 
 /// `value` must be a finite number in `0..=max` (`max_text` is `max` spelled out).
-fn zero_to(path: &Path<'_>, value: f64, max: f64, max_text: &str) -> Result {
+pub(super) fn zero_to(path: &Path<'_>, value: f64, max: f64, max_text: &str) -> Result {
     if value.is_finite() && (0.0..=max).contains(&value) {
         Ok(())
     } else {
@@ -91,26 +93,13 @@ fn zero_to(path: &Path<'_>, value: f64, max: f64, max_text: &str) -> Result {
     }
 }
 
-fn days(path: &Path<'_>, value: f64) -> Result {
+/// A number of days: `0..=3650`.
+pub(super) fn days(path: &Path<'_>, value: f64) -> Result {
     zero_to(path, value, MAX_DAYS, "3650")
 }
 
-fn text(path: &Path<'_>, value: &LocalizedText) -> Result {
-    match value {
-        LocalizedText::Plain(s) => text_variant(path, s),
-        LocalizedText::Localized(map) if map.is_empty() => {
-            fail(path, "must have at least one locale", "", "")
-        }
-        LocalizedText::Localized(map) => {
-            for (_, v) in map {
-                text_variant(path, v)?;
-            }
-            Ok(())
-        }
-    }
-}
-
-fn text_variant(path: &Path<'_>, v: &str) -> Result {
+/// One variant of a visible text (a plain string or one locale's): not blank, not too long.
+pub(super) fn text_variant(path: &Path<'_>, v: &str) -> Result {
     if v.trim().is_empty() {
         return fail(path, MUST_NOT_BE_EMPTY, "", "");
     }
@@ -118,10 +107,6 @@ fn text_variant(path: &Path<'_>, v: &str) -> Result {
         return fail(path, LONGER_THAN_MAX_TEXT, "", "");
     }
     Ok(())
-}
-
-fn opt_text(path: &Path<'_>, value: &Option<LocalizedText>) -> Result {
-    value.as_ref().map_or(Ok(()), |t| text(path, t))
 }
 
 /// `auto`, or 1–35 bytes of ASCII letters and digits in parts separated by `-` or `_`.
@@ -179,71 +164,26 @@ fn css_value(over: Option<&Theme>, base: Option<&Theme>, field: &str, value: The
     }
 }
 
-/// Validates a whole configuration.
-pub fn site_config(c: &SiteConfig) -> ::core::result::Result<(), ConfigError> {
-    unbox(top_level(
-        Some(&c.site),
-        Some(&c.locale),
-        Some(&c.theme),
-        None,
-        Some(c.cooldown_days),
-        &refs(&c.surveys),
-    ))
-}
-
-/// Validates the configuration that merging `inline` into `c` makes, `surveys` being the
-/// merged survey list (see [`SiteConfig::merge`]), without building it.
-pub(super) fn merged(
-    c: &SiteConfig,
-    inline: &PartialSiteConfig,
-    surveys: &[&Survey],
-) -> ::core::result::Result<(), ConfigError> {
-    unbox(top_level(
-        Some(&c.site),
-        Some(inline.locale.as_deref().unwrap_or(&c.locale)),
-        inline.theme.as_ref(),
-        Some(&c.theme),
-        Some(inline.cooldown_days.unwrap_or(c.cooldown_days)),
-        surveys,
-    ))
-}
-
-/// The boxed error of a check as the public one.
-fn unbox(r: Result) -> ::core::result::Result<(), ConfigError> {
-    r.map_err(|e| *e)
-}
-
-/// Validates an inline `config` argument on its own.
-pub fn partial(p: &PartialSiteConfig) -> ::core::result::Result<(), ConfigError> {
-    unbox(top_level(
-        None,
-        p.locale.as_deref(),
-        p.theme.as_ref(),
-        None,
-        p.cooldown_days,
-        &refs(&p.surveys),
-    ))
-}
-
-/// The surveys as the list of references [`top_level`] takes (a plain loop: `collect`
-/// would add an iterator-collecting copy to the wasm).
-pub(super) fn refs(surveys: &[Survey]) -> Vec<&Survey> {
+/// The ids of the surveys, as [`top_level`] takes them (a plain loop: `collect` would add
+/// an iterator-collecting copy to the wasm).
+pub(super) fn ids(surveys: &[Survey]) -> Vec<&str> {
     let mut out = Vec::new();
     for s in surveys {
-        out.push(s);
+        out.push(s.id.as_str());
     }
     out
 }
 
-/// What whole, merged and inline configurations share (absent fields are not checked; `site`
-/// is absent from an inline one).
-fn top_level(
+/// The rules of the top level, for whole, merged and inline configurations alike (absent
+/// fields are not checked; `site` is absent from an inline one). Each survey was checked
+/// when it was decoded; here only their number and the uniqueness of their `ids` are.
+pub(super) fn top_level(
     site: Option<&str>,
     locale: Option<&str>,
     theme_over: Option<&Theme>,
     theme_base: Option<&Theme>,
     cooldown_days: Option<f64>,
-    list: &[&Survey],
+    ids: &[&str],
 ) -> Result {
     if let Some(s) = site {
         id(&Path::Root("site"), s)?;
@@ -263,169 +203,73 @@ fn top_level(
         days(&Path::Root("cooldownDays"), d)?;
     }
     let path = Path::Root("surveys");
-    if list.len() > MAX_SURVEYS {
+    if ids.len() > MAX_SURVEYS {
         return fail(&path, MORE_THAN_SURVEYS, "", "");
     }
     let mut i = 0;
-    while let Some(s) = list.get(i) {
-        let sp = path.index(i);
-        survey_at(&sp, s)?;
-        if list
-            .get(..i)
-            .unwrap_or_default()
-            .iter()
-            .any(|o| o.id == s.id)
-        {
-            return fail(&sp.key("id"), "duplicate survey id `{}`", &s.id, "");
+    while let Some(id) = ids.get(i) {
+        if ids.get(..i).unwrap_or_default().contains(id) {
+            return fail(&path.index(i).key("id"), "duplicate survey id `{}`", id, "");
         }
         i += 1;
     }
     Ok(())
 }
 
-/// Validates one survey; `path` is its JSON path (`surveys[3]`).
-pub fn survey(path: &str, s: &Survey) -> ::core::result::Result<(), ConfigError> {
-    unbox(survey_at(&Path::Root(path), s))
+/// The options of a choice question (`path` is that of `options`): some, not too many, ids
+/// unique (each option was checked when decoded).
+pub(super) fn options(path: &Path<'_>, options: &[Choice]) -> Result {
+    if options.is_empty() {
+        return fail(path, MUST_NOT_BE_EMPTY, "", "");
+    }
+    if options.len() > MAX_OPTIONS {
+        return fail(path, MORE_THAN_OPTIONS, "", "");
+    }
+    let mut k = 0;
+    while let Some(o) = options.get(k) {
+        if options
+            .get(..k)
+            .unwrap_or_default()
+            .iter()
+            .any(|p| p.id == o.id)
+        {
+            return fail(
+                &path.index(k).key("id"),
+                "duplicate option id `{}`",
+                &o.id,
+                "",
+            );
+        }
+        k += 1;
+    }
+    Ok(())
 }
 
-fn survey_at(path: &Path<'_>, s: &Survey) -> Result {
-    id(&path.key("id"), &s.id)?;
-    if let Some(name) = &s.name {
-        if char_count(name) > MAX_TEXT_CHARS {
-            return fail(&path.key("name"), LONGER_THAN_MAX_TEXT, "", "");
-        }
-    }
-    let tp = path.key("trigger");
-    match &s.trigger {
-        Trigger::Delay { seconds } => zero_to(&tp.key("seconds"), *seconds, 86_400.0, "86400")?,
-        Trigger::Scroll { percent } => zero_to(&tp.key("percent"), *percent, 100.0, "100")?,
-        Trigger::Event { event } if event.is_empty() || char_count(event) > MAX_ID_CHARS => {
-            return fail(&tp.key("event"), EVENT_CHARS, "", "")
-        }
-        _ => {}
-    }
-    if let Some(url) = &s.targeting.url {
-        let n = char_count(&url.value);
-        if n == 0 || n > MAX_URL_RULE_CHARS {
-            return fail(&path.key("targeting.url.value"), URL_RULE_CHARS, "", "");
-        }
-    }
-    let t = &s.throttle;
-    let tp = path.key("throttle");
-    zero_to(&tp.key("sample"), t.sample, 100.0, "100")?;
-    if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
-        return fail(
-            &tp.key("maxShows"),
-            "must be at least 1 for frequency maxTimes",
-            "",
-            "",
-        );
-    }
-    days(&tp.key("recontactDays"), t.recontact_days)?;
-    opt_text(&path.key("thankYou.title"), &s.thank_you.title)?;
-    opt_text(&path.key("thankYou.body"), &s.thank_you.body)?;
-    let qs = &s.questions;
-    let path = path.key("questions");
+/// The rules of a survey's questions that need all of them (`path` is that of
+/// `questions`): some, not too many, ids unique, and branches that fit their question and
+/// jump forward. Each question was checked on its own when decoded.
+pub(super) fn questions(path: &Path<'_>, qs: &[Question]) -> Result {
     if qs.is_empty() {
-        return fail(&path, MUST_NOT_BE_EMPTY, "", "");
+        return fail(path, MUST_NOT_BE_EMPTY, "", "");
     }
     if qs.len() > MAX_QUESTIONS {
-        return fail(&path, MORE_THAN_QUESTIONS, "", "");
+        return fail(path, MORE_THAN_QUESTIONS, "", "");
     }
     let mut j = 0;
     while let Some(q) = qs.get(j) {
         let qp = path.index(j);
-        let ip = qp.key("id");
-        id(&ip, &q.id)?;
-        if q.id == END {
-            return fail(&ip, "`end` is reserved for the thank-you screen", "", "");
-        }
         if qs.get(..j).unwrap_or_default().iter().any(|o| o.id == q.id) {
-            return fail(&ip, "duplicate question id `{}`", &q.id, "");
+            return fail(&qp.key("id"), "duplicate question id `{}`", &q.id, "");
         }
-        j += 1;
-    }
-    let mut j = 0;
-    while let Some(q) = qs.get(j) {
-        question(&path.index(j), j, q, qs)?;
+        jumps(&qp, j, q, qs)?;
         j += 1;
     }
     Ok(())
 }
 
-fn question(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Result {
+/// The branches and `next` of the question at `index`.
+fn jumps(path: &Path<'_>, index: usize, q: &Question, all: &[Question]) -> Result {
     let ty = q.kind.question_type().as_str();
-    let tp = path.key("text");
-    match &q.text {
-        Some(t) => text(&tp, t)?,
-        None if matches!(
-            q.kind,
-            QuestionKind::SingleChoice { .. }
-                | QuestionKind::MultipleChoice { .. }
-                | QuestionKind::OpenText { .. }
-        ) =>
-        {
-            return fail(&tp, "is required for type `{}`", ty, "")
-        }
-        None => {}
-    }
-    match &q.kind {
-        QuestionKind::Nps(l)
-        | QuestionKind::Csat(l)
-        | QuestionKind::Ces(l)
-        | QuestionKind::Emoji(l) => {
-            opt_text(&path.key("lowLabel"), &l.low)?;
-            opt_text(&path.key("highLabel"), &l.high)?;
-        }
-        QuestionKind::Thumbs => {}
-        QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options, .. } => {
-            let op = path.key("options");
-            if options.is_empty() {
-                return fail(&op, MUST_NOT_BE_EMPTY, "", "");
-            }
-            if options.len() > MAX_OPTIONS {
-                return fail(&op, MORE_THAN_OPTIONS, "", "");
-            }
-            let mut k = 0;
-            while let Some(o) = options.get(k) {
-                let item = op.index(k);
-                let ip = item.key("id");
-                id(&ip, &o.id)?;
-                if options
-                    .get(..k)
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|p| p.id == o.id)
-                {
-                    return fail(&ip, "duplicate option id `{}`", &o.id, "");
-                }
-                text(&item.key("label"), &o.label)?;
-                k += 1;
-            }
-        }
-        QuestionKind::OpenText {
-            max_length,
-            placeholder,
-        } => {
-            if *max_length == 0 || *max_length > MAX_MAX_LENGTH {
-                return fail(
-                    &path.key("maxLength"),
-                    MAX_LENGTH_RANGE,
-                    &uint(u64::from(*max_length)),
-                    "",
-                );
-            }
-            opt_text(&path.key("placeholder"), placeholder)?;
-            if !q.branches.is_empty() {
-                return fail(
-                    &path.key("branches"),
-                    "are not supported for type `openText`",
-                    "",
-                    "",
-                );
-            }
-        }
-    }
     let bp = path.key("branches");
     let mut b = 0;
     while let Some(branch) = q.branches.get(b) {
@@ -463,7 +307,7 @@ fn target(path: &Path<'_>, from: usize, goto: &str, all: &[Question]) -> Result 
     }
 }
 
-fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &super::Condition) -> Result {
+fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &Condition) -> Result {
     if c.is_empty() {
         return fail(
             path,
@@ -524,21 +368,26 @@ fn scalar(path: &Path<'_>, q: &Question, ty: &str, s: &Scalar) -> Result {
     if ok {
         return Ok(());
     }
-    let shown = match s {
-        Scalar::Integer(n) => int(*n),
-        Scalar::Text(t) => cat(&["\"", t, "\""]),
-    };
-    fail(
-        path,
-        "{} can never be an answer to this `{}` question",
-        &shown,
-        ty,
-    )
+    match s {
+        Scalar::Integer(n) => fail(
+            path,
+            "{} can never be an answer to this `{}` question",
+            &int(*n),
+            ty,
+        ),
+        Scalar::Text(t) => fail(
+            path,
+            "\"{}\" can never be an answer to this `{}` question",
+            t,
+            ty,
+        ),
+    }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::msg::{cat, uint};
+    use crate::core::survey::MAX_MAX_LENGTH;
 
     #[test]
     fn locale_tags_and_ids() {
