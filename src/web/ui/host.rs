@@ -50,12 +50,8 @@ impl Host {
     ) -> Result<Host, JsValue> {
         let element = dom::el(doc, "rapport-widget", "");
         let style = js::get(&element, "style");
-        for (name, value) in HOST_STYLE.iter().chain(vars) {
-            if name.is_empty() {
-                continue;
-            }
-            set_style(&style, name, value, "important")?;
-        }
+        set_important(&style, &HOST_STYLE)?;
+        set_important(&style, vars)?;
         let root = js::call(&element, "attachShadow", &[js::parse(r#"{"mode":"open"}"#)])?;
         if !adopt(&root) {
             let fallback = dom::el(doc, "style", "");
@@ -92,6 +88,16 @@ pub fn set_style(style: &JsValue, name: &str, value: &str, priority: &str) -> Re
         &[name.into(), value.into(), priority.into()],
     )
     .map(drop)
+}
+
+/// Sets each `(name, value)` pair `!important`, skipping empty names.
+fn set_important(style: &JsValue, pairs: &[(&str, &str)]) -> Result<(), JsValue> {
+    for (name, value) in pairs {
+        if !name.is_empty() {
+            set_style(style, name, value, "important")?;
+        }
+    }
+    Ok(())
 }
 
 /// Installs [`CSS`] as a constructable stylesheet; false where unsupported.
