@@ -16,22 +16,23 @@ const DARK_LUMINANCE: f64 = 0.009_189_219_295_824_108;
 pub fn host_vars(theme: &Theme) -> [(&'static str, &str); 4] {
     let mut vars = [("", ""); 4];
     let brand = theme.brand();
-    if is_safe_css_value(brand) {
-        if let Some(rgb) = parse_hex(brand) {
-            vars[0] = ("--rapport-brand", brand);
-            vars[1] = ("--rapport-on-brand", on_brand(rgb));
-        }
+    // A parsed `#rgb` / `#rrggbb` is always a safe CSS value.
+    if let Some(rgb) = parse_hex(brand) {
+        vars[0] = ("--rapport-brand", brand);
+        vars[1] = ("--rapport-on-brand", on_brand(rgb));
     }
-    let safe = |name, value| {
-        if is_safe_css_value(value) {
-            (name, value)
-        } else {
-            ("", "")
-        }
-    };
     vars[2] = safe("--rapport-radius", theme.radius());
     vars[3] = safe("--rapport-font", theme.font());
     vars
+}
+
+/// `(name, value)`, or the empty pair the host skips when `value` is not safe CSS.
+fn safe<'a>(name: &'static str, value: &'a str) -> (&'static str, &'a str) {
+    if is_safe_css_value(value) {
+        (name, value)
+    } else {
+        ("", "")
+    }
 }
 
 /// Class list of the dialog: base, position and colour mode.
