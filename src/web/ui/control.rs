@@ -40,7 +40,8 @@ const FACES: [&str; 5] = [
     "\u{1f642}",
     "\u{1f604}",
 ];
-const STAR: &str = "\u{2605}";
+/// Five stars (their accessible names come from the core strings).
+const STARS: [&str; 5] = ["\u{2605}"; 5];
 const THUMBS: [&str; 2] = ["\u{1f44d}", "\u{1f44e}"];
 /// Answers of the thumbs radios.
 const THUMB_VALUES: [&str; 2] = ["up", "down"];
@@ -93,7 +94,6 @@ impl Control {
         lang: &Lang,
     ) -> Control {
         let s = &lang.s;
-        let required = if question.required { "true" } else { "" };
         match &question.kind {
             QuestionKind::MultipleChoice { options, other } => {
                 let group = el(doc, "div", "list");
@@ -130,7 +130,7 @@ impl Control {
                 attr(&area, "aria-label", title);
                 attr(&area, "aria-describedby", COUNTER_ID);
                 if question.required {
-                    attr(&area, "aria-required", required);
+                    attr(&area, "aria-required", "true");
                 }
                 attr(&area, "maxlength", &int(i64::from(*max_length)));
                 attr(
@@ -152,52 +152,56 @@ impl Control {
                 control
             }
             kind => {
-                let (class, count) = match kind {
-                    QuestionKind::Csat(_) => ("g stars", 5),
-                    QuestionKind::Emoji(_) => ("g faces", 5),
-                    QuestionKind::Thumbs => ("g thumbs", 2),
-                    QuestionKind::SingleChoice { options } => ("list", options.len()),
+                // Per type: the group's class, the number of radios, their glyphs and their
+                // accessible names. Radios without a glyph show their option's label, else
+                // their value; star names are built per radio.
+                let no_labels = [""; 5];
+                let (class, count, glyphs, labels): (_, _, &[&str], _) = match kind {
+                    QuestionKind::Csat(_) => ("g stars", 5, &STARS, no_labels),
+                    QuestionKind::Emoji(_) => ("g faces", 5, &FACES, s.emoji),
+                    QuestionKind::Thumbs => (
+                        "g thumbs",
+                        2,
+                        &THUMBS,
+                        [s.thumbs_up, s.thumbs_down, "", "", ""],
+                    ),
+                    QuestionKind::SingleChoice { options } => {
+                        ("list", options.len(), &[], no_labels)
+                    }
                     _ => (
                         "g",
                         kind.scale()
                             .map_or(0, |r| (r.end() - r.start() + 1) as usize),
+                        &[],
+                        no_labels,
                     ),
                 };
+                let stars = matches!(kind, QuestionKind::Csat(_));
                 let group = el(doc, "div", class);
                 attrs(
                     &group,
                     &[("role", "radiogroup"), ("aria-labelledby", TITLE_ID)],
                 );
                 if question.required {
-                    attr(&group, "aria-required", required);
+                    attr(&group, "aria-required", "true");
                 }
                 let options = kind.options();
+                let start = scale_start(kind);
                 for i in 0..count {
-                    // Owned texts (numbers, "3 of 5 stars") live here; the others are static
-                    // or borrowed from the configuration.
-                    let owned;
-                    let (text, label): (&str, &str) = match kind {
-                        QuestionKind::Csat(_) => {
-                            owned = s.stars(i + 1);
-                            (STAR, &owned)
-                        }
-                        // `get`, not indexing: `i` is in range, but an index panic would ship
-                        // a location string.
-                        QuestionKind::Emoji(_) => (
-                            FACES.get(i).copied().unwrap_or_default(),
-                            s.emoji.get(i).copied().unwrap_or_default(),
-                        ),
-                        QuestionKind::Thumbs => (
-                            THUMBS.get(i).copied().unwrap_or_default(),
-                            if i == 0 { s.thumbs_up } else { s.thumbs_down },
-                        ),
-                        QuestionKind::SingleChoice { .. } => {
-                            (options.get(i).map_or("", |o| lang.text(&o.label)), "")
-                        }
-                        _ => {
-                            owned = int(scale_start(kind) + i as i64);
-                            (&owned, "")
-                        }
+                    // `get`, not indexing: `i` is in range, but an index panic would ship a
+                    // location string.
+                    let number = int(start + i as i64);
+                    let text = match (glyphs.get(i), options.get(i)) {
+                        (Some(glyph), _) => glyph,
+                        (None, Some(option)) => lang.text(&option.label),
+                        (None, None) => number.as_str(),
+                    };
+                    let star_label;
+                    let label = if stars {
+                        star_label = s.stars(i + 1);
+                        &star_label
+                    } else {
+                        labels.get(i).copied().unwrap_or_default()
                     };
                     let radio = text_el(doc, "button", "", text);
                     // A constant table (stored once, not built per call), then what varies.
@@ -217,26 +221,21 @@ impl Control {
                     append(&group, &radio);
                 }
                 append(body, &group);
-                if let Some(labels) = kind.labels() {
-                    let defaults = s.scale_labels(kind.question_type());
-                    let low = labels
-                        .low
-                        .as_ref()
-                        .map(|t| lang.text(t))
-                        .or(defaults.map(|d| d.0));
-                    let high = labels
-                        .high
-                        .as_ref()
-                        .map(|t| lang.text(t))
-                        .or(defaults.map(|d| d.1));
-                    if low.is_some() || high.is_some() {
-                        let ends = el(doc, "div", "ends");
-                        attr(&ends, "id", ENDS_ID);
-                        append(&ends, &text_el(doc, "span", "", low.unwrap_or("")));
-                        append(&ends, &text_el(doc, "span", "", high.unwrap_or("")));
-                        append(body, &ends);
-                        attr(&group, "aria-describedby", ENDS_ID);
-                    }
+                if let (Some(labels), Some((low, high))) =
+                    (kind.labels(), s.scale_labels(kind.question_type()))
+                {
+                    let ends = el(doc, "div", "ends");
+                    attr(&ends, "id", ENDS_ID);
+                    append(
+                        &ends,
+                        &text_el(doc, "span", "", lang.or(labels.low.as_ref(), low)),
+                    );
+                    append(
+                        &ends,
+                        &text_el(doc, "span", "", lang.or(labels.high.as_ref(), high)),
+                    );
+                    append(body, &ends);
+                    attr(&group, "aria-describedby", ENDS_ID);
                 }
                 Control::Radios {
                     group,
