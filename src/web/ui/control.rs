@@ -155,25 +155,18 @@ impl Control {
                 // Per type: the group's class, the number of radios, their glyphs and their
                 // accessible names. Radios without a glyph show their option's label, else
                 // their value; star names are built per radio.
-                let no_labels = [""; 5];
-                let (class, count, glyphs, labels): (_, _, &[&str], _) = match kind {
-                    QuestionKind::Csat(_) => ("g stars", 5, &STARS, no_labels),
-                    QuestionKind::Emoji(_) => ("g faces", 5, &FACES, s.emoji),
-                    QuestionKind::Thumbs => (
-                        "g thumbs",
-                        2,
-                        &THUMBS,
-                        [s.thumbs_up, s.thumbs_down, "", "", ""],
-                    ),
-                    QuestionKind::SingleChoice { options } => {
-                        ("list", options.len(), &[], no_labels)
-                    }
+                let thumbs = [s.thumbs_up, s.thumbs_down];
+                let (class, count, glyphs, labels): (_, _, &[&str], &[&str]) = match kind {
+                    QuestionKind::Csat(_) => ("g stars", 5, &STARS, &[]),
+                    QuestionKind::Emoji(_) => ("g faces", 5, &FACES, &s.emoji),
+                    QuestionKind::Thumbs => ("g thumbs", 2, &THUMBS, &thumbs),
+                    QuestionKind::SingleChoice { options } => ("list", options.len(), &[], &[]),
                     _ => (
                         "g",
                         kind.scale()
                             .map_or(0, |r| (r.end() - r.start() + 1) as usize),
                         &[],
-                        no_labels,
+                        &[],
                     ),
                 };
                 let stars = matches!(kind, QuestionKind::Csat(_));
