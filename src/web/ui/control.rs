@@ -270,17 +270,14 @@ impl Control {
                 let other = other_field
                     .as_ref()
                     .filter(|_| other_checked)
-                    .and_then(|f| get_str(f, "value"))
-                    .filter(|v| !v.trim().is_empty());
+                    .and_then(entered);
                 if choices.is_empty() && other.is_none() {
                     None
                 } else {
                     Some(AnswerValue::Choices(MultipleChoice { choices, other }))
                 }
             }
-            Control::Text { area, .. } => get_str(area, "value")
-                .filter(|v| !v.trim().is_empty())
-                .map(AnswerValue::Text),
+            Control::Text { area, .. } => entered(area).map(AnswerValue::Text),
             Control::Nothing => None,
         }
     }
@@ -380,6 +377,11 @@ impl Control {
             (false, None) => {}
         }
     }
+}
+
+/// The text in `field`, `None` when it is blank.
+fn entered(field: &JsValue) -> Option<String> {
+    get_str(field, "value").filter(|v| !v.trim().is_empty())
 }
 
 /// Whether `target` is the "Other" checkbox.
