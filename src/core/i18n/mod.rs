@@ -86,8 +86,9 @@ impl Locale {
     /// assert_eq!(Locale::negotiate(&["ja"]), Locale::En);
     /// assert!(Locale::negotiate(&["he-IL"]).is_rtl());
     /// ```
-    pub fn negotiate(candidates: &[&str]) -> Locale {
+    pub fn negotiate<T: AsRef<str>>(candidates: &[T]) -> Locale {
         for c in candidates {
+            let c = c.as_ref();
             if !c.eq_ignore_ascii_case("auto") {
                 if let Some(l) = Locale::from_tag(c) {
                     return l;

@@ -27,11 +27,7 @@ impl Lang {
             candidates.push(String::from(configured));
         }
         env::languages(&mut candidates);
-        let mut refs: Vec<&str> = Vec::new();
-        for tag in &candidates {
-            refs.push(tag);
-        }
-        let ui = Locale::negotiate(&refs);
+        let ui = Locale::negotiate(&candidates);
         let tag = candidates
             .into_iter()
             .next()
