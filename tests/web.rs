@@ -478,6 +478,30 @@ fn escape_closes_restores_focus_and_emits_close() {
 }
 
 #[wasm_bindgen_test]
+fn focus_stays_in_a_page_field_the_visitor_is_typing_into() {
+    for (i, (tag, editable)) in [("input", false), ("TEXTAREA", false), ("p", true)]
+        .into_iter()
+        .enumerate()
+    {
+        let field = document().create_element(tag).unwrap();
+        if editable {
+            field.set_attribute("contenteditable", "true").unwrap();
+        }
+        document().body().unwrap().append_child(&field).unwrap();
+        field.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
+        let (mut w, _) = launch(&format!("t-typing-{i}"), NPS);
+        assert_eq!(hosts(), 1);
+        assert_eq!(
+            document().active_element().unwrap(),
+            field,
+            "focus stays in the page's {tag}"
+        );
+        w.destroy();
+        field.remove();
+    }
+}
+
+#[wasm_bindgen_test]
 fn tab_is_trapped_inside_the_dialog() {
     let (mut w, _) = launch("t-tab", NPS);
     let close = q(".x");
