@@ -796,6 +796,39 @@ fn dark_mode_and_brand_theme() {
 }
 
 #[wasm_bindgen_test]
+fn brand_colours_pick_a_contrasting_text_colour() {
+    // (brand, on-brand text): `#rgb` repeats each digit; anything but hex is left out.
+    let cases = [
+        ("#ff0", "#111827"),
+        ("#fde047", "#111827"),
+        ("#000", "#fff"),
+        ("#1e3a8a", "#fff"),
+        ("red", ""),
+        ("#12345", ""),
+    ];
+    for (i, (brand, on_brand)) in cases.into_iter().enumerate() {
+        let site = format!("t-brand-{i}");
+        let json = config(
+            &site,
+            r#"{"id":"q","type":"thumbs"}"#,
+            &format!(r#","theme":{{"brand":"{brand}"}}"#),
+        );
+        let (opts, _) = options(&site, Some(&json));
+        let mut w = start(opts);
+        let host = document()
+            .query_selector("rapport-widget")
+            .unwrap()
+            .unwrap();
+        let style = window().get_computed_style(&host).unwrap().unwrap();
+        let var = |name| style.get_property_value(name).unwrap().trim().to_string();
+        assert_eq!(var("--rapport-on-brand"), on_brand, "{brand}");
+        let shown = if on_brand.is_empty() { "" } else { brand };
+        assert_eq!(var("--rapport-brand"), shown, "{brand}");
+        w.destroy();
+    }
+}
+
+#[wasm_bindgen_test]
 async fn identify_traits_and_user_id_go_into_the_response() {
     let (mut w, events) = launch("t-identify", r#"{"id":"t","type":"thumbs","text":"Good?"}"#);
     let traits = js_sys::JSON::parse(r#"{"plan":"pro"}"#).unwrap();
