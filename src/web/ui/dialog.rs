@@ -159,7 +159,7 @@ impl View {
         let mut width = int((progress.fraction().clamp(0.0, 1.0) * 100.0) as i64);
         width.push('%');
         // The same setter as the host styles use.
-        let _ = host::set_style(&get(&self.parts[FILL], "style"), "width", &width, "");
+        host::set_style(&get(&self.parts[FILL], "style"), "width", &width, "");
         set_text(&self.parts[ERROR], None);
         set_text(&self.parts[BODY], None);
         self.control = Control::build(&self.doc, &self.parts[BODY], question, title, &self.lang);

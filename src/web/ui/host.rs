@@ -34,7 +34,7 @@ impl Host {
         let style = js::get(&element, "style");
         for (name, value) in vars {
             if !name.is_empty() {
-                set_style(&style, name, value, "important")?;
+                set_style(&style, name, value, "important");
             }
         }
         let root = js::call(&element, "attachShadow", &[js::parse(r#"{"mode":"open"}"#)])?;
@@ -44,7 +44,7 @@ impl Host {
                 dom::attr(&fallback, "nonce", nonce);
             }
             dom::set_text(&fallback, Some(CSS));
-            dom::try_append(&root, &fallback)?;
+            dom::append(&root, &fallback);
         }
         let body = js::get(doc, "body");
         if !body.is_object() {
@@ -65,14 +65,14 @@ impl Host {
     }
 }
 
-/// `style.setProperty(name, value, priority)`.
-pub fn set_style(style: &JsValue, name: &str, value: &str, priority: &str) -> Result<(), JsValue> {
-    js::call(
+/// `style.setProperty(name, value, priority)` (it only throws for exotic declarations, and
+/// the property simply stays unset then).
+pub fn set_style(style: &JsValue, name: &str, value: &str, priority: &str) {
+    js::invoke(
         style,
         "setProperty",
         &[name.into(), value.into(), priority.into()],
     )
-    .map(drop)
 }
 
 /// Installs [`CSS`] as a constructable stylesheet; false where unsupported.
