@@ -113,7 +113,7 @@ impl View {
         let close = &parts[CLOSE];
         set_text(close, Some("\u{00d7}"));
         attr(close, "aria-label", lang.s.close);
-        dom::try_append(host.root(), &parts[DIALOG])?;
+        append(host.root(), &parts[DIALOG]);
         Ok(View {
             doc: doc.clone(),
             host,
