@@ -18,7 +18,7 @@ use crate::core::response::{AnswerValue, Limits, MultipleChoice};
 use crate::core::survey::{Question, QuestionKind};
 
 use super::super::js::{get, get_str};
-use super::dom::{self, append, attr, attrs, el, get_attr, text_el};
+use super::dom::{self, add, add_text, attr, attrs, el, get_attr};
 use super::lang::Lang;
 use crate::core::msg::int;
 
@@ -96,22 +96,19 @@ impl Control {
         let s = &lang.s;
         match &question.kind {
             QuestionKind::MultipleChoice { options, other } => {
-                let group = el(doc, "div", "list");
+                let group = add(doc, body, "div", "list");
                 attrs(&group, &[("role", "group"), ("aria-labelledby", TITLE_ID)]);
                 let rows = options
                     .iter()
                     .map(|o| ("data-c", o.id.as_str(), lang.text(&o.label)));
                 let other_row = other.then_some((OTHER_ATTR, "", s.other));
                 for (marker, id, label) in rows.chain(other_row) {
-                    let row = el(doc, "label", "");
-                    let input = el(doc, "input", "");
+                    let row = add(doc, &group, "label", "");
+                    let input = add(doc, &row, "input", "");
                     attr(&input, "type", "checkbox");
                     attr(&input, marker, id);
-                    append(&row, &input);
-                    append(&row, &text_el(doc, "span", "", label));
-                    append(&group, &row);
+                    add_text(doc, &row, "span", label);
                 }
-                append(body, &group);
                 Control::Checks {
                     group,
                     other_field: None,
@@ -125,8 +122,8 @@ impl Control {
                 // Named with `aria-label` (the question text) rather than `aria-labelledby`:
                 // axe-core's `label-title-only` rule does not follow an idref to the title
                 // inside a shadow root.
-                let wrapper = el(doc, "div", "");
-                let area = el(doc, "textarea", "");
+                let wrapper = add(doc, body, "div", "");
+                let area = add(doc, &wrapper, "textarea", "");
                 attr(&area, "aria-label", title);
                 attr(&area, "aria-describedby", COUNTER_ID);
                 if question.required {
@@ -138,11 +135,8 @@ impl Control {
                     "placeholder",
                     lang.or(placeholder.as_ref(), s.text_placeholder),
                 );
-                let counter = el(doc, "div", "cnt");
+                let counter = add(doc, &wrapper, "div", "cnt");
                 attr(&counter, "id", COUNTER_ID);
-                append(&wrapper, &area);
-                append(&wrapper, &counter);
-                append(body, &wrapper);
                 let control = Control::Text {
                     area,
                     counter,
@@ -170,7 +164,7 @@ impl Control {
                     ),
                 };
                 let stars = matches!(kind, QuestionKind::Csat(_));
-                let group = el(doc, "div", class);
+                let group = add(doc, body, "div", class);
                 attrs(
                     &group,
                     &[("role", "radiogroup"), ("aria-labelledby", TITLE_ID)],
@@ -196,7 +190,7 @@ impl Control {
                     } else {
                         labels.get(i).copied().unwrap_or_default()
                     };
-                    let radio = text_el(doc, "button", "", text);
+                    let radio = add_text(doc, &group, "button", text);
                     // A constant table (stored once, not built per call), then what varies.
                     attrs(
                         &radio,
@@ -211,23 +205,14 @@ impl Control {
                     if !label.is_empty() {
                         attr(&radio, "aria-label", label);
                     }
-                    append(&group, &radio);
                 }
-                append(body, &group);
                 if let (Some(labels), Some((low, high))) =
                     (kind.labels(), s.scale_labels(kind.question_type()))
                 {
-                    let ends = el(doc, "div", "ends");
+                    let ends = add(doc, body, "div", "ends");
                     attr(&ends, "id", ENDS_ID);
-                    append(
-                        &ends,
-                        &text_el(doc, "span", "", lang.or(labels.low.as_ref(), low)),
-                    );
-                    append(
-                        &ends,
-                        &text_el(doc, "span", "", lang.or(labels.high.as_ref(), high)),
-                    );
-                    append(body, &ends);
+                    add_text(doc, &ends, "span", lang.or(labels.low.as_ref(), low));
+                    add_text(doc, &ends, "span", lang.or(labels.high.as_ref(), high));
                     attr(&group, "aria-describedby", ENDS_ID);
                 }
                 Control::Radios {

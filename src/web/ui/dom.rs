@@ -16,9 +16,16 @@ pub fn el(doc: &JsValue, tag: &str, class: &str) -> JsValue {
     e
 }
 
-/// [`el`] with `text` as its text content.
-pub fn text_el(doc: &JsValue, tag: &str, class: &str, text: &str) -> JsValue {
+/// A new element (see [`el`]) appended to `parent`.
+pub fn add(doc: &JsValue, parent: &JsValue, tag: &str, class: &str) -> JsValue {
     let e = el(doc, tag, class);
+    append(parent, &e);
+    e
+}
+
+/// A new element without a class, with `text` as its text content, appended to `parent`.
+pub fn add_text(doc: &JsValue, parent: &JsValue, tag: &str, text: &str) -> JsValue {
+    let e = add(doc, parent, tag, "");
     set_text(&e, Some(text));
     e
 }
