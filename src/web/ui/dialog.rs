@@ -194,9 +194,9 @@ impl View {
     }
 
     fn set_chrome_visible(&self, visible: bool) {
-        for part in [&self.parts[PROGRESS], &self.parts[BAR], &self.parts[FOOTER]] {
-            flag(part, "hidden", !visible);
-        }
+        flag(&self.parts[PROGRESS], "hidden", !visible);
+        flag(&self.parts[BAR], "hidden", !visible);
+        flag(&self.parts[FOOTER], "hidden", !visible);
     }
 
     /// Shows a validation message (announced: the region has `role="alert"`).
