@@ -18,7 +18,7 @@ use crate::core::response::{AnswerValue, Limits, MultipleChoice};
 use crate::core::survey::{Question, QuestionKind};
 
 use super::super::js::{get, get_str};
-use super::dom::{self, add, add_text, attr, attrs, el, get_attr};
+use super::dom::{self, add, add_text, attr, attrs, get_attr};
 use super::lang::Lang;
 use crate::core::msg::int;
 
@@ -344,22 +344,17 @@ impl Control {
         else {
             return;
         };
-        match (shown, other_field.take()) {
-            (true, None) => {
-                let field = el(doc, "input", "");
+        if shown {
+            if other_field.is_none() {
+                let field = add(doc, group, "input", "");
                 attr(&field, "type", "text");
                 attr(&field, "aria-label", other_label);
                 attr(&field, "maxlength", &int(Limits::MAX_OTHER_CHARS as i64));
-                if dom::try_append(group, &field).is_ok() {
-                    dom::focus(&field);
-                    *other_field = Some(field);
-                }
+                dom::focus(&field);
+                *other_field = Some(field);
             }
-            (true, Some(field)) => *other_field = Some(field),
-            (false, Some(field)) => {
-                super::super::js::invoke(&field, "remove", &[]);
-            }
-            (false, None) => {}
+        } else if let Some(field) = other_field.take() {
+            super::super::js::invoke(&field, "remove", &[]);
         }
     }
 }
