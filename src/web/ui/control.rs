@@ -242,10 +242,8 @@ impl Control {
             } => {
                 let mut choices = Vec::new();
                 let mut other_checked = false;
-                for input in dom::query_all(group, "input[type=checkbox]") {
-                    if !get(&input, "checked").is_truthy() {
-                        continue;
-                    }
+                // Only checkboxes can be `:checked` here (the "Other" field is a text input).
+                for input in dom::query_all(group, "input:checked") {
                     if is_other(&input) {
                         other_checked = true;
                     } else if let Some(id) = get_attr(&input, "data-c") {
