@@ -243,8 +243,8 @@ impl View {
                     "Escape" => return Intent::Close,
                     "Tab" => focus::trap_tab(self.root(), &self.parts[DIALOG], event),
                     _ => {
-                        let at = dom::closest(&target, "[role=radio]")
-                            .and_then(|radio| control::index_of(&radio));
+                        // Radios hold text only: a key on one targets the radio itself.
+                        let at = control::index_of(&target);
                         let to =
                             at.and_then(|at| self.control.key_target(&key, at, self.lang.rtl()));
                         if let Some(to) = to {
