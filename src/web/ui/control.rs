@@ -373,9 +373,14 @@ pub fn index_of(target: &JsValue) -> Option<usize> {
     if digits.is_empty() {
         return None;
     }
-    // Written by `build` as plain decimal; no need for the generic integer parser.
-    digits.bytes().try_fold(0usize, |n, b| {
-        b.is_ascii_digit()
-            .then(|| n.saturating_mul(10).saturating_add(usize::from(b - b'0')))
-    })
+    // Written by `build` as plain decimal; no need for the generic integer parser. Wrapping
+    // arithmetic: an absurd value is only an index no radio has.
+    let mut index = 0usize;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        index = index.wrapping_mul(10).wrapping_add(usize::from(b - b'0'));
+    }
+    Some(index)
 }
