@@ -61,7 +61,7 @@ pub enum Control {
     Checks {
         /// The `role="group"` element.
         group: JsValue,
-        /// The "Other" text field, while shown.
+        /// The "Other" text field, shown while "Other" is checked.
         other_field: Option<JsValue>,
         /// Accessible name of the "Other" field.
         other_label: &'static str,
@@ -241,19 +241,14 @@ impl Control {
                 group, other_field, ..
             } => {
                 let mut choices = Vec::new();
-                let mut other_checked = false;
-                // Only checkboxes can be `:checked` here (the "Other" field is a text input).
-                for input in dom::query_all(group, "input:checked") {
-                    if is_other(&input) {
-                        other_checked = true;
-                    } else if let Some(id) = get_attr(&input, "data-c") {
+                // The checked options (the "Other" checkbox has no `data-c`).
+                for input in dom::query_all(group, "[data-c]:checked") {
+                    if let Some(id) = get_attr(&input, "data-c") {
                         choices.push(id);
                     }
                 }
-                let other = other_field
-                    .as_ref()
-                    .filter(|_| other_checked)
-                    .and_then(entered);
+                // The field exists exactly while "Other" is checked (see `toggle_other`).
+                let other = other_field.as_ref().and_then(entered);
                 if choices.is_empty() && other.is_none() {
                     None
                 } else {
