@@ -28,10 +28,10 @@ impl Lang {
         }
         env::languages(&mut candidates);
         let ui = Locale::negotiate(&candidates);
-        let tag = candidates
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| String::from(ui.tag()));
+        let tag = match candidates.first() {
+            Some(first) => first.clone(),
+            None => String::from(ui.tag()),
+        };
         Lang {
             tag,
             ui,
