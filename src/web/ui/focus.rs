@@ -15,12 +15,11 @@ pub fn active(doc: &JsValue) -> Option<JsValue> {
     Some(get(doc, "activeElement")).filter(JsValue::is_object)
 }
 
-/// Gives focus back to `previous` if it is still in the document.
+/// Gives focus back to `previous` if it is still in the document (`focus()` on an
+/// element that left it does nothing).
 pub fn restore(previous: Option<JsValue>) {
     if let Some(el) = previous {
-        if get(&el, "isConnected").is_truthy() {
-            dom::focus(&el);
-        }
+        dom::focus(&el);
     }
 }
 
