@@ -56,19 +56,10 @@ pub fn get_attr(e: &JsValue, name: &str) -> Option<String> {
     call_s(e, "getAttribute", &[name]).as_string()
 }
 
-/// `removeAttribute(name)`.
-pub fn remove_attr(e: &JsValue, name: &str) {
-    call_s(e, "removeAttribute", &[name]);
-}
-
-/// `setAttribute(name, "")` or `removeAttribute(name)`: boolean attributes (`hidden`,
-/// `disabled`).
+/// `toggleAttribute(name, on)`: boolean attributes (`hidden`, `disabled`) set to `""` or
+/// removed.
 pub fn flag(e: &JsValue, name: &str, on: bool) {
-    if on {
-        attr(e, name, "");
-    } else {
-        remove_attr(e, name);
-    }
+    js::invoke(e, "toggleAttribute", &[name.into(), on.into()]);
 }
 
 /// `parent.appendChild(child)`; only fails for exotic parents, which [`try_append`]
