@@ -374,11 +374,13 @@ mod tests {
 
     #[test]
     fn negotiation() {
-        assert_eq!(Locale::negotiate(&[]), Locale::En);
+        assert_eq!(Locale::negotiate::<&str>(&[]), Locale::En);
         assert_eq!(Locale::negotiate(&["", "NL-be"]), Locale::Nl);
         assert_eq!(Locale::negotiate(&["iw"]), Locale::He);
         assert_eq!(Locale::negotiate(&["ca-ES-valencia"]), Locale::Ca);
         assert_eq!(Locale::negotiate(&["ar-EG"]).tag(), "ar");
+        let owned = [String::from("auto"), String::from("fr-CA")];
+        assert_eq!(Locale::negotiate(&owned), Locale::Fr);
         assert!(!Locale::De.is_rtl());
         assert!(Locale::Ar.is_rtl());
     }
