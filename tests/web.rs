@@ -478,6 +478,30 @@ fn escape_closes_restores_focus_and_emits_close() {
 }
 
 #[wasm_bindgen_test]
+fn focus_stays_in_a_page_field_the_visitor_is_typing_into() {
+    for (i, (tag, editable)) in [("input", false), ("TEXTAREA", false), ("p", true)]
+        .into_iter()
+        .enumerate()
+    {
+        let field = document().create_element(tag).unwrap();
+        if editable {
+            field.set_attribute("contenteditable", "true").unwrap();
+        }
+        document().body().unwrap().append_child(&field).unwrap();
+        field.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
+        let (mut w, _) = launch(&format!("t-typing-{i}"), NPS);
+        assert_eq!(hosts(), 1);
+        assert_eq!(
+            document().active_element().unwrap(),
+            field,
+            "focus stays in the page's {tag}"
+        );
+        w.destroy();
+        field.remove();
+    }
+}
+
+#[wasm_bindgen_test]
 fn tab_is_trapped_inside_the_dialog() {
     let (mut w, _) = launch("t-tab", NPS);
     let close = q(".x");
@@ -769,6 +793,39 @@ fn dark_mode_and_brand_theme() {
         "dark text on a light brand colour"
     );
     w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn brand_colours_pick_a_contrasting_text_colour() {
+    // (brand, on-brand text): `#rgb` repeats each digit; anything but hex is left out.
+    let cases = [
+        ("#ff0", "#111827"),
+        ("#fde047", "#111827"),
+        ("#000", "#fff"),
+        ("#1e3a8a", "#fff"),
+        ("red", ""),
+        ("#12345", ""),
+    ];
+    for (i, (brand, on_brand)) in cases.into_iter().enumerate() {
+        let site = format!("t-brand-{i}");
+        let json = config(
+            &site,
+            r#"{"id":"q","type":"thumbs"}"#,
+            &format!(r#","theme":{{"brand":"{brand}"}}"#),
+        );
+        let (opts, _) = options(&site, Some(&json));
+        let mut w = start(opts);
+        let host = document()
+            .query_selector("rapport-widget")
+            .unwrap()
+            .unwrap();
+        let style = window().get_computed_style(&host).unwrap().unwrap();
+        let var = |name| style.get_property_value(name).unwrap().trim().to_string();
+        assert_eq!(var("--rapport-on-brand"), on_brand, "{brand}");
+        let shown = if on_brand.is_empty() { "" } else { brand };
+        assert_eq!(var("--rapport-brand"), shown, "{brand}");
+        w.destroy();
+    }
 }
 
 #[wasm_bindgen_test]

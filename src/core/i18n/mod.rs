@@ -86,8 +86,9 @@ impl Locale {
     /// assert_eq!(Locale::negotiate(&["ja"]), Locale::En);
     /// assert!(Locale::negotiate(&["he-IL"]).is_rtl());
     /// ```
-    pub fn negotiate(candidates: &[&str]) -> Locale {
+    pub fn negotiate<T: AsRef<str>>(candidates: &[T]) -> Locale {
         for c in candidates {
+            let c = c.as_ref();
             if !c.eq_ignore_ascii_case("auto") {
                 if let Some(l) = Locale::from_tag(c) {
                     return l;
@@ -346,11 +347,13 @@ mod tests {
 
     #[test]
     fn negotiation() {
-        assert_eq!(Locale::negotiate(&[]), Locale::En);
+        assert_eq!(Locale::negotiate::<&str>(&[]), Locale::En);
         assert_eq!(Locale::negotiate(&["", "NL-be"]), Locale::Nl);
         assert_eq!(Locale::negotiate(&["iw"]), Locale::He);
         assert_eq!(Locale::negotiate(&["ca-ES-valencia"]), Locale::Ca);
         assert_eq!(Locale::negotiate(&["ar-EG"]).tag(), "ar");
+        let owned = [String::from("auto"), String::from("fr-CA")];
+        assert_eq!(Locale::negotiate(&owned), Locale::Fr);
         assert!(!Locale::De.is_rtl());
         assert!(Locale::Ar.is_rtl());
     }

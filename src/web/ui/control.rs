@@ -18,7 +18,7 @@ use crate::core::response::{AnswerValue, Limits, MultipleChoice};
 use crate::core::survey::{Question, QuestionKind};
 
 use super::super::js::{get, get_str};
-use super::dom::{self, append, attr, attrs, el, get_attr, text_el};
+use super::dom::{self, add, add_text, attr, attrs, get_attr};
 use super::lang::Lang;
 use crate::core::msg::int;
 
@@ -40,7 +40,8 @@ const FACES: [&str; 5] = [
     "\u{1f642}",
     "\u{1f604}",
 ];
-const STAR: &str = "\u{2605}";
+/// Five stars (their accessible names come from the core strings).
+const STARS: [&str; 5] = ["\u{2605}"; 5];
 const THUMBS: [&str; 2] = ["\u{1f44d}", "\u{1f44e}"];
 /// Answers of the thumbs radios.
 const THUMB_VALUES: [&str; 2] = ["up", "down"];
@@ -60,7 +61,7 @@ pub enum Control {
     Checks {
         /// The `role="group"` element.
         group: JsValue,
-        /// The "Other" text field, while shown.
+        /// The "Other" text field, shown while "Other" is checked.
         other_field: Option<JsValue>,
         /// Accessible name of the "Other" field.
         other_label: &'static str,
@@ -93,25 +94,21 @@ impl Control {
         lang: &Lang,
     ) -> Control {
         let s = &lang.s;
-        let required = if question.required { "true" } else { "" };
         match &question.kind {
             QuestionKind::MultipleChoice { options, other } => {
-                let group = el(doc, "div", "list");
+                let group = add(doc, body, "div", "list");
                 attrs(&group, &[("role", "group"), ("aria-labelledby", TITLE_ID)]);
                 let rows = options
                     .iter()
                     .map(|o| ("data-c", o.id.as_str(), lang.text(&o.label)));
                 let other_row = other.then_some((OTHER_ATTR, "", s.other));
                 for (marker, id, label) in rows.chain(other_row) {
-                    let row = el(doc, "label", "");
-                    let input = el(doc, "input", "");
+                    let row = add(doc, &group, "label", "");
+                    let input = add(doc, &row, "input", "");
                     attr(&input, "type", "checkbox");
                     attr(&input, marker, id);
-                    append(&row, &input);
-                    append(&row, &text_el(doc, "span", "", label));
-                    append(&group, &row);
+                    add_text(doc, &row, "span", label);
                 }
-                append(body, &group);
                 Control::Checks {
                     group,
                     other_field: None,
@@ -125,12 +122,12 @@ impl Control {
                 // Named with `aria-label` (the question text) rather than `aria-labelledby`:
                 // axe-core's `label-title-only` rule does not follow an idref to the title
                 // inside a shadow root.
-                let wrapper = el(doc, "div", "");
-                let area = el(doc, "textarea", "");
+                let wrapper = add(doc, body, "div", "");
+                let area = add(doc, &wrapper, "textarea", "");
                 attr(&area, "aria-label", title);
                 attr(&area, "aria-describedby", COUNTER_ID);
                 if question.required {
-                    attr(&area, "aria-required", required);
+                    attr(&area, "aria-required", "true");
                 }
                 attr(&area, "maxlength", &int(i64::from(*max_length)));
                 attr(
@@ -138,11 +135,8 @@ impl Control {
                     "placeholder",
                     lang.or(placeholder.as_ref(), s.text_placeholder),
                 );
-                let counter = el(doc, "div", "cnt");
+                let counter = add(doc, &wrapper, "div", "cnt");
                 attr(&counter, "id", COUNTER_ID);
-                append(&wrapper, &area);
-                append(&wrapper, &counter);
-                append(body, &wrapper);
                 let control = Control::Text {
                     area,
                     counter,
@@ -152,54 +146,51 @@ impl Control {
                 control
             }
             kind => {
-                let (class, count) = match kind {
-                    QuestionKind::Csat(_) => ("g stars", 5),
-                    QuestionKind::Emoji(_) => ("g faces", 5),
-                    QuestionKind::Thumbs => ("g thumbs", 2),
-                    QuestionKind::SingleChoice { options } => ("list", options.len()),
+                // Per type: the group's class, the number of radios, their glyphs and their
+                // accessible names. Radios without a glyph show their option's label, else
+                // their value; star names are built per radio.
+                let thumbs = [s.thumbs_up, s.thumbs_down];
+                let (class, count, glyphs, labels): (_, _, &[&str], &[&str]) = match kind {
+                    QuestionKind::Csat(_) => ("g stars", 5, &STARS, &[]),
+                    QuestionKind::Emoji(_) => ("g faces", 5, &FACES, &s.emoji),
+                    QuestionKind::Thumbs => ("g thumbs", 2, &THUMBS, &thumbs),
+                    QuestionKind::SingleChoice { options } => ("list", options.len(), &[], &[]),
                     _ => (
                         "g",
                         kind.scale()
                             .map_or(0, |r| (r.end() - r.start() + 1) as usize),
+                        &[],
+                        &[],
                     ),
                 };
-                let group = el(doc, "div", class);
+                let stars = matches!(kind, QuestionKind::Csat(_));
+                let group = add(doc, body, "div", class);
                 attrs(
                     &group,
                     &[("role", "radiogroup"), ("aria-labelledby", TITLE_ID)],
                 );
                 if question.required {
-                    attr(&group, "aria-required", required);
+                    attr(&group, "aria-required", "true");
                 }
                 let options = kind.options();
+                let start = scale_start(kind);
                 for i in 0..count {
-                    // Owned texts (numbers, "3 of 5 stars") live here; the others are static
-                    // or borrowed from the configuration.
-                    let owned;
-                    let (text, label): (&str, &str) = match kind {
-                        QuestionKind::Csat(_) => {
-                            owned = s.stars(i + 1);
-                            (STAR, &owned)
-                        }
-                        // `get`, not indexing: `i` is in range, but an index panic would ship
-                        // a location string.
-                        QuestionKind::Emoji(_) => (
-                            FACES.get(i).copied().unwrap_or_default(),
-                            s.emoji.get(i).copied().unwrap_or_default(),
-                        ),
-                        QuestionKind::Thumbs => (
-                            THUMBS.get(i).copied().unwrap_or_default(),
-                            if i == 0 { s.thumbs_up } else { s.thumbs_down },
-                        ),
-                        QuestionKind::SingleChoice { .. } => {
-                            (options.get(i).map_or("", |o| lang.text(&o.label)), "")
-                        }
-                        _ => {
-                            owned = int(scale_start(kind) + i as i64);
-                            (&owned, "")
-                        }
+                    // `get`, not indexing: `i` is in range, but an index panic would ship a
+                    // location string.
+                    let number = int(start + i as i64);
+                    let text = match (glyphs.get(i), options.get(i)) {
+                        (Some(glyph), _) => glyph,
+                        (None, Some(option)) => lang.text(&option.label),
+                        (None, None) => number.as_str(),
                     };
-                    let radio = text_el(doc, "button", "", text);
+                    let star_label;
+                    let label = if stars {
+                        star_label = s.stars(i + 1);
+                        &star_label
+                    } else {
+                        labels.get(i).copied().unwrap_or_default()
+                    };
+                    let radio = add_text(doc, &group, "button", text);
                     // A constant table (stored once, not built per call), then what varies.
                     attrs(
                         &radio,
@@ -214,29 +205,15 @@ impl Control {
                     if !label.is_empty() {
                         attr(&radio, "aria-label", label);
                     }
-                    append(&group, &radio);
                 }
-                append(body, &group);
-                if let Some(labels) = kind.labels() {
-                    let defaults = s.scale_labels(kind.question_type());
-                    let low = labels
-                        .low
-                        .as_ref()
-                        .map(|t| lang.text(t))
-                        .or(defaults.map(|d| d.0));
-                    let high = labels
-                        .high
-                        .as_ref()
-                        .map(|t| lang.text(t))
-                        .or(defaults.map(|d| d.1));
-                    if low.is_some() || high.is_some() {
-                        let ends = el(doc, "div", "ends");
-                        attr(&ends, "id", ENDS_ID);
-                        append(&ends, &text_el(doc, "span", "", low.unwrap_or("")));
-                        append(&ends, &text_el(doc, "span", "", high.unwrap_or("")));
-                        append(body, &ends);
-                        attr(&group, "aria-describedby", ENDS_ID);
-                    }
+                if let (Some(labels), Some((low, high))) =
+                    (kind.labels(), s.scale_labels(kind.question_type()))
+                {
+                    let ends = add(doc, body, "div", "ends");
+                    attr(&ends, "id", ENDS_ID);
+                    add_text(doc, &ends, "span", lang.or(labels.low.as_ref(), low));
+                    add_text(doc, &ends, "span", lang.or(labels.high.as_ref(), high));
+                    attr(&group, "aria-describedby", ENDS_ID);
                 }
                 Control::Radios {
                     group,
@@ -264,31 +241,21 @@ impl Control {
                 group, other_field, ..
             } => {
                 let mut choices = Vec::new();
-                let mut other_checked = false;
-                for input in dom::query_all(group, "input[type=checkbox]") {
-                    if !get(&input, "checked").is_truthy() {
-                        continue;
-                    }
-                    if is_other(&input) {
-                        other_checked = true;
-                    } else if let Some(id) = get_attr(&input, "data-c") {
+                // The checked options (the "Other" checkbox has no `data-c`).
+                for input in dom::query_all(group, "[data-c]:checked") {
+                    if let Some(id) = get_attr(&input, "data-c") {
                         choices.push(id);
                     }
                 }
-                let other = other_field
-                    .as_ref()
-                    .filter(|_| other_checked)
-                    .and_then(|f| get_str(f, "value"))
-                    .filter(|v| !v.trim().is_empty());
+                // The field exists exactly while "Other" is checked (see `toggle_other`).
+                let other = other_field.as_ref().and_then(entered);
                 if choices.is_empty() && other.is_none() {
                     None
                 } else {
                     Some(AnswerValue::Choices(MultipleChoice { choices, other }))
                 }
             }
-            Control::Text { area, .. } => get_str(area, "value")
-                .filter(|v| !v.trim().is_empty())
-                .map(AnswerValue::Text),
+            Control::Text { area, .. } => entered(area).map(AnswerValue::Text),
             Control::Nothing => None,
         }
     }
@@ -370,24 +337,24 @@ impl Control {
         else {
             return;
         };
-        match (shown, other_field.take()) {
-            (true, None) => {
-                let field = el(doc, "input", "");
+        if shown {
+            if other_field.is_none() {
+                let field = add(doc, group, "input", "");
                 attr(&field, "type", "text");
                 attr(&field, "aria-label", other_label);
                 attr(&field, "maxlength", &int(Limits::MAX_OTHER_CHARS as i64));
-                if dom::try_append(group, &field).is_ok() {
-                    dom::focus(&field);
-                    *other_field = Some(field);
-                }
+                dom::focus(&field);
+                *other_field = Some(field);
             }
-            (true, Some(field)) => *other_field = Some(field),
-            (false, Some(field)) => {
-                super::super::js::invoke(&field, "remove", &[]);
-            }
-            (false, None) => {}
+        } else if let Some(field) = other_field.take() {
+            super::super::js::invoke(&field, "remove", &[]);
         }
     }
+}
+
+/// The text in `field`, `None` when it is blank.
+fn entered(field: &JsValue) -> Option<String> {
+    get_str(field, "value").filter(|v| !v.trim().is_empty())
 }
 
 /// Whether `target` is the "Other" checkbox.
@@ -401,9 +368,14 @@ pub fn index_of(target: &JsValue) -> Option<usize> {
     if digits.is_empty() {
         return None;
     }
-    // Written by `build` as plain decimal; no need for the generic integer parser.
-    digits.bytes().try_fold(0usize, |n, b| {
-        b.is_ascii_digit()
-            .then(|| n.saturating_mul(10).saturating_add(usize::from(b - b'0')))
-    })
+    // Written by `build` as plain decimal; no need for the generic integer parser. Wrapping
+    // arithmetic: an absurd value is only an index no radio has.
+    let mut index = 0usize;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        index = index.wrapping_mul(10).wrapping_add(usize::from(b - b'0'));
+    }
+    Some(index)
 }

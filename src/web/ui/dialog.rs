@@ -113,7 +113,7 @@ impl View {
         let close = &parts[CLOSE];
         set_text(close, Some("\u{00d7}"));
         attr(close, "aria-label", lang.s.close);
-        dom::try_append(host.root(), &parts[DIALOG])?;
+        append(host.root(), &parts[DIALOG]);
         Ok(View {
             doc: doc.clone(),
             host,
@@ -159,7 +159,7 @@ impl View {
         let mut width = int((progress.fraction().clamp(0.0, 1.0) * 100.0) as i64);
         width.push('%');
         // The same setter as the host styles use.
-        let _ = host::set_style(&get(&self.parts[FILL], "style"), "width", &width, "");
+        host::set_style(&get(&self.parts[FILL], "style"), "width", &width, "");
         set_text(&self.parts[ERROR], None);
         set_text(&self.parts[BODY], None);
         self.control = Control::build(&self.doc, &self.parts[BODY], question, title, &self.lang);
@@ -194,9 +194,9 @@ impl View {
     }
 
     fn set_chrome_visible(&self, visible: bool) {
-        for part in [&self.parts[PROGRESS], &self.parts[BAR], &self.parts[FOOTER]] {
-            flag(part, "hidden", !visible);
-        }
+        flag(&self.parts[PROGRESS], "hidden", !visible);
+        flag(&self.parts[BAR], "hidden", !visible);
+        flag(&self.parts[FOOTER], "hidden", !visible);
     }
 
     /// Shows a validation message (announced: the region has `role="alert"`).
@@ -243,8 +243,8 @@ impl View {
                     "Escape" => return Intent::Close,
                     "Tab" => focus::trap_tab(self.root(), &self.parts[DIALOG], event),
                     _ => {
-                        let at = dom::closest(&target, "[role=radio]")
-                            .and_then(|radio| control::index_of(&radio));
+                        // Radios hold text only: a key on one targets the radio itself.
+                        let at = control::index_of(&target);
                         let to =
                             at.and_then(|at| self.control.key_target(&key, at, self.lang.rtl()));
                         if let Some(to) = to {

@@ -16,9 +16,16 @@ pub fn el(doc: &JsValue, tag: &str, class: &str) -> JsValue {
     e
 }
 
-/// [`el`] with `text` as its text content.
-pub fn text_el(doc: &JsValue, tag: &str, class: &str, text: &str) -> JsValue {
+/// A new element (see [`el`]) appended to `parent`.
+pub fn add(doc: &JsValue, parent: &JsValue, tag: &str, class: &str) -> JsValue {
     let e = el(doc, tag, class);
+    append(parent, &e);
+    e
+}
+
+/// A new element without a class, with `text` as its text content, appended to `parent`.
+pub fn add_text(doc: &JsValue, parent: &JsValue, tag: &str, text: &str) -> JsValue {
+    let e = add(doc, parent, tag, "");
     set_text(&e, Some(text));
     e
 }
@@ -49,19 +56,10 @@ pub fn get_attr(e: &JsValue, name: &str) -> Option<String> {
     call_s(e, "getAttribute", &[name]).as_string()
 }
 
-/// `removeAttribute(name)`.
-pub fn remove_attr(e: &JsValue, name: &str) {
-    call_s(e, "removeAttribute", &[name]);
-}
-
-/// `setAttribute(name, "")` or `removeAttribute(name)`: boolean attributes (`hidden`,
-/// `disabled`).
+/// `toggleAttribute(name, on)`: boolean attributes (`hidden`, `disabled`) set to `""` or
+/// removed.
 pub fn flag(e: &JsValue, name: &str, on: bool) {
-    if on {
-        attr(e, name, "");
-    } else {
-        remove_attr(e, name);
-    }
+    js::invoke(e, "toggleAttribute", &[name.into(), on.into()]);
 }
 
 /// `parent.appendChild(child)`; only fails for exotic parents, which [`try_append`]

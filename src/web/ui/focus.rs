@@ -2,7 +2,7 @@
 
 use wasm_bindgen::JsValue;
 
-use super::super::js::{call_s, get, get_str};
+use super::super::js::{call_s, get};
 use super::dom;
 
 /// Elements Tab can reach inside the dialog, in document order. Radios that are not the
@@ -15,23 +15,19 @@ pub fn active(doc: &JsValue) -> Option<JsValue> {
     Some(get(doc, "activeElement")).filter(JsValue::is_object)
 }
 
-/// Gives focus back to `previous` if it is still in the document.
+/// Gives focus back to `previous` if it is still in the document (`focus()` on an
+/// element that left it does nothing).
 pub fn restore(previous: Option<JsValue>) {
     if let Some(el) = previous {
-        if get(&el, "isConnected").is_truthy() {
-            dom::focus(&el);
-        }
+        dom::focus(&el);
     }
 }
 
 /// Whether `el` is a field the visitor is typing into; focus is not taken from it.
 pub fn is_typing(el: Option<&JsValue>) -> bool {
     let Some(el) = el else { return false };
-    let tag = get_str(el, "tagName").unwrap_or_default();
     get(el, "isContentEditable").is_truthy()
-        || ["input", "textarea", "select"]
-            .iter()
-            .any(|t| tag.eq_ignore_ascii_case(t))
+        || call_s(el, "matches", &["input,textarea,select"]).is_truthy()
 }
 
 /// Focuses the first tabbable element inside `container`; false if there is none.

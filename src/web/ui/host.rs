@@ -1,11 +1,11 @@
 //! The `<rapport-widget>` host element and its shadow root.
 //!
-//! The host is the only element the page can style, so every property that matters is
-//! set through the CSSOM with `!important` (inline `!important` beats any page rule, and
-//! CSSOM writes are allowed under a strict `style-src` CSP where a `style` attribute is
-//! not). `all: initial` stops inherited page styles; the host is a 0×0 fixed box, so it
-//! never changes the page's layout. Styles inside come from a constructable stylesheet,
-//! or a `<style nonce>` where `adoptedStyleSheets` is unsupported.
+//! The host is the only element the page can style, so the stylesheet styles it with
+//! important `:host` declarations: important declarations of a shadow tree win over the
+//! page's, even its important and inline ones. The theme's custom properties go on the host
+//! through the CSSOM (allowed under a strict `style-src` CSP, where a `style` attribute is
+//! not). Styles inside come from a constructable stylesheet, or a `<style nonce>` where
+//! `adoptedStyleSheets` is unsupported.
 
 use wasm_bindgen::JsValue;
 
@@ -15,24 +15,6 @@ use super::dom;
 /// The stylesheet of everything inside the shadow root, minified at compile time.
 pub const CSS: &str = crate::css::minified_css!(include_str!("style.css"));
 
-/// Host properties that keep page CSS out (`name`, `value`), all set `!important`.
-const HOST_STYLE: [(&str, &str); 14] = [
-    ("all", "initial"),
-    ("display", "block"),
-    ("position", "fixed"),
-    ("z-index", "2147483647"),
-    ("top", "0px"),
-    ("left", "0px"),
-    ("width", "0px"),
-    ("height", "0px"),
-    ("margin", "0px"),
-    ("padding", "0px"),
-    ("overflow", "visible"),
-    ("visibility", "visible"),
-    ("opacity", "1"),
-    ("transform", "none"),
-];
-
 /// An attached `<rapport-widget>` with its open shadow root; removed on drop.
 pub struct Host {
     element: JsValue,
@@ -40,8 +22,8 @@ pub struct Host {
 }
 
 impl Host {
-    /// Creates the host, styles it, attaches the shadow root with the stylesheet, and
-    /// appends it to `<body>`. `vars` are CSS custom properties set on the host (empty
+    /// Creates the host, attaches the shadow root with the stylesheet, and appends it to
+    /// `<body>`. `vars` are CSS custom properties set on the host, `!important` (empty
     /// names are skipped).
     pub fn attach(
         doc: &JsValue,
@@ -50,11 +32,10 @@ impl Host {
     ) -> Result<Host, JsValue> {
         let element = dom::el(doc, "rapport-widget", "");
         let style = js::get(&element, "style");
-        for (name, value) in HOST_STYLE.iter().chain(vars) {
-            if name.is_empty() {
-                continue;
+        for (name, value) in vars {
+            if !name.is_empty() {
+                set_style(&style, name, value, "important");
             }
-            set_style(&style, name, value, "important")?;
         }
         let root = js::call(&element, "attachShadow", &[js::parse(r#"{"mode":"open"}"#)])?;
         if !adopt(&root) {
@@ -63,7 +44,7 @@ impl Host {
                 dom::attr(&fallback, "nonce", nonce);
             }
             dom::set_text(&fallback, Some(CSS));
-            dom::try_append(&root, &fallback)?;
+            dom::append(&root, &fallback);
         }
         let body = js::get(doc, "body");
         if !body.is_object() {
@@ -84,14 +65,14 @@ impl Host {
     }
 }
 
-/// `style.setProperty(name, value, priority)`.
-pub fn set_style(style: &JsValue, name: &str, value: &str, priority: &str) -> Result<(), JsValue> {
-    js::call(
+/// `style.setProperty(name, value, priority)` (it only throws for exotic declarations, and
+/// the property simply stays unset then).
+pub fn set_style(style: &JsValue, name: &str, value: &str, priority: &str) {
+    js::invoke(
         style,
         "setProperty",
         &[name.into(), value.into(), priority.into()],
     )
-    .map(drop)
 }
 
 /// Installs [`CSS`] as a constructable stylesheet; false where unsupported.

@@ -27,15 +27,11 @@ impl Lang {
             candidates.push(String::from(configured));
         }
         env::languages(&mut candidates);
-        let mut refs: Vec<&str> = Vec::new();
-        for tag in &candidates {
-            refs.push(tag);
-        }
-        let ui = Locale::negotiate(&refs);
-        let tag = candidates
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| String::from(ui.tag()));
+        let ui = Locale::negotiate(&candidates);
+        let tag = match candidates.first() {
+            Some(first) => first.clone(),
+            None => String::from(ui.tag()),
+        };
         Lang {
             tag,
             ui,

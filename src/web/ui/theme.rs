@@ -16,22 +16,23 @@ const DARK_LUMINANCE: f64 = 0.009_189_219_295_824_108;
 pub fn host_vars(theme: &Theme) -> [(&'static str, &str); 4] {
     let mut vars = [("", ""); 4];
     let brand = theme.brand();
-    if is_safe_css_value(brand) {
-        if let Some(rgb) = parse_hex(brand) {
-            vars[0] = ("--rapport-brand", brand);
-            vars[1] = ("--rapport-on-brand", on_brand(rgb));
-        }
+    // A parsed `#rgb` / `#rrggbb` is always a safe CSS value.
+    if let Some(l) = luminance(brand) {
+        vars[0] = ("--rapport-brand", brand);
+        vars[1] = ("--rapport-on-brand", on_brand(l));
     }
-    let safe = |name, value| {
-        if is_safe_css_value(value) {
-            (name, value)
-        } else {
-            ("", "")
-        }
-    };
     vars[2] = safe("--rapport-radius", theme.radius());
     vars[3] = safe("--rapport-font", theme.font());
     vars
+}
+
+/// `(name, value)`, or the empty pair the host skips when `value` is not safe CSS.
+fn safe<'a>(name: &'static str, value: &'a str) -> (&'static str, &'a str) {
+    if is_safe_css_value(value) {
+        (name, value)
+    } else {
+        ("", "")
+    }
 }
 
 /// Class list of the dialog: base, position and colour mode.
@@ -51,38 +52,37 @@ pub fn dialog_class(theme: &Theme) -> String {
     class
 }
 
-/// `#rgb` / `#rrggbb` → channels.
-fn parse_hex(color: &str) -> Option<[f64; 3]> {
+/// WCAG weights of the red, green and blue channels in the relative luminance.
+const WEIGHTS: [f64; 3] = [0.2126, 0.7152, 0.0722];
+
+/// WCAG relative luminance of a `#rgb` / `#rrggbb` colour; `None` for anything else.
+fn luminance(color: &str) -> Option<f64> {
     let hex = color.strip_prefix('#')?.as_bytes();
     let digit = |i: usize| char::from(*hex.get(i)?).to_digit(16);
-    let mut rgb = [0.0; 3];
-    for (i, channel) in rgb.iter_mut().enumerate() {
-        *channel = f64::from(match hex.len() {
-            3 => digit(i)? * 17,
-            6 => digit(2 * i)? * 16 + digit(2 * i + 1)?,
-            _ => return None,
-        });
-    }
-    Some(rgb)
-}
-
-/// WCAG relative luminance.
-fn luminance(rgb: [f64; 3]) -> f64 {
-    let lin = |c: f64| {
-        let c = c / 255.0;
-        if c <= 0.04045 {
-            c / 12.92
+    // Digits per channel: `#rgb` repeats each digit (`f` is `ff`).
+    let width = match hex.len() {
+        3 => 1,
+        6 => 2,
+        _ => return None,
+    };
+    let mut l = 0.0;
+    for (i, weight) in WEIGHTS.iter().enumerate() {
+        let first = width * i;
+        let channel = f64::from(digit(first)? * 16 + digit(first + width - 1)?) / 255.0;
+        let linear = if channel <= 0.04045 {
+            channel / 12.92
         } else {
             // Math.pow from JS: Rust's powf would pull a software pow into the wasm.
-            super::super::js::math("pow", &[((c + 0.055) / 1.055).into(), 2.4.into()])
-        }
-    };
-    0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2])
+            super::super::js::math("pow", &[((channel + 0.055) / 1.055).into(), 2.4.into()])
+        };
+        l += weight * linear;
+    }
+    Some(l)
 }
 
 /// White or near-black, whichever contrasts more with the brand colour.
-fn on_brand(rgb: [f64; 3]) -> &'static str {
-    let l = luminance(rgb);
+/// `l` is its relative luminance.
+fn on_brand(l: f64) -> &'static str {
     let with_white = 1.05 / (l + 0.05);
     let with_dark = (l + 0.05) / (DARK_LUMINANCE + 0.05);
     if with_white >= with_dark {
