@@ -72,23 +72,16 @@ impl Ineligible {
     /// The reason in words (what `Display` prints), built without `core::fmt`.
     pub fn text(&self) -> String {
         use crate::core::json::num_to_string as num;
-        use crate::core::msg::{cat, uint};
-        match self {
-            Ineligible::NotSampled { sample } => {
-                cat(&["visitor is outside the ", &num(*sample), "% sample"])
-            }
-            Ineligible::AlreadyShown => String::from("already shown once"),
-            Ineligible::AlreadyAnswered => String::from("already answered"),
-            Ineligible::MaxShowsReached { max } => {
-                cat(&["shown ", &uint(u64::from(*max)), " times already"])
-            }
-            Ineligible::Recontact { until_ms } => {
-                cat(&["recontact period runs until ", &num(*until_ms)])
-            }
-            Ineligible::Cooldown { until_ms } => {
-                cat(&["site-wide cooldown runs until ", &num(*until_ms)])
-            }
-        }
+        // One template call for every reason (`shown_count` prints the same as a number).
+        let (template, value) = match self {
+            Ineligible::NotSampled { sample } => ("visitor is outside the {}% sample", *sample),
+            Ineligible::AlreadyShown => ("already shown once", 0.0),
+            Ineligible::AlreadyAnswered => ("already answered", 0.0),
+            Ineligible::MaxShowsReached { max } => ("shown {} times already", f64::from(*max)),
+            Ineligible::Recontact { until_ms } => ("recontact period runs until {}", *until_ms),
+            Ineligible::Cooldown { until_ms } => ("site-wide cooldown runs until {}", *until_ms),
+        };
+        crate::core::msg::subst(template, &num(value), "")
     }
 
     /// Until when this reason holds, epoch ms ([`FOREVER_MS`] for permanent ones).

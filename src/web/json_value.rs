@@ -48,7 +48,7 @@ pub fn from_js(value: &JsValue) -> Json {
     let keys = js::call_static("Object", "keys", ::core::slice::from_ref(value));
     let count = js::get_f64(&keys, "length").unwrap_or(0.0) as usize;
     let is_array = !js::call_static("Array", "isArray", ::core::slice::from_ref(value)).is_falsy();
-    let mut items = Vec::with_capacity(count);
+    let mut items = Vec::new();
     let mut members = Vec::new();
     for index in 0..count {
         let key = js::get_str(&keys, &msg::uint(index as u64)).unwrap_or_default();
