@@ -6,7 +6,7 @@
 
 use crate::prelude::*;
 
-use crate::core::json::{Decoded, Fields, Json, ObjectWriter};
+use crate::core::json::{Json, ObjectWriter};
 use crate::core::survey::{Frequency, SiteConfig, Survey};
 
 /// Milliseconds per day.
@@ -170,6 +170,15 @@ fn survey_rules(
     Ok(())
 }
 
+/// `v[key]` as a number: `Some(None)` when absent or null, `None` when of another kind.
+fn number_at(v: &Json, key: &str) -> Option<Option<f64>> {
+    match v.get(key) {
+        None | Some(Json::Null) => Some(None),
+        Some(Json::Num(n)) => Some(Some(*n)),
+        Some(_) => None,
+    }
+}
+
 impl ThrottleState {
     /// Parses the persisted JSON; anything unreadable gives an empty history (a visitor who
     /// cleared or corrupted storage is a new visitor).
@@ -184,27 +193,37 @@ impl ThrottleState {
         Self::decode(v).unwrap_or_default()
     }
 
-    fn decode(v: &Json) -> Decoded<ThrottleState> {
-        let f = Fields::new("", v, None)?;
+    /// The state stored as `v`; `None` when a field is of the wrong kind. Read member by
+    /// member rather than through [`crate::core::json::Fields`]: a stored record needs no
+    /// error paths, only whether it is readable.
+    fn decode(v: &Json) -> Option<ThrottleState> {
         let mut state = ThrottleState {
-            last_any_shown_ms: f.num("lastAnyShownMs", false)?,
+            last_any_shown_ms: number_at(v, "lastAnyShownMs")?,
             ..ThrottleState::default()
         };
-        if let Some(Json::Obj(surveys)) = f.get("surveys") {
+        if let Some(Json::Obj(surveys)) = v.get("surveys") {
             for (id, h) in surveys {
-                let f = Fields::new("", h, None)?;
+                let Json::Obj(_) = h else { return None };
+                // An integer from 0 to `u32::MAX` (the round trip fails for any other).
+                let shown = number_at(h, "shownCount")?.unwrap_or(0.0);
+                if shown as u32 as f64 != shown {
+                    return None;
+                }
+                let answered = match h.get("answered") {
+                    None | Some(Json::Null) => false,
+                    Some(Json::Bool(answered)) => *answered,
+                    Some(_) => return None,
+                };
                 let history = SurveyHistory {
-                    shown_count: f
-                        .int("shownCount", false, 0, i64::from(u32::MAX))?
-                        .unwrap_or(0) as u32,
-                    answered: f.bool("answered")?.unwrap_or(false),
-                    last_shown_ms: f.num("lastShownMs", false)?,
-                    last_answered_ms: f.num("lastAnsweredMs", false)?,
+                    shown_count: shown as u32,
+                    answered,
+                    last_shown_ms: number_at(h, "lastShownMs")?,
+                    last_answered_ms: number_at(h, "lastAnsweredMs")?,
                 };
                 state.surveys.push((id.clone(), history));
             }
         }
-        Ok(state)
+        Some(state)
     }
 
     /// The JSON to persist (`{"surveys": {id: {shownCount, answered, lastShownMs,
