@@ -77,20 +77,23 @@ pub enum Decision {
 /// relative to `now_ms`. A date in the past means 0; unparseable means `None`.
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     let v = value.trim();
-    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        // Read by hand (no `str::parse` machinery). Very long digit strings overflow u64;
-        // they mean "a long time" and hit the cap.
-        let mut secs = 0u64;
-        for b in v.bytes() {
-            let d = u64::from(b - b'0');
-            if secs > (u64::MAX - d) / 10 {
-                return Some(f64::MAX);
-            }
-            secs = secs * 10 + d;
+    let b = v.as_bytes();
+    // Delta-seconds read by hand in a double (no `str::parse` machinery, one index loop):
+    // exact up to 2^53 seconds; longer digit strings mean "a long time" and hit the cap
+    // (`f64::MAX` at most).
+    let mut secs = 0.0;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if !c.is_ascii_digit() {
+            return parse_http_date(v).map(|at| (at as f64 - now_ms).max(0.0));
         }
-        return Some(secs as f64 * 1000.0);
+        secs = secs * 10.0 + f64::from(c - b'0');
+        i += 1;
     }
-    parse_http_date(v).map(|at| (at as f64 - now_ms).max(0.0))
+    match i {
+        0 => None,
+        _ => Some((secs * 1000.0).min(f64::MAX)),
+    }
 }
 
 impl RetryPolicy {
