@@ -162,10 +162,11 @@ impl RetryPolicy {
             }
         };
         if failures >= self.max_attempts {
-            let mut why = String::from("gave up after ");
-            crate::core::msg::push_uint(&mut why, u64::from(failures));
-            why.push_str(" attempts");
-            return Decision::Drop(why);
+            return Decision::Drop(crate::core::msg::subst(
+                "gave up after {} attempts",
+                &crate::core::msg::uint(u64::from(failures)),
+                "",
+            ));
         }
         let backoff = self.backoff_ms(failures, random);
         let wait = match retry_after {
@@ -179,7 +180,7 @@ impl RetryPolicy {
 }
 
 fn drop_reason(status: u16) -> String {
-    use crate::core::msg::{cat, uint};
+    use crate::core::msg::{subst, uint};
     let what = match status {
         400 => "the collector rejected the response as invalid",
         401 | 403 => "the collector refused this origin",
@@ -188,13 +189,7 @@ fn drop_reason(status: u16) -> String {
         _ if (300..400).contains(&status) => "unexpected redirect",
         _ => "the collector will not accept it",
     };
-    cat(&[
-        "HTTP ",
-        &uint(u64::from(status)),
-        ": ",
-        what,
-        "; not retrying",
-    ])
+    subst("HTTP {}: {}; not retrying", &uint(u64::from(status)), what)
 }
 
 #[cfg(test)]
