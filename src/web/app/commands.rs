@@ -10,12 +10,9 @@ use crate::core::response::Limits;
 use crate::core::storage::Slot;
 use crate::core::survey::PartialSiteConfig;
 
+use super::super::json_value::is_array;
 use super::super::{js, json_value, log};
 use super::App;
-
-fn is_array(value: &JsValue) -> bool {
-    js::call_static("Array", "isArray", ::core::slice::from_ref(value)).is_truthy()
-}
 
 /// JSON text of a plain object argument, `None` for anything else.
 fn object_json(value: &JsValue) -> Option<String> {
