@@ -5,6 +5,8 @@ use crate::prelude::*;
 
 use crate::core::json::{write_map, Json, JsonMap, ObjectWriter};
 
+use ::core::mem::take;
+
 use crate::core::uuid::is_uuid_v4;
 
 use super::super::env;
@@ -43,19 +45,21 @@ impl Visitor {
 
     /// Reads the stored record (`{"id", "userId"?, "traits"?}`); `None` if unreadable (an
     /// `id` or `userId` that is neither a string nor null; a missing `id` reads as empty,
-    /// which [`Visitor::load`] replaces). One pass over the members, which are moved out of
+    /// which [`Visitor::load`] replaces). One pass over the members, which are taken out of
     /// the parsed tree rather than cloned: no JSON clone code in the widget. Traits that are
     /// no object are dropped.
-    fn from_value(v: Json) -> Option<Visitor> {
-        let Json::Obj(members) = v else { return None };
+    fn from_value(mut v: Json) -> Option<Visitor> {
+        let Json::Obj(members) = &mut v else {
+            return None;
+        };
         let mut visitor = Visitor::default();
-        for (key, value) in members {
+        for (key, value) in members.iter_mut() {
             match (key.as_str(), value) {
                 (_, Json::Null) => {}
-                ("id", Json::Str(id)) => visitor.id = id,
-                ("userId", Json::Str(id)) => visitor.user_id = Some(id),
+                ("id", Json::Str(id)) => visitor.id = take(id),
+                ("userId", Json::Str(id)) => visitor.user_id = Some(take(id)),
                 ("id" | "userId", _) => return None,
-                ("traits", Json::Obj(traits)) => visitor.traits = Some(traits),
+                ("traits", Json::Obj(traits)) => visitor.traits = Some(take(traits)),
                 _ => {}
             }
         }
