@@ -3,6 +3,8 @@
 
 use crate::prelude::*;
 
+use crate::core::scan::fits as layout;
+
 const MS_PER_DAY: i64 = 86_400_000;
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -40,23 +42,15 @@ fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
-/// Whether `b` has the layout of `template`: `d` a digit, `_` any byte, anything else
-/// itself.
-fn layout(b: &[u8], template: &[u8]) -> bool {
-    b.len() == template.len()
-        && b.iter().zip(template).all(|(&c, &t)| match t {
-            b'd' => c.is_ascii_digit(),
-            b'_' => true,
-            _ => c == t,
-        })
-}
-
-/// The decimal value of `b[at..at + len]`, whose bytes [`layout`] checked to be digits.
+/// The decimal value of `b[at..at + len]`, whose bytes `layout` checked to be digits.
 fn num(b: &[u8], at: usize, len: usize) -> u32 {
-    b.get(at..at + len)
-        .unwrap_or(&[])
-        .iter()
-        .fold(0, |n, &c| n * 10 + u32::from(c.wrapping_sub(b'0')))
+    let mut n = 0;
+    let mut i = at;
+    while let (true, Some(&c)) = (i < at + len, b.get(i)) {
+        n = n * 10 + u32::from(c.wrapping_sub(b'0'));
+        i += 1;
+    }
+    n
 }
 
 fn to_ms(year: i64, month: u32, day: u32, h: u32, m: u32, s: u32) -> Option<i64> {
@@ -76,7 +70,14 @@ const WEEKDAYS: &[u8; 21] = b"MonTueWedThuFriSatSun";
 
 /// Position of the three bytes `name` in a table of three-letter names.
 fn name_index(table: &[u8], name: &[u8]) -> Option<usize> {
-    table.chunks(3).position(|n| n == name)
+    let mut i = 0;
+    while let Some(n) = table.get(i..i + 3) {
+        if n == name {
+            return Some(i / 3);
+        }
+        i += 3;
+    }
+    None
 }
 
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7) to epoch ms.

@@ -4,7 +4,7 @@
 
 use crate::prelude::*;
 
-use crate::core::json::{array, Decoded, Fields, Json, ObjectWriter, Path};
+use crate::core::json::{Json, ObjectWriter};
 use crate::core::retry::{Decision, Outcome, RetryPolicy};
 
 /// One undelivered response.
@@ -20,16 +20,29 @@ pub struct OutboxEntry {
     pub next_attempt_ms: f64,
 }
 
-fn entry(path: &Path<'_>, v: &Json) -> Decoded<OutboxEntry> {
-    let f = Fields::at(*path, v, None)?;
-    Ok(OutboxEntry {
-        id: f.req_str("id")?,
-        body: f.req_str("body")?,
-        attempts: f
-            .int("attempts", true, 0, i64::from(u32::MAX))?
-            .unwrap_or_default() as u32,
-        next_attempt_ms: f.num("nextAttemptMs", true)?.unwrap_or_default(),
+/// The entry stored as `v`; `None` when a field is missing or of the wrong kind (a stored
+/// record needs no error paths, only whether it is readable).
+fn entry(v: &Json) -> Option<OutboxEntry> {
+    let attempts = v.get("attempts")?.as_f64()?;
+    // An integer from 0 to `u32::MAX` (the round trip fails for any other).
+    if attempts as u32 as f64 != attempts {
+        return None;
+    }
+    Some(OutboxEntry {
+        id: String::from(v.get("id")?.as_str()?),
+        body: String::from(v.get("body")?.as_str()?),
+        attempts: attempts as u32,
+        next_attempt_ms: v.get("nextAttemptMs")?.as_f64()?,
     })
+}
+
+/// The entries stored as `v` (an array); `None` when any is unreadable.
+fn entries(v: &Json) -> Option<Vec<OutboxEntry>> {
+    let mut entries = Vec::new();
+    for item in v.as_array()? {
+        entries.push(entry(item)?);
+    }
+    Some(entries)
 }
 
 /// What happened to an entry after an attempt.
@@ -66,7 +79,7 @@ impl Outbox {
     /// [`Outbox::from_json_or_default`] for JSON parsed already.
     pub fn from_value_or_default(v: &Json) -> Outbox {
         Outbox {
-            entries: array(&Path::Root(""), v, entry).unwrap_or_default(),
+            entries: entries(v).unwrap_or_default(),
         }
     }
 

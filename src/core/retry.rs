@@ -77,20 +77,23 @@ pub enum Decision {
 /// relative to `now_ms`. A date in the past means 0; unparseable means `None`.
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     let v = value.trim();
-    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
-        // Read by hand (no `str::parse` machinery). Very long digit strings overflow u64;
-        // they mean "a long time" and hit the cap.
-        let mut secs = 0u64;
-        for b in v.bytes() {
-            let d = u64::from(b - b'0');
-            if secs > (u64::MAX - d) / 10 {
-                return Some(f64::MAX);
-            }
-            secs = secs * 10 + d;
+    let b = v.as_bytes();
+    // Delta-seconds read by hand in a double (no `str::parse` machinery, one index loop):
+    // exact up to 2^53 seconds; longer digit strings mean "a long time" and hit the cap
+    // (`f64::MAX` at most).
+    let mut secs = 0.0;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if !c.is_ascii_digit() {
+            return parse_http_date(v).map(|at| (at as f64 - now_ms).max(0.0));
         }
-        return Some(secs as f64 * 1000.0);
+        secs = secs * 10.0 + f64::from(c - b'0');
+        i += 1;
     }
-    parse_http_date(v).map(|at| (at as f64 - now_ms).max(0.0))
+    match i {
+        0 => None,
+        _ => Some((secs * 1000.0).min(f64::MAX)),
+    }
 }
 
 impl RetryPolicy {
@@ -159,10 +162,11 @@ impl RetryPolicy {
             }
         };
         if failures >= self.max_attempts {
-            let mut why = String::from("gave up after ");
-            crate::core::msg::push_uint(&mut why, u64::from(failures));
-            why.push_str(" attempts");
-            return Decision::Drop(why);
+            return Decision::Drop(crate::core::msg::subst(
+                "gave up after {} attempts",
+                &crate::core::msg::uint(u64::from(failures)),
+                "",
+            ));
         }
         let backoff = self.backoff_ms(failures, random);
         let wait = match retry_after {
@@ -176,7 +180,7 @@ impl RetryPolicy {
 }
 
 fn drop_reason(status: u16) -> String {
-    use crate::core::msg::{cat, uint};
+    use crate::core::msg::{subst, uint};
     let what = match status {
         400 => "the collector rejected the response as invalid",
         401 | 403 => "the collector refused this origin",
@@ -185,13 +189,7 @@ fn drop_reason(status: u16) -> String {
         _ if (300..400).contains(&status) => "unexpected redirect",
         _ => "the collector will not accept it",
     };
-    cat(&[
-        "HTTP ",
-        &uint(u64::from(status)),
-        ": ",
-        what,
-        "; not retrying",
-    ])
+    subst("HTTP {}: {}; not retrying", &uint(u64::from(status)), what)
 }
 
 #[cfg(test)]

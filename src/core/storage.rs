@@ -99,8 +99,9 @@ pub fn key(site: &str, slot: Slot) -> String {
         Slot::Mute => "mute",
         Slot::Visitor => "visitor",
     };
-    // Concatenated rather than `format!`: this runs on every storage access in the widget.
-    crate::core::msg::cat(&["rapport:", site, ":", name])
+    // A message template rather than `format!`: this runs on every storage access in the
+    // widget.
+    crate::core::msg::subst("rapport:{}:{}", site, name)
 }
 
 #[cfg(test)]

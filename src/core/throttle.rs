@@ -6,7 +6,7 @@
 
 use crate::prelude::*;
 
-use crate::core::json::{Decoded, Fields, Json, ObjectWriter};
+use crate::core::json::{Json, ObjectWriter};
 use crate::core::survey::{Frequency, SiteConfig, Survey};
 
 /// Milliseconds per day.
@@ -72,23 +72,16 @@ impl Ineligible {
     /// The reason in words (what `Display` prints), built without `core::fmt`.
     pub fn text(&self) -> String {
         use crate::core::json::num_to_string as num;
-        use crate::core::msg::{cat, uint};
-        match self {
-            Ineligible::NotSampled { sample } => {
-                cat(&["visitor is outside the ", &num(*sample), "% sample"])
-            }
-            Ineligible::AlreadyShown => String::from("already shown once"),
-            Ineligible::AlreadyAnswered => String::from("already answered"),
-            Ineligible::MaxShowsReached { max } => {
-                cat(&["shown ", &uint(u64::from(*max)), " times already"])
-            }
-            Ineligible::Recontact { until_ms } => {
-                cat(&["recontact period runs until ", &num(*until_ms)])
-            }
-            Ineligible::Cooldown { until_ms } => {
-                cat(&["site-wide cooldown runs until ", &num(*until_ms)])
-            }
-        }
+        // One template call for every reason (`shown_count` prints the same as a number).
+        let (template, value) = match self {
+            Ineligible::NotSampled { sample } => ("visitor is outside the {}% sample", *sample),
+            Ineligible::AlreadyShown => ("already shown once", 0.0),
+            Ineligible::AlreadyAnswered => ("already answered", 0.0),
+            Ineligible::MaxShowsReached { max } => ("shown {} times already", f64::from(*max)),
+            Ineligible::Recontact { until_ms } => ("recontact period runs until {}", *until_ms),
+            Ineligible::Cooldown { until_ms } => ("site-wide cooldown runs until {}", *until_ms),
+        };
+        crate::core::msg::subst(template, &num(value), "")
     }
 
     /// Until when this reason holds, epoch ms ([`FOREVER_MS`] for permanent ones).
@@ -177,6 +170,15 @@ fn survey_rules(
     Ok(())
 }
 
+/// `v[key]` as a number: `Some(None)` when absent or null, `None` when of another kind.
+fn number_at(v: &Json, key: &str) -> Option<Option<f64>> {
+    match v.get(key) {
+        None | Some(Json::Null) => Some(None),
+        Some(Json::Num(n)) => Some(Some(*n)),
+        Some(_) => None,
+    }
+}
+
 impl ThrottleState {
     /// Parses the persisted JSON; anything unreadable gives an empty history (a visitor who
     /// cleared or corrupted storage is a new visitor).
@@ -191,27 +193,37 @@ impl ThrottleState {
         Self::decode(v).unwrap_or_default()
     }
 
-    fn decode(v: &Json) -> Decoded<ThrottleState> {
-        let f = Fields::new("", v, None)?;
+    /// The state stored as `v`; `None` when a field is of the wrong kind. Read member by
+    /// member rather than through [`crate::core::json::Fields`]: a stored record needs no
+    /// error paths, only whether it is readable.
+    fn decode(v: &Json) -> Option<ThrottleState> {
         let mut state = ThrottleState {
-            last_any_shown_ms: f.num("lastAnyShownMs", false)?,
+            last_any_shown_ms: number_at(v, "lastAnyShownMs")?,
             ..ThrottleState::default()
         };
-        if let Some(Json::Obj(surveys)) = f.get("surveys") {
+        if let Some(Json::Obj(surveys)) = v.get("surveys") {
             for (id, h) in surveys {
-                let f = Fields::new("", h, None)?;
+                let Json::Obj(_) = h else { return None };
+                // An integer from 0 to `u32::MAX` (the round trip fails for any other).
+                let shown = number_at(h, "shownCount")?.unwrap_or(0.0);
+                if shown as u32 as f64 != shown {
+                    return None;
+                }
+                let answered = match h.get("answered") {
+                    None | Some(Json::Null) => false,
+                    Some(Json::Bool(answered)) => *answered,
+                    Some(_) => return None,
+                };
                 let history = SurveyHistory {
-                    shown_count: f
-                        .int("shownCount", false, 0, i64::from(u32::MAX))?
-                        .unwrap_or(0) as u32,
-                    answered: f.bool("answered")?.unwrap_or(false),
-                    last_shown_ms: f.num("lastShownMs", false)?,
-                    last_answered_ms: f.num("lastAnsweredMs", false)?,
+                    shown_count: shown as u32,
+                    answered,
+                    last_shown_ms: number_at(h, "lastShownMs")?,
+                    last_answered_ms: number_at(h, "lastAnsweredMs")?,
                 };
                 state.surveys.push((id.clone(), history));
             }
         }
-        Ok(state)
+        Some(state)
     }
 
     /// The JSON to persist (`{"surveys": {id: {shownCount, answered, lastShownMs,

@@ -26,13 +26,8 @@ pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
 /// Whether `s` looks like a UUID produced by [`uuid_v4`].
 pub fn is_uuid_v4(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            14 => *c == b'4',
-            19 => matches!(c, b'8' | b'9' | b'a' | b'b'),
-            _ => c.is_ascii_digit() || (b'a'..=b'f').contains(c),
-        })
+    crate::core::scan::fits(b, b"xxxxxxxx-xxxx-4xxx-xxxx-xxxxxxxxxxxx")
+        && matches!(b.get(19), Some(b'8' | b'9' | b'a' | b'b'))
 }
 
 #[cfg(test)]

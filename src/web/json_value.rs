@@ -28,6 +28,11 @@ pub fn parse(text: &str) -> Result<Json, String> {
     }
 }
 
+/// `Array.isArray(value)`.
+pub fn is_array(value: &JsValue) -> bool {
+    js::call_static("Array", "isArray", ::core::slice::from_ref(value)).is_truthy()
+}
+
 /// A JSON-shaped JS value (what `JSON.parse` returns) as a [`Json`]. Anything JSON cannot
 /// hold (`undefined`, functions, symbols) reads as `null`.
 pub fn from_js(value: &JsValue) -> Json {
@@ -47,8 +52,8 @@ pub fn from_js(value: &JsValue) -> Json {
     // `Object.keys` lists an array's indices as strings too.
     let keys = js::call_static("Object", "keys", ::core::slice::from_ref(value));
     let count = js::get_f64(&keys, "length").unwrap_or(0.0) as usize;
-    let is_array = !js::call_static("Array", "isArray", ::core::slice::from_ref(value)).is_falsy();
-    let mut items = Vec::with_capacity(count);
+    let is_array = is_array(value);
+    let mut items = Vec::new();
     let mut members = Vec::new();
     for index in 0..count {
         let key = js::get_str(&keys, &msg::uint(index as u64)).unwrap_or_default();

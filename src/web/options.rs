@@ -49,13 +49,15 @@ pub struct Options {
     pub nav_at: f64,
 }
 
+/// `options[key]` if it is a non-empty string.
+fn non_empty(options: &JsValue, key: &str) -> Option<String> {
+    get(options, key).as_string().filter(|s| !s.is_empty())
+}
+
 impl Options {
     /// Reads the options object.
     pub fn read(options: &JsValue) -> Result<Options, OptionsError> {
-        let site = get(options, "site")
-            .as_string()
-            .filter(|s| !s.is_empty())
-            .ok_or(OptionsError::Site)?;
+        let site = non_empty(options, "site").ok_or(OptionsError::Site)?;
         let endpoint = match get(options, "endpoint") {
             v if v.is_null_or_undefined() => String::new(),
             v => v.as_string().ok_or(OptionsError::Endpoint)?,
@@ -75,7 +77,7 @@ impl Options {
         Ok(Options {
             site,
             endpoint: String::from(endpoint.trim_end_matches('/')),
-            nonce: get(options, "nonce").as_string().filter(|s| !s.is_empty()),
+            nonce: non_empty(options, "nonce"),
             config,
             emit: emit.is_function().then_some(emit),
             exit_intent: get(options, "exitIntent").is_truthy(),

@@ -15,9 +15,11 @@ use super::{js, log};
 /// Key/value storage backed by `localStorage`, falling back to memory per key on failure.
 pub struct WebStore {
     local: Option<JsValue>,
-    // Values that could not be written to `localStorage`; they shadow it on reads. A
-    // `Cell` (taken and put back) rather than a `RefCell`: no borrow panics to ship.
-    memory: Cell<Vec<(String, String)>>,
+    // Values that could not be written to `localStorage`, as the properties of a plain JS
+    // object (keys are `rapport:…`: no clash with its prototype's); they shadow
+    // `localStorage` on reads, and `undefined` is no value. Held by the browser rather than
+    // in a Rust map: less code in the wasm.
+    memory: JsValue,
     warned: Cell<bool>,
 }
 
@@ -26,7 +28,7 @@ impl WebStore {
     pub fn open() -> WebStore {
         let store = WebStore {
             local: None,
-            memory: Cell::new(Vec::new()),
+            memory: js::object(),
             warned: Cell::new(false),
         };
         // The getter throws where storage is blocked; it reads as `undefined` then.
@@ -55,12 +57,7 @@ impl WebStore {
 
     /// The value stored under `key`.
     pub fn get(&self, key: &str) -> Option<String> {
-        let memory = self.memory.take();
-        let held = memory
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone());
-        self.memory.set(memory);
+        let held = js::get_str(&self.memory, key);
         if held.is_some() {
             return held;
         }
@@ -74,38 +71,24 @@ impl WebStore {
         }
     }
 
-    /// Stores `value` under `key`.
+    /// Stores `value` under `key`: in `localStorage`, or in memory when that fails.
     pub fn set(&self, key: &str, value: &str) {
+        let value = JsValue::from_str(value);
         let written = self
             .local
             .as_ref()
-            .is_some_and(|local| js::call(local, "setItem", &[key.into(), value.into()]).is_ok());
-        self.forget(key);
+            .is_some_and(|local| js::call(local, "setItem", &[key.into(), value.clone()]).is_ok());
+        // A value written to `localStorage` no longer needs (nor may keep) a memory copy.
+        let held = if written { JsValue::UNDEFINED } else { value };
+        js::set(&self.memory, key, &held);
         if !written {
-            let mut memory = self.memory.take();
-            memory.push((String::from(key), String::from(value)));
-            self.memory.set(memory);
             self.fall_back();
         }
     }
 
-    /// Drops the value held in memory for `key` (there is at most one).
-    fn forget(&self, key: &str) {
-        let mut memory = self.memory.take();
-        if let Some(i) = memory.iter().position(|(k, _)| k == key) {
-            // `swap_remove` without its bounds panic: the last entry takes slot `i`.
-            if let Some(last) = memory.pop() {
-                if let Some(slot) = memory.get_mut(i) {
-                    *slot = last;
-                }
-            }
-        }
-        self.memory.set(memory);
-    }
-
     /// Removes `key`.
     pub fn remove(&self, key: &str) {
-        self.forget(key);
+        js::set(&self.memory, key, &JsValue::UNDEFINED);
         if let Some(local) = &self.local {
             js::invoke(local, "removeItem", &[key.into()]);
         }

@@ -3,6 +3,8 @@
 
 use crate::prelude::*;
 
+use ::core::mem::take;
+
 use wasm_bindgen::JsValue;
 
 use crate::core::json::{write_map, Json};
@@ -10,12 +12,9 @@ use crate::core::response::Limits;
 use crate::core::storage::Slot;
 use crate::core::survey::PartialSiteConfig;
 
+use super::super::json_value::is_array;
 use super::super::{js, json_value, log};
 use super::App;
-
-fn is_array(value: &JsValue) -> bool {
-    js::call_static("Array", "isArray", ::core::slice::from_ref(value)).is_truthy()
-}
 
 /// JSON text of a plain object argument, `None` for anything else.
 fn object_json(value: &JsValue) -> Option<String> {
@@ -85,14 +84,16 @@ impl App {
             }
             parsed
         };
-        if let Some(traits) = traits {
+        if let Some(mut traits) = traits {
             // Traits accumulate like analytics identify calls: later keys win.
             let fresh = self.visitor.traits.is_none();
             let merged = self.visitor.traits.get_or_insert_with(Vec::new);
-            for (k, v) in traits {
-                match merged.iter_mut().find(|(e, _)| *e == k) {
+            // Taken out in place: no by-value iteration and its drop glue.
+            for (k, v) in traits.iter_mut() {
+                let v = ::core::mem::replace(v, Json::Null);
+                match merged.iter_mut().find(|(e, _)| e == k) {
                     Some(slot) => slot.1 = v,
-                    None => merged.push((k, v)),
+                    None => merged.push((take(k), v)),
                 }
             }
             let mut text = String::new();

@@ -3,7 +3,9 @@
 
 use crate::prelude::*;
 
-use crate::core::json::{string, write_map, Fields, Json, JsonMap, ObjectWriter};
+use crate::core::json::{write_map, Json, JsonMap, ObjectWriter};
+
+use ::core::mem::take;
 
 use crate::core::uuid::is_uuid_v4;
 
@@ -41,28 +43,27 @@ impl Visitor {
         }
     }
 
-    /// Reads the stored record (`{"id", "userId"?, "traits"?}`); `None` if unreadable.
-    fn from_value(v: Json) -> Option<Visitor> {
-        let f = Fields::new("", &v, None).ok()?;
-        let id = f.req("id", string).ok()?;
-        let user_id = f.opt("userId", string).ok()?;
-        // The traits are moved out of the parsed tree (as `Fields::get` finds them: the
-        // first non-null member) rather than cloned: no JSON clone code in the widget.
-        let Json::Obj(members) = v else { return None };
-        let mut traits = None;
-        for (k, v) in members {
-            if k == "traits" && !matches!(v, Json::Null) {
-                if let Json::Obj(members) = v {
-                    traits = Some(members);
-                }
-                break;
+    /// Reads the stored record (`{"id", "userId"?, "traits"?}`); `None` if unreadable (an
+    /// `id` or `userId` that is neither a string nor null; a missing `id` reads as empty,
+    /// which [`Visitor::load`] replaces). One pass over the members, which are taken out of
+    /// the parsed tree rather than cloned: no JSON clone code in the widget. Traits that are
+    /// no object are dropped.
+    fn from_value(mut v: Json) -> Option<Visitor> {
+        let Json::Obj(members) = &mut v else {
+            return None;
+        };
+        let mut visitor = Visitor::default();
+        for (key, value) in members.iter_mut() {
+            match (key.as_str(), value) {
+                (_, Json::Null) => {}
+                ("id", Json::Str(id)) => visitor.id = take(id),
+                ("userId", Json::Str(id)) => visitor.user_id = Some(take(id)),
+                ("id" | "userId", _) => return None,
+                ("traits", Json::Obj(traits)) => visitor.traits = Some(take(traits)),
+                _ => {}
             }
         }
-        Some(Visitor {
-            id,
-            user_id,
-            traits,
-        })
+        Some(visitor)
     }
 
     /// The stored form, as [`Visitor::from_value`] reads it.

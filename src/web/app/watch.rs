@@ -99,7 +99,11 @@ impl App {
         if self.signals.scroll_percent == 0.0 {
             self.signals.scroll_percent = env::scroll_percent();
         }
-        let mut skip: Vec<&str> = self.shown_here.iter().map(String::as_str).collect();
+        // Filled by a loop: `collect` costs more in the wasm.
+        let mut skip: Vec<&str> = Vec::new();
+        for id in &self.shown_here {
+            skip.push(id);
+        }
         let mut pick: Option<String> = None;
         let manual = self.signals.manual.as_deref();
         if self.session.is_none() {
