@@ -109,62 +109,41 @@ impl Locale {
     }
 }
 
-/// The widget's strings in one locale. Fields ending in `_template` contain `{n}` / `{m}`
-/// placeholders; use the methods to fill them.
+/// The widget's strings in one locale, in catalog order (see [`catalog`]). Read through the
+/// methods; the templates (`{n}` / `{m}` placeholders) through [`Strings::progress`] and
+/// [`Strings::stars`].
+///
+/// One array rather than a struct of 28 fields: reading the catalog fills it in place, with
+/// no field-by-field copy in the wasm.
 #[derive(Clone, Copy, Debug)]
-pub struct Strings {
-    /// Submit button.
-    pub submit: &'static str,
-    /// Next button.
-    pub next: &'static str,
-    /// Close button (aria label of the ×).
-    pub close: &'static str,
-    /// Default thank-you title.
-    pub thank_you_title: &'static str,
-    /// Default thank-you body.
-    pub thank_you_body: &'static str,
-    /// NPS low end.
-    pub nps_low: &'static str,
-    /// NPS high end.
-    pub nps_high: &'static str,
-    /// CSAT low end.
-    pub csat_low: &'static str,
-    /// CSAT high end.
-    pub csat_high: &'static str,
-    /// CES low end.
-    pub ces_low: &'static str,
-    /// CES high end.
-    pub ces_high: &'static str,
-    /// Thumbs up (aria label).
-    pub thumbs_up: &'static str,
-    /// Thumbs down (aria label).
-    pub thumbs_down: &'static str,
-    /// Emoji labels, value 1 (very unhappy) to 5 (very happy).
-    pub emoji: [&'static str; 5],
-    /// The "Other" choice.
-    pub other: &'static str,
-    /// Default placeholder of open-text questions.
-    pub text_placeholder: &'static str,
-    /// Error shown when a required question is left unanswered.
-    pub required: &'static str,
-    /// Default NPS prompt.
-    pub prompt_nps: &'static str,
-    /// Default CSAT prompt.
-    pub prompt_csat: &'static str,
-    /// Default CES prompt.
-    pub prompt_ces: &'static str,
-    /// Default thumbs prompt.
-    pub prompt_thumbs: &'static str,
-    /// Default emoji prompt.
-    pub prompt_emoji: &'static str,
-    /// "Question {n} of {m}".
-    pub progress_template: &'static str,
-    /// "{n} of 5 stars" (aria label of a star).
-    pub stars_template: &'static str,
-}
+pub struct Strings([&'static str; FIELDS]);
 
-/// How many strings a locale has (the fields of [`Strings`], `emoji` counting five).
+/// How many strings a locale has.
 const FIELDS: usize = 28;
+
+/// Positions in a locale's strings (the catalog's order).
+const SUBMIT: usize = 0;
+const NEXT: usize = 1;
+const CLOSE: usize = 2;
+const THANK_YOU_TITLE: usize = 3;
+const THANK_YOU_BODY: usize = 4;
+/// Low and high end labels: NPS, CSAT, CES.
+const NPS_ENDS: usize = 5;
+const CSAT_ENDS: usize = 7;
+const CES_ENDS: usize = 9;
+/// Thumbs up, thumbs down.
+const THUMBS: usize = 11;
+/// Emoji values 1 (very unhappy) to 5 (very happy).
+const EMOJI: usize = 13;
+const OTHER: usize = 18;
+const TEXT_PLACEHOLDER: usize = 19;
+const REQUIRED: usize = 20;
+/// Default prompts: NPS, CSAT, CES, thumbs, emoji.
+const PROMPTS: usize = 21;
+/// "Question {n} of {m}".
+const PROGRESS_TEMPLATE: usize = 26;
+/// "{n} of 5 stars".
+const STARS_TEMPLATE: usize = 27;
 
 /// `template` with `{n}` and `{m}` replaced by the numbers (every template has `{n}` before
 /// `{m}`). Through [`msg::subst_marks`](crate::core::msg::subst_marks): one copy of the
@@ -175,10 +154,10 @@ fn fill(template: &str, n: usize, m: usize) -> String {
 }
 
 impl Strings {
-    /// Reads `locale`'s strings from the catalog: the fields in declaration order, each
-    /// followed by a `|`, after those of the locales before it in [`Locale::ALL`].
+    /// Reads `locale`'s strings from the catalog: each followed by a `|`, after those of the
+    /// locales before it in [`Locale::ALL`].
     fn of(locale: Locale) -> Strings {
-        // Split by hand into an array, one small loop instead of a `split` iterator (and its
+        // Split by hand into the array, one small loop instead of a `split` iterator (and its
         // searcher) stepped once per field; the earlier locales' fields are read and
         // overwritten, which is less code than skipping them.
         let mut f = [""; FIELDS];
@@ -188,42 +167,77 @@ impl Strings {
             f[i % FIELDS] = rest.get(..end).unwrap_or("");
             rest = rest.get(end + 1..).unwrap_or("");
         }
-        Strings {
-            submit: f[0],
-            next: f[1],
-            close: f[2],
-            thank_you_title: f[3],
-            thank_you_body: f[4],
-            nps_low: f[5],
-            nps_high: f[6],
-            csat_low: f[7],
-            csat_high: f[8],
-            ces_low: f[9],
-            ces_high: f[10],
-            thumbs_up: f[11],
-            thumbs_down: f[12],
-            emoji: [f[13], f[14], f[15], f[16], f[17]],
-            other: f[18],
-            text_placeholder: f[19],
-            required: f[20],
-            prompt_nps: f[21],
-            prompt_csat: f[22],
-            prompt_ces: f[23],
-            prompt_thumbs: f[24],
-            prompt_emoji: f[25],
-            progress_template: f[26],
-            stars_template: f[27],
-        }
+        Strings(f)
+    }
+
+    /// String `i` (never out of range: `i` is one of the constants above).
+    fn at(&self, i: usize) -> &'static str {
+        self.0.get(i).copied().unwrap_or_default()
+    }
+
+    /// Strings `i..i + n`.
+    fn run(&self, i: usize, n: usize) -> &[&'static str] {
+        self.0.get(i..i + n).unwrap_or_default()
+    }
+
+    /// Submit button.
+    pub fn submit(&self) -> &'static str {
+        self.at(SUBMIT)
+    }
+
+    /// Next button.
+    pub fn next(&self) -> &'static str {
+        self.at(NEXT)
+    }
+
+    /// Close button (aria label of the ×).
+    pub fn close(&self) -> &'static str {
+        self.at(CLOSE)
+    }
+
+    /// Default thank-you title.
+    pub fn thank_you_title(&self) -> &'static str {
+        self.at(THANK_YOU_TITLE)
+    }
+
+    /// Default thank-you body.
+    pub fn thank_you_body(&self) -> &'static str {
+        self.at(THANK_YOU_BODY)
+    }
+
+    /// Accessible names of the thumbs: up, down.
+    pub fn thumbs(&self) -> &[&'static str] {
+        self.run(THUMBS, 2)
+    }
+
+    /// Emoji labels, value 1 (very unhappy) to 5 (very happy).
+    pub fn emoji(&self) -> &[&'static str] {
+        self.run(EMOJI, 5)
+    }
+
+    /// The "Other" choice.
+    pub fn other(&self) -> &'static str {
+        self.at(OTHER)
+    }
+
+    /// Default placeholder of open-text questions.
+    pub fn text_placeholder(&self) -> &'static str {
+        self.at(TEXT_PLACEHOLDER)
+    }
+
+    /// Error shown when a required question is left unanswered.
+    pub fn required(&self) -> &'static str {
+        self.at(REQUIRED)
     }
 
     /// "Question 2 of 5".
     pub fn progress(&self, n: usize, m: usize) -> String {
-        fill(self.progress_template, n, m)
+        fill(self.at(PROGRESS_TEMPLATE), n, m)
     }
 
     /// "3 of 5 stars".
     pub fn stars(&self, n: usize) -> String {
-        fill(self.stars_template, n, 5)
+        fill(self.at(STARS_TEMPLATE), n, 5)
     }
 
     /// Default end labels of a scale question type, if it has them.
@@ -232,26 +246,28 @@ impl Strings {
         kind: crate::core::survey::QuestionType,
     ) -> Option<(&'static str, &'static str)> {
         use crate::core::survey::QuestionType as T;
-        match kind {
-            T::Nps => Some((self.nps_low, self.nps_high)),
-            T::Csat => Some((self.csat_low, self.csat_high)),
-            T::Ces => Some((self.ces_low, self.ces_high)),
-            T::Emoji => Some((self.emoji[0], self.emoji[4])),
-            _ => None,
-        }
+        let (low, high) = match kind {
+            T::Nps => (NPS_ENDS, NPS_ENDS + 1),
+            T::Csat => (CSAT_ENDS, CSAT_ENDS + 1),
+            T::Ces => (CES_ENDS, CES_ENDS + 1),
+            T::Emoji => (EMOJI, EMOJI + 4),
+            _ => return None,
+        };
+        Some((self.at(low), self.at(high)))
     }
 
     /// Default prompt of a question type that may omit its `text`.
     pub fn default_prompt(&self, kind: crate::core::survey::QuestionType) -> Option<&'static str> {
         use crate::core::survey::QuestionType as T;
-        match kind {
-            T::Nps => Some(self.prompt_nps),
-            T::Csat => Some(self.prompt_csat),
-            T::Ces => Some(self.prompt_ces),
-            T::Thumbs => Some(self.prompt_thumbs),
-            T::Emoji => Some(self.prompt_emoji),
-            _ => None,
-        }
+        let i = match kind {
+            T::Nps => 0,
+            T::Csat => 1,
+            T::Ces => 2,
+            T::Thumbs => 3,
+            T::Emoji => 4,
+            _ => return None,
+        };
+        Some(self.at(PROMPTS + i))
     }
 }
 
@@ -261,33 +277,7 @@ mod tests {
     use crate::core::survey::QuestionType;
 
     fn all_fields(s: &Strings) -> Vec<&'static str> {
-        let mut v = vec![
-            s.submit,
-            s.next,
-            s.close,
-            s.thank_you_title,
-            s.thank_you_body,
-            s.nps_low,
-            s.nps_high,
-            s.csat_low,
-            s.csat_high,
-            s.ces_low,
-            s.ces_high,
-            s.thumbs_up,
-            s.thumbs_down,
-            s.other,
-            s.text_placeholder,
-            s.required,
-            s.prompt_nps,
-            s.prompt_csat,
-            s.prompt_ces,
-            s.prompt_thumbs,
-            s.prompt_emoji,
-            s.progress_template,
-            s.stars_template,
-        ];
-        v.extend(s.emoji);
-        v
+        s.0.to_vec()
     }
 
     #[test]
@@ -297,20 +287,44 @@ mod tests {
             for f in all_fields(&s) {
                 assert!(!f.trim().is_empty(), "{l:?} has an empty string");
             }
+            let progress = s.at(PROGRESS_TEMPLATE);
             assert!(
-                s.progress_template.contains("{n}") && s.progress_template.contains("{m}"),
+                progress.contains("{n}") && progress.contains("{m}"),
                 "{l:?}"
             );
             // `fill` puts the first number at the first placeholder.
-            assert!(
-                s.progress_template.find("{n}") < s.progress_template.find("{m}"),
-                "{l:?}"
-            );
-            assert!(s.stars_template.contains("{n}"), "{l:?}");
+            assert!(progress.find("{n}") < progress.find("{m}"), "{l:?}");
+            assert!(s.at(STARS_TEMPLATE).contains("{n}"), "{l:?}");
+            // The positions name what they hold (English as the reference).
+            if l == Locale::En {
+                assert_eq!(s.close(), "Close");
+                assert_eq!(s.thank_you_title(), "Thank you!");
+                assert_eq!(s.thank_you_body(), "Your feedback has been received.");
+                assert_eq!(s.thumbs(), ["Thumbs up", "Thumbs down"]);
+                assert_eq!(s.emoji().len(), 5);
+                assert_eq!(s.emoji()[0], "Very unhappy");
+                assert_eq!(s.emoji()[4], "Very happy");
+                assert_eq!(s.other(), "Other");
+                assert_eq!(s.text_placeholder(), "Type your answer…");
+                assert_eq!(s.required(), "Please answer this question.");
+                assert_eq!(s.next(), "Next");
+                assert_eq!(
+                    s.default_prompt(QuestionType::Emoji),
+                    Some("How do you feel about your experience?")
+                );
+                assert_eq!(
+                    s.scale_labels(QuestionType::Ces),
+                    Some(("Very difficult", "Very easy"))
+                );
+                assert_eq!(
+                    s.scale_labels(QuestionType::Emoji),
+                    Some(("Very unhappy", "Very happy"))
+                );
+            }
             if l != Locale::En {
                 assert_ne!(
-                    s.submit,
-                    Locale::En.strings().submit,
+                    s.submit(),
+                    Locale::En.strings().submit(),
                     "{l:?} submit untranslated"
                 );
             }
@@ -324,10 +338,10 @@ mod tests {
             FIELDS * Locale::ALL.len()
         );
         assert!(catalog::TEXT.ends_with('|'));
-        assert_eq!(Locale::En.strings().submit, "Submit");
+        assert_eq!(Locale::En.strings().submit(), "Submit");
         assert_eq!(Locale::Ca.strings().stars(3), "3 de 5 estrelles");
-        assert_eq!(Locale::Ar.strings().submit, "إرسال");
-        assert_eq!(Locale::He.strings().required, "נא לענות על שאלה זו.");
+        assert_eq!(Locale::Ar.strings().submit(), "إرسال");
+        assert_eq!(Locale::He.strings().required(), "נא לענות על שאלה זו.");
     }
 
     #[test]

@@ -117,7 +117,9 @@ impl App {
         };
         let value = session.view.value(question);
         if value.is_none() && question.required {
-            session.view.show_error(Some(session.view.lang.s.required));
+            session
+                .view
+                .show_error(Some(session.view.lang.s.required()));
             return;
         }
         // Replaces the earlier answer to this question, if any (there is at most one).

@@ -101,7 +101,7 @@ impl Control {
                 let rows = options
                     .iter()
                     .map(|o| ("data-c", o.id.as_str(), lang.text(&o.label)));
-                let other_row = other.then_some((OTHER_ATTR, "", s.other));
+                let other_row = other.then_some((OTHER_ATTR, "", s.other()));
                 for (marker, id, label) in rows.chain(other_row) {
                     let row = add(doc, &group, "label", "");
                     let input = add(doc, &row, "input", "");
@@ -112,7 +112,7 @@ impl Control {
                 Control::Checks {
                     group,
                     other_field: None,
-                    other_label: s.other,
+                    other_label: s.other(),
                 }
             }
             QuestionKind::OpenText {
@@ -133,7 +133,7 @@ impl Control {
                 attr(
                     &area,
                     "placeholder",
-                    lang.or(placeholder.as_ref(), s.text_placeholder),
+                    lang.or(placeholder.as_ref(), s.text_placeholder()),
                 );
                 let counter = add(doc, &wrapper, "div", "cnt");
                 attr(&counter, "id", COUNTER_ID);
@@ -149,11 +149,10 @@ impl Control {
                 // Per type: the group's class, the number of radios, their glyphs and their
                 // accessible names. Radios without a glyph show their option's label, else
                 // their value; star names are built per radio.
-                let thumbs = [s.thumbs_up, s.thumbs_down];
                 let (class, count, glyphs, labels): (_, _, &[&str], &[&str]) = match kind {
                     QuestionKind::Csat(_) => ("g stars", 5, &STARS, &[]),
-                    QuestionKind::Emoji(_) => ("g faces", 5, &FACES, &s.emoji),
-                    QuestionKind::Thumbs => ("g thumbs", 2, &THUMBS, &thumbs),
+                    QuestionKind::Emoji(_) => ("g faces", 5, &FACES, s.emoji()),
+                    QuestionKind::Thumbs => ("g thumbs", 2, &THUMBS, s.thumbs()),
                     QuestionKind::SingleChoice { options } => ("list", options.len(), &[], &[]),
                     _ => (
                         "g",

@@ -112,7 +112,7 @@ impl View {
         }
         let close = &parts[CLOSE];
         set_text(close, Some("\u{00d7}"));
-        attr(close, "aria-label", lang.s.close);
+        attr(close, "aria-label", lang.s.close());
         append(host.root(), &parts[DIALOG]);
         Ok(View {
             doc: doc.clone(),
@@ -164,7 +164,10 @@ impl View {
         set_text(&self.parts[BODY], None);
         self.control = Control::build(&self.doc, &self.parts[BODY], question, title, &self.lang);
         let last = progress.current >= progress.total;
-        set_text(&self.parts[GO], Some(if last { s.submit } else { s.next }));
+        set_text(
+            &self.parts[GO],
+            Some(if last { s.submit() } else { s.next() }),
+        );
         flag(&self.parts[GO], "disabled", false);
         self.set_chrome_visible(true);
         if had_focus {
@@ -177,11 +180,11 @@ impl View {
         let s = &self.lang.s;
         set_text(
             &self.parts[TITLE],
-            Some(self.lang.or(thank_you.title.as_ref(), s.thank_you_title)),
+            Some(self.lang.or(thank_you.title.as_ref(), s.thank_you_title())),
         );
         set_text(
             &self.parts[SUB],
-            Some(self.lang.or(thank_you.body.as_ref(), s.thank_you_body)),
+            Some(self.lang.or(thank_you.body.as_ref(), s.thank_you_body())),
         );
         set_text(&self.parts[BODY], None);
         set_text(&self.parts[ERROR], None);
