@@ -698,7 +698,7 @@ pub fn item(path: &str, index: usize) -> String {
 fn expected(path: &Path<'_>, what: &str, got: &Json) -> Box<ShapeError> {
     shape(
         path,
-        crate::core::msg::cat(&["expected ", what, ", got ", got.kind()]),
+        crate::core::msg::subst("expected {}, got {}", what, got.kind()),
     )
 }
 
@@ -857,7 +857,7 @@ impl<'a> Fields<'a> {
             {
                 return Err(shape(
                     &self.path.key(k),
-                    crate::core::msg::cat(&["unknown field `", k, "`"]),
+                    crate::core::msg::subst("unknown field `{}`", k, ""),
                 ));
             }
         }
@@ -907,7 +907,7 @@ impl<'a> Fields<'a> {
     fn missing(&self, key: &str) -> Box<ShapeError> {
         shape(
             &self.child(key),
-            crate::core::msg::cat(&["missing field `", key, "`"]),
+            crate::core::msg::subst("missing field `{}`", key, ""),
         )
     }
 

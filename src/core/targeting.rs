@@ -42,12 +42,11 @@ impl TargetingError {
     /// The full message (what `Display` prints), built without `core::fmt`.
     pub fn text(&self) -> String {
         match self {
-            TargetingError::Regex { pattern, message } => crate::core::msg::cat(&[
-                "targeting.url.value: invalid regular expression `",
+            TargetingError::Regex { pattern, message } => crate::core::msg::subst(
+                "targeting.url.value: invalid regular expression `{}`: {}",
                 pattern,
-                "`: ",
                 message,
-            ]),
+            ),
         }
     }
 }
