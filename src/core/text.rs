@@ -76,6 +76,18 @@ impl From<&str> for LocalizedText {
     }
 }
 
+/// Whether `s` is empty or only whitespace (Unicode `White_Space`, as `str::trim` counts
+/// it): `s.trim().is_empty()` without `trim`'s two-ended search in the wasm.
+///
+/// ```
+/// use rapport::core::text::is_blank;
+/// assert!(is_blank(" \t\u{3000}") && is_blank(""));
+/// assert!(!is_blank(" a "));
+/// ```
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
+}
+
 /// The primary language subtag: `"pt-BR"` → `"pt"`, `"zh_Hant"` → `"zh"`.
 pub fn language(tag: &str) -> &str {
     // A plain index loop, not `split([..])` or `bytes().position(..)`: no char-array
