@@ -47,8 +47,12 @@ pub fn next_step(survey: &Survey, current: usize, answer: Option<&AnswerValue>) 
         return Step::ThankYou;
     };
     if let Some(a) = answer {
-        if let Some(b) = q.branches.iter().find(|b| b.when.matches(a)) {
-            return resolve(survey, current, &b.goto);
+        let mut i = 0;
+        while let Some(b) = q.branches.get(i) {
+            if b.when.matches(a) {
+                return resolve(survey, current, &b.goto);
+            }
+            i += 1;
         }
     }
     match &q.next {
@@ -68,30 +72,44 @@ fn resolve(survey: &Survey, from: usize, target: &str) -> Step {
     }
 }
 
-fn answer_for<'a>(answers: &'a [Answer], question: &str) -> Option<&'a AnswerValue> {
-    answers
-        .iter()
-        .find(|a| a.question == question)
-        .map(|a| &a.value)
+/// The first answer to `question` (index loop: no iterator state in the wasm).
+fn answer_for<'a>(answers: &'a [Answer], question: &str) -> Option<&'a Answer> {
+    let mut i = 0;
+    while let Some(a) = answers.get(i) {
+        if a.question == question {
+            return Some(a);
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The question indices a visitor goes through with these answers, from the first question
 /// to the end. An unanswered question counts as skipped (its default next applies), so for an
 /// unfinished survey the tail is the expected remaining path.
 pub fn path(survey: &Survey, answers: &[Answer]) -> Vec<usize> {
-    walk(survey, answers, first_step(survey))
+    walk(survey, answers, first_step(survey), None)
 }
 
-/// The question indices from `step` to the end, following the answers given.
-fn walk(survey: &Survey, answers: &[Answer], mut step: Step) -> Vec<usize> {
+/// The question indices from `step` to the end, following the answers given; with `kept`,
+/// also copies the answers met on the way there, in path order.
+fn walk(
+    survey: &Survey,
+    answers: &[Answer],
+    mut step: Step,
+    mut kept: Option<&mut Vec<Answer>>,
+) -> Vec<usize> {
     let mut out = Vec::new();
     while let Step::Question(i) = step {
         out.push(i);
-        let value = survey
+        let answer = survey
             .questions
             .get(i)
             .and_then(|q| answer_for(answers, &q.id));
-        step = next_step(survey, i, value);
+        if let (Some(a), Some(kept)) = (answer, kept.as_deref_mut()) {
+            kept.push(a.clone());
+        }
+        step = next_step(survey, i, answer.map(|a| &a.value));
     }
     out
 }
@@ -99,16 +117,9 @@ fn walk(survey: &Survey, answers: &[Answer], mut step: Step) -> Vec<usize> {
 /// The answers that lie on the path they take, in path order. After a visitor goes back and
 /// changes an answer, answers to questions the new path skips are dropped by this.
 pub fn prune(survey: &Survey, answers: &[Answer]) -> Vec<Answer> {
-    let mut out = Vec::new();
-    for i in path(survey, answers) {
-        let Some(q) = survey.questions.get(i) else {
-            continue;
-        };
-        if let Some(a) = answers.iter().find(|a| a.question == q.id) {
-            out.push(a.clone());
-        }
-    }
-    out
+    let mut kept = Vec::new();
+    walk(survey, answers, first_step(survey), Some(&mut kept));
+    kept
 }
 
 /// Position along the current path, for "Question {n} of {m}".
@@ -135,20 +146,22 @@ impl Progress {
 /// `current` follow their answers if any, else their default next.
 pub fn progress(survey: &Survey, answers: &[Answer], current: usize) -> Progress {
     let p = path(survey, answers);
-    match p.iter().position(|&i| i == current) {
-        Some(pos) => Progress {
-            current: pos + 1,
-            total: p.len(),
-        },
-        // Not on the answers' path (the caller navigated elsewhere): count from `current`.
-        None => {
-            let remaining = walk(survey, answers, Step::Question(current)).len();
-            let done = answers.len();
-            Progress {
-                current: done + 1,
-                total: done + remaining,
-            }
+    let mut pos = 0;
+    while let Some(&i) = p.get(pos) {
+        if i == current {
+            return Progress {
+                current: pos + 1,
+                total: p.len(),
+            };
         }
+        pos += 1;
+    }
+    // Not on the answers' path (the caller navigated elsewhere): count from `current`.
+    let remaining = walk(survey, answers, Step::Question(current), None).len();
+    let done = answers.len();
+    Progress {
+        current: done + 1,
+        total: done + remaining,
     }
 }
 

@@ -698,7 +698,7 @@ pub fn item(path: &str, index: usize) -> String {
 fn expected(path: &Path<'_>, what: &str, got: &Json) -> Box<ShapeError> {
     shape(
         path,
-        crate::core::msg::cat(&["expected ", what, ", got ", got.kind()]),
+        crate::core::msg::subst("expected {}, got {}", what, got.kind()),
     )
 }
 
@@ -722,16 +722,17 @@ pub fn number(path: &Path<'_>, v: &Json) -> Decoded<f64> {
 pub fn integer(path: &Path<'_>, v: &Json, min: i64, max: i64) -> Decoded<i64> {
     let n = number(path, v)?;
     // From 2^52 up every f64 is an integer; below, the round trip through i64 is exact.
-    let what = if n.abs() < 4_503_599_627_370_496.0 && n as i64 as f64 != n {
-        " is not an integer"
+    let template = if n.abs() < 4_503_599_627_370_496.0 && n as i64 as f64 != n {
+        "{} is not an integer"
     } else if n < min as f64 || n > max as f64 {
-        " is out of range"
+        "{} is out of range"
     } else {
         return Ok(n as i64);
     };
-    let mut m = num_to_string(n);
-    m.push_str(what);
-    Err(shape(path, m))
+    Err(shape(
+        path,
+        crate::core::msg::subst(template, &num_to_string(n), ""),
+    ))
 }
 
 /// Reads a boolean.
@@ -857,7 +858,7 @@ impl<'a> Fields<'a> {
             {
                 return Err(shape(
                     &self.path.key(k),
-                    crate::core::msg::cat(&["unknown field `", k, "`"]),
+                    crate::core::msg::subst("unknown field `{}`", k, ""),
                 ));
             }
         }
@@ -907,7 +908,7 @@ impl<'a> Fields<'a> {
     fn missing(&self, key: &str) -> Box<ShapeError> {
         shape(
             &self.child(key),
-            crate::core::msg::cat(&["missing field `", key, "`"]),
+            crate::core::msg::subst("missing field `{}`", key, ""),
         )
     }
 

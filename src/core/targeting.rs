@@ -42,12 +42,11 @@ impl TargetingError {
     /// The full message (what `Display` prints), built without `core::fmt`.
     pub fn text(&self) -> String {
         match self {
-            TargetingError::Regex { pattern, message } => crate::core::msg::cat(&[
-                "targeting.url.value: invalid regular expression `",
+            TargetingError::Regex { pattern, message } => crate::core::msg::subst(
+                "targeting.url.value: invalid regular expression `{}`: {}",
                 pattern,
-                "`: ",
                 message,
-            ]),
+            ),
         }
     }
 }
@@ -105,24 +104,28 @@ fn first_of(s: &str, a: u8, b: u8) -> Option<usize> {
 /// assert!(!glob_match("/products/*", "/product"));
 /// ```
 pub fn glob_match(pattern: &str, text: &str) -> bool {
-    // On the UTF-8 bytes, a character at a time (no `Vec<char>` copies): positions are
-    // always char starts, and two characters are equal when their encodings are.
+    // On the UTF-8 bytes (no `Vec<char>` copies). A literal is compared a byte at a time:
+    // equal lead bytes mean equal lengths, so a character matches when all its bytes do, and
+    // `pi`/`ti` are character starts whenever a `*` or `?` is read. `?` and a stretching `*`
+    // step over a whole character of the text.
     let (p, t) = (pattern.as_bytes(), text.as_bytes());
     let (mut pi, mut ti) = (0, 0);
     // Position of the last `*` seen and the text position it is currently stretched to; on a
     // mismatch the star absorbs one more character. Linear in practice, O(p·t) worst case.
     let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        let tl = char_len(t, ti);
-        let pl = char_len(p, pi);
+    while let Some(&c) = t.get(ti) {
         match p.get(pi) {
             Some(b'*') => {
                 star = Some((pi, ti));
                 pi += 1;
             }
-            Some(&c) if c == b'?' || p.get(pi..pi + pl) == t.get(ti..ti + tl) => {
-                pi += pl;
-                ti += tl;
+            Some(b'?') => {
+                pi += 1;
+                ti += char_len(t, ti);
+            }
+            Some(&b) if b == c => {
+                pi += 1;
+                ti += 1;
             }
             _ => match star {
                 Some((sp, st)) => {
@@ -135,11 +138,14 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
             },
         }
     }
-    p.get(pi..).unwrap_or(&[]).iter().all(|&c| c == b'*')
+    while p.get(pi) == Some(&b'*') {
+        pi += 1;
+    }
+    pi >= p.len()
 }
 
 /// The length of the UTF-8 character starting at byte `i` of `b` (1 past the end). One
-/// out-of-line copy: [`glob_match`] asks it three times per step.
+/// out-of-line copy: [`glob_match`] asks it in two places.
 #[inline(never)]
 fn char_len(b: &[u8], i: usize) -> usize {
     match b.get(i) {

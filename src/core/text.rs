@@ -32,24 +32,25 @@ impl LocalizedText {
         };
         // One pass: the entry of the lowest rank wins, the first of equal ranks.
         let lang = language(locale);
-        let rank = |k: &str| {
-            if k.eq_ignore_ascii_case(locale) {
+        // Every rank is below 4, so the first entry always replaces the start value. An
+        // index loop: no iterator state in the wasm.
+        let (mut best, mut best_rank) = ("", 4);
+        let mut i = 0;
+        while let Some((k, v)) = map.get(i) {
+            let k_lang = language(k);
+            let rank = if k.eq_ignore_ascii_case(locale) {
                 0
-            } else if language(k).eq_ignore_ascii_case(lang) {
+            } else if k_lang.eq_ignore_ascii_case(lang) {
                 1
-            } else if language(k).eq_ignore_ascii_case("en") {
+            } else if k_lang.eq_ignore_ascii_case("en") {
                 2
             } else {
                 3
+            };
+            if rank < best_rank {
+                (best, best_rank) = (v.as_str(), rank);
             }
-        };
-        // Every rank is below 4, so the first entry always replaces the start value.
-        let (mut best, mut best_rank) = ("", 4);
-        for (k, v) in map {
-            let r = rank(k);
-            if r < best_rank {
-                (best, best_rank) = (v, r);
-            }
+            i += 1;
         }
         best
     }
@@ -73,6 +74,18 @@ impl From<&str> for LocalizedText {
     fn from(s: &str) -> Self {
         LocalizedText::Plain(s.to_owned())
     }
+}
+
+/// Whether `s` is empty or only whitespace (Unicode `White_Space`, as `str::trim` counts
+/// it): `s.trim().is_empty()` without `trim`'s two-ended search in the wasm.
+///
+/// ```
+/// use rapport::core::text::is_blank;
+/// assert!(is_blank(" \t\u{3000}") && is_blank(""));
+/// assert!(!is_blank(" a "));
+/// ```
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
 }
 
 /// The primary language subtag: `"pt-BR"` → `"pt"`, `"zh_Hant"` → `"zh"`.

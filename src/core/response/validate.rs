@@ -9,6 +9,7 @@ use crate::core::json::Path;
 use crate::core::msg::{int, subst, uint};
 use crate::core::scan::char_count;
 use crate::core::survey::{Question, QuestionKind, SiteConfig, Survey};
+use crate::core::text::is_blank;
 
 /// The result of a check: the error is boxed, so a result is one pointer (`?` is a test of
 /// a register, not a copy of the whole error at every call).
@@ -210,7 +211,7 @@ fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
                     return too_long(&op, n, CHARS_LIMIT, Limits::MAX_OTHER_CHARS);
                 }
             }
-            let other_given = mc.other.as_deref().is_some_and(|t| !t.trim().is_empty());
+            let other_given = mc.other.as_deref().is_some_and(|t| !is_blank(t));
             if mc.choices.is_empty() && !other_given {
                 return fail(field, "no option chosen", "", "");
             }
@@ -221,7 +222,7 @@ fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
             let n = char_count(t);
             if n > limit {
                 too_long(field, n, CHARS_LIMIT, limit)
-            } else if q.required && t.trim().is_empty() {
+            } else if q.required && is_blank(t) {
                 fail(field, "must not be blank", "", "")
             } else {
                 Ok(())

@@ -89,7 +89,7 @@ fn scalar_matches(s: &Scalar, answer: &AnswerValue) -> bool {
     match (s, answer) {
         (Scalar::Integer(a), AnswerValue::Number(b)) => a == b,
         (Scalar::Text(a), AnswerValue::Text(b)) => a == b,
-        (Scalar::Text(a), AnswerValue::Choices(mc)) => mc.choices.iter().any(|c| c == a),
+        (Scalar::Text(a), AnswerValue::Choices(mc)) => mc.choices.contains(a),
         _ => false,
     }
 }

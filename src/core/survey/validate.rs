@@ -100,7 +100,7 @@ pub(super) fn days(path: &Path<'_>, value: f64) -> Result {
 
 /// One variant of a visible text (a plain string or one locale's): not blank, not too long.
 pub(super) fn text_variant(path: &Path<'_>, v: &str) -> Result {
-    if v.trim().is_empty() {
+    if crate::core::text::is_blank(v) {
         return fail(path, MUST_NOT_BE_EMPTY, "", "");
     }
     if char_count(v) > MAX_TEXT_CHARS {
