@@ -83,7 +83,7 @@ fn name_index(table: &[u8], name: &[u8]) -> Option<usize> {
 /// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`, RFC 9110 §5.6.7) to epoch ms.
 /// The obsolete RFC 850 and asctime forms are not accepted; servers must not send them.
 pub fn parse_http_date(s: &str) -> Option<i64> {
-    let b = s.trim().as_bytes();
+    let b = s.trim_ascii().as_bytes();
     if !layout(b, b"___, dd ___ dddd dd:dd:dd GMT") {
         return None;
     }

@@ -76,7 +76,7 @@ pub enum Decision {
 /// The wait a `Retry-After` value asks for, ms: delta-seconds (`120`) or an IMF-fixdate
 /// relative to `now_ms`. A date in the past means 0; unparseable means `None`.
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
-    let v = value.trim();
+    let v = value.trim_ascii();
     let b = v.as_bytes();
     // Delta-seconds read by hand in a double (no `str::parse` machinery, one index loop):
     // exact up to 2^53 seconds; longer digit strings mean "a long time" and hit the cap

@@ -63,8 +63,8 @@ fn root_element() -> JsValue {
 /// `navigator.languages`.
 pub fn languages(out: &mut Vec<String>) {
     if let Some(lang) = js::call_s(&root_element(), "getAttribute", &["lang"]).as_string() {
-        if !lang.trim().is_empty() {
-            out.push(String::from(lang.trim()));
+        if !lang.trim_ascii().is_empty() {
+            out.push(String::from(lang.trim_ascii()));
         }
     }
     let list = get(&global_get("navigator"), "languages");

@@ -62,7 +62,7 @@ impl Locale {
 
     /// The supported locale for a tag's language (`"pt-BR"` → Pt, `"iw"` → He), if any.
     pub fn from_tag(tag: &str) -> Option<Locale> {
-        let lang = crate::core::text::language(tag.trim());
+        let lang = crate::core::text::language(tag.trim_ascii());
         if lang.eq_ignore_ascii_case("iw") {
             return Some(Locale::He);
         }

@@ -353,7 +353,7 @@ impl Control {
 
 /// The text in `field`, `None` when it is blank.
 fn entered(field: &JsValue) -> Option<String> {
-    get_str(field, "value").filter(|v| !v.trim().is_empty())
+    get_str(field, "value").filter(|v| !crate::core::text::is_blank(v))
 }
 
 /// Whether `target` is the "Other" checkbox.
