@@ -228,7 +228,7 @@ fn wasm(artifact: &WasmArtifact, dist: &Path) -> Result<(), String> {
     )?;
     if let Some(mapping) = mapping {
         let (js, dts) = glue::replace_init(
-            &glue::rename(&read(&staging.join(&glue))?, &mapping)?,
+            &glue::rename(&glue::simplify(&read(&staging.join(&glue))?)?, &mapping)?,
             &glue::rename_types(&read(&staging.join(&types))?, &mapping),
         )?;
         let renamed_js = staging.join(format!("{}.renamed.js", artifact.out_name));

@@ -255,6 +255,89 @@ pub fn replace_init(js: &str, dts: &str) -> Result<(String, String), String> {
     ))
 }
 
+/// wasm-bindgen's closure wrapper, reference-counted and registered for finalization so
+/// the Rust closure is dropped once JS lets go of it.
+const MAKE_CLOSURE: &str = "function makeClosure(arg0, arg1, f) {
+    const state = { a: arg0, b: arg1, cnt: 1 };
+    const real = (...args) => {
+
+        // First up with a closure we increment the internal reference
+        // count. This ensures that the Rust closure environment won't
+        // be deallocated while we're invoking it.
+        state.cnt++;
+        try {
+            return f(state.a, state.b, ...args);
+        } finally {
+            real._wbg_cb_unref();
+        }
+    };
+    real._wbg_cb_unref = () => {
+        if (--state.cnt === 0) {
+            wasm.__wbindgen_destroy_closure(state.a, state.b);
+            state.a = 0;
+            CLOSURE_DTORS.unregister(state);
+        }
+    };
+    CLOSURE_DTORS.register(real, state, state);
+    return real;
+}";
+
+/// The widget's one closure (its handler) lives as long as the page: listeners, timers and
+/// the widget object hold it, and it holds the widget's state. A plain forwarding function
+/// does; the Rust closure is then never dropped (a few bytes, once per page).
+const MAKE_CLOSURE_FOREVER: &str = "function makeClosure(arg0, arg1, f) {
+    return (...args) => f(arg0, arg1, ...args);
+}";
+
+/// The finalization registry only `MAKE_CLOSURE` uses.
+const CLOSURE_DTORS: &str = "const CLOSURE_DTORS = (typeof FinalizationRegistry === 'undefined')
+    ? { register: () => {}, unregister: () => {} }
+    : new FinalizationRegistry(state => wasm.__wbindgen_destroy_closure(state.a, state.b));
+";
+
+/// `passStringToWasm0`'s branch for callers without `realloc`: the glue always passes one.
+const PASS_STRING_WITHOUT_REALLOC: &str = "    if (realloc === undefined) {
+        const buf = cachedTextEncoder.encode(arg);
+        const ptr = malloc(buf.length, 1) >>> 0;
+        getUint8ArrayMemory0().subarray(ptr, ptr + buf.length).set(buf);
+        WASM_VECTOR_LEN = buf.length;
+        return ptr;
+    }
+";
+
+/// Drops what the widget's glue never runs: the closure wrapper's reference counting and
+/// finalization (see [`MAKE_CLOSURE_FOREVER`]) and `passStringToWasm0`'s branch for a
+/// missing `realloc` (every call passes one). Each piece must appear exactly as expected,
+/// or the build fails, so a new wasm-bindgen cannot slip past unnoticed. Runs on the glue
+/// as wasm-bindgen writes it (before [`rename`]: the names are the pinned version's).
+pub fn simplify(js: &str) -> Result<String, String> {
+    let outdated =
+        |what: &str| format!("{what}: wasm-bindgen's output changed, update xtask/src/glue.rs");
+    for piece in [MAKE_CLOSURE, CLOSURE_DTORS, PASS_STRING_WITHOUT_REALLOC] {
+        if js.matches(piece).count() != 1 {
+            return Err(outdated(&format!(
+                "expected one `{}`",
+                piece.lines().next().unwrap_or_default()
+            )));
+        }
+    }
+    let calls = js.matches("passStringToWasm0(").count();
+    let with_realloc = js
+        .matches("passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc)")
+        .count();
+    if calls != with_realloc + 1 {
+        return Err(outdated("a `passStringToWasm0` call without `realloc`"));
+    }
+    let js = js
+        .replace(MAKE_CLOSURE, MAKE_CLOSURE_FOREVER)
+        .replace(CLOSURE_DTORS, "")
+        .replace(PASS_STRING_WITHOUT_REALLOC, "");
+    if js.contains("CLOSURE_DTORS") || js.contains("_wbg_cb_unref") {
+        return Err(outdated("the closure finalization is used elsewhere"));
+    }
+    Ok(js)
+}
+
 /// Applies the export renames to the `InitOutput` interface of the type declarations
 /// (`readonly name: ...`): the value `init()` resolves to is the raw exports object.
 pub fn rename_types(dts: &str, mapping: &Mapping) -> String {
@@ -429,6 +512,27 @@ wasm.__wbindgen_start(); new Uint8Array(wasm.memory.buffer);
             ""
         )
         .is_err());
+    }
+
+    #[test]
+    fn unused_glue_is_dropped() {
+        let js = format!(
+            "{CLOSURE_DTORS}\n{MAKE_CLOSURE}\nfunction passStringToWasm0(arg, malloc, realloc) {{\n\
+             {PASS_STRING_WITHOUT_REALLOC}    let len = arg.length;\n}}\n\
+             x = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);\n"
+        );
+        let out = simplify(&js).unwrap();
+        assert!(out.contains(MAKE_CLOSURE_FOREVER), "{out}");
+        assert!(!out.contains("FinalizationRegistry"), "{out}");
+        assert!(!out.contains("realloc === undefined"), "{out}");
+        assert!(out.contains("let len = arg.length;"), "{out}");
+        // Anything unexpected fails the build.
+        assert!(simplify(&js.replace("state.cnt++", "state.count++")).is_err());
+        assert!(simplify(&format!(
+            "{js}y = passStringToWasm0(s, wasm.__wbindgen_malloc);\n"
+        ))
+        .is_err());
+        assert!(simplify(&format!("{js}CLOSURE_DTORS.register(a, b);\n")).is_err());
     }
 
     #[test]
