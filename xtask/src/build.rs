@@ -102,9 +102,23 @@ pub fn run_build() -> Result<(), String> {
     crate::size::report(false).map(|_| ())
 }
 
-/// `cargo xtask build` entry point.
-pub fn run(_args: &[String]) -> Result<(), String> {
-    run_build()
+/// `cargo xtask build [widget]` entry point. `widget` builds only the loader and the
+/// widget into `dist/` and prints their sizes: the quick loop when working on shipped bytes.
+pub fn run(args: &[String]) -> Result<(), String> {
+    match args {
+        [] => run_build(),
+        [only] if only == "widget" => {
+            crate::install::build_prerequisites()?;
+            let dist = util::root().join("dist");
+            util::mkdirs(&dist)?;
+            loader(&dist)?;
+            wasm(&WIDGET, &dist)?;
+            crate::size::report(false).map(|_| ())
+        }
+        _ => Err(format!(
+            "unknown build target {args:?}; expected nothing or `widget`"
+        )),
+    }
 }
 
 fn loader(dist: &Path) -> Result<(), String> {

@@ -21,6 +21,7 @@ cargo xtask <command>
 
 commands:
   build     build the loader, the widget wasm, the metrics wasm and the npm package into dist/ and pkg/
+            (`build widget`: only the loader and the widget, then their sizes)
   demo      build everything and run the collector with the demo storefront at http://127.0.0.1:8080
   test      install what tests need (idempotent) and run every test, lint and size budget
   install   only install what tests need (wasm target, wasm-bindgen CLI, Chromium, npm packages)
