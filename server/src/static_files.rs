@@ -3,9 +3,11 @@
 //! storefront (everything else, `/` → `index.html`) from `--www`.
 //!
 //! Content types come from the file extension (`application/wasm` for `.wasm`,
-//! `text/javascript` for `.js`/`.mjs`). Build output is sent from its pre-compressed copies
-//! (`file.br` / `file.gz` beside `file`, see `cargo xtask build`) with the matching
-//! `Content-Encoding` when the request's `Accept-Encoding` allows; otherwise as it is. Caching: nothing here is content-hashed, so the
+//! `text/javascript` for `.js`/`.mjs`). Build output is served from `DIST/precompressed/`
+//! when the build wrote it (each file with its `file.br` / `file.gz` beside it, see
+//! `cargo xtask build`), sent from a pre-compressed copy with the matching
+//! `Content-Encoding` when the request's `Accept-Encoding` allows, otherwise as it is;
+//! without that tree, from `DIST` itself, uncompressed. Caching: nothing here is content-hashed, so the
 //! loader may be cached for 5 minutes and everything else revalidates (`no-cache`, cheap
 //! thanks to `Last-Modified`); test pages are `no-store`. Files named by `hidden` (the
 //! config file with its admin tokens, the database) and dot-files are never served.
@@ -45,19 +47,20 @@ struct Mounts {
 
 /// The static-file router (merged under the API routes by [`crate::app`]).
 pub fn router<S: Clone + Send + Sync + 'static>(dirs: &StaticDirs) -> Router<S> {
+    let build = served_build_dir(&dirs.dist);
     let mut router = Router::new()
         .route_service(
             "/rapport.js",
-            ServeFile::new(dirs.dist.join("rapport.js"))
+            ServeFile::new(build.join("rapport.js"))
                 .precompressed_br()
                 .precompressed_gzip(),
         )
-        .nest_service("/widget", precompressed(dirs.dist.join("widget")))
-        .nest_service("/metrics", precompressed(dirs.dist.join("metrics")));
+        .nest_service("/widget", precompressed(build.join("widget")))
+        .nest_service("/metrics", precompressed(build.join("metrics")));
     let mut mounts = vec![
-        ("/rapport.js".to_owned(), dirs.dist.join("rapport.js")),
-        ("/widget".to_owned(), dirs.dist.join("widget")),
-        ("/metrics".to_owned(), dirs.dist.join("metrics")),
+        ("/rapport.js".to_owned(), build.join("rapport.js")),
+        ("/widget".to_owned(), build.join("widget")),
+        ("/metrics".to_owned(), build.join("metrics")),
     ];
     if let Some(test_pages) = &dirs.test_pages {
         router = router.nest_service("/test", ServeDir::new(test_pages));
@@ -78,6 +81,18 @@ pub fn router<S: Clone + Send + Sync + 'static>(dirs: &StaticDirs) -> Router<S> 
             let mounts = Arc::clone(&mounts);
             async move { guard_and_tag(&mounts, req, next).await }
         }))
+}
+
+/// Where build output is served from: the build's deploy tree `dist/precompressed/` (each
+/// file with its pre-compressed copies beside it) when there is one, else `dist/` itself.
+/// `dist/widget/` holds only what the widget is (glue and wasm), so the copies live apart.
+pub fn served_build_dir(dist: &Path) -> PathBuf {
+    let tree = dist.join("precompressed");
+    if tree.is_dir() {
+        tree
+    } else {
+        dist.to_path_buf()
+    }
 }
 
 /// A build-output directory: each file is served from its pre-compressed copy (`.br`, else

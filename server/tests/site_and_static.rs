@@ -126,13 +126,15 @@ async fn static_files() -> TestResult {
 async fn precompressed_build_output() -> TestResult {
     let root = temp_path("precompressed", "");
     let (dist, www) = (root.join("dist"), root.join("www"));
-    fs::create_dir_all(dist.join("widget"))?;
+    // The build's deploy tree: each file with its pre-compressed copies beside it.
+    let tree = dist.join("precompressed");
+    fs::create_dir_all(tree.join("widget"))?;
     fs::create_dir_all(&www)?;
-    fs::write(dist.join("rapport.js"), "window.rapport=1;")?;
-    fs::write(dist.join("rapport.js.gz"), b"loader-gz")?;
-    fs::write(dist.join("widget/widget_bg.wasm"), b"\0asm\x01\0\0\0")?;
-    fs::write(dist.join("widget/widget_bg.wasm.gz"), b"wasm-gz")?;
-    fs::write(dist.join("widget/widget_bg.wasm.br"), b"wasm-br")?;
+    fs::write(tree.join("rapport.js"), "window.rapport=1;")?;
+    fs::write(tree.join("rapport.js.gz"), b"loader-gz")?;
+    fs::write(tree.join("widget/widget_bg.wasm"), b"\0asm\x01\0\0\0")?;
+    fs::write(tree.join("widget/widget_bg.wasm.gz"), b"wasm-gz")?;
+    fs::write(tree.join("widget/widget_bg.wasm.br"), b"wasm-br")?;
     let dirs = StaticDirs {
         dist: dist.clone(),
         www: www.clone(),

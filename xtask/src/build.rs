@@ -5,8 +5,9 @@
 //!   minified with the wasm, then terser; see [`crate::glue`]) + wasm-opt'd `.wasm`, nothing else.
 //! * `dist/metrics/` — the metrics engine, a separate wasm module (never in the widget bundle).
 //! * `pkg/` — the npm package: hand-written entry points plus copies of the above.
-//! * Beside each file in `dist/`: its pre-compressed copies `.gz` and `.br` (see
-//!   [`crate::precompress`]), which the collector serves as they are.
+//! * `dist/precompressed/`: the deploy tree, each file above with its pre-compressed
+//!   copies `.gz` and `.br` beside it (see [`crate::precompress`]), which the collector
+//!   serves as they are.
 
 use std::path::{Path, PathBuf};
 
@@ -98,7 +99,7 @@ pub fn run_build() -> Result<(), String> {
     for artifact in [&WIDGET, &METRICS] {
         shipped.extend(crate::size::files_in(&dist.join(artifact.dist_dir))?);
     }
-    precompress::run(&shipped)?;
+    precompress::run(&dist, &shipped)?;
     crate::size::report(false).map(|_| ())
 }
 
@@ -113,6 +114,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
             util::mkdirs(&dist)?;
             loader(&dist)?;
             wasm(&WIDGET, &dist)?;
+            // The deploy tree would now be stale: without it the collector serves `dist/`.
+            let tree = dist.join(precompress::TREE);
+            if tree.exists() {
+                std::fs::remove_dir_all(&tree)
+                    .map_err(|e| format!("removing {}: {e}", tree.display()))?;
+            }
             crate::size::report(false).map(|_| ())
         }
         _ => Err(format!(

@@ -285,8 +285,14 @@ const MAKE_CLOSURE: &str = "function makeClosure(arg0, arg1, f) {
 /// The widget's one closure (its handler) lives as long as the page: listeners, timers and
 /// the widget object hold it, and it holds the widget's state. A plain forwarding function
 /// does; the Rust closure is then never dropped (a few bytes, once per page).
+///
+/// The browser calls it from event listeners, timers and promise callbacks, where nothing
+/// of ours is on the stack to catch: a trap there (a Rust panic, after the panic handler
+/// has logged once and disabled the widget) would reach the page as an uncaught error.
+/// So the call is wrapped, and a throw ends as `undefined`. Every call the loader makes
+/// (`start`, commands) has its own `try`, which logs.
 const MAKE_CLOSURE_FOREVER: &str = "function makeClosure(arg0, arg1, f) {
-    return (...args) => f(arg0, arg1, ...args);
+    return (...args) => { try { return f(arg0, arg1, ...args); } catch (_) {} };
 }";
 
 /// The finalization registry only `MAKE_CLOSURE` uses.

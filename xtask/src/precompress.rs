@@ -1,14 +1,17 @@
 //! Pre-compressed copies of the files browsers fetch: `file.gz` (gzip, made with Zopfli)
-//! and `file.br` (brotli, quality 11) beside each `file`.
+//! and `file.br` (brotli, quality 11), written with a copy of `file` into the deploy tree
+//! `dist/precompressed/` (same relative paths), so that `dist/widget/` holds only the
+//! widget's glue and wasm.
 //!
 //! The collector serves them as they are (`Content-Encoding: gzip` or `br`, picked from the
 //! request's `Accept-Encoding`), so the compression costs nothing per request and can be as
 //! slow and thorough as we like: Zopfli writes ordinary gzip/deflate that every client
 //! decodes, about 6 % smaller than `gzip -9` on the widget's wasm. Any static host that
 //! serves pre-compressed siblings (nginx `gzip_static`, Caddy `precompressed`, most CDNs)
-//! can deploy `dist/` the same way.
+//! can deploy `dist/precompressed/` the same way.
 //!
-//! The size budgets (`crate::size`) count these `.gz` files: what a shopper downloads.
+//! The size budgets (`crate::size`) count `gzip -9` of the files themselves; these `.gz`
+//! copies (what a gzip-only client downloads from the collector) are printed beside them.
 
 use std::io::Write;
 use std::num::NonZeroU64;
@@ -22,6 +25,9 @@ pub const SUFFIXES: [&str; 2] = ["gz", "br"];
 /// Zopfli iterations: past ~15 the widget's wasm shrinks by a few bytes per doubling of
 /// the time (measured: 5 → 43,268 B, 15 → 43,261 B, 50 → 43,254 B).
 const ZOPFLI_ITERATIONS: u64 = 15;
+
+/// The deploy tree's directory inside `dist/`.
+pub const TREE: &str = "precompressed";
 
 /// Whether `path` is a pre-compressed copy.
 pub fn is_copy(path: &Path) -> bool {
@@ -37,20 +43,38 @@ pub fn copy_path(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Writes `file.gz` and `file.br` for each file (replacing older copies).
-pub fn run(files: &[PathBuf]) -> Result<(), String> {
+/// Where `file` (under `dist`) goes in the deploy tree: `dist/widget/widget.js` →
+/// `dist/precompressed/widget/widget.js`; `None` for a file outside `dist`.
+pub fn tree_path(dist: &Path, file: &Path) -> Option<PathBuf> {
+    file.strip_prefix(dist)
+        .ok()
+        .map(|relative| dist.join(TREE).join(relative))
+}
+
+/// Writes the deploy tree `dist/precompressed/` afresh: each file (all under `dist`) with
+/// its `.gz` and `.br` copies.
+pub fn run(dist: &Path, files: &[PathBuf]) -> Result<(), String> {
     eprintln!("\n==> precompress: gzip (Zopfli)");
     let started = std::time::Instant::now();
+    util::fresh_dir(&dist.join(TREE))?;
+    let mut copies = Vec::new();
     for file in files {
+        let copy = tree_path(dist, file)
+            .ok_or_else(|| format!("{} is not under {}", file.display(), dist.display()))?;
+        if let Some(parent) = copy.parent() {
+            util::mkdirs(parent)?;
+        }
         let data = std::fs::read(file).map_err(|e| format!("reading {}: {e}", file.display()))?;
-        let gz = copy_path(file, "gz");
+        std::fs::write(&copy, &data).map_err(|e| format!("writing {}: {e}", copy.display()))?;
+        let gz = copy_path(&copy, "gz");
         std::fs::write(&gz, gzip(&data)?).map_err(|e| format!("writing {}: {e}", gz.display()))?;
+        copies.push(copy);
     }
     eprintln!(
         "    (precompress: gzip (Zopfli): {:.1} s)",
         started.elapsed().as_secs_f64()
     );
-    brotli(files)
+    brotli(&copies)
 }
 
 /// `data` as a gzip member, compressed by Zopfli.
@@ -90,6 +114,16 @@ mod tests {
         assert!(is_copy(&p));
         assert!(is_copy(Path::new("a/rapport.js.br")));
         assert!(!is_copy(Path::new("a/rapport.js")));
+    }
+
+    #[test]
+    fn the_deploy_tree_mirrors_dist() {
+        let dist = Path::new("/x/dist");
+        assert_eq!(
+            tree_path(dist, Path::new("/x/dist/widget/widget.js")).as_deref(),
+            Some(Path::new("/x/dist/precompressed/widget/widget.js"))
+        );
+        assert_eq!(tree_path(dist, Path::new("/tmp/part")), None);
     }
 
     #[test]
