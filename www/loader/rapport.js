@@ -45,12 +45,17 @@
     let href = L.href;
 
     // Merge a partial site config: surveys replaced by id, theme merged, the rest replaced.
+    // Values of the wrong shape are kept as given, so that the widget's validation names
+    // the field at fault (`surveys: expected an array`) instead of the merge failing here.
     const merge = guard((part) => {
       for (const k in part) {
         const v = part[k];
-        if (k == "surveys")
-          for (const s of v) config.surveys = config.surveys.filter((o) => o.id != s.id).concat(s);
-        else config[k] = k == "theme" ? { ...config.theme, ...v } : v;
+        config[k] =
+          k == "surveys" && v?.map
+            ? config.surveys.filter((o) => !v.some((s) => s?.id == o?.id)).concat(v)
+            : k == "theme" && typeof v == "object"
+            ? { ...config.theme, ...v }
+            : v;
       }
     });
 
