@@ -47,16 +47,16 @@ struct Mounts {
 
 /// The static-file router (merged under the API routes by [`crate::app`]).
 pub fn router<S: Clone + Send + Sync + 'static>(dirs: &StaticDirs) -> Router<S> {
-    let build = served_build_dir(&dirs.dist);
+    let (build, compressed) = served_build_dir(&dirs.dist);
+    let loader = ServeFile::new(build.join("rapport.js"));
+    let loader = match compressed {
+        true => loader.precompressed_br().precompressed_gzip(),
+        false => loader,
+    };
     let mut router = Router::new()
-        .route_service(
-            "/rapport.js",
-            ServeFile::new(build.join("rapport.js"))
-                .precompressed_br()
-                .precompressed_gzip(),
-        )
-        .nest_service("/widget", precompressed(build.join("widget")))
-        .nest_service("/metrics", precompressed(build.join("metrics")));
+        .route_service("/rapport.js", loader)
+        .nest_service("/widget", build_dir(build.join("widget"), compressed))
+        .nest_service("/metrics", build_dir(build.join("metrics"), compressed));
     let mut mounts = vec![
         ("/rapport.js".to_owned(), build.join("rapport.js")),
         ("/widget".to_owned(), build.join("widget")),
@@ -83,22 +83,25 @@ pub fn router<S: Clone + Send + Sync + 'static>(dirs: &StaticDirs) -> Router<S> 
         }))
 }
 
-/// Where build output is served from: the build's deploy tree `dist/precompressed/` (each
-/// file with its pre-compressed copies beside it) when there is one, else `dist/` itself.
-/// `dist/widget/` holds only what the widget is (glue and wasm), so the copies live apart.
-pub fn served_build_dir(dist: &Path) -> PathBuf {
+/// Where build output is served from, and whether it has pre-compressed copies: the
+/// build's deploy tree `dist/precompressed/` (each file with its `.br`/`.gz` beside it)
+/// when there is one, else `dist/` itself, as it is. `dist/widget/` holds only what the
+/// widget is (glue and wasm), so the copies live apart.
+pub fn served_build_dir(dist: &Path) -> (PathBuf, bool) {
     let tree = dist.join("precompressed");
-    if tree.is_dir() {
-        tree
-    } else {
-        dist.to_path_buf()
+    match tree.is_dir() {
+        true => (tree, true),
+        false => (dist.to_path_buf(), false),
     }
 }
 
-/// A build-output directory: each file is served from its pre-compressed copy (`.br`, else
-/// `.gz`, as the request accepts; written by `cargo xtask build`) when there is one.
-fn precompressed(dir: PathBuf) -> ServeDir {
-    ServeDir::new(dir).precompressed_br().precompressed_gzip()
+/// A build-output directory; with `compressed`, each file is served from its
+/// pre-compressed copy (`.br`, else `.gz`, as the request accepts) when there is one.
+fn build_dir(dir: PathBuf, compressed: bool) -> ServeDir {
+    match compressed {
+        true => ServeDir::new(dir).precompressed_br().precompressed_gzip(),
+        false => ServeDir::new(dir),
+    }
 }
 
 async fn guard_and_tag(mounts: &Mounts, req: Request, next: Next) -> Response {

@@ -182,3 +182,40 @@ async fn precompressed_build_output() -> TestResult {
     let _ = fs::remove_dir_all(root);
     Ok(())
 }
+
+/// Without the deploy tree, build output is served from `--dist` as it is: a stray `.gz`
+/// beside a file (an older build's) is never sent in its place.
+#[tokio::test]
+async fn build_output_without_the_deploy_tree_is_served_as_it_is() -> TestResult {
+    let root = temp_path("plain-dist", "");
+    let (dist, www) = (root.join("dist"), root.join("www"));
+    fs::create_dir_all(dist.join("widget"))?;
+    fs::create_dir_all(&www)?;
+    fs::write(dist.join("rapport.js"), "window.rapport=2;")?;
+    fs::write(dist.join("rapport.js.gz"), b"stale-gz")?;
+    fs::write(dist.join("widget/widget.js"), "export default 1;")?;
+    let dirs = StaticDirs {
+        dist: dist.clone(),
+        www: www.clone(),
+        test_pages: None,
+        hidden: Vec::new(),
+    };
+    let t = TestServer::with(fixture(), temp_path("db", ".sqlite"), Some(dirs)).await;
+    for (path, body) in [
+        ("/rapport.js", "window.rapport=2;"),
+        ("/widget/widget.js", "export default 1;"),
+    ] {
+        let r = t
+            .client
+            .get(t.url(path))
+            .header("accept-encoding", "gzip, br")
+            .send()
+            .await?;
+        assert_eq!(r.status(), 200, "{path}");
+        assert!(r.headers().get("content-encoding").is_none(), "{path}");
+        assert_eq!(r.text().await?, body);
+    }
+    t.stop().await;
+    let _ = fs::remove_dir_all(root);
+    Ok(())
+}

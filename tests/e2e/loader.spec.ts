@@ -408,3 +408,58 @@ test("the collector's config being unavailable leaves inline config working", as
   expect((await fake(page)).starts[0].config.surveys.map((s: any) => s.id)).toEqual(["inline"]);
   void consoleLog;
 });
+
+test("following an in-page #anchor is not a navigation: a pending delay survey still shows", async ({ page }) => {
+  const remote = {
+    site: "e2e",
+    surveys: [survey("d", { type: "delay", seconds: 2 }, { url: { match: "exact", value: "/test/plain.html" } })],
+  };
+  await setup(page, { remote });
+  await page.goto("/test/plain.html");
+  await loaded(page);
+  // Setting the fragment fires `popstate` (and `hashchange`) like an anchor link does.
+  await page.evaluate(() => {
+    location.hash = "reviews";
+  });
+  await booted(page);
+  // navAt stays at the page load: the delay was never restarted.
+  expect((await fake(page)).starts[0].navAt).toBe(0);
+});
+
+test("inline config of the wrong shape reaches the widget as given, for its validation to name", async ({ page }) => {
+  await setup(page, {
+    remote: { site: "e2e", surveys: [survey("a", { type: "manual" })] },
+    before: () => {
+      const w = window as any;
+      w.rapport = function () {
+        (w.rapport.q = w.rapport.q || []).push(arguments);
+      };
+      w.rapport("config", { theme: "dark", surveys: [null, { id: "a", trigger: { type: "manual" } }] });
+      w.rapport("config", { locale: "es" });
+      w.rapport("show", "a");
+    },
+  });
+  await page.goto("/test/plain.html");
+  await booted(page);
+  const c = (await fake(page)).starts[0].config;
+  // The null survey is kept (the widget reports `surveys[0]`), the valid one replaced `a`.
+  expect(c.surveys).toEqual([null, { id: "a", trigger: { type: "manual" } }]);
+  expect(c.theme).toBe("dark");
+  expect(c.locale).toBe("es");
+});
+
+test("inline surveys that are not an array are kept as given", async ({ page }) => {
+  await setup(page, {
+    before: () => {
+      const w = window as any;
+      w.rapport = function () {
+        (w.rapport.q = w.rapport.q || []).push(arguments);
+      };
+      w.rapport("config", { surveys: { id: "x" } });
+      w.rapport("show", "x");
+    },
+  });
+  await page.goto("/test/plain.html");
+  await booted(page);
+  expect((await fake(page)).starts[0].config.surveys).toEqual({ id: "x" });
+});

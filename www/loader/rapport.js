@@ -42,7 +42,10 @@
     let timers = [];
     let widget, booting, dead, armed, ready;
     let navAt = 0; // performance.now() of the last navigation
-    let href = L.href;
+    // The page's address without its fragment: following an in-page `#anchor` (which fires
+    // `popstate` too) is not a navigation.
+    const here = () => L.href.split("#")[0];
+    let href = here();
 
     // Merge a partial site config: surveys replaced by id, theme merged, the rest replaced.
     // Values of the wrong shape are kept as given, so that the widget's validation names
@@ -149,8 +152,8 @@
 
     // Navigation (history API or `page()`): before boot re-arm, after it tell the widget.
     const nav = guard((manual) => {
-      if (!manual && L.href == href) return;
-      href = L.href;
+      if (!manual && here() == href) return;
+      href = here();
       if (widget) return call("page", []);
       navAt = performance.now();
       arm();

@@ -129,6 +129,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn loader(dist: &Path) -> Result<(), String> {
+    // Pre-compressed copies beside the loader are from an older layout: they would go stale.
+    for suffix in precompress::SUFFIXES {
+        let stale = precompress::copy_path(&dist.join("rapport.js"), suffix);
+        if stale.exists() {
+            std::fs::remove_file(&stale)
+                .map_err(|e| format!("removing {}: {e}", stale.display()))?;
+        }
+    }
     let source = util::root().join("www/loader/rapport.js");
     step(
         "loader: terser www/loader/rapport.js → dist/rapport.js",
