@@ -74,10 +74,12 @@ test("429 with Retry-After: 2 is honoured", async ({ page, request, run, allowCo
 test("reload while the POST is in flight: one row", async ({ page, request, run, allowConsoleErrors }) => {
   allowConsoleErrors.push(NETWORK_NOISE);
   let held: string | undefined;
+  const sent: string[] = [];
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));
   await page.route("**/v1/responses", async (route) => {
     if (route.request().method() !== "POST") return route.continue();
+    sent.push(route.request().postDataJSON().id);
     if (held === undefined) {
       held = route.request().postDataJSON().id;
       await gate; // the first attempt hangs until after the reload
@@ -91,9 +93,12 @@ test("reload while the POST is in flight: one row", async ({ page, request, run,
   await expect.poll(() => held).toBeTruthy();
   await page.reload();
   release();
-  // After the reload the loader finds the outbox and boots the widget, which resends.
+  // After the reload the loader finds the outbox and boots the widget, which resends
+  // (the first request may still arrive too: keepalive outlives the page).
+  await expect.poll(() => sent.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
   const [row] = await expectRows(request, run, 1, { timeout: 40_000 });
   expect(row.id).toBe(held);
+  expect(new Set(sent)).toEqual(new Set([held]));
 });
 
 test("double click on Submit: one row", async ({ page, request, run }) => {
