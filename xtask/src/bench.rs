@@ -51,22 +51,40 @@ fn bench_dir() -> Result<PathBuf, String> {
     Ok(dir)
 }
 
+/// The collector under load: first as its own process (the release `rapport-server` on a
+/// fresh SQLite file, the client in another process, as in production), then in-process
+/// (`rapport-loadgen` without `--url`: client and server share one runtime).
 fn collector() -> Result<(), String> {
     step(
-        "collector: rapport-loadgen (release)",
+        "collector and load generator (release)",
         util::cargo().args([
-            "run",
+            "build",
             "--release",
             "--package",
             "rapport-server",
-            "--bin",
-            "rapport-loadgen",
-            "--",
-            "--clients",
-            "32",
-            "--duration",
-            "10",
+            "--bins",
         ]),
+    )?;
+    let loadgen = util::target_dir().join("release/rapport-loadgen");
+    let loadgen = || cmd(loadgen.to_str().unwrap_or("rapport-loadgen"));
+    // Every client shares 127.0.0.1: the rate limit would answer most requests with 429.
+    let server = Server::start_with(
+        &bench_dir()?.join("loadgen.sqlite"),
+        Some(serde_json::json!({ "burst": 1_000_000_000u64, "perSecond": 1_000_000_000u64 })),
+    )?;
+    let separate = step(
+        "collector: rapport-loadgen against rapport-server in its own process",
+        loadgen()
+            .args(["--clients", "32", "--duration", "10", "--url"])
+            .arg(server.url())
+            .args(["--site", "e2e", "--survey", "type-nps", "--question", "q"])
+            .args(["--token", "e2e-admin-token-local"]),
+    );
+    drop(server);
+    separate?;
+    step(
+        "collector: rapport-loadgen with the collector in-process",
+        loadgen().args(["--clients", "32", "--duration", "10"]),
     )
 }
 
@@ -266,6 +284,11 @@ struct Server {
 
 impl Server {
     fn start(db: &Path) -> Result<Server, String> {
+        Server::start_with(db, None)
+    }
+
+    /// [`Server::start`] with the config's `rateLimit` replaced when given.
+    fn start_with(db: &Path, rate_limit: Option<Value>) -> Result<Server, String> {
         let _ = std::fs::remove_file(db);
         let port = free_port()?;
         let bin = util::target_dir().join("release/rapport-server");
@@ -274,7 +297,7 @@ impl Server {
             .arg("--db")
             .arg(db)
             .arg("--config")
-            .arg(bench_config()?)
+            .arg(bench_config(rate_limit)?)
             .args([
                 "--dist",
                 "dist",
@@ -312,7 +335,7 @@ impl Drop for Server {
 /// The end-to-end suite's collector config (tests/e2e/site.json + the test-page surveys +
 /// the demo sites), written to `.rapport/bench/config.json`; pages are same-origin, so the
 /// origins need no rewriting.
-fn bench_config() -> Result<PathBuf, String> {
+fn bench_config(rate_limit: Option<Value>) -> Result<PathBuf, String> {
     let root = util::root();
     let read = |p: &str| -> Result<Value, String> {
         let text =
@@ -335,6 +358,9 @@ fn bench_config() -> Result<PathBuf, String> {
         demo.get("sites").and_then(Value::as_array),
     ) {
         sites.extend(extra.iter().cloned());
+    }
+    if let (Some(limit), Some(config)) = (rate_limit, config.as_object_mut()) {
+        config.insert("rateLimit".into(), limit);
     }
     let path = bench_dir()?.join("config.json");
     std::fs::write(&path, config.to_string())
