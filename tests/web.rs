@@ -245,7 +245,11 @@ fn every_scale_type_renders_its_radios() {
         ("emoji", 5, None),
     ] {
         let site = format!("t-{kind}");
-        let (mut w, _) = launch(&site, &format!(r#"{{"id":"q","type":"{kind}"}}"#));
+        let prompt = format!("Rate the {kind}");
+        let (mut w, _) = launch(
+            &site,
+            &format!(r#"{{"id":"q","type":"{kind}","text":"{prompt}"}}"#),
+        );
         let radios = q_all("[role=radiogroup] [role=radio]");
         assert_eq!(radios.len(), count, "{kind}");
         for radio in &radios {
@@ -262,15 +266,15 @@ fn every_scale_type_renders_its_radios() {
                 .to_lowercase();
             assert!(name.contains(label), "{kind}: {name}");
         }
-        assert!(
-            !q(&format!(
+        assert_eq!(
+            q(&format!(
                 "#{}",
                 q("[role=dialog]").get_attribute("aria-labelledby").unwrap()
             ))
             .text_content()
-            .unwrap()
-            .is_empty(),
-            "{kind}: default prompt"
+            .unwrap(),
+            prompt,
+            "{kind}: the question's text labels the dialog"
         );
         w.destroy();
     }
@@ -566,13 +570,22 @@ fn hostile_page_css_does_not_hide_or_shrink_the_widget() {
 #[wasm_bindgen_test]
 fn rtl_locales_set_dir() {
     let site = "t-rtl";
-    let json = config(site, r#"{"id":"q","type":"thumbs"}"#, "")
-        .replace(r#""locale":"en""#, r#""locale":"ar""#);
+    let json = config(
+        site,
+        r#"{"id":"q","type":"thumbs","text":{"en":"Was this helpful?","ar":"هل كان هذا مفيدًا؟"}}"#,
+        "",
+    )
+    .replace(r#""locale":"en""#, r#""locale":"ar""#);
     let (opts, _) = options(site, Some(&json));
     let mut w = start(opts);
     let dialog = q("[role=dialog]");
     assert_eq!(dialog.get_attribute("dir").as_deref(), Some("rtl"));
     assert_eq!(dialog.get_attribute("lang").as_deref(), Some("ar"));
+    let title = q(&format!(
+        "#{}",
+        dialog.get_attribute("aria-labelledby").unwrap()
+    ));
+    assert_eq!(title.text_content().unwrap(), "هل كان هذا مفيدًا؟");
     w.destroy();
 }
 
@@ -581,8 +594,8 @@ fn manual_show_and_track_commands() {
     let site = "t-cmd";
     let json = format!(
         r#"{{"site":"{site}","surveys":[
-        {{"id":"m","throttle":{{"frequency":"always"}},"questions":[{{"id":"q","type":"thumbs"}}]}},
-        {{"id":"e","trigger":{{"type":"event","event":"Bought"}},"throttle":{{"frequency":"always"}},"questions":[{{"id":"q","type":"emoji"}}]}}]}}"#
+        {{"id":"m","throttle":{{"frequency":"always"}},"questions":[{{"id":"q","type":"thumbs","text":"Helpful?"}}]}},
+        {{"id":"e","trigger":{{"type":"event","event":"Bought"}},"throttle":{{"frequency":"always"}},"questions":[{{"id":"q","type":"emoji","text":"How was it?"}}]}}]}}"#
     );
     let (opts, events) = options(site, Some(&json));
     let mut w = start(opts);
@@ -718,7 +731,7 @@ async fn a_stored_outbox_is_flushed_on_start() {
 #[wasm_bindgen_test]
 async fn delay_trigger_waits_for_its_time() {
     let site = "t-delay";
-    let json = config(site, r#"{"id":"q","type":"thumbs"}"#, "").replace(
+    let json = config(site, r#"{"id":"q","type":"thumbs","text":"Helpful?"}"#, "").replace(
         r#"{"type":"pageLoad"}"#,
         r#"{"type":"delay","seconds":0.3}"#,
     );
@@ -741,7 +754,7 @@ async fn delay_trigger_waits_for_its_time() {
 #[wasm_bindgen_test]
 fn exit_intent_from_the_loader_or_the_pointer() {
     let site = "t-exit";
-    let json = config(site, r#"{"id":"q","type":"thumbs"}"#, "")
+    let json = config(site, r#"{"id":"q","type":"thumbs","text":"Helpful?"}"#, "")
         .replace(r#"{"type":"pageLoad"}"#, r#"{"type":"exitIntent"}"#);
     let (opts, _) = options(site, Some(&json));
     Reflect::set(&opts, &"exitIntent".into(), &JsValue::TRUE).unwrap();
@@ -766,7 +779,7 @@ fn dark_mode_and_brand_theme() {
     let site = "t-dark";
     let json = config(
         site,
-        r#"{"id":"q","type":"thumbs"}"#,
+        r#"{"id":"q","type":"thumbs","text":"Helpful?"}"#,
         r##","theme":{"mode":"dark","brand":"#fde047","position":"top-left"}"##,
     );
     let (opts, _) = options(site, Some(&json));
@@ -810,7 +823,7 @@ fn brand_colours_pick_a_contrasting_text_colour() {
         let site = format!("t-brand-{i}");
         let json = config(
             &site,
-            r#"{"id":"q","type":"thumbs"}"#,
+            r#"{"id":"q","type":"thumbs","text":"Helpful?"}"#,
             &format!(r#","theme":{{"brand":"{brand}"}}"#),
         );
         let (opts, _) = options(&site, Some(&json));
@@ -877,7 +890,7 @@ fn config_command_merges_inline_surveys_and_rejects_bad_ones() {
     w.command("show".into(), Array::of1(&"x".into()).into());
     assert_eq!(hosts(), 0, "bad inline config is refused");
     let good = js_sys::JSON::parse(
-        r#"{"surveys":[{"id":"x","throttle":{"frequency":"always"},"questions":[{"id":"q","type":"ces"}]}]}"#,
+        r#"{"surveys":[{"id":"x","throttle":{"frequency":"always"},"questions":[{"id":"q","type":"ces","text":"Easy?"}]}]}"#,
     )
     .unwrap();
     w.command("config".into(), Array::of1(&good).into());
@@ -889,7 +902,7 @@ fn config_command_merges_inline_surveys_and_rejects_bad_ones() {
 #[wasm_bindgen_test]
 async fn page_navigation_restarts_the_delay() {
     let site = "t-page";
-    let json = config(site, r#"{"id":"q","type":"thumbs"}"#, "").replace(
+    let json = config(site, r#"{"id":"q","type":"thumbs","text":"Helpful?"}"#, "").replace(
         r#"{"type":"pageLoad"}"#,
         r#"{"type":"delay","seconds":0.3}"#,
     );
@@ -917,7 +930,7 @@ async fn scroll_depth_trigger() {
     document().body().unwrap().append_child(&spacer).unwrap();
     window().scroll_to_with_x_and_y(0.0, 0.0);
     let site = "t-scroll";
-    let json = config(site, r#"{"id":"q","type":"thumbs"}"#, "").replace(
+    let json = config(site, r#"{"id":"q","type":"thumbs","text":"Helpful?"}"#, "").replace(
         r#"{"type":"pageLoad"}"#,
         r#"{"type":"scroll","percent":80}"#,
     );

@@ -308,6 +308,15 @@ mod tests {
             )),
             "sites[0].surveys[0].questions[0].type"
         );
+        // Every question needs its text (the widget has no default prompts): a file without
+        // one is refused at start-up, naming the question.
+        let no_text = ServerConfig::from_json(&config(&SITE.replace(r#","text":"?""#, ""), ""))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            no_text.as_deref(),
+            Some("config sites[0].surveys[0].questions[0].text: missing field `text`")
+        );
         assert_eq!(
             field_of(&config(&format!("{SITE},{SITE}"), "")),
             "sites[1].site"

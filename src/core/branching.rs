@@ -36,7 +36,8 @@ pub fn first_step(survey: &Survey) -> Step {
 /// use rapport::core::response::AnswerValue;
 /// use rapport::core::survey::SiteConfig;
 /// let config = SiteConfig::from_json(r#"{"site": "s", "surveys": [{"id": "x", "questions": [
-///   {"id": "nps", "type": "nps", "branches": [{"when": {"max": 6}, "goto": "why"}], "next": "end"},
+///   {"id": "nps", "type": "nps", "text": "Recommend us?",
+///    "branches": [{"when": {"max": 6}, "goto": "why"}], "next": "end"},
 ///   {"id": "why", "type": "openText", "text": "Why?"}]}]}"#).unwrap();
 /// let survey = &config.surveys[0];
 /// assert_eq!(next_step(survey, 0, Some(&AnswerValue::Number(3))), Step::Question(1));
@@ -169,6 +170,7 @@ pub fn progress(survey: &Survey, answers: &[Answer], current: usize) -> Progress
 mod tests {
     use super::*;
     use crate::core::survey::{Branch, Condition, Question, QuestionKind, ScaleLabels, SiteConfig};
+    use crate::core::text::LocalizedText;
     use proptest::prelude::*;
 
     fn demo() -> Survey {
@@ -247,7 +249,7 @@ mod tests {
         Question {
             id: format!("q{id}"),
             kind: QuestionKind::Nps(ScaleLabels::default()),
-            text: None,
+            text: LocalizedText::Plain(format!("Question {id}?")),
             required: false,
             branches: branches
                 .into_iter()

@@ -57,7 +57,8 @@ fn targeted(survey: &Survey, url: &str, regex: &dyn RegexMatcher) -> bool {
 /// use rapport::core::targeting::NoRegex;
 /// use rapport::core::trigger::{due, PageSignals};
 /// let config = SiteConfig::from_json(r#"{"site": "s", "surveys": [{"id": "later",
-///   "trigger": {"type": "delay", "seconds": 5}, "questions": [{"id": "q", "type": "thumbs"}]}]}"#).unwrap();
+///   "trigger": {"type": "delay", "seconds": 5},
+///   "questions": [{"id": "q", "type": "thumbs", "text": "Helpful?"}]}]}"#).unwrap();
 /// let mut signals = PageSignals { url: "/".into(), ms_since_navigation: 4_000.0, ..Default::default() };
 /// assert!(due(&config, &signals, &NoRegex).is_empty());
 /// signals.ms_since_navigation = 5_000.0;

@@ -30,7 +30,7 @@ const survey = (id: string, trigger: object, targeting?: object) => ({
   id,
   trigger,
   ...(targeting ? { targeting } : {}),
-  questions: [{ id: "q", type: "thumbs" }],
+  questions: [{ id: "q", type: "thumbs", text: "Was this helpful?" }],
 });
 
 /**
@@ -144,9 +144,9 @@ test("inline config merges over the collector's: surveys replaced by id, theme m
       w.rapport("config", {
         theme: { brand: "#222222" },
         locale: "es",
-        surveys: [{ id: "b", trigger: { type: "manual" }, questions: [{ id: "q2", type: "nps" }] }],
+        surveys: [{ id: "b", trigger: { type: "manual" }, questions: [{ id: "q2", type: "nps", text: { en: "Would you recommend us?", es: "¿Nos recomendaría?" } }] }],
       });
-      w.rapport("config", { surveys: [{ id: "c", questions: [{ id: "q", type: "csat" }] }] });
+      w.rapport("config", { surveys: [{ id: "c", questions: [{ id: "q", type: "csat", text: "How satisfied are you?" }] }] });
       w.rapport("show", "c");
     },
   });
@@ -399,7 +399,7 @@ test("the collector's config being unavailable leaves inline config working", as
       w.rapport = function () {
         (w.rapport.q = w.rapport.q || []).push(arguments);
       };
-      w.rapport("config", { surveys: [{ id: "inline", trigger: { type: "pageLoad" }, questions: [{ id: "q", type: "thumbs" }] }] });
+      w.rapport("config", { surveys: [{ id: "inline", trigger: { type: "pageLoad" }, questions: [{ id: "q", type: "thumbs", text: "Was this helpful?" }] }] });
     },
   });
   await page.route("**/v1/sites/e2e/config", (r) => r.fulfill({ status: 503, body: "down" }));

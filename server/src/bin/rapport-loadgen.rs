@@ -30,7 +30,7 @@ const USAGE: &str = "usage: rapport-loadgen [--clients N] [--duration SECS] [--u
 const BENCH_CONFIG: &str = r#"{
   "sites": [{ "site": "bench", "origins": [], "adminToken": "bench-admin-token-0123456789",
     "surveys": [{ "id": "s", "questions": [
-      { "id": "nps", "type": "nps", "required": true },
+      { "id": "nps", "type": "nps", "text": "Recommend us?", "required": true },
       { "id": "comment", "type": "openText", "text": "Why?" } ] }] }],
   "rateLimit": { "burst": 1000000000, "perSecond": 1000000000 }
 }"#;

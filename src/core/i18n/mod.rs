@@ -1,5 +1,5 @@
-//! The widget's own words (buttons, scale labels, default prompts, aria labels) in the
-//! supported locales, and locale negotiation.
+//! The widget's own words (buttons, scale labels, aria labels) in the supported locales,
+//! and locale negotiation.
 //!
 //! Texts written in the site configuration win over these; these fill the gaps.
 
@@ -113,13 +113,13 @@ impl Locale {
 /// methods; the templates (`{n}` / `{m}` placeholders) through [`Strings::progress`] and
 /// [`Strings::stars`].
 ///
-/// One array rather than a struct of 28 fields: reading the catalog fills it in place, with
+/// One array rather than a struct of 23 fields: reading the catalog fills it in place, with
 /// no field-by-field copy in the wasm.
 #[derive(Clone, Copy, Debug)]
 pub struct Strings([&'static str; FIELDS]);
 
 /// How many strings a locale has.
-const FIELDS: usize = 28;
+const FIELDS: usize = 23;
 
 /// Positions in a locale's strings (the catalog's order).
 const SUBMIT: usize = 0;
@@ -138,12 +138,10 @@ const EMOJI: usize = 13;
 const OTHER: usize = 18;
 const TEXT_PLACEHOLDER: usize = 19;
 const REQUIRED: usize = 20;
-/// Default prompts: NPS, CSAT, CES, thumbs, emoji.
-const PROMPTS: usize = 21;
 /// "Question {n} of {m}".
-const PROGRESS_TEMPLATE: usize = 26;
+const PROGRESS_TEMPLATE: usize = 21;
 /// "{n} of 5 stars".
-const STARS_TEMPLATE: usize = 27;
+const STARS_TEMPLATE: usize = 22;
 
 /// `template` with `{n}` and `{m}` replaced by the numbers (every template has `{n}` before
 /// `{m}`). Through [`msg::subst_marks`](crate::core::msg::subst_marks): one copy of the
@@ -255,20 +253,6 @@ impl Strings {
         };
         Some((self.at(low), self.at(high)))
     }
-
-    /// Default prompt of a question type that may omit its `text`.
-    pub fn default_prompt(&self, kind: crate::core::survey::QuestionType) -> Option<&'static str> {
-        use crate::core::survey::QuestionType as T;
-        let i = match kind {
-            T::Nps => 0,
-            T::Csat => 1,
-            T::Ces => 2,
-            T::Thumbs => 3,
-            T::Emoji => 4,
-            _ => return None,
-        };
-        Some(self.at(PROMPTS + i))
-    }
 }
 
 #[cfg(test)]
@@ -308,10 +292,6 @@ mod tests {
                 assert_eq!(s.text_placeholder(), "Type your answer…");
                 assert_eq!(s.required(), "Please answer this question.");
                 assert_eq!(s.next(), "Next");
-                assert_eq!(
-                    s.default_prompt(QuestionType::Emoji),
-                    Some("How do you feel about your experience?")
-                );
                 assert_eq!(
                     s.scale_labels(QuestionType::Ces),
                     Some(("Very difficult", "Very easy"))
@@ -355,8 +335,6 @@ mod tests {
             Some(("Not likely", "Very likely"))
         );
         assert_eq!(en.scale_labels(QuestionType::Thumbs), None);
-        assert_eq!(en.default_prompt(QuestionType::OpenText), None);
-        assert!(en.default_prompt(QuestionType::Csat).is_some());
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::core::json::{shape_err, write_map, Decoded, Fields, Json, JsonMap, Ob
 /// use rapport::core::response::{validate_response, Response};
 /// use rapport::core::survey::SiteConfig;
 /// let config = SiteConfig::from_json(r#"{"site": "demo", "surveys": [{"id": "s",
-///   "questions": [{"id": "nps", "type": "nps", "required": true}]}]}"#).unwrap();
+///   "questions": [{"id": "nps", "type": "nps", "text": "Recommend us?", "required": true}]}]}"#).unwrap();
 /// let response = Response::from_json(r#"{"id": "r1", "site": "demo", "survey": "s",
 ///   "answers": [{"question": "nps", "value": 11}]}"#).unwrap();
 /// let err = validate_response(&config, &response).unwrap_err();

@@ -332,10 +332,6 @@ const TYPE_FIELDS: [(&str, u8); 6] = [
     ("placeholder", 0b1000_0000),
 ];
 
-/// The types (bit `i`: `QuestionType::ALL[i]`) whose `text` is required: `singleChoice`,
-/// `multipleChoice`, `openText`.
-const TEXT_REQUIRED: u8 = 0b1110_0000;
-
 /// A question: every setting sits flat next to `"type"`; settings of another type are
 /// rejected.
 pub fn question(path: &str, v: &Json) -> Decoded<Question> {
@@ -428,7 +424,7 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
     let mut q = Question {
         id: String::new(),
         kind,
-        text: None,
+        text: LocalizedText::Plain(String::new()),
         required: false,
         branches: Vec::new(),
         next: None,
@@ -442,10 +438,9 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
             "",
         ));
     }
-    opt_text(&f, "text", &mut q.text)?;
-    // Choice and open-text questions have no default prompt.
-    if q.text.is_none() && TEXT_REQUIRED & (1 << i) != 0 {
-        return Err(broken(&f, "text", "is required for type `{}`", t.as_str()));
+    // Required of every type: the widget has no default prompts.
+    if let Some(v) = f.field("text", true)? {
+        q.text = text_at(&f.child("text"), v)?;
     }
     q.required = f.bool("required")?.unwrap_or(false);
     q.branches = f.list("branches", false, branch)?;

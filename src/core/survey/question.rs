@@ -184,9 +184,8 @@ pub struct Question {
     pub id: String,
     /// What is asked and how it is answered.
     pub kind: QuestionKind,
-    /// The prompt. Optional for the scale and thumbs kinds, which have a localised default
-    /// (see [`crate::core::i18n`]).
-    pub text: Option<LocalizedText>,
+    /// The prompt (required of every kind).
+    pub text: LocalizedText,
     /// Whether the visitor must answer before moving on.
     pub required: bool,
     /// Branching rules, tried in order.
@@ -225,7 +224,7 @@ mod tests {
             }
         ));
         assert_eq!(o.kind.scale(), None);
-        let n = read(r#"{"id":"n","type":"nps"}"#).unwrap();
+        let n = read(r#"{"id":"n","type":"nps","text":"Recommend us?"}"#).unwrap();
         assert_eq!(n.kind.scale(), Some(0..=10));
     }
 

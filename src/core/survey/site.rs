@@ -15,7 +15,7 @@ use crate::core::json::Json;
 /// use rapport::core::survey::SiteConfig;
 /// let config = SiteConfig::from_json(r#"{
 ///   "site": "demo",
-///   "surveys": [{ "id": "s", "questions": [{ "id": "q", "type": "thumbs" }] }]
+///   "surveys": [{ "id": "s", "questions": [{ "id": "q", "type": "thumbs", "text": "Helpful?" }] }]
 /// }"#).unwrap();
 /// assert_eq!(config.surveys[0].questions.len(), 1);
 ///

@@ -89,7 +89,10 @@ fn each_rule_names_its_path() {
         (Box::new(|v| v["surveys"][1]["questions"][1]["options"][2]["id"] = json!("price")), "surveys[1].questions[1].options[2].id: duplicate option id `price`"),
         (Box::new(|v| v["surveys"][1]["questions"][1]["options"][0]["label"] = json!({})), "surveys[1].questions[1].options[0].label: must have at least one locale"),
         (Box::new(move |v| *v.pointer_mut(&format!("{q}/3/maxLength")).unwrap() = json!(10_001)), "surveys[0].questions[3].maxLength: 10001 is outside 1–10000"),
-        (Box::new(move |v| v.pointer_mut(&format!("{q}/3")).unwrap().as_object_mut().unwrap().remove("text").map(|_| ()).unwrap_or(())), "surveys[0].questions[3].text: is required for type `openText`"),
+        // Every type needs its text: the widget has no default prompts.
+        (Box::new(move |v| v.pointer_mut(&format!("{q}/3")).unwrap().as_object_mut().unwrap().remove("text").map(|_| ()).unwrap_or(())), "surveys[0].questions[3].text: missing field `text`"),
+        (Box::new(move |v| v.pointer_mut(&format!("{q}/0")).unwrap().as_object_mut().unwrap().remove("text").map(|_| ()).unwrap_or(())), "surveys[0].questions[0].text: missing field `text`"),
+        (Box::new(move |v| v.pointer_mut(&format!("{q}/2")).unwrap()["text"] = json!(null)), "surveys[0].questions[2].text: missing field `text`"),
         (Box::new(move |v| *v.pointer_mut(&format!("{q}/0/branches/0/goto")).unwrap() = json!("nowhere")), "surveys[0].questions[0].branches[0].goto: no question `nowhere`"),
         (Box::new(move |v| { v.pointer_mut(&format!("{q}/2")).unwrap()["next"] = json!("nps"); }), "surveys[0].questions[2].next: `nps` is not after this question; jumps must go forward"),
         (Box::new(move |v| { v.pointer_mut(&format!("{q}/2")).unwrap()["next"] = json!("review"); }), "surveys[0].questions[2].next: `review` is not after this question"),
@@ -140,8 +143,8 @@ fn merge_replaces_surveys_by_id_and_overrides_theme_and_locale() {
         "locale": "es",
         "theme": { "brand": "#111111" },
         "surveys": [
-            { "id": "welcome", "trigger": {"type": "manual"}, "questions": [{"id": "t", "type": "thumbs"}] },
-            { "id": "brand-new", "questions": [{"id": "n", "type": "nps"}] }
+            { "id": "welcome", "trigger": {"type": "manual"}, "questions": [{"id": "t", "type": "thumbs", "text": "Helpful?"}] },
+            { "id": "brand-new", "questions": [{"id": "n", "type": "nps", "text": "Recommend us?"}] }
         ]
     }))
     .unwrap();
@@ -177,7 +180,7 @@ fn a_merge_that_fails_validation_changes_nothing() {
     let inline = partial_from(&json!({
         "locale": "es",
         "theme": { "radius": "4px" },
-        "surveys": [{ "id": "brand-new", "questions": [{"id": "n", "type": "nps"}] }]
+        "surveys": [{ "id": "brand-new", "questions": [{"id": "n", "type": "nps", "text": "Recommend us?"}] }]
     }))
     .unwrap();
     c.site = "not a site id".to_owned();

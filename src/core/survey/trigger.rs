@@ -36,7 +36,7 @@ mod tests {
     fn read(json: &str) -> Result<Trigger, String> {
         let config = format!(
             r#"{{"site":"s","surveys":[{{"id":"x","trigger":{json},
-            "questions":[{{"id":"q","type":"thumbs"}}]}}]}}"#
+            "questions":[{{"id":"q","type":"thumbs","text":"?"}}]}}]}}"#
         );
         crate::core::survey::SiteConfig::from_json(&config)
             .map(|mut c| c.surveys.remove(0).trigger)

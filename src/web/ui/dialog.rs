@@ -145,11 +145,7 @@ impl View {
     pub fn show_question(&mut self, question: &Question, progress: Progress) {
         let had_focus = self.has_focus();
         let s = &self.lang.s;
-        let title = self.lang.or(
-            question.text.as_ref(),
-            s.default_prompt(question.kind.question_type())
-                .unwrap_or(""),
-        );
+        let title = self.lang.text(&question.text);
         set_text(&self.parts[TITLE], Some(title));
         set_text(&self.parts[SUB], None);
         set_text(
