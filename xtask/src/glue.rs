@@ -311,15 +311,65 @@ const PASS_STRING_WITHOUT_REALLOC: &str = "    if (realloc === undefined) {
     }
 ";
 
+/// The text decoder with the workaround for Safari's failure past ~2 GB decoded by one
+/// `TextDecoder` (a new decoder every 2 GB). The widget decodes kilobytes per page.
+const DECODE_TEXT_FOR_SAFARI: &str =
+    "let cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+cachedTextDecoder.decode();
+const MAX_SAFARI_DECODE_BYTES = 2146435072;
+let numBytesDecoded = 0;
+function decodeText(bytes) {
+    numBytesDecoded += bytes.length;
+    if (numBytesDecoded >= MAX_SAFARI_DECODE_BYTES) {
+        cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+        cachedTextDecoder.decode();
+        numBytesDecoded = bytes.length;
+    }
+    return cachedTextDecoder.decode(bytes);
+}";
+
+/// One decoder for the page's lifetime.
+const DECODE_TEXT: &str = "const cachedTextDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
+function decodeText(bytes) {
+    return cachedTextDecoder.decode(bytes);
+}";
+
+/// The memory view's staleness test, written for shared memories too (whose buffer is
+/// never detached). The widget's memory is not shared: after `memory.grow` its old buffer
+/// is simply not the current one.
+const DATA_VIEW_CHECK: &str = "if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer.detached === true || (cachedDataViewMemory0.buffer.detached === undefined && cachedDataViewMemory0.buffer !== wasm.memory.buffer)) {";
+
+/// The same test for an unshared memory.
+const DATA_VIEW_CHECK_UNSHARED: &str =
+    "if (cachedDataViewMemory0 === null || cachedDataViewMemory0.buffer !== wasm.memory.buffer) {";
+
+/// The module and instance kept beside the exports, which nothing reads.
+const KEPT_MODULE_AND_INSTANCE: [&str; 3] = [
+    "let wasmModule, wasmInstance, wasm;",
+    "    wasmInstance = instance;\n",
+    "    wasmModule = module;\n",
+];
+
 /// Drops what the widget's glue never runs: the closure wrapper's reference counting and
-/// finalization (see [`MAKE_CLOSURE_FOREVER`]) and `passStringToWasm0`'s branch for a
-/// missing `realloc` (every call passes one). Each piece must appear exactly as expected,
+/// finalization (see [`MAKE_CLOSURE_FOREVER`]), `passStringToWasm0`'s branch for a
+/// missing `realloc` (every call passes one), the text decoder's Safari workaround and the
+/// shared-memory case of the memory view's check, and the unread module and instance.
+/// Each piece must appear exactly as expected,
 /// or the build fails, so a new wasm-bindgen cannot slip past unnoticed. Runs on the glue
 /// as wasm-bindgen writes it (before [`rename`]: the names are the pinned version's).
 pub fn simplify(js: &str) -> Result<String, String> {
     let outdated =
         |what: &str| format!("{what}: wasm-bindgen's output changed, update xtask/src/glue.rs");
-    for piece in [MAKE_CLOSURE, CLOSURE_DTORS, PASS_STRING_WITHOUT_REALLOC] {
+    for piece in [
+        MAKE_CLOSURE,
+        CLOSURE_DTORS,
+        PASS_STRING_WITHOUT_REALLOC,
+        DECODE_TEXT_FOR_SAFARI,
+        DATA_VIEW_CHECK,
+    ]
+    .into_iter()
+    .chain(KEPT_MODULE_AND_INSTANCE)
+    {
         if js.matches(piece).count() != 1 {
             return Err(outdated(&format!(
                 "expected one `{}`",
@@ -337,7 +387,15 @@ pub fn simplify(js: &str) -> Result<String, String> {
     let js = js
         .replace(MAKE_CLOSURE, MAKE_CLOSURE_FOREVER)
         .replace(CLOSURE_DTORS, "")
-        .replace(PASS_STRING_WITHOUT_REALLOC, "");
+        .replace(PASS_STRING_WITHOUT_REALLOC, "")
+        .replace(DECODE_TEXT_FOR_SAFARI, DECODE_TEXT)
+        .replace(DATA_VIEW_CHECK, DATA_VIEW_CHECK_UNSHARED)
+        .replace(KEPT_MODULE_AND_INSTANCE[0], "let wasm;")
+        .replace(KEPT_MODULE_AND_INSTANCE[1], "")
+        .replace(KEPT_MODULE_AND_INSTANCE[2], "");
+    if js.contains("wasmModule") || js.contains("wasmInstance") {
+        return Err(outdated("the module or instance is read"));
+    }
     if js.contains("CLOSURE_DTORS") || js.contains("_wbg_cb_unref") {
         return Err(outdated("the closure finalization is used elsewhere"));
     }
@@ -525,9 +583,22 @@ wasm.__wbindgen_start(); new Uint8Array(wasm.memory.buffer);
         let js = format!(
             "{CLOSURE_DTORS}\n{MAKE_CLOSURE}\nfunction passStringToWasm0(arg, malloc, realloc) {{\n\
              {PASS_STRING_WITHOUT_REALLOC}    let len = arg.length;\n}}\n\
-             x = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);\n"
+             x = passStringToWasm0(ret, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);\n\
+             {DECODE_TEXT_FOR_SAFARI}\nfunction getDataViewMemory0() {{\n    {DATA_VIEW_CHECK}\n}}\n\
+             let wasmModule, wasmInstance, wasm;\nfunction fin(instance, module) {{\n\
+             {}    wasm = instance.exports;\n{}}}\n",
+            KEPT_MODULE_AND_INSTANCE[1], KEPT_MODULE_AND_INSTANCE[2]
         );
         let out = simplify(&js).unwrap();
+        assert!(out.contains(DECODE_TEXT), "{out}");
+        assert!(!out.contains("MAX_SAFARI_DECODE_BYTES"), "{out}");
+        assert!(out.contains(DATA_VIEW_CHECK_UNSHARED), "{out}");
+        assert!(!out.contains("detached"), "{out}");
+        assert!(
+            !out.contains("wasmModule") && !out.contains("wasmInstance"),
+            "{out}"
+        );
+        assert!(out.contains("let wasm;"), "{out}");
         assert!(out.contains(MAKE_CLOSURE_FOREVER), "{out}");
         assert!(!out.contains("FinalizationRegistry"), "{out}");
         assert!(!out.contains("realloc === undefined"), "{out}");
