@@ -42,9 +42,10 @@
     let timers = [];
     let widget, booting, dead, armed, ready;
     let navAt = 0; // performance.now() of the last navigation
-    // The page's address without its fragment: following an in-page `#anchor` (which fires
-    // `popstate` too) is not a navigation.
-    const here = () => L.href.split("#")[0];
+    // Path + query: what URL targeting compares, and what tells a navigation (the origin
+    // cannot change without a page load; following an in-page `#anchor`, which fires
+    // `popstate` too, is not a navigation).
+    const here = () => L.pathname + L.search;
     let href = here();
 
     // Merge a partial site config: surveys replaced by id, theme merged, the rest replaced.
@@ -66,7 +67,7 @@
     const targeted = guard((t) => {
       const u = t?.url;
       if (!u) return 1;
-      const pq = L.pathname + L.search;
+      const pq = here();
       let v = u.value;
       const m = u.match;
       if (m == "exact") return pq == v;
