@@ -135,13 +135,7 @@ async fn precompressed_build_output() -> TestResult {
     fs::write(tree.join("widget/widget_bg.wasm"), b"\0asm\x01\0\0\0")?;
     fs::write(tree.join("widget/widget_bg.wasm.gz"), b"wasm-gz")?;
     fs::write(tree.join("widget/widget_bg.wasm.br"), b"wasm-br")?;
-    let dirs = StaticDirs {
-        dist: dist.clone(),
-        www: www.clone(),
-        test_pages: None,
-        hidden: Vec::new(),
-    };
-    let t = TestServer::with(fixture(), temp_path("db", ".sqlite"), Some(dirs)).await;
+    let t = serve_build(&dist, &www).await;
     let get = |path: &str, accept: &str| {
         t.client
             .get(t.url(path))
@@ -194,13 +188,7 @@ async fn build_output_without_the_deploy_tree_is_served_as_it_is() -> TestResult
     fs::write(dist.join("rapport.js"), "window.rapport=2;")?;
     fs::write(dist.join("rapport.js.gz"), b"stale-gz")?;
     fs::write(dist.join("widget/widget.js"), "export default 1;")?;
-    let dirs = StaticDirs {
-        dist: dist.clone(),
-        www: www.clone(),
-        test_pages: None,
-        hidden: Vec::new(),
-    };
-    let t = TestServer::with(fixture(), temp_path("db", ".sqlite"), Some(dirs)).await;
+    let t = serve_build(&dist, &www).await;
     for (path, body) in [
         ("/rapport.js", "window.rapport=2;"),
         ("/widget/widget.js", "export default 1;"),
@@ -218,4 +206,15 @@ async fn build_output_without_the_deploy_tree_is_served_as_it_is() -> TestResult
     t.stop().await;
     let _ = fs::remove_dir_all(root);
     Ok(())
+}
+
+/// A collector serving `dist` as its build output and `www` as its storefront.
+async fn serve_build(dist: &std::path::Path, www: &std::path::Path) -> TestServer {
+    let dirs = StaticDirs {
+        dist: dist.to_path_buf(),
+        www: www.to_path_buf(),
+        test_pages: None,
+        hidden: Vec::new(),
+    };
+    TestServer::with(fixture(), temp_path("db", ".sqlite"), Some(dirs)).await
 }
