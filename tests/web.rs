@@ -150,6 +150,19 @@ fn key(el: &Element, key: &str) {
     el.dispatch_event(&event).unwrap();
 }
 
+/// Whether `el` takes part in layout: its computed `display` is not `none` (on it or, seen
+/// through `offsetParent`, on an ancestor). Checks what the visitor sees, not just the
+/// `hidden` attribute, which an author `display` rule would override.
+fn rendered(el: &Element) -> bool {
+    let display = window()
+        .get_computed_style(el)
+        .unwrap()
+        .unwrap()
+        .get_property_value("display")
+        .unwrap();
+    display != "none" && el.dyn_ref::<HtmlElement>().unwrap().offset_parent().is_some()
+}
+
 fn checked(radios: &[Element]) -> Vec<usize> {
     radios
         .iter()
@@ -407,6 +420,9 @@ async fn submit_writes_the_outbox_once_and_thanks() {
     let (mut w, events) = launch("t-submit", r#"{"id":"t","type":"thumbs","text":"Good?"}"#);
     click(&q_all("[role=radio]")[0]);
     let go = q(".go");
+    for chrome in [".pg", ".bar", ".ft", ".go"] {
+        assert!(rendered(&q(chrome)), "{chrome} shows on a question");
+    }
     go.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
     click(&go);
     click(&go);
@@ -442,7 +458,11 @@ async fn submit_writes_the_outbox_once_and_thanks() {
     assert!(storage("rapport:t-submit:visitor").is_some());
     assert!(storage("rapport:t-submit:mute").is_some());
     // Thank-you screen, then the network failure is scheduled for retry, not dropped.
-    assert!(q(".ft").has_attribute("hidden"));
+    // The footer (with its disabled Submit), the progress text and bar are not rendered.
+    for chrome in [".pg", ".bar", ".ft", ".go"] {
+        assert!(!rendered(&q(chrome)), "{chrome} is not rendered on the thank-you step");
+    }
+    assert!(rendered(&q(".x")), "the close button stays");
     sleep(300).await;
     let outbox = storage("rapport:t-submit:outbox").unwrap();
     assert!(outbox.contains("\"attempts\":1"), "{outbox}");
