@@ -200,7 +200,6 @@ impl Control {
                         ],
                     );
                     attr(&radio, "tabindex", if i == 0 { "0" } else { "-1" });
-                    attr(&radio, "data-i", &int(i as i64));
                     if !label.is_empty() {
                         attr(&radio, "aria-label", label);
                     }
@@ -361,20 +360,17 @@ pub fn is_other(target: &JsValue) -> bool {
     super::super::js::call_s(target, "hasAttribute", &[OTHER_ATTR]).is_truthy()
 }
 
-/// The radio index a click or key landed on (`data-i`), if it is one of ours.
+/// The index of the radio a click or key landed on, if it is one of ours. Radios are
+/// their group's only children, so the index is the number of siblings before the radio
+/// (no index attribute to write per radio and parse back).
 pub fn index_of(target: &JsValue) -> Option<usize> {
-    let digits = get_attr(target, "data-i")?;
-    if digits.is_empty() {
-        return None;
-    }
-    // Written by `build` as plain decimal; no need for the generic integer parser. Wrapping
-    // arithmetic: an absurd value is only an index no radio has.
-    let mut index = 0usize;
-    for b in digits.bytes() {
-        if !b.is_ascii_digit() {
-            return None;
+    let mut sibling = dom::closest(target, "[role=radio]")?;
+    let mut index = 0;
+    loop {
+        sibling = get(&sibling, "previousElementSibling");
+        if !sibling.is_object() {
+            return Some(index);
         }
-        index = index.wrapping_mul(10).wrapping_add(usize::from(b - b'0'));
+        index += 1;
     }
-    Some(index)
 }
