@@ -57,7 +57,10 @@ const WEIGHTS: [f64; 3] = [0.2126, 0.7152, 0.0722];
 
 /// WCAG relative luminance of a `#rgb` / `#rrggbb` colour; `None` for anything else.
 fn luminance(color: &str) -> Option<f64> {
-    let hex = color.strip_prefix('#')?.as_bytes();
+    // Bytes, not `strip_prefix('#')`: a `char` pattern pulls in UTF-8 encoding code.
+    let [b'#', hex @ ..] = color.as_bytes() else {
+        return None;
+    };
     let digit = |i: usize| char::from(*hex.get(i)?).to_digit(16);
     // Digits per channel: `#rgb` repeats each digit (`f` is `ff`).
     let width = match hex.len() {
@@ -83,11 +86,17 @@ fn luminance(color: &str) -> Option<f64> {
 /// White or near-black, whichever contrasts more with the brand colour.
 /// `l` is its relative luminance.
 fn on_brand(l: f64) -> &'static str {
-    let with_white = 1.05 / (l + 0.05);
-    let with_dark = (l + 0.05) / (DARK_LUMINANCE + 0.05);
-    if with_white >= with_dark {
+    // White contrasts at least as much as the dark text when
+    // `1.05 / (l + 0.05) >= (l + 0.05) / (DARK_LUMINANCE + 0.05)`; both sides are positive,
+    // so multiplied out: one product against a constant instead of two divisions.
+    let m = l + 0.05;
+    if m * m <= WHITE_LIMIT {
         "#fff"
     } else {
         DARK_ON_BRAND
     }
 }
+
+/// `(l + 0.05)²` at and below which white is the text colour on the brand (see
+/// [`on_brand`]).
+const WHITE_LIMIT: f64 = 1.05 * (DARK_LUMINANCE + 0.05);
