@@ -28,22 +28,23 @@ pub enum Intent {
     Close,
 }
 
-/// The frame below the dialog element, in document order: `(parent, tag, class,
-/// attribute, value)`, where `parent` indexes this list (the dialog is 0, these are
-/// 1, 2, ...) and the attribute is set unless its name is empty.
-const FRAME: [(usize, &str, &str, &str, &str); 12] = [
-    (DIALOG, "div", "hd", "", ""),
-    (HEADER, "div", "q", "", ""),
-    (HEADING, "div", "", "id", TITLE_ID),
-    (HEADING, "div", "tb", "", ""),
-    (HEADER, "button", "x", "type", "button"),
-    (DIALOG, "div", "pg", "", ""),
-    (DIALOG, "div", "bar", "aria-hidden", "true"),
-    (BAR, "div", "fill", "", ""),
-    (DIALOG, "div", "", "", ""),
-    (DIALOG, "div", "err", "role", "alert"),
-    (DIALOG, "div", "ft", "", ""),
-    (FOOTER, "button", "go", "type", "button"),
+/// The frame below the dialog element, in document order: `(parent, class)`, where
+/// `parent` indexes this list (the dialog is 0, these are 1, 2, ...). Parts are `div`s
+/// except [`CLOSE`] and [`GO`], which are buttons; the few attributes are set in
+/// [`View::open`] (a column of mostly empty attribute strings would cost more).
+const FRAME: [(usize, &str); 12] = [
+    (DIALOG, "hd"),
+    (HEADER, "q"),
+    (HEADING, ""),
+    (HEADING, "tb"),
+    (HEADER, "x"),
+    (DIALOG, "pg"),
+    (DIALOG, "bar"),
+    (BAR, "fill"),
+    (DIALOG, ""),
+    (DIALOG, "err"),
+    (DIALOG, "ft"),
+    (FOOTER, "go"),
 ];
 const DIALOG: usize = 0;
 const HEADER: usize = 1;
@@ -96,10 +97,11 @@ impl View {
         attr(&dialog, "dir", if lang.rtl() { "rtl" } else { "ltr" });
         let mut parts: [JsValue; 13] = Default::default();
         parts[DIALOG] = dialog;
-        for (i, &(parent, tag, class, name, value)) in FRAME.iter().enumerate() {
-            let part = el(doc, tag, class);
-            if !name.is_empty() {
-                attr(&part, name, value);
+        for (i, &(parent, class)) in FRAME.iter().enumerate() {
+            let button = matches!(i + 1, CLOSE | GO);
+            let part = el(doc, if button { "button" } else { "div" }, class);
+            if button {
+                attr(&part, "type", "button");
             }
             // Non-panicking lookups: the table is constant, but an index panic would ship a
             // location string.
@@ -110,6 +112,9 @@ impl View {
                 *slot = part;
             }
         }
+        attr(&parts[TITLE], "id", TITLE_ID);
+        attr(&parts[BAR], "aria-hidden", "true");
+        attr(&parts[ERROR], "role", "alert");
         let close = &parts[CLOSE];
         set_text(close, Some("\u{00d7}"));
         attr(close, "aria-label", lang.s.close());
