@@ -579,6 +579,12 @@ fn hostile_page_css_does_not_hide_or_shrink_the_widget() {
     let computed = window().get_computed_style(&host).unwrap().unwrap();
     assert_eq!(computed.get_property_value("display").unwrap(), "block");
     assert_eq!(computed.get_property_value("opacity").unwrap(), "1");
+    let host_rect = host.get_bounding_client_rect();
+    assert_eq!(
+        (host_rect.width(), host_rect.height()),
+        (0.0, 0.0),
+        "the host is a 0x0 box"
+    );
     style.remove();
     w.destroy();
 }
