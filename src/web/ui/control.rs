@@ -239,9 +239,10 @@ impl Control {
                 group, other_field, ..
             } => {
                 let mut choices = Vec::new();
-                // The checked options (the "Other" checkbox has no `data-c`).
-                for input in dom::query_all(group, "[data-c]:checked") {
-                    if let Some(id) = get_attr(&input, "data-c") {
+                // The checked options (the "Other" checkbox has no `data-c`). By reference:
+                // consuming the vector would add an iterator drop of its own to the wasm.
+                for input in &dom::query_all(group, "[data-c]:checked") {
+                    if let Some(id) = get_attr(input, "data-c") {
                         choices.push(id);
                     }
                 }
