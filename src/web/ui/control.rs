@@ -98,11 +98,12 @@ impl Control {
             QuestionKind::MultipleChoice { options, other } => {
                 let group = add(doc, body, "div", "list");
                 attrs(&group, &[("role", "group"), ("aria-labelledby", TITLE_ID)]);
-                let rows = options
-                    .iter()
-                    .map(|o| ("data-c", o.id.as_str(), lang.text(&o.label)));
-                let other_row = other.then_some((OTHER_ATTR, "", s.other()));
-                for (marker, id, label) in rows.chain(other_row) {
+                // One row per option, then "Other" (an index loop: no iterator chain code).
+                for i in 0..options.len() + usize::from(*other) {
+                    let (marker, id, label) = match options.get(i) {
+                        Some(o) => ("data-c", o.id.as_str(), lang.text(&o.label)),
+                        None => (OTHER_ATTR, "", s.other()),
+                    };
                     let row = add(doc, &group, "label", "");
                     let input = add(doc, &row, "input", "");
                     attr(&input, "type", "checkbox");
