@@ -291,15 +291,20 @@ impl Control {
         if index >= *count {
             return false;
         }
-        for (i, radio) in dom::items(&get(group, "children")).iter().enumerate() {
+        // Sibling by sibling (the radios are the group's only children): no vector of them.
+        let mut radio = get(group, "firstElementChild");
+        let mut i = 0;
+        while radio.is_object() {
             let on = i == index;
-            attr(radio, "aria-checked", if on { "true" } else { "false" });
-            attr(radio, "tabindex", if on { "0" } else { "-1" });
+            attr(&radio, "aria-checked", if on { "true" } else { "false" });
+            attr(&radio, "tabindex", if on { "0" } else { "-1" });
             // Radios carry no other class.
-            attr(radio, "class", if i <= index { "on" } else { "" });
+            attr(&radio, "class", if i <= index { "on" } else { "" });
             if on && focus {
-                dom::focus(radio);
+                dom::focus(&radio);
             }
+            radio = get(&radio, "nextElementSibling");
+            i += 1;
         }
         *selected = Some(index);
         true
