@@ -240,10 +240,10 @@ impl Control {
                 group, other_field, ..
             } => {
                 let mut choices = Vec::new();
-                // The checked options (the "Other" checkbox has no `data-c`). By reference:
-                // consuming the vector would add an iterator drop of its own to the wasm.
-                for input in &dom::query_all(group, "[data-c]:checked") {
-                    if let Some(id) = get_attr(input, "data-c") {
+                // The checked options (the "Other" checkbox has no `data-c`).
+                let checked = dom::query_all(group, "[data-c]:checked");
+                for i in 0..dom::count(&checked) {
+                    if let Some(id) = get_attr(&dom::item(&checked, i), "data-c") {
                         choices.push(id);
                     }
                 }

@@ -32,19 +32,18 @@ pub fn is_typing(el: Option<&JsValue>) -> bool {
 
 /// Focuses the first tabbable element inside `container`; false if there is none.
 pub fn focus_first(container: &JsValue) -> bool {
-    match dom::query_all(container, TABBABLE).first() {
-        Some(el) => dom::focus(el),
-        None => false,
-    }
+    let first = dom::item(&dom::query_all(container, TABBABLE), 0);
+    first.is_object() && dom::focus(&first)
 }
 
 /// Keeps Tab / Shift+Tab cycling inside `dialog`. Call on `keydown` of Tab in the root.
 pub fn trap_tab(root: &JsValue, dialog: &JsValue, event: &JsValue) {
     let items = dom::query_all(dialog, TABBABLE);
-    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+    let Some(end) = dom::count(&items).checked_sub(1) else {
         prevent_default(event);
         return;
     };
+    let (first, last) = (&dom::item(&items, 0), &dom::item(&items, end));
     let outside = active(root).is_none();
     let at = |el: &JsValue| call_s(el, "matches", &[":focus"]).is_truthy();
     let shift = get(event, "shiftKey").is_truthy();
