@@ -6,9 +6,10 @@ use super::super::js::{call_s, get};
 use super::dom;
 
 /// Elements Tab can reach inside the dialog, in document order. Radios that are not the
-/// group's roving stop carry `tabindex="-1"` and are skipped.
-const TABBABLE: &str =
-    "button:not([tabindex=\"-1\"]):not(:disabled),input:not(:disabled),textarea:not(:disabled),[tabindex=\"0\"]";
+/// group's roving stop carry `tabindex="-1"` and are skipped, and so is the primary button
+/// while disabled. Only what the dialog renders: its buttons (radios are buttons too), the
+/// checkboxes and text fields (never disabled); the dialog's own `tabindex` is `-1`.
+const TABBABLE: &str = "button:not([tabindex=\"-1\"]):not(:disabled),input,textarea";
 
 /// The element focused in `doc` (or a shadow root), if any.
 pub fn active(doc: &JsValue) -> Option<JsValue> {
