@@ -63,8 +63,6 @@ pub enum Control {
         group: JsValue,
         /// The "Other" text field, shown while "Other" is checked.
         other_field: Option<JsValue>,
-        /// Accessible name of the "Other" field.
-        other_label: &'static str,
     },
     /// A textarea with its character counter.
     Text {
@@ -113,7 +111,6 @@ impl Control {
                 Control::Checks {
                     group,
                     other_field: None,
-                    other_label: s.other(),
                 }
             }
             QuestionKind::OpenText {
@@ -331,22 +328,17 @@ impl Control {
         }
     }
 
-    /// Shows or removes the "Other" text field after the checkboxes, focusing it when
-    /// shown.
-    pub fn toggle_other(&mut self, doc: &JsValue, shown: bool) {
-        let Control::Checks {
-            group,
-            other_field,
-            other_label,
-        } = self
-        else {
+    /// Shows or removes the "Other" text field (named `label`) after the checkboxes,
+    /// focusing it when shown.
+    pub fn toggle_other(&mut self, doc: &JsValue, shown: bool, label: &str) {
+        let Control::Checks { group, other_field } = self else {
             return;
         };
         if shown {
             if other_field.is_none() {
                 let field = add(doc, group, "input", "");
                 attr(&field, "type", "text");
-                attr(&field, "aria-label", other_label);
+                attr(&field, "aria-label", label);
                 attr(&field, "maxlength", &int(Limits::MAX_OTHER_CHARS as i64));
                 dom::focus(&field);
                 *other_field = Some(field);

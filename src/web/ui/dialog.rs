@@ -268,7 +268,8 @@ impl View {
                     self.show_error(None);
                     if control::is_other(&input) {
                         let checked = get(&input, "checked").is_truthy();
-                        self.control.toggle_other(&self.doc, checked);
+                        let label = self.lang.s.other();
+                        self.control.toggle_other(&self.doc, checked, label);
                     }
                 }
             }
