@@ -85,7 +85,6 @@ fn scale_start(kind: &QuestionKind) -> i64 {
 impl Control {
     /// Renders the control of `question` (titled `title`) into `body`.
     pub fn build(
-        doc: &JsValue,
         body: &JsValue,
         question: &Question,
         title: &str,
@@ -94,7 +93,7 @@ impl Control {
         let s = &lang.s;
         match &question.kind {
             QuestionKind::MultipleChoice { options, other } => {
-                let group = add(doc, body, "div", "list");
+                let group = add(body, "div", "list");
                 attrs(&group, &[("role", "group"), ("aria-labelledby", TITLE_ID)]);
                 // One row per option, then "Other" (an index loop: no iterator chain code).
                 for i in 0..options.len() + usize::from(*other) {
@@ -102,11 +101,11 @@ impl Control {
                         Some(o) => ("data-c", o.id.as_str(), lang.text(&o.label)),
                         None => (OTHER_ATTR, "", s.other()),
                     };
-                    let row = add(doc, &group, "label", "");
-                    let input = add(doc, &row, "input", "");
+                    let row = add(&group, "label", "");
+                    let input = add(&row, "input", "");
                     attr(&input, "type", "checkbox");
                     attr(&input, marker, id);
-                    add_text(doc, &row, "span", label);
+                    add_text(&row, "span", label);
                 }
                 Control::Checks {
                     group,
@@ -120,8 +119,8 @@ impl Control {
                 // Named with `aria-label` (the question text) rather than `aria-labelledby`:
                 // axe-core's `label-title-only` rule does not follow an idref to the title
                 // inside a shadow root.
-                let wrapper = add(doc, body, "div", "");
-                let area = add(doc, &wrapper, "textarea", "");
+                let wrapper = add(body, "div", "");
+                let area = add(&wrapper, "textarea", "");
                 attr(&area, "aria-label", title);
                 attr(&area, "aria-describedby", COUNTER_ID);
                 if question.required {
@@ -133,7 +132,7 @@ impl Control {
                     "placeholder",
                     lang.or(placeholder.as_ref(), s.text_placeholder()),
                 );
-                let counter = add(doc, &wrapper, "div", "cnt");
+                let counter = add(&wrapper, "div", "cnt");
                 attr(&counter, "id", COUNTER_ID);
                 let control = Control::Text {
                     area,
@@ -161,7 +160,7 @@ impl Control {
                     ),
                 };
                 let stars = matches!(kind, QuestionKind::Csat(_));
-                let group = add(doc, body, "div", class);
+                let group = add(body, "div", class);
                 attrs(
                     &group,
                     &[("role", "radiogroup"), ("aria-labelledby", TITLE_ID)],
@@ -187,7 +186,7 @@ impl Control {
                     } else {
                         labels.get(i).copied().unwrap_or_default()
                     };
-                    let radio = add_text(doc, &group, "button", text);
+                    let radio = add_text(&group, "button", text);
                     // A constant table (stored once, not built per call), then what varies.
                     attrs(
                         &radio,
@@ -205,10 +204,10 @@ impl Control {
                 if let (Some(labels), Some((low, high))) =
                     (kind.labels(), s.scale_labels(kind.question_type()))
                 {
-                    let ends = add(doc, body, "div", "ends");
+                    let ends = add(body, "div", "ends");
                     attr(&ends, "id", ENDS_ID);
-                    add_text(doc, &ends, "span", lang.or(labels.low.as_ref(), low));
-                    add_text(doc, &ends, "span", lang.or(labels.high.as_ref(), high));
+                    add_text(&ends, "span", lang.or(labels.low.as_ref(), low));
+                    add_text(&ends, "span", lang.or(labels.high.as_ref(), high));
                     attr(&group, "aria-describedby", ENDS_ID);
                 }
                 Control::Radios {
@@ -330,13 +329,13 @@ impl Control {
 
     /// Shows or removes the "Other" text field (named `label`) after the checkboxes,
     /// focusing it when shown.
-    pub fn toggle_other(&mut self, doc: &JsValue, shown: bool, label: &str) {
+    pub fn toggle_other(&mut self, shown: bool, label: &str) {
         let Control::Checks { group, other_field } = self else {
             return;
         };
         if shown {
             if other_field.is_none() {
-                let field = add(doc, group, "input", "");
+                let field = add(group, "input", "");
                 attr(&field, "type", "text");
                 attr(&field, "aria-label", label);
                 attr(&field, "maxlength", &int(Limits::MAX_OTHER_CHARS as i64));

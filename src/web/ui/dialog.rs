@@ -62,7 +62,6 @@ const GO: usize = 12;
 
 /// The rendered dialog. Dropping it removes the host element.
 pub struct View {
-    doc: JsValue,
     host: Host,
     /// The dialog element and its [`FRAME`].
     parts: [JsValue; 13],
@@ -120,7 +119,6 @@ impl View {
         attr(close, "aria-label", lang.s.close());
         append(host.root(), &parts[DIALOG]);
         Ok(View {
-            doc: doc.clone(),
             host,
             parts,
             control: Control::Nothing,
@@ -167,7 +165,7 @@ impl View {
         host::set_style(&get(&self.parts[FILL], "style"), "width", &width, "");
         set_text(&self.parts[ERROR], None);
         set_text(&self.parts[BODY], None);
-        self.control = Control::build(&self.doc, &self.parts[BODY], question, title, &self.lang);
+        self.control = Control::build(&self.parts[BODY], question, title, &self.lang);
         let last = progress.current >= progress.total;
         set_text(
             &self.parts[GO],
@@ -269,7 +267,7 @@ impl View {
                     if control::is_other(&input) {
                         let checked = get(&input, "checked").is_truthy();
                         let label = self.lang.s.other();
-                        self.control.toggle_other(&self.doc, checked, label);
+                        self.control.toggle_other(checked, label);
                     }
                 }
             }

@@ -16,16 +16,17 @@ pub fn el(doc: &JsValue, tag: &str, class: &str) -> JsValue {
     e
 }
 
-/// A new element (see [`el`]) appended to `parent`.
-pub fn add(doc: &JsValue, parent: &JsValue, tag: &str, class: &str) -> JsValue {
-    let e = el(doc, tag, class);
+/// A new element (see [`el`]) appended to `parent`, made by the parent's own document (no
+/// document to pass around for the controls built after the frame).
+pub fn add(parent: &JsValue, tag: &str, class: &str) -> JsValue {
+    let e = el(&js::get(parent, "ownerDocument"), tag, class);
     append(parent, &e);
     e
 }
 
 /// A new element without a class, with `text` as its text content, appended to `parent`.
-pub fn add_text(doc: &JsValue, parent: &JsValue, tag: &str, text: &str) -> JsValue {
-    let e = add(doc, parent, tag, "");
+pub fn add_text(parent: &JsValue, tag: &str, text: &str) -> JsValue {
+    let e = add(parent, tag, "");
     set_text(&e, Some(text));
     e
 }
