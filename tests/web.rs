@@ -160,7 +160,12 @@ fn rendered(el: &Element) -> bool {
         .unwrap()
         .get_property_value("display")
         .unwrap();
-    display != "none" && el.dyn_ref::<HtmlElement>().unwrap().offset_parent().is_some()
+    display != "none"
+        && el
+            .dyn_ref::<HtmlElement>()
+            .unwrap()
+            .offset_parent()
+            .is_some()
 }
 
 fn checked(radios: &[Element]) -> Vec<usize> {
@@ -460,7 +465,10 @@ async fn submit_writes_the_outbox_once_and_thanks() {
     // Thank-you screen, then the network failure is scheduled for retry, not dropped.
     // The footer (with its disabled Submit), the progress text and bar are not rendered.
     for chrome in [".pg", ".bar", ".ft", ".go"] {
-        assert!(!rendered(&q(chrome)), "{chrome} is not rendered on the thank-you step");
+        assert!(
+            !rendered(&q(chrome)),
+            "{chrome} is not rendered on the thank-you step"
+        );
     }
     assert!(rendered(&q(".x")), "the close button stays");
     sleep(300).await;

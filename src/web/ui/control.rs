@@ -84,12 +84,7 @@ fn scale_start(kind: &QuestionKind) -> i64 {
 
 impl Control {
     /// Renders the control of `question` (titled `title`) into `body`.
-    pub fn build(
-        body: &JsValue,
-        question: &Question,
-        title: &str,
-        lang: &Lang,
-    ) -> Control {
+    pub fn build(body: &JsValue, question: &Question, title: &str, lang: &Lang) -> Control {
         let s = &lang.s;
         match &question.kind {
             QuestionKind::MultipleChoice { options, other } => {

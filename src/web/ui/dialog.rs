@@ -28,23 +28,28 @@ pub enum Intent {
     Close,
 }
 
-/// The frame below the dialog element, in document order: `(parent, class)`, where
-/// `parent` indexes this list (the dialog is 0, these are 1, 2, ...). Parts are `div`s
-/// except [`CLOSE`] and [`GO`], which are buttons; the few attributes are set in
-/// [`View::open`] (a column of mostly empty attribute strings would cost more).
-const FRAME: [(usize, &str); 12] = [
-    (DIALOG, "hd"),
-    (HEADER, "q"),
-    (HEADING, ""),
-    (HEADING, "tb"),
-    (HEADER, "x"),
-    (DIALOG, "pg"),
-    (DIALOG, "bar"),
-    (BAR, "fill"),
-    (DIALOG, ""),
-    (DIALOG, "err"),
-    (DIALOG, "ft"),
-    (FOOTER, "go"),
+/// The frame below the dialog element, in document order: each part's parent, an index
+/// into this list (the dialog is 0, these are 1, 2, ...), and its class in [`CLASSES`].
+/// Parts are `div`s except [`CLOSE`] and [`GO`], which are buttons; the few attributes are
+/// set in [`View::open`] (a column of mostly empty attribute strings would cost more).
+/// Bytes and a separate column: a table of `(usize, &str)` pairs is a third larger.
+const PARENTS: [u8; 12] = [
+    DIALOG as u8,
+    HEADER as u8,
+    HEADING as u8,
+    HEADING as u8,
+    HEADER as u8,
+    DIALOG as u8,
+    DIALOG as u8,
+    BAR as u8,
+    DIALOG as u8,
+    DIALOG as u8,
+    DIALOG as u8,
+    FOOTER as u8,
+];
+/// The class of each part of [`PARENTS`].
+const CLASSES: [&str; 12] = [
+    "hd", "q", "", "tb", "x", "pg", "bar", "fill", "", "err", "ft", "go",
 ];
 const DIALOG: usize = 0;
 const HEADER: usize = 1;
@@ -63,7 +68,7 @@ const GO: usize = 12;
 /// The rendered dialog. Dropping it removes the host element.
 pub struct View {
     host: Host,
-    /// The dialog element and its [`FRAME`].
+    /// The dialog element and its frame ([`PARENTS`]).
     parts: [JsValue; 13],
     control: Control,
     /// The language of every text shown.
@@ -96,7 +101,7 @@ impl View {
         attr(&dialog, "dir", if lang.rtl() { "rtl" } else { "ltr" });
         let mut parts: [JsValue; 13] = Default::default();
         parts[DIALOG] = dialog;
-        for (i, &(parent, class)) in FRAME.iter().enumerate() {
+        for (i, (&parent, &class)) in PARENTS.iter().zip(&CLASSES).enumerate() {
             let button = matches!(i + 1, CLOSE | GO);
             let part = el(doc, if button { "button" } else { "div" }, class);
             if button {
@@ -104,7 +109,7 @@ impl View {
             }
             // Non-panicking lookups: the table is constant, but an index panic would ship a
             // location string.
-            if let Some(parent) = parts.get(parent) {
+            if let Some(parent) = parts.get(usize::from(parent)) {
                 append(parent, &part);
             }
             if let Some(slot) = parts.get_mut(i + 1) {
