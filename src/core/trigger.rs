@@ -95,7 +95,7 @@ pub fn next_wakeup_ms(
             continue;
         };
         let wait = seconds * 1000.0 - signals.ms_since_navigation;
-        if seconds * 1000.0 > signals.ms_since_navigation
+        if wait > 0.0
             && !skip.contains(&s.id.as_str())
             && targeted(s, &signals.url, regex)
         {
