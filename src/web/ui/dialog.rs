@@ -164,7 +164,9 @@ impl View {
             &self.parts[PROGRESS],
             Some(&s.progress(progress.current, progress.total)),
         );
-        let mut width = int((progress.fraction().clamp(0.0, 1.0) * 100.0) as i64);
+        // No clamping: the fraction is never negative, and the bar (`overflow:hidden`)
+        // clips a fill wider than it.
+        let mut width = int((progress.fraction() * 100.0) as i64);
         width.push('%');
         // The same setter as the host styles use.
         host::set_style(&get(&self.parts[FILL], "style"), "width", &width, "");
