@@ -95,10 +95,7 @@ pub fn next_wakeup_ms(
             continue;
         };
         let wait = seconds * 1000.0 - signals.ms_since_navigation;
-        if wait > 0.0
-            && !skip.contains(&s.id.as_str())
-            && targeted(s, &signals.url, regex)
-        {
+        if wait > 0.0 && !skip.contains(&s.id.as_str()) && targeted(s, &signals.url, regex) {
             next = Some(next.map_or(wait, |n| n.min(wait)));
         }
     }
