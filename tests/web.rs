@@ -837,8 +837,15 @@ fn brand_colours_pick_a_contrasting_text_colour() {
         ("#fde047", "#111827"),
         ("#000", "#fff"),
         ("#1e3a8a", "#fff"),
+        // Hex digits in either case.
+        ("#FDE047", "#111827"),
+        ("#1E3A8A", "#fff"),
+        ("#FfF", "#111827"),
         ("red", ""),
         ("#12345", ""),
+        ("#ggg", ""),
+        ("#12345G", ""),
+        ("#/:`", ""),
     ];
     for (i, (brand, on_brand)) in cases.into_iter().enumerate() {
         let site = format!("t-brand-{i}");

@@ -61,7 +61,14 @@ fn luminance(color: &str) -> Option<f64> {
     let [b'#', hex @ ..] = color.as_bytes() else {
         return None;
     };
-    let digit = |i: usize| char::from(*hex.get(i)?).to_digit(16);
+    let digit = |i: usize| match *hex.get(i)? {
+        b @ b'0'..=b'9' => Some(u32::from(b - b'0')),
+        // ASCII letters in either case: `| 0x20` lowers them.
+        b => match b | 0x20 {
+            b @ b'a'..=b'f' => Some(u32::from(b - b'a' + 10)),
+            _ => None,
+        },
+    };
     // Digits per channel: `#rgb` repeats each digit (`f` is `ff`).
     let width = match hex.len() {
         3 => 1,
