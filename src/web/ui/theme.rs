@@ -78,8 +78,10 @@ fn luminance(color: &str) -> Option<f64> {
     let mut l = 0.0;
     for (i, weight) in WEIGHTS.iter().enumerate() {
         let first = width * i;
-        let channel = f64::from(digit(first)? * 16 + digit(first + width - 1)?) / 255.0;
-        let linear = if channel <= 0.04045 {
+        let value = digit(first)? * 16 + digit(first + width - 1)?;
+        let channel = f64::from(value) / 255.0;
+        // `channel <= 0.04045` on the 8-bit value (0.04045 × 255 = 10.3).
+        let linear = if value <= 10 {
             channel / 12.92
         } else {
             // Math.pow from JS: Rust's powf would pull a software pow into the wasm.
