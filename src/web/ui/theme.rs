@@ -7,8 +7,6 @@ use crate::core::survey::{is_safe_css_value, ColorMode, Position, Theme};
 
 /// Text colour on brand-coloured surfaces when white does not contrast enough.
 const DARK_ON_BRAND: &str = "#111827";
-/// WCAG relative luminance of [`DARK_ON_BRAND`], precomputed.
-const DARK_LUMINANCE: f64 = 0.009_189_219_295_824_108;
 
 /// `(property, value)` pairs for the host element: brand, on-brand text, radius, font.
 /// Unsafe or unparsable values are left out (an empty pair, which the host skips),
@@ -98,17 +96,16 @@ fn luminance(color: &str) -> Option<f64> {
 /// White or near-black, whichever contrasts more with the brand colour.
 /// `l` is its relative luminance.
 fn on_brand(l: f64) -> &'static str {
-    // White contrasts at least as much as the dark text when
-    // `1.05 / (l + 0.05) >= (l + 0.05) / (DARK_LUMINANCE + 0.05)`; both sides are positive,
-    // so multiplied out: one product against a constant instead of two divisions.
-    let m = l + 0.05;
-    if m * m <= WHITE_LIMIT {
+    if l <= WHITE_MAX {
         "#fff"
     } else {
         DARK_ON_BRAND
     }
 }
 
-/// `(l + 0.05)²` at and below which white is the text colour on the brand (see
-/// [`on_brand`]).
-const WHITE_LIMIT: f64 = 1.05 * (DARK_LUMINANCE + 0.05);
+/// The brand luminance up to which white contrasts at least as much as [`DARK_ON_BRAND`]:
+/// `1.05 / (l + 0.05) >= (l + 0.05) / (d + 0.05)` with `d = 0.009_189_219_295_824_108`, the
+/// dark text's luminance, solved for `l`: `sqrt(1.05 × (d + 0.05)) − 0.05`. (Checked against
+/// the two contrast ratios for all 16.7M colours: the same choice; the nearest colour is
+/// 7e-9 away from the limit, far beyond rounding.)
+const WHITE_MAX: f64 = 0.199_296_370_331_810_75;
