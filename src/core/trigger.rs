@@ -71,7 +71,7 @@ pub fn due<'a>(
     // A plain loop: `filter().map().collect()` costs an iterator-collecting copy per type.
     let mut out = Vec::new();
     for s in &config.surveys {
-        if signals.manual.as_deref() == Some(s.id.as_str())
+        if matches!(&signals.manual, Some(id) if *id == s.id)
             || (trigger_fired(s, signals) && targeted(s, &signals.url, regex))
         {
             out.push(s.id.as_str());
