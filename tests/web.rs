@@ -150,6 +150,24 @@ fn key(el: &Element, key: &str) {
     el.dispatch_event(&event).unwrap();
 }
 
+/// Whether `el` takes part in layout: its computed `display` is not `none` (on it or, seen
+/// through `offsetParent`, on an ancestor). Checks what the visitor sees, not just the
+/// `hidden` attribute, which an author `display` rule would override.
+fn rendered(el: &Element) -> bool {
+    let display = window()
+        .get_computed_style(el)
+        .unwrap()
+        .unwrap()
+        .get_property_value("display")
+        .unwrap();
+    display != "none"
+        && el
+            .dyn_ref::<HtmlElement>()
+            .unwrap()
+            .offset_parent()
+            .is_some()
+}
+
 fn checked(radios: &[Element]) -> Vec<usize> {
     radios
         .iter()
@@ -411,6 +429,9 @@ async fn submit_writes_the_outbox_once_and_thanks() {
     let (mut w, events) = launch("t-submit", r#"{"id":"t","type":"thumbs","text":"Good?"}"#);
     click(&q_all("[role=radio]")[0]);
     let go = q(".go");
+    for chrome in [".pg", ".bar", ".ft", ".go"] {
+        assert!(rendered(&q(chrome)), "{chrome} shows on a question");
+    }
     go.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
     click(&go);
     click(&go);
@@ -446,7 +467,14 @@ async fn submit_writes_the_outbox_once_and_thanks() {
     assert!(storage("rapport:t-submit:visitor").is_some());
     assert!(storage("rapport:t-submit:mute").is_some());
     // Thank-you screen, then the network failure is scheduled for retry, not dropped.
-    assert!(q(".ft").has_attribute("hidden"));
+    // The footer (with its disabled Submit), the progress text and bar are not rendered.
+    for chrome in [".pg", ".bar", ".ft", ".go"] {
+        assert!(
+            !rendered(&q(chrome)),
+            "{chrome} is not rendered on the thank-you step"
+        );
+    }
+    assert!(rendered(&q(".x")), "the close button stays");
     sleep(300).await;
     let outbox = storage("rapport:t-submit:outbox").unwrap();
     assert!(outbox.contains("\"attempts\":1"), "{outbox}");
@@ -563,6 +591,12 @@ fn hostile_page_css_does_not_hide_or_shrink_the_widget() {
     let computed = window().get_computed_style(&host).unwrap().unwrap();
     assert_eq!(computed.get_property_value("display").unwrap(), "block");
     assert_eq!(computed.get_property_value("opacity").unwrap(), "1");
+    let host_rect = host.get_bounding_client_rect();
+    assert_eq!(
+        (host_rect.width(), host_rect.height()),
+        (0.0, 0.0),
+        "the host is a 0x0 box"
+    );
     style.remove();
     w.destroy();
 }
@@ -816,8 +850,15 @@ fn brand_colours_pick_a_contrasting_text_colour() {
         ("#fde047", "#111827"),
         ("#000", "#fff"),
         ("#1e3a8a", "#fff"),
+        // Hex digits in either case.
+        ("#FDE047", "#111827"),
+        ("#1E3A8A", "#fff"),
+        ("#FfF", "#111827"),
         ("red", ""),
         ("#12345", ""),
+        ("#ggg", ""),
+        ("#12345G", ""),
+        ("#/:`", ""),
     ];
     for (i, (brand, on_brand)) in cases.into_iter().enumerate() {
         let site = format!("t-brand-{i}");

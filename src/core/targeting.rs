@@ -138,7 +138,7 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
             },
         }
     }
-    while p.get(pi) == Some(&b'*') {
+    while let Some(b'*') = p.get(pi) {
         pi += 1;
     }
     pi >= p.len()

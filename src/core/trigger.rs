@@ -72,7 +72,7 @@ pub fn due<'a>(
     // A plain loop: `filter().map().collect()` costs an iterator-collecting copy per type.
     let mut out = Vec::new();
     for s in &config.surveys {
-        if signals.manual.as_deref() == Some(s.id.as_str())
+        if matches!(&signals.manual, Some(id) if *id == s.id)
             || (trigger_fired(s, signals) && targeted(s, &signals.url, regex))
         {
             out.push(s.id.as_str());
@@ -96,10 +96,7 @@ pub fn next_wakeup_ms(
             continue;
         };
         let wait = seconds * 1000.0 - signals.ms_since_navigation;
-        if seconds * 1000.0 > signals.ms_since_navigation
-            && !skip.contains(&s.id.as_str())
-            && targeted(s, &signals.url, regex)
-        {
+        if wait > 0.0 && !skip.contains(&s.id.as_str()) && targeted(s, &signals.url, regex) {
             next = Some(next.map_or(wait, |n| n.min(wait)));
         }
     }

@@ -63,8 +63,6 @@ pub enum Control {
         group: JsValue,
         /// The "Other" text field, shown while "Other" is checked.
         other_field: Option<JsValue>,
-        /// Accessible name of the "Other" field.
-        other_label: &'static str,
     },
     /// A textarea with its character counter.
     Text {
@@ -86,33 +84,27 @@ fn scale_start(kind: &QuestionKind) -> i64 {
 
 impl Control {
     /// Renders the control of `question` (titled `title`) into `body`.
-    pub fn build(
-        doc: &JsValue,
-        body: &JsValue,
-        question: &Question,
-        title: &str,
-        lang: &Lang,
-    ) -> Control {
+    pub fn build(body: &JsValue, question: &Question, title: &str, lang: &Lang) -> Control {
         let s = &lang.s;
         match &question.kind {
             QuestionKind::MultipleChoice { options, other } => {
-                let group = add(doc, body, "div", "list");
+                let group = add(body, "div", "list");
                 attrs(&group, &[("role", "group"), ("aria-labelledby", TITLE_ID)]);
-                let rows = options
-                    .iter()
-                    .map(|o| ("data-c", o.id.as_str(), lang.text(&o.label)));
-                let other_row = other.then_some((OTHER_ATTR, "", s.other()));
-                for (marker, id, label) in rows.chain(other_row) {
-                    let row = add(doc, &group, "label", "");
-                    let input = add(doc, &row, "input", "");
+                // One row per option, then "Other" (an index loop: no iterator chain code).
+                for i in 0..options.len() + usize::from(*other) {
+                    let (marker, id, label) = match options.get(i) {
+                        Some(o) => ("data-c", o.id.as_str(), lang.text(&o.label)),
+                        None => (OTHER_ATTR, "", s.other()),
+                    };
+                    let row = add(&group, "label", "");
+                    let input = add(&row, "input", "");
                     attr(&input, "type", "checkbox");
                     attr(&input, marker, id);
-                    add_text(doc, &row, "span", label);
+                    add_text(&row, "span", label);
                 }
                 Control::Checks {
                     group,
                     other_field: None,
-                    other_label: s.other(),
                 }
             }
             QuestionKind::OpenText {
@@ -122,8 +114,8 @@ impl Control {
                 // Named with `aria-label` (the question text) rather than `aria-labelledby`:
                 // axe-core's `label-title-only` rule does not follow an idref to the title
                 // inside a shadow root.
-                let wrapper = add(doc, body, "div", "");
-                let area = add(doc, &wrapper, "textarea", "");
+                let wrapper = add(body, "div", "");
+                let area = add(&wrapper, "textarea", "");
                 attr(&area, "aria-label", title);
                 attr(&area, "aria-describedby", COUNTER_ID);
                 if question.required {
@@ -135,7 +127,7 @@ impl Control {
                     "placeholder",
                     lang.or(placeholder.as_ref(), s.text_placeholder()),
                 );
-                let counter = add(doc, &wrapper, "div", "cnt");
+                let counter = add(&wrapper, "div", "cnt");
                 attr(&counter, "id", COUNTER_ID);
                 let control = Control::Text {
                     area,
@@ -163,7 +155,7 @@ impl Control {
                     ),
                 };
                 let stars = matches!(kind, QuestionKind::Csat(_));
-                let group = add(doc, body, "div", class);
+                let group = add(body, "div", class);
                 attrs(
                     &group,
                     &[("role", "radiogroup"), ("aria-labelledby", TITLE_ID)],
@@ -189,7 +181,7 @@ impl Control {
                     } else {
                         labels.get(i).copied().unwrap_or_default()
                     };
-                    let radio = add_text(doc, &group, "button", text);
+                    let radio = add_text(&group, "button", text);
                     // A constant table (stored once, not built per call), then what varies.
                     attrs(
                         &radio,
@@ -200,7 +192,6 @@ impl Control {
                         ],
                     );
                     attr(&radio, "tabindex", if i == 0 { "0" } else { "-1" });
-                    attr(&radio, "data-i", &int(i as i64));
                     if !label.is_empty() {
                         attr(&radio, "aria-label", label);
                     }
@@ -208,10 +199,10 @@ impl Control {
                 if let (Some(labels), Some((low, high))) =
                     (kind.labels(), s.scale_labels(kind.question_type()))
                 {
-                    let ends = add(doc, body, "div", "ends");
+                    let ends = add(body, "div", "ends");
                     attr(&ends, "id", ENDS_ID);
-                    add_text(doc, &ends, "span", lang.or(labels.low.as_ref(), low));
-                    add_text(doc, &ends, "span", lang.or(labels.high.as_ref(), high));
+                    add_text(&ends, "span", lang.or(labels.low.as_ref(), low));
+                    add_text(&ends, "span", lang.or(labels.high.as_ref(), high));
                     attr(&group, "aria-describedby", ENDS_ID);
                 }
                 Control::Radios {
@@ -241,8 +232,9 @@ impl Control {
             } => {
                 let mut choices = Vec::new();
                 // The checked options (the "Other" checkbox has no `data-c`).
-                for input in dom::query_all(group, "[data-c]:checked") {
-                    if let Some(id) = get_attr(&input, "data-c") {
+                let checked = dom::query_all(group, "[data-c]:checked");
+                for i in 0..dom::count(&checked) {
+                    if let Some(id) = get_attr(&dom::item(&checked, i), "data-c") {
                         choices.push(id);
                     }
                 }
@@ -290,15 +282,20 @@ impl Control {
         if index >= *count {
             return false;
         }
-        for (i, radio) in dom::items(&get(group, "children")).iter().enumerate() {
+        // Sibling by sibling (the radios are the group's only children): no vector of them.
+        let mut radio = get(group, "firstElementChild");
+        let mut i = 0;
+        while radio.is_object() {
             let on = i == index;
-            attr(radio, "aria-checked", if on { "true" } else { "false" });
-            attr(radio, "tabindex", if on { "0" } else { "-1" });
+            attr(&radio, "aria-checked", if on { "true" } else { "false" });
+            attr(&radio, "tabindex", if on { "0" } else { "-1" });
             // Radios carry no other class.
-            attr(radio, "class", if i <= index { "on" } else { "" });
+            attr(&radio, "class", if i <= index { "on" } else { "" });
             if on && focus {
-                dom::focus(radio);
+                dom::focus(&radio);
             }
+            radio = get(&radio, "nextElementSibling");
+            i += 1;
         }
         *selected = Some(index);
         true
@@ -325,22 +322,17 @@ impl Control {
         }
     }
 
-    /// Shows or removes the "Other" text field after the checkboxes, focusing it when
-    /// shown.
-    pub fn toggle_other(&mut self, doc: &JsValue, shown: bool) {
-        let Control::Checks {
-            group,
-            other_field,
-            other_label,
-        } = self
-        else {
+    /// Shows or removes the "Other" text field (named `label`) after the checkboxes,
+    /// focusing it when shown.
+    pub fn toggle_other(&mut self, shown: bool, label: &str) {
+        let Control::Checks { group, other_field } = self else {
             return;
         };
         if shown {
             if other_field.is_none() {
-                let field = add(doc, group, "input", "");
+                let field = add(group, "input", "");
                 attr(&field, "type", "text");
-                attr(&field, "aria-label", other_label);
+                attr(&field, "aria-label", label);
                 attr(&field, "maxlength", &int(Limits::MAX_OTHER_CHARS as i64));
                 dom::focus(&field);
                 *other_field = Some(field);
@@ -361,20 +353,17 @@ pub fn is_other(target: &JsValue) -> bool {
     super::super::js::call_s(target, "hasAttribute", &[OTHER_ATTR]).is_truthy()
 }
 
-/// The radio index a click or key landed on (`data-i`), if it is one of ours.
+/// The index of the radio a click or key landed on, if it is one of ours. Radios are
+/// their group's only children, so the index is the number of siblings before the radio
+/// (no index attribute to write per radio and parse back).
 pub fn index_of(target: &JsValue) -> Option<usize> {
-    let digits = get_attr(target, "data-i")?;
-    if digits.is_empty() {
-        return None;
-    }
-    // Written by `build` as plain decimal; no need for the generic integer parser. Wrapping
-    // arithmetic: an absurd value is only an index no radio has.
-    let mut index = 0usize;
-    for b in digits.bytes() {
-        if !b.is_ascii_digit() {
-            return None;
+    let mut sibling = dom::closest(target, "[role=radio]")?;
+    let mut index = 0;
+    loop {
+        sibling = get(&sibling, "previousElementSibling");
+        if !sibling.is_object() {
+            return Some(index);
         }
-        index = index.wrapping_mul(10).wrapping_add(usize::from(b - b'0'));
+        index += 1;
     }
-    Some(index)
 }

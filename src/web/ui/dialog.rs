@@ -28,22 +28,28 @@ pub enum Intent {
     Close,
 }
 
-/// The frame below the dialog element, in document order: `(parent, tag, class,
-/// attribute, value)`, where `parent` indexes this list (the dialog is 0, these are
-/// 1, 2, ...) and the attribute is set unless its name is empty.
-const FRAME: [(usize, &str, &str, &str, &str); 12] = [
-    (DIALOG, "div", "hd", "", ""),
-    (HEADER, "div", "q", "", ""),
-    (HEADING, "div", "", "id", TITLE_ID),
-    (HEADING, "div", "tb", "", ""),
-    (HEADER, "button", "x", "type", "button"),
-    (DIALOG, "div", "pg", "", ""),
-    (DIALOG, "div", "bar", "aria-hidden", "true"),
-    (BAR, "div", "fill", "", ""),
-    (DIALOG, "div", "", "", ""),
-    (DIALOG, "div", "err", "role", "alert"),
-    (DIALOG, "div", "ft", "", ""),
-    (FOOTER, "button", "go", "type", "button"),
+/// The frame below the dialog element, in document order: each part's parent, an index
+/// into this list (the dialog is 0, these are 1, 2, ...), and its class in [`CLASSES`].
+/// Parts are `div`s except [`CLOSE`] and [`GO`], which are buttons; the few attributes are
+/// set in [`View::open`] (a column of mostly empty attribute strings would cost more).
+/// Bytes and a separate column: a table of `(usize, &str)` pairs is a third larger.
+const PARENTS: [u8; 12] = [
+    DIALOG as u8,
+    HEADER as u8,
+    HEADING as u8,
+    HEADING as u8,
+    HEADER as u8,
+    DIALOG as u8,
+    DIALOG as u8,
+    BAR as u8,
+    DIALOG as u8,
+    DIALOG as u8,
+    DIALOG as u8,
+    FOOTER as u8,
+];
+/// The class of each part of [`PARENTS`].
+const CLASSES: [&str; 12] = [
+    "hd", "q", "", "tb", "x", "pg", "bar", "fill", "", "err", "ft", "go",
 ];
 const DIALOG: usize = 0;
 const HEADER: usize = 1;
@@ -61,9 +67,8 @@ const GO: usize = 12;
 
 /// The rendered dialog. Dropping it removes the host element.
 pub struct View {
-    doc: JsValue,
     host: Host,
-    /// The dialog element and its [`FRAME`].
+    /// The dialog element and its frame ([`PARENTS`]).
     parts: [JsValue; 13],
     control: Control,
     /// The language of every text shown.
@@ -96,26 +101,29 @@ impl View {
         attr(&dialog, "dir", if lang.rtl() { "rtl" } else { "ltr" });
         let mut parts: [JsValue; 13] = Default::default();
         parts[DIALOG] = dialog;
-        for (i, &(parent, tag, class, name, value)) in FRAME.iter().enumerate() {
-            let part = el(doc, tag, class);
-            if !name.is_empty() {
-                attr(&part, name, value);
+        for (i, (&parent, &class)) in PARENTS.iter().zip(&CLASSES).enumerate() {
+            let button = matches!(i + 1, CLOSE | GO);
+            let part = el(doc, if button { "button" } else { "div" }, class);
+            if button {
+                attr(&part, "type", "button");
             }
             // Non-panicking lookups: the table is constant, but an index panic would ship a
             // location string.
-            if let Some(parent) = parts.get(parent) {
+            if let Some(parent) = parts.get(usize::from(parent)) {
                 append(parent, &part);
             }
             if let Some(slot) = parts.get_mut(i + 1) {
                 *slot = part;
             }
         }
+        attr(&parts[TITLE], "id", TITLE_ID);
+        attr(&parts[BAR], "aria-hidden", "true");
+        attr(&parts[ERROR], "role", "alert");
         let close = &parts[CLOSE];
         set_text(close, Some("\u{00d7}"));
         attr(close, "aria-label", lang.s.close());
         append(host.root(), &parts[DIALOG]);
         Ok(View {
-            doc: doc.clone(),
             host,
             parts,
             control: Control::Nothing,
@@ -152,13 +160,15 @@ impl View {
             &self.parts[PROGRESS],
             Some(&s.progress(progress.current, progress.total)),
         );
-        let mut width = int((progress.fraction().clamp(0.0, 1.0) * 100.0) as i64);
+        // No clamping: the fraction is never negative, and the bar (`overflow:hidden`)
+        // clips a fill wider than it.
+        let mut width = int((progress.fraction() * 100.0) as i64);
         width.push('%');
         // The same setter as the host styles use.
         host::set_style(&get(&self.parts[FILL], "style"), "width", &width, "");
         set_text(&self.parts[ERROR], None);
         set_text(&self.parts[BODY], None);
-        self.control = Control::build(&self.doc, &self.parts[BODY], question, title, &self.lang);
+        self.control = Control::build(&self.parts[BODY], question, title, &self.lang);
         let last = progress.current >= progress.total;
         set_text(
             &self.parts[GO],
@@ -259,7 +269,8 @@ impl View {
                     self.show_error(None);
                     if control::is_other(&input) {
                         let checked = get(&input, "checked").is_truthy();
-                        self.control.toggle_other(&self.doc, checked);
+                        let label = self.lang.s.other();
+                        self.control.toggle_other(checked, label);
                     }
                 }
             }

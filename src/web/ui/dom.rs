@@ -16,16 +16,17 @@ pub fn el(doc: &JsValue, tag: &str, class: &str) -> JsValue {
     e
 }
 
-/// A new element (see [`el`]) appended to `parent`.
-pub fn add(doc: &JsValue, parent: &JsValue, tag: &str, class: &str) -> JsValue {
-    let e = el(doc, tag, class);
+/// A new element (see [`el`]) appended to `parent`, made by the parent's own document (no
+/// document to pass around for the controls built after the frame).
+pub fn add(parent: &JsValue, tag: &str, class: &str) -> JsValue {
+    let e = el(&js::get(parent, "ownerDocument"), tag, class);
     append(parent, &e);
     e
 }
 
 /// A new element without a class, with `text` as its text content, appended to `parent`.
-pub fn add_text(doc: &JsValue, parent: &JsValue, tag: &str, text: &str) -> JsValue {
-    let e = add(doc, parent, tag, "");
+pub fn add_text(parent: &JsValue, tag: &str, text: &str) -> JsValue {
+    let e = add(parent, tag, "");
     set_text(&e, Some(text));
     e
 }
@@ -83,17 +84,19 @@ pub fn closest(target: &JsValue, selector: &str) -> Option<JsValue> {
     Some(call_s(target, "closest", &[selector])).filter(JsValue::is_object)
 }
 
-/// The elements of `root` matching `selector`, in document order.
-pub fn query_all(root: &JsValue, selector: &str) -> Vec<JsValue> {
-    let list = call_s(root, "querySelectorAll", &[selector]);
-    items(&list)
+/// The elements of `root` matching `selector`, in document order: the `NodeList` itself,
+/// read with [`count`] and [`item`] (collecting it into a vector would ship vector code for
+/// two readers that only want the ends or a few ids).
+pub fn query_all(root: &JsValue, selector: &str) -> JsValue {
+    call_s(root, "querySelectorAll", &[selector])
 }
 
-/// The items of an array-like (`NodeList`, `HTMLCollection`).
-pub fn items(list: &JsValue) -> Vec<JsValue> {
-    let mut out = Vec::new();
-    for i in 0..super::super::env::len(list) {
-        out.push(js::get(list, &crate::core::msg::int(i as i64)));
-    }
-    out
+/// The length of a `NodeList` (0 when it is none).
+pub fn count(list: &JsValue) -> usize {
+    super::super::env::len(list)
+}
+
+/// Item `i` of a `NodeList` (`undefined` past its end).
+pub fn item(list: &JsValue, i: usize) -> JsValue {
+    js::get(list, &crate::core::msg::int(i as i64))
 }

@@ -6,9 +6,10 @@ use super::super::js::{call_s, get};
 use super::dom;
 
 /// Elements Tab can reach inside the dialog, in document order. Radios that are not the
-/// group's roving stop carry `tabindex="-1"` and are skipped.
-const TABBABLE: &str =
-    "button:not([tabindex=\"-1\"]):not(:disabled),input:not(:disabled),textarea:not(:disabled),[tabindex=\"0\"]";
+/// group's roving stop carry `tabindex="-1"` and are skipped, and so is the primary button
+/// while disabled. Only what the dialog renders: its buttons (radios are buttons too), the
+/// checkboxes and text fields (never disabled); the dialog's own `tabindex` is `-1`.
+const TABBABLE: &str = "button:not([tabindex=\"-1\"]):not(:disabled),input,textarea";
 
 /// The element focused in `doc` (or a shadow root), if any.
 pub fn active(doc: &JsValue) -> Option<JsValue> {
@@ -32,19 +33,18 @@ pub fn is_typing(el: Option<&JsValue>) -> bool {
 
 /// Focuses the first tabbable element inside `container`; false if there is none.
 pub fn focus_first(container: &JsValue) -> bool {
-    match dom::query_all(container, TABBABLE).first() {
-        Some(el) => dom::focus(el),
-        None => false,
-    }
+    let first = dom::item(&dom::query_all(container, TABBABLE), 0);
+    first.is_object() && dom::focus(&first)
 }
 
 /// Keeps Tab / Shift+Tab cycling inside `dialog`. Call on `keydown` of Tab in the root.
 pub fn trap_tab(root: &JsValue, dialog: &JsValue, event: &JsValue) {
     let items = dom::query_all(dialog, TABBABLE);
-    let (Some(first), Some(last)) = (items.first(), items.last()) else {
+    let Some(end) = dom::count(&items).checked_sub(1) else {
         prevent_default(event);
         return;
     };
+    let (first, last) = (&dom::item(&items, 0), &dom::item(&items, end));
     let outside = active(root).is_none();
     let at = |el: &JsValue| call_s(el, "matches", &[":focus"]).is_truthy();
     let shift = get(event, "shiftKey").is_truthy();

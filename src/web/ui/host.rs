@@ -15,9 +15,9 @@ use super::dom;
 /// The stylesheet of everything inside the shadow root, minified at compile time.
 pub const CSS: &str = crate::css::minified_css!(include_str!("style.css"));
 
-/// An attached `<rapport-widget>` with its open shadow root; removed on drop.
+/// An attached `<rapport-widget>` with its open shadow root; removed on drop. Only the
+/// root is kept: the element is its `host`.
 pub struct Host {
-    element: JsValue,
     root: JsValue,
 }
 
@@ -51,17 +51,12 @@ impl Host {
             return Err(JsValue::from_str("document has no body"));
         }
         dom::try_append(&body, &element)?;
-        Ok(Host { element, root })
+        Ok(Host { root })
     }
 
     /// The shadow root everything is rendered into.
     pub fn root(&self) -> &JsValue {
         &self.root
-    }
-
-    /// The host element itself.
-    pub fn element(&self) -> &JsValue {
-        &self.element
     }
 }
 
@@ -96,6 +91,6 @@ fn adopt(root: &JsValue) -> bool {
 
 impl Drop for Host {
     fn drop(&mut self) {
-        js::invoke(&self.element, "remove", &[]);
+        js::invoke(&js::get(&self.root, "host"), "remove", &[]);
     }
 }

@@ -7,8 +7,6 @@ use crate::core::survey::{is_safe_css_value, ColorMode, Position, Theme};
 
 /// Text colour on brand-coloured surfaces when white does not contrast enough.
 const DARK_ON_BRAND: &str = "#111827";
-/// WCAG relative luminance of [`DARK_ON_BRAND`], precomputed.
-const DARK_LUMINANCE: f64 = 0.009_189_219_295_824_108;
 
 /// `(property, value)` pairs for the host element: brand, on-brand text, radius, font.
 /// Unsafe or unparsable values are left out (an empty pair, which the host skips),
@@ -57,8 +55,18 @@ const WEIGHTS: [f64; 3] = [0.2126, 0.7152, 0.0722];
 
 /// WCAG relative luminance of a `#rgb` / `#rrggbb` colour; `None` for anything else.
 fn luminance(color: &str) -> Option<f64> {
-    let hex = color.strip_prefix('#')?.as_bytes();
-    let digit = |i: usize| char::from(*hex.get(i)?).to_digit(16);
+    // Bytes, not `strip_prefix('#')`: a `char` pattern pulls in UTF-8 encoding code.
+    let [b'#', hex @ ..] = color.as_bytes() else {
+        return None;
+    };
+    let digit = |i: usize| match *hex.get(i)? {
+        b @ b'0'..=b'9' => Some(u32::from(b - b'0')),
+        // ASCII letters in either case: `| 0x20` lowers them.
+        b => match b | 0x20 {
+            b @ b'a'..=b'f' => Some(u32::from(b - b'a' + 10)),
+            _ => None,
+        },
+    };
     // Digits per channel: `#rgb` repeats each digit (`f` is `ff`).
     let width = match hex.len() {
         3 => 1,
@@ -68,12 +76,17 @@ fn luminance(color: &str) -> Option<f64> {
     let mut l = 0.0;
     for (i, weight) in WEIGHTS.iter().enumerate() {
         let first = width * i;
-        let channel = f64::from(digit(first)? * 16 + digit(first + width - 1)?) / 255.0;
-        let linear = if channel <= 0.04045 {
-            channel / 12.92
+        let value = digit(first)? * 16 + digit(first + width - 1)?;
+        // The sRGB transfer function of `c = value / 255`, with the division folded into
+        // the constants: `c <= 0.04045` is `value <= 10` (0.04045 × 255 = 10.3), `c / 12.92`
+        // is `value / 3294.6` and `(c + 0.055) / 1.055` is `(value + 14.025) / 269.025`.
+        // (Checked against the unfolded form: the same text colour for all 16.7M colours.)
+        let v = f64::from(value);
+        let linear = if value <= 10 {
+            v / 3294.6
         } else {
             // Math.pow from JS: Rust's powf would pull a software pow into the wasm.
-            super::super::js::math("pow", &[((channel + 0.055) / 1.055).into(), 2.4.into()])
+            super::super::js::math("pow", &[((v + 14.025) / 269.025).into(), 2.4.into()])
         };
         l += weight * linear;
     }
@@ -83,11 +96,16 @@ fn luminance(color: &str) -> Option<f64> {
 /// White or near-black, whichever contrasts more with the brand colour.
 /// `l` is its relative luminance.
 fn on_brand(l: f64) -> &'static str {
-    let with_white = 1.05 / (l + 0.05);
-    let with_dark = (l + 0.05) / (DARK_LUMINANCE + 0.05);
-    if with_white >= with_dark {
+    if l <= WHITE_MAX {
         "#fff"
     } else {
         DARK_ON_BRAND
     }
 }
+
+/// The brand luminance up to which white contrasts at least as much as [`DARK_ON_BRAND`]:
+/// `1.05 / (l + 0.05) >= (l + 0.05) / (d + 0.05)` with `d = 0.009_189_219_295_824_108`, the
+/// dark text's luminance, solved for `l`: `sqrt(1.05 × (d + 0.05)) − 0.05`. (Checked against
+/// the two contrast ratios for all 16.7M colours: the same choice; the nearest colour is
+/// 7e-9 away from the limit, far beyond rounding.)
+const WHITE_MAX: f64 = 0.199_296_370_331_810_75;
