@@ -466,7 +466,25 @@ pub fn survey(path: &str, v: &Json) -> Decoded<Survey> {
     survey_at(&Path::Root(path), v)
 }
 
+/// A blank survey filled in place by [`survey_into`]: on an error only `s` is dropped, not
+/// each field decoded so far.
 fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
+    let mut s = Survey {
+        id: String::new(),
+        name: None,
+        trigger: Trigger::default(),
+        targeting: Targeting::default(),
+        throttle: ThrottlePolicy::default(),
+        questions: Vec::new(),
+        thank_you: ThankYou::default(),
+    };
+    survey_into(path, v, &mut s)?;
+    Ok(s)
+}
+
+/// A survey, stored into `s` (which starts as the default): the error is the only result,
+/// so each check's exit is a plain return, and nothing is copied out.
+fn survey_into(path: &Path<'_>, v: &Json, s: &mut Survey) -> Decoded<()> {
     let f = Fields::at(
         *path,
         v,
@@ -480,16 +498,7 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
             "thankYou",
         ]),
     )?;
-    // Filled in place: on an error only `s` is dropped, not each field decoded so far.
-    let mut s = Survey {
-        id: req_id(&f, "id")?,
-        name: None,
-        trigger: Trigger::default(),
-        targeting: Targeting::default(),
-        throttle: ThrottlePolicy::default(),
-        questions: Vec::new(),
-        thank_you: ThankYou::default(),
-    };
+    s.id = req_id(&f, "id")?;
     opt_str(&f, "name", &mut s.name)?;
     if let Some(name) = &s.name {
         if char_count(name) > validate::MAX_TEXT_CHARS {
@@ -513,38 +522,36 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
     if let Some(o) = f.object("thankYou", Some(&["title", "body"]))? {
         thank_you(&o, &mut s.thank_you)?;
     }
-    Ok(s)
+    Ok(())
 }
 
 /// A whole site configuration, checked (unknown top-level fields are ignored: the
 /// collector's config file adds `origins` and `adminToken`).
 pub fn site_config(v: &Json) -> Decoded<SiteConfig> {
-    let p = partial_fields(v, None)?;
-    Ok(SiteConfig {
-        site: p.site.unwrap_or_default(),
-        locale: p.locale.unwrap_or_else(|| "auto".to_owned()),
-        theme: p.theme.unwrap_or_default(),
-        cooldown_days: p.cooldown_days.unwrap_or(0.0),
-        surveys: p.surveys,
-    })
+    let mut p = PartialSiteConfig::default();
+    partial_fields(v, None, &mut p)?;
+    // Applied over an empty configuration: the defaults and the moves are those of a merge.
+    let mut c = SiteConfig::new(p.site.take().unwrap_or_default());
+    c.apply(p);
+    Ok(c)
 }
 
 /// An inline `config` argument, checked on its own (unknown fields rejected).
 pub fn partial(v: &Json) -> Decoded<PartialSiteConfig> {
+    let mut p = PartialSiteConfig::default();
     partial_fields(
         v,
         Some(&["site", "locale", "theme", "cooldownDays", "surveys"]),
-    )
+        &mut p,
+    )?;
+    Ok(p)
 }
 
-/// The top level of both: `site` is required of a whole configuration (`known` = `None`).
-fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig> {
+/// The top level of both, stored into `p` (the default at first; like a survey,
+/// [`survey_into`]): `site` is required of a whole configuration (`known` = `None`).
+fn partial_fields(v: &Json, known: Option<&[&str]>, p: &mut PartialSiteConfig) -> Decoded<()> {
     let f = Fields::new("", v, known)?;
-    // Filled in place: on an error only `p` is dropped, not each field decoded so far.
-    let mut p = PartialSiteConfig {
-        site: f.str("site", known.is_none())?,
-        ..PartialSiteConfig::default()
-    };
+    p.site = f.str("site", known.is_none())?;
     opt_str(&f, "locale", &mut p.locale)?;
     if let Some(o) = f.object(
         "theme",
@@ -566,6 +573,5 @@ fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig
         None,
         p.cooldown_days,
         &validate::ids(&p.surveys),
-    )?;
-    Ok(p)
+    )
 }
