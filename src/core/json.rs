@@ -904,6 +904,7 @@ impl<'a> Fields<'a> {
 
     /// Member `key`: `None` when absent or `null`, unless `required`, which makes that the
     /// "missing field" error.
+    #[inline(always)]
     pub fn field(&self, key: &str, required: bool) -> Decoded<Option<&'a Json>> {
         match self.get(key) {
             None if required => Err(self.missing(key)),
