@@ -104,7 +104,6 @@ fn num_to(
 /// The nested decoders get their object already opened (`Fields::object`), its keys
 /// checked by the caller (the trigger's, which depend on its type, by [`trigger`] itself).
 /// A theme, stored into `t` (the default at first).
-#[inline(never)]
 fn theme(f: &Fields<'_>, t: &mut Theme) -> Decoded<()> {
     const POSITIONS: [Position; 5] = [
         Position::BottomRight,
