@@ -963,12 +963,10 @@ impl<'a> Fields<'a> {
 
     /// A string member.
     pub fn str(&self, key: &str, required: bool) -> Decoded<Option<String>> {
-        // Through `req` / `opt` with `string`: copies the wasm has anyway.
-        if required {
-            self.req(key, string).map(Some)
-        } else {
-            self.opt(key, string)
-        }
+        Ok(match self.field(key, required)? {
+            Some(v) => Some(string(&self.child(key), v)?),
+            None => None,
+        })
     }
 
     /// A required string member.
