@@ -301,16 +301,17 @@ fn branch(path: &Path<'_>, v: &Json) -> Decoded<Branch> {
     Ok(b)
 }
 
-/// A required id member ([`validate::is_valid_id`]).
-fn req_id(f: &Fields<'_>, key: &str) -> Decoded<String> {
-    let id = f.req_str(key)?;
-    validate::id(&f.child(key), &id)?;
-    Ok(id)
+/// A required id member ([`validate::is_valid_id`]), stored into `out` (the error the only
+/// result, like [`opt_str`]).
+fn req_id(f: &Fields<'_>, key: &str, out: &mut String) -> Decoded<()> {
+    *out = f.req_str(key)?;
+    validate::id(&f.child(key), out)
 }
 
 fn choice(path: &Path<'_>, v: &Json) -> Decoded<Choice> {
     let f = Fields::at(*path, v, Some(&["id", "label"]))?;
-    let id = req_id(&f, "id")?;
+    let mut id = String::new();
+    req_id(&f, "id", &mut id)?;
     Ok(Choice {
         id,
         label: match f.field("label", true)? {
@@ -432,7 +433,7 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         branches: Vec::new(),
         next: None,
     };
-    q.id = req_id(&f, "id")?;
+    req_id(&f, "id", &mut q.id)?;
     if q.id == END {
         return Err(broken(
             &f,
@@ -497,7 +498,7 @@ fn survey_into(path: &Path<'_>, v: &Json, s: &mut Survey) -> Decoded<()> {
             "thankYou",
         ]),
     )?;
-    s.id = req_id(&f, "id")?;
+    req_id(&f, "id", &mut s.id)?;
     opt_str(&f, "name", &mut s.name)?;
     if let Some(name) = &s.name {
         if char_count(name) > validate::MAX_TEXT_CHARS {
