@@ -231,9 +231,7 @@ fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
     {
         t.frequency = v;
     }
-    if let Some(n) = opt_u32(f, "maxShows")? {
-        t.max_shows = n;
-    }
+    opt_u32(f, "maxShows", &mut t.max_shows)?;
     if let Some(n) = num_to(f, "recontactDays", false, validate::MAX_DAYS, "3650")? {
         t.recontact_days = n;
     }
@@ -248,8 +246,12 @@ fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
     Ok(())
 }
 
-fn opt_u32(f: &Fields<'_>, key: &str) -> Decoded<Option<u32>> {
-    Ok(f.int(key, false, 0, i64::from(u32::MAX))?.map(|n| n as u32))
+/// An optional `u32` member, stored into `out` (left as is when absent).
+fn opt_u32(f: &Fields<'_>, key: &str, out: &mut u32) -> Decoded<()> {
+    if let Some(n) = f.int(key, false, 0, i64::from(u32::MAX))? {
+        *out = n as u32;
+    }
+    Ok(())
 }
 
 /// Stored into `t` (the default at first): on an error only the survey is dropped.
@@ -396,7 +398,8 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
             }
         }
         QuestionType::OpenText => {
-            let max_length = opt_u32(&f, "maxLength")?.unwrap_or(DEFAULT_MAX_LENGTH);
+            let mut max_length = DEFAULT_MAX_LENGTH;
+            opt_u32(&f, "maxLength", &mut max_length)?;
             if max_length == 0 || max_length > MAX_MAX_LENGTH {
                 return Err(broken(
                     &f,
