@@ -344,7 +344,23 @@ pub fn question(path: &str, v: &Json) -> Decoded<Question> {
     question_at(&Path::Root(path), v)
 }
 
+/// A blank question filled in place by [`question_into`] (its kind a placeholder until the
+/// type is read).
 fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
+    let mut q = Question {
+        id: String::new(),
+        kind: QuestionKind::Thumbs,
+        text: None,
+        required: false,
+        branches: Vec::new(),
+        next: None,
+    };
+    question_into(path, v, &mut q)?;
+    Ok(q)
+}
+
+/// A question, stored into `q` (a blank one at first), like a survey ([`survey_into`]).
+fn question_into(path: &Path<'_>, v: &Json, q: &mut Question) -> Decoded<()> {
     let f = Fields::at(
         *path,
         v,
@@ -382,7 +398,7 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         }
         k += 1;
     }
-    let kind = match t {
+    q.kind = match t {
         QuestionType::Thumbs => QuestionKind::Thumbs,
         QuestionType::SingleChoice | QuestionType::MultipleChoice => {
             // A missing `options` is empty, which is reported with its full path.
@@ -427,15 +443,6 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
             }
         }
     };
-    // Filled in place: on an error only `q` is dropped, not each field decoded so far.
-    let mut q = Question {
-        id: String::new(),
-        kind,
-        text: None,
-        required: false,
-        branches: Vec::new(),
-        next: None,
-    };
     req_id(&f, "id", &mut q.id)?;
     if q.id == END {
         return Err(broken(
@@ -460,8 +467,7 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
             "",
         ));
     }
-    opt_str(&f, "next", &mut q.next)?;
-    Ok(q)
+    opt_str(&f, "next", &mut q.next)
 }
 
 /// A survey.
