@@ -770,17 +770,25 @@ pub type Decoder<T> = fn(&Path<'_>, &Json) -> Decoded<T>;
 /// Reads an array, decoding each item with `f` (which gets the item's path).
 #[inline]
 pub fn array<T>(path: &Path<'_>, v: &Json, f: Decoder<T>) -> Decoded<Vec<T>> {
-    collect(path, Some(v), f)
+    let mut out = Vec::new();
+    collect(path, Some(v), f, &mut out)?;
+    Ok(out)
 }
 
-/// [`array`] of an optional value (absent: empty): the one generic copy per item type.
+/// [`array`] appended to `out` (a field of the value being decoded: nothing is copied out).
+#[inline]
+pub fn array_into<T>(path: &Path<'_>, v: &Json, f: Decoder<T>, out: &mut Vec<T>) -> Decoded<()> {
+    collect(path, Some(v), f, out)
+}
+
+/// [`array`] of an optional value (absent: nothing), appended to `out`: the one generic
+/// copy per item type. The error is its only result, so no vector is copied out.
 #[inline(never)]
-fn collect<T>(path: &Path<'_>, v: Option<&Json>, f: Decoder<T>) -> Decoded<Vec<T>> {
-    let mut sink = Sink(Vec::new(), f);
+fn collect<T>(path: &Path<'_>, v: Option<&Json>, f: Decoder<T>, out: &mut Vec<T>) -> Decoded<()> {
     if let Some(v) = v {
-        each(path, v, &mut sink)?;
+        each(path, v, &mut Sink(out, f))?;
     }
-    Ok(sink.0)
+    Ok(())
 }
 
 /// Where [`each`] puts decoded items. A trait of its own rather than `dyn FnMut`: its
@@ -790,9 +798,9 @@ trait Push {
 }
 
 /// The items decoded so far and their decoder.
-struct Sink<T>(Vec<T>, Decoder<T>);
+struct Sink<'v, T>(&'v mut Vec<T>, Decoder<T>);
 
-impl<T> Push for Sink<T> {
+impl<T> Push for Sink<'_, T> {
     fn push(&mut self, path: &Path<'_>, v: &Json) -> Decoded<()> {
         self.0.push((self.1)(path, v)?);
         Ok(())
@@ -1015,7 +1023,22 @@ impl<'a> Fields<'a> {
     /// An array member decoded item by item with `f` (absent: empty unless `required`).
     #[inline]
     pub fn list<T>(&self, key: &str, required: bool, f: Decoder<T>) -> Decoded<Vec<T>> {
-        collect(&self.child(key), self.field(key, required)?, f)
+        let mut out = Vec::new();
+        self.list_into(key, required, f, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Fields::list`] appended to `out` (a field of the value being decoded: nothing is
+    /// copied out).
+    #[inline]
+    pub fn list_into<T>(
+        &self,
+        key: &str,
+        required: bool,
+        f: Decoder<T>,
+        out: &mut Vec<T>,
+    ) -> Decoded<()> {
+        collect(&self.child(key), self.field(key, required)?, f, out)
     }
 }
 

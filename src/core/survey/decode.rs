@@ -13,7 +13,7 @@ use super::{
     ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
 };
 use crate::core::json::{
-    array, integer, shape_err, string, Decoded, Fields, Json, Path, ShapeError,
+    array_into, integer, shape_err, string, Decoded, Fields, Json, Path, ShapeError,
 };
 use crate::core::msg::{subst, uint};
 use crate::core::scan::char_count;
@@ -284,7 +284,8 @@ fn condition_into(path: &Path<'_>, v: &Json, c: &mut Condition) -> Decoded<()> {
         c.equals = Some(scalar(&f.child("equals"), v)?);
     }
     if let Some(v) = f.field("anyOf", false)? {
-        c.any_of = Some(array(&f.child("anyOf"), v, scalar)?);
+        // Stored in place: a list read only in part is dropped with the condition.
+        array_into(&f.child("anyOf"), v, scalar, c.any_of.insert(Vec::new()))?;
     }
     Ok(())
 }
@@ -402,7 +403,8 @@ fn question_into(path: &Path<'_>, v: &Json, q: &mut Question) -> Decoded<()> {
         QuestionType::Thumbs => QuestionKind::Thumbs,
         QuestionType::SingleChoice | QuestionType::MultipleChoice => {
             // A missing `options` is empty, which is reported with its full path.
-            let options = f.list("options", false, choice)?;
+            let mut options = Vec::new();
+            f.list_into("options", false, choice, &mut options)?;
             validate::options(&f.child("options"), &options)?;
             if t == QuestionType::SingleChoice {
                 QuestionKind::SingleChoice { options }
@@ -458,7 +460,7 @@ fn question_into(path: &Path<'_>, v: &Json, q: &mut Question) -> Decoded<()> {
         return Err(broken(&f, "text", "is required for type `{}`", t.as_str()));
     }
     q.required = f.bool("required")?.unwrap_or(false);
-    q.branches = f.list("branches", false, branch)?;
+    f.list_into("branches", false, branch, &mut q.branches)?;
     if t == QuestionType::OpenText && !q.branches.is_empty() {
         return Err(broken(
             &f,
@@ -526,7 +528,7 @@ fn survey_into(path: &Path<'_>, v: &Json, s: &mut Survey) -> Decoded<()> {
     )? {
         throttle(&o, &mut s.throttle)?;
     }
-    s.questions = f.list("questions", true, question_at)?;
+    f.list_into("questions", true, question_at, &mut s.questions)?;
     validate::questions(&f.child("questions"), &s.questions)?;
     if let Some(o) = f.object("thankYou", Some(&["title", "body"]))? {
         thank_you(&o, &mut s.thank_you)?;
@@ -569,7 +571,7 @@ fn partial_fields(v: &Json, known: Option<&[&str]>, p: &mut PartialSiteConfig) -
         theme(&o, p.theme.insert(Theme::default()))?;
     }
     p.cooldown_days = f.num("cooldownDays", false)?;
-    p.surveys = f.list("surveys", false, survey_at)?;
+    f.list_into("surveys", false, survey_at, &mut p.surveys)?;
     // The rules of the whole configuration, once every survey is read.
     validate::top_level(
         if known.is_none() {
