@@ -84,8 +84,8 @@ fn broken(f: &Fields<'_>, key: &str, template: &str, a: &str) -> Box<ShapeError>
     invalid(&f.child(key), template, a, "")
 }
 
-/// A number member (required or not) in `0..=max` (`max_text` spelled out); `None` when
-/// absent.
+/// A number member (required or not) in `0..=max` (`max_text` spelled out), stored into
+/// `out` (left as is when absent).
 #[inline(never)]
 fn num_to(
     f: &Fields<'_>,
@@ -93,12 +93,13 @@ fn num_to(
     required: bool,
     max: f64,
     max_text: &str,
-) -> Decoded<Option<f64>> {
-    let n = f.num(key, required)?;
-    if let Some(n) = n {
+    out: &mut f64,
+) -> Decoded<()> {
+    if let Some(n) = f.num(key, required)? {
         validate::zero_to(&f.child(key), n, max, max_text)?;
+        *out = n;
     }
-    Ok(n)
+    Ok(())
 }
 
 /// The nested decoders get their object already opened (`Fields::object`), its keys
@@ -165,12 +166,16 @@ fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
             }
             Trigger::Event { event }
         }
-        Some(1) => Trigger::Delay {
-            seconds: num_to(f, key, true, 86_400.0, "86400")?.unwrap_or_default(),
-        },
-        Some(2) => Trigger::Scroll {
-            percent: num_to(f, key, true, 100.0, "100")?.unwrap_or_default(),
-        },
+        Some(1) => {
+            let mut seconds = 0.0;
+            num_to(f, key, true, 86_400.0, "86400", &mut seconds)?;
+            Trigger::Delay { seconds }
+        }
+        Some(2) => {
+            let mut percent = 0.0;
+            num_to(f, key, true, 100.0, "100", &mut percent)?;
+            Trigger::Scroll { percent }
+        }
         _ => Trigger::Manual,
     })
 }
@@ -218,9 +223,7 @@ fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
         Frequency::MaxTimes,
         Frequency::Always,
     ];
-    if let Some(n) = num_to(f, "sample", false, 100.0, "100")? {
-        t.sample = n;
-    }
+    num_to(f, "sample", false, 100.0, "100", &mut t.sample)?;
     if let Some(&v) = f
         .variant(
             "frequency",
@@ -232,9 +235,14 @@ fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
         t.frequency = v;
     }
     opt_u32(f, "maxShows", &mut t.max_shows)?;
-    if let Some(n) = num_to(f, "recontactDays", false, validate::MAX_DAYS, "3650")? {
-        t.recontact_days = n;
-    }
+    num_to(
+        f,
+        "recontactDays",
+        false,
+        validate::MAX_DAYS,
+        "3650",
+        &mut t.recontact_days,
+    )?;
     if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
         return Err(broken(
             f,
