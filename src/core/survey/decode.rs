@@ -298,18 +298,23 @@ fn condition_into(path: &Path<'_>, v: &Json, c: &mut Condition) -> Decoded<()> {
     Ok(())
 }
 
+/// A blank branch filled in place by [`branch_into`], like a survey.
 fn branch(path: &Path<'_>, v: &Json) -> Decoded<Branch> {
-    let f = Fields::at(*path, v, Some(&["when", "goto"]))?;
-    // Filled in place, like a condition.
     let mut b = Branch {
         when: Condition::default(),
         goto: String::new(),
     };
+    branch_into(path, v, &mut b)?;
+    Ok(b)
+}
+
+fn branch_into(path: &Path<'_>, v: &Json, b: &mut Branch) -> Decoded<()> {
+    let f = Fields::at(*path, v, Some(&["when", "goto"]))?;
     if let Some(v) = f.field("when", true)? {
         condition_into(&f.child("when"), v, &mut b.when)?;
     }
     b.goto = f.req_str("goto")?;
-    Ok(b)
+    Ok(())
 }
 
 /// A required id member ([`validate::is_valid_id`]), stored into `out` (the error the only
@@ -319,17 +324,23 @@ fn req_id(f: &Fields<'_>, key: &str, out: &mut String) -> Decoded<()> {
     validate::id(&f.child(key), out)
 }
 
+/// A blank choice filled in place by [`choice_into`], like a survey.
 fn choice(path: &Path<'_>, v: &Json) -> Decoded<Choice> {
+    let mut c = Choice {
+        id: String::new(),
+        label: LocalizedText::Plain(String::new()),
+    };
+    choice_into(path, v, &mut c)?;
+    Ok(c)
+}
+
+fn choice_into(path: &Path<'_>, v: &Json, c: &mut Choice) -> Decoded<()> {
     let f = Fields::at(*path, v, Some(&["id", "label"]))?;
-    let mut id = String::new();
-    req_id(&f, "id", &mut id)?;
-    Ok(Choice {
-        id,
-        label: match f.field("label", true)? {
-            Some(v) => text_at(&f.child("label"), v)?,
-            None => LocalizedText::Plain(String::new()),
-        },
-    })
+    req_id(&f, "id", &mut c.id)?;
+    if let Some(v) = f.field("label", true)? {
+        c.label = text_at(&f.child("label"), v)?;
+    }
+    Ok(())
 }
 
 /// The type-specific settings of a question and the types (bit `i`: `QuestionType::ALL[i]`)
