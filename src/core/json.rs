@@ -408,7 +408,7 @@ impl Json {
     /// The value under `key`, if this is an object that has it.
     pub fn get(&self, key: &str) -> Option<&Json> {
         match self {
-            Json::Obj(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Json::Obj(members) => member(members, key),
             _ => None,
         }
     }
@@ -456,6 +456,13 @@ impl fmt::Display for Json {
         self.write(&mut out);
         f.write_str(&out)
     }
+}
+
+/// The value of the member `key` (keys are unique: [`Json::parse`] keeps a repeated key's
+/// last value, and so does `JSON.parse`). One lookup loop for [`Json::get`] and
+/// [`Fields::get`].
+fn member<'j>(members: &'j [(String, Json)], key: &str) -> Option<&'j Json> {
+    members.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 /// Appends an object with these members.
@@ -711,6 +718,8 @@ pub fn string(path: &Path<'_>, v: &Json) -> Decoded<String> {
 }
 
 /// Reads a number.
+// Inlined (see "Inlined readers" on [`Fields`]).
+#[inline(always)]
 pub fn number(path: &Path<'_>, v: &Json) -> Decoded<f64> {
     match v {
         Json::Num(n) => Ok(*n),
@@ -736,6 +745,8 @@ pub fn integer(path: &Path<'_>, v: &Json, min: i64, max: i64) -> Decoded<i64> {
 }
 
 /// Reads a boolean.
+// Inlined (see "Inlined readers" on [`Fields`]).
+#[inline(always)]
 pub fn boolean(path: &Path<'_>, v: &Json) -> Decoded<bool> {
     match v {
         Json::Bool(b) => Ok(*b),
@@ -744,6 +755,8 @@ pub fn boolean(path: &Path<'_>, v: &Json) -> Decoded<bool> {
 }
 
 /// The items of an array (non-generic: one copy for every item type).
+// Inlined (see "Inlined readers" on [`Fields`]).
+#[inline(always)]
 pub fn items<'j>(path: &Path<'_>, v: &'j Json) -> Decoded<&'j [Json]> {
     match v {
         Json::Arr(items) => Ok(items),
@@ -757,17 +770,25 @@ pub type Decoder<T> = fn(&Path<'_>, &Json) -> Decoded<T>;
 /// Reads an array, decoding each item with `f` (which gets the item's path).
 #[inline]
 pub fn array<T>(path: &Path<'_>, v: &Json, f: Decoder<T>) -> Decoded<Vec<T>> {
-    collect(path, Some(v), f)
+    let mut out = Vec::new();
+    collect(path, Some(v), f, &mut out)?;
+    Ok(out)
 }
 
-/// [`array`] of an optional value (absent: empty): the one generic copy per item type.
+/// [`array`] appended to `out` (a field of the value being decoded: nothing is copied out).
+#[inline]
+pub fn array_into<T>(path: &Path<'_>, v: &Json, f: Decoder<T>, out: &mut Vec<T>) -> Decoded<()> {
+    collect(path, Some(v), f, out)
+}
+
+/// [`array`] of an optional value (absent: nothing), appended to `out`: the one generic
+/// copy per item type. The error is its only result, so no vector is copied out.
 #[inline(never)]
-fn collect<T>(path: &Path<'_>, v: Option<&Json>, f: Decoder<T>) -> Decoded<Vec<T>> {
-    let mut sink = Sink(Vec::new(), f);
+fn collect<T>(path: &Path<'_>, v: Option<&Json>, f: Decoder<T>, out: &mut Vec<T>) -> Decoded<()> {
     if let Some(v) = v {
-        each(path, v, &mut sink)?;
+        each(path, v, &mut Sink(out, f))?;
     }
-    Ok(sink.0)
+    Ok(())
 }
 
 /// Where [`each`] puts decoded items. A trait of its own rather than `dyn FnMut`: its
@@ -777,9 +798,9 @@ trait Push {
 }
 
 /// The items decoded so far and their decoder.
-struct Sink<T>(Vec<T>, Decoder<T>);
+struct Sink<'v, T>(&'v mut Vec<T>, Decoder<T>);
 
-impl<T> Push for Sink<T> {
+impl<T> Push for Sink<'_, T> {
     fn push(&mut self, path: &Path<'_>, v: &Json) -> Decoded<()> {
         self.0.push((self.1)(path, v)?);
         Ok(())
@@ -827,6 +848,12 @@ pub fn variant(path: &Path<'_>, v: &Json, names: &[&str]) -> Decoded<usize> {
 /// The typed readers ([`Fields::str`], [`Fields::num`], ...) take `required`: when set, an
 /// absent member is the "missing field" error, so `Ok(None)` only comes back for optional
 /// ones.
+///
+/// Inlined readers: a result of two words or more (`Decoded<Option<&Json>>`,
+/// `Decoded<f64>`, ...) comes back from a wasm call through memory, which every caller then
+/// loads and tests; the small readers that return one are `#[inline(always)]`, so it stays
+/// in locals (−0.3 KB gzip in all). The larger ones stay calls: inlined, they grew the
+/// wasm.
 pub struct Fields<'a> {
     path: Path<'a>,
     members: &'a [(String, Json)],
@@ -866,12 +893,15 @@ impl<'a> Fields<'a> {
     }
 
     /// Member `key` opened as an object (see [`Fields::at`]), unless absent or `null`.
+    /// Inlined: a call would return the opened object wrapped twice (in an option, in a
+    /// result) through memory, which every call site then copied out (−68 B gzip).
+    #[inline(always)]
     pub fn object<'s>(
         &'s self,
         key: &'s str,
         known: Option<&[&str]>,
     ) -> Decoded<Option<Fields<'s>>> {
-        Ok(match self.field(key, false)? {
+        Ok(match self.get(key) {
             Some(v) => Some(Fields::at(self.child(key), v, known)?),
             None => None,
         })
@@ -889,14 +919,13 @@ impl<'a> Fields<'a> {
 
     /// The member `key`, unless absent or `null`.
     pub fn get(&self, key: &str) -> Option<&'a Json> {
-        self.members
-            .iter()
-            .find(|(k, v)| k == key && !matches!(v, Json::Null))
-            .map(|(_, v)| v)
+        member(self.members, key).filter(|v| !matches!(v, Json::Null))
     }
 
     /// Member `key`: `None` when absent or `null`, unless `required`, which makes that the
     /// "missing field" error.
+    // Inlined (see "Inlined readers" on [`Fields`]).
+    #[inline(always)]
     pub fn field(&self, key: &str, required: bool) -> Decoded<Option<&'a Json>> {
         match self.get(key) {
             None if required => Err(self.missing(key)),
@@ -942,12 +971,10 @@ impl<'a> Fields<'a> {
 
     /// A string member.
     pub fn str(&self, key: &str, required: bool) -> Decoded<Option<String>> {
-        // Through `req` / `opt` with `string`: copies the wasm has anyway.
-        if required {
-            self.req(key, string).map(Some)
-        } else {
-            self.opt(key, string)
-        }
+        Ok(match self.field(key, required)? {
+            Some(v) => Some(string(&self.child(key), v)?),
+            None => None,
+        })
     }
 
     /// A required string member.
@@ -956,6 +983,8 @@ impl<'a> Fields<'a> {
     }
 
     /// A number member.
+    // Inlined (see "Inlined readers" on [`Fields`]).
+    #[inline(always)]
     pub fn num(&self, key: &str, required: bool) -> Decoded<Option<f64>> {
         Ok(match self.field(key, required)? {
             Some(v) => Some(number(&self.child(key), v)?),
@@ -964,6 +993,8 @@ impl<'a> Fields<'a> {
     }
 
     /// An integer member in `min..=max`.
+    // Inlined (see "Inlined readers" on [`Fields`]).
+    #[inline(always)]
     pub fn int(&self, key: &str, required: bool, min: i64, max: i64) -> Decoded<Option<i64>> {
         Ok(match self.field(key, required)? {
             Some(v) => Some(integer(&self.child(key), v, min, max)?),
@@ -972,6 +1003,8 @@ impl<'a> Fields<'a> {
     }
 
     /// An optional boolean member.
+    // Inlined (see "Inlined readers" on [`Fields`]).
+    #[inline(always)]
     pub fn bool(&self, key: &str) -> Decoded<Option<bool>> {
         Ok(match self.field(key, false)? {
             Some(v) => Some(boolean(&self.child(key), v)?),
@@ -990,7 +1023,22 @@ impl<'a> Fields<'a> {
     /// An array member decoded item by item with `f` (absent: empty unless `required`).
     #[inline]
     pub fn list<T>(&self, key: &str, required: bool, f: Decoder<T>) -> Decoded<Vec<T>> {
-        collect(&self.child(key), self.field(key, required)?, f)
+        let mut out = Vec::new();
+        self.list_into(key, required, f, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Fields::list`] appended to `out` (a field of the value being decoded: nothing is
+    /// copied out).
+    #[inline]
+    pub fn list_into<T>(
+        &self,
+        key: &str,
+        required: bool,
+        f: Decoder<T>,
+        out: &mut Vec<T>,
+    ) -> Decoded<()> {
+        collect(&self.child(key), self.field(key, required)?, f, out)
     }
 }
 

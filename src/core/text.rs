@@ -85,7 +85,25 @@ impl From<&str> for LocalizedText {
 /// assert!(!is_blank(" a "));
 /// ```
 pub fn is_blank(s: &str) -> bool {
-    s.chars().all(char::is_whitespace)
+    // The White_Space characters spelled out rather than `char::is_whitespace`, whose
+    // 256-byte table of Latin-1 flags would otherwise ship for this one check (a test
+    // compares the two over every character).
+    s.chars().all(|c| {
+        matches!(
+            c,
+            '\t'..='\r'
+                | ' '
+                | '\u{85}'
+                | '\u{a0}'
+                | '\u{1680}'
+                | '\u{2000}'..='\u{200a}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{3000}'
+        )
+    })
 }
 
 /// The primary language subtag: `"pt-BR"` → `"pt"`, `"zh_Hant"` → `"zh"`.
@@ -115,6 +133,17 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn blank_is_unicode_white_space() {
+        for c in '\0'..=char::MAX {
+            assert_eq!(
+                is_blank(c.encode_utf8(&mut [0; 4])),
+                c.is_whitespace(),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]

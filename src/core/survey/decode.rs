@@ -13,7 +13,7 @@ use super::{
     ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
 };
 use crate::core::json::{
-    array, integer, shape_err, string, Decoded, Fields, Json, Path, ShapeError,
+    array_into, integer, shape_err, string, Decoded, Fields, Json, Path, ShapeError,
 };
 use crate::core::msg::{subst, uint};
 use crate::core::scan::char_count;
@@ -84,8 +84,8 @@ fn broken(f: &Fields<'_>, key: &str, template: &str, a: &str) -> Box<ShapeError>
     invalid(&f.child(key), template, a, "")
 }
 
-/// A number member (required or not) in `0..=max` (`max_text` spelled out); `None` when
-/// absent.
+/// A number member (required or not) in `0..=max` (`max_text` spelled out), stored into
+/// `out` (left as is when absent).
 #[inline(never)]
 fn num_to(
     f: &Fields<'_>,
@@ -93,18 +93,18 @@ fn num_to(
     required: bool,
     max: f64,
     max_text: &str,
-) -> Decoded<Option<f64>> {
-    let n = f.num(key, required)?;
-    if let Some(n) = n {
+    out: &mut f64,
+) -> Decoded<()> {
+    if let Some(n) = f.num(key, required)? {
         validate::zero_to(&f.child(key), n, max, max_text)?;
+        *out = n;
     }
-    Ok(n)
+    Ok(())
 }
 
 /// The nested decoders get their object already opened (`Fields::object`), its keys
 /// checked by the caller (the trigger's, which depend on its type, by [`trigger`] itself).
 /// A theme, stored into `t` (the default at first).
-#[inline(never)]
 fn theme(f: &Fields<'_>, t: &mut Theme) -> Decoded<()> {
     const POSITIONS: [Position; 5] = [
         Position::BottomRight,
@@ -166,12 +166,16 @@ fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
             }
             Trigger::Event { event }
         }
-        Some(1) => Trigger::Delay {
-            seconds: num_to(f, key, true, 86_400.0, "86400")?.unwrap_or_default(),
-        },
-        Some(2) => Trigger::Scroll {
-            percent: num_to(f, key, true, 100.0, "100")?.unwrap_or_default(),
-        },
+        Some(1) => {
+            let mut seconds = 0.0;
+            num_to(f, key, true, 86_400.0, "86400", &mut seconds)?;
+            Trigger::Delay { seconds }
+        }
+        Some(2) => {
+            let mut percent = 0.0;
+            num_to(f, key, true, 100.0, "100", &mut percent)?;
+            Trigger::Scroll { percent }
+        }
         _ => Trigger::Manual,
     })
 }
@@ -219,9 +223,7 @@ fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
         Frequency::MaxTimes,
         Frequency::Always,
     ];
-    if let Some(n) = num_to(f, "sample", false, 100.0, "100")? {
-        t.sample = n;
-    }
+    num_to(f, "sample", false, 100.0, "100", &mut t.sample)?;
     if let Some(&v) = f
         .variant(
             "frequency",
@@ -232,12 +234,15 @@ fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
     {
         t.frequency = v;
     }
-    if let Some(n) = opt_u32(f, "maxShows")? {
-        t.max_shows = n;
-    }
-    if let Some(n) = num_to(f, "recontactDays", false, validate::MAX_DAYS, "3650")? {
-        t.recontact_days = n;
-    }
+    opt_u32(f, "maxShows", &mut t.max_shows)?;
+    num_to(
+        f,
+        "recontactDays",
+        false,
+        validate::MAX_DAYS,
+        "3650",
+        &mut t.recontact_days,
+    )?;
     if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
         return Err(broken(
             f,
@@ -249,8 +254,12 @@ fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
     Ok(())
 }
 
-fn opt_u32(f: &Fields<'_>, key: &str) -> Decoded<Option<u32>> {
-    Ok(f.int(key, false, 0, i64::from(u32::MAX))?.map(|n| n as u32))
+/// An optional `u32` member, stored into `out` (left as is when absent).
+fn opt_u32(f: &Fields<'_>, key: &str, out: &mut u32) -> Decoded<()> {
+    if let Some(n) = f.int(key, false, 0, i64::from(u32::MAX))? {
+        *out = n as u32;
+    }
+    Ok(())
 }
 
 /// Stored into `t` (the default at first): on an error only the survey is dropped.
@@ -283,42 +292,55 @@ fn condition_into(path: &Path<'_>, v: &Json, c: &mut Condition) -> Decoded<()> {
         c.equals = Some(scalar(&f.child("equals"), v)?);
     }
     if let Some(v) = f.field("anyOf", false)? {
-        c.any_of = Some(array(&f.child("anyOf"), v, scalar)?);
+        // Stored in place: a list read only in part is dropped with the condition.
+        array_into(&f.child("anyOf"), v, scalar, c.any_of.insert(Vec::new()))?;
     }
     Ok(())
 }
 
+/// A blank branch filled in place by [`branch_into`], like a survey.
 fn branch(path: &Path<'_>, v: &Json) -> Decoded<Branch> {
-    let f = Fields::at(*path, v, Some(&["when", "goto"]))?;
-    // Filled in place, like a condition.
     let mut b = Branch {
         when: Condition::default(),
         goto: String::new(),
     };
+    branch_into(path, v, &mut b)?;
+    Ok(b)
+}
+
+fn branch_into(path: &Path<'_>, v: &Json, b: &mut Branch) -> Decoded<()> {
+    let f = Fields::at(*path, v, Some(&["when", "goto"]))?;
     if let Some(v) = f.field("when", true)? {
         condition_into(&f.child("when"), v, &mut b.when)?;
     }
     b.goto = f.req_str("goto")?;
-    Ok(b)
+    Ok(())
 }
 
-/// A required id member ([`validate::is_valid_id`]).
-fn req_id(f: &Fields<'_>, key: &str) -> Decoded<String> {
-    let id = f.req_str(key)?;
-    validate::id(&f.child(key), &id)?;
-    Ok(id)
+/// A required id member ([`validate::is_valid_id`]), stored into `out` (the error the only
+/// result, like [`opt_str`]).
+fn req_id(f: &Fields<'_>, key: &str, out: &mut String) -> Decoded<()> {
+    *out = f.req_str(key)?;
+    validate::id(&f.child(key), out)
 }
 
+/// A blank choice filled in place by [`choice_into`], like a survey.
 fn choice(path: &Path<'_>, v: &Json) -> Decoded<Choice> {
+    let mut c = Choice {
+        id: String::new(),
+        label: LocalizedText::Plain(String::new()),
+    };
+    choice_into(path, v, &mut c)?;
+    Ok(c)
+}
+
+fn choice_into(path: &Path<'_>, v: &Json, c: &mut Choice) -> Decoded<()> {
     let f = Fields::at(*path, v, Some(&["id", "label"]))?;
-    let id = req_id(&f, "id")?;
-    Ok(Choice {
-        id,
-        label: match f.field("label", true)? {
-            Some(v) => text_at(&f.child("label"), v)?,
-            None => LocalizedText::Plain(String::new()),
-        },
-    })
+    req_id(&f, "id", &mut c.id)?;
+    if let Some(v) = f.field("label", true)? {
+        c.label = text_at(&f.child("label"), v)?;
+    }
+    Ok(())
 }
 
 /// The type-specific settings of a question and the types (bit `i`: `QuestionType::ALL[i]`)
@@ -338,7 +360,23 @@ pub fn question(path: &str, v: &Json) -> Decoded<Question> {
     question_at(&Path::Root(path), v)
 }
 
+/// A blank question filled in place by [`question_into`] (its kind a placeholder until the
+/// type is read).
 fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
+    let mut q = Question {
+        id: String::new(),
+        kind: QuestionKind::Thumbs,
+        text: LocalizedText::Plain(String::new()),
+        required: false,
+        branches: Vec::new(),
+        next: None,
+    };
+    question_into(path, v, &mut q)?;
+    Ok(q)
+}
+
+/// A question, stored into `q` (a blank one at first), like a survey ([`survey_into`]).
+fn question_into(path: &Path<'_>, v: &Json, q: &mut Question) -> Decoded<()> {
     let f = Fields::at(
         *path,
         v,
@@ -376,11 +414,12 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         }
         k += 1;
     }
-    let kind = match t {
+    q.kind = match t {
         QuestionType::Thumbs => QuestionKind::Thumbs,
         QuestionType::SingleChoice | QuestionType::MultipleChoice => {
             // A missing `options` is empty, which is reported with its full path.
-            let options = f.list("options", false, choice)?;
+            let mut options = Vec::new();
+            f.list_into("options", false, choice, &mut options)?;
             validate::options(&f.child("options"), &options)?;
             if t == QuestionType::SingleChoice {
                 QuestionKind::SingleChoice { options }
@@ -392,7 +431,8 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
             }
         }
         QuestionType::OpenText => {
-            let max_length = opt_u32(&f, "maxLength")?.unwrap_or(DEFAULT_MAX_LENGTH);
+            let mut max_length = DEFAULT_MAX_LENGTH;
+            opt_u32(&f, "maxLength", &mut max_length)?;
             if max_length == 0 || max_length > MAX_MAX_LENGTH {
                 return Err(broken(
                     &f,
@@ -420,16 +460,7 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
             }
         }
     };
-    // Filled in place: on an error only `q` is dropped, not each field decoded so far.
-    let mut q = Question {
-        id: String::new(),
-        kind,
-        text: LocalizedText::Plain(String::new()),
-        required: false,
-        branches: Vec::new(),
-        next: None,
-    };
-    q.id = req_id(&f, "id")?;
+    req_id(&f, "id", &mut q.id)?;
     if q.id == END {
         return Err(broken(
             &f,
@@ -443,7 +474,7 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         q.text = text_at(&f.child("text"), v)?;
     }
     q.required = f.bool("required")?.unwrap_or(false);
-    q.branches = f.list("branches", false, branch)?;
+    f.list_into("branches", false, branch, &mut q.branches)?;
     if t == QuestionType::OpenText && !q.branches.is_empty() {
         return Err(broken(
             &f,
@@ -452,8 +483,7 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
             "",
         ));
     }
-    opt_str(&f, "next", &mut q.next)?;
-    Ok(q)
+    opt_str(&f, "next", &mut q.next)
 }
 
 /// A survey.
@@ -461,7 +491,25 @@ pub fn survey(path: &str, v: &Json) -> Decoded<Survey> {
     survey_at(&Path::Root(path), v)
 }
 
+/// A blank survey filled in place by [`survey_into`]: on an error only `s` is dropped, not
+/// each field decoded so far.
 fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
+    let mut s = Survey {
+        id: String::new(),
+        name: None,
+        trigger: Trigger::default(),
+        targeting: Targeting::default(),
+        throttle: ThrottlePolicy::default(),
+        questions: Vec::new(),
+        thank_you: ThankYou::default(),
+    };
+    survey_into(path, v, &mut s)?;
+    Ok(s)
+}
+
+/// A survey, stored into `s` (which starts as the default): the error is the only result,
+/// so each check's exit is a plain return, and nothing is copied out.
+fn survey_into(path: &Path<'_>, v: &Json, s: &mut Survey) -> Decoded<()> {
     let f = Fields::at(
         *path,
         v,
@@ -475,16 +523,7 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
             "thankYou",
         ]),
     )?;
-    // Filled in place: on an error only `s` is dropped, not each field decoded so far.
-    let mut s = Survey {
-        id: req_id(&f, "id")?,
-        name: None,
-        trigger: Trigger::default(),
-        targeting: Targeting::default(),
-        throttle: ThrottlePolicy::default(),
-        questions: Vec::new(),
-        thank_you: ThankYou::default(),
-    };
+    req_id(&f, "id", &mut s.id)?;
     opt_str(&f, "name", &mut s.name)?;
     if let Some(name) = &s.name {
         if char_count(name) > validate::MAX_TEXT_CHARS {
@@ -503,43 +542,41 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
     )? {
         throttle(&o, &mut s.throttle)?;
     }
-    s.questions = f.list("questions", true, question_at)?;
+    f.list_into("questions", true, question_at, &mut s.questions)?;
     validate::questions(&f.child("questions"), &s.questions)?;
     if let Some(o) = f.object("thankYou", Some(&["title", "body"]))? {
         thank_you(&o, &mut s.thank_you)?;
     }
-    Ok(s)
+    Ok(())
 }
 
 /// A whole site configuration, checked (unknown top-level fields are ignored: the
 /// collector's config file adds `origins` and `adminToken`).
 pub fn site_config(v: &Json) -> Decoded<SiteConfig> {
-    let p = partial_fields(v, None)?;
-    Ok(SiteConfig {
-        site: p.site.unwrap_or_default(),
-        locale: p.locale.unwrap_or_else(|| "auto".to_owned()),
-        theme: p.theme.unwrap_or_default(),
-        cooldown_days: p.cooldown_days.unwrap_or(0.0),
-        surveys: p.surveys,
-    })
+    let mut p = PartialSiteConfig::default();
+    partial_fields(v, None, &mut p)?;
+    // Applied over an empty configuration: the defaults and the moves are those of a merge.
+    let mut c = SiteConfig::new(p.site.take().unwrap_or_default());
+    c.apply(p);
+    Ok(c)
 }
 
 /// An inline `config` argument, checked on its own (unknown fields rejected).
 pub fn partial(v: &Json) -> Decoded<PartialSiteConfig> {
+    let mut p = PartialSiteConfig::default();
     partial_fields(
         v,
         Some(&["site", "locale", "theme", "cooldownDays", "surveys"]),
-    )
+        &mut p,
+    )?;
+    Ok(p)
 }
 
-/// The top level of both: `site` is required of a whole configuration (`known` = `None`).
-fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig> {
+/// The top level of both, stored into `p` (the default at first; like a survey,
+/// [`survey_into`]): `site` is required of a whole configuration (`known` = `None`).
+fn partial_fields(v: &Json, known: Option<&[&str]>, p: &mut PartialSiteConfig) -> Decoded<()> {
     let f = Fields::new("", v, known)?;
-    // Filled in place: on an error only `p` is dropped, not each field decoded so far.
-    let mut p = PartialSiteConfig {
-        site: f.str("site", known.is_none())?,
-        ..PartialSiteConfig::default()
-    };
+    p.site = f.str("site", known.is_none())?;
     opt_str(&f, "locale", &mut p.locale)?;
     if let Some(o) = f.object(
         "theme",
@@ -548,7 +585,7 @@ fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig
         theme(&o, p.theme.insert(Theme::default()))?;
     }
     p.cooldown_days = f.num("cooldownDays", false)?;
-    p.surveys = f.list("surveys", false, survey_at)?;
+    f.list_into("surveys", false, survey_at, &mut p.surveys)?;
     // The rules of the whole configuration, once every survey is read.
     validate::top_level(
         if known.is_none() {
@@ -561,6 +598,5 @@ fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig
         None,
         p.cooldown_days,
         &validate::ids(&p.surveys),
-    )?;
-    Ok(p)
+    )
 }

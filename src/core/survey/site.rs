@@ -110,6 +110,13 @@ impl SiteConfig {
             Some(inline.cooldown_days.unwrap_or(self.cooldown_days)),
             &ids,
         )?;
+        self.apply(inline);
+        Ok(())
+    }
+
+    /// The changes of [`SiteConfig::merge`], once checked (also how a whole configuration
+    /// is made from its decoded fields, over [`SiteConfig::new`]).
+    pub(super) fn apply(&mut self, inline: PartialSiteConfig) {
         if let Some(locale) = inline.locale {
             self.locale = locale;
         }
@@ -125,7 +132,6 @@ impl SiteConfig {
                 None => self.surveys.push(survey),
             }
         }
-        Ok(())
     }
 }
 

@@ -81,21 +81,23 @@ impl Theme {
 
     /// Fields set in `over` replace ours; unset ones keep ours.
     pub fn merge(&mut self, over: Theme) {
-        if over.brand.is_some() {
-            self.brand = over.brand;
-        }
-        if over.radius.is_some() {
-            self.radius = over.radius;
-        }
-        if over.font.is_some() {
-            self.font = over.font;
-        }
+        set(&mut self.brand, over.brand);
+        set(&mut self.radius, over.radius);
+        set(&mut self.font, over.font);
         if over.position.is_some() {
             self.position = over.position;
         }
         if over.mode.is_some() {
             self.mode = over.mode;
         }
+    }
+}
+
+/// `value` into `slot` when set (one call per text field of [`Theme::merge`]).
+#[inline(never)]
+fn set(slot: &mut Option<String>, value: Option<String>) {
+    if value.is_some() {
+        *slot = value;
     }
 }
 

@@ -218,6 +218,8 @@ pub(super) fn top_level(
 
 /// The options of a choice question (`path` is that of `options`): some, not too many, ids
 /// unique (each option was checked when decoded).
+// A call of its own, not inlined into its one caller: smaller in the gzipped wasm.
+#[inline(never)]
 pub(super) fn options(path: &Path<'_>, options: &[Choice]) -> Result {
     if options.is_empty() {
         return fail(path, MUST_NOT_BE_EMPTY, "", "");
@@ -248,6 +250,8 @@ pub(super) fn options(path: &Path<'_>, options: &[Choice]) -> Result {
 /// The rules of a survey's questions that need all of them (`path` is that of
 /// `questions`): some, not too many, ids unique, and branches that fit their question and
 /// jump forward. Each question was checked on its own when decoded.
+// A call of its own, not inlined into its one caller: smaller in the gzipped wasm.
+#[inline(never)]
 pub(super) fn questions(path: &Path<'_>, qs: &[Question]) -> Result {
     if qs.is_empty() {
         return fail(path, MUST_NOT_BE_EMPTY, "", "");
@@ -307,6 +311,8 @@ fn target(path: &Path<'_>, from: usize, goto: &str, all: &[Question]) -> Result 
     }
 }
 
+// A call of its own, not inlined into its one caller: smaller in the gzipped wasm.
+#[inline(never)]
 fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &Condition) -> Result {
     if c.is_empty() {
         return fail(
