@@ -44,7 +44,7 @@ impl App {
         self.delivery.retry = None;
         self.reload_outbox();
         let now = env::now_ms();
-        let Some(entry) = self.outbox.due(now).first().copied() else {
+        let Some(entry) = self.outbox.first_due(now) else {
             if let Some(wait) = self.outbox.next_wakeup_ms(now) {
                 self.delivery.retry = Some(self.timer(wait, RETRY));
             }
