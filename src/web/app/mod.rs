@@ -182,7 +182,7 @@ impl App {
         };
         match tag {
             START => {
-                let (visitor, new) = Visitor::load(self.load(Slot::Visitor));
+                let (visitor, new) = Visitor::load(&self.load_js(Slot::Visitor));
                 if new {
                     self.save(Slot::Visitor, &visitor.to_json());
                 }
@@ -216,6 +216,15 @@ impl App {
     /// The stored value of this site's `slot`.
     fn load(&self, slot: Slot) -> Option<Json> {
         json_value::parse(&self.store.get(&key(&self.site, slot))?).ok()
+    }
+
+    /// The stored value of this site's `slot` as `JSON.parse` reads it (`null` when there
+    /// is none or it is no JSON).
+    fn load_js(&self, slot: Slot) -> JsValue {
+        match self.store.get(&key(&self.site, slot)) {
+            Some(text) => js::parse(&text),
+            None => JsValue::NULL,
+        }
     }
 
     /// Stores `json` as this site's `slot`: every record the controller persists goes
