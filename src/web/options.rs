@@ -62,6 +62,11 @@ impl Options {
             v if v.is_null_or_undefined() => String::new(),
             v => v.as_string().ok_or(OptionsError::Endpoint)?,
         };
+        // Trailing slashes off, byte by byte: `trim_end_matches` brings a char searcher.
+        let mut end = endpoint.len();
+        while end > 0 && endpoint.as_bytes().get(end - 1) == Some(&b'/') {
+            end -= 1;
+        }
         let config = get(options, "config");
         let config = if config.is_null_or_undefined() {
             None
@@ -76,7 +81,7 @@ impl Options {
         let emit = get(options, "emit");
         Ok(Options {
             site,
-            endpoint: String::from(endpoint.trim_end_matches('/')),
+            endpoint: String::from(endpoint.get(..end).unwrap_or_default()),
             nonce: non_empty(options, "nonce"),
             config,
             emit: emit.is_function().then_some(emit),
