@@ -129,20 +129,9 @@ impl App {
             exit_intent: options.exit_intent,
             ..PageSignals::default()
         };
-        let inner = Rc::new(Inner {
-            state: RefCell::new(None),
-            handler: OnceCell::new(),
-        });
-        let owner = inner.clone();
-        // `Fn`, not `FnMut`: the glue for a shared closure is simpler.
-        let handler: Box<dyn Fn(JsValue, JsValue, JsValue) -> JsValue> =
-            Box::new(move |a, b, c| run(&owner, a, b, c));
-        // Lives as long as the page (it holds the state, the state holds it): pending
-        // timers and fetches may still call it after `destroy` (they find no state then).
-        let handler = Closure::wrap_aborting(handler).into_js_value();
-        let _ = inner.handler.set(handler.clone());
         let app = App {
-            handler: handler.clone(),
+            // Set below, once the handler exists (it owns the state).
+            handler: JsValue::UNDEFINED,
             site,
             endpoint: options.endpoint,
             nonce: options.nonce,
@@ -163,8 +152,22 @@ impl App {
             watch: Watch::default(),
             outgoing: Vec::new(),
         };
+        let inner = Rc::new(Inner {
+            state: RefCell::new(Some(app)),
+            handler: OnceCell::new(),
+        });
+        let owner = inner.clone();
+        // `Fn`, not `FnMut`: the glue for a shared closure is simpler.
+        let handler: Box<dyn Fn(JsValue, JsValue, JsValue) -> JsValue> =
+            Box::new(move |a, b, c| run(&owner, a, b, c));
+        // Lives as long as the page (it holds the state, the state holds it): pending
+        // timers and fetches may still call it after `destroy` (they find no state then).
+        let handler = Closure::wrap_aborting(handler).into_js_value();
+        let _ = inner.handler.set(handler.clone());
         if let Ok(mut state) = inner.state.try_borrow_mut() {
-            *state = Some(app);
+            if let Some(app) = state.as_mut() {
+                app.handler = handler.clone();
+            }
         }
         run(
             &inner,
