@@ -31,7 +31,9 @@ impl OptionsError {
     }
 }
 
-/// Parsed `start` options.
+/// Parsed `start` options (the site configuration comes beside them, see
+/// [`Options::read`]: the widget keeps these for its lifetime, the configuration only until
+/// it is decoded).
 pub struct Options {
     /// Site id.
     pub site: String,
@@ -39,8 +41,6 @@ pub struct Options {
     pub endpoint: String,
     /// CSP nonce for the `<style>` fallback.
     pub nonce: Option<String>,
-    /// Site configuration as JSON text, `None` when the loader passed none.
-    pub config: Option<Json>,
     /// Event sink `emit(name, detail)` (a function).
     pub emit: Option<JsValue>,
     /// The loader already saw exit intent on this page (it boots the widget on it).
@@ -55,8 +55,9 @@ fn non_empty(options: &JsValue, key: &str) -> Option<String> {
 }
 
 impl Options {
-    /// Reads the options object.
-    pub fn read(options: &JsValue) -> Result<Options, OptionsError> {
+    /// Reads the options object: the options, and the site configuration as JSON (`None`
+    /// when the loader passed none).
+    pub fn read(options: &JsValue) -> Result<(Options, Option<Json>), OptionsError> {
         let site = non_empty(options, "site").ok_or(OptionsError::Site)?;
         let endpoint = match get(options, "endpoint") {
             v if v.is_null_or_undefined() => String::new(),
@@ -79,14 +80,14 @@ impl Options {
             return Err(OptionsError::Config);
         };
         let emit = get(options, "emit");
-        Ok(Options {
+        let options = Options {
             site,
             endpoint: String::from(endpoint.get(..end).unwrap_or_default()),
             nonce: non_empty(options, "nonce"),
-            config,
             emit: emit.is_function().then_some(emit),
             exit_intent: get(options, "exitIntent").is_truthy(),
             nav_at: get(options, "navAt").as_f64().unwrap_or(0.0),
-        })
+        };
+        Ok((options, config))
     }
 }

@@ -136,7 +136,7 @@ impl App {
         };
         // `merge` leaves the configuration unchanged when the result is invalid.
         let dormant = self.config.is_none();
-        let site = &self.site;
+        let site = &self.options.site;
         let config = self
             .config
             .get_or_insert_with(|| crate::core::survey::SiteConfig::new(site.clone()));

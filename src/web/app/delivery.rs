@@ -50,7 +50,7 @@ impl App {
             }
             return;
         };
-        let mut url = self.endpoint.clone();
+        let mut url = self.options.endpoint.clone();
         url.push_str("/v1/responses");
         transport::post_json(&url, &entry.body, &self.handler, SENT);
         self.delivery.in_flight = Some(entry.id.clone());

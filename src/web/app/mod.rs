@@ -86,10 +86,9 @@ pub struct Inner {
 pub struct App {
     /// The widget's JS handler function (listeners, timers, fetch callbacks).
     handler: JsValue,
-    site: String,
-    endpoint: String,
-    nonce: Option<String>,
-    emit: Option<JsValue>,
+    /// The start options: site, endpoint, nonce, `emit`, and `navAt`, which [`App::navigate`]
+    /// moves on (kept whole: moving the struct once is less code than field by field).
+    options: Options,
     /// `None`: the configuration was invalid; the widget stays dormant (no surveys).
     config: Option<SiteConfig>,
     store: WebStore,
@@ -97,8 +96,6 @@ pub struct App {
     throttle: ThrottleState,
     outbox: Outbox,
     signals: PageSignals,
-    /// `performance.now()` of the last navigation.
-    nav_at: f64,
     /// Surveys shown since the last navigation (not shown twice on one page view).
     shown_here: Vec<String>,
     session: Option<Session>,
@@ -108,15 +105,16 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the state from the start options, then (first run) reads the visitor (made
+    /// Builds the state from the start options and the site configuration's JSON (as
+    /// [`Options::read`] returns them), then (first run) reads the visitor (made
     /// and stored when new) and throttle records, writes the mute map, starts watching the
     /// page, flushes the outbox and evaluates triggers. Returns the
     /// widget's handler (see [`api`]).
-    pub fn start(options: Options) -> JsValue {
+    pub fn start((options, config): (Options, Option<Json>)) -> JsValue {
         let store = WebStore::open();
-        let config = match &options.config {
+        let config = match config {
             None => Some(SiteConfig::new(options.site.clone())),
-            Some(json) => match SiteConfig::from_value(json) {
+            Some(json) => match SiteConfig::from_value(&json) {
                 Ok(config) => Some(config),
                 Err(err) => {
                     log::error(&["invalid site config, widget disabled: ", &err.text()]);
@@ -124,7 +122,6 @@ impl App {
                 }
             },
         };
-        let site = options.site;
         let signals = PageSignals {
             exit_intent: options.exit_intent,
             ..PageSignals::default()
@@ -132,10 +129,6 @@ impl App {
         let app = App {
             // Set below, once the handler exists (it owns the state).
             handler: JsValue::UNDEFINED,
-            site,
-            endpoint: options.endpoint,
-            nonce: options.nonce,
-            emit: options.emit,
             config,
             store,
             // Read (or made) by the first run, through the one load path.
@@ -145,7 +138,7 @@ impl App {
             // Read by the first flush.
             outbox: Outbox::default(),
             signals,
-            nav_at: options.nav_at,
+            options,
             shown_here: Vec::new(),
             session: None,
             delivery: Delivery::default(),
@@ -218,13 +211,13 @@ impl App {
 
     /// The stored value of this site's `slot`.
     fn load(&self, slot: Slot) -> Option<Json> {
-        json_value::parse(&self.store.get(&key(&self.site, slot))?).ok()
+        json_value::parse(&self.store.get(&key(&self.options.site, slot))?).ok()
     }
 
     /// The stored value of this site's `slot` as `JSON.parse` reads it (`null` when there
     /// is none or it is no JSON).
     fn load_js(&self, slot: Slot) -> JsValue {
-        match self.store.get(&key(&self.site, slot)) {
+        match self.store.get(&key(&self.options.site, slot)) {
             Some(text) => js::parse(&text),
             None => JsValue::NULL,
         }
@@ -233,7 +226,7 @@ impl App {
     /// Stores `json` as this site's `slot`: every record the controller persists goes
     /// through here.
     fn save(&self, slot: Slot, json: &str) {
-        self.store.set(&key(&self.site, slot), json);
+        self.store.set(&key(&self.options.site, slot), json);
     }
 
     /// Rewrites `rapport:{site}:mute` for the loader after a throttle change.
@@ -277,7 +270,10 @@ pub fn run(inner: &Inner, a: JsValue, b: JsValue, c: JsValue) -> JsValue {
                 return JsValue::from(app.config.is_some());
             }
             app.dispatch(tag, a, b, c);
-            (app.emit.clone(), ::core::mem::take(&mut app.outgoing))
+            (
+                app.options.emit.clone(),
+                ::core::mem::take(&mut app.outgoing),
+            )
         }
         Err(_) => {
             if let (Some(handler), false) = (inner.handler.get(), tag == Some(ACTIVE)) {
