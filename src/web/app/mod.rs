@@ -233,7 +233,7 @@ impl App {
     fn write_mute(&self) {
         let Some(config) = &self.config else { return };
         let map = mute_map(config, &self.throttle, env::now_ms(), &self.visitor.id);
-        self.save(Slot::Mute, &map.to_json());
+        self.save(Slot::Mute, &map);
     }
 
     /// Persists the throttle state and the mute map derived from it.
