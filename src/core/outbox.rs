@@ -59,19 +59,6 @@ fn entries(v: &Json) -> Option<Vec<OutboxEntry>> {
     Some(entries)
 }
 
-/// What happened to an entry after an attempt.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Settled {
-    /// Delivered and removed.
-    Delivered,
-    /// Kept for another attempt at this time, epoch ms.
-    Retrying(f64),
-    /// Removed without delivery; the reason is for a `console.warn`.
-    Dropped(String),
-    /// No entry with that id (another tab may have delivered it).
-    Unknown,
-}
-
 /// The queue, oldest first.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Outbox {
@@ -182,7 +169,9 @@ impl Outbox {
     }
 
     /// Applies the outcome of an attempt to entry `id`; `random` is a fraction in `[0, 1)`
-    /// for the jitter.
+    /// for the jitter. Returns the policy's decision, carried out: delivered and dropped
+    /// entries are removed, a retried one waits until its time. `None` when there is no
+    /// entry with that id (another tab may have delivered it).
     pub fn settle(
         &mut self,
         id: &str,
@@ -190,28 +179,21 @@ impl Outbox {
         policy: &RetryPolicy,
         now_ms: f64,
         random: f64,
-    ) -> Settled {
-        let Some(pos) = self.entries.iter().position(|e| e.id == id) else {
-            return Settled::Unknown;
-        };
-        let Some(entry) = self.entries.get_mut(pos) else {
-            return Settled::Unknown;
-        };
+    ) -> Option<Decision> {
+        let pos = self.entries.iter().position(|e| e.id == id)?;
+        let entry = self.entries.get_mut(pos)?;
         let failures = entry.attempts.saturating_add(1);
-        match policy.classify(outcome, failures, entry.created_ms, now_ms, random) {
+        let decision = policy.classify(outcome, failures, entry.created_ms, now_ms, random);
+        match decision {
             Decision::RetryAt(at) => {
                 entry.attempts = failures;
                 entry.next_attempt_ms = at;
-                Settled::Retrying(at)
             }
-            decision => {
+            _ => {
                 self.take(pos);
-                match decision {
-                    Decision::Drop(reason) => Settled::Dropped(reason),
-                    _ => Settled::Delivered,
-                }
             }
         }
+        Some(decision)
     }
 
     /// Takes out entry `pos`, keeping the order of the others: it is swapped along to the end
@@ -281,14 +263,11 @@ mod tests {
         };
         assert_eq!(
             outbox.settle("r-1", ok, &policy(), clock.0, 0.0),
-            Settled::Delivered
+            Some(Decision::Delivered)
         );
         assert!(outbox.is_empty());
         assert_eq!(outbox.next_wakeup_ms(clock.0), None);
-        assert_eq!(
-            outbox.settle("r-1", ok, &policy(), clock.0, 0.0),
-            Settled::Unknown
-        );
+        assert_eq!(outbox.settle("r-1", ok, &policy(), clock.0, 0.0), None);
     }
 
     #[test]
@@ -306,7 +285,7 @@ mod tests {
             0.0,
         );
         assert!(
-            matches!(s, Settled::Dropped(ref r) if r.starts_with("HTTP 400")),
+            matches!(s, Some(Decision::Drop(ref r)) if r.starts_with("HTTP 400")),
             "{s:?}"
         );
         assert!(outbox.is_empty());
@@ -322,7 +301,7 @@ mod tests {
         };
         assert_eq!(
             outbox.settle("r", rl, &policy(), 0.0, 0.0),
-            Settled::Retrying(60_000.0)
+            Some(Decision::RetryAt(60_000.0))
         );
         assert_eq!(outbox.next_wakeup_ms(10_000.0), Some(50_000.0));
     }
@@ -366,7 +345,7 @@ mod tests {
         while clock.0 < start + 7.0 * DAY {
             assert_eq!(outbox.first_due(clock.0).map(|e| e.id.as_str()), Some("r"));
             let settled = outbox.settle("r", Outcome::NetworkError, &policy(), clock.0, 0.0);
-            assert!(matches!(settled, Settled::Retrying(_)), "{settled:?}");
+            assert!(matches!(settled, Some(Decision::RetryAt(_))), "{settled:?}");
             failures += 1;
             if clock.0 < start + 3_600_000.0 {
                 assert!(failures < 40, "an hour offline takes few attempts");
@@ -382,7 +361,9 @@ mod tests {
         // The first failure after the 7th day gives it up, with a reason for the console.
         assert_eq!(
             outbox.settle("r", Outcome::NetworkError, &policy(), clock.0, 0.0),
-            Settled::Dropped("not delivered within 7 days; giving up".into())
+            Some(Decision::Drop(
+                "not delivered within 7 days; giving up".into()
+            ))
         );
         assert!(outbox.is_empty());
     }
@@ -405,7 +386,7 @@ mod tests {
         assert_eq!(outbox.due(now).len(), 1);
         assert_eq!(
             outbox.settle("r", ok, &policy(), now, 0.5),
-            Settled::Delivered
+            Some(Decision::Delivered)
         );
     }
 

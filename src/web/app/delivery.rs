@@ -8,8 +8,8 @@ use crate::prelude::*;
 
 use wasm_bindgen::JsValue;
 
-use crate::core::outbox::{Outbox, Settled};
-use crate::core::retry::{Outcome, RetryPolicy};
+use crate::core::outbox::Outbox;
+use crate::core::retry::{Decision, Outcome, RetryPolicy};
 use crate::core::storage::Slot;
 
 use super::super::timer::Timeout;
@@ -94,9 +94,11 @@ impl App {
         );
         self.save_outbox();
         match settled {
-            Settled::Delivered => self.emit("delivered", object(&[("id", id.as_str().into())])),
-            Settled::Dropped(reason) => log::warn(&["response ", &id, " dropped: ", &reason]),
-            Settled::Retrying(_) | Settled::Unknown => {}
+            Some(Decision::Delivered) => {
+                self.emit("delivered", object(&[("id", id.as_str().into())]))
+            }
+            Some(Decision::Drop(reason)) => log::warn(&["response ", &id, " dropped: ", &reason]),
+            Some(Decision::RetryAt(_)) | None => {}
         }
         self.flush();
     }
