@@ -295,28 +295,22 @@ pub fn run(inner: &Inner, a: JsValue, b: JsValue, c: JsValue) -> JsValue {
 
 /// The object `start` returns: `command(name, args)`, `destroy()` and a read-only
 /// `active`, each the widget's `handler` bound to its tag. Without a handler (bad options,
-/// or the widget is dead) the methods do nothing and `active` is false.
+/// or the widget is dead) each is `Boolean` bound to 0 instead: it takes anything, does
+/// nothing and answers false, like a destroyed widget's.
 pub fn api(handler: Option<&JsValue>) -> JsValue {
+    let (handler, [command, destroy, active]) = match handler {
+        Some(handler) => (handler.clone(), [COMMAND, DESTROY, ACTIVE]),
+        None => (js::global_get("Boolean"), [0; 3]),
+    };
     let widget = js::object();
-    let active = js::object();
-    match handler {
-        Some(handler) => {
-            js::set(&widget, "command", &bind(handler, COMMAND));
-            js::set(&widget, "destroy", &bind(handler, DESTROY));
-            js::set(&active, "get", &bind(handler, ACTIVE));
-        }
-        None => {
-            // `Function.prototype`: a function that takes anything and does nothing.
-            let nothing = js::get(&js::global_get("Function"), "prototype");
-            js::set(&widget, "command", &nothing);
-            js::set(&widget, "destroy", &nothing);
-            js::set(&active, "value", &JsValue::FALSE);
-        }
-    }
+    js::set(&widget, "command", &bind(&handler, command));
+    js::set(&widget, "destroy", &bind(&handler, destroy));
+    let getter = js::object();
+    js::set(&getter, "get", &bind(&handler, active));
     js::call_static(
         "Object",
         "defineProperty",
-        &[widget.clone(), "active".into(), active],
+        &[widget.clone(), "active".into(), getter],
     );
     widget
 }
