@@ -214,12 +214,12 @@ impl App {
         json_value::parse(&self.store.get(&key(&self.options.site, slot))?).ok()
     }
 
-    /// The stored value of this site's `slot` as `JSON.parse` reads it (`null` when there
-    /// is none or it is no JSON).
+    /// The stored value of this site's `slot` as `JSON.parse` reads it (`undefined` when
+    /// there is none or it is no JSON).
     fn load_js(&self, slot: Slot) -> JsValue {
         match self.store.get(&key(&self.options.site, slot)) {
             Some(text) => js::parse(&text),
-            None => JsValue::NULL,
+            None => JsValue::UNDEFINED,
         }
     }
 

@@ -28,9 +28,9 @@ pub fn new_uuid() -> String {
 }
 
 impl Visitor {
-    /// The visitor stored as `record` (what `JSON.parse` made of the stored text, `null`
-    /// when there is none), or a new anonymous one when there is none or it is unreadable;
-    /// `true` then: the new one must be stored.
+    /// The visitor stored as `record` (what `JSON.parse` made of the stored text,
+    /// `undefined` when there is none), or a new anonymous one when there is none or it is
+    /// unreadable; `true` then: the new one must be stored.
     ///
     /// The record is `{"id", "userId"?, "traits"?}`. Unreadable: an `id` that is no UUID v4
     /// (or missing), or a `userId` that is neither a string nor null. Traits that are no
