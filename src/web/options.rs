@@ -75,7 +75,7 @@ impl Options {
             // Through JSON text rather than walking the object: JSON.stringify drops
             // functions and prototype junk (and refuses cycles).
             let text = js::stringify(&config).ok_or(OptionsError::Config)?;
-            Some(json_value::parse(&text).map_err(|_| OptionsError::Config)?)
+            Some(json_value::read(&text).ok_or(OptionsError::Config)?)
         } else {
             return Err(OptionsError::Config);
         };

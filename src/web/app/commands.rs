@@ -74,8 +74,8 @@ impl App {
         } else {
             let parsed = object_json(traits)
                 .filter(|json| json.len() <= Limits::MAX_TRAITS_BYTES)
-                .and_then(|json| match json_value::parse(&json) {
-                    Ok(Json::Obj(members)) => Some(members),
+                .and_then(|json| match json_value::read(&json) {
+                    Some(Json::Obj(members)) => Some(members),
                     _ => None,
                 });
             if parsed.is_none() {
@@ -122,7 +122,7 @@ impl App {
     /// `config(partialSiteConfig)`: merged over the current configuration by the core.
     #[inline(never)]
     fn merge_config(&mut self, value: &JsValue) {
-        let Some(json) = object_json(value).and_then(|text| json_value::parse(&text).ok()) else {
+        let Some(json) = object_json(value).and_then(|text| json_value::read(&text)) else {
             log::warn(&["config: the argument must be a site config object"]);
             return;
         };

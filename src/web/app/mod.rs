@@ -211,7 +211,7 @@ impl App {
 
     /// The stored value of this site's `slot`.
     fn load(&self, slot: Slot) -> Option<Json> {
-        json_value::parse(&self.store.get(&key(&self.options.site, slot))?).ok()
+        json_value::read(&self.store.get(&key(&self.options.site, slot))?)
     }
 
     /// The stored value of this site's `slot` as `JSON.parse` reads it (`undefined` when
