@@ -297,7 +297,7 @@ mod tests {
         outbox.push("r", "{}".into(), 0.0);
         let rl = Outcome::Http {
             status: 429,
-            retry_after: Some("60"),
+            retry_after: Some(60_000.0),
         };
         assert_eq!(
             outbox.settle("r", rl, &policy(), 0.0, 0.0),

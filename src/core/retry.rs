@@ -52,16 +52,17 @@ impl Default for RetryPolicy {
 }
 
 /// What happened to one delivery attempt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome<'a> {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Outcome {
     /// No HTTP response (offline, DNS, CORS, aborted).
     NetworkError,
     /// An HTTP response.
     Http {
         /// Status code.
         status: u16,
-        /// The `Retry-After` header, if any.
-        retry_after: Option<&'a str>,
+        /// The wait its `Retry-After` header asks for, ms, if it has a readable one (what
+        /// [`parse_retry_after`] or [`parse_retry_after_with`] make of it).
+        retry_after: Option<f64>,
     },
 }
 
@@ -79,6 +80,20 @@ pub enum Decision {
 /// The wait a `Retry-After` value asks for, ms: delta-seconds (`120`) or an IMF-fixdate
 /// relative to `now_ms`. A date in the past means 0; unparseable means `None`.
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
+    parse_retry_after_with(value, now_ms, |date| {
+        parse_http_date(date).map(|at| at as f64)
+    })
+}
+
+/// [`parse_retry_after`] with the HTTP-date reader given (`http_date`: epoch ms, `None` when
+/// unreadable). The widget passes the browser's `Date.parse`, which ECMAScript requires to
+/// read the IMF-fixdate form (`Date.prototype.toUTCString`'s), so no date parser is in its
+/// download; it is more lenient with malformed dates, as RFC 9110 allows a recipient to be.
+pub fn parse_retry_after_with(
+    value: &str,
+    now_ms: f64,
+    http_date: impl Fn(&str) -> Option<f64>,
+) -> Option<f64> {
     let v = value.trim_ascii();
     let b = v.as_bytes();
     // Delta-seconds read by hand in a double (no `str::parse` machinery, one index loop):
@@ -88,7 +103,7 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     let mut i = 0;
     while let Some(&c) = b.get(i) {
         if !c.is_ascii_digit() {
-            return parse_http_date(v).map(|at| (at as f64 - now_ms).max(0.0));
+            return http_date(v).map(|at| (at - now_ms).max(0.0));
         }
         secs = secs * 10.0 + f64::from(c - b'0');
         i += 1;
@@ -148,7 +163,7 @@ impl RetryPolicy {
     /// let (created, now) = (0.0, 1_000_000.0);
     /// assert_eq!(p.classify(Outcome::Http { status: 201, retry_after: None }, 1, created, now, 0.5), Decision::Delivered);
     /// assert_eq!(p.classify(Outcome::NetworkError, 3, created, now, 0.5), Decision::RetryAt(now + 4_000.0));
-    /// assert_eq!(p.classify(Outcome::Http { status: 429, retry_after: Some("30") }, 1, created, now, 0.5),
+    /// assert_eq!(p.classify(Outcome::Http { status: 429, retry_after: Some(30_000.0) }, 1, created, now, 0.5),
     ///            Decision::RetryAt(now + 30_000.0));
     /// assert!(matches!(p.classify(Outcome::Http { status: 400, retry_after: None }, 1, created, now, 0.5), Decision::Drop(_)));
     /// let week_later = created + 7.0 * 86_400_000.0 + 1.0;
@@ -177,7 +192,7 @@ impl RetryPolicy {
                 if !retryable {
                     return Decision::Drop(drop_reason(status));
                 }
-                retry_after.and_then(|v| parse_retry_after(v, now_ms))
+                retry_after
             }
         };
         if now_ms - created_ms > Self::MAX_AGE_MS {
@@ -221,10 +236,16 @@ mod tests {
         }
     }
 
-    fn http(status: u16, retry_after: Option<&str>) -> Outcome<'_> {
+    /// An HTTP outcome at [`NOW`], its `Retry-After` read as the shell reads it.
+    fn http(status: u16, retry_after: Option<&str>) -> Outcome {
+        http_at(status, retry_after, NOW)
+    }
+
+    /// An HTTP outcome received at `now`.
+    fn http_at(status: u16, retry_after: Option<&str>, now: f64) -> Outcome {
         Outcome::Http {
             status,
-            retry_after,
+            retry_after: retry_after.and_then(|v| parse_retry_after(v, now)),
         }
     }
 
@@ -350,7 +371,7 @@ mod tests {
             crate::core::datetime::parse_http_date("Sun, 22 Nov 2026 10:00:00 GMT").unwrap() as f64;
         assert_eq!(
             p.classify(
-                http(429, Some("Sun, 22 Nov 2026 10:02:30 GMT")),
+                http_at(429, Some("Sun, 22 Nov 2026 10:02:30 GMT"), now),
                 1,
                 now,
                 now,
@@ -360,7 +381,7 @@ mod tests {
         );
         assert_eq!(
             p.classify(
-                http(429, Some("Sun, 22 Nov 2026 09:00:00 GMT")),
+                http_at(429, Some("Sun, 22 Nov 2026 09:00:00 GMT"), now),
                 1,
                 now,
                 now,
@@ -371,6 +392,37 @@ mod tests {
         );
         assert_eq!(parse_retry_after(" 7 ", 0.0), Some(7_000.0));
         assert_eq!(parse_retry_after("-1", 0.0), None);
+    }
+
+    #[test]
+    fn the_date_reader_is_the_callers() {
+        use ::core::cell::RefCell;
+        // The widget passes the browser's `Date.parse`; here a reader that records what it
+        // is asked and knows one date.
+        let asked = RefCell::new(Vec::new());
+        let reader = |date: &str| {
+            asked.borrow_mut().push(String::from(date));
+            (date == "then").then_some(NOW + 5_000.0)
+        };
+        assert_eq!(
+            parse_retry_after_with(" then ", NOW, reader),
+            Some(5_000.0),
+            "trimmed, relative to now"
+        );
+        assert_eq!(
+            parse_retry_after_with("then", NOW + 9e3, reader),
+            Some(0.0),
+            "a past date means no wait"
+        );
+        assert_eq!(parse_retry_after_with("never", NOW, reader), None);
+        assert_eq!(parse_retry_after_with("120", NOW, reader), Some(120_000.0));
+        assert_eq!(parse_retry_after_with("", NOW, reader), None);
+        // Delta-seconds never reach the date reader.
+        assert_eq!(*asked.borrow(), ["then", "then", "never"]);
+        // The core's own reader agrees with the browser's on an IMF-fixdate.
+        let date = "Sun, 22 Nov 2026 10:02:30 GMT";
+        let at = crate::core::datetime::parse_http_date(date).unwrap() as f64;
+        assert_eq!(parse_retry_after(date, at - 150_000.0), Some(150_000.0));
     }
 
     #[test]

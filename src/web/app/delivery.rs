@@ -9,7 +9,7 @@ use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::core::outbox::Outbox;
-use crate::core::retry::{Decision, Outcome, RetryPolicy};
+use crate::core::retry::{parse_retry_after_with, Decision, Outcome, RetryPolicy};
 use crate::core::storage::Slot;
 
 use super::super::timer::Timeout;
@@ -72,19 +72,17 @@ impl App {
             return;
         };
         self.reload_outbox();
-        let retry_after;
+        let now = env::now_ms();
         let outcome = match js::get_f64(sent, "status") {
-            Some(status) => {
-                retry_after =
-                    js::call_s(&js::get(sent, "headers"), "get", &["retry-after"]).as_string();
-                Outcome::Http {
-                    status: status as u16,
-                    retry_after: retry_after.as_deref(),
-                }
-            }
+            Some(status) => Outcome::Http {
+                status: status as u16,
+                // HTTP dates read by the browser's `Date.parse` (see `parse_retry_after_with`).
+                retry_after: js::call_s(&js::get(sent, "headers"), "get", &["retry-after"])
+                    .as_string()
+                    .and_then(|value| parse_retry_after_with(&value, now, env::parse_date)),
+            },
             None => Outcome::NetworkError,
         };
-        let now = env::now_ms();
         let settled = self.outbox.settle(
             &id,
             outcome,
