@@ -112,7 +112,9 @@ impl App {
                     continue;
                 };
                 let asked = manual == Some(id);
-                if !asked && self.shown_here.iter().any(|s| s == id) {
+                // `skip` holds the surveys shown here (and those found ineligible, which
+                // `due` does not list twice).
+                if !asked && skip.contains(&id) {
                     continue;
                 }
                 let bucket = visitor_bucket(&self.visitor.id, id);
