@@ -202,14 +202,14 @@ impl App {
     /// Closes the survey (close button, Escape, `hide`, or after the thank-you screen),
     /// gives focus back, and looks for the next due survey.
     pub(super) fn close_survey(&mut self) {
-        let Some(session) = self.session.take() else {
+        let Some(mut session) = self.session.take() else {
             return;
         };
         let completed = session.done;
         if session.view.has_focus() {
-            focus::restore(session.previous_focus.clone());
+            focus::restore(session.previous_focus.take());
         }
-        let survey = session.survey.clone();
+        let survey = ::core::mem::take(&mut session.survey);
         drop(session);
         self.emit(
             "close",
