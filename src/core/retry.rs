@@ -169,6 +169,9 @@ impl RetryPolicy {
     /// let week_later = created + 7.0 * 86_400_000.0 + 1.0;
     /// assert!(matches!(p.classify(Outcome::NetworkError, 3, created, week_later, 0.5), Decision::Drop(_)));
     /// ```
+    // Inlined (with `Outbox::settle`) where the shell passes the default policy: its
+    // constants fold into the code (measured −67 B gzip in the widget).
+    #[inline]
     pub fn classify(
         &self,
         outcome: Outcome,
