@@ -116,7 +116,7 @@ impl App {
         if user_id.is_some() {
             self.visitor.user_id = user_id;
         }
-        self.save(Slot::Visitor, &self.visitor.to_json());
+        self.save_visitor();
     }
 
     /// `config(partialSiteConfig)`: merged over the current configuration by the core.

@@ -179,10 +179,10 @@ impl App {
         match tag {
             START => {
                 let (visitor, new) = Visitor::load(&self.load_js(Slot::Visitor));
-                if new {
-                    self.save(Slot::Visitor, &visitor.to_json());
-                }
                 self.visitor = visitor;
+                if new {
+                    self.save_visitor();
+                }
                 if let Some(json) = self.load(Slot::Throttle) {
                     self.throttle = ThrottleState::from_value_or_default(&json);
                 }
@@ -234,6 +234,11 @@ impl App {
         let Some(config) = &self.config else { return };
         let map = mute_map(config, &self.throttle, env::now_ms(), &self.visitor.id);
         self.save(Slot::Mute, &map);
+    }
+
+    /// Persists the visitor record.
+    fn save_visitor(&self) {
+        self.save(Slot::Visitor, &self.visitor.to_json());
     }
 
     /// Persists the throttle state and the mute map derived from it.
