@@ -9,7 +9,6 @@ use wasm_bindgen::JsValue;
 
 use crate::core::json::{write_map, Json};
 use crate::core::response::Limits;
-use crate::core::storage::Slot;
 use crate::core::survey::PartialSiteConfig;
 
 use super::super::json_value::is_array;
