@@ -1,5 +1,9 @@
 //! Calendar arithmetic without a date library: HTTP dates (`Retry-After`), RFC 3339
 //! timestamps (`createdAt`). Times are milliseconds since the Unix epoch, UTC.
+//!
+//! For the collector, native callers and the tests: the widget reads `Retry-After` dates
+//! with the browser's `Date.parse` (see `core::retry::parse_retry_after_with`), so none of
+//! this is in its download.
 
 use crate::prelude::*;
 

@@ -1,6 +1,11 @@
 //! The persisted queue of responses not yet delivered
 //! (`localStorage["rapport:{site}:outbox"]`). Each entry keeps its response id, so a retry —
 //! even after a reload — is recognised by the collector as the same response.
+//!
+//! Entries wait out any number of retryable failures (a visitor offline for hours loses
+//! nothing); one is given up only when an attempt fails once it is older than
+//! [`RetryPolicy::MAX_AGE_MS`] (7 days) by its creation time, or when it is rejected for
+//! good (see [`crate::core::retry`]).
 
 use crate::prelude::*;
 
@@ -18,21 +23,30 @@ pub struct OutboxEntry {
     pub attempts: u32,
     /// Earliest time of the next attempt, epoch ms.
     pub next_attempt_ms: f64,
+    /// When it was queued, epoch ms: how old it is decides when to give up.
+    pub created_ms: f64,
 }
 
 /// The entry stored as `v`; `None` when a field is missing or of the wrong kind (a stored
-/// record needs no error paths, only whether it is readable).
+/// record needs no error paths, only whether it is readable). Records stored before
+/// `createdMs` existed read their next attempt's time as their creation time: later than
+/// the truth, so they are kept longer, never shorter.
 fn entry(v: &Json) -> Option<OutboxEntry> {
     let attempts = v.get("attempts")?.as_f64()?;
     // An integer from 0 to `u32::MAX` (the round trip fails for any other).
     if attempts as u32 as f64 != attempts {
         return None;
     }
+    let next_attempt_ms = v.get("nextAttemptMs")?.as_f64()?;
     Some(OutboxEntry {
         id: String::from(v.get("id")?.as_str()?),
         body: String::from(v.get("body")?.as_str()?),
         attempts: attempts as u32,
-        next_attempt_ms: v.get("nextAttemptMs")?.as_f64()?,
+        next_attempt_ms,
+        created_ms: v
+            .get("createdMs")
+            .and_then(Json::as_f64)
+            .unwrap_or(next_attempt_ms),
     })
 }
 
@@ -43,19 +57,6 @@ fn entries(v: &Json) -> Option<Vec<OutboxEntry>> {
         entries.push(entry(item)?);
     }
     Some(entries)
-}
-
-/// What happened to an entry after an attempt.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Settled {
-    /// Delivered and removed.
-    Delivered,
-    /// Kept for another attempt at this time, epoch ms.
-    Retrying(f64),
-    /// Removed without delivery; the reason is for a `console.warn`.
-    Dropped(String),
-    /// No entry with that id (another tab may have delivered it).
-    Unknown,
 }
 
 /// The queue, oldest first.
@@ -83,7 +84,7 @@ impl Outbox {
         }
     }
 
-    /// The JSON to persist: `[{"id","body","attempts","nextAttemptMs"}]`.
+    /// The JSON to persist: `[{"id","body","attempts","nextAttemptMs","createdMs"}]`.
     pub fn to_json(&self) -> String {
         let mut out = String::from("[");
         for (i, e) in self.entries.iter().enumerate() {
@@ -95,6 +96,7 @@ impl Outbox {
             w.str("body", &e.body);
             w.num("attempts", f64::from(e.attempts));
             w.num("nextAttemptMs", e.next_attempt_ms);
+            w.num("createdMs", e.created_ms);
             w.end();
         }
         out.push(']');
@@ -135,6 +137,7 @@ impl Outbox {
             body,
             attempts: 0,
             next_attempt_ms: now_ms,
+            created_ms: now_ms,
         });
         evicted
     }
@@ -150,6 +153,11 @@ impl Outbox {
         out
     }
 
+    /// The oldest entry whose time has come (what the shell sends next).
+    pub fn first_due(&self, now_ms: f64) -> Option<&OutboxEntry> {
+        self.entries.iter().find(|e| e.next_attempt_ms <= now_ms)
+    }
+
     /// Milliseconds until the next entry is due (0 if one is due now), `None` when empty.
     pub fn next_wakeup_ms(&self, now_ms: f64) -> Option<f64> {
         let mut next: Option<f64> = None;
@@ -161,7 +169,10 @@ impl Outbox {
     }
 
     /// Applies the outcome of an attempt to entry `id`; `random` is a fraction in `[0, 1)`
-    /// for the jitter.
+    /// for the jitter. Returns the policy's decision, carried out: delivered and dropped
+    /// entries are removed, a retried one waits until its time. `None` when there is no
+    /// entry with that id (another tab may have delivered it).
+    #[inline]
     pub fn settle(
         &mut self,
         id: &str,
@@ -169,28 +180,21 @@ impl Outbox {
         policy: &RetryPolicy,
         now_ms: f64,
         random: f64,
-    ) -> Settled {
-        let Some(pos) = self.entries.iter().position(|e| e.id == id) else {
-            return Settled::Unknown;
-        };
-        let Some(entry) = self.entries.get_mut(pos) else {
-            return Settled::Unknown;
-        };
+    ) -> Option<Decision> {
+        let pos = self.entries.iter().position(|e| e.id == id)?;
+        let entry = self.entries.get_mut(pos)?;
         let failures = entry.attempts.saturating_add(1);
-        match policy.classify(outcome, failures, now_ms, random) {
+        let decision = policy.classify(outcome, failures, entry.created_ms, now_ms, random);
+        match decision {
             Decision::RetryAt(at) => {
                 entry.attempts = failures;
                 entry.next_attempt_ms = at;
-                Settled::Retrying(at)
             }
-            decision => {
+            _ => {
                 self.take(pos);
-                match decision {
-                    Decision::Drop(reason) => Settled::Dropped(reason),
-                    _ => Settled::Delivered,
-                }
             }
         }
+        Some(decision)
     }
 
     /// Takes out entry `pos`, keeping the order of the others: it is swapped along to the end
@@ -260,14 +264,11 @@ mod tests {
         };
         assert_eq!(
             outbox.settle("r-1", ok, &policy(), clock.0, 0.0),
-            Settled::Delivered
+            Some(Decision::Delivered)
         );
         assert!(outbox.is_empty());
         assert_eq!(outbox.next_wakeup_ms(clock.0), None);
-        assert_eq!(
-            outbox.settle("r-1", ok, &policy(), clock.0, 0.0),
-            Settled::Unknown
-        );
+        assert_eq!(outbox.settle("r-1", ok, &policy(), clock.0, 0.0), None);
     }
 
     #[test]
@@ -285,7 +286,7 @@ mod tests {
             0.0,
         );
         assert!(
-            matches!(s, Settled::Dropped(ref r) if r.starts_with("HTTP 400")),
+            matches!(s, Some(Decision::Drop(ref r)) if r.starts_with("HTTP 400")),
             "{s:?}"
         );
         assert!(outbox.is_empty());
@@ -297,11 +298,11 @@ mod tests {
         outbox.push("r", "{}".into(), 0.0);
         let rl = Outcome::Http {
             status: 429,
-            retry_after: Some("60"),
+            retry_after: Some(60_000.0),
         };
         assert_eq!(
             outbox.settle("r", rl, &policy(), 0.0, 0.0),
-            Settled::Retrying(60_000.0)
+            Some(Decision::RetryAt(60_000.0))
         );
         assert_eq!(outbox.next_wakeup_ms(10_000.0), Some(50_000.0));
     }
@@ -331,5 +332,92 @@ mod tests {
         assert_eq!(outbox.due(200.0).len(), 2);
         assert_eq!(outbox.entries()[0].attempts, 1, "attempts are kept");
         assert_eq!(Outbox::from_json_or_default(&outbox.to_json()), outbox);
+    }
+
+    #[test]
+    fn offline_for_days_keeps_the_response_until_it_is_a_week_old() {
+        const DAY: f64 = 86_400_000.0;
+        let start = 1_800_000_000_000.0;
+        let mut clock = Clock(start);
+        let mut outbox = Outbox::default();
+        outbox.push("r", "{}".into(), clock.0);
+        // Offline: every attempt is a network error, as the shell's timer drives them.
+        let mut failures = 0;
+        while clock.0 < start + 7.0 * DAY {
+            assert_eq!(outbox.first_due(clock.0).map(|e| e.id.as_str()), Some("r"));
+            let settled = outbox.settle("r", Outcome::NetworkError, &policy(), clock.0, 0.0);
+            assert!(matches!(settled, Some(Decision::RetryAt(_))), "{settled:?}");
+            failures += 1;
+            if clock.0 < start + 3_600_000.0 {
+                assert!(failures < 40, "an hour offline takes few attempts");
+            }
+            // Persisted and read back between attempts, like the shell does.
+            outbox = Outbox::from_json_or_default(&outbox.to_json());
+            clock.advance_to_next(&outbox);
+        }
+        // Far more attempts than the old limit of 25, and nothing lost.
+        assert!(failures > 2_000, "{failures}");
+        assert_eq!(outbox.entries()[0].attempts, failures);
+        assert_eq!(outbox.entries()[0].created_ms, start);
+        // The first failure after the 7th day gives it up, with a reason for the console.
+        assert_eq!(
+            outbox.settle("r", Outcome::NetworkError, &policy(), clock.0, 0.0),
+            Some(Decision::Drop(
+                "not delivered within 7 days; giving up".into()
+            ))
+        );
+        assert!(outbox.is_empty());
+    }
+
+    #[test]
+    fn the_network_coming_back_after_days_offline_delivers() {
+        const DAY: f64 = 86_400_000.0;
+        let mut outbox = Outbox::default();
+        outbox.push("r", "{}".into(), 0.0);
+        let mut now = 0.0;
+        while now < 6.0 * DAY {
+            outbox.settle("r", Outcome::NetworkError, &policy(), now, 0.5);
+            now += 300_000.0;
+        }
+        outbox.wake_all(now);
+        let ok = Outcome::Http {
+            status: 201,
+            retry_after: None,
+        };
+        assert_eq!(outbox.due(now).len(), 1);
+        assert_eq!(
+            outbox.settle("r", ok, &policy(), now, 0.5),
+            Some(Decision::Delivered)
+        );
+    }
+
+    #[test]
+    fn records_without_a_creation_time_still_load() {
+        // The format before `createdMs`: the next attempt's time stands in for it.
+        let old = r#"[{"id":"r-1","body":"{}","attempts":30,"nextAttemptMs":5000}]"#;
+        let outbox = Outbox::from_json_or_default(old);
+        assert_eq!(
+            outbox.entries(),
+            [OutboxEntry {
+                id: "r-1".into(),
+                body: "{}".into(),
+                attempts: 30,
+                next_attempt_ms: 5_000.0,
+                created_ms: 5_000.0,
+            }]
+        );
+        // An unreadable creation time is no reason to lose the response either.
+        let odd = r#"[{"id":"r","body":"{}","attempts":0,"nextAttemptMs":7,"createdMs":"x"}]"#;
+        assert_eq!(
+            Outbox::from_json_or_default(odd).entries()[0].created_ms,
+            7.0
+        );
+        // And the new format round-trips the field.
+        let mut outbox = Outbox::default();
+        outbox.push("n", "{}".into(), 42.0);
+        outbox.settle("n", Outcome::NetworkError, &policy(), 1_000.0, 0.0);
+        let json = outbox.to_json();
+        assert!(json.contains("\"createdMs\":42"), "{json}");
+        assert_eq!(Outbox::from_json_or_default(&json), outbox);
     }
 }

@@ -268,6 +268,7 @@ impl ThrottleState {
     }
 
     /// Records that `survey_id` was shown at `now_ms`.
+    #[inline]
     pub fn record_shown(&mut self, survey_id: &str, now_ms: f64) {
         if let Some(h) = self.history_mut(survey_id) {
             h.shown_count = h.shown_count.saturating_add(1);
@@ -277,6 +278,7 @@ impl ThrottleState {
     }
 
     /// Records that `survey_id` was answered at `now_ms`.
+    #[inline]
     pub fn record_answered(&mut self, survey_id: &str, now_ms: f64) {
         if let Some(h) = self.history_mut(survey_id) {
             h.answered = true;
@@ -285,52 +287,33 @@ impl ThrottleState {
     }
 }
 
-/// The loader's mute map: survey id (or [`ALL_SURVEYS`]) → muted until, epoch ms.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct MuteMap(pub Vec<(String, f64)>);
-
-impl MuteMap {
-    /// Until when `survey_id` is muted, if it is.
-    pub fn get(&self, survey_id: &str) -> Option<&f64> {
-        self.0.iter().find(|(k, _)| k == survey_id).map(|(_, v)| v)
-    }
-
-    /// The JSON the loader reads: `{surveyId: untilEpochMs}`.
-    pub fn to_json(&self) -> String {
-        let mut out = String::new();
-        let mut w = ObjectWriter::new(&mut out);
-        for (k, v) in &self.0 {
-            w.num(k, *v);
-        }
-        w.end();
-        out
-    }
-}
-
-/// The loader's mute map (`localStorage["rapport:{site}:mute"]`): for each survey this
-/// visitor may not see now, until when (epoch ms, [`FOREVER_MS`] for ever); and under
-/// [`ALL_SURVEYS`] the end of the site-wide cooldown, if running. Surveys that may be shown
-/// are absent.
+/// The loader's mute map (`localStorage["rapport:{site}:mute"]`), as the JSON the loader
+/// reads: `{surveyId: untilEpochMs}`. For each survey this visitor may not see now, until
+/// when (epoch ms, [`FOREVER_MS`] for ever); and under [`ALL_SURVEYS`] the end of the
+/// site-wide cooldown, if running. Surveys that may be shown are absent. Written as it is
+/// worked out: the map is only ever stored.
 pub fn mute_map(
     config: &SiteConfig,
     state: &ThrottleState,
     now_ms: f64,
     visitor_id: &str,
-) -> MuteMap {
-    let mut map = MuteMap::default();
+) -> String {
+    let mut out = String::new();
+    let mut w = ObjectWriter::new(&mut out);
     for survey in &config.surveys {
         let bucket = visitor_bucket(visitor_id, &survey.id);
         if let Err(reason) = survey_rules(survey, state, now_ms, bucket) {
-            map.0.push((survey.id.clone(), reason.until_ms()));
+            w.num(&survey.id, reason.until_ms());
         }
     }
     if let Some(last) = state.last_any_shown_ms {
         let until = last + config.cooldown_days * MS_PER_DAY;
         if config.cooldown_days > 0.0 && now_ms < until {
-            map.0.push((ALL_SURVEYS.to_owned(), until));
+            w.num(ALL_SURVEYS, until);
         }
     }
-    map
+    w.end();
+    out
 }
 
 #[cfg(test)]
@@ -451,23 +434,29 @@ mod tests {
         let mut st = ThrottleState::default();
         st.record_shown("post-purchase", T0);
         st.record_shown("exit-check", T0);
-        let map = mute_map(&config, &st, T0 + 1000.0, "visitor-1");
-        assert_eq!(map.get("post-purchase"), Some(&FOREVER_MS));
+        let json = mute_map(&config, &st, T0 + 1000.0, "visitor-1");
+        let map = Json::parse(&json).unwrap();
+        let until = |id: &str| map.get(id).and_then(Json::as_f64);
+        assert_eq!(until("post-purchase"), Some(FOREVER_MS));
         assert_eq!(
-            map.get("exit-check"),
-            Some(&(T0 + DAY)),
+            until("exit-check"),
+            Some(T0 + DAY),
             "maxTimes 2, recontact 1 day"
         );
-        assert_eq!(map.get(ALL_SURVEYS), Some(&(T0 + DAY)));
-        assert_eq!(map.get("welcome"), None);
-        let json = map.to_json();
+        assert_eq!(until(ALL_SURVEYS), Some(T0 + DAY));
+        assert_eq!(until("welcome"), None);
         assert!(
             json.contains("\"post-purchase\":8640000000000000"),
             "{json}"
         );
         let later = mute_map(&config, &st, T0 + 2.0 * DAY, "visitor-1");
+        let later = Json::parse(&later).unwrap();
         assert_eq!(later.get(ALL_SURVEYS), None);
         assert_eq!(later.get("exit-check"), None);
+        assert_eq!(
+            mute_map(&config, &ThrottleState::default(), T0, "visitor-1"),
+            "{}"
+        );
     }
 
     #[test]

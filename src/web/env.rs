@@ -24,6 +24,13 @@ pub fn iso_now() -> String {
         .unwrap_or_default()
 }
 
+/// `Date.parse(text)`: epoch ms, `None` when the browser cannot read it as a date.
+pub fn parse_date(text: &str) -> Option<f64> {
+    js::call_static("Date", "parse", &[text.into()])
+        .as_f64()
+        .filter(|ms| !ms.is_nan())
+}
+
 /// `performance.now()`: the monotonic clock the loader's `navAt` is measured on.
 pub fn perf_now() -> f64 {
     js::call_static("performance", "now", &[])

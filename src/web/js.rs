@@ -116,12 +116,9 @@ pub fn stringify(value: &JsValue) -> Option<String> {
     call_static("JSON", "stringify", ::core::slice::from_ref(value)).as_string()
 }
 
-/// `JSON.parse(text)`; `null` if it is not JSON.
+/// `JSON.parse(text)`; `undefined` if it is not JSON.
 pub fn parse(text: &str) -> JsValue {
-    match call(&global_get("JSON"), "parse", &[text.into()]) {
-        Ok(value) => value,
-        Err(_) => JsValue::NULL,
-    }
+    call_static("JSON", "parse", &[text.into()])
 }
 
 /// `Math[name](...args)` as a number.

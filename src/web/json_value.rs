@@ -19,13 +19,24 @@ use crate::core::msg;
 
 use super::js;
 
-/// `JSON.parse(text)` as a [`Json`]; `Err` with the browser's message when `text` is not
-/// JSON.
+/// `JSON.parse(text)` as a [`Json`]; `None` when `text` is not JSON. What the widget
+/// uses: it never shows why a text is no JSON, so the browser's message is not read.
+pub fn read(text: &str) -> Option<Json> {
+    json_parse(text).ok().map(|value| from_js(&value))
+}
+
+/// [`read`] with the browser's message when `text` is not JSON (`Err`), for callers that
+/// show it (the widget has none: this stays out of its wasm).
 pub fn parse(text: &str) -> Result<Json, String> {
-    match js::call(&js::global_get("JSON"), "parse", &[text.into()]) {
+    match json_parse(text) {
         Ok(value) => Ok(from_js(&value)),
         Err(thrown) => Err(js::get_str(&thrown, "message").unwrap_or_default()),
     }
+}
+
+/// `JSON.parse(text)`, or what it threw.
+fn json_parse(text: &str) -> Result<JsValue, JsValue> {
+    js::call(&js::global_get("JSON"), "parse", &[text.into()])
 }
 
 /// `Array.isArray(value)`.

@@ -31,7 +31,9 @@ impl OptionsError {
     }
 }
 
-/// Parsed `start` options.
+/// Parsed `start` options (the site configuration comes beside them, see
+/// [`Options::read`]: the widget keeps these for its lifetime, the configuration only until
+/// it is decoded).
 pub struct Options {
     /// Site id.
     pub site: String,
@@ -39,8 +41,6 @@ pub struct Options {
     pub endpoint: String,
     /// CSP nonce for the `<style>` fallback.
     pub nonce: Option<String>,
-    /// Site configuration as JSON text, `None` when the loader passed none.
-    pub config: Option<Json>,
     /// Event sink `emit(name, detail)` (a function).
     pub emit: Option<JsValue>,
     /// The loader already saw exit intent on this page (it boots the widget on it).
@@ -55,13 +55,19 @@ fn non_empty(options: &JsValue, key: &str) -> Option<String> {
 }
 
 impl Options {
-    /// Reads the options object.
-    pub fn read(options: &JsValue) -> Result<Options, OptionsError> {
+    /// Reads the options object: the options, and the site configuration as JSON (`None`
+    /// when the loader passed none).
+    pub fn read(options: &JsValue) -> Result<(Options, Option<Json>), OptionsError> {
         let site = non_empty(options, "site").ok_or(OptionsError::Site)?;
         let endpoint = match get(options, "endpoint") {
             v if v.is_null_or_undefined() => String::new(),
             v => v.as_string().ok_or(OptionsError::Endpoint)?,
         };
+        // Trailing slashes off, byte by byte: `trim_end_matches` brings a char searcher.
+        let mut end = endpoint.len();
+        while end > 0 && endpoint.as_bytes().get(end - 1) == Some(&b'/') {
+            end -= 1;
+        }
         let config = get(options, "config");
         let config = if config.is_null_or_undefined() {
             None
@@ -69,19 +75,19 @@ impl Options {
             // Through JSON text rather than walking the object: JSON.stringify drops
             // functions and prototype junk (and refuses cycles).
             let text = js::stringify(&config).ok_or(OptionsError::Config)?;
-            Some(json_value::parse(&text).map_err(|_| OptionsError::Config)?)
+            Some(json_value::read(&text).ok_or(OptionsError::Config)?)
         } else {
             return Err(OptionsError::Config);
         };
         let emit = get(options, "emit");
-        Ok(Options {
+        let options = Options {
             site,
-            endpoint: String::from(endpoint.trim_end_matches('/')),
+            endpoint: String::from(endpoint.get(..end).unwrap_or_default()),
             nonce: non_empty(options, "nonce"),
-            config,
             emit: emit.is_function().then_some(emit),
             exit_intent: get(options, "exitIntent").is_truthy(),
             nav_at: get(options, "navAt").as_f64().unwrap_or(0.0),
-        })
+        };
+        Ok((options, config))
     }
 }

@@ -19,11 +19,9 @@ pub fn post_json(url: &str, body: &str, handler: &JsValue, tag: u8) {
     let init = js::parse(INIT);
     js::set(&init, "body", &body.into());
     // The same function serves as fulfilment and rejection handler: exactly one runs.
-    let settle = js::call(handler, "bind", &[JsValue::NULL, JsValue::from(tag)]);
-    let sent = settle.and_then(|settle| {
-        let pending = js::call_global("fetch", &[url.into(), init])?;
-        js::call(&pending, "then", &[settle.clone(), settle])
-    });
+    let settle = super::app::bind(handler, tag);
+    let sent = js::call_global("fetch", &[url.into(), init])
+        .and_then(|pending| js::call(&pending, "then", &[settle.clone(), settle]));
     if sent.is_err() {
         timer::later(
             handler,

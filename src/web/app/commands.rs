@@ -9,7 +9,6 @@ use wasm_bindgen::JsValue;
 
 use crate::core::json::{write_map, Json};
 use crate::core::response::Limits;
-use crate::core::storage::Slot;
 use crate::core::survey::PartialSiteConfig;
 
 use super::super::json_value::is_array;
@@ -26,7 +25,7 @@ fn object_json(value: &JsValue) -> Option<String> {
 
 impl App {
     /// Runs one command; `args` is its argument array (a single argument is taken as one).
-    #[inline(never)]
+    /// (Left to the inliner, unlike the other handlers: inlined it measured smaller.)
     pub(super) fn command(&mut self, name: &str, args: &JsValue) {
         let listed = is_array(args);
         let arg = |i: usize| match i {
@@ -74,8 +73,8 @@ impl App {
         } else {
             let parsed = object_json(traits)
                 .filter(|json| json.len() <= Limits::MAX_TRAITS_BYTES)
-                .and_then(|json| match json_value::parse(&json) {
-                    Ok(Json::Obj(members)) => Some(members),
+                .and_then(|json| match json_value::read(&json) {
+                    Some(Json::Obj(members)) => Some(members),
                     _ => None,
                 });
             if parsed.is_none() {
@@ -116,13 +115,13 @@ impl App {
         if user_id.is_some() {
             self.visitor.user_id = user_id;
         }
-        self.save(Slot::Visitor, &self.visitor.to_json());
+        self.save_visitor();
     }
 
     /// `config(partialSiteConfig)`: merged over the current configuration by the core.
     #[inline(never)]
     fn merge_config(&mut self, value: &JsValue) {
-        let Some(json) = object_json(value).and_then(|text| json_value::parse(&text).ok()) else {
+        let Some(json) = object_json(value).and_then(|text| json_value::read(&text)) else {
             log::warn(&["config: the argument must be a site config object"]);
             return;
         };
@@ -136,7 +135,7 @@ impl App {
         };
         // `merge` leaves the configuration unchanged when the result is invalid.
         let dormant = self.config.is_none();
-        let site = &self.site;
+        let site = &self.options.site;
         let config = self
             .config
             .get_or_insert_with(|| crate::core::survey::SiteConfig::new(site.clone()));

@@ -8,8 +8,8 @@ use crate::prelude::*;
 
 use wasm_bindgen::JsValue;
 
-use crate::core::outbox::{Outbox, Settled};
-use crate::core::retry::{Outcome, RetryPolicy};
+use crate::core::outbox::Outbox;
+use crate::core::retry::{parse_retry_after_with, Decision, Outcome, RetryPolicy};
 use crate::core::storage::Slot;
 
 use super::super::timer::Timeout;
@@ -44,13 +44,13 @@ impl App {
         self.delivery.retry = None;
         self.reload_outbox();
         let now = env::now_ms();
-        let Some(entry) = self.outbox.due(now).first().copied() else {
+        let Some(entry) = self.outbox.first_due(now) else {
             if let Some(wait) = self.outbox.next_wakeup_ms(now) {
                 self.delivery.retry = Some(self.timer(wait, RETRY));
             }
             return;
         };
-        let mut url = self.endpoint.clone();
+        let mut url = self.options.endpoint.clone();
         url.push_str("/v1/responses");
         transport::post_json(&url, &entry.body, &self.handler, SENT);
         self.delivery.in_flight = Some(entry.id.clone());
@@ -72,19 +72,17 @@ impl App {
             return;
         };
         self.reload_outbox();
-        let retry_after;
+        let now = env::now_ms();
         let outcome = match js::get_f64(sent, "status") {
-            Some(status) => {
-                retry_after =
-                    js::call_s(&js::get(sent, "headers"), "get", &["retry-after"]).as_string();
-                Outcome::Http {
-                    status: status as u16,
-                    retry_after: retry_after.as_deref(),
-                }
-            }
+            Some(status) => Outcome::Http {
+                status: status as u16,
+                // HTTP dates read by the browser's `Date.parse` (see `parse_retry_after_with`).
+                retry_after: js::call_s(&js::get(sent, "headers"), "get", &["retry-after"])
+                    .as_string()
+                    .and_then(|value| parse_retry_after_with(&value, now, env::parse_date)),
+            },
             None => Outcome::NetworkError,
         };
-        let now = env::now_ms();
         let settled = self.outbox.settle(
             &id,
             outcome,
@@ -94,9 +92,11 @@ impl App {
         );
         self.save_outbox();
         match settled {
-            Settled::Delivered => self.emit("delivered", object(&[("id", id.as_str().into())])),
-            Settled::Dropped(reason) => log::warn(&["response ", &id, " dropped: ", &reason]),
-            Settled::Retrying(_) | Settled::Unknown => {}
+            Some(Decision::Delivered) => {
+                self.emit("delivered", object(&[("id", id.as_str().into())]))
+            }
+            Some(Decision::Drop(reason)) => log::warn(&["response ", &id, " dropped: ", &reason]),
+            Some(Decision::RetryAt(_)) | None => {}
         }
         self.flush();
     }

@@ -86,10 +86,9 @@ pub struct Inner {
 pub struct App {
     /// The widget's JS handler function (listeners, timers, fetch callbacks).
     handler: JsValue,
-    site: String,
-    endpoint: String,
-    nonce: Option<String>,
-    emit: Option<JsValue>,
+    /// The start options: site, endpoint, nonce, `emit`, and `navAt`, which [`App::navigate`]
+    /// moves on (kept whole: moving the struct once is less code than field by field).
+    options: Options,
     /// `None`: the configuration was invalid; the widget stays dormant (no surveys).
     config: Option<SiteConfig>,
     store: WebStore,
@@ -97,8 +96,6 @@ pub struct App {
     throttle: ThrottleState,
     outbox: Outbox,
     signals: PageSignals,
-    /// `performance.now()` of the last navigation.
-    nav_at: f64,
     /// Surveys shown since the last navigation (not shown twice on one page view).
     shown_here: Vec<String>,
     session: Option<Session>,
@@ -108,15 +105,16 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the state from the start options, then (first run) reads the visitor (made
+    /// Builds the state from the start options and the site configuration's JSON (as
+    /// [`Options::read`] returns them), then (first run) reads the visitor (made
     /// and stored when new) and throttle records, writes the mute map, starts watching the
     /// page, flushes the outbox and evaluates triggers. Returns the
     /// widget's handler (see [`api`]).
-    pub fn start(options: Options) -> JsValue {
+    pub fn start((options, config): (Options, Option<Json>)) -> JsValue {
         let store = WebStore::open();
-        let config = match &options.config {
+        let config = match config {
             None => Some(SiteConfig::new(options.site.clone())),
-            Some(json) => match SiteConfig::from_value(json) {
+            Some(json) => match SiteConfig::from_value(&json) {
                 Ok(config) => Some(config),
                 Err(err) => {
                     log::error(&["invalid site config, widget disabled: ", &err.text()]);
@@ -124,13 +122,31 @@ impl App {
                 }
             },
         };
-        let site = options.site;
         let signals = PageSignals {
             exit_intent: options.exit_intent,
             ..PageSignals::default()
         };
+        let app = App {
+            // Set below, once the handler exists (it owns the state).
+            handler: JsValue::UNDEFINED,
+            config,
+            store,
+            // Read (or made) by the first run, through the one load path.
+            visitor: Visitor::default(),
+            // Read by the first run, through the one load path.
+            throttle: ThrottleState::default(),
+            // Read by the first flush.
+            outbox: Outbox::default(),
+            signals,
+            options,
+            shown_here: Vec::new(),
+            session: None,
+            delivery: Delivery::default(),
+            watch: Watch::default(),
+            outgoing: Vec::new(),
+        };
         let inner = Rc::new(Inner {
-            state: RefCell::new(None),
+            state: RefCell::new(Some(app)),
             handler: OnceCell::new(),
         });
         let owner = inner.clone();
@@ -141,30 +157,10 @@ impl App {
         // timers and fetches may still call it after `destroy` (they find no state then).
         let handler = Closure::wrap_aborting(handler).into_js_value();
         let _ = inner.handler.set(handler.clone());
-        let app = App {
-            handler: handler.clone(),
-            site,
-            endpoint: options.endpoint,
-            nonce: options.nonce,
-            emit: options.emit,
-            config,
-            store,
-            // Read (or made) by the first run, through the one load path.
-            visitor: Visitor::default(),
-            // Read by the first run, through the one load path.
-            throttle: ThrottleState::default(),
-            // Read by the first flush.
-            outbox: Outbox::default(),
-            signals,
-            nav_at: options.nav_at,
-            shown_here: Vec::new(),
-            session: None,
-            delivery: Delivery::default(),
-            watch: Watch::default(),
-            outgoing: Vec::new(),
-        };
         if let Ok(mut state) = inner.state.try_borrow_mut() {
-            *state = Some(app);
+            if let Some(app) = state.as_mut() {
+                app.handler = handler.clone();
+            }
         }
         run(
             &inner,
@@ -182,11 +178,11 @@ impl App {
         };
         match tag {
             START => {
-                let (visitor, new) = Visitor::load(self.load(Slot::Visitor));
-                if new {
-                    self.save(Slot::Visitor, &visitor.to_json());
-                }
+                let (visitor, new) = Visitor::load(&self.load_js(Slot::Visitor));
                 self.visitor = visitor;
+                if new {
+                    self.save_visitor();
+                }
                 if let Some(json) = self.load(Slot::Throttle) {
                     self.throttle = ThrottleState::from_value_or_default(&json);
                 }
@@ -215,20 +211,34 @@ impl App {
 
     /// The stored value of this site's `slot`.
     fn load(&self, slot: Slot) -> Option<Json> {
-        json_value::parse(&self.store.get(&key(&self.site, slot))?).ok()
+        json_value::read(&self.store.get(&key(&self.options.site, slot))?)
+    }
+
+    /// The stored value of this site's `slot` as `JSON.parse` reads it (`undefined` when
+    /// there is none or it is no JSON).
+    fn load_js(&self, slot: Slot) -> JsValue {
+        match self.store.get(&key(&self.options.site, slot)) {
+            Some(text) => js::parse(&text),
+            None => JsValue::UNDEFINED,
+        }
     }
 
     /// Stores `json` as this site's `slot`: every record the controller persists goes
     /// through here.
     fn save(&self, slot: Slot, json: &str) {
-        self.store.set(&key(&self.site, slot), json);
+        self.store.set(&key(&self.options.site, slot), json);
     }
 
     /// Rewrites `rapport:{site}:mute` for the loader after a throttle change.
     fn write_mute(&self) {
         let Some(config) = &self.config else { return };
         let map = mute_map(config, &self.throttle, env::now_ms(), &self.visitor.id);
-        self.save(Slot::Mute, &map.to_json());
+        self.save(Slot::Mute, &map);
+    }
+
+    /// Persists the visitor record.
+    fn save_visitor(&self) {
+        self.save(Slot::Visitor, &self.visitor.to_json());
     }
 
     /// Persists the throttle state and the mute map derived from it.
@@ -265,7 +275,10 @@ pub fn run(inner: &Inner, a: JsValue, b: JsValue, c: JsValue) -> JsValue {
                 return JsValue::from(app.config.is_some());
             }
             app.dispatch(tag, a, b, c);
-            (app.emit.clone(), ::core::mem::take(&mut app.outgoing))
+            (
+                app.options.emit.clone(),
+                ::core::mem::take(&mut app.outgoing),
+            )
         }
         Err(_) => {
             if let (Some(handler), false) = (inner.handler.get(), tag == Some(ACTIVE)) {
@@ -287,28 +300,22 @@ pub fn run(inner: &Inner, a: JsValue, b: JsValue, c: JsValue) -> JsValue {
 
 /// The object `start` returns: `command(name, args)`, `destroy()` and a read-only
 /// `active`, each the widget's `handler` bound to its tag. Without a handler (bad options,
-/// or the widget is dead) the methods do nothing and `active` is false.
+/// or the widget is dead) each is `Boolean` bound to 0 instead: it takes anything, does
+/// nothing and answers false, like a destroyed widget's.
 pub fn api(handler: Option<&JsValue>) -> JsValue {
+    let (handler, [command, destroy, active]) = match handler {
+        Some(handler) => (handler.clone(), [COMMAND, DESTROY, ACTIVE]),
+        None => (js::global_get("Boolean"), [0; 3]),
+    };
     let widget = js::object();
-    let active = js::object();
-    match handler {
-        Some(handler) => {
-            js::set(&widget, "command", &bind(handler, COMMAND));
-            js::set(&widget, "destroy", &bind(handler, DESTROY));
-            js::set(&active, "get", &bind(handler, ACTIVE));
-        }
-        None => {
-            // `Function.prototype`: a function that takes anything and does nothing.
-            let nothing = js::get(&js::global_get("Function"), "prototype");
-            js::set(&widget, "command", &nothing);
-            js::set(&widget, "destroy", &nothing);
-            js::set(&active, "value", &JsValue::FALSE);
-        }
-    }
+    js::set(&widget, "command", &bind(&handler, command));
+    js::set(&widget, "destroy", &bind(&handler, destroy));
+    let getter = js::object();
+    js::set(&getter, "get", &bind(&handler, active));
     js::call_static(
         "Object",
         "defineProperty",
-        &[widget.clone(), "active".into(), active],
+        &[widget.clone(), "active".into(), getter],
     );
     widget
 }

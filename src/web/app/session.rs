@@ -55,7 +55,7 @@ impl App {
         let lang = Lang::detect(&config.locale);
         let vars = theme::host_vars(&config.theme);
         let class = theme::dialog_class(&config.theme);
-        let mut view = match View::open(&doc, self.nonce.as_deref(), &vars, &class, lang) {
+        let mut view = match View::open(&doc, self.options.nonce.as_deref(), &vars, &class, lang) {
             Ok(view) => view,
             Err(err) => {
                 log::warn(&["could not show survey \"", id, "\": ", &log::js_text(&err)]);
@@ -164,7 +164,7 @@ impl App {
         // handed back right after (no clone of the traits' JSON tree).
         let mut response = Response {
             id: new_uuid(),
-            site: self.site.clone(),
+            site: self.options.site.clone(),
             survey: survey.id.clone(),
             answers: prune(survey, &session.answers),
             locale: Some(clip(&session.view.lang.tag, Limits::MAX_LOCALE_CHARS)),
@@ -202,14 +202,14 @@ impl App {
     /// Closes the survey (close button, Escape, `hide`, or after the thank-you screen),
     /// gives focus back, and looks for the next due survey.
     pub(super) fn close_survey(&mut self) {
-        let Some(session) = self.session.take() else {
+        let Some(mut session) = self.session.take() else {
             return;
         };
         let completed = session.done;
         if session.view.has_focus() {
-            focus::restore(session.previous_focus.clone());
+            focus::restore(session.previous_focus.take());
         }
-        let survey = session.survey.clone();
+        let survey = ::core::mem::take(&mut session.survey);
         drop(session);
         self.emit(
             "close",

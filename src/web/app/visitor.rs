@@ -3,13 +3,13 @@
 
 use crate::prelude::*;
 
+use wasm_bindgen::JsValue;
+
 use crate::core::json::{write_map, Json, JsonMap, ObjectWriter};
-
-use ::core::mem::take;
-
 use crate::core::uuid::is_uuid_v4;
 
-use super::super::env;
+use super::super::json_value::from_js;
+use super::super::{env, js};
 
 /// Who is answering.
 #[derive(Clone, Debug, Default)]
@@ -28,11 +28,34 @@ pub fn new_uuid() -> String {
 }
 
 impl Visitor {
-    /// The visitor stored as `json`, or a new anonymous one when there is none or it is
+    /// The visitor stored as `record` (what `JSON.parse` made of the stored text,
+    /// `undefined` when there is none), or a new anonymous one when there is none or it is
     /// unreadable; `true` then: the new one must be stored.
-    pub fn load(json: Option<Json>) -> (Visitor, bool) {
-        match json.and_then(Visitor::from_value) {
-            Some(v) if is_uuid_v4(&v.id) => (v, false),
+    ///
+    /// The record is `{"id", "userId"?, "traits"?}`. Unreadable: an `id` that is no UUID v4
+    /// (or missing), or a `userId` that is neither a string nor null. Traits that are no
+    /// object are dropped. Read from the JavaScript value, property by property, rather
+    /// than from a [`Json`] copy of the whole record: only the traits are copied.
+    pub fn load(record: &JsValue) -> (Visitor, bool) {
+        let user_id = js::get(record, "userId");
+        match js::get_str(record, "id") {
+            Some(id)
+                if is_uuid_v4(&id) && (user_id.is_null_or_undefined() || user_id.is_string()) =>
+            {
+                let traits = match from_js(&js::get(record, "traits")) {
+                    Json::Obj(traits) => Some(traits),
+                    _ => None,
+                };
+                let user_id = user_id.as_string();
+                (
+                    Visitor {
+                        id,
+                        user_id,
+                        traits,
+                    },
+                    false,
+                )
+            }
             _ => (
                 Visitor {
                     id: new_uuid(),
@@ -43,30 +66,7 @@ impl Visitor {
         }
     }
 
-    /// Reads the stored record (`{"id", "userId"?, "traits"?}`); `None` if unreadable (an
-    /// `id` or `userId` that is neither a string nor null; a missing `id` reads as empty,
-    /// which [`Visitor::load`] replaces). One pass over the members, which are taken out of
-    /// the parsed tree rather than cloned: no JSON clone code in the widget. Traits that are
-    /// no object are dropped.
-    fn from_value(mut v: Json) -> Option<Visitor> {
-        let Json::Obj(members) = &mut v else {
-            return None;
-        };
-        let mut visitor = Visitor::default();
-        for (key, value) in members.iter_mut() {
-            match (key.as_str(), value) {
-                (_, Json::Null) => {}
-                ("id", Json::Str(id)) => visitor.id = take(id),
-                ("userId", Json::Str(id)) => visitor.user_id = Some(take(id)),
-                ("id" | "userId", _) => return None,
-                ("traits", Json::Obj(traits)) => visitor.traits = Some(take(traits)),
-                _ => {}
-            }
-        }
-        Some(visitor)
-    }
-
-    /// The stored form, as [`Visitor::from_value`] reads it.
+    /// The stored form, as [`Visitor::load`] reads it.
     pub fn to_json(&self) -> String {
         let mut out = String::new();
         let mut w = ObjectWriter::new(&mut out);

@@ -79,7 +79,7 @@ impl App {
     /// re-evaluated against the new URL.
     #[inline(never)]
     pub(super) fn navigate(&mut self) {
-        self.nav_at = env::perf_now();
+        self.options.nav_at = env::perf_now();
         self.signals.events.clear();
         self.signals.exit_intent = false;
         self.signals.manual = None;
@@ -95,7 +95,7 @@ impl App {
         let Some(config) = &self.config else { return };
         let now = env::now_ms();
         self.signals.url = env::href();
-        self.signals.ms_since_navigation = (env::perf_now() - self.nav_at).max(0.0);
+        self.signals.ms_since_navigation = (env::perf_now() - self.options.nav_at).max(0.0);
         if self.signals.scroll_percent == 0.0 {
             self.signals.scroll_percent = env::scroll_percent();
         }
@@ -112,7 +112,9 @@ impl App {
                     continue;
                 };
                 let asked = manual == Some(id);
-                if !asked && self.shown_here.iter().any(|s| s == id) {
+                // `skip` holds the surveys shown here (and those found ineligible, which
+                // `due` does not list twice).
+                if !asked && skip.contains(&id) {
                     continue;
                 }
                 let bucket = visitor_bucket(&self.visitor.id, id);
