@@ -1097,3 +1097,24 @@ fn capture_warnings(f: impl FnOnce()) -> Vec<String> {
     Reflect::set(&console, &"warn".into(), &original).unwrap();
     seen.iter().filter_map(|v| v.as_string()).collect()
 }
+
+/// `JSON.parse` nests without limit; the copy into the core stops at the core parser's
+/// depth (deeper values read as `null`) instead of exhausting the wasm stack.
+#[wasm_bindgen_test]
+fn browser_json_from_js_stops_at_the_depth_limit() {
+    use rapport::core::json::{Json, MAX_DEPTH};
+    use rapport::web::json_value::read;
+    let depth = 100_000;
+    let text = "[".repeat(depth) + &"]".repeat(depth);
+    let mut value = &read(&text).expect("JSON.parse reads it");
+    let mut levels = 0;
+    while let Json::Arr(items) = value {
+        levels += 1;
+        match items.first() {
+            Some(inner) => value = inner,
+            None => break,
+        }
+    }
+    assert_eq!(levels, MAX_DEPTH + 1, "arrays kept down to the limit");
+    assert_eq!(*value, Json::Null, "what is deeper reads as null");
+}

@@ -74,7 +74,7 @@ impl fmt::Display for SyntaxError {
 }
 
 /// Deepest nesting accepted (arrays and objects), so hostile input cannot exhaust the stack.
-const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 64;
 
 struct Parser<'a> {
     src: &'a str,

@@ -14,7 +14,7 @@ use crate::prelude::*;
 
 use wasm_bindgen::JsValue;
 
-use crate::core::json::Json;
+use crate::core::json::{Json, MAX_DEPTH};
 use crate::core::msg;
 
 use super::js;
@@ -45,8 +45,17 @@ pub fn is_array(value: &JsValue) -> bool {
 }
 
 /// A JSON-shaped JS value (what `JSON.parse` returns) as a [`Json`]. Anything JSON cannot
-/// hold (`undefined`, functions, symbols) reads as `null`.
+/// hold (`undefined`, functions, symbols) reads as `null`, and so does whatever is nested
+/// deeper than the core parser accepts ([`MAX_DEPTH`]): `JSON.parse` has no depth limit,
+/// and a hostile stored record must not exhaust the wasm stack.
 pub fn from_js(value: &JsValue) -> Json {
+    at_depth(value, 0)
+}
+
+fn at_depth(value: &JsValue, depth: usize) -> Json {
+    if depth > MAX_DEPTH {
+        return Json::Null;
+    }
     if let Some(text) = value.as_string() {
         return Json::Str(text);
     }
@@ -68,7 +77,7 @@ pub fn from_js(value: &JsValue) -> Json {
     let mut members = Vec::new();
     for index in 0..count {
         let key = js::get_str(&keys, &msg::uint(index as u64)).unwrap_or_default();
-        let item = from_js(&js::get(value, &key));
+        let item = at_depth(&js::get(value, &key), depth + 1);
         if is_array {
             items.push(item);
         } else {

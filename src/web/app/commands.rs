@@ -1,5 +1,6 @@
 //! The loader's commands, replayed in order after start and forwarded live afterwards.
-//! A bad argument is a `console.warn` naming it, never an exception.
+//! A bad argument is a `console.warn` naming it, never an exception; an invalid survey
+//! definition given to `config` is a `console.error` naming the field at fault.
 
 use crate::prelude::*;
 
@@ -129,7 +130,7 @@ impl App {
         let partial = match parsed {
             Ok(partial) => partial,
             Err(err) => {
-                log::warn(&["config: ", &err.text()]);
+                log::error(&["config: ", &err.text()]);
                 return;
             }
         };
@@ -143,7 +144,7 @@ impl App {
             if dormant {
                 self.config = None;
             }
-            log::warn(&["config: ", &err.text()]);
+            log::error(&["config: ", &err.text()]);
             return;
         }
         self.write_mute();
