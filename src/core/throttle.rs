@@ -287,11 +287,17 @@ impl ThrottleState {
     }
 }
 
+/// How long the loader trusts a mute at most. The map is rewritten only when the widget
+/// runs, so a permanent mute ("outside the sample", "shown once") would outlive a change
+/// of the survey's rules: after this, the next trigger loads the widget, which decides
+/// with the rules of the day and writes the map again.
+pub const MUTE_RECHECK_MS: f64 = 30.0 * MS_PER_DAY;
+
 /// The loader's mute map (`localStorage["rapport:{site}:mute"]`), as the JSON the loader
 /// reads: `{surveyId: untilEpochMs}`. For each survey this visitor may not see now, until
-/// when (epoch ms, [`FOREVER_MS`] for ever); and under [`ALL_SURVEYS`] the end of the
-/// site-wide cooldown, if running. Surveys that may be shown are absent. Written as it is
-/// worked out: the map is only ever stored.
+/// when (epoch ms, at most [`MUTE_RECHECK_MS`] from now); and under [`ALL_SURVEYS`] the end
+/// of the site-wide cooldown, if running. Surveys that may be shown are absent. Written as
+/// it is worked out: the map is only ever stored.
 pub fn mute_map(
     config: &SiteConfig,
     state: &ThrottleState,
@@ -303,7 +309,7 @@ pub fn mute_map(
     for survey in &config.surveys {
         let bucket = visitor_bucket(visitor_id, &survey.id);
         if let Err(reason) = survey_rules(survey, state, now_ms, bucket) {
-            w.num(&survey.id, reason.until_ms());
+            w.num(&survey.id, reason.until_ms().min(now_ms + MUTE_RECHECK_MS));
         }
     }
     if let Some(last) = state.last_any_shown_ms {
@@ -437,7 +443,8 @@ mod tests {
         let json = mute_map(&config, &st, T0 + 1000.0, "visitor-1");
         let map = Json::parse(&json).unwrap();
         let until = |id: &str| map.get(id).and_then(Json::as_f64);
-        assert_eq!(until("post-purchase"), Some(FOREVER_MS));
+        // Shown once: muted for ever, which the loader rechecks after 30 days.
+        assert_eq!(until("post-purchase"), Some(T0 + 1000.0 + 30.0 * DAY));
         assert_eq!(
             until("exit-check"),
             Some(T0 + DAY),
@@ -445,10 +452,7 @@ mod tests {
         );
         assert_eq!(until(ALL_SURVEYS), Some(T0 + DAY));
         assert_eq!(until("welcome"), None);
-        assert!(
-            json.contains("\"post-purchase\":8640000000000000"),
-            "{json}"
-        );
+        assert!(json.contains("\"post-purchase\":1802592001000"), "{json}");
         let later = mute_map(&config, &st, T0 + 2.0 * DAY, "visitor-1");
         let later = Json::parse(&later).unwrap();
         assert_eq!(later.get(ALL_SURVEYS), None);
