@@ -1118,3 +1118,16 @@ fn browser_json_from_js_stops_at_the_depth_limit() {
     assert_eq!(levels, MAX_DEPTH + 1, "arrays kept down to the limit");
     assert_eq!(*value, Json::Null, "what is deeper reads as null");
 }
+
+/// Retry-After's HTTP dates are read by the browser's `Date.parse`: the preferred format
+/// (RFC 9110's IMF-fixdate) exactly, and no number for what is not a date.
+#[wasm_bindgen_test]
+fn browser_reads_http_dates() {
+    use rapport::web::env::parse_date;
+    assert_eq!(
+        parse_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+        Some(784_111_777_000.0)
+    );
+    assert_eq!(parse_date("not a date"), None);
+    assert_eq!(parse_date(""), None);
+}

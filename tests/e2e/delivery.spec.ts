@@ -71,6 +71,29 @@ test("429 with Retry-After: 2 is honoured", async ({ page, request, run, allowCo
   expect(times[1] - times[0], "retry waited for Retry-After").toBeGreaterThanOrEqual(1_950);
 });
 
+test("429 with Retry-After as an HTTP date is honoured", async ({ page, request, run, allowConsoleErrors }) => {
+  allowConsoleErrors.push(NETWORK_NOISE);
+  const times: number[] = [];
+  await page.route("**/v1/responses", async (route) => {
+    if (route.request().method() !== "POST") return route.continue();
+    times.push(Date.now());
+    if (times.length === 1)
+      return route.fulfill({
+        status: 429,
+        // Whole seconds: the wait is between 3 and 4 s from now.
+        headers: { "Retry-After": new Date(Date.now() + 4_000).toUTCString(), "Content-Type": "application/json" },
+        body: '{"error":{"code":"rate_limited","message":"slow down"}}',
+      });
+    return route.continue();
+  });
+  await page.goto(withRun(PAGE, run));
+  await answerByMouse(page, SAMPLE.nps);
+  await primary(page).click();
+  await expectRows(request, run, 1, { timeout: 30_000 });
+  expect(times.length).toBeGreaterThanOrEqual(2);
+  expect(times[1] - times[0], "retry waited until the date").toBeGreaterThanOrEqual(2_900);
+});
+
 test("reload while the POST is in flight: one row", async ({ page, request, run, allowConsoleErrors }) => {
   allowConsoleErrors.push(NETWORK_NOISE);
   let held: string | undefined;
