@@ -36,6 +36,11 @@ pub enum AnswerValue {
     Text(String),
     /// Multiple choice.
     Choices(MultipleChoice),
+    /// Open text as the widget sends it: a JSON string literal written by the browser's
+    /// `JSON.stringify`, quotes included, which keeps what a Rust string cannot hold (lone
+    /// UTF-16 surrogates, escaped as `\udXXX`), so the text arrives exactly as typed.
+    /// Written as it is; the collector reads it back as [`AnswerValue::Text`].
+    Json(String),
 }
 
 /// The value of a multiple-choice answer.
@@ -45,6 +50,9 @@ pub struct MultipleChoice {
     pub choices: Vec<String>,
     /// Free text typed into "Other", when the question allows it.
     pub other: Option<String>,
+    /// Whether `other` is a JSON string literal written by the browser (as in
+    /// [`AnswerValue::Json`]) rather than plain text.
+    pub other_is_json: bool,
 }
 
 impl AnswerValue {
@@ -76,6 +84,7 @@ impl AnswerValue {
                 Ok(AnswerValue::Choices(MultipleChoice {
                     choices: f.list("choices", false, string)?,
                     other: f.str("other", false)?,
+                    other_is_json: false,
                 }))
             }
             other => shape_err(
@@ -104,9 +113,13 @@ impl AnswerValue {
                     write_str(o, c);
                 }
                 o.push(']');
-                w.opt_str("other", mc.other.as_deref());
+                match (&mc.other, mc.other_is_json) {
+                    (Some(json), true) => w.key("other").push_str(json),
+                    (other, _) => w.opt_str("other", other.as_deref()),
+                }
                 w.end();
             }
+            AnswerValue::Json(json) => out.push_str(json),
         }
     }
 }
@@ -153,6 +166,7 @@ mod tests {
                 AnswerValue::Choices(MultipleChoice {
                     choices: vec!["a".into(), "b".into()],
                     other: Some("x".into()),
+                    other_is_json: false,
                 }),
             ),
         ] {
@@ -162,6 +176,26 @@ mod tests {
             parsed.write(&mut out);
             assert_eq!(out, json);
         }
+    }
+
+    #[test]
+    fn browser_written_text_goes_out_as_it_is() {
+        // What `JSON.stringify` makes of text with a lone surrogate and quotes.
+        let literal = "\"lone \\ud800 \\\"quoted\\\"\"";
+        let mut out = String::new();
+        AnswerValue::Json(literal.into()).write(&mut out);
+        assert_eq!(out, literal);
+        let mut out = String::new();
+        AnswerValue::Choices(MultipleChoice {
+            choices: vec!["a".into()],
+            other: Some(literal.into()),
+            other_is_json: true,
+        })
+        .write(&mut out);
+        assert_eq!(out, format!(r#"{{"choices":["a"],"other":{literal}}}"#));
+        // The collector reads both back as ordinary values.
+        assert!(matches!(read(literal), Ok(AnswerValue::Text(_))));
+        assert!(matches!(read(&out), Ok(AnswerValue::Choices(_))));
     }
 
     #[test]

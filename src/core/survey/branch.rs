@@ -120,7 +120,7 @@ mod tests {
         assert!(!cond(r#"{"equals": 3}"#).matches(&AnswerValue::Text("3".into())));
         let mc = AnswerValue::Choices(MultipleChoice {
             choices: vec!["a".into(), "c".into()],
-            other: None,
+            ..MultipleChoice::default()
         });
         assert!(cond(r#"{"anyOf": ["b", "c"]}"#).matches(&mc));
         assert!(!cond(r#"{"anyOf": ["b"]}"#).matches(&mc));

@@ -243,10 +243,14 @@ impl Control {
                 if choices.is_empty() && other.is_none() {
                     None
                 } else {
-                    Some(AnswerValue::Choices(MultipleChoice { choices, other }))
+                    Some(AnswerValue::Choices(MultipleChoice {
+                        choices,
+                        other,
+                        other_is_json: true,
+                    }))
                 }
             }
-            Control::Text { area, .. } => entered(area).map(AnswerValue::Text),
+            Control::Text { area, .. } => entered(area).map(AnswerValue::Json),
             Control::Nothing => None,
         }
     }
@@ -343,9 +347,16 @@ impl Control {
     }
 }
 
-/// The text in `field`, `None` when it is blank.
+/// The text in `field` as a JSON string literal written by the browser (`JSON.stringify`),
+/// `None` when it is blank. The browser escapes lone UTF-16 surrogates (`\udXXX`), which
+/// would not survive the trip into a Rust string: the text reaches the collector exactly
+/// as the shopper entered it.
 fn entered(field: &JsValue) -> Option<String> {
-    get_str(field, "value").filter(|v| !crate::core::text::is_blank(v))
+    let value = get(field, "value");
+    if crate::core::text::is_blank(&value.as_string()?) {
+        return None;
+    }
+    super::super::js::call_static("JSON", "stringify", &[value]).as_string()
 }
 
 /// Whether `target` is the "Other" checkbox.
