@@ -295,9 +295,9 @@ pub const MUTE_RECHECK_MS: f64 = 30.0 * MS_PER_DAY;
 
 /// The loader's mute map (`localStorage["rapport:{site}:mute"]`), as the JSON the loader
 /// reads: `{surveyId: untilEpochMs}`. For each survey this visitor may not see now, until
-/// when (epoch ms, at most [`MUTE_RECHECK_MS`] from now); and under [`ALL_SURVEYS`] the end
-/// of the site-wide cooldown, if running. Surveys that may be shown are absent. Written as
-/// it is worked out: the map is only ever stored.
+/// when; and under [`ALL_SURVEYS`] the end of the site-wide cooldown, if running; each at
+/// most [`MUTE_RECHECK_MS`] from now. Surveys that may be shown are absent. Written as it is
+/// worked out: the map is only ever stored.
 pub fn mute_map(
     config: &SiteConfig,
     state: &ThrottleState,
@@ -315,7 +315,7 @@ pub fn mute_map(
     if let Some(last) = state.last_any_shown_ms {
         let until = last + config.cooldown_days * MS_PER_DAY;
         if config.cooldown_days > 0.0 && now_ms < until {
-            w.num(ALL_SURVEYS, until);
+            w.num(ALL_SURVEYS, until.min(now_ms + MUTE_RECHECK_MS));
         }
     }
     w.end();
@@ -451,6 +451,14 @@ mod tests {
             "maxTimes 2, recontact 1 day"
         );
         assert_eq!(until(ALL_SURVEYS), Some(T0 + DAY));
+        // A long cooldown is rechecked after 30 days too.
+        config.cooldown_days = 365.0;
+        let long = Json::parse(&mute_map(&config, &st, T0 + 1000.0, "visitor-1")).unwrap();
+        assert_eq!(
+            long.get(ALL_SURVEYS).and_then(Json::as_f64),
+            Some(T0 + 1000.0 + 30.0 * DAY)
+        );
+        config.cooldown_days = 1.0;
         assert_eq!(until("welcome"), None);
         assert!(json.contains("\"post-purchase\":1802592001000"), "{json}");
         let later = mute_map(&config, &st, T0 + 2.0 * DAY, "visitor-1");

@@ -434,7 +434,7 @@ test("inline config of the wrong shape reaches the widget as given, for its vali
       w.rapport = function () {
         (w.rapport.q = w.rapport.q || []).push(arguments);
       };
-      w.rapport("config", { theme: "dark", surveys: [null, { id: "a", trigger: { type: "manual" } }] });
+      w.rapport("config", { surveys: [null, { id: "a", trigger: { type: "manual" } }] });
       w.rapport("config", { locale: "es" });
       w.rapport("show", "a");
     },
@@ -444,22 +444,53 @@ test("inline config of the wrong shape reaches the widget as given, for its vali
   const c = (await fake(page)).starts[0].config;
   // The null survey is kept (the widget reports `surveys[0]`), the valid one replaced `a`.
   expect(c.surveys).toEqual([null, { id: "a", trigger: { type: "manual" } }]);
-  expect(c.theme).toBe("dark");
   expect(c.locale).toBe("es");
 });
 
-test("inline surveys that are not an array are kept as given", async ({ page }) => {
+test("inline surveys that are not an array are kept as given; the loader goes on working", async ({ page }) => {
   await setup(page, {
     before: () => {
       const w = window as any;
       w.rapport = function () {
         (w.rapport.q = w.rapport.q || []).push(arguments);
       };
-      w.rapport("config", { surveys: { id: "x" } });
-      w.rapport("show", "x");
+      // Not an array, yet a survey the loader can still watch for: it boots the widget.
+      w.rapport("config", { surveys: { id: "x", trigger: { type: "pageLoad" } } });
     },
   });
   await page.goto("/test/plain.html");
   await booted(page);
-  expect((await fake(page)).starts[0].config.surveys).toEqual({ id: "x" });
+  expect((await fake(page)).starts[0].config.surveys).toEqual({ id: "x", trigger: { type: "pageLoad" } });
+});
+
+test("a surveys value of null leaves the loader working: a later valid config still merges", async ({ page }) => {
+  await setup(page, {
+    before: () => {
+      const w = window as any;
+      w.rapport = function () {
+        (w.rapport.q = w.rapport.q || []).push(arguments);
+      };
+      w.rapport("config", { surveys: null });
+      w.rapport("config", { surveys: [{ id: "p", trigger: { type: "pageLoad" } }] });
+    },
+  });
+  await page.goto("/test/plain.html");
+  await booted(page);
+  expect((await fake(page)).starts[0].config.surveys).toEqual([null, { id: "p", trigger: { type: "pageLoad" } }]);
+});
+
+test("hash routing (#/route) is navigation; an in-page #anchor is not", async ({ page }) => {
+  const remote = {
+    site: "e2e",
+    surveys: [survey("d", { type: "delay", seconds: 2 }, { url: { match: "exact", value: "/test/plain.html" } })],
+  };
+  await setup(page, { remote });
+  await page.goto("/test/plain.html");
+  await loaded(page);
+  const t0 = await page.evaluate(() => {
+    location.hash = "/cart"; // a hash route: the delay restarts from here
+    return performance.now();
+  });
+  await booted(page);
+  expect((await fake(page)).starts[0].navAt).toBeGreaterThan(t0 - 50);
 });

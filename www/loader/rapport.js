@@ -38,26 +38,29 @@
     const queue = []; // commands waiting for the widget, in call order
     const handlers = {}; // on/off handlers live here, never in wasm
     const config = { site, surveys: [] }; // a full SiteConfig even without the collector's
+    // The surveys as a list even when an inline config gave something else (kept as given
+    // for the widget to name): the loader's watchers and merges go on working.
+    const surveys = () => [].concat(config.surveys);
     const store = guard((k) => localStorage.getItem(key + k)); // storage may throw
     let timers = [];
     let widget, booting, dead, armed, ready;
     let navAt = 0; // performance.now() of the last navigation
-    // Path + query: what URL targeting compares, and what tells a navigation (the origin
-    // cannot change without a page load; following an in-page `#anchor`, which fires
-    // `popstate` too, is not a navigation).
-    const here = () => L.pathname + L.search;
-    let href = here();
+    // The address that tells a navigation: without its fragment unless that is route-like
+    // (`#/cart`, `#!/cart`: hash routing). Following an in-page `#anchor`, which fires
+    // `popstate` too, is not a navigation.
+    const route = () => L.href.replace(/#(?!!?\/).*/, "");
+    let href = route();
 
     // Merge a partial site config: surveys replaced by id, theme merged, the rest replaced.
-    // Values of the wrong shape are kept as given, so that the widget's validation names
+    // Surveys of the wrong shape are kept as given, so that the widget's validation names
     // the field at fault (`surveys: expected an array`) instead of the merge failing here.
     const merge = guard((part) => {
       for (const k in part) {
         const v = part[k];
         config[k] =
           k == "surveys" && v?.map
-            ? config.surveys.filter((o) => !v.some((s) => s?.id == o?.id)).concat(v)
-            : k == "theme" && typeof v == "object"
+            ? surveys().filter((o) => !v.some((s) => s?.id == o?.id)).concat(v)
+            : k == "theme"
             ? { ...config.theme, ...v }
             : v;
       }
@@ -67,7 +70,7 @@
     const targeted = guard((t) => {
       const u = t?.url;
       if (!u) return 1;
-      const pq = here();
+      const pq = L.pathname + L.search;
       let v = u.value;
       const m = u.match;
       if (m == "exact") return pq == v;
@@ -84,7 +87,7 @@
       const t = Date.now();
       return mute["*"] > t
         ? []
-        : config.surveys.filter(
+        : surveys().filter(
             (s) => s?.trigger?.type == type && !(mute[s.id] > t) && targeted(s.targeting)
           );
     };
@@ -153,8 +156,8 @@
 
     // Navigation (history API or `page()`): before boot re-arm, after it tell the widget.
     const nav = guard((manual) => {
-      if (!manual && here() == href) return;
-      href = here();
+      if (!manual && route() == href) return;
+      href = route();
       if (widget) return call("page", []);
       navAt = performance.now();
       arm();

@@ -289,8 +289,10 @@ const MAKE_CLOSURE: &str = "function makeClosure(arg0, arg1, f) {
 /// The browser calls it from event listeners, timers and promise callbacks, where nothing
 /// of ours is on the stack to catch: a trap there (a Rust panic, after the panic handler
 /// has logged once and disabled the widget) would reach the page as an uncaught error.
-/// So the call is wrapped, and a throw ends as `undefined`. Every call the loader makes
-/// (`start`, commands) has its own `try`, which logs.
+/// So the call is wrapped, and a throw ends as `undefined`. The widget object's methods
+/// (the loader's commands) are this function too: a panic during a command is logged once
+/// by the panic handler, which also makes the widget dormant, and the loader sees nothing.
+/// `start` is a plain export, and the loader's `try` around it logs.
 const MAKE_CLOSURE_FOREVER: &str = "function makeClosure(arg0, arg1, f) {
     return (...args) => { try { return f(arg0, arg1, ...args); } catch (_) {} };
 }";
