@@ -409,7 +409,8 @@ test("the collector's config being unavailable leaves inline config working", as
   void consoleLog;
 });
 
-test("following an in-page #anchor is not a navigation: a pending delay survey still shows", async ({ page }) => {
+/** plain.html with the loader watching one 2-second delay survey targeted at it. */
+async function delaySurveyPage(page: Page) {
   const remote = {
     site: "e2e",
     surveys: [survey("d", { type: "delay", seconds: 2 }, { url: { match: "exact", value: "/test/plain.html" } })],
@@ -417,6 +418,10 @@ test("following an in-page #anchor is not a navigation: a pending delay survey s
   await setup(page, { remote });
   await page.goto("/test/plain.html");
   await loaded(page);
+}
+
+test("following an in-page #anchor is not a navigation: a pending delay survey still shows", async ({ page }) => {
+  await delaySurveyPage(page);
   // Setting the fragment fires `popstate` (and `hashchange`) like an anchor link does.
   await page.evaluate(() => {
     location.hash = "reviews";
@@ -479,14 +484,8 @@ test("a surveys value of null leaves the loader working: a later valid config st
   expect((await fake(page)).starts[0].config.surveys).toEqual([null, { id: "p", trigger: { type: "pageLoad" } }]);
 });
 
-test("hash routing (#/route) is navigation; an in-page #anchor is not", async ({ page }) => {
-  const remote = {
-    site: "e2e",
-    surveys: [survey("d", { type: "delay", seconds: 2 }, { url: { match: "exact", value: "/test/plain.html" } })],
-  };
-  await setup(page, { remote });
-  await page.goto("/test/plain.html");
-  await loaded(page);
+test("a hash route (#/cart) is a navigation: a pending delay restarts", async ({ page }) => {
+  await delaySurveyPage(page);
   const t0 = await page.evaluate(() => {
     location.hash = "/cart"; // a hash route: the delay restarts from here
     return performance.now();
