@@ -88,11 +88,7 @@ const METRICS: WasmArtifact = WasmArtifact {
 
 /// Builds everything into `dist/` and `pkg/`.
 pub fn run_build() -> Result<(), String> {
-    crate::install::build_prerequisites()?;
-    let dist = util::root().join("dist");
-    util::mkdirs(&dist)?;
-    loader(&dist)?;
-    wasm(&WIDGET, &dist)?;
+    let dist = loader_and_widget()?;
     wasm(&METRICS, &dist)?;
     package(&dist)?;
     let mut shipped = vec![dist.join("rapport.js")];
@@ -109,11 +105,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     match args {
         [] => run_build(),
         [only] if only == "widget" => {
-            crate::install::build_prerequisites()?;
-            let dist = util::root().join("dist");
-            util::mkdirs(&dist)?;
-            loader(&dist)?;
-            wasm(&WIDGET, &dist)?;
+            let dist = loader_and_widget()?;
             // The deploy tree would now be stale: without it the collector serves `dist/`.
             let tree = dist.join(precompress::TREE);
             if tree.exists() {
@@ -128,15 +120,17 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
+/// The prerequisites, then the loader and the widget into `dist/` (returned).
+fn loader_and_widget() -> Result<PathBuf, String> {
+    crate::install::build_prerequisites()?;
+    let dist = util::root().join("dist");
+    util::mkdirs(&dist)?;
+    loader(&dist)?;
+    wasm(&WIDGET, &dist)?;
+    Ok(dist)
+}
+
 fn loader(dist: &Path) -> Result<(), String> {
-    // Pre-compressed copies beside the loader are from an older layout: they would go stale.
-    for suffix in precompress::SUFFIXES {
-        let stale = precompress::copy_path(&dist.join("rapport.js"), suffix);
-        if stale.exists() {
-            std::fs::remove_file(&stale)
-                .map_err(|e| format!("removing {}: {e}", stale.display()))?;
-        }
-    }
     let source = util::root().join("www/loader/rapport.js");
     step(
         "loader: terser www/loader/rapport.js → dist/rapport.js",
