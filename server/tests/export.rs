@@ -5,8 +5,8 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 
-async fn seeded() -> TestServer {
-    let t = TestServer::start().await;
+async fn seeded(db: &Backend) -> TestServer {
+    let t = TestServer::start(db).await;
     assert_eq!(t.post(&valid("e-1")).await.status(), 201);
     let exit = json!({ "id": "e-2", "site": "demo", "survey": "exit",
         "answers": [ { "question": "thumbs", "value": "down" } ] });
@@ -22,9 +22,10 @@ async fn seeded() -> TestServer {
     t
 }
 
+backend_tests! {
 #[tokio::test]
-async fn requires_the_sites_token() -> TestResult {
-    let t = seeded().await;
+async fn requires_the_sites_token(db: Backend) -> TestResult {
+    let t = seeded(&db).await;
     let (status, code, field) = error_of(t.export("site=demo", None).await).await;
     assert_eq!(
         (status, code.as_str(), field.as_str()),
@@ -55,10 +56,12 @@ async fn requires_the_sites_token() -> TestResult {
     t.stop().await;
     Ok(())
 }
+}
 
+backend_tests! {
 #[tokio::test]
-async fn json_export_lists_site_responses() -> TestResult {
-    let t = seeded().await;
+async fn json_export_lists_site_responses(db: Backend) -> TestResult {
+    let t = seeded(&db).await;
     let resp = t.export("site=demo&format=json", Some(ADMIN)).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["cache-control"], "no-store");
@@ -92,10 +95,12 @@ async fn json_export_lists_site_responses() -> TestResult {
     t.stop().await;
     Ok(())
 }
+}
 
+backend_tests! {
 #[tokio::test]
-async fn csv_export_one_row_per_answer_guarded() -> TestResult {
-    let t = seeded().await;
+async fn csv_export_one_row_per_answer_guarded(db: Backend) -> TestResult {
+    let t = seeded(&db).await;
     let resp = t.export("site=demo&format=csv", Some(ADMIN)).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-type"], "text/csv; charset=utf-8");
@@ -124,4 +129,5 @@ async fn csv_export_one_row_per_answer_guarded() -> TestResult {
     assert!(lines[5].contains(",why,\"{\"\"choices\"\":[\"\"price\"\",\"\"speed\"\"]}\","));
     t.stop().await;
     Ok(())
+}
 }

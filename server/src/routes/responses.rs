@@ -15,6 +15,7 @@ use serde_json::json;
 
 use crate::app::AppState;
 use crate::clock;
+use crate::config::ServerConfig;
 use crate::cors;
 use crate::envelope;
 use crate::error::ApiError;
@@ -31,12 +32,14 @@ pub async fn post_response(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let config = app.config();
     let origin = cors::request_origin(&headers);
     let same_origin = origin.is_some_and(|o| cors::is_same_origin(&headers, o));
     // Until the site is known, any configured origin may read the error.
-    let mut allowed = origin.is_some_and(|o| same_origin || cors::allowed_for_any(&app.config, o));
+    let mut allowed = origin.is_some_and(|o| same_origin || cors::allowed_for_any(&config, o));
     let result = store(
         &app,
+        &config,
         peer,
         &headers,
         body,
@@ -59,8 +62,10 @@ pub async fn post_response(
     response
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn store(
     app: &AppState,
+    config: &ServerConfig,
     peer: SocketAddr,
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -68,7 +73,7 @@ async fn store(
     same_origin: bool,
     allowed: &mut bool,
 ) -> Result<Response, ApiError> {
-    app.limiter
+    app.limiter()
         .check(peer.ip(), Instant::now())
         .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
     check_content_type(headers)?;
@@ -86,12 +91,11 @@ async fn store(
         answers_json,
         traits_json,
     } = envelope::parse(&body)?;
-    let site = app
-        .config
+    let site = config
         .site(&response.site)
         .ok_or_else(|| ApiError::field("site", format!("unknown site {:?}", response.site)))?;
     if let Some(origin) = origin {
-        if !same_origin && !cors::allowed_for_site(&app.config, &site.id, origin) {
+        if !same_origin && !cors::allowed_for_site(config, &site.id, origin) {
             *allowed = false;
             return Err(ApiError::OriginNotAllowed(origin.to_owned()));
         }
@@ -137,9 +141,10 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
 
 /// Preflight for `POST /v1/responses` (JSON bodies) and the export `GET`.
 pub async fn options_responses(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    let config = app.config();
     cors::preflight(
         &headers,
-        |o| cors::allowed_for_any(&app.config, o),
+        |o| cors::allowed_for_any(&config, o),
         &[Method::POST, Method::GET],
     )
 }
