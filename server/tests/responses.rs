@@ -248,13 +248,18 @@ async fn hostile_text_is_stored_verbatim(db: Backend) -> TestResult {
     let resp = t.post_text(&body, None).await;
     assert_eq!(resp.status(), 201, "{}", resp.text().await?);
 
-    // JSON export re-emits the delivered answers/traits text exactly.
+    // JSON export re-emits each delivered answer value and the traits text exactly.
     let export = t
         .export("site=demo&format=json", Some(ADMIN))
         .await
         .text()
         .await?;
-    assert!(export.contains(answers), "{export}");
+    for value in [
+        r#""value":"<img src=x onerror=alert(1)>\u202e\u0000 \ud800!""#,
+        r#""value":{"choices":["price"],"other":"=cmd|' /C calc'!A0"}"#,
+    ] {
+        assert!(export.contains(value), "{value} not in {export}");
+    }
     assert!(export.contains(r#"{"name":"\ud800\u0000<b>"}"#), "{export}");
     let rows: Vec<Value> = serde_json::from_str(&export.replace("\\ud800", "\\ufffd"))?;
     assert_eq!(rows[0]["url"], "https://shop.example/?q=<script>\u{202e}");
@@ -299,7 +304,7 @@ async fn restart_keeps_data(db: Backend) -> TestResult {
     let rows = t.export_json().await;
     assert_eq!(rows.len(), 5);
     assert_eq!(
-        rows[0]["answers"],
+        bare_answers(&rows[0]),
         json!([{"question":"nps","value":9},{"question":"comment","value":"great"}])
     );
     // Idempotency survives the restart too.
@@ -318,6 +323,27 @@ async fn unknown_api_path_is_json_404(db: Backend) -> TestResult {
         (status, code.as_str(), field.as_str()),
         (404, "not_found", "path")
     );
+    t.stop().await;
+    Ok(())
+}
+}
+
+backend_tests! {
+/// Response ids are unique per site: another site may use the same id.
+#[tokio::test]
+async fn ids_are_unique_per_site(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
+    assert_eq!(t.post(&valid("shared-id")).await.status(), 201);
+    let other = json!({ "id": "shared-id", "site": "other", "survey": "pulse",
+        "answers": [ { "question": "csat", "value": 4 } ] });
+    let resp = t.post(&other).await;
+    assert_eq!(resp.status(), 201);
+    assert_eq!(resp.json::<Value>().await?["status"], "stored");
+    assert_eq!(t.post(&other).await.status(), 200);
+    assert_eq!(t.export_json().await.len(), 1);
+    let rows: Vec<Value> = t.export("site=other", Some(OTHER_ADMIN)).await.json().await?;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["survey"], "pulse");
     t.stop().await;
     Ok(())
 }
