@@ -284,3 +284,100 @@ pub async fn error_of(resp: reqwest::Response) -> (u16, String, String) {
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+/// A `rapport-server` process (the real binary), killed when dropped.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+impl ServerProcess {
+    /// Starts the collector on a free port over `db` with the config file `config`, and
+    /// waits until `/healthz` answers.
+    pub async fn spawn(db: &TestDb, config: &Path) -> Self {
+        let empty = temp_path("www", "");
+        std::fs::create_dir_all(&empty).expect("temp dir");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_rapport-server"))
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--db", &db.target])
+            .arg("--config")
+            .arg(config)
+            .arg("--dist")
+            .arg(&empty)
+            .arg("--www")
+            .arg(&empty)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("rapport-server starts");
+        let server = ServerProcess {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::new(),
+        };
+        for _ in 0..200 {
+            if let Ok(r) = server.client.get(server.url("/healthz")).send().await {
+                if r.status() == 200 {
+                    return server;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("rapport-server on port {port} did not answer /healthz within 10 s");
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post(&self, body: &Value) -> reqwest::Result<reqwest::Response> {
+        self.client
+            .post(self.url("/v1/responses"))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+    }
+
+    /// Every response id of `site` through the NDJSON export.
+    pub async fn exported_ids(&self, site: &str, token: &str) -> Vec<String> {
+        let text = self
+            .client
+            .get(self.url(&format!("/v1/responses?site={site}&format=ndjson")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("export answers")
+            .text()
+            .await
+            .expect("export body");
+        text.lines()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).expect("NDJSON line");
+                v["id"].as_str().unwrap_or_default().to_owned()
+            })
+            .collect()
+    }
+
+    /// SIGKILL: no shutdown code runs.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Writes `config` to a fresh temp file.
+pub fn config_file(config: &Value) -> PathBuf {
+    let path = temp_path("config", ".json");
+    std::fs::write(&path, config.to_string()).expect("config written");
+    path
+}
