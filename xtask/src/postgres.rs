@@ -101,6 +101,24 @@ impl Cluster {
         format!("postgres://rapport@127.0.0.1:{}/postgres", self.port)
     }
 
+    /// Creates an empty database `name` and returns its URL.
+    pub fn create_database(&self, name: &str) -> Result<String, String> {
+        step(
+            &format!("createdb {name}"),
+            self.pg("createdb")
+                .args([
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &self.port.to_string(),
+                    "-U",
+                    "rapport",
+                ])
+                .arg(name),
+        )?;
+        Ok(format!("postgres://rapport@127.0.0.1:{}/{name}", self.port))
+    }
+
     fn data(&self) -> PathBuf {
         self.dir.join("data")
     }

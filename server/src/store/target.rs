@@ -18,7 +18,7 @@ pub enum DbTarget {
     /// An embedded SQLite file.
     Sqlite(PathBuf),
     /// A PostgreSQL server.
-    Postgres(PostgresTarget),
+    Postgres(Box<PostgresTarget>),
 }
 
 /// A parsed PostgreSQL URL.
@@ -39,7 +39,7 @@ impl DbTarget {
             return Ok(DbTarget::Sqlite(arg.to_path_buf()));
         };
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
-            return PostgresTarget::parse(text).map(DbTarget::Postgres);
+            return PostgresTarget::parse(text).map(|pg| DbTarget::Postgres(Box::new(pg)));
         }
         match text.strip_prefix("sqlite://") {
             Some("") => Err(StoreError::Target(
