@@ -32,6 +32,8 @@ async fn site_config_public_subset_and_404(db: Backend) -> TestResult {
 
     let health: Value = t.client.get(t.url("/healthz")).send().await?.json().await?;
     assert_eq!(health["status"], "ok");
+    let backend = if matches!(db, Backend::Sqlite) { "sqlite" } else { "postgres" };
+    assert_eq!(health["backend"], backend);
     t.stop().await;
     Ok(())
 }

@@ -80,22 +80,31 @@ fn collector() -> Result<(), String> {
         Some(serde_json::json!({ "burst": 1_000_000_000u64, "perSecond": 1_000_000_000u64 }));
     let sqlite = dir.join("loadgen.sqlite");
     remove_sqlite(&sqlite);
+    // Each scenario with 32 and with 256 clients: every client waits for its answer, so
+    // the rate is at most clients / latency, and a commit that waits for a disk flush
+    // (PostgreSQL) needs more requests in flight to fill its batches.
     let mut posts = Vec::new();
     {
         let server = Server::start_db(sqlite.to_str().unwrap_or_default(), unlimited.clone())?;
-        posts.push(("SQLite, 1 instance", post_load(&[&server])?));
+        for clients in [32, 256] {
+            posts.push(("SQLite, 1 instance", post_load(&[&server], clients)?));
+        }
     }
     // fsync and synchronous_commit as shipped: a 201 is on disk.
     let cluster = Cluster::start("bench", false)?;
     let pg = format!("{}?pool_size=16", cluster.create_database("loadgen")?);
     {
         let server = Server::start_db(&pg, unlimited.clone())?;
-        posts.push(("PostgreSQL, 1 instance", post_load(&[&server])?));
+        for clients in [32, 256] {
+            posts.push(("PostgreSQL, 1 instance", post_load(&[&server], clients)?));
+        }
     }
     {
         let a = Server::start_db(&pg, unlimited.clone())?;
         let b = Server::start_db(&pg, unlimited.clone())?;
-        posts.push(("PostgreSQL, 2 instances", post_load(&[&a, &b])?));
+        for clients in [32, 256] {
+            posts.push(("PostgreSQL, 2 instances", post_load(&[&a, &b], clients)?));
+        }
     }
 
     let export_sqlite = dir.join("export.sqlite");
@@ -159,10 +168,10 @@ fn collector() -> Result<(), String> {
     Ok(())
 }
 
-/// 32 keep-alive clients for 10 s spread over `servers`; the figures as JSON.
-fn post_load(servers: &[&Server]) -> Result<Value, String> {
+/// `clients` keep-alive clients for 10 s spread over `servers`; the figures as JSON.
+fn post_load(servers: &[&Server], clients: usize) -> Result<Value, String> {
     let mut command = loadgen();
-    command.args(["--clients", "32", "--duration", "10"]);
+    command.args(["--clients", &clients.to_string(), "--duration", "10"]);
     for s in servers {
         command.arg("--url").arg(s.url());
     }

@@ -175,8 +175,11 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn insert(&self, response: StoredResponse) -> StoreFuture<'_, InsertOutcome>;
     /// One page of an export.
     fn page(&self, query: PageQuery) -> StoreFuture<'_, Vec<StoredResponse>>;
-    /// Total number of stored responses (health and load-test verification).
+    /// Total number of stored responses (tests and load-test verification; a full count,
+    /// so not for health checks on large tables).
     fn count(&self) -> StoreFuture<'_, u64>;
+    /// One cheap round trip through the store's read path (health checks).
+    fn ping(&self) -> StoreFuture<'_, ()>;
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
 }

@@ -199,6 +199,13 @@ impl ResponseStore for PostgresStore {
         })
     }
 
+    fn ping(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            self.client().await?.simple_query("SELECT 1").await?;
+            Ok(())
+        })
+    }
+
     fn backend(&self) -> &'static str {
         "postgres"
     }

@@ -267,6 +267,13 @@ impl ResponseStore for SqliteStore {
         }))
     }
 
+    fn ping(&self) -> StoreFuture<'_, ()> {
+        Box::pin(self.read(|conn| {
+            conn.query_row("SELECT 1", [], |_| Ok(()))?;
+            Ok(())
+        }))
+    }
+
     fn backend(&self) -> &'static str {
         "sqlite"
     }
