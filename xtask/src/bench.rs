@@ -125,18 +125,19 @@ fn collector() -> Result<(), String> {
 
     let f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
     println!(
-        "\ncollector, release build, loopback, 32 keep-alive clients for 10 s ({} cores)",
+        "\ncollector, release build, loopback, keep-alive clients for 10 s each ({} cores)",
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
     );
     println!(
-        "{:<26} {:>10} {:>9} {:>9} {:>10} {:>12}",
-        "POST /v1/responses", "per s", "p50 ms", "p99 ms", "requests", "201 = rows"
+        "{:<26} {:>8} {:>10} {:>9} {:>9} {:>10} {:>12}",
+        "POST /v1/responses", "clients", "per s", "p50 ms", "p99 ms", "requests", "201 = rows"
     );
     for (label, v) in &posts {
         println!(
-            "{label:<26} {:>10.0} {:>9.2} {:>9.2} {:>10.0} {:>12}",
+            "{label:<26} {:>8.0} {:>10.0} {:>9.2} {:>9.2} {:>10.0} {:>12}",
+            f(v, "clients"),
             f(v, "per_second"),
             f(v, "p50_ms"),
             f(v, "p99_ms"),
