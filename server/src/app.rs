@@ -7,6 +7,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::admin_auth::AdminThrottle;
 use crate::config::ServerConfig;
 use crate::error::ApiError;
 use crate::rate_limit::RateLimiter;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub store: Arc<dyn ResponseStore>,
     /// POST rate limiter.
     pub limiter: Arc<RateLimiter>,
+    /// Throttle on wrong admin tokens.
+    pub admin: Arc<AdminThrottle>,
 }
 
 impl AppState {
@@ -33,6 +36,7 @@ impl AppState {
             config: Arc::new(config),
             store,
             limiter,
+            admin: Arc::new(AdminThrottle::default()),
         }
     }
 }

@@ -12,7 +12,16 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use rapport::core::survey::decode::SITE_KEYS;
+
 use crate::validate::{SiteRules, SiteRulesError};
+
+/// Members of the file's top level.
+const ROOT_KEYS: &[&str] = &["sites", "rateLimit"];
+/// Members of a site beside the public ones ([`SITE_KEYS`]): never published.
+const SERVER_ONLY_SITE_KEYS: &[&str] = &["origins", "adminToken"];
+/// Members of `rateLimit`.
+const RATE_LIMIT_KEYS: &[&str] = &["burst", "perSecond"];
 
 /// Default bucket size of the per-client rate limit.
 pub const DEFAULT_BURST: u32 = 60;
@@ -59,7 +68,8 @@ pub struct SiteEntry {
     pub origins: Vec<String>,
     /// Bearer token for the export endpoint.
     pub admin_token: String,
-    /// The site configuration as served publicly (no `origins`, no `adminToken`).
+    /// The site configuration as served publicly: exactly the members the widget reads
+    /// ([`SITE_KEYS`]), never `origins`, `adminToken` or anything else.
     pub public: Value,
     /// Validation rules derived from the site configuration.
     pub rules: SiteRules,
@@ -110,6 +120,7 @@ impl ServerConfig {
         let root = root
             .as_object()
             .ok_or_else(|| field_err("(root)", "must be an object"))?;
+        only_known("", root, &[ROOT_KEYS])?;
         let sites_json = root
             .get("sites")
             .and_then(Value::as_array)
@@ -151,9 +162,14 @@ fn parse_site(i: usize, site: &Value) -> Result<SiteEntry, ConfigError> {
     let obj = site
         .as_object()
         .ok_or_else(|| field_err(&at, "must be an object"))?;
-    let mut public: Map<String, Value> = obj.clone();
-    let origins_json = public.remove("origins");
-    let token_json = public.remove("adminToken");
+    only_known(&at, obj, &[SITE_KEYS, SERVER_ONLY_SITE_KEYS])?;
+    let public: Map<String, Value> = obj
+        .iter()
+        .filter(|(k, _)| SITE_KEYS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let origins_json = obj.get("origins").cloned();
+    let token_json = obj.get("adminToken").cloned();
 
     let origins = match origins_json {
         None => Vec::new(),
@@ -204,6 +220,29 @@ fn parse_site(i: usize, site: &Value) -> Result<SiteEntry, ConfigError> {
     })
 }
 
+/// Rejects the first member of `obj` (at JSON path `at`) whose key is in none of `known`,
+/// naming it: a typo (`origin` for `origins`) must not start a server that silently
+/// ignores it, and nothing unlisted may reach the public config endpoint.
+fn only_known(at: &str, obj: &Map<String, Value>, known: &[&[&str]]) -> Result<(), ConfigError> {
+    match obj
+        .keys()
+        .find(|k| !known.iter().any(|list| list.contains(&k.as_str())))
+    {
+        None => Ok(()),
+        Some(key) => {
+            let expected: Vec<&str> = known.iter().flat_map(|l| l.iter().copied()).collect();
+            let field = match at {
+                "" => key.clone(),
+                _ => format!("{at}.{key}"),
+            };
+            Err(field_err(
+                field,
+                format!("unknown key; expected one of {}", expected.join(", ")),
+            ))
+        }
+    }
+}
+
 /// An origin is `scheme://host[:port]`: no path, query or trailing slash.
 fn check_origin(s: &str) -> Result<(), String> {
     let rest = s
@@ -222,6 +261,7 @@ fn parse_rate_limit(v: &Value) -> Result<RateLimitConfig, ConfigError> {
     let obj = v
         .as_object()
         .ok_or_else(|| field_err("rateLimit", "must be an object {burst, perSecond}"))?;
+    only_known("rateLimit", obj, &[RATE_LIMIT_KEYS])?;
     let burst = match obj.get("burst") {
         None => DEFAULT_BURST,
         Some(b) => b
@@ -329,5 +369,51 @@ mod tests {
             field_of(&config(SITE, r#","rateLimit":{"perSecond":-1}"#)),
             "rateLimit.perSecond"
         );
+    }
+
+    #[test]
+    fn unknown_keys_are_named_everywhere() {
+        // A typo of a server-only key, an unknown site key, an unknown top-level key, an
+        // unknown rate-limit key, and unknown keys deep inside a survey.
+        let typo = SITE.replace("\"origins\"", "\"origin\"");
+        let err = ServerConfig::from_json(&config(&typo, ""))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.starts_with("config sites[0].origin: unknown key"),
+            "{err}"
+        );
+        assert!(err.contains("origins"), "{err}");
+        let secret = SITE.replace("{\"site\"", "{\"smtpPassword\":\"hunter2\",\"site\"");
+        assert_eq!(field_of(&config(&secret, "")), "sites[0].smtpPassword");
+        assert_eq!(field_of(&config(SITE, r#","rateLimits":{}"#)), "rateLimits");
+        assert_eq!(
+            field_of(&config(SITE, r#","rateLimit":{"burst":5,"persecond":1}"#)),
+            "rateLimit.persecond"
+        );
+        let deep = SITE.replace(r#""text":"?""#, r#""text":"?","txet":"?""#);
+        assert_eq!(
+            field_of(&config(&deep, "")),
+            "sites[0].surveys[0].questions[0].txet"
+        );
+    }
+
+    #[test]
+    fn public_config_is_exactly_the_widget_keys() -> Result<(), ConfigError> {
+        let full = SITE.replace(
+            "{\"site\"",
+            r##"{"locale":"fr","theme":{"brand":"#112233"},"cooldownDays":3,"site""##,
+        );
+        let cfg = ServerConfig::from_json(&config(&full, ""))?;
+        let public = cfg
+            .site("demo")
+            .and_then(|s| s.public.as_object())
+            .map(|o| o.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default();
+        let mut keys = public.clone();
+        keys.sort();
+        assert_eq!(keys, ["cooldownDays", "locale", "site", "surveys", "theme"]);
+        Ok(())
     }
 }

@@ -12,6 +12,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod admin_auth;
 pub mod app;
 pub mod cli;
 pub mod clock;
@@ -22,6 +23,7 @@ pub mod envelope;
 pub mod error;
 pub mod rate_limit;
 pub mod routes;
+pub mod served_paths;
 pub mod static_files;
 pub mod store;
 pub mod surrogates;
@@ -53,6 +55,9 @@ pub enum StartError {
     /// Database problem.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The config file or the database lies inside a served directory.
+    #[error(transparent)]
+    Exposed(#[from] served_paths::ExposedSecret),
     /// The listen address is taken or invalid.
     #[error("listen {addr}: {source}")]
     Bind {
@@ -142,8 +147,9 @@ impl RunningServer {
     }
 }
 
-/// Opens the store, binds, and serves on a background task.
+/// Checks that no secret is served, opens the store, binds, and serves on a background task.
 pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> {
+    options.dirs.ensure_secrets_unserved()?;
     let store = Arc::new(SqliteStore::open(&options.db)?);
     let state = AppState::new(options.config, store.clone());
     let app = build_app(state, &options.dirs);

@@ -38,6 +38,16 @@ impl RateLimiter {
     /// Takes one token for `client`; `Err(seconds)` tells how long until one is available
     /// (whole seconds, at least 1, for `Retry-After`).
     pub fn check(&self, client: IpAddr, now: Instant) -> Result<(), u64> {
+        self.take(client, now, true)
+    }
+
+    /// Whether `client` has a token now, without taking it (`Err(seconds)` as in
+    /// [`RateLimiter::check`]).
+    pub fn peek(&self, client: IpAddr, now: Instant) -> Result<(), u64> {
+        self.take(client, now, false)
+    }
+
+    fn take(&self, client: IpAddr, now: Instant, consume: bool) -> Result<(), u64> {
         let mut buckets = match self.buckets.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
@@ -48,15 +58,25 @@ impl RateLimiter {
                 b.tokens + now.saturating_duration_since(b.last).as_secs_f64() * rate < burst
             });
         }
-        let bucket = buckets.entry(client).or_insert(Bucket {
-            tokens: self.burst,
-            last: now,
-        });
+        let Some(bucket) = buckets.get_mut(&client) else {
+            if consume {
+                buckets.insert(
+                    client,
+                    Bucket {
+                        tokens: self.burst - 1.0,
+                        last: now,
+                    },
+                );
+            }
+            return Ok(());
+        };
         let elapsed = now.saturating_duration_since(bucket.last).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * self.per_second).min(self.burst);
         bucket.last = now;
         if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
+            if consume {
+                bucket.tokens -= 1.0;
+            }
             Ok(())
         } else {
             let wait = (1.0 - bucket.tokens) / self.per_second;

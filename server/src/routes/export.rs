@@ -1,18 +1,22 @@
 //! `GET /v1/responses?site=…&format=json|csv[&survey=…]`: the admin export, guarded by
 //! `Authorization: Bearer <adminToken>` of that site. Missing or malformed credentials give
 //! 401; a token that is not the site's (or a site that does not exist) gives 403, so the
-//! endpoint does not reveal which sites exist.
+//! endpoint does not reveal which sites exist; a client that keeps sending wrong tokens
+//! gets 429 (see [`crate::admin_auth`]).
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::Instant;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use serde_json::value::RawValue;
 
+use crate::admin_auth::bearer_token;
 use crate::app::AppState;
 use crate::cors;
 use crate::csv;
@@ -22,11 +26,12 @@ use crate::store::{ExportFilter, StoredResponse};
 /// Exports a site's responses.
 pub async fn export(
     State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
     let origin = cors::request_origin(&headers);
-    let result = run(&app, &headers, query).await;
+    let result = run(&app, peer, &headers, query).await;
     let allowed = origin.is_some_and(|o| cors::allowed_for_any(&app.config, o));
     let mut response = match result {
         Ok(r) => r,
@@ -38,6 +43,7 @@ pub async fn export(
 
 async fn run(
     app: &AppState,
+    peer: SocketAddr,
     headers: &HeaderMap,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -52,10 +58,8 @@ async fn run(
         return Err(ApiError::field("format", "must be \"json\" or \"csv\""));
     }
     let site = app
-        .config
-        .site(site_id)
-        .filter(|s| constant_time_eq(s.admin_token.as_bytes(), token.as_bytes()))
-        .ok_or_else(|| ApiError::Forbidden(site_id.clone()))?;
+        .admin
+        .authorize(&app.config, peer.ip(), site_id, token, Instant::now())?;
     let filter = ExportFilter {
         site: site.id.clone(),
         survey: params.get("survey").filter(|s| !s.is_empty()).cloned(),
@@ -126,21 +130,6 @@ fn raw_or_string(text: &str) -> Box<RawValue> {
         .unwrap_or_else(|_| Box::<RawValue>::default())
 }
 
-fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
-/// Compares secrets without an early exit on the first differing byte.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 fn safe_name(s: &str) -> String {
     s.chars()
         .map(|c| {
@@ -156,28 +145,6 @@ fn safe_name(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bearer_parsing() {
-        let mut h = HeaderMap::new();
-        assert_eq!(bearer_token(&h), None);
-        h.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("Bearer abc"),
-        );
-        assert_eq!(bearer_token(&h), Some("abc"));
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
-        assert_eq!(bearer_token(&h), None);
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer "));
-        assert_eq!(bearer_token(&h), None);
-    }
-
-    #[test]
-    fn constant_time() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"ab"));
-    }
 
     #[test]
     fn raw_passthrough() {

@@ -143,3 +143,26 @@ pub async fn error_of(resp: reqwest::Response) -> (u16, String, String) {
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+/// `GET path` sent byte for byte over a fresh connection (an HTTP client library would
+/// normalise `..`, `%2e` and `//` before sending, as an attacker's raw client does not).
+/// Returns the status code and the body (`Connection: close`, read to the end).
+pub async fn raw_get(addr: &str, path: &str) -> Result<(u16, String), Box<dyn std::error::Error>> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).await?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("no status line in {text:?}"))?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
+}
