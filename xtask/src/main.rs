@@ -5,6 +5,7 @@
 
 mod bench;
 mod build;
+mod cache;
 mod demo;
 mod fuzz;
 mod glue;
