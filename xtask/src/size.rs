@@ -263,6 +263,33 @@ fn same_bytes(a: &Path, b: &Path) -> bool {
 mod tests {
     use super::*;
 
+    /// `57344` → `57,344`, as the documents write byte counts.
+    fn thousands(n: u64) -> String {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// The README's size table and docs/SIZES.md state the budgets this gate enforces.
+    #[test]
+    fn the_documents_state_the_budgets() {
+        assert_eq!(thousands(57344), "57,344");
+        assert_eq!(thousands(512), "512");
+        for doc in ["README.md", "docs/SIZES.md"] {
+            let text = std::fs::read_to_string(util::root().join(doc)).unwrap();
+            for budget in [LOADER_BUDGET, WIDGET_BUDGET] {
+                let stated = format!("{} B", thousands(budget));
+                assert!(text.contains(&stated), "{doc} states the budget {stated}");
+            }
+        }
+    }
+
     #[test]
     fn sections_are_split() {
         // Header, a type section (id 1) of 4 bytes, a custom section (id 0) of 130 bytes

@@ -178,11 +178,20 @@ fn npm() -> Result<(), String> {
 }
 
 fn e2e() -> Result<(), String> {
+    // The collector the specs run against, and the metrics CLI whose commands and flags
+    // the README spec checks.
     step(
-        "collector build",
-        util::cargo().args(["build", "--package", "rapport-server"]),
+        "collector and metrics CLI build",
+        util::cargo().args([
+            "build",
+            "--package",
+            "rapport-server",
+            "--package",
+            "rapport-cli",
+        ]),
     )?;
     let server = util::target_dir().join("debug/rapport-server");
+    let cli = util::target_dir().join("debug/rapport-metrics");
     step(
         "Playwright end-to-end (Debian Chromium, real collector)",
         cmd(util::node_bin("playwright")
@@ -190,6 +199,7 @@ fn e2e() -> Result<(), String> {
             .unwrap_or("playwright"))
         .arg("test")
         .env("RAPPORT_SERVER_BIN", server)
+        .env("RAPPORT_CLI_BIN", cli)
         .env("CHROMIUM_PATH", CHROMIUM)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
     )
