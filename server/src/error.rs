@@ -28,6 +28,12 @@ pub enum ApiError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// The body did not arrive within the body read deadline.
+    #[error("body: not received within {secs} s")]
+    RequestTimeout {
+        /// The deadline in seconds.
+        secs: f64,
+    },
     /// The `Content-Type` is neither JSON nor text.
     #[error("content-type: expected application/json, got {0}")]
     UnsupportedMediaType(String),
@@ -71,6 +77,7 @@ impl ApiError {
         match self {
             ApiError::MalformedJson(_) | ApiError::InvalidField { .. } => StatusCode::BAD_REQUEST,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::SiteNotFound(_) | ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -86,6 +93,7 @@ impl ApiError {
             ApiError::MalformedJson(_) => "malformed_json",
             ApiError::InvalidField { .. } => "invalid_field",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::RequestTimeout { .. } => "request_timeout",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::SiteNotFound(_) => "unknown_site",
             ApiError::NotFound(_) => "not_found",
@@ -100,7 +108,9 @@ impl ApiError {
     /// The field at fault (`body`, `site`, `answers[0].value`, …).
     pub fn field_name(&self) -> &str {
         match self {
-            ApiError::MalformedJson(_) | ApiError::PayloadTooLarge { .. } => "body",
+            ApiError::MalformedJson(_)
+            | ApiError::PayloadTooLarge { .. }
+            | ApiError::RequestTimeout { .. } => "body",
             ApiError::InvalidField { field, .. } => field,
             ApiError::UnsupportedMediaType(_) => "content-type",
             ApiError::SiteNotFound(_) => "site",
@@ -139,6 +149,10 @@ impl IntoResponse for ApiError {
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         match &self {
+            // The rest of the body may still be on its way: do not reuse the connection.
+            ApiError::RequestTimeout { .. } => {
+                headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
             ApiError::RateLimited { retry_after_secs } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }

@@ -15,10 +15,12 @@
 pub mod admin_auth;
 pub mod app;
 pub mod cli;
+pub mod client_ip;
 pub mod clock;
 pub mod config;
 pub mod cors;
 pub mod csv;
+pub mod edge;
 pub mod envelope;
 pub mod error;
 pub mod rate_limit;
@@ -34,7 +36,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::serve::ListenerExt;
+use std::time::Duration;
+
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -42,9 +45,9 @@ use tokio::task::JoinHandle;
 
 pub use app::{build_app, AppState};
 
-use config::{ConfigError, ServerConfig};
+use config::{ConfigError, ServerConfig, Timeouts};
 use static_files::StaticDirs;
-use store::{SqliteStore, StoreError};
+use store::{ResponseStore, SqliteStore, StoreError};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -99,23 +102,18 @@ impl ServerOptions {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then drains connections.
+/// Serves `app` on `listener` with the default [`Timeouts`] until `shutdown` resolves,
+/// then drains connections (see [`edge::serve`]).
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let listener = listener.tap_io(|tcp| {
-        // Small JSON answers: do not wait for Nagle.
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    edge::serve(listener, app, Timeouts::default(), shutdown).await
 }
+
+/// How often idle rate-limit entries are swept (off the request path).
+const MAINTENANCE_EVERY: Duration = Duration::from_secs(1);
 
 /// A collector running on a background task.
 pub struct RunningServer {
@@ -123,6 +121,7 @@ pub struct RunningServer {
     store: Arc<SqliteStore>,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+    maintenance: JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -136,13 +135,19 @@ impl RunningServer {
         &self.store
     }
 
-    /// Stops accepting, waits for in-flight requests, and returns once the server is down.
+    /// Stops accepting, lets in-flight requests finish within the configured shutdown
+    /// deadline, closes what is left, commits every queued write, and returns once the
+    /// server is down.
     pub async fn stop(self) {
         let _ = self.shutdown.send(());
         match self.task.await {
             Ok(Ok(())) => {}
             Ok(Err(err)) => eprintln!("rapport-server: serve error: {err}"),
             Err(err) => eprintln!("rapport-server: server task failed: {err}"),
+        }
+        self.maintenance.abort();
+        if let Err(err) = self.store.flush().await {
+            eprintln!("rapport-server: flushing the database: {err}");
         }
     }
 }
@@ -151,8 +156,9 @@ impl RunningServer {
 pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> {
     options.dirs.ensure_secrets_unserved()?;
     let store = Arc::new(SqliteStore::open(&options.db)?);
+    let timeouts = options.config.timeouts;
     let state = AppState::new(options.config, store.clone());
-    let app = build_app(state, &options.dirs);
+    let app = build_app(state.clone(), &options.dirs);
     let listener = TcpListener::bind(options.listen)
         .await
         .map_err(|source| StartError::Bind {
@@ -164,13 +170,22 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
         source,
     })?;
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(serve(listener, app, async {
+    let task = tokio::spawn(edge::serve(listener, app, timeouts, async {
         let _ = rx.await;
     }));
+    let maintenance = tokio::spawn(async move {
+        let mut every = tokio::time::interval(MAINTENANCE_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            state.maintain();
+        }
+    });
     Ok(RunningServer {
         addr,
         store,
         shutdown: tx,
         task,
+        maintenance,
     })
 }
