@@ -39,7 +39,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -152,6 +152,22 @@ impl RunningServer {
     }
 }
 
+/// Connections the kernel may hold complete but not yet accepted (capped by the system's
+/// `somaxconn`): a burst of new connections waits there instead of being dropped and
+/// retried a second later.
+const LISTEN_BACKLOG: u32 = 4096;
+
+fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => TcpSocket::new_v6()?,
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 /// Checks that no secret is served, opens the store, binds, and serves on a background task.
 pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> {
     options.dirs.ensure_secrets_unserved()?;
@@ -159,12 +175,10 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
     let timeouts = options.config.timeouts;
     let state = AppState::new(options.config, store.clone());
     let app = build_app(state.clone(), &options.dirs);
-    let listener = TcpListener::bind(options.listen)
-        .await
-        .map_err(|source| StartError::Bind {
-            addr: options.listen,
-            source,
-        })?;
+    let listener = bind(options.listen).map_err(|source| StartError::Bind {
+        addr: options.listen,
+        source,
+    })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind {
         addr: options.listen,
         source,
