@@ -22,6 +22,15 @@ pub enum ApiError {
         /// What is wrong with it.
         message: String,
     },
+    /// A well-formed response that does not fit the site's configuration (unknown survey,
+    /// question or option, a value the question does not take, …).
+    #[error("{field}: {message}")]
+    SurveyMismatch {
+        /// JSON path of the field, e.g. `answers[0].value`.
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// The body is larger than the limit.
     #[error("body: larger than {limit} bytes")]
     PayloadTooLarge {
@@ -76,6 +85,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::MalformedJson(_) | ApiError::InvalidField { .. } => StatusCode::BAD_REQUEST,
+            ApiError::SurveyMismatch { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -92,6 +102,7 @@ impl ApiError {
         match self {
             ApiError::MalformedJson(_) => "malformed_json",
             ApiError::InvalidField { .. } => "invalid_field",
+            ApiError::SurveyMismatch { .. } => "survey_mismatch",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
             ApiError::RequestTimeout { .. } => "request_timeout",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
@@ -111,7 +122,7 @@ impl ApiError {
             ApiError::MalformedJson(_)
             | ApiError::PayloadTooLarge { .. }
             | ApiError::RequestTimeout { .. } => "body",
-            ApiError::InvalidField { field, .. } => field,
+            ApiError::InvalidField { field, .. } | ApiError::SurveyMismatch { field, .. } => field,
             ApiError::UnsupportedMediaType(_) => "content-type",
             ApiError::SiteNotFound(_) => "site",
             ApiError::Unauthorized | ApiError::Forbidden(_) => "authorization",
@@ -124,7 +135,9 @@ impl ApiError {
 
     fn message(&self) -> String {
         match self {
-            ApiError::InvalidField { message, .. } => message.clone(),
+            ApiError::InvalidField { message, .. } | ApiError::SurveyMismatch { message, .. } => {
+                message.clone()
+            }
             other => {
                 let full = other.to_string();
                 // Drop the "field: " prefix the Display form carries; the field has its own key.

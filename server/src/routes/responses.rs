@@ -80,10 +80,11 @@ async fn store(
         answers_json,
         traits_json,
     } = envelope::parse(&body)?;
+    validate::validate_shape(&response)?;
     let site = app
         .config
         .site(&response.site)
-        .ok_or_else(|| ApiError::field("site", format!("unknown site {:?}", response.site)))?;
+        .ok_or_else(|| ApiError::SiteNotFound(response.site.clone()))?;
     if let Some(origin) = origin {
         if !same_origin && !cors::allowed_for_site(&app.config, &site.id, origin) {
             *allowed = false;

@@ -1,4 +1,7 @@
-//! The rules a response must follow, checked against its survey.
+//! The rules a response must follow: first those that hold for every site
+//! ([`ResponseError::Invalid`]), then the fit with its survey
+//! ([`ResponseError::Mismatch`]), so that a response breaking both is reported as the
+//! former.
 
 use crate::prelude::*;
 
@@ -40,12 +43,34 @@ pub fn validate_response(
     unbox(site_and_survey(config, response))
 }
 
+/// Checks only the rules that hold for every site (lengths, control characters, the
+/// number of answers, timestamps, the size of `traits`): what a collector can check before
+/// it knows the site. [`validate_response`] checks these too.
+pub fn validate_envelope(response: &Response) -> ::core::result::Result<(), ResponseError> {
+    unbox(shape(response))
+}
+
 /// The boxed error of a check as the public one.
 fn unbox(r: Result) -> ::core::result::Result<(), ResponseError> {
     r.map_err(|e| *e)
 }
 
 fn site_and_survey(config: &SiteConfig, response: &Response) -> Result {
+    shape(response)?;
+    as_mismatch(site_and_survey_fit(config, response))
+}
+
+/// Rules of the survey turned into [`ResponseError::Mismatch`].
+fn as_mismatch(r: Result) -> Result {
+    r.map_err(|e| match *e {
+        ResponseError::Invalid { field, message } => {
+            Box::new(ResponseError::Mismatch { field, message })
+        }
+        other => Box::new(other),
+    })
+}
+
+fn site_and_survey_fit(config: &SiteConfig, response: &Response) -> Result {
     if response.site != config.site {
         return fail(
             &Path::Root("site"),
@@ -55,7 +80,7 @@ fn site_and_survey(config: &SiteConfig, response: &Response) -> Result {
         );
     }
     match config.survey(&response.survey) {
-        Some(survey) => checks(response, survey),
+        Some(survey) => fit(response, survey),
         None => fail(
             &Path::Root("survey"),
             "unknown survey `{}`",
@@ -90,44 +115,18 @@ pub(super) fn response(r: &Response, survey: &Survey) -> ::core::result::Result<
 }
 
 fn checks(r: &Response, survey: &Survey) -> Result {
+    shape(r)?;
+    as_mismatch(fit(r, survey))
+}
+
+/// The rules that hold for every site.
+fn shape(r: &Response) -> Result {
     id("id", &r.id)?;
     id("site", &r.site)?;
     id("survey", &r.survey)?;
-    if r.survey != survey.id {
-        return fail(
-            &Path::Root("survey"),
-            "`{}` is not survey `{}`",
-            &r.survey,
-            &survey.id,
-        );
-    }
     let answers = Path::Root("answers");
     if r.answers.len() > Limits::MAX_ANSWERS {
         return fail(&answers, ANSWERS_LIMIT, &uint(r.answers.len() as u64), "");
-    }
-    for (i, a) in r.answers.iter().enumerate() {
-        let answer = answers.index(i);
-        let field = answer.key("question");
-        let Some(q) = survey.question(&a.question) else {
-            return fail(&field, "unknown question `{}`", &a.question, "");
-        };
-        if r.answers.iter().position(|b| b.question == a.question) != Some(i) {
-            return fail(&field, "duplicate answer to `{}`", &a.question, "");
-        }
-        value(&answer.key("value"), q, &a.value)?;
-    }
-    for i in branching::path(survey, &r.answers) {
-        let Some(q) = survey.questions.get(i) else {
-            continue;
-        };
-        if q.required && !r.answers.iter().any(|a| a.question == q.id) {
-            return fail(
-                &answers,
-                "required question `{}` was not answered",
-                &q.id,
-                "",
-            );
-        }
     }
     if let Some(locale) = &r.locale {
         if locale.is_empty() || char_count(locale) > Limits::MAX_LOCALE_CHARS {
@@ -162,6 +161,45 @@ fn checks(r: &Response, survey: &Survey) -> Result {
                 &Path::Root("createdAt"),
                 "`{}` is not an RFC 3339 timestamp",
                 ts,
+                "",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The fit with `survey` (its errors are reported as [`ResponseError::Invalid`] here and
+/// turned into [`ResponseError::Mismatch`] by the callers).
+fn fit(r: &Response, survey: &Survey) -> Result {
+    if r.survey != survey.id {
+        return fail(
+            &Path::Root("survey"),
+            "`{}` is not survey `{}`",
+            &r.survey,
+            &survey.id,
+        );
+    }
+    let answers = Path::Root("answers");
+    for (i, a) in r.answers.iter().enumerate() {
+        let answer = answers.index(i);
+        let field = answer.key("question");
+        let Some(q) = survey.question(&a.question) else {
+            return fail(&field, "unknown question `{}`", &a.question, "");
+        };
+        if r.answers.iter().position(|b| b.question == a.question) != Some(i) {
+            return fail(&field, "duplicate answer to `{}`", &a.question, "");
+        }
+        value(&answer.key("value"), q, &a.value)?;
+    }
+    for i in branching::path(survey, &r.answers) {
+        let Some(q) = survey.questions.get(i) else {
+            continue;
+        };
+        if q.required && !r.answers.iter().any(|a| a.question == q.id) {
+            return fail(
+                &answers,
+                "required question `{}` was not answered",
+                &q.id,
                 "",
             );
         }
