@@ -60,14 +60,14 @@ async fn rejections_name_the_field() -> TestResult {
         ),
         (
             with(&|v| v["answers"][0]["value"] = json!(11)),
-            409,
-            "survey_mismatch",
+            400,
+            "invalid_field",
             "answers[0].value",
         ),
         (
             with(&|v| v["answers"][0]["value"] = json!(-1)),
-            409,
-            "survey_mismatch",
+            400,
+            "invalid_field",
             "answers[0].value",
         ),
         (
@@ -96,8 +96,8 @@ async fn rejections_name_the_field() -> TestResult {
         ),
         (
             with(&|v| v["answers"] = json!([{"question": "long", "value": "y".repeat(10_001)}])),
-            409,
-            "survey_mismatch",
+            400,
+            "invalid_field",
             "answers[0].value",
         ),
         (

@@ -5,7 +5,7 @@
 
 use crate::prelude::*;
 
-use super::{AnswerValue, Limits, Response, ResponseError};
+use super::{AnswerValue, Limits, MultipleChoice, Response, ResponseError};
 use crate::core::branching;
 use crate::core::datetime::parse_rfc3339;
 use crate::core::json::Path;
@@ -91,6 +91,10 @@ fn site_and_survey_fit(config: &SiteConfig, response: &Response) -> Result {
 }
 
 fn id(field: &str, value: &str) -> Result {
+    id_at(&Path::Root(field), value)
+}
+
+fn id_at(field: &Path<'_>, value: &str) -> Result {
     let n = char_count(value);
     let message = if n == 0 || n > Limits::MAX_ID_CHARS {
         ID_CHARS
@@ -99,7 +103,35 @@ fn id(field: &str, value: &str) -> Result {
     } else {
         return Ok(());
     };
-    fail(&Path::Root(field), "{}", message, "")
+    fail(field, "{}", message, "")
+}
+
+/// The widest scale of any question type (NPS): no scale answer lies outside it.
+const WIDEST_SCALE: ::core::ops::RangeInclusive<i64> = 0..=10;
+
+/// What every answer value obeys whatever its question: a scale value within the widest
+/// scale, text within the longest open text, "Other" text within its limit.
+fn value_shape(field: &Path<'_>, v: &AnswerValue) -> Result {
+    match v {
+        AnswerValue::Number(n) if !WIDEST_SCALE.contains(n) => {
+            fail(field, "{} is outside 0–10 (no scale is wider)", &int(*n), "")
+        }
+        AnswerValue::Text(t) if char_count(t) > Limits::MAX_OPEN_TEXT_CHARS => too_long(
+            field,
+            char_count(t),
+            CHARS_LIMIT,
+            Limits::MAX_OPEN_TEXT_CHARS,
+        ),
+        AnswerValue::Choices(MultipleChoice {
+            other: Some(text), ..
+        }) if char_count(text) > Limits::MAX_OTHER_CHARS => too_long(
+            &field.key("other"),
+            char_count(text),
+            CHARS_LIMIT,
+            Limits::MAX_OTHER_CHARS,
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// `is {n} characters; the limit is {limit}` (`template` says the unit).
@@ -127,6 +159,11 @@ fn shape(r: &Response) -> Result {
     let answers = Path::Root("answers");
     if r.answers.len() > Limits::MAX_ANSWERS {
         return fail(&answers, ANSWERS_LIMIT, &uint(r.answers.len() as u64), "");
+    }
+    for (i, a) in r.answers.iter().enumerate() {
+        let answer = answers.index(i);
+        id_at(&answer.key("question"), &a.question)?;
+        value_shape(&answer.key("value"), &a.value)?;
     }
     if let Some(locale) = &r.locale {
         if locale.is_empty() || char_count(locale) > Limits::MAX_LOCALE_CHARS {
@@ -287,6 +324,29 @@ fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
 mod tests {
     use super::*;
     use crate::core::msg::cat;
+
+    /// No question type has a scale wider than the one every answer is checked against.
+    #[test]
+    fn the_widest_scale_covers_every_scale() {
+        use crate::core::survey::SiteConfig;
+        let config = SiteConfig::from_json(
+            r#"{"site":"s","surveys":[{"id":"v","questions":[
+                {"id":"a","type":"nps","text":"?"},{"id":"b","type":"csat","text":"?"},
+                {"id":"c","type":"ces","text":"?"},{"id":"d","type":"emoji","text":"?"},
+                {"id":"e","type":"thumbs","text":"?"},{"id":"f","type":"openText","text":"?"}]}]}"#,
+        );
+        let Ok(config) = config else {
+            panic!("test config: {config:?}");
+        };
+        let mut scales = 0;
+        for q in &config.surveys[0].questions {
+            if let Some(range) = q.kind.scale() {
+                scales += 1;
+                assert!(WIDEST_SCALE.contains(range.start()) && WIDEST_SCALE.contains(range.end()));
+            }
+        }
+        assert_eq!(scales, 4);
+    }
 
     /// The spelled-out messages agree with the constants.
     #[test]
