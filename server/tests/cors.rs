@@ -19,7 +19,7 @@ async fn allowed_origin_gets_echoed_grant() -> TestResult {
     let mut bad = valid("c-2");
     bad["answers"][0]["value"] = 42.into();
     let resp = t.post_text(&bad.to_string(), Some(ALLOWED)).await;
-    assert_eq!(resp.status(), 409);
+    assert_eq!(resp.status(), 400);
     assert_eq!(resp.headers()["access-control-allow-origin"], ALLOWED);
     t.stop().await;
     Ok(())
