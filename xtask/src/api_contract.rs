@@ -39,6 +39,8 @@ pub fn run() -> Result<(), String> {
             .args(["--checks", "all", "--max-examples", MAX_EXAMPLES])
             .args(["--seed", &seed, "--wait-for-schema", "20"])
             .args(["-H", &format!("Authorization: Bearer {token}")])
+            // Its cache of crashes goes beside the run, not into the work tree.
+            .current_dir(dir.join("run"))
             .env("NO_COLOR", "1"),
     );
     server.stop();
