@@ -113,12 +113,9 @@ const WIDEST_SCALE: ::core::ops::RangeInclusive<i64> = 0..=10;
 /// scale, text within the longest open text, "Other" text within its limit.
 fn value_shape(field: &Path<'_>, v: &AnswerValue) -> Result {
     match v {
-        AnswerValue::Number(n) if !WIDEST_SCALE.contains(n) => fail(
-            field,
-            "{} is outside 0–10 (no scale is wider)",
-            &int(*n),
-            "",
-        ),
+        AnswerValue::Number(n) if !WIDEST_SCALE.contains(n) => {
+            fail(field, "{} is outside 0–10", &int(*n), "")
+        }
         AnswerValue::Text(t) if char_count(t) > Limits::MAX_OPEN_TEXT_CHARS => too_long(
             field,
             char_count(t),
