@@ -4,14 +4,17 @@
 //! `lint` (fmt, clippy host + wasm32), `unit` (native tests of the whole workspace),
 //! `browser` (wasm-bindgen-test in headless Chromium), `build` (dist/ + pkg/), `size`
 //! (budgets, no eval in shipped JS), `npm` (the npm package's engine API under Node's test
-//! runner), `e2e` (Playwright against the real collector).
+//! runner), `api` (schemathesis, every check on, against the real collector and its OpenAPI
+//! document), `e2e` (Playwright against the real collector).
 
 use std::path::Path;
 
 use crate::install::{CHROMEDRIVER, CHROMIUM};
 use crate::util::{self, cmd, step};
 
-const STAGES: &[&str] = &["lint", "unit", "browser", "build", "size", "npm", "e2e"];
+const STAGES: &[&str] = &[
+    "lint", "unit", "browser", "build", "size", "npm", "api", "e2e",
+];
 
 /// Runs the requested stages (all by default).
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -42,6 +45,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     if wanted("npm") {
         npm()?;
+    }
+    if wanted("api") {
+        crate::api_contract::run()?;
     }
     if wanted("e2e") {
         e2e()?;
