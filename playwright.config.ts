@@ -22,7 +22,7 @@ const serverBin = process.env.RAPPORT_SERVER_BIN || path.join("target", "debug",
  * The collector's config for this run, written once by the runner process (workers inherit the
  * env var and reuse it): tests/e2e/site.json, plus the test-page surveys of
  * www/test-pages/surveys.json on the `e2e` site, plus the demo storefront's sites from
- * www/demo/rapport.config.json, with every site's origins pointed at this run's base URL.
+ * config/demo.json, with every site's origins pointed at this run's base URL.
  */
 function runDir(): string {
   if (process.env.RAPPORT_E2E_DIR) return process.env.RAPPORT_E2E_DIR;
@@ -30,7 +30,7 @@ function runDir(): string {
   const read = (p: string) => JSON.parse(fs.readFileSync(path.join(root, p), "utf8"));
   const config = read("tests/e2e/site.json");
   const pages = read("www/test-pages/surveys.json");
-  const demo = read("www/demo/rapport.config.json");
+  const demo = read("config/demo.json");
   config.sites[0].surveys.push(...pages.surveys);
   config.sites.push(...demo.sites);
   for (const site of config.sites) site.origins = [baseURL, `http://localhost:${port}`];

@@ -1,4 +1,4 @@
-// Types of `rapport/metrics`: the customer metrics engine (Rust/wasm in a Web Worker).
+// Types of `rapport-sdk/metrics`: the customer metrics engine (Rust/wasm in a Web Worker).
 // Times in seconds since the Unix epoch; days as days since 1970-01-01 (UTC).
 
 /** A stage of a long call, reported to `onProgress`. */

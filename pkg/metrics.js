@@ -1,4 +1,4 @@
-// Rapport's customer metrics engine for JavaScript: `import { fitBgNbd } from "rapport/metrics"`.
+// Rapport's customer metrics engine for JavaScript: `import { fitBgNbd } from "rapport-sdk/metrics"`.
 //
 // Every function is async and runs the Rust/wasm engine in a module Web Worker
 // (`metrics-worker.js`), so a million-customer fit never blocks the page. Typed

@@ -1,12 +1,12 @@
-//! Application state and the router: API routes, CORS preflights, body limit, JSON 404s for
-//! unknown API paths, then static files.
+//! Application state and the router: API routes, CORS preflights, JSON 404s for unknown
+//! API paths, then static files.
 
 use std::sync::Arc;
 
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::admin_auth::AdminThrottle;
 use crate::config::ServerConfig;
 use crate::error::ApiError;
 use crate::live_config::LiveConfig;
@@ -22,6 +22,8 @@ pub struct AppState {
     pub live: Arc<LiveConfig>,
     /// Where responses go.
     pub store: Arc<dyn ResponseStore>,
+    /// Throttle on wrong admin tokens.
+    pub admin: Arc<AdminThrottle>,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
         AppState {
             live: Arc::new(LiveConfig::new(config)),
             store,
+            admin: Arc::new(AdminThrottle::default()),
         }
     }
 
@@ -41,6 +44,14 @@ impl AppState {
     /// The POST rate limiter in force.
     pub fn limiter(&self) -> Arc<RateLimiter> {
         self.live.snapshot().limiter
+    }
+
+    /// Forgets clients whose rate-limit and admin-throttle allowances have refilled. The
+    /// cost grows with the number of tracked clients, so the server runs this on a timer,
+    /// never on the request path.
+    pub fn maintain(&self) {
+        self.limiter().retain_recent();
+        self.admin.prune(std::time::Instant::now());
     }
 }
 
@@ -69,8 +80,7 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
             "/v1/responses",
             post(responses::post_response)
                 .get(export::export)
-                .options(responses::options_responses)
-                .layer(DefaultBodyLimit::max(responses::MAX_BODY_BYTES)),
+                .options(responses::options_responses),
         )
         .route("/v1", get(unknown_api))
         .route("/v1/{*rest}", get(unknown_api).post(unknown_api))

@@ -14,7 +14,7 @@ FLAGS:
     --listen ADDR        address to listen on           [default: 127.0.0.1:8080]
     --db PATH|URL        SQLite file (PATH or sqlite://PATH) or postgres://user:pass@host:port/db
                                                          [default: .rapport/rapport.sqlite]
-    --config PATH        sites configuration (JSON)      [default: www/demo/rapport.config.json]
+    --config PATH        sites configuration (JSON)      [default: config/demo.json]
     --dist DIR           built loader, widget, metrics   [default: dist]
     --www DIR            demo storefront                 [default: www/demo]
     --test-pages DIR     serve end-to-end test pages under /test/
@@ -43,7 +43,7 @@ impl Default for Args {
         Args {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             db: PathBuf::from(".rapport/rapport.sqlite"),
-            config: PathBuf::from("www/demo/rapport.config.json"),
+            config: PathBuf::from("config/demo.json"),
             dist: PathBuf::from("dist"),
             www: PathBuf::from("www/demo"),
             test_pages: None,

@@ -1,18 +1,36 @@
 //! The collector's configuration file (`--config`): the sites it serves, each a site
-//! configuration plus the server-only `origins` and `adminToken`, and the POST rate limit.
+//! configuration plus the server-only `origins` and `adminToken`; the per-client POST rate
+//! limit; the proxies whose forwarding headers are believed; the connection timeouts.
 //!
 //! ```json
 //! { "sites": [ { "site": "demo", "surveys": [], "origins": ["http://127.0.0.1:8080"],
 //!                "adminToken": "change-me-please" } ],
-//!   "rateLimit": { "burst": 60, "perSecond": 20 } }
+//!   "rateLimit": { "burst": 60, "perSecond": 20 },
+//!   "trustedProxies": ["10.0.0.0/8", "127.0.0.1"],
+//!   "timeouts": { "headerRead": 10, "bodyRead": 30, "writeStall": 30, "shutdown": 10 } }
 //! ```
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use rapport::core::survey::decode::SITE_KEYS;
+
+use crate::client_ip::TrustedProxies;
 use crate::validate::{SiteRules, SiteRulesError};
+
+/// Members of the file's top level.
+const ROOT_KEYS: &[&str] = &["sites", "rateLimit", "trustedProxies", "timeouts"];
+/// Members of a site beside the public ones ([`SITE_KEYS`]): never published.
+const SERVER_ONLY_SITE_KEYS: &[&str] = &["origins", "adminToken"];
+/// Members of `rateLimit`.
+const RATE_LIMIT_KEYS: &[&str] = &["burst", "perSecond"];
+/// Members of `timeouts` (seconds).
+const TIMEOUT_KEYS: &[&str] = &["headerRead", "bodyRead", "writeStall", "shutdown"];
+/// Longest accepted timeout (one day): longer is a typo, not a policy.
+const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 
 /// Default bucket size of the per-client rate limit.
 pub const DEFAULT_BURST: u32 = 60;
@@ -59,7 +77,8 @@ pub struct SiteEntry {
     pub origins: Vec<String>,
     /// Bearer token for the export endpoint.
     pub admin_token: String,
-    /// The site configuration as served publicly (no `origins`, no `adminToken`).
+    /// The site configuration as served publicly: exactly the members the widget reads
+    /// ([`SITE_KEYS`]), never `origins`, `adminToken` or anything else.
     pub public: Value,
     /// Validation rules derived from the site configuration.
     pub rules: SiteRules,
@@ -83,6 +102,33 @@ impl Default for RateLimitConfig {
     }
 }
 
+/// Connection and request time limits (`timeouts`, in seconds in the file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// From the moment a connection waits for a request until that request's headers are
+    /// complete (`headerRead`): bounds slow headers and idle keep-alive connections alike.
+    pub header_read: Duration,
+    /// Reading a request body, start to end (`bodyRead`): a slow drip gets 408.
+    pub body_read: Duration,
+    /// How long a response write may make no progress (`writeStall`): a client that stops
+    /// reading is disconnected.
+    pub write_stall: Duration,
+    /// After SIGTERM, how long in-flight requests may take before connections are cut
+    /// (`shutdown`).
+    pub shutdown: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            header_read: Duration::from_secs(10),
+            body_read: Duration::from_secs(30),
+            write_stall: Duration::from_secs(30),
+            shutdown: Duration::from_secs(10),
+        }
+    }
+}
+
 /// The whole configuration file.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -90,6 +136,11 @@ pub struct ServerConfig {
     pub sites: Vec<SiteEntry>,
     /// The POST rate limit.
     pub rate_limit: RateLimitConfig,
+    /// Peers whose `Forwarded` / `X-Forwarded-For` headers name the client
+    /// (`trustedProxies`; none by default).
+    pub trusted_proxies: TrustedProxies,
+    /// Connection and request time limits.
+    pub timeouts: Timeouts,
     index: HashMap<String, usize>,
 }
 
@@ -110,6 +161,7 @@ impl ServerConfig {
         let root = root
             .as_object()
             .ok_or_else(|| field_err("(root)", "must be an object"))?;
+        only_known("", root, &[ROOT_KEYS])?;
         let sites_json = root
             .get("sites")
             .and_then(Value::as_array)
@@ -133,9 +185,19 @@ impl ServerConfig {
             None | Some(Value::Null) => RateLimitConfig::default(),
             Some(v) => parse_rate_limit(v)?,
         };
+        let trusted_proxies = match root.get("trustedProxies") {
+            None | Some(Value::Null) => TrustedProxies::default(),
+            Some(v) => parse_trusted_proxies(v)?,
+        };
+        let timeouts = match root.get("timeouts") {
+            None | Some(Value::Null) => Timeouts::default(),
+            Some(v) => parse_timeouts(v)?,
+        };
         Ok(ServerConfig {
             sites,
             rate_limit,
+            trusted_proxies,
+            timeouts,
             index,
         })
     }
@@ -151,9 +213,14 @@ fn parse_site(i: usize, site: &Value) -> Result<SiteEntry, ConfigError> {
     let obj = site
         .as_object()
         .ok_or_else(|| field_err(&at, "must be an object"))?;
-    let mut public: Map<String, Value> = obj.clone();
-    let origins_json = public.remove("origins");
-    let token_json = public.remove("adminToken");
+    only_known(&at, obj, &[SITE_KEYS, SERVER_ONLY_SITE_KEYS])?;
+    let public: Map<String, Value> = obj
+        .iter()
+        .filter(|(k, _)| SITE_KEYS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let origins_json = obj.get("origins").cloned();
+    let token_json = obj.get("adminToken").cloned();
 
     let origins = match origins_json {
         None => Vec::new(),
@@ -204,6 +271,29 @@ fn parse_site(i: usize, site: &Value) -> Result<SiteEntry, ConfigError> {
     })
 }
 
+/// Rejects the first member of `obj` (at JSON path `at`) whose key is in none of `known`,
+/// naming it: a typo (`origin` for `origins`) must not start a server that silently
+/// ignores it, and nothing unlisted may reach the public config endpoint.
+fn only_known(at: &str, obj: &Map<String, Value>, known: &[&[&str]]) -> Result<(), ConfigError> {
+    match obj
+        .keys()
+        .find(|k| !known.iter().any(|list| list.contains(&k.as_str())))
+    {
+        None => Ok(()),
+        Some(key) => {
+            let expected: Vec<&str> = known.iter().flat_map(|l| l.iter().copied()).collect();
+            let field = match at {
+                "" => key.clone(),
+                _ => format!("{at}.{key}"),
+            };
+            Err(field_err(
+                field,
+                format!("unknown key; expected one of {}", expected.join(", ")),
+            ))
+        }
+    }
+}
+
 /// An origin is `scheme://host[:port]`: no path, query or trailing slash.
 fn check_origin(s: &str) -> Result<(), String> {
     let rest = s
@@ -222,6 +312,7 @@ fn parse_rate_limit(v: &Value) -> Result<RateLimitConfig, ConfigError> {
     let obj = v
         .as_object()
         .ok_or_else(|| field_err("rateLimit", "must be an object {burst, perSecond}"))?;
+    only_known("rateLimit", obj, &[RATE_LIMIT_KEYS])?;
     let burst = match obj.get("burst") {
         None => DEFAULT_BURST,
         Some(b) => b
@@ -238,6 +329,57 @@ fn parse_rate_limit(v: &Value) -> Result<RateLimitConfig, ConfigError> {
             .ok_or_else(|| field_err("rateLimit.perSecond", "must be a number > 0"))?,
     };
     Ok(RateLimitConfig { burst, per_second })
+}
+
+fn parse_trusted_proxies(v: &Value) -> Result<TrustedProxies, ConfigError> {
+    let list = v.as_array().ok_or_else(|| {
+        field_err(
+            "trustedProxies",
+            "must be an array of addresses or CIDR ranges",
+        )
+    })?;
+    let mut entries = Vec::with_capacity(list.len());
+    for (i, entry) in list.iter().enumerate() {
+        let text = entry
+            .as_str()
+            .ok_or_else(|| field_err(format!("trustedProxies[{i}]"), "must be a string"))?;
+        TrustedProxies::parse([text])
+            .map_err(|e| field_err(format!("trustedProxies[{i}]"), e.to_string()))?;
+        entries.push(text);
+    }
+    TrustedProxies::parse(entries).map_err(|e| field_err("trustedProxies", e.to_string()))
+}
+
+fn parse_timeouts(v: &Value) -> Result<Timeouts, ConfigError> {
+    let obj = v.as_object().ok_or_else(|| {
+        field_err(
+            "timeouts",
+            "must be an object {headerRead, bodyRead, writeStall, shutdown} (seconds)",
+        )
+    })?;
+    only_known("timeouts", obj, &[TIMEOUT_KEYS])?;
+    let defaults = Timeouts::default();
+    let secs = |key: &str, default: Duration| -> Result<Duration, ConfigError> {
+        match obj.get(key) {
+            None => Ok(default),
+            Some(value) => value
+                .as_f64()
+                .filter(|s| s.is_finite() && *s > 0.0 && *s <= MAX_TIMEOUT_SECS)
+                .map(Duration::from_secs_f64)
+                .ok_or_else(|| {
+                    field_err(
+                        format!("timeouts.{key}"),
+                        format!("must be a number of seconds > 0 and ≤ {MAX_TIMEOUT_SECS}"),
+                    )
+                }),
+        }
+    };
+    Ok(Timeouts {
+        header_read: secs("headerRead", defaults.header_read)?,
+        body_read: secs("bodyRead", defaults.body_read)?,
+        write_stall: secs("writeStall", defaults.write_stall)?,
+        shutdown: secs("shutdown", defaults.shutdown)?,
+    })
 }
 
 #[cfg(test)]
@@ -329,5 +471,92 @@ mod tests {
             field_of(&config(SITE, r#","rateLimit":{"perSecond":-1}"#)),
             "rateLimit.perSecond"
         );
+    }
+
+    #[test]
+    fn unknown_keys_are_named_everywhere() {
+        // A typo of a server-only key, an unknown site key, an unknown top-level key, an
+        // unknown rate-limit key, and unknown keys deep inside a survey.
+        let typo = SITE.replace("\"origins\"", "\"origin\"");
+        let err = ServerConfig::from_json(&config(&typo, ""))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.starts_with("config sites[0].origin: unknown key"),
+            "{err}"
+        );
+        assert!(err.contains("origins"), "{err}");
+        let secret = SITE.replace("{\"site\"", "{\"smtpPassword\":\"hunter2\",\"site\"");
+        assert_eq!(field_of(&config(&secret, "")), "sites[0].smtpPassword");
+        assert_eq!(field_of(&config(SITE, r#","rateLimits":{}"#)), "rateLimits");
+        assert_eq!(
+            field_of(&config(SITE, r#","rateLimit":{"burst":5,"persecond":1}"#)),
+            "rateLimit.persecond"
+        );
+        assert_eq!(
+            field_of(&config(SITE, r#","timeouts":{"headerread":1}"#)),
+            "timeouts.headerread"
+        );
+        let deep = SITE.replace(r#""text":"?""#, r#""text":"?","txet":"?""#);
+        assert_eq!(
+            field_of(&config(&deep, "")),
+            "sites[0].surveys[0].questions[0].txet"
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_and_timeouts() -> Result<(), ConfigError> {
+        let cfg = ServerConfig::from_json(&config(SITE, ""))?;
+        assert!(cfg.trusted_proxies.is_empty());
+        assert_eq!(cfg.timeouts, Timeouts::default());
+        let cfg = ServerConfig::from_json(&config(
+            SITE,
+            r#","trustedProxies":["10.0.0.0/8","127.0.0.1"],"timeouts":{"headerRead":0.5,"shutdown":2}"#,
+        ))?;
+        assert!(cfg
+            .trusted_proxies
+            .contains("10.9.8.7".parse().map_err(|_| field_err("t", "ip"))?));
+        assert!(cfg
+            .trusted_proxies
+            .contains("127.0.0.1".parse().map_err(|_| field_err("t", "ip"))?));
+        assert_eq!(cfg.timeouts.header_read, Duration::from_millis(500));
+        assert_eq!(cfg.timeouts.shutdown, Duration::from_secs(2));
+        assert_eq!(cfg.timeouts.body_read, Timeouts::default().body_read);
+        assert_eq!(
+            field_of(&config(SITE, r#","trustedProxies":["10.0.0.0/8","proxy"]"#)),
+            "trustedProxies[1]"
+        );
+        assert_eq!(
+            field_of(&config(SITE, r#","trustedProxies":"10.0.0.0/8""#)),
+            "trustedProxies"
+        );
+        assert_eq!(
+            field_of(&config(SITE, r#","timeouts":{"bodyRead":0}"#)),
+            "timeouts.bodyRead"
+        );
+        assert_eq!(
+            field_of(&config(SITE, r#","timeouts":{"shutdown":"10s"}"#)),
+            "timeouts.shutdown"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn public_config_is_exactly_the_widget_keys() -> Result<(), ConfigError> {
+        let full = SITE.replace(
+            "{\"site\"",
+            r##"{"locale":"fr","theme":{"brand":"#112233"},"cooldownDays":3,"site""##,
+        );
+        let cfg = ServerConfig::from_json(&config(&full, ""))?;
+        let public = cfg
+            .site("demo")
+            .and_then(|s| s.public.as_object())
+            .map(|o| o.keys().cloned().collect::<Vec<_>>())
+            .unwrap_or_default();
+        let mut keys = public.clone();
+        keys.sort();
+        assert_eq!(keys, ["cooldownDays", "locale", "site", "surveys", "theme"]);
+        Ok(())
     }
 }

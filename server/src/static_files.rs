@@ -10,9 +10,10 @@
 //! without that tree, from `DIST` itself, uncompressed. Caching: nothing here is content-hashed, so the
 //! loader may be cached for 5 minutes and everything else revalidates (`no-cache`, cheap
 //! thanks to `Last-Modified`); test pages are `no-store`. Files named by `hidden` (the
-//! config file with its admin tokens, the database) and dot-files are never served.
+//! config file with its admin tokens, the database) and dot-files are never served (see
+//! [`crate::served_paths`]).
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::extract::Request;
@@ -21,6 +22,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower_http::services::{ServeDir, ServeFile};
+
+use crate::served_paths::{self, ExposedSecret, Mounts};
 
 /// Where static files come from.
 #[derive(Debug, Clone)]
@@ -31,19 +34,28 @@ pub struct StaticDirs {
     pub www: PathBuf,
     /// End-to-end test pages, served under `/test/` when given.
     pub test_pages: Option<PathBuf>,
-    /// Files never served even if they sit in a served directory.
+    /// Secrets: the config file and the database. The server refuses to start when one
+    /// lies inside a served directory ([`StaticDirs::ensure_secrets_unserved`]), and never
+    /// serves one (or a database's `-wal`/`-shm`/`-journal` file) by any path.
     pub hidden: Vec<PathBuf>,
+}
+
+impl StaticDirs {
+    /// Refuses a layout that would put a secret inside a served directory.
+    pub fn ensure_secrets_unserved(&self) -> Result<(), ExposedSecret> {
+        let mut served: Vec<(&'static str, &Path)> = vec![
+            ("--dist", self.dist.as_path()),
+            ("--www", self.www.as_path()),
+        ];
+        if let Some(pages) = &self.test_pages {
+            served.push(("--test-pages", pages.as_path()));
+        }
+        served_paths::ensure_unserved(&self.hidden, &served)
+    }
 }
 
 /// Cache-Control for the loader.
 pub const LOADER_CACHE: &str = "public, max-age=300";
-
-#[derive(Debug)]
-struct Mounts {
-    /// `(url prefix, directory)`, longest prefix first; `""` is the www fallback.
-    dirs: Vec<(String, PathBuf)>,
-    hidden: Vec<PathBuf>,
-}
 
 /// The static-file router (merged under the API routes by [`crate::app`]).
 pub fn router<S: Clone + Send + Sync + 'static>(dirs: &StaticDirs) -> Router<S> {
@@ -72,7 +84,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(dirs: &StaticDirs) -> Router<S> 
         hidden: dirs
             .hidden
             .iter()
-            .filter_map(|p| p.canonicalize().ok())
+            .flat_map(|p| served_paths::with_side_files(p))
             .collect(),
     });
     router
@@ -106,7 +118,7 @@ fn build_dir(dir: PathBuf, compressed: bool) -> ServeDir {
 
 async fn guard_and_tag(mounts: &Mounts, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
-    if is_forbidden(mounts, &path) {
+    if mounts.forbids(&path) {
         return StatusCode::NOT_FOUND.into_response();
     }
     let mut response = next.run(req).await;
@@ -131,78 +143,4 @@ async fn guard_and_tag(mounts: &Mounts, req: Request, next: Next) -> Response {
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
-}
-
-fn is_forbidden(mounts: &Mounts, url_path: &str) -> bool {
-    let decoded = percent_decode(url_path);
-    if decoded
-        .split('/')
-        .any(|seg| seg.starts_with('.') && !seg.is_empty())
-    {
-        return true; // dot-files, and `..` for good measure (ServeDir rejects it too)
-    }
-    if mounts.hidden.is_empty() {
-        return false;
-    }
-    for (prefix, dir) in &mounts.dirs {
-        let Some(rest) = decoded.strip_prefix(prefix.as_str()) else {
-            continue;
-        };
-        let rel = Path::new(rest.trim_start_matches('/'));
-        if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
-            return true;
-        }
-        if let Ok(candidate) = dir.join(rel).canonicalize() {
-            if mounts.hidden.contains(&candidate) {
-                return true;
-            }
-        }
-        return false;
-    }
-    false
-}
-
-/// Minimal `%XX` decoding, enough to compare paths the way `ServeDir` resolves them.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            if let Some(v) = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decodes_percent() {
-        assert_eq!(percent_decode("/a%2Eb%20c"), "/a.b c");
-        assert_eq!(percent_decode("/bad%zz"), "/bad%zz");
-    }
-
-    #[test]
-    fn dotfiles_forbidden() {
-        let m = Mounts {
-            dirs: vec![],
-            hidden: vec![],
-        };
-        assert!(is_forbidden(&m, "/.env"));
-        assert!(is_forbidden(&m, "/widget/%2e%2e/secret"));
-        assert!(!is_forbidden(&m, "/widget/widget.js"));
-    }
 }

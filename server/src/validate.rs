@@ -3,7 +3,7 @@
 //! value ranges, option ids, text lengths, required questions on the path taken, limits)
 //! live in the core; this adapter only maps its errors onto [`ApiError`].
 
-use rapport::core::response::{validate_response, Response, ResponseError};
+use rapport::core::response::{validate_envelope, validate_response, Response, ResponseError};
 use rapport::core::survey::{ConfigError as SiteConfigError, SiteConfig};
 use serde_json::Value;
 
@@ -62,7 +62,13 @@ pub fn parse_response(text: &str) -> Result<Response, ApiError> {
     Response::from_json(text).map_err(to_api_error)
 }
 
-/// Checks `response` against the site's surveys and the response limits.
+/// Checks the rules that hold for every site (400), before the site is looked up.
+pub fn validate_shape(response: &Response) -> Result<(), ApiError> {
+    validate_envelope(response).map_err(to_api_error)
+}
+
+/// Checks `response` against the response limits ([`ApiError::InvalidField`], 400) and
+/// then against the site's surveys ([`ApiError::SurveyMismatch`], 409).
 pub fn validate(rules: &SiteRules, response: &Response) -> Result<(), ApiError> {
     validate_response(&rules.config, response).map_err(to_api_error)
 }
@@ -71,6 +77,7 @@ fn to_api_error(err: ResponseError) -> ApiError {
     match err {
         ResponseError::TooLarge { limit, .. } => ApiError::PayloadTooLarge { limit },
         ResponseError::Invalid { field, message } => ApiError::InvalidField { field, message },
+        ResponseError::Mismatch { field, message } => ApiError::SurveyMismatch { field, message },
         ResponseError::Malformed { field, message } => {
             // serde reports a missing or unknown key at the enclosing object; name the key.
             let key = quoted_key(&message, "missing field `")

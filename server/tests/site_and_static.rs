@@ -54,10 +54,6 @@ async fn static_files(db: Backend) -> TestResult {
     fs::write(dist.join("metrics/metrics.js"), "export {};")?;
     fs::write(www.join("index.html"), "<h1>Shop</h1>")?;
     fs::write(www.join("cart.html"), "<h1>Cart</h1>")?;
-    fs::write(
-        www.join("rapport.config.json"),
-        "{\"adminToken\":\"secret\"}",
-    )?;
     fs::write(www.join(".env"), "SECRET=1")?;
     fs::write(pages.join("csp.html"), "<p>csp</p>")?;
 
@@ -65,7 +61,7 @@ async fn static_files(db: Backend) -> TestResult {
         dist: dist.clone(),
         www: www.clone(),
         test_pages,
-        hidden: vec![www.join("rapport.config.json")],
+        hidden: vec![root.join("config.json")],
     };
     let t = TestServer::with(
         fixture(),
@@ -106,11 +102,15 @@ async fn static_files(db: Backend) -> TestResult {
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["cache-control"], "no-store");
 
-    // Secrets and dot-files are never served.
-    assert_eq!(get("/rapport.config.json").await?.status(), 404);
-    assert_eq!(get("/%72apport.config.json").await?.status(), 404);
+    // Dot-files are never served (secrets: tests/secrets.rs).
     assert_eq!(get("/.env").await?.status(), 404);
-    assert_eq!(get("/widget/../rapport.config.json").await?.status(), 404);
+    assert_eq!(get("/%2eenv").await?.status(), 404);
+    assert_eq!(
+        raw_get(&t.server.addr().to_string(), "/widget/../index.html")
+            .await?
+            .0,
+        404
+    );
     assert_eq!(get("/missing.html").await?.status(), 404);
     t.stop().await;
 

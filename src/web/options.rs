@@ -5,9 +5,10 @@ use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::core::json::Json;
+use crate::core::msg::uint;
 
 use super::js::{self, get};
-use super::json_value;
+use super::json_value::{self, is_array};
 
 /// Why `start` options were rejected. Messages name the option at fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +19,8 @@ pub enum OptionsError {
     Endpoint,
     /// `options.config` is not an object, null or absent.
     Config,
+    /// `options.inline` is not an array, null or absent.
+    Inline,
 }
 
 impl OptionsError {
@@ -27,13 +30,25 @@ impl OptionsError {
             OptionsError::Site => "start: options.site must be a non-empty string",
             OptionsError::Endpoint => "start: options.endpoint must be a string",
             OptionsError::Config => "start: options.config must be a site config object or null",
+            OptionsError::Inline => "start: options.inline must be an array of config objects",
         }
     }
 }
 
-/// Parsed `start` options (the site configuration comes beside them, see
-/// [`Options::read`]: the widget keeps these for its lifetime, the configuration only until
-/// it is decoded).
+/// What `start` was given: the options the widget keeps for its lifetime, the collector's
+/// site configuration and the page's inline `config` arguments (these two only until they
+/// are decoded).
+pub struct Start {
+    /// Site, endpoint, nonce, event sink, page signals.
+    pub options: Options,
+    /// The collector's site configuration as JSON (`None`: the loader could not read one).
+    pub config: Option<Json>,
+    /// The page's inline configurations, in the order given, applied over the collector's
+    /// (each as a `config` command is).
+    pub inline: Vec<JsValue>,
+}
+
+/// Parsed `start` options.
 pub struct Options {
     /// Site id.
     pub site: String,
@@ -55,9 +70,10 @@ fn non_empty(options: &JsValue, key: &str) -> Option<String> {
 }
 
 impl Options {
-    /// Reads the options object: the options, and the site configuration as JSON (`None`
-    /// when the loader passed none).
-    pub fn read(options: &JsValue) -> Result<(Options, Option<Json>), OptionsError> {
+    /// Reads the options object: the options, the collector's site configuration as JSON
+    /// (`None` when the loader passed none) and the inline configurations (`options.inline`,
+    /// an array; each item is checked when it is applied).
+    pub fn read(options: &JsValue) -> Result<Start, OptionsError> {
         let site = non_empty(options, "site").ok_or(OptionsError::Site)?;
         let endpoint = match get(options, "endpoint") {
             v if v.is_null_or_undefined() => String::new(),
@@ -79,6 +95,14 @@ impl Options {
         } else {
             return Err(OptionsError::Config);
         };
+        let inline = match get(options, "inline") {
+            v if v.is_null_or_undefined() => Vec::new(),
+            v if is_array(&v) => {
+                let n = js::get_f64(&v, "length").unwrap_or(0.0) as u64;
+                (0..n).map(|i| get(&v, &uint(i))).collect()
+            }
+            _ => return Err(OptionsError::Inline),
+        };
         let emit = get(options, "emit");
         let options = Options {
             site,
@@ -88,6 +112,10 @@ impl Options {
             exit_intent: get(options, "exitIntent").is_truthy(),
             nav_at: get(options, "navAt").as_f64().unwrap_or(0.0),
         };
-        Ok((options, config))
+        Ok(Start {
+            options,
+            config,
+            inline,
+        })
     }
 }

@@ -1,5 +1,5 @@
-// The npm package (`pkg/`) in the browser: `rapport/metrics` in its default worker mode
-// (a module Web Worker running the wasm engine) and `createRapport` from `rapport`.
+// The npm package (`pkg/`) in the browser: `rapport-sdk/metrics` in its default worker mode
+// (a module Web Worker running the wasm engine) and `createRapport` from `rapport-sdk`.
 //
 // The package's files are served to a page of the test server under the same origin
 // (`/pkg/*`, fulfilled from disk by a route with the right content types), as a bundler or a

@@ -1,4 +1,4 @@
-// The npm package's metrics engine (`rapport/metrics`) in Node, in-thread
+// The npm package's metrics engine (`rapport-sdk/metrics`) in Node, in-thread
 // (`createEngine({ worker: false })`): the wasm is read from the package's
 // `metrics/metrics_bg.wasm` next to `metrics-worker.js` (a `file:` URL read
 // with node:fs), exactly as a Node user of the package gets it.

@@ -501,7 +501,7 @@ fn bench_config(rate_limit: Option<Value>) -> Result<PathBuf, String> {
     };
     let mut config = read("tests/e2e/site.json")?;
     let pages = read("www/test-pages/surveys.json")?;
-    let demo = read("www/demo/rapport.config.json")?;
+    let demo = read("config/demo.json")?;
     if let (Some(surveys), Some(extra)) = (
         config
             .pointer_mut("/sites/0/surveys")

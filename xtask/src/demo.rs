@@ -41,7 +41,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .arg(&db)
         .args([
             "--config",
-            "www/demo/rapport.config.json",
+            "config/demo.json",
             "--dist",
             "dist",
             "--www",

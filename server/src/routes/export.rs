@@ -1,18 +1,23 @@
 //! `GET /v1/responses?site=…`: the admin export, guarded by `Authorization: Bearer
 //! <adminToken>` of that site. Missing or malformed credentials give 401; a token that is
 //! not the site's (or a site that does not exist) gives 403, so the endpoint does not
-//! reveal which sites exist. The body streams ([`crate::export`]): `format=json` (a JSON
+//! reveal which sites exist; a client that keeps sending wrong tokens gets 429 (see
+//! [`crate::admin_auth`]). The body streams ([`crate::export`]): `format=json` (a JSON
 //! array, the default), `ndjson` or `csv` (`rows=answer` or `rows=response`); filters
 //! `survey`, `since`, `until`; paging `after` and `limit` (with a `Link` to the next page).
 
 use std::collections::HashMap;
+use std::net::IpAddr;
+use std::time::Instant;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
+use crate::admin_auth::bearer_token;
 use crate::app::AppState;
+use crate::client_ip::ClientIp;
 use crate::cors;
 use crate::error::ApiError;
 use crate::export::csv::{AnswerRows, ResponseRows};
@@ -23,11 +28,12 @@ use crate::store::Cursor;
 /// Exports a site's responses.
 pub async fn export(
     State(app): State<AppState>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
     let origin = cors::request_origin(&headers);
-    let result = run(&app, &headers, query).await;
+    let result = run(&app, client, &headers, query).await;
     let allowed = origin.is_some_and(|o| cors::allowed_for_any(&app.config(), o));
     let mut response = match result {
         Ok(r) => r,
@@ -45,6 +51,7 @@ pub async fn export(
 
 async fn run(
     app: &AppState,
+    client: IpAddr,
     headers: &HeaderMap,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -56,10 +63,9 @@ async fn run(
         .filter(|s| !s.is_empty())
         .ok_or_else(|| ApiError::field("site", "query parameter is required"))?;
     let request = ExportRequest::parse(site_id, &params)?;
-    let site = config
-        .site(site_id)
-        .filter(|s| constant_time_eq(s.admin_token.as_bytes(), token.as_bytes()))
-        .ok_or_else(|| ApiError::Forbidden(site_id.clone()))?;
+    let site = app
+        .admin
+        .authorize(&config, client, site_id, token, Instant::now())?;
     let (encoder, content_type, file): (Box<dyn Encoder>, _, _) = match request.format {
         Format::Json => (
             Box::new(JsonItems::new(config.clone(), false)),
@@ -116,21 +122,6 @@ fn next_link(params: &HashMap<String, String>, next: &Cursor) -> String {
     format!("</v1/responses?{}>; rel=\"next\"", query.finish())
 }
 
-fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
-/// Compares secrets without an early exit on the first differing byte.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 fn safe_name(s: &str) -> String {
     s.chars()
         .map(|c| {
@@ -146,28 +137,6 @@ fn safe_name(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bearer_parsing() {
-        let mut h = HeaderMap::new();
-        assert_eq!(bearer_token(&h), None);
-        h.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("Bearer abc"),
-        );
-        assert_eq!(bearer_token(&h), Some("abc"));
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
-        assert_eq!(bearer_token(&h), None);
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer "));
-        assert_eq!(bearer_token(&h), None);
-    }
-
-    #[test]
-    fn constant_time() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"ab"));
-    }
 
     #[test]
     fn next_link_keeps_the_query() {

@@ -180,6 +180,9 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn count(&self) -> StoreFuture<'_, u64>;
     /// One cheap round trip through the store's read path (health checks).
     fn ping(&self) -> StoreFuture<'_, ()>;
+    /// Returns once every write queued before the call is committed (graceful shutdown:
+    /// inserts whose requests were cut off still commit).
+    fn flush(&self) -> StoreFuture<'_, ()>;
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
 }

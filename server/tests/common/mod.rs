@@ -8,6 +8,8 @@
 //! PostgreSQL runs fail under `CI=true` and are skipped with a notice otherwise.
 #![allow(dead_code, unused_macros, unused_imports)]
 
+pub mod binary;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -380,4 +382,27 @@ pub fn config_file(config: &Value) -> PathBuf {
     let path = temp_path("config", ".json");
     std::fs::write(&path, config.to_string()).expect("config written");
     path
+}
+
+/// `GET path` sent byte for byte over a fresh connection (an HTTP client library would
+/// normalise `..`, `%2e` and `//` before sending, as an attacker's raw client does not).
+/// Returns the status code and the body (`Connection: close`, read to the end).
+pub async fn raw_get(addr: &str, path: &str) -> Result<(u16, String), Box<dyn std::error::Error>> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).await?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("no status line in {text:?}"))?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Ok((status, body))
 }

@@ -550,8 +550,12 @@ fn survey_into(path: &Path<'_>, v: &Json, s: &mut Survey) -> Decoded<()> {
     Ok(())
 }
 
+/// The members of a site configuration object: everything the widget reads. The
+/// collector publishes exactly these (its config file adds server-only members beside them).
+pub const SITE_KEYS: &[&str] = &["site", "locale", "theme", "cooldownDays", "surveys"];
+
 /// A whole site configuration, checked (unknown top-level fields are ignored: the
-/// collector's config file adds `origins` and `adminToken`).
+/// collector's config file adds `origins` and `adminToken`, and checks its own keys).
 pub fn site_config(v: &Json) -> Decoded<SiteConfig> {
     let mut p = PartialSiteConfig::default();
     partial_fields(v, None, &mut p)?;
@@ -564,11 +568,7 @@ pub fn site_config(v: &Json) -> Decoded<SiteConfig> {
 /// An inline `config` argument, checked on its own (unknown fields rejected).
 pub fn partial(v: &Json) -> Decoded<PartialSiteConfig> {
     let mut p = PartialSiteConfig::default();
-    partial_fields(
-        v,
-        Some(&["site", "locale", "theme", "cooldownDays", "surveys"]),
-        &mut p,
-    )?;
+    partial_fields(v, Some(SITE_KEYS), &mut p)?;
     Ok(p)
 }
 

@@ -10,7 +10,7 @@ use wasm_bindgen::JsValue;
 
 use crate::core::json::{write_map, Json};
 use crate::core::response::Limits;
-use crate::core::survey::PartialSiteConfig;
+use crate::core::survey::{known, PartialSiteConfig};
 
 use super::super::json_value::is_array;
 use super::super::{js, json_value, log};
@@ -122,18 +122,32 @@ impl App {
     /// `config(partialSiteConfig)`: merged over the current configuration by the core.
     #[inline(never)]
     fn merge_config(&mut self, value: &JsValue) {
+        if self.apply_config(value) {
+            self.write_mute();
+            self.evaluate();
+        }
+    }
+
+    /// Merges an inline configuration over the current one; false when nothing changed.
+    /// Surveys the collector would not take answers for are refused first, one
+    /// `console.error` naming each (see [`known`]): the others still apply. An invalid
+    /// configuration is refused whole, with one `console.error` naming the field.
+    pub(super) fn apply_config(&mut self, value: &JsValue) -> bool {
         let Some(json) = object_json(value).and_then(|text| json_value::read(&text)) else {
             log::warn(&["config: the argument must be a site config object"]);
-            return;
+            return false;
         };
         let parsed = PartialSiteConfig::from_value(&json);
-        let partial = match parsed {
+        let mut partial = match parsed {
             Ok(partial) => partial,
             Err(err) => {
                 log::error(&["config: ", &err.text()]);
-                return;
+                return false;
             }
         };
+        for refused in known::keep_known(&mut partial, &self.collector) {
+            log::error(&["config: ", &refused.text()]);
+        }
         // `merge` leaves the configuration unchanged when the result is invalid.
         let dormant = self.config.is_none();
         let site = &self.options.site;
@@ -145,9 +159,8 @@ impl App {
                 self.config = None;
             }
             log::error(&["config: ", &err.text()]);
-            return;
+            return false;
         }
-        self.write_mute();
-        self.evaluate();
+        true
     }
 }

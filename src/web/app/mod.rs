@@ -45,7 +45,7 @@ use crate::core::survey::SiteConfig;
 use crate::core::throttle::{mute_map, ThrottleState};
 use crate::core::trigger::PageSignals;
 
-use super::options::Options;
+use super::options::{Options, Start};
 use super::store::WebStore;
 use super::timer::{self, Timeout};
 use super::{env, guard, js, json_value, log};
@@ -91,6 +91,9 @@ pub struct App {
     options: Options,
     /// `None`: the configuration was invalid; the widget stays dormant (no surveys).
     config: Option<SiteConfig>,
+    /// The collector's configuration as it came (empty when there was none): the surveys
+    /// an inline configuration may restate (see [`crate::core::survey::known`]).
+    collector: SiteConfig,
     store: WebStore,
     visitor: Visitor,
     throttle: ThrottleState,
@@ -105,31 +108,41 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the state from the start options and the site configuration's JSON (as
-    /// [`Options::read`] returns them), then (first run) reads the visitor (made
-    /// and stored when new) and throttle records, writes the mute map, starts watching the
-    /// page, flushes the outbox and evaluates triggers. Returns the
-    /// widget's handler (see [`api`]).
-    pub fn start((options, config): (Options, Option<Json>)) -> JsValue {
+    /// Builds the state from what `start` was given (as [`Options::read`] returns it): the
+    /// collector's configuration, then each inline configuration merged over it as a
+    /// `config` command is; then (first run) reads the visitor (made and stored when new)
+    /// and throttle records, writes the mute map, starts watching the page, flushes the
+    /// outbox and evaluates triggers. Returns the widget's handler (see [`api`]).
+    pub fn start(start: Start) -> JsValue {
+        let Start {
+            options,
+            config: json,
+            inline,
+        } = start;
         let store = WebStore::open();
-        let config = match config {
-            None => Some(SiteConfig::new(options.site.clone())),
-            Some(json) => match SiteConfig::from_value(&json) {
-                Ok(config) => Some(config),
-                Err(err) => {
-                    log::error(&["invalid site config, widget disabled: ", &err.text()]);
-                    None
-                }
-            },
+        let decoded = |json: &Option<Json>| match json {
+            None => Ok(SiteConfig::new(options.site.clone())),
+            Some(json) => SiteConfig::from_value(json),
         };
+        let config = match decoded(&json) {
+            Ok(config) => Some(config),
+            Err(err) => {
+                log::error(&["invalid site config, widget disabled: ", &err.text()]);
+                None
+            }
+        };
+        // Decoded again rather than cloned: a second walk costs less wasm than `Clone`
+        // of the whole survey model.
+        let collector = decoded(&json).unwrap_or_else(|_| SiteConfig::new(options.site.clone()));
         let signals = PageSignals {
             exit_intent: options.exit_intent,
             ..PageSignals::default()
         };
-        let app = App {
+        let mut app = App {
             // Set below, once the handler exists (it owns the state).
             handler: JsValue::UNDEFINED,
             config,
+            collector,
             store,
             // Read (or made) by the first run, through the one load path.
             visitor: Visitor::default(),
@@ -145,6 +158,10 @@ impl App {
             watch: Watch::default(),
             outgoing: Vec::new(),
         };
+        // Before the first run: its trigger evaluation sees the merged configuration.
+        for part in &inline {
+            app.apply_config(part);
+        }
         let inner = Rc::new(Inner {
             state: RefCell::new(Some(app)),
             handler: OnceCell::new(),

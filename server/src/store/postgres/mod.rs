@@ -13,7 +13,7 @@ mod writer;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 use tokio_postgres::NoTls;
 
 use super::{
@@ -31,7 +31,7 @@ const RECEIVED_AT: &str =
 /// PostgreSQL-backed response store.
 pub struct PostgresStore {
     pool: Pool,
-    writer: mpsc::Sender<writer::WriteJob>,
+    writer: writer::Writer,
 }
 
 /// A driver error with the server's own message and SQLSTATE when there is one (the
@@ -171,8 +171,7 @@ impl ResponseStore for PostgresStore {
             let (reply, answer) = oneshot::channel();
             self.writer
                 .send(writer::WriteJob { response, reply })
-                .await
-                .map_err(|_| StoreError::WriterGone)?;
+                .await?;
             answer.await.map_err(|_| StoreError::WriterGone)?
         })
     }
@@ -202,6 +201,13 @@ impl ResponseStore for PostgresStore {
     fn ping(&self) -> StoreFuture<'_, ()> {
         Box::pin(async move {
             self.client().await?.simple_query("SELECT 1").await?;
+            Ok(())
+        })
+    }
+
+    fn flush(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            self.writer.flush().await;
             Ok(())
         })
     }

@@ -8,7 +8,9 @@
 //! PostgreSQL still report a deadlock or serialization failure, the batch is retried.
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use deadpool_postgres::Pool;
 use tokio::sync::{mpsc, oneshot, Mutex};
@@ -40,17 +42,56 @@ pub struct WriteJob {
     pub reply: oneshot::Sender<Result<InsertOutcome, StoreError>>,
 }
 
-/// Starts the writer tasks; they end when every sender is dropped.
-pub fn spawn(pool: Pool) -> mpsc::Sender<WriteJob> {
-    let (tx, rx) = mpsc::channel(QUEUE);
-    let rx = Arc::new(Mutex::new(rx));
-    for _ in 0..WRITERS {
-        tokio::spawn(writer_loop(pool.clone(), Arc::clone(&rx)));
-    }
-    tx
+/// The queue in front of the writer tasks, and the count of queued inserts not yet
+/// answered (for [`Writer::flush`]).
+#[derive(Clone)]
+pub struct Writer {
+    queue: mpsc::Sender<WriteJob>,
+    pending: Arc<AtomicI64>,
 }
 
-async fn writer_loop(pool: Pool, rx: Arc<Mutex<mpsc::Receiver<WriteJob>>>) {
+impl Writer {
+    /// Queues an insert; its answer comes on the job's `reply` after its batch commits.
+    pub async fn send(&self, job: WriteJob) -> Result<(), StoreError> {
+        self.queue
+            .send(job)
+            .await
+            .map_err(|_| StoreError::WriterGone)?;
+        // Counted once queued (a writer may already have taken it: the count can dip
+        // below zero for a moment, which `flush` reads as idle, correctly).
+        self.pending.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Returns once every insert queued before the call has been answered (committed or
+    /// failed). Shutdown only: it polls.
+    pub async fn flush(&self) {
+        while self.pending.load(Ordering::SeqCst) > 0 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+}
+
+/// Starts the writer tasks; they end when every sender is dropped.
+pub fn spawn(pool: Pool) -> Writer {
+    let (tx, rx) = mpsc::channel(QUEUE);
+    let rx = Arc::new(Mutex::new(rx));
+    let pending = Arc::new(AtomicI64::new(0));
+    for _ in 0..WRITERS {
+        tokio::spawn(writer_loop(
+            pool.clone(),
+            Arc::clone(&rx),
+            Arc::clone(&pending),
+        ));
+    }
+    Writer { queue: tx, pending }
+}
+
+async fn writer_loop(
+    pool: Pool,
+    rx: Arc<Mutex<mpsc::Receiver<WriteJob>>>,
+    pending: Arc<AtomicI64>,
+) {
     loop {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         {
@@ -78,6 +119,7 @@ async fn writer_loop(pool: Pool, rx: Arc<Mutex<mpsc::Receiver<WriteJob>>>) {
                 _ => break,
             }
         }
+        let answered = batch.len() as i64;
         match result {
             Ok(mut stored) => {
                 for job in batch {
@@ -101,6 +143,7 @@ async fn writer_loop(pool: Pool, rx: Arc<Mutex<mpsc::Receiver<WriteJob>>>) {
                 }
             }
         }
+        pending.fetch_sub(answered, Ordering::SeqCst);
     }
 }
 
