@@ -221,7 +221,7 @@ fn ndjson_ids(text: &str) -> Vec<String> {
 }
 
 backend_tests! {
-/// NDJSON, `limit` pages with a `Link` to the next one, `after` from any row's cursor, and
+/// NDJSON, `limit` pages with a `Link` to the next one, `after` any row's id, and
 /// the survey and date filters, all in (receivedAt, id) order.
 #[tokio::test]
 async fn ndjson_pages_and_filters(db: Backend) -> TestResult {
@@ -272,10 +272,10 @@ async fn ndjson_pages_and_filters(db: Backend) -> TestResult {
     let expected: Vec<String> = order.iter().map(|(_, id)| id.clone()).collect();
     assert_eq!(seen, expected);
 
-    // Resuming after any row's cursor gives exactly the rows after it.
-    let cursor = rows[17]["cursor"].as_str().ok_or("cursor")?;
+    // Resuming after any row's id gives exactly the rows after it.
+    let after = rows[17]["id"].as_str().ok_or("id")?;
     let rest = t
-        .export(&format!("site=demo&format=ndjson&after={cursor}"), Some(ADMIN))
+        .export(&format!("site=demo&format=ndjson&after={after}"), Some(ADMIN))
         .await
         .text()
         .await?;
@@ -306,8 +306,12 @@ async fn ndjson_pages_and_filters(db: Backend) -> TestResult {
     assert_eq!(none, "");
     let (status, _, field) = error_of(t.export("site=demo&limit=0", Some(ADMIN)).await).await;
     assert_eq!((status, field.as_str()), (400, "limit"));
-    let (status, _, field) = error_of(t.export("site=demo&after=bogus", Some(ADMIN)).await).await;
-    assert_eq!((status, field.as_str()), (400, "after"));
+    // An id the site does not have: nothing to resume after.
+    let (status, code, field) =
+        error_of(t.export("site=demo&after=bogus", Some(ADMIN)).await).await;
+    assert_eq!((status, code.as_str(), field.as_str()), (404, "not_found", "after"));
+    let (status, _, _) = error_of(t.export("site=other&after=p-01", Some(OTHER_ADMIN)).await).await;
+    assert_eq!(status, 404, "another site's id is no cursor here");
     let (status, _, field) = error_of(t.export("site=demo&since=soon", Some(ADMIN)).await).await;
     assert_eq!((status, field.as_str()), (400, "since"));
     t.stop().await;

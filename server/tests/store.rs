@@ -133,6 +133,13 @@ async fn pages_follow_export_order(backend: Backend) -> TestResult {
     }
     assert_eq!(seen, expected);
 
+    // A response's id gives its export position; an id the site lacks gives none.
+    assert_eq!(
+        store.cursor_of("demo".into(), expected[100].id.clone()).await?,
+        Some(expected[100].cursor())
+    );
+    assert_eq!(store.cursor_of("demo".into(), "nope".into()).await?, None);
+    assert_eq!(store.cursor_of("other".into(), expected[100].id.clone()).await?, None);
     let after = expected[100].cursor();
     let rest = store
         .page(PageQuery { filter: all_of("demo"), after: Some(after.clone()), limit: 1000 })

@@ -32,7 +32,6 @@ export type Row = {
   traits: Record<string, unknown> | null;
   createdAt: string | null;
   receivedAt: string;
-  cursor: string;
 };
 
 /** A row's answers as stored (`{question, value}`), without the export's question details. */

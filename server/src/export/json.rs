@@ -6,13 +6,13 @@
 //!   "answers": [ { "question": "plan", "type": "singleChoice", "text": "Which plan?",
 //!                  "value": "a", "labels": ["Annual"] } ],
 //!   "locale": "en", "url": "…", "userId": "…", "traits": { … },
-//!   "createdAt": "…", "receivedAt": "2026-11-22T10:00:00.123Z", "cursor": "…" }
+//!   "createdAt": "…", "receivedAt": "2026-11-22T10:00:00.123Z" }
 //! ```
 //!
 //! `value` and `traits` are the JSON text the client delivered, verbatim (lone surrogate
 //! escapes included); `type` and `text` are `null` for a question the configuration no
-//! longer has; `labels` is present for choice questions. `cursor` resumes an export after
-//! this item (`?after=`).
+//! longer has; `labels` is present for choice questions. An export resumes after any item
+//! with `?after=<its id>`.
 
 use std::sync::Arc;
 
@@ -37,7 +37,6 @@ struct Item<'a> {
     traits: Option<Box<RawValue>>,
     created_at: Option<&'a str>,
     received_at: &'a str,
-    cursor: String,
 }
 
 #[derive(Serialize)]
@@ -120,7 +119,6 @@ impl Encoder for JsonItems {
             traits: r.traits_json.as_deref().map(raw_or_string),
             created_at: r.created_at.as_deref(),
             received_at: &r.received_at,
-            cursor: r.cursor().encode(),
         };
         if !self.ndjson && !self.first {
             out.push(b',');

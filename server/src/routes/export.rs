@@ -118,7 +118,7 @@ fn next_link(params: &HashMap<String, String>, next: &Cursor) -> String {
     for k in keys {
         query.append_pair(k, &params[k]);
     }
-    query.append_pair("after", &next.encode());
+    query.append_pair("after", &next.id);
     format!("</v1/responses?{}>; rel=\"next\"", query.finish())
 }
 
@@ -155,10 +155,7 @@ mod tests {
         };
         assert_eq!(
             next_link(&params, &next),
-            format!(
-                "</v1/responses?limit=2&site=demo&survey=a+b%26c&after={}>; rel=\"next\"",
-                next.encode()
-            )
+            "</v1/responses?limit=2&site=demo&survey=a+b%26c&after=r>; rel=\"next\""
         );
     }
 }

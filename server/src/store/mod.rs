@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use cursor::{Cursor, CursorError};
+pub use cursor::Cursor;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use target::{DbTarget, PostgresTarget};
@@ -175,6 +175,8 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn insert(&self, response: StoredResponse) -> StoreFuture<'_, InsertOutcome>;
     /// One page of an export.
     fn page(&self, query: PageQuery) -> StoreFuture<'_, Vec<StoredResponse>>;
+    /// The export position of response `id` of `site`, if there is one.
+    fn cursor_of(&self, site: String, id: String) -> StoreFuture<'_, Option<Cursor>>;
     /// Total number of stored responses (tests and load-test verification; a full count,
     /// so not for health checks on large tables).
     fn count(&self) -> StoreFuture<'_, u64>;

@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 use tokio_postgres::NoTls;
 
 use super::{
-    InsertOutcome, PageQuery, PostgresTarget, ResponseStore, StoreError, StoreFuture,
+    Cursor, InsertOutcome, PageQuery, PostgresTarget, ResponseStore, StoreError, StoreFuture,
     StoredResponse,
 };
 
@@ -184,6 +184,25 @@ impl ResponseStore for PostgresStore {
             let params: Vec<_> = args.iter().map(Param::as_sql).collect();
             let rows = client.query(&stmt, &params).await?;
             rows.iter().map(row_to_response).collect()
+        })
+    }
+
+    fn cursor_of(&self, site: String, id: String) -> StoreFuture<'_, Option<Cursor>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let stmt = client
+                .prepare_cached(&format!(
+                    "SELECT {RECEIVED_AT} FROM responses WHERE site = $1 AND id = $2"
+                ))
+                .await?;
+            let row = client.query_opt(&stmt, &[&site, &id]).await?;
+            Ok(match row {
+                Some(row) => Some(Cursor {
+                    received_at: row.try_get(0)?,
+                    id,
+                }),
+                None => None,
+            })
         })
     }
 

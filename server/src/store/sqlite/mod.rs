@@ -18,10 +18,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::types::ToSql;
-use rusqlite::{params, Connection, OpenFlags};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{InsertOutcome, PageQuery, ResponseStore, StoreError, StoreFuture, StoredResponse};
+use super::{
+    Cursor, InsertOutcome, PageQuery, ResponseStore, StoreError, StoreFuture, StoredResponse,
+};
 
 /// Most inserts committed in one transaction.
 const MAX_BATCH: usize = 512;
@@ -288,6 +290,16 @@ impl ResponseStore for SqliteStore {
         }))
     }
 
+    fn cursor_of(&self, site: String, id: String) -> StoreFuture<'_, Option<Cursor>> {
+        Box::pin(self.read(move |conn| {
+            let received_at: Option<String> = conn
+                .prepare_cached("SELECT received_at FROM responses WHERE site = ?1 AND id = ?2")?
+                .query_row(params![site, id], |r| r.get(0))
+                .optional()?;
+            Ok(received_at.map(|received_at| Cursor { received_at, id }))
+        }))
+    }
+
     fn count(&self) -> StoreFuture<'_, u64> {
         Box::pin(self.read(|conn| {
             let n: i64 = conn.query_row("SELECT count(*) FROM responses", [], |r| r.get(0))?;
@@ -321,7 +333,7 @@ impl ResponseStore for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Cursor, ExportFilter};
+    use crate::store::ExportFilter;
 
     #[test]
     fn page_statements_use_the_export_indexes() -> Result<(), StoreError> {
