@@ -7,7 +7,8 @@
 //! configuration stays. Instances that read one file (the same host, a shared volume, a
 //! config map mounted into each container) therefore all follow one edit within a second
 //! or so, without a restart. The rate limiter is rebuilt only when `rateLimit` changed, so
-//! a reload does not refill every client's bucket.
+//! a reload does not refill every client's bucket. `timeouts` are read by the accept loop
+//! at start-up only: a change to them takes effect at the next restart.
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
