@@ -84,9 +84,16 @@ impl Backend {
                  PostgreSQL (`cargo xtask test` starts a cluster and sets it)"
             ),
             _ => {
-                eprintln!(
-                    "notice: PostgreSQL run skipped ({POSTGRES_URL_VAR} not set; `cargo xtask test unit` sets it)"
-                );
+                // Once per test binary, straight to stderr (the test harness captures the
+                // print macros of passing tests).
+                static NOTICE: std::sync::Once = std::sync::Once::new();
+                NOTICE.call_once(|| {
+                    use std::io::Write;
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "notice: PostgreSQL runs skipped ({POSTGRES_URL_VAR} not set; `cargo xtask test unit` sets it)"
+                    );
+                });
                 None
             }
         }
