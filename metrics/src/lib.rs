@@ -6,6 +6,7 @@
 //! * [`special`] — gamma-family functions and the log-space Gauss hypergeometric 2F1.
 //! * [`models`] — BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma, BG/BB: likelihoods, fits, predictions.
 //! * [`data`] — order/event/feedback ingestion (CSV, Shopify export, columns).
+//! * [`uncertainty`] — parameter covariance and per-customer prediction intervals.
 //! * [`summary`], [`rfm`], [`clv`], [`cohort`], [`funnel`], [`feedback`], [`whatif`] — the analyses.
 #![deny(missing_docs)]
 
@@ -18,6 +19,7 @@ pub mod models;
 pub mod rfm;
 pub mod special;
 pub mod summary;
+pub mod uncertainty;
 pub mod whatif;
 
 #[cfg(target_arch = "wasm32")]
