@@ -6,6 +6,7 @@
 //! * [`special`] — gamma-family functions and the log-space Gauss hypergeometric 2F1.
 //! * [`models`] — BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma, BG/BB: likelihoods, fits, predictions.
 //! * [`data`] — order/event/feedback ingestion (CSV, Shopify export, columns).
+//! * [`plot`] — SVG charts of the reports (heat maps, lines, bars).
 //! * [`holdout`] — holdout validation: fit on a calibration period, compare with the rest.
 //! * [`uncertainty`] — parameter covariance and per-customer prediction intervals.
 //! * [`summary`], [`rfm`], [`clv`], [`cohort`], [`funnel`], [`feedback`], [`whatif`] — the analyses.
@@ -18,6 +19,7 @@ pub mod feedback;
 pub mod funnel;
 pub mod holdout;
 pub mod models;
+pub mod plot;
 pub mod rfm;
 pub mod special;
 pub mod summary;

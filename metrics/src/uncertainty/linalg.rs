@@ -24,6 +24,8 @@ pub(crate) fn cholesky(m: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
 }
 
 /// Inverse of a symmetric positive-definite matrix; None when it is not one.
+// Index loops: the triangular solves read and write several rows at once.
+#[allow(clippy::needless_range_loop)]
 pub(crate) fn inverse_spd(m: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
     let l = cholesky(m)?;
     let n = l.len();
@@ -50,6 +52,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::needless_range_loop)]
     fn inverse_times_matrix_is_identity() {
         let m = vec![
             vec![4.0, 2.0, 0.6],
