@@ -14,10 +14,10 @@
 //!     (2.0, 30.43, 38.86), (1.0, 1.71, 38.86), (0.0, 0.0, 38.86),
 //!     (0.0, 0.0, 38.86), (3.0, 20.0, 30.0), (5.0, 25.0, 31.0),
 //! ])?;
-//! let kind = TransactionKind::parse("pareto-nbd").expect("a model name");
+//! let kind = TransactionKind::parse("mbgnbd").expect("a model name");
 //! let fitted = fit(kind, &input, &FitOptions::default())?;
 //! let params = fitted.params();
-//! assert_eq!(params.kind(), TransactionKind::ParetoNbd);
+//! assert_eq!(params.kind(), TransactionKind::Mbgnbd);
 //! assert!(params.expected_purchases(52.0)? > 0.0);
 //! # Ok::<(), rapport_metrics::models::FitError>(())
 //! ```
