@@ -354,6 +354,47 @@ export function createCore(options = {}) {
     progress("fitted", { model: "gamma_gamma", iterations: fit.iterations, converged: fit.converged });
     return fit;
   };
+  // Holdout validation: fit on the orders up to `calibrationEnd`, compare with the rest.
+  methods.validate = async (w, [input, o = {}], progress) => {
+    progress("start", {});
+    if (o.calibrationEnd === undefined && o.calibrationEndDay === undefined) {
+      throw new Error("calibrationEnd: missing (the last day of the calibration period, a Date or \"YYYY-MM-DD\")");
+    }
+    const { orders, owned } = await ordersOf(w, input, o, progress);
+    try {
+      const opts = { calibrationEndDay: toDay("calibrationEnd", o.calibrationEnd ?? o.calibrationEndDay) };
+      if (o.model !== undefined) opts.model = String(o.model).replace("-", "_");
+      if (o.endDate !== undefined || o.endDay !== undefined) opts.endDay = toDay("endDate", o.endDate ?? o.endDay);
+      for (const k of ["period", "maxFrequency", "maxIterations", "gradientTolerance", "plot"]) if (o[k] !== undefined) opts[k] = o[k];
+      const r = w.validateHoldout(orders, opts);
+      progress("fitted", { model: r.fit.model, iterations: r.fit.iterations, converged: r.fit.converged, logLikelihood: r.fit.logLikelihood });
+      return r;
+    } finally { drop(owned); }
+  };
+  // Per-customer intervals from the fitted parameters' uncertainty. `fitData` is the
+  // data the fit came from (default: the customers themselves).
+  methods.predictIntervals = async (w, [fit, data, o = {}], progress) => {
+    progress("start", {});
+    const c = customers("customers", data);
+    const d = o.fitData !== undefined ? customers("fitData", o.fitData) : c;
+    const opts = {};
+    for (const k of ["level", "draws", "seed", "horizon", "months", "unitsPerMonth", "monthlyDiscount"]) if (o[k] !== undefined) opts[k] = o[k];
+    return w.predictIntervals(fit, o.spend ?? null, d.x, d.t_x, d.T, d.weights, d.zbar, c.x, c.t_x, c.T, c.zbar, opts);
+  };
+  // SVG figures of results computed earlier: "cohorts" (a cohortMatrix result),
+  // "funnel" (a funnel result; options.unit), "fit" (a transaction fit;
+  // options {maxFrequency, age, horizon, unit}).
+  methods.plot = async (w, [kind, report, o = {}], progress) => {
+    progress("start", {});
+    if (kind === "cohorts") return w.plotCohorts(report);
+    if (kind === "funnel") return w.plotFunnel(report, o.unit ?? "users");
+    if (kind === "fit") {
+      const opts = {};
+      for (const k of ["maxFrequency", "age", "horizon", "unit"]) if (o[k] !== undefined) opts[k] = o[k];
+      return w.plotFit(report, opts);
+    }
+    throw new Error(`kind: ${JSON.stringify(kind)} is not "cohorts", "funnel" or "fit" (validate draws its own: options.plot)`);
+  };
   // What-if: `{method: "geometric", margin, retention, discount, points, customers}`
   // or `{method: "bgnbd", fit, customers: summary | {x, t_x, T}, orderValue?, horizon, points}`.
   methods.retentionWhatIf = async (w, [o = {}], progress) => {

@@ -331,6 +331,110 @@ export interface WhatIf {
   newRevenue: number;
 }
 
+export interface ValidateOptions extends CallOptions, OrdersCsvOptions {
+  /** Last day of the calibration period (inclusive): the model is fitted on orders up to it. */
+  calibrationEnd: DateLike;
+  /** `"bgnbd"` (default), `"mbgnbd"` or `"pareto_nbd"`. */
+  model?: "bgnbd" | "mbgnbd" | "pareto_nbd" | "pareto-nbd";
+  /** Last day observed (default: the day of the last order). */
+  endDate?: DateLike;
+  /** Model time unit (default `"week"`). */
+  period?: "day" | "week";
+  /** Calibration purchase counts from this one up share the last row of `byCalibrationFrequency` (default 7). */
+  maxFrequency?: number;
+  maxIterations?: number;
+  gradientTolerance?: number;
+  /** Also draw the figure: `svg` in the result. */
+  plot?: boolean;
+}
+export interface HoldoutReport {
+  /** The fit on the calibration period. */
+  fit: TransactionFit;
+  period: "day" | "week";
+  calibrationStart: string;
+  calibrationEnd: string;
+  end: string;
+  /** Holdout length in periods. */
+  holdoutLength: number;
+  /** Customers first seen after the calibration end (left out). */
+  acquiredAfterCalibration: number;
+  /** Customers first seen on the calibration end day (not fitted; predicted as new customers). */
+  firstSeenOnCalibrationEnd: number;
+  accuracy: {
+    customers: number;
+    /** Mean absolute error of holdout purchases per customer. */
+    mae: number;
+    rmse: number;
+    actualTotal: number;
+    predictedTotal: number;
+    /** (predicted − actual) / actual of the totals; null when nobody bought. */
+    totalError: number | null;
+    correlation: number | null;
+  };
+  /** Mean holdout purchases, actual and predicted, by repeat purchases in calibration ("7+" last). */
+  byCalibrationFrequency: { frequency: number; label: string; customers: number; actual: number; predicted: number }[];
+  /** Weekly repeat purchases of the cohort, actual and expected, across calibration and holdout. */
+  tracking: {
+    weekStart: string[];
+    /** End of each week in weeks since the first day: x coordinates. */
+    weekEnd: number[];
+    calibrationEnd: number;
+    actualCumulative: number[];
+    predictedCumulative: number[];
+    actualWeekly: number[];
+    predictedWeekly: number[];
+  };
+  customers: {
+    customer: Uint32Array;
+    customerIds: string[];
+    x: Float64Array;
+    t_x: Float64Array;
+    T: Float64Array;
+    /** Purchases in the holdout. */
+    actual: Float64Array;
+    /** Expected purchases in the holdout. */
+    predicted: Float64Array;
+  };
+  /** The figure, with `plot: true`. */
+  svg?: string;
+}
+
+export interface IntervalOptions extends CallOptions {
+  /** Coverage, in (0, 1) (default 0.9). */
+  level?: number;
+  /** Parameter sets drawn (default 500, 20–100000). */
+  draws?: number;
+  /** Seed of the draws (default 1): the same seed gives the same intervals. */
+  seed?: number;
+  /** Horizon of the expected purchases (default 52 time units). */
+  horizon?: number;
+  /** A Gamma-Gamma fit: adds CLV intervals (customers then need `zbar`). */
+  spend?: GammaGammaFit;
+  /** The data the fit came from (default: `customers`), with `zbar` when `spend` is given. */
+  fitData?: (CustomerColumns & { zbar?: Numbers }) | Summary;
+  months?: number;
+  unitsPerMonth?: number;
+  monthlyDiscount?: number;
+}
+export interface IntervalColumn {
+  /** At the fitted parameters. */
+  estimate: Float64Array;
+  /** NaN where fewer than half of the draws gave a value. */
+  low: Float64Array;
+  high: Float64Array;
+}
+export interface PredictionIntervals {
+  level: number;
+  draws: number;
+  unusableDraws: number;
+  horizon: number;
+  pAlive: IntervalColumn;
+  expected: IntervalColumn;
+  clv?: IntervalColumn;
+  /** Covariance of the fit's log-parameters (inverse observed information). */
+  covariance: { model: string; names: string[]; logParams: number[]; matrix: number[][] };
+}
+
 export interface EngineOptions {
   /** Run in a module Web Worker (default where `Worker` exists) or in this thread. */
   worker?: boolean;
@@ -367,6 +471,14 @@ export interface Engine {
   historicalClv(orders: OrdersInput, options?: HistoricalClvOptions): Promise<HistoricalClv>;
   /** Effect of +`points` of retention on CLV and revenue (geometric retention, or a BG/NBD fit). */
   retentionWhatIf(options: WhatIfGeometric | WhatIfBgNbd): Promise<WhatIf>;
+  /** Holdout validation: fit on the orders up to `calibrationEnd`, compare predictions with the rest. */
+  validate(orders: OrdersInput, options: ValidateOptions): Promise<HoldoutReport>;
+  /** Per-customer intervals for P(alive), expected purchases and CLV from the fit's parameter uncertainty (seeded parametric bootstrap). */
+  predictIntervals(fit: TransactionFit, customers: (CustomerColumns & { zbar?: Numbers }) | Summary, options?: IntervalOptions): Promise<PredictionIntervals>;
+  /** An SVG figure of a result: a cohort matrix, a funnel, or a transaction fit's frequency/recency maps. */
+  plot(kind: "cohorts", report: CohortReport): Promise<string>;
+  plot(kind: "funnel", report: FunnelReport, options?: { unit?: string }): Promise<string>;
+  plot(kind: "fit", fit: TransactionFit, options: { maxFrequency: number; age: number; horizon?: number; unit?: string }): Promise<string>;
   /** Stops the worker; pending calls reject. */
   terminate(): void;
 }
@@ -392,3 +504,6 @@ export const nps: Engine["nps"];
 export const feedbackReport: Engine["feedbackReport"];
 export const retentionWhatIf: Engine["retentionWhatIf"];
 export const historicalClv: Engine["historicalClv"];
+export const validate: Engine["validate"];
+export const predictIntervals: Engine["predictIntervals"];
+export const plot: Engine["plot"];

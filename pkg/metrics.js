@@ -14,6 +14,7 @@ const METHODS = [
   "parseOrdersCsv", "ordersFromColumns", "parseEventsCsv", "release",
   "summary", "fitBgNbd", "fitMbgNbd", "fitParetoNbd", "fitGammaGamma", "fitBgBb",
   "predict", "clv", "historicalClv", "cohortMatrix", "funnel", "rfm", "nps", "feedbackReport", "retentionWhatIf",
+  "validate", "predictIntervals", "plot",
 ];
 
 /** Splits `onProgress` (and `transfer`) off the last options argument. */
@@ -165,3 +166,6 @@ export const rfm = call("rfm");
 export const nps = call("nps");
 export const feedbackReport = call("feedbackReport");
 export const retentionWhatIf = call("retentionWhatIf");
+export const validate = call("validate");
+export const predictIntervals = call("predictIntervals");
+export const plot = call("plot");

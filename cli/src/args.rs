@@ -20,6 +20,8 @@ commands:
   rfm                     RFM scores and segments
   clv                     historical CLV (--margin, --churn, --period-days)
   nps                     NPS / CSAT / CES of collector exports (JSON or CSV)
+  validate --calibration-end YYYY-MM-DD [--model M]
+                          fit on orders up to that day, compare with the rest (holdout)
 
 input:
   --input-format F        generic | shopify | cdnow | summary (orders; default generic)
@@ -39,6 +41,8 @@ analysis:
   --breakdown --per-session --question ID --survey ID --confidence F
 output:
   --format json|table     (default json)
+  --plot FILE.svg         also draw the result (validate, fit, cohorts, funnel)
+  --intervals LEVEL       predict: intervals per customer, e.g. 0.9 (--draws N, --seed N)
 
 exit codes: 0 ok, 1 data error, 2 usage error";
 
@@ -77,6 +81,8 @@ pub enum Command {
     Clv,
     /// `nps`
     Nps,
+    /// `validate`
+    Validate,
 }
 
 /// Output format.
@@ -126,6 +132,11 @@ pub struct Args {
     pub question: Option<String>,
     pub survey: Option<String>,
     pub confidence: f64,
+    pub calibration_end: Option<i64>,
+    pub plot: Option<String>,
+    pub intervals: Option<f64>,
+    pub draws: usize,
+    pub seed: u64,
 }
 
 fn day(text: &str, flag: &str) -> Result<i64, UsageError> {
@@ -139,6 +150,64 @@ fn number(text: &str, flag: &str) -> Result<f64, UsageError> {
         .ok()
         .filter(|v| v.is_finite())
         .ok_or_else(|| UsageError(format!("{flag}: not a number: {text:?}")))
+}
+
+fn whole(text: &str, flag: &str) -> Result<u64, UsageError> {
+    text.parse::<u64>()
+        .map_err(|_| UsageError(format!("{flag}: not a whole number: {text:?}")))
+}
+
+/// The flags of `validate`, `--plot` and `--intervals`: which commands take
+/// them, and their ranges.
+fn check_validate_options(a: &Args) -> Result<(), UsageError> {
+    let transaction_model =
+        |m: Option<&str>| matches!(m, None | Some("bgnbd" | "mbgnbd" | "pareto-nbd"));
+    if a.command == Command::Validate {
+        if a.calibration_end.is_none() {
+            return Err(UsageError(
+                "validate needs --calibration-end YYYY-MM-DD".into(),
+            ));
+        }
+        if !transaction_model(a.model.as_deref()) {
+            return Err(UsageError(format!(
+                "--model: validate supports bgnbd, mbgnbd, pareto-nbd, not {:?}",
+                a.model.as_deref().unwrap_or("")
+            )));
+        }
+    }
+    if a.plot.is_some() {
+        match a.command {
+            Command::Validate | Command::Cohorts | Command::Funnel => {}
+            Command::Fit if transaction_model(a.model.as_deref()) => {}
+            Command::Fit => {
+                return Err(UsageError(
+                    "--plot on fit draws bgnbd, mbgnbd and pareto-nbd fits".into(),
+                ))
+            }
+            _ => {
+                return Err(UsageError(
+                    "--plot works with validate, fit, cohorts and funnel".into(),
+                ))
+            }
+        }
+    }
+    if let Some(level) = a.intervals {
+        if a.command != Command::Predict {
+            return Err(UsageError("--intervals works with predict".into()));
+        }
+        if !(level > 0.0 && level < 1.0) {
+            return Err(UsageError(format!(
+                "--intervals: {level} is not a level between 0 and 1 (e.g. 0.9)"
+            )));
+        }
+        if !(20..=100_000).contains(&a.draws) {
+            return Err(UsageError(format!(
+                "--draws: {} is not between 20 and 100000",
+                a.draws
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// `7d`, `24h`, `30m`, `90s` or plain seconds.
@@ -207,6 +276,11 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Args, UsageErro
         question: None,
         survey: None,
         confidence: 0.95,
+        calibration_end: None,
+        plot: None,
+        intervals: None,
+        draws: 500,
+        seed: 1,
     };
     while let Some(arg) = p.next()? {
         match arg {
@@ -289,6 +363,11 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Args, UsageErro
             Long("question") => a.question = Some(p.value()?.string()?),
             Long("survey") => a.survey = Some(p.value()?.string()?),
             Long("confidence") => a.confidence = number(&p.value()?.string()?, "--confidence")?,
+            Long("calibration-end") => a.calibration_end = Some(day(&p.value()?.string()?, "--calibration-end")?),
+            Long("plot") => a.plot = Some(p.value()?.string()?),
+            Long("intervals") => a.intervals = Some(number(&p.value()?.string()?, "--intervals")?),
+            Long("draws") => a.draws = whole(&p.value()?.string()?, "--draws")? as usize,
+            Long("seed") => a.seed = whole(&p.value()?.string()?, "--seed")?,
             Value(v) if command.is_none() => {
                 command = Some(match v.string()?.as_str() {
                     "summary" => Command::Summary,
@@ -299,6 +378,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Args, UsageErro
                     "rfm" => Command::Rfm,
                     "clv" => Command::Clv,
                     "nps" => Command::Nps,
+                    "validate" => Command::Validate,
                     other => return Err(UsageError(format!("unknown command {other:?}"))),
                 })
             }
@@ -316,5 +396,6 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Args, UsageErro
     if a.command == Command::Funnel && a.steps.is_empty() {
         return Err(UsageError("funnel needs --steps a,b,c".into()));
     }
+    check_validate_options(&a)?;
     Ok(a)
 }

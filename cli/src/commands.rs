@@ -30,20 +30,21 @@ pub fn run(a: &Args) -> Result<String, Failure> {
         Command::Rfm => rfm_cmd(a, &bytes),
         Command::Clv => clv_cmd(a, &bytes),
         Command::Nps => nps_cmd(a, &bytes),
+        Command::Validate => crate::validate::run(a, &bytes),
     }
 }
 
-fn data_err(e: impl std::fmt::Display) -> Failure {
+pub(crate) fn data_err(e: impl std::fmt::Display) -> Failure {
     Failure::Data(e.to_string())
 }
 
-fn to_json(v: &impl serde::Serialize) -> Result<String, Failure> {
+pub(crate) fn to_json(v: &impl serde::Serialize) -> Result<String, Failure> {
     serde_json::to_string_pretty(v)
         .map(|s| s + "\n")
         .map_err(data_err)
 }
 
-fn skipped_note(r: &SkipReport) -> String {
+pub(crate) fn skipped_note(r: &SkipReport) -> String {
     if r.total() == 0 {
         return String::new();
     }
@@ -70,7 +71,7 @@ fn skipped_note(r: &SkipReport) -> String {
     )
 }
 
-fn build_summary(a: &Args, orders: &Orders) -> Summary {
+pub(crate) fn build_summary(a: &Args, orders: &Orders) -> Summary {
     summary(
         orders,
         &SummaryOptions {
@@ -118,7 +119,7 @@ fn summary_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
 }
 
 /// The (x, t_x, T) input: from orders via the summary, or a summary CSV.
-fn fit_input(
+pub(crate) fn fit_input(
     a: &Args,
     bytes: &[u8],
 ) -> Result<(FitInput, Option<Summary>, Option<Orders>), Failure> {
@@ -134,6 +135,8 @@ fn fit_input(
 fn fit_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
     let opts = FitOptions::default();
     let model = a.model.as_deref().unwrap_or("");
+    // The data's largest frequency and age, for `--plot`.
+    let mut extent = None;
     let value = match model {
         "gamma-gamma" => {
             if a.input_format.as_deref() == Some("summary") {
@@ -148,6 +151,7 @@ fn fit_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
         }
         "bgnbd" | "mbgnbd" | "pareto-nbd" | "bgbb" => {
             let (input, _, _) = fit_input(a, bytes)?;
+            extent = Some(crate::plot::extent(&input));
             match model {
                 "bgnbd" => serde_json::to_value(bgnbd::fit(&input, &opts).map_err(data_err)?),
                 "mbgnbd" => serde_json::to_value(mbgnbd::fit(&input, &opts).map_err(data_err)?),
@@ -165,6 +169,9 @@ fn fit_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
         }
     }
     .map_err(data_err)?;
+    if let (Some(path), Some(extent)) = (&a.plot, extent) {
+        crate::plot::fit(a, path, &value, extent)?;
+    }
     match a.output {
         Output::Json => to_json(&value),
         Output::Table => {
@@ -202,6 +209,9 @@ fn predict_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
     let (Some(s), Some(orders)) = (s, orders) else {
         return Err(Failure::Data("no customers".into()));
     };
+    if let Some(level) = a.intervals {
+        return crate::intervals::predict(a, level, &input, &s, &orders);
+    }
     let opts = FitOptions::default();
     let name = a.model.as_deref().unwrap_or("bgnbd");
     let (model, fitted): (Box<dyn TransactionModel>, Value) = match name {
@@ -324,6 +334,9 @@ fn cohorts_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
             end_day: a.end_day,
         },
     );
+    if let Some(path) = &a.plot {
+        crate::plot::write(path, &rapport_metrics::plot::cohorts_svg(&r))?;
+    }
     match a.output {
         Output::Json => to_json(&json!({"cohorts": r, "skipped": p.report})),
         Output::Table => {
@@ -369,6 +382,10 @@ fn funnel_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
         breakdown: a.breakdown,
     };
     let r = funnel(&p.data, &opts).map_err(|e| Failure::Usage(UsageError(e.to_string())))?;
+    if let Some(path) = &a.plot {
+        let unit = if a.per_session { "sessions" } else { "users" };
+        crate::plot::write(path, &rapport_metrics::plot::funnel_svg(&r, unit))?;
+    }
     match a.output {
         Output::Json => to_json(&json!({"funnel": r, "skipped": p.report})),
         Output::Table => {

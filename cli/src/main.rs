@@ -6,8 +6,11 @@
 
 mod args;
 mod commands;
+mod intervals;
 mod load;
+mod plot;
 mod table;
+mod validate;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -122,9 +122,9 @@ fn accumulate(g: &GammaGamma, input: &SpendInput, grad: &mut [f64; 3]) -> f64 {
     total
 }
 
-struct Nll<'a> {
-    input: &'a SpendInput,
-    total: f64,
+pub(crate) struct Nll<'a> {
+    pub(crate) input: &'a SpendInput,
+    pub(crate) total: f64,
 }
 
 impl Objective for Nll<'_> {

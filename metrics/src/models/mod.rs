@@ -9,6 +9,7 @@
 //! | [`gamma_gamma`] | Gamma-Gamma spend (Fader, Hardie & Lee 2005) | (x, z̄) of repeat buyers |
 //! | [`bgbb`] | BG/BB, discrete time (Fader, Hardie & Shang 2010) | (x, t_x, n) in periods |
 //! | [`clv`] | customer lifetime value: a transaction model × Gamma-Gamma, discounted | |
+//! | [`transaction`] | BG/NBD, MBG/NBD or Pareto/NBD behind one type | |
 //!
 //! Every model has `fit(&input, &FitOptions) -> Result<Fitted<Params>, FitError>`,
 //! a `log_likelihood`, and its predictions as methods on the parameter struct.
@@ -48,6 +49,7 @@ pub mod pareto_nbd;
 mod radix;
 pub mod simulate;
 pub mod spend_input;
+pub mod transaction;
 
 pub use error::FitError;
 pub use input::{FitInput, InputError, Patterns};

@@ -219,7 +219,7 @@ impl ParetoNbd {
 /// Per-fit index: for each x-run, the distinct times its patterns use, and per
 /// pattern the local positions of its T and t_x among them. With daily data a
 /// run of thousands of patterns needs only a few hundred 2F1 evaluations.
-struct Prepared<'a> {
+pub(crate) struct Prepared<'a> {
     patterns: &'a Patterns,
     /// Per run: (offset into `run_times`, count).
     run_slices: Vec<(usize, usize)>,
@@ -230,7 +230,7 @@ struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
-    fn new(patterns: &'a Patterns) -> Self {
+    pub(crate) fn new(patterns: &'a Patterns) -> Self {
         let mut run_slices = Vec::with_capacity(patterns.x_runs.len());
         let mut run_times = Vec::new();
         let mut local_t = vec![0u32; patterns.len()];
@@ -321,8 +321,8 @@ fn accumulate(p: &ParetoNbd, prep: &Prepared<'_>, grad: &mut [f64; 4]) -> Result
     }
 }
 
-struct Nll<'a> {
-    prep: Prepared<'a>,
+pub(crate) struct Nll<'a> {
+    pub(crate) prep: Prepared<'a>,
 }
 
 impl Objective for Nll<'_> {

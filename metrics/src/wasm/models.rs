@@ -62,7 +62,7 @@ struct JsFitted<'a, P: Serialize> {
     patterns: usize,
 }
 
-fn fitted_to_js<P: Serialize>(f: &Fitted<P>) -> WasmResult<JsValue> {
+pub(crate) fn fitted_to_js<P: Serialize>(f: &Fitted<P>) -> WasmResult<JsValue> {
     to_js(&JsFitted {
         model: &f.model,
         params: &f.params,
