@@ -21,11 +21,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const SUMMARY_CSV: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/data/cdnow/cdnow_customers_summary.csv"
+    "/tests/data/cdnow/cdnow_customers_summary.csv"
 ));
 const SAMPLE: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/data/cdnow/CDNOW_sample.txt"
+    "/tests/data/cdnow/CDNOW_sample.txt"
 ));
 
 /// `ID,frequency,recency,T` → (x, t_x, T) columns.

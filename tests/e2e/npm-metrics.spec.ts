@@ -13,7 +13,7 @@ import { test, expect, expectRows, withRun } from "./fixtures";
 import { dialog, primary } from "./widget";
 
 const PKG = path.resolve(__dirname, "../../pkg");
-const CDNOW = path.resolve(__dirname, "../../../shared/data/cdnow");
+const CDNOW = path.resolve(__dirname, "../../metrics/tests/data/cdnow");
 
 const TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",

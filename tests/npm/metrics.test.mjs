@@ -3,7 +3,7 @@
 // `metrics/metrics_bg.wasm` next to `metrics-worker.js` (a `file:` URL read
 // with node:fs), exactly as a Node user of the package gets it.
 //
-// Checked against the CDNOW reference data (../shared/data/cdnow beside the
+// Checked against the CDNOW reference data (metrics/tests/data/cdnow in the
 // repository) and the published BG/NBD maximum-likelihood results
 // (Fader, Hardie & Lee 2005).
 //
@@ -16,7 +16,7 @@ import * as metrics from "../../pkg/metrics.js";
 
 const { createEngine } = metrics;
 
-const data = (name) => new URL(`../../../shared/data/cdnow/${name}`, import.meta.url);
+const data = (name) => new URL(`../../metrics/tests/data/cdnow/${name}`, import.meta.url);
 
 /** `ID,frequency,recency,T` → `{ x, t_x, T }` columns. */
 async function cdnowSummary() {

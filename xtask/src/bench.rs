@@ -108,7 +108,7 @@ fn widget() -> Result<(), String> {
 fn metrics() -> Result<(), String> {
     let dir = bench_dir()?;
     let python = python_env()?;
-    let cdnow = util::root().join("../shared/data/cdnow");
+    let cdnow = util::root().join("metrics/tests/data/cdnow");
     step(
         "bench data (seeded, written once)",
         cmd(python.to_str().unwrap_or("python3"))
