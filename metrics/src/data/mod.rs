@@ -17,6 +17,7 @@
 mod cdnow;
 mod csv;
 pub mod date;
+mod date_column;
 mod error;
 mod events;
 mod intern;
@@ -26,6 +27,7 @@ mod prefetch;
 mod responses;
 mod rows;
 mod shopify;
+mod sniff;
 
 pub use cdnow::{parse_cdnow, read_cdnow};
 pub use date::{DateFormat, OffsetPolicy};

@@ -25,8 +25,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::csv::{for_each_record, Source};
+use super::date_column::Lookahead;
 use super::date::{parse_timestamp, DateFormat};
 use super::error::{reject, DataError, Parsed, SkipReason, SkipReport};
+use super::sniff::check_text;
 use super::rows::{find_column, header_names, ReadOptions, RowChecker};
 
 /// One numeric answer of one response.
@@ -50,6 +52,7 @@ pub fn parse_feedback_json(
     input: &[u8],
     opts: &ReadOptions,
 ) -> Result<Parsed<Vec<FeedbackAnswer>>, DataError> {
+    check_text(input)?;
     let doc: Value = serde_json::from_slice(input).map_err(|e| DataError::Json(e.to_string()))?;
     let (items, prefix) = match &doc {
         Value::Array(a) => (a, ""),
@@ -173,6 +176,7 @@ fn read_csv(
     let mut state: Option<(RowChecker<'_>, [usize; 5])> = None;
     let mut received: Option<usize> = None;
     let mut out = Vec::new();
+    let lookahead = Lookahead::of(&source, opts.delimiter);
     for_each_record(source, opts.delimiter, |line, rec| {
         let Some((ck, c)) = state.as_mut() else {
             let h = header_names(rec);
@@ -184,7 +188,7 @@ fn read_csv(
                 find_column(&h, "created_at")?,
             ];
             received = find_column(&h, "received_at").ok();
-            state = Some((RowChecker::new(opts, h), cols));
+            state = Some((RowChecker::with_lookahead(opts, h, lookahead), cols));
             return Ok(());
         };
         if rec.is_blank() {
@@ -235,6 +239,7 @@ fn read_csv(
     let Some((ck, _)) = state else {
         return Err(DataError::Empty);
     };
+    ck.finish()?;
     Ok(Parsed {
         data: out,
         report: ck.report,
