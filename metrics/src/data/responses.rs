@@ -16,6 +16,11 @@
 //! When the creation time is missing (`createdAt: null`, empty `created_at`)
 //! the collector's `receivedAt` / `received_at` is used instead.
 //!
+//! A question's type, when the export carries it (a `type` on each JSON
+//! answer, a `question_type` or `type` column in the CSV), is kept on the
+//! answer so the report scores it by type; otherwise the report takes it from
+//! the site's survey configuration ([`super::QuestionTypes`]).
+//!
 //! Only numeric answers matter to the metrics (NPS 0–10, CSAT 1–5, CES 1–7),
 //! so text, choice and thumbs answers are dropped and counted as `ignored`.
 
@@ -28,6 +33,7 @@ use super::csv::{for_each_record, Source};
 use super::date_column::Lookahead;
 use super::date::{parse_timestamp, DateFormat};
 use super::error::{reject, DataError, Parsed, SkipReason, SkipReport};
+use super::question_type::QuestionType;
 use super::sniff::check_text;
 use super::rows::{find_column, header_names, ReadOptions, RowChecker};
 
@@ -41,6 +47,9 @@ pub struct FeedbackAnswer {
     pub survey: String,
     /// Question id.
     pub question: String,
+    /// The question's type, when the export says it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question_type: Option<QuestionType>,
     /// The numeric answer.
     pub value: f64,
     /// When the response was created (seconds since the epoch).
@@ -138,11 +147,16 @@ pub fn parse_feedback_json(
                 report.record(SkipReason::Ignored, line);
                 continue;
             };
+            let question_type = a
+                .get("type")
+                .and_then(Value::as_str)
+                .and_then(QuestionType::parse);
             match v.as_f64() {
                 Some(value) => out.push(FeedbackAnswer {
                     response_id: id.clone(),
                     survey: survey.clone(),
                     question: q.clone(),
+                    question_type,
                     value,
                     created_at,
                 }),
@@ -175,6 +189,7 @@ fn read_csv(
 ) -> Result<Parsed<Vec<FeedbackAnswer>>, DataError> {
     let mut state: Option<(RowChecker<'_>, [usize; 5])> = None;
     let mut received: Option<usize> = None;
+    let mut type_column: Option<usize> = None;
     let mut out = Vec::new();
     let lookahead = Lookahead::of(&source, opts.delimiter);
     for_each_record(source, opts.delimiter, |line, rec| {
@@ -188,6 +203,9 @@ fn read_csv(
                 find_column(&h, "created_at")?,
             ];
             received = find_column(&h, "received_at").ok();
+            type_column = find_column(&h, "question_type")
+                .or_else(|_| find_column(&h, "type"))
+                .ok();
             state = Some((RowChecker::with_lookahead(opts, h, lookahead), cols));
             return Ok(());
         };
@@ -229,6 +247,9 @@ fn read_csv(
                 response_id: id.to_string(),
                 survey: survey.to_string(),
                 question: question.to_string(),
+                question_type: type_column
+                    .and_then(|c| std::str::from_utf8(rec.get(c)).ok())
+                    .and_then(QuestionType::parse),
                 value,
                 created_at: t,
             }),
