@@ -161,7 +161,11 @@ mod tests {
             matches!(err, DataError::BadValue { line: 1, ref column, .. } if column == "date"),
             "{err}"
         );
-        let err = parse_cdnow(b"\n 1 0001 19970101 2 1.0\n 1 0001 19970101 2\n", &ReadOptions::default()).unwrap_err();
+        let err = parse_cdnow(
+            b"\n 1 0001 19970101 2 1.0\n 1 0001 19970101 2\n",
+            &ReadOptions::default(),
+        )
+        .unwrap_err();
         assert!(matches!(err, DataError::Malformed { line: 3, .. }), "{err}");
         Ok(())
     }
@@ -175,7 +179,11 @@ mod tests {
         assert_eq!(&*p.data.customer_ids()[1], "00002");
         assert_eq!(p.data.amounts()[2], 77.0);
         // A sample row in a master file is malformed, named with the layout.
-        let err = parse_cdnow(b"00001 19970101 1 11.77\n 4 0001 19970101 2 29.33\n", &ReadOptions::default()).unwrap_err();
+        let err = parse_cdnow(
+            b"00001 19970101 1 11.77\n 4 0001 19970101 2 29.33\n",
+            &ReadOptions::default(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("master file"), "{err}");
         Ok(())
     }

@@ -117,7 +117,9 @@ pub(crate) fn parse_auto(text: &[u8], offsets: OffsetPolicy) -> Result<AutoDate,
             8 => parse_compact(s).map(AutoDate::At),
             9 | 10 => parse_epoch(s).map(AutoDate::At),
             13 => {
-                let ms = s.iter().fold(0i64, |acc, &b| acc * 10 + i64::from(b - b'0'));
+                let ms = s
+                    .iter()
+                    .fold(0i64, |acc, &b| acc * 10 + i64::from(b - b'0'));
                 Ok(AutoDate::At(ms.div_euclid(1000)))
             }
             _ => Err(DateError::UnknownDigits),

@@ -31,7 +31,9 @@ use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::csv::{for_each_row, RecordView, Row, Source};
-use super::date::{day_of, format_day, parse_auto, parse_iso_day, parse_timestamp, AutoDate, DateFormat};
+use super::date::{
+    day_of, format_day, parse_auto, parse_iso_day, parse_timestamp, AutoDate, DateFormat,
+};
 use super::date_column::Lookahead;
 use super::error::{reject, DataError, Parsed, SkipReason};
 use super::orders::{parse_amount, parse_cents, Orders, OrdersBuilder};
@@ -273,11 +275,8 @@ fn header<'o>(
 ) -> Result<(RowChecker<'o>, Cols), DataError> {
     let header = header_names(rec);
     let c = &opts.columns;
-    let optional = |name: &Option<String>| {
-        name.as_deref()
-            .map(|n| find_column(&header, n))
-            .transpose()
-    };
+    let optional =
+        |name: &Option<String>| name.as_deref().map(|n| find_column(&header, n)).transpose();
     let cols = Cols {
         customer: find_column(&header, &c.customer)?,
         timestamp: find_column(&header, &c.timestamp)?,
@@ -291,7 +290,10 @@ fn header<'o>(
         want: cols.want(),
         ..cols
     };
-    Ok((RowChecker::with_lookahead(&opts.read, header, lookahead), cols))
+    Ok((
+        RowChecker::with_lookahead(&opts.read, header, lookahead),
+        cols,
+    ))
 }
 
 /// The common case: a line without quotes whose values are all good, and

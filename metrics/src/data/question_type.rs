@@ -108,24 +108,25 @@ pub fn survey_types(doc: &Value) -> Result<QuestionTypes, DataError> {
                     _ => Vec::new(),
                 })
                 .collect(),
-            _ => {
-                return Err(DataError::Json(
-                    "expected a site config with \"surveys\" (or \"sites\"), or an array of surveys"
-                        .into(),
-                ))
-            }
+            _ => return Err(DataError::Json(
+                "expected a site config with \"surveys\" (or \"sites\"), or an array of surveys"
+                    .into(),
+            )),
         },
         _ => return Err(DataError::Json("expected a site config object".into())),
     };
     for (i, (survey, path)) in surveys.iter().enumerate() {
         let Some(Value::String(id)) = survey.get("id") else {
-            return Err(DataError::Json(format!("{path}[{i}].id: expected a string")));
+            return Err(DataError::Json(format!(
+                "{path}[{i}].id: expected a string"
+            )));
         };
         let Some(Value::Array(questions)) = survey.get("questions") else {
             continue;
         };
         for q in questions {
-            if let (Some(Value::String(qid)), Some(Value::String(t))) = (q.get("id"), q.get("type")) {
+            if let (Some(Value::String(qid)), Some(Value::String(t))) = (q.get("id"), q.get("type"))
+            {
                 if let Some(t) = QuestionType::parse(t) {
                     out.insert(format!("{id}/{qid}"), t);
                 }

@@ -30,12 +30,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::csv::{for_each_record, Source};
-use super::date_column::Lookahead;
 use super::date::{parse_timestamp, DateFormat};
+use super::date_column::Lookahead;
 use super::error::{reject, DataError, Parsed, SkipReason, SkipReport};
 use super::question_type::QuestionType;
-use super::sniff::check_text;
 use super::rows::{find_column, header_names, ReadOptions, RowChecker};
+use super::sniff::check_text;
 
 /// One numeric answer of one response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -25,14 +25,8 @@ const SIGNATURES: &[(&[u8], &str)] = &[
     (b"SQLite format 3\0", "it is an SQLite database"),
     (b"\x89PNG", "it is a PNG image"),
     (b"\xFF\xD8\xFF", "it is a JPEG image"),
-    (
-        b"\xFF\xFE",
-        "it is UTF-16 text: save it as UTF-8",
-    ),
-    (
-        b"\xFE\xFF",
-        "it is UTF-16 text: save it as UTF-8",
-    ),
+    (b"\xFF\xFE", "it is UTF-16 text: save it as UTF-8"),
+    (b"\xFE\xFF", "it is UTF-16 text: save it as UTF-8"),
 ];
 
 /// The first bytes of `input`, escaped and quoted for a message.
@@ -92,7 +86,11 @@ mod tests {
         assert!(msg.contains("\"PK\\x03\\x04\\x14\\x00"), "{msg}");
         assert!(msg.len() < 250, "{} bytes: {msg}", msg.len());
         assert!(check_text(b"name\nZo\xE9\n").is_ok());
-        for bad in [&b"\x00\x01\x02\x03"[..], b"\x1F\x8B\x08\x00", b"a\x01\x02\x03\x04b,c\n"] {
+        for bad in [
+            &b"\x00\x01\x02\x03"[..],
+            b"\x1F\x8B\x08\x00",
+            b"a\x01\x02\x03\x04b,c\n",
+        ] {
             assert!(check_text(bad).is_err(), "{bad:?}");
         }
     }

@@ -372,10 +372,7 @@ mod tests {
 
     #[test]
     fn configured_types_apply_per_survey_then_by_id() -> Result<(), FeedbackError> {
-        let answers = [
-            ans("a", "q", None, 9.0, 0),
-            ans("b", "q", None, 2.0, 0),
-        ];
+        let answers = [ans("a", "q", None, 9.0, 0), ans("b", "q", None, 2.0, 0)];
         let mut opts = FeedbackOptions::default();
         opts.question_types.insert("a/q".into(), QuestionType::Nps);
         opts.question_types.insert("q".into(), QuestionType::Ces);

@@ -250,7 +250,10 @@ mod tests {
         );
         assert_eq!(nps(&[10.0; 3], 0.95)?.ci_high, Some(100.0));
         let none = nps(&[], 0.9)?;
-        assert_eq!((none.score, none.ci_low, none.std_error), (None, None, None));
+        assert_eq!(
+            (none.score, none.ci_low, none.std_error),
+            (None, None, None)
+        );
         assert!(nps(&[1.0], 1.0).is_err());
         Ok(())
     }

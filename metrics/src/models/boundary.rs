@@ -84,11 +84,15 @@ enum Side {
     Inside,
 }
 
-fn side(value: f64, start: f64) -> Side {
+/// A parameter this many times its start is at its limit when the search
+/// itself stopped because parameters ran off ([`StopReason::Runaway`]).
+const RAN_OFF: f64 = 100.0;
+
+fn side(value: f64, start: f64, far: f64) -> Side {
     let ratio = value / start;
-    if ratio < 1.0 / FAR {
+    if ratio < 1.0 / far {
         Side::Zero
-    } else if ratio > FAR {
+    } else if ratio > far {
         Side::Infinity
     } else {
         Side::Inside
@@ -105,10 +109,15 @@ pub(crate) fn detect(
     log_likelihood: f64,
     stop: StopReason,
 ) -> Option<Boundary> {
+    let far = if stop == StopReason::Runaway {
+        RAN_OFF
+    } else {
+        FAR
+    };
     let sides: Vec<Side> = params
         .iter()
         .zip(start)
-        .map(|(&p, &s)| side(p, s))
+        .map(|(&p, &s)| side(p, s, far))
         .collect();
     // The mean dropout (probability or rate) against the start's: nil dropout
     // is the no-dropout limit even before a parameter looks infinite.

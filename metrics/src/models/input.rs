@@ -90,6 +90,20 @@ pub enum InputError {
     NoObservedTime,
 }
 
+impl InputError {
+    /// The 0-based row at fault, if the error is about one row.
+    pub fn row(&self) -> Option<usize> {
+        match self {
+            InputError::NotFinite { row, .. }
+            | InputError::OutOfRange { row, .. }
+            | InputError::RecencyAfterAge { row, .. }
+            | InputError::RecencyWithoutPurchases { row, .. }
+            | InputError::PurchasesWithoutTime { row, .. } => Some(*row),
+            _ => None,
+        }
+    }
+}
+
 /// Customers in columns: x (repeat purchases), t_x (recency), T (age), weights.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FitInput {

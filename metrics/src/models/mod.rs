@@ -127,7 +127,8 @@ pub struct Fitted<P> {
     /// (a parameter running to 0 or ∞): which limit, and what it means.
     pub boundary: Option<Boundary>,
     /// Asymptotic standard errors (delta method from the log-parameter inverse
-    /// Hessian); None when not requested or the Hessian is not positive definite.
+    /// Hessian); None when not requested, at a boundary, or when the Hessian is
+    /// not positive definite.
     pub std_errors: Option<P>,
     /// Customers represented (Σ weights), including those observed for no
     /// time at all (T = 0), who add nothing to the likelihood.
@@ -237,6 +238,15 @@ const LIMIT_DROPOUT: f64 = 1e-3;
 /// How close (in total log-likelihood) a fit must come to the NBD optimum to
 /// stop at the limit: well below the 0.01 log-likelihoods are reported to.
 const LIMIT_TOLERANCE: f64 = 1e-3;
+/// Iterations over which a runaway parameter is watched.
+const RUNAWAY_WINDOW: usize = 3;
+/// A log-parameter this far from its start (a factor of 100) is running to a
+/// boundary if it still moves by a factor of e over [`RUNAWAY_WINDOW`]
+/// iterations while the log-likelihood gains less than [`LIMIT_TOLERANCE`]:
+/// the remaining gain of such a geometric approach is about the last gains,
+/// so the limit's value is reached and chasing the parameter (whose
+/// evaluations get ever costlier, as Pareto/NBD's series do) buys nothing.
+const RUNAWAY_DISTANCE: f64 = 4.605;
 
 /// [`run_fit`] with an optional warm-up: BFGS first runs on `warm_up` (the same
 /// likelihood on a deterministic subsample of the patterns, see
@@ -267,9 +277,24 @@ pub(crate) fn run_fit_staged<O: optimize::Objective, W: optimize::Objective>(
         let mut params_now = Vec::with_capacity(start.len());
         // The NBD optimum as a mean negative log-likelihood, fitted when first needed.
         let mut nbd_mean: Option<Option<f64>> = None;
+        // (mean value, θ) of the last iterations, oldest first.
+        let mut recent: std::collections::VecDeque<(f64, Vec<f64>)> =
+            std::collections::VecDeque::with_capacity(RUNAWAY_WINDOW + 1);
         move |it: &optimize::Iterate<'_>| -> ControlFlow<StopReason> {
             params_now.clear();
             params_now.extend(it.theta.iter().map(|t| t.exp()));
+            recent.push_back((it.value, it.theta.to_vec()));
+            if recent.len() > RUNAWAY_WINDOW + 1 {
+                recent.pop_front();
+            }
+            let runaway = recent.len() == RUNAWAY_WINDOW + 1
+                && recent.front().is_some_and(|(then, old)| {
+                    let gain = (then - it.value) * total_weight;
+                    gain < LIMIT_TOLERANCE
+                        && it.theta.iter().zip(old).zip(start).any(|((now, was), s)| {
+                            (now - s.ln()).abs() > RUNAWAY_DISTANCE && (now - was).abs() > 1.0
+                        })
+                });
             let progress = FitProgress {
                 model,
                 phase,
@@ -281,6 +306,9 @@ pub(crate) fn run_fit_staged<O: optimize::Objective, W: optimize::Objective>(
             };
             if monitor.report(&progress).is_break() {
                 return ControlFlow::Break(StopReason::Interrupted);
+            }
+            if runaway {
+                return ControlFlow::Break(StopReason::Runaway);
             }
             let Some(limit) = limit else {
                 return ControlFlow::Continue(());
@@ -355,7 +383,9 @@ pub(crate) fn run_fit_staged<O: optimize::Objective, W: optimize::Objective>(
             log_likelihood,
         });
     }
-    let std_errors = if opts.std_errors {
+    let boundary = boundary::detect(model, names, &params, start, log_likelihood, out.stop);
+    // At a boundary the Hessian is singular (and costly where parameters are huge).
+    let std_errors = if opts.std_errors && boundary.is_none() {
         let h = optimize::hessian(obj, &out.theta, &out.grad);
         // Hessian of the total = total × Hessian of the mean.
         let scaled: Vec<Vec<f64>> = h
@@ -373,7 +403,6 @@ pub(crate) fn run_fit_staged<O: optimize::Objective, W: optimize::Objective>(
     } else {
         None
     };
-    let boundary = boundary::detect(model, names, &params, start, log_likelihood, out.stop);
     Ok(RawFit {
         params,
         log_likelihood,

@@ -128,6 +128,9 @@ pub enum StopReason {
     /// that boundary, and the search stopped there instead of chasing the
     /// dropout parameters to infinity.
     Limit,
+    /// A parameter kept running towards 0 or ∞ while the log-likelihood
+    /// gained next to nothing: the optimum is that boundary.
+    Runaway,
 }
 
 impl StopReason {
@@ -143,6 +146,9 @@ impl StopReason {
             StopReason::Interrupted => "it was stopped (time budget or cancelled)",
             StopReason::Limit => {
                 "the log-likelihood reached that of the no-dropout limit (the NBD model)"
+            }
+            StopReason::Runaway => {
+                "a parameter kept running off while the log-likelihood gained less than 0.001"
             }
         }
     }

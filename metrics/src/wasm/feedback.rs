@@ -7,7 +7,9 @@ use wasm_bindgen::prelude::*;
 use super::convert::{options, to_js};
 use super::error::WasmError;
 use super::panic;
-use crate::data::{parse_feedback_csv, parse_feedback_json, survey_types, QuestionType, ReadOptions};
+use crate::data::{
+    parse_feedback_csv, parse_feedback_json, survey_types, QuestionType, ReadOptions,
+};
 use crate::feedback::{feedback_report as report, nps as score_nps, FeedbackOptions};
 
 /// NPS of 0–10 answers with a normal-approximation interval at `confidence`
