@@ -37,7 +37,9 @@ fn without_types_nothing_is_scored_and_the_report_says_so() {
         .collect();
     assert_eq!(unscored, [("effort", 4), ("recommend", 7), ("stars", 6)]);
     assert_eq!(r.warnings.len(), 3);
-    assert!(r.warnings[1].contains("\"recommend\" of survey \"post-purchase\" has 7 numeric answers"));
+    assert!(
+        r.warnings[1].contains("\"recommend\" of survey \"post-purchase\" has 7 numeric answers")
+    );
     // In JSON "no answers" is null, not a score of 0.
     let json = serde_json::to_value(&r).expect("json");
     assert!(json["nps"]["score"].is_null());

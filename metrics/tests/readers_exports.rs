@@ -51,7 +51,10 @@ fn line_items_are_summed_into_orders_and_exact_duplicates_reported() {
     assert_eq!(p.report.merged_lines, 6);
     assert_eq!(p.report.count(SkipReason::DuplicateRow), 1);
     assert_eq!(
-        p.report.skipped.get(&SkipReason::DuplicateRow).map(|c| c.first_lines.clone()),
+        p.report
+            .skipped
+            .get(&SkipReason::DuplicateRow)
+            .map(|c| c.first_lines.clone()),
         Some(vec![9])
     );
     assert_eq!(p.report.count(SkipReason::ExcludedStatus), 1);
@@ -66,8 +69,8 @@ fn line_items_are_summed_into_orders_and_exact_duplicates_reported() {
     let orders: u64 = c.orders.iter().flatten().sum();
     assert_eq!(orders, 10);
     // Slice and stream agree, and quoting every field changes nothing.
-    let streamed = read_orders_csv(&file("order_lines.csv")[..], &order_lines_options())
-        .expect("streams too");
+    let streamed =
+        read_orders_csv(&file("order_lines.csv")[..], &order_lines_options()).expect("streams too");
     assert_eq!(streamed, p);
 }
 
@@ -110,7 +113,17 @@ fn day_first_columns_are_read_day_first_from_the_whole_column() {
     // A stream cannot look ahead: it stops rather than mix the two orders.
     let err = read_orders_csv(&file("orders_uk_day_first.csv")[..], &uk_options())
         .expect_err("decided too late");
-    assert!(matches!(err, DataError::DateOrder { line: 4, early_line: 2, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            DataError::DateOrder {
+                line: 4,
+                early_line: 2,
+                ..
+            }
+        ),
+        "{err}"
+    );
     // Saying the format makes the stream read it.
     let mut o = uk_options();
     o.read.date_format = DateFormat::DayFirst;
