@@ -171,9 +171,14 @@ pub fn answers(a: &Args, bytes: &[u8]) -> Result<Parsed<Vec<FeedbackAnswer>>, Fa
         None if a.input.ends_with(".csv") => "csv".into(),
         None => "json".into(),
     };
+    // Answers carry the shopper's clock: only an explicit --now rejects later ones.
+    let read = ReadOptions {
+        now: a.now,
+        ..read_options(a)
+    };
     match format.as_str() {
-        "json" => Ok(data::parse_feedback_json(bytes, &read_options(a))?),
-        "csv" => Ok(data::parse_feedback_csv(bytes, &read_options(a))?),
+        "json" => Ok(data::parse_feedback_json(bytes, &read)?),
+        "csv" => Ok(data::parse_feedback_csv(bytes, &read)?),
         other => Err(UsageError(format!(
             "--input-format: {other:?} is not json or csv for nps"
         ))

@@ -83,9 +83,9 @@ impl Events {
     }
 }
 
-/// Which header columns hold what.
+/// Which header columns hold what; a field left out keeps its default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct EventColumns {
     /// User id column.
     pub user: String,

@@ -39,9 +39,10 @@ use super::error::{reject, DataError, Parsed, SkipReason};
 use super::orders::{parse_amount, parse_cents, Orders, OrdersBuilder};
 use super::rows::{find_column, header_names, ReadOptions, RowChecker};
 
-/// Which header columns hold what (matched exactly, then case-insensitively).
+/// Which header columns hold what (matched exactly, then case-insensitively);
+/// a field left out keeps its default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct OrderColumns {
     /// Customer id column.
     pub customer: String,
@@ -49,7 +50,6 @@ pub struct OrderColumns {
     pub timestamp: String,
     /// Order (or order line) amount column; `None`: no amounts, every order
     /// is worth 0 (enough for the purchase-count models).
-    #[serde(default = "default_amount")]
     pub amount: Option<String>,
     /// Optional order id column: rows sharing an id are the lines of one order.
     #[serde(default)]
@@ -627,6 +627,25 @@ mod tests {
         }
         assert_eq!(r.total(), 8);
         Ok(())
+    }
+
+    #[test]
+    fn columns_left_out_keep_their_defaults_and_a_null_amount_means_none() {
+        let c: OrderColumns = serde_json::from_str(r#"{"customer": "Email"}"#).expect("partial");
+        assert_eq!(c.customer, "Email");
+        assert_eq!(c.timestamp, "date");
+        assert_eq!(c.amount.as_deref(), Some("amount"));
+        let c: OrderColumns = serde_json::from_str(r#"{"amount": null}"#).expect("null amount");
+        assert_eq!(c.amount, None);
+        let p = parse_orders_csv(
+            b"customer_id,date\na,2024-01-01\n",
+            &OrdersCsvOptions {
+                columns: c,
+                ..Default::default()
+            },
+        )
+        .expect("no amounts needed");
+        assert_eq!(p.data.amounts(), &[0.0]);
     }
 
     #[test]
