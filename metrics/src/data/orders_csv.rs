@@ -36,7 +36,7 @@ use super::date::{
 };
 use super::date_column::Lookahead;
 use super::error::{reject, DataError, Parsed, SkipReason};
-use super::orders::{parse_amount, parse_cents, Orders, OrdersBuilder};
+use super::orders::{parse_amount, Orders, OrdersBuilder};
 use super::rows::{find_column, header_names, ReadOptions, RowChecker};
 
 /// Which header columns hold what (matched exactly, then case-insensitively);
@@ -402,7 +402,8 @@ fn fast_row(
     let amount = match cols.amount {
         Some(_) => {
             let raw = field(2);
-            match parse_cents(raw).or_else(|| parse_amount(raw)) {
+            // `parse_amount` takes the `d.dd` fast path first itself.
+            match parse_amount(raw) {
                 Some(a) if a >= 0.0 => a,
                 _ => return Ok(false),
             }
