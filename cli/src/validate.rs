@@ -24,7 +24,7 @@ pub fn run(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
     let calibration_end = a
         .calibration_end
         .ok_or_else(|| UsageError("validate needs --calibration-end YYYY-MM-DD".into()))?;
-    let p = load::orders(a, bytes)?;
+    let p = load::orders(a, bytes, load::Amounts::Optional)?;
     let mut opts = ValidateOptions::new(kind, calibration_end);
     opts.end_day = a.end_day;
     opts.period = a.period;

@@ -20,7 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{check_customer, check_horizon, check_params};
 use super::optimize::Objective;
-use super::{run_fit_staged, weighted_mean, FitError, FitInput, FitOptions, Fitted, Patterns};
+use super::{
+    run_fit_staged, weighted_mean, DropoutLimit, FitError, FitInput, FitOptions, Fitted, Patterns,
+};
 use crate::special::{digamma, hyp2f1_1pq, ln_gamma};
 
 const MODEL: &str = "pareto_nbd";
@@ -363,8 +365,7 @@ fn start(patterns: &Patterns) -> [f64; 4] {
 
 /// Fits Pareto/NBD by maximum likelihood.
 pub fn fit(input: &FitInput, opts: &FitOptions) -> Result<Fitted<ParetoNbd>, FitError> {
-    input.validate()?;
-    let patterns = input.patterns();
+    let patterns = input.fit_patterns()?;
     fit_patterns(&patterns, start(&patterns), opts)
 }
 
@@ -381,13 +382,21 @@ pub fn fit_patterns(
     let warm_up = sample.as_ref().map(|patterns| Nll {
         prep: Prepared::new(patterns),
     });
+    let limit = DropoutLimit {
+        // The mean dropout rate s/β.
+        dropout: |p| p[2] / p[3],
+        patterns,
+        warm_up: sample.as_ref(),
+    };
     let raw = run_fit_staged(
         MODEL,
+        &["r", "alpha", "s", "beta"],
         &obj,
         warm_up.as_ref(),
         &start,
         patterns.total_weight,
         opts,
+        Some(limit),
     )?;
     let to = |v: &[f64]| ParetoNbd {
         r: v[0],
@@ -395,7 +404,7 @@ pub fn fit_patterns(
         s: v[2],
         beta: v[3],
     };
-    Ok(raw.into_fitted(MODEL, to, patterns.total_weight, patterns.len()))
+    raw.into_fitted(MODEL, to, patterns.customers(), patterns.len(), opts)
 }
 
 #[cfg(test)]

@@ -90,9 +90,9 @@ fn read_options(value: JsValue) -> WasmResult<ValidateOptions> {
 
 fn fit_to_js(f: &TransactionFit) -> WasmResult<JsValue> {
     match f {
-        TransactionFit::Bgnbd(f) => fitted_to_js(f),
-        TransactionFit::Mbgnbd(f) => fitted_to_js(f),
-        TransactionFit::ParetoNbd(f) => fitted_to_js(f),
+        TransactionFit::Bgnbd(f) => fitted_to_js(f, None),
+        TransactionFit::Mbgnbd(f) => fitted_to_js(f, None),
+        TransactionFit::ParetoNbd(f) => fitted_to_js(f, None),
     }
 }
 
