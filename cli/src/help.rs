@@ -102,9 +102,7 @@ pub fn command_help(c: Command) -> String {
         );
     }
     out.push_str(&output);
-    out.push_str(
-        "\n\nexit codes: 0 ok, 1 data error, 2 usage error, 3 a fit did not converge",
-    );
+    out.push_str("\n\nexit codes: 0 ok, 1 data error, 2 usage error, 3 a fit did not converge");
     out
 }
 

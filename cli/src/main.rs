@@ -7,8 +7,8 @@
 
 mod args;
 mod commands;
-mod intervals;
 mod help;
+mod intervals;
 mod load;
 mod plot;
 mod table;
