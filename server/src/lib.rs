@@ -24,6 +24,7 @@ pub mod envelope;
 pub mod error;
 pub mod export;
 pub mod live_config;
+pub mod loyalty;
 pub mod rate_limit;
 pub mod routes;
 pub mod served_paths;
