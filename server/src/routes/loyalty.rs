@@ -116,17 +116,24 @@ fn body_object(body: Result<Bytes, BytesRejection>) -> Result<Map<String, Value>
 
 fn text(obj: &Map<String, Value>, key: &str) -> Result<String, ApiError> {
     match obj.get(key) {
-        Some(Value::String(s)) if !s.trim().is_empty() && s.len() <= MAX_TEXT => Ok(s.clone()),
+        Some(Value::String(s)) if !s.is_empty() && s.chars().count() <= MAX_TEXT => Ok(s.clone()),
         _ => Err(ApiError::field(
             key,
-            format!("must be a non-empty string of at most {MAX_TEXT} bytes"),
+            format!("must be a non-empty string of at most {MAX_TEXT} characters"),
         )),
     }
 }
 
 fn points(obj: &Map<String, Value>, positive_only: bool) -> Result<i64, ApiError> {
+    // `56420.0` is an integer to JSON Schema too.
     obj.get("points")
-        .and_then(Value::as_i64)
+        .and_then(|v| {
+            v.as_i64().or_else(|| {
+                v.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() <= MAX_POINTS as f64)
+                    .map(|f| f as i64)
+            })
+        })
         .filter(|p| (if positive_only { *p > 0 } else { *p != 0 }) && p.abs() <= MAX_POINTS)
         .ok_or_else(|| {
             ApiError::field(
