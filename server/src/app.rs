@@ -7,11 +7,12 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::admin_auth::AdminThrottle;
+use crate::clock::{Clock, SystemClock};
 use crate::config::ServerConfig;
 use crate::error::ApiError;
 use crate::live_config::LiveConfig;
 use crate::rate_limit::RateLimiter;
-use crate::routes::{config, export, health, openapi, responses};
+use crate::routes::{config, export, health, loyalty, openapi, responses, webhooks};
 use crate::static_files::{self, StaticDirs};
 use crate::store::ResponseStore;
 
@@ -24,6 +25,8 @@ pub struct AppState {
     pub store: Arc<dyn ResponseStore>,
     /// Throttle on wrong admin tokens.
     pub admin: Arc<AdminThrottle>,
+    /// "Now" for the loyalty rules (return windows, token lifetimes, webhook timestamps).
+    pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {
@@ -33,6 +36,7 @@ impl AppState {
             live: Arc::new(LiveConfig::new(config)),
             store,
             admin: Arc::new(AdminThrottle::default()),
+            clock: Arc::new(SystemClock),
         }
     }
 
@@ -65,6 +69,12 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/responses"),
     ("GET", "/v1/responses"),
     ("OPTIONS", "/v1/responses"),
+    ("GET", "/v1/sites/{site}/loyalty/me"),
+    ("POST", "/v1/sites/{site}/loyalty/redemptions"),
+    ("POST", "/v1/sites/{site}/loyalty/adjustments"),
+    ("POST", "/v1/sites/{site}/webhooks/shopify"),
+    ("POST", "/v1/sites/{site}/webhooks/woocommerce"),
+    ("POST", "/v1/sites/{site}/webhooks/standard"),
 ];
 
 /// The complete router for `state`, serving static files from `dirs`.
@@ -81,6 +91,24 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
             post(responses::post_response)
                 .get(export::export)
                 .options(responses::options_responses),
+        )
+        .route("/v1/sites/{site}/loyalty/me", get(loyalty::me))
+        .route(
+            "/v1/sites/{site}/loyalty/redemptions",
+            post(loyalty::redeem),
+        )
+        .route(
+            "/v1/sites/{site}/loyalty/adjustments",
+            post(loyalty::adjust),
+        )
+        .route("/v1/sites/{site}/webhooks/shopify", post(webhooks::shopify))
+        .route(
+            "/v1/sites/{site}/webhooks/woocommerce",
+            post(webhooks::woocommerce),
+        )
+        .route(
+            "/v1/sites/{site}/webhooks/standard",
+            post(webhooks::standard),
         )
         .route("/v1", get(unknown_api))
         .route("/v1/{*rest}", get(unknown_api).post(unknown_api))

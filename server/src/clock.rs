@@ -1,7 +1,50 @@
 //! Wall-clock timestamps in RFC 3339 UTC (`2026-11-22T10:00:00.123Z`) for `received_at`,
-//! without a date-time dependency.
+//! without a date-time dependency, and the [`Clock`] the loyalty rules read (injected, so
+//! tests move time forward past a return window without waiting).
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A source of "now" in milliseconds since the Unix epoch.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// Now.
+    fn now_millis(&self) -> i64;
+}
+
+/// The machine's wall clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_millis(&self) -> i64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
+    }
+}
+
+/// A clock that moves only when told to (tests).
+#[derive(Debug)]
+pub struct FakeClock(AtomicI64);
+
+impl FakeClock {
+    /// Starts at `millis`.
+    pub fn new(millis: i64) -> Self {
+        FakeClock(AtomicI64::new(millis))
+    }
+
+    /// Moves the clock forward by `millis`.
+    pub fn advance(&self, millis: i64) {
+        self.0.fetch_add(millis, Ordering::SeqCst);
+    }
+}
+
+impl Clock for FakeClock {
+    fn now_millis(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
 
 /// Now, as RFC 3339 UTC with millisecond precision.
 pub fn now_rfc3339() -> String {

@@ -19,12 +19,24 @@ use serde_json::{Map, Value};
 use rapport::core::survey::decode::SITE_KEYS;
 
 use crate::client_ip::TrustedProxies;
+use crate::loyalty::rules::LoyaltyRules;
+use crate::loyalty::signature;
+use crate::loyalty::token::MIN_SECRET_BYTES;
 use crate::validate::{SiteRules, SiteRulesError};
 
 /// Members of the file's top level.
 const ROOT_KEYS: &[&str] = &["sites", "rateLimit", "trustedProxies", "timeouts"];
 /// Members of a site beside the public ones ([`SITE_KEYS`]): never published.
-const SERVER_ONLY_SITE_KEYS: &[&str] = &["origins", "adminToken"];
+const SERVER_ONLY_SITE_KEYS: &[&str] = &["origins", "adminToken", "loyalty"];
+/// Members of a site's `loyalty`.
+const LOYALTY_KEYS: &[&str] = &[
+    "customerTokenSecret",
+    "pointsPerUnit",
+    "returnWindowDays",
+    "webhooks",
+];
+/// Members of `loyalty.webhooks` (one secret per source).
+const WEBHOOK_KEYS: &[&str] = &["shopify", "woocommerce", "standard"];
 /// Members of `rateLimit`.
 const RATE_LIMIT_KEYS: &[&str] = &["burst", "perSecond"];
 /// Members of `timeouts` (seconds).
@@ -82,6 +94,23 @@ pub struct SiteEntry {
     pub public: Value,
     /// Validation rules derived from the site configuration.
     pub rules: SiteRules,
+    /// The loyalty programme (`loyalty`, server-only); `None` when not enabled.
+    pub loyalty: Option<LoyaltyConfig>,
+}
+
+/// A site's `loyalty` member: never published.
+#[derive(Debug, Clone)]
+pub struct LoyaltyConfig {
+    /// HS256 key of customer tokens (`customerTokenSecret`, at least 32 bytes).
+    pub customer_token_secret: String,
+    /// Earning rules.
+    pub rules: LoyaltyRules,
+    /// Shopify app secret (`webhooks.shopify`).
+    pub shopify_secret: Option<String>,
+    /// WooCommerce webhook secret (`webhooks.woocommerce`).
+    pub woocommerce_secret: Option<String>,
+    /// Standard Webhooks key, decoded from its `whsec_…` form (`webhooks.standard`).
+    pub standard_key: Option<Vec<u8>>,
 }
 
 /// Per-client token bucket parameters.
@@ -252,6 +281,10 @@ fn parse_site(i: usize, site: &Value) -> Result<SiteEntry, ConfigError> {
             ))
         }
     };
+    let loyalty = match obj.get("loyalty") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(parse_loyalty(&format!("{at}.loyalty"), v)?),
+    };
     let public = Value::Object(public);
     let rules =
         SiteRules::from_site_json(&public).map_err(|SiteRulesError { path, message }| {
@@ -268,7 +301,93 @@ fn parse_site(i: usize, site: &Value) -> Result<SiteEntry, ConfigError> {
         admin_token,
         public,
         rules,
+        loyalty,
     })
+}
+
+fn parse_loyalty(at: &str, v: &Value) -> Result<LoyaltyConfig, ConfigError> {
+    let obj = v
+        .as_object()
+        .ok_or_else(|| field_err(at, "must be an object"))?;
+    only_known(at, obj, &[LOYALTY_KEYS])?;
+    let secret = match obj.get("customerTokenSecret") {
+        Some(Value::String(s)) if s.len() >= MIN_SECRET_BYTES => s.clone(),
+        _ => {
+            return Err(field_err(
+                format!("{at}.customerTokenSecret"),
+                format!("must be a string of at least {MIN_SECRET_BYTES} bytes"),
+            ))
+        }
+    };
+    let defaults = LoyaltyRules::default();
+    let points_per_unit = match obj.get("pointsPerUnit") {
+        None => defaults.points_per_unit,
+        Some(p) => p
+            .as_f64()
+            .filter(|p| p.is_finite() && *p >= 0.0 && *p <= 10_000.0)
+            .ok_or_else(|| {
+                field_err(
+                    format!("{at}.pointsPerUnit"),
+                    "must be a number from 0 to 10000",
+                )
+            })?,
+    };
+    let return_window_days = match obj.get("returnWindowDays") {
+        None => defaults.return_window_days,
+        Some(d) => d
+            .as_u64()
+            .filter(|d| *d <= 365)
+            .map(|d| d as u32)
+            .ok_or_else(|| {
+                field_err(
+                    format!("{at}.returnWindowDays"),
+                    "must be a whole number of days from 0 to 365",
+                )
+            })?,
+    };
+    let mut config = LoyaltyConfig {
+        customer_token_secret: secret,
+        rules: LoyaltyRules {
+            points_per_unit,
+            return_window_days,
+        },
+        shopify_secret: None,
+        woocommerce_secret: None,
+        standard_key: None,
+    };
+    if let Some(hooks) = obj.get("webhooks") {
+        let wat = format!("{at}.webhooks");
+        let hooks = hooks
+            .as_object()
+            .ok_or_else(|| field_err(&wat, "must be an object {shopify, woocommerce, standard}"))?;
+        only_known(&wat, hooks, &[WEBHOOK_KEYS])?;
+        let secret = |key: &str| -> Result<Option<String>, ConfigError> {
+            match hooks.get(key) {
+                None => Ok(None),
+                Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+                Some(_) => Err(field_err(
+                    format!("{wat}.{key}"),
+                    "must be a non-empty string",
+                )),
+            }
+        };
+        config.shopify_secret = secret("shopify")?;
+        config.woocommerce_secret = secret("woocommerce")?;
+        config.standard_key = secret("standard")?
+            .map(|s| {
+                signature::standard_key(&s)
+                    .ok()
+                    .filter(|k| k.len() >= 24)
+                    .ok_or_else(|| {
+                        field_err(
+                            format!("{wat}.standard"),
+                            "must be whsec_ followed by the base64 of at least 24 bytes",
+                        )
+                    })
+            })
+            .transpose()?;
+    }
+    Ok(config)
 }
 
 /// Rejects the first member of `obj` (at JSON path `at`) whose key is in none of `known`,
@@ -538,6 +657,61 @@ mod tests {
         assert_eq!(
             field_of(&config(SITE, r#","timeouts":{"shutdown":"10s"}"#)),
             "timeouts.shutdown"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn loyalty_is_server_only_and_checked() -> Result<(), ConfigError> {
+        let with =
+            |loyalty: &str| SITE.replace("{\"site\"", &format!("{{\"loyalty\":{loyalty},\"site\""));
+        let ok = with(
+            r#"{"customerTokenSecret":"0123456789abcdef0123456789abcdef","pointsPerUnit":2,"returnWindowDays":30,"webhooks":{"shopify":"s","standard":"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}}"#,
+        );
+        let cfg = ServerConfig::from_json(&config(&ok, ""))?;
+        let site = cfg
+            .site("demo")
+            .ok_or_else(|| field_err("test", "no demo"))?;
+        assert!(site.public.get("loyalty").is_none());
+        let loyalty = site
+            .loyalty
+            .as_ref()
+            .ok_or_else(|| field_err("test", "no loyalty"))?;
+        assert_eq!(loyalty.rules.points_per_unit, 2.0);
+        assert_eq!(loyalty.rules.return_window_days, 30);
+        assert_eq!(loyalty.shopify_secret.as_deref(), Some("s"));
+        assert!(loyalty.woocommerce_secret.is_none());
+        assert_eq!(loyalty.standard_key.as_ref().map(Vec::len), Some(24));
+        assert_eq!(
+            field_of(&config(&with(r#"{"customerTokenSecret":"short"}"#), "")),
+            "sites[0].loyalty.customerTokenSecret"
+        );
+        assert_eq!(
+            field_of(&config(
+                &with(
+                    r#"{"customerTokenSecret":"0123456789abcdef0123456789abcdef","returnWindowDays":-1}"#
+                ),
+                ""
+            )),
+            "sites[0].loyalty.returnWindowDays"
+        );
+        assert_eq!(
+            field_of(&config(
+                &with(
+                    r#"{"customerTokenSecret":"0123456789abcdef0123456789abcdef","webhooks":{"shopfy":"x"}}"#
+                ),
+                ""
+            )),
+            "sites[0].loyalty.webhooks.shopfy"
+        );
+        assert_eq!(
+            field_of(&config(
+                &with(
+                    r#"{"customerTokenSecret":"0123456789abcdef0123456789abcdef","webhooks":{"standard":"whsec_!!"}}"#
+                ),
+                ""
+            )),
+            "sites[0].loyalty.webhooks.standard"
         );
         Ok(())
     }

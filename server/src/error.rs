@@ -70,6 +70,33 @@ pub enum ApiError {
     /// `after=` names no response of the site being exported.
     #[error("after: no response {0:?} to resume after in this site")]
     UnknownCursor(String),
+    /// A customer token that failed verification (see [`crate::loyalty::token`]).
+    #[error("authorization: {0}")]
+    InvalidToken(String),
+    /// A webhook whose signature or timestamp header failed verification.
+    #[error("{header}: {message}")]
+    BadSignature {
+        /// The header at fault.
+        header: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The site has no `loyalty` configuration (or not this webhook's secret).
+    #[error("site: loyalty {what} is not enabled for site {site:?}")]
+    LoyaltyDisabled {
+        /// The site.
+        site: String,
+        /// What is missing (`programme`, `shopify webhooks`, …).
+        what: &'static str,
+    },
+    /// A conflict with stored state (not enough points, a refund of an unknown order).
+    #[error("{field}: {message}")]
+    Conflict {
+        /// The field at fault.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The store failed; details go to the log, not to the client.
     #[error("storage failure")]
     Store(#[from] StoreError),
@@ -88,7 +115,9 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::MalformedJson(_) | ApiError::InvalidField { .. } => StatusCode::BAD_REQUEST,
-            ApiError::SurveyMismatch { .. } => StatusCode::CONFLICT,
+            ApiError::SurveyMismatch { .. } | ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::InvalidToken(_) | ApiError::BadSignature { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::LoyaltyDisabled { .. } => StatusCode::NOT_FOUND,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -117,6 +146,10 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::OriginNotAllowed(_) => "origin_not_allowed",
             ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::InvalidToken(_) => "invalid_token",
+            ApiError::BadSignature { .. } => "invalid_signature",
+            ApiError::LoyaltyDisabled { .. } => "loyalty_disabled",
+            ApiError::Conflict { .. } => "conflict",
             ApiError::Store(_) => "internal",
         }
     }
@@ -127,7 +160,12 @@ impl ApiError {
             ApiError::MalformedJson(_)
             | ApiError::PayloadTooLarge { .. }
             | ApiError::RequestTimeout { .. } => "body",
-            ApiError::InvalidField { field, .. } | ApiError::SurveyMismatch { field, .. } => field,
+            ApiError::InvalidField { field, .. }
+            | ApiError::SurveyMismatch { field, .. }
+            | ApiError::Conflict { field, .. } => field,
+            ApiError::BadSignature { header, .. } => header,
+            ApiError::InvalidToken(_) => "authorization",
+            ApiError::LoyaltyDisabled { .. } => "site",
             ApiError::UnsupportedMediaType(_) => "content-type",
             ApiError::SiteNotFound(_) => "site",
             ApiError::Unauthorized | ApiError::Forbidden(_) => "authorization",
@@ -141,9 +179,10 @@ impl ApiError {
 
     fn message(&self) -> String {
         match self {
-            ApiError::InvalidField { message, .. } | ApiError::SurveyMismatch { message, .. } => {
-                message.clone()
-            }
+            ApiError::InvalidField { message, .. }
+            | ApiError::SurveyMismatch { message, .. }
+            | ApiError::Conflict { message, .. }
+            | ApiError::BadSignature { message, .. } => message.clone(),
             other => {
                 let full = other.to_string();
                 // Drop the "field: " prefix the Display form carries; the field has its own key.
@@ -175,7 +214,7 @@ impl IntoResponse for ApiError {
             ApiError::RateLimited { retry_after_secs } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
-            ApiError::Unauthorized => {
+            ApiError::Unauthorized | ApiError::InvalidToken(_) => {
                 headers.insert(
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static("Bearer realm=\"rapport\""),

@@ -24,6 +24,7 @@ pub mod envelope;
 pub mod error;
 pub mod export;
 pub mod live_config;
+pub mod loyalty;
 pub mod rate_limit;
 pub mod routes;
 pub mod served_paths;
@@ -86,6 +87,8 @@ pub struct ServerOptions {
     pub config_path: Option<PathBuf>,
     /// Static file directories.
     pub dirs: StaticDirs,
+    /// "Now" for the loyalty rules (the system clock; tests inject a fake one).
+    pub clock: Arc<dyn clock::Clock>,
 }
 
 impl ServerOptions {
@@ -103,6 +106,7 @@ impl ServerOptions {
             db,
             config,
             config_path: None,
+            clock: Arc::new(clock::SystemClock),
         }
     }
 }
@@ -182,7 +186,8 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
     options.dirs.ensure_secrets_unserved()?;
     let store = store::open(&options.db).await?;
     let timeouts = options.config.timeouts;
-    let state = AppState::new(options.config, store.clone());
+    let mut state = AppState::new(options.config, store.clone());
+    state.clock = options.clock;
     let watcher = options
         .config_path
         .map(|path| live_config::watch(Arc::clone(&state.live), path, live_config::POLL));

@@ -82,6 +82,7 @@ async fn main() -> ExitCode {
             test_pages: args.test_pages,
             hidden,
         },
+        clock: std::sync::Arc::new(rapport_server::clock::SystemClock),
     };
     let server = match start(options).await {
         Ok(server) => server,

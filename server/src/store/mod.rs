@@ -9,6 +9,7 @@
 //! committed, and pages come in export order `(received_at, id)`.
 
 mod cursor;
+pub mod loyalty;
 pub mod postgres;
 pub mod sqlite;
 mod target;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use cursor::Cursor;
+pub use loyalty::{Adjustment, ApplyOutcome, Delivery, LoyaltyStore, RedeemOutcome};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use target::{DbTarget, PostgresTarget};
@@ -187,6 +189,8 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn flush(&self) -> StoreFuture<'_, ()>;
     /// `"sqlite"` or `"postgres"`.
     fn backend(&self) -> &'static str;
+    /// Customers, orders and the points ledger, in the same database.
+    fn loyalty(&self) -> &dyn LoyaltyStore;
 }
 
 /// Opens the store `target` names, migrating its schema first.

@@ -189,8 +189,21 @@ impl TestServer {
     }
 
     pub async fn with(config: Value, db: TestDb, dirs: Option<StaticDirs>) -> Self {
+        Self::with_clock(config, db, dirs, None).await
+    }
+
+    /// As [`TestServer::with`], with the loyalty clock replaced by `clock`.
+    pub async fn with_clock(
+        config: Value,
+        db: TestDb,
+        dirs: Option<StaticDirs>,
+        clock: Option<std::sync::Arc<dyn rapport_server::clock::Clock>>,
+    ) -> Self {
         let config = ServerConfig::from_json(&config.to_string()).expect("test config is valid");
         let mut options = ServerOptions::new(config, db.db_target());
+        if let Some(clock) = clock {
+            options.clock = clock;
+        }
         if let Some(dirs) = dirs {
             options.dirs = dirs;
         }

@@ -35,6 +35,69 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX responses_export ON responses (site, received_at, id);
     CREATE INDEX responses_survey ON responses (site, survey, received_at, id);"#,
+    // 2: loyalty — customers, orders, their refunds, webhook deliveries seen, and the
+    // append-only points ledger (unique on its source). Times are ms since the epoch.
+    r#"CREATE TABLE customers (
+        site       text COLLATE "C" NOT NULL,
+        id         text COLLATE "C" NOT NULL,
+        email      text,
+        name       text,
+        first_seen bigint NOT NULL,
+        last_seen  bigint NOT NULL,
+        PRIMARY KEY (site, id)
+    );
+    CREATE TABLE orders (
+        site            text COLLATE "C" NOT NULL,
+        platform        text NOT NULL,
+        order_id        text COLLATE "C" NOT NULL,
+        customer        text COLLATE "C",
+        email           text,
+        currency        text NOT NULL,
+        total           bigint NOT NULL,
+        eligible        bigint NOT NULL,
+        paid            boolean NOT NULL,
+        cancelled       boolean NOT NULL,
+        earned          boolean NOT NULL,
+        earned_points   bigint NOT NULL,
+        reversed_points bigint NOT NULL,
+        refunded        bigint NOT NULL,
+        available_at    bigint,
+        created_at      bigint NOT NULL,
+        updated_at      bigint NOT NULL,
+        PRIMARY KEY (site, platform, order_id)
+    );
+    CREATE INDEX orders_customer ON orders (site, customer);
+    CREATE TABLE order_refunds (
+        site       text COLLATE "C" NOT NULL,
+        platform   text NOT NULL,
+        refund_id  text COLLATE "C" NOT NULL,
+        order_id   text COLLATE "C" NOT NULL,
+        eligible   bigint NOT NULL,
+        created_at bigint NOT NULL,
+        PRIMARY KEY (site, platform, refund_id)
+    );
+    CREATE INDEX order_refunds_order ON order_refunds (site, platform, order_id);
+    CREATE TABLE webhook_deliveries (
+        site        text COLLATE "C" NOT NULL,
+        source      text NOT NULL,
+        id          text COLLATE "C" NOT NULL,
+        received_at bigint NOT NULL,
+        PRIMARY KEY (site, source, id)
+    );
+    CREATE TABLE ledger (
+        seq          bigserial PRIMARY KEY,
+        site         text COLLATE "C" NOT NULL,
+        customer     text COLLATE "C" NOT NULL,
+        kind         text NOT NULL,
+        source_id    text COLLATE "C" NOT NULL,
+        points       bigint NOT NULL,
+        created_at   bigint NOT NULL,
+        available_at bigint NOT NULL,
+        reason       text,
+        actor        text,
+        UNIQUE (site, kind, source_id)
+    );
+    CREATE INDEX ledger_customer ON ledger (site, customer, seq);"#,
 ];
 
 /// Newest schema version this build knows.

@@ -7,6 +7,7 @@
 //! `synchronous_commit = on`, so the row is in the flushed WAL: it survives the collector
 //! and the database server being killed.
 
+mod loyalty;
 mod migrations;
 mod writer;
 
@@ -32,6 +33,7 @@ const RECEIVED_AT: &str =
 pub struct PostgresStore {
     pool: Pool,
     writer: writer::Writer,
+    loyalty: loyalty::PostgresLoyalty,
 }
 
 /// A driver error with the server's own message and SQLSTATE when there is one (the
@@ -73,7 +75,12 @@ impl PostgresStore {
         migrations::migrate(&mut client).await?;
         drop(client);
         let writer = writer::spawn(pool.clone());
-        Ok(PostgresStore { pool, writer })
+        let loyalty = loyalty::PostgresLoyalty::new(pool.clone());
+        Ok(PostgresStore {
+            pool,
+            writer,
+            loyalty,
+        })
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
@@ -233,5 +240,9 @@ impl ResponseStore for PostgresStore {
 
     fn backend(&self) -> &'static str {
         "postgres"
+    }
+
+    fn loyalty(&self) -> &dyn crate::store::LoyaltyStore {
+        &self.loyalty
     }
 }

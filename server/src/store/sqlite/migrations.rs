@@ -48,6 +48,69 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE responses_v2 RENAME TO responses;
     CREATE INDEX responses_export ON responses (site, received_at, id);
     CREATE INDEX responses_survey ON responses (site, survey, received_at, id);",
+    // 3: loyalty — customers, orders, their refunds, webhook deliveries seen, and the
+    // append-only points ledger (unique on its source). Times are ms since the epoch.
+    "CREATE TABLE customers (
+        site       TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        email      TEXT,
+        name       TEXT,
+        first_seen INTEGER NOT NULL,
+        last_seen  INTEGER NOT NULL,
+        PRIMARY KEY (site, id)
+    );
+    CREATE TABLE orders (
+        site            TEXT NOT NULL,
+        platform        TEXT NOT NULL,
+        order_id        TEXT NOT NULL,
+        customer        TEXT,
+        email           TEXT,
+        currency        TEXT NOT NULL,
+        total           INTEGER NOT NULL,
+        eligible        INTEGER NOT NULL,
+        paid            INTEGER NOT NULL,
+        cancelled       INTEGER NOT NULL,
+        earned          INTEGER NOT NULL,
+        earned_points   INTEGER NOT NULL,
+        reversed_points INTEGER NOT NULL,
+        refunded        INTEGER NOT NULL,
+        available_at    INTEGER,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL,
+        PRIMARY KEY (site, platform, order_id)
+    );
+    CREATE INDEX orders_customer ON orders (site, customer);
+    CREATE TABLE order_refunds (
+        site       TEXT NOT NULL,
+        platform   TEXT NOT NULL,
+        refund_id  TEXT NOT NULL,
+        order_id   TEXT NOT NULL,
+        eligible   INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (site, platform, refund_id)
+    );
+    CREATE INDEX order_refunds_order ON order_refunds (site, platform, order_id);
+    CREATE TABLE webhook_deliveries (
+        site        TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        id          TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (site, source, id)
+    );
+    CREATE TABLE ledger (
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+        site         TEXT NOT NULL,
+        customer     TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        source_id    TEXT NOT NULL,
+        points       INTEGER NOT NULL,
+        created_at   INTEGER NOT NULL,
+        available_at INTEGER NOT NULL,
+        reason       TEXT,
+        actor        TEXT,
+        UNIQUE (site, kind, source_id)
+    );
+    CREATE INDEX ledger_customer ON ledger (site, customer, seq);",
 ];
 
 /// Newest schema version this build knows.
@@ -117,7 +180,7 @@ mod tests {
              VALUES ('r1', 'a', 's', '[]', '2026-01-01T00:00:00.000Z')",
             [],
         )?;
-        assert_eq!(migrate(&mut conn)?, 2);
+        assert_eq!(migrate(&mut conn)?, latest());
         let kept: String =
             conn.query_row("SELECT site FROM responses WHERE id = 'r1'", [], |r| {
                 r.get(0)

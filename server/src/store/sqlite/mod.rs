@@ -10,6 +10,7 @@
 //! collector being killed at any moment (it is in the WAL file); a power loss or kernel
 //! crash may drop the last few commits.
 
+mod loyalty;
 mod migrations;
 
 use std::path::{Path, PathBuf};
@@ -59,6 +60,7 @@ pub struct SqliteStore {
     readers: Arc<Vec<Mutex<Connection>>>,
     next_reader: AtomicUsize,
     path: PathBuf,
+    loyalty: loyalty::SqliteLoyalty,
 }
 
 impl SqliteStore {
@@ -91,7 +93,9 @@ impl SqliteStore {
             .name("rapport-db-writer".into())
             .spawn(move || writer_loop(conn, rx))
             .map_err(|e| StoreError::Task(format!("cannot start writer thread: {e}")))?;
+        let loyalty = loyalty::SqliteLoyalty::open(path)?;
         Ok(SqliteStore {
+            loyalty,
             writer: tx,
             readers: Arc::new(readers),
             next_reader: AtomicUsize::new(0),
@@ -327,6 +331,10 @@ impl ResponseStore for SqliteStore {
 
     fn backend(&self) -> &'static str {
         "sqlite"
+    }
+
+    fn loyalty(&self) -> &dyn crate::store::LoyaltyStore {
+        &self.loyalty
     }
 }
 

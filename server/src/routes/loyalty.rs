@@ -1,0 +1,221 @@
+//! Customer-scoped loyalty endpoints (`Authorization: Bearer <customer token>`, see
+//! [`crate::loyalty::token`]) and the admin adjustment endpoint (the site's admin token):
+//!
+//! - `GET /v1/sites/{site}/loyalty/me`: balance (spendable, pending) and activity;
+//! - `POST /v1/sites/{site}/loyalty/redemptions` `{id, points}`: spends points, idempotent
+//!   on `id`; 409 when the spendable balance is short;
+//! - `POST /v1/sites/{site}/loyalty/adjustments` `{id, customer, points, reason, actor}`.
+
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Map, Value};
+
+use crate::admin_auth::bearer_token;
+use crate::app::AppState;
+use crate::client_ip::ClientIp;
+use crate::config::{LoyaltyConfig, ServerConfig};
+use crate::error::ApiError;
+use crate::loyalty::ledger::balance;
+use crate::loyalty::token::{self, CustomerClaims};
+use crate::store::{Adjustment, RedeemOutcome};
+
+/// Most activity entries returned (newest first).
+pub const ACTIVITY_LIMIT: usize = 100;
+/// Longest id, reason or actor accepted.
+const MAX_TEXT: usize = 200;
+/// Largest points value in one redemption or adjustment.
+const MAX_POINTS: i64 = 1_000_000_000;
+
+/// The site's loyalty configuration, or 404.
+pub fn loyalty_of<'c>(config: &'c ServerConfig, site: &str) -> Result<&'c LoyaltyConfig, ApiError> {
+    let entry = config
+        .site(site)
+        .ok_or_else(|| ApiError::SiteNotFound(site.to_owned()))?;
+    entry.loyalty.as_ref().ok_or(ApiError::LoyaltyDisabled {
+        site: site.to_owned(),
+        what: "programme",
+    })
+}
+
+/// The verified customer of a request.
+async fn customer(
+    app: &AppState,
+    site: &str,
+    headers: &HeaderMap,
+) -> Result<CustomerClaims, ApiError> {
+    let config = app.config();
+    let loyalty = loyalty_of(&config, site)?;
+    let token = bearer_token(headers).ok_or(ApiError::Unauthorized)?;
+    let now = app.clock.now_millis();
+    let claims = token::verify(loyalty.customer_token_secret.as_bytes(), site, token, now)
+        .map_err(|e| {
+            ApiError::InvalidToken(e.to_string().trim_start_matches("token: ").to_owned())
+        })?;
+    app.store
+        .loyalty()
+        .touch_customer(claims.clone(), now)
+        .await?;
+    Ok(claims)
+}
+
+/// Balance and activity of the token's customer.
+pub async fn me(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let claims = customer(&app, &site, &headers).await?;
+    let now = app.clock.now_millis();
+    let entries = app
+        .store
+        .loyalty()
+        .entries(site.clone(), claims.sub.clone())
+        .await?;
+    let b = balance(&entries, now);
+    let activity: Vec<Value> = entries
+        .iter()
+        .rev()
+        .take(ACTIVITY_LIMIT)
+        .map(|e| {
+            json!({
+                "kind": e.kind.as_str(),
+                "source": e.source_id,
+                "points": e.points,
+                "at": crate::clock::format_unix_millis(e.created_at),
+                "availableAt": crate::clock::format_unix_millis(e.available_at),
+                "pending": e.available_at > now,
+                "reason": e.reason,
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "customer": claims.sub,
+        "site": site,
+        "spendable": b.spendable,
+        "pending": b.pending,
+        "activity": activity,
+    }))
+    .into_response())
+}
+
+fn body_object(body: Result<Bytes, BytesRejection>) -> Result<Map<String, Value>, ApiError> {
+    let body = body.map_err(|e| ApiError::MalformedJson(e.body_text()))?;
+    let value: Value =
+        serde_json::from_slice(&body).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(ApiError::field("body", "must be a JSON object")),
+    }
+}
+
+fn text(obj: &Map<String, Value>, key: &str) -> Result<String, ApiError> {
+    match obj.get(key) {
+        Some(Value::String(s)) if !s.is_empty() && s.chars().count() <= MAX_TEXT => Ok(s.clone()),
+        _ => Err(ApiError::field(
+            key,
+            format!("must be a non-empty string of at most {MAX_TEXT} characters"),
+        )),
+    }
+}
+
+fn points(obj: &Map<String, Value>, positive_only: bool) -> Result<i64, ApiError> {
+    // `56420.0` is an integer to JSON Schema too.
+    obj.get("points")
+        .and_then(|v| {
+            v.as_i64().or_else(|| {
+                v.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() <= MAX_POINTS as f64)
+                    .map(|f| f as i64)
+            })
+        })
+        .filter(|p| (if positive_only { *p > 0 } else { *p != 0 }) && p.abs() <= MAX_POINTS)
+        .ok_or_else(|| {
+            ApiError::field(
+                "points",
+                if positive_only {
+                    format!("must be an integer from 1 to {MAX_POINTS}")
+                } else {
+                    format!("must be a non-zero integer from -{MAX_POINTS} to {MAX_POINTS}")
+                },
+            )
+        })
+}
+
+/// Spends points of the token's customer.
+pub async fn redeem(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let claims = customer(&app, &site, &headers).await?;
+    let obj = body_object(body)?;
+    let id = text(&obj, "id")?;
+    let points = points(&obj, true)?;
+    let now = app.clock.now_millis();
+    let outcome = app
+        .store
+        .loyalty()
+        .redeem(site, claims.sub, id.clone(), points, now)
+        .await?;
+    let (status, word, b) = match outcome {
+        RedeemOutcome::Redeemed(b) => (StatusCode::CREATED, "redeemed", b),
+        RedeemOutcome::Duplicate(b) => (StatusCode::OK, "duplicate", b),
+        RedeemOutcome::Insufficient(b) => {
+            return Err(ApiError::Conflict {
+                field: "points".into(),
+                message: format!("{points} exceeds the spendable balance {}", b.spendable),
+            })
+        }
+    };
+    Ok((
+        status,
+        Json(json!({ "id": id, "status": word, "spendable": b.spendable, "pending": b.pending })),
+    )
+        .into_response())
+}
+
+/// An admin's adjustment (admin token of the site).
+pub async fn adjust(
+    State(app): State<AppState>,
+    ClientIp(client): ClientIp,
+    Path(site): Path<String>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let config = app.config();
+    let token = bearer_token(&headers).ok_or(ApiError::Unauthorized)?;
+    app.admin
+        .authorize(&config, client, &site, token, Instant::now())?;
+    loyalty_of(&config, &site)?;
+    let obj = body_object(body)?;
+    let adjustment = Adjustment {
+        id: text(&obj, "id")?,
+        customer: text(&obj, "customer")?,
+        points: points(&obj, false)?,
+        reason: text(&obj, "reason")?,
+        actor: text(&obj, "actor")?,
+    };
+    let id = adjustment.id.clone();
+    eprintln!(
+        "rapport-server: loyalty adjustment site={site:?} id={id:?} customer={:?} points={} actor={:?} reason={:?}",
+        adjustment.customer, adjustment.points, adjustment.actor, adjustment.reason
+    );
+    let new = app
+        .store
+        .loyalty()
+        .adjust(site, adjustment, app.clock.now_millis())
+        .await?;
+    let (status, word) = if new {
+        (StatusCode::CREATED, "stored")
+    } else {
+        (StatusCode::OK, "duplicate")
+    };
+    Ok((status, Json(json!({ "id": id, "status": word }))).into_response())
+}

@@ -1,0 +1,375 @@
+//! PostgreSQL implementation of [`LoyaltyStore`]. Every operation is one transaction on a
+//! pooled connection. Serialisation uses transaction-scoped advisory locks, which hold
+//! across every collector instance on the database: one per order for order events, one
+//! per customer for redemptions (the balance check and the insert happen under it).
+
+use deadpool_postgres::{Pool, Transaction};
+
+use crate::loyalty::ledger::{Balance, Entry, SourceKind};
+use crate::loyalty::order::{OrderEvent, Platform};
+use crate::loyalty::plan::{self, OrderRecord, PlanError};
+use crate::loyalty::rules::LoyaltyRules;
+use crate::loyalty::token::CustomerClaims;
+use crate::store::loyalty::{Adjustment, ApplyOutcome, Delivery, LoyaltyStore, RedeemOutcome};
+use crate::store::{StoreError, StoreFuture};
+
+/// The loyalty tables of one PostgreSQL database.
+pub struct PostgresLoyalty {
+    pool: Pool,
+}
+
+impl PostgresLoyalty {
+    /// Uses `pool` (the schema is migrated by the caller).
+    pub fn new(pool: Pool) -> Self {
+        PostgresLoyalty { pool }
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        self.pool
+            .get()
+            .await
+            .map_err(|e| StoreError::Pool(e.to_string()))
+    }
+}
+
+/// Takes the advisory lock named by `parts` until the transaction ends.
+async fn lock(tx: &Transaction<'_>, parts: &[&str]) -> Result<(), StoreError> {
+    let key = parts.join("\u{1f}");
+    tx.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended($1, 13))",
+        &[&key],
+    )
+    .await?;
+    Ok(())
+}
+
+async fn balance_at(
+    tx: &Transaction<'_>,
+    site: &str,
+    customer: &str,
+    now: i64,
+) -> Result<Balance, StoreError> {
+    let row = tx
+        .query_one(
+            "SELECT coalesce(sum(CASE WHEN available_at <= $3 THEN points ELSE 0 END), 0)::bigint,
+                    coalesce(sum(CASE WHEN available_at > $3 THEN points ELSE 0 END), 0)::bigint
+             FROM ledger WHERE site = $1 AND customer = $2",
+            &[&site, &customer, &now],
+        )
+        .await?;
+    Ok(Balance {
+        spendable: row.try_get(0)?,
+        pending: row.try_get(1)?,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn append(
+    tx: &Transaction<'_>,
+    site: &str,
+    customer: &str,
+    kind: SourceKind,
+    source_id: &str,
+    points: i64,
+    now: i64,
+    available_at: i64,
+    reason: Option<&str>,
+    actor: Option<&str>,
+) -> Result<bool, StoreError> {
+    let n = tx
+        .execute(
+            "INSERT INTO ledger (site, customer, kind, source_id, points, created_at, available_at, reason, actor)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+             ON CONFLICT (site, kind, source_id) DO NOTHING",
+            &[&site, &customer, &kind.as_str(), &source_id, &points, &now, &available_at, &reason, &actor],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+async fn load_order(
+    tx: &Transaction<'_>,
+    site: &str,
+    platform: &str,
+    order_id: &str,
+) -> Result<Option<OrderRecord>, StoreError> {
+    let Some(r) = tx
+        .query_opt(
+            "SELECT customer, email, currency, total, eligible, paid, cancelled, earned,
+                    earned_points, reversed_points, refunded, available_at
+             FROM orders WHERE site = $1 AND platform = $2 AND order_id = $3",
+            &[&site, &platform, &order_id],
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let refunds = tx
+        .query(
+            "SELECT refund_id FROM order_refunds WHERE site = $1 AND platform = $2 AND order_id = $3",
+            &[&site, &platform, &order_id],
+        )
+        .await?;
+    Ok(Some(OrderRecord {
+        customer: r.try_get(0)?,
+        email: r.try_get(1)?,
+        currency: r.try_get(2)?,
+        total: r.try_get(3)?,
+        eligible: r.try_get(4)?,
+        paid: r.try_get(5)?,
+        cancelled: r.try_get(6)?,
+        earned: r.try_get(7)?,
+        earned_points: r.try_get(8)?,
+        reversed_points: r.try_get(9)?,
+        refunded: r.try_get(10)?,
+        available_at: r.try_get(11)?,
+        refund_ids: refunds
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect::<Result<_, _>>()?,
+    }))
+}
+
+async fn save_order(
+    tx: &Transaction<'_>,
+    site: &str,
+    platform: &str,
+    order_id: &str,
+    r: &OrderRecord,
+    now: i64,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO orders (site, platform, order_id, customer, email, currency, total, eligible,
+            paid, cancelled, earned, earned_points, reversed_points, refunded, available_at,
+            created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+         ON CONFLICT (site, platform, order_id) DO UPDATE SET
+            customer = excluded.customer, email = excluded.email, currency = excluded.currency,
+            total = excluded.total, eligible = excluded.eligible, paid = excluded.paid,
+            cancelled = excluded.cancelled, earned = excluded.earned,
+            earned_points = excluded.earned_points, reversed_points = excluded.reversed_points,
+            refunded = excluded.refunded, available_at = excluded.available_at,
+            updated_at = excluded.updated_at",
+        &[
+            &site,
+            &platform,
+            &order_id,
+            &r.customer,
+            &r.email,
+            &r.currency,
+            &r.total,
+            &r.eligible,
+            &r.paid,
+            &r.cancelled,
+            &r.earned,
+            &r.earned_points,
+            &r.reversed_points,
+            &r.refunded,
+            &r.available_at,
+            &now,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+fn row_to_entry(r: &tokio_postgres::Row) -> Result<Entry, StoreError> {
+    let kind: String = r.try_get(1)?;
+    let source_id: String = r.try_get(2)?;
+    Ok(Entry {
+        customer: r.try_get(0)?,
+        kind: SourceKind::parse(&kind).ok_or_else(|| StoreError::Corrupt {
+            id: source_id.clone(),
+            column: "kind",
+            message: format!("unknown ledger kind {kind:?}"),
+        })?,
+        source_id,
+        points: r.try_get(3)?,
+        created_at: r.try_get(4)?,
+        available_at: r.try_get(5)?,
+        reason: r.try_get(6)?,
+        actor: r.try_get(7)?,
+    })
+}
+
+impl LoyaltyStore for PostgresLoyalty {
+    fn apply_order(
+        &self,
+        site: String,
+        platform: Platform,
+        delivery: Option<Delivery>,
+        event: OrderEvent,
+        rules: LoyaltyRules,
+        now: i64,
+    ) -> StoreFuture<'_, ApplyOutcome> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await?;
+            let p = platform.as_str();
+            let order_id = event.order_id().to_owned();
+            lock(&tx, &["order", &site, p, &order_id]).await?;
+            if let Some(d) = &delivery {
+                let new = tx
+                    .execute(
+                        "INSERT INTO webhook_deliveries (site, source, id, received_at)
+                         VALUES ($1, $2, $3, $4) ON CONFLICT (site, source, id) DO NOTHING",
+                        &[&site, &d.source, &d.id, &now],
+                    )
+                    .await?;
+                if new == 0 {
+                    return Ok(ApplyOutcome::Replay);
+                }
+            }
+            let existing = load_order(&tx, &site, p, &order_id).await?;
+            let applied = match plan::apply(p, existing, &event, &rules, now) {
+                Ok(a) => a,
+                // The transaction is dropped (rolled back): the retry is processed.
+                Err(PlanError::UnknownOrder(id)) => return Ok(ApplyOutcome::UnknownOrder(id)),
+            };
+            save_order(&tx, &site, p, &order_id, &applied.record, now).await?;
+            for refund in &applied.new_refunds {
+                tx.execute(
+                    "INSERT INTO order_refunds (site, platform, refund_id, order_id, eligible, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                    &[&site, &p, &refund.refund_id, &order_id, &refund.eligible, &now],
+                )
+                .await?;
+            }
+            let mut entries = 0;
+            for e in &applied.entries {
+                if append(
+                    &tx,
+                    &site,
+                    &e.customer,
+                    e.kind,
+                    &e.source_id,
+                    e.points,
+                    now,
+                    e.available_at,
+                    None,
+                    None,
+                )
+                .await?
+                {
+                    entries += 1;
+                }
+            }
+            tx.commit().await?;
+            Ok(ApplyOutcome::Applied { entries })
+        })
+    }
+
+    fn redeem(
+        &self,
+        site: String,
+        customer: String,
+        id: String,
+        points: i64,
+        now: i64,
+    ) -> StoreFuture<'_, RedeemOutcome> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await?;
+            lock(&tx, &["customer", &site, &customer]).await?;
+            let known = tx
+                .query_opt(
+                    "SELECT 1 FROM ledger WHERE site = $1 AND kind = 'redemption' AND source_id = $2",
+                    &[&site, &id],
+                )
+                .await?;
+            let before = balance_at(&tx, &site, &customer, now).await?;
+            if known.is_some() {
+                return Ok(RedeemOutcome::Duplicate(before));
+            }
+            if before.spendable < points {
+                return Ok(RedeemOutcome::Insufficient(before));
+            }
+            let new = append(
+                &tx,
+                &site,
+                &customer,
+                SourceKind::Redemption,
+                &id,
+                -points,
+                now,
+                now,
+                None,
+                None,
+            )
+            .await?;
+            let after = balance_at(&tx, &site, &customer, now).await?;
+            tx.commit().await?;
+            // Another customer's redemption could have taken this id meanwhile.
+            Ok(if new {
+                RedeemOutcome::Redeemed(after)
+            } else {
+                RedeemOutcome::Duplicate(after)
+            })
+        })
+    }
+
+    fn adjust(&self, site: String, a: Adjustment, now: i64) -> StoreFuture<'_, bool> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await?;
+            let new = append(
+                &tx,
+                &site,
+                &a.customer,
+                SourceKind::Adjustment,
+                &a.id,
+                a.points,
+                now,
+                now,
+                Some(&a.reason),
+                Some(&a.actor),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(new)
+        })
+    }
+
+    fn entries(&self, site: String, customer: String) -> StoreFuture<'_, Vec<Entry>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let rows = client
+                .query(
+                    "SELECT customer, kind, source_id, points, created_at, available_at, reason, actor
+                     FROM ledger WHERE site = $1 AND customer = $2 ORDER BY seq",
+                    &[&site, &customer],
+                )
+                .await?;
+            rows.iter().map(row_to_entry).collect()
+        })
+    }
+
+    fn touch_customer(&self, c: CustomerClaims, now: i64) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            client
+                .execute(
+                    "INSERT INTO customers (site, id, email, name, first_seen, last_seen)
+                     VALUES ($1, $2, $3, $4, $5, $5)
+                     ON CONFLICT (site, id) DO UPDATE SET
+                        email = coalesce(excluded.email, customers.email),
+                        name = coalesce(excluded.name, customers.name),
+                        last_seen = excluded.last_seen",
+                    &[&c.site, &c.sub, &c.email, &c.name, &now],
+                )
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn order_count(&self, site: String) -> StoreFuture<'_, u64> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let n: i64 = client
+                .query_one("SELECT count(*) FROM orders WHERE site = $1", &[&site])
+                .await?
+                .try_get(0)?;
+            Ok(n.max(0) as u64)
+        })
+    }
+}

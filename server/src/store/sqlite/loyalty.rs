@@ -1,0 +1,373 @@
+//! SQLite implementation of [`LoyaltyStore`]: one read-write connection of its own (beside
+//! the response writer's), used on the blocking pool, every operation one `BEGIN
+//! IMMEDIATE` transaction. The immediate transaction takes SQLite's write lock before it
+//! reads, so a redemption's balance check and its insert cannot interleave with another's,
+//! in this process or another one on the same file.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use crate::loyalty::ledger::{Balance, Entry, SourceKind};
+use crate::loyalty::order::{OrderEvent, Platform};
+use crate::loyalty::plan::{self, OrderRecord, PlanError};
+use crate::loyalty::rules::LoyaltyRules;
+use crate::loyalty::token::CustomerClaims;
+use crate::store::loyalty::{Adjustment, ApplyOutcome, Delivery, LoyaltyStore, RedeemOutcome};
+use crate::store::{StoreError, StoreFuture};
+
+/// The loyalty tables of one SQLite file.
+pub struct SqliteLoyalty {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl SqliteLoyalty {
+    /// Opens its connection to the (already migrated) file at `path`.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        super::configure(&conn).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(SqliteLoyalty {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    fn run<T, F>(&self, f: F) -> StoreFuture<'_, T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let mut guard = conn
+                    .lock()
+                    .map_err(|_| StoreError::Task("loyalty connection poisoned".into()))?;
+                f(&mut guard)
+            })
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))?
+        })
+    }
+}
+
+fn immediate(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+    conn.transaction_with_behavior(TransactionBehavior::Immediate)
+}
+
+fn balance_at(tx: &Connection, site: &str, customer: &str, now: i64) -> rusqlite::Result<Balance> {
+    tx.query_row(
+        "SELECT coalesce(sum(CASE WHEN available_at <= ?3 THEN points ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN available_at > ?3 THEN points ELSE 0 END), 0)
+         FROM ledger WHERE site = ?1 AND customer = ?2",
+        params![site, customer, now],
+        |r| {
+            Ok(Balance {
+                spendable: r.get(0)?,
+                pending: r.get(1)?,
+            })
+        },
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn append(
+    tx: &Connection,
+    site: &str,
+    customer: &str,
+    kind: SourceKind,
+    source_id: &str,
+    points: i64,
+    now: i64,
+    available_at: i64,
+    reason: Option<&str>,
+    actor: Option<&str>,
+) -> rusqlite::Result<bool> {
+    let n = tx.execute(
+        "INSERT INTO ledger (site, customer, kind, source_id, points, created_at, available_at, reason, actor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (site, kind, source_id) DO NOTHING",
+        params![site, customer, kind.as_str(), source_id, points, now, available_at, reason, actor],
+    )?;
+    Ok(n == 1)
+}
+
+fn load_order(
+    tx: &Connection,
+    site: &str,
+    platform: &str,
+    order_id: &str,
+) -> rusqlite::Result<Option<OrderRecord>> {
+    let record = tx
+        .query_row(
+            "SELECT customer, email, currency, total, eligible, paid, cancelled, earned,
+                    earned_points, reversed_points, refunded, available_at
+             FROM orders WHERE site = ?1 AND platform = ?2 AND order_id = ?3",
+            params![site, platform, order_id],
+            |r| {
+                Ok(OrderRecord {
+                    customer: r.get(0)?,
+                    email: r.get(1)?,
+                    currency: r.get(2)?,
+                    total: r.get(3)?,
+                    eligible: r.get(4)?,
+                    paid: r.get(5)?,
+                    cancelled: r.get(6)?,
+                    earned: r.get(7)?,
+                    earned_points: r.get(8)?,
+                    reversed_points: r.get(9)?,
+                    refunded: r.get(10)?,
+                    available_at: r.get(11)?,
+                    refund_ids: Default::default(),
+                })
+            },
+        )
+        .optional()?;
+    let Some(mut record) = record else {
+        return Ok(None);
+    };
+    let mut stmt = tx.prepare_cached(
+        "SELECT refund_id FROM order_refunds WHERE site = ?1 AND platform = ?2 AND order_id = ?3",
+    )?;
+    record.refund_ids = stmt
+        .query_map(params![site, platform, order_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(record))
+}
+
+fn save_order(
+    tx: &Connection,
+    site: &str,
+    platform: &str,
+    order_id: &str,
+    r: &OrderRecord,
+    now: i64,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO orders (site, platform, order_id, customer, email, currency, total, eligible,
+            paid, cancelled, earned, earned_points, reversed_points, refunded, available_at,
+            created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
+         ON CONFLICT (site, platform, order_id) DO UPDATE SET
+            customer = excluded.customer, email = excluded.email, currency = excluded.currency,
+            total = excluded.total, eligible = excluded.eligible, paid = excluded.paid,
+            cancelled = excluded.cancelled, earned = excluded.earned,
+            earned_points = excluded.earned_points, reversed_points = excluded.reversed_points,
+            refunded = excluded.refunded, available_at = excluded.available_at,
+            updated_at = excluded.updated_at",
+        params![
+            site,
+            platform,
+            order_id,
+            r.customer,
+            r.email,
+            r.currency,
+            r.total,
+            r.eligible,
+            r.paid,
+            r.cancelled,
+            r.earned,
+            r.earned_points,
+            r.reversed_points,
+            r.refunded,
+            r.available_at,
+            now
+        ],
+    )?;
+    Ok(())
+}
+
+fn apply_order(
+    conn: &mut Connection,
+    site: &str,
+    platform: Platform,
+    delivery: Option<&Delivery>,
+    event: &OrderEvent,
+    rules: &LoyaltyRules,
+    now: i64,
+) -> Result<ApplyOutcome, StoreError> {
+    let tx = immediate(conn)?;
+    if let Some(d) = delivery {
+        let new = tx.execute(
+            "INSERT INTO webhook_deliveries (site, source, id, received_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (site, source, id) DO NOTHING",
+            params![site, d.source, d.id, now],
+        )?;
+        if new == 0 {
+            return Ok(ApplyOutcome::Replay);
+        }
+    }
+    let p = platform.as_str();
+    let order_id = event.order_id();
+    let existing = load_order(&tx, site, p, order_id)?;
+    let applied = match plan::apply(p, existing, event, rules, now) {
+        Ok(a) => a,
+        // Dropping the transaction rolls the delivery record back: the retry is processed.
+        Err(PlanError::UnknownOrder(id)) => return Ok(ApplyOutcome::UnknownOrder(id)),
+    };
+    save_order(&tx, site, p, order_id, &applied.record, now)?;
+    for refund in &applied.new_refunds {
+        tx.execute(
+            "INSERT INTO order_refunds (site, platform, refund_id, order_id, eligible, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            params![site, p, refund.refund_id, order_id, refund.eligible, now],
+        )?;
+    }
+    let mut entries = 0;
+    for e in &applied.entries {
+        if append(
+            &tx,
+            site,
+            &e.customer,
+            e.kind,
+            &e.source_id,
+            e.points,
+            now,
+            e.available_at,
+            None,
+            None,
+        )? {
+            entries += 1;
+        }
+    }
+    tx.commit()?;
+    Ok(ApplyOutcome::Applied { entries })
+}
+
+fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    let kind: String = r.get(1)?;
+    Ok(Entry {
+        customer: r.get(0)?,
+        kind: SourceKind::parse(&kind).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                1,
+                rusqlite::types::Type::Text,
+                format!("unknown ledger kind {kind:?}").into(),
+            )
+        })?,
+        source_id: r.get(2)?,
+        points: r.get(3)?,
+        created_at: r.get(4)?,
+        available_at: r.get(5)?,
+        reason: r.get(6)?,
+        actor: r.get(7)?,
+    })
+}
+
+impl LoyaltyStore for SqliteLoyalty {
+    fn apply_order(
+        &self,
+        site: String,
+        platform: Platform,
+        delivery: Option<Delivery>,
+        event: OrderEvent,
+        rules: LoyaltyRules,
+        now: i64,
+    ) -> StoreFuture<'_, ApplyOutcome> {
+        self.run(move |conn| {
+            apply_order(
+                conn,
+                &site,
+                platform,
+                delivery.as_ref(),
+                &event,
+                &rules,
+                now,
+            )
+        })
+    }
+
+    fn redeem(
+        &self,
+        site: String,
+        customer: String,
+        id: String,
+        points: i64,
+        now: i64,
+    ) -> StoreFuture<'_, RedeemOutcome> {
+        self.run(move |conn| {
+            let tx = immediate(conn)?;
+            let known: Option<i64> = tx
+                .query_row(
+                    "SELECT 1 FROM ledger WHERE site = ?1 AND kind = 'redemption' AND source_id = ?2",
+                    params![site, id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let before = balance_at(&tx, &site, &customer, now)?;
+            if known.is_some() {
+                return Ok(RedeemOutcome::Duplicate(before));
+            }
+            if before.spendable < points {
+                return Ok(RedeemOutcome::Insufficient(before));
+            }
+            append(&tx, &site, &customer, SourceKind::Redemption, &id, -points, now, now, None, None)?;
+            let after = balance_at(&tx, &site, &customer, now)?;
+            tx.commit()?;
+            Ok(RedeemOutcome::Redeemed(after))
+        })
+    }
+
+    fn adjust(&self, site: String, a: Adjustment, now: i64) -> StoreFuture<'_, bool> {
+        self.run(move |conn| {
+            let tx = immediate(conn)?;
+            let new = append(
+                &tx,
+                &site,
+                &a.customer,
+                SourceKind::Adjustment,
+                &a.id,
+                a.points,
+                now,
+                now,
+                Some(&a.reason),
+                Some(&a.actor),
+            )?;
+            tx.commit()?;
+            Ok(new)
+        })
+    }
+
+    fn entries(&self, site: String, customer: String) -> StoreFuture<'_, Vec<Entry>> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT customer, kind, source_id, points, created_at, available_at, reason, actor
+                 FROM ledger WHERE site = ?1 AND customer = ?2 ORDER BY seq",
+            )?;
+            let rows = stmt.query_map(params![site, customer], row_to_entry)?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn touch_customer(&self, c: CustomerClaims, now: i64) -> StoreFuture<'_, ()> {
+        self.run(move |conn| {
+            conn.execute(
+                "INSERT INTO customers (site, id, email, name, first_seen, last_seen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+                 ON CONFLICT (site, id) DO UPDATE SET
+                    email = coalesce(excluded.email, customers.email),
+                    name = coalesce(excluded.name, customers.name),
+                    last_seen = excluded.last_seen",
+                params![c.site, c.sub, c.email, c.name, now],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn order_count(&self, site: String) -> StoreFuture<'_, u64> {
+        self.run(move |conn| {
+            let n: i64 = conn.query_row(
+                "SELECT count(*) FROM orders WHERE site = ?1",
+                params![site],
+                |r| r.get(0),
+            )?;
+            Ok(n.max(0) as u64)
+        })
+    }
+}
