@@ -11,6 +11,9 @@
 //   import map from the package's `exports`), so a file missing from the package fails here.
 // * `http`: the CSP header, sent with the snippet page (the nonce on the snippet's tags, as
 //   the README says); the survey must show with no CSP violation.
+// * `js` that requires `node:` modules (the token-minting example): run in Node, and the token
+//   it mints must open the loyalty endpoint; `json` (the loyalty config fragment): its keys are
+//   those the collector accepted at start; `rust`: the crate helper it names exists.
 // * `sh`: `curl` lines run (against this run's collector); `npm install` names the package;
 //   long-running or slow commands (`cargo xtask …`, `rapport-server`, `rapport-metrics`) are
 //   checked for existence: the subcommand and every flag must be in their help.
@@ -107,6 +110,40 @@ for (const block of BLOCKS) {
       await page.waitForFunction(() => (window as any).rapport?.l === 1);
       await page.evaluate(() => (window as any).rapport("show", "post-purchase"));
       await expect(dialog(page)).toBeVisible();
+    });
+  } else if (block.lang === "js" && /require\('node:/.test(block.code)) {
+    // Server-side Node code (minting a customer token): run in Node; the token it mints
+    // with the demo site's secret must open the customer's loyalty endpoint.
+    test(name, async ({ request }) => {
+      const demo = JSON.parse(fs.readFileSync(path.join(ROOT, "config/demo.json"), "utf8"));
+      const secret: string = demo.sites.find((s: any) => s.site === SITE).loyalty.customerTokenSecret;
+      const mint = new Function("require", `${block.code}\nreturn customerToken;`)(require);
+      const token: string = mint(secret, SITE, "readme-customer");
+      const me = await request.get(`/v1/sites/${SITE}/loyalty/me`, { headers: { authorization: `Bearer ${token}` } });
+      expect(me.status(), await me.text()).toBe(200);
+      const forged = await request.get(`/v1/sites/${SITE}/loyalty/me`, {
+        headers: { authorization: `Bearer ${mint(secret + "x", SITE, "readme-customer")}` },
+      });
+      expect(forged.status()).toBe(401);
+    });
+  } else if (block.lang === "json" && /^"loyalty":/.test(block.code.trim())) {
+    // A config fragment: every key it documents is one the collector accepted at this run's
+    // start (config/demo.json's loyalty block, checked key by key by the collector).
+    test(name, () => {
+      const documented = JSON.parse(`{${block.code}}`).loyalty;
+      const demo = JSON.parse(fs.readFileSync(path.join(ROOT, "config/demo.json"), "utf8"));
+      const accepted = demo.sites.find((s: any) => s.site === SITE).loyalty;
+      expect(Object.keys(documented).sort()).toEqual(Object.keys(accepted).sort());
+      expect(Object.keys(documented.webhooks).sort()).toEqual(Object.keys(accepted.webhooks).sort());
+    });
+  } else if (block.lang === "rust") {
+    // The crate helper it names exists with the documented signature (the helper itself is
+    // unit-tested in server/src/loyalty/token.rs).
+    test(name, () => {
+      const source = fs.readFileSync(path.join(ROOT, "server/src/loyalty/token.rs"), "utf8");
+      expect(block.code).toContain("rapport_server::loyalty::token::{mint, CustomerClaims}");
+      expect(source).toMatch(/pub fn mint\(secret: &\[u8\], claims: &CustomerClaims\)/);
+      expect(source).toMatch(/pub fn new\(sub: &str, site: &str, now_secs: i64, lifetime_secs: i64\)/);
     });
   } else if (block.lang === "js" && !/^\s*import\s/m.test(block.code)) {
     test(name, async ({ page, baseURL }) => {
