@@ -1,8 +1,9 @@
 //! `cargo xtask size`: shipped sizes (raw, gzip -9, the shipped gzip, brotli) and the
 //! budgets.
 //!
-//! Budgets: `dist/rapport.js` ≤ 1.5 KB gzip (the cost of the snippet on every page),
-//! `dist/widget/` ≤ 40 KB gzip in total (paid only when a survey shows).
+//! Budgets (ceilings with headroom, not targets): `dist/rapport.js` ≤ 2 KB gzip (the cost of
+//! the snippet on every page), `dist/widget/` ≤ 56 KB gzip in total (paid only when a survey
+//! shows).
 //! The metrics engine is printed but has no budget: it is fetched only by the console.
 //!
 //! The budgets count `gzip -9` of each file (what any host that compresses on the fly
@@ -16,9 +17,9 @@ use crate::precompress;
 use crate::util::{self, cmd};
 
 /// Loader budget in gzip bytes.
-pub const LOADER_BUDGET: u64 = 1536;
+pub const LOADER_BUDGET: u64 = 2048;
 /// Widget (JS glue + wasm) budget in gzip bytes.
-pub const WIDGET_BUDGET: u64 = 40 * 1024;
+pub const WIDGET_BUDGET: u64 = 56 * 1024;
 
 /// Raw, gzip and brotli sizes of one file (or a sum of files).
 #[derive(Debug, Clone, Copy, Default)]
