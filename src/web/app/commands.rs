@@ -6,14 +6,15 @@ use crate::prelude::*;
 
 use ::core::mem::take;
 
-use wasm_bindgen::JsValue;
+use js_sys::Array;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::json::{write_map, Json};
 use crate::core::response::Limits;
 use crate::core::survey::PartialSiteConfig;
 
 use super::super::json_value::is_array;
-use super::super::{js, json_value, log};
+use super::super::{json_value, log};
 use super::App;
 
 /// JSON text of a plain object argument, `None` for anything else.
@@ -21,7 +22,7 @@ fn object_json(value: &JsValue) -> Option<String> {
     if !value.is_object() || is_array(value) {
         return None;
     }
-    js::stringify(value)
+    json_value::stringify(value)
 }
 
 impl App {
@@ -30,7 +31,7 @@ impl App {
     pub(super) fn command(&mut self, name: &str, args: &JsValue) {
         let listed = is_array(args);
         let arg = |i: usize| match i {
-            _ if listed => js::get(args, if i == 0 { "0" } else { "1" }),
+            _ if listed => args.unchecked_ref::<Array>().get(i as u32),
             0 => args.clone(),
             _ => JsValue::UNDEFINED,
         };

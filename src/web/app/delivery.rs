@@ -6,14 +6,15 @@
 
 use crate::prelude::*;
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Response;
 
 use crate::core::outbox::Outbox;
 use crate::core::retry::{parse_retry_after_with, Decision, Outcome, RetryPolicy};
 use crate::core::storage::Slot;
 
 use super::super::timer::Timeout;
-use super::super::{env, js, log, transport};
+use super::super::{env, log, transport};
 use super::{object, App, RETRY, SENT};
 
 /// Delivery state: the entry in flight and the retry timer.
@@ -73,12 +74,16 @@ impl App {
         };
         self.reload_outbox();
         let now = env::now_ms();
-        let outcome = match js::get_f64(sent, "status") {
-            Some(status) => Outcome::Http {
-                status: status as u16,
+        // A `Response`, or the rejection reason of a request that got none.
+        let outcome = match sent.dyn_ref::<Response>() {
+            Some(response) => Outcome::Http {
+                status: response.status(),
                 // HTTP dates read by the browser's `Date.parse` (see `parse_retry_after_with`).
-                retry_after: js::call_s(&js::get(sent, "headers"), "get", &["retry-after"])
-                    .as_string()
+                retry_after: response
+                    .headers()
+                    .get("retry-after")
+                    .ok()
+                    .flatten()
                     .and_then(|value| parse_retry_after_with(&value, now, env::parse_date)),
             },
             None => Outcome::NetworkError,
@@ -88,7 +93,7 @@ impl App {
             outcome,
             &RetryPolicy::default(),
             now,
-            js::math("random", &[]),
+            js_sys::Math::random(),
         );
         self.save_outbox();
         match settled {

@@ -22,7 +22,8 @@
 //!
 //! Re-entrancy: page callbacks (`emit` handlers) may call back into the widget. Events
 //! are therefore queued while the state is borrowed and emitted after it is released, and
-//! a call that finds the state borrowed is repeated on the next task.
+//! a call that finds the state borrowed is repeated on the next task — once: a state still
+//! borrowed then was left so by a trap, which marks the widget dead (see [`run`]).
 
 use crate::prelude::*;
 
@@ -32,11 +33,12 @@ pub mod session;
 pub mod visitor;
 pub mod watch;
 
-use ::core::cell::{OnceCell, RefCell};
+use ::core::cell::{Cell, OnceCell, RefCell};
 use alloc::rc::Rc;
 
+use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::json::Json;
 use crate::core::outbox::Outbox;
@@ -48,7 +50,7 @@ use crate::core::trigger::PageSignals;
 use super::options::Options;
 use super::store::WebStore;
 use super::timer::{self, Timeout};
-use super::{env, guard, js, json_value, log};
+use super::{env, guard, json_value, log};
 
 use delivery::Delivery;
 use session::Session;
@@ -71,6 +73,15 @@ const COMMAND: u8 = 5;
 const DESTROY: u8 = 6;
 /// Tag of the `widget.active` getter: whether a valid configuration is loaded.
 const ACTIVE: u8 = 7;
+/// Tag of the timer that replays the calls deferred while the state was borrowed.
+const REPLAY: u8 = 8;
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The global `Boolean` function: the methods of a widget that never started.
+    #[wasm_bindgen(thread_local_v2, js_name = Boolean)]
+    static BOOLEAN: Function;
+}
 
 /// The widget: its state and the JS handler function that feeds it. The handler owns it
 /// (the page reaches the widget only through the handler: the widget object's methods,
@@ -79,13 +90,17 @@ pub struct Inner {
     /// `None` once destroyed: every later call is ignored.
     state: RefCell<Option<App>>,
     /// Set right after the handler is made (it owns this).
-    handler: OnceCell<JsValue>,
+    handler: OnceCell<Function>,
+    /// Calls that found the state borrowed, replayed in order on the next task.
+    deferred: RefCell<Vec<[JsValue; 3]>>,
+    /// Set when a trap left the state borrowed: every later call is ignored.
+    dead: Cell<bool>,
 }
 
 /// The widget's state.
 pub struct App {
     /// The widget's JS handler function (listeners, timers, fetch callbacks).
-    handler: JsValue,
+    handler: Function,
     /// The start options: site, endpoint, nonce, `emit`, and `navAt`, which [`App::navigate`]
     /// moves on (kept whole: moving the struct once is less code than field by field).
     options: Options,
@@ -110,7 +125,7 @@ impl App {
     /// and stored when new) and throttle records, writes the mute map, starts watching the
     /// page, flushes the outbox and evaluates triggers. Returns the
     /// widget's handler (see [`api`]).
-    pub fn start((options, config): (Options, Option<Json>)) -> JsValue {
+    pub fn start((options, config): (Options, Option<Json>)) -> Function {
         let store = WebStore::open();
         let config = match config {
             None => Some(SiteConfig::new(options.site.clone())),
@@ -128,7 +143,7 @@ impl App {
         };
         let app = App {
             // Set below, once the handler exists (it owns the state).
-            handler: JsValue::UNDEFINED,
+            handler: Function::unchecked_from_js(JsValue::UNDEFINED),
             config,
             store,
             // Read (or made) by the first run, through the one load path.
@@ -148,6 +163,8 @@ impl App {
         let inner = Rc::new(Inner {
             state: RefCell::new(Some(app)),
             handler: OnceCell::new(),
+            deferred: RefCell::new(Vec::new()),
+            dead: Cell::new(false),
         });
         let owner = inner.clone();
         // `Fn`, not `FnMut`: the glue for a shared closure is simpler.
@@ -155,7 +172,9 @@ impl App {
             Box::new(move |a, b, c| run(&owner, a, b, c));
         // Lives as long as the page (it holds the state, the state holds it): pending
         // timers and fetches may still call it after `destroy` (they find no state then).
-        let handler = Closure::wrap_aborting(handler).into_js_value();
+        let handler: Function = Closure::wrap_aborting(handler)
+            .into_js_value()
+            .unchecked_into();
         let _ = inner.handler.set(handler.clone());
         if let Ok(mut state) = inner.state.try_borrow_mut() {
             if let Some(app) = state.as_mut() {
@@ -217,10 +236,10 @@ impl App {
     /// The stored value of this site's `slot` as `JSON.parse` reads it (`undefined` when
     /// there is none or it is no JSON).
     fn load_js(&self, slot: Slot) -> JsValue {
-        match self.store.get(&key(&self.options.site, slot)) {
-            Some(text) => js::parse(&text),
-            None => JsValue::UNDEFINED,
-        }
+        self.store
+            .get(&key(&self.options.site, slot))
+            .and_then(|text| js_sys::JSON::parse(&text).ok())
+            .unwrap_or(JsValue::UNDEFINED)
     }
 
     /// Stores `json` as this site's `slot`: every record the controller persists goes
@@ -255,12 +274,21 @@ impl App {
 
 /// Runs `handler(a, b, c)` on the app (unless the widget is dead or destroyed), then
 /// delivers the events it queued; the result is `active` for the [`ACTIVE`] tag and
-/// `undefined` otherwise. If the state is already borrowed (a page callback re-entered
-/// us), the same call is made again on the next task instead (`active` reads false then).
+/// `undefined` otherwise.
+///
+/// A call that finds the state borrowed is either a page callback re-entering us (an `emit`
+/// handler calling `command`) or comes after a trap that was no Rust panic (stack
+/// exhaustion, an engine `RangeError`): wasm stopped mid-call and the borrow was never
+/// released. Such calls are deferred to the next task ([`REPLAY`]), when nothing of ours
+/// can be on the stack: a state still borrowed then was left so by a trap, and the widget
+/// is marked dead instead of deferring for ever.
 pub fn run(inner: &Inner, a: JsValue, b: JsValue, c: JsValue) -> JsValue {
     let tag = a.as_f64().map(|tag| tag as u8);
-    if guard::is_dead() {
+    if guard::is_dead() || inner.dead.get() {
         return JsValue::FALSE;
+    }
+    if tag == Some(REPLAY) {
+        return replay(inner);
     }
     let (emit, mut events) = match inner.state.try_borrow_mut() {
         Ok(mut state) => {
@@ -281,19 +309,49 @@ pub fn run(inner: &Inner, a: JsValue, b: JsValue, c: JsValue) -> JsValue {
             )
         }
         Err(_) => {
-            if let (Some(handler), false) = (inner.handler.get(), tag == Some(ACTIVE)) {
-                timer::later(handler, 0.0, [a, b, c]);
+            if tag != Some(ACTIVE) {
+                defer(inner, [a, b, c]);
             }
             return JsValue::FALSE;
         }
     };
     if let Some(emit) = emit {
-        // Taken out in place: no by-value iteration and its drop glue.
         for (name, detail) in events.iter_mut() {
             let detail = ::core::mem::take(detail);
             // A throwing handler is the page's problem; the loader already isolates handlers.
-            js::invoke(&emit, "call", &[JsValue::UNDEFINED, (*name).into(), detail]);
+            let _ = emit.call2(&JsValue::UNDEFINED, &JsValue::from_str(name), &detail);
         }
+    }
+    JsValue::UNDEFINED
+}
+
+/// Keeps a call for [`replay`], arming its timer with the first one.
+fn defer(inner: &Inner, call: [JsValue; 3]) {
+    let Ok(mut deferred) = inner.deferred.try_borrow_mut() else {
+        return guard::disable_one(&inner.dead);
+    };
+    deferred.push(call);
+    if deferred.len() == 1 {
+        if let Some(handler) = inner.handler.get() {
+            let tag = JsValue::from(REPLAY);
+            timer::later(handler, 0.0, [tag, JsValue::UNDEFINED, JsValue::UNDEFINED]);
+        }
+    }
+}
+
+/// Replays the deferred calls in order, or marks the widget dead when the state is still
+/// borrowed (see [`run`]).
+fn replay(inner: &Inner) -> JsValue {
+    if inner.state.try_borrow_mut().is_err() {
+        guard::disable_one(&inner.dead);
+        return JsValue::FALSE;
+    }
+    let calls = match inner.deferred.try_borrow_mut() {
+        Ok(mut deferred) => ::core::mem::take(&mut *deferred),
+        Err(_) => Vec::new(),
+    };
+    for [a, b, c] in calls {
+        run(inner, a, b, c);
     }
     JsValue::UNDEFINED
 }
@@ -302,34 +360,36 @@ pub fn run(inner: &Inner, a: JsValue, b: JsValue, c: JsValue) -> JsValue {
 /// `active`, each the widget's `handler` bound to its tag. Without a handler (bad options,
 /// or the widget is dead) each is `Boolean` bound to 0 instead: it takes anything, does
 /// nothing and answers false, like a destroyed widget's.
-pub fn api(handler: Option<&JsValue>) -> JsValue {
+pub fn api(handler: Option<&Function>) -> JsValue {
     let (handler, [command, destroy, active]) = match handler {
         Some(handler) => (handler.clone(), [COMMAND, DESTROY, ACTIVE]),
-        None => (js::global_get("Boolean"), [0; 3]),
+        None => (BOOLEAN.with(Function::clone), [0; 3]),
     };
-    let widget = js::object();
-    js::set(&widget, "command", &bind(&handler, command));
-    js::set(&widget, "destroy", &bind(&handler, destroy));
-    let getter = js::object();
-    js::set(&getter, "get", &bind(&handler, active));
-    js::call_static(
-        "Object",
-        "defineProperty",
-        &[widget.clone(), "active".into(), getter],
+    let widget = object(&[
+        ("command", bind(&handler, command).into()),
+        ("destroy", bind(&handler, destroy).into()),
+    ]);
+    let getter = object(&[("get", bind(&handler, active).into())]);
+    Object::<JsValue>::define_property(
+        widget.unchecked_ref(),
+        &JsValue::from_str("active"),
+        getter.unchecked_ref(),
     );
     widget
 }
 
-/// `handler.bind(null, tag)`: `handler(tag, ...args)` (`undefined` if binding failed).
-pub fn bind(handler: &JsValue, tag: u8) -> JsValue {
-    js::call(handler, "bind", &[JsValue::NULL, JsValue::from(tag)]).unwrap_or_default()
+/// `handler.bind(null, tag)`: `handler(tag, ...args)`.
+pub fn bind(handler: &Function, tag: u8) -> Function {
+    handler
+        .bind1(&JsValue::NULL, &JsValue::from(tag))
+        .unchecked_into()
 }
 
-/// `{key: value, ...}` for event details.
+/// `{key: value, ...}`: event details and the widget object, plain data objects.
 fn object(pairs: &[(&str, JsValue)]) -> JsValue {
-    let obj = js::object();
+    let obj = Object::new();
     for (k, v) in pairs {
-        js::set(&obj, k, v);
+        let _ = Reflect::set(&obj, &JsValue::from_str(k), v);
     }
-    obj
+    obj.into()
 }

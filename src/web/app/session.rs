@@ -4,16 +4,17 @@
 use crate::prelude::*;
 
 use wasm_bindgen::JsValue;
+use web_sys::{Element, Event};
 
 use crate::core::branching::{first_step, next_step, progress, prune, Step};
-use crate::core::response::{Answer, Limits, Response};
+use crate::core::response::{check_answer, Answer, Limits, Response};
 
 use super::super::listener::Listeners;
 use super::super::timer::Timeout;
 use super::super::ui::dialog::{Intent, View};
 use super::super::ui::lang::Lang;
 use super::super::ui::{focus, theme};
-use super::super::{env, js, log};
+use super::super::{env, json_value, log};
 use super::visitor::new_uuid;
 use super::{object, App, THANKS};
 
@@ -28,7 +29,7 @@ pub struct Session {
     survey: String,
     current: usize,
     answers: Vec<Answer>,
-    previous_focus: Option<JsValue>,
+    previous_focus: Option<Element>,
     /// Submitted: the thank-you screen is showing.
     done: bool,
     close_timer: Option<Timeout>,
@@ -51,7 +52,7 @@ impl App {
         let Some(question) = survey.questions.get(first) else {
             return;
         };
-        let doc = env::document();
+        let Some(doc) = env::document() else { return };
         let lang = Lang::detect(&config.locale);
         let vars = theme::host_vars(&config.theme);
         let class = theme::dialog_class(&config.theme);
@@ -67,7 +68,7 @@ impl App {
         for kind in UI_EVENTS {
             listeners.add(view.root(), kind);
         }
-        let previous_focus = focus::active(&doc);
+        let previous_focus = doc.active_element();
         if !focus::is_typing(previous_focus.as_ref()) {
             view.take_focus();
         }
@@ -89,11 +90,11 @@ impl App {
 
     /// An event from the shadow root.
     #[inline(never)]
-    pub(super) fn on_ui(&mut self, kind: &str, event: &JsValue) {
+    pub(super) fn on_ui(&mut self, event: &Event) {
         let Some(session) = &mut self.session else {
             return;
         };
-        match session.view.handle(kind, event) {
+        match session.view.handle(event) {
             Intent::None => {}
             Intent::Next => self.next(),
             Intent::Close => self.close_survey(),
@@ -121,6 +122,15 @@ impl App {
                 .view
                 .show_error(Some(session.view.lang.s.required()));
             return;
+        }
+        // The collector's rules for this answer, checked before it is kept: a value it would
+        // refuse is reported to the shopper here rather than dropped later with a 400.
+        if let Some(value) = &value {
+            if let Err(err) = check_answer(question, &json_value::plain(value)) {
+                log::warn(&["answer refused: ", &err.text()]);
+                session.view.show_error(Some(&err.message()));
+                return;
+            }
         }
         // Replaces the earlier answer to this question, if any (there is at most one).
         // At most one answer per question: `retain` drops it without an index panic.
@@ -185,12 +195,13 @@ impl App {
             "submit",
             object(&[
                 ("survey", response.survey.as_str().into()),
-                ("response", js::parse(&body)),
+                (
+                    "response",
+                    js_sys::JSON::parse(&body).unwrap_or(JsValue::NULL),
+                ),
             ]),
         );
-        // No second validation here: the controls only produce answers the survey allows,
-        // and the collector, which validates every response, answers a 400 naming the field
-        // for anything else (the outbox drops it with a warning, see `delivery`).
+        // Each answer was checked with the collector's rules when it was given (`next`).
         self.reload_outbox();
         if let Some(evicted) = self.outbox.push(&response.id, body, now) {
             log::warn(&["outbox full, dropped undelivered response ", &evicted.id]);

@@ -3,13 +3,22 @@
 
 use crate::prelude::*;
 
+use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
 use crate::core::json::{write_map, Json, JsonMap, ObjectWriter};
 use crate::core::uuid::is_uuid_v4;
 
+use super::super::env;
 use super::super::json_value::from_js;
-use super::super::{env, js};
+
+/// `record[key]`: a member of a stored record as `JSON.parse` made it.
+fn member(record: &JsValue, key: &str) -> JsValue {
+    if !record.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(record, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
 
 /// Who is answering.
 #[derive(Clone, Debug, Default)]
@@ -37,12 +46,12 @@ impl Visitor {
     /// object are dropped. Read from the JavaScript value, property by property, rather
     /// than from a [`Json`] copy of the whole record: only the traits are copied.
     pub fn load(record: &JsValue) -> (Visitor, bool) {
-        let user_id = js::get(record, "userId");
-        match js::get_str(record, "id") {
+        let user_id = member(record, "userId");
+        match member(record, "id").as_string() {
             Some(id)
                 if is_uuid_v4(&id) && (user_id.is_null_or_undefined() || user_id.is_string()) =>
             {
-                let traits = match from_js(&js::get(record, "traits")) {
+                let traits = match from_js(&member(record, "traits")) {
                     Json::Obj(traits) => Some(traits),
                     _ => None,
                 };

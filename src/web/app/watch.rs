@@ -4,12 +4,12 @@
 
 use crate::prelude::*;
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Event, MouseEvent};
 
 use crate::core::throttle::{eligible, visitor_bucket};
 use crate::core::trigger::{due, next_wakeup_ms};
 
-use super::super::js::{self, get, get_f64};
 use super::super::listener::Listeners;
 use super::super::regex::JsRegex;
 use super::super::timer::Timeout;
@@ -27,31 +27,36 @@ impl App {
     /// Starts listening to the page: scroll, exit intent, `online`.
     #[inline(never)]
     pub(super) fn watch_page(&mut self) {
-        let window = js::global();
         let mut listeners = Listeners::new(&self.handler);
-        listeners.add(&window, "scroll");
-        listeners.add(&window, "online");
-        listeners.add(&env::document(), "mouseout");
+        if let Some(window) = env::window() {
+            listeners.add(&window, "scroll");
+            listeners.add(&window, "online");
+        }
+        if let Some(document) = env::document() {
+            listeners.add(&document, "mouseout");
+        }
         self.watch.listeners = Some(listeners);
     }
 
     /// A DOM event: page signals, or the survey's own.
     #[inline(never)]
     pub(super) fn on_event(&mut self, event: &JsValue) {
-        let kind = js::get_str(event, "type").unwrap_or_default();
-        match kind.as_str() {
+        let Some(event) = event.dyn_ref::<Event>() else {
+            return;
+        };
+        match event.type_().as_str() {
             "scroll" => self.on_scroll(),
             "online" => self.retry_now(),
             // Exit intent: the pointer leaves the document through the top edge (towards
             // the tab bar or the address bar).
             "mouseout" => {
-                if !get(event, "relatedTarget").is_object()
-                    && get_f64(event, "clientY").is_some_and(|y| y <= 0.0)
-                {
-                    self.on_exit_intent();
+                if let Some(event) = event.dyn_ref::<MouseEvent>() {
+                    if event.related_target().is_none() && event.client_y() <= 0 {
+                        self.on_exit_intent();
+                    }
                 }
             }
-            _ => self.on_ui(&kind, event),
+            _ => self.on_ui(event),
         }
     }
 

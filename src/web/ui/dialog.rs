@@ -3,17 +3,19 @@
 //! [`Intent`]s for the controller. Pure view state (which radio is checked, whether the
 //! "Other" field is open, the character counter) is handled here.
 
-use wasm_bindgen::JsValue;
+use crate::prelude::*;
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, Event, HtmlElement, HtmlInputElement, KeyboardEvent, ShadowRoot};
 
 use crate::core::branching::Progress;
 use crate::core::response::AnswerValue;
 use crate::core::survey::{Question, ThankYou};
 
-use super::super::js::{get, get_str};
 use super::control::{self, Control, TITLE_ID};
 use super::dom::{self, append, attr, attrs, el, flag, set_text};
 use super::focus;
-use super::host::{self, Host};
+use super::host::Host;
 use super::lang::Lang;
 use crate::core::msg::int;
 
@@ -69,7 +71,7 @@ const GO: usize = 12;
 pub struct View {
     host: Host,
     /// The dialog element and its frame ([`PARENTS`]).
-    parts: [JsValue; 13],
+    parts: Vec<Element>,
     control: Control,
     /// The language of every text shown.
     pub lang: Lang,
@@ -79,7 +81,7 @@ impl View {
     /// Attaches the host (with the custom properties `vars`) and builds the empty frame;
     /// `class` is the dialog's position and colour mode.
     pub fn open(
-        doc: &JsValue,
+        doc: &Document,
         nonce: Option<&str>,
         vars: &[(&str, &str)],
         class: &str,
@@ -99,22 +101,15 @@ impl View {
         );
         attr(&dialog, "lang", &lang.tag);
         attr(&dialog, "dir", if lang.rtl() { "rtl" } else { "ltr" });
-        let mut parts: [JsValue; 13] = Default::default();
-        parts[DIALOG] = dialog;
+        let mut parts = vec![dialog];
         for (i, (&parent, &class)) in PARENTS.iter().zip(&CLASSES).enumerate() {
             let button = matches!(i + 1, CLOSE | GO);
             let part = el(doc, if button { "button" } else { "div" }, class);
             if button {
                 attr(&part, "type", "button");
             }
-            // Non-panicking lookups: the table is constant, but an index panic would ship a
-            // location string.
-            if let Some(parent) = parts.get(usize::from(parent)) {
-                append(parent, &part);
-            }
-            if let Some(slot) = parts.get_mut(i + 1) {
-                *slot = part;
-            }
+            append(&parts[usize::from(parent)], &part);
+            parts.push(part);
         }
         attr(&parts[TITLE], "id", TITLE_ID);
         attr(&parts[BAR], "aria-hidden", "true");
@@ -132,13 +127,13 @@ impl View {
     }
 
     /// The shadow root, for event delegation.
-    pub fn root(&self) -> &JsValue {
+    pub fn root(&self) -> &ShadowRoot {
         self.host.root()
     }
 
     /// Whether keyboard focus is inside the dialog.
     pub fn has_focus(&self) -> bool {
-        focus::active(self.root()).is_some()
+        focus::active_in(self.root()).is_some()
     }
 
     /// Moves focus to the answer control (the checked radio or the first one, the first
@@ -164,8 +159,9 @@ impl View {
         // clips a fill wider than it.
         let mut width = int((progress.fraction() * 100.0) as i64);
         width.push('%');
-        // The same setter as the host styles use.
-        host::set_style(&get(&self.parts[FILL], "style"), "width", &width, "");
+        if let Some(fill) = self.parts[FILL].dyn_ref::<HtmlElement>() {
+            let _ = fill.style().set_property("width", &width);
+        }
         set_text(&self.parts[ERROR], None);
         set_text(&self.parts[BODY], None);
         self.control = Control::build(&self.parts[BODY], question, title, &self.lang);
@@ -230,34 +226,38 @@ impl View {
     }
 
     /// Interprets an event (of type `kind`) from the shadow root.
-    pub fn handle(&mut self, kind: &str, event: &JsValue) -> Intent {
-        let target = get(event, "target");
-        match kind {
+    pub fn handle(&mut self, event: &Event) -> Intent {
+        let target = event.target();
+        let target = target.as_ref();
+        match event.type_().as_str() {
             "click" => {
-                let Some(button) = dom::closest(&target, "button") else {
+                let Some(button) = dom::closest(target, "button") else {
                     return Intent::None;
                 };
-                match dom::get_attr(&button, "class").as_deref() {
-                    Some("x") => return Intent::Close,
-                    Some("go") => return Intent::Next,
+                match button.class_name().as_str() {
+                    "x" => return Intent::Close,
+                    "go" => return Intent::Next,
                     _ => {}
                 }
-                if let Some(index) = control::index_of(&button) {
+                if let Some(index) = control::index_of(Some(button.as_ref())) {
                     self.select(index, false);
                 }
             }
             "keydown" => {
-                let key = get_str(event, "key").unwrap_or_default();
+                let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+                    return Intent::None;
+                };
+                let key = event.key();
                 match key.as_str() {
                     "Escape" => return Intent::Close,
                     "Tab" => focus::trap_tab(self.root(), &self.parts[DIALOG], event),
                     _ => {
                         // Radios hold text only: a key on one targets the radio itself.
-                        let at = control::index_of(&target);
+                        let at = control::index_of(target);
                         let to =
                             at.and_then(|at| self.control.key_target(&key, at, self.lang.rtl()));
                         if let Some(to) = to {
-                            focus::prevent_default(event);
+                            event.prevent_default();
                             self.select(to, true);
                         }
                     }
@@ -265,10 +265,12 @@ impl View {
             }
             "input" => self.control.update_counter(),
             "change" => {
-                if let Some(input) = dom::closest(&target, "input") {
+                if let Some(input) = dom::closest(target, "input") {
                     self.show_error(None);
                     if control::is_other(&input) {
-                        let checked = get(&input, "checked").is_truthy();
+                        let checked = input
+                            .dyn_ref::<HtmlInputElement>()
+                            .is_some_and(HtmlInputElement::checked);
                         let label = self.lang.s.other();
                         self.control.toggle_other(checked, label);
                     }
