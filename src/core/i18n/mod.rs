@@ -6,6 +6,9 @@
 use crate::prelude::*;
 
 mod catalog;
+mod lang;
+
+pub use lang::Lang;
 
 /// A locale the widget's own strings exist in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -115,7 +118,7 @@ impl Locale {
 ///
 /// One array rather than a struct of 23 fields: reading the catalog fills it in place, with
 /// no field-by-field copy in the wasm.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Strings([&'static str; FIELDS]);
 
 /// How many strings a locale has.
