@@ -53,9 +53,9 @@ fn root_element() -> Option<Element> {
     document()?.document_element()
 }
 
-/// Appends the preferred languages to `out`, best first: `<html lang>`, then
-/// `navigator.languages`.
-pub fn languages(out: &mut Vec<String>) {
+/// The preferred languages, best first: `<html lang>`, then `navigator.languages`.
+pub fn languages() -> Vec<String> {
+    let mut out = Vec::new();
     if let Some(lang) = root_element().and_then(|root| root.get_attribute("lang")) {
         if !lang.trim_ascii().is_empty() {
             out.push(String::from(lang.trim_ascii()));
@@ -68,11 +68,12 @@ pub fn languages(out: &mut Vec<String>) {
             }
         }
     }
+    out
 }
 
-/// A fresh UUID v4 from `crypto.getRandomValues`, falling back to `Math.random` where the
-/// Web Crypto API is missing (the ids stay unique enough for idempotency keys).
-pub fn random_uuid() -> String {
+/// 16 random bytes from `crypto.getRandomValues`, falling back to `Math.random` where the
+/// Web Crypto API is missing (ids made from them stay unique enough for idempotency keys).
+pub fn random_bytes() -> [u8; 16] {
     let mut bytes = [0u8; 16];
     let filled = window()
         .and_then(|w| w.crypto().ok())
@@ -82,7 +83,7 @@ pub fn random_uuid() -> String {
             *b = (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    crate::core::uuid::uuid_v4(bytes)
+    bytes
 }
 
 /// How far down the page the bottom of the viewport is, 0–100.

@@ -10,7 +10,9 @@ use ::core::cell::{Cell, RefCell};
 
 use web_sys::Storage;
 
-use super::{env, log};
+use super::{env, json_value, log};
+use crate::core::json::Json;
+use crate::core::storage::Store;
 
 /// Key/value storage backed by `localStorage`, falling back to memory per key on failure.
 pub struct WebStore {
@@ -70,5 +72,16 @@ impl WebStore {
             drop(memory);
             self.fall_back();
         }
+    }
+}
+
+impl Store for WebStore {
+    /// The record under `key`, read by the browser's `JSON.parse`.
+    fn load(&self, key: &str) -> Option<Json> {
+        json_value::read(&self.get(key)?)
+    }
+
+    fn save(&self, key: &str, json: &str) {
+        self.set(key, json);
     }
 }

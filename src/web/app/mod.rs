@@ -1,13 +1,11 @@
-//! The controller: owns the widget's state, asks the core what to do, and drives the view,
-//! storage, timers and transport accordingly.
+//! The driver: owns the [`Machine`] and carries out what it asks (render, store, post,
+//! timers, events, console), turning browser events, timers, fetch outcomes and the
+//! loader's commands into its inputs. No survey rule lives here.
 //!
-//! * [`watch`] — page signals (delay, scroll, exit intent) and trigger evaluation.
-//! * [`session`] — the survey on screen: steps, validation, submission.
-//! * [`delivery`] — outbox flushing with the core retry policy.
-//! * [`commands`] — the loader's commands.
-//! * [`visitor`] — the persisted visitor record.
+//! * [`effects`] — carrying out the machine's effects.
+//! * [`inputs`] — reading browser events and JavaScript values into inputs.
 //!
-//! Everything reaches the controller through one function, [`run`], called by the one
+//! Everything reaches the driver through one function, [`run`], called by the one
 //! JavaScript handler of the widget (a single wasm-bindgen closure) with `(a, b, c)`:
 //!
 //! * a DOM event (listeners on the window, the document and the shadow root);
@@ -16,22 +14,16 @@
 //! * the widget object's methods (see [`api`]), the handler bound to a tag: `command`
 //!   (then a command name and its arguments), `destroy` and the `active` getter.
 //!
-//! Size: the handlers `run` reaches (open, next, submit, settle, command, ...) are
-//! `#[inline(never)]`. Inlined by rustc into the one dispatcher they made the widget
-//! larger (measured: about 150 B gzip); wasm-opt may still inline them later.
-//!
-//! Re-entrancy: page callbacks (`emit` handlers) may call back into the widget. Events
-//! are therefore queued while the state is borrowed and emitted after it is released, and
-//! a call that finds the state borrowed is repeated on the next task — once: a state still
-//! borrowed then was left so by a trap, which marks the widget dead (see [`run`]).
+//! Re-entrancy: page callbacks (`emit` handlers, the page's own focus listeners) may call
+//! back into the widget. Events are therefore queued while the state is borrowed and
+//! emitted after it is released, and a call that finds the state borrowed is repeated on
+//! the next task — once: a state still borrowed then was left so by a trap, which marks
+//! the widget dead (see [`run`]).
 
 use crate::prelude::*;
 
-pub mod commands;
-pub mod delivery;
-pub mod session;
-pub mod visitor;
-pub mod watch;
+mod effects;
+mod inputs;
 
 use ::core::cell::{Cell, OnceCell, RefCell};
 use alloc::rc::Rc;
@@ -39,31 +31,27 @@ use alloc::rc::Rc;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Element;
 
 use crate::core::json::Json;
-use crate::core::outbox::Outbox;
-use crate::core::storage::{key, Slot};
-use crate::core::survey::SiteConfig;
-use crate::core::throttle::{mute_map, ThrottleState};
-use crate::core::trigger::PageSignals;
+use crate::core::machine::{Input, Machine, Timer};
+use crate::core::targeting::RegexMatcher;
 
+use super::listener::Listeners;
 use super::options::Options;
+use super::regex::JsRegex;
 use super::store::WebStore;
 use super::timer::{self, Timeout};
-use super::{env, guard, json_value, log};
+use super::ui::dialog::View;
+use super::{env, guard};
 
-use delivery::Delivery;
-use session::Session;
-use visitor::Visitor;
-use watch::Watch;
-
-/// Tag of the first run: load and start watching.
+/// Tag of the first run: start the machine and watch the page.
 const START: u8 = 0;
-/// Tag of the delay-trigger timer: evaluate triggers.
+/// Tag of the delay-trigger timer.
 const DELAY: u8 = 1;
-/// Tag of the delivery retry timer: flush the outbox.
+/// Tag of the delivery retry timer.
 const RETRY: u8 = 2;
-/// Tag of the thank-you timer: close the survey.
+/// Tag of the thank-you timer.
 const THANKS: u8 = 3;
 /// Tag of the fetch outcome (payload: the `Response` or the rejection reason).
 const SENT: u8 = 4;
@@ -97,67 +85,49 @@ pub struct Inner {
     dead: Cell<bool>,
 }
 
-/// The widget's state.
+/// The survey dialog on screen.
+struct Shown {
+    // Dropped before `view` removes the host (field order).
+    _listeners: Listeners,
+    view: View,
+    /// What had focus before the survey took it, given back on close.
+    previous_focus: Option<Element>,
+    /// No question rendered yet: the first one decides where focus goes.
+    fresh: bool,
+}
+
+/// The widget's state: the machine and what carries out its effects.
 pub struct App {
     /// The widget's JS handler function (listeners, timers, fetch callbacks).
     handler: Function,
-    /// The start options: site, endpoint, nonce, `emit`, and `navAt`, which [`App::navigate`]
-    /// moves on (kept whole: moving the struct once is less code than field by field).
     options: Options,
-    /// `None`: the configuration was invalid; the widget stays dormant (no surveys).
-    config: Option<SiteConfig>,
+    /// The configuration given at start, until the first run hands it to the machine.
+    config: Option<Json>,
+    machine: Machine,
     store: WebStore,
-    visitor: Visitor,
-    throttle: ThrottleState,
-    outbox: Outbox,
-    signals: PageSignals,
-    /// Surveys shown since the last navigation (not shown twice on one page view).
-    shown_here: Vec<String>,
-    session: Option<Session>,
-    delivery: Delivery,
-    watch: Watch,
+    /// The page's listeners (scroll, online, exit intent); dropping them stops watching.
+    _watch: Option<Listeners>,
+    /// Pending timers: delay, retry, thank-you.
+    timers: [Option<Timeout>; 3],
+    shown: Option<Shown>,
     outgoing: Vec<(&'static str, JsValue)>,
 }
 
 impl App {
     /// Builds the state from the start options and the site configuration's JSON (as
-    /// [`Options::read`] returns them), then (first run) reads the visitor (made
-    /// and stored when new) and throttle records, writes the mute map, starts watching the
-    /// page, flushes the outbox and evaluates triggers. Returns the
-    /// widget's handler (see [`api`]).
+    /// [`Options::read`] returns them) and runs the first input. Returns the widget's
+    /// handler (see [`api`]).
     pub fn start((options, config): (Options, Option<Json>)) -> Function {
-        let store = WebStore::open();
-        let config = match config {
-            None => Some(SiteConfig::new(options.site.clone())),
-            Some(json) => match SiteConfig::from_value(&json) {
-                Ok(config) => Some(config),
-                Err(err) => {
-                    log::error(&["invalid site config, widget disabled: ", &err.text()]);
-                    None
-                }
-            },
-        };
-        let signals = PageSignals {
-            exit_intent: options.exit_intent,
-            ..PageSignals::default()
-        };
         let app = App {
             // Set below, once the handler exists (it owns the state).
             handler: Function::unchecked_from_js(JsValue::UNDEFINED),
-            config,
-            store,
-            // Read (or made) by the first run, through the one load path.
-            visitor: Visitor::default(),
-            // Read by the first run, through the one load path.
-            throttle: ThrottleState::default(),
-            // Read by the first flush.
-            outbox: Outbox::default(),
-            signals,
+            machine: Machine::new(&options.site),
             options,
-            shown_here: Vec::new(),
-            session: None,
-            delivery: Delivery::default(),
-            watch: Watch::default(),
+            config,
+            store: WebStore::open(),
+            _watch: None,
+            timers: [None, None, None],
+            shown: None,
             outgoing: Vec::new(),
         };
         let inner = Rc::new(Inner {
@@ -190,80 +160,58 @@ impl App {
         handler
     }
 
-    #[inline(never)]
+    /// One call of the handler: the input it means, handled by the machine.
     fn dispatch(&mut self, tag: Option<u8>, a: JsValue, b: JsValue, c: JsValue) {
-        let Some(tag) = tag else {
-            return self.on_event(&a);
-        };
-        match tag {
-            START => {
-                let (visitor, new) = Visitor::load(&self.load_js(Slot::Visitor));
-                self.visitor = visitor;
-                if new {
-                    self.save_visitor();
-                }
-                if let Some(json) = self.load(Slot::Throttle) {
-                    self.throttle = ThrottleState::from_value_or_default(&json);
-                }
-                self.write_mute();
+        let input = match tag {
+            None => self.event_input(&a),
+            Some(START) => {
                 self.watch_page();
-                self.flush();
-                self.evaluate();
+                Some(Input::Start {
+                    config: self.config.take(),
+                    exit_intent: self.options.exit_intent,
+                    nav_at: self.options.nav_at,
+                    languages: env::languages(),
+                })
             }
-            DELAY => self.evaluate(),
-            RETRY => self.flush(),
-            THANKS => self.close_survey(),
-            SENT => self.settle(&b),
-            COMMAND => match b.as_string() {
-                Some(name) => self.command(&name, &c),
-                // A number or an object is no command name (the loader only passes strings).
-                None => log::warn(&["command: the name must be a string"]),
-            },
-            _ => {}
+            Some(DELAY) => Some(Input::Timer(Timer::Delay)),
+            Some(RETRY) => Some(Input::Timer(Timer::Retry)),
+            Some(THANKS) => Some(Input::Timer(Timer::Thanks)),
+            Some(SENT) => Some(Input::Sent(inputs::outcome(&b))),
+            Some(COMMAND) => Some(inputs::command(&b, &c)),
+            Some(_) => None,
+        };
+        if let Some(input) = input {
+            self.handle(input);
         }
+    }
+
+    /// Hands `input` to the machine with the facts of the moment, then carries out its
+    /// effects.
+    fn handle(&mut self, input: Input) {
+        let now = inputs::now();
+        let regex: &dyn RegexMatcher = &JsRegex;
+        let effects = self.machine.handle(&now, input, &self.store, regex);
+        for effect in effects {
+            self.apply(effect);
+        }
+    }
+
+    /// Starts listening to the page: scroll, exit intent, `online`.
+    fn watch_page(&mut self) {
+        let mut listeners = Listeners::new(&self.handler);
+        if let Some(window) = env::window() {
+            listeners.add(&window, "scroll");
+            listeners.add(&window, "online");
+        }
+        if let Some(document) = env::document() {
+            listeners.add(&document, "mouseout");
+        }
+        self._watch = Some(listeners);
     }
 
     /// Queues `emit(name, detail)` for after the state is released.
     fn emit(&mut self, name: &'static str, detail: JsValue) {
         self.outgoing.push((name, detail));
-    }
-
-    /// The stored value of this site's `slot`.
-    fn load(&self, slot: Slot) -> Option<Json> {
-        json_value::read(&self.store.get(&key(&self.options.site, slot))?)
-    }
-
-    /// The stored value of this site's `slot` as `JSON.parse` reads it (`undefined` when
-    /// there is none or it is no JSON).
-    fn load_js(&self, slot: Slot) -> JsValue {
-        self.store
-            .get(&key(&self.options.site, slot))
-            .and_then(|text| js_sys::JSON::parse(&text).ok())
-            .unwrap_or(JsValue::UNDEFINED)
-    }
-
-    /// Stores `json` as this site's `slot`: every record the controller persists goes
-    /// through here.
-    fn save(&self, slot: Slot, json: &str) {
-        self.store.set(&key(&self.options.site, slot), json);
-    }
-
-    /// Rewrites `rapport:{site}:mute` for the loader after a throttle change.
-    fn write_mute(&self) {
-        let Some(config) = &self.config else { return };
-        let map = mute_map(config, &self.throttle, env::now_ms(), &self.visitor.id);
-        self.save(Slot::Mute, &map);
-    }
-
-    /// Persists the visitor record.
-    fn save_visitor(&self) {
-        self.save(Slot::Visitor, &self.visitor.to_json());
-    }
-
-    /// Persists the throttle state and the mute map derived from it.
-    fn save_throttle(&self) {
-        self.save(Slot::Throttle, &self.throttle.to_json());
-        self.write_mute();
     }
 
     /// A one-shot timer that dispatches `tag`.
@@ -300,7 +248,7 @@ pub fn run(inner: &Inner, a: JsValue, b: JsValue, c: JsValue) -> JsValue {
                 return JsValue::FALSE;
             };
             if tag == Some(ACTIVE) {
-                return JsValue::from(app.config.is_some());
+                return JsValue::from(app.machine.is_active());
             }
             app.dispatch(tag, a, b, c);
             (

@@ -20,7 +20,7 @@ use crate::core::response::{AnswerValue, Limits, MultipleChoice};
 use crate::core::survey::{Question, QuestionKind};
 
 use super::dom::{self, add, add_text, attr, attrs};
-use super::lang::Lang;
+use crate::core::i18n::Lang;
 use crate::core::msg::int;
 
 #[wasm_bindgen]

@@ -16,7 +16,7 @@ use super::control::{self, Control, TITLE_ID};
 use super::dom::{self, append, attr, attrs, el, flag, set_text};
 use super::focus;
 use super::host::Host;
-use super::lang::Lang;
+use crate::core::i18n::Lang;
 use crate::core::msg::int;
 
 /// What a DOM event means for the controller.
@@ -73,6 +73,8 @@ pub struct View {
     /// The dialog element and its frame ([`PARENTS`]).
     parts: Vec<Element>,
     control: Control,
+    /// The question on screen (`None` on the thank-you screen).
+    question: Option<Question>,
     /// The language of every text shown.
     pub lang: Lang,
 }
@@ -122,6 +124,7 @@ impl View {
             host,
             parts,
             control: Control::Nothing,
+            question: None,
             lang,
         })
     }
@@ -165,6 +168,7 @@ impl View {
         set_text(&self.parts[ERROR], None);
         set_text(&self.parts[BODY], None);
         self.control = Control::build(&self.parts[BODY], question, title, &self.lang);
+        self.question = Some(question.clone());
         let last = progress.current >= progress.total;
         set_text(
             &self.parts[GO],
@@ -191,6 +195,7 @@ impl View {
         set_text(&self.parts[BODY], None);
         set_text(&self.parts[ERROR], None);
         self.control = Control::Nothing;
+        self.question = None;
         self.set_chrome_visible(false);
         // Focus stays reachable: the close button is the only tabbable element left.
         if self.has_focus() {
@@ -220,9 +225,9 @@ impl View {
         }
     }
 
-    /// The current answer to `question`, `None` when nothing is entered.
-    pub fn value(&self, question: &Question) -> Option<AnswerValue> {
-        self.control.value(question)
+    /// The current answer to the question on screen, `None` when nothing is entered.
+    pub fn answer(&self) -> Option<AnswerValue> {
+        self.control.value(self.question.as_ref()?)
     }
 
     /// Interprets an event (of type `kind`) from the shadow root.
