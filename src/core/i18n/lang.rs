@@ -15,7 +15,7 @@ pub struct Lang {
     /// Locale of the built-in strings.
     pub ui: Locale,
     /// The built-in strings of `ui`.
-    pub s: Strings,
+    pub s: &'static Strings,
 }
 
 impl Lang {

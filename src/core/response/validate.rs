@@ -17,8 +17,6 @@ type Result = ::core::result::Result<(), Box<ResponseError>>;
 
 /// The error at `field`: `template` with its `{}` filled by `a`, then `b` (non-generic and
 /// cold: one copy, and the path is only rendered here).
-#[cold]
-#[inline(never)]
 fn fail(field: &Path<'_>, template: &str, a: &str, b: &str) -> Result {
     Err(Box::new(ResponseError::Invalid {
         field: field.render(),
