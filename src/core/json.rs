@@ -763,8 +763,12 @@ pub fn variant<T: Copy>(path: &Path<'_>, v: &Json, table: &[(&str, T)]) -> Decod
     if let Some((_, value)) = table.iter().find(|(name, _)| name == s) {
         return Ok(*value);
     }
-    let names: Vec<&str> = table.iter().map(|(name, _)| *name).collect();
-    let expected = crate::core::msg::cat(&["`", &names.join("`, `"), "`"]);
+    let mut expected = String::new();
+    for (i, (name, _)) in table.iter().enumerate() {
+        expected.push_str(if i == 0 { "`" } else { ", `" });
+        expected.push_str(name);
+        expected.push('`');
+    }
     Err(shape(
         path,
         crate::core::msg::subst("unknown variant `{}`, expected one of {}", s, &expected),

@@ -6,7 +6,7 @@
 
 use crate::prelude::*;
 
-use ::core::cell::{Cell, RefCell};
+use ::core::cell::Cell;
 
 use web_sys::Storage;
 
@@ -18,7 +18,7 @@ use crate::core::storage::Store;
 pub struct WebStore {
     local: Option<Storage>,
     /// Values that could not be written to `localStorage`; they shadow it on reads.
-    memory: RefCell<Vec<(String, String)>>,
+    memory: Cell<Vec<(String, String)>>,
     warned: Cell<bool>,
 }
 
@@ -29,7 +29,7 @@ impl WebStore {
         let local = env::window().and_then(|w| w.local_storage().ok().flatten());
         let store = WebStore {
             local,
-            memory: RefCell::new(Vec::new()),
+            memory: Cell::new(Vec::new()),
             warned: Cell::new(false),
         };
         if store.local.is_none() {
@@ -46,8 +46,14 @@ impl WebStore {
 
     /// The value stored under `key`.
     pub fn get(&self, key: &str) -> Option<String> {
-        if let Some((_, held)) = self.memory.borrow().iter().find(|(k, _)| k == key) {
-            return Some(held.clone());
+        let memory = self.memory.take();
+        let held = memory
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone());
+        self.memory.set(memory);
+        if held.is_some() {
+            return held;
         }
         match self.local.as_ref()?.get_item(key) {
             Ok(value) => value,
@@ -64,12 +70,14 @@ impl WebStore {
             .local
             .as_ref()
             .is_some_and(|local| local.set_item(key, value).is_ok());
-        let mut memory = self.memory.borrow_mut();
+        let mut memory = self.memory.take();
         // A value written to `localStorage` no longer needs (nor may keep) a memory copy.
         memory.retain(|(k, _)| k != key);
         if !written {
             memory.push((String::from(key), String::from(value)));
-            drop(memory);
+        }
+        self.memory.set(memory);
+        if !written {
             self.fall_back();
         }
     }

@@ -3,8 +3,6 @@
 //! [`Intent`]s for the controller. Pure view state (which radio is checked, whether the
 //! "Other" field is open, the character counter) is handled here.
 
-use crate::prelude::*;
-
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, Event, HtmlElement, HtmlInputElement, KeyboardEvent, ShadowRoot};
 
@@ -30,48 +28,76 @@ pub enum Intent {
     Close,
 }
 
-/// The frame below the dialog element, in document order: each part's parent, an index
-/// into this list (the dialog is 0, these are 1, 2, ...), and its class in [`CLASSES`].
-/// Parts are `div`s except [`CLOSE`] and [`GO`], which are buttons; the few attributes are
-/// set in [`View::open`] (a column of mostly empty attribute strings would cost more).
-/// Bytes and a separate column: a table of `(usize, &str)` pairs is a third larger.
-const PARENTS: [u8; 12] = [
-    DIALOG as u8,
-    HEADER as u8,
-    HEADING as u8,
-    HEADING as u8,
-    HEADER as u8,
-    DIALOG as u8,
-    DIALOG as u8,
-    BAR as u8,
-    DIALOG as u8,
-    DIALOG as u8,
-    DIALOG as u8,
-    FOOTER as u8,
-];
-/// The class of each part of [`PARENTS`].
-const CLASSES: [&str; 12] = [
-    "hd", "q", "", "tb", "x", "pg", "bar", "fill", "", "err", "ft", "go",
-];
-const DIALOG: usize = 0;
-const HEADER: usize = 1;
-const HEADING: usize = 2;
-const TITLE: usize = 3;
-const SUB: usize = 4;
-const CLOSE: usize = 5;
-const PROGRESS: usize = 6;
-const BAR: usize = 7;
-const FILL: usize = 8;
-const BODY: usize = 9;
-const ERROR: usize = 10;
-const FOOTER: usize = 11;
-const GO: usize = 12;
+/// The dialog element and the parts of its frame that change.
+///
+/// ```text
+/// div.d[role=dialog]
+///   div.hd > (div > div.q#rq + div.tb) + button.x      title, thank-you body, close
+///   div.pg + div.bar > div.fill                          progress text and bar
+///   div (body: the answer control)
+///   div.err[role=alert]
+///   div.ft > button.go                                   Next / Submit
+/// ```
+struct Frame {
+    dialog: Element,
+    title: Element,
+    sub: Element,
+    progress: Element,
+    bar: Element,
+    fill: Element,
+    body: Element,
+    error: Element,
+    footer: Element,
+    go: Element,
+}
+
+impl Frame {
+    /// Builds the frame inside `dialog`.
+    fn build(doc: &Document, dialog: Element, close_label: &str) -> Frame {
+        let part = |parent: &Element, tag: &'static str, class: &str| {
+            let e = el(doc, tag, class);
+            append(parent, &e);
+            e
+        };
+        let header = part(&dialog, "div", "hd");
+        let heading = part(&header, "div", "");
+        let title = part(&heading, "div", "q");
+        attr(&title, "id", TITLE_ID);
+        let sub = part(&heading, "div", "tb");
+        let close = part(&header, "button", "x");
+        attr(&close, "type", "button");
+        set_text(&close, Some("\u{00d7}"));
+        attr(&close, "aria-label", close_label);
+        let progress = part(&dialog, "div", "pg");
+        let bar = part(&dialog, "div", "bar");
+        attr(&bar, "aria-hidden", "true");
+        let fill = part(&bar, "div", "fill");
+        let body = part(&dialog, "div", "");
+        let error = part(&dialog, "div", "err");
+        attr(&error, "role", "alert");
+        let footer = part(&dialog, "div", "ft");
+        let go = part(&footer, "button", "go");
+        attr(&go, "type", "button");
+        Frame {
+            dialog,
+            title,
+            sub,
+            progress,
+            bar,
+            fill,
+            body,
+            error,
+            footer,
+            go,
+        }
+    }
+}
 
 /// The rendered dialog. Dropping it removes the host element.
 pub struct View {
     host: Host,
-    /// The dialog element and its frame ([`PARENTS`]).
-    parts: Vec<Element>,
+    /// The dialog element and its frame.
+    parts: Frame,
     control: Control,
     /// The question on screen (`None` on the thank-you screen).
     question: Option<Question>,
@@ -103,23 +129,8 @@ impl View {
         );
         attr(&dialog, "lang", &lang.tag);
         attr(&dialog, "dir", if lang.rtl() { "rtl" } else { "ltr" });
-        let mut parts = vec![dialog];
-        for (i, (&parent, &class)) in PARENTS.iter().zip(&CLASSES).enumerate() {
-            let button = matches!(i + 1, CLOSE | GO);
-            let part = el(doc, if button { "button" } else { "div" }, class);
-            if button {
-                attr(&part, "type", "button");
-            }
-            append(&parts[usize::from(parent)], &part);
-            parts.push(part);
-        }
-        attr(&parts[TITLE], "id", TITLE_ID);
-        attr(&parts[BAR], "aria-hidden", "true");
-        attr(&parts[ERROR], "role", "alert");
-        let close = &parts[CLOSE];
-        set_text(close, Some("\u{00d7}"));
-        attr(close, "aria-label", lang.s.close());
-        append(host.root(), &parts[DIALOG]);
+        let parts = Frame::build(doc, dialog, lang.s.close());
+        append(host.root(), &parts.dialog);
         Ok(View {
             host,
             parts,
@@ -142,8 +153,8 @@ impl View {
     /// Moves focus to the answer control (the checked radio or the first one, the first
     /// checkbox, the text area), or to the first button when there is none.
     pub fn take_focus(&self) {
-        if !focus::focus_first(&self.parts[BODY]) && !focus::focus_first(&self.parts[DIALOG]) {
-            dom::focus(&self.parts[DIALOG]);
+        if !focus::focus_first(&self.parts.body) && !focus::focus_first(&self.parts.dialog) {
+            dom::focus(&self.parts.dialog);
         }
     }
 
@@ -152,29 +163,29 @@ impl View {
         let had_focus = self.has_focus();
         let s = &self.lang.s;
         let title = self.lang.text(&question.text);
-        set_text(&self.parts[TITLE], Some(title));
-        set_text(&self.parts[SUB], None);
+        set_text(&self.parts.title, Some(title));
+        set_text(&self.parts.sub, None);
         set_text(
-            &self.parts[PROGRESS],
+            &self.parts.progress,
             Some(&s.progress(progress.current, progress.total)),
         );
         // No clamping: the fraction is never negative, and the bar (`overflow:hidden`)
         // clips a fill wider than it.
         let mut width = int((progress.fraction() * 100.0) as i64);
         width.push('%');
-        if let Some(fill) = self.parts[FILL].dyn_ref::<HtmlElement>() {
+        if let Some(fill) = self.parts.fill.dyn_ref::<HtmlElement>() {
             let _ = fill.style().set_property("width", &width);
         }
-        set_text(&self.parts[ERROR], None);
-        set_text(&self.parts[BODY], None);
-        self.control = Control::build(&self.parts[BODY], question, title, &self.lang);
+        set_text(&self.parts.error, None);
+        set_text(&self.parts.body, None);
+        self.control = Control::build(&self.parts.body, question, title, &self.lang);
         self.question = Some(question.clone());
         let last = progress.current >= progress.total;
         set_text(
-            &self.parts[GO],
+            &self.parts.go,
             Some(if last { s.submit() } else { s.next() }),
         );
-        flag(&self.parts[GO], "disabled", false);
+        flag(&self.parts.go, "disabled", false);
         self.set_chrome_visible(true);
         if had_focus {
             self.take_focus();
@@ -185,15 +196,15 @@ impl View {
     pub fn show_thanks(&mut self, thank_you: &ThankYou) {
         let s = &self.lang.s;
         set_text(
-            &self.parts[TITLE],
+            &self.parts.title,
             Some(self.lang.or(thank_you.title.as_ref(), s.thank_you_title())),
         );
         set_text(
-            &self.parts[SUB],
+            &self.parts.sub,
             Some(self.lang.or(thank_you.body.as_ref(), s.thank_you_body())),
         );
-        set_text(&self.parts[BODY], None);
-        set_text(&self.parts[ERROR], None);
+        set_text(&self.parts.body, None);
+        set_text(&self.parts.error, None);
         self.control = Control::Nothing;
         self.question = None;
         self.set_chrome_visible(false);
@@ -204,24 +215,24 @@ impl View {
     }
 
     fn set_chrome_visible(&self, visible: bool) {
-        flag(&self.parts[PROGRESS], "hidden", !visible);
-        flag(&self.parts[BAR], "hidden", !visible);
-        flag(&self.parts[FOOTER], "hidden", !visible);
+        flag(&self.parts.progress, "hidden", !visible);
+        flag(&self.parts.bar, "hidden", !visible);
+        flag(&self.parts.footer, "hidden", !visible);
     }
 
     /// Shows a validation message (announced: the region has `role="alert"`).
     pub fn show_error(&self, message: Option<&str>) {
-        set_text(&self.parts[ERROR], message);
+        set_text(&self.parts.error, message);
     }
 
     /// Disables the primary button while a submission is being recorded, so a double
     /// click or a held Enter sends once.
     pub fn set_busy(&self, busy: bool) {
         let had_focus = self.has_focus();
-        flag(&self.parts[GO], "disabled", busy);
+        flag(&self.parts.go, "disabled", busy);
         // A disabled button drops focus to <body>; keep it in the dialog instead.
         if had_focus && !self.has_focus() {
-            dom::focus(&self.parts[DIALOG]);
+            dom::focus(&self.parts.dialog);
         }
     }
 
@@ -255,7 +266,7 @@ impl View {
                 let key = event.key();
                 match key.as_str() {
                     "Escape" => return Intent::Close,
-                    "Tab" => focus::trap_tab(self.root(), &self.parts[DIALOG], event),
+                    "Tab" => focus::trap_tab(self.root(), &self.parts.dialog, event),
                     _ => {
                         // Radios hold text only: a key on one targets the radio itself.
                         let at = control::index_of(target);

@@ -3,13 +3,14 @@
 
 use crate::prelude::*;
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, UnwrapThrowExt};
 use web_sys::{Document, Element, HtmlElement, NodeList};
 
 /// `document.createElement(tag)`, with `class` unless it is empty. Tags are constants of
-/// the widget: `createElement` only throws for an invalid name.
+/// the widget: `createElement` only throws for an invalid name (and if it did, the exception
+/// would end the call as a trap does, see `app::run`).
 pub fn el(doc: &Document, tag: &'static str, class: &str) -> Element {
-    let e = doc.create_element(tag).expect("a valid tag name");
+    let e = doc.create_element(tag).expect_throw("a valid tag name");
     if !class.is_empty() {
         e.set_class_name(class);
     }
