@@ -4,8 +4,16 @@ export interface RapportOptions {
   site: string;
   /** Base URL of the collector API, e.g. "https://shop.example/rapport". */
   endpoint: string;
-  /** Inline site configuration (surveys, theme, locale), merged over the collector's. */
+  /**
+   * Inline configuration, applied over the collector's site config (fetched from
+   * `GET {endpoint}/v1/sites/{site}/config`): `locale`, `theme`, `cooldownDays`, and surveys
+   * the collector defines restated with other wording, trigger, targeting or throttling.
+   * The collector is the source of truth: a survey it does not define (or a copy asking other
+   * questions) is refused with one `console.error` naming it, and never shown.
+   */
   config?: Partial<SiteConfig> | null;
+  /** Where to read the site config instead of `{endpoint}/v1/sites/{site}/config` (e.g. a cached copy). */
+  configUrl?: string;
   /** CSP nonce for the fallback `<style>` element when constructable stylesheets are unavailable. */
   nonce?: string;
   /** Load the widget module at once (default) rather than on the first command. */
@@ -100,11 +108,15 @@ export interface Rapport {
   (command: "identify", userIdOrTraits: string | Record<string, unknown>, traits?: Record<string, unknown>): void;
   (command: "track", event: string, properties?: Record<string, unknown>): void;
   (command: "show", surveyId: string): void;
+  /** Inline configuration over the collector's (see {@link RapportOptions.config}). */
   (command: "config", config: Partial<SiteConfig>): void;
   (command: "page"): void;
   (command: "hide"): void;
   <E extends keyof RapportEvents>(command: "on" | "off", event: E, handler: (detail: RapportEvents[E]) => void): void;
 }
 
-/** Creates a Rapport instance for bundler users. */
+/**
+ * Creates a Rapport instance for bundler users. Outside a browser (server-side rendering) it
+ * returns a command function that does nothing, silently.
+ */
 export function createRapport(options: RapportOptions): Rapport;

@@ -47,7 +47,10 @@ function readOptions(o = {}) {
   if (o.dateFormat !== undefined) read.dateFormat = o.dateFormat;
   if (o.offsets !== undefined) read.offsets = o.offsets;
   if (o.badRows !== undefined) read.badRows = o.badRows;
-  if (o.now !== undefined && o.now !== null) read.now = toSeconds("now", o.now);
+  // Rows dated after "now" are bad rows; by default now is the end of
+  // tomorrow (UTC), so a future-dated row cannot silently move the end.
+  if (o.now === undefined) read.now = (Math.floor(Date.now() / 86400000) + 2) * 86400 - 1;
+  else if (o.now !== null) read.now = toSeconds("now", o.now);
   return read;
 }
 
@@ -93,11 +96,20 @@ function customers(field, d, { needT = true } = {}) {
   return out;
 }
 
-function fitOptions(o = {}) {
+function fitOptions(o = {}, progress = () => {}) {
   const out = {};
-  for (const k of ["maxIterations", "gradientTolerance", "stdErrors"]) if (o[k] !== undefined) out[k] = o[k];
+  for (const k of ["maxIterations", "maxEvaluations", "maxSeconds", "gradientTolerance", "stdErrors", "acceptUnconverged"]) {
+    if (o[k] !== undefined) out[k] = o[k];
+  }
+  // Each iteration of the search, as it happens.
+  out.onIteration = (p) => progress("iteration", {
+    model: p.model, phase: p.phase, iteration: p.iteration, evaluations: p.evaluations,
+    logLikelihood: p.logLikelihood, gradient: p.gradient, params: p.params,
+  });
   return out;
 }
+
+const FEEDBACK_KEYS = ["questionTypes", "question", "config", "survey", "confidence", "npsQuestion", "csatQuestion", "cesQuestion"];
 
 function summaryOptions(o = {}) {
   const out = {};
@@ -283,8 +295,8 @@ export function createCore(options = {}) {
     async nps(w, [values, o = {}], progress) {
       progress("start", {});
       if (typeof values === "string" || values instanceof ArrayBuffer || values instanceof Uint8Array) {
-        const opts = { read: readOptions(o) };
-        for (const k of ["npsQuestion", "csatQuestion", "cesQuestion", "survey", "confidence"]) if (o[k] !== undefined) opts[k] = o[k];
+        const opts = { read: readOptions({ now: null, ...o }) };
+        for (const k of FEEDBACK_KEYS) if (o[k] !== undefined) opts[k] = o[k];
         return w.feedbackReport(bytesOf("input", values), opts).nps;
       }
       return w.nps(f64("values", values), o.confidence);
@@ -292,8 +304,8 @@ export function createCore(options = {}) {
 
     async feedbackReport(w, [input, o = {}], progress) {
       progress("start", {});
-      const opts = { read: readOptions(o) };
-      for (const k of ["npsQuestion", "csatQuestion", "cesQuestion", "survey", "confidence"]) if (o[k] !== undefined) opts[k] = o[k];
+      const opts = { read: readOptions({ now: null, ...o }) };
+      for (const k of FEEDBACK_KEYS) if (o[k] !== undefined) opts[k] = o[k];
       return w.feedbackReport(bytesOf("input", input), opts);
     },
 
@@ -325,8 +337,8 @@ export function createCore(options = {}) {
     }
     const c = customers("data", input);
     progress("parsed", { customers: c.x.length });
-    const fit = w[exportName](c.x, c.t_x, c.T, c.weights, fitOptions(o));
-    progress("fitted", { model: name, iterations: fit.iterations, converged: fit.converged, logLikelihood: fit.logLikelihood });
+    const fit = w[exportName](c.x, c.t_x, c.T, c.weights, fitOptions(o, progress));
+    progress("fitted", { model: name, iterations: fit.iterations, converged: fit.converged, status: fit.status, logLikelihood: fit.logLikelihood });
     return fit;
   };
   methods.fitBgNbd = fitWith("bgnbd", "fitBgNbd");
@@ -345,14 +357,55 @@ export function createCore(options = {}) {
       const keep = [];
       for (let i = 0; i < x.length; i++) if (x[i] > 0 && zbar[i] > 0) keep.push(i);
       const pick = (a) => Float64Array.from(keep, (i) => a[i]);
-      const fit = w.fitGammaGamma(pick(x), pick(zbar), weights && pick(weights), fitOptions(o));
-      progress("fitted", { model: "gamma_gamma", iterations: fit.iterations, converged: fit.converged });
+      const fit = w.fitGammaGamma(pick(x), pick(zbar), weights && pick(weights), fitOptions(o, progress));
+      progress("fitted", { model: "gamma_gamma", iterations: fit.iterations, converged: fit.converged, status: fit.status });
       return fit;
     }
     progress("parsed", { customers: x.length });
-    const fit = w.fitGammaGamma(x, zbar, weights, fitOptions(o));
-    progress("fitted", { model: "gamma_gamma", iterations: fit.iterations, converged: fit.converged });
+    const fit = w.fitGammaGamma(x, zbar, weights, fitOptions(o, progress));
+    progress("fitted", { model: "gamma_gamma", iterations: fit.iterations, converged: fit.converged, status: fit.status });
     return fit;
+  };
+  // Holdout validation: fit on the orders up to `calibrationEnd`, compare with the rest.
+  methods.validate = async (w, [input, o = {}], progress) => {
+    progress("start", {});
+    if (o.calibrationEnd === undefined && o.calibrationEndDay === undefined) {
+      throw new Error("calibrationEnd: missing (the last day of the calibration period, a Date or \"YYYY-MM-DD\")");
+    }
+    const { orders, owned } = await ordersOf(w, input, o, progress);
+    try {
+      const opts = { calibrationEndDay: toDay("calibrationEnd", o.calibrationEnd ?? o.calibrationEndDay) };
+      if (o.model !== undefined) opts.model = String(o.model).replace("-", "_");
+      if (o.endDate !== undefined || o.endDay !== undefined) opts.endDay = toDay("endDate", o.endDate ?? o.endDay);
+      for (const k of ["period", "maxFrequency", "maxIterations", "gradientTolerance", "plot"]) if (o[k] !== undefined) opts[k] = o[k];
+      const r = w.validateHoldout(orders, opts);
+      progress("fitted", { model: r.fit.model, iterations: r.fit.iterations, converged: r.fit.converged, logLikelihood: r.fit.logLikelihood });
+      return r;
+    } finally { drop(owned); }
+  };
+  // Per-customer intervals from the fitted parameters' uncertainty. `fitData` is the
+  // data the fit came from (default: the customers themselves).
+  methods.predictIntervals = async (w, [fit, data, o = {}], progress) => {
+    progress("start", {});
+    const c = customers("customers", data);
+    const d = o.fitData !== undefined ? customers("fitData", o.fitData) : c;
+    const opts = {};
+    for (const k of ["level", "draws", "seed", "horizon", "months", "unitsPerMonth", "monthlyDiscount"]) if (o[k] !== undefined) opts[k] = o[k];
+    return w.predictIntervals(fit, o.spend ?? null, d.x, d.t_x, d.T, d.weights, d.zbar, c.x, c.t_x, c.T, c.zbar, opts);
+  };
+  // SVG figures of results computed earlier: "cohorts" (a cohortMatrix result),
+  // "funnel" (a funnel result; options.unit), "fit" (a transaction fit;
+  // options {maxFrequency, age, horizon, unit}).
+  methods.plot = async (w, [kind, report, o = {}], progress) => {
+    progress("start", {});
+    if (kind === "cohorts") return w.plotCohorts(report);
+    if (kind === "funnel") return w.plotFunnel(report, o.unit ?? "users");
+    if (kind === "fit") {
+      const opts = {};
+      for (const k of ["maxFrequency", "age", "horizon", "unit"]) if (o[k] !== undefined) opts[k] = o[k];
+      return w.plotFit(report, opts);
+    }
+    throw new Error(`kind: ${JSON.stringify(kind)} is not "cohorts", "funnel" or "fit" (validate draws its own: options.plot)`);
   };
   // What-if: `{method: "geometric", margin, retention, discount, points, customers}`
   // or `{method: "bgnbd", fit, customers: summary | {x, t_x, T}, orderValue?, horizon, points}`.
@@ -418,7 +471,8 @@ if (inWorker) {
       self.postMessage({ id, result }, transferables(result));
     } catch (e) {
       const fatal = typeof WebAssembly !== "undefined" && e instanceof WebAssembly.RuntimeError;
-      self.postMessage({ id, error: { message: e && e.message ? e.message : String(e), name: e && e.name }, fatal });
+      const error = { message: e && e.message ? e.message : String(e), name: e && e.name, code: e && e.code, details: e && e.details };
+      self.postMessage({ id, error, fatal });
     }
   };
 }

@@ -1,9 +1,9 @@
-// Types of `rapport/metrics`: the customer metrics engine (Rust/wasm in a Web Worker).
+// Types of `rapport-sdk/metrics`: the customer metrics engine (Rust/wasm in a Web Worker).
 // Times in seconds since the Unix epoch; days as days since 1970-01-01 (UTC).
 
-/** A stage of a long call, reported to `onProgress`. */
+/** A stage of a long call, reported to `onProgress`; fits report every iteration. */
 export interface Progress {
-  stage: "start" | "parsed" | "summarized" | "fitted" | "done";
+  stage: "start" | "parsed" | "summarized" | "iteration" | "fitted" | "done";
   /** The engine method, e.g. `"fitBgNbd"`. */
   method: string;
   /** Milliseconds since the engine started the call. */
@@ -15,7 +15,32 @@ export interface Progress {
   model?: ModelName;
   iterations?: number;
   converged?: boolean;
+  status?: FitStatus;
   logLikelihood?: number;
+  /** `"iteration"`: the warm-up on a subsample of large inputs, or the full data. */
+  phase?: "warm_up" | "full";
+  /** `"iteration"`: the iteration number within its phase. */
+  iteration?: number;
+  /** `"iteration"`: likelihood evaluations so far. */
+  evaluations?: number;
+  /** `"iteration"`: largest gradient component of the mean log-likelihood. */
+  gradient?: number;
+  /** `"iteration"`: the current parameters, in the model's order. */
+  params?: number[];
+}
+
+/** Every rejection of the engine. */
+export class MetricsError extends Error {
+  name: "MetricsError" | "FitNotConvergedError";
+  code: "bad_data" | "bad_input" | "bad_argument" | "model" | "not_converged" | "crashed";
+  details?: unknown;
+}
+
+/** A fit that stopped without converging and not at a boundary optimum (see `acceptUnconverged`). */
+export class FitNotConvergedError extends MetricsError {
+  name: "FitNotConvergedError";
+  code: "not_converged";
+  details: { model: ModelName; reason: StopReason; iterations: number; logLikelihood: number; params: number[] };
 }
 
 /** Options every call accepts. */
@@ -32,20 +57,28 @@ export type DateLike = Date | string | number;
 /** Rows read and rows left out, by reason. */
 export interface SkipReport {
   rowsRead: number;
+  /** Order lines added into their order (rows sharing an order id). */
+  mergedLines: number;
   skipped: Partial<Record<SkipReason, { count: number; firstLines: number[] }>>;
 }
 export type SkipReason =
   | "malformed" | "missing_value" | "bad_date" | "future_date" | "bad_amount"
-  | "negative_amount" | "duplicate_order_id" | "excluded_status" | "ignored";
+  | "negative_amount" | "duplicate_order_id" | "duplicate_row" | "conflicting_order"
+  | "excluded_status" | "ignored";
 
 export interface ReadOptions {
   /** Field delimiter: `","` (default), `";"`, `"\t"`, `"|"`… */
   delimiter?: string;
+  /**
+   * `"auto"` (default) decides day-first or month-first slash dates from the whole column
+   * (a column of only ambiguous dates such as 03/04/2024 rejects, asking for the format)
+   * and accepts digits only as YYYYMMDD, epoch seconds (9–10 digits) or milliseconds (13).
+   */
   dateFormat?: "auto" | "iso8601" | "compact" | "month-first" | "day-first" | "epoch-seconds";
   /** Apply explicit UTC offsets (`"utc"`, default) or keep wall-clock time (`"local"`). */
   offsets?: "utc" | "local";
-  /** Rows dated after this are "future dates". */
-  now?: Date | number;
+  /** Rows dated after this are "future dates" (bad rows). Default: the end of tomorrow (UTC); `null`: no check. */
+  now?: Date | number | null;
   /** `"fail"` (default): reject on the first bad row; `"skip"`: leave it out and count it. */
   badRows?: "fail" | "skip";
 }
@@ -53,8 +86,13 @@ export interface ReadOptions {
 export interface OrdersCsvOptions extends ReadOptions, CallOptions {
   /** `"csv"` (default, generic), `"shopify"` (order export), `"cdnow"` (CDNOW sample format). */
   format?: "csv" | "shopify" | "cdnow";
-  /** Header names of the columns (generic CSV). Defaults: customer_id, date, amount. */
-  columns?: { customer?: string; timestamp?: string; amount?: string; orderId?: string; status?: string };
+  /**
+   * Header names of the columns (generic CSV). Defaults: customer_id, date, amount.
+   * `amount: null`: no amount column (every order worth 0, enough for the purchase-count models).
+   * `orderId`: rows sharing an order id are the lines of one order (amounts summed; exact
+   * duplicate rows reported as `duplicate_row`).
+   */
+  columns?: { customer?: string; timestamp?: string; amount?: string | null; orderId?: string; status?: string };
   /** Statuses whose orders are left out (default refunded, voided, cancelled, canceled). */
   excludedStatuses?: string[];
   /** Shopify: column identifying the customer (default `Email`). */
@@ -126,10 +164,37 @@ export interface CustomerColumns {
 }
 
 export interface FitOptions extends CallOptions, SummaryOptions {
+  /** Iteration cap (default 500). */
   maxIterations?: number;
+  /** Likelihood-evaluation cap (default 5000). */
+  maxEvaluations?: number;
+  /** Wall-clock budget of the fit in seconds (default 120). */
+  maxSeconds?: number;
   gradientTolerance?: number;
-  /** Standard errors from the inverse Hessian (default true). */
+  /** Standard errors from the inverse Hessian (default true; none at a boundary). */
   stdErrors?: boolean;
+  /** Resolve with `status: "not_converged"` instead of rejecting with `FitNotConvergedError`. */
+  acceptUnconverged?: boolean;
+}
+
+export type FitStatus = "converged" | "boundary" | "not_converged";
+export type StopReason =
+  | "converged" | "stalled" | "max_iterations" | "max_evaluations" | "interrupted" | "limit" | "runaway";
+
+/** The likelihood is highest at the edge of the parameter space: which limit, in words. */
+export interface Boundary {
+  limit: "no_dropout" | "same_purchase_rate" | "same_dropout" | "same_spend" | "other";
+  /** e.g. `["a → 0", "b → ∞"]`. */
+  parameters: string[];
+  /** What it means, with the values and the log-likelihood reached. */
+  message: string;
+}
+
+/** BG/NBD, MBG/NBD and Pareto/NBD ranked on the same data (given with a boundary fit). */
+export interface Comparison {
+  candidates: { model: ModelName; logLikelihood: number | null; status: FitStatus | null; error: string | null }[];
+  best: ModelName | null;
+  message: string;
 }
 
 export type ModelName = "bgnbd" | "mbgnbd" | "pareto_nbd" | "gamma_gamma" | "bgbb";
@@ -144,7 +209,15 @@ export interface Fit<M extends ModelName, P> {
   /** Total log-likelihood (sum over customers). */
   logLikelihood: number;
   iterations: number;
+  /** The gradient test was met. */
   converged: boolean;
+  /** How the fit ended ("not_converged" only with `acceptUnconverged`). */
+  status: FitStatus;
+  stop: StopReason;
+  evaluations: number;
+  boundary: Boundary | null;
+  /** With a boundary fit of a transaction model: which model fits these data better. */
+  comparison: Comparison | null;
   stdErrors: P | null;
   /** Customers represented (sum of weights). */
   customers: number;
@@ -247,19 +320,28 @@ export interface FunnelReport {
   breakdown?: [string, FunnelReport][];
 }
 
+/** Scores are `null` when there is no answer to score, and rounded (NPS and % to 0.1, CES to 0.01). */
 export interface Nps {
   responses: number;
   promoters: number;
   passives: number;
   detractors: number;
   /** −100…100. */
-  score: number;
-  stdError: number;
-  ciLow: number;
-  ciHigh: number;
+  score: number | null;
+  stdError: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
   confidence: number;
 }
+export type QuestionType = "nps" | "csat" | "ces" | "thumbs" | "emoji" | "singleChoice" | "multipleChoice" | "openText";
 export interface FeedbackOptions extends ReadOptions, CallOptions {
+  /** The site configuration (`GET /v1/sites/{site}/config`): each answer is scored by its question's type from it. */
+  config?: { surveys: { id: string; questions?: { id: string; type: string }[] }[] } | object;
+  /** Question types by `"survey/question"` or bare question id, e.g. `{ recommend: "nps" }`. */
+  questionTypes?: Record<string, QuestionType>;
+  /** Only this question. */
+  question?: string;
+  /** Older spellings: the id of the NPS / CSAT / CES question. */
   npsQuestion?: string;
   csatQuestion?: string;
   cesQuestion?: string;
@@ -269,10 +351,16 @@ export interface FeedbackOptions extends ReadOptions, CallOptions {
 }
 export interface FeedbackReport {
   nps: Nps;
-  csat: { responses: number; satisfied: number; percent: number };
-  ces: { responses: number; mean: number; stdDev: number };
+  csat: { responses: number; satisfied: number; percent: number | null };
+  ces: { responses: number; mean: number | null; stdDev: number | null };
+  /** Each scored question, its type and where the type came from. */
+  questions: { survey: string; question: string; type: QuestionType; typeSource: "export" | "config" | "question_id"; responses: number; score: number | null }[];
+  /** Questions with numeric answers but no known type: not scored. */
+  unscored: { survey: string; question: string; answers: number }[];
   weekly: { weekStart: string; nps: Nps; csat: FeedbackReport["csat"]; ces: FeedbackReport["ces"] }[];
   invalid: number;
+  /** E.g. a question left unscored for want of its type. */
+  warnings: string[];
 }
 
 export interface HistoricalClvOptions extends CallOptions {
@@ -331,6 +419,110 @@ export interface WhatIf {
   newRevenue: number;
 }
 
+export interface ValidateOptions extends CallOptions, OrdersCsvOptions {
+  /** Last day of the calibration period (inclusive): the model is fitted on orders up to it. */
+  calibrationEnd: DateLike;
+  /** `"bgnbd"` (default), `"mbgnbd"` or `"pareto_nbd"`. */
+  model?: "bgnbd" | "mbgnbd" | "pareto_nbd" | "pareto-nbd";
+  /** Last day observed (default: the day of the last order). */
+  endDate?: DateLike;
+  /** Model time unit (default `"week"`). */
+  period?: "day" | "week";
+  /** Calibration purchase counts from this one up share the last row of `byCalibrationFrequency` (default 7). */
+  maxFrequency?: number;
+  maxIterations?: number;
+  gradientTolerance?: number;
+  /** Also draw the figure: `svg` in the result. */
+  plot?: boolean;
+}
+export interface HoldoutReport {
+  /** The fit on the calibration period. */
+  fit: TransactionFit;
+  period: "day" | "week";
+  calibrationStart: string;
+  calibrationEnd: string;
+  end: string;
+  /** Holdout length in periods. */
+  holdoutLength: number;
+  /** Customers first seen after the calibration end (left out). */
+  acquiredAfterCalibration: number;
+  /** Customers first seen on the calibration end day (not fitted; predicted as new customers). */
+  firstSeenOnCalibrationEnd: number;
+  accuracy: {
+    customers: number;
+    /** Mean absolute error of holdout purchases per customer. */
+    mae: number;
+    rmse: number;
+    actualTotal: number;
+    predictedTotal: number;
+    /** (predicted − actual) / actual of the totals; null when nobody bought. */
+    totalError: number | null;
+    correlation: number | null;
+  };
+  /** Mean holdout purchases, actual and predicted, by repeat purchases in calibration ("7+" last). */
+  byCalibrationFrequency: { frequency: number; label: string; customers: number; actual: number; predicted: number }[];
+  /** Weekly repeat purchases of the cohort, actual and expected, across calibration and holdout. */
+  tracking: {
+    weekStart: string[];
+    /** End of each week in weeks since the first day: x coordinates. */
+    weekEnd: number[];
+    calibrationEnd: number;
+    actualCumulative: number[];
+    predictedCumulative: number[];
+    actualWeekly: number[];
+    predictedWeekly: number[];
+  };
+  customers: {
+    customer: Uint32Array;
+    customerIds: string[];
+    x: Float64Array;
+    t_x: Float64Array;
+    T: Float64Array;
+    /** Purchases in the holdout. */
+    actual: Float64Array;
+    /** Expected purchases in the holdout. */
+    predicted: Float64Array;
+  };
+  /** The figure, with `plot: true`. */
+  svg?: string;
+}
+
+export interface IntervalOptions extends CallOptions {
+  /** Coverage, in (0, 1) (default 0.9). */
+  level?: number;
+  /** Parameter sets drawn (default 500, 20–100000). */
+  draws?: number;
+  /** Seed of the draws (default 1): the same seed gives the same intervals. */
+  seed?: number;
+  /** Horizon of the expected purchases (default 52 time units). */
+  horizon?: number;
+  /** A Gamma-Gamma fit: adds CLV intervals (customers then need `zbar`). */
+  spend?: GammaGammaFit;
+  /** The data the fit came from (default: `customers`), with `zbar` when `spend` is given. */
+  fitData?: (CustomerColumns & { zbar?: Numbers }) | Summary;
+  months?: number;
+  unitsPerMonth?: number;
+  monthlyDiscount?: number;
+}
+export interface IntervalColumn {
+  /** At the fitted parameters. */
+  estimate: Float64Array;
+  /** NaN where fewer than half of the draws gave a value. */
+  low: Float64Array;
+  high: Float64Array;
+}
+export interface PredictionIntervals {
+  level: number;
+  draws: number;
+  unusableDraws: number;
+  horizon: number;
+  pAlive: IntervalColumn;
+  expected: IntervalColumn;
+  clv?: IntervalColumn;
+  /** Covariance of the fit's log-parameters (inverse observed information). */
+  covariance: { model: string; names: string[]; logParams: number[]; matrix: number[][] };
+}
+
 export interface EngineOptions {
   /** Run in a module Web Worker (default where `Worker` exists) or in this thread. */
   worker?: boolean;
@@ -367,6 +559,14 @@ export interface Engine {
   historicalClv(orders: OrdersInput, options?: HistoricalClvOptions): Promise<HistoricalClv>;
   /** Effect of +`points` of retention on CLV and revenue (geometric retention, or a BG/NBD fit). */
   retentionWhatIf(options: WhatIfGeometric | WhatIfBgNbd): Promise<WhatIf>;
+  /** Holdout validation: fit on the orders up to `calibrationEnd`, compare predictions with the rest. */
+  validate(orders: OrdersInput, options: ValidateOptions): Promise<HoldoutReport>;
+  /** Per-customer intervals for P(alive), expected purchases and CLV from the fit's parameter uncertainty (seeded parametric bootstrap). */
+  predictIntervals(fit: TransactionFit, customers: (CustomerColumns & { zbar?: Numbers }) | Summary, options?: IntervalOptions): Promise<PredictionIntervals>;
+  /** An SVG figure of a result: a cohort matrix, a funnel, or a transaction fit's frequency/recency maps. */
+  plot(kind: "cohorts", report: CohortReport): Promise<string>;
+  plot(kind: "funnel", report: FunnelReport, options?: { unit?: string }): Promise<string>;
+  plot(kind: "fit", fit: TransactionFit, options: { maxFrequency: number; age: number; horizon?: number; unit?: string }): Promise<string>;
   /** Stops the worker; pending calls reject. */
   terminate(): void;
 }
@@ -392,3 +592,6 @@ export const nps: Engine["nps"];
 export const feedbackReport: Engine["feedbackReport"];
 export const retentionWhatIf: Engine["retentionWhatIf"];
 export const historicalClv: Engine["historicalClv"];
+export const validate: Engine["validate"];
+export const predictIntervals: Engine["predictIntervals"];
+export const plot: Engine["plot"];

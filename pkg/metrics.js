@@ -1,4 +1,4 @@
-// Rapport's customer metrics engine for JavaScript: `import { fitBgNbd } from "rapport/metrics"`.
+// Rapport's customer metrics engine for JavaScript: `import { fitBgNbd } from "rapport-sdk/metrics"`.
 //
 // Every function is async and runs the Rust/wasm engine in a module Web Worker
 // (`metrics-worker.js`), so a million-customer fit never blocks the page. Typed
@@ -6,14 +6,47 @@
 // (Node, some test runners) the engine runs in the current thread instead;
 // `createEngine({ worker: false })` asks for that explicitly.
 //
-// Errors reject the returned Promise with an `Error` whose message names the
-// field, row or line at fault. If the wasm instance traps, the worker is
-// replaced on the next call (handles of parsed orders are then lost).
+// Errors reject the returned Promise with a `MetricsError` (an `Error`) whose
+// message names the field, row or line at fault and whose `code` says what kind
+// of failure it is; a model fit that neither converges nor stops at a boundary
+// optimum rejects with a `FitNotConvergedError` (`code: "not_converged"`,
+// `details: {model, reason, iterations, logLikelihood, params}`) unless
+// `acceptUnconverged: true`. Fits are bounded (`maxIterations`,
+// `maxEvaluations`, `maxSeconds`, default 120 s) and report each iteration to
+// `onProgress` (`stage: "iteration"`). If the wasm instance traps, the worker
+// is replaced on the next call (handles of parsed orders are then lost).
+
+/** Any failure of the engine: `code` is "bad_data", "bad_input", "bad_argument", "model", "not_converged" or "crashed". */
+export class MetricsError extends Error {
+  constructor(message, code = "bad_argument", details = undefined) {
+    super(message);
+    this.name = "MetricsError";
+    this.code = code;
+    if (details !== undefined) this.details = details;
+  }
+}
+
+/** A fit that stopped without converging and not at a boundary optimum. */
+export class FitNotConvergedError extends MetricsError {
+  constructor(message, details) {
+    super(message, "not_converged", details);
+    this.name = "FitNotConvergedError";
+  }
+}
+
+/** The typed error for what the engine threw (or posted from the worker). */
+function typedError(e) {
+  if (e instanceof MetricsError) return e;
+  const message = e && e.message ? e.message : String(e);
+  if (e && e.code === "not_converged") return new FitNotConvergedError(message, e.details);
+  return new MetricsError(message, (e && e.code) || "bad_argument", e && e.details);
+}
 
 const METHODS = [
   "parseOrdersCsv", "ordersFromColumns", "parseEventsCsv", "release",
   "summary", "fitBgNbd", "fitMbgNbd", "fitParetoNbd", "fitGammaGamma", "fitBgBb",
   "predict", "clv", "historicalClv", "cohortMatrix", "funnel", "rfm", "nps", "feedbackReport", "retentionWhatIf",
+  "validate", "predictIntervals", "plot",
 ];
 
 /** Splits `onProgress` (and `transfer`) off the last options argument. */
@@ -46,7 +79,7 @@ function workerEngine(options) {
   const pending = new Map();
 
   const fail = (message) => {
-    for (const { reject } of pending.values()) reject(new Error(message));
+    for (const { reject } of pending.values()) reject(new MetricsError(message, "crashed"));
     pending.clear();
   };
   const start = () => {
@@ -65,9 +98,9 @@ function workerEngine(options) {
       }
       pending.delete(id);
       if (error) {
-        const err = new Error(error.message);
+        let err = typedError(error);
         if (fatal) {
-          err.message = `metrics engine crashed: ${error.message}`;
+          err = new MetricsError(`metrics engine crashed: ${error.message}`, "crashed");
           worker.terminate();
           worker = null;
         }
@@ -120,7 +153,11 @@ function threadEngine(options) {
         if (!onProgress) return;
         try { onProgress(p); } catch (e) { console.warn("[rapport/metrics] onProgress threw", e); }
       };
-      return core.call(method, args, progress);
+      try {
+        return await core.call(method, args, progress);
+      } catch (e) {
+        throw typedError(e);
+      }
     },
     terminate() { core = null; },
   };
@@ -165,3 +202,6 @@ export const rfm = call("rfm");
 export const nps = call("nps");
 export const feedbackReport = call("feedbackReport");
 export const retentionWhatIf = call("retentionWhatIf");
+export const validate = call("validate");
+export const predictIntervals = call("predictIntervals");
+export const plot = call("plot");

@@ -919,25 +919,83 @@ async fn identify_traits_and_user_id_go_into_the_response() {
     w.destroy();
 }
 
+/// The collector's configuration of the inline-config tests: one manual CES survey `x`.
+const COLLECTOR_X: &str = r#"{"site":"SITE","surveys":[{"id":"x","trigger":{"type":"manual"},
+  "throttle":{"frequency":"always"},"questions":[{"id":"q","type":"ces","text":"Easy?"}]}]}"#;
+
 #[wasm_bindgen_test]
-fn config_command_merges_inline_surveys_and_rejects_bad_ones() {
-    let (opts, _) = options("t-config", None);
+fn config_command_merges_known_surveys_and_refuses_bad_and_unknown_ones() {
+    let site = "t-config";
+    let (opts, _) = options(site, Some(&COLLECTOR_X.replace("SITE", site)));
     let mut w = start(opts);
     assert!(w.active());
     let bad =
         js_sys::JSON::parse(r#"{"surveys":[{"id":"x","questions":[{"id":"q","type":"nope"}]}]}"#)
             .unwrap();
     w.command("config".into(), Array::of1(&bad).into());
-    w.command("show".into(), Array::of1(&"x".into()).into());
-    assert_eq!(hosts(), 0, "bad inline config is refused");
-    let good = js_sys::JSON::parse(
-        r#"{"surveys":[{"id":"x","throttle":{"frequency":"always"},"questions":[{"id":"q","type":"ces","text":"Easy?"}]}]}"#,
+    // Defined only inline: the collector would reject every answer, so it is never shown.
+    let unknown = js_sys::JSON::parse(
+        r#"{"surveys":[{"id":"y","trigger":{"type":"manual"},"questions":[{"id":"q","type":"thumbs","text":"Helpful?"}]}]}"#,
     )
     .unwrap();
-    w.command("config".into(), Array::of1(&good).into());
+    w.command("config".into(), Array::of1(&unknown).into());
+    w.command("show".into(), Array::of1(&"y".into()).into());
+    assert_eq!(
+        hosts(),
+        0,
+        "a survey the collector does not know is refused"
+    );
     w.command("show".into(), Array::of1(&"x".into()).into());
-    assert_eq!(q_all("[role=radio]").len(), 7);
+    assert_eq!(
+        q_all("[role=radio]").len(),
+        7,
+        "the bad config left `x` alone"
+    );
+    assert!(root().text_content().unwrap().contains("Easy?"));
+    w.command("hide".into(), Array::new().into());
+    // Restated with other wording: shown with it.
+    let reworded = js_sys::JSON::parse(
+        r#"{"surveys":[{"id":"x","trigger":{"type":"manual"},"throttle":{"frequency":"always"},"questions":[{"id":"q","type":"ces","text":"¿Fácil?"}]}]}"#,
+    )
+    .unwrap();
+    w.command("config".into(), Array::of1(&reworded).into());
+    w.command("show".into(), Array::of1(&"x".into()).into());
+    assert!(root().text_content().unwrap().contains("¿Fácil?"));
     w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn inline_configurations_given_to_start_apply_before_the_first_evaluation() {
+    let site = "t-inline";
+    let (opts, events) = options(site, Some(&COLLECTOR_X.replace("SITE", site)));
+    // `x` restated to show on page load; an unknown survey and a bad item refused alone.
+    let inline = js_sys::JSON::parse(
+        r#"[{"locale":"es"},
+            {"surveys":[{"id":"x","trigger":{"type":"pageLoad"},"throttle":{"frequency":"always"},"questions":[{"id":"q","type":"ces","text":"¿Fácil?"}]},
+                        {"id":"z","trigger":{"type":"pageLoad"},"questions":[{"id":"q","type":"thumbs","text":"?"}]}]},
+            7]"#,
+    )
+    .unwrap();
+    Reflect::set(&opts, &"inline".into(), &inline).unwrap();
+    let mut w = start(opts);
+    assert!(w.active());
+    assert_eq!(hosts(), 1);
+    assert!(root().text_content().unwrap().contains("¿Fácil?"));
+    assert_eq!(events.names(), ["show"]);
+    let shown = events.detail("show").unwrap();
+    assert_eq!(
+        Reflect::get(&shown, &"survey".into())
+            .unwrap()
+            .as_string()
+            .as_deref(),
+        Some("x")
+    );
+    w.destroy();
+    // Not an array: refused like any bad option.
+    let (opts, _) = options("t-inline-bad", None);
+    Reflect::set(&opts, &"inline".into(), &"{}".into()).unwrap();
+    let w2 = start(opts);
+    assert!(!w2.active());
 }
 
 #[wasm_bindgen_test]

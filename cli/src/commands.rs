@@ -1,21 +1,30 @@
 //! One function per subcommand: load, analyse, render as JSON or a table.
+//! Notes the user should see (rows skipped, order lines merged, a fit at a
+//! boundary, unscored questions) go to stderr, so stdout stays the result.
+
+use std::ops::ControlFlow;
+use std::time::Instant;
 
 use rapport_metrics::clv::{historical_clv, HistoricalClvOptions};
 use rapport_metrics::cohort::{cohort_matrix, CohortOptions};
 use rapport_metrics::data::date::format_day;
-use rapport_metrics::data::{Orders, SkipReport};
-use rapport_metrics::feedback::{feedback_report, FeedbackOptions};
+use rapport_metrics::data::{parse_survey_types, Orders, SkipReason, SkipReport};
+use rapport_metrics::feedback::{feedback_report, Ces, Csat, FeedbackOptions, Nps};
 use rapport_metrics::funnel::{funnel, FunnelOptions, FunnelUnit};
 use rapport_metrics::models::clv::{
     customer_lifetime_value, ClvOptions, Customer, TransactionModel,
 };
-use rapport_metrics::models::{bgbb, bgnbd, gamma_gamma, mbgnbd, pareto_nbd, FitInput, FitOptions};
+use rapport_metrics::models::compare::transaction_models;
+use rapport_metrics::models::{
+    bgbb, bgnbd, gamma_gamma, mbgnbd, pareto_nbd, FitError, FitInput, FitOptions, FitStatus,
+    InputError, Monitor,
+};
 use rapport_metrics::rfm::{rfm, RfmOptions};
 use rapport_metrics::summary::{summary, Period, Summary, SummaryOptions};
 use serde_json::{json, Value};
 
 use crate::args::{Args, Command, Output, UsageError};
-use crate::load::{self, Failure};
+use crate::load::{self, Amounts, Failure};
 use crate::table::{num, render};
 
 /// Runs the command and returns what to print.
@@ -30,20 +39,21 @@ pub fn run(a: &Args) -> Result<String, Failure> {
         Command::Rfm => rfm_cmd(a, &bytes),
         Command::Clv => clv_cmd(a, &bytes),
         Command::Nps => nps_cmd(a, &bytes),
+        Command::Validate => crate::validate::run(a, &bytes),
     }
 }
 
-fn data_err(e: impl std::fmt::Display) -> Failure {
+pub(crate) fn data_err(e: impl std::fmt::Display) -> Failure {
     Failure::Data(e.to_string())
 }
 
-fn to_json(v: &impl serde::Serialize) -> Result<String, Failure> {
+pub(crate) fn to_json(v: &impl serde::Serialize) -> Result<String, Failure> {
     serde_json::to_string_pretty(v)
         .map(|s| s + "\n")
         .map_err(data_err)
 }
 
-fn skipped_note(r: &SkipReport) -> String {
+pub(crate) fn skipped_note(r: &SkipReport) -> String {
     if r.total() == 0 {
         return String::new();
     }
@@ -70,7 +80,105 @@ fn skipped_note(r: &SkipReport) -> String {
     )
 }
 
-fn build_summary(a: &Args, orders: &Orders) -> Summary {
+/// What the reader did beyond reading rows, on stderr: rows skipped, order
+/// lines merged, exact duplicate lines dropped.
+fn read_notes(r: &SkipReport) {
+    if r.merged_lines > 0 {
+        eprintln!(
+            "note: {} order lines were added into their orders (rows sharing an order id)",
+            r.merged_lines
+        );
+    }
+    let duplicates = r.count(SkipReason::DuplicateRow);
+    if duplicates > 0 {
+        eprintln!("note: {duplicates} exact duplicate rows were left out");
+    }
+    let bad = r.total() - duplicates;
+    if bad > 0 {
+        eprintln!("note: {bad} rows were skipped (see \"skipped\")");
+    }
+}
+
+/// Orders read with the flags' reader, notes printed.
+fn read_orders(
+    a: &Args,
+    bytes: &[u8],
+    amounts: Amounts,
+) -> Result<rapport_metrics::data::Parsed<Orders>, Failure> {
+    let p = load::orders(a, bytes, amounts)?;
+    read_notes(&p.report);
+    Ok(p)
+}
+
+/// Fit options from the flags; `--max-seconds` is a monitor stopping the fit.
+fn fit_options(a: &Args) -> FitOptions {
+    let started = Instant::now();
+    let budget = a.max_seconds;
+    let d = FitOptions::default();
+    FitOptions {
+        max_iterations: a.max_iterations.unwrap_or(d.max_iterations),
+        accept_unconverged: a.accept_unconverged,
+        monitor: Monitor::new(move |_| {
+            if started.elapsed().as_secs_f64() > budget {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        }),
+        ..d
+    }
+}
+
+/// A fit's failure: not converging is exit 3, anything else a data error.
+fn fit_err(e: FitError) -> Failure {
+    match e {
+        FitError::NotConverged { .. } => Failure::NotConverged(format!(
+            "{e}\nhint: --accept-unconverged prints the fit anyway; --max-seconds N allows more time"
+        )),
+        other => Failure::Data(other.to_string()),
+    }
+}
+
+/// A fit at a boundary: say so, and (for the transaction models) which model
+/// fits the data better, on stderr and under `"comparison"` in `fitted`. The
+/// comparison's fits get a time budget of their own.
+fn explain_boundary(fitted: &mut Value, input: Option<&FitInput>, a: &Args) {
+    let Some(message) = fitted.pointer("/boundary/message").and_then(Value::as_str) else {
+        return;
+    };
+    eprintln!("note: {message}");
+    let model = fitted["model"].as_str().unwrap_or_default().to_string();
+    let (Some(input), true) = (
+        input,
+        matches!(model.as_str(), "bgnbd" | "mbgnbd" | "pareto_nbd"),
+    ) else {
+        return;
+    };
+    let ll = fitted["log_likelihood"].as_f64().unwrap_or(f64::NAN);
+    let opts = FitOptions {
+        accept_unconverged: true,
+        ..fit_options(a)
+    };
+    let cmp = transaction_models(input, &opts, &[(&model, ll, FitStatus::Boundary)]);
+    eprintln!("note: {}", cmp.message);
+    if let (Value::Object(o), Ok(c)) = (fitted, serde_json::to_value(&cmp)) {
+        o.insert("comparison".into(), c);
+    }
+}
+
+/// A summary-row input error named by customer id.
+fn input_err(e: InputError, s: &Summary, ids: &[Box<str>]) -> Failure {
+    let customer = e
+        .row()
+        .and_then(|row| s.customer.get(row))
+        .and_then(|&c| ids.get(c as usize));
+    match customer {
+        Some(id) => Failure::Data(format!("customer {:?}: {e}", &**id)),
+        None => Failure::Data(e.to_string()),
+    }
+}
+
+pub(crate) fn build_summary(a: &Args, orders: &Orders) -> Summary {
     summary(
         orders,
         &SummaryOptions {
@@ -82,7 +190,7 @@ fn build_summary(a: &Args, orders: &Orders) -> Summary {
 }
 
 fn summary_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
-    let p = load::orders(a, bytes)?;
+    let p = read_orders(a, bytes, Amounts::Optional)?;
     let s = build_summary(a, &p.data);
     let ids = p.data.customer_ids();
     match a.output {
@@ -118,22 +226,27 @@ fn summary_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
 }
 
 /// The (x, t_x, T) input: from orders via the summary, or a summary CSV.
-fn fit_input(
+pub(crate) fn fit_input(
     a: &Args,
     bytes: &[u8],
 ) -> Result<(FitInput, Option<Summary>, Option<Orders>), Failure> {
     if a.input_format.as_deref() == Some("summary") {
         return Ok((load::summary_csv(bytes)?, None, None));
     }
-    let p = load::orders(a, bytes)?;
+    let p = read_orders(a, bytes, Amounts::Optional)?;
     let s = build_summary(a, &p.data);
-    let input = s.fit_input().map_err(data_err)?;
+    let input = s
+        .fit_input()
+        .map_err(|e| input_err(e, &s, p.data.customer_ids()))?;
     Ok((input, Some(s), Some(p.data)))
 }
 
 fn fit_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
-    let opts = FitOptions::default();
+    let opts = fit_options(a);
     let model = a.model.as_deref().unwrap_or("");
+    // The data's largest frequency and age, for `--plot`.
+    let mut extent = None;
+    let mut input = None;
     let value = match model {
         "gamma-gamma" => {
             if a.input_format.as_deref() == Some("summary") {
@@ -142,20 +255,23 @@ fn fit_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
                 )
                 .into());
             }
-            let p = load::orders(a, bytes)?;
+            let p = read_orders(a, bytes, Amounts::Required)?;
             let spend = build_summary(a, &p.data).spend_input().map_err(data_err)?;
-            serde_json::to_value(gamma_gamma::fit(&spend, &opts).map_err(data_err)?)
+            serde_json::to_value(gamma_gamma::fit(&spend, &opts).map_err(fit_err)?)
         }
         "bgnbd" | "mbgnbd" | "pareto-nbd" | "bgbb" => {
-            let (input, _, _) = fit_input(a, bytes)?;
-            match model {
-                "bgnbd" => serde_json::to_value(bgnbd::fit(&input, &opts).map_err(data_err)?),
-                "mbgnbd" => serde_json::to_value(mbgnbd::fit(&input, &opts).map_err(data_err)?),
+            let (fit_data, _, _) = fit_input(a, bytes)?;
+            extent = Some(crate::plot::extent(&fit_data));
+            let value = match model {
+                "bgnbd" => serde_json::to_value(bgnbd::fit(&fit_data, &opts).map_err(fit_err)?),
+                "mbgnbd" => serde_json::to_value(mbgnbd::fit(&fit_data, &opts).map_err(fit_err)?),
                 "pareto-nbd" => {
-                    serde_json::to_value(pareto_nbd::fit(&input, &opts).map_err(data_err)?)
+                    serde_json::to_value(pareto_nbd::fit(&fit_data, &opts).map_err(fit_err)?)
                 }
-                _ => serde_json::to_value(bgbb::fit(&input, &opts).map_err(data_err)?),
-            }
+                _ => serde_json::to_value(bgbb::fit(&fit_data, &opts).map_err(fit_err)?),
+            };
+            input = Some(fit_data);
+            value
         }
         other => {
             return Err(UsageError(format!(
@@ -163,8 +279,18 @@ fn fit_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
             ))
             .into())
         }
+    };
+    let mut value = value.map_err(data_err)?;
+    explain_boundary(&mut value, input.as_ref(), a);
+    if value["status"] == "not_converged" {
+        eprintln!(
+            "warning: the fit did not converge ({}); printed because of --accept-unconverged",
+            value["stop"].as_str().unwrap_or("?")
+        );
     }
-    .map_err(data_err)?;
+    if let (Some(path), Some(extent)) = (&a.plot, extent) {
+        crate::plot::fit(a, path, &value, extent)?;
+    }
     match a.output {
         Output::Json => to_json(&value),
         Output::Table => {
@@ -185,11 +311,18 @@ fn fit_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
                 .get("log_likelihood")
                 .and_then(Value::as_f64)
                 .unwrap_or(f64::NAN);
-            Ok(format!(
-                "model {}  log-likelihood {:.2}\n",
+            let status = value["status"].as_str().unwrap_or("?");
+            let mut text = format!(
+                "model {}  log-likelihood {:.2}  {status}\n",
                 value["model"].as_str().unwrap_or(model),
                 ll
-            ) + &render(&["param", "value", "std_error"], &rows))
+            ) + &render(&["param", "value", "std_error"], &rows);
+            for key in ["/boundary/message", "/comparison/message"] {
+                if let Some(m) = value.pointer(key).and_then(Value::as_str) {
+                    text.push_str(&format!("\n{m}\n"));
+                }
+            }
+            Ok(text)
         }
     }
 }
@@ -202,25 +335,28 @@ fn predict_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
     let (Some(s), Some(orders)) = (s, orders) else {
         return Err(Failure::Data("no customers".into()));
     };
-    let opts = FitOptions::default();
+    if let Some(level) = a.intervals {
+        return crate::intervals::predict(a, level, &input, &s, &orders);
+    }
+    let opts = fit_options(a);
     let name = a.model.as_deref().unwrap_or("bgnbd");
-    let (model, fitted): (Box<dyn TransactionModel>, Value) = match name {
+    let (model, mut fitted): (Box<dyn TransactionModel>, Value) = match name {
         "bgnbd" => {
-            let f = bgnbd::fit(&input, &opts).map_err(data_err)?;
+            let f = bgnbd::fit(&input, &opts).map_err(fit_err)?;
             (
                 Box::new(f.params),
                 serde_json::to_value(&f).map_err(data_err)?,
             )
         }
         "mbgnbd" => {
-            let f = mbgnbd::fit(&input, &opts).map_err(data_err)?;
+            let f = mbgnbd::fit(&input, &opts).map_err(fit_err)?;
             (
                 Box::new(f.params),
                 serde_json::to_value(&f).map_err(data_err)?,
             )
         }
         "pareto-nbd" => {
-            let f = pareto_nbd::fit(&input, &opts).map_err(data_err)?;
+            let f = pareto_nbd::fit(&input, &opts).map_err(fit_err)?;
             (
                 Box::new(f.params),
                 serde_json::to_value(&f).map_err(data_err)?,
@@ -233,11 +369,16 @@ fn predict_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
             .into())
         }
     };
-    // Spend model: optional, since a data set may have too few repeat buyers.
+    explain_boundary(&mut fitted, Some(&input), a);
+    // Spend model: optional, since a data set may have too few repeat buyers
+    // (or no amounts at all).
     let spend = s
         .spend_input()
         .ok()
         .and_then(|si| gamma_gamma::fit(&si, &opts).ok());
+    if spend.is_none() {
+        eprintln!("note: no spend model (no amounts, or too few repeat buyers with a positive spend): CLV is left out");
+    }
     let units_per_month = match a.period {
         Period::Week => 4.345,
         Period::Day => 30.4375,
@@ -316,7 +457,7 @@ fn predict_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
 }
 
 fn cohorts_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
-    let p = load::orders(a, bytes)?;
+    let p = read_orders(a, bytes, Amounts::Required)?;
     let r = cohort_matrix(
         &p.data,
         &CohortOptions {
@@ -324,6 +465,9 @@ fn cohorts_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
             end_day: a.end_day,
         },
     );
+    if let Some(path) = &a.plot {
+        crate::plot::write(path, &rapport_metrics::plot::cohorts_svg(&r))?;
+    }
     match a.output {
         Output::Json => to_json(&json!({"cohorts": r, "skipped": p.report})),
         Output::Table => {
@@ -369,6 +513,10 @@ fn funnel_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
         breakdown: a.breakdown,
     };
     let r = funnel(&p.data, &opts).map_err(|e| Failure::Usage(UsageError(e.to_string())))?;
+    if let Some(path) = &a.plot {
+        let unit = if a.per_session { "sessions" } else { "users" };
+        crate::plot::write(path, &rapport_metrics::plot::funnel_svg(&r, unit))?;
+    }
     match a.output {
         Output::Json => to_json(&json!({"funnel": r, "skipped": p.report})),
         Output::Table => {
@@ -409,7 +557,7 @@ fn funnel_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
 }
 
 fn rfm_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
-    let p = load::orders(a, bytes)?;
+    let p = read_orders(a, bytes, Amounts::Required)?;
     let r = rfm(&p.data, &RfmOptions { end_day: a.end_day });
     let ids = p.data.customer_ids();
     match a.output {
@@ -447,7 +595,7 @@ fn rfm_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
 }
 
 fn clv_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
-    let p = load::orders(a, bytes)?;
+    let p = read_orders(a, bytes, Amounts::Required)?;
     let opts = HistoricalClvOptions {
         margin: a.margin,
         churn_rate: a.churn,
@@ -484,44 +632,96 @@ fn clv_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
     }
 }
 
+/// A score for a table: the number, or "no answers".
+fn score_cell(v: Option<f64>, dp: usize) -> String {
+    v.map(|v| num(v, dp)).unwrap_or_else(|| "no answers".into())
+}
+
+fn nps_cells(n: &Nps, c: &Csat, e: &Ces) -> Vec<String> {
+    vec![
+        n.responses.to_string(),
+        score_cell(n.score, 1),
+        match (n.ci_low, n.ci_high) {
+            (Some(lo), Some(hi)) => format!("[{lo:.1}, {hi:.1}]"),
+            _ => "-".into(),
+        },
+        c.responses.to_string(),
+        score_cell(c.percent, 1),
+        e.responses.to_string(),
+        score_cell(e.mean, 2),
+    ]
+}
+
 fn nps_cmd(a: &Args, bytes: &[u8]) -> Result<String, Failure> {
     let p = load::answers(a, bytes)?;
     let mut opts = FeedbackOptions {
         survey: a.survey.clone(),
+        question: a.question.clone(),
         confidence: a.confidence,
         ..Default::default()
     };
-    if let Some(q) = &a.question {
-        opts.nps_question = q.clone();
+    if let Some(path) = &a.config {
+        let text = load::read_input(path)?;
+        opts.question_types =
+            parse_survey_types(&text).map_err(|e| Failure::Data(format!("{path}: {e}")))?;
     }
-    let r =
-        feedback_report(&p.data, &opts).map_err(|e| Failure::Usage(UsageError(e.to_string())))?;
+    for (id, t) in &a.question_types {
+        opts.question_types.insert(id.clone(), *t);
+    }
+    let r = feedback_report(&p.data, &opts).map_err(|e| Failure::Data(e.to_string()))?;
+    if let (Some(q), false) = (&a.question, r.unscored.is_empty()) {
+        return Err(Failure::Data(format!(
+            "question {q:?} has no known type, so it cannot be scored\nhint: --question-type {q}=nps (or csat, ces), or --config with the site's configuration"
+        )));
+    }
+    for w in &r.warnings {
+        eprintln!("warning: {w}\nhint: --question-type ID=nps|csat|ces, or --config with the site's configuration");
+    }
     match a.output {
         Output::Json => to_json(&json!({"feedback": r, "skipped": p.report})),
         Output::Table => {
-            let n = &r.nps;
-            let mut rows = vec![vec![
-                "all".to_string(),
-                n.responses.to_string(),
-                num(n.score, 1),
-                format!("[{:.1}, {:.1}]", n.ci_low, n.ci_high),
-                num(r.csat.percent, 1),
-                num(r.ces.mean, 2),
-            ]];
+            let header = [
+                "week", "nps_n", "nps", "nps_ci", "csat_n", "csat_%", "ces_n", "ces",
+            ];
+            let mut rows =
+                vec![[vec!["all".to_string()], nps_cells(&r.nps, &r.csat, &r.ces)].concat()];
             for w in &r.weekly {
-                rows.push(vec![
-                    w.week_start.clone(),
-                    w.nps.responses.to_string(),
-                    num(w.nps.score, 1),
-                    format!("[{:.1}, {:.1}]", w.nps.ci_low, w.nps.ci_high),
-                    num(w.csat.percent, 1),
-                    num(w.ces.mean, 2),
-                ]);
+                rows.push(
+                    [
+                        vec![w.week_start.clone()],
+                        nps_cells(&w.nps, &w.csat, &w.ces),
+                    ]
+                    .concat(),
+                );
             }
-            Ok(render(
-                &["week", "nps_n", "nps", "ci", "csat_%", "ces"],
-                &rows,
-            ))
+            let questions: Vec<Vec<String>> = r
+                .questions
+                .iter()
+                .map(|q| {
+                    vec![
+                        q.survey.clone(),
+                        q.question.clone(),
+                        q.question_type.as_str().to_string(),
+                        q.responses.to_string(),
+                        score_cell(q.score, 2),
+                    ]
+                })
+                .chain(r.unscored.iter().map(|u| {
+                    vec![
+                        u.survey.clone(),
+                        u.question.clone(),
+                        "unknown".into(),
+                        u.answers.to_string(),
+                        "not scored".into(),
+                    ]
+                }))
+                .collect();
+            Ok(render(&header, &rows)
+                + "\n"
+                + &render(
+                    &["survey", "question", "type", "answers", "score"],
+                    &questions,
+                ))
         }
     }
 }

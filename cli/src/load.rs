@@ -1,7 +1,12 @@
 //! Reading the input named on the command line into orders, events, answers
-//! or a ready-made summary, with the reader the flags select.
+//! or a ready-made summary, with the reader the flags select. Gzip input
+//! (a `.gz` name or the gzip magic bytes) is decompressed first.
 
 use std::io::Read;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use flate2::read::MultiGzDecoder;
+use rapport_metrics::data::date::SECONDS_PER_DAY;
 
 use rapport_metrics::data::{
     self, BadRowPolicy, DataError, EventColumns, Events, EventsCsvOptions, FeedbackAnswer,
@@ -11,13 +16,16 @@ use rapport_metrics::models::FitInput;
 
 use crate::args::{Args, UsageError};
 
-/// Why a command failed: bad usage (exit 2) or bad data (exit 1).
+/// Why a command failed: bad usage (exit 2), bad data (exit 1) or a fit
+/// that did not converge (exit 3).
 #[derive(Debug)]
 pub enum Failure {
     /// Wrong flags or arguments.
     Usage(UsageError),
     /// The data could not be read or analysed.
     Data(String),
+    /// A model fit ended without converging (and not at a boundary optimum).
+    NotConverged(String),
 }
 
 impl From<UsageError> for Failure {
@@ -28,11 +36,20 @@ impl From<UsageError> for Failure {
 
 impl From<DataError> for Failure {
     fn from(e: DataError) -> Self {
-        Failure::Data(e.to_string())
+        let hint = match &e {
+            DataError::AmbiguousDates { .. } | DataError::DateOrder { .. } => {
+                "\nhint: --date-format dd/mm/yyyy (day first) or --date-format mm/dd/yyyy (month first)"
+            }
+            DataError::BadValue { reason, .. } if reason.contains("in the future") => {
+                "\nhint: a row dated after today; fix it, skip it with --skip-bad-rows, or move today with --now YYYY-MM-DD"
+            }
+            _ => "",
+        };
+        Failure::Data(format!("{e}{hint}"))
     }
 }
 
-/// The whole input (a file or stdin).
+/// The whole input (a file or stdin), decompressed if it is gzip.
 pub fn read_input(path: &str) -> Result<Vec<u8>, Failure> {
     let mut buf = Vec::new();
     if path == "-" {
@@ -42,7 +59,22 @@ pub fn read_input(path: &str) -> Result<Vec<u8>, Failure> {
     } else {
         buf = std::fs::read(path).map_err(|e| Failure::Data(format!("{path}: {e}")))?;
     }
+    if path.ends_with(".gz") || buf.starts_with(&[0x1F, 0x8B]) {
+        let mut out = Vec::with_capacity(buf.len() * 4);
+        MultiGzDecoder::new(&buf[..])
+            .read_to_end(&mut out)
+            .map_err(|e| Failure::Data(format!("{path}: not a readable gzip file: {e}")))?;
+        return Ok(out);
+    }
     Ok(buf)
+}
+
+/// "Now" for the future-date check: the end of tomorrow (UTC), so that a
+/// store a timezone ahead is not flagged; `--now` overrides it.
+fn default_now() -> Option<i64> {
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).ok()?.as_secs();
+    let today = i64::try_from(secs).ok()?.div_euclid(SECONDS_PER_DAY);
+    Some((today + 2) * SECONDS_PER_DAY - 1)
 }
 
 fn read_options(a: &Args) -> ReadOptions {
@@ -50,7 +82,7 @@ fn read_options(a: &Args) -> ReadOptions {
         delimiter: a.delimiter,
         date_format: a.date_format,
         offsets: a.offsets,
-        now: a.now,
+        now: a.now.or_else(default_now),
         bad_rows: if a.skip_bad_rows {
             BadRowPolicy::Skip
         } else {
@@ -59,24 +91,44 @@ fn read_options(a: &Args) -> ReadOptions {
     }
 }
 
+/// Whether a command needs order amounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Amounts {
+    /// Spend is analysed: the amount column must be there.
+    Required,
+    /// Only purchase counts matter: without `--amount` and without an
+    /// `amount` column, every order is worth 0.
+    Optional,
+}
+
 /// Orders in the selected format.
-pub fn orders(a: &Args, bytes: &[u8]) -> Result<Parsed<Orders>, Failure> {
+pub fn orders(a: &Args, bytes: &[u8], amounts: Amounts) -> Result<Parsed<Orders>, Failure> {
     let read = read_options(a);
     match a.input_format.as_deref().unwrap_or("generic") {
         "generic" => {
             let d = OrderColumns::default();
-            let opts = OrdersCsvOptions {
+            let mut opts = OrdersCsvOptions {
                 columns: OrderColumns {
                     customer: a.customer.clone().unwrap_or(d.customer),
                     timestamp: a.date.clone().unwrap_or(d.timestamp),
-                    amount: a.amount.clone().unwrap_or(d.amount),
+                    amount: a.amount.clone().or(d.amount),
                     order_id: a.order_id.clone(),
                     status: a.status.clone(),
                 },
                 read,
                 ..Default::default()
             };
-            Ok(data::parse_orders_csv(bytes, &opts)?)
+            match data::parse_orders_csv(bytes, &opts) {
+                Err(DataError::MissingColumn { column, .. })
+                    if amounts == Amounts::Optional
+                        && a.amount.is_none()
+                        && opts.columns.amount.as_deref() == Some(column.as_str()) =>
+                {
+                    opts.columns.amount = None;
+                    Ok(data::parse_orders_csv(bytes, &opts)?)
+                }
+                other => Ok(other?),
+            }
         }
         "shopify" => {
             let mut opts = ShopifyOptions {
@@ -119,9 +171,14 @@ pub fn answers(a: &Args, bytes: &[u8]) -> Result<Parsed<Vec<FeedbackAnswer>>, Fa
         None if a.input.ends_with(".csv") => "csv".into(),
         None => "json".into(),
     };
+    // Answers carry the shopper's clock: only an explicit --now rejects later ones.
+    let read = ReadOptions {
+        now: a.now,
+        ..read_options(a)
+    };
     match format.as_str() {
-        "json" => Ok(data::parse_feedback_json(bytes, &read_options(a))?),
-        "csv" => Ok(data::parse_feedback_csv(bytes, &read_options(a))?),
+        "json" => Ok(data::parse_feedback_json(bytes, &read)?),
+        "csv" => Ok(data::parse_feedback_csv(bytes, &read)?),
         other => Err(UsageError(format!(
             "--input-format: {other:?} is not json or csv for nps"
         ))

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 fn cdnow(file: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data/cdnow")
+        .join("../metrics/tests/data/cdnow")
         .join(file)
         .to_string_lossy()
         .into_owned()

@@ -42,7 +42,7 @@ fuzz_target!(|input: &[u8]| {
         columns: OrderColumns {
             customer: "c".into(),
             timestamp: "t".into(),
-            amount: "a".into(),
+            amount: Some("a".into()),
             order_id: (control & 8 != 0).then(|| "o".into()),
             status: (control & 16 != 0).then(|| "s".into()),
         },

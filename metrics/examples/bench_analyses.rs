@@ -131,7 +131,7 @@ fn file(path: &str) {
         columns: OrderColumns {
             customer: "customer".into(),
             timestamp: "date".into(),
-            amount: "amount".into(),
+            amount: Some("amount".into()),
             order_id: None,
             status: None,
         },

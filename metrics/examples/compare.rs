@@ -126,7 +126,7 @@ fn orders_options() -> OrdersCsvOptions {
         columns: OrderColumns {
             customer: "customer".into(),
             timestamp: "date".into(),
-            amount: "amount".into(),
+            amount: Some("amount".into()),
             order_id: None,
             status: None,
         },

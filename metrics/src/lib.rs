@@ -6,6 +6,9 @@
 //! * [`special`] — gamma-family functions and the log-space Gauss hypergeometric 2F1.
 //! * [`models`] — BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma, BG/BB: likelihoods, fits, predictions.
 //! * [`data`] — order/event/feedback ingestion (CSV, Shopify export, columns).
+//! * [`plot`] — SVG charts of the reports (heat maps, lines, bars).
+//! * [`holdout`] — holdout validation: fit on a calibration period, compare with the rest.
+//! * [`uncertainty`] — parameter covariance and per-customer prediction intervals.
 //! * [`summary`], [`rfm`], [`clv`], [`cohort`], [`funnel`], [`feedback`], [`whatif`] — the analyses.
 #![deny(missing_docs)]
 
@@ -14,10 +17,13 @@ pub mod cohort;
 pub mod data;
 pub mod feedback;
 pub mod funnel;
+pub mod holdout;
 pub mod models;
+pub mod plot;
 pub mod rfm;
 pub mod special;
 pub mod summary;
+pub mod uncertainty;
 pub mod whatif;
 
 #[cfg(target_arch = "wasm32")]

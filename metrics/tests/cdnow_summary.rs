@@ -1,5 +1,5 @@
 //! The summary built from the raw CDNOW sample equals the published summaries,
-//! row for row (see `shared/data/cdnow/README.md`).
+//! row for row (see `tests/data/cdnow/README.md`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -10,7 +10,7 @@ use rapport_metrics::summary::{summary, Period, SummaryOptions};
 
 fn cdnow(file: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data/cdnow")
+        .join("tests/data/cdnow")
         .join(file)
 }
 

@@ -1,4 +1,4 @@
-//! The models against the published CDNOW results (shared/data/cdnow/README.md).
+//! The models against the published CDNOW results (tests/data/cdnow/README.md).
 //! Published parameters are rounded to 4–5 significant digits, so parameters are
 //! checked to 1e-3 relative and log-likelihoods to 0.01 of the published optimum.
 
@@ -6,7 +6,7 @@ use rapport_metrics::models::{
     bgbb, bgnbd, gamma_gamma, mbgnbd, pareto_nbd, FitInput, FitOptions, SpendInput,
 };
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/cdnow/");
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cdnow/");
 
 /// Rows of a CSV file with a header, as f64 columns.
 fn csv(name: &str) -> Vec<Vec<f64>> {

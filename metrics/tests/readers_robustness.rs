@@ -47,7 +47,7 @@ proptest! {
     fn readers_never_panic_and_stream_equals_slice(data in csvish(), skip in any::<bool>(), step in 1usize..9) {
         let read = ReadOptions { bad_rows: if skip { BadRowPolicy::Skip } else { BadRowPolicy::Fail }, ..Default::default() };
         let opts = OrdersCsvOptions {
-            columns: OrderColumns { customer: "c".into(), timestamp: "t".into(), amount: "a".into(), ..Default::default() },
+            columns: OrderColumns { customer: "c".into(), timestamp: "t".into(), amount: Some("a".into()), ..Default::default() },
             read: read.clone(),
             ..Default::default()
         };

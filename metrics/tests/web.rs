@@ -2,7 +2,8 @@
 //! `pkg/metrics.js` calls: the CDNOW BG/NBD fit against the published
 //! parameters, Pareto/NBD P(alive), the CDNOW summary and cohort matrix
 //! against the native functions, NPS, and errors reaching JS as `Error`s
-//! that name the row at fault.
+//! that name the row at fault, fit progress and the typed error of a fit
+//! that does not converge.
 //!
 //! Run: `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p rapport-metrics --target wasm32-unknown-unknown --test web`.
 #![cfg(target_arch = "wasm32")]
@@ -21,11 +22,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const SUMMARY_CSV: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/data/cdnow/cdnow_customers_summary.csv"
+    "/tests/data/cdnow/cdnow_customers_summary.csv"
 ));
 const SAMPLE: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/data/cdnow/CDNOW_sample.txt"
+    "/tests/data/cdnow/CDNOW_sample.txt"
 ));
 
 /// `ID,frequency,recency,T` → (x, t_x, T) columns.
@@ -346,4 +347,54 @@ fn retention_what_if_and_historical_clv() {
     assert_eq!(num(&h, &["orders"]), 6919.0);
     assert!(num(&h, &["clv"]) > 0.0);
     assert_eq!(f64s(&h, "customerClv").len(), 2357);
+}
+
+#[wasm_bindgen_test]
+fn a_fit_reports_each_iteration_and_throws_a_typed_error_when_it_does_not_converge() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use wasm_bindgen::closure::Closure;
+
+    let (x, t_x, t) = cdnow_columns();
+    let calls = Rc::new(Cell::new(0u32));
+    let seen = calls.clone();
+    let on_iteration = Closure::<dyn FnMut(JsValue)>::new(move |p: JsValue| {
+        assert_eq!(get(&p, "model").as_string().as_deref(), Some("bgnbd"));
+        assert!(num(&p, &["logLikelihood"]).is_finite());
+        assert_eq!(Array::from(&get(&p, "params")).length(), 4);
+        seen.set(seen.get() + 1);
+    });
+    let options = js_sys::Object::new();
+    Reflect::set(&options, &"maxIterations".into(), &3.into()).expect("set");
+    Reflect::set(&options, &"onIteration".into(), on_iteration.as_ref()).expect("set");
+    let err = models::fit_bgnbd(
+        x.clone(),
+        t_x.clone(),
+        t.clone(),
+        None,
+        options.clone().into(),
+    )
+    .expect_err("3 iterations do not converge");
+    assert_eq!(calls.get(), 3);
+    assert_eq!(
+        get(&err, "name").as_string().as_deref(),
+        Some("FitNotConvergedError")
+    );
+    assert_eq!(
+        get(&err, "code").as_string().as_deref(),
+        Some("not_converged")
+    );
+    assert_eq!(num(&err, &["details", "iterations"]), 3.0);
+    assert_eq!(
+        get(&get(&err, "details"), "reason").as_string().as_deref(),
+        Some("max_iterations")
+    );
+    // Accepted, the same fit comes back marked as such.
+    Reflect::set(&options, &"acceptUnconverged".into(), &true.into()).expect("set");
+    let fit = models::fit_bgnbd(x, t_x, t, None, options.into()).expect("accepted");
+    assert_eq!(
+        get(&fit, "status").as_string().as_deref(),
+        Some("not_converged")
+    );
+    assert_eq!(get(&fit, "converged").as_bool(), Some(false));
 }

@@ -2,35 +2,40 @@
 //! time, and a per-client throttle on wrong tokens so that a token cannot be guessed by
 //! brute force. A client that sent [`FAILURE_BURST`] wrong tokens is refused with 429 (and
 //! `Retry-After`) on every admin request, right token or not, until its allowance refills
-//! at one attempt per [`FAILURE_REFILL_SECS`] seconds. Right tokens cost nothing.
+//! at one attempt per [`FAILURE_REFILL_SECS`] seconds. Right tokens cost nothing. At most
+//! [`MAX_TRACKED_FAILURES`] clients are remembered one by one; beyond that, new clients
+//! share one allowance until [`AdminThrottle::prune`] (on a timer) forgets refilled ones.
 
 use std::net::IpAddr;
 use std::time::Instant;
 
 use axum::http::{header, HeaderMap};
 
-use crate::config::{RateLimitConfig, ServerConfig, SiteEntry};
+use crate::config::{ServerConfig, SiteEntry};
 use crate::error::ApiError;
-use crate::rate_limit::RateLimiter;
+use crate::rate_limit::{ClientKey, PeekableBuckets};
 
 /// Wrong tokens a client may send before it is throttled.
 pub const FAILURE_BURST: u32 = 10;
 /// Seconds for one more attempt to be allowed once throttled.
 pub const FAILURE_REFILL_SECS: f64 = 30.0;
+/// Clients whose wrong tokens are counted one by one.
+pub const MAX_TRACKED_FAILURES: usize = 10_000;
 
 /// Counts wrong admin tokens per client.
 #[derive(Debug)]
 pub struct AdminThrottle {
-    failures: RateLimiter,
+    failures: PeekableBuckets,
 }
 
 impl Default for AdminThrottle {
     fn default() -> Self {
         AdminThrottle {
-            failures: RateLimiter::new(RateLimitConfig {
-                burst: FAILURE_BURST,
-                per_second: 1.0 / FAILURE_REFILL_SECS,
-            }),
+            failures: PeekableBuckets::new(
+                FAILURE_BURST,
+                1.0 / FAILURE_REFILL_SECS,
+                MAX_TRACKED_FAILURES,
+            ),
         }
     }
 }
@@ -48,6 +53,7 @@ impl AdminThrottle {
         token: &str,
         now: Instant,
     ) -> Result<&'c SiteEntry, ApiError> {
+        let client = ClientKey::from(client);
         self.failures
             .peek(client, now)
             .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
@@ -62,6 +68,11 @@ impl AdminThrottle {
                 Err(ApiError::Forbidden(site_id.to_owned()))
             }
         }
+    }
+
+    /// Forgets clients whose allowance has refilled (run on a timer, not per request).
+    pub fn prune(&self, now: Instant) {
+        self.failures.prune(now);
     }
 }
 

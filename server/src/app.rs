@@ -1,9 +1,8 @@
-//! Application state and the router: API routes, CORS preflights, body limit, JSON 404s for
-//! unknown API paths, then static files.
+//! Application state and the router: API routes, CORS preflights, JSON 404s for unknown
+//! API paths, then static files.
 
 use std::sync::Arc;
 
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -39,6 +38,14 @@ impl AppState {
             admin: Arc::new(AdminThrottle::default()),
         }
     }
+
+    /// Forgets clients whose rate-limit and admin-throttle allowances have refilled. The
+    /// cost grows with the number of tracked clients, so the server runs this on a timer,
+    /// never on the request path.
+    pub fn maintain(&self) {
+        self.limiter.retain_recent();
+        self.admin.prune(std::time::Instant::now());
+    }
 }
 
 /// Every API route as `(method, path)`, in the router's path syntax. The OpenAPI document
@@ -66,8 +73,7 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
             "/v1/responses",
             post(responses::post_response)
                 .get(export::export)
-                .options(responses::options_responses)
-                .layer(DefaultBodyLimit::max(responses::MAX_BODY_BYTES)),
+                .options(responses::options_responses),
         )
         .route("/v1", get(unknown_api))
         .route("/v1/{*rest}", get(unknown_api).post(unknown_api))

@@ -1,27 +1,36 @@
 //! The collector's configuration file (`--config`): the sites it serves, each a site
-//! configuration plus the server-only `origins` and `adminToken`, and the POST rate limit.
+//! configuration plus the server-only `origins` and `adminToken`; the per-client POST rate
+//! limit; the proxies whose forwarding headers are believed; the connection timeouts.
 //!
 //! ```json
 //! { "sites": [ { "site": "demo", "surveys": [], "origins": ["http://127.0.0.1:8080"],
 //!                "adminToken": "change-me-please" } ],
-//!   "rateLimit": { "burst": 60, "perSecond": 20 } }
+//!   "rateLimit": { "burst": 60, "perSecond": 20 },
+//!   "trustedProxies": ["10.0.0.0/8", "127.0.0.1"],
+//!   "timeouts": { "headerRead": 10, "bodyRead": 30, "writeStall": 30, "shutdown": 10 } }
 //! ```
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::{Map, Value};
 
 use rapport::core::survey::decode::SITE_KEYS;
 
+use crate::client_ip::TrustedProxies;
 use crate::validate::{SiteRules, SiteRulesError};
 
 /// Members of the file's top level.
-const ROOT_KEYS: &[&str] = &["sites", "rateLimit"];
+const ROOT_KEYS: &[&str] = &["sites", "rateLimit", "trustedProxies", "timeouts"];
 /// Members of a site beside the public ones ([`SITE_KEYS`]): never published.
 const SERVER_ONLY_SITE_KEYS: &[&str] = &["origins", "adminToken"];
 /// Members of `rateLimit`.
 const RATE_LIMIT_KEYS: &[&str] = &["burst", "perSecond"];
+/// Members of `timeouts` (seconds).
+const TIMEOUT_KEYS: &[&str] = &["headerRead", "bodyRead", "writeStall", "shutdown"];
+/// Longest accepted timeout (one day): longer is a typo, not a policy.
+const MAX_TIMEOUT_SECS: f64 = 86_400.0;
 
 /// Default bucket size of the per-client rate limit.
 pub const DEFAULT_BURST: u32 = 60;
@@ -93,6 +102,33 @@ impl Default for RateLimitConfig {
     }
 }
 
+/// Connection and request time limits (`timeouts`, in seconds in the file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// From the moment a connection waits for a request until that request's headers are
+    /// complete (`headerRead`): bounds slow headers and idle keep-alive connections alike.
+    pub header_read: Duration,
+    /// Reading a request body, start to end (`bodyRead`): a slow drip gets 408.
+    pub body_read: Duration,
+    /// How long a response write may make no progress (`writeStall`): a client that stops
+    /// reading is disconnected.
+    pub write_stall: Duration,
+    /// After SIGTERM, how long in-flight requests may take before connections are cut
+    /// (`shutdown`).
+    pub shutdown: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            header_read: Duration::from_secs(10),
+            body_read: Duration::from_secs(30),
+            write_stall: Duration::from_secs(30),
+            shutdown: Duration::from_secs(10),
+        }
+    }
+}
+
 /// The whole configuration file.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -100,6 +136,11 @@ pub struct ServerConfig {
     pub sites: Vec<SiteEntry>,
     /// The POST rate limit.
     pub rate_limit: RateLimitConfig,
+    /// Peers whose `Forwarded` / `X-Forwarded-For` headers name the client
+    /// (`trustedProxies`; none by default).
+    pub trusted_proxies: TrustedProxies,
+    /// Connection and request time limits.
+    pub timeouts: Timeouts,
     index: HashMap<String, usize>,
 }
 
@@ -144,9 +185,19 @@ impl ServerConfig {
             None | Some(Value::Null) => RateLimitConfig::default(),
             Some(v) => parse_rate_limit(v)?,
         };
+        let trusted_proxies = match root.get("trustedProxies") {
+            None | Some(Value::Null) => TrustedProxies::default(),
+            Some(v) => parse_trusted_proxies(v)?,
+        };
+        let timeouts = match root.get("timeouts") {
+            None | Some(Value::Null) => Timeouts::default(),
+            Some(v) => parse_timeouts(v)?,
+        };
         Ok(ServerConfig {
             sites,
             rate_limit,
+            trusted_proxies,
+            timeouts,
             index,
         })
     }
@@ -280,6 +331,57 @@ fn parse_rate_limit(v: &Value) -> Result<RateLimitConfig, ConfigError> {
     Ok(RateLimitConfig { burst, per_second })
 }
 
+fn parse_trusted_proxies(v: &Value) -> Result<TrustedProxies, ConfigError> {
+    let list = v.as_array().ok_or_else(|| {
+        field_err(
+            "trustedProxies",
+            "must be an array of addresses or CIDR ranges",
+        )
+    })?;
+    let mut entries = Vec::with_capacity(list.len());
+    for (i, entry) in list.iter().enumerate() {
+        let text = entry
+            .as_str()
+            .ok_or_else(|| field_err(format!("trustedProxies[{i}]"), "must be a string"))?;
+        TrustedProxies::parse([text])
+            .map_err(|e| field_err(format!("trustedProxies[{i}]"), e.to_string()))?;
+        entries.push(text);
+    }
+    TrustedProxies::parse(entries).map_err(|e| field_err("trustedProxies", e.to_string()))
+}
+
+fn parse_timeouts(v: &Value) -> Result<Timeouts, ConfigError> {
+    let obj = v.as_object().ok_or_else(|| {
+        field_err(
+            "timeouts",
+            "must be an object {headerRead, bodyRead, writeStall, shutdown} (seconds)",
+        )
+    })?;
+    only_known("timeouts", obj, &[TIMEOUT_KEYS])?;
+    let defaults = Timeouts::default();
+    let secs = |key: &str, default: Duration| -> Result<Duration, ConfigError> {
+        match obj.get(key) {
+            None => Ok(default),
+            Some(value) => value
+                .as_f64()
+                .filter(|s| s.is_finite() && *s > 0.0 && *s <= MAX_TIMEOUT_SECS)
+                .map(Duration::from_secs_f64)
+                .ok_or_else(|| {
+                    field_err(
+                        format!("timeouts.{key}"),
+                        format!("must be a number of seconds > 0 and ≤ {MAX_TIMEOUT_SECS}"),
+                    )
+                }),
+        }
+    };
+    Ok(Timeouts {
+        header_read: secs("headerRead", defaults.header_read)?,
+        body_read: secs("bodyRead", defaults.body_read)?,
+        write_stall: secs("writeStall", defaults.write_stall)?,
+        shutdown: secs("shutdown", defaults.shutdown)?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,11 +494,52 @@ mod tests {
             field_of(&config(SITE, r#","rateLimit":{"burst":5,"persecond":1}"#)),
             "rateLimit.persecond"
         );
+        assert_eq!(
+            field_of(&config(SITE, r#","timeouts":{"headerread":1}"#)),
+            "timeouts.headerread"
+        );
         let deep = SITE.replace(r#""text":"?""#, r#""text":"?","txet":"?""#);
         assert_eq!(
             field_of(&config(&deep, "")),
             "sites[0].surveys[0].questions[0].txet"
         );
+    }
+
+    #[test]
+    fn trusted_proxies_and_timeouts() -> Result<(), ConfigError> {
+        let cfg = ServerConfig::from_json(&config(SITE, ""))?;
+        assert!(cfg.trusted_proxies.is_empty());
+        assert_eq!(cfg.timeouts, Timeouts::default());
+        let cfg = ServerConfig::from_json(&config(
+            SITE,
+            r#","trustedProxies":["10.0.0.0/8","127.0.0.1"],"timeouts":{"headerRead":0.5,"shutdown":2}"#,
+        ))?;
+        assert!(cfg
+            .trusted_proxies
+            .contains("10.9.8.7".parse().map_err(|_| field_err("t", "ip"))?));
+        assert!(cfg
+            .trusted_proxies
+            .contains("127.0.0.1".parse().map_err(|_| field_err("t", "ip"))?));
+        assert_eq!(cfg.timeouts.header_read, Duration::from_millis(500));
+        assert_eq!(cfg.timeouts.shutdown, Duration::from_secs(2));
+        assert_eq!(cfg.timeouts.body_read, Timeouts::default().body_read);
+        assert_eq!(
+            field_of(&config(SITE, r#","trustedProxies":["10.0.0.0/8","proxy"]"#)),
+            "trustedProxies[1]"
+        );
+        assert_eq!(
+            field_of(&config(SITE, r#","trustedProxies":"10.0.0.0/8""#)),
+            "trustedProxies"
+        );
+        assert_eq!(
+            field_of(&config(SITE, r#","timeouts":{"bodyRead":0}"#)),
+            "timeouts.bodyRead"
+        );
+        assert_eq!(
+            field_of(&config(SITE, r#","timeouts":{"shutdown":"10s"}"#)),
+            "timeouts.shutdown"
+        );
+        Ok(())
     }
 
     #[test]

@@ -22,11 +22,26 @@ pub enum ApiError {
         /// What is wrong with it.
         message: String,
     },
+    /// A well-formed response that does not fit the site's configuration (unknown survey,
+    /// question or option, a value the question does not take, …).
+    #[error("{field}: {message}")]
+    SurveyMismatch {
+        /// JSON path of the field, e.g. `answers[0].value`.
+        field: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// The body is larger than the limit.
     #[error("body: larger than {limit} bytes")]
     PayloadTooLarge {
         /// The limit in bytes.
         limit: usize,
+    },
+    /// The body did not arrive within the body read deadline.
+    #[error("body: not received within {secs} s")]
+    RequestTimeout {
+        /// The deadline in seconds.
+        secs: f64,
     },
     /// The `Content-Type` is neither JSON nor text.
     #[error("content-type: expected application/json, got {0}")]
@@ -70,7 +85,9 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::MalformedJson(_) | ApiError::InvalidField { .. } => StatusCode::BAD_REQUEST,
+            ApiError::SurveyMismatch { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::SiteNotFound(_) | ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -85,7 +102,9 @@ impl ApiError {
         match self {
             ApiError::MalformedJson(_) => "malformed_json",
             ApiError::InvalidField { .. } => "invalid_field",
+            ApiError::SurveyMismatch { .. } => "survey_mismatch",
             ApiError::PayloadTooLarge { .. } => "payload_too_large",
+            ApiError::RequestTimeout { .. } => "request_timeout",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::SiteNotFound(_) => "unknown_site",
             ApiError::NotFound(_) => "not_found",
@@ -100,8 +119,10 @@ impl ApiError {
     /// The field at fault (`body`, `site`, `answers[0].value`, …).
     pub fn field_name(&self) -> &str {
         match self {
-            ApiError::MalformedJson(_) | ApiError::PayloadTooLarge { .. } => "body",
-            ApiError::InvalidField { field, .. } => field,
+            ApiError::MalformedJson(_)
+            | ApiError::PayloadTooLarge { .. }
+            | ApiError::RequestTimeout { .. } => "body",
+            ApiError::InvalidField { field, .. } | ApiError::SurveyMismatch { field, .. } => field,
             ApiError::UnsupportedMediaType(_) => "content-type",
             ApiError::SiteNotFound(_) => "site",
             ApiError::Unauthorized | ApiError::Forbidden(_) => "authorization",
@@ -114,7 +135,9 @@ impl ApiError {
 
     fn message(&self) -> String {
         match self {
-            ApiError::InvalidField { message, .. } => message.clone(),
+            ApiError::InvalidField { message, .. } | ApiError::SurveyMismatch { message, .. } => {
+                message.clone()
+            }
             other => {
                 let full = other.to_string();
                 // Drop the "field: " prefix the Display form carries; the field has its own key.
@@ -139,6 +162,10 @@ impl IntoResponse for ApiError {
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         match &self {
+            // The rest of the body may still be on its way: do not reuse the connection.
+            ApiError::RequestTimeout { .. } => {
+                headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
             ApiError::RateLimited { retry_after_secs } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }

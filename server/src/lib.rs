@@ -15,10 +15,12 @@
 pub mod admin_auth;
 pub mod app;
 pub mod cli;
+pub mod client_ip;
 pub mod clock;
 pub mod config;
 pub mod cors;
 pub mod csv;
+pub mod edge;
 pub mod envelope;
 pub mod error;
 pub mod rate_limit;
@@ -34,17 +36,18 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::serve::ListenerExt;
+use std::time::Duration;
+
 use axum::Router;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use app::{build_app, AppState};
 
-use config::{ConfigError, ServerConfig};
+use config::{ConfigError, ServerConfig, Timeouts};
 use static_files::StaticDirs;
-use store::{SqliteStore, StoreError};
+use store::{ResponseStore, SqliteStore, StoreError};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -99,23 +102,18 @@ impl ServerOptions {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then drains connections.
+/// Serves `app` on `listener` with the default [`Timeouts`] until `shutdown` resolves,
+/// then drains connections (see [`edge::serve`]).
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let listener = listener.tap_io(|tcp| {
-        // Small JSON answers: do not wait for Nagle.
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    edge::serve(listener, app, Timeouts::default(), shutdown).await
 }
+
+/// How often idle rate-limit entries are swept (off the request path).
+const MAINTENANCE_EVERY: Duration = Duration::from_secs(1);
 
 /// A collector running on a background task.
 pub struct RunningServer {
@@ -123,6 +121,7 @@ pub struct RunningServer {
     store: Arc<SqliteStore>,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+    maintenance: JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -136,7 +135,9 @@ impl RunningServer {
         &self.store
     }
 
-    /// Stops accepting, waits for in-flight requests, and returns once the server is down.
+    /// Stops accepting, lets in-flight requests finish within the configured shutdown
+    /// deadline, closes what is left, commits every queued write, and returns once the
+    /// server is down.
     pub async fn stop(self) {
         let _ = self.shutdown.send(());
         match self.task.await {
@@ -144,33 +145,61 @@ impl RunningServer {
             Ok(Err(err)) => eprintln!("rapport-server: serve error: {err}"),
             Err(err) => eprintln!("rapport-server: server task failed: {err}"),
         }
+        self.maintenance.abort();
+        if let Err(err) = self.store.flush().await {
+            eprintln!("rapport-server: flushing the database: {err}");
+        }
     }
+}
+
+/// Connections the kernel may hold complete but not yet accepted (capped by the system's
+/// `somaxconn`): a burst of new connections waits there instead of being dropped and
+/// retried a second later.
+const LISTEN_BACKLOG: u32 = 4096;
+
+fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => TcpSocket::new_v6()?,
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// Checks that no secret is served, opens the store, binds, and serves on a background task.
 pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> {
     options.dirs.ensure_secrets_unserved()?;
     let store = Arc::new(SqliteStore::open(&options.db)?);
+    let timeouts = options.config.timeouts;
     let state = AppState::new(options.config, store.clone());
-    let app = build_app(state, &options.dirs);
-    let listener = TcpListener::bind(options.listen)
-        .await
-        .map_err(|source| StartError::Bind {
-            addr: options.listen,
-            source,
-        })?;
+    let app = build_app(state.clone(), &options.dirs);
+    let listener = bind(options.listen).map_err(|source| StartError::Bind {
+        addr: options.listen,
+        source,
+    })?;
     let addr = listener.local_addr().map_err(|source| StartError::Bind {
         addr: options.listen,
         source,
     })?;
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(serve(listener, app, async {
+    let task = tokio::spawn(edge::serve(listener, app, timeouts, async {
         let _ = rx.await;
     }));
+    let maintenance = tokio::spawn(async move {
+        let mut every = tokio::time::interval(MAINTENANCE_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            state.maintain();
+        }
+    });
     Ok(RunningServer {
         addr,
         store,
         shutdown: tx,
         task,
+        maintenance,
     })
 }

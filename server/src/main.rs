@@ -1,10 +1,12 @@
 //! `rapport-server`: parses flags, loads the configuration, opens the database, serves
-//! until Ctrl-C or SIGTERM.
+//! until Ctrl-C or SIGTERM, then shuts down within the configured deadline and exits 0.
+//! Every start-up failure is one line on stderr naming its cause, and a non-zero exit
+//! (2: command line or configuration, 1: anything else).
 
 use std::process::ExitCode;
 
 use rapport_server::cli::{self, Command};
-use rapport_server::config::ServerConfig;
+use rapport_server::config::{ConfigError, ServerConfig};
 use rapport_server::static_files::StaticDirs;
 use rapport_server::{start, ServerOptions};
 
@@ -23,11 +25,17 @@ async fn main() -> ExitCode {
     };
     let config = match ServerConfig::load(&args.config) {
         Ok(config) => config,
-        Err(err) => {
+        // A read error names the file itself; the others name the field inside it.
+        Err(err @ ConfigError::Read { .. }) => {
             eprintln!("rapport-server: error: {err}");
             return ExitCode::from(2);
         }
+        Err(err) => {
+            eprintln!("rapport-server: error: {}: {err}", args.config.display());
+            return ExitCode::from(2);
+        }
     };
+    raise_open_file_limit();
     for site in &config.sites {
         if site.admin_token.len() < 16 {
             eprintln!(
@@ -38,7 +46,15 @@ async fn main() -> ExitCode {
     }
     if let Some(parent) = args.db.parent().filter(|p| !p.as_os_str().is_empty()) {
         if let Err(err) = std::fs::create_dir_all(parent) {
-            eprintln!("rapport-server: error: db {}: {err}", args.db.display());
+            let why = match parent.exists() && !parent.is_dir() {
+                true => "it is not a directory".to_owned(),
+                false => err.to_string(),
+            };
+            eprintln!(
+                "rapport-server: error: db {}: cannot create its directory {}: {why}",
+                args.db.display(),
+                parent.display()
+            );
             return ExitCode::from(2);
         }
     }
@@ -65,6 +81,15 @@ async fn main() -> ExitCode {
     eprintln!("rapport-server: shutting down");
     server.stop().await;
     ExitCode::SUCCESS
+}
+
+/// Every connection is a file descriptor: take the whole hard limit rather than the
+/// historical soft default of 1,024 (the accept loop survives running out either way).
+fn raise_open_file_limit() {
+    #[cfg(unix)]
+    if let Err(err) = rlimit::increase_nofile_limit(u64::MAX) {
+        eprintln!("rapport-server: warning: cannot raise the open-file limit: {err}");
+    }
 }
 
 async fn wait_for_signal() {

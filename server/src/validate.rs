@@ -5,7 +5,7 @@
 //! text) and maps its errors onto [`ApiError`].
 
 use rapport::core::json::Json;
-use rapport::core::response::{validate_response, Response, ResponseError};
+use rapport::core::response::{validate_envelope, validate_response, Response, ResponseError};
 use rapport::core::survey::{ConfigError as SiteConfigError, SiteConfig};
 use serde_json::Value;
 
@@ -86,7 +86,13 @@ pub fn parse_response(value: &Value, size: usize) -> Result<Response, ApiError> 
     Response::from_value(&to_core(value)).map_err(to_api_error)
 }
 
-/// Checks `response` against the site's surveys and the response limits.
+/// Checks the rules that hold for every site (400), before the site is looked up.
+pub fn validate_shape(response: &Response) -> Result<(), ApiError> {
+    validate_envelope(response).map_err(to_api_error)
+}
+
+/// Checks `response` against the response limits ([`ApiError::InvalidField`], 400) and
+/// then against the site's surveys ([`ApiError::SurveyMismatch`], 409).
 pub fn validate(rules: &SiteRules, response: &Response) -> Result<(), ApiError> {
     validate_response(&rules.config, response).map_err(to_api_error)
 }
@@ -95,6 +101,7 @@ fn to_api_error(err: ResponseError) -> ApiError {
     match err {
         ResponseError::TooLarge { limit, .. } => ApiError::PayloadTooLarge { limit },
         ResponseError::Invalid { field, message } => ApiError::InvalidField { field, message },
+        ResponseError::Mismatch { field, message } => ApiError::SurveyMismatch { field, message },
         // The core names the member at fault (a missing or unknown key included); only a
         // body that is no JSON at all has no field.
         ResponseError::Malformed { field, message } if field.is_empty() => {

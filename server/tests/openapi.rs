@@ -68,3 +68,54 @@ async fn document_matches_router() -> TestResult {
     t.stop().await;
     Ok(())
 }
+
+/// The limits the document states are the ones the collector enforces (the fuzzer in
+/// `cargo xtask test api` checks behaviour; this catches a constant changed on one side).
+#[test]
+fn document_limits_are_the_core_limits() -> TestResult {
+    use rapport_server::validate::Limits;
+    let doc: Value = serde_json::from_str(rapport_server::routes::openapi::OPENAPI_JSON)?;
+    let schemas = &doc["components"]["schemas"];
+    let num = |v: &Value| v.as_u64().map(|n| n as usize);
+    assert_eq!(num(&schemas["Id"]["maxLength"]), Some(Limits::MAX_ID_CHARS));
+    let response = &schemas["Response"]["properties"];
+    assert_eq!(
+        num(&response["answers"]["maxItems"]),
+        Some(Limits::MAX_ANSWERS)
+    );
+    assert_eq!(
+        num(&response["locale"]["maxLength"]),
+        Some(Limits::MAX_LOCALE_CHARS)
+    );
+    assert_eq!(
+        num(&response["url"]["maxLength"]),
+        Some(Limits::MAX_URL_CHARS)
+    );
+    assert_eq!(
+        num(&schemas["Timestamp"]["maxLength"]),
+        Some(Limits::MAX_TIMESTAMP_CHARS)
+    );
+    let shapes = schemas["AnswerValue"]["oneOf"].as_array().ok_or("oneOf")?;
+    assert_eq!(
+        num(&shapes[1]["maxLength"]),
+        Some(Limits::MAX_OPEN_TEXT_CHARS)
+    );
+    assert_eq!(
+        num(&shapes[2]["properties"]["other"]["maxLength"]),
+        Some(Limits::MAX_OTHER_CHARS)
+    );
+    assert_eq!(
+        (shapes[0]["minimum"].as_i64(), shapes[0]["maximum"].as_i64()),
+        (Some(0), Some(10))
+    );
+    let codes = schemas["Error"]["properties"]["error"]["properties"]["code"]["enum"].to_string();
+    for code in [
+        "survey_mismatch",
+        "request_timeout",
+        "unknown_site",
+        "payload_too_large",
+    ] {
+        assert!(codes.contains(code), "{code} missing from the error codes");
+    }
+    Ok(())
+}

@@ -48,8 +48,8 @@ async fn rejections_name_the_field() -> TestResult {
         ),
         (
             with(&|v| v["answers"][0]["value"] = json!("9")),
-            400,
-            "invalid_field",
+            409,
+            "survey_mismatch",
             "answers[0].value",
         ),
         (
@@ -72,26 +72,26 @@ async fn rejections_name_the_field() -> TestResult {
         ),
         (
             with(&|v| v["site"] = json!("nope")),
-            400,
-            "invalid_field",
+            404,
+            "unknown_site",
             "site",
         ),
         (
             with(&|v| v["survey"] = json!("nope")),
-            400,
-            "invalid_field",
+            409,
+            "survey_mismatch",
             "survey",
         ),
         (
             with(&|v| v["answers"][1]["question"] = json!("nope")),
-            400,
-            "invalid_field",
+            409,
+            "survey_mismatch",
             "answers[1].question",
         ),
         (
             with(&|v| v["answers"][1]["value"] = json!("x".repeat(101))),
-            400,
-            "invalid_field",
+            409,
+            "survey_mismatch",
             "answers[1].value",
         ),
         (
@@ -102,40 +102,40 @@ async fn rejections_name_the_field() -> TestResult {
         ),
         (
             with(&|v| v["answers"] = json!([{"question": "review", "value": "sideways"}])),
-            400,
-            "invalid_field",
+            409,
+            "survey_mismatch",
             "answers[0].value",
         ),
         (
             with(&|v| v["answers"] = json!([{"question": "plan", "value": "gold"}])),
-            400,
-            "invalid_field",
+            409,
+            "survey_mismatch",
             "answers[0].value",
         ),
         (
             with(&|v| v["answers"] = json!([{"question": "csat", "value": 6}])),
-            400,
-            "invalid_field",
+            409,
+            "survey_mismatch",
             "answers[0].value",
         ),
         (
             with(&|v| v["answers"] = json!([{"question": "ces", "value": 0}])),
-            400,
-            "invalid_field",
+            409,
+            "survey_mismatch",
             "answers[0].value",
         ),
         (
             with(&|v| {
                 v["answers"] = json!([{"question": "why", "value": {"choices": ["price", "nope"]}}])
             }),
-            400,
-            "invalid_field",
+            409,
+            "survey_mismatch",
             "answers[0].value.choices[1]",
         ),
         (
             with(&|v| v["answers"][1]["question"] = json!("nps")),
-            400,
-            "invalid_field",
+            409,
+            "survey_mismatch",
             "answers[1].question",
         ),
         (

@@ -257,9 +257,10 @@ impl<'a> Parser<'a> {
             let e = e.min(100_000) as i32;
             exp = exp.saturating_add(if sign == Some(b'-') { -e } else { e });
         }
-        let value = scale(mantissa, exp);
+        let mut value = scale(mantissa, exp);
         if !value.is_finite() {
-            return Err("number out of range");
+            // The fast path can overshoot by an ulp at the very top of the range.
+            value = largest_below_overflow(mantissa, exp).ok_or("number out of range")?;
         }
         Ok(Json::Num(if negative { -value } else { value }))
     }
@@ -355,6 +356,19 @@ fn scale(mantissa: u64, exp: i32) -> f64 {
     } else {
         m / pow10(e.unsigned_abs())
     }
+}
+
+/// `f64::MAX` when `mantissa × 10^exp` rounds to it rather than overflowing (it lies
+/// below `f64::MAX` plus half an ulp, 1.797693134862315807…e308), `None` otherwise.
+fn largest_below_overflow(mantissa: u64, exp: i32) -> Option<f64> {
+    // Leading 19 digits of f64::MAX + ulp/2.
+    const LIMIT: u64 = 1_797_693_134_862_315_807;
+    let digits = mantissa.checked_ilog10()? as i32 + 1;
+    if exp.saturating_add(digits - 1) != 308 {
+        return None;
+    }
+    let normalized = u128::from(mantissa) * 10u128.pow(19u32.checked_sub(digits as u32)?);
+    (normalized <= u128::from(LIMIT)).then_some(f64::MAX)
 }
 
 fn pow10(mut e: u32) -> f64 {
@@ -952,6 +966,21 @@ impl<'a> Fields<'a> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_largest_finite_numbers_parse_and_larger_ones_do_not() {
+        let num = |text: &str| match Json::parse(text) {
+            Ok(Json::Num(n)) => Ok(n),
+            other => Err(format!("{other:?}")),
+        };
+        assert_eq!(num("1.7976931348623157e+308"), Ok(f64::MAX));
+        assert_eq!(num("-1.7976931348623157e308"), Ok(-f64::MAX));
+        assert_eq!(num("179769313486231570000e288"), Ok(f64::MAX));
+        assert!(num("8.98846567431158e307").is_ok_and(f64::is_finite));
+        assert!(num("1.7976931348623159e308").is_err());
+        assert!(num("1e309").is_err());
+        assert!(num("2e308").is_err());
+    }
 
     #[test]
     fn parses_every_kind() {

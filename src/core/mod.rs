@@ -33,6 +33,8 @@ pub mod trigger;
 pub mod uuid;
 
 pub use branching::{next_step, Progress, Step};
-pub use response::{validate_response, Answer, AnswerValue, Limits, Response, ResponseError};
+pub use response::{
+    validate_envelope, validate_response, Answer, AnswerValue, Limits, Response, ResponseError,
+};
 pub use survey::{ConfigError, PartialSiteConfig, Question, QuestionKind, SiteConfig, Survey};
 pub use text::LocalizedText;

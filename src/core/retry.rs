@@ -217,6 +217,7 @@ fn drop_reason(status: u16) -> String {
         400 => "the collector rejected the response as invalid",
         401 | 403 => "the collector refused this origin",
         404 => "unknown site or endpoint",
+        409 => "the response does not fit the survey as the collector has it configured",
         413 => "the response is too large",
         _ if (300..400).contains(&status) => "unexpected redirect",
         _ => "the collector will not accept it",

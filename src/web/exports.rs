@@ -14,10 +14,12 @@ use super::{guard, log};
 
 /// Starts the widget and returns it: `{command(name, args), destroy(), active}`.
 ///
-/// `options`: `{site, endpoint, nonce?, config (site config object or null),
-/// emit(name, detail), exitIntent?: bool, navAt?: number}`. Bad options or an invalid
-/// configuration log one `console.error` naming the field and give a dormant widget.
-/// Never throws.
+/// `options`: `{site, endpoint, nonce?, config (the collector's site config object, or
+/// null when it could not be read), inline? (an array of inline config objects, applied in
+/// order as `config` commands are), emit(name, detail), exitIntent?: bool, navAt?: number}`.
+/// Bad options or an invalid collector config log one `console.error` naming the field and
+/// give a dormant widget; an inline survey the collector does not define is refused alone
+/// (see [`crate::core::survey::known`]). Never throws.
 ///
 /// * `command(name, args)` runs a loader command: `identify`, `track`, `show`, `config`,
 ///   `page`, `hide`; problems are reported with `console.warn`.

@@ -57,6 +57,21 @@ pub fn plain(answer: &AnswerValue) -> AnswerValue {
     }
 }
 
+/// A value the page passed (a command argument, an inline configuration) as JSON:
+/// objects through `JSON.stringify` (which drops functions and prototype junk, and refuses
+/// cycles: those read as `null`).
+pub fn plain_data(arg: &JsValue) -> Json {
+    if let Some(text) = arg.as_string() {
+        return Json::Str(text);
+    }
+    if arg.is_object() && !arg.is_function() {
+        return stringify(arg)
+            .and_then(|text| read(&text))
+            .unwrap_or(Json::Null);
+    }
+    from_js(arg)
+}
+
 /// Whether `value` is an array.
 pub fn is_array(value: &JsValue) -> bool {
     Array::is_array(value)

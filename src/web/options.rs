@@ -2,7 +2,7 @@
 
 use crate::prelude::*;
 
-use js_sys::{Function, Reflect};
+use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::json::Json;
@@ -18,6 +18,8 @@ pub enum OptionsError {
     Endpoint,
     /// `options.config` is not an object, null or absent.
     Config,
+    /// `options.inline` is not an array, null or absent.
+    Inline,
 }
 
 impl OptionsError {
@@ -27,13 +29,25 @@ impl OptionsError {
             OptionsError::Site => "start: options.site must be a non-empty string",
             OptionsError::Endpoint => "start: options.endpoint must be a string",
             OptionsError::Config => "start: options.config must be a site config object or null",
+            OptionsError::Inline => "start: options.inline must be an array of config objects",
         }
     }
 }
 
-/// Parsed `start` options (the site configuration comes beside them, see
-/// [`Options::read`]: the widget keeps these for its lifetime, the configuration only until
-/// it is decoded).
+/// What `start` was given: the options the widget keeps for its lifetime, the collector's
+/// site configuration and the page's inline `config` arguments (these two only until they
+/// are decoded).
+pub struct Start {
+    /// Site, endpoint, nonce, event sink, page signals.
+    pub options: Options,
+    /// The collector's site configuration as JSON (`None`: the loader could not read one).
+    pub config: Option<Json>,
+    /// The page's inline configurations, in the order given, applied over the collector's
+    /// by the machine (each as a `config` command is).
+    pub inline: Vec<Json>,
+}
+
+/// Parsed `start` options.
 pub struct Options {
     /// Site id.
     pub site: String,
@@ -64,9 +78,10 @@ fn non_empty(options: &JsValue, key: &str) -> Option<String> {
 }
 
 impl Options {
-    /// Reads the options object: the options, and the site configuration as JSON (`None`
-    /// when the loader passed none).
-    pub fn read(options: &JsValue) -> Result<(Options, Option<Json>), OptionsError> {
+    /// Reads the options object: the options, the collector's site configuration as JSON
+    /// (`None` when the loader passed none) and the inline configurations (`options.inline`,
+    /// an array; each item is checked when it is applied).
+    pub fn read(options: &JsValue) -> Result<Start, OptionsError> {
         let site = non_empty(options, "site").ok_or(OptionsError::Site)?;
         let endpoint = match member(options, "endpoint") {
             v if v.is_null_or_undefined() => String::new(),
@@ -83,6 +98,15 @@ impl Options {
         } else {
             return Err(OptionsError::Config);
         };
+        let inline = match member(options, "inline") {
+            v if v.is_null_or_undefined() => Vec::new(),
+            v if json_value::is_array(&v) => v
+                .unchecked_ref::<Array>()
+                .iter()
+                .map(|item| json_value::plain_data(&item))
+                .collect(),
+            _ => return Err(OptionsError::Inline),
+        };
         let options = Options {
             site,
             endpoint: String::from(endpoint.trim_end_matches('/')),
@@ -91,6 +115,10 @@ impl Options {
             exit_intent: member(options, "exitIntent").is_truthy(),
             nav_at: member(options, "navAt").as_f64().unwrap_or(0.0),
         };
-        Ok((options, config))
+        Ok(Start {
+            options,
+            config,
+            inline,
+        })
     }
 }

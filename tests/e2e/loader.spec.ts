@@ -12,7 +12,8 @@ export default async function init(arg) {
 }
 export function start(o) {
   F.starts.push({ site: o.site, endpoint: o.endpoint, nonce: o.nonce, exitIntent: o.exitIntent,
-    navAt: o.navAt, config: JSON.parse(JSON.stringify(o.config)), emit: typeof o.emit });
+    navAt: o.navAt, config: JSON.parse(JSON.stringify(o.config)), inline: JSON.parse(JSON.stringify(o.inline)),
+    emit: typeof o.emit });
   F.emit = o.emit;
   return { command(name, args) {
     F.commands.push([name, JSON.parse(JSON.stringify(args))]);
@@ -22,7 +23,16 @@ export function start(o) {
 
 type Fake = {
   inits: string[];
-  starts: { site: string; endpoint: string; nonce: string; exitIntent: boolean; navAt: number; config: any; emit: string }[];
+  starts: {
+    site: string;
+    endpoint: string;
+    nonce: string;
+    exitIntent: boolean;
+    navAt: number;
+    config: any;
+    inline: any[];
+    emit: string;
+  }[];
   commands: [string, unknown[]][];
 };
 
@@ -129,7 +139,8 @@ test("queued commands replay in order after start; later ones go straight throug
   expect(f.starts).toHaveLength(1);
   const s = f.starts[0];
   expect(s).toMatchObject({ site: "e2e", endpoint: new URL(page.url()).origin, exitIntent: false, navAt: 0, emit: "function" });
-  expect(s.config.surveys.map((x: any) => x.id)).toEqual(["m"]);
+  expect(s.config).toEqual(MANUAL);
+  expect(s.inline).toEqual([]);
 });
 
 test("on/off handlers live in the loader; a throwing handler does not stop the others", async ({ page }) => {
@@ -162,41 +173,60 @@ test("on/off handlers live in the loader; a throwing handler does not stop the o
   expect((await fake(page)).commands.map((c) => c[0])).toEqual(["show"]);
 });
 
-test("inline config merges over the collector's: surveys replaced by id, theme merged", async ({ page }) => {
+test("start() gets the collector's config as it came and the inline configs in order; they are not replayed", async ({
+  page,
+}) => {
+  const remote = {
+    site: "e2e",
+    locale: "en",
+    theme: { brand: "#111111", radius: "4px" },
+    surveys: [survey("a", { type: "manual" }), survey("b", { type: "manual" })],
+  };
+  const restated = {
+    theme: { brand: "#222222" },
+    locale: "es",
+    surveys: [{ id: "b", trigger: { type: "manual" }, questions: [{ id: "q", type: "thumbs", text: { en: "Helpful?", es: "¿Útil?" } }] }],
+  };
+  // Runs before `before` below (init scripts run in the order they were added).
+  await page.addInitScript((r) => ((window as any).__restated = r), restated);
   await setup(page, {
-    remote: {
-      site: "e2e",
-      locale: "en",
-      theme: { brand: "#111111", radius: "4px" },
-      surveys: [survey("a", { type: "manual" }), survey("b", { type: "manual" })],
-    },
+    remote,
     before: () => {
       const w = window as any;
       w.rapport = function () {
         (w.rapport.q = w.rapport.q || []).push(arguments);
       };
-      w.rapport("config", {
-        theme: { brand: "#222222" },
-        locale: "es",
-        surveys: [{ id: "b", trigger: { type: "manual" }, questions: [{ id: "q2", type: "nps", text: { en: "Would you recommend us?", es: "¿Nos recomendaría?" } }] }],
-      });
-      w.rapport("config", { surveys: [{ id: "c", questions: [{ id: "q", type: "csat", text: "How satisfied are you?" }] }] });
-      w.rapport("show", "c");
+      w.rapport("config", w.__restated);
+      w.rapport("config", { cooldownDays: 3 });
+      w.rapport("show", "b");
     },
   });
   await page.goto("/test/plain.html");
   await booted(page);
   const f = await fake(page);
-  const c = f.starts[0].config;
-  expect(c.locale).toBe("es");
-  expect(c.theme).toEqual({ brand: "#222222", radius: "4px" });
-  expect(c.surveys.map((s: any) => s.id)).toEqual(["a", "b", "c"]);
-  expect(c.surveys[1].questions[0].id).toBe("q2");
+  expect(f.starts[0].config).toEqual(remote);
+  expect(f.starts[0].inline).toEqual([restated, { cooldownDays: 3 }]);
   // `config` went in through start(); it is not replayed as a command.
-  expect(f.commands).toEqual([["show", ["c"]]]);
+  expect(f.commands).toEqual([["show", ["b"]]]);
   // After boot, `config` is forwarded.
   await rapport(page, "config", { locale: "fr" });
   expect((await fake(page)).commands.at(-1)).toEqual(["config", [{ locale: "fr" }]]);
+});
+
+test("an inline survey the collector does not define loads the widget at once, for it to refuse by name", async ({ page }) => {
+  const requests = await setup(page, { remote: MANUAL });
+  await page.goto("/test/plain.html");
+  await loaded(page);
+  // Restating a survey the collector defines is no reason to load anything.
+  await rapport(page, "config", { surveys: [survey("m", { type: "manual" })] });
+  await page.waitForTimeout(500);
+  expect(requests).toEqual([]);
+  // A survey only the page defines: a manual one, which nothing else would load the widget for.
+  const inlineOnly = survey("inline-only", { type: "manual" });
+  await rapport(page, "config", { surveys: [inlineOnly] });
+  await booted(page);
+  expect(requests).toHaveLength(1);
+  expect((await fake(page)).starts[0].inline).toEqual([{ surveys: [survey("m", { type: "manual" })] }, { surveys: [inlineOnly] }]);
 });
 
 test("nothing to show: the widget is never loaded", async ({ page }) => {
@@ -428,22 +458,28 @@ test("loader included twice: one start, one warning", async ({ page, consoleLog 
   expect(ours[0].type).toBe("warning");
 });
 
-test("the collector's config being unavailable leaves inline config working", async ({ page, consoleLog, allowConsoleErrors }) => {
+test("the collector's config being unavailable: start() gets none, and an inline survey loads the widget to be refused", async ({
+  page,
+  allowConsoleErrors,
+}) => {
   allowConsoleErrors.push(/Failed to load resource.*50\d/);
+  const inline = { surveys: [{ id: "inline", trigger: { type: "manual" }, questions: [{ id: "q", type: "thumbs", text: "Was this helpful?" }] }] };
+  await page.addInitScript((c) => ((window as any).__inline = c), inline);
   await setup(page, {
     before: () => {
       const w = window as any;
       w.rapport = function () {
         (w.rapport.q = w.rapport.q || []).push(arguments);
       };
-      w.rapport("config", { surveys: [{ id: "inline", trigger: { type: "pageLoad" }, questions: [{ id: "q", type: "thumbs", text: "Was this helpful?" }] }] });
+      w.rapport("config", w.__inline);
     },
   });
   await page.route("**/v1/sites/e2e/config", (r) => r.fulfill({ status: 503, body: "down" }));
   await page.goto("/test/plain.html");
   await booted(page);
-  expect((await fake(page)).starts[0].config.surveys.map((s: any) => s.id)).toEqual(["inline"]);
-  void consoleLog;
+  const s = (await fake(page)).starts[0];
+  expect(s.config).toBeNull();
+  expect(s.inline).toEqual([inline]);
 });
 
 /** plain.html with the loader watching one 2-second delay survey targeted at it. */
@@ -483,42 +519,47 @@ test("inline config of the wrong shape reaches the widget as given, for its vali
   });
   await page.goto("/test/plain.html");
   await booted(page);
-  const c = (await fake(page)).starts[0].config;
-  // The null survey is kept (the widget reports `surveys[0]`), the valid one replaced `a`.
-  expect(c.surveys).toEqual([null, { id: "a", trigger: { type: "manual" } }]);
-  expect(c.locale).toBe("es");
+  // The null survey is kept (the widget reports `surveys[0]`).
+  expect((await fake(page)).starts[0].inline).toEqual([
+    { surveys: [null, { id: "a", trigger: { type: "manual" } }] },
+    { locale: "es" },
+  ]);
 });
 
 test("inline surveys that are not an array are kept as given; the loader goes on working", async ({ page }) => {
   await setup(page, {
+    remote: { site: "e2e", surveys: [survey("x", { type: "manual" })] },
     before: () => {
       const w = window as any;
       w.rapport = function () {
         (w.rapport.q = w.rapport.q || []).push(arguments);
       };
-      // Not an array, yet a survey the loader can still watch for: it boots the widget.
+      // Not an array, yet a known survey the loader can still watch for: it boots the widget.
       w.rapport("config", { surveys: { id: "x", trigger: { type: "pageLoad" } } });
     },
   });
   await page.goto("/test/plain.html");
   await booted(page);
-  expect((await fake(page)).starts[0].config.surveys).toEqual({ id: "x", trigger: { type: "pageLoad" } });
+  expect((await fake(page)).starts[0].inline).toEqual([{ surveys: { id: "x", trigger: { type: "pageLoad" } } }]);
 });
 
 test("a surveys value of null leaves the loader working: a later valid config still merges", async ({ page }) => {
-  await setup(page, {
+  const requests = await setup(page, {
+    remote: { site: "e2e", surveys: [survey("p", { type: "manual" })] },
     before: () => {
       const w = window as any;
       w.rapport = function () {
         (w.rapport.q = w.rapport.q || []).push(arguments);
       };
       w.rapport("config", { surveys: null });
+      // The collector's manual survey restated to show on page load: the merge sees it.
       w.rapport("config", { surveys: [{ id: "p", trigger: { type: "pageLoad" } }] });
     },
   });
   await page.goto("/test/plain.html");
   await booted(page);
-  expect((await fake(page)).starts[0].config.surveys).toEqual([null, { id: "p", trigger: { type: "pageLoad" } }]);
+  expect(requests).toHaveLength(1);
+  expect((await fake(page)).starts[0].inline).toEqual([{ surveys: null }, { surveys: [{ id: "p", trigger: { type: "pageLoad" } }] }]);
 });
 
 test("a hash route (#/cart) is a navigation: a pending delay restarts", async ({ page }) => {

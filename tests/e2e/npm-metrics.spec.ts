@@ -1,5 +1,5 @@
-// The npm package (`pkg/`) in the browser: `rapport/metrics` in its default worker mode
-// (a module Web Worker running the wasm engine) and `createRapport` from `rapport`.
+// The npm package (`pkg/`) in the browser: `rapport-sdk/metrics` in its default worker mode
+// (a module Web Worker running the wasm engine) and `createRapport` from `rapport-sdk`.
 //
 // The package's files are served to a page of the test server under the same origin
 // (`/pkg/*`, fulfilled from disk by a route with the right content types), as a bundler or a
@@ -13,7 +13,7 @@ import { test, expect, expectRows, withRun } from "./fixtures";
 import { dialog, primary } from "./widget";
 
 const PKG = path.resolve(__dirname, "../../pkg");
-const CDNOW = path.resolve(__dirname, "../../../shared/data/cdnow");
+const CDNOW = path.resolve(__dirname, "../../metrics/tests/data/cdnow");
 
 const TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
@@ -86,8 +86,14 @@ test("fitBgNbd in the package's Web Worker reproduces the published CDNOW fit, w
   }
   expect(Math.abs(out.fit.logLikelihood - PUBLISHED_LL)).toBeLessThanOrEqual(0.01);
 
-  expect(out.progress.map((p: any) => p.stage)).toEqual(["start", "parsed", "fitted", "done"]);
+  const stages = out.progress.map((p: any) => p.stage);
+  expect(stages.filter((s: string) => s !== "iteration")).toEqual(["start", "parsed", "fitted", "done"]);
   expect(out.progress.every((p: any) => p.method === "fitBgNbd")).toBe(true);
+  // Every iteration of the fit reaches the page from the Worker, in order, before "fitted".
+  const iterations = out.progress.filter((p: any) => p.stage === "iteration");
+  expect(iterations.length).toBeGreaterThan(5);
+  expect(iterations.map((p: any) => p.iteration)).toEqual(iterations.map((_: any, i: number) => i + 1));
+  expect(stages.indexOf("fitted")).toBeGreaterThan(stages.lastIndexOf("iteration"));
   const fitted = out.progress.find((p: any) => p.stage === "fitted");
   expect(fitted).toMatchObject({ model: "bgnbd", converged: true, iterations: out.fit.iterations });
   expect(fitted.logLikelihood).toBe(out.fit.logLikelihood);
@@ -273,4 +279,37 @@ test("createRapport from the package shows an inline survey and the answer reach
   // The widget came from the package's own copy, not the collector's /widget/.
   expect(served).toContain("/pkg/widget/widget.js");
   expect(served).toContain("/pkg/widget/widget_bg.wasm");
+});
+
+test("a fit that does not converge rejects across the Worker with a typed error", async ({ page, run }) => {
+  await openPage(page, run);
+  const out = await page.evaluate(async () => {
+    const m = await import("/pkg/metrics.js" as string);
+    const text = await (await fetch("/cdnow/cdnow_customers_summary.csv")).text();
+    const rows = text.trim().split(/\r?\n/).slice(1).map((l) => l.split(",").map(Number));
+    const data = {
+      x: Float64Array.from(rows, (r) => r[1]),
+      t_x: Float64Array.from(rows, (r) => r[2]),
+      T: Float64Array.from(rows, (r) => r[3]),
+    };
+    try {
+      await m.fitParetoNbd(data, { maxIterations: 2 });
+      return { rejected: false };
+    } catch (e: any) {
+      return {
+        rejected: true,
+        typed: e instanceof m.FitNotConvergedError && e instanceof m.MetricsError,
+        name: e.name,
+        code: e.code,
+        details: e.details,
+        message: e.message,
+      };
+    }
+  });
+  expect(out.rejected).toBe(true);
+  expect(out.typed).toBe(true);
+  expect(out.name).toBe("FitNotConvergedError");
+  expect(out.code).toBe("not_converged");
+  expect(out.details).toMatchObject({ model: "pareto_nbd", reason: "max_iterations", iterations: 2 });
+  expect(out.message).toContain("did not converge");
 });

@@ -1,9 +1,9 @@
-// The npm package's metrics engine (`rapport/metrics`) in Node, in-thread
+// The npm package's metrics engine (`rapport-sdk/metrics`) in Node, in-thread
 // (`createEngine({ worker: false })`): the wasm is read from the package's
 // `metrics/metrics_bg.wasm` next to `metrics-worker.js` (a `file:` URL read
 // with node:fs), exactly as a Node user of the package gets it.
 //
-// Checked against the CDNOW reference data (../shared/data/cdnow beside the
+// Checked against the CDNOW reference data (metrics/tests/data/cdnow in the
 // repository) and the published BG/NBD maximum-likelihood results
 // (Fader, Hardie & Lee 2005).
 //
@@ -14,9 +14,10 @@ import { readFile } from "node:fs/promises";
 
 import * as metrics from "../../pkg/metrics.js";
 
-const { createEngine } = metrics;
+const { createEngine, MetricsError, FitNotConvergedError } = metrics;
 
-const data = (name) => new URL(`../../../shared/data/cdnow/${name}`, import.meta.url);
+const data = (name) => new URL(`../../metrics/tests/data/cdnow/${name}`, import.meta.url);
+const exportFile = (name) => new URL(`../../metrics/tests/data/exports/${name}`, import.meta.url);
 
 /** `ID,frequency,recency,T` → `{ x, t_x, T }` columns. */
 async function cdnowSummary() {
@@ -194,7 +195,16 @@ test("progress stages arrive via onProgress", async () => {
 
   const fitStages = [];
   const fit = await engine.fitBgNbd(await cdnowSummary(), { onProgress: (p) => fitStages.push(p) });
-  assert.deepEqual(fitStages.map((p) => p.stage), ["start", "parsed", "fitted", "done"]);
+  const iterations = fitStages.filter((p) => p.stage === "iteration");
+  assert.deepEqual(
+    fitStages.filter((p) => p.stage !== "iteration").map((p) => p.stage),
+    ["start", "parsed", "fitted", "done"]
+  );
+  // Every iteration of the search is reported, between "parsed" and "fitted".
+  assert.ok(iterations.length >= fit.iterations - 1 && iterations.length > 5, `${iterations.length} iterations reported`);
+  assert.deepEqual(iterations.map((p) => p.iteration), iterations.map((_, i) => i + 1));
+  assert.ok(iterations.every((p) => p.params.length === 4 && Number.isFinite(p.logLikelihood)));
+  assert.ok(iterations.at(-1).logLikelihood >= iterations[0].logLikelihood);
   assert.ok(fitStages.every((p) => p.method === "fitBgNbd"));
   const fitted = fitStages.find((p) => p.stage === "fitted");
   assert.equal(fitted.model, "bgnbd");
@@ -213,4 +223,102 @@ test("progress stages arrive via onProgress", async () => {
   } finally {
     console.warn = warn;
   }
+});
+
+test("a fit that does not converge rejects with a typed error, unless accepted", async () => {
+  const engine = createEngine({ worker: false });
+  const customers = await cdnowSummary();
+  await assert.rejects(engine.fitParetoNbd(customers, { maxIterations: 2 }), (e) => {
+    assert.ok(e instanceof FitNotConvergedError, `${e.name}: ${e.message}`);
+    assert.ok(e instanceof MetricsError && e instanceof Error);
+    assert.equal(e.code, "not_converged");
+    assert.equal(e.details.model, "pareto_nbd");
+    assert.equal(e.details.reason, "max_iterations");
+    assert.equal(e.details.iterations, 2);
+    assert.match(e.message, /Pareto\/NBD: the fit did not converge/);
+    return true;
+  });
+  const fit = await engine.fitParetoNbd(customers, { maxIterations: 2, acceptUnconverged: true });
+  assert.equal(fit.status, "not_converged");
+  assert.equal(fit.stop, "max_iterations");
+  // A time budget bounds the fit the same way.
+  await assert.rejects(engine.fitParetoNbd(customers, { maxSeconds: 1e-9 }), (e) => e.code === "not_converged" && e.details.reason === "interrupted");
+  // Other failures are MetricsErrors with their own code.
+  await assert.rejects(engine.fitBgNbd({ x: [1], t_x: [2], T: [1] }), (e) => e instanceof MetricsError && e.code === "bad_input");
+});
+
+test("a fit at the boundary resolves, saying what it means and which model fits better", async () => {
+  const engine = createEngine({ worker: false });
+  // Nobody ever leaves: Poisson buyers with Gamma-distributed rates, seeded.
+  let seed = 7;
+  const uniform = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+  const x = [], t_x = [], T = [];
+  for (let i = 0; i < 4000; i++) {
+    const rate = (-Math.log(uniform()) - Math.log(uniform())) / 14;
+    const age = Math.ceil(uniform() * 365) / 7;
+    let now = 0, n = 0, last = 0;
+    for (;;) {
+      now += -Math.log(uniform()) / rate;
+      if (now > age) break;
+      n += 1;
+      last = now;
+    }
+    x.push(n);
+    t_x.push(Math.min(Math.round(last * 7) / 7, age));
+    T.push(age);
+  }
+  const fit = await engine.fitBgNbd({ x, t_x, T });
+  assert.equal(fit.status, "boundary");
+  assert.equal(fit.boundary.limit, "no_dropout");
+  assert.match(fit.boundary.message, /has no dropout/);
+  assert.match(fit.boundary.message, /Log-likelihood -\d+\.\d\d/);
+  assert.equal(fit.comparison.candidates.length, 3);
+  assert.match(fit.comparison.message, /fit these data/);
+  assert.equal(fit.stdErrors, null);
+});
+
+test("orders as exported: line items, decided dates, undecidable dates, a workbook", async () => {
+  const engine = createEngine({ worker: false });
+  const lines = await engine.parseOrdersCsv(await readFile(exportFile("order_lines.csv")), {
+    columns: { customer: "customer_email", timestamp: "created_at", amount: "line_total", orderId: "order_number", status: "financial_status" },
+  });
+  assert.equal(lines.rows, 10, "ten orders from eighteen lines");
+  assert.equal(lines.report.mergedLines, 6);
+  assert.equal(lines.report.skipped.duplicate_row.count, 1);
+  const uk = { columns: { customer: "Customer", timestamp: "Order Date", amount: "Total (GBP)", orderId: "Order ID" } };
+  const s = await engine.summary(await readFile(exportFile("orders_uk_day_first.csv")), { ...uk, period: "day" });
+  assert.equal(s.recency[0], 56, "3 January to 28 February");
+  await assert.rejects(engine.parseOrdersCsv(await readFile(exportFile("orders_uk_all_ambiguous.csv")), uk), (e) => {
+    assert.equal(e.code, "bad_data");
+    assert.match(e.message, /column "Order Date": every date is ambiguous/);
+    return true;
+  });
+  await assert.rejects(engine.parseOrdersCsv(await readFile(exportFile("order_lines.xlsx"))), (e) => {
+    assert.match(e.message, /\.xlsx workbook/);
+    assert.ok(e.message.length < 250, `${e.message.length} characters`);
+    return true;
+  });
+  // No amount column: enough for a purchase-count fit.
+  const counts = await engine.parseOrdersCsv("customer_id,date\na,2024-01-01\nb,2024-01-05\na,2024-02-01\n", { columns: { amount: null } });
+  assert.equal(counts.rows, 3);
+});
+
+test("feedback is scored by question type, and no answers is null", async () => {
+  const engine = createEngine({ worker: false });
+  const exported = await readFile(exportFile("responses_export.json"));
+  const bare = await engine.feedbackReport(exported);
+  assert.equal(bare.nps.score, null);
+  assert.deepEqual(bare.unscored.map((u) => u.question), ["effort", "recommend", "stars"]);
+  assert.equal(bare.warnings.length, 3);
+  const config = JSON.parse(await readFile(exportFile("site_config.json"), "utf8"));
+  const r = await engine.feedbackReport(exported, { config });
+  assert.equal(r.nps.score, 28.6);
+  assert.equal(r.csat.percent, 66.7);
+  assert.equal(r.ces.mean, 3.5);
+  assert.deepEqual(r.questions.map((q) => [q.question, q.type, q.typeSource]), [
+    ["effort", "ces", "config"], ["recommend", "nps", "config"], ["stars", "csat", "config"],
+  ]);
+  const csv = await engine.feedbackReport(await readFile(exportFile("responses_export.csv")), { questionTypes: { recommend: "nps" } });
+  assert.equal(csv.nps.score, 28.6);
+  assert.equal(csv.csat.percent, null);
 });

@@ -5,9 +5,12 @@
  * cheap signals (page load, delay, scroll depth, exit intent, tracked events, `show`, URL
  * targeting, a pending outbox) to decide whether the wasm widget is worth loading at all.
  * The widget re-checks everything itself: the checks here only avoid loading it needlessly.
+ * The collector's config is the source of truth for which surveys exist: the widget refuses
+ * (one console error each) inline surveys it does not define, so an inline config naming
+ * one loads the widget at once, to say so.
  *
  * Rules: ES2020 (the floor anyway: dynamic import()), classic script, no eval / new Function, never throws into the page.
- * Budget: 2 KB gzip after terser (`cargo xtask size`).
+ * Budget: 2 KB gzip -9 after terser (`cargo xtask size`).
  */
 ((W, D, L) => {
   const warn = (m) => {
@@ -28,7 +31,7 @@
 
     // 2. Our own <script> tag.
     const S = D.currentScript;
-    const data = S.dataset; // data-site, data-endpoint, data-config-url, data-remote-config
+    const data = S.dataset; // data-site, data-endpoint, data-config-url
     const src = S.src;
     const at = (p) => new URL(p, src);
     const site = data.site;
@@ -37,7 +40,10 @@
     const early = stub?.q || []; // calls made before the config is in
     const queue = []; // commands waiting for the widget, in call order
     const handlers = {}; // on/off handlers live here, never in wasm
-    const config = { site, surveys: [] }; // a full SiteConfig even without the collector's
+    const config = { site, surveys: [] }; // the collector's config merged with inline ones
+    const inline = []; // `config` arguments given before boot, for start({inline})
+    let remote = null; // the collector's config as it came (null: none could be read)
+    let known = []; // the ids of its surveys
     // The surveys as a list even when an inline config gave something else (kept as given
     // for the widget to name): the loader's watchers and merges go on working.
     const surveys = () => [].concat(config.surveys);
@@ -140,7 +146,8 @@
             site,
             endpoint,
             nonce: S.nonce,
-            config,
+            config: remote,
+            inline,
             emit,
             exitIntent: !!exitIntent,
             navAt,
@@ -169,8 +176,14 @@
       if (name == "off") return (handlers[a] = (handlers[a] || []).filter((f) => f != fn));
       if (widget) return call(name, rest);
       if (name == "page") return nav(1);
-      // Before boot, `config` goes into start({config}); it is not replayed.
-      if (name == "config") return merge(a), arm();
+      // Before boot, `config` goes into start({inline}); it is not replayed. One naming a
+      // survey the collector does not define loads the widget, which says so.
+      if (name == "config")
+        return (
+          inline.push(a),
+          merge(a),
+          [].concat(a?.surveys || []).some((s) => !known.includes(s?.id)) ? boot() : arm()
+        );
       queue.push([name, rest]);
       if (name == "show" || (name == "track" && live("event").some((s) => s.trigger.event == a))) boot();
     });
@@ -193,20 +206,20 @@
     addEventListener("popstate", () => nav());
 
     // 3. Site config: the collector's first, then the queued `config` commands over it.
-    const start = (remote) => {
+    const start = (c) => {
+      remote = c || null; // a 404 (unknown site): no survey can be shown
+      known = [].concat(remote?.surveys || []).map((s) => s?.id);
       merge(remote);
       ready = 1;
       for (const a of early) rapport(...a);
       arm();
     };
-    data.remoteConfig == "false"
-      ? start()
-      : fetch(data.configUrl || endpoint + "/v1/sites/" + site + "/config")
-          .then((r) => r.ok && r.json()) // a 404 (unknown site) leaves inline config only
-          .then(start, (e) => {
-            warn(e);
-            start();
-          });
+    fetch(data.configUrl || endpoint + "/v1/sites/" + site + "/config")
+      .then((r) => r.ok && r.json())
+      .then(start, (e) => {
+        warn(e);
+        start();
+      });
   } catch (e) {
     warn(e);
   }

@@ -4,6 +4,8 @@
 //!   23,570) and DuckDB (monthly cohort matrix over 10M orders), all on the same seeded data
 //!   files, written once by `xtask/py/compare.py`. Rapport runs natively
 //!   (`metrics/examples/compare.rs`) and as wasm in headless Chromium (`tests/bench/metrics-wasm.mjs`).
+//!   The orders CSV reader is also compared with the `csv` crate on the same file in the
+//!   same run (`metrics/examples/bench_csv.rs`).
 //! * The widget: trigger → first paint, cold and cached (`tests/bench/first-paint.mjs`).
 //! * The collector: sustained POST /v1/responses throughput and p99 (`rapport-loadgen`).
 //!
@@ -108,7 +110,7 @@ fn widget() -> Result<(), String> {
 fn metrics() -> Result<(), String> {
     let dir = bench_dir()?;
     let python = python_env()?;
-    let cdnow = util::root().join("../shared/data/cdnow");
+    let cdnow = util::root().join("metrics/tests/data/cdnow");
     step(
         "bench data (seeded, written once)",
         cmd(python.to_str().unwrap_or("python3"))
@@ -132,6 +134,25 @@ fn metrics() -> Result<(), String> {
             ])
             .arg(&dir),
     )?;
+    let csv = json_of(
+        "orders CSV reader vs the csv crate (same file, same run)",
+        util::cargo()
+            .args([
+                "run",
+                "--quiet",
+                "--release",
+                "--package",
+                "rapport-metrics",
+                "--example",
+                "bench_csv",
+                "--",
+            ])
+            .arg(dir.join("orders_10m.csv")),
+    )
+    .unwrap_or_else(|e| {
+        eprintln!("CSV reader comparison failed: {e}");
+        Value::Null
+    });
     step(
         "collector (release) for the wasm benchmark",
         util::cargo().args(["build", "--release", "--package", "rapport-server"]),
@@ -157,11 +178,11 @@ fn metrics() -> Result<(), String> {
             .arg(&dir)
             .arg(&cdnow),
     )?;
-    print_table(&ours, &wasm, &reference);
+    print_table(&ours, &wasm, &reference, &csv);
     Ok(())
 }
 
-fn print_table(ours: &Value, wasm: &Value, reference: &Value) {
+fn print_table(ours: &Value, wasm: &Value, reference: &Value, csv: &Value) {
     let f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
     let cell = |x: Option<f64>| x.map(|s| format!("{s:.3} s")).unwrap_or_else(|| "—".into());
     println!(
@@ -214,6 +235,23 @@ fn print_table(ours: &Value, wasm: &Value, reference: &Value) {
             "orders CSV parsing (10M rows)", mbps, "", "≥ 200"
         );
     }
+    // The same file through the csv crate, wall and on-CPU (other work on the
+    // machine slows wall clock, not this thread's CPU time).
+    for (label, key, target) in [
+        ("  rapport parse_orders_csv", "rapport", "≥ 200"),
+        ("  csv crate: records only", "csv_records", ""),
+        ("  csv crate + the same field work", "csv_orders", ""),
+    ] {
+        if let (Some(wall), Some(cpu)) = (
+            f(csv, &format!("{key}_mb_per_s")),
+            f(csv, &format!("{key}_cpu_mb_per_s")),
+        ) {
+            println!(
+                "{label:<44} {wall:>10.0} MB/s wall {cpu:>6.0} MB/s CPU {:>13} {target:>10}",
+                ""
+            );
+        }
+    }
     if let Some(bytes) = f(ours, "bytes_per_order") {
         println!(
             "{:<44} {:>9.1} B/order {:>25} {:>10}",
@@ -223,7 +261,9 @@ fn print_table(ours: &Value, wasm: &Value, reference: &Value) {
     if let Some(peak) = f(ours, "peak_rss_mb") {
         println!("{:<44} {:>10.0} MB", "peak RSS for 10M orders", peak);
     }
-    println!("\nraw figures: rapport {ours}\nwasm {wasm}\nreference {reference}");
+    println!(
+        "\nraw figures: rapport {ours}\nwasm {wasm}\nreference {reference}\ncsv reader comparison {csv}"
+    );
 }
 
 /// Runs a command whose last stdout line is a JSON object.

@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::util::{self, cmd, copy, fresh_dir, node_bin, step, step_stdout};
-use crate::{glue, precompress};
+use crate::{cache, glue, precompress};
 
 /// wasm-opt feature flags matching what rustc emits for wasm32 (never `--all-features`:
 /// it produces an import encoding Chromium rejects).
@@ -192,6 +192,52 @@ fn wasm(artifact: &WasmArtifact, dist: &Path) -> Result<(), String> {
     let built: PathBuf = util::target_dir()
         .join("wasm32-unknown-unknown/wasm")
         .join(artifact.crate_file);
+    let out_dir = dist.join(artifact.dist_dir);
+    let wasm_name = format!("{}_bg.wasm", artifact.out_name);
+    let glue = format!("{}.js", artifact.out_name);
+    let types = format!("{}.d.ts", artifact.out_name);
+    // What this step writes: browsers fetch the first two, the npm package adds the types.
+    let types_out = util::root()
+        .join("pkg")
+        .join(artifact.dist_dir)
+        .join(&types);
+    let outputs = [
+        (wasm_name.as_str(), out_dir.join(&wasm_name)),
+        (glue.as_str(), out_dir.join(&glue)),
+        (types.as_str(), types_out),
+    ];
+    let outputs: Vec<(&str, &Path)> = outputs.iter().map(|(n, p)| (*n, p.as_path())).collect();
+    let key = post_build_key(artifact, &built)?;
+    let cache = cache::root();
+    fresh_dir(&out_dir)?;
+    if cache::restore(&cache, artifact.out_name, &key, &outputs)? {
+        eprintln!(
+            "\n==> {}: wasm-bindgen, wasm-opt and the glue reused (inputs unchanged, key {})",
+            artifact.package,
+            key.get(..12).unwrap_or(&key)
+        );
+        return Ok(());
+    }
+    post_build(artifact, &built, &out_dir)?;
+    cache::save(&cache, artifact.out_name, &key, &outputs)
+}
+
+/// What the outputs of [`post_build`] depend on: the wasm cargo built, the pinned
+/// wasm-bindgen, the npm tools (wasm-opt, terser: their versions are in the lock file) and
+/// the recipe (this file and the glue rewrites).
+fn post_build_key(artifact: &WasmArtifact, built: &Path) -> Result<String, String> {
+    const RECIPE: &str = concat!(include_str!("build.rs"), include_str!("glue.rs"));
+    Ok(cache::Key::new(artifact.out_name)
+        .file(built)?
+        .text(&util::locked_wasm_bindgen_version()?)
+        .file(&util::root().join("package-lock.json"))?
+        .text(RECIPE)
+        .finish())
+}
+
+/// wasm-bindgen, wasm-opt and (for the widget) the glue rewrites: from the wasm cargo
+/// built to `out_dir` (glue + wasm) and the npm package's type declarations.
+fn post_build(artifact: &WasmArtifact, built: &Path, out_dir: &Path) -> Result<(), String> {
     let staging = util::target_dir().join("xtask").join(artifact.out_name);
     fresh_dir(&staging)?;
     let mut bindgen = cmd("wasm-bindgen");
@@ -206,10 +252,8 @@ fn wasm(artifact: &WasmArtifact, dist: &Path) -> Result<(), String> {
     }
     step(
         &format!("{}: wasm-bindgen --target web", artifact.package),
-        bindgen.arg("--out-dir").arg(&staging).arg(&built),
+        bindgen.arg("--out-dir").arg(&staging).arg(built),
     )?;
-    let out_dir = dist.join(artifact.dist_dir);
-    fresh_dir(&out_dir)?;
     let wasm_name = format!("{}_bg.wasm", artifact.out_name);
     let wasm_opt = || cmd(node_bin("wasm-opt").to_str().unwrap_or("wasm-opt"));
     let glue = format!("{}.js", artifact.out_name);
@@ -273,16 +317,13 @@ fn wasm(artifact: &WasmArtifact, dist: &Path) -> Result<(), String> {
         copy(&staging.join(&glue), &out_dir.join(&glue))?;
     }
     // Type declarations go to the npm package only; dist/ holds what browsers fetch.
-    if staging.join(&types).exists() {
-        copy(
-            &staging.join(&types),
-            &util::root()
-                .join("pkg")
-                .join(artifact.dist_dir)
-                .join(&types),
-        )?;
-    }
-    Ok(())
+    copy(
+        &staging.join(&types),
+        &util::root()
+            .join("pkg")
+            .join(artifact.dist_dir)
+            .join(&types),
+    )
 }
 
 fn read(path: &Path) -> Result<String, String> {

@@ -23,7 +23,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let corpus = util::root().join("fuzz/corpus/orders_csv");
     util::mkdirs(&corpus)?;
     // Seed the corpus with real data so the fuzzer starts from valid rows.
-    let seed = util::root().join("../shared/data/cdnow/cdnow_customers_summary.csv");
+    let seed = util::root().join("metrics/tests/data/cdnow/cdnow_customers_summary.csv");
     if seed.exists() {
         util::copy(&seed, &corpus.join("seed-summary.csv"))?;
     }

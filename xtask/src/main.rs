@@ -3,8 +3,10 @@
 //! Plain std only, so it compiles in seconds on a fresh machine. Each subcommand lives
 //! in its own module; `util` holds the process helpers they share.
 
+mod api_contract;
 mod bench;
 mod build;
+mod cache;
 mod demo;
 mod fuzz;
 mod glue;

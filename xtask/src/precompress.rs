@@ -17,6 +17,7 @@ use std::io::Write;
 use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 
+use crate::cache;
 use crate::util::{self, cmd};
 
 /// Suffixes of the pre-compressed copies; files with them are never compressed again.
@@ -52,12 +53,15 @@ pub fn tree_path(dist: &Path, file: &Path) -> Option<PathBuf> {
 }
 
 /// Writes the deploy tree `dist/precompressed/` afresh: each file (all under `dist`) with
-/// its `.gz` and `.br` copies.
+/// its `.gz` and `.br` copies. Copies made earlier from the same bytes with the same
+/// settings are reused from the build cache ([`crate::cache`]) instead of compressed again.
 pub fn run(dist: &Path, files: &[PathBuf]) -> Result<(), String> {
     eprintln!("\n==> precompress: gzip (Zopfli)");
     let started = std::time::Instant::now();
     util::fresh_dir(&dist.join(TREE))?;
-    let mut copies = Vec::new();
+    let cache = cache::root();
+    let mut made = Vec::new();
+    let mut reused = 0;
     for file in files {
         let copy = tree_path(dist, file)
             .ok_or_else(|| format!("{} is not under {}", file.display(), dist.display()))?;
@@ -66,15 +70,40 @@ pub fn run(dist: &Path, files: &[PathBuf]) -> Result<(), String> {
         }
         let data = std::fs::read(file).map_err(|e| format!("reading {}: {e}", file.display()))?;
         std::fs::write(&copy, &data).map_err(|e| format!("writing {}: {e}", copy.display()))?;
-        let gz = copy_path(&copy, "gz");
+        let key = key(&data);
+        let (gz, br) = (copy_path(&copy, "gz"), copy_path(&copy, "br"));
+        if cache::restore(&cache, CACHE_STEP, &key, &[("gz", &gz), ("br", &br)])? {
+            reused += 1;
+            continue;
+        }
         std::fs::write(&gz, gzip(&data)?).map_err(|e| format!("writing {}: {e}", gz.display()))?;
-        copies.push(copy);
+        made.push((copy, key));
     }
     eprintln!(
-        "    (precompress: gzip (Zopfli): {:.1} s)",
-        started.elapsed().as_secs_f64()
+        "    (precompress: gzip (Zopfli): {:.1} s; {reused} of {} files reused from the build cache)",
+        started.elapsed().as_secs_f64(),
+        files.len()
     );
-    brotli(&copies)
+    let copies: Vec<PathBuf> = made.iter().map(|(copy, _)| copy.clone()).collect();
+    if !copies.is_empty() {
+        brotli(&copies)?;
+    }
+    for (copy, key) in &made {
+        let (gz, br) = (copy_path(copy, "gz"), copy_path(copy, "br"));
+        cache::save(&cache, CACHE_STEP, key, &[("gz", &gz), ("br", &br)])?;
+    }
+    Ok(())
+}
+
+/// The build-cache step of the pre-compressed copies.
+const CACHE_STEP: &str = "precompress";
+
+/// The cache key of `data`'s copies: its bytes and the compression settings (this file).
+fn key(data: &[u8]) -> String {
+    cache::Key::new(CACHE_STEP)
+        .bytes(data)
+        .text(include_str!("precompress.rs"))
+        .finish()
 }
 
 /// `data` as a gzip member, compressed by Zopfli.

@@ -4,14 +4,17 @@
 //! `lint` (fmt, clippy host + wasm32), `unit` (native tests of the whole workspace),
 //! `browser` (wasm-bindgen-test in headless Chromium), `build` (dist/ + pkg/), `size`
 //! (budgets, no eval in shipped JS), `npm` (the npm package's engine API under Node's test
-//! runner), `e2e` (Playwright against the real collector).
+//! runner), `api` (schemathesis, every check on, against the real collector and its OpenAPI
+//! document), `e2e` (Playwright against the real collector).
 
 use std::path::Path;
 
 use crate::install::{CHROMEDRIVER, CHROMIUM};
 use crate::util::{self, cmd, step};
 
-const STAGES: &[&str] = &["lint", "unit", "browser", "build", "size", "npm", "e2e"];
+const STAGES: &[&str] = &[
+    "lint", "unit", "browser", "build", "size", "npm", "api", "e2e",
+];
 
 /// Runs the requested stages (all by default).
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -42,6 +45,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     if wanted("npm") {
         npm()?;
+    }
+    if wanted("api") {
+        crate::api_contract::run()?;
     }
     if wanted("e2e") {
         e2e()?;
@@ -178,11 +184,20 @@ fn npm() -> Result<(), String> {
 }
 
 fn e2e() -> Result<(), String> {
+    // The collector the specs run against, and the metrics CLI whose commands and flags
+    // the README spec checks.
     step(
-        "collector build",
-        util::cargo().args(["build", "--package", "rapport-server"]),
+        "collector and metrics CLI build",
+        util::cargo().args([
+            "build",
+            "--package",
+            "rapport-server",
+            "--package",
+            "rapport-cli",
+        ]),
     )?;
     let server = util::target_dir().join("debug/rapport-server");
+    let cli = util::target_dir().join("debug/rapport-metrics");
     step(
         "Playwright end-to-end (Debian Chromium, real collector)",
         cmd(util::node_bin("playwright")
@@ -190,6 +205,7 @@ fn e2e() -> Result<(), String> {
             .unwrap_or("playwright"))
         .arg("test")
         .env("RAPPORT_SERVER_BIN", server)
+        .env("RAPPORT_CLI_BIN", cli)
         .env("CHROMIUM_PATH", CHROMIUM)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
     )

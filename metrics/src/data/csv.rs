@@ -10,12 +10,15 @@
 //! either as one slice or from a reader in 1 MiB chunks, so memory stays flat
 //! however large the file. Broken structure is reported as
 //! [`DataError::Malformed`] with the line; the reader never panics on input.
+//! An input that is not text at all (a workbook, an archive, NUL bytes) is
+//! [`DataError::NotText`] before any row is read.
 
 use std::io::Read;
 
 use memchr::{memchr, memchr2};
 
 use super::error::DataError;
+use super::sniff::{check_text, HEAD};
 
 /// Field bounds of the current record; a field copied out because it held
 /// `""` escapes lives in `scratch`.
@@ -203,6 +206,31 @@ fn quoted_record(
     }
 }
 
+/// Calls `f(line, record)` for the records of `buf` from the start (header
+/// included) until `f` breaks: a look-ahead that need not read everything.
+pub(crate) fn scan_records(
+    buf: &[u8],
+    delim: u8,
+    mut f: impl FnMut(u64, &RecordView<'_>) -> std::ops::ControlFlow<()>,
+) -> Result<(), DataError> {
+    let mut rec = Record::default();
+    let mut line = 1u64;
+    let mut pos = bom_len(buf);
+    while pos < buf.len() {
+        match read_record(buf, pos, true, delim, line, &mut rec)? {
+            Step::Record(next, extra) => {
+                if f(line, &RecordView { buf, rec: &rec }).is_break() {
+                    break;
+                }
+                line += 1 + extra;
+                pos = next;
+            }
+            Step::Incomplete => break,
+        }
+    }
+    Ok(())
+}
+
 /// Where records come from.
 pub(crate) enum Source<'a> {
     /// The whole input in memory.
@@ -252,6 +280,7 @@ pub(crate) fn for_each_row(
     let mut line = 1u64;
     match source {
         Source::Slice(buf) => {
+            check_text(buf)?;
             let mut pos = bom_len(buf);
             while pos < buf.len() {
                 match step(buf, pos, true, delim, line, &mut rec, lines, &mut f)? {
@@ -284,7 +313,12 @@ pub(crate) fn for_each_row(
                     let n = read_retrying(reader, &mut buf[filled..])?;
                     filled += n;
                     eof = n == 0;
-                    if first && (filled >= 3 || eof) {
+                    if first {
+                        // Look at the same head as a slice would before any row.
+                        if filled < HEAD && !eof {
+                            continue;
+                        }
+                        check_text(&buf[..filled])?;
                         pos = bom_len(&buf[..filled]);
                         first = false;
                     }

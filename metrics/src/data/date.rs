@@ -15,11 +15,15 @@ pub const SECONDS_PER_DAY: i64 = 86_400;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DateFormat {
-    /// Detect per value: ISO 8601 (`2024-01-05`, `2024-01-05T10:00:00Z`,
-    /// `2024-01-05 10:00:00 +0000`), `YYYYMMDD`, `MM/DD/YYYY[ HH:MM[:SS]]`, or
-    /// epoch seconds (any other run of digits). Slash dates are read month
-    /// first; day-first must be asked for with [`DateFormat::DayFirst`]
-    /// because `03/04/2024` is ambiguous.
+    /// Detect: ISO 8601 (`2024-01-05`, `2024-01-05T10:00:00Z`,
+    /// `2024-01-05 10:00:00 +0000`), `YYYYMMDD` (8 digits), epoch seconds (9
+    /// or 10 digits, 1973–2286) or milliseconds (13 digits); any other run of
+    /// digits is rejected. Slash dates (`DD/MM/YYYY` or `MM/DD/YYYY`, optional
+    /// `HH:MM[:SS]`) are decided for the whole column by the readers: a value
+    /// whose first number is above 12 makes the column day-first, one whose
+    /// second is makes it month-first, and a column whose every value could be
+    /// either (`03/04/2024`) is an error asking for the format. On a single
+    /// value ([`parse_timestamp`]) an ambiguous slash date is an error.
     #[default]
     Auto,
     /// ISO 8601 / RFC 3339 and the Shopify variant `YYYY-MM-DD HH:MM:SS +0000`.
@@ -54,6 +58,80 @@ pub enum DateError {
     /// The layout was right but a component is out of range (month 13, Feb 30, 25:00).
     #[error("date/time component out of range")]
     OutOfRange,
+    /// A run of digits that is no known format (e.g. `1997011`: not `YYYYMMDD`,
+    /// too short for epoch seconds).
+    #[error("digits that are no known date format (YYYYMMDD, epoch seconds with 9–10 digits, milliseconds with 13)")]
+    UnknownDigits,
+    /// A slash date that reads as two different days (`03/04/2024`).
+    #[error("ambiguous: could be day-first or month-first")]
+    Ambiguous,
+}
+
+/// A `DD/MM/YYYY` or `MM/DD/YYYY` value read before knowing which: its two
+/// leading numbers, the year and the time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SlashDate {
+    first: u32,
+    second: u32,
+    year: i64,
+    seconds: i64,
+}
+
+impl SlashDate {
+    /// `Some(true)` if only the day-first reading can be a date (first number
+    /// above 12), `Some(false)` if only month-first can, `None` if both can.
+    pub(crate) fn evidence(&self) -> Option<bool> {
+        match (self.first > 12, self.second > 12) {
+            (true, false) => Some(true),
+            (false, true) => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The instant, read day-first or month-first.
+    pub(crate) fn resolve(&self, day_first: bool) -> Result<i64, DateError> {
+        let (m, d) = if day_first {
+            (self.second, self.first)
+        } else {
+            (self.first, self.second)
+        };
+        Ok(checked_days(self.year, m, d)? * SECONDS_PER_DAY + self.seconds)
+    }
+}
+
+/// What [`DateFormat::Auto`] makes of one value: an instant, or a slash date
+/// whose order the column decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AutoDate {
+    /// Unambiguous.
+    At(i64),
+    /// Day-first or month-first: see [`SlashDate::evidence`].
+    Slash(SlashDate),
+}
+
+/// Parses one value in the `Auto` format, leaving slash dates undecided.
+pub(crate) fn parse_auto(text: &[u8], offsets: OffsetPolicy) -> Result<AutoDate, DateError> {
+    let s = text.trim_ascii();
+    if !s.is_empty() && s.iter().all(u8::is_ascii_digit) {
+        return match s.len() {
+            8 => parse_compact(s).map(AutoDate::At),
+            9 | 10 => parse_epoch(s).map(AutoDate::At),
+            13 => {
+                let ms = s
+                    .iter()
+                    .fold(0i64, |acc, &b| acc * 10 + i64::from(b - b'0'));
+                Ok(AutoDate::At(ms.div_euclid(1000)))
+            }
+            _ => Err(DateError::UnknownDigits),
+        };
+    }
+    if s.len() >= 10 && s[4] == b'-' {
+        parse_iso(s, offsets).map(AutoDate::At)
+    } else if s.contains(&b'/') {
+        split_slash(s).map(AutoDate::Slash)
+    } else {
+        Err(DateError::Unrecognised)
+    }
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
@@ -190,17 +268,13 @@ pub fn parse_timestamp(
 ) -> Result<i64, DateError> {
     let s = text.trim_ascii();
     match format {
-        DateFormat::Auto => {
-            if s.len() == 8 && s.iter().all(u8::is_ascii_digit) {
-                parse_compact(s)
-            } else if s.len() >= 10 && s[4] == b'-' {
-                parse_iso(s, offsets)
-            } else if s.contains(&b'/') {
-                parse_slash(s, false)
-            } else {
-                parse_epoch(s)
-            }
-        }
+        DateFormat::Auto => match parse_auto(s, offsets)? {
+            AutoDate::At(t) => Ok(t),
+            AutoDate::Slash(d) => match d.evidence() {
+                Some(day_first) => d.resolve(day_first),
+                None => Err(DateError::Ambiguous),
+            },
+        },
         DateFormat::Iso8601 => parse_iso(s, offsets),
         DateFormat::Compact => parse_compact(s),
         DateFormat::MonthFirst => parse_slash(s, false),
@@ -316,6 +390,11 @@ fn parse_iso(s: &[u8], offsets: OffsetPolicy) -> Result<i64, DateError> {
 }
 
 fn parse_slash(s: &[u8], day_first: bool) -> Result<i64, DateError> {
+    split_slash(s)?.resolve(day_first)
+}
+
+/// `A/B/YYYY[ HH:MM[:SS]]` into its parts, the order of A and B left open.
+fn split_slash(s: &[u8]) -> Result<SlashDate, DateError> {
     let (date, time) = match s.iter().position(|&b| b == b' ' || b == b'T') {
         Some(i) => (&s[..i], Some(s[i + 1..].trim_ascii())),
         None => (s, None),
@@ -334,8 +413,10 @@ fn parse_slash(s: &[u8], day_first: bool) -> Result<i64, DateError> {
     if parts.next().is_some() || y < 1000 {
         return Err(DateError::Unrecognised);
     }
-    let (m, d) = if day_first { (b, a) } else { (a, b) };
-    let mut t = checked_days(i64::from(y), m, d)? * SECONDS_PER_DAY;
+    if a == 0 || b == 0 || (a > 12 && b > 12) || a > 31 || b > 31 {
+        return Err(DateError::OutOfRange);
+    }
+    let mut seconds = 0;
     if let Some(time) = time {
         // Allow a one-digit hour (`9:05`), as spreadsheets write it.
         let padded;
@@ -349,9 +430,14 @@ fn parse_slash(s: &[u8], day_first: bool) -> Result<i64, DateError> {
         if used != time.len() {
             return Err(DateError::Unrecognised);
         }
-        t += clock;
+        seconds = clock;
     }
-    Ok(t)
+    Ok(SlashDate {
+        first: a,
+        second: b,
+        year: i64::from(y),
+        seconds,
+    })
 }
 
 #[cfg(test)]
@@ -460,9 +546,28 @@ mod tests {
             "1/2/3",
             "99999999999999",
             "2024-01-01T",
+            "1997011",
+            "12345",
+            "-86400",
+            "03/04/2024",
+            "13/13/2024",
+            "00/12/2024",
         ] {
             assert!(auto(bad).is_err(), "{bad:?} should fail");
         }
+        assert_eq!(auto("1997011"), Err(DateError::UnknownDigits));
+        assert_eq!(auto("03/04/2024"), Err(DateError::Ambiguous));
+        // The explicit formats read what Auto cannot decide.
+        let april = days_from_civil(2024, 4, 3) * SECONDS_PER_DAY;
+        assert_eq!(
+            parse_timestamp(b"03/04/2024", DateFormat::DayFirst, OffsetPolicy::Utc),
+            Ok(april)
+        );
+        assert_eq!(auto("1704067200123"), Ok(1_704_067_200));
+        assert_eq!(
+            parse_timestamp(b"86400", DateFormat::EpochSeconds, OffsetPolicy::Utc),
+            Ok(86_400)
+        );
         assert_eq!(auto("2023-02-29"), Err(DateError::OutOfRange));
         assert!(auto("2024-02-29").is_ok());
     }

@@ -67,6 +67,39 @@ pub enum DataError {
         /// Line where it first appeared.
         first_line: u64,
     },
+    /// Every slash date of a column reads both day-first and month-first.
+    #[error("column {column:?}: every date is ambiguous, e.g. {value:?} on line {line} could be day-first or month-first; set the date format (dd/mm/yyyy or mm/dd/yyyy)")]
+    AmbiguousDates {
+        /// Column name.
+        column: String,
+        /// Line of the first ambiguous value.
+        line: u64,
+        /// That value.
+        value: String,
+    },
+    /// In a stream, ambiguous dates were read month-first before a value
+    /// showed that the column is day-first.
+    #[error("column {column:?}: line {line} ({value:?}) is day-first, but {early_value:?} on line {early_line} was already read month-first; set the date format (dd/mm/yyyy)")]
+    DateOrder {
+        /// Column name.
+        column: String,
+        /// Line of the first ambiguous value.
+        early_line: u64,
+        /// That value.
+        early_value: String,
+        /// Line of the deciding value.
+        line: u64,
+        /// The deciding value.
+        value: String,
+    },
+    /// The input is not delimited text (binary, a spreadsheet, an archive).
+    #[error("the input is not a CSV text file{kind}: it starts with {start}")]
+    NotText {
+        /// What it looks like, e.g. " (it looks like a ZIP archive or an .xlsx workbook)".
+        kind: String,
+        /// Its first bytes, quoted and escaped.
+        start: String,
+    },
     /// In-memory columns are inconsistent (different lengths, index out of range, bad value).
     #[error("invalid columns: {0}")]
     Columns(String),
@@ -117,8 +150,12 @@ pub enum SkipReason {
     BadAmount,
     /// Amount below zero.
     NegativeAmount,
-    /// Order id already used by an earlier order.
+    /// Order id already used by an earlier, separate order (Shopify exports).
     DuplicateOrderId,
+    /// A row equal in every column to an earlier row of the same order.
+    DuplicateRow,
+    /// An order line whose customer or day differs from its order's first line.
+    ConflictingOrder,
     /// Refunded, voided or cancelled order (not an error: excluded by policy).
     ExcludedStatus,
     /// Row of a format that this reader ignores (e.g. a feedback answer that is not a number).
@@ -141,6 +178,8 @@ pub struct SkipReport {
     pub rows_read: u64,
     /// Rows left out, by reason.
     pub skipped: BTreeMap<SkipReason, SkipCount>,
+    /// Order lines added into an earlier line's order (line-item exports).
+    pub merged_lines: u64,
 }
 
 impl SkipReport {

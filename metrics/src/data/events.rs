@@ -5,6 +5,7 @@ use std::io::Read;
 use serde::{Deserialize, Serialize};
 
 use super::csv::{for_each_record, Source};
+use super::date_column::Lookahead;
 use super::error::{DataError, Parsed};
 use super::intern::Interner;
 use super::rows::{find_column, header_names, ReadOptions, RowChecker};
@@ -82,9 +83,9 @@ impl Events {
     }
 }
 
-/// Which header columns hold what.
+/// Which header columns hold what; a field left out keeps its default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct EventColumns {
     /// User id column.
     pub user: String,
@@ -148,6 +149,7 @@ fn read_events(source: Source<'_>, opts: &EventsCsvOptions) -> Result<Parsed<Eve
     );
     let mut out = Events::default();
     let (mut session, mut property) = (Vec::new(), Vec::new());
+    let lookahead = Lookahead::of(&source, opts.read.delimiter);
     for_each_record(source, opts.read.delimiter, |line, rec| {
         let Some((ck, cols)) = state.as_mut() else {
             let h = header_names(rec);
@@ -165,7 +167,7 @@ fn read_events(source: Source<'_>, opts: &EventsCsvOptions) -> Result<Parsed<Eve
                     .map(|n| find_column(&h, n))
                     .transpose()?,
             ];
-            state = Some((RowChecker::new(&opts.read, h), cols));
+            state = Some((RowChecker::with_lookahead(&opts.read, h, lookahead), cols));
             return Ok(());
         };
         if rec.is_blank() {
@@ -203,6 +205,7 @@ fn read_events(source: Source<'_>, opts: &EventsCsvOptions) -> Result<Parsed<Eve
     let Some((ck, cols)) = state else {
         return Err(DataError::Empty);
     };
+    ck.finish()?;
     out.user_ids = users.finish();
     out.event_names = names.finish();
     if cols[3].is_some() {

@@ -17,15 +17,18 @@
 mod cdnow;
 mod csv;
 pub mod date;
+mod date_column;
 mod error;
 mod events;
 mod intern;
 mod orders;
 mod orders_csv;
 mod prefetch;
+mod question_type;
 mod responses;
 mod rows;
 mod shopify;
+mod sniff;
 
 pub use cdnow::{parse_cdnow, read_cdnow};
 pub use date::{DateFormat, OffsetPolicy};
@@ -35,6 +38,7 @@ pub use orders::Orders;
 pub use orders_csv::{
     default_excluded_statuses, parse_orders_csv, read_orders_csv, OrderColumns, OrdersCsvOptions,
 };
+pub use question_type::{parse_survey_types, survey_types, QuestionType, QuestionTypes};
 pub use responses::{parse_feedback_csv, parse_feedback_json, read_feedback_csv, FeedbackAnswer};
 pub use rows::ReadOptions;
 pub use shopify::{parse_shopify_orders, read_shopify_orders, ShopifyOptions};

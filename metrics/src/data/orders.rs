@@ -209,6 +209,18 @@ impl OrdersBuilder {
         Ok(())
     }
 
+    /// Orders pushed so far (the index the next one gets).
+    pub(crate) fn len(&self) -> usize {
+        self.amount.len()
+    }
+
+    /// Adds `amount` to order `index` (another line of that order).
+    pub(crate) fn add_amount(&mut self, index: usize, amount: f64) {
+        if let Some(a) = self.amount.get_mut(index) {
+            *a += amount;
+        }
+    }
+
     fn flush(&mut self) -> Result<(), DataError> {
         self.ids
             .intern_batch(&self.pending_text, &self.pending, &mut self.customer)?;

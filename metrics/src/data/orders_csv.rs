@@ -1,34 +1,57 @@
-//! Generic orders CSV: one row per order, columns chosen by name.
+//! Generic orders CSV: one row per order or per order line, columns chosen by name.
+//!
+//! **Line items.** With an order-id column, rows that share an order id are
+//! the lines of one order: their amounts are summed into one purchase, dated
+//! by the order's first line. A row equal in every column to an earlier row
+//! of the same order is an exact duplicate: it is left out and counted
+//! (`duplicate_row`), whatever the bad-row policy. A line whose customer or
+//! calendar day differs from its order's first line is a bad row
+//! (`conflicting_order`). The report counts the lines merged into orders.
+//!
+//! **Dates** in the `Auto` format are decided per column (see
+//! [`DateFormat::Auto`]): day-first or month-first slash dates from the
+//! whole column, digit strings only in known formats.
+//!
+//! **Amounts** are optional: without an amount column
+//! ([`OrderColumns::amount`] `None`) every order is worth 0, which is all the
+//! purchase-count models need.
 //!
 //! Each line first goes through a fast path (`fast_row`): split eight bytes
 //! at a time, ids that are plain ASCII, `YYYY-MM-DD` dates and `d.dd`
 //! amounts parsed without branching per byte. A line it cannot take as a
-//! good row (quotes, wrong field count, any doubtful value) is re-read by
-//! the general path (`general_row`), which applies every rule and the
-//! bad-row policy, so the two always agree on what is read and reported.
+//! good row (quotes, wrong field count, any doubtful value, a repeated order
+//! id, a slash date in an undecided column) is re-read by the general path
+//! (`general_row`), which applies every rule and the bad-row policy, so the
+//! two always agree on what is read and reported.
 
+use std::hash::{BuildHasher, Hasher};
 use std::io::Read;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::csv::{for_each_row, RecordView, Row, Source};
-use super::date::{parse_iso_day, parse_timestamp, DateFormat};
-use super::error::{DataError, Parsed, SkipReason, SkipReport};
-use super::orders::{parse_amount, parse_cents, Orders, OrdersBuilder};
+use super::date::{
+    day_of, format_day, parse_auto, parse_iso_day, parse_timestamp, AutoDate, DateFormat,
+};
+use super::date_column::Lookahead;
+use super::error::{reject, DataError, Parsed, SkipReason};
+use super::orders::{parse_amount, Orders, OrdersBuilder};
 use super::rows::{find_column, header_names, ReadOptions, RowChecker};
 
-/// Which header columns hold what (matched exactly, then case-insensitively).
+/// Which header columns hold what (matched exactly, then case-insensitively);
+/// a field left out keeps its default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct OrderColumns {
     /// Customer id column.
     pub customer: String,
     /// Order date/time column.
     pub timestamp: String,
-    /// Order amount column.
-    pub amount: String,
-    /// Optional order id column: a repeated id is a duplicate order.
+    /// Order (or order line) amount column; `None`: no amounts, every order
+    /// is worth 0 (enough for the purchase-count models).
+    pub amount: Option<String>,
+    /// Optional order id column: rows sharing an id are the lines of one order.
     #[serde(default)]
     pub order_id: Option<String>,
     /// Optional status column: rows whose status is in
@@ -37,12 +60,16 @@ pub struct OrderColumns {
     pub status: Option<String>,
 }
 
+fn default_amount() -> Option<String> {
+    Some("amount".into())
+}
+
 impl Default for OrderColumns {
     fn default() -> Self {
         OrderColumns {
             customer: "customer_id".into(),
             timestamp: "date".into(),
-            amount: "amount".into(),
+            amount: default_amount(),
             order_id: None,
             status: None,
         }
@@ -81,11 +108,21 @@ pub fn default_excluded_statuses() -> Vec<String> {
 /// Reads a generic orders CSV held in memory.
 ///
 /// ```
-/// use rapport_metrics::data::{parse_orders_csv, OrdersCsvOptions};
+/// use rapport_metrics::data::{parse_orders_csv, OrderColumns, OrdersCsvOptions};
 /// let csv = b"customer_id,date,amount\nann,2024-01-05,10.50\nbob,2024-01-06,0\n";
 /// let parsed = parse_orders_csv(csv, &OrdersCsvOptions::default()).unwrap();
 /// assert_eq!(parsed.data.len(), 2);
 /// assert_eq!(parsed.report.total(), 0);
+///
+/// // Line items: two lines of order 7 are one purchase of 15.00.
+/// let lines = b"order,customer_id,date,amount\n7,ann,2024-01-05,10.00\n7,ann,2024-01-05,5.00\n";
+/// let opts = OrdersCsvOptions {
+///     columns: OrderColumns { order_id: Some("order".into()), ..OrderColumns::default() },
+///     ..OrdersCsvOptions::default()
+/// };
+/// let parsed = parse_orders_csv(lines, &opts).unwrap();
+/// assert_eq!(parsed.data.amounts(), &[15.0]);
+/// assert_eq!(parsed.report.merged_lines, 1);
 /// ```
 pub fn parse_orders_csv(
     input: &[u8],
@@ -94,7 +131,9 @@ pub fn parse_orders_csv(
     read_generic(Source::Slice(input), opts, input.len() / 32)
 }
 
-/// Reads a generic orders CSV from a stream (constant memory besides the result).
+/// Reads a generic orders CSV from a stream (constant memory besides the
+/// result). Slash dates cannot be looked ahead in a stream: see
+/// [`DataError::DateOrder`].
 pub fn read_orders_csv(
     mut reader: impl Read,
     opts: &OrdersCsvOptions,
@@ -105,7 +144,7 @@ pub fn read_orders_csv(
 struct Cols {
     customer: usize,
     timestamp: usize,
-    amount: usize,
+    amount: Option<usize>,
     order_id: Option<usize>,
     status: Option<usize>,
     /// Fields per row (the header's).
@@ -126,7 +165,7 @@ impl Cols {
         let used = [
             Some(self.customer),
             Some(self.timestamp),
-            Some(self.amount),
+            self.amount,
             self.status,
             self.order_id,
         ];
@@ -143,12 +182,45 @@ impl Cols {
     }
 }
 
+/// What is remembered of an order's first line, to merge later lines into it.
+struct OrderSlot {
+    /// Position of the order in the builder.
+    index: usize,
+    /// Line of the first row.
+    line: u64,
+    /// Hash of the customer id of the first row.
+    customer: u64,
+    /// Calendar day of the first row.
+    day: i64,
+}
+
 /// Everything a row is checked against.
 struct Ctx<'o> {
     opts: &'o ReadOptions,
     excluded: Vec<String>,
     builder: OrdersBuilder,
-    seen_ids: FxHashMap<Box<str>, u64>,
+    orders: FxHashMap<Box<str>, OrderSlot>,
+    /// Hashes of (order id, every field) of the rows of orders, to spot exact duplicates.
+    rows: FxHashSet<u64>,
+    hasher: FxBuildHasher,
+}
+
+impl Ctx<'_> {
+    fn text_hash(&self, text: &[u8]) -> u64 {
+        let mut h = self.hasher.build_hasher();
+        h.write(text);
+        h.finish()
+    }
+
+    /// Hash of a row's fields (not its quoting), so a row and its quoted copy agree.
+    fn row_hash<'f>(&self, fields: impl Iterator<Item = &'f [u8]>) -> u64 {
+        let mut h = self.hasher.build_hasher();
+        for f in fields {
+            h.write(f);
+            h.write_u8(0x1F);
+        }
+        h.finish()
+    }
 }
 
 fn read_generic(
@@ -156,6 +228,7 @@ fn read_generic(
     opts: &OrdersCsvOptions,
     capacity_hint: usize,
 ) -> Result<Parsed<Orders>, DataError> {
+    let lookahead = Lookahead::of(&source, opts.read.delimiter);
     let mut ctx = Ctx {
         opts: &opts.read,
         excluded: opts
@@ -164,14 +237,16 @@ fn read_generic(
             .map(|s| s.trim().to_ascii_lowercase())
             .collect(),
         builder: OrdersBuilder::with_capacity(capacity_hint),
-        seen_ids: FxHashMap::default(),
+        orders: FxHashMap::default(),
+        rows: FxHashSet::default(),
+        hasher: FxBuildHasher,
     };
     let mut checker: Option<(RowChecker<'_>, Cols)> = None;
     for_each_row(source, opts.read.delimiter, true, |line, row| {
         let rec = match row {
             Row::Line(text) => {
                 return match checker.as_mut() {
-                    Some((ck, cols)) => fast_row(line, text, cols, &mut ctx, &mut ck.report),
+                    Some((ck, cols)) => fast_row(line, text, cols, &mut ctx, ck),
                     None => Ok(false),
                 }
             }
@@ -179,13 +254,14 @@ fn read_generic(
         };
         match checker.as_mut() {
             Some((ck, cols)) => general_row(line, rec, ck, cols, &mut ctx)?,
-            None => checker = Some(header(rec, opts)?),
+            None => checker = Some(header(rec, opts, lookahead)?),
         }
         Ok(true)
     })?;
     let Some((ck, _)) = checker else {
         return Err(DataError::Empty);
     };
+    ck.finish()?;
     Ok(Parsed {
         data: ctx.builder.finish()?,
         report: ck.report,
@@ -195,23 +271,18 @@ fn read_generic(
 fn header<'o>(
     rec: &RecordView<'_>,
     opts: &'o OrdersCsvOptions,
+    lookahead: Option<Lookahead<'o>>,
 ) -> Result<(RowChecker<'o>, Cols), DataError> {
     let header = header_names(rec);
     let c = &opts.columns;
+    let optional =
+        |name: &Option<String>| name.as_deref().map(|n| find_column(&header, n)).transpose();
     let cols = Cols {
         customer: find_column(&header, &c.customer)?,
         timestamp: find_column(&header, &c.timestamp)?,
-        amount: find_column(&header, &c.amount)?,
-        order_id: c
-            .order_id
-            .as_deref()
-            .map(|n| find_column(&header, n))
-            .transpose()?,
-        status: c
-            .status
-            .as_deref()
-            .map(|n| find_column(&header, n))
-            .transpose()?,
+        amount: optional(&c.amount)?,
+        order_id: optional(&c.order_id)?,
+        status: optional(&c.status)?,
         fields: header.len(),
         want: Vec::new(),
     };
@@ -219,19 +290,23 @@ fn header<'o>(
         want: cols.want(),
         ..cols
     };
-    Ok((RowChecker::new(&opts.read, header), cols))
+    Ok((
+        RowChecker::with_lookahead(&opts.read, header, lookahead),
+        cols,
+    ))
 }
 
-/// The common case: a line without quotes whose values are all good. Takes
-/// the row and returns `true`, or returns `false` without any effect so that
-/// [`general_row`] reads it again and reports exactly what is wrong.
+/// The common case: a line without quotes whose values are all good, and
+/// (with order ids) the first line of its order. Takes the row and returns
+/// `true`, or returns `false` without any effect so that [`general_row`]
+/// reads it again and reports exactly what is wrong.
 #[inline]
 fn fast_row(
     line: u64,
     text: &[u8],
     cols: &Cols,
     ctx: &mut Ctx<'_>,
-    report: &mut SkipReport,
+    ck: &mut RowChecker<'_>,
 ) -> Result<bool, DataError> {
     let text = text.strip_suffix(b"\r").unwrap_or(text);
     if cols.want.is_empty() {
@@ -298,10 +373,25 @@ fn fast_row(
         return Ok(false);
     };
     let raw = field(1);
-    let iso = matches!(ctx.opts.date_format, DateFormat::Auto | DateFormat::Iso8601);
-    let t = match parse_iso_day(raw) {
-        Some(t) if iso => t,
-        _ => match parse_timestamp(raw, ctx.opts.date_format, ctx.opts.offsets) {
+    let format = ctx.opts.date_format;
+    let t = match (format, parse_iso_day(raw)) {
+        (DateFormat::Auto | DateFormat::Iso8601, Some(t)) => t,
+        (DateFormat::Auto, None) => match parse_auto(raw, ctx.opts.offsets) {
+            Ok(AutoDate::At(t)) => t,
+            // A slash date: only in a column already decided, and only if it
+            // reads that way unambiguously or ambiguously (not the other way).
+            Ok(AutoDate::Slash(d)) => match ck.dates.order(cols.timestamp) {
+                Some(day_first) if d.evidence().is_none_or(|e| e == day_first) => {
+                    match d.resolve(day_first) {
+                        Ok(t) => t,
+                        Err(_) => return Ok(false),
+                    }
+                }
+                _ => return Ok(false),
+            },
+            Err(_) => return Ok(false),
+        },
+        _ => match parse_timestamp(raw, format, ctx.opts.offsets) {
             Ok(t) => t,
             Err(_) => return Ok(false),
         },
@@ -309,22 +399,37 @@ fn fast_row(
     if ctx.opts.now.is_some_and(|now| t > now) {
         return Ok(false);
     }
-    let raw = field(2);
-    let amount = match parse_cents(raw).or_else(|| parse_amount(raw)) {
-        Some(a) if a >= 0.0 => a,
-        _ => return Ok(false),
+    let amount = match cols.amount {
+        Some(_) => {
+            let raw = field(2);
+            // `parse_amount` takes the `d.dd` fast path first itself.
+            match parse_amount(raw) {
+                Some(a) if a >= 0.0 => a,
+                _ => return Ok(false),
+            }
+        }
+        None => 0.0,
     };
     if cols.order_id.is_some() {
         let Some(id) = fast_text(field(4)) else {
             return Ok(false);
         };
         let id = String::from_utf8_lossy(id);
-        if ctx.seen_ids.contains_key(&*id) {
+        if ctx.orders.contains_key(&*id) {
+            // A later line of an order: the general path merges it.
             return Ok(false);
         }
-        ctx.seen_ids.insert(id.into(), line);
+        let slot = OrderSlot {
+            index: ctx.builder.len(),
+            line,
+            customer: ctx.text_hash(customer),
+            day: day_of(t),
+        };
+        let row = ctx.row_hash(text.split(|&b| b == delim));
+        ctx.rows.insert(row);
+        ctx.orders.insert(id.into(), slot);
     }
-    report.rows_read += 1;
+    ck.report.rows_read += 1;
     ctx.builder.push_ascii(customer, t, amount)?;
     Ok(true)
 }
@@ -383,20 +488,71 @@ fn general_row(
     let Some(t) = ck.date(line, cols.timestamp, rec.get(cols.timestamp))? else {
         return Ok(());
     };
-    let Some(amount) = ck.amount(line, cols.amount, rec.get(cols.amount))? else {
+    let amount = match cols.amount {
+        Some(ac) => match ck.amount(line, ac, rec.get(ac))? {
+            Some(a) => a,
+            None => return Ok(()),
+        },
+        None => 0.0,
+    };
+    let Some(oc) = cols.order_id else {
+        return ctx.builder.push(customer, t, amount);
+    };
+    let Some(id) = ck.text(line, oc, rec.get(oc))? else {
         return Ok(());
     };
-    if let Some(oc) = cols.order_id {
-        let Some(id) = ck.text(line, oc, rec.get(oc))? else {
-            return Ok(());
+    let row = ctx.row_hash((0..rec.len()).map(|i| rec.get(i)));
+    let customer_hash = ctx.text_hash(customer.as_bytes());
+    let Some(order) = ctx.orders.get(id) else {
+        ctx.rows.insert(row);
+        let slot = OrderSlot {
+            index: ctx.builder.len(),
+            line,
+            customer: customer_hash,
+            day: day_of(t),
         };
-        if let Some(&first) = ctx.seen_ids.get(id) {
-            ck.duplicate(line, oc, id, first)?;
-            return Ok(());
-        }
-        ctx.seen_ids.insert(id.into(), line);
+        ctx.orders.insert(id.into(), slot);
+        return ctx.builder.push(customer, t, amount);
+    };
+    if !ctx.rows.insert(row) {
+        // The very same line again: an export glitch, not a second item.
+        ck.report.record(SkipReason::DuplicateRow, line);
+        return Ok(());
     }
-    ctx.builder.push(customer, t, amount)
+    let conflict = if order.customer != customer_hash {
+        Some(format!(
+            "order id {id:?} belongs to another customer (its first line is line {})",
+            order.line
+        ))
+    } else if order.day != day_of(t) {
+        Some(format!(
+            "order id {id:?} is dated {} on its first line (line {}), {} here",
+            format_day(order.day),
+            order.line,
+            format_day(day_of(t))
+        ))
+    } else {
+        None
+    };
+    if let Some(why) = conflict {
+        let column = ck.header.get(oc).cloned().unwrap_or_default();
+        reject(
+            ck.opts.bad_rows,
+            &mut ck.report,
+            SkipReason::ConflictingOrder,
+            line,
+            || DataError::BadValue {
+                line,
+                column,
+                value: id.to_string(),
+                reason: why,
+            },
+        )?;
+        return Ok(());
+    }
+    ctx.builder.add_amount(order.index, amount);
+    ck.report.merged_lines += 1;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -409,7 +565,7 @@ mod tests {
             columns: OrderColumns {
                 customer: "Customer".into(),
                 timestamp: "When".into(),
-                amount: "Total".into(),
+                amount: Some("Total".into()),
                 order_id: Some("Order".into()),
                 status: Some("Status".into()),
             },
@@ -457,7 +613,7 @@ mod tests {
         for (reason, line) in [
             (SkipReason::NegativeAmount, 3),
             (SkipReason::BadDate, 4),
-            (SkipReason::DuplicateOrderId, 5),
+            (SkipReason::ConflictingOrder, 5),
             (SkipReason::ExcludedStatus, 6),
             (SkipReason::FutureDate, 7),
             (SkipReason::Malformed, 8),
@@ -472,6 +628,25 @@ mod tests {
         }
         assert_eq!(r.total(), 8);
         Ok(())
+    }
+
+    #[test]
+    fn columns_left_out_keep_their_defaults_and_a_null_amount_means_none() {
+        let c: OrderColumns = serde_json::from_str(r#"{"customer": "Email"}"#).expect("partial");
+        assert_eq!(c.customer, "Email");
+        assert_eq!(c.timestamp, "date");
+        assert_eq!(c.amount.as_deref(), Some("amount"));
+        let c: OrderColumns = serde_json::from_str(r#"{"amount": null}"#).expect("null amount");
+        assert_eq!(c.amount, None);
+        let p = parse_orders_csv(
+            b"customer_id,date\na,2024-01-01\n",
+            &OrdersCsvOptions {
+                columns: c,
+                ..Default::default()
+            },
+        )
+        .expect("no amounts needed");
+        assert_eq!(p.data.amounts(), &[0.0]);
     }
 
     #[test]

@@ -16,6 +16,11 @@
 //! When the creation time is missing (`createdAt: null`, empty `created_at`)
 //! the collector's `receivedAt` / `received_at` is used instead.
 //!
+//! A question's type, when the export carries it (a `type` on each JSON
+//! answer, a `question_type` or `type` column in the CSV), is kept on the
+//! answer so the report scores it by type; otherwise the report takes it from
+//! the site's survey configuration ([`super::QuestionTypes`]).
+//!
 //! Only numeric answers matter to the metrics (NPS 0–10, CSAT 1–5, CES 1–7),
 //! so text, choice and thumbs answers are dropped and counted as `ignored`.
 
@@ -26,8 +31,11 @@ use serde_json::Value;
 
 use super::csv::{for_each_record, Source};
 use super::date::{parse_timestamp, DateFormat};
+use super::date_column::Lookahead;
 use super::error::{reject, DataError, Parsed, SkipReason, SkipReport};
+use super::question_type::QuestionType;
 use super::rows::{find_column, header_names, ReadOptions, RowChecker};
+use super::sniff::check_text;
 
 /// One numeric answer of one response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +47,9 @@ pub struct FeedbackAnswer {
     pub survey: String,
     /// Question id.
     pub question: String,
+    /// The question's type, when the export says it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question_type: Option<QuestionType>,
     /// The numeric answer.
     pub value: f64,
     /// When the response was created (seconds since the epoch).
@@ -50,6 +61,7 @@ pub fn parse_feedback_json(
     input: &[u8],
     opts: &ReadOptions,
 ) -> Result<Parsed<Vec<FeedbackAnswer>>, DataError> {
+    check_text(input)?;
     let doc: Value = serde_json::from_slice(input).map_err(|e| DataError::Json(e.to_string()))?;
     let (items, prefix) = match &doc {
         Value::Array(a) => (a, ""),
@@ -135,11 +147,16 @@ pub fn parse_feedback_json(
                 report.record(SkipReason::Ignored, line);
                 continue;
             };
+            let question_type = a
+                .get("type")
+                .and_then(Value::as_str)
+                .and_then(QuestionType::parse);
             match v.as_f64() {
                 Some(value) => out.push(FeedbackAnswer {
                     response_id: id.clone(),
                     survey: survey.clone(),
                     question: q.clone(),
+                    question_type,
                     value,
                     created_at,
                 }),
@@ -172,7 +189,9 @@ fn read_csv(
 ) -> Result<Parsed<Vec<FeedbackAnswer>>, DataError> {
     let mut state: Option<(RowChecker<'_>, [usize; 5])> = None;
     let mut received: Option<usize> = None;
+    let mut type_column: Option<usize> = None;
     let mut out = Vec::new();
+    let lookahead = Lookahead::of(&source, opts.delimiter);
     for_each_record(source, opts.delimiter, |line, rec| {
         let Some((ck, c)) = state.as_mut() else {
             let h = header_names(rec);
@@ -184,7 +203,10 @@ fn read_csv(
                 find_column(&h, "created_at")?,
             ];
             received = find_column(&h, "received_at").ok();
-            state = Some((RowChecker::new(opts, h), cols));
+            type_column = find_column(&h, "question_type")
+                .or_else(|_| find_column(&h, "type"))
+                .ok();
+            state = Some((RowChecker::with_lookahead(opts, h, lookahead), cols));
             return Ok(());
         };
         if rec.is_blank() {
@@ -225,6 +247,9 @@ fn read_csv(
                 response_id: id.to_string(),
                 survey: survey.to_string(),
                 question: question.to_string(),
+                question_type: type_column
+                    .and_then(|c| std::str::from_utf8(rec.get(c)).ok())
+                    .and_then(QuestionType::parse),
                 value,
                 created_at: t,
             }),
@@ -235,6 +260,7 @@ fn read_csv(
     let Some((ck, _)) = state else {
         return Err(DataError::Empty);
     };
+    ck.finish()?;
     Ok(Parsed {
         data: out,
         report: ck.report,

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::csv::RecordView;
-use super::date::{parse_timestamp, DateFormat, OffsetPolicy};
+use super::date::{parse_auto, parse_timestamp, AutoDate, DateFormat, OffsetPolicy};
+use super::date_column::{DateColumns, Lookahead};
 use super::error::{excerpt, reject, BadRowPolicy, DataError, SkipReason, SkipReport};
 use super::orders::parse_amount;
 
@@ -49,7 +50,7 @@ pub(crate) fn find_column(header: &[String], name: &str) -> Result<usize, DataEr
         })
         .ok_or_else(|| DataError::MissingColumn {
             column: name.to_string(),
-            available: header.join(","),
+            available: excerpt(header.join(",").as_bytes()),
         })
 }
 
@@ -66,15 +67,32 @@ pub(crate) struct RowChecker<'a> {
     pub(crate) opts: &'a ReadOptions,
     pub(crate) report: SkipReport,
     pub(crate) header: Vec<String>,
+    /// Day-first or month-first, per date column.
+    pub(crate) dates: DateColumns<'a>,
 }
 
 impl<'a> RowChecker<'a> {
-    pub(crate) fn new(opts: &'a ReadOptions, header: Vec<String>) -> Self {
+    /// A checker; with a `lookahead` (the whole input) it decides a date
+    /// column's order before reading an ambiguous value, without one (a
+    /// stream) as values come.
+    pub(crate) fn with_lookahead(
+        opts: &'a ReadOptions,
+        header: Vec<String>,
+        lookahead: Option<Lookahead<'a>>,
+    ) -> Self {
         RowChecker {
             opts,
             report: SkipReport::default(),
             header,
+            dates: DateColumns::new(lookahead),
         }
+    }
+
+    /// Checks what can only be checked at the end (a stream's date columns
+    /// whose every slash date was ambiguous).
+    pub(crate) fn finish(&self) -> Result<(), DataError> {
+        self.dates
+            .finish(|col| self.header.get(col).cloned().unwrap_or_default())
     }
 
     fn bad(
@@ -137,7 +155,8 @@ impl<'a> RowChecker<'a> {
         }
     }
 
-    /// A timestamp, checked against `now`.
+    /// A timestamp, checked against `now`. In the `Auto` format, slash
+    /// dates are read in the order decided for the column.
     pub(crate) fn date(
         &mut self,
         line: u64,
@@ -148,7 +167,22 @@ impl<'a> RowChecker<'a> {
             self.bad(SkipReason::MissingValue, line, col, raw, "empty date")?;
             return Ok(None);
         }
-        match parse_timestamp(raw, self.opts.date_format, self.opts.offsets) {
+        let offsets = self.opts.offsets;
+        let parsed = match self.opts.date_format {
+            DateFormat::Auto => match parse_auto(raw, offsets) {
+                Ok(AutoDate::At(t)) => Ok(t),
+                Ok(AutoDate::Slash(d)) => {
+                    let name = self.header.get(col).cloned().unwrap_or_default();
+                    self.dates
+                        .resolve(line, col, &name, raw, d, offsets)?
+                        .map_err(|why| format!("unparsable date: {why}"))
+                }
+                Err(e) => Err(format!("unparsable date ({e})")),
+            },
+            format => parse_timestamp(raw, format, offsets)
+                .map_err(|e| format!("unparsable date ({e}; format {format:?})")),
+        };
+        match parsed {
             Ok(t) => match self.opts.now {
                 Some(now) if t > now => {
                     self.bad(
@@ -162,8 +196,7 @@ impl<'a> RowChecker<'a> {
                 }
                 _ => Ok(Some(t)),
             },
-            Err(e) => {
-                let why = format!("unparsable date ({e}; format {:?})", self.opts.date_format);
+            Err(why) => {
                 self.bad(SkipReason::BadDate, line, col, raw, &why)?;
                 Ok(None)
             }

@@ -20,6 +20,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::csv::{for_each_record, Source};
+use super::date_column::Lookahead;
 use super::error::{DataError, Parsed, SkipReason};
 use super::orders::{parse_amount, Orders, OrdersBuilder};
 use super::rows::{find_column, header_names, ReadOptions, RowChecker};
@@ -80,6 +81,7 @@ fn read_shopify(source: Source<'_>, opts: &ShopifyOptions) -> Result<Parsed<Orde
     let mut state: Option<(RowChecker<'_>, Cols)> = None;
     let mut seen: FxHashMap<Box<str>, u64> = FxHashMap::default();
     let mut current: Option<Box<str>> = None;
+    let lookahead = Lookahead::of(&source, opts.read.delimiter);
     for_each_record(source, opts.read.delimiter, |line, rec| {
         let Some((ck, c)) = state.as_mut() else {
             let h = header_names(rec);
@@ -96,7 +98,7 @@ fn read_shopify(source: Source<'_>, opts: &ShopifyOptions) -> Result<Parsed<Orde
                 cancelled: opt("Cancelled at"),
                 refunded: opt("Refunded Amount"),
             };
-            state = Some((RowChecker::new(&opts.read, h), cols));
+            state = Some((RowChecker::with_lookahead(&opts.read, h, lookahead), cols));
             return Ok(());
         };
         if rec.is_blank() {
@@ -156,6 +158,7 @@ fn read_shopify(source: Source<'_>, opts: &ShopifyOptions) -> Result<Parsed<Orde
     let Some((ck, _)) = state else {
         return Err(DataError::Empty);
     };
+    ck.finish()?;
     Ok(Parsed {
         data: builder.finish()?,
         report: ck.report,

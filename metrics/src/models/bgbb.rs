@@ -17,6 +17,7 @@ use super::{run_fit, FitError, FitInput, FitOptions, Fitted, InputError, Pattern
 use crate::special::{digamma, ln_beta, ln_gamma};
 
 const MODEL: &str = "bgbb";
+const NAMES: &[&str] = &["alpha", "beta", "gamma", "delta"];
 
 /// BG/BB parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -275,18 +276,18 @@ impl Objective for Nll<'_> {
 /// Fits BG/BB by maximum likelihood from the start (1, 1, 1, 1).
 pub fn fit(input: &FitInput, opts: &FitOptions) -> Result<Fitted<BgBb>, FitError> {
     validate_discrete(input)?;
-    let patterns = input.patterns();
+    let patterns = input.fit_patterns()?;
     let obj = Nll {
         patterns: &patterns,
     };
-    let raw = run_fit(MODEL, &obj, &[1.0; 4], patterns.total_weight, opts)?;
+    let raw = run_fit(MODEL, NAMES, &obj, &[1.0; 4], patterns.total_weight, opts)?;
     let to = |v: &[f64]| BgBb {
         alpha: v[0],
         beta: v[1],
         gamma: v[2],
         delta: v[3],
     };
-    Ok(raw.into_fitted(MODEL, to, patterns.total_weight, patterns.len()))
+    raw.into_fitted(MODEL, to, patterns.customers(), patterns.len(), opts)
 }
 
 #[cfg(test)]

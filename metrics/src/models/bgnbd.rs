@@ -15,12 +15,14 @@ use serde::{Deserialize, Serialize};
 use super::error::{check_customer, check_horizon, check_params};
 use super::optimize::Objective;
 use super::{
-    bg_future, run_fit_staged, weighted_mean, FitError, FitInput, FitOptions, Fitted, Patterns,
-    RawFit,
+    bg_future, run_fit_staged, weighted_mean, DropoutLimit, FitError, FitInput, FitOptions, Fitted,
+    Patterns, RawFit,
 };
 use crate::special::{digamma, exp_fast, ln_1p_recip, ln_fast, ln_gamma};
 
 const MODEL: &str = "bgnbd";
+/// Parameter names of the BG family, in order.
+pub(crate) const NAMES: &[&str] = &["r", "alpha", "a", "b"];
 
 /// BG/NBD parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -371,13 +373,21 @@ pub(crate) fn run_variant(
     let obj = Nll { variant, patterns };
     let sample = patterns.warm_up_sample();
     let warm_up = sample.as_ref().map(|patterns| Nll { variant, patterns });
+    let limit = DropoutLimit {
+        // The mean dropout probability a/(a+b).
+        dropout: |p| p[2] / (p[2] + p[3]),
+        patterns,
+        warm_up: sample.as_ref(),
+    };
     run_fit_staged(
         model,
+        NAMES,
         &obj,
         warm_up.as_ref(),
         &start,
         patterns.total_weight,
         opts,
+        Some(limit),
     )
 }
 
@@ -391,8 +401,7 @@ pub(crate) fn start(patterns: &Patterns) -> [f64; 4] {
 
 /// Fits BG/NBD by maximum likelihood.
 pub fn fit(input: &FitInput, opts: &FitOptions) -> Result<Fitted<BgNbd>, FitError> {
-    input.validate()?;
-    let patterns = input.patterns();
+    let patterns = input.fit_patterns()?;
     fit_patterns(&patterns, start(&patterns), opts)
 }
 
@@ -409,7 +418,7 @@ pub fn fit_patterns(
         a: v[2],
         b: v[3],
     };
-    Ok(raw.into_fitted(MODEL, to, patterns.total_weight, patterns.len()))
+    raw.into_fitted(MODEL, to, patterns.customers(), patterns.len(), opts)
 }
 
 #[cfg(test)]
@@ -464,9 +473,9 @@ mod tests {
             variant: Variant::Bg,
             patterns: &pat,
         };
-        let cold =
-            super::super::run_fit(MODEL, &obj, &start(&pat), pat.total_weight, &opts).unwrap();
-        assert!(warm.converged && cold.converged);
+        let cold = super::super::run_fit(MODEL, NAMES, &obj, &start(&pat), pat.total_weight, &opts)
+            .unwrap();
+        assert!(warm.converged && cold.stop == crate::models::StopReason::Converged);
         let got = [
             warm.params.r,
             warm.params.alpha,

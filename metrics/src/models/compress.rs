@@ -22,7 +22,7 @@ use std::collections::hash_map::Entry;
 
 use rustc_hash::FxHashMap;
 
-use super::input::{FitInput, Patterns};
+use super::input::{FitInput, InputError, Patterns};
 use super::radix;
 
 /// Scales s tried for the grid route: whole units, hundredths and thousandths
@@ -71,8 +71,45 @@ impl FitInput {
     /// Unique (x, t_x, T) patterns with summed weights, sorted by x, then t_x,
     /// then T (so equal-x patterns are contiguous). Deterministic: the same input
     /// gives bitwise the same patterns, whatever the row order (each pattern's
-    /// weight is summed in row order). Zero-weight rows are dropped.
+    /// weight is summed in row order). Zero-weight rows are dropped, and so
+    /// are customers with T = 0 (they add nothing to any likelihood), whose
+    /// weight is kept in [`Patterns::zero_age_weight`].
     pub fn patterns(&self) -> Patterns {
+        let n = self.rows();
+        let zero_age = |i: usize| self.t[i] == 0.0 && self.weights[i] > 0.0;
+        if !(0..n).any(zero_age) {
+            return self.patterns_observed();
+        }
+        let mut kept = FitInput::default();
+        let mut left_out = 0.0;
+        for i in 0..n {
+            if zero_age(i) {
+                left_out += self.weights[i];
+            } else {
+                kept.x.push(self.x[i]);
+                kept.t_x.push(self.t_x[i]);
+                kept.t.push(self.t[i]);
+                kept.weights.push(self.weights[i]);
+            }
+        }
+        let mut p = kept.patterns_observed();
+        p.zero_age_weight = left_out;
+        p
+    }
+
+    /// Patterns and a check that there is something to fit: the input is
+    /// validated and at least one customer has T > 0.
+    pub fn fit_patterns(&self) -> Result<Patterns, InputError> {
+        self.validate()?;
+        let p = self.patterns();
+        if p.is_empty() {
+            return Err(InputError::NoObservedTime);
+        }
+        Ok(p)
+    }
+
+    /// [`FitInput::patterns`] of rows that all have T > 0 (or zero weight).
+    fn patterns_observed(&self) -> Patterns {
         self.patterns_packed()
             .unwrap_or_else(|| self.patterns_hashed())
     }

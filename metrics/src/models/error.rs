@@ -1,6 +1,8 @@
 //! The models' error type: bad input, bad parameters, failed evaluations.
 
+use super::boundary::{display_name, number_ll};
 use super::input::InputError;
+use super::monitor::StopReason;
 use crate::special::SpecialError;
 
 /// Why a fit or a prediction failed. Never silently a NaN.
@@ -50,6 +52,23 @@ pub enum FitError {
         /// The last log-likelihood.
         log_likelihood: f64,
     },
+    /// The search ended without meeting the convergence test and not at a
+    /// boundary optimum either, so the parameters are not the
+    /// maximum-likelihood estimate. Set
+    /// [`FitOptions::accept_unconverged`](super::FitOptions) to get them anyway.
+    #[error("{}: the fit did not converge: {} after {iterations} iterations (log-likelihood {}, parameters {params:?}); the parameters are not the maximum-likelihood estimate", display_name(model), reason.describe(), number_ll(*log_likelihood))]
+    NotConverged {
+        /// The model.
+        model: &'static str,
+        /// Why the search stopped.
+        reason: StopReason,
+        /// Iterations on the full data.
+        iterations: usize,
+        /// The log-likelihood reached.
+        log_likelihood: f64,
+        /// The parameters reached, in the model's order.
+        params: Vec<f64>,
+    },
     /// A special function failed (a 2F1 series outside its domain or budget).
     #[error("special function: {0}")]
     Special(#[from] SpecialError),
@@ -76,7 +95,8 @@ pub(crate) fn check_params(
     Ok(())
 }
 
-/// Checks one customer's (x, t_x, T) for a prediction.
+/// Checks one customer's (x, t_x, T) for a prediction. T = 0 (a customer
+/// first seen at the end) is allowed with x = 0: the prediction is a new customer's.
 pub(crate) fn check_customer(
     model: &'static str,
     x: f64,
@@ -94,8 +114,15 @@ pub(crate) fn check_customer(
     if !(x.is_finite() && x >= 0.0) {
         return bad("x", x, "must be a finite number ≥ 0");
     }
-    if !(t.is_finite() && t > 0.0) {
-        return bad("T", t, "must be a finite number > 0");
+    if !(t.is_finite() && t >= 0.0) {
+        return bad("T", t, "must be a finite number ≥ 0");
+    }
+    if t == 0.0 && x != 0.0 {
+        return bad(
+            "x",
+            x,
+            "must be 0 when T = 0 (no time observed, no repeat purchases)",
+        );
     }
     if !(t_x.is_finite() && (0.0..=t).contains(&t_x)) {
         return bad("t_x", t_x, "must lie in [0, T]");

@@ -122,9 +122,9 @@ fn accumulate(g: &GammaGamma, input: &SpendInput, grad: &mut [f64; 3]) -> f64 {
     total
 }
 
-struct Nll<'a> {
-    input: &'a SpendInput,
-    total: f64,
+pub(crate) struct Nll<'a> {
+    pub(crate) input: &'a SpendInput,
+    pub(crate) total: f64,
 }
 
 impl Objective for Nll<'_> {
@@ -158,13 +158,13 @@ pub fn fit(input: &SpendInput, opts: &FitOptions) -> Result<Fitted<GammaGamma>, 
     let total = input.total_weight();
     let obj = Nll { input, total };
     let start = [1.0, 2.0, weighted_mean(&input.zbar, &input.weights)];
-    let raw = run_fit(MODEL, &obj, &start, total, opts)?;
+    let raw = run_fit(MODEL, &["p", "q", "gamma"], &obj, &start, total, opts)?;
     let to = |v: &[f64]| GammaGamma {
         p: v[0],
         q: v[1],
         gamma: v[2],
     };
-    Ok(raw.into_fitted(MODEL, to, total, input.x.len()))
+    raw.into_fitted(MODEL, to, total, input.x.len(), opts)
 }
 
 #[cfg(test)]

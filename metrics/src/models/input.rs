@@ -3,7 +3,10 @@
 //!
 //! x is the number of repeat purchases, t_x the time of the last one (0 when
 //! x = 0), T the customer's age at the end of calibration, all in one time unit
-//! (weeks for CDNOW). The likelihoods depend on a customer only through
+//! (weeks for CDNOW). A customer first seen at the very end (T = 0, so x = 0)
+//! carries no information about repeat buying: such rows are valid, add
+//! nothing to the likelihood and are left out of the patterns (but counted as
+//! customers), and predictions treat them as brand-new customers. The likelihoods depend on a customer only through
 //! (x, t_x, T), so a million customers whose times are recorded in days collapse
 //! into far fewer [`Patterns`], each evaluated once and weighted by its count.
 
@@ -74,6 +77,31 @@ pub enum InputError {
     /// All weights are zero.
     #[error("the weights sum to zero")]
     ZeroWeight,
+    /// A customer observed for no time (T = 0) with repeat purchases.
+    #[error("row {row}: x = {x} but T = 0 (a customer first seen at the end of the period has no repeat purchases)")]
+    PurchasesWithoutTime {
+        /// Row index (0-based).
+        row: usize,
+        /// The frequency.
+        x: f64,
+    },
+    /// Every customer has T = 0: there is no repeat behaviour to fit.
+    #[error("every customer was first seen at the end of the period (T = 0): there is nothing to fit; choose a later end")]
+    NoObservedTime,
+}
+
+impl InputError {
+    /// The 0-based row at fault, if the error is about one row.
+    pub fn row(&self) -> Option<usize> {
+        match self {
+            InputError::NotFinite { row, .. }
+            | InputError::OutOfRange { row, .. }
+            | InputError::RecencyAfterAge { row, .. }
+            | InputError::RecencyWithoutPurchases { row, .. }
+            | InputError::PurchasesWithoutTime { row, .. } => Some(*row),
+            _ => None,
+        }
+    }
 }
 
 /// Customers in columns: x (repeat purchases), t_x (recency), T (age), weights.
@@ -137,7 +165,7 @@ impl FitInput {
     }
 
     /// Checks lengths and every value: x a non-negative integer, 0 ≤ t_x ≤ T,
-    /// T > 0, t_x = 0 when x = 0, weights ≥ 0 and not all zero.
+    /// T ≥ 0, t_x = 0 when x = 0, x = 0 when T = 0, weights ≥ 0 and not all zero.
     pub fn validate(&self) -> Result<(), InputError> {
         let n = self.x.len();
         if n == 0 {
@@ -166,7 +194,8 @@ impl FitInput {
             ok &= (0.0..f64::INFINITY).contains(&x)
                 & ((x + TWO_52) - TWO_52 == x)
                 & (t_x >= 0.0)
-                & (t > 0.0)
+                & (t >= 0.0)
+                & ((t > 0.0) | (x == 0.0))
                 & (t < f64::INFINITY)
                 & (t_x <= t)
                 & ((x != 0.0) | (t_x == 0.0))
@@ -200,13 +229,16 @@ impl FitInput {
                     why: "must be ≥ 0",
                 });
             }
-            if t <= 0.0 {
+            if t < 0.0 {
                 return Err(InputError::OutOfRange {
                     row,
                     field: "T",
                     value: t,
-                    why: "must be > 0",
+                    why: "must be ≥ 0",
                 });
+            }
+            if t == 0.0 && x != 0.0 {
+                return Err(InputError::PurchasesWithoutTime { row, x });
             }
             if t_x > t {
                 return Err(InputError::RecencyAfterAge { row, t_x, t });
@@ -247,6 +279,8 @@ pub struct Patterns {
     pub weight: Vec<f64>,
     /// Σ weight.
     pub total_weight: f64,
+    /// Σ weight of the customers left out because T = 0 (no time observed).
+    pub zero_age_weight: f64,
     /// Half-open index ranges of patterns sharing one x value, in order, so the
     /// x-only terms (ln Γ, ψ) are computed once per distinct x.
     pub x_runs: Vec<(usize, usize)>,
@@ -313,6 +347,11 @@ impl Patterns {
         Some(p)
     }
 
+    /// Customers represented: the patterns' weight plus those with T = 0.
+    pub fn customers(&self) -> f64 {
+        self.total_weight + self.zero_age_weight
+    }
+
     /// Number of unique patterns.
     pub fn len(&self) -> usize {
         self.x.len()
@@ -344,7 +383,7 @@ mod tests {
                 t: 3.0
             }
         );
-        let e = FitInput::from_rows([(0.0, 0.0, 0.0)]).unwrap_err();
+        let e = FitInput::from_rows([(0.0, 0.0, -1.0)]).unwrap_err();
         assert!(matches!(
             e,
             InputError::OutOfRange {
@@ -353,6 +392,9 @@ mod tests {
                 ..
             }
         ));
+        assert!(FitInput::from_rows([(0.0, 0.0, 0.0)]).is_ok());
+        let e = FitInput::from_rows([(0.0, 0.0, 1.0), (2.0, 0.0, 0.0)]).unwrap_err();
+        assert_eq!(e, InputError::PurchasesWithoutTime { row: 1, x: 2.0 });
         let e = FitInput::from_rows([(0.0, 0.0, f64::NAN)]).unwrap_err();
         assert!(matches!(
             e,

@@ -119,8 +119,7 @@ impl MbgNbd {
 
 /// Fits MBG/NBD by maximum likelihood (same deterministic start as BG/NBD).
 pub fn fit(input: &FitInput, opts: &FitOptions) -> Result<Fitted<MbgNbd>, FitError> {
-    input.validate()?;
-    let patterns = input.patterns();
+    let patterns = input.fit_patterns()?;
     fit_patterns(&patterns, bgnbd::start(&patterns), opts)
 }
 
@@ -137,7 +136,7 @@ pub fn fit_patterns(
         a: v[2],
         b: v[3],
     };
-    Ok(raw.into_fitted(MODEL, to, patterns.total_weight, patterns.len()))
+    raw.into_fitted(MODEL, to, patterns.customers(), patterns.len(), opts)
 }
 
 #[cfg(test)]

@@ -20,7 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{check_customer, check_horizon, check_params};
 use super::optimize::Objective;
-use super::{run_fit_staged, weighted_mean, FitError, FitInput, FitOptions, Fitted, Patterns};
+use super::{
+    run_fit_staged, weighted_mean, DropoutLimit, FitError, FitInput, FitOptions, Fitted, Patterns,
+};
 use crate::special::{digamma, hyp2f1_1pq, ln_gamma};
 
 const MODEL: &str = "pareto_nbd";
@@ -219,7 +221,7 @@ impl ParetoNbd {
 /// Per-fit index: for each x-run, the distinct times its patterns use, and per
 /// pattern the local positions of its T and t_x among them. With daily data a
 /// run of thousands of patterns needs only a few hundred 2F1 evaluations.
-struct Prepared<'a> {
+pub(crate) struct Prepared<'a> {
     patterns: &'a Patterns,
     /// Per run: (offset into `run_times`, count).
     run_slices: Vec<(usize, usize)>,
@@ -230,7 +232,7 @@ struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
-    fn new(patterns: &'a Patterns) -> Self {
+    pub(crate) fn new(patterns: &'a Patterns) -> Self {
         let mut run_slices = Vec::with_capacity(patterns.x_runs.len());
         let mut run_times = Vec::new();
         let mut local_t = vec![0u32; patterns.len()];
@@ -321,8 +323,8 @@ fn accumulate(p: &ParetoNbd, prep: &Prepared<'_>, grad: &mut [f64; 4]) -> Result
     }
 }
 
-struct Nll<'a> {
-    prep: Prepared<'a>,
+pub(crate) struct Nll<'a> {
+    pub(crate) prep: Prepared<'a>,
 }
 
 impl Objective for Nll<'_> {
@@ -363,8 +365,7 @@ fn start(patterns: &Patterns) -> [f64; 4] {
 
 /// Fits Pareto/NBD by maximum likelihood.
 pub fn fit(input: &FitInput, opts: &FitOptions) -> Result<Fitted<ParetoNbd>, FitError> {
-    input.validate()?;
-    let patterns = input.patterns();
+    let patterns = input.fit_patterns()?;
     fit_patterns(&patterns, start(&patterns), opts)
 }
 
@@ -381,13 +382,21 @@ pub fn fit_patterns(
     let warm_up = sample.as_ref().map(|patterns| Nll {
         prep: Prepared::new(patterns),
     });
+    let limit = DropoutLimit {
+        // The mean dropout rate s/β.
+        dropout: |p| p[2] / p[3],
+        patterns,
+        warm_up: sample.as_ref(),
+    };
     let raw = run_fit_staged(
         MODEL,
+        &["r", "alpha", "s", "beta"],
         &obj,
         warm_up.as_ref(),
         &start,
         patterns.total_weight,
         opts,
+        Some(limit),
     )?;
     let to = |v: &[f64]| ParetoNbd {
         r: v[0],
@@ -395,7 +404,7 @@ pub fn fit_patterns(
         s: v[2],
         beta: v[3],
     };
-    Ok(raw.into_fitted(MODEL, to, patterns.total_weight, patterns.len()))
+    raw.into_fitted(MODEL, to, patterns.customers(), patterns.len(), opts)
 }
 
 #[cfg(test)]

@@ -82,7 +82,7 @@ pub(crate) fn string_array<'a>(values: impl Iterator<Item = &'a str>) -> js_sys:
 }
 
 /// A [`SkipReport`](crate::data::SkipReport) as JavaScript sees it:
-/// `{rowsRead, skipped: {reason: {count, firstLines}}}`.
+/// `{rowsRead, mergedLines, skipped: {reason: {count, firstLines}}}`.
 pub(crate) fn report_to_js(report: &crate::data::SkipReport) -> WasmResult<JsValue> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
@@ -94,10 +94,12 @@ pub(crate) fn report_to_js(report: &crate::data::SkipReport) -> WasmResult<JsVal
     #[serde(rename_all = "camelCase")]
     struct Report<'a> {
         rows_read: u64,
+        merged_lines: u64,
         skipped: std::collections::BTreeMap<crate::data::SkipReason, Count<'a>>,
     }
     to_js(&Report {
         rows_read: report.rows_read,
+        merged_lines: report.merged_lines,
         skipped: report
             .skipped
             .iter()

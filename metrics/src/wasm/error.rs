@@ -59,9 +59,64 @@ pub enum WasmError {
     },
 }
 
+impl WasmError {
+    /// A stable code for JavaScript to branch on (`error.code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            WasmError::Fit(FitError::NotConverged { .. }) => "not_converged",
+            WasmError::Data(_) => "bad_data",
+            WasmError::Input(_) | WasmError::Fit(FitError::Input(_)) => "bad_input",
+            WasmError::Fit(_) | WasmError::Row { .. } => "model",
+            WasmError::Funnel(_)
+            | WasmError::Feedback(_)
+            | WasmError::WhatIf(_)
+            | WasmError::Clv(_)
+            | WasmError::Options { .. }
+            | WasmError::Column { .. } => "bad_argument",
+        }
+    }
+}
+
 impl From<WasmError> for JsValue {
+    /// An `Error` with `code` set; a fit that did not converge is named
+    /// `FitNotConvergedError` and carries `details: {model, reason,
+    /// iterations, logLikelihood, params}`.
     fn from(e: WasmError) -> JsValue {
-        js_sys::Error::new(&e.to_string()).into()
+        let error = js_sys::Error::new(&e.to_string());
+        let set = |k: &str, v: JsValue| {
+            let _ = js_sys::Reflect::set(&error, &JsValue::from_str(k), &v);
+        };
+        set("code", JsValue::from_str(e.code()));
+        if let WasmError::Fit(FitError::NotConverged {
+            model,
+            reason,
+            iterations,
+            log_likelihood,
+            params,
+        }) = &e
+        {
+            error.set_name("FitNotConvergedError");
+            #[derive(serde::Serialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Details<'a> {
+                model: &'a str,
+                reason: crate::models::StopReason,
+                iterations: usize,
+                log_likelihood: f64,
+                params: &'a [f64],
+            }
+            let details = Details {
+                model,
+                reason: *reason,
+                iterations: *iterations,
+                log_likelihood: *log_likelihood,
+                params,
+            };
+            if let Ok(v) = super::convert::to_js(&details) {
+                set("details", v);
+            }
+        }
+        error.into()
     }
 }
 

@@ -11,6 +11,8 @@
 //! * [`events`] — event ingestion and funnels.
 //! * [`feedback`] — NPS and the feedback report.
 //! * [`whatif`] — retention what-if and historical CLV.
+//! * [`validate`] — holdout validation; [`intervals`] — prediction intervals;
+//!   [`plot`] — SVG figures of reports.
 //!
 //! Large columns cross the boundary as typed arrays (`Float64Array`,
 //! `Uint32Array`); small structured results as plain objects with camelCase keys.
@@ -18,8 +20,11 @@
 pub mod error;
 pub mod events;
 pub mod feedback;
+pub mod intervals;
 pub mod models;
 pub mod orders;
+pub mod plot;
+pub mod validate;
 pub mod whatif;
 
 mod convert;

@@ -1,11 +1,19 @@
 //! Model fits, predictions and CLV from `(x, t_x, T)` columns.
 //!
-//! Fits return `{model, params, logLikelihood, iterations, converged,
-//! stdErrors, customers, patterns}`; that object (or any `{model, params}`)
-//! is what [`predict`] and [`clv`] take back.
+//! Fits return `{model, params, logLikelihood, iterations, converged, status,
+//! stop, evaluations, boundary, comparison, stdErrors, customers, patterns}`;
+//! that object (or any `{model, params}`) is what [`predict`] and [`clv`]
+//! take back. Every fit is bounded: `maxIterations`, `maxEvaluations` and
+//! `maxSeconds` (default 120); `onIteration` is called after each iteration
+//! with `{model, phase, iteration, evaluations, logLikelihood, gradient,
+//! params}`. A fit that does not converge (and is not at a boundary optimum)
+//! throws a `FitNotConvergedError` unless `acceptUnconverged` is set.
+
+use std::ops::ControlFlow;
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::convert::{f64_array, object, options, required, set, to_js};
 use super::error::{WasmError, WasmResult};
@@ -13,18 +21,29 @@ use super::panic;
 use crate::models::bgbb::{self, BgBb};
 use crate::models::bgnbd::{self, BgNbd};
 use crate::models::clv::{customer_lifetime_value, ClvOptions, Customer, TransactionModel};
+use crate::models::compare::{transaction_models, Comparison};
 use crate::models::gamma_gamma::{self, GammaGamma};
 use crate::models::mbgnbd::{self, MbgNbd};
 use crate::models::pareto_nbd::{self, ParetoNbd};
-use crate::models::{FitError, FitInput, FitOptions, Fitted, SpendInput};
+use crate::models::{
+    Boundary, FitError, FitInput, FitOptions, FitStatus, Fitted, Monitor, SpendInput, StopReason,
+};
+
+/// Default wall-clock budget of one fit, seconds.
+const MAX_SECONDS: f64 = 120.0;
 
 /// Optimiser options as JavaScript writes them; missing fields keep the defaults.
 #[derive(Debug, Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 struct JsFitOptions {
     max_iterations: usize,
+    max_evaluations: usize,
+    max_seconds: f64,
     gradient_tolerance: f64,
     std_errors: bool,
+    accept_unconverged: bool,
+    #[serde(with = "serde_wasm_bindgen::preserve")]
+    on_iteration: JsValue,
 }
 
 impl Default for JsFitOptions {
@@ -32,18 +51,44 @@ impl Default for JsFitOptions {
         let d = FitOptions::default();
         JsFitOptions {
             max_iterations: d.max_iterations,
+            max_evaluations: d.max_evaluations,
+            max_seconds: MAX_SECONDS,
             gradient_tolerance: d.gradient_tolerance,
             std_errors: d.std_errors,
+            accept_unconverged: d.accept_unconverged,
+            on_iteration: JsValue::UNDEFINED,
         }
     }
 }
 
-impl From<JsFitOptions> for FitOptions {
-    fn from(o: JsFitOptions) -> FitOptions {
+impl JsFitOptions {
+    /// The engine's options; the monitor reports each iteration to
+    /// `onIteration` (an exception there is ignored) and stops the fit when
+    /// `maxSeconds` have passed.
+    fn to_options(&self) -> FitOptions {
+        let started = js_sys::Date::now();
+        let budget_ms = self.max_seconds * 1000.0;
+        let callback = self
+            .on_iteration
+            .clone()
+            .dyn_into::<js_sys::Function>()
+            .ok();
         FitOptions {
-            max_iterations: o.max_iterations,
-            gradient_tolerance: o.gradient_tolerance,
-            std_errors: o.std_errors,
+            max_iterations: self.max_iterations,
+            max_evaluations: self.max_evaluations,
+            gradient_tolerance: self.gradient_tolerance,
+            std_errors: self.std_errors,
+            accept_unconverged: self.accept_unconverged,
+            monitor: Monitor::new(move |p| {
+                if let (Some(f), Ok(v)) = (&callback, to_js(p)) {
+                    let _ = f.call1(&JsValue::NULL, &v);
+                }
+                if js_sys::Date::now() - started > budget_ms {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            }),
         }
     }
 }
@@ -57,18 +102,31 @@ struct JsFitted<'a, P: Serialize> {
     log_likelihood: f64,
     iterations: usize,
     converged: bool,
+    status: FitStatus,
+    stop: StopReason,
+    evaluations: usize,
+    boundary: Option<&'a Boundary>,
+    comparison: Option<&'a Comparison>,
     std_errors: Option<&'a P>,
     customers: f64,
     patterns: usize,
 }
 
-fn fitted_to_js<P: Serialize>(f: &Fitted<P>) -> WasmResult<JsValue> {
+pub(crate) fn fitted_to_js<P: Serialize>(
+    f: &Fitted<P>,
+    comparison: Option<&Comparison>,
+) -> WasmResult<JsValue> {
     to_js(&JsFitted {
         model: &f.model,
         params: &f.params,
         log_likelihood: f.log_likelihood,
         iterations: f.iterations,
         converged: f.converged,
+        status: f.status,
+        stop: f.stop,
+        evaluations: f.evaluations,
+        boundary: f.boundary.as_ref(),
+        comparison,
         std_errors: f.std_errors.as_ref(),
         customers: f.customers,
         patterns: f.patterns,
@@ -87,11 +145,9 @@ fn fit_input(
     })
 }
 
-fn fit_options(what: &'static str, value: JsValue) -> WasmResult<FitOptions> {
-    Ok(options::<JsFitOptions>(what, value)?.into())
-}
-
-/// The body every `(x, t_x, T)` fit export shares: read columns and options, fit, convert.
+/// The body every `(x, t_x, T)` fit export shares: read columns and options,
+/// fit, and at a boundary (BG/NBD, MBG/NBD, Pareto/NBD) rank the transaction
+/// models too (each fit with a fresh time budget).
 fn fit_customers<P: Serialize>(
     export: &'static str,
     fit: fn(&FitInput, &FitOptions) -> Result<Fitted<P>, FitError>,
@@ -101,9 +157,22 @@ fn fit_customers<P: Serialize>(
     panic::install();
     let (x, t_x, t, weights) = columns;
     let input = fit_input(x, t_x, t, weights)?;
-    let opts = fit_options(export, options_value)?;
-    let fitted = fit(&input, &opts).map_err(WasmError::from)?;
-    Ok(fitted_to_js(&fitted)?)
+    let js_opts: JsFitOptions = options(export, options_value)?;
+    let fitted = fit(&input, &js_opts.to_options()).map_err(WasmError::from)?;
+    let comparison = (fitted.boundary.is_some()
+        && matches!(fitted.model.as_str(), "bgnbd" | "mbgnbd" | "pareto_nbd"))
+    .then(|| {
+        let opts = FitOptions {
+            accept_unconverged: true,
+            ..js_opts.to_options()
+        };
+        transaction_models(
+            &input,
+            &opts,
+            &[(&fitted.model, fitted.log_likelihood, fitted.status)],
+        )
+    });
+    Ok(fitted_to_js(&fitted, comparison.as_ref())?)
 }
 
 /// Fits BG/NBD to customers `(x, t_x, T)` with optional weights.
@@ -190,9 +259,9 @@ pub fn fit_gamma_gamma(
         weights: weights.unwrap_or_else(|| vec![1.0; n]),
     };
     input.validate().map_err(WasmError::from)?;
-    let opts = fit_options("options of fitGammaGamma", options_value)?;
-    let fit = gamma_gamma::fit(&input, &opts).map_err(WasmError::from)?;
-    Ok(fitted_to_js(&fit)?)
+    let opts: JsFitOptions = options("options of fitGammaGamma", options_value)?;
+    let fit = gamma_gamma::fit(&input, &opts.to_options()).map_err(WasmError::from)?;
+    Ok(fitted_to_js(&fit, None)?)
 }
 
 /// Any fitted model, read back from `{model, params, ...}`.

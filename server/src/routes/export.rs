@@ -5,11 +5,11 @@
 //! gets 429 (see [`crate::admin_auth`]).
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::time::Instant;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,6 +18,7 @@ use serde_json::value::RawValue;
 
 use crate::admin_auth::bearer_token;
 use crate::app::AppState;
+use crate::client_ip::ClientIp;
 use crate::cors;
 use crate::csv;
 use crate::error::ApiError;
@@ -26,12 +27,12 @@ use crate::store::{ExportFilter, StoredResponse};
 /// Exports a site's responses.
 pub async fn export(
     State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
     let origin = cors::request_origin(&headers);
-    let result = run(&app, peer, &headers, query).await;
+    let result = run(&app, client, &headers, query).await;
     let allowed = origin.is_some_and(|o| cors::allowed_for_any(&app.config, o));
     let mut response = match result {
         Ok(r) => r,
@@ -43,7 +44,7 @@ pub async fn export(
 
 async fn run(
     app: &AppState,
-    peer: SocketAddr,
+    client: IpAddr,
     headers: &HeaderMap,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -59,7 +60,7 @@ async fn run(
     }
     let site = app
         .admin
-        .authorize(&app.config, peer.ip(), site_id, token, Instant::now())?;
+        .authorize(&app.config, client, site_id, token, Instant::now())?;
     let filter = ExportFilter {
         site: site.id.clone(),
         survey: params.get("survey").filter(|s| !s.is_empty()).cloned(),

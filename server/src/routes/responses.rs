@@ -1,19 +1,20 @@
-//! `POST /v1/responses`: rate limit, body limit, origin check, validation, idempotent
-//! store. `201 {"id","status":"stored"}` for a new id, `200 {"id","status":"duplicate"}`
-//! for a known one.
+//! `POST /v1/responses`: rate limit, body limit (a declared `Content-Length` over the limit
+//! is refused before any byte of the body is read), body read deadline, origin check,
+//! validation, idempotent store. `201 {"id","status":"stored"}` for a new id,
+//! `200 {"id","status":"duplicate"}` for a known one.
 
-use std::net::SocketAddr;
-use std::time::Instant;
+use std::net::IpAddr;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, State};
+use axum::body::{Body, Bytes};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::json;
 
 use crate::app::AppState;
+use crate::client_ip::ClientIp;
 use crate::clock;
 use crate::cors;
 use crate::envelope;
@@ -27,9 +28,9 @@ pub const MAX_BODY_BYTES: usize = validate::Limits::MAX_BODY_BYTES;
 /// Stores one response.
 pub async fn post_response(
     State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
     let origin = cors::request_origin(&headers);
     let same_origin = origin.is_some_and(|o| cors::is_same_origin(&headers, o));
@@ -37,7 +38,7 @@ pub async fn post_response(
     let mut allowed = origin.is_some_and(|o| same_origin || cors::allowed_for_any(&app.config, o));
     let result = store(
         &app,
-        peer,
+        client,
         &headers,
         body,
         origin,
@@ -61,35 +62,29 @@ pub async fn post_response(
 
 async fn store(
     app: &AppState,
-    peer: SocketAddr,
+    client: IpAddr,
     headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
     origin: Option<&str>,
     same_origin: bool,
     allowed: &mut bool,
 ) -> Result<Response, ApiError> {
     app.limiter
-        .check(peer.ip(), Instant::now())
+        .check(client)
         .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
     check_content_type(headers)?;
-    let body = body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::PayloadTooLarge {
-                limit: MAX_BODY_BYTES,
-            }
-        } else {
-            ApiError::MalformedJson(rejection.body_text())
-        }
-    })?;
+    check_declared_length(headers)?;
+    let body = read_body(body, app.config.timeouts.body_read).await?;
     let envelope::Incoming {
         response,
         answers_json,
         traits_json,
     } = envelope::parse(&body)?;
+    validate::validate_shape(&response)?;
     let site = app
         .config
         .site(&response.site)
-        .ok_or_else(|| ApiError::field("site", format!("unknown site {:?}", response.site)))?;
+        .ok_or_else(|| ApiError::SiteNotFound(response.site.clone()))?;
     if let Some(origin) = origin {
         if !same_origin && !cors::allowed_for_site(&app.config, &site.id, origin) {
             *allowed = false;
@@ -119,6 +114,37 @@ async fn store(
         InsertOutcome::Duplicate => (StatusCode::OK, "duplicate"),
     };
     Ok((status, Json(json!({ "id": id, "status": label }))).into_response())
+}
+
+/// A `Content-Length` above the limit is refused before the body is read.
+fn check_declared_length(headers: &HeaderMap) -> Result<(), ApiError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match declared {
+        Some(n) if n > MAX_BODY_BYTES as u64 => Err(ApiError::PayloadTooLarge {
+            limit: MAX_BODY_BYTES,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The whole body, at most [`MAX_BODY_BYTES`], read within `deadline` (chunked bodies have
+/// no declared length: the limit is enforced while reading).
+async fn read_body(body: Body, deadline: std::time::Duration) -> Result<Bytes, ApiError> {
+    let collected = tokio::time::timeout(deadline, Limited::new(body, MAX_BODY_BYTES).collect())
+        .await
+        .map_err(|_| ApiError::RequestTimeout {
+            secs: deadline.as_secs_f64(),
+        })?;
+    match collected {
+        Ok(all) => Ok(all.to_bytes()),
+        Err(err) if err.is::<LengthLimitError>() => Err(ApiError::PayloadTooLarge {
+            limit: MAX_BODY_BYTES,
+        }),
+        Err(err) => Err(ApiError::field("body", format!("could not be read: {err}"))),
+    }
 }
 
 /// JSON is expected; `text/plain` is accepted too (what `navigator.sendBeacon` sends with

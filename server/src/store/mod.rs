@@ -108,4 +108,9 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn list(&self, filter: ExportFilter) -> StoreFuture<'_, Vec<StoredResponse>>;
     /// Total number of stored responses (health and load-test verification).
     fn count(&self) -> StoreFuture<'_, u64>;
+    /// Returns once every write queued before the call is committed (graceful shutdown).
+    /// Stores that commit before `insert` returns have nothing to do.
+    fn flush(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async { Ok(()) })
+    }
 }

@@ -32,9 +32,19 @@ struct WriteJob {
     reply: oneshot::Sender<Result<InsertOutcome, StoreError>>,
 }
 
+/// What the writer thread is asked to do. The queue is FIFO, so a flush is answered only
+/// after every insert queued before it has been committed.
+// Inserts are the traffic and flushes a once-per-shutdown event: boxing the insert would
+// cost an allocation per response to save channel slots nobody misses.
+#[allow(clippy::large_enum_variant)]
+enum Job {
+    Insert(WriteJob),
+    Flush(oneshot::Sender<()>),
+}
+
 /// SQLite-backed response store.
 pub struct SqliteStore {
-    writer: mpsc::Sender<WriteJob>,
+    writer: mpsc::Sender<Job>,
     reader: Arc<Mutex<Connection>>,
     path: PathBuf,
 }
@@ -101,30 +111,48 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "synchronous", "NORMAL")
 }
 
-fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<WriteJob>) {
+fn writer_loop(mut conn: Connection, mut rx: mpsc::Receiver<Job>) {
     let mut batch: Vec<WriteJob> = Vec::with_capacity(MAX_BATCH);
+    let mut flushes: Vec<oneshot::Sender<()>> = Vec::new();
     while let Some(first) = rx.blocking_recv() {
-        batch.push(first);
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+        let mut next = Some(first);
+        while let Some(job) = next.take() {
+            match job {
+                Job::Insert(insert) => batch.push(insert),
+                // Answered after this batch commits: everything before it is in the batch.
+                Job::Flush(done) => {
+                    flushes.push(done);
+                    break;
+                }
+            }
+            if batch.len() < MAX_BATCH {
+                next = rx.try_recv().ok();
             }
         }
-        match write_batch(&mut conn, &batch) {
-            Ok(outcomes) => {
-                for (job, outcome) in batch.drain(..).zip(outcomes) {
-                    // The client may have gone away; its answer is simply dropped.
-                    let _ = job.reply.send(Ok(outcome));
-                }
+        commit_batch(&mut conn, &mut batch);
+        for done in flushes.drain(..) {
+            let _ = done.send(());
+        }
+    }
+}
+
+fn commit_batch(conn: &mut Connection, batch: &mut Vec<WriteJob>) {
+    if batch.is_empty() {
+        return;
+    }
+    match write_batch(conn, batch) {
+        Ok(outcomes) => {
+            for (job, outcome) in batch.drain(..).zip(outcomes) {
+                // The client may have gone away; its answer is simply dropped.
+                let _ = job.reply.send(Ok(outcome));
             }
-            Err(err) => {
-                let message = err.to_string();
-                for job in batch.drain(..) {
-                    let _ = job
-                        .reply
-                        .send(Err(StoreError::Task(format!("batch insert: {message}"))));
-                }
+        }
+        Err(err) => {
+            let message = err.to_string();
+            for job in batch.drain(..) {
+                let _ = job
+                    .reply
+                    .send(Err(StoreError::Task(format!("batch insert: {message}"))));
             }
         }
     }
@@ -180,7 +208,7 @@ impl ResponseStore for SqliteStore {
         Box::pin(async move {
             let (reply, answer) = oneshot::channel();
             self.writer
-                .send(WriteJob { response, reply })
+                .send(Job::Insert(WriteJob { response, reply }))
                 .await
                 .map_err(|_| StoreError::WriterGone)?;
             answer.await.map_err(|_| StoreError::WriterGone)?
@@ -199,6 +227,17 @@ impl ResponseStore for SqliteStore {
             let rows = stmt.query_map(params![filter.site, filter.survey], row_to_response)?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         }))
+    }
+
+    fn flush(&self) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            let (done, flushed) = oneshot::channel();
+            self.writer
+                .send(Job::Flush(done))
+                .await
+                .map_err(|_| StoreError::WriterGone)?;
+            flushed.await.map_err(|_| StoreError::WriterGone)
+        })
     }
 
     fn count(&self) -> StoreFuture<'_, u64> {
@@ -283,6 +322,30 @@ mod tests {
         // Reopen: data survives, migrations are a no-op.
         let store = SqliteStore::open(&path)?;
         assert_eq!(store.count().await?, 2);
+        Ok(())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn flush_waits_for_every_queued_write() -> Result<(), StoreError> {
+        let path = temp_db("flush");
+        let store = SqliteStore::open(&path)?;
+        // Writes whose callers stopped waiting (as when a connection is cut at shutdown).
+        for i in 0..300 {
+            let (reply, answer) = oneshot::channel();
+            drop(answer);
+            let response = sample(&format!("f{i}"), "s");
+            store
+                .writer
+                .send(Job::Insert(WriteJob { response, reply }))
+                .await
+                .map_err(|_| StoreError::WriterGone)?;
+        }
+        store.flush().await?;
+        // Committed: visible to a fresh connection.
+        let committed =
+            Connection::open(&path)?
+                .query_row("SELECT count(*) FROM responses", [], |r| r.get::<_, i64>(0))?;
+        assert_eq!(committed, 300);
         Ok(())
     }
 

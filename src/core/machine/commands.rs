@@ -9,7 +9,7 @@ use crate::core::json::{write_map, Json};
 use crate::core::msg::cat;
 use crate::core::response::Limits;
 use crate::core::scan::char_count;
-use crate::core::survey::{PartialSiteConfig, SiteConfig};
+use crate::core::survey::{known, PartialSiteConfig, SiteConfig};
 
 const TRAITS_LIMIT: &str = "identify: traits must be a plain object of at most 4 KiB as JSON";
 
@@ -92,17 +92,31 @@ impl Machine {
 
     /// `config(partialSiteConfig)`: merged over the current configuration by the core.
     fn merge_config(&mut self, step: &mut Step<'_>, value: &Json) {
+        if self.apply_config(step, value) {
+            self.write_mute(step);
+            self.evaluate(step);
+        }
+    }
+
+    /// Merges an inline configuration over the current one; false when nothing changed.
+    /// Surveys the collector would not take answers for are refused first, one error
+    /// naming each (see [`known`]): the rest still applies. An invalid configuration is
+    /// refused whole, with one error naming the field.
+    pub(super) fn apply_config(&mut self, step: &mut Step<'_>, value: &Json) -> bool {
         if !matches!(value, Json::Obj(_)) {
             step.warn(&["config: the argument must be a site config object"]);
-            return;
+            return false;
         }
-        let partial = match PartialSiteConfig::from_value(value) {
+        let mut partial = match PartialSiteConfig::from_value(value) {
             Ok(partial) => partial,
             Err(err) => {
                 step.push(Effect::Error(cat(&["config: ", &err.text()])));
-                return;
+                return false;
             }
         };
+        for refused in known::keep_known(&mut partial, &self.collector) {
+            step.push(Effect::Error(cat(&["config: ", &refused.text()])));
+        }
         // `merge` leaves the configuration unchanged when the result is invalid.
         let dormant = self.config.is_none();
         let site = &self.site;
@@ -114,9 +128,8 @@ impl Machine {
                 self.config = None;
             }
             step.push(Effect::Error(cat(&["config: ", &err.text()])));
-            return;
+            return false;
         }
-        self.write_mute(step);
-        self.evaluate(step);
+        true
     }
 }

@@ -28,11 +28,16 @@ pub struct Now {
 /// What the host tells the machine.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Input {
-    /// The first input: the site configuration as the page gave it (`None`: none given),
-    /// and what the page knows already.
+    /// The first input: the collector's site configuration as the page got it (`None`:
+    /// none given), the page's inline configurations, and what the page knows already.
     Start {
-        /// The site configuration, if the loader passed one.
+        /// The collector's site configuration, if the loader passed one: the source of
+        /// truth for which surveys exist (see [`crate::core::survey::known`]).
         config: Option<Json>,
+        /// The page's inline configurations in the order given (the loader's `config`
+        /// commands before start, the npm package's `config` option), each merged over the
+        /// collector's as a `config` command is.
+        inline: Vec<Json>,
         /// The loader already saw exit intent on this page.
         exit_intent: bool,
         /// [`Now::page_ms`] of the last navigation (delay triggers count from it).

@@ -18,8 +18,8 @@
 //!   "questions": [{"id": "q", "type": "thumbs", "text": "Helpful?"}]}]}"#).unwrap();
 //! let store = MemoryStore::new();
 //! let mut machine = Machine::new("demo");
-//! let start = Input::Start { config: Some(config), exit_intent: false, nav_at: 0.0,
-//!     languages: vec!["en".into()] };
+//! let start = Input::Start { config: Some(config), inline: vec![], exit_intent: false,
+//!     nav_at: 0.0, languages: vec!["en".into()] };
 //! let effects = machine.handle(&Now::default(), start, &store, &NoRegex);
 //! assert!(effects.iter().any(|e| matches!(e, Effect::Open { .. })), "page-load survey shown");
 //! ```
@@ -60,6 +60,10 @@ pub struct Machine {
     site: String,
     /// `None`: the configuration was invalid; the widget stays dormant (no surveys).
     config: Option<SiteConfig>,
+    /// The collector's configuration as it came (empty when there was none or it was
+    /// invalid): the surveys an inline configuration may restate (see
+    /// [`crate::core::survey::known`]).
+    collector: SiteConfig,
     /// The page's preferred languages (from [`Input::Start`]).
     languages: Vec<String>,
     visitor: Visitor,
@@ -99,6 +103,7 @@ impl Machine {
         Machine {
             site: String::from(site),
             config: None,
+            collector: SiteConfig::new(String::from(site)),
             languages: Vec::new(),
             visitor: Visitor::default(),
             throttle: ThrottleState::default(),
@@ -133,6 +138,7 @@ impl Machine {
         match input {
             Input::Start {
                 config,
+                inline,
                 exit_intent,
                 nav_at,
                 languages,
@@ -140,7 +146,7 @@ impl Machine {
                 self.signals.exit_intent = exit_intent;
                 self.nav_at = nav_at;
                 self.languages = languages;
-                self.start(&mut step, config);
+                self.start(&mut step, config, &inline);
             }
             Input::Scroll => self.on_scroll(&mut step),
             Input::ExitIntent => self.on_exit_intent(&mut step),
@@ -160,9 +166,11 @@ impl Machine {
         step.effects
     }
 
-    /// Reads the configuration, then the visitor (made and stored when new) and throttle
-    /// records, writes the mute map, flushes the outbox and evaluates triggers.
-    fn start(&mut self, step: &mut Step<'_>, config: Option<Json>) {
+    /// Reads the collector's configuration and merges each inline one over it (as a
+    /// `config` command does: surveys the collector does not define refused, one error
+    /// each), then the visitor (made and stored when new) and throttle records, writes the
+    /// mute map, flushes the outbox and evaluates triggers.
+    fn start(&mut self, step: &mut Step<'_>, config: Option<Json>, inline: &[Json]) {
         self.config = match config {
             None => Some(SiteConfig::new(self.site.clone())),
             Some(json) => match SiteConfig::from_value(&json) {
@@ -176,6 +184,13 @@ impl Machine {
                 }
             },
         };
+        if let Some(config) = &self.config {
+            self.collector = config.clone();
+        }
+        // Before the first evaluation: it sees the merged configuration.
+        for part in inline {
+            self.apply_config(step, part);
+        }
         match self
             .load(step, Slot::Visitor)
             .and_then(|v| Visitor::from_value(&v))

@@ -5,7 +5,7 @@ use std::string::ToString;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::*;
-use crate::core::response::AnswerValue;
+use crate::core::response::{validate_response, AnswerValue, Response};
 use crate::core::retry::Outcome;
 use crate::core::storage::MemoryStore;
 use crate::core::targeting::NoRegex;
@@ -39,6 +39,16 @@ struct Tab<'s> {
 
 impl<'s> Tab<'s> {
     fn start(store: &'s MemoryStore, config: Json, at_ms: f64) -> Tab<'s> {
+        Tab::start_inline(store, config, Vec::new(), at_ms)
+    }
+
+    /// [`Tab::start`] with inline configurations given to start.
+    fn start_inline(
+        store: &'s MemoryStore,
+        config: Json,
+        inline: Vec<Json>,
+        at_ms: f64,
+    ) -> Tab<'s> {
         let mut tab = Tab {
             machine: Machine::new(SITE),
             store,
@@ -56,6 +66,7 @@ impl<'s> Tab<'s> {
         };
         tab.input(Input::Start {
             config: Some(config),
+            inline,
             exit_intent: false,
             nav_at: 0.0,
             languages: vec!["en".into()],
@@ -429,21 +440,114 @@ fn an_invalid_config_leaves_the_widget_dormant() {
         args: vec![Json::Str("s".into())],
     });
     assert_eq!(tab.shown(), 0, "dormant: nothing shows");
-    // A valid inline survey wakes it.
+    // Nor does an inline survey: the collector defines none, so it would take no answer.
     let inline = Json::parse(
         r#"{"surveys":[{"id":"i","questions":[{"id":"q","type":"thumbs","text":"A?"}]}]}"#,
     )
     .unwrap();
-    tab.input(Input::Command {
+    let effects = tab.input(Input::Command {
         name: Json::Str("config".into()),
         args: vec![inline],
     });
-    assert!(tab.machine.is_active());
+    assert_eq!(errors(&effects), ["config: surveys[0]: survey `i` is not in the collector's configuration of site `demo`; it is not shown"]);
     tab.input(Input::Command {
         name: Json::Str("show".into()),
         args: vec![Json::Str("i".into())],
     });
-    assert_eq!(tab.shown(), 1);
+    assert_eq!(tab.shown(), 0);
+}
+
+/// The console errors among `effects`.
+fn errors(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Error(m) => Some(m.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The collector's configuration of the inline tests: a manual thumbs survey `m`.
+fn collector() -> Json {
+    Json::parse(&format!(
+        r#"{{"site":"{SITE}","surveys":[{{"id":"m","trigger":{{"type":"manual"}},"throttle":{{"frequency":"always"}},
+        "questions":[{{"id":"q","type":"thumbs","text":"Helpful?"}}]}}]}}"#
+    ))
+    .unwrap()
+}
+
+/// The question text of every survey opened so far.
+fn texts(tab: &Tab<'_>) -> Vec<String> {
+    tab.log
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Question { question, .. } => Some(question.text.resolve("en").to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn inline_configurations_at_start_restate_known_surveys_and_refuse_unknown_ones() {
+    let store = MemoryStore::new();
+    let inline = |json: &str| Json::parse(json).unwrap();
+    let tab = Tab::start_inline(
+        &store,
+        collector(),
+        vec![
+            // `m` reworded and shown on page load: applied before the first evaluation.
+            inline(
+                r#"{"surveys":[{"id":"m","trigger":{"type":"pageLoad"},"throttle":{"frequency":"always"},
+                "questions":[{"id":"q","type":"thumbs","text":"Useful?"}]},
+                {"id":"new","trigger":{"type":"pageLoad"},"questions":[{"id":"q","type":"thumbs","text":"?"}]}]}"#,
+            ),
+            Json::Num(7.0),
+        ],
+        0.0,
+    );
+    assert_eq!(
+        errors(&tab.log),
+        ["config: surveys[1]: survey `new` is not in the collector's configuration of site `demo`; it is not shown"]
+    );
+    assert!(tab
+        .log
+        .iter()
+        .any(|e| matches!(e, Effect::Warn(m) if m.contains("config: the argument must be a site config object"))));
+    assert_eq!(tab.shown(), 1, "only the restated `m`");
+    assert_eq!(texts(&tab), ["Useful?"]);
+    assert!(tab
+        .log
+        .iter()
+        .any(|e| matches!(e, Effect::Emit(Event::Show { survey }) if survey == "m")));
+}
+
+#[test]
+fn a_copy_asking_other_questions_is_refused_and_the_collectors_is_shown() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start(&store, collector(), 0.0);
+    let other = Json::parse(
+        r#"{"surveys":[{"id":"m","questions":[{"id":"q","type":"nps","text":"Recommend us?"}]}]}"#,
+    )
+    .unwrap();
+    let effects = tab.input(Input::Command {
+        name: Json::Str("config".into()),
+        args: vec![other],
+    });
+    assert_eq!(errors(&effects).len(), 1, "{effects:?}");
+    assert!(
+        errors(&effects)[0].contains("survey `m` asks other questions than the collector's copy")
+    );
+    tab.input(Input::Command {
+        name: Json::Str("show".into()),
+        args: vec![Json::Str("m".into())],
+    });
+    assert_eq!(texts(&tab), ["Helpful?"], "the collector's copy");
+    // An answer to it is one the collector's own check accepts.
+    tab.answer(AnswerValue::Text("up".into()));
+    let body = Response::from_json(&tab.posts[0]).unwrap();
+    let site = SiteConfig::from_value(&collector()).unwrap();
+    assert_eq!(validate_response(&site, &body), Ok(()));
 }
 
 #[test]

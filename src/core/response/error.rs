@@ -20,8 +20,18 @@ pub enum ResponseError {
         /// What is wrong.
         message: String,
     },
-    /// A field breaks a rule (range, unknown id, length, required question skipped, ...).
+    /// A field breaks a rule that holds for every site (id and text lengths, control
+    /// characters, the number of answers, timestamps, the size of `traits`).
     Invalid {
+        /// JSON path at fault, e.g. `userId`.
+        field: String,
+        /// What is wrong, e.g. `must be 1–128 characters`.
+        message: String,
+    },
+    /// A well-formed response that does not fit the site's configuration: another site,
+    /// an unknown survey, question or option, a value the question does not take, an
+    /// answer given twice, a required question on the path taken left out.
+    Mismatch {
         /// JSON path at fault, e.g. `answers[1].value`.
         field: String,
         /// What is wrong, e.g. `11 is outside 0–10`.
@@ -30,12 +40,14 @@ pub enum ResponseError {
 }
 
 impl ResponseError {
-    /// Machine-readable code: `payload_too_large`, `invalid_json` or `invalid_field`.
+    /// Machine-readable code: `payload_too_large`, `invalid_json`, `invalid_field` or
+    /// `survey_mismatch`.
     pub fn code(&self) -> &'static str {
         match self {
             ResponseError::TooLarge { .. } => "payload_too_large",
             ResponseError::Malformed { .. } => "invalid_json",
             ResponseError::Invalid { .. } => "invalid_field",
+            ResponseError::Mismatch { .. } => "survey_mismatch",
         }
     }
 
@@ -44,9 +56,9 @@ impl ResponseError {
         match self {
             ResponseError::TooLarge { .. } => None,
             ResponseError::Malformed { field, .. } if field.is_empty() => None,
-            ResponseError::Malformed { field, .. } | ResponseError::Invalid { field, .. } => {
-                Some(field)
-            }
+            ResponseError::Malformed { field, .. }
+            | ResponseError::Invalid { field, .. }
+            | ResponseError::Mismatch { field, .. } => Some(field),
         }
     }
 
@@ -63,7 +75,8 @@ impl ResponseError {
             ]),
             ResponseError::Malformed { field, message } if field.is_empty() => message.clone(),
             ResponseError::Malformed { field, message }
-            | ResponseError::Invalid { field, message } => cat(&[field, ": ", message]),
+            | ResponseError::Invalid { field, message }
+            | ResponseError::Mismatch { field, message } => cat(&[field, ": ", message]),
         }
     }
 
@@ -71,9 +84,9 @@ impl ResponseError {
     pub fn message(&self) -> String {
         match self {
             ResponseError::TooLarge { .. } => self.text(),
-            ResponseError::Malformed { message, .. } | ResponseError::Invalid { message, .. } => {
-                message.clone()
-            }
+            ResponseError::Malformed { message, .. }
+            | ResponseError::Invalid { message, .. }
+            | ResponseError::Mismatch { message, .. } => message.clone(),
         }
     }
 }

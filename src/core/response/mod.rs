@@ -12,7 +12,7 @@ mod validate;
 pub use answer::{Answer, AnswerValue, MultipleChoice};
 pub use error::ResponseError;
 pub use limits::Limits;
-pub use validate::{check_answer, validate_response};
+pub use validate::{check_answer, validate_envelope, validate_response};
 
 use crate::core::json::{shape_err, write_map, Decoded, Fields, Json, JsonMap, ObjectWriter};
 

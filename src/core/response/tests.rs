@@ -200,11 +200,17 @@ fn envelope_limits() {
     );
     assert_eq!(
         run(base("").replace("\"site\":\"demo\"", "\"site\":\"other\"")),
-        Err(("invalid_field", Some("site".into())))
+        Err(("survey_mismatch", Some("site".into())))
     );
     assert_eq!(
         run(base("").replace("welcome", "ghost")),
-        Err(("invalid_field", Some("survey".into())))
+        Err(("survey_mismatch", Some("survey".into())))
+    );
+    // A response that breaks a rule of every site and does not fit its survey either is
+    // reported for the former.
+    assert_eq!(
+        run(base(&long_url).replace("first-visit", "ghost")),
+        Err(("invalid_field", Some("url".into())))
     );
     let huge = format!(r#"{{"id":"{}"}}"#, "x".repeat(Limits::MAX_BODY_BYTES));
     assert_eq!(run(huge).map_err(|e| e.0), Err("payload_too_large"));

@@ -1,8 +1,11 @@
-//! The rules a response must follow, checked against its survey.
+//! The rules a response must follow: first those that hold for every site
+//! ([`ResponseError::Invalid`]), then the fit with its survey
+//! ([`ResponseError::Mismatch`]), so that a response breaking both is reported as the
+//! former.
 
 use crate::prelude::*;
 
-use super::{AnswerValue, Limits, Response, ResponseError};
+use super::{AnswerValue, Limits, MultipleChoice, Response, ResponseError};
 use crate::core::branching;
 use crate::core::datetime::parse_rfc3339;
 use crate::core::json::Path;
@@ -64,12 +67,34 @@ pub fn check_answer(
     unbox(value(&Path::Root("value"), question, answer))
 }
 
+/// Checks only the rules that hold for every site (lengths, control characters, the
+/// number of answers, timestamps, the size of `traits`): what a collector can check before
+/// it knows the site. [`validate_response`] checks these too.
+pub fn validate_envelope(response: &Response) -> ::core::result::Result<(), ResponseError> {
+    unbox(shape(response))
+}
+
 /// The boxed error of a check as the public one.
 fn unbox(r: Result) -> ::core::result::Result<(), ResponseError> {
     r.map_err(|e| *e)
 }
 
 fn site_and_survey(config: &SiteConfig, response: &Response) -> Result {
+    shape(response)?;
+    as_mismatch(site_and_survey_fit(config, response))
+}
+
+/// Rules of the survey turned into [`ResponseError::Mismatch`].
+fn as_mismatch(r: Result) -> Result {
+    r.map_err(|e| match *e {
+        ResponseError::Invalid { field, message } => {
+            Box::new(ResponseError::Mismatch { field, message })
+        }
+        other => Box::new(other),
+    })
+}
+
+fn site_and_survey_fit(config: &SiteConfig, response: &Response) -> Result {
     if response.site != config.site {
         return fail(
             &Path::Root("site"),
@@ -79,7 +104,7 @@ fn site_and_survey(config: &SiteConfig, response: &Response) -> Result {
         );
     }
     match config.survey(&response.survey) {
-        Some(survey) => checks(response, survey),
+        Some(survey) => fit(response, survey),
         None => fail(
             &Path::Root("survey"),
             "unknown survey `{}`",
@@ -90,6 +115,10 @@ fn site_and_survey(config: &SiteConfig, response: &Response) -> Result {
 }
 
 fn id(field: &str, value: &str) -> Result {
+    id_at(&Path::Root(field), value)
+}
+
+fn id_at(field: &Path<'_>, value: &str) -> Result {
     let n = char_count(value);
     let message = if n == 0 || n > Limits::MAX_ID_CHARS {
         ID_CHARS
@@ -98,7 +127,35 @@ fn id(field: &str, value: &str) -> Result {
     } else {
         return Ok(());
     };
-    fail(&Path::Root(field), "{}", message, "")
+    fail(field, "{}", message, "")
+}
+
+/// The widest scale of any question type (NPS): no scale answer lies outside it.
+const WIDEST_SCALE: ::core::ops::RangeInclusive<i64> = 0..=10;
+
+/// What every answer value obeys whatever its question: a scale value within the widest
+/// scale, text within the longest open text, "Other" text within its limit.
+fn value_shape(field: &Path<'_>, v: &AnswerValue) -> Result {
+    match v {
+        AnswerValue::Number(n) if !WIDEST_SCALE.contains(n) => {
+            fail(field, "{} is outside 0–10", &int(*n), "")
+        }
+        AnswerValue::Text(t) if char_count(t) > Limits::MAX_OPEN_TEXT_CHARS => too_long(
+            field,
+            char_count(t),
+            CHARS_LIMIT,
+            Limits::MAX_OPEN_TEXT_CHARS,
+        ),
+        AnswerValue::Choices(MultipleChoice {
+            other: Some(text), ..
+        }) if char_count(text) > Limits::MAX_OTHER_CHARS => too_long(
+            &field.key("other"),
+            char_count(text),
+            CHARS_LIMIT,
+            Limits::MAX_OTHER_CHARS,
+        ),
+        _ => Ok(()),
+    }
 }
 
 /// `is {n} characters; the limit is {limit}` (`template` says the unit).
@@ -114,44 +171,23 @@ pub(super) fn response(r: &Response, survey: &Survey) -> ::core::result::Result<
 }
 
 fn checks(r: &Response, survey: &Survey) -> Result {
+    shape(r)?;
+    as_mismatch(fit(r, survey))
+}
+
+/// The rules that hold for every site.
+fn shape(r: &Response) -> Result {
     id("id", &r.id)?;
     id("site", &r.site)?;
     id("survey", &r.survey)?;
-    if r.survey != survey.id {
-        return fail(
-            &Path::Root("survey"),
-            "`{}` is not survey `{}`",
-            &r.survey,
-            &survey.id,
-        );
-    }
     let answers = Path::Root("answers");
     if r.answers.len() > Limits::MAX_ANSWERS {
         return fail(&answers, ANSWERS_LIMIT, &uint(r.answers.len() as u64), "");
     }
     for (i, a) in r.answers.iter().enumerate() {
         let answer = answers.index(i);
-        let field = answer.key("question");
-        let Some(q) = survey.question(&a.question) else {
-            return fail(&field, "unknown question `{}`", &a.question, "");
-        };
-        if r.answers.iter().position(|b| b.question == a.question) != Some(i) {
-            return fail(&field, "duplicate answer to `{}`", &a.question, "");
-        }
-        value(&answer.key("value"), q, &a.value)?;
-    }
-    for i in branching::path(survey, &r.answers) {
-        let Some(q) = survey.questions.get(i) else {
-            continue;
-        };
-        if q.required && !r.answers.iter().any(|a| a.question == q.id) {
-            return fail(
-                &answers,
-                "required question `{}` was not answered",
-                &q.id,
-                "",
-            );
-        }
+        id_at(&answer.key("question"), &a.question)?;
+        value_shape(&answer.key("value"), &a.value)?;
     }
     if let Some(locale) = &r.locale {
         if locale.is_empty() || char_count(locale) > Limits::MAX_LOCALE_CHARS {
@@ -186,6 +222,45 @@ fn checks(r: &Response, survey: &Survey) -> Result {
                 &Path::Root("createdAt"),
                 "`{}` is not an RFC 3339 timestamp",
                 ts,
+                "",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The fit with `survey` (its errors are reported as [`ResponseError::Invalid`] here and
+/// turned into [`ResponseError::Mismatch`] by the callers).
+fn fit(r: &Response, survey: &Survey) -> Result {
+    if r.survey != survey.id {
+        return fail(
+            &Path::Root("survey"),
+            "`{}` is not survey `{}`",
+            &r.survey,
+            &survey.id,
+        );
+    }
+    let answers = Path::Root("answers");
+    for (i, a) in r.answers.iter().enumerate() {
+        let answer = answers.index(i);
+        let field = answer.key("question");
+        let Some(q) = survey.question(&a.question) else {
+            return fail(&field, "unknown question `{}`", &a.question, "");
+        };
+        if r.answers.iter().position(|b| b.question == a.question) != Some(i) {
+            return fail(&field, "duplicate answer to `{}`", &a.question, "");
+        }
+        value(&answer.key("value"), q, &a.value)?;
+    }
+    for i in branching::path(survey, &r.answers) {
+        let Some(q) = survey.questions.get(i) else {
+            continue;
+        };
+        if q.required && !r.answers.iter().any(|a| a.question == q.id) {
+            return fail(
+                &answers,
+                "required question `{}` was not answered",
+                &q.id,
                 "",
             );
         }
@@ -273,6 +348,29 @@ fn value(field: &Path<'_>, q: &Question, v: &AnswerValue) -> Result {
 mod tests {
     use super::*;
     use crate::core::msg::cat;
+
+    /// No question type has a scale wider than the one every answer is checked against.
+    #[test]
+    fn the_widest_scale_covers_every_scale() {
+        use crate::core::survey::SiteConfig;
+        let config = SiteConfig::from_json(
+            r#"{"site":"s","surveys":[{"id":"v","questions":[
+                {"id":"a","type":"nps","text":"?"},{"id":"b","type":"csat","text":"?"},
+                {"id":"c","type":"ces","text":"?"},{"id":"d","type":"emoji","text":"?"},
+                {"id":"e","type":"thumbs","text":"?"},{"id":"f","type":"openText","text":"?"}]}]}"#,
+        );
+        let Ok(config) = config else {
+            panic!("test config: {config:?}");
+        };
+        let mut scales = 0;
+        for q in &config.surveys[0].questions {
+            if let Some(range) = q.kind.scale() {
+                scales += 1;
+                assert!(WIDEST_SCALE.contains(range.start()) && WIDEST_SCALE.contains(range.end()));
+            }
+        }
+        assert_eq!(scales, 4);
+    }
 
     /// The spelled-out messages agree with the constants.
     #[test]

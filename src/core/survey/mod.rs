@@ -5,6 +5,7 @@ mod branch;
 pub mod decode;
 mod definition;
 mod error;
+pub mod known;
 mod question;
 mod site;
 mod targeting;

@@ -50,12 +50,12 @@ pub(super) fn command(name: &JsValue, args: &JsValue) -> Input {
     let args = if Array::is_array(args) {
         args.unchecked_ref::<Array>()
             .iter()
-            .map(|arg| value(&arg))
+            .map(|arg| json_value::plain_data(&arg))
             .collect()
     } else if args.is_undefined() {
         Vec::new()
     } else {
-        vec![value(args)]
+        vec![json_value::plain_data(args)]
     };
     Input::Command {
         name: match name.as_string() {
@@ -64,20 +64,6 @@ pub(super) fn command(name: &JsValue, args: &JsValue) -> Input {
         },
         args,
     }
-}
-
-/// A command argument as JSON: objects through `JSON.stringify` (which drops functions and
-/// prototype junk, and refuses cycles: those read as `null`).
-fn value(arg: &JsValue) -> Json {
-    if let Some(text) = arg.as_string() {
-        return Json::Str(text);
-    }
-    if arg.is_object() && !arg.is_function() {
-        return json_value::stringify(arg)
-            .and_then(|text| json_value::read(&text))
-            .unwrap_or(Json::Null);
-    }
-    json_value::from_js(arg)
 }
 
 impl App {

@@ -38,7 +38,7 @@ use crate::core::machine::{Input, Machine, Timer};
 use crate::core::targeting::RegexMatcher;
 
 use super::listener::Listeners;
-use super::options::Options;
+use super::options::{Options, Start};
 use super::regex::JsRegex;
 use super::store::WebStore;
 use super::timer::{self, Timeout};
@@ -101,8 +101,10 @@ pub struct App {
     /// The widget's JS handler function (listeners, timers, fetch callbacks).
     handler: Function,
     options: Options,
-    /// The configuration given at start, until the first run hands it to the machine.
+    /// The collector's configuration and the inline ones given at start, until the first
+    /// run hands them to the machine.
     config: Option<Json>,
+    inline: Vec<Json>,
     machine: Machine,
     store: WebStore,
     /// The page's listeners (scroll, online, exit intent); dropping them stops watching.
@@ -114,16 +116,21 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the state from the start options and the site configuration's JSON (as
-    /// [`Options::read`] returns them) and runs the first input. Returns the widget's
-    /// handler (see [`api`]).
-    pub fn start((options, config): (Options, Option<Json>)) -> Function {
+    /// Builds the state from what `start` was given (as [`Options::read`] returns it) and
+    /// runs the first input. Returns the widget's handler (see [`api`]).
+    pub fn start(start: Start) -> Function {
+        let Start {
+            options,
+            config,
+            inline,
+        } = start;
         let app = App {
             // Set below, once the handler exists (it owns the state).
             handler: Function::unchecked_from_js(JsValue::UNDEFINED),
             machine: Machine::new(&options.site),
             options,
             config,
+            inline,
             store: WebStore::open(),
             _watch: None,
             timers: [None, None, None],
@@ -168,6 +175,7 @@ impl App {
                 self.watch_page();
                 Some(Input::Start {
                     config: self.config.take(),
+                    inline: ::core::mem::take(&mut self.inline),
                     exit_intent: self.options.exit_intent,
                     nav_at: self.options.nav_at,
                     languages: env::languages(),
