@@ -9,6 +9,7 @@ use axum::Router;
 use crate::admin_auth::AdminThrottle;
 use crate::config::ServerConfig;
 use crate::error::ApiError;
+use crate::live_config::LiveConfig;
 use crate::rate_limit::RateLimiter;
 use crate::routes::{config, export, health, openapi, responses};
 use crate::static_files::{self, StaticDirs};
@@ -17,12 +18,10 @@ use crate::store::ResponseStore;
 /// Shared by every handler.
 #[derive(Clone)]
 pub struct AppState {
-    /// Sites and limits.
-    pub config: Arc<ServerConfig>,
+    /// Sites and limits in force (replaced when the config file changes).
+    pub live: Arc<LiveConfig>,
     /// Where responses go.
     pub store: Arc<dyn ResponseStore>,
-    /// POST rate limiter.
-    pub limiter: Arc<RateLimiter>,
     /// Throttle on wrong admin tokens.
     pub admin: Arc<AdminThrottle>,
 }
@@ -30,20 +29,28 @@ pub struct AppState {
 impl AppState {
     /// State for `config` over `store`.
     pub fn new(config: ServerConfig, store: Arc<dyn ResponseStore>) -> Self {
-        let limiter = Arc::new(RateLimiter::new(config.rate_limit));
         AppState {
-            config: Arc::new(config),
+            live: Arc::new(LiveConfig::new(config)),
             store,
-            limiter,
             admin: Arc::new(AdminThrottle::default()),
         }
+    }
+
+    /// The configuration in force; a handler takes it once and uses it throughout.
+    pub fn config(&self) -> Arc<ServerConfig> {
+        self.live.snapshot().config
+    }
+
+    /// The POST rate limiter in force.
+    pub fn limiter(&self) -> Arc<RateLimiter> {
+        self.live.snapshot().limiter
     }
 
     /// Forgets clients whose rate-limit and admin-throttle allowances have refilled. The
     /// cost grows with the number of tracked clients, so the server runs this on a timer,
     /// never on the request path.
     pub fn maintain(&self) {
-        self.limiter.retain_recent();
+        self.limiter().retain_recent();
         self.admin.prune(std::time::Instant::now());
     }
 }

@@ -12,7 +12,8 @@ USAGE:
 
 FLAGS:
     --listen ADDR        address to listen on           [default: 127.0.0.1:8080]
-    --db PATH            SQLite database file            [default: .rapport/rapport.sqlite]
+    --db PATH|URL        SQLite file (PATH or sqlite://PATH) or postgres://user:pass@host:port/db
+                                                         [default: .rapport/rapport.sqlite]
     --config PATH        sites configuration (JSON)      [default: config/demo.json]
     --dist DIR           built loader, widget, metrics   [default: dist]
     --www DIR            demo storefront                 [default: www/demo]
@@ -25,7 +26,7 @@ FLAGS:
 pub struct Args {
     /// `--listen`.
     pub listen: SocketAddr,
-    /// `--db`.
+    /// `--db`: a SQLite path or a database URL (read by `store::DbTarget::parse`).
     pub db: PathBuf,
     /// `--config`.
     pub config: PathBuf,

@@ -171,7 +171,7 @@ impl FromRequestParts<AppState> for ClientIp {
             ))?;
         Ok(ClientIp(
             state
-                .config
+                .config()
                 .trusted_proxies
                 .client_ip(peer.ip(), &parts.headers),
         ))

@@ -67,6 +67,9 @@ pub enum ApiError {
     /// No route matches.
     #[error("path: no such endpoint {0:?}")]
     NotFound(String),
+    /// `after=` names no response of the site being exported.
+    #[error("after: no response {0:?} to resume after in this site")]
+    UnknownCursor(String),
     /// The store failed; details go to the log, not to the client.
     #[error("storage failure")]
     Store(#[from] StoreError),
@@ -89,7 +92,9 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::SiteNotFound(_) | ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::SiteNotFound(_) | ApiError::NotFound(_) | ApiError::UnknownCursor(_) => {
+                StatusCode::NOT_FOUND
+            }
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::OriginNotAllowed(_) => StatusCode::FORBIDDEN,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -107,7 +112,7 @@ impl ApiError {
             ApiError::RequestTimeout { .. } => "request_timeout",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::SiteNotFound(_) => "unknown_site",
-            ApiError::NotFound(_) => "not_found",
+            ApiError::NotFound(_) | ApiError::UnknownCursor(_) => "not_found",
             ApiError::Unauthorized => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::OriginNotAllowed(_) => "origin_not_allowed",
@@ -129,6 +134,7 @@ impl ApiError {
             ApiError::OriginNotAllowed(_) => "origin",
             ApiError::RateLimited { .. } => "client",
             ApiError::NotFound(_) => "path",
+            ApiError::UnknownCursor(_) => "after",
             ApiError::Store(_) => "server",
         }
     }

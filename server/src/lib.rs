@@ -19,10 +19,11 @@ pub mod client_ip;
 pub mod clock;
 pub mod config;
 pub mod cors;
-pub mod csv;
 pub mod edge;
 pub mod envelope;
 pub mod error;
+pub mod export;
+pub mod live_config;
 pub mod rate_limit;
 pub mod routes;
 pub mod served_paths;
@@ -47,7 +48,7 @@ pub use app::{build_app, AppState};
 
 use config::{ConfigError, ServerConfig, Timeouts};
 use static_files::StaticDirs;
-use store::{ResponseStore, SqliteStore, StoreError};
+use store::{DbTarget, ResponseStore, StoreError};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -76,17 +77,20 @@ pub enum StartError {
 pub struct ServerOptions {
     /// Address to listen on (`127.0.0.1:0` picks a free port).
     pub listen: SocketAddr,
-    /// SQLite database file.
-    pub db: PathBuf,
+    /// The database: a SQLite file or a PostgreSQL URL.
+    pub db: DbTarget,
     /// Sites and limits.
     pub config: ServerConfig,
+    /// The file `config` came from, re-read once a second so that edits take effect
+    /// without a restart (see [`live_config`]); `None` keeps `config` as it is.
+    pub config_path: Option<PathBuf>,
     /// Static file directories.
     pub dirs: StaticDirs,
 }
 
 impl ServerOptions {
-    /// Defaults: `127.0.0.1:0`, `dist/`, `www/demo/`, no test pages.
-    pub fn new(config: ServerConfig, db: impl Into<PathBuf>) -> Self {
+    /// Defaults: `127.0.0.1:0`, `dist/`, `www/demo/`, no test pages, no config reload.
+    pub fn new(config: ServerConfig, db: impl Into<DbTarget>) -> Self {
         let db = db.into();
         ServerOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -94,10 +98,11 @@ impl ServerOptions {
                 dist: PathBuf::from("dist"),
                 www: PathBuf::from("www/demo"),
                 test_pages: None,
-                hidden: vec![db.clone()],
+                hidden: db.sqlite_path().map(PathBuf::from).into_iter().collect(),
             },
             db,
             config,
+            config_path: None,
         }
     }
 }
@@ -118,9 +123,10 @@ const MAINTENANCE_EVERY: Duration = Duration::from_secs(1);
 /// A collector running on a background task.
 pub struct RunningServer {
     addr: SocketAddr,
-    store: Arc<SqliteStore>,
+    store: Arc<dyn ResponseStore>,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
+    watcher: Option<JoinHandle<()>>,
     maintenance: JoinHandle<()>,
 }
 
@@ -131,7 +137,7 @@ impl RunningServer {
     }
 
     /// The store the server writes to.
-    pub fn store(&self) -> &Arc<SqliteStore> {
+    pub fn store(&self) -> &Arc<dyn ResponseStore> {
         &self.store
     }
 
@@ -139,6 +145,9 @@ impl RunningServer {
     /// deadline, closes what is left, commits every queued write, and returns once the
     /// server is down.
     pub async fn stop(self) {
+        if let Some(watcher) = &self.watcher {
+            watcher.abort();
+        }
         let _ = self.shutdown.send(());
         match self.task.await {
             Ok(Ok(())) => {}
@@ -171,9 +180,12 @@ fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
 /// Checks that no secret is served, opens the store, binds, and serves on a background task.
 pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> {
     options.dirs.ensure_secrets_unserved()?;
-    let store = Arc::new(SqliteStore::open(&options.db)?);
+    let store = store::open(&options.db).await?;
     let timeouts = options.config.timeouts;
     let state = AppState::new(options.config, store.clone());
+    let watcher = options
+        .config_path
+        .map(|path| live_config::watch(Arc::clone(&state.live), path, live_config::POLL));
     let app = build_app(state.clone(), &options.dirs);
     let listener = bind(options.listen).map_err(|source| StartError::Bind {
         addr: options.listen,
@@ -200,6 +212,7 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
         store,
         shutdown: tx,
         task,
+        watcher,
         maintenance,
     })
 }

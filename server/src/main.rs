@@ -3,11 +3,13 @@
 //! Every start-up failure is one line on stderr naming its cause, and a non-zero exit
 //! (2: command line or configuration, 1: anything else).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use rapport_server::cli::{self, Command};
 use rapport_server::config::{ConfigError, ServerConfig};
 use rapport_server::static_files::StaticDirs;
+use rapport_server::store::DbTarget;
 use rapport_server::{start, ServerOptions};
 
 #[tokio::main]
@@ -44,29 +46,41 @@ async fn main() -> ExitCode {
             );
         }
     }
-    if let Some(parent) = args.db.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if let Err(err) = std::fs::create_dir_all(parent) {
-            let why = match parent.exists() && !parent.is_dir() {
-                true => "it is not a directory".to_owned(),
-                false => err.to_string(),
-            };
-            eprintln!(
-                "rapport-server: error: db {}: cannot create its directory {}: {why}",
-                args.db.display(),
-                parent.display()
-            );
+    let db = match DbTarget::parse(&args.db) {
+        Ok(db) => db,
+        Err(err) => {
+            eprintln!("rapport-server: error: {err}");
             return ExitCode::from(2);
         }
+    };
+    if let Some(path) = db.sqlite_path() {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if let Err(err) = std::fs::create_dir_all(parent) {
+                let why = match parent.exists() && !parent.is_dir() {
+                    true => "it is not a directory".to_owned(),
+                    false => err.to_string(),
+                };
+                eprintln!(
+                    "rapport-server: error: db {}: cannot create its directory {}: {why}",
+                    path.display(),
+                    parent.display()
+                );
+                return ExitCode::from(2);
+            }
+        }
     }
+    let mut hidden = vec![args.config.clone()];
+    hidden.extend(db.sqlite_path().map(PathBuf::from));
     let options = ServerOptions {
         listen: args.listen,
-        db: args.db.clone(),
+        db,
         config,
+        config_path: Some(args.config),
         dirs: StaticDirs {
             dist: args.dist,
             www: args.www,
             test_pages: args.test_pages,
-            hidden: vec![args.config, args.db],
+            hidden,
         },
     };
     let server = match start(options).await {

@@ -4,9 +4,10 @@ mod common;
 
 use common::*;
 
+backend_tests! {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn fifty_concurrent_duplicates_store_one_row() -> TestResult {
-    let t = TestServer::start().await;
+async fn fifty_concurrent_duplicates_store_one_row(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     let body = valid("same-id").to_string();
     let mut tasks = Vec::new();
     for _ in 0..50 {
@@ -40,4 +41,5 @@ async fn fifty_concurrent_duplicates_store_one_row() -> TestResult {
     assert_eq!(t.export_json().await.len(), 1);
     t.stop().await;
     Ok(())
+}
 }

@@ -4,9 +4,10 @@ mod common;
 
 use common::*;
 
+backend_tests! {
 #[tokio::test]
-async fn allowed_origin_gets_echoed_grant() -> TestResult {
-    let t = TestServer::start().await;
+async fn allowed_origin_gets_echoed_grant(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     let resp = t.post_text(&valid("c-1").to_string(), Some(ALLOWED)).await;
     assert_eq!(resp.status(), 201);
     assert_eq!(resp.headers()["access-control-allow-origin"], ALLOWED);
@@ -24,10 +25,12 @@ async fn allowed_origin_gets_echoed_grant() -> TestResult {
     t.stop().await;
     Ok(())
 }
+}
 
+backend_tests! {
 #[tokio::test]
-async fn foreign_origin_is_refused_without_cors_headers() -> TestResult {
-    let t = TestServer::start().await;
+async fn foreign_origin_is_refused_without_cors_headers(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     let resp = t.post_text(&valid("f-1").to_string(), Some(FOREIGN)).await;
     assert!(resp.headers().get("access-control-allow-origin").is_none());
     assert_eq!(resp.headers()["vary"], "Origin");
@@ -45,10 +48,12 @@ async fn foreign_origin_is_refused_without_cors_headers() -> TestResult {
     t.stop().await;
     Ok(())
 }
+}
 
+backend_tests! {
 #[tokio::test]
-async fn same_origin_and_no_origin_are_allowed() -> TestResult {
-    let t = TestServer::start().await;
+async fn same_origin_and_no_origin_are_allowed(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     assert_eq!(
         t.post_text(&valid("s-1").to_string(), None).await.status(),
         201
@@ -59,10 +64,12 @@ async fn same_origin_and_no_origin_are_allowed() -> TestResult {
     t.stop().await;
     Ok(())
 }
+}
 
+backend_tests! {
 #[tokio::test]
-async fn preflight() -> TestResult {
-    let t = TestServer::start().await;
+async fn preflight(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     let preflight = |origin: &'static str| {
         t.client
             .request(reqwest::Method::OPTIONS, t.url("/v1/responses"))
@@ -87,10 +94,12 @@ async fn preflight() -> TestResult {
     t.stop().await;
     Ok(())
 }
+}
 
+backend_tests! {
 #[tokio::test]
-async fn site_config_is_readable_only_by_its_origins() -> TestResult {
-    let t = TestServer::start().await;
+async fn site_config_is_readable_only_by_its_origins(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     let get = |origin: &'static str| {
         t.client
             .get(t.url("/v1/sites/demo/config"))
@@ -114,4 +123,5 @@ async fn site_config_is_readable_only_by_its_origins() -> TestResult {
         .is_none());
     t.stop().await;
     Ok(())
+}
 }

@@ -292,9 +292,10 @@ async fn idle_and_slow_connections_are_closed_while_a_normal_client_is_served() 
     Ok(())
 }
 
+backend_tests! {
 #[tokio::test]
-async fn oversized_content_length_is_refused_before_the_body_is_read() -> TestResult {
-    let t = TestServer::start().await;
+async fn oversized_content_length_is_refused_before_the_body_is_read(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     let mut stream = TcpStream::connect(t.server.addr()).await?;
     // Only the head: a server that waited for the body would not answer (its default
     // body deadline is 30 s).
@@ -309,12 +310,14 @@ async fn oversized_content_length_is_refused_before_the_body_is_read() -> TestRe
     t.stop().await;
     Ok(())
 }
+}
 
+backend_tests! {
 #[tokio::test]
-async fn a_stalled_body_gets_408_with_a_json_error() -> TestResult {
+async fn a_stalled_body_gets_408_with_a_json_error(db: Backend) -> TestResult {
     let mut config = fixture();
     config["timeouts"] = json!({ "bodyRead": 0.5 });
-    let t = TestServer::with_config(config).await;
+    let t = TestServer::with_config(&db, config).await;
     let closed = drip(
         t.server.addr(),
         "POST /v1/responses HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{",
@@ -337,6 +340,7 @@ async fn a_stalled_body_gets_408_with_a_json_error() -> TestResult {
     t.stop().await;
     Ok(())
 }
+}
 
 async fn post_from(t: &TestServer, id: &str, header: Option<(&str, &str)>) -> u16 {
     let mut req = t
@@ -350,15 +354,16 @@ async fn post_from(t: &TestServer, id: &str, header: Option<(&str, &str)>) -> u1
     req.send().await.map(|r| r.status().as_u16()).unwrap_or(0)
 }
 
+backend_tests! {
 #[tokio::test]
-async fn forwarding_headers_count_only_from_trusted_proxies() -> TestResult {
+async fn forwarding_headers_count_only_from_trusted_proxies(db: Backend) -> TestResult {
     let limited = json!({ "burst": 1, "perSecond": 0.001 });
 
     // Behind a trusted proxy (the test client is 127.0.0.1): one allowance per client.
     let mut config = fixture();
     config["rateLimit"] = limited.clone();
     config["trustedProxies"] = json!(["127.0.0.1"]);
-    let t = TestServer::with_config(config).await;
+    let t = TestServer::with_config(&db, config).await;
     let a = Some(("x-forwarded-for", "203.0.113.1"));
     assert_eq!(post_from(&t, "p1", a).await, 201);
     assert_eq!(post_from(&t, "p2", a).await, 429);
@@ -389,7 +394,7 @@ async fn forwarding_headers_count_only_from_trusted_proxies() -> TestResult {
     // Without trustedProxies the headers are ignored: everyone here is 127.0.0.1.
     let mut config = fixture();
     config["rateLimit"] = limited;
-    let t = TestServer::with_config(config).await;
+    let t = TestServer::with_config(&db, config).await;
     assert_eq!(
         post_from(&t, "q1", Some(("x-forwarded-for", "203.0.113.1"))).await,
         201
@@ -404,4 +409,5 @@ async fn forwarding_headers_count_only_from_trusted_proxies() -> TestResult {
     );
     t.stop().await;
     Ok(())
+}
 }

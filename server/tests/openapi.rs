@@ -7,9 +7,10 @@ use common::*;
 use rapport_server::app::API_ROUTES;
 use serde_json::Value;
 
+backend_tests! {
 #[tokio::test]
-async fn document_matches_router() -> TestResult {
-    let t = TestServer::start().await;
+async fn document_matches_router(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     let resp = t.client.get(t.url("/v1/openapi.json")).send().await?;
     assert_eq!(resp.status(), 200);
     assert!(resp.headers()["content-type"]
@@ -67,6 +68,7 @@ async fn document_matches_router() -> TestResult {
     }
     t.stop().await;
     Ok(())
+}
 }
 
 /// The limits the document states are the ones the collector enforces (the fuzzer in

@@ -1,7 +1,7 @@
 //! The real `rapport-server` binary as an operator runs it: start-up errors are one line
 //! naming the cause with a non-zero exit; SIGTERM drains within the deadline, commits what
-//! was acknowledged and exits 0 even with a slow client connected; running out of file
-//! descriptors is logged and survived.
+//! was acknowledged and exits 0 even with a slow client connected (on SQLite and on
+//! PostgreSQL); running out of file descriptors is logged and survived.
 
 mod common;
 
@@ -98,21 +98,46 @@ fn start_up_errors_are_one_line_naming_the_cause() -> TestResult {
         "{line}"
     );
 
+    // A PostgreSQL server nobody answers at (a closed loopback port), and a URL that
+    // does not parse: one line each naming the database, the password never shown.
+    let closed = StdListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let s = Scratch::new(&good)?;
+    let url = format!("postgres://app:s3cret@127.0.0.1:{closed}/rapport");
+    let line = start_failure(&with_flag(s.args(), "--db", url))?;
+    assert!(
+        line.contains(&format!("postgres://app:***@127.0.0.1:{closed}/rapport"))
+            && line.contains("cannot connect")
+            && !line.contains("s3cret"),
+        "{line}"
+    );
+    let line = start_failure(&with_flag(
+        s.args(),
+        "--db",
+        "postgres://app@127.0.0.1/rapport?pool_size=many".to_owned(),
+    ))?;
+    assert!(line.contains("pool_size"), "{line}");
+
     // An unknown flag.
     let line = start_failure(&["--lisen".to_owned(), "x".to_owned()])?;
     assert!(line.contains("--lisen"), "{line}");
     Ok(())
 }
 
+backend_tests! {
 #[tokio::test]
-async fn sigterm_drains_commits_and_exits_0_despite_a_slow_client() -> TestResult {
+async fn sigterm_drains_commits_and_exits_0_despite_a_slow_client(backend: Backend) -> TestResult {
     let shutdown = Duration::from_secs(2);
     let mut config = fixture();
     // Header reads get far longer than the shutdown deadline: only the deadline can
     // close the slow client's connection.
     config["timeouts"] = json!({ "shutdown": shutdown.as_secs_f64(), "headerRead": 60 });
     let scratch = Scratch::new(&config.to_string())?;
-    let mut server = Running::start(Running::command(&scratch.args()))?;
+    let db = match backend {
+        Backend::Sqlite => scratch.db.display().to_string(),
+        Backend::Postgres(_) => backend.fresh("sigterm").await.target,
+    };
+    let args = with_flag(scratch.args(), "--db", db.clone());
+    let mut server = Running::start(Running::command(&args))?;
     let base = format!("http://{}", server.addr);
     let client = reqwest::Client::new();
 
@@ -170,19 +195,27 @@ async fn sigterm_drains_commits_and_exits_0_despite_a_slow_client() -> TestResul
     drop(slow);
 
     // Every acknowledged response is committed.
-    let conn = rusqlite::Connection::open(&scratch.db)?;
+    let target = rapport_server::store::DbTarget::parse(std::path::Path::new(&db))?;
+    let store = rapport_server::store::open(&target).await?;
+    let filter = rapport_server::store::ExportFilter {
+        site: "demo".into(),
+        ..Default::default()
+    };
+    let stored: std::collections::HashSet<String> =
+        rapport_server::store::list_all(store.as_ref(), filter)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
     for id in &acknowledged {
-        let found: i64 =
-            conn.query_row("SELECT count(*) FROM responses WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })?;
-        assert_eq!(found, 1, "{id} was acknowledged with 201 but is not stored");
+        assert!(stored.contains(id), "{id} was acknowledged with 201 but is not stored");
     }
     eprintln!(
         "SIGTERM with a slow client connected: exit 0 after {took:?}; {} acknowledged responses all stored",
         acknowledged.len()
     );
     Ok(())
+}
 }
 
 #[tokio::test]

@@ -5,11 +5,12 @@ mod common;
 use common::*;
 use serde_json::json;
 
+backend_tests! {
 #[tokio::test]
-async fn burst_then_429_with_retry_after() -> TestResult {
+async fn burst_then_429_with_retry_after(db: Backend) -> TestResult {
     let mut config = fixture();
     config["rateLimit"] = json!({ "burst": 3, "perSecond": 0.2 });
-    let t = TestServer::with_config(config).await;
+    let t = TestServer::with_config(&db, config).await;
     for i in 0..3 {
         assert_eq!(t.post(&valid(&format!("rl-{i}"))).await.status(), 201);
     }
@@ -24,16 +25,19 @@ async fn burst_then_429_with_retry_after() -> TestResult {
     t.stop().await;
     Ok(())
 }
+}
 
+backend_tests! {
 #[tokio::test]
-async fn tokens_refill() -> TestResult {
+async fn tokens_refill(db: Backend) -> TestResult {
     let mut config = fixture();
     config["rateLimit"] = json!({ "burst": 1, "perSecond": 20 });
-    let t = TestServer::with_config(config).await;
+    let t = TestServer::with_config(&db, config).await;
     assert_eq!(t.post(&valid("rf-1")).await.status(), 201);
     assert_eq!(t.post(&valid("rf-2")).await.status(), 429);
     tokio::time::sleep(std::time::Duration::from_millis(120)).await;
     assert_eq!(t.post(&valid("rf-2")).await.status(), 201);
     t.stop().await;
     Ok(())
+}
 }

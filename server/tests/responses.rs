@@ -6,9 +6,10 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 
+backend_tests! {
 #[tokio::test]
-async fn stores_then_reports_duplicate() -> TestResult {
-    let t = TestServer::start().await;
+async fn stores_then_reports_duplicate(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     let body = valid("r-1");
     let first = t.post(&body).await;
     assert_eq!(first.status(), 201);
@@ -26,10 +27,12 @@ async fn stores_then_reports_duplicate() -> TestResult {
     t.stop().await;
     Ok(())
 }
+}
 
+backend_tests! {
 #[tokio::test]
-async fn rejections_name_the_field() -> TestResult {
-    let t = TestServer::start().await;
+async fn rejections_name_the_field(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     let with = |f: &dyn Fn(&mut Value)| {
         let mut v = valid("bad");
         f(&mut v);
@@ -187,10 +190,12 @@ async fn rejections_name_the_field() -> TestResult {
     t.stop().await;
     Ok(())
 }
+}
 
+backend_tests! {
 #[tokio::test]
-async fn oversize_body_is_413() -> TestResult {
-    let t = TestServer::start().await;
+async fn oversize_body_is_413(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     let mut body = valid("big");
     body["traits"] = json!({ "pad": "p".repeat(70 * 1024) });
     let (status, code, field) = error_of(t.post(&body).await).await;
@@ -204,10 +209,12 @@ async fn oversize_body_is_413() -> TestResult {
     t.stop().await;
     Ok(())
 }
+}
 
+backend_tests! {
 #[tokio::test]
-async fn wrong_content_type_is_415_and_text_plain_is_accepted() -> TestResult {
-    let t = TestServer::start().await;
+async fn wrong_content_type_is_415_and_text_plain_is_accepted(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     let resp = t
         .client
         .post(t.url("/v1/responses"))
@@ -227,10 +234,12 @@ async fn wrong_content_type_is_415_and_text_plain_is_accepted() -> TestResult {
     t.stop().await;
     Ok(())
 }
+}
 
+backend_tests! {
 #[tokio::test]
-async fn hostile_text_is_stored_verbatim() -> TestResult {
-    let t = TestServer::start().await;
+async fn hostile_text_is_stored_verbatim(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     // Raw JSON text: HTML, U+202E, NUL and a lone surrogate escape, as a browser would send.
     let answers = r#"[{"question":"comment","value":"<img src=x onerror=alert(1)>\u202e\u0000 \ud800!"},{"question":"why","value":{"choices":["price"],"other":"=cmd|' /C calc'!A0"}}]"#;
     let body = format!(
@@ -239,13 +248,18 @@ async fn hostile_text_is_stored_verbatim() -> TestResult {
     let resp = t.post_text(&body, None).await;
     assert_eq!(resp.status(), 201, "{}", resp.text().await?);
 
-    // JSON export re-emits the delivered answers/traits text exactly.
+    // JSON export re-emits each delivered answer value and the traits text exactly.
     let export = t
         .export("site=demo&format=json", Some(ADMIN))
         .await
         .text()
         .await?;
-    assert!(export.contains(answers), "{export}");
+    for value in [
+        r#""value":"<img src=x onerror=alert(1)>\u202e\u0000 \ud800!""#,
+        r#""value":{"choices":["price"],"other":"=cmd|' /C calc'!A0"}"#,
+    ] {
+        assert!(export.contains(value), "{value} not in {export}");
+    }
     assert!(export.contains(r#"{"name":"\ud800\u0000<b>"}"#), "{export}");
     let rows: Vec<Value> = serde_json::from_str(&export.replace("\\ud800", "\\ufffd"))?;
     assert_eq!(rows[0]["url"], "https://shop.example/?q=<script>\u{202e}");
@@ -273,20 +287,24 @@ async fn hostile_text_is_stored_verbatim() -> TestResult {
     t.stop().await;
     Ok(())
 }
+}
 
+backend_tests! {
 #[tokio::test]
-async fn restart_keeps_data() -> TestResult {
-    let t = TestServer::start().await;
+async fn restart_keeps_data(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     for i in 0..5 {
         assert_eq!(t.post(&valid(&format!("keep-{i}"))).await.status(), 201);
     }
-    let db = t.stop().await;
-    assert!(exists(&db));
-    let t = TestServer::with(fixture(), db, None).await;
+    let stopped = t.stop().await;
+    if let Some(path) = stopped.sqlite_path() {
+        assert!(exists(&path));
+    }
+    let t = TestServer::with(fixture(), stopped, None).await;
     let rows = t.export_json().await;
     assert_eq!(rows.len(), 5);
     assert_eq!(
-        rows[0]["answers"],
+        bare_answers(&rows[0]),
         json!([{"question":"nps","value":9},{"question":"comment","value":"great"}])
     );
     // Idempotency survives the restart too.
@@ -294,10 +312,12 @@ async fn restart_keeps_data() -> TestResult {
     t.stop().await;
     Ok(())
 }
+}
 
+backend_tests! {
 #[tokio::test]
-async fn unknown_api_path_is_json_404() -> TestResult {
-    let t = TestServer::start().await;
+async fn unknown_api_path_is_json_404(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     let (status, code, field) = error_of(t.client.get(t.url("/v1/nope")).send().await?).await;
     assert_eq!(
         (status, code.as_str(), field.as_str()),
@@ -305,4 +325,26 @@ async fn unknown_api_path_is_json_404() -> TestResult {
     );
     t.stop().await;
     Ok(())
+}
+}
+
+backend_tests! {
+/// Response ids are unique per site: another site may use the same id.
+#[tokio::test]
+async fn ids_are_unique_per_site(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
+    assert_eq!(t.post(&valid("shared-id")).await.status(), 201);
+    let other = json!({ "id": "shared-id", "site": "other", "survey": "pulse",
+        "answers": [ { "question": "csat", "value": 4 } ] });
+    let resp = t.post(&other).await;
+    assert_eq!(resp.status(), 201);
+    assert_eq!(resp.json::<Value>().await?["status"], "stored");
+    assert_eq!(t.post(&other).await.status(), 200);
+    assert_eq!(t.export_json().await.len(), 1);
+    let rows: Vec<Value> = t.export("site=other", Some(OTHER_ADMIN)).await.json().await?;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["survey"], "pulse");
+    t.stop().await;
+    Ok(())
+}
 }

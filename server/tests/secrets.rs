@@ -231,9 +231,10 @@ fn config() -> Result<ServerConfig, rapport_server::config::ConfigError> {
     ServerConfig::from_json(&fixture().to_string())
 }
 
+backend_tests! {
 #[tokio::test]
-async fn wrong_admin_tokens_are_throttled() -> TestResult {
-    let t = TestServer::start().await;
+async fn wrong_admin_tokens_are_throttled(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     assert_eq!(t.export("site=demo", Some(ADMIN)).await.status(), 200);
     for i in 0..10 {
         let r = t.export("site=demo", Some(&format!("guess-{i}"))).await;
@@ -248,4 +249,5 @@ async fn wrong_admin_tokens_are_throttled() -> TestResult {
     assert_eq!((status, code.as_str()), (429, "rate_limited"));
     t.stop().await;
     Ok(())
+}
 }

@@ -8,9 +8,10 @@ use common::*;
 use rapport_server::static_files::StaticDirs;
 use serde_json::Value;
 
+backend_tests! {
 #[tokio::test]
-async fn site_config_public_subset_and_404() -> TestResult {
-    let t = TestServer::start().await;
+async fn site_config_public_subset_and_404(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
     let resp = t.client.get(t.url("/v1/sites/demo/config")).send().await?;
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["cache-control"], "public, max-age=60");
@@ -31,12 +32,16 @@ async fn site_config_public_subset_and_404() -> TestResult {
 
     let health: Value = t.client.get(t.url("/healthz")).send().await?.json().await?;
     assert_eq!(health["status"], "ok");
+    let backend = if matches!(db, Backend::Sqlite) { "sqlite" } else { "postgres" };
+    assert_eq!(health["backend"], backend);
     t.stop().await;
     Ok(())
 }
+}
 
+backend_tests! {
 #[tokio::test]
-async fn static_files() -> TestResult {
+async fn static_files(db: Backend) -> TestResult {
     let root = temp_path("static", "");
     let (dist, www, pages) = (root.join("dist"), root.join("www"), root.join("pages"));
     fs::create_dir_all(dist.join("widget"))?;
@@ -60,7 +65,7 @@ async fn static_files() -> TestResult {
     };
     let t = TestServer::with(
         fixture(),
-        temp_path("db", ".sqlite"),
+        db.fresh("db").await,
         Some(dirs(Some(pages.clone()))),
     )
     .await;
@@ -110,7 +115,7 @@ async fn static_files() -> TestResult {
     t.stop().await;
 
     // Without --test-pages, /test/ is not served.
-    let t = TestServer::with(fixture(), temp_path("db", ".sqlite"), Some(dirs(None))).await;
+    let t = TestServer::with(fixture(), db.fresh("db").await, Some(dirs(None))).await;
     assert_eq!(
         t.client.get(t.url("/test/csp.html")).send().await?.status(),
         404
@@ -119,11 +124,13 @@ async fn static_files() -> TestResult {
     let _ = fs::remove_dir_all(root);
     Ok(())
 }
+}
 
+backend_tests! {
 /// Build output is sent from its pre-compressed copies as the request's `Accept-Encoding`
 /// allows (brotli first), with the original's content type, and as it is otherwise.
 #[tokio::test]
-async fn precompressed_build_output() -> TestResult {
+async fn precompressed_build_output(db: Backend) -> TestResult {
     let root = temp_path("precompressed", "");
     let (dist, www) = (root.join("dist"), root.join("www"));
     // The build's deploy tree: each file with its pre-compressed copies beside it.
@@ -135,7 +142,7 @@ async fn precompressed_build_output() -> TestResult {
     fs::write(tree.join("widget/widget_bg.wasm"), b"\0asm\x01\0\0\0")?;
     fs::write(tree.join("widget/widget_bg.wasm.gz"), b"wasm-gz")?;
     fs::write(tree.join("widget/widget_bg.wasm.br"), b"wasm-br")?;
-    let t = serve_build(&dist, &www).await;
+    let t = serve_build(&db, &dist, &www).await;
     let get = |path: &str, accept: &str| {
         t.client
             .get(t.url(path))
@@ -176,11 +183,13 @@ async fn precompressed_build_output() -> TestResult {
     let _ = fs::remove_dir_all(root);
     Ok(())
 }
+}
 
+backend_tests! {
 /// Without the deploy tree, build output is served from `--dist` as it is: a stray `.gz`
 /// beside a file (an older build's) is never sent in its place.
 #[tokio::test]
-async fn build_output_without_the_deploy_tree_is_served_as_it_is() -> TestResult {
+async fn build_output_without_the_deploy_tree_is_served_as_it_is(db: Backend) -> TestResult {
     let root = temp_path("plain-dist", "");
     let (dist, www) = (root.join("dist"), root.join("www"));
     fs::create_dir_all(dist.join("widget"))?;
@@ -188,7 +197,7 @@ async fn build_output_without_the_deploy_tree_is_served_as_it_is() -> TestResult
     fs::write(dist.join("rapport.js"), "window.rapport=2;")?;
     fs::write(dist.join("rapport.js.gz"), b"stale-gz")?;
     fs::write(dist.join("widget/widget.js"), "export default 1;")?;
-    let t = serve_build(&dist, &www).await;
+    let t = serve_build(&db, &dist, &www).await;
     for (path, body) in [
         ("/rapport.js", "window.rapport=2;"),
         ("/widget/widget.js", "export default 1;"),
@@ -207,14 +216,15 @@ async fn build_output_without_the_deploy_tree_is_served_as_it_is() -> TestResult
     let _ = fs::remove_dir_all(root);
     Ok(())
 }
+}
 
 /// A collector serving `dist` as its build output and `www` as its storefront.
-async fn serve_build(dist: &std::path::Path, www: &std::path::Path) -> TestServer {
+async fn serve_build(db: &Backend, dist: &std::path::Path, www: &std::path::Path) -> TestServer {
     let dirs = StaticDirs {
         dist: dist.to_path_buf(),
         www: www.to_path_buf(),
         test_pages: None,
         hidden: Vec::new(),
     };
-    TestServer::with(fixture(), temp_path("db", ".sqlite"), Some(dirs)).await
+    TestServer::with(fixture(), db.fresh("db").await, Some(dirs)).await
 }

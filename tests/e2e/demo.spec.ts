@@ -1,5 +1,5 @@
 // The demo storefront's post-purchase check-in, as a shopper meets it.
-import { test, expect, expectRows, watch, withRun } from "./fixtures";
+import { test, expect, expectRows, watch, withRun, bareAnswers } from "./fixtures";
 import { dialog, primary } from "./widget";
 
 test("detractor: NPS → what went wrong → what mattered → thanks; stored with identity", async ({ page, request, run }) => {
@@ -24,11 +24,17 @@ test("detractor: NPS → what went wrong → what mattered → thanks; stored wi
 
   const [row] = await expectRows(request, run, 1, { site: "demo" });
   expect(row.survey).toBe("post-purchase");
-  expect(row.answers).toEqual([
+  expect(bareAnswers(row)).toEqual([
     { question: "nps", value: 3 },
     { question: "what-went-wrong", value: "The parcel arrived late and the box was crushed." },
     { question: "why", value: { choices: ["delivery"], other: "Packaging" } },
   ]);
+  // What a merchant reads in the export: each question's type and text, option labels.
+  expect(row.answers[0]).toMatchObject({
+    type: "nps",
+    text: "How likely are you to recommend Tidewater Goods to a friend?",
+  });
+  expect(row.answers[2]).toMatchObject({ type: "multipleChoice", labels: ["Delivery speed"] });
   expect(row.userId).toBe("customer-1042");
   expect(row.traits).toMatchObject({ plan: "member", country: "PT" });
 });
@@ -44,7 +50,7 @@ test("promoter: NPS 10 → review → what mattered", async ({ page, request, ru
   await primary(page).click();
   await expect(dialog(page)).toContainText("Thank you!");
   const [row] = await expectRows(request, run, 1, { site: "demo" });
-  expect(row.answers).toEqual([
+  expect(bareAnswers(row)).toEqual([
     { question: "nps", value: 10 },
     { question: "review", value: "yes" },
     { question: "why", value: { choices: ["quality"] } },

@@ -18,7 +18,14 @@ export type Row = {
   id: string;
   site: string;
   survey: string;
-  answers: { question: string; value: unknown }[];
+  /** Each answer with its question's type and text (labels for choice questions). */
+  answers: {
+    question: string;
+    value: unknown;
+    type: string | null;
+    text: string | null;
+    labels?: (string | null)[];
+  }[];
   locale: string | null;
   url: string | null;
   userId: string | null;
@@ -26,6 +33,11 @@ export type Row = {
   createdAt: string | null;
   receivedAt: string;
 };
+
+/** A row's answers as stored (`{question, value}`), without the export's question details. */
+export function bareAnswers(row: Row): { question: string; value: unknown }[] {
+  return row.answers.map(({ question, value }) => ({ question, value }));
+}
 
 export const SITES: Record<string, string> = {
   e2e: "e2e-admin-token-local",

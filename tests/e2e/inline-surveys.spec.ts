@@ -5,7 +5,7 @@
 // the page is refused by name; one the collector defines may be restated with other wording
 // and is stored; a copy asking other questions is refused and the collector's copy shown.
 import type { Page } from "@playwright/test";
-import { test, expect, expectRows, recordPosts, withRun } from "./fixtures";
+import { test, expect, expectRows, recordPosts, withRun, bareAnswers } from "./fixtures";
 import { dialog, primary } from "./widget";
 
 /** Queues `config(inline)` then `show(id)` on the snippet's stub, before the loader runs. */
@@ -102,7 +102,7 @@ test("a survey the collector defines, restated with other wording, is shown, tha
   await expect(dialog(page)).toContainText("Thanks (restated inline)");
   const [row] = await expectRows(request, run, 1);
   expect(row.survey).toBe("type-thumbs");
-  expect(row.answers).toEqual([{ question: "q", value: "up" }]);
+  expect(bareAnswers(row)).toEqual([{ question: "q", value: "up" }]);
   expect(errors(consoleLog)).toEqual([]);
 });
 
@@ -125,5 +125,5 @@ test("an inline copy asking other questions is refused by name; the collector's 
   await primary(page).click();
   await expect(dialog(page)).not.toContainText("Thanks (restated inline)");
   const [row] = await expectRows(request, run, 1);
-  expect(row.answers).toEqual([{ question: "q", value: "down" }]);
+  expect(bareAnswers(row)).toEqual([{ question: "q", value: "down" }]);
 });

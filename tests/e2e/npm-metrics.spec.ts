@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Page } from "@playwright/test";
-import { test, expect, expectRows, withRun } from "./fixtures";
+import { test, expect, expectRows, withRun, bareAnswers } from "./fixtures";
 import { dialog, primary } from "./widget";
 
 const PKG = path.resolve(__dirname, "../../pkg");
@@ -267,7 +267,7 @@ test("createRapport from the package shows an inline survey and the answer reach
   const [row] = await expectRows(request, run, 1);
   expect(row.site).toBe("e2e");
   expect(row.survey).toBe("type-nps");
-  expect(row.answers).toEqual([{ question: "q", value: 9 }]);
+  expect(bareAnswers(row)).toEqual([{ question: "q", value: 9 }]);
   expect(row.url).toContain("/test/index.html");
   // `on` handlers registered through the package's function receive the widget's events.
   await expect

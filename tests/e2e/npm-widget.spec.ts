@@ -5,7 +5,7 @@
 // would); the page is the collector's `/test/index.html`, which has no loader on it.
 import * as path from "node:path";
 import type { Page } from "@playwright/test";
-import { test, expect, expectRows, withRun } from "./fixtures";
+import { test, expect, expectRows, withRun, bareAnswers } from "./fixtures";
 import { serveDir } from "./serve";
 import { dialog, primary } from "./widget";
 
@@ -47,7 +47,7 @@ test("createRapport reads the collector's config: a survey it defines shows with
   await primary(page).click();
   const [row] = await expectRows(request, run, 1);
   expect(row.survey).toBe("type-nps");
-  expect(row.answers).toEqual([{ question: "q", value: 9 }]);
+  expect(bareAnswers(row)).toEqual([{ question: "q", value: 9 }]);
   expect(configReads).toHaveLength(1);
   expect(served).toContain("/pkg/widget/widget_bg.wasm");
   await expect.poll(() => page.evaluate(() => (window as any).events)).toEqual(["show", "submit", "delivered"]);

@@ -7,7 +7,9 @@
 //!   The orders CSV reader is also compared with the `csv` crate on the same file in the
 //!   same run (`metrics/examples/bench_csv.rs`).
 //! * The widget: trigger → first paint, cold and cached (`tests/bench/first-paint.mjs`).
-//! * The collector: sustained POST /v1/responses throughput and p99 (`rapport-loadgen`).
+//! * The collector: sustained POST /v1/responses throughput with p50/p99 on SQLite and on
+//!   PostgreSQL (one and two instances), and the export of 1,000,000 responses from each
+//!   (time, peak RSS of the collector), all by `rapport-loadgen`.
 //!
 //! Pass section names to run only some: `cargo xtask bench metrics widget collector`.
 
@@ -18,6 +20,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::install::CHROMIUM;
+use crate::postgres::Cluster;
 use crate::util::{self, cmd, step};
 
 const SECTIONS: &[&str] = &["metrics", "widget", "collector"];
@@ -53,9 +56,15 @@ fn bench_dir() -> Result<PathBuf, String> {
     Ok(dir)
 }
 
-/// The collector under load: first as its own process (the release `rapport-server` on a
-/// fresh SQLite file, the client in another process, as in production), then in-process
-/// (`rapport-loadgen` without `--url`: client and server share one runtime).
+/// Load-generator runs of one collector benchmark: POSTs per second with p50/p99, and
+/// the 1,000,000-response export, on SQLite and PostgreSQL.
+const EXPORT_ROWS: u64 = 1_000_000;
+
+/// The collector under load, each scenario with the release `rapport-server` in its own
+/// process(es) and the client in another (`rapport-loadgen`): sustained POST
+/// /v1/responses on SQLite (one instance) and on a throwaway PostgreSQL cluster (one
+/// instance, then two instances on one database, the clients spread over both); then the
+/// export of 1,000,000 responses from each backend (time, and the collector's peak RSS).
 fn collector() -> Result<(), String> {
     step(
         "collector and load generator (release)",
@@ -67,27 +76,174 @@ fn collector() -> Result<(), String> {
             "--bins",
         ]),
     )?;
-    let loadgen = util::target_dir().join("release/rapport-loadgen");
-    let loadgen = || cmd(loadgen.to_str().unwrap_or("rapport-loadgen"));
+    let dir = bench_dir()?;
     // Every client shares 127.0.0.1: the rate limit would answer most requests with 429.
-    let server = Server::start_with(
-        &bench_dir()?.join("loadgen.sqlite"),
-        Some(serde_json::json!({ "burst": 1_000_000_000u64, "perSecond": 1_000_000_000u64 })),
-    )?;
-    let separate = step(
-        "collector: rapport-loadgen against rapport-server in its own process",
-        loadgen()
-            .args(["--clients", "32", "--duration", "10", "--url"])
-            .arg(server.url())
-            .args(["--site", "e2e", "--survey", "type-nps", "--question", "q"])
-            .args(["--token", "e2e-admin-token-local"]),
+    let unlimited =
+        Some(serde_json::json!({ "burst": 1_000_000_000u64, "perSecond": 1_000_000_000u64 }));
+    let sqlite = dir.join("loadgen.sqlite");
+    remove_sqlite(&sqlite);
+    // Each scenario with 32 and with 256 clients: every client waits for its answer, so
+    // the rate is at most clients / latency, and a commit that waits for a disk flush
+    // (PostgreSQL) needs more requests in flight to fill its batches.
+    let mut posts = Vec::new();
+    {
+        let server = Server::start_db(sqlite.to_str().unwrap_or_default(), unlimited.clone())?;
+        for clients in [32, 256] {
+            posts.push(("SQLite, 1 instance", post_load(&[&server], clients)?));
+        }
+    }
+    // fsync and synchronous_commit as shipped: a 201 is on disk.
+    let cluster = Cluster::start("bench", false)?;
+    let pg = format!("{}?pool_size=16", cluster.create_database("loadgen")?);
+    {
+        let server = Server::start_db(&pg, unlimited.clone())?;
+        for clients in [32, 256] {
+            posts.push(("PostgreSQL, 1 instance", post_load(&[&server], clients)?));
+        }
+    }
+    {
+        let a = Server::start_db(&pg, unlimited.clone())?;
+        let b = Server::start_db(&pg, unlimited.clone())?;
+        for clients in [32, 256] {
+            posts.push(("PostgreSQL, 2 instances", post_load(&[&a, &b], clients)?));
+        }
+    }
+
+    let export_sqlite = dir.join("export.sqlite");
+    remove_sqlite(&export_sqlite);
+    let exports = vec![
+        (
+            "SQLite",
+            export_run(export_sqlite.to_str().unwrap_or_default())?,
+        ),
+        (
+            "PostgreSQL",
+            export_run(&cluster.create_database("export")?)?,
+        ),
+    ];
+    drop(cluster);
+    remove_sqlite(&sqlite);
+    remove_sqlite(&export_sqlite);
+
+    let f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
+    println!(
+        "\ncollector, release build, loopback, keep-alive clients for 10 s each ({} cores)",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
     );
-    drop(server);
-    separate?;
-    step(
-        "collector: rapport-loadgen with the collector in-process",
-        loadgen().args(["--clients", "32", "--duration", "10"]),
+    println!(
+        "{:<26} {:>8} {:>10} {:>9} {:>9} {:>10} {:>12}",
+        "POST /v1/responses", "clients", "per s", "p50 ms", "p99 ms", "requests", "201 = rows"
+    );
+    for (label, v) in &posts {
+        println!(
+            "{label:<26} {:>8.0} {:>10.0} {:>9.2} {:>9.2} {:>10.0} {:>12}",
+            f(v, "clients"),
+            f(v, "per_second"),
+            f(v, "p50_ms"),
+            f(v, "p99_ms"),
+            f(v, "requests"),
+            if f(v, "created") == f(v, "rows") {
+                "yes"
+            } else {
+                "NO"
+            }
+        );
+    }
+    println!(
+        "\n{:<26} {:>8} {:>10} {:>9} {:>12} {:>14} {:>12}",
+        "export of 1,000,000", "format", "seconds", "MB", "RSS before", "peak RSS", "healthz max"
+    );
+    for (label, runs) in &exports {
+        for v in runs {
+            println!(
+                "{label:<26} {:>8} {:>10.1} {:>9.0} {:>9.1} MB {:>11.1} MB {:>9.0} ms",
+                v.get("format").and_then(Value::as_str).unwrap_or("?"),
+                f(v, "seconds"),
+                f(v, "bytes") / 1e6,
+                f(v, "rss_before_mb"),
+                f(v, "peak_rss_mb"),
+                f(v, "healthz_worst_ms"),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `clients` keep-alive clients for 10 s spread over `servers`; the figures as JSON.
+fn post_load(servers: &[&Server], clients: usize) -> Result<Value, String> {
+    let mut command = loadgen();
+    command.args(["--clients", &clients.to_string(), "--duration", "10"]);
+    for s in servers {
+        command.arg("--url").arg(s.url());
+    }
+    command
+        .args(["--site", "e2e", "--survey", "type-nps", "--question", "q"])
+        .args(["--token", "e2e-admin-token-local"]);
+    json_of(
+        &format!(
+            "collector: rapport-loadgen against {} instance(s)",
+            servers.len()
+        ),
+        &mut command,
     )
+}
+
+/// Seeds `EXPORT_ROWS` responses into `db`, starts a fresh collector on it, exports them
+/// as CSV and as NDJSON, and reads the collector's resident memory before and at peak.
+fn export_run(db: &str) -> Result<Vec<Value>, String> {
+    step(
+        &format!("seed {EXPORT_ROWS} responses"),
+        loadgen()
+            .args(["--seed", &EXPORT_ROWS.to_string(), "--db", db])
+            .args(["--site", "e2e", "--survey", "type-nps", "--question", "q"]),
+    )?;
+    let server = Server::start_db(db, None)?;
+    let before = rss_mb(server.child.id(), "VmRSS:");
+    let mut runs = Vec::new();
+    for format in ["csv", "ndjson"] {
+        let mut v = json_of(
+            &format!("export {EXPORT_ROWS} responses as {format}"),
+            loadgen()
+                .args(["--export", format, "--url"])
+                .arg(server.url())
+                .args(["--site", "e2e", "--token", "e2e-admin-token-local"]),
+        )?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert("rss_before_mb".into(), before.into());
+            o.insert(
+                "peak_rss_mb".into(),
+                rss_mb(server.child.id(), "VmHWM:").into(),
+            );
+        }
+        runs.push(v);
+    }
+    Ok(runs)
+}
+
+/// A `/proc/PID/status` memory line (`VmRSS:`, `VmHWM:`) in MB.
+fn rss_mb(pid: u32, key: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn loadgen() -> Command {
+    let bin = util::target_dir().join("release/rapport-loadgen");
+    cmd(bin.to_str().unwrap_or("rapport-loadgen"))
+}
+
+fn remove_sqlite(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
 }
 
 fn widget() -> Result<(), String> {
@@ -323,19 +479,20 @@ struct Server {
 }
 
 impl Server {
+    /// On a fresh SQLite file.
     fn start(db: &Path) -> Result<Server, String> {
-        Server::start_with(db, None)
+        remove_sqlite(db);
+        Server::start_db(db.to_str().unwrap_or_default(), None)
     }
 
-    /// [`Server::start`] with the config's `rateLimit` replaced when given.
-    fn start_with(db: &Path, rate_limit: Option<Value>) -> Result<Server, String> {
-        let _ = std::fs::remove_file(db);
+    /// On `db` (a SQLite path or a PostgreSQL URL), with the config's `rateLimit`
+    /// replaced when given.
+    fn start_db(db: &str, rate_limit: Option<Value>) -> Result<Server, String> {
         let port = free_port()?;
         let bin = util::target_dir().join("release/rapport-server");
         let child = cmd(bin.to_str().unwrap_or("rapport-server"))
             .args(["--listen", &format!("127.0.0.1:{port}")])
-            .arg("--db")
-            .arg(db)
+            .args(["--db", db])
             .arg("--config")
             .arg(bench_config(rate_limit)?)
             .args([

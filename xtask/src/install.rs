@@ -1,7 +1,9 @@
 //! `cargo xtask install`: everything the tests need, installed only when missing.
 //!
 //! Idempotent and fast when already there: each step checks first. Sources are only the
-//! package registries (rustup's wasm32 target, crates.io, Debian apt, npm).
+//! package registries (rustup's wasm32 target, crates.io, Debian apt, npm). Debian's
+//! `postgresql` is installed for the throwaway database the tests start
+//! (`crate::postgres`).
 
 use crate::util::{self, cmd, on_path, output, step};
 
@@ -13,7 +15,8 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Installs every missing prerequisite of the tests.
 pub fn run() -> Result<(), String> {
     build_prerequisites()?;
-    chromium()
+    chromium()?;
+    postgresql()
 }
 
 /// What `cargo xtask build` needs: the wasm target, the pinned wasm-bindgen CLI, and the
@@ -71,6 +74,20 @@ fn chromium() -> Result<(), String> {
     if on_path(CHROMIUM) && on_path(CHROMEDRIVER) {
         return Ok(());
     }
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+/// Debian's `postgresql` package (server binaries for the throwaway test cluster), when no
+/// `initdb` is installed yet.
+pub fn postgresql() -> Result<(), String> {
+    if crate::postgres::bin_dir().is_ok() {
+        return Ok(());
+    }
+    apt_install(&["postgresql"])
+}
+
+/// `apt-get update` then `apt-get install` of `packages` (as root, or through sudo).
+fn apt_install(packages: &[&str]) -> Result<(), String> {
     let sudo = !is_root() && on_path("sudo");
     let apt = |args: &[&str]| {
         let mut c = if sudo { cmd("sudo") } else { cmd("apt-get") };
@@ -81,19 +98,15 @@ fn chromium() -> Result<(), String> {
         c
     };
     step("apt-get update", &mut apt(&["update"]))?;
+    let mut args = vec!["install", "-y", "--no-install-recommends"];
+    args.extend_from_slice(packages);
     step(
-        "apt-get install chromium chromium-driver",
-        &mut apt(&[
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "chromium",
-            "chromium-driver",
-        ]),
+        &format!("apt-get install {}", packages.join(" ")),
+        &mut apt(&args),
     )
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     output(cmd("id").arg("-u")).as_deref() == Some("0")
 }
 

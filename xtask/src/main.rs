@@ -11,6 +11,7 @@ mod demo;
 mod fuzz;
 mod glue;
 mod install;
+mod postgres;
 mod precompress;
 mod size;
 mod test;
@@ -26,7 +27,7 @@ commands:
             (`build widget`: only the loader and the widget, then their sizes)
   demo      build everything and run the collector with the demo storefront at http://127.0.0.1:8080
   test      install what tests need (idempotent) and run every test, lint and size budget
-  install   only install what tests need (wasm target, wasm-bindgen CLI, Chromium, npm packages)
+  install   only install what tests need (wasm target, wasm-bindgen CLI, Chromium, PostgreSQL, npm packages)
   size      print shipped sizes (raw, gzip, brotli) and check the budgets
   bench     print benchmark figures (first paint, collector throughput, metrics engine vs lifetimes/duckdb)
   fuzz [S]  fuzz the orders CSV reader with cargo-fuzz for S seconds (default 60)

@@ -1,7 +1,8 @@
 //! `cargo xtask test`: install what is missing, then every gate and every test.
 //!
 //! Stages, in order (pass stage names to run only some, e.g. `cargo xtask test unit e2e`):
-//! `lint` (fmt, clippy host + wasm32), `unit` (native tests of the whole workspace),
+//! `lint` (fmt, clippy host + wasm32), `unit` (native tests of the whole workspace, the
+//! collector's against SQLite and a throwaway PostgreSQL cluster),
 //! `browser` (wasm-bindgen-test in headless Chromium), `build` (dist/ + pkg/), `size`
 //! (budgets, no eval in shipped JS), `npm` (the npm package's engine API under Node's test
 //! runner), `api` (schemathesis, every check on, against the real collector and its OpenAPI
@@ -10,6 +11,7 @@
 use std::path::Path;
 
 use crate::install::{CHROMEDRIVER, CHROMIUM};
+use crate::postgres::{self, Cluster};
 use crate::util::{self, cmd, step};
 
 const STAGES: &[&str] = &[
@@ -108,8 +110,16 @@ fn lint() -> Result<(), String> {
     )
 }
 
+/// Native tests; the collector's store and server tests run against SQLite and against a
+/// throwaway PostgreSQL cluster started here (its URL in `RAPPORT_TEST_POSTGRES_URL`).
 fn unit() -> Result<(), String> {
-    step("native tests", util::cargo().args(["test", "--workspace"]))
+    let cluster = Cluster::start("test", false)?;
+    step(
+        "native tests (collector on SQLite and PostgreSQL)",
+        util::cargo()
+            .args(["test", "--workspace"])
+            .env(postgres::URL_VAR, cluster.url()),
+    )
 }
 
 fn browser() -> Result<(), String> {

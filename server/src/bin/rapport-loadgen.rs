@@ -1,13 +1,21 @@
-//! `rapport-loadgen`: sustained-throughput benchmark of `POST /v1/responses`.
+//! `rapport-loadgen`: benchmarks of the collector.
 //!
-//! Starts a collector in-process on a temp SQLite file (or targets `--url`), runs N
-//! concurrent keep-alive HTTP/1.1 clients that POST unique valid responses for D seconds,
-//! then prints throughput, latency percentiles, and checks that the number of stored rows
-//! equals the number of 201 answers (nothing lost).
+//! * **POST load** (default): starts a collector in-process on a temp SQLite file (or
+//!   targets `--url`, repeatable: the clients are spread over every instance), runs N
+//!   concurrent keep-alive HTTP/1.1 clients that POST unique valid responses for D
+//!   seconds, then prints throughput, latency percentiles, and checks that the number of
+//!   stored rows (read through the streamed export) equals the number of 201 answers.
+//! * **Seed** (`--seed N --db TARGET`): writes N responses straight into a database through
+//!   the store (no HTTP), for the export benchmark.
+//! * **Export** (`--export FORMAT --url URL`): downloads a whole site's export as a client
+//!   would, counting bytes and lines, while probing `/healthz` every 50 ms; prints the time
+//!   and the slowest health answer.
 //!
 //! ```text
-//! rapport-loadgen [--clients 32] [--duration 10] [--url http://127.0.0.1:8080
+//! rapport-loadgen [--clients 32] [--duration 10] [--url http://127.0.0.1:8080 ...
 //!                  --site demo --survey post-purchase --question nps --token ADMIN]
+//! rapport-loadgen --seed 1000000 --db postgres://… --site e2e --survey s --question q
+//! rapport-loadgen --export csv --url http://127.0.0.1:8080 --site e2e --token ADMIN
 //! ```
 
 use std::net::SocketAddr;
@@ -19,11 +27,13 @@ use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
 use rapport_server::config::ServerConfig;
-use rapport_server::store::ResponseStore;
+use rapport_server::store::{DbTarget, StoredResponse};
 use rapport_server::{start, ServerOptions};
 use tokio::net::TcpStream;
 
-const USAGE: &str = "usage: rapport-loadgen [--clients N] [--duration SECS] [--url URL --site ID --survey ID --question ID [--token ADMIN]]";
+const USAGE: &str = "usage: rapport-loadgen [--clients N] [--duration SECS] [--url URL ... --site ID --survey ID --question ID [--token ADMIN]]
+       rapport-loadgen --seed N --db PATH|URL --site ID --survey ID --question ID
+       rapport-loadgen --export json|ndjson|csv --url URL --site ID --token ADMIN";
 
 /// The in-process collector's configuration: one site, one NPS + comment survey, no
 /// effective rate limit (every client shares 127.0.0.1).
@@ -39,7 +49,10 @@ const BENCH_CONFIG: &str = r#"{
 struct Options {
     clients: usize,
     duration: Duration,
-    url: Option<String>,
+    urls: Vec<String>,
+    seed: Option<u64>,
+    db: Option<String>,
+    export: Option<String>,
     site: String,
     survey: String,
     question: String,
@@ -50,7 +63,10 @@ fn parse_args() -> Result<Options, String> {
     let mut o = Options {
         clients: 32,
         duration: Duration::from_secs(10),
-        url: None,
+        urls: Vec::new(),
+        seed: None,
+        db: None,
+        export: None,
         site: "bench".into(),
         survey: "s".into(),
         question: "nps".into(),
@@ -80,7 +96,18 @@ fn parse_args() -> Result<Options, String> {
                     .ok_or("--duration: expected seconds in (0, 600]")?;
                 o.duration = Duration::from_secs_f64(secs);
             }
-            "--url" => o.url = Some(value.trim_end_matches('/').to_owned()),
+            "--url" => o.urls.push(value.trim_end_matches('/').to_owned()),
+            "--seed" => {
+                o.seed = Some(
+                    value
+                        .parse()
+                        .ok()
+                        .filter(|&n| n > 0)
+                        .ok_or("--seed: expected a positive integer")?,
+                )
+            }
+            "--db" => o.db = Some(value),
+            "--export" => o.export = Some(value),
             "--site" => o.site = value,
             "--survey" => o.survey = value,
             "--question" => o.question = value,
@@ -170,6 +197,41 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
     f64::from(sorted[rank.min(sorted.len() - 1)]) / 1000.0
 }
 
+/// Streams `GET /v1/responses?site=…&format=FORMAT` and hands each body chunk to `each`.
+async fn stream_export(
+    addr: SocketAddr,
+    host: &str,
+    site: &str,
+    token: &str,
+    format: &str,
+    mut each: impl FnMut(&[u8]),
+) -> Result<(), String> {
+    let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::spawn(conn);
+    let req = Request::get(format!("/v1/responses?site={site}&format={format}"))
+        .header("host", host)
+        .header("authorization", format!("Bearer {token}"))
+        .body(Full::new(Bytes::new()))
+        .map_err(|e| e.to_string())?;
+    let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
+    if resp.status() != 200 {
+        return Err(format!("export answered {}", resp.status()));
+    }
+    let mut body = resp.into_body();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| format!("export cut short: {e}"))?;
+        if let Some(data) = frame.data_ref() {
+            each(data);
+        }
+    }
+    Ok(())
+}
+
+/// Rows of this run (ids starting with its nonce) in the site's NDJSON export, read as a
+/// stream: the check itself stays small whatever the table's size.
 async fn count_rows_via_export(
     addr: SocketAddr,
     host: &str,
@@ -177,29 +239,142 @@ async fn count_rows_via_export(
     token: &str,
     nonce: u64,
 ) -> Result<u64, String> {
+    let needle = format!("{{\"id\":\"bench-{nonce:x}-");
+    let mut count = 0u64;
+    let mut line: Vec<u8> = Vec::new();
+    stream_export(addr, host, site, token, "ndjson", |chunk| {
+        for part in chunk.split_inclusive(|&b| b == b'\n') {
+            line.extend_from_slice(part);
+            if line.ends_with(b"\n") {
+                count += u64::from(line.starts_with(needle.as_bytes()));
+                line.clear();
+            }
+        }
+    })
+    .await?;
+    Ok(count)
+}
+
+/// `--seed`: N responses written through the store, 64 inserts in flight.
+async fn seed(o: &Options, n: u64, nonce: u64) -> Result<(), String> {
+    let target = o.db.as_deref().ok_or("--seed needs --db")?;
+    let target = DbTarget::parse(std::path::Path::new(target)).map_err(|e| e.to_string())?;
+    let store = rapport_server::store::open(&target)
+        .await
+        .map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let workers = 64u64;
+    let tasks: Vec<_> = (0..workers)
+        .map(|w| {
+            let store = store.clone();
+            let o = o.clone();
+            tokio::spawn(async move {
+                let mut i = w;
+                while i < n {
+                    let response = StoredResponse {
+                        id: format!("seed-{nonce:x}-{i:08}"),
+                        site: o.site.clone(),
+                        survey: o.survey.clone(),
+                        answers_json: format!(
+                            r#"[{{"question":"{}","value":{}}}]"#,
+                            o.question,
+                            i % 11
+                        ),
+                        locale: Some("en".into()),
+                        url: Some(format!("https://shop.example/order/{i}")),
+                        user_id: Some(format!("customer-{}", i % 50_000)),
+                        traits_json: Some(format!(
+                            r#"{{"email":"c{}@shop.example","plan":"pro"}}"#,
+                            i % 50_000
+                        )),
+                        created_at: Some("2026-11-22T10:00:00Z".into()),
+                        received_at: rapport_server::clock::now_rfc3339(),
+                    };
+                    store.insert(response).await.map_err(|e| e.to_string())?;
+                    i += workers;
+                }
+                Ok::<_, String>(())
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.map_err(|e| e.to_string())??;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "rapport-loadgen: seeded {n} responses into {} in {secs:.1} s ({:.0}/s); {} rows in all",
+        target.display(),
+        n as f64 / secs,
+        store.count().await.map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
+/// `--export`: one whole-site export as a client downloads it, with `/healthz` probed
+/// every 50 ms meanwhile. Prints one JSON line with the figures.
+async fn export(o: &Options, format: &str) -> Result<(), String> {
+    let url = o.urls.first().ok_or("--export needs --url")?;
+    let token = o.token.as_deref().ok_or("--export needs --token")?;
+    let (addr, host) = resolve(url).await?;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let probe = {
+        let done = done.clone();
+        let host = host.clone();
+        tokio::spawn(async move {
+            let mut worst = Duration::ZERO;
+            let mut probes = 0u32;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let started = Instant::now();
+                if health(addr, &host).await.is_ok() {
+                    worst = worst.max(started.elapsed());
+                    probes += 1;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            (worst, probes)
+        })
+    };
+    let started = Instant::now();
+    let (mut bytes, mut lines) = (0u64, 0u64);
+    let result = stream_export(addr, &host, &o.site, token, format, |chunk| {
+        bytes += chunk.len() as u64;
+        lines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+    })
+    .await;
+    let secs = started.elapsed().as_secs_f64();
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (worst, probes) = probe.await.map_err(|e| e.to_string())?;
+    result?;
+    println!(
+        r#"{{"format":"{format}","seconds":{secs:.3},"bytes":{bytes},"lines":{lines},"healthz_probes":{probes},"healthz_worst_ms":{:.1}}}"#,
+        worst.as_secs_f64() * 1000.0
+    );
+    Ok(())
+}
+
+async fn health(addr: SocketAddr, host: &str) -> Result<(), String> {
     let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
         .map_err(|e| e.to_string())?;
     tokio::spawn(conn);
-    let req = Request::get(format!("/v1/responses?site={site}&format=json"))
+    let req = Request::get("/healthz")
         .header("host", host)
-        .header("authorization", format!("Bearer {token}"))
         .body(Full::new(Bytes::new()))
         .map_err(|e| e.to_string())?;
     let resp = sender.send_request(req).await.map_err(|e| e.to_string())?;
-    let body = resp
-        .into_body()
-        .collect()
+    let _ = resp.into_body().collect().await;
+    Ok(())
+}
+
+async fn resolve(url: &str) -> Result<(SocketAddr, String), String> {
+    let host = url.strip_prefix("http://").unwrap_or(url).to_owned();
+    tokio::net::lookup_host(&host)
         .await
-        .map_err(|e| e.to_string())?
-        .to_bytes();
-    let rows: Vec<serde_json::Value> = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
-    let prefix = format!("bench-{nonce:x}-");
-    Ok(rows
-        .iter()
-        .filter(|r| r["id"].as_str().is_some_and(|id| id.starts_with(&prefix)))
-        .count() as u64)
+        .ok()
+        .and_then(|mut a| a.next())
+        .map(|addr| (addr, host))
+        .ok_or_else(|| format!("cannot resolve {url} (http:// only)"))
 }
 
 #[tokio::main]
@@ -216,50 +391,57 @@ async fn main() -> ExitCode {
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(0);
 
-    // Either an in-process server on a temp DB, or the given URL.
+    if let Some(n) = o.seed {
+        return report(seed(&o, n, nonce).await);
+    }
+    if let Some(format) = o.export.clone() {
+        return report(export(&o, &format).await);
+    }
+
+    // Either an in-process server on a temp DB, or the given URLs.
     let mut local = None;
-    let (addr, host) = match &o.url {
-        None => {
-            let config = match ServerConfig::from_json(BENCH_CONFIG) {
-                Ok(c) => c,
-                Err(e) => {
-                    eprintln!("rapport-loadgen: {e}");
-                    return ExitCode::FAILURE;
-                }
-            };
-            let db = std::env::temp_dir().join(format!("rapport-loadgen-{nonce:x}.sqlite"));
-            match start(ServerOptions::new(config, db.clone())).await {
-                Ok(server) => {
-                    let addr = server.addr();
-                    local = Some((server, db));
-                    (addr, addr.to_string())
-                }
-                Err(e) => {
-                    eprintln!("rapport-loadgen: {e}");
-                    return ExitCode::FAILURE;
-                }
+    let mut targets: Vec<(SocketAddr, String)> = Vec::new();
+    if o.urls.is_empty() {
+        let config = match ServerConfig::from_json(BENCH_CONFIG) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("rapport-loadgen: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let db = std::env::temp_dir().join(format!("rapport-loadgen-{nonce:x}.sqlite"));
+        match start(ServerOptions::new(config, db.clone())).await {
+            Ok(server) => {
+                let addr = server.addr();
+                local = Some((server, db));
+                targets.push((addr, addr.to_string()));
+            }
+            Err(e) => {
+                eprintln!("rapport-loadgen: {e}");
+                return ExitCode::FAILURE;
             }
         }
-        Some(url) => {
-            let host = url.strip_prefix("http://").unwrap_or(url).to_owned();
-            match tokio::net::lookup_host(&host)
-                .await
-                .ok()
-                .and_then(|mut a| a.next())
-            {
-                Some(addr) => (addr, host),
-                None => {
-                    eprintln!("rapport-loadgen: cannot resolve {url} (http:// only)");
-                    return ExitCode::from(2);
-                }
+    }
+    for url in &o.urls {
+        match resolve(url).await {
+            Ok(target) => targets.push(target),
+            Err(e) => {
+                eprintln!("rapport-loadgen: {e}");
+                return ExitCode::from(2);
             }
         }
+    }
+    let Some((addr, host)) = targets.first().cloned() else {
+        return ExitCode::from(2);
     };
 
     let started = Instant::now();
     let until = started + o.duration;
     let tasks: Vec<_> = (0..o.clients)
-        .map(|i| tokio::spawn(client(addr, host.clone(), o.clone(), i, nonce, until)))
+        .map(|i| {
+            let (addr, host) = targets[i % targets.len()].clone();
+            tokio::spawn(client(addr, host, o.clone(), i, nonce, until))
+        })
         .collect();
     let mut total = ClientStats::default();
     for t in tasks {
@@ -286,6 +468,7 @@ async fn main() -> ExitCode {
     println!("| metric              | value |");
     println!("| ------------------- | ----- |");
     println!("| clients (keep-alive)| {} |", o.clients);
+    println!("| instances           | {} |", targets.len());
     println!("| duration            | {elapsed:.2} s |");
     println!("| requests            | {requests} |");
     println!("| 201 stored          | {} |", total.created);
@@ -324,5 +507,25 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     println!("OK: every 201 is a stored row");
+    println!(
+        r#"{{"instances":{},"clients":{},"seconds":{elapsed:.3},"requests":{requests},"created":{},"per_second":{:.0},"p50_ms":{:.2},"p99_ms":{:.2},"rows":{}}}"#,
+        targets.len(),
+        o.clients,
+        total.created,
+        requests as f64 / elapsed,
+        percentile(&total.latencies_us, 50.0),
+        percentile(&total.latencies_us, 99.0),
+        stored.as_ref().map_or(-1, |&n| n as i64)
+    );
     ExitCode::SUCCESS
+}
+
+fn report(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rapport-loadgen: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -19,15 +19,16 @@ pub async fn get_config(
     Path(site): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    let config = app.config();
     let origin = cors::request_origin(&headers);
-    let Some(entry) = app.config.site(&site) else {
-        let allowed = origin.is_some_and(|o| cors::allowed_for_any(&app.config, o));
+    let Some(entry) = config.site(&site) else {
+        let allowed = origin.is_some_and(|o| cors::allowed_for_any(&config, o));
         let mut response = ApiError::SiteNotFound(site).into_response();
         cors::decorate(&mut response, origin, allowed);
         return response;
     };
     let allowed = origin.is_some_and(|o| {
-        cors::allowed_for_site(&app.config, &entry.id, o) || cors::is_same_origin(&headers, o)
+        cors::allowed_for_site(&config, &entry.id, o) || cors::is_same_origin(&headers, o)
     });
     let mut response = Json(entry.public.clone()).into_response();
     response.headers_mut().insert(
@@ -44,9 +45,10 @@ pub async fn options_config(
     Path(site): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    let config = app.config();
     cors::preflight(
         &headers,
-        |o| cors::allowed_for_site(&app.config, &site, o),
+        |o| cors::allowed_for_site(&config, &site, o),
         &[Method::GET],
     )
 }

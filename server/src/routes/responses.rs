@@ -16,6 +16,7 @@ use serde_json::json;
 use crate::app::AppState;
 use crate::client_ip::ClientIp;
 use crate::clock;
+use crate::config::ServerConfig;
 use crate::cors;
 use crate::envelope;
 use crate::error::ApiError;
@@ -32,12 +33,14 @@ pub async fn post_response(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let config = app.config();
     let origin = cors::request_origin(&headers);
     let same_origin = origin.is_some_and(|o| cors::is_same_origin(&headers, o));
     // Until the site is known, any configured origin may read the error.
-    let mut allowed = origin.is_some_and(|o| same_origin || cors::allowed_for_any(&app.config, o));
+    let mut allowed = origin.is_some_and(|o| same_origin || cors::allowed_for_any(&config, o));
     let result = store(
         &app,
+        &config,
         client,
         &headers,
         body,
@@ -60,8 +63,10 @@ pub async fn post_response(
     response
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn store(
     app: &AppState,
+    config: &ServerConfig,
     client: IpAddr,
     headers: &HeaderMap,
     body: Body,
@@ -69,24 +74,23 @@ async fn store(
     same_origin: bool,
     allowed: &mut bool,
 ) -> Result<Response, ApiError> {
-    app.limiter
+    app.limiter()
         .check(client)
         .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
     check_content_type(headers)?;
     check_declared_length(headers)?;
-    let body = read_body(body, app.config.timeouts.body_read).await?;
+    let body = read_body(body, config.timeouts.body_read).await?;
     let envelope::Incoming {
         response,
         answers_json,
         traits_json,
     } = envelope::parse(&body)?;
     validate::validate_shape(&response)?;
-    let site = app
-        .config
+    let site = config
         .site(&response.site)
         .ok_or_else(|| ApiError::SiteNotFound(response.site.clone()))?;
     if let Some(origin) = origin {
-        if !same_origin && !cors::allowed_for_site(&app.config, &site.id, origin) {
+        if !same_origin && !cors::allowed_for_site(config, &site.id, origin) {
             *allowed = false;
             return Err(ApiError::OriginNotAllowed(origin.to_owned()));
         }
@@ -163,9 +167,10 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
 
 /// Preflight for `POST /v1/responses` (JSON bodies) and the export `GET`.
 pub async fn options_responses(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    let config = app.config();
     cors::preflight(
         &headers,
-        |o| cors::allowed_for_any(&app.config, o),
+        |o| cors::allowed_for_any(&config, o),
         &[Method::POST, Method::GET],
     )
 }

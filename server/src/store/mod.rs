@@ -1,24 +1,36 @@
-//! Response storage: the [`ResponseStore`] trait the handlers talk to, its record and
-//! filter types, and the SQLite implementation. A PostgreSQL backend would be one more
-//! implementation of the trait; handlers only see `Arc<dyn ResponseStore>`.
+//! Response storage: the [`ResponseStore`] trait the handlers talk to, its record, query
+//! and cursor types, and two implementations: SQLite (embedded, one machine) and
+//! PostgreSQL (several collector instances on one database). [`DbTarget`] picks one from
+//! the `--db` argument; handlers only see `Arc<dyn ResponseStore>`.
+//!
+//! Both backends keep the same contract, checked by one test suite run against each
+//! (`server/tests/store.rs`): `insert` is idempotent on `(site, id)` even under concurrent
+//! inserts of the same key from several processes, a `Stored` answer means the row is
+//! committed, and pages come in export order `(received_at, id)`.
 
-mod migrations;
+mod cursor;
+pub mod postgres;
 pub mod sqlite;
+mod target;
 
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use cursor::Cursor;
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
+pub use target::{DbTarget, PostgresTarget};
 
 /// One stored response. Text is kept verbatim: `answers` and `traits` are the JSON text
 /// exactly as the client delivered it (escapes included).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredResponse {
-    /// Client-made response id (primary key; the idempotency key).
+    /// Client-made response id (the idempotency key, unique within its site).
     pub id: String,
     /// Site id.
     pub site: String,
@@ -36,32 +48,57 @@ pub struct StoredResponse {
     pub traits_json: Option<String>,
     /// Client timestamp (`createdAt`), as sent.
     pub created_at: Option<String>,
-    /// Server timestamp, RFC 3339 UTC.
+    /// Server timestamp, RFC 3339 UTC with milliseconds (`2026-11-22T10:00:00.123Z`).
     pub received_at: String,
+}
+
+impl StoredResponse {
+    /// This row's position in export order, for resuming after it.
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            received_at: self.received_at.clone(),
+            id: self.id.clone(),
+        }
+    }
 }
 
 /// Result of an idempotent insert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InsertOutcome {
-    /// A new row was written.
+    /// A new row was written and committed.
     Stored,
-    /// A row with this id already existed; nothing changed.
+    /// A row with this site and id already existed; nothing changed.
     Duplicate,
 }
 
 /// Which responses an export returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExportFilter {
     /// Only this site.
     pub site: String,
     /// Only this survey, if given.
     pub survey: Option<String>,
+    /// Only responses received at or after this instant (`2026-11-22T10:00:00.000Z` form).
+    pub since: Option<String>,
+    /// Only responses received before this instant (same form).
+    pub until: Option<String>,
 }
 
-/// Storage failures.
+/// One page of an export: at most `limit` rows matching `filter`, strictly after `after`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageQuery {
+    /// Which rows.
+    pub filter: ExportFilter,
+    /// Resume after this row (exclusive); from the start when `None`.
+    pub after: Option<Cursor>,
+    /// Most rows returned.
+    pub limit: usize,
+}
+
+/// Storage failures. Messages name the database, migration or query at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The database file could not be opened.
+    /// The SQLite file could not be opened.
     #[error("db {path}: cannot open: {source}")]
     Open {
         /// The file.
@@ -69,27 +106,54 @@ pub enum StoreError {
         /// Why.
         source: rusqlite::Error,
     },
+    /// PostgreSQL could not be reached or refused the connection.
+    #[error("db {url}: cannot connect: {message}")]
+    Connect {
+        /// The URL, password removed.
+        url: String,
+        /// Why.
+        message: String,
+    },
+    /// The `--db` argument is not a usable path or URL.
+    #[error("db {0}")]
+    Target(String),
     /// A schema migration failed.
-    #[error("db schema migration to version {version}: {source}")]
+    #[error("db schema migration to version {version}: {message}")]
     Migration {
         /// Target version.
         version: usize,
         /// Why.
-        source: rusqlite::Error,
+        message: String,
     },
-    /// The file was written by a newer server.
+    /// The database was migrated by a newer server.
     #[error("db schema version {found} is newer than this server understands ({known})")]
     TooNew {
-        /// Version in the file.
+        /// Version in the database.
         found: i64,
         /// Newest version this build knows.
         known: usize,
     },
-    /// A query failed.
+    /// A SQLite query failed.
     #[error("db query: {0}")]
     Query(#[from] rusqlite::Error),
-    /// The writer thread is gone (shut down or crashed).
-    #[error("db writer thread stopped")]
+    /// A PostgreSQL query failed.
+    #[error("db query: {}", postgres::describe(.0))]
+    Postgres(#[from] tokio_postgres::Error),
+    /// No pooled PostgreSQL connection could be had.
+    #[error("db pool: {0}")]
+    Pool(String),
+    /// A stored value could not be read back (e.g. bytes that are not UTF-8).
+    #[error("db row {id:?}: column {column}: {message}")]
+    Corrupt {
+        /// The row's response id.
+        id: String,
+        /// The column.
+        column: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The writer is gone (shut down or crashed).
+    #[error("db writer stopped")]
     WriterGone,
     /// A blocking task failed to run.
     #[error("db task: {0}")]
@@ -99,18 +163,58 @@ pub enum StoreError {
 /// A boxed future returned by [`ResponseStore`] methods (keeps the trait object-safe).
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
-/// Where responses live. Implementations must make `insert` idempotent on `id`, including
-/// under concurrent inserts of the same id.
+/// Where responses live.
+///
+/// Contract (both backends): `insert` is idempotent on `(site, id)` — also under concurrent
+/// inserts of one key from several tasks or processes — and answers `Stored` only once the
+/// row is committed; `page` returns rows in ascending `(received_at, id)` order (ids
+/// compared byte-wise), so a cursor taken from the last row of a page resumes exactly after
+/// it.
 pub trait ResponseStore: Send + Sync + 'static {
-    /// Stores `response` unless a response with the same id exists.
+    /// Stores `response` unless a response with the same site and id exists.
     fn insert(&self, response: StoredResponse) -> StoreFuture<'_, InsertOutcome>;
-    /// Responses matching `filter`, oldest first.
-    fn list(&self, filter: ExportFilter) -> StoreFuture<'_, Vec<StoredResponse>>;
-    /// Total number of stored responses (health and load-test verification).
+    /// One page of an export.
+    fn page(&self, query: PageQuery) -> StoreFuture<'_, Vec<StoredResponse>>;
+    /// The export position of response `id` of `site`, if there is one.
+    fn cursor_of(&self, site: String, id: String) -> StoreFuture<'_, Option<Cursor>>;
+    /// Total number of stored responses (tests and load-test verification; a full count,
+    /// so not for health checks on large tables).
     fn count(&self) -> StoreFuture<'_, u64>;
-    /// Returns once every write queued before the call is committed (graceful shutdown).
-    /// Stores that commit before `insert` returns have nothing to do.
-    fn flush(&self) -> StoreFuture<'_, ()> {
-        Box::pin(async { Ok(()) })
+    /// One cheap round trip through the store's read path (health checks).
+    fn ping(&self) -> StoreFuture<'_, ()>;
+    /// Returns once every write queued before the call is committed (graceful shutdown:
+    /// inserts whose requests were cut off still commit).
+    fn flush(&self) -> StoreFuture<'_, ()>;
+    /// `"sqlite"` or `"postgres"`.
+    fn backend(&self) -> &'static str;
+}
+
+/// Opens the store `target` names, migrating its schema first.
+pub async fn open(target: &DbTarget) -> Result<Arc<dyn ResponseStore>, StoreError> {
+    Ok(match target {
+        DbTarget::Sqlite(path) => Arc::new(SqliteStore::open(path)?),
+        DbTarget::Postgres(config) => Arc::new(PostgresStore::connect(config).await?),
+    })
+}
+
+/// Every row matching `filter`, read page by page (tests and small tools; the export
+/// streams instead).
+pub async fn list_all(
+    store: &dyn ResponseStore,
+    filter: ExportFilter,
+) -> Result<Vec<StoredResponse>, StoreError> {
+    let mut out: Vec<StoredResponse> = Vec::new();
+    loop {
+        let page = store
+            .page(PageQuery {
+                filter: filter.clone(),
+                after: out.last().map(StoredResponse::cursor),
+                limit: 1000,
+            })
+            .await?;
+        if page.is_empty() {
+            return Ok(out);
+        }
+        out.extend(page);
     }
 }

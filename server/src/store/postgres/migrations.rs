@@ -1,0 +1,88 @@
+//! PostgreSQL schema migrations, applied in order at start-up. Applied versions are rows of
+//! `rapport_schema`; migration `i` (0-based) is version `i + 1`. Append new migrations;
+//! never edit a released one.
+//!
+//! Several collector instances may start at once against one database: the whole check and
+//! every step run in one transaction that first takes a transaction-scoped advisory lock,
+//! so the first instance migrates and the others wait, then find nothing left to do. DDL is
+//! transactional in PostgreSQL, so a failed step leaves the schema as it was.
+
+use tokio_postgres::Client;
+
+use crate::store::StoreError;
+
+/// `pg_advisory_xact_lock` key of the migration lock ("rapport\0" as a big-endian integer).
+const LOCK_KEY: i64 = 0x7261_7070_6f72_7400;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: responses. Ids, sites and surveys compare byte-wise (COLLATE "C"), as in SQLite,
+    // so both backends page in the same order. `answers` and `traits` are the delivered
+    // JSON text kept verbatim (jsonb would rewrite it and refuses \u0000 escapes). `locale`
+    // and `url` are UTF-8 bytes: the API accepts U+0000 in them, which PostgreSQL text
+    // cannot hold.
+    r#"CREATE TABLE responses (
+        site        text COLLATE "C" NOT NULL,
+        id          text COLLATE "C" NOT NULL,
+        survey      text COLLATE "C" NOT NULL,
+        answers     text NOT NULL,
+        locale      bytea,
+        url         bytea,
+        user_id     text,
+        traits      text,
+        created_at  text,
+        received_at timestamptz NOT NULL,
+        PRIMARY KEY (site, id)
+    );
+    CREATE INDEX responses_export ON responses (site, received_at, id);
+    CREATE INDEX responses_survey ON responses (site, survey, received_at, id);"#,
+];
+
+/// Newest schema version this build knows.
+pub fn latest() -> usize {
+    MIGRATIONS.len()
+}
+
+/// Brings the database to the latest schema version; returns it.
+pub async fn migrate(client: &mut Client) -> Result<usize, StoreError> {
+    let failed = |version: usize| {
+        move |e: tokio_postgres::Error| StoreError::Migration {
+            version,
+            message: super::describe(&e),
+        }
+    };
+    let tx = client.transaction().await.map_err(failed(0))?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])
+        .await
+        .map_err(failed(0))?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS rapport_schema (
+            version    integer PRIMARY KEY,
+            applied_at timestamptz NOT NULL DEFAULT now()
+        )",
+    )
+    .await
+    .map_err(failed(0))?;
+    let current: i32 = tx
+        .query_one("SELECT coalesce(max(version), 0) FROM rapport_schema", &[])
+        .await
+        .map_err(failed(0))?
+        .get(0);
+    if current < 0 || current as usize > latest() {
+        return Err(StoreError::TooNew {
+            found: i64::from(current),
+            known: latest(),
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = index + 1;
+        tx.batch_execute(sql).await.map_err(failed(version))?;
+        tx.execute(
+            "INSERT INTO rapport_schema (version) VALUES ($1)",
+            &[&(version as i32)],
+        )
+        .await
+        .map_err(failed(version))?;
+    }
+    tx.commit().await.map_err(failed(latest()))?;
+    Ok(latest())
+}

@@ -1,0 +1,147 @@
+//! SQLite schema migrations, applied in order at start-up. The schema version lives in
+//! `PRAGMA user_version`; migration `i` (0-based) moves the schema to version `i + 1`.
+//! Append new migrations; never edit a released one.
+//!
+//! The version check and the steps run inside one `BEGIN IMMEDIATE` transaction, which
+//! takes SQLite's write lock first: a second process opening the same file at the same
+//! moment waits (busy timeout), then finds the schema current and applies nothing.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::store::StoreError;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: responses table. Text columns hold client data verbatim.
+    "CREATE TABLE responses (
+        id          TEXT PRIMARY KEY NOT NULL,
+        site        TEXT NOT NULL,
+        survey      TEXT NOT NULL,
+        answers     TEXT NOT NULL,
+        locale      TEXT,
+        url         TEXT,
+        user_id     TEXT,
+        traits      TEXT,
+        created_at  TEXT,
+        received_at TEXT NOT NULL
+    );
+    CREATE INDEX responses_site_survey ON responses (site, survey, received_at);",
+    // 2: response ids are unique per site, not across sites; indexes serve the export's
+    // keyset pages in (received_at, id) order, with or without a survey filter.
+    "CREATE TABLE responses_v2 (
+        site        TEXT NOT NULL,
+        id          TEXT NOT NULL,
+        survey      TEXT NOT NULL,
+        answers     TEXT NOT NULL,
+        locale      TEXT,
+        url         TEXT,
+        user_id     TEXT,
+        traits      TEXT,
+        created_at  TEXT,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (site, id)
+    );
+    INSERT INTO responses_v2
+        (site, id, survey, answers, locale, url, user_id, traits, created_at, received_at)
+        SELECT site, id, survey, answers, locale, url, user_id, traits, created_at, received_at
+        FROM responses;
+    DROP TABLE responses;
+    ALTER TABLE responses_v2 RENAME TO responses;
+    CREATE INDEX responses_export ON responses (site, received_at, id);
+    CREATE INDEX responses_survey ON responses (site, survey, received_at, id);",
+];
+
+/// Newest schema version this build knows.
+pub fn latest() -> usize {
+    MIGRATIONS.len()
+}
+
+/// Brings `conn` to the latest schema version in one immediate transaction.
+pub fn migrate(conn: &mut Connection) -> Result<usize, StoreError> {
+    migrate_to(conn, latest())
+}
+
+fn migrate_to(conn: &mut Connection, target: usize) -> Result<usize, StoreError> {
+    let failed = |version: usize| {
+        move |e: rusqlite::Error| StoreError::Migration {
+            version,
+            message: e.to_string(),
+        }
+    };
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(failed(0))?;
+    let current: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if current < 0 || current as usize > latest() {
+        return Err(StoreError::TooNew {
+            found: current,
+            known: latest(),
+        });
+    }
+    for (index, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target)
+        .skip(current as usize)
+    {
+        let version = index + 1;
+        tx.execute_batch(sql).map_err(failed(version))?;
+        tx.pragma_update(None, "user_version", version as i64)
+            .map_err(failed(version))?;
+    }
+    tx.commit().map_err(failed(target))?;
+    Ok(target.max(current as usize))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_fresh_and_is_idempotent() -> Result<(), StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        assert_eq!(migrate(&mut conn)?, latest());
+        assert_eq!(migrate(&mut conn)?, latest());
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        assert_eq!(version as usize, latest());
+        let n: i64 = conn.query_row("SELECT count(*) FROM responses", [], |r| r.get(0))?;
+        assert_eq!(n, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn version_2_keeps_rows_and_scopes_ids_to_their_site() -> Result<(), StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        migrate_to(&mut conn, 1)?;
+        conn.execute(
+            "INSERT INTO responses (id, site, survey, answers, received_at)
+             VALUES ('r1', 'a', 's', '[]', '2026-01-01T00:00:00.000Z')",
+            [],
+        )?;
+        assert_eq!(migrate(&mut conn)?, 2);
+        let kept: String =
+            conn.query_row("SELECT site FROM responses WHERE id = 'r1'", [], |r| {
+                r.get(0)
+            })?;
+        assert_eq!(kept, "a");
+        // The same id on another site is a new row now.
+        conn.execute(
+            "INSERT INTO responses (id, site, survey, answers, received_at)
+             VALUES ('r1', 'b', 's', '[]', '2026-01-01T00:00:00.000Z')",
+            [],
+        )?;
+        let n: i64 = conn.query_row("SELECT count(*) FROM responses", [], |r| r.get(0))?;
+        assert_eq!(n, 2);
+        Ok(())
+    }
+
+    #[test]
+    fn refuses_newer_schema() -> Result<(), StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "user_version", 99)?;
+        assert!(matches!(
+            migrate(&mut conn),
+            Err(StoreError::TooNew { found: 99, .. })
+        ));
+        Ok(())
+    }
+}
