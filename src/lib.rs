@@ -24,9 +24,5 @@ mod css;
 
 pub mod core;
 
-/// The allocator of the shipped (no `std`) wasm build; tested natively.
-#[cfg(any(all(target_arch = "wasm32", not(feature = "std")), test))]
-mod heap;
-
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -1189,3 +1189,94 @@ fn browser_reads_http_dates() {
     assert_eq!(parse_date("not a date"), None);
     assert_eq!(parse_date(""), None);
 }
+
+/// An `emit` handler calling back into the widget is served on the next task; a call that
+/// left the state borrowed without a Rust panic (here a page's DOM setter throwing through
+/// the wasm, as a stack overflow or a `RangeError` would) marks the widget dead instead of
+/// deferring calls for ever.
+#[wasm_bindgen_test]
+async fn a_trap_that_is_no_panic_marks_the_widget_dead() {
+    let site = "t-trap";
+    let json = format!(
+        r#"{{"site":"{site}","surveys":[{{"id":"m","throttle":{{"frequency":"always"}},
+        "questions":[{{"id":"q","type":"thumbs","text":"Helpful?"}}]}}]}}"#
+    );
+    let (opts, events) = options(site, Some(&json));
+    let mut w = start(opts);
+    // Re-entrancy: a page listener that hides the survey when it takes focus, which
+    // happens while the widget is rendering it.
+    let on_focus = Function::new_with_args(
+        "e",
+        "if (e.target.localName === 'rapport-widget' && this.hide) { this.hide = false; this.w.command('hide', []); }",
+    );
+    let holder = Object::new();
+    Reflect::set(&holder, &"w".into(), &w.0).unwrap();
+    Reflect::set(&holder, &"hide".into(), &JsValue::TRUE).unwrap();
+    let on_focus = on_focus.bind0(&holder);
+    document()
+        .add_event_listener_with_callback("focusin", &on_focus)
+        .unwrap();
+    w.command("show".into(), Array::of1(&"m".into()).into());
+    document()
+        .remove_event_listener_with_callback("focusin", &on_focus)
+        .unwrap();
+    assert_eq!(
+        Reflect::get(&holder, &"hide".into()).unwrap(),
+        JsValue::FALSE,
+        "the page's listener ran while the survey was being shown"
+    );
+    assert_eq!(
+        hosts(),
+        1,
+        "shown; the re-entrant hide waits for the next task"
+    );
+    sleep(50).await;
+    assert_eq!(hosts(), 0, "the re-entrant hide ran");
+    assert_eq!(events.names(), ["show", "close"]);
+    assert!(w.active());
+
+    // A page that makes `textContent` throw: the next render stops mid-call.
+    let patch = Function::new_with_args(
+        "",
+        "const d = Object.getOwnPropertyDescriptor(Node.prototype, 'textContent'); \
+         window.__rapportTextContent = d; \
+         Object.defineProperty(Node.prototype, 'textContent', { configurable: true, get: d.get, \
+           set() { throw new RangeError('hostile page'); } });",
+    );
+    let unpatch = Function::new_with_args(
+        "",
+        "Object.defineProperty(Node.prototype, 'textContent', window.__rapportTextContent);",
+    );
+    patch.call0(&JsValue::NULL).unwrap();
+    let thrown = w
+        .method("command")
+        .call2(&w.0, &"show".into(), &Array::of1(&"m".into()));
+    unpatch.call0(&JsValue::NULL).unwrap();
+    assert!(
+        thrown.is_err(),
+        "the page's exception went through the widget"
+    );
+    // The state is still borrowed: this call is deferred, and its replay finds it so.
+    w.command("hide".into(), Array::new().into());
+    sleep(50).await;
+    assert!(!w.active(), "marked dead");
+    w.command("show".into(), Array::of1(&"m".into()).into());
+    sleep(50).await;
+    assert_eq!(
+        events.names(),
+        ["show", "close"],
+        "nothing shown or closed after the trap"
+    );
+    // Leave the page clean for the other tests.
+    for host in q_hosts() {
+        host.remove();
+    }
+    w.destroy();
+}
+
+fn q_hosts() -> Vec<Element> {
+    let list = document().query_selector_all("rapport-widget").unwrap();
+    (0..list.length())
+        .map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap())
+        .collect()
+}

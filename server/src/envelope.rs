@@ -3,7 +3,6 @@
 //! Survey rules are checked afterwards by [`crate::validate::validate`].
 
 use rapport::core::response::Response;
-use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -35,14 +34,13 @@ pub fn parse(body: &[u8]) -> Result<Incoming, ApiError> {
     let text = std::str::from_utf8(body)
         .map_err(|e| ApiError::MalformedJson(format!("not UTF-8 ({e})")))?;
     let sanitized = replace_lone_surrogates(text);
-    // Syntax first (a cheap pass that allocates nothing), so a truncated body is reported
-    // as malformed JSON rather than as a problem with whichever field it stopped in.
-    serde_json::from_str::<IgnoredAny>(&sanitized)
-        .map_err(|e| ApiError::MalformedJson(e.to_string()))?;
-    if !sanitized.trim_start().starts_with('{') {
+    // One parse: a truncated body is malformed JSON, whichever field it stopped in.
+    let value: serde_json::Value =
+        serde_json::from_str(&sanitized).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
+    if !value.is_object() {
         return Err(ApiError::field("body", "must be a JSON object"));
     }
-    let response = validate::parse_response(&sanitized)?;
+    let response = validate::parse_response(&value, sanitized.len())?;
     // The raw pass reads the delivered text itself, so escapes survive untouched. It
     // cannot fail where the parse above succeeded except on a duplicated key.
     let raw: RawParts<'_> = serde_json::from_str(text).map_err(|e| {

@@ -1,8 +1,10 @@
 //! The one place where the server asks the pure core (`rapport::core`) whether a site
 //! configuration or a response is valid. The survey model and every response rule (ids,
 //! value ranges, option ids, text lengths, required questions on the path taken, limits)
-//! live in the core; this adapter only maps its errors onto [`ApiError`].
+//! live in the core; this adapter hands it what serde_json parsed (no second parse of the
+//! text) and maps its errors onto [`ApiError`].
 
+use rapport::core::json::Json;
 use rapport::core::response::{validate_envelope, validate_response, Response, ResponseError};
 use rapport::core::survey::{ConfigError as SiteConfigError, SiteConfig};
 use serde_json::Value;
@@ -30,8 +32,7 @@ pub struct SiteRules {
 impl SiteRules {
     /// Parses and checks a site object (without the server-only `origins`/`adminToken`).
     pub fn from_site_json(site: &Value) -> Result<Self, SiteRulesError> {
-        // The core reads its own JSON value; the text form is the bridge from serde_json.
-        SiteConfig::from_json(&site.to_string())
+        SiteConfig::from_value(&to_core(site))
             .map(|config| SiteRules { config })
             .map_err(|err: SiteConfigError| {
                 let path = err.path().to_owned();
@@ -56,10 +57,33 @@ impl SiteRules {
     }
 }
 
-/// Parses a response body (JSON text in which lone surrogates were already replaced, see
-/// [`crate::surrogates`]). Errors name the field at fault.
-pub fn parse_response(text: &str) -> Result<Response, ApiError> {
-    Response::from_json(text).map_err(to_api_error)
+/// The core's JSON value of what serde_json parsed (object members in serde_json's
+/// order).
+pub fn to_core(value: &Value) -> Json {
+    match value {
+        Value::Null => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Number(n) => Json::Num(n.as_f64().unwrap_or(f64::NAN)),
+        Value::String(s) => Json::Str(s.clone()),
+        Value::Array(items) => Json::Arr(items.iter().map(to_core).collect()),
+        Value::Object(members) => Json::Obj(
+            members
+                .iter()
+                .map(|(k, v)| (k.clone(), to_core(v)))
+                .collect(),
+        ),
+    }
+}
+
+/// Reads a response body parsed by serde_json (lone surrogates already replaced, see
+/// [`crate::surrogates`]) of `size` bytes. Errors name the field at fault.
+pub fn parse_response(value: &Value, size: usize) -> Result<Response, ApiError> {
+    if size > Limits::MAX_BODY_BYTES {
+        return Err(ApiError::PayloadTooLarge {
+            limit: Limits::MAX_BODY_BYTES,
+        });
+    }
+    Response::from_value(&to_core(value)).map_err(to_api_error)
 }
 
 /// Checks the rules that hold for every site (400), before the site is looked up.
@@ -78,49 +102,40 @@ fn to_api_error(err: ResponseError) -> ApiError {
         ResponseError::TooLarge { limit, .. } => ApiError::PayloadTooLarge { limit },
         ResponseError::Invalid { field, message } => ApiError::InvalidField { field, message },
         ResponseError::Mismatch { field, message } => ApiError::SurveyMismatch { field, message },
-        ResponseError::Malformed { field, message } => {
-            // serde reports a missing or unknown key at the enclosing object; name the key.
-            let key = quoted_key(&message, "missing field `")
-                .or_else(|| quoted_key(&message, "unknown field `"))
-                .map(str::to_owned);
-            match (field.is_empty(), key) {
-                (true, Some(key)) => ApiError::field(key, message),
-                (false, Some(key)) if field != key && !field.ends_with(&format!(".{key}")) => {
-                    ApiError::field(format!("{field}.{key}"), message)
-                }
-                (true, None) => ApiError::MalformedJson(message),
-                (false, _) => ApiError::InvalidField { field, message },
-            }
+        // The core names the member at fault (a missing or unknown key included); only a
+        // body that is no JSON at all has no field.
+        ResponseError::Malformed { field, message } if field.is_empty() => {
+            ApiError::MalformedJson(message)
         }
+        ResponseError::Malformed { field, message } => ApiError::InvalidField { field, message },
     }
-}
-
-fn quoted_key<'a>(message: &'a str, lead: &str) -> Option<&'a str> {
-    let start = message.find(lead)? + lead.len();
-    let len = message[start..].find('`')?;
-    Some(&message[start..start + len])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn parse(text: &str) -> Result<Response, ApiError> {
+        let value: Value = serde_json::from_str(text).expect("test bodies are JSON");
+        parse_response(&value, text.len())
+    }
+
+    /// The core names the member at fault; the adapter keeps its path.
     #[test]
     fn missing_and_unknown_keys_are_named() {
-        let e = parse_response(r#"{"id":"x","site":"d","survey":"s"}"#).err();
+        let e = parse(r#"{"id":"x","site":"d","survey":"s"}"#).err();
         assert_eq!(e.as_ref().map(ApiError::field_name), Some("answers"));
-        let e =
-            parse_response(r#"{"id":"x","site":"d","survey":"s","answers":[],"bogus":1}"#).err();
+        let e = parse(r#"{"id":"x","site":"d","survey":"s","answers":[],"bogus":1}"#).err();
         assert_eq!(e.as_ref().map(ApiError::field_name), Some("bogus"));
-        let e =
-            parse_response(r#"{"id":"x","site":"d","survey":"s","answers":[{"value":1}]}"#).err();
+        let e = parse(r#"{"id":"x","site":"d","survey":"s","answers":[{"value":1}]}"#).err();
         assert_eq!(
             e.as_ref().map(ApiError::field_name),
             Some("answers[0].question")
         );
-        let e = parse_response(r#"{"id":5,"site":"d","survey":"s","answers":[]}"#).err();
+        let e = parse(r#"{"id":5,"site":"d","survey":"s","answers":[]}"#).err();
         assert_eq!(e.as_ref().map(ApiError::field_name), Some("id"));
-        let e = parse_response("{").err();
-        assert_eq!(e.as_ref().map(ApiError::code), Some("malformed_json"));
+        let body = Value::Object(serde_json::Map::new());
+        let e = parse_response(&body, Limits::MAX_BODY_BYTES + 1).err();
+        assert_eq!(e.as_ref().map(ApiError::code), Some("payload_too_large"));
     }
 }

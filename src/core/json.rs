@@ -7,9 +7,7 @@
 //!   so that NUL, control characters and U+2028/U+2029 survive any consumer.
 //! * [`Fields`] reads an object field by field with the JSON path of each value, which is how
 //!   every model type in the core is decoded with errors naming the path at fault. Paths are
-//!   [`Path`]s chained on the stack and only rendered into text when an error needs one; the
-//!   decoders are plain non-generic readers ([`Fields::str`], [`Fields::object`], ...) so the
-//!   wasm carries one copy of each, whatever the field.
+//!   [`Path`]s chained on the stack and only rendered into text when an error needs one.
 //!
 //! ```
 //! use rapport::core::json::Json;
@@ -88,7 +86,6 @@ type Parsed<T> = Result<T, &'static str>;
 impl<'a> Parser<'a> {
     /// The error `message` at the current position: lines and characters up to it (the
     /// whole text when an invalid escape left the position inside a character).
-    #[cold]
     fn error(&self, message: &'static str) -> SyntaxError {
         let upto = self.src.get(..self.pos).unwrap_or(self.src).as_bytes();
         let (mut line, mut column) = (1, 1);
@@ -689,9 +686,7 @@ impl<'a> Path<'a> {
     }
 }
 
-/// A shape error at `path` (non-generic and cold: one copy; the path is rendered here).
-#[cold]
-#[inline(never)]
+/// A shape error at `path` (the path is rendered here).
 pub fn shape(path: &Path<'_>, message: String) -> Box<ShapeError> {
     Box::new(ShapeError {
         path: path.render(),
@@ -704,18 +699,7 @@ pub fn shape_err<T>(path: &Path<'_>, message: String) -> Decoded<T> {
     Err(shape(path, message))
 }
 
-/// The path of member `key` under `path`.
-pub fn child(path: &str, key: &str) -> String {
-    Path::Root(path).key(key).render()
-}
-
-/// The path of item `index` under `path`.
-pub fn item(path: &str, index: usize) -> String {
-    Path::Root(path).index(index).render()
-}
-
 /// `expected {what}, got {kind of got}` at `path`.
-#[cold]
 fn expected(path: &Path<'_>, what: &str, got: &Json) -> Box<ShapeError> {
     shape(
         path,
@@ -732,8 +716,6 @@ pub fn string(path: &Path<'_>, v: &Json) -> Decoded<String> {
 }
 
 /// Reads a number.
-// Inlined (see "Inlined readers" on [`Fields`]).
-#[inline(always)]
 pub fn number(path: &Path<'_>, v: &Json) -> Decoded<f64> {
     match v {
         Json::Num(n) => Ok(*n),
@@ -759,8 +741,6 @@ pub fn integer(path: &Path<'_>, v: &Json, min: i64, max: i64) -> Decoded<i64> {
 }
 
 /// Reads a boolean.
-// Inlined (see "Inlined readers" on [`Fields`]).
-#[inline(always)]
 pub fn boolean(path: &Path<'_>, v: &Json) -> Decoded<bool> {
     match v {
         Json::Bool(b) => Ok(*b),
@@ -768,9 +748,7 @@ pub fn boolean(path: &Path<'_>, v: &Json) -> Decoded<bool> {
     }
 }
 
-/// The items of an array (non-generic: one copy for every item type).
-// Inlined (see "Inlined readers" on [`Fields`]).
-#[inline(always)]
+/// The items of an array.
 pub fn items<'j>(path: &Path<'_>, v: &'j Json) -> Decoded<&'j [Json]> {
     match v {
         Json::Arr(items) => Ok(items),
@@ -782,79 +760,33 @@ pub fn items<'j>(path: &Path<'_>, v: &'j Json) -> Decoded<&'j [Json]> {
 pub type Decoder<T> = fn(&Path<'_>, &Json) -> Decoded<T>;
 
 /// Reads an array, decoding each item with `f` (which gets the item's path).
-#[inline]
 pub fn array<T>(path: &Path<'_>, v: &Json, f: Decoder<T>) -> Decoded<Vec<T>> {
-    let mut out = Vec::new();
-    collect(path, Some(v), f, &mut out)?;
-    Ok(out)
+    items(path, v)?
+        .iter()
+        .enumerate()
+        .map(|(i, item)| f(&path.index(i), item))
+        .collect()
 }
 
-/// [`array`] appended to `out` (a field of the value being decoded: nothing is copied out).
-#[inline]
-pub fn array_into<T>(path: &Path<'_>, v: &Json, f: Decoder<T>, out: &mut Vec<T>) -> Decoded<()> {
-    collect(path, Some(v), f, out)
-}
-
-/// [`array`] of an optional value (absent: nothing), appended to `out`: the one generic
-/// copy per item type. The error is its only result, so no vector is copied out.
-#[inline(never)]
-fn collect<T>(path: &Path<'_>, v: Option<&Json>, f: Decoder<T>, out: &mut Vec<T>) -> Decoded<()> {
-    if let Some(v) = v {
-        each(path, v, &mut Sink(out, f))?;
-    }
-    Ok(())
-}
-
-/// Where [`each`] puts decoded items. A trait of its own rather than `dyn FnMut`: its
-/// vtable needs no `FnOnce` shim per item type.
-trait Push {
-    fn push(&mut self, path: &Path<'_>, v: &Json) -> Decoded<()>;
-}
-
-/// The items decoded so far and their decoder.
-struct Sink<'v, T>(&'v mut Vec<T>, Decoder<T>);
-
-impl<T> Push for Sink<'_, T> {
-    fn push(&mut self, path: &Path<'_>, v: &Json) -> Decoded<()> {
-        self.0.push((self.1)(path, v)?);
-        Ok(())
-    }
-}
-
-/// The loop of [`array`], shared by every item type (one copy in the wasm, not one per `T`).
-#[inline(never)]
-fn each(path: &Path<'_>, v: &Json, sink: &mut dyn Push) -> Decoded<()> {
-    for (i, v) in items(path, v)?.iter().enumerate() {
-        sink.push(&path.index(i), v)?;
-    }
-    Ok(())
-}
-
-/// Reads one of the `names` (a unit enum); returns its index.
-pub fn variant(path: &Path<'_>, v: &Json, names: &[&str]) -> Decoded<usize> {
+/// Reads one of the spellings of `table` (a unit enum, each spelling with its variant).
+pub fn variant<T: Copy>(path: &Path<'_>, v: &Json, table: &[(&str, T)]) -> Decoded<T> {
     let s = match v {
         Json::Str(s) => s,
         other => return Err(expected(path, "a string", other)),
     };
-    // Index loops: no iterator state in the wasm.
-    let mut i = 0;
-    while let Some(n) = names.get(i) {
-        if *n == s.as_str() {
-            return Ok(i);
-        }
-        i += 1;
+    if let Some((_, value)) = table.iter().find(|(name, _)| name == s) {
+        return Ok(*value);
     }
-    let mut m = crate::core::msg::subst("unknown variant `{}`, expected one of ", s, "");
-    let mut open = "`";
-    i = 0;
-    while let Some(n) = names.get(i) {
-        m.push_str(open);
-        m.push_str(n);
-        m.push('`');
-        open = ", `";
-        i += 1;
+    let mut expected = String::new();
+    for (i, (name, _)) in table.iter().enumerate() {
+        expected.push_str(if i == 0 { "`" } else { ", `" });
+        expected.push_str(name);
+        expected.push('`');
     }
-    Err(shape(path, m))
+    Err(shape(
+        path,
+        crate::core::msg::subst("unknown variant `{}`, expected one of {}", s, &expected),
+    ))
 }
 
 /// An object being decoded: its members and its path. `null` members count as absent.
@@ -862,12 +794,6 @@ pub fn variant(path: &Path<'_>, v: &Json, names: &[&str]) -> Decoded<usize> {
 /// The typed readers ([`Fields::str`], [`Fields::num`], ...) take `required`: when set, an
 /// absent member is the "missing field" error, so `Ok(None)` only comes back for optional
 /// ones.
-///
-/// Inlined readers: a result of two words or more (`Decoded<Option<&Json>>`,
-/// `Decoded<f64>`, ...) comes back from a wasm call through memory, which every caller then
-/// loads and tests; the small readers that return one are `#[inline(always)]`, so it stays
-/// in locals (−0.3 KB gzip in all). The larger ones stay calls: inlined, they grew the
-/// wasm.
 pub struct Fields<'a> {
     path: Path<'a>,
     members: &'a [(String, Json)],
@@ -907,9 +833,6 @@ impl<'a> Fields<'a> {
     }
 
     /// Member `key` opened as an object (see [`Fields::at`]), unless absent or `null`.
-    /// Inlined: a call would return the opened object wrapped twice (in an option, in a
-    /// result) through memory, which every call site then copied out (−68 B gzip).
-    #[inline(always)]
     pub fn object<'s>(
         &'s self,
         key: &'s str,
@@ -938,8 +861,6 @@ impl<'a> Fields<'a> {
 
     /// Member `key`: `None` when absent or `null`, unless `required`, which makes that the
     /// "missing field" error.
-    // Inlined (see "Inlined readers" on [`Fields`]).
-    #[inline(always)]
     pub fn field(&self, key: &str, required: bool) -> Decoded<Option<&'a Json>> {
         match self.get(key) {
             None if required => Err(self.missing(key)),
@@ -947,7 +868,6 @@ impl<'a> Fields<'a> {
         }
     }
 
-    #[cold]
     fn missing(&self, key: &str) -> Box<ShapeError> {
         shape(
             &self.child(key),
@@ -997,8 +917,6 @@ impl<'a> Fields<'a> {
     }
 
     /// A number member.
-    // Inlined (see "Inlined readers" on [`Fields`]).
-    #[inline(always)]
     pub fn num(&self, key: &str, required: bool) -> Decoded<Option<f64>> {
         Ok(match self.field(key, required)? {
             Some(v) => Some(number(&self.child(key), v)?),
@@ -1007,8 +925,6 @@ impl<'a> Fields<'a> {
     }
 
     /// An integer member in `min..=max`.
-    // Inlined (see "Inlined readers" on [`Fields`]).
-    #[inline(always)]
     pub fn int(&self, key: &str, required: bool, min: i64, max: i64) -> Decoded<Option<i64>> {
         Ok(match self.field(key, required)? {
             Some(v) => Some(integer(&self.child(key), v, min, max)?),
@@ -1017,8 +933,6 @@ impl<'a> Fields<'a> {
     }
 
     /// An optional boolean member.
-    // Inlined (see "Inlined readers" on [`Fields`]).
-    #[inline(always)]
     pub fn bool(&self, key: &str) -> Decoded<Option<bool>> {
         Ok(match self.field(key, false)? {
             Some(v) => Some(boolean(&self.child(key), v)?),
@@ -1026,33 +940,25 @@ impl<'a> Fields<'a> {
         })
     }
 
-    /// A member that is one of `names`: its index.
-    pub fn variant(&self, key: &str, required: bool, names: &[&str]) -> Decoded<Option<usize>> {
+    /// A member that is one of the spellings of `table`: its variant.
+    pub fn variant<T: Copy>(
+        &self,
+        key: &str,
+        required: bool,
+        table: &[(&str, T)],
+    ) -> Decoded<Option<T>> {
         Ok(match self.field(key, required)? {
-            Some(v) => Some(variant(&self.child(key), v, names)?),
+            Some(v) => Some(variant(&self.child(key), v, table)?),
             None => None,
         })
     }
 
     /// An array member decoded item by item with `f` (absent: empty unless `required`).
-    #[inline]
     pub fn list<T>(&self, key: &str, required: bool, f: Decoder<T>) -> Decoded<Vec<T>> {
-        let mut out = Vec::new();
-        self.list_into(key, required, f, &mut out)?;
-        Ok(out)
-    }
-
-    /// [`Fields::list`] appended to `out` (a field of the value being decoded: nothing is
-    /// copied out).
-    #[inline]
-    pub fn list_into<T>(
-        &self,
-        key: &str,
-        required: bool,
-        f: Decoder<T>,
-        out: &mut Vec<T>,
-    ) -> Decoded<()> {
-        collect(&self.child(key), self.field(key, required)?, f, out)
+        match self.field(key, required)? {
+            Some(v) => array(&self.child(key), v, f),
+            None => Ok(Vec::new()),
+        }
     }
 }
 

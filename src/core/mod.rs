@@ -18,6 +18,7 @@ pub mod branching;
 pub mod datetime;
 pub mod i18n;
 pub mod json;
+pub mod machine;
 pub mod msg;
 pub mod outbox;
 pub mod response;

@@ -172,7 +172,6 @@ impl Outbox {
     /// for the jitter. Returns the policy's decision, carried out: delivered and dropped
     /// entries are removed, a retried one waits until its time. `None` when there is no
     /// entry with that id (another tab may have delivered it).
-    #[inline]
     pub fn settle(
         &mut self,
         id: &str,

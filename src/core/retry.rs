@@ -171,7 +171,6 @@ impl RetryPolicy {
     /// ```
     // Inlined (with `Outbox::settle`) where the shell passes the default policy: its
     // constants fold into the code (measured −67 B gzip in the widget).
-    #[inline]
     pub fn classify(
         &self,
         outcome: Outcome,

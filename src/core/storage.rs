@@ -1,53 +1,26 @@
-//! Key-value persistence behind a trait: the shell implements it over `localStorage` (with an
-//! in-memory fallback when storage is blocked); tests use [`MemoryStore`]. Also the key names.
+//! Where the widget keeps its records: the [`Store`] the state machine reads and writes
+//! synchronously (`localStorage` in the browser), an in-memory one for tests, and the key
+//! of each record.
 
 use crate::prelude::*;
 
 use ::core::cell::RefCell;
 use alloc::collections::BTreeMap;
 
-/// Why a storage operation failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StorageError {
-    /// Storage cannot be used at all (blocked cookies, sandboxed iframe, ...).
-    Unavailable(String),
-    /// Writing `key` would exceed the quota.
-    QuotaExceeded(String),
+use crate::core::json::Json;
+
+/// A key-value store of JSON records. Reads and writes are synchronous, like
+/// `localStorage`: another tab's writes are seen by the next read. Writing never fails for
+/// the caller: a store that cannot persist keeps the value for the current page and says
+/// so itself.
+pub trait Store {
+    /// The record under `key`, parsed; `None` when there is none or it is no JSON.
+    fn load(&self, key: &str) -> Option<Json>;
+    /// Stores the JSON text `json` under `key`.
+    fn save(&self, key: &str, json: &str);
 }
 
-impl StorageError {
-    /// The full message (what `Display` prints), built without `core::fmt`.
-    pub fn text(&self) -> String {
-        use crate::core::msg::cat;
-        match self {
-            StorageError::Unavailable(why) => cat(&["storage unavailable: ", why]),
-            StorageError::QuotaExceeded(key) => {
-                cat(&["storage quota exceeded writing `", key, "`"])
-            }
-        }
-    }
-}
-
-impl ::core::fmt::Display for StorageError {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(&self.text())
-    }
-}
-
-impl ::core::error::Error for StorageError {}
-
-/// A string key-value store. Methods take `&self` like the Web Storage API; implementations
-/// use interior mutability.
-pub trait KeyValueStore {
-    /// The value at `key`, if any.
-    fn get(&self, key: &str) -> Result<Option<String>, StorageError>;
-    /// Stores `value` at `key`.
-    fn set(&self, key: &str, value: &str) -> Result<(), StorageError>;
-    /// Removes `key` (no error if absent).
-    fn remove(&self, key: &str) -> Result<(), StorageError>;
-}
-
-/// An in-memory store.
+/// A [`Store`] in memory: what tests (and two simulated tabs sharing it) use.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     map: RefCell<BTreeMap<String, String>>,
@@ -58,40 +31,39 @@ impl MemoryStore {
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// The text stored under `key`.
+    pub fn text(&self, key: &str) -> Option<String> {
+        self.map.borrow().get(key).cloned()
+    }
 }
 
-impl KeyValueStore for MemoryStore {
-    fn get(&self, key: &str) -> Result<Option<String>, StorageError> {
-        Ok(self.map.borrow().get(key).cloned())
+impl Store for MemoryStore {
+    fn load(&self, key: &str) -> Option<Json> {
+        Json::parse(&self.text(key)?).ok()
     }
 
-    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+    fn save(&self, key: &str, json: &str) {
         self.map
             .borrow_mut()
-            .insert(key.to_owned(), value.to_owned());
-        Ok(())
-    }
-
-    fn remove(&self, key: &str) -> Result<(), StorageError> {
-        self.map.borrow_mut().remove(key);
-        Ok(())
+            .insert(key.to_owned(), json.to_owned());
     }
 }
 
-/// What is stored under a site's keys.
+/// The records the widget keeps per site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Slot {
-    /// [`crate::core::throttle::ThrottleState`].
+    /// When each survey was shown and answered.
     Throttle,
-    /// [`crate::core::outbox::Outbox`].
+    /// Responses not yet delivered.
     Outbox,
-    /// The loader's mute map ([`crate::core::throttle::mute_map`]).
+    /// The loader's mute map.
     Mute,
-    /// Anonymous visitor id and identify traits.
+    /// The visitor's id and `identify` data.
     Visitor,
 }
 
-/// The localStorage key of `slot` for `site`: `rapport:{site}:{slot}`.
+/// The storage key of `slot` for `site`: `rapport:{site}:{slot}`.
 pub fn key(site: &str, slot: Slot) -> String {
     let name = match slot {
         Slot::Throttle => "throttle",
@@ -99,8 +71,6 @@ pub fn key(site: &str, slot: Slot) -> String {
         Slot::Mute => "mute",
         Slot::Visitor => "visitor",
     };
-    // A message template rather than `format!`: this runs on every storage access in the
-    // widget.
     crate::core::msg::subst("rapport:{}:{}", site, name)
 }
 
@@ -123,18 +93,17 @@ mod tests {
         let k = key("demo", Slot::Throttle);
         let load = |store: &MemoryStore| {
             store
-                .get(&k)
-                .unwrap()
-                .map(|json| ThrottleState::from_json_or_default(&json))
+                .load(&k)
+                .map(|json| ThrottleState::from_value_or_default(&json))
         };
         assert_eq!(load(&store), None);
         let mut st = ThrottleState::default();
         st.record_shown("s", 1.0);
-        store.set(&k, &st.to_json()).unwrap();
+        store.save(&k, &st.to_json());
         assert_eq!(load(&store), Some(st));
-        store.set(&k, "{broken").unwrap();
+        store.save(&k, "{broken");
+        assert_eq!(load(&store), None, "no JSON reads as no record");
+        store.save(&k, "[1]");
         assert_eq!(load(&store), Some(ThrottleState::default()));
-        store.remove(&k).unwrap();
-        assert_eq!(store.get(&k).unwrap(), None);
     }
 }

@@ -146,7 +146,6 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 
 /// The length of the UTF-8 character starting at byte `i` of `b` (1 past the end). One
 /// out-of-line copy: [`glob_match`] asks it in two places.
-#[inline(never)]
 fn char_len(b: &[u8], i: usize) -> usize {
     match b.get(i) {
         Some(0..=0x7F) | None => 1,

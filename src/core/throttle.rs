@@ -268,7 +268,6 @@ impl ThrottleState {
     }
 
     /// Records that `survey_id` was shown at `now_ms`.
-    #[inline]
     pub fn record_shown(&mut self, survey_id: &str, now_ms: f64) {
         if let Some(h) = self.history_mut(survey_id) {
             h.shown_count = h.shown_count.saturating_add(1);
@@ -278,7 +277,6 @@ impl ThrottleState {
     }
 
     /// Records that `survey_id` was answered at `now_ms`.
-    #[inline]
     pub fn record_answered(&mut self, survey_id: &str, now_ms: f64) {
         if let Some(h) = self.history_mut(survey_id) {
             h.answered = true;

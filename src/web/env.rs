@@ -5,115 +5,93 @@
 
 use crate::prelude::*;
 
+use js_sys::Date;
 use wasm_bindgen::JsValue;
+use web_sys::{Document, Element, Window};
 
-use super::js::{self, get, get_f64, get_str, global_get};
-use crate::core::msg::int;
+/// The page's `window`; `None` outside a page (a worker), where the widget stays dormant.
+pub fn window() -> Option<Window> {
+    web_sys::window()
+}
+
+/// `document`, if there is one.
+pub fn document() -> Option<Document> {
+    window()?.document()
+}
 
 /// Wall-clock time in epoch milliseconds.
 pub fn now_ms() -> f64 {
-    js::call_static("Date", "now", &[]).as_f64().unwrap_or(0.0)
+    Date::now()
 }
 
 /// The current time as an ISO-8601 UTC string (`2026-11-22T10:00:00.000Z`).
 pub fn iso_now() -> String {
-    js::construct("Date", &[])
-        .map(|date| js::call_s(&date, "toISOString", &[]))
-        .ok()
-        .and_then(|iso| iso.as_string())
-        .unwrap_or_default()
+    Date::new_0().to_iso_string().into()
 }
 
 /// `Date.parse(text)`: epoch ms, `None` when the browser cannot read it as a date.
 pub fn parse_date(text: &str) -> Option<f64> {
-    js::call_static("Date", "parse", &[text.into()])
-        .as_f64()
-        .filter(|ms| !ms.is_nan())
+    Some(Date::parse(text)).filter(|ms| !ms.is_nan())
 }
 
 /// `performance.now()`: the monotonic clock the loader's `navAt` is measured on.
 pub fn perf_now() -> f64 {
-    js::call_static("performance", "now", &[])
-        .as_f64()
-        .unwrap_or(0.0)
-}
-
-/// `location`.
-fn location() -> JsValue {
-    global_get("location")
+    window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 /// The full page URL.
 pub fn href() -> String {
-    get_str(&location(), "href").unwrap_or_default()
-}
-
-/// Path plus query string (`/order/1?x=2`), which URL targeting matches against.
-pub fn path_and_query() -> String {
-    let location = location();
-    let mut out = get_str(&location, "pathname").unwrap_or_else(|| String::from("/"));
-    out.push_str(&get_str(&location, "search").unwrap_or_default());
-    out
-}
-
-/// `document`.
-pub fn document() -> JsValue {
-    global_get("document")
+    window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default()
 }
 
 /// `document.documentElement`.
-fn root_element() -> JsValue {
-    get(&document(), "documentElement")
+fn root_element() -> Option<Element> {
+    document()?.document_element()
 }
 
-/// Appends the preferred languages to `out`, best first: `<html lang>`, then
-/// `navigator.languages`.
-pub fn languages(out: &mut Vec<String>) {
-    if let Some(lang) = js::call_s(&root_element(), "getAttribute", &["lang"]).as_string() {
+/// The preferred languages, best first: `<html lang>`, then `navigator.languages`.
+pub fn languages() -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(lang) = root_element().and_then(|root| root.get_attribute("lang")) {
         if !lang.trim_ascii().is_empty() {
             out.push(String::from(lang.trim_ascii()));
         }
     }
-    let list = get(&global_get("navigator"), "languages");
-    for i in 0..len(&list) {
-        if let Some(lang) = get_str(&list, &int(i as i64)) {
-            out.push(lang);
+    if let Some(window) = window() {
+        for lang in window.navigator().languages().iter() {
+            if let Some(lang) = lang.as_string() {
+                out.push(lang);
+            }
         }
     }
+    out
 }
 
-/// `length` of an array-like (0 when there is none).
-pub fn len(list: &JsValue) -> usize {
-    get_f64(list, "length").unwrap_or(0.0) as usize
-}
-
-/// A fresh UUID v4 from `crypto.getRandomValues`, falling back to `Math.random` where the
-/// Web Crypto API is missing (the ids stay unique enough for idempotency keys).
-pub fn random_uuid() -> String {
+/// 16 random bytes from `crypto.getRandomValues`, falling back to `Math.random` where the
+/// Web Crypto API is missing (ids made from them stay unique enough for idempotency keys).
+pub fn random_bytes() -> [u8; 16] {
     let mut bytes = [0u8; 16];
-    let buf = js::construct("Uint8Array", &[JsValue::from_f64(16.0)]).unwrap_or_default();
-    let filled = js::call(
-        &global_get("crypto"),
-        "getRandomValues",
-        ::core::slice::from_ref(&buf),
-    )
-    .is_ok();
-    for (i, b) in bytes.iter_mut().enumerate() {
-        *b = if filled {
-            get_f64(&buf, &int(i as i64)).unwrap_or(0.0)
-        } else {
-            js::math("random", &[]) * 256.0
-        } as u8;
+    let filled = window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for b in bytes.iter_mut() {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
     }
-    crate::core::uuid::uuid_v4(bytes)
+    bytes
 }
 
 /// How far down the page the bottom of the viewport is, 0–100.
 pub fn scroll_percent() -> f64 {
-    let height = get_f64(&root_element(), "scrollHeight").unwrap_or(0.0);
-    let window = js::global();
-    let bottom =
-        get_f64(&window, "scrollY").unwrap_or(0.0) + get_f64(&window, "innerHeight").unwrap_or(0.0);
+    let height = root_element().map_or(0.0, |root| f64::from(root.scroll_height()));
+    let Some(window) = window() else { return 100.0 };
+    let number = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+    let bottom = window.scroll_y().unwrap_or(0.0) + number(window.inner_height());
     if height <= 0.0 {
         return 100.0;
     }

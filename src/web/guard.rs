@@ -18,10 +18,19 @@ pub fn is_dead() -> bool {
     DEAD.load(Ordering::Relaxed)
 }
 
-/// Marks the widget dead; the first call logs one `console.error`.
+/// Marks every widget of the page dead (after a panic: the instance is unusable); the
+/// first call logs one `console.error`.
 pub fn disable() {
     if !DEAD.swap(true, Ordering::Relaxed) {
-        super::log::console("error", DISABLED);
+        web_sys::console::error_1(&DISABLED.into());
+    }
+}
+
+/// Marks one widget dead through its own `flag` (after a trap that was no panic, see
+/// `app::run`); the first call logs one `console.error`.
+pub fn disable_one(flag: &::core::cell::Cell<bool>) {
+    if !flag.replace(true) {
+        web_sys::console::error_1(&DISABLED.into());
     }
 }
 
@@ -40,7 +49,7 @@ pub fn install_panic_hook() {
         std::panic::set_hook(std::boxed::Box::new(move |info| {
             if !DEAD.swap(true, Ordering::Relaxed) {
                 let message = std::format!("{DISABLED}: {info}");
-                super::log::console("error", &message);
+                web_sys::console::error_1(&message.into());
             }
             previous(info);
         }));

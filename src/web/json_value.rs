@@ -2,46 +2,79 @@
 //!
 //! The core's parser (`Json::parse`) is what the collector and the native tests use; the
 //! widget reads JSON text (the collector's config, its own stored records) with the
-//! parser every browser already has and copies the result into a [`Json`] value, which
-//! keeps a parser out of the download. `JSON.parse` and the core agree on what matters
-//! here: numbers are doubles and a repeated key keeps its last value. They differ at the
-//! edges only: object members come in JavaScript's property order (integer-like keys
-//! first); the browser rounds long mantissas exactly where the core's reader may be an ulp
-//! off; and a number too large for a double is `Infinity` here (which the configuration's
-//! range checks then reject) where the core's parser refuses the text.
+//! parser every browser already has and copies the result into a [`Json`] value.
+//! `JSON.parse` and the core agree on what matters here: numbers are doubles and a repeated
+//! key keeps its last value. They differ at the edges only: object members come in
+//! JavaScript's property order (integer-like keys first); the browser rounds long mantissas
+//! exactly where the core's reader may be an ulp off; and a number too large for a double
+//! is `Infinity` here (which the configuration's range checks then reject) where the core's
+//! parser refuses the text.
 
 use crate::prelude::*;
 
-use wasm_bindgen::JsValue;
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::json::{Json, MAX_DEPTH};
-use crate::core::msg;
+use crate::core::response::{AnswerValue, MultipleChoice};
 
-use super::js;
-
-/// `JSON.parse(text)` as a [`Json`]; `None` when `text` is not JSON. What the widget
-/// uses: it never shows why a text is no JSON, so the browser's message is not read.
+/// `JSON.parse(text)` as a [`Json`]; `None` when `text` is not JSON.
 pub fn read(text: &str) -> Option<Json> {
-    json_parse(text).ok().map(|value| from_js(&value))
+    JSON::parse(text).ok().map(|value| from_js(&value))
 }
 
-/// [`read`] with the browser's message when `text` is not JSON (`Err`), for callers that
-/// show it (the widget has none: this stays out of its wasm).
+/// [`read`] with the browser's message when `text` is not JSON (`Err`).
 pub fn parse(text: &str) -> Result<Json, String> {
-    match json_parse(text) {
+    match JSON::parse(text) {
         Ok(value) => Ok(from_js(&value)),
-        Err(thrown) => Err(js::get_str(&thrown, "message").unwrap_or_default()),
+        Err(thrown) => Err(super::log::js_text(&thrown)),
     }
 }
 
-/// `JSON.parse(text)`, or what it threw.
-fn json_parse(text: &str) -> Result<JsValue, JsValue> {
-    js::call(&js::global_get("JSON"), "parse", &[text.into()])
+/// `JSON.stringify(value)`; `None` for values JSON cannot hold or that throw (cycles).
+pub fn stringify(value: &JsValue) -> Option<String> {
+    JSON::stringify(value).ok()?.as_string()
 }
 
-/// `Array.isArray(value)`.
+/// `answer` with the text the browser wrote as JSON literals ([`AnswerValue::Json`], a JSON
+/// "Other") read back as plain text, as the collector reads it (a lone surrogate becomes
+/// U+FFFD): the form [`crate::core::response::check_answer`] checks.
+pub fn plain(answer: &AnswerValue) -> AnswerValue {
+    let text = |literal: &str| {
+        JSON::parse(literal)
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
+    match answer {
+        AnswerValue::Json(literal) => AnswerValue::Text(text(literal)),
+        AnswerValue::Choices(mc) if mc.other_is_json => AnswerValue::Choices(MultipleChoice {
+            choices: mc.choices.clone(),
+            other: mc.other.as_deref().map(text),
+            other_is_json: false,
+        }),
+        other => other.clone(),
+    }
+}
+
+/// A value the page passed (a command argument, an inline configuration) as JSON:
+/// objects through `JSON.stringify` (which drops functions and prototype junk, and refuses
+/// cycles: those read as `null`).
+pub fn plain_data(arg: &JsValue) -> Json {
+    if let Some(text) = arg.as_string() {
+        return Json::Str(text);
+    }
+    if arg.is_object() && !arg.is_function() {
+        return stringify(arg)
+            .and_then(|text| read(&text))
+            .unwrap_or(Json::Null);
+    }
+    from_js(arg)
+}
+
+/// Whether `value` is an array.
 pub fn is_array(value: &JsValue) -> bool {
-    js::call_static("Array", "isArray", ::core::slice::from_ref(value)).is_truthy()
+    Array::is_array(value)
 }
 
 /// A JSON-shaped JS value (what `JSON.parse` returns) as a [`Json`]. Anything JSON cannot
@@ -62,30 +95,27 @@ fn at_depth(value: &JsValue, depth: usize) -> Json {
     if let Some(number) = value.as_f64() {
         return Json::Num(number);
     }
-    if !value.is_object() {
-        // What is left of JSON's types: `null` and the booleans.
-        return match value.is_null_or_undefined() || value.is_function() {
-            true => Json::Null,
-            false => Json::Bool(!value.is_falsy()),
-        };
+    if let Some(flag) = value.as_bool() {
+        return Json::Bool(flag);
     }
-    // `Object.keys` lists an array's indices as strings too.
-    let keys = js::call_static("Object", "keys", ::core::slice::from_ref(value));
-    let count = js::get_f64(&keys, "length").unwrap_or(0.0) as usize;
-    let is_array = is_array(value);
-    let mut items = Vec::new();
+    if !value.is_object() || value.is_function() {
+        return Json::Null;
+    }
+    if Array::is_array(value) {
+        let array: &Array = value.unchecked_ref();
+        return Json::Arr(
+            array
+                .iter()
+                .map(|item| at_depth(&item, depth + 1))
+                .collect(),
+        );
+    }
     let mut members = Vec::new();
-    for index in 0..count {
-        let key = js::get_str(&keys, &msg::uint(index as u64)).unwrap_or_default();
-        let item = at_depth(&js::get(value, &key), depth + 1);
-        if is_array {
-            items.push(item);
-        } else {
-            members.push((key, item));
+    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+        let item = Reflect::get(value, &key).unwrap_or(JsValue::NULL);
+        if let Some(key) = key.as_string() {
+            members.push((key, at_depth(&item, depth + 1)));
         }
     }
-    match is_array {
-        true => Json::Arr(items),
-        false => Json::Obj(members),
-    }
+    Json::Obj(members)
 }

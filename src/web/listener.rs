@@ -5,19 +5,18 @@
 
 use crate::prelude::*;
 
-use wasm_bindgen::JsValue;
-
-use super::js;
+use js_sys::Function;
+use web_sys::EventTarget;
 
 /// Event kinds registered with `handler`; dropping it removes them.
 pub struct Listeners {
-    handler: JsValue,
-    on: Vec<(JsValue, &'static str)>,
+    handler: Function,
+    on: Vec<(EventTarget, &'static str)>,
 }
 
 impl Listeners {
     /// No listeners yet.
-    pub fn new(handler: &JsValue) -> Listeners {
+    pub fn new(handler: &Function) -> Listeners {
         Listeners {
             handler: handler.clone(),
             on: Vec::new(),
@@ -26,12 +25,8 @@ impl Listeners {
 
     /// Listens for `kind` events on `target`. Registration only fails on exotic targets; a
     /// missing listener degrades a trigger, it never breaks the page.
-    pub fn add(&mut self, target: &JsValue, kind: &'static str) {
-        js::invoke(
-            target,
-            "addEventListener",
-            &[kind.into(), self.handler.clone()],
-        );
+    pub fn add(&mut self, target: &EventTarget, kind: &'static str) {
+        let _ = target.add_event_listener_with_callback(kind, &self.handler);
         self.on.push((target.clone(), kind));
     }
 }
@@ -39,11 +34,7 @@ impl Listeners {
 impl Drop for Listeners {
     fn drop(&mut self) {
         for (target, kind) in &self.on {
-            js::invoke(
-                target,
-                "removeEventListener",
-                &[(*kind).into(), self.handler.clone()],
-            );
+            let _ = target.remove_event_listener_with_callback(kind, &self.handler);
         }
     }
 }

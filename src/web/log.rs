@@ -1,41 +1,35 @@
 //! Console messages, all prefixed with `[rapport]`.
-//!
-//! Built by concatenation rather than `format!` to keep the formatting machinery out of
-//! the hot paths (it costs bytes in the shipped wasm).
 
 use crate::prelude::*;
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::console;
 
-use super::js;
-
-/// `console[level]` of the concatenated parts.
-fn log(level: &str, parts: &[&str]) {
+/// The concatenated parts after the prefix.
+fn message(parts: &[&str]) -> JsValue {
     let mut msg = String::from("[rapport] ");
     for part in parts {
         msg.push_str(part);
     }
-    console(level, &msg);
-}
-
-/// `console[level](message)`.
-pub(super) fn console(level: &str, message: &str) {
-    js::invoke(&js::global_get("console"), level, &[message.into()]);
+    JsValue::from(msg)
 }
 
 /// `console.warn` of the concatenated parts.
 pub fn warn(parts: &[&str]) {
-    log("warn", parts);
+    console::warn_1(&message(parts));
 }
 
 /// `console.error` of the concatenated parts.
 pub fn error(parts: &[&str]) {
-    log("error", parts);
+    console::error_1(&message(parts));
 }
 
 /// Best-effort text of a thrown JS value (an `Error`'s message, or the value as a string).
 pub fn js_text(value: &JsValue) -> String {
-    js::get_str(value, "message")
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| String::from("unknown error"))
+    match value.dyn_ref::<js_sys::Error>() {
+        Some(error) => error.message().into(),
+        None => value
+            .as_string()
+            .unwrap_or_else(|| String::from("unknown error")),
+    }
 }

@@ -4,15 +4,13 @@
 //! * [`exports`] — `start` and the widget object it returns, the loader contract.
 //! * [`app`] — the controller wiring core decisions to the page.
 //! * [`ui`] — host element, stylesheet, dialog and question controls, focus.
-//! * [`js`] — the few generic JavaScript bindings everything else goes through.
 //! * [`store`], [`transport`], [`timer`], [`listener`], [`regex`], [`env`] — small browser
-//!   adapters.
+//!   adapters over web-sys and js-sys (typed bindings: a misspelt method does not compile).
 
 pub mod app;
 pub mod env;
 pub mod exports;
 pub mod guard;
-pub mod js;
 pub mod json_value;
 pub mod listener;
 pub mod log;

@@ -2,13 +2,12 @@
 
 use crate::prelude::*;
 
-use wasm_bindgen::JsValue;
+use js_sys::{Array, Function, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::json::Json;
-use crate::core::msg::uint;
 
-use super::js::{self, get};
-use super::json_value::{self, is_array};
+use super::json_value;
 
 /// Why `start` options were rejected. Messages name the option at fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +23,7 @@ pub enum OptionsError {
 }
 
 impl OptionsError {
-    /// The console message (a plain string: no formatting machinery for these).
+    /// The console message.
     pub fn message(self) -> &'static str {
         match self {
             OptionsError::Site => "start: options.site must be a non-empty string",
@@ -44,8 +43,8 @@ pub struct Start {
     /// The collector's site configuration as JSON (`None`: the loader could not read one).
     pub config: Option<Json>,
     /// The page's inline configurations, in the order given, applied over the collector's
-    /// (each as a `config` command is).
-    pub inline: Vec<JsValue>,
+    /// by the machine (each as a `config` command is).
+    pub inline: Vec<Json>,
 }
 
 /// Parsed `start` options.
@@ -56,17 +55,26 @@ pub struct Options {
     pub endpoint: String,
     /// CSP nonce for the `<style>` fallback.
     pub nonce: Option<String>,
-    /// Event sink `emit(name, detail)` (a function).
-    pub emit: Option<JsValue>,
+    /// Event sink `emit(name, detail)`.
+    pub emit: Option<Function>,
     /// The loader already saw exit intent on this page (it boots the widget on it).
     pub exit_intent: bool,
     /// `performance.now()` of the last navigation, for delay triggers.
     pub nav_at: f64,
 }
 
+/// `options[key]`: a member of the plain data object the page passed (`undefined` when
+/// missing, or when `options` is no object).
+fn member(options: &JsValue, key: &str) -> JsValue {
+    if !options.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
 /// `options[key]` if it is a non-empty string.
 fn non_empty(options: &JsValue, key: &str) -> Option<String> {
-    get(options, key).as_string().filter(|s| !s.is_empty())
+    member(options, key).as_string().filter(|s| !s.is_empty())
 }
 
 impl Options {
@@ -75,42 +83,37 @@ impl Options {
     /// an array; each item is checked when it is applied).
     pub fn read(options: &JsValue) -> Result<Start, OptionsError> {
         let site = non_empty(options, "site").ok_or(OptionsError::Site)?;
-        let endpoint = match get(options, "endpoint") {
+        let endpoint = match member(options, "endpoint") {
             v if v.is_null_or_undefined() => String::new(),
             v => v.as_string().ok_or(OptionsError::Endpoint)?,
         };
-        // Trailing slashes off, byte by byte: `trim_end_matches` brings a char searcher.
-        let mut end = endpoint.len();
-        while end > 0 && endpoint.as_bytes().get(end - 1) == Some(&b'/') {
-            end -= 1;
-        }
-        let config = get(options, "config");
+        let config = member(options, "config");
         let config = if config.is_null_or_undefined() {
             None
         } else if config.is_object() {
             // Through JSON text rather than walking the object: JSON.stringify drops
             // functions and prototype junk (and refuses cycles).
-            let text = js::stringify(&config).ok_or(OptionsError::Config)?;
+            let text = json_value::stringify(&config).ok_or(OptionsError::Config)?;
             Some(json_value::read(&text).ok_or(OptionsError::Config)?)
         } else {
             return Err(OptionsError::Config);
         };
-        let inline = match get(options, "inline") {
+        let inline = match member(options, "inline") {
             v if v.is_null_or_undefined() => Vec::new(),
-            v if is_array(&v) => {
-                let n = js::get_f64(&v, "length").unwrap_or(0.0) as u64;
-                (0..n).map(|i| get(&v, &uint(i))).collect()
-            }
+            v if json_value::is_array(&v) => v
+                .unchecked_ref::<Array>()
+                .iter()
+                .map(|item| json_value::plain_data(&item))
+                .collect(),
             _ => return Err(OptionsError::Inline),
         };
-        let emit = get(options, "emit");
         let options = Options {
             site,
-            endpoint: String::from(endpoint.get(..end).unwrap_or_default()),
+            endpoint: String::from(endpoint.trim_end_matches('/')),
             nonce: non_empty(options, "nonce"),
-            emit: emit.is_function().then_some(emit),
-            exit_intent: get(options, "exitIntent").is_truthy(),
-            nav_at: get(options, "navAt").as_f64().unwrap_or(0.0),
+            emit: member(options, "emit").dyn_into::<Function>().ok(),
+            exit_intent: member(options, "exitIntent").is_truthy(),
+            nav_at: member(options, "navAt").as_f64().unwrap_or(0.0),
         };
         Ok(Start {
             options,

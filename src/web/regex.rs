@@ -3,18 +3,33 @@
 
 use crate::prelude::*;
 
+use wasm_bindgen::prelude::*;
+
 use crate::core::targeting::RegexMatcher;
 
-use super::js;
+#[wasm_bindgen]
+extern "C" {
+    /// A JavaScript `RegExp`. js-sys has one too, but its constructor does not catch the
+    /// `SyntaxError` of an invalid pattern.
+    #[wasm_bindgen(js_name = RegExp)]
+    type Pattern;
+
+    /// `new RegExp(pattern)`.
+    #[wasm_bindgen(catch, constructor, js_class = "RegExp")]
+    fn new(pattern: &str) -> Result<Pattern, JsValue>;
+
+    /// `regexp.test(text)`.
+    #[wasm_bindgen(method)]
+    fn test(this: &Pattern, text: &str) -> bool;
+}
 
 /// [`RegexMatcher`] over JavaScript `RegExp`.
 pub struct JsRegex;
 
 impl RegexMatcher for JsRegex {
     fn is_match(&self, pattern: &str, haystack: &str) -> Result<bool, String> {
-        // `RegExp(pattern)` without `new` builds a new expression too; a bad pattern throws.
-        match js::call_global("RegExp", &[pattern.into()]) {
-            Ok(re) => Ok(js::call_s(&re, "test", &[haystack]).is_truthy()),
+        match Pattern::new(pattern) {
+            Ok(re) => Ok(re.test(haystack)),
             Err(err) => Err(super::log::js_text(&err)),
         }
     }

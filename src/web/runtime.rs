@@ -1,9 +1,8 @@
 //! The runtime of the shipped (no `std`) build: the panic handler and the allocator.
 //!
 //! The handler ignores the panic's message, so none of Rust's formatting code is linked;
-//! it disables the widget (one `console.error`) and traps. The allocator is the crate's own
-//! size-class heap ([`crate::heap`]), a fraction of the size of dlmalloc (what `std`
-//! brings) or of a general-purpose allocator crate.
+//! it disables the widget (one `console.error`) and traps. The allocator is `dlmalloc`, the
+//! one `std` itself uses on wasm32.
 
 /// Disables the widget and traps: the instance is unusable after a panic anyway.
 #[panic_handler]
@@ -13,5 +12,4 @@ fn on_panic(_info: &::core::panic::PanicInfo) -> ! {
 }
 
 #[global_allocator]
-static ALLOCATOR: crate::heap::SizeClassHeap<crate::heap::WasmMemory> =
-    crate::heap::SizeClassHeap::new(crate::heap::WasmMemory);
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;

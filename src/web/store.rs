@@ -8,45 +8,34 @@ use crate::prelude::*;
 
 use ::core::cell::Cell;
 
-use wasm_bindgen::JsValue;
+use web_sys::Storage;
 
-use super::{js, log};
+use super::{env, json_value, log};
+use crate::core::json::Json;
+use crate::core::storage::Store;
 
 /// Key/value storage backed by `localStorage`, falling back to memory per key on failure.
 pub struct WebStore {
-    local: Option<JsValue>,
-    // Values that could not be written to `localStorage`, as the properties of a plain JS
-    // object (keys are `rapport:…`: no clash with its prototype's); they shadow
-    // `localStorage` on reads, and `undefined` is no value. Held by the browser rather than
-    // in a Rust map: less code in the wasm.
-    memory: JsValue,
+    local: Option<Storage>,
+    /// Values that could not be written to `localStorage`; they shadow it on reads.
+    memory: Cell<Vec<(String, String)>>,
     warned: Cell<bool>,
 }
 
 impl WebStore {
     /// Opens `window.localStorage`, or memory only if it is unavailable.
     pub fn open() -> WebStore {
+        // The getter throws where storage is blocked.
+        let local = env::window().and_then(|w| w.local_storage().ok().flatten());
         let store = WebStore {
-            local: None,
-            memory: js::object(),
+            local,
+            memory: Cell::new(Vec::new()),
             warned: Cell::new(false),
         };
-        // The getter throws where storage is blocked; it reads as `undefined` then.
-        match js::global_get("localStorage") {
-            local if local.is_object() => WebStore {
-                local: Some(local),
-                ..store
-            },
-            _ => {
-                store.fall_back();
-                store
-            }
+        if store.local.is_none() {
+            store.fall_back();
         }
-    }
-
-    /// Whether every value is held in memory only.
-    pub fn is_memory_only(&self) -> bool {
-        self.local.is_none()
+        store
     }
 
     fn fall_back(&self) {
@@ -57,13 +46,17 @@ impl WebStore {
 
     /// The value stored under `key`.
     pub fn get(&self, key: &str) -> Option<String> {
-        let held = js::get_str(&self.memory, key);
+        let memory = self.memory.take();
+        let held = memory
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone());
+        self.memory.set(memory);
         if held.is_some() {
             return held;
         }
-        let local = self.local.as_ref()?;
-        match js::call(local, "getItem", &[key.into()]) {
-            Ok(value) => value.as_string(),
+        match self.local.as_ref()?.get_item(key) {
+            Ok(value) => value,
             Err(_) => {
                 self.fall_back();
                 None
@@ -73,41 +66,30 @@ impl WebStore {
 
     /// Stores `value` under `key`: in `localStorage`, or in memory when that fails.
     pub fn set(&self, key: &str, value: &str) {
-        let value = JsValue::from_str(value);
         let written = self
             .local
             .as_ref()
-            .is_some_and(|local| js::call(local, "setItem", &[key.into(), value.clone()]).is_ok());
+            .is_some_and(|local| local.set_item(key, value).is_ok());
+        let mut memory = self.memory.take();
         // A value written to `localStorage` no longer needs (nor may keep) a memory copy.
-        let held = if written { JsValue::UNDEFINED } else { value };
-        js::set(&self.memory, key, &held);
+        memory.retain(|(k, _)| k != key);
+        if !written {
+            memory.push((String::from(key), String::from(value)));
+        }
+        self.memory.set(memory);
         if !written {
             self.fall_back();
         }
     }
-
-    /// Removes `key`.
-    pub fn remove(&self, key: &str) {
-        js::set(&self.memory, key, &JsValue::UNDEFINED);
-        if let Some(local) = &self.local {
-            js::invoke(local, "removeItem", &[key.into()]);
-        }
-    }
 }
 
-impl crate::core::storage::KeyValueStore for WebStore {
-    // Never fails: every failure has already fallen back to memory.
-    fn get(&self, key: &str) -> Result<Option<String>, crate::core::storage::StorageError> {
-        Ok(WebStore::get(self, key))
+impl Store for WebStore {
+    /// The record under `key`, read by the browser's `JSON.parse`.
+    fn load(&self, key: &str) -> Option<Json> {
+        json_value::read(&self.get(key)?)
     }
 
-    fn set(&self, key: &str, value: &str) -> Result<(), crate::core::storage::StorageError> {
-        WebStore::set(self, key, value);
-        Ok(())
-    }
-
-    fn remove(&self, key: &str) -> Result<(), crate::core::storage::StorageError> {
-        WebStore::remove(self, key);
-        Ok(())
+    fn save(&self, key: &str, json: &str) {
+        self.set(key, json);
     }
 }

@@ -3,17 +3,18 @@
 //! A timer calls the widget's one handler function with a numeric tag (`setTimeout`'s extra
 //! arguments), so timers need no closure of their own.
 
+use js_sys::{Array, Function};
 use wasm_bindgen::JsValue;
 
-use super::js;
+use super::env;
 
 /// A pending `setTimeout`; dropping it clears the timeout.
-pub struct Timeout(JsValue);
+pub struct Timeout(Option<i32>);
 
 impl Timeout {
     /// Calls `handler(tag)` once after `millis` milliseconds (clamped to the 32-bit range
     /// browsers accept; longer delays fire early and the caller re-checks).
-    pub fn new(handler: &JsValue, millis: f64, tag: u8) -> Timeout {
+    pub fn new(handler: &Function, millis: f64, tag: u8) -> Timeout {
         let delay = millis.clamp(0.0, 2_147_483_647.0);
         Timeout(later(
             handler,
@@ -24,17 +25,21 @@ impl Timeout {
 }
 
 /// `setTimeout(handler, millis, a, b, c)`: `handler(a, b, c)` after `millis`
-/// milliseconds; the id (`undefined` if it failed).
-pub fn later(handler: &JsValue, millis: f64, [a, b, c]: [JsValue; 3]) -> JsValue {
-    js::call_global("setTimeout", &[handler.clone(), millis.into(), a, b, c]).unwrap_or_default()
+/// milliseconds; the id (`None` if it failed).
+pub fn later(handler: &Function, millis: f64, [a, b, c]: [JsValue; 3]) -> Option<i32> {
+    env::window()?
+        .set_timeout_with_callback_and_timeout_and_arguments(
+            handler,
+            millis as i32,
+            &Array::of3(&a, &b, &c),
+        )
+        .ok()
 }
 
 impl Drop for Timeout {
     fn drop(&mut self) {
-        js::invoke(
-            &js::global(),
-            "clearTimeout",
-            ::core::slice::from_ref(&self.0),
-        );
+        if let (Some(id), Some(window)) = (self.0, env::window()) {
+            window.clear_timeout_with_handle(id);
+        }
     }
 }

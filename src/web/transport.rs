@@ -3,30 +3,56 @@
 //! `keepalive` lets a send started during unload finish after the page is gone. The
 //! callback style (rather than futures) keeps `wasm-bindgen-futures` out of the bundle.
 
-use wasm_bindgen::JsValue;
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Headers, RequestInit};
 
-use super::{js, timer};
+use super::{env, timer};
 
-/// The `fetch` options besides the body.
-const INIT: &str =
-    r#"{"method":"POST","headers":{"content-type":"application/json"},"keepalive":true}"#;
+#[wasm_bindgen]
+extern "C" {
+    /// `fetch`'s options with `keepalive`, which web-sys's `RequestInit` lacks.
+    #[wasm_bindgen(extends = RequestInit)]
+    type KeepaliveInit;
+
+    #[wasm_bindgen(method, setter = keepalive)]
+    fn set_keepalive(this: &KeepaliveInit, keepalive: bool);
+
+    /// A promise, whose `then` takes plain functions here (js-sys's takes closures).
+    #[wasm_bindgen(extends = Promise)]
+    type Pending;
+
+    /// `promise.then(onFulfilled, onRejected)`.
+    #[wasm_bindgen(method)]
+    fn then(this: &Pending, on_fulfilled: &Function, on_rejected: &Function) -> Promise;
+}
 
 /// POSTs `body` as JSON to `url`; `handler(tag, outcome)` runs exactly once, with the
 /// `Response` or, when the request never got an answer, the rejection reason (or
 /// `undefined` when `fetch` could not even start).
-pub fn post_json(url: &str, body: &str, handler: &JsValue, tag: u8) {
-    // One parse of a constant rather than five property writes.
-    let init = js::parse(INIT);
-    js::set(&init, "body", &body.into());
+pub fn post_json(url: &str, body: &str, handler: &Function, tag: u8) {
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.unchecked_ref::<KeepaliveInit>().set_keepalive(true);
+    init.set_body(&JsValue::from_str(body));
+    if let Ok(headers) = Headers::new() {
+        let _ = headers.set("content-type", "application/json");
+        init.set_headers_headers(&headers);
+    }
     // The same function serves as fulfilment and rejection handler: exactly one runs.
     let settle = super::app::bind(handler, tag);
-    let sent = js::call_global("fetch", &[url.into(), init])
-        .and_then(|pending| js::call(&pending, "then", &[settle.clone(), settle]));
-    if sent.is_err() {
-        timer::later(
-            handler,
-            0.0,
-            [JsValue::from(tag), JsValue::UNDEFINED, JsValue::UNDEFINED],
-        );
+    let sent = env::window().map(|window| window.fetch_with_str_and_init(url, &init));
+    match sent {
+        Some(pending) => {
+            let _ = pending.unchecked_ref::<Pending>().then(&settle, &settle);
+        }
+        None => {
+            timer::later(
+                handler,
+                0.0,
+                [JsValue::from(tag), JsValue::UNDEFINED, JsValue::UNDEFINED],
+            );
+        }
     }
 }

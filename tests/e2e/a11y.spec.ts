@@ -23,7 +23,10 @@ for (const scheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme: scheme, reducedMotion: "reduce" });
       await page.goto(withRun(`/test/types.html?type=${kind}`, run));
       await expect(dialog(page)).toBeVisible();
-      await page.waitForTimeout(300);
+      // The entrance animation has finished (the shadow root's animations settle).
+      await page.evaluate(() =>
+        Promise.all(document.querySelector("rapport-widget")!.shadowRoot!.getAnimations().map((a) => a.finished))
+      );
       await axe(page, "question");
       await answerByMouse(page, SAMPLE[kind]);
       await axe(page, "answered");

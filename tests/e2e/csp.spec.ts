@@ -51,7 +51,9 @@ test("strict CSP without 'wasm-unsafe-eval': page untouched, one warning, no err
     r("show", "type-csat");
     r("identify", "u-1", { a: 1 });
   });
-  await page.waitForTimeout(1000);
+  // The loader handles commands synchronously; two rendered frames later anything they
+  // changed in the page would show.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   expect(await page.evaluate(() => document.documentElement.outerHTML)).toBe(before);
   expect(await page.locator("rapport-widget").count()).toBe(0);
   const ours = consoleLog.filter((m) => m.text.startsWith("rapport:"));

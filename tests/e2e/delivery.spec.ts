@@ -15,7 +15,10 @@ test("offline, submit, online: exactly one row", async ({ page, context, request
   await primary(page).click();
   // The shopper is thanked at once: the answer waits in the outbox.
   await expect(dialog(page)).toContainText("Thanks (inline config)");
-  await page.waitForTimeout(1500);
+  // The widget tried to send it and failed: the outbox counts the attempt.
+  const attempts = () =>
+    page.evaluate(() => JSON.parse(localStorage.getItem("rapport:e2e:outbox") || "[]")[0]?.attempts ?? 0);
+  await expect.poll(attempts, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
   expect(await rowsFor(request, run)).toHaveLength(0);
   const outbox = await page.evaluate(() => localStorage.getItem("rapport:e2e:outbox"));
   expect(outbox, "the undelivered response is kept in the outbox").toContain('"id"');

@@ -65,15 +65,24 @@ test("the product and cart pages load the widget only when a survey is due", asy
     if (r.url().includes("/widget/") || r.url().endsWith("/rapport.js"))
       encodings[new URL(r.url()).pathname] = r.headers()["content-encoding"];
   });
+  const config = page.waitForResponse("**/v1/sites/*/config");
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Driftwood stoneware mug" })).toBeVisible();
-  await page.waitForTimeout(1_000);
+  // The collector's config is in and applied (one task after its response).
+  await config;
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
   expect(widget, "nothing due on the product page before exit intent").toEqual([]);
-  // Exit intent: the pointer leaves through the top of the window.
+  // Exit intent: the pointer leaves through the top of the window — the positive control:
+  // the widget is requested after it, not before.
+  const since = await page.evaluate(() => performance.now());
   await page.evaluate(() =>
     document.dispatchEvent(new MouseEvent("mouseout", { clientX: 300, clientY: -1, relatedTarget: null, bubbles: true }))
   );
   await expect(dialog(page)).toContainText("what's stopping you today?");
+  const requested = await page.evaluate(
+    () => performance.getEntriesByType("resource").find((e) => e.name.includes("/widget/widget.js"))?.startTime
+  );
+  expect(requested!).toBeGreaterThanOrEqual(since);
   // Chromium accepts brotli: the build's pre-compressed copies are what it downloads.
   expect(encodings).toEqual({
     "/rapport.js": "br",

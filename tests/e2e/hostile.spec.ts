@@ -68,7 +68,10 @@ async function open(page: Page, file: string, run: string) {
   const sheets = await page.evaluate(() => document.styleSheets.length + document.adoptedStyleSheets.length);
   await page.evaluate(() => (window as any).rapport("show", "type-multi"));
   await expect(dialog(page)).toBeVisible();
-  await page.waitForTimeout(400); // let any entrance transition finish
+  // The entrance animation has finished (the shadow root's animations settle).
+  await page.evaluate(() =>
+    Promise.all(document.querySelector("rapport-widget")!.shadowRoot!.getAnimations().map((a) => a.finished))
+  );
   return { before, sheets };
 }
 

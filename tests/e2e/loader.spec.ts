@@ -76,6 +76,40 @@ const rapport = (page: Page, ...args: unknown[]) =>
   page.evaluate((a) => (window as any).rapport(...a), args);
 const MANUAL = { site: "e2e", surveys: [survey("m", { type: "manual" })] };
 
+/** The page's clock, ms. */
+const pageNow = (page: Page) => page.evaluate(() => performance.now());
+
+/** When the page began fetching the widget module, on its clock (`undefined`: never). */
+const requestedAt = (page: Page) =>
+  page.evaluate(
+    () => performance.getEntriesByType("resource").find((e) => e.name.includes("/widget/widget.js"))?.startTime
+  );
+
+/**
+ * The positive control of a negative check, instead of a fixed wait: `show` always loads the
+ * widget, so after it the widget must have been requested — and not before the control
+ * began. Whatever the page did before it (the negative part of the test) loaded nothing.
+ */
+async function onlyTheControlBoots(page: Page, control: () => Promise<unknown>) {
+  const since = await pageNow(page);
+  await control();
+  await booted(page);
+  expect(await requestedAt(page), "the widget was requested before the control").toBeGreaterThanOrEqual(since);
+}
+
+/** Resolves once the collector's config is in and the loader has acted on it. */
+async function configApplied(page: Page, load: () => Promise<unknown>) {
+  await Promise.all([page.waitForResponse("**/v1/sites/e2e/config"), load()]);
+  // The loader applies the config in the response's promise callback: one task later it has.
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
+}
+
+/** Resolves after two rendered frames: the scroll events of an earlier wheel or `scrollTo`
+ * have been dispatched by then. */
+async function framesPassed(page: Page) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
 test("queued commands replay in order after start; later ones go straight through", async ({ page }) => {
   await setup(page, {
     remote: MANUAL,
@@ -208,13 +242,14 @@ test("nothing to show: the widget is never loaded", async ({ page }) => {
       ],
     },
   });
-  await page.goto("/test/plain.html");
-  await loaded(page);
+  await configApplied(page, () => page.goto("/test/plain.html"));
   await rapport(page, "identify", "u-1");
   await rapport(page, "track", "Some Other Event", {});
   await page.mouse.wheel(0, 400);
-  await page.waitForTimeout(1000);
+  await framesPassed(page);
   expect(requests).toEqual([]);
+  await onlyTheControlBoots(page, () => rapport(page, "show", "m"));
+  expect(requests).toHaveLength(1);
 });
 
 for (const [name, targeting] of [
@@ -236,20 +271,20 @@ for (const [name, targeting] of [
 }
 
 test("muted surveys do not load the widget; expired mutes do", async ({ page }) => {
-  const requests = await setup(page, { remote: { site: "e2e", surveys: [survey("pl", { type: "pageLoad" })] } });
-  const visit = async (mute: (now: number) => object) => {
-    await page.evaluate((m) => localStorage.setItem("rapport:e2e:mute", m), JSON.stringify(mute(Date.now())));
-    await page.reload();
-    await loaded(page);
-    await page.waitForTimeout(500);
-    return requests.length;
-  };
+  await setup(page, { remote: { site: "e2e", surveys: [survey("pl", { type: "pageLoad" })] } });
+  const mute = (m: object) => page.evaluate((m) => localStorage.setItem("rapport:e2e:mute", m), JSON.stringify(m));
   await page.goto("/test/plain.html");
   await booted(page); // not muted yet
-  expect(requests).toHaveLength(1);
-  expect(await visit((now) => ({ pl: now + 60_000 }))).toBe(1); // this survey muted
-  expect(await visit((now) => ({ "*": now + 60_000 }))).toBe(1); // global cooldown
-  expect(await visit((now) => ({ pl: now - 1, "*": now - 1 }))).toBe(2); // both expired
+  for (const muted of [{ pl: Date.now() + 60_000 }, { "*": Date.now() + 60_000 }]) {
+    // This survey muted, then the global cooldown: the page load boots nothing; `show` does.
+    await mute(muted);
+    await configApplied(page, () => page.reload());
+    await onlyTheControlBoots(page, () => rapport(page, "show", "pl"));
+  }
+  await mute({ pl: Date.now() - 1, "*": Date.now() - 1 }); // both expired
+  await page.reload();
+  await booted(page);
+  expect((await fake(page)).commands).toEqual([]);
 });
 
 test("an undelivered response in the outbox boots the widget", async ({ page }) => {
@@ -283,13 +318,13 @@ test("a delay survey boots after its delay; navigation first cancels it", async 
     surveys: [survey("d", { type: "delay", seconds: 3 }, { url: { match: "exact", value: "/test/plain.html" } })],
   };
   const requests = await setup(page, { remote });
-  await page.goto("/test/plain.html");
-  await loaded(page);
+  await configApplied(page, () => page.goto("/test/plain.html"));
+  const loadedAt = await pageNow(page);
   await page.evaluate(() => history.pushState({}, "", "/test/plain.html#elsewhere"));
   await page.evaluate(() => history.pushState({}, "", "/test/elsewhere"));
-  // The delay is generous so that a slow, loaded machine still navigates before it ends.
-  await page.waitForTimeout(3500);
-  expect(requests).toEqual([]);
+  // A second on the page's clock, then back: the first delay, had it not been cancelled,
+  // would load the widget a second before the new one can.
+  await page.waitForFunction((t) => performance.now() > t + 1_000, loadedAt);
   // Coming back re-arms the delay from the navigation time, which start() receives.
   const t0 = await page.evaluate(() => {
     history.back(); // popstate → /test/plain.html#elsewhere (path+query match)
@@ -300,6 +335,9 @@ test("a delay survey boots after its delay; navigation first cancels it", async 
   expect(s.navAt).toBeGreaterThan(t0 - 50);
   const bootedAt = await page.evaluate(() => performance.now());
   expect(bootedAt - s.navAt).toBeGreaterThanOrEqual(2950);
+  // Requested by the new delay: the cancelled one would have been a second earlier.
+  expect((await requestedAt(page))! - s.navAt).toBeGreaterThanOrEqual(2950);
+  expect(requests).toHaveLength(1);
 });
 
 test("exit intent boots the widget with exitIntent: true", async ({ page }) => {
@@ -331,10 +369,10 @@ test("scroll depth boots the widget past its percent", async ({ page }) => {
   await page.goto("/test/plain.html");
   await loaded(page);
   await page.evaluate(() => scrollTo(0, 800));
-  await page.waitForTimeout(500);
+  await framesPassed(page);
   expect(requests).toEqual([]);
-  await page.evaluate(() => scrollTo(0, 3500));
-  await booted(page);
+  // Scrolling past 60 % boots it: the 800 px scroll before did not.
+  await onlyTheControlBoots(page, () => page.evaluate(() => scrollTo(0, 3500)));
 });
 
 test("a tracked event boots the widget only if a survey waits for it", async ({ page }) => {
@@ -344,10 +382,9 @@ test("a tracked event boots the widget only if a survey waits for it", async ({ 
   await page.goto("/test/plain.html");
   await loaded(page);
   await rapport(page, "track", "Order Started", {});
-  await page.waitForTimeout(500);
   expect(requests).toEqual([]);
-  await rapport(page, "track", "Order Completed", { total: 5 });
-  await booted(page);
+  // The awaited event boots it: the one before did not.
+  await onlyTheControlBoots(page, () => rapport(page, "track", "Order Completed", { total: 5 }));
   expect((await fake(page)).commands).toEqual([
     ["track", ["Order Started", {}]],
     ["track", ["Order Completed", { total: 5 }]],
@@ -391,7 +428,7 @@ test("WebAssembly blocked at init: one warning, nothing thrown", async ({ page, 
   await expect.poll(() => consoleLog.filter((m) => m.text.startsWith("rapport:")).length).toBe(1);
   await rapport(page, "show", "m");
   await rapport(page, "track", "x");
-  await page.waitForTimeout(300);
+  await framesPassed(page);
   const ours = consoleLog.filter((m) => m.text.startsWith("rapport:"));
   expect(ours).toEqual([{ type: "warning", text: expect.stringMatching(/WebAssembly/) }]);
   expect((await fake(page)).starts).toEqual([]);
@@ -412,7 +449,7 @@ test("loader included twice: one start, one warning", async ({ page, consoleLog 
   const requests = await setup(page, { remote: MANUAL });
   await page.goto("/test/double.html?show=m");
   await booted(page);
-  await page.waitForTimeout(300);
+  await framesPassed(page);
   expect(requests).toHaveLength(1);
   expect((await fake(page)).starts).toHaveLength(1);
   expect((await fake(page)).commands).toEqual([["show", ["m"]]]);

@@ -24,9 +24,20 @@ test("pushState navigation before the delay cancels the survey", async ({ page }
   await page.getByRole("link", { name: "About" }).click();
   await expect(page).toHaveURL(/\/test\/spa\/about$/);
   await expect(page.locator("#page-title")).toHaveText("About us");
-  await page.waitForTimeout(3_500);
+  // Past the survey's 2 s delay on the page's clock: had the navigation not cancelled it,
+  // its timer would be due by now.
+  await page.waitForFunction(() => performance.now() > 2_500);
   await expect(host(page)).toHaveCount(0);
   expect(widgetRequests, "the widget was not even loaded").toEqual([]);
+  // The positive control: back home the delay starts again, and it is that one, a full
+  // delay after coming back, that loads the widget (a late first timer would come sooner).
+  const back = await page.evaluate(() => performance.now());
+  await page.getByRole("link", { name: "Home" }).click();
+  await expect(dialog(page)).toBeVisible({ timeout: 10_000 });
+  const requested = await page.evaluate(
+    () => performance.getEntriesByType("resource").find((e) => e.name.includes("/widget/widget.js"))?.startTime
+  );
+  expect(requested! - back).toBeGreaterThanOrEqual(1_950);
 });
 
 test("the delay restarts when coming back to the targeted route", async ({ page }) => {
@@ -43,7 +54,8 @@ test("the delay restarts when coming back to the targeted route", async ({ page 
 test("loader included twice: one widget, one warning", async ({ page, consoleLog, request, run }) => {
   await page.goto(withRun("/test/double.html?show=type-thumbs", run));
   await expect(dialog(page)).toBeVisible();
-  await page.waitForTimeout(500);
+  // Two rendered frames after the first widget showed: a second one would be there too.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   expect(await page.locator("rapport-widget").count()).toBe(1);
   expect(await page.evaluate(() => document.querySelectorAll("rapport-widget").length)).toBe(1);
   const ours = consoleLog.filter((m) => m.text.startsWith("rapport:"));

@@ -294,10 +294,9 @@ fn post_build(artifact: &WasmArtifact, built: &Path, out_dir: &Path) -> Result<(
             .arg(out_dir.join(&wasm_name)),
     )?;
     if let Some(mapping) = mapping {
-        let (js, dts) = glue::replace_init(
-            &glue::rename(&glue::simplify(&read(&staging.join(&glue))?)?, &mapping)?,
-            &glue::rename_types(&read(&staging.join(&types))?, &mapping),
-        )?;
+        // The glue as wasm-bindgen wrote it, with the boundary names wasm-opt minified.
+        let js = glue::rename(&read(&staging.join(&glue))?, &mapping)?;
+        let dts = glue::rename_types(&read(&staging.join(&types))?, &mapping);
         let renamed_js = staging.join(format!("{}.renamed.js", artifact.out_name));
         write(&renamed_js, &js)?;
         write(&staging.join(&types), &dts)?;

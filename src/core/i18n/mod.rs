@@ -6,6 +6,9 @@
 use crate::prelude::*;
 
 mod catalog;
+mod lang;
+
+pub use lang::Lang;
 
 /// A locale the widget's own strings exist in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -104,138 +107,127 @@ impl Locale {
     }
 
     /// The strings of this locale.
-    pub fn strings(self) -> Strings {
+    pub fn strings(self) -> &'static Strings {
         Strings::of(self)
     }
 }
 
-/// The widget's strings in one locale, in catalog order (see [`catalog`]). Read through the
-/// methods; the templates (`{n}` / `{m}` placeholders) through [`Strings::progress`] and
-/// [`Strings::stars`].
-///
-/// One array rather than a struct of 23 fields: reading the catalog fills it in place, with
-/// no field-by-field copy in the wasm.
-#[derive(Clone, Copy, Debug)]
-pub struct Strings([&'static str; FIELDS]);
+/// The widget's strings in one locale: one table per locale in [`catalog`].
+#[derive(Debug, PartialEq)]
+pub struct Strings {
+    /// Submit button.
+    pub submit: &'static str,
+    /// Next button.
+    pub next: &'static str,
+    /// Close button (aria label of the ×).
+    pub close: &'static str,
+    /// Default thank-you title.
+    pub thank_you_title: &'static str,
+    /// Default thank-you body.
+    pub thank_you_body: &'static str,
+    /// Default end labels (low, high) of NPS questions.
+    pub nps_ends: (&'static str, &'static str),
+    /// Default end labels of CSAT questions.
+    pub csat_ends: (&'static str, &'static str),
+    /// Default end labels of CES questions.
+    pub ces_ends: (&'static str, &'static str),
+    /// Accessible names of the thumbs: up, down.
+    pub thumbs: [&'static str; 2],
+    /// Emoji labels, value 1 (very unhappy) to 5 (very happy).
+    pub emoji: [&'static str; 5],
+    /// The "Other" choice.
+    pub other: &'static str,
+    /// Default placeholder of open-text questions.
+    pub text_placeholder: &'static str,
+    /// Error shown when a required question is left unanswered.
+    pub required: &'static str,
+    /// "Question {n} of {m}".
+    pub progress: &'static str,
+    /// "{n} of 5 stars".
+    pub stars: &'static str,
+}
 
-/// How many strings a locale has.
-const FIELDS: usize = 23;
-
-/// Positions in a locale's strings (the catalog's order).
-const SUBMIT: usize = 0;
-const NEXT: usize = 1;
-const CLOSE: usize = 2;
-const THANK_YOU_TITLE: usize = 3;
-const THANK_YOU_BODY: usize = 4;
-/// Low and high end labels: NPS, CSAT, CES.
-const NPS_ENDS: usize = 5;
-const CSAT_ENDS: usize = 7;
-const CES_ENDS: usize = 9;
-/// Thumbs up, thumbs down.
-const THUMBS: usize = 11;
-/// Emoji values 1 (very unhappy) to 5 (very happy).
-const EMOJI: usize = 13;
-const OTHER: usize = 18;
-const TEXT_PLACEHOLDER: usize = 19;
-const REQUIRED: usize = 20;
-/// "Question {n} of {m}".
-const PROGRESS_TEMPLATE: usize = 21;
-/// "{n} of 5 stars".
-const STARS_TEMPLATE: usize = 22;
-
-/// `template` with `{n}` and `{m}` replaced by the numbers (every template has `{n}` before
-/// `{m}`). Through [`msg::subst_marks`](crate::core::msg::subst_marks): one copy of the
-/// placeholder loop in the wasm.
+/// `template` with `{n}` and `{m}` replaced by the numbers (`{n}` comes first in every
+/// template).
 fn fill(template: &str, n: usize, m: usize) -> String {
     use crate::core::msg::{subst_marks, uint};
     subst_marks(template, 1, &uint(n as u64), &uint(m as u64))
 }
 
 impl Strings {
-    /// Reads `locale`'s strings from the catalog: each followed by a `|`, after those of the
-    /// locales before it in [`Locale::ALL`].
-    fn of(locale: Locale) -> Strings {
-        // Split by hand into the array, one small loop instead of a `split` iterator (and its
-        // searcher) stepped once per field; the earlier locales' fields are read and
-        // overwritten, which is less code than skipping them.
-        let mut f = [""; FIELDS];
-        let mut rest = catalog::TEXT;
-        for i in 0..(locale as usize + 1) * FIELDS {
-            let end = rest.bytes().position(|b| b == b'|').unwrap_or(rest.len());
-            f[i % FIELDS] = rest.get(..end).unwrap_or("");
-            rest = rest.get(end + 1..).unwrap_or("");
+    /// The strings of `locale`.
+    fn of(locale: Locale) -> &'static Strings {
+        match locale {
+            Locale::En => &catalog::EN,
+            Locale::Es => &catalog::ES,
+            Locale::Fr => &catalog::FR,
+            Locale::De => &catalog::DE,
+            Locale::Nl => &catalog::NL,
+            Locale::Pt => &catalog::PT,
+            Locale::Ca => &catalog::CA,
+            Locale::Ar => &catalog::AR,
+            Locale::He => &catalog::HE,
         }
-        Strings(f)
-    }
-
-    /// String `i` (never out of range: `i` is one of the constants above).
-    fn at(&self, i: usize) -> &'static str {
-        self.0.get(i).copied().unwrap_or_default()
-    }
-
-    /// Strings `i..i + n`.
-    fn run(&self, i: usize, n: usize) -> &[&'static str] {
-        self.0.get(i..i + n).unwrap_or_default()
     }
 
     /// Submit button.
     pub fn submit(&self) -> &'static str {
-        self.at(SUBMIT)
+        self.submit
     }
 
     /// Next button.
     pub fn next(&self) -> &'static str {
-        self.at(NEXT)
+        self.next
     }
 
     /// Close button (aria label of the ×).
     pub fn close(&self) -> &'static str {
-        self.at(CLOSE)
+        self.close
     }
 
     /// Default thank-you title.
     pub fn thank_you_title(&self) -> &'static str {
-        self.at(THANK_YOU_TITLE)
+        self.thank_you_title
     }
 
     /// Default thank-you body.
     pub fn thank_you_body(&self) -> &'static str {
-        self.at(THANK_YOU_BODY)
+        self.thank_you_body
     }
 
     /// Accessible names of the thumbs: up, down.
     pub fn thumbs(&self) -> &[&'static str] {
-        self.run(THUMBS, 2)
+        &self.thumbs
     }
 
     /// Emoji labels, value 1 (very unhappy) to 5 (very happy).
     pub fn emoji(&self) -> &[&'static str] {
-        self.run(EMOJI, 5)
+        &self.emoji
     }
 
     /// The "Other" choice.
     pub fn other(&self) -> &'static str {
-        self.at(OTHER)
+        self.other
     }
 
     /// Default placeholder of open-text questions.
     pub fn text_placeholder(&self) -> &'static str {
-        self.at(TEXT_PLACEHOLDER)
+        self.text_placeholder
     }
 
     /// Error shown when a required question is left unanswered.
     pub fn required(&self) -> &'static str {
-        self.at(REQUIRED)
+        self.required
     }
 
     /// "Question 2 of 5".
     pub fn progress(&self, n: usize, m: usize) -> String {
-        fill(self.at(PROGRESS_TEMPLATE), n, m)
+        fill(self.progress, n, m)
     }
 
     /// "3 of 5 stars".
     pub fn stars(&self, n: usize) -> String {
-        fill(self.at(STARS_TEMPLATE), n, 5)
+        fill(self.stars, n, 5)
     }
 
     /// Default end labels of a scale question type, if it has them.
@@ -244,14 +236,13 @@ impl Strings {
         kind: crate::core::survey::QuestionType,
     ) -> Option<(&'static str, &'static str)> {
         use crate::core::survey::QuestionType as T;
-        let (low, high) = match kind {
-            T::Nps => (NPS_ENDS, NPS_ENDS + 1),
-            T::Csat => (CSAT_ENDS, CSAT_ENDS + 1),
-            T::Ces => (CES_ENDS, CES_ENDS + 1),
-            T::Emoji => (EMOJI, EMOJI + 4),
-            _ => return None,
-        };
-        Some((self.at(low), self.at(high)))
+        match kind {
+            T::Nps => Some(self.nps_ends),
+            T::Csat => Some(self.csat_ends),
+            T::Ces => Some(self.ces_ends),
+            T::Emoji => Some((self.emoji[0], self.emoji[4])),
+            _ => None,
+        }
     }
 }
 
@@ -261,24 +252,44 @@ mod tests {
     use crate::core::survey::QuestionType;
 
     fn all_fields(s: &Strings) -> Vec<&'static str> {
-        s.0.to_vec()
+        let mut all = vec![
+            s.submit,
+            s.next,
+            s.close,
+            s.thank_you_title,
+            s.thank_you_body,
+            s.nps_ends.0,
+            s.nps_ends.1,
+            s.csat_ends.0,
+            s.csat_ends.1,
+            s.ces_ends.0,
+            s.ces_ends.1,
+            s.other,
+            s.text_placeholder,
+            s.required,
+            s.progress,
+            s.stars,
+        ];
+        all.extend(s.thumbs);
+        all.extend(s.emoji);
+        all
     }
 
     #[test]
     fn every_locale_is_complete_and_templates_have_their_placeholders() {
         for l in Locale::ALL {
             let s = l.strings();
-            for f in all_fields(&s) {
+            for f in all_fields(s) {
                 assert!(!f.trim().is_empty(), "{l:?} has an empty string");
             }
-            let progress = s.at(PROGRESS_TEMPLATE);
+            let progress = s.progress;
             assert!(
                 progress.contains("{n}") && progress.contains("{m}"),
                 "{l:?}"
             );
             // `fill` puts the first number at the first placeholder.
             assert!(progress.find("{n}") < progress.find("{m}"), "{l:?}");
-            assert!(s.at(STARS_TEMPLATE).contains("{n}"), "{l:?}");
+            assert!(s.stars.contains("{n}"), "{l:?}");
             // The positions name what they hold (English as the reference).
             if l == Locale::En {
                 assert_eq!(s.close(), "Close");
@@ -312,12 +323,7 @@ mod tests {
     }
 
     #[test]
-    fn the_catalog_holds_every_field_of_every_locale_in_order() {
-        assert_eq!(
-            catalog::TEXT.matches('|').count(),
-            FIELDS * Locale::ALL.len()
-        );
-        assert!(catalog::TEXT.ends_with('|'));
+    fn each_locale_has_its_own_table() {
         assert_eq!(Locale::En.strings().submit(), "Submit");
         assert_eq!(Locale::Ca.strings().stars(3), "3 de 5 estrelles");
         assert_eq!(Locale::Ar.strings().submit(), "إرسال");

@@ -12,7 +12,7 @@ mod validate;
 pub use answer::{Answer, AnswerValue, MultipleChoice};
 pub use error::ResponseError;
 pub use limits::Limits;
-pub use validate::{validate_envelope, validate_response};
+pub use validate::{check_answer, validate_envelope, validate_response};
 
 use crate::core::json::{shape_err, write_map, Decoded, Fields, Json, JsonMap, ObjectWriter};
 
@@ -65,7 +65,13 @@ impl Response {
             field: String::new(),
             message: e.text(),
         })?;
-        Self::decode(&value).map_err(|e| ResponseError::Malformed {
+        Self::from_value(&value)
+    }
+
+    /// Reads a response from a parsed body (the collector parses it with serde_json). The
+    /// error names the field at fault.
+    pub fn from_value(value: &Json) -> Result<Response, ResponseError> {
+        Self::decode(value).map_err(|e| ResponseError::Malformed {
             field: e.path,
             message: e.message,
         })
@@ -87,36 +93,26 @@ impl Response {
                 "createdAt",
             ]),
         )?;
-        // Filled in place: on an error only `r` is dropped, not each field decoded so far.
-        let mut r = Response {
+        Ok(Response {
             id: f.req_str("id")?,
-            site: String::new(),
-            survey: String::new(),
-            answers: Vec::new(),
-            locale: None,
-            url: None,
-            user_id: None,
-            traits: None,
-            created_at: None,
-        };
-        r.site = f.req_str("site")?;
-        r.survey = f.req_str("survey")?;
-        r.answers = f.list("answers", true, Answer::decode)?;
-        r.locale = f.str("locale", false)?;
-        r.url = f.str("url", false)?;
-        r.user_id = f.str("userId", false)?;
-        r.traits = match f.field("traits", false)? {
-            Some(Json::Obj(members)) => Some(members.clone()),
-            Some(other) => {
-                return shape_err(
-                    &f.child("traits"),
-                    crate::core::msg::cat(&["expected an object, got ", other.kind()]),
-                )
-            }
-            None => None,
-        };
-        r.created_at = f.str("createdAt", false)?;
-        Ok(r)
+            site: f.req_str("site")?,
+            survey: f.req_str("survey")?,
+            answers: f.list("answers", true, Answer::decode)?,
+            locale: f.str("locale", false)?,
+            url: f.str("url", false)?,
+            user_id: f.str("userId", false)?,
+            traits: match f.field("traits", false)? {
+                Some(Json::Obj(members)) => Some(members.clone()),
+                Some(other) => {
+                    return shape_err(
+                        &f.child("traits"),
+                        crate::core::msg::cat(&["expected an object, got ", other.kind()]),
+                    )
+                }
+                None => None,
+            },
+            created_at: f.str("createdAt", false)?,
+        })
     }
 
     /// The JSON body (compact; absent optional fields left out).

@@ -20,8 +20,6 @@ type Result = ::core::result::Result<(), Box<ResponseError>>;
 
 /// The error at `field`: `template` with its `{}` filled by `a`, then `b` (non-generic and
 /// cold: one copy, and the path is only rendered here).
-#[cold]
-#[inline(never)]
 fn fail(field: &Path<'_>, template: &str, a: &str, b: &str) -> Result {
     Err(Box::new(ResponseError::Invalid {
         field: field.render(),
@@ -41,6 +39,32 @@ pub fn validate_response(
     response: &Response,
 ) -> ::core::result::Result<(), ResponseError> {
     unbox(site_and_survey(config, response))
+}
+
+/// Checks one answer to `question` with the rules the collector applies to it in a
+/// response (the value's type, range, options and length; a required open text must not
+/// be blank), so that the widget can refuse it with a message before the response is
+/// queued instead of the collector dropping it with a 400. Text the browser wrote as a JSON
+/// literal ([`AnswerValue::Json`], a JSON "Other") is checked as the plain text it reads
+/// as: pass [`AnswerValue::Text`] / plain `other` for those.
+///
+/// ```
+/// use rapport::core::response::{check_answer, AnswerValue};
+/// use rapport::core::survey::SiteConfig;
+/// let config = SiteConfig::from_json(r#"{"site": "s", "surveys": [{"id": "v", "questions":
+///   [{"id": "n", "type": "nps", "text": "Recommend us?"}]}]}"#).unwrap();
+/// let nps = &config.surveys[0].questions[0];
+/// assert!(check_answer(nps, &AnswerValue::Number(9)).is_ok());
+/// assert_eq!(
+///     check_answer(nps, &AnswerValue::Number(11)).unwrap_err().to_string(),
+///     "value: 11 is outside 0–10"
+/// );
+/// ```
+pub fn check_answer(
+    question: &Question,
+    answer: &AnswerValue,
+) -> ::core::result::Result<(), ResponseError> {
+    unbox(value(&Path::Root("value"), question, answer))
 }
 
 /// Checks only the rules that hold for every site (lengths, control characters, the

@@ -13,7 +13,7 @@ use super::{
     ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
 };
 use crate::core::json::{
-    array_into, integer, shape_err, string, Decoded, Fields, Json, Path, ShapeError,
+    array, integer, shape_err, string, Decoded, Fields, Json, Path, ShapeError,
 };
 use crate::core::msg::{subst, uint};
 use crate::core::scan::char_count;
@@ -57,153 +57,152 @@ fn text_at(path: &Path<'_>, v: &Json) -> Decoded<LocalizedText> {
     }
 }
 
-/// An optional localised-text member, stored into `out` (left as is when absent). Readers
-/// that write in place keep each call site to a call and a test, with no result to copy.
-#[inline(never)]
-fn opt_text(f: &Fields<'_>, key: &str, out: &mut Option<LocalizedText>) -> Decoded<()> {
-    if let Some(v) = f.field(key, false)? {
-        *out = Some(text_at(&f.child(key), v)?);
+/// An optional localised-text member.
+fn opt_text(f: &Fields<'_>, key: &str) -> Decoded<Option<LocalizedText>> {
+    match f.field(key, false)? {
+        Some(v) => Ok(Some(text_at(&f.child(key), v)?)),
+        None => Ok(None),
     }
-    Ok(())
 }
 
-/// An optional string member, stored into `out` (left as is when absent).
-#[inline(never)]
-fn opt_str(f: &Fields<'_>, key: &str, out: &mut Option<String>) -> Decoded<()> {
-    if let Some(v) = f.str(key, false)? {
-        *out = Some(v);
-    }
-    Ok(())
-}
-
-/// The rule error at member `key` of `f` (see [`invalid`]): one call with fewer arguments
-/// at each of the decoders' checks.
-#[cold]
-#[inline(never)]
+/// The rule error at member `key` of `f` (see [`invalid`]).
 fn broken(f: &Fields<'_>, key: &str, template: &str, a: &str) -> Box<ShapeError> {
     invalid(&f.child(key), template, a, "")
 }
 
-/// A number member (required or not) in `0..=max` (`max_text` spelled out), stored into
-/// `out` (left as is when absent).
-#[inline(never)]
-fn num_to(
+/// A number member (required or not) in `0..=max` (`max_text` spelled out).
+fn num_in(
     f: &Fields<'_>,
     key: &str,
     required: bool,
     max: f64,
     max_text: &str,
-    out: &mut f64,
-) -> Decoded<()> {
-    if let Some(n) = f.num(key, required)? {
+) -> Decoded<Option<f64>> {
+    let n = f.num(key, required)?;
+    if let Some(n) = n {
         validate::zero_to(&f.child(key), n, max, max_text)?;
-        *out = n;
     }
-    Ok(())
+    Ok(n)
+}
+
+/// An optional `u32` member.
+fn opt_u32(f: &Fields<'_>, key: &str) -> Decoded<Option<u32>> {
+    Ok(f.int(key, false, 0, i64::from(u32::MAX))?.map(|n| n as u32))
+}
+
+/// A required id member ([`validate::is_valid_id`]).
+fn req_id(f: &Fields<'_>, key: &str) -> Decoded<String> {
+    let id = f.req_str(key)?;
+    validate::id(&f.child(key), &id)?;
+    Ok(id)
 }
 
 /// The nested decoders get their object already opened (`Fields::object`), its keys
 /// checked by the caller (the trigger's, which depend on its type, by [`trigger`] itself).
-/// A theme, stored into `t` (the default at first).
-fn theme(f: &Fields<'_>, t: &mut Theme) -> Decoded<()> {
-    const POSITIONS: [Position; 5] = [
-        Position::BottomRight,
-        Position::BottomLeft,
-        Position::TopRight,
-        Position::TopLeft,
-        Position::Center,
-    ];
-    const MODES: [ColorMode; 3] = [ColorMode::Light, ColorMode::Dark, ColorMode::System];
-    opt_str(f, "brand", &mut t.brand)?;
-    opt_str(f, "radius", &mut t.radius)?;
-    opt_str(f, "font", &mut t.font)?;
-    t.position = f
-        .variant(
-            "position",
-            false,
-            &[
-                "bottom-right",
-                "bottom-left",
-                "top-right",
-                "top-left",
-                "center",
-            ],
-        )?
-        .and_then(|i| POSITIONS.get(i).copied());
-    t.mode = f
-        .variant("mode", false, &["light", "dark", "system"])?
-        .and_then(|i| MODES.get(i).copied());
-    Ok(())
+fn theme(f: &Fields<'_>) -> Decoded<Theme> {
+    let mut t = Theme {
+        brand: f.str("brand", false)?,
+        radius: f.str("radius", false)?,
+        font: f.str("font", false)?,
+        ..Theme::default()
+    };
+    t.position = f.variant(
+        "position",
+        false,
+        &[
+            ("bottom-right", Position::BottomRight),
+            ("bottom-left", Position::BottomLeft),
+            ("top-right", Position::TopRight),
+            ("top-left", Position::TopLeft),
+            ("center", Position::Center),
+        ],
+    )?;
+    t.mode = f.variant(
+        "mode",
+        false,
+        &[
+            ("light", ColorMode::Light),
+            ("dark", ColorMode::Dark),
+            ("system", ColorMode::System),
+        ],
+    )?;
+    Ok(t)
+}
+
+/// The `type` of a trigger, before its settings are read.
+#[derive(Clone, Copy)]
+enum TriggerType {
+    PageLoad,
+    Delay,
+    Scroll,
+    ExitIntent,
+    Event,
+    Manual,
 }
 
 fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
-    let kind = f.variant(
-        "type",
-        true,
-        &[
-            "pageLoad",
-            "delay",
-            "scroll",
-            "exitIntent",
-            "event",
-            "manual",
-        ],
-    )?;
-    let (extra, key) = match kind {
-        Some(1) => ("seconds", "seconds"),
-        Some(2) => ("percent", "percent"),
-        Some(4) => ("event", "event"),
-        _ => ("type", ""),
+    let kind = f
+        .variant(
+            "type",
+            true,
+            &[
+                ("pageLoad", TriggerType::PageLoad),
+                ("delay", TriggerType::Delay),
+                ("scroll", TriggerType::Scroll),
+                ("exitIntent", TriggerType::ExitIntent),
+                ("event", TriggerType::Event),
+                ("manual", TriggerType::Manual),
+            ],
+        )?
+        .unwrap_or(TriggerType::Manual);
+    // The one setting each type takes beside `type`.
+    let setting = match kind {
+        TriggerType::Delay => Some("seconds"),
+        TriggerType::Scroll => Some("percent"),
+        TriggerType::Event => Some("event"),
+        TriggerType::PageLoad | TriggerType::ExitIntent | TriggerType::Manual => None,
     };
-    f.only(Some(&["type", extra]))?;
+    f.only(Some(&["type", setting.unwrap_or("type")]))?;
     Ok(match kind {
-        Some(0) => Trigger::PageLoad,
-        Some(3) => Trigger::ExitIntent,
-        Some(4) => {
-            let event = f.req_str(key)?;
+        TriggerType::PageLoad => Trigger::PageLoad,
+        TriggerType::ExitIntent => Trigger::ExitIntent,
+        TriggerType::Manual => Trigger::Manual,
+        TriggerType::Event => {
+            let event = f.req_str("event")?;
             if event.is_empty() || char_count(&event) > validate::MAX_ID_CHARS {
-                return Err(broken(f, key, validate::EVENT_CHARS, ""));
+                return Err(broken(f, "event", validate::EVENT_CHARS, ""));
             }
             Trigger::Event { event }
         }
-        Some(1) => {
-            let mut seconds = 0.0;
-            num_to(f, key, true, 86_400.0, "86400", &mut seconds)?;
-            Trigger::Delay { seconds }
-        }
-        Some(2) => {
-            let mut percent = 0.0;
-            num_to(f, key, true, 100.0, "100", &mut percent)?;
-            Trigger::Scroll { percent }
-        }
-        _ => Trigger::Manual,
+        TriggerType::Delay => Trigger::Delay {
+            seconds: num_in(f, "seconds", true, 86_400.0, "86400")?.unwrap_or_default(),
+        },
+        TriggerType::Scroll => Trigger::Scroll {
+            percent: num_in(f, "percent", true, 100.0, "100")?.unwrap_or_default(),
+        },
     })
 }
 
 fn url_match(f: &Fields<'_>) -> Decoded<UrlMatch> {
-    const KINDS: [MatchKind; 5] = [
-        MatchKind::Exact,
-        MatchKind::Prefix,
-        MatchKind::Contains,
-        MatchKind::Glob,
-        MatchKind::Regex,
-    ];
-    let kind = f.variant(
-        "match",
-        true,
-        &["exact", "prefix", "contains", "glob", "regex"],
-    )?;
+    let kind = f
+        .variant(
+            "match",
+            true,
+            &[
+                ("exact", MatchKind::Exact),
+                ("prefix", MatchKind::Prefix),
+                ("contains", MatchKind::Contains),
+                ("glob", MatchKind::Glob),
+                ("regex", MatchKind::Regex),
+            ],
+        )?
+        .unwrap_or(MatchKind::Exact);
     let value = f.req_str("value")?;
     let n = char_count(&value);
     if n == 0 || n > validate::MAX_URL_RULE_CHARS {
         return Err(broken(f, "value", validate::URL_RULE_CHARS, ""));
     }
-    Ok(UrlMatch {
-        kind: kind
-            .and_then(|i| KINDS.get(i).copied())
-            .unwrap_or(MatchKind::Exact),
-        value,
-    })
+    Ok(UrlMatch { kind, value })
 }
 
 fn targeting(f: &Fields<'_>) -> Decoded<Targeting> {
@@ -215,34 +214,30 @@ fn targeting(f: &Fields<'_>) -> Decoded<Targeting> {
     })
 }
 
-/// Stored into `t` (the default at first): absent fields keep their defaults.
-fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
-    const FREQUENCIES: [Frequency; 4] = [
-        Frequency::Once,
-        Frequency::UntilAnswered,
-        Frequency::MaxTimes,
-        Frequency::Always,
-    ];
-    num_to(f, "sample", false, 100.0, "100", &mut t.sample)?;
-    if let Some(&v) = f
-        .variant(
-            "frequency",
-            false,
-            &["once", "untilAnswered", "maxTimes", "always"],
-        )?
-        .and_then(|i| FREQUENCIES.get(i))
-    {
-        t.frequency = v;
+/// A throttle policy: absent fields keep their defaults.
+fn throttle(f: &Fields<'_>) -> Decoded<ThrottlePolicy> {
+    let mut t = ThrottlePolicy::default();
+    if let Some(sample) = num_in(f, "sample", false, 100.0, "100")? {
+        t.sample = sample;
     }
-    opt_u32(f, "maxShows", &mut t.max_shows)?;
-    num_to(
-        f,
-        "recontactDays",
+    if let Some(frequency) = f.variant(
+        "frequency",
         false,
-        validate::MAX_DAYS,
-        "3650",
-        &mut t.recontact_days,
-    )?;
+        &[
+            ("once", Frequency::Once),
+            ("untilAnswered", Frequency::UntilAnswered),
+            ("maxTimes", Frequency::MaxTimes),
+            ("always", Frequency::Always),
+        ],
+    )? {
+        t.frequency = frequency;
+    }
+    if let Some(max_shows) = opt_u32(f, "maxShows")? {
+        t.max_shows = max_shows;
+    }
+    if let Some(days) = num_in(f, "recontactDays", false, validate::MAX_DAYS, "3650")? {
+        t.recontact_days = days;
+    }
     if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
         return Err(broken(
             f,
@@ -251,21 +246,14 @@ fn throttle(f: &Fields<'_>, t: &mut ThrottlePolicy) -> Decoded<()> {
             "",
         ));
     }
-    Ok(())
+    Ok(t)
 }
 
-/// An optional `u32` member, stored into `out` (left as is when absent).
-fn opt_u32(f: &Fields<'_>, key: &str, out: &mut u32) -> Decoded<()> {
-    if let Some(n) = f.int(key, false, 0, i64::from(u32::MAX))? {
-        *out = n as u32;
-    }
-    Ok(())
-}
-
-/// Stored into `t` (the default at first): on an error only the survey is dropped.
-fn thank_you(f: &Fields<'_>, t: &mut ThankYou) -> Decoded<()> {
-    opt_text(f, "title", &mut t.title)?;
-    opt_text(f, "body", &mut t.body)
+fn thank_you(f: &Fields<'_>) -> Decoded<ThankYou> {
+    Ok(ThankYou {
+        title: opt_text(f, "title")?,
+        body: opt_text(f, "body")?,
+    })
 }
 
 fn scalar(path: &Path<'_>, v: &Json) -> Decoded<Scalar> {
@@ -277,82 +265,61 @@ fn scalar(path: &Path<'_>, v: &Json) -> Decoded<Scalar> {
 
 /// A branch condition.
 pub fn condition(path: &str, v: &Json) -> Decoded<Condition> {
-    let mut c = Condition::default();
-    condition_into(&Path::Root(path), v, &mut c)?;
-    Ok(c)
+    condition_at(&Path::Root(path), v)
 }
 
-/// A branch condition, stored into `c` (which starts as the default): on an error only the
-/// caller's value is dropped, not each field decoded so far, and no result is copied.
-fn condition_into(path: &Path<'_>, v: &Json, c: &mut Condition) -> Decoded<()> {
+fn condition_at(path: &Path<'_>, v: &Json) -> Decoded<Condition> {
     let f = Fields::at(*path, v, Some(&["min", "max", "equals", "anyOf"]))?;
-    c.min = f.int("min", false, i64::MIN, i64::MAX)?;
-    c.max = f.int("max", false, i64::MIN, i64::MAX)?;
-    if let Some(v) = f.field("equals", false)? {
-        c.equals = Some(scalar(&f.child("equals"), v)?);
-    }
-    if let Some(v) = f.field("anyOf", false)? {
-        // Stored in place: a list read only in part is dropped with the condition.
-        array_into(&f.child("anyOf"), v, scalar, c.any_of.insert(Vec::new()))?;
-    }
-    Ok(())
+    Ok(Condition {
+        min: f.int("min", false, i64::MIN, i64::MAX)?,
+        max: f.int("max", false, i64::MIN, i64::MAX)?,
+        equals: match f.field("equals", false)? {
+            Some(v) => Some(scalar(&f.child("equals"), v)?),
+            None => None,
+        },
+        any_of: match f.field("anyOf", false)? {
+            Some(v) => Some(array(&f.child("anyOf"), v, scalar)?),
+            None => None,
+        },
+    })
 }
 
-/// A blank branch filled in place by [`branch_into`], like a survey.
 fn branch(path: &Path<'_>, v: &Json) -> Decoded<Branch> {
-    let mut b = Branch {
-        when: Condition::default(),
-        goto: String::new(),
-    };
-    branch_into(path, v, &mut b)?;
-    Ok(b)
-}
-
-fn branch_into(path: &Path<'_>, v: &Json, b: &mut Branch) -> Decoded<()> {
     let f = Fields::at(*path, v, Some(&["when", "goto"]))?;
-    if let Some(v) = f.field("when", true)? {
-        condition_into(&f.child("when"), v, &mut b.when)?;
-    }
-    b.goto = f.req_str("goto")?;
-    Ok(())
+    Ok(Branch {
+        when: f.req("when", condition_at)?,
+        goto: f.req_str("goto")?,
+    })
 }
 
-/// A required id member ([`validate::is_valid_id`]), stored into `out` (the error the only
-/// result, like [`opt_str`]).
-fn req_id(f: &Fields<'_>, key: &str, out: &mut String) -> Decoded<()> {
-    *out = f.req_str(key)?;
-    validate::id(&f.child(key), out)
-}
-
-/// A blank choice filled in place by [`choice_into`], like a survey.
 fn choice(path: &Path<'_>, v: &Json) -> Decoded<Choice> {
-    let mut c = Choice {
-        id: String::new(),
-        label: LocalizedText::Plain(String::new()),
-    };
-    choice_into(path, v, &mut c)?;
-    Ok(c)
-}
-
-fn choice_into(path: &Path<'_>, v: &Json, c: &mut Choice) -> Decoded<()> {
     let f = Fields::at(*path, v, Some(&["id", "label"]))?;
-    req_id(&f, "id", &mut c.id)?;
-    if let Some(v) = f.field("label", true)? {
-        c.label = text_at(&f.child("label"), v)?;
-    }
-    Ok(())
+    Ok(Choice {
+        id: req_id(&f, "id")?,
+        label: f.req("label", text_at)?,
+    })
 }
 
-/// The type-specific settings of a question and the types (bit `i`: `QuestionType::ALL[i]`)
-/// that take each.
-const TYPE_FIELDS: [(&str, u8); 6] = [
-    ("lowLabel", 0b1_0111),
-    ("highLabel", 0b1_0111),
-    ("options", 0b110_0000),
-    ("other", 0b100_0000),
-    ("maxLength", 0b1000_0000),
-    ("placeholder", 0b1000_0000),
+/// The type-specific settings of a question.
+const TYPE_FIELDS: [&str; 6] = [
+    "lowLabel",
+    "highLabel",
+    "options",
+    "other",
+    "maxLength",
+    "placeholder",
 ];
+
+/// Whether a question of type `t` takes the type-specific setting `field`.
+fn takes(t: QuestionType, field: &str) -> bool {
+    match field {
+        "lowLabel" | "highLabel" => t.is_scale(),
+        "options" => t.has_options(),
+        "other" => t == QuestionType::MultipleChoice,
+        "maxLength" | "placeholder" => t == QuestionType::OpenText,
+        _ => true,
+    }
+}
 
 /// A question: every setting sits flat next to `"type"`; settings of another type are
 /// rejected.
@@ -360,23 +327,7 @@ pub fn question(path: &str, v: &Json) -> Decoded<Question> {
     question_at(&Path::Root(path), v)
 }
 
-/// A blank question filled in place by [`question_into`] (its kind a placeholder until the
-/// type is read).
 fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
-    let mut q = Question {
-        id: String::new(),
-        kind: QuestionKind::Thumbs,
-        text: LocalizedText::Plain(String::new()),
-        required: false,
-        branches: Vec::new(),
-        next: None,
-    };
-    question_into(path, v, &mut q)?;
-    Ok(q)
-}
-
-/// A question, stored into `q` (a blank one at first), like a survey ([`survey_into`]).
-fn question_into(path: &Path<'_>, v: &Json, q: &mut Question) -> Decoded<()> {
     let f = Fields::at(
         *path,
         v,
@@ -395,31 +346,23 @@ fn question_into(path: &Path<'_>, v: &Json, q: &mut Question) -> Decoded<()> {
             "placeholder",
         ]),
     )?;
-    let i = f
-        .variant("type", true, &QuestionType::NAMES)?
-        .unwrap_or_default();
-    let t = QuestionType::ALL
-        .get(i)
-        .copied()
+    let types = QuestionType::ALL.map(|t| (t.as_str(), t));
+    let t = f
+        .variant("type", true, &types)?
         .unwrap_or(QuestionType::Nps);
-    // An index loop over the constant (by reference: by value it would be copied to the
-    // stack first).
-    let mut k = 0;
-    while let Some(&(field, types)) = TYPE_FIELDS.get(k) {
-        if types & (1 << i) == 0 && f.get(field).is_some() {
+    for field in TYPE_FIELDS {
+        if !takes(t, field) && f.get(field).is_some() {
             return shape_err(
                 path,
                 subst("`{}` is not allowed for type `{}`", field, t.as_str()),
             );
         }
-        k += 1;
     }
-    q.kind = match t {
+    let kind = match t {
         QuestionType::Thumbs => QuestionKind::Thumbs,
         QuestionType::SingleChoice | QuestionType::MultipleChoice => {
             // A missing `options` is empty, which is reported with its full path.
-            let mut options = Vec::new();
-            f.list_into("options", false, choice, &mut options)?;
+            let options = f.list("options", false, choice)?;
             validate::options(&f.child("options"), &options)?;
             if t == QuestionType::SingleChoice {
                 QuestionKind::SingleChoice { options }
@@ -431,8 +374,7 @@ fn question_into(path: &Path<'_>, v: &Json, q: &mut Question) -> Decoded<()> {
             }
         }
         QuestionType::OpenText => {
-            let mut max_length = DEFAULT_MAX_LENGTH;
-            opt_u32(&f, "maxLength", &mut max_length)?;
+            let max_length = opt_u32(&f, "maxLength")?.unwrap_or(DEFAULT_MAX_LENGTH);
             if max_length == 0 || max_length > MAX_MAX_LENGTH {
                 return Err(broken(
                     &f,
@@ -441,18 +383,17 @@ fn question_into(path: &Path<'_>, v: &Json, q: &mut Question) -> Decoded<()> {
                     &uint(u64::from(max_length)),
                 ));
             }
-            let mut placeholder = None;
-            opt_text(&f, "placeholder", &mut placeholder)?;
             QuestionKind::OpenText {
                 max_length,
-                placeholder,
+                placeholder: opt_text(&f, "placeholder")?,
             }
         }
-        scale => {
-            let mut labels = ScaleLabels::default();
-            opt_text(&f, "lowLabel", &mut labels.low)?;
-            opt_text(&f, "highLabel", &mut labels.high)?;
-            match scale {
+        QuestionType::Nps | QuestionType::Csat | QuestionType::Ces | QuestionType::Emoji => {
+            let labels = ScaleLabels {
+                low: opt_text(&f, "lowLabel")?,
+                high: opt_text(&f, "highLabel")?,
+            };
+            match t {
                 QuestionType::Csat => QuestionKind::Csat(labels),
                 QuestionType::Ces => QuestionKind::Ces(labels),
                 QuestionType::Emoji => QuestionKind::Emoji(labels),
@@ -460,8 +401,8 @@ fn question_into(path: &Path<'_>, v: &Json, q: &mut Question) -> Decoded<()> {
             }
         }
     };
-    req_id(&f, "id", &mut q.id)?;
-    if q.id == END {
+    let id = req_id(&f, "id")?;
+    if id == END {
         return Err(broken(
             &f,
             "id",
@@ -470,12 +411,10 @@ fn question_into(path: &Path<'_>, v: &Json, q: &mut Question) -> Decoded<()> {
         ));
     }
     // Required of every type: the widget has no default prompts.
-    if let Some(v) = f.field("text", true)? {
-        q.text = text_at(&f.child("text"), v)?;
-    }
-    q.required = f.bool("required")?.unwrap_or(false);
-    f.list_into("branches", false, branch, &mut q.branches)?;
-    if t == QuestionType::OpenText && !q.branches.is_empty() {
+    let text = f.req("text", text_at)?;
+    let required = f.bool("required")?.unwrap_or(false);
+    let branches = f.list("branches", false, branch)?;
+    if t == QuestionType::OpenText && !branches.is_empty() {
         return Err(broken(
             &f,
             "branches",
@@ -483,7 +422,14 @@ fn question_into(path: &Path<'_>, v: &Json, q: &mut Question) -> Decoded<()> {
             "",
         ));
     }
-    opt_str(&f, "next", &mut q.next)
+    Ok(Question {
+        id,
+        kind,
+        text,
+        required,
+        branches,
+        next: f.str("next", false)?,
+    })
 }
 
 /// A survey.
@@ -491,25 +437,7 @@ pub fn survey(path: &str, v: &Json) -> Decoded<Survey> {
     survey_at(&Path::Root(path), v)
 }
 
-/// A blank survey filled in place by [`survey_into`]: on an error only `s` is dropped, not
-/// each field decoded so far.
 fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
-    let mut s = Survey {
-        id: String::new(),
-        name: None,
-        trigger: Trigger::default(),
-        targeting: Targeting::default(),
-        throttle: ThrottlePolicy::default(),
-        questions: Vec::new(),
-        thank_you: ThankYou::default(),
-    };
-    survey_into(path, v, &mut s)?;
-    Ok(s)
-}
-
-/// A survey, stored into `s` (which starts as the default): the error is the only result,
-/// so each check's exit is a plain return, and nothing is copied out.
-fn survey_into(path: &Path<'_>, v: &Json, s: &mut Survey) -> Decoded<()> {
     let f = Fields::at(
         *path,
         v,
@@ -523,31 +451,43 @@ fn survey_into(path: &Path<'_>, v: &Json, s: &mut Survey) -> Decoded<()> {
             "thankYou",
         ]),
     )?;
-    req_id(&f, "id", &mut s.id)?;
-    opt_str(&f, "name", &mut s.name)?;
-    if let Some(name) = &s.name {
+    let id = req_id(&f, "id")?;
+    let name = f.str("name", false)?;
+    if let Some(name) = &name {
         if char_count(name) > validate::MAX_TEXT_CHARS {
             return Err(broken(&f, "name", validate::LONGER_THAN_MAX_TEXT, ""));
         }
     }
-    if let Some(o) = f.object("trigger", None)? {
-        s.trigger = trigger(&o)?;
-    }
-    if let Some(o) = f.object("targeting", Some(&["url"]))? {
-        s.targeting = targeting(&o)?;
-    }
-    if let Some(o) = f.object(
+    let trigger = match f.object("trigger", None)? {
+        Some(o) => trigger(&o)?,
+        None => Trigger::default(),
+    };
+    let targeting = match f.object("targeting", Some(&["url"]))? {
+        Some(o) => targeting(&o)?,
+        None => Targeting::default(),
+    };
+    let throttle = match f.object(
         "throttle",
         Some(&["sample", "frequency", "maxShows", "recontactDays"]),
     )? {
-        throttle(&o, &mut s.throttle)?;
-    }
-    f.list_into("questions", true, question_at, &mut s.questions)?;
-    validate::questions(&f.child("questions"), &s.questions)?;
-    if let Some(o) = f.object("thankYou", Some(&["title", "body"]))? {
-        thank_you(&o, &mut s.thank_you)?;
-    }
-    Ok(())
+        Some(o) => throttle(&o)?,
+        None => ThrottlePolicy::default(),
+    };
+    let questions = f.list("questions", true, question_at)?;
+    validate::questions(&f.child("questions"), &questions)?;
+    let thank_you = match f.object("thankYou", Some(&["title", "body"]))? {
+        Some(o) => thank_you(&o)?,
+        None => ThankYou::default(),
+    };
+    Ok(Survey {
+        id,
+        name,
+        trigger,
+        targeting,
+        throttle,
+        questions,
+        thank_you,
+    })
 }
 
 /// The members of a site configuration object: everything the widget reads. The
@@ -557,46 +497,43 @@ pub const SITE_KEYS: &[&str] = &["site", "locale", "theme", "cooldownDays", "sur
 /// A whole site configuration, checked (unknown top-level fields are ignored: the
 /// collector's config file adds `origins` and `adminToken`, and checks its own keys).
 pub fn site_config(v: &Json) -> Decoded<SiteConfig> {
-    let mut p = PartialSiteConfig::default();
-    partial_fields(v, None, &mut p)?;
+    let mut partial = partial_fields(v, None)?;
     // Applied over an empty configuration: the defaults and the moves are those of a merge.
-    let mut c = SiteConfig::new(p.site.take().unwrap_or_default());
-    c.apply(p);
-    Ok(c)
+    let mut config = SiteConfig::new(partial.site.take().unwrap_or_default());
+    config.apply(partial);
+    Ok(config)
 }
 
 /// An inline `config` argument, checked on its own (unknown fields rejected).
 pub fn partial(v: &Json) -> Decoded<PartialSiteConfig> {
-    let mut p = PartialSiteConfig::default();
-    partial_fields(v, Some(SITE_KEYS), &mut p)?;
-    Ok(p)
+    partial_fields(v, Some(SITE_KEYS))
 }
 
-/// The top level of both, stored into `p` (the default at first; like a survey,
-/// [`survey_into`]): `site` is required of a whole configuration (`known` = `None`).
-fn partial_fields(v: &Json, known: Option<&[&str]>, p: &mut PartialSiteConfig) -> Decoded<()> {
+/// The top level of both: `site` is required of a whole configuration (`known` = `None`).
+fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig> {
     let f = Fields::new("", v, known)?;
-    p.site = f.str("site", known.is_none())?;
-    opt_str(&f, "locale", &mut p.locale)?;
-    if let Some(o) = f.object(
-        "theme",
-        Some(&["brand", "radius", "font", "position", "mode"]),
-    )? {
-        theme(&o, p.theme.insert(Theme::default()))?;
-    }
-    p.cooldown_days = f.num("cooldownDays", false)?;
-    f.list_into("surveys", false, survey_at, &mut p.surveys)?;
+    let whole = known.is_none();
+    let p = PartialSiteConfig {
+        site: f.str("site", whole)?,
+        locale: f.str("locale", false)?,
+        theme: match f.object(
+            "theme",
+            Some(&["brand", "radius", "font", "position", "mode"]),
+        )? {
+            Some(o) => Some(theme(&o)?),
+            None => None,
+        },
+        cooldown_days: f.num("cooldownDays", false)?,
+        surveys: f.list("surveys", false, survey_at)?,
+    };
     // The rules of the whole configuration, once every survey is read.
     validate::top_level(
-        if known.is_none() {
-            p.site.as_deref()
-        } else {
-            None
-        },
+        if whole { p.site.as_deref() } else { None },
         p.locale.as_deref(),
         p.theme.as_ref(),
         None,
         p.cooldown_days,
         &validate::ids(&p.surveys),
-    )
+    )?;
+    Ok(p)
 }

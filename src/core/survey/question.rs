@@ -86,8 +86,8 @@ pub enum QuestionType {
 }
 
 impl QuestionType {
-    /// Every type, in the order of [`QuestionType::NAMES`].
-    pub(super) const ALL: [QuestionType; 8] = [
+    /// Every type.
+    pub const ALL: [QuestionType; 8] = [
         QuestionType::Nps,
         QuestionType::Csat,
         QuestionType::Ces,
@@ -98,22 +98,34 @@ impl QuestionType {
         QuestionType::OpenText,
     ];
 
-    /// The JSON spellings, indexed by the enum's discriminant.
-    pub(super) const NAMES: [&'static str; 8] = [
-        "nps",
-        "csat",
-        "ces",
-        "thumbs",
-        "emoji",
-        "singleChoice",
-        "multipleChoice",
-        "openText",
-    ];
-
     /// The JSON spelling.
     pub fn as_str(self) -> &'static str {
-        // One table shared with the decoder instead of a `match` of its own.
-        Self::NAMES.get(self as usize).copied().unwrap_or_default()
+        match self {
+            QuestionType::Nps => "nps",
+            QuestionType::Csat => "csat",
+            QuestionType::Ces => "ces",
+            QuestionType::Thumbs => "thumbs",
+            QuestionType::Emoji => "emoji",
+            QuestionType::SingleChoice => "singleChoice",
+            QuestionType::MultipleChoice => "multipleChoice",
+            QuestionType::OpenText => "openText",
+        }
+    }
+
+    /// Whether it is answered on a numeric scale with end labels (NPS, CSAT, CES, emoji).
+    pub fn is_scale(self) -> bool {
+        matches!(
+            self,
+            QuestionType::Nps | QuestionType::Csat | QuestionType::Ces | QuestionType::Emoji
+        )
+    }
+
+    /// Whether it lists options (single and multiple choice).
+    pub fn has_options(self) -> bool {
+        matches!(
+            self,
+            QuestionType::SingleChoice | QuestionType::MultipleChoice
+        )
     }
 }
 
@@ -229,14 +241,17 @@ mod tests {
     }
 
     #[test]
-    fn type_table_follows_the_enum() {
-        for (i, t) in QuestionType::ALL.into_iter().enumerate() {
-            assert_eq!(t as usize, i);
-        }
+    fn type_spellings() {
         assert_eq!(QuestionType::Nps.as_str(), "nps");
         assert_eq!(QuestionType::Thumbs.as_str(), "thumbs");
         assert_eq!(QuestionType::MultipleChoice.as_str(), "multipleChoice");
         assert_eq!(QuestionType::OpenText.as_str(), "openText");
+        let scales: Vec<_> = QuestionType::ALL
+            .into_iter()
+            .filter(|t| t.is_scale())
+            .map(QuestionType::as_str)
+            .collect();
+        assert_eq!(scales, ["nps", "csat", "ces", "emoji"]);
     }
 
     #[test]

@@ -94,7 +94,6 @@ impl Theme {
 }
 
 /// `value` into `slot` when set (one call per text field of [`Theme::merge`]).
-#[inline(never)]
 fn set(slot: &mut Option<String>, value: Option<String>) {
     if value.is_some() {
         *slot = value;

@@ -36,8 +36,6 @@ type Result = Decoded<()>;
 /// The error at `path`: `template` with its `{}` filled by `a`, then `b` (non-generic and
 /// cold: one copy, and the path is only rendered here). An error rather than a result, so
 /// that decoders of any value type return it.
-#[cold]
-#[inline(never)]
 pub(super) fn invalid(path: &Path<'_>, template: &str, a: &str, b: &str) -> Box<ShapeError> {
     shape(path, subst(template, a, b))
 }
@@ -219,7 +217,6 @@ pub(super) fn top_level(
 /// The options of a choice question (`path` is that of `options`): some, not too many, ids
 /// unique (each option was checked when decoded).
 // A call of its own, not inlined into its one caller: smaller in the gzipped wasm.
-#[inline(never)]
 pub(super) fn options(path: &Path<'_>, options: &[Choice]) -> Result {
     if options.is_empty() {
         return fail(path, MUST_NOT_BE_EMPTY, "", "");
@@ -251,7 +248,6 @@ pub(super) fn options(path: &Path<'_>, options: &[Choice]) -> Result {
 /// `questions`): some, not too many, ids unique, and branches that fit their question and
 /// jump forward. Each question was checked on its own when decoded.
 // A call of its own, not inlined into its one caller: smaller in the gzipped wasm.
-#[inline(never)]
 pub(super) fn questions(path: &Path<'_>, qs: &[Question]) -> Result {
     if qs.is_empty() {
         return fail(path, MUST_NOT_BE_EMPTY, "", "");
@@ -312,7 +308,6 @@ fn target(path: &Path<'_>, from: usize, goto: &str, all: &[Question]) -> Result 
 }
 
 // A call of its own, not inlined into its one caller: smaller in the gzipped wasm.
-#[inline(never)]
 fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &Condition) -> Result {
     if c.is_empty() {
         return fail(

@@ -1,13 +1,11 @@
-//! The controller: owns the widget's state, asks the core what to do, and drives the view,
-//! storage, timers and transport accordingly.
+//! The driver: owns the [`Machine`] and carries out what it asks (render, store, post,
+//! timers, events, console), turning browser events, timers, fetch outcomes and the
+//! loader's commands into its inputs. No survey rule lives here.
 //!
-//! * [`watch`] — page signals (delay, scroll, exit intent) and trigger evaluation.
-//! * [`session`] — the survey on screen: steps, validation, submission.
-//! * [`delivery`] — outbox flushing with the core retry policy.
-//! * [`commands`] — the loader's commands.
-//! * [`visitor`] — the persisted visitor record.
+//! * [`effects`] — carrying out the machine's effects.
+//! * [`inputs`] — reading browser events and JavaScript values into inputs.
 //!
-//! Everything reaches the controller through one function, [`run`], called by the one
+//! Everything reaches the driver through one function, [`run`], called by the one
 //! JavaScript handler of the widget (a single wasm-bindgen closure) with `(a, b, c)`:
 //!
 //! * a DOM event (listeners on the window, the document and the shadow root);
@@ -16,52 +14,44 @@
 //! * the widget object's methods (see [`api`]), the handler bound to a tag: `command`
 //!   (then a command name and its arguments), `destroy` and the `active` getter.
 //!
-//! Size: the handlers `run` reaches (open, next, submit, settle, command, ...) are
-//! `#[inline(never)]`. Inlined by rustc into the one dispatcher they made the widget
-//! larger (measured: about 150 B gzip); wasm-opt may still inline them later.
-//!
-//! Re-entrancy: page callbacks (`emit` handlers) may call back into the widget. Events
-//! are therefore queued while the state is borrowed and emitted after it is released, and
-//! a call that finds the state borrowed is repeated on the next task.
+//! Re-entrancy: page callbacks (`emit` handlers, the page's own focus listeners) may call
+//! back into the widget. Events are therefore queued while the state is borrowed and
+//! emitted after it is released, and a call that finds the state borrowed is repeated on
+//! the next task — once: a state still borrowed then was left so by a trap, which marks
+//! the widget dead (see [`run`]).
 
 use crate::prelude::*;
 
-pub mod commands;
-pub mod delivery;
-pub mod session;
-pub mod visitor;
-pub mod watch;
+mod effects;
+mod inputs;
 
-use ::core::cell::{OnceCell, RefCell};
+use ::core::cell::{Cell, OnceCell, RefCell};
 use alloc::rc::Rc;
 
+use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Element;
 
 use crate::core::json::Json;
-use crate::core::outbox::Outbox;
-use crate::core::storage::{key, Slot};
-use crate::core::survey::SiteConfig;
-use crate::core::throttle::{mute_map, ThrottleState};
-use crate::core::trigger::PageSignals;
+use crate::core::machine::{Input, Machine, Timer};
+use crate::core::targeting::RegexMatcher;
 
+use super::listener::Listeners;
 use super::options::{Options, Start};
+use super::regex::JsRegex;
 use super::store::WebStore;
 use super::timer::{self, Timeout};
-use super::{env, guard, js, json_value, log};
+use super::ui::dialog::View;
+use super::{env, guard};
 
-use delivery::Delivery;
-use session::Session;
-use visitor::Visitor;
-use watch::Watch;
-
-/// Tag of the first run: load and start watching.
+/// Tag of the first run: start the machine and watch the page.
 const START: u8 = 0;
-/// Tag of the delay-trigger timer: evaluate triggers.
+/// Tag of the delay-trigger timer.
 const DELAY: u8 = 1;
-/// Tag of the delivery retry timer: flush the outbox.
+/// Tag of the delivery retry timer.
 const RETRY: u8 = 2;
-/// Tag of the thank-you timer: close the survey.
+/// Tag of the thank-you timer.
 const THANKS: u8 = 3;
 /// Tag of the fetch outcome (payload: the `Response` or the rejection reason).
 const SENT: u8 = 4;
@@ -71,6 +61,15 @@ const COMMAND: u8 = 5;
 const DESTROY: u8 = 6;
 /// Tag of the `widget.active` getter: whether a valid configuration is loaded.
 const ACTIVE: u8 = 7;
+/// Tag of the timer that replays the calls deferred while the state was borrowed.
+const REPLAY: u8 = 8;
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The global `Boolean` function: the methods of a widget that never started.
+    #[wasm_bindgen(thread_local_v2, js_name = Boolean)]
+    static BOOLEAN: Function;
+}
 
 /// The widget: its state and the JS handler function that feeds it. The handler owns it
 /// (the page reaches the widget only through the handler: the widget object's methods,
@@ -79,92 +78,70 @@ pub struct Inner {
     /// `None` once destroyed: every later call is ignored.
     state: RefCell<Option<App>>,
     /// Set right after the handler is made (it owns this).
-    handler: OnceCell<JsValue>,
+    handler: OnceCell<Function>,
+    /// Calls that found the state borrowed, replayed in order on the next task.
+    deferred: RefCell<Vec<[JsValue; 3]>>,
+    /// Set when a trap left the state borrowed: every later call is ignored.
+    dead: Cell<bool>,
 }
 
-/// The widget's state.
+/// The survey dialog on screen.
+struct Shown {
+    // Dropped before `view` removes the host (field order).
+    _listeners: Listeners,
+    view: View,
+    /// What had focus before the survey took it, given back on close.
+    previous_focus: Option<Element>,
+    /// No question rendered yet: the first one decides where focus goes.
+    fresh: bool,
+}
+
+/// The widget's state: the machine and what carries out its effects.
 pub struct App {
     /// The widget's JS handler function (listeners, timers, fetch callbacks).
-    handler: JsValue,
-    /// The start options: site, endpoint, nonce, `emit`, and `navAt`, which [`App::navigate`]
-    /// moves on (kept whole: moving the struct once is less code than field by field).
+    handler: Function,
     options: Options,
-    /// `None`: the configuration was invalid; the widget stays dormant (no surveys).
-    config: Option<SiteConfig>,
-    /// The collector's configuration as it came (empty when there was none): the surveys
-    /// an inline configuration may restate (see [`crate::core::survey::known`]).
-    collector: SiteConfig,
+    /// The collector's configuration and the inline ones given at start, until the first
+    /// run hands them to the machine.
+    config: Option<Json>,
+    inline: Vec<Json>,
+    machine: Machine,
     store: WebStore,
-    visitor: Visitor,
-    throttle: ThrottleState,
-    outbox: Outbox,
-    signals: PageSignals,
-    /// Surveys shown since the last navigation (not shown twice on one page view).
-    shown_here: Vec<String>,
-    session: Option<Session>,
-    delivery: Delivery,
-    watch: Watch,
+    /// The page's listeners (scroll, online, exit intent); dropping them stops watching.
+    _watch: Option<Listeners>,
+    /// Pending timers: delay, retry, thank-you.
+    timers: [Option<Timeout>; 3],
+    shown: Option<Shown>,
     outgoing: Vec<(&'static str, JsValue)>,
 }
 
 impl App {
-    /// Builds the state from what `start` was given (as [`Options::read`] returns it): the
-    /// collector's configuration, then each inline configuration merged over it as a
-    /// `config` command is; then (first run) reads the visitor (made and stored when new)
-    /// and throttle records, writes the mute map, starts watching the page, flushes the
-    /// outbox and evaluates triggers. Returns the widget's handler (see [`api`]).
-    pub fn start(start: Start) -> JsValue {
+    /// Builds the state from what `start` was given (as [`Options::read`] returns it) and
+    /// runs the first input. Returns the widget's handler (see [`api`]).
+    pub fn start(start: Start) -> Function {
         let Start {
             options,
-            config: json,
+            config,
             inline,
         } = start;
-        let store = WebStore::open();
-        let decoded = |json: &Option<Json>| match json {
-            None => Ok(SiteConfig::new(options.site.clone())),
-            Some(json) => SiteConfig::from_value(json),
-        };
-        let config = match decoded(&json) {
-            Ok(config) => Some(config),
-            Err(err) => {
-                log::error(&["invalid site config, widget disabled: ", &err.text()]);
-                None
-            }
-        };
-        // Decoded again rather than cloned: a second walk costs less wasm than `Clone`
-        // of the whole survey model.
-        let collector = decoded(&json).unwrap_or_else(|_| SiteConfig::new(options.site.clone()));
-        let signals = PageSignals {
-            exit_intent: options.exit_intent,
-            ..PageSignals::default()
-        };
-        let mut app = App {
+        let app = App {
             // Set below, once the handler exists (it owns the state).
-            handler: JsValue::UNDEFINED,
-            config,
-            collector,
-            store,
-            // Read (or made) by the first run, through the one load path.
-            visitor: Visitor::default(),
-            // Read by the first run, through the one load path.
-            throttle: ThrottleState::default(),
-            // Read by the first flush.
-            outbox: Outbox::default(),
-            signals,
+            handler: Function::unchecked_from_js(JsValue::UNDEFINED),
+            machine: Machine::new(&options.site),
             options,
-            shown_here: Vec::new(),
-            session: None,
-            delivery: Delivery::default(),
-            watch: Watch::default(),
+            config,
+            inline,
+            store: WebStore::open(),
+            _watch: None,
+            timers: [None, None, None],
+            shown: None,
             outgoing: Vec::new(),
         };
-        // Before the first run: its trigger evaluation sees the merged configuration.
-        for part in &inline {
-            app.apply_config(part);
-        }
         let inner = Rc::new(Inner {
             state: RefCell::new(Some(app)),
             handler: OnceCell::new(),
+            deferred: RefCell::new(Vec::new()),
+            dead: Cell::new(false),
         });
         let owner = inner.clone();
         // `Fn`, not `FnMut`: the glue for a shared closure is simpler.
@@ -172,7 +149,9 @@ impl App {
             Box::new(move |a, b, c| run(&owner, a, b, c));
         // Lives as long as the page (it holds the state, the state holds it): pending
         // timers and fetches may still call it after `destroy` (they find no state then).
-        let handler = Closure::wrap_aborting(handler).into_js_value();
+        let handler: Function = Closure::wrap_aborting(handler)
+            .into_js_value()
+            .unchecked_into();
         let _ = inner.handler.set(handler.clone());
         if let Ok(mut state) = inner.state.try_borrow_mut() {
             if let Some(app) = state.as_mut() {
@@ -188,80 +167,59 @@ impl App {
         handler
     }
 
-    #[inline(never)]
+    /// One call of the handler: the input it means, handled by the machine.
     fn dispatch(&mut self, tag: Option<u8>, a: JsValue, b: JsValue, c: JsValue) {
-        let Some(tag) = tag else {
-            return self.on_event(&a);
-        };
-        match tag {
-            START => {
-                let (visitor, new) = Visitor::load(&self.load_js(Slot::Visitor));
-                self.visitor = visitor;
-                if new {
-                    self.save_visitor();
-                }
-                if let Some(json) = self.load(Slot::Throttle) {
-                    self.throttle = ThrottleState::from_value_or_default(&json);
-                }
-                self.write_mute();
+        let input = match tag {
+            None => self.event_input(&a),
+            Some(START) => {
                 self.watch_page();
-                self.flush();
-                self.evaluate();
+                Some(Input::Start {
+                    config: self.config.take(),
+                    inline: ::core::mem::take(&mut self.inline),
+                    exit_intent: self.options.exit_intent,
+                    nav_at: self.options.nav_at,
+                    languages: env::languages(),
+                })
             }
-            DELAY => self.evaluate(),
-            RETRY => self.flush(),
-            THANKS => self.close_survey(),
-            SENT => self.settle(&b),
-            COMMAND => match b.as_string() {
-                Some(name) => self.command(&name, &c),
-                // A number or an object is no command name (the loader only passes strings).
-                None => log::warn(&["command: the name must be a string"]),
-            },
-            _ => {}
+            Some(DELAY) => Some(Input::Timer(Timer::Delay)),
+            Some(RETRY) => Some(Input::Timer(Timer::Retry)),
+            Some(THANKS) => Some(Input::Timer(Timer::Thanks)),
+            Some(SENT) => Some(Input::Sent(inputs::outcome(&b))),
+            Some(COMMAND) => Some(inputs::command(&b, &c)),
+            Some(_) => None,
+        };
+        if let Some(input) = input {
+            self.handle(input);
         }
+    }
+
+    /// Hands `input` to the machine with the facts of the moment, then carries out its
+    /// effects.
+    fn handle(&mut self, input: Input) {
+        let now = inputs::now();
+        let regex: &dyn RegexMatcher = &JsRegex;
+        let effects = self.machine.handle(&now, input, &self.store, regex);
+        for effect in effects {
+            self.apply(effect);
+        }
+    }
+
+    /// Starts listening to the page: scroll, exit intent, `online`.
+    fn watch_page(&mut self) {
+        let mut listeners = Listeners::new(&self.handler);
+        if let Some(window) = env::window() {
+            listeners.add(&window, "scroll");
+            listeners.add(&window, "online");
+        }
+        if let Some(document) = env::document() {
+            listeners.add(&document, "mouseout");
+        }
+        self._watch = Some(listeners);
     }
 
     /// Queues `emit(name, detail)` for after the state is released.
     fn emit(&mut self, name: &'static str, detail: JsValue) {
         self.outgoing.push((name, detail));
-    }
-
-    /// The stored value of this site's `slot`.
-    fn load(&self, slot: Slot) -> Option<Json> {
-        json_value::read(&self.store.get(&key(&self.options.site, slot))?)
-    }
-
-    /// The stored value of this site's `slot` as `JSON.parse` reads it (`undefined` when
-    /// there is none or it is no JSON).
-    fn load_js(&self, slot: Slot) -> JsValue {
-        match self.store.get(&key(&self.options.site, slot)) {
-            Some(text) => js::parse(&text),
-            None => JsValue::UNDEFINED,
-        }
-    }
-
-    /// Stores `json` as this site's `slot`: every record the controller persists goes
-    /// through here.
-    fn save(&self, slot: Slot, json: &str) {
-        self.store.set(&key(&self.options.site, slot), json);
-    }
-
-    /// Rewrites `rapport:{site}:mute` for the loader after a throttle change.
-    fn write_mute(&self) {
-        let Some(config) = &self.config else { return };
-        let map = mute_map(config, &self.throttle, env::now_ms(), &self.visitor.id);
-        self.save(Slot::Mute, &map);
-    }
-
-    /// Persists the visitor record.
-    fn save_visitor(&self) {
-        self.save(Slot::Visitor, &self.visitor.to_json());
-    }
-
-    /// Persists the throttle state and the mute map derived from it.
-    fn save_throttle(&self) {
-        self.save(Slot::Throttle, &self.throttle.to_json());
-        self.write_mute();
     }
 
     /// A one-shot timer that dispatches `tag`.
@@ -272,12 +230,21 @@ impl App {
 
 /// Runs `handler(a, b, c)` on the app (unless the widget is dead or destroyed), then
 /// delivers the events it queued; the result is `active` for the [`ACTIVE`] tag and
-/// `undefined` otherwise. If the state is already borrowed (a page callback re-entered
-/// us), the same call is made again on the next task instead (`active` reads false then).
+/// `undefined` otherwise.
+///
+/// A call that finds the state borrowed is either a page callback re-entering us (an `emit`
+/// handler calling `command`) or comes after a trap that was no Rust panic (stack
+/// exhaustion, an engine `RangeError`): wasm stopped mid-call and the borrow was never
+/// released. Such calls are deferred to the next task ([`REPLAY`]), when nothing of ours
+/// can be on the stack: a state still borrowed then was left so by a trap, and the widget
+/// is marked dead instead of deferring for ever.
 pub fn run(inner: &Inner, a: JsValue, b: JsValue, c: JsValue) -> JsValue {
     let tag = a.as_f64().map(|tag| tag as u8);
-    if guard::is_dead() {
+    if guard::is_dead() || inner.dead.get() {
         return JsValue::FALSE;
+    }
+    if tag == Some(REPLAY) {
+        return replay(inner);
     }
     let (emit, mut events) = match inner.state.try_borrow_mut() {
         Ok(mut state) => {
@@ -289,7 +256,7 @@ pub fn run(inner: &Inner, a: JsValue, b: JsValue, c: JsValue) -> JsValue {
                 return JsValue::FALSE;
             };
             if tag == Some(ACTIVE) {
-                return JsValue::from(app.config.is_some());
+                return JsValue::from(app.machine.is_active());
             }
             app.dispatch(tag, a, b, c);
             (
@@ -298,19 +265,49 @@ pub fn run(inner: &Inner, a: JsValue, b: JsValue, c: JsValue) -> JsValue {
             )
         }
         Err(_) => {
-            if let (Some(handler), false) = (inner.handler.get(), tag == Some(ACTIVE)) {
-                timer::later(handler, 0.0, [a, b, c]);
+            if tag != Some(ACTIVE) {
+                defer(inner, [a, b, c]);
             }
             return JsValue::FALSE;
         }
     };
     if let Some(emit) = emit {
-        // Taken out in place: no by-value iteration and its drop glue.
         for (name, detail) in events.iter_mut() {
             let detail = ::core::mem::take(detail);
             // A throwing handler is the page's problem; the loader already isolates handlers.
-            js::invoke(&emit, "call", &[JsValue::UNDEFINED, (*name).into(), detail]);
+            let _ = emit.call2(&JsValue::UNDEFINED, &JsValue::from_str(name), &detail);
         }
+    }
+    JsValue::UNDEFINED
+}
+
+/// Keeps a call for [`replay`], arming its timer with the first one.
+fn defer(inner: &Inner, call: [JsValue; 3]) {
+    let Ok(mut deferred) = inner.deferred.try_borrow_mut() else {
+        return guard::disable_one(&inner.dead);
+    };
+    deferred.push(call);
+    if deferred.len() == 1 {
+        if let Some(handler) = inner.handler.get() {
+            let tag = JsValue::from(REPLAY);
+            timer::later(handler, 0.0, [tag, JsValue::UNDEFINED, JsValue::UNDEFINED]);
+        }
+    }
+}
+
+/// Replays the deferred calls in order, or marks the widget dead when the state is still
+/// borrowed (see [`run`]).
+fn replay(inner: &Inner) -> JsValue {
+    if inner.state.try_borrow_mut().is_err() {
+        guard::disable_one(&inner.dead);
+        return JsValue::FALSE;
+    }
+    let calls = match inner.deferred.try_borrow_mut() {
+        Ok(mut deferred) => ::core::mem::take(&mut *deferred),
+        Err(_) => Vec::new(),
+    };
+    for [a, b, c] in calls {
+        run(inner, a, b, c);
     }
     JsValue::UNDEFINED
 }
@@ -319,34 +316,36 @@ pub fn run(inner: &Inner, a: JsValue, b: JsValue, c: JsValue) -> JsValue {
 /// `active`, each the widget's `handler` bound to its tag. Without a handler (bad options,
 /// or the widget is dead) each is `Boolean` bound to 0 instead: it takes anything, does
 /// nothing and answers false, like a destroyed widget's.
-pub fn api(handler: Option<&JsValue>) -> JsValue {
+pub fn api(handler: Option<&Function>) -> JsValue {
     let (handler, [command, destroy, active]) = match handler {
         Some(handler) => (handler.clone(), [COMMAND, DESTROY, ACTIVE]),
-        None => (js::global_get("Boolean"), [0; 3]),
+        None => (BOOLEAN.with(Function::clone), [0; 3]),
     };
-    let widget = js::object();
-    js::set(&widget, "command", &bind(&handler, command));
-    js::set(&widget, "destroy", &bind(&handler, destroy));
-    let getter = js::object();
-    js::set(&getter, "get", &bind(&handler, active));
-    js::call_static(
-        "Object",
-        "defineProperty",
-        &[widget.clone(), "active".into(), getter],
+    let widget = object(&[
+        ("command", bind(&handler, command).into()),
+        ("destroy", bind(&handler, destroy).into()),
+    ]);
+    let getter = object(&[("get", bind(&handler, active).into())]);
+    Object::<JsValue>::define_property(
+        widget.unchecked_ref(),
+        &JsValue::from_str("active"),
+        getter.unchecked_ref(),
     );
     widget
 }
 
-/// `handler.bind(null, tag)`: `handler(tag, ...args)` (`undefined` if binding failed).
-pub fn bind(handler: &JsValue, tag: u8) -> JsValue {
-    js::call(handler, "bind", &[JsValue::NULL, JsValue::from(tag)]).unwrap_or_default()
+/// `handler.bind(null, tag)`: `handler(tag, ...args)`.
+pub fn bind(handler: &Function, tag: u8) -> Function {
+    handler
+        .bind1(&JsValue::NULL, &JsValue::from(tag))
+        .unchecked_into()
 }
 
-/// `{key: value, ...}` for event details.
+/// `{key: value, ...}`: event details and the widget object, plain data objects.
 fn object(pairs: &[(&str, JsValue)]) -> JsValue {
-    let obj = js::object();
+    let obj = Object::new();
     for (k, v) in pairs {
-        js::set(&obj, k, v);
+        let _ = Reflect::set(&obj, &JsValue::from_str(k), v);
     }
-    obj
+    obj.into()
 }

@@ -12,15 +12,27 @@
 
 use crate::prelude::*;
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
 
 use crate::core::response::{AnswerValue, Limits, MultipleChoice};
 use crate::core::survey::{Question, QuestionKind};
 
-use super::super::js::{get, get_str};
-use super::dom::{self, add, add_text, attr, attrs, get_attr};
-use super::lang::Lang;
+use super::dom::{self, add, add_text, attr, attrs};
+use crate::core::i18n::Lang;
 use crate::core::msg::int;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A text field (`<input>` or `<textarea>`) whose `value` is read as the JavaScript
+    /// string it is: web-sys's `value()` converts it to a Rust `String`, which replaces lone
+    /// UTF-16 surrogates.
+    type TextField;
+
+    #[wasm_bindgen(method, getter, js_name = value)]
+    fn raw_value(this: &TextField) -> JsValue;
+}
 
 /// Id of the element naming the dialog.
 pub const TITLE_ID: &str = "rq";
@@ -51,7 +63,7 @@ pub enum Control {
     /// A radio group of `count` radios.
     Radios {
         /// The `role="radiogroup"` element.
-        group: JsValue,
+        group: Element,
         /// Number of radios.
         count: usize,
         /// Index of the checked radio.
@@ -60,16 +72,16 @@ pub enum Control {
     /// Checkboxes, with the "Other" text field while "Other" is checked.
     Checks {
         /// The `role="group"` element.
-        group: JsValue,
+        group: Element,
         /// The "Other" text field, shown while "Other" is checked.
-        other_field: Option<JsValue>,
+        other_field: Option<HtmlInputElement>,
     },
     /// A textarea with its character counter.
     Text {
         /// The textarea.
-        area: JsValue,
+        area: HtmlTextAreaElement,
         /// The `used / max` counter.
-        counter: JsValue,
+        counter: Element,
         /// Maximum length in characters.
         max_length: u32,
     },
@@ -84,7 +96,7 @@ fn scale_start(kind: &QuestionKind) -> i64 {
 
 impl Control {
     /// Renders the control of `question` (titled `title`) into `body`.
-    pub fn build(body: &JsValue, question: &Question, title: &str, lang: &Lang) -> Control {
+    pub fn build(body: &Element, question: &Question, title: &str, lang: &Lang) -> Control {
         let s = &lang.s;
         match &question.kind {
             QuestionKind::MultipleChoice { options, other } => {
@@ -130,7 +142,7 @@ impl Control {
                 let counter = add(&wrapper, "div", "cnt");
                 attr(&counter, "id", COUNTER_ID);
                 let control = Control::Text {
-                    area,
+                    area: area.unchecked_into(),
                     counter,
                     max_length: *max_length,
                 };
@@ -232,14 +244,13 @@ impl Control {
             } => {
                 let mut choices = Vec::new();
                 // The checked options (the "Other" checkbox has no `data-c`).
-                let checked = dom::query_all(group, "[data-c]:checked");
-                for i in 0..dom::count(&checked) {
-                    if let Some(id) = get_attr(&dom::item(&checked, i), "data-c") {
+                for checked in dom::query_all(group, "[data-c]:checked") {
+                    if let Some(id) = checked.get_attribute("data-c") {
                         choices.push(id);
                     }
                 }
                 // The field exists exactly while "Other" is checked (see `toggle_other`).
-                let other = other_field.as_ref().and_then(entered);
+                let other = other_field.as_ref().and_then(|field| entered(field));
                 if choices.is_empty() && other.is_none() {
                     None
                 } else {
@@ -263,7 +274,7 @@ impl Control {
             max_length,
         } = self
         {
-            let used = crate::core::scan::char_count(&get_str(area, "value").unwrap_or_default());
+            let used = crate::core::scan::char_count(&area.value());
             let mut text = int(used as i64);
             text.push_str(" / ");
             text.push_str(&int(i64::from(*max_length)));
@@ -286,19 +297,19 @@ impl Control {
         if index >= *count {
             return false;
         }
-        // Sibling by sibling (the radios are the group's only children): no vector of them.
-        let mut radio = get(group, "firstElementChild");
+        // Sibling by sibling (the radios are the group's only children).
+        let mut radio = group.first_element_child();
         let mut i = 0;
-        while radio.is_object() {
+        while let Some(el) = radio {
             let on = i == index;
-            attr(&radio, "aria-checked", if on { "true" } else { "false" });
-            attr(&radio, "tabindex", if on { "0" } else { "-1" });
+            attr(&el, "aria-checked", if on { "true" } else { "false" });
+            attr(&el, "tabindex", if on { "0" } else { "-1" });
             // Radios carry no other class.
-            attr(&radio, "class", if i <= index { "on" } else { "" });
+            el.set_class_name(if i <= index { "on" } else { "" });
             if on && focus {
-                dom::focus(&radio);
+                dom::focus(&el);
             }
-            radio = get(&radio, "nextElementSibling");
+            radio = el.next_element_sibling();
             i += 1;
         }
         *selected = Some(index);
@@ -339,10 +350,10 @@ impl Control {
                 attr(&field, "aria-label", label);
                 attr(&field, "maxlength", &int(Limits::MAX_OTHER_CHARS as i64));
                 dom::focus(&field);
-                *other_field = Some(field);
+                *other_field = Some(field.unchecked_into());
             }
         } else if let Some(field) = other_field.take() {
-            super::super::js::invoke(&field, "remove", &[]);
+            field.remove();
         }
     }
 }
@@ -351,30 +362,28 @@ impl Control {
 /// `None` when it is blank. The browser escapes lone UTF-16 surrogates (`\udXXX`), which
 /// would not survive the trip into a Rust string: the text reaches the collector exactly
 /// as the shopper entered it.
-fn entered(field: &JsValue) -> Option<String> {
-    let value = get(field, "value");
+fn entered(field: &Element) -> Option<String> {
+    let value = field.unchecked_ref::<TextField>().raw_value();
     if crate::core::text::is_blank(&value.as_string()?) {
         return None;
     }
-    super::super::js::call_static("JSON", "stringify", &[value]).as_string()
+    js_sys::JSON::stringify(&value).ok()?.as_string()
 }
 
 /// Whether `target` is the "Other" checkbox.
-pub fn is_other(target: &JsValue) -> bool {
-    super::super::js::call_s(target, "hasAttribute", &[OTHER_ATTR]).is_truthy()
+pub fn is_other(target: &Element) -> bool {
+    target.has_attribute(OTHER_ATTR)
 }
 
 /// The index of the radio a click or key landed on, if it is one of ours. Radios are
 /// their group's only children, so the index is the number of siblings before the radio
 /// (no index attribute to write per radio and parse back).
-pub fn index_of(target: &JsValue) -> Option<usize> {
+pub fn index_of(target: Option<&web_sys::EventTarget>) -> Option<usize> {
     let mut sibling = dom::closest(target, "[role=radio]")?;
     let mut index = 0;
-    loop {
-        sibling = get(&sibling, "previousElementSibling");
-        if !sibling.is_object() {
-            return Some(index);
-        }
+    while let Some(previous) = sibling.previous_element_sibling() {
+        sibling = previous;
         index += 1;
     }
+    Some(index)
 }

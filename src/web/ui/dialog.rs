@@ -3,18 +3,18 @@
 //! [`Intent`]s for the controller. Pure view state (which radio is checked, whether the
 //! "Other" field is open, the character counter) is handled here.
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, Event, HtmlElement, HtmlInputElement, KeyboardEvent, ShadowRoot};
 
 use crate::core::branching::Progress;
 use crate::core::response::AnswerValue;
 use crate::core::survey::{Question, ThankYou};
 
-use super::super::js::{get, get_str};
 use super::control::{self, Control, TITLE_ID};
 use super::dom::{self, append, attr, attrs, el, flag, set_text};
 use super::focus;
-use super::host::{self, Host};
-use super::lang::Lang;
+use super::host::Host;
+use crate::core::i18n::Lang;
 use crate::core::msg::int;
 
 /// What a DOM event means for the controller.
@@ -28,49 +28,79 @@ pub enum Intent {
     Close,
 }
 
-/// The frame below the dialog element, in document order: each part's parent, an index
-/// into this list (the dialog is 0, these are 1, 2, ...), and its class in [`CLASSES`].
-/// Parts are `div`s except [`CLOSE`] and [`GO`], which are buttons; the few attributes are
-/// set in [`View::open`] (a column of mostly empty attribute strings would cost more).
-/// Bytes and a separate column: a table of `(usize, &str)` pairs is a third larger.
-const PARENTS: [u8; 12] = [
-    DIALOG as u8,
-    HEADER as u8,
-    HEADING as u8,
-    HEADING as u8,
-    HEADER as u8,
-    DIALOG as u8,
-    DIALOG as u8,
-    BAR as u8,
-    DIALOG as u8,
-    DIALOG as u8,
-    DIALOG as u8,
-    FOOTER as u8,
-];
-/// The class of each part of [`PARENTS`].
-const CLASSES: [&str; 12] = [
-    "hd", "q", "", "tb", "x", "pg", "bar", "fill", "", "err", "ft", "go",
-];
-const DIALOG: usize = 0;
-const HEADER: usize = 1;
-const HEADING: usize = 2;
-const TITLE: usize = 3;
-const SUB: usize = 4;
-const CLOSE: usize = 5;
-const PROGRESS: usize = 6;
-const BAR: usize = 7;
-const FILL: usize = 8;
-const BODY: usize = 9;
-const ERROR: usize = 10;
-const FOOTER: usize = 11;
-const GO: usize = 12;
+/// The dialog element and the parts of its frame that change.
+///
+/// ```text
+/// div.d[role=dialog]
+///   div.hd > (div > div.q#rq + div.tb) + button.x      title, thank-you body, close
+///   div.pg + div.bar > div.fill                          progress text and bar
+///   div (body: the answer control)
+///   div.err[role=alert]
+///   div.ft > button.go                                   Next / Submit
+/// ```
+struct Frame {
+    dialog: Element,
+    title: Element,
+    sub: Element,
+    progress: Element,
+    bar: Element,
+    fill: Element,
+    body: Element,
+    error: Element,
+    footer: Element,
+    go: Element,
+}
+
+impl Frame {
+    /// Builds the frame inside `dialog`.
+    fn build(doc: &Document, dialog: Element, close_label: &str) -> Frame {
+        let part = |parent: &Element, tag: &'static str, class: &str| {
+            let e = el(doc, tag, class);
+            append(parent, &e);
+            e
+        };
+        let header = part(&dialog, "div", "hd");
+        let heading = part(&header, "div", "");
+        let title = part(&heading, "div", "q");
+        attr(&title, "id", TITLE_ID);
+        let sub = part(&heading, "div", "tb");
+        let close = part(&header, "button", "x");
+        attr(&close, "type", "button");
+        set_text(&close, Some("\u{00d7}"));
+        attr(&close, "aria-label", close_label);
+        let progress = part(&dialog, "div", "pg");
+        let bar = part(&dialog, "div", "bar");
+        attr(&bar, "aria-hidden", "true");
+        let fill = part(&bar, "div", "fill");
+        let body = part(&dialog, "div", "");
+        let error = part(&dialog, "div", "err");
+        attr(&error, "role", "alert");
+        let footer = part(&dialog, "div", "ft");
+        let go = part(&footer, "button", "go");
+        attr(&go, "type", "button");
+        Frame {
+            dialog,
+            title,
+            sub,
+            progress,
+            bar,
+            fill,
+            body,
+            error,
+            footer,
+            go,
+        }
+    }
+}
 
 /// The rendered dialog. Dropping it removes the host element.
 pub struct View {
     host: Host,
-    /// The dialog element and its frame ([`PARENTS`]).
-    parts: [JsValue; 13],
+    /// The dialog element and its frame.
+    parts: Frame,
     control: Control,
+    /// The question on screen (`None` on the thank-you screen).
+    question: Option<Question>,
     /// The language of every text shown.
     pub lang: Lang,
 }
@@ -79,7 +109,7 @@ impl View {
     /// Attaches the host (with the custom properties `vars`) and builds the empty frame;
     /// `class` is the dialog's position and colour mode.
     pub fn open(
-        doc: &JsValue,
+        doc: &Document,
         nonce: Option<&str>,
         vars: &[(&str, &str)],
         class: &str,
@@ -99,53 +129,32 @@ impl View {
         );
         attr(&dialog, "lang", &lang.tag);
         attr(&dialog, "dir", if lang.rtl() { "rtl" } else { "ltr" });
-        let mut parts: [JsValue; 13] = Default::default();
-        parts[DIALOG] = dialog;
-        for (i, (&parent, &class)) in PARENTS.iter().zip(&CLASSES).enumerate() {
-            let button = matches!(i + 1, CLOSE | GO);
-            let part = el(doc, if button { "button" } else { "div" }, class);
-            if button {
-                attr(&part, "type", "button");
-            }
-            // Non-panicking lookups: the table is constant, but an index panic would ship a
-            // location string.
-            if let Some(parent) = parts.get(usize::from(parent)) {
-                append(parent, &part);
-            }
-            if let Some(slot) = parts.get_mut(i + 1) {
-                *slot = part;
-            }
-        }
-        attr(&parts[TITLE], "id", TITLE_ID);
-        attr(&parts[BAR], "aria-hidden", "true");
-        attr(&parts[ERROR], "role", "alert");
-        let close = &parts[CLOSE];
-        set_text(close, Some("\u{00d7}"));
-        attr(close, "aria-label", lang.s.close());
-        append(host.root(), &parts[DIALOG]);
+        let parts = Frame::build(doc, dialog, lang.s.close());
+        append(host.root(), &parts.dialog);
         Ok(View {
             host,
             parts,
             control: Control::Nothing,
+            question: None,
             lang,
         })
     }
 
     /// The shadow root, for event delegation.
-    pub fn root(&self) -> &JsValue {
+    pub fn root(&self) -> &ShadowRoot {
         self.host.root()
     }
 
     /// Whether keyboard focus is inside the dialog.
     pub fn has_focus(&self) -> bool {
-        focus::active(self.root()).is_some()
+        focus::active_in(self.root()).is_some()
     }
 
     /// Moves focus to the answer control (the checked radio or the first one, the first
     /// checkbox, the text area), or to the first button when there is none.
     pub fn take_focus(&self) {
-        if !focus::focus_first(&self.parts[BODY]) && !focus::focus_first(&self.parts[DIALOG]) {
-            dom::focus(&self.parts[DIALOG]);
+        if !focus::focus_first(&self.parts.body) && !focus::focus_first(&self.parts.dialog) {
+            dom::focus(&self.parts.dialog);
         }
     }
 
@@ -154,27 +163,29 @@ impl View {
         let had_focus = self.has_focus();
         let s = &self.lang.s;
         let title = self.lang.text(&question.text);
-        set_text(&self.parts[TITLE], Some(title));
-        set_text(&self.parts[SUB], None);
+        set_text(&self.parts.title, Some(title));
+        set_text(&self.parts.sub, None);
         set_text(
-            &self.parts[PROGRESS],
+            &self.parts.progress,
             Some(&s.progress(progress.current, progress.total)),
         );
         // No clamping: the fraction is never negative, and the bar (`overflow:hidden`)
         // clips a fill wider than it.
         let mut width = int((progress.fraction() * 100.0) as i64);
         width.push('%');
-        // The same setter as the host styles use.
-        host::set_style(&get(&self.parts[FILL], "style"), "width", &width, "");
-        set_text(&self.parts[ERROR], None);
-        set_text(&self.parts[BODY], None);
-        self.control = Control::build(&self.parts[BODY], question, title, &self.lang);
+        if let Some(fill) = self.parts.fill.dyn_ref::<HtmlElement>() {
+            let _ = fill.style().set_property("width", &width);
+        }
+        set_text(&self.parts.error, None);
+        set_text(&self.parts.body, None);
+        self.control = Control::build(&self.parts.body, question, title, &self.lang);
+        self.question = Some(question.clone());
         let last = progress.current >= progress.total;
         set_text(
-            &self.parts[GO],
+            &self.parts.go,
             Some(if last { s.submit() } else { s.next() }),
         );
-        flag(&self.parts[GO], "disabled", false);
+        flag(&self.parts.go, "disabled", false);
         self.set_chrome_visible(true);
         if had_focus {
             self.take_focus();
@@ -185,16 +196,17 @@ impl View {
     pub fn show_thanks(&mut self, thank_you: &ThankYou) {
         let s = &self.lang.s;
         set_text(
-            &self.parts[TITLE],
+            &self.parts.title,
             Some(self.lang.or(thank_you.title.as_ref(), s.thank_you_title())),
         );
         set_text(
-            &self.parts[SUB],
+            &self.parts.sub,
             Some(self.lang.or(thank_you.body.as_ref(), s.thank_you_body())),
         );
-        set_text(&self.parts[BODY], None);
-        set_text(&self.parts[ERROR], None);
+        set_text(&self.parts.body, None);
+        set_text(&self.parts.error, None);
         self.control = Control::Nothing;
+        self.question = None;
         self.set_chrome_visible(false);
         // Focus stays reachable: the close button is the only tabbable element left.
         if self.has_focus() {
@@ -203,61 +215,65 @@ impl View {
     }
 
     fn set_chrome_visible(&self, visible: bool) {
-        flag(&self.parts[PROGRESS], "hidden", !visible);
-        flag(&self.parts[BAR], "hidden", !visible);
-        flag(&self.parts[FOOTER], "hidden", !visible);
+        flag(&self.parts.progress, "hidden", !visible);
+        flag(&self.parts.bar, "hidden", !visible);
+        flag(&self.parts.footer, "hidden", !visible);
     }
 
     /// Shows a validation message (announced: the region has `role="alert"`).
     pub fn show_error(&self, message: Option<&str>) {
-        set_text(&self.parts[ERROR], message);
+        set_text(&self.parts.error, message);
     }
 
     /// Disables the primary button while a submission is being recorded, so a double
     /// click or a held Enter sends once.
     pub fn set_busy(&self, busy: bool) {
         let had_focus = self.has_focus();
-        flag(&self.parts[GO], "disabled", busy);
+        flag(&self.parts.go, "disabled", busy);
         // A disabled button drops focus to <body>; keep it in the dialog instead.
         if had_focus && !self.has_focus() {
-            dom::focus(&self.parts[DIALOG]);
+            dom::focus(&self.parts.dialog);
         }
     }
 
-    /// The current answer to `question`, `None` when nothing is entered.
-    pub fn value(&self, question: &Question) -> Option<AnswerValue> {
-        self.control.value(question)
+    /// The current answer to the question on screen, `None` when nothing is entered.
+    pub fn answer(&self) -> Option<AnswerValue> {
+        self.control.value(self.question.as_ref()?)
     }
 
     /// Interprets an event (of type `kind`) from the shadow root.
-    pub fn handle(&mut self, kind: &str, event: &JsValue) -> Intent {
-        let target = get(event, "target");
-        match kind {
+    pub fn handle(&mut self, event: &Event) -> Intent {
+        let target = event.target();
+        let target = target.as_ref();
+        match event.type_().as_str() {
             "click" => {
-                let Some(button) = dom::closest(&target, "button") else {
+                let Some(button) = dom::closest(target, "button") else {
                     return Intent::None;
                 };
-                match dom::get_attr(&button, "class").as_deref() {
-                    Some("x") => return Intent::Close,
-                    Some("go") => return Intent::Next,
+                match button.class_name().as_str() {
+                    "x" => return Intent::Close,
+                    "go" => return Intent::Next,
                     _ => {}
                 }
-                if let Some(index) = control::index_of(&button) {
+                if let Some(index) = control::index_of(Some(button.as_ref())) {
                     self.select(index, false);
                 }
             }
             "keydown" => {
-                let key = get_str(event, "key").unwrap_or_default();
+                let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+                    return Intent::None;
+                };
+                let key = event.key();
                 match key.as_str() {
                     "Escape" => return Intent::Close,
-                    "Tab" => focus::trap_tab(self.root(), &self.parts[DIALOG], event),
+                    "Tab" => focus::trap_tab(self.root(), &self.parts.dialog, event),
                     _ => {
                         // Radios hold text only: a key on one targets the radio itself.
-                        let at = control::index_of(&target);
+                        let at = control::index_of(target);
                         let to =
                             at.and_then(|at| self.control.key_target(&key, at, self.lang.rtl()));
                         if let Some(to) = to {
-                            focus::prevent_default(event);
+                            event.prevent_default();
                             self.select(to, true);
                         }
                     }
@@ -265,10 +281,12 @@ impl View {
             }
             "input" => self.control.update_counter(),
             "change" => {
-                if let Some(input) = dom::closest(&target, "input") {
+                if let Some(input) = dom::closest(target, "input") {
                     self.show_error(None);
                     if control::is_other(&input) {
-                        let checked = get(&input, "checked").is_truthy();
+                        let checked = input
+                            .dyn_ref::<HtmlInputElement>()
+                            .is_some_and(HtmlInputElement::checked);
                         let label = self.lang.s.other();
                         self.control.toggle_other(checked, label);
                     }

@@ -1,102 +1,94 @@
-//! Tiny element builders over [`crate::web::js`]. Text only ever goes in through
+//! Element builders and small DOM reads over web-sys. Text only ever goes in through
 //! `textContent`.
 
 use crate::prelude::*;
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, UnwrapThrowExt};
+use web_sys::{Document, Element, HtmlElement, NodeList};
 
-use super::super::js::{self, call_s};
-
-/// `document.createElement(tag)`, with `class` unless it is empty.
-pub fn el(doc: &JsValue, tag: &str, class: &str) -> JsValue {
-    let e = call_s(doc, "createElement", &[tag]);
+/// `document.createElement(tag)`, with `class` unless it is empty. Tags are constants of
+/// the widget: `createElement` only throws for an invalid name (and if it did, the exception
+/// would end the call as a trap does, see `app::run`).
+pub fn el(doc: &Document, tag: &'static str, class: &str) -> Element {
+    let e = doc.create_element(tag).expect_throw("a valid tag name");
     if !class.is_empty() {
-        attr(&e, "class", class);
+        e.set_class_name(class);
     }
     e
 }
 
-/// A new element (see [`el`]) appended to `parent`, made by the parent's own document (no
-/// document to pass around for the controls built after the frame).
-pub fn add(parent: &JsValue, tag: &str, class: &str) -> JsValue {
-    let e = el(&js::get(parent, "ownerDocument"), tag, class);
+/// A new element (see [`el`]) appended to `parent`, made by the parent's own document.
+pub fn add(parent: &Element, tag: &'static str, class: &str) -> Element {
+    let doc = parent
+        .owner_document()
+        .expect("an element has an owner document");
+    let e = el(&doc, tag, class);
     append(parent, &e);
     e
 }
 
 /// A new element without a class, with `text` as its text content, appended to `parent`.
-pub fn add_text(parent: &JsValue, tag: &str, text: &str) -> JsValue {
+pub fn add_text(parent: &Element, tag: &'static str, text: &str) -> Element {
     let e = add(parent, tag, "");
     set_text(&e, Some(text));
     e
 }
 
 /// Sets (`Some`) or clears (`None`) the text content.
-pub fn set_text(e: &JsValue, text: Option<&str>) {
-    js::set(
-        e,
-        "textContent",
-        &text.map_or(JsValue::NULL, JsValue::from_str),
-    );
+pub fn set_text(e: &Element, text: Option<&str>) {
+    e.set_text_content(text);
 }
 
-/// `setAttribute(name, value)`.
-pub fn attr(e: &JsValue, name: &str, value: &str) {
-    call_s(e, "setAttribute", &[name, value]);
+/// `setAttribute(name, value)` (it only fails for invalid names, which are constants here).
+pub fn attr(e: &Element, name: &str, value: &str) {
+    let _ = e.set_attribute(name, value);
 }
 
 /// Several attributes.
-pub fn attrs(e: &JsValue, pairs: &[(&str, &str)]) {
+pub fn attrs(e: &Element, pairs: &[(&str, &str)]) {
     for (name, value) in pairs {
         attr(e, name, value);
     }
 }
 
-/// `getAttribute(name)`.
-pub fn get_attr(e: &JsValue, name: &str) -> Option<String> {
-    call_s(e, "getAttribute", &[name]).as_string()
+/// `toggleAttribute(name, on)`: boolean attributes (`hidden`, `disabled`).
+pub fn flag(e: &Element, name: &str, on: bool) {
+    let _ = e.toggle_attribute_with_force(name, on);
 }
 
-/// `toggleAttribute(name, on)`: boolean attributes (`hidden`, `disabled`) set to `""` or
-/// removed.
-pub fn flag(e: &JsValue, name: &str, on: bool) {
-    js::invoke(e, "toggleAttribute", &[name.into(), on.into()]);
+/// `parent.appendChild(child)`; only fails for exotic parents.
+pub fn append(parent: &web_sys::Node, child: &web_sys::Node) {
+    let _ = parent.append_child(child);
 }
 
-/// `parent.appendChild(child)`; only fails for exotic parents, which [`try_append`]
-/// reports.
-pub fn append(parent: &JsValue, child: &JsValue) {
-    let _ = try_append(parent, child);
-}
-
-/// `parent.appendChild(child)`.
-pub fn try_append(parent: &JsValue, child: &JsValue) -> Result<JsValue, JsValue> {
-    js::call(parent, "appendChild", ::core::slice::from_ref(child))
-}
-
-/// `focus()`; false if it failed.
-pub fn focus(e: &JsValue) -> bool {
-    js::call(e, "focus", &[]).is_ok()
+/// `focus()` of an element (anything focusable here is an `HTMLElement`).
+pub fn focus(e: &Element) -> bool {
+    match e.dyn_ref::<HtmlElement>() {
+        Some(e) => e.focus().is_ok(),
+        None => false,
+    }
 }
 
 /// The closest ancestor-or-self of `target` (an event target) matching `selector`.
-pub fn closest(target: &JsValue, selector: &str) -> Option<JsValue> {
-    Some(call_s(target, "closest", &[selector])).filter(JsValue::is_object)
+pub fn closest(target: Option<&web_sys::EventTarget>, selector: &str) -> Option<Element> {
+    target?
+        .dyn_ref::<Element>()?
+        .closest(selector)
+        .ok()
+        .flatten()
 }
 
-/// The elements of `root` matching `selector`, in document order: the `NodeList` itself,
-/// read with [`count`] and [`item`] (collecting it into a vector would ship vector code for
-/// two readers that only want the ends or a few ids).
-pub fn query_all(root: &JsValue, selector: &str) -> JsValue {
-    call_s(root, "querySelectorAll", &[selector])
+/// The elements of `root` matching `selector`, in document order.
+pub fn query_all(root: &Element, selector: &str) -> Vec<Element> {
+    match root.query_selector_all(selector) {
+        Ok(list) => elements(&list),
+        Err(_) => Vec::new(),
+    }
 }
 
-/// The length of a `NodeList` (0 when it is none).
-pub fn count(list: &JsValue) -> usize {
-    super::super::env::len(list)
-}
-
-/// Item `i` of a `NodeList` (`undefined` past its end).
-pub fn item(list: &JsValue, i: usize) -> JsValue {
-    js::get(list, &crate::core::msg::int(i as i64))
+/// The elements of a `NodeList`.
+fn elements(list: &NodeList) -> Vec<Element> {
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+        .collect()
 }

@@ -7,18 +7,19 @@
 //! not). Styles inside come from a constructable stylesheet, or a `<style nonce>` where
 //! `adoptedStyleSheets` is unsupported.
 
-use wasm_bindgen::JsValue;
+use js_sys::Array;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
-use super::super::js;
 use super::dom;
 
 /// The stylesheet of everything inside the shadow root, minified at compile time.
 pub const CSS: &str = crate::css::minified_css!(include_str!("style.css"));
 
-/// An attached `<rapport-widget>` with its open shadow root; removed on drop. Only the
-/// root is kept: the element is its `host`.
+/// An attached `<rapport-widget>` with its open shadow root; removed on drop.
 pub struct Host {
-    root: JsValue,
+    element: HtmlElement,
+    root: ShadowRoot,
 }
 
 impl Host {
@@ -26,18 +27,19 @@ impl Host {
     /// `<body>`. `vars` are CSS custom properties set on the host, `!important` (empty
     /// names are skipped).
     pub fn attach(
-        doc: &JsValue,
+        doc: &Document,
         nonce: Option<&str>,
         vars: &[(&str, &str)],
     ) -> Result<Host, JsValue> {
-        let element = dom::el(doc, "rapport-widget", "");
-        let style = js::get(&element, "style");
+        let element: HtmlElement = dom::el(doc, "rapport-widget", "").unchecked_into();
+        let style = element.style();
         for (name, value) in vars {
             if !name.is_empty() {
-                set_style(&style, name, value, "important");
+                // Only throws for exotic declarations; the property stays unset then.
+                let _ = style.set_property_with_priority(name, value, "important");
             }
         }
-        let root = js::call(&element, "attachShadow", &[js::parse(r#"{"mode":"open"}"#)])?;
+        let root = element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
         if !adopt(&root) {
             let fallback = dom::el(doc, "style", "");
             if let Some(nonce) = nonce {
@@ -46,51 +48,37 @@ impl Host {
             dom::set_text(&fallback, Some(CSS));
             dom::append(&root, &fallback);
         }
-        let body = js::get(doc, "body");
-        if !body.is_object() {
-            return Err(JsValue::from_str("document has no body"));
-        }
-        dom::try_append(&body, &element)?;
-        Ok(Host { root })
+        let body = doc
+            .body()
+            .ok_or_else(|| JsValue::from_str("document has no body"))?;
+        body.append_child(&element)?;
+        Ok(Host { element, root })
     }
 
     /// The shadow root everything is rendered into.
-    pub fn root(&self) -> &JsValue {
+    pub fn root(&self) -> &ShadowRoot {
         &self.root
     }
 }
 
-/// `style.setProperty(name, value, priority)` (it only throws for exotic declarations, and
-/// the property simply stays unset then).
-pub fn set_style(style: &JsValue, name: &str, value: &str, priority: &str) {
-    js::invoke(
-        style,
-        "setProperty",
-        &[name.into(), value.into(), priority.into()],
-    )
-}
-
 /// Installs [`CSS`] as a constructable stylesheet; false where unsupported.
-fn adopt(root: &JsValue) -> bool {
-    if !js::get(root, "adoptedStyleSheets").is_object() {
+fn adopt(root: &ShadowRoot) -> bool {
+    // Browsers without constructable stylesheets have no `adoptedStyleSheets` either.
+    if !root.adopted_style_sheets().is_object() {
         return false;
     }
-    let Ok(sheet) = js::construct("CSSStyleSheet", &[]) else {
+    let Ok(sheet) = CssStyleSheet::new() else {
         return false;
     };
-    if js::call(&sheet, "replaceSync", &[CSS.into()]).is_err() {
+    if sheet.replace_sync(CSS).is_err() {
         return false;
     }
-    js::set(
-        root,
-        "adoptedStyleSheets",
-        &js::call_static("Array", "of", &[sheet]),
-    );
+    root.set_adopted_style_sheets(&Array::of1(&sheet));
     true
 }
 
 impl Drop for Host {
     fn drop(&mut self) {
-        js::invoke(&js::get(&self.root, "host"), "remove", &[]);
+        self.element.remove();
     }
 }

@@ -5,5 +5,4 @@ pub mod dialog;
 pub mod dom;
 pub mod focus;
 pub mod host;
-pub mod lang;
 pub mod theme;

@@ -86,7 +86,7 @@ fn luminance(color: &str) -> Option<f64> {
             v / 3294.6
         } else {
             // Math.pow from JS: Rust's powf would pull a software pow into the wasm.
-            super::super::js::math("pow", &[((v + 14.025) / 269.025).into(), 2.4.into()])
+            js_sys::Math::pow((v + 14.025) / 269.025, 2.4)
         };
         l += weight * linear;
     }

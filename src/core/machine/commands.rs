@@ -1,0 +1,135 @@
+//! The loader's commands, replayed in order after start and forwarded live afterwards.
+//! A bad argument is a warning naming it, never an exception; an invalid survey definition
+//! given to `config` is an error naming the field at fault.
+
+use crate::prelude::*;
+
+use super::{Effect, Machine, Step};
+use crate::core::json::{write_map, Json};
+use crate::core::msg::cat;
+use crate::core::response::Limits;
+use crate::core::scan::char_count;
+use crate::core::survey::{known, PartialSiteConfig, SiteConfig};
+
+const TRAITS_LIMIT: &str = "identify: traits must be a plain object of at most 4 KiB as JSON";
+
+impl Machine {
+    /// Runs command `name` with its arguments.
+    pub(super) fn command(&mut self, step: &mut Step<'_>, name: &str, args: &[Json]) {
+        let arg = |i: usize| args.get(i).unwrap_or(&Json::Null);
+        match name {
+            "identify" => self.identify(step, arg(0), arg(1)),
+            "track" => match arg(0) {
+                Json::Str(event) => {
+                    self.signals.events.push(event.clone());
+                    self.evaluate(step);
+                }
+                _ => step.warn(&["track: the event name must be a string"]),
+            },
+            "show" => match arg(0) {
+                Json::Str(id) => {
+                    self.signals.manual = Some(id.clone());
+                    self.evaluate(step);
+                }
+                _ => step.warn(&["show: the survey id must be a string"]),
+            },
+            "config" => self.merge_config(step, arg(0)),
+            "page" => self.navigate(step),
+            "hide" => self.close_survey(step),
+            _ => step.warn(&["unknown command \"", name, "\""]),
+        }
+    }
+
+    /// `identify(userId, traits?)` or `identify(traits)`.
+    fn identify(&mut self, step: &mut Step<'_>, first: &Json, second: &Json) {
+        let (user_id, traits) = match first {
+            Json::Str(id) => (Some(id.clone()), second),
+            _ => (None, first),
+        };
+        if let Some(id) = &user_id {
+            if id.is_empty() || char_count(id) > Limits::MAX_ID_CHARS {
+                step.warn(&["identify: userId must be 1-128 characters"]);
+                return;
+            }
+        }
+        let traits = match traits {
+            Json::Null => None,
+            Json::Obj(members) => Some(members),
+            _ => {
+                step.warn(&[TRAITS_LIMIT]);
+                return;
+            }
+        };
+        if let Some(traits) = traits {
+            // Traits accumulate like analytics identify calls: later keys win.
+            let fresh = self.visitor.traits.is_none();
+            let merged = self.visitor.traits.get_or_insert_with(Vec::new);
+            for (k, v) in traits {
+                match merged.iter_mut().find(|(e, _)| e == k) {
+                    Some(slot) => slot.1 = v.clone(),
+                    None => merged.push((k.clone(), v.clone())),
+                }
+            }
+            let mut text = String::new();
+            write_map(&mut text, merged);
+            if text.len() > Limits::MAX_TRAITS_BYTES {
+                self.visitor.traits = None;
+                if fresh {
+                    // The traits alone are too large as stored: rejected, nothing changes.
+                    step.warn(&[TRAITS_LIMIT]);
+                    return;
+                }
+                step.warn(&["identify: accumulated traits exceed 4 KiB; keeping only the latest"]);
+                // Starts from no traits, so the `fresh` branch above ends any repeat.
+                return self.identify(step, first, second);
+            }
+        }
+        if user_id.is_some() {
+            self.visitor.user_id = user_id;
+        }
+        self.save_visitor(step);
+    }
+
+    /// `config(partialSiteConfig)`: merged over the current configuration by the core.
+    fn merge_config(&mut self, step: &mut Step<'_>, value: &Json) {
+        if self.apply_config(step, value) {
+            self.write_mute(step);
+            self.evaluate(step);
+        }
+    }
+
+    /// Merges an inline configuration over the current one; false when nothing changed.
+    /// Surveys the collector would not take answers for are refused first, one error
+    /// naming each (see [`known`]): the rest still applies. An invalid configuration is
+    /// refused whole, with one error naming the field.
+    pub(super) fn apply_config(&mut self, step: &mut Step<'_>, value: &Json) -> bool {
+        if !matches!(value, Json::Obj(_)) {
+            step.warn(&["config: the argument must be a site config object"]);
+            return false;
+        }
+        let mut partial = match PartialSiteConfig::from_value(value) {
+            Ok(partial) => partial,
+            Err(err) => {
+                step.push(Effect::Error(cat(&["config: ", &err.text()])));
+                return false;
+            }
+        };
+        for refused in known::keep_known(&mut partial, &self.collector) {
+            step.push(Effect::Error(cat(&["config: ", &refused.text()])));
+        }
+        // `merge` leaves the configuration unchanged when the result is invalid.
+        let dormant = self.config.is_none();
+        let site = &self.site;
+        let config = self
+            .config
+            .get_or_insert_with(|| SiteConfig::new(site.clone()));
+        if let Err(err) = config.merge(partial) {
+            if dormant {
+                self.config = None;
+            }
+            step.push(Effect::Error(cat(&["config: ", &err.text()])));
+            return false;
+        }
+        true
+    }
+}

@@ -1,0 +1,180 @@
+//! The survey on screen: open, step through questions (the core decides where each answer
+//! leads), check each answer with the collector's rules, submit, thank, close.
+
+use crate::prelude::*;
+
+use super::{Effect, Event, Machine, Step, Timer};
+use crate::core::branching::{first_step, next_step, progress, prune, Step as Path};
+use crate::core::datetime::format_rfc3339;
+use crate::core::i18n::Lang;
+use crate::core::response::{check_answer, Answer, AnswerValue, Limits, Response};
+use crate::core::uuid::uuid_v4;
+
+/// How long the thank-you screen stays before closing by itself.
+pub const THANKS_MS: f64 = 4000.0;
+
+/// The survey being shown.
+pub struct Session {
+    survey: String,
+    current: usize,
+    answers: Vec<Answer>,
+    lang: Lang,
+    /// Submitted: the thank-you screen is showing.
+    done: bool,
+}
+
+impl Machine {
+    /// Shows survey `id` (already checked due and eligible).
+    pub(super) fn open_survey(&mut self, step: &mut Step<'_>, id: &str) {
+        let Some(config) = &self.config else { return };
+        let Some(survey) = config.survey(id) else {
+            return;
+        };
+        let Path::Question(first) = first_step(survey) else {
+            return;
+        };
+        let Some(question) = survey.questions.get(first) else {
+            return;
+        };
+        let lang = Lang::detect(&config.locale, self.languages.clone());
+        step.push(Effect::Open {
+            theme: config.theme.clone(),
+            lang: Box::new(lang.clone()),
+        });
+        step.push(Effect::Question {
+            question: question.clone(),
+            progress: progress(survey, &[], first),
+        });
+        self.session = Some(Session {
+            survey: String::from(id),
+            current: first,
+            answers: Vec::new(),
+            lang,
+            done: false,
+        });
+        self.throttle.record_shown(id, step.now.epoch_ms);
+        self.save_throttle(step);
+        self.shown_here.push(String::from(id));
+        step.push(Effect::Emit(Event::Show {
+            survey: String::from(id),
+        }));
+    }
+
+    /// The primary button: required check, the collector's rules, then the core's next step.
+    pub(super) fn next(
+        &mut self,
+        step: &mut Step<'_>,
+        answer: Option<AnswerValue>,
+        plain: Option<AnswerValue>,
+    ) {
+        let (Some(config), Some(session)) = (&self.config, &mut self.session) else {
+            return;
+        };
+        if session.done {
+            return;
+        }
+        let Some(survey) = config.survey(&session.survey) else {
+            return;
+        };
+        let Some(question) = survey.questions.get(session.current) else {
+            return;
+        };
+        if answer.is_none() && question.required {
+            step.push(Effect::Invalid(String::from(session.lang.s.required())));
+            return;
+        }
+        // The collector's rules for this answer, checked before it is kept: a value it would
+        // refuse is reported to the shopper here rather than dropped later with a 400.
+        if let Some(plain) = plain.as_ref().or(answer.as_ref()) {
+            if let Err(err) = check_answer(question, plain) {
+                step.warn(&["answer refused: ", &err.text()]);
+                step.push(Effect::Invalid(err.message()));
+                return;
+            }
+        }
+        // At most one answer per question: an earlier one is replaced.
+        session.answers.retain(|a| a.question != question.id);
+        let next = next_step(survey, session.current, plain.as_ref().or(answer.as_ref()));
+        if let Some(value) = answer {
+            session
+                .answers
+                .push(Answer::new(question.id.clone(), value));
+        }
+        match next {
+            Path::Question(index) => {
+                let Some(question) = survey.questions.get(index) else {
+                    return;
+                };
+                session.current = index;
+                step.push(Effect::Question {
+                    question: question.clone(),
+                    progress: progress(survey, &session.answers, index),
+                });
+            }
+            Path::ThankYou => self.submit(step),
+        }
+    }
+
+    /// Records the response in the outbox (before any send), emits `submit`, records the
+    /// answer for throttling, thanks the visitor and starts delivery.
+    fn submit(&mut self, step: &mut Step<'_>) {
+        let (Some(config), Some(session)) = (&self.config, &mut self.session) else {
+            return;
+        };
+        step.push(Effect::Busy);
+        if session.done {
+            return;
+        }
+        session.done = true;
+        let Some(survey) = config.survey(&session.survey) else {
+            return;
+        };
+        let now = step.now.epoch_ms;
+        let response = Response {
+            id: uuid_v4(step.now.random),
+            site: self.site.clone(),
+            survey: survey.id.clone(),
+            answers: prune(survey, &session.answers),
+            locale: Some(clip(&session.lang.tag, Limits::MAX_LOCALE_CHARS)),
+            url: Some(clip(&step.now.url, Limits::MAX_URL_CHARS)),
+            user_id: self.visitor.user_id.clone(),
+            traits: self.visitor.traits.clone(),
+            created_at: Some(format_rfc3339(now as i64)),
+        };
+        let body = response.to_json();
+        step.push(Effect::Thanks(survey.thank_you.clone()));
+        step.push(Effect::SetTimer(Timer::Thanks, THANKS_MS));
+        self.throttle.record_answered(&response.survey, now);
+        self.save_throttle(step);
+        step.push(Effect::Emit(Event::Submit {
+            survey: response.survey.clone(),
+            response: body.clone(),
+        }));
+        self.reload_outbox(step);
+        if let Some(evicted) = self.outbox.push(&response.id, body, now) {
+            step.warn(&["outbox full, dropped undelivered response ", &evicted.id]);
+        }
+        self.save_outbox(step);
+        self.flush(step);
+    }
+
+    /// Closes the survey (close button, Escape, `hide`, or after the thank-you screen) and
+    /// looks for the next due survey.
+    pub(super) fn close_survey(&mut self, step: &mut Step<'_>) {
+        let Some(session) = self.session.take() else {
+            return;
+        };
+        step.push(Effect::ClearTimer(Timer::Thanks));
+        step.push(Effect::Close);
+        step.push(Effect::Emit(Event::Close {
+            survey: session.survey,
+            completed: session.done,
+        }));
+        self.evaluate(step);
+    }
+}
+
+/// The first `max` characters of `s` (the collector rejects longer values).
+fn clip(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}

@@ -1,0 +1,580 @@
+//! The machine driven natively: a fake clock, an in-memory store shared like
+//! `localStorage`, and a host that records what it was asked to do.
+
+use std::string::ToString;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use super::*;
+use crate::core::response::{validate_response, AnswerValue, Response};
+use crate::core::retry::Outcome;
+use crate::core::storage::MemoryStore;
+use crate::core::targeting::NoRegex;
+
+const SITE: &str = "demo";
+
+/// A page-load survey: NPS, then an open question.
+fn config(extra: &str) -> Json {
+    Json::parse(&format!(
+        r#"{{"site":"{SITE}","locale":"en","surveys":[{{"id":"s","trigger":{{"type":"pageLoad"}},"throttle":{{"frequency":"always"}},
+        "questions":[{{"id":"nps","type":"nps","text":"Recommend us?","required":true}},
+                     {{"id":"why","type":"openText","text":"Why?","maxLength":20}}]}}]{extra}}}"#
+    ))
+    .unwrap()
+}
+
+/// One tab: the machine, its host's timers and the requests it sent.
+struct Tab<'s> {
+    machine: Machine,
+    store: &'s MemoryStore,
+    now: Now,
+    /// Pending timers: kind and when they fire, epoch ms.
+    timers: Vec<(Timer, f64)>,
+    /// Bodies posted and not yet settled, in order.
+    posts: Vec<String>,
+    /// Every effect so far.
+    log: Vec<Effect>,
+    /// How many inputs were handled (a fresh random for each).
+    count: u8,
+}
+
+impl<'s> Tab<'s> {
+    fn start(store: &'s MemoryStore, config: Json, at_ms: f64) -> Tab<'s> {
+        Tab::start_inline(store, config, Vec::new(), at_ms)
+    }
+
+    /// [`Tab::start`] with inline configurations given to start.
+    fn start_inline(
+        store: &'s MemoryStore,
+        config: Json,
+        inline: Vec<Json>,
+        at_ms: f64,
+    ) -> Tab<'s> {
+        let mut tab = Tab {
+            machine: Machine::new(SITE),
+            store,
+            now: Now {
+                epoch_ms: at_ms,
+                page_ms: 0.0,
+                url: "https://shop.example/cart".into(),
+                scroll_percent: 0.0,
+                random: [0; 16],
+            },
+            timers: Vec::new(),
+            posts: Vec::new(),
+            log: Vec::new(),
+            count: 0,
+        };
+        tab.input(Input::Start {
+            config: Some(config),
+            inline,
+            exit_intent: false,
+            nav_at: 0.0,
+            languages: vec!["en".into()],
+        });
+        tab
+    }
+
+    fn input(&mut self, input: Input) -> Vec<Effect> {
+        // Fresh bytes for every input of every tab (ids must differ between tabs too).
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        self.now.random = [0; 16];
+        self.now.random[..4].copy_from_slice(&n.to_le_bytes());
+        self.count = self.count.wrapping_add(1);
+        self.now.random[4] = self.count;
+        let effects = self.machine.handle(&self.now, input, self.store, &NoRegex);
+        for effect in &effects {
+            match effect {
+                Effect::SetTimer(timer, ms) => {
+                    self.timers.retain(|(t, _)| t != timer);
+                    self.timers.push((*timer, self.now.epoch_ms + ms));
+                }
+                Effect::ClearTimer(timer) => self.timers.retain(|(t, _)| t != timer),
+                Effect::Post(body) => self.posts.push(body.clone()),
+                _ => {}
+            }
+        }
+        self.log.extend(effects.iter().cloned());
+        effects
+    }
+
+    /// Moves the clock on by `ms`, firing the timers that come due, in time order.
+    fn advance(&mut self, ms: f64) {
+        let end = self.now.epoch_ms + ms;
+        loop {
+            self.timers.sort_by(|a, b| a.1.total_cmp(&b.1));
+            match self.timers.first().copied() {
+                Some((timer, at)) if at <= end => {
+                    self.timers.remove(0);
+                    self.now.page_ms += at - self.now.epoch_ms;
+                    self.now.epoch_ms = at;
+                    self.input(Input::Timer(timer));
+                }
+                _ => break,
+            }
+        }
+        self.now.page_ms += end - self.now.epoch_ms;
+        self.now.epoch_ms = end;
+    }
+
+    /// The request in flight gets `outcome`.
+    fn settle(&mut self, outcome: Outcome) -> Vec<Effect> {
+        assert!(!self.posts.is_empty(), "nothing in flight");
+        self.posts.remove(0);
+        self.input(Input::Sent(outcome))
+    }
+
+    fn answer(&mut self, value: AnswerValue) -> Vec<Effect> {
+        self.input(Input::Next {
+            answer: Some(value.clone()),
+            plain: Some(value),
+        })
+    }
+
+    /// Answers the NPS question and then the open one: the response is queued.
+    fn answer_all(&mut self) {
+        self.answer(AnswerValue::Number(9));
+        self.answer(AnswerValue::Text("fast".into()));
+    }
+
+    fn outbox(&self) -> Outbox {
+        self.store
+            .load(&key(SITE, Slot::Outbox))
+            .map(|json| Outbox::from_value_or_default(&json))
+            .unwrap_or_default()
+    }
+
+    fn shown(&self) -> usize {
+        self.log
+            .iter()
+            .filter(|e| matches!(e, Effect::Open { .. }))
+            .count()
+    }
+
+    fn emitted(&self) -> Vec<&Event> {
+        self.log
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Emit(event) => Some(event),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn http(status: u16) -> Outcome {
+    Outcome::Http {
+        status,
+        retry_after: None,
+    }
+}
+
+/// The id of a response body.
+fn id_of(body: &str) -> String {
+    Json::parse(body)
+        .unwrap()
+        .get("id")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn open_answer_submit_offline_retry_settle() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start(&store, config(""), 1_000_000.0);
+    assert_eq!(tab.shown(), 1, "the page-load survey opens");
+    let first = tab
+        .log
+        .iter()
+        .find(|e| matches!(e, Effect::Question { .. }));
+    assert!(matches!(first, Some(Effect::Question { question, .. }) if question.id == "nps"));
+    tab.answer_all();
+    assert!(tab.log.iter().any(|e| matches!(e, Effect::Thanks(_))));
+    // Queued before it was sent: a reload now would still find it.
+    assert_eq!(tab.outbox().entries().len(), 1);
+    assert_eq!(tab.posts.len(), 1);
+    let id = id_of(&tab.posts[0]);
+    let body = Json::parse(&tab.posts[0]).unwrap();
+    assert_eq!(body.get("survey").and_then(Json::as_str), Some("s"));
+    assert_eq!(body.get("locale").and_then(Json::as_str), Some("en"));
+    assert_eq!(
+        body.get("createdAt").and_then(Json::as_str),
+        Some("1970-01-01T00:16:40.000Z")
+    );
+    // Offline: the entry stays, with a retry timer.
+    tab.settle(Outcome::NetworkError);
+    assert_eq!(tab.outbox().entries()[0].attempts, 1);
+    assert!(tab.timers.iter().any(|(t, _)| *t == Timer::Retry));
+    assert!(tab.posts.is_empty());
+    // The retry fires: the same id goes again.
+    tab.advance(1_000.0);
+    assert_eq!(tab.posts.len(), 1);
+    assert_eq!(id_of(&tab.posts[0]), id);
+    tab.settle(http(201));
+    assert!(tab.outbox().is_empty());
+    assert!(tab.emitted().contains(&&Event::Delivered { id }));
+    // The thank-you screen closes by itself.
+    tab.advance(super::session::THANKS_MS);
+    assert!(tab.log.contains(&Effect::Close));
+    assert!(tab.emitted().contains(&&Event::Close {
+        survey: "s".into(),
+        completed: true
+    }));
+}
+
+#[test]
+fn online_makes_waiting_entries_due_at_once() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start(&store, config(""), 0.0);
+    tab.answer_all();
+    for _ in 0..4 {
+        tab.settle(Outcome::NetworkError);
+        tab.advance(60_000.0);
+    }
+    tab.settle(Outcome::NetworkError);
+    assert!(tab.posts.is_empty());
+    tab.input(Input::Online);
+    assert_eq!(tab.posts.len(), 1, "sent as soon as the browser is online");
+}
+
+#[test]
+fn retry_after_is_honoured() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start(&store, config(""), 0.0);
+    tab.answer_all();
+    tab.settle(Outcome::Http {
+        status: 429,
+        retry_after: Some(30_000.0),
+    });
+    tab.advance(29_999.0);
+    assert!(tab.posts.is_empty(), "not before Retry-After");
+    tab.advance(1.0);
+    assert_eq!(tab.posts.len(), 1);
+}
+
+#[test]
+fn a_rejected_response_is_dropped_with_a_warning() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start(&store, config(""), 0.0);
+    tab.answer_all();
+    let effects = tab.settle(http(400));
+    assert!(tab.outbox().is_empty());
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::Warn(w) if w.contains("dropped"))));
+}
+
+#[test]
+fn reload_with_an_entry_in_flight_resends_it() {
+    let store = MemoryStore::new();
+    let mut before = Tab::start(&store, config(""), 0.0);
+    before.answer_all();
+    let id = id_of(&before.posts[0]);
+    // The page goes away with the request in flight; the next page finds the outbox.
+    drop(before);
+    let after = Tab::start(&store, config(r#","cooldownDays":1"#), 5_000.0);
+    assert_eq!(after.posts.len(), 1);
+    assert_eq!(
+        id_of(&after.posts[0]),
+        id,
+        "the same id: the collector keeps one"
+    );
+}
+
+#[test]
+fn two_tabs_share_the_outbox() {
+    let store = MemoryStore::new();
+    let mut a = Tab::start(&store, config(""), 0.0);
+    let mut b = Tab::start(&store, config(""), 0.0);
+    a.answer_all();
+    let from_a = id_of(&a.posts[0]);
+    b.answer_all();
+    assert_eq!(a.outbox().entries().len(), 2, "both responses are queued");
+    let from_b = a.outbox().entries()[1].id.clone();
+    assert_ne!(from_a, from_b);
+    // B re-read the store before sending: the oldest entry, A's, goes first from B too.
+    assert_eq!(id_of(&b.posts[0]), from_a);
+    // A's request succeeds; A goes on with B's entry, read from the store.
+    a.settle(http(201));
+    assert_eq!(id_of(&a.posts[0]), from_b);
+    // B's request fails: its entry was delivered meanwhile, so only B's own remains.
+    b.settle(Outcome::NetworkError);
+    assert_eq!(id_of(&b.posts[0]), from_b);
+    a.settle(http(201));
+    b.settle(http(200));
+    assert!(a.outbox().is_empty());
+    let delivered: Vec<_> = a
+        .emitted()
+        .into_iter()
+        .filter(|e| matches!(e, Event::Delivered { .. }))
+        .cloned()
+        .collect();
+    assert_eq!(
+        delivered,
+        [
+            Event::Delivered { id: from_a },
+            Event::Delivered { id: from_b }
+        ]
+    );
+    // Nothing is left to send by either tab.
+    a.advance(600_000.0);
+    b.advance(600_000.0);
+    assert!(a.posts.is_empty() && b.posts.is_empty());
+}
+
+#[test]
+fn double_submit_queues_once() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start(&store, config(""), 0.0);
+    tab.answer(AnswerValue::Number(3));
+    tab.answer(AnswerValue::Text("slow".into()));
+    tab.answer(AnswerValue::Text("slow".into()));
+    assert_eq!(tab.outbox().entries().len(), 1);
+    assert_eq!(tab.posts.len(), 1);
+    let submits = tab
+        .emitted()
+        .iter()
+        .filter(|e| matches!(e, Event::Submit { .. }))
+        .count();
+    assert_eq!(submits, 1);
+}
+
+#[test]
+fn required_and_collector_rules_are_checked_before_queueing() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start(&store, config(""), 0.0);
+    let effects = tab.input(Input::Next {
+        answer: None,
+        plain: None,
+    });
+    assert_eq!(
+        effects,
+        [Effect::Invalid("Please answer this question.".into())]
+    );
+    let effects = tab.answer(AnswerValue::Number(11));
+    assert!(effects.contains(&Effect::Invalid("11 is outside 0–10".into())));
+    tab.answer(AnswerValue::Number(9));
+    let effects = tab.answer(AnswerValue::Text("far too long for twenty".into()));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Invalid(m) if m.contains("limit is 20"))),
+        "{effects:?}"
+    );
+    assert!(tab.outbox().is_empty(), "nothing queued");
+    tab.answer(AnswerValue::Text("ok".into()));
+    assert_eq!(tab.outbox().entries().len(), 1);
+}
+
+#[test]
+fn throttle_and_cooldown() {
+    let store = MemoryStore::new();
+    let two = Json::parse(&format!(
+        r#"{{"site":"{SITE}","cooldownDays":1,"surveys":[
+        {{"id":"a","trigger":{{"type":"pageLoad"}},"questions":[{{"id":"q","type":"thumbs","text":"A?"}}]}},
+        {{"id":"b","trigger":{{"type":"event","event":"Bought"}},"questions":[{{"id":"q","type":"thumbs","text":"B?"}}]}}]}}"#
+    ))
+    .unwrap();
+    let mut tab = Tab::start(&store, two.clone(), 0.0);
+    assert_eq!(tab.shown(), 1);
+    tab.input(Input::Close);
+    // Shown once (the default frequency): not again after a navigation.
+    tab.input(Input::Command {
+        name: Json::Str("page".into()),
+        args: vec![],
+    });
+    assert_eq!(tab.shown(), 1);
+    // The cooldown keeps the other survey away for a day.
+    let effects = tab.input(Input::Command {
+        name: Json::Str("track".into()),
+        args: vec![Json::Str("Bought".into())],
+    });
+    assert_eq!(tab.shown(), 1, "{effects:?}");
+    let mute = store.text(&key(SITE, Slot::Mute)).unwrap();
+    assert!(mute.contains("\"a\"") && mute.contains("\"*\""), "{mute}");
+    // A day later (a new page) it may show; `a` never again.
+    let mut later = Tab::start(&store, two, 86_400_001.0);
+    assert_eq!(later.shown(), 0);
+    later.input(Input::Command {
+        name: Json::Str("track".into()),
+        args: vec![Json::Str("Bought".into())],
+    });
+    assert_eq!(later.shown(), 1);
+}
+
+#[test]
+fn delay_triggers_wait_and_navigation_cancels_them() {
+    let store = MemoryStore::new();
+    let delayed = Json::parse(&format!(
+        r#"{{"site":"{SITE}","surveys":[{{"id":"d","trigger":{{"type":"delay","seconds":5}},
+        "questions":[{{"id":"q","type":"thumbs","text":"A?"}}]}}]}}"#
+    ))
+    .unwrap();
+    let mut tab = Tab::start(&store, delayed, 0.0);
+    assert_eq!(tab.shown(), 0);
+    tab.advance(3_000.0);
+    tab.input(Input::Command {
+        name: Json::Str("page".into()),
+        args: vec![],
+    });
+    tab.advance(3_000.0);
+    assert_eq!(tab.shown(), 0, "the navigation restarted the delay");
+    tab.advance(2_500.0);
+    assert_eq!(tab.shown(), 1);
+}
+
+#[test]
+fn an_invalid_config_leaves_the_widget_dormant() {
+    let store = MemoryStore::new();
+    let bad = Json::parse(r#"{"site":"demo","surveys":[{"id":"s","questions":[]}]}"#).unwrap();
+    let mut tab = Tab::start(&store, bad, 0.0);
+    assert!(!tab.machine.is_active());
+    assert!(tab
+        .log
+        .iter()
+        .any(|e| matches!(e, Effect::Error(m) if m.contains("widget disabled"))));
+    tab.input(Input::Command {
+        name: Json::Str("show".into()),
+        args: vec![Json::Str("s".into())],
+    });
+    assert_eq!(tab.shown(), 0, "dormant: nothing shows");
+    // Nor does an inline survey: the collector defines none, so it would take no answer.
+    let inline = Json::parse(
+        r#"{"surveys":[{"id":"i","questions":[{"id":"q","type":"thumbs","text":"A?"}]}]}"#,
+    )
+    .unwrap();
+    let effects = tab.input(Input::Command {
+        name: Json::Str("config".into()),
+        args: vec![inline],
+    });
+    assert_eq!(errors(&effects), ["config: surveys[0]: survey `i` is not in the collector's configuration of site `demo`; it is not shown"]);
+    tab.input(Input::Command {
+        name: Json::Str("show".into()),
+        args: vec![Json::Str("i".into())],
+    });
+    assert_eq!(tab.shown(), 0);
+}
+
+/// The console errors among `effects`.
+fn errors(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Error(m) => Some(m.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The collector's configuration of the inline tests: a manual thumbs survey `m`.
+fn collector() -> Json {
+    Json::parse(&format!(
+        r#"{{"site":"{SITE}","surveys":[{{"id":"m","trigger":{{"type":"manual"}},"throttle":{{"frequency":"always"}},
+        "questions":[{{"id":"q","type":"thumbs","text":"Helpful?"}}]}}]}}"#
+    ))
+    .unwrap()
+}
+
+/// The question text of every survey opened so far.
+fn texts(tab: &Tab<'_>) -> Vec<String> {
+    tab.log
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Question { question, .. } => Some(question.text.resolve("en").to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn inline_configurations_at_start_restate_known_surveys_and_refuse_unknown_ones() {
+    let store = MemoryStore::new();
+    let inline = |json: &str| Json::parse(json).unwrap();
+    let tab = Tab::start_inline(
+        &store,
+        collector(),
+        vec![
+            // `m` reworded and shown on page load: applied before the first evaluation.
+            inline(
+                r#"{"surveys":[{"id":"m","trigger":{"type":"pageLoad"},"throttle":{"frequency":"always"},
+                "questions":[{"id":"q","type":"thumbs","text":"Useful?"}]},
+                {"id":"new","trigger":{"type":"pageLoad"},"questions":[{"id":"q","type":"thumbs","text":"?"}]}]}"#,
+            ),
+            Json::Num(7.0),
+        ],
+        0.0,
+    );
+    assert_eq!(
+        errors(&tab.log),
+        ["config: surveys[1]: survey `new` is not in the collector's configuration of site `demo`; it is not shown"]
+    );
+    assert!(tab
+        .log
+        .iter()
+        .any(|e| matches!(e, Effect::Warn(m) if m.contains("config: the argument must be a site config object"))));
+    assert_eq!(tab.shown(), 1, "only the restated `m`");
+    assert_eq!(texts(&tab), ["Useful?"]);
+    assert!(tab
+        .log
+        .iter()
+        .any(|e| matches!(e, Effect::Emit(Event::Show { survey }) if survey == "m")));
+}
+
+#[test]
+fn a_copy_asking_other_questions_is_refused_and_the_collectors_is_shown() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start(&store, collector(), 0.0);
+    let other = Json::parse(
+        r#"{"surveys":[{"id":"m","questions":[{"id":"q","type":"nps","text":"Recommend us?"}]}]}"#,
+    )
+    .unwrap();
+    let effects = tab.input(Input::Command {
+        name: Json::Str("config".into()),
+        args: vec![other],
+    });
+    assert_eq!(errors(&effects).len(), 1, "{effects:?}");
+    assert!(
+        errors(&effects)[0].contains("survey `m` asks other questions than the collector's copy")
+    );
+    tab.input(Input::Command {
+        name: Json::Str("show".into()),
+        args: vec![Json::Str("m".into())],
+    });
+    assert_eq!(texts(&tab), ["Helpful?"], "the collector's copy");
+    // An answer to it is one the collector's own check accepts.
+    tab.answer(AnswerValue::Text("up".into()));
+    let body = Response::from_json(&tab.posts[0]).unwrap();
+    let site = SiteConfig::from_value(&collector()).unwrap();
+    assert_eq!(validate_response(&site, &body), Ok(()));
+}
+
+#[test]
+fn identify_accumulates_traits_within_the_limit() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start(&store, config(""), 0.0);
+    let traits = |json: &str| Json::parse(json).unwrap();
+    tab.input(Input::Command {
+        name: Json::Str("identify".into()),
+        args: vec![Json::Str("u-1".into()), traits(r#"{"plan":"pro"}"#)],
+    });
+    let big = format!(r#"{{"note":"{}"}}"#, "x".repeat(4_100));
+    let effects = tab.input(Input::Command {
+        name: Json::Str("identify".into()),
+        args: vec![Json::Str("u-2".into()), traits(&big)],
+    });
+    let warnings: Vec<_> = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Warn(_)))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{effects:?}");
+    let stored = store.text(&key(SITE, Slot::Visitor)).unwrap();
+    assert!(
+        stored.contains("u-1") && !stored.contains("u-2"),
+        "{stored}"
+    );
+    tab.answer_all();
+    let body = Json::parse(&tab.posts[0]).unwrap();
+    assert_eq!(body.get("userId").and_then(Json::as_str), Some("u-1"));
+}

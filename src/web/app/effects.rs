@@ -1,0 +1,119 @@
+//! Carrying out the machine's effects: the dialog, timers, requests, events and console.
+
+use js_sys::JSON;
+use wasm_bindgen::JsValue;
+
+use crate::core::machine::{Effect, Event, Timer};
+
+use super::super::listener::Listeners;
+use super::super::ui::dialog::View;
+use super::super::ui::{focus, theme};
+use super::super::{env, log, transport};
+use super::{object, App, Shown, DELAY, RETRY, SENT, THANKS};
+
+/// The shadow root's events the view interprets.
+const UI_EVENTS: &[&str] = &["click", "keydown", "input", "change"];
+
+/// The slot of `timer` in [`App::timers`] and the tag it dispatches.
+fn slot(timer: Timer) -> (usize, u8) {
+    match timer {
+        Timer::Delay => (0, DELAY),
+        Timer::Retry => (1, RETRY),
+        Timer::Thanks => (2, THANKS),
+    }
+}
+
+impl App {
+    /// Carries out one effect.
+    pub(super) fn apply(&mut self, effect: Effect) {
+        match effect {
+            Effect::Open { theme: t, lang } => {
+                let Some(doc) = env::document() else { return };
+                let vars = theme::host_vars(&t);
+                let class = theme::dialog_class(&t);
+                let view =
+                    match View::open(&doc, self.options.nonce.as_deref(), &vars, &class, *lang) {
+                        Ok(view) => view,
+                        Err(err) => {
+                            log::warn(&["could not show the survey: ", &log::js_text(&err)]);
+                            return;
+                        }
+                    };
+                let mut listeners = Listeners::new(&self.handler);
+                for kind in UI_EVENTS {
+                    listeners.add(view.root(), kind);
+                }
+                self.shown = Some(Shown {
+                    _listeners: listeners,
+                    view,
+                    previous_focus: doc.active_element(),
+                    fresh: true,
+                });
+            }
+            Effect::Question { question, progress } => {
+                if let Some(shown) = &mut self.shown {
+                    shown.view.show_question(&question, progress);
+                    // The first question takes focus unless the visitor is typing in the
+                    // page (later ones keep it where it was, see `show_question`).
+                    if ::core::mem::take(&mut shown.fresh)
+                        && !focus::is_typing(shown.previous_focus.as_ref())
+                    {
+                        shown.view.take_focus();
+                    }
+                }
+            }
+            Effect::Invalid(message) => {
+                if let Some(shown) = &self.shown {
+                    shown.view.show_error(Some(&message));
+                }
+            }
+            Effect::Busy => {
+                if let Some(shown) = &self.shown {
+                    shown.view.set_busy(true);
+                }
+            }
+            Effect::Thanks(thank_you) => {
+                if let Some(shown) = &mut self.shown {
+                    shown.view.show_thanks(&thank_you);
+                }
+            }
+            Effect::Close => {
+                if let Some(mut shown) = self.shown.take() {
+                    if shown.view.has_focus() {
+                        focus::restore(shown.previous_focus.take());
+                    }
+                }
+            }
+            Effect::Post(body) => {
+                let mut url = self.options.endpoint.clone();
+                url.push_str("/v1/responses");
+                transport::post_json(&url, &body, &self.handler, SENT);
+            }
+            Effect::SetTimer(timer, ms) => {
+                let (at, tag) = slot(timer);
+                self.timers[at] = Some(self.timer(ms, tag));
+            }
+            Effect::ClearTimer(timer) => self.timers[slot(timer).0] = None,
+            Effect::Emit(event) => {
+                let (name, detail) = match event {
+                    Event::Show { survey } => ("show", object(&[("survey", survey.into())])),
+                    Event::Submit { survey, response } => (
+                        "submit",
+                        object(&[
+                            ("survey", survey.into()),
+                            ("response", JSON::parse(&response).unwrap_or(JsValue::NULL)),
+                        ]),
+                    ),
+                    Event::Close { survey, completed } => (
+                        "close",
+                        object(&[("survey", survey.into()), ("completed", completed.into())]),
+                    ),
+                    Event::Delivered { id } => ("delivered", object(&[("id", id.into())])),
+                };
+                self.emit(name, detail);
+            }
+            Effect::Warn(message) => log::warn(&[&message]),
+            Effect::Error(message) => log::error(&[&message]),
+        }
+    }
+}

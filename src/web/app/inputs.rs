@@ -1,0 +1,96 @@
+//! Reading the browser into the machine's inputs: the facts of the moment, DOM events,
+//! fetch outcomes and the loader's commands.
+
+use crate::prelude::*;
+
+use js_sys::Array;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Event, MouseEvent, Response};
+
+use crate::core::json::Json;
+use crate::core::machine::{Input, Now};
+use crate::core::retry::{parse_retry_after_with, Outcome};
+
+use super::super::ui::dialog::Intent;
+use super::super::{env, json_value};
+use super::App;
+
+/// The facts of the moment.
+pub(super) fn now() -> Now {
+    Now {
+        epoch_ms: env::now_ms(),
+        page_ms: env::perf_now(),
+        url: env::href(),
+        scroll_percent: env::scroll_percent(),
+        random: env::random_bytes(),
+    }
+}
+
+/// What the fetch settled with: the `Response`, or the rejection reason of a request that
+/// got none.
+pub(super) fn outcome(sent: &JsValue) -> Outcome {
+    match sent.dyn_ref::<Response>() {
+        Some(response) => Outcome::Http {
+            status: response.status(),
+            // HTTP dates read by the browser's `Date.parse` (see `parse_retry_after_with`).
+            retry_after: response
+                .headers()
+                .get("retry-after")
+                .ok()
+                .flatten()
+                .and_then(|value| parse_retry_after_with(&value, env::now_ms(), env::parse_date)),
+        },
+        None => Outcome::NetworkError,
+    }
+}
+
+/// `widget.command(name, args)`: `args` is the argument array (a single argument that is
+/// no array is taken as the one argument).
+pub(super) fn command(name: &JsValue, args: &JsValue) -> Input {
+    let args = if Array::is_array(args) {
+        args.unchecked_ref::<Array>()
+            .iter()
+            .map(|arg| json_value::plain_data(&arg))
+            .collect()
+    } else if args.is_undefined() {
+        Vec::new()
+    } else {
+        vec![json_value::plain_data(args)]
+    };
+    Input::Command {
+        name: match name.as_string() {
+            Some(name) => Json::Str(name),
+            None => Json::Null,
+        },
+        args,
+    }
+}
+
+impl App {
+    /// A DOM event: a page signal, or the survey's own.
+    pub(super) fn event_input(&mut self, event: &JsValue) -> Option<Input> {
+        let event = event.dyn_ref::<Event>()?;
+        match event.type_().as_str() {
+            "scroll" => Some(Input::Scroll),
+            "online" => Some(Input::Online),
+            // Exit intent: the pointer leaves the document through the top edge.
+            "mouseout" => {
+                let mouse = event.dyn_ref::<MouseEvent>()?;
+                (mouse.related_target().is_none() && mouse.client_y() <= 0)
+                    .then_some(Input::ExitIntent)
+            }
+            _ => {
+                let shown = self.shown.as_mut()?;
+                match shown.view.handle(event) {
+                    Intent::None => None,
+                    Intent::Close => Some(Input::Close),
+                    Intent::Next => {
+                        let answer = shown.view.answer();
+                        let plain = answer.as_ref().map(json_value::plain);
+                        Some(Input::Next { answer, plain })
+                    }
+                }
+            }
+        }
+    }
+}
