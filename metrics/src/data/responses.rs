@@ -10,7 +10,8 @@
 //!   `id,site,survey,question,value,created_at` (header required, any order,
 //!   extra columns such as `locale`, `url`, `received_at` ignored). `id` is the
 //!   response id, repeated for each answer; `value` is the answer as text
-//!   (numbers as digits); a row with an empty `question` (a response without
+//!   (numbers as digits; an answer to a question typed `openText`, `singleChoice` or
+//!   `multipleChoice` is text even when it reads as a number); a row with an empty `question` (a response without
 //!   answers) is ignored.
 //!
 //! The CSV is read as the collector writes it: a response id is kept verbatim (a
@@ -38,8 +39,8 @@ use serde_json::Value;
 use super::csv::{for_each_record, Source};
 use super::date::{parse_timestamp, DateFormat};
 use super::date_column::Lookahead;
-use super::formula_guard::unguard;
 use super::error::{reject, DataError, Parsed, SkipReason, SkipReport};
+use super::formula_guard::unguard;
 use super::question_type::QuestionType;
 use super::rows::{find_column, header_names, ReadOptions, RowChecker};
 use super::sniff::check_text;
@@ -253,8 +254,19 @@ fn read_csv(
         let Some(t) = ck.date(line, tc, rec.get(tc))? else {
             return Ok(());
         };
+        let question_type = type_column
+            .and_then(|c| std::str::from_utf8(rec.get(c)).ok())
+            .and_then(QuestionType::parse);
+        // Text and option ids are strings in the JSON: an open-text answer `9` is no score.
+        let text_type = matches!(
+            question_type,
+            Some(
+                QuestionType::OpenText | QuestionType::SingleChoice | QuestionType::MultipleChoice
+            )
+        );
         let value = std::str::from_utf8(unguard(rec.get(vc)).trim_ascii())
             .ok()
+            .filter(|_| !text_type)
             .and_then(|s| s.parse::<f64>().ok())
             .filter(|v| v.is_finite());
         match value {
@@ -262,9 +274,7 @@ fn read_csv(
                 response_id: id.to_string(),
                 survey: survey.to_string(),
                 question: question.to_string(),
-                question_type: type_column
-                    .and_then(|c| std::str::from_utf8(rec.get(c)).ok())
-                    .and_then(QuestionType::parse),
+                question_type,
                 value: value + 0.0, // `-0` is a zero
                 created_at: t,
             }),
@@ -319,7 +329,10 @@ mod tests {
         // An empty id is still a bad row, named.
         let empty = b"id,survey,question,value,created_at\n,s,nps,9,2026-11-22T10:00:00Z\n";
         let err = parse_feedback_csv(empty, &ReadOptions::default());
-        assert!(matches!(err, Err(ref e) if e.to_string().contains("id")), "{err:?}");
+        assert!(
+            matches!(err, Err(ref e) if e.to_string().contains("id")),
+            "{err:?}"
+        );
         Ok(())
     }
 

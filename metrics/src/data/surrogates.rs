@@ -78,7 +78,13 @@ mod tests {
         let v: Vec<String> = serde_json::from_slice(&fixed)?;
         assert_eq!(
             v,
-            ["a\u{fffd}b", "\u{fffd}", "\u{fffd}\u{10000}", "x\u{fffd}", "\\\u{fffd}"]
+            [
+                "a\u{fffd}b",
+                "\u{fffd}",
+                "\u{fffd}\u{10000}",
+                "x\u{fffd}",
+                "\\\u{fffd}"
+            ]
         );
         Ok(())
     }
