@@ -20,6 +20,7 @@ pub mod date;
 mod date_column;
 mod error;
 mod events;
+mod formula_guard;
 mod intern;
 mod orders;
 mod orders_csv;
@@ -29,6 +30,7 @@ mod responses;
 mod rows;
 mod shopify;
 mod sniff;
+mod surrogates;
 
 pub use cdnow::{parse_cdnow, read_cdnow};
 pub use date::{DateFormat, OffsetPolicy};

@@ -10,8 +10,15 @@
 //!   `id,site,survey,question,value,created_at` (header required, any order,
 //!   extra columns such as `locale`, `url`, `received_at` ignored). `id` is the
 //!   response id, repeated for each answer; `value` is the answer as text
-//!   (numbers as digits); a row with an empty `question` (a response without
+//!   (numbers as digits; an answer to a question typed `openText`, `singleChoice` or
+//!   `multipleChoice` is text even when it reads as a number); a row with an empty `question` (a response without
 //!   answers) is ignored.
+//!
+//! The CSV is read as the collector writes it: a response id is kept verbatim (a
+//! blank-only id is an id, as the collector accepts it), and the `'` the collector puts
+//! before a cell a spreadsheet could read as a formula (`'-0`, `'=x`) is dropped. In the
+//! JSON, a lone surrogate escape (`"\ud800"`, which browsers send) reads as U+FFFD in its
+//! string only. An answer of `-0` is a zero in both.
 //!
 //! When the creation time is missing (`createdAt: null`, empty `created_at`)
 //! the collector's `receivedAt` / `received_at` is used instead.
@@ -33,9 +40,11 @@ use super::csv::{for_each_record, Source};
 use super::date::{parse_timestamp, DateFormat};
 use super::date_column::Lookahead;
 use super::error::{reject, DataError, Parsed, SkipReason, SkipReport};
+use super::formula_guard::unguard;
 use super::question_type::QuestionType;
 use super::rows::{find_column, header_names, ReadOptions, RowChecker};
 use super::sniff::check_text;
+use super::surrogates::replace_lone_surrogates;
 
 /// One numeric answer of one response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,7 +71,8 @@ pub fn parse_feedback_json(
     opts: &ReadOptions,
 ) -> Result<Parsed<Vec<FeedbackAnswer>>, DataError> {
     check_text(input)?;
-    let doc: Value = serde_json::from_slice(input).map_err(|e| DataError::Json(e.to_string()))?;
+    let input = replace_lone_surrogates(input);
+    let doc: Value = serde_json::from_slice(&input).map_err(|e| DataError::Json(e.to_string()))?;
     let (items, prefix) = match &doc {
         Value::Array(a) => (a, ""),
         Value::Object(o) => match o.get("responses") {
@@ -152,12 +162,13 @@ pub fn parse_feedback_json(
                 .and_then(Value::as_str)
                 .and_then(QuestionType::parse);
             match v.as_f64() {
+                // `+ 0.0`: an answer of `-0` is a zero.
                 Some(value) => out.push(FeedbackAnswer {
                     response_id: id.clone(),
                     survey: survey.clone(),
                     question: q.clone(),
                     question_type,
-                    value,
+                    value: value + 0.0,
                     created_at,
                 }),
                 None => report.record(SkipReason::Ignored, line),
@@ -217,10 +228,15 @@ fn read_csv(
             return Ok(());
         }
         let [ic, sc, qc, vc, tc] = *c;
-        let Some(id) = ck.text(line, ic, rec.get(ic))? else {
-            return Ok(());
+        // The id as the collector took it: any non-empty text, blanks included.
+        let id = match std::str::from_utf8(unguard(rec.get(ic))) {
+            Ok(id) if !id.is_empty() => id,
+            _ => match ck.text(line, ic, rec.get(ic))? {
+                Some(id) => id,
+                None => return Ok(()),
+            },
         };
-        let Some(survey) = ck.text(line, sc, rec.get(sc))? else {
+        let Some(survey) = ck.text(line, sc, unguard(rec.get(sc)))? else {
             return Ok(());
         };
         if rec.get(qc).trim_ascii().is_empty() {
@@ -228,7 +244,7 @@ fn read_csv(
             ck.report.record(SkipReason::Ignored, line);
             return Ok(());
         }
-        let Some(question) = ck.text(line, qc, rec.get(qc))? else {
+        let Some(question) = ck.text(line, qc, unguard(rec.get(qc)))? else {
             return Ok(());
         };
         let tc = match received {
@@ -238,8 +254,19 @@ fn read_csv(
         let Some(t) = ck.date(line, tc, rec.get(tc))? else {
             return Ok(());
         };
-        let value = std::str::from_utf8(rec.get(vc).trim_ascii())
+        let question_type = type_column
+            .and_then(|c| std::str::from_utf8(rec.get(c)).ok())
+            .and_then(QuestionType::parse);
+        // Text and option ids are strings in the JSON: an open-text answer `9` is no score.
+        let text_type = matches!(
+            question_type,
+            Some(
+                QuestionType::OpenText | QuestionType::SingleChoice | QuestionType::MultipleChoice
+            )
+        );
+        let value = std::str::from_utf8(unguard(rec.get(vc)).trim_ascii())
             .ok()
+            .filter(|_| !text_type)
             .and_then(|s| s.parse::<f64>().ok())
             .filter(|v| v.is_finite());
         match value {
@@ -247,10 +274,8 @@ fn read_csv(
                 response_id: id.to_string(),
                 survey: survey.to_string(),
                 question: question.to_string(),
-                question_type: type_column
-                    .and_then(|c| std::str::from_utf8(rec.get(c)).ok())
-                    .and_then(QuestionType::parse),
-                value,
+                question_type,
+                value: value + 0.0, // `-0` is a zero
                 created_at: t,
             }),
             None => ck.report.record(SkipReason::Ignored, line),
@@ -282,6 +307,32 @@ mod tests {
         assert_eq!(a.data.len(), 2);
         assert_eq!(a.report.count(SkipReason::Ignored), 1);
         assert_eq!(b.report.count(SkipReason::Ignored), 1);
+        Ok(())
+    }
+
+    #[test]
+    fn collector_quirks_read_alike() -> Result<(), DataError> {
+        // A lone surrogate in one answer, a blank-only id, an NPS of -0 (guarded in the CSV).
+        let json = br#"[{"id":"   ","survey":"s","answers":[{"question":"why","value":"a\ud800"},{"question":"nps","value":-0}],"createdAt":"2026-11-22T10:00:00Z"},
+                       {"id":"-b","survey":"s","answers":[{"question":"nps","value":9}],"createdAt":"2026-11-22T10:00:00Z"}]"#;
+        let csv = b"id,site,survey,question,value,created_at\r\n   ,demo,s,why,a\xEF\xBF\xBD,2026-11-22T10:00:00Z\r\n   ,demo,s,nps,'-0.0,2026-11-22T10:00:00Z\r\n'-b,demo,s,nps,9,2026-11-22T10:00:00Z\r\n";
+        let a = parse_feedback_json(json, &ReadOptions::default())?;
+        let b = parse_feedback_csv(csv, &ReadOptions::default())?;
+        assert_eq!(a.data, b.data);
+        assert_eq!(a.data.len(), 2);
+        assert_eq!(a.data[0].response_id, "   ");
+        assert_eq!(a.data[1].response_id, "-b");
+        for d in [&a.data[0], &b.data[0]] {
+            assert_eq!(d.value.to_bits(), 0.0f64.to_bits(), "-0 is a zero");
+        }
+        assert_eq!(b.report.count(SkipReason::Ignored), 1);
+        // An empty id is still a bad row, named.
+        let empty = b"id,survey,question,value,created_at\n,s,nps,9,2026-11-22T10:00:00Z\n";
+        let err = parse_feedback_csv(empty, &ReadOptions::default());
+        assert!(
+            matches!(err, Err(ref e) if e.to_string().contains("id")),
+            "{err:?}"
+        );
         Ok(())
     }
 

@@ -37,8 +37,9 @@ pub(crate) fn quote_start(input: &[u8]) -> String {
 }
 
 /// Checks that `head` (the start of an input; only its first [`HEAD`] bytes
-/// are looked at) looks like text: no known binary signature, no NUL byte,
-/// few control characters. Text in a legacy encoding (Latin-1) passes: its
+/// are looked at) looks like text: no known binary signature, few NUL bytes,
+/// few control characters (a NUL or two is text: the collector's CSV export keeps
+/// a NUL a shopper typed in an answer; UTF-16 without a BOM is half NULs). Text in a legacy encoding (Latin-1) passes: its
 /// values are judged row by row.
 pub(crate) fn check_text(head: &[u8]) -> Result<(), DataError> {
     let head = &head[..head.len().min(HEAD)];
@@ -53,12 +54,13 @@ pub(crate) fn check_text(head: &[u8]) -> Result<(), DataError> {
     if let Some((_, kind)) = SIGNATURES.iter().find(|(magic, _)| head.starts_with(magic)) {
         return Err(not_text(kind));
     }
-    if head.contains(&0) {
+    let nul = memchr::memchr_iter(0, head).count();
+    if nul * 20 > head.len().max(1) {
         return Err(not_text("it contains NUL bytes"));
     }
     let control = head
         .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
+        .filter(|&&b| b < 0x20 && !matches!(b, 0 | b'\t' | b'\n' | b'\r' | 0x0C))
         .count();
     if control * 20 > head.len().max(1) {
         return Err(not_text("it holds control characters"));
@@ -86,6 +88,11 @@ mod tests {
         assert!(msg.contains("\"PK\\x03\\x04\\x14\\x00"), "{msg}");
         assert!(msg.len() < 250, "{} bytes: {msg}", msg.len());
         assert!(check_text(b"name\nZo\xE9\n").is_ok());
+        let mut nul_in_a_cell = b"id,value\n1,\"NUL[\x00]\"\n".to_vec();
+        nul_in_a_cell.extend(std::iter::repeat_n(b'a', 40));
+        assert!(check_text(&nul_in_a_cell).is_ok());
+        let e = check_text(b"i\x00d\x00,\x00v\x00").expect_err("UTF-16 without BOM");
+        assert!(e.to_string().contains("NUL"), "{e}");
         for bad in [
             &b"\x00\x01\x02\x03"[..],
             b"\x1F\x8B\x08\x00",
