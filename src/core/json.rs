@@ -20,6 +20,14 @@ use crate::prelude::*;
 
 use ::core::fmt;
 
+#[cfg(feature = "serde_json")]
+mod from_serde;
+#[cfg(feature = "serde_json")]
+pub mod testing;
+
+#[cfg(feature = "serde_json")]
+pub use from_serde::from_text;
+
 /// Object members in document order.
 pub type JsonMap = Vec<(String, Json)>;
 
