@@ -439,7 +439,7 @@ mod tests {
         st.record_shown("post-purchase", T0);
         st.record_shown("exit-check", T0);
         let json = mute_map(&config, &st, T0 + 1000.0, "visitor-1");
-        let map = Json::parse(&json).unwrap();
+        let map = crate::core::json::testing::parse(&json).unwrap();
         let until = |id: &str| map.get(id).and_then(Json::as_f64);
         // Shown once: muted for ever, which the loader rechecks after 30 days.
         assert_eq!(until("post-purchase"), Some(T0 + 1000.0 + 30.0 * DAY));
@@ -451,7 +451,9 @@ mod tests {
         assert_eq!(until(ALL_SURVEYS), Some(T0 + DAY));
         // A long cooldown is rechecked after 30 days too.
         config.cooldown_days = 365.0;
-        let long = Json::parse(&mute_map(&config, &st, T0 + 1000.0, "visitor-1")).unwrap();
+        let long =
+            crate::core::json::testing::parse(&mute_map(&config, &st, T0 + 1000.0, "visitor-1"))
+                .unwrap();
         assert_eq!(
             long.get(ALL_SURVEYS).and_then(Json::as_f64),
             Some(T0 + 1000.0 + 30.0 * DAY)
@@ -460,7 +462,7 @@ mod tests {
         assert_eq!(until("welcome"), None);
         assert!(json.contains("\"post-purchase\":1802592001000"), "{json}");
         let later = mute_map(&config, &st, T0 + 2.0 * DAY, "visitor-1");
-        let later = Json::parse(&later).unwrap();
+        let later = crate::core::json::testing::parse(&later).unwrap();
         assert_eq!(later.get(ALL_SURVEYS), None);
         assert_eq!(later.get("exit-check"), None);
         assert_eq!(

@@ -8,8 +8,6 @@
 //! assert_eq!(Json::from(&value).to_string(), r#"{"a":[1,"x\u0000"]}"#);
 //! ```
 
-use crate::prelude::*;
-
 use super::Json;
 use serde_json::Value;
 

@@ -100,7 +100,7 @@ mod tests {
     use crate::core::response::MultipleChoice;
 
     fn cond(json: &str) -> Condition {
-        super::super::decode::condition("when", &crate::core::json::Json::parse(json).unwrap())
+        super::super::decode::condition("when", &crate::core::json::testing::parse(json).unwrap())
             .unwrap()
     }
 
@@ -129,7 +129,7 @@ mod tests {
 
     #[test]
     fn unknown_condition_keys_are_rejected() {
-        let v = crate::core::json::Json::parse(r#"{"minimum": 3}"#).unwrap();
+        let v = crate::core::json::testing::parse(r#"{"minimum": 3}"#).unwrap();
         assert!(super::super::decode::condition("when", &v).is_err());
     }
 }

@@ -17,7 +17,7 @@ fn demo() -> Value {
 
 /// The core reads its own [`Json`]; the tests build documents with `serde_json::json!`.
 fn to_json(v: &Value) -> Json {
-    Json::parse(&v.to_string()).unwrap()
+    crate::core::json::testing::parse(&v.to_string()).unwrap()
 }
 
 fn site_from(v: &Value) -> Result<SiteConfig, ConfigError> {
@@ -62,7 +62,7 @@ fn demo_config_is_valid_and_covers_every_type() {
         ]
     );
     // Parsed from text or from a value, the model is the same.
-    let again = SiteConfig::from_value(&Json::parse(DEMO).unwrap()).unwrap();
+    let again = SiteConfig::from_value(&crate::core::json::testing::parse(DEMO).unwrap()).unwrap();
     assert_eq!(again, c);
 }
 
