@@ -180,15 +180,8 @@ fn number_at(v: &Json, key: &str) -> Option<Option<f64>> {
 }
 
 impl ThrottleState {
-    /// Parses the persisted JSON; anything unreadable gives an empty history (a visitor who
-    /// cleared or corrupted storage is a new visitor).
-    pub fn from_json_or_default(json: &str) -> ThrottleState {
-        Json::parse(json)
-            .map(|v| Self::from_value_or_default(&v))
-            .unwrap_or_default()
-    }
-
-    /// [`ThrottleState::from_json_or_default`] for JSON parsed already.
+    /// Reads the persisted record (parsed by the store); anything of another shape gives an
+    /// empty history (a visitor who cleared or corrupted storage is a new visitor).
     pub fn from_value_or_default(v: &Json) -> ThrottleState {
         Self::decode(v).unwrap_or_default()
     }
@@ -477,11 +470,12 @@ mod tests {
         st.record_shown("a", T0);
         st.record_answered("a", T0 + 5.0);
         let json = st.to_json();
-        assert_eq!(ThrottleState::from_json_or_default(&json), st);
-        assert_eq!(
-            ThrottleState::from_json_or_default("{oops"),
-            ThrottleState::default()
-        );
+        let read = |text: &str| {
+            ThrottleState::from_value_or_default(&crate::core::json::testing::parse(text).unwrap())
+        };
+        assert_eq!(read(&json), st);
+        assert_eq!(read("\"oops\""), ThrottleState::default());
+        assert_eq!(read("[1]"), ThrottleState::default());
     }
 
     proptest! {
