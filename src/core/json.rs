@@ -552,14 +552,6 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// An optional member decoded with `f` (a plain function: one copy per value type).
-    pub fn opt_with<T>(&self, key: &str, f: Decoder<T>) -> Decoded<Option<T>> {
-        Ok(match self.field(key, false)? {
-            Some(v) => Some(f(&self.child(key), v)?),
-            None => None,
-        })
-    }
-
     /// A string member.
     pub fn str(&self, key: &str, required: bool) -> Decoded<Option<String>> {
         Ok(match self.field(key, required)? {

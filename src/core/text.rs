@@ -54,20 +54,6 @@ impl LocalizedText {
         }
         best
     }
-
-    /// Every text variant, for validation (length, emptiness).
-    pub fn variants(&self) -> impl Iterator<Item = &str> {
-        let (plain, map) = match self {
-            LocalizedText::Plain(s) => (Some(s.as_str()), &[][..]),
-            LocalizedText::Localized(m) => (None, m.as_slice()),
-        };
-        plain.into_iter().chain(map.iter().map(|(_, v)| v.as_str()))
-    }
-
-    /// Whether this is a map with no entries (a plain string is never "empty" here).
-    pub fn is_empty_map(&self) -> bool {
-        matches!(self, LocalizedText::Localized(m) if m.is_empty())
-    }
 }
 
 impl From<&str> for LocalizedText {

@@ -76,13 +76,6 @@ impl Condition {
         }
         true
     }
-
-    /// Every scalar mentioned by `equals` and `anyOf`, for validation.
-    pub fn scalars(&self) -> impl Iterator<Item = &Scalar> {
-        self.equals
-            .iter()
-            .chain(self.any_of.iter().flat_map(|v| v.iter()))
-    }
 }
 
 fn scalar_matches(s: &Scalar, answer: &AnswerValue) -> bool {
