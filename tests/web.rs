@@ -1062,10 +1062,9 @@ fn destroy_stops_the_widget_and_only_string_names_are_commands() {
 }
 
 /// The widget reads JSON with the browser's `JSON.parse`; the core's value must come out
-/// as the core's own parser makes it.
+/// as the collector's reader (serde_json, `From<&serde_json::Value>`) makes it.
 #[wasm_bindgen_test]
-fn browser_json_reads_like_the_core_parser() {
-    use rapport::core::json::Json;
+fn browser_json_reads_like_the_collector() {
     use rapport::web::json_value;
     for text in [
         r#"{"a":[1,2.5,-3e2,1e-7,true,false,null,"x\u00e9\n\"q\""],"b":{"c":{},"d":[]},"e":""}"#,
@@ -1076,7 +1075,7 @@ fn browser_json_reads_like_the_core_parser() {
     ] {
         assert_eq!(
             json_value::parse(text).expect(text),
-            Json::parse(text).expect(text),
+            rapport::core::json::testing::parse(text).expect(text),
             "{text}"
         );
     }

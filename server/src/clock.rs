@@ -1,5 +1,5 @@
-//! Wall-clock timestamps in RFC 3339 UTC (`2026-11-22T10:00:00.123Z`) for `received_at`,
-//! without a date-time dependency, and the [`Clock`] the loyalty rules read (injected, so
+//! Wall-clock timestamps in RFC 3339 UTC (`2026-11-22T10:00:00.123Z`) for `received_at`
+//! (written by the core's `datetime`), and the [`Clock`] the loyalty rules read (injected, so
 //! tests move time forward past a return window without waiting).
 
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -55,33 +55,10 @@ pub fn now_rfc3339() -> String {
     format_unix_millis(millis)
 }
 
-/// Formats milliseconds since the Unix epoch as RFC 3339 UTC.
+/// Formats milliseconds since the Unix epoch as RFC 3339 UTC (the core's writer, which the
+/// widget stamps `createdAt` with: one calendar for both).
 pub fn format_unix_millis(millis: i64) -> String {
-    let secs = millis.div_euclid(1000);
-    let ms = millis.rem_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{ms:03}Z",
-        sod / 3600,
-        (sod % 3600) / 60,
-        sod % 60
-    )
-}
-
-/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    rapport::core::datetime::format_rfc3339(millis)
 }
 
 #[cfg(test)]

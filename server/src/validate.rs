@@ -2,7 +2,8 @@
 //! configuration or a response is valid. The survey model and every response rule (ids,
 //! value ranges, option ids, text lengths, required questions on the path taken, limits)
 //! live in the core; this adapter hands it what serde_json parsed (no second parse of the
-//! text) and maps its errors onto [`ApiError`].
+//! text; the core's `From<&serde_json::Value> for Json`) and maps its errors onto
+//! [`ApiError`].
 
 use rapport::core::json::Json;
 use rapport::core::response::{validate_envelope, validate_response, Response, ResponseError};
@@ -32,7 +33,7 @@ pub struct SiteRules {
 impl SiteRules {
     /// Parses and checks a site object (without the server-only `origins`/`adminToken`).
     pub fn from_site_json(site: &Value) -> Result<Self, SiteRulesError> {
-        SiteConfig::from_value(&to_core(site))
+        SiteConfig::from_value(&Json::from(site))
             .map(|config| SiteRules { config })
             .map_err(|err: SiteConfigError| {
                 let path = err.path().to_owned();
@@ -57,24 +58,6 @@ impl SiteRules {
     }
 }
 
-/// The core's JSON value of what serde_json parsed (object members in serde_json's
-/// order).
-pub fn to_core(value: &Value) -> Json {
-    match value {
-        Value::Null => Json::Null,
-        Value::Bool(b) => Json::Bool(*b),
-        Value::Number(n) => Json::Num(n.as_f64().unwrap_or(f64::NAN)),
-        Value::String(s) => Json::Str(s.clone()),
-        Value::Array(items) => Json::Arr(items.iter().map(to_core).collect()),
-        Value::Object(members) => Json::Obj(
-            members
-                .iter()
-                .map(|(k, v)| (k.clone(), to_core(v)))
-                .collect(),
-        ),
-    }
-}
-
 /// Reads a response body parsed by serde_json (lone surrogates already replaced, see
 /// [`crate::surrogates`]) of `size` bytes. Errors name the field at fault.
 pub fn parse_response(value: &Value, size: usize) -> Result<Response, ApiError> {
@@ -83,7 +66,7 @@ pub fn parse_response(value: &Value, size: usize) -> Result<Response, ApiError> 
             limit: Limits::MAX_BODY_BYTES,
         });
     }
-    Response::from_value(&to_core(value)).map_err(to_api_error)
+    Response::from_value(&Json::from(value)).map_err(to_api_error)
 }
 
 /// Checks the rules that hold for every site (400), before the site is looked up.

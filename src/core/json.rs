@@ -1,8 +1,9 @@
-//! A small JSON value, parser and writer: what the core needs and nothing more, so that the
+//! A small JSON value and writer: what the core needs and nothing more, so that the
 //! widget's wasm carries no general-purpose (de)serialisation framework.
 //!
-//! * [`Json::parse`] reads a document (RFC 8259; a lone surrogate escape such as `\ud800`
-//!   cannot live in a Rust string and reads as U+FFFD). Syntax errors give line and column.
+//! * [`Json`] is a document already read: the widget copies it out of the browser's
+//!   `JSON.parse` (`web::json_value`), the collector out of serde_json (`From<&serde_json::Value>`,
+//!   with the `serde_json` feature). The core has no JSON text parser of its own.
 //! * [`Json::write`], [`write_str`] and [`write_num`] print compact JSON; strings are escaped
 //!   so that NUL, control characters and U+2028/U+2029 survive any consumer.
 //! * [`Fields`] reads an object field by field with the JSON path of each value, which is how
@@ -11,14 +12,21 @@
 //!
 //! ```
 //! use rapport::core::json::Json;
-//! let v = Json::parse(r#"{"a": [1, "x\u0000"]}"#).unwrap();
+//! let v = Json::Obj(vec![("a".into(), Json::Arr(vec![Json::Num(1.0), Json::Str("x\0".into())]))]);
 //! assert_eq!(v.to_string(), r#"{"a":[1,"x\u0000"]}"#);
-//! assert!(Json::parse("{\"a\": ").unwrap_err().to_string().contains("line 1"));
 //! ```
 
 use crate::prelude::*;
 
 use ::core::fmt;
+
+#[cfg(feature = "serde_json")]
+mod from_serde;
+#[cfg(feature = "serde_json")]
+pub mod testing;
+
+#[cfg(feature = "serde_json")]
+pub use from_serde::from_text;
 
 /// Object members in document order.
 pub type JsonMap = Vec<(String, Json)>;
@@ -40,361 +48,11 @@ pub enum Json {
     Obj(JsonMap),
 }
 
-/// A JSON syntax error with its 1-based position.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SyntaxError {
-    /// What was expected or found.
-    pub message: &'static str,
-    /// Line, from 1.
-    pub line: usize,
-    /// Column (in characters), from 1.
-    pub column: usize,
-}
-
-impl SyntaxError {
-    /// The full message, `{message} at line {line} column {column}` (what `Display` prints),
-    /// built without `core::fmt`.
-    pub fn text(&self) -> String {
-        use crate::core::msg::push_uint;
-        let mut s = String::from(self.message);
-        s.push_str(" at line ");
-        push_uint(&mut s, self.line as u64);
-        s.push_str(" column ");
-        push_uint(&mut s, self.column as u64);
-        s
-    }
-}
-
-impl fmt::Display for SyntaxError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text())
-    }
-}
-
-/// Deepest nesting accepted (arrays and objects), so hostile input cannot exhaust the stack.
+/// Deepest nesting the widget copies out of `JSON.parse` (arrays and objects), so hostile
+/// input cannot exhaust the stack of the recursive copy and of the decoders.
 pub const MAX_DEPTH: usize = 64;
 
-struct Parser<'a> {
-    src: &'a str,
-    pos: usize,
-}
-
-/// A parse step: the error is just the message; the parser stays at the offending position,
-/// which [`Json::parse`] turns into a line and column once.
-type Parsed<T> = Result<T, &'static str>;
-
-impl<'a> Parser<'a> {
-    /// The error `message` at the current position: lines and characters up to it (the
-    /// whole text when an invalid escape left the position inside a character).
-    fn error(&self, message: &'static str) -> SyntaxError {
-        let upto = self.src.get(..self.pos).unwrap_or(self.src).as_bytes();
-        let (mut line, mut column) = (1, 1);
-        for &b in upto {
-            if b == b'\n' {
-                line += 1;
-                column = 1;
-            } else if b & 0xC0 != 0x80 {
-                // Not a UTF-8 continuation byte: a new character.
-                column += 1;
-            }
-        }
-        SyntaxError {
-            message,
-            line,
-            column,
-        }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.src.as_bytes().get(self.pos).copied()
-    }
-
-    /// Skips whitespace and returns the next byte (not consumed).
-    fn skip_ws(&mut self) -> Option<u8> {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
-            self.pos += 1;
-        }
-        self.peek()
-    }
-
-    /// Consumes `b` if it comes next (after whitespace).
-    fn eat(&mut self, b: u8) -> bool {
-        let found = self.skip_ws() == Some(b);
-        if found {
-            self.pos += 1;
-        }
-        found
-    }
-
-    fn value(&mut self, depth: usize) -> Parsed<Json> {
-        if depth > MAX_DEPTH {
-            return Err("nested too deeply");
-        }
-        let first = self.skip_ws();
-        let word = match first {
-            Some(b'{') => return self.object(depth),
-            Some(b'[') => return self.array(depth),
-            Some(b'"') => return self.string().map(Json::Str),
-            Some(b'-' | b'0'..=b'9') => return self.number(),
-            Some(b't') => "true",
-            Some(b'f') => "false",
-            Some(b'n') => "null",
-            None => return Err("EOF while parsing a value"),
-            Some(_) => return Err("expected value"),
-        };
-        if !self
-            .src
-            .as_bytes()
-            .get(self.pos..)
-            .is_some_and(|s| s.starts_with(word.as_bytes()))
-        {
-            return Err("expected value");
-        }
-        self.pos += word.len();
-        // One construction for the three literals.
-        Ok(match first {
-            Some(b'n') => Json::Null,
-            _ => Json::Bool(first == Some(b't')),
-        })
-    }
-
-    /// An array; the parser is at its `[`.
-    fn array(&mut self, depth: usize) -> Parsed<Json> {
-        self.pos += 1;
-        let mut items = Vec::new();
-        if !self.eat(b']') {
-            loop {
-                items.push(self.value(depth + 1)?);
-                if self.eat(b']') {
-                    break;
-                }
-                if !self.eat(b',') {
-                    return Err("expected `,` or `]`");
-                }
-            }
-        }
-        Ok(Json::Arr(items))
-    }
-
-    /// An object; the parser is at its `{`.
-    fn object(&mut self, depth: usize) -> Parsed<Json> {
-        self.pos += 1;
-        let mut members = JsonMap::new();
-        if !self.eat(b'}') {
-            loop {
-                if self.skip_ws() != Some(b'"') {
-                    return Err("expected a string key");
-                }
-                let key = self.string()?;
-                if !self.eat(b':') {
-                    return Err("expected `:`");
-                }
-                let value = self.value(depth + 1)?;
-                match members.iter_mut().find(|(k, _)| *k == key) {
-                    Some(slot) => slot.1 = value,
-                    None => members.push((key, value)),
-                }
-                if self.eat(b'}') {
-                    break;
-                }
-                if !self.eat(b',') {
-                    return Err("expected `,` or `}`");
-                }
-            }
-        }
-        Ok(Json::Obj(members))
-    }
-
-    /// A run of decimal digits: its value (digits beyond 19 only counted in `extra`, far
-    /// beyond the precision of an f64 anyway), the number of extra digits, and how many
-    /// digits there were. With `frac`, the digits are a fraction: every digit kept counts as
-    /// `extra` = -1 instead.
-    fn digits(&mut self, mut m: u64, frac: bool) -> (u64, i32, usize) {
-        let (mut extra, mut n) = (0i32, 0usize);
-        while let Some(d @ b'0'..=b'9') = self.peek() {
-            if m < 1_000_000_000_000_000_000 {
-                m = m * 10 + u64::from(d - b'0');
-                extra -= i32::from(frac);
-            } else if !frac {
-                extra += 1;
-            }
-            n += 1;
-            self.pos += 1;
-        }
-        (m, extra, n)
-    }
-
-    fn number(&mut self) -> Parsed<Json> {
-        const INVALID: &str = "invalid number";
-        let negative = self.peek() == Some(b'-');
-        self.pos += usize::from(negative);
-        if self.peek() == Some(b'0')
-            && matches!(self.src.as_bytes().get(self.pos + 1), Some(b'0'..=b'9'))
-        {
-            return Err(INVALID);
-        }
-        let (mut mantissa, mut exp, n) = self.digits(0, false);
-        if n == 0 {
-            return Err(INVALID);
-        }
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            let (m, e, n) = self.digits(mantissa, true);
-            if n == 0 {
-                return Err(INVALID);
-            }
-            mantissa = m;
-            exp += e;
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.pos += 1;
-            let sign = self.peek();
-            self.pos += usize::from(matches!(sign, Some(b'-' | b'+')));
-            let (e, _, n) = self.digits(0, false);
-            if n == 0 {
-                return Err(INVALID);
-            }
-            let e = e.min(100_000) as i32;
-            exp = exp.saturating_add(if sign == Some(b'-') { -e } else { e });
-        }
-        let mut value = scale(mantissa, exp);
-        if !value.is_finite() {
-            // The fast path can overshoot by an ulp at the very top of the range.
-            value = largest_below_overflow(mantissa, exp).ok_or("number out of range")?;
-        }
-        Ok(Json::Num(if negative { -value } else { value }))
-    }
-
-    fn hex4(&mut self) -> Parsed<u32> {
-        let mut v = 0u32;
-        for _ in 0..4 {
-            let d = self
-                .peek()
-                .and_then(|c| char::from(c).to_digit(16))
-                .ok_or("invalid \\u escape")?;
-            v = v * 16 + d;
-            self.pos += 1;
-        }
-        Ok(v)
-    }
-
-    fn string(&mut self) -> Parsed<String> {
-        self.pos += 1; // the opening quote
-        let mut out = String::new();
-        loop {
-            let start = self.pos;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
-            // `start` and `pos` sit next to ASCII bytes (or the ends): char boundaries.
-            out.push_str(self.src.get(start..self.pos).unwrap_or(""));
-            let Some(b) = self.peek() else {
-                return Err("EOF while parsing a string");
-            };
-            if b < 0x20 {
-                return Err("control character in a string");
-            }
-            self.pos += 1;
-            if b == b'"' {
-                return Ok(out);
-            }
-            // A backslash.
-            let Some(e) = self.peek() else {
-                return Err("EOF while parsing a string");
-            };
-            self.pos += 1;
-            let c = match e {
-                b'"' | b'\\' | b'/' => char::from(e),
-                b'b' => '\u{8}',
-                b'f' => '\u{c}',
-                b'n' => '\n',
-                b'r' => '\r',
-                b't' => '\t',
-                b'u' => {
-                    let hi = self.hex4()?;
-                    let mut code = hi;
-                    if (0xD800..0xDC00).contains(&hi)
-                        && self.src.as_bytes().get(self.pos..self.pos + 2) == Some(b"\\u")
-                    {
-                        let back = self.pos;
-                        self.pos += 2;
-                        let lo = self.hex4()?;
-                        if (0xDC00..0xE000).contains(&lo) {
-                            code = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                        } else {
-                            // A lone high surrogate followed by another escape.
-                            self.pos = back;
-                        }
-                    }
-                    char::from_u32(code).unwrap_or('\u{FFFD}')
-                }
-                _ => return Err("invalid escape"),
-            };
-            out.push(c);
-        }
-    }
-}
-
-/// `mantissa × 10^exp`, exact when both fit an f64 exactly (the common case: short decimals),
-/// within an ulp or so otherwise.
-fn scale(mantissa: u64, exp: i32) -> f64 {
-    let mut m = mantissa as f64;
-    if m == 0.0 {
-        return 0.0;
-    }
-    let mut e = exp.clamp(-400, 400);
-    if e < -300 {
-        // Keep the divisor finite: divide in two steps.
-        m /= pow10(300);
-        e += 300;
-    }
-    if e >= 0 {
-        m * pow10(e.unsigned_abs())
-    } else {
-        m / pow10(e.unsigned_abs())
-    }
-}
-
-/// `f64::MAX` when `mantissa × 10^exp` rounds to it rather than overflowing (it lies
-/// below `f64::MAX` plus half an ulp, 1.797693134862315807…e308), `None` otherwise.
-fn largest_below_overflow(mantissa: u64, exp: i32) -> Option<f64> {
-    // Leading 19 digits of f64::MAX + ulp/2.
-    const LIMIT: u64 = 1_797_693_134_862_315_807;
-    let digits = mantissa.checked_ilog10()? as i32 + 1;
-    if exp.saturating_add(digits - 1) != 308 {
-        return None;
-    }
-    let normalized = u128::from(mantissa) * 10u128.pow(19u32.checked_sub(digits as u32)?);
-    (normalized <= u128::from(LIMIT)).then_some(f64::MAX)
-}
-
-fn pow10(mut e: u32) -> f64 {
-    let (mut p, mut base) = (1.0f64, 10.0f64);
-    while e > 0 {
-        if e & 1 == 1 {
-            p *= base;
-        }
-        base *= base;
-        e >>= 1;
-    }
-    p
-}
-
 impl Json {
-    /// Parses a whole document (trailing non-whitespace is an error).
-    pub fn parse(text: &str) -> Result<Json, SyntaxError> {
-        let mut p = Parser { src: text, pos: 0 };
-        p.value(0)
-            .and_then(|v| match p.skip_ws() {
-                Some(_) => Err("trailing characters"),
-                None => Ok(v),
-            })
-            .map_err(|message| p.error(message))
-    }
-
     /// Appends the compact JSON text of this value to `out`.
     pub fn write(&self, out: &mut String) {
         match self {
@@ -469,9 +127,8 @@ impl fmt::Display for Json {
     }
 }
 
-/// The value of the member `key` (keys are unique: [`Json::parse`] keeps a repeated key's
-/// last value, and so does `JSON.parse`). One lookup loop for [`Json::get`] and
-/// [`Fields::get`].
+/// The value of the member `key` (keys are unique: `JSON.parse` and serde_json keep a
+/// repeated key's last value). One lookup loop for [`Json::get`] and [`Fields::get`].
 fn member<'j>(members: &'j [(String, Json)], key: &str) -> Option<&'j Json> {
     members.iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
@@ -895,14 +552,6 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// An optional member decoded with `f` (a plain function: one copy per value type).
-    pub fn opt_with<T>(&self, key: &str, f: Decoder<T>) -> Decoded<Option<T>> {
-        Ok(match self.field(key, false)? {
-            Some(v) => Some(f(&self.child(key), v)?),
-            None => None,
-        })
-    }
-
     /// A string member.
     pub fn str(&self, key: &str, required: bool) -> Decoded<Option<String>> {
         Ok(match self.field(key, required)? {
@@ -968,68 +617,6 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn the_largest_finite_numbers_parse_and_larger_ones_do_not() {
-        let num = |text: &str| match Json::parse(text) {
-            Ok(Json::Num(n)) => Ok(n),
-            other => Err(format!("{other:?}")),
-        };
-        assert_eq!(num("1.7976931348623157e+308"), Ok(f64::MAX));
-        assert_eq!(num("-1.7976931348623157e308"), Ok(-f64::MAX));
-        assert_eq!(num("179769313486231570000e288"), Ok(f64::MAX));
-        assert!(num("8.98846567431158e307").is_ok_and(f64::is_finite));
-        assert!(num("1.7976931348623159e308").is_err());
-        assert!(num("1e309").is_err());
-        assert!(num("2e308").is_err());
-    }
-
-    #[test]
-    fn parses_every_kind() {
-        let v =
-            Json::parse(r#" {"a": [true, false, null, -1.5e2, "\u00e9\ud83d\ude00"], "b": {}} "#)
-                .unwrap();
-        assert_eq!(
-            v.get("a").and_then(Json::as_array).map(|a| a.to_vec()),
-            Some(vec![
-                Json::Bool(true),
-                Json::Bool(false),
-                Json::Null,
-                Json::Num(-150.0),
-                Json::Str("é😀".into())
-            ])
-        );
-        assert_eq!(v.get("b"), Some(&Json::Obj(vec![])));
-    }
-
-    #[test]
-    fn syntax_errors_have_positions() {
-        for bad in [
-            "",
-            "{",
-            "[1,]",
-            "{\"a\" 1}",
-            "01",
-            "1.",
-            "\"\u{1}\"",
-            "tru",
-            "1 2",
-            "\"\\x\"",
-        ] {
-            assert!(Json::parse(bad).is_err(), "{bad:?}");
-        }
-        let e = Json::parse("{\n  \"a\": x}").unwrap_err();
-        assert_eq!((e.line, e.column), (2, 8));
-        assert!(e.to_string().contains("line 2 column 8"));
-        let deep = "[".repeat(100) + &"]".repeat(100);
-        assert!(Json::parse(&deep).is_err());
-    }
-
-    #[test]
-    fn lone_surrogates_read_as_replacement() {
-        let v = Json::parse(r#""a\ud800b\udc00c\ud800\u0041""#).unwrap();
-        assert_eq!(v, Json::Str("a\u{FFFD}b\u{FFFD}c\u{FFFD}A".into()));
-    }
-
-    #[test]
     fn strings_escape_what_must_be() {
         let mut out = String::new();
         write_str(&mut out, "q\"b\\n\n\u{0}\u{1f}\u{202e}\u{2028}é");
@@ -1053,25 +640,8 @@ mod tests {
     }
 
     #[test]
-    fn common_decimals_parse_exactly() {
-        for s in [
-            "0.1",
-            "33.3",
-            "1e3",
-            "-2.5E-3",
-            "1720000000000",
-            "123456.789",
-        ] {
-            let parsed = Json::parse(s).unwrap().as_f64().unwrap();
-            assert_eq!(parsed, s.parse::<f64>().unwrap(), "{s}");
-        }
-        assert!(Json::parse("1e400").is_err());
-        assert!(Json::parse("1e-320").unwrap().as_f64().unwrap() > 0.0);
-    }
-
-    #[test]
     fn fields_track_paths() {
-        let v = Json::parse(r#"{"a": 1, "b": null, "c": "x"}"#).unwrap();
+        let v = testing::parse(r#"{"a": 1, "b": null, "c": "x"}"#).unwrap();
         let f = Fields::new("root", &v, Some(&["a", "b", "c"])).unwrap();
         assert_eq!(f.opt("b", string).unwrap(), None);
         let e = f.req("b", string).unwrap_err();
@@ -1086,6 +656,20 @@ mod tests {
             (e.path.as_str(), e.message.as_str()),
             ("b", "unknown field `b`")
         );
+    }
+
+    /// `v` with the members of every object sorted by key.
+    fn sorted(v: Json) -> Json {
+        match v {
+            Json::Arr(items) => Json::Arr(items.into_iter().map(sorted).collect()),
+            Json::Obj(members) => {
+                let mut members: JsonMap =
+                    members.into_iter().map(|(k, v)| (k, sorted(v))).collect();
+                members.sort_by(|a, b| a.0.cmp(&b.0));
+                Json::Obj(members)
+            }
+            other => other,
+        }
     }
 
     fn arb_json() -> impl Strategy<Value = Json> {
@@ -1112,10 +696,12 @@ mod tests {
     }
 
     proptest! {
+        /// What the writer prints, a real parser reads back as the same value (objects
+        /// compared with their members sorted: serde_json sorts keys).
         #[test]
         fn write_then_parse_round_trips(v in arb_json()) {
             let text = v.to_string();
-            prop_assert_eq!(Json::parse(&text).unwrap(), v);
+            prop_assert_eq!(sorted(testing::parse(&text).unwrap()), sorted(v));
         }
 
         /// Same text as the `to_string`-based writer it replaced.
@@ -1153,11 +739,6 @@ mod tests {
                 }
             }
             prop_assert_eq!(num_to_string(n), old);
-        }
-
-        #[test]
-        fn never_panics_on_garbage(s in ".{0,40}") {
-            let _ = Json::parse(&s);
         }
     }
 }

@@ -70,14 +70,8 @@ impl Outbox {
     /// visitor who is offline for a long time accumulates in localStorage.
     pub const MAX_ENTRIES: usize = 20;
 
-    /// Parses the persisted JSON; anything unreadable gives an empty outbox.
-    pub fn from_json_or_default(json: &str) -> Outbox {
-        Json::parse(json)
-            .map(|v| Self::from_value_or_default(&v))
-            .unwrap_or_default()
-    }
-
-    /// [`Outbox::from_json_or_default`] for JSON parsed already.
+    /// Reads the persisted record (parsed by the store); anything of another shape gives an
+    /// empty outbox.
     pub fn from_value_or_default(v: &Json) -> Outbox {
         Outbox {
             entries: entries(v).unwrap_or_default(),
@@ -216,6 +210,14 @@ mod tests {
     use super::*;
     use crate::core::retry::Jitter;
 
+    /// The outbox read back from its persisted text, as the machine does through the store
+    /// (text that is no JSON is no record: an empty outbox).
+    fn reload(json: &str) -> Outbox {
+        crate::core::json::testing::parse(json)
+            .map(|v| Outbox::from_value_or_default(&v))
+            .unwrap_or_default()
+    }
+
     /// A fake clock driving the outbox like the shell's timer would.
     struct Clock(f64);
 
@@ -255,7 +257,7 @@ mod tests {
         assert_eq!(outbox.entries()[0].attempts, 3);
 
         // Persist across a "reload".
-        let mut outbox = Outbox::from_json_or_default(&outbox.to_json());
+        let mut outbox = reload(&outbox.to_json());
         assert_eq!(outbox.due(clock.0)[0].body, "{\"id\":\"r-1\"}");
         let ok = Outcome::Http {
             status: 200,
@@ -315,8 +317,8 @@ mod tests {
         let evicted = outbox.push("new", String::new(), 0.0).map(|e| e.id);
         assert_eq!(evicted.as_deref(), Some("r0"));
         assert_eq!(outbox.entries().len(), Outbox::MAX_ENTRIES);
-        assert!(Outbox::from_json_or_default("not json").is_empty());
-        assert!(Outbox::from_json_or_default("[{\"id\":1}]").is_empty());
+        assert!(reload("[{\"id\":1}]").is_empty());
+        assert!(reload("{\"id\":\"r\"}").is_empty());
     }
 
     #[test]
@@ -330,7 +332,7 @@ mod tests {
         outbox.wake_all(200.0);
         assert_eq!(outbox.due(200.0).len(), 2);
         assert_eq!(outbox.entries()[0].attempts, 1, "attempts are kept");
-        assert_eq!(Outbox::from_json_or_default(&outbox.to_json()), outbox);
+        assert_eq!(reload(&outbox.to_json()), outbox);
     }
 
     #[test]
@@ -351,7 +353,7 @@ mod tests {
                 assert!(failures < 40, "an hour offline takes few attempts");
             }
             // Persisted and read back between attempts, like the shell does.
-            outbox = Outbox::from_json_or_default(&outbox.to_json());
+            outbox = reload(&outbox.to_json());
             clock.advance_to_next(&outbox);
         }
         // Far more attempts than the old limit of 25, and nothing lost.
@@ -394,7 +396,7 @@ mod tests {
     fn records_without_a_creation_time_still_load() {
         // The format before `createdMs`: the next attempt's time stands in for it.
         let old = r#"[{"id":"r-1","body":"{}","attempts":30,"nextAttemptMs":5000}]"#;
-        let outbox = Outbox::from_json_or_default(old);
+        let outbox = reload(old);
         assert_eq!(
             outbox.entries(),
             [OutboxEntry {
@@ -407,16 +409,13 @@ mod tests {
         );
         // An unreadable creation time is no reason to lose the response either.
         let odd = r#"[{"id":"r","body":"{}","attempts":0,"nextAttemptMs":7,"createdMs":"x"}]"#;
-        assert_eq!(
-            Outbox::from_json_or_default(odd).entries()[0].created_ms,
-            7.0
-        );
+        assert_eq!(reload(odd).entries()[0].created_ms, 7.0);
         // And the new format round-trips the field.
         let mut outbox = Outbox::default();
         outbox.push("n", "{}".into(), 42.0);
         outbox.settle("n", Outcome::NetworkError, &policy(), 1_000.0, 0.0);
         let json = outbox.to_json();
         assert!(json.contains("\"createdMs\":42"), "{json}");
-        assert_eq!(Outbox::from_json_or_default(&json), outbox);
+        assert_eq!(reload(&json), outbox);
     }
 }

@@ -9,8 +9,6 @@
 
 use crate::prelude::*;
 
-use crate::core::datetime::parse_http_date;
-
 /// How the random fraction spreads a backoff delay.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Jitter {
@@ -61,7 +59,7 @@ pub enum Outcome {
         /// Status code.
         status: u16,
         /// The wait its `Retry-After` header asks for, ms, if it has a readable one (what
-        /// [`parse_retry_after`] or [`parse_retry_after_with`] make of it).
+        /// [`parse_retry_after_with`] makes of it).
         retry_after: Option<f64>,
     },
 }
@@ -77,18 +75,12 @@ pub enum Decision {
     Drop(String),
 }
 
-/// The wait a `Retry-After` value asks for, ms: delta-seconds (`120`) or an IMF-fixdate
-/// relative to `now_ms`. A date in the past means 0; unparseable means `None`.
-pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
-    parse_retry_after_with(value, now_ms, |date| {
-        parse_http_date(date).map(|at| at as f64)
-    })
-}
-
-/// [`parse_retry_after`] with the HTTP-date reader given (`http_date`: epoch ms, `None` when
-/// unreadable). The widget passes the browser's `Date.parse`, which ECMAScript requires to
-/// read the IMF-fixdate form (`Date.prototype.toUTCString`'s), so no date parser is in its
-/// download; it is more lenient with malformed dates, as RFC 9110 allows a recipient to be.
+/// The wait a `Retry-After` value asks for, ms: delta-seconds (`120`) or an HTTP date
+/// relative to `now_ms`, read by `http_date` (epoch ms, `None` when unreadable). A date in
+/// the past means 0; unparseable means `None`. The widget passes the browser's `Date.parse`,
+/// which ECMAScript requires to read the IMF-fixdate form (`Date.prototype.toUTCString`'s),
+/// so no date parser is in its download; it is more lenient with malformed dates, as
+/// RFC 9110 allows a recipient to be.
 pub fn parse_retry_after_with(
     value: &str,
     now_ms: f64,
@@ -232,6 +224,23 @@ mod tests {
 
     const NOW: f64 = 1_800_000_000_000.0;
 
+    /// The HTTP dates these tests send (`Sun, 22 Nov 2026 hh:mm:ss GMT`), read as the
+    /// browser's `Date.parse` reads them; any other text is unreadable.
+    fn http_date(date: &str) -> Option<f64> {
+        let time = date
+            .strip_prefix("Sun, 22 Nov 2026 ")?
+            .strip_suffix(" GMT")?;
+        let mut parts = time.split(':').map(|p| p.parse::<i64>().ok());
+        let (h, m, s) = (parts.next()??, parts.next()??, parts.next()??);
+        let day = rapport_civil::days_from_civil(2026, 11, 22);
+        Some((((day * 24 + h) * 60 + m) * 60 + s) as f64 * 1000.0)
+    }
+
+    /// `Retry-After` read as the widget reads it.
+    fn parse_retry_after(value: &str, now: f64) -> Option<f64> {
+        parse_retry_after_with(value, now, http_date)
+    }
+
     fn fixed() -> RetryPolicy {
         RetryPolicy {
             jitter: Jitter::None,
@@ -370,8 +379,7 @@ mod tests {
             "garbage is ignored"
         );
         // A fake clock at a known HTTP date.
-        let now =
-            crate::core::datetime::parse_http_date("Sun, 22 Nov 2026 10:00:00 GMT").unwrap() as f64;
+        let now = http_date("Sun, 22 Nov 2026 10:00:00 GMT").unwrap();
         assert_eq!(
             p.classify(
                 http_at(429, Some("Sun, 22 Nov 2026 10:02:30 GMT"), now),
@@ -422,9 +430,10 @@ mod tests {
         assert_eq!(parse_retry_after_with("", NOW, reader), None);
         // Delta-seconds never reach the date reader.
         assert_eq!(*asked.borrow(), ["then", "then", "never"]);
-        // The core's own reader agrees with the browser's on an IMF-fixdate.
+        // An IMF-fixdate is relative to now.
         let date = "Sun, 22 Nov 2026 10:02:30 GMT";
-        let at = crate::core::datetime::parse_http_date(date).unwrap() as f64;
+        let at = http_date(date).unwrap();
+        assert_eq!(at, 1_795_341_750_000.0);
         assert_eq!(parse_retry_after(date, at - 150_000.0), Some(150_000.0));
     }
 

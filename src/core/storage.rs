@@ -1,10 +1,12 @@
 //! Where the widget keeps its records: the [`Store`] the state machine reads and writes
-//! synchronously (`localStorage` in the browser), an in-memory one for tests, and the key
-//! of each record.
+//! synchronously (`localStorage` in the browser), an in-memory one for tests (with the
+//! `serde_json` feature, which reads its records back), and the key of each record.
 
 use crate::prelude::*;
 
+#[cfg(feature = "serde_json")]
 use ::core::cell::RefCell;
+#[cfg(feature = "serde_json")]
 use alloc::collections::BTreeMap;
 
 use crate::core::json::Json;
@@ -20,12 +22,15 @@ pub trait Store {
     fn save(&self, key: &str, json: &str);
 }
 
-/// A [`Store`] in memory: what tests (and two simulated tabs sharing it) use.
+/// A [`Store`] in memory: what tests (and two simulated tabs sharing it) use. With the
+/// `serde_json` feature (records are read back with serde_json).
+#[cfg(feature = "serde_json")]
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     map: RefCell<BTreeMap<String, String>>,
 }
 
+#[cfg(feature = "serde_json")]
 impl MemoryStore {
     /// An empty store.
     pub fn new() -> Self {
@@ -38,9 +43,10 @@ impl MemoryStore {
     }
 }
 
+#[cfg(feature = "serde_json")]
 impl Store for MemoryStore {
     fn load(&self, key: &str) -> Option<Json> {
-        Json::parse(&self.text(key)?).ok()
+        crate::core::json::from_text(&self.text(key)?).ok()
     }
 
     fn save(&self, key: &str, json: &str) {

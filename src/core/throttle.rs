@@ -180,15 +180,8 @@ fn number_at(v: &Json, key: &str) -> Option<Option<f64>> {
 }
 
 impl ThrottleState {
-    /// Parses the persisted JSON; anything unreadable gives an empty history (a visitor who
-    /// cleared or corrupted storage is a new visitor).
-    pub fn from_json_or_default(json: &str) -> ThrottleState {
-        Json::parse(json)
-            .map(|v| Self::from_value_or_default(&v))
-            .unwrap_or_default()
-    }
-
-    /// [`ThrottleState::from_json_or_default`] for JSON parsed already.
+    /// Reads the persisted record (parsed by the store); anything of another shape gives an
+    /// empty history (a visitor who cleared or corrupted storage is a new visitor).
     pub fn from_value_or_default(v: &Json) -> ThrottleState {
         Self::decode(v).unwrap_or_default()
     }
@@ -439,7 +432,7 @@ mod tests {
         st.record_shown("post-purchase", T0);
         st.record_shown("exit-check", T0);
         let json = mute_map(&config, &st, T0 + 1000.0, "visitor-1");
-        let map = Json::parse(&json).unwrap();
+        let map = crate::core::json::testing::parse(&json).unwrap();
         let until = |id: &str| map.get(id).and_then(Json::as_f64);
         // Shown once: muted for ever, which the loader rechecks after 30 days.
         assert_eq!(until("post-purchase"), Some(T0 + 1000.0 + 30.0 * DAY));
@@ -451,7 +444,9 @@ mod tests {
         assert_eq!(until(ALL_SURVEYS), Some(T0 + DAY));
         // A long cooldown is rechecked after 30 days too.
         config.cooldown_days = 365.0;
-        let long = Json::parse(&mute_map(&config, &st, T0 + 1000.0, "visitor-1")).unwrap();
+        let long =
+            crate::core::json::testing::parse(&mute_map(&config, &st, T0 + 1000.0, "visitor-1"))
+                .unwrap();
         assert_eq!(
             long.get(ALL_SURVEYS).and_then(Json::as_f64),
             Some(T0 + 1000.0 + 30.0 * DAY)
@@ -460,7 +455,7 @@ mod tests {
         assert_eq!(until("welcome"), None);
         assert!(json.contains("\"post-purchase\":1802592001000"), "{json}");
         let later = mute_map(&config, &st, T0 + 2.0 * DAY, "visitor-1");
-        let later = Json::parse(&later).unwrap();
+        let later = crate::core::json::testing::parse(&later).unwrap();
         assert_eq!(later.get(ALL_SURVEYS), None);
         assert_eq!(later.get("exit-check"), None);
         assert_eq!(
@@ -475,11 +470,12 @@ mod tests {
         st.record_shown("a", T0);
         st.record_answered("a", T0 + 5.0);
         let json = st.to_json();
-        assert_eq!(ThrottleState::from_json_or_default(&json), st);
-        assert_eq!(
-            ThrottleState::from_json_or_default("{oops"),
-            ThrottleState::default()
-        );
+        let read = |text: &str| {
+            ThrottleState::from_value_or_default(&crate::core::json::testing::parse(text).unwrap())
+        };
+        assert_eq!(read(&json), st);
+        assert_eq!(read("\"oops\""), ThrottleState::default());
+        assert_eq!(read("[1]"), ThrottleState::default());
     }
 
     proptest! {

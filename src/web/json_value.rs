@@ -1,14 +1,14 @@
 //! JSON into the core's [`Json`] through the browser's own `JSON.parse`.
 //!
-//! The core's parser (`Json::parse`) is what the collector and the native tests use; the
-//! widget reads JSON text (the collector's config, its own stored records) with the
-//! parser every browser already has and copies the result into a [`Json`] value.
-//! `JSON.parse` and the core agree on what matters here: numbers are doubles and a repeated
-//! key keeps its last value. They differ at the edges only: object members come in
-//! JavaScript's property order (integer-like keys first); the browser rounds long mantissas
-//! exactly where the core's reader may be an ulp off; and a number too large for a double
-//! is `Infinity` here (which the configuration's range checks then reject) where the core's
-//! parser refuses the text.
+//! The core has no JSON text parser (the collector reads text with serde_json); the widget
+//! reads JSON text (the collector's config, its own stored records) with the parser every
+//! browser already has and copies the result into a [`Json`] value. `JSON.parse` and
+//! serde_json agree on what matters here: numbers are doubles and a repeated key keeps its
+//! last value. They differ at the edges only: object members come in JavaScript's property
+//! order (integer-like keys first) where serde_json sorts them; a lone surrogate escape is
+//! kept by the browser (and becomes U+FFFD in Rust text) where serde_json refuses it (the
+//! collector replaces it first); and a number too large for a double is `Infinity` here
+//! (which the configuration's range checks then reject) where serde_json refuses the text.
 
 use crate::prelude::*;
 

@@ -6,6 +6,7 @@
 //! [`OffsetPolicy::Local`], which keeps the wall-clock time as written — useful
 //! when "same day" should mean the merchant's calendar day.
 
+use rapport_civil::days_in_month;
 use serde::{Deserialize, Serialize};
 
 /// Seconds in one day.
@@ -134,32 +135,9 @@ pub(crate) fn parse_auto(text: &[u8], offsets: OffsetPolicy) -> Result<AutoDate,
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-/// `days_from_civil`). `month` is 1–12.
-pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The `(year, month, day)` of a day number (inverse of [`days_from_civil`]).
-pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
+/// Day numbers of civil dates and back (Howard Hinnant's algorithms): the calendar
+/// arithmetic the whole workspace shares, in `rapport_civil`.
+pub use rapport_civil::{civil_from_days, days_from_civil};
 
 /// Day number (days since 1970-01-01) of a timestamp, flooring negatives.
 pub fn day_of(timestamp: i64) -> i64 {
@@ -170,19 +148,6 @@ pub fn day_of(timestamp: i64) -> i64 {
 pub fn format_day(days: i64) -> String {
     let (y, m, d) = civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}")
-}
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 fn checked_days(year: i64, month: u32, day: u32) -> Result<i64, DateError> {

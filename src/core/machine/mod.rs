@@ -13,9 +13,9 @@
 //! use rapport::core::machine::{Effect, Input, Machine, Now};
 //! use rapport::core::storage::MemoryStore;
 //! use rapport::core::targeting::NoRegex;
-//! let config = Json::parse(r#"{"site": "demo", "surveys": [{"id": "s",
+//! let config = Json::from(&serde_json::json!({"site": "demo", "surveys": [{"id": "s",
 //!   "trigger": {"type": "pageLoad"},
-//!   "questions": [{"id": "q", "type": "thumbs", "text": "Helpful?"}]}]}"#).unwrap();
+//!   "questions": [{"id": "q", "type": "thumbs", "text": "Helpful?"}]}]}));
 //! let store = MemoryStore::new();
 //! let mut machine = Machine::new("demo");
 //! let start = Input::Start { config: Some(config), inline: vec![], exit_intent: false,

@@ -5,6 +5,7 @@ use std::string::ToString;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::*;
+use crate::core::json::testing;
 use crate::core::response::{validate_response, AnswerValue, Response};
 use crate::core::retry::Outcome;
 use crate::core::storage::MemoryStore;
@@ -14,7 +15,7 @@ const SITE: &str = "demo";
 
 /// A page-load survey: NPS, then an open question.
 fn config(extra: &str) -> Json {
-    Json::parse(&format!(
+    testing::parse(&format!(
         r#"{{"site":"{SITE}","locale":"en","surveys":[{{"id":"s","trigger":{{"type":"pageLoad"}},"throttle":{{"frequency":"always"}},
         "questions":[{{"id":"nps","type":"nps","text":"Recommend us?","required":true}},
                      {{"id":"why","type":"openText","text":"Why?","maxLength":20}}]}}]{extra}}}"#
@@ -171,7 +172,7 @@ fn http(status: u16) -> Outcome {
 
 /// The id of a response body.
 fn id_of(body: &str) -> String {
-    Json::parse(body)
+    testing::parse(body)
         .unwrap()
         .get("id")
         .unwrap()
@@ -196,7 +197,7 @@ fn open_answer_submit_offline_retry_settle() {
     assert_eq!(tab.outbox().entries().len(), 1);
     assert_eq!(tab.posts.len(), 1);
     let id = id_of(&tab.posts[0]);
-    let body = Json::parse(&tab.posts[0]).unwrap();
+    let body = testing::parse(&tab.posts[0]).unwrap();
     assert_eq!(body.get("survey").and_then(Json::as_str), Some("s"));
     assert_eq!(body.get("locale").and_then(Json::as_str), Some("en"));
     assert_eq!(
@@ -371,7 +372,7 @@ fn required_and_collector_rules_are_checked_before_queueing() {
 #[test]
 fn throttle_and_cooldown() {
     let store = MemoryStore::new();
-    let two = Json::parse(&format!(
+    let two = testing::parse(&format!(
         r#"{{"site":"{SITE}","cooldownDays":1,"surveys":[
         {{"id":"a","trigger":{{"type":"pageLoad"}},"questions":[{{"id":"q","type":"thumbs","text":"A?"}}]}},
         {{"id":"b","trigger":{{"type":"event","event":"Bought"}},"questions":[{{"id":"q","type":"thumbs","text":"B?"}}]}}]}}"#
@@ -407,7 +408,7 @@ fn throttle_and_cooldown() {
 #[test]
 fn delay_triggers_wait_and_navigation_cancels_them() {
     let store = MemoryStore::new();
-    let delayed = Json::parse(&format!(
+    let delayed = testing::parse(&format!(
         r#"{{"site":"{SITE}","surveys":[{{"id":"d","trigger":{{"type":"delay","seconds":5}},
         "questions":[{{"id":"q","type":"thumbs","text":"A?"}}]}}]}}"#
     ))
@@ -428,7 +429,7 @@ fn delay_triggers_wait_and_navigation_cancels_them() {
 #[test]
 fn an_invalid_config_leaves_the_widget_dormant() {
     let store = MemoryStore::new();
-    let bad = Json::parse(r#"{"site":"demo","surveys":[{"id":"s","questions":[]}]}"#).unwrap();
+    let bad = testing::parse(r#"{"site":"demo","surveys":[{"id":"s","questions":[]}]}"#).unwrap();
     let mut tab = Tab::start(&store, bad, 0.0);
     assert!(!tab.machine.is_active());
     assert!(tab
@@ -441,7 +442,7 @@ fn an_invalid_config_leaves_the_widget_dormant() {
     });
     assert_eq!(tab.shown(), 0, "dormant: nothing shows");
     // Nor does an inline survey: the collector defines none, so it would take no answer.
-    let inline = Json::parse(
+    let inline = testing::parse(
         r#"{"surveys":[{"id":"i","questions":[{"id":"q","type":"thumbs","text":"A?"}]}]}"#,
     )
     .unwrap();
@@ -470,7 +471,7 @@ fn errors(effects: &[Effect]) -> Vec<String> {
 
 /// The collector's configuration of the inline tests: a manual thumbs survey `m`.
 fn collector() -> Json {
-    Json::parse(&format!(
+    testing::parse(&format!(
         r#"{{"site":"{SITE}","surveys":[{{"id":"m","trigger":{{"type":"manual"}},"throttle":{{"frequency":"always"}},
         "questions":[{{"id":"q","type":"thumbs","text":"Helpful?"}}]}}]}}"#
     ))
@@ -491,7 +492,7 @@ fn texts(tab: &Tab<'_>) -> Vec<String> {
 #[test]
 fn inline_configurations_at_start_restate_known_surveys_and_refuse_unknown_ones() {
     let store = MemoryStore::new();
-    let inline = |json: &str| Json::parse(json).unwrap();
+    let inline = |json: &str| testing::parse(json).unwrap();
     let tab = Tab::start_inline(
         &store,
         collector(),
@@ -526,7 +527,7 @@ fn inline_configurations_at_start_restate_known_surveys_and_refuse_unknown_ones(
 fn a_copy_asking_other_questions_is_refused_and_the_collectors_is_shown() {
     let store = MemoryStore::new();
     let mut tab = Tab::start(&store, collector(), 0.0);
-    let other = Json::parse(
+    let other = testing::parse(
         r#"{"surveys":[{"id":"m","questions":[{"id":"q","type":"nps","text":"Recommend us?"}]}]}"#,
     )
     .unwrap();
@@ -554,7 +555,7 @@ fn a_copy_asking_other_questions_is_refused_and_the_collectors_is_shown() {
 fn identify_accumulates_traits_within_the_limit() {
     let store = MemoryStore::new();
     let mut tab = Tab::start(&store, config(""), 0.0);
-    let traits = |json: &str| Json::parse(json).unwrap();
+    let traits = |json: &str| testing::parse(json).unwrap();
     tab.input(Input::Command {
         name: Json::Str("identify".into()),
         args: vec![Json::Str("u-1".into()), traits(r#"{"plan":"pro"}"#)],
@@ -575,6 +576,6 @@ fn identify_accumulates_traits_within_the_limit() {
         "{stored}"
     );
     tab.answer_all();
-    let body = Json::parse(&tab.posts[0]).unwrap();
+    let body = testing::parse(&tab.posts[0]).unwrap();
     assert_eq!(body.get("userId").and_then(Json::as_str), Some("u-1"));
 }

@@ -66,7 +66,7 @@ mod tests {
             traits: Some(vec![("plan".into(), Json::Str("pro".into()))]),
         };
         assert_eq!(
-            Visitor::from_value(&Json::parse(&v.to_json()).unwrap()),
+            Visitor::from_value(&crate::core::json::testing::parse(&v.to_json()).unwrap()),
             Some(v)
         );
         for bad in [
@@ -76,13 +76,15 @@ mod tests {
             "[]",
         ] {
             assert_eq!(
-                Visitor::from_value(&Json::parse(bad).unwrap()),
+                Visitor::from_value(&crate::core::json::testing::parse(bad).unwrap()),
                 None,
                 "{bad}"
             );
         }
-        let dropped =
-            Visitor::from_value(&Json::parse(&format!(r#"{{"id":"{ID}","traits":[1]}}"#)).unwrap());
+        let dropped = Visitor::from_value(
+            &crate::core::json::testing::parse(&format!(r#"{{"id":"{ID}","traits":[1]}}"#))
+                .unwrap(),
+        );
         assert_eq!(dropped.map(|v| v.traits), Some(None));
     }
 }

@@ -151,7 +151,7 @@ mod tests {
     fn read(json: &str) -> Result<AnswerValue, String> {
         AnswerValue::decode(
             &Path::Root("v"),
-            &Json::parse(json).map_err(|e| e.to_string())?,
+            &crate::core::json::testing::parse(json).map_err(|e| e.to_string())?,
         )
         .map_err(|e| e.message)
     }
@@ -193,9 +193,11 @@ mod tests {
         })
         .write(&mut out);
         assert_eq!(out, format!(r#"{{"choices":["a"],"other":{literal}}}"#));
-        // The collector reads both back as ordinary values.
-        assert!(matches!(read(literal), Ok(AnswerValue::Text(_))));
-        assert!(matches!(read(&out), Ok(AnswerValue::Choices(_))));
+        // The collector reads both back as ordinary values (it reads a lone surrogate escape
+        // as U+FFFD before serde_json parses the body: server/src/surrogates.rs).
+        let collector = |text: &str| read(&text.replace("\\ud800", "\\ufffd"));
+        assert!(matches!(collector(literal), Ok(AnswerValue::Text(_))));
+        assert!(matches!(collector(&out), Ok(AnswerValue::Choices(_))));
     }
 
     #[test]

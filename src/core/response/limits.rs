@@ -18,8 +18,6 @@ impl Limits {
     /// Hard limit of any open-text answer in characters (a question's `maxLength` is at most
     /// this).
     pub const MAX_OPEN_TEXT_CHARS: usize = 10_000;
-    /// Open-text limit when the question sets no `maxLength`.
-    pub const DEFAULT_OPEN_TEXT_CHARS: usize = 2000;
     /// Longest "Other" text of a multiple-choice answer in characters.
     pub const MAX_OTHER_CHARS: usize = 2000;
     /// Longest locale tag.

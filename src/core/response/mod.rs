@@ -52,8 +52,10 @@ pub struct Response {
 }
 
 impl Response {
-    /// Parses a request body: size limit first (so the collector can answer 413), then shape.
-    /// Rules that need the survey are checked by [`Response::validate`].
+    /// Parses a request body (with serde_json): size limit first (413), then shape. Rules
+    /// that need the survey are checked by [`Response::validate`]. With the `serde_json`
+    /// feature.
+    #[cfg(feature = "serde_json")]
     pub fn from_json(body: &str) -> Result<Response, ResponseError> {
         if body.len() > Limits::MAX_BODY_BYTES {
             return Err(ResponseError::TooLarge {
@@ -61,9 +63,9 @@ impl Response {
                 limit: Limits::MAX_BODY_BYTES,
             });
         }
-        let value = Json::parse(body).map_err(|e| ResponseError::Malformed {
+        let value = crate::core::json::from_text(body).map_err(|e| ResponseError::Malformed {
             field: String::new(),
-            message: e.text(),
+            message: e.to_string(),
         })?;
         Self::from_value(&value)
     }

@@ -76,13 +76,6 @@ impl Condition {
         }
         true
     }
-
-    /// Every scalar mentioned by `equals` and `anyOf`, for validation.
-    pub fn scalars(&self) -> impl Iterator<Item = &Scalar> {
-        self.equals
-            .iter()
-            .chain(self.any_of.iter().flat_map(|v| v.iter()))
-    }
 }
 
 fn scalar_matches(s: &Scalar, answer: &AnswerValue) -> bool {
@@ -100,7 +93,7 @@ mod tests {
     use crate::core::response::MultipleChoice;
 
     fn cond(json: &str) -> Condition {
-        super::super::decode::condition("when", &crate::core::json::Json::parse(json).unwrap())
+        super::super::decode::condition("when", &crate::core::json::testing::parse(json).unwrap())
             .unwrap()
     }
 
@@ -129,7 +122,7 @@ mod tests {
 
     #[test]
     fn unknown_condition_keys_are_rejected() {
-        let v = crate::core::json::Json::parse(r#"{"minimum": 3}"#).unwrap();
+        let v = crate::core::json::testing::parse(r#"{"minimum": 3}"#).unwrap();
         assert!(super::super::decode::condition("when", &v).is_err());
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::prelude::*;
 
-use crate::core::json::{ShapeError, SyntaxError};
+use crate::core::json::ShapeError;
 
 /// Why a site configuration was rejected. Every message names the JSON path at fault, e.g.
 /// `surveys[0].questions[2].options: must not be empty`.
@@ -61,11 +61,14 @@ impl From<ShapeError> for ConfigError {
     }
 }
 
-impl From<SyntaxError> for ConfigError {
-    fn from(e: SyntaxError) -> Self {
+/// JSON text that serde_json could not read (the `from_json` readers): the whole document
+/// is at fault; the message has the line and column.
+#[cfg(feature = "serde_json")]
+impl From<serde_json::Error> for ConfigError {
+    fn from(e: serde_json::Error) -> Self {
         ConfigError::Parse {
             path: String::new(),
-            message: e.text(),
+            message: e.to_string(),
         }
     }
 }

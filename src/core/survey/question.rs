@@ -210,11 +210,13 @@ pub struct Question {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::json::Json;
 
     fn read(json: &str) -> Result<Question, String> {
-        super::super::decode::question("q", &Json::parse(json).map_err(|e| e.to_string())?)
-            .map_err(|e| e.message)
+        super::super::decode::question(
+            "q",
+            &crate::core::json::testing::parse(json).map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| e.message)
     }
 
     #[test]

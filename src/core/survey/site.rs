@@ -72,9 +72,11 @@ impl SiteConfig {
         }
     }
 
-    /// Parses and validates a JSON document.
+    /// Parses (with serde_json) and validates a JSON document. With the `serde_json`
+    /// feature.
+    #[cfg(feature = "serde_json")]
     pub fn from_json(json: &str) -> Result<SiteConfig, ConfigError> {
-        Self::from_value(&Json::parse(json)?)
+        Self::from_value(&crate::core::json::from_text(json)?)
     }
 
     /// Parses and validates an already parsed JSON value (every rule: ids, ranges, branch
@@ -141,8 +143,10 @@ impl PartialSiteConfig {
         Ok(decode::partial(value)?)
     }
 
-    /// Parses and validates an inline configuration from JSON text.
+    /// Parses (with serde_json) and validates an inline configuration from JSON text. With
+    /// the `serde_json` feature.
+    #[cfg(feature = "serde_json")]
     pub fn from_json(json: &str) -> Result<PartialSiteConfig, ConfigError> {
-        Self::from_value(&Json::parse(json)?)
+        Self::from_value(&crate::core::json::from_text(json)?)
     }
 }
