@@ -177,10 +177,9 @@ impl Machine {
     /// each), then the visitor (made and stored when new) and throttle records, writes the
     /// mute map, flushes the outbox and evaluates triggers.
     fn start(&mut self, step: &mut Step<'_>, config: Option<Json>, inline: &[Json]) {
-        let decoded = |json: &Json| SiteConfig::from_value(json);
-        self.config = match &config {
+        self.config = match config {
             None => Some(SiteConfig::new(self.site.clone())),
-            Some(json) => match decoded(json) {
+            Some(json) => match SiteConfig::from_value(&json) {
                 Ok(config) => Some(config),
                 Err(err) => {
                     step.push(Effect::Error(crate::core::msg::cat(&[
@@ -191,10 +190,8 @@ impl Machine {
                 }
             },
         };
-        // The collector's own copy, decoded again rather than cloned: the second walk
-        // costs less shipped code than `Clone` of the whole survey model.
-        if let Some(Ok(collector)) = config.as_ref().map(decoded) {
-            self.collector = collector;
+        if let Some(config) = &self.config {
+            self.collector = config.clone();
         }
         // Before the first evaluation: it sees the merged configuration.
         for part in inline {
