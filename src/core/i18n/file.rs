@@ -39,18 +39,18 @@ const KEYS: [(&str, usize); 15] = [
     ("stars", 1),
 ];
 
-/// A non-blank string, kept for the rest of the program (a page reads at most one locale
+/// A non-empty string, kept for the rest of the program (a page reads at most one locale
 /// file, once).
 fn text(path: &Path<'_>, v: &Json) -> Decoded<&'static str> {
     let s = string(path, v)?;
-    if s.trim().is_empty() {
-        return Err(shape(path, String::from("must not be blank")));
+    if s.is_empty() {
+        return Err(shape(path, String::from("must not be empty")));
     }
     Ok(Box::leak(s.into_boxed_str()))
 }
 
 impl Strings {
-    /// Reads a locale file (see the module docs). Every key is required and holds non-blank
+    /// Reads a locale file (see the module docs). Every key is required and holds non-empty
     /// strings (as many as the table has): a broken file is an error naming the key at
     /// fault, and the widget then shows English.
     pub fn from_json(json: &Json) -> Decoded<Strings> {
@@ -227,8 +227,8 @@ mod tests {
             "emoji[4]: expected a string, got a number"
         );
         assert_eq!(
-            error(&edited("close", Some(r#""  ""#))),
-            "close: must not be blank"
+            error(&edited("close", Some(r#""""#))),
+            "close: must not be empty"
         );
         assert_eq!(
             error(&edited("npsEnds", Some(r#""Unwahrscheinlich""#))),

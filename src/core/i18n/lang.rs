@@ -27,16 +27,16 @@ impl Lang {
     /// ```
     /// use rapport::core::i18n::{Lang, Locale};
     /// let all = |l: Locale| Some(l.strings());
-    /// let lang = Lang::detect("auto", vec!["pt-BR".into(), "en".into()], all);
+    /// let lang = Lang::detect("auto", &["pt-BR".into(), "en".into()], all);
     /// assert_eq!((lang.tag.as_str(), lang.ui), ("pt-BR", Locale::Pt));
-    /// assert_eq!(Lang::detect("ar", vec!["en".into()], all).ui, Locale::Ar);
+    /// assert_eq!(Lang::detect("ar", &["en".into()], all).ui, Locale::Ar);
     /// // Not loaded: the page's language for its texts, English for the widget's own.
-    /// let lang = Lang::detect("fr", vec![], |_| None);
+    /// let lang = Lang::detect("fr", &[], |_| None);
     /// assert_eq!((lang.tag.as_str(), lang.ui, lang.s.submit()), ("fr", Locale::En, "Submit"));
     /// ```
     pub fn detect(
         configured: &str,
-        languages: Vec<String>,
+        languages: &[String],
         table: impl Fn(Locale) -> Option<&'static Strings>,
     ) -> Lang {
         let candidates = candidates(configured, languages);
@@ -48,10 +48,7 @@ impl Lang {
                 None => (Locale::En, Strings::english()),
             },
         };
-        let tag = match candidates.into_iter().next() {
-            Some(first) => first,
-            None => String::from(wanted.tag()),
-        };
+        let tag = String::from(candidates.first().copied().unwrap_or(wanted.tag()));
         Lang { tag, ui, s }
     }
 
@@ -64,7 +61,7 @@ impl Lang {
     /// assert_eq!(Lang::wanted("es", &["de".into()]), Locale::Es);
     /// ```
     pub fn wanted(configured: &str, languages: &[String]) -> Locale {
-        Locale::negotiate(&candidates(configured, languages.to_vec()))
+        Locale::negotiate(&candidates(configured, languages))
     }
 
     /// Whether the texts run right to left.
@@ -85,11 +82,11 @@ impl Lang {
 
 /// The tags to negotiate, most preferred first: the configured locale (unless `"auto"` or
 /// empty), then the page's languages.
-fn candidates(configured: &str, languages: Vec<String>) -> Vec<String> {
-    let mut candidates: Vec<String> = Vec::new();
+fn candidates<'a>(configured: &'a str, languages: &'a [String]) -> Vec<&'a str> {
+    let mut candidates: Vec<&str> = Vec::new();
     if !configured.is_empty() && !configured.eq_ignore_ascii_case("auto") {
-        candidates.push(String::from(configured));
+        candidates.push(configured);
     }
-    candidates.extend(languages);
+    candidates.extend(languages.iter().map(String::as_str));
     candidates
 }

@@ -61,11 +61,9 @@ impl Machine {
     /// The language of a survey opened now: the loaded strings of the wanted locale, else
     /// English.
     pub(super) fn lang(&self, configured: &str) -> Lang {
-        Lang::detect(configured, self.languages.clone(), |l| {
-            match self.table(l) {
-                Some(Table::Loaded(s)) => Some(s),
-                _ => None,
-            }
+        Lang::detect(configured, &self.languages, |l| match self.table(l) {
+            Some(Table::Loaded(s)) => Some(s),
+            _ => None,
         })
     }
 
