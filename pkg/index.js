@@ -61,7 +61,11 @@ export function createRapport(options) {
         // The glue has no default wasm URL (built with --omit-default-module-path): this
         // `new URL(..., import.meta.url)` is what bundlers recognise as an asset reference.
         await mod.default({ module_or_path: new URL("./widget/widget_bg.wasm", import.meta.url) });
-        widget = mod.start({ site, endpoint: base, nonce, config: await collector, inline, emit });
+        // The widget's words in a language other than English come from one small file
+        // next to the wasm, fetched only when the page wants that language.
+        const locales = (tag) =>
+          fetch(new URL(`./widget/locales/${tag}.json`, import.meta.url)).then((r) => r.json());
+        widget = mod.start({ site, endpoint: base, nonce, config: await collector, inline, emit, locales });
         for (const [name, args] of queue.splice(0)) send(name, args);
       })
       .catch((e) => { dead = true; console.warn("[rapport] could not start the widget:", e); });

@@ -5,6 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Function, Object, Reflect};
+use rapport::core::i18n::Locale;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit, ShadowRoot};
@@ -99,7 +100,19 @@ fn options(site: &str, config_json: Option<&str>) -> (JsValue, Events) {
     Reflect::set(&opts, &"config".into(), &config).unwrap();
     let push = Function::new_with_args("n, d", "this.push([n, d])").bind0(&events);
     Reflect::set(&opts, &"emit".into(), &push).unwrap();
+    Reflect::set(&opts, &"locales".into(), &locale_files()).unwrap();
     (opts.into(), Events(events))
+}
+
+/// A `locales(tag)` option as the loader's, serving the files the build writes from the
+/// core's tables (a promise of the file's JSON; `undefined` for a tag with no file).
+fn locale_files() -> Function {
+    let files = Object::new();
+    for locale in Locale::ALL {
+        let json = js_sys::JSON::parse(&locale.strings().to_json()).unwrap();
+        Reflect::set(&files, &locale.tag().into(), &json).unwrap();
+    }
+    Function::new_with_args("t", "return Promise.resolve(this[t])").bind0(&files)
 }
 
 fn launch(site: &str, questions: &str) -> (Widget, Events) {
@@ -602,7 +615,7 @@ fn hostile_page_css_does_not_hide_or_shrink_the_widget() {
 }
 
 #[wasm_bindgen_test]
-fn rtl_locales_set_dir() {
+async fn rtl_locales_set_dir() {
     let site = "t-rtl";
     let json = config(
         site,
@@ -612,7 +625,13 @@ fn rtl_locales_set_dir() {
     .replace(r#""locale":"en""#, r#""locale":"ar""#);
     let (opts, _) = options(site, Some(&json));
     let mut w = start(opts);
+    assert_eq!(hosts(), 0, "waits for the Arabic locale file");
+    sleep(0).await;
     let dialog = q("[role=dialog]");
+    assert!(
+        root().text_content().unwrap().contains("إرسال"),
+        "Arabic words"
+    );
     assert_eq!(dialog.get_attribute("dir").as_deref(), Some("rtl"));
     assert_eq!(dialog.get_attribute("lang").as_deref(), Some("ar"));
     let title = q(&format!(
@@ -620,6 +639,61 @@ fn rtl_locales_set_dir() {
         dialog.get_attribute("aria-labelledby").unwrap()
     ));
     assert_eq!(title.text_content().unwrap(), "هل كان هذا مفيدًا؟");
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn without_its_locale_file_the_widget_speaks_english() {
+    let json = |site: &str| config(site, NPS, "").replace(r#""locale":"en""#, r#""locale":"fr""#);
+    // `locales` rejects (the file could not be fetched), throws, or is not given.
+    let rejecting = Function::new_no_args("return Promise.reject(new Error('offline'))");
+    let throwing = Function::new_no_args("throw new Error('no')");
+    for (site, locales) in [
+        ("t-fr-rejected", Some(rejecting)),
+        ("t-fr-throws", Some(throwing)),
+        ("t-fr-none", None),
+    ] {
+        let (opts, events) = options(site, Some(&json(site)));
+        match locales {
+            Some(f) => Reflect::set(&opts, &"locales".into(), &f).unwrap(),
+            None => Reflect::set(&opts, &"locales".into(), &JsValue::UNDEFINED).unwrap(),
+        };
+        let mut w = start(opts);
+        sleep(0).await;
+        assert_eq!(hosts(), 1, "{site}: shown anyway");
+        let text = root().text_content().unwrap();
+        assert!(
+            text.contains("Submit") && !text.contains("Envoyer"),
+            "{site}: {text}"
+        );
+        assert_eq!(
+            q("[role=dialog]").get_attribute("lang").as_deref(),
+            Some("fr")
+        );
+        assert_eq!(events.names(), ["show"], "{site}");
+        w.destroy();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_page_in_another_language_gets_its_locale_file_through_locales() {
+    let site = "t-de";
+    let json = config(site, NPS, "").replace(r#""locale":"en""#, r#""locale":"de-CH""#);
+    let (opts, _) = options(site, Some(&json));
+    let asked = Array::new();
+    let files = Reflect::get(&opts, &"locales".into()).unwrap();
+    let spy = Function::new_with_args("f, t", "this.push(t); return f(t)").bind1(&asked, &files);
+    Reflect::set(&opts, &"locales".into(), &spy).unwrap();
+    let mut w = start(opts);
+    sleep(0).await;
+    assert_eq!(
+        asked
+            .iter()
+            .map(|t| t.as_string().unwrap())
+            .collect::<Vec<_>>(),
+        ["de"]
+    );
+    assert!(root().text_content().unwrap().contains("Senden"));
     w.destroy();
 }
 
@@ -965,7 +1039,7 @@ fn config_command_merges_known_surveys_and_refuses_bad_and_unknown_ones() {
 }
 
 #[wasm_bindgen_test]
-fn inline_configurations_given_to_start_apply_before_the_first_evaluation() {
+async fn inline_configurations_given_to_start_apply_before_the_first_evaluation() {
     let site = "t-inline";
     let (opts, events) = options(site, Some(&COLLECTOR_X.replace("SITE", site)));
     // `x` restated to show on page load; an unknown survey and a bad item refused alone.
@@ -979,8 +1053,10 @@ fn inline_configurations_given_to_start_apply_before_the_first_evaluation() {
     Reflect::set(&opts, &"inline".into(), &inline).unwrap();
     let mut w = start(opts);
     assert!(w.active());
+    sleep(0).await; // the Spanish locale file
     assert_eq!(hosts(), 1);
     assert!(root().text_content().unwrap().contains("¿Fácil?"));
+    assert!(root().text_content().unwrap().contains("Enviar"));
     assert_eq!(events.names(), ["show"]);
     let shown = events.detail("show").unwrap();
     assert_eq!(

@@ -4,6 +4,7 @@
 //! * [`exports`] — `start` and the widget object it returns, the loader contract.
 //! * [`app`] — the controller wiring core decisions to the page.
 //! * [`ui`] — host element, stylesheet, dialog and question controls, focus.
+//! * [`locales`] — the locale files of languages other than English.
 //! * [`store`], [`transport`], [`timer`], [`listener`], [`regex`], [`env`] — small browser
 //!   adapters over web-sys and js-sys (typed bindings: a misspelt method does not compile).
 
@@ -13,6 +14,7 @@ pub mod exports;
 pub mod guard;
 pub mod json_value;
 pub mod listener;
+pub mod locales;
 pub mod log;
 pub mod options;
 pub mod regex;

@@ -61,6 +61,10 @@ pub struct Options {
     pub exit_intent: bool,
     /// `performance.now()` of the last navigation, for delay triggers.
     pub nav_at: f64,
+    /// `locales(tag)`: fetches a locale file and returns a promise of its JSON (the loader's
+    /// and the npm package's know where the widget's files are). Without it the widget
+    /// speaks English.
+    pub locales: Option<Function>,
 }
 
 /// `options[key]`: a member of the plain data object the page passed (`undefined` when
@@ -114,6 +118,7 @@ impl Options {
             emit: member(options, "emit").dyn_into::<Function>().ok(),
             exit_intent: member(options, "exitIntent").is_truthy(),
             nav_at: member(options, "navAt").as_f64().unwrap_or(0.0),
+            locales: member(options, "locales").dyn_into::<Function>().ok(),
         };
         Ok(Start {
             options,

@@ -1,8 +1,9 @@
 //! The runtime of the shipped (no `std`) build: the panic handler and the allocator.
 //!
 //! The handler ignores the panic's message, so none of Rust's formatting code is linked;
-//! it disables the widget (one `console.error`) and traps. The allocator is `dlmalloc`, the
-//! one `std` itself uses on wasm32.
+//! it disables the widget (one `console.error`) and traps. The allocator is `talc`'s
+//! single-threaded wasm allocator (growing the memory as needed); see docs/ARCHITECTURE.md
+//! for how it was chosen.
 
 /// Disables the widget and traps: the instance is unusable after a panic anyway.
 #[panic_handler]
@@ -11,5 +12,7 @@ fn on_panic(_info: &::core::panic::PanicInfo) -> ! {
     ::core::arch::wasm32::unreachable()
 }
 
+// The widget is single-threaded (no `atomics` target feature): what `WasmDynamicTalc`
+// requires.
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

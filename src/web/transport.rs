@@ -21,11 +21,11 @@ extern "C" {
 
     /// A promise, whose `then` takes plain functions here (js-sys's takes closures).
     #[wasm_bindgen(extends = Promise)]
-    type Pending;
+    pub type Pending;
 
     /// `promise.then(onFulfilled, onRejected)`.
     #[wasm_bindgen(method)]
-    fn then(this: &Pending, on_fulfilled: &Function, on_rejected: &Function) -> Promise;
+    pub fn then(this: &Pending, on_fulfilled: &Function, on_rejected: &Function) -> Promise;
 }
 
 /// POSTs `body` as JSON to `url`; `handler(tag, outcome)` runs exactly once, with the

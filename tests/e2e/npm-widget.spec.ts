@@ -59,7 +59,7 @@ test("an inline config without `site` tunes the collector's surveys: locale and 
   consoleLog,
   run,
 }) => {
-  await openPage(page, run);
+  const { served } = await openPage(page, run);
   await create(page, {
     config: {
       locale: "es",
@@ -76,8 +76,10 @@ test("an inline config without `site` tunes the collector's surveys: locale and 
   await command(page, "show", "type-thumbs");
   await expect(dialog(page)).toContainText("¿Te ha sido útil esta página?");
   await dialog(page).getByRole("radio").first().click();
-  // The widget's own words are Spanish too.
+  // The widget's own words are Spanish too: the package fetched the Spanish locale file
+  // beside its wasm.
   await dialog(page).getByRole("button", { name: "Enviar" }).click();
+  expect(served).toContain("/pkg/widget/locales/es.json");
   const [row] = await expectRows(request, run, 1);
   expect(row.survey).toBe("type-thumbs");
   expect(row.locale).toBe("es");

@@ -151,6 +151,9 @@
             emit,
             exitIntent: !!exitIntent,
             navAt,
+            // The widget's words in a language other than English: one small file, fetched
+            // only when the page wants it.
+            locales: (t) => fetch(at("widget/locales/" + t + ".json")).then((r) => r.json()),
           });
           while (queue[0]) call(...queue.shift());
         })

@@ -2,7 +2,9 @@
 //!
 //! * `dist/rapport.js` — the loader, minified by terser.
 //! * `dist/widget/` — the shopper-facing widget: wasm-bindgen JS glue (boundary names
-//!   minified with the wasm, then terser; see [`crate::glue`]) + wasm-opt'd `.wasm`, nothing else.
+//!   minified with the wasm, then terser; see [`crate::glue`]) + wasm-opt'd `.wasm` (English
+//!   built in), and `locales/<tag>.json`, the other locales' words, one file each, fetched
+//!   only by a page that wants that locale (see [`crate::locales`]).
 //! * `dist/metrics/` — the metrics engine, a separate wasm module (never in the widget bundle).
 //! * `pkg/` — the npm package: hand-written entry points plus copies of the above.
 //! * `dist/precompressed/`: the deploy tree, each file above with its pre-compressed
@@ -95,6 +97,9 @@ pub fn run_build() -> Result<(), String> {
     for artifact in [&WIDGET, &METRICS] {
         shipped.extend(crate::size::files_in(&dist.join(artifact.dist_dir))?);
     }
+    shipped.extend(crate::size::files_in(
+        &dist.join(WIDGET.dist_dir).join(crate::locales::DIR),
+    )?);
     precompress::run(&dist, &shipped)?;
     crate::size::report(false).map(|_| ())
 }
@@ -127,6 +132,7 @@ fn loader_and_widget() -> Result<PathBuf, String> {
     util::mkdirs(&dist)?;
     loader(&dist)?;
     wasm(&WIDGET, &dist)?;
+    crate::locales::write(&dist.join(WIDGET.dist_dir))?;
     Ok(dist)
 }
 
@@ -338,14 +344,22 @@ fn package(dist: &Path) -> Result<(), String> {
     let pkg = util::root().join("pkg");
     copy(&dist.join("rapport.js"), &pkg.join("rapport.js"))?;
     for artifact in [&WIDGET, &METRICS] {
-        let from = dist.join(artifact.dist_dir);
-        let entries =
-            std::fs::read_dir(&from).map_err(|e| format!("reading {}: {e}", from.display()))?;
-        for entry in entries.flatten() {
-            copy(
-                &entry.path(),
-                &pkg.join(artifact.dist_dir).join(entry.file_name()),
-            )?;
+        copy_tree(&dist.join(artifact.dist_dir), &pkg.join(artifact.dist_dir))?;
+    }
+    Ok(())
+}
+
+/// Copies the files of `from` into `to`, subdirectories included (the widget's `locales/`).
+fn copy_tree(from: &Path, to: &Path) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(from).map_err(|e| format!("reading {}: {e}", from.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let target = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_tree(&path, &target)?;
+        } else {
+            copy(&path, &target)?;
         }
     }
     Ok(())

@@ -11,6 +11,7 @@ mod demo;
 mod fuzz;
 mod glue;
 mod install;
+mod locales;
 mod postgres;
 mod precompress;
 mod size;

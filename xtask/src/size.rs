@@ -2,7 +2,9 @@
 //! budgets.
 //!
 //! Budgets: `dist/rapport.js` ≤ 2 KB gzip -9 (2,048 B: the cost of the snippet on every
-//! page), `dist/widget/` ≤ 56 KB gzip -9 in total (57,344 B: paid only when a survey shows).
+//! page), `dist/widget/` ≤ 56 KB gzip -9 (57,344 B: paid only when a survey shows), counted
+//! as what one survey show fetches at most: the glue, the wasm and the largest locale file
+//! (`locales/<tag>.json`, fetched only by a page in that language; English is built in).
 //! They are ceilings with headroom that catch regressions, not targets to shave against.
 //! The metrics engine is printed but has no budget: it is fetched only by the console.
 //!
@@ -71,7 +73,21 @@ pub fn report(enforce: bool) -> Result<(Sizes, Sizes), String> {
             }
         }
     }
-    row("dist/widget/     (total)", widget, Some(WIDGET_BUDGET));
+    // A page fetches at most one locale file (none in English): the largest counts.
+    let mut largest = None::<(String, Sizes)>;
+    for file in files_in(&dist.join("widget").join(crate::locales::DIR)).unwrap_or_default() {
+        let s = measure_one(&file)?;
+        let label = format!("  widget/{}/{}", crate::locales::DIR, name(&file));
+        row(&label, s, None);
+        if largest.as_ref().is_none_or(|(_, l)| s.gzip > l.gzip) {
+            largest = Some((label, s));
+        }
+    }
+    if let Some((label, s)) = &largest {
+        println!("  (a page fetches at most one locale file; the largest counts:{label})");
+        widget = widget + *s;
+    }
+    row("dist/widget/     (a show)", widget, Some(WIDGET_BUDGET));
     println!("  (wasm parts compressed one by one: their gzip adds up to more than the file's)");
     println!(
         "  (budgets count gzip -9; gzip (.gz): the Zopfli-made copies in dist/precompressed/ that \

@@ -1,5 +1,8 @@
 //! The translations: one [`Strings`] table per locale, every field filled (a missing
 //! string is a compile error). Templates: `{n}` and `{m}` are numbers, `{n}` first.
+//!
+//! English is built into the widget; the others are compiled with the `std` feature only
+//! (native builds), from which the build writes the locale files the widget fetches.
 
 use super::Strings;
 
@@ -23,6 +26,7 @@ pub(super) static EN: Strings = Strings {
 };
 
 /// Spanish.
+#[cfg(feature = "std")]
 pub(super) static ES: Strings = Strings {
     submit: "Enviar",
     next: "Siguiente",
@@ -48,6 +52,7 @@ pub(super) static ES: Strings = Strings {
 };
 
 /// French.
+#[cfg(feature = "std")]
 pub(super) static FR: Strings = Strings {
     submit: "Envoyer",
     next: "Suivant",
@@ -73,6 +78,7 @@ pub(super) static FR: Strings = Strings {
 };
 
 /// German.
+#[cfg(feature = "std")]
 pub(super) static DE: Strings = Strings {
     submit: "Senden",
     next: "Weiter",
@@ -98,6 +104,7 @@ pub(super) static DE: Strings = Strings {
 };
 
 /// Dutch.
+#[cfg(feature = "std")]
 pub(super) static NL: Strings = Strings {
     submit: "Verzenden",
     next: "Volgende",
@@ -123,6 +130,7 @@ pub(super) static NL: Strings = Strings {
 };
 
 /// Portuguese.
+#[cfg(feature = "std")]
 pub(super) static PT: Strings = Strings {
     submit: "Enviar",
     next: "Próximo",
@@ -142,6 +150,7 @@ pub(super) static PT: Strings = Strings {
 };
 
 /// Catalan.
+#[cfg(feature = "std")]
 pub(super) static CA: Strings = Strings {
     submit: "Envia",
     next: "Següent",
@@ -167,6 +176,7 @@ pub(super) static CA: Strings = Strings {
 };
 
 /// Arabic.
+#[cfg(feature = "std")]
 pub(super) static AR: Strings = Strings {
     submit: "إرسال",
     next: "التالي",
@@ -186,6 +196,7 @@ pub(super) static AR: Strings = Strings {
 };
 
 /// Hebrew.
+#[cfg(feature = "std")]
 pub(super) static HE: Strings = Strings {
     submit: "שליחה",
     next: "הבא",

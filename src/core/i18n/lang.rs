@@ -19,30 +19,49 @@ pub struct Lang {
 }
 
 impl Lang {
-    /// From the configured `locale` (`"auto"`: the page's `languages`, best first).
+    /// From the configured `locale` (`"auto"`: the page's `languages`, best first), with the
+    /// built-in strings of the negotiated locale as `table` gives them: English is always
+    /// there, another locale only once its strings are loaded (`table` answers `None`
+    /// before, or when they could not be read, and the strings are then English).
     ///
     /// ```
     /// use rapport::core::i18n::{Lang, Locale};
-    /// let lang = Lang::detect("auto", vec!["pt-BR".into(), "en".into()]);
+    /// let all = |l: Locale| Some(l.strings());
+    /// let lang = Lang::detect("auto", &["pt-BR".into(), "en".into()], all);
     /// assert_eq!((lang.tag.as_str(), lang.ui), ("pt-BR", Locale::Pt));
-    /// assert_eq!(Lang::detect("ar", vec!["en".into()]).ui, Locale::Ar);
+    /// assert_eq!(Lang::detect("ar", &["en".into()], all).ui, Locale::Ar);
+    /// // Not loaded: the page's language for its texts, English for the widget's own.
+    /// let lang = Lang::detect("fr", &[], |_| None);
+    /// assert_eq!((lang.tag.as_str(), lang.ui, lang.s.submit()), ("fr", Locale::En, "Submit"));
     /// ```
-    pub fn detect(configured: &str, languages: Vec<String>) -> Lang {
-        let mut candidates: Vec<String> = Vec::new();
-        if !configured.is_empty() && !configured.eq_ignore_ascii_case("auto") {
-            candidates.push(String::from(configured));
-        }
-        candidates.extend(languages);
-        let ui = Locale::negotiate(&candidates);
-        let tag = match candidates.into_iter().next() {
-            Some(first) => first,
-            None => String::from(ui.tag()),
+    pub fn detect(
+        configured: &str,
+        languages: &[String],
+        table: impl Fn(Locale) -> Option<&'static Strings>,
+    ) -> Lang {
+        let candidates = candidates(configured, languages);
+        let wanted = Locale::negotiate(&candidates);
+        let (ui, s) = match wanted {
+            Locale::En => (Locale::En, Strings::english()),
+            other => match table(other) {
+                Some(s) => (other, s),
+                None => (Locale::En, Strings::english()),
+            },
         };
-        Lang {
-            tag,
-            ui,
-            s: ui.strings(),
-        }
+        let tag = String::from(candidates.first().copied().unwrap_or(wanted.tag()));
+        Lang { tag, ui, s }
+    }
+
+    /// The locale whose strings a page wants: the first of the configured `locale` (unless
+    /// `"auto"`) and the page's `languages` that is supported; English when none is.
+    ///
+    /// ```
+    /// use rapport::core::i18n::{Lang, Locale};
+    /// assert_eq!(Lang::wanted("auto", &["ja".into(), "de-AT".into()]), Locale::De);
+    /// assert_eq!(Lang::wanted("es", &["de".into()]), Locale::Es);
+    /// ```
+    pub fn wanted(configured: &str, languages: &[String]) -> Locale {
+        Locale::negotiate(&candidates(configured, languages))
     }
 
     /// Whether the texts run right to left.
@@ -59,4 +78,15 @@ impl Lang {
     pub fn or<'a>(&self, text: Option<&'a LocalizedText>, fallback: &'a str) -> &'a str {
         text.map_or(fallback, |t| self.text(t))
     }
+}
+
+/// The tags to negotiate, most preferred first: the configured locale (unless `"auto"` or
+/// empty), then the page's languages.
+fn candidates<'a>(configured: &'a str, languages: &'a [String]) -> Vec<&'a str> {
+    let mut candidates: Vec<&str> = Vec::new();
+    if !configured.is_empty() && !configured.eq_ignore_ascii_case("auto") {
+        candidates.push(configured);
+    }
+    candidates.extend(languages.iter().map(String::as_str));
+    candidates
 }

@@ -2,10 +2,17 @@
 //! and locale negotiation.
 //!
 //! Texts written in the site configuration win over these; these fill the gaps.
+//!
+//! Every locale is a typed [`Strings`] table in [`catalog`] (a missing string is a compile
+//! error). Only English is compiled into the shipped widget; the build writes the others
+//! as locale files ([`file`]) that the widget fetches when its page needs one. The tables
+//! other than English therefore exist only with the `std` feature (native builds, tests,
+//! the build's generator): a widget that reached for one would not compile.
 
 use crate::prelude::*;
 
 mod catalog;
+mod file;
 mod lang;
 
 pub use lang::Lang;
@@ -106,7 +113,9 @@ impl Locale {
         matches!(self, Locale::Ar | Locale::He)
     }
 
-    /// The strings of this locale.
+    /// The strings of this locale, from the typed tables (native builds only: the widget
+    /// has English built in and reads the others from locale files).
+    #[cfg(feature = "std")]
     pub fn strings(self) -> &'static Strings {
         Strings::of(self)
     }
@@ -155,7 +164,13 @@ fn fill(template: &str, n: usize, m: usize) -> String {
 }
 
 impl Strings {
+    /// The English strings, built into the widget (the fallback of every other locale).
+    pub fn english() -> &'static Strings {
+        &catalog::EN
+    }
+
     /// The strings of `locale`.
+    #[cfg(feature = "std")]
     fn of(locale: Locale) -> &'static Strings {
         match locale {
             Locale::En => &catalog::EN,

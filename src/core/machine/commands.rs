@@ -94,6 +94,7 @@ impl Machine {
     fn merge_config(&mut self, step: &mut Step<'_>, value: &Json) {
         if self.apply_config(step, value) {
             self.write_mute(step);
+            self.want_strings(step);
             self.evaluate(step);
         }
     }

@@ -3,7 +3,7 @@
 use crate::prelude::*;
 
 use crate::core::branching::Progress;
-use crate::core::i18n::Lang;
+use crate::core::i18n::{Lang, Locale};
 use crate::core::json::Json;
 use crate::core::response::AnswerValue;
 use crate::core::retry::Outcome;
@@ -73,6 +73,14 @@ pub enum Input {
     },
     /// The shopper closed the survey (close button, Escape).
     Close,
+    /// The locale file asked for with [`Effect::LoadStrings`] arrived (`file`: its JSON) or
+    /// could not be fetched (`None`).
+    Strings {
+        /// The locale asked for.
+        locale: Locale,
+        /// The file's content.
+        file: Option<Json>,
+    },
 }
 
 /// The machine's timers: at most one of each kind is pending.
@@ -149,6 +157,9 @@ pub enum Effect {
     ClearTimer(Timer),
     /// Tell the page's handlers.
     Emit(Event),
+    /// Fetch the locale file of this locale (the widget's own words other than English);
+    /// answer with [`Input::Strings`]. No survey opens until it has arrived or failed.
+    LoadStrings(Locale),
     /// `console.warn` (the host adds the `[rapport]` prefix).
     Warn(String),
     /// `console.error` (the host adds the `[rapport]` prefix).

@@ -28,6 +28,7 @@
 //! * [`session`] — the survey on screen: steps, validation, submission.
 //! * [`delivery`] — the outbox and its retries.
 //! * [`commands`] — the loader's commands.
+//! * [`strings`] — the widget's own words in the page's language (locale files).
 //! * [`visitor`] — the visitor record.
 
 use crate::prelude::*;
@@ -36,6 +37,7 @@ mod commands;
 mod delivery;
 mod io;
 mod session;
+mod strings;
 pub mod visitor;
 mod watch;
 
@@ -66,6 +68,8 @@ pub struct Machine {
     collector: SiteConfig,
     /// The page's preferred languages (from [`Input::Start`]).
     languages: Vec<String>,
+    /// The locales whose strings were asked for, and where they are.
+    tables: Vec<(crate::core::i18n::Locale, strings::Table)>,
     visitor: Visitor,
     throttle: ThrottleState,
     outbox: Outbox,
@@ -105,6 +109,7 @@ impl Machine {
             config: None,
             collector: SiteConfig::new(String::from(site)),
             languages: Vec::new(),
+            tables: Vec::new(),
             visitor: Visitor::default(),
             throttle: ThrottleState::default(),
             outbox: Outbox::default(),
@@ -162,6 +167,7 @@ impl Machine {
             },
             Input::Next { answer, plain } => self.next(&mut step, answer, plain),
             Input::Close => self.close_survey(&mut step),
+            Input::Strings { locale, file } => self.strings_arrived(&mut step, locale, file),
         }
         step.effects
     }
@@ -171,10 +177,9 @@ impl Machine {
     /// each), then the visitor (made and stored when new) and throttle records, writes the
     /// mute map, flushes the outbox and evaluates triggers.
     fn start(&mut self, step: &mut Step<'_>, config: Option<Json>, inline: &[Json]) {
-        let decoded = |json: &Json| SiteConfig::from_value(json);
-        self.config = match &config {
+        self.config = match config {
             None => Some(SiteConfig::new(self.site.clone())),
-            Some(json) => match decoded(json) {
+            Some(json) => match SiteConfig::from_value(&json) {
                 Ok(config) => Some(config),
                 Err(err) => {
                     step.push(Effect::Error(crate::core::msg::cat(&[
@@ -185,15 +190,14 @@ impl Machine {
                 }
             },
         };
-        // The collector's own copy, decoded again rather than cloned: the second walk
-        // costs less shipped code than `Clone` of the whole survey model.
-        if let Some(Ok(collector)) = config.as_ref().map(decoded) {
-            self.collector = collector;
+        if let Some(config) = &self.config {
+            self.collector = config.clone();
         }
         // Before the first evaluation: it sees the merged configuration.
         for part in inline {
             self.apply_config(step, part);
         }
+        self.want_strings(step);
         match self
             .load(step, Slot::Visitor)
             .and_then(|v| Visitor::from_value(&v))

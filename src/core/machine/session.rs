@@ -36,7 +36,7 @@ impl Machine {
         let Some(question) = survey.questions.get(first) else {
             return;
         };
-        let lang = Lang::detect(&config.locale, self.languages.clone());
+        let lang = self.lang(&config.locale);
         step.push(Effect::Open {
             theme: config.theme.clone(),
             lang: Box::new(lang.clone()),

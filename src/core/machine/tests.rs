@@ -5,6 +5,7 @@ use std::string::ToString;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::*;
+use crate::core::i18n::{Lang, Locale};
 use crate::core::json::testing;
 use crate::core::response::{validate_response, AnswerValue, Response};
 use crate::core::retry::Outcome;
@@ -50,6 +51,17 @@ impl<'s> Tab<'s> {
         inline: Vec<Json>,
         at_ms: f64,
     ) -> Tab<'s> {
+        Tab::start_page(store, config, inline, vec!["en".into()], at_ms)
+    }
+
+    /// [`Tab::start_inline`] on a page preferring `languages`.
+    fn start_page(
+        store: &'s MemoryStore,
+        config: Json,
+        inline: Vec<Json>,
+        languages: Vec<String>,
+        at_ms: f64,
+    ) -> Tab<'s> {
         let mut tab = Tab {
             machine: Machine::new(SITE),
             store,
@@ -70,7 +82,7 @@ impl<'s> Tab<'s> {
             inline,
             exit_intent: false,
             nav_at: 0.0,
-            languages: vec!["en".into()],
+            languages,
         });
         tab
     }
@@ -578,4 +590,175 @@ fn identify_accumulates_traits_within_the_limit() {
     tab.answer_all();
     let body = testing::parse(&tab.posts[0]).unwrap();
     assert_eq!(body.get("userId").and_then(Json::as_str), Some("u-1"));
+}
+
+/// [`config`] with `"locale"` set to `locale`.
+fn config_in(locale: &str) -> Json {
+    let Json::Obj(mut members) = config("") else {
+        panic!("an object")
+    };
+    for (key, value) in &mut members {
+        if key == "locale" {
+            *value = Json::Str(locale.into());
+        }
+    }
+    Json::Obj(members)
+}
+
+/// The locale files asked for so far.
+fn asked(tab: &Tab<'_>) -> Vec<Locale> {
+    tab.log
+        .iter()
+        .filter_map(|e| match e {
+            Effect::LoadStrings(locale) => Some(*locale),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The language of the dialogs opened so far.
+fn opened(tab: &Tab<'_>) -> Vec<Lang> {
+    tab.log
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Open { lang, .. } => Some((**lang).clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn warnings(tab: &Tab<'_>) -> Vec<String> {
+    tab.log
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Warn(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The locale file the build writes for `locale`.
+fn file(locale: Locale) -> Option<Json> {
+    Some(testing::parse(&locale.strings().to_json()).unwrap())
+}
+
+#[test]
+fn an_english_page_asks_for_no_locale_file() {
+    let store = MemoryStore::new();
+    let tab = Tab::start_page(&store, config_in("auto"), vec![], vec!["en-GB".into()], 0.0);
+    assert_eq!(asked(&tab), []);
+    let langs = opened(&tab);
+    assert_eq!(langs.len(), 1, "opens at once");
+    assert_eq!((langs[0].ui, langs[0].s.submit()), (Locale::En, "Submit"));
+}
+
+#[test]
+fn a_survey_waits_for_its_locale_file_and_opens_in_it() {
+    let store = MemoryStore::new();
+    let languages = vec!["ja".into(), "fr-CA".into(), "en".into()];
+    let mut tab = Tab::start_page(&store, config_in("auto"), vec![], languages, 0.0);
+    assert_eq!(asked(&tab), [Locale::Fr], "the first supported language");
+    assert_eq!(tab.shown(), 0, "not in English first");
+    tab.input(Input::Strings {
+        locale: Locale::Fr,
+        file: file(Locale::Fr),
+    });
+    let langs = opened(&tab);
+    assert_eq!(langs.len(), 1);
+    assert_eq!(langs[0].tag, "ja", "configuration texts follow the page");
+    assert_eq!((langs[0].ui, langs[0].s.submit()), (Locale::Fr, "Envoyer"));
+    // The required message comes from the same strings.
+    let effects = tab.input(Input::Next {
+        answer: None,
+        plain: None,
+    });
+    assert!(effects.contains(&Effect::Invalid(
+        "Veuillez répondre à cette question.".into()
+    )));
+    assert_eq!(asked(&tab), [Locale::Fr], "asked once");
+}
+
+#[test]
+fn a_locale_file_that_fails_leaves_english_with_one_warning() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start_page(&store, config_in("ar"), vec![], vec!["en".into()], 0.0);
+    assert_eq!(asked(&tab), [Locale::Ar]);
+    tab.input(Input::Strings {
+        locale: Locale::Ar,
+        file: None,
+    });
+    let langs = opened(&tab);
+    assert_eq!(langs.len(), 1, "shown anyway");
+    assert_eq!((langs[0].ui, langs[0].s.submit()), (Locale::En, "Submit"));
+    assert!(
+        langs[0].rtl(),
+        "the configured language still runs right to left"
+    );
+    assert_eq!(
+        warnings(&tab),
+        ["locale file `ar`: could not be loaded; the widget's own words are shown in English"]
+    );
+    assert!(errors(&tab.log).is_empty());
+}
+
+#[test]
+fn a_broken_locale_file_is_named_and_english_shown() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start_page(&store, config_in("de"), vec![], vec![], 0.0);
+    tab.input(Input::Strings {
+        locale: Locale::De,
+        file: Some(testing::parse(r#"{"submit": "Senden"}"#).unwrap()),
+    });
+    assert_eq!(opened(&tab)[0].s.submit(), "Submit");
+    assert_eq!(
+        warnings(&tab),
+        ["locale file `de`: next: missing field `next`; the widget's own words are shown in English"]
+    );
+}
+
+#[test]
+fn while_a_locale_file_loads_triggers_and_show_wait_for_it() {
+    let store = MemoryStore::new();
+    let manual = r#","surveys":[{"id":"m","trigger":{"type":"manual"},"throttle":{"frequency":"always"},
+        "questions":[{"id":"q","type":"thumbs","text":"Helpful?"}]}]"#;
+    let mut json = config(manual);
+    if let Json::Obj(members) = &mut json {
+        members.retain(|(k, _)| k != "locale");
+        members.push(("locale".into(), Json::Str("es".into())));
+    }
+    let mut tab = Tab::start_page(&store, json, vec![], vec![], 0.0);
+    tab.input(Input::Command {
+        name: Json::Str("show".into()),
+        args: vec![Json::Str("m".into())],
+    });
+    assert_eq!(tab.shown(), 0, "show waits for the strings");
+    tab.input(Input::Strings {
+        locale: Locale::Es,
+        file: file(Locale::Es),
+    });
+    assert_eq!(tab.shown(), 1, "and is answered when they arrive");
+    assert_eq!(opened(&tab)[0].s.submit(), "Enviar");
+}
+
+#[test]
+fn a_config_command_changing_the_locale_asks_for_its_file_once() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start_page(&store, config_in("auto"), vec![], vec!["en".into()], 0.0);
+    assert_eq!(asked(&tab), []);
+    assert_eq!(tab.shown(), 1);
+    tab.input(Input::Close);
+    let locale = |tag: &str| Input::Command {
+        name: Json::Str("config".into()),
+        args: vec![testing::parse(&format!(r#"{{"locale":"{tag}"}}"#)).unwrap()],
+    };
+    tab.input(locale("nl-BE"));
+    tab.input(locale("nl"));
+    assert_eq!(asked(&tab), [Locale::Nl]);
+    tab.input(Input::Strings {
+        locale: Locale::Nl,
+        file: file(Locale::Nl),
+    });
+    tab.input(locale("en"));
+    tab.input(locale("nl"));
+    assert_eq!(asked(&tab), [Locale::Nl], "kept once loaded");
 }

@@ -44,6 +44,10 @@ impl Machine {
     /// Shows the first survey that is due and allowed, and re-arms the delay timer.
     pub(super) fn evaluate(&mut self, step: &mut Step<'_>) {
         step.push(Effect::ClearTimer(Timer::Delay));
+        // The wanted locale's strings are on their way: evaluated again when they arrive.
+        if self.strings_pending() {
+            return;
+        }
         let Some(config) = &self.config else { return };
         let now = step.now.epoch_ms;
         self.signals.url = step.now.url.clone();

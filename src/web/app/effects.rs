@@ -8,8 +8,8 @@ use crate::core::machine::{Effect, Event, Timer};
 use super::super::listener::Listeners;
 use super::super::ui::dialog::View;
 use super::super::ui::{focus, theme};
-use super::super::{env, log, transport};
-use super::{object, App, Shown, DELAY, RETRY, SENT, THANKS};
+use super::super::{env, locales, log, transport};
+use super::{object, App, Shown, DELAY, NO_STRINGS, RETRY, SENT, STRINGS, THANKS};
 
 /// The shadow root's events the view interprets.
 const UI_EVENTS: &[&str] = &["click", "keydown", "input", "change"];
@@ -111,6 +111,15 @@ impl App {
                     Event::Delivered { id } => ("delivered", object(&[("id", id.into())])),
                 };
                 self.emit(name, detail);
+            }
+            Effect::LoadStrings(locale) => {
+                let tags = [STRINGS, NO_STRINGS];
+                locales::fetch(
+                    self.options.locales.as_ref(),
+                    locale.tag(),
+                    &self.handler,
+                    tags,
+                )
             }
             Effect::Warn(message) => log::warn(&[&message]),
             Effect::Error(message) => log::error(&[&message]),

@@ -7,6 +7,7 @@ use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Event, MouseEvent, Response};
 
+use crate::core::i18n::Locale;
 use crate::core::json::Json;
 use crate::core::machine::{Input, Now};
 use crate::core::retry::{parse_retry_after_with, Outcome};
@@ -64,6 +65,19 @@ pub(super) fn command(name: &JsValue, args: &JsValue) -> Input {
         },
         args,
     }
+}
+
+/// A locale file arrived (`file`: the value the `locales` promise gave) or could not be
+/// fetched (`None`), for the locale tagged `tag`.
+pub(super) fn strings(tag: &JsValue, file: Option<&JsValue>) -> Option<Input> {
+    let locale = Locale::from_tag(&tag.as_string()?)?;
+    Some(Input::Strings {
+        locale,
+        // Through JSON text, as every value from the page (see `json_value`).
+        file: file
+            .and_then(json_value::stringify)
+            .and_then(|text| json_value::read(&text)),
+    })
 }
 
 impl App {

@@ -63,6 +63,10 @@ const DESTROY: u8 = 6;
 const ACTIVE: u8 = 7;
 /// Tag of the timer that replays the calls deferred while the state was borrowed.
 const REPLAY: u8 = 8;
+/// Tag of a locale file that arrived (payload: the locale's tag, then the file's value).
+const STRINGS: u8 = 9;
+/// Tag of a locale file that could not be fetched (payload: the locale's tag).
+const NO_STRINGS: u8 = 10;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
@@ -186,6 +190,8 @@ impl App {
             Some(THANKS) => Some(Input::Timer(Timer::Thanks)),
             Some(SENT) => Some(Input::Sent(inputs::outcome(&b))),
             Some(COMMAND) => Some(inputs::command(&b, &c)),
+            Some(STRINGS) => inputs::strings(&b, Some(&c)),
+            Some(NO_STRINGS) => inputs::strings(&b, None),
             Some(_) => None,
         };
         if let Some(input) = input {

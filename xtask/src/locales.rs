@@ -1,0 +1,62 @@
+//! The widget's locale files: `dist/widget/locales/<tag>.json`, one per supported locale
+//! except English, written from the core's typed tables (`rapport::core::i18n`, the one
+//! source of truth) with `Strings::to_json`.
+//!
+//! English is compiled into the wasm; a page that wants another locale has the widget fetch
+//! that one file (see docs/ARCHITECTURE.md, "What loads when").
+
+use std::path::{Path, PathBuf};
+
+use rapport::core::i18n::Locale;
+
+/// The directory of the locale files inside the widget's directory.
+pub const DIR: &str = "locales";
+
+/// The locales shipped as files: every supported one but English.
+pub fn shipped() -> impl Iterator<Item = Locale> {
+    Locale::ALL.into_iter().filter(|l| *l != Locale::En)
+}
+
+/// Writes the locale files into `widget_dir/locales/` (afresh); returns their paths.
+pub fn write(widget_dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let dir = widget_dir.join(DIR);
+    crate::util::fresh_dir(&dir)?;
+    let mut written = Vec::new();
+    for locale in shipped() {
+        let path = dir.join(format!("{}.json", locale.tag()));
+        std::fs::write(&path, locale.strings().to_json())
+            .map_err(|e| format!("writing {}: {e}", path.display()))?;
+        written.push(path);
+    }
+    eprintln!(
+        "\n==> widget: {} locale files written to {}",
+        written.len(),
+        dir.display()
+    );
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_locale_but_english_is_a_file_the_core_reads_back() {
+        let dir = std::env::temp_dir().join(format!("rapport-locales-{}", std::process::id()));
+        let files = write(&dir).unwrap();
+        assert_eq!(files.len(), Locale::ALL.len() - 1);
+        assert!(
+            !dir.join(DIR).join("en.json").exists(),
+            "English is built in"
+        );
+        for locale in shipped() {
+            let text =
+                std::fs::read_to_string(dir.join(DIR).join(format!("{}.json", locale.tag())))
+                    .unwrap();
+            let json = rapport::core::json::Json::parse(&text).unwrap();
+            let read = rapport::core::i18n::Strings::from_json(&json).unwrap();
+            assert_eq!(&read, locale.strings(), "{locale:?}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
