@@ -73,6 +73,9 @@ pub enum Input {
     },
     /// The shopper closed the survey (close button, Escape).
     Close,
+    /// The page was hidden or is being left (`visibilitychange` to hidden, `pagehide`):
+    /// the answers given so far are queued and sent as a partial response.
+    PageHidden,
 }
 
 /// The machine's timers: at most one of each kind is pending.

@@ -26,6 +26,7 @@
 //!
 //! * [`watch`] — page signals and trigger evaluation.
 //! * [`session`] — the survey on screen: steps, validation, submission.
+//! * [`partial`] — the answers so far, kept when the shopper closes or leaves.
 //! * [`delivery`] — the outbox and its retries.
 //! * [`commands`] — the loader's commands.
 //! * [`visitor`] — the visitor record.
@@ -35,6 +36,7 @@ use crate::prelude::*;
 mod commands;
 mod delivery;
 mod io;
+mod partial;
 mod session;
 pub mod visitor;
 mod watch;
@@ -75,8 +77,8 @@ pub struct Machine {
     /// Surveys shown since the last navigation (not shown twice on one page view).
     shown_here: Vec<String>,
     session: Option<Session>,
-    /// Id of the response whose POST is in flight.
-    in_flight: Option<String>,
+    /// The response whose POST is in flight: its id and the body sent.
+    in_flight: Option<delivery::InFlight>,
 }
 
 /// What one [`Machine::handle`] call works with.
@@ -162,6 +164,7 @@ impl Machine {
             },
             Input::Next { answer, plain } => self.next(&mut step, answer, plain),
             Input::Close => self.close_survey(&mut step),
+            Input::PageHidden => self.on_page_hidden(&mut step),
         }
         step.effects
     }
