@@ -111,6 +111,9 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (site, kind, source_id)
     );
     CREATE INDEX ledger_customer ON ledger (site, customer, seq);",
+    // 4: partial responses — the answers a shopper gave before leaving, replaced in place
+    // by the complete response of the same id. Rows stored before are complete.
+    "ALTER TABLE responses ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Newest schema version this build knows.
