@@ -90,6 +90,35 @@ async fn a_partial_state_never_replaces_a_complete_response(backend: Backend) ->
 }
 
 backend_tests! {
+/// The SQL of each backend follows the rule `store::replaces` states, for every pair of
+/// stored and delivered states.
+#[tokio::test]
+async fn the_backends_follow_the_stated_rule(backend: Backend) -> TestResult {
+    let db = backend.fresh("partial-rule").await;
+    let store = open(&db).await?;
+    let states = [(Q1, true), (Q1_Q2, true), (Q1, false), (Q1_Q2, false)];
+    for (i, &(a, pa)) in states.iter().enumerate() {
+        for (j, &(b, pb)) in states.iter().enumerate() {
+            let id = format!("r{i}{j}");
+            let stored = state(&id, a, pa, T0);
+            let delivered = state(&id, b, pb, T1);
+            assert_eq!(store.insert(stored.clone()).await?, InsertOutcome::Stored);
+            let expected = if store::replaces(&stored, &delivered) {
+                InsertOutcome::Updated
+            } else {
+                InsertOutcome::Duplicate
+            };
+            assert_eq!(store.insert(delivered.clone()).await?, expected, "{id}");
+            let kept = if expected == InsertOutcome::Updated { delivered } else { stored };
+            let row = rows(store.as_ref()).await?.into_iter().find(|r| r.id == id);
+            assert_eq!(row, Some(kept), "{id}");
+        }
+    }
+    Ok(())
+}
+}
+
+backend_tests! {
 /// Partial and complete states of many ids race from two stores (two collector
 /// instances), each in either order: every id ends with one row, complete.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

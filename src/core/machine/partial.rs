@@ -61,25 +61,22 @@ impl Machine {
             Some(session) if !session.done && !session.answers.is_empty() => {}
             _ => return,
         }
-        let Some((response, _)) = self.session_response(step, true) else {
+        let Some((mut response, _)) = self.session_response(step, true) else {
             return;
         };
-        let body = response.to_json();
         let Some(session) = &mut self.session else {
             return;
         };
         // The same answers again (the tab hidden twice, then closed): already queued. The
         // `createdAt` differs, so compare without it.
-        let unchanged = Response {
-            created_at: None,
-            ..response.clone()
-        }
-        .to_json();
+        let created_at = response.created_at.take();
+        let unchanged = response.to_json();
         if session.kept.as_deref() == Some(unchanged.as_str()) {
             return;
         }
         session.kept = Some(unchanged);
-        self.queue(step, &response.id, body);
+        response.created_at = created_at;
+        self.queue(step, &response.id, response.to_json());
     }
 
     /// The page is hidden (another tab, the app switcher) or being left: the answers so far
