@@ -111,7 +111,9 @@ pub enum Event {
         /// Whether it was submitted.
         completed: bool,
     },
-    /// `delivered {id}`.
+    /// `delivered {id}`: the collector has the response's latest state. A partial response
+    /// delivered before the shopper finished is followed by a second `delivered` with the
+    /// same id once the complete one arrives (none for a state superseded in flight).
     Delivered {
         /// Response id.
         id: String,

@@ -201,6 +201,24 @@ mod tests {
     }
 
     #[test]
+    fn version_4_reads_earlier_rows_as_complete() -> Result<(), StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        migrate_to(&mut conn, 3)?;
+        conn.execute(
+            "INSERT INTO responses (id, site, survey, answers, received_at)
+             VALUES ('r1', 'a', 's', '[]', '2026-01-01T00:00:00.000Z')",
+            [],
+        )?;
+        assert_eq!(migrate(&mut conn)?, latest());
+        let partial: bool =
+            conn.query_row("SELECT partial FROM responses WHERE id = 'r1'", [], |r| {
+                r.get(0)
+            })?;
+        assert!(!partial);
+        Ok(())
+    }
+
+    #[test]
     fn refuses_newer_schema() -> Result<(), StoreError> {
         let mut conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "user_version", 99)?;
