@@ -136,6 +136,46 @@ impl Outbox {
         evicted
     }
 
+    /// Queues the latest state of response `id`: a new entry, or — when one with that id is
+    /// waiting (a partial response the shopper has since added to or completed) — its body
+    /// replaced, due now, its failures forgotten (the new body has not failed yet); its
+    /// creation time and place in the queue are kept. At most one entry per id, so the
+    /// collector is sent the latest state once rather than every state. Returns the entry
+    /// evicted to make room, if any.
+    pub fn put(&mut self, id: &str, body: String, now_ms: f64) -> Option<OutboxEntry> {
+        match self.entries.iter_mut().find(|e| e.id == id) {
+            Some(entry) => {
+                if entry.body != body {
+                    entry.body = body;
+                    entry.attempts = 0;
+                    entry.next_attempt_ms = now_ms;
+                }
+                None
+            }
+            None => self.push(id, body, now_ms),
+        }
+    }
+
+    /// [`Outbox::settle`] for the attempt that sent `sent` as entry `id`. When the entry's
+    /// body is no longer `sent` (a newer state was [`Outbox::put`] while the request was in
+    /// flight), the outcome concerns a superseded state: the entry is left as it is, due to
+    /// be sent, and `None` is returned.
+    pub fn settle_sent(
+        &mut self,
+        id: &str,
+        sent: &str,
+        outcome: Outcome,
+        policy: &RetryPolicy,
+        now_ms: f64,
+        random: f64,
+    ) -> Option<Decision> {
+        let current = self.entries.iter().find(|e| e.id == id)?;
+        if current.body != sent {
+            return None;
+        }
+        self.settle(id, outcome, policy, now_ms, random)
+    }
+
     /// Entries whose time has come, oldest first.
     pub fn due(&self, now_ms: f64) -> Vec<&OutboxEntry> {
         let mut out = Vec::new();
@@ -390,6 +430,56 @@ mod tests {
             outbox.settle("r", ok, &policy(), now, 0.5),
             Some(Decision::Delivered)
         );
+    }
+
+    #[test]
+    fn put_keeps_one_entry_per_id_with_the_latest_body() {
+        let mut outbox = Outbox::default();
+        outbox.push("older", "{}".into(), 0.0);
+        assert_eq!(outbox.put("r", "partial".into(), 10.0), None);
+        outbox.settle("r", Outcome::NetworkError, &policy(), 10.0, 0.0);
+        assert_eq!(outbox.entries()[1].attempts, 1);
+        // The same body again changes nothing (its backoff stands).
+        outbox.put("r", "partial".into(), 11.0);
+        assert_eq!(outbox.entries()[1].attempts, 1);
+        // A newer state replaces the body in place, due now, failures forgotten.
+        outbox.put("r", "final".into(), 20.0);
+        let ids: Vec<&str> = outbox.entries().iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["older", "r"]);
+        let entry = &outbox.entries()[1];
+        assert_eq!(
+            (entry.body.as_str(), entry.attempts, entry.next_attempt_ms),
+            ("final", 0, 20.0)
+        );
+        assert_eq!(
+            entry.created_ms, 10.0,
+            "its age counts from the first state"
+        );
+    }
+
+    #[test]
+    fn an_outcome_for_a_superseded_state_leaves_the_newer_one_to_send() {
+        let ok = Outcome::Http {
+            status: 201,
+            retry_after: None,
+        };
+        let mut outbox = Outbox::default();
+        outbox.put("r", "partial".into(), 0.0);
+        // "partial" is in flight when the shopper completes the survey.
+        outbox.put("r", "final".into(), 1.0);
+        assert_eq!(
+            outbox.settle_sent("r", "partial", ok, &policy(), 2.0, 0.0),
+            None
+        );
+        assert_eq!(
+            outbox.first_due(2.0).map(|e| e.body.as_str()),
+            Some("final")
+        );
+        assert_eq!(
+            outbox.settle_sent("r", "final", ok, &policy(), 3.0, 0.0),
+            Some(Decision::Delivered)
+        );
+        assert!(outbox.is_empty());
     }
 
     #[test]

@@ -1,7 +1,11 @@
 //! Delivery of one response body: `fetch` POST with `keepalive`.
 //!
-//! `keepalive` lets a send started during unload finish after the page is gone. The
-//! callback style (rather than futures) keeps `wasm-bindgen-futures` out of the bundle.
+//! `keepalive` lets a send started during unload finish after the page is gone: a partial
+//! response queued on `pagehide` or `visibilitychange` goes out this way. Not
+//! `navigator.sendBeacon`: it cannot set headers (a JSON `Content-Type` is refused by
+//! Chromium for a cross-origin beacon) and reports no outcome, so the outbox could not
+//! tell a delivered response from a lost one; a `keepalive` fetch settles like any other.
+//! The callback style (rather than futures) keeps `wasm-bindgen-futures` out of the bundle.
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;

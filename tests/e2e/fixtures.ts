@@ -32,6 +32,8 @@ export type Row = {
   traits: Record<string, unknown> | null;
   createdAt: string | null;
   receivedAt: string;
+  /** The answers a shopper gave before closing the survey or leaving the page. */
+  partial: boolean;
 };
 
 /** A row's answers as stored (`{question, value}`), without the export's question details. */

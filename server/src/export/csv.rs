@@ -3,6 +3,8 @@
 //!
 //! * **one row per answer** (`rows=answer`, the default): the columns of [`ANSWER_COLUMNS`];
 //!   a response without answers still gets one row, with empty answer cells;
+//! * in both, `partial` is `true` for the answers a shopper gave before closing the survey
+//!   or leaving the page (replaced by the complete response if it arrives), else `false`;
 //! * **one row per response** (`rows=response`): the response's own columns, then a column
 //!   per question of the site's surveys in configuration order (`{survey}.{question}`),
 //!   plus `{survey}.{question}.labels` for choice questions, then `other_answers` holding,
@@ -26,8 +28,8 @@ use crate::store::StoredResponse;
 use crate::surrogates::replace_lone_surrogates;
 
 /// Columns of the one-row-per-answer layout, in order. The first ten are those of earlier
-/// versions, in the same places.
-pub const ANSWER_COLUMNS: [&str; 14] = [
+/// versions, in the same places; new columns are appended.
+pub const ANSWER_COLUMNS: [&str; 15] = [
     "id",
     "site",
     "survey",
@@ -42,10 +44,11 @@ pub const ANSWER_COLUMNS: [&str; 14] = [
     "question_text",
     "labels",
     "traits",
+    "partial",
 ];
 
 /// The response's own columns in the one-row-per-response layout.
-pub const RESPONSE_COLUMNS: [&str; 9] = [
+pub const RESPONSE_COLUMNS: [&str; 10] = [
     "id",
     "site",
     "survey",
@@ -55,7 +58,17 @@ pub const RESPONSE_COLUMNS: [&str; 9] = [
     "traits",
     "created_at",
     "received_at",
+    "partial",
 ];
+
+/// The `partial` cell.
+fn partial_text(r: &StoredResponse) -> &'static str {
+    if r.partial {
+        "true"
+    } else {
+        "false"
+    }
+}
 
 /// A stored value as a cell.
 fn value_text(value: &RawValue) -> String {
@@ -140,7 +153,7 @@ impl Encoder for AnswerRows {
         self.line.clear();
         if list.is_empty() {
             let mut cells = fixed(r, "", "").to_vec();
-            cells.extend(["", "", "", traits.as_str()]);
+            cells.extend(["", "", "", traits.as_str(), partial_text(r)]);
             push_row(&mut self.line, cells);
         }
         for a in &list {
@@ -152,6 +165,7 @@ impl Encoder for AnswerRows {
                 a.text.as_deref().unwrap_or_default(),
                 labels.as_str(),
                 traits.as_str(),
+                partial_text(r),
             ]);
             push_row(&mut self.line, cells);
         }
@@ -224,6 +238,7 @@ impl Encoder for ResponseRows {
             traits_text(r.traits_json.as_deref()),
             r.created_at.clone().unwrap_or_default(),
             r.received_at.clone(),
+            partial_text(r).to_owned(),
         ];
         for (slot, value) in cells.iter_mut().zip(fixed) {
             *slot = value;
@@ -293,6 +308,7 @@ mod tests {
             traits_json: Some(r#"{"email":"a@b.c","n":"\ud800"}"#.into()),
             created_at: None,
             received_at: "2026-01-01T00:00:00.000Z".into(),
+            partial: false,
         }
     }
 
@@ -317,15 +333,15 @@ mod tests {
         let traits = "\"{\"\"email\"\":\"\"a@b.c\"\",\"\"n\"\":\"\"\u{fffd}\"\"}\"";
         assert_eq!(
             lines[1],
-            format!("r1,demo,s,nps,9,en,,'=cmd,,2026-01-01T00:00:00.000Z,nps,Recommend?,,{traits}")
+            format!("r1,demo,s,nps,9,en,,'=cmd,,2026-01-01T00:00:00.000Z,nps,Recommend?,,{traits},false")
         );
         assert_eq!(
             lines[2],
-            format!("r1,demo,s,why,\"{{\"\"choices\"\":[\"\"price\"\",\"\"speed\"\"]}}\",en,,'=cmd,,2026-01-01T00:00:00.000Z,multipleChoice,Why?,Price; Speed,{traits}")
+            format!("r1,demo,s,why,\"{{\"\"choices\"\":[\"\"price\"\",\"\"speed\"\"]}}\",en,,'=cmd,,2026-01-01T00:00:00.000Z,multipleChoice,Why?,Price; Speed,{traits},false")
         );
         assert_eq!(
             lines[3],
-            format!("r1,demo,s,gone,\"'=1+1, \u{fffd}\",en,,'=cmd,,2026-01-01T00:00:00.000Z,,,,{traits}")
+            format!("r1,demo,s,gone,\"'=1+1, \u{fffd}\",en,,'=cmd,,2026-01-01T00:00:00.000Z,,,,{traits},false")
         );
         assert_eq!(lines.len(), 5); // header + 3 rows + trailing empty
     }
@@ -340,6 +356,7 @@ mod tests {
                 id: "r2".into(),
                 survey: "t".into(),
                 answers_json: r#"[{"question":"ok","value":"up"}]"#.into(),
+                partial: true,
                 ..response("[]")
             },
         ];
@@ -347,23 +364,23 @@ mod tests {
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(
             lines[0],
-            "id,site,survey,locale,url,user_id,traits,created_at,received_at,s.nps,s.why,s.why.labels,t.ok,other_answers"
+            "id,site,survey,locale,url,user_id,traits,created_at,received_at,partial,s.nps,s.why,s.why.labels,t.ok,other_answers"
         );
         assert!(lines[1].starts_with("r1,demo,s,en,,'=cmd,"), "{}", lines[1]);
         assert!(
-            lines[1].ends_with(",2026-01-01T00:00:00.000Z,,\"{\"\"choices\"\":[\"\"speed\"\"],\"\"other\"\":\"\"x\"\"}\",Speed,,\"[{\"\"question\"\":\"\"gone\"\",\"\"value\"\":1}]\""),
+            lines[1].ends_with(",2026-01-01T00:00:00.000Z,false,,\"{\"\"choices\"\":[\"\"speed\"\"],\"\"other\"\":\"\"x\"\"}\",Speed,,\"[{\"\"question\"\":\"\"gone\"\",\"\"value\"\":1}]\""),
             "{}",
             lines[1]
         );
         assert!(
-            lines[2].ends_with(",2026-01-01T00:00:00.000Z,,,,up,"),
+            lines[2].ends_with(",2026-01-01T00:00:00.000Z,true,,,,up,"),
             "{}",
             lines[2]
         );
         let only_t = encode(&mut ResponseRows::new(config(), "demo", Some("t")), &[]);
         assert_eq!(
             only_t,
-            "id,site,survey,locale,url,user_id,traits,created_at,received_at,t.ok,other_answers\r\n"
+            "id,site,survey,locale,url,user_id,traits,created_at,received_at,partial,t.ok,other_answers\r\n"
         );
     }
 }

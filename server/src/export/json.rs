@@ -6,8 +6,12 @@
 //!   "answers": [ { "question": "plan", "type": "singleChoice", "text": "Which plan?",
 //!                  "value": "a", "labels": ["Annual"] } ],
 //!   "locale": "en", "url": "…", "userId": "…", "traits": { … },
-//!   "createdAt": "…", "receivedAt": "2026-11-22T10:00:00.123Z" }
+//!   "createdAt": "…", "receivedAt": "2026-11-22T10:00:00.123Z", "partial": false }
 //! ```
+//!
+//! `partial` is `true` for the answers a shopper gave before closing the survey or leaving
+//! the page; should the complete response arrive later, it replaces the partial one under
+//! the same id.
 //!
 //! `value` and `traits` are the JSON text the client delivered, verbatim (lone surrogate
 //! escapes included); `type` and `text` are `null` for a question the configuration no
@@ -37,6 +41,7 @@ struct Item<'a> {
     traits: Option<Box<RawValue>>,
     created_at: Option<&'a str>,
     received_at: &'a str,
+    partial: bool,
 }
 
 #[derive(Serialize)]
@@ -119,6 +124,7 @@ impl Encoder for JsonItems {
             traits: r.traits_json.as_deref().map(raw_or_string),
             created_at: r.created_at.as_deref(),
             received_at: &r.received_at,
+            partial: r.partial,
         };
         if !self.ndjson && !self.first {
             out.push(b',');
@@ -161,6 +167,7 @@ mod tests {
             traits_json: Some(r#"{"k":"\ud800"}"#.into()),
             created_at: None,
             received_at: "2026-01-01T00:00:00.000Z".into(),
+            partial: id == "partial",
         }
     }
 
@@ -199,6 +206,16 @@ mod tests {
             let item: Value = serde_json::from_str(&line.replace("\\ud800", "\\ufffd"))?;
             assert_eq!(&item, row);
         }
+        Ok(())
+    }
+
+    #[test]
+    fn the_partial_flag_is_exported() -> Result<(), serde_json::Error> {
+        let rows = [response("partial", "[]"), response("r", "[]")];
+        let text = encode(false, &rows).replace("\\ud800", "\\ufffd");
+        let parsed: Vec<Value> = serde_json::from_str(&text)?;
+        assert_eq!(parsed[0]["partial"], Value::Bool(true));
+        assert_eq!(parsed[1]["partial"], Value::Bool(false));
         Ok(())
     }
 

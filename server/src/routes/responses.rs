@@ -1,7 +1,9 @@
 //! `POST /v1/responses`: rate limit, body limit (a declared `Content-Length` over the limit
 //! is refused before any byte of the body is read), body read deadline, origin check,
 //! validation, idempotent store. `201 {"id","status":"stored"}` for a new id,
-//! `200 {"id","status":"duplicate"}` for a known one.
+//! `200 {"id","status":"duplicate"}` for a known one whose stored state stays (the same
+//! state again, or a response stored complete already), `200 {"id","status":"updated"}`
+//! when the newer state of a partial response (`"partial": true`) replaced it.
 
 use std::net::IpAddr;
 
@@ -111,11 +113,13 @@ async fn store(
             traits_json,
             created_at: response.created_at,
             received_at: clock::now_rfc3339(),
+            partial: response.partial,
         })
         .await?;
     let (status, label) = match outcome {
         InsertOutcome::Stored => (StatusCode::CREATED, "stored"),
         InsertOutcome::Duplicate => (StatusCode::OK, "duplicate"),
+        InsertOutcome::Updated => (StatusCode::OK, "updated"),
     };
     Ok((status, Json(json!({ "id": id, "status": label }))).into_response())
 }

@@ -7,6 +7,11 @@
 //! (`server/tests/store.rs`): `insert` is idempotent on `(site, id)` even under concurrent
 //! inserts of the same key from several processes, a `Stored` answer means the row is
 //! committed, and pages come in export order `(received_at, id)`.
+//!
+//! A response id holds the latest state of its response: a partial response (the answers
+//! a shopper gave before closing the survey or leaving the page) is replaced by a newer
+//! partial state or by the complete response under the same id; a complete response is
+//! never replaced (see [`ResponseStore::insert`]).
 
 mod cursor;
 pub mod loyalty;
@@ -50,8 +55,12 @@ pub struct StoredResponse {
     pub traits_json: Option<String>,
     /// Client timestamp (`createdAt`), as sent.
     pub created_at: Option<String>,
-    /// Server timestamp, RFC 3339 UTC with milliseconds (`2026-11-22T10:00:00.123Z`).
+    /// Server timestamp, RFC 3339 UTC with milliseconds (`2026-11-22T10:00:00.123Z`), of
+    /// the state stored (a partial response replaced by a newer state takes its time).
     pub received_at: String,
+    /// The answers a shopper gave before closing the survey or leaving the page; replaced
+    /// when the complete response (or a newer partial state) arrives under the same id.
+    pub partial: bool,
 }
 
 impl StoredResponse {
@@ -69,8 +78,20 @@ impl StoredResponse {
 pub enum InsertOutcome {
     /// A new row was written and committed.
     Stored,
-    /// A row with this site and id already existed; nothing changed.
+    /// A row with this site and id already existed; nothing changed (the same state again,
+    /// or any state of a response stored complete already).
     Duplicate,
+    /// A partial response with this site and id was replaced by the newer state delivered
+    /// (the complete response, or a partial one with other answers).
+    Updated,
+}
+
+/// Whether a delivered state replaces the stored one of the same id: only a partial
+/// response is ever replaced, by the complete response or by a partial one whose answers
+/// differ. Both backends state this rule in SQL; this is its statement for readers and
+/// tests.
+pub fn replaces(stored: &StoredResponse, delivered: &StoredResponse) -> bool {
+    stored.partial && (!delivered.partial || stored.answers_json != delivered.answers_json)
 }
 
 /// Which responses an export returns.
@@ -173,7 +194,9 @@ pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>>
 /// compared byte-wise), so a cursor taken from the last row of a page resumes exactly after
 /// it.
 pub trait ResponseStore: Send + Sync + 'static {
-    /// Stores `response` unless a response with the same site and id exists.
+    /// Stores `response` unless a response with the same site and id exists; when one
+    /// does, replaces it if it is partial and [`replaces`] says so (`Updated`), else
+    /// changes nothing (`Duplicate`).
     fn insert(&self, response: StoredResponse) -> StoreFuture<'_, InsertOutcome>;
     /// One page of an export.
     fn page(&self, query: PageQuery) -> StoreFuture<'_, Vec<StoredResponse>>;

@@ -4,10 +4,19 @@
 //! The outbox is re-read from the store before each step because another tab of the same
 //! site may have added or delivered entries (the collector deduplicates by id).
 
+use crate::prelude::*;
+
 use super::{Effect, Event, Machine, Step, Timer};
 use crate::core::outbox::Outbox;
 use crate::core::retry::{Decision, Outcome, RetryPolicy};
 use crate::core::storage::Slot;
+
+/// The request in flight: the response's id and the body sent (a newer state of the same
+/// response may replace the entry meanwhile, see [`Outbox::settle_sent`]).
+pub struct InFlight {
+    id: String,
+    body: String,
+}
 
 /// A fraction in `[0, 1)` from the input's random bytes, for the retry jitter.
 fn fraction(random: &[u8; 16]) -> f64 {
@@ -42,7 +51,10 @@ impl Machine {
             }
             return;
         };
-        self.in_flight = Some(entry.id.clone());
+        self.in_flight = Some(InFlight {
+            id: entry.id.clone(),
+            body: entry.body.clone(),
+        });
         step.push(Effect::Post(entry.body.clone()));
     }
 
@@ -56,12 +68,13 @@ impl Machine {
 
     /// The request in flight settled with `outcome`.
     pub(super) fn settle(&mut self, step: &mut Step<'_>, outcome: Outcome) {
-        let Some(id) = self.in_flight.take() else {
+        let Some(InFlight { id, body }) = self.in_flight.take() else {
             return;
         };
         self.reload_outbox(step);
-        let settled = self.outbox.settle(
+        let settled = self.outbox.settle_sent(
             &id,
+            &body,
             outcome,
             &RetryPolicy::default(),
             step.now.epoch_ms,
@@ -71,6 +84,8 @@ impl Machine {
         match settled {
             Some(Decision::Delivered) => step.push(Effect::Emit(Event::Delivered { id })),
             Some(Decision::Drop(reason)) => step.warn(&["response ", &id, " dropped: ", &reason]),
+            // `None`: delivered by another tab, or superseded by a newer state of the
+            // response while in flight (that state is sent next).
             Some(Decision::RetryAt(_)) | None => {}
         }
         self.flush(step);

@@ -81,6 +81,9 @@ pub enum Input {
         /// The file's content.
         file: Option<Json>,
     },
+    /// The page was hidden or is being left (`visibilitychange` to hidden, `pagehide`):
+    /// the answers given so far are queued and sent as a partial response.
+    PageHidden,
 }
 
 /// The machine's timers: at most one of each kind is pending.
@@ -116,7 +119,9 @@ pub enum Event {
         /// Whether it was submitted.
         completed: bool,
     },
-    /// `delivered {id}`.
+    /// `delivered {id}`: the collector has the response's latest state. A partial response
+    /// delivered before the shopper finished is followed by a second `delivered` with the
+    /// same id once the complete one arrives (none for a state superseded in flight).
     Delivered {
         /// Response id.
         id: String,

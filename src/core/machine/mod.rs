@@ -26,6 +26,7 @@
 //!
 //! * [`watch`] — page signals and trigger evaluation.
 //! * [`session`] — the survey on screen: steps, validation, submission.
+//! * [`partial`] — the answers so far, kept when the shopper closes or leaves.
 //! * [`delivery`] — the outbox and its retries.
 //! * [`commands`] — the loader's commands.
 //! * [`strings`] — the widget's own words in the page's language (locale files).
@@ -36,6 +37,7 @@ use crate::prelude::*;
 mod commands;
 mod delivery;
 mod io;
+mod partial;
 mod session;
 mod strings;
 pub mod visitor;
@@ -79,8 +81,8 @@ pub struct Machine {
     /// Surveys shown since the last navigation (not shown twice on one page view).
     shown_here: Vec<String>,
     session: Option<Session>,
-    /// Id of the response whose POST is in flight.
-    in_flight: Option<String>,
+    /// The response whose POST is in flight: its id and the body sent.
+    in_flight: Option<delivery::InFlight>,
 }
 
 /// What one [`Machine::handle`] call works with.
@@ -168,6 +170,7 @@ impl Machine {
             Input::Next { answer, plain } => self.next(&mut step, answer, plain),
             Input::Close => self.close_survey(&mut step),
             Input::Strings { locale, file } => self.strings_arrived(&mut step, locale, file),
+            Input::PageHidden => self.on_page_hidden(&mut step),
         }
         step.effects
     }

@@ -4,10 +4,9 @@
 use crate::prelude::*;
 
 use super::{Effect, Event, Machine, Step, Timer};
-use crate::core::branching::{first_step, next_step, progress, prune, Step as Path};
-use crate::core::datetime::format_rfc3339;
+use crate::core::branching::{first_step, next_step, progress, Step as Path};
 use crate::core::i18n::Lang;
-use crate::core::response::{check_answer, Answer, AnswerValue, Limits, Response};
+use crate::core::response::{check_answer, Answer, AnswerValue};
 use crate::core::uuid::uuid_v4;
 
 /// How long the thank-you screen stays before closing by itself.
@@ -15,12 +14,18 @@ pub const THANKS_MS: f64 = 4000.0;
 
 /// The survey being shown.
 pub struct Session {
-    survey: String,
+    pub(super) survey: String,
     current: usize,
-    answers: Vec<Answer>,
-    lang: Lang,
+    pub(super) answers: Vec<Answer>,
+    pub(super) lang: Lang,
     /// Submitted: the thank-you screen is showing.
-    done: bool,
+    pub(super) done: bool,
+    /// The response's id, made with the first answer: a partial response and the complete
+    /// one share it (see [`super::partial`]).
+    pub(super) id: Option<String>,
+    /// The body of the last partial response queued, so an unchanged one is not queued
+    /// twice.
+    pub(super) kept: Option<String>,
 }
 
 impl Machine {
@@ -51,6 +56,8 @@ impl Machine {
             answers: Vec::new(),
             lang,
             done: false,
+            id: None,
+            kept: None,
         });
         self.throttle.record_shown(id, step.now.epoch_ms);
         self.save_throttle(step);
@@ -99,6 +106,7 @@ impl Machine {
             session
                 .answers
                 .push(Answer::new(question.id.clone(), value));
+            session.id.get_or_insert_with(|| uuid_v4(step.now.random));
         }
         match next {
             Path::Question(index) => {
@@ -118,7 +126,7 @@ impl Machine {
     /// Records the response in the outbox (before any send), emits `submit`, records the
     /// answer for throttling, thanks the visitor and starts delivery.
     fn submit(&mut self, step: &mut Step<'_>) {
-        let (Some(config), Some(session)) = (&self.config, &mut self.session) else {
+        let Some(session) = &mut self.session else {
             return;
         };
         step.push(Effect::Busy);
@@ -126,23 +134,12 @@ impl Machine {
             return;
         }
         session.done = true;
-        let Some(survey) = config.survey(&session.survey) else {
+        let now = step.now.epoch_ms;
+        let Some((response, thank_you)) = self.session_response(step, false) else {
             return;
         };
-        let now = step.now.epoch_ms;
-        let response = Response {
-            id: uuid_v4(step.now.random),
-            site: self.site.clone(),
-            survey: survey.id.clone(),
-            answers: prune(survey, &session.answers),
-            locale: Some(clip(&session.lang.tag, Limits::MAX_LOCALE_CHARS)),
-            url: Some(clip(&step.now.url, Limits::MAX_URL_CHARS)),
-            user_id: self.visitor.user_id.clone(),
-            traits: self.visitor.traits.clone(),
-            created_at: Some(format_rfc3339(now as i64)),
-        };
         let body = response.to_json();
-        step.push(Effect::Thanks(survey.thank_you.clone()));
+        step.push(Effect::Thanks(thank_you));
         step.push(Effect::SetTimer(Timer::Thanks, THANKS_MS));
         self.throttle.record_answered(&response.survey, now);
         self.save_throttle(step);
@@ -150,17 +147,16 @@ impl Machine {
             survey: response.survey.clone(),
             response: body.clone(),
         }));
-        self.reload_outbox(step);
-        if let Some(evicted) = self.outbox.push(&response.id, body, now) {
-            step.warn(&["outbox full, dropped undelivered response ", &evicted.id]);
-        }
-        self.save_outbox(step);
-        self.flush(step);
+        // Replaces a partial response of this id not yet sent (see `partial`).
+        self.queue(step, &response.id, body);
     }
 
     /// Closes the survey (close button, Escape, `hide`, or after the thank-you screen) and
     /// looks for the next due survey.
     pub(super) fn close_survey(&mut self, step: &mut Step<'_>) {
+        // The answers given so far are kept (nothing when none was given or it was
+        // submitted).
+        self.keep_partial(step);
         let Some(session) = self.session.take() else {
             return;
         };
@@ -175,6 +171,6 @@ impl Machine {
 }
 
 /// The first `max` characters of `s` (the collector rejects longer values).
-fn clip(s: &str, max: usize) -> String {
+pub(super) fn clip(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }

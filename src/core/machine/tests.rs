@@ -762,3 +762,5 @@ fn a_config_command_changing_the_locale_asks_for_its_file_once() {
     tab.input(locale("nl"));
     assert_eq!(asked(&tab), [Locale::Nl], "kept once loaded");
 }
+/// Partial responses (see `super::partial`).
+mod partial;

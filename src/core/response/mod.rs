@@ -12,7 +12,7 @@ mod validate;
 pub use answer::{Answer, AnswerValue, MultipleChoice};
 pub use error::ResponseError;
 pub use limits::Limits;
-pub use validate::{check_answer, validate_envelope, validate_response};
+pub use validate::{check_answer, validate_envelope, validate_response, Completeness};
 
 use crate::core::json::{shape_err, write_map, Decoded, Fields, Json, JsonMap, ObjectWriter};
 
@@ -49,6 +49,10 @@ pub struct Response {
     pub traits: Option<JsonMap>,
     /// When it was submitted, RFC 3339.
     pub created_at: Option<String>,
+    /// The answers given so far by a shopper who closed the survey or left the page before
+    /// its end (`"partial": true`); the complete response, sent later under the same id,
+    /// supersedes it. See [`Completeness`].
+    pub partial: bool,
 }
 
 impl Response {
@@ -93,6 +97,7 @@ impl Response {
                 "userId",
                 "traits",
                 "createdAt",
+                "partial",
             ]),
         )?;
         Ok(Response {
@@ -114,6 +119,7 @@ impl Response {
                 None => None,
             },
             created_at: f.str("createdAt", false)?,
+            partial: f.bool("partial")?.unwrap_or(false),
         })
     }
 
@@ -140,13 +146,16 @@ impl Response {
             write_map(w.key("traits"), traits);
         }
         w.opt_str("createdAt", self.created_at.as_deref());
+        if self.partial {
+            w.str_raw("partial", "true");
+        }
         w.end();
         out
     }
 
     /// Checks the response against the survey it answers: ids, value ranges and option ids,
-    /// text lengths, duplicates, required questions skipped on the path taken, and the
-    /// [`Limits`]. Answers to questions off the path are allowed (the widget drops them with
+    /// text lengths, duplicates, required questions skipped on the path taken (complete
+    /// responses only: see [`Completeness`]), and the [`Limits`]. Answers to questions off the path are allowed (the widget drops them with
     /// [`crate::core::branching::prune`], but a stale one is not worth losing a response).
     pub fn validate(&self, survey: &crate::core::survey::Survey) -> Result<(), ResponseError> {
         validate::response(self, survey)

@@ -136,6 +136,55 @@ fn required_check_follows_the_branch_taken() {
     check("post-purchase", r#"[{"question":"nps","value":9}]"#).unwrap();
 }
 
+/// `check` for a body marked `"partial": true`.
+fn check_partial(survey: &str, answers: &str) -> std::result::Result<(), String> {
+    let body = format!(
+        r#"{{"id":"p-1","site":"demo","survey":"{survey}","answers":{answers},"partial":true}}"#
+    );
+    let r = Response::from_json(&body).map_err(|e| e.to_string())?;
+    assert!(r.partial);
+    assert_eq!(Completeness::of(&r), Completeness::Partial);
+    validate_response(&config(), &r).map_err(|e| e.to_string())
+}
+
+#[test]
+fn partial_responses_skip_only_the_required_rule() {
+    // A detractor who closed after the NPS question: `what-went-wrong` is required on the
+    // path, but a partial response may stop before it.
+    check("post-purchase", r#"[{"question":"nps","value":3}]"#).unwrap_err();
+    check_partial("post-purchase", r#"[{"question":"nps","value":3}]"#).unwrap();
+    check_partial("product-fit", r#"[{"question":"plan","value":"browse"}]"#).unwrap();
+    // Every answer given is still checked as in a complete response.
+    assert_eq!(
+        check_partial("post-purchase", r#"[{"question":"nps","value":11}]"#).unwrap_err(),
+        "answers[0].value: 11 is outside 0–10"
+    );
+    assert_eq!(
+        check_partial("post-purchase", r#"[{"question":"nope","value":1}]"#).unwrap_err(),
+        "answers[0].question: unknown question `nope`"
+    );
+    // The flag round-trips, and a complete response writes none.
+    let body = r#"{"id":"p","site":"demo","survey":"s","answers":[],"partial":true}"#;
+    let r = Response::from_json(body).unwrap();
+    assert_eq!(Response::from_json(&r.to_json()).unwrap(), r);
+    assert!(
+        r.to_json().ends_with(r#""partial":true}"#),
+        "{}",
+        r.to_json()
+    );
+    let complete = Response {
+        partial: false,
+        ..r.clone()
+    };
+    assert!(!complete.to_json().contains("partial"));
+    assert_eq!(
+        Response::from_json(r#"{"id":"p","site":"d","survey":"s","answers":[],"partial":1}"#)
+            .unwrap_err()
+            .to_string(),
+        "partial: expected a boolean, got a number"
+    );
+}
+
 #[test]
 fn open_text_counts_characters_not_bytes() {
     let max = "é".repeat(500);

@@ -27,6 +27,34 @@ fn fail(field: &Path<'_>, template: &str, a: &str, b: &str) -> Result {
     }))
 }
 
+/// Which rules about the questions *not* answered apply to a response. Every answer given
+/// is checked the same way in both cases (its question, value, range, options, length);
+/// only the rule that a required question on the path taken must be answered depends on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Completeness {
+    /// The shopper reached the end: every required question on the path taken is answered.
+    Complete,
+    /// The answers given so far (the shopper closed the survey or left the page): questions
+    /// not reached yet, required or not, may be missing.
+    Partial,
+}
+
+impl Completeness {
+    /// The completeness `response` declares (its `partial` flag).
+    pub fn of(response: &Response) -> Completeness {
+        if response.partial {
+            Completeness::Partial
+        } else {
+            Completeness::Complete
+        }
+    }
+
+    /// Whether required questions on the path taken must be answered.
+    pub fn requires_path(self) -> bool {
+        self == Completeness::Complete
+    }
+}
+
 // Messages with the limits in them, spelled out (a test checks them against the constants).
 const ID_CHARS: &str = "must be 1–128 characters";
 const LOCALE_CHARS: &str = "must be 1–35 characters";
@@ -251,6 +279,9 @@ fn fit(r: &Response, survey: &Survey) -> Result {
             return fail(&field, "duplicate answer to `{}`", &a.question, "");
         }
         value(&answer.key("value"), q, &a.value)?;
+    }
+    if !Completeness::of(r).requires_path() {
+        return Ok(());
     }
     for i in branching::path(survey, &r.answers) {
         let Some(q) = survey.questions.get(i) else {

@@ -87,6 +87,10 @@ impl App {
         match event.type_().as_str() {
             "scroll" => Some(Input::Scroll),
             "online" => Some(Input::Online),
+            "pagehide" => Some(Input::PageHidden),
+            "visibilitychange" => env::document()
+                .is_some_and(|d| d.hidden())
+                .then_some(Input::PageHidden),
             // Exit intent: the pointer leaves the document through the top edge.
             "mouseout" => {
                 let mouse = event.dyn_ref::<MouseEvent>()?;

@@ -210,15 +210,18 @@ impl App {
         }
     }
 
-    /// Starts listening to the page: scroll, exit intent, `online`.
+    /// Starts listening to the page: scroll, exit intent, `online`, and the page being
+    /// hidden or left (`visibilitychange`, `pagehide`: a partial response is kept).
     fn watch_page(&mut self) {
         let mut listeners = Listeners::new(&self.handler);
         if let Some(window) = env::window() {
             listeners.add(&window, "scroll");
             listeners.add(&window, "online");
+            listeners.add(&window, "pagehide");
         }
         if let Some(document) = env::document() {
             listeners.add(&document, "mouseout");
+            listeners.add(&document, "visibilitychange");
         }
         self._watch = Some(listeners);
     }

@@ -98,6 +98,9 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (site, kind, source_id)
     );
     CREATE INDEX ledger_customer ON ledger (site, customer, seq);"#,
+    // 3: partial responses — the answers a shopper gave before leaving, replaced in place
+    // by the complete response of the same id. Rows stored before are complete.
+    r#"ALTER TABLE responses ADD COLUMN partial boolean NOT NULL DEFAULT false;"#,
 ];
 
 /// Newest schema version this build knows.

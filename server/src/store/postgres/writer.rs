@@ -3,6 +3,12 @@
 //! each insert is answered only after its batch commits. A few writer tasks share the
 //! queue, so one batch is filled while another commits.
 //!
+//! An insert whose key exists already (a retry, or the newer state of a partial response)
+//! then goes through one conditional `UPDATE` of its own, in batch order: it replaces a
+//! partial row (see [`crate::store::replaces`]) and leaves a complete one alone. The
+//! condition is evaluated on the row's latest committed version under its row lock, so a
+//! partial state racing a complete one from another instance never overwrites it.
+//!
 //! Rows of a batch are inserted in `(site, id)` order: two batches (of this instance or
 //! another) that share keys then lock them in the same order and cannot deadlock; should
 //! PostgreSQL still report a deadlock or serialization failure, the batch is retried.
@@ -27,12 +33,21 @@ pub const WRITERS: usize = 2;
 const ATTEMPTS: usize = 3;
 
 const INSERT_SQL: &str = r#"INSERT INTO responses
-    (site, id, survey, answers, locale, url, user_id, traits, created_at, received_at)
+    (site, id, survey, answers, locale, url, user_id, traits, created_at, received_at,
+     partial)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[],
                          $6::bytea[], $7::text[], $8::text[], $9::text[],
-                         $10::text[]::timestamptz[])
+                         $10::text[]::timestamptz[], $11::bool[])
     ON CONFLICT (site, id) DO NOTHING
     RETURNING site, id"#;
+
+/// The newer state of a partial response replaces it; a complete row, or a partial one with
+/// the same answers, is left alone.
+const REPLACE_PARTIAL_SQL: &str = r#"UPDATE responses
+    SET survey = $3, answers = $4, locale = $5, url = $6, user_id = $7, traits = $8,
+        created_at = $9, received_at = $10::text::timestamptz, partial = $11
+    WHERE site = $1 AND id = $2 AND partial
+      AND (NOT $11 OR answers IS DISTINCT FROM $4)"#;
 
 /// One queued insert.
 pub struct WriteJob {
@@ -123,15 +138,15 @@ async fn writer_loop(
         match result {
             Ok(mut stored) => {
                 for job in batch {
-                    let key = (job.response.site, job.response.id);
+                    let key = (job.response.site.clone(), job.response.id.clone());
                     // The first job of a key inserted in this batch is the stored one;
-                    // later copies of the same key are duplicates.
+                    // later copies of the same key may replace a partial state.
                     let outcome = if stored.remove(&key) {
-                        InsertOutcome::Stored
+                        Ok(InsertOutcome::Stored)
                     } else {
-                        InsertOutcome::Duplicate
+                        replace_partial(&pool, &job.response).await
                     };
-                    let _ = job.reply.send(Ok(outcome));
+                    let _ = job.reply.send(outcome);
                 }
             }
             Err(err) => {
@@ -151,6 +166,42 @@ fn is_retryable(e: &tokio_postgres::Error) -> bool {
     use tokio_postgres::error::SqlState;
     e.code().is_some_and(|c| {
         *c == SqlState::T_R_DEADLOCK_DETECTED || *c == SqlState::T_R_SERIALIZATION_FAILURE
+    })
+}
+
+/// Replaces the stored partial state of `r`'s id by `r` when [`crate::store::replaces`]
+/// says so: `Updated`, else `Duplicate`. One statement, autocommitted: it locks one row
+/// and holds no other lock, so it cannot deadlock.
+async fn replace_partial(pool: &Pool, r: &StoredResponse) -> Result<InsertOutcome, StoreError> {
+    let client = pool
+        .get()
+        .await
+        .map_err(|e| StoreError::Pool(e.to_string()))?;
+    let stmt = client.prepare_cached(REPLACE_PARTIAL_SQL).await?;
+    let locale = r.locale.as_deref().map(str::as_bytes);
+    let url = r.url.as_deref().map(str::as_bytes);
+    let changed = client
+        .execute(
+            &stmt,
+            &[
+                &r.site,
+                &r.id,
+                &r.survey,
+                &r.answers_json,
+                &locale,
+                &url,
+                &r.user_id,
+                &r.traits_json,
+                &r.created_at,
+                &r.received_at,
+                &r.partial,
+            ],
+        )
+        .await?;
+    Ok(if changed == 1 {
+        InsertOutcome::Updated
+    } else {
+        InsertOutcome::Duplicate
     })
 }
 
@@ -179,6 +230,7 @@ async fn write_batch(
     let traits = col(|r| r.traits_json.as_deref());
     let created_at = col(|r| r.created_at.as_deref());
     let received_at = col(|r| Some(&r.received_at));
+    let partial: Vec<bool> = batch.iter().map(|j| j.response.partial).collect();
     // One statement, autocommitted: the batch is one transaction.
     let rows = client
         .query(
@@ -194,6 +246,7 @@ async fn write_batch(
                 &traits,
                 &created_at,
                 &received_at,
+                &partial,
             ],
         )
         .await?;

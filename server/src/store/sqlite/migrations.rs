@@ -111,6 +111,9 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (site, kind, source_id)
     );
     CREATE INDEX ledger_customer ON ledger (site, customer, seq);",
+    // 4: partial responses — the answers a shopper gave before leaving, replaced in place
+    // by the complete response of the same id. Rows stored before are complete.
+    "ALTER TABLE responses ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Newest schema version this build knows.
@@ -194,6 +197,24 @@ mod tests {
         )?;
         let n: i64 = conn.query_row("SELECT count(*) FROM responses", [], |r| r.get(0))?;
         assert_eq!(n, 2);
+        Ok(())
+    }
+
+    #[test]
+    fn version_4_reads_earlier_rows_as_complete() -> Result<(), StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        migrate_to(&mut conn, 3)?;
+        conn.execute(
+            "INSERT INTO responses (id, site, survey, answers, received_at)
+             VALUES ('r1', 'a', 's', '[]', '2026-01-01T00:00:00.000Z')",
+            [],
+        )?;
+        assert_eq!(migrate(&mut conn)?, latest());
+        let partial: bool =
+            conn.query_row("SELECT partial FROM responses WHERE id = 'r1'", [], |r| {
+                r.get(0)
+            })?;
+        assert!(!partial);
         Ok(())
     }
 

@@ -35,9 +35,16 @@ const READERS: usize = 4;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 const INSERT_SQL: &str = "INSERT INTO responses
-    (site, id, survey, answers, locale, url, user_id, traits, created_at, received_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+    (site, id, survey, answers, locale, url, user_id, traits, created_at, received_at, partial)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
     ON CONFLICT (site, id) DO NOTHING";
+
+/// The newer state of a partial response replaces it (see [`crate::store::replaces`]); a
+/// complete row, or a partial one with the same answers, is left alone.
+const REPLACE_PARTIAL_SQL: &str = "UPDATE responses
+    SET survey = ?3, answers = ?4, locale = ?5, url = ?6, user_id = ?7, traits = ?8,
+        created_at = ?9, received_at = ?10, partial = ?11
+    WHERE site = ?1 AND id = ?2 AND partial = 1 AND (?11 = 0 OR answers IS NOT ?4)";
 
 struct WriteJob {
     response: StoredResponse,
@@ -190,10 +197,11 @@ fn write_batch(conn: &mut Connection, batch: &[WriteJob]) -> rusqlite::Result<Ve
     let tx = conn.transaction()?;
     let mut outcomes = Vec::with_capacity(batch.len());
     {
-        let mut stmt = tx.prepare_cached(INSERT_SQL)?;
+        let mut insert = tx.prepare_cached(INSERT_SQL)?;
+        let mut replace = tx.prepare_cached(REPLACE_PARTIAL_SQL)?;
         for job in batch {
             let r = &job.response;
-            let changed = stmt.execute(params![
+            let row = params![
                 r.site,
                 r.id,
                 r.survey,
@@ -203,10 +211,14 @@ fn write_batch(conn: &mut Connection, batch: &[WriteJob]) -> rusqlite::Result<Ve
                 r.user_id,
                 r.traits_json,
                 r.created_at,
-                r.received_at
-            ])?;
-            outcomes.push(if changed == 1 {
+                r.received_at,
+                r.partial
+            ];
+            // One writer: nothing changes the row between the two statements.
+            outcomes.push(if insert.execute(row)? == 1 {
                 InsertOutcome::Stored
+            } else if replace.execute(row)? == 1 {
+                InsertOutcome::Updated
             } else {
                 InsertOutcome::Duplicate
             });
@@ -228,6 +240,7 @@ fn row_to_response(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredResponse> 
         traits_json: row.get(7)?,
         created_at: row.get(8)?,
         received_at: row.get(9)?,
+        partial: row.get(10)?,
     })
 }
 
@@ -236,7 +249,8 @@ fn row_to_response(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredResponse> 
 /// instead of scanning the site from its first row on every page.
 fn page_sql(q: &PageQuery) -> (String, Vec<Box<dyn ToSql + Send>>) {
     let mut sql = String::from(
-        "SELECT id, site, survey, answers, locale, url, user_id, traits, created_at, received_at
+        "SELECT id, site, survey, answers, locale, url, user_id, traits, created_at, received_at,
+                partial
          FROM responses WHERE site = ?1",
     );
     let mut args: Vec<Box<dyn ToSql + Send>> = vec![Box::new(q.filter.site.clone())];
@@ -406,6 +420,7 @@ mod tests {
                 traits_json: None,
                 created_at: None,
                 received_at: "2026-01-01T00:00:00.000Z".into(),
+                partial: false,
             };
             store
                 .writer
