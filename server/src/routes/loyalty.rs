@@ -1,7 +1,8 @@
 //! Customer-scoped loyalty endpoints (`Authorization: Bearer <customer token>`, see
 //! [`crate::loyalty::token`]) and the admin adjustment endpoint (the site's admin token):
 //!
-//! - `GET /v1/sites/{site}/loyalty/me`: balance (spendable, pending) and activity;
+//! - `GET /v1/sites/{site}/loyalty/me`: balance (spendable, pending), the next expiry
+//!   (`expiresAt`, `expiringPoints`) and activity;
 //! - `POST /v1/sites/{site}/loyalty/redemptions` `{id, points}`: spends points, idempotent
 //!   on `id`; 409 when the spendable balance is short;
 //! - `POST /v1/sites/{site}/loyalty/adjustments` `{id, customer, points, reason, actor}`.
@@ -21,6 +22,7 @@ use crate::app::AppState;
 use crate::client_ip::ClientIp;
 use crate::config::{LoyaltyConfig, ServerConfig};
 use crate::error::ApiError;
+use crate::loyalty::expiry;
 use crate::loyalty::ledger::balance;
 use crate::loyalty::token::{self, CustomerClaims};
 use crate::store::{Adjustment, RedeemOutcome};
@@ -72,12 +74,20 @@ pub async fn me(
 ) -> Result<Response, ApiError> {
     let claims = customer(&app, &site, &headers).await?;
     let now = app.clock.now_millis();
+    let policy = loyalty_of(&app.config(), &site)?.expiry;
+    if let Some(policy) = policy {
+        app.store
+            .loyalty()
+            .expire(site.clone(), claims.sub.clone(), policy, now)
+            .await?;
+    }
     let entries = app
         .store
         .loyalty()
         .entries(site.clone(), claims.sub.clone())
         .await?;
     let b = balance(&entries, now);
+    let upcoming = policy.and_then(|p| expiry::upcoming(&entries, p));
     let activity: Vec<Value> = entries
         .iter()
         .rev()
@@ -99,6 +109,8 @@ pub async fn me(
         "site": site,
         "spendable": b.spendable,
         "pending": b.pending,
+        "expiresAt": upcoming.map(|u| crate::clock::format_unix_millis(u.at)),
+        "expiringPoints": upcoming.map_or(0, |u| u.points),
         "activity": activity,
     }))
     .into_response())
@@ -159,6 +171,13 @@ pub async fn redeem(
     let id = text(&obj, "id")?;
     let points = points(&obj, true)?;
     let now = app.clock.now_millis();
+    // Points that expired before now cannot be spent: the expiry is recorded first.
+    if let Some(policy) = loyalty_of(&app.config(), &site)?.expiry {
+        app.store
+            .loyalty()
+            .expire(site.clone(), claims.sub.clone(), policy, now)
+            .await?;
+    }
     let outcome = app
         .store
         .loyalty()

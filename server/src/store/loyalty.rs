@@ -6,7 +6,8 @@
 //! - [`LoyaltyStore::apply_order`] runs in one transaction: the delivery id is recorded
 //!   (a delivery seen before is a [`ApplyOutcome::Replay`] and changes nothing), the
 //!   order's record is loaded under a lock on that order, [`crate::loyalty::plan::apply`]
-//!   decides, and the record, its new refunds and ledger entries are written. An event
+//!   decides (at the earn multiplier of the customer's tier, from their earlier orders), and
+//!   the record, its new refunds and ledger entries are written. An event
 //!   that cannot be applied yet (a refund of an unknown order) records nothing, so the
 //!   platform's retry is processed.
 //! - Ledger entries are unique on `(site, kind, source_id)`: replaying never double-credits.
@@ -14,10 +15,16 @@
 //!   a per-customer lock (SQLite: the database write lock; PostgreSQL: a transaction-scoped
 //!   advisory lock), so concurrent redemptions, from one instance or several, can never
 //!   take the spendable balance below zero.
+//! - [`LoyaltyStore::expire`] appends the expiries [`crate::loyalty::expiry::due`] finds for
+//!   one customer, in one transaction, idempotent on their source ids. The rule depends only
+//!   on the entries' instants, so it may run at any time after the fact (lazily before a
+//!   read or a redemption, or from the sweep) with the same result.
 
+use crate::loyalty::expiry::ExpiryPolicy;
 use crate::loyalty::ledger::{Balance, Entry};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::rules::LoyaltyRules;
+use crate::loyalty::tiers::Contribution;
 use crate::loyalty::token::CustomerClaims;
 
 use super::StoreFuture;
@@ -99,6 +106,28 @@ pub trait LoyaltyStore: Send + Sync + 'static {
     fn entries(&self, site: String, customer: String) -> StoreFuture<'_, Vec<Entry>>;
     /// Records (or refreshes) the customer a verified token names.
     fn touch_customer(&self, claims: CustomerClaims, now: i64) -> StoreFuture<'_, ()>;
+    /// Appends the expiries of `customer` due by `now`; returns how many were new.
+    fn expire(
+        &self,
+        site: String,
+        customer: String,
+        policy: ExpiryPolicy,
+        now: i64,
+    ) -> StoreFuture<'_, usize>;
+    /// Customers of `site` with a positive balance and no activity after `inactive_since`
+    /// (ms), at most `limit`: the sweep's work list.
+    fn expiry_candidates(
+        &self,
+        site: String,
+        inactive_since: i64,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<String>>;
+    /// What each of `customer`'s orders that earned points contributes to their tier.
+    fn tier_contributions(
+        &self,
+        site: String,
+        customer: String,
+    ) -> StoreFuture<'_, Vec<Contribution>>;
     /// Orders stored for `site` (tests).
     fn order_count(&self, site: String) -> StoreFuture<'_, u64>;
 }

@@ -5,10 +5,12 @@
 
 use deadpool_postgres::{Pool, Transaction};
 
+use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::ledger::{Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::plan::{self, OrderRecord, PlanError};
 use crate::loyalty::rules::LoyaltyRules;
+use crate::loyalty::tiers::Contribution;
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{Adjustment, ApplyOutcome, Delivery, LoyaltyStore, RedeemOutcome};
 use crate::store::{StoreError, StoreFuture};
@@ -173,6 +175,48 @@ async fn save_order(
     Ok(())
 }
 
+async fn load_entries(
+    client: &impl deadpool_postgres::GenericClient,
+    site: &str,
+    customer: &str,
+) -> Result<Vec<Entry>, StoreError> {
+    let rows = client
+        .query(
+            "SELECT customer, kind, source_id, points, created_at, available_at, reason, actor
+             FROM ledger WHERE site = $1 AND customer = $2 ORDER BY seq",
+            &[&site, &customer],
+        )
+        .await?;
+    rows.iter().map(row_to_entry).collect()
+}
+
+async fn contributions(
+    client: &impl deadpool_postgres::GenericClient,
+    site: &str,
+    customer: &str,
+) -> Result<Vec<Contribution>, StoreError> {
+    let rows = client
+        .query(
+            "SELECT l.created_at, o.earned_points - o.reversed_points,
+        CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
+ FROM orders o JOIN ledger l
+   ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
+ WHERE o.site = $1 AND o.customer = $2 AND o.earned
+ ORDER BY l.created_at",
+            &[&site, &customer],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Contribution {
+                at: r.try_get(0)?,
+                points: r.try_get(1)?,
+                spend: r.try_get(2)?,
+            })
+        })
+        .collect()
+}
+
 fn row_to_entry(r: &tokio_postgres::Row) -> Result<Entry, StoreError> {
     let kind: String = r.try_get(1)?;
     let source_id: String = r.try_get(2)?;
@@ -221,6 +265,12 @@ impl LoyaltyStore for PostgresLoyalty {
                 }
             }
             let existing = load_order(&tx, &site, p, &order_id).await?;
+            let rules = match (&rules.tiers, plan::earner(existing.as_ref(), &event)) {
+                (Some(tiers), Some(customer)) => rules.with_multiplier(
+                    tiers.multiplier(&contributions(&tx, &site, &customer).await?, now),
+                ),
+                _ => rules.clone(),
+            };
             let applied = match plan::apply(p, existing, &event, &rules, now) {
                 Ok(a) => a,
                 // The transaction is dropped (rolled back): the retry is processed.
@@ -333,14 +383,72 @@ impl LoyaltyStore for PostgresLoyalty {
     fn entries(&self, site: String, customer: String) -> StoreFuture<'_, Vec<Entry>> {
         Box::pin(async move {
             let client = self.client().await?;
-            let rows = client
-                .query(
-                    "SELECT customer, kind, source_id, points, created_at, available_at, reason, actor
-                     FROM ledger WHERE site = $1 AND customer = $2 ORDER BY seq",
-                    &[&site, &customer],
+            load_entries(&client, &site, &customer).await
+        })
+    }
+
+    fn expire(
+        &self,
+        site: String,
+        customer: String,
+        policy: ExpiryPolicy,
+        now: i64,
+    ) -> StoreFuture<'_, usize> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            // Most calls find nothing due: decide on a plain read first, lock only to write.
+            let entries = load_entries(&client, &site, &customer).await?;
+            if expiry::due(&customer, &entries, policy, now).is_empty() {
+                return Ok(0);
+            }
+            let tx = client.transaction().await?;
+            lock(&tx, &["customer", &site, &customer]).await?;
+            let entries = load_entries(&tx, &site, &customer).await?;
+            let mut written = 0;
+            for e in expiry::due(&customer, &entries, policy, now) {
+                if append(
+                    &tx,
+                    &site,
+                    &customer,
+                    e.kind,
+                    &e.source_id,
+                    e.points,
+                    e.available_at,
+                    e.available_at,
+                    None,
+                    None,
                 )
+                .await?
+                {
+                    written += 1;
+                }
+            }
+            tx.commit().await?;
+            Ok(written)
+        })
+    }
+
+    fn expiry_candidates(
+        &self,
+        site: String,
+        inactive_since: i64,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<String>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let sql = format!(
+                "SELECT customer FROM ledger WHERE site = $1 GROUP BY customer
+                 HAVING sum(points) > 0
+                    AND max(CASE WHEN {ACTIVITY_SQL} THEN created_at END) <= $2
+                 ORDER BY customer LIMIT $3"
+            );
+            let limit = limit.min(i64::MAX as usize) as i64;
+            let rows = client
+                .query(&sql, &[&site, &inactive_since, &limit])
                 .await?;
-            rows.iter().map(row_to_entry).collect()
+            rows.iter()
+                .map(|r| r.try_get(0).map_err(StoreError::from))
+                .collect()
         })
     }
 
@@ -359,6 +467,17 @@ impl LoyaltyStore for PostgresLoyalty {
                 )
                 .await?;
             Ok(())
+        })
+    }
+
+    fn tier_contributions(
+        &self,
+        site: String,
+        customer: String,
+    ) -> StoreFuture<'_, Vec<Contribution>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            contributions(&client, &site, &customer).await
         })
     }
 

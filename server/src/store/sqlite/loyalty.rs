@@ -9,10 +9,12 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::ledger::{Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::plan::{self, OrderRecord, PlanError};
 use crate::loyalty::rules::LoyaltyRules;
+use crate::loyalty::tiers::Contribution;
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{Adjustment, ApplyOutcome, Delivery, LoyaltyStore, RedeemOutcome};
 use crate::store::{StoreError, StoreFuture};
@@ -183,6 +185,29 @@ fn save_order(
     Ok(())
 }
 
+fn contributions(
+    conn: &Connection,
+    site: &str,
+    customer: &str,
+) -> rusqlite::Result<Vec<Contribution>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.created_at, o.earned_points - o.reversed_points,
+        CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
+ FROM orders o JOIN ledger l
+   ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
+ WHERE o.site = ?1 AND o.customer = ?2 AND o.earned
+ ORDER BY l.created_at",
+    )?;
+    let rows = stmt.query_map(params![site, customer], |r| {
+        Ok(Contribution {
+            at: r.get(0)?,
+            points: r.get(1)?,
+            spend: r.get(2)?,
+        })
+    })?;
+    rows.collect()
+}
+
 fn apply_order(
     conn: &mut Connection,
     site: &str,
@@ -206,7 +231,13 @@ fn apply_order(
     let p = platform.as_str();
     let order_id = event.order_id();
     let existing = load_order(&tx, site, p, order_id)?;
-    let applied = match plan::apply(p, existing, event, rules, now) {
+    let rules = match (&rules.tiers, plan::earner(existing.as_ref(), event)) {
+        (Some(tiers), Some(customer)) => {
+            rules.with_multiplier(tiers.multiplier(&contributions(&tx, site, &customer)?, now))
+        }
+        _ => rules.clone(),
+    };
+    let applied = match plan::apply(p, existing, event, &rules, now) {
         Ok(a) => a,
         // Dropping the transaction rolls the delivery record back: the retry is processed.
         Err(PlanError::UnknownOrder(id)) => return Ok(ApplyOutcome::UnknownOrder(id)),
@@ -238,6 +269,49 @@ fn apply_order(
     }
     tx.commit()?;
     Ok(ApplyOutcome::Applied { entries })
+}
+
+fn load_entries(conn: &Connection, site: &str, customer: &str) -> rusqlite::Result<Vec<Entry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT customer, kind, source_id, points, created_at, available_at, reason, actor
+         FROM ledger WHERE site = ?1 AND customer = ?2 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map(params![site, customer], row_to_entry)?;
+    rows.collect()
+}
+
+fn expire(
+    conn: &mut Connection,
+    site: &str,
+    customer: &str,
+    policy: ExpiryPolicy,
+    now: i64,
+) -> Result<usize, StoreError> {
+    // Most calls find nothing due: decide on a plain read first, lock only to write.
+    if expiry::due(customer, &load_entries(conn, site, customer)?, policy, now).is_empty() {
+        return Ok(0);
+    }
+    let tx = immediate(conn)?;
+    let due = expiry::due(customer, &load_entries(&tx, site, customer)?, policy, now);
+    let mut written = 0;
+    for e in &due {
+        if append(
+            &tx,
+            site,
+            customer,
+            e.kind,
+            &e.source_id,
+            e.points,
+            e.available_at,
+            e.available_at,
+            None,
+            None,
+        )? {
+            written += 1;
+        }
+    }
+    tx.commit()?;
+    Ok(written)
 }
 
 fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
@@ -335,13 +409,38 @@ impl LoyaltyStore for SqliteLoyalty {
     }
 
     fn entries(&self, site: String, customer: String) -> StoreFuture<'_, Vec<Entry>> {
+        self.run(move |conn| Ok(load_entries(conn, &site, &customer)?))
+    }
+
+    fn expire(
+        &self,
+        site: String,
+        customer: String,
+        policy: ExpiryPolicy,
+        now: i64,
+    ) -> StoreFuture<'_, usize> {
+        self.run(move |conn| expire(conn, &site, &customer, policy, now))
+    }
+
+    fn expiry_candidates(
+        &self,
+        site: String,
+        inactive_since: i64,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<String>> {
         self.run(move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT customer, kind, source_id, points, created_at, available_at, reason, actor
-                 FROM ledger WHERE site = ?1 AND customer = ?2 ORDER BY seq",
+            let sql = format!(
+                "SELECT customer FROM ledger WHERE site = ?1 GROUP BY customer
+                 HAVING sum(points) > 0
+                    AND max(CASE WHEN {ACTIVITY_SQL} THEN created_at END) <= ?2
+                 ORDER BY customer LIMIT ?3"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(
+                params![site, inactive_since, limit.min(i64::MAX as usize) as i64],
+                |r| r.get(0),
             )?;
-            let rows = stmt.query_map(params![site, customer], row_to_entry)?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
         })
     }
 
@@ -358,6 +457,14 @@ impl LoyaltyStore for SqliteLoyalty {
             )?;
             Ok(())
         })
+    }
+
+    fn tier_contributions(
+        &self,
+        site: String,
+        customer: String,
+    ) -> StoreFuture<'_, Vec<Contribution>> {
+        self.run(move |conn| Ok(contributions(conn, &site, &customer)?))
     }
 
     fn order_count(&self, site: String) -> StoreFuture<'_, u64> {
