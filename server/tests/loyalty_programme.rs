@@ -1,5 +1,7 @@
 //! The loyalty programme beyond the ledger, over real HTTP on both backends, with a fake
-//! clock: points expiry after inactivity (lazy on read and redemption, and the sweep).
+//! clock: points expiry after inactivity (lazy on read and redemption, and the sweep), and
+//! tiers (reached by orders, multiplier on the next order, refunds count against their order,
+//! dropped after the window).
 
 mod common;
 
@@ -8,6 +10,7 @@ use std::sync::Arc;
 use common::*;
 use rapport_server::clock::{format_unix_millis, Clock, FakeClock};
 use rapport_server::jobs::expiry_sweep;
+use rapport_server::loyalty::signature::hmac_base64;
 use rapport_server::loyalty::token::{mint, CustomerClaims};
 use serde_json::{json, Value};
 
@@ -15,6 +18,7 @@ const SECRET: &str = "loyalty-test-secret-0123456789abcdef";
 /// 2027-01-15T08:00:00Z.
 const T0: i64 = 1_800_000_000_000;
 const DAY: i64 = 86_400_000;
+const SHOPIFY: &str = "shpss_test_app_secret";
 
 fn config(extra: Value) -> Value {
     let mut c = fixture();
@@ -22,6 +26,7 @@ fn config(extra: Value) -> Value {
         "customerTokenSecret": SECRET,
         "pointsPerUnit": 1,
         "returnWindowDays": 14,
+        "webhooks": { "shopify": SHOPIFY },
     });
     if let (Some(l), Some(e)) = (loyalty.as_object_mut(), extra.as_object()) {
         l.extend(e.clone());
@@ -77,6 +82,39 @@ async fn redeem(t: &TestServer, clock: &FakeClock, sub: &str, id: &str, points: 
         .expect("sent")
         .status()
         .as_u16()
+}
+
+/// A paid Shopify order of `subtotal` by `customer`, sent signed.
+async fn paid_order(t: &TestServer, id: u64, customer: &str, subtotal: &str) -> Value {
+    let body = json!({ "id": id, "currency": "EUR", "subtotal_price": subtotal, "total_price": subtotal,
+        "financial_status": "paid", "customer": { "id": customer } });
+    shopify(t, "orders/paid", &format!("o{id}"), &body).await
+}
+
+async fn shopify(t: &TestServer, topic: &str, delivery: &str, body: &Value) -> Value {
+    let text = body.to_string();
+    let resp = t
+        .client
+        .post(t.url("/v1/sites/demo/webhooks/shopify"))
+        .header("x-shopify-topic", topic)
+        .header("x-shopify-webhook-id", delivery)
+        .header(
+            "x-shopify-hmac-sha256",
+            hmac_base64(SHOPIFY.as_bytes(), text.as_bytes()),
+        )
+        .body(text)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), 200);
+    resp.json().await.expect("json")
+}
+
+fn tiers() -> Value {
+    json!({ "tiers": { "basis": "points", "windowDays": 365, "levels": [
+        { "name": "Bronze", "threshold": 0 },
+        { "name": "Silver", "threshold": 200, "multiplier": 1.5 },
+        { "name": "Gold", "threshold": 1000, "multiplier": 2 } ] } })
 }
 
 fn expiries(v: &Value) -> Vec<i64> {
@@ -163,6 +201,48 @@ async fn without_expiry_points_stay(db: Backend) -> TestResult {
     assert_eq!(expiry_sweep::run_once(t.server.state()).await?, 0);
     let v = me(&t, &clock, "c1").await;
     assert_eq!((v["spendable"].as_i64(), &v["expiresAt"]), (Some(50), &Value::Null));
+    t.stop().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_move_customers_up_and_down_the_tiers(db: Backend) -> TestResult {
+    let (t, clock) = start(&db, tiers()).await;
+    let v = me(&t, &clock, "c1").await;
+    assert_eq!(v["tier"]["name"], "Bronze");
+    assert_eq!(v["tier"]["heldUntil"], Value::Null);
+    assert_eq!(v["nextTier"], json!({"name": "Silver", "threshold": 200, "remaining": 200}));
+    paid_order(&t, 1, "c1", "150.00").await;
+    let v = me(&t, &clock, "c1").await;
+    assert_eq!((v["tier"]["name"].as_str(), v["tier"]["qualifying"].as_i64()), (Some("Bronze"), Some(150)));
+    assert_eq!(v["nextTier"]["remaining"], 50);
+    clock.advance(DAY);
+    paid_order(&t, 2, "c1", "100.00").await;
+    let v = me(&t, &clock, "c1").await;
+    assert_eq!((v["tier"]["name"].as_str(), v["tier"]["multiplier"].as_f64()), (Some("Silver"), Some(1.5)));
+    assert_eq!(v["tier"]["heldUntil"], format_unix_millis(clock.now_millis() + 365 * DAY));
+    assert_eq!(v["nextTier"], json!({"name": "Gold", "threshold": 1000, "remaining": 750}));
+    // A refund counts against the order it reverses: order 2 never lifted anyone.
+    let refund = json!({ "id": 90, "order_id": 2, "refund_line_items": [{ "subtotal": "100.00" }] });
+    shopify(&t, "refunds/create", "r90", &refund).await;
+    let v = me(&t, &clock, "c1").await;
+    assert_eq!((v["tier"]["name"].as_str(), v["tier"]["qualifying"].as_i64()), (Some("Bronze"), Some(150)));
+    // Bronze earns ×1; the order reaching Silver earns at the tier held before it.
+    clock.advance(DAY);
+    paid_order(&t, 3, "c1", "100.00").await;
+    assert_eq!(me(&t, &clock, "c1").await["tier"]["name"], "Silver");
+    // Silver's ×1.5 applies to the next order.
+    clock.advance(DAY);
+    paid_order(&t, 4, "c1", "100.00").await;
+    let v = me(&t, &clock, "c1").await;
+    assert_eq!(v["pending"], 150 + 100 + 150, "{v}");
+    assert_eq!(v["tier"]["qualifying"], 400);
+    // Kept for the window after the last order that reached it, then dropped.
+    clock.advance(364 * DAY);
+    assert_eq!(me(&t, &clock, "c1").await["tier"]["name"], "Silver");
+    clock.advance(DAY);
+    let v = me(&t, &clock, "c1").await;
+    assert_eq!((v["tier"]["name"].as_str(), v["tier"]["qualifying"].as_i64()), (Some("Bronze"), Some(0)));
     t.stop().await;
     Ok(())
 }

@@ -2,7 +2,8 @@
 //! [`crate::loyalty::token`]) and the admin adjustment endpoint (the site's admin token):
 //!
 //! - `GET /v1/sites/{site}/loyalty/me`: balance (spendable, pending), the next expiry
-//!   (`expiresAt`, `expiringPoints`) and activity;
+//!   (`expiresAt`, `expiringPoints`), the tier and what the next one needs (`tier`,
+//!   `nextTier`) and activity;
 //! - `POST /v1/sites/{site}/loyalty/redemptions` `{id, points}`: spends points, idempotent
 //!   on `id`; 409 when the spendable balance is short;
 //! - `POST /v1/sites/{site}/loyalty/adjustments` `{id, customer, points, reason, actor}`.
@@ -24,6 +25,7 @@ use crate::config::{LoyaltyConfig, ServerConfig};
 use crate::error::ApiError;
 use crate::loyalty::expiry;
 use crate::loyalty::ledger::balance;
+use crate::loyalty::tiers::{Standing, Tiers};
 use crate::loyalty::token::{self, CustomerClaims};
 use crate::store::{Adjustment, RedeemOutcome};
 
@@ -88,6 +90,18 @@ pub async fn me(
         .await?;
     let b = balance(&entries, now);
     let upcoming = policy.and_then(|p| expiry::upcoming(&entries, p));
+    let tiers = loyalty_of(&app.config(), &site)?.rules.tiers.clone();
+    let (tier, next_tier) = match tiers {
+        None => (Value::Null, Value::Null),
+        Some(tiers) => {
+            let contributions = app
+                .store
+                .loyalty()
+                .tier_contributions(site.clone(), claims.sub.clone())
+                .await?;
+            tier_json(&tiers, &tiers.standing(&contributions, now))
+        }
+    };
     let activity: Vec<Value> = entries
         .iter()
         .rev()
@@ -111,9 +125,33 @@ pub async fn me(
         "pending": b.pending,
         "expiresAt": upcoming.map(|u| crate::clock::format_unix_millis(u.at)),
         "expiringPoints": upcoming.map_or(0, |u| u.points),
+        "tier": tier,
+        "nextTier": next_tier,
         "activity": activity,
     }))
     .into_response())
+}
+
+/// The `tier` and `nextTier` members of `loyalty/me`.
+fn tier_json(tiers: &Tiers, s: &Standing) -> (Value, Value) {
+    let level = |i: usize| tiers.levels.get(i);
+    let tier = level(s.tier).map_or(Value::Null, |t| {
+        json!({
+            "name": t.name,
+            "multiplier": t.multiplier,
+            "basis": tiers.basis.as_str(),
+            "windowDays": tiers.window_days,
+            "qualifying": s.qualifying,
+            "heldUntil": s.held_until.map(crate::clock::format_unix_millis),
+        })
+    });
+    let next = s
+        .next
+        .and_then(|(i, remaining)| level(i).map(|t| (t, remaining)))
+        .map_or(Value::Null, |(t, remaining)| {
+            json!({ "name": t.name, "threshold": t.threshold, "remaining": remaining })
+        });
+    (tier, next)
 }
 
 fn body_object(body: Result<Bytes, BytesRejection>) -> Result<Map<String, Value>, ApiError> {
