@@ -215,7 +215,10 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
     let task = tokio::spawn(edge::serve(listener, app, timeouts, async {
         let _ = rx.await;
     }));
-    let jobs = vec![tokio::spawn(jobs::expiry_sweep::run(state.clone()))];
+    let jobs = vec![
+        tokio::spawn(jobs::expiry_sweep::run(state.clone())),
+        tokio::spawn(jobs::outbox::run(state.clone())),
+    ];
     let maintained = state.clone();
     let maintenance = tokio::spawn(async move {
         let mut every = tokio::time::interval(MAINTENANCE_EVERY);

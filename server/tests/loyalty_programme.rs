@@ -1,7 +1,8 @@
 //! The loyalty programme beyond the ledger, over real HTTP on both backends, with a fake
 //! clock: points expiry after inactivity (lazy on read and redemption, and the sweep), and
 //! tiers (reached by orders, multiplier on the next order, refunds count against their order,
-//! dropped after the window).
+//! dropped after the window), and rewards (codes, idempotency, tier restriction, the signed
+//! outbound webhook checked by a real local receiver, retried, surviving a restart).
 
 mod common;
 
@@ -10,9 +11,13 @@ use std::sync::Arc;
 use common::*;
 use rapport_server::clock::{format_unix_millis, Clock, FakeClock};
 use rapport_server::jobs::expiry_sweep;
+use rapport_server::jobs::outbox::POLL;
 use rapport_server::loyalty::signature::hmac_base64;
+use rapport_server::loyalty::signature::{standard_key, verify_standard, StandardHeaders};
 use rapport_server::loyalty::token::{mint, CustomerClaims};
 use serde_json::{json, Value};
+
+const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 const SECRET: &str = "loyalty-test-secret-0123456789abcdef";
 /// 2027-01-15T08:00:00Z.
@@ -246,4 +251,196 @@ async fn orders_move_customers_up_and_down_the_tiers(db: Backend) -> TestResult 
     t.stop().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rewards_issue_codes_and_notify_the_store(db: Backend) -> TestResult {
+    let hook = Receiver::start(1).await;
+    let (t, clock) = start(&db, rewards_config(&hook.url)).await;
+    adjust(&t, "a1", "c1", 1000).await;
+    let v = me(&t, &clock, "c1").await;
+    let offered: Vec<(String, bool)> = v["rewards"].as_array().map(|a| a.iter().map(|r| (r["id"].as_str().unwrap_or("").to_owned(), r["available"] == true)).collect()).unwrap_or_default();
+    assert_eq!(offered, [("5-off".to_owned(), true), ("pct".to_owned(), false), ("ship".to_owned(), true), ("mug".to_owned(), false)]);
+    let resp = redeem_reward(&t, &clock, "c1", "rr1", "5-off").await;
+    assert_eq!(resp.0, 201, "{}", resp.1);
+    let code = resp.1["code"].as_str().unwrap_or_default().to_owned();
+    assert!(code.len() == 14 && code.split('-').all(|g| g.len() == 4 && g.bytes().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())), "{code}");
+    assert_eq!((resp.1["spendable"].as_i64(), resp.1["reward"]["amount"].as_str()), (Some(500), Some("5.00")));
+    // A retry of the same id: the same code, nothing spent twice.
+    let again = redeem_reward(&t, &clock, "c1", "rr1", "5-off").await;
+    assert_eq!((again.0, again.1["code"].as_str(), again.1["spendable"].as_i64()), (200, Some(code.as_str()), Some(500)));
+    // Refusals name the field: another reward under a used id, not enough points, a tier
+    // too low, an unknown reward.
+    for (id, reward, status, field) in [("rr1", "ship", 409, "id"), ("rr2", "pct", 409, "points"), ("rr3", "mug", 409, "reward"), ("rr4", "nope", 400, "reward")] {
+        let resp = t.client.post(t.url("/v1/sites/demo/loyalty/reward-redemptions")).bearer_auth(token("c1", &clock))
+            .json(&json!({"id": id, "reward": reward})).send().await?;
+        let (s, _, f) = error_of(resp).await;
+        assert_eq!((s, f.as_str()), (status, field), "{reward}");
+    }
+    let second = redeem_reward(&t, &clock, "c1", "rr5", "ship").await;
+    assert_eq!(second.0, 201);
+    assert_ne!(second.1["code"], json!(code));
+    // The code is in the customer's activity.
+    let v = me(&t, &clock, "c1").await;
+    assert_eq!(v["spendable"], 200);
+    let shown: Vec<&str> = v["activity"].as_array().map(|a| a.iter().filter_map(|e| e["code"].as_str()).collect()).unwrap_or_default();
+    assert_eq!(shown, [second.1["code"].as_str().unwrap_or_default(), code.as_str()]);
+    // The store is told, signed: the receiver fails the first attempt, the retry (after the
+    // backoff, on the fake clock) succeeds with the same webhook-id.
+    wait_until(|| async { t.server.store().loyalty().outbox_states("demo".into()).await.map(|s| s.iter().any(|e| e.attempts == 1)).unwrap_or(false) }).await;
+    let states = t.server.store().loyalty().outbox_states("demo".into()).await?;
+    assert_eq!(states.len(), 2);
+    assert!(states.iter().all(|s| s.delivered_at.is_none() || s.attempts == 0));
+    clock.advance(11_000);
+    wait_until(|| async { t.server.store().loyalty().outbox_states("demo".into()).await.map(|s| s.iter().all(|e| e.delivered_at.is_some())).unwrap_or(false) }).await;
+    let got = hook.requests();
+    assert_eq!(got.len(), 3, "one failed attempt and two deliveries");
+    let key = standard_key(WHSEC)?;
+    let now = clock.now_millis() / 1000;
+    for (headers, body) in &got {
+        let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok());
+        let hs = StandardHeaders { id: h("webhook-id"), timestamp: h("webhook-timestamp"), signature: h("webhook-signature") };
+        assert!(verify_standard(&key, body, hs, now).is_ok(), "signature of {:?}", h("webhook-id"));
+    }
+    let first_id = got[0].0.get("webhook-id").cloned();
+    assert_eq!(got.iter().filter(|(h, _)| h.get("webhook-id").cloned() == first_id).count(), 2, "a retry keeps its id");
+    let bodies: Vec<Value> = got.iter().map(|(_, b)| serde_json::from_slice(b).unwrap_or_default()).collect();
+    let first = bodies.iter().find(|b| b["data"]["redemption"] == "rr1").cloned().unwrap_or_default();
+    assert_eq!(first["type"], "reward.redeemed");
+    assert_eq!((first["data"]["code"].as_str(), first["data"]["customer"].as_str(), first["data"]["reward"]["kind"].as_str()), (Some(code.as_str()), Some("c1"), Some("fixedAmount")));
+    t.stop().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_events_survive_a_restart(db: Backend) -> TestResult {
+    // The store's endpoint is down: the first attempt fails, then the collector stops.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+        format!("http://{}/hooks", l.local_addr()?)
+    };
+    let (t, clock) = start(&db, rewards_config(&closed)).await;
+    adjust(&t, "a1", "c1", 600).await;
+    assert_eq!(redeem_reward(&t, &clock, "c1", "rr1", "ship").await.0, 201);
+    wait_until(|| async { t.server.store().loyalty().outbox_states("demo".into()).await.map(|s| s.first().is_some_and(|e| e.attempts >= 1)).unwrap_or(false) }).await;
+    let state = t.server.store().loyalty().outbox_states("demo".into()).await?;
+    assert!(state[0].last_error.as_deref().is_some_and(|e| e.contains("connect")), "{state:?}");
+    let db = t.stop().await;
+    // A new collector on the same database, its config now pointing at a live endpoint.
+    let hook = Receiver::start(0).await;
+    clock.advance(60_000);
+    let dyn_clock: Arc<dyn Clock> = clock.clone();
+    let t = TestServer::with_clock(config(rewards_config(&hook.url)), db, None, Some(dyn_clock)).await;
+    wait_until(|| async { hook.requests().len() == 1 }).await;
+    wait_until(|| async { t.server.store().loyalty().outbox_states("demo".into()).await.map(|s| s[0].delivered_at.is_some()).unwrap_or(false) }).await;
+    let (_, body) = &hook.requests()[0];
+    let body: Value = serde_json::from_slice(body)?;
+    assert_eq!(body["data"]["redemption"], "rr1");
+    t.stop().await;
+    Ok(())
+}
+}
+
+fn rewards_config(url: &str) -> Value {
+    let mut c = tiers();
+    c["rewards"] = json!([
+        {"id": "5-off", "kind": "fixedAmount", "points": 500, "amount": "5.00"},
+        {"id": "pct", "kind": "percentage", "points": 1500, "percent": 10},
+        {"id": "ship", "kind": "freeShipping", "points": 300},
+        {"id": "mug", "kind": "freeProduct", "points": 100, "product": "sku-mug", "tier": "Gold"}]);
+    c["outboundWebhook"] = json!({"url": url, "secret": WHSEC});
+    c
+}
+
+async fn redeem_reward(
+    t: &TestServer,
+    clock: &FakeClock,
+    sub: &str,
+    id: &str,
+    reward: &str,
+) -> (u16, Value) {
+    let resp = t
+        .client
+        .post(t.url("/v1/sites/demo/loyalty/reward-redemptions"))
+        .bearer_auth(token(sub, clock))
+        .json(&json!({"id": id, "reward": reward}))
+        .send()
+        .await
+        .expect("sent");
+    (
+        resp.status().as_u16(),
+        resp.json().await.unwrap_or_default(),
+    )
+}
+
+async fn wait_until<F, Fut>(mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..100 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(POLL).await;
+    }
+    panic!("condition not met within {:?}", POLL * 100);
+}
+
+type Seen = Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, axum::body::Bytes)>>>;
+
+/// A store's webhook endpoint on 127.0.0.1: records every request; answers 500 to the first
+/// `failures`, then 200.
+struct Receiver {
+    url: String,
+    seen: Seen,
+}
+
+impl Receiver {
+    async fn start(failures: usize) -> Self {
+        use axum::http::StatusCode;
+        let seen: Seen = Arc::default();
+        let state = (
+            seen.clone(),
+            Arc::new(std::sync::atomic::AtomicUsize::new(failures)),
+        );
+        let app = axum::Router::new()
+            .route(
+                "/hooks",
+                axum::routing::post(
+                    |axum::extract::State((seen, left)): axum::extract::State<(
+                        Seen,
+                        Arc<std::sync::atomic::AtomicUsize>,
+                    )>,
+                     headers: axum::http::HeaderMap,
+                     body: axum::body::Bytes| async move {
+                        if let Ok(mut s) = seen.lock() {
+                            s.push((headers, body));
+                        }
+                        let fail = left
+                            .fetch_update(
+                                std::sync::atomic::Ordering::SeqCst,
+                                std::sync::atomic::Ordering::SeqCst,
+                                |n| n.checked_sub(1),
+                            )
+                            .is_ok();
+                        if fail {
+                            StatusCode::INTERNAL_SERVER_ERROR
+                        } else {
+                            StatusCode::OK
+                        }
+                    },
+                ),
+            )
+            .with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/hooks", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Receiver { url, seen }
+    }
+
+    fn requests(&self) -> Vec<(axum::http::HeaderMap, axum::body::Bytes)> {
+        self.seen.lock().map(|s| s.clone()).unwrap_or_default()
+    }
 }

@@ -6,6 +6,9 @@ use serde_json::{Map, Value};
 
 use super::expiry::ExpiryPolicy;
 use super::money::parse_hundredths;
+use super::outbound::OutboundWebhook;
+use super::rewards::{Reward, RewardKind};
+use super::signature::standard_key;
 use super::tiers::{Tier, TierBasis, Tiers};
 
 /// A member that is missing or wrong: its path below `loyalty` and what is wrong.
@@ -191,10 +194,240 @@ fn threshold(at: &str, v: Option<&Value>, basis: TierBasis) -> Result<i64, Setti
     })
 }
 
+/// Members of a reward.
+const REWARD_KEYS: &[&str] = &[
+    "id", "kind", "points", "amount", "percent", "product", "tier",
+];
+/// Members of `outboundWebhook`.
+const OUTBOUND_KEYS: &[&str] = &["url", "secret"];
+
+/// `rewards`: `[{id, kind, points, amount | percent | product, tier}]` where `kind` is
+/// `fixedAmount` (with `amount`, a decimal), `percentage` (with `percent`, 1–100),
+/// `freeShipping` or `freeProduct` (with `product`); `tier` names the lowest level of
+/// `tiers` that may redeem it.
+pub fn rewards(v: &Value, tiers: Option<&Tiers>) -> Result<Vec<Reward>, SettingError> {
+    let list = v
+        .as_array()
+        .filter(|l| l.len() <= 100)
+        .ok_or_else(|| err("rewards", "must be an array of at most 100 rewards"))?;
+    let mut out: Vec<Reward> = Vec::with_capacity(list.len());
+    for (i, r) in list.iter().enumerate() {
+        let at = format!("rewards[{i}]");
+        let obj = object(&at, r, "{id, kind, points, …}")?;
+        only_known(&at, obj, REWARD_KEYS)?;
+        let id = match obj.get("id") {
+            Some(Value::String(id))
+                if (1..=60).contains(&id.len())
+                    && id
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+            {
+                id.clone()
+            }
+            _ => {
+                return Err(err(
+                    format!("{at}.id"),
+                    "must be 1 to 60 letters, digits, - or _",
+                ))
+            }
+        };
+        if out.iter().any(|o| o.id == id) {
+            return Err(err(format!("{at}.id"), format!("duplicate reward {id:?}")));
+        }
+        let points = whole(&at, obj, "points", 1, 1_000_000_000)?.ok_or_else(|| {
+            err(
+                format!("{at}.points"),
+                "must be a whole number from 1 to 1000000000",
+            )
+        })? as i64;
+        let kind = match obj.get("kind").and_then(Value::as_str) {
+            Some("fixedAmount") => {
+                let amount = match obj.get("amount") {
+                    Some(Value::String(a)) => parse_hundredths(a),
+                    Some(Value::Number(n)) => parse_hundredths(&n.to_string()),
+                    _ => None,
+                }
+                .filter(|a| *a > 0)
+                .ok_or_else(|| {
+                    err(
+                        format!("{at}.amount"),
+                        "must be a decimal amount > 0 such as \"5.00\"",
+                    )
+                })?;
+                RewardKind::FixedAmount { amount }
+            }
+            Some("percentage") => RewardKind::Percentage {
+                percent: whole(&at, obj, "percent", 1, 100)?.ok_or_else(|| {
+                    err(
+                        format!("{at}.percent"),
+                        "must be a whole number from 1 to 100",
+                    )
+                })? as u32,
+            },
+            Some("freeShipping") => RewardKind::FreeShipping,
+            Some("freeProduct") => match obj.get("product") {
+                Some(Value::String(p)) if !p.trim().is_empty() && p.len() <= 200 => {
+                    RewardKind::FreeProduct { product: p.clone() }
+                }
+                _ => {
+                    return Err(err(
+                        format!("{at}.product"),
+                        "must be the store's product id or SKU (1 to 200 bytes)",
+                    ))
+                }
+            },
+            _ => {
+                return Err(err(
+                    format!("{at}.kind"),
+                    "must be fixedAmount, percentage, freeShipping or freeProduct",
+                ))
+            }
+        };
+        // A member of another kind is a mistake, not a detail to ignore.
+        for (key, used) in [
+            ("amount", matches!(kind, RewardKind::FixedAmount { .. })),
+            ("percent", matches!(kind, RewardKind::Percentage { .. })),
+            ("product", matches!(kind, RewardKind::FreeProduct { .. })),
+        ] {
+            if !used && obj.contains_key(key) {
+                return Err(err(
+                    format!("{at}.{key}"),
+                    format!("does not apply to kind {}", kind.as_str()),
+                ));
+            }
+        }
+        let min_tier = match obj.get("tier") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(t)) if tiers.is_some_and(|ts| ts.index_of(t).is_some()) => {
+                Some(t.clone())
+            }
+            Some(_) => {
+                return Err(err(
+                    format!("{at}.tier"),
+                    "must name a level of tiers.levels",
+                ))
+            }
+        };
+        out.push(Reward {
+            id,
+            kind,
+            points,
+            min_tier,
+        });
+    }
+    Ok(out)
+}
+
+/// `outboundWebhook`: `{"url": "http://…", "secret": "whsec_…"}`.
+pub fn outbound(v: &Value) -> Result<OutboundWebhook, SettingError> {
+    let obj = object("outboundWebhook", v, "{url, secret}")?;
+    only_known("outboundWebhook", obj, OUTBOUND_KEYS)?;
+    let url =
+        match obj.get("url") {
+            Some(Value::String(u))
+                if u.len() <= 2000
+                    && u.strip_prefix("http://").is_some_and(|rest| {
+                        !rest.is_empty()
+                            && !rest.starts_with('/')
+                            && !rest.contains(char::is_whitespace)
+                    })
+                    && u.parse::<axum::http::Uri>().is_ok() =>
+            {
+                u.clone()
+            }
+            _ => return Err(err(
+                "outboundWebhook.url",
+                "must be an http:// URL (https targets go through a TLS-terminating proxy for now)",
+            )),
+        };
+    let key = obj
+        .get("secret")
+        .and_then(Value::as_str)
+        .and_then(|s| standard_key(s).ok())
+        .filter(|k| k.len() >= 24)
+        .ok_or_else(|| {
+            err(
+                "outboundWebhook.secret",
+                "must be whsec_ followed by the base64 of at least 24 bytes",
+            )
+        })?;
+    Ok(OutboundWebhook { url, key })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn rewards_and_outbound_are_checked() {
+        let t = tiers(&json!({"levels": [{"name": "Bronze", "threshold": 0}, {"name": "Gold", "threshold": 10}]})).ok();
+        let ok = rewards(
+            &json!([
+            {"id": "5-off", "kind": "fixedAmount", "points": 500, "amount": "5.00"},
+            {"id": "pct", "kind": "percentage", "points": 900, "percent": 10},
+            {"id": "ship", "kind": "freeShipping", "points": 300},
+            {"id": "mug", "kind": "freeProduct", "points": 1200, "product": "sku-mug", "tier": "Gold"}]),
+            t.as_ref(),
+        );
+        let ok = ok.unwrap_or_default();
+        assert_eq!(ok.len(), 4);
+        assert_eq!(ok[0].kind, RewardKind::FixedAmount { amount: 500 });
+        assert_eq!(ok[3].min_tier.as_deref(), Some("Gold"));
+        let field = |v: Value| rewards(&v, t.as_ref()).err().map(|e| e.field);
+        assert_eq!(
+            field(json!([{"id": "a b", "kind": "freeShipping", "points": 1}])).as_deref(),
+            Some("rewards[0].id")
+        );
+        assert_eq!(
+            field(json!([{"id": "a", "kind": "freeShipping", "points": 0}])).as_deref(),
+            Some("rewards[0].points")
+        );
+        assert_eq!(
+            field(json!([{"id": "a", "kind": "gift", "points": 1}])).as_deref(),
+            Some("rewards[0].kind")
+        );
+        assert_eq!(
+            field(json!([{"id": "a", "kind": "fixedAmount", "points": 1, "amount": "-1"}]))
+                .as_deref(),
+            Some("rewards[0].amount")
+        );
+        assert_eq!(
+            field(json!([{"id": "a", "kind": "percentage", "points": 1, "percent": 101}]))
+                .as_deref(),
+            Some("rewards[0].percent")
+        );
+        assert_eq!(
+            field(json!([{"id": "a", "kind": "freeShipping", "points": 1, "percent": 5}]))
+                .as_deref(),
+            Some("rewards[0].percent")
+        );
+        assert_eq!(
+            field(json!([{"id": "a", "kind": "freeShipping", "points": 1, "tier": "Platinum"}]))
+                .as_deref(),
+            Some("rewards[0].tier")
+        );
+        assert_eq!(field(json!([{"id": "a", "kind": "freeShipping", "points": 1}, {"id": "a", "kind": "freeShipping", "points": 2}])).as_deref(), Some("rewards[1].id"));
+        assert_eq!(
+            field(json!([{"id": "a", "kind": "freeShipping", "points": 1, "cost": 2}])).as_deref(),
+            Some("rewards[0].cost")
+        );
+        let hook = outbound(
+            &json!({"url": "http://127.0.0.1:9/hooks", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}),
+        );
+        assert_eq!(hook.map(|h| h.key.len()), Ok(24));
+        let field = |v: Value| outbound(&v).err().map(|e| e.field);
+        assert_eq!(
+            field(json!({"url": "ftp://x", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}))
+                .as_deref(),
+            Some("outboundWebhook.url")
+        );
+        assert_eq!(
+            field(json!({"url": "http://x/y", "secret": "nope"})).as_deref(),
+            Some("outboundWebhook.secret")
+        );
+        assert_eq!(field(json!({"url": "http://x/y", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "retries": 3})).as_deref(), Some("outboundWebhook.retries"));
+    }
 
     #[test]
     fn tiers_are_checked() {

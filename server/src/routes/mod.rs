@@ -6,4 +6,5 @@ pub mod health;
 pub mod loyalty;
 pub mod openapi;
 pub mod responses;
+pub mod rewards;
 pub mod webhooks;

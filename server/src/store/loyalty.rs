@@ -64,6 +64,86 @@ pub enum RedeemOutcome {
     Insufficient(Balance),
 }
 
+/// A reward redemption to record: the points spent through the same path as
+/// [`LoyaltyStore::redeem`], the code issued and the event for the store, in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RewardRedemption {
+    /// The client's idempotency key (a redemption id).
+    pub id: String,
+    /// Customer.
+    pub customer: String,
+    /// Reward id.
+    pub reward: String,
+    /// Its cost.
+    pub points: i64,
+    /// The code to issue (unique per site).
+    pub code: String,
+    /// The outbound event's id (`webhook-id`).
+    pub event_id: String,
+    /// The outbound event's body.
+    pub payload: String,
+}
+
+/// What [`LoyaltyStore::redeem_reward`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RewardOutcome {
+    /// Points spent, code issued, event queued.
+    Redeemed(Balance),
+    /// This redemption id exists: the code it issued (`None` when the id was a plain points
+    /// redemption) and its reward; nothing changed.
+    Duplicate {
+        /// Balance now.
+        balance: Balance,
+        /// The code and reward id issued under this id.
+        issued: Option<(String, String)>,
+    },
+    /// Not enough spendable points; nothing changed.
+    Insufficient(Balance),
+    /// The code exists already (a random collision): nothing changed, draw another.
+    CodeTaken,
+}
+
+/// A code issued to a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCode {
+    /// The redemption id.
+    pub redemption: String,
+    /// Reward id.
+    pub reward: String,
+    /// The code.
+    pub code: String,
+}
+
+/// An outbox event claimed for delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxItem {
+    /// Row id.
+    pub seq: i64,
+    /// Site.
+    pub site: String,
+    /// `webhook-id`.
+    pub event_id: String,
+    /// Body.
+    pub payload: String,
+    /// Failed attempts so far.
+    pub attempts: u32,
+}
+
+/// An outbox event's delivery state (tests, operators).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxState {
+    /// `webhook-id`.
+    pub event_id: String,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// Delivered at, ms.
+    pub delivered_at: Option<i64>,
+    /// Given up at, ms.
+    pub failed_at: Option<i64>,
+    /// The last failure.
+    pub last_error: Option<String>,
+}
+
 /// An admin's adjustment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Adjustment {
@@ -128,6 +208,35 @@ pub trait LoyaltyStore: Send + Sync + 'static {
         site: String,
         customer: String,
     ) -> StoreFuture<'_, Vec<Contribution>>;
+    /// Redeems a reward (see [`RewardRedemption`]), under the same lock and balance check as
+    /// [`LoyaltyStore::redeem`].
+    fn redeem_reward(
+        &self,
+        site: String,
+        redemption: RewardRedemption,
+        now: i64,
+    ) -> StoreFuture<'_, RewardOutcome>;
+    /// The codes issued to `customer`, oldest first.
+    fn reward_codes(&self, site: String, customer: String) -> StoreFuture<'_, Vec<IssuedCode>>;
+    /// Claims up to `limit` outbox events due at `now` (any site), moving their next attempt
+    /// to `lease_until` so that no other worker or instance sends them meanwhile.
+    fn outbox_claim(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<OutboxItem>>;
+    /// Records the outcome of an attempt: delivered (`error` is `None`), or failed with the
+    /// next attempt at `retry_at` (`None`: given up).
+    fn outbox_attempted(
+        &self,
+        seq: i64,
+        error: Option<String>,
+        retry_at: Option<i64>,
+        now: i64,
+    ) -> StoreFuture<'_, ()>;
+    /// Every outbox event of `site`, oldest first.
+    fn outbox_states(&self, site: String) -> StoreFuture<'_, Vec<OutboxState>>;
     /// Orders stored for `site` (tests).
     fn order_count(&self, site: String) -> StoreFuture<'_, u64>;
 }

@@ -16,7 +16,10 @@ use crate::loyalty::plan::{self, OrderRecord, PlanError};
 use crate::loyalty::rules::LoyaltyRules;
 use crate::loyalty::tiers::Contribution;
 use crate::loyalty::token::CustomerClaims;
-use crate::store::loyalty::{Adjustment, ApplyOutcome, Delivery, LoyaltyStore, RedeemOutcome};
+use crate::store::loyalty::{
+    Adjustment, ApplyOutcome, Delivery, IssuedCode, LoyaltyStore, OutboxItem, OutboxState,
+    RedeemOutcome, RewardOutcome, RewardRedemption,
+};
 use crate::store::{StoreError, StoreFuture};
 
 /// The loyalty tables of one SQLite file.
@@ -314,6 +317,47 @@ fn expire(
     Ok(written)
 }
 
+/// The redemption step shared by points and reward redemptions, inside the caller's
+/// immediate transaction (which holds SQLite's write lock): nothing is committed here.
+fn redeem_in(
+    tx: &Connection,
+    site: &str,
+    customer: &str,
+    id: &str,
+    points: i64,
+    now: i64,
+) -> rusqlite::Result<RedeemOutcome> {
+    let known: Option<i64> = tx
+        .query_row(
+            "SELECT 1 FROM ledger WHERE site = ?1 AND kind = 'redemption' AND source_id = ?2",
+            params![site, id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let before = balance_at(tx, site, customer, now)?;
+    if known.is_some() {
+        return Ok(RedeemOutcome::Duplicate(before));
+    }
+    if before.spendable < points {
+        return Ok(RedeemOutcome::Insufficient(before));
+    }
+    append(
+        tx,
+        site,
+        customer,
+        SourceKind::Redemption,
+        id,
+        -points,
+        now,
+        now,
+        None,
+        None,
+    )?;
+    Ok(RedeemOutcome::Redeemed(balance_at(
+        tx, site, customer, now,
+    )?))
+}
+
 fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
     let kind: String = r.get(1)?;
     Ok(Entry {
@@ -367,24 +411,161 @@ impl LoyaltyStore for SqliteLoyalty {
     ) -> StoreFuture<'_, RedeemOutcome> {
         self.run(move |conn| {
             let tx = immediate(conn)?;
-            let known: Option<i64> = tx
+            let outcome = redeem_in(&tx, &site, &customer, &id, points, now)?;
+            if matches!(outcome, RedeemOutcome::Redeemed(_)) {
+                tx.commit()?;
+            }
+            Ok(outcome)
+        })
+    }
+
+    fn redeem_reward(
+        &self,
+        site: String,
+        r: RewardRedemption,
+        now: i64,
+    ) -> StoreFuture<'_, RewardOutcome> {
+        self.run(move |conn| {
+            let tx = immediate(conn)?;
+            let issued: Option<(String, String)> = tx
                 .query_row(
-                    "SELECT 1 FROM ledger WHERE site = ?1 AND kind = 'redemption' AND source_id = ?2",
-                    params![site, id],
+                    "SELECT code, reward FROM reward_codes WHERE site = ?1 AND redemption_id = ?2",
+                    params![site, r.id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            let balance = match redeem_in(&tx, &site, &r.customer, &r.id, r.points, now)? {
+                RedeemOutcome::Redeemed(b) => b,
+                RedeemOutcome::Duplicate(balance) => {
+                    return Ok(RewardOutcome::Duplicate { balance, issued })
+                }
+                RedeemOutcome::Insufficient(b) => return Ok(RewardOutcome::Insufficient(b)),
+            };
+            let new = tx.execute(
+                "INSERT INTO reward_codes (site, code, redemption_id, customer, reward, points, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (site, code) DO NOTHING",
+                params![site, r.code, r.id, r.customer, r.reward, r.points, now],
+            )?;
+            if new == 0 {
+                // Dropping the transaction takes the redemption back too.
+                return Ok(RewardOutcome::CodeTaken);
+            }
+            tx.execute(
+                "INSERT INTO outbox (site, event_id, payload, next_attempt_at, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4)",
+                params![site, r.event_id, r.payload, now],
+            )?;
+            tx.commit()?;
+            Ok(RewardOutcome::Redeemed(balance))
+        })
+    }
+
+    fn reward_codes(&self, site: String, customer: String) -> StoreFuture<'_, Vec<IssuedCode>> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT redemption_id, reward, code FROM reward_codes
+                 WHERE site = ?1 AND customer = ?2 ORDER BY created_at, code",
+            )?;
+            let rows = stmt.query_map(params![site, customer], |r| {
+                Ok(IssuedCode {
+                    redemption: r.get(0)?,
+                    reward: r.get(1)?,
+                    code: r.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn outbox_claim(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<OutboxItem>> {
+        self.run(move |conn| {
+            // Most polls find nothing: look before taking the write lock.
+            let due: Option<i64> = conn
+                .query_row(
+                    "SELECT seq FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL
+                        AND next_attempt_at <= ?1 LIMIT 1",
+                    params![now],
                     |r| r.get(0),
                 )
                 .optional()?;
-            let before = balance_at(&tx, &site, &customer, now)?;
-            if known.is_some() {
-                return Ok(RedeemOutcome::Duplicate(before));
+            if due.is_none() {
+                return Ok(Vec::new());
             }
-            if before.spendable < points {
-                return Ok(RedeemOutcome::Insufficient(before));
+            let tx = immediate(conn)?;
+            let items = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT seq, site, event_id, payload, attempts FROM outbox
+                     WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?1
+                     ORDER BY next_attempt_at, seq LIMIT ?2",
+                )?;
+                let rows = stmt.query_map(params![now, limit.min(1000) as i64], |r| {
+                    Ok(OutboxItem {
+                        seq: r.get(0)?,
+                        site: r.get(1)?,
+                        event_id: r.get(2)?,
+                        payload: r.get(3)?,
+                        attempts: r.get(4)?,
+                    })
+                })?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            for item in &items {
+                tx.execute(
+                    "UPDATE outbox SET next_attempt_at = ?2 WHERE seq = ?1",
+                    params![item.seq, lease_until],
+                )?;
             }
-            append(&tx, &site, &customer, SourceKind::Redemption, &id, -points, now, now, None, None)?;
-            let after = balance_at(&tx, &site, &customer, now)?;
             tx.commit()?;
-            Ok(RedeemOutcome::Redeemed(after))
+            Ok(items)
+        })
+    }
+
+    fn outbox_attempted(
+        &self,
+        seq: i64,
+        error: Option<String>,
+        retry_at: Option<i64>,
+        now: i64,
+    ) -> StoreFuture<'_, ()> {
+        self.run(move |conn| {
+            match error {
+                None => conn.execute(
+                    "UPDATE outbox SET delivered_at = ?2 WHERE seq = ?1",
+                    params![seq, now],
+                )?,
+                Some(e) => conn.execute(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = ?2,
+                        next_attempt_at = coalesce(?3, next_attempt_at),
+                        failed_at = CASE WHEN ?3 IS NULL THEN ?4 END
+                     WHERE seq = ?1",
+                    params![seq, e, retry_at, now],
+                )?,
+            };
+            Ok(())
+        })
+    }
+
+    fn outbox_states(&self, site: String) -> StoreFuture<'_, Vec<OutboxState>> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT event_id, attempts, delivered_at, failed_at, last_error FROM outbox
+                 WHERE site = ?1 ORDER BY seq",
+            )?;
+            let rows = stmt.query_map(params![site], |r| {
+                Ok(OutboxState {
+                    event_id: r.get(0)?,
+                    attempts: r.get(1)?,
+                    delivered_at: r.get(2)?,
+                    failed_at: r.get(3)?,
+                    last_error: r.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
 
