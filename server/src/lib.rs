@@ -24,6 +24,7 @@ pub mod envelope;
 pub mod error;
 pub mod export;
 pub mod jobs;
+pub mod liability;
 pub mod live_config;
 pub mod loyalty;
 pub mod rate_limit;

@@ -338,6 +338,66 @@ async fn queued_events_survive_a_restart(db: Backend) -> TestResult {
     t.stop().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn liability_forecast_endpoint_and_cli(db: Backend) -> TestResult {
+    // In the past, so that the command line (on the system clock) sees the same history.
+    let clock = Arc::new(FakeClock::new(1_750_000_000_000));
+    let dyn_clock: Arc<dyn Clock> = clock.clone();
+    let mut extra = rewards_config("http://127.0.0.1:9/hooks");
+    extra["rewards"][0]["amount"] = json!("10.00");
+    let t = TestServer::with_clock(config(extra), db.fresh("liability").await, None, Some(dyn_clock)).await;
+    let get = |token: &'static str| t.client.get(t.url("/v1/sites/demo/loyalty/liability")).bearer_auth(token).send();
+    assert_eq!(get("wrong-token").await?.status(), 403);
+    let (status, _, field) = error_of(get(ADMIN).await?).await;
+    assert_eq!((status, field.as_str()), (409, "customers"), "too few customers to fit");
+    // 30 customers: frequent recent buyers and one-off buyers of long ago.
+    let mut id = 1000;
+    for c in 0..30u64 {
+        let orders = if c % 2 == 0 { 4 } else { 1 };
+        for k in 0..orders {
+            id += 1;
+            let _ = k;
+            paid_order(&t, id, &format!("c{c}"), &format!("{}.00", 50 + c)).await;
+            clock.advance(if c % 2 == 0 { 9 * DAY } else { DAY });
+        }
+    }
+    adjust(&t, "gift", "no-orders", 70).await;
+    clock.advance(60 * DAY);
+    let v: Value = get(ADMIN).await?.json().await?;
+    let f = &v["forecast"];
+    let total = &f["total"];
+    let outstanding = total["outstanding"].as_i64().unwrap_or(0);
+    let mut expected = 0;
+    for c in 0..30u64 {
+        expected += me(&t, &clock, &format!("c{c}")).await["spendable"].as_i64().unwrap_or(0);
+    }
+    assert_eq!(outstanding, expected);
+    let (redeemed, breakage) = (total["expectedRedeemed"].as_f64().unwrap_or(-1.0), total["expectedBreakage"].as_f64().unwrap_or(-1.0));
+    assert!(redeemed > 0.0 && breakage > 0.0 && (redeemed + breakage - outstanding as f64).abs() < 1e-6, "{v}");
+    // The best fixed-amount reward prices a point: 10.00 for 500 points.
+    assert_eq!(f["valuePerPoint"], 0.02);
+    assert!((total["breakageValue"].as_f64().unwrap_or(0.0) - breakage * 0.02).abs() < 1e-9);
+    assert_eq!((f["unmodelled"]["customers"].as_i64(), f["unmodelled"]["outstanding"].as_i64()), (Some(1), Some(70)));
+    let tier_sum: i64 = f["tiers"].as_array().map(|a| a.iter().map(|l| l["outstanding"].as_i64().unwrap_or(0)).sum()).unwrap_or(0);
+    assert_eq!(tier_sum, outstanding);
+    assert_eq!(f["model"]["customers"], 30);
+    let db = t.stop().await;
+    // The command line prints the same outstanding points from the database.
+    let dir = temp_path("liability", "");
+    std::fs::create_dir_all(&dir)?;
+    let config_path = dir.join("config.json");
+    let mut extra = rewards_config("http://127.0.0.1:9/hooks");
+    extra["rewards"][0]["amount"] = json!("10.00");
+    std::fs::write(&config_path, config(extra).to_string())?;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rapport-server"))
+        .args(["--liability", "demo", "--db", &db.target]).arg("--config").arg(&config_path).output()?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed: Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(printed["forecast"]["total"]["outstanding"], outstanding);
+    Ok(())
+}
+
 }
 
 fn rewards_config(url: &str) -> Value {

@@ -7,6 +7,7 @@
 //! the HTTP handlers are in [`crate::routes::loyalty`] and [`crate::routes::webhooks`].
 
 pub mod expiry;
+pub mod forecast;
 pub mod ledger;
 pub mod money;
 pub mod order;

@@ -144,6 +144,50 @@ pub struct OutboxState {
     pub last_error: Option<String>,
 }
 
+/// One customer of a site as the liability forecast reads them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CustomerSnapshot {
+    /// Customer id.
+    pub customer: String,
+    /// Points outstanding (every entry: spendable and pending).
+    pub balance: i64,
+    /// Their last activity (see [`crate::loyalty::expiry::is_activity`]), ms.
+    pub last_activity: Option<i64>,
+    /// Their orders that earned points.
+    pub orders: Vec<Contribution>,
+}
+
+/// Joins per-customer ledger totals `(customer, balance, last activity)` with order rows
+/// `(customer, contribution)` (both backends' queries return these).
+pub fn snapshots(
+    totals: Vec<(String, i64, Option<i64>)>,
+    orders: Vec<(String, Contribution)>,
+) -> Vec<CustomerSnapshot> {
+    let mut by_customer: std::collections::BTreeMap<String, CustomerSnapshot> = totals
+        .into_iter()
+        .map(|(customer, balance, last_activity)| {
+            let snapshot = CustomerSnapshot {
+                customer: customer.clone(),
+                balance,
+                last_activity,
+                orders: Vec::new(),
+            };
+            (customer, snapshot)
+        })
+        .collect();
+    for (customer, c) in orders {
+        by_customer
+            .entry(customer.clone())
+            .or_insert_with(|| CustomerSnapshot {
+                customer,
+                ..CustomerSnapshot::default()
+            })
+            .orders
+            .push(c);
+    }
+    by_customer.into_values().collect()
+}
+
 /// An admin's adjustment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Adjustment {
@@ -237,6 +281,8 @@ pub trait LoyaltyStore: Send + Sync + 'static {
     ) -> StoreFuture<'_, ()>;
     /// Every outbox event of `site`, oldest first.
     fn outbox_states(&self, site: String) -> StoreFuture<'_, Vec<OutboxState>>;
+    /// Every customer of `site` with ledger entries or orders (the liability forecast).
+    fn snapshots(&self, site: String) -> StoreFuture<'_, Vec<CustomerSnapshot>>;
     /// Orders stored for `site` (tests).
     fn order_count(&self, site: String) -> StoreFuture<'_, u64>;
 }

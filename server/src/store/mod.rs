@@ -23,8 +23,8 @@ use serde::Serialize;
 
 pub use cursor::Cursor;
 pub use loyalty::{
-    Adjustment, ApplyOutcome, Delivery, IssuedCode, LoyaltyStore, OutboxItem, OutboxState,
-    RedeemOutcome, RewardOutcome, RewardRedemption,
+    Adjustment, ApplyOutcome, CustomerSnapshot, Delivery, IssuedCode, LoyaltyStore, OutboxItem,
+    OutboxState, RedeemOutcome, RewardOutcome, RewardRedemption,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

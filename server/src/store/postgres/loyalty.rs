@@ -13,8 +13,8 @@ use crate::loyalty::rules::LoyaltyRules;
 use crate::loyalty::tiers::Contribution;
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{
-    Adjustment, ApplyOutcome, Delivery, IssuedCode, LoyaltyStore, OutboxItem, OutboxState,
-    RedeemOutcome, RewardOutcome, RewardRedemption,
+    Adjustment, ApplyOutcome, CustomerSnapshot, Delivery, IssuedCode, LoyaltyStore, OutboxItem,
+    OutboxState, RedeemOutcome, RewardOutcome, RewardRedemption,
 };
 use crate::store::{StoreError, StoreFuture};
 
@@ -664,6 +664,52 @@ impl LoyaltyStore for PostgresLoyalty {
         Box::pin(async move {
             let client = self.client().await?;
             contributions(&client, &site, &customer).await
+        })
+    }
+
+    fn snapshots(&self, site: String) -> StoreFuture<'_, Vec<CustomerSnapshot>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let sql = format!(
+                "SELECT customer, sum(points)::bigint, max(CASE WHEN {ACTIVITY_SQL} THEN created_at END)
+                 FROM ledger WHERE site = $1 GROUP BY customer"
+            );
+            let totals = client
+                .query(&sql, &[&site])
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok((
+                        r.try_get(0)?,
+                        r.try_get::<_, Option<i64>>(1)?.unwrap_or(0),
+                        r.try_get(2)?,
+                    ))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            let orders = client
+                .query(
+                    "SELECT o.customer, l.created_at, o.earned_points - o.reversed_points,
+        CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
+ FROM orders o JOIN ledger l
+   ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
+ WHERE o.site = $1 AND o.earned AND o.customer IS NOT NULL
+ ORDER BY o.customer, l.created_at",
+                    &[&site],
+                )
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok((
+                        r.try_get(0)?,
+                        Contribution {
+                            at: r.try_get(1)?,
+                            points: r.try_get(2)?,
+                            spend: r.try_get(3)?,
+                        },
+                    ))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            Ok(crate::store::loyalty::snapshots(totals, orders))
         })
     }
 

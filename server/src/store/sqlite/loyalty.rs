@@ -17,8 +17,8 @@ use crate::loyalty::rules::LoyaltyRules;
 use crate::loyalty::tiers::Contribution;
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{
-    Adjustment, ApplyOutcome, Delivery, IssuedCode, LoyaltyStore, OutboxItem, OutboxState,
-    RedeemOutcome, RewardOutcome, RewardRedemption,
+    Adjustment, ApplyOutcome, CustomerSnapshot, Delivery, IssuedCode, LoyaltyStore, OutboxItem,
+    OutboxState, RedeemOutcome, RewardOutcome, RewardRedemption,
 };
 use crate::store::{StoreError, StoreFuture};
 
@@ -646,6 +646,40 @@ impl LoyaltyStore for SqliteLoyalty {
         customer: String,
     ) -> StoreFuture<'_, Vec<Contribution>> {
         self.run(move |conn| Ok(contributions(conn, &site, &customer)?))
+    }
+
+    fn snapshots(&self, site: String) -> StoreFuture<'_, Vec<CustomerSnapshot>> {
+        self.run(move |conn| {
+            let sql = format!(
+                "SELECT customer, sum(points), max(CASE WHEN {ACTIVITY_SQL} THEN created_at END)
+                 FROM ledger WHERE site = ?1 GROUP BY customer"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let totals = stmt
+                .query_map(params![site], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT o.customer, l.created_at, o.earned_points - o.reversed_points,
+        CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
+ FROM orders o JOIN ledger l
+   ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
+ WHERE o.site = ?1 AND o.earned AND o.customer IS NOT NULL
+ ORDER BY o.customer, l.created_at",
+            )?;
+            let orders = stmt
+                .query_map(params![site], |r| {
+                    Ok((
+                        r.get(0)?,
+                        Contribution {
+                            at: r.get(1)?,
+                            points: r.get(2)?,
+                            spend: r.get(3)?,
+                        },
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(crate::store::loyalty::snapshots(totals, orders))
+        })
     }
 
     fn order_count(&self, site: String) -> StoreFuture<'_, u64> {
