@@ -398,6 +398,44 @@ async fn liability_forecast_endpoint_and_cli(db: Backend) -> TestResult {
     Ok(())
 }
 
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_reward_redemptions_never_overdraw(db: Backend) -> TestResult {
+    let (t, clock) = start(&db, rewards_config("http://127.0.0.1:9/hooks")).await;
+    adjust(&t, "a1", "c1", 1000).await;
+    let token = token("c1", &clock);
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let client = reqwest::Client::new();
+        let url = t.url("/v1/sites/demo/loyalty/reward-redemptions");
+        let token = token.clone();
+        tasks.push(tokio::spawn(async move {
+            let resp = client.post(url).bearer_auth(token).json(&json!({"id": format!("r{i}"), "reward": "ship"})).send().await?;
+            let status = resp.status().as_u16();
+            let body: Value = resp.json().await?;
+            Ok::<_, reqwest::Error>((status, body["code"].as_str().map(str::to_owned)))
+        }));
+    }
+    let mut codes = Vec::new();
+    let mut refused = 0;
+    for task in tasks {
+        match task.await?? {
+            (201, Some(code)) => codes.push(code),
+            (409, _) => refused += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    // 1000 points buy three 300-point rewards, never a fourth.
+    assert_eq!((codes.len(), refused), (3, 27));
+    codes.sort();
+    codes.dedup();
+    assert_eq!(codes.len(), 3, "codes are unique");
+    assert_eq!(me(&t, &clock, "c1").await["spendable"], 100);
+    assert_eq!(t.server.store().loyalty().outbox_states("demo".into()).await?.len(), 3, "one event per code");
+    t.stop().await;
+    Ok(())
+}
+
 }
 
 fn rewards_config(url: &str) -> Value {

@@ -78,7 +78,9 @@ pub async fn me(
 ) -> Result<Response, ApiError> {
     let claims = customer(&app, &site, &headers).await?;
     let now = app.clock.now_millis();
-    let policy = loyalty_of(&app.config(), &site)?.expiry;
+    let config = app.config();
+    let programme = loyalty_of(&config, &site)?;
+    let policy = programme.expiry;
     if let Some(policy) = policy {
         app.store
             .loyalty()
@@ -92,8 +94,6 @@ pub async fn me(
         .await?;
     let b = balance(&entries, now);
     let upcoming = policy.and_then(|p| expiry::upcoming(&entries, p));
-    let config = app.config();
-    let programme = loyalty_of(&config, &site)?;
     let tiers = programme.rules.tiers.as_ref();
     let (tier, next_tier, held) = match tiers {
         None => (Value::Null, Value::Null, 0),
