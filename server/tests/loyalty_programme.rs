@@ -436,6 +436,34 @@ async fn concurrent_reward_redemptions_never_overdraw(db: Backend) -> TestResult
     Ok(())
 }
 
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_deliver_each_event_once(db: Backend) -> TestResult {
+    let hook = Receiver::start(0).await;
+    let clock = Arc::new(FakeClock::new(T0));
+    let dyn_clock: Arc<dyn Clock> = clock.clone();
+    let cfg = config(rewards_config(&hook.url));
+    let shared = db.fresh("two-outboxes").await;
+    let a = TestServer::with_clock(cfg.clone(), shared.clone(), None, Some(dyn_clock.clone())).await;
+    let b = TestServer::with_clock(cfg, shared, None, Some(dyn_clock)).await;
+    adjust(&a, "a1", "c1", 3000).await;
+    for i in 0..10 {
+        let t = if i % 2 == 0 { &a } else { &b };
+        assert_eq!(redeem_reward(t, &clock, "c1", &format!("r{i}"), "ship").await.0, 201);
+    }
+    wait_until(|| async { a.server.store().loyalty().outbox_states("demo".into()).await.map(|s| s.len() == 10 && s.iter().all(|e| e.delivered_at.is_some())).unwrap_or(false) }).await;
+    // Both workers polled throughout; a few more polls must not send anything again.
+    tokio::time::sleep(POLL * 5).await;
+    let mut ids: Vec<String> = hook.requests().iter().filter_map(|(h, _)| h.get("webhook-id").and_then(|v| v.to_str().ok()).map(str::to_owned)).collect();
+    assert_eq!(ids.len(), 10, "{ids:?}");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 10, "each event sent once");
+    a.stop().await;
+    b.stop().await;
+    Ok(())
+}
+
 }
 
 fn rewards_config(url: &str) -> Value {
