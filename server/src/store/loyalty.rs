@@ -15,6 +15,11 @@
 //!   a per-customer lock (SQLite: the database write lock; PostgreSQL: a transaction-scoped
 //!   advisory lock), so concurrent redemptions, from one instance or several, can never
 //!   take the spendable balance below zero.
+//! - [`LoyaltyStore::redeem_reward`] runs the same redemption step as `redeem` (same lock,
+//!   same balance check) and, in the same transaction, stores the reward's code (unique per
+//!   site) and queues the store's event in the `outbox` table. [`LoyaltyStore::outbox_claim`]
+//!   hands due events to one worker at a time (SQLite: the write lock; PostgreSQL: `FOR
+//!   UPDATE SKIP LOCKED`) by moving their next attempt past a lease.
 //! - [`LoyaltyStore::expire`] appends the expiries [`crate::loyalty::expiry::due`] finds for
 //!   one customer, in one transaction, idempotent on their source ids. The rule depends only
 //!   on the entries' instants, so it may run at any time after the fact (lazily before a
