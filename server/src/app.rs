@@ -12,7 +12,9 @@ use crate::config::ServerConfig;
 use crate::error::ApiError;
 use crate::live_config::LiveConfig;
 use crate::rate_limit::RateLimiter;
-use crate::routes::{config, export, health, loyalty, openapi, responses, webhooks};
+use crate::routes::{
+    config, export, health, liability, loyalty, openapi, responses, rewards, webhooks,
+};
 use crate::static_files::{self, StaticDirs};
 use crate::store::ResponseStore;
 
@@ -72,6 +74,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/sites/{site}/loyalty/me"),
     ("POST", "/v1/sites/{site}/loyalty/redemptions"),
     ("POST", "/v1/sites/{site}/loyalty/adjustments"),
+    ("POST", "/v1/sites/{site}/loyalty/reward-redemptions"),
+    ("GET", "/v1/sites/{site}/loyalty/liability"),
     ("POST", "/v1/sites/{site}/webhooks/shopify"),
     ("POST", "/v1/sites/{site}/webhooks/woocommerce"),
     ("POST", "/v1/sites/{site}/webhooks/standard"),
@@ -100,6 +104,14 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
         .route(
             "/v1/sites/{site}/loyalty/adjustments",
             post(loyalty::adjust),
+        )
+        .route(
+            "/v1/sites/{site}/loyalty/reward-redemptions",
+            post(rewards::redeem_reward),
+        )
+        .route(
+            "/v1/sites/{site}/loyalty/liability",
+            get(liability::liability),
         )
         .route("/v1/sites/{site}/webhooks/shopify", post(webhooks::shopify))
         .route(

@@ -18,6 +18,7 @@ FLAGS:
     --dist DIR           built loader, widget, metrics   [default: dist]
     --www DIR            demo storefront                 [default: www/demo]
     --test-pages DIR     serve end-to-end test pages under /test/
+    --liability SITE     print SITE's loyalty liability forecast (JSON) from --db and exit
     -h, --help           print this help
 ";
 
@@ -56,6 +57,8 @@ impl Default for Args {
 pub enum Command {
     /// Run the server.
     Serve(Args),
+    /// Print a site's loyalty liability forecast (`--liability SITE`) and exit.
+    Liability(Args, String),
     /// Print [`USAGE`].
     Help,
 }
@@ -77,6 +80,7 @@ pub enum CliError {
 /// Parses the arguments after the program name. `--flag value` and `--flag=value` both work.
 pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliError> {
     let mut out = Args::default();
+    let mut liability = None;
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {
         if arg == "-h" || arg == "--help" {
@@ -88,7 +92,7 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
         };
         if !matches!(
             flag.as_str(),
-            "--listen" | "--db" | "--config" | "--dist" | "--www" | "--test-pages"
+            "--listen" | "--db" | "--config" | "--dist" | "--www" | "--test-pages" | "--liability"
         ) {
             return Err(CliError::UnknownFlag(arg));
         }
@@ -106,10 +110,14 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
             "--config" => out.config = value.into(),
             "--dist" => out.dist = value.into(),
             "--www" => out.www = value.into(),
+            "--liability" => liability = Some(value),
             _ => out.test_pages = Some(value.into()),
         }
     }
-    Ok(Command::Serve(out))
+    Ok(match liability {
+        Some(site) => Command::Liability(out, site),
+        None => Command::Serve(out),
+    })
 }
 
 #[cfg(test)]
@@ -145,6 +153,16 @@ mod tests {
         assert_eq!(
             parse(args("--db")),
             Err(CliError::MissingValue("--db".into()))
+        );
+        assert_eq!(
+            parse(args("--liability demo --db x.sqlite")),
+            Ok(Command::Liability(
+                Args {
+                    db: PathBuf::from("x.sqlite"),
+                    ..Args::default()
+                },
+                "demo".into()
+            ))
         );
         assert!(matches!(
             parse(args("--listen nope")),

@@ -19,7 +19,11 @@ use serde_json::{Map, Value};
 use rapport::core::survey::decode::SITE_KEYS;
 
 use crate::client_ip::TrustedProxies;
+use crate::loyalty::expiry::ExpiryPolicy;
+use crate::loyalty::outbound::OutboundWebhook;
+use crate::loyalty::rewards::Reward;
 use crate::loyalty::rules::LoyaltyRules;
+use crate::loyalty::settings;
 use crate::loyalty::signature;
 use crate::loyalty::token::MIN_SECRET_BYTES;
 use crate::validate::{SiteRules, SiteRulesError};
@@ -34,6 +38,10 @@ const LOYALTY_KEYS: &[&str] = &[
     "pointsPerUnit",
     "returnWindowDays",
     "webhooks",
+    "expiry",
+    "tiers",
+    "rewards",
+    "outboundWebhook",
 ];
 /// Members of `loyalty.webhooks` (one secret per source).
 const WEBHOOK_KEYS: &[&str] = &["shopify", "woocommerce", "standard"];
@@ -111,6 +119,12 @@ pub struct LoyaltyConfig {
     pub woocommerce_secret: Option<String>,
     /// Standard Webhooks key, decoded from its `whsec_…` form (`webhooks.standard`).
     pub standard_key: Option<Vec<u8>>,
+    /// Points expiry after inactivity (`expiry`); `None`: points never expire.
+    pub expiry: Option<ExpiryPolicy>,
+    /// The rewards catalogue (`rewards`).
+    pub rewards: Vec<Reward>,
+    /// Where reward events are sent (`outboundWebhook`).
+    pub outbound: Option<OutboundWebhook>,
 }
 
 /// Per-client token bucket parameters.
@@ -350,11 +364,34 @@ fn parse_loyalty(at: &str, v: &Value) -> Result<LoyaltyConfig, ConfigError> {
         rules: LoyaltyRules {
             points_per_unit,
             return_window_days,
+            tiers: None,
         },
         shopify_secret: None,
         woocommerce_secret: None,
         standard_key: None,
+        expiry: None,
+        rewards: Vec::new(),
+        outbound: None,
     };
+    let setting = |e: settings::SettingError| field_err(format!("{at}.{}", e.field), e.message);
+    if let Some(v) = obj.get("expiry") {
+        config.expiry = Some(settings::expiry(v, return_window_days).map_err(setting)?);
+    }
+    if let Some(v) = obj.get("tiers") {
+        config.rules.tiers = Some(settings::tiers(v).map_err(setting)?);
+    }
+    if let Some(v) = obj.get("rewards") {
+        config.rewards = settings::rewards(v, config.rules.tiers.as_ref()).map_err(setting)?;
+    }
+    if let Some(v) = obj.get("outboundWebhook") {
+        config.outbound = Some(settings::outbound(v).map_err(setting)?);
+    }
+    if !config.rewards.is_empty() && config.outbound.is_none() {
+        return Err(field_err(
+            format!("{at}.outboundWebhook"),
+            "is required with rewards: the store creates each code it is sent",
+        ));
+    }
     if let Some(hooks) = obj.get("webhooks") {
         let wat = format!("{at}.webhooks");
         let hooks = hooks
@@ -712,6 +749,33 @@ mod tests {
                 ""
             )),
             "sites[0].loyalty.webhooks.standard"
+        );
+        assert_eq!(
+            field_of(&config(
+                &with(
+                    r#"{"customerTokenSecret":"0123456789abcdef0123456789abcdef","expiry":{"inactivityDays":7}}"#
+                ),
+                ""
+            )),
+            "sites[0].loyalty.expiry.inactivityDays"
+        );
+        assert_eq!(
+            field_of(&config(
+                &with(
+                    r#"{"customerTokenSecret":"0123456789abcdef0123456789abcdef","tiers":{"levels":[{"name":"A","threshold":0},{"name":"B","threshold":"x"}]}}"#
+                ),
+                ""
+            )),
+            "sites[0].loyalty.tiers.levels[1].threshold"
+        );
+        assert_eq!(
+            field_of(&config(
+                &with(
+                    r#"{"customerTokenSecret":"0123456789abcdef0123456789abcdef","rewards":[{"id":"ship","kind":"freeShipping","points":10}]}"#
+                ),
+                ""
+            )),
+            "sites[0].loyalty.outboundWebhook"
         );
         Ok(())
     }

@@ -23,6 +23,8 @@ pub mod edge;
 pub mod envelope;
 pub mod error;
 pub mod export;
+pub mod jobs;
+pub mod liability;
 pub mod live_config;
 pub mod loyalty;
 pub mod rate_limit;
@@ -132,12 +134,19 @@ pub struct RunningServer {
     task: JoinHandle<std::io::Result<()>>,
     watcher: Option<JoinHandle<()>>,
     maintenance: JoinHandle<()>,
+    jobs: Vec<JoinHandle<()>>,
+    state: AppState,
 }
 
 impl RunningServer {
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The state its handlers share (tests run background jobs once through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
     /// The store the server writes to.
@@ -159,6 +168,9 @@ impl RunningServer {
             Err(err) => eprintln!("rapport-server: server task failed: {err}"),
         }
         self.maintenance.abort();
+        for job in &self.jobs {
+            job.abort();
+        }
         if let Err(err) = self.store.flush().await {
             eprintln!("rapport-server: flushing the database: {err}");
         }
@@ -204,12 +216,17 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
     let task = tokio::spawn(edge::serve(listener, app, timeouts, async {
         let _ = rx.await;
     }));
+    let jobs = vec![
+        tokio::spawn(jobs::expiry_sweep::run(state.clone())),
+        tokio::spawn(jobs::outbox::run(state.clone())),
+    ];
+    let maintained = state.clone();
     let maintenance = tokio::spawn(async move {
         let mut every = tokio::time::interval(MAINTENANCE_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            state.maintain();
+            maintained.maintain();
         }
     });
     Ok(RunningServer {
@@ -219,5 +236,7 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
         task,
         watcher,
         maintenance,
+        jobs,
+        state,
     })
 }

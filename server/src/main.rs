@@ -14,8 +14,9 @@ use rapport_server::{start, ServerOptions};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match cli::parse(std::env::args().skip(1)) {
-        Ok(Command::Serve(args)) => args,
+    let (args, liability) = match cli::parse(std::env::args().skip(1)) {
+        Ok(Command::Serve(args)) => (args, None),
+        Ok(Command::Liability(args, site)) => (args, Some(site)),
         Ok(Command::Help) => {
             print!("{}", cli::USAGE);
             return ExitCode::SUCCESS;
@@ -68,6 +69,9 @@ async fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         }
+    }
+    if let Some(site) = liability {
+        return print_liability(&config, &db, &site).await;
     }
     let mut hidden = vec![args.config.clone()];
     hidden.extend(db.sqlite_path().map(PathBuf::from));
@@ -127,5 +131,31 @@ async fn wait_for_signal() {
     tokio::select! {
         _ = ctrl_c => {}
         _ = term => {}
+    }
+}
+
+/// `--liability SITE`: the forecast as JSON on stdout.
+async fn print_liability(config: &ServerConfig, db: &DbTarget, site: &str) -> ExitCode {
+    let Some(loyalty) = config.site(site).and_then(|s| s.loyalty.as_ref()) else {
+        eprintln!("rapport-server: error: --liability {site:?}: no such site with a loyalty programme in the config");
+        return ExitCode::from(2);
+    };
+    let store = match rapport_server::store::open(db).await {
+        Ok(store) => store,
+        Err(err) => {
+            eprintln!("rapport-server: error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let now = rapport_server::clock::Clock::now_millis(&rapport_server::clock::SystemClock);
+    match rapport_server::liability::compute(store.as_ref(), site, loyalty, now).await {
+        Ok(v) => {
+            println!("{v:#}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("rapport-server: error: liability of {site:?}: {err}");
+            ExitCode::FAILURE
+        }
     }
 }

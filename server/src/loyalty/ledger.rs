@@ -20,6 +20,8 @@ pub enum SourceKind {
     Redemption,
     /// An admin's adjustment (its id).
     Adjustment,
+    /// Points expired after inactivity (`customer:instant`, see [`super::expiry`]).
+    Expiry,
 }
 
 impl SourceKind {
@@ -31,6 +33,7 @@ impl SourceKind {
             SourceKind::Cancel => "cancel",
             SourceKind::Redemption => "redemption",
             SourceKind::Adjustment => "adjustment",
+            SourceKind::Expiry => "expiry",
         }
     }
 
@@ -42,6 +45,7 @@ impl SourceKind {
             "cancel" => SourceKind::Cancel,
             "redemption" => SourceKind::Redemption,
             "adjustment" => SourceKind::Adjustment,
+            "expiry" => SourceKind::Expiry,
             _ => return None,
         })
     }
@@ -127,7 +131,14 @@ mod tests {
                 pending: 0
             }
         );
-        for k in ["order", "refund", "cancel", "redemption", "adjustment"] {
+        for k in [
+            "order",
+            "refund",
+            "cancel",
+            "redemption",
+            "adjustment",
+            "expiry",
+        ] {
             assert_eq!(SourceKind::parse(k).map(SourceKind::as_str), Some(k));
         }
     }

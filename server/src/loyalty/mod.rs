@@ -6,11 +6,17 @@
 //! balances derived from entries ([`ledger`]). Storage is [`crate::store::LoyaltyStore`];
 //! the HTTP handlers are in [`crate::routes::loyalty`] and [`crate::routes::webhooks`].
 
+pub mod expiry;
+pub mod forecast;
 pub mod ledger;
 pub mod money;
 pub mod order;
+pub mod outbound;
 pub mod plan;
 pub mod platform;
+pub mod rewards;
 pub mod rules;
+pub mod settings;
 pub mod signature;
+pub mod tiers;
 pub mod token;

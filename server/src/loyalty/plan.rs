@@ -116,6 +116,20 @@ pub fn apply(
     Ok(applied)
 }
 
+/// The customer `event` would credit with an order's points (so the store can look up
+/// their tier's multiplier before [`apply`]), or `None` when it earns nothing.
+pub fn earner(existing: Option<&OrderRecord>, event: &OrderEvent) -> Option<String> {
+    let OrderEvent::Order(facts) = event else {
+        return None;
+    };
+    let mut record = existing.cloned().unwrap_or_default();
+    merge(&mut record, facts);
+    if record.earned || !record.paid || record.cancelled {
+        return None;
+    }
+    record.customer
+}
+
 fn merge(record: &mut OrderRecord, facts: &OrderFacts) {
     if record.customer.is_none() {
         record.customer = facts.customer.clone();
@@ -335,6 +349,24 @@ mod tests {
         // Cancelled before payment: nothing is ever earned.
         let never = apply("woocommerce", None, &order(true, true, vec![]), &rules, 0)?;
         assert!(never.entries.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn the_earner_is_known_before_applying() -> Result<(), PlanError> {
+        let rules = LoyaltyRules::default();
+        assert_eq!(earner(None, &order(false, false, vec![])), None);
+        assert_eq!(
+            earner(None, &order(true, false, vec![])).as_deref(),
+            Some("c")
+        );
+        assert_eq!(earner(None, &order(true, true, vec![])), None);
+        let paid = apply("shopify", None, &order(true, false, vec![]), &rules, 0)?;
+        assert_eq!(
+            earner(Some(&paid.record), &order(true, false, vec![])),
+            None
+        );
+        assert_eq!(earner(None, &OrderEvent::Refund(refund("r", 1))), None);
         Ok(())
     }
 

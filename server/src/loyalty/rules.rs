@@ -7,6 +7,8 @@
 //!   running total so that partial refunds adding up to the whole reverse exactly what was
 //!   earned, never more.
 
+use super::tiers::Tiers;
+
 /// Default return window, days.
 pub const DEFAULT_RETURN_WINDOW_DAYS: u32 = 14;
 /// Milliseconds in a day.
@@ -19,6 +21,8 @@ pub struct LoyaltyRules {
     pub points_per_unit: f64,
     /// Days an order's points stay pending (refunds in that window cancel them).
     pub return_window_days: u32,
+    /// Tiers and their earn multipliers (`tiers`), if any.
+    pub tiers: Option<Tiers>,
 }
 
 impl Default for LoyaltyRules {
@@ -26,6 +30,7 @@ impl Default for LoyaltyRules {
         LoyaltyRules {
             points_per_unit: 1.0,
             return_window_days: DEFAULT_RETURN_WINDOW_DAYS,
+            tiers: None,
         }
     }
 }
@@ -39,6 +44,14 @@ impl LoyaltyRules {
         // Integer rate per hundredth when the rate is a whole number keeps large orders exact.
         let points = (eligible_hundredths as f64) * self.points_per_unit / 100.0;
         points.floor().max(0.0) as i64
+    }
+
+    /// These rules with the earning rate multiplied by a tier's `multiplier`.
+    pub fn with_multiplier(&self, multiplier: f64) -> LoyaltyRules {
+        LoyaltyRules {
+            points_per_unit: self.points_per_unit * multiplier,
+            ..self.clone()
+        }
     }
 
     /// The return window in milliseconds.
@@ -73,8 +86,9 @@ mod tests {
         assert_eq!(rules.points_for(-500), 0);
         let double = LoyaltyRules {
             points_per_unit: 2.5,
-            ..rules
+            ..rules.clone()
         };
+        assert_eq!(double.with_multiplier(1.5).points_for(10_000), 375);
         assert_eq!(double.points_for(10_000), 250);
         assert_eq!(rules.window_millis(), 14 * DAY_MILLIS);
     }
@@ -93,7 +107,7 @@ mod tests {
         /// exceed what was earned, and never go backwards.
         #[test]
         fn partial_refunds_add_up(eligible in 1i64..10_000_000, parts in proptest::collection::vec(0i64..2_000_000, 1..8), rate in 0.1f64..10.0) {
-            let rules = LoyaltyRules { points_per_unit: rate, return_window_days: 14 };
+            let rules = LoyaltyRules { points_per_unit: rate, return_window_days: 14, tiers: None };
             let earned = rules.points_for(eligible);
             let mut refunded = 0;
             let mut reversed = 0;

@@ -1,11 +1,15 @@
 //! Customer-scoped loyalty endpoints (`Authorization: Bearer <customer token>`, see
 //! [`crate::loyalty::token`]) and the admin adjustment endpoint (the site's admin token):
 //!
-//! - `GET /v1/sites/{site}/loyalty/me`: balance (spendable, pending) and activity;
+//! - `GET /v1/sites/{site}/loyalty/me`: balance (spendable, pending), the next expiry
+//!   (`expiresAt`, `expiringPoints`), the tier and what the next one needs (`tier`,
+//!   `nextTier`), the rewards catalogue (`rewards`, each `available` or not) and activity
+//!   (a reward redemption shows its `code`);
 //! - `POST /v1/sites/{site}/loyalty/redemptions` `{id, points}`: spends points, idempotent
 //!   on `id`; 409 when the spendable balance is short;
 //! - `POST /v1/sites/{site}/loyalty/adjustments` `{id, customer, points, reason, actor}`.
 
+use std::collections::HashMap;
 use std::time::Instant;
 
 use axum::body::Bytes;
@@ -21,9 +25,11 @@ use crate::app::AppState;
 use crate::client_ip::ClientIp;
 use crate::config::{LoyaltyConfig, ServerConfig};
 use crate::error::ApiError;
-use crate::loyalty::ledger::balance;
+use crate::loyalty::expiry;
+use crate::loyalty::ledger::{balance, SourceKind};
+use crate::loyalty::tiers::{Standing, Tiers};
 use crate::loyalty::token::{self, CustomerClaims};
-use crate::store::{Adjustment, RedeemOutcome};
+use crate::store::{Adjustment, IssuedCode, RedeemOutcome};
 
 /// Most activity entries returned (newest first).
 pub const ACTIVITY_LIMIT: usize = 100;
@@ -44,7 +50,7 @@ pub fn loyalty_of<'c>(config: &'c ServerConfig, site: &str) -> Result<&'c Loyalt
 }
 
 /// The verified customer of a request.
-async fn customer(
+pub(crate) async fn customer(
     app: &AppState,
     site: &str,
     headers: &HeaderMap,
@@ -72,18 +78,62 @@ pub async fn me(
 ) -> Result<Response, ApiError> {
     let claims = customer(&app, &site, &headers).await?;
     let now = app.clock.now_millis();
+    let config = app.config();
+    let programme = loyalty_of(&config, &site)?;
+    let policy = programme.expiry;
+    if let Some(policy) = policy {
+        app.store
+            .loyalty()
+            .expire(site.clone(), claims.sub.clone(), policy, now)
+            .await?;
+    }
     let entries = app
         .store
         .loyalty()
         .entries(site.clone(), claims.sub.clone())
         .await?;
     let b = balance(&entries, now);
+    let upcoming = policy.and_then(|p| expiry::upcoming(&entries, p));
+    let tiers = programme.rules.tiers.as_ref();
+    let (tier, next_tier, held) = match tiers {
+        None => (Value::Null, Value::Null, 0),
+        Some(tiers) => {
+            let contributions = app
+                .store
+                .loyalty()
+                .tier_contributions(site.clone(), claims.sub.clone())
+                .await?;
+            let standing = tiers.standing(&contributions, now);
+            let (tier, next) = tier_json(tiers, &standing);
+            (tier, next, standing.tier)
+        }
+    };
+    let rewards: Vec<Value> = programme
+        .rewards
+        .iter()
+        .map(|r| {
+            let mut v = r.to_json();
+            v["available"] = json!(r.open_to(tiers, held) && r.points <= b.spendable);
+            v
+        })
+        .collect();
+    let codes: HashMap<String, IssuedCode> = if programme.rewards.is_empty() {
+        HashMap::new()
+    } else {
+        app.store
+            .loyalty()
+            .reward_codes(site.clone(), claims.sub.clone())
+            .await?
+            .into_iter()
+            .map(|c| (c.redemption.clone(), c))
+            .collect()
+    };
     let activity: Vec<Value> = entries
         .iter()
         .rev()
         .take(ACTIVITY_LIMIT)
         .map(|e| {
-            json!({
+            let mut v = json!({
                 "kind": e.kind.as_str(),
                 "source": e.source_id,
                 "points": e.points,
@@ -91,7 +141,12 @@ pub async fn me(
                 "availableAt": crate::clock::format_unix_millis(e.available_at),
                 "pending": e.available_at > now,
                 "reason": e.reason,
-            })
+            });
+            if let (SourceKind::Redemption, Some(c)) = (e.kind, codes.get(&e.source_id)) {
+                v["reward"] = json!(c.reward);
+                v["code"] = json!(c.code);
+            }
+            v
         })
         .collect();
     Ok(Json(json!({
@@ -99,12 +154,41 @@ pub async fn me(
         "site": site,
         "spendable": b.spendable,
         "pending": b.pending,
+        "expiresAt": upcoming.map(|u| crate::clock::format_unix_millis(u.at)),
+        "expiringPoints": upcoming.map_or(0, |u| u.points),
+        "tier": tier,
+        "nextTier": next_tier,
+        "rewards": rewards,
         "activity": activity,
     }))
     .into_response())
 }
 
-fn body_object(body: Result<Bytes, BytesRejection>) -> Result<Map<String, Value>, ApiError> {
+/// The `tier` and `nextTier` members of `loyalty/me`.
+fn tier_json(tiers: &Tiers, s: &Standing) -> (Value, Value) {
+    let level = |i: usize| tiers.levels.get(i);
+    let tier = level(s.tier).map_or(Value::Null, |t| {
+        json!({
+            "name": t.name,
+            "multiplier": t.multiplier,
+            "basis": tiers.basis.as_str(),
+            "windowDays": tiers.window_days,
+            "qualifying": s.qualifying,
+            "heldUntil": s.held_until.map(crate::clock::format_unix_millis),
+        })
+    });
+    let next = s
+        .next
+        .and_then(|(i, remaining)| level(i).map(|t| (t, remaining)))
+        .map_or(Value::Null, |(t, remaining)| {
+            json!({ "name": t.name, "threshold": t.threshold, "remaining": remaining })
+        });
+    (tier, next)
+}
+
+pub(crate) fn body_object(
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Map<String, Value>, ApiError> {
     let body = body.map_err(|e| ApiError::MalformedJson(e.body_text()))?;
     let value: Value =
         serde_json::from_slice(&body).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
@@ -114,7 +198,7 @@ fn body_object(body: Result<Bytes, BytesRejection>) -> Result<Map<String, Value>
     }
 }
 
-fn text(obj: &Map<String, Value>, key: &str) -> Result<String, ApiError> {
+pub(crate) fn text(obj: &Map<String, Value>, key: &str) -> Result<String, ApiError> {
     match obj.get(key) {
         Some(Value::String(s)) if !s.is_empty() && s.chars().count() <= MAX_TEXT => Ok(s.clone()),
         _ => Err(ApiError::field(
@@ -159,6 +243,13 @@ pub async fn redeem(
     let id = text(&obj, "id")?;
     let points = points(&obj, true)?;
     let now = app.clock.now_millis();
+    // Points that expired before now cannot be spent: the expiry is recorded first.
+    if let Some(policy) = loyalty_of(&app.config(), &site)?.expiry {
+        app.store
+            .loyalty()
+            .expire(site.clone(), claims.sub.clone(), policy, now)
+            .await?;
+    }
     let outcome = app
         .store
         .loyalty()

@@ -3,7 +3,9 @@
 pub mod config;
 pub mod export;
 pub mod health;
+pub mod liability;
 pub mod loyalty;
 pub mod openapi;
 pub mod responses;
+pub mod rewards;
 pub mod webhooks;

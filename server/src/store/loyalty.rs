@@ -6,7 +6,8 @@
 //! - [`LoyaltyStore::apply_order`] runs in one transaction: the delivery id is recorded
 //!   (a delivery seen before is a [`ApplyOutcome::Replay`] and changes nothing), the
 //!   order's record is loaded under a lock on that order, [`crate::loyalty::plan::apply`]
-//!   decides, and the record, its new refunds and ledger entries are written. An event
+//!   decides (at the earn multiplier of the customer's tier, from their earlier orders), and
+//!   the record, its new refunds and ledger entries are written. An event
 //!   that cannot be applied yet (a refund of an unknown order) records nothing, so the
 //!   platform's retry is processed.
 //! - Ledger entries are unique on `(site, kind, source_id)`: replaying never double-credits.
@@ -14,10 +15,21 @@
 //!   a per-customer lock (SQLite: the database write lock; PostgreSQL: a transaction-scoped
 //!   advisory lock), so concurrent redemptions, from one instance or several, can never
 //!   take the spendable balance below zero.
+//! - [`LoyaltyStore::redeem_reward`] runs the same redemption step as `redeem` (same lock,
+//!   same balance check) and, in the same transaction, stores the reward's code (unique per
+//!   site) and queues the store's event in the `outbox` table. [`LoyaltyStore::outbox_claim`]
+//!   hands due events to one worker at a time (SQLite: the write lock; PostgreSQL: `FOR
+//!   UPDATE SKIP LOCKED`) by moving their next attempt past a lease.
+//! - [`LoyaltyStore::expire`] appends the expiries [`crate::loyalty::expiry::due`] finds for
+//!   one customer, in one transaction, idempotent on their source ids. The rule depends only
+//!   on the entries' instants, so it may run at any time after the fact (lazily before a
+//!   read or a redemption, or from the sweep) with the same result.
 
+use crate::loyalty::expiry::ExpiryPolicy;
 use crate::loyalty::ledger::{Balance, Entry};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::rules::LoyaltyRules;
+use crate::loyalty::tiers::Contribution;
 use crate::loyalty::token::CustomerClaims;
 
 use super::StoreFuture;
@@ -55,6 +67,130 @@ pub enum RedeemOutcome {
     Duplicate(Balance),
     /// Not enough spendable points; nothing changed.
     Insufficient(Balance),
+}
+
+/// A reward redemption to record: the points spent through the same path as
+/// [`LoyaltyStore::redeem`], the code issued and the event for the store, in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RewardRedemption {
+    /// The client's idempotency key (a redemption id).
+    pub id: String,
+    /// Customer.
+    pub customer: String,
+    /// Reward id.
+    pub reward: String,
+    /// Its cost.
+    pub points: i64,
+    /// The code to issue (unique per site).
+    pub code: String,
+    /// The outbound event's id (`webhook-id`).
+    pub event_id: String,
+    /// The outbound event's body.
+    pub payload: String,
+}
+
+/// What [`LoyaltyStore::redeem_reward`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RewardOutcome {
+    /// Points spent, code issued, event queued.
+    Redeemed(Balance),
+    /// This redemption id exists: the code it issued (`None` when the id was a plain points
+    /// redemption) and its reward; nothing changed.
+    Duplicate {
+        /// Balance now.
+        balance: Balance,
+        /// The code and reward id issued under this id.
+        issued: Option<(String, String)>,
+    },
+    /// Not enough spendable points; nothing changed.
+    Insufficient(Balance),
+    /// The code exists already (a random collision): nothing changed, draw another.
+    CodeTaken,
+}
+
+/// A code issued to a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCode {
+    /// The redemption id.
+    pub redemption: String,
+    /// Reward id.
+    pub reward: String,
+    /// The code.
+    pub code: String,
+}
+
+/// An outbox event claimed for delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxItem {
+    /// Row id.
+    pub seq: i64,
+    /// Site.
+    pub site: String,
+    /// `webhook-id`.
+    pub event_id: String,
+    /// Body.
+    pub payload: String,
+    /// Failed attempts so far.
+    pub attempts: u32,
+}
+
+/// An outbox event's delivery state (tests, operators).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxState {
+    /// `webhook-id`.
+    pub event_id: String,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// Delivered at, ms.
+    pub delivered_at: Option<i64>,
+    /// Given up at, ms.
+    pub failed_at: Option<i64>,
+    /// The last failure.
+    pub last_error: Option<String>,
+}
+
+/// One customer of a site as the liability forecast reads them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CustomerSnapshot {
+    /// Customer id.
+    pub customer: String,
+    /// Points outstanding (every entry: spendable and pending).
+    pub balance: i64,
+    /// Their last activity (see [`crate::loyalty::expiry::is_activity`]), ms.
+    pub last_activity: Option<i64>,
+    /// Their orders that earned points.
+    pub orders: Vec<Contribution>,
+}
+
+/// Joins per-customer ledger totals `(customer, balance, last activity)` with order rows
+/// `(customer, contribution)` (both backends' queries return these).
+pub fn snapshots(
+    totals: Vec<(String, i64, Option<i64>)>,
+    orders: Vec<(String, Contribution)>,
+) -> Vec<CustomerSnapshot> {
+    let mut by_customer: std::collections::BTreeMap<String, CustomerSnapshot> = totals
+        .into_iter()
+        .map(|(customer, balance, last_activity)| {
+            let snapshot = CustomerSnapshot {
+                customer: customer.clone(),
+                balance,
+                last_activity,
+                orders: Vec::new(),
+            };
+            (customer, snapshot)
+        })
+        .collect();
+    for (customer, c) in orders {
+        by_customer
+            .entry(customer.clone())
+            .or_insert_with(|| CustomerSnapshot {
+                customer,
+                ..CustomerSnapshot::default()
+            })
+            .orders
+            .push(c);
+    }
+    by_customer.into_values().collect()
 }
 
 /// An admin's adjustment.
@@ -99,6 +235,59 @@ pub trait LoyaltyStore: Send + Sync + 'static {
     fn entries(&self, site: String, customer: String) -> StoreFuture<'_, Vec<Entry>>;
     /// Records (or refreshes) the customer a verified token names.
     fn touch_customer(&self, claims: CustomerClaims, now: i64) -> StoreFuture<'_, ()>;
+    /// Appends the expiries of `customer` due by `now`; returns how many were new.
+    fn expire(
+        &self,
+        site: String,
+        customer: String,
+        policy: ExpiryPolicy,
+        now: i64,
+    ) -> StoreFuture<'_, usize>;
+    /// Customers of `site` with a positive balance and no activity after `inactive_since`
+    /// (ms), at most `limit`: the sweep's work list.
+    fn expiry_candidates(
+        &self,
+        site: String,
+        inactive_since: i64,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<String>>;
+    /// What each of `customer`'s orders that earned points contributes to their tier.
+    fn tier_contributions(
+        &self,
+        site: String,
+        customer: String,
+    ) -> StoreFuture<'_, Vec<Contribution>>;
+    /// Redeems a reward (see [`RewardRedemption`]), under the same lock and balance check as
+    /// [`LoyaltyStore::redeem`].
+    fn redeem_reward(
+        &self,
+        site: String,
+        redemption: RewardRedemption,
+        now: i64,
+    ) -> StoreFuture<'_, RewardOutcome>;
+    /// The codes issued to `customer`, oldest first.
+    fn reward_codes(&self, site: String, customer: String) -> StoreFuture<'_, Vec<IssuedCode>>;
+    /// Claims up to `limit` outbox events due at `now` (any site), moving their next attempt
+    /// to `lease_until` so that no other worker or instance sends them meanwhile.
+    fn outbox_claim(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<OutboxItem>>;
+    /// Records the outcome of an attempt: delivered (`error` is `None`), or failed with the
+    /// next attempt at `retry_at` (`None`: given up).
+    fn outbox_attempted(
+        &self,
+        seq: i64,
+        error: Option<String>,
+        retry_at: Option<i64>,
+        now: i64,
+    ) -> StoreFuture<'_, ()>;
+    /// Every outbox event of `site`, oldest first.
+    fn outbox_states(&self, site: String) -> StoreFuture<'_, Vec<OutboxState>>;
+    /// Every customer of `site` with ledger entries or orders (the liability forecast).
+    fn snapshots(&self, site: String) -> StoreFuture<'_, Vec<CustomerSnapshot>>;
     /// Orders stored for `site` (tests).
     fn order_count(&self, site: String) -> StoreFuture<'_, u64>;
 }

@@ -27,7 +27,10 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use cursor::Cursor;
-pub use loyalty::{Adjustment, ApplyOutcome, Delivery, LoyaltyStore, RedeemOutcome};
+pub use loyalty::{
+    Adjustment, ApplyOutcome, CustomerSnapshot, Delivery, IssuedCode, LoyaltyStore, OutboxItem,
+    OutboxState, RedeemOutcome, RewardOutcome, RewardRedemption,
+};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use target::{DbTarget, PostgresTarget};

@@ -5,12 +5,17 @@
 
 use deadpool_postgres::{Pool, Transaction};
 
+use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::ledger::{Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::plan::{self, OrderRecord, PlanError};
 use crate::loyalty::rules::LoyaltyRules;
+use crate::loyalty::tiers::Contribution;
 use crate::loyalty::token::CustomerClaims;
-use crate::store::loyalty::{Adjustment, ApplyOutcome, Delivery, LoyaltyStore, RedeemOutcome};
+use crate::store::loyalty::{
+    Adjustment, ApplyOutcome, CustomerSnapshot, Delivery, IssuedCode, LoyaltyStore, OutboxItem,
+    OutboxState, RedeemOutcome, RewardOutcome, RewardRedemption,
+};
 use crate::store::{StoreError, StoreFuture};
 
 /// The loyalty tables of one PostgreSQL database.
@@ -173,6 +178,94 @@ async fn save_order(
     Ok(())
 }
 
+async fn load_entries(
+    client: &impl deadpool_postgres::GenericClient,
+    site: &str,
+    customer: &str,
+) -> Result<Vec<Entry>, StoreError> {
+    let rows = client
+        .query(
+            "SELECT customer, kind, source_id, points, created_at, available_at, reason, actor
+             FROM ledger WHERE site = $1 AND customer = $2 ORDER BY seq",
+            &[&site, &customer],
+        )
+        .await?;
+    rows.iter().map(row_to_entry).collect()
+}
+
+async fn contributions(
+    client: &impl deadpool_postgres::GenericClient,
+    site: &str,
+    customer: &str,
+) -> Result<Vec<Contribution>, StoreError> {
+    let rows = client
+        .query(
+            "SELECT l.created_at, o.earned_points - o.reversed_points,
+        CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
+ FROM orders o JOIN ledger l
+   ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
+ WHERE o.site = $1 AND o.customer = $2 AND o.earned
+ ORDER BY l.created_at",
+            &[&site, &customer],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Contribution {
+                at: r.try_get(0)?,
+                points: r.try_get(1)?,
+                spend: r.try_get(2)?,
+            })
+        })
+        .collect()
+}
+
+/// The redemption step shared by points and reward redemptions, inside the caller's
+/// transaction: takes the customer's advisory lock, checks and appends; commits nothing.
+async fn redeem_in(
+    tx: &Transaction<'_>,
+    site: &str,
+    customer: &str,
+    id: &str,
+    points: i64,
+    now: i64,
+) -> Result<RedeemOutcome, StoreError> {
+    lock(tx, &["customer", site, customer]).await?;
+    let known = tx
+        .query_opt(
+            "SELECT 1 FROM ledger WHERE site = $1 AND kind = 'redemption' AND source_id = $2",
+            &[&site, &id],
+        )
+        .await?;
+    let before = balance_at(tx, site, customer, now).await?;
+    if known.is_some() {
+        return Ok(RedeemOutcome::Duplicate(before));
+    }
+    if before.spendable < points {
+        return Ok(RedeemOutcome::Insufficient(before));
+    }
+    let new = append(
+        tx,
+        site,
+        customer,
+        SourceKind::Redemption,
+        id,
+        -points,
+        now,
+        now,
+        None,
+        None,
+    )
+    .await?;
+    let after = balance_at(tx, site, customer, now).await?;
+    // Another customer's redemption could have taken this id meanwhile.
+    Ok(if new {
+        RedeemOutcome::Redeemed(after)
+    } else {
+        RedeemOutcome::Duplicate(after)
+    })
+}
+
 fn row_to_entry(r: &tokio_postgres::Row) -> Result<Entry, StoreError> {
     let kind: String = r.try_get(1)?;
     let source_id: String = r.try_get(2)?;
@@ -221,6 +314,12 @@ impl LoyaltyStore for PostgresLoyalty {
                 }
             }
             let existing = load_order(&tx, &site, p, &order_id).await?;
+            let rules = match (&rules.tiers, plan::earner(existing.as_ref(), &event)) {
+                (Some(tiers), Some(customer)) => rules.with_multiplier(
+                    tiers.multiplier(&contributions(&tx, &site, &customer).await?, now),
+                ),
+                _ => rules.clone(),
+            };
             let applied = match plan::apply(p, existing, &event, &rules, now) {
                 Ok(a) => a,
                 // The transaction is dropped (rolled back): the retry is processed.
@@ -270,41 +369,178 @@ impl LoyaltyStore for PostgresLoyalty {
         Box::pin(async move {
             let mut client = self.client().await?;
             let tx = client.transaction().await?;
-            lock(&tx, &["customer", &site, &customer]).await?;
-            let known = tx
-                .query_opt(
-                    "SELECT 1 FROM ledger WHERE site = $1 AND kind = 'redemption' AND source_id = $2",
-                    &[&site, &id],
+            let outcome = redeem_in(&tx, &site, &customer, &id, points, now).await?;
+            if matches!(outcome, RedeemOutcome::Redeemed(_)) {
+                tx.commit().await?;
+            }
+            Ok(outcome)
+        })
+    }
+
+    fn redeem_reward(
+        &self,
+        site: String,
+        r: RewardRedemption,
+        now: i64,
+    ) -> StoreFuture<'_, RewardOutcome> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await?;
+            let balance = match redeem_in(&tx, &site, &r.customer, &r.id, r.points, now).await? {
+                RedeemOutcome::Redeemed(b) => b,
+                RedeemOutcome::Duplicate(balance) => {
+                    let issued = tx
+                        .query_opt(
+                            "SELECT code, reward FROM reward_codes WHERE site = $1 AND redemption_id = $2",
+                            &[&site, &r.id],
+                        )
+                        .await?
+                        .map(|row| Ok::<_, StoreError>((row.try_get(0)?, row.try_get(1)?)))
+                        .transpose()?;
+                    return Ok(RewardOutcome::Duplicate { balance, issued });
+                }
+                RedeemOutcome::Insufficient(b) => return Ok(RewardOutcome::Insufficient(b)),
+            };
+            let new = tx
+                .execute(
+                    "INSERT INTO reward_codes (site, code, redemption_id, customer, reward, points, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (site, code) DO NOTHING",
+                    &[&site, &r.code, &r.id, &r.customer, &r.reward, &r.points, &now],
                 )
                 .await?;
-            let before = balance_at(&tx, &site, &customer, now).await?;
-            if known.is_some() {
-                return Ok(RedeemOutcome::Duplicate(before));
+            if new == 0 {
+                // Dropping the transaction takes the redemption back too.
+                return Ok(RewardOutcome::CodeTaken);
             }
-            if before.spendable < points {
-                return Ok(RedeemOutcome::Insufficient(before));
-            }
-            let new = append(
-                &tx,
-                &site,
-                &customer,
-                SourceKind::Redemption,
-                &id,
-                -points,
-                now,
-                now,
-                None,
-                None,
+            tx.execute(
+                "INSERT INTO outbox (site, event_id, payload, next_attempt_at, created_at)
+                 VALUES ($1, $2, $3, $4, $4)",
+                &[&site, &r.event_id, &r.payload, &now],
             )
             .await?;
-            let after = balance_at(&tx, &site, &customer, now).await?;
             tx.commit().await?;
-            // Another customer's redemption could have taken this id meanwhile.
-            Ok(if new {
-                RedeemOutcome::Redeemed(after)
-            } else {
-                RedeemOutcome::Duplicate(after)
-            })
+            Ok(RewardOutcome::Redeemed(balance))
+        })
+    }
+
+    fn reward_codes(&self, site: String, customer: String) -> StoreFuture<'_, Vec<IssuedCode>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let rows = client
+                .query(
+                    "SELECT redemption_id, reward, code FROM reward_codes
+                     WHERE site = $1 AND customer = $2 ORDER BY created_at, code",
+                    &[&site, &customer],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(IssuedCode {
+                        redemption: r.try_get(0)?,
+                        reward: r.try_get(1)?,
+                        code: r.try_get(2)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn outbox_claim(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<OutboxItem>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let limit = limit.min(1000) as i64;
+            // SKIP LOCKED: instances claiming at once take disjoint events.
+            let rows = client
+                .query(
+                    "UPDATE outbox SET next_attempt_at = $2
+                     WHERE seq IN (
+                        SELECT seq FROM outbox
+                        WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
+                        ORDER BY next_attempt_at, seq LIMIT $3
+                        FOR UPDATE SKIP LOCKED)
+                     RETURNING seq, site, event_id, payload, attempts",
+                    &[&now, &lease_until, &limit],
+                )
+                .await?;
+            let mut items = rows
+                .iter()
+                .map(|r| {
+                    let attempts: i32 = r.try_get(4)?;
+                    Ok(OutboxItem {
+                        seq: r.try_get(0)?,
+                        site: r.try_get(1)?,
+                        event_id: r.try_get(2)?,
+                        payload: r.try_get(3)?,
+                        attempts: attempts.max(0) as u32,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            items.sort_by_key(|i| i.seq);
+            Ok(items)
+        })
+    }
+
+    fn outbox_attempted(
+        &self,
+        seq: i64,
+        error: Option<String>,
+        retry_at: Option<i64>,
+        now: i64,
+    ) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            match error {
+                None => {
+                    client
+                        .execute(
+                            "UPDATE outbox SET delivered_at = $2 WHERE seq = $1",
+                            &[&seq, &now],
+                        )
+                        .await?
+                }
+                Some(e) => {
+                    client
+                        .execute(
+                            "UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+                                next_attempt_at = coalesce($3, next_attempt_at),
+                                failed_at = CASE WHEN $3::bigint IS NULL THEN $4::bigint END
+                             WHERE seq = $1",
+                            &[&seq, &e, &retry_at, &now],
+                        )
+                        .await?
+                }
+            };
+            Ok(())
+        })
+    }
+
+    fn outbox_states(&self, site: String) -> StoreFuture<'_, Vec<OutboxState>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let rows = client
+                .query(
+                    "SELECT event_id, attempts, delivered_at, failed_at, last_error FROM outbox
+                     WHERE site = $1 ORDER BY seq",
+                    &[&site],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    let attempts: i32 = r.try_get(1)?;
+                    Ok(OutboxState {
+                        event_id: r.try_get(0)?,
+                        attempts: attempts.max(0) as u32,
+                        delivered_at: r.try_get(2)?,
+                        failed_at: r.try_get(3)?,
+                        last_error: r.try_get(4)?,
+                    })
+                })
+                .collect()
         })
     }
 
@@ -333,14 +569,72 @@ impl LoyaltyStore for PostgresLoyalty {
     fn entries(&self, site: String, customer: String) -> StoreFuture<'_, Vec<Entry>> {
         Box::pin(async move {
             let client = self.client().await?;
-            let rows = client
-                .query(
-                    "SELECT customer, kind, source_id, points, created_at, available_at, reason, actor
-                     FROM ledger WHERE site = $1 AND customer = $2 ORDER BY seq",
-                    &[&site, &customer],
+            load_entries(&client, &site, &customer).await
+        })
+    }
+
+    fn expire(
+        &self,
+        site: String,
+        customer: String,
+        policy: ExpiryPolicy,
+        now: i64,
+    ) -> StoreFuture<'_, usize> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            // Most calls find nothing due: decide on a plain read first, lock only to write.
+            let entries = load_entries(&client, &site, &customer).await?;
+            if expiry::due(&customer, &entries, policy, now).is_empty() {
+                return Ok(0);
+            }
+            let tx = client.transaction().await?;
+            lock(&tx, &["customer", &site, &customer]).await?;
+            let entries = load_entries(&tx, &site, &customer).await?;
+            let mut written = 0;
+            for e in expiry::due(&customer, &entries, policy, now) {
+                if append(
+                    &tx,
+                    &site,
+                    &customer,
+                    e.kind,
+                    &e.source_id,
+                    e.points,
+                    e.available_at,
+                    e.available_at,
+                    None,
+                    None,
                 )
+                .await?
+                {
+                    written += 1;
+                }
+            }
+            tx.commit().await?;
+            Ok(written)
+        })
+    }
+
+    fn expiry_candidates(
+        &self,
+        site: String,
+        inactive_since: i64,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<String>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let sql = format!(
+                "SELECT customer FROM ledger WHERE site = $1 GROUP BY customer
+                 HAVING sum(points) > 0
+                    AND max(CASE WHEN {ACTIVITY_SQL} THEN created_at END) <= $2
+                 ORDER BY customer LIMIT $3"
+            );
+            let limit = limit.min(i64::MAX as usize) as i64;
+            let rows = client
+                .query(&sql, &[&site, &inactive_since, &limit])
                 .await?;
-            rows.iter().map(row_to_entry).collect()
+            rows.iter()
+                .map(|r| r.try_get(0).map_err(StoreError::from))
+                .collect()
         })
     }
 
@@ -359,6 +653,63 @@ impl LoyaltyStore for PostgresLoyalty {
                 )
                 .await?;
             Ok(())
+        })
+    }
+
+    fn tier_contributions(
+        &self,
+        site: String,
+        customer: String,
+    ) -> StoreFuture<'_, Vec<Contribution>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            contributions(&client, &site, &customer).await
+        })
+    }
+
+    fn snapshots(&self, site: String) -> StoreFuture<'_, Vec<CustomerSnapshot>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let sql = format!(
+                "SELECT customer, sum(points)::bigint, max(CASE WHEN {ACTIVITY_SQL} THEN created_at END)
+                 FROM ledger WHERE site = $1 GROUP BY customer"
+            );
+            let totals = client
+                .query(&sql, &[&site])
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok((
+                        r.try_get(0)?,
+                        r.try_get::<_, Option<i64>>(1)?.unwrap_or(0),
+                        r.try_get(2)?,
+                    ))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            let orders = client
+                .query(
+                    "SELECT o.customer, l.created_at, o.earned_points - o.reversed_points,
+        CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
+ FROM orders o JOIN ledger l
+   ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
+ WHERE o.site = $1 AND o.earned AND o.customer IS NOT NULL
+ ORDER BY o.customer, l.created_at",
+                    &[&site],
+                )
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok((
+                        r.try_get(0)?,
+                        Contribution {
+                            at: r.try_get(1)?,
+                            points: r.try_get(2)?,
+                            spend: r.try_get(3)?,
+                        },
+                    ))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            Ok(crate::store::loyalty::snapshots(totals, orders))
         })
     }
 

@@ -101,6 +101,34 @@ const MIGRATIONS: &[&str] = &[
     // 3: partial responses — the answers a shopper gave before leaving, replaced in place
     // by the complete response of the same id. Rows stored before are complete.
     r#"ALTER TABLE responses ADD COLUMN partial boolean NOT NULL DEFAULT false;"#,
+    // 4: loyalty rewards — the single-use codes issued (unique per site, one per
+    // redemption) and the durable outbox of events for the store's outbound webhook.
+    r#"CREATE TABLE reward_codes (
+        site          text COLLATE "C" NOT NULL,
+        code          text COLLATE "C" NOT NULL,
+        redemption_id text COLLATE "C" NOT NULL,
+        customer      text COLLATE "C" NOT NULL,
+        reward        text NOT NULL,
+        points        bigint NOT NULL,
+        created_at    bigint NOT NULL,
+        PRIMARY KEY (site, code),
+        UNIQUE (site, redemption_id)
+    );
+    CREATE INDEX reward_codes_customer ON reward_codes (site, customer);
+    CREATE TABLE outbox (
+        seq             bigserial PRIMARY KEY,
+        site            text COLLATE "C" NOT NULL,
+        event_id        text COLLATE "C" NOT NULL UNIQUE,
+        payload         text NOT NULL,
+        attempts        integer NOT NULL DEFAULT 0,
+        next_attempt_at bigint NOT NULL,
+        delivered_at    bigint,
+        failed_at       bigint,
+        last_error      text,
+        created_at      bigint NOT NULL
+    );
+    CREATE INDEX outbox_due ON outbox (next_attempt_at)
+        WHERE delivered_at IS NULL AND failed_at IS NULL;"#,
 ];
 
 /// Newest schema version this build knows.

@@ -9,12 +9,17 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::ledger::{Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::plan::{self, OrderRecord, PlanError};
 use crate::loyalty::rules::LoyaltyRules;
+use crate::loyalty::tiers::Contribution;
 use crate::loyalty::token::CustomerClaims;
-use crate::store::loyalty::{Adjustment, ApplyOutcome, Delivery, LoyaltyStore, RedeemOutcome};
+use crate::store::loyalty::{
+    Adjustment, ApplyOutcome, CustomerSnapshot, Delivery, IssuedCode, LoyaltyStore, OutboxItem,
+    OutboxState, RedeemOutcome, RewardOutcome, RewardRedemption,
+};
 use crate::store::{StoreError, StoreFuture};
 
 /// The loyalty tables of one SQLite file.
@@ -183,6 +188,29 @@ fn save_order(
     Ok(())
 }
 
+fn contributions(
+    conn: &Connection,
+    site: &str,
+    customer: &str,
+) -> rusqlite::Result<Vec<Contribution>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.created_at, o.earned_points - o.reversed_points,
+        CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
+ FROM orders o JOIN ledger l
+   ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
+ WHERE o.site = ?1 AND o.customer = ?2 AND o.earned
+ ORDER BY l.created_at",
+    )?;
+    let rows = stmt.query_map(params![site, customer], |r| {
+        Ok(Contribution {
+            at: r.get(0)?,
+            points: r.get(1)?,
+            spend: r.get(2)?,
+        })
+    })?;
+    rows.collect()
+}
+
 fn apply_order(
     conn: &mut Connection,
     site: &str,
@@ -206,7 +234,13 @@ fn apply_order(
     let p = platform.as_str();
     let order_id = event.order_id();
     let existing = load_order(&tx, site, p, order_id)?;
-    let applied = match plan::apply(p, existing, event, rules, now) {
+    let rules = match (&rules.tiers, plan::earner(existing.as_ref(), event)) {
+        (Some(tiers), Some(customer)) => {
+            rules.with_multiplier(tiers.multiplier(&contributions(&tx, site, &customer)?, now))
+        }
+        _ => rules.clone(),
+    };
+    let applied = match plan::apply(p, existing, event, &rules, now) {
         Ok(a) => a,
         // Dropping the transaction rolls the delivery record back: the retry is processed.
         Err(PlanError::UnknownOrder(id)) => return Ok(ApplyOutcome::UnknownOrder(id)),
@@ -238,6 +272,90 @@ fn apply_order(
     }
     tx.commit()?;
     Ok(ApplyOutcome::Applied { entries })
+}
+
+fn load_entries(conn: &Connection, site: &str, customer: &str) -> rusqlite::Result<Vec<Entry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT customer, kind, source_id, points, created_at, available_at, reason, actor
+         FROM ledger WHERE site = ?1 AND customer = ?2 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map(params![site, customer], row_to_entry)?;
+    rows.collect()
+}
+
+fn expire(
+    conn: &mut Connection,
+    site: &str,
+    customer: &str,
+    policy: ExpiryPolicy,
+    now: i64,
+) -> Result<usize, StoreError> {
+    // Most calls find nothing due: decide on a plain read first, lock only to write.
+    if expiry::due(customer, &load_entries(conn, site, customer)?, policy, now).is_empty() {
+        return Ok(0);
+    }
+    let tx = immediate(conn)?;
+    let due = expiry::due(customer, &load_entries(&tx, site, customer)?, policy, now);
+    let mut written = 0;
+    for e in &due {
+        if append(
+            &tx,
+            site,
+            customer,
+            e.kind,
+            &e.source_id,
+            e.points,
+            e.available_at,
+            e.available_at,
+            None,
+            None,
+        )? {
+            written += 1;
+        }
+    }
+    tx.commit()?;
+    Ok(written)
+}
+
+/// The redemption step shared by points and reward redemptions, inside the caller's
+/// immediate transaction (which holds SQLite's write lock): nothing is committed here.
+fn redeem_in(
+    tx: &Connection,
+    site: &str,
+    customer: &str,
+    id: &str,
+    points: i64,
+    now: i64,
+) -> rusqlite::Result<RedeemOutcome> {
+    let known: Option<i64> = tx
+        .query_row(
+            "SELECT 1 FROM ledger WHERE site = ?1 AND kind = 'redemption' AND source_id = ?2",
+            params![site, id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let before = balance_at(tx, site, customer, now)?;
+    if known.is_some() {
+        return Ok(RedeemOutcome::Duplicate(before));
+    }
+    if before.spendable < points {
+        return Ok(RedeemOutcome::Insufficient(before));
+    }
+    append(
+        tx,
+        site,
+        customer,
+        SourceKind::Redemption,
+        id,
+        -points,
+        now,
+        now,
+        None,
+        None,
+    )?;
+    Ok(RedeemOutcome::Redeemed(balance_at(
+        tx, site, customer, now,
+    )?))
 }
 
 fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
@@ -293,24 +411,161 @@ impl LoyaltyStore for SqliteLoyalty {
     ) -> StoreFuture<'_, RedeemOutcome> {
         self.run(move |conn| {
             let tx = immediate(conn)?;
-            let known: Option<i64> = tx
+            let outcome = redeem_in(&tx, &site, &customer, &id, points, now)?;
+            if matches!(outcome, RedeemOutcome::Redeemed(_)) {
+                tx.commit()?;
+            }
+            Ok(outcome)
+        })
+    }
+
+    fn redeem_reward(
+        &self,
+        site: String,
+        r: RewardRedemption,
+        now: i64,
+    ) -> StoreFuture<'_, RewardOutcome> {
+        self.run(move |conn| {
+            let tx = immediate(conn)?;
+            let issued: Option<(String, String)> = tx
                 .query_row(
-                    "SELECT 1 FROM ledger WHERE site = ?1 AND kind = 'redemption' AND source_id = ?2",
-                    params![site, id],
+                    "SELECT code, reward FROM reward_codes WHERE site = ?1 AND redemption_id = ?2",
+                    params![site, r.id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()?;
+            let balance = match redeem_in(&tx, &site, &r.customer, &r.id, r.points, now)? {
+                RedeemOutcome::Redeemed(b) => b,
+                RedeemOutcome::Duplicate(balance) => {
+                    return Ok(RewardOutcome::Duplicate { balance, issued })
+                }
+                RedeemOutcome::Insufficient(b) => return Ok(RewardOutcome::Insufficient(b)),
+            };
+            let new = tx.execute(
+                "INSERT INTO reward_codes (site, code, redemption_id, customer, reward, points, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (site, code) DO NOTHING",
+                params![site, r.code, r.id, r.customer, r.reward, r.points, now],
+            )?;
+            if new == 0 {
+                // Dropping the transaction takes the redemption back too.
+                return Ok(RewardOutcome::CodeTaken);
+            }
+            tx.execute(
+                "INSERT INTO outbox (site, event_id, payload, next_attempt_at, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4)",
+                params![site, r.event_id, r.payload, now],
+            )?;
+            tx.commit()?;
+            Ok(RewardOutcome::Redeemed(balance))
+        })
+    }
+
+    fn reward_codes(&self, site: String, customer: String) -> StoreFuture<'_, Vec<IssuedCode>> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT redemption_id, reward, code FROM reward_codes
+                 WHERE site = ?1 AND customer = ?2 ORDER BY created_at, code",
+            )?;
+            let rows = stmt.query_map(params![site, customer], |r| {
+                Ok(IssuedCode {
+                    redemption: r.get(0)?,
+                    reward: r.get(1)?,
+                    code: r.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn outbox_claim(
+        &self,
+        now: i64,
+        lease_until: i64,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<OutboxItem>> {
+        self.run(move |conn| {
+            // Most polls find nothing: look before taking the write lock.
+            let due: Option<i64> = conn
+                .query_row(
+                    "SELECT seq FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL
+                        AND next_attempt_at <= ?1 LIMIT 1",
+                    params![now],
                     |r| r.get(0),
                 )
                 .optional()?;
-            let before = balance_at(&tx, &site, &customer, now)?;
-            if known.is_some() {
-                return Ok(RedeemOutcome::Duplicate(before));
+            if due.is_none() {
+                return Ok(Vec::new());
             }
-            if before.spendable < points {
-                return Ok(RedeemOutcome::Insufficient(before));
+            let tx = immediate(conn)?;
+            let items = {
+                let mut stmt = tx.prepare_cached(
+                    "SELECT seq, site, event_id, payload, attempts FROM outbox
+                     WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?1
+                     ORDER BY next_attempt_at, seq LIMIT ?2",
+                )?;
+                let rows = stmt.query_map(params![now, limit.min(1000) as i64], |r| {
+                    Ok(OutboxItem {
+                        seq: r.get(0)?,
+                        site: r.get(1)?,
+                        event_id: r.get(2)?,
+                        payload: r.get(3)?,
+                        attempts: r.get(4)?,
+                    })
+                })?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            for item in &items {
+                tx.execute(
+                    "UPDATE outbox SET next_attempt_at = ?2 WHERE seq = ?1",
+                    params![item.seq, lease_until],
+                )?;
             }
-            append(&tx, &site, &customer, SourceKind::Redemption, &id, -points, now, now, None, None)?;
-            let after = balance_at(&tx, &site, &customer, now)?;
             tx.commit()?;
-            Ok(RedeemOutcome::Redeemed(after))
+            Ok(items)
+        })
+    }
+
+    fn outbox_attempted(
+        &self,
+        seq: i64,
+        error: Option<String>,
+        retry_at: Option<i64>,
+        now: i64,
+    ) -> StoreFuture<'_, ()> {
+        self.run(move |conn| {
+            match error {
+                None => conn.execute(
+                    "UPDATE outbox SET delivered_at = ?2 WHERE seq = ?1",
+                    params![seq, now],
+                )?,
+                Some(e) => conn.execute(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = ?2,
+                        next_attempt_at = coalesce(?3, next_attempt_at),
+                        failed_at = CASE WHEN ?3 IS NULL THEN ?4 END
+                     WHERE seq = ?1",
+                    params![seq, e, retry_at, now],
+                )?,
+            };
+            Ok(())
+        })
+    }
+
+    fn outbox_states(&self, site: String) -> StoreFuture<'_, Vec<OutboxState>> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT event_id, attempts, delivered_at, failed_at, last_error FROM outbox
+                 WHERE site = ?1 ORDER BY seq",
+            )?;
+            let rows = stmt.query_map(params![site], |r| {
+                Ok(OutboxState {
+                    event_id: r.get(0)?,
+                    attempts: r.get(1)?,
+                    delivered_at: r.get(2)?,
+                    failed_at: r.get(3)?,
+                    last_error: r.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
 
@@ -335,13 +590,38 @@ impl LoyaltyStore for SqliteLoyalty {
     }
 
     fn entries(&self, site: String, customer: String) -> StoreFuture<'_, Vec<Entry>> {
+        self.run(move |conn| Ok(load_entries(conn, &site, &customer)?))
+    }
+
+    fn expire(
+        &self,
+        site: String,
+        customer: String,
+        policy: ExpiryPolicy,
+        now: i64,
+    ) -> StoreFuture<'_, usize> {
+        self.run(move |conn| expire(conn, &site, &customer, policy, now))
+    }
+
+    fn expiry_candidates(
+        &self,
+        site: String,
+        inactive_since: i64,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<String>> {
         self.run(move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT customer, kind, source_id, points, created_at, available_at, reason, actor
-                 FROM ledger WHERE site = ?1 AND customer = ?2 ORDER BY seq",
+            let sql = format!(
+                "SELECT customer FROM ledger WHERE site = ?1 GROUP BY customer
+                 HAVING sum(points) > 0
+                    AND max(CASE WHEN {ACTIVITY_SQL} THEN created_at END) <= ?2
+                 ORDER BY customer LIMIT ?3"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(
+                params![site, inactive_since, limit.min(i64::MAX as usize) as i64],
+                |r| r.get(0),
             )?;
-            let rows = stmt.query_map(params![site, customer], row_to_entry)?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
         })
     }
 
@@ -357,6 +637,48 @@ impl LoyaltyStore for SqliteLoyalty {
                 params![c.site, c.sub, c.email, c.name, now],
             )?;
             Ok(())
+        })
+    }
+
+    fn tier_contributions(
+        &self,
+        site: String,
+        customer: String,
+    ) -> StoreFuture<'_, Vec<Contribution>> {
+        self.run(move |conn| Ok(contributions(conn, &site, &customer)?))
+    }
+
+    fn snapshots(&self, site: String) -> StoreFuture<'_, Vec<CustomerSnapshot>> {
+        self.run(move |conn| {
+            let sql = format!(
+                "SELECT customer, sum(points), max(CASE WHEN {ACTIVITY_SQL} THEN created_at END)
+                 FROM ledger WHERE site = ?1 GROUP BY customer"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let totals = stmt
+                .query_map(params![site], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT o.customer, l.created_at, o.earned_points - o.reversed_points,
+        CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
+ FROM orders o JOIN ledger l
+   ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
+ WHERE o.site = ?1 AND o.earned AND o.customer IS NOT NULL
+ ORDER BY o.customer, l.created_at",
+            )?;
+            let orders = stmt
+                .query_map(params![site], |r| {
+                    Ok((
+                        r.get(0)?,
+                        Contribution {
+                            at: r.get(1)?,
+                            points: r.get(2)?,
+                            spend: r.get(3)?,
+                        },
+                    ))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(crate::store::loyalty::snapshots(totals, orders))
         })
     }
 

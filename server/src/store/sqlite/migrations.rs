@@ -114,6 +114,34 @@ const MIGRATIONS: &[&str] = &[
     // 4: partial responses — the answers a shopper gave before leaving, replaced in place
     // by the complete response of the same id. Rows stored before are complete.
     "ALTER TABLE responses ADD COLUMN partial INTEGER NOT NULL DEFAULT 0;",
+    // 5: loyalty rewards — the single-use codes issued (unique per site, one per
+    // redemption) and the durable outbox of events for the store's outbound webhook.
+    "CREATE TABLE reward_codes (
+        site          TEXT NOT NULL,
+        code          TEXT NOT NULL,
+        redemption_id TEXT NOT NULL,
+        customer      TEXT NOT NULL,
+        reward        TEXT NOT NULL,
+        points        INTEGER NOT NULL,
+        created_at    INTEGER NOT NULL,
+        PRIMARY KEY (site, code),
+        UNIQUE (site, redemption_id)
+    );
+    CREATE INDEX reward_codes_customer ON reward_codes (site, customer);
+    CREATE TABLE outbox (
+        seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+        site            TEXT NOT NULL,
+        event_id        TEXT NOT NULL UNIQUE,
+        payload         TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        delivered_at    INTEGER,
+        failed_at       INTEGER,
+        last_error      TEXT,
+        created_at      INTEGER NOT NULL
+    );
+    CREATE INDEX outbox_due ON outbox (next_attempt_at)
+        WHERE delivered_at IS NULL AND failed_at IS NULL;",
 ];
 
 /// Newest schema version this build knows.
