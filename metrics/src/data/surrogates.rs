@@ -14,7 +14,8 @@ pub(crate) fn replace_lone_surrogates(json: &[u8]) -> Cow<'_, [u8]> {
     let mut out: Option<Vec<u8>> = None;
     let mut copied = 0; // bytes of `json` already in `out`
     let mut i = 0;
-    while let Some(at) = memchr::memchr(b'\\', &json[i..]) {
+    // `i` may step past the end after a trailing backslash: nothing is left to read then.
+    while let Some(at) = json.get(i..).and_then(|rest| memchr::memchr(b'\\', rest)) {
         i += at;
         let Some(unit) = (json.get(i + 1) == Some(&b'u'))
             .then(|| hex4(json, i + 2))
@@ -56,6 +57,13 @@ fn hex4(bytes: &[u8], at: usize) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trailing_backslash_is_left_for_the_json_reader() {
+        for text in [&b"c,t,a\n,,,,\\"[..], b"\\", b"x\\u12"] {
+            assert_eq!(replace_lone_surrogates(text), Cow::Borrowed(text));
+        }
+    }
 
     #[test]
     fn untouched_without_lone_surrogates() {
