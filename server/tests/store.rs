@@ -23,6 +23,7 @@ fn sample(site: &str, id: &str, survey: &str, received_at: &str) -> StoredRespon
         traits_json: Some(r#"{"plan":"pro","n":"\ud800"}"#.into()),
         created_at: Some("2026-11-22T10:00:00Z".into()),
         received_at: received_at.into(),
+        customer: None,
     }
 }
 

@@ -26,8 +26,8 @@ use crate::store::StoredResponse;
 use crate::surrogates::replace_lone_surrogates;
 
 /// Columns of the one-row-per-answer layout, in order. The first ten are those of earlier
-/// versions, in the same places.
-pub const ANSWER_COLUMNS: [&str; 14] = [
+/// versions, in the same places; later additions are appended.
+pub const ANSWER_COLUMNS: [&str; 15] = [
     "id",
     "site",
     "survey",
@@ -42,10 +42,12 @@ pub const ANSWER_COLUMNS: [&str; 14] = [
     "question_text",
     "labels",
     "traits",
+    "customer",
 ];
 
-/// The response's own columns in the one-row-per-response layout.
-pub const RESPONSE_COLUMNS: [&str; 9] = [
+/// The response's own columns in the one-row-per-response layout (`customer`: the id a
+/// verified customer token named, empty for anonymous answers).
+pub const RESPONSE_COLUMNS: [&str; 10] = [
     "id",
     "site",
     "survey",
@@ -55,6 +57,7 @@ pub const RESPONSE_COLUMNS: [&str; 9] = [
     "traits",
     "created_at",
     "received_at",
+    "customer",
 ];
 
 /// A stored value as a cell.
@@ -123,6 +126,7 @@ impl Encoder for AnswerRows {
         let list = answers::read(&r.answers_json, site, &r.survey, r.locale.as_deref())
             .unwrap_or_default();
         let traits = traits_text(r.traits_json.as_deref());
+        let customer = r.customer.as_deref().unwrap_or_default();
         fn fixed<'a>(r: &'a StoredResponse, question: &'a str, value: &'a str) -> [&'a str; 10] {
             [
                 r.id.as_str(),
@@ -140,7 +144,7 @@ impl Encoder for AnswerRows {
         self.line.clear();
         if list.is_empty() {
             let mut cells = fixed(r, "", "").to_vec();
-            cells.extend(["", "", "", traits.as_str()]);
+            cells.extend(["", "", "", traits.as_str(), customer]);
             push_row(&mut self.line, cells);
         }
         for a in &list {
@@ -152,6 +156,7 @@ impl Encoder for AnswerRows {
                 a.text.as_deref().unwrap_or_default(),
                 labels.as_str(),
                 traits.as_str(),
+                customer,
             ]);
             push_row(&mut self.line, cells);
         }
@@ -224,6 +229,7 @@ impl Encoder for ResponseRows {
             traits_text(r.traits_json.as_deref()),
             r.created_at.clone().unwrap_or_default(),
             r.received_at.clone(),
+            r.customer.clone().unwrap_or_default(),
         ];
         for (slot, value) in cells.iter_mut().zip(fixed) {
             *slot = value;
@@ -293,6 +299,7 @@ mod tests {
             traits_json: Some(r#"{"email":"a@b.c","n":"\ud800"}"#.into()),
             created_at: None,
             received_at: "2026-01-01T00:00:00.000Z".into(),
+            customer: Some("cust-1".into()),
         }
     }
 
@@ -317,15 +324,15 @@ mod tests {
         let traits = "\"{\"\"email\"\":\"\"a@b.c\"\",\"\"n\"\":\"\"\u{fffd}\"\"}\"";
         assert_eq!(
             lines[1],
-            format!("r1,demo,s,nps,9,en,,'=cmd,,2026-01-01T00:00:00.000Z,nps,Recommend?,,{traits}")
+            format!("r1,demo,s,nps,9,en,,'=cmd,,2026-01-01T00:00:00.000Z,nps,Recommend?,,{traits},cust-1")
         );
         assert_eq!(
             lines[2],
-            format!("r1,demo,s,why,\"{{\"\"choices\"\":[\"\"price\"\",\"\"speed\"\"]}}\",en,,'=cmd,,2026-01-01T00:00:00.000Z,multipleChoice,Why?,Price; Speed,{traits}")
+            format!("r1,demo,s,why,\"{{\"\"choices\"\":[\"\"price\"\",\"\"speed\"\"]}}\",en,,'=cmd,,2026-01-01T00:00:00.000Z,multipleChoice,Why?,Price; Speed,{traits},cust-1")
         );
         assert_eq!(
             lines[3],
-            format!("r1,demo,s,gone,\"'=1+1, \u{fffd}\",en,,'=cmd,,2026-01-01T00:00:00.000Z,,,,{traits}")
+            format!("r1,demo,s,gone,\"'=1+1, \u{fffd}\",en,,'=cmd,,2026-01-01T00:00:00.000Z,,,,{traits},cust-1")
         );
         assert_eq!(lines.len(), 5); // header + 3 rows + trailing empty
     }
@@ -347,23 +354,23 @@ mod tests {
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(
             lines[0],
-            "id,site,survey,locale,url,user_id,traits,created_at,received_at,s.nps,s.why,s.why.labels,t.ok,other_answers"
+            "id,site,survey,locale,url,user_id,traits,created_at,received_at,customer,s.nps,s.why,s.why.labels,t.ok,other_answers"
         );
         assert!(lines[1].starts_with("r1,demo,s,en,,'=cmd,"), "{}", lines[1]);
         assert!(
-            lines[1].ends_with(",2026-01-01T00:00:00.000Z,,\"{\"\"choices\"\":[\"\"speed\"\"],\"\"other\"\":\"\"x\"\"}\",Speed,,\"[{\"\"question\"\":\"\"gone\"\",\"\"value\"\":1}]\""),
+            lines[1].ends_with(",2026-01-01T00:00:00.000Z,cust-1,,\"{\"\"choices\"\":[\"\"speed\"\"],\"\"other\"\":\"\"x\"\"}\",Speed,,\"[{\"\"question\"\":\"\"gone\"\",\"\"value\"\":1}]\""),
             "{}",
             lines[1]
         );
         assert!(
-            lines[2].ends_with(",2026-01-01T00:00:00.000Z,,,,up,"),
+            lines[2].ends_with(",2026-01-01T00:00:00.000Z,cust-1,,,,up,"),
             "{}",
             lines[2]
         );
         let only_t = encode(&mut ResponseRows::new(config(), "demo", Some("t")), &[]);
         assert_eq!(
             only_t,
-            "id,site,survey,locale,url,user_id,traits,created_at,received_at,t.ok,other_answers\r\n"
+            "id,site,survey,locale,url,user_id,traits,created_at,received_at,customer,t.ok,other_answers\r\n"
         );
     }
 }

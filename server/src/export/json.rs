@@ -6,7 +6,7 @@
 //!   "answers": [ { "question": "plan", "type": "singleChoice", "text": "Which plan?",
 //!                  "value": "a", "labels": ["Annual"] } ],
 //!   "locale": "en", "url": "…", "userId": "…", "traits": { … },
-//!   "createdAt": "…", "receivedAt": "2026-11-22T10:00:00.123Z" }
+//!   "createdAt": "…", "receivedAt": "2026-11-22T10:00:00.123Z", "customer": null }
 //! ```
 //!
 //! `value` and `traits` are the JSON text the client delivered, verbatim (lone surrogate
@@ -37,6 +37,7 @@ struct Item<'a> {
     traits: Option<Box<RawValue>>,
     created_at: Option<&'a str>,
     received_at: &'a str,
+    customer: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -119,6 +120,7 @@ impl Encoder for JsonItems {
             traits: r.traits_json.as_deref().map(raw_or_string),
             created_at: r.created_at.as_deref(),
             received_at: &r.received_at,
+            customer: r.customer.as_deref(),
         };
         if !self.ndjson && !self.first {
             out.push(b',');
@@ -161,6 +163,7 @@ mod tests {
             traits_json: Some(r#"{"k":"\ud800"}"#.into()),
             created_at: None,
             received_at: "2026-01-01T00:00:00.000Z".into(),
+            customer: None,
         }
     }
 

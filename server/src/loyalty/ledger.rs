@@ -20,6 +20,10 @@ pub enum SourceKind {
     Redemption,
     /// An admin's adjustment (its id).
     Adjustment,
+    /// Points for answering a survey (the response id).
+    Answer,
+    /// Points for a referral that converted (`{referral id}:referrer` / `:referee`).
+    Referral,
 }
 
 impl SourceKind {
@@ -31,6 +35,8 @@ impl SourceKind {
             SourceKind::Cancel => "cancel",
             SourceKind::Redemption => "redemption",
             SourceKind::Adjustment => "adjustment",
+            SourceKind::Answer => "answer",
+            SourceKind::Referral => "referral",
         }
     }
 
@@ -42,6 +48,8 @@ impl SourceKind {
             "cancel" => SourceKind::Cancel,
             "redemption" => SourceKind::Redemption,
             "adjustment" => SourceKind::Adjustment,
+            "answer" => SourceKind::Answer,
+            "referral" => SourceKind::Referral,
             _ => return None,
         })
     }
@@ -127,7 +135,15 @@ mod tests {
                 pending: 0
             }
         );
-        for k in ["order", "refund", "cancel", "redemption", "adjustment"] {
+        for k in [
+            "order",
+            "refund",
+            "cancel",
+            "redemption",
+            "adjustment",
+            "answer",
+            "referral",
+        ] {
             assert_eq!(SourceKind::parse(k).map(SourceKind::as_str), Some(k));
         }
     }

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use super::ledger::SourceKind;
 use super::order::{OrderEvent, OrderFacts, RefundFacts};
+use super::referral::ReferralCredit;
 use super::rules::{reversed_after, LoyaltyRules};
 
 /// The stored state of one order.
@@ -64,6 +65,35 @@ pub struct Applied {
     pub new_refunds: Vec<RefundFacts>,
     /// Entries to append.
     pub entries: Vec<NewEntry>,
+}
+
+/// The two entries of a converted referral `referral_id` (`{platform}:{order id}`), pending
+/// until the converting order's points are (`available_at`).
+pub fn referral_entries(
+    credit: &ReferralCredit,
+    referee: &str,
+    referral_id: &str,
+    available_at: i64,
+) -> Vec<NewEntry> {
+    [
+        (&credit.referrer, credit.referrer_points, "referrer"),
+        (&referee.to_owned(), credit.referee_points, "referee"),
+    ]
+    .into_iter()
+    .filter(|(_, points, _)| *points > 0)
+    .map(|(customer, points, side)| NewEntry {
+        customer: customer.clone(),
+        kind: SourceKind::Referral,
+        source_id: format!("{referral_id}:{side}"),
+        points,
+        available_at,
+    })
+    .collect()
+}
+
+/// Whether applying an event made the order earn (the moment its referral is decided).
+pub fn newly_earned(before: Option<&OrderRecord>, after: &OrderRecord) -> bool {
+    after.earned && !before.is_some_and(|b| b.earned)
 }
 
 /// Why an event cannot be applied yet.
@@ -223,6 +253,7 @@ mod tests {
             paid,
             cancelled,
             refunds,
+            referral: Vec::new(),
         })
     }
 
@@ -335,6 +366,39 @@ mod tests {
         // Cancelled before payment: nothing is ever earned.
         let never = apply("woocommerce", None, &order(true, true, vec![]), &rules, 0)?;
         assert!(never.entries.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn referral_entries_pend_with_the_order() -> Result<(), PlanError> {
+        let rules = LoyaltyRules::default();
+        let created = apply("shopify", None, &order(false, false, vec![]), &rules, 0)?;
+        assert!(!newly_earned(None, &created.record));
+        let paid = apply(
+            "shopify",
+            Some(created.record.clone()),
+            &order(true, false, vec![]),
+            &rules,
+            0,
+        )?;
+        assert!(newly_earned(Some(&created.record), &paid.record));
+        assert!(!newly_earned(Some(&paid.record), &paid.record));
+        let credit = ReferralCredit {
+            referrer: "old".into(),
+            referrer_points: 500,
+            referee_points: 0,
+        };
+        let entries = referral_entries(&credit, "c", "shopify:1", 14 * DAY);
+        assert_eq!(
+            entries,
+            [NewEntry {
+                customer: "old".into(),
+                kind: SourceKind::Referral,
+                source_id: "shopify:1:referrer".into(),
+                points: 500,
+                available_at: 14 * DAY
+            }]
+        );
         Ok(())
     }
 

@@ -19,6 +19,10 @@ pub struct LoyaltyRules {
     pub points_per_unit: f64,
     /// Days an order's points stay pending (refunds in that window cancel them).
     pub return_window_days: u32,
+    /// Points for answering a survey (`surveyAnswer`), when enabled.
+    pub answer: Option<super::answer::AnswerRule>,
+    /// Referral credits (`referral`), when enabled.
+    pub referral: Option<super::referral::ReferralRule>,
 }
 
 impl Default for LoyaltyRules {
@@ -26,6 +30,8 @@ impl Default for LoyaltyRules {
         LoyaltyRules {
             points_per_unit: 1.0,
             return_window_days: DEFAULT_RETURN_WINDOW_DAYS,
+            answer: None,
+            referral: None,
         }
     }
 }
@@ -73,7 +79,7 @@ mod tests {
         assert_eq!(rules.points_for(-500), 0);
         let double = LoyaltyRules {
             points_per_unit: 2.5,
-            ..rules
+            ..rules.clone()
         };
         assert_eq!(double.points_for(10_000), 250);
         assert_eq!(rules.window_millis(), 14 * DAY_MILLIS);
@@ -93,7 +99,7 @@ mod tests {
         /// exceed what was earned, and never go backwards.
         #[test]
         fn partial_refunds_add_up(eligible in 1i64..10_000_000, parts in proptest::collection::vec(0i64..2_000_000, 1..8), rate in 0.1f64..10.0) {
-            let rules = LoyaltyRules { points_per_unit: rate, return_window_days: 14 };
+            let rules = LoyaltyRules { points_per_unit: rate, return_window_days: 14, ..LoyaltyRules::default() };
             let earned = rules.points_for(eligible);
             let mut refunded = 0;
             let mut reversed = 0;

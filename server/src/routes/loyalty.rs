@@ -1,7 +1,8 @@
 //! Customer-scoped loyalty endpoints (`Authorization: Bearer <customer token>`, see
 //! [`crate::loyalty::token`]) and the admin adjustment endpoint (the site's admin token):
 //!
-//! - `GET /v1/sites/{site}/loyalty/me`: balance (spendable, pending) and activity;
+//! - `GET /v1/sites/{site}/loyalty/me`: balance (spendable, pending), activity, and the
+//!   customer's referral code and link when the site runs referrals;
 //! - `POST /v1/sites/{site}/loyalty/redemptions` `{id, points}`: spends points, idempotent
 //!   on `id`; 409 when the spendable balance is short;
 //! - `POST /v1/sites/{site}/loyalty/adjustments` `{id, customer, points, reason, actor}`.
@@ -22,6 +23,7 @@ use crate::client_ip::ClientIp;
 use crate::config::{LoyaltyConfig, ServerConfig};
 use crate::error::ApiError;
 use crate::loyalty::ledger::balance;
+use crate::loyalty::referral;
 use crate::loyalty::token::{self, CustomerClaims};
 use crate::store::{Adjustment, RedeemOutcome};
 
@@ -78,6 +80,20 @@ pub async fn me(
         .entries(site.clone(), claims.sub.clone())
         .await?;
     let b = balance(&entries, now);
+    let config = app.config();
+    let loyalty = loyalty_of(&config, &site)?;
+    let referral = match &loyalty.rules.referral {
+        Some(rule) => {
+            let code =
+                referral::code_for(loyalty.customer_token_secret.as_bytes(), &site, &claims.sub);
+            app.store
+                .loyalty()
+                .record_referral_code(site.clone(), claims.sub.clone(), code.clone(), now)
+                .await?;
+            json!({ "code": code, "link": rule.link_for(&code) })
+        }
+        None => Value::Null,
+    };
     let activity: Vec<Value> = entries
         .iter()
         .rev()
@@ -100,6 +116,7 @@ pub async fn me(
         "spendable": b.spendable,
         "pending": b.pending,
         "activity": activity,
+        "referral": referral,
     }))
     .into_response())
 }

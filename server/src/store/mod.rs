@@ -22,7 +22,9 @@ use std::sync::Arc;
 use serde::Serialize;
 
 pub use cursor::Cursor;
-pub use loyalty::{Adjustment, ApplyOutcome, Delivery, LoyaltyStore, RedeemOutcome};
+pub use loyalty::{
+    Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, Delivery, LoyaltyStore, RedeemOutcome,
+};
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use target::{DbTarget, PostgresTarget};
@@ -52,6 +54,8 @@ pub struct StoredResponse {
     pub created_at: Option<String>,
     /// Server timestamp, RFC 3339 UTC with milliseconds (`2026-11-22T10:00:00.123Z`).
     pub received_at: String,
+    /// The customer a verified customer token named (never a client-stated id).
+    pub customer: Option<String>,
 }
 
 impl StoredResponse {

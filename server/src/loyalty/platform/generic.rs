@@ -2,7 +2,8 @@
 //! `{"type", "timestamp", "data"}`:
 //!
 //! - `order.created` / `order.updated` / `order.paid` / `order.cancelled`: `data` =
-//!   `{id, customer?, email?, currency?, total?, eligible, paid?, cancelled?}`;
+//!   `{id, customer?, email?, currency?, total?, eligible, paid?, cancelled?, referral?}`
+//!   (`referral`: the referral code the shopper arrived with);
 //! - `refund.created`: `data` = `{id, order, eligible}`.
 //!
 //! Amounts are decimal strings or numbers in currency units; `eligible` is the spend that
@@ -12,7 +13,8 @@ use serde_json::Value;
 
 use crate::loyalty::money::amount;
 use crate::loyalty::order::{
-    id_of, optional_id, optional_str, OrderEvent, OrderFacts, PayloadError, RefundFacts,
+    id_of, optional_id, optional_str, referral_codes, OrderEvent, OrderFacts, PayloadError,
+    RefundFacts,
 };
 
 /// Accepted `type`s.
@@ -56,6 +58,7 @@ pub fn parse(body: &Value) -> Result<OrderEvent, PayloadError> {
                 paid: kind == "order.paid" || flag("paid"),
                 cancelled: kind == "order.cancelled" || flag("cancelled"),
                 refunds: Vec::new(),
+                referral: referral_codes(data.get("referral").and_then(Value::as_str)),
             }))
         }
         other => Err(PayloadError::new(

@@ -96,7 +96,7 @@ impl PostgresStore {
 fn page_sql(q: &PageQuery) -> (String, Vec<Param>) {
     let mut sql = format!(
         "SELECT id, site, survey, answers, locale, url, user_id, traits, created_at,
-                {RECEIVED_AT}
+                {RECEIVED_AT}, customer
          FROM responses WHERE site = $1"
     );
     let mut args = vec![Param::Text(q.filter.site.clone())];
@@ -168,6 +168,7 @@ fn row_to_response(row: &tokio_postgres::Row) -> Result<StoredResponse, StoreErr
         traits_json: row.try_get(7)?,
         created_at: row.try_get(8)?,
         received_at: row.try_get(9)?,
+        customer: row.try_get(10)?,
         id,
     })
 }

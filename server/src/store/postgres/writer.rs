@@ -27,10 +27,11 @@ pub const WRITERS: usize = 2;
 const ATTEMPTS: usize = 3;
 
 const INSERT_SQL: &str = r#"INSERT INTO responses
-    (site, id, survey, answers, locale, url, user_id, traits, created_at, received_at)
+    (site, id, survey, answers, locale, url, user_id, traits, created_at, received_at,
+     customer)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[],
                          $6::bytea[], $7::text[], $8::text[], $9::text[],
-                         $10::text[]::timestamptz[])
+                         $10::text[]::timestamptz[], $11::text[])
     ON CONFLICT (site, id) DO NOTHING
     RETURNING site, id"#;
 
@@ -179,6 +180,7 @@ async fn write_batch(
     let traits = col(|r| r.traits_json.as_deref());
     let created_at = col(|r| r.created_at.as_deref());
     let received_at = col(|r| Some(&r.received_at));
+    let customer = col(|r| r.customer.as_deref());
     // One statement, autocommitted: the batch is one transaction.
     let rows = client
         .query(
@@ -194,6 +196,7 @@ async fn write_batch(
                 &traits,
                 &created_at,
                 &received_at,
+                &customer,
             ],
         )
         .await?;

@@ -35,8 +35,8 @@ const READERS: usize = 4;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 const INSERT_SQL: &str = "INSERT INTO responses
-    (site, id, survey, answers, locale, url, user_id, traits, created_at, received_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+    (site, id, survey, answers, locale, url, user_id, traits, created_at, received_at, customer)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
     ON CONFLICT (site, id) DO NOTHING";
 
 struct WriteJob {
@@ -203,7 +203,8 @@ fn write_batch(conn: &mut Connection, batch: &[WriteJob]) -> rusqlite::Result<Ve
                 r.user_id,
                 r.traits_json,
                 r.created_at,
-                r.received_at
+                r.received_at,
+                r.customer
             ])?;
             outcomes.push(if changed == 1 {
                 InsertOutcome::Stored
@@ -228,6 +229,7 @@ fn row_to_response(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredResponse> 
         traits_json: row.get(7)?,
         created_at: row.get(8)?,
         received_at: row.get(9)?,
+        customer: row.get(10)?,
     })
 }
 
@@ -236,7 +238,8 @@ fn row_to_response(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredResponse> 
 /// instead of scanning the site from its first row on every page.
 fn page_sql(q: &PageQuery) -> (String, Vec<Box<dyn ToSql + Send>>) {
     let mut sql = String::from(
-        "SELECT id, site, survey, answers, locale, url, user_id, traits, created_at, received_at
+        "SELECT id, site, survey, answers, locale, url, user_id, traits, created_at, received_at,
+                customer
          FROM responses WHERE site = ?1",
     );
     let mut args: Vec<Box<dyn ToSql + Send>> = vec![Box::new(q.filter.site.clone())];
@@ -406,6 +409,7 @@ mod tests {
                 traits_json: None,
                 created_at: None,
                 received_at: "2026-01-01T00:00:00.000Z".into(),
+                customer: None,
             };
             store
                 .writer
