@@ -12,7 +12,7 @@ use crate::config::ServerConfig;
 use crate::error::ApiError;
 use crate::live_config::LiveConfig;
 use crate::rate_limit::RateLimiter;
-use crate::routes::{config, export, health, loyalty, openapi, responses, webhooks};
+use crate::routes::{config, export, health, imports, loyalty, openapi, responses, webhooks};
 use crate::static_files::{self, StaticDirs};
 use crate::store::ResponseStore;
 
@@ -72,6 +72,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/sites/{site}/loyalty/me"),
     ("POST", "/v1/sites/{site}/loyalty/redemptions"),
     ("POST", "/v1/sites/{site}/loyalty/adjustments"),
+    ("POST", "/v1/sites/{site}/loyalty/imports"),
     ("POST", "/v1/sites/{site}/webhooks/shopify"),
     ("POST", "/v1/sites/{site}/webhooks/woocommerce"),
     ("POST", "/v1/sites/{site}/webhooks/standard"),
@@ -101,6 +102,7 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
             "/v1/sites/{site}/loyalty/adjustments",
             post(loyalty::adjust),
         )
+        .route("/v1/sites/{site}/loyalty/imports", post(imports::import))
         .route("/v1/sites/{site}/webhooks/shopify", post(webhooks::shopify))
         .route(
             "/v1/sites/{site}/webhooks/woocommerce",

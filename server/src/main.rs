@@ -16,6 +16,9 @@ use rapport_server::{start, ServerOptions};
 async fn main() -> ExitCode {
     let args = match cli::parse(std::env::args().skip(1)) {
         Ok(Command::Serve(args)) => args,
+        Ok(Command::ImportOrders(args)) => {
+            return rapport_server::history_import::command(args).await;
+        }
         Ok(Command::Help) => {
             print!("{}", cli::USAGE);
             return ExitCode::SUCCESS;

@@ -8,6 +8,7 @@
 //! the HTTP handlers are in [`crate::routes::loyalty`] and [`crate::routes::webhooks`].
 
 pub mod answer;
+pub mod import;
 pub mod ledger;
 pub mod money;
 pub mod order;

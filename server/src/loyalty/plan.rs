@@ -91,6 +91,44 @@ pub fn referral_entries(
     .collect()
 }
 
+/// What an imported history order (see [`crate::loyalty::import`]) stores, placed at
+/// `placed_at`. With `credit`, it earns as a paid order would have when placed (its return
+/// window counted from then, so old orders' points are spendable at once) and its
+/// cancellation reverses them. Without, a paid order is marked as having run its earn step
+/// with 0 points, so that a later webhook of the same order credits nothing either; an
+/// unpaid one can still earn when a webhook reports its payment.
+pub fn import(
+    platform: &str,
+    facts: &OrderFacts,
+    rules: &LoyaltyRules,
+    placed_at: i64,
+    credit: bool,
+) -> Applied {
+    if credit {
+        // A new order event cannot fail (only refunds of unknown orders do).
+        if let Ok(applied) = apply(
+            platform,
+            None,
+            &OrderEvent::Order(facts.clone()),
+            rules,
+            placed_at,
+        ) {
+            return applied;
+        }
+    }
+    let mut record = OrderRecord::default();
+    merge(&mut record, facts);
+    if record.paid && !record.cancelled {
+        record.earned = true;
+        record.available_at = Some(placed_at.saturating_add(rules.window_millis()));
+    }
+    Applied {
+        record,
+        new_refunds: Vec::new(),
+        entries: Vec::new(),
+    }
+}
+
 /// Whether applying an event made the order earn (the moment its referral is decided).
 pub fn newly_earned(before: Option<&OrderRecord>, after: &OrderRecord) -> bool {
     after.earned && !before.is_some_and(|b| b.earned)
@@ -400,6 +438,33 @@ mod tests {
             }]
         );
         Ok(())
+    }
+
+    #[test]
+    fn imports_credit_only_when_asked() {
+        let rules = LoyaltyRules::default();
+        let OrderEvent::Order(facts) = order(true, false, vec![]) else {
+            unreachable!("an order")
+        };
+        let quiet = import("shopify", &facts, &rules, 0, false);
+        assert!(quiet.entries.is_empty());
+        assert!(quiet.record.earned && quiet.record.earned_points == 0);
+        // A later webhook of the same order earns nothing.
+        let later = apply(
+            "shopify",
+            Some(quiet.record),
+            &order(true, false, vec![]),
+            &rules,
+            100 * DAY,
+        );
+        assert!(later.is_ok_and(|a| a.entries.is_empty()));
+        let credited = import("shopify", &facts, &rules, 0, true);
+        assert_eq!(points(&credited), [(SourceKind::Order, 100, 14 * DAY)]);
+        let unpaid = OrderFacts {
+            paid: false,
+            ..facts
+        };
+        assert!(!import("shopify", &unpaid, &rules, 0, false).record.earned);
     }
 
     #[test]

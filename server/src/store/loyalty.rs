@@ -16,6 +16,7 @@
 //!   take the spendable balance below zero.
 
 use crate::loyalty::answer::{AnswerDecision, AnswerRule};
+use crate::loyalty::import::ImportedOrder;
 use crate::loyalty::ledger::{Balance, Entry};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::rules::LoyaltyRules;
@@ -103,6 +104,17 @@ pub struct AnswerOutcome {
     pub points: i64,
 }
 
+/// What [`LoyaltyStore::import_orders`] did with one batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportCounts {
+    /// Orders stored.
+    pub imported: u64,
+    /// Orders already stored (by webhook or an earlier import): left as they were.
+    pub duplicates: u64,
+    /// Ledger entries appended (with `credit` only).
+    pub entries: u64,
+}
+
 /// Customers, orders and the ledger.
 pub trait LoyaltyStore: Send + Sync + 'static {
     /// Applies one order event (see the module contract).
@@ -136,6 +148,17 @@ pub trait LoyaltyStore: Send + Sync + 'static {
     /// survey and period, in one transaction serialised per customer (the stored response
     /// row must name the same customer).
     fn credit_answer(&self, credit: AnswerCredit, now: i64) -> StoreFuture<'_, AnswerOutcome>;
+    /// Stores imported history orders of `platform` (one transaction per batch), each
+    /// unless an order with its id exists, through [`crate::loyalty::plan::import`].
+    fn import_orders(
+        &self,
+        site: String,
+        platform: Platform,
+        orders: Vec<ImportedOrder>,
+        credit: bool,
+        rules: LoyaltyRules,
+        now: i64,
+    ) -> StoreFuture<'_, ImportCounts>;
     /// Records that `code` is `customer`'s referral code (idempotent).
     fn record_referral_code(
         &self,

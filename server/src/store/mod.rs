@@ -23,7 +23,8 @@ use serde::Serialize;
 
 pub use cursor::Cursor;
 pub use loyalty::{
-    Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, Delivery, LoyaltyStore, RedeemOutcome,
+    Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, Delivery, ImportCounts, LoyaltyStore,
+    RedeemOutcome,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

@@ -6,6 +6,7 @@
 use deadpool_postgres::{Pool, Transaction};
 
 use crate::loyalty::answer::{self, AnswerDecision, AnswerFacts};
+use crate::loyalty::import::ImportedOrder;
 use crate::loyalty::ledger::{Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::plan::{self, NewEntry, OrderRecord, PlanError};
@@ -13,7 +14,8 @@ use crate::loyalty::referral::{self, normalize_email, ReferralFacts, ReferralRul
 use crate::loyalty::rules::LoyaltyRules;
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{
-    Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, Delivery, LoyaltyStore, RedeemOutcome,
+    Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, Delivery, ImportCounts, LoyaltyStore,
+    RedeemOutcome,
 };
 use crate::store::{StoreError, StoreFuture};
 
@@ -567,6 +569,56 @@ impl LoyaltyStore for PostgresLoyalty {
             };
             tx.commit().await?;
             Ok(AnswerOutcome { decision, points })
+        })
+    }
+
+    fn import_orders(
+        &self,
+        site: String,
+        platform: Platform,
+        orders: Vec<ImportedOrder>,
+        credit: bool,
+        rules: LoyaltyRules,
+        now: i64,
+    ) -> StoreFuture<'_, ImportCounts> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await?;
+            let p = platform.as_str();
+            let mut counts = ImportCounts::default();
+            for o in &orders {
+                let id = &o.facts.order_id;
+                // The webhooks' per-order lock: an import racing a webhook of the same
+                // order sees it stored, or stores first and the webhook then merges.
+                lock(&tx, &["order", &site, p, id]).await?;
+                if load_order(&tx, &site, p, id).await?.is_some() {
+                    counts.duplicates += 1;
+                    continue;
+                }
+                let applied = plan::import(p, &o.facts, &rules, o.placed_at, credit);
+                save_order(&tx, &site, p, id, &applied.record, now).await?;
+                counts.imported += 1;
+                for e in &applied.entries {
+                    if append(
+                        &tx,
+                        &site,
+                        &e.customer,
+                        e.kind,
+                        &e.source_id,
+                        e.points,
+                        now,
+                        e.available_at,
+                        None,
+                        None,
+                    )
+                    .await?
+                    {
+                        counts.entries += 1;
+                    }
+                }
+            }
+            tx.commit().await?;
+            Ok(counts)
         })
     }
 

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::loyalty::answer::{self, AnswerDecision, AnswerFacts};
+use crate::loyalty::import::ImportedOrder;
 use crate::loyalty::ledger::{Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::plan::{self, NewEntry, OrderRecord, PlanError};
@@ -17,7 +18,8 @@ use crate::loyalty::referral::{self, normalize_email, ReferralFacts, ReferralRul
 use crate::loyalty::rules::LoyaltyRules;
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{
-    Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, Delivery, LoyaltyStore, RedeemOutcome,
+    Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, Delivery, ImportCounts, LoyaltyStore,
+    RedeemOutcome,
 };
 use crate::store::{StoreError, StoreFuture};
 
@@ -533,6 +535,50 @@ impl LoyaltyStore for SqliteLoyalty {
             };
             tx.commit()?;
             Ok(AnswerOutcome { decision, points })
+        })
+    }
+
+    fn import_orders(
+        &self,
+        site: String,
+        platform: Platform,
+        orders: Vec<ImportedOrder>,
+        credit: bool,
+        rules: LoyaltyRules,
+        now: i64,
+    ) -> StoreFuture<'_, ImportCounts> {
+        self.run(move |conn| {
+            let tx = immediate(conn)?;
+            let p = platform.as_str();
+            let mut counts = ImportCounts::default();
+            for o in &orders {
+                let id = &o.facts.order_id;
+                if load_order(&tx, &site, p, id)?.is_some() {
+                    counts.duplicates += 1;
+                    continue;
+                }
+                let applied = plan::import(p, &o.facts, &rules, o.placed_at, credit);
+                save_order(&tx, &site, p, id, &applied.record, now)?;
+                counts.imported += 1;
+                for e in &applied.entries {
+                    if append(
+                        &tx,
+                        &site,
+                        &e.customer,
+                        e.kind,
+                        &e.source_id,
+                        e.points,
+                        now,
+                        e.available_at,
+                        None,
+                        None,
+                    )? {
+                        counts.entries += 1;
+                    }
+                }
+            }
+            tx.commit()?;
+            Ok(counts)
         })
     }
 
