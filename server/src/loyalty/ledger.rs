@@ -3,6 +3,11 @@
 //! pending. A reversal carries the `available_at` of the points it reverses, so a refund
 //! inside the return window cancels pending points and one after it takes spendable ones
 //! (which may leave the balance negative: reversals are never refused).
+//!
+//! Redemptions and adjustments count at once, whatever their `available_at` (they are
+//! written with the writer's "now"): a redemption checked with a "now" read a moment before
+//! another one committed — the other instance's clock, or a request that waited for the
+//! customer's lock — must still see that spend, or two redemptions could overdraw.
 
 use serde::Serialize;
 
@@ -27,6 +32,11 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
+    /// Entries of this kind are spendable (or spent) from the moment they are written.
+    pub fn counts_at_once(self) -> bool {
+        matches!(self, SourceKind::Redemption | SourceKind::Adjustment)
+    }
+
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -91,7 +101,7 @@ pub struct Balance {
 /// The balance of `entries` at `now`.
 pub fn balance<'a>(entries: impl IntoIterator<Item = &'a Entry>, now: i64) -> Balance {
     entries.into_iter().fold(Balance::default(), |mut b, e| {
-        if e.available_at <= now {
+        if e.available_at <= now || e.kind.counts_at_once() {
             b.spendable += e.points;
         } else {
             b.pending += e.points;
@@ -116,6 +126,20 @@ mod tests {
             reason: None,
             actor: None,
         }
+    }
+
+    #[test]
+    fn spends_count_at_once() {
+        let mut spent = entry(-30, 20);
+        spent.kind = SourceKind::Redemption;
+        let entries = [entry(100, 0), spent];
+        assert_eq!(
+            balance(&entries, 10),
+            Balance {
+                spendable: 70,
+                pending: 0
+            }
+        );
     }
 
     #[test]

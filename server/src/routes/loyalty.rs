@@ -105,7 +105,7 @@ pub async fn me(
                 "points": e.points,
                 "at": crate::clock::format_unix_millis(e.created_at),
                 "availableAt": crate::clock::format_unix_millis(e.available_at),
-                "pending": e.available_at > now,
+                "pending": e.available_at > now && !e.kind.counts_at_once(),
                 "reason": e.reason,
             })
         })

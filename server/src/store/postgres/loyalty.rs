@@ -57,8 +57,10 @@ async fn balance_at(
 ) -> Result<Balance, StoreError> {
     let row = tx
         .query_one(
-            "SELECT coalesce(sum(CASE WHEN available_at <= $3 THEN points ELSE 0 END), 0)::bigint,
-                    coalesce(sum(CASE WHEN available_at > $3 THEN points ELSE 0 END), 0)::bigint
+            "SELECT coalesce(sum(CASE WHEN available_at <= $3 OR kind IN ('redemption', 'adjustment')
+                                      THEN points ELSE 0 END), 0)::bigint,
+                    coalesce(sum(CASE WHEN available_at > $3 AND kind NOT IN ('redemption', 'adjustment')
+                                      THEN points ELSE 0 END), 0)::bigint
              FROM ledger WHERE site = $1 AND customer = $2",
             &[&site, &customer, &now],
         )

@@ -69,8 +69,10 @@ fn immediate(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_
 
 fn balance_at(tx: &Connection, site: &str, customer: &str, now: i64) -> rusqlite::Result<Balance> {
     tx.query_row(
-        "SELECT coalesce(sum(CASE WHEN available_at <= ?3 THEN points ELSE 0 END), 0),
-                coalesce(sum(CASE WHEN available_at > ?3 THEN points ELSE 0 END), 0)
+        "SELECT coalesce(sum(CASE WHEN available_at <= ?3 OR kind IN ('redemption', 'adjustment')
+                                  THEN points ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN available_at > ?3 AND kind NOT IN ('redemption', 'adjustment')
+                                  THEN points ELSE 0 END), 0)
          FROM ledger WHERE site = ?1 AND customer = ?2",
         params![site, customer, now],
         |r| {
