@@ -64,31 +64,53 @@ pub struct ImportReport {
     pub bad_rows: u64,
     /// The first [`MAX_LISTED_ERRORS`] bad rows.
     pub errors: Vec<RowError>,
+    /// `false` when the file could not be read to its end (a header without a required
+    /// column, bytes that are not UTF-8 text): the last error names the row; what came
+    /// before it was imported.
+    pub complete: bool,
 }
 
-/// Why an import stopped.
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    /// The file cannot be read (header, CSV syntax); the report says what was stored
-    /// before.
-    #[error("{0}")]
-    File(FileError, ImportReport),
-    /// The database failed.
-    #[error("{0}")]
-    Store(#[from] StoreError),
+impl ImportReport {
+    fn bad(&mut self, e: RowError) {
+        self.bad_rows += 1;
+        if self.errors.len() < MAX_LISTED_ERRORS {
+            self.errors.push(e);
+        }
+    }
+
+    fn stopped(&mut self, e: FileError) {
+        // Always listed, even past the limit: it says why the rest is missing.
+        if self.errors.len() >= MAX_LISTED_ERRORS {
+            self.errors.pop();
+        }
+        self.bad_rows += 1;
+        self.errors.push(RowError {
+            row: e.row,
+            field: e.field,
+            message: e.message,
+        });
+        self.complete = false;
+    }
 }
 
-/// Imports everything `input` holds.
+/// Imports everything `input` holds. Problems of the file are in the report (never an
+/// error): only a database failure stops it with an error.
 pub fn run(
     store: &Arc<dyn ResponseStore>,
     runtime: &tokio::runtime::Handle,
     job: &ImportJob,
     input: impl Read,
-) -> Result<ImportReport, ImportError> {
-    let mut report = ImportReport::default();
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport {
+        complete: true,
+        ..ImportReport::default()
+    };
     let mut reader = match OrderReader::new(input, job.format) {
         Ok(r) => r,
-        Err(e) => return Err(ImportError::File(e, report)),
+        Err(e) => {
+            report.stopped(e);
+            return Ok(report);
+        }
     };
     let mut batch: Vec<ImportedOrder> = Vec::with_capacity(BATCH);
     loop {
@@ -96,7 +118,8 @@ pub fn run(
             Ok(item) => item,
             Err(e) => {
                 flush(store, runtime, job, &mut batch, &mut report)?;
-                return Err(ImportError::File(e, report));
+                report.stopped(e);
+                return Ok(report);
             }
         };
         match item {
@@ -108,12 +131,7 @@ pub fn run(
                     flush(store, runtime, job, &mut batch, &mut report)?;
                 }
             }
-            Some(Err(bad)) => {
-                report.bad_rows += 1;
-                if report.errors.len() < MAX_LISTED_ERRORS {
-                    report.errors.push(bad);
-                }
-            }
+            Some(Err(bad)) => report.bad(bad),
         }
     }
     flush(store, runtime, job, &mut batch, &mut report)?;
@@ -147,9 +165,10 @@ fn flush(
 
 /// `rapport-server import-orders`: opens the configuration and the database (migrating
 /// it), imports the file (or standard input for `-`), prints the report as JSON on
-/// stdout. Exit status: 0 all rows imported, 1 bad rows or a failure part-way (what was
-/// stored stays stored: the import is idempotent, run it again once the file is fixed),
-/// 2 a bad command line, configuration, site or header.
+/// stdout. Exit status: 0 all rows imported, 1 bad rows, a file that could not be read to
+/// its end or a database failure (what was stored stays stored: the import is idempotent,
+/// run it again once the file is fixed), 2 a bad command line, configuration or site, or
+/// a file that cannot be opened.
 pub async fn command(args: crate::cli::ImportArgs) -> std::process::ExitCode {
     use std::process::ExitCode;
     let fail = |code: u8, message: String| {
@@ -200,33 +219,22 @@ pub async fn command(args: crate::cli::ImportArgs) -> std::process::ExitCode {
     };
     let runtime = tokio::runtime::Handle::current();
     let file = args.file.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        let input: Box<dyn Read> = if file.as_os_str() == "-" {
-            Box::new(std::io::stdin().lock())
-        } else {
-            match std::fs::File::open(&file) {
-                Ok(f) => Box::new(std::io::BufReader::new(f)),
-                Err(e) => {
-                    return Err(ImportError::File(
-                        FileError {
-                            field: file.display().to_string(),
-                            message: format!("cannot open: {e}"),
-                        },
-                        ImportReport::default(),
-                    ))
-                }
-            }
-        };
-        run(&store, &runtime, &job, input)
-    })
-    .await;
+    let input: Box<dyn Read + Send> = if file.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        match std::fs::File::open(&file) {
+            Ok(f) => Box::new(std::io::BufReader::new(f)),
+            Err(e) => return fail(2, format!("{}: cannot open: {e}", file.display())),
+        }
+    };
+    let outcome = tokio::task::spawn_blocking(move || run(&store, &runtime, &job, input)).await;
     match outcome {
         Ok(Ok(report)) => {
             println!(
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
             );
-            if report.bad_rows > 0 {
+            if report.bad_rows > 0 || !report.complete {
                 eprintln!(
                     "rapport-server: {} bad row(s) not imported (listed in the report)",
                     report.bad_rows
@@ -235,14 +243,7 @@ pub async fn command(args: crate::cli::ImportArgs) -> std::process::ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Ok(Err(ImportError::File(e, report))) => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            );
-            fail(if report.orders == 0 { 2 } else { 1 }, e.to_string())
-        }
-        Ok(Err(ImportError::Store(e))) => fail(1, e.to_string()),
+        Ok(Err(e)) => fail(1, e.to_string()),
         Err(e) => fail(1, e.to_string()),
     }
 }

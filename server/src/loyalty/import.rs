@@ -67,10 +67,12 @@ pub struct RowError {
     pub message: String,
 }
 
-/// A file that cannot be read at all (its header, or its CSV syntax at `row`).
+/// A file that cannot be read on (its header, or its bytes at `row`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+#[error("row {row}: {field}: {message}")]
 pub struct FileError {
+    /// Where reading stopped (1 = the header).
+    pub row: u64,
     /// The column or part at fault (`header`, a column name, `body`).
     pub field: String,
     /// What is wrong.
@@ -105,6 +107,7 @@ impl Columns {
         };
         let need = |n: &str| {
             pos(n).ok_or_else(|| FileError {
+                row: 1,
                 field: n.to_owned(),
                 message: "column missing from the header".into(),
             })
@@ -178,6 +181,7 @@ impl<R: Read> OrderReader<R> {
             .has_headers(true)
             .from_reader(input);
         let header = records.headers().map_err(|e| FileError {
+            row: 1,
             field: "header".into(),
             message: e.to_string(),
         })?;
@@ -286,8 +290,9 @@ impl<R: Read> OrderReader<R> {
                 Ok(more)
             }
             Err(e) => Err(FileError {
+                row: self.row + 1,
                 field: "body".into(),
-                message: format!("row {}: {e}", self.row + 1),
+                message: e.to_string(),
             }),
         }
     }

@@ -67,3 +67,20 @@ pub fn parse(body: &Value) -> Result<OrderEvent, PayloadError> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn referral_member() -> Result<(), PayloadError> {
+        let body = json!({ "type": "order.paid",
+            "data": { "id": "o", "customer": "c", "eligible": "1.00", "referral": " abcdefghijklmnop " } });
+        let OrderEvent::Order(facts) = parse(&body)? else {
+            return Err(PayloadError::new("test", "not an order"));
+        };
+        assert_eq!(facts.referral, ["ABCDEFGHIJKLMNOP"]);
+        Ok(())
+    }
+}

@@ -76,3 +76,32 @@ pub fn parse(topic: &str, body: &Value) -> Result<OrderEvent, PayloadError> {
         order_id,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn referral_from_meta_or_coupon() -> Result<(), PayloadError> {
+        let code = "ABCDEFGHIJKLMNOP";
+        let mut order = json!({ "id": 1, "status": "processing", "customer_id": 2, "total": "10.00",
+            "meta_data": [{ "key": "_other", "value": "x" }, { "key": "rapport_referral", "value": code.to_lowercase() }],
+            "coupon_lines": [{ "code": "SUMMER10" }] });
+        let OrderEvent::Order(facts) = parse("order.updated", &order)? else {
+            return Err(PayloadError::new("test", "not an order"));
+        };
+        assert_eq!(facts.referral, [code]);
+        order["meta_data"] = json!([]);
+        order["coupon_lines"] = json!([{ "code": "summer10" }, { "code": code }]);
+        let OrderEvent::Order(facts) = parse("order.updated", &order)? else {
+            return Err(PayloadError::new("test", "not an order"));
+        };
+        assert_eq!(
+            facts.referral,
+            [code],
+            "coupons that cannot be codes are left out"
+        );
+        Ok(())
+    }
+}
