@@ -38,7 +38,7 @@ pub struct ImportJob {
     pub site: String,
     /// File layout.
     pub format: ImportFormat,
-    /// Whose order ids these are (Shopify exports: always Shopify).
+    /// Whose order ids these are (by default the format's own platform).
     pub platform: Platform,
     /// Credit points for paid orders.
     pub credit: bool,

@@ -52,21 +52,21 @@ impl Read for ChannelReader {
     }
 }
 
-/// Which platform's order ids an import holds.
+/// Which platform's order ids an import holds: `platform` when given, else the format's
+/// own (`shopify` for a Shopify export, `generic` for the generic CSV).
 pub fn platform_of(format: ImportFormat, name: Option<&str>) -> Result<Platform, ApiError> {
-    let bad = || {
-        ApiError::field(
+    match name {
+        None => Ok(match format {
+            ImportFormat::Shopify => Platform::Shopify,
+            ImportFormat::Generic => Platform::Generic,
+        }),
+        Some("shopify") => Ok(Platform::Shopify),
+        Some("woocommerce") => Ok(Platform::WooCommerce),
+        Some("generic") => Ok(Platform::Generic),
+        Some(_) => Err(ApiError::field(
             "platform",
-            "must be shopify, woocommerce or generic (a Shopify export is always shopify)",
-        )
-    };
-    match (format, name) {
-        (ImportFormat::Shopify, None | Some("shopify")) => Ok(Platform::Shopify),
-        (ImportFormat::Shopify, Some(_)) => Err(bad()),
-        (ImportFormat::Generic, None | Some("generic")) => Ok(Platform::Generic),
-        (ImportFormat::Generic, Some("shopify")) => Ok(Platform::Shopify),
-        (ImportFormat::Generic, Some("woocommerce")) => Ok(Platform::WooCommerce),
-        (ImportFormat::Generic, Some(_)) => Err(bad()),
+            "must be shopify, woocommerce or generic",
+        )),
     }
 }
 
