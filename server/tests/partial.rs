@@ -30,6 +30,7 @@ fn state(id: &str, answers: &str, partial: bool, received_at: &str) -> StoredRes
         created_at: None,
         received_at: received_at.into(),
         partial,
+        customer: None,
     }
 }
 
