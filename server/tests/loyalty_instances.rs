@@ -1,7 +1,9 @@
 //! Two `rapport-server` processes on one PostgreSQL database: 100 simultaneous redemptions
 //! against one balance, split across both, never take it below zero and never lose an
-//! entry (the per-customer advisory lock holds across instances). PostgreSQL only; skipped
-//! with a notice when no PostgreSQL is configured outside CI.
+//! entry (the per-customer advisory lock holds across instances) — points redemptions
+//! alone, and points and reward redemptions mixed (both go through the one redemption
+//! step). PostgreSQL only; skipped with a notice when no PostgreSQL is configured outside
+//! CI.
 
 mod common;
 
@@ -10,14 +12,33 @@ use rapport_server::loyalty::token::{mint, CustomerClaims};
 use serde_json::{json, Value};
 
 const SECRET: &str = "loyalty-test-secret-0123456789abcdef";
+const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hundred_redemptions_across_two_instances_never_overdraw() -> TestResult {
+    race(false).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundred_points_and_reward_redemptions_across_two_instances_never_overdraw() -> TestResult {
+    race(true).await
+}
+
+/// 100 redemptions of 1 point against 50, alternating between the instances; with
+/// `rewards`, every other one redeems a 1-point reward instead.
+async fn race(rewards: bool) -> TestResult {
     let Some(backend) = Backend::postgres() else {
         return Ok(());
     };
     let mut config = fixture();
     config["sites"][0]["loyalty"] = json!({ "customerTokenSecret": SECRET });
+    if rewards {
+        // Nothing listens there: events stay queued, which does not concern this test.
+        config["sites"][0]["loyalty"]["rewards"] =
+            json!([{"id": "ship", "kind": "freeShipping", "points": 1}]);
+        config["sites"][0]["loyalty"]["outboundWebhook"] =
+            json!({"url": "http://127.0.0.1:9/hooks", "secret": WHSEC});
+    }
     config["rateLimit"] = json!({ "burst": 1000, "perSecond": 1000 });
     let db = backend.fresh("inst-redeem").await;
     let path = config_file(&config);
@@ -45,10 +66,18 @@ async fn hundred_redemptions_across_two_instances_never_overdraw() -> TestResult
         let url = if i % 2 == 0 { a.url("") } else { b.url("") };
         let token = token.clone();
         tasks.push(tokio::spawn(async move {
+            let (path, body) = if rewards && i % 4 < 2 {
+                (
+                    "reward-redemptions",
+                    json!({ "id": format!("r{i}"), "reward": "ship" }),
+                )
+            } else {
+                ("redemptions", json!({ "id": format!("r{i}"), "points": 1 }))
+            };
             let resp = reqwest::Client::new()
-                .post(format!("{url}/v1/sites/demo/loyalty/redemptions"))
+                .post(format!("{url}/v1/sites/demo/loyalty/{path}"))
                 .bearer_auth(token)
-                .json(&json!({ "id": format!("r{i}"), "points": 1 }))
+                .json(&body)
                 .send()
                 .await?;
             Ok::<_, reqwest::Error>((format!("r{i}"), resp.status().as_u16()))
