@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::live_config::LiveConfig;
 use crate::rate_limit::RateLimiter;
 use crate::routes::{
-    config, export, health, liability, loyalty, openapi, responses, rewards, webhooks,
+    config, export, health, imports, liability, loyalty, openapi, responses, rewards, webhooks,
 };
 use crate::static_files::{self, StaticDirs};
 use crate::store::ResponseStore;
@@ -76,6 +76,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/sites/{site}/loyalty/adjustments"),
     ("POST", "/v1/sites/{site}/loyalty/reward-redemptions"),
     ("GET", "/v1/sites/{site}/loyalty/liability"),
+    ("POST", "/v1/sites/{site}/loyalty/imports"),
     ("POST", "/v1/sites/{site}/webhooks/shopify"),
     ("POST", "/v1/sites/{site}/webhooks/woocommerce"),
     ("POST", "/v1/sites/{site}/webhooks/standard"),
@@ -113,6 +114,7 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
             "/v1/sites/{site}/loyalty/liability",
             get(liability::liability),
         )
+        .route("/v1/sites/{site}/loyalty/imports", post(imports::import))
         .route("/v1/sites/{site}/webhooks/shopify", post(webhooks::shopify))
         .route(
             "/v1/sites/{site}/webhooks/woocommerce",

@@ -19,8 +19,10 @@ use serde_json::{Map, Value};
 use rapport::core::survey::decode::SITE_KEYS;
 
 use crate::client_ip::TrustedProxies;
+use crate::loyalty::answer::{AnswerRule, DEFAULT_PERIOD_DAYS};
 use crate::loyalty::expiry::ExpiryPolicy;
 use crate::loyalty::outbound::OutboundWebhook;
+use crate::loyalty::referral::ReferralRule;
 use crate::loyalty::rewards::Reward;
 use crate::loyalty::rules::LoyaltyRules;
 use crate::loyalty::settings;
@@ -42,7 +44,15 @@ const LOYALTY_KEYS: &[&str] = &[
     "tiers",
     "rewards",
     "outboundWebhook",
+    "surveyAnswer",
+    "referral",
 ];
+/// Members of `loyalty.surveyAnswer`.
+const SURVEY_ANSWER_KEYS: &[&str] = &["points", "periodDays"];
+/// Members of `loyalty.referral`.
+const REFERRAL_KEYS: &[&str] = &["referrerPoints", "refereePoints", "link"];
+/// Largest configured points value of one credit.
+const MAX_CONFIG_POINTS: u64 = 1_000_000;
 /// Members of `loyalty.webhooks` (one secret per source).
 const WEBHOOK_KEYS: &[&str] = &["shopify", "woocommerce", "standard"];
 /// Members of `rateLimit`.
@@ -365,6 +375,14 @@ fn parse_loyalty(at: &str, v: &Value) -> Result<LoyaltyConfig, ConfigError> {
             points_per_unit,
             return_window_days,
             tiers: None,
+            answer: obj
+                .get("surveyAnswer")
+                .map(|v| parse_answer_rule(&format!("{at}.surveyAnswer"), v))
+                .transpose()?,
+            referral: obj
+                .get("referral")
+                .map(|v| parse_referral_rule(&format!("{at}.referral"), v))
+                .transpose()?,
         },
         shopify_secret: None,
         woocommerce_secret: None,
@@ -425,6 +443,82 @@ fn parse_loyalty(at: &str, v: &Value) -> Result<LoyaltyConfig, ConfigError> {
             .transpose()?;
     }
     Ok(config)
+}
+
+/// A whole number of points from 0 to [`MAX_CONFIG_POINTS`] at `at.key` (`None` when absent).
+fn config_points(
+    at: &str,
+    obj: &Map<String, Value>,
+    key: &str,
+) -> Result<Option<i64>, ConfigError> {
+    obj.get(key)
+        .map(|v| {
+            v.as_u64()
+                .filter(|p| *p <= MAX_CONFIG_POINTS)
+                .map(|p| p as i64)
+                .ok_or_else(|| {
+                    field_err(
+                        format!("{at}.{key}"),
+                        format!("must be a whole number of points from 0 to {MAX_CONFIG_POINTS}"),
+                    )
+                })
+        })
+        .transpose()
+}
+
+fn parse_answer_rule(at: &str, v: &Value) -> Result<AnswerRule, ConfigError> {
+    let obj = v
+        .as_object()
+        .ok_or_else(|| field_err(at, "must be an object {points, periodDays}"))?;
+    only_known(at, obj, &[SURVEY_ANSWER_KEYS])?;
+    let points = config_points(at, obj, "points")?
+        .ok_or_else(|| field_err(format!("{at}.points"), "is required"))?;
+    let period_days = match obj.get("periodDays") {
+        None => DEFAULT_PERIOD_DAYS,
+        Some(d) => d
+            .as_u64()
+            .filter(|d| (1..=3650).contains(d))
+            .map(|d| d as u32)
+            .ok_or_else(|| {
+                field_err(
+                    format!("{at}.periodDays"),
+                    "must be a whole number of days from 1 to 3650",
+                )
+            })?,
+    };
+    Ok(AnswerRule {
+        points,
+        period_days,
+    })
+}
+
+fn parse_referral_rule(at: &str, v: &Value) -> Result<ReferralRule, ConfigError> {
+    let obj = v.as_object().ok_or_else(|| {
+        field_err(
+            at,
+            "must be an object {referrerPoints, refereePoints, link}",
+        )
+    })?;
+    only_known(at, obj, &[REFERRAL_KEYS])?;
+    let link = match obj.get("link") {
+        None => None,
+        Some(Value::String(s))
+            if s.contains("{code}") && (s.starts_with("https://") || s.starts_with("http://")) =>
+        {
+            Some(s.clone())
+        }
+        Some(_) => {
+            return Err(field_err(
+                format!("{at}.link"),
+                "must be an http(s) URL containing {code}",
+            ))
+        }
+    };
+    Ok(ReferralRule {
+        referrer_points: config_points(at, obj, "referrerPoints")?.unwrap_or(0),
+        referee_points: config_points(at, obj, "refereePoints")?.unwrap_or(0),
+        link,
+    })
 }
 
 /// Rejects the first member of `obj` (at JSON path `at`) whose key is in none of `known`,
@@ -719,6 +813,56 @@ mod tests {
         assert_eq!(loyalty.shopify_secret.as_deref(), Some("s"));
         assert!(loyalty.woocommerce_secret.is_none());
         assert_eq!(loyalty.standard_key.as_ref().map(Vec::len), Some(24));
+        assert_eq!(loyalty.rules.answer, None);
+        assert_eq!(loyalty.rules.referral, None);
+        let earn = with(
+            r#"{"customerTokenSecret":"0123456789abcdef0123456789abcdef","surveyAnswer":{"points":20},"referral":{"referrerPoints":500,"refereePoints":250,"link":"https://shop.example/?ref={code}"}}"#,
+        );
+        let cfg = ServerConfig::from_json(&config(&earn, ""))?;
+        let rules = &cfg
+            .site("demo")
+            .and_then(|s| s.loyalty.as_ref())
+            .ok_or_else(|| field_err("test", "no loyalty"))?
+            .rules;
+        assert_eq!(
+            rules.answer,
+            Some(AnswerRule {
+                points: 20,
+                period_days: DEFAULT_PERIOD_DAYS
+            })
+        );
+        assert_eq!(
+            rules.referral.as_ref().map(|r| r.referrer_points),
+            Some(500)
+        );
+        for (bad, field) in [
+            (r#""surveyAnswer":{"periodDays":3}"#, "surveyAnswer.points"),
+            (r#""surveyAnswer":{"points":-1}"#, "surveyAnswer.points"),
+            (
+                r#""surveyAnswer":{"points":1,"periodDays":0}"#,
+                "surveyAnswer.periodDays",
+            ),
+            (
+                r#""surveyAnswer":{"points":1,"every":3}"#,
+                "surveyAnswer.every",
+            ),
+            (
+                r#""referral":{"link":"https://shop.example/"}"#,
+                "referral.link",
+            ),
+            (
+                r#""referral":{"referrerPoints":1.5}"#,
+                "referral.referrerPoints",
+            ),
+        ] {
+            let text = with(&format!(
+                r#"{{"customerTokenSecret":"0123456789abcdef0123456789abcdef",{bad}}}"#
+            ));
+            assert_eq!(
+                field_of(&config(&text, "")),
+                format!("sites[0].loyalty.{field}")
+            );
+        }
         assert_eq!(
             field_of(&config(&with(r#"{"customerTokenSecret":"short"}"#), "")),
             "sites[0].loyalty.customerTokenSecret"

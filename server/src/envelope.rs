@@ -19,7 +19,12 @@ pub struct Incoming {
     pub answers_json: String,
     /// `traits` as delivered (JSON text, verbatim), if present and not null.
     pub traits_json: Option<String>,
+    /// The envelope's customer `token` (a string; verified by the handler, never stored).
+    pub token: Option<String>,
 }
+
+/// Longest customer token accepted in an envelope.
+pub const MAX_TOKEN_BYTES: usize = 4096;
 
 #[derive(Deserialize)]
 struct RawParts<'a> {
@@ -35,11 +40,25 @@ pub fn parse(body: &[u8]) -> Result<Incoming, ApiError> {
         .map_err(|e| ApiError::MalformedJson(format!("not UTF-8 ({e})")))?;
     let sanitized = replace_lone_surrogates(text);
     // One parse: a truncated body is malformed JSON, whichever field it stopped in.
-    let value: serde_json::Value =
+    let mut value: serde_json::Value =
         serde_json::from_str(&sanitized).map_err(|e| ApiError::MalformedJson(e.to_string()))?;
-    if !value.is_object() {
+    let Some(members) = value.as_object_mut() else {
         return Err(ApiError::field("body", "must be a JSON object"));
-    }
+    };
+    // The customer token is the collector's business, not the response's: taken out
+    // before the core reads the response, and never stored.
+    let token = match members.remove("token") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::String(t)) if !t.is_empty() && t.len() <= MAX_TOKEN_BYTES => {
+            Some(t)
+        }
+        Some(_) => {
+            return Err(ApiError::field(
+                "token",
+                format!("must be a customer token (a string of 1 to {MAX_TOKEN_BYTES} bytes)"),
+            ))
+        }
+    };
     let response = validate::parse_response(&value, sanitized.len())?;
     // The raw pass reads the delivered text itself, so escapes survive untouched. It
     // cannot fail where the parse above succeeded except on a duplicated key.
@@ -60,6 +79,7 @@ pub fn parse(body: &[u8]) -> Result<Incoming, ApiError> {
         response,
         answers_json,
         traits_json: raw.traits.map(|r| r.get().to_owned()),
+        token,
     })
 }
 
@@ -81,6 +101,18 @@ mod tests {
             inc.response.answers[0].value.as_text(),
             Some("a\u{fffd}\u{0}\u{202e}")
         );
+        Ok(())
+    }
+
+    #[test]
+    fn token_is_taken_out() -> Result<(), ApiError> {
+        let inc = parse(br#"{"id":"r","site":"d","survey":"s","answers":[],"token":"a.b.c"}"#)?;
+        assert_eq!(inc.token.as_deref(), Some("a.b.c"));
+        assert!(!inc.response.partial);
+        let none = parse(br#"{"id":"r","site":"d","survey":"s","answers":[],"token":null}"#)?;
+        assert_eq!(none.token, None);
+        let err = parse(br#"{"id":"r","site":"d","survey":"s","answers":[],"token":5}"#).err();
+        assert_eq!(err.as_ref().map(ApiError::field_name), Some("token"));
         Ok(())
     }
 

@@ -23,6 +23,7 @@ pub mod edge;
 pub mod envelope;
 pub mod error;
 pub mod export;
+pub mod history_import;
 pub mod jobs;
 pub mod liability;
 pub mod live_config;

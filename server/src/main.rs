@@ -17,6 +17,9 @@ async fn main() -> ExitCode {
     let (args, liability) = match cli::parse(std::env::args().skip(1)) {
         Ok(Command::Serve(args)) => (args, None),
         Ok(Command::Liability(args, site)) => (args, Some(site)),
+        Ok(Command::ImportOrders(args)) => {
+            return rapport_server::history_import::command(args).await;
+        }
         Ok(Command::Help) => {
             print!("{}", cli::USAGE);
             return ExitCode::SUCCESS;

@@ -121,7 +121,7 @@ async fn csv_export_one_row_per_answer_guarded(db: Backend) -> TestResult {
     // The first ten columns are those of earlier versions, in the same places.
     assert_eq!(
         lines[0],
-        "id,site,survey,question,value,locale,url,user_id,created_at,received_at,question_type,question_text,labels,traits,partial"
+        "id,site,survey,question,value,locale,url,user_id,created_at,received_at,question_type,question_text,labels,traits,partial,customer"
     );
     // e-1: 2 answers, e-2: 1, e-3: 2.
     assert_eq!(lines.len(), 1 + 5, "{text}");
@@ -138,12 +138,12 @@ async fn csv_export_one_row_per_answer_guarded(db: Backend) -> TestResult {
     );
     assert!(lines[5].contains(",why,\"{\"\"choices\"\":[\"\"price\"\",\"\"speed\"\"]}\","));
     assert!(
-        lines[5].ends_with(",multipleChoice,Why?,Price; Speed,,false"),
+        lines[5].ends_with(",multipleChoice,Why?,Price; Speed,,false,"),
         "{}",
         lines[5]
     );
     assert!(
-        lines[1].ends_with(",nps,How likely are you to recommend us?,,\"{\"\"plan\"\":\"\"pro\"\"}\",false"),
+        lines[1].ends_with(",nps,How likely are you to recommend us?,,\"{\"\"plan\"\":\"\"pro\"\"}\",false,"),
         "{}",
         lines[1]
     );
@@ -168,7 +168,7 @@ async fn csv_export_one_row_per_response(db: Backend) -> TestResult {
     let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines[0],
-        "id,site,survey,locale,url,user_id,traits,created_at,received_at,partial,\
+        "id,site,survey,locale,url,user_id,traits,created_at,received_at,partial,customer,\
          post-purchase.nps,post-purchase.comment,post-purchase.review,post-purchase.plan,\
          post-purchase.plan.labels,post-purchase.why,post-purchase.why.labels,post-purchase.csat,\
          post-purchase.ces,post-purchase.mood,post-purchase.long,exit.thumbs,other_answers"
@@ -198,7 +198,7 @@ async fn csv_export_one_row_per_response(db: Backend) -> TestResult {
     let lines: Vec<&str> = exit.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines[0],
-        "id,site,survey,locale,url,user_id,traits,created_at,received_at,partial,exit.thumbs,other_answers"
+        "id,site,survey,locale,url,user_id,traits,created_at,received_at,partial,customer,exit.thumbs,other_answers"
     );
     assert_eq!(lines.len(), 2);
     t.stop().await;

@@ -30,6 +30,7 @@ fn state(id: &str, answers: &str, partial: bool, received_at: &str) -> StoredRes
         created_at: None,
         received_at: received_at.into(),
         partial,
+        customer: None,
     }
 }
 
@@ -211,8 +212,10 @@ async fn the_collector_keeps_the_latest_state_and_exports_the_flag(db: Backend) 
     let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
     let at = header.iter().position(|c| *c == "partial");
     assert_eq!(at, Some(14), "{header:?}");
+    // `customer` follows it (empty: no customer token here).
+    assert_eq!(header.get(15), Some(&"customer"), "{header:?}");
     for line in lines {
-        assert!(line.ends_with(",false"), "{line}");
+        assert!(line.ends_with(",false,"), "{line}");
     }
     t.stop().await;
     Ok(())

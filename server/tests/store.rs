@@ -24,6 +24,7 @@ fn sample(site: &str, id: &str, survey: &str, received_at: &str) -> StoredRespon
         created_at: Some("2026-11-22T10:00:00Z".into()),
         received_at: received_at.into(),
         partial: false,
+        customer: None,
     }
 }
 

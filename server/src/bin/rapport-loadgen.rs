@@ -290,6 +290,7 @@ async fn seed(o: &Options, n: u64, nonce: u64) -> Result<(), String> {
                         created_at: Some("2026-11-22T10:00:00Z".into()),
                         received_at: rapport_server::clock::now_rfc3339(),
                         partial: false,
+                        customer: None,
                     };
                     store.insert(response).await.map_err(|e| e.to_string())?;
                     i += workers;

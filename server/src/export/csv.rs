@@ -4,7 +4,8 @@
 //! * **one row per answer** (`rows=answer`, the default): the columns of [`ANSWER_COLUMNS`];
 //!   a response without answers still gets one row, with empty answer cells;
 //! * in both, `partial` is `true` for the answers a shopper gave before closing the survey
-//!   or leaving the page (replaced by the complete response if it arrives), else `false`;
+//!   or leaving the page (replaced by the complete response if it arrives), else `false`,
+//!   and `customer` is the customer a verified customer token named (empty when anonymous);
 //! * **one row per response** (`rows=response`): the response's own columns, then a column
 //!   per question of the site's surveys in configuration order (`{survey}.{question}`),
 //!   plus `{survey}.{question}.labels` for choice questions, then `other_answers` holding,
@@ -28,8 +29,8 @@ use crate::store::StoredResponse;
 use crate::surrogates::replace_lone_surrogates;
 
 /// Columns of the one-row-per-answer layout, in order. The first ten are those of earlier
-/// versions, in the same places; new columns are appended.
-pub const ANSWER_COLUMNS: [&str; 15] = [
+/// versions, in the same places; later additions are appended.
+pub const ANSWER_COLUMNS: [&str; 16] = [
     "id",
     "site",
     "survey",
@@ -45,10 +46,12 @@ pub const ANSWER_COLUMNS: [&str; 15] = [
     "labels",
     "traits",
     "partial",
+    "customer",
 ];
 
-/// The response's own columns in the one-row-per-response layout.
-pub const RESPONSE_COLUMNS: [&str; 10] = [
+/// The response's own columns in the one-row-per-response layout (`customer`: the id a
+/// verified customer token named, empty for anonymous answers).
+pub const RESPONSE_COLUMNS: [&str; 11] = [
     "id",
     "site",
     "survey",
@@ -59,6 +62,7 @@ pub const RESPONSE_COLUMNS: [&str; 10] = [
     "created_at",
     "received_at",
     "partial",
+    "customer",
 ];
 
 /// The `partial` cell.
@@ -136,6 +140,7 @@ impl Encoder for AnswerRows {
         let list = answers::read(&r.answers_json, site, &r.survey, r.locale.as_deref())
             .unwrap_or_default();
         let traits = traits_text(r.traits_json.as_deref());
+        let customer = r.customer.as_deref().unwrap_or_default();
         fn fixed<'a>(r: &'a StoredResponse, question: &'a str, value: &'a str) -> [&'a str; 10] {
             [
                 r.id.as_str(),
@@ -153,7 +158,7 @@ impl Encoder for AnswerRows {
         self.line.clear();
         if list.is_empty() {
             let mut cells = fixed(r, "", "").to_vec();
-            cells.extend(["", "", "", traits.as_str(), partial_text(r)]);
+            cells.extend(["", "", "", traits.as_str(), partial_text(r), customer]);
             push_row(&mut self.line, cells);
         }
         for a in &list {
@@ -166,6 +171,7 @@ impl Encoder for AnswerRows {
                 labels.as_str(),
                 traits.as_str(),
                 partial_text(r),
+                customer,
             ]);
             push_row(&mut self.line, cells);
         }
@@ -239,6 +245,7 @@ impl Encoder for ResponseRows {
             r.created_at.clone().unwrap_or_default(),
             r.received_at.clone(),
             partial_text(r).to_owned(),
+            r.customer.clone().unwrap_or_default(),
         ];
         for (slot, value) in cells.iter_mut().zip(fixed) {
             *slot = value;
@@ -309,6 +316,7 @@ mod tests {
             created_at: None,
             received_at: "2026-01-01T00:00:00.000Z".into(),
             partial: false,
+            customer: Some("cust-1".into()),
         }
     }
 
@@ -333,15 +341,15 @@ mod tests {
         let traits = "\"{\"\"email\"\":\"\"a@b.c\"\",\"\"n\"\":\"\"\u{fffd}\"\"}\"";
         assert_eq!(
             lines[1],
-            format!("r1,demo,s,nps,9,en,,'=cmd,,2026-01-01T00:00:00.000Z,nps,Recommend?,,{traits},false")
+            format!("r1,demo,s,nps,9,en,,'=cmd,,2026-01-01T00:00:00.000Z,nps,Recommend?,,{traits},false,cust-1")
         );
         assert_eq!(
             lines[2],
-            format!("r1,demo,s,why,\"{{\"\"choices\"\":[\"\"price\"\",\"\"speed\"\"]}}\",en,,'=cmd,,2026-01-01T00:00:00.000Z,multipleChoice,Why?,Price; Speed,{traits},false")
+            format!("r1,demo,s,why,\"{{\"\"choices\"\":[\"\"price\"\",\"\"speed\"\"]}}\",en,,'=cmd,,2026-01-01T00:00:00.000Z,multipleChoice,Why?,Price; Speed,{traits},false,cust-1")
         );
         assert_eq!(
             lines[3],
-            format!("r1,demo,s,gone,\"'=1+1, \u{fffd}\",en,,'=cmd,,2026-01-01T00:00:00.000Z,,,,{traits},false")
+            format!("r1,demo,s,gone,\"'=1+1, \u{fffd}\",en,,'=cmd,,2026-01-01T00:00:00.000Z,,,,{traits},false,cust-1")
         );
         assert_eq!(lines.len(), 5); // header + 3 rows + trailing empty
     }
@@ -364,23 +372,23 @@ mod tests {
         let lines: Vec<&str> = text.split("\r\n").collect();
         assert_eq!(
             lines[0],
-            "id,site,survey,locale,url,user_id,traits,created_at,received_at,partial,s.nps,s.why,s.why.labels,t.ok,other_answers"
+            "id,site,survey,locale,url,user_id,traits,created_at,received_at,partial,customer,s.nps,s.why,s.why.labels,t.ok,other_answers"
         );
         assert!(lines[1].starts_with("r1,demo,s,en,,'=cmd,"), "{}", lines[1]);
         assert!(
-            lines[1].ends_with(",2026-01-01T00:00:00.000Z,false,,\"{\"\"choices\"\":[\"\"speed\"\"],\"\"other\"\":\"\"x\"\"}\",Speed,,\"[{\"\"question\"\":\"\"gone\"\",\"\"value\"\":1}]\""),
+            lines[1].ends_with(",2026-01-01T00:00:00.000Z,false,cust-1,,\"{\"\"choices\"\":[\"\"speed\"\"],\"\"other\"\":\"\"x\"\"}\",Speed,,\"[{\"\"question\"\":\"\"gone\"\",\"\"value\"\":1}]\""),
             "{}",
             lines[1]
         );
         assert!(
-            lines[2].ends_with(",2026-01-01T00:00:00.000Z,true,,,,up,"),
+            lines[2].ends_with(",2026-01-01T00:00:00.000Z,true,cust-1,,,,up,"),
             "{}",
             lines[2]
         );
         let only_t = encode(&mut ResponseRows::new(config(), "demo", Some("t")), &[]);
         assert_eq!(
             only_t,
-            "id,site,survey,locale,url,user_id,traits,created_at,received_at,partial,t.ok,other_answers\r\n"
+            "id,site,survey,locale,url,user_id,traits,created_at,received_at,partial,customer,t.ok,other_answers\r\n"
         );
     }
 }

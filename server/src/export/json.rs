@@ -6,12 +6,14 @@
 //!   "answers": [ { "question": "plan", "type": "singleChoice", "text": "Which plan?",
 //!                  "value": "a", "labels": ["Annual"] } ],
 //!   "locale": "en", "url": "…", "userId": "…", "traits": { … },
-//!   "createdAt": "…", "receivedAt": "2026-11-22T10:00:00.123Z", "partial": false }
+//!   "createdAt": "…", "receivedAt": "2026-11-22T10:00:00.123Z", "partial": false,
+//!   "customer": null }
 //! ```
 //!
 //! `partial` is `true` for the answers a shopper gave before closing the survey or leaving
 //! the page; should the complete response arrive later, it replaces the partial one under
-//! the same id.
+//! the same id. `customer` is the customer a verified customer token named when the
+//! answer was delivered (see [`crate::routes::responses`]), `null` for an anonymous one.
 //!
 //! `value` and `traits` are the JSON text the client delivered, verbatim (lone surrogate
 //! escapes included); `type` and `text` are `null` for a question the configuration no
@@ -42,6 +44,7 @@ struct Item<'a> {
     created_at: Option<&'a str>,
     received_at: &'a str,
     partial: bool,
+    customer: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -125,6 +128,7 @@ impl Encoder for JsonItems {
             created_at: r.created_at.as_deref(),
             received_at: &r.received_at,
             partial: r.partial,
+            customer: r.customer.as_deref(),
         };
         if !self.ndjson && !self.first {
             out.push(b',');
@@ -168,6 +172,7 @@ mod tests {
             created_at: None,
             received_at: "2026-01-01T00:00:00.000Z".into(),
             partial: id == "partial",
+            customer: None,
         }
     }
 

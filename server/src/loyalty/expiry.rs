@@ -2,7 +2,7 @@
 //!
 //! The rule (README, "Loyalty"):
 //! - *Activity* is an entry that earns or spends: an order's points, a redemption, a
-//!   positive adjustment (any earning entry). Reversals (refunds, cancellations), negative
+//!   positive adjustment, points for a survey answer or a referral (any earning entry). Reversals (refunds, cancellations), negative
 //!   adjustments and expiries are not activity.
 //! - When `inactivityDays` pass after the last activity with no new activity, the points
 //!   spendable at that instant `T` expire: one `expiry` entry of `-balance(T)` (nothing when
@@ -41,7 +41,9 @@ pub fn is_activity(entry: &Entry) -> bool {
     match entry.kind {
         SourceKind::Redemption => true,
         SourceKind::Refund | SourceKind::Cancel | SourceKind::Expiry => false,
-        SourceKind::Order | SourceKind::Adjustment => entry.points > 0,
+        SourceKind::Order | SourceKind::Adjustment | SourceKind::Answer | SourceKind::Referral => {
+            entry.points > 0
+        }
     }
 }
 
@@ -229,6 +231,28 @@ mod tests {
             entry(SourceKind::Refund, -10, P - 1, DAY_MILLIS),
         ];
         assert!(due("c", &entries, POLICY, 5 * P).is_empty());
+    }
+
+    #[test]
+    fn survey_answers_and_referrals_are_activity() {
+        // Earned 50 by an order; an answer's or a referral's points before the period ends
+        // restart it, so nothing expires at the order's period end.
+        for kind in [SourceKind::Answer, SourceKind::Referral] {
+            let entries = vec![
+                entry(SourceKind::Order, 50, 0, DAY_MILLIS),
+                entry(kind, 20, P / 2, P / 2),
+            ];
+            assert!(is_activity(&entries[1]), "{kind:?}");
+            assert!(due("c", &entries, POLICY, P).is_empty(), "{kind:?}");
+            assert_eq!(
+                upcoming(&entries, POLICY),
+                Some(Upcoming {
+                    at: P / 2 + P,
+                    points: 70
+                }),
+                "{kind:?}"
+            );
+        }
     }
 
     proptest! {

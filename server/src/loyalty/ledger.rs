@@ -3,6 +3,11 @@
 //! pending. A reversal carries the `available_at` of the points it reverses, so a refund
 //! inside the return window cancels pending points and one after it takes spendable ones
 //! (which may leave the balance negative: reversals are never refused).
+//!
+//! Redemptions and adjustments count at once, whatever their `available_at` (they are
+//! written with the writer's "now"): a redemption checked with a "now" read a moment before
+//! another one committed — the other instance's clock, or a request that waited for the
+//! customer's lock — must still see that spend, or two redemptions could overdraw.
 
 use serde::Serialize;
 
@@ -22,9 +27,18 @@ pub enum SourceKind {
     Adjustment,
     /// Points expired after inactivity (`customer:instant`, see [`super::expiry`]).
     Expiry,
+    /// Points for answering a survey (the response id).
+    Answer,
+    /// Points for a referral that converted (`{referral id}:referrer` / `:referee`).
+    Referral,
 }
 
 impl SourceKind {
+    /// Entries of this kind are spendable (or spent) from the moment they are written.
+    pub fn counts_at_once(self) -> bool {
+        matches!(self, SourceKind::Redemption | SourceKind::Adjustment)
+    }
+
     /// The stored name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -34,6 +48,8 @@ impl SourceKind {
             SourceKind::Redemption => "redemption",
             SourceKind::Adjustment => "adjustment",
             SourceKind::Expiry => "expiry",
+            SourceKind::Answer => "answer",
+            SourceKind::Referral => "referral",
         }
     }
 
@@ -46,6 +62,8 @@ impl SourceKind {
             "redemption" => SourceKind::Redemption,
             "adjustment" => SourceKind::Adjustment,
             "expiry" => SourceKind::Expiry,
+            "answer" => SourceKind::Answer,
+            "referral" => SourceKind::Referral,
             _ => return None,
         })
     }
@@ -87,7 +105,7 @@ pub struct Balance {
 /// The balance of `entries` at `now`.
 pub fn balance<'a>(entries: impl IntoIterator<Item = &'a Entry>, now: i64) -> Balance {
     entries.into_iter().fold(Balance::default(), |mut b, e| {
-        if e.available_at <= now {
+        if e.available_at <= now || e.kind.counts_at_once() {
             b.spendable += e.points;
         } else {
             b.pending += e.points;
@@ -115,6 +133,20 @@ mod tests {
     }
 
     #[test]
+    fn spends_count_at_once() {
+        let mut spent = entry(-30, 20);
+        spent.kind = SourceKind::Redemption;
+        let entries = [entry(100, 0), spent];
+        assert_eq!(
+            balance(&entries, 10),
+            Balance {
+                spendable: 70,
+                pending: 0
+            }
+        );
+    }
+
+    #[test]
     fn pending_becomes_spendable() {
         let entries = [entry(100, 10), entry(-30, 10), entry(50, 0), entry(-20, 5)];
         assert_eq!(
@@ -138,6 +170,8 @@ mod tests {
             "redemption",
             "adjustment",
             "expiry",
+            "answer",
+            "referral",
         ] {
             assert_eq!(SourceKind::parse(k).map(SourceKind::as_str), Some(k));
         }

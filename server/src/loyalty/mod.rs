@@ -3,17 +3,21 @@
 //! Pure rules live here, with no IO: customer [`token`]s, webhook [`signature`]s, order
 //! payloads of each [`platform`] read into [`order`] events, the earning and reversal
 //! arithmetic ([`rules`]), what an event does to an order and the ledger ([`plan`]), and
-//! balances derived from entries ([`ledger`]). Storage is [`crate::store::LoyaltyStore`];
+//! balances derived from entries ([`ledger`]), points for survey answers ([`answer`]) and
+//! referral codes and credits ([`referral`]). Storage is [`crate::store::LoyaltyStore`];
 //! the HTTP handlers are in [`crate::routes::loyalty`] and [`crate::routes::webhooks`].
 
+pub mod answer;
 pub mod expiry;
 pub mod forecast;
+pub mod import;
 pub mod ledger;
 pub mod money;
 pub mod order;
 pub mod outbound;
 pub mod plan;
 pub mod platform;
+pub mod referral;
 pub mod rewards;
 pub mod rules;
 pub mod settings;

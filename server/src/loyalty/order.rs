@@ -61,6 +61,9 @@ pub struct OrderFacts {
     pub cancelled: bool,
     /// Refunds the payload carries.
     pub refunds: Vec<RefundFacts>,
+    /// Referral codes the order carries, normalised, in the platform's order of preference
+    /// (see [`crate::loyalty::referral`]); texts that cannot be codes are left out.
+    pub referral: Vec<String>,
 }
 
 /// A parsed delivery.
@@ -131,6 +134,59 @@ pub fn optional_id(v: &Value, key: &str, field: &str) -> Result<Option<String>, 
         Some(_) => id_of(v, key, field).map(Some),
     }
 }
+
+/// Referral codes among `texts` (each normalised; duplicates and non-codes dropped).
+pub fn referral_codes<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for code in texts
+        .into_iter()
+        .filter_map(super::referral::normalize_code)
+    {
+        if !out.contains(&code) {
+            out.push(code);
+        }
+    }
+    out
+}
+
+/// The string values of `list[].value_key` whose `name_key` is one of `names` (Shopify's
+/// `note_attributes`, WooCommerce's `meta_data`).
+pub fn named_values<'a>(
+    list: Option<&'a Value>,
+    name_key: &str,
+    value_key: &str,
+    names: &[&str],
+) -> Vec<&'a str> {
+    list.and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter(|i| {
+                    i.get(name_key)
+                        .and_then(Value::as_str)
+                        .is_some_and(|n| names.contains(&n))
+                })
+                .filter_map(|i| i.get(value_key).and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The `key` strings of each object in `list` (discount and coupon codes).
+pub fn each_str<'a>(list: Option<&'a Value>, key: &str) -> Vec<&'a str> {
+    list.and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i.get(key).and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The order attribute names that carry a referral code (Shopify note attributes,
+/// WooCommerce order meta).
+pub const REFERRAL_ATTRIBUTES: &[&str] = &["rapport_referral", "_rapport_referral"];
 
 /// An optional string member.
 pub fn optional_str(v: &Value, key: &str) -> Option<String> {

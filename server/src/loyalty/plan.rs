@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use super::ledger::SourceKind;
 use super::order::{OrderEvent, OrderFacts, RefundFacts};
+use super::referral::ReferralCredit;
 use super::rules::{reversed_after, LoyaltyRules};
 
 /// The stored state of one order.
@@ -64,6 +65,73 @@ pub struct Applied {
     pub new_refunds: Vec<RefundFacts>,
     /// Entries to append.
     pub entries: Vec<NewEntry>,
+}
+
+/// The two entries of a converted referral `referral_id` (`{platform}:{order id}`), pending
+/// until the converting order's points are (`available_at`).
+pub fn referral_entries(
+    credit: &ReferralCredit,
+    referee: &str,
+    referral_id: &str,
+    available_at: i64,
+) -> Vec<NewEntry> {
+    [
+        (&credit.referrer, credit.referrer_points, "referrer"),
+        (&referee.to_owned(), credit.referee_points, "referee"),
+    ]
+    .into_iter()
+    .filter(|(_, points, _)| *points > 0)
+    .map(|(customer, points, side)| NewEntry {
+        customer: customer.clone(),
+        kind: SourceKind::Referral,
+        source_id: format!("{referral_id}:{side}"),
+        points,
+        available_at,
+    })
+    .collect()
+}
+
+/// What an imported history order (see [`crate::loyalty::import`]) stores, placed at
+/// `placed_at`. With `credit`, it earns as a paid order would have when placed (its return
+/// window counted from then, so old orders' points are spendable at once) and its
+/// cancellation reverses them. Without, a paid order is marked as having run its earn step
+/// with 0 points, so that a later webhook of the same order credits nothing either; an
+/// unpaid one can still earn when a webhook reports its payment.
+pub fn import(
+    platform: &str,
+    facts: &OrderFacts,
+    rules: &LoyaltyRules,
+    placed_at: i64,
+    credit: bool,
+) -> Applied {
+    if credit {
+        // A new order event cannot fail (only refunds of unknown orders do).
+        if let Ok(applied) = apply(
+            platform,
+            None,
+            &OrderEvent::Order(facts.clone()),
+            rules,
+            placed_at,
+        ) {
+            return applied;
+        }
+    }
+    let mut record = OrderRecord::default();
+    merge(&mut record, facts);
+    if record.paid && !record.cancelled {
+        record.earned = true;
+        record.available_at = Some(placed_at.saturating_add(rules.window_millis()));
+    }
+    Applied {
+        record,
+        new_refunds: Vec::new(),
+        entries: Vec::new(),
+    }
+}
+
+/// Whether applying an event made the order earn (the moment its referral is decided).
+pub fn newly_earned(before: Option<&OrderRecord>, after: &OrderRecord) -> bool {
+    after.earned && !before.is_some_and(|b| b.earned)
 }
 
 /// Why an event cannot be applied yet.
@@ -237,6 +305,7 @@ mod tests {
             paid,
             cancelled,
             refunds,
+            referral: Vec::new(),
         })
     }
 
@@ -368,6 +437,66 @@ mod tests {
         );
         assert_eq!(earner(None, &OrderEvent::Refund(refund("r", 1))), None);
         Ok(())
+    }
+
+    #[test]
+    fn referral_entries_pend_with_the_order() -> Result<(), PlanError> {
+        let rules = LoyaltyRules::default();
+        let created = apply("shopify", None, &order(false, false, vec![]), &rules, 0)?;
+        assert!(!newly_earned(None, &created.record));
+        let paid = apply(
+            "shopify",
+            Some(created.record.clone()),
+            &order(true, false, vec![]),
+            &rules,
+            0,
+        )?;
+        assert!(newly_earned(Some(&created.record), &paid.record));
+        assert!(!newly_earned(Some(&paid.record), &paid.record));
+        let credit = ReferralCredit {
+            referrer: "old".into(),
+            referrer_points: 500,
+            referee_points: 0,
+        };
+        let entries = referral_entries(&credit, "c", "shopify:1", 14 * DAY);
+        assert_eq!(
+            entries,
+            [NewEntry {
+                customer: "old".into(),
+                kind: SourceKind::Referral,
+                source_id: "shopify:1:referrer".into(),
+                points: 500,
+                available_at: 14 * DAY
+            }]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn imports_credit_only_when_asked() {
+        let rules = LoyaltyRules::default();
+        let OrderEvent::Order(facts) = order(true, false, vec![]) else {
+            unreachable!("an order")
+        };
+        let quiet = import("shopify", &facts, &rules, 0, false);
+        assert!(quiet.entries.is_empty());
+        assert!(quiet.record.earned && quiet.record.earned_points == 0);
+        // A later webhook of the same order earns nothing.
+        let later = apply(
+            "shopify",
+            Some(quiet.record),
+            &order(true, false, vec![]),
+            &rules,
+            100 * DAY,
+        );
+        assert!(later.is_ok_and(|a| a.entries.is_empty()));
+        let credited = import("shopify", &facts, &rules, 0, true);
+        assert_eq!(points(&credited), [(SourceKind::Order, 100, 14 * DAY)]);
+        let unpaid = OrderFacts {
+            paid: false,
+            ..facts
+        };
+        assert!(!import("shopify", &unpaid, &rules, 0, false).record.earned);
     }
 
     #[test]

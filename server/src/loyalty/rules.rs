@@ -23,6 +23,10 @@ pub struct LoyaltyRules {
     pub return_window_days: u32,
     /// Tiers and their earn multipliers (`tiers`), if any.
     pub tiers: Option<Tiers>,
+    /// Points for answering a survey (`surveyAnswer`), when enabled.
+    pub answer: Option<super::answer::AnswerRule>,
+    /// Referral credits (`referral`), when enabled.
+    pub referral: Option<super::referral::ReferralRule>,
 }
 
 impl Default for LoyaltyRules {
@@ -31,6 +35,8 @@ impl Default for LoyaltyRules {
             points_per_unit: 1.0,
             return_window_days: DEFAULT_RETURN_WINDOW_DAYS,
             tiers: None,
+            answer: None,
+            referral: None,
         }
     }
 }
@@ -107,7 +113,7 @@ mod tests {
         /// exceed what was earned, and never go backwards.
         #[test]
         fn partial_refunds_add_up(eligible in 1i64..10_000_000, parts in proptest::collection::vec(0i64..2_000_000, 1..8), rate in 0.1f64..10.0) {
-            let rules = LoyaltyRules { points_per_unit: rate, return_window_days: 14, tiers: None };
+            let rules = LoyaltyRules { points_per_unit: rate, return_window_days: 14, ..LoyaltyRules::default() };
             let earned = rules.points_for(eligible);
             let mut refunded = 0;
             let mut reversed = 0;

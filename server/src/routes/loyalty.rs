@@ -3,8 +3,9 @@
 //!
 //! - `GET /v1/sites/{site}/loyalty/me`: balance (spendable, pending), the next expiry
 //!   (`expiresAt`, `expiringPoints`), the tier and what the next one needs (`tier`,
-//!   `nextTier`), the rewards catalogue (`rewards`, each `available` or not) and activity
-//!   (a reward redemption shows its `code`);
+//!   `nextTier`), the rewards catalogue (`rewards`, each `available` or not), activity
+//!   (a reward redemption shows its `code`), and the customer's referral code and link
+//!   when the site runs referrals (`referral`);
 //! - `POST /v1/sites/{site}/loyalty/redemptions` `{id, points}`: spends points, idempotent
 //!   on `id`; 409 when the spendable balance is short;
 //! - `POST /v1/sites/{site}/loyalty/adjustments` `{id, customer, points, reason, actor}`.
@@ -27,6 +28,7 @@ use crate::config::{LoyaltyConfig, ServerConfig};
 use crate::error::ApiError;
 use crate::loyalty::expiry;
 use crate::loyalty::ledger::{balance, SourceKind};
+use crate::loyalty::referral;
 use crate::loyalty::tiers::{Standing, Tiers};
 use crate::loyalty::token::{self, CustomerClaims};
 use crate::store::{Adjustment, IssuedCode, RedeemOutcome};
@@ -128,6 +130,21 @@ pub async fn me(
             .map(|c| (c.redemption.clone(), c))
             .collect()
     };
+    let referral = match &programme.rules.referral {
+        Some(rule) => {
+            let code = referral::code_for(
+                programme.customer_token_secret.as_bytes(),
+                &site,
+                &claims.sub,
+            );
+            app.store
+                .loyalty()
+                .record_referral_code(site.clone(), claims.sub.clone(), code.clone(), now)
+                .await?;
+            json!({ "code": code, "link": rule.link_for(&code) })
+        }
+        None => Value::Null,
+    };
     let activity: Vec<Value> = entries
         .iter()
         .rev()
@@ -139,7 +156,7 @@ pub async fn me(
                 "points": e.points,
                 "at": crate::clock::format_unix_millis(e.created_at),
                 "availableAt": crate::clock::format_unix_millis(e.available_at),
-                "pending": e.available_at > now,
+                "pending": e.available_at > now && !e.kind.counts_at_once(),
                 "reason": e.reason,
             });
             if let (SourceKind::Redemption, Some(c)) = (e.kind, codes.get(&e.source_id)) {
@@ -160,6 +177,7 @@ pub async fn me(
         "nextTier": next_tier,
         "rewards": rewards,
         "activity": activity,
+        "referral": referral,
     }))
     .into_response())
 }

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod export;
 pub mod health;
+pub mod imports;
 pub mod liability;
 pub mod loyalty;
 pub mod openapi;

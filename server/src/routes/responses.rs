@@ -4,6 +4,20 @@
 //! `200 {"id","status":"duplicate"}` for a known one whose stored state stays (the same
 //! state again, or a response stored complete already), `200 {"id","status":"updated"}`
 //! when the newer state of a partial response (`"partial": true`) replaced it.
+//!
+//! **Identified answers.** A customer token (`Authorization: Bearer`, or the envelope's
+//! `token` member, which `fetch` with `keepalive` and `sendBeacon` alike can carry) is
+//! verified with the site's `loyalty.customerTokenSecret`; the response is stored linked
+//! to the token's `sub`, and earns the site's `surveyAnswer` points (see
+//! [`crate::loyalty::answer`]) once it is complete: a partial response never earns. A
+//! client-stated `userId` is never trusted for this.
+//!
+//! A token that fails verification does **not** refuse the response: it is stored
+//! anonymously (no customer, no points) and the receipt says `"loyalty":
+//! "token_refused"`. Feedback is the merchant's data and the widget retries deliveries
+//! across reloads from a persisted outbox, long after a 15-minute token may have expired;
+//! refusing with 401 would lose honest answers, while storing them anonymously gives a
+//! forger nothing (no link, no credit). The refusal is logged.
 
 use std::net::IpAddr;
 
@@ -15,6 +29,7 @@ use axum::Json;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::json;
 
+use crate::admin_auth::bearer_token;
 use crate::app::AppState;
 use crate::client_ip::ClientIp;
 use crate::clock;
@@ -22,7 +37,9 @@ use crate::config::ServerConfig;
 use crate::cors;
 use crate::envelope;
 use crate::error::ApiError;
-use crate::store::{InsertOutcome, StoredResponse};
+use crate::loyalty::answer::AnswerDecision;
+use crate::loyalty::token::{self, CustomerClaims};
+use crate::store::{AnswerCredit, InsertOutcome, StoredResponse};
 use crate::validate;
 
 /// Largest accepted body, in bytes (64 KiB); larger bodies get 413.
@@ -86,6 +103,7 @@ async fn store(
         response,
         answers_json,
         traits_json,
+        token,
     } = envelope::parse(&body)?;
     validate::validate_shape(&response)?;
     let site = config
@@ -98,8 +116,16 @@ async fn store(
         }
     }
     validate::validate(&site.rules, &response)?;
+    let presented = bearer_token(headers).or(token.as_deref());
+    let identity = identify(app, site, presented);
 
     let id = response.id.clone();
+    let survey = response.survey.clone();
+    let partial = response.partial;
+    let customer = match &identity {
+        Identity::Verified(claims) => Some(claims.sub.clone()),
+        _ => None,
+    };
     let outcome = app
         .store
         .insert(StoredResponse {
@@ -113,7 +139,8 @@ async fn store(
             traits_json,
             created_at: response.created_at,
             received_at: clock::now_rfc3339(),
-            partial: response.partial,
+            partial,
+            customer,
         })
         .await?;
     let (status, label) = match outcome {
@@ -121,7 +148,73 @@ async fn store(
         InsertOutcome::Duplicate => (StatusCode::OK, "duplicate"),
         InsertOutcome::Updated => (StatusCode::OK, "updated"),
     };
-    Ok((status, Json(json!({ "id": id, "status": label }))).into_response())
+    let mut receipt = json!({ "id": id, "status": label });
+    match identity {
+        Identity::Anonymous => {}
+        Identity::Refused => receipt["loyalty"] = json!("token_refused"),
+        Identity::Verified(claims) => {
+            let now = app.clock.now_millis();
+            let site_id = claims.site.clone();
+            let customer = claims.sub.clone();
+            app.store.loyalty().touch_customer(claims, now).await?;
+            let rule = site.loyalty.as_ref().and_then(|l| l.rules.answer);
+            receipt["customer"] = json!(customer);
+            receipt["loyalty"] = json!("not_enabled");
+            if let Some(rule) = rule {
+                // Runs on duplicates too: a delivery whose credit was cut off earns on retry.
+                let credit = AnswerCredit {
+                    site: site_id,
+                    customer,
+                    survey,
+                    response_id: id,
+                    partial,
+                    rule,
+                };
+                let outcome = app.store.loyalty().credit_answer(credit, now).await?;
+                receipt["points"] = json!(outcome.points);
+                receipt["loyalty"] = json!(match outcome.decision {
+                    AnswerDecision::Credit(_) => "credited",
+                    AnswerDecision::Already => "already_credited",
+                    AnswerDecision::NotEligible("partial") => "partial",
+                    AnswerDecision::NotEligible(_) => "not_eligible",
+                    AnswerDecision::TooSoon { .. } => "too_soon",
+                });
+            }
+        }
+    }
+    Ok((status, Json(receipt)).into_response())
+}
+
+/// Who answered, as far as the collector can vouch for it.
+enum Identity {
+    /// No token (or the site runs no loyalty programme).
+    Anonymous,
+    /// A token that failed verification: the answer is stored anonymously.
+    Refused,
+    /// A verified customer.
+    Verified(CustomerClaims),
+}
+
+fn identify(app: &AppState, site: &crate::config::SiteEntry, presented: Option<&str>) -> Identity {
+    let (Some(token), Some(loyalty)) = (presented, site.loyalty.as_ref()) else {
+        return Identity::Anonymous;
+    };
+    let now = app.clock.now_millis();
+    match token::verify(
+        loyalty.customer_token_secret.as_bytes(),
+        &site.id,
+        token,
+        now,
+    ) {
+        Ok(claims) => Identity::Verified(claims),
+        Err(e) => {
+            eprintln!(
+                "rapport-server: response stored anonymously site={:?}: {e}",
+                site.id
+            );
+            Identity::Refused
+        }
+    }
 }
 
 /// A `Content-Length` above the limit is refused before the body is read.

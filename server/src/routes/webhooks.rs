@@ -74,8 +74,16 @@ async fn apply(
         )
         .await?;
     match outcome {
-        ApplyOutcome::Applied { entries } => {
-            Ok(Json(json!({ "status": "applied", "entries": entries })).into_response())
+        ApplyOutcome::Applied { entries, referral } => {
+            let mut body = json!({ "status": "applied", "entries": entries });
+            if let Some(referral) = referral {
+                eprintln!(
+                    "rapport-server: referral site={site:?} source={}: {referral}",
+                    platform.as_str()
+                );
+                body["referral"] = json!(referral);
+            }
+            Ok(Json(body).into_response())
         }
         ApplyOutcome::Replay => {
             eprintln!(

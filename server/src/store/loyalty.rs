@@ -25,7 +25,9 @@
 //!   on the entries' instants, so it may run at any time after the fact (lazily before a
 //!   read or a redemption, or from the sweep) with the same result.
 
+use crate::loyalty::answer::{AnswerDecision, AnswerRule};
 use crate::loyalty::expiry::ExpiryPolicy;
+use crate::loyalty::import::ImportedOrder;
 use crate::loyalty::ledger::{Balance, Entry};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::rules::LoyaltyRules;
@@ -51,6 +53,9 @@ pub enum ApplyOutcome {
     Applied {
         /// New ledger entries.
         entries: usize,
+        /// When the order carried a referral code and earned just now: `credited`, or why
+        /// not (`unknown_code`, `self_referral`, `repeat_referral`, `not_first_order`).
+        referral: Option<String>,
     },
     /// This delivery was processed before; nothing changed.
     Replay,
@@ -208,6 +213,44 @@ pub struct Adjustment {
     pub actor: String,
 }
 
+/// A survey answer to credit (see [`crate::loyalty::answer`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerCredit {
+    /// Site.
+    pub site: String,
+    /// The verified customer.
+    pub customer: String,
+    /// Survey answered.
+    pub survey: String,
+    /// The response id (the entry's source id).
+    pub response_id: String,
+    /// The response is partial.
+    pub partial: bool,
+    /// The site's rule.
+    pub rule: AnswerRule,
+}
+
+/// What [`LoyaltyStore::credit_answer`] decided, and the points the response has earned
+/// (now or on an earlier delivery; 0 when none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnswerOutcome {
+    /// The decision.
+    pub decision: AnswerDecision,
+    /// Points this response earned.
+    pub points: i64,
+}
+
+/// What [`LoyaltyStore::import_orders`] did with one batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportCounts {
+    /// Orders stored.
+    pub imported: u64,
+    /// Orders already stored (by webhook or an earlier import): left as they were.
+    pub duplicates: u64,
+    /// Ledger entries appended (with `credit` only).
+    pub entries: u64,
+}
+
 /// Customers, orders and the ledger.
 pub trait LoyaltyStore: Send + Sync + 'static {
     /// Applies one order event (see the module contract).
@@ -290,4 +333,27 @@ pub trait LoyaltyStore: Send + Sync + 'static {
     fn snapshots(&self, site: String) -> StoreFuture<'_, Vec<CustomerSnapshot>>;
     /// Orders stored for `site` (tests).
     fn order_count(&self, site: String) -> StoreFuture<'_, u64>;
+    /// Credits a survey answer under its rule, once per response and at most once per
+    /// survey and period, in one transaction serialised per customer (the stored response
+    /// row must name the same customer).
+    fn credit_answer(&self, credit: AnswerCredit, now: i64) -> StoreFuture<'_, AnswerOutcome>;
+    /// Stores imported history orders of `platform` (one transaction per batch), each
+    /// unless an order with its id exists, through [`crate::loyalty::plan::import`].
+    fn import_orders(
+        &self,
+        site: String,
+        platform: Platform,
+        orders: Vec<ImportedOrder>,
+        credit: bool,
+        rules: LoyaltyRules,
+        now: i64,
+    ) -> StoreFuture<'_, ImportCounts>;
+    /// Records that `code` is `customer`'s referral code (idempotent).
+    fn record_referral_code(
+        &self,
+        site: String,
+        customer: String,
+        code: String,
+        now: i64,
+    ) -> StoreFuture<'_, ()>;
 }

@@ -28,8 +28,9 @@ use serde::Serialize;
 
 pub use cursor::Cursor;
 pub use loyalty::{
-    Adjustment, ApplyOutcome, CustomerSnapshot, Delivery, IssuedCode, LoyaltyStore, OutboxItem,
-    OutboxState, RedeemOutcome, RewardOutcome, RewardRedemption,
+    Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
+    ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, RewardOutcome,
+    RewardRedemption,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -64,6 +65,8 @@ pub struct StoredResponse {
     /// The answers a shopper gave before closing the survey or leaving the page; replaced
     /// when the complete response (or a newer partial state) arrives under the same id.
     pub partial: bool,
+    /// The customer a verified customer token named (never a client-stated id).
+    pub customer: Option<String>,
 }
 
 impl StoredResponse {

@@ -2,7 +2,8 @@
 //! `{"type", "timestamp", "data"}`:
 //!
 //! - `order.created` / `order.updated` / `order.paid` / `order.cancelled`: `data` =
-//!   `{id, customer?, email?, currency?, total?, eligible, paid?, cancelled?}`;
+//!   `{id, customer?, email?, currency?, total?, eligible, paid?, cancelled?, referral?}`
+//!   (`referral`: the referral code the shopper arrived with);
 //! - `refund.created`: `data` = `{id, order, eligible}`.
 //!
 //! Amounts are decimal strings or numbers in currency units; `eligible` is the spend that
@@ -12,7 +13,8 @@ use serde_json::Value;
 
 use crate::loyalty::money::amount;
 use crate::loyalty::order::{
-    id_of, optional_id, optional_str, OrderEvent, OrderFacts, PayloadError, RefundFacts,
+    id_of, optional_id, optional_str, referral_codes, OrderEvent, OrderFacts, PayloadError,
+    RefundFacts,
 };
 
 /// Accepted `type`s.
@@ -56,11 +58,29 @@ pub fn parse(body: &Value) -> Result<OrderEvent, PayloadError> {
                 paid: kind == "order.paid" || flag("paid"),
                 cancelled: kind == "order.cancelled" || flag("cancelled"),
                 refunds: Vec::new(),
+                referral: referral_codes(data.get("referral").and_then(Value::as_str)),
             }))
         }
         other => Err(PayloadError::new(
             "type",
             format!("{other:?} is not one of {}", TYPES.join(", ")),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn referral_member() -> Result<(), PayloadError> {
+        let body = json!({ "type": "order.paid",
+            "data": { "id": "o", "customer": "c", "eligible": "1.00", "referral": " abcdefghijklmnop " } });
+        let OrderEvent::Order(facts) = parse(&body)? else {
+            return Err(PayloadError::new("test", "not an order"));
+        };
+        assert_eq!(facts.referral, ["ABCDEFGHIJKLMNOP"]);
+        Ok(())
     }
 }

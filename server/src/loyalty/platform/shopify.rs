@@ -1,6 +1,10 @@
 //! Shopify order webhooks (`orders/create`, `orders/paid`, `orders/cancelled`,
 //! `refunds/create`), in the shapes of Shopify's documented sample payloads.
 //!
+//! A referral code comes as the note (cart) attribute `rapport_referral` (set by the
+//! storefront from the referral link, e.g. `/cart/update.js` with
+//! `attributes[rapport_referral]`) or as a discount code equal to it.
+//!
 //! Eligible spend is `subtotal_price` (line items after discounts, before shipping and
 //! tax), less `total_tax` when the shop's prices include tax. A refund's eligible amount is
 //! the sum of its `refund_line_items[].subtotal` (pre-tax); a refund with no line items
@@ -11,7 +15,8 @@ use serde_json::Value;
 
 use crate::loyalty::money::amount;
 use crate::loyalty::order::{
-    id_of, optional_id, optional_str, OrderEvent, OrderFacts, PayloadError, RefundFacts,
+    each_str, id_of, named_values, optional_id, optional_str, referral_codes, OrderEvent,
+    OrderFacts, PayloadError, RefundFacts, REFERRAL_ATTRIBUTES,
 };
 
 /// The topics this collector takes (`X-Shopify-Topic`).
@@ -82,6 +87,16 @@ fn order(body: &Value) -> Result<OrderFacts, PayloadError> {
         paid: matches!(status, "paid" | "partially_refunded" | "refunded"),
         cancelled: body.get("cancelled_at").is_some_and(|v| !v.is_null()),
         refunds,
+        referral: referral_codes(
+            named_values(
+                body.get("note_attributes"),
+                "name",
+                "value",
+                REFERRAL_ATTRIBUTES,
+            )
+            .into_iter()
+            .chain(each_str(body.get("discount_codes"), "code")),
+        ),
         order_id,
     })
 }

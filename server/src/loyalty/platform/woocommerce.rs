@@ -2,6 +2,10 @@
 //! ignored), in the shape of WooCommerce's REST order object. Refunds arrive inside
 //! `order.updated` as `refunds: [{id, reason, total: "-10.00"}]`.
 //!
+//! A referral code comes as the order meta `rapport_referral` (`meta_data: [{key,
+//! value}]`, set at checkout from the referral link) or as a coupon code equal to it
+//! (`coupon_lines[].code`).
+//!
 //! Eligible spend is `total - total_tax - shipping_total` (`total` is after discounts). A
 //! refund's `total` includes whatever tax and shipping it returned, so its eligible part
 //! is taken in proportion `eligible / total`.
@@ -10,7 +14,8 @@ use serde_json::Value;
 
 use crate::loyalty::money::amount;
 use crate::loyalty::order::{
-    id_of, optional_id, optional_str, OrderEvent, OrderFacts, PayloadError, RefundFacts,
+    each_str, id_of, named_values, optional_id, optional_str, referral_codes, OrderEvent,
+    OrderFacts, PayloadError, RefundFacts, REFERRAL_ATTRIBUTES,
 };
 
 /// The topics this collector takes (`X-WC-Webhook-Topic`).
@@ -63,6 +68,40 @@ pub fn parse(topic: &str, body: &Value) -> Result<OrderEvent, PayloadError> {
             || body.get("date_paid").is_some_and(|v| !v.is_null()),
         cancelled: status == "cancelled",
         refunds,
+        referral: referral_codes(
+            named_values(body.get("meta_data"), "key", "value", REFERRAL_ATTRIBUTES)
+                .into_iter()
+                .chain(each_str(body.get("coupon_lines"), "code")),
+        ),
         order_id,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn referral_from_meta_or_coupon() -> Result<(), PayloadError> {
+        let code = "ABCDEFGHIJKLMNOP";
+        let mut order = json!({ "id": 1, "status": "processing", "customer_id": 2, "total": "10.00",
+            "meta_data": [{ "key": "_other", "value": "x" }, { "key": "rapport_referral", "value": code.to_lowercase() }],
+            "coupon_lines": [{ "code": "SUMMER10" }] });
+        let OrderEvent::Order(facts) = parse("order.updated", &order)? else {
+            return Err(PayloadError::new("test", "not an order"));
+        };
+        assert_eq!(facts.referral, [code]);
+        order["meta_data"] = json!([]);
+        order["coupon_lines"] = json!([{ "code": "summer10" }, { "code": code }]);
+        let OrderEvent::Order(facts) = parse("order.updated", &order)? else {
+            return Err(PayloadError::new("test", "not an order"));
+        };
+        assert_eq!(
+            facts.referral,
+            [code],
+            "coupons that cannot be codes are left out"
+        );
+        Ok(())
+    }
 }

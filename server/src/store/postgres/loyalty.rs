@@ -5,16 +5,20 @@
 
 use deadpool_postgres::{Pool, Transaction};
 
+use crate::loyalty::answer::{self, AnswerDecision, AnswerFacts};
 use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
+use crate::loyalty::import::ImportedOrder;
 use crate::loyalty::ledger::{Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
-use crate::loyalty::plan::{self, OrderRecord, PlanError};
+use crate::loyalty::plan::{self, NewEntry, OrderRecord, PlanError};
+use crate::loyalty::referral::{self, normalize_email, ReferralFacts, ReferralRule};
 use crate::loyalty::rules::LoyaltyRules;
 use crate::loyalty::tiers::Contribution;
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{
-    Adjustment, ApplyOutcome, CustomerSnapshot, Delivery, IssuedCode, LoyaltyStore, OutboxItem,
-    OutboxState, RedeemOutcome, RewardOutcome, RewardRedemption,
+    Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
+    ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, RewardOutcome,
+    RewardRedemption,
 };
 use crate::store::{StoreError, StoreFuture};
 
@@ -56,8 +60,10 @@ async fn balance_at(
 ) -> Result<Balance, StoreError> {
     let row = tx
         .query_one(
-            "SELECT coalesce(sum(CASE WHEN available_at <= $3 THEN points ELSE 0 END), 0)::bigint,
-                    coalesce(sum(CASE WHEN available_at > $3 THEN points ELSE 0 END), 0)::bigint
+            "SELECT coalesce(sum(CASE WHEN available_at <= $3 OR kind IN ('redemption', 'adjustment')
+                                      THEN points ELSE 0 END), 0)::bigint,
+                    coalesce(sum(CASE WHEN available_at > $3 AND kind NOT IN ('redemption', 'adjustment')
+                                      THEN points ELSE 0 END), 0)::bigint
              FROM ledger WHERE site = $1 AND customer = $2",
             &[&site, &customer, &now],
         )
@@ -146,10 +152,11 @@ async fn save_order(
     tx.execute(
         "INSERT INTO orders (site, platform, order_id, customer, email, currency, total, eligible,
             paid, cancelled, earned, earned_points, reversed_points, refunded, available_at,
-            created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
+            created_at, updated_at, email_norm)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17)
          ON CONFLICT (site, platform, order_id) DO UPDATE SET
             customer = excluded.customer, email = excluded.email, currency = excluded.currency,
+            email_norm = excluded.email_norm,
             total = excluded.total, eligible = excluded.eligible, paid = excluded.paid,
             cancelled = excluded.cancelled, earned = excluded.earned,
             earned_points = excluded.earned_points, reversed_points = excluded.reversed_points,
@@ -172,6 +179,7 @@ async fn save_order(
             &r.refunded,
             &r.available_at,
             &now,
+            &r.email.as_deref().and_then(normalize_email),
         ],
     )
     .await?;
@@ -266,6 +274,113 @@ async fn redeem_in(
     })
 }
 
+/// Decides the referral of an order that earned just now (see [`crate::loyalty::referral`])
+/// and records it; returns its status and the entries to append.
+#[allow(clippy::too_many_arguments)]
+async fn referral_step(
+    tx: &Transaction<'_>,
+    site: &str,
+    platform: &str,
+    order_id: &str,
+    record: &OrderRecord,
+    codes: &[String],
+    rule: &ReferralRule,
+    now: i64,
+) -> Result<Option<(String, Vec<NewEntry>)>, StoreError> {
+    let (Some(referee), Some(first), Some(available_at)) = (
+        record.customer.as_deref(),
+        codes.first(),
+        record.available_at,
+    ) else {
+        return Ok(None);
+    };
+    let mut found: Option<(String, String)> = None;
+    for code in codes {
+        if let Some(row) = tx
+            .query_opt(
+                "SELECT customer FROM referral_codes WHERE site = $1 AND code = $2",
+                &[&site, code],
+            )
+            .await?
+        {
+            found = Some((code.clone(), row.try_get(0)?));
+            break;
+        }
+    }
+    let code = found.as_ref().map_or(first.as_str(), |f| f.0.as_str());
+    let referrer = found.as_ref().map(|f| f.1.as_str());
+    let referee_email = record.email.as_deref().and_then(normalize_email);
+    let mut referrer_emails: Vec<String> = Vec::new();
+    if let Some(referrer) = referrer {
+        if let Some(row) = tx
+            .query_opt(
+                "SELECT email FROM customers WHERE site = $1 AND id = $2",
+                &[&site, &referrer],
+            )
+            .await?
+        {
+            let own: Option<String> = row.try_get(0)?;
+            referrer_emails.extend(own.as_deref().and_then(normalize_email));
+        }
+        for row in tx
+            .query(
+                "SELECT DISTINCT email_norm FROM orders
+                 WHERE site = $1 AND customer = $2 AND email_norm IS NOT NULL",
+                &[&site, &referrer],
+            )
+            .await?
+        {
+            referrer_emails.push(row.try_get(0)?);
+        }
+    }
+    let prior = tx
+        .query_opt(
+            "SELECT 1 FROM orders WHERE site = $1 AND paid AND NOT (platform = $2 AND order_id = $3)
+             AND (customer = $4 OR ($5::text IS NOT NULL AND email_norm = $5::text)) LIMIT 1",
+            &[&site, &platform, &order_id, &referee, &referee_email],
+        )
+        .await?;
+    let already = tx
+        .query_opt(
+            "SELECT 1 FROM referrals WHERE site = $1 AND status = 'credited'
+             AND (referee = $2 OR ($3::text IS NOT NULL AND referee_email = $3::text)) LIMIT 1",
+            &[&site, &referee, &referee_email],
+        )
+        .await?;
+    let facts = ReferralFacts {
+        referee,
+        referee_email: referee_email.as_deref(),
+        referrer,
+        referrer_emails: &referrer_emails,
+        referee_has_prior_orders: prior.is_some(),
+        referee_already_referred: already.is_some(),
+    };
+    let decision = referral::decide(rule, &facts);
+    let referral_id = format!("{platform}:{order_id}");
+    let status = match &decision {
+        Ok(_) => "credited".to_owned(),
+        Err(e) => e.to_string(),
+    };
+    // Any unique key (the referral id, or a credited referee by id or e-mail) makes this a
+    // no-op: a concurrent first order of the same shopper (under another order's lock)
+    // waits for the first to commit and then loses here.
+    let inserted = tx
+        .execute(
+            "INSERT INTO referrals (site, id, code, referrer, referee, referee_email, status, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+            &[&site, &referral_id, &code, &referrer, &referee, &referee_email, &status, &now],
+        )
+        .await?;
+    Ok(Some(match decision {
+        Ok(credit) if inserted == 1 => (
+            status,
+            plan::referral_entries(&credit, referee, &referral_id, available_at),
+        ),
+        Ok(_) => ("repeat_referral".to_owned(), Vec::new()),
+        Err(_) => (status, Vec::new()),
+    }))
+}
+
 fn row_to_entry(r: &tokio_postgres::Row) -> Result<Entry, StoreError> {
     let kind: String = r.try_get(1)?;
     let source_id: String = r.try_get(2)?;
@@ -320,12 +435,35 @@ impl LoyaltyStore for PostgresLoyalty {
                 ),
                 _ => rules.clone(),
             };
-            let applied = match plan::apply(p, existing, &event, &rules, now) {
+            let before = existing.clone();
+            let mut applied = match plan::apply(p, existing, &event, &rules, now) {
                 Ok(a) => a,
                 // The transaction is dropped (rolled back): the retry is processed.
                 Err(PlanError::UnknownOrder(id)) => return Ok(ApplyOutcome::UnknownOrder(id)),
             };
             save_order(&tx, &site, p, &order_id, &applied.record, now).await?;
+            let mut referral = None;
+            if let (OrderEvent::Order(facts), Some(rule), true) = (
+                &event,
+                &rules.referral,
+                plan::newly_earned(before.as_ref(), &applied.record),
+            ) {
+                if let Some((status, extra)) = referral_step(
+                    &tx,
+                    &site,
+                    p,
+                    &order_id,
+                    &applied.record,
+                    &facts.referral,
+                    rule,
+                    now,
+                )
+                .await?
+                {
+                    referral = Some(status);
+                    applied.entries.extend(extra);
+                }
+            }
             for refund in &applied.new_refunds {
                 tx.execute(
                     "INSERT INTO order_refunds (site, platform, refund_id, order_id, eligible, created_at)
@@ -354,7 +492,7 @@ impl LoyaltyStore for PostgresLoyalty {
                 }
             }
             tx.commit().await?;
-            Ok(ApplyOutcome::Applied { entries })
+            Ok(ApplyOutcome::Applied { entries, referral })
         })
     }
 
@@ -710,6 +848,148 @@ impl LoyaltyStore for PostgresLoyalty {
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
             Ok(crate::store::loyalty::snapshots(totals, orders))
+        })
+    }
+
+    fn credit_answer(&self, c: AnswerCredit, now: i64) -> StoreFuture<'_, AnswerOutcome> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await?;
+            // The redemption lock: one customer's credits and spends are serialised.
+            lock(&tx, &["customer", &c.site, &c.customer]).await?;
+            let stored: Option<Option<String>> = tx
+                .query_opt(
+                    "SELECT customer FROM responses WHERE site = $1 AND id = $2",
+                    &[&c.site, &c.response_id],
+                )
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?;
+            let earlier: Option<i64> = tx
+                .query_opt(
+                    "SELECT points FROM answer_credits WHERE site = $1 AND response_id = $2",
+                    &[&c.site, &c.response_id],
+                )
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?;
+            let last: Option<i64> = tx
+                .query_one(
+                    "SELECT max(credited_at) FROM answer_credits
+                     WHERE site = $1 AND customer = $2 AND survey = $3",
+                    &[&c.site, &c.customer, &c.survey],
+                )
+                .await?
+                .try_get(0)?;
+            let facts = AnswerFacts {
+                partial: c.partial,
+                stored_for_customer: stored.flatten().as_deref() == Some(c.customer.as_str()),
+                already_credited: earlier.is_some(),
+                last_credit_for_survey: last,
+            };
+            let decision = answer::decide(&c.rule, facts, now);
+            let points = match decision {
+                AnswerDecision::Credit(points) => {
+                    // A response id is credited to one customer only: a concurrent credit of
+                    // the same id (under another customer's lock) makes this one a no-op.
+                    let new = tx
+                        .execute(
+                            "INSERT INTO answer_credits (site, response_id, customer, survey, points, credited_at)
+                             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                            &[&c.site, &c.response_id, &c.customer, &c.survey, &points, &now],
+                        )
+                        .await?;
+                    if new == 1 {
+                        append(
+                            &tx,
+                            &c.site,
+                            &c.customer,
+                            SourceKind::Answer,
+                            &c.response_id,
+                            points,
+                            now,
+                            now,
+                            None,
+                            None,
+                        )
+                        .await?;
+                    }
+                    points
+                }
+                _ => earlier.unwrap_or(0),
+            };
+            tx.commit().await?;
+            Ok(AnswerOutcome { decision, points })
+        })
+    }
+
+    fn import_orders(
+        &self,
+        site: String,
+        platform: Platform,
+        orders: Vec<ImportedOrder>,
+        credit: bool,
+        rules: LoyaltyRules,
+        now: i64,
+    ) -> StoreFuture<'_, ImportCounts> {
+        Box::pin(async move {
+            let mut client = self.client().await?;
+            let tx = client.transaction().await?;
+            let p = platform.as_str();
+            let mut counts = ImportCounts::default();
+            for o in &orders {
+                let id = &o.facts.order_id;
+                // The webhooks' per-order lock: an import racing a webhook of the same
+                // order sees it stored, or stores first and the webhook then merges.
+                lock(&tx, &["order", &site, p, id]).await?;
+                if load_order(&tx, &site, p, id).await?.is_some() {
+                    counts.duplicates += 1;
+                    continue;
+                }
+                let applied = plan::import(p, &o.facts, &rules, o.placed_at, credit);
+                save_order(&tx, &site, p, id, &applied.record, now).await?;
+                counts.imported += 1;
+                for e in &applied.entries {
+                    if append(
+                        &tx,
+                        &site,
+                        &e.customer,
+                        e.kind,
+                        &e.source_id,
+                        e.points,
+                        now,
+                        e.available_at,
+                        None,
+                        None,
+                    )
+                    .await?
+                    {
+                        counts.entries += 1;
+                    }
+                }
+            }
+            tx.commit().await?;
+            Ok(counts)
+        })
+    }
+
+    fn record_referral_code(
+        &self,
+        site: String,
+        customer: String,
+        code: String,
+        now: i64,
+    ) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            client
+                .execute(
+                    "INSERT INTO referral_codes (site, code, customer, created_at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (site, code) DO NOTHING",
+                    &[&site, &code, &customer, &now],
+                )
+                .await?;
+            Ok(())
         })
     }
 

@@ -129,6 +129,46 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX outbox_due ON outbox (next_attempt_at)
         WHERE delivered_at IS NULL AND failed_at IS NULL;"#,
+    // 5: a response answered with a verified customer token is linked to the customer.
+    r#"ALTER TABLE responses ADD COLUMN customer text COLLATE "C";
+    CREATE INDEX responses_customer ON responses (site, customer) WHERE customer IS NOT NULL;"#,
+    // 6: points for answers (one row per credited response), referral codes as shown to
+    // their customers, referrals decided (credited or rejected, one per converting order),
+    // and orders' e-mails normalised (a referee's earlier orders, self-referral by e-mail).
+    r#"CREATE TABLE answer_credits (
+        site        text COLLATE "C" NOT NULL,
+        response_id text COLLATE "C" NOT NULL,
+        customer    text COLLATE "C" NOT NULL,
+        survey      text COLLATE "C" NOT NULL,
+        points      bigint NOT NULL,
+        credited_at bigint NOT NULL,
+        PRIMARY KEY (site, response_id)
+    );
+    CREATE INDEX answer_credits_survey ON answer_credits (site, customer, survey, credited_at);
+    CREATE TABLE referral_codes (
+        site       text COLLATE "C" NOT NULL,
+        code       text COLLATE "C" NOT NULL,
+        customer   text COLLATE "C" NOT NULL,
+        created_at bigint NOT NULL,
+        PRIMARY KEY (site, code)
+    );
+    CREATE INDEX referral_codes_customer ON referral_codes (site, customer);
+    CREATE TABLE referrals (
+        site          text COLLATE "C" NOT NULL,
+        id            text COLLATE "C" NOT NULL,
+        code          text COLLATE "C" NOT NULL,
+        referrer      text COLLATE "C",
+        referee       text COLLATE "C" NOT NULL,
+        referee_email text,
+        status        text NOT NULL,
+        created_at    bigint NOT NULL,
+        PRIMARY KEY (site, id)
+    );
+    CREATE UNIQUE INDEX referrals_referee ON referrals (site, referee) WHERE status = 'credited';
+    CREATE UNIQUE INDEX referrals_referee_email ON referrals (site, referee_email)
+        WHERE status = 'credited' AND referee_email IS NOT NULL;
+    ALTER TABLE orders ADD COLUMN email_norm text;
+    CREATE INDEX orders_email ON orders (site, email_norm);"#,
 ];
 
 /// Newest schema version this build knows.

@@ -96,7 +96,7 @@ impl PostgresStore {
 fn page_sql(q: &PageQuery) -> (String, Vec<Param>) {
     let mut sql = format!(
         "SELECT id, site, survey, answers, locale, url, user_id, traits, created_at,
-                {RECEIVED_AT}, partial
+                {RECEIVED_AT}, partial, customer
          FROM responses WHERE site = $1"
     );
     let mut args = vec![Param::Text(q.filter.site.clone())];
@@ -169,6 +169,7 @@ fn row_to_response(row: &tokio_postgres::Row) -> Result<StoredResponse, StoreErr
         created_at: row.try_get(8)?,
         received_at: row.try_get(9)?,
         partial: row.try_get(10)?,
+        customer: row.try_get(11)?,
         id,
     })
 }

@@ -34,18 +34,20 @@ const ATTEMPTS: usize = 3;
 
 const INSERT_SQL: &str = r#"INSERT INTO responses
     (site, id, survey, answers, locale, url, user_id, traits, created_at, received_at,
-     partial)
+     partial, customer)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[],
                          $6::bytea[], $7::text[], $8::text[], $9::text[],
-                         $10::text[]::timestamptz[], $11::bool[])
+                         $10::text[]::timestamptz[], $11::bool[], $12::text[])
     ON CONFLICT (site, id) DO NOTHING
     RETURNING site, id"#;
 
 /// The newer state of a partial response replaces it; a complete row, or a partial one with
-/// the same answers, is left alone.
+/// the same answers, is left alone. A customer link once verified stays when the newer
+/// state comes without one (a token expired meanwhile).
 const REPLACE_PARTIAL_SQL: &str = r#"UPDATE responses
     SET survey = $3, answers = $4, locale = $5, url = $6, user_id = $7, traits = $8,
-        created_at = $9, received_at = $10::text::timestamptz, partial = $11
+        created_at = $9, received_at = $10::text::timestamptz, partial = $11,
+        customer = coalesce($12, customer)
     WHERE site = $1 AND id = $2 AND partial
       AND (NOT $11 OR answers IS DISTINCT FROM $4)"#;
 
@@ -195,6 +197,7 @@ async fn replace_partial(pool: &Pool, r: &StoredResponse) -> Result<InsertOutcom
                 &r.created_at,
                 &r.received_at,
                 &r.partial,
+                &r.customer,
             ],
         )
         .await?;
@@ -231,6 +234,7 @@ async fn write_batch(
     let created_at = col(|r| r.created_at.as_deref());
     let received_at = col(|r| Some(&r.received_at));
     let partial: Vec<bool> = batch.iter().map(|j| j.response.partial).collect();
+    let customer = col(|r| r.customer.as_deref());
     // One statement, autocommitted: the batch is one transaction.
     let rows = client
         .query(
@@ -247,6 +251,7 @@ async fn write_batch(
                 &created_at,
                 &received_at,
                 &partial,
+                &customer,
             ],
         )
         .await?;

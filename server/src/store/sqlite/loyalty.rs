@@ -9,16 +9,20 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use crate::loyalty::answer::{self, AnswerDecision, AnswerFacts};
 use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
+use crate::loyalty::import::ImportedOrder;
 use crate::loyalty::ledger::{Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
-use crate::loyalty::plan::{self, OrderRecord, PlanError};
+use crate::loyalty::plan::{self, NewEntry, OrderRecord, PlanError};
+use crate::loyalty::referral::{self, normalize_email, ReferralFacts, ReferralRule};
 use crate::loyalty::rules::LoyaltyRules;
 use crate::loyalty::tiers::Contribution;
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{
-    Adjustment, ApplyOutcome, CustomerSnapshot, Delivery, IssuedCode, LoyaltyStore, OutboxItem,
-    OutboxState, RedeemOutcome, RewardOutcome, RewardRedemption,
+    Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
+    ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, RewardOutcome,
+    RewardRedemption,
 };
 use crate::store::{StoreError, StoreFuture};
 
@@ -68,8 +72,10 @@ fn immediate(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_
 
 fn balance_at(tx: &Connection, site: &str, customer: &str, now: i64) -> rusqlite::Result<Balance> {
     tx.query_row(
-        "SELECT coalesce(sum(CASE WHEN available_at <= ?3 THEN points ELSE 0 END), 0),
-                coalesce(sum(CASE WHEN available_at > ?3 THEN points ELSE 0 END), 0)
+        "SELECT coalesce(sum(CASE WHEN available_at <= ?3 OR kind IN ('redemption', 'adjustment')
+                                  THEN points ELSE 0 END), 0),
+                coalesce(sum(CASE WHEN available_at > ?3 AND kind NOT IN ('redemption', 'adjustment')
+                                  THEN points ELSE 0 END), 0)
          FROM ledger WHERE site = ?1 AND customer = ?2",
         params![site, customer, now],
         |r| {
@@ -157,10 +163,11 @@ fn save_order(
     tx.execute(
         "INSERT INTO orders (site, platform, order_id, customer, email, currency, total, eligible,
             paid, cancelled, earned, earned_points, reversed_points, refunded, available_at,
-            created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)
+            created_at, updated_at, email_norm)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)
          ON CONFLICT (site, platform, order_id) DO UPDATE SET
             customer = excluded.customer, email = excluded.email, currency = excluded.currency,
+            email_norm = excluded.email_norm,
             total = excluded.total, eligible = excluded.eligible, paid = excluded.paid,
             cancelled = excluded.cancelled, earned = excluded.earned,
             earned_points = excluded.earned_points, reversed_points = excluded.reversed_points,
@@ -182,7 +189,8 @@ fn save_order(
             r.reversed_points,
             r.refunded,
             r.available_at,
-            now
+            now,
+            r.email.as_deref().and_then(normalize_email)
         ],
     )?;
     Ok(())
@@ -209,6 +217,108 @@ fn contributions(
         })
     })?;
     rows.collect()
+}
+
+/// Decides the referral of an order that earned just now (see [`crate::loyalty::referral`])
+/// and records it; returns its status and the entries to append.
+#[allow(clippy::too_many_arguments)]
+fn referral_step(
+    tx: &Connection,
+    site: &str,
+    platform: &str,
+    order_id: &str,
+    record: &OrderRecord,
+    codes: &[String],
+    rule: &ReferralRule,
+    now: i64,
+) -> rusqlite::Result<Option<(String, Vec<NewEntry>)>> {
+    let (Some(referee), Some(first), Some(available_at)) = (
+        record.customer.as_deref(),
+        codes.first(),
+        record.available_at,
+    ) else {
+        return Ok(None);
+    };
+    let mut found: Option<(String, String)> = None;
+    for code in codes {
+        let owner: Option<String> = tx
+            .query_row(
+                "SELECT customer FROM referral_codes WHERE site = ?1 AND code = ?2",
+                params![site, code],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(owner) = owner {
+            found = Some((code.clone(), owner));
+            break;
+        }
+    }
+    let code = found.as_ref().map_or(first.as_str(), |f| f.0.as_str());
+    let referrer = found.as_ref().map(|f| f.1.as_str());
+    let referee_email = record.email.as_deref().and_then(normalize_email);
+    let mut referrer_emails: Vec<String> = Vec::new();
+    if let Some(referrer) = referrer {
+        let own: Option<Option<String>> = tx
+            .query_row(
+                "SELECT email FROM customers WHERE site = ?1 AND id = ?2",
+                params![site, referrer],
+                |r| r.get(0),
+            )
+            .optional()?;
+        referrer_emails.extend(own.flatten().as_deref().and_then(normalize_email));
+        let mut stmt = tx.prepare_cached(
+            "SELECT DISTINCT email_norm FROM orders
+             WHERE site = ?1 AND customer = ?2 AND email_norm IS NOT NULL",
+        )?;
+        for e in stmt.query_map(params![site, referrer], |r| r.get::<_, String>(0))? {
+            referrer_emails.push(e?);
+        }
+    }
+    let prior: Option<i64> = tx
+        .query_row(
+            "SELECT 1 FROM orders WHERE site = ?1 AND paid AND NOT (platform = ?2 AND order_id = ?3)
+             AND (customer = ?4 OR (?5 IS NOT NULL AND email_norm = ?5)) LIMIT 1",
+            params![site, platform, order_id, referee, referee_email],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let already: Option<i64> = tx
+        .query_row(
+            "SELECT 1 FROM referrals WHERE site = ?1 AND status = 'credited'
+             AND (referee = ?2 OR (?3 IS NOT NULL AND referee_email = ?3)) LIMIT 1",
+            params![site, referee, referee_email],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let facts = ReferralFacts {
+        referee,
+        referee_email: referee_email.as_deref(),
+        referrer,
+        referrer_emails: &referrer_emails,
+        referee_has_prior_orders: prior.is_some(),
+        referee_already_referred: already.is_some(),
+    };
+    let decision = referral::decide(rule, &facts);
+    let referral_id = format!("{platform}:{order_id}");
+    let status = match &decision {
+        Ok(_) => "credited".to_owned(),
+        Err(e) => e.to_string(),
+    };
+    // Any unique key (the referral id, or a credited referee by id or e-mail) makes this a
+    // no-op: a concurrent first order of the same shopper loses here.
+    let inserted = tx.execute(
+        "INSERT INTO referrals (site, id, code, referrer, referee, referee_email, status, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
+        params![site, referral_id, code, referrer, referee, referee_email, status, now],
+    )?;
+    Ok(Some(match decision {
+        Ok(credit) if inserted == 1 => (
+            status,
+            plan::referral_entries(&credit, referee, &referral_id, available_at),
+        ),
+        Ok(_) => ("repeat_referral".to_owned(), Vec::new()),
+        Err(_) => (status, Vec::new()),
+    }))
 }
 
 fn apply_order(
@@ -240,12 +350,33 @@ fn apply_order(
         }
         _ => rules.clone(),
     };
-    let applied = match plan::apply(p, existing, event, &rules, now) {
+    let before = existing.clone();
+    let mut applied = match plan::apply(p, existing, event, &rules, now) {
         Ok(a) => a,
         // Dropping the transaction rolls the delivery record back: the retry is processed.
         Err(PlanError::UnknownOrder(id)) => return Ok(ApplyOutcome::UnknownOrder(id)),
     };
     save_order(&tx, site, p, order_id, &applied.record, now)?;
+    let mut referral = None;
+    if let (OrderEvent::Order(facts), Some(rule), true) = (
+        event,
+        &rules.referral,
+        plan::newly_earned(before.as_ref(), &applied.record),
+    ) {
+        if let Some((status, extra)) = referral_step(
+            &tx,
+            site,
+            p,
+            order_id,
+            &applied.record,
+            &facts.referral,
+            rule,
+            now,
+        )? {
+            referral = Some(status);
+            applied.entries.extend(extra);
+        }
+    }
     for refund in &applied.new_refunds {
         tx.execute(
             "INSERT INTO order_refunds (site, platform, refund_id, order_id, eligible, created_at)
@@ -271,7 +402,7 @@ fn apply_order(
         }
     }
     tx.commit()?;
-    Ok(ApplyOutcome::Applied { entries })
+    Ok(ApplyOutcome::Applied { entries, referral })
 }
 
 fn load_entries(conn: &Connection, site: &str, customer: &str) -> rusqlite::Result<Vec<Entry>> {
@@ -679,6 +810,114 @@ impl LoyaltyStore for SqliteLoyalty {
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(crate::store::loyalty::snapshots(totals, orders))
+        })
+    }
+
+    fn credit_answer(&self, c: AnswerCredit, now: i64) -> StoreFuture<'_, AnswerOutcome> {
+        self.run(move |conn| {
+            let tx = immediate(conn)?;
+            let stored: Option<Option<String>> = tx
+                .query_row(
+                    "SELECT customer FROM responses WHERE site = ?1 AND id = ?2",
+                    params![c.site, c.response_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let earlier: Option<i64> = tx
+                .query_row(
+                    "SELECT points FROM answer_credits WHERE site = ?1 AND response_id = ?2",
+                    params![c.site, c.response_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let last: Option<i64> = tx.query_row(
+                "SELECT max(credited_at) FROM answer_credits
+                 WHERE site = ?1 AND customer = ?2 AND survey = ?3",
+                params![c.site, c.customer, c.survey],
+                |r| r.get(0),
+            )?;
+            let facts = AnswerFacts {
+                partial: c.partial,
+                stored_for_customer: stored.flatten().as_deref() == Some(c.customer.as_str()),
+                already_credited: earlier.is_some(),
+                last_credit_for_survey: last,
+            };
+            let decision = answer::decide(&c.rule, facts, now);
+            let points = match decision {
+                AnswerDecision::Credit(points) => {
+                    tx.execute(
+                        "INSERT INTO answer_credits (site, response_id, customer, survey, points, credited_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                        params![c.site, c.response_id, c.customer, c.survey, points, now],
+                    )?;
+                    append(&tx, &c.site, &c.customer, SourceKind::Answer, &c.response_id, points, now, now, None, None)?;
+                    points
+                }
+                _ => earlier.unwrap_or(0),
+            };
+            tx.commit()?;
+            Ok(AnswerOutcome { decision, points })
+        })
+    }
+
+    fn import_orders(
+        &self,
+        site: String,
+        platform: Platform,
+        orders: Vec<ImportedOrder>,
+        credit: bool,
+        rules: LoyaltyRules,
+        now: i64,
+    ) -> StoreFuture<'_, ImportCounts> {
+        self.run(move |conn| {
+            let tx = immediate(conn)?;
+            let p = platform.as_str();
+            let mut counts = ImportCounts::default();
+            for o in &orders {
+                let id = &o.facts.order_id;
+                if load_order(&tx, &site, p, id)?.is_some() {
+                    counts.duplicates += 1;
+                    continue;
+                }
+                let applied = plan::import(p, &o.facts, &rules, o.placed_at, credit);
+                save_order(&tx, &site, p, id, &applied.record, now)?;
+                counts.imported += 1;
+                for e in &applied.entries {
+                    if append(
+                        &tx,
+                        &site,
+                        &e.customer,
+                        e.kind,
+                        &e.source_id,
+                        e.points,
+                        now,
+                        e.available_at,
+                        None,
+                        None,
+                    )? {
+                        counts.entries += 1;
+                    }
+                }
+            }
+            tx.commit()?;
+            Ok(counts)
+        })
+    }
+
+    fn record_referral_code(
+        &self,
+        site: String,
+        customer: String,
+        code: String,
+        now: i64,
+    ) -> StoreFuture<'_, ()> {
+        self.run(move |conn| {
+            conn.execute(
+                "INSERT INTO referral_codes (site, code, customer, created_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (site, code) DO NOTHING",
+                params![site, code, customer, now],
+            )?;
+            Ok(())
         })
     }
 

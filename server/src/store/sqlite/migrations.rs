@@ -142,6 +142,46 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX outbox_due ON outbox (next_attempt_at)
         WHERE delivered_at IS NULL AND failed_at IS NULL;",
+    // 6: a response answered with a verified customer token is linked to the customer.
+    "ALTER TABLE responses ADD COLUMN customer TEXT;
+    CREATE INDEX responses_customer ON responses (site, customer) WHERE customer IS NOT NULL;",
+    // 7: points for answers (one row per credited response), referral codes as shown to
+    // their customers, referrals decided (credited or rejected, one per converting order),
+    // and orders' e-mails normalised (a referee's earlier orders, self-referral by e-mail).
+    "CREATE TABLE answer_credits (
+        site        TEXT NOT NULL,
+        response_id TEXT NOT NULL,
+        customer    TEXT NOT NULL,
+        survey      TEXT NOT NULL,
+        points      INTEGER NOT NULL,
+        credited_at INTEGER NOT NULL,
+        PRIMARY KEY (site, response_id)
+    );
+    CREATE INDEX answer_credits_survey ON answer_credits (site, customer, survey, credited_at);
+    CREATE TABLE referral_codes (
+        site       TEXT NOT NULL,
+        code       TEXT NOT NULL,
+        customer   TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (site, code)
+    );
+    CREATE INDEX referral_codes_customer ON referral_codes (site, customer);
+    CREATE TABLE referrals (
+        site          TEXT NOT NULL,
+        id            TEXT NOT NULL,
+        code          TEXT NOT NULL,
+        referrer      TEXT,
+        referee       TEXT NOT NULL,
+        referee_email TEXT,
+        status        TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        PRIMARY KEY (site, id)
+    );
+    CREATE UNIQUE INDEX referrals_referee ON referrals (site, referee) WHERE status = 'credited';
+    CREATE UNIQUE INDEX referrals_referee_email ON referrals (site, referee_email)
+        WHERE status = 'credited' AND referee_email IS NOT NULL;
+    ALTER TABLE orders ADD COLUMN email_norm TEXT;
+    CREATE INDEX orders_email ON orders (site, email_norm);",
 ];
 
 /// Newest schema version this build knows.

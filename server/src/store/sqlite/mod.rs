@@ -35,15 +35,17 @@ const READERS: usize = 4;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 const INSERT_SQL: &str = "INSERT INTO responses
-    (site, id, survey, answers, locale, url, user_id, traits, created_at, received_at, partial)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+    (site, id, survey, answers, locale, url, user_id, traits, created_at, received_at, partial,
+     customer)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
     ON CONFLICT (site, id) DO NOTHING";
 
 /// The newer state of a partial response replaces it (see [`crate::store::replaces`]); a
-/// complete row, or a partial one with the same answers, is left alone.
+/// complete row, or a partial one with the same answers, is left alone. A customer link
+/// once verified stays when the newer state comes without one (a token expired meanwhile).
 const REPLACE_PARTIAL_SQL: &str = "UPDATE responses
     SET survey = ?3, answers = ?4, locale = ?5, url = ?6, user_id = ?7, traits = ?8,
-        created_at = ?9, received_at = ?10, partial = ?11
+        created_at = ?9, received_at = ?10, partial = ?11, customer = coalesce(?12, customer)
     WHERE site = ?1 AND id = ?2 AND partial = 1 AND (?11 = 0 OR answers IS NOT ?4)";
 
 struct WriteJob {
@@ -212,7 +214,8 @@ fn write_batch(conn: &mut Connection, batch: &[WriteJob]) -> rusqlite::Result<Ve
                 r.traits_json,
                 r.created_at,
                 r.received_at,
-                r.partial
+                r.partial,
+                r.customer
             ];
             // One writer: nothing changes the row between the two statements.
             outcomes.push(if insert.execute(row)? == 1 {
@@ -241,6 +244,7 @@ fn row_to_response(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredResponse> 
         created_at: row.get(8)?,
         received_at: row.get(9)?,
         partial: row.get(10)?,
+        customer: row.get(11)?,
     })
 }
 
@@ -250,7 +254,7 @@ fn row_to_response(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredResponse> 
 fn page_sql(q: &PageQuery) -> (String, Vec<Box<dyn ToSql + Send>>) {
     let mut sql = String::from(
         "SELECT id, site, survey, answers, locale, url, user_id, traits, created_at, received_at,
-                partial
+                partial, customer
          FROM responses WHERE site = ?1",
     );
     let mut args: Vec<Box<dyn ToSql + Send>> = vec![Box::new(q.filter.site.clone())];
@@ -421,6 +425,7 @@ mod tests {
                 created_at: None,
                 received_at: "2026-01-01T00:00:00.000Z".into(),
                 partial: false,
+                customer: None,
             };
             store
                 .writer
