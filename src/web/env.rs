@@ -6,8 +6,8 @@
 use crate::prelude::*;
 
 use js_sys::Date;
-use wasm_bindgen::JsValue;
-use web_sys::{Document, Element, Window};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, Event, VisualViewport, Window};
 
 /// The page's `window`; `None` outside a page (a worker), where the widget stays dormant.
 pub fn window() -> Option<Window> {
@@ -96,4 +96,30 @@ pub fn scroll_percent() -> f64 {
         return 100.0;
     }
     (bottom / height * 100.0).min(100.0)
+}
+
+/// Whether the shopper is interacting with the page right now: the browser's transient user
+/// activation (`navigator.userActivation.isActive`, set by a click or a key press and
+/// lasting a few seconds). Where that API is missing: whether the event being dispatched
+/// (`window.event`) is a trusted click or key press.
+pub fn user_activation() -> bool {
+    let Some(window) = window() else { return false };
+    let activation = window.navigator().user_activation();
+    // The getter answers `undefined` where the API is missing.
+    if activation.is_object() {
+        return activation.is_active();
+    }
+    window.event().dyn_ref::<Event>().is_some_and(|event| {
+        event.is_trusted()
+            && matches!(
+                event.type_().as_str(),
+                "click" | "keydown" | "keyup" | "mousedown" | "mouseup" | "pointerup" | "touchend"
+            )
+    })
+}
+
+/// `window.visualViewport`: the part of the page on screen (pinch zoom, a page wider than
+/// the screen); `None` where unsupported.
+pub fn visual_viewport() -> Option<VisualViewport> {
+    window()?.visual_viewport()
 }

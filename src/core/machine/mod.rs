@@ -75,6 +75,9 @@ pub struct Machine {
     /// Surveys shown since the last navigation (not shown twice on one page view).
     shown_here: Vec<String>,
     session: Option<Session>,
+    /// The pending `show` request (`signals.manual`) came from the shopper: the survey it
+    /// opens is modal (see [`Effect::Open`]).
+    manual_by_shopper: bool,
     /// Id of the response whose POST is in flight.
     in_flight: Option<String>,
 }
@@ -112,6 +115,7 @@ impl Machine {
             nav_at: 0.0,
             shown_here: Vec::new(),
             session: None,
+            manual_by_shopper: false,
             in_flight: None,
         }
     }
