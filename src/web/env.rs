@@ -98,17 +98,17 @@ pub fn scroll_percent() -> f64 {
     (bottom / height * 100.0).min(100.0)
 }
 
-/// Whether the shopper is interacting with the page right now: the browser's transient user
-/// activation (`navigator.userActivation.isActive`, set by a click or a key press and
-/// lasting a few seconds). Where that API is missing: whether the event being dispatched
-/// (`window.event`) is a trusted click or key press.
+/// Whether the shopper is acting on the page right now: the event being dispatched
+/// (`window.event`) is a trusted click or key press, as when a page's click handler calls
+/// `show` and the loader forwards it at once.
+///
+/// Not `navigator.userActivation.isActive`: that stays on for seconds after any key press
+/// or click (a `show` from a script three seconds after the shopper typed in a search field
+/// would take focus from them), and a test driver's own script calls count as activation.
+/// A `show` that waits for the widget to load comes later, outside the event: a launcher
+/// passes `{shopper: true}` with it instead.
 pub fn user_activation() -> bool {
     let Some(window) = window() else { return false };
-    let activation = window.navigator().user_activation();
-    // The getter answers `undefined` where the API is missing.
-    if activation.is_object() {
-        return activation.is_active();
-    }
     window.event().dyn_ref::<Event>().is_some_and(|event| {
         event.is_trusted()
             && matches!(

@@ -23,10 +23,9 @@ pub struct Now {
     /// 16 fresh random bytes (`crypto.getRandomValues`): response and visitor ids, retry
     /// jitter.
     pub random: [u8; 16],
-    /// The shopper is interacting with the page right now: the input comes while the
-    /// browser's transient user activation is active (`navigator.userActivation.isActive`,
-    /// or the event being dispatched is a trusted click or key press). A `show` that comes
-    /// with it was asked for by the shopper (see [`Effect::Open::modal`]).
+    /// The shopper is acting on the page right now: the input comes while a trusted click
+    /// or key press is being dispatched (a page's click handler calling `show`). A `show`
+    /// that comes with it was asked for by the shopper (see [`Effect::Open`]).
     pub user_activation: bool,
 }
 

@@ -7,7 +7,7 @@ use crate::core::machine::{Effect, Event, Timer};
 
 use super::super::listener::Listeners;
 use super::super::ui::dialog::View;
-use super::super::ui::theme;
+use super::super::ui::{focus, theme};
 use super::super::{env, log, transport};
 use super::{object, App, Shown, DELAY, RETRY, SENT, THANKS};
 
@@ -72,7 +72,10 @@ impl App {
                     // ones keep it where it was, see `show_question`); one opened by a
                     // trigger is announced and leaves focus where it is.
                     if ::core::mem::take(&mut shown.fresh) {
-                        if shown.view.is_modal() {
+                        // Not even the shopper's survey takes focus from a field they are
+                        // typing in (a `show` may come within the few seconds a key press
+                        // leaves the page's user activation on).
+                        if shown.view.is_modal() && !focus::is_typing(shown.view.previous()) {
                             shown.view.take_focus();
                         } else {
                             shown.view.announce();

@@ -197,6 +197,11 @@ impl View {
         self.modal
     }
 
+    /// What had focus when the survey opened.
+    pub fn previous(&self) -> Option<&Element> {
+        self.previous.as_ref()
+    }
+
     /// Keeps the dialog over the part of the page on screen (see [`Host::fit`]).
     pub fn fit(&self) {
         if let Some(view) = crate::web::env::visual_viewport() {
