@@ -302,6 +302,8 @@ impl View {
     }
 
     fn set_chrome_visible(&self, visible: bool) {
+        // Nothing to minimise on the thank-you screen (it closes by itself).
+        flag(&self.parts.minimise, "hidden", !visible);
         flag(&self.parts.progress, "hidden", !visible);
         flag(&self.parts.bar, "hidden", !visible);
         flag(&self.parts.footer, "hidden", !visible);
