@@ -115,7 +115,7 @@ fn launch_modal(site: &str, questions: &str) -> (Widget, Events) {
         "throttle":{{"frequency":"always"}},"questions":[{questions}]}}]}}"#
     );
     let (opts, events) = options(site, Some(&json));
-    let mut w = start(opts);
+    let w = start(opts);
     let shopper = js_sys::JSON::parse(r#"{"shopper":true}"#).unwrap();
     w.command("show".into(), Array::of2(&"s".into(), &shopper).into());
     (w, events)
