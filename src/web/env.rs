@@ -6,8 +6,8 @@
 use crate::prelude::*;
 
 use js_sys::Date;
-use wasm_bindgen::JsValue;
-use web_sys::{Document, Element, Window};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, Event, VisualViewport, Window};
 
 /// The page's `window`; `None` outside a page (a worker), where the widget stays dormant.
 pub fn window() -> Option<Window> {
@@ -96,4 +96,30 @@ pub fn scroll_percent() -> f64 {
         return 100.0;
     }
     (bottom / height * 100.0).min(100.0)
+}
+
+/// Whether the shopper is acting on the page right now: the event being dispatched
+/// (`window.event`) is a trusted click or key press, as when a page's click handler calls
+/// `show` and the loader forwards it at once.
+///
+/// Not `navigator.userActivation.isActive`: that stays on for seconds after any key press
+/// or click (a `show` from a script three seconds after the shopper typed in a search field
+/// would take focus from them), and a test driver's own script calls count as activation.
+/// A `show` that waits for the widget to load comes later, outside the event: a launcher
+/// passes `{shopper: true}` with it instead.
+pub fn user_activation() -> bool {
+    let Some(window) = window() else { return false };
+    window.event().dyn_ref::<Event>().is_some_and(|event| {
+        event.is_trusted()
+            && matches!(
+                event.type_().as_str(),
+                "click" | "keydown" | "keyup" | "mousedown" | "mouseup" | "pointerup" | "touchend"
+            )
+    })
+}
+
+/// `window.visualViewport`: the part of the page on screen (pinch zoom, a page wider than
+/// the screen); `None` where unsupported.
+pub fn visual_viewport() -> Option<VisualViewport> {
+    window()?.visual_viewport()
 }

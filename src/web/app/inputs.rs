@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Event, MouseEvent, Response};
+use web_sys::{Document, Event, KeyboardEvent, MouseEvent, Response, VisualViewport};
 
 use crate::core::i18n::Locale;
 use crate::core::json::Json;
@@ -24,6 +24,7 @@ pub(super) fn now() -> Now {
         url: env::href(),
         scroll_percent: env::scroll_percent(),
         random: env::random_bytes(),
+        user_activation: env::user_activation(),
     }
 }
 
@@ -84,6 +85,24 @@ impl App {
     /// A DOM event: a page signal, or the survey's own.
     pub(super) fn event_input(&mut self, event: &JsValue) -> Option<Input> {
         let event = event.dyn_ref::<Event>()?;
+        let from = event.current_target();
+        if let Some(shown) = self.shown.as_mut() {
+            // The survey's own listeners outside its shadow root: the page's keys (the
+            // shortcut, Tab into a survey that did not take focus) and the visual viewport.
+            if let Some(key) = event.dyn_ref::<KeyboardEvent>() {
+                if from.as_ref().is_some_and(|t| t.has_type::<Document>()) {
+                    shown.view.page_key(key);
+                    return None;
+                }
+            }
+            if from
+                .as_ref()
+                .is_some_and(|t| t.has_type::<VisualViewport>())
+            {
+                shown.view.fit();
+                return None;
+            }
+        }
         match event.type_().as_str() {
             "scroll" => Some(Input::Scroll),
             "online" => Some(Input::Online),

@@ -31,7 +31,6 @@ use alloc::rc::Rc;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::Element;
 
 use crate::core::json::Json;
 use crate::core::machine::{Input, Machine, Timer};
@@ -94,8 +93,6 @@ struct Shown {
     // Dropped before `view` removes the host (field order).
     _listeners: Listeners,
     view: View,
-    /// What had focus before the survey took it, given back on close.
-    previous_focus: Option<Element>,
     /// No question rendered yet: the first one decides where focus goes.
     fresh: bool,
 }

@@ -1,4 +1,7 @@
-//! Focus management: move focus in on show, trap Tab while open, restore on close.
+//! Focus management: move focus in, trap Tab in a modal survey, find the edges of the Tab
+//! order of a non-modal one, restore on close.
+
+use crate::prelude::*;
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent, ShadowRoot};
@@ -32,17 +35,33 @@ pub fn is_typing(el: Option<&Element>) -> bool {
         || el.matches("input,textarea,select").unwrap_or(false)
 }
 
+/// The elements Tab can reach inside `container`, in order: those rendered (a hidden
+/// footer's or a collapsed dialog's buttons are not).
+fn tabbable(container: &Element) -> Vec<Element> {
+    let mut items = dom::query_all(container, TABBABLE);
+    items.retain(|el| {
+        el.dyn_ref::<HtmlElement>()
+            .is_some_and(|el| el.offset_parent().is_some())
+    });
+    items
+}
+
 /// Focuses the first tabbable element inside `container`; false if there is none.
 pub fn focus_first(container: &Element) -> bool {
-    match container.query_selector(TABBABLE) {
-        Ok(Some(first)) => dom::focus(&first),
-        _ => false,
-    }
+    tabbable(container).first().is_some_and(dom::focus)
+}
+
+/// Whether focus is on the first (`first`) or the last tabbable element of `container`;
+/// `None` when it has none.
+pub fn edge(container: &Element, first: bool) -> Option<bool> {
+    let items = tabbable(container);
+    let end = if first { items.first() } else { items.last() }?;
+    Some(end.matches(":focus").unwrap_or(false))
 }
 
 /// Keeps Tab / Shift+Tab cycling inside `dialog`. Call on `keydown` of Tab in the root.
 pub fn trap_tab(root: &ShadowRoot, dialog: &Element, event: &KeyboardEvent) {
-    let items = dom::query_all(dialog, TABBABLE);
+    let items = tabbable(dialog);
     let (Some(first), Some(last)) = (items.first(), items.last()) else {
         event.prevent_default();
         return;

@@ -6,10 +6,19 @@
 //! through the CSSOM (allowed under a strict `style-src` CSP, where a `style` attribute is
 //! not). Styles inside come from a constructable stylesheet, or a `<style nonce>` where
 //! `adoptedStyleSheets` is unsupported.
+//!
+//! The host covers the visual viewport (the part of the page on screen) and is transformed,
+//! so it is the containing block of the fixed dialog inside: the dialog stays on screen when
+//! the page is wider than the screen (a phone then lays fixed boxes out on a layout viewport
+//! as wide as the page) or pinch-zoomed. It lets pointer events through; the dialog takes
+//! them. [`Host::fit`] follows the visual viewport.
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{
+    CssStyleSheet, Document, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
+    VisualViewport,
+};
 
 use super::dom;
 
@@ -53,6 +62,28 @@ impl Host {
             .ok_or_else(|| JsValue::from_str("document has no body"))?;
         body.append_child(&element)?;
         Ok(Host { element, root })
+    }
+
+    /// Moves the host over the visual viewport `view` (offset and size in CSS pixels of the
+    /// layout viewport), through custom properties the stylesheet's `:host` rule reads (a
+    /// declaration on the host itself would lose to that rule's `all: initial`).
+    pub fn fit(&self, view: &VisualViewport) {
+        let style = self.element.style();
+        for (name, px) in [
+            ("--rapport-vx", view.offset_left()),
+            ("--rapport-vy", view.offset_top()),
+            ("--rapport-vw", view.width()),
+            ("--rapport-vh", view.height()),
+        ] {
+            let mut value = crate::core::msg::int(px as i64);
+            value.push_str("px");
+            let _ = style.set_property_with_priority(name, &value, "important");
+        }
+    }
+
+    /// The host element (what the page sees as the target of events from inside).
+    pub fn element(&self) -> &HtmlElement {
+        &self.element
     }
 
     /// The shadow root everything is rendered into.
