@@ -1,7 +1,7 @@
 //! Carrying out the machine's effects: the dialog, timers, requests, events and console.
 
 use js_sys::JSON;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::machine::{Effect, Event, Timer};
 
@@ -56,8 +56,8 @@ impl App {
                 // The shortcut and the Tab into a survey that did not take focus.
                 listeners.add(&doc, "keydown");
                 if let Some(visual) = env::visual_viewport() {
-                    listeners.add(&visual, "resize");
-                    listeners.add(&visual, "scroll");
+                    listeners.add(visual.unchecked_ref(), "resize");
+                    listeners.add(visual.unchecked_ref(), "scroll");
                 }
                 self.shown = Some(Shown {
                     _listeners: listeners,

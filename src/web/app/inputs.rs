@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Event, KeyboardEvent, MouseEvent, Response, VisualViewport};
+use web_sys::{Event, KeyboardEvent, MouseEvent, Response, Window};
 
 use crate::core::i18n::Locale;
 use crate::core::json::Json;
@@ -85,25 +85,25 @@ impl App {
     /// A DOM event: a page signal, or the survey's own.
     pub(super) fn event_input(&mut self, event: &JsValue) -> Option<Input> {
         let event = event.dyn_ref::<Event>()?;
-        let from = event.current_target();
+        let kind = event.type_();
         if let Some(shown) = self.shown.as_mut() {
             // The survey's own listeners outside its shadow root: the page's keys (the
-            // shortcut, Tab into a survey that did not take focus) and the visual viewport.
-            if let Some(key) = event.dyn_ref::<KeyboardEvent>() {
-                if from.as_ref().is_some_and(|t| t.has_type::<Document>()) {
+            // shortcut, Tab into a survey that did not take focus; `keydown` has no other
+            // listener but the root's) and the visual viewport (`resize` has no other
+            // listener; `scroll` has the window's too).
+            let from = JsValue::from(event.current_target());
+            if from != *AsRef::<JsValue>::as_ref(shown.view.root()) {
+                if let Some(key) = event.dyn_ref::<KeyboardEvent>() {
                     shown.view.page_key(key);
                     return None;
                 }
-            }
-            if from
-                .as_ref()
-                .is_some_and(|t| t.has_type::<VisualViewport>())
-            {
-                shown.view.fit();
-                return None;
+                if kind == "resize" || (kind == "scroll" && !from.has_type::<Window>()) {
+                    shown.view.fit();
+                    return None;
+                }
             }
         }
-        match event.type_().as_str() {
+        match kind.as_str() {
             "scroll" => Some(Input::Scroll),
             "online" => Some(Input::Online),
             "pagehide" => Some(Input::PageHidden),

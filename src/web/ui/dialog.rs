@@ -20,9 +20,7 @@
 //! given so far stays); the same button or the title opens it again. The state lasts as
 //! long as the dialog, across questions.
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{
-    Document, Element, Event, EventTarget, HtmlElement, HtmlInputElement, KeyboardEvent, ShadowRoot,
-};
+use web_sys::{Document, Element, Event, HtmlElement, HtmlInputElement, KeyboardEvent, ShadowRoot};
 
 use crate::core::branching::Progress;
 use crate::core::response::AnswerValue;
@@ -34,6 +32,7 @@ use super::focus;
 use super::host::Host;
 use crate::core::i18n::Lang;
 use crate::core::msg::int;
+use crate::web::env::prop;
 
 /// The keyboard shortcut that moves focus into a survey that did not take it, as
 /// `aria-keyshortcuts` spells it: Alt+Shift+R (Option+Shift+R on a Mac). Browsers and the
@@ -212,7 +211,9 @@ impl View {
     /// Announces the survey on screen and how to reach it (a survey that did not take
     /// focus): its title and the shortcut, in the polite live region.
     pub fn announce(&self) {
-        let mut text = self.parts.title.text_content().unwrap_or_default();
+        let mut text = prop(&self.parts.title, "textContent")
+            .as_string()
+            .unwrap_or_default();
         text.push(' ');
         text.push_str(self.lang.s.shortcut());
         set_text(&self.status, Some(&text));
@@ -395,32 +396,26 @@ impl View {
     /// or Tab from the element that had focus when a non-modal survey opened.
     pub fn page_key(&mut self, event: &KeyboardEvent) {
         // Keys pressed inside reach the document too, retargeted to the host.
-        let host: &EventTarget = self.host.element();
-        if event.target().as_ref() == Some(host) {
+        if JsValue::from(event.target()) == *AsRef::<JsValue>::as_ref(self.host.element()) {
             return;
         }
-        let shortcut = event.alt_key()
+        // Read with `prop` (see there): one `Reflect.get` instead of a binding each.
+        let held = |key| prop(event, key).is_truthy();
+        let shortcut = held("altKey")
             && event.shift_key()
-            && !event.ctrl_key()
-            && !event.meta_key()
-            && event.code() == "KeyR";
-        let tab_in =
-            !self.modal && event.key() == "Tab" && !event.shift_key() && self.previous_is_active();
+            && !held("ctrlKey")
+            && !held("metaKey")
+            && prop(event, "code") == "KeyR";
+        let tab_in = !self.modal
+            && event.key() == "Tab"
+            && !event.shift_key()
+            && self
+                .previous_in_page()
+                .is_some_and(|previous| previous.matches(":focus").unwrap_or(false));
         if shortcut || tab_in {
             event.prevent_default();
             self.take_focus();
         }
-    }
-
-    /// Whether the element that had focus when the survey opened has it now (and was an
-    /// element of the page's own, not its `<body>`).
-    fn previous_is_active(&self) -> bool {
-        let Some(previous) = &self.previous else {
-            return false;
-        };
-        let doc = previous.owner_document();
-        let active = doc.as_ref().and_then(Document::active_element);
-        active.as_ref() == Some(previous) && doc.and_then(|d| d.body()).as_deref() != Some(previous)
     }
 
     /// Tab inside the dialog: trapped when modal; otherwise Shift+Tab from the first element
@@ -431,30 +426,23 @@ impl View {
         if self.modal {
             return focus::trap_tab(self.root(), scope, event);
         }
-        if !self.previous_is_reachable() {
-            return;
-        }
-        let Some(previous) = &self.previous else {
+        let Some(previous) = self.previous_in_page() else {
             return;
         };
-        match focus::edge(scope, event.shift_key()) {
-            Some(true) if event.shift_key() => {
+        let back = event.shift_key();
+        if focus::edge(scope, back) == Some(true) {
+            if back {
                 event.prevent_default();
-                dom::focus(previous);
             }
-            Some(true) => {
-                dom::focus(previous);
-            }
-            _ => {}
+            dom::focus(previous);
         }
     }
 
-    /// Whether focus can go back to the element the dialog follows: still in the page, and
-    /// not its `<body>`.
-    fn previous_is_reachable(&self) -> bool {
-        self.previous.as_ref().is_some_and(|previous| {
-            previous.is_connected()
-                && previous.owner_document().and_then(|d| d.body()).as_deref() != Some(previous)
+    /// The element that had focus when the survey opened, if focus can go back to it: still
+    /// in the page, and not its `<body>`.
+    fn previous_in_page(&self) -> Option<&Element> {
+        self.previous.as_ref().filter(|previous| {
+            prop(previous, "isConnected").is_truthy() && !previous.matches("body").unwrap_or(true)
         })
     }
 

@@ -39,10 +39,8 @@ pub fn is_typing(el: Option<&Element>) -> bool {
 /// footer's or a collapsed dialog's buttons are not).
 fn tabbable(container: &Element) -> Vec<Element> {
     let mut items = dom::query_all(container, TABBABLE);
-    items.retain(|el| {
-        el.dyn_ref::<HtmlElement>()
-            .is_some_and(|el| el.offset_parent().is_some())
-    });
+    // `offsetParent` is null for an element not rendered (read with `prop`, see there).
+    items.retain(|el| crate::web::env::prop(el, "offsetParent").is_object());
     items
 }
 

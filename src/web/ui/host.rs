@@ -15,10 +15,7 @@
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{
-    CssStyleSheet, Document, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
-    VisualViewport,
-};
+use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use super::dom;
 
@@ -67,14 +64,15 @@ impl Host {
     /// Moves the host over the visual viewport `view` (offset and size in CSS pixels of the
     /// layout viewport), through custom properties the stylesheet's `:host` rule reads (a
     /// declaration on the host itself would lose to that rule's `all: initial`).
-    pub fn fit(&self, view: &VisualViewport) {
+    pub fn fit(&self, view: &JsValue) {
         let style = self.element.style();
-        for (name, px) in [
-            ("--rapport-vx", view.offset_left()),
-            ("--rapport-vy", view.offset_top()),
-            ("--rapport-vw", view.width()),
-            ("--rapport-vh", view.height()),
+        for (name, key) in [
+            ("--rapport-vx", "offsetLeft"),
+            ("--rapport-vy", "offsetTop"),
+            ("--rapport-vw", "width"),
+            ("--rapport-vh", "height"),
         ] {
+            let px = crate::web::env::prop(view, key).as_f64().unwrap_or(0.0);
             let mut value = crate::core::msg::int(px as i64);
             value.push_str("px");
             let _ = style.set_property_with_priority(name, &value, "important");
