@@ -111,13 +111,21 @@ pub fn user_activation() -> bool {
     let Some(window) = window() else { return false };
     let event = prop(&window, "event");
     prop(&event, "isTrusted").is_truthy()
-        && event.dyn_ref::<Event>().is_some_and(|event| {
-            matches!(
-                event.type_().as_str(),
-                "click" | "keydown" | "keyup" | "mousedown" | "mouseup" | "pointerup" | "touchend"
-            )
-        })
+        && event
+            .dyn_ref::<Event>()
+            .is_some_and(|event| ACTIVATING.contains(&event.type_().as_str()))
 }
+
+/// The events whose handlers act for the shopper (see [`user_activation`]).
+const ACTIVATING: [&str; 7] = [
+    "click",
+    "keydown",
+    "keyup",
+    "mousedown",
+    "mouseup",
+    "pointerup",
+    "touchend",
+];
 
 /// `window.visualViewport`: the part of the page on screen (pinch zoom, a page wider than
 /// the screen), read with [`prop`]; `None` where unsupported.

@@ -395,8 +395,8 @@ impl View {
     /// A keydown in the page outside the dialog (a listener on the document): the shortcut,
     /// or Tab from the element that had focus when a non-modal survey opened.
     pub fn page_key(&mut self, event: &KeyboardEvent) {
-        // Keys pressed inside reach the document too, retargeted to the host.
-        if JsValue::from(event.target()) == *AsRef::<JsValue>::as_ref(self.host.element()) {
+        // Keys pressed inside (where focus is) reach the document too.
+        if self.has_focus() {
             return;
         }
         // Read with `prop` (see there): one `Reflect.get` instead of a binding each.

@@ -11,8 +11,15 @@ use super::dom;
 /// Elements Tab can reach inside the dialog, in document order. Radios that are not the
 /// group's roving stop carry `tabindex="-1"` and are skipped, and so is the primary button
 /// while disabled. Only what the dialog renders: its buttons (radios are buttons too), the
-/// checkboxes and text fields (never disabled); the dialog's own `tabindex` is `-1`.
-const TABBABLE: &str = "button:not([tabindex=\"-1\"]):not(:disabled),input,textarea";
+/// checkboxes and text fields (never disabled); the dialog's own `tabindex` is `-1`. Not
+/// what is not rendered: a hidden part (the thank-you screen's progress, footer and
+/// minimise button) and, in a collapsed dialog, all but its heading.
+const TABBABLE: &str = concat!(
+    "button:not([tabindex=\"-1\"]):not(:disabled)",
+    ":not([hidden],[hidden] *,[data-min]>:not(.hd) *),",
+    "input:not([hidden],[hidden] *,[data-min]>:not(.hd) *),",
+    "textarea:not([hidden],[hidden] *,[data-min]>:not(.hd) *)"
+);
 
 /// The element focused inside the shadow root, if any.
 pub fn active_in(root: &ShadowRoot) -> Option<Element> {
@@ -35,13 +42,9 @@ pub fn is_typing(el: Option<&Element>) -> bool {
         || el.matches("input,textarea,select").unwrap_or(false)
 }
 
-/// The elements Tab can reach inside `container`, in order: those rendered (a hidden
-/// footer's or a collapsed dialog's buttons are not).
+/// The elements Tab can reach inside `container`, in order (see [`TABBABLE`]).
 fn tabbable(container: &Element) -> Vec<Element> {
-    let mut items = dom::query_all(container, TABBABLE);
-    // `offsetParent` is null for an element not rendered (read with `prop`, see there).
-    items.retain(|el| crate::web::env::prop(el, "offsetParent").is_object());
-    items
+    dom::query_all(container, TABBABLE)
 }
 
 /// Focuses the first tabbable element inside `container`; false if there is none.

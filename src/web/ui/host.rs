@@ -79,11 +79,6 @@ impl Host {
         }
     }
 
-    /// The host element (what the page sees as the target of events from inside).
-    pub fn element(&self) -> &HtmlElement {
-        &self.element
-    }
-
     /// The shadow root everything is rendered into.
     pub fn root(&self) -> &ShadowRoot {
         &self.root
