@@ -3,8 +3,7 @@
 
 use crate::prelude::*;
 
-use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement, KeyboardEvent, ShadowRoot};
+use web_sys::{Element, KeyboardEvent, ShadowRoot};
 
 use super::dom;
 
@@ -37,8 +36,7 @@ pub fn restore(previous: Option<Element>) {
 /// Whether `el` is a field the visitor is typing into; focus is not taken from it.
 pub fn is_typing(el: Option<&Element>) -> bool {
     let Some(el) = el else { return false };
-    el.dyn_ref::<HtmlElement>()
-        .is_some_and(HtmlElement::is_content_editable)
+    crate::web::env::prop(el, "isContentEditable").is_truthy()
         || el.matches("input,textarea,select").unwrap_or(false)
 }
 
