@@ -9,9 +9,17 @@ use js_sys::{Array, Date};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Crypto, Document, Element, Event, Performance, Window};
 
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `globalThis`: one import, where `web_sys::window()` (through `js_sys::global()`)
+    /// tries four (`globalThis`, `self`, `window`, `global`) for runtimes that lack it.
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL_THIS: JsValue;
+}
+
 /// The page's `window`; `None` outside a page (a worker), where the widget stays dormant.
 pub fn window() -> Option<Window> {
-    web_sys::window()
+    GLOBAL_THIS.with(|global| global.dyn_ref::<Window>().cloned())
 }
 
 /// `document`, if there is one.

@@ -347,8 +347,10 @@ pub fn bind(handler: &Function, tag: u8) -> Function {
         .unchecked_into()
 }
 
-/// `{key: value, ...}`: event details and the widget object, plain data objects.
-fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+/// `{key: value, ...}`: event details and the widget object, plain data objects; also the
+/// option objects of `fetch` and `attachShadow` (one `Reflect.set` rather than a typed
+/// setter per option, each of which is a function in the glue and an import).
+pub(super) fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     let obj = Object::new();
     for (k, v) in pairs {
         let _ = Reflect::set(&obj, &JsValue::from_str(k), v);

@@ -15,7 +15,7 @@
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRoot};
 
 use super::dom;
 
@@ -45,7 +45,9 @@ impl Host {
                 let _ = style.set_property_with_priority(name, value, "important");
             }
         }
-        let root = element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+        // A plain object (see `app::object`) rather than web-sys's `ShadowRootInit`.
+        let init = crate::web::app::object(&[("mode", "open".into())]);
+        let root = element.attach_shadow(init.unchecked_ref())?;
         if !adopt(&root) {
             let fallback = dom::el(doc, "style", "");
             if let Some(nonce) = nonce {
