@@ -71,7 +71,11 @@ pub fn languages() -> Vec<String> {
     }
     if let Some(window) = window() {
         let languages = prop(&prop(&window, "navigator"), "languages");
-        for lang in languages.dyn_ref::<Array>().into_iter().flat_map(Array::iter) {
+        for lang in languages
+            .dyn_ref::<Array>()
+            .into_iter()
+            .flat_map(Array::iter)
+        {
             if let Some(lang) = lang.as_string() {
                 out.push(lang);
             }
