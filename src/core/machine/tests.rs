@@ -830,6 +830,27 @@ fn show_is_modal_only_with_user_activation_or_the_shopper_option() {
 }
 
 #[test]
+fn a_shoppers_show_that_waits_for_the_locale_file_opens_modal_when_it_arrives() {
+    let store = MemoryStore::new();
+    let mut json = collector();
+    if let Json::Obj(members) = &mut json {
+        members.push(("locale".into(), Json::Str("fr".into())));
+    }
+    let mut tab = Tab::start_page(&store, json, vec![], vec![], 0.0);
+    assert_eq!(asked(&tab), [Locale::Fr]);
+    // Clicked while French is still on its way: nothing opens yet.
+    show(&mut tab, vec![Json::Str("m".into())], true);
+    assert!(modal_opens(&tab).is_empty());
+    // The file arrives outside the click: still the shopper's survey.
+    tab.input(Input::Strings {
+        locale: Locale::Fr,
+        file: file(Locale::Fr),
+    });
+    assert_eq!(modal_opens(&tab), [true]);
+    assert_eq!(opened(&tab)[0].s.submit(), "Envoyer");
+}
+
+#[test]
 fn a_shoppers_show_that_opens_nothing_does_not_make_a_later_survey_modal() {
     let store = MemoryStore::new();
     let mut tab = Tab::start(&store, collector(), 0.0);
