@@ -5,9 +5,9 @@
 
 use crate::prelude::*;
 
-use js_sys::{Array, Date};
+use js_sys::Date;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Crypto, Document, Element, Event, Performance, Window};
+use web_sys::{Document, Element, Event, Window};
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
@@ -45,20 +45,20 @@ pub fn parse_date(text: &str) -> Option<f64> {
 /// `performance.now()`: the monotonic clock the loader's `navAt` is measured on.
 pub fn perf_now() -> f64 {
     window()
-        .and_then(|w| prop_as::<Performance>(&w, "performance"))
+        .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
 }
 
 /// The full page URL.
 pub fn href() -> String {
     window()
-        .and_then(|w| prop(&prop(&w, "location"), "href").as_string())
+        .and_then(|w| w.location().href().ok())
         .unwrap_or_default()
 }
 
 /// `document.documentElement`.
 fn root_element() -> Option<Element> {
-    prop_as(document()?.as_ref(), "documentElement")
+    document()?.document_element()
 }
 
 /// The preferred languages, best first: `<html lang>`, then `navigator.languages`.
@@ -70,12 +70,7 @@ pub fn languages() -> Vec<String> {
         }
     }
     if let Some(window) = window() {
-        let languages = prop(&prop(&window, "navigator"), "languages");
-        for lang in languages
-            .dyn_ref::<Array>()
-            .into_iter()
-            .flat_map(Array::iter)
-        {
+        for lang in window.navigator().languages().iter() {
             if let Some(lang) = lang.as_string() {
                 out.push(lang);
             }
@@ -89,7 +84,7 @@ pub fn languages() -> Vec<String> {
 pub fn random_bytes() -> [u8; 16] {
     let mut bytes = [0u8; 16];
     let filled = window()
-        .and_then(|w| prop_as::<Crypto>(&w, "crypto"))
+        .and_then(|w| w.crypto().ok())
         .is_some_and(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok());
     if !filled {
         for b in bytes.iter_mut() {
@@ -101,10 +96,10 @@ pub fn random_bytes() -> [u8; 16] {
 
 /// How far down the page the bottom of the viewport is, 0–100.
 pub fn scroll_percent() -> f64 {
-    let number = |target: &JsValue, key| prop(target, key).as_f64().unwrap_or(0.0);
-    let height = root_element().map_or(0.0, |root| number(&root, "scrollHeight"));
+    let height = root_element().map_or(0.0, |root| f64::from(root.scroll_height()));
     let Some(window) = window() else { return 100.0 };
-    let bottom = number(&window, "scrollY") + number(&window, "innerHeight");
+    let number = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+    let bottom = window.scroll_y().unwrap_or(0.0) + number(window.inner_height());
     if height <= 0.0 {
         return 100.0;
     }
@@ -154,13 +149,4 @@ pub fn visual_viewport() -> Option<JsValue> {
 /// the wasm.
 pub fn prop(target: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// `target[key]` as a `T` if it is an object (not `null` or `undefined`): for members whose
-/// type the platform fixes (`document.documentElement`, `window.crypto`, ...), so unchecked
-/// rather than tested with an `instanceof` import.
-pub fn prop_as<T: JsCast>(target: &JsValue, key: &str) -> Option<T> {
-    Some(prop(target, key))
-        .filter(JsValue::is_object)
-        .map(JsCast::unchecked_into)
 }

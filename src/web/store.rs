@@ -26,7 +26,7 @@ impl WebStore {
     /// Opens `window.localStorage`, or memory only if it is unavailable.
     pub fn open() -> WebStore {
         // The getter throws where storage is blocked.
-        let local = env::window().and_then(|w| env::prop_as(&w, "localStorage"));
+        let local = env::window().and_then(|w| w.local_storage().ok().flatten());
         let store = WebStore {
             local,
             memory: Cell::new(Vec::new()),

@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Event, Headers, KeyboardEvent, Response, Window};
+use web_sys::{Event, KeyboardEvent, MouseEvent, Response, Window};
 
 use crate::core::i18n::Locale;
 use crate::core::json::Json;
@@ -33,10 +33,13 @@ pub(super) fn now() -> Now {
 pub(super) fn outcome(sent: &JsValue) -> Outcome {
     match sent.dyn_ref::<Response>() {
         Some(response) => Outcome::Http {
-            status: env::prop(response, "status").as_f64().unwrap_or(0.0) as u16,
+            status: response.status(),
             // HTTP dates read by the browser's `Date.parse` (see `parse_retry_after_with`).
-            retry_after: env::prop_as::<Headers>(response, "headers")
-                .and_then(|headers| headers.get("retry-after").ok().flatten())
+            retry_after: response
+                .headers()
+                .get("retry-after")
+                .ok()
+                .flatten()
                 .and_then(|value| parse_retry_after_with(&value, env::now_ms(), env::parse_date)),
         },
         None => Outcome::NetworkError,
@@ -88,7 +91,7 @@ impl App {
             // shortcut, Tab into a survey that did not take focus; `keydown` has no other
             // listener but the root's) and the visual viewport (`resize` has no other
             // listener; `scroll` has the window's too).
-            let from = env::prop(event, "currentTarget");
+            let from = JsValue::from(event.current_target());
             if from != *AsRef::<JsValue>::as_ref(shown.view.root()) {
                 if let Some(key) = event.dyn_ref::<KeyboardEvent>() {
                     shown.view.page_key(key);
@@ -105,12 +108,14 @@ impl App {
             "online" => Some(Input::Online),
             "pagehide" => Some(Input::PageHidden),
             "visibilitychange" => env::document()
-                .is_some_and(|d| env::prop(&d, "hidden").is_truthy())
+                .is_some_and(|d| d.hidden())
                 .then_some(Input::PageHidden),
             // Exit intent: the pointer leaves the document through the top edge.
-            "mouseout" => (env::prop(event, "relatedTarget").is_null()
-                && env::prop(event, "clientY").as_f64().unwrap_or(1.0) <= 0.0)
-                .then_some(Input::ExitIntent),
+            "mouseout" => {
+                let mouse = event.dyn_ref::<MouseEvent>()?;
+                (mouse.related_target().is_none() && mouse.client_y() <= 0)
+                    .then_some(Input::ExitIntent)
+            }
             _ => {
                 let shown = self.shown.as_mut()?;
                 match shown.view.handle(event) {

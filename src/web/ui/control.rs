@@ -22,7 +22,6 @@ use crate::core::survey::{Question, QuestionKind};
 use super::dom::{self, add, add_text, attr, attrs};
 use crate::core::i18n::Lang;
 use crate::core::msg::int;
-use crate::web::env::prop_as;
 
 #[wasm_bindgen]
 extern "C" {
@@ -299,7 +298,7 @@ impl Control {
             return false;
         }
         // Sibling by sibling (the radios are the group's only children).
-        let mut radio: Option<Element> = prop_as(group, "firstElementChild");
+        let mut radio = group.first_element_child();
         let mut i = 0;
         while let Some(el) = radio {
             let on = i == index;
@@ -310,7 +309,7 @@ impl Control {
             if on && focus {
                 dom::focus(&el);
             }
-            radio = prop_as(&el, "nextElementSibling");
+            radio = el.next_element_sibling();
             i += 1;
         }
         *selected = Some(index);
@@ -382,7 +381,7 @@ pub fn is_other(target: &Element) -> bool {
 pub fn index_of(target: Option<&web_sys::EventTarget>) -> Option<usize> {
     let mut sibling = dom::closest(target, "[role=radio]")?;
     let mut index = 0;
-    while let Some(previous) = prop_as::<Element>(&sibling, "previousElementSibling") {
+    while let Some(previous) = sibling.previous_element_sibling() {
         sibling = previous;
         index += 1;
     }

@@ -3,7 +3,8 @@
 
 use crate::prelude::*;
 
-use web_sys::{Element, KeyboardEvent, ShadowRoot};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, KeyboardEvent, ShadowRoot};
 
 use super::dom;
 
@@ -36,7 +37,8 @@ pub fn restore(previous: Option<Element>) {
 /// Whether `el` is a field the visitor is typing into; focus is not taken from it.
 pub fn is_typing(el: Option<&Element>) -> bool {
     let Some(el) = el else { return false };
-    crate::web::env::prop(el, "isContentEditable").is_truthy()
+    el.dyn_ref::<HtmlElement>()
+        .is_some_and(HtmlElement::is_content_editable)
         || el.matches("input,textarea,select").unwrap_or(false)
 }
 
