@@ -107,7 +107,12 @@ export interface RapportEvents {
 export interface Rapport {
   (command: "identify", userIdOrTraits: string | Record<string, unknown>, traits?: Record<string, unknown>): void;
   (command: "track", event: string, properties?: Record<string, unknown>): void;
-  (command: "show", surveyId: string): void;
+  /**
+   * Shows a survey now. Called from a click or key press handler once the widget is loaded,
+   * it opens as the shopper's (modal: focus moves in); otherwise as a popover that leaves
+   * focus where it is. Pass `{ shopper: true }` when the shopper asked for it.
+   */
+  (command: "show", surveyId: string, options?: { shopper?: boolean }): void;
   /** Inline configuration over the collector's (see {@link RapportOptions.config}). */
   (command: "config", config: Partial<SiteConfig>): void;
   (command: "page"): void;

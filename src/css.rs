@@ -304,7 +304,7 @@ mod tests {
         assert_eq!(squeeze(&bare), squeeze(CSS));
         // Spaces that matter survive.
         for kept in [
-            "calc(100vw - 32px)",
+            "calc(100% - 32px)",
             "@media (max-width:480px){",
             // (The sheet has no descendant combinator any more; `whitespace_and_comments`
             // covers those.)

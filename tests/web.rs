@@ -120,6 +120,20 @@ fn launch(site: &str, questions: &str) -> (Widget, Events) {
     (start(opts), events)
 }
 
+/// [`launch`], but the survey is the shopper's: a manual survey shown with
+/// `show(id, {shopper: true})`, as a feedback button does (modal: focus moves in).
+fn launch_modal(site: &str, questions: &str) -> (Widget, Events) {
+    let json = format!(
+        r#"{{"site":"{site}","locale":"en","surveys":[{{"id":"s","trigger":{{"type":"manual"}},
+        "throttle":{{"frequency":"always"}},"questions":[{questions}]}}]}}"#
+    );
+    let (opts, events) = options(site, Some(&json));
+    let w = start(opts);
+    let shopper = js_sys::JSON::parse(r#"{"shopper":true}"#).unwrap();
+    w.command("show".into(), Array::of2(&"s".into(), &shopper).into());
+    (w, events)
+}
+
 fn hosts() -> u32 {
     document()
         .query_selector_all("rapport-widget")
@@ -499,7 +513,7 @@ fn escape_closes_restores_focus_and_emits_close() {
     let button = document().create_element("button").unwrap();
     document().body().unwrap().append_child(&button).unwrap();
     button.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
-    let (mut w, events) = launch("t-esc", NPS);
+    let (mut w, events) = launch_modal("t-esc", NPS);
     let radio = q("[role=radio]");
     assert_eq!(
         root().active_element().unwrap(),
@@ -534,7 +548,7 @@ fn focus_stays_in_a_page_field_the_visitor_is_typing_into() {
         }
         document().body().unwrap().append_child(&field).unwrap();
         field.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
-        let (mut w, _) = launch(&format!("t-typing-{i}"), NPS);
+        let (mut w, _) = launch_modal(&format!("t-typing-{i}"), NPS);
         assert_eq!(hosts(), 1);
         assert_eq!(
             document().active_element().unwrap(),
@@ -547,9 +561,87 @@ fn focus_stays_in_a_page_field_the_visitor_is_typing_into() {
 }
 
 #[wasm_bindgen_test]
+fn a_survey_opened_by_a_trigger_leaves_focus_and_the_shortcut_moves_it_in() {
+    let button = document().create_element("button").unwrap();
+    document().body().unwrap().append_child(&button).unwrap();
+    button.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
+    let (mut w, _) = launch("t-popover", NPS);
+    let dialog = q("[role=dialog]");
+    assert_eq!(dialog.get_attribute("aria-modal").as_deref(), Some("false"));
+    assert_eq!(
+        document().active_element().unwrap(),
+        button,
+        "focus stays on the page"
+    );
+    let status = q("[role=status]").text_content().unwrap();
+    assert!(
+        status.contains("How likely?") && status.contains("Alt+Shift+R"),
+        "{status}"
+    );
+    // Keys other than the shortcut stay the page's.
+    key(&button, "Enter");
+    assert_eq!(document().active_element().unwrap(), button);
+    let init = KeyboardEventInit::new();
+    init.set_key("R");
+    init.set_code("KeyR");
+    init.set_alt_key(true);
+    init.set_shift_key(true);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let shortcut = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    button.dispatch_event(&shortcut).unwrap();
+    assert!(shortcut.default_prevented());
+    assert_eq!(root().active_element().unwrap(), q("[role=radio]"));
+    // Not modal: Tab from the last element is not wrapped back in.
+    let go = q(".go");
+    go.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
+    key(&go, "Tab");
+    assert_eq!(
+        document().active_element().unwrap(),
+        button,
+        "Tab goes on from the page's button"
+    );
+    w.destroy();
+    button.remove();
+}
+
+#[wasm_bindgen_test]
+fn minimise_collapses_to_the_title_and_reopens() {
+    let (mut w, _) = launch("t-min", NPS);
+    let minimise = q(".mn");
+    assert_eq!(
+        minimise.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    click(&q_all("[role=radio]")[3]);
+    click(&minimise);
+    assert_eq!(
+        minimise.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        minimise.get_attribute("aria-label").as_deref(),
+        Some("Expand")
+    );
+    assert!(!rendered(&q(".go")), "the body is hidden");
+    assert!(
+        rendered(&q(".q")) && rendered(&q(".x")),
+        "title and close stay"
+    );
+    click(&q(".q"));
+    assert_eq!(
+        minimise.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    assert!(rendered(&q(".go")));
+    assert_eq!(checked(&q_all("[role=radio]")), [3], "the answer is kept");
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
 fn tab_is_trapped_inside_the_dialog() {
-    let (mut w, _) = launch("t-tab", NPS);
-    let close = q(".x");
+    let (mut w, _) = launch_modal("t-tab", NPS);
+    let close = q(".mn");
     let go = q(".go");
     go.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
     key(&go, "Tab");
@@ -604,11 +696,22 @@ fn hostile_page_css_does_not_hide_or_shrink_the_widget() {
     let computed = window().get_computed_style(&host).unwrap().unwrap();
     assert_eq!(computed.get_property_value("display").unwrap(), "block");
     assert_eq!(computed.get_property_value("opacity").unwrap(), "1");
+    // The host covers the part of the page on screen (the containing block of the fixed
+    // dialog) and lets every pointer event through to the page.
     let host_rect = host.get_bounding_client_rect();
+    let view = window().visual_viewport().unwrap();
+    assert!(
+        (host_rect.width() - view.width().trunc()).abs() < 1.0
+            && (host_rect.height() - view.height().trunc()).abs() < 1.0,
+        "the host covers the visual viewport: {}x{} vs {}x{}",
+        host_rect.width(),
+        host_rect.height(),
+        view.width(),
+        view.height()
+    );
     assert_eq!(
-        (host_rect.width(), host_rect.height()),
-        (0.0, 0.0),
-        "the host is a 0x0 box"
+        computed.get_property_value("pointer-events").unwrap(),
+        "none"
     );
     style.remove();
     w.destroy();
@@ -1291,7 +1394,9 @@ async fn a_trap_that_is_no_panic_marks_the_widget_dead() {
     document()
         .add_event_listener_with_callback("focusin", &on_focus)
         .unwrap();
-    w.command("show".into(), Array::of1(&"m".into()).into());
+    // The shopper's survey: it takes focus.
+    let shopper = js_sys::JSON::parse(r#"{"shopper":true}"#).unwrap();
+    w.command("show".into(), Array::of2(&"m".into(), &shopper).into());
     document()
         .remove_event_listener_with_callback("focusin", &on_focus)
         .unwrap();

@@ -6,12 +6,20 @@
 use crate::prelude::*;
 
 use js_sys::Date;
-use wasm_bindgen::JsValue;
-use web_sys::{Document, Element, Window};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, Event, Window};
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// `globalThis`: one import, where `web_sys::window()` (through `js_sys::global()`)
+    /// tries four (`globalThis`, `self`, `window`, `global`) for runtimes that lack it.
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL_THIS: JsValue;
+}
 
 /// The page's `window`; `None` outside a page (a worker), where the widget stays dormant.
 pub fn window() -> Option<Window> {
-    web_sys::window()
+    GLOBAL_THIS.with(|global| global.dyn_ref::<Window>().cloned())
 }
 
 /// `document`, if there is one.
@@ -96,4 +104,49 @@ pub fn scroll_percent() -> f64 {
         return 100.0;
     }
     (bottom / height * 100.0).min(100.0)
+}
+
+/// Whether the shopper is acting on the page right now: the event being dispatched
+/// (`window.event`) is a trusted click or key press, as when a page's click handler calls
+/// `show` and the loader forwards it at once.
+///
+/// Not `navigator.userActivation.isActive`: that stays on for seconds after any key press
+/// or click (a `show` from a script three seconds after the shopper typed in a search field
+/// would take focus from them), and a test driver's own script calls count as activation.
+/// A `show` that waits for the widget to load comes later, outside the event: a launcher
+/// passes `{shopper: true}` with it instead.
+pub fn user_activation() -> bool {
+    let Some(window) = window() else { return false };
+    let event = prop(&window, "event");
+    prop(&event, "isTrusted").is_truthy()
+        && event
+            .dyn_ref::<Event>()
+            .is_some_and(|event| ACTIVATING.contains(&event.type_().as_str()))
+}
+
+/// The events whose handlers act for the shopper (see [`user_activation`]).
+const ACTIVATING: [&str; 7] = [
+    "click",
+    "keydown",
+    "keyup",
+    "mousedown",
+    "mouseup",
+    "pointerup",
+    "touchend",
+];
+
+/// `window.visualViewport`: the part of the page on screen (pinch zoom, a page wider than
+/// the screen), read with [`prop`]; `None` where unsupported.
+pub fn visual_viewport() -> Option<JsValue> {
+    Some(prop(window()?.as_ref(), "visualViewport")).filter(JsValue::is_object)
+}
+
+/// `target[key]` (`undefined` when it has no such property).
+///
+/// The members the survey frame reads only once or twice (a visual viewport's offsets, a
+/// key's modifiers, `window.event`) go through this one `Reflect.get` rather than a typed
+/// web-sys binding each: every typed binding is a function in the glue and an import in
+/// the wasm.
+pub fn prop(target: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }

@@ -10,19 +10,12 @@
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Headers, RequestInit};
+use web_sys::RequestInit;
 
 use super::{env, timer};
 
 #[wasm_bindgen]
 extern "C" {
-    /// `fetch`'s options with `keepalive`, which web-sys's `RequestInit` lacks.
-    #[wasm_bindgen(extends = RequestInit)]
-    type KeepaliveInit;
-
-    #[wasm_bindgen(method, setter = keepalive)]
-    fn set_keepalive(this: &KeepaliveInit, keepalive: bool);
-
     /// A promise, whose `then` takes plain functions here (js-sys's takes closures).
     #[wasm_bindgen(extends = Promise)]
     pub type Pending;
@@ -36,14 +29,18 @@ extern "C" {
 /// `Response` or, when the request never got an answer, the rejection reason (or
 /// `undefined` when `fetch` could not even start).
 pub fn post_json(url: &str, body: &str, handler: &Function, tag: u8) {
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.unchecked_ref::<KeepaliveInit>().set_keepalive(true);
-    init.set_body(&JsValue::from_str(body));
-    if let Ok(headers) = Headers::new() {
-        let _ = headers.set("content-type", "application/json");
-        init.set_headers_headers(&headers);
-    }
+    use super::app::object;
+    // A plain object (see `object`); `keepalive` is not in web-sys's `RequestInit` anyway.
+    let init: RequestInit = object(&[
+        ("method", "POST".into()),
+        ("keepalive", true.into()),
+        ("body", body.into()),
+        (
+            "headers",
+            object(&[("content-type", "application/json".into())]),
+        ),
+    ])
+    .unchecked_into();
     // The same function serves as fulfilment and rejection handler: exactly one runs.
     let settle = super::app::bind(handler, tag);
     let sent = env::window().map(|window| window.fetch_with_str_and_init(url, &init));

@@ -21,10 +21,13 @@ use crate::core::json::{items, shape, string, Decoded, Fields, Json, Path};
 
 /// The keys of a locale file, in field order, each with how many strings it holds (one is
 /// written as a string, more as an array).
-const KEYS: [(&str, usize); 15] = [
+const KEYS: [(&str, usize); 18] = [
     ("submit", 1),
     ("next", 1),
     ("close", 1),
+    ("minimise", 1),
+    ("expand", 1),
+    ("shortcut", 1),
     ("thankYouTitle", 1),
     ("thankYouBody", 1),
     ("npsEnds", 2),
@@ -76,7 +79,7 @@ impl Strings {
             }
         }
         // The strings in the order of `KEYS`, each key's in the order of its array.
-        let [submit, next, close, thank_you_title, thank_you_body, nps_low, nps_high, csat_low, csat_high, ces_low, ces_high, thumbs_up, thumbs_down, e1, e2, e3, e4, e5, other, text_placeholder, required, progress, stars] =
+        let [submit, next, close, minimise, expand, shortcut, thank_you_title, thank_you_body, nps_low, nps_high, csat_low, csat_high, ces_low, ces_high, thumbs_up, thumbs_down, e1, e2, e3, e4, e5, other, text_placeholder, required, progress, stars] =
             all[..]
         else {
             return Err(shape(&Path::Root(""), String::from("incomplete")));
@@ -85,6 +88,9 @@ impl Strings {
             submit,
             next,
             close,
+            minimise,
+            expand,
+            shortcut,
             thank_you_title,
             thank_you_body,
             nps_ends: (nps_low, nps_high),
@@ -104,10 +110,13 @@ impl Strings {
     pub fn to_json(&self) -> String {
         use crate::core::json::write_str;
         let s = self;
-        let values: [&[&str]; 15] = [
+        let values: [&[&str]; 18] = [
             &[s.submit],
             &[s.next],
             &[s.close],
+            &[s.minimise],
+            &[s.expand],
+            &[s.shortcut],
             &[s.thank_you_title],
             &[s.thank_you_body],
             &[s.nps_ends.0, s.nps_ends.1],

@@ -130,6 +130,13 @@ pub struct Strings {
     pub next: &'static str,
     /// Close button (aria label of the ×).
     pub close: &'static str,
+    /// Minimise button (aria label): collapses the survey to a bar with its title.
+    pub minimise: &'static str,
+    /// The same button on the collapsed bar: opens the survey again.
+    pub expand: &'static str,
+    /// Announced when a survey opens without taking focus: how to reach it with the
+    /// keyboard (the shortcut is `Alt+Shift+R` in every locale).
+    pub shortcut: &'static str,
     /// Default thank-you title.
     pub thank_you_title: &'static str,
     /// Default thank-you body.
@@ -198,6 +205,21 @@ impl Strings {
     /// Close button (aria label of the ×).
     pub fn close(&self) -> &'static str {
         self.close
+    }
+
+    /// Minimise button (aria label).
+    pub fn minimise(&self) -> &'static str {
+        self.minimise
+    }
+
+    /// Expand button of the collapsed bar (aria label).
+    pub fn expand(&self) -> &'static str {
+        self.expand
+    }
+
+    /// The keyboard shortcut, announced when a survey opens without taking focus.
+    pub fn shortcut(&self) -> &'static str {
+        self.shortcut
     }
 
     /// Default thank-you title.

@@ -29,6 +29,7 @@ impl Machine {
             "show" => match arg(0) {
                 Json::Str(id) => {
                     self.signals.manual = Some(id.clone());
+                    self.manual_by_shopper = step.now.user_activation || shopper_option(arg(1));
                     self.evaluate(step);
                 }
                 _ => step.warn(&["show: the survey id must be a string"]),
@@ -132,5 +133,17 @@ impl Machine {
             return false;
         }
         true
+    }
+}
+
+/// `show(id, {shopper: true})`: the caller says the shopper asked for the survey (a feedback
+/// button whose click loaded the widget, when the browser's user activation may have
+/// lapsed by the time the command arrives). Anything else is a `show` by the page.
+fn shopper_option(options: &Json) -> bool {
+    match options {
+        Json::Obj(members) => members
+            .iter()
+            .any(|(k, v)| k == "shopper" && matches!(v, Json::Bool(true))),
+        _ => false,
     }
 }

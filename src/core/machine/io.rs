@@ -23,6 +23,10 @@ pub struct Now {
     /// 16 fresh random bytes (`crypto.getRandomValues`): response and visitor ids, retry
     /// jitter.
     pub random: [u8; 16],
+    /// The shopper is acting on the page right now: the input comes while a trusted click
+    /// or key press is being dispatched (a page's click handler calling `show`). A `show`
+    /// that comes with it was asked for by the shopper (see [`Effect::Open`]).
+    pub user_activation: bool,
 }
 
 /// What the host tells the machine.
@@ -137,6 +141,11 @@ pub enum Effect {
         theme: Theme,
         /// The language of everything shown.
         lang: Box<Lang>,
+        /// The shopper opened it (a `show` during user activation, or with
+        /// `{shopper: true}`): a modal dialog that takes focus and keeps it until closed.
+        /// Otherwise a trigger opened it: a non-modal popover that is announced but leaves
+        /// focus where it is (reachable with the keyboard shortcut or the next Tab).
+        modal: bool,
     },
     /// Render a question at `progress` along the path.
     Question {

@@ -81,6 +81,9 @@ pub struct Machine {
     /// Surveys shown since the last navigation (not shown twice on one page view).
     shown_here: Vec<String>,
     session: Option<Session>,
+    /// The pending `show` request (`signals.manual`) came from the shopper: the survey it
+    /// opens is modal (see [`Effect::Open`]).
+    manual_by_shopper: bool,
     /// The response whose POST is in flight: its id and the body sent.
     in_flight: Option<delivery::InFlight>,
 }
@@ -119,6 +122,7 @@ impl Machine {
             nav_at: 0.0,
             shown_here: Vec::new(),
             session: None,
+            manual_by_shopper: false,
             in_flight: None,
         }
     }

@@ -29,8 +29,9 @@ pub struct Session {
 }
 
 impl Machine {
-    /// Shows survey `id` (already checked due and eligible).
-    pub(super) fn open_survey(&mut self, step: &mut Step<'_>, id: &str) {
+    /// Shows survey `id` (already checked due and eligible); `modal` when the shopper asked
+    /// for it (see [`Effect::Open`]).
+    pub(super) fn open_survey(&mut self, step: &mut Step<'_>, id: &str, modal: bool) {
         let Some(config) = &self.config else { return };
         let Some(survey) = config.survey(id) else {
             return;
@@ -45,6 +46,7 @@ impl Machine {
         step.push(Effect::Open {
             theme: config.theme.clone(),
             lang: Box::new(lang.clone()),
+            modal,
         });
         step.push(Effect::Question {
             question: question.clone(),

@@ -71,6 +71,7 @@ impl<'s> Tab<'s> {
                 url: "https://shop.example/cart".into(),
                 scroll_percent: 0.0,
                 random: [0; 16],
+                user_activation: false,
             },
             timers: Vec::new(),
             posts: Vec::new(),
@@ -762,5 +763,111 @@ fn a_config_command_changing_the_locale_asks_for_its_file_once() {
     tab.input(locale("nl"));
     assert_eq!(asked(&tab), [Locale::Nl], "kept once loaded");
 }
+
+// --- Who opened the survey: modal only when the shopper asked for it. ---
+
+/// Whether each survey opened so far was modal, in order.
+fn modal_opens(tab: &Tab<'_>) -> Vec<bool> {
+    tab.log
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Open { modal, .. } => Some(*modal),
+            _ => None,
+        })
+        .collect()
+}
+
+fn show(tab: &mut Tab<'_>, args: Vec<Json>, user_activation: bool) -> Vec<Effect> {
+    tab.now.user_activation = user_activation;
+    let effects = tab.input(Input::Command {
+        name: Json::Str("show".into()),
+        args,
+    });
+    tab.now.user_activation = false;
+    effects
+}
+
+#[test]
+fn a_survey_opened_by_a_trigger_is_not_modal_even_during_user_activation() {
+    let store = MemoryStore::new();
+    // Page load.
+    let tab = Tab::start(&store, config(""), 0.0);
+    assert_eq!(modal_opens(&tab), [false]);
+    // A delay trigger firing while the shopper happens to be clicking something.
+    let delayed = testing::parse(&format!(
+        r#"{{"site":"{SITE}","surveys":[{{"id":"d","trigger":{{"type":"delay","seconds":5}},
+        "questions":[{{"id":"q","type":"thumbs","text":"Helpful?"}}]}}]}}"#
+    ))
+    .unwrap();
+    let store = MemoryStore::new();
+    let mut tab = Tab::start(&store, delayed, 0.0);
+    assert!(modal_opens(&tab).is_empty());
+    tab.now.user_activation = true;
+    tab.advance(6_000.0);
+    assert_eq!(modal_opens(&tab), [false]);
+}
+
+#[test]
+fn show_is_modal_only_with_user_activation_or_the_shopper_option() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start(&store, collector(), 0.0);
+    let m = || Json::Str("m".into());
+    // A `show` from a page script (a timer, a route change): non-modal.
+    show(&mut tab, vec![m()], false);
+    tab.input(Input::Close);
+    // From a click handler (the browser's user activation is active): modal.
+    show(&mut tab, vec![m()], true);
+    tab.input(Input::Close);
+    // A launcher that loaded the widget on click says so explicitly.
+    let shopper = testing::parse(r#"{"shopper":true}"#).unwrap();
+    show(&mut tab, vec![m(), shopper], false);
+    tab.input(Input::Close);
+    // Anything but `true` is no such claim.
+    let not = testing::parse(r#"{"shopper":"yes"}"#).unwrap();
+    show(&mut tab, vec![m(), not], false);
+    tab.input(Input::Close);
+    assert_eq!(modal_opens(&tab), [false, true, true, false]);
+}
+
+#[test]
+fn a_shoppers_show_that_waits_for_the_locale_file_opens_modal_when_it_arrives() {
+    let store = MemoryStore::new();
+    let mut json = collector();
+    if let Json::Obj(members) = &mut json {
+        members.push(("locale".into(), Json::Str("fr".into())));
+    }
+    let mut tab = Tab::start_page(&store, json, vec![], vec![], 0.0);
+    assert_eq!(asked(&tab), [Locale::Fr]);
+    // Clicked while French is still on its way: nothing opens yet.
+    show(&mut tab, vec![Json::Str("m".into())], true);
+    assert!(modal_opens(&tab).is_empty());
+    // The file arrives outside the click: still the shopper's survey.
+    tab.input(Input::Strings {
+        locale: Locale::Fr,
+        file: file(Locale::Fr),
+    });
+    assert_eq!(modal_opens(&tab), [true]);
+    assert_eq!(opened(&tab)[0].s.submit(), "Envoyer");
+}
+
+#[test]
+fn a_shoppers_show_that_opens_nothing_does_not_make_a_later_survey_modal() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start(&store, collector(), 0.0);
+    // Unknown survey, with activation: a warning, nothing opens.
+    let effects = show(&mut tab, vec![Json::Str("nope".into())], true);
+    assert!(effects
+        .iter()
+        .any(|e| matches!(e, Effect::Warn(w) if w.contains("unknown survey \"nope\""))));
+    // While a survey is open, a shopper's `show` opens nothing either.
+    show(&mut tab, vec![Json::Str("m".into())], false);
+    show(&mut tab, vec![Json::Str("m".into())], true);
+    assert_eq!(modal_opens(&tab), [false]);
+    tab.input(Input::Close);
+    // The next `show` by the page is not modal.
+    show(&mut tab, vec![Json::Str("m".into())], false);
+    assert_eq!(modal_opens(&tab), [false, false]);
+}
+
 /// Partial responses (see `super::partial`).
 mod partial;

@@ -36,6 +36,7 @@ impl Machine {
         self.signals.events.clear();
         self.signals.exit_intent = false;
         self.signals.manual = None;
+        self.manual_by_shopper = false;
         self.signals.scroll_percent = 0.0;
         self.shown_here.clear();
         self.evaluate(step);
@@ -103,10 +104,13 @@ impl Machine {
         for warning in warnings {
             step.push(Effect::Warn(warning));
         }
-        // A manual request is answered once.
+        // A manual request is answered once. Only the survey the shopper asked for is
+        // modal: another one due at the same moment opened by its own trigger.
+        let modal = self.manual_by_shopper && pick.is_some() && pick.as_deref() == manual;
         self.signals.manual = None;
+        self.manual_by_shopper = false;
         if let Some(id) = pick {
-            self.open_survey(step, &id);
+            self.open_survey(step, &id, modal);
         } else if let Some(wait) = wait {
             step.push(Effect::SetTimer(Timer::Delay, wait + 1.0));
         }

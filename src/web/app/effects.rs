@@ -1,7 +1,7 @@
 //! Carrying out the machine's effects: the dialog, timers, requests, events and console.
 
 use js_sys::JSON;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::machine::{Effect, Event, Timer};
 
@@ -27,38 +27,59 @@ impl App {
     /// Carries out one effect.
     pub(super) fn apply(&mut self, effect: Effect) {
         match effect {
-            Effect::Open { theme: t, lang } => {
+            Effect::Open {
+                theme: t,
+                lang,
+                modal,
+            } => {
                 let Some(doc) = env::document() else { return };
                 let vars = theme::host_vars(&t);
                 let class = theme::dialog_class(&t);
-                let view =
-                    match View::open(&doc, self.options.nonce.as_deref(), &vars, &class, *lang) {
-                        Ok(view) => view,
-                        Err(err) => {
-                            log::warn(&["could not show the survey: ", &log::js_text(&err)]);
-                            return;
-                        }
-                    };
+                let view = match View::open(
+                    &doc,
+                    self.options.nonce.as_deref(),
+                    &vars,
+                    &class,
+                    *lang,
+                    modal,
+                ) {
+                    Ok(view) => view,
+                    Err(err) => {
+                        log::warn(&["could not show the survey: ", &log::js_text(&err)]);
+                        return;
+                    }
+                };
                 let mut listeners = Listeners::new(&self.handler);
                 for kind in UI_EVENTS {
                     listeners.add(view.root(), kind);
                 }
+                // The shortcut and the Tab into a survey that did not take focus.
+                listeners.add(&doc, "keydown");
+                if let Some(visual) = env::visual_viewport() {
+                    listeners.add(visual.unchecked_ref(), "resize");
+                    listeners.add(visual.unchecked_ref(), "scroll");
+                }
                 self.shown = Some(Shown {
                     _listeners: listeners,
                     view,
-                    previous_focus: doc.active_element(),
                     fresh: true,
                 });
             }
             Effect::Question { question, progress } => {
                 if let Some(shown) = &mut self.shown {
                     shown.view.show_question(&question, progress);
-                    // The first question takes focus unless the visitor is typing in the
-                    // page (later ones keep it where it was, see `show_question`).
-                    if ::core::mem::take(&mut shown.fresh)
-                        && !focus::is_typing(shown.previous_focus.as_ref())
-                    {
-                        shown.view.take_focus();
+                    // The first question of a survey the shopper opened takes focus (later
+                    // ones keep it where it was, see `show_question`); one opened by a
+                    // trigger is announced and leaves focus where it is.
+                    if ::core::mem::take(&mut shown.fresh) {
+                        // Not even the shopper's survey takes focus from a field they are
+                        // typing in (a `show` may come within the few seconds a key press
+                        // leaves the page's user activation on).
+                        if shown.view.is_modal() && !focus::is_typing(shown.view.previous()) {
+                            shown.view.take_focus();
+                        } else {
+                            shown.view.announce();
+                        }
                     }
                 }
             }
@@ -78,10 +99,8 @@ impl App {
                 }
             }
             Effect::Close => {
-                if let Some(mut shown) = self.shown.take() {
-                    if shown.view.has_focus() {
-                        focus::restore(shown.previous_focus.take());
-                    }
+                if let Some(shown) = self.shown.take() {
+                    shown.view.give_back_focus();
                 }
             }
             Effect::Post(body) => {

@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Event, MouseEvent, Response};
+use web_sys::{Event, KeyboardEvent, MouseEvent, Response, Window};
 
 use crate::core::i18n::Locale;
 use crate::core::json::Json;
@@ -24,6 +24,7 @@ pub(super) fn now() -> Now {
         url: env::href(),
         scroll_percent: env::scroll_percent(),
         random: env::random_bytes(),
+        user_activation: env::user_activation(),
     }
 }
 
@@ -84,7 +85,25 @@ impl App {
     /// A DOM event: a page signal, or the survey's own.
     pub(super) fn event_input(&mut self, event: &JsValue) -> Option<Input> {
         let event = event.dyn_ref::<Event>()?;
-        match event.type_().as_str() {
+        let kind = event.type_();
+        if let Some(shown) = self.shown.as_mut() {
+            // The survey's own listeners outside its shadow root: the page's keys (the
+            // shortcut, Tab into a survey that did not take focus; `keydown` has no other
+            // listener but the root's) and the visual viewport (`resize` has no other
+            // listener; `scroll` has the window's too).
+            let from = JsValue::from(event.current_target());
+            if from != *AsRef::<JsValue>::as_ref(shown.view.root()) {
+                if let Some(key) = event.dyn_ref::<KeyboardEvent>() {
+                    shown.view.page_key(key);
+                    return None;
+                }
+                if kind == "resize" || (kind == "scroll" && !from.has_type::<Window>()) {
+                    shown.view.fit();
+                    return None;
+                }
+            }
+        }
+        match kind.as_str() {
             "scroll" => Some(Input::Scroll),
             "online" => Some(Input::Online),
             "pagehide" => Some(Input::PageHidden),

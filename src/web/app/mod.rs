@@ -31,7 +31,6 @@ use alloc::rc::Rc;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::Element;
 
 use crate::core::json::Json;
 use crate::core::machine::{Input, Machine, Timer};
@@ -94,8 +93,6 @@ struct Shown {
     // Dropped before `view` removes the host (field order).
     _listeners: Listeners,
     view: View,
-    /// What had focus before the survey took it, given back on close.
-    previous_focus: Option<Element>,
     /// No question rendered yet: the first one decides where focus goes.
     fresh: bool,
 }
@@ -350,8 +347,10 @@ pub fn bind(handler: &Function, tag: u8) -> Function {
         .unchecked_into()
 }
 
-/// `{key: value, ...}`: event details and the widget object, plain data objects.
-fn object(pairs: &[(&str, JsValue)]) -> JsValue {
+/// `{key: value, ...}`: event details and the widget object, plain data objects; also the
+/// option objects of `fetch` and `attachShadow` (one `Reflect.set` rather than a typed
+/// setter per option, each of which is a function in the glue and an import).
+pub(super) fn object(pairs: &[(&str, JsValue)]) -> JsValue {
     let obj = Object::new();
     for (k, v) in pairs {
         let _ = Reflect::set(&obj, &JsValue::from_str(k), v);

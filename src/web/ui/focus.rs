@@ -1,4 +1,7 @@
-//! Focus management: move focus in on show, trap Tab while open, restore on close.
+//! Focus management: move focus in, trap Tab in a modal survey, find the edges of the Tab
+//! order of a non-modal one, restore on close.
+
+use crate::prelude::*;
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent, ShadowRoot};
@@ -8,8 +11,15 @@ use super::dom;
 /// Elements Tab can reach inside the dialog, in document order. Radios that are not the
 /// group's roving stop carry `tabindex="-1"` and are skipped, and so is the primary button
 /// while disabled. Only what the dialog renders: its buttons (radios are buttons too), the
-/// checkboxes and text fields (never disabled); the dialog's own `tabindex` is `-1`.
-const TABBABLE: &str = "button:not([tabindex=\"-1\"]):not(:disabled),input,textarea";
+/// checkboxes and text fields (never disabled); the dialog's own `tabindex` is `-1`. Not
+/// what is not rendered: a hidden part (the thank-you screen's progress, footer and
+/// minimise button) and, in a collapsed dialog, all but its heading.
+const TABBABLE: &str = concat!(
+    "button:not([tabindex=\"-1\"]):not(:disabled)",
+    ":not([hidden],[hidden] *,[data-min]>:not(.hd) *),",
+    "input:not([hidden],[hidden] *,[data-min]>:not(.hd) *),",
+    "textarea:not([hidden],[hidden] *,[data-min]>:not(.hd) *)"
+);
 
 /// The element focused inside the shadow root, if any.
 pub fn active_in(root: &ShadowRoot) -> Option<Element> {
@@ -32,17 +42,27 @@ pub fn is_typing(el: Option<&Element>) -> bool {
         || el.matches("input,textarea,select").unwrap_or(false)
 }
 
+/// The elements Tab can reach inside `container`, in order (see [`TABBABLE`]).
+fn tabbable(container: &Element) -> Vec<Element> {
+    dom::query_all(container, TABBABLE)
+}
+
 /// Focuses the first tabbable element inside `container`; false if there is none.
 pub fn focus_first(container: &Element) -> bool {
-    match container.query_selector(TABBABLE) {
-        Ok(Some(first)) => dom::focus(&first),
-        _ => false,
-    }
+    tabbable(container).first().is_some_and(dom::focus)
+}
+
+/// Whether focus is on the first (`first`) or the last tabbable element of `container`;
+/// `None` when it has none.
+pub fn edge(container: &Element, first: bool) -> Option<bool> {
+    let items = tabbable(container);
+    let end = if first { items.first() } else { items.last() }?;
+    Some(end.matches(":focus").unwrap_or(false))
 }
 
 /// Keeps Tab / Shift+Tab cycling inside `dialog`. Call on `keydown` of Tab in the root.
 pub fn trap_tab(root: &ShadowRoot, dialog: &Element, event: &KeyboardEvent) {
-    let items = dom::query_all(dialog, TABBABLE);
+    let items = tabbable(dialog);
     let (Some(first), Some(last)) = (items.first(), items.last()) else {
         event.prevent_default();
         return;

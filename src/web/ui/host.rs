@@ -6,10 +6,16 @@
 //! through the CSSOM (allowed under a strict `style-src` CSP, where a `style` attribute is
 //! not). Styles inside come from a constructable stylesheet, or a `<style nonce>` where
 //! `adoptedStyleSheets` is unsupported.
+//!
+//! The host covers the visual viewport (the part of the page on screen) and is transformed,
+//! so it is the containing block of the fixed dialog inside: the dialog stays on screen when
+//! the page is wider than the screen (a phone then lays fixed boxes out on a layout viewport
+//! as wide as the page) or pinch-zoomed. It lets pointer events through; the dialog takes
+//! them. [`Host::fit`] follows the visual viewport.
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRoot};
 
 use super::dom;
 
@@ -39,7 +45,9 @@ impl Host {
                 let _ = style.set_property_with_priority(name, value, "important");
             }
         }
-        let root = element.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+        // A plain object (see `app::object`) rather than web-sys's `ShadowRootInit`.
+        let init = crate::web::app::object(&[("mode", "open".into())]);
+        let root = element.attach_shadow(init.unchecked_ref())?;
         if !adopt(&root) {
             let fallback = dom::el(doc, "style", "");
             if let Some(nonce) = nonce {
@@ -53,6 +61,24 @@ impl Host {
             .ok_or_else(|| JsValue::from_str("document has no body"))?;
         body.append_child(&element)?;
         Ok(Host { element, root })
+    }
+
+    /// Moves the host over the visual viewport `view` (offset and size in CSS pixels of the
+    /// layout viewport), through custom properties the stylesheet's `:host` rule reads (a
+    /// declaration on the host itself would lose to that rule's `all: initial`).
+    pub fn fit(&self, view: &JsValue) {
+        let style = self.element.style();
+        for (name, key) in [
+            ("--rapport-vx", "offsetLeft"),
+            ("--rapport-vy", "offsetTop"),
+            ("--rapport-vw", "width"),
+            ("--rapport-vh", "height"),
+        ] {
+            let px = crate::web::env::prop(view, key).as_f64().unwrap_or(0.0);
+            let mut value = crate::core::msg::int(px as i64);
+            value.push_str("px");
+            let _ = style.set_property_with_priority(name, &value, "important");
+        }
     }
 
     /// The shadow root everything is rendered into.
