@@ -25,7 +25,7 @@
 //! ```
 //!
 //! * [`watch`] — page signals and trigger evaluation.
-//! * [`session`] — the survey on screen: steps, validation, submission.
+//! * [`session`] — the survey on screen: steps forward and back, validation, submission.
 //! * [`delivery`] — the outbox and its retries.
 //! * [`commands`] — the loader's commands.
 //! * [`visitor`] — the visitor record.
@@ -161,6 +161,7 @@ impl Machine {
                 _ => step.warn(&["command: the name must be a string"]),
             },
             Input::Next { answer, plain } => self.next(&mut step, answer, plain),
+            Input::Back { answer, plain } => self.back(&mut step, answer, plain),
             Input::Close => self.close_survey(&mut step),
         }
         step.effects

@@ -578,3 +578,5 @@ fn identify_accumulates_traits_within_the_limit() {
     let body = Json::parse(&tab.posts[0]).unwrap();
     assert_eq!(body.get("userId").and_then(Json::as_str), Some("u-1"));
 }
+
+mod navigation;
