@@ -10,6 +10,7 @@ use super::Strings;
 pub(super) static EN: Strings = Strings {
     submit: "Submit",
     next: "Next",
+    back: "Back",
     close: "Close",
     thank_you_title: "Thank you!",
     thank_you_body: "Your feedback has been received.",
@@ -30,6 +31,7 @@ pub(super) static EN: Strings = Strings {
 pub(super) static ES: Strings = Strings {
     submit: "Enviar",
     next: "Siguiente",
+    back: "Atrás",
     close: "Cerrar",
     thank_you_title: "¡Gracias!",
     thank_you_body: "Hemos recibido tu opinión.",
@@ -56,6 +58,7 @@ pub(super) static ES: Strings = Strings {
 pub(super) static FR: Strings = Strings {
     submit: "Envoyer",
     next: "Suivant",
+    back: "Retour",
     close: "Fermer",
     thank_you_title: "Merci !",
     thank_you_body: "Votre avis a bien été reçu.",
@@ -82,6 +85,7 @@ pub(super) static FR: Strings = Strings {
 pub(super) static DE: Strings = Strings {
     submit: "Senden",
     next: "Weiter",
+    back: "Zurück",
     close: "Schließen",
     thank_you_title: "Vielen Dank!",
     thank_you_body: "Ihr Feedback ist bei uns angekommen.",
@@ -108,6 +112,7 @@ pub(super) static DE: Strings = Strings {
 pub(super) static NL: Strings = Strings {
     submit: "Verzenden",
     next: "Volgende",
+    back: "Terug",
     close: "Sluiten",
     thank_you_title: "Bedankt!",
     thank_you_body: "We hebben je feedback ontvangen.",
@@ -134,6 +139,7 @@ pub(super) static NL: Strings = Strings {
 pub(super) static PT: Strings = Strings {
     submit: "Enviar",
     next: "Próximo",
+    back: "Voltar",
     close: "Fechar",
     thank_you_title: "Obrigado!",
     thank_you_body: "Recebemos a sua opinião.",
@@ -154,6 +160,7 @@ pub(super) static PT: Strings = Strings {
 pub(super) static CA: Strings = Strings {
     submit: "Envia",
     next: "Següent",
+    back: "Enrere",
     close: "Tanca",
     thank_you_title: "Gràcies!",
     thank_you_body: "Hem rebut la teva opinió.",
@@ -180,6 +187,7 @@ pub(super) static CA: Strings = Strings {
 pub(super) static AR: Strings = Strings {
     submit: "إرسال",
     next: "التالي",
+    back: "رجوع",
     close: "إغلاق",
     thank_you_title: "شكرًا لك!",
     thank_you_body: "تم استلام ملاحظاتك.",
@@ -200,6 +208,7 @@ pub(super) static AR: Strings = Strings {
 pub(super) static HE: Strings = Strings {
     submit: "שליחה",
     next: "הבא",
+    back: "חזרה",
     close: "סגירה",
     thank_you_title: "תודה!",
     thank_you_body: "המשוב שלך התקבל.",

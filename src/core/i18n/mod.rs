@@ -128,6 +128,8 @@ pub struct Strings {
     pub submit: &'static str,
     /// Next button.
     pub next: &'static str,
+    /// Back button (the previous question on the path taken).
+    pub back: &'static str,
     /// Close button (aria label of the ×).
     pub close: &'static str,
     /// Default thank-you title.
@@ -193,6 +195,11 @@ impl Strings {
     /// Next button.
     pub fn next(&self) -> &'static str {
         self.next
+    }
+
+    /// Back button (the previous question on the path taken).
+    pub fn back(&self) -> &'static str {
+        self.back
     }
 
     /// Close button (aria label of the ×).
@@ -270,6 +277,7 @@ mod tests {
         let mut all = vec![
             s.submit,
             s.next,
+            s.back,
             s.close,
             s.thank_you_title,
             s.thank_you_body,
@@ -318,6 +326,7 @@ mod tests {
                 assert_eq!(s.text_placeholder(), "Type your answer…");
                 assert_eq!(s.required(), "Please answer this question.");
                 assert_eq!(s.next(), "Next");
+                assert_eq!(s.back(), "Back");
                 assert_eq!(
                     s.scale_labels(QuestionType::Ces),
                     Some(("Very difficult", "Very easy"))
@@ -332,6 +341,11 @@ mod tests {
                     s.submit(),
                     Locale::En.strings().submit(),
                     "{l:?} submit untranslated"
+                );
+                assert_ne!(
+                    s.back(),
+                    Locale::En.strings().back(),
+                    "{l:?} back untranslated"
                 );
             }
         }

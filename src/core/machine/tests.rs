@@ -764,3 +764,5 @@ fn a_config_command_changing_the_locale_asks_for_its_file_once() {
 }
 /// Partial responses (see `super::partial`).
 mod partial;
+/// Back along the path taken (see `super::session`).
+mod navigation;

@@ -50,9 +50,16 @@ impl App {
                     fresh: true,
                 });
             }
-            Effect::Question { question, progress } => {
+            Effect::Question {
+                question,
+                progress,
+                answer,
+                back,
+            } => {
                 if let Some(shown) = &mut self.shown {
-                    shown.view.show_question(&question, progress);
+                    shown
+                        .view
+                        .show_question(&question, progress, answer.as_ref(), back);
                     // The first question takes focus unless the visitor is typing in the
                     // page (later ones keep it where it was, see `show_question`).
                     if ::core::mem::take(&mut shown.fresh)

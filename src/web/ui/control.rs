@@ -20,6 +20,7 @@ use crate::core::response::{AnswerValue, Limits, MultipleChoice};
 use crate::core::survey::{Question, QuestionKind};
 
 use super::dom::{self, add, add_text, attr, attrs};
+use super::icon::{self, Icon};
 use crate::core::i18n::Lang;
 use crate::core::msg::int;
 
@@ -32,6 +33,10 @@ extern "C" {
 
     #[wasm_bindgen(method, getter, js_name = value)]
     fn raw_value(this: &TextField) -> JsValue;
+
+    /// Sets the field's `value` to a JavaScript string as it is (see [`restore_text`]).
+    #[wasm_bindgen(method, setter, js_name = value)]
+    fn set_raw_value(this: &TextField, value: &JsValue);
 }
 
 /// Id of the element naming the dialog.
@@ -44,17 +49,6 @@ const COUNTER_ID: &str = "rc";
 /// attribute of its own rather than a reserved id).
 const OTHER_ATTR: &str = "data-other";
 
-/// Faces for emoji values 1–5 (their accessible names come from the core strings).
-const FACES: [&str; 5] = [
-    "\u{1f61e}",
-    "\u{1f641}",
-    "\u{1f610}",
-    "\u{1f642}",
-    "\u{1f604}",
-];
-/// Five stars (their accessible names come from the core strings).
-const STARS: [&str; 5] = ["\u{2605}"; 5];
-const THUMBS: [&str; 2] = ["\u{1f44d}", "\u{1f44e}"];
 /// Answers of the thumbs radios.
 const THUMB_VALUES: [&str; 2] = ["up", "down"];
 
@@ -150,23 +144,21 @@ impl Control {
                 control
             }
             kind => {
-                // Per type: the group's class, the number of radios, their glyphs and their
-                // accessible names. Radios without a glyph show their option's label, else
-                // their value; star names are built per radio.
-                let (class, count, glyphs, labels): (_, _, &[&str], &[&str]) = match kind {
-                    QuestionKind::Csat(_) => ("g stars", 5, &STARS, &[]),
-                    QuestionKind::Emoji(_) => ("g faces", 5, &FACES, s.emoji()),
-                    QuestionKind::Thumbs => ("g thumbs", 2, &THUMBS, s.thumbs()),
-                    QuestionKind::SingleChoice { options } => ("list", options.len(), &[], &[]),
-                    _ => (
-                        "g",
-                        kind.scale()
-                            .map_or(0, |r| (r.end() - r.start() + 1) as usize),
-                        &[],
-                        &[],
-                    ),
+                // Per type: the group's class, the number of radios, their pictures and
+                // their accessible names. Radios without a picture show their option's
+                // label, else their value; star names are built per radio.
+                let scale = kind
+                    .scale()
+                    .map_or(0, |r| (r.end() - r.start() + 1) as usize);
+                let (class, count, labels): (_, _, &[&str]) = match kind {
+                    QuestionKind::Csat(_) => ("g stars", scale, &[]),
+                    QuestionKind::Emoji(_) => ("g faces", scale, s.emoji()),
+                    QuestionKind::Thumbs => ("g thumbs", THUMB_VALUES.len(), s.thumbs()),
+                    QuestionKind::SingleChoice { options } => ("list", options.len(), &[]),
+                    // NPS wraps into two rows on small and touch screens (style.css).
+                    QuestionKind::Nps(_) => ("g nps", scale, &[]),
+                    _ => ("g", scale, &[]),
                 };
-                let stars = matches!(kind, QuestionKind::Csat(_));
                 let group = add(body, "div", class);
                 attrs(
                     &group,
@@ -178,22 +170,29 @@ impl Control {
                 let options = kind.options();
                 let start = scale_start(kind);
                 for i in 0..count {
-                    // `get`, not indexing: `i` is in range, but an index panic would ship a
-                    // location string.
-                    let number = int(start + i as i64);
-                    let text = match (glyphs.get(i), options.get(i)) {
-                        (Some(glyph), _) => glyph,
-                        (None, Some(option)) => lang.text(&option.label),
-                        (None, None) => number.as_str(),
+                    let picture = match kind {
+                        QuestionKind::Csat(_) => Some(Icon::Star),
+                        QuestionKind::Emoji(_) => Some(Icon::Face(i)),
+                        QuestionKind::Thumbs => Some(Icon::Thumb(i == 1)),
+                        _ => None,
                     };
-                    let star_label;
-                    let label = if stars {
-                        star_label = s.stars(i + 1);
-                        &star_label
-                    } else {
-                        labels.get(i).copied().unwrap_or_default()
+                    let radio = match picture {
+                        Some(picture) => {
+                            let radio = add(&group, "button", "");
+                            icon::add(&radio, picture);
+                            radio
+                        }
+                        None => {
+                            // `get`, not indexing: `i` is in range, but an index panic would
+                            // ship a location string.
+                            let number = int(start + i as i64);
+                            let text = match options.get(i) {
+                                Some(option) => lang.text(&option.label),
+                                None => number.as_str(),
+                            };
+                            add_text(&group, "button", text)
+                        }
                     };
-                    let radio = add_text(&group, "button", text);
                     // A constant table (stored once, not built per call), then what varies.
                     attrs(
                         &radio,
@@ -204,6 +203,13 @@ impl Control {
                         ],
                     );
                     attr(&radio, "tabindex", if i == 0 { "0" } else { "-1" });
+                    let star_label;
+                    let label = if picture == Some(Icon::Star) {
+                        star_label = s.stars(i + 1);
+                        &star_label
+                    } else {
+                        labels.get(i).copied().unwrap_or_default()
+                    };
                     if !label.is_empty() {
                         attr(&radio, "aria-label", label);
                     }
@@ -340,22 +346,99 @@ impl Control {
     /// Shows or removes the "Other" text field (named `label`) after the checkboxes,
     /// focusing it when shown.
     pub fn toggle_other(&mut self, shown: bool, label: &str) {
-        let Control::Checks { group, other_field } = self else {
-            return;
-        };
         if shown {
-            if other_field.is_none() {
-                let field = add(group, "input", "");
-                attr(&field, "type", "text");
-                attr(&field, "aria-label", label);
-                attr(&field, "maxlength", &int(Limits::MAX_OTHER_CHARS as i64));
-                dom::focus(&field);
-                *other_field = Some(field.unchecked_into());
+            if let Some(field) = self.open_other(label) {
+                dom::focus(field);
             }
-        } else if let Some(field) = other_field.take() {
-            field.remove();
+        } else if let Control::Checks { other_field, .. } = self {
+            if let Some(field) = other_field.take() {
+                field.remove();
+            }
         }
     }
+
+    /// The "Other" text field (named `label`), added after the checkboxes unless it is
+    /// there already; `None` when this is not a checkbox group.
+    fn open_other(&mut self, label: &str) -> Option<&HtmlInputElement> {
+        let Control::Checks { group, other_field } = self else {
+            return None;
+        };
+        if other_field.is_none() {
+            let field = add(group, "input", "");
+            attr(&field, "type", "text");
+            attr(&field, "aria-label", label);
+            attr(&field, "maxlength", &int(Limits::MAX_OTHER_CHARS as i64));
+            *other_field = Some(field.unchecked_into());
+        }
+        other_field.as_ref()
+    }
+
+    /// Shows `answer`, given to `question` before the shopper came back to it, as it was
+    /// entered: its radio checked, its boxes ticked and "Other" (named `other_label`)
+    /// filled in, its text typed. Nothing takes focus. An answer that does not fit the
+    /// control leaves it empty.
+    pub fn restore(&mut self, question: &Question, answer: &AnswerValue, other_label: &str) {
+        match (&*self, answer) {
+            (Control::Radios { .. }, _) => {
+                let index = match (&question.kind, answer) {
+                    (QuestionKind::Thumbs, AnswerValue::Text(value)) => {
+                        THUMB_VALUES.iter().position(|v| v == value)
+                    }
+                    (QuestionKind::SingleChoice { options }, AnswerValue::Text(id)) => {
+                        options.iter().position(|o| &o.id == id)
+                    }
+                    (kind, AnswerValue::Number(n)) => n
+                        .checked_sub(scale_start(kind))
+                        .and_then(|i| usize::try_from(i).ok()),
+                    _ => None,
+                };
+                if let Some(index) = index {
+                    self.select(index, false);
+                }
+            }
+            (Control::Checks { group, .. }, AnswerValue::Choices(chosen)) => {
+                for input in dom::query_all(group, "input[type=checkbox]") {
+                    let on = match input.get_attribute("data-c") {
+                        Some(id) => chosen.choices.contains(&id),
+                        None => chosen.other.is_some(),
+                    };
+                    if let Some(input) = input.dyn_ref::<HtmlInputElement>() {
+                        input.set_checked(on);
+                    }
+                }
+                if let Some(other) = &chosen.other {
+                    let json = chosen.other_is_json;
+                    if let Some(field) = self.open_other(other_label) {
+                        restore_text(field, other, json);
+                    }
+                }
+            }
+            (Control::Text { area, .. }, AnswerValue::Json(text)) => {
+                restore_text(area, text, true);
+                self.update_counter();
+            }
+            (Control::Text { area, .. }, AnswerValue::Text(text)) => {
+                restore_text(area, text, false);
+                self.update_counter();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Puts `text` back into `field`: a JSON string literal written by the browser (`json`,
+/// see [`AnswerValue::Json`]) is read with `JSON.parse`, so lone surrogates come back as
+/// they were typed.
+fn restore_text(field: &Element, text: &str, json: bool) {
+    let value = if json {
+        match js_sys::JSON::parse(text) {
+            Ok(value) if value.is_string() => value,
+            _ => return,
+        }
+    } else {
+        JsValue::from_str(text)
+    };
+    field.unchecked_ref::<TextField>().set_raw_value(&value);
 }
 
 /// The text in `field` as a JSON string literal written by the browser (`JSON.stringify`),

@@ -24,6 +24,8 @@ pub enum Intent {
     None,
     /// The primary button: validate, then next question or submit.
     Next,
+    /// The Back button: the previous question on the path taken.
+    Back,
     /// Close button or Escape.
     Close,
 }
@@ -36,7 +38,7 @@ pub enum Intent {
 ///   div.pg + div.bar > div.fill                          progress text and bar
 ///   div (body: the answer control)
 ///   div.err[role=alert]
-///   div.ft > button.go                                   Next / Submit
+///   div.ft > button.bk + button.go                       Back, Next / Submit
 /// ```
 struct Frame {
     dialog: Element,
@@ -48,12 +50,13 @@ struct Frame {
     body: Element,
     error: Element,
     footer: Element,
+    back: Element,
     go: Element,
 }
 
 impl Frame {
     /// Builds the frame inside `dialog`.
-    fn build(doc: &Document, dialog: Element, close_label: &str) -> Frame {
+    fn build(doc: &Document, dialog: Element, lang: &Lang) -> Frame {
         let part = |parent: &Element, tag: &'static str, class: &str| {
             let e = el(doc, tag, class);
             append(parent, &e);
@@ -67,7 +70,7 @@ impl Frame {
         let close = part(&header, "button", "x");
         attr(&close, "type", "button");
         set_text(&close, Some("\u{00d7}"));
-        attr(&close, "aria-label", close_label);
+        attr(&close, "aria-label", lang.s.close());
         let progress = part(&dialog, "div", "pg");
         let bar = part(&dialog, "div", "bar");
         attr(&bar, "aria-hidden", "true");
@@ -76,6 +79,9 @@ impl Frame {
         let error = part(&dialog, "div", "err");
         attr(&error, "role", "alert");
         let footer = part(&dialog, "div", "ft");
+        let back = part(&footer, "button", "bk");
+        attr(&back, "type", "button");
+        set_text(&back, Some(lang.s.back()));
         let go = part(&footer, "button", "go");
         attr(&go, "type", "button");
         Frame {
@@ -88,6 +94,7 @@ impl Frame {
             body,
             error,
             footer,
+            back,
             go,
         }
     }
@@ -129,7 +136,7 @@ impl View {
         );
         attr(&dialog, "lang", &lang.tag);
         attr(&dialog, "dir", if lang.rtl() { "rtl" } else { "ltr" });
-        let parts = Frame::build(doc, dialog, lang.s.close());
+        let parts = Frame::build(doc, dialog, &lang);
         append(host.root(), &parts.dialog);
         Ok(View {
             host,
@@ -158,8 +165,15 @@ impl View {
         }
     }
 
-    /// Renders `question` at `progress` along the path.
-    pub fn show_question(&mut self, question: &Question, progress: Progress) {
+    /// Renders `question` at `progress` along the path, with the `answer` given to it
+    /// earlier (the shopper came back to it) and, when `back`, a Back button.
+    pub fn show_question(
+        &mut self,
+        question: &Question,
+        progress: Progress,
+        answer: Option<&AnswerValue>,
+        back: bool,
+    ) {
         let had_focus = self.has_focus();
         let s = &self.lang.s;
         let title = self.lang.text(&question.text);
@@ -179,6 +193,9 @@ impl View {
         set_text(&self.parts.error, None);
         set_text(&self.parts.body, None);
         self.control = Control::build(&self.parts.body, question, title, &self.lang);
+        if let Some(answer) = answer {
+            self.control.restore(question, answer, s.other());
+        }
         self.question = Some(question.clone());
         let last = progress.current >= progress.total;
         set_text(
@@ -187,6 +204,7 @@ impl View {
         );
         flag(&self.parts.go, "disabled", false);
         self.set_chrome_visible(true);
+        flag(&self.parts.back, "hidden", !back);
         if had_focus {
             self.take_focus();
         }
@@ -253,6 +271,7 @@ impl View {
                 match button.class_name().as_str() {
                     "x" => return Intent::Close,
                     "go" => return Intent::Next,
+                    "bk" => return Intent::Back,
                     _ => {}
                 }
                 if let Some(index) = control::index_of(Some(button.as_ref())) {
