@@ -762,7 +762,7 @@ fn a_config_command_changing_the_locale_asks_for_its_file_once() {
     tab.input(locale("nl"));
     assert_eq!(asked(&tab), [Locale::Nl], "kept once loaded");
 }
-/// Partial responses (see `super::partial`).
-mod partial;
 /// Back along the path taken (see `super::session`).
 mod navigation;
+/// Partial responses (see `super::partial`).
+mod partial;

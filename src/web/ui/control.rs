@@ -413,12 +413,8 @@ impl Control {
                     }
                 }
             }
-            (Control::Text { area, .. }, AnswerValue::Json(text)) => {
-                restore_text(area, text, true);
-                self.update_counter();
-            }
-            (Control::Text { area, .. }, AnswerValue::Text(text)) => {
-                restore_text(area, text, false);
+            (Control::Text { area, .. }, AnswerValue::Json(text) | AnswerValue::Text(text)) => {
+                restore_text(area, text, matches!(answer, AnswerValue::Json(_)));
                 self.update_counter();
             }
             _ => {}

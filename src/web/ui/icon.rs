@@ -17,17 +17,16 @@ const SVG_NS: &str = "http://www.w3.org/2000/svg";
 /// A five-pointed star.
 const STAR: &str = "M12 2.4l2.5 6.7 7.2.3-5.6 4.5 1.9 7-6-4-6 4 1.9-7-5.6-4.5 7.2-.3z";
 
-/// A face: its outline (two half circles) and eyes, then one of [`MOUTHS`].
-const FACE: &str = "M12 3a9 9 0 0 1 0 18a9 9 0 0 1 0-18M9 9.5v1M15 9.5v1";
-
-/// Mouths for emoji values 1 (very unhappy) to 5 (very happy): a deep frown, a frown, a
-/// straight line, a smile, an open smile.
-const MOUTHS: [&str; 5] = [
-    "M8 17.5q4-5 8 0",
-    "M8.5 16.5q3.5-2.5 7 0",
-    "M8.5 15.5h7",
-    "M8.5 14.5q3.5 2.5 7 0",
-    "M8 14h8a4 4 0 0 1-8 0z",
+/// Faces for emoji values 1 (very unhappy) to 5 (very happy), each one whole path: the
+/// outline (two half circles) and eyes, then the mouth: a deep frown, a frown, a straight
+/// line, a smile, an open smile. Written out in full (gzip stores the repeated outline for
+/// a few bytes) so that no string is put together at run time.
+const FACES: [&str; 5] = [
+    "M12 3a9 9 0 0 1 0 18a9 9 0 0 1 0-18M9 9.5v1M15 9.5v1M8 17.5q4-5 8 0",
+    "M12 3a9 9 0 0 1 0 18a9 9 0 0 1 0-18M9 9.5v1M15 9.5v1M8.5 16.5q3.5-2.5 7 0",
+    "M12 3a9 9 0 0 1 0 18a9 9 0 0 1 0-18M9 9.5v1M15 9.5v1M8.5 15.5h7",
+    "M12 3a9 9 0 0 1 0 18a9 9 0 0 1 0-18M9 9.5v1M15 9.5v1M8.5 14.5q3.5 2.5 7 0",
+    "M12 3a9 9 0 0 1 0 18a9 9 0 0 1 0-18M9 9.5v1M15 9.5v1M8 14h8a4 4 0 0 1-8 0z",
 ];
 
 /// A thumb up: the cuff, then the hand. Thumb down is the same path turned half a circle.
@@ -59,20 +58,17 @@ pub fn add(parent: &Element, icon: Icon) {
     };
     attr(&svg, "viewBox", "0 0 24 24");
     attr(&svg, "aria-hidden", "true");
-    match icon {
-        Icon::Star => attr(&path, "d", STAR),
-        Icon::Face(i) => {
-            let mut d = String::from(FACE);
-            d.push_str(MOUTHS.get(i).copied().unwrap_or_default());
-            attr(&path, "d", &d);
-        }
+    let d = match icon {
+        Icon::Star => STAR,
+        Icon::Face(i) => FACES.get(i).copied().unwrap_or_default(),
         Icon::Thumb(down) => {
-            attr(&path, "d", THUMB);
             if down {
                 attr(&path, "transform", "rotate(180 12 12)");
             }
+            THUMB
         }
-    }
+    };
+    attr(&path, "d", d);
     append(&svg, &path);
     append(parent, &svg);
 }
