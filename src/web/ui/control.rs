@@ -89,11 +89,24 @@ fn scale_start(kind: &QuestionKind) -> i64 {
 }
 
 impl Control {
-    /// Renders the control of `question` (titled `title`) into `body`.
-    pub fn build(body: &Element, question: &Question, title: &str, lang: &Lang) -> Control {
+    /// Renders the control of `question` (titled `title`) into `body`, showing `answer`,
+    /// given to it before the shopper came back to it, as it was entered: its radio
+    /// checked, its boxes ticked and "Other" filled in, its text typed. Nothing takes
+    /// focus. An answer that does not fit the control leaves it empty.
+    pub fn build(
+        body: &Element,
+        question: &Question,
+        title: &str,
+        lang: &Lang,
+        answer: Option<&AnswerValue>,
+    ) -> Control {
         let s = &lang.s;
         match &question.kind {
             QuestionKind::MultipleChoice { options, other } => {
+                let chosen = match answer {
+                    Some(AnswerValue::Choices(chosen)) => Some(chosen),
+                    _ => None,
+                };
                 let group = add(body, "div", "list");
                 attrs(&group, &[("role", "group"), ("aria-labelledby", TITLE_ID)]);
                 // One row per option, then "Other" (an index loop: no iterator chain code).
@@ -106,12 +119,28 @@ impl Control {
                     let input = add(&row, "input", "");
                     attr(&input, "type", "checkbox");
                     attr(&input, marker, id);
+                    // Ticked as the answer given earlier has it (a new box's `checked`
+                    // attribute is its state).
+                    let on = match (chosen, options.get(i)) {
+                        (Some(chosen), Some(_)) => chosen.choices.iter().any(|c| c == id),
+                        (Some(chosen), None) => chosen.other.is_some(),
+                        _ => false,
+                    };
+                    dom::flag(&input, "checked", on);
                     add_text(&row, "span", label);
                 }
-                Control::Checks {
+                let mut control = Control::Checks {
                     group,
                     other_field: None,
+                };
+                if let Some(chosen) = chosen {
+                    if let Some(other) = &chosen.other {
+                        if let Some(field) = control.open_other(s.other()) {
+                            restore_text(field, other, chosen.other_is_json);
+                        }
+                    }
                 }
+                control
             }
             QuestionKind::OpenText {
                 max_length,
@@ -133,6 +162,9 @@ impl Control {
                     "placeholder",
                     lang.or(placeholder.as_ref(), s.text_placeholder()),
                 );
+                if let Some(AnswerValue::Json(text) | AnswerValue::Text(text)) = answer {
+                    restore_text(&area, text, matches!(answer, Some(AnswerValue::Json(_))));
+                }
                 let counter = add(&wrapper, "div", "cnt");
                 attr(&counter, "id", COUNTER_ID);
                 let control = Control::Text {
@@ -223,11 +255,28 @@ impl Control {
                     add_text(&ends, "span", lang.or(labels.high.as_ref(), high));
                     attr(&group, "aria-describedby", ENDS_ID);
                 }
-                Control::Radios {
+                let mut control = Control::Radios {
                     group,
                     count,
                     selected: None,
+                };
+                // The radio of the answer given earlier.
+                let index = match (kind, answer) {
+                    (QuestionKind::Thumbs, Some(AnswerValue::Text(value))) => {
+                        THUMB_VALUES.iter().position(|v| v == value)
+                    }
+                    (QuestionKind::SingleChoice { options }, Some(AnswerValue::Text(id))) => {
+                        options.iter().position(|o| &o.id == id)
+                    }
+                    (kind, Some(AnswerValue::Number(n))) => n
+                        .checked_sub(scale_start(kind))
+                        .and_then(|i| usize::try_from(i).ok()),
+                    _ => None,
+                };
+                if let Some(index) = index {
+                    control.select(index, false);
                 }
+                control
             }
         }
     }
@@ -371,54 +420,6 @@ impl Control {
             *other_field = Some(field.unchecked_into());
         }
         other_field.as_ref()
-    }
-
-    /// Shows `answer`, given to `question` before the shopper came back to it, as it was
-    /// entered: its radio checked, its boxes ticked and "Other" (named `other_label`)
-    /// filled in, its text typed. Nothing takes focus. An answer that does not fit the
-    /// control leaves it empty.
-    pub fn restore(&mut self, question: &Question, answer: &AnswerValue, other_label: &str) {
-        match (&*self, answer) {
-            (Control::Radios { .. }, _) => {
-                let index = match (&question.kind, answer) {
-                    (QuestionKind::Thumbs, AnswerValue::Text(value)) => {
-                        THUMB_VALUES.iter().position(|v| v == value)
-                    }
-                    (QuestionKind::SingleChoice { options }, AnswerValue::Text(id)) => {
-                        options.iter().position(|o| &o.id == id)
-                    }
-                    (kind, AnswerValue::Number(n)) => n
-                        .checked_sub(scale_start(kind))
-                        .and_then(|i| usize::try_from(i).ok()),
-                    _ => None,
-                };
-                if let Some(index) = index {
-                    self.select(index, false);
-                }
-            }
-            (Control::Checks { group, .. }, AnswerValue::Choices(chosen)) => {
-                for input in dom::query_all(group, "input[type=checkbox]") {
-                    let on = match input.get_attribute("data-c") {
-                        Some(id) => chosen.choices.contains(&id),
-                        None => chosen.other.is_some(),
-                    };
-                    if let Some(input) = input.dyn_ref::<HtmlInputElement>() {
-                        input.set_checked(on);
-                    }
-                }
-                if let Some(other) = &chosen.other {
-                    let json = chosen.other_is_json;
-                    if let Some(field) = self.open_other(other_label) {
-                        restore_text(field, other, json);
-                    }
-                }
-            }
-            (Control::Text { area, .. }, AnswerValue::Json(text) | AnswerValue::Text(text)) => {
-                restore_text(area, text, matches!(answer, AnswerValue::Json(_)));
-                self.update_counter();
-            }
-            _ => {}
-        }
     }
 }
 

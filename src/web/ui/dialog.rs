@@ -192,10 +192,7 @@ impl View {
         }
         set_text(&self.parts.error, None);
         set_text(&self.parts.body, None);
-        self.control = Control::build(&self.parts.body, question, title, &self.lang);
-        if let Some(answer) = answer {
-            self.control.restore(question, answer, s.other());
-        }
+        self.control = Control::build(&self.parts.body, question, title, &self.lang, answer);
         self.question = Some(question.clone());
         let last = progress.current >= progress.total;
         set_text(
