@@ -205,7 +205,7 @@ impl Control {
                     let picture = match kind {
                         QuestionKind::Csat(_) => Some(Icon::Star),
                         QuestionKind::Emoji(_) => Some(Icon::Face(i)),
-                        QuestionKind::Thumbs => Some(Icon::Thumb(i == 1)),
+                        QuestionKind::Thumbs => Some(Icon::Thumb),
                         _ => None,
                     };
                     let radio = match picture {

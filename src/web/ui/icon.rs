@@ -29,7 +29,8 @@ const FACES: [&str; 5] = [
     "M12 3a9 9 0 0 1 0 18a9 9 0 0 1 0-18M9 9.5v1M15 9.5v1M8 14h8a4 4 0 0 1-8 0z",
 ];
 
-/// A thumb up: the cuff, then the hand. Thumb down is the same path turned half a circle.
+/// A thumb up: the cuff, then the hand. Thumb down is the same picture turned half a
+/// circle by the stylesheet (the second radio of a thumbs group).
 const THUMB: &str =
     "M3 10h4v11H3zM7 10l3.5-7A2.5 2.5 0 0 1 13 5.5V9h5.5a2 2 0 0 1 2 2.3l-1.4 8a2 2 0 0 1-2 1.7H7";
 
@@ -40,8 +41,8 @@ pub enum Icon {
     Star,
     /// The face of emoji value `1..=5` (`Face(0)` is the first).
     Face(usize),
-    /// Thumb up (`false`) or down (`true`).
-    Thumb(bool),
+    /// A thumb (up; the stylesheet turns the second one down).
+    Thumb,
 }
 
 /// Appends the `<svg>` of `icon` to `parent` (a radio).
@@ -61,12 +62,7 @@ pub fn add(parent: &Element, icon: Icon) {
     let d = match icon {
         Icon::Star => STAR,
         Icon::Face(i) => FACES.get(i).copied().unwrap_or_default(),
-        Icon::Thumb(down) => {
-            if down {
-                attr(&path, "transform", "rotate(180 12 12)");
-            }
-            THUMB
-        }
+        Icon::Thumb => THUMB,
     };
     attr(&path, "d", d);
     append(&svg, &path);
