@@ -53,7 +53,7 @@ mod tests {
             let text =
                 std::fs::read_to_string(dir.join(DIR).join(format!("{}.json", locale.tag())))
                     .unwrap();
-            let json = rapport::core::json::Json::parse(&text).unwrap();
+            let json = rapport::core::json::from_text(&text).unwrap();
             let read = rapport::core::i18n::Strings::from_json(&json).unwrap();
             assert_eq!(&read, locale.strings(), "{locale:?}");
         }
