@@ -6,8 +6,6 @@
 //! are plain CSS rules. The pictures are decorative (`aria-hidden`): each radio is named by
 //! its `aria-label`.
 
-use crate::prelude::*;
-
 use web_sys::Element;
 
 use super::dom::{append, attr};
