@@ -50,12 +50,19 @@ for (const kind of Object.keys(PICTURED) as (keyof typeof PICTURED)[]) {
       expect(p.size[1]).toBeGreaterThanOrEqual(20);
       expect(p.text, `${p.name}: no text (no emoji glyph)`).toBe("");
     }
-    // The faces differ (their mouths), and so do the two thumbs' pictures.
+    // The faces differ (their mouths), and so do the two thumbs' pictures (one hand, the
+    // second turned down by the stylesheet).
     if (kind !== "csat") {
       const drawn = await dialog(page)
         .getByRole("radio")
-        .evaluateAll((rs) => rs.map((r) => r.querySelector("path")!.outerHTML));
+        .evaluateAll((rs) =>
+          rs.map((r) => {
+            const svg = r.querySelector("svg")!;
+            return `${svg.querySelector("path")!.outerHTML} ${getComputedStyle(svg).rotate}`;
+          })
+        );
       expect(new Set(drawn).size).toBe(drawn.length);
+      if (kind === "thumbs") expect(drawn.map((d) => d.split(" ").pop())).toEqual(["none", "180deg"]);
     }
     // The whole dialog holds no emoji or dingbat glyph.
     const text = await dialog(page).evaluate((d) => d.textContent ?? "");
