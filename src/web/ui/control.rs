@@ -428,10 +428,11 @@ impl Control {
 /// they were typed.
 fn restore_text(field: &Element, text: &str, json: bool) {
     let value = if json {
-        match js_sys::JSON::parse(text) {
-            Ok(value) if value.is_string() => value,
-            _ => return,
-        }
+        // The shell wrote it with `JSON.stringify` (see [`entered`]): a string literal.
+        let Ok(value) = js_sys::JSON::parse(text) else {
+            return;
+        };
+        value
     } else {
         JsValue::from_str(text)
     };
