@@ -22,7 +22,10 @@ export interface RapportOptions {
 
 /** Theme of the widget, applied through CSS custom properties inside its shadow root. */
 export interface Theme {
+  /** Brand colour, `#rgb` or `#rrggbb` (buttons, selected answers). */
   brand?: string;
+  /** Brand colour while the widget is dark (`mode: "dark"`, or `"system"` in dark mode); defaults to `brand`. */
+  brandDark?: string;
   radius?: string;
   font?: string;
   position?: "bottom-right" | "bottom-left" | "top-right" | "top-left" | "center";

@@ -8,7 +8,9 @@ use js_sys::{Array, Function, Object, Reflect};
 use rapport::core::i18n::Locale;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit, ShadowRoot};
+use web_sys::{
+    Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit, ShadowRoot,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -449,6 +451,155 @@ fn branching_follows_the_answer_and_progress_updates() {
     );
     assert!(q(".pg").text_content().unwrap().contains('2'));
     w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn back_returns_to_the_question_that_jumped_with_its_answer_checked() {
+    let questions = r#"{"id":"nps","type":"nps","text":"How likely?","branches":[{"when":{"max":6},"goto":"why"}],"next":"mood"},
+        {"id":"plan","type":"singleChoice","text":"Plan?","options":[{"id":"a","label":"A"}]},
+        {"id":"why","type":"openText","text":"What went wrong?"},
+        {"id":"mood","type":"thumbs","text":"Good?"}"#;
+    let (mut w, _) = launch("t-back", questions);
+    assert!(!rendered(&q(".bk")), "no Back on the first question");
+    click(&q_all("[role=radio]")[2]);
+    click(&q(".go"));
+    assert_eq!(q("#rq").text_content().unwrap(), "What went wrong?");
+    assert!(rendered(&q(".bk")));
+    assert_eq!(q(".bk").text_content().unwrap(), "Back");
+    let area = q("textarea")
+        .dyn_into::<web_sys::HtmlTextAreaElement>()
+        .unwrap();
+    area.set_value("Late \u{1f69a}");
+    click(&q(".bk"));
+    assert_eq!(q("#rq").text_content().unwrap(), "How likely?");
+    assert_eq!(
+        checked(&q_all("[role=radio]")),
+        [2],
+        "the answer given is checked"
+    );
+    assert!(!rendered(&q(".bk")));
+    // Forward again: the text entered before going back is still there, counted.
+    click(&q(".go"));
+    let area = q("textarea")
+        .dyn_into::<web_sys::HtmlTextAreaElement>()
+        .unwrap();
+    assert_eq!(area.value(), "Late \u{1f69a}");
+    assert_eq!(q(".cnt").text_content().unwrap(), "6 / 2000");
+    // Back, then a promoter: the jump skips `why`, and Back returns to the NPS.
+    click(&q(".bk"));
+    click(&q_all("[role=radio]")[9]);
+    click(&q(".go"));
+    assert_eq!(q("#rq").text_content().unwrap(), "Good?");
+    click(&q(".bk"));
+    assert_eq!(q("#rq").text_content().unwrap(), "How likely?");
+    assert_eq!(checked(&q_all("[role=radio]")), [9]);
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn multiple_choice_answers_are_shown_again_after_back() {
+    let questions = r#"{"id":"how","type":"multipleChoice","text":"How?","other":true,
+        "options":[{"id":"a","label":"A"},{"id":"b","label":"B"}]},
+        {"id":"last","type":"thumbs","text":"Good?"}"#;
+    let (mut w, _) = launch("t-back-multi", questions);
+    click(&q("[data-c=b]"));
+    click(&q("[data-other]"));
+    let other = q("input[type=text]")
+        .dyn_into::<HtmlInputElement>()
+        .unwrap();
+    other.set_value("Radio");
+    click(&q(".go"));
+    click(&q(".bk"));
+    let boxes: Vec<bool> = q_all("input[type=checkbox]")
+        .iter()
+        .map(|b| b.dyn_ref::<HtmlInputElement>().unwrap().checked())
+        .collect();
+    assert_eq!(boxes, [false, true, true]);
+    let other = q("input[type=text]")
+        .dyn_into::<HtmlInputElement>()
+        .unwrap();
+    assert_eq!(other.value(), "Radio");
+    w.destroy();
+}
+
+#[wasm_bindgen_test]
+fn stars_faces_and_thumbs_are_svg_pictures() {
+    for (kind, count) in [("csat", 5), ("emoji", 5), ("thumbs", 2)] {
+        let site = format!("t-svg-{kind}");
+        let (mut w, _) = launch(
+            &site,
+            &format!(r#"{{"id":"q","type":"{kind}","text":"?"}}"#),
+        );
+        let radios = q_all("[role=radio]");
+        assert_eq!(radios.len(), count, "{kind}");
+        for radio in &radios {
+            assert_eq!(radio.text_content().unwrap(), "", "{kind}: no glyph text");
+            let svg = radio.first_element_child().expect("a picture");
+            assert_eq!(svg.local_name(), "svg", "{kind}");
+            assert_eq!(
+                svg.namespace_uri().as_deref(),
+                Some("http://www.w3.org/2000/svg")
+            );
+            assert_eq!(svg.get_attribute("aria-hidden").as_deref(), Some("true"));
+            let path = svg.first_element_child().unwrap();
+            assert!(path.get_attribute("d").unwrap().len() > 10, "{kind}");
+            let width = svg.get_bounding_client_rect().width();
+            assert!(width >= 20.0, "{kind}: drawn {width} px wide");
+        }
+        w.destroy();
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_dark_brand_colour_has_its_own_text_colour_and_falls_back_to_the_brand() {
+    for (i, (theme, brand_dark, on_dark)) in [
+        (
+            r##""brand":"#1e3a8a","brandDark":"#fde047""##,
+            "#fde047",
+            "#111827",
+        ),
+        (r##""brand":"#1e3a8a""##, "#1e3a8a", "#fff"),
+        (
+            r##""brand":"#1e3a8a","brandDark":"yellow""##,
+            "#1e3a8a",
+            "#fff",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let site = format!("t-brand-dark-{i}");
+        let json = config(
+            &site,
+            r#"{"id":"q","type":"thumbs","text":"Helpful?"}"#,
+            &format!(r#","theme":{{{theme},"mode":"dark"}}"#),
+        );
+        let (opts, _) = options(&site, Some(&json));
+        let mut w = start(opts);
+        let host = document()
+            .query_selector("rapport-widget")
+            .unwrap()
+            .unwrap();
+        let style = window().get_computed_style(&host).unwrap().unwrap();
+        let var = |name| style.get_property_value(name).unwrap().trim().to_string();
+        assert_eq!(var("--rapport-brand-dark"), brand_dark, "{theme}");
+        assert_eq!(var("--rapport-on-brand-dark"), on_dark, "{theme}");
+        assert_eq!(var("--rapport-brand"), "#1e3a8a", "{theme}");
+        // Dark mode: the primary button wears the dark pair.
+        let go = window().get_computed_style(&q(".go")).unwrap().unwrap();
+        let rgb = |hex: &str| match hex {
+            "#fde047" => "rgb(253, 224, 71)",
+            "#1e3a8a" => "rgb(30, 58, 138)",
+            "#111827" => "rgb(17, 24, 39)",
+            _ => "rgb(255, 255, 255)",
+        };
+        assert_eq!(
+            go.get_property_value("background-color").unwrap(),
+            rgb(brand_dark)
+        );
+        assert_eq!(go.get_property_value("color").unwrap(), rgb(on_dark));
+        w.destroy();
+    }
 }
 
 #[wasm_bindgen_test]

@@ -941,4 +941,28 @@ mod tests {
         assert_eq!(keys, ["cooldownDays", "locale", "site", "surveys", "theme"]);
         Ok(())
     }
+
+    #[test]
+    fn the_dark_mode_brand_colour_is_accepted_published_and_checked() -> Result<(), ConfigError> {
+        let with_theme = |theme: &str| {
+            config(
+                &SITE.replace("{\"site\"", &format!(r#"{{"theme":{theme},"site""#)),
+                "",
+            )
+        };
+        let cfg = ServerConfig::from_json(&with_theme(
+            r##"{"brand":"#0f766e","brandDark":"#5eead4"}"##,
+        ))?;
+        let published = cfg
+            .site("demo")
+            .and_then(|s| s.public.get("theme"))
+            .and_then(|t| t.get("brandDark"))
+            .and_then(|v| v.as_str());
+        assert_eq!(published, Some("#5eead4"));
+        assert_eq!(
+            field_of(&with_theme(r#"{"brandDark":"red;}"}"#)),
+            "sites[0].theme.brandDark"
+        );
+        Ok(())
+    }
 }

@@ -10,6 +10,7 @@ use super::Strings;
 pub(super) static EN: Strings = Strings {
     submit: "Submit",
     next: "Next",
+    back: "Back",
     close: "Close",
     minimise: "Minimise",
     expand: "Expand",
@@ -33,6 +34,7 @@ pub(super) static EN: Strings = Strings {
 pub(super) static ES: Strings = Strings {
     submit: "Enviar",
     next: "Siguiente",
+    back: "Atrás",
     close: "Cerrar",
     minimise: "Minimizar",
     expand: "Expandir",
@@ -62,6 +64,7 @@ pub(super) static ES: Strings = Strings {
 pub(super) static FR: Strings = Strings {
     submit: "Envoyer",
     next: "Suivant",
+    back: "Retour",
     close: "Fermer",
     minimise: "Réduire",
     expand: "Agrandir",
@@ -91,6 +94,7 @@ pub(super) static FR: Strings = Strings {
 pub(super) static DE: Strings = Strings {
     submit: "Senden",
     next: "Weiter",
+    back: "Zurück",
     close: "Schließen",
     minimise: "Minimieren",
     expand: "Erweitern",
@@ -120,6 +124,7 @@ pub(super) static DE: Strings = Strings {
 pub(super) static NL: Strings = Strings {
     submit: "Verzenden",
     next: "Volgende",
+    back: "Terug",
     close: "Sluiten",
     minimise: "Minimaliseren",
     expand: "Uitvouwen",
@@ -149,6 +154,7 @@ pub(super) static NL: Strings = Strings {
 pub(super) static PT: Strings = Strings {
     submit: "Enviar",
     next: "Próximo",
+    back: "Voltar",
     close: "Fechar",
     minimise: "Minimizar",
     expand: "Expandir",
@@ -172,6 +178,7 @@ pub(super) static PT: Strings = Strings {
 pub(super) static CA: Strings = Strings {
     submit: "Envia",
     next: "Següent",
+    back: "Enrere",
     close: "Tanca",
     minimise: "Minimitza",
     expand: "Amplia",
@@ -201,6 +208,7 @@ pub(super) static CA: Strings = Strings {
 pub(super) static AR: Strings = Strings {
     submit: "إرسال",
     next: "التالي",
+    back: "رجوع",
     close: "إغلاق",
     minimise: "تصغير",
     expand: "توسيع",
@@ -224,6 +232,7 @@ pub(super) static AR: Strings = Strings {
 pub(super) static HE: Strings = Strings {
     submit: "שליחה",
     next: "הבא",
+    back: "חזרה",
     close: "סגירה",
     minimise: "מזעור",
     expand: "הרחבה",

@@ -21,9 +21,10 @@ use crate::core::json::{items, shape, string, Decoded, Fields, Json, Path};
 
 /// The keys of a locale file, in field order, each with how many strings it holds (one is
 /// written as a string, more as an array).
-const KEYS: [(&str, usize); 18] = [
+const KEYS: [(&str, usize); 19] = [
     ("submit", 1),
     ("next", 1),
+    ("back", 1),
     ("close", 1),
     ("minimise", 1),
     ("expand", 1),
@@ -79,7 +80,7 @@ impl Strings {
             }
         }
         // The strings in the order of `KEYS`, each key's in the order of its array.
-        let [submit, next, close, minimise, expand, shortcut, thank_you_title, thank_you_body, nps_low, nps_high, csat_low, csat_high, ces_low, ces_high, thumbs_up, thumbs_down, e1, e2, e3, e4, e5, other, text_placeholder, required, progress, stars] =
+        let [submit, next, back, close, minimise, expand, shortcut, thank_you_title, thank_you_body, nps_low, nps_high, csat_low, csat_high, ces_low, ces_high, thumbs_up, thumbs_down, e1, e2, e3, e4, e5, other, text_placeholder, required, progress, stars] =
             all[..]
         else {
             return Err(shape(&Path::Root(""), String::from("incomplete")));
@@ -87,6 +88,7 @@ impl Strings {
         Ok(Strings {
             submit,
             next,
+            back,
             close,
             minimise,
             expand,
@@ -110,9 +112,10 @@ impl Strings {
     pub fn to_json(&self) -> String {
         use crate::core::json::write_str;
         let s = self;
-        let values: [&[&str]; 18] = [
+        let values: [&[&str]; 19] = [
             &[s.submit],
             &[s.next],
+            &[s.back],
             &[s.close],
             &[s.minimise],
             &[s.expand],

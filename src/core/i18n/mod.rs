@@ -128,6 +128,8 @@ pub struct Strings {
     pub submit: &'static str,
     /// Next button.
     pub next: &'static str,
+    /// Back button (the previous question on the path taken).
+    pub back: &'static str,
     /// Close button (aria label of the ×).
     pub close: &'static str,
     /// Minimise button (aria label): collapses the survey to a bar with its title.
@@ -200,6 +202,11 @@ impl Strings {
     /// Next button.
     pub fn next(&self) -> &'static str {
         self.next
+    }
+
+    /// Back button (the previous question on the path taken).
+    pub fn back(&self) -> &'static str {
+        self.back
     }
 
     /// Close button (aria label of the ×).
@@ -292,6 +299,7 @@ mod tests {
         let mut all = vec![
             s.submit,
             s.next,
+            s.back,
             s.close,
             s.thank_you_title,
             s.thank_you_body,
@@ -340,6 +348,7 @@ mod tests {
                 assert_eq!(s.text_placeholder(), "Type your answer…");
                 assert_eq!(s.required(), "Please answer this question.");
                 assert_eq!(s.next(), "Next");
+                assert_eq!(s.back(), "Back");
                 assert_eq!(
                     s.scale_labels(QuestionType::Ces),
                     Some(("Very difficult", "Very easy"))
@@ -354,6 +363,11 @@ mod tests {
                     s.submit(),
                     Locale::En.strings().submit(),
                     "{l:?} submit untranslated"
+                );
+                assert_ne!(
+                    s.back(),
+                    Locale::En.strings().back(),
+                    "{l:?} back untranslated"
                 );
             }
         }

@@ -75,6 +75,14 @@ pub enum Input {
         /// The answer as it is checked.
         plain: Option<AnswerValue>,
     },
+    /// The shopper pressed Back, with the entry on screen (as in [`Input::Next`]): the
+    /// previous question on the path taken is shown again with its answer.
+    Back {
+        /// The entry as it is sent.
+        answer: Option<AnswerValue>,
+        /// The entry as it is checked.
+        plain: Option<AnswerValue>,
+    },
     /// The shopper closed the survey (close button, Escape).
     Close,
     /// The locale file asked for with [`Effect::LoadStrings`] arrived (`file`: its JSON) or
@@ -153,6 +161,10 @@ pub enum Effect {
         question: Question,
         /// Where it is on the path.
         progress: Progress,
+        /// The answer given to it earlier (the shopper came back to it), shown selected.
+        answer: Option<AnswerValue>,
+        /// Whether a Back button leads to a previous question (not on the first one).
+        back: bool,
     },
     /// Show a validation message under the question.
     Invalid(String),

@@ -25,7 +25,7 @@
 //! ```
 //!
 //! * [`watch`] — page signals and trigger evaluation.
-//! * [`session`] — the survey on screen: steps, validation, submission.
+//! * [`session`] — the survey on screen: steps forward and back, validation, submission.
 //! * [`partial`] — the answers so far, kept when the shopper closes or leaves.
 //! * [`delivery`] — the outbox and its retries.
 //! * [`commands`] — the loader's commands.
@@ -172,6 +172,7 @@ impl Machine {
                 _ => step.warn(&["command: the name must be a string"]),
             },
             Input::Next { answer, plain } => self.next(&mut step, answer, plain),
+            Input::Back { answer, plain } => self.back(&mut step, answer, plain),
             Input::Close => self.close_survey(&mut step),
             Input::Strings { locale, file } => self.strings_arrived(&mut step, locale, file),
             Input::PageHidden => self.on_page_hidden(&mut step),

@@ -1,5 +1,6 @@
 //! The survey on screen: open, step through questions (the core decides where each answer
-//! leads), check each answer with the collector's rules, submit, thank, close.
+//! leads) and back along the path taken, check each answer with the collector's rules,
+//! submit, thank, close.
 
 use crate::prelude::*;
 
@@ -7,6 +8,7 @@ use super::{Effect, Event, Machine, Step, Timer};
 use crate::core::branching::{first_step, next_step, progress, Step as Path};
 use crate::core::i18n::Lang;
 use crate::core::response::{check_answer, Answer, AnswerValue};
+use crate::core::survey::Survey;
 use crate::core::uuid::uuid_v4;
 
 /// How long the thank-you screen stays before closing by itself.
@@ -16,6 +18,13 @@ pub const THANKS_MS: f64 = 4000.0;
 pub struct Session {
     pub(super) survey: String,
     current: usize,
+    /// The questions passed on the way to `current`, in order: Back returns to the last
+    /// one, so a question reached by a jump goes back to the question that jumped.
+    passed: Vec<usize>,
+    /// The answers given, at most one per question. Going back keeps them (the control
+    /// shows them again); answers to questions a changed answer took off the path stay here
+    /// (shown again if the path comes back to them) but are neither submitted nor kept in a
+    /// partial response (`branching::prune`, see [`super::partial`]).
     pub(super) answers: Vec<Answer>,
     pub(super) lang: Lang,
     /// Submitted: the thank-you screen is showing.
@@ -51,10 +60,13 @@ impl Machine {
         step.push(Effect::Question {
             question: question.clone(),
             progress: progress(survey, &[], first),
+            answer: None,
+            back: false,
         });
         self.session = Some(Session {
             survey: String::from(id),
             current: first,
+            passed: Vec::new(),
             answers: Vec::new(),
             lang,
             done: false,
@@ -112,17 +124,58 @@ impl Machine {
         }
         match next {
             Path::Question(index) => {
-                let Some(question) = survey.questions.get(index) else {
+                if survey.questions.get(index).is_none() {
                     return;
-                };
+                }
+                session.passed.push(session.current);
                 session.current = index;
-                step.push(Effect::Question {
-                    question: question.clone(),
-                    progress: progress(survey, &session.answers, index),
-                });
+                session.show(step, survey);
             }
             Path::ThankYou => self.submit(step),
         }
+    }
+
+    /// The Back button: the question before the current one on the path taken, showing the
+    /// answer given there. The entry on screen (`answer`, checked as `plain`) is kept as the
+    /// current question's answer when the collector's rules accept it, so that coming
+    /// forward again shows it; nothing is checked as required. Nothing happens on the first
+    /// question or the thank-you screen.
+    pub(super) fn back(
+        &mut self,
+        step: &mut Step<'_>,
+        answer: Option<AnswerValue>,
+        plain: Option<AnswerValue>,
+    ) {
+        let (Some(config), Some(session)) = (&self.config, &mut self.session) else {
+            return;
+        };
+        if session.done {
+            return;
+        }
+        let Some(survey) = config.survey(&session.survey) else {
+            return;
+        };
+        let Some(question) = survey.questions.get(session.current) else {
+            return;
+        };
+        let Some(previous) = session.passed.pop() else {
+            return;
+        };
+        let accepted = match plain.as_ref().or(answer.as_ref()) {
+            Some(value) => check_answer(question, value).is_ok(),
+            None => true,
+        };
+        if accepted {
+            session.answers.retain(|a| a.question != question.id);
+            if let Some(value) = answer {
+                session
+                    .answers
+                    .push(Answer::new(question.id.clone(), value));
+                session.id.get_or_insert_with(|| uuid_v4(step.now.random));
+            }
+        }
+        session.current = previous;
+        session.show(step, survey);
     }
 
     /// Records the response in the outbox (before any send), emits `submit`, records the
@@ -169,6 +222,26 @@ impl Machine {
             completed: session.done,
         }));
         self.evaluate(step);
+    }
+}
+
+impl Session {
+    /// Renders the current question with the answer given to it, if any, and whether Back
+    /// leads anywhere.
+    fn show(&self, step: &mut Step<'_>, survey: &Survey) {
+        let Some(question) = survey.questions.get(self.current) else {
+            return;
+        };
+        step.push(Effect::Question {
+            question: question.clone(),
+            progress: progress(survey, &self.answers, self.current),
+            answer: self
+                .answers
+                .iter()
+                .find(|a| a.question == question.id)
+                .map(|a| a.value.clone()),
+            back: !self.passed.is_empty(),
+        });
     }
 }
 

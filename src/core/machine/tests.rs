@@ -869,5 +869,7 @@ fn a_shoppers_show_that_opens_nothing_does_not_make_a_later_survey_modal() {
     assert_eq!(modal_opens(&tab), [false, false]);
 }
 
+/// Back along the path taken (see `super::session`).
+mod navigation;
 /// Partial responses (see `super::partial`).
 mod partial;

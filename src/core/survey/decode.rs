@@ -102,6 +102,7 @@ fn req_id(f: &Fields<'_>, key: &str) -> Decoded<String> {
 fn theme(f: &Fields<'_>) -> Decoded<Theme> {
     let mut t = Theme {
         brand: f.str("brand", false)?,
+        brand_dark: f.str("brandDark", false)?,
         radius: f.str("radius", false)?,
         font: f.str("font", false)?,
         ..Theme::default()
@@ -518,7 +519,7 @@ fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig
         locale: f.str("locale", false)?,
         theme: match f.object(
             "theme",
-            Some(&["brand", "radius", "font", "position", "mode"]),
+            Some(&["brand", "brandDark", "radius", "font", "position", "mode"]),
         )? {
             Some(o) => Some(theme(&o)?),
             None => None,

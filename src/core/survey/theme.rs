@@ -1,4 +1,5 @@
-//! Visual theme of the widget: brand colour, radius, font, position and colour mode.
+//! Visual theme of the widget: brand colour (and its dark-mode variant), radius, font,
+//! position and colour mode.
 
 use crate::prelude::*;
 
@@ -36,6 +37,10 @@ pub enum ColorMode {
 pub struct Theme {
     /// CSS colour for buttons and highlights (`--rapport-brand`).
     pub brand: Option<String>,
+    /// CSS colour for buttons and highlights in dark mode (`--rapport-brand-dark`): used when
+    /// the widget is dark (`mode: "dark"`, or `"system"` under `prefers-color-scheme: dark`).
+    /// The brand colour when unset.
+    pub brand_dark: Option<String>,
     /// CSS length for corner radius (`--rapport-radius`).
     pub radius: Option<String>,
     /// CSS font-family list (`--rapport-font`).
@@ -57,6 +62,14 @@ impl Theme {
     /// Brand colour, or the default.
     pub fn brand(&self) -> &str {
         self.brand.as_deref().unwrap_or(Self::DEFAULT_BRAND)
+    }
+
+    /// Dark-mode brand colour, or the brand colour.
+    pub fn brand_dark(&self) -> &str {
+        match &self.brand_dark {
+            Some(color) => color,
+            None => self.brand(),
+        }
     }
 
     /// Corner radius, or the default.
@@ -82,6 +95,7 @@ impl Theme {
     /// Fields set in `over` replace ours; unset ones keep ours.
     pub fn merge(&mut self, over: Theme) {
         set(&mut self.brand, over.brand);
+        set(&mut self.brand_dark, over.brand_dark);
         set(&mut self.radius, over.radius);
         set(&mut self.font, over.font);
         if over.position.is_some() {
@@ -135,6 +149,52 @@ mod tests {
         assert_eq!(t.brand(), "#000");
         assert_eq!(t.radius(), "0");
         assert_eq!(t.mode(), ColorMode::System);
+    }
+
+    #[test]
+    fn dark_brand_defaults_to_the_brand_and_merges_on_its_own() {
+        let config = crate::core::survey::SiteConfig::from_json(
+            r##"{"site":"s","theme":{"brand":"#0f766e","brandDark":"#5eead4"}}"##,
+        )
+        .unwrap();
+        let mut t = config.theme;
+        assert_eq!(t.brand(), "#0f766e");
+        assert_eq!(t.brand_dark(), "#5eead4");
+        // An inline theme that sets only the brand keeps the dark variant.
+        t.merge(Theme {
+            brand: Some("#000".into()),
+            ..Theme::default()
+        });
+        assert_eq!(t.brand_dark(), "#5eead4");
+        // Unset: the brand colour, else the default.
+        let plain = Theme {
+            brand: Some("#123456".into()),
+            ..Theme::default()
+        };
+        assert_eq!(plain.brand_dark(), "#123456");
+        assert_eq!(Theme::default().brand_dark(), Theme::DEFAULT_BRAND);
+    }
+
+    #[test]
+    fn an_unsafe_dark_brand_is_refused_naming_the_field() {
+        let err = crate::core::survey::SiteConfig::from_json(
+            r##"{"site":"s","theme":{"brandDark":"red;background:url(x)"}}"##,
+        )
+        .unwrap_err();
+        assert!(
+            err.text().starts_with("theme.brandDark: "),
+            "{}",
+            err.text()
+        );
+        let err =
+            crate::core::survey::SiteConfig::from_json(r##"{"site":"s","theme":{"brandDark":7}}"##)
+                .unwrap_err();
+        assert!(err.text().starts_with("theme.brandDark"), "{}", err.text());
+        // Unknown theme keys are still refused (the key list names the new one).
+        assert!(crate::core::survey::SiteConfig::from_json(
+            r##"{"site":"s","theme":{"brand_dark":"#fff"}}"##
+        )
+        .is_err());
     }
 
     #[test]

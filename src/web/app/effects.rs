@@ -65,9 +65,16 @@ impl App {
                     fresh: true,
                 });
             }
-            Effect::Question { question, progress } => {
+            Effect::Question {
+                question,
+                progress,
+                answer,
+                back,
+            } => {
                 if let Some(shown) = &mut self.shown {
-                    shown.view.show_question(&question, progress);
+                    shown
+                        .view
+                        .show_question(&question, progress, answer.as_ref(), back);
                     // The first question of a survey the shopper opened takes focus (later
                     // ones keep it where it was, see `show_question`); one opened by a
                     // trigger is announced and leaves focus where it is.

@@ -121,10 +121,14 @@ impl App {
                 match shown.view.handle(event) {
                     Intent::None => None,
                     Intent::Close => Some(Input::Close),
-                    Intent::Next => {
+                    intent @ (Intent::Next | Intent::Back) => {
                         let answer = shown.view.answer();
                         let plain = answer.as_ref().map(json_value::plain);
-                        Some(Input::Next { answer, plain })
+                        Some(if intent == Intent::Back {
+                            Input::Back { answer, plain }
+                        } else {
+                            Input::Next { answer, plain }
+                        })
                     }
                 }
             }

@@ -20,6 +20,7 @@ use crate::core::response::{AnswerValue, Limits, MultipleChoice};
 use crate::core::survey::{Question, QuestionKind};
 
 use super::dom::{self, add, add_text, attr, attrs};
+use super::icon::{self, Icon};
 use crate::core::i18n::Lang;
 use crate::core::msg::int;
 
@@ -32,6 +33,10 @@ extern "C" {
 
     #[wasm_bindgen(method, getter, js_name = value)]
     fn raw_value(this: &TextField) -> JsValue;
+
+    /// Sets the field's `value` to a JavaScript string as it is (see [`restore_text`]).
+    #[wasm_bindgen(method, setter, js_name = value)]
+    fn set_raw_value(this: &TextField, value: &JsValue);
 }
 
 /// Id of the element naming the dialog.
@@ -44,17 +49,6 @@ const COUNTER_ID: &str = "rc";
 /// attribute of its own rather than a reserved id).
 const OTHER_ATTR: &str = "data-other";
 
-/// Faces for emoji values 1–5 (their accessible names come from the core strings).
-const FACES: [&str; 5] = [
-    "\u{1f61e}",
-    "\u{1f641}",
-    "\u{1f610}",
-    "\u{1f642}",
-    "\u{1f604}",
-];
-/// Five stars (their accessible names come from the core strings).
-const STARS: [&str; 5] = ["\u{2605}"; 5];
-const THUMBS: [&str; 2] = ["\u{1f44d}", "\u{1f44e}"];
 /// Answers of the thumbs radios.
 const THUMB_VALUES: [&str; 2] = ["up", "down"];
 
@@ -95,11 +89,24 @@ fn scale_start(kind: &QuestionKind) -> i64 {
 }
 
 impl Control {
-    /// Renders the control of `question` (titled `title`) into `body`.
-    pub fn build(body: &Element, question: &Question, title: &str, lang: &Lang) -> Control {
+    /// Renders the control of `question` (titled `title`) into `body`, showing `answer`,
+    /// given to it before the shopper came back to it, as it was entered: its radio
+    /// checked, its boxes ticked and "Other" filled in, its text typed. Nothing takes
+    /// focus. An answer that does not fit the control leaves it empty.
+    pub fn build(
+        body: &Element,
+        question: &Question,
+        title: &str,
+        lang: &Lang,
+        answer: Option<&AnswerValue>,
+    ) -> Control {
         let s = &lang.s;
         match &question.kind {
             QuestionKind::MultipleChoice { options, other } => {
+                let chosen = match answer {
+                    Some(AnswerValue::Choices(chosen)) => Some(chosen),
+                    _ => None,
+                };
                 let group = add(body, "div", "list");
                 attrs(&group, &[("role", "group"), ("aria-labelledby", TITLE_ID)]);
                 // One row per option, then "Other" (an index loop: no iterator chain code).
@@ -112,12 +119,28 @@ impl Control {
                     let input = add(&row, "input", "");
                     attr(&input, "type", "checkbox");
                     attr(&input, marker, id);
+                    // Ticked as the answer given earlier has it (a new box's `checked`
+                    // attribute is its state).
+                    let on = match (chosen, options.get(i)) {
+                        (Some(chosen), Some(_)) => chosen.choices.iter().any(|c| c == id),
+                        (Some(chosen), None) => chosen.other.is_some(),
+                        _ => false,
+                    };
+                    dom::flag(&input, "checked", on);
                     add_text(&row, "span", label);
                 }
-                Control::Checks {
+                let mut control = Control::Checks {
                     group,
                     other_field: None,
+                };
+                if let Some(chosen) = chosen {
+                    if let Some(other) = &chosen.other {
+                        if let Some(field) = control.open_other(s.other()) {
+                            restore_text(field, other, chosen.other_is_json);
+                        }
+                    }
                 }
+                control
             }
             QuestionKind::OpenText {
                 max_length,
@@ -139,6 +162,9 @@ impl Control {
                     "placeholder",
                     lang.or(placeholder.as_ref(), s.text_placeholder()),
                 );
+                if let Some(AnswerValue::Json(text) | AnswerValue::Text(text)) = answer {
+                    restore_text(&area, text, matches!(answer, Some(AnswerValue::Json(_))));
+                }
                 let counter = add(&wrapper, "div", "cnt");
                 attr(&counter, "id", COUNTER_ID);
                 let control = Control::Text {
@@ -150,23 +176,21 @@ impl Control {
                 control
             }
             kind => {
-                // Per type: the group's class, the number of radios, their glyphs and their
-                // accessible names. Radios without a glyph show their option's label, else
-                // their value; star names are built per radio.
-                let (class, count, glyphs, labels): (_, _, &[&str], &[&str]) = match kind {
-                    QuestionKind::Csat(_) => ("g stars", 5, &STARS, &[]),
-                    QuestionKind::Emoji(_) => ("g faces", 5, &FACES, s.emoji()),
-                    QuestionKind::Thumbs => ("g thumbs", 2, &THUMBS, s.thumbs()),
-                    QuestionKind::SingleChoice { options } => ("list", options.len(), &[], &[]),
-                    _ => (
-                        "g",
-                        kind.scale()
-                            .map_or(0, |r| (r.end() - r.start() + 1) as usize),
-                        &[],
-                        &[],
-                    ),
+                // Per type: the group's class, the number of radios, their pictures and
+                // their accessible names. Radios without a picture show their option's
+                // label, else their value; star names are built per radio.
+                let scale = kind
+                    .scale()
+                    .map_or(0, |r| (r.end() - r.start() + 1) as usize);
+                let (class, count, labels): (_, _, &[&str]) = match kind {
+                    QuestionKind::Csat(_) => ("g stars", scale, &[]),
+                    QuestionKind::Emoji(_) => ("g faces", scale, s.emoji()),
+                    QuestionKind::Thumbs => ("g thumbs", THUMB_VALUES.len(), s.thumbs()),
+                    QuestionKind::SingleChoice { options } => ("list", options.len(), &[]),
+                    // NPS wraps into two rows on small and touch screens (style.css).
+                    QuestionKind::Nps(_) => ("g nps", scale, &[]),
+                    _ => ("g", scale, &[]),
                 };
-                let stars = matches!(kind, QuestionKind::Csat(_));
                 let group = add(body, "div", class);
                 attrs(
                     &group,
@@ -178,22 +202,29 @@ impl Control {
                 let options = kind.options();
                 let start = scale_start(kind);
                 for i in 0..count {
-                    // `get`, not indexing: `i` is in range, but an index panic would ship a
-                    // location string.
-                    let number = int(start + i as i64);
-                    let text = match (glyphs.get(i), options.get(i)) {
-                        (Some(glyph), _) => glyph,
-                        (None, Some(option)) => lang.text(&option.label),
-                        (None, None) => number.as_str(),
+                    let picture = match kind {
+                        QuestionKind::Csat(_) => Some(Icon::Star),
+                        QuestionKind::Emoji(_) => Some(Icon::Face(i)),
+                        QuestionKind::Thumbs => Some(Icon::Thumb),
+                        _ => None,
                     };
-                    let star_label;
-                    let label = if stars {
-                        star_label = s.stars(i + 1);
-                        &star_label
-                    } else {
-                        labels.get(i).copied().unwrap_or_default()
+                    let radio = match picture {
+                        Some(picture) => {
+                            let radio = add(&group, "button", "");
+                            icon::add(&radio, picture);
+                            radio
+                        }
+                        None => {
+                            // `get`, not indexing: `i` is in range, but an index panic would
+                            // ship a location string.
+                            let number = int(start + i as i64);
+                            let text = match options.get(i) {
+                                Some(option) => lang.text(&option.label),
+                                None => number.as_str(),
+                            };
+                            add_text(&group, "button", text)
+                        }
                     };
-                    let radio = add_text(&group, "button", text);
                     // A constant table (stored once, not built per call), then what varies.
                     attrs(
                         &radio,
@@ -204,6 +235,13 @@ impl Control {
                         ],
                     );
                     attr(&radio, "tabindex", if i == 0 { "0" } else { "-1" });
+                    let star_label;
+                    let label = if picture == Some(Icon::Star) {
+                        star_label = s.stars(i + 1);
+                        &star_label
+                    } else {
+                        labels.get(i).copied().unwrap_or_default()
+                    };
                     if !label.is_empty() {
                         attr(&radio, "aria-label", label);
                     }
@@ -217,11 +255,28 @@ impl Control {
                     add_text(&ends, "span", lang.or(labels.high.as_ref(), high));
                     attr(&group, "aria-describedby", ENDS_ID);
                 }
-                Control::Radios {
+                let mut control = Control::Radios {
                     group,
                     count,
                     selected: None,
+                };
+                // The radio of the answer given earlier.
+                let index = match (kind, answer) {
+                    (QuestionKind::Thumbs, Some(AnswerValue::Text(value))) => {
+                        THUMB_VALUES.iter().position(|v| v == value)
+                    }
+                    (QuestionKind::SingleChoice { options }, Some(AnswerValue::Text(id))) => {
+                        options.iter().position(|o| &o.id == id)
+                    }
+                    (kind, Some(AnswerValue::Number(n))) => n
+                        .checked_sub(scale_start(kind))
+                        .and_then(|i| usize::try_from(i).ok()),
+                    _ => None,
+                };
+                if let Some(index) = index {
+                    control.select(index, false);
                 }
+                control
             }
         }
     }
@@ -340,22 +395,48 @@ impl Control {
     /// Shows or removes the "Other" text field (named `label`) after the checkboxes,
     /// focusing it when shown.
     pub fn toggle_other(&mut self, shown: bool, label: &str) {
-        let Control::Checks { group, other_field } = self else {
-            return;
-        };
         if shown {
-            if other_field.is_none() {
-                let field = add(group, "input", "");
-                attr(&field, "type", "text");
-                attr(&field, "aria-label", label);
-                attr(&field, "maxlength", &int(Limits::MAX_OTHER_CHARS as i64));
-                dom::focus(&field);
-                *other_field = Some(field.unchecked_into());
+            if let Some(field) = self.open_other(label) {
+                dom::focus(field);
             }
-        } else if let Some(field) = other_field.take() {
-            field.remove();
+        } else if let Control::Checks { other_field, .. } = self {
+            if let Some(field) = other_field.take() {
+                field.remove();
+            }
         }
     }
+
+    /// The "Other" text field (named `label`), added after the checkboxes unless it is
+    /// there already; `None` when this is not a checkbox group.
+    fn open_other(&mut self, label: &str) -> Option<&HtmlInputElement> {
+        let Control::Checks { group, other_field } = self else {
+            return None;
+        };
+        if other_field.is_none() {
+            let field = add(group, "input", "");
+            attr(&field, "type", "text");
+            attr(&field, "aria-label", label);
+            attr(&field, "maxlength", &int(Limits::MAX_OTHER_CHARS as i64));
+            *other_field = Some(field.unchecked_into());
+        }
+        other_field.as_ref()
+    }
+}
+
+/// Puts `text` back into `field`: a JSON string literal written by the browser (`json`,
+/// see [`AnswerValue::Json`]) is read with `JSON.parse`, so lone surrogates come back as
+/// they were typed.
+fn restore_text(field: &Element, text: &str, json: bool) {
+    let value = if json {
+        // The shell wrote it with `JSON.stringify` (see [`entered`]): a string literal.
+        let Ok(value) = js_sys::JSON::parse(text) else {
+            return;
+        };
+        value
+    } else {
+        JsValue::from_str(text)
+    };
+    field.unchecked_ref::<TextField>().set_raw_value(&value);
 }
 
 /// The text in `field` as a JSON string literal written by the browser (`JSON.stringify`),

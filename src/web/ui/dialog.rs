@@ -47,6 +47,8 @@ pub enum Intent {
     None,
     /// The primary button: validate, then next question or submit.
     Next,
+    /// The Back button: the previous question on the path taken.
+    Back,
     /// Close button or Escape.
     Close,
 }
@@ -61,7 +63,7 @@ pub enum Intent {
 ///   div.pg + div.bar > div.fill                          progress text and bar
 ///   div.bd (body: the answer control)
 ///   div.err[role=alert]
-///   div.ft > button.go                                   Next / Submit
+///   div.ft > button.bk + button.go                       Back, Next / Submit
 /// ```
 struct Frame {
     dialog: Element,
@@ -74,6 +76,7 @@ struct Frame {
     body: Element,
     error: Element,
     footer: Element,
+    back: Element,
     go: Element,
 }
 
@@ -105,6 +108,9 @@ impl Frame {
         let error = part(&dialog, "div", "err");
         attr(&error, "role", "alert");
         let footer = part(&dialog, "div", "ft");
+        let back = part(&footer, "button", "bk");
+        attr(&back, "type", "button");
+        set_text(&back, Some(lang.s.back()));
         let go = part(&footer, "button", "go");
         attr(&go, "type", "button");
         Frame {
@@ -118,6 +124,7 @@ impl Frame {
             body,
             error,
             footer,
+            back,
             go,
         }
     }
@@ -246,8 +253,15 @@ impl View {
         }
     }
 
-    /// Renders `question` at `progress` along the path.
-    pub fn show_question(&mut self, question: &Question, progress: Progress) {
+    /// Renders `question` at `progress` along the path, with the `answer` given to it
+    /// earlier (the shopper came back to it) and, when `back`, a Back button.
+    pub fn show_question(
+        &mut self,
+        question: &Question,
+        progress: Progress,
+        answer: Option<&AnswerValue>,
+        back: bool,
+    ) {
         let had_focus = self.has_focus();
         let s = &self.lang.s;
         let title = self.lang.text(&question.text);
@@ -266,7 +280,7 @@ impl View {
         }
         set_text(&self.parts.error, None);
         set_text(&self.parts.body, None);
-        self.control = Control::build(&self.parts.body, question, title, &self.lang);
+        self.control = Control::build(&self.parts.body, question, title, &self.lang, answer);
         self.question = Some(question.clone());
         let last = progress.current >= progress.total;
         set_text(
@@ -275,6 +289,7 @@ impl View {
         );
         flag(&self.parts.go, "disabled", false);
         self.set_chrome_visible(true);
+        flag(&self.parts.back, "hidden", !back);
         if had_focus {
             self.take_focus();
         }
@@ -348,6 +363,7 @@ impl View {
                     "x" => return Intent::Close,
                     "go" => return Intent::Next,
                     "mn" => self.set_collapsed(!self.collapsed),
+                    "bk" => return Intent::Back,
                     _ => {}
                 }
                 if let Some(index) = control::index_of(Some(button.as_ref())) {

@@ -19,9 +19,10 @@ pub fn el(doc: &Document, tag: &'static str, class: &str) -> Element {
 
 /// A new element (see [`el`]) appended to `parent`, made by the parent's own document.
 pub fn add(parent: &Element, tag: &'static str, class: &str) -> Element {
+    // `expect_throw`, not `expect`: no panic location or formatting in the wasm.
     let doc = parent
         .owner_document()
-        .expect("an element has an owner document");
+        .expect_throw("an element has an owner document");
     let e = el(&doc, tag, class);
     append(parent, &e);
     e

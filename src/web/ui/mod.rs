@@ -5,4 +5,5 @@ pub mod dialog;
 pub mod dom;
 pub mod focus;
 pub mod host;
+pub mod icon;
 pub mod theme;

@@ -8,19 +8,28 @@ use crate::core::survey::{is_safe_css_value, ColorMode, Position, Theme};
 /// Text colour on brand-coloured surfaces when white does not contrast enough.
 const DARK_ON_BRAND: &str = "#111827";
 
-/// `(property, value)` pairs for the host element: brand, on-brand text, radius, font.
-/// Unsafe or unparsable values are left out (an empty pair, which the host skips),
-/// leaving the stylesheet defaults. A fixed array: no vector code for four pairs.
-pub fn host_vars(theme: &Theme) -> [(&'static str, &str); 4] {
-    let mut vars = [("", ""); 4];
+/// `(property, value)` pairs for the host element: brand and on-brand text, the same two
+/// for dark mode, radius, font. Unsafe or unparsable values are left out (an empty pair,
+/// which the host skips), leaving the stylesheet defaults; a dark-mode brand colour that
+/// cannot be read falls back to the brand colour. The stylesheet switches to the dark pair
+/// where the dialog is dark. A fixed array: no vector code for six pairs.
+pub fn host_vars(theme: &Theme) -> [(&'static str, &str); 6] {
+    let mut vars = [("", ""); 6];
     let brand = theme.brand();
     // A parsed `#rgb` / `#rrggbb` is always a safe CSS value.
     if let Some(l) = luminance(brand) {
         vars[0] = ("--rapport-brand", brand);
         vars[1] = ("--rapport-on-brand", on_brand(l));
+        vars[2] = ("--rapport-brand-dark", brand);
+        vars[3] = ("--rapport-on-brand-dark", on_brand(l));
     }
-    vars[2] = safe("--rapport-radius", theme.radius());
-    vars[3] = safe("--rapport-font", theme.font());
+    let dark = theme.brand_dark();
+    if let Some(l) = luminance(dark) {
+        vars[2] = ("--rapport-brand-dark", dark);
+        vars[3] = ("--rapport-on-brand-dark", on_brand(l));
+    }
+    vars[4] = safe("--rapport-radius", theme.radius());
+    vars[5] = safe("--rapport-font", theme.font());
     vars
 }
 
