@@ -170,14 +170,15 @@ test.describe("on a phone (375 × 667, touch)", () => {
       // Multiple choice: Other checked, so its text field is measured too.
       if (kind === "multi") await answerByMouse(page, SAMPLE.multi);
       const boxes = await dialog(page)
-        .locator("[role=radio], .list > label, textarea, input[type=text], .go")
+        .locator("[role=radio], .list > label, textarea, input[type=text], .go, .mn, .x")
         .evaluateAll((els) =>
           els.map((el) => {
             const r = el.getBoundingClientRect();
             return { what: el.getAttribute("aria-label") || el.textContent || el.tagName, w: r.width, h: r.height, left: r.left, right: r.right };
           })
         );
-      const expected = { nps: 12, csat: 6, ces: 8, thumbs: 3, emoji: 6, single: 4, multi: 6, open: 2 }[kind];
+      // The answers, the primary button, and the header's minimise and close buttons.
+      const expected = { nps: 14, csat: 8, ces: 10, thumbs: 5, emoji: 8, single: 6, multi: 8, open: 4 }[kind];
       expect(boxes.length, "every target measured").toBe(expected);
       for (const b of boxes) {
         expect(b.w, `${kind} ${b.what}: width`).toBeGreaterThanOrEqual(44);
@@ -185,6 +186,13 @@ test.describe("on a phone (375 × 667, touch)", () => {
         expect(b.left, `${kind} ${b.what}: on screen`).toBeGreaterThanOrEqual(0);
         expect(b.right, `${kind} ${b.what}: on screen`).toBeLessThanOrEqual(375);
       }
+      // Minimise and close sit at the end of the header row, however short the title.
+      const ends = await dialog(page).evaluate((d) => {
+        const right = (sel: string) => d.querySelector(sel)!.getBoundingClientRect().right;
+        return { dialog: d.getBoundingClientRect().right, close: right(".x"), minimise: right(".mn") };
+      });
+      expect(ends.dialog - ends.close, "close at the end of the header").toBeLessThanOrEqual(18);
+      expect(ends.close - ends.minimise, "minimise just before close").toBeLessThanOrEqual(56);
       if (kind === "nps") {
         // Two rows: 0–5 and 6–10.
         const tops = await dialog(page)
