@@ -6,7 +6,7 @@
 // (multiple choice with Other) → mood (emoji); promoters skip `why`.
 import type { Page } from "@playwright/test";
 import { test, expect, expectRows, withRun, bareAnswers } from "./fixtures";
-import { dialog, primary } from "./widget";
+import { closeButton, dialog, primary } from "./widget";
 
 const back = (page: Page) => dialog(page).getByRole("button", { name: "Back", exact: true });
 const title = (page: Page) => dialog(page).locator("#rq");
@@ -125,6 +125,33 @@ test("a changed answer takes its own branch: Back follows it, and the answers le
     { question: "rate", value: 9 },
     { question: "mood", value: 4 },
   ]);
+});
+
+test("closed after Back changed the path: the partial response holds the answers on the new path only", async ({
+  page,
+  request,
+  run,
+}) => {
+  await open(page, run);
+  // A detractor who explains, then goes back and becomes a promoter: `why` is off the path.
+  await radios(page).nth(2).click();
+  await primary(page).click();
+  await dialog(page).getByRole("textbox").fill("Rude staff");
+  await primary(page).click();
+  await expect(title(page)).toHaveText(HOW);
+  await back(page).click();
+  await back(page).click();
+  await expect(title(page)).toHaveText(RATE);
+  await radios(page).nth(9).click();
+  await primary(page).click();
+  await expect(title(page)).toHaveText(HOW);
+  // Closed on `how` without an answer there.
+  await closeButton(page).click();
+  await expect(dialog(page)).toHaveCount(0);
+
+  const [row] = await expectRows(request, run, 1);
+  expect(row.partial).toBe(true);
+  expect(bareAnswers(row)).toEqual([{ question: "rate", value: 9 }]);
 });
 
 test("Back by keyboard, named in the page's language, at the start of the footer in right-to-left", async ({
