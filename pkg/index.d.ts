@@ -24,7 +24,7 @@ export interface RapportOptions {
 export interface Theme {
   /** Brand colour, `#rgb` or `#rrggbb` (buttons, selected answers). */
   brand?: string;
-  /** Brand colour while the widget is dark (`mode: "dark"`, or `"system"` in dark mode); defaults to `brand`. */
+  /** Brand colour while the widget is dark (`mode: "dark"`, or `"system"` in dark mode); defaults to `brand`, or `#818cf8` with neither set. */
   brandDark?: string;
   radius?: string;
   font?: string;

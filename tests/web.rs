@@ -552,18 +552,22 @@ fn stars_faces_and_thumbs_are_svg_pictures() {
 
 #[wasm_bindgen_test]
 fn the_dark_brand_colour_has_its_own_text_colour_and_falls_back_to_the_brand() {
-    for (i, (theme, brand_dark, on_dark)) in [
+    for (i, (theme, brand, brand_dark, on_dark)) in [
         (
             r##""brand":"#1e3a8a","brandDark":"#fde047""##,
+            "#1e3a8a",
             "#fde047",
             "#111827",
         ),
-        (r##""brand":"#1e3a8a""##, "#1e3a8a", "#fff"),
+        (r##""brand":"#1e3a8a""##, "#1e3a8a", "#1e3a8a", "#fff"),
         (
             r##""brand":"#1e3a8a","brandDark":"yellow""##,
             "#1e3a8a",
+            "#1e3a8a",
             "#fff",
         ),
+        // Neither set: the default brand's lighter tint, with dark text on it.
+        (r#""radius":"4px""#, "#4f46e5", "#818cf8", "#111827"),
     ]
     .into_iter()
     .enumerate()
@@ -584,13 +588,14 @@ fn the_dark_brand_colour_has_its_own_text_colour_and_falls_back_to_the_brand() {
         let var = |name| style.get_property_value(name).unwrap().trim().to_string();
         assert_eq!(var("--rapport-brand-dark"), brand_dark, "{theme}");
         assert_eq!(var("--rapport-on-brand-dark"), on_dark, "{theme}");
-        assert_eq!(var("--rapport-brand"), "#1e3a8a", "{theme}");
+        assert_eq!(var("--rapport-brand"), brand, "{theme}");
         // Dark mode: the primary button wears the dark pair.
         let go = window().get_computed_style(&q(".go")).unwrap().unwrap();
         let rgb = |hex: &str| match hex {
             "#fde047" => "rgb(253, 224, 71)",
             "#1e3a8a" => "rgb(30, 58, 138)",
             "#111827" => "rgb(17, 24, 39)",
+            "#818cf8" => "rgb(129, 140, 248)",
             _ => "rgb(255, 255, 255)",
         };
         assert_eq!(

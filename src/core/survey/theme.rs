@@ -39,7 +39,7 @@ pub struct Theme {
     pub brand: Option<String>,
     /// CSS colour for buttons and highlights in dark mode (`--rapport-brand-dark`): used when
     /// the widget is dark (`mode: "dark"`, or `"system"` under `prefers-color-scheme: dark`).
-    /// The brand colour when unset.
+    /// The brand colour when unset; with neither set, [`Theme::DEFAULT_BRAND_DARK`].
     pub brand_dark: Option<String>,
     /// CSS length for corner radius (`--rapport-radius`).
     pub radius: Option<String>,
@@ -54,6 +54,10 @@ pub struct Theme {
 impl Theme {
     /// Default brand colour.
     pub const DEFAULT_BRAND: &'static str = "#4f46e5";
+    /// Default brand colour in dark mode when no brand colour is set: the default's lighter
+    /// tint, which keeps a selected star or face at 3:1 or more against the dark background
+    /// (the default itself reaches about 2.4:1 there).
+    pub const DEFAULT_BRAND_DARK: &'static str = "#818cf8";
     /// Default corner radius.
     pub const DEFAULT_RADIUS: &'static str = "12px";
     /// Default font stack.
@@ -64,11 +68,11 @@ impl Theme {
         self.brand.as_deref().unwrap_or(Self::DEFAULT_BRAND)
     }
 
-    /// Dark-mode brand colour, or the brand colour.
+    /// Dark-mode brand colour, or the brand colour, or (neither set) the default's dark one.
     pub fn brand_dark(&self) -> &str {
-        match &self.brand_dark {
-            Some(color) => color,
-            None => self.brand(),
+        match (&self.brand_dark, &self.brand) {
+            (Some(color), _) | (None, Some(color)) => color,
+            (None, None) => Self::DEFAULT_BRAND_DARK,
         }
     }
 
@@ -166,13 +170,13 @@ mod tests {
             ..Theme::default()
         });
         assert_eq!(t.brand_dark(), "#5eead4");
-        // Unset: the brand colour, else the default.
+        // Unset: the brand colour, else the default's dark one.
         let plain = Theme {
             brand: Some("#123456".into()),
             ..Theme::default()
         };
         assert_eq!(plain.brand_dark(), "#123456");
-        assert_eq!(Theme::default().brand_dark(), Theme::DEFAULT_BRAND);
+        assert_eq!(Theme::default().brand_dark(), Theme::DEFAULT_BRAND_DARK);
     }
 
     #[test]
