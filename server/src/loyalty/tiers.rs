@@ -69,6 +69,22 @@ pub struct Contribution {
     pub spend: i64,
 }
 
+/// What each order that earned contributes ([`Contribution`]), as SQL over `orders o` and
+/// their `order` ledger entry `l`, for both backends: the columns `lead` (e.g. `o.customer, `)
+/// then `at, points, spend`, of the rows `filter` keeps (a condition on `o` with the
+/// query's placeholders), ordered by `order_by` (e.g. `o.customer, `) then `at`. Points are
+/// what the order still holds after reversals; a cancelled order's spend counts nothing.
+pub fn contributions_sql(lead: &str, filter: &str, order_by: &str) -> String {
+    format!(
+        "SELECT {lead}l.created_at, o.earned_points - o.reversed_points,
+                CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
+         FROM orders o JOIN ledger l
+           ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
+         WHERE o.earned AND {filter}
+         ORDER BY {order_by}l.created_at"
+    )
+}
+
 /// Where a customer stands.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Standing {
