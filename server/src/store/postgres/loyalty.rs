@@ -8,6 +8,7 @@ use deadpool_postgres::{Pool, Transaction};
 use crate::loyalty::answer::{self, AnswerDecision, AnswerFacts};
 use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::import::ImportedOrder;
+use crate::loyalty::import_dates;
 use crate::loyalty::ledger::{Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::plan::{self, NewEntry, OrderRecord, PlanError};
@@ -464,6 +465,18 @@ impl LoyaltyStore for PostgresLoyalty {
                     applied.entries.extend(extra);
                 }
             }
+            if super::referral_credits::reverse_if_voided(
+                &tx,
+                &site,
+                p,
+                &order_id,
+                before.as_ref(),
+                &mut applied,
+            )
+            .await?
+            {
+                referral = Some("reversed".to_owned());
+            }
             for refund in &applied.new_refunds {
                 tx.execute(
                     "INSERT INTO order_refunds (site, platform, refund_id, order_id, eligible, created_at)
@@ -756,19 +769,20 @@ impl LoyaltyStore for PostgresLoyalty {
         &self,
         site: String,
         inactive_since: i64,
+        after: String,
         limit: usize,
     ) -> StoreFuture<'_, Vec<String>> {
         Box::pin(async move {
             let client = self.client().await?;
             let sql = format!(
-                "SELECT customer FROM ledger WHERE site = $1 GROUP BY customer
+                "SELECT customer FROM ledger WHERE site = $1 AND customer > $4 GROUP BY customer
                  HAVING sum(points) > 0
                     AND max(CASE WHEN {ACTIVITY_SQL} THEN created_at END) <= $2
                  ORDER BY customer LIMIT $3"
             );
             let limit = limit.min(i64::MAX as usize) as i64;
             let rows = client
-                .query(&sql, &[&site, &inactive_since, &limit])
+                .query(&sql, &[&site, &inactive_since, &limit, &after])
                 .await?;
             rows.iter()
                 .map(|r| r.try_get(0).map_err(StoreError::from))
@@ -946,7 +960,9 @@ impl LoyaltyStore for PostgresLoyalty {
                     counts.duplicates += 1;
                     continue;
                 }
-                let applied = plan::import(p, &o.facts, &rules, o.placed_at, credit);
+                // Dated by the order's own date (see crate::loyalty::import_dates).
+                let placed = import_dates::order_instant(o.placed_at, now);
+                let applied = plan::import(p, &o.facts, &rules, placed, credit);
                 save_order(&tx, &site, p, id, &applied.record, now).await?;
                 counts.imported += 1;
                 for e in &applied.entries {
@@ -957,7 +973,7 @@ impl LoyaltyStore for PostgresLoyalty {
                         e.kind,
                         &e.source_id,
                         e.points,
-                        now,
+                        placed,
                         e.available_at,
                         None,
                         None,

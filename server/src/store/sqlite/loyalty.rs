@@ -12,6 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use crate::loyalty::answer::{self, AnswerDecision, AnswerFacts};
 use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::import::ImportedOrder;
+use crate::loyalty::import_dates;
 use crate::loyalty::ledger::{Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::plan::{self, NewEntry, OrderRecord, PlanError};
@@ -377,6 +378,16 @@ fn apply_order(
             applied.entries.extend(extra);
         }
     }
+    if super::referral_credits::reverse_if_voided(
+        &tx,
+        site,
+        p,
+        order_id,
+        before.as_ref(),
+        &mut applied,
+    )? {
+        referral = Some("reversed".to_owned());
+    }
     for refund in &applied.new_refunds {
         tx.execute(
             "INSERT INTO order_refunds (site, platform, refund_id, order_id, eligible, created_at)
@@ -738,18 +749,24 @@ impl LoyaltyStore for SqliteLoyalty {
         &self,
         site: String,
         inactive_since: i64,
+        after: String,
         limit: usize,
     ) -> StoreFuture<'_, Vec<String>> {
         self.run(move |conn| {
             let sql = format!(
-                "SELECT customer FROM ledger WHERE site = ?1 GROUP BY customer
+                "SELECT customer FROM ledger WHERE site = ?1 AND customer > ?4 GROUP BY customer
                  HAVING sum(points) > 0
                     AND max(CASE WHEN {ACTIVITY_SQL} THEN created_at END) <= ?2
                  ORDER BY customer LIMIT ?3"
             );
             let mut stmt = conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(
-                params![site, inactive_since, limit.min(i64::MAX as usize) as i64],
+                params![
+                    site,
+                    inactive_since,
+                    limit.min(i64::MAX as usize) as i64,
+                    after
+                ],
                 |r| r.get(0),
             )?;
             Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
@@ -879,7 +896,9 @@ impl LoyaltyStore for SqliteLoyalty {
                     counts.duplicates += 1;
                     continue;
                 }
-                let applied = plan::import(p, &o.facts, &rules, o.placed_at, credit);
+                // Dated by the order's own date (see crate::loyalty::import_dates).
+                let placed = import_dates::order_instant(o.placed_at, now);
+                let applied = plan::import(p, &o.facts, &rules, placed, credit);
                 save_order(&tx, &site, p, id, &applied.record, now)?;
                 counts.imported += 1;
                 for e in &applied.entries {
@@ -890,7 +909,7 @@ impl LoyaltyStore for SqliteLoyalty {
                         e.kind,
                         &e.source_id,
                         e.points,
-                        now,
+                        placed,
                         e.available_at,
                         None,
                         None,
