@@ -222,4 +222,29 @@ async fn imported_orders_are_dated_by_their_own_date(db: Backend) -> TestResult 
     t.stop().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uncredited_history_counts_for_spend_tiers_by_its_date(db: Backend) -> TestResult {
+    let clock = Arc::new(FakeClock::new(T0));
+    let dyn_clock: Arc<dyn Clock> = clock.clone();
+    let mut c = config();
+    c["sites"][0]["loyalty"]["tiers"] = json!({ "basis": "spend", "windowDays": 365, "levels": [
+        { "name": "Bronze", "threshold": "0" }, { "name": "Silver", "threshold": "50.00" } ] });
+    let t = TestServer::with_clock(c, db.fresh("import-tiers").await, None, Some(dyn_clock)).await;
+    let csv = "order_id,customer_id,date,amount\n\
+               s-recent,c-recent,2026-10-01,60.00\n\
+               s-old,c-old,2024-06-01,80.00\n";
+    let report: Value = import(&t, "format=generic", csv, ADMIN).await.json().await?;
+    assert_eq!((&report["imported"], &report["entries"]), (&json!(2), &json!(0)), "{report}");
+    // No points, but the spend lifts a tier inside the window from the order's date.
+    let recent = balance(&t, "c-recent", &clock).await;
+    assert_eq!((&recent["spendable"], &recent["tier"]["name"]), (&json!(0), &json!("Silver")), "{recent}");
+    let old = balance(&t, "c-old", &clock).await;
+    assert_eq!(old["tier"]["name"], "Bronze", "{old}");
+    // The recent order leaves the window a year after its date: the tier drops.
+    clock.advance(260 * 86_400_000);
+    assert_eq!(balance(&t, "c-recent", &clock).await["tier"]["name"], "Bronze");
+    t.stop().await;
+    Ok(())
+}
 }

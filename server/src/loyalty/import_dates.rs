@@ -11,7 +11,9 @@
 //!   expiry run for that customer (a read of `loyalty/me`, a redemption, or the sweep within
 //!   a minute), dated at the instant they expired;
 //! - **tiers**: it counts in the rolling window by its date, so an order older than the
-//!   window lifts nobody.
+//!   window lifts nobody. Uncredited history counts too (its spend, with 0 points): a tier
+//!   contribution is dated by the order's ledger entry when it has one, else by the order's
+//!   record, which an import dates by the order.
 //!
 //! A date in the future (a clock or time-zone slip in the file) is taken as the import's
 //! own instant: history cannot be newer than the moment it is loaded.

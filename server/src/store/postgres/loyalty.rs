@@ -209,12 +209,12 @@ async fn contributions(
 ) -> Result<Vec<Contribution>, StoreError> {
     let rows = client
         .query(
-            "SELECT l.created_at, o.earned_points - o.reversed_points,
+            "SELECT coalesce(l.created_at, o.created_at), o.earned_points - o.reversed_points,
         CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
- FROM orders o JOIN ledger l
+ FROM orders o LEFT JOIN ledger l
    ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
  WHERE o.site = $1 AND o.customer = $2 AND o.earned
- ORDER BY l.created_at",
+ ORDER BY coalesce(l.created_at, o.created_at)",
             &[&site, &customer],
         )
         .await?;
@@ -840,12 +840,12 @@ impl LoyaltyStore for PostgresLoyalty {
                 .collect::<Result<Vec<_>, StoreError>>()?;
             let orders = client
                 .query(
-                    "SELECT o.customer, l.created_at, o.earned_points - o.reversed_points,
+                    "SELECT o.customer, coalesce(l.created_at, o.created_at), o.earned_points - o.reversed_points,
         CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
- FROM orders o JOIN ledger l
+ FROM orders o LEFT JOIN ledger l
    ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
  WHERE o.site = $1 AND o.earned AND o.customer IS NOT NULL
- ORDER BY o.customer, l.created_at",
+ ORDER BY o.customer, coalesce(l.created_at, o.created_at)",
                     &[&site],
                 )
                 .await?
@@ -963,7 +963,7 @@ impl LoyaltyStore for PostgresLoyalty {
                 // Dated by the order's own date (see crate::loyalty::import_dates).
                 let placed = import_dates::order_instant(o.placed_at, now);
                 let applied = plan::import(p, &o.facts, &rules, placed, credit);
-                save_order(&tx, &site, p, id, &applied.record, now).await?;
+                save_order(&tx, &site, p, id, &applied.record, placed).await?;
                 counts.imported += 1;
                 for e in &applied.entries {
                     if append(
