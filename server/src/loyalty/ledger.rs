@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// What an entry's source is; `(site, kind, source_id)` is unique.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// Points earned by an order (`shopify:123`).
     Order,
@@ -31,6 +31,9 @@ pub enum SourceKind {
     Answer,
     /// Points for a referral that converted (`{referral id}:referrer` / `:referee`).
     Referral,
+    /// A referral credit taken back because its order was voided (the credit's source id,
+    /// see [`super::referral_reversal`]).
+    ReferralReversal,
 }
 
 impl SourceKind {
@@ -50,6 +53,7 @@ impl SourceKind {
             SourceKind::Expiry => "expiry",
             SourceKind::Answer => "answer",
             SourceKind::Referral => "referral",
+            SourceKind::ReferralReversal => "referral_reversal",
         }
     }
 
@@ -64,6 +68,7 @@ impl SourceKind {
             "expiry" => SourceKind::Expiry,
             "answer" => SourceKind::Answer,
             "referral" => SourceKind::Referral,
+            "referral_reversal" => SourceKind::ReferralReversal,
             _ => return None,
         })
     }
@@ -172,6 +177,7 @@ mod tests {
             "expiry",
             "answer",
             "referral",
+            "referral_reversal",
         ] {
             assert_eq!(SourceKind::parse(k).map(SourceKind::as_str), Some(k));
         }

@@ -8,6 +8,7 @@ use deadpool_postgres::{Pool, Transaction};
 use crate::loyalty::answer::{self, AnswerDecision, AnswerFacts};
 use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::import::ImportedOrder;
+use crate::loyalty::import_dates;
 use crate::loyalty::ledger::{Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::plan::{self, NewEntry, OrderRecord, PlanError};
@@ -208,12 +209,12 @@ async fn contributions(
 ) -> Result<Vec<Contribution>, StoreError> {
     let rows = client
         .query(
-            "SELECT l.created_at, o.earned_points - o.reversed_points,
+            "SELECT coalesce(l.created_at, o.created_at), o.earned_points - o.reversed_points,
         CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
- FROM orders o JOIN ledger l
+ FROM orders o LEFT JOIN ledger l
    ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
  WHERE o.site = $1 AND o.customer = $2 AND o.earned
- ORDER BY l.created_at",
+ ORDER BY coalesce(l.created_at, o.created_at)",
             &[&site, &customer],
         )
         .await?;
@@ -463,6 +464,18 @@ impl LoyaltyStore for PostgresLoyalty {
                     referral = Some(status);
                     applied.entries.extend(extra);
                 }
+            }
+            if super::referral_credits::reverse_if_voided(
+                &tx,
+                &site,
+                p,
+                &order_id,
+                before.as_ref(),
+                &mut applied,
+            )
+            .await?
+            {
+                referral = Some("reversed".to_owned());
             }
             for refund in &applied.new_refunds {
                 tx.execute(
@@ -756,19 +769,20 @@ impl LoyaltyStore for PostgresLoyalty {
         &self,
         site: String,
         inactive_since: i64,
+        after: String,
         limit: usize,
     ) -> StoreFuture<'_, Vec<String>> {
         Box::pin(async move {
             let client = self.client().await?;
             let sql = format!(
-                "SELECT customer FROM ledger WHERE site = $1 GROUP BY customer
+                "SELECT customer FROM ledger WHERE site = $1 AND customer > $4 GROUP BY customer
                  HAVING sum(points) > 0
                     AND max(CASE WHEN {ACTIVITY_SQL} THEN created_at END) <= $2
                  ORDER BY customer LIMIT $3"
             );
             let limit = limit.min(i64::MAX as usize) as i64;
             let rows = client
-                .query(&sql, &[&site, &inactive_since, &limit])
+                .query(&sql, &[&site, &inactive_since, &limit, &after])
                 .await?;
             rows.iter()
                 .map(|r| r.try_get(0).map_err(StoreError::from))
@@ -826,12 +840,12 @@ impl LoyaltyStore for PostgresLoyalty {
                 .collect::<Result<Vec<_>, StoreError>>()?;
             let orders = client
                 .query(
-                    "SELECT o.customer, l.created_at, o.earned_points - o.reversed_points,
+                    "SELECT o.customer, coalesce(l.created_at, o.created_at), o.earned_points - o.reversed_points,
         CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
- FROM orders o JOIN ledger l
+ FROM orders o LEFT JOIN ledger l
    ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
  WHERE o.site = $1 AND o.earned AND o.customer IS NOT NULL
- ORDER BY o.customer, l.created_at",
+ ORDER BY o.customer, coalesce(l.created_at, o.created_at)",
                     &[&site],
                 )
                 .await?
@@ -946,8 +960,10 @@ impl LoyaltyStore for PostgresLoyalty {
                     counts.duplicates += 1;
                     continue;
                 }
-                let applied = plan::import(p, &o.facts, &rules, o.placed_at, credit);
-                save_order(&tx, &site, p, id, &applied.record, now).await?;
+                // Dated by the order's own date (see crate::loyalty::import_dates).
+                let placed = import_dates::order_instant(o.placed_at, now);
+                let applied = plan::import(p, &o.facts, &rules, placed, credit);
+                save_order(&tx, &site, p, id, &applied.record, placed).await?;
                 counts.imported += 1;
                 for e in &applied.entries {
                     if append(
@@ -957,7 +973,7 @@ impl LoyaltyStore for PostgresLoyalty {
                         e.kind,
                         &e.source_id,
                         e.points,
-                        now,
+                        placed,
                         e.available_at,
                         None,
                         None,

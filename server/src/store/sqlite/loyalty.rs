@@ -12,6 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use crate::loyalty::answer::{self, AnswerDecision, AnswerFacts};
 use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::import::ImportedOrder;
+use crate::loyalty::import_dates;
 use crate::loyalty::ledger::{Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::plan::{self, NewEntry, OrderRecord, PlanError};
@@ -202,12 +203,12 @@ fn contributions(
     customer: &str,
 ) -> rusqlite::Result<Vec<Contribution>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT l.created_at, o.earned_points - o.reversed_points,
+        "SELECT coalesce(l.created_at, o.created_at), o.earned_points - o.reversed_points,
         CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
- FROM orders o JOIN ledger l
+ FROM orders o LEFT JOIN ledger l
    ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
  WHERE o.site = ?1 AND o.customer = ?2 AND o.earned
- ORDER BY l.created_at",
+ ORDER BY coalesce(l.created_at, o.created_at)",
     )?;
     let rows = stmt.query_map(params![site, customer], |r| {
         Ok(Contribution {
@@ -376,6 +377,16 @@ fn apply_order(
             referral = Some(status);
             applied.entries.extend(extra);
         }
+    }
+    if super::referral_credits::reverse_if_voided(
+        &tx,
+        site,
+        p,
+        order_id,
+        before.as_ref(),
+        &mut applied,
+    )? {
+        referral = Some("reversed".to_owned());
     }
     for refund in &applied.new_refunds {
         tx.execute(
@@ -738,18 +749,24 @@ impl LoyaltyStore for SqliteLoyalty {
         &self,
         site: String,
         inactive_since: i64,
+        after: String,
         limit: usize,
     ) -> StoreFuture<'_, Vec<String>> {
         self.run(move |conn| {
             let sql = format!(
-                "SELECT customer FROM ledger WHERE site = ?1 GROUP BY customer
+                "SELECT customer FROM ledger WHERE site = ?1 AND customer > ?4 GROUP BY customer
                  HAVING sum(points) > 0
                     AND max(CASE WHEN {ACTIVITY_SQL} THEN created_at END) <= ?2
                  ORDER BY customer LIMIT ?3"
             );
             let mut stmt = conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(
-                params![site, inactive_since, limit.min(i64::MAX as usize) as i64],
+                params![
+                    site,
+                    inactive_since,
+                    limit.min(i64::MAX as usize) as i64,
+                    after
+                ],
                 |r| r.get(0),
             )?;
             Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
@@ -790,12 +807,12 @@ impl LoyaltyStore for SqliteLoyalty {
                 .query_map(params![site], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let mut stmt = conn.prepare_cached(
-                "SELECT o.customer, l.created_at, o.earned_points - o.reversed_points,
+                "SELECT o.customer, coalesce(l.created_at, o.created_at), o.earned_points - o.reversed_points,
         CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
- FROM orders o JOIN ledger l
+ FROM orders o LEFT JOIN ledger l
    ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
  WHERE o.site = ?1 AND o.earned AND o.customer IS NOT NULL
- ORDER BY o.customer, l.created_at",
+ ORDER BY o.customer, coalesce(l.created_at, o.created_at)",
             )?;
             let orders = stmt
                 .query_map(params![site], |r| {
@@ -879,8 +896,10 @@ impl LoyaltyStore for SqliteLoyalty {
                     counts.duplicates += 1;
                     continue;
                 }
-                let applied = plan::import(p, &o.facts, &rules, o.placed_at, credit);
-                save_order(&tx, &site, p, id, &applied.record, now)?;
+                // Dated by the order's own date (see crate::loyalty::import_dates).
+                let placed = import_dates::order_instant(o.placed_at, now);
+                let applied = plan::import(p, &o.facts, &rules, placed, credit);
+                save_order(&tx, &site, p, id, &applied.record, placed)?;
                 counts.imported += 1;
                 for e in &applied.entries {
                     if append(
@@ -890,7 +909,7 @@ impl LoyaltyStore for SqliteLoyalty {
                         e.kind,
                         &e.source_id,
                         e.points,
-                        now,
+                        placed,
                         e.available_at,
                         None,
                         None,
