@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// What an entry's source is; `(site, kind, source_id)` is unique.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// Points earned by an order (`shopify:123`).
     Order,
@@ -31,6 +31,9 @@ pub enum SourceKind {
     Answer,
     /// Points for a referral that converted (`{referral id}:referrer` / `:referee`).
     Referral,
+    /// A referral credit taken back because its order was voided (the credit's source id,
+    /// see [`super::referral_reversal`]).
+    ReferralReversal,
 }
 
 impl SourceKind {
@@ -50,6 +53,7 @@ impl SourceKind {
             SourceKind::Expiry => "expiry",
             SourceKind::Answer => "answer",
             SourceKind::Referral => "referral",
+            SourceKind::ReferralReversal => "referral_reversal",
         }
     }
 
@@ -64,6 +68,7 @@ impl SourceKind {
             "expiry" => SourceKind::Expiry,
             "answer" => SourceKind::Answer,
             "referral" => SourceKind::Referral,
+            "referral_reversal" => SourceKind::ReferralReversal,
             _ => return None,
         })
     }
@@ -134,7 +139,7 @@ pub fn balance_sql(site: &str, customer: &str, now: &str) -> String {
 }
 
 /// Every kind, in stored-name order of declaration.
-pub const ALL_KINDS: [SourceKind; 8] = [
+pub const ALL_KINDS: [SourceKind; 9] = [
     SourceKind::Order,
     SourceKind::Refund,
     SourceKind::Cancel,
@@ -143,6 +148,7 @@ pub const ALL_KINDS: [SourceKind; 8] = [
     SourceKind::Expiry,
     SourceKind::Answer,
     SourceKind::Referral,
+    SourceKind::ReferralReversal,
 ];
 
 #[cfg(test)]
@@ -217,8 +223,11 @@ mod tests {
             "expiry",
             "answer",
             "referral",
+            "referral_reversal",
         ] {
             assert_eq!(SourceKind::parse(k).map(SourceKind::as_str), Some(k));
+            let kind = SourceKind::parse(k).expect("a stored name");
+            assert!(ALL_KINDS.contains(&kind), "{k} is missing from ALL_KINDS");
         }
     }
 

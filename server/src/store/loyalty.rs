@@ -56,7 +56,9 @@ pub enum ApplyOutcome {
         /// New ledger entries.
         entries: usize,
         /// When the order carried a referral code and earned just now: `credited`, or why
-        /// not (`unknown_code`, `self_referral`, `repeat_referral`, `not_first_order`).
+        /// not (`unknown_code`, `self_referral`, `repeat_referral`, `not_first_order`);
+        /// `reversed` when the event voided an order that converted a referral (see
+        /// [`crate::loyalty::referral_reversal`]).
         referral: Option<String>,
     },
     /// This delivery was processed before; nothing changed.
@@ -232,11 +234,13 @@ pub trait LoyaltyStore: Send + Sync + 'static {
         now: i64,
     ) -> StoreFuture<'_, usize>;
     /// Customers of `site` with a positive balance and no activity after `inactive_since`
-    /// (ms), at most `limit`: the sweep's work list.
+    /// (ms), in the database's order of customer ids, the first `limit` of those after
+    /// `after` (`""`: from the first): one page of the sweep's work list.
     fn expiry_candidates(
         &self,
         site: String,
         inactive_since: i64,
+        after: String,
         limit: usize,
     ) -> StoreFuture<'_, Vec<String>>;
     /// What each of `customer`'s orders that earned points contributes to their tier.

@@ -13,6 +13,7 @@ use crate::loyalty::plan::answer::{self as answer_plan, AnswerRead};
 use crate::loyalty::plan::history;
 use crate::loyalty::plan::redemption::{self, Redeem};
 use crate::loyalty::plan::referral::{self, ReferralAsk};
+use crate::loyalty::plan::reversal;
 use crate::loyalty::plan::{self, NewEntry, OrderRecord, PlanError};
 use crate::loyalty::referral::normalize_email;
 use crate::loyalty::rules::LoyaltyRules;
@@ -429,7 +430,7 @@ impl LoyaltyStore for PostgresLoyalty {
                 before.as_ref(),
                 &applied.record,
             );
-            let referral = match ask {
+            let mut referral = match ask {
                 Some(ask) => {
                     let (status, extra) =
                         referral_step(&tx, &site, p, &order_id, &ask, now).await?;
@@ -438,6 +439,13 @@ impl LoyaltyStore for PostgresLoyalty {
                 }
                 None => None,
             };
+            if let Some(ask) = reversal::ask(p, &order_id, before.as_ref(), &applied.record) {
+                let credits = super::referral_credits::read(&tx, &site, &ask).await?;
+                if let Some((status, extra)) = ask.decide(&credits, &applied.entries) {
+                    applied.entries.extend(extra);
+                    referral = Some(status);
+                }
+            }
             for refund in &applied.new_refunds {
                 tx.execute(
                     "INSERT INTO order_refunds (site, platform, refund_id, order_id, eligible, created_at)
@@ -694,19 +702,20 @@ impl LoyaltyStore for PostgresLoyalty {
         &self,
         site: String,
         inactive_since: i64,
+        after: String,
         limit: usize,
     ) -> StoreFuture<'_, Vec<String>> {
         Box::pin(async move {
             let client = self.client().await?;
             let sql = format!(
-                "SELECT customer FROM ledger WHERE site = $1 GROUP BY customer
+                "SELECT customer FROM ledger WHERE site = $1 AND customer > $4 GROUP BY customer
                  HAVING sum(points) > 0
                     AND max(CASE WHEN {ACTIVITY_SQL} THEN created_at END) <= $2
                  ORDER BY customer LIMIT $3"
             );
             let limit = limit.min(i64::MAX as usize) as i64;
             let rows = client
-                .query(&sql, &[&site, &inactive_since, &limit])
+                .query(&sql, &[&site, &inactive_since, &limit, &after])
                 .await?;
             rows.iter()
                 .map(|r| r.try_get(0).map_err(StoreError::from))
@@ -866,15 +875,16 @@ impl LoyaltyStore for PostgresLoyalty {
                     known.insert(id.clone());
                 }
             }
-            let plan = history::import_batch(p, &orders, &known, &rules, credit);
+            let plan = history::import_batch(p, &orders, &known, &rules, credit, now);
             let mut counts = ImportCounts {
                 duplicates: plan.duplicates,
                 ..ImportCounts::default()
             };
-            for (id, applied) in &plan.orders {
-                save_order(&tx, &site, p, id, &applied.record, now).await?;
+            for o in &plan.orders {
+                // Dated by the order's own date (see crate::loyalty::import_dates).
+                save_order(&tx, &site, p, &o.order_id, &o.applied.record, o.at).await?;
                 counts.imported += 1;
-                let new = append_entries(&tx, &site, &applied.entries, Some(now)).await?;
+                let new = append_entries(&tx, &site, &o.applied.entries, Some(o.at)).await?;
                 counts.entries += new as u64;
             }
             tx.commit().await?;

@@ -17,6 +17,7 @@ use crate::loyalty::plan::answer::{self as answer_plan, AnswerRead};
 use crate::loyalty::plan::history;
 use crate::loyalty::plan::redemption::{self, Redeem};
 use crate::loyalty::plan::referral::{self, ReferralAsk};
+use crate::loyalty::plan::reversal;
 use crate::loyalty::plan::{self, NewEntry, OrderRecord, PlanError};
 use crate::loyalty::referral::normalize_email;
 use crate::loyalty::rules::LoyaltyRules;
@@ -361,7 +362,7 @@ fn apply_order(
         before.as_ref(),
         &applied.record,
     );
-    let referral = match ask {
+    let mut referral = match ask {
         Some(ask) => {
             let (status, extra) = referral_step(&tx, site, p, order_id, &ask, now)?;
             applied.entries.extend(extra);
@@ -369,6 +370,13 @@ fn apply_order(
         }
         None => None,
     };
+    if let Some(ask) = reversal::ask(p, order_id, before.as_ref(), &applied.record) {
+        let credits = super::referral_credits::read(&tx, site, &ask)?;
+        if let Some((status, extra)) = ask.decide(&credits, &applied.entries) {
+            applied.entries.extend(extra);
+            referral = Some(status);
+        }
+    }
     for refund in &applied.new_refunds {
         tx.execute(
             "INSERT INTO order_refunds (site, platform, refund_id, order_id, eligible, created_at)
@@ -684,18 +692,24 @@ impl LoyaltyStore for SqliteLoyalty {
         &self,
         site: String,
         inactive_since: i64,
+        after: String,
         limit: usize,
     ) -> StoreFuture<'_, Vec<String>> {
         self.run(move |conn| {
             let sql = format!(
-                "SELECT customer FROM ledger WHERE site = ?1 GROUP BY customer
+                "SELECT customer FROM ledger WHERE site = ?1 AND customer > ?4 GROUP BY customer
                  HAVING sum(points) > 0
                     AND max(CASE WHEN {ACTIVITY_SQL} THEN created_at END) <= ?2
                  ORDER BY customer LIMIT ?3"
             );
             let mut stmt = conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(
-                params![site, inactive_since, limit.min(i64::MAX as usize) as i64],
+                params![
+                    site,
+                    inactive_since,
+                    limit.min(i64::MAX as usize) as i64,
+                    after
+                ],
                 |r| r.get(0),
             )?;
             Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
@@ -820,15 +834,16 @@ impl LoyaltyStore for SqliteLoyalty {
                     known.insert(id.clone());
                 }
             }
-            let plan = history::import_batch(p, &orders, &known, &rules, credit);
+            let plan = history::import_batch(p, &orders, &known, &rules, credit, now);
             let mut counts = ImportCounts {
                 duplicates: plan.duplicates,
                 ..ImportCounts::default()
             };
-            for (id, applied) in &plan.orders {
-                save_order(&tx, &site, p, id, &applied.record, now)?;
+            for o in &plan.orders {
+                // Dated by the order's own date (see crate::loyalty::import_dates).
+                save_order(&tx, &site, p, &o.order_id, &o.applied.record, o.at)?;
                 counts.imported += 1;
-                let new = append_entries(&tx, &site, &applied.entries, Some(now))?;
+                let new = append_entries(&tx, &site, &o.applied.entries, Some(o.at))?;
                 counts.entries += new as u64;
             }
             tx.commit()?;
@@ -875,7 +890,7 @@ mod tests {
         /// The balance the database sums is the one [`ledger::balance`] derives.
         #[test]
         fn the_sql_balance_is_the_ledger_rule(
-            rows in proptest::collection::vec((0usize..8, -500i64..500, 0i64..20), 0..30),
+            rows in proptest::collection::vec((0usize..ALL_KINDS.len(), -500i64..500, 0i64..20), 0..30),
             now in 0i64..20,
         ) {
             let conn = Connection::open_in_memory().map_err(|e| TestCaseError::fail(e.to_string()))?;
