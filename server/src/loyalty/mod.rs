@@ -2,7 +2,7 @@
 //!
 //! Pure rules live here, with no IO: customer [`token`]s, webhook [`signature`]s, order
 //! payloads of each [`platform`] read into [`order`] events, the earning and reversal
-//! arithmetic ([`rules`]), what an event does to an order and the ledger ([`plan`]), and
+//! arithmetic ([`rules`]), every decision a store makes on the ledger ([`plan`]), and
 //! balances derived from entries ([`ledger`]), points for survey answers ([`answer`]) and
 //! referral codes and credits ([`referral`]) and their reversal when the converting order
 //! is voided ([`referral_reversal`]). Storage is [`crate::store::LoyaltyStore`];

@@ -1,6 +1,6 @@
-//! Taking a referral back when the order that converted it is undone. Pure: the store
-//! gathers the referral's credits inside the order's transaction and appends what
-//! [`reversals`] returns.
+//! Taking a referral back when the order that converted it is undone. Pure: the rule and
+//! the entries; [`super::plan::reversal`] is the decision a store asks for inside the
+//! order's transaction (after gathering the referral's credits).
 //!
 //! **The rule** (README, "Referrals"): a referral converts with the referred shopper's
 //! first order. When that order is *voided* — cancelled, or refunded in full (its whole
@@ -163,7 +163,7 @@ mod tests {
                 },
             ]
         );
-        let written = crate::loyalty::plan::referral_entries(
+        let written = crate::loyalty::plan::referral::entries(
             &crate::loyalty::referral::ReferralCredit {
                 referrer: "alice".into(),
                 referrer_points: 500,

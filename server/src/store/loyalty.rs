@@ -1,6 +1,7 @@
 //! Storage of customers, orders and the points ledger: the [`LoyaltyStore`] trait, written
 //! once for both backends (SQLite and PostgreSQL, tables made by each backend's versioned
-//! migrations).
+//! migrations). A backend decides nothing itself: it reads the facts in its transaction,
+//! asks [`crate::loyalty::plan`] (or [`crate::loyalty::expiry`]) and writes the answer.
 //!
 //! Contract (both backends):
 //! - [`LoyaltyStore::apply_order`] runs in one transaction: the delivery id is recorded
@@ -25,11 +26,12 @@
 //!   on the entries' instants, so it may run at any time after the fact (lazily before a
 //!   read or a redemption, or from the sweep) with the same result.
 
-use crate::loyalty::answer::{AnswerDecision, AnswerRule};
 use crate::loyalty::expiry::ExpiryPolicy;
 use crate::loyalty::import::ImportedOrder;
-use crate::loyalty::ledger::{Balance, Entry};
+use crate::loyalty::ledger::Entry;
 use crate::loyalty::order::{OrderEvent, Platform};
+pub use crate::loyalty::plan::answer::{AnswerCredit, AnswerOutcome};
+pub use crate::loyalty::plan::redemption::{RedeemOutcome, RewardOutcome};
 use crate::loyalty::rules::LoyaltyRules;
 use crate::loyalty::tiers::Contribution;
 use crate::loyalty::token::CustomerClaims;
@@ -65,17 +67,6 @@ pub enum ApplyOutcome {
     UnknownOrder(String),
 }
 
-/// What [`LoyaltyStore::redeem`] did; each carries the balance afterwards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RedeemOutcome {
-    /// Points spent.
-    Redeemed(Balance),
-    /// A redemption with this id exists; nothing changed.
-    Duplicate(Balance),
-    /// Not enough spendable points; nothing changed.
-    Insufficient(Balance),
-}
-
 /// A reward redemption to record: the points spent through the same path as
 /// [`LoyaltyStore::redeem`], the code issued and the event for the store, in one transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,25 +85,6 @@ pub struct RewardRedemption {
     pub event_id: String,
     /// The outbound event's body.
     pub payload: String,
-}
-
-/// What [`LoyaltyStore::redeem_reward`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RewardOutcome {
-    /// Points spent, code issued, event queued.
-    Redeemed(Balance),
-    /// This redemption id exists: the code it issued (`None` when the id was a plain points
-    /// redemption) and its reward; nothing changed.
-    Duplicate {
-        /// Balance now.
-        balance: Balance,
-        /// The code and reward id issued under this id.
-        issued: Option<(String, String)>,
-    },
-    /// Not enough spendable points; nothing changed.
-    Insufficient(Balance),
-    /// The code exists already (a random collision): nothing changed, draw another.
-    CodeTaken,
 }
 
 /// A code issued to a customer.
@@ -213,33 +185,6 @@ pub struct Adjustment {
     pub reason: String,
     /// Who.
     pub actor: String,
-}
-
-/// A survey answer to credit (see [`crate::loyalty::answer`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnswerCredit {
-    /// Site.
-    pub site: String,
-    /// The verified customer.
-    pub customer: String,
-    /// Survey answered.
-    pub survey: String,
-    /// The response id (the entry's source id).
-    pub response_id: String,
-    /// The response is partial.
-    pub partial: bool,
-    /// The site's rule.
-    pub rule: AnswerRule,
-}
-
-/// What [`LoyaltyStore::credit_answer`] decided, and the points the response has earned
-/// (now or on an earlier delivery; 0 when none).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AnswerOutcome {
-    /// The decision.
-    pub decision: AnswerDecision,
-    /// Points this response earned.
-    pub points: i64,
 }
 
 /// What [`LoyaltyStore::import_orders`] did with one batch.
