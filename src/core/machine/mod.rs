@@ -73,6 +73,9 @@ pub struct Machine {
     /// The locales whose strings were asked for, and where they are.
     tables: Vec<(crate::core::i18n::Locale, strings::Table)>,
     visitor: Visitor,
+    /// The customer token from `identify({token})`: sent with every response queued while
+    /// it is set, never stored by the widget beyond the outbox entry it travels in.
+    customer_token: Option<String>,
     throttle: ThrottleState,
     outbox: Outbox,
     signals: PageSignals,
@@ -116,6 +119,7 @@ impl Machine {
             languages: Vec::new(),
             tables: Vec::new(),
             visitor: Visitor::default(),
+            customer_token: None,
             throttle: ThrottleState::default(),
             outbox: Outbox::default(),
             signals: PageSignals::default(),

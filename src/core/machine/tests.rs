@@ -593,6 +593,54 @@ fn identify_accumulates_traits_within_the_limit() {
     assert_eq!(body.get("userId").and_then(Json::as_str), Some("u-1"));
 }
 
+#[test]
+fn a_customer_token_travels_with_the_response_and_is_no_trait() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start(&store, config(""), 0.0);
+    let identify = |tab: &mut Tab<'_>, json: &str| {
+        tab.input(Input::Command {
+            name: Json::Str("identify".into()),
+            args: vec![testing::parse(json).unwrap()],
+        })
+    };
+    identify(&mut tab, r#"{"token":"eyJ.a.b","plan":"gold"}"#);
+    let visitor = store.text(&key(SITE, Slot::Visitor)).unwrap();
+    assert!(visitor.contains("gold"), "{visitor}");
+    assert!(
+        !visitor.contains("eyJ"),
+        "the token is not stored as a trait: {visitor}"
+    );
+    tab.answer_all();
+    let body = testing::parse(&tab.posts[0]).unwrap();
+    assert_eq!(body.get("token").and_then(Json::as_str), Some("eyJ.a.b"));
+    let traits = body.get("traits").unwrap();
+    assert!(traits.get("token").is_none(), "{traits:?}");
+    // The page's `submit` event carries the response, not the token.
+    let emitted = format!("{:?}", tab.emitted());
+    assert!(!emitted.contains("eyJ"), "{emitted}");
+    tab.settle(http(201));
+
+    // A bad token is named and changes nothing; `null` forgets the token.
+    let effects = identify(&mut tab, r#"{"token":42}"#);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Warn(w) if w.contains("identify: token must be"))),
+        "{effects:?}"
+    );
+    identify(&mut tab, r#"{"token":null}"#);
+    tab.input(Input::Close);
+    tab.input(Input::Command {
+        name: Json::Str("page".into()),
+        args: vec![],
+    });
+    assert_eq!(tab.shown(), 2);
+    tab.answer_all();
+    // (The first request settled: the second is the only one in flight.)
+    assert_eq!(tab.posts.len(), 1, "{:?}", tab.posts);
+    assert!(!tab.posts[0].contains("token"), "{}", tab.posts[0]);
+}
+
 /// [`config`] with `"locale"` set to `locale`.
 fn config_in(locale: &str) -> Json {
     let Json::Obj(mut members) = config("") else {
