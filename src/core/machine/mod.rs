@@ -47,6 +47,7 @@ mod watch;
 mod tests;
 
 pub use io::{Effect, Event, Input, Now, Timer};
+pub use strings::LOCALE_FILE_WAIT_MS;
 pub use visitor::Visitor;
 
 use crate::core::json::Json;
@@ -169,6 +170,7 @@ impl Machine {
             Input::Timer(Timer::Delay) => self.evaluate(&mut step),
             Input::Timer(Timer::Retry) => self.flush(&mut step),
             Input::Timer(Timer::Thanks) => self.close_survey(&mut step),
+            Input::Timer(Timer::Strings) => self.strings_overdue(&mut step),
             Input::Sent(outcome) => self.settle(&mut step, outcome),
             Input::Command { name, args } => match name {
                 Json::Str(name) => self.command(&mut step, &name, &args),

@@ -751,6 +751,54 @@ fn a_locale_file_that_fails_leaves_english_with_one_warning() {
 }
 
 #[test]
+fn a_locale_file_that_stalls_opens_the_survey_in_english_after_the_wait() {
+    use crate::core::machine::LOCALE_FILE_WAIT_MS;
+    let store = MemoryStore::new();
+    let mut tab = Tab::start_page(&store, config_in("de"), vec![], vec![], 0.0);
+    assert_eq!(asked(&tab), [Locale::De]);
+    tab.advance(LOCALE_FILE_WAIT_MS - 1.0);
+    assert_eq!(tab.shown(), 0, "still waiting for the file");
+    tab.advance(1.0);
+    let langs = opened(&tab);
+    assert_eq!(langs.len(), 1, "shown in English once the wait is over");
+    assert_eq!((langs[0].ui, langs[0].s.submit()), (Locale::En, "Submit"));
+    assert_eq!(
+        warnings(&tab),
+        ["locale file `de`: not loaded within 3 s; the widget's own words are shown in English"]
+    );
+    // The file arrives late: the open survey stays as it is, the next one is in German.
+    tab.input(Input::Strings {
+        locale: Locale::De,
+        file: file(Locale::De),
+    });
+    assert_eq!(opened(&tab).len(), 1);
+    tab.answer_all();
+    tab.input(Input::Close);
+    tab.input(Input::Command {
+        name: Json::Str("page".into()),
+        args: vec![],
+    });
+    let langs = opened(&tab);
+    assert_eq!(langs.len(), 2, "{:?}", tab.log);
+    assert_eq!(langs[1].ui, Locale::De);
+    assert_eq!(asked(&tab), [Locale::De], "asked once");
+}
+
+#[test]
+fn a_locale_file_in_time_leaves_no_warning_when_the_wait_ends() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start_page(&store, config_in("de"), vec![], vec![], 0.0);
+    tab.advance(500.0);
+    tab.input(Input::Strings {
+        locale: Locale::De,
+        file: file(Locale::De),
+    });
+    tab.advance(10_000.0);
+    assert!(warnings(&tab).is_empty(), "{:?}", warnings(&tab));
+    assert_eq!(opened(&tab)[0].ui, Locale::De);
+}
+
+#[test]
 fn a_broken_locale_file_is_named_and_english_shown() {
     let store = MemoryStore::new();
     let mut tab = Tab::start_page(&store, config_in("de"), vec![], vec![], 0.0);
