@@ -30,39 +30,55 @@ async function answerCheckIn(page: import("@playwright/test").Page) {
   await expect(dialog(page)).toContainText("Thank you!");
 }
 
-test("an answer given under a customer token is the customer's, and earns points", async ({ page, request, run }) => {
+test("the demo's signed-in shopper: the answer is the customer's and earns points beside the order's", async ({ page, request, run }) => {
+  // The order page does what a store's backend would (www/demo/store-backend.js): mints the
+  // customer's token and sends the paid order as a signed Standard Webhooks delivery.
   const customer = `cust-${run}`;
-  const token = customerToken(customer);
   const posts = recordPosts(page);
   const receipt = page.waitForResponse((r) => r.url().endsWith("/v1/responses") && r.request().method() === "POST");
-  await page.goto(withRun("/order.html?order=R-4001", run));
-  await page.evaluate((token) => (window as any).rapport("identify", { token }), token);
+  await page.goto(withRun(`/order.html?order=R-${run}&customer=${customer}`, run));
   await answerCheckIn(page);
   const body = await (await receipt).json();
   expect(body.customer).toBe(customer);
   expect(body.points).toBe(demo.loyalty.surveyAnswer.points);
 
-  // The request carried the token; the stored traits do not.
-  expect(posts[0].body.token).toBe(token);
+  // The request carried a token; the stored traits do not.
+  const token: string = posts[0].body.token;
+  expect(token.split(".")).toHaveLength(3);
   const [row] = await expectRows(request, run, 1, { site: "demo" });
   expect(row.partial).toBe(false);
   expect((row as any).customer).toBe(customer);
   expect(JSON.stringify(row.traits)).not.toContain(token.slice(0, 20));
 
-  // The customer's balance shows the points, read with the same token.
+  // The customer's balance, read with the same token: the answer's points spendable, the
+  // order's (49.00 eligible, 1 point per unit) pending for the return window.
   const me = await request.get(`${ENDPOINT}/v1/sites/demo/loyalty/me`, {
     headers: { Authorization: `Bearer ${token}` },
   });
   expect(me.status()).toBe(200);
   const balance = await me.json();
   expect(balance.customer).toBe(customer);
-  expect(balance.spendable + balance.pending).toBe(demo.loyalty.surveyAnswer.points);
+  expect(balance.spendable).toBe(demo.loyalty.surveyAnswer.points);
+  expect(balance.pending).toBe(49);
+});
+
+test("a token given by the page is sent with the answer", async ({ page, request, run }) => {
+  const customer = `page-${run}`;
+  const token = customerToken(customer);
+  const posts = recordPosts(page);
+  await page.goto(withRun("/order.html?guest", run));
+  await page.evaluate((token) => (window as any).rapport("identify", { token }), token);
+  await answerCheckIn(page);
+  await expect.poll(() => posts.length).toBe(1);
+  expect(posts[0].body.token).toBe(token);
+  const [row] = await expectRows(request, run, 1, { site: "demo" });
+  expect((row as any).customer).toBe(customer);
 });
 
 test("an expired token keeps the answer, stored anonymously", async ({ page, request, run }) => {
   const token = customerToken(`cust-${run}`, -60);
   const receipt = page.waitForResponse((r) => r.url().endsWith("/v1/responses") && r.request().method() === "POST");
-  await page.goto(withRun("/order.html?order=R-4002", run));
+  await page.goto(withRun("/order.html?guest", run));
   await page.evaluate((token) => (window as any).rapport("identify", { token }), token);
   await answerCheckIn(page);
   const body = await (await receipt).json();
@@ -78,7 +94,7 @@ test("a token that is no string is named in one warning and nothing is sent with
     if (m.type() === "warning") warnings.push(m.text());
   });
   const posts = recordPosts(page);
-  await page.goto(withRun("/order.html?order=R-4003", run));
+  await page.goto(withRun("/order.html?guest", run));
   await page.evaluate(() => (window as any).rapport("identify", { token: 42 }));
   await answerCheckIn(page);
   await expect.poll(() => posts.length).toBe(1);
