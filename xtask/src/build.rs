@@ -66,6 +66,10 @@ const WIDGET: WasmArtifact = WasmArtifact {
     // here, rustc puts the 1 MiB stack first, growing down towards address 0, so the first
     // KiB is only ever reached by a stack that has overflowed already.
     opt_passes: &[
+        // Identical functions (monomorphised copies that came out the same) folded into one
+        // first: −110 B gzip -9 of a show (measured with the customer token and lol_alloc;
+        // `--code-folding`, `--gufa`, `--monomorphize`, `--dae-optimizing` measured too: 0 to +150).
+        "--duplicate-function-elimination",
         "--one-caller-inline-max-function-size=20",
         "--flatten",
         "--rereloop",
