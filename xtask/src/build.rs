@@ -76,7 +76,7 @@ const WIDGET: WasmArtifact = WasmArtifact {
         "--strip-target-features",
         "--low-memory-unused",
     ],
-    cargo_args: &["--no-default-features"],
+    cargo_args: &["--no-default-features", "--features", "shell"],
     shrink_glue: true,
 };
 
