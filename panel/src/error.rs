@@ -31,11 +31,12 @@ pub enum PanelError {
 
 impl PanelError {
     /// A shape error of `document`.
-    pub fn shape(document: &'static str, e: Box<ShapeError>) -> PanelError {
+    pub fn shape(document: &'static str, e: ShapeError) -> PanelError {
+        let ShapeError { path, message } = e;
         PanelError::Shape {
             document,
-            path: e.path,
-            message: e.message,
+            path,
+            message,
         }
     }
 }

@@ -18,6 +18,8 @@ use crate::error::PanelError;
 use crate::model::Me;
 
 /// What the panel shows.
+// One value lives as long as the panel is open: boxing `Ready` would save nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
     /// `loyalty/me` is on its way.

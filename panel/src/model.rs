@@ -122,7 +122,7 @@ pub struct Activity {
 impl Me {
     /// Decodes the JSON of `loyalty/me`.
     pub fn from_json(v: &Json) -> Result<Me, PanelError> {
-        decode(v).map_err(|e| PanelError::shape("loyalty/me", e))
+        decode(v).map_err(|e| PanelError::shape("loyalty/me", *e))
     }
 
     /// The catalogue's reward `id`.

@@ -35,7 +35,7 @@ pub struct Options {
 impl Options {
     /// Decodes the options object (copied out of JavaScript as JSON).
     pub fn from_json(v: &Json) -> Result<Options, PanelError> {
-        decode(v).map_err(|e| PanelError::shape("options", e))
+        decode(v).map_err(|e| PanelError::shape("options", *e))
     }
 
     /// Whether the panel's texts run right to left (the negotiated language).

@@ -5,6 +5,8 @@
 //!   minified with the wasm, then terser; see [`crate::glue`]) + wasm-opt'd `.wasm` (English
 //!   built in), and `locales/<tag>.json`, the other locales' words, one file each, fetched
 //!   only by a page that wants that locale (see [`crate::locales`]).
+//! * `dist/loyalty/` — the loyalty panel (crate `rapport-panel`), a separate wasm module
+//!   fetched only when a shopper opens it (`rapport('loyalty')`), built like the widget.
 //! * `dist/metrics/` — the metrics engine, a separate wasm module (never in the widget bundle).
 //! * `pkg/` — the npm package: hand-written entry points plus copies of the above.
 //! * `dist/precompressed/`: the deploy tree, each file above with its pre-compressed
@@ -80,6 +82,18 @@ const WIDGET: WasmArtifact = WasmArtifact {
     shrink_glue: true,
 };
 
+/// The loyalty panel: the widget's recipe (the same wasm-opt passes, the boundary names
+/// minified with the glue, which only the loader calls), std linked.
+const PANEL: WasmArtifact = WasmArtifact {
+    package: "rapport-panel",
+    crate_file: "rapport_panel.wasm",
+    out_name: "panel",
+    dist_dir: "loyalty",
+    opt_passes: WIDGET.opt_passes,
+    cargo_args: &[],
+    shrink_glue: true,
+};
+
 const METRICS: WasmArtifact = WasmArtifact {
     package: "rapport-metrics",
     crate_file: "rapport_metrics.wasm",
@@ -93,10 +107,11 @@ const METRICS: WasmArtifact = WasmArtifact {
 /// Builds everything into `dist/` and `pkg/`.
 pub fn run_build() -> Result<(), String> {
     let dist = loader_and_widget()?;
+    wasm(&PANEL, &dist)?;
     wasm(&METRICS, &dist)?;
     package(&dist)?;
     let mut shipped = vec![dist.join("rapport.js")];
-    for artifact in [&WIDGET, &METRICS] {
+    for artifact in [&WIDGET, &PANEL, &METRICS] {
         shipped.extend(crate::size::files_in(&dist.join(artifact.dist_dir))?);
     }
     shipped.extend(crate::size::files_in(
@@ -345,7 +360,7 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 fn package(dist: &Path) -> Result<(), String> {
     let pkg = util::root().join("pkg");
     copy(&dist.join("rapport.js"), &pkg.join("rapport.js"))?;
-    for artifact in [&WIDGET, &METRICS] {
+    for artifact in [&WIDGET, &PANEL, &METRICS] {
         copy_tree(&dist.join(artifact.dist_dir), &pkg.join(artifact.dist_dir))?;
     }
     Ok(())
