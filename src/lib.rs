@@ -26,3 +26,7 @@ pub mod core;
 
 #[cfg(all(target_arch = "wasm32", feature = "shell"))]
 pub mod web;
+
+/// Panic handler and allocator of a wasm module built on the core without the shell.
+#[cfg(all(target_arch = "wasm32", not(feature = "std"), not(feature = "shell")))]
+mod runtime;

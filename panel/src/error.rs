@@ -1,9 +1,12 @@
 //! The panel's one error enum: what can go wrong between the collector's answers, the
 //! loader's options and the shopper's clicks. Messages name the field or value at fault.
 
-use std::fmt;
+use core::fmt;
 
 use rapport::core::json::ShapeError;
+use rapport::core::msg::{cat, int};
+
+use crate::prelude::*;
 
 /// Why the panel cannot show what it was asked to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,43 +44,48 @@ impl PanelError {
     }
 }
 
-impl fmt::Display for PanelError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl PanelError {
+    /// The message (what `Display` prints), built without the formatting machinery.
+    pub fn message(&self) -> String {
         match self {
             PanelError::Shape {
                 document,
                 path,
                 message,
-            } if path.is_empty() => write!(f, "{document}: {message}"),
+            } if path.is_empty() => cat(&[document, ": ", message]),
             PanelError::Shape {
                 document,
                 path,
                 message,
-            } => write!(f, "{document}: {path}: {message}"),
-            PanelError::Collector {
-                status: 0,
-                message: _,
-            } => write!(f, "the collector could not be reached"),
+            } => cat(&[document, ": ", path, ": ", message]),
+            PanelError::Collector { status: 0, .. } => "the collector could not be reached".into(),
             PanelError::Collector {
                 status,
                 message: Some(m),
-            } => write!(f, "the collector answered {status}: {m}"),
+            } => cat(&["the collector answered ", &int(i64::from(*status)), ": ", m]),
             PanelError::Collector {
                 status,
                 message: None,
-            } => write!(f, "the collector answered {status}"),
+            } => cat(&["the collector answered ", &int(i64::from(*status))]),
             PanelError::UnknownReward(id) => {
-                write!(f, "reward `{id}` is not in the rewards catalogue")
+                cat(&["reward `", id, "` is not in the rewards catalogue"])
             }
         }
     }
 }
 
-impl std::error::Error for PanelError {}
+impl fmt::Display for PanelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl core::error::Error for PanelError {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::string::ToString;
 
     #[test]
     fn messages_name_the_field_at_fault() {

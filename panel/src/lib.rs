@@ -9,7 +9,14 @@
 //! * [`error`] — the one error enum.
 //! * `web` (wasm32 only) — the thin shadow-DOM shell: renders the machine's screen,
 //!   forwards clicks and keys, performs fetches.
+#![no_std]
 #![deny(missing_docs)]
+
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+mod prelude;
 
 pub mod error;
 pub mod machine;

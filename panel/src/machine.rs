@@ -14,6 +14,8 @@
 
 use rapport::core::json::Json;
 
+use crate::prelude::*;
+
 use crate::error::PanelError;
 use crate::model::Me;
 
@@ -216,7 +218,7 @@ impl Machine {
         match decoded {
             Ok(me) => {
                 // A refresh after a code keeps the code on screen.
-                let (step, focus) = match std::mem::replace(&mut self.screen, Screen::Loading) {
+                let (step, focus) = match core::mem::replace(&mut self.screen, Screen::Loading) {
                     Screen::Ready(Ready {
                         step: step @ Step::Code { .. },
                         ..
@@ -231,7 +233,7 @@ impl Machine {
                 vec![Effect::Render(focus)]
             }
             Err(error) => {
-                let warn = matches!(error, PanelError::Shape { .. }).then(|| error.to_string());
+                let warn = matches!(error, PanelError::Shape { .. }).then(|| error.message());
                 if let Screen::Ready(_) = self.screen {
                     // A failed refresh leaves the programme on screen.
                     return warn.map(Effect::Warn).into_iter().collect();
@@ -252,7 +254,7 @@ impl Machine {
             return vec![];
         }
         if !r.me.reward(&reward).is_some_and(|x| x.available) {
-            return vec![Effect::Warn(PanelError::UnknownReward(reward).to_string())];
+            return vec![Effect::Warn(PanelError::UnknownReward(reward).message())];
         }
         r.step = Step::Confirm(reward);
         r.copied = false;
@@ -327,7 +329,7 @@ impl Machine {
                     reward,
                     error: error.clone(),
                 };
-                vec![Effect::Warn(error.to_string()), Effect::Render(Focus::Keep)]
+                vec![Effect::Warn(error.message()), Effect::Render(Focus::Keep)]
             }
             _ => {
                 r.step = Step::Refused {
@@ -345,6 +347,8 @@ mod tests {
     use super::*;
     use crate::model::tests::ME;
     use rapport::core::json::testing::parse;
+    use std::format;
+    use std::string::ToString;
 
     fn answer(status: u16, body: &str) -> Answer {
         Answer {

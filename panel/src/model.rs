@@ -5,6 +5,7 @@
 use rapport::core::json::{shape_err, Decoded, Fields, Json, Path};
 
 use crate::error::PanelError;
+use crate::prelude::*;
 
 /// Largest points value read (the collector caps amounts far below this).
 const MAX_POINTS: i64 = 1_000_000_000_000;
@@ -236,6 +237,7 @@ fn activity(path: &Path<'_>, v: &Json) -> Decoded<Activity> {
 pub(crate) mod tests {
     use super::*;
     use rapport::core::json::testing::parse;
+    use std::string::ToString;
 
     /// A `loyalty/me` answer as the collector writes it (server/src/routes/loyalty.rs).
     pub(crate) const ME: &str = r#"{

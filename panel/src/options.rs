@@ -7,7 +7,10 @@ use rapport::core::i18n::Lang;
 use rapport::core::json::{Decoded, Fields, Json, Path};
 use rapport::core::survey::{is_safe_css_value, ColorMode, Theme};
 
+use rapport::core::msg::cat;
+
 use crate::error::PanelError;
+use crate::prelude::*;
 
 /// The panel's options.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -45,15 +48,17 @@ impl Options {
 
     /// The URL of `loyalty/me`.
     pub fn me_url(&self) -> String {
-        format!("{}/v1/sites/{}/loyalty/me", self.endpoint, self.site)
+        cat(&[&self.endpoint, "/v1/sites/", &self.site, "/loyalty/me"])
     }
 
     /// The URL of `loyalty/reward-redemptions`.
     pub fn redeem_url(&self) -> String {
-        format!(
-            "{}/v1/sites/{}/loyalty/reward-redemptions",
-            self.endpoint, self.site
-        )
+        cat(&[
+            &self.endpoint,
+            "/v1/sites/",
+            &self.site,
+            "/loyalty/reward-redemptions",
+        ])
     }
 
     /// CSS custom properties for the host: brand, radius and font, each only when it is a
@@ -131,6 +136,8 @@ fn decode(v: &Json) -> Decoded<Options> {
 mod tests {
     use super::*;
     use rapport::core::json::testing::parse;
+    use std::format;
+    use std::string::ToString;
 
     fn options(text: &str) -> Result<Options, PanelError> {
         Options::from_json(&parse(text).expect("json"))

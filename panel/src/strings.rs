@@ -5,7 +5,11 @@
 //! `widget/locales/<tag>.json`, when one is added). Only English exists today; the panel's
 //! layout follows the page's direction (right to left for Arabic and Hebrew) regardless.
 
+use rapport::core::json::num_to_string;
+use rapport::core::msg::{cat, int, push_uint, push_uint_padded};
+
 use crate::model::{Activity, Earn, NextTier, Reward, RewardKind, Tier};
+use crate::prelude::*;
 
 /// Every fixed text of the panel.
 #[derive(Debug, PartialEq, Eq)]
@@ -140,26 +144,29 @@ pub fn date(at: &str) -> &str {
 /// A whole number of points with its sign when asked (`+80`, `-300`).
 pub fn signed(points: i64) -> String {
     if points > 0 {
-        format!("+{points}")
+        cat(&["+", &int(points)])
     } else {
-        points.to_string()
+        int(points)
     }
 }
 
 /// Hundredths of the currency as a decimal amount (`1234` → `12.34`).
 pub fn hundredths(v: i64) -> String {
-    let sign = if v < 0 { "-" } else { "" };
+    let mut out = String::from(if v < 0 { "-" } else { "" });
     let v = v.unsigned_abs();
-    format!("{sign}{}.{:02}", v / 100, v % 100)
+    push_uint(&mut out, v / 100);
+    out.push('.');
+    push_uint_padded(&mut out, v % 100, 2);
+    out
 }
 
 /// What a reward gives, in words.
 pub fn reward_name(r: &Reward) -> String {
     match &r.kind {
-        RewardKind::FixedAmount(amount) => format!("{amount} off"),
-        RewardKind::Percentage(p) => format!("{}% off", rapport::core::json::num_to_string(*p)),
+        RewardKind::FixedAmount(amount) => cat(&[amount, " off"]),
+        RewardKind::Percentage(p) => cat(&[&num_to_string(*p), "% off"]),
         RewardKind::FreeShipping => "Free shipping".into(),
-        RewardKind::FreeProduct(product) => format!("Free product ({product})"),
+        RewardKind::FreeProduct(product) => cat(&["Free product (", product, ")"]),
         RewardKind::Other => r.id.clone(),
     }
 }
@@ -167,14 +174,14 @@ pub fn reward_name(r: &Reward) -> String {
 /// One way to earn, in words.
 pub fn earn_line(e: &Earn) -> String {
     match e {
-        Earn::Order(rate) => format!(
-            "{} points per 1.00 spent",
-            rapport::core::json::num_to_string(*rate)
-        ),
-        Earn::SurveyAnswer(points, days) => {
-            format!("{points} points for answering a survey (once per survey every {days} days)")
-        }
-        Earn::Referral(referrer, _) => format!("{referrer} points for referring a friend"),
+        Earn::Order(rate) => cat(&[&num_to_string(*rate), " points per 1.00 spent"]),
+        Earn::SurveyAnswer(points, days) => cat(&[
+            &int(*points),
+            " points for answering a survey (once per survey every ",
+            &int(*days),
+            " days)",
+        ]),
+        Earn::Referral(referrer, _) => cat(&[&int(*referrer), " points for referring a friend"]),
     }
 }
 
@@ -186,7 +193,7 @@ pub fn progress(s: &Strings, tier: &Tier, next: Option<&NextTier>) -> (String, u
     let needed = if tier.by_spend {
         fill(s.to_next_spend, &hundredths(next.remaining), &next.name)
     } else {
-        fill(s.to_next, &next.remaining.to_string(), &next.name)
+        fill(s.to_next, &int(next.remaining), &next.name)
     };
     let done = (next.threshold - next.remaining).max(0);
     let share = if next.threshold <= 0 {

@@ -47,6 +47,8 @@ struct WasmArtifact {
     /// whose glue is private to the loader and the npm package. The metrics glue is the
     /// npm package's engine API and stays as wasm-bindgen writes it.
     shrink_glue: bool,
+    /// The export the loader calls after instantiating (checked with the shrunk glue).
+    entry: &'static str,
 }
 
 const WIDGET: WasmArtifact = WasmArtifact {
@@ -80,6 +82,7 @@ const WIDGET: WasmArtifact = WasmArtifact {
     ],
     cargo_args: &["--no-default-features", "--features", "shell"],
     shrink_glue: true,
+    entry: "start",
 };
 
 /// The loyalty panel: the widget's recipe (the same wasm-opt passes, the boundary names
@@ -92,6 +95,7 @@ const PANEL: WasmArtifact = WasmArtifact {
     opt_passes: WIDGET.opt_passes,
     cargo_args: &[],
     shrink_glue: true,
+    entry: "open",
 };
 
 const METRICS: WasmArtifact = WasmArtifact {
@@ -102,6 +106,7 @@ const METRICS: WasmArtifact = WasmArtifact {
     opt_passes: &["-O3"],
     cargo_args: &[],
     shrink_glue: false,
+    entry: "",
 };
 
 /// Builds everything into `dist/` and `pkg/`.
@@ -335,7 +340,11 @@ fn post_build(artifact: &WasmArtifact, built: &Path, out_dir: &Path) -> Result<(
                 .arg("--output")
                 .arg(out_dir.join(&glue)),
         )?;
-        glue::check(&out_dir.join(&glue), &out_dir.join(&wasm_name))?;
+        glue::check(
+            &out_dir.join(&glue),
+            &out_dir.join(&wasm_name),
+            artifact.entry,
+        )?;
     } else {
         copy(&staging.join(&glue), &out_dir.join(&glue))?;
     }

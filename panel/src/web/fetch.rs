@@ -8,6 +8,8 @@ use web_sys::{Headers, RequestInit, Response};
 
 use super::json_value::to_json;
 use crate::machine::Answer;
+use crate::prelude::*;
+use rapport::core::msg::cat;
 
 /// `method url` with the customer token as Bearer and, for a POST, `body` as JSON.
 pub async fn request(url: &str, token: Option<&str>, body: Option<String>) -> Answer {
@@ -24,7 +26,7 @@ async fn send(url: &str, token: Option<&str>, body: Option<String>) -> Result<An
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let headers = Headers::new()?;
     if let Some(token) = token {
-        headers.set("Authorization", &format!("Bearer {token}"))?;
+        headers.set("Authorization", &cat(&["Bearer ", token]))?;
     }
     let init = RequestInit::new();
     match body {

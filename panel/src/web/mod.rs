@@ -5,27 +5,26 @@
 //! Dialog semantics: `role="dialog"`, `aria-modal="true"`, labelled by its title; focus
 //! moves in on open, Tab and Shift+Tab stay inside, Escape and the close button close it
 //! and give focus back to the element that had it. Nothing the page can see throws: every
-//! failure is one `console.warn`, a panic one `console.error` and the panel stays closed.
+//! failure is one `console.warn`. No `std`: a panic traps (the core's runtime), which the
+//! loader's `open` call catches; nothing in the panel panics on input.
 
 mod fetch;
 mod host;
 mod json_value;
 mod render;
 
-use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, Ordering};
+use core::cell::RefCell;
 
 use js_sys::Reflect;
 use rapport::core::json::{Json, ObjectWriter};
+use rapport::core::msg::cat;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, Event, HtmlElement, KeyboardEvent};
 
 use crate::machine::{Effect, Input, Machine};
 use crate::options::Options;
-
-/// Set by the panic hook: the instance is not trusted after a panic.
-static DEAD: AtomicBool = AtomicBool::new(false);
+use crate::prelude::*;
 
 struct App {
     machine: Machine,
@@ -39,26 +38,25 @@ struct App {
     _listeners: Vec<Closure<dyn FnMut(Event)>>,
 }
 
-thread_local! {
-    static APP: RefCell<Option<App>> = const { RefCell::new(None) };
+/// The open panel. The wasm is single-threaded (no `atomics`), so the one instance of this
+/// static is only ever reached from the page's one thread.
+struct Slot(RefCell<Option<App>>);
+// SAFETY: wasm32 without the `atomics` feature has one thread; nothing is ever shared.
+unsafe impl Sync for Slot {}
+static APP: Slot = Slot(RefCell::new(None));
+
+/// `f` with the panel's slot (thread-local in spirit: see [`Slot`]).
+fn with_app<T>(f: impl FnOnce(&RefCell<Option<App>>) -> T) -> T {
+    f(&APP.0)
 }
 
 fn warn(message: &str) {
-    web_sys::console::warn_1(&JsValue::from_str(&format!("[rapport] loyalty: {message}")));
+    web_sys::console::warn_1(&JsValue::from_str(&cat(&["[rapport] loyalty: ", message])));
 }
 
 /// Opens the loyalty panel (once: a second call while it is open moves focus into it).
 #[wasm_bindgen]
 pub fn open(options: JsValue) {
-    if DEAD.load(Ordering::Relaxed) {
-        return;
-    }
-    std::panic::set_hook(Box::new(|_| {
-        DEAD.store(true, Ordering::Relaxed);
-        web_sys::console::error_1(&JsValue::from_str(
-            "[rapport] loyalty panel failed and is disabled",
-        ));
-    }));
     if let Err(e) = try_open(&options) {
         warn(
             &e.as_string()
@@ -91,7 +89,7 @@ fn page_languages(doc: &Document) -> Json {
 fn try_open(options: &JsValue) -> Result<(), JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let doc = window.document().ok_or("no document")?;
-    let already = APP.with(|a| a.borrow().as_ref().map(|app| app.dialog.clone()));
+    let already = with_app(|a| a.borrow().as_ref().map(|app| app.dialog.clone()));
     if let Some(dialog) = already {
         render::focus(&dialog, &crate::machine::Focus::First, None);
         return Ok(());
@@ -102,7 +100,7 @@ fn try_open(options: &JsValue) -> Result<(), JsValue> {
             members.push(("languages".into(), page_languages(&doc)));
         }
     }
-    let options = Options::from_json(&json).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let options = Options::from_json(&json).map_err(|e| JsValue::from_str(&e.message()))?;
     let host = host::Host::attach(&doc, options.nonce.as_deref(), &options.host_vars())?;
     let root = host.root();
     let backdrop = doc.create_element("div")?;
@@ -110,7 +108,7 @@ fn try_open(options: &JsValue) -> Result<(), JsValue> {
     backdrop.set_attribute("data-a", "close")?;
     root.append_child(&backdrop)?;
     let dialog = doc.create_element("div")?;
-    dialog.set_attribute("class", &format!("p{}", options.mode_class()))?;
+    dialog.set_attribute("class", &cat(&["p", options.mode_class()]))?;
     dialog.set_attribute("role", "dialog")?;
     dialog.set_attribute("aria-modal", "true")?;
     dialog.set_attribute("aria-labelledby", "rl-t")?;
@@ -126,7 +124,7 @@ fn try_open(options: &JsValue) -> Result<(), JsValue> {
         .active_element()
         .and_then(|e| e.dyn_into::<HtmlElement>().ok());
     let machine = Machine::new(options.token.is_some());
-    APP.with(|a| {
+    with_app(|a| {
         *a.borrow_mut() = Some(App {
             machine,
             options,
@@ -143,7 +141,7 @@ fn try_open(options: &JsValue) -> Result<(), JsValue> {
 
 /// Runs `input` through the machine, then performs its effects.
 fn dispatch(input: Input) {
-    let effects = APP.with(|a| match a.borrow_mut().as_mut() {
+    let effects = with_app(|a| match a.borrow_mut().as_mut() {
         Some(app) => app.machine.handle(input),
         None => Vec::new(),
     });
@@ -154,7 +152,7 @@ fn dispatch(input: Input) {
 
 fn perform(effect: Effect) {
     match effect {
-        Effect::Render(focus) => APP.with(|a| {
+        Effect::Render(focus) => with_app(|a| {
             if let Some(app) = a.borrow().as_ref() {
                 let kept = app
                     .host
@@ -176,7 +174,7 @@ fn perform(effect: Effect) {
             }
         }),
         Effect::FetchMe => {
-            let Some((url, token)) = APP.with(|a| {
+            let Some((url, token)) = with_app(|a| {
                 a.borrow()
                     .as_ref()
                     .map(|app| (app.options.me_url(), app.options.token.clone()))
@@ -189,7 +187,7 @@ fn perform(effect: Effect) {
             });
         }
         Effect::Redeem { id, reward } => {
-            let Some((url, token)) = APP.with(|a| {
+            let Some((url, token)) = with_app(|a| {
                 a.borrow()
                     .as_ref()
                     .map(|app| (app.options.redeem_url(), app.options.token.clone()))
@@ -207,7 +205,7 @@ fn perform(effect: Effect) {
             });
         }
         Effect::Close => {
-            let app = APP.with(|a| a.borrow_mut().take());
+            let app = with_app(|a| a.borrow_mut().take());
             if let Some(app) = app {
                 let back = app.back.clone();
                 drop(app);
@@ -228,7 +226,9 @@ fn redemption_id() -> String {
     }
     let mut id = String::from("panel-");
     for b in bytes {
-        id.push_str(&format!("{b:02x}"));
+        for nibble in [b >> 4, b & 15] {
+            id.push(char::from(b"0123456789abcdef"[usize::from(nibble)]));
+        }
     }
     id
 }
@@ -302,7 +302,7 @@ fn on_key(event: Event) {
             key.prevent_default();
             dispatch(Input::Close);
         }
-        "Tab" => APP.with(|a| {
+        "Tab" => with_app(|a| {
             let Some(app) = a
                 .borrow()
                 .as_ref()

@@ -5,9 +5,12 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement};
 
+use rapport::core::msg::{cat, int};
+
 use crate::machine::{Focus, Ready, Screen, Step};
 use crate::model::Me;
 use crate::options::Options;
+use crate::prelude::*;
 use crate::strings::{self, fill, Strings, EN};
 
 /// Most activity entries shown.
@@ -108,10 +111,12 @@ fn ready(page: &Page<'_>, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
         bar.set_attribute("aria-label", s.progress)?;
         bar.set_attribute("aria-valuemin", "0")?;
         bar.set_attribute("aria-valuemax", "100")?;
-        bar.set_attribute("aria-valuenow", &share.to_string())?;
+        bar.set_attribute("aria-valuenow", &int(i64::from(share)))?;
         bar.set_attribute("aria-valuetext", &text)?;
         let fill_el: HtmlElement = el(doc, &bar, "div", "fill", None)?.unchecked_into();
-        let _ = fill_el.style().set_property("width", &format!("{share}%"));
+        let _ = fill_el
+            .style()
+            .set_property("width", &cat(&[&int(i64::from(share)), "%"]));
         el(doc, dialog, "p", "mu", Some(&text))?;
     }
     if let Step::Code { reward, code } = &r.step {
@@ -147,7 +152,7 @@ fn ready(page: &Page<'_>, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
                 dialog,
                 "p",
                 "mu",
-                Some(&fill(s.refer_text, &mine.to_string(), &theirs.to_string())),
+                Some(&fill(s.refer_text, &int(mine), &int(theirs))),
             )?;
         }
         let link = referral.link.as_deref().unwrap_or(&referral.code);
@@ -156,7 +161,7 @@ fn ready(page: &Page<'_>, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
         let copy = button(doc, &row, "", s.copy, "copy")?;
         copy.set_attribute("data-c", link)?;
         copy.set_attribute("data-k", "ref")?;
-        copy.set_attribute("aria-label", &format!("{} {}", s.copy, s.refer))?;
+        copy.set_attribute("aria-label", &cat(&[s.copy, " ", s.refer]))?;
         if page.can_share && referral.link.is_some() {
             let share = button(doc, &row, "", s.share, "share")?;
             share.set_attribute("data-c", link)?;
@@ -168,15 +173,15 @@ fn ready(page: &Page<'_>, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
 fn balance(doc: &Document, dialog: &Element, s: &Strings, me: &Me) -> R<()> {
     el(doc, dialog, "h3", "", Some(s.balance))?;
     let p = el(doc, dialog, "p", "", None)?;
-    el(doc, &p, "span", "big", Some(&me.spendable.to_string()))?;
-    el(doc, &p, "span", "", Some(&format!(" {}", s.points)))?;
+    el(doc, &p, "span", "big", Some(&int(me.spendable)))?;
+    el(doc, &p, "span", "", Some(&cat(&[" ", s.points])))?;
     if me.pending != 0 {
         el(
             doc,
             dialog,
             "p",
             "mu",
-            Some(&fill(s.pending, &me.pending.to_string(), "")),
+            Some(&fill(s.pending, &int(me.pending), "")),
         )?;
     }
     if let Some((at, points)) = &me.expiry {
@@ -185,7 +190,7 @@ fn balance(doc: &Document, dialog: &Element, s: &Strings, me: &Me) -> R<()> {
             dialog,
             "p",
             "mu",
-            Some(&fill(s.expiring, &points.to_string(), strings::date(at))),
+            Some(&fill(s.expiring, &int(*points), strings::date(at))),
         )?;
     }
     Ok(())
@@ -203,7 +208,7 @@ fn rewards(doc: &Document, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
         let name = strings::reward_name(reward);
         let text = el(doc, &row, "div", "grow", None)?;
         el(doc, &text, "div", "", Some(&name))?;
-        let mut detail = format!("{} {}", reward.points, s.points);
+        let mut detail = cat(&[&int(reward.points), " ", s.points]);
         if let Some(tier) = &reward.min_tier {
             detail.push_str(" · ");
             detail.push_str(&fill(s.tier_only, tier, ""));
@@ -216,7 +221,7 @@ fn rewards(doc: &Document, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
                     &li,
                     "p",
                     "gap",
-                    Some(&fill(s.confirm, &name, &reward.points.to_string())),
+                    Some(&fill(s.confirm, &name, &int(reward.points))),
                 )?;
                 q.set_attribute("id", "rl-q")?;
                 let row = el(doc, &li, "div", "row gap", None)?;
@@ -229,14 +234,14 @@ fn rewards(doc: &Document, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
                 p.set_attribute("role", "status")?;
             }
             Step::Refused { reward: id, error } if *id == reward.id => {
-                let p = el(doc, &li, "p", "er gap", Some(&error.to_string()))?;
+                let p = el(doc, &li, "p", "er gap", Some(&error.message()))?;
                 p.set_attribute("role", "alert")?;
                 button(doc, &li, "gap", s.back, "back")?;
             }
             _ => {
                 let b = button(doc, &row, "", s.redeem, "redeem")?;
                 b.set_attribute("data-r", &reward.id)?;
-                b.set_attribute("aria-label", &format!("{} {name}", s.redeem))?;
+                b.set_attribute("aria-label", &cat(&[s.redeem, " ", &name]))?;
                 if !reward.available || !matches!(r.step, Step::Browse | Step::Code { .. }) {
                     b.set_attribute("disabled", "")?;
                 }
@@ -279,7 +284,7 @@ pub fn key_of(e: &Element) -> Option<String> {
     }
     let a = e.get_attribute("data-a")?;
     Some(match e.get_attribute("data-r") {
-        Some(r) => format!("{a}:{r}"),
+        Some(r) => cat(&[&a, ":", &r]),
         None => a,
     })
 }
@@ -292,7 +297,7 @@ pub fn focus(dialog: &Element, focus: &Focus, kept: Option<String>) {
         Focus::First => None,
         Focus::Confirm => Some("yes".into()),
         Focus::Code => Some("code".into()),
-        Focus::Reward(id) => Some(format!("redeem:{id}")),
+        Focus::Reward(id) => Some(cat(&["redeem:", id])),
     };
     let controls = focusables(dialog);
     let target = wanted
