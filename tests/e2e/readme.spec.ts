@@ -159,6 +159,9 @@ for (const block of BLOCKS) {
       await openHtml(page, baseURL!, pageHtml(fill(snippets[0].code, baseURL!), body));
       await page.waitForFunction(() => (window as any).__readmeDone === true && (window as any).rapport?.l === 1);
       if (showsSurvey(block.code)) await expect(dialog(page)).toBeVisible();
+      // The loyalty panel's example opens it (no customer token here: the call to action).
+      if (/rapport\('loyalty'/.test(block.code))
+        await expect(page.locator("rapport-loyalty").getByRole("dialog")).toContainText("Join our rewards programme");
     });
   } else if (block.lang === "js") {
     test(name, async ({ page, baseURL }) => {
