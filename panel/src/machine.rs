@@ -111,7 +111,8 @@ pub enum Focus {
     /// Leave it where it is (if that element is still there, else the dialog's first
     /// control).
     Keep,
-    /// The dialog's first control (on open and on a screen change).
+    /// The dialog itself (on open and on a screen change): its title is announced, nothing
+    /// scrolls, and Tab goes on to its first control.
     First,
     /// The confirmation's "Yes" button.
     Confirm,

@@ -130,6 +130,18 @@ test("keyboard: Tab stays inside the panel, the close button closes it", async (
   await page.locator("#page-button").focus();
   await openPanel(page, customerToken("e2e", customer));
   await expect(panel(page)).toContainText("100 points");
+  // On open the panel itself has focus, at its top: nothing scrolled to a control far down
+  // (a panel whose Redeem buttons are all out of reach once opened at its referral link).
+  const opened = await page.evaluate(() => {
+    const root = document.querySelector("rapport-loyalty")?.shadowRoot;
+    const dialog = root?.querySelector("[role=dialog]");
+    return { focused: root?.activeElement === dialog, scrollTop: dialog?.scrollTop };
+  });
+  expect(opened).toEqual({ focused: true, scrollTop: 0 });
+  await page.keyboard.press("Tab");
+  await expect(panel(page).getByRole("button", { name: "Close" })).toBeFocused();
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("Shift+Tab");
   const focusedAction = () =>
     page.evaluate(() => {
       const root = document.querySelector("rapport-loyalty")?.shadowRoot;

@@ -112,6 +112,9 @@ fn try_open(options: &JsValue) -> Result<(), JsValue> {
     dialog.set_attribute("role", "dialog")?;
     dialog.set_attribute("aria-modal", "true")?;
     dialog.set_attribute("aria-labelledby", "rl-t")?;
+    // Focusable from script only: on open the dialog itself takes focus (its title is read,
+    // and nothing scrolls to a control far down a long panel); Tab goes on to its controls.
+    dialog.set_attribute("tabindex", "-1")?;
     if options.rtl() {
         dialog.set_attribute("dir", "rtl")?;
     }
@@ -318,6 +321,10 @@ fn on_key(event: Event) {
             let wrap_to = match (&active, key.shift_key()) {
                 (Some(a), true) if a == first => Some(last),
                 (Some(a), false) if a == last => Some(first),
+                // From the panel itself (focused on open): Tab to its first control,
+                // Shift+Tab round to its last.
+                (Some(a), true) if *a == dialog => Some(last),
+                (Some(a), false) if *a == dialog => Some(first),
                 (None, _) => Some(first),
                 _ => None,
             };

@@ -290,11 +290,14 @@ pub fn key_of(e: &Element) -> Option<String> {
 }
 
 /// Moves focus after a render: to `focus`, else to the control with `kept`'s key, else to
-/// the dialog's first control.
+/// the dialog itself (the top of the panel, its title announced).
 pub fn focus(dialog: &Element, focus: &Focus, kept: Option<String>) {
     let wanted: Option<String> = match focus {
         Focus::Keep => kept,
-        Focus::First => None,
+        Focus::First => {
+            let _ = dialog.unchecked_ref::<HtmlElement>().focus();
+            return;
+        }
         Focus::Confirm => Some("yes".into()),
         Focus::Code => Some("code".into()),
         Focus::Reward(id) => Some(cat(&["redeem:", id])),
@@ -307,10 +310,7 @@ pub fn focus(dialog: &Element, focus: &Focus, kept: Option<String>) {
                 .find(|c| key_of(c).as_deref() == Some(w.as_str()))
                 .cloned()
         })
-        .or_else(|| {
-            // The first control after the close button, else the close button.
-            controls.get(1).or(controls.first()).cloned()
-        });
+        .or_else(|| Some(dialog.clone()));
     if let Some(t) = target {
         let _ = t.unchecked_ref::<HtmlElement>().focus();
     }
