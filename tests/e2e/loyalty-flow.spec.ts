@@ -5,7 +5,9 @@
 // ones; orders arrive by signed Standard Webhooks delivery and move the shopper up a tier;
 // a reward is redeemed from the panel and its code is the one `loyalty/me` lists, while a
 // redemption the balance no longer covers is refused beside the reward; a refund by webhook
-// lowers the pending balance. Every test uses its own customer id, so they run in any order.
+// lowers the pending balance; an order imported from history after its return window is
+// spendable at once and counts towards the tier. Every test uses its own customer id, so the
+// tests run in any order and again on the same database.
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { APIRequestContext, Page } from "@playwright/test";
@@ -251,4 +253,41 @@ test("a refund by webhook of a pending order lowers the panel's pending balance"
   const refundEntry = item(page, /^Refund/);
   await expect(refundEntry).toHaveCount(1);
   await expect(refundEntry).toContainText("-30");
+});
+
+test("an order imported from history, past its return window, is spendable at once and counts towards the tier", async ({
+  page,
+  request,
+  run,
+}) => {
+  const customer = `history-${run}`;
+  const token = customerToken(customer);
+  const placed = new Date(Date.now() - 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const csv = `order_id,date,customer_id,amount,total,currency\nH-${run},${placed},${customer},520.00,530.00,EUR\n`;
+  const imported = await request.post("/v1/sites/demo/loyalty/imports?format=generic&credit=true", {
+    headers: { authorization: `Bearer ${SITES.demo}`, "content-type": "text/csv" },
+    data: csv,
+  });
+  expect(imported.status(), await imported.text()).toBe(200);
+  expect(await imported.json()).toMatchObject({ orders: 1, imported: 1, duplicates: 0, entries: 1, badRows: 0, complete: true });
+
+  // Placed 30 days ago, the 14-day window has passed: spendable, not pending; 520 points from
+  // an order in the tier window: Silver.
+  const balance = await me(request, token);
+  expect(balance).toMatchObject({ spendable: 520, pending: 0 });
+  expect(balance.tier.name).toBe("Silver");
+  expect(balance.activity).toHaveLength(1);
+  expect(balance.activity[0]).toMatchObject({ kind: "order", points: 520, pending: false });
+  // Dated by the order's own date, never by the import.
+  expect(Date.parse(balance.activity[0].at)).toBe(Date.parse(placed));
+
+  await openSignedIn(page, run, token);
+  const dialog = panel(page);
+  await expect(dialog.locator(".big")).toHaveText("520");
+  await expect(dialog).not.toContainText("pending");
+  await expect(dialog.getByText("Silver", { exact: true })).toBeVisible();
+  await expect(dialog).toContainText(`${threshold("Gold") - 520} more points to reach Gold`);
+  await expect(item(page, /^Order\s*\d/)).toContainText(`${placed.slice(0, 10)}`);
+  // Spendable now: the 5.00-off reward (500) can be redeemed.
+  await expect(dialog.getByRole("button", { name: "Redeem 5.00 off" })).toBeEnabled();
 });
