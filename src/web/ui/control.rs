@@ -158,8 +158,13 @@ impl Control {
                     QuestionKind::Emoji(_) => ("g faces", 5, &FACES, s.emoji()),
                     QuestionKind::Thumbs => ("g thumbs", 2, &THUMBS, s.thumbs()),
                     QuestionKind::SingleChoice { options } => ("list", options.len(), &[], &[]),
+                    // NPS's eleven digits wrap into two rows on touch screens (style.css).
                     _ => (
-                        "g",
+                        if matches!(kind, QuestionKind::Nps(_)) {
+                            "g nps"
+                        } else {
+                            "g"
+                        },
                         kind.scale()
                             .map_or(0, |r| (r.end() - r.start() + 1) as usize),
                         &[],
