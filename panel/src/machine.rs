@@ -8,13 +8,16 @@
 //!   └──no token──▶ Anonymous ◀────────────┤                                     ▼
 //!                    (join / sign in)     └──────────Back──────────────── Code (+ Copy)
 //! ```
-//! A redemption the collector refuses (409: balance short, tier too low) shows its message
+//! A redemption the collector refuses (409: balance short, tier too low) shows a sentence for
+//! the shopper (and the collector's message in the console)
 //! beside that reward; a 401 at any point (the token expired) shows the sign-in call to
 //! action; other failures show a retry. After a code is issued the balance is read again.
 
 use rapport::core::json::Json;
 
 use crate::prelude::*;
+
+use rapport::core::msg::cat;
 
 use crate::error::PanelError;
 use crate::model::Me;
@@ -333,11 +336,12 @@ impl Machine {
                 vec![Effect::Warn(error.message()), Effect::Render(Focus::Keep)]
             }
             _ => {
-                r.step = Step::Refused {
-                    reward,
-                    error: collector_error(&answer),
-                };
-                vec![Effect::Render(Focus::Keep)]
+                // The shopper reads a sentence of their own (`strings::refusal`); the
+                // collector's words go to the console for the site's developers.
+                let error = collector_error(&answer);
+                let warn = Effect::Warn(cat(&["redemption refused: ", &error.message()]));
+                r.step = Step::Refused { reward, error };
+                vec![warn, Effect::Render(Focus::Keep)]
             }
         }
     }
@@ -482,7 +486,7 @@ mod tests {
     }
 
     #[test]
-    fn a_refusal_shows_the_collectors_reason() {
+    fn a_refusal_is_told_to_the_shopper_and_its_reason_to_the_console() {
         let mut m = ready();
         m.handle(Input::Redeem("5-off".into()));
         m.handle(Input::Confirm { id: "r-1".into() });
@@ -490,10 +494,23 @@ mod tests {
             409,
             r#"{"error": {"code": "conflict", "field": "points", "message": "500 exceeds the spendable balance 20"}}"#,
         )));
-        assert_eq!(effects, [Effect::Render(Focus::Keep)]);
+        assert_eq!(
+            effects,
+            [
+                Effect::Warn(
+                    "redemption refused: the collector answered 409: 500 exceeds the spendable balance 20"
+                        .into()
+                ),
+                Effect::Render(Focus::Keep)
+            ]
+        );
         match step(&m) {
             Step::Refused { reward, error } => {
                 assert_eq!(reward, "5-off");
+                assert_eq!(
+                    crate::strings::refusal(&crate::strings::EN, error),
+                    "You do not have enough points for this reward right now."
+                );
                 assert_eq!(
                     error.to_string(),
                     "the collector answered 409: 500 exceeds the spendable balance 20"

@@ -8,6 +8,7 @@
 use rapport::core::json::num_to_string;
 use rapport::core::msg::{cat, int, push_uint, push_uint_padded};
 
+use crate::error::PanelError;
 use crate::model::{Activity, Earn, NextTier, Reward, RewardKind, Tier};
 use crate::prelude::*;
 
@@ -62,6 +63,10 @@ pub struct Strings {
     pub copied: &'static str,
     /// Back to the rewards.
     pub back: &'static str,
+    /// A redemption the balance does not cover (the collector's 409).
+    pub short: &'static str,
+    /// Any other refused or failed redemption.
+    pub not_redeemed: &'static str,
     /// The referral heading.
     pub refer: &'static str,
     /// The referral explanation, `{1}` = your points, `{2}` = theirs.
@@ -114,6 +119,8 @@ pub const EN: Strings = Strings {
     copy: "Copy",
     copied: "Copied",
     back: "Back to rewards",
+    short: "You do not have enough points for this reward right now.",
+    not_redeemed: "This reward could not be redeemed. Please try again later.",
     refer: "Refer a friend",
     refer_text: "You get {1} points and your friend gets {2} when they place their first order.",
     share: "Share",
@@ -171,9 +178,18 @@ pub fn reward_name(r: &Reward) -> String {
     }
 }
 
+/// What the shopper reads beside a reward the collector did not redeem.
+pub fn refusal<'s>(s: &'s Strings, error: &PanelError) -> &'s str {
+    match error {
+        PanelError::Collector { status: 409, .. } => s.short,
+        _ => s.not_redeemed,
+    }
+}
+
 /// One way to earn, in words.
 pub fn earn_line(e: &Earn) -> String {
     match e {
+        Earn::Order(rate) if *rate == 1.0 => "1 point per 1.00 spent".into(),
         Earn::Order(rate) => cat(&[&num_to_string(*rate), " points per 1.00 spent"]),
         Earn::SurveyAnswer(points, days) => cat(&[
             &int(*points),
@@ -250,7 +266,8 @@ mod tests {
             ("+80".into(), "-300".into(), "0".into())
         );
         assert_eq!(hundredths(-1234), "-12.34");
-        assert_eq!(earn_line(&me.earn[0]), "1 points per 1.00 spent");
+        assert_eq!(earn_line(&me.earn[0]), "1 point per 1.00 spent");
+        assert_eq!(earn_line(&Earn::Order(1.5)), "1.5 points per 1.00 spent");
         assert_eq!(activity_label(&me.activity[0]), "Reward redeemed");
     }
 

@@ -93,7 +93,7 @@ test("an identified shopper sees balance and tier, redeems a reward and copies t
   await expect(dialog.getByRole("progressbar", { name: "Progress to the next tier" })).toBeVisible();
   await expect(dialog).toContainText(`${before.expiringPoints} points expire on ${before.expiresAt.slice(0, 10)}`);
   // Ways to earn and the referral link.
-  await expect(dialog).toContainText("1 points per 1.00 spent");
+  await expect(dialog).toContainText("1 point per 1.00 spent");
   await expect(dialog).toContainText(before.referral.link);
   // A reward above the balance, and a tier-only one, cannot be redeemed.
   await expect(dialog.getByRole("button", { name: "Redeem Free product (sku-mug)" })).toBeDisabled();

@@ -234,7 +234,13 @@ fn rewards(doc: &Document, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
                 p.set_attribute("role", "status")?;
             }
             Step::Refused { reward: id, error } if *id == reward.id => {
-                let p = el(doc, &li, "p", "er gap", Some(&error.message()))?;
+                let p = el(
+                    doc,
+                    &li,
+                    "p",
+                    "er gap",
+                    Some(crate::strings::refusal(s, error)),
+                )?;
                 p.set_attribute("role", "alert")?;
                 button(doc, &li, "gap", s.back, "back")?;
             }
