@@ -106,9 +106,17 @@ export interface RapportEvents {
   delivered: { id: string };
 }
 
+/** `identify`'s traits: anything the page knows, plus the optional customer token. */
+export type IdentifyTraits = Record<string, unknown> & { token?: string | null };
+
 /** The command function, the same as `window.rapport` behind the script tag. */
 export interface Rapport {
-  (command: "identify", userIdOrTraits: string | Record<string, unknown>, traits?: Record<string, unknown>): void;
+  /**
+   * Says who the shopper is. A `token` member of the traits is no trait: it is the customer
+   * token (an HS256 JWT) your backend minted, sent with every answer from then on and never
+   * stored as a trait; `token: null` forgets it.
+   */
+  (command: "identify", userIdOrTraits: string | IdentifyTraits, traits?: IdentifyTraits): void;
   (command: "track", event: string, properties?: Record<string, unknown>): void;
   /**
    * Shows a survey now. Called from a click or key press handler once the widget is loaded,

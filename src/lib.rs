@@ -19,10 +19,14 @@ extern crate std;
 mod prelude;
 
 /// The compile-time CSS minifier of the widget stylesheet (wasm32, and tested natively).
-#[cfg(any(target_arch = "wasm32", test))]
+#[cfg(any(all(target_arch = "wasm32", feature = "shell"), test))]
 mod css;
 
 pub mod core;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "shell"))]
 pub mod web;
+
+/// Panic handler and allocator of a wasm module built on the core without the shell.
+#[cfg(all(target_arch = "wasm32", not(feature = "std"), not(feature = "shell")))]
+mod runtime;

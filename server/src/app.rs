@@ -72,9 +72,12 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/responses"),
     ("OPTIONS", "/v1/responses"),
     ("GET", "/v1/sites/{site}/loyalty/me"),
+    ("OPTIONS", "/v1/sites/{site}/loyalty/me"),
     ("POST", "/v1/sites/{site}/loyalty/redemptions"),
+    ("OPTIONS", "/v1/sites/{site}/loyalty/redemptions"),
     ("POST", "/v1/sites/{site}/loyalty/adjustments"),
     ("POST", "/v1/sites/{site}/loyalty/reward-redemptions"),
+    ("OPTIONS", "/v1/sites/{site}/loyalty/reward-redemptions"),
     ("GET", "/v1/sites/{site}/loyalty/liability"),
     ("POST", "/v1/sites/{site}/loyalty/imports"),
     ("POST", "/v1/sites/{site}/webhooks/shopify"),
@@ -97,10 +100,13 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
                 .get(export::export)
                 .options(responses::options_responses),
         )
-        .route("/v1/sites/{site}/loyalty/me", get(loyalty::me))
+        .route(
+            "/v1/sites/{site}/loyalty/me",
+            get(loyalty::me).options(loyalty::options_me),
+        )
         .route(
             "/v1/sites/{site}/loyalty/redemptions",
-            post(loyalty::redeem),
+            post(loyalty::redeem).options(loyalty::options_redeem),
         )
         .route(
             "/v1/sites/{site}/loyalty/adjustments",
@@ -108,7 +114,7 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
         )
         .route(
             "/v1/sites/{site}/loyalty/reward-redemptions",
-            post(rewards::redeem_reward),
+            post(rewards::redeem_reward).options(rewards::options_redeem_reward),
         )
         .route(
             "/v1/sites/{site}/loyalty/liability",

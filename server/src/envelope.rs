@@ -24,7 +24,7 @@ pub struct Incoming {
 }
 
 /// Longest customer token accepted in an envelope.
-pub const MAX_TOKEN_BYTES: usize = 4096;
+pub const MAX_TOKEN_BYTES: usize = rapport::core::response::Limits::MAX_TOKEN_BYTES;
 
 #[derive(Deserialize)]
 struct RawParts<'a> {

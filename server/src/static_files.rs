@@ -1,4 +1,5 @@
-//! Static files: the loader (`/rapport.js`), the widget (`/widget/*`) and the metrics engine
+//! Static files: the loader (`/rapport.js`), the widget (`/widget/*`), the loyalty panel
+//! (`/loyalty/*`) and the metrics engine
 //! (`/metrics/*`) from `--dist`, the test pages (`/test/*`) from `--test-pages`, and the demo
 //! storefront (everything else, `/` → `index.html`) from `--www`.
 //!
@@ -28,7 +29,7 @@ use crate::served_paths::{self, ExposedSecret, Mounts};
 /// Where static files come from.
 #[derive(Debug, Clone)]
 pub struct StaticDirs {
-    /// Build output: `rapport.js`, `widget/`, `metrics/`.
+    /// Build output: `rapport.js`, `widget/`, `loyalty/`, `metrics/`.
     pub dist: PathBuf,
     /// Demo storefront.
     pub www: PathBuf,
@@ -68,10 +69,12 @@ pub fn router<S: Clone + Send + Sync + 'static>(dirs: &StaticDirs) -> Router<S> 
     let mut router = Router::new()
         .route_service("/rapport.js", loader)
         .nest_service("/widget", build_dir(build.join("widget"), compressed))
+        .nest_service("/loyalty", build_dir(build.join("loyalty"), compressed))
         .nest_service("/metrics", build_dir(build.join("metrics"), compressed));
     let mut mounts = vec![
         ("/rapport.js".to_owned(), build.join("rapport.js")),
         ("/widget".to_owned(), build.join("widget")),
+        ("/loyalty".to_owned(), build.join("loyalty")),
         ("/metrics".to_owned(), build.join("metrics")),
     ];
     if let Some(test_pages) = &dirs.test_pages {
@@ -139,7 +142,11 @@ async fn guard_and_tag(mounts: &Mounts, req: Request, next: Next) -> Response {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     // Build output's body depends on `Accept-Encoding` (pre-compressed copies): caches
     // must not hand a brotli body to a client that did not ask for one.
-    if path == "/rapport.js" || path.starts_with("/widget/") || path.starts_with("/metrics/") {
+    if path == "/rapport.js"
+        || path.starts_with("/widget/")
+        || path.starts_with("/loyalty/")
+        || path.starts_with("/metrics/")
+    {
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response

@@ -208,6 +208,17 @@ async fn woocommerce_and_standard_webhooks(db: Backend) -> TestResult {
     refunded["status"] = json!("cancelled");
     send(refunded, "w3", WOO).await?;
     assert_eq!(balance(&t, &clock, "25").await, (0, 0));
+    // A new webhook's ping (a signed form body) is answered and changes nothing; any other
+    // body that is not JSON is a 400.
+    let form = |text: &'static str| {
+        t.client.post(t.url("/v1/sites/demo/webhooks/woocommerce"))
+            .header("x-wc-webhook-signature", hmac_base64(WOO.as_bytes(), text.as_bytes()))
+            .body(text).send()
+    };
+    let ping = form("webhook_id=12").await?;
+    assert_eq!(ping.status(), 200);
+    assert_eq!(ping.json::<Value>().await?["status"], "ignored");
+    assert_eq!(form("order=1").await?.status(), 400);
 
     // Standard Webhooks: a fresh delivery is applied; stale and replayed ones are not.
     let key = standard_key(WHSEC)?;

@@ -94,10 +94,14 @@ fn exit_survey(id: &str) -> Value {
 }
 
 async fn shopify_paid(t: &TestServer, order: &Value, delivery: &str) -> Value {
+    shopify(t, "orders/paid", order, delivery).await
+}
+
+async fn shopify(t: &TestServer, topic: &str, order: &Value, delivery: &str) -> Value {
     let text = order.to_string();
     t.client
         .post(t.url("/v1/sites/demo/webhooks/shopify"))
-        .header("x-shopify-topic", "orders/paid")
+        .header("x-shopify-topic", topic)
         .header("x-shopify-webhook-id", delivery)
         .header(
             "x-shopify-hmac-sha256",
@@ -356,6 +360,71 @@ async fn referrals_credit_a_first_order_once_and_refuse_abuse(db: Backend) -> Te
     let kinds: Vec<String> = t.server.store().loyalty().entries("demo".into(), "alice".into()).await?
         .iter().map(|e| format!("{}:{}", e.kind.as_str(), e.source_id)).collect();
     assert_eq!(kinds, ["referral:shopify:1001:referrer", "order:shopify:1004", "referral:shopify:1009:referrer"]);
+    t.stop().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_voided_first_order_takes_the_referral_back(db: Backend) -> TestResult {
+    let (t, clock) = start(&db).await;
+    let code = me(&t, &token("alice", &clock)).await["referral"]["code"].as_str().ok_or("no code")?.to_owned();
+    let full_refund = |id: u64, order: u64, amount: &str| json!({ "id": id, "order_id": order,
+        "refund_line_items": [{ "quantity": 1, "subtotal": amount }] });
+
+    // Within the return window: Bob's first order is refunded in full. Both sides' credits
+    // were pending and are cancelled; the answer says so, and a replay changes nothing.
+    let first = shopify_paid(&t, &order(2001, "bob", "bob@shop.example", Some(&code)), "d1").await;
+    assert_eq!(first["referral"], "credited");
+    assert_eq!(balance(&t, &clock, "alice").await, (0, 500));
+    clock.advance(3 * DAY);
+    let refunded = shopify(&t, "refunds/create", &full_refund(71, 2001, "100.00"), "d2").await;
+    assert_eq!(refunded, json!({"status": "applied", "entries": 3, "referral": "reversed"}), "order, referrer, referee");
+    assert_eq!(balance(&t, &clock, "alice").await, (0, 0));
+    assert_eq!(balance(&t, &clock, "bob").await, (0, 0));
+    let replay = shopify(&t, "refunds/create", &full_refund(71, 2001, "100.00"), "d3").await;
+    assert_eq!(replay, json!({"status": "applied", "entries": 0}));
+    let mut cancelled_too = order(2001, "bob", "bob@shop.example", Some(&code));
+    cancelled_too["cancelled_at"] = json!("2027-01-19T08:00:00Z");
+    assert_eq!(shopify(&t, "orders/cancelled", &cancelled_too, "d4").await, json!({"status": "applied", "entries": 0}));
+    clock.advance(20 * DAY);
+    assert_eq!(balance(&t, &clock, "alice").await, (0, 0), "nothing of it ever became spendable");
+
+    // A partial refund leaves the referral standing: the order still converted.
+    let carol = shopify_paid(&t, &order(2002, "carol", "carol@shop.example", Some(&code)), "d5").await;
+    assert_eq!(carol["referral"], "credited");
+    let partial = shopify(&t, "refunds/create", &full_refund(72, 2002, "40.00"), "d6").await;
+    assert_eq!(partial, json!({"status": "applied", "entries": 1}));
+
+    // After the window: Dave's credits are spendable, Alice spends part of hers, then Dave's
+    // order is cancelled. The credits are reversed from spendable points: Alice's balance
+    // goes negative, as the documented rule says a reversal may.
+    let dave = shopify_paid(&t, &order(2003, "dave", "dave@shop.example", Some(&code)), "d7").await;
+    assert_eq!(dave["referral"], "credited");
+    clock.advance(15 * DAY);
+    assert_eq!(balance(&t, &clock, "alice").await, (1000, 0), "Carol's and Dave's referrals");
+    assert_eq!(balance(&t, &clock, "dave").await, (100 + 250, 0));
+    let spent = t.client.post(t.url("/v1/sites/demo/loyalty/redemptions")).bearer_auth(token("alice", &clock))
+        .json(&json!({"id": "spend-1", "points": 800})).send().await?;
+    assert_eq!(spent.status(), 201);
+    let mut cancel = order(2003, "dave", "dave@shop.example", Some(&code));
+    cancel["cancelled_at"] = json!("2027-02-20T08:00:00Z");
+    let cancelled = shopify(&t, "orders/cancelled", &cancel, "d8").await;
+    assert_eq!(cancelled, json!({"status": "applied", "entries": 3, "referral": "reversed"}));
+    assert_eq!(balance(&t, &clock, "alice").await, (1000 - 800 - 500, 0));
+    assert_eq!(balance(&t, &clock, "dave").await, (0, 0));
+    let alice: Vec<(String, String, i64)> = t.server.store().loyalty().entries("demo".into(), "alice".into()).await?
+        .iter().map(|e| (e.kind.as_str().to_owned(), e.source_id.clone(), e.points)).collect();
+    assert_eq!(alice, [
+        ("referral".to_owned(), "shopify:2001:referrer".to_owned(), 500),
+        ("referral_reversal".to_owned(), "shopify:2001:referrer".to_owned(), -500),
+        ("referral".to_owned(), "shopify:2002:referrer".to_owned(), 500),
+        ("referral".to_owned(), "shopify:2003:referrer".to_owned(), 500),
+        ("redemption".to_owned(), "spend-1".to_owned(), -800),
+        ("referral_reversal".to_owned(), "shopify:2003:referrer".to_owned(), -500),
+    ]);
+    // The activity shows the reversal.
+    let v = me(&t, &token("alice", &clock)).await;
+    assert!(v["activity"].as_array().is_some_and(|a| a.iter().any(|e| e["kind"] == "referral_reversal" && e["points"] == -500)), "{v}");
     t.stop().await;
     Ok(())
 }

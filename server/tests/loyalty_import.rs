@@ -169,4 +169,82 @@ async fn history_imports_once_reports_bad_rows_and_credits_only_when_asked(db: B
     t.stop().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imported_orders_are_dated_by_their_own_date(db: Backend) -> TestResult {
+    let clock = Arc::new(FakeClock::new(T0));
+    let dyn_clock: Arc<dyn Clock> = clock.clone();
+    let mut c = config();
+    c["sites"][0]["loyalty"]["returnWindowDays"] = json!(14);
+    c["sites"][0]["loyalty"]["expiry"] = json!({ "inactivityDays": 365 });
+    c["sites"][0]["loyalty"]["tiers"] = json!({ "basis": "points", "windowDays": 365, "levels": [
+        { "name": "Bronze", "threshold": 0 }, { "name": "Silver", "threshold": 50 } ] });
+    let t = TestServer::with_clock(c, db.fresh("import-dates").await, None, Some(dyn_clock)).await;
+    // Imported at T0 (2027-01-15): an order older than the expiry period, one older than
+    // the return window, one inside it.
+    let csv = "order_id,customer_id,date,amount\n\
+               d-old,c-old,2024-06-01,80.00\n\
+               d-mid,c-mid,2026-10-01,60.00\n\
+               d-new,c-new,2027-01-10,30.00\n";
+    let report: Value = import(&t, "format=generic&credit=true", csv, ADMIN).await.json().await?;
+    assert_eq!((&report["imported"], &report["entries"]), (&json!(3), &json!(3)), "{report}");
+    // Every entry is dated by its order, not by the import.
+    let day = |secs: i64| secs * 1000;
+    for (customer, placed) in [("c-old", day(1_717_200_000)), ("c-mid", day(1_790_812_800)), ("c-new", day(1_799_539_200))] {
+        let entries = t.server.store().loyalty().entries("demo".into(), customer.into()).await?;
+        let orders: Vec<(i64, i64)> = entries.iter().filter(|e| e.kind.as_str() == "order").map(|e| (e.created_at, e.available_at)).collect();
+        assert_eq!(orders, [(placed, placed + 14 * 86_400_000)], "{customer}");
+    }
+    // The sweep finds the old order's points expired (a year after its date), and only them
+    // (the collector's own sweep may have got there first: at most one expiry each way).
+    assert!(rapport_server::jobs::expiry_sweep::run_once(t.server.state()).await? <= 1);
+    for (customer, expiries) in [("c-old", 1), ("c-mid", 0), ("c-new", 0)] {
+        let entries = t.server.store().loyalty().entries("demo".into(), customer.into()).await?;
+        assert_eq!(entries.iter().filter(|e| e.kind.as_str() == "expiry").count(), expiries, "{customer}");
+    }
+    let old = balance(&t, "c-old", &clock).await;
+    assert_eq!((&old["spendable"], &old["pending"], &old["expiresAt"]), (&json!(0), &json!(0), &Value::Null), "{old}");
+    let expired = old["activity"].as_array().and_then(|a| a.iter().find(|e| e["kind"] == "expiry")).cloned().unwrap_or_default();
+    assert_eq!((&expired["points"], &expired["at"]), (&json!(-80), &json!("2025-06-01T00:00:00.000Z")));
+    // Past its return window: spendable at once, expiring a year after its date, and in the
+    // tier window.
+    let mid = balance(&t, "c-mid", &clock).await;
+    assert_eq!((&mid["spendable"], &mid["pending"], &mid["expiresAt"]), (&json!(60), &json!(0), &json!("2027-10-01T00:00:00.000Z")), "{mid}");
+    assert_eq!((&mid["tier"]["name"], &mid["tier"]["qualifying"]), (&json!("Silver"), &json!(60)));
+    // The old order is outside the tier window: it lifts nobody.
+    assert_eq!((&old["tier"]["name"], &old["tier"]["qualifying"]), (&json!("Bronze"), &json!(0)));
+    // Inside its window: pending until 14 days after its date (2027-01-24), not after the import.
+    let new = balance(&t, "c-new", &clock).await;
+    assert_eq!((&new["spendable"], &new["pending"]), (&json!(0), &json!(30)));
+    clock.advance(9 * 86_400_000 + 1);
+    let new = balance(&t, "c-new", &clock).await;
+    assert_eq!((&new["spendable"], &new["pending"]), (&json!(30), &json!(0)));
+    t.stop().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uncredited_history_counts_for_spend_tiers_by_its_date(db: Backend) -> TestResult {
+    let clock = Arc::new(FakeClock::new(T0));
+    let dyn_clock: Arc<dyn Clock> = clock.clone();
+    let mut c = config();
+    c["sites"][0]["loyalty"]["tiers"] = json!({ "basis": "spend", "windowDays": 365, "levels": [
+        { "name": "Bronze", "threshold": "0" }, { "name": "Silver", "threshold": "50.00" } ] });
+    let t = TestServer::with_clock(c, db.fresh("import-tiers").await, None, Some(dyn_clock)).await;
+    let csv = "order_id,customer_id,date,amount\n\
+               s-recent,c-recent,2026-10-01,60.00\n\
+               s-old,c-old,2024-06-01,80.00\n";
+    let report: Value = import(&t, "format=generic", csv, ADMIN).await.json().await?;
+    assert_eq!((&report["imported"], &report["entries"]), (&json!(2), &json!(0)), "{report}");
+    // No points, but the spend lifts a tier inside the window from the order's date.
+    let recent = balance(&t, "c-recent", &clock).await;
+    assert_eq!((&recent["spendable"], &recent["tier"]["name"]), (&json!(0), &json!("Silver")), "{recent}");
+    let old = balance(&t, "c-old", &clock).await;
+    assert_eq!(old["tier"]["name"], "Bronze", "{old}");
+    // The recent order leaves the window a year after its date: the tier drops.
+    clock.advance(260 * 86_400_000);
+    assert_eq!(balance(&t, "c-recent", &clock).await["tier"]["name"], "Bronze");
+    t.stop().await;
+    Ok(())
+}
 }

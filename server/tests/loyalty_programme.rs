@@ -15,6 +15,7 @@ use rapport_server::jobs::outbox::POLL;
 use rapport_server::loyalty::signature::hmac_base64;
 use rapport_server::loyalty::signature::{standard_key, verify_standard, StandardHeaders};
 use rapport_server::loyalty::token::{mint, CustomerClaims};
+use rapport_server::store::Adjustment;
 use serde_json::{json, Value};
 
 const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -194,6 +195,38 @@ async fn the_sweep_expires_customers_who_never_come_back(db: Backend) -> TestRes
     assert_eq!(expiries(&v), [-40]);
     assert_eq!(v["spendable"], 5);
     assert_eq!(v["expiresAt"], format_unix_millis(clock.now_millis() + 30 * DAY));
+    t.stop().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_sweep_handles_any_number_of_customers(db: Backend) -> TestResult {
+    let (t, clock) = start(&db, json!({"expiry": {"inactivityDays": 30}})).await;
+    // More than two pages of the work list, written straight to the store.
+    let n = 2 * expiry_sweep::BATCH + 3;
+    let store = t.server.store();
+    for i in 0..n {
+        let a = Adjustment { id: format!("a{i}"), customer: format!("c{i:05}"), points: 10,
+            reason: "test".into(), actor: "ops".into() };
+        assert!(store.loyalty().adjust("demo".into(), a, clock.now_millis()).await?);
+    }
+    clock.advance(31 * DAY);
+    assert_eq!(expiry_sweep::run_once(t.server.state()).await?, n, "every customer in one run");
+    assert_eq!(expiry_sweep::run_once(t.server.state()).await?, 0);
+    for c in ["c00000", &format!("c{:05}", expiry_sweep::BATCH), &format!("c{:05}", n - 1)] {
+        let points: Vec<i64> = store.loyalty().entries("demo".into(), c.into()).await?.iter().map(|e| e.points).collect();
+        assert_eq!(points, [10, -10], "{c}");
+    }
+    // Pages of any size walk the whole list once, whatever the customers' ids sort like.
+    for (i, c) in ["b", "a:1", "Z", "b0", "a"].iter().enumerate() {
+        let a = Adjustment { id: format!("p{i}"), customer: (*c).into(), points: 5,
+            reason: "test".into(), actor: "ops".into() };
+        store.loyalty().adjust("demo".into(), a, clock.now_millis()).await?;
+    }
+    clock.advance(31 * DAY);
+    let policy = rapport_server::loyalty::expiry::ExpiryPolicy { inactivity_days: 30 };
+    assert_eq!(expiry_sweep::sweep_site(t.server.state(), "demo", policy, clock.now_millis(), 2).await?, 5);
+    assert_eq!(expiry_sweep::sweep_site(t.server.state(), "demo", policy, clock.now_millis(), 1).await?, 0);
     t.stop().await;
     Ok(())
 }

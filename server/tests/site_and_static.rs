@@ -46,12 +46,15 @@ async fn static_files(db: Backend) -> TestResult {
     let (dist, www, pages) = (root.join("dist"), root.join("www"), root.join("pages"));
     fs::create_dir_all(dist.join("widget"))?;
     fs::create_dir_all(dist.join("metrics"))?;
+    fs::create_dir_all(dist.join("loyalty"))?;
     fs::create_dir_all(&www)?;
     fs::create_dir_all(&pages)?;
     fs::write(dist.join("rapport.js"), "window.rapport=1;")?;
     fs::write(dist.join("widget/widget.js"), "export default 1;")?;
     fs::write(dist.join("widget/widget_bg.wasm"), b"\0asm\x01\0\0\0")?;
     fs::write(dist.join("metrics/metrics.js"), "export {};")?;
+    fs::write(dist.join("loyalty/panel.js"), "export function open() {}")?;
+    fs::write(dist.join("loyalty/panel_bg.wasm"), b"\0asm\x01\0\0\0")?;
     fs::write(www.join("index.html"), "<h1>Shop</h1>")?;
     fs::write(www.join("cart.html"), "<h1>Cart</h1>")?;
     fs::write(www.join(".env"), "SECRET=1")?;
@@ -90,6 +93,17 @@ async fn static_files(db: Backend) -> TestResult {
         "text/javascript; charset=utf-8"
     );
     assert_eq!(get("/metrics/metrics.js").await?.status(), 200);
+    // The loyalty panel's chunk, served like the widget.
+    let r = get("/loyalty/panel.js").await?;
+    assert_eq!(
+        r.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(r.headers()["vary"], "accept-encoding");
+    assert_eq!(
+        get("/loyalty/panel_bg.wasm").await?.headers()["content-type"],
+        "application/wasm"
+    );
 
     let r = get("/").await?;
     assert_eq!(r.status(), 200);

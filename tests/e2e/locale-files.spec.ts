@@ -76,3 +76,22 @@ for (const [what, answer] of [
     if (answer?.status === 200) expect(warnings[0]).toContain("next: missing field `next`");
   });
 }
+
+test("a locale file that stalls: the survey opens in English after 3 s, with one warning", async ({
+  page,
+  run,
+  consoleLog,
+}) => {
+  // The request is left hanging: no answer, no error, as on a stalled connection.
+  await page.route("**/widget/locales/fr.json", () => {});
+  const start = Date.now();
+  await page.goto(withRun("/test/types.html?type=nps&locale=fr", run));
+  await expect(submit(page, "Submit")).toBeVisible({ timeout: 10_000 });
+  const waited = Date.now() - start;
+  expect(waited, "not before the wait is over").toBeGreaterThanOrEqual(2_900);
+  await expect(dialog(page)).toHaveAttribute("lang", "fr");
+  const warnings = consoleLog
+    .filter((m) => m.text.includes("rapport") && m.type === "warning")
+    .map((m) => m.text);
+  expect(warnings).toEqual([expect.stringMatching(/locale file `fr`: not loaded within 3 s; .*English/)]);
+});

@@ -109,3 +109,31 @@ test("a page wider than the screen: the survey and its thank-you stay on screen"
   await expect.poll(async () => (await onScreen(page)).left).toBeGreaterThanOrEqual(0);
   await inside("scrolled");
 });
+
+test("every answer target and header button is at least 44 × 44 px; NPS wraps into two rows; pictures keep their size", async ({ page, run }) => {
+  const boxes = (selector: string) =>
+    dialog(page)
+      .locator(selector)
+      .evaluateAll((els) =>
+        els.map((e) => {
+          const r = e.getBoundingClientRect();
+          return { w: r.width, h: r.height, top: Math.round(r.top), font: parseFloat(getComputedStyle(e).fontSize) };
+        })
+      );
+  for (const type of ["nps", "csat", "ces", "emoji", "thumbs", "single"]) {
+    await page.goto(withRun(`/test/types.html?type=${type}`, run));
+    await expect(dialog(page)).toBeVisible();
+    const targets = await boxes(type === "single" ? ".list>button" : ".g>button");
+    expect(targets.length, type).toBeGreaterThan(1);
+    // Chromium lays out in 1/64 px units and the host follows the visual viewport, so a
+    // 44 px box may measure 43.99997: allow one layout unit, no more.
+    const atLeast44 = 44 - 1 / 64;
+    for (const t of [...targets, ...(await boxes(".hd button"))]) {
+      expect(t.w, `${type}: width`).toBeGreaterThanOrEqual(atLeast44);
+      expect(t.h, `${type}: height`).toBeGreaterThanOrEqual(atLeast44);
+    }
+    if (type === "nps") expect(new Set(targets.map((t) => t.top)).size, "two rows").toBe(2);
+    // The narrow-screen rule for digits does not shrink the stars and faces.
+    if (type === "csat" || type === "emoji") expect(targets[0].font).toBeGreaterThanOrEqual(24);
+  }
+});

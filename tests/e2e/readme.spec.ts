@@ -12,8 +12,9 @@
 // * `http`: the CSP header, sent with the snippet page (the nonce on the snippet's tags, as
 //   the README says); the survey must show with no CSP violation.
 // * `js` that requires `node:` modules (the token-minting example): run in Node, and the token
-//   it mints must open the loyalty endpoint; `json` (the loyalty config fragment): its keys are
-//   those the collector accepted at start; `rust`: the crate helper it names exists.
+//   it mints must open the loyalty endpoint and link an answer to the customer; `json` (the
+//   loyalty config fragment): its keys are those the collector accepted at start; `rust`: it is
+//   server/tests/readme/customer_token.rs, which `cargo test -p rapport-server` compiles and runs.
 // * `sh`: `curl` lines run (against this run's collector); `npm install` names the package;
 //   long-running or slow commands (`cargo xtask …`, `rapport-server`, `rapport-metrics`) are
 //   checked for existence: the subcommand and every flag must be in their help.
@@ -121,6 +122,14 @@ for (const block of BLOCKS) {
       const token: string = mint(secret, SITE, "readme-customer");
       const me = await request.get(`/v1/sites/${SITE}/loyalty/me`, { headers: { authorization: `Bearer ${token}` } });
       expect(me.status(), await me.text()).toBe(200);
+      // An answer posted with it is linked to the customer (the collector side of
+      // `POST /v1/responses` with a token).
+      const answered = await request.post(`/v1/responses`, {
+        headers: { authorization: `Bearer ${token}` },
+        data: { id: `readme-token-${Date.now()}`, site: SITE, survey: "post-purchase", answers: [{ question: "nps", value: 9 }] },
+      });
+      expect(answered.status(), await answered.text()).toBe(201);
+      expect((await answered.json()).customer).toBe("readme-customer");
       const forged = await request.get(`/v1/sites/${SITE}/loyalty/me`, {
         headers: { authorization: `Bearer ${mint(secret + "x", SITE, "readme-customer")}` },
       });
@@ -137,13 +146,11 @@ for (const block of BLOCKS) {
       expect(Object.keys(documented.webhooks).sort()).toEqual(Object.keys(accepted.webhooks).sort());
     });
   } else if (block.lang === "rust") {
-    // The crate helper it names exists with the documented signature (the helper itself is
-    // unit-tested in server/src/loyalty/token.rs).
+    // Compiled and run by `cargo test -p rapport-server` (server/tests/readme_token.rs: the
+    // token it mints opens `loyalty/me` and links an answer); here: the block is that file.
     test(name, () => {
-      const source = fs.readFileSync(path.join(ROOT, "server/src/loyalty/token.rs"), "utf8");
-      expect(block.code).toContain("rapport_server::loyalty::token::{mint, CustomerClaims}");
-      expect(source).toMatch(/pub fn mint\(secret: &\[u8\], claims: &CustomerClaims\)/);
-      expect(source).toMatch(/pub fn new\(sub: &str, site: &str, now_secs: i64, lifetime_secs: i64\)/);
+      const compiled = fs.readFileSync(path.join(ROOT, "server/tests/readme/customer_token.rs"), "utf8");
+      expect(block.code.trimEnd()).toBe(compiled.trimEnd());
     });
   } else if (block.lang === "js" && !/^\s*import\s/m.test(block.code)) {
     test(name, async ({ page, baseURL }) => {
@@ -152,6 +159,9 @@ for (const block of BLOCKS) {
       await openHtml(page, baseURL!, pageHtml(fill(snippets[0].code, baseURL!), body));
       await page.waitForFunction(() => (window as any).__readmeDone === true && (window as any).rapport?.l === 1);
       if (showsSurvey(block.code)) await expect(dialog(page)).toBeVisible();
+      // The loyalty panel's example opens it (no customer token here: the call to action).
+      if (/rapport\('loyalty'/.test(block.code))
+        await expect(page.locator("rapport-loyalty").getByRole("dialog")).toContainText("Join our rewards programme");
     });
   } else if (block.lang === "js") {
     test(name, async ({ page, baseURL }) => {

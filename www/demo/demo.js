@@ -9,6 +9,12 @@
       log.appendChild(li);
     });
   });
+  // The header's Rewards button opens the loyalty panel (fetched only now, on the click).
+  var rewards = document.getElementById("rewards");
+  if (rewards)
+    rewards.addEventListener("click", function () {
+      window.rapport("loyalty");
+    });
   var origin = location.origin;
   var curl = document.getElementById("export-curl");
   if (curl)

@@ -49,7 +49,7 @@
     const surveys = () => [].concat(config.surveys);
     const store = guard((k) => localStorage.getItem(key + k)); // storage may throw
     let timers = [];
-    let widget, booting, dead, armed, ready;
+    let widget, booting, dead, armed, ready, token; // token: the last identify({token})
     let navAt = 0; // performance.now() of the last navigation
     // The address that tells a navigation: without its fragment unless that is route-like
     // (`#/cart`, `#!/cart`: hash routing). Following an in-page `#anchor`, which fires
@@ -173,8 +173,20 @@
       arm();
     });
 
+    // The loyalty panel: its own chunk, fetched only when the shopper opens it, with the
+    // customer token of the last `identify({token})` and the site's theme and locale.
+    const loyalty = (o) =>
+      import(at("loyalty/panel.js"))
+        .then(async (m) => {
+          await m.default({ module_or_path: at("loyalty/panel_bg.wasm") });
+          m.open({ site, endpoint, token, nonce: S.nonce, theme: config.theme, locale: config.locale, ...o });
+        })
+        .catch(warn);
+
     const command = guard((name, ...rest) => {
       const [a, fn] = rest;
+      if (name == "identify") token = a?.token || token;
+      if (name == "loyalty") return loyalty(a);
       if (name == "on") return (handlers[a] = handlers[a] || []).push(fn);
       if (name == "off") return (handlers[a] = (handlers[a] || []).filter((f) => f != fn));
       if (widget) return call(name, rest);

@@ -11,7 +11,11 @@
 //!   PostgreSQL (one and two instances), and the export of 1,000,000 responses from each
 //!   (time, peak RSS of the collector), all by `rapport-loadgen`.
 //!
-//! Pass section names to run only some: `cargo xtask bench metrics widget collector`.
+//! * Loyalty: earn events per second through the signed Standard Webhooks order endpoint and
+//!   p50/p99 of the balance read (`GET loyalty/me`) with 1,000,000 ledger rows, on SQLite
+//!   and on PostgreSQL, by `rapport-loyalty-bench` against the release collector.
+//!
+//! Pass section names to run only some: `cargo xtask bench metrics widget collector loyalty`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -23,7 +27,7 @@ use crate::install::CHROMIUM;
 use crate::postgres::Cluster;
 use crate::util::{self, cmd, step};
 
-const SECTIONS: &[&str] = &["metrics", "widget", "collector"];
+const SECTIONS: &[&str] = &["metrics", "widget", "collector", "loyalty"];
 
 /// Runs the requested benchmark sections (all by default).
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -36,8 +40,14 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     let wanted = |s: &str| args.is_empty() || args.iter().any(|a| a == s);
-    crate::install::run()?;
-    crate::build::run_build()?;
+    // The loyalty section needs neither the browser tools nor the built widget.
+    if SECTIONS.iter().any(|s| *s != "loyalty" && wanted(s)) {
+        crate::install::run()?;
+        crate::build::run_build()?;
+    }
+    if wanted("loyalty") {
+        loyalty()?;
+    }
     if wanted("collector") {
         collector()?;
     }
@@ -169,6 +179,133 @@ fn collector() -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Ledger rows seeded before the loyalty benchmark's balance reads.
+const LEDGER_ROWS: u64 = 1_000_000;
+/// Customers those rows belong to (100 entries each).
+const LEDGER_CUSTOMERS: u64 = 10_000;
+
+/// The loyalty ledger under load on each backend: 1,000,000 rows seeded in one
+/// transaction, then the release collector (the demo site's programme: tiers, expiry,
+/// rewards, referrals) takes signed Standard Webhooks `order.paid` deliveries from 32
+/// keep-alive clients for 10 s, then answers `loyalty/me` balance reads for 10 s from 32
+/// clients and for 10 s from one (the read's latency without queueing).
+fn loyalty() -> Result<(), String> {
+    step(
+        "collector and loyalty benchmark (release)",
+        util::cargo().args([
+            "build",
+            "--release",
+            "--package",
+            "rapport-server",
+            "--bin",
+            "rapport-server",
+            "--bin",
+            "rapport-loyalty-bench",
+        ]),
+    )?;
+    let config: Value = serde_json::from_str(
+        &std::fs::read_to_string(util::root().join("config/demo.json"))
+            .map_err(|e| format!("reading config/demo.json: {e}"))?,
+    )
+    .map_err(|e| format!("parsing config/demo.json: {e}"))?;
+    let demo = config
+        .get("sites")
+        .and_then(Value::as_array)
+        .and_then(|sites| sites.iter().find(|s| s["site"] == "demo"))
+        .ok_or("config/demo.json: no site `demo`")?;
+    let secret = |pointer: &str| {
+        demo.pointer(pointer)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| format!("config/demo.json: demo site has no {pointer}"))
+    };
+    let standard = secret("/loyalty/webhooks/standard")?;
+    let token = secret("/loyalty/customerTokenSecret")?;
+    let unlimited =
+        Some(serde_json::json!({ "burst": 1_000_000_000u64, "perSecond": 1_000_000_000u64 }));
+
+    let run = |db: &str, server_db: &str| -> Result<(Value, Value), String> {
+        let seeded = json_of(
+            &format!("seed {LEDGER_ROWS} ledger rows"),
+            loyalty_bench()
+                .args(["--seed", &LEDGER_ROWS.to_string(), "--db", db])
+                .args([
+                    "--site",
+                    "demo",
+                    "--customers",
+                    &LEDGER_CUSTOMERS.to_string(),
+                ]),
+        )?;
+        let server = Server::start_db(server_db, unlimited.clone())?;
+        let load = json_of(
+            "loyalty: earn events and balance reads",
+            loyalty_bench()
+                .arg("--url")
+                .arg(server.url())
+                .args([
+                    "--site",
+                    "demo",
+                    "--customers",
+                    &LEDGER_CUSTOMERS.to_string(),
+                ])
+                .args(["--standard-secret", &standard, "--token-secret", &token])
+                .args(["--clients", "32", "--duration", "10"]),
+        )?;
+        Ok((seeded, load))
+    };
+    let sqlite = bench_dir()?.join("loyalty.sqlite");
+    remove_sqlite(&sqlite);
+    let sqlite_path = sqlite.to_str().unwrap_or_default().to_owned();
+    let mut results = vec![("SQLite", run(&sqlite_path, &sqlite_path)?)];
+    remove_sqlite(&sqlite);
+    // fsync and synchronous_commit as shipped: an applied earn is on disk.
+    let cluster = Cluster::start("bench-loyalty", false)?;
+    let pg = cluster.create_database("loyalty")?;
+    results.push(("PostgreSQL", run(&pg, &format!("{pg}?pool_size=16"))?));
+    drop(cluster);
+
+    let f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
+    println!(
+        "\nloyalty, release build, loopback, 32 keep-alive clients, 10 s per phase ({} cores)",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+    println!(
+        "{:<12} {:>10} {:>8} {:>8} {:>8} {:>10} {:>8} {:>8} {:>10} {:>10}",
+        "backend",
+        "seed 1M s",
+        "earn/s",
+        "p50 ms",
+        "p99 ms",
+        "balance/s",
+        "p50 ms",
+        "p99 ms",
+        "1 client",
+        "p99 ms"
+    );
+    for (label, (seeded, load)) in &results {
+        println!(
+            "{label:<12} {:>10.1} {:>8.0} {:>8.2} {:>8.2} {:>10.0} {:>8.2} {:>8.2} {:>7.2} ms {:>10.2}",
+            f(seeded, "seconds"),
+            f(load, "earn_per_second"),
+            f(load, "earn_p50_ms"),
+            f(load, "earn_p99_ms"),
+            f(load, "read_per_second"),
+            f(load, "read_p50_ms"),
+            f(load, "read_p99_ms"),
+            f(load, "single_p50_ms"),
+            f(load, "single_p99_ms"),
+        );
+    }
+    Ok(())
+}
+
+fn loyalty_bench() -> Command {
+    let bin = util::target_dir().join("release/rapport-loyalty-bench");
+    cmd(bin.to_str().unwrap_or("rapport-loyalty-bench"))
 }
 
 /// `clients` keep-alive clients for 10 s spread over `servers`; the figures as JSON.

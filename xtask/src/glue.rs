@@ -190,20 +190,21 @@ pub fn rename_types(dts: &str, mapping: &Mapping) -> String {
 
 /// Instantiates `wasm` with the glue `js` under Node (its default export, as the loader
 /// does), which links every import by module and name and runs the start export, and checks
-/// the names the loader and the npm package use (`default`, `start`; `start` returns the
-/// widget object, whose `command` the browser and end-to-end tests exercise).
-/// Fails with Node's message.
-pub fn check(js: &Path, wasm: &Path) -> Result<(), String> {
+/// the names the loader and the npm package use (`default` and `entry`: the widget's
+/// `start`, which returns the widget object whose `command` the browser and end-to-end
+/// tests exercise, or the loyalty panel's `open`). Fails with Node's message.
+pub fn check(js: &Path, wasm: &Path, entry: &str) -> Result<(), String> {
     const SCRIPT: &str =
         "import{readFileSync as r}from'node:fs';import{pathToFileURL as u}from'node:url';\
-const[j,w]=process.argv.slice(1);const m=await import(u(j).href);\
+const[j,w,e]=process.argv.slice(1);const m=await import(u(j).href);\
 await m.default({module_or_path:'data:application/wasm;base64,'+r(w).toString('base64')});\
-for(const f of[m.default,m.start])if(typeof f!='function')throw new Error('missing export');\
+for(const f of[m.default,m[e]])if(typeof f!='function')throw new Error('missing export '+e);\
 console.log('ok')";
     let mut node = cmd("node");
     node.args(["--input-type=module", "-e", SCRIPT])
         .arg(js)
-        .arg(wasm);
+        .arg(wasm)
+        .arg(entry);
     match output(&mut node).as_deref() {
         Some("ok") => Ok(()),
         _ => {

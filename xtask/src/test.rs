@@ -103,6 +103,23 @@ fn lint() -> Result<(), String> {
             "wasm32-unknown-unknown",
             "--lib",
             "--no-default-features",
+            "--features",
+            "shell",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    // The loyalty panel: its own wasm module, linking the core without the widget's shell.
+    step(
+        "cargo clippy (wasm32, loyalty panel)",
+        util::cargo().args([
+            "clippy",
+            "--package",
+            "rapport-panel",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--lib",
             "--",
             "-D",
             "warnings",

@@ -1,19 +1,15 @@
 //! The outbox deliverer: sends queued events (a redeemed reward's code) to each site's
-//! `outboundWebhook`, signed per Standard Webhooks ([`crate::loyalty::outbound`]), off the
-//! request path. Events are rows of the database, so they survive a restart; a claim moves
-//! an event's next attempt [`LEASE`] ahead, so a worker that dies mid-delivery only delays
-//! it, and several instances never send one event at once. A 2xx answer is delivery;
+//! `outboundWebhook` (`https://` or `http://`, through [`super::webhook_client`]), signed per
+//! Standard Webhooks ([`crate::loyalty::outbound`]), off the request path. Events are rows
+//! of the database, so they survive a restart; a claim moves an event's next attempt
+//! [`LEASE`] ahead, so a worker that dies mid-delivery only delays it, and several
+//! instances never send one event at once. A 2xx answer is delivery;
 //! anything else is retried with doubling delays until
 //! [`crate::loyalty::outbound::MAX_ATTEMPTS`] fail.
 
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::http::{header, Request, Uri};
-use http_body_util::Full;
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpStream;
-
+use super::webhook_client::WebhookClients;
 use crate::app::AppState;
 use crate::loyalty::outbound::{self, OutboundWebhook};
 use crate::store::{OutboxItem, StoreError};
@@ -25,10 +21,11 @@ pub const LEASE: i64 = 60_000;
 /// Events sent per pass.
 pub const BATCH: usize = 50;
 /// Limit on one attempt (connect, send, answer).
-pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+pub use super::webhook_client::ATTEMPT_TIMEOUT;
 
-/// One pass: claims the due events and attempts each; returns how many were delivered.
-pub async fn run_once(app: &AppState) -> Result<usize, StoreError> {
+/// One pass: claims the due events and attempts each (through `clients`); returns how many
+/// were delivered.
+pub async fn run_once(app: &AppState, clients: &WebhookClients) -> Result<usize, StoreError> {
     let now = app.clock.now_millis();
     let items = app
         .store
@@ -43,7 +40,7 @@ pub async fn run_once(app: &AppState) -> Result<usize, StoreError> {
             .and_then(|s| s.loyalty.as_ref())
             .and_then(|l| l.outbound.clone());
         let result = match target {
-            Some(target) => attempt(&target, &item, app.clock.now_millis()).await,
+            Some(target) => attempt(clients, &target, &item, app.clock.now_millis()).await,
             None => Err(format!(
                 "site {:?} has no loyalty.outboundWebhook",
                 item.site
@@ -77,57 +74,27 @@ pub async fn run_once(app: &AppState) -> Result<usize, StoreError> {
 
 /// Runs [`run_once`] every [`POLL`] forever, logging failures.
 pub async fn run(app: AppState) {
+    let clients = WebhookClients::default();
     let mut every = tokio::time::interval(POLL);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
-        if let Err(e) = run_once(&app).await {
+        if let Err(e) = run_once(&app, &clients).await {
             eprintln!("rapport-server: outbox: {e}");
         }
     }
 }
 
 /// One signed POST of `item` to `target`.
-async fn attempt(target: &OutboundWebhook, item: &OutboxItem, now: i64) -> Result<(), String> {
-    let uri: Uri = target.url.parse().map_err(|e| format!("url: {e}"))?;
-    let host = uri.host().ok_or("url: no host")?.to_owned();
-    let port = uri.port_u16().unwrap_or(80);
-    let authority = uri
-        .authority()
-        .map(|a| a.to_string())
-        .unwrap_or(host.clone());
-    let path = uri
-        .path_and_query()
-        .map_or("/".to_owned(), |p| p.as_str().to_owned());
+async fn attempt(
+    clients: &WebhookClients,
+    target: &OutboundWebhook,
+    item: &OutboxItem,
+    now: i64,
+) -> Result<(), String> {
     let body = item.payload.clone().into_bytes();
-    let mut request = Request::post(path)
-        .header(header::HOST, authority)
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::USER_AGENT, "rapport-collector");
-    for (name, value) in outbound::headers(&target.key, &item.event_id, now.div_euclid(1000), &body)
-    {
-        request = request.header(name, value);
-    }
-    let request = request
-        .body(Full::new(Bytes::from(body)))
-        .map_err(|e| format!("request: {e}"))?;
-    let send = async {
-        let stream = TcpStream::connect((host.as_str(), port))
-            .await
-            .map_err(|e| format!("connect {host}:{port}: {e}"))?;
-        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .map_err(|e| format!("handshake: {e}"))?;
-        tokio::spawn(connection);
-        let response = sender
-            .send_request(request)
-            .await
-            .map_err(|e| format!("send: {e}"))?;
-        Ok::<_, String>(response.status())
-    };
-    let status = tokio::time::timeout(ATTEMPT_TIMEOUT, send)
-        .await
-        .map_err(|_| format!("no answer within {ATTEMPT_TIMEOUT:?}"))??;
+    let headers = outbound::headers(&target.key, &item.event_id, now.div_euclid(1000), &body);
+    let status = clients.post(target, &headers, body).await?;
     if status.is_success() {
         Ok(())
     } else {

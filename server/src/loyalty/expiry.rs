@@ -34,13 +34,16 @@ impl ExpiryPolicy {
 
 /// [`is_activity`] as a SQL condition on a `ledger` row (both backends).
 pub const ACTIVITY_SQL: &str =
-    "(kind = 'redemption' OR (kind NOT IN ('refund', 'cancel', 'expiry') AND points > 0))";
+    "(kind = 'redemption' OR (kind NOT IN ('refund', 'cancel', 'expiry', 'referral_reversal') AND points > 0))";
 
 /// Whether `entry` is activity that restarts the inactivity period.
 pub fn is_activity(entry: &Entry) -> bool {
     match entry.kind {
         SourceKind::Redemption => true,
-        SourceKind::Refund | SourceKind::Cancel | SourceKind::Expiry => false,
+        SourceKind::Refund
+        | SourceKind::Cancel
+        | SourceKind::Expiry
+        | SourceKind::ReferralReversal => false,
         SourceKind::Order | SourceKind::Adjustment | SourceKind::Answer | SourceKind::Referral => {
             entry.points > 0
         }

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// What an entry's source is; `(site, kind, source_id)` is unique.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     /// Points earned by an order (`shopify:123`).
     Order,
@@ -31,6 +31,9 @@ pub enum SourceKind {
     Answer,
     /// Points for a referral that converted (`{referral id}:referrer` / `:referee`).
     Referral,
+    /// A referral credit taken back because its order was voided (the credit's source id,
+    /// see [`super::referral_reversal`]).
+    ReferralReversal,
 }
 
 impl SourceKind {
@@ -50,6 +53,7 @@ impl SourceKind {
             SourceKind::Expiry => "expiry",
             SourceKind::Answer => "answer",
             SourceKind::Referral => "referral",
+            SourceKind::ReferralReversal => "referral_reversal",
         }
     }
 
@@ -64,6 +68,7 @@ impl SourceKind {
             "expiry" => SourceKind::Expiry,
             "answer" => SourceKind::Answer,
             "referral" => SourceKind::Referral,
+            "referral_reversal" => SourceKind::ReferralReversal,
             _ => return None,
         })
     }
@@ -114,10 +119,56 @@ pub fn balance<'a>(entries: impl IntoIterator<Item = &'a Entry>, now: i64) -> Ba
     })
 }
 
+/// [`balance`] as SQL over one customer's `ledger` rows, for both backends (a balance read
+/// over many entries stays in the database). `site`, `customer` and `now` are the query's
+/// placeholders (`?1`, `$1`, …); the row is `(spendable, pending)` as BIGINT.
+pub fn balance_sql(site: &str, customer: &str, now: &str) -> String {
+    let at_once = ALL_KINDS
+        .iter()
+        .filter(|k| k.counts_at_once())
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "SELECT CAST(coalesce(sum(CASE WHEN available_at <= {now} OR kind IN ({at_once})
+                                 THEN points ELSE 0 END), 0) AS BIGINT),
+                CAST(coalesce(sum(CASE WHEN available_at > {now} AND kind NOT IN ({at_once})
+                                 THEN points ELSE 0 END), 0) AS BIGINT)
+         FROM ledger WHERE site = {site} AND customer = {customer}"
+    )
+}
+
+/// Every kind, in stored-name order of declaration.
+pub const ALL_KINDS: [SourceKind; 9] = [
+    SourceKind::Order,
+    SourceKind::Refund,
+    SourceKind::Cancel,
+    SourceKind::Redemption,
+    SourceKind::Adjustment,
+    SourceKind::Expiry,
+    SourceKind::Answer,
+    SourceKind::Referral,
+    SourceKind::ReferralReversal,
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn every_kind_round_trips_and_the_sql_counts_the_same_kinds_at_once() {
+        let sql = balance_sql("?1", "?2", "?3");
+        for kind in ALL_KINDS {
+            assert_eq!(SourceKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(
+                sql.contains(&format!("'{}'", kind.as_str())),
+                kind.counts_at_once(),
+                "{kind:?}"
+            );
+        }
+        assert!(sql.contains("available_at <= ?3") && sql.contains("customer = ?2"));
+    }
 
     fn entry(points: i64, available_at: i64) -> Entry {
         Entry {
@@ -172,8 +223,11 @@ mod tests {
             "expiry",
             "answer",
             "referral",
+            "referral_reversal",
         ] {
             assert_eq!(SourceKind::parse(k).map(SourceKind::as_str), Some(k));
+            let kind = SourceKind::parse(k).expect("a stored name");
+            assert!(ALL_KINDS.contains(&kind), "{k} is missing from ALL_KINDS");
         }
     }
 

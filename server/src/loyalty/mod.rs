@@ -2,15 +2,17 @@
 //!
 //! Pure rules live here, with no IO: customer [`token`]s, webhook [`signature`]s, order
 //! payloads of each [`platform`] read into [`order`] events, the earning and reversal
-//! arithmetic ([`rules`]), what an event does to an order and the ledger ([`plan`]), and
+//! arithmetic ([`rules`]), every decision a store makes on the ledger ([`plan`]), and
 //! balances derived from entries ([`ledger`]), points for survey answers ([`answer`]) and
-//! referral codes and credits ([`referral`]). Storage is [`crate::store::LoyaltyStore`];
+//! referral codes and credits ([`referral`]) and their reversal when the converting order
+//! is voided ([`referral_reversal`]). Storage is [`crate::store::LoyaltyStore`];
 //! the HTTP handlers are in [`crate::routes::loyalty`] and [`crate::routes::webhooks`].
 
 pub mod answer;
 pub mod expiry;
 pub mod forecast;
 pub mod import;
+pub mod import_dates;
 pub mod ledger;
 pub mod money;
 pub mod order;
@@ -18,6 +20,7 @@ pub mod outbound;
 pub mod plan;
 pub mod platform;
 pub mod referral;
+pub mod referral_reversal;
 pub mod rewards;
 pub mod rules;
 pub mod settings;

@@ -3,17 +3,22 @@
 //! the attempt and `webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>` with
 //! the site's `whsec_` secret — exactly what [`super::signature::verify_standard`] checks on
 //! the way in. Events wait in a durable outbox; this module holds the pure parts: the
-//! target, the headers, and the retry policy.
+//! target, the headers, and the retry policy. The HTTP(S) client that sends them is
+//! [`crate::jobs::webhook_client`].
 
 use super::signature::sign_standard;
 
 /// Where a site's events go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboundWebhook {
-    /// `http://host[:port]/path`.
+    /// `https://host[:port]/path` (or `http://`).
     pub url: String,
     /// The signing key, decoded from `whsec_…`.
     pub key: Vec<u8>,
+    /// PEM of certificates trusted for an `https` endpoint besides the public web's
+    /// authorities (`rootCertificate`: a private CA, or the endpoint's self-signed
+    /// certificate).
+    pub root_certificate: Option<String>,
 }
 
 /// Delay before the first retry, ms.

@@ -199,7 +199,9 @@ const REWARD_KEYS: &[&str] = &[
     "id", "kind", "points", "amount", "percent", "product", "tier",
 ];
 /// Members of `outboundWebhook`.
-const OUTBOUND_KEYS: &[&str] = &["url", "secret"];
+const OUTBOUND_KEYS: &[&str] = &["url", "secret", "rootCertificate"];
+/// Longest `outboundWebhook.rootCertificate` accepted, bytes.
+const MAX_ROOT_CERTIFICATE: usize = 64 * 1024;
 
 /// `rewards`: `[{id, kind, points, amount | percent | product, tier}]` where `kind` is
 /// `fixedAmount` (with `amount`, a decimal), `percentage` (with `percent`, 1–100),
@@ -318,28 +320,49 @@ pub fn rewards(v: &Value, tiers: Option<&Tiers>) -> Result<Vec<Reward>, SettingE
     Ok(out)
 }
 
-/// `outboundWebhook`: `{"url": "http://…", "secret": "whsec_…"}`.
+/// `outboundWebhook`: `{"url": "https://…", "secret": "whsec_…", "rootCertificate": "-----BEGIN
+/// CERTIFICATE-----…"}`; `http://` URLs are accepted too, and `rootCertificate` (optional)
+/// is PEM text of certificates to trust besides the public web's authorities.
 pub fn outbound(v: &Value) -> Result<OutboundWebhook, SettingError> {
-    let obj = object("outboundWebhook", v, "{url, secret}")?;
+    let obj = object("outboundWebhook", v, "{url, secret, rootCertificate}")?;
     only_known("outboundWebhook", obj, OUTBOUND_KEYS)?;
-    let url =
-        match obj.get("url") {
-            Some(Value::String(u))
-                if u.len() <= 2000
-                    && u.strip_prefix("http://").is_some_and(|rest| {
+    let url = match obj.get("url") {
+        Some(Value::String(u))
+            if u.len() <= 2000
+                && ["https://", "http://"].iter().any(|scheme| {
+                    u.strip_prefix(scheme).is_some_and(|rest| {
                         !rest.is_empty()
                             && !rest.starts_with('/')
                             && !rest.contains(char::is_whitespace)
                     })
-                    && u.parse::<axum::http::Uri>().is_ok() =>
-            {
-                u.clone()
-            }
-            _ => return Err(err(
+                })
+                && u.parse::<axum::http::Uri>().is_ok() =>
+        {
+            u.clone()
+        }
+        _ => {
+            return Err(err(
                 "outboundWebhook.url",
-                "must be an http:// URL (https targets go through a TLS-terminating proxy for now)",
-            )),
-        };
+                "must be an https:// (or http://) URL with a host",
+            ))
+        }
+    };
+    let root_certificate = match obj.get("rootCertificate") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(pem))
+            if pem.len() <= MAX_ROOT_CERTIFICATE
+                && pem.contains("-----BEGIN CERTIFICATE-----")
+                && pem.contains("-----END CERTIFICATE-----") =>
+        {
+            Some(pem.clone())
+        }
+        Some(_) => {
+            return Err(err(
+                "outboundWebhook.rootCertificate",
+                "must be PEM text of one or more certificates (-----BEGIN CERTIFICATE-----), at most 64 KiB",
+            ))
+        }
+    };
     let key = obj
         .get("secret")
         .and_then(Value::as_str)
@@ -351,7 +374,11 @@ pub fn outbound(v: &Value) -> Result<OutboundWebhook, SettingError> {
                 "must be whsec_ followed by the base64 of at least 24 bytes",
             )
         })?;
-    Ok(OutboundWebhook { url, key })
+    Ok(OutboundWebhook {
+        url,
+        key,
+        root_certificate,
+    })
 }
 
 #[cfg(test)]
@@ -427,6 +454,35 @@ mod tests {
             Some("outboundWebhook.secret")
         );
         assert_eq!(field(json!({"url": "http://x/y", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "retries": 3})).as_deref(), Some("outboundWebhook.retries"));
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        let tls = outbound(
+            &json!({"url": "https://hooks.shop.example/rapport", "secret": secret, "rootCertificate": pem}),
+        );
+        assert_eq!(
+            tls.map(|h| (h.url, h.root_certificate)),
+            Ok((
+                "https://hooks.shop.example/rapport".to_owned(),
+                Some(pem.to_owned())
+            ))
+        );
+        assert_eq!(
+            field(json!({"url": "https://", "secret": secret})).as_deref(),
+            Some("outboundWebhook.url")
+        );
+        assert_eq!(
+            field(json!({"url": "https:///path", "secret": secret})).as_deref(),
+            Some("outboundWebhook.url")
+        );
+        assert_eq!(
+            field(json!({"url": "https://x/y", "secret": secret, "rootCertificate": "not pem"}))
+                .as_deref(),
+            Some("outboundWebhook.rootCertificate")
+        );
+        assert_eq!(
+            field(json!({"url": "https://x/y", "secret": secret, "rootCertificate": 3})).as_deref(),
+            Some("outboundWebhook.rootCertificate")
+        );
     }
 
     #[test]

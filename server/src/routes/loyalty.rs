@@ -9,6 +9,11 @@
 //! - `POST /v1/sites/{site}/loyalty/redemptions` `{id, points}`: spends points, idempotent
 //!   on `id`; 409 when the spendable balance is short;
 //! - `POST /v1/sites/{site}/loyalty/adjustments` `{id, customer, points, reason, actor}`.
+//!
+//! The customer-scoped endpoints are called from the shopper's page (the loyalty panel), so
+//! they answer cross-origin requests from the site's own `origins` (and the collector's own
+//! origin): every answer, errors too, carries the echoed `Access-Control-Allow-Origin` for
+//! those, and `OPTIONS` answers the preflight that the `Authorization` header causes.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -16,7 +21,7 @@ use std::time::Instant;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
@@ -25,6 +30,7 @@ use crate::admin_auth::bearer_token;
 use crate::app::AppState;
 use crate::client_ip::ClientIp;
 use crate::config::{LoyaltyConfig, ServerConfig};
+use crate::cors;
 use crate::error::ApiError;
 use crate::loyalty::expiry;
 use crate::loyalty::ledger::{balance, SourceKind};
@@ -72,13 +78,68 @@ pub(crate) async fn customer(
     Ok(claims)
 }
 
+/// `answer` (or its error) with the CORS grant for `site`'s origins and the collector's own.
+pub(crate) fn shopper_cors(
+    app: &AppState,
+    site: &str,
+    headers: &HeaderMap,
+    answer: Result<Response, ApiError>,
+) -> Response {
+    let mut response = answer.unwrap_or_else(IntoResponse::into_response);
+    let origin = cors::request_origin(headers);
+    let allowed = origin.is_some_and(|o| {
+        cors::allowed_for_site(&app.config(), site, o) || cors::is_same_origin(headers, o)
+    });
+    cors::decorate(&mut response, origin, allowed);
+    response
+}
+
+/// The preflight of a customer-scoped endpoint accepting `method`.
+pub(crate) fn shopper_preflight(
+    app: &AppState,
+    site: &str,
+    headers: &HeaderMap,
+    method: Method,
+) -> Response {
+    let config = app.config();
+    cors::preflight(
+        headers,
+        |o| cors::allowed_for_site(&config, site, o),
+        &[method],
+    )
+}
+
+/// Preflight of `loyalty/me`.
+pub async fn options_me(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    shopper_preflight(&app, &site, &headers, Method::GET)
+}
+
+/// Preflight of `loyalty/redemptions`.
+pub async fn options_redeem(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    shopper_preflight(&app, &site, &headers, Method::POST)
+}
+
 /// Balance and activity of the token's customer.
 pub async fn me(
     State(app): State<AppState>,
     Path(site): Path<String>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let claims = customer(&app, &site, &headers).await?;
+) -> Response {
+    let answer = me_answer(&app, &site, &headers).await;
+    shopper_cors(&app, &site, &headers, answer)
+}
+
+async fn me_answer(app: &AppState, site: &str, headers: &HeaderMap) -> Result<Response, ApiError> {
+    let site = site.to_owned();
+    let claims = customer(app, &site, headers).await?;
     let now = app.clock.now_millis();
     let config = app.config();
     let programme = loyalty_of(&config, &site)?;
@@ -178,8 +239,29 @@ pub async fn me(
         "rewards": rewards,
         "activity": activity,
         "referral": referral,
+        "earn": earn_json(programme),
     }))
     .into_response())
+}
+
+/// The `earn` member of `loyalty/me`: the ways this site's programme gives points, for the
+/// shopper (the site's public configuration does not carry the loyalty rules).
+fn earn_json(programme: &LoyaltyConfig) -> Value {
+    let rules = &programme.rules;
+    let mut ways = vec![json!({ "kind": "order", "pointsPerUnit": rules.points_per_unit })];
+    if let Some(a) = &rules.answer {
+        ways.push(
+            json!({ "kind": "surveyAnswer", "points": a.points, "periodDays": a.period_days }),
+        );
+    }
+    if let Some(r) = &rules.referral {
+        ways.push(json!({
+            "kind": "referral",
+            "referrerPoints": r.referrer_points,
+            "refereePoints": r.referee_points,
+        }));
+    }
+    Value::Array(ways)
 }
 
 /// The `tier` and `nextTier` members of `loyalty/me`.
@@ -255,8 +337,19 @@ pub async fn redeem(
     Path(site): Path<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let answer = redeem_answer(&app, &site, &headers, body).await;
+    shopper_cors(&app, &site, &headers, answer)
+}
+
+async fn redeem_answer(
+    app: &AppState,
+    site: &str,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let claims = customer(&app, &site, &headers).await?;
+    let site = site.to_owned();
+    let claims = customer(app, &site, headers).await?;
     let obj = body_object(body)?;
     let id = text(&obj, "id")?;
     let points = points(&obj, true)?;

@@ -10,7 +10,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -20,7 +20,9 @@ use crate::error::ApiError;
 use crate::loyalty::ledger::Balance;
 use crate::loyalty::outbound;
 use crate::loyalty::rewards::{self, Redeemed, CODE_BYTES};
-use crate::routes::loyalty::{body_object, customer, loyalty_of, text};
+use crate::routes::loyalty::{
+    body_object, customer, loyalty_of, shopper_cors, shopper_preflight, text,
+};
 use crate::store::{RewardOutcome, RewardRedemption, StoreError};
 
 /// Draws before giving up on finding an unused code (each collision has a chance of about
@@ -34,14 +36,34 @@ fn random<const N: usize>() -> Result<[u8; N], ApiError> {
     Ok(bytes)
 }
 
-/// Redeems a reward of the catalogue.
+/// Redeems a reward of the catalogue (answered with the shopper CORS grant, errors too).
 pub async fn redeem_reward(
     State(app): State<AppState>,
     Path(site): Path<String>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let answer = redeem_answer(&app, &site, &headers, body).await;
+    shopper_cors(&app, &site, &headers, answer)
+}
+
+/// Preflight of `loyalty/reward-redemptions`.
+pub async fn options_redeem_reward(
+    State(app): State<AppState>,
+    Path(site): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    shopper_preflight(&app, &site, &headers, Method::POST)
+}
+
+async fn redeem_answer(
+    app: &AppState,
+    site: &str,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let claims = customer(&app, &site, &headers).await?;
+    let site = site.to_owned();
+    let claims = customer(app, &site, headers).await?;
     let obj = body_object(body)?;
     let id = text(&obj, "id")?;
     let reward_id = text(&obj, "reward")?;

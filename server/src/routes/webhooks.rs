@@ -15,6 +15,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::AppState;
+use crate::config::LoyaltyConfig;
 use crate::error::ApiError;
 use crate::loyalty::order::{OrderEvent, PayloadError, Platform};
 use crate::loyalty::platform::{generic, shopify, woocommerce};
@@ -100,6 +101,132 @@ async fn apply(
     }
 }
 
+/// The three order webhook sources. What differs between them is the secret, the
+/// signature scheme, where the delivery id and topic are, and the payload's shape; the
+/// path ([`receive`]: secret → signature → parse → apply) is one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Shopify,
+    WooCommerce,
+    Standard,
+}
+
+impl Source {
+    /// Its name in logs and errors.
+    fn name(self) -> &'static str {
+        match self {
+            Source::Shopify => "shopify",
+            Source::WooCommerce => "woocommerce",
+            Source::Standard => "standard",
+        }
+    }
+
+    fn platform(self) -> Platform {
+        match self {
+            Source::Shopify => Platform::Shopify,
+            Source::WooCommerce => Platform::WooCommerce,
+            Source::Standard => Platform::Generic,
+        }
+    }
+
+    /// Checks the body's signature with the site's secret for this source; returns the
+    /// delivery id (the Standard Webhooks id is part of what is signed).
+    fn verify(
+        self,
+        loyalty: &LoyaltyConfig,
+        site: &str,
+        headers: &HeaderMap,
+        body: &[u8],
+        now_secs: i64,
+    ) -> Result<Option<String>, ApiError> {
+        let refused = |e| refuse(site, self.name(), e);
+        let missing = || disabled(site, self.what());
+        match self {
+            Source::Shopify => {
+                let secret = loyalty.shopify_secret.as_deref().ok_or_else(missing)?;
+                signature::verify_shopify(secret, body, header(headers, "x-shopify-hmac-sha256"))
+                    .map_err(refused)?;
+                Ok(header(headers, "x-shopify-webhook-id").map(str::to_owned))
+            }
+            Source::WooCommerce => {
+                let secret = loyalty.woocommerce_secret.as_deref().ok_or_else(missing)?;
+                signature::verify_woocommerce(
+                    secret,
+                    body,
+                    header(headers, "x-wc-webhook-signature"),
+                )
+                .map_err(refused)?;
+                Ok(header(headers, "x-wc-webhook-delivery-id").map(str::to_owned))
+            }
+            Source::Standard => {
+                let key = loyalty.standard_key.as_deref().ok_or_else(missing)?;
+                let hs = StandardHeaders {
+                    id: header(headers, "webhook-id"),
+                    timestamp: header(headers, "webhook-timestamp"),
+                    signature: header(headers, "webhook-signature"),
+                };
+                let id = signature::verify_standard(key, body, hs, now_secs).map_err(refused)?;
+                Ok(Some(id.to_owned()))
+            }
+        }
+    }
+
+    /// What a site without this source's secret is told is disabled.
+    fn what(self) -> &'static str {
+        match self {
+            Source::Shopify => "shopify webhooks",
+            Source::WooCommerce => "woocommerce webhooks",
+            Source::Standard => "standard webhooks",
+        }
+    }
+
+    /// Reads a verified body; `None` for a delivery that carries no event (WooCommerce
+    /// pings a new webhook with a form body `webhook_id=N`).
+    fn parse(self, headers: &HeaderMap, body: &[u8]) -> Result<Option<OrderEvent>, ApiError> {
+        if self == Source::WooCommerce
+            && body.starts_with(b"webhook_id=")
+            && serde_json::from_slice::<Value>(body).is_err()
+        {
+            return Ok(None);
+        }
+        let value = json_body(body)?;
+        let event = match self {
+            Source::Shopify => shopify::parse(
+                header(headers, "x-shopify-topic").unwrap_or_default(),
+                &value,
+            ),
+            Source::WooCommerce => woocommerce::parse(
+                header(headers, "x-wc-webhook-topic").unwrap_or_default(),
+                &value,
+            ),
+            Source::Standard => generic::parse(&value),
+        };
+        event.map(Some).map_err(payload_err)
+    }
+}
+
+/// The one path of every order webhook: the site's secret for `source`, the signature over
+/// the raw body, the payload, then the store.
+async fn receive(
+    app: AppState,
+    site: String,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    source: Source,
+) -> Result<Response, ApiError> {
+    let config = app.config();
+    let loyalty = loyalty_of(&config, &site)?;
+    let body = body.map_err(|e| ApiError::MalformedJson(e.body_text()))?;
+    let now_secs = app.clock.now_millis().div_euclid(1000);
+    let id = source.verify(loyalty, &site, &headers, &body, now_secs)?;
+    let Some(event) = source.parse(&headers, &body)? else {
+        return Ok(Json(json!({ "status": "ignored", "entries": 0 })).into_response());
+    };
+    let platform = source.platform();
+    let delivery = delivery(platform.as_str(), id.as_deref());
+    apply(&app, site, platform, delivery, event).await
+}
+
 fn delivery(source: &'static str, id: Option<&str>) -> Option<Delivery> {
     id.filter(|s| !s.is_empty() && s.len() <= 200)
         .map(|id| Delivery {
@@ -115,18 +242,7 @@ pub async fn shopify(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let config = app.config();
-    let secret = loyalty_of(&config, &site)?
-        .shopify_secret
-        .clone()
-        .ok_or_else(|| disabled(&site, "shopify webhooks"))?;
-    let body = body.map_err(|e| ApiError::MalformedJson(e.body_text()))?;
-    signature::verify_shopify(&secret, &body, header(&headers, "x-shopify-hmac-sha256"))
-        .map_err(|e| refuse(&site, "shopify", e))?;
-    let topic = header(&headers, "x-shopify-topic").unwrap_or_default();
-    let event = shopify::parse(topic, &json_body(&body)?).map_err(payload_err)?;
-    let id = delivery("shopify", header(&headers, "x-shopify-webhook-id"));
-    apply(&app, site, Platform::Shopify, id, event).await
+    receive(app, site, headers, body, Source::Shopify).await
 }
 
 /// WooCommerce order webhooks.
@@ -136,27 +252,7 @@ pub async fn woocommerce(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let config = app.config();
-    let secret = loyalty_of(&config, &site)?
-        .woocommerce_secret
-        .clone()
-        .ok_or_else(|| disabled(&site, "woocommerce webhooks"))?;
-    let body = body.map_err(|e| ApiError::MalformedJson(e.body_text()))?;
-    signature::verify_woocommerce(&secret, &body, header(&headers, "x-wc-webhook-signature"))
-        .map_err(|e| refuse(&site, "woocommerce", e))?;
-    // WooCommerce pings a new webhook with a form body `webhook_id=N`.
-    let Ok(value) = serde_json::from_slice::<Value>(&body) else {
-        if body.starts_with(b"webhook_id=") {
-            return Ok(Json(json!({ "status": "ignored", "entries": 0 })).into_response());
-        }
-        return Err(json_body(&body)
-            .err()
-            .unwrap_or(ApiError::MalformedJson(String::new())));
-    };
-    let topic = header(&headers, "x-wc-webhook-topic").unwrap_or_default();
-    let event = woocommerce::parse(topic, &value).map_err(payload_err)?;
-    let id = delivery("woocommerce", header(&headers, "x-wc-webhook-delivery-id"));
-    apply(&app, site, Platform::WooCommerce, id, event).await
+    receive(app, site, headers, body, Source::WooCommerce).await
 }
 
 /// Standard Webhooks deliveries from any other platform.
@@ -166,28 +262,5 @@ pub async fn standard(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let config = app.config();
-    let key = loyalty_of(&config, &site)?
-        .standard_key
-        .clone()
-        .ok_or_else(|| disabled(&site, "standard webhooks"))?;
-    let body = body.map_err(|e| ApiError::MalformedJson(e.body_text()))?;
-    let now_secs = app.clock.now_millis().div_euclid(1000);
-    let hs = StandardHeaders {
-        id: header(&headers, "webhook-id"),
-        timestamp: header(&headers, "webhook-timestamp"),
-        signature: header(&headers, "webhook-signature"),
-    };
-    let id = signature::verify_standard(&key, &body, hs, now_secs)
-        .map_err(|e| refuse(&site, "standard", e))?
-        .to_owned();
-    let event = generic::parse(&json_body(&body)?).map_err(payload_err)?;
-    apply(
-        &app,
-        site,
-        Platform::Generic,
-        delivery("generic", Some(&id)),
-        event,
-    )
-    .await
+    receive(app, site, headers, body, Source::Standard).await
 }

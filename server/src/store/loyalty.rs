@@ -1,6 +1,7 @@
 //! Storage of customers, orders and the points ledger: the [`LoyaltyStore`] trait, written
 //! once for both backends (SQLite and PostgreSQL, tables made by each backend's versioned
-//! migrations).
+//! migrations). A backend decides nothing itself: it reads the facts in its transaction,
+//! asks [`crate::loyalty::plan`] (or [`crate::loyalty::expiry`]) and writes the answer.
 //!
 //! Contract (both backends):
 //! - [`LoyaltyStore::apply_order`] runs in one transaction: the delivery id is recorded
@@ -25,11 +26,12 @@
 //!   on the entries' instants, so it may run at any time after the fact (lazily before a
 //!   read or a redemption, or from the sweep) with the same result.
 
-use crate::loyalty::answer::{AnswerDecision, AnswerRule};
 use crate::loyalty::expiry::ExpiryPolicy;
 use crate::loyalty::import::ImportedOrder;
-use crate::loyalty::ledger::{Balance, Entry};
+use crate::loyalty::ledger::Entry;
 use crate::loyalty::order::{OrderEvent, Platform};
+pub use crate::loyalty::plan::answer::{AnswerCredit, AnswerOutcome};
+pub use crate::loyalty::plan::redemption::{RedeemOutcome, RewardOutcome};
 use crate::loyalty::rules::LoyaltyRules;
 use crate::loyalty::tiers::Contribution;
 use crate::loyalty::token::CustomerClaims;
@@ -54,24 +56,15 @@ pub enum ApplyOutcome {
         /// New ledger entries.
         entries: usize,
         /// When the order carried a referral code and earned just now: `credited`, or why
-        /// not (`unknown_code`, `self_referral`, `repeat_referral`, `not_first_order`).
+        /// not (`unknown_code`, `self_referral`, `repeat_referral`, `not_first_order`);
+        /// `reversed` when the event voided an order that converted a referral (see
+        /// [`crate::loyalty::referral_reversal`]).
         referral: Option<String>,
     },
     /// This delivery was processed before; nothing changed.
     Replay,
     /// A refund of an order not seen yet; nothing recorded.
     UnknownOrder(String),
-}
-
-/// What [`LoyaltyStore::redeem`] did; each carries the balance afterwards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RedeemOutcome {
-    /// Points spent.
-    Redeemed(Balance),
-    /// A redemption with this id exists; nothing changed.
-    Duplicate(Balance),
-    /// Not enough spendable points; nothing changed.
-    Insufficient(Balance),
 }
 
 /// A reward redemption to record: the points spent through the same path as
@@ -92,25 +85,6 @@ pub struct RewardRedemption {
     pub event_id: String,
     /// The outbound event's body.
     pub payload: String,
-}
-
-/// What [`LoyaltyStore::redeem_reward`] did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RewardOutcome {
-    /// Points spent, code issued, event queued.
-    Redeemed(Balance),
-    /// This redemption id exists: the code it issued (`None` when the id was a plain points
-    /// redemption) and its reward; nothing changed.
-    Duplicate {
-        /// Balance now.
-        balance: Balance,
-        /// The code and reward id issued under this id.
-        issued: Option<(String, String)>,
-    },
-    /// Not enough spendable points; nothing changed.
-    Insufficient(Balance),
-    /// The code exists already (a random collision): nothing changed, draw another.
-    CodeTaken,
 }
 
 /// A code issued to a customer.
@@ -213,33 +187,6 @@ pub struct Adjustment {
     pub actor: String,
 }
 
-/// A survey answer to credit (see [`crate::loyalty::answer`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnswerCredit {
-    /// Site.
-    pub site: String,
-    /// The verified customer.
-    pub customer: String,
-    /// Survey answered.
-    pub survey: String,
-    /// The response id (the entry's source id).
-    pub response_id: String,
-    /// The response is partial.
-    pub partial: bool,
-    /// The site's rule.
-    pub rule: AnswerRule,
-}
-
-/// What [`LoyaltyStore::credit_answer`] decided, and the points the response has earned
-/// (now or on an earlier delivery; 0 when none).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AnswerOutcome {
-    /// The decision.
-    pub decision: AnswerDecision,
-    /// Points this response earned.
-    pub points: i64,
-}
-
 /// What [`LoyaltyStore::import_orders`] did with one batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ImportCounts {
@@ -287,11 +234,13 @@ pub trait LoyaltyStore: Send + Sync + 'static {
         now: i64,
     ) -> StoreFuture<'_, usize>;
     /// Customers of `site` with a positive balance and no activity after `inactive_since`
-    /// (ms), at most `limit`: the sweep's work list.
+    /// (ms), in the database's order of customer ids, the first `limit` of those after
+    /// `after` (`""`: from the first): one page of the sweep's work list.
     fn expiry_candidates(
         &self,
         site: String,
         inactive_since: i64,
+        after: String,
         limit: usize,
     ) -> StoreFuture<'_, Vec<String>>;
     /// What each of `customer`'s orders that earned points contributes to their tier.

@@ -41,7 +41,9 @@ impl Machine {
         }
     }
 
-    /// `identify(userId, traits?)` or `identify(traits)`.
+    /// `identify(userId, traits?)` or `identify(traits)`. A `token` member of the traits is
+    /// no trait: it is the customer token the store's backend minted, kept in memory only
+    /// and sent with each response given from now on (`token: null` forgets it).
     fn identify(&mut self, step: &mut Step<'_>, first: &Json, second: &Json) {
         let (user_id, traits) = match first {
             Json::Str(id) => (Some(id.clone()), second),
@@ -62,10 +64,16 @@ impl Machine {
             }
         };
         if let Some(traits) = traits {
-            // Traits accumulate like analytics identify calls: later keys win.
+            if let Some((_, token)) = traits.iter().find(|(k, _)| k == "token") {
+                self.take_token(step, token);
+            }
+        }
+        // Traits accumulate like analytics identify calls: later keys win.
+        let traits = traits.filter(|members| members.iter().any(|(k, _)| k != "token"));
+        if let Some(traits) = traits {
             let fresh = self.visitor.traits.is_none();
             let merged = self.visitor.traits.get_or_insert_with(Vec::new);
-            for (k, v) in traits {
+            for (k, v) in traits.iter().filter(|(k, _)| k != "token") {
                 match merged.iter_mut().find(|(e, _)| e == k) {
                     Some(slot) => slot.1 = v.clone(),
                     None => merged.push((k.clone(), v.clone())),
@@ -89,6 +97,19 @@ impl Machine {
             self.visitor.user_id = user_id;
         }
         self.save_visitor(step);
+    }
+
+    /// The `token` member of `identify`'s traits: a customer token, or `null` to forget it.
+    fn take_token(&mut self, step: &mut Step<'_>, token: &Json) {
+        match token {
+            Json::Str(token) if !token.is_empty() && token.len() <= Limits::MAX_TOKEN_BYTES => {
+                self.customer_token = Some(token.clone());
+            }
+            Json::Null => self.customer_token = None,
+            _ => step.warn(&[
+                "identify: token must be the customer token your backend minted (a string of 1-4096 bytes) or null",
+            ]),
+        }
     }
 
     /// `config(partialSiteConfig)`: merged over the current configuration by the core.

@@ -107,6 +107,8 @@ pub enum Timer {
     Retry,
     /// The end of the thank-you screen.
     Thanks,
+    /// The longest wait for a locale file ([`super::LOCALE_FILE_WAIT_MS`]).
+    Strings,
 }
 
 /// An event for the page's `on(name, fn)` handlers.

@@ -47,6 +47,7 @@ mod watch;
 mod tests;
 
 pub use io::{Effect, Event, Input, Now, Timer};
+pub use strings::LOCALE_FILE_WAIT_MS;
 pub use visitor::Visitor;
 
 use crate::core::json::Json;
@@ -73,6 +74,9 @@ pub struct Machine {
     /// The locales whose strings were asked for, and where they are.
     tables: Vec<(crate::core::i18n::Locale, strings::Table)>,
     visitor: Visitor,
+    /// The customer token from `identify({token})`: sent with every response queued while
+    /// it is set, never stored by the widget beyond the outbox entry it travels in.
+    customer_token: Option<String>,
     throttle: ThrottleState,
     outbox: Outbox,
     signals: PageSignals,
@@ -116,6 +120,7 @@ impl Machine {
             languages: Vec::new(),
             tables: Vec::new(),
             visitor: Visitor::default(),
+            customer_token: None,
             throttle: ThrottleState::default(),
             outbox: Outbox::default(),
             signals: PageSignals::default(),
@@ -165,6 +170,7 @@ impl Machine {
             Input::Timer(Timer::Delay) => self.evaluate(&mut step),
             Input::Timer(Timer::Retry) => self.flush(&mut step),
             Input::Timer(Timer::Thanks) => self.close_survey(&mut step),
+            Input::Timer(Timer::Strings) => self.strings_overdue(&mut step),
             Input::Sent(outcome) => self.settle(&mut step, outcome),
             Input::Command { name, args } => match name {
                 Json::Str(name) => self.command(&mut step, &name, &args),

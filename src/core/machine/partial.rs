@@ -76,7 +76,8 @@ impl Machine {
         }
         session.kept = Some(unchanged);
         response.created_at = created_at;
-        self.queue(step, &response.id, response.to_json());
+        let envelope = response.to_envelope(self.customer_token.as_deref());
+        self.queue(step, &response.id, envelope);
     }
 
     /// The page is hidden (another tab, the app switcher) or being left: the answers so far

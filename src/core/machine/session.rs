@@ -203,7 +203,8 @@ impl Machine {
             response: body.clone(),
         }));
         // Replaces a partial response of this id not yet sent (see `partial`).
-        self.queue(step, &response.id, body);
+        let envelope = response.to_envelope(self.customer_token.as_deref());
+        self.queue(step, &response.id, envelope);
     }
 
     /// Closes the survey (close button, Escape, `hide`, or after the thank-you screen) and

@@ -3,16 +3,21 @@
 //! ([`Effect::LoadStrings`]) and hands back ([`Input::Strings`]). While the wanted
 //! locale's file is on its way no survey opens (triggers are evaluated again when it
 //! arrives), so a survey never shows in English first; a file that cannot be fetched or
-//! read leaves the widget in English, with one warning.
+//! read, or has not arrived within [`LOCALE_FILE_WAIT_MS`], leaves the widget in English,
+//! with one warning (a file that arrives later is used for the surveys opened after it).
 //!
 //! [`Input::Strings`]: super::Input::Strings
 
 use crate::prelude::*;
 
-use super::{Effect, Machine, Step};
+use super::{Effect, Machine, Step, Timer};
 use crate::core::i18n::{Lang, Locale, Strings};
 use crate::core::json::Json;
 use crate::core::msg::cat;
+
+/// How long a survey waits for its locale file before it opens in English: a slow or
+/// stalled request must not keep a due survey away (the file is a few hundred bytes).
+pub const LOCALE_FILE_WAIT_MS: f64 = 3_000.0;
 
 /// Where a locale's strings are.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -49,6 +54,7 @@ impl Machine {
         if locale != Locale::En && self.table(locale).is_none() {
             self.tables.push((locale, Table::Loading));
             step.push(Effect::LoadStrings(locale));
+            step.push(Effect::SetTimer(Timer::Strings, LOCALE_FILE_WAIT_MS));
         }
     }
 
@@ -65,6 +71,26 @@ impl Machine {
             Some(Table::Loaded(s)) => Some(s),
             _ => None,
         })
+    }
+
+    /// The wait for locale files is over: those still on their way count as failed for now
+    /// (English, one warning each), and triggers are evaluated again.
+    pub(super) fn strings_overdue(&mut self, step: &mut Step<'_>) {
+        let mut any = false;
+        for (locale, table) in &mut self.tables {
+            if *table == Table::Loading {
+                *table = Table::Failed;
+                any = true;
+                step.warn(&[
+                    "locale file `",
+                    locale.tag(),
+                    "`: not loaded within 3 s; the widget's own words are shown in English",
+                ]);
+            }
+        }
+        if any {
+            self.evaluate(step);
+        }
     }
 
     /// The host fetched `locale`'s file (`None`: it could not); triggers are evaluated

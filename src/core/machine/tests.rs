@@ -593,6 +593,54 @@ fn identify_accumulates_traits_within_the_limit() {
     assert_eq!(body.get("userId").and_then(Json::as_str), Some("u-1"));
 }
 
+#[test]
+fn a_customer_token_travels_with_the_response_and_is_no_trait() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start(&store, config(""), 0.0);
+    let identify = |tab: &mut Tab<'_>, json: &str| {
+        tab.input(Input::Command {
+            name: Json::Str("identify".into()),
+            args: vec![testing::parse(json).unwrap()],
+        })
+    };
+    identify(&mut tab, r#"{"token":"eyJ.a.b","plan":"gold"}"#);
+    let visitor = store.text(&key(SITE, Slot::Visitor)).unwrap();
+    assert!(visitor.contains("gold"), "{visitor}");
+    assert!(
+        !visitor.contains("eyJ"),
+        "the token is not stored as a trait: {visitor}"
+    );
+    tab.answer_all();
+    let body = testing::parse(&tab.posts[0]).unwrap();
+    assert_eq!(body.get("token").and_then(Json::as_str), Some("eyJ.a.b"));
+    let traits = body.get("traits").unwrap();
+    assert!(traits.get("token").is_none(), "{traits:?}");
+    // The page's `submit` event carries the response, not the token.
+    let emitted = format!("{:?}", tab.emitted());
+    assert!(!emitted.contains("eyJ"), "{emitted}");
+    tab.settle(http(201));
+
+    // A bad token is named and changes nothing; `null` forgets the token.
+    let effects = identify(&mut tab, r#"{"token":42}"#);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Warn(w) if w.contains("identify: token must be"))),
+        "{effects:?}"
+    );
+    identify(&mut tab, r#"{"token":null}"#);
+    tab.input(Input::Close);
+    tab.input(Input::Command {
+        name: Json::Str("page".into()),
+        args: vec![],
+    });
+    assert_eq!(tab.shown(), 2);
+    tab.answer_all();
+    // (The first request settled: the second is the only one in flight.)
+    assert_eq!(tab.posts.len(), 1, "{:?}", tab.posts);
+    assert!(!tab.posts[0].contains("token"), "{}", tab.posts[0]);
+}
+
 /// [`config`] with `"locale"` set to `locale`.
 fn config_in(locale: &str) -> Json {
     let Json::Obj(mut members) = config("") else {
@@ -700,6 +748,54 @@ fn a_locale_file_that_fails_leaves_english_with_one_warning() {
         ["locale file `ar`: could not be loaded; the widget's own words are shown in English"]
     );
     assert!(errors(&tab.log).is_empty());
+}
+
+#[test]
+fn a_locale_file_that_stalls_opens_the_survey_in_english_after_the_wait() {
+    use crate::core::machine::LOCALE_FILE_WAIT_MS;
+    let store = MemoryStore::new();
+    let mut tab = Tab::start_page(&store, config_in("de"), vec![], vec![], 0.0);
+    assert_eq!(asked(&tab), [Locale::De]);
+    tab.advance(LOCALE_FILE_WAIT_MS - 1.0);
+    assert_eq!(tab.shown(), 0, "still waiting for the file");
+    tab.advance(1.0);
+    let langs = opened(&tab);
+    assert_eq!(langs.len(), 1, "shown in English once the wait is over");
+    assert_eq!((langs[0].ui, langs[0].s.submit()), (Locale::En, "Submit"));
+    assert_eq!(
+        warnings(&tab),
+        ["locale file `de`: not loaded within 3 s; the widget's own words are shown in English"]
+    );
+    // The file arrives late: the open survey stays as it is, the next one is in German.
+    tab.input(Input::Strings {
+        locale: Locale::De,
+        file: file(Locale::De),
+    });
+    assert_eq!(opened(&tab).len(), 1);
+    tab.answer_all();
+    tab.input(Input::Close);
+    tab.input(Input::Command {
+        name: Json::Str("page".into()),
+        args: vec![],
+    });
+    let langs = opened(&tab);
+    assert_eq!(langs.len(), 2, "{:?}", tab.log);
+    assert_eq!(langs[1].ui, Locale::De);
+    assert_eq!(asked(&tab), [Locale::De], "asked once");
+}
+
+#[test]
+fn a_locale_file_in_time_leaves_no_warning_when_the_wait_ends() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start_page(&store, config_in("de"), vec![], vec![], 0.0);
+    tab.advance(500.0);
+    tab.input(Input::Strings {
+        locale: Locale::De,
+        file: file(Locale::De),
+    });
+    tab.advance(10_000.0);
+    assert!(warnings(&tab).is_empty(), "{:?}", warnings(&tab));
+    assert_eq!(opened(&tab)[0].ui, Locale::De);
 }
 
 #[test]

@@ -15,6 +15,8 @@ impl Limits {
     pub const MAX_URL_CHARS: usize = 2048;
     /// Largest `traits` object, serialized as JSON, in bytes.
     pub const MAX_TRAITS_BYTES: usize = 4096;
+    /// Longest customer token (a JWT) the widget sends with a response, in bytes.
+    pub const MAX_TOKEN_BYTES: usize = 4096;
     /// Hard limit of any open-text answer in characters (a question's `maxLength` is at most
     /// this).
     pub const MAX_OPEN_TEXT_CHARS: usize = 10_000;

@@ -125,6 +125,13 @@ impl Response {
 
     /// The JSON body (compact; absent optional fields left out).
     pub fn to_json(&self) -> String {
+        self.to_envelope(None)
+    }
+
+    /// The body the widget posts: the response, plus the customer `token` it was given
+    /// under when the shopper was identified with one (the collector takes the token out,
+    /// verifies it and never stores it; see `rapport('identify', {token})`).
+    pub fn to_envelope(&self, token: Option<&str>) -> String {
         let mut out = String::new();
         let mut w = ObjectWriter::new(&mut out);
         w.str("id", &self.id);
@@ -149,6 +156,7 @@ impl Response {
         if self.partial {
             w.str_raw("partial", "true");
         }
+        w.opt_str("token", token);
         w.end();
         out
     }

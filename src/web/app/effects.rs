@@ -9,7 +9,7 @@ use super::super::listener::Listeners;
 use super::super::ui::dialog::View;
 use super::super::ui::{focus, theme};
 use super::super::{env, locales, log, transport};
-use super::{object, App, Shown, DELAY, NO_STRINGS, RETRY, SENT, STRINGS, THANKS};
+use super::{object, App, Shown, DELAY, NO_STRINGS, RETRY, SENT, STRINGS, STRINGS_WAIT, THANKS};
 
 /// The shadow root's events the view interprets.
 const UI_EVENTS: &[&str] = &["click", "keydown", "input", "change"];
@@ -20,6 +20,7 @@ fn slot(timer: Timer) -> (usize, u8) {
         Timer::Delay => (0, DELAY),
         Timer::Retry => (1, RETRY),
         Timer::Thanks => (2, THANKS),
+        Timer::Strings => (3, STRINGS_WAIT),
     }
 }
 

@@ -66,6 +66,8 @@ const REPLAY: u8 = 8;
 const STRINGS: u8 = 9;
 /// Tag of a locale file that could not be fetched (payload: the locale's tag).
 const NO_STRINGS: u8 = 10;
+/// Tag of the timer that ends the wait for a locale file.
+const STRINGS_WAIT: u8 = 11;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
@@ -110,8 +112,8 @@ pub struct App {
     store: WebStore,
     /// The page's listeners (scroll, online, exit intent); dropping them stops watching.
     _watch: Option<Listeners>,
-    /// Pending timers: delay, retry, thank-you.
-    timers: [Option<Timeout>; 3],
+    /// Pending timers: delay, retry, thank-you, locale-file wait.
+    timers: [Option<Timeout>; 4],
     shown: Option<Shown>,
     outgoing: Vec<(&'static str, JsValue)>,
 }
@@ -134,7 +136,7 @@ impl App {
             inline,
             store: WebStore::open(),
             _watch: None,
-            timers: [None, None, None],
+            timers: [None, None, None, None],
             shown: None,
             outgoing: Vec::new(),
         };
@@ -185,6 +187,7 @@ impl App {
             Some(DELAY) => Some(Input::Timer(Timer::Delay)),
             Some(RETRY) => Some(Input::Timer(Timer::Retry)),
             Some(THANKS) => Some(Input::Timer(Timer::Thanks)),
+            Some(STRINGS_WAIT) => Some(Input::Timer(Timer::Strings)),
             Some(SENT) => Some(Input::Sent(inputs::outcome(&b))),
             Some(COMMAND) => Some(inputs::command(&b, &c)),
             Some(STRINGS) => inputs::strings(&b, Some(&c)),

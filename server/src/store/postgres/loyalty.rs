@@ -5,15 +5,19 @@
 
 use deadpool_postgres::{Pool, Transaction};
 
-use crate::loyalty::answer::{self, AnswerDecision, AnswerFacts};
 use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::import::ImportedOrder;
-use crate::loyalty::ledger::{Balance, Entry, SourceKind};
+use crate::loyalty::ledger::{self, Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
+use crate::loyalty::plan::answer::{self as answer_plan, AnswerRead};
+use crate::loyalty::plan::history;
+use crate::loyalty::plan::redemption::{self, Redeem};
+use crate::loyalty::plan::referral::{self, ReferralAsk};
+use crate::loyalty::plan::reversal;
 use crate::loyalty::plan::{self, NewEntry, OrderRecord, PlanError};
-use crate::loyalty::referral::{self, normalize_email, ReferralFacts, ReferralRule};
+use crate::loyalty::referral::normalize_email;
 use crate::loyalty::rules::LoyaltyRules;
-use crate::loyalty::tiers::Contribution;
+use crate::loyalty::tiers::{contributions_sql, Contribution};
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{
     Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
@@ -60,11 +64,7 @@ async fn balance_at(
 ) -> Result<Balance, StoreError> {
     let row = tx
         .query_one(
-            "SELECT coalesce(sum(CASE WHEN available_at <= $3 OR kind IN ('redemption', 'adjustment')
-                                      THEN points ELSE 0 END), 0)::bigint,
-                    coalesce(sum(CASE WHEN available_at > $3 AND kind NOT IN ('redemption', 'adjustment')
-                                      THEN points ELSE 0 END), 0)::bigint
-             FROM ledger WHERE site = $1 AND customer = $2",
+            &ledger::balance_sql("$1", "$2", "$3"),
             &[&site, &customer, &now],
         )
         .await?;
@@ -96,6 +96,36 @@ async fn append(
         )
         .await?;
     Ok(n == 1)
+}
+
+/// Appends planned entries written at `created_at` (`None`: each at its own instant, its
+/// `available_at`, as expiries are dated); returns how many were new.
+async fn append_entries(
+    tx: &Transaction<'_>,
+    site: &str,
+    entries: &[NewEntry],
+    created_at: Option<i64>,
+) -> Result<usize, StoreError> {
+    let mut new = 0;
+    for e in entries {
+        if append(
+            tx,
+            site,
+            &e.customer,
+            e.kind,
+            &e.source_id,
+            e.points,
+            created_at.unwrap_or(e.available_at),
+            e.available_at,
+            None,
+            None,
+        )
+        .await?
+        {
+            new += 1;
+        }
+    }
+    Ok(new)
 }
 
 async fn load_order(
@@ -208,12 +238,7 @@ async fn contributions(
 ) -> Result<Vec<Contribution>, StoreError> {
     let rows = client
         .query(
-            "SELECT l.created_at, o.earned_points - o.reversed_points,
-        CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
- FROM orders o JOIN ledger l
-   ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
- WHERE o.site = $1 AND o.customer = $2 AND o.earned
- ORDER BY l.created_at",
+            &contributions_sql("", "o.site = $1 AND o.customer = $2", ""),
             &[&site, &customer],
         )
         .await?;
@@ -246,56 +271,28 @@ async fn redeem_in(
         )
         .await?;
     let before = balance_at(tx, site, customer, now).await?;
-    if known.is_some() {
-        return Ok(RedeemOutcome::Duplicate(before));
-    }
-    if before.spendable < points {
-        return Ok(RedeemOutcome::Insufficient(before));
-    }
-    let new = append(
-        tx,
-        site,
-        customer,
-        SourceKind::Redemption,
-        id,
-        -points,
-        now,
-        now,
-        None,
-        None,
-    )
-    .await?;
-    let after = balance_at(tx, site, customer, now).await?;
-    // Another customer's redemption could have taken this id meanwhile.
-    Ok(if new {
-        RedeemOutcome::Redeemed(after)
-    } else {
-        RedeemOutcome::Duplicate(after)
-    })
+    let step = redemption::redeem(customer, id, points, known.is_some(), before, now);
+    let appended = match &step {
+        Redeem::Spend { entry, .. } => {
+            append_entries(tx, site, std::slice::from_ref(entry), Some(now)).await? == 1
+        }
+        Redeem::Done(_) => false,
+    };
+    Ok(step.settle(appended))
 }
 
-/// Decides the referral of an order that earned just now (see [`crate::loyalty::referral`])
-/// and records it; returns its status and the entries to append.
-#[allow(clippy::too_many_arguments)]
+/// Reads what the referral `ask` is decided on, records the decided row and returns the
+/// referral's status and entries (see [`crate::loyalty::plan::referral`]).
 async fn referral_step(
     tx: &Transaction<'_>,
     site: &str,
     platform: &str,
     order_id: &str,
-    record: &OrderRecord,
-    codes: &[String],
-    rule: &ReferralRule,
+    ask: &ReferralAsk,
     now: i64,
-) -> Result<Option<(String, Vec<NewEntry>)>, StoreError> {
-    let (Some(referee), Some(first), Some(available_at)) = (
-        record.customer.as_deref(),
-        codes.first(),
-        record.available_at,
-    ) else {
-        return Ok(None);
-    };
-    let mut found: Option<(String, String)> = None;
-    for code in codes {
+) -> Result<(String, Vec<NewEntry>), StoreError> {
+    let mut owners = Vec::new();
+    for code in &ask.codes {
         if let Some(row) = tx
             .query_opt(
                 "SELECT customer FROM referral_codes WHERE site = $1 AND code = $2",
@@ -303,30 +300,26 @@ async fn referral_step(
             )
             .await?
         {
-            found = Some((code.clone(), row.try_get(0)?));
-            break;
+            owners.push((code.clone(), row.try_get(0)?));
         }
     }
-    let code = found.as_ref().map_or(first.as_str(), |f| f.0.as_str());
-    let referrer = found.as_ref().map(|f| f.1.as_str());
-    let referee_email = record.email.as_deref().and_then(normalize_email);
+    let picked = ask.referrer(&owners);
     let mut referrer_emails: Vec<String> = Vec::new();
-    if let Some(referrer) = referrer {
+    if let Some(referrer) = &picked.1 {
         if let Some(row) = tx
             .query_opt(
                 "SELECT email FROM customers WHERE site = $1 AND id = $2",
-                &[&site, &referrer],
+                &[&site, referrer],
             )
             .await?
         {
-            let own: Option<String> = row.try_get(0)?;
-            referrer_emails.extend(own.as_deref().and_then(normalize_email));
+            referrer_emails.extend(row.try_get::<_, Option<String>>(0)?);
         }
         for row in tx
             .query(
                 "SELECT DISTINCT email_norm FROM orders
                  WHERE site = $1 AND customer = $2 AND email_norm IS NOT NULL",
-                &[&site, &referrer],
+                &[&site, referrer],
             )
             .await?
         {
@@ -337,30 +330,17 @@ async fn referral_step(
         .query_opt(
             "SELECT 1 FROM orders WHERE site = $1 AND paid AND NOT (platform = $2 AND order_id = $3)
              AND (customer = $4 OR ($5::text IS NOT NULL AND email_norm = $5::text)) LIMIT 1",
-            &[&site, &platform, &order_id, &referee, &referee_email],
+            &[&site, &platform, &order_id, &ask.referee, &ask.referee_email],
         )
         .await?;
     let already = tx
         .query_opt(
             "SELECT 1 FROM referrals WHERE site = $1 AND status = 'credited'
              AND (referee = $2 OR ($3::text IS NOT NULL AND referee_email = $3::text)) LIMIT 1",
-            &[&site, &referee, &referee_email],
+            &[&site, &ask.referee, &ask.referee_email],
         )
         .await?;
-    let facts = ReferralFacts {
-        referee,
-        referee_email: referee_email.as_deref(),
-        referrer,
-        referrer_emails: &referrer_emails,
-        referee_has_prior_orders: prior.is_some(),
-        referee_already_referred: already.is_some(),
-    };
-    let decision = referral::decide(rule, &facts);
-    let referral_id = format!("{platform}:{order_id}");
-    let status = match &decision {
-        Ok(_) => "credited".to_owned(),
-        Err(e) => e.to_string(),
-    };
+    let row = ask.decide(picked, &referrer_emails, prior.is_some(), already.is_some());
     // Any unique key (the referral id, or a credited referee by id or e-mail) makes this a
     // no-op: a concurrent first order of the same shopper (under another order's lock)
     // waits for the first to commit and then loses here.
@@ -368,17 +348,19 @@ async fn referral_step(
         .execute(
             "INSERT INTO referrals (site, id, code, referrer, referee, referee_email, status, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-            &[&site, &referral_id, &code, &referrer, &referee, &referee_email, &status, &now],
+            &[
+                &site,
+                &row.id,
+                &row.code,
+                &row.referrer,
+                &row.referee,
+                &row.referee_email,
+                &row.status,
+                &now,
+            ],
         )
         .await?;
-    Ok(Some(match decision {
-        Ok(credit) if inserted == 1 => (
-            status,
-            plan::referral_entries(&credit, referee, &referral_id, available_at),
-        ),
-        Ok(_) => ("repeat_referral".to_owned(), Vec::new()),
-        Err(_) => (status, Vec::new()),
-    }))
+    Ok(row.outcome(inserted == 1))
 }
 
 fn row_to_entry(r: &tokio_postgres::Row) -> Result<Entry, StoreError> {
@@ -429,12 +411,11 @@ impl LoyaltyStore for PostgresLoyalty {
                 }
             }
             let existing = load_order(&tx, &site, p, &order_id).await?;
-            let rules = match (&rules.tiers, plan::earner(existing.as_ref(), &event)) {
-                (Some(tiers), Some(customer)) => rules.with_multiplier(
-                    tiers.multiplier(&contributions(&tx, &site, &customer).await?, now),
-                ),
-                _ => rules.clone(),
+            let tier = match plan::tier_lookup(&rules, existing.as_ref(), &event) {
+                Some(customer) => Some(contributions(&tx, &site, &customer).await?),
+                None => None,
             };
+            let rules = plan::earn_rules(&rules, tier.as_deref(), now);
             let before = existing.clone();
             let mut applied = match plan::apply(p, existing, &event, &rules, now) {
                 Ok(a) => a,
@@ -442,26 +423,27 @@ impl LoyaltyStore for PostgresLoyalty {
                 Err(PlanError::UnknownOrder(id)) => return Ok(ApplyOutcome::UnknownOrder(id)),
             };
             save_order(&tx, &site, p, &order_id, &applied.record, now).await?;
-            let mut referral = None;
-            if let (OrderEvent::Order(facts), Some(rule), true) = (
+            let ask = referral::ask(
+                p,
                 &event,
-                &rules.referral,
-                plan::newly_earned(before.as_ref(), &applied.record),
-            ) {
-                if let Some((status, extra)) = referral_step(
-                    &tx,
-                    &site,
-                    p,
-                    &order_id,
-                    &applied.record,
-                    &facts.referral,
-                    rule,
-                    now,
-                )
-                .await?
-                {
-                    referral = Some(status);
+                rules.referral.as_ref(),
+                before.as_ref(),
+                &applied.record,
+            );
+            let mut referral = match ask {
+                Some(ask) => {
+                    let (status, extra) =
+                        referral_step(&tx, &site, p, &order_id, &ask, now).await?;
                     applied.entries.extend(extra);
+                    Some(status)
+                }
+                None => None,
+            };
+            if let Some(ask) = reversal::ask(p, &order_id, before.as_ref(), &applied.record) {
+                let credits = super::referral_credits::read(&tx, &site, &ask).await?;
+                if let Some((status, extra)) = ask.decide(&credits, &applied.entries) {
+                    applied.entries.extend(extra);
+                    referral = Some(status);
                 }
             }
             for refund in &applied.new_refunds {
@@ -472,25 +454,7 @@ impl LoyaltyStore for PostgresLoyalty {
                 )
                 .await?;
             }
-            let mut entries = 0;
-            for e in &applied.entries {
-                if append(
-                    &tx,
-                    &site,
-                    &e.customer,
-                    e.kind,
-                    &e.source_id,
-                    e.points,
-                    now,
-                    e.available_at,
-                    None,
-                    None,
-                )
-                .await?
-                {
-                    entries += 1;
-                }
-            }
+            let entries = append_entries(&tx, &site, &applied.entries, Some(now)).await?;
             tx.commit().await?;
             Ok(ApplyOutcome::Applied { entries, referral })
         })
@@ -524,20 +488,18 @@ impl LoyaltyStore for PostgresLoyalty {
         Box::pin(async move {
             let mut client = self.client().await?;
             let tx = client.transaction().await?;
-            let balance = match redeem_in(&tx, &site, &r.customer, &r.id, r.points, now).await? {
-                RedeemOutcome::Redeemed(b) => b,
-                RedeemOutcome::Duplicate(balance) => {
-                    let issued = tx
-                        .query_opt(
-                            "SELECT code, reward FROM reward_codes WHERE site = $1 AND redemption_id = $2",
-                            &[&site, &r.id],
-                        )
-                        .await?
-                        .map(|row| Ok::<_, StoreError>((row.try_get(0)?, row.try_get(1)?)))
-                        .transpose()?;
-                    return Ok(RewardOutcome::Duplicate { balance, issued });
-                }
-                RedeemOutcome::Insufficient(b) => return Ok(RewardOutcome::Insufficient(b)),
+            let issued = tx
+                .query_opt(
+                    "SELECT code, reward FROM reward_codes WHERE site = $1 AND redemption_id = $2",
+                    &[&site, &r.id],
+                )
+                .await?
+                .map(|row| Ok::<_, StoreError>((row.try_get(0)?, row.try_get(1)?)))
+                .transpose()?;
+            let redeemed = redeem_in(&tx, &site, &r.customer, &r.id, r.points, now).await?;
+            let balance = match redemption::reward(redeemed, issued) {
+                Ok(balance) => balance,
+                Err(outcome) => return Ok(outcome),
             };
             let new = tx
                 .execute(
@@ -728,25 +690,9 @@ impl LoyaltyStore for PostgresLoyalty {
             let tx = client.transaction().await?;
             lock(&tx, &["customer", &site, &customer]).await?;
             let entries = load_entries(&tx, &site, &customer).await?;
-            let mut written = 0;
-            for e in expiry::due(&customer, &entries, policy, now) {
-                if append(
-                    &tx,
-                    &site,
-                    &customer,
-                    e.kind,
-                    &e.source_id,
-                    e.points,
-                    e.available_at,
-                    e.available_at,
-                    None,
-                    None,
-                )
-                .await?
-                {
-                    written += 1;
-                }
-            }
+            let due = expiry::due(&customer, &entries, policy, now);
+            // An expiry is dated at its own instant.
+            let written = append_entries(&tx, &site, &due, None).await?;
             tx.commit().await?;
             Ok(written)
         })
@@ -756,19 +702,20 @@ impl LoyaltyStore for PostgresLoyalty {
         &self,
         site: String,
         inactive_since: i64,
+        after: String,
         limit: usize,
     ) -> StoreFuture<'_, Vec<String>> {
         Box::pin(async move {
             let client = self.client().await?;
             let sql = format!(
-                "SELECT customer FROM ledger WHERE site = $1 GROUP BY customer
+                "SELECT customer FROM ledger WHERE site = $1 AND customer > $4 GROUP BY customer
                  HAVING sum(points) > 0
                     AND max(CASE WHEN {ACTIVITY_SQL} THEN created_at END) <= $2
                  ORDER BY customer LIMIT $3"
             );
             let limit = limit.min(i64::MAX as usize) as i64;
             let rows = client
-                .query(&sql, &[&site, &inactive_since, &limit])
+                .query(&sql, &[&site, &inactive_since, &limit, &after])
                 .await?;
             rows.iter()
                 .map(|r| r.try_get(0).map_err(StoreError::from))
@@ -826,12 +773,11 @@ impl LoyaltyStore for PostgresLoyalty {
                 .collect::<Result<Vec<_>, StoreError>>()?;
             let orders = client
                 .query(
-                    "SELECT o.customer, l.created_at, o.earned_points - o.reversed_points,
-        CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
- FROM orders o JOIN ledger l
-   ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
- WHERE o.site = $1 AND o.earned AND o.customer IS NOT NULL
- ORDER BY o.customer, l.created_at",
+                    &contributions_sql(
+                        "o.customer, ",
+                        "o.site = $1 AND o.customer IS NOT NULL",
+                        "o.customer, ",
+                    ),
                     &[&site],
                 )
                 .await?
@@ -881,45 +827,28 @@ impl LoyaltyStore for PostgresLoyalty {
                 )
                 .await?
                 .try_get(0)?;
-            let facts = AnswerFacts {
-                partial: c.partial,
-                stored_for_customer: stored.flatten().as_deref() == Some(c.customer.as_str()),
-                already_credited: earlier.is_some(),
+            let read = AnswerRead {
+                stored_customer: stored,
+                earlier_points: earlier,
                 last_credit_for_survey: last,
             };
-            let decision = answer::decide(&c.rule, facts, now);
-            let points = match decision {
-                AnswerDecision::Credit(points) => {
-                    // A response id is credited to one customer only: a concurrent credit of
-                    // the same id (under another customer's lock) makes this one a no-op.
-                    let new = tx
-                        .execute(
-                            "INSERT INTO answer_credits (site, response_id, customer, survey, points, credited_at)
-                             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                            &[&c.site, &c.response_id, &c.customer, &c.survey, &points, &now],
-                        )
-                        .await?;
-                    if new == 1 {
-                        append(
-                            &tx,
-                            &c.site,
-                            &c.customer,
-                            SourceKind::Answer,
-                            &c.response_id,
-                            points,
-                            now,
-                            now,
-                            None,
-                            None,
-                        )
-                        .await?;
-                    }
-                    points
+            let plan = answer_plan::credit(&c, &read, now);
+            if let Some(e) = &plan.entry {
+                // A response id is credited to one customer only: a concurrent credit of
+                // the same id (under another customer's lock) makes this one a no-op.
+                let new = tx
+                    .execute(
+                        "INSERT INTO answer_credits (site, response_id, customer, survey, points, credited_at)
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                        &[&c.site, &c.response_id, &c.customer, &c.survey, &e.points, &now],
+                    )
+                    .await?;
+                if new == 1 {
+                    append_entries(&tx, &c.site, std::slice::from_ref(e), Some(now)).await?;
                 }
-                _ => earlier.unwrap_or(0),
-            };
+            }
             tx.commit().await?;
-            Ok(AnswerOutcome { decision, points })
+            Ok(plan.outcome)
         })
     }
 
@@ -936,37 +865,27 @@ impl LoyaltyStore for PostgresLoyalty {
             let mut client = self.client().await?;
             let tx = client.transaction().await?;
             let p = platform.as_str();
-            let mut counts = ImportCounts::default();
+            let mut known = std::collections::BTreeSet::new();
             for o in &orders {
                 let id = &o.facts.order_id;
                 // The webhooks' per-order lock: an import racing a webhook of the same
                 // order sees it stored, or stores first and the webhook then merges.
                 lock(&tx, &["order", &site, p, id]).await?;
                 if load_order(&tx, &site, p, id).await?.is_some() {
-                    counts.duplicates += 1;
-                    continue;
+                    known.insert(id.clone());
                 }
-                let applied = plan::import(p, &o.facts, &rules, o.placed_at, credit);
-                save_order(&tx, &site, p, id, &applied.record, now).await?;
+            }
+            let plan = history::import_batch(p, &orders, &known, &rules, credit, now);
+            let mut counts = ImportCounts {
+                duplicates: plan.duplicates,
+                ..ImportCounts::default()
+            };
+            for o in &plan.orders {
+                // Dated by the order's own date (see crate::loyalty::import_dates).
+                save_order(&tx, &site, p, &o.order_id, &o.applied.record, o.at).await?;
                 counts.imported += 1;
-                for e in &applied.entries {
-                    if append(
-                        &tx,
-                        &site,
-                        &e.customer,
-                        e.kind,
-                        &e.source_id,
-                        e.points,
-                        now,
-                        e.available_at,
-                        None,
-                        None,
-                    )
-                    .await?
-                    {
-                        counts.entries += 1;
-                    }
-                }
+                let new = append_entries(&tx, &site, &o.applied.entries, Some(o.at)).await?;
+                counts.entries += new as u64;
             }
             tx.commit().await?;
             Ok(counts)

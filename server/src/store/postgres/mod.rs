@@ -9,6 +9,7 @@
 
 mod loyalty;
 mod migrations;
+mod referral_credits;
 mod writer;
 
 use std::time::Duration;

@@ -9,15 +9,19 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use crate::loyalty::answer::{self, AnswerDecision, AnswerFacts};
 use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::import::ImportedOrder;
-use crate::loyalty::ledger::{Balance, Entry, SourceKind};
+use crate::loyalty::ledger::{self, Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
+use crate::loyalty::plan::answer::{self as answer_plan, AnswerRead};
+use crate::loyalty::plan::history;
+use crate::loyalty::plan::redemption::{self, Redeem};
+use crate::loyalty::plan::referral::{self, ReferralAsk};
+use crate::loyalty::plan::reversal;
 use crate::loyalty::plan::{self, NewEntry, OrderRecord, PlanError};
-use crate::loyalty::referral::{self, normalize_email, ReferralFacts, ReferralRule};
+use crate::loyalty::referral::normalize_email;
 use crate::loyalty::rules::LoyaltyRules;
-use crate::loyalty::tiers::Contribution;
+use crate::loyalty::tiers::{contributions_sql, Contribution};
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{
     Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
@@ -72,11 +76,7 @@ fn immediate(conn: &mut Connection) -> rusqlite::Result<rusqlite::Transaction<'_
 
 fn balance_at(tx: &Connection, site: &str, customer: &str, now: i64) -> rusqlite::Result<Balance> {
     tx.query_row(
-        "SELECT coalesce(sum(CASE WHEN available_at <= ?3 OR kind IN ('redemption', 'adjustment')
-                                  THEN points ELSE 0 END), 0),
-                coalesce(sum(CASE WHEN available_at > ?3 AND kind NOT IN ('redemption', 'adjustment')
-                                  THEN points ELSE 0 END), 0)
-         FROM ledger WHERE site = ?1 AND customer = ?2",
+        &ledger::balance_sql("?1", "?2", "?3"),
         params![site, customer, now],
         |r| {
             Ok(Balance {
@@ -107,6 +107,34 @@ fn append(
         params![site, customer, kind.as_str(), source_id, points, now, available_at, reason, actor],
     )?;
     Ok(n == 1)
+}
+
+/// Appends planned entries written at `created_at` (`None`: each at its own instant, its
+/// `available_at`, as expiries are dated); returns how many were new.
+fn append_entries(
+    tx: &Connection,
+    site: &str,
+    entries: &[NewEntry],
+    created_at: Option<i64>,
+) -> rusqlite::Result<usize> {
+    let mut new = 0;
+    for e in entries {
+        if append(
+            tx,
+            site,
+            &e.customer,
+            e.kind,
+            &e.source_id,
+            e.points,
+            created_at.unwrap_or(e.available_at),
+            e.available_at,
+            None,
+            None,
+        )? {
+            new += 1;
+        }
+    }
+    Ok(new)
 }
 
 fn load_order(
@@ -201,14 +229,11 @@ fn contributions(
     site: &str,
     customer: &str,
 ) -> rusqlite::Result<Vec<Contribution>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT l.created_at, o.earned_points - o.reversed_points,
-        CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
- FROM orders o JOIN ledger l
-   ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
- WHERE o.site = ?1 AND o.customer = ?2 AND o.earned
- ORDER BY l.created_at",
-    )?;
+    let mut stmt = conn.prepare_cached(&contributions_sql(
+        "",
+        "o.site = ?1 AND o.customer = ?2",
+        "",
+    ))?;
     let rows = stmt.query_map(params![site, customer], |r| {
         Ok(Contribution {
             at: r.get(0)?,
@@ -219,28 +244,18 @@ fn contributions(
     rows.collect()
 }
 
-/// Decides the referral of an order that earned just now (see [`crate::loyalty::referral`])
-/// and records it; returns its status and the entries to append.
-#[allow(clippy::too_many_arguments)]
+/// Reads what the referral `ask` is decided on, records the decided row and returns the
+/// referral's status and entries (see [`crate::loyalty::plan::referral`]).
 fn referral_step(
     tx: &Connection,
     site: &str,
     platform: &str,
     order_id: &str,
-    record: &OrderRecord,
-    codes: &[String],
-    rule: &ReferralRule,
+    ask: &ReferralAsk,
     now: i64,
-) -> rusqlite::Result<Option<(String, Vec<NewEntry>)>> {
-    let (Some(referee), Some(first), Some(available_at)) = (
-        record.customer.as_deref(),
-        codes.first(),
-        record.available_at,
-    ) else {
-        return Ok(None);
-    };
-    let mut found: Option<(String, String)> = None;
-    for code in codes {
+) -> rusqlite::Result<(String, Vec<NewEntry>)> {
+    let mut owners = Vec::new();
+    for code in &ask.codes {
         let owner: Option<String> = tx
             .query_row(
                 "SELECT customer FROM referral_codes WHERE site = ?1 AND code = ?2",
@@ -248,16 +263,11 @@ fn referral_step(
                 |r| r.get(0),
             )
             .optional()?;
-        if let Some(owner) = owner {
-            found = Some((code.clone(), owner));
-            break;
-        }
+        owners.extend(owner.map(|o| (code.clone(), o)));
     }
-    let code = found.as_ref().map_or(first.as_str(), |f| f.0.as_str());
-    let referrer = found.as_ref().map(|f| f.1.as_str());
-    let referee_email = record.email.as_deref().and_then(normalize_email);
+    let picked = ask.referrer(&owners);
     let mut referrer_emails: Vec<String> = Vec::new();
-    if let Some(referrer) = referrer {
+    if let Some(referrer) = &picked.1 {
         let own: Option<Option<String>> = tx
             .query_row(
                 "SELECT email FROM customers WHERE site = ?1 AND id = ?2",
@@ -265,7 +275,7 @@ fn referral_step(
                 |r| r.get(0),
             )
             .optional()?;
-        referrer_emails.extend(own.flatten().as_deref().and_then(normalize_email));
+        referrer_emails.extend(own.flatten());
         let mut stmt = tx.prepare_cached(
             "SELECT DISTINCT email_norm FROM orders
              WHERE site = ?1 AND customer = ?2 AND email_norm IS NOT NULL",
@@ -278,7 +288,7 @@ fn referral_step(
         .query_row(
             "SELECT 1 FROM orders WHERE site = ?1 AND paid AND NOT (platform = ?2 AND order_id = ?3)
              AND (customer = ?4 OR (?5 IS NOT NULL AND email_norm = ?5)) LIMIT 1",
-            params![site, platform, order_id, referee, referee_email],
+            params![site, platform, order_id, ask.referee, ask.referee_email],
             |r| r.get(0),
         )
         .optional()?;
@@ -286,39 +296,28 @@ fn referral_step(
         .query_row(
             "SELECT 1 FROM referrals WHERE site = ?1 AND status = 'credited'
              AND (referee = ?2 OR (?3 IS NOT NULL AND referee_email = ?3)) LIMIT 1",
-            params![site, referee, referee_email],
+            params![site, ask.referee, ask.referee_email],
             |r| r.get(0),
         )
         .optional()?;
-    let facts = ReferralFacts {
-        referee,
-        referee_email: referee_email.as_deref(),
-        referrer,
-        referrer_emails: &referrer_emails,
-        referee_has_prior_orders: prior.is_some(),
-        referee_already_referred: already.is_some(),
-    };
-    let decision = referral::decide(rule, &facts);
-    let referral_id = format!("{platform}:{order_id}");
-    let status = match &decision {
-        Ok(_) => "credited".to_owned(),
-        Err(e) => e.to_string(),
-    };
+    let row = ask.decide(picked, &referrer_emails, prior.is_some(), already.is_some());
     // Any unique key (the referral id, or a credited referee by id or e-mail) makes this a
     // no-op: a concurrent first order of the same shopper loses here.
     let inserted = tx.execute(
         "INSERT INTO referrals (site, id, code, referrer, referee, referee_email, status, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
-        params![site, referral_id, code, referrer, referee, referee_email, status, now],
+        params![
+            site,
+            row.id,
+            row.code,
+            row.referrer,
+            row.referee,
+            row.referee_email,
+            row.status,
+            now
+        ],
     )?;
-    Ok(Some(match decision {
-        Ok(credit) if inserted == 1 => (
-            status,
-            plan::referral_entries(&credit, referee, &referral_id, available_at),
-        ),
-        Ok(_) => ("repeat_referral".to_owned(), Vec::new()),
-        Err(_) => (status, Vec::new()),
-    }))
+    Ok(row.outcome(inserted == 1))
 }
 
 fn apply_order(
@@ -344,12 +343,11 @@ fn apply_order(
     let p = platform.as_str();
     let order_id = event.order_id();
     let existing = load_order(&tx, site, p, order_id)?;
-    let rules = match (&rules.tiers, plan::earner(existing.as_ref(), event)) {
-        (Some(tiers), Some(customer)) => {
-            rules.with_multiplier(tiers.multiplier(&contributions(&tx, site, &customer)?, now))
-        }
-        _ => rules.clone(),
+    let tier = match plan::tier_lookup(rules, existing.as_ref(), event) {
+        Some(customer) => Some(contributions(&tx, site, &customer)?),
+        None => None,
     };
+    let rules = plan::earn_rules(rules, tier.as_deref(), now);
     let before = existing.clone();
     let mut applied = match plan::apply(p, existing, event, &rules, now) {
         Ok(a) => a,
@@ -357,24 +355,26 @@ fn apply_order(
         Err(PlanError::UnknownOrder(id)) => return Ok(ApplyOutcome::UnknownOrder(id)),
     };
     save_order(&tx, site, p, order_id, &applied.record, now)?;
-    let mut referral = None;
-    if let (OrderEvent::Order(facts), Some(rule), true) = (
+    let ask = referral::ask(
+        p,
         event,
-        &rules.referral,
-        plan::newly_earned(before.as_ref(), &applied.record),
-    ) {
-        if let Some((status, extra)) = referral_step(
-            &tx,
-            site,
-            p,
-            order_id,
-            &applied.record,
-            &facts.referral,
-            rule,
-            now,
-        )? {
-            referral = Some(status);
+        rules.referral.as_ref(),
+        before.as_ref(),
+        &applied.record,
+    );
+    let mut referral = match ask {
+        Some(ask) => {
+            let (status, extra) = referral_step(&tx, site, p, order_id, &ask, now)?;
             applied.entries.extend(extra);
+            Some(status)
+        }
+        None => None,
+    };
+    if let Some(ask) = reversal::ask(p, order_id, before.as_ref(), &applied.record) {
+        let credits = super::referral_credits::read(&tx, site, &ask)?;
+        if let Some((status, extra)) = ask.decide(&credits, &applied.entries) {
+            applied.entries.extend(extra);
+            referral = Some(status);
         }
     }
     for refund in &applied.new_refunds {
@@ -384,23 +384,7 @@ fn apply_order(
             params![site, p, refund.refund_id, order_id, refund.eligible, now],
         )?;
     }
-    let mut entries = 0;
-    for e in &applied.entries {
-        if append(
-            &tx,
-            site,
-            &e.customer,
-            e.kind,
-            &e.source_id,
-            e.points,
-            now,
-            e.available_at,
-            None,
-            None,
-        )? {
-            entries += 1;
-        }
-    }
+    let entries = append_entries(&tx, site, &applied.entries, Some(now))?;
     tx.commit()?;
     Ok(ApplyOutcome::Applied { entries, referral })
 }
@@ -427,23 +411,8 @@ fn expire(
     }
     let tx = immediate(conn)?;
     let due = expiry::due(customer, &load_entries(&tx, site, customer)?, policy, now);
-    let mut written = 0;
-    for e in &due {
-        if append(
-            &tx,
-            site,
-            customer,
-            e.kind,
-            &e.source_id,
-            e.points,
-            e.available_at,
-            e.available_at,
-            None,
-            None,
-        )? {
-            written += 1;
-        }
-    }
+    // An expiry is dated at its own instant.
+    let written = append_entries(&tx, site, &due, None)?;
     tx.commit()?;
     Ok(written)
 }
@@ -466,27 +435,14 @@ fn redeem_in(
         )
         .optional()?;
     let before = balance_at(tx, site, customer, now)?;
-    if known.is_some() {
-        return Ok(RedeemOutcome::Duplicate(before));
-    }
-    if before.spendable < points {
-        return Ok(RedeemOutcome::Insufficient(before));
-    }
-    append(
-        tx,
-        site,
-        customer,
-        SourceKind::Redemption,
-        id,
-        -points,
-        now,
-        now,
-        None,
-        None,
-    )?;
-    Ok(RedeemOutcome::Redeemed(balance_at(
-        tx, site, customer, now,
-    )?))
+    let step = redemption::redeem(customer, id, points, known.is_some(), before, now);
+    let appended = match &step {
+        Redeem::Spend { entry, .. } => {
+            append_entries(tx, site, std::slice::from_ref(entry), Some(now))? == 1
+        }
+        Redeem::Done(_) => false,
+    };
+    Ok(step.settle(appended))
 }
 
 fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
@@ -565,12 +521,10 @@ impl LoyaltyStore for SqliteLoyalty {
                     |row| Ok((row.get(0)?, row.get(1)?)),
                 )
                 .optional()?;
-            let balance = match redeem_in(&tx, &site, &r.customer, &r.id, r.points, now)? {
-                RedeemOutcome::Redeemed(b) => b,
-                RedeemOutcome::Duplicate(balance) => {
-                    return Ok(RewardOutcome::Duplicate { balance, issued })
-                }
-                RedeemOutcome::Insufficient(b) => return Ok(RewardOutcome::Insufficient(b)),
+            let redeemed = redeem_in(&tx, &site, &r.customer, &r.id, r.points, now)?;
+            let balance = match redemption::reward(redeemed, issued) {
+                Ok(balance) => balance,
+                Err(outcome) => return Ok(outcome),
             };
             let new = tx.execute(
                 "INSERT INTO reward_codes (site, code, redemption_id, customer, reward, points, created_at)
@@ -738,18 +692,24 @@ impl LoyaltyStore for SqliteLoyalty {
         &self,
         site: String,
         inactive_since: i64,
+        after: String,
         limit: usize,
     ) -> StoreFuture<'_, Vec<String>> {
         self.run(move |conn| {
             let sql = format!(
-                "SELECT customer FROM ledger WHERE site = ?1 GROUP BY customer
+                "SELECT customer FROM ledger WHERE site = ?1 AND customer > ?4 GROUP BY customer
                  HAVING sum(points) > 0
                     AND max(CASE WHEN {ACTIVITY_SQL} THEN created_at END) <= ?2
                  ORDER BY customer LIMIT ?3"
             );
             let mut stmt = conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(
-                params![site, inactive_since, limit.min(i64::MAX as usize) as i64],
+                params![
+                    site,
+                    inactive_since,
+                    limit.min(i64::MAX as usize) as i64,
+                    after
+                ],
                 |r| r.get(0),
             )?;
             Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
@@ -789,14 +749,11 @@ impl LoyaltyStore for SqliteLoyalty {
             let totals = stmt
                 .query_map(params![site], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut stmt = conn.prepare_cached(
-                "SELECT o.customer, l.created_at, o.earned_points - o.reversed_points,
-        CASE WHEN o.cancelled THEN 0 ELSE o.eligible - o.refunded END
- FROM orders o JOIN ledger l
-   ON l.site = o.site AND l.kind = 'order' AND l.source_id = o.platform || ':' || o.order_id
- WHERE o.site = ?1 AND o.earned AND o.customer IS NOT NULL
- ORDER BY o.customer, l.created_at",
-            )?;
+            let mut stmt = conn.prepare_cached(&contributions_sql(
+                "o.customer, ",
+                "o.site = ?1 AND o.customer IS NOT NULL",
+                "o.customer, ",
+            ))?;
             let orders = stmt
                 .query_map(params![site], |r| {
                     Ok((
@@ -836,27 +793,25 @@ impl LoyaltyStore for SqliteLoyalty {
                 params![c.site, c.customer, c.survey],
                 |r| r.get(0),
             )?;
-            let facts = AnswerFacts {
-                partial: c.partial,
-                stored_for_customer: stored.flatten().as_deref() == Some(c.customer.as_str()),
-                already_credited: earlier.is_some(),
+            let read = AnswerRead {
+                stored_customer: stored,
+                earlier_points: earlier,
                 last_credit_for_survey: last,
             };
-            let decision = answer::decide(&c.rule, facts, now);
-            let points = match decision {
-                AnswerDecision::Credit(points) => {
-                    tx.execute(
-                        "INSERT INTO answer_credits (site, response_id, customer, survey, points, credited_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                        params![c.site, c.response_id, c.customer, c.survey, points, now],
-                    )?;
-                    append(&tx, &c.site, &c.customer, SourceKind::Answer, &c.response_id, points, now, now, None, None)?;
-                    points
+            let plan = answer_plan::credit(&c, &read, now);
+            if let Some(e) = &plan.entry {
+                // One credit row per response id: a no-op row appends nothing.
+                let new = tx.execute(
+                    "INSERT INTO answer_credits (site, response_id, customer, survey, points, credited_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+                    params![c.site, c.response_id, c.customer, c.survey, e.points, now],
+                )?;
+                if new == 1 {
+                    append_entries(&tx, &c.site, std::slice::from_ref(e), Some(now))?;
                 }
-                _ => earlier.unwrap_or(0),
-            };
+            }
             tx.commit()?;
-            Ok(AnswerOutcome { decision, points })
+            Ok(plan.outcome)
         })
     }
 
@@ -872,32 +827,24 @@ impl LoyaltyStore for SqliteLoyalty {
         self.run(move |conn| {
             let tx = immediate(conn)?;
             let p = platform.as_str();
-            let mut counts = ImportCounts::default();
+            let mut known = std::collections::BTreeSet::new();
             for o in &orders {
                 let id = &o.facts.order_id;
                 if load_order(&tx, &site, p, id)?.is_some() {
-                    counts.duplicates += 1;
-                    continue;
+                    known.insert(id.clone());
                 }
-                let applied = plan::import(p, &o.facts, &rules, o.placed_at, credit);
-                save_order(&tx, &site, p, id, &applied.record, now)?;
+            }
+            let plan = history::import_batch(p, &orders, &known, &rules, credit, now);
+            let mut counts = ImportCounts {
+                duplicates: plan.duplicates,
+                ..ImportCounts::default()
+            };
+            for o in &plan.orders {
+                // Dated by the order's own date (see crate::loyalty::import_dates).
+                save_order(&tx, &site, p, &o.order_id, &o.applied.record, o.at)?;
                 counts.imported += 1;
-                for e in &applied.entries {
-                    if append(
-                        &tx,
-                        &site,
-                        &e.customer,
-                        e.kind,
-                        &e.source_id,
-                        e.points,
-                        now,
-                        e.available_at,
-                        None,
-                        None,
-                    )? {
-                        counts.entries += 1;
-                    }
-                }
+                let new = append_entries(&tx, &site, &o.applied.entries, Some(o.at))?;
+                counts.entries += new as u64;
             }
             tx.commit()?;
             Ok(counts)
@@ -930,5 +877,49 @@ impl LoyaltyStore for SqliteLoyalty {
             )?;
             Ok(n.max(0) as u64)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::loyalty::ledger::{balance, ALL_KINDS};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The balance the database sums is the one [`ledger::balance`] derives.
+        #[test]
+        fn the_sql_balance_is_the_ledger_rule(
+            rows in proptest::collection::vec((0usize..ALL_KINDS.len(), -500i64..500, 0i64..20), 0..30),
+            now in 0i64..20,
+        ) {
+            let conn = Connection::open_in_memory().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            conn.execute_batch(
+                "CREATE TABLE ledger (seq INTEGER PRIMARY KEY, site TEXT, customer TEXT, kind TEXT,
+                    source_id TEXT, points INTEGER, created_at INTEGER, available_at INTEGER,
+                    reason TEXT, actor TEXT, UNIQUE (site, kind, source_id))",
+            ).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let mut entries = Vec::new();
+            for (i, (kind, points, available_at)) in rows.into_iter().enumerate() {
+                let kind = ALL_KINDS[kind];
+                append(&conn, "s", "c", kind, &i.to_string(), points, 0, available_at, None, None)
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                // Another customer's entries never count.
+                append(&conn, "s", "other", kind, &format!("o{i}"), 1, 0, 0, None, None)
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                entries.push(Entry {
+                    customer: "c".into(),
+                    kind,
+                    source_id: i.to_string(),
+                    points,
+                    created_at: 0,
+                    available_at,
+                    reason: None,
+                    actor: None,
+                });
+            }
+            let summed = balance_at(&conn, "s", "c", now).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(summed, balance(&entries, now));
+        }
     }
 }

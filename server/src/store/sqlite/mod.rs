@@ -12,6 +12,7 @@
 
 mod loyalty;
 mod migrations;
+mod referral_credits;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -5,10 +5,10 @@
 
 use std::collections::BTreeSet;
 
-use super::ledger::SourceKind;
-use super::order::{OrderEvent, OrderFacts, RefundFacts};
-use super::referral::ReferralCredit;
-use super::rules::{reversed_after, LoyaltyRules};
+use crate::loyalty::ledger::SourceKind;
+use crate::loyalty::order::{OrderEvent, OrderFacts, RefundFacts};
+use crate::loyalty::rules::{reversed_after, LoyaltyRules};
+use crate::loyalty::tiers::Contribution;
 
 /// The stored state of one order.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -65,30 +65,6 @@ pub struct Applied {
     pub new_refunds: Vec<RefundFacts>,
     /// Entries to append.
     pub entries: Vec<NewEntry>,
-}
-
-/// The two entries of a converted referral `referral_id` (`{platform}:{order id}`), pending
-/// until the converting order's points are (`available_at`).
-pub fn referral_entries(
-    credit: &ReferralCredit,
-    referee: &str,
-    referral_id: &str,
-    available_at: i64,
-) -> Vec<NewEntry> {
-    [
-        (&credit.referrer, credit.referrer_points, "referrer"),
-        (&referee.to_owned(), credit.referee_points, "referee"),
-    ]
-    .into_iter()
-    .filter(|(_, points, _)| *points > 0)
-    .map(|(customer, points, side)| NewEntry {
-        customer: customer.clone(),
-        kind: SourceKind::Referral,
-        source_id: format!("{referral_id}:{side}"),
-        points,
-        available_at,
-    })
-    .collect()
 }
 
 /// What an imported history order (see [`crate::loyalty::import`]) stores, placed at
@@ -196,6 +172,30 @@ pub fn earner(existing: Option<&OrderRecord>, event: &OrderEvent) -> Option<Stri
         return None;
     }
     record.customer
+}
+
+/// Whose tier contributions the store must read before [`apply`]: the customer `event`
+/// would credit, when the site has tiers (their earn multiplier depends on them).
+pub fn tier_lookup(
+    rules: &LoyaltyRules,
+    existing: Option<&OrderRecord>,
+    event: &OrderEvent,
+) -> Option<String> {
+    rules.tiers.as_ref()?;
+    earner(existing, event)
+}
+
+/// The rules an event is applied under: `rules` at the earn multiplier of the earner's tier
+/// (from `contributions`, read for [`tier_lookup`]'s customer; `None` when it named none).
+pub fn earn_rules(
+    rules: &LoyaltyRules,
+    contributions: Option<&[Contribution]>,
+    now: i64,
+) -> LoyaltyRules {
+    match (&rules.tiers, contributions) {
+        (Some(tiers), Some(c)) => rules.with_multiplier(tiers.multiplier(c, now)),
+        _ => rules.clone(),
+    }
 }
 
 fn merge(record: &mut OrderRecord, facts: &OrderFacts) {
@@ -422,6 +422,63 @@ mod tests {
     }
 
     #[test]
+    fn a_tier_multiplies_what_an_order_earns() -> Result<(), PlanError> {
+        use crate::loyalty::tiers::{Tier, TierBasis, Tiers};
+        let tiers = Tiers {
+            basis: TierBasis::Points,
+            window_days: 365,
+            levels: vec![
+                Tier {
+                    name: "Bronze".into(),
+                    threshold: 0,
+                    multiplier: 1.0,
+                },
+                Tier {
+                    name: "Gold".into(),
+                    threshold: 100,
+                    multiplier: 2.0,
+                },
+            ],
+        };
+        let plain = LoyaltyRules::default();
+        let tiered = LoyaltyRules {
+            tiers: Some(tiers),
+            ..LoyaltyRules::default()
+        };
+        let paid = order(true, false, vec![]);
+        // Without tiers nothing is read; with them, the earner's contributions are.
+        assert_eq!(tier_lookup(&plain, None, &paid), None);
+        assert_eq!(tier_lookup(&tiered, None, &paid).as_deref(), Some("c"));
+        assert_eq!(
+            tier_lookup(&tiered, None, &order(false, false, vec![])),
+            None
+        );
+        let gold = [Contribution {
+            at: 0,
+            points: 150,
+            spend: 0,
+        }];
+        let at_gold = apply(
+            "shopify",
+            None,
+            &paid,
+            &earn_rules(&tiered, Some(&gold), DAY),
+            DAY,
+        )?;
+        assert_eq!(points(&at_gold), [(SourceKind::Order, 200, 15 * DAY)]);
+        let at_bronze = apply(
+            "shopify",
+            None,
+            &paid,
+            &earn_rules(&tiered, Some(&[]), DAY),
+            DAY,
+        )?;
+        assert_eq!(points(&at_bronze), [(SourceKind::Order, 100, 15 * DAY)]);
+        assert_eq!(earn_rules(&plain, Some(&gold), DAY), plain);
+        Ok(())
+    }
+
+    #[test]
     fn the_earner_is_known_before_applying() -> Result<(), PlanError> {
         let rules = LoyaltyRules::default();
         assert_eq!(earner(None, &order(false, false, vec![])), None);
@@ -440,7 +497,7 @@ mod tests {
     }
 
     #[test]
-    fn referral_entries_pend_with_the_order() -> Result<(), PlanError> {
+    fn an_order_earns_newly_once() -> Result<(), PlanError> {
         let rules = LoyaltyRules::default();
         let created = apply("shopify", None, &order(false, false, vec![]), &rules, 0)?;
         assert!(!newly_earned(None, &created.record));
@@ -453,22 +510,6 @@ mod tests {
         )?;
         assert!(newly_earned(Some(&created.record), &paid.record));
         assert!(!newly_earned(Some(&paid.record), &paid.record));
-        let credit = ReferralCredit {
-            referrer: "old".into(),
-            referrer_points: 500,
-            referee_points: 0,
-        };
-        let entries = referral_entries(&credit, "c", "shopify:1", 14 * DAY);
-        assert_eq!(
-            entries,
-            [NewEntry {
-                customer: "old".into(),
-                kind: SourceKind::Referral,
-                source_id: "shopify:1:referrer".into(),
-                points: 500,
-                available_at: 14 * DAY
-            }]
-        );
         Ok(())
     }
 

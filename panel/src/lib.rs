@@ -1,0 +1,28 @@
+//! Rapport's loyalty panel: a separate wasm module, fetched only when a shopper opens it
+//! (`rapport('loyalty')`), never with a survey.
+//!
+//! * [`machine`] — every decision, as a state machine (inputs in, effects out), tested
+//!   natively: loading → ready → confirm → redeeming → code, anonymous → join call to action.
+//! * [`model`] — the view model of `loyalty/me`, decoded with the core's JSON decoders.
+//! * [`options`] — what the loader passes (site, collector, customer token, links, theme).
+//! * [`strings`] — the panel's words and the sentences built from the model.
+//! * [`error`] — the one error enum.
+//! * `web` (wasm32 only) — the thin shadow-DOM shell: renders the machine's screen,
+//!   forwards clicks and keys, performs fetches.
+#![no_std]
+#![deny(missing_docs)]
+
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+mod prelude;
+
+pub mod error;
+pub mod machine;
+pub mod model;
+pub mod options;
+pub mod strings;
+
+#[cfg(target_arch = "wasm32")]
+mod web;
