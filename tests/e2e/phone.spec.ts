@@ -117,7 +117,9 @@ test("every answer target and header button is at least 44 × 44 px; NPS wraps i
       .evaluateAll((els) =>
         els.map((e) => {
           const r = e.getBoundingClientRect();
-          return { w: r.width, h: r.height, top: Math.round(r.top), font: parseFloat(getComputedStyle(e).fontSize) };
+          // The picture's rendered width (stars, faces and thumbs are inline SVG).
+          const picture = e.querySelector("svg")?.getBoundingClientRect().width ?? 0;
+          return { w: r.width, h: r.height, top: Math.round(r.top), picture };
         })
       );
   for (const type of ["nps", "csat", "ces", "emoji", "thumbs", "single"]) {
@@ -133,7 +135,9 @@ test("every answer target and header button is at least 44 × 44 px; NPS wraps i
       expect(t.h, `${type}: height`).toBeGreaterThanOrEqual(atLeast44);
     }
     if (type === "nps") expect(new Set(targets.map((t) => t.top)).size, "two rows").toBe(2);
-    // The narrow-screen rule for digits does not shrink the stars and faces.
-    if (type === "csat" || type === "emoji") expect(targets[0].font).toBeGreaterThanOrEqual(24);
+    // The narrow-screen rule for digits does not shrink the stars' and faces' pictures.
+    if (type === "csat" || type === "emoji") {
+      for (const t of targets) expect(t.picture, `${type}: picture width`).toBeGreaterThanOrEqual(24);
+    }
   }
 });
