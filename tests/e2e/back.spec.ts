@@ -170,6 +170,13 @@ test("Back by keyboard, named in the page's language, at the start of the footer
   // Right to left: Back sits right of the primary button.
   const left = async (l: typeof next) => (await l.boundingBox())!.x;
   expect(await left(hebrewBack)).toBeGreaterThan(await left(next));
+  // At the footer's start edge (its right in right-to-left), apart from the primary button,
+  // and padded like a button (a 44 px wide target at least).
+  const backBox = (await hebrewBack.boundingBox())!;
+  const footer = (await dialog(page).locator(".ft").boundingBox())!;
+  expect(Math.abs(backBox.x + backBox.width - (footer.x + footer.width))).toBeLessThan(1);
+  expect(backBox.x - ((await next.boundingBox())!.x + (await next.boundingBox())!.width)).toBeGreaterThan(40);
+  expect(backBox.width).toBeGreaterThanOrEqual(44);
   await hebrewBack.focus();
   await page.keyboard.press("Enter");
   await expect(title(page)).toHaveText(RATE);
