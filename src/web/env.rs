@@ -7,7 +7,7 @@ use crate::prelude::*;
 
 use js_sys::Date;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Element, Event, Window};
+use web_sys::{Document, Element, Event, VisualViewport, Window};
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
@@ -117,11 +117,10 @@ pub fn scroll_percent() -> f64 {
 /// passes `{shopper: true}` with it instead.
 pub fn user_activation() -> bool {
     let Some(window) = window() else { return false };
-    let event = prop(&window, "event");
-    prop(&event, "isTrusted").is_truthy()
-        && event
-            .dyn_ref::<Event>()
-            .is_some_and(|event| ACTIVATING.contains(&event.type_().as_str()))
+    window
+        .event()
+        .dyn_ref::<Event>()
+        .is_some_and(|event| event.is_trusted() && ACTIVATING.contains(&event.type_().as_str()))
 }
 
 /// The events whose handlers act for the shopper (see [`user_activation`]).
@@ -136,17 +135,7 @@ const ACTIVATING: [&str; 7] = [
 ];
 
 /// `window.visualViewport`: the part of the page on screen (pinch zoom, a page wider than
-/// the screen), read with [`prop`]; `None` where unsupported.
-pub fn visual_viewport() -> Option<JsValue> {
-    Some(prop(window()?.as_ref(), "visualViewport")).filter(JsValue::is_object)
-}
-
-/// `target[key]` (`undefined` when it has no such property).
-///
-/// The members the survey frame reads only once or twice (a visual viewport's offsets, a
-/// key's modifiers, `window.event`) go through this one `Reflect.get` rather than a typed
-/// web-sys binding each: every typed binding is a function in the glue and an import in
-/// the wasm.
-pub fn prop(target: &JsValue, key: &str) -> JsValue {
-    js_sys::Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+/// the screen); `None` where unsupported.
+pub fn visual_viewport() -> Option<VisualViewport> {
+    window()?.visual_viewport()
 }

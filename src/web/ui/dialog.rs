@@ -32,7 +32,6 @@ use super::focus;
 use super::host::Host;
 use crate::core::i18n::Lang;
 use crate::core::msg::int;
-use crate::web::env::prop;
 
 /// The keyboard shortcut that moves focus into a survey that did not take it, as
 /// `aria-keyshortcuts` spells it: Alt+Shift+R (Option+Shift+R on a Mac). Browsers and the
@@ -218,9 +217,7 @@ impl View {
     /// Announces the survey on screen and how to reach it (a survey that did not take
     /// focus): its title and the shortcut, in the polite live region.
     pub fn announce(&self) {
-        let mut text = prop(&self.parts.title, "textContent")
-            .as_string()
-            .unwrap_or_default();
+        let mut text = self.parts.title.text_content().unwrap_or_default();
         text.push(' ');
         text.push_str(self.lang.s.shortcut());
         set_text(&self.status, Some(&text));
@@ -415,13 +412,11 @@ impl View {
         if self.has_focus() {
             return;
         }
-        // Read with `prop` (see there): one `Reflect.get` instead of a binding each.
-        let held = |key| prop(event, key).is_truthy();
-        let shortcut = held("altKey")
+        let shortcut = event.alt_key()
             && event.shift_key()
-            && !held("ctrlKey")
-            && !held("metaKey")
-            && prop(event, "code") == "KeyR";
+            && !event.ctrl_key()
+            && !event.meta_key()
+            && event.code() == "KeyR";
         let tab_in = !self.modal
             && event.key() == "Tab"
             && !event.shift_key()
@@ -457,9 +452,9 @@ impl View {
     /// The element that had focus when the survey opened, if focus can go back to it: still
     /// in the page, and not its `<body>`.
     fn previous_in_page(&self) -> Option<&Element> {
-        self.previous.as_ref().filter(|previous| {
-            prop(previous, "isConnected").is_truthy() && !previous.matches("body").unwrap_or(true)
-        })
+        self.previous
+            .as_ref()
+            .filter(|previous| previous.is_connected() && !previous.matches("body").unwrap_or(true))
     }
 
     /// Minimises the dialog to a bar with its title, or opens it again.

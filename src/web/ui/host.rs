@@ -15,7 +15,7 @@
 
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRoot};
+use web_sys::{CssStyleSheet, Document, HtmlElement, ShadowRoot, VisualViewport};
 
 use super::dom;
 
@@ -66,15 +66,14 @@ impl Host {
     /// Moves the host over the visual viewport `view` (offset and size in CSS pixels of the
     /// layout viewport), through custom properties the stylesheet's `:host` rule reads (a
     /// declaration on the host itself would lose to that rule's `all: initial`).
-    pub fn fit(&self, view: &JsValue) {
+    pub fn fit(&self, view: &VisualViewport) {
         let style = self.element.style();
-        for (name, key) in [
-            ("--rapport-vx", "offsetLeft"),
-            ("--rapport-vy", "offsetTop"),
-            ("--rapport-vw", "width"),
-            ("--rapport-vh", "height"),
+        for (name, px) in [
+            ("--rapport-vx", view.offset_left()),
+            ("--rapport-vy", view.offset_top()),
+            ("--rapport-vw", view.width()),
+            ("--rapport-vh", view.height()),
         ] {
-            let px = crate::web::env::prop(view, key).as_f64().unwrap_or(0.0);
             let mut value = crate::core::msg::int(px as i64);
             value.push_str("px");
             let _ = style.set_property_with_priority(name, &value, "important");
