@@ -65,10 +65,6 @@ pub struct Machine {
     site: String,
     /// `None`: the configuration was invalid; the widget stays dormant (no surveys).
     config: Option<SiteConfig>,
-    /// The collector's configuration as it came (empty when there was none or it was
-    /// invalid): the surveys an inline configuration may restate (see
-    /// [`crate::core::survey::known`]).
-    collector: SiteConfig,
     /// The page's preferred languages (from [`Input::Start`]).
     languages: Vec<String>,
     /// The locales whose strings were asked for, and where they are.
@@ -116,7 +112,6 @@ impl Machine {
         Machine {
             site: String::from(site),
             config: None,
-            collector: SiteConfig::new(String::from(site)),
             languages: Vec::new(),
             tables: Vec::new(),
             visitor: Visitor::default(),
@@ -186,8 +181,7 @@ impl Machine {
     }
 
     /// Reads the collector's configuration and merges each inline one over it (as a
-    /// `config` command does: surveys the collector does not define refused, one error
-    /// each), then the visitor (made and stored when new) and throttle records, writes the
+    /// `config` command does: settings only, an inline `surveys` refused), then the visitor (made and stored when new) and throttle records, writes the
     /// mute map, flushes the outbox and evaluates triggers.
     fn start(&mut self, step: &mut Step<'_>, config: Option<Json>, inline: &[Json]) {
         self.config = match config {
@@ -203,9 +197,6 @@ impl Machine {
                 }
             },
         };
-        if let Some(config) = &self.config {
-            self.collector = config.clone();
-        }
         // Before the first evaluation: it sees the merged configuration.
         for part in inline {
             self.apply_config(step, part);

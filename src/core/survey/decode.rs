@@ -494,26 +494,51 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
 /// collector publishes exactly these (its config file adds server-only members beside them).
 pub const SITE_KEYS: &[&str] = &["site", "locale", "theme", "cooldownDays", "surveys"];
 
+/// The members of an inline configuration: the site's settings, not its surveys (those are
+/// defined only in the collector's configuration).
+pub const INLINE_KEYS: &[&str] = &["site", "locale", "theme", "cooldownDays"];
+
 /// A whole site configuration, checked (unknown top-level fields are ignored: the
 /// collector's config file adds `origins` and `adminToken`, and checks its own keys).
 pub fn site_config(v: &Json) -> Decoded<SiteConfig> {
-    let mut partial = partial_fields(v, None)?;
-    // Applied over an empty configuration: the defaults and the moves are those of a merge.
-    let mut config = SiteConfig::new(partial.site.take().unwrap_or_default());
-    config.apply(partial);
+    let f = Fields::new("", v, None)?;
+    let mut settings = settings(&f, true)?;
+    let surveys = f.list("surveys", false, survey_at)?;
+    // The rules of the whole configuration, once every survey is read.
+    validate::top_level(
+        settings.site.as_deref(),
+        settings.locale.as_deref(),
+        settings.theme.as_ref(),
+        None,
+        settings.cooldown_days,
+        &validate::ids(&surveys),
+    )?;
+    // Applied over an empty configuration: the defaults are those of a merge.
+    let mut config = SiteConfig::new(settings.site.take().unwrap_or_default());
+    config.apply(settings);
+    config.surveys = surveys;
     Ok(config)
 }
 
-/// An inline `config` argument, checked on its own (unknown fields rejected).
+/// An inline `config` argument, checked on its own (unknown fields rejected, `surveys`
+/// among them).
 pub fn partial(v: &Json) -> Decoded<PartialSiteConfig> {
-    partial_fields(v, Some(SITE_KEYS))
+    let f = Fields::new("", v, Some(INLINE_KEYS))?;
+    let p = settings(&f, false)?;
+    validate::top_level(
+        None,
+        p.locale.as_deref(),
+        p.theme.as_ref(),
+        None,
+        p.cooldown_days,
+        &[],
+    )?;
+    Ok(p)
 }
 
-/// The top level of both: `site` is required of a whole configuration (`known` = `None`).
-fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig> {
-    let f = Fields::new("", v, known)?;
-    let whole = known.is_none();
-    let p = PartialSiteConfig {
+/// The settings of both: `site` is required of a whole configuration.
+fn settings(f: &Fields<'_>, whole: bool) -> Decoded<PartialSiteConfig> {
+    Ok(PartialSiteConfig {
         site: f.str("site", whole)?,
         locale: f.str("locale", false)?,
         theme: match f.object(
@@ -524,16 +549,5 @@ fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig
             None => None,
         },
         cooldown_days: f.num("cooldownDays", false)?,
-        surveys: f.list("surveys", false, survey_at)?,
-    };
-    // The rules of the whole configuration, once every survey is read.
-    validate::top_level(
-        if whole { p.site.as_deref() } else { None },
-        p.locale.as_deref(),
-        p.theme.as_ref(),
-        None,
-        p.cooldown_days,
-        &validate::ids(&p.surveys),
-    )?;
-    Ok(p)
+    })
 }

@@ -5,7 +5,6 @@ mod branch;
 pub mod decode;
 mod definition;
 mod error;
-pub mod known;
 mod question;
 mod site;
 mod targeting;
@@ -21,7 +20,7 @@ pub use error::ConfigError;
 pub use question::{
     Choice, Question, QuestionKind, QuestionType, ScaleLabels, DEFAULT_MAX_LENGTH, MAX_MAX_LENGTH,
 };
-pub use site::{PartialSiteConfig, SiteConfig};
+pub use site::{PartialSiteConfig, SiteConfig, SURVEYS_NOT_INLINE};
 pub use targeting::{MatchKind, Targeting, UrlMatch};
 pub use thank_you::ThankYou;
 pub use theme::{is_safe_css_value, ColorMode, Position, Theme};

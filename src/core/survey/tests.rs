@@ -136,40 +136,57 @@ fn json_syntax_errors_give_line_and_column() {
 }
 
 #[test]
-fn merge_replaces_surveys_by_id_and_overrides_theme_and_locale() {
+fn merge_overrides_theme_locale_and_cooldown_and_keeps_the_surveys() {
     let mut c = SiteConfig::from_json(DEMO).unwrap();
-    let before = c.surveys.len();
+    let surveys = c.surveys.clone();
     let inline = partial_from(&json!({
+        "site": "demo",
         "locale": "es",
         "theme": { "brand": "#111111" },
-        "surveys": [
-            { "id": "welcome", "trigger": {"type": "manual"}, "questions": [{"id": "t", "type": "thumbs", "text": "Helpful?"}] },
-            { "id": "brand-new", "questions": [{"id": "n", "type": "nps", "text": "Recommend us?"}] }
-        ]
+        "cooldownDays": 3
     }))
     .unwrap();
     c.merge(inline.clone()).unwrap();
     assert_eq!(c.locale, "es");
     assert_eq!(c.theme.brand(), "#111111");
     assert_eq!(c.theme.radius(), "12px", "unset theme fields are kept");
-    assert_eq!(c.surveys.len(), before + 1);
-    let welcome = c.survey("welcome").unwrap();
-    assert_eq!(welcome.questions[0].id, "t");
-    assert_eq!(c.surveys.last().map(|s| s.id.as_str()), Some("brand-new"));
+    assert_eq!(c.cooldown_days, 3.0);
+    assert_eq!(c.surveys, surveys, "the collector's surveys, untouched");
+    // Over an empty configuration (no collector's configuration read): still no survey.
+    let mut fresh = SiteConfig::new("demo");
+    fresh.merge(inline).unwrap();
+    assert_eq!((fresh.locale.as_str(), fresh.surveys.len()), ("es", 0));
 
-    let bad = partial_from(&json!({"surveys": [{"id": "x", "questions": []}]})).unwrap_err();
-    assert_eq!(bad.to_string(), "surveys[0].questions: must not be empty");
     let typo = PartialSiteConfig::from_json(r#"{"themes": {}}"#).unwrap_err();
     assert!(
         typo.to_string()
             .starts_with("themes: unknown field `themes`"),
         "{typo}"
     );
-    let whole = PartialSiteConfig::from_json(DEMO).unwrap();
-    assert_eq!(whole.surveys.len(), before);
-    let mut fresh = SiteConfig::new("demo");
-    fresh.merge(inline).unwrap();
-    assert_eq!(fresh.surveys.len(), 2);
+    let bad = partial_from(&json!({"cooldownDays": -1})).unwrap_err();
+    assert_eq!(bad.path(), "cooldownDays");
+}
+
+#[test]
+fn surveys_are_no_inline_setting() {
+    // Not even a survey the collector defines, restated word for word: surveys are defined
+    // only in the collector's configuration.
+    for surveys in [
+        json!([{ "id": "welcome", "questions": [{"id": "t", "type": "thumbs", "text": "Helpful?"}] }]),
+        json!([]),
+        json!("welcome"),
+    ] {
+        let err = partial_from(&json!({"locale": "es", "surveys": surveys})).unwrap_err();
+        assert_eq!(err.path(), "surveys", "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("surveys: unknown field `surveys`"),
+            "{err}"
+        );
+    }
+    // So a whole site configuration is no inline one either.
+    let whole = PartialSiteConfig::from_json(DEMO).unwrap_err();
+    assert_eq!(whole.path(), "surveys");
 }
 
 #[test]
@@ -179,8 +196,7 @@ fn a_merge_that_fails_validation_changes_nothing() {
     // Valid on its own; the merge fails on a rule of the whole configuration (its site id).
     let inline = partial_from(&json!({
         "locale": "es",
-        "theme": { "radius": "4px" },
-        "surveys": [{ "id": "brand-new", "questions": [{"id": "n", "type": "nps", "text": "Recommend us?"}] }]
+        "theme": { "radius": "4px" }
     }))
     .unwrap();
     c.site = "not a site id".to_owned();
@@ -200,7 +216,7 @@ fn a_merge_that_fails_validation_changes_nothing() {
     c.merge(inline).unwrap();
     assert_eq!(c.locale, "es");
     assert_eq!(c.theme.radius(), "4px");
-    assert_eq!(c.surveys.len(), before.surveys.len() + 1);
+    assert_eq!(c.surveys, before.surveys);
 }
 
 fn arb_json() -> impl Strategy<Value = Value> {
