@@ -9,7 +9,7 @@ use crate::core::json::{write_map, Json};
 use crate::core::msg::cat;
 use crate::core::response::Limits;
 use crate::core::scan::char_count;
-use crate::core::survey::{PartialSiteConfig, SiteConfig, SURVEYS_NOT_INLINE};
+use crate::core::survey::{PartialSiteConfig, SURVEYS_NOT_INLINE};
 
 const TRAITS_LIMIT: &str = "identify: traits must be a plain object of at most 4 KiB as JSON";
 
@@ -155,16 +155,13 @@ impl Machine {
                 return false;
             }
         };
+        // Dormant (the collector's configuration was unreadable): there are no surveys, and
+        // settings alone would show nothing; the inline configuration was still checked.
+        let Some(config) = &mut self.config else {
+            return false;
+        };
         // `merge` leaves the configuration unchanged when the result is invalid.
-        let dormant = self.config.is_none();
-        let site = &self.site;
-        let config = self
-            .config
-            .get_or_insert_with(|| SiteConfig::new(site.clone()));
         if let Err(err) = config.merge(partial) {
-            if dormant {
-                self.config = None;
-            }
             step.push(Effect::Error(cat(&["config: ", &err.text()])));
             return false;
         }

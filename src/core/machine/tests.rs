@@ -464,6 +464,14 @@ fn an_invalid_config_leaves_the_widget_dormant() {
         args: vec![inline],
     });
     assert_eq!(errors(&effects), [SURVEYS_INLINE]);
+    // Inline settings do not wake it: without the collector's surveys there is nothing to show.
+    let locale = testing::parse(r#"{"locale":"es"}"#).unwrap();
+    let effects = tab.input(Input::Command {
+        name: Json::Str("config".into()),
+        args: vec![locale],
+    });
+    assert_eq!(effects, []);
+    assert!(!tab.machine.is_active());
     tab.input(Input::Command {
         name: Json::Str("show".into()),
         args: vec![Json::Str("i".into())],
@@ -553,6 +561,10 @@ fn inline_settings_apply_at_start_and_inline_surveys_are_refused_by_name() {
             args: vec![Json::Str(id.into())],
         });
     }
+    assert_eq!(
+        errors(&tab.log)[1..],
+        ["show: unknown survey \"new\": surveys are defined in the collector's configuration"]
+    );
     assert_eq!(
         texts(&tab),
         ["Helpful?"],
@@ -986,11 +998,12 @@ fn a_shoppers_show_that_waits_for_the_locale_file_opens_modal_when_it_arrives() 
 fn a_shoppers_show_that_opens_nothing_does_not_make_a_later_survey_modal() {
     let store = MemoryStore::new();
     let mut tab = Tab::start(&store, collector(), 0.0);
-    // Unknown survey, with activation: a warning, nothing opens.
+    // Unknown survey, with activation: one error, nothing opens.
     let effects = show(&mut tab, vec![Json::Str("nope".into())], true);
-    assert!(effects
-        .iter()
-        .any(|e| matches!(e, Effect::Warn(w) if w.contains("unknown survey \"nope\""))));
+    assert_eq!(
+        errors(&effects),
+        ["show: unknown survey \"nope\": surveys are defined in the collector's configuration"]
+    );
     // While a survey is open, a shopper's `show` opens nothing either.
     show(&mut tab, vec![Json::Str("m".into())], false);
     show(&mut tab, vec![Json::Str("m".into())], true);

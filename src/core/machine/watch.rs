@@ -90,11 +90,15 @@ impl Machine {
                 }
             }
         }
-        if let Some(id) = manual {
-            if config.survey(id).is_none() {
-                warnings.push(cat(&["show: unknown survey \"", id, "\""]));
-            }
-        }
+        // Surveys are defined only in the collector's configuration: `show` of any other
+        // is a mistake of the page's (an error, not a warning), and nothing opens.
+        let unknown = manual.filter(|id| config.survey(id).is_none()).map(|id| {
+            cat(&[
+                "show: unknown survey \"",
+                id,
+                "\": surveys are defined in the collector's configuration",
+            ])
+        });
         // One timer for the nearest pending delay trigger; while a survey is open there is
         // nothing to wait for (closing re-evaluates).
         let wait = match (&pick, &self.session) {
@@ -103,6 +107,9 @@ impl Machine {
         };
         for warning in warnings {
             step.push(Effect::Warn(warning));
+        }
+        if let Some(error) = unknown {
+            step.push(Effect::Error(error));
         }
         // A manual request is answered once. Only the survey the shopper asked for is
         // modal: another one due at the same moment opened by its own trigger.
