@@ -131,22 +131,26 @@ impl Machine {
             step.warn(&["config: the argument must be a site config object"]);
             return false;
         };
+        // `surveys` is read apart: `null` is absence (as everywhere in a configuration).
         let settings;
-        let value = if members.iter().any(|(k, _)| k == "surveys") {
-            step.push(Effect::Error(cat(&[
-                "config: surveys: ",
-                SURVEYS_NOT_INLINE,
-            ])));
-            settings = Json::Obj(
-                members
-                    .iter()
-                    .filter(|(k, _)| k != "surveys")
-                    .cloned()
-                    .collect(),
-            );
-            &settings
-        } else {
-            value
+        let value = match members.iter().find(|(k, _)| k == "surveys") {
+            None => value,
+            Some((_, surveys)) => {
+                if !matches!(surveys, Json::Null) {
+                    step.push(Effect::Error(cat(&[
+                        "config: surveys: ",
+                        SURVEYS_NOT_INLINE,
+                    ])));
+                }
+                settings = Json::Obj(
+                    members
+                        .iter()
+                        .filter(|(k, _)| k != "surveys")
+                        .cloned()
+                        .collect(),
+                );
+                &settings
+            }
         };
         let partial = match PartialSiteConfig::from_value(value) {
             Ok(partial) => partial,

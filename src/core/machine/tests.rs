@@ -605,6 +605,11 @@ fn a_config_command_with_surveys_applies_the_rest_and_a_bad_one_nothing() {
         refused[1].starts_with("config: cooldownDays: "),
         "{refused:?}"
     );
+    // `null` is absence, as everywhere in a configuration: no error.
+    assert_eq!(
+        config(&mut tab, r#"{"surveys":null,"cooldownDays":2}"#),
+        Vec::<String>::new()
+    );
     tab.input(Input::Command {
         name: Json::Str("show".into()),
         args: vec![Json::Str("m".into())],
