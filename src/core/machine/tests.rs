@@ -1046,3 +1046,6 @@ fn a_shoppers_show_that_opens_nothing_does_not_make_a_later_survey_modal() {
 
 /// Partial responses (see `super::partial`).
 mod partial;
+
+/// Any decoded configuration, even one the collector's rules refuse (see `totality`).
+mod totality;
