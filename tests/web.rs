@@ -406,7 +406,9 @@ fn config_text_is_inserted_as_text() {
 
 #[wasm_bindgen_test]
 fn invalid_config_is_dormant_and_does_not_throw() {
-    let bad = r#"{"site":"t-bad","surveys":[{"id":"s","trigger":{"type":"pageLoad"},"questions":[{"id":"q","type":"singleChoice","text":"Pick","options":[]}]}]}"#;
+    // The collector's configuration is read part by part; only one that is no object leaves
+    // the widget dormant.
+    let bad = r#"[{"site":"t-bad","surveys":[{"id":"s","trigger":{"type":"pageLoad"},"questions":[{"id":"q","type":"thumbs","text":"Pick"}]}]}]"#;
     let (opts, events) = options("t-bad", Some(bad));
     let mut w = start(opts);
     assert!(!w.active());

@@ -51,6 +51,7 @@ pub use strings::LOCALE_FILE_WAIT_MS;
 pub use visitor::Visitor;
 
 use crate::core::json::Json;
+use crate::core::msg::cat;
 use crate::core::outbox::Outbox;
 use crate::core::storage::{key, Slot, Store};
 use crate::core::survey::SiteConfig;
@@ -102,7 +103,7 @@ impl Step<'_> {
     }
 
     fn warn(&mut self, parts: &[&str]) {
-        self.push(Effect::Warn(crate::core::msg::cat(parts)));
+        self.push(Effect::Warn(cat(parts)));
     }
 }
 
@@ -186,16 +187,7 @@ impl Machine {
     fn start(&mut self, step: &mut Step<'_>, config: Option<Json>, inline: &[Json]) {
         self.config = match config {
             None => Some(SiteConfig::new(self.site.clone())),
-            Some(json) => match SiteConfig::from_value(&json) {
-                Ok(config) => Some(config),
-                Err(err) => {
-                    step.push(Effect::Error(crate::core::msg::cat(&[
-                        "invalid site config, widget disabled: ",
-                        &err.text(),
-                    ])));
-                    None
-                }
-            },
+            Some(json) => self.read_collector(step, &json),
         };
         // Before the first evaluation: it sees the merged configuration.
         for part in inline {
@@ -221,6 +213,38 @@ impl Machine {
         self.write_mute(step);
         self.flush(step);
         self.evaluate(step);
+    }
+
+    /// The collector's configuration, read part by part: the collector checked every rule
+    /// when it loaded it, so the widget only decodes it, and a part it cannot read (a
+    /// survey, a setting) disables only itself, with one console error naming the field.
+    /// `None` (dormant) only when it is no object.
+    fn read_collector(&self, step: &mut Step<'_>, json: &Json) -> Option<SiteConfig> {
+        let (config, faults) = match SiteConfig::read(json) {
+            Ok(read) => read,
+            Err(err) => {
+                step.push(Effect::Error(cat(&[
+                    "invalid site config, widget disabled: ",
+                    &err.text(),
+                ])));
+                return None;
+            }
+        };
+        for fault in faults.settings {
+            step.push(Effect::Error(cat(&[
+                "site config: ",
+                &fault.text(),
+                "; the default is used",
+            ])));
+        }
+        for fault in faults.surveys {
+            step.push(Effect::Error(cat(&[
+                "site config: ",
+                &fault.text(),
+                "; skipped",
+            ])));
+        }
+        Some(config)
     }
 
     /// The record of this site's `slot`.

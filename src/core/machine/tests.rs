@@ -440,9 +440,9 @@ fn delay_triggers_wait_and_navigation_cancels_them() {
 }
 
 #[test]
-fn an_invalid_config_leaves_the_widget_dormant() {
+fn a_config_that_is_no_object_leaves_the_widget_dormant() {
     let store = MemoryStore::new();
-    let bad = testing::parse(r#"{"site":"demo","surveys":[{"id":"s","questions":[]}]}"#).unwrap();
+    let bad = testing::parse(r#"[{"site":"demo","surveys":[{"id":"s","questions":[]}]}]"#).unwrap();
     let mut tab = Tab::start(&store, bad, 0.0);
     assert!(!tab.machine.is_active());
     assert!(tab
@@ -482,6 +482,85 @@ fn an_invalid_config_leaves_the_widget_dormant() {
 /// The one error an inline `surveys` member gets.
 const SURVEYS_INLINE: &str = "config: surveys: surveys are defined in the collector's \
     configuration, not inline; this `surveys` is ignored";
+
+#[test]
+fn an_unreadable_survey_disables_only_itself() {
+    let store = MemoryStore::new();
+    // The first survey uses a question type this widget does not know (a newer
+    // collector's, say), the second is fine; the theme's mode is misspelt.
+    let config = testing::parse(&format!(
+        r#"{{"site":"{SITE}","theme":{{"brand":"teal","mode":"sepia"}},"surveys":[
+        {{"id":"new","trigger":{{"type":"pageLoad"}},
+          "questions":[{{"id":"q","type":"slider","text":"Slide?"}}]}},
+        {{"id":"s","trigger":{{"type":"pageLoad"}},
+          "questions":[{{"id":"q","type":"thumbs","text":"Helpful?"}}]}}]}}"#
+    ))
+    .unwrap();
+    let mut tab = Tab::start(&store, config, 0.0);
+    assert!(tab.machine.is_active());
+    let logged = errors(&tab.log);
+    assert_eq!(logged.len(), 2, "one error per part left out: {logged:?}");
+    assert!(
+        logged[0].starts_with("site config: theme.mode: unknown variant `sepia`")
+            && logged[0].ends_with("; the default is used"),
+        "{}",
+        logged[0]
+    );
+    assert!(
+        logged[1]
+            .starts_with("site config: surveys[0].questions[0].type: unknown variant `slider`")
+            && logged[1].ends_with("; skipped"),
+        "{}",
+        logged[1]
+    );
+    // The readable survey opens, with the default theme.
+    assert_eq!(tab.shown(), 1);
+    let theme = tab.log.iter().find_map(|e| match e {
+        Effect::Open { theme, .. } => Some(theme.clone()),
+        _ => None,
+    });
+    assert_eq!(theme, Some(crate::core::survey::Theme::default()));
+    let shown = tab.log.iter().find_map(|e| match e {
+        Effect::Emit(Event::Show { survey }) => Some(survey.clone()),
+        _ => None,
+    });
+    assert_eq!(shown.as_deref(), Some("s"));
+    tab.input(Input::Command {
+        name: Json::Str("show".into()),
+        args: vec![Json::Str("new".into())],
+    });
+    assert!(
+        tab.log
+            .iter()
+            .any(|e| matches!(e, Effect::Error(m) if m.starts_with("show: unknown survey \"new\""))),
+        "the skipped survey is unknown to `show`"
+    );
+}
+
+#[test]
+fn a_survey_without_questions_is_passed_over() {
+    let store = MemoryStore::new();
+    // The collector refuses such a survey; the widget, which does not re-check, shows the
+    // next one due instead of stalling on it.
+    let config = testing::parse(&format!(
+        r#"{{"site":"{SITE}","surveys":[
+        {{"id":"empty","trigger":{{"type":"pageLoad"}},"questions":[]}},
+        {{"id":"s","trigger":{{"type":"pageLoad"}},
+          "questions":[{{"id":"q","type":"thumbs","text":"Helpful?"}}]}}]}}"#
+    ))
+    .unwrap();
+    let tab = Tab::start(&store, config, 0.0);
+    assert!(errors(&tab.log).is_empty(), "decodable: no error");
+    let shown: Vec<_> = tab
+        .log
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Emit(Event::Show { survey }) => Some(survey.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(shown, ["s"]);
+}
 
 /// The console errors among `effects`.
 fn errors(effects: &[Effect]) -> Vec<String> {
@@ -1021,3 +1100,6 @@ fn a_shoppers_show_that_opens_nothing_does_not_make_a_later_survey_modal() {
 
 /// Partial responses (see `super::partial`).
 mod partial;
+
+/// Any decoded configuration, even one the collector's rules refuse (see `totality`).
+mod totality;

@@ -63,7 +63,9 @@ impl Machine {
         let manual = self.signals.manual.as_deref();
         if self.session.is_none() {
             for id in due(config, &self.signals, step.regex) {
-                let Some(survey) = config.survey(id) else {
+                // A survey without questions has nothing to show (the collector refuses
+                // one; the widget does not re-check what it serves).
+                let Some(survey) = config.survey(id).filter(|s| !s.questions.is_empty()) else {
                     continue;
                 };
                 let asked = manual == Some(id);

@@ -1,5 +1,11 @@
 //! The survey model: site configuration, surveys, questions, branching, trigger, targeting,
-//! throttle policy and theme, with parsing and validation (`SiteConfig::from_json`).
+//! throttle policy and theme.
+//!
+//! Reading a configuration is two steps: [`decode`] (the JSON shape → the typed model, shape
+//! errors naming the field's path) and [`validate`] (the rules on the model: ranges, unique
+//! ids, branch targets, limits). The collector runs both at load and refuses a
+//! configuration with any fault ([`SiteConfig::from_value`]); the widget only decodes what
+//! the collector serves, part by part ([`SiteConfig::read`]).
 
 mod branch;
 pub mod decode;
@@ -15,6 +21,7 @@ mod trigger;
 pub mod validate;
 
 pub use branch::{Branch, Condition, Scalar, END};
+pub use decode::Faults;
 pub use definition::Survey;
 pub use error::ConfigError;
 pub use question::{

@@ -1,10 +1,12 @@
-//! The site configuration: theme, locale, global cooldown and surveys; parsing, validation
-//! and the merge of inline `config` commands (settings only: surveys are defined in the
-//! collector's configuration).
+//! The site configuration: theme, locale, global cooldown and surveys; reading it (in full
+//! and checked, as the collector does, or part by part, as the widget does) and the merge
+//! of inline `config` commands (settings only: surveys are defined in the collector's
+//! configuration).
 
 use crate::prelude::*;
 
-use super::{decode, validate, ConfigError, Survey, Theme};
+use super::decode::{self, Faults};
+use super::{validate, ConfigError, Survey, Theme};
 use crate::core::json::Json;
 
 /// The configuration of one site, as served by `GET /v1/sites/{site}/config`.
@@ -98,10 +100,38 @@ impl SiteConfig {
         Self::from_value(&crate::core::json::from_text(json)?)
     }
 
-    /// Parses and validates an already parsed JSON value (every rule: ids, ranges, branch
-    /// targets, ...).
+    /// Decodes an already parsed JSON value and checks every rule (ids, ranges, branch
+    /// targets, ...): what the collector does with its configuration file. The first fault
+    /// refuses it all.
     pub fn from_value(value: &Json) -> Result<SiteConfig, ConfigError> {
-        Ok(decode::site_config(value)?)
+        let config = decode::site_config(value)?;
+        validate::site_config(&config)?;
+        Ok(config)
+    }
+
+    /// Decodes a configuration the collector has checked, part by part, as the widget reads
+    /// it: each site-level setting and each survey on its own. A setting whose shape is
+    /// wrong keeps its default and a survey that cannot be read is skipped, each with an
+    /// error naming the field in [`Faults`]; the rest is kept. No rule is checked (that is
+    /// the collector's job, at load); only a value that is no object is refused whole.
+    ///
+    /// ```
+    /// use rapport::core::json::from_text;
+    /// use rapport::core::survey::SiteConfig;
+    /// let (config, faults) = SiteConfig::read(&from_text(r#"{"site": "shop",
+    ///   "theme": {"mode": "sepia"},
+    ///   "surveys": [
+    ///     {"id": "new", "questions": [{"id": "q", "type": "slider", "text": "?"}]},
+    ///     {"id": "nps", "questions": [{"id": "q", "type": "nps", "text": "Recommend us?"}]}]}"#
+    /// ).unwrap()).unwrap();
+    /// assert_eq!(config.surveys.len(), 1);
+    /// assert_eq!(config.surveys[0].id, "nps");
+    /// assert!(faults.surveys[0].to_string().starts_with(
+    ///     "surveys[0].questions[0].type: unknown variant `slider`"));
+    /// assert!(faults.settings[0].to_string().starts_with("theme.mode: unknown variant `sepia`"));
+    /// ```
+    pub fn read(value: &Json) -> Result<(SiteConfig, Faults), ConfigError> {
+        Ok(decode::site_config_parts(value)?)
     }
 
     /// The survey with this id.
@@ -125,8 +155,7 @@ impl SiteConfig {
         Ok(())
     }
 
-    /// The changes of [`SiteConfig::merge`], once checked (also how a whole configuration
-    /// is made from its decoded settings, over [`SiteConfig::new`]).
+    /// The changes of [`SiteConfig::merge`], once checked.
     pub(super) fn apply(&mut self, inline: PartialSiteConfig) {
         if let Some(locale) = inline.locale {
             self.locale = locale;
@@ -141,9 +170,12 @@ impl SiteConfig {
 }
 
 impl PartialSiteConfig {
-    /// Parses and validates an inline configuration; paths in errors are relative to it.
+    /// Decodes an inline configuration and checks its rules (the page's own, which nobody
+    /// else has checked); paths in errors are relative to it.
     pub fn from_value(value: &Json) -> Result<PartialSiteConfig, ConfigError> {
-        Ok(decode::partial(value)?)
+        let inline = decode::partial(value)?;
+        validate::partial(&inline)?;
+        Ok(inline)
     }
 
     /// Parses (with serde_json) and validates an inline configuration from JSON text. With

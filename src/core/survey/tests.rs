@@ -295,3 +295,129 @@ proptest! {
         let _ = site_from(&wrapped);
     }
 }
+
+/// The split: a configuration that only breaks a rule decodes (the widget reads it whole,
+/// no fault) and is refused by the rules (what the collector does at load); one whose shape
+/// is wrong in a survey loses that survey alone when read part by part.
+#[test]
+fn rules_are_validations_shapes_are_decoding() {
+    let rule_breaks: Vec<(Edit, &str)> = vec![
+        (
+            Box::new(|v| v["surveys"][1]["questions"][0]["options"] = json!([])),
+            "surveys[1].questions[0].options: must not be empty",
+        ),
+        (
+            Box::new(|v| v["surveys"][3]["trigger"]["percent"] = json!(150)),
+            "surveys[3].trigger.percent: 150 is outside 0–100",
+        ),
+        (
+            Box::new(|v| v["surveys"][1]["id"] = json!("post-purchase")),
+            "surveys[1].id: duplicate survey id `post-purchase`",
+        ),
+        (
+            Box::new(|v| v["surveys"][0]["questions"][0]["branches"][0]["goto"] = json!("nowhere")),
+            "surveys[0].questions[0].branches[0].goto: no question `nowhere`",
+        ),
+        (
+            Box::new(|v| v["surveys"][0]["questions"][3]["maxLength"] = json!(10_001)),
+            "surveys[0].questions[3].maxLength: 10001 is outside 1–10000",
+        ),
+        (
+            Box::new(|v| v["surveys"][0]["questions"][0]["text"] = json!(" ")),
+            "surveys[0].questions[0].text: must not be empty",
+        ),
+        (
+            Box::new(|v| v["surveys"][0]["questions"][0]["text"] = json!({"en": "A", "EN": "B"})),
+            "surveys[0].questions[0].text: duplicate locale",
+        ),
+        (
+            Box::new(|v| v["cooldownDays"] = json!(-1)),
+            "cooldownDays: -1 is outside 0–3650",
+        ),
+        (
+            Box::new(|v| v["theme"]["brand"] = json!("red;x:y")),
+            "theme.brand: must be a plain CSS value",
+        ),
+    ];
+    let surveys = demo()["surveys"].as_array().unwrap().len();
+    for (i, (edit, expected)) in rule_breaks.into_iter().enumerate() {
+        let mut v = demo();
+        edit(&mut v);
+        let json = to_json(&v);
+        let (read, faults) = SiteConfig::read(&json).unwrap();
+        assert!(faults.is_empty(), "case {i}: {faults:?}");
+        assert_eq!(read.surveys.len(), surveys, "case {i}");
+        let refused = SiteConfig::from_value(&json).unwrap_err().to_string();
+        assert!(
+            refused.starts_with(expected),
+            "case {i}: expected `{expected}`, got `{refused}`"
+        );
+    }
+
+    let shape_breaks: Vec<(Edit, &str)> = vec![
+        (
+            Box::new(|v| v["surveys"][2]["questions"][0]["type"] = json!("slider")),
+            "surveys[2].questions[0].type: unknown variant `slider`",
+        ),
+        (
+            Box::new(|v| v["surveys"][2]["thankYou"]["footer"] = json!("x")),
+            "surveys[2].thankYou.footer: unknown field `footer`",
+        ),
+        (
+            Box::new(|v| v["surveys"][2]["throttle"]["frequency"] = json!("weekly")),
+            "surveys[2].throttle.frequency: unknown variant `weekly`",
+        ),
+        (
+            Box::new(|v| v["surveys"][2] = json!(null)),
+            "surveys[2]: expected an object, got null",
+        ),
+    ];
+    for (i, (edit, expected)) in shape_breaks.into_iter().enumerate() {
+        let mut v = demo();
+        let id = v["surveys"][2]["id"].as_str().unwrap().to_owned();
+        edit(&mut v);
+        let json = to_json(&v);
+        let (read, faults) = SiteConfig::read(&json).unwrap();
+        assert!(faults.settings.is_empty(), "case {i}");
+        assert_eq!(faults.surveys.len(), 1, "case {i}");
+        let fault = faults.surveys[0].to_string();
+        assert!(
+            fault.starts_with(expected),
+            "case {i}: expected `{expected}`, got `{fault}`"
+        );
+        assert_eq!(
+            read.surveys.len(),
+            surveys - 1,
+            "case {i}: the others are kept"
+        );
+        assert!(read.survey(&id).is_none(), "case {i}: that one is skipped");
+        let refused = SiteConfig::from_value(&json).unwrap_err().to_string();
+        assert!(
+            refused.starts_with(expected),
+            "case {i}: the collector refuses it all"
+        );
+    }
+
+    // A setting of the wrong shape keeps its default; only a value that is no object is
+    // refused whole.
+    let mut v = demo();
+    v["locale"] = json!(3);
+    v["theme"]["mode"] = json!("sepia");
+    let (read, faults) = SiteConfig::read(&to_json(&v)).unwrap();
+    assert_eq!(read.locale, "auto");
+    assert_eq!(read.theme, super::Theme::default());
+    assert_eq!(read.surveys.len(), surveys);
+    let settings: Vec<String> = faults.settings.iter().map(ToString::to_string).collect();
+    assert_eq!(settings.len(), 2, "{settings:?}");
+    assert!(
+        settings[0].starts_with("locale: expected a string, got"),
+        "{}",
+        settings[0]
+    );
+    assert!(
+        settings[1].starts_with("theme.mode: unknown variant `sepia`"),
+        "{}",
+        settings[1]
+    );
+    assert!(SiteConfig::read(&to_json(&json!([1]))).is_err());
+}
