@@ -6,12 +6,10 @@ export interface RapportOptions {
   endpoint: string;
   /**
    * Inline configuration, applied over the collector's site config (fetched from
-   * `GET {endpoint}/v1/sites/{site}/config`): `locale`, `theme`, `cooldownDays`, and surveys
-   * the collector defines restated with other wording, trigger, targeting or throttling.
-   * The collector is the source of truth: a survey it does not define (or a copy asking other
-   * questions) is refused with one `console.error` naming it, and never shown.
+   * `GET {endpoint}/v1/sites/{site}/config`): `locale`, `theme`, `cooldownDays`. Surveys are
+   * defined only in the collector's configuration (see {@link InlineConfig}).
    */
-  config?: Partial<SiteConfig> | null;
+  config?: InlineConfig | null;
   /** Where to read the site config instead of `{endpoint}/v1/sites/{site}/config` (e.g. a cached copy). */
   configUrl?: string;
   /** CSP nonce for the fallback `<style>` element when constructable stylesheets are unavailable. */
@@ -76,6 +74,23 @@ export interface Survey {
   thankYou?: { title?: LocalizedText; body?: LocalizedText };
 }
 
+/**
+ * What a page may set inline (the `config` option and command), over the collector's site
+ * config. Surveys are not among it: they are defined only in the collector's configuration,
+ * which checks every answer against its own definition. A `surveys` member given anyway is
+ * ignored with one `console.error` naming it; the rest of that configuration still applies.
+ */
+export interface InlineConfig {
+  /** Accepted and ignored: the site is the `site` option. */
+  site?: string;
+  /** `"auto"` (the page's language) or a locale tag such as `"es"`. */
+  locale?: string;
+  theme?: Theme;
+  /** No survey within this many days after any survey was shown. */
+  cooldownDays?: number;
+}
+
+/** A site's configuration as the collector serves it (`GET /v1/sites/{site}/config`). */
 export interface SiteConfig {
   site: string;
   locale?: string;
@@ -124,8 +139,8 @@ export interface Rapport {
    * focus where it is. Pass `{ shopper: true }` when the shopper asked for it.
    */
   (command: "show", surveyId: string, options?: { shopper?: boolean }): void;
-  /** Inline configuration over the collector's (see {@link RapportOptions.config}). */
-  (command: "config", config: Partial<SiteConfig>): void;
+  /** Inline configuration over the collector's (see {@link InlineConfig}). */
+  (command: "config", config: InlineConfig): void;
   (command: "page"): void;
   (command: "hide"): void;
   <E extends keyof RapportEvents>(command: "on" | "off", event: E, handler: (detail: RapportEvents[E]) => void): void;

@@ -408,7 +408,9 @@ fn config_text_is_inserted_as_text() {
 
 #[wasm_bindgen_test]
 fn invalid_config_is_dormant_and_does_not_throw() {
-    let bad = r#"{"site":"t-bad","surveys":[{"id":"s","trigger":{"type":"pageLoad"},"questions":[{"id":"q","type":"singleChoice","text":"Pick","options":[]}]}]}"#;
+    // The collector's configuration is read part by part; only one that is no object leaves
+    // the widget dormant.
+    let bad = r#"[{"site":"t-bad","surveys":[{"id":"s","trigger":{"type":"pageLoad"},"questions":[{"id":"q","type":"thumbs","text":"Pick"}]}]}]"#;
     let (opts, events) = options("t-bad", Some(bad));
     let mut w = start(opts);
     assert!(!w.active());
@@ -1257,55 +1259,47 @@ const COLLECTOR_X: &str = r#"{"site":"SITE","surveys":[{"id":"x","trigger":{"typ
   "throttle":{"frequency":"always"},"questions":[{"id":"q","type":"ces","text":"Easy?"}]}]}"#;
 
 #[wasm_bindgen_test]
-fn config_command_merges_known_surveys_and_refuses_bad_and_unknown_ones() {
+async fn config_command_applies_settings_and_refuses_inline_surveys() {
     let site = "t-config";
     let (opts, _) = options(site, Some(&COLLECTOR_X.replace("SITE", site)));
     let mut w = start(opts);
     assert!(w.active());
-    let bad =
-        js_sys::JSON::parse(r#"{"surveys":[{"id":"x","questions":[{"id":"q","type":"nope"}]}]}"#)
-            .unwrap();
-    w.command("config".into(), Array::of1(&bad).into());
-    // Defined only inline: the collector would reject every answer, so it is never shown.
-    let unknown = js_sys::JSON::parse(
-        r#"{"surveys":[{"id":"y","trigger":{"type":"manual"},"questions":[{"id":"q","type":"thumbs","text":"Helpful?"}]}]}"#,
+    // Surveys are defined only in the collector's configuration: neither `x` reworded nor a
+    // survey of the page's own is taken; the locale beside them is.
+    let inline = js_sys::JSON::parse(
+        r#"{"locale":"es","surveys":[
+            {"id":"x","trigger":{"type":"manual"},"throttle":{"frequency":"always"},"questions":[{"id":"q","type":"ces","text":"¿Fácil?"}]},
+            {"id":"y","trigger":{"type":"manual"},"questions":[{"id":"q","type":"thumbs","text":"Helpful?"}]}]}"#,
     )
     .unwrap();
-    w.command("config".into(), Array::of1(&unknown).into());
+    w.command("config".into(), Array::of1(&inline).into());
     w.command("show".into(), Array::of1(&"y".into()).into());
+    sleep(0).await; // the Spanish locale file
     assert_eq!(
         hosts(),
         0,
-        "a survey the collector does not know is refused"
+        "a survey the collector does not define is never shown"
     );
     w.command("show".into(), Array::of1(&"x".into()).into());
-    assert_eq!(
-        q_all("[role=radio]").len(),
-        7,
-        "the bad config left `x` alone"
-    );
-    assert!(root().text_content().unwrap().contains("Easy?"));
-    w.command("hide".into(), Array::new().into());
-    // Restated with other wording: shown with it.
-    let reworded = js_sys::JSON::parse(
-        r#"{"surveys":[{"id":"x","trigger":{"type":"manual"},"throttle":{"frequency":"always"},"questions":[{"id":"q","type":"ces","text":"¿Fácil?"}]}]}"#,
-    )
-    .unwrap();
-    w.command("config".into(), Array::of1(&reworded).into());
-    w.command("show".into(), Array::of1(&"x".into()).into());
-    assert!(root().text_content().unwrap().contains("¿Fácil?"));
+    assert_eq!(hosts(), 1);
+    let text = root().text_content().unwrap();
+    assert!(text.contains("Easy?"), "the collector's wording: {text}");
+    assert!(!text.contains("¿Fácil?"), "{text}");
+    assert!(text.contains("Enviar"), "the inline locale: {text}");
+    assert_eq!(q_all("[role=radio]").len(), 7);
     w.destroy();
 }
 
 #[wasm_bindgen_test]
 async fn inline_configurations_given_to_start_apply_before_the_first_evaluation() {
     let site = "t-inline";
-    let (opts, events) = options(site, Some(&COLLECTOR_X.replace("SITE", site)));
-    // `x` restated to show on page load; an unknown survey and a bad item refused alone.
+    let page_load = COLLECTOR_X.replace(r#"{"type":"manual"}"#, r#"{"type":"pageLoad"}"#);
+    let (opts, events) = options(site, Some(&page_load.replace("SITE", site)));
+    // The locale applies before the first evaluation; `surveys` and a bad item are refused
+    // alone.
     let inline = js_sys::JSON::parse(
         r#"[{"locale":"es"},
-            {"surveys":[{"id":"x","trigger":{"type":"pageLoad"},"throttle":{"frequency":"always"},"questions":[{"id":"q","type":"ces","text":"¿Fácil?"}]},
-                        {"id":"z","trigger":{"type":"pageLoad"},"questions":[{"id":"q","type":"thumbs","text":"?"}]}]},
+            {"cooldownDays":1,"surveys":[{"id":"z","trigger":{"type":"pageLoad"},"questions":[{"id":"q","type":"thumbs","text":"?"}]}]},
             7]"#,
     )
     .unwrap();
@@ -1314,7 +1308,7 @@ async fn inline_configurations_given_to_start_apply_before_the_first_evaluation(
     assert!(w.active());
     sleep(0).await; // the Spanish locale file
     assert_eq!(hosts(), 1);
-    assert!(root().text_content().unwrap().contains("¿Fácil?"));
+    assert!(root().text_content().unwrap().contains("Easy?"));
     assert!(root().text_content().unwrap().contains("Enviar"));
     assert_eq!(events.names(), ["show"]);
     let shown = events.detail("show").unwrap();

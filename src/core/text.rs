@@ -163,8 +163,13 @@ mod tests {
 
     #[test]
     fn deserialize_keeps_document_order_and_rejects_duplicates() {
+        // Decoded, then checked: a repeated locale is a rule (the decoder keeps both).
         let read = |s: &str| {
-            crate::core::survey::decode::text("t", &crate::core::json::testing::parse(s).unwrap())
+            let t = crate::core::survey::decode::text(
+                "t",
+                &crate::core::json::testing::parse(s).unwrap(),
+            )?;
+            crate::core::survey::validate::text(&crate::core::json::Path::Root("t"), &t)
         };
         // Built by hand: serde_json (what reads text in tests) sorts object keys.
         let doc = Json::Obj(vec![

@@ -18,8 +18,9 @@ use super::{guard, log};
 /// null when it could not be read), inline? (an array of inline config objects, applied in
 /// order as `config` commands are), emit(name, detail), exitIntent?: bool, navAt?: number}`.
 /// Bad options or an invalid collector config log one `console.error` naming the field and
-/// give a dormant widget; an inline survey the collector does not define is refused alone
-/// (see [`crate::core::survey::known`]). Never throws.
+/// give a dormant widget; an inline `surveys` member is refused with one error and the rest
+/// of that inline config applies (surveys are defined only in the collector's config, see
+/// [`crate::core::survey::PartialSiteConfig`]). Never throws.
 ///
 /// * `command(name, args)` runs a loader command: `identify`, `track`, `show`, `config`,
 ///   `page`, `hide`; problems are reported with `console.warn`.

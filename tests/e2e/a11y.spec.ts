@@ -36,7 +36,7 @@ for (const scheme of ["light", "dark"] as const) {
       await answerByMouse(page, SAMPLE[kind]);
       await axe(page, "answered");
       await primary(page).click();
-      await expect(dialog(page)).toContainText("Thanks (inline config)");
+      await expect(dialog(page)).toContainText("Thanks (test survey)");
       await axe(page, "thank you");
     });
   }

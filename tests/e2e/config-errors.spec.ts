@@ -1,53 +1,43 @@
-// Invalid survey definitions with the real widget: one console error naming the field at
-// fault, nothing thrown into the page, the page untouched and the widget dormant.
+// Invalid inline configuration with the real widget: one console error naming the field at
+// fault, nothing thrown into the page, the page untouched, and the collector's surveys keep
+// working (inline configuration sets `locale`, `theme` and `cooldownDays`; surveys are
+// defined only in the collector's configuration, see inline-surveys.spec.ts).
 import { test, expect } from "./fixtures";
 import { dialog } from "./widget";
 
-const BAD_SURVEY = {
-  id: "bad",
-  trigger: { type: "manual" },
-  // No `text`: every question needs one.
-  questions: [{ id: "q", type: "nps" }],
-};
+const rapportErrors = (log: { type: string; text: string }[]) =>
+  log.filter((m) => m.type === "error" && m.text.includes("rapport")).map((m) => m.text);
 
-test("an invalid inline definition is refused at start with one console error naming the field", async ({
+test("an invalid inline setting is refused at start with one console error naming the field; the surveys keep working", async ({
   page,
   consoleLog,
   allowConsoleErrors,
 }) => {
-  allowConsoleErrors.push(/surveys\[\d+\]\.questions\[0\]\.text/);
-  await page.addInitScript((bad) => {
+  allowConsoleErrors.push(/config: cooldownDays: /);
+  await page.addInitScript(() => {
     const w = window as any;
     w.rapport = function () {
       (w.rapport.q = w.rapport.q || []).push(arguments);
     };
-    w.rapport("config", { surveys: [bad] });
-    w.rapport("show", "bad");
-  }, BAD_SURVEY);
+    w.rapport("config", { cooldownDays: -1 });
+    w.rapport("show", "type-thumbs");
+  });
   await page.goto("/test/plain.html");
-  await expect
-    .poll(() => consoleLog.filter((m) => m.type === "error" && m.text.includes("rapport")).length)
-    .toBe(1);
-  const [error] = consoleLog.filter((m) => m.type === "error");
-  expect(error.text).toMatch(/surveys\[\d+\]\.questions\[0\]\.text: missing field `text`/);
-  await expect(dialog(page)).toHaveCount(0);
+  await expect(dialog(page)).toContainText("Was this page helpful?");
+  expect(rapportErrors(consoleLog)).toEqual([expect.stringMatching(/config: cooldownDays: /)]);
   await expect(page.locator("#page-title")).toHaveText("A plain page");
 });
 
-test("an invalid definition given after start is refused with one console error; the valid surveys keep working", async ({
+test("an invalid setting given after start is refused with one console error; the survey on screen is unaffected", async ({
   page,
   consoleLog,
   allowConsoleErrors,
 }) => {
-  allowConsoleErrors.push(/surveys\[0\]\.questions\[0\]\.text/);
+  allowConsoleErrors.push(/config: theme\.position: /);
   await page.goto("/test/plain.html?show=type-thumbs");
   await expect(dialog(page)).toBeVisible();
-  await page.evaluate((bad) => (window as any).rapport("config", { surveys: [bad] }), BAD_SURVEY);
-  await expect
-    .poll(() => consoleLog.filter((m) => m.type === "error" && m.text.includes("rapport")).length)
-    .toBe(1);
-  const [error] = consoleLog.filter((m) => m.type === "error");
-  expect(error.text).toMatch(/surveys\[0\]\.questions\[0\]\.text: missing field `text`/);
-  // The survey already on screen is unaffected.
+  await page.evaluate(() => (window as any).rapport("config", { theme: { position: "middle" } }));
+  await expect.poll(() => rapportErrors(consoleLog)).toHaveLength(1);
+  expect(rapportErrors(consoleLog)[0]).toMatch(/config: theme\.position: .*`middle`/);
   await expect(dialog(page)).toBeVisible();
 });

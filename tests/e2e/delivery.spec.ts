@@ -14,7 +14,7 @@ test("offline, submit, online: exactly one row", async ({ page, context, request
   await context.setOffline(true);
   await primary(page).click();
   // The shopper is thanked at once: the answer waits in the outbox.
-  await expect(dialog(page)).toContainText("Thanks (inline config)");
+  await expect(dialog(page)).toContainText("Thanks (test survey)");
   // The widget tried to send it and failed: the outbox counts the attempt.
   const attempts = () =>
     page.evaluate(() => JSON.parse(localStorage.getItem("rapport:e2e:outbox") || "[]")[0]?.attempts ?? 0);

@@ -182,13 +182,9 @@ test("start() gets the collector's config as it came and the inline configs in o
     theme: { brand: "#111111", radius: "4px" },
     surveys: [survey("a", { type: "manual" }), survey("b", { type: "manual" })],
   };
-  const restated = {
-    theme: { brand: "#222222" },
-    locale: "es",
-    surveys: [{ id: "b", trigger: { type: "manual" }, questions: [{ id: "q", type: "thumbs", text: { en: "Helpful?", es: "¿Útil?" } }] }],
-  };
+  const settings = { theme: { brand: "#222222" }, locale: "es" };
   // Runs before `before` below (init scripts run in the order they were added).
-  await page.addInitScript((r) => ((window as any).__restated = r), restated);
+  await page.addInitScript((r) => ((window as any).__settings = r), settings);
   await setup(page, {
     remote,
     before: () => {
@@ -196,7 +192,7 @@ test("start() gets the collector's config as it came and the inline configs in o
       w.rapport = function () {
         (w.rapport.q = w.rapport.q || []).push(arguments);
       };
-      w.rapport("config", w.__restated);
+      w.rapport("config", w.__settings);
       w.rapport("config", { cooldownDays: 3 });
       w.rapport("show", "b");
     },
@@ -205,7 +201,7 @@ test("start() gets the collector's config as it came and the inline configs in o
   await booted(page);
   const f = await fake(page);
   expect(f.starts[0].config).toEqual(remote);
-  expect(f.starts[0].inline).toEqual([restated, { cooldownDays: 3 }]);
+  expect(f.starts[0].inline).toEqual([settings, { cooldownDays: 3 }]);
   // `config` went in through start(); it is not replayed as a command.
   expect(f.commands).toEqual([["show", ["b"]]]);
   // After boot, `config` is forwarded.
@@ -213,20 +209,22 @@ test("start() gets the collector's config as it came and the inline configs in o
   expect((await fake(page)).commands.at(-1)).toEqual(["config", [{ locale: "fr" }]]);
 });
 
-test("an inline survey the collector does not define loads the widget at once, for it to refuse by name", async ({ page }) => {
+test("inline settings load nothing; an inline `surveys` loads the widget at once, for it to say they are not applied", async ({
+  page,
+}) => {
   const requests = await setup(page, { remote: MANUAL });
-  await page.goto("/test/plain.html");
-  await loaded(page);
-  // Restating a survey the collector defines is no reason to load anything.
-  await rapport(page, "config", { surveys: [survey("m", { type: "manual" })] });
-  await page.waitForTimeout(500);
+  await configApplied(page, () => page.goto("/test/plain.html"));
+  const settings = { locale: "es", theme: { brand: "#222222" }, cooldownDays: 3 };
+  await rapport(page, "config", settings);
+  await rapport(page, "config", { surveys: null }); // `null` is absence, as in the widget
+  await framesPassed(page);
   expect(requests).toEqual([]);
-  // A survey only the page defines: a manual one, which nothing else would load the widget for.
-  const inlineOnly = survey("inline-only", { type: "manual" });
-  await rapport(page, "config", { surveys: [inlineOnly] });
-  await booted(page);
+  // Surveys are defined in the collector's configuration: even its own `m`, restated, is
+  // a mistake the widget must name (the control of the negative part above).
+  const restated = { surveys: [survey("m", { type: "pageLoad" })] };
+  await onlyTheControlBoots(page, () => rapport(page, "config", restated));
   expect(requests).toHaveLength(1);
-  expect((await fake(page)).starts[0].inline).toEqual([{ surveys: [survey("m", { type: "manual" })] }, { surveys: [inlineOnly] }]);
+  expect((await fake(page)).starts[0].inline).toEqual([settings, { surveys: null }, restated]);
 });
 
 test("nothing to show: the widget is never loaded", async ({ page }) => {
@@ -458,7 +456,7 @@ test("loader included twice: one start, one warning", async ({ page, consoleLog 
   expect(ours[0].type).toBe("warning");
 });
 
-test("the collector's config being unavailable: start() gets none, and an inline survey loads the widget to be refused", async ({
+test("the collector's config being unavailable: start() gets none, and an inline `surveys` loads the widget to be refused", async ({
   page,
   allowConsoleErrors,
 }) => {
@@ -512,54 +510,41 @@ test("inline config of the wrong shape reaches the widget as given, for its vali
       w.rapport = function () {
         (w.rapport.q = w.rapport.q || []).push(arguments);
       };
-      w.rapport("config", { surveys: [null, { id: "a", trigger: { type: "manual" } }] });
+      w.rapport("config", { theme: "dark", surveys: [null] });
+      w.rapport("config", 7);
       w.rapport("config", { locale: "es" });
       w.rapport("show", "a");
     },
   });
   await page.goto("/test/plain.html");
   await booted(page);
-  // The null survey is kept (the widget reports `surveys[0]`).
-  expect((await fake(page)).starts[0].inline).toEqual([
-    { surveys: [null, { id: "a", trigger: { type: "manual" } }] },
-    { locale: "es" },
-  ]);
+  // Kept as given: the widget names `surveys` and `theme`, and refuses the number.
+  expect((await fake(page)).starts[0].inline).toEqual([{ theme: "dark", surveys: [null] }, 7, { locale: "es" }]);
+  expect((await fake(page)).commands).toEqual([["show", ["a"]]]);
 });
 
-test("inline surveys that are not an array are kept as given; the loader goes on working", async ({ page }) => {
-  await setup(page, {
-    remote: { site: "e2e", surveys: [survey("x", { type: "manual" })] },
-    before: () => {
-      const w = window as any;
-      w.rapport = function () {
-        (w.rapport.q = w.rapport.q || []).push(arguments);
-      };
-      // Not an array, yet a known survey the loader can still watch for: it boots the widget.
-      w.rapport("config", { surveys: { id: "x", trigger: { type: "pageLoad" } } });
-    },
-  });
-  await page.goto("/test/plain.html");
-  await booted(page);
-  expect((await fake(page)).starts[0].inline).toEqual([{ surveys: { id: "x", trigger: { type: "pageLoad" } } }]);
-});
-
-test("a surveys value of null leaves the loader working: a later valid config still merges", async ({ page }) => {
+test("inline `surveys` never change what the loader watches: only the collector's triggers load the widget", async ({
+  page,
+}) => {
   const requests = await setup(page, {
-    remote: { site: "e2e", surveys: [survey("p", { type: "manual" })] },
+    remote: { site: "e2e", surveys: [survey("e", { type: "event", event: "Order Completed" })] },
     before: () => {
       const w = window as any;
       w.rapport = function () {
         (w.rapport.q = w.rapport.q || []).push(arguments);
       };
-      w.rapport("config", { surveys: null });
-      // The collector's manual survey restated to show on page load: the merge sees it.
-      w.rapport("config", { surveys: [{ id: "p", trigger: { type: "pageLoad" } }] });
+      // `null`: no `surveys` (nothing for the widget to name, no reason to load it).
+      w.rapport("config", { surveys: null, locale: "es" });
     },
   });
-  await page.goto("/test/plain.html");
-  await booted(page);
+  await configApplied(page, () => page.goto("/test/plain.html"));
+  await rapport(page, "track", "Some Other Event");
+  await framesPassed(page);
+  expect(requests).toEqual([]);
+  // The collector's event survey still loads it: the loader went on working.
+  await onlyTheControlBoots(page, () => rapport(page, "track", "Order Completed"));
   expect(requests).toHaveLength(1);
-  expect((await fake(page)).starts[0].inline).toEqual([{ surveys: null }, { surveys: [{ id: "p", trigger: { type: "pageLoad" } }] }]);
+  expect((await fake(page)).starts[0].inline).toEqual([{ surveys: null, locale: "es" }]);
 });
 
 test("a hash route (#/cart) is a navigation: a pending delay restarts", async ({ page }) => {

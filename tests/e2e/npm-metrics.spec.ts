@@ -232,24 +232,22 @@ test("a malformed CSV rejects in the Worker with an Error naming the line and co
   expect(out.after).toBe(25);
 });
 
-test("createRapport from the package shows an inline survey and the answer reaches the collector", async ({
+test("createRapport from the package shows a collector survey and the answer reaches the collector", async ({
   page,
   request,
   run,
 }) => {
   const served = await openPage(page, run);
-  const config = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../www/test-pages/surveys.json"), "utf8"));
-  const survey = config.surveys.find((s: any) => s.id === "type-nps");
-  // Inline config only (the package does not fetch the collector's): the survey exists on the
-  // collector (it validates survey ids on POST), with a thank-you only this test uses.
-  survey.thankYou = { title: "Thanks (npm package)", body: "Recorded through createRapport." };
+  // The survey is the collector's (www/test-pages/surveys.json): the package reads it from
+  // `GET /v1/sites/e2e/config`; the inline config sets only the locale.
+  const survey = { id: "type-nps" };
   await page.evaluate(async (survey) => {
     const { createRapport } = await import("/pkg/index.js" as string);
     const events: { name: string; detail: any }[] = [];
     const rapport = createRapport({
       site: "e2e",
       endpoint: location.origin,
-      config: { site: "e2e", locale: "en", surveys: [survey] },
+      config: { site: "e2e", locale: "en" },
     });
     for (const name of ["show", "submit", "delivered"]) {
       rapport("on", name, (detail: any) => events.push({ name, detail }));
@@ -262,7 +260,7 @@ test("createRapport from the package shows an inline survey and the answer reach
   await expect(dialog(page)).toContainText("How likely are you to recommend Rapport to a friend?");
   await dialog(page).getByRole("radio").nth(9).click();
   await primary(page).click();
-  await expect(dialog(page)).toContainText("Thanks (npm package)");
+  await expect(dialog(page)).toContainText("Thanks (test survey)");
 
   const [row] = await expectRows(request, run, 1);
   expect(row.site).toBe("e2e");

@@ -1,7 +1,7 @@
 // The npm package's survey entry (`createRapport` from `rapport-sdk`, pkg/index.js) in the
-// browser, against the real collector: it reads the collector's site config as the loader
-// does, takes an inline `config` without `site`, and refuses surveys the collector does not
-// define. The package is served under `/pkg/*` of the test server's origin (as a bundler
+// browser, against the real collector: it reads the collector's site config (the only source
+// of surveys) as the loader does, takes an inline `config` without `site`, and refuses an
+// inline `surveys` and a `show` of a survey the collector does not define. The package is served under `/pkg/*` of the test server's origin (as a bundler
 // would); the page is the collector's `/test/index.html`, which has no loader on it.
 import * as path from "node:path";
 import type { Page } from "@playwright/test";
@@ -53,31 +53,19 @@ test("createRapport reads the collector's config: a survey it defines shows with
   await expect.poll(() => page.evaluate(() => (window as any).events)).toEqual(["show", "submit", "delivered"]);
 });
 
-test("an inline config without `site` tunes the collector's surveys: locale and restated wording", async ({
+test("an inline config without `site` sets the locale of the collector's surveys", async ({
   page,
   request,
   consoleLog,
   run,
 }) => {
   const { served } = await openPage(page, run);
-  await create(page, {
-    config: {
-      locale: "es",
-      surveys: [
-        {
-          id: "type-thumbs",
-          trigger: { type: "manual" },
-          throttle: { frequency: "always" },
-          questions: [{ id: "q", type: "thumbs", required: true, text: { en: "Helpful?", es: "¿Te ha sido útil esta página?" } }],
-        },
-      ],
-    },
-  });
+  await create(page, { config: { locale: "es" } });
   await command(page, "show", "type-thumbs");
-  await expect(dialog(page)).toContainText("¿Te ha sido útil esta página?");
+  await expect(dialog(page)).toContainText("Was this page helpful?");
   await dialog(page).getByRole("radio").first().click();
-  // The widget's own words are Spanish too: the package fetched the Spanish locale file
-  // beside its wasm.
+  // The widget's own words are Spanish: the package fetched the Spanish locale file beside
+  // its wasm.
   await dialog(page).getByRole("button", { name: "Enviar" }).click();
   expect(served).toContain("/pkg/widget/locales/es.json");
   const [row] = await expectRows(request, run, 1);
@@ -86,26 +74,29 @@ test("an inline config without `site` tunes the collector's surveys: locale and 
   expect(consoleLog.filter((m) => m.type === "error" || m.type === "warning")).toEqual([]);
 });
 
-test("an inline survey the collector does not define is refused by name, never shown", async ({
+test("an inline `surveys` is one console error and the rest applies; `show` of a survey the collector does not define shows nothing", async ({
   page,
   consoleLog,
   allowConsoleErrors,
   run,
 }) => {
-  const refused = /survey `npm-only` is not in the collector's configuration of site `e2e`; it is not shown/;
-  allowConsoleErrors.push(refused);
+  const notInline = /config: surveys: surveys are defined in the collector's configuration, not inline/;
+  const unknown = /show: unknown survey "npm-only": surveys are defined in the collector's configuration/;
+  allowConsoleErrors.push(notInline, unknown);
+  const errors = () => consoleLog.filter((m) => m.type === "error").map((m) => m.text);
   await openPage(page, run);
   await create(page, {
     config: {
+      locale: "es",
       surveys: [{ id: "npm-only", trigger: { type: "pageLoad" }, questions: [{ id: "q", type: "thumbs", text: "Helpful?" }] }],
     },
   });
+  await expect.poll(errors).toEqual([expect.stringMatching(notInline)]);
   await command(page, "show", "npm-only");
-  await expect
-    .poll(() => consoleLog.filter((m) => m.type === "error").map((m) => m.text))
-    .toEqual([expect.stringMatching(refused)]);
+  await expect.poll(errors).toEqual([expect.stringMatching(notInline), expect.stringMatching(unknown)]);
   await expect(dialog(page)).toHaveCount(0);
-  // The collector's surveys still work (the positive control).
+  // The collector's surveys still work, in the inline locale (the positive control).
   await command(page, "show", "type-csat");
   await expect(dialog(page)).toContainText("How satisfied are you with checkout?");
+  await expect(dialog(page).getByRole("button", { name: "Enviar" })).toBeVisible();
 });

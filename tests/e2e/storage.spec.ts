@@ -12,7 +12,7 @@ test("localStorage.setItem throwing: one warning, the answer still lands once", 
   await page.goto(withRun("/test/types.html?type=thumbs", run));
   await answerByMouse(page, SAMPLE.thumbs);
   await primary(page).click();
-  await expect(dialog(page)).toContainText("Thanks (inline config)");
+  await expect(dialog(page)).toContainText("Thanks (test survey)");
   const [row] = await expectRows(request, run, 1);
   expect(bareAnswers(row)).toEqual([{ question: "q", value: SAMPLE.thumbs.value }]);
   const warnings = consoleLog.filter((m) => m.type === "warning" && /localStorage/.test(m.text));

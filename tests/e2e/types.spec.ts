@@ -27,8 +27,8 @@ for (const kind of KINDS) {
         await answerByKeyboard(page, answer);
         await submitByKeyboard(page);
       }
-      // The inline config's thank-you (not the collector's) proves `config` was merged.
-      await expect(dialog(page)).toContainText("Thanks (inline config)");
+      // The test survey's own thank-you (www/test-pages/surveys.json), from the collector.
+      await expect(dialog(page)).toContainText("Thanks (test survey)");
       const [row] = await expectRows(request, run, 1);
       expect(row.survey).toBe(`type-${kind}`);
       expect(row.site).toBe("e2e");
@@ -42,7 +42,7 @@ test("a required question is not skipped", async ({ page, run }) => {
   await page.goto(withRun("/test/types.html?type=nps", run));
   await primary(page).click();
   await expect(dialog(page).getByRole("alert")).not.toBeEmpty();
-  await expect(dialog(page)).not.toContainText("Thanks (inline config)");
+  await expect(dialog(page)).not.toContainText("Thanks (test survey)");
 });
 
 test("Escape and the close button dismiss the survey", async ({ page, run }) => {

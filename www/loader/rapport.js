@@ -5,9 +5,9 @@
  * cheap signals (page load, delay, scroll depth, exit intent, tracked events, `show`, URL
  * targeting, a pending outbox) to decide whether the wasm widget is worth loading at all.
  * The widget re-checks everything itself: the checks here only avoid loading it needlessly.
- * The collector's config is the source of truth for which surveys exist: the widget refuses
- * (one console error each) inline surveys it does not define, so an inline config naming
- * one loads the widget at once, to say so.
+ * Surveys are defined only in the collector's config, so only its surveys are watched; an
+ * inline config sets locale, theme and cooldown, and one that gives `surveys` loads the
+ * widget at once, which says (one console error) that they are not applied.
  *
  * Rules: ES2020 (the floor anyway: dynamic import()), classic script, no eval / new Function, never throws into the page.
  * Budget: 2 KB gzip -9 after terser (`cargo xtask size`).
@@ -40,13 +40,9 @@
     const early = stub?.q || []; // calls made before the config is in
     const queue = []; // commands waiting for the widget, in call order
     const handlers = {}; // on/off handlers live here, never in wasm
-    const config = { site, surveys: [] }; // the collector's config merged with inline ones
+    const config = { site }; // the collector's config with inline ones merged over it
     const inline = []; // `config` arguments given before boot, for start({inline})
     let remote = null; // the collector's config as it came (null: none could be read)
-    let known = []; // the ids of its surveys
-    // The surveys as a list even when an inline config gave something else (kept as given
-    // for the widget to name): the loader's watchers and merges go on working.
-    const surveys = () => [].concat(config.surveys);
     const store = guard((k) => localStorage.getItem(key + k)); // storage may throw
     let timers = [];
     let widget, booting, dead, armed, ready, token; // token: the last identify({token})
@@ -57,19 +53,9 @@
     const route = () => L.href.replace(/#(?!!?\/).*/, "");
     let href = route();
 
-    // Merge a partial site config: surveys replaced by id, theme merged, the rest replaced.
-    // Surveys of the wrong shape are kept as given, so that the widget's validation names
-    // the field at fault (`surveys: expected an array`) instead of the merge failing here.
+    // Merge a partial site config: theme merged, the rest replaced.
     const merge = guard((part) => {
-      for (const k in part) {
-        const v = part[k];
-        config[k] =
-          k == "surveys" && v?.map
-            ? surveys().filter((o) => !v.some((s) => s?.id == o?.id)).concat(v)
-            : k == "theme"
-            ? { ...config.theme, ...v }
-            : v;
-      }
+      for (const k in part) config[k] = k == "theme" ? { ...config.theme, ...part[k] } : part[k];
     });
 
     // URL targeting: exact/prefix/glob/regex on path+query, contains on the full URL.
@@ -93,7 +79,7 @@
       const t = Date.now();
       return mute["*"] > t
         ? []
-        : surveys().filter(
+        : [].concat(remote?.surveys || []).filter(
             (s) => s?.trigger?.type == type && !(mute[s.id] > t) && targeted(s.targeting)
           );
     };
@@ -191,14 +177,9 @@
       if (name == "off") return (handlers[a] = (handlers[a] || []).filter((f) => f != fn));
       if (widget) return call(name, rest);
       if (name == "page") return nav(1);
-      // Before boot, `config` goes into start({inline}); it is not replayed. One naming a
-      // survey the collector does not define loads the widget, which says so.
-      if (name == "config")
-        return (
-          inline.push(a),
-          merge(a),
-          [].concat(a?.surveys || []).some((s) => !known.includes(s?.id)) ? boot() : arm()
-        );
+      // Before boot, `config` goes into start({inline}); it is not replayed. One giving
+      // `surveys` loads the widget, which says that they are defined in the collector.
+      if (name == "config") return inline.push(a), merge(a), a?.surveys != null && boot();
       queue.push([name, rest]);
       if (name == "show" || (name == "track" && live("event").some((s) => s.trigger.event == a))) boot();
     });
@@ -223,7 +204,6 @@
     // 3. Site config: the collector's first, then the queued `config` commands over it.
     const start = (c) => {
       remote = c || null; // a 404 (unknown site): no survey can be shown
-      known = [].concat(remote?.surveys || []).map((s) => s?.id);
       merge(remote);
       ready = 1;
       for (const a of early) rapport(...a);

@@ -1,20 +1,13 @@
 // types.html?type=nps|csat|ces|thumbs|emoji|single|multi|open[&locale=es|ar|…]
-// Loads the test surveys, hands them to the widget as inline config (`rapport('config')`,
-// replacing the collector's copies by id, with an inline-only thank-you title so tests can
-// tell which copy was used), then shows the one for the requested question type.
+// Shows the collector's test survey for the requested question type (`type-…`, defined in
+// www/test-pages/surveys.json, which the e2e harness adds to the collector's configuration),
+// after an inline `rapport('config', {locale})` when the page asks for a locale. Surveys are
+// defined only in the collector's configuration: the page restates none.
 (function () {
   var params = new URLSearchParams(location.search);
   var type = params.get("type") || "nps";
   var locale = params.get("locale");
-  fetch("/test/surveys.json")
-    .then(function (r) { return r.json(); })
-    .then(function (c) {
-      c.surveys.forEach(function (s) {
-        s.thankYou = { title: "Thanks (inline config)", body: "Recorded for " + s.id + "." };
-      });
-      if (locale) c.locale = locale;
-      window.rapport("config", c);
-      window.rapport("show", "type-" + type);
-      document.getElementById("page-type").textContent = type;
-    });
+  if (locale) window.rapport("config", { locale: locale });
+  window.rapport("show", "type-" + type);
+  document.getElementById("page-type").textContent = type;
 })();

@@ -1,6 +1,6 @@
 //! The loader's commands, replayed in order after start and forwarded live afterwards.
-//! A bad argument is a warning naming it, never an exception; an invalid survey definition
-//! given to `config` is an error naming the field at fault.
+//! A bad argument is a warning naming it, never an exception; an invalid inline
+//! configuration given to `config` is an error naming the field at fault.
 
 use crate::prelude::*;
 
@@ -9,7 +9,7 @@ use crate::core::json::{write_map, Json};
 use crate::core::msg::cat;
 use crate::core::response::Limits;
 use crate::core::scan::char_count;
-use crate::core::survey::{known, PartialSiteConfig, SiteConfig};
+use crate::core::survey::{PartialSiteConfig, SURVEYS_NOT_INLINE};
 
 const TRAITS_LIMIT: &str = "identify: traits must be a plain object of at most 4 KiB as JSON";
 
@@ -122,34 +122,50 @@ impl Machine {
     }
 
     /// Merges an inline configuration over the current one; false when nothing changed.
-    /// Surveys the collector would not take answers for are refused first, one error
-    /// naming each (see [`known`]): the rest still applies. An invalid configuration is
-    /// refused whole, with one error naming the field.
+    /// A `surveys` member is refused with one error naming it (surveys are defined only in
+    /// the collector's configuration, see [`PartialSiteConfig`]) and the rest still
+    /// applies. An otherwise invalid configuration is refused whole, with one error naming
+    /// the field.
     pub(super) fn apply_config(&mut self, step: &mut Step<'_>, value: &Json) -> bool {
-        if !matches!(value, Json::Obj(_)) {
+        let Json::Obj(members) = value else {
             step.warn(&["config: the argument must be a site config object"]);
             return false;
-        }
-        let mut partial = match PartialSiteConfig::from_value(value) {
+        };
+        // `surveys` is read apart: `null` is absence (as everywhere in a configuration).
+        let settings;
+        let value = match members.iter().find(|(k, _)| k == "surveys") {
+            None => value,
+            Some((_, surveys)) => {
+                if !matches!(surveys, Json::Null) {
+                    step.push(Effect::Error(cat(&[
+                        "config: surveys: ",
+                        SURVEYS_NOT_INLINE,
+                    ])));
+                }
+                settings = Json::Obj(
+                    members
+                        .iter()
+                        .filter(|(k, _)| k != "surveys")
+                        .cloned()
+                        .collect(),
+                );
+                &settings
+            }
+        };
+        let partial = match PartialSiteConfig::from_value(value) {
             Ok(partial) => partial,
             Err(err) => {
                 step.push(Effect::Error(cat(&["config: ", &err.text()])));
                 return false;
             }
         };
-        for refused in known::keep_known(&mut partial, &self.collector) {
-            step.push(Effect::Error(cat(&["config: ", &refused.text()])));
-        }
+        // Dormant (the collector's configuration was unreadable): there are no surveys, and
+        // settings alone would show nothing; the inline configuration was still checked.
+        let Some(config) = &mut self.config else {
+            return false;
+        };
         // `merge` leaves the configuration unchanged when the result is invalid.
-        let dormant = self.config.is_none();
-        let site = &self.site;
-        let config = self
-            .config
-            .get_or_insert_with(|| SiteConfig::new(site.clone()));
         if let Err(err) = config.merge(partial) {
-            if dormant {
-                self.config = None;
-            }
             step.push(Effect::Error(cat(&["config: ", &err.text()])));
             return false;
         }

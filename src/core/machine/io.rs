@@ -35,8 +35,9 @@ pub enum Input {
     /// The first input: the collector's site configuration as the page got it (`None`:
     /// none given), the page's inline configurations, and what the page knows already.
     Start {
-        /// The collector's site configuration, if the loader passed one: the source of
-        /// truth for which surveys exist (see [`crate::core::survey::known`]).
+        /// The collector's site configuration, if the loader passed one: the only source
+        /// of surveys (inline configurations give settings, see
+        /// [`crate::core::survey::PartialSiteConfig`]).
         config: Option<Json>,
         /// The page's inline configurations in the order given (the loader's `config`
         /// commands before start, the npm package's `config` option), each merged over the

@@ -51,6 +51,7 @@ pub use strings::LOCALE_FILE_WAIT_MS;
 pub use visitor::Visitor;
 
 use crate::core::json::Json;
+use crate::core::msg::cat;
 use crate::core::outbox::Outbox;
 use crate::core::storage::{key, Slot, Store};
 use crate::core::survey::SiteConfig;
@@ -65,10 +66,6 @@ pub struct Machine {
     site: String,
     /// `None`: the configuration was invalid; the widget stays dormant (no surveys).
     config: Option<SiteConfig>,
-    /// The collector's configuration as it came (empty when there was none or it was
-    /// invalid): the surveys an inline configuration may restate (see
-    /// [`crate::core::survey::known`]).
-    collector: SiteConfig,
     /// The page's preferred languages (from [`Input::Start`]).
     languages: Vec<String>,
     /// The locales whose strings were asked for, and where they are.
@@ -106,7 +103,7 @@ impl Step<'_> {
     }
 
     fn warn(&mut self, parts: &[&str]) {
-        self.push(Effect::Warn(crate::core::msg::cat(parts)));
+        self.push(Effect::Warn(cat(parts)));
     }
 }
 
@@ -116,7 +113,6 @@ impl Machine {
         Machine {
             site: String::from(site),
             config: None,
-            collector: SiteConfig::new(String::from(site)),
             languages: Vec::new(),
             tables: Vec::new(),
             visitor: Visitor::default(),
@@ -187,26 +183,13 @@ impl Machine {
     }
 
     /// Reads the collector's configuration and merges each inline one over it (as a
-    /// `config` command does: surveys the collector does not define refused, one error
-    /// each), then the visitor (made and stored when new) and throttle records, writes the
+    /// `config` command does: settings only, an inline `surveys` refused), then the visitor (made and stored when new) and throttle records, writes the
     /// mute map, flushes the outbox and evaluates triggers.
     fn start(&mut self, step: &mut Step<'_>, config: Option<Json>, inline: &[Json]) {
         self.config = match config {
             None => Some(SiteConfig::new(self.site.clone())),
-            Some(json) => match SiteConfig::from_value(&json) {
-                Ok(config) => Some(config),
-                Err(err) => {
-                    step.push(Effect::Error(crate::core::msg::cat(&[
-                        "invalid site config, widget disabled: ",
-                        &err.text(),
-                    ])));
-                    None
-                }
-            },
+            Some(json) => self.read_collector(step, &json),
         };
-        if let Some(config) = &self.config {
-            self.collector = config.clone();
-        }
         // Before the first evaluation: it sees the merged configuration.
         for part in inline {
             self.apply_config(step, part);
@@ -231,6 +214,38 @@ impl Machine {
         self.write_mute(step);
         self.flush(step);
         self.evaluate(step);
+    }
+
+    /// The collector's configuration, read part by part: the collector checked every rule
+    /// when it loaded it, so the widget only decodes it, and a part it cannot read (a
+    /// survey, a setting) disables only itself, with one console error naming the field.
+    /// `None` (dormant) only when it is no object.
+    fn read_collector(&self, step: &mut Step<'_>, json: &Json) -> Option<SiteConfig> {
+        let (config, faults) = match SiteConfig::read(json) {
+            Ok(read) => read,
+            Err(err) => {
+                step.push(Effect::Error(cat(&[
+                    "invalid site config, widget disabled: ",
+                    &err.text(),
+                ])));
+                return None;
+            }
+        };
+        for fault in faults.settings {
+            step.push(Effect::Error(cat(&[
+                "site config: ",
+                &fault.text(),
+                "; the default is used",
+            ])));
+        }
+        for fault in faults.surveys {
+            step.push(Effect::Error(cat(&[
+                "site config: ",
+                &fault.text(),
+                "; skipped",
+            ])));
+        }
+        Some(config)
     }
 
     /// The record of this site's `slot`.

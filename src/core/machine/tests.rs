@@ -440,9 +440,9 @@ fn delay_triggers_wait_and_navigation_cancels_them() {
 }
 
 #[test]
-fn an_invalid_config_leaves_the_widget_dormant() {
+fn a_config_that_is_no_object_leaves_the_widget_dormant() {
     let store = MemoryStore::new();
-    let bad = testing::parse(r#"{"site":"demo","surveys":[{"id":"s","questions":[]}]}"#).unwrap();
+    let bad = testing::parse(r#"[{"site":"demo","surveys":[{"id":"s","questions":[]}]}]"#).unwrap();
     let mut tab = Tab::start(&store, bad, 0.0);
     assert!(!tab.machine.is_active());
     assert!(tab
@@ -454,7 +454,7 @@ fn an_invalid_config_leaves_the_widget_dormant() {
         args: vec![Json::Str("s".into())],
     });
     assert_eq!(tab.shown(), 0, "dormant: nothing shows");
-    // Nor does an inline survey: the collector defines none, so it would take no answer.
+    // Nor does an inline survey: surveys are defined only in the collector's configuration.
     let inline = testing::parse(
         r#"{"surveys":[{"id":"i","questions":[{"id":"q","type":"thumbs","text":"A?"}]}]}"#,
     )
@@ -463,12 +463,103 @@ fn an_invalid_config_leaves_the_widget_dormant() {
         name: Json::Str("config".into()),
         args: vec![inline],
     });
-    assert_eq!(errors(&effects), ["config: surveys[0]: survey `i` is not in the collector's configuration of site `demo`; it is not shown"]);
+    assert_eq!(errors(&effects), [SURVEYS_INLINE]);
+    // Inline settings do not wake it: without the collector's surveys there is nothing to show.
+    let locale = testing::parse(r#"{"locale":"es"}"#).unwrap();
+    let effects = tab.input(Input::Command {
+        name: Json::Str("config".into()),
+        args: vec![locale],
+    });
+    assert_eq!(effects, []);
+    assert!(!tab.machine.is_active());
     tab.input(Input::Command {
         name: Json::Str("show".into()),
         args: vec![Json::Str("i".into())],
     });
     assert_eq!(tab.shown(), 0);
+}
+
+/// The one error an inline `surveys` member gets.
+const SURVEYS_INLINE: &str = "config: surveys: surveys are defined in the collector's \
+    configuration, not inline; this `surveys` is ignored";
+
+#[test]
+fn an_unreadable_survey_disables_only_itself() {
+    let store = MemoryStore::new();
+    // The first survey uses a question type this widget does not know (a newer
+    // collector's, say), the second is fine; the theme's mode is misspelt.
+    let config = testing::parse(&format!(
+        r#"{{"site":"{SITE}","theme":{{"brand":"teal","mode":"sepia"}},"surveys":[
+        {{"id":"new","trigger":{{"type":"pageLoad"}},
+          "questions":[{{"id":"q","type":"slider","text":"Slide?"}}]}},
+        {{"id":"s","trigger":{{"type":"pageLoad"}},
+          "questions":[{{"id":"q","type":"thumbs","text":"Helpful?"}}]}}]}}"#
+    ))
+    .unwrap();
+    let mut tab = Tab::start(&store, config, 0.0);
+    assert!(tab.machine.is_active());
+    let logged = errors(&tab.log);
+    assert_eq!(logged.len(), 2, "one error per part left out: {logged:?}");
+    assert!(
+        logged[0].starts_with("site config: theme.mode: unknown variant `sepia`")
+            && logged[0].ends_with("; the default is used"),
+        "{}",
+        logged[0]
+    );
+    assert!(
+        logged[1]
+            .starts_with("site config: surveys[0].questions[0].type: unknown variant `slider`")
+            && logged[1].ends_with("; skipped"),
+        "{}",
+        logged[1]
+    );
+    // The readable survey opens, with the default theme.
+    assert_eq!(tab.shown(), 1);
+    let theme = tab.log.iter().find_map(|e| match e {
+        Effect::Open { theme, .. } => Some(theme.clone()),
+        _ => None,
+    });
+    assert_eq!(theme, Some(crate::core::survey::Theme::default()));
+    let shown = tab.log.iter().find_map(|e| match e {
+        Effect::Emit(Event::Show { survey }) => Some(survey.clone()),
+        _ => None,
+    });
+    assert_eq!(shown.as_deref(), Some("s"));
+    tab.input(Input::Command {
+        name: Json::Str("show".into()),
+        args: vec![Json::Str("new".into())],
+    });
+    assert!(
+        tab.log.iter().any(
+            |e| matches!(e, Effect::Error(m) if m.starts_with("show: unknown survey \"new\""))
+        ),
+        "the skipped survey is unknown to `show`"
+    );
+}
+
+#[test]
+fn a_survey_without_questions_is_passed_over() {
+    let store = MemoryStore::new();
+    // The collector refuses such a survey; the widget, which does not re-check, shows the
+    // next one due instead of stalling on it.
+    let config = testing::parse(&format!(
+        r#"{{"site":"{SITE}","surveys":[
+        {{"id":"empty","trigger":{{"type":"pageLoad"}},"questions":[]}},
+        {{"id":"s","trigger":{{"type":"pageLoad"}},
+          "questions":[{{"id":"q","type":"thumbs","text":"Helpful?"}}]}}]}}"#
+    ))
+    .unwrap();
+    let tab = Tab::start(&store, config, 0.0);
+    assert!(errors(&tab.log).is_empty(), "decodable: no error");
+    let shown: Vec<_> = tab
+        .log
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Emit(Event::Show { survey }) => Some(survey.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(shown, ["s"]);
 }
 
 /// The console errors among `effects`.
@@ -502,66 +593,107 @@ fn texts(tab: &Tab<'_>) -> Vec<String> {
         .collect()
 }
 
+/// The brand colour of every survey opened so far.
+fn brands(tab: &Tab<'_>) -> Vec<String> {
+    tab.log
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Open { theme, .. } => Some(theme.brand().to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
-fn inline_configurations_at_start_restate_known_surveys_and_refuse_unknown_ones() {
+fn inline_settings_apply_at_start_and_inline_surveys_are_refused_by_name() {
     let store = MemoryStore::new();
     let inline = |json: &str| testing::parse(json).unwrap();
-    let tab = Tab::start_inline(
+    let mut tab = Tab::start_inline(
         &store,
         collector(),
         vec![
-            // `m` reworded and shown on page load: applied before the first evaluation.
+            // `m` restated to show on page load, and a survey of the page's own: neither is
+            // applied, the theme beside them is (before the first evaluation).
             inline(
-                r#"{"surveys":[{"id":"m","trigger":{"type":"pageLoad"},"throttle":{"frequency":"always"},
+                r##"{"theme":{"brand":"#123456"},
+                "surveys":[{"id":"m","trigger":{"type":"pageLoad"},"throttle":{"frequency":"always"},
                 "questions":[{"id":"q","type":"thumbs","text":"Useful?"}]},
-                {"id":"new","trigger":{"type":"pageLoad"},"questions":[{"id":"q","type":"thumbs","text":"?"}]}]}"#,
+                {"id":"new","trigger":{"type":"pageLoad"},"questions":[{"id":"q","type":"thumbs","text":"?"}]}]}"##,
             ),
             Json::Num(7.0),
         ],
         0.0,
     );
-    assert_eq!(
-        errors(&tab.log),
-        ["config: surveys[1]: survey `new` is not in the collector's configuration of site `demo`; it is not shown"]
-    );
+    assert_eq!(errors(&tab.log), [SURVEYS_INLINE]);
     assert!(tab
         .log
         .iter()
         .any(|e| matches!(e, Effect::Warn(m) if m.contains("config: the argument must be a site config object"))));
-    assert_eq!(tab.shown(), 1, "only the restated `m`");
-    assert_eq!(texts(&tab), ["Useful?"]);
-    assert!(tab
-        .log
-        .iter()
-        .any(|e| matches!(e, Effect::Emit(Event::Show { survey }) if survey == "m")));
-}
-
-#[test]
-fn a_copy_asking_other_questions_is_refused_and_the_collectors_is_shown() {
-    let store = MemoryStore::new();
-    let mut tab = Tab::start(&store, collector(), 0.0);
-    let other = testing::parse(
-        r#"{"surveys":[{"id":"m","questions":[{"id":"q","type":"nps","text":"Recommend us?"}]}]}"#,
-    )
-    .unwrap();
-    let effects = tab.input(Input::Command {
-        name: Json::Str("config".into()),
-        args: vec![other],
-    });
-    assert_eq!(errors(&effects).len(), 1, "{effects:?}");
-    assert!(
-        errors(&effects)[0].contains("survey `m` asks other questions than the collector's copy")
+    assert_eq!(
+        tab.shown(),
+        0,
+        "no page-load survey: the collector's `m` is manual"
     );
-    tab.input(Input::Command {
-        name: Json::Str("show".into()),
-        args: vec![Json::Str("m".into())],
-    });
-    assert_eq!(texts(&tab), ["Helpful?"], "the collector's copy");
+    for id in ["new", "m"] {
+        tab.input(Input::Command {
+            name: Json::Str("show".into()),
+            args: vec![Json::Str(id.into())],
+        });
+    }
+    assert_eq!(
+        errors(&tab.log)[1..],
+        ["show: unknown survey \"new\": surveys are defined in the collector's configuration"]
+    );
+    assert_eq!(
+        texts(&tab),
+        ["Helpful?"],
+        "the collector's `m`, nothing of the page's"
+    );
+    assert_eq!(brands(&tab), ["#123456"], "the inline theme applied");
     // An answer to it is one the collector's own check accepts.
     tab.answer(AnswerValue::Text("up".into()));
     let body = Response::from_json(&tab.posts[0]).unwrap();
     let site = SiteConfig::from_value(&collector()).unwrap();
     assert_eq!(validate_response(&site, &body), Ok(()));
+}
+
+#[test]
+fn a_config_command_with_surveys_applies_the_rest_and_a_bad_one_nothing() {
+    let store = MemoryStore::new();
+    let mut tab = Tab::start(&store, collector(), 0.0);
+    let config = |tab: &mut Tab<'_>, json: &str| {
+        let effects = tab.input(Input::Command {
+            name: Json::Str("config".into()),
+            args: vec![testing::parse(json).unwrap()],
+        });
+        errors(&effects)
+    };
+    // Even an empty list is refused by name; the brand beside it applies.
+    assert_eq!(
+        config(&mut tab, r##"{"surveys":[],"theme":{"brand":"#abcdef"}}"##),
+        [SURVEYS_INLINE]
+    );
+    // Invalid settings beside `surveys`: two errors, nothing applied.
+    let refused = config(
+        &mut tab,
+        r##"{"surveys":[],"cooldownDays":-1,"theme":{"brand":"#000"}}"##,
+    );
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert_eq!(refused[0], SURVEYS_INLINE);
+    assert!(
+        refused[1].starts_with("config: cooldownDays: "),
+        "{refused:?}"
+    );
+    // `null` is absence, as everywhere in a configuration: no error.
+    assert_eq!(
+        config(&mut tab, r#"{"surveys":null,"cooldownDays":2}"#),
+        Vec::<String>::new()
+    );
+    tab.input(Input::Command {
+        name: Json::Str("show".into()),
+        args: vec![Json::Str("m".into())],
+    });
+    assert_eq!(brands(&tab), ["#abcdef"]);
 }
 
 #[test]
@@ -950,11 +1082,12 @@ fn a_shoppers_show_that_waits_for_the_locale_file_opens_modal_when_it_arrives() 
 fn a_shoppers_show_that_opens_nothing_does_not_make_a_later_survey_modal() {
     let store = MemoryStore::new();
     let mut tab = Tab::start(&store, collector(), 0.0);
-    // Unknown survey, with activation: a warning, nothing opens.
+    // Unknown survey, with activation: one error, nothing opens.
     let effects = show(&mut tab, vec![Json::Str("nope".into())], true);
-    assert!(effects
-        .iter()
-        .any(|e| matches!(e, Effect::Warn(w) if w.contains("unknown survey \"nope\""))));
+    assert_eq!(
+        errors(&effects),
+        ["show: unknown survey \"nope\": surveys are defined in the collector's configuration"]
+    );
     // While a survey is open, a shopper's `show` opens nothing either.
     show(&mut tab, vec![Json::Str("m".into())], false);
     show(&mut tab, vec![Json::Str("m".into())], true);
@@ -969,3 +1102,6 @@ fn a_shoppers_show_that_opens_nothing_does_not_make_a_later_survey_modal() {
 mod navigation;
 /// Partial responses (see `super::partial`).
 mod partial;
+
+/// Any decoded configuration, even one the collector's rules refuse (see `totality`).
+mod totality;

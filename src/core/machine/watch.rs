@@ -63,7 +63,9 @@ impl Machine {
         let manual = self.signals.manual.as_deref();
         if self.session.is_none() {
             for id in due(config, &self.signals, step.regex) {
-                let Some(survey) = config.survey(id) else {
+                // A survey without questions has nothing to show (the collector refuses
+                // one; the widget does not re-check what it serves).
+                let Some(survey) = config.survey(id).filter(|s| !s.questions.is_empty()) else {
                     continue;
                 };
                 let asked = manual == Some(id);
@@ -90,11 +92,15 @@ impl Machine {
                 }
             }
         }
-        if let Some(id) = manual {
-            if config.survey(id).is_none() {
-                warnings.push(cat(&["show: unknown survey \"", id, "\""]));
-            }
-        }
+        // Surveys are defined only in the collector's configuration: `show` of any other
+        // is a mistake of the page's (an error, not a warning), and nothing opens.
+        let unknown = manual.filter(|id| config.survey(id).is_none()).map(|id| {
+            cat(&[
+                "show: unknown survey \"",
+                id,
+                "\": surveys are defined in the collector's configuration",
+            ])
+        });
         // One timer for the nearest pending delay trigger; while a survey is open there is
         // nothing to wait for (closing re-evaluates).
         let wait = match (&pick, &self.session) {
@@ -103,6 +109,9 @@ impl Machine {
         };
         for warning in warnings {
             step.push(Effect::Warn(warning));
+        }
+        if let Some(error) = unknown {
+            step.push(Effect::Error(error));
         }
         // A manual request is answered once. Only the survey the shopper asked for is
         // modal: another one due at the same moment opened by its own trigger.

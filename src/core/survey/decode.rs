@@ -1,48 +1,40 @@
-//! Reading the site-configuration model from a [`Json`] value: the shape of every field
-//! (types, unknown fields, enum spellings) and the rules beyond it ([`super::validate`]),
-//! each checked where the value is read, with the JSON path of the first value at fault.
+//! Reading the site-configuration model from a [`Json`] value: its **shape** only — the
+//! type of every field, unknown fields, enum spellings, required members — each error with
+//! the JSON path of the value at fault. The rules beyond the shape (ranges, unique ids,
+//! branch targets, limits, blank texts) are [`super::validate`]'s, run on the decoded model.
+//!
+//! The collector runs both on its configuration file and refuses to start (or to reload) on
+//! the first fault: [`site_config`] then [`super::validate::site_config`], together
+//! [`SiteConfig::from_value`]. The widget reads what the collector serves, already checked,
+//! with [`site_config_parts`] only: each survey and each site-level setting on its own, so
+//! that a part it cannot read (a newer collector's variant, say) is left out with one error
+//! and the rest keeps working. The widget's machine stays total on any decoded value.
 
 use crate::prelude::*;
 
-use super::branch::{Branch, Condition, Scalar, END};
+use super::branch::{Branch, Condition, Scalar};
 use super::question::{Choice, Question, QuestionKind, QuestionType, ScaleLabels};
-use super::validate::{self, invalid};
-use super::MAX_MAX_LENGTH;
 use super::{
-    ColorMode, Frequency, MatchKind, PartialSiteConfig, Position, SiteConfig, Survey, Targeting,
-    ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
+    ColorMode, ConfigError, Frequency, MatchKind, PartialSiteConfig, Position, SiteConfig, Survey,
+    Targeting, ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
 };
-use crate::core::json::{
-    array, integer, shape_err, string, Decoded, Fields, Json, Path, ShapeError,
-};
-use crate::core::msg::{subst, uint};
-use crate::core::scan::char_count;
+use crate::core::json::{array, integer, items, shape_err, string, Decoded, Fields, Json, Path};
+use crate::core::msg::subst;
 use crate::core::text::LocalizedText;
 
-/// A localised text: a string or a `{locale: string}` map (locales unique, ignoring case, at
-/// least one), every string not blank and at most 2000 characters.
+/// A localised text: a string or a `{locale: string}` map (whether its locales are unique
+/// and its strings not blank is [`super::validate`]'s).
 pub fn text(path: &str, v: &Json) -> Decoded<LocalizedText> {
     text_at(&Path::Root(path), v)
 }
 
 fn text_at(path: &Path<'_>, v: &Json) -> Decoded<LocalizedText> {
     match v {
-        Json::Str(s) => {
-            validate::text_variant(path, s)?;
-            Ok(LocalizedText::Plain(s.clone()))
-        }
+        Json::Str(s) => Ok(LocalizedText::Plain(s.clone())),
         Json::Obj(members) => {
-            if members.is_empty() {
-                return Err(invalid(path, "must have at least one locale", "", ""));
-            }
             let mut map: Vec<(String, String)> = Vec::new();
             for (k, v) in members {
-                if map.iter().any(|(e, _)| e.eq_ignore_ascii_case(k)) {
-                    return shape_err(path, subst("duplicate locale `{}`", k, ""));
-                }
-                let s = string(&path.key(k), v)?;
-                validate::text_variant(path, &s)?;
-                map.push((k.clone(), s));
+                map.push((k.clone(), string(&path.key(k), v)?));
             }
             Ok(LocalizedText::Localized(map))
         }
@@ -65,36 +57,9 @@ fn opt_text(f: &Fields<'_>, key: &str) -> Decoded<Option<LocalizedText>> {
     }
 }
 
-/// The rule error at member `key` of `f` (see [`invalid`]).
-fn broken(f: &Fields<'_>, key: &str, template: &str, a: &str) -> Box<ShapeError> {
-    invalid(&f.child(key), template, a, "")
-}
-
-/// A number member (required or not) in `0..=max` (`max_text` spelled out).
-fn num_in(
-    f: &Fields<'_>,
-    key: &str,
-    required: bool,
-    max: f64,
-    max_text: &str,
-) -> Decoded<Option<f64>> {
-    let n = f.num(key, required)?;
-    if let Some(n) = n {
-        validate::zero_to(&f.child(key), n, max, max_text)?;
-    }
-    Ok(n)
-}
-
 /// An optional `u32` member.
 fn opt_u32(f: &Fields<'_>, key: &str) -> Decoded<Option<u32>> {
     Ok(f.int(key, false, 0, i64::from(u32::MAX))?.map(|n| n as u32))
-}
-
-/// A required id member ([`validate::is_valid_id`]).
-fn req_id(f: &Fields<'_>, key: &str) -> Decoded<String> {
-    let id = f.req_str(key)?;
-    validate::id(&f.child(key), &id)?;
-    Ok(id)
 }
 
 /// The nested decoders get their object already opened (`Fields::object`), its keys
@@ -168,18 +133,14 @@ fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
         TriggerType::PageLoad => Trigger::PageLoad,
         TriggerType::ExitIntent => Trigger::ExitIntent,
         TriggerType::Manual => Trigger::Manual,
-        TriggerType::Event => {
-            let event = f.req_str("event")?;
-            if event.is_empty() || char_count(&event) > validate::MAX_ID_CHARS {
-                return Err(broken(f, "event", validate::EVENT_CHARS, ""));
-            }
-            Trigger::Event { event }
-        }
+        TriggerType::Event => Trigger::Event {
+            event: f.req_str("event")?,
+        },
         TriggerType::Delay => Trigger::Delay {
-            seconds: num_in(f, "seconds", true, 86_400.0, "86400")?.unwrap_or_default(),
+            seconds: f.num("seconds", true)?.unwrap_or_default(),
         },
         TriggerType::Scroll => Trigger::Scroll {
-            percent: num_in(f, "percent", true, 100.0, "100")?.unwrap_or_default(),
+            percent: f.num("percent", true)?.unwrap_or_default(),
         },
     })
 }
@@ -198,12 +159,10 @@ fn url_match(f: &Fields<'_>) -> Decoded<UrlMatch> {
             ],
         )?
         .unwrap_or(MatchKind::Exact);
-    let value = f.req_str("value")?;
-    let n = char_count(&value);
-    if n == 0 || n > validate::MAX_URL_RULE_CHARS {
-        return Err(broken(f, "value", validate::URL_RULE_CHARS, ""));
-    }
-    Ok(UrlMatch { kind, value })
+    Ok(UrlMatch {
+        kind,
+        value: f.req_str("value")?,
+    })
 }
 
 fn targeting(f: &Fields<'_>) -> Decoded<Targeting> {
@@ -218,7 +177,7 @@ fn targeting(f: &Fields<'_>) -> Decoded<Targeting> {
 /// A throttle policy: absent fields keep their defaults.
 fn throttle(f: &Fields<'_>) -> Decoded<ThrottlePolicy> {
     let mut t = ThrottlePolicy::default();
-    if let Some(sample) = num_in(f, "sample", false, 100.0, "100")? {
+    if let Some(sample) = f.num("sample", false)? {
         t.sample = sample;
     }
     if let Some(frequency) = f.variant(
@@ -236,16 +195,8 @@ fn throttle(f: &Fields<'_>) -> Decoded<ThrottlePolicy> {
     if let Some(max_shows) = opt_u32(f, "maxShows")? {
         t.max_shows = max_shows;
     }
-    if let Some(days) = num_in(f, "recontactDays", false, validate::MAX_DAYS, "3650")? {
+    if let Some(days) = f.num("recontactDays", false)? {
         t.recontact_days = days;
-    }
-    if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
-        return Err(broken(
-            f,
-            "maxShows",
-            "must be at least 1 for frequency maxTimes",
-            "",
-        ));
     }
     Ok(t)
 }
@@ -296,7 +247,7 @@ fn branch(path: &Path<'_>, v: &Json) -> Decoded<Branch> {
 fn choice(path: &Path<'_>, v: &Json) -> Decoded<Choice> {
     let f = Fields::at(*path, v, Some(&["id", "label"]))?;
     Ok(Choice {
-        id: req_id(&f, "id")?,
+        id: f.req_str("id")?,
         label: f.req("label", text_at)?,
     })
 }
@@ -364,7 +315,6 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
         QuestionType::SingleChoice | QuestionType::MultipleChoice => {
             // A missing `options` is empty, which is reported with its full path.
             let options = f.list("options", false, choice)?;
-            validate::options(&f.child("options"), &options)?;
             if t == QuestionType::SingleChoice {
                 QuestionKind::SingleChoice { options }
             } else {
@@ -374,21 +324,10 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
                 }
             }
         }
-        QuestionType::OpenText => {
-            let max_length = opt_u32(&f, "maxLength")?.unwrap_or(DEFAULT_MAX_LENGTH);
-            if max_length == 0 || max_length > MAX_MAX_LENGTH {
-                return Err(broken(
-                    &f,
-                    "maxLength",
-                    validate::MAX_LENGTH_RANGE,
-                    &uint(u64::from(max_length)),
-                ));
-            }
-            QuestionKind::OpenText {
-                max_length,
-                placeholder: opt_text(&f, "placeholder")?,
-            }
-        }
+        QuestionType::OpenText => QuestionKind::OpenText {
+            max_length: opt_u32(&f, "maxLength")?.unwrap_or(DEFAULT_MAX_LENGTH),
+            placeholder: opt_text(&f, "placeholder")?,
+        },
         QuestionType::Nps | QuestionType::Csat | QuestionType::Ces | QuestionType::Emoji => {
             let labels = ScaleLabels {
                 low: opt_text(&f, "lowLabel")?,
@@ -402,33 +341,13 @@ fn question_at(path: &Path<'_>, v: &Json) -> Decoded<Question> {
             }
         }
     };
-    let id = req_id(&f, "id")?;
-    if id == END {
-        return Err(broken(
-            &f,
-            "id",
-            "`end` is reserved for the thank-you screen",
-            "",
-        ));
-    }
-    // Required of every type: the widget has no default prompts.
-    let text = f.req("text", text_at)?;
-    let required = f.bool("required")?.unwrap_or(false);
-    let branches = f.list("branches", false, branch)?;
-    if t == QuestionType::OpenText && !branches.is_empty() {
-        return Err(broken(
-            &f,
-            "branches",
-            "are not supported for type `openText`",
-            "",
-        ));
-    }
     Ok(Question {
-        id,
+        id: f.req_str("id")?,
         kind,
-        text,
-        required,
-        branches,
+        // Required of every type: the widget has no default prompts.
+        text: f.req("text", text_at)?,
+        required: f.bool("required")?.unwrap_or(false),
+        branches: f.list("branches", false, branch)?,
         next: f.str("next", false)?,
     })
 }
@@ -452,13 +371,8 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
             "thankYou",
         ]),
     )?;
-    let id = req_id(&f, "id")?;
+    let id = f.req_str("id")?;
     let name = f.str("name", false)?;
-    if let Some(name) = &name {
-        if char_count(name) > validate::MAX_TEXT_CHARS {
-            return Err(broken(&f, "name", validate::LONGER_THAN_MAX_TEXT, ""));
-        }
-    }
     let trigger = match f.object("trigger", None)? {
         Some(o) => trigger(&o)?,
         None => Trigger::default(),
@@ -475,7 +389,6 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
         None => ThrottlePolicy::default(),
     };
     let questions = f.list("questions", true, question_at)?;
-    validate::questions(&f.child("questions"), &questions)?;
     let thank_you = match f.object("thankYou", Some(&["title", "body"]))? {
         Some(o) => thank_you(&o)?,
         None => ThankYou::default(),
@@ -495,46 +408,112 @@ fn survey_at(path: &Path<'_>, v: &Json) -> Decoded<Survey> {
 /// collector publishes exactly these (its config file adds server-only members beside them).
 pub const SITE_KEYS: &[&str] = &["site", "locale", "theme", "cooldownDays", "surveys"];
 
-/// A whole site configuration, checked (unknown top-level fields are ignored: the
-/// collector's config file adds `origins` and `adminToken`, and checks its own keys).
+/// The members of an inline configuration: the site's settings, not its surveys (those are
+/// defined only in the collector's configuration).
+pub const INLINE_KEYS: &[&str] = &["site", "locale", "theme", "cooldownDays"];
+
+/// A whole site configuration, read in full: the first part whose shape is wrong refuses
+/// it all (unknown top-level fields are ignored: the collector's config file adds
+/// `origins` and `adminToken`, and checks its own keys). Its rules are not checked here:
+/// [`SiteConfig::from_value`] runs [`super::validate::site_config`] after it.
 pub fn site_config(v: &Json) -> Decoded<SiteConfig> {
-    let mut partial = partial_fields(v, None)?;
-    // Applied over an empty configuration: the defaults and the moves are those of a merge.
-    let mut config = SiteConfig::new(partial.site.take().unwrap_or_default());
-    config.apply(partial);
+    let f = Fields::new("", v, None)?;
+    let mut config = SiteConfig::new(f.req_str("site")?);
+    if let Some(locale) = f.str("locale", false)? {
+        config.locale = locale;
+    }
+    if let Some(theme) = site_theme(&f)? {
+        config.theme = theme;
+    }
+    if let Some(days) = f.num("cooldownDays", false)? {
+        config.cooldown_days = days;
+    }
+    config.surveys = f.list("surveys", false, survey_at)?;
     Ok(config)
 }
 
-/// An inline `config` argument, checked on its own (unknown fields rejected).
-pub fn partial(v: &Json) -> Decoded<PartialSiteConfig> {
-    partial_fields(v, Some(SITE_KEYS))
+/// What [`site_config_parts`] left out, each with the error naming its field.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Faults {
+    /// Site-level settings (`site`, `locale`, `theme`, `cooldownDays`) that fell back to
+    /// their defaults.
+    pub settings: Vec<ConfigError>,
+    /// Surveys skipped (or the whole list, when `surveys` is no array).
+    pub surveys: Vec<ConfigError>,
 }
 
-/// The top level of both: `site` is required of a whole configuration (`known` = `None`).
-fn partial_fields(v: &Json, known: Option<&[&str]>) -> Decoded<PartialSiteConfig> {
-    let f = Fields::new("", v, known)?;
-    let whole = known.is_none();
-    let p = PartialSiteConfig {
-        site: f.str("site", whole)?,
+impl Faults {
+    /// Whether nothing was left out.
+    pub fn is_empty(&self) -> bool {
+        self.settings.is_empty() && self.surveys.is_empty()
+    }
+}
+
+/// A whole site configuration read part by part, as the widget reads the collector's (which
+/// the collector checked in full when it loaded it): each site-level setting and each
+/// survey is decoded on its own; one whose shape is wrong is left out (a setting keeps its
+/// default, a survey is skipped) with its error in [`Faults`], and the rest is kept. Only a
+/// document that is no object is refused whole. No rule is checked.
+pub fn site_config_parts(v: &Json) -> Decoded<(SiteConfig, Faults)> {
+    let f = Fields::new("", v, None)?;
+    let mut faults = Faults::default();
+    let mut config = SiteConfig::new(setting(&mut faults, f.str("site", true)).unwrap_or_default());
+    if let Some(locale) = setting(&mut faults, f.str("locale", false)) {
+        config.locale = locale;
+    }
+    if let Some(theme) = setting(&mut faults, site_theme(&f)) {
+        config.theme = theme;
+    }
+    if let Some(days) = setting(&mut faults, f.num("cooldownDays", false)) {
+        config.cooldown_days = days;
+    }
+    match f.get("surveys").map(|v| items(&f.child("surveys"), v)) {
+        None => {}
+        Some(Err(fault)) => faults.surveys.push(ConfigError::from(fault)),
+        Some(Ok(list)) => {
+            let path = f.child("surveys");
+            for (i, item) in list.iter().enumerate() {
+                match survey_at(&path.index(i), item) {
+                    Ok(survey) => config.surveys.push(survey),
+                    Err(fault) => faults.surveys.push(ConfigError::from(fault)),
+                }
+            }
+        }
+    }
+    Ok((config, faults))
+}
+
+/// The value of a setting read on its own, or `None` with its error noted.
+fn setting<T>(faults: &mut Faults, read: Decoded<Option<T>>) -> Option<T> {
+    match read {
+        Ok(value) => value,
+        Err(fault) => {
+            faults.settings.push(ConfigError::from(fault));
+            None
+        }
+    }
+}
+
+/// The members of the `theme` object.
+const THEME_KEYS: &[&str] = &["brand", "brandDark", "radius", "font", "position", "mode"];
+
+/// The `theme` member of a top level, if present.
+fn site_theme(f: &Fields<'_>) -> Decoded<Option<Theme>> {
+    match f.object("theme", Some(THEME_KEYS))? {
+        Some(o) => Ok(Some(theme(&o)?)),
+        None => Ok(None),
+    }
+}
+
+/// An inline `config` argument, its shape read in full (unknown fields rejected, `surveys`
+/// among them). Its rules are not checked here: [`PartialSiteConfig::from_value`] runs
+/// [`super::validate::partial`] after it.
+pub fn partial(v: &Json) -> Decoded<PartialSiteConfig> {
+    let f = Fields::new("", v, Some(INLINE_KEYS))?;
+    Ok(PartialSiteConfig {
+        site: f.str("site", false)?,
         locale: f.str("locale", false)?,
-        theme: match f.object(
-            "theme",
-            Some(&["brand", "brandDark", "radius", "font", "position", "mode"]),
-        )? {
-            Some(o) => Some(theme(&o)?),
-            None => None,
-        },
+        theme: site_theme(&f)?,
         cooldown_days: f.num("cooldownDays", false)?,
-        surveys: f.list("surveys", false, survey_at)?,
-    };
-    // The rules of the whole configuration, once every survey is read.
-    validate::top_level(
-        if whole { p.site.as_deref() } else { None },
-        p.locale.as_deref(),
-        p.theme.as_ref(),
-        None,
-        p.cooldown_days,
-        &validate::ids(&p.surveys),
-    )?;
-    Ok(p)
+    })
 }

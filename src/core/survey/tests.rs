@@ -136,40 +136,57 @@ fn json_syntax_errors_give_line_and_column() {
 }
 
 #[test]
-fn merge_replaces_surveys_by_id_and_overrides_theme_and_locale() {
+fn merge_overrides_theme_locale_and_cooldown_and_keeps_the_surveys() {
     let mut c = SiteConfig::from_json(DEMO).unwrap();
-    let before = c.surveys.len();
+    let surveys = c.surveys.clone();
     let inline = partial_from(&json!({
+        "site": "demo",
         "locale": "es",
         "theme": { "brand": "#111111" },
-        "surveys": [
-            { "id": "welcome", "trigger": {"type": "manual"}, "questions": [{"id": "t", "type": "thumbs", "text": "Helpful?"}] },
-            { "id": "brand-new", "questions": [{"id": "n", "type": "nps", "text": "Recommend us?"}] }
-        ]
+        "cooldownDays": 3
     }))
     .unwrap();
     c.merge(inline.clone()).unwrap();
     assert_eq!(c.locale, "es");
     assert_eq!(c.theme.brand(), "#111111");
     assert_eq!(c.theme.radius(), "12px", "unset theme fields are kept");
-    assert_eq!(c.surveys.len(), before + 1);
-    let welcome = c.survey("welcome").unwrap();
-    assert_eq!(welcome.questions[0].id, "t");
-    assert_eq!(c.surveys.last().map(|s| s.id.as_str()), Some("brand-new"));
+    assert_eq!(c.cooldown_days, 3.0);
+    assert_eq!(c.surveys, surveys, "the collector's surveys, untouched");
+    // Over an empty configuration (no collector's configuration read): still no survey.
+    let mut fresh = SiteConfig::new("demo");
+    fresh.merge(inline).unwrap();
+    assert_eq!((fresh.locale.as_str(), fresh.surveys.len()), ("es", 0));
 
-    let bad = partial_from(&json!({"surveys": [{"id": "x", "questions": []}]})).unwrap_err();
-    assert_eq!(bad.to_string(), "surveys[0].questions: must not be empty");
     let typo = PartialSiteConfig::from_json(r#"{"themes": {}}"#).unwrap_err();
     assert!(
         typo.to_string()
             .starts_with("themes: unknown field `themes`"),
         "{typo}"
     );
-    let whole = PartialSiteConfig::from_json(DEMO).unwrap();
-    assert_eq!(whole.surveys.len(), before);
-    let mut fresh = SiteConfig::new("demo");
-    fresh.merge(inline).unwrap();
-    assert_eq!(fresh.surveys.len(), 2);
+    let bad = partial_from(&json!({"cooldownDays": -1})).unwrap_err();
+    assert_eq!(bad.path(), "cooldownDays");
+}
+
+#[test]
+fn surveys_are_no_inline_setting() {
+    // Not even a survey the collector defines, restated word for word: surveys are defined
+    // only in the collector's configuration.
+    for surveys in [
+        json!([{ "id": "welcome", "questions": [{"id": "t", "type": "thumbs", "text": "Helpful?"}] }]),
+        json!([]),
+        json!("welcome"),
+    ] {
+        let err = partial_from(&json!({"locale": "es", "surveys": surveys})).unwrap_err();
+        assert_eq!(err.path(), "surveys", "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("surveys: unknown field `surveys`"),
+            "{err}"
+        );
+    }
+    // So a whole site configuration is no inline one either.
+    let whole = PartialSiteConfig::from_json(DEMO).unwrap_err();
+    assert_eq!(whole.path(), "surveys");
 }
 
 #[test]
@@ -179,8 +196,7 @@ fn a_merge_that_fails_validation_changes_nothing() {
     // Valid on its own; the merge fails on a rule of the whole configuration (its site id).
     let inline = partial_from(&json!({
         "locale": "es",
-        "theme": { "radius": "4px" },
-        "surveys": [{ "id": "brand-new", "questions": [{"id": "n", "type": "nps", "text": "Recommend us?"}] }]
+        "theme": { "radius": "4px" }
     }))
     .unwrap();
     c.site = "not a site id".to_owned();
@@ -200,7 +216,7 @@ fn a_merge_that_fails_validation_changes_nothing() {
     c.merge(inline).unwrap();
     assert_eq!(c.locale, "es");
     assert_eq!(c.theme.radius(), "4px");
-    assert_eq!(c.surveys.len(), before.surveys.len() + 1);
+    assert_eq!(c.surveys, before.surveys);
 }
 
 fn arb_json() -> impl Strategy<Value = Value> {
@@ -278,4 +294,130 @@ proptest! {
         let wrapped = json!({"site": "s", "surveys": [{"id": "s", "questions": [v]}]});
         let _ = site_from(&wrapped);
     }
+}
+
+/// The split: a configuration that only breaks a rule decodes (the widget reads it whole,
+/// no fault) and is refused by the rules (what the collector does at load); one whose shape
+/// is wrong in a survey loses that survey alone when read part by part.
+#[test]
+fn rules_are_validations_shapes_are_decoding() {
+    let rule_breaks: Vec<(Edit, &str)> = vec![
+        (
+            Box::new(|v| v["surveys"][1]["questions"][0]["options"] = json!([])),
+            "surveys[1].questions[0].options: must not be empty",
+        ),
+        (
+            Box::new(|v| v["surveys"][3]["trigger"]["percent"] = json!(150)),
+            "surveys[3].trigger.percent: 150 is outside 0–100",
+        ),
+        (
+            Box::new(|v| v["surveys"][1]["id"] = json!("post-purchase")),
+            "surveys[1].id: duplicate survey id `post-purchase`",
+        ),
+        (
+            Box::new(|v| v["surveys"][0]["questions"][0]["branches"][0]["goto"] = json!("nowhere")),
+            "surveys[0].questions[0].branches[0].goto: no question `nowhere`",
+        ),
+        (
+            Box::new(|v| v["surveys"][0]["questions"][3]["maxLength"] = json!(10_001)),
+            "surveys[0].questions[3].maxLength: 10001 is outside 1–10000",
+        ),
+        (
+            Box::new(|v| v["surveys"][0]["questions"][0]["text"] = json!(" ")),
+            "surveys[0].questions[0].text: must not be empty",
+        ),
+        (
+            Box::new(|v| v["surveys"][0]["questions"][0]["text"] = json!({"en": "A", "EN": "B"})),
+            "surveys[0].questions[0].text: duplicate locale",
+        ),
+        (
+            Box::new(|v| v["cooldownDays"] = json!(-1)),
+            "cooldownDays: -1 is outside 0–3650",
+        ),
+        (
+            Box::new(|v| v["theme"]["brand"] = json!("red;x:y")),
+            "theme.brand: must be a plain CSS value",
+        ),
+    ];
+    let surveys = demo()["surveys"].as_array().unwrap().len();
+    for (i, (edit, expected)) in rule_breaks.into_iter().enumerate() {
+        let mut v = demo();
+        edit(&mut v);
+        let json = to_json(&v);
+        let (read, faults) = SiteConfig::read(&json).unwrap();
+        assert!(faults.is_empty(), "case {i}: {faults:?}");
+        assert_eq!(read.surveys.len(), surveys, "case {i}");
+        let refused = SiteConfig::from_value(&json).unwrap_err().to_string();
+        assert!(
+            refused.starts_with(expected),
+            "case {i}: expected `{expected}`, got `{refused}`"
+        );
+    }
+
+    let shape_breaks: Vec<(Edit, &str)> = vec![
+        (
+            Box::new(|v| v["surveys"][2]["questions"][0]["type"] = json!("slider")),
+            "surveys[2].questions[0].type: unknown variant `slider`",
+        ),
+        (
+            Box::new(|v| v["surveys"][2]["thankYou"]["footer"] = json!("x")),
+            "surveys[2].thankYou.footer: unknown field `footer`",
+        ),
+        (
+            Box::new(|v| v["surveys"][2]["throttle"]["frequency"] = json!("weekly")),
+            "surveys[2].throttle.frequency: unknown variant `weekly`",
+        ),
+        (
+            Box::new(|v| v["surveys"][2] = json!(null)),
+            "surveys[2]: expected an object, got null",
+        ),
+    ];
+    for (i, (edit, expected)) in shape_breaks.into_iter().enumerate() {
+        let mut v = demo();
+        let id = v["surveys"][2]["id"].as_str().unwrap().to_owned();
+        edit(&mut v);
+        let json = to_json(&v);
+        let (read, faults) = SiteConfig::read(&json).unwrap();
+        assert!(faults.settings.is_empty(), "case {i}");
+        assert_eq!(faults.surveys.len(), 1, "case {i}");
+        let fault = faults.surveys[0].to_string();
+        assert!(
+            fault.starts_with(expected),
+            "case {i}: expected `{expected}`, got `{fault}`"
+        );
+        assert_eq!(
+            read.surveys.len(),
+            surveys - 1,
+            "case {i}: the others are kept"
+        );
+        assert!(read.survey(&id).is_none(), "case {i}: that one is skipped");
+        let refused = SiteConfig::from_value(&json).unwrap_err().to_string();
+        assert!(
+            refused.starts_with(expected),
+            "case {i}: the collector refuses it all"
+        );
+    }
+
+    // A setting of the wrong shape keeps its default; only a value that is no object is
+    // refused whole.
+    let mut v = demo();
+    v["locale"] = json!(3);
+    v["theme"]["mode"] = json!("sepia");
+    let (read, faults) = SiteConfig::read(&to_json(&v)).unwrap();
+    assert_eq!(read.locale, "auto");
+    assert_eq!(read.theme, super::Theme::default());
+    assert_eq!(read.surveys.len(), surveys);
+    let settings: Vec<String> = faults.settings.iter().map(ToString::to_string).collect();
+    assert_eq!(settings.len(), 2, "{settings:?}");
+    assert!(
+        settings[0].starts_with("locale: expected a string, got"),
+        "{}",
+        settings[0]
+    );
+    assert!(
+        settings[1].starts_with("theme.mode: unknown variant `sepia`"),
+        "{}",
+        settings[1]
+    );
+    assert!(SiteConfig::read(&to_json(&json!([1]))).is_err());
 }

@@ -1,19 +1,28 @@
-//! The rules a site configuration must follow beyond its JSON shape. [`super::decode`]
-//! checks each where the value is read (one walk over the document, the paths it already
-//! carries); the checks that need a whole survey run at the end of its decoding
-//! ([`questions`]), those of the whole configuration at the end of the configuration's
-//! decoding or of a merge ([`top_level`]). Each check reports the JSON path of the first
-//! value at fault.
+//! The rules a site configuration must follow beyond its JSON shape, checked on the model
+//! [`super::decode`] made: ids well formed and unique, numbers in range, texts not blank
+//! nor too long, lists neither empty nor too long, branches that fit their question and
+//! jump forward. Each check reports the JSON path of the first value at fault, built from
+//! where the value sits in the model (`surveys[0].questions[2].options`).
+//!
+//! The collector runs these on its configuration file, after decoding it, and refuses to
+//! start or to reload on the first fault ([`site_config`], through
+//! [`super::SiteConfig::from_value`]); an inline `config` the page gives is checked the
+//! same way ([`partial`]). The widget does not run them on what the collector serves,
+//! which the collector has checked: its machine is total on any decoded configuration.
 
 use crate::prelude::*;
 
 use super::branch::{Scalar, END};
 use super::theme::is_safe_css_value;
-use super::{Choice, Condition, Question, QuestionKind, Survey, Theme};
+use super::{
+    Choice, Condition, Frequency, PartialSiteConfig, Question, QuestionKind, QuestionType,
+    SiteConfig, Survey, ThankYou, Theme, ThrottlePolicy, Trigger, MAX_MAX_LENGTH,
+};
 use crate::core::json::num_to_string as num;
 use crate::core::json::{shape, Decoded, Path, ShapeError};
-use crate::core::msg::{int, subst};
+use crate::core::msg::{int, subst, uint};
 use crate::core::scan::char_count;
+use crate::core::text::LocalizedText;
 
 /// Most surveys per site.
 pub const MAX_SURVEYS: usize = 100;
@@ -33,10 +42,9 @@ pub const MAX_DAYS: f64 = 3650.0;
 /// The result of a check: the decoders' boxed error, so that a check is one `?` in them.
 type Result = Decoded<()>;
 
-/// The error at `path`: `template` with its `{}` filled by `a`, then `b` (non-generic and
-/// cold: one copy, and the path is only rendered here). An error rather than a result, so
-/// that decoders of any value type return it.
-pub(super) fn invalid(path: &Path<'_>, template: &str, a: &str, b: &str) -> Box<ShapeError> {
+/// The error at `path`: `template` with its `{}` filled by `a`, then `b` (the path is only
+/// rendered here).
+fn invalid(path: &Path<'_>, template: &str, a: &str, b: &str) -> Box<ShapeError> {
     shape(path, subst(template, a, b))
 }
 
@@ -45,17 +53,195 @@ fn fail(path: &Path<'_>, template: &str, a: &str, b: &str) -> Result {
     Err(invalid(path, template, a, b))
 }
 
-// Messages with the limits in them, spelled out (a test checks them against the constants):
-// static text costs less code than assembling it.
+// Messages with the limits in them, spelled out (a test checks them against the constants).
 const INVALID_ID: &str = "`{}` is not a valid id (1–128 characters from A–Z a–z 0–9 _ - . :)";
-pub(super) const LONGER_THAN_MAX_TEXT: &str = "is longer than 2000 characters";
-pub(super) const URL_RULE_CHARS: &str = "must be 1–2048 characters";
-pub(super) const EVENT_CHARS: &str = "must be 1–128 characters";
+const LONGER_THAN_MAX_TEXT: &str = "is longer than 2000 characters";
+const URL_RULE_CHARS: &str = "must be 1–2048 characters";
+const EVENT_CHARS: &str = "must be 1–128 characters";
 const MORE_THAN_SURVEYS: &str = "more than 100 surveys";
 const MORE_THAN_QUESTIONS: &str = "more than 50 questions";
 const MORE_THAN_OPTIONS: &str = "more than 50 options";
-pub(super) const MAX_LENGTH_RANGE: &str = "{} is outside 1–10000";
-pub(super) const MUST_NOT_BE_EMPTY: &str = "must not be empty";
+const MAX_LENGTH_RANGE: &str = "{} is outside 1–10000";
+const MUST_NOT_BE_EMPTY: &str = "must not be empty";
+
+/// Every rule of a whole site configuration: each survey's, then those of the top level.
+pub fn site_config(config: &SiteConfig) -> Result {
+    surveys(&config.surveys)?;
+    top_level(
+        Some(&config.site),
+        Some(&config.locale),
+        Some(&config.theme),
+        None,
+        Some(config.cooldown_days),
+        &ids(&config.surveys),
+    )
+}
+
+/// Every rule of an inline configuration (absent fields are not checked).
+pub fn partial(inline: &PartialSiteConfig) -> Result {
+    top_level(
+        None,
+        inline.locale.as_deref(),
+        inline.theme.as_ref(),
+        None,
+        inline.cooldown_days,
+        &[],
+    )
+}
+
+/// Each survey of a `surveys` list on its own (their number and unique ids are
+/// [`top_level`]'s).
+fn surveys(list: &[Survey]) -> Result {
+    let path = Path::Root("surveys");
+    for (i, s) in list.iter().enumerate() {
+        survey(&path.index(i), s)?;
+    }
+    Ok(())
+}
+
+/// The rules of one survey (`path` is the survey's).
+pub fn survey(path: &Path<'_>, s: &Survey) -> Result {
+    id(&path.key("id"), &s.id)?;
+    if let Some(name) = &s.name {
+        at_most_max_text(&path.key("name"), name)?;
+    }
+    trigger(&path.key("trigger"), &s.trigger)?;
+    if let Some(url) = &s.targeting.url {
+        let n = char_count(&url.value);
+        if n == 0 || n > MAX_URL_RULE_CHARS {
+            let targeting = path.key("targeting");
+            let url = targeting.key("url");
+            return fail(&url.key("value"), URL_RULE_CHARS, "", "");
+        }
+    }
+    throttle(&path.key("throttle"), &s.throttle)?;
+    let qp = path.key("questions");
+    for (j, q) in s.questions.iter().enumerate() {
+        question(&qp.index(j), q)?;
+    }
+    questions(&qp, &s.questions)?;
+    thank_you(&path.key("thankYou"), &s.thank_you)
+}
+
+/// A trigger's setting in range.
+fn trigger(path: &Path<'_>, t: &Trigger) -> Result {
+    match t {
+        Trigger::Event { event } if event.is_empty() || char_count(event) > MAX_ID_CHARS => {
+            fail(&path.key("event"), EVENT_CHARS, "", "")
+        }
+        Trigger::Delay { seconds } => zero_to(&path.key("seconds"), *seconds, 86_400.0, "86400"),
+        Trigger::Scroll { percent } => zero_to(&path.key("percent"), *percent, 100.0, "100"),
+        _ => Ok(()),
+    }
+}
+
+/// A throttle policy's numbers in range, and at least one show for `maxTimes`.
+fn throttle(path: &Path<'_>, t: &ThrottlePolicy) -> Result {
+    zero_to(&path.key("sample"), t.sample, 100.0, "100")?;
+    days(&path.key("recontactDays"), t.recontact_days)?;
+    if t.frequency == Frequency::MaxTimes && t.max_shows == 0 {
+        return fail(
+            &path.key("maxShows"),
+            "must be at least 1 for frequency maxTimes",
+            "",
+            "",
+        );
+    }
+    Ok(())
+}
+
+fn thank_you(path: &Path<'_>, t: &ThankYou) -> Result {
+    if let Some(title) = &t.title {
+        text(&path.key("title"), title)?;
+    }
+    if let Some(body) = &t.body {
+        text(&path.key("body"), body)?;
+    }
+    Ok(())
+}
+
+/// The rules of one question on its own (`path` is the question's); those that need the
+/// other questions are [`questions`]'.
+fn question(path: &Path<'_>, q: &Question) -> Result {
+    match &q.kind {
+        QuestionKind::SingleChoice { options: list }
+        | QuestionKind::MultipleChoice { options: list, .. } => {
+            options(&path.key("options"), list)?;
+        }
+        QuestionKind::OpenText {
+            max_length,
+            placeholder,
+        } => {
+            if *max_length == 0 || *max_length > MAX_MAX_LENGTH {
+                let n = uint(u64::from(*max_length));
+                return fail(&path.key("maxLength"), MAX_LENGTH_RANGE, &n, "");
+            }
+            if let Some(p) = placeholder {
+                text(&path.key("placeholder"), p)?;
+            }
+        }
+        QuestionKind::Nps(labels)
+        | QuestionKind::Csat(labels)
+        | QuestionKind::Ces(labels)
+        | QuestionKind::Emoji(labels) => {
+            if let Some(low) = &labels.low {
+                text(&path.key("lowLabel"), low)?;
+            }
+            if let Some(high) = &labels.high {
+                text(&path.key("highLabel"), high)?;
+            }
+        }
+        QuestionKind::Thumbs => {}
+    }
+    id(&path.key("id"), &q.id)?;
+    if q.id == END {
+        return fail(
+            &path.key("id"),
+            "`end` is reserved for the thank-you screen",
+            "",
+            "",
+        );
+    }
+    text(&path.key("text"), &q.text)?;
+    if q.kind.question_type() == QuestionType::OpenText && !q.branches.is_empty() {
+        return fail(
+            &path.key("branches"),
+            "are not supported for type `openText`",
+            "",
+            "",
+        );
+    }
+    Ok(())
+}
+
+/// A localised text: a map has at least one locale and no locale twice (ignoring case);
+/// every variant is [`text_variant`].
+pub fn text(path: &Path<'_>, t: &LocalizedText) -> Result {
+    match t {
+        LocalizedText::Plain(s) => text_variant(path, s),
+        LocalizedText::Localized(map) => {
+            if map.is_empty() {
+                return fail(path, "must have at least one locale", "", "");
+            }
+            for (i, (locale, s)) in map.iter().enumerate() {
+                let earlier = map.get(..i).unwrap_or_default();
+                if earlier.iter().any(|(e, _)| e.eq_ignore_ascii_case(locale)) {
+                    return fail(path, "duplicate locale `{}`", locale, "");
+                }
+                text_variant(path, s)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// At most [`MAX_TEXT_CHARS`] characters.
+fn at_most_max_text(path: &Path<'_>, s: &str) -> Result {
+    if char_count(s) > MAX_TEXT_CHARS {
+        return fail(path, LONGER_THAN_MAX_TEXT, "", "");
+    }
+    Ok(())
+}
 
 /// Whether `id` is usable as an id: 1–128 characters from `A–Z a–z 0–9 _ - . :`.
 /// Ids end up in localStorage keys, URLs and CSV headers, so they are kept plain.
@@ -74,7 +260,7 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 /// `value` must be a valid id ([`is_valid_id`]).
-pub(super) fn id(path: &Path<'_>, value: &str) -> Result {
+fn id(path: &Path<'_>, value: &str) -> Result {
     if is_valid_id(value) {
         Ok(())
     } else {
@@ -83,7 +269,7 @@ pub(super) fn id(path: &Path<'_>, value: &str) -> Result {
 }
 
 /// `value` must be a finite number in `0..=max` (`max_text` is `max` spelled out).
-pub(super) fn zero_to(path: &Path<'_>, value: f64, max: f64, max_text: &str) -> Result {
+fn zero_to(path: &Path<'_>, value: f64, max: f64, max_text: &str) -> Result {
     if value.is_finite() && (0.0..=max).contains(&value) {
         Ok(())
     } else {
@@ -92,19 +278,16 @@ pub(super) fn zero_to(path: &Path<'_>, value: f64, max: f64, max_text: &str) -> 
 }
 
 /// A number of days: `0..=3650`.
-pub(super) fn days(path: &Path<'_>, value: f64) -> Result {
+fn days(path: &Path<'_>, value: f64) -> Result {
     zero_to(path, value, MAX_DAYS, "3650")
 }
 
 /// One variant of a visible text (a plain string or one locale's): not blank, not too long.
-pub(super) fn text_variant(path: &Path<'_>, v: &str) -> Result {
+fn text_variant(path: &Path<'_>, v: &str) -> Result {
     if crate::core::text::is_blank(v) {
         return fail(path, MUST_NOT_BE_EMPTY, "", "");
     }
-    if char_count(v) > MAX_TEXT_CHARS {
-        return fail(path, LONGER_THAN_MAX_TEXT, "", "");
-    }
-    Ok(())
+    at_most_max_text(path, v)
 }
 
 /// `auto`, or 1–35 bytes of ASCII letters and digits in parts separated by `-` or `_`.
@@ -162,19 +345,14 @@ fn css_value(over: Option<&Theme>, base: Option<&Theme>, field: &str, value: The
     }
 }
 
-/// The ids of the surveys, as [`top_level`] takes them (a plain loop: `collect` would add
-/// an iterator-collecting copy to the wasm).
+/// The ids of the surveys, as [`top_level`] takes them.
 pub(super) fn ids(surveys: &[Survey]) -> Vec<&str> {
-    let mut out = Vec::new();
-    for s in surveys {
-        out.push(s.id.as_str());
-    }
-    out
+    surveys.iter().map(|s| s.id.as_str()).collect()
 }
 
 /// The rules of the top level, for whole, merged and inline configurations alike (absent
-/// fields are not checked; `site` is absent from an inline one). Each survey was checked
-/// when it was decoded; here only their number and the uniqueness of their `ids` are.
+/// fields are not checked; `site` is absent from an inline one). Each survey is checked on
+/// its own by [`survey`]; here only their number and the uniqueness of their `ids` are.
 pub(super) fn top_level(
     site: Option<&str>,
     locale: Option<&str>,
@@ -214,10 +392,14 @@ pub(super) fn top_level(
     Ok(())
 }
 
-/// The options of a choice question (`path` is that of `options`): some, not too many, ids
-/// unique (each option was checked when decoded).
-// A call of its own, not inlined into its one caller: smaller in the gzipped wasm.
-pub(super) fn options(path: &Path<'_>, options: &[Choice]) -> Result {
+/// The options of a choice question (`path` is that of `options`): each id valid and its
+/// label a text, some options, not too many, ids unique.
+fn options(path: &Path<'_>, options: &[Choice]) -> Result {
+    for (k, o) in options.iter().enumerate() {
+        let item = path.index(k);
+        id(&item.key("id"), &o.id)?;
+        text(&item.key("label"), &o.label)?;
+    }
     if options.is_empty() {
         return fail(path, MUST_NOT_BE_EMPTY, "", "");
     }
@@ -246,9 +428,8 @@ pub(super) fn options(path: &Path<'_>, options: &[Choice]) -> Result {
 
 /// The rules of a survey's questions that need all of them (`path` is that of
 /// `questions`): some, not too many, ids unique, and branches that fit their question and
-/// jump forward. Each question was checked on its own when decoded.
-// A call of its own, not inlined into its one caller: smaller in the gzipped wasm.
-pub(super) fn questions(path: &Path<'_>, qs: &[Question]) -> Result {
+/// jump forward (each question on its own is [`question`]'s).
+fn questions(path: &Path<'_>, qs: &[Question]) -> Result {
     if qs.is_empty() {
         return fail(path, MUST_NOT_BE_EMPTY, "", "");
     }
@@ -307,7 +488,6 @@ fn target(path: &Path<'_>, from: usize, goto: &str, all: &[Question]) -> Result 
     }
 }
 
-// A call of its own, not inlined into its one caller: smaller in the gzipped wasm.
 fn condition(path: &Path<'_>, q: &Question, ty: &str, c: &Condition) -> Result {
     if c.is_empty() {
         return fail(
