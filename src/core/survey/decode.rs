@@ -9,8 +9,8 @@ use super::question::{Choice, Question, QuestionKind, QuestionType, ScaleLabels}
 use super::validate::{self, invalid};
 use super::MAX_MAX_LENGTH;
 use super::{
-    ColorMode, Frequency, MatchKind, PartialSiteConfig, Position, SiteConfig, Survey, Targeting,
-    ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
+    ColorMode, Frequency, MatchKind, MobileExit, PartialSiteConfig, Position, SiteConfig, Survey,
+    Targeting, ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
 };
 use crate::core::json::{
     array, integer, shape_err, string, Decoded, Fields, Json, Path, ShapeError,
@@ -160,12 +160,22 @@ fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
         TriggerType::Delay => Some("seconds"),
         TriggerType::Scroll => Some("percent"),
         TriggerType::Event => Some("event"),
-        TriggerType::PageLoad | TriggerType::ExitIntent | TriggerType::Manual => None,
+        TriggerType::ExitIntent => Some("mobile"),
+        TriggerType::PageLoad | TriggerType::Manual => None,
     };
     f.only(Some(&["type", setting.unwrap_or("type")]))?;
     Ok(match kind {
         TriggerType::PageLoad => Trigger::PageLoad,
-        TriggerType::ExitIntent => Trigger::ExitIntent,
+        TriggerType::ExitIntent => Trigger::ExitIntent {
+            mobile: f.variant(
+                "mobile",
+                false,
+                &[
+                    ("scrollUp", MobileExit::ScrollUp),
+                    ("hidden", MobileExit::Hidden),
+                ],
+            )?,
+        },
         TriggerType::Manual => Trigger::Manual,
         TriggerType::Event => {
             let event = f.req_str("event")?;
