@@ -16,8 +16,9 @@
 //!
 //! * `survey`: a survey of the site, opened modal (`show(survey, {shopper: true})`) on click;
 //!   its throttle still applies. Without it, no feedback button.
-//! * `label`: a string or a map from locale tag to string (default: "Feedback" in the page's
-//!   language); `icon`: one of [`ICONS`] (default `chat`).
+//! * `label`: a string, or a map from locale tag to string with an `en` entry (the label on
+//!   a page in another language); default "Feedback". `icon`: one of [`ICONS`] (default
+//!   `chat`).
 //! * `position`: one of [`POSITIONS`], for both buttons (default `bottom-right`).
 //! * `rewards`: `true` or `{label, icon, join, signIn}` (default label "Rewards", icon `gift`):
 //!   a Rewards button that opens the loyalty panel (`rapport('loyalty', {join, signIn})`);
@@ -32,7 +33,7 @@ pub const KEYS: &[&str] = &["survey", "label", "icon", "position", "rewards"];
 /// Members of `launcher.rewards`.
 pub const REWARDS_KEYS: &[&str] = &["label", "icon", "join", "signIn"];
 /// The icons a button may carry (`none`: text only).
-pub const ICONS: &[&str] = &["chat", "star", "heart", "gift", "none"];
+pub const ICONS: &[&str] = &["chat", "gift", "none"];
 /// Where the buttons sit.
 pub const POSITIONS: &[&str] = &["bottom-right", "bottom-left"];
 /// Longest label, in characters: a button, not a sentence.
@@ -149,7 +150,11 @@ fn check_rewards(v: &Value) -> Result<(), LauncherError> {
 fn check_label(at: &str, v: &Value) -> Result<(), LauncherError> {
     match v {
         Value::String(s) => check_text(at, s),
-        Value::Object(map) if !map.is_empty() => {
+        Value::Object(map) if !map.contains_key("en") => Err(err(
+            at,
+            "needs an \"en\" entry: the label on a page in a language the map does not have",
+        )),
+        Value::Object(map) => {
             for (tag, text) in map {
                 let field = format!("{at}.{tag}");
                 if !is_tag(tag) {
@@ -239,8 +244,9 @@ mod tests {
             json!({"survey": "feedback"}),
             json!({"survey": "feedback", "label": "Tell us", "icon": "none", "position": "bottom-left"}),
             json!({"survey": "nps", "label": {"en": "Feedback", "pt-BR": "Opinião", "ar": "ملاحظات"}}),
+            json!({"survey": "nps", "icon": "gift"}),
             json!({"rewards": true}),
-            json!({"survey": "feedback", "rewards": {"label": {"en": "Rewards"}, "icon": "star",
+            json!({"survey": "feedback", "rewards": {"label": {"en": "Rewards"}, "icon": "chat",
                    "join": "/join", "signIn": "https://shop.example/login"}}),
             json!({"survey": "feedback", "rewards": false}),
         ] {
@@ -288,7 +294,7 @@ mod tests {
                 "launcher.rewards.signIn",
             ),
             (json!({"rewards": {"label": 5}}), "launcher.rewards.label"),
-            (json!({"rewards": {"icon": "cup"}}), "launcher.rewards.icon"),
+            (json!({"rewards": {"icon": "star"}}), "launcher.rewards.icon"),
         ];
         for (v, at) in cases {
             assert_eq!(field(v.clone(), SITE).as_deref(), Some(at), "{v}");
@@ -313,7 +319,7 @@ mod tests {
         let e = check(&json!({"survey": "nps", "icon": "rocket"}), SITE).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "launcher.icon: must be one of chat, star, heart, gift, none"
+            "launcher.icon: must be one of chat, gift, none"
         );
         let e = check(&json!({"survey": "gone"}), SITE).unwrap_err();
         assert_eq!(

@@ -10,13 +10,13 @@
  * nonce of its <script>. Clicks go through the page's `rapport` function, as the page's own
  * calls do: the feedback button runs `show(survey, {shopper: true})` (the shopper asked: the
  * survey opens modal and takes focus, and gives it back on close), the Rewards button
- * `loyalty(rewards)` (its `join` and `signIn` links, for an anonymous shopper). Both buttons
- * step aside while a survey is on screen (the widget's `show` and `close` events).
+ * `loyalty(rewards)` (its `join` and `signIn` links, for an anonymous shopper). A survey or
+ * the panel, on top (same z-index, later in the document), covers the buttons while open.
  *
  * The setting (README, "Configuration"; server/src/launcher.rs checks it):
  *   survey    the survey the feedback button opens (none: no feedback button)
- *   label     a string or a {locale: string} map (default "Feedback", in the page's language)
- *   icon      "chat" (default) | "star" | "heart" | "gift" | "none"
+ *   label     a string, or a {locale: string} map with an `en` entry (default "Feedback")
+ *   icon      "chat" (default) | "gift" | "none"
  *   position  "bottom-right" (default) | "bottom-left", both buttons
  *   rewards   true or {label, icon ("gift" by default), join, signIn}: the Rewards button
  *
@@ -24,8 +24,8 @@
  * `:host` declarations, which win over the page's own important rules, so the page's CSS
  * cannot hide or restyle it; its rules in a <style> carrying the loader's nonce (a strict
  * CSP's style-src), the brand colour set through the CSSOM. Real <button>s: keyboard
- * operable, the label their accessible name (the icon is aria-hidden), `dir=auto` for a
- * right-to-left label, at least 44×44 px.
+ * operable, the label their accessible name (the icon is a CSS pseudo-element with no
+ * text, never announced), `dir=auto` for a right-to-left label, at least 44 px high and wide.
  * Budget: loader + launcher ≤ 2,560 B gzip -9 (`cargo xtask size`); docs/SIZES.md lists
  * what each part costs.
  */

@@ -23,17 +23,24 @@ export default (live) => {
       live("exitIntent").some((s) => s.trigger.mobile == m) && D.dispatchEvent(new MouseEvent("mouseout"));
     } catch (e) {}
   };
-  // Where the current upward run started: its scroll position and time.
-  let y0 = 0,
-    t0 = 0,
+  // The last scroll position, and where and when the current upward run started (y0 null:
+  // none). A run starts at the position before its first upward step, and starts again
+  // after 500 ms: a slow scroll up is reading, not leaving.
+  let p = scrollY,
+    y0,
+    t0,
     away;
   addEventListener(
     "scroll",
     () => {
       const y = scrollY;
       const t = performance.now();
-      if (y >= y0 || t - t0 > 500) (y0 = y), (t0 = t);
-      else if (y0 - y >= innerHeight / 2) fire("scrollUp"), (y0 = y);
+      if (y >= p) y0 = null;
+      else {
+        if (y0 == null || t - t0 > 500) (y0 = p), (t0 = t);
+        if (y0 - y >= innerHeight / 2) fire("scrollUp"), (y0 = null);
+      }
+      p = y;
     },
     { passive: true }
   );
