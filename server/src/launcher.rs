@@ -271,11 +271,15 @@ mod tests {
             ),
             (json!({"survey": "nps", "label": {}}), "launcher.label"),
             (
-                json!({"survey": "nps", "label": {"english": "Hi"}}),
+                json!({"survey": "nps", "label": {"fr": "Avis"}}),
+                "launcher.label",
+            ),
+            (
+                json!({"survey": "nps", "label": {"en": "Hi", "english": "Hi"}}),
                 "launcher.label.english",
             ),
             (
-                json!({"survey": "nps", "label": {"fr": 1}}),
+                json!({"survey": "nps", "label": {"en": "Hi", "fr": 1}}),
                 "launcher.label.fr",
             ),
             (json!({"survey": "nps", "icon": "rocket"}), "launcher.icon"),
@@ -294,10 +298,40 @@ mod tests {
                 "launcher.rewards.signIn",
             ),
             (json!({"rewards": {"label": 5}}), "launcher.rewards.label"),
-            (json!({"rewards": {"icon": "star"}}), "launcher.rewards.icon"),
+            (
+                json!({"rewards": {"icon": "star"}}),
+                "launcher.rewards.icon",
+            ),
         ];
         for (v, at) in cases {
             assert_eq!(field(v.clone(), SITE).as_deref(), Some(at), "{v}");
+        }
+    }
+
+    /// The README's `"launcher": {…}` example (Configuration) is a setting the collector
+    /// accepts on a site with a `feedback` survey and a loyalty programme.
+    #[test]
+    fn the_readme_example_is_accepted() {
+        let readme = include_str!("../../README.md");
+        let start = readme
+            .find("```json\n\"launcher\":")
+            .expect("README has a \"launcher\" json block");
+        let block = &readme[start + "```json\n".len()..];
+        let block = &block[..block.find("```").expect("the block ends")];
+        let example: Value = serde_json::from_str(&format!("{{{block}}}")).expect("JSON");
+        let launcher = &example["launcher"];
+        let site = SiteFacts {
+            surveys: &["feedback"],
+            loyalty: true,
+        };
+        assert_eq!(check(launcher, site), Ok(()));
+        // Every documented key is there.
+        let keys: Vec<&str> = launcher
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        for key in KEYS {
+            assert!(keys.contains(key), "the README's example lacks {key}");
         }
     }
 

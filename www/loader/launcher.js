@@ -31,15 +31,15 @@
  */
 
 // A white pill with dark text and a border in the brand colour (set on each button through
-// the CSSOM, which drops a value that is no colour), on the page's bottom edge. The icon set,
-// 20×20 paths clipping a square of the text colour: a speech bubble (`chat`) and a gift.
+// the CSSOM, which drops a value that is no colour; the text colour without one), on the
+// page's bottom edge; the browser's own focus ring. The icon set, 20×20 paths clipping a
+// square of the text colour: a speech bubble (`chat`) and a gift.
 const CSS =
   ":host{all:initial!important}" +
   "div{position:fixed;z-index:2147483647;bottom:16px;right:16px;display:flex;gap:8px}" +
   ".bottom-left{left:16px;right:auto}" +
-  "button{display:flex;align-items:center;gap:8px;min-height:44px;padding:0 16px;border:2px solid #4f46e5;" +
-  "border-radius:22px;background:#fff;color:#111827;font:600 15px system-ui,sans-serif;cursor:pointer}" +
-  ":focus-visible{outline:3px solid #111827;outline-offset:2px}" +
+  "button{display:flex;align-items:center;gap:8px;min-height:44px;padding:0 16px;border:2px solid;" +
+  "border-radius:22px;background:#fff;color:#111827;font:600 15px system-ui}" +
   ".chat:before,.gift:before{content:'';width:20px;height:20px;background:currentColor;" +
   "clip-path:path('M3 3h14v10H8l-5 4z')}" +
   ".gift:before{clip-path:path('M2 6h7v3H2zm9 0h7v3h-7zM3 10h6v8H3zm8 0h6v8h-6zM10 6C8 1 4 3 8 6m2 0c2-5 6-3 2 0')}";
@@ -62,9 +62,9 @@ export default (c, nonce) => {
     b.className = icon;
     b.style.borderColor = c.theme?.brand;
     b.dir = "auto";
-    // A label map: the page's language exactly, then its base language, then English (which
-    // the collector requires of a map).
-    b.append(typeof label == "string" ? label : label[lang] || label[lang.split("-")[0]] || label.en);
+    // A label map (the collector requires its `en`): the page's language exactly, then its
+    // base language, then English.
+    b.append(label.en ? label[lang] || label[lang.split("-")[0]] || label.en : label);
     b.onclick = () => {
       for (const x of box.children) x.autofocus = x == b;
       rapport(...command);
