@@ -55,7 +55,12 @@ export type Trigger =
   | { type: "pageLoad" }
   | { type: "delay"; seconds: number }
   | { type: "scroll"; percent: number }
-  | { type: "exitIntent" }
+  /**
+   * `mobile`: a stand-in on touch screens, where no pointer leaves the page (a fast scroll up,
+   * or a return to the page after it was hidden). Watched by the script-tag loader's
+   * `touch.js`; `createRapport` has no touch watcher.
+   */
+  | { type: "exitIntent"; mobile?: "scrollUp" | "hidden" }
   | { type: "event"; event: string }
   | { type: "manual" };
 

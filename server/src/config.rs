@@ -19,6 +19,7 @@ use serde_json::{Map, Value};
 use rapport::core::survey::decode::SITE_KEYS;
 
 use crate::client_ip::TrustedProxies;
+use crate::launcher;
 use crate::loyalty::answer::{AnswerRule, DEFAULT_PERIOD_DAYS};
 use crate::loyalty::expiry::ExpiryPolicy;
 use crate::loyalty::outbound::OutboundWebhook;
@@ -34,6 +35,9 @@ use crate::validate::{SiteRules, SiteRulesError};
 const ROOT_KEYS: &[&str] = &["sites", "rateLimit", "trustedProxies", "timeouts"];
 /// Members of a site beside the public ones ([`SITE_KEYS`]): never published.
 const SERVER_ONLY_SITE_KEYS: &[&str] = &["origins", "adminToken", "loyalty"];
+/// Members of a site the collector checks and publishes beside the widget's ([`SITE_KEYS`]):
+/// the loader reads them, the widget ignores them.
+const LOADER_SITE_KEYS: &[&str] = &["launcher"];
 /// Members of a site's `loyalty`.
 const LOYALTY_KEYS: &[&str] = &[
     "customerTokenSecret",
@@ -108,7 +112,8 @@ pub struct SiteEntry {
     /// Bearer token for the export endpoint.
     pub admin_token: String,
     /// The site configuration as served publicly: exactly the members the widget reads
-    /// ([`SITE_KEYS`]), never `origins`, `adminToken` or anything else.
+    /// ([`SITE_KEYS`]) and the loader's `launcher`, never `origins`, `adminToken`,
+    /// `loyalty` or anything else.
     pub public: Value,
     /// Validation rules derived from the site configuration.
     pub rules: SiteRules,
@@ -266,10 +271,14 @@ fn parse_site(i: usize, site: &Value) -> Result<SiteEntry, ConfigError> {
     let obj = site
         .as_object()
         .ok_or_else(|| field_err(&at, "must be an object"))?;
-    only_known(&at, obj, &[SITE_KEYS, SERVER_ONLY_SITE_KEYS])?;
+    only_known(
+        &at,
+        obj,
+        &[SITE_KEYS, LOADER_SITE_KEYS, SERVER_ONLY_SITE_KEYS],
+    )?;
     let public: Map<String, Value> = obj
         .iter()
-        .filter(|(k, _)| SITE_KEYS.contains(&k.as_str()))
+        .filter(|(k, _)| SITE_KEYS.contains(&k.as_str()) || LOADER_SITE_KEYS.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let origins_json = obj.get("origins").cloned();
@@ -319,6 +328,19 @@ fn parse_site(i: usize, site: &Value) -> Result<SiteEntry, ConfigError> {
             };
             field_err(field, message)
         })?;
+    if let Some(v) = obj.get("launcher") {
+        let surveys: Vec<&str> = rules
+            .config()
+            .surveys
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
+        let facts = launcher::SiteFacts {
+            surveys: &surveys,
+            loyalty: loyalty.is_some(),
+        };
+        launcher::check(v, facts).map_err(|e| field_err(format!("{at}.{}", e.field), e.message))?;
+    }
     Ok(SiteEntry {
         id: rules.site_id().to_owned(),
         origins,
@@ -962,6 +984,37 @@ mod tests {
         assert_eq!(
             field_of(&with_theme(r#"{"brandDark":"red;}"}"#)),
             "sites[0].theme.brandDark"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn launcher_is_published_and_checked() -> Result<(), ConfigError> {
+        let with = |launcher: &str| {
+            SITE.replace("{\"site\"", &format!("{{\"launcher\":{launcher},\"site\""))
+        };
+        let cfg = ServerConfig::from_json(&config(
+            &with(r#"{"survey":"s","label":{"en":"Tell us"},"position":"bottom-left"}"#),
+            "",
+        ))?;
+        let public = cfg
+            .site("demo")
+            .map(|s| s.public.clone())
+            .ok_or_else(|| field_err("test", "no demo"))?;
+        assert_eq!(
+            public.get("launcher"),
+            Some(
+                &serde_json::json!({"survey":"s","label":{"en":"Tell us"},"position":"bottom-left"})
+            )
+        );
+        assert_eq!(
+            field_of(&config(&with(r#"{"survey":"gone"}"#), "")),
+            "sites[0].launcher.survey"
+        );
+        // A Rewards button needs the site's loyalty programme.
+        assert_eq!(
+            field_of(&config(&with(r#"{"survey":"s","rewards":true}"#), "")),
+            "sites[0].launcher.rewards"
         );
         Ok(())
     }

@@ -25,6 +25,7 @@ pub mod error;
 pub mod export;
 pub mod history_import;
 pub mod jobs;
+pub mod launcher;
 pub mod liability;
 pub mod live_config;
 pub mod loyalty;

@@ -1,5 +1,5 @@
-//! Static files: the loader (`/rapport.js`), the widget (`/widget/*`), the loyalty panel
-//! (`/loyalty/*`) and the metrics engine
+//! Static files: the loader (`/rapport.js`), its chunks (`/launcher.js`, `/touch.js`:
+//! [`CHUNKS`]), the widget (`/widget/*`), the loyalty panel (`/loyalty/*`) and the metrics engine
 //! (`/metrics/*`) from `--dist`, the test pages (`/test/*`) from `--test-pages`, and the demo
 //! storefront (everything else, `/` → `index.html`) from `--www`.
 //!
@@ -29,7 +29,7 @@ use crate::served_paths::{self, ExposedSecret, Mounts};
 /// Where static files come from.
 #[derive(Debug, Clone)]
 pub struct StaticDirs {
-    /// Build output: `rapport.js`, `widget/`, `loyalty/`, `metrics/`.
+    /// Build output: `rapport.js`, `launcher.js`, `touch.js`, `widget/`, `loyalty/`, `metrics/`.
     pub dist: PathBuf,
     /// Demo storefront.
     pub www: PathBuf,
@@ -58,6 +58,10 @@ impl StaticDirs {
 /// Cache-Control for the loader.
 pub const LOADER_CACHE: &str = "public, max-age=300";
 
+/// The loader's chunks, served beside it: the launcher (a feedback button) and exit
+/// intent's stand-ins on touch screens.
+pub const CHUNKS: [&str; 2] = ["launcher.js", "touch.js"];
+
 /// The static-file router (merged under the API routes by [`crate::app`]).
 pub fn router<S: Clone + Send + Sync + 'static>(dirs: &StaticDirs) -> Router<S> {
     let (build, compressed) = served_build_dir(&dirs.dist);
@@ -66,8 +70,17 @@ pub fn router<S: Clone + Send + Sync + 'static>(dirs: &StaticDirs) -> Router<S> 
         true => loader.precompressed_br().precompressed_gzip(),
         false => loader,
     };
-    let mut router = Router::new()
-        .route_service("/rapport.js", loader)
+    let mut router = Router::new().route_service("/rapport.js", loader);
+    // The loader's chunks, beside it.
+    for chunk in CHUNKS {
+        let file = ServeFile::new(build.join(chunk));
+        let file = match compressed {
+            true => file.precompressed_br().precompressed_gzip(),
+            false => file,
+        };
+        router = router.route_service(&format!("/{chunk}"), file);
+    }
+    let mut router = router
         .nest_service("/widget", build_dir(build.join("widget"), compressed))
         .nest_service("/loyalty", build_dir(build.join("loyalty"), compressed))
         .nest_service("/metrics", build_dir(build.join("metrics"), compressed));
@@ -77,6 +90,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(dirs: &StaticDirs) -> Router<S> 
         ("/loyalty".to_owned(), build.join("loyalty")),
         ("/metrics".to_owned(), build.join("metrics")),
     ];
+    mounts.extend(CHUNKS.map(|chunk| (format!("/{chunk}"), build.join(chunk))));
     if let Some(test_pages) = &dirs.test_pages {
         router = router.nest_service("/test", ServeDir::new(test_pages));
         mounts.push(("/test".to_owned(), test_pages.clone()));
@@ -132,7 +146,12 @@ async fn guard_and_tag(mounts: &Mounts, req: Request, next: Next) -> Response {
             HeaderValue::from_static("text/javascript; charset=utf-8"),
         );
     }
-    let cache = if path == "/rapport.js" {
+    let chunk = CHUNKS
+        .iter()
+        .any(|chunk| path.strip_prefix('/') == Some(chunk));
+    // The chunks are the loader's own parts: cached like it (the launcher's comes with
+    // every page of a site that enables it).
+    let cache = if path == "/rapport.js" || chunk {
         LOADER_CACHE
     } else if path.starts_with("/test/") {
         "no-store"
@@ -143,6 +162,7 @@ async fn guard_and_tag(mounts: &Mounts, req: Request, next: Next) -> Response {
     // Build output's body depends on `Accept-Encoding` (pre-compressed copies): caches
     // must not hand a brotli body to a client that did not ask for one.
     if path == "/rapport.js"
+        || chunk
         || path.starts_with("/widget/")
         || path.starts_with("/loyalty/")
         || path.starts_with("/metrics/")

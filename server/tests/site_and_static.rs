@@ -50,6 +50,8 @@ async fn static_files(db: Backend) -> TestResult {
     fs::create_dir_all(&www)?;
     fs::create_dir_all(&pages)?;
     fs::write(dist.join("rapport.js"), "window.rapport=1;")?;
+    fs::write(dist.join("launcher.js"), "export default()=>1;")?;
+    fs::write(dist.join("touch.js"), "export default()=>2;")?;
     fs::write(dist.join("widget/widget.js"), "export default 1;")?;
     fs::write(dist.join("widget/widget_bg.wasm"), b"\0asm\x01\0\0\0")?;
     fs::write(dist.join("metrics/metrics.js"), "export {};")?;
@@ -82,6 +84,21 @@ async fn static_files(db: Backend) -> TestResult {
     );
     assert_eq!(r.headers()["cache-control"], "public, max-age=300");
     assert_eq!(r.text().await?, "window.rapport=1;");
+    // The loader's chunks, beside it and cached like it.
+    for (chunk, body) in [
+        ("/launcher.js", "export default()=>1;"),
+        ("/touch.js", "export default()=>2;"),
+    ] {
+        let r = get(chunk).await?;
+        assert_eq!(r.status(), 200, "{chunk}");
+        assert_eq!(
+            r.headers()["content-type"],
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(r.headers()["cache-control"], "public, max-age=300");
+        assert_eq!(r.headers()["vary"], "accept-encoding");
+        assert_eq!(r.text().await?, body);
+    }
 
     let r = get("/widget/widget_bg.wasm").await?;
     assert_eq!(r.headers()["content-type"], "application/wasm");

@@ -32,7 +32,7 @@ pub fn trigger_fired(survey: &Survey, s: &PageSignals) -> bool {
         Trigger::PageLoad => true,
         Trigger::Delay { seconds } => s.ms_since_navigation >= seconds * 1000.0,
         Trigger::Scroll { percent } => s.scroll_percent >= *percent,
-        Trigger::ExitIntent => s.exit_intent,
+        Trigger::ExitIntent { .. } => s.exit_intent,
         Trigger::Event { event } => s.events.contains(event),
         Trigger::Manual => false,
     }

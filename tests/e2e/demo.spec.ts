@@ -105,3 +105,11 @@ test("a Spanish page gets the Spanish texts", async ({ browser, run }) => {
   await context.close();
   expect(problems()).toEqual([]);
 });
+
+test("the demo's feedback button (its config's launcher) opens the feedback survey, modal", async ({ page }) => {
+  await page.goto("/cart.html");
+  const button = page.locator("rapport-launcher").getByRole("button", { name: "Feedback" });
+  await button.click();
+  await expect(dialog(page)).toContainText("How is your visit going?");
+  await expect(dialog(page)).toHaveAttribute("aria-modal", "true");
+});

@@ -13,7 +13,9 @@
 //   the README says); the survey must show with no CSP violation.
 // * `js` that requires `node:` modules (the token-minting example): run in Node, and the token
 //   it mints must open the loyalty endpoint and link an answer to the customer; `json` (the
-//   loyalty config fragment): its keys are those the collector accepted at start; `rust`: it is
+//   loyalty config fragment): its keys are those the collector accepted at start; `json` (the
+//   launcher fragment): the collector's check accepts it (server/src/launcher.rs), and served
+//   as the demo's launcher it draws its buttons; `rust`: it is
 //   server/tests/readme/customer_token.rs, which `cargo test -p rapport-server` compiles and runs.
 // * `sh`: `curl` lines run (against this run's collector); `npm install` names the package;
 //   long-running or slow commands (`cargo xtask …`, `rapport-server`, `rapport-metrics`) are
@@ -144,6 +146,23 @@ for (const block of BLOCKS) {
       const accepted = demo.sites.find((s: any) => s.site === SITE).loyalty;
       expect(Object.keys(documented).sort()).toEqual(Object.keys(accepted).sort());
       expect(Object.keys(documented.webhooks).sort()).toEqual(Object.keys(accepted.webhooks).sort());
+    });
+  } else if (block.lang === "json" && /^"launcher":/.test(block.code.trim())) {
+    // The launcher example: server/src/launcher.rs's test checks it as the collector does;
+    // here it is served as the demo site's `launcher` and its buttons must show, labelled.
+    test(name, async ({ page }) => {
+      const documented = JSON.parse(`{${block.code}}`).launcher;
+      await page.route(`**/v1/sites/${SITE}/config`, async (route) => {
+        const response = await route.fetch();
+        const config = await response.json();
+        expect(config.surveys.map((s: any) => s.id)).toContain(documented.survey);
+        await route.fulfill({ response, json: { ...config, launcher: documented } });
+      });
+      await page.goto("/");
+      const buttons = page.locator("rapport-launcher").getByRole("button");
+      await expect(buttons).toHaveText([documented.label.en, documented.rewards.label]);
+      await buttons.first().click();
+      await expect(dialog(page)).toBeVisible();
     });
   } else if (block.lang === "rust") {
     // Compiled and run by `cargo test -p rapport-server` (server/tests/readme_token.rs: the

@@ -201,6 +201,9 @@
     }
     addEventListener("popstate", () => nav());
 
+    // A chunk beside the loader, for what only some pages need: its default export, called.
+    const chunk = (name, ...a) => import(at(name + ".js")).then((m) => m.default(...a)).catch(warn);
+
     // 3. Site config: the collector's first, then the queued `config` commands over it.
     const start = (c) => {
       remote = c || null; // a 404 (unknown site): no survey can be shown
@@ -208,6 +211,11 @@
       ready = 1;
       for (const a of early) rapport(...a);
       arm();
+      // The launcher's buttons, on sites whose collector config enables them.
+      remote?.launcher && chunk("launcher", config, S.nonce);
+      // Exit intent's stand-ins on touch screens (no pointer ever leaves the page there),
+      // when a survey names one: the chunk fires this page's exit intent (see touch.js).
+      matchMedia("(pointer:coarse)").matches && surveys().some((s) => s?.trigger?.mobile) && chunk("touch", live);
     };
     fetch(data.configUrl || endpoint + "/v1/sites/" + site + "/config")
       .then((r) => r.ok && r.json())

@@ -1,6 +1,9 @@
 //! `cargo xtask build`: the shipped artifacts.
 //!
 //! * `dist/rapport.js` — the loader, minified by terser.
+//! * `dist/launcher.js`, `dist/touch.js` — the loader's chunks, ES modules it imports only on
+//!   pages that need them (the launcher, a feedback button: sites that enable it; exit
+//!   intent's stand-ins: touch screens with a survey that names one), minified by terser.
 //! * `dist/widget/` — the shopper-facing widget: wasm-bindgen JS glue (boundary names
 //!   minified with the wasm, then terser; see [`crate::glue`]) + wasm-opt'd `.wasm` (English
 //!   built in), and `locales/<tag>.json`, the other locales' words, one file each, fetched
@@ -120,6 +123,7 @@ pub fn run_build() -> Result<(), String> {
     wasm(&METRICS, &dist)?;
     package(&dist)?;
     let mut shipped = vec![dist.join("rapport.js")];
+    shipped.extend(CHUNKS.iter().map(|chunk| dist.join(chunk)));
     for artifact in [&WIDGET, &PANEL, &METRICS] {
         shipped.extend(crate::size::files_in(&dist.join(artifact.dist_dir))?);
     }
@@ -162,6 +166,10 @@ fn loader_and_widget() -> Result<PathBuf, String> {
     Ok(dist)
 }
 
+/// The loader's chunks, beside it in `dist/`: the launcher (sites with a `launcher`) and
+/// exit intent's stand-ins on touch screens.
+pub const CHUNKS: [&str; 2] = ["launcher.js", "touch.js"];
+
 fn loader(dist: &Path) -> Result<(), String> {
     let source = util::root().join("www/loader/rapport.js");
     step(
@@ -171,7 +179,28 @@ fn loader(dist: &Path) -> Result<(), String> {
             .args(["--compress", "passes=3", "--mangle", "--ecma", "2017"])
             .arg("--output")
             .arg(dist.join("rapport.js")),
-    )
+    )?;
+    // The chunks: ES modules the loader imports only on pages that need them (`--module`
+    // lets terser rename their top level).
+    for chunk in CHUNKS {
+        let source = util::root().join("www/loader").join(chunk);
+        step(
+            &format!("{chunk}: terser www/loader/{chunk} → dist/{chunk}"),
+            cmd(node_bin("terser").to_str().unwrap_or("terser"))
+                .arg(&source)
+                .args([
+                    "--module",
+                    "--compress",
+                    "passes=3",
+                    "--mangle",
+                    "--ecma",
+                    "2020",
+                ])
+                .arg("--output")
+                .arg(dist.join(chunk)),
+        )?;
+    }
+    Ok(())
 }
 
 /// Rust flags for shipped wasm: the user's own, plus path remapping so that the source
@@ -373,6 +402,9 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 fn package(dist: &Path) -> Result<(), String> {
     let pkg = util::root().join("pkg");
     copy(&dist.join("rapport.js"), &pkg.join("rapport.js"))?;
+    for chunk in CHUNKS {
+        copy(&dist.join(chunk), &pkg.join(chunk))?;
+    }
     for artifact in [&WIDGET, &PANEL, &METRICS] {
         copy_tree(&dist.join(artifact.dist_dir), &pkg.join(artifact.dist_dir))?;
     }

@@ -15,7 +15,8 @@ use crate::prelude::*;
 use super::branch::{Branch, Condition, Scalar};
 use super::question::{Choice, Question, QuestionKind, QuestionType, ScaleLabels};
 use super::{
-    ColorMode, ConfigError, Frequency, MatchKind, PartialSiteConfig, Position, SiteConfig, Survey,
+    ColorMode, ConfigError, Frequency, MatchKind, MobileExit, PartialSiteConfig, Position,
+    SiteConfig, Survey,
     Targeting, ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
 };
 use crate::core::json::{array, integer, items, shape_err, string, Decoded, Fields, Json, Path};
@@ -126,12 +127,22 @@ fn trigger(f: &Fields<'_>) -> Decoded<Trigger> {
         TriggerType::Delay => Some("seconds"),
         TriggerType::Scroll => Some("percent"),
         TriggerType::Event => Some("event"),
-        TriggerType::PageLoad | TriggerType::ExitIntent | TriggerType::Manual => None,
+        TriggerType::ExitIntent => Some("mobile"),
+        TriggerType::PageLoad | TriggerType::Manual => None,
     };
     f.only(Some(&["type", setting.unwrap_or("type")]))?;
     Ok(match kind {
         TriggerType::PageLoad => Trigger::PageLoad,
-        TriggerType::ExitIntent => Trigger::ExitIntent,
+        TriggerType::ExitIntent => Trigger::ExitIntent {
+            mobile: f.variant(
+                "mobile",
+                false,
+                &[
+                    ("scrollUp", MobileExit::ScrollUp),
+                    ("hidden", MobileExit::Hidden),
+                ],
+            )?,
+        },
         TriggerType::Manual => Trigger::Manual,
         TriggerType::Event => Trigger::Event {
             event: f.req_str("event")?,

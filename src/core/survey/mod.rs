@@ -32,7 +32,7 @@ pub use targeting::{MatchKind, Targeting, UrlMatch};
 pub use thank_you::ThankYou;
 pub use theme::{is_safe_css_value, ColorMode, Position, Theme};
 pub use throttle::{Frequency, ThrottlePolicy};
-pub use trigger::Trigger;
+pub use trigger::{MobileExit, Trigger};
 
 #[cfg(test)]
 mod tests;
