@@ -215,7 +215,7 @@
       remote?.launcher && chunk("launcher", config, S.nonce);
       // Exit intent's stand-ins on touch screens (no pointer ever leaves the page there),
       // when a survey names one: the chunk fires this page's exit intent (see touch.js).
-      matchMedia("(pointer:coarse)").matches && surveys().some((s) => s?.trigger?.mobile) && chunk("touch", live);
+      matchMedia("(pointer:coarse)").matches && [].concat(remote?.surveys || []).some((s) => s?.trigger?.mobile) && chunk("touch", live);
     };
     fetch(data.configUrl || endpoint + "/v1/sites/" + site + "/config")
       .then((r) => r.ok && r.json())
