@@ -74,7 +74,7 @@ test("Back returns along the path with every answer shown as given, and all of t
   await expect(title(page)).toHaveText(MOOD);
   await expect(radios(page).nth(1)).toHaveAttribute("aria-checked", "true");
   await primary(page).click();
-  await expect(dialog(page)).toContainText("Thanks (inline config)");
+  await expect(dialog(page)).toContainText("Thanks (test survey)");
   await expect(back(page), "no Back on the thank-you screen").toHaveCount(0);
 
   const [row] = await expectRows(request, run, 1);
@@ -118,7 +118,7 @@ test("a changed answer takes its own branch: Back follows it, and the answers le
   await expect(title(page)).toHaveText(MOOD);
   await radios(page).nth(3).click();
   await primary(page).click();
-  await expect(dialog(page)).toContainText("Thanks (inline config)");
+  await expect(dialog(page)).toContainText("Thanks (test survey)");
 
   const [row] = await expectRows(request, run, 1);
   expect(bareAnswers(row)).toEqual([

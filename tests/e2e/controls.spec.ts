@@ -208,7 +208,7 @@ test.describe("on a phone (375 × 667, touch)", () => {
       // Tapping still answers.
       if (kind !== "multi") await answerByMouse(page, SAMPLE[kind]);
       await primary(page).tap();
-      await expect(dialog(page)).toContainText("Thanks (inline config)");
+      await expect(dialog(page)).toContainText("Thanks (test survey)");
     });
   }
 });
