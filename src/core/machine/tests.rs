@@ -530,9 +530,9 @@ fn an_unreadable_survey_disables_only_itself() {
         args: vec![Json::Str("new".into())],
     });
     assert!(
-        tab.log
-            .iter()
-            .any(|e| matches!(e, Effect::Error(m) if m.starts_with("show: unknown survey \"new\""))),
+        tab.log.iter().any(
+            |e| matches!(e, Effect::Error(m) if m.starts_with("show: unknown survey \"new\""))
+        ),
         "the skipped survey is unknown to `show`"
     );
 }

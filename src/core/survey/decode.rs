@@ -16,8 +16,8 @@ use super::branch::{Branch, Condition, Scalar};
 use super::question::{Choice, Question, QuestionKind, QuestionType, ScaleLabels};
 use super::{
     ColorMode, ConfigError, Frequency, MatchKind, MobileExit, PartialSiteConfig, Position,
-    SiteConfig, Survey,
-    Targeting, ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch, DEFAULT_MAX_LENGTH,
+    SiteConfig, Survey, Targeting, ThankYou, Theme, ThrottlePolicy, Trigger, UrlMatch,
+    DEFAULT_MAX_LENGTH,
 };
 use crate::core::json::{array, integer, items, shape_err, string, Decoded, Fields, Json, Path};
 use crate::core::msg::subst;
