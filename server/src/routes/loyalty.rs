@@ -5,7 +5,8 @@
 //!   (`expiresAt`, `expiringPoints`), the tier and what the next one needs (`tier`,
 //!   `nextTier`), the rewards catalogue (`rewards`, each `available` or not), activity
 //!   (a reward redemption shows its `code`), and the customer's referral code and link
-//!   when the site runs referrals (`referral`);
+//!   when the site runs referrals (`referral`), with the referrals it converted and their
+//!   status (`credited`, or `reversed` once the converting order was voided);
 //! - `POST /v1/sites/{site}/loyalty/redemptions` `{id, points}`: spends points, idempotent
 //!   on `id`; 409 when the spendable balance is short;
 //! - `POST /v1/sites/{site}/loyalty/adjustments` `{id, customer, points, reason, actor}`.
@@ -202,7 +203,17 @@ async fn me_answer(app: &AppState, site: &str, headers: &HeaderMap) -> Result<Re
                 .loyalty()
                 .record_referral_code(site.clone(), claims.sub.clone(), code.clone(), now)
                 .await?;
-            json!({ "code": code, "link": rule.link_for(&code) })
+            let referrals: Vec<Value> = app
+                .store
+                .loyalty()
+                .referrals_by(site.clone(), claims.sub.clone())
+                .await?
+                .into_iter()
+                .map(
+                    |r| json!({ "status": r.status, "at": crate::clock::format_unix_millis(r.at) }),
+                )
+                .collect();
+            json!({ "code": code, "link": rule.link_for(&code), "referrals": referrals })
         }
         None => Value::Null,
     };
