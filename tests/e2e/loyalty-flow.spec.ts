@@ -1,8 +1,9 @@
 // The loyalty programme end to end, in Chromium against the real collector, on the demo
 // storefront's site (config/demo.json: 1 point per 1.00 spent, 20 points per check-in, tiers
 // Bronze 0 / Silver 500 (×1.25) / Gold 1,500 by points from orders, a 14-day return window):
-// the shopper answers the check-in and sees the answer's points beside the order's pending
-// ones; orders arrive by signed Standard Webhooks delivery and move the shopper up a tier;
+// the shopper answers the check-in, reads the points it earned on the thank-you (a guest
+// reads none) and sees the answer's points beside the order's pending ones; orders arrive
+// by signed Standard Webhooks delivery and move the shopper up a tier;
 // a reward is redeemed from the panel and its code is the one `loyalty/me` lists, while a
 // redemption the balance no longer covers is refused beside the reward; a refund by webhook
 // lowers the pending balance; an order imported from history after its return window is
@@ -96,6 +97,10 @@ test("the demo storefront: the shopper's check-in points are spendable, the orde
   await expect(survey(page)).toContainText("Thank you!");
   const answered = await (await receipt).json();
   expect(answered).toMatchObject({ customer, points: ANSWER_POINTS });
+  // The thank-you gains the points the receipt reported, announced in the polite live region.
+  const earned = `You earned ${ANSWER_POINTS} points.`;
+  await expect(survey(page)).toContainText(earned);
+  await expect(page.locator("rapport-widget").getByRole("status")).toHaveText(earned);
 
   // The header's Rewards button: the panel reads `loyalty/me` with the page's token.
   await rewardsButton(page).click();
@@ -117,6 +122,27 @@ test("the demo storefront: the shopper's check-in points are spendable, the orde
   await expect(dialog).toContainText(`${threshold("Silver") - 49} more points to reach Silver`);
   await closePanel(page);
   await expect(rewardsButton(page)).toBeFocused();
+});
+
+test("a guest's thank-you says nothing of points: the receipt reports none", async ({ page, run }) => {
+  const receipt = page.waitForResponse((r) => r.url().endsWith("/v1/responses") && r.request().method() === "POST");
+  await page.goto(withRun(`/order.html?order=G-${run}&guest`, run));
+  await expect(survey(page)).toContainText("How likely are you to recommend Tidewater Goods");
+  await survey(page).getByRole("radio", { name: "10", exact: true }).click();
+  await primary(page).click();
+  await survey(page).getByRole("radio", { name: "Maybe later" }).click();
+  await primary(page).click();
+  await survey(page).getByRole("checkbox", { name: "Price" }).click();
+  await primary(page).click();
+  await expect(survey(page)).toContainText("Thank you!");
+  const answered = await (await receipt).json();
+  expect(answered.status).toBe("stored");
+  expect(answered.customer).toBeUndefined();
+  expect(answered.points).toBeUndefined();
+  // The page heard of the delivery (the line would have come before it): no line, still.
+  await expect(page.locator("#events")).toContainText("delivered");
+  await expect(survey(page)).toContainText("Thank you!");
+  await expect(survey(page)).not.toContainText("points");
 });
 
 test("orders arrive by webhook and the shopper moves up from Bronze to Silver, with the progress to Gold", async ({
