@@ -136,11 +136,33 @@ pub const EN: Strings = Strings {
 };
 
 /// `template` with `{}` or `{1}` replaced by `a` and `{2}` by `b`.
+///
+/// A byte loop with checked slicing (`{` and `}` are ASCII, so every offset it cuts at is a
+/// character boundary): no panicking path, so no panic message formatting reaches the wasm
+/// (`str::replace` brought `slice_error_fail` and its formatting code).
 pub fn fill(template: &str, a: &str, b: &str) -> String {
-    template
-        .replace("{}", a)
-        .replace("{1}", a)
-        .replace("{2}", b)
+    let mut out = String::with_capacity(template.len() + a.len() + b.len());
+    let bytes = template.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while let Some(&c) = bytes.get(i) {
+        let value = match (c, bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'{', Some(b'}'), _) => Some((a, 2)),
+            (b'{', Some(b'1'), Some(b'}')) => Some((a, 3)),
+            (b'{', Some(b'2'), Some(b'}')) => Some((b, 3)),
+            _ => None,
+        };
+        match value {
+            Some((value, len)) => {
+                out.push_str(template.get(start..i).unwrap_or(""));
+                out.push_str(value);
+                i += len;
+                start = i;
+            }
+            None => i += 1,
+        }
+    }
+    out.push_str(template.get(start..).unwrap_or(""));
+    out
 }
 
 /// The date part of an RFC 3339 timestamp (`2027-12-01T00:00:00Z` → `2027-12-01`).
@@ -259,6 +281,12 @@ mod tests {
             "Redeem 5.00 off for 500 points?"
         );
         assert_eq!(fill(EN.pending, "80", ""), "80 pending");
+        // Numbered places in any order (a translation may reorder them), text around them
+        // kept byte for byte, and braces that are no placeholder left as they are.
+        assert_eq!(fill("{2} — {1}", "a", "b"), "b — a");
+        assert_eq!(fill("ä{1}ö{2}ü", "x", "y"), "äxöyü");
+        assert_eq!(fill("{3} {", "x", "y"), "{3} {");
+        assert_eq!(fill("{1}{1}", "x", ""), "xx");
         assert_eq!(date("2027-12-01T00:00:00Z"), "2027-12-01");
         assert_eq!(date("x"), "x");
         assert_eq!(
