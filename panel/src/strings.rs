@@ -1,9 +1,5 @@
-//! The panel's words (English, built in) and the sentences it builds from the view model.
-//!
-//! One typed table, [`Strings`], so a missing word is a compile error; another locale is
-//! one more table of the same type (delivered as a locale file like the widget's,
-//! `widget/locales/<tag>.json`, when one is added). Only English exists today; the panel's
-//! layout follows the page's direction (right to left for Arabic and Hebrew) regardless.
+//! The sentences the panel builds from the view model, in the words of a [`Strings`]
+//! table (English built in, the other locales from their files: see [`crate::i18n`]).
 
 use rapport::core::json::num_to_string;
 use rapport::core::msg::{cat, int, push_uint, push_uint_padded};
@@ -12,128 +8,7 @@ use crate::error::PanelError;
 use crate::model::{Activity, Earn, NextTier, Reward, RewardKind, Tier};
 use crate::prelude::*;
 
-/// Every fixed text of the panel.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Strings {
-    /// The dialog's title.
-    pub title: &'static str,
-    /// The close button's label.
-    pub close: &'static str,
-    /// While `loyalty/me` loads.
-    pub loading: &'static str,
-    /// The balance heading.
-    pub balance: &'static str,
-    /// After the spendable points.
-    pub points: &'static str,
-    /// Pending points, `{}` = their number.
-    pub pending: &'static str,
-    /// Next expiry, `{1}` = points, `{2}` = date.
-    pub expiring: &'static str,
-    /// The tier heading.
-    pub tier: &'static str,
-    /// Progress, `{1}` = still needed, `{2}` = the next tier.
-    pub to_next: &'static str,
-    /// Progress by spend, `{1}` = amount still needed, `{2}` = the next tier.
-    pub to_next_spend: &'static str,
-    /// The top tier reached.
-    pub top_tier: &'static str,
-    /// The progress bar's label.
-    pub progress: &'static str,
-    /// The ways-to-earn heading.
-    pub earn: &'static str,
-    /// The rewards heading.
-    pub rewards: &'static str,
-    /// A reward's button.
-    pub redeem: &'static str,
-    /// Tier-only reward, `{}` = tier.
-    pub tier_only: &'static str,
-    /// Confirmation question, `{1}` = reward, `{2}` = points.
-    pub confirm: &'static str,
-    /// Confirm button.
-    pub yes: &'static str,
-    /// Cancel button.
-    pub cancel: &'static str,
-    /// While redeeming.
-    pub redeeming: &'static str,
-    /// Above the issued code.
-    pub your_code: &'static str,
-    /// Copy button.
-    pub copy: &'static str,
-    /// After a copy.
-    pub copied: &'static str,
-    /// Back to the rewards.
-    pub back: &'static str,
-    /// A redemption the balance does not cover (the collector's 409).
-    pub short: &'static str,
-    /// Any other refused or failed redemption.
-    pub not_redeemed: &'static str,
-    /// The referral heading.
-    pub refer: &'static str,
-    /// The referral explanation, `{1}` = your points, `{2}` = theirs.
-    pub refer_text: &'static str,
-    /// Share button.
-    pub share: &'static str,
-    /// The activity heading.
-    pub activity: &'static str,
-    /// No activity yet.
-    pub no_activity: &'static str,
-    /// Pending marker of an activity entry.
-    pub pending_mark: &'static str,
-    /// Anonymous shopper's heading.
-    pub join_title: &'static str,
-    /// Anonymous shopper's text.
-    pub join_text: &'static str,
-    /// Join link.
-    pub join: &'static str,
-    /// Sign-in link.
-    pub sign_in: &'static str,
-    /// Something failed.
-    pub failed: &'static str,
-    /// Retry button.
-    pub retry: &'static str,
-}
-
-/// The English table.
-pub const EN: Strings = Strings {
-    title: "Rewards",
-    close: "Close",
-    loading: "Loading your rewards…",
-    balance: "Your points",
-    points: "points",
-    pending: "{} pending",
-    expiring: "{1} points expire on {2}",
-    tier: "Your tier",
-    to_next: "{1} more points to reach {2}",
-    to_next_spend: "Spend {1} more to reach {2}",
-    top_tier: "You have reached the top tier",
-    progress: "Progress to the next tier",
-    earn: "Ways to earn",
-    rewards: "Rewards",
-    redeem: "Redeem",
-    tier_only: "{} tier and above",
-    confirm: "Redeem {1} for {2} points?",
-    yes: "Yes, redeem",
-    cancel: "Cancel",
-    redeeming: "Redeeming…",
-    your_code: "Your code",
-    copy: "Copy",
-    copied: "Copied",
-    back: "Back to rewards",
-    short: "You do not have enough points for this reward right now.",
-    not_redeemed: "This reward could not be redeemed. Please try again later.",
-    refer: "Refer a friend",
-    refer_text: "You get {1} points and your friend gets {2} when they place their first order.",
-    share: "Share",
-    activity: "Activity",
-    no_activity: "No activity yet.",
-    pending_mark: "pending",
-    join_title: "Join our rewards programme",
-    join_text: "Earn points on every order, then spend them on rewards.",
-    join: "Join now",
-    sign_in: "Sign in",
-    failed: "Your rewards could not be loaded.",
-    retry: "Try again",
-};
+pub use crate::i18n::{Strings, EN};
 
 /// `template` with `{}` or `{1}` replaced by `a` and `{2}` by `b`.
 ///
@@ -190,12 +65,12 @@ pub fn hundredths(v: i64) -> String {
 }
 
 /// What a reward gives, in words.
-pub fn reward_name(r: &Reward) -> String {
+pub fn reward_name(s: &Strings, r: &Reward) -> String {
     match &r.kind {
-        RewardKind::FixedAmount(amount) => cat(&[amount, " off"]),
-        RewardKind::Percentage(p) => cat(&[&num_to_string(*p), "% off"]),
-        RewardKind::FreeShipping => "Free shipping".into(),
-        RewardKind::FreeProduct(product) => cat(&["Free product (", product, ")"]),
+        RewardKind::FixedAmount(amount) => fill(s.amount_off, amount, ""),
+        RewardKind::Percentage(p) => fill(s.percent_off, &num_to_string(*p), ""),
+        RewardKind::FreeShipping => s.free_shipping.into(),
+        RewardKind::FreeProduct(product) => fill(s.free_product, product, ""),
         RewardKind::Other => r.id.clone(),
     }
 }
@@ -209,17 +84,12 @@ pub fn refusal<'s>(s: &'s Strings, error: &PanelError) -> &'s str {
 }
 
 /// One way to earn, in words.
-pub fn earn_line(e: &Earn) -> String {
+pub fn earn_line(s: &Strings, e: &Earn) -> String {
     match e {
-        Earn::Order(rate) if *rate == 1.0 => "1 point per 1.00 spent".into(),
-        Earn::Order(rate) => cat(&[&num_to_string(*rate), " points per 1.00 spent"]),
-        Earn::SurveyAnswer(points, days) => cat(&[
-            &int(*points),
-            " points for answering a survey (once per survey every ",
-            &int(*days),
-            " days)",
-        ]),
-        Earn::Referral(referrer, _) => cat(&[&int(*referrer), " points for referring a friend"]),
+        Earn::Order(rate) if *rate == 1.0 => s.per_spent_one.into(),
+        Earn::Order(rate) => fill(s.per_spent, &num_to_string(*rate), ""),
+        Earn::SurveyAnswer(points, days) => fill(s.for_survey, &int(*points), &int(*days)),
+        Earn::Referral(referrer, _) => fill(s.for_referral, &int(*referrer), ""),
     }
 }
 
@@ -243,18 +113,18 @@ pub fn progress(s: &Strings, tier: &Tier, next: Option<&NextTier>) -> (String, u
 }
 
 /// An activity entry, in words (`Order`, `Reward redeemed`, ...).
-pub fn activity_label(a: &Activity) -> &'static str {
+pub fn activity_label(s: &Strings, a: &Activity) -> &'static str {
     match a.kind.as_str() {
-        "order" => "Order",
-        "refund" => "Refund",
-        "cancel" => "Order cancelled",
-        "redemption" => "Reward redeemed",
-        "adjustment" => "Adjustment",
-        "expiry" => "Points expired",
-        "answer" => "Survey answered",
-        "referral" => "Referral",
-        "referral_reversal" => "Referral reversed",
-        _ => "Points",
+        "order" => s.act_order,
+        "refund" => s.act_refund,
+        "cancel" => s.act_cancel,
+        "redemption" => s.act_redemption,
+        "adjustment" => s.act_adjustment,
+        "expiry" => s.act_expiry,
+        "answer" => s.act_answer,
+        "referral" => s.act_referral,
+        "referral_reversal" => s.act_referral_reversal,
+        _ => s.act_points,
     }
 }
 
@@ -266,7 +136,7 @@ mod tests {
     #[test]
     fn sentences() {
         let me = me();
-        let names: Vec<String> = me.rewards.iter().map(reward_name).collect();
+        let names: Vec<String> = me.rewards.iter().map(|r| reward_name(&EN, r)).collect();
         assert_eq!(
             names,
             [
@@ -294,9 +164,9 @@ mod tests {
             ("+80".into(), "-300".into(), "0".into())
         );
         assert_eq!(hundredths(-1234), "-12.34");
-        assert_eq!(earn_line(&me.earn[0]), "1 point per 1.00 spent");
-        assert_eq!(earn_line(&Earn::Order(1.5)), "1.5 points per 1.00 spent");
-        assert_eq!(activity_label(&me.activity[0]), "Reward redeemed");
+        assert_eq!(earn_line(&EN, &me.earn[0]), "1 point per 1.00 spent");
+        assert_eq!(earn_line(&EN, &Earn::Order(1.5)), "1.5 points per 1.00 spent");
+        assert_eq!(activity_label(&EN, &me.activity[0]), "Reward redeemed");
     }
 
     #[test]

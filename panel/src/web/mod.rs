@@ -16,6 +16,7 @@ mod render;
 use core::cell::RefCell;
 
 use js_sys::Reflect;
+use rapport::core::i18n::Lang;
 use rapport::core::json::{Json, ObjectWriter};
 use rapport::core::msg::cat;
 use wasm_bindgen::prelude::*;
@@ -35,6 +36,8 @@ struct App {
     back: Option<HtmlElement>,
     // Dropped with the app: the host element goes, the listeners with it.
     host: host::Host,
+    /// The loader's `locales(tag)`: a promise of a locale file's JSON.
+    locales: Option<js_sys::Function>,
     _listeners: Vec<Closure<dyn FnMut(Event)>>,
 }
 
@@ -86,7 +89,7 @@ fn page_languages(doc: &Document) -> Json {
     Json::Arr(tags)
 }
 
-fn try_open(options: &JsValue) -> Result<(), JsValue> {
+fn try_open(options_js: &JsValue) -> Result<(), JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let doc = window.document().ok_or("no document")?;
     let already = with_app(|a| a.borrow().as_ref().map(|app| app.dialog.clone()));
@@ -94,7 +97,7 @@ fn try_open(options: &JsValue) -> Result<(), JsValue> {
         render::focus(&dialog, &crate::machine::Focus::First, None);
         return Ok(());
     }
-    let mut json = json_value::to_json(options);
+    let mut json = json_value::to_json(options_js);
     if let Json::Obj(members) = &mut json {
         if !members.iter().any(|(k, _)| k == "languages") {
             members.push(("languages".into(), page_languages(&doc)));
@@ -126,7 +129,11 @@ fn try_open(options: &JsValue) -> Result<(), JsValue> {
     let back = doc
         .active_element()
         .and_then(|e| e.dyn_into::<HtmlElement>().ok());
-    let machine = Machine::new(options.token.is_some());
+    let locales = Reflect::get(options_js, &"locales".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let wanted = Lang::wanted(&options.locale, &options.languages);
+    let machine = Machine::new(options.token.is_some(), wanted);
     with_app(|a| {
         *a.borrow_mut() = Some(App {
             machine,
@@ -135,6 +142,7 @@ fn try_open(options: &JsValue) -> Result<(), JsValue> {
             dialog,
             back,
             host,
+            locales,
             _listeners: vec![on_click, on_key],
         })
     });
@@ -169,6 +177,8 @@ fn perform(effect: Effect) {
                     doc: &app.doc,
                     options: &app.options,
                     can_share,
+                    strings: app.machine.strings(),
+                    lang: app.machine.shown().tag(),
                 };
                 match render::render(&page, &app.dialog, app.machine.screen()) {
                     Ok(()) => render::focus(&app.dialog, &focus, kept),
@@ -218,6 +228,38 @@ fn perform(effect: Effect) {
             }
         }
         Effect::Warn(message) => warn(&message),
+        Effect::LoadStrings(locale) => {
+            let asked = with_app(|a| {
+                a.borrow().as_ref().and_then(|app| {
+                    let locales = app.locales.as_ref()?;
+                    locales
+                        .call1(&JsValue::UNDEFINED, &locale.tag().into())
+                        .ok()
+                })
+            });
+            wasm_bindgen_futures::spawn_local(async move {
+                let file = match asked {
+                    // Whatever `locales` returned, as a promise (a plain value settles at once).
+                    Some(answer) => {
+                        wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&answer))
+                            .await
+                            .ok()
+                            .map(|v| json_value::to_json(&v))
+                    }
+                    None => None,
+                };
+                dispatch(Input::Strings(file));
+            });
+        }
+        Effect::WaitStrings(ms) => {
+            if let Some(w) = web_sys::window() {
+                let overdue = Closure::once_into_js(|| dispatch(Input::StringsOverdue));
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    overdue.unchecked_ref(),
+                    ms as i32,
+                );
+            }
+        }
     }
 }
 

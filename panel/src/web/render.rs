@@ -11,7 +11,7 @@ use crate::machine::{Focus, Ready, Screen, Step};
 use crate::model::Me;
 use crate::options::Options;
 use crate::prelude::*;
-use crate::strings::{self, fill, Strings, EN};
+use crate::strings::{self, fill, Strings};
 
 /// Most activity entries shown.
 const ACTIVITY_SHOWN: usize = 10;
@@ -24,6 +24,10 @@ pub struct Page<'a> {
     pub options: &'a Options,
     /// Whether `navigator.share` exists.
     pub can_share: bool,
+    /// The words to draw with (the machine's).
+    pub strings: &'a Strings,
+    /// Their locale's tag, the dialog's `lang`.
+    pub lang: &'a str,
 }
 
 type R<T> = Result<T, JsValue>;
@@ -49,8 +53,9 @@ fn button(doc: &Document, parent: &Element, class: &str, text: &str, action: &st
 
 /// Builds the dialog's content for `screen` into `dialog` (emptied first).
 pub fn render(page: &Page<'_>, dialog: &Element, screen: &Screen) -> R<()> {
-    let (doc, s) = (page.doc, &EN);
+    let (doc, s) = (page.doc, page.strings);
     dialog.set_text_content(None);
+    dialog.set_attribute("lang", page.lang)?;
     let head = el(doc, dialog, "div", "hd", None)?;
     let title = el(doc, &head, "h2", "", Some(s.title))?;
     title.set_attribute("id", "rl-t")?;
@@ -122,7 +127,7 @@ fn ready(page: &Page<'_>, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
     if let Step::Code { reward, code } = &r.step {
         let name = me
             .reward(reward)
-            .map(strings::reward_name)
+            .map(|x| strings::reward_name(s, x))
             .unwrap_or_else(|| reward.clone());
         el(doc, dialog, "h3", "", Some(s.your_code))?;
         el(doc, dialog, "p", "", Some(&name))?;
@@ -138,7 +143,7 @@ fn ready(page: &Page<'_>, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
         el(doc, dialog, "h3", "", Some(s.earn))?;
         let ul = el(doc, dialog, "ul", "", None)?;
         for way in &me.earn {
-            el(doc, &ul, "li", "", Some(&strings::earn_line(way)))?;
+            el(doc, &ul, "li", "", Some(&strings::earn_line(s, way)))?;
         }
     }
     if let Some(referral) = &me.referral {
@@ -205,7 +210,7 @@ fn rewards(doc: &Document, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
     for reward in &r.me.rewards {
         let li = el(doc, &ul, "li", "", None)?;
         let row = el(doc, &li, "div", "row", None)?;
-        let name = strings::reward_name(reward);
+        let name = strings::reward_name(s, reward);
         let text = el(doc, &row, "div", "grow", None)?;
         el(doc, &text, "div", "", Some(&name))?;
         let mut detail = cat(&[&int(reward.points), " ", s.points]);
@@ -267,7 +272,7 @@ fn activity(doc: &Document, dialog: &Element, s: &Strings, me: &Me) -> R<()> {
     for a in me.activity.iter().take(ACTIVITY_SHOWN) {
         let li = el(doc, &ul, "li", "row", None)?;
         let text = el(doc, &li, "div", "grow", None)?;
-        el(doc, &text, "div", "", Some(strings::activity_label(a)))?;
+        el(doc, &text, "div", "", Some(strings::activity_label(s, a)))?;
         let mut when = String::from(strings::date(&a.at));
         if a.pending {
             when.push_str(" · ");
