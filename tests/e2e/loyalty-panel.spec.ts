@@ -2,7 +2,8 @@
 // collector: an identified shopper (a customer token minted here with the e2e site's secret,
 // points credited by an admin adjustment) sees balance and tier, redeems a reward and sees the
 // code; an anonymous shopper sees the join call to action; axe-core light and dark; keyboard;
-// right to left; the strict-CSP and hostile-CSS pages; the demo storefront's Rewards button.
+// right to left; every locale's words (a Spanish, an Arabic, a Hebrew page; a missing locale
+// file leaves English); the strict-CSP and hostile-CSS pages; the demo storefront's Rewards button.
 import AxeBuilder from "@axe-core/playwright";
 import { createHmac } from "node:crypto";
 import type { APIRequestContext, Page, Request } from "@playwright/test";
@@ -210,12 +211,99 @@ for (const scheme of ["light", "dark"] as const) {
   });
 }
 
-test("right to left for an Arabic page or locale", async ({ page, run }) => {
+/** The paths of the panel's locale files the page requests, in order. */
+function panelLocaleRequests(page: Page): string[] {
+  const seen: string[] = [];
+  page.on("request", (r: Request) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith("/loyalty/locales/")) seen.push(path);
+  });
+  return seen;
+}
+
+/** The plain test page, declared in `lang` (`<html lang>`, which the panel follows). */
+async function declare(page: Page, lang: string) {
+  await page.route("**/test/plain.html*", async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace('<html lang="en">', `<html lang="${lang}">`);
+    await route.fulfill({ response, body });
+  });
+}
+
+test("an English page fetches no panel locale file", async ({ page, run }) => {
+  const seen = panelLocaleRequests(page);
   await page.goto(withRun("/test/plain.html", run));
-  await openPanel(page, undefined, { locale: "ar" });
+  await openPanel(page);
+  await expect(panel(page).getByRole("link", { name: "Join now" })).toBeVisible();
+  await expect(panel(page)).toHaveAttribute("lang", "en");
+  expect(seen).toEqual([]);
+});
+
+test('a lang="es" page: the panel fetches es.json and speaks Spanish', async ({ page, request, run }) => {
+  const customer = `es-${run}`;
+  await credit(request, customer, 800);
+  const seen = panelLocaleRequests(page);
+  await declare(page, "es");
+  await page.goto(withRun("/test/plain.html", run));
+  await openPanel(page, customerToken("e2e", customer));
+  const dialog = panel(page);
+  await expect(dialog.getByRole("heading", { name: "Recompensas", exact: true }).first()).toBeVisible();
+  await expect(dialog).toContainText("Tus puntos");
+  await expect(dialog).toContainText("800 puntos");
+  await expect(dialog).toHaveAttribute("lang", "es");
+  await expect(dialog).not.toHaveAttribute("dir", "rtl");
+  await expect(dialog.getByRole("button", { name: "Cerrar" })).toBeVisible();
+  await dialog.getByRole("button", { name: "Canjear Envío gratis" }).click();
+  await expect(dialog.getByRole("button", { name: "Sí, canjear" })).toBeVisible();
+  expect(seen).toEqual(["/loyalty/locales/es.json"]);
+  await axe(page, "Spanish");
+});
+
+test('a lang="ar" page: the panel speaks Arabic, right to left', async ({ page, run }) => {
+  const seen = panelLocaleRequests(page);
+  await declare(page, "ar");
+  await page.goto(withRun("/test/plain.html", run));
+  await openPanel(page);
+  const dialog = panel(page);
+  await expect(dialog.getByRole("heading", { name: "انضم إلى برنامج المكافآت" })).toBeVisible();
+  await expect(dialog.getByRole("link", { name: "انضم الآن" })).toHaveAttribute("href", "/join");
+  await expect(dialog).toHaveAttribute("lang", "ar");
+  await expect(dialog).toHaveAttribute("dir", "rtl");
+  expect(await dialog.evaluate((el) => getComputedStyle(el).direction)).toBe("rtl");
+  expect(seen).toEqual(["/loyalty/locales/ar.json"]);
+});
+
+test("right to left for a configured Hebrew locale, in Hebrew", async ({ page, run }) => {
+  await page.goto(withRun("/test/plain.html", run));
+  await openPanel(page, undefined, { locale: "he" });
+  await expect(panel(page).getByRole("link", { name: "כניסה" })).toBeVisible();
   await expect(panel(page)).toHaveAttribute("dir", "rtl");
   const align = await panel(page).evaluate((el) => getComputedStyle(el).direction);
   expect(align).toBe("rtl");
+});
+
+test("a panel locale file that cannot be had leaves English, with one warning and no error", async ({
+  page,
+  run,
+  consoleLog,
+  allowConsoleErrors,
+}) => {
+  // The browser's own network report of the failed request is not ours.
+  allowConsoleErrors.push(/^console\.error: Failed to load resource/);
+  await page.route("**/loyalty/locales/fr.json", (route) =>
+    route.fulfill({ status: 404, body: "Not Found", contentType: "text/plain" })
+  );
+  await declare(page, "fr");
+  await page.goto(withRun("/test/plain.html", run));
+  await openPanel(page);
+  await expect(panel(page).getByRole("link", { name: "Join now" })).toBeVisible();
+  await expect(panel(page)).toHaveAttribute("lang", "en");
+  const ours = consoleLog.filter((m) => m.text.includes("rapport"));
+  expect(ours.filter((m) => m.type === "error")).toEqual([]);
+  const warnings = ours.filter((m) => m.type === "warning").map((m) => m.text);
+  expect(warnings).toEqual([
+    "[rapport] loyalty: locale file `fr`: could not be loaded; the panel is shown in English",
+  ]);
 });
 
 test("strict CSP: the panel works with zero violations", async ({ page, request, run }) => {
