@@ -221,7 +221,8 @@ function panelLocaleRequests(page: Page): string[] {
   return seen;
 }
 
-/** The plain test page, declared in `lang` (`<html lang>`, which the panel follows). */
+/** The plain test page, declared in `lang` (`<html lang>`, which the panel follows when the
+ * locale is `auto`: the e2e site configures `en`, which the page's options override). */
 async function declare(page: Page, lang: string) {
   await page.route("**/test/plain.html*", async (route) => {
     const response = await route.fetch();
@@ -245,7 +246,7 @@ test('a lang="es" page: the panel fetches es.json and speaks Spanish', async ({ 
   const seen = panelLocaleRequests(page);
   await declare(page, "es");
   await page.goto(withRun("/test/plain.html", run));
-  await openPanel(page, customerToken("e2e", customer));
+  await openPanel(page, customerToken("e2e", customer), { locale: "auto" });
   const dialog = panel(page);
   await expect(dialog.getByRole("heading", { name: "Recompensas", exact: true }).first()).toBeVisible();
   await expect(dialog).toContainText("Tus puntos");
@@ -263,7 +264,7 @@ test('a lang="ar" page: the panel speaks Arabic, right to left', async ({ page, 
   const seen = panelLocaleRequests(page);
   await declare(page, "ar");
   await page.goto(withRun("/test/plain.html", run));
-  await openPanel(page);
+  await openPanel(page, undefined, { locale: "auto" });
   const dialog = panel(page);
   await expect(dialog.getByRole("heading", { name: "انضم إلى برنامج المكافآت" })).toBeVisible();
   await expect(dialog.getByRole("link", { name: "انضم الآن" })).toHaveAttribute("href", "/join");
@@ -295,7 +296,7 @@ test("a panel locale file that cannot be had leaves English, with one warning an
   );
   await declare(page, "fr");
   await page.goto(withRun("/test/plain.html", run));
-  await openPanel(page);
+  await openPanel(page, undefined, { locale: "auto" });
   await expect(panel(page).getByRole("link", { name: "Join now" })).toBeVisible();
   await expect(panel(page)).toHaveAttribute("lang", "en");
   const ours = consoleLog.filter((m) => m.text.includes("rapport"));

@@ -3,7 +3,7 @@
 //! with [`Strings::to_json`] to `dist/loyalty/locales/<tag>.json`; the panel reads the one
 //! its page wants with [`Strings::from_json`].
 
-use rapport::core::json::{shape, string, write_str, Fields, Json, ObjectWriter, ShapeError};
+use rapport::core::json::{shape, string, write_str, Decoded, Fields, Json, ObjectWriter};
 
 use super::{Strings, KEYS};
 use crate::prelude::*;
@@ -23,9 +23,10 @@ impl Strings {
     /// Reads a locale file: every key is required and holds a non-empty string; keys this
     /// panel does not know are ignored (a later panel may add some). A broken file is an
     /// error naming the key at fault (the panel then stays in English).
-    pub fn from_json(json: &Json) -> Result<Strings, Box<ShapeError>> {
+    pub fn from_json(json: &Json) -> Decoded<Strings> {
         let f = Fields::new("", json, None)?;
-        Strings::try_from_fn(|key| {
+        let mut texts: Vec<&'static str> = Vec::with_capacity(KEYS.len());
+        for key in KEYS {
             let path = f.child(key);
             let value = f.field(key, true)?.unwrap_or(&Json::Null);
             let text = string(&path, value)?;
@@ -33,8 +34,9 @@ impl Strings {
                 return Err(shape(&path, String::from("must not be empty")));
             }
             // A panel reads at most one locale file, once: it lives as long as the page.
-            Ok(&*Box::leak(text.into_boxed_str()))
-        })
+            texts.push(Box::leak(text.into_boxed_str()));
+        }
+        Strings::from_values(&texts).ok_or_else(|| shape(f.path(), String::from("incomplete")))
     }
 }
 

@@ -34,11 +34,12 @@ macro_rules! strings {
                 vec![$(self.$field),*]
             }
 
-            /// A table whose every text `text(key)` gives (the first error stops it).
-            pub fn try_from_fn<E>(
-                mut text: impl FnMut(&'static str) -> Result<&'static str, E>,
-            ) -> Result<Strings, E> {
-                Ok(Strings { $($field: text(stringify!($field))?,)* })
+            /// The table of these texts, in the order of [`KEYS`] (`None`: not one per key).
+            pub fn from_values(values: &[&'static str]) -> Option<Strings> {
+                let [$($field),*] = values else {
+                    return None;
+                };
+                Some(Strings { $($field: *$field,)* })
             }
         }
     };
