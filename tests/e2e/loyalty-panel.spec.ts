@@ -283,6 +283,24 @@ test("right to left for a configured Hebrew locale, in Hebrew", async ({ page, r
   expect(align).toBe("rtl");
 });
 
+test("a panel locale file slower than 3 s leaves English, with one warning", async ({ page, run, consoleLog }) => {
+  await page.route("**/loyalty/locales/de.json", async (route) => {
+    await new Promise((r) => setTimeout(r, 4500));
+    await route.continue().catch(() => {});
+  });
+  await declare(page, "de");
+  await page.goto(withRun("/test/plain.html", run));
+  await openPanel(page, undefined, { locale: "auto" });
+  await expect(panel(page).getByRole("link", { name: "Join now" })).toBeVisible({ timeout: 4000 });
+  // The file that comes after the wait changes nothing.
+  await page.waitForTimeout(2000);
+  await expect(panel(page).getByRole("link", { name: "Join now" })).toBeVisible();
+  const warnings = consoleLog.filter((m) => m.type === "warning" && m.text.includes("rapport")).map((m) => m.text);
+  expect(warnings).toEqual([
+    "[rapport] loyalty: locale file `de`: not loaded within 3 s; the panel is shown in English",
+  ]);
+});
+
 test("a panel locale file that cannot be had leaves English, with one warning and no error", async ({
   page,
   run,

@@ -252,13 +252,18 @@ fn perform(effect: Effect) {
             });
         }
         Effect::WaitStrings(ms) => {
-            if let Some(w) = web_sys::window() {
-                let overdue = Closure::once_into_js(|| dispatch(Input::StringsOverdue));
-                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    overdue.unchecked_ref(),
-                    ms as i32,
-                );
-            }
+            // A timer as a promise (a stack closure, no `Closure` kept alive): the
+            // machine hears of it once it has run out.
+            let timer = js_sys::Promise::new(&mut |resolve, _| {
+                if let Some(w) = web_sys::window() {
+                    let _ = w
+                        .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+                }
+            });
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
+                dispatch(Input::StringsOverdue);
+            });
         }
     }
 }
