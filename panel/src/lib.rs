@@ -7,6 +7,7 @@
 //! * [`options`] — what the loader passes (site, collector, customer token, links, theme).
 //! * [`i18n`] — the panel's words in every locale (English built in, the others as
 //!   locale files) and the locale file's form.
+//! * [`format`] — how numbers and dates read in the panel's language (`Intl` in the shell).
 //! * [`strings`] — the sentences built from the model in those words.
 //! * [`error`] — the one error enum.
 //! * `web` (wasm32 only) — the thin shadow-DOM shell: renders the machine's screen,
@@ -21,6 +22,7 @@ extern crate std;
 mod prelude;
 
 pub mod error;
+pub mod format;
 pub mod i18n;
 pub mod machine;
 pub mod model;

@@ -1,10 +1,8 @@
 //! The sentences the panel builds from the view model, in the words of a [`Strings`]
 //! table (English built in, the other locales from their files: see [`crate::i18n`]).
 
-use rapport::core::json::num_to_string;
-use rapport::core::msg::{cat, int, push_uint, push_uint_padded};
-
 use crate::error::PanelError;
+use crate::format::Format;
 use crate::model::{Activity, Earn, NextTier, Reward, RewardKind, Tier};
 use crate::prelude::*;
 
@@ -40,35 +38,11 @@ pub fn fill(template: &str, a: &str, b: &str) -> String {
     out
 }
 
-/// The date part of an RFC 3339 timestamp (`2027-12-01T00:00:00Z` → `2027-12-01`).
-pub fn date(at: &str) -> &str {
-    at.get(..10).unwrap_or(at)
-}
-
-/// A whole number of points with its sign when asked (`+80`, `-300`).
-pub fn signed(points: i64) -> String {
-    if points > 0 {
-        cat(&["+", &int(points)])
-    } else {
-        int(points)
-    }
-}
-
-/// Hundredths of the currency as a decimal amount (`1234` → `12.34`).
-pub fn hundredths(v: i64) -> String {
-    let mut out = String::from(if v < 0 { "-" } else { "" });
-    let v = v.unsigned_abs();
-    push_uint(&mut out, v / 100);
-    out.push('.');
-    push_uint_padded(&mut out, v % 100, 2);
-    out
-}
-
 /// What a reward gives, in words.
-pub fn reward_name(s: &Strings, r: &Reward) -> String {
+pub fn reward_name(s: &Strings, f: &dyn Format, r: &Reward) -> String {
     match &r.kind {
         RewardKind::FixedAmount(amount) => fill(s.amount_off, amount, ""),
-        RewardKind::Percentage(p) => fill(s.percent_off, &num_to_string(*p), ""),
+        RewardKind::Percentage(p) => fill(s.percent_off, &f.number(*p), ""),
         RewardKind::FreeShipping => s.free_shipping.into(),
         RewardKind::FreeProduct(product) => fill(s.free_product, product, ""),
         RewardKind::Other => r.id.clone(),
@@ -84,24 +58,24 @@ pub fn refusal<'s>(s: &'s Strings, error: &PanelError) -> &'s str {
 }
 
 /// One way to earn, in words.
-pub fn earn_line(s: &Strings, e: &Earn) -> String {
+pub fn earn_line(s: &Strings, f: &dyn Format, e: &Earn) -> String {
     match e {
         Earn::Order(rate) if *rate == 1.0 => s.per_spent_one.into(),
-        Earn::Order(rate) => fill(s.per_spent, &num_to_string(*rate), ""),
-        Earn::SurveyAnswer(points, days) => fill(s.for_survey, &int(*points), &int(*days)),
-        Earn::Referral(referrer, _) => fill(s.for_referral, &int(*referrer), ""),
+        Earn::Order(rate) => fill(s.per_spent, &f.number(*rate), ""),
+        Earn::SurveyAnswer(points, days) => fill(s.for_survey, &f.int(*points), &f.int(*days)),
+        Earn::Referral(referrer, _) => fill(s.for_referral, &f.int(*referrer), ""),
     }
 }
 
 /// The tier progress sentence and the filled share of the bar (0–100).
-pub fn progress(s: &Strings, tier: &Tier, next: Option<&NextTier>) -> (String, u8) {
+pub fn progress(s: &Strings, f: &dyn Format, tier: &Tier, next: Option<&NextTier>) -> (String, u8) {
     let Some(next) = next else {
         return (s.top_tier.into(), 100);
     };
     let needed = if tier.by_spend {
-        fill(s.to_next_spend, &hundredths(next.remaining), &next.name)
+        fill(s.to_next_spend, &f.amount(next.remaining), &next.name)
     } else {
-        fill(s.to_next, &int(next.remaining), &next.name)
+        fill(s.to_next, &f.int(next.remaining), &next.name)
     };
     let done = (next.threshold - next.remaining).max(0);
     let share = if next.threshold <= 0 {
@@ -131,12 +105,17 @@ pub fn activity_label(s: &Strings, a: &Activity) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::Plain;
     use crate::model::tests::me;
 
     #[test]
     fn sentences() {
         let me = me();
-        let names: Vec<String> = me.rewards.iter().map(|r| reward_name(&EN, r)).collect();
+        let names: Vec<String> = me
+            .rewards
+            .iter()
+            .map(|r| reward_name(&EN, &Plain, r))
+            .collect();
         assert_eq!(
             names,
             [
@@ -157,15 +136,14 @@ mod tests {
         assert_eq!(fill("ä{1}ö{2}ü", "x", "y"), "äxöyü");
         assert_eq!(fill("{3} {", "x", "y"), "{3} {");
         assert_eq!(fill("{1}{1}", "x", ""), "xx");
-        assert_eq!(date("2027-12-01T00:00:00Z"), "2027-12-01");
-        assert_eq!(date("x"), "x");
         assert_eq!(
-            (signed(80), signed(-300), signed(0)),
-            ("+80".into(), "-300".into(), "0".into())
+            earn_line(&EN, &Plain, &me.earn[0]),
+            "1 point per 1.00 spent"
         );
-        assert_eq!(hundredths(-1234), "-12.34");
-        assert_eq!(earn_line(&EN, &me.earn[0]), "1 point per 1.00 spent");
-        assert_eq!(earn_line(&EN, &Earn::Order(1.5)), "1.5 points per 1.00 spent");
+        assert_eq!(
+            earn_line(&EN, &Plain, &Earn::Order(1.5)),
+            "1.5 points per 1.00 spent"
+        );
         assert_eq!(activity_label(&EN, &me.activity[0]), "Reward redeemed");
     }
 
@@ -175,10 +153,10 @@ mod tests {
         let tier = me.tier.as_ref().expect("tier");
         // Gold at 1,500 with 800 still needed: 700 of 1,500 done.
         assert_eq!(
-            progress(&EN, tier, me.next_tier.as_ref()),
+            progress(&EN, &Plain, tier, me.next_tier.as_ref()),
             ("800 more points to reach Gold".into(), 46)
         );
-        assert_eq!(progress(&EN, tier, None), (EN.top_tier.into(), 100));
+        assert_eq!(progress(&EN, &Plain, tier, None), (EN.top_tier.into(), 100));
         let spend = Tier {
             by_spend: true,
             ..tier.clone()
@@ -190,8 +168,58 @@ mod tests {
         };
         // More remaining than the threshold (a reversal): the bar is empty, never negative.
         assert_eq!(
-            progress(&EN, &spend, Some(&next)),
+            progress(&EN, &Plain, &spend, Some(&next)),
             ("Spend 600.00 more to reach Gold".into(), 0)
+        );
+    }
+
+    #[test]
+    fn sentences_in_another_locale_use_its_words_and_numbers() {
+        use rapport::core::i18n::Locale;
+        /// A stand-in for the browser's `Intl` in German: `.` groups thousands, `,` marks
+        /// decimals.
+        struct German;
+        impl Format for German {
+            fn int(&self, n: i64) -> String {
+                if n == 1500 {
+                    "1.500".into()
+                } else {
+                    Plain.int(n)
+                }
+            }
+            fn amount(&self, h: i64) -> String {
+                Plain.amount(h).replace('.', ",")
+            }
+            fn number(&self, v: f64) -> String {
+                Plain.number(v).replace('.', ",")
+            }
+            fn date(&self, at: &str) -> String {
+                Plain.date(at)
+            }
+        }
+        let de = crate::i18n::table(Locale::De);
+        assert_eq!(
+            earn_line(de, &German, &Earn::Order(1.5)),
+            "1,5 Punkte pro ausgegebene 1,00"
+        );
+        assert_eq!(
+            earn_line(de, &German, &Earn::Referral(1500, 100)),
+            "1.500 Punkte für jede geworbene Person"
+        );
+        let me = me();
+        let tier = me.tier.as_ref().expect("tier");
+        let spend = Tier {
+            by_spend: true,
+            ..tier.clone()
+        };
+        let next = NextTier {
+            name: "Gold".into(),
+            threshold: 50_000,
+            remaining: 12_345,
+        };
+        assert_eq!(
+            progress(de, &German, &spend, Some(&next)).0,
+            "Noch 123,45 ausgeben bis Gold"
         );
     }
 }

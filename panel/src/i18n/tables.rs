@@ -178,8 +178,8 @@ pub static DE: Strings = Strings {
     act_referral: "Empfehlung",
     act_referral_reversal: "Empfehlung storniert",
     act_points: "Punkte",
-    short: "Sie haben derzeit nicht genug Punkte für diese Prämie.",
-    not_redeemed: "Diese Prämie konnte nicht eingelöst werden. Bitte versuchen Sie es später erneut.",
+    short: "Du hast gerade nicht genug Punkte für diese Prämie.",
+    not_redeemed: "Diese Prämie konnte nicht eingelöst werden. Bitte versuch es später noch einmal.",
     per_spent_one: "1 Punkt pro ausgegebene 1,00",
 };
 

@@ -10,13 +10,13 @@
 
 mod fetch;
 mod host;
+mod intl;
 mod json_value;
 mod render;
 
 use core::cell::RefCell;
 
 use js_sys::Reflect;
-use rapport::core::i18n::Lang;
 use rapport::core::json::{Json, ObjectWriter};
 use rapport::core::msg::cat;
 use wasm_bindgen::prelude::*;
@@ -118,9 +118,6 @@ fn try_open(options_js: &JsValue) -> Result<(), JsValue> {
     // Focusable from script only: on open the dialog itself takes focus (its title is read,
     // and nothing scrolls to a control far down a long panel); Tab goes on to its controls.
     dialog.set_attribute("tabindex", "-1")?;
-    if options.rtl() {
-        dialog.set_attribute("dir", "rtl")?;
-    }
     root.append_child(&dialog)?;
     let on_click = Closure::<dyn FnMut(Event)>::new(on_click);
     let on_key = Closure::<dyn FnMut(Event)>::new(on_key);
@@ -132,8 +129,7 @@ fn try_open(options_js: &JsValue) -> Result<(), JsValue> {
     let locales = Reflect::get(options_js, &"locales".into())
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    let wanted = Lang::wanted(&options.locale, &options.languages);
-    let machine = Machine::new(options.token.is_some(), wanted);
+    let machine = Machine::new(options.token.is_some(), options.wanted());
     with_app(|a| {
         *a.borrow_mut() = Some(App {
             machine,
@@ -173,12 +169,16 @@ fn perform(effect: Effect) {
                 let can_share = web_sys::window().is_some_and(|w| {
                     Reflect::has(&w.navigator(), &"share".into()).unwrap_or(false)
                 });
+                let shown = app.machine.shown();
+                let format = intl::Intl::new(shown.tag());
                 let page = render::Page {
                     doc: &app.doc,
                     options: &app.options,
                     can_share,
                     strings: app.machine.strings(),
-                    lang: app.machine.shown().tag(),
+                    lang: shown.tag(),
+                    rtl: shown.is_rtl(),
+                    format: &format,
                 };
                 match render::render(&page, &app.dialog, app.machine.screen()) {
                     Ok(()) => render::focus(&app.dialog, &focus, kept),
@@ -277,7 +277,9 @@ fn redemption_id() -> String {
     let mut id = String::from("panel-");
     for b in bytes {
         for nibble in [b >> 4, b & 15] {
-            id.push(char::from(b"0123456789abcdef"[usize::from(nibble)]));
+            // `from_digit`, not an index into a digit table: no bounds-check panic path (its
+            // message formatting would reach the wasm).
+            id.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
         }
     }
     id
