@@ -3,26 +3,31 @@
 //! date the browser cannot format (no `Intl`, an unknown tag, a timestamp it cannot read)
 //! falls back to the [`Plain`] form: nothing throws into the page.
 
-use js_sys::{Date, JsString, Number, Object, Reflect};
+use js_sys::{Date, JsString, Object, Reflect};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::format::{Format, Plain};
 use crate::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    /// `toLocaleString(locale, options)` (js-sys binds it without options).
+    /// A number or a `Date`: what has `toLocaleString` / `toLocaleDateString` with options
+    /// (js-sys binds the number's without them).
+    type Localizable;
+
+    /// `toLocaleString(locale, options)`, throwing on an unknown tag or option.
     #[wasm_bindgen(method, catch, js_name = toLocaleString)]
-    fn to_locale_string_with(
-        this: &Number,
+    fn to_locale_string(
+        this: &Localizable,
         locale: &str,
         options: &JsValue,
     ) -> Result<JsString, JsValue>;
 
     /// `toLocaleDateString(locale, options)`, throwing on an unknown tag or option.
     #[wasm_bindgen(method, catch, js_name = toLocaleDateString)]
-    fn to_locale_date_string_with(
-        this: &Date,
+    fn to_locale_date_string(
+        this: &Localizable,
         locale: &str,
         options: &JsValue,
     ) -> Result<JsString, JsValue>;
@@ -61,8 +66,9 @@ impl Intl {
     }
 
     fn number_with(&self, v: f64, options: &JsValue) -> Option<String> {
-        Number::from(v)
-            .to_locale_string_with(self.tag, options)
+        JsValue::from_f64(v)
+            .unchecked_ref::<Localizable>()
+            .to_locale_string(self.tag, options)
             .ok()
             .map(String::from)
     }
@@ -89,7 +95,8 @@ impl Format for Intl {
         if d.get_time().is_nan() {
             return Plain.date(at);
         }
-        d.to_locale_date_string_with(self.tag, &self.date)
+        d.unchecked_ref::<Localizable>()
+            .to_locale_date_string(self.tag, &self.date)
             .map(String::from)
             .unwrap_or_else(|_| Plain.date(at))
     }
