@@ -92,7 +92,13 @@ test("an identified shopper sees balance and tier, redeems a reward and copies t
   expect(before.spendable).toBe(800);
   await expect(dialog).toContainText(before.tier.name);
   await expect(dialog.getByRole("progressbar", { name: "Progress to the next tier" })).toBeVisible();
-  await expect(dialog).toContainText(`${before.expiringPoints} points expire on ${before.expiresAt.slice(0, 10)}`);
+  // Dates read as the words' locale writes them (Intl), not as the collector's ISO form.
+  const expires = await page.evaluate(
+    (at) => new Date(at).toLocaleDateString("en", { dateStyle: "medium", timeZone: "UTC" }),
+    before.expiresAt
+  );
+  expect(expires).not.toContain("-");
+  await expect(dialog).toContainText(`${before.expiringPoints} points expire on ${expires}`);
   // Ways to earn and the referral link.
   await expect(dialog).toContainText("1 point per 1.00 spent");
   await expect(dialog).toContainText(before.referral.link);
@@ -242,7 +248,8 @@ test("an English page fetches no panel locale file", async ({ page, run }) => {
 
 test('a lang="es" page: the panel fetches es.json and speaks Spanish', async ({ page, request, run }) => {
   const customer = `es-${run}`;
-  await credit(request, customer, 800);
+  await credit(request, customer, 12500);
+  const mine = await me(request, customerToken("e2e", customer));
   const seen = panelLocaleRequests(page);
   await declare(page, "es");
   await page.goto(withRun("/test/plain.html", run));
@@ -250,7 +257,14 @@ test('a lang="es" page: the panel fetches es.json and speaks Spanish', async ({ 
   const dialog = panel(page);
   await expect(dialog.getByRole("heading", { name: "Recompensas", exact: true }).first()).toBeVisible();
   await expect(dialog).toContainText("Tus puntos");
-  await expect(dialog).toContainText("800 puntos");
+  // Numbers and dates as Spanish writes them: `.` groups thousands, the day before the month.
+  await expect(dialog.locator(".big")).toHaveText("12.500");
+  const expires = await page.evaluate(
+    (at) => new Date(at).toLocaleDateString("es", { dateStyle: "medium", timeZone: "UTC" }),
+    mine.expiresAt
+  );
+  expect(expires).toMatch(/^\d{1,2} \p{L}+\.? \d{4}$/u);
+  await expect(dialog).toContainText(`${mine.expiringPoints.toLocaleString("es")} puntos caducan el ${expires}`);
   await expect(dialog).toHaveAttribute("lang", "es");
   await expect(dialog).not.toHaveAttribute("dir", "rtl");
   await expect(dialog.getByRole("button", { name: "Cerrar" })).toBeVisible();
@@ -273,6 +287,42 @@ test('a lang="ar" page: the panel speaks Arabic, right to left', async ({ page, 
   expect(await dialog.evaluate((el) => getComputedStyle(el).direction)).toBe("rtl");
   expect(seen).toEqual(["/loyalty/locales/ar.json"]);
 });
+
+for (const scheme of ["light", "dark"] as const) {
+  test(`Arabic (${scheme}): an identified shopper's panel mirrored, its numbers in Arabic, axe 0 violations`, async ({
+    page,
+    request,
+    run,
+  }) => {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: "reduce" });
+    const customer = `ar-${scheme}-${run}`;
+    await credit(request, customer, 1500);
+    await declare(page, "ar");
+    await page.goto(withRun("/test/plain.html", run));
+    await openPanel(page, customerToken("e2e", customer), { locale: "auto" });
+    const dialog = panel(page);
+    await expect(dialog.getByRole("heading", { name: "نقاطك" })).toBeVisible();
+    await expect(dialog).toHaveAttribute("dir", "rtl");
+    await expect(dialog).toHaveAttribute("lang", "ar");
+    // The balance as Arabic writes 1,500 (the browser's own Arabic number form).
+    const arabic = await page.evaluate(() => (1500).toLocaleString("ar"));
+    await expect(dialog.locator(".big")).toHaveText(arabic);
+    // Mirrored: the panel sits at the inline end (the left), its title at the right of its
+    // header, the close button at the left.
+    const box = (await dialog.boundingBox())!;
+    const viewport = page.viewportSize()!;
+    expect(box.x).toBeLessThan(viewport.width / 2);
+    const title = (await dialog.getByRole("heading", { level: 2 }).boundingBox())!;
+    const close = (await dialog.getByRole("button", { name: "إغلاق" }).boundingBox())!;
+    expect(close.x + close.width).toBeLessThanOrEqual(title.x);
+    expect(title.x + title.width).toBeGreaterThan(box.x + box.width / 2);
+    const bg = await dialog.evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(bg).toBe(scheme === "dark" ? "rgb(17, 24, 39)" : "rgb(255, 255, 255)");
+    await axe(page, `Arabic ${scheme}`);
+    await dialog.getByRole("button", { name: /^استبدال/ }).first().click();
+    await axe(page, `Arabic ${scheme}, confirm`);
+  });
+}
 
 test("right to left for a configured Hebrew locale, in Hebrew", async ({ page, run }) => {
   await page.goto(withRun("/test/plain.html", run));
