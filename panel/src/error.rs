@@ -30,6 +30,13 @@ pub enum PanelError {
     },
     /// A reward id the shopper's action named is not in the catalogue `loyalty/me` listed.
     UnknownReward(String),
+    /// The locale file of `locale` could not be used (`reason`): the panel shows English.
+    LocaleFile {
+        /// The locale's tag (`es`).
+        locale: &'static str,
+        /// Why: not fetched, not in time, or the key at fault.
+        reason: String,
+    },
 }
 
 impl PanelError {
@@ -70,6 +77,13 @@ impl PanelError {
             PanelError::UnknownReward(id) => {
                 cat(&["reward `", id, "` is not in the rewards catalogue"])
             }
+            PanelError::LocaleFile { locale, reason } => cat(&[
+                "locale file `",
+                locale,
+                "`: ",
+                reason,
+                "; the panel is shown in English",
+            ]),
         }
     }
 }
@@ -117,6 +131,14 @@ mod tests {
         assert_eq!(
             PanelError::UnknownReward("mug".into()).to_string(),
             "reward `mug` is not in the rewards catalogue"
+        );
+        assert_eq!(
+            PanelError::LocaleFile {
+                locale: "es",
+                reason: "title: missing field `title`".into()
+            }
+            .to_string(),
+            "locale file `es`: title: missing field `title`; the panel is shown in English"
         );
     }
 }

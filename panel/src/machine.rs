@@ -12,7 +12,15 @@
 //! the shopper (and the collector's message in the console)
 //! beside that reward; a 401 at any point (the token expired) shows the sign-in call to
 //! action; other failures show a retry. After a code is issued the balance is read again.
+//!
+//! Words: English is built in. When the page wants another supported locale the panel asks
+//! for its locale file ([`Effect::LoadStrings`]) on open and draws nothing until it arrives
+//! ([`Input::Strings`]), so the panel never flashes English first; a file that cannot be
+//! fetched or read, or has not arrived within [`LOCALE_FILE_WAIT_MS`]
+//! ([`Input::StringsOverdue`]), leaves English with one warning (a later file is ignored:
+//! the words do not change under the shopper's eyes).
 
+use rapport::core::i18n::Locale;
 use rapport::core::json::Json;
 
 use crate::prelude::*;
@@ -20,7 +28,12 @@ use crate::prelude::*;
 use rapport::core::msg::cat;
 
 use crate::error::PanelError;
+use crate::i18n::{Strings, EN};
 use crate::model::Me;
+
+/// How long the panel waits for its locale file before it shows English (the file is a
+/// couple of kilobytes; a stalled request must not keep the panel empty).
+pub const LOCALE_FILE_WAIT_MS: u32 = 3_000;
 
 /// What the panel shows.
 // One value lives as long as the panel is open: boxing `Ready` would save nothing.
@@ -106,6 +119,11 @@ pub enum Input {
     Copied,
     /// Close button, Escape.
     Close,
+    /// The locale file asked for with [`Effect::LoadStrings`] arrived (its JSON) or could
+    /// not be fetched (`None`).
+    Strings(Option<Json>),
+    /// [`LOCALE_FILE_WAIT_MS`] have passed since [`Effect::WaitStrings`].
+    StringsOverdue,
 }
 
 /// Where focus goes after a render.
@@ -143,6 +161,10 @@ pub enum Effect {
     Close,
     /// `console.warn` (a malformed answer of the collector).
     Warn(String),
+    /// Fetch the locale file of this locale, answered by [`Input::Strings`].
+    LoadStrings(Locale),
+    /// Answer [`Input::StringsOverdue`] after this many milliseconds.
+    WaitStrings(u32),
 }
 
 /// The panel's state.
@@ -150,6 +172,15 @@ pub enum Effect {
 pub struct Machine {
     has_token: bool,
     screen: Screen,
+    /// The locale the page wants.
+    wanted: Locale,
+    /// The words on screen and their locale.
+    strings: &'static Strings,
+    shown: Locale,
+    /// The locale file was asked for.
+    asked: bool,
+    /// ... and nothing is drawn until it arrives, fails or is overdue.
+    waiting: bool,
 }
 
 /// The collector's `error.message` in an error body.
@@ -167,11 +198,17 @@ fn collector_error(a: &Answer) -> PanelError {
 }
 
 impl Machine {
-    /// A closed panel for a shopper with (`has_token`) or without a customer token.
-    pub fn new(has_token: bool) -> Machine {
+    /// A closed panel for a shopper with (`has_token`) or without a customer token, on a
+    /// page that wants the words of `wanted` (see `rapport::core::i18n::Lang::wanted`).
+    pub fn new(has_token: bool, wanted: Locale) -> Machine {
         Machine {
             has_token,
             screen: Screen::Loading,
+            wanted,
+            strings: &EN,
+            shown: Locale::En,
+            asked: false,
+            waiting: false,
         }
     }
 
@@ -180,9 +217,37 @@ impl Machine {
         &self.screen
     }
 
+    /// The words on screen.
+    pub fn strings(&self) -> &'static Strings {
+        self.strings
+    }
+
+    /// The locale of the words on screen (the dialog's `lang`).
+    pub fn shown(&self) -> Locale {
+        self.shown
+    }
+
     /// Handles one input.
     pub fn handle(&mut self, input: Input) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        if input == Input::Open && self.wanted != Locale::En && !self.asked {
+            self.asked = true;
+            self.waiting = true;
+            effects.push(Effect::LoadStrings(self.wanted));
+            effects.push(Effect::WaitStrings(LOCALE_FILE_WAIT_MS));
+        }
+        effects.extend(self.step(input));
+        if self.waiting {
+            // Nothing is drawn before the words are known; the first render follows them.
+            effects.retain(|e| !matches!(e, Effect::Render(_)));
+        }
+        effects
+    }
+
+    fn step(&mut self, input: Input) -> Vec<Effect> {
         match input {
+            Input::Strings(file) => self.strings_arrived(file),
+            Input::StringsOverdue => self.strings_settled(Err("not loaded within 3 s".into())),
             Input::Open | Input::Retry => self.load(),
             Input::Loaded(answer) => self.loaded(answer),
             Input::Redeem(reward) => self.ask(reward),
@@ -198,6 +263,40 @@ impl Machine {
             },
             Input::Close => vec![Effect::Close],
         }
+    }
+
+    fn strings_arrived(&mut self, file: Option<Json>) -> Vec<Effect> {
+        let read = match file.as_ref().map(Strings::from_json) {
+            Some(Ok(strings)) => Ok(strings),
+            Some(Err(e)) if e.path.is_empty() => Err(e.message),
+            Some(Err(e)) => Err(rapport::core::msg::cat(&[&e.path, ": ", &e.message])),
+            None => Err("could not be loaded".into()),
+        };
+        self.strings_settled(read)
+    }
+
+    /// The wait for the locale file is over: its words, or English and one warning.
+    fn strings_settled(&mut self, read: Result<Strings, String>) -> Vec<Effect> {
+        if !self.waiting {
+            return vec![];
+        }
+        self.waiting = false;
+        let mut effects = Vec::new();
+        match read {
+            Ok(strings) => {
+                self.strings = Box::leak(Box::new(strings));
+                self.shown = self.wanted;
+            }
+            Err(reason) => effects.push(Effect::Warn(
+                PanelError::LocaleFile {
+                    locale: self.wanted.tag(),
+                    reason,
+                }
+                .message(),
+            )),
+        }
+        effects.push(Effect::Render(Focus::First));
+        effects
     }
 
     fn load(&mut self) -> Vec<Effect> {
@@ -363,7 +462,7 @@ mod tests {
     }
 
     fn ready() -> Machine {
-        let mut m = Machine::new(true);
+        let mut m = Machine::new(true, Locale::En);
         assert_eq!(
             m.handle(Input::Open),
             [Effect::Render(Focus::First), Effect::FetchMe]
@@ -385,7 +484,7 @@ mod tests {
 
     #[test]
     fn anonymous_shoppers_get_the_call_to_action_without_a_request() {
-        let mut m = Machine::new(false);
+        let mut m = Machine::new(false, Locale::En);
         assert_eq!(m.handle(Input::Open), [Effect::Render(Focus::First)]);
         assert_eq!(m.screen(), &Screen::Anonymous);
         // Nothing to redeem there.
@@ -394,7 +493,7 @@ mod tests {
 
     #[test]
     fn an_expired_token_shows_the_sign_in_call_to_action() {
-        let mut m = Machine::new(true);
+        let mut m = Machine::new(true, Locale::En);
         m.handle(Input::Open);
         let effects = m.handle(Input::Loaded(answer(
             401,
@@ -546,7 +645,7 @@ mod tests {
 
     #[test]
     fn failures_offer_a_retry_and_malformed_answers_are_named() {
-        let mut m = Machine::new(true);
+        let mut m = Machine::new(true, Locale::En);
         m.handle(Input::Open);
         m.handle(Input::Loaded(Answer {
             status: 0,
@@ -581,8 +680,93 @@ mod tests {
 
     #[test]
     fn close_always_closes() {
-        for mut m in [Machine::new(false), ready()] {
+        for mut m in [Machine::new(false, Locale::En), ready()] {
             assert_eq!(m.handle(Input::Close), [Effect::Close]);
+        }
+    }
+
+    fn spanish_file() -> Json {
+        parse(&crate::i18n::table(Locale::Es).to_json()).expect("json")
+    }
+
+    #[test]
+    fn a_spanish_page_waits_for_its_words_before_drawing() {
+        let mut m = Machine::new(true, Locale::Es);
+        assert_eq!(
+            m.handle(Input::Open),
+            [
+                Effect::LoadStrings(Locale::Es),
+                Effect::WaitStrings(LOCALE_FILE_WAIT_MS),
+                Effect::FetchMe
+            ]
+        );
+        // The programme may arrive first: still nothing drawn.
+        assert!(m.handle(Input::Loaded(answer(200, ME))).is_empty());
+        assert!(matches!(m.screen(), Screen::Ready(_)));
+        assert_eq!(
+            m.handle(Input::Strings(Some(spanish_file()))),
+            [Effect::Render(Focus::First)]
+        );
+        assert_eq!((m.shown(), m.strings().title), (Locale::Es, "Recompensas"));
+        // The timer firing later changes nothing; nor does a second file.
+        assert!(m.handle(Input::StringsOverdue).is_empty());
+        assert!(m.handle(Input::Strings(None)).is_empty());
+        assert_eq!(m.shown(), Locale::Es);
+        // A retry or a second open never asks again.
+        assert_eq!(
+            m.handle(Input::Retry),
+            [Effect::Render(Focus::First), Effect::FetchMe]
+        );
+    }
+
+    #[test]
+    fn english_pages_ask_for_no_file() {
+        let mut m = Machine::new(false, Locale::En);
+        assert_eq!(m.handle(Input::Open), [Effect::Render(Focus::First)]);
+        assert!(m.handle(Input::StringsOverdue).is_empty());
+        assert_eq!((m.shown(), m.strings()), (Locale::En, &EN));
+    }
+
+    #[test]
+    fn a_missing_broken_or_late_file_leaves_english_with_one_warning() {
+        let broken = {
+            let mut json = spanish_file();
+            if let Json::Obj(members) = &mut json {
+                members.retain(|(k, _)| k != "redeem");
+            }
+            json
+        };
+        let cases = [
+            (Input::Strings(None), "could not be loaded"),
+            (
+                Input::Strings(Some(broken)),
+                "redeem: missing field `redeem`",
+            ),
+            (Input::StringsOverdue, "not loaded within 3 s"),
+        ];
+        for (input, reason) in cases {
+            let mut m = Machine::new(false, Locale::Ar);
+            assert_eq!(
+                m.handle(Input::Open),
+                [
+                    Effect::LoadStrings(Locale::Ar),
+                    Effect::WaitStrings(LOCALE_FILE_WAIT_MS)
+                ]
+            );
+            assert_eq!(
+                m.handle(input),
+                [
+                    Effect::Warn(format!(
+                        "locale file `ar`: {reason}; the panel is shown in English"
+                    )),
+                    Effect::Render(Focus::First)
+                ]
+            );
+            assert_eq!((m.shown(), m.strings()), (Locale::En, &EN));
+            assert_eq!(m.screen(), &Screen::Anonymous);
+            // The file arriving after the wait is not used: no second warning, no redraw.
+            assert!(m.handle(Input::Strings(Some(spanish_file()))).is_empty());
+            assert_eq!(m.shown(), Locale::En);
         }
     }
 }

@@ -3,7 +3,7 @@
 //! and the site's theme and locale (from the collector's public configuration, which a
 //! page's `rapport('loyalty', {...})` options may override).
 
-use rapport::core::i18n::Lang;
+use rapport::core::i18n::{Lang, Locale};
 use rapport::core::json::{Decoded, Fields, Json, Path};
 use rapport::core::survey::{is_safe_css_value, ColorMode, Theme};
 
@@ -41,9 +41,10 @@ impl Options {
         decode(v).map_err(|e| PanelError::shape("options", *e))
     }
 
-    /// Whether the panel's texts run right to left (the negotiated language).
-    pub fn rtl(&self) -> bool {
-        Lang::detect(&self.locale, &self.languages, |_| None).rtl()
+    /// The locale whose words the page wants: the configured `locale` unless `"auto"`,
+    /// then the page's languages (the core's negotiation, as the survey widget does it).
+    pub fn wanted(&self) -> Locale {
+        Lang::wanted(&self.locale, &self.languages)
     }
 
     /// The URL of `loyalty/me`.
@@ -162,7 +163,8 @@ mod tests {
         );
         assert_eq!(o.token.as_deref(), Some("t.k.n"));
         assert_eq!(o.sign_in.as_deref(), Some("/account/login"));
-        assert!(o.rtl(), "Arabic runs right to left");
+        assert_eq!(o.wanted(), Locale::Ar);
+        assert!(o.wanted().is_rtl(), "Arabic runs right to left");
         // An unsafe font is left out; brand and radius are kept.
         assert_eq!(
             o.host_vars(),
@@ -176,10 +178,10 @@ mod tests {
         let o = options(r#"{"site": "demo", "endpoint": "https://c.example", "token": ""}"#)
             .expect("options");
         assert_eq!(o.token, None);
-        assert!(!o.rtl());
+        assert_eq!(o.wanted(), Locale::En);
         assert_eq!(o.mode_class(), " sys");
         let o = options(r#"{"site": "demo", "endpoint": "e", "locale": "he"}"#).expect("options");
-        assert!(o.rtl(), "a configured Hebrew locale");
+        assert_eq!(o.wanted(), Locale::He, "a configured Hebrew locale");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! core's `msg` helpers, not `format!`, so no formatting code reaches the wasm).
 
 pub use alloc::borrow::ToOwned;
+pub use alloc::boxed::Box;
 pub use alloc::string::String;
 pub use alloc::vec;
 pub use alloc::vec::Vec;

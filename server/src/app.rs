@@ -13,7 +13,8 @@ use crate::error::ApiError;
 use crate::live_config::LiveConfig;
 use crate::rate_limit::RateLimiter;
 use crate::routes::{
-    config, export, health, imports, liability, loyalty, openapi, responses, rewards, webhooks,
+    config, export, health, imports, liability, loyalty, openapi, responses, rewards, shopper,
+    webhooks,
 };
 use crate::static_files::{self, StaticDirs};
 use crate::store::ResponseStore;
@@ -102,11 +103,11 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
         )
         .route(
             "/v1/sites/{site}/loyalty/me",
-            get(loyalty::me).options(loyalty::options_me),
+            get(loyalty::me).options(shopper::preflight_get),
         )
         .route(
             "/v1/sites/{site}/loyalty/redemptions",
-            post(loyalty::redeem).options(loyalty::options_redeem),
+            post(loyalty::redeem).options(shopper::preflight_post),
         )
         .route(
             "/v1/sites/{site}/loyalty/adjustments",
@@ -114,7 +115,7 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
         )
         .route(
             "/v1/sites/{site}/loyalty/reward-redemptions",
-            post(rewards::redeem_reward).options(rewards::options_redeem_reward),
+            post(rewards::redeem_reward).options(shopper::preflight_post),
         )
         .route(
             "/v1/sites/{site}/loyalty/liability",

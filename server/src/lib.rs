@@ -14,6 +14,7 @@
 
 pub mod admin_auth;
 pub mod app;
+pub mod bench;
 pub mod cli;
 pub mod client_ip;
 pub mod clock;

@@ -88,6 +88,20 @@ async fn answer(t: &TestServer, body: &Value, bearer: Option<&str>) -> (u16, Val
     (status, resp.json().await.expect("json receipt"))
 }
 
+/// The statuses of the referrals `sub` made, as `loyalty/me` lists them.
+async fn referral_statuses(t: &TestServer, clock: &FakeClock, sub: &str) -> Vec<String> {
+    let v = me(t, &token(sub, clock)).await;
+    let listed = v["referral"]["referrals"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(listed.iter().all(|r| r["at"].is_string()), "{v}");
+    listed
+        .iter()
+        .map(|r| r["status"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
 fn exit_survey(id: &str) -> Value {
     json!({ "id": id, "site": "demo", "survey": "exit",
             "answers": [ { "question": "thumbs", "value": "up" } ] })
@@ -383,17 +397,24 @@ async fn a_voided_first_order_takes_the_referral_back(db: Backend) -> TestResult
     assert_eq!(balance(&t, &clock, "bob").await, (0, 0));
     let replay = shopify(&t, "refunds/create", &full_refund(71, 2001, "100.00"), "d3").await;
     assert_eq!(replay, json!({"status": "applied", "entries": 0}));
+    // The referral says so where Alice sees her referrals.
+    assert_eq!(referral_statuses(&t, &clock, "alice").await, ["reversed"]);
     let mut cancelled_too = order(2001, "bob", "bob@shop.example", Some(&code));
     cancelled_too["cancelled_at"] = json!("2027-01-19T08:00:00Z");
     assert_eq!(shopify(&t, "orders/cancelled", &cancelled_too, "d4").await, json!({"status": "applied", "entries": 0}));
     clock.advance(20 * DAY);
     assert_eq!(balance(&t, &clock, "alice").await, (0, 0), "nothing of it ever became spendable");
+    // Bob was referred once: a later order with a code is a repeat, reversed or not.
+    let later = shopify_paid(&t, &order(2009, "bob", "bob@shop.example", Some(&code)), "d9").await;
+    assert_eq!(later["referral"], "repeat_referral");
+    assert_eq!(balance(&t, &clock, "alice").await, (0, 0));
 
     // A partial refund leaves the referral standing: the order still converted.
     let carol = shopify_paid(&t, &order(2002, "carol", "carol@shop.example", Some(&code)), "d5").await;
     assert_eq!(carol["referral"], "credited");
     let partial = shopify(&t, "refunds/create", &full_refund(72, 2002, "40.00"), "d6").await;
     assert_eq!(partial, json!({"status": "applied", "entries": 1}));
+    assert_eq!(referral_statuses(&t, &clock, "alice").await, ["reversed", "credited"]);
 
     // After the window: Dave's credits are spendable, Alice spends part of hers, then Dave's
     // order is cancelled. The credits are reversed from spendable points: Alice's balance
@@ -410,6 +431,9 @@ async fn a_voided_first_order_takes_the_referral_back(db: Backend) -> TestResult
     cancel["cancelled_at"] = json!("2027-02-20T08:00:00Z");
     let cancelled = shopify(&t, "orders/cancelled", &cancel, "d8").await;
     assert_eq!(cancelled, json!({"status": "applied", "entries": 3, "referral": "reversed"}));
+    assert_eq!(referral_statuses(&t, &clock, "alice").await, ["reversed", "credited", "reversed"]);
+    // The referred shoppers see no referrals of their own.
+    assert_eq!(referral_statuses(&t, &clock, "dave").await, Vec::<String>::new());
     assert_eq!(balance(&t, &clock, "alice").await, (1000 - 800 - 500, 0));
     assert_eq!(balance(&t, &clock, "dave").await, (0, 0));
     let alice: Vec<(String, String, i64)> = t.server.store().loyalty().entries("demo".into(), "alice".into()).await?

@@ -6,11 +6,14 @@
 //! Chromium for a cross-origin beacon) and reports no outcome, so the outbox could not
 //! tell a delivered response from a lost one; a `keepalive` fetch settles like any other.
 //! The callback style (rather than futures) keeps `wasm-bindgen-futures` out of the bundle.
+//!
+//! A stored response's receipt (a 2xx answer's JSON body) is read before the outcome goes
+//! to the machine: it says what loyalty points the response earned ([`read_receipt`]).
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::RequestInit;
+use web_sys::{RequestInit, Response};
 
 use super::{env, timer};
 
@@ -56,4 +59,27 @@ pub fn post_json(url: &str, body: &str, handler: &Function, tag: u8) {
             );
         }
     }
+}
+
+/// When `sent` (what [`post_json`]'s handler got) is a 2xx `Response`, reads its JSON body
+/// and returns true: `handler(tag, sent, body)` then runs exactly once, with the parsed
+/// body or, when it was no JSON, the rejection reason. False for anything else (the
+/// outcome needs no body).
+pub fn read_receipt(sent: &JsValue, handler: &Function, tag: u8) -> bool {
+    // `status` rather than `ok`: one browser import fewer.
+    let Some(response) = sent
+        .dyn_ref::<Response>()
+        .filter(|r| (200..300).contains(&r.status()))
+    else {
+        return false;
+    };
+    let Ok(body) = response.json() else {
+        return false;
+    };
+    // `handler(tag, sent, ...)`: the tag bound as everywhere, then the response.
+    let settle: Function = super::app::bind(handler, tag)
+        .bind1(&JsValue::NULL, sent)
+        .unchecked_into();
+    let _ = body.unchecked_ref::<Pending>().then(&settle, &settle);
+    true
 }

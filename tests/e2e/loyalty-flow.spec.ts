@@ -1,8 +1,9 @@
 // The loyalty programme end to end, in Chromium against the real collector, on the demo
 // storefront's site (config/demo.json: 1 point per 1.00 spent, 20 points per check-in, tiers
 // Bronze 0 / Silver 500 (×1.25) / Gold 1,500 by points from orders, a 14-day return window):
-// the shopper answers the check-in and sees the answer's points beside the order's pending
-// ones; orders arrive by signed Standard Webhooks delivery and move the shopper up a tier;
+// the shopper answers the check-in, reads the points it earned on the thank-you (a guest
+// reads none) and sees the answer's points beside the order's pending ones; orders arrive
+// by signed Standard Webhooks delivery and move the shopper up a tier;
 // a reward is redeemed from the panel and its code is the one `loyalty/me` lists, while a
 // redemption the balance no longer covers is refused beside the reward; a refund by webhook
 // lowers the pending balance; an order imported from history after its return window is
@@ -56,6 +57,10 @@ const panel = (page: Page) => page.locator("rapport-loyalty").getByRole("dialog"
 const rewardsButton = (page: Page) => page.getByRole("button", { name: "Rewards", exact: true });
 /** The panel's list item (activity entry or reward) whose text matches `text`. */
 const item = (page: Page, text: string | RegExp) => panel(page).getByRole("listitem").filter({ hasText: text });
+/** An activity entry of an order (not "Order cancelled"): its kind, then its date. */
+const ORDER = /^Order(?! cancelled)/;
+/** A timestamp's day as the English panel writes it (Intl, medium: `Nov 7, 2026`). */
+const day = (at: string) => new Date(at).toLocaleDateString("en", { dateStyle: "medium", timeZone: "UTC" });
 
 /** Opens the demo storefront's home page signed in as `token`, then the panel by its Rewards button. */
 async function openSignedIn(page: Page, run: string, token: string) {
@@ -96,6 +101,10 @@ test("the demo storefront: the shopper's check-in points are spendable, the orde
   await expect(survey(page)).toContainText("Thank you!");
   const answered = await (await receipt).json();
   expect(answered).toMatchObject({ customer, points: ANSWER_POINTS });
+  // The thank-you gains the points the receipt reported, announced in the polite live region.
+  const earned = `You earned ${ANSWER_POINTS} points.`;
+  await expect(survey(page)).toContainText(earned);
+  await expect(page.locator("rapport-widget").getByRole("status")).toHaveText(earned);
 
   // The header's Rewards button: the panel reads `loyalty/me` with the page's token.
   await rewardsButton(page).click();
@@ -108,7 +117,7 @@ test("the demo storefront: the shopper's check-in points are spendable, the orde
   await expect(answerEntry).toHaveCount(1);
   await expect(answerEntry).toContainText(`+${ANSWER_POINTS}`);
   await expect(answerEntry).not.toContainText("pending");
-  const orderEntry = item(page, /^Order\s*\d/);
+  const orderEntry = item(page, ORDER);
   await expect(orderEntry).toHaveCount(1);
   await expect(orderEntry).toContainText("pending");
   await expect(orderEntry).toContainText("+49");
@@ -117,6 +126,27 @@ test("the demo storefront: the shopper's check-in points are spendable, the orde
   await expect(dialog).toContainText(`${threshold("Silver") - 49} more points to reach Silver`);
   await closePanel(page);
   await expect(rewardsButton(page)).toBeFocused();
+});
+
+test("a guest's thank-you says nothing of points: the receipt reports none", async ({ page, run }) => {
+  const receipt = page.waitForResponse((r) => r.url().endsWith("/v1/responses") && r.request().method() === "POST");
+  await page.goto(withRun(`/order.html?order=G-${run}&guest`, run));
+  await expect(survey(page)).toContainText("How likely are you to recommend Tidewater Goods");
+  await survey(page).getByRole("radio", { name: "10", exact: true }).click();
+  await primary(page).click();
+  await survey(page).getByRole("radio", { name: "Maybe later" }).click();
+  await primary(page).click();
+  await survey(page).getByRole("checkbox", { name: "Price" }).click();
+  await primary(page).click();
+  await expect(survey(page)).toContainText("Thank you!");
+  const answered = await (await receipt).json();
+  expect(answered.status).toBe("stored");
+  expect(answered.customer).toBeUndefined();
+  expect(answered.points).toBeUndefined();
+  // The page heard of the delivery (the line would have come before it): no line, still.
+  await expect(page.locator("#events")).toContainText("delivered");
+  await expect(survey(page)).toContainText("Thank you!");
+  await expect(survey(page)).not.toContainText("points");
 });
 
 test("orders arrive by webhook and the shopper moves up from Bronze to Silver, with the progress to Gold", async ({
@@ -295,7 +325,7 @@ test("an order imported from history, past its return window, is spendable at on
   await expect(dialog).not.toContainText("pending");
   await expect(dialog.getByText("Silver", { exact: true })).toBeVisible();
   await expect(dialog).toContainText(`${threshold("Gold") - 520} more points to reach Gold`);
-  await expect(item(page, /^Order\s*\d/)).toContainText(`${placed.slice(0, 10)}`);
+  await expect(item(page, ORDER)).toContainText(day(placed));
   // Spendable now: the 5.00-off reward (500) can be redeemed.
   await expect(dialog.getByRole("button", { name: "Redeem 5.00 off" })).toBeEnabled();
 });

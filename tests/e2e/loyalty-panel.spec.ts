@@ -2,7 +2,8 @@
 // collector: an identified shopper (a customer token minted here with the e2e site's secret,
 // points credited by an admin adjustment) sees balance and tier, redeems a reward and sees the
 // code; an anonymous shopper sees the join call to action; axe-core light and dark; keyboard;
-// right to left; the strict-CSP and hostile-CSS pages; the demo storefront's Rewards button.
+// right to left; every locale's words (a Spanish, an Arabic, a Hebrew page; a missing locale
+// file leaves English); the strict-CSP and hostile-CSS pages; the demo storefront's Rewards button.
 import AxeBuilder from "@axe-core/playwright";
 import { createHmac } from "node:crypto";
 import type { APIRequestContext, Page, Request } from "@playwright/test";
@@ -91,7 +92,13 @@ test("an identified shopper sees balance and tier, redeems a reward and copies t
   expect(before.spendable).toBe(800);
   await expect(dialog).toContainText(before.tier.name);
   await expect(dialog.getByRole("progressbar", { name: "Progress to the next tier" })).toBeVisible();
-  await expect(dialog).toContainText(`${before.expiringPoints} points expire on ${before.expiresAt.slice(0, 10)}`);
+  // Dates read as the words' locale writes them (Intl), not as the collector's ISO form.
+  const expires = await page.evaluate(
+    (at) => new Date(at).toLocaleDateString("en", { dateStyle: "medium", timeZone: "UTC" }),
+    before.expiresAt
+  );
+  expect(expires).not.toContain("-");
+  await expect(dialog).toContainText(`${before.expiringPoints} points expire on ${expires}`);
   // Ways to earn and the referral link.
   await expect(dialog).toContainText("1 point per 1.00 spent");
   await expect(dialog).toContainText(before.referral.link);
@@ -210,12 +217,162 @@ for (const scheme of ["light", "dark"] as const) {
   });
 }
 
-test("right to left for an Arabic page or locale", async ({ page, run }) => {
+/** The paths of the panel's locale files the page requests, in order. */
+function panelLocaleRequests(page: Page): string[] {
+  const seen: string[] = [];
+  page.on("request", (r: Request) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith("/loyalty/locales/")) seen.push(path);
+  });
+  return seen;
+}
+
+/** The plain test page, declared in `lang` (`<html lang>`, which the panel follows when the
+ * locale is `auto`: the e2e site configures `en`, which the page's options override). */
+async function declare(page: Page, lang: string) {
+  await page.route("**/test/plain.html*", async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace('<html lang="en">', `<html lang="${lang}">`);
+    await route.fulfill({ response, body });
+  });
+}
+
+test("an English page fetches no panel locale file", async ({ page, run }) => {
+  const seen = panelLocaleRequests(page);
   await page.goto(withRun("/test/plain.html", run));
-  await openPanel(page, undefined, { locale: "ar" });
+  await openPanel(page);
+  await expect(panel(page).getByRole("link", { name: "Join now" })).toBeVisible();
+  await expect(panel(page)).toHaveAttribute("lang", "en");
+  expect(seen).toEqual([]);
+});
+
+test('a lang="es" page: the panel fetches es.json and speaks Spanish', async ({ page, request, run }) => {
+  const customer = `es-${run}`;
+  await credit(request, customer, 12500);
+  const mine = await me(request, customerToken("e2e", customer));
+  const seen = panelLocaleRequests(page);
+  await declare(page, "es");
+  await page.goto(withRun("/test/plain.html", run));
+  await openPanel(page, customerToken("e2e", customer), { locale: "auto" });
+  const dialog = panel(page);
+  await expect(dialog.getByRole("heading", { name: "Recompensas", exact: true }).first()).toBeVisible();
+  await expect(dialog).toContainText("Tus puntos");
+  // Numbers and dates as Spanish writes them: `.` groups thousands, the day before the month.
+  await expect(dialog.locator(".big")).toHaveText("12.500");
+  const expires = await page.evaluate(
+    (at) => new Date(at).toLocaleDateString("es", { dateStyle: "medium", timeZone: "UTC" }),
+    mine.expiresAt
+  );
+  expect(expires).toMatch(/^\d{1,2} \p{L}+\.? \d{4}$/u);
+  await expect(dialog).toContainText(`${mine.expiringPoints.toLocaleString("es")} puntos caducan el ${expires}`);
+  await expect(dialog).toHaveAttribute("lang", "es");
+  await expect(dialog).not.toHaveAttribute("dir", "rtl");
+  await expect(dialog.getByRole("button", { name: "Cerrar" })).toBeVisible();
+  await dialog.getByRole("button", { name: "Canjear Envío gratis" }).click();
+  await expect(dialog.getByRole("button", { name: "Sí, canjear" })).toBeVisible();
+  expect(seen).toEqual(["/loyalty/locales/es.json"]);
+  await axe(page, "Spanish");
+});
+
+test('a lang="ar" page: the panel speaks Arabic, right to left', async ({ page, run }) => {
+  const seen = panelLocaleRequests(page);
+  await declare(page, "ar");
+  await page.goto(withRun("/test/plain.html", run));
+  await openPanel(page, undefined, { locale: "auto" });
+  const dialog = panel(page);
+  await expect(dialog.getByRole("heading", { name: "انضم إلى برنامج المكافآت" })).toBeVisible();
+  await expect(dialog.getByRole("link", { name: "انضم الآن" })).toHaveAttribute("href", "/join");
+  await expect(dialog).toHaveAttribute("lang", "ar");
+  await expect(dialog).toHaveAttribute("dir", "rtl");
+  expect(await dialog.evaluate((el) => getComputedStyle(el).direction)).toBe("rtl");
+  expect(seen).toEqual(["/loyalty/locales/ar.json"]);
+});
+
+for (const scheme of ["light", "dark"] as const) {
+  test(`Arabic (${scheme}): an identified shopper's panel mirrored, its numbers in Arabic, axe 0 violations`, async ({
+    page,
+    request,
+    run,
+  }) => {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: "reduce" });
+    const customer = `ar-${scheme}-${run}`;
+    await credit(request, customer, 1500);
+    await declare(page, "ar");
+    await page.goto(withRun("/test/plain.html", run));
+    await openPanel(page, customerToken("e2e", customer), { locale: "auto" });
+    const dialog = panel(page);
+    await expect(dialog.getByRole("heading", { name: "نقاطك" })).toBeVisible();
+    await expect(dialog).toHaveAttribute("dir", "rtl");
+    await expect(dialog).toHaveAttribute("lang", "ar");
+    // The balance as Arabic writes 1,500 (the browser's own Arabic number form).
+    const arabic = await page.evaluate(() => (1500).toLocaleString("ar"));
+    await expect(dialog.locator(".big")).toHaveText(arabic);
+    // Mirrored: the panel sits at the inline end (the left), its title at the right of its
+    // header, the close button at the left.
+    const box = (await dialog.boundingBox())!;
+    const viewport = page.viewportSize()!;
+    expect(box.x).toBeLessThan(viewport.width / 2);
+    const title = (await dialog.getByRole("heading", { level: 2 }).boundingBox())!;
+    const close = (await dialog.getByRole("button", { name: "إغلاق" }).boundingBox())!;
+    expect(close.x + close.width).toBeLessThanOrEqual(title.x);
+    expect(title.x + title.width).toBeGreaterThan(box.x + box.width / 2);
+    const bg = await dialog.evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(bg).toBe(scheme === "dark" ? "rgb(17, 24, 39)" : "rgb(255, 255, 255)");
+    await axe(page, `Arabic ${scheme}`);
+    await dialog.getByRole("button", { name: /^استبدال/ }).first().click();
+    await axe(page, `Arabic ${scheme}, confirm`);
+  });
+}
+
+test("right to left for a configured Hebrew locale, in Hebrew", async ({ page, run }) => {
+  await page.goto(withRun("/test/plain.html", run));
+  await openPanel(page, undefined, { locale: "he" });
+  await expect(panel(page).getByRole("link", { name: "כניסה" })).toBeVisible();
   await expect(panel(page)).toHaveAttribute("dir", "rtl");
   const align = await panel(page).evaluate((el) => getComputedStyle(el).direction);
   expect(align).toBe("rtl");
+});
+
+test("a panel locale file slower than 3 s leaves English, with one warning", async ({ page, run, consoleLog }) => {
+  await page.route("**/loyalty/locales/de.json", async (route) => {
+    await new Promise((r) => setTimeout(r, 4500));
+    await route.continue().catch(() => {});
+  });
+  await declare(page, "de");
+  await page.goto(withRun("/test/plain.html", run));
+  await openPanel(page, undefined, { locale: "auto" });
+  await expect(panel(page).getByRole("link", { name: "Join now" })).toBeVisible({ timeout: 4000 });
+  // The file that comes after the wait changes nothing.
+  await page.waitForTimeout(2000);
+  await expect(panel(page).getByRole("link", { name: "Join now" })).toBeVisible();
+  const warnings = consoleLog.filter((m) => m.type === "warning" && m.text.includes("rapport")).map((m) => m.text);
+  expect(warnings).toEqual([
+    "[rapport] loyalty: locale file `de`: not loaded within 3 s; the panel is shown in English",
+  ]);
+});
+
+test("a panel locale file that cannot be had leaves English, with one warning and no error", async ({
+  page,
+  run,
+  consoleLog,
+  allowConsoleErrors,
+}) => {
+  // The browser's own network report of the failed request is not ours.
+  allowConsoleErrors.push(/^console\.error: Failed to load resource/);
+  await page.route("**/loyalty/locales/fr.json", (route) =>
+    route.fulfill({ status: 404, body: "Not Found", contentType: "text/plain" })
+  );
+  await declare(page, "fr");
+  await page.goto(withRun("/test/plain.html", run));
+  await openPanel(page, undefined, { locale: "auto" });
+  await expect(panel(page).getByRole("link", { name: "Join now" })).toBeVisible();
+  await expect(panel(page)).toHaveAttribute("lang", "en");
+  const ours = consoleLog.filter((m) => m.text.includes("rapport"));
+  expect(ours.filter((m) => m.type === "error")).toEqual([]);
+  const warnings = ours.filter((m) => m.type === "warning").map((m) => m.text);
+  expect(warnings).toEqual([
+    "[rapport] loyalty: locale file `fr`: could not be loaded; the panel is shown in English",
+  ]);
 });
 
 test("strict CSP: the panel works with zero violations", async ({ page, request, run }) => {

@@ -34,6 +34,9 @@
     const data = S.dataset; // data-site, data-endpoint, data-config-url
     const src = S.src;
     const at = (p) => new URL(p, src);
+    // A chunk's words in a language other than English: `locales(tag)` fetches one small
+    // file next to the chunk (`widget/locales/es.json`), only when the page wants it.
+    const locales = (chunk) => (t) => fetch(at(chunk + "/locales/" + t + ".json")).then((r) => r.json());
     const site = data.site;
     const endpoint = data.endpoint || at("/").origin; // no trailing slash
     const key = "rapport:" + site + ":";
@@ -137,9 +140,7 @@
             emit,
             exitIntent: !!exitIntent,
             navAt,
-            // The widget's words in a language other than English: one small file, fetched
-            // only when the page wants it.
-            locales: (t) => fetch(at("widget/locales/" + t + ".json")).then((r) => r.json()),
+            locales: locales("widget"),
           });
           while (queue[0]) call(...queue.shift());
         })
@@ -165,7 +166,16 @@
       import(at("loyalty/panel.js"))
         .then(async (m) => {
           await m.default({ module_or_path: at("loyalty/panel_bg.wasm") });
-          m.open({ site, endpoint, token, nonce: S.nonce, theme: config.theme, locale: config.locale, ...o });
+          m.open({
+            site,
+            endpoint,
+            token,
+            nonce: S.nonce,
+            theme: config.theme,
+            locale: config.locale,
+            locales: locales("loyalty"),
+            ...o,
+          });
         })
         .catch(warn);
 

@@ -9,7 +9,8 @@
 //!   built in), and `locales/<tag>.json`, the other locales' words, one file each, fetched
 //!   only by a page that wants that locale (see [`crate::locales`]).
 //! * `dist/loyalty/` — the loyalty panel (crate `rapport-panel`), a separate wasm module
-//!   fetched only when a shopper opens it (`rapport('loyalty')`), built like the widget.
+//!   fetched only when a shopper opens it (`rapport('loyalty')`), built like the widget,
+//!   with its own `locales/<tag>.json` (English built in).
 //! * `dist/metrics/` — the metrics engine, a separate wasm module (never in the widget bundle).
 //! * `pkg/` — the npm package: hand-written entry points plus copies of the above.
 //! * `dist/precompressed/`: the deploy tree, each file above with its pre-compressed
@@ -120,6 +121,7 @@ const METRICS: WasmArtifact = WasmArtifact {
 pub fn run_build() -> Result<(), String> {
     let dist = loader_and_widget()?;
     wasm(&PANEL, &dist)?;
+    crate::locales::write_panel(&dist.join(PANEL.dist_dir))?;
     wasm(&METRICS, &dist)?;
     package(&dist)?;
     let mut shipped = vec![dist.join("rapport.js")];
@@ -127,9 +129,11 @@ pub fn run_build() -> Result<(), String> {
     for artifact in [&WIDGET, &PANEL, &METRICS] {
         shipped.extend(crate::size::files_in(&dist.join(artifact.dist_dir))?);
     }
-    shipped.extend(crate::size::files_in(
-        &dist.join(WIDGET.dist_dir).join(crate::locales::DIR),
-    )?);
+    for artifact in [&WIDGET, &PANEL] {
+        shipped.extend(crate::size::files_in(
+            &dist.join(artifact.dist_dir).join(crate::locales::DIR),
+        )?);
+    }
     precompress::run(&dist, &shipped)?;
     crate::size::report(false).map(|_| ())
 }

@@ -9,9 +9,10 @@
 //! (`locales/<tag>.json`, fetched only by a page in that language; English is built in).
 //! They are ceilings with headroom that catch regressions, not targets to shave against.
 //! `dist/loyalty/` ≤ 40 KB gzip -9 (40,960 B: the loyalty panel, fetched only when a shopper
-//! opens it). `dist/touch.js` (exit intent's stand-ins, only on touch screens with a survey
-//! that names one) is printed without a budget of its own. The metrics engine is printed but
-//! has no budget: it is fetched only by the console.
+//! opens it), counted the same way: glue, wasm and its largest locale file. `dist/touch.js`
+//! (exit intent's stand-ins, only on touch screens with a survey that names one) is printed
+//! without a budget of its own. The metrics engine is printed but has no budget: it is
+//! fetched only by the console.
 //!
 //! The budgets count `gzip -9` of each file (what any host that compresses on the fly
 //! sends). Printed beside: the Zopfli-made `.gz` copies of the deploy tree
@@ -93,20 +94,7 @@ pub fn report(enforce: bool) -> Result<(Sizes, Sizes), String> {
             }
         }
     }
-    // A page fetches at most one locale file (none in English): the largest counts.
-    let mut largest = None::<(String, Sizes)>;
-    for file in files_in(&dist.join("widget").join(crate::locales::DIR)).unwrap_or_default() {
-        let s = measure_one(&file)?;
-        let label = format!("  widget/{}/{}", crate::locales::DIR, name(&file));
-        row(&label, s, None);
-        if largest.as_ref().is_none_or(|(_, l)| s.gzip > l.gzip) {
-            largest = Some((label, s));
-        }
-    }
-    if let Some((label, s)) = &largest {
-        println!("  (a page fetches at most one locale file; the largest counts:{label})");
-        widget = widget + *s;
-    }
+    widget = widget + largest_locale_file(&dist.join("widget"), "widget")?;
     row("dist/widget/     (a show)", widget, Some(WIDGET_BUDGET));
     println!("  (wasm parts compressed one by one: their gzip adds up to more than the file's)");
     println!(
@@ -119,6 +107,7 @@ pub fn report(enforce: bool) -> Result<(Sizes, Sizes), String> {
         panel = panel + s;
         row(&format!("  loyalty/{}", name(&file)), s, None);
     }
+    panel = panel + largest_locale_file(&dist.join("loyalty"), "loyalty")?;
     row("dist/loyalty/    (the panel)", panel, Some(PANEL_BUDGET));
     let mut metrics = Sizes::default();
     for file in &metrics_files {
@@ -255,6 +244,28 @@ fn name(path: &Path) -> String {
 }
 
 /// The files of `dir` (not its pre-compressed copies), sorted.
+/// Prints the locale files of an artifact (`dir/locales/`) and returns the largest one's
+/// sizes (zero when there are none): a page fetches at most one locale file (none in
+/// English), so the largest counts against the artifact's budget.
+fn largest_locale_file(dir: &Path, label: &str) -> Result<Sizes, String> {
+    let mut largest = None::<(String, Sizes)>;
+    for file in files_in(&dir.join(crate::locales::DIR)).unwrap_or_default() {
+        let s = measure_one(&file)?;
+        let line = format!("  {label}/{}/{}", crate::locales::DIR, name(&file));
+        row(&line, s, None);
+        if largest.as_ref().is_none_or(|(_, l)| s.gzip > l.gzip) {
+            largest = Some((line, s));
+        }
+    }
+    Ok(match largest {
+        Some((line, s)) => {
+            println!("  (a page fetches at most one locale file; the largest counts:{line})");
+            s
+        }
+        None => Sizes::default(),
+    })
+}
+
 pub fn files_in(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| format!("reading {}: {e} (run `cargo xtask build`)", dir.display()))?;

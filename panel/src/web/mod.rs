@@ -10,6 +10,7 @@
 
 mod fetch;
 mod host;
+mod intl;
 mod json_value;
 mod render;
 
@@ -35,6 +36,8 @@ struct App {
     back: Option<HtmlElement>,
     // Dropped with the app: the host element goes, the listeners with it.
     host: host::Host,
+    /// The loader's `locales(tag)`: a promise of a locale file's JSON.
+    locales: Option<js_sys::Function>,
     _listeners: Vec<Closure<dyn FnMut(Event)>>,
 }
 
@@ -86,7 +89,7 @@ fn page_languages(doc: &Document) -> Json {
     Json::Arr(tags)
 }
 
-fn try_open(options: &JsValue) -> Result<(), JsValue> {
+fn try_open(options_js: &JsValue) -> Result<(), JsValue> {
     let window = web_sys::window().ok_or("no window")?;
     let doc = window.document().ok_or("no document")?;
     let already = with_app(|a| a.borrow().as_ref().map(|app| app.dialog.clone()));
@@ -94,7 +97,7 @@ fn try_open(options: &JsValue) -> Result<(), JsValue> {
         render::focus(&dialog, &crate::machine::Focus::First, None);
         return Ok(());
     }
-    let mut json = json_value::to_json(options);
+    let mut json = json_value::to_json(options_js);
     if let Json::Obj(members) = &mut json {
         if !members.iter().any(|(k, _)| k == "languages") {
             members.push(("languages".into(), page_languages(&doc)));
@@ -115,9 +118,6 @@ fn try_open(options: &JsValue) -> Result<(), JsValue> {
     // Focusable from script only: on open the dialog itself takes focus (its title is read,
     // and nothing scrolls to a control far down a long panel); Tab goes on to its controls.
     dialog.set_attribute("tabindex", "-1")?;
-    if options.rtl() {
-        dialog.set_attribute("dir", "rtl")?;
-    }
     root.append_child(&dialog)?;
     let on_click = Closure::<dyn FnMut(Event)>::new(on_click);
     let on_key = Closure::<dyn FnMut(Event)>::new(on_key);
@@ -126,7 +126,10 @@ fn try_open(options: &JsValue) -> Result<(), JsValue> {
     let back = doc
         .active_element()
         .and_then(|e| e.dyn_into::<HtmlElement>().ok());
-    let machine = Machine::new(options.token.is_some());
+    let locales = Reflect::get(options_js, &"locales".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let machine = Machine::new(options.token.is_some(), options.wanted());
     with_app(|a| {
         *a.borrow_mut() = Some(App {
             machine,
@@ -135,6 +138,7 @@ fn try_open(options: &JsValue) -> Result<(), JsValue> {
             dialog,
             back,
             host,
+            locales,
             _listeners: vec![on_click, on_key],
         })
     });
@@ -165,10 +169,16 @@ fn perform(effect: Effect) {
                 let can_share = web_sys::window().is_some_and(|w| {
                     Reflect::has(&w.navigator(), &"share".into()).unwrap_or(false)
                 });
+                let shown = app.machine.shown();
+                let format = intl::Intl::new(shown.tag());
                 let page = render::Page {
                     doc: &app.doc,
                     options: &app.options,
                     can_share,
+                    strings: app.machine.strings(),
+                    lang: shown.tag(),
+                    rtl: shown.is_rtl(),
+                    format: &format,
                 };
                 match render::render(&page, &app.dialog, app.machine.screen()) {
                     Ok(()) => render::focus(&app.dialog, &focus, kept),
@@ -218,6 +228,43 @@ fn perform(effect: Effect) {
             }
         }
         Effect::Warn(message) => warn(&message),
+        Effect::LoadStrings(locale) => {
+            let asked = with_app(|a| {
+                a.borrow().as_ref().and_then(|app| {
+                    let locales = app.locales.as_ref()?;
+                    locales
+                        .call1(&JsValue::UNDEFINED, &locale.tag().into())
+                        .ok()
+                })
+            });
+            wasm_bindgen_futures::spawn_local(async move {
+                let file = match asked {
+                    // Whatever `locales` returned, as a promise (a plain value settles at once).
+                    Some(answer) => {
+                        wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&answer))
+                            .await
+                            .ok()
+                            .map(|v| json_value::to_json(&v))
+                    }
+                    None => None,
+                };
+                dispatch(Input::Strings(file));
+            });
+        }
+        Effect::WaitStrings(ms) => {
+            // A timer as a promise (a stack closure, no `Closure` kept alive): the
+            // machine hears of it once it has run out.
+            let timer = js_sys::Promise::new(&mut |resolve, _| {
+                if let Some(w) = web_sys::window() {
+                    let _ = w
+                        .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+                }
+            });
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = wasm_bindgen_futures::JsFuture::from(timer).await;
+                dispatch(Input::StringsOverdue);
+            });
+        }
     }
 }
 
@@ -230,7 +277,9 @@ fn redemption_id() -> String {
     let mut id = String::from("panel-");
     for b in bytes {
         for nibble in [b >> 4, b & 15] {
-            id.push(char::from(b"0123456789abcdef"[usize::from(nibble)]));
+            // `from_digit`, not an index into a digit table: no bounds-check panic path (its
+            // message formatting would reach the wasm).
+            id.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
         }
     }
     id

@@ -7,11 +7,12 @@ use web_sys::{Document, Element, HtmlElement};
 
 use rapport::core::msg::{cat, int};
 
+use crate::format::{signed, Format};
 use crate::machine::{Focus, Ready, Screen, Step};
 use crate::model::Me;
 use crate::options::Options;
 use crate::prelude::*;
-use crate::strings::{self, fill, Strings, EN};
+use crate::strings::{self, fill, Strings};
 
 /// Most activity entries shown.
 const ACTIVITY_SHOWN: usize = 10;
@@ -24,6 +25,14 @@ pub struct Page<'a> {
     pub options: &'a Options,
     /// Whether `navigator.share` exists.
     pub can_share: bool,
+    /// The words to draw with (the machine's).
+    pub strings: &'a Strings,
+    /// Their locale's tag, the dialog's `lang`.
+    pub lang: &'a str,
+    /// Whether they run right to left (the dialog's `dir`).
+    pub rtl: bool,
+    /// Numbers and dates in that locale.
+    pub format: &'a dyn Format,
 }
 
 type R<T> = Result<T, JsValue>;
@@ -49,8 +58,12 @@ fn button(doc: &Document, parent: &Element, class: &str, text: &str, action: &st
 
 /// Builds the dialog's content for `screen` into `dialog` (emptied first).
 pub fn render(page: &Page<'_>, dialog: &Element, screen: &Screen) -> R<()> {
-    let (doc, s) = (page.doc, &EN);
+    let (doc, s) = (page.doc, page.strings);
     dialog.set_text_content(None);
+    dialog.set_attribute("lang", page.lang)?;
+    // The direction of the words on screen: an Arabic page whose file did not come shows
+    // English, left to right.
+    dialog.set_attribute("dir", if page.rtl { "rtl" } else { "ltr" })?;
     let head = el(doc, dialog, "div", "hd", None)?;
     let title = el(doc, &head, "h2", "", Some(s.title))?;
     title.set_attribute("id", "rl-t")?;
@@ -101,11 +114,11 @@ fn anonymous(page: &Page<'_>, dialog: &Element, s: &Strings) -> R<()> {
 fn ready(page: &Page<'_>, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
     let doc = page.doc;
     let me = &r.me;
-    balance(doc, dialog, s, me)?;
+    balance(page, dialog, s, me)?;
     if let Some(tier) = &me.tier {
         el(doc, dialog, "h3", "", Some(s.tier))?;
         el(doc, dialog, "p", "", Some(&tier.name))?;
-        let (text, share) = strings::progress(s, tier, me.next_tier.as_ref());
+        let (text, share) = strings::progress(s, page.format, tier, me.next_tier.as_ref());
         let bar = el(doc, dialog, "div", "bar", None)?;
         bar.set_attribute("role", "progressbar")?;
         bar.set_attribute("aria-label", s.progress)?;
@@ -122,7 +135,7 @@ fn ready(page: &Page<'_>, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
     if let Step::Code { reward, code } = &r.step {
         let name = me
             .reward(reward)
-            .map(strings::reward_name)
+            .map(|x| strings::reward_name(s, page.format, x))
             .unwrap_or_else(|| reward.clone());
         el(doc, dialog, "h3", "", Some(s.your_code))?;
         el(doc, dialog, "p", "", Some(&name))?;
@@ -133,12 +146,18 @@ fn ready(page: &Page<'_>, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
         copy.set_attribute("data-k", "code")?;
         button(doc, &row, "", s.back, "back")?;
     }
-    rewards(doc, dialog, s, r)?;
+    rewards(page, dialog, s, r)?;
     if !me.earn.is_empty() {
         el(doc, dialog, "h3", "", Some(s.earn))?;
         let ul = el(doc, dialog, "ul", "", None)?;
         for way in &me.earn {
-            el(doc, &ul, "li", "", Some(&strings::earn_line(way)))?;
+            el(
+                doc,
+                &ul,
+                "li",
+                "",
+                Some(&strings::earn_line(s, page.format, way)),
+            )?;
         }
     }
     if let Some(referral) = &me.referral {
@@ -152,7 +171,11 @@ fn ready(page: &Page<'_>, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
                 dialog,
                 "p",
                 "mu",
-                Some(&fill(s.refer_text, &int(mine), &int(theirs))),
+                Some(&fill(
+                    s.refer_text,
+                    &page.format.int(mine),
+                    &page.format.int(theirs),
+                )),
             )?;
         }
         let link = referral.link.as_deref().unwrap_or(&referral.code);
@@ -167,13 +190,14 @@ fn ready(page: &Page<'_>, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
             share.set_attribute("data-c", link)?;
         }
     }
-    activity(doc, dialog, s, me)
+    activity(page, dialog, s, me)
 }
 
-fn balance(doc: &Document, dialog: &Element, s: &Strings, me: &Me) -> R<()> {
+fn balance(page: &Page<'_>, dialog: &Element, s: &Strings, me: &Me) -> R<()> {
+    let (doc, f) = (page.doc, page.format);
     el(doc, dialog, "h3", "", Some(s.balance))?;
     let p = el(doc, dialog, "p", "", None)?;
-    el(doc, &p, "span", "big", Some(&int(me.spendable)))?;
+    el(doc, &p, "span", "big", Some(&f.int(me.spendable)))?;
     el(doc, &p, "span", "", Some(&cat(&[" ", s.points])))?;
     if me.pending != 0 {
         el(
@@ -181,7 +205,7 @@ fn balance(doc: &Document, dialog: &Element, s: &Strings, me: &Me) -> R<()> {
             dialog,
             "p",
             "mu",
-            Some(&fill(s.pending, &int(me.pending), "")),
+            Some(&fill(s.pending, &f.int(me.pending), "")),
         )?;
     }
     if let Some((at, points)) = &me.expiry {
@@ -190,13 +214,14 @@ fn balance(doc: &Document, dialog: &Element, s: &Strings, me: &Me) -> R<()> {
             dialog,
             "p",
             "mu",
-            Some(&fill(s.expiring, &int(*points), strings::date(at))),
+            Some(&fill(s.expiring, &f.int(*points), &f.date(at))),
         )?;
     }
     Ok(())
 }
 
-fn rewards(doc: &Document, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
+fn rewards(page: &Page<'_>, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
+    let (doc, f) = (page.doc, page.format);
     if r.me.rewards.is_empty() {
         return Ok(());
     }
@@ -205,10 +230,10 @@ fn rewards(doc: &Document, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
     for reward in &r.me.rewards {
         let li = el(doc, &ul, "li", "", None)?;
         let row = el(doc, &li, "div", "row", None)?;
-        let name = strings::reward_name(reward);
+        let name = strings::reward_name(s, f, reward);
         let text = el(doc, &row, "div", "grow", None)?;
         el(doc, &text, "div", "", Some(&name))?;
-        let mut detail = cat(&[&int(reward.points), " ", s.points]);
+        let mut detail = cat(&[&f.int(reward.points), " ", s.points]);
         if let Some(tier) = &reward.min_tier {
             detail.push_str(" · ");
             detail.push_str(&fill(s.tier_only, tier, ""));
@@ -221,7 +246,7 @@ fn rewards(doc: &Document, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
                     &li,
                     "p",
                     "gap",
-                    Some(&fill(s.confirm, &name, &int(reward.points))),
+                    Some(&fill(s.confirm, &name, &f.int(reward.points))),
                 )?;
                 q.set_attribute("id", "rl-q")?;
                 let row = el(doc, &li, "div", "row gap", None)?;
@@ -257,7 +282,8 @@ fn rewards(doc: &Document, dialog: &Element, s: &Strings, r: &Ready) -> R<()> {
     Ok(())
 }
 
-fn activity(doc: &Document, dialog: &Element, s: &Strings, me: &Me) -> R<()> {
+fn activity(page: &Page<'_>, dialog: &Element, s: &Strings, me: &Me) -> R<()> {
+    let (doc, f) = (page.doc, page.format);
     el(doc, dialog, "h3", "", Some(s.activity))?;
     if me.activity.is_empty() {
         el(doc, dialog, "p", "mu", Some(s.no_activity))?;
@@ -267,8 +293,8 @@ fn activity(doc: &Document, dialog: &Element, s: &Strings, me: &Me) -> R<()> {
     for a in me.activity.iter().take(ACTIVITY_SHOWN) {
         let li = el(doc, &ul, "li", "row", None)?;
         let text = el(doc, &li, "div", "grow", None)?;
-        el(doc, &text, "div", "", Some(strings::activity_label(a)))?;
-        let mut when = String::from(strings::date(&a.at));
+        el(doc, &text, "div", "", Some(strings::activity_label(s, a)))?;
+        let mut when = f.date(&a.at);
         if a.pending {
             when.push_str(" · ");
             when.push_str(s.pending_mark);
@@ -278,7 +304,7 @@ fn activity(doc: &Document, dialog: &Element, s: &Strings, me: &Me) -> R<()> {
             when.push_str(code);
         }
         el(doc, &text, "div", "mu", Some(&when))?;
-        el(doc, &li, "div", "", Some(&strings::signed(a.points)))?;
+        el(doc, &li, "div", "", Some(&signed(f, a.points)))?;
     }
     Ok(())
 }

@@ -25,11 +25,10 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
-use hyper_util::rt::TokioIo;
+use rapport_server::bench::{connect, percentile_ms, positive, seconds, Flags};
 use rapport_server::config::ServerConfig;
 use rapport_server::store::{DbTarget, StoredResponse};
 use rapport_server::{start, ServerOptions};
-use tokio::net::TcpStream;
 
 const USAGE: &str = "usage: rapport-loadgen [--clients N] [--duration SECS] [--url URL ... --site ID --survey ID --question ID [--token ADMIN]]
        rapport-loadgen --seed N --db PATH|URL --site ID --survey ID --question ID
@@ -72,47 +71,20 @@ fn parse_args() -> Result<Options, String> {
         question: "nps".into(),
         token: None,
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        if flag == "-h" || flag == "--help" {
-            return Err(USAGE.into());
-        }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+    let mut flags = Flags::from_env(USAGE);
+    while let Some((flag, value)) = flags.next_pair()? {
         match flag.as_str() {
-            "--clients" => {
-                o.clients = value
-                    .parse()
-                    .ok()
-                    .filter(|&n| n > 0)
-                    .ok_or("--clients: expected a positive integer")?
-            }
-            "--duration" => {
-                let secs: f64 = value
-                    .parse()
-                    .ok()
-                    .filter(|s: &f64| *s > 0.0 && *s <= 600.0)
-                    .ok_or("--duration: expected seconds in (0, 600]")?;
-                o.duration = Duration::from_secs_f64(secs);
-            }
+            "--clients" => o.clients = positive(&flag, &value)? as usize,
+            "--duration" => o.duration = seconds(&flag, &value)?,
             "--url" => o.urls.push(value.trim_end_matches('/').to_owned()),
-            "--seed" => {
-                o.seed = Some(
-                    value
-                        .parse()
-                        .ok()
-                        .filter(|&n| n > 0)
-                        .ok_or("--seed: expected a positive integer")?,
-                )
-            }
+            "--seed" => o.seed = Some(positive(&flag, &value)?),
             "--db" => o.db = Some(value),
             "--export" => o.export = Some(value),
             "--site" => o.site = value,
             "--survey" => o.survey = value,
             "--question" => o.question = value,
             "--token" => o.token = Some(value),
-            _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
+            _ => return Err(flags.unknown(&flag)),
         }
     }
     Ok(o)
@@ -135,20 +107,10 @@ async fn client(
     until: Instant,
 ) -> ClientStats {
     let mut stats = ClientStats::default();
-    let stream = match TcpStream::connect(addr).await {
-        Ok(s) => s,
-        Err(_) => {
-            stats.errors += 1;
-            return stats;
-        }
-    };
-    let _ = stream.set_nodelay(true);
-    let Ok((mut sender, conn)) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await
-    else {
+    let Ok(mut sender) = connect(addr).await else {
         stats.errors += 1;
         return stats;
     };
-    tokio::spawn(conn);
     let mut n: u64 = 0;
     while Instant::now() < until {
         n += 1;
@@ -189,12 +151,9 @@ async fn client(
     stats
 }
 
+/// The `p`th percentile of `sorted` latencies (µs), ms; 0 for none.
 fn percentile(sorted: &[u32], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    f64::from(sorted[rank.min(sorted.len() - 1)]) / 1000.0
+    percentile_ms(sorted, p).unwrap_or(0.0)
 }
 
 /// Streams `GET /v1/responses?site=…&format=FORMAT` and hands each body chunk to `each`.
@@ -206,11 +165,7 @@ async fn stream_export(
     format: &str,
     mut each: impl FnMut(&[u8]),
 ) -> Result<(), String> {
-    let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| e.to_string())?;
-    tokio::spawn(conn);
+    let mut sender = connect(addr).await?;
     let req = Request::get(format!("/v1/responses?site={site}&format={format}"))
         .header("host", host)
         .header("authorization", format!("Bearer {token}"))
@@ -355,11 +310,7 @@ async fn export(o: &Options, format: &str) -> Result<(), String> {
 }
 
 async fn health(addr: SocketAddr, host: &str) -> Result<(), String> {
-    let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| e.to_string())?;
-    tokio::spawn(conn);
+    let mut sender = connect(addr).await?;
     let req = Request::get("/healthz")
         .header("host", host)
         .body(Full::new(Bytes::new()))

@@ -26,11 +26,10 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
-use hyper_util::rt::TokioIo;
+use rapport_server::bench::{connect, percentile_ms, positive, seconds, Flags};
 use rapport_server::loyalty::signature::{sign_standard, standard_key};
 use rapport_server::loyalty::token::{mint, CustomerClaims};
 use rapport_server::store::DbTarget;
-use tokio::net::TcpStream;
 
 const USAGE: &str = "usage: rapport-loyalty-bench --seed N --db PATH|URL --site ID [--customers N]
        rapport-loyalty-bench --url URL --site ID --standard-secret whsec_... --token-secret S [--clients N] [--duration SECS] [--customers N]";
@@ -52,14 +51,6 @@ struct Options {
     token_secret: Option<String>,
 }
 
-fn positive(flag: &str, value: &str) -> Result<u64, String> {
-    value
-        .parse()
-        .ok()
-        .filter(|&n| n > 0)
-        .ok_or_else(|| format!("{flag}: expected a positive integer, got {value:?}"))
-}
-
 fn parse_args() -> Result<Options, String> {
     let mut o = Options {
         seed: None,
@@ -72,32 +63,19 @@ fn parse_args() -> Result<Options, String> {
         standard_secret: None,
         token_secret: None,
     };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        if flag == "-h" || flag == "--help" {
-            return Err(USAGE.into());
-        }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+    let mut flags = Flags::from_env(USAGE);
+    while let Some((flag, value)) = flags.next_pair()? {
         match flag.as_str() {
-            "--seed" => o.seed = Some(positive("--seed", &value)?),
+            "--seed" => o.seed = Some(positive(&flag, &value)?),
             "--db" => o.db = Some(value),
             "--url" => o.url = Some(value.trim_end_matches('/').to_owned()),
             "--site" => o.site = value,
-            "--customers" => o.customers = positive("--customers", &value)?,
-            "--clients" => o.clients = positive("--clients", &value)? as usize,
-            "--duration" => {
-                let secs: f64 = value
-                    .parse()
-                    .ok()
-                    .filter(|s: &f64| *s > 0.0 && *s <= 600.0)
-                    .ok_or("--duration: expected seconds in (0, 600]")?;
-                o.duration = Duration::from_secs_f64(secs);
-            }
+            "--customers" => o.customers = positive(&flag, &value)?,
+            "--clients" => o.clients = positive(&flag, &value)? as usize,
+            "--duration" => o.duration = seconds(&flag, &value)?,
             "--standard-secret" => o.standard_secret = Some(value),
             "--token-secret" => o.token_secret = Some(value),
-            _ => return Err(format!("unknown flag {flag}\n{USAGE}")),
+            _ => return Err(flags.unknown(&flag)),
         }
     }
     Ok(o)
@@ -202,19 +180,6 @@ async fn seed(o: &Options, n: u64) -> Result<(), String> {
     Ok(())
 }
 
-/// One keep-alive connection.
-async fn connect(
-    addr: SocketAddr,
-) -> Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>, String> {
-    let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
-    let _ = stream.set_nodelay(true);
-    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|e| e.to_string())?;
-    tokio::spawn(conn);
-    Ok(sender)
-}
-
 /// What one client saw.
 #[derive(Default)]
 struct Stats {
@@ -273,12 +238,9 @@ async fn drive(
     Ok(stats)
 }
 
+/// The `p`th percentile of `sorted` latencies (µs), ms; NaN for none.
 fn percentile(sorted: &[u32], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    f64::from(sorted[rank.min(sorted.len() - 1)]) / 1000.0
+    percentile_ms(sorted, p).unwrap_or(f64::NAN)
 }
 
 /// Runs `clients` copies of one phase for `duration`; the merged figures and wall seconds.

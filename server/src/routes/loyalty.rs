@@ -5,15 +5,14 @@
 //!   (`expiresAt`, `expiringPoints`), the tier and what the next one needs (`tier`,
 //!   `nextTier`), the rewards catalogue (`rewards`, each `available` or not), activity
 //!   (a reward redemption shows its `code`), and the customer's referral code and link
-//!   when the site runs referrals (`referral`);
+//!   when the site runs referrals (`referral`), with the referrals it converted and their
+//!   status (`credited`, or `reversed` once the converting order was voided);
 //! - `POST /v1/sites/{site}/loyalty/redemptions` `{id, points}`: spends points, idempotent
 //!   on `id`; 409 when the spendable balance is short;
 //! - `POST /v1/sites/{site}/loyalty/adjustments` `{id, customer, points, reason, actor}`.
 //!
-//! The customer-scoped endpoints are called from the shopper's page (the loyalty panel), so
-//! they answer cross-origin requests from the site's own `origins` (and the collector's own
-//! origin): every answer, errors too, carries the echoed `Access-Control-Allow-Origin` for
-//! those, and `OPTIONS` answers the preflight that the `Authorization` header causes.
+//! The customer-scoped endpoints answer the site's origins cross-origin and verify the token
+//! through [`crate::routes::shopper`].
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -21,7 +20,7 @@ use std::time::Instant;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
@@ -30,13 +29,12 @@ use crate::admin_auth::bearer_token;
 use crate::app::AppState;
 use crate::client_ip::ClientIp;
 use crate::config::{LoyaltyConfig, ServerConfig};
-use crate::cors;
 use crate::error::ApiError;
 use crate::loyalty::expiry;
 use crate::loyalty::ledger::{balance, SourceKind};
 use crate::loyalty::referral;
 use crate::loyalty::tiers::{Standing, Tiers};
-use crate::loyalty::token::{self, CustomerClaims};
+use crate::routes::shopper::{customer, record_expiry, shopper_post, with_cors, ShopperPost};
 use crate::store::{Adjustment, IssuedCode, RedeemOutcome};
 
 /// Most activity entries returned (newest first).
@@ -57,76 +55,6 @@ pub fn loyalty_of<'c>(config: &'c ServerConfig, site: &str) -> Result<&'c Loyalt
     })
 }
 
-/// The verified customer of a request.
-pub(crate) async fn customer(
-    app: &AppState,
-    site: &str,
-    headers: &HeaderMap,
-) -> Result<CustomerClaims, ApiError> {
-    let config = app.config();
-    let loyalty = loyalty_of(&config, site)?;
-    let token = bearer_token(headers).ok_or(ApiError::Unauthorized)?;
-    let now = app.clock.now_millis();
-    let claims = token::verify(loyalty.customer_token_secret.as_bytes(), site, token, now)
-        .map_err(|e| {
-            ApiError::InvalidToken(e.to_string().trim_start_matches("token: ").to_owned())
-        })?;
-    app.store
-        .loyalty()
-        .touch_customer(claims.clone(), now)
-        .await?;
-    Ok(claims)
-}
-
-/// `answer` (or its error) with the CORS grant for `site`'s origins and the collector's own.
-pub(crate) fn shopper_cors(
-    app: &AppState,
-    site: &str,
-    headers: &HeaderMap,
-    answer: Result<Response, ApiError>,
-) -> Response {
-    let mut response = answer.unwrap_or_else(IntoResponse::into_response);
-    let origin = cors::request_origin(headers);
-    let allowed = origin.is_some_and(|o| {
-        cors::allowed_for_site(&app.config(), site, o) || cors::is_same_origin(headers, o)
-    });
-    cors::decorate(&mut response, origin, allowed);
-    response
-}
-
-/// The preflight of a customer-scoped endpoint accepting `method`.
-pub(crate) fn shopper_preflight(
-    app: &AppState,
-    site: &str,
-    headers: &HeaderMap,
-    method: Method,
-) -> Response {
-    let config = app.config();
-    cors::preflight(
-        headers,
-        |o| cors::allowed_for_site(&config, site, o),
-        &[method],
-    )
-}
-
-/// Preflight of `loyalty/me`.
-pub async fn options_me(
-    State(app): State<AppState>,
-    Path(site): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    shopper_preflight(&app, &site, &headers, Method::GET)
-}
-
-/// Preflight of `loyalty/redemptions`.
-pub async fn options_redeem(
-    State(app): State<AppState>,
-    Path(site): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    shopper_preflight(&app, &site, &headers, Method::POST)
-}
-
 /// Balance and activity of the token's customer.
 pub async fn me(
     State(app): State<AppState>,
@@ -134,7 +62,7 @@ pub async fn me(
     headers: HeaderMap,
 ) -> Response {
     let answer = me_answer(&app, &site, &headers).await;
-    shopper_cors(&app, &site, &headers, answer)
+    with_cors(&app, &site, &headers, answer)
 }
 
 async fn me_answer(app: &AppState, site: &str, headers: &HeaderMap) -> Result<Response, ApiError> {
@@ -144,12 +72,7 @@ async fn me_answer(app: &AppState, site: &str, headers: &HeaderMap) -> Result<Re
     let config = app.config();
     let programme = loyalty_of(&config, &site)?;
     let policy = programme.expiry;
-    if let Some(policy) = policy {
-        app.store
-            .loyalty()
-            .expire(site.clone(), claims.sub.clone(), policy, now)
-            .await?;
-    }
+    record_expiry(app, &site, &claims, policy, now).await?;
     let entries = app
         .store
         .loyalty()
@@ -202,7 +125,17 @@ async fn me_answer(app: &AppState, site: &str, headers: &HeaderMap) -> Result<Re
                 .loyalty()
                 .record_referral_code(site.clone(), claims.sub.clone(), code.clone(), now)
                 .await?;
-            json!({ "code": code, "link": rule.link_for(&code) })
+            let referrals: Vec<Value> = app
+                .store
+                .loyalty()
+                .referrals_by(site.clone(), claims.sub.clone())
+                .await?
+                .into_iter()
+                .map(
+                    |r| json!({ "status": r.status, "at": crate::clock::format_unix_millis(r.at) }),
+                )
+                .collect();
+            json!({ "code": code, "link": rule.link_for(&code), "referrals": referrals })
         }
         None => Value::Null,
     };
@@ -339,7 +272,7 @@ pub async fn redeem(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let answer = redeem_answer(&app, &site, &headers, body).await;
-    shopper_cors(&app, &site, &headers, answer)
+    with_cors(&app, &site, &headers, answer)
 }
 
 async fn redeem_answer(
@@ -349,18 +282,11 @@ async fn redeem_answer(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let site = site.to_owned();
-    let claims = customer(app, &site, headers).await?;
-    let obj = body_object(body)?;
-    let id = text(&obj, "id")?;
-    let points = points(&obj, true)?;
+    let ShopperPost { claims, body, id } = shopper_post(app, &site, headers, body).await?;
+    let points = points(&body, true)?;
     let now = app.clock.now_millis();
-    // Points that expired before now cannot be spent: the expiry is recorded first.
-    if let Some(policy) = loyalty_of(&app.config(), &site)?.expiry {
-        app.store
-            .loyalty()
-            .expire(site.clone(), claims.sub.clone(), policy, now)
-            .await?;
-    }
+    let policy = loyalty_of(&app.config(), &site)?.expiry;
+    record_expiry(app, &site, &claims, policy, now).await?;
     let outcome = app
         .store
         .loyalty()

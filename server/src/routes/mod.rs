@@ -9,4 +9,5 @@ pub mod loyalty;
 pub mod openapi;
 pub mod responses;
 pub mod rewards;
+pub mod shopper;
 pub mod webhooks;

@@ -10,7 +10,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -20,9 +20,8 @@ use crate::error::ApiError;
 use crate::loyalty::ledger::Balance;
 use crate::loyalty::outbound;
 use crate::loyalty::rewards::{self, Redeemed, CODE_BYTES};
-use crate::routes::loyalty::{
-    body_object, customer, loyalty_of, shopper_cors, shopper_preflight, text,
-};
+use crate::routes::loyalty::{loyalty_of, text};
+use crate::routes::shopper::{record_expiry, shopper_post, with_cors, ShopperPost};
 use crate::store::{RewardOutcome, RewardRedemption, StoreError};
 
 /// Draws before giving up on finding an unused code (each collision has a chance of about
@@ -44,16 +43,7 @@ pub async fn redeem_reward(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let answer = redeem_answer(&app, &site, &headers, body).await;
-    shopper_cors(&app, &site, &headers, answer)
-}
-
-/// Preflight of `loyalty/reward-redemptions`.
-pub async fn options_redeem_reward(
-    State(app): State<AppState>,
-    Path(site): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    shopper_preflight(&app, &site, &headers, Method::POST)
+    with_cors(&app, &site, &headers, answer)
 }
 
 async fn redeem_answer(
@@ -63,10 +53,8 @@ async fn redeem_answer(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let site = site.to_owned();
-    let claims = customer(app, &site, headers).await?;
-    let obj = body_object(body)?;
-    let id = text(&obj, "id")?;
-    let reward_id = text(&obj, "reward")?;
+    let ShopperPost { claims, body, id } = shopper_post(app, &site, headers, body).await?;
+    let reward_id = text(&body, "reward")?;
     let config = app.config();
     let loyalty = loyalty_of(&config, &site)?;
     let reward = loyalty
@@ -96,11 +84,7 @@ async fn redeem_answer(
             });
         }
     }
-    if let Some(policy) = loyalty.expiry {
-        store
-            .expire(site.clone(), claims.sub.clone(), policy, now)
-            .await?;
-    }
+    record_expiry(app, &site, &claims, loyalty.expiry, now).await?;
     for _ in 0..CODE_DRAWS {
         let code = rewards::code_from(&random::<CODE_BYTES>()?);
         let event_id = outbound::event_id(&random::<16>()?);

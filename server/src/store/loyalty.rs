@@ -98,6 +98,16 @@ pub struct IssuedCode {
     pub code: String,
 }
 
+/// A referral a customer made, as they may see it: no word of whom they referred.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralState {
+    /// `credited`, or `reversed` once the order that converted it was voided (cancelled or
+    /// refunded in full) and both sides' credits were taken back.
+    pub status: String,
+    /// When the referred order converted it, ms.
+    pub at: i64,
+}
+
 /// An outbox event claimed for delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxItem {
@@ -297,6 +307,10 @@ pub trait LoyaltyStore: Send + Sync + 'static {
         rules: LoyaltyRules,
         now: i64,
     ) -> StoreFuture<'_, ImportCounts>;
+    /// The referrals `referrer` made that converted (`credited`, or `reversed` since),
+    /// oldest first; rejected ones (self-referral, repeat, unknown code, not a first order)
+    /// are not theirs to see.
+    fn referrals_by(&self, site: String, referrer: String) -> StoreFuture<'_, Vec<ReferralState>>;
     /// Records that `code` is `customer`'s referral code (idempotent).
     fn record_referral_code(
         &self,

@@ -29,8 +29,8 @@ use serde::Serialize;
 pub use cursor::Cursor;
 pub use loyalty::{
     Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
-    ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, RewardOutcome,
-    RewardRedemption,
+    ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, ReferralState,
+    RewardOutcome, RewardRedemption,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

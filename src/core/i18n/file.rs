@@ -21,7 +21,7 @@ use crate::core::json::{items, shape, string, Decoded, Fields, Json, Path};
 
 /// The keys of a locale file, in field order, each with how many strings it holds (one is
 /// written as a string, more as an array).
-const KEYS: [(&str, usize); 19] = [
+const KEYS: [(&str, usize); 20] = [
     ("submit", 1),
     ("next", 1),
     ("back", 1),
@@ -31,6 +31,7 @@ const KEYS: [(&str, usize); 19] = [
     ("shortcut", 1),
     ("thankYouTitle", 1),
     ("thankYouBody", 1),
+    ("earned", 2),
     ("npsEnds", 2),
     ("csatEnds", 2),
     ("cesEnds", 2),
@@ -80,7 +81,7 @@ impl Strings {
             }
         }
         // The strings in the order of `KEYS`, each key's in the order of its array.
-        let [submit, next, back, close, minimise, expand, shortcut, thank_you_title, thank_you_body, nps_low, nps_high, csat_low, csat_high, ces_low, ces_high, thumbs_up, thumbs_down, e1, e2, e3, e4, e5, other, text_placeholder, required, progress, stars] =
+        let [submit, next, back, close, minimise, expand, shortcut, thank_you_title, thank_you_body, earned_one, earned_other, nps_low, nps_high, csat_low, csat_high, ces_low, ces_high, thumbs_up, thumbs_down, e1, e2, e3, e4, e5, other, text_placeholder, required, progress, stars] =
             all[..]
         else {
             return Err(shape(&Path::Root(""), String::from("incomplete")));
@@ -95,6 +96,7 @@ impl Strings {
             shortcut,
             thank_you_title,
             thank_you_body,
+            earned: (earned_one, earned_other),
             nps_ends: (nps_low, nps_high),
             csat_ends: (csat_low, csat_high),
             ces_ends: (ces_low, ces_high),
@@ -112,7 +114,7 @@ impl Strings {
     pub fn to_json(&self) -> String {
         use crate::core::json::write_str;
         let s = self;
-        let values: [&[&str]; 19] = [
+        let values: [&[&str]; 20] = [
             &[s.submit],
             &[s.next],
             &[s.back],
@@ -122,6 +124,7 @@ impl Strings {
             &[s.shortcut],
             &[s.thank_you_title],
             &[s.thank_you_body],
+            &[s.earned.0, s.earned.1],
             &[s.nps_ends.0, s.nps_ends.1],
             &[s.csat_ends.0, s.csat_ends.1],
             &[s.ces_ends.0, s.ces_ends.1],
@@ -239,6 +242,10 @@ mod tests {
             "emoji[4]: expected a string, got a number"
         );
         assert_eq!(
+            error(&edited("earned", Some(r#""Punkte""#))),
+            "earned: expected an array, got a string"
+        );
+        assert_eq!(
             error(&edited("close", Some(r#""""#))),
             "close: must not be empty"
         );
@@ -254,5 +261,7 @@ mod tests {
         let read = Strings::from_json(&parse(&Locale::Nl.strings().to_json())).unwrap();
         assert_eq!(read.progress(2, 3), "Vraag 2 van 3");
         assert_eq!(read.stars(4), "4 van 5 sterren");
+        assert_eq!(read.earned(1), "Je hebt 1 punt verdiend.");
+        assert_eq!(read.earned(30), "Je hebt 30 punten verdiend.");
     }
 }

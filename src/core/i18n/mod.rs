@@ -143,6 +143,10 @@ pub struct Strings {
     pub thank_you_title: &'static str,
     /// Default thank-you body.
     pub thank_you_body: &'static str,
+    /// The thank-you screen's line for the loyalty points the answer earned: the sentence
+    /// for one point, and the template for `{n}` points (any other number; phrased so that
+    /// it reads right for every number the locale's plural rules distinguish).
+    pub earned: (&'static str, &'static str),
     /// Default end labels (low, high) of NPS questions.
     pub nps_ends: (&'static str, &'static str),
     /// Default end labels of CSAT questions.
@@ -239,6 +243,15 @@ impl Strings {
         self.thank_you_body
     }
 
+    /// "You earned 50 points." (`n` ≥ 1; "You earned 1 point." for one).
+    pub fn earned(&self, n: u32) -> String {
+        if n == 1 {
+            String::from(self.earned.0)
+        } else {
+            fill(self.earned.1, n as usize, 0)
+        }
+    }
+
     /// Accessible names of the thumbs: up, down.
     pub fn thumbs(&self) -> &[&'static str] {
         &self.thumbs
@@ -303,6 +316,8 @@ mod tests {
             s.close,
             s.thank_you_title,
             s.thank_you_body,
+            s.earned.0,
+            s.earned.1,
             s.nps_ends.0,
             s.nps_ends.1,
             s.csat_ends.0,
@@ -335,6 +350,12 @@ mod tests {
             // `fill` puts the first number at the first placeholder.
             assert!(progress.find("{n}") < progress.find("{m}"), "{l:?}");
             assert!(s.stars.contains("{n}"), "{l:?}");
+            // The sentence for one point names no number to fill; the other has its place.
+            assert!(
+                !s.earned.0.contains('{') && s.earned.1.contains("{n}"),
+                "{l:?}"
+            );
+            assert!(!s.earned.1.contains("{m}"), "{l:?}");
             // The positions name what they hold (English as the reference).
             if l == Locale::En {
                 assert_eq!(s.close(), "Close");
@@ -387,6 +408,17 @@ mod tests {
         assert_eq!(en.progress(2, 5), "Question 2 of 5");
         assert_eq!(en.stars(3), "3 of 5 stars");
         assert_eq!(Locale::Es.strings().progress(1, 3), "Pregunta 1 de 3");
+        assert_eq!(en.earned(50), "You earned 50 points.");
+        assert_eq!(en.earned(1), "You earned 1 point.");
+        assert_eq!(
+            Locale::De.strings().earned(1),
+            "Sie haben 1 Punkt erhalten."
+        );
+        assert_eq!(
+            Locale::Fr.strings().earned(20),
+            "Vous avez gagné 20 points."
+        );
+        assert_eq!(Locale::Ar.strings().earned(7), "النقاط التي حصلت عليها: 7");
         assert_eq!(
             en.scale_labels(QuestionType::Nps),
             Some(("Not likely", "Very likely"))

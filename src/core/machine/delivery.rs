@@ -66,8 +66,8 @@ impl Machine {
         self.flush(step);
     }
 
-    /// The request in flight settled with `outcome`.
-    pub(super) fn settle(&mut self, step: &mut Step<'_>, outcome: Outcome) {
+    /// The request in flight settled with `outcome`; its receipt reports `points` earned.
+    pub(super) fn settle(&mut self, step: &mut Step<'_>, outcome: Outcome, points: u32) {
         let Some(InFlight { id, body }) = self.in_flight.take() else {
             return;
         };
@@ -82,7 +82,10 @@ impl Machine {
         );
         self.save_outbox(step);
         match settled {
-            Some(Decision::Delivered) => step.push(Effect::Emit(Event::Delivered { id })),
+            Some(Decision::Delivered) => {
+                self.thank_for_points(step, &id, points);
+                step.push(Effect::Emit(Event::Delivered { id }));
+            }
             Some(Decision::Drop(reason)) => step.warn(&["response ", &id, " dropped: ", &reason]),
             // `None`: delivered by another tab, or superseded by a newer state of the
             // response while in flight (that state is sent next).

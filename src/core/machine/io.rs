@@ -59,7 +59,14 @@ pub enum Input {
     /// A timer set with [`Effect::SetTimer`] fired.
     Timer(Timer),
     /// The request of the last [`Effect::Post`] settled.
-    Sent(Outcome),
+    Sent {
+        /// How it settled.
+        outcome: Outcome,
+        /// The loyalty points the collector's receipt says the response earned (its
+        /// `points` member: now or on an earlier delivery of the same id); 0 when it says
+        /// none, or no receipt was read (a failed request, an anonymous answer).
+        points: u32,
+    },
     /// A loader command: its name and arguments (JSON values; `undefined` reads as `null`).
     Command {
         /// The command's name (anything the page passed).
@@ -175,6 +182,9 @@ pub enum Effect {
     Busy,
     /// Render the thank-you screen.
     Thanks(ThankYou),
+    /// Add this line to the thank-you screen on show, and announce it politely: the
+    /// loyalty points its response earned ("You earned 50 points.").
+    Earned(String),
     /// Remove the dialog (and give focus back).
     Close,
     /// POST this response body to the collector's `/v1/responses`; answer with

@@ -167,7 +167,7 @@ impl Machine {
             Input::Timer(Timer::Retry) => self.flush(&mut step),
             Input::Timer(Timer::Thanks) => self.close_survey(&mut step),
             Input::Timer(Timer::Strings) => self.strings_overdue(&mut step),
-            Input::Sent(outcome) => self.settle(&mut step, outcome),
+            Input::Sent { outcome, points } => self.settle(&mut step, outcome, points),
             Input::Command { name, args } => match name {
                 Json::Str(name) => self.command(&mut step, &name, &args),
                 // A number or an object is no command name (the loader only passes strings).

@@ -207,6 +207,19 @@ impl Machine {
         self.queue(step, &response.id, envelope);
     }
 
+    /// The response `id` was delivered and earned `points`: when its thank-you screen is
+    /// still showing, the screen gains the line that says so, and stays [`THANKS_MS`] more
+    /// so that it can be read. Nothing for no points, for another response (a partial one
+    /// of an earlier survey, another tab's), or once the screen has closed.
+    pub(super) fn thank_for_points(&mut self, step: &mut Step<'_>, id: &str, points: u32) {
+        let Some(session) = &self.session else { return };
+        if points == 0 || !session.done || session.id.as_deref() != Some(id) {
+            return;
+        }
+        step.push(Effect::Earned(session.lang.s.earned(points)));
+        step.push(Effect::SetTimer(Timer::Thanks, THANKS_MS));
+    }
+
     /// Closes the survey (close button, Escape, `hide`, or after the thank-you screen) and
     /// looks for the next due survey.
     pub(super) fn close_survey(&mut self, step: &mut Step<'_>) {

@@ -131,11 +131,16 @@ impl<'s> Tab<'s> {
         self.now.epoch_ms = end;
     }
 
-    /// The request in flight gets `outcome`.
+    /// The request in flight gets `outcome` (a receipt reporting no points).
     fn settle(&mut self, outcome: Outcome) -> Vec<Effect> {
+        self.settle_earning(outcome, 0)
+    }
+
+    /// The request in flight gets `outcome`, its receipt reporting `points` earned.
+    fn settle_earning(&mut self, outcome: Outcome, points: u32) -> Vec<Effect> {
         assert!(!self.posts.is_empty(), "nothing in flight");
         self.posts.remove(0);
-        self.input(Input::Sent(outcome))
+        self.input(Input::Sent { outcome, points })
     }
 
     fn answer(&mut self, value: AnswerValue) -> Vec<Effect> {
@@ -1098,6 +1103,8 @@ fn a_shoppers_show_that_opens_nothing_does_not_make_a_later_survey_modal() {
     assert_eq!(modal_opens(&tab), [false, false]);
 }
 
+/// Points earned, on the thank-you screen (see `super::session`).
+mod earned;
 /// Back along the path taken (see `super::session`).
 mod navigation;
 /// Partial responses (see `super::partial`).

@@ -106,6 +106,11 @@ impl App {
                     shown.view.show_thanks(&thank_you);
                 }
             }
+            Effect::Earned(line) => {
+                if let Some(shown) = &self.shown {
+                    shown.view.show_earned(&line);
+                }
+            }
             Effect::Close => {
                 if let Some(shown) = self.shown.take() {
                     shown.view.give_back_focus();

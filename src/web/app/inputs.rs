@@ -28,9 +28,21 @@ pub(super) fn now() -> Now {
     }
 }
 
+/// The request settled with `sent` (the `Response`, or the rejection reason of a request
+/// that got none) and, for a stored response, its `receipt` (the JSON body read, else
+/// anything): the receipt's `points` are what the response earned.
+pub(super) fn sent(sent: &JsValue, receipt: &JsValue) -> Input {
+    let points = env::prop(receipt, "points").as_f64().unwrap_or(0.0);
+    Input::Sent {
+        outcome: outcome(sent),
+        // Saturating: a negative, fractional or huge number cannot wrap.
+        points: points as u32,
+    }
+}
+
 /// What the fetch settled with: the `Response`, or the rejection reason of a request that
 /// got none.
-pub(super) fn outcome(sent: &JsValue) -> Outcome {
+fn outcome(sent: &JsValue) -> Outcome {
     match sent.dyn_ref::<Response>() {
         Some(response) => Outcome::Http {
             status: response.status(),

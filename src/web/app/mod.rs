@@ -9,8 +9,8 @@
 //! JavaScript handler of the widget (a single wasm-bindgen closure) with `(a, b, c)`:
 //!
 //! * a DOM event (listeners on the window, the document and the shadow root);
-//! * a number tag, and a payload: timers (`setTimeout`'s extra arguments) and the fetch
-//!   outcome (a bound handler);
+//! * a number tag, and a payload: timers (`setTimeout`'s extra arguments), the fetch
+//!   outcome and a stored response's receipt (bound handlers);
 //! * the widget object's methods (see [`api`]), the handler bound to a tag: `command`
 //!   (then a command name and its arguments), `destroy` and the `active` getter.
 //!
@@ -68,6 +68,9 @@ const STRINGS: u8 = 9;
 const NO_STRINGS: u8 = 10;
 /// Tag of the timer that ends the wait for a locale file.
 const STRINGS_WAIT: u8 = 11;
+/// Tag of a stored response's receipt (payload: the `Response`, then its JSON body or the
+/// reason it could not be read).
+const RECEIPT: u8 = 12;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
@@ -188,7 +191,11 @@ impl App {
             Some(RETRY) => Some(Input::Timer(Timer::Retry)),
             Some(THANKS) => Some(Input::Timer(Timer::Thanks)),
             Some(STRINGS_WAIT) => Some(Input::Timer(Timer::Strings)),
-            Some(SENT) => Some(Input::Sent(inputs::outcome(&b))),
+            // A stored response settles once its receipt is read (it reports the points
+            // the response earned, see `transport::read_receipt`).
+            Some(SENT) if super::transport::read_receipt(&b, &self.handler, RECEIPT) => None,
+            Some(SENT) => Some(inputs::sent(&b, &JsValue::UNDEFINED)),
+            Some(RECEIPT) => Some(inputs::sent(&b, &c)),
             Some(COMMAND) => Some(inputs::command(&b, &c)),
             Some(STRINGS) => inputs::strings(&b, Some(&c)),
             Some(NO_STRINGS) => inputs::strings(&b, None),

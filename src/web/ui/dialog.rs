@@ -60,7 +60,7 @@ pub enum Intent {
 ///   div.hd > (div > div.q#rq + div.tb) + button.mn + button.x
 ///                                                        title, thank-you body, minimise, close
 ///   div.pg + div.bar > div.fill                          progress text and bar
-///   div.bd (body: the answer control)
+///   div.bd (body: the answer control; on the thank-you screen, the points earned)
 ///   div.err[role=alert]
 ///   div.ft > button.bk + button.go                       Back, Next / Submit
 /// ```
@@ -143,7 +143,8 @@ pub struct View {
     modal: bool,
     /// Minimised to a bar with the title.
     collapsed: bool,
-    /// The polite live region that announces a survey opened without focus.
+    /// The polite live region that announces a survey opened without focus, and the
+    /// points a thank-you screen reports.
     status: Element,
     /// What had focus when the survey opened: given back on close, and the element the
     /// dialog is the next Tab stop after.
@@ -312,6 +313,13 @@ impl View {
         if self.has_focus() {
             self.take_focus();
         }
+    }
+
+    /// Adds `line` (the points the answer earned) under the thank-you text, and announces
+    /// it in the polite live region.
+    pub fn show_earned(&self, line: &str) {
+        set_text(&self.parts.body, Some(line));
+        set_text(&self.status, Some(line));
     }
 
     fn set_chrome_visible(&self, visible: bool) {

@@ -21,8 +21,8 @@ use crate::loyalty::tiers::{contributions_sql, Contribution};
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{
     Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
-    ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, RewardOutcome,
-    RewardRedemption,
+    ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, ReferralState,
+    RewardOutcome, RewardRedemption,
 };
 use crate::store::{StoreError, StoreFuture};
 
@@ -335,7 +335,7 @@ async fn referral_step(
         .await?;
     let already = tx
         .query_opt(
-            "SELECT 1 FROM referrals WHERE site = $1 AND status = 'credited'
+            "SELECT 1 FROM referrals WHERE site = $1 AND status IN ('credited', 'reversed')
              AND (referee = $2 OR ($3::text IS NOT NULL AND referee_email = $3::text)) LIMIT 1",
             &[&site, &ask.referee, &ask.referee_email],
         )
@@ -442,6 +442,11 @@ impl LoyaltyStore for PostgresLoyalty {
             if let Some(ask) = reversal::ask(p, &order_id, before.as_ref(), &applied.record) {
                 let credits = super::referral_credits::read(&tx, &site, &ask).await?;
                 if let Some((status, extra)) = ask.decide(&credits, &applied.entries) {
+                    tx.execute(
+                        "UPDATE referrals SET status = $3 WHERE site = $1 AND id = $2 AND status = 'credited'",
+                        &[&site, &ask.referral_id, &status],
+                    )
+                    .await?;
                     applied.entries.extend(extra);
                     referral = Some(status);
                 }
@@ -889,6 +894,28 @@ impl LoyaltyStore for PostgresLoyalty {
             }
             tx.commit().await?;
             Ok(counts)
+        })
+    }
+
+    fn referrals_by(&self, site: String, referrer: String) -> StoreFuture<'_, Vec<ReferralState>> {
+        Box::pin(async move {
+            let client = self.client().await?;
+            let rows = client
+                .query(
+                    "SELECT status, created_at FROM referrals
+                     WHERE site = $1 AND referrer = $2 AND status IN ('credited', 'reversed')
+                     ORDER BY created_at, id",
+                    &[&site, &referrer],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(ReferralState {
+                        status: r.try_get(0)?,
+                        at: r.try_get(1)?,
+                    })
+                })
+                .collect()
         })
     }
 

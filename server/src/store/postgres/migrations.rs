@@ -169,6 +169,20 @@ const MIGRATIONS: &[&str] = &[
         WHERE status = 'credited' AND referee_email IS NOT NULL;
     ALTER TABLE orders ADD COLUMN email_norm text;
     CREATE INDEX orders_email ON orders (site, email_norm);"#,
+    // 7: a referral whose converting order was voided (cancelled, or refunded in full) says
+    // so: `reversed` (rows reversed before this version are found by their reversal
+    // entries). A referee credited once stays unique, reversed or not.
+    r#"UPDATE referrals SET status = 'reversed'
+    WHERE status = 'credited' AND EXISTS (
+        SELECT 1 FROM ledger
+        WHERE ledger.site = referrals.site AND ledger.kind = 'referral_reversal'
+          AND ledger.source_id IN (referrals.id || ':referrer', referrals.id || ':referee'));
+    DROP INDEX referrals_referee;
+    DROP INDEX referrals_referee_email;
+    CREATE UNIQUE INDEX referrals_referee ON referrals (site, referee)
+        WHERE status IN ('credited', 'reversed');
+    CREATE UNIQUE INDEX referrals_referee_email ON referrals (site, referee_email)
+        WHERE status IN ('credited', 'reversed') AND referee_email IS NOT NULL;"#,
 ];
 
 /// Newest schema version this build knows.

@@ -25,8 +25,8 @@ use crate::loyalty::tiers::{contributions_sql, Contribution};
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{
     Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
-    ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, RewardOutcome,
-    RewardRedemption,
+    ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, ReferralState,
+    RewardOutcome, RewardRedemption,
 };
 use crate::store::{StoreError, StoreFuture};
 
@@ -294,7 +294,7 @@ fn referral_step(
         .optional()?;
     let already: Option<i64> = tx
         .query_row(
-            "SELECT 1 FROM referrals WHERE site = ?1 AND status = 'credited'
+            "SELECT 1 FROM referrals WHERE site = ?1 AND status IN ('credited', 'reversed')
              AND (referee = ?2 OR (?3 IS NOT NULL AND referee_email = ?3)) LIMIT 1",
             params![site, ask.referee, ask.referee_email],
             |r| r.get(0),
@@ -373,6 +373,10 @@ fn apply_order(
     if let Some(ask) = reversal::ask(p, order_id, before.as_ref(), &applied.record) {
         let credits = super::referral_credits::read(&tx, site, &ask)?;
         if let Some((status, extra)) = ask.decide(&credits, &applied.entries) {
+            tx.execute(
+                "UPDATE referrals SET status = ?3 WHERE site = ?1 AND id = ?2 AND status = 'credited'",
+                params![site, ask.referral_id, status],
+            )?;
             applied.entries.extend(extra);
             referral = Some(status);
         }
@@ -848,6 +852,23 @@ impl LoyaltyStore for SqliteLoyalty {
             }
             tx.commit()?;
             Ok(counts)
+        })
+    }
+
+    fn referrals_by(&self, site: String, referrer: String) -> StoreFuture<'_, Vec<ReferralState>> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT status, created_at FROM referrals
+                 WHERE site = ?1 AND referrer = ?2 AND status IN ('credited', 'reversed')
+                 ORDER BY created_at, id",
+            )?;
+            let rows = stmt.query_map(params![site, referrer], |r| {
+                Ok(ReferralState {
+                    status: r.get(0)?,
+                    at: r.get(1)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
     }
 

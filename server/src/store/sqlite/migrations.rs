@@ -182,6 +182,20 @@ const MIGRATIONS: &[&str] = &[
         WHERE status = 'credited' AND referee_email IS NOT NULL;
     ALTER TABLE orders ADD COLUMN email_norm TEXT;
     CREATE INDEX orders_email ON orders (site, email_norm);",
+    // 8: a referral whose converting order was voided (cancelled, or refunded in full) says
+    // so: `reversed` (rows reversed before this version are found by their reversal
+    // entries). A referee credited once stays unique, reversed or not.
+    "UPDATE referrals SET status = 'reversed'
+    WHERE status = 'credited' AND EXISTS (
+        SELECT 1 FROM ledger
+        WHERE ledger.site = referrals.site AND ledger.kind = 'referral_reversal'
+          AND ledger.source_id IN (referrals.id || ':referrer', referrals.id || ':referee'));
+    DROP INDEX referrals_referee;
+    DROP INDEX referrals_referee_email;
+    CREATE UNIQUE INDEX referrals_referee ON referrals (site, referee)
+        WHERE status IN ('credited', 'reversed');
+    CREATE UNIQUE INDEX referrals_referee_email ON referrals (site, referee_email)
+        WHERE status IN ('credited', 'reversed') AND referee_email IS NOT NULL;",
 ];
 
 /// Newest schema version this build knows.
@@ -283,6 +297,42 @@ mod tests {
                 r.get(0)
             })?;
         assert!(!partial);
+        Ok(())
+    }
+
+    #[test]
+    fn version_8_marks_referrals_reversed_before_it_and_keeps_referees_unique(
+    ) -> Result<(), StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        migrate_to(&mut conn, 7)?;
+        conn.execute_batch(
+            "INSERT INTO referrals (site, id, code, referrer, referee, status, created_at) VALUES
+                ('a', 'shopify:1', 'C', 'alice', 'bob', 'credited', 1),
+                ('a', 'shopify:2', 'C', 'alice', 'carol', 'credited', 2),
+                ('a', 'shopify:3', 'C', 'alice', 'dave', 'self_referral', 3);
+             INSERT INTO ledger (site, customer, kind, source_id, points, created_at, available_at)
+             VALUES ('a', 'alice', 'referral', 'shopify:1:referrer', 500, 1, 1),
+                    ('a', 'alice', 'referral_reversal', 'shopify:1:referrer', -500, 5, 1),
+                    ('a', 'alice', 'referral', 'shopify:2:referrer', 500, 2, 2);",
+        )?;
+        assert_eq!(migrate(&mut conn)?, latest());
+        let status = |id: &str| -> rusqlite::Result<String> {
+            conn.query_row(
+                "SELECT status FROM referrals WHERE site = 'a' AND id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+        };
+        assert_eq!(status("shopify:1")?, "reversed");
+        assert_eq!(status("shopify:2")?, "credited");
+        assert_eq!(status("shopify:3")?, "self_referral");
+        // Bob was credited once: reversed, he still cannot be credited again.
+        let again = conn.execute(
+            "INSERT INTO referrals (site, id, code, referrer, referee, status, created_at)
+             VALUES ('a', 'shopify:9', 'D', 'erin', 'bob', 'credited', 9) ON CONFLICT DO NOTHING",
+            [],
+        )?;
+        assert_eq!(again, 0);
         Ok(())
     }
 
