@@ -32,7 +32,12 @@ pub(super) fn now() -> Now {
 /// that got none) and, for a stored response, its `receipt` (the JSON body read, else
 /// anything): the receipt's `points` are what the response earned.
 pub(super) fn sent(sent: &JsValue, receipt: &JsValue) -> Input {
-    let points = env::prop(receipt, "points").as_f64().unwrap_or(0.0);
+    // A plain data object (the collector's JSON), read member by member like the page's
+    // options; anything else (no body, not an object) has no points.
+    let points = js_sys::Reflect::get(receipt, &JsValue::from_str("points"))
+        .ok()
+        .and_then(|points| points.as_f64())
+        .unwrap_or(0.0);
     Input::Sent {
         outcome: outcome(sent),
         // Saturating: a negative, fractional or huge number cannot wrap.
