@@ -1103,6 +1103,44 @@ fn a_shoppers_show_that_opens_nothing_does_not_make_a_later_survey_modal() {
     assert_eq!(modal_opens(&tab), [false, false]);
 }
 
+#[test]
+fn what_the_shopper_asks_for_is_not_throttled() {
+    let store = MemoryStore::new();
+    let once = testing::parse(&format!(
+        r#"{{"site":"{SITE}","cooldownDays":30,"surveys":[{{"id":"f",
+        "trigger":{{"type":"manual"}},"throttle":{{"frequency":"once","sample":1}},
+        "questions":[{{"id":"q","type":"thumbs","text":"Helpful?"}}]}}]}}"#
+    ))
+    .unwrap();
+    let mut tab = Tab::start(&store, once, 0.0);
+    let f = || Json::Str("f".into());
+    let shopper = || testing::parse(r#"{"shopper":true}"#).unwrap();
+    // The page's own `show`: at most once, and only for the 1 % sampled in.
+    let first = show(&mut tab, vec![f()], false);
+    let opened_by_page = modal_opens(&tab).len();
+    tab.input(Input::Close);
+    let again = show(&mut tab, vec![f()], false);
+    assert_eq!(
+        modal_opens(&tab).len(),
+        opened_by_page,
+        "the page asks again: throttled"
+    );
+    assert!(
+        again
+            .iter()
+            .chain(first.iter())
+            .any(|e| matches!(e, Effect::Warn(w) if w.starts_with("show: survey \"f\" not shown"))),
+        "a throttled page `show` says why"
+    );
+    // The shopper asks (a feedback button; a click): it opens, every time.
+    show(&mut tab, vec![f(), shopper()], false);
+    tab.input(Input::Close);
+    show(&mut tab, vec![f()], true);
+    tab.input(Input::Close);
+    let opens = modal_opens(&tab);
+    assert_eq!(&opens[opened_by_page..], [true, true]);
+}
+
 /// Points earned, on the thank-you screen (see `super::session`).
 mod earned;
 /// Back along the path taken (see `super::session`).

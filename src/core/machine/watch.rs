@@ -72,6 +72,13 @@ impl Machine {
                 if !asked && skip.contains(&id) {
                     continue;
                 }
+                // The shopper asked for it (a feedback button, a `show` from their click):
+                // sampling, frequency, recontact and cooldown limit what the page offers
+                // unasked, not what the shopper asks for.
+                if asked && self.manual_by_shopper {
+                    pick = Some(String::from(id));
+                    break;
+                }
                 let bucket = visitor_bucket(&self.visitor.id, id);
                 match eligible(survey, config.cooldown_days, &self.throttle, now, bucket) {
                     Ok(()) => {
