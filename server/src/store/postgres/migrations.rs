@@ -169,6 +169,41 @@ const MIGRATIONS: &[&str] = &[
         WHERE status = 'credited' AND referee_email IS NOT NULL;
     ALTER TABLE orders ADD COLUMN email_norm text;
     CREATE INDEX orders_email ON orders (site, email_norm);"#,
+    // 7: the merchant console — users (owner, agent; Argon2id PHC strings), one-time
+    // setup tokens and sessions (both stored as SHA-256 digests, never as issued), and the
+    // append-only audit log. Times are ms since the epoch.
+    r#"CREATE TABLE console_users (
+        id            text COLLATE "C" PRIMARY KEY,
+        email         text COLLATE "C" NOT NULL UNIQUE,
+        role          text NOT NULL,
+        password_hash text NOT NULL,
+        created_at    bigint NOT NULL,
+        disabled_at   bigint
+    );
+    CREATE TABLE console_setup_tokens (
+        token_hash text COLLATE "C" PRIMARY KEY,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        used_at    bigint
+    );
+    CREATE TABLE console_sessions (
+        id_hash      text COLLATE "C" PRIMARY KEY,
+        user_id      text COLLATE "C" NOT NULL,
+        csrf_token   text NOT NULL,
+        created_at   bigint NOT NULL,
+        last_seen_at bigint NOT NULL,
+        expires_at   bigint NOT NULL,
+        client       text NOT NULL
+    );
+    CREATE INDEX console_sessions_user ON console_sessions (user_id);
+    CREATE TABLE console_audit (
+        seq    bigserial PRIMARY KEY,
+        at     bigint NOT NULL,
+        actor  text,
+        action text NOT NULL,
+        target text,
+        client text NOT NULL
+    );"#,
 ];
 
 /// Newest schema version this build knows.
