@@ -14,7 +14,8 @@ use crate::error::ApiError;
 use crate::live_config::LiveConfig;
 use crate::rate_limit::RateLimiter;
 use crate::routes::{
-    config, console, export, health, imports, liability, loyalty, openapi, responses, rewards, webhooks,
+    config, console, export, health, imports, liability, loyalty, openapi, responses, rewards,
+    webhooks,
 };
 use crate::static_files::{self, StaticDirs};
 use crate::store::ResponseStore;

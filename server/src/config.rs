@@ -32,7 +32,13 @@ use crate::loyalty::token::MIN_SECRET_BYTES;
 use crate::validate::{SiteRules, SiteRulesError};
 
 /// Members of the file's top level.
-const ROOT_KEYS: &[&str] = &["sites", "rateLimit", "trustedProxies", "timeouts", "console"];
+const ROOT_KEYS: &[&str] = &[
+    "sites",
+    "rateLimit",
+    "trustedProxies",
+    "timeouts",
+    "console",
+];
 /// Members of `console` (the merchant console at `/admin`).
 const CONSOLE_KEYS: &[&str] = &["publicUrl", "signInBurst"];
 /// Members of a site beside the public ones ([`SITE_KEYS`]): never published.

@@ -108,7 +108,10 @@ async fn main() -> ExitCode {
     match rapport_server::console::setup::issue_if_no_user(&**server.store(), now).await {
         Ok(Some(link)) => println!(
             "rapport-server: no console user yet; create the first owner within 24 h at {}",
-            link.url(&console_base(server.state().config().console.public_url.as_deref(), &server.addr().to_string()))
+            link.url(&console_base(
+                server.state().config().console.public_url.as_deref(),
+                &server.addr().to_string()
+            ))
         ),
         Ok(None) => {}
         Err(err) => eprintln!("rapport-server: warning: console setup link: {err}"),
@@ -171,7 +174,10 @@ async fn print_setup_link(config: &ServerConfig, db: &DbTarget, listen: &str) ->
     let now = rapport_server::clock::Clock::now_millis(&rapport_server::clock::SystemClock);
     match rapport_server::console::setup::issue(&*store, now).await {
         Ok(link) => {
-            println!("{}", link.url(&console_base(config.console.public_url.as_deref(), listen)));
+            println!(
+                "{}",
+                link.url(&console_base(config.console.public_url.as_deref(), listen))
+            );
             ExitCode::SUCCESS
         }
         Err(err) => {

@@ -66,7 +66,10 @@ mod tests {
         assert!(check(&headers(&[]), None).is_ok());
         assert!(check(&headers(&[("sec-fetch-site", "same-origin")]), None).is_ok());
         assert!(check(&headers(&[("sec-fetch-site", "none")]), None).is_ok());
-        let h = headers(&[("host", "127.0.0.1:8080"), ("origin", "http://127.0.0.1:8080")]);
+        let h = headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "http://127.0.0.1:8080"),
+        ]);
         assert!(check(&h, None).is_ok());
         let h = headers(&[("host", "x"), ("origin", "https://admin.shop.example")]);
         assert!(check(&h, Some("https://admin.shop.example")).is_ok());
@@ -76,16 +79,28 @@ mod tests {
     fn cross_site_is_refused() {
         for site in ["cross-site", "same-site", ""] {
             let mut h = HeaderMap::new();
-            h.insert("sec-fetch-site", HeaderValue::from_str(site).unwrap_or(HeaderValue::from_static("x")));
+            h.insert(
+                "sec-fetch-site",
+                HeaderValue::from_str(site).unwrap_or(HeaderValue::from_static("x")),
+            );
             assert!(matches!(
                 check(&h, None),
-                Err(ConsoleError::CrossSite { header: "sec-fetch-site", .. })
+                Err(ConsoleError::CrossSite {
+                    header: "sec-fetch-site",
+                    ..
+                })
             ));
         }
-        let h = headers(&[("host", "127.0.0.1:8080"), ("origin", "https://evil.example")]);
+        let h = headers(&[
+            ("host", "127.0.0.1:8080"),
+            ("origin", "https://evil.example"),
+        ]);
         assert!(matches!(
             check(&h, None),
-            Err(ConsoleError::CrossSite { header: "origin", .. })
+            Err(ConsoleError::CrossSite {
+                header: "origin",
+                ..
+            })
         ));
         assert!(check(&headers(&[("host", "a"), ("origin", "null")]), None).is_err());
         // With a public URL, a Host-matching origin on the wrong scheme is still foreign.

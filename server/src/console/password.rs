@@ -3,7 +3,7 @@
 //! passes, 1 lane — the OWASP password-storage minimum for Argon2id — and a 128-bit random
 //! salt per password. Verification reads the parameters from the stored string, so raising
 //! them later keeps old hashes valid. Passwords are at least [`MIN_LENGTH`] characters and
-//! at most [`MAX_LENGTH`] bytes (a bound on the work one request can ask for); they are
+//! at most [`MAX_LENGTH`] characters (a bound on the work one request can ask for); they are
 //! never logged, echoed in errors or stored as given.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -14,7 +14,7 @@ use super::secret;
 
 /// Fewest characters of a password.
 pub const MIN_LENGTH: usize = 12;
-/// Most bytes of a password.
+/// Most characters of a password.
 pub const MAX_LENGTH: usize = 1024;
 /// Memory cost, KiB.
 pub const MEMORY_KIB: u32 = 19_456;
@@ -37,10 +37,10 @@ pub fn check_new(field: &str, password: &str) -> Result<(), ConsoleError> {
             format!("must be at least {MIN_LENGTH} characters"),
         ));
     }
-    if password.len() > MAX_LENGTH {
+    if password.chars().count() > MAX_LENGTH {
         return Err(ConsoleError::field(
             field,
-            format!("must be at most {MAX_LENGTH} bytes"),
+            format!("must be at most {MAX_LENGTH} characters"),
         ));
     }
     Ok(())
@@ -59,7 +59,7 @@ pub fn hash(password: &str) -> Result<String, ConsoleError> {
 /// Whether `password` matches the PHC string `stored` (false for an unreadable string).
 /// CPU-heavy like [`hash`].
 pub fn verify(password: &str, stored: &str) -> bool {
-    if password.len() > MAX_LENGTH {
+    if password.len() > 4 * MAX_LENGTH {
         return false;
     }
     match PasswordHash::new(stored) {

@@ -36,7 +36,9 @@ impl SignInThrottle {
     /// Refuses the attempt if `client` or `email` is throttled.
     pub fn admit(&self, client: IpAddr, email: &str, now: Instant) -> Result<(), ConsoleError> {
         let wait = |retry_after_secs| ConsoleError::RateLimited { retry_after_secs };
-        self.clients.peek(ClientKey::from(client), now).map_err(wait)?;
+        self.clients
+            .peek(ClientKey::from(client), now)
+            .map_err(wait)?;
         self.accounts.peek(email.to_owned(), now).map_err(wait)
     }
 
@@ -74,7 +76,9 @@ mod tests {
         // A is throttled for any account; o@x is throttled from any client.
         assert!(matches!(
             t.admit(A, "other@x", t0),
-            Err(ConsoleError::RateLimited { retry_after_secs: 30 })
+            Err(ConsoleError::RateLimited {
+                retry_after_secs: 30
+            })
         ));
         assert!(t.admit(B, "o@x", t0).is_err());
         assert!(t.admit(B, "other@x", t0).is_ok());

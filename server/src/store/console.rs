@@ -178,8 +178,7 @@ pub trait ConsoleStore: Send + Sync {
     /// The user signing in with `email`, with the password hash.
     fn credentials(&self, email: String) -> StoreFuture<'_, Option<Credentials>>;
     /// Disables (ending every session of the user) or enables user `id`; the user after.
-    fn set_disabled(&self, id: String, disabled: bool, now: i64)
-        -> StoreFuture<'_, Option<User>>;
+    fn set_disabled(&self, id: String, disabled: bool, now: i64) -> StoreFuture<'_, Option<User>>;
     /// Every user, oldest first.
     fn list_users(&self) -> StoreFuture<'_, Vec<User>>;
     /// Stores a new session.
@@ -201,7 +200,8 @@ pub mod sql {
     /// Users.
     pub const USER_COUNT: &str = "SELECT count(*) FROM console_users";
     /// $1 digest, $2 created, $3 expires.
-    pub const ADD_SETUP: &str = "INSERT INTO console_setup_tokens (token_hash, created_at, expires_at) VALUES ($1, $2, $3)";
+    pub const ADD_SETUP: &str =
+        "INSERT INTO console_setup_tokens (token_hash, created_at, expires_at) VALUES ($1, $2, $3)";
     /// $1 digest, $2 now.
     pub const USE_SETUP: &str = "UPDATE console_setup_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
     /// $1 id, $2 email, $3 role, $4 hash, $5 created.
@@ -228,7 +228,8 @@ pub mod sql {
     /// $1 digest.
     pub const DELETE_SESSION: &str = "DELETE FROM console_sessions WHERE id_hash = $1";
     /// $1 at, $2 actor, $3 action, $4 target, $5 client.
-    pub const APPEND_AUDIT: &str = "INSERT INTO console_audit (at, actor, action, target, client) VALUES ($1, $2, $3, $4, $5)";
+    pub const APPEND_AUDIT: &str =
+        "INSERT INTO console_audit (at, actor, action, target, client) VALUES ($1, $2, $3, $4, $5)";
     /// $1 limit.
     pub const AUDIT_FIRST: &str = "SELECT seq, at, actor, action, target, client FROM console_audit ORDER BY seq DESC LIMIT $1";
     /// $1 before, $2 limit.

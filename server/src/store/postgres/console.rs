@@ -154,12 +154,7 @@ impl ConsoleStore for PostgresConsole {
         })
     }
 
-    fn set_disabled(
-        &self,
-        id: String,
-        disabled: bool,
-        now: i64,
-    ) -> StoreFuture<'_, Option<User>> {
+    fn set_disabled(&self, id: String, disabled: bool, now: i64) -> StoreFuture<'_, Option<User>> {
         Box::pin(async move {
             let mut client = self.client().await?;
             let tx = client.transaction().await?;

@@ -76,7 +76,13 @@ fn user_by_id(conn: &Connection, id: &str) -> Result<Option<User>, StoreError> {
 fn insert(conn: &Connection, u: &NewUser) -> Result<bool, StoreError> {
     let n = conn.execute(
         &sql::sqlite(sql::INSERT_USER),
-        params![u.id, u.email, u.role.as_str(), u.password_hash, u.created_at],
+        params![
+            u.id,
+            u.email,
+            u.role.as_str(),
+            u.password_hash,
+            u.created_at
+        ],
     )?;
     Ok(n == 1)
 }
@@ -157,12 +163,7 @@ impl ConsoleStore for SqliteConsole {
         })
     }
 
-    fn set_disabled(
-        &self,
-        id: String,
-        disabled: bool,
-        now: i64,
-    ) -> StoreFuture<'_, Option<User>> {
+    fn set_disabled(&self, id: String, disabled: bool, now: i64) -> StoreFuture<'_, Option<User>> {
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let at = disabled.then_some(now);
@@ -275,4 +276,3 @@ impl ConsoleStore for SqliteConsole {
         })
     }
 }
-
