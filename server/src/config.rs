@@ -738,6 +738,31 @@ mod tests {
     }
 
     #[test]
+    fn console_settings() -> Result<(), ConfigError> {
+        let cfg = ServerConfig::from_json(&config(SITE, ""))?;
+        assert_eq!(cfg.console, ConsoleConfig::default());
+        assert_eq!(cfg.console.sign_in_burst, 10);
+        let cfg = ServerConfig::from_json(&config(
+            SITE,
+            r#","console":{"publicUrl":"https://c.example/","signInBurst":3}"#,
+        ))?;
+        assert_eq!(cfg.console.public_url.as_deref(), Some("https://c.example"));
+        assert_eq!(cfg.console.sign_in_burst, 3);
+        for (extra, field) in [
+            (
+                r#","console":{"publicUrl":"c.example"}"#,
+                "console.publicUrl",
+            ),
+            (r#","console":{"signInBurst":0}"#, "console.signInBurst"),
+            (r#","console":{"nope":1}"#, "console.nope"),
+            (r#","console":[]"#, "console"),
+        ] {
+            assert_eq!(field_of(&config(SITE, extra)), field, "{extra}");
+        }
+        Ok(())
+    }
+
+    #[test]
     fn parses_and_strips_secrets() -> Result<(), ConfigError> {
         let cfg = ServerConfig::from_json(&config(SITE, ""))?;
         let demo = cfg
