@@ -22,6 +22,36 @@ pub const MEMORY_KIB: u32 = 19_456;
 pub const TIME_COST: u32 = 2;
 /// Lanes.
 pub const LANES: u32 = 1;
+/// Hashes computed at once, at most: each takes 19 MiB and a core for tens of milliseconds,
+/// so a burst of sign-ins from many addresses queues here instead of exhausting memory.
+pub const MAX_CONCURRENT: usize = 4;
+
+fn gate() -> &'static tokio::sync::Semaphore {
+    static GATE: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    GATE.get_or_init(|| tokio::sync::Semaphore::new(MAX_CONCURRENT))
+}
+
+/// [`hash`] on the blocking pool, at most [`MAX_CONCURRENT`] at a time.
+pub async fn hash_blocking(password: String) -> Result<String, ConsoleError> {
+    let _permit = gate()
+        .acquire()
+        .await
+        .map_err(|e| ConsoleError::Hash(e.to_string()))?;
+    tokio::task::spawn_blocking(move || hash(&password))
+        .await
+        .map_err(|e| ConsoleError::Hash(e.to_string()))?
+}
+
+/// [`verify`] on the blocking pool, at most [`MAX_CONCURRENT`] at a time.
+pub async fn verify_blocking(password: String, stored: String) -> Result<bool, ConsoleError> {
+    let _permit = gate()
+        .acquire()
+        .await
+        .map_err(|e| ConsoleError::Hash(e.to_string()))?;
+    tokio::task::spawn_blocking(move || verify(&password, &stored))
+        .await
+        .map_err(|e| ConsoleError::Hash(e.to_string()))
+}
 
 fn hasher() -> Result<Argon2<'static>, ConsoleError> {
     let params = Params::new(MEMORY_KIB, TIME_COST, LANES, None)

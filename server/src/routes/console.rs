@@ -76,18 +76,6 @@ fn email(field: &str, raw: &str) -> Result<String, ConsoleError> {
     }
 }
 
-async fn hash(pw: String) -> Result<String, ConsoleError> {
-    tokio::task::spawn_blocking(move || password::hash(&pw))
-        .await
-        .map_err(|e| ConsoleError::Hash(e.to_string()))?
-}
-
-async fn verify(pw: String, stored: String) -> Result<bool, ConsoleError> {
-    tokio::task::spawn_blocking(move || password::verify(&pw, &stored))
-        .await
-        .map_err(|e| ConsoleError::Hash(e.to_string()))
-}
-
 fn no_store(status: StatusCode, body: Value) -> Response {
     let mut response = (status, Json(body)).into_response();
     response
@@ -112,21 +100,29 @@ pub async fn setup(
     let b: SetupBody = body(&bytes)?;
     let email = email("email", &b.email)?;
     password::check_new("password", &b.password)?;
-    if b.token.is_empty() {
+    let digest = secret::digest(&b.token);
+    let now = state.clock.now_millis();
+    // A cheap look first, so that a made-up token never costs a password hash; the
+    // redemption below re-checks in its transaction.
+    if !state
+        .store
+        .console()
+        .setup_token_live(digest.clone(), now)
+        .await?
+    {
         return Err(ConsoleError::BadSetupToken);
     }
     let owner = NewUser {
         id: secret::id()?,
         email: email.clone(),
         role: Role::Owner,
-        password_hash: hash(b.password).await?,
-        created_at: state.clock.now_millis(),
+        password_hash: password::hash_blocking(b.password).await?,
+        created_at: now,
     };
-    let now = state.clock.now_millis();
     let outcome = state
         .store
         .console()
-        .redeem_setup(secret::digest(&b.token), now, owner)
+        .redeem_setup(digest, now, owner)
         .await?;
     let user = match outcome {
         SetupOutcome::Created(user) => user,
@@ -162,7 +158,7 @@ pub async fn sign_in(
         Some(c) => c.password_hash.clone(),
         None => password::decoy().to_owned(),
     };
-    let matches = verify(b.password, stored).await?;
+    let matches = password::verify_blocking(b.password, stored).await?;
     let now = state.clock.now_millis();
     let user = match creds {
         Some(c) if matches && !c.user.disabled => c.user,
@@ -284,7 +280,7 @@ pub async fn create_user(
         id: secret::id()?,
         email: email.clone(),
         role,
-        password_hash: hash(b.password).await?,
+        password_hash: password::hash_blocking(b.password).await?,
         created_at: now,
     };
     let user = match state.store.console().insert_user(new).await? {

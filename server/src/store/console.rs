@@ -165,6 +165,8 @@ pub trait ConsoleStore: Send + Sync {
         created_at: i64,
         expires_at: i64,
     ) -> StoreFuture<'_, ()>;
+    /// Whether an unused token with digest `digest` is valid at `now`.
+    fn setup_token_live(&self, digest: String, now: i64) -> StoreFuture<'_, bool>;
     /// In one transaction: marks the unused, unexpired token `digest` used at `now` and
     /// creates `owner`; changes nothing unless both succeed.
     fn redeem_setup(
@@ -202,6 +204,8 @@ pub mod sql {
     /// $1 digest, $2 created, $3 expires.
     pub const ADD_SETUP: &str =
         "INSERT INTO console_setup_tokens (token_hash, created_at, expires_at) VALUES ($1, $2, $3)";
+    /// $1 digest, $2 now.
+    pub const SETUP_LIVE: &str = "SELECT count(*) FROM console_setup_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
     /// $1 digest, $2 now.
     pub const USE_SETUP: &str = "UPDATE console_setup_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2";
     /// $1 id, $2 email, $3 role, $4 hash, $5 created.

@@ -81,6 +81,18 @@ impl ConsoleStore for PostgresConsole {
         })
     }
 
+    fn setup_token_live(&self, digest: String, now: i64) -> StoreFuture<'_, bool> {
+        Box::pin(async move {
+            let n: i64 = self
+                .client()
+                .await?
+                .query_one(sql::SETUP_LIVE, &[&digest, &now])
+                .await?
+                .try_get(0)?;
+            Ok(n > 0)
+        })
+    }
+
     fn redeem_setup(
         &self,
         digest: String,

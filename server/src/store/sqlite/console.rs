@@ -120,6 +120,16 @@ impl ConsoleStore for SqliteConsole {
         })
     }
 
+    fn setup_token_live(&self, digest: String, now: i64) -> StoreFuture<'_, bool> {
+        self.run(move |conn| {
+            let n: i64 =
+                conn.query_row(&sql::sqlite(sql::SETUP_LIVE), params![digest, now], |r| {
+                    r.get(0)
+                })?;
+            Ok(n > 0)
+        })
+    }
+
     fn redeem_setup(
         &self,
         digest: String,
