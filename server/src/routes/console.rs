@@ -27,6 +27,8 @@ pub const MAX_EMAIL: usize = 254;
 /// Audit lines per page by default, and at most.
 const AUDIT_PAGE: i64 = 50;
 const AUDIT_PAGE_MAX: i64 = 200;
+/// Largest `before` cursor (2^53 − 1: the largest integer every JSON reader holds exactly).
+const MAX_CURSOR: i64 = 9_007_199_254_740_991;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -354,8 +356,10 @@ pub async fn audit_log(
         Some(v) => Some(
             v.parse::<i64>()
                 .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| ConsoleError::field("before", "must be a positive integer"))?,
+                .filter(|n| (1..=MAX_CURSOR).contains(n))
+                .ok_or_else(|| {
+                    ConsoleError::field("before", format!("must be an integer 1-{MAX_CURSOR}"))
+                })?,
         ),
     };
     let limit = match query.get("limit") {
