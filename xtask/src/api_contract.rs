@@ -3,7 +3,9 @@
 //! is installed from PyPI into a virtual environment under the target directory when
 //! missing, then run with every check on against a real debug collector serving the demo
 //! configuration with a rate limit high enough for the run. Any schema-valid request the
-//! collector rejects, server error, or response outside the document fails the stage.
+//! collector rejects, server error, or response outside the document fails the stage. The
+//! console endpoints are fuzzed signed in as an owner made through a setup link (sign-out in
+//! a run of its own, last), so that their logic is reached and not only their 401s.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -108,11 +110,7 @@ fn console_session(base: &str, dir: &Path, config: &Path) -> Result<ConsoleSessi
     .ok_or("console sign-in with the fuzz owner failed")?;
     let id = signed_in
         .lines()
-        .find_map(|l| {
-            l.to_ascii_lowercase()
-                .starts_with("set-cookie:")
-                .then_some(l)
-        })
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
         .and_then(|l| l.split("rapport_console=").nth(1))
         .and_then(|v| v.split(';').next())
         .ok_or("no console session cookie in the sign-in answer")?
