@@ -440,3 +440,76 @@ async fn sign_out_ends_the_session_and_the_audit_log_pages_newest_first(db: Back
     Ok(())
 }
 }
+
+/// Starts the real binary over `db` and returns the setup token it prints, if it prints one
+/// within a second after "listening on".
+fn first_start_token(
+    db: &TestDb,
+    config: &std::path::Path,
+) -> Result<Option<String>, Box<dyn std::error::Error>> {
+    use std::io::BufRead;
+    use std::time::Duration;
+    let empty = temp_path("console-www", "");
+    std::fs::create_dir_all(&empty)?;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rapport-server"))
+        .args(["--listen", "127.0.0.1:0", "--db", &db.target, "--config"])
+        .arg(config)
+        .arg("--dist")
+        .arg(&empty)
+        .arg("--www")
+        .arg(&empty)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let listening = rx.recv_timeout(Duration::from_secs(30));
+    let next = rx.recv_timeout(Duration::from_secs(1));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(listening?.contains("listening on http://"));
+    Ok(next.ok().map(|line| {
+        assert!(line.contains("/admin/setup#token="), "{line}");
+        line.split("#token=")
+            .nth(1)
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    }))
+}
+
+backend_tests! {
+#[tokio::test]
+async fn the_binary_prints_a_setup_link_at_first_start_and_on_request(db: Backend) -> TestResult {
+    let database = db.fresh("console_bin").await;
+    let cfg = temp_path("console-config", ".json");
+    std::fs::write(&cfg, config(json!({})).to_string())?;
+    let first = first_start_token(&database, &cfg)?.ok_or("no setup link at first start")?;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rapport-server"))
+        .args(["setup-link", "--db", &database.target, "--config"])
+        .arg(&cfg)
+        .output()?;
+    assert!(out.status.success());
+    let printed = String::from_utf8(out.stdout)?;
+    assert!(printed.starts_with("http://127.0.0.1:8080/admin/setup#token="), "{printed}");
+    let second = printed.split("#token=").nth(1).unwrap_or_default().trim().to_owned();
+    assert_ne!(first, second);
+    assert_eq!(second.len(), 43);
+
+    let t = TestServer::with(config(json!({})), database.clone(), None).await;
+    assert_eq!(post_setup(&t, &first, OWNER, OWNER_PW).await.status(), 201);
+    assert_eq!(post_setup(&t, &second, "second@shop.example", OWNER_PW).await.status(), 201);
+    let database = t.stop().await;
+    // With a user, a start prints no link.
+    assert_eq!(first_start_token(&database, &cfg)?, None);
+    Ok(())
+}
+}
