@@ -3,18 +3,19 @@
 
 use std::sync::Arc;
 
-use axum::routing::{get, post};
+use axum::routing::{any, get, patch, post};
 use axum::Router;
 
 use crate::admin_auth::AdminThrottle;
 use crate::clock::{Clock, SystemClock};
 use crate::config::ServerConfig;
+use crate::console::throttle::SignInThrottle;
 use crate::error::ApiError;
 use crate::live_config::LiveConfig;
 use crate::rate_limit::RateLimiter;
 use crate::routes::{
-    config, export, health, imports, liability, loyalty, openapi, responses, rewards, shopper,
-    webhooks,
+    config, console, export, health, imports, liability, loyalty, openapi, responses, rewards,
+    shopper, webhooks,
 };
 use crate::static_files::{self, StaticDirs};
 use crate::store::ResponseStore;
@@ -28,6 +29,9 @@ pub struct AppState {
     pub store: Arc<dyn ResponseStore>,
     /// Throttle on wrong admin tokens.
     pub admin: Arc<AdminThrottle>,
+    /// Throttle on failed console sign-ins (its burst is read from the configuration at
+    /// start-up).
+    pub sign_in: Arc<SignInThrottle>,
     /// "Now" for the loyalty rules (return windows, token lifetimes, webhook timestamps).
     pub clock: Arc<dyn Clock>,
 }
@@ -36,6 +40,7 @@ impl AppState {
     /// State for `config` over `store`.
     pub fn new(config: ServerConfig, store: Arc<dyn ResponseStore>) -> Self {
         AppState {
+            sign_in: Arc::new(SignInThrottle::new(config.console.sign_in_burst)),
             live: Arc::new(LiveConfig::new(config)),
             store,
             admin: Arc::new(AdminThrottle::default()),
@@ -59,6 +64,7 @@ impl AppState {
     pub fn maintain(&self) {
         self.limiter().retain_recent();
         self.admin.prune(std::time::Instant::now());
+        self.sign_in.prune(std::time::Instant::now());
     }
 }
 
@@ -84,6 +90,14 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/sites/{site}/webhooks/shopify"),
     ("POST", "/v1/sites/{site}/webhooks/woocommerce"),
     ("POST", "/v1/sites/{site}/webhooks/standard"),
+    ("POST", "/admin/api/setup"),
+    ("POST", "/admin/api/session"),
+    ("DELETE", "/admin/api/session"),
+    ("GET", "/admin/api/me"),
+    ("GET", "/admin/api/users"),
+    ("POST", "/admin/api/users"),
+    ("PATCH", "/admin/api/users/{id}"),
+    ("GET", "/admin/api/audit"),
 ];
 
 /// The complete router for `state`, serving static files from `dirs`.
@@ -131,6 +145,20 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
             "/v1/sites/{site}/webhooks/standard",
             post(webhooks::standard),
         )
+        .route("/admin/api/setup", post(console::setup))
+        .route(
+            "/admin/api/session",
+            post(console::sign_in).delete(console::sign_out),
+        )
+        .route("/admin/api/me", get(console::me))
+        .route(
+            "/admin/api/users",
+            get(console::list_users).post(console::create_user),
+        )
+        .route("/admin/api/users/{id}", patch(console::update_user))
+        .route("/admin/api/audit", get(console::audit_log))
+        .route("/admin/api", any(console::unknown))
+        .route("/admin/api/{*rest}", any(console::unknown))
         .route("/v1", get(unknown_api))
         .route("/v1/{*rest}", get(unknown_api).post(unknown_api))
         .with_state(state);

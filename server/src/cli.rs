@@ -11,6 +11,7 @@ USAGE:
     rapport-server [FLAGS]
     rapport-server import-orders --site SITE --format shopify|generic [--credit]
                    [--platform shopify|woocommerce|generic] [--db ..] [--config ..] FILE|-
+    rapport-server setup-link [--db ..] [--config ..] [--listen ..]
 
 FLAGS:
     --listen ADDR        address to listen on           [default: 127.0.0.1:8080]
@@ -26,6 +27,10 @@ FLAGS:
 import-orders loads past orders from a Shopify orders export or the generic orders CSV
 into the site's order table (idempotent on order id; bad rows reported by row and column;
 no points unless --credit). Prints the report as JSON; exits 1 when a row was bad.
+
+setup-link prints a new one-time link (valid 24 h) that creates a console owner, under
+the config's console.publicUrl or else http://LISTEN. The server prints one by itself
+at start-up while the console has no user.
 ";
 
 /// Parsed flags.
@@ -69,6 +74,8 @@ pub enum Command {
     Help,
     /// `import-orders`: load order history.
     ImportOrders(ImportArgs),
+    /// `setup-link`: print a new console setup link and exit.
+    SetupLink(Args),
 }
 
 /// Flags of `import-orders`.
@@ -171,6 +178,10 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
         it.next();
         return parse_import(it);
     }
+    let setup_link = it.peek().map(String::as_str) == Some("setup-link");
+    if setup_link {
+        it.next();
+    }
     while let Some(arg) = it.next() {
         if arg == "-h" || arg == "--help" {
             return Ok(Command::Help);
@@ -204,7 +215,9 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
         }
     }
     Ok(match liability {
+        Some(_) if setup_link => return Err(CliError::UnknownFlag("--liability".into())),
         Some(site) => Command::Liability(out, site),
+        None if setup_link => Command::SetupLink(out),
         None => Command::Serve(out),
     })
 }
@@ -230,6 +243,17 @@ mod tests {
         assert_eq!(a.config, PathBuf::from("c.json"));
         assert_eq!(a.test_pages, Some(PathBuf::from("tp")));
         assert_eq!(a.www, PathBuf::from("www/demo"));
+    }
+
+    #[test]
+    fn setup_link() {
+        let cmd = parse(args("setup-link --db x.sqlite --config c.json"));
+        let Ok(Command::SetupLink(a)) = cmd else {
+            panic!("unexpected {cmd:?}");
+        };
+        assert_eq!(a.db, PathBuf::from("x.sqlite"));
+        assert_eq!(a.config, PathBuf::from("c.json"));
+        assert!(parse(args("setup-link --liability demo")).is_err());
     }
 
     #[test]

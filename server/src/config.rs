@@ -32,7 +32,15 @@ use crate::loyalty::token::MIN_SECRET_BYTES;
 use crate::validate::{SiteRules, SiteRulesError};
 
 /// Members of the file's top level.
-const ROOT_KEYS: &[&str] = &["sites", "rateLimit", "trustedProxies", "timeouts"];
+const ROOT_KEYS: &[&str] = &[
+    "sites",
+    "rateLimit",
+    "trustedProxies",
+    "timeouts",
+    "console",
+];
+/// Members of `console` (the merchant console at `/admin`).
+const CONSOLE_KEYS: &[&str] = &["publicUrl", "signInBurst"];
 /// Members of a site beside the public ones ([`SITE_KEYS`]): never published.
 const SERVER_ONLY_SITE_KEYS: &[&str] = &["origins", "adminToken", "loyalty"];
 /// Members of a site the collector checks and publishes beside the widget's ([`SITE_KEYS`]):
@@ -187,6 +195,27 @@ impl Default for Timeouts {
     }
 }
 
+/// The merchant console's settings (`console` in the file; every member optional).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsoleConfig {
+    /// The collector's public URL (`publicUrl`), e.g. `https://feedback.shop.example`: the
+    /// setup link is printed under it, and an `https` URL marks session cookies `Secure`
+    /// even when a proxy terminates TLS.
+    pub public_url: Option<String>,
+    /// Failed sign-ins a client, or an account, may make before it waits
+    /// (`signInBurst`; one more attempt every 30 s after that).
+    pub sign_in_burst: u32,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        ConsoleConfig {
+            public_url: None,
+            sign_in_burst: 10,
+        }
+    }
+}
+
 /// The whole configuration file.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -199,6 +228,8 @@ pub struct ServerConfig {
     pub trusted_proxies: TrustedProxies,
     /// Connection and request time limits.
     pub timeouts: Timeouts,
+    /// The merchant console's settings (`console`).
+    pub console: ConsoleConfig,
     index: HashMap<String, usize>,
 }
 
@@ -251,11 +282,16 @@ impl ServerConfig {
             None | Some(Value::Null) => Timeouts::default(),
             Some(v) => parse_timeouts(v)?,
         };
+        let console = match root.get("console") {
+            None | Some(Value::Null) => ConsoleConfig::default(),
+            Some(v) => parse_console(v)?,
+        };
         Ok(ServerConfig {
             sites,
             rate_limit,
             trusted_proxies,
             timeouts,
+            console,
             index,
         })
     }
@@ -603,6 +639,36 @@ fn parse_rate_limit(v: &Value) -> Result<RateLimitConfig, ConfigError> {
     Ok(RateLimitConfig { burst, per_second })
 }
 
+fn parse_console(v: &Value) -> Result<ConsoleConfig, ConfigError> {
+    let obj = v
+        .as_object()
+        .ok_or_else(|| field_err("console", "must be an object {publicUrl, signInBurst}"))?;
+    only_known("console", obj, &[CONSOLE_KEYS])?;
+    let public_url = match obj.get("publicUrl") {
+        None | Some(Value::Null) => None,
+        Some(u) => Some(
+            u.as_str()
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+                .map(|u| u.trim_end_matches('/').to_owned())
+                .ok_or_else(|| {
+                    field_err("console.publicUrl", "must be an http:// or https:// URL")
+                })?,
+        ),
+    };
+    let sign_in_burst = match obj.get("signInBurst") {
+        None => ConsoleConfig::default().sign_in_burst,
+        Some(b) => b
+            .as_u64()
+            .filter(|&b| (1..=u64::from(u32::MAX)).contains(&b))
+            .map(|b| b as u32)
+            .ok_or_else(|| field_err("console.signInBurst", "must be an integer ≥ 1"))?,
+    };
+    Ok(ConsoleConfig {
+        public_url,
+        sign_in_burst,
+    })
+}
+
 fn parse_trusted_proxies(v: &Value) -> Result<TrustedProxies, ConfigError> {
     let list = v.as_array().ok_or_else(|| {
         field_err(
@@ -669,6 +735,31 @@ mod tests {
             Err(ConfigError::Field { field, .. }) => field,
             other => format!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn console_settings() -> Result<(), ConfigError> {
+        let cfg = ServerConfig::from_json(&config(SITE, ""))?;
+        assert_eq!(cfg.console, ConsoleConfig::default());
+        assert_eq!(cfg.console.sign_in_burst, 10);
+        let cfg = ServerConfig::from_json(&config(
+            SITE,
+            r#","console":{"publicUrl":"https://c.example/","signInBurst":3}"#,
+        ))?;
+        assert_eq!(cfg.console.public_url.as_deref(), Some("https://c.example"));
+        assert_eq!(cfg.console.sign_in_burst, 3);
+        for (extra, field) in [
+            (
+                r#","console":{"publicUrl":"c.example"}"#,
+                "console.publicUrl",
+            ),
+            (r#","console":{"signInBurst":0}"#, "console.signInBurst"),
+            (r#","console":{"nope":1}"#, "console.nope"),
+            (r#","console":[]"#, "console"),
+        ] {
+            assert_eq!(field_of(&config(SITE, extra)), field, "{extra}");
+        }
+        Ok(())
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod cli;
 pub mod client_ip;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod cors;
 pub mod edge;
 pub mod envelope;

@@ -14,9 +14,10 @@ use rapport_server::{start, ServerOptions};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (args, liability) = match cli::parse(std::env::args().skip(1)) {
-        Ok(Command::Serve(args)) => (args, None),
-        Ok(Command::Liability(args, site)) => (args, Some(site)),
+    let (args, liability, setup_link) = match cli::parse(std::env::args().skip(1)) {
+        Ok(Command::Serve(args)) => (args, None, false),
+        Ok(Command::Liability(args, site)) => (args, Some(site), false),
+        Ok(Command::SetupLink(args)) => (args, None, true),
         Ok(Command::ImportOrders(args)) => {
             return rapport_server::history_import::command(args).await;
         }
@@ -76,6 +77,9 @@ async fn main() -> ExitCode {
     if let Some(site) = liability {
         return print_liability(&config, &db, &site).await;
     }
+    if setup_link {
+        return print_setup_link(&config, &db, &args.listen.to_string()).await;
+    }
     let mut hidden = vec![args.config.clone()];
     hidden.extend(db.sqlite_path().map(PathBuf::from));
     let options = ServerOptions {
@@ -99,6 +103,19 @@ async fn main() -> ExitCode {
         }
     };
     println!("rapport-server: listening on http://{}", server.addr());
+    let clock = rapport_server::clock::SystemClock;
+    let now = rapport_server::clock::Clock::now_millis(&clock);
+    match rapport_server::console::setup::issue_if_no_user(&**server.store(), now).await {
+        Ok(Some(link)) => println!(
+            "rapport-server: no console user yet; create the first owner within 24 h at {}",
+            link.url(&console_base(
+                server.state().config().console.public_url.as_deref(),
+                &server.addr().to_string()
+            ))
+        ),
+        Ok(None) => {}
+        Err(err) => eprintln!("rapport-server: warning: console setup link: {err}"),
+    }
     wait_for_signal().await;
     eprintln!("rapport-server: shutting down");
     server.stop().await;
@@ -134,6 +151,39 @@ async fn wait_for_signal() {
     tokio::select! {
         _ = ctrl_c => {}
         _ = term => {}
+    }
+}
+
+/// Where the console is reached: the configured public URL, else the listen address.
+fn console_base(public_url: Option<&str>, listen: &str) -> String {
+    match public_url {
+        Some(url) => url.to_owned(),
+        None => format!("http://{listen}"),
+    }
+}
+
+/// `setup-link`: a new one-time console setup link on stdout.
+async fn print_setup_link(config: &ServerConfig, db: &DbTarget, listen: &str) -> ExitCode {
+    let store = match rapport_server::store::open(db).await {
+        Ok(store) => store,
+        Err(err) => {
+            eprintln!("rapport-server: error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let now = rapport_server::clock::Clock::now_millis(&rapport_server::clock::SystemClock);
+    match rapport_server::console::setup::issue(&*store, now).await {
+        Ok(link) => {
+            println!(
+                "{}",
+                link.url(&console_base(config.console.public_url.as_deref(), listen))
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("rapport-server: error: console setup link: {err}");
+            ExitCode::FAILURE
+        }
     }
 }
 

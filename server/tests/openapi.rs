@@ -126,3 +126,46 @@ fn document_limits_are_the_core_limits() -> TestResult {
     }
     Ok(())
 }
+
+/// The console's documented password and e-mail limits are the enforced ones, and its
+/// error codes are documented.
+#[test]
+fn console_limits_and_codes_are_documented() -> TestResult {
+    use rapport_server::console::password;
+    let doc: Value = serde_json::from_str(rapport_server::routes::openapi::OPENAPI_JSON)?;
+    let num = |v: &Value| v.as_u64().map(|n| n as usize);
+    let body = |path: &str, method: &str| {
+        doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+            ["properties"]
+            .clone()
+    };
+    for (path, method) in [("/admin/api/setup", "post"), ("/admin/api/users", "post")] {
+        let props = body(path, method);
+        assert_eq!(
+            num(&props["password"]["minLength"]),
+            Some(password::MIN_LENGTH)
+        );
+        assert_eq!(
+            num(&props["password"]["maxLength"]),
+            Some(password::MAX_LENGTH)
+        );
+        assert_eq!(
+            num(&props["email"]["maxLength"]),
+            Some(rapport_server::routes::console::MAX_EMAIL)
+        );
+    }
+    let codes = doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"]
+        ["enum"]
+        .to_string();
+    for code in [
+        "unauthenticated",
+        "bad_credentials",
+        "bad_setup_token",
+        "forbidden_role",
+        "csrf",
+        "cross_site",
+    ] {
+        assert!(codes.contains(code), "{code} missing from the error codes");
+    }
+    Ok(())
+}

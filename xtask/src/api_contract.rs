@@ -3,7 +3,9 @@
 //! is installed from PyPI into a virtual environment under the target directory when
 //! missing, then run with every check on against a real debug collector serving the demo
 //! configuration with a rate limit high enough for the run. Any schema-valid request the
-//! collector rejects, server error, or response outside the document fails the stage.
+//! collector rejects, server error, or response outside the document fails the stage. The
+//! console endpoints are fuzzed signed in as an owner made through a setup link (sign-out in
+//! a run of its own, last), so that their logic is reached and not only their 401s.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -32,19 +34,97 @@ pub fn run() -> Result<(), String> {
     let mut server = Collector::start(&dir.join("run"), &config)?;
     let base = format!("http://{}", server.addr);
     let seed = std::env::var("RAPPORT_API_FUZZ_SEED").unwrap_or_else(|_| DEFAULT_SEED.into());
-    let result = step(
-        &format!("schemathesis --checks all (seed {seed}) against the collector"),
-        cmd(path_str(&schemathesis)?)
-            .args(["run", &format!("{base}/v1/openapi.json"), "--url", &base])
-            .args(["--checks", "all", "--max-examples", MAX_EXAMPLES])
-            .args(["--seed", &seed, "--wait-for-schema", "20"])
-            .args(["-H", &format!("Authorization: Bearer {token}")])
-            // Its cache of crashes goes beside the run, not into the work tree.
-            .current_dir(dir.join("run"))
-            .env("NO_COLOR", "1"),
-    );
+    let result = console_session(&base, &dir.join("run"), &config).and_then(|console| {
+        // The session goes in as the document's `consoleSession` credential and the CSRF
+        // token as the value of its header parameter, so that schemathesis knows them: its
+        // negative cases drop them (and must be refused) instead of sending them anyway.
+        let settings = dir.join("run/schemathesis.toml");
+        let toml = format!(
+            "[auth.openapi.consoleSession]\napi_key = {:?}\n\n[parameters]\n\"header.X-CSRF-Token\" = {:?}\n",
+            console.id, console.csrf
+        );
+        std::fs::write(&settings, toml)
+            .map_err(|e| format!("writing {}: {e}", settings.display()))?;
+        let fuzz = |label: &str, filter: [&str; 2]| {
+            step(
+                &format!("schemathesis --checks all (seed {seed}) against the collector{label}"),
+                cmd(path_str(&schemathesis)?)
+                    .args(["--config-file", path_str(&settings)?])
+                    .args(["run", &format!("{base}/v1/openapi.json"), "--url", &base])
+                    .args(["--checks", "all", "--max-examples", MAX_EXAMPLES])
+                    .args(["--seed", &seed, "--wait-for-schema", "20"])
+                    .args(["-H", &format!("Authorization: Bearer {token}")])
+                    .args(filter)
+                    // Its cache of crashes goes beside the run, not into the work tree.
+                    .current_dir(dir.join("run"))
+                    .env("NO_COLOR", "1"),
+            )
+        };
+        // Signing out ends the session the other operations are fuzzed with: it goes last.
+        fuzz("", ["--exclude-operation-id", "consoleSignOut"])?;
+        fuzz(" (console sign-out)", ["--include-operation-id", "consoleSignOut"])
+    });
     server.stop();
     result
+}
+
+/// A signed-in console owner's session: the fuzzer reaches the console's logic, not only
+/// its 401s.
+struct ConsoleSession {
+    id: String,
+    csrf: String,
+}
+
+/// Creates the first owner with a setup link from `rapport-server setup-link` and signs in
+/// (curl, as the README's examples do).
+fn console_session(base: &str, dir: &Path, config: &Path) -> Result<ConsoleSession, String> {
+    let bin = util::target_dir().join("debug/rapport-server");
+    let printed = util::output(
+        cmd(path_str(&bin)?)
+            .args(["setup-link", "--config", path_str(config)?])
+            .args(["--db", path_str(&dir.join("db.sqlite"))?]),
+    )
+    .ok_or("rapport-server setup-link printed nothing")?;
+    let token = printed
+        .split("#token=")
+        .nth(1)
+        .ok_or_else(|| format!("no setup token in {printed:?}"))?
+        .trim();
+    let (email, password) = ("fuzz-owner@example.com", "fuzz owner password");
+    let setup = json!({ "token": token, "email": email, "password": password });
+    util::output(
+        cmd("curl")
+            .args(["--silent", "--show-error", "--fail"])
+            .args(["-H", "content-type: application/json", "--data"])
+            .arg(setup.to_string())
+            .arg(format!("{base}/admin/api/setup")),
+    )
+    .ok_or("console setup with the fuzz owner failed")?;
+    let signed_in = util::output(
+        cmd("curl")
+            .args(["--silent", "--show-error", "--fail", "--include"])
+            .args(["-H", "content-type: application/json", "--data"])
+            .arg(json!({ "email": email, "password": password }).to_string())
+            .arg(format!("{base}/admin/api/session")),
+    )
+    .ok_or("console sign-in with the fuzz owner failed")?;
+    let id = signed_in
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .and_then(|l| l.split("rapport_console=").nth(1))
+        .and_then(|v| v.split(';').next())
+        .ok_or("no console session cookie in the sign-in answer")?
+        .to_owned();
+    let body: Value = signed_in
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .ok_or("no JSON body in the sign-in answer")?;
+    let csrf = body["csrfToken"]
+        .as_str()
+        .ok_or("no csrfToken in the sign-in answer")?
+        .to_owned();
+    Ok(ConsoleSession { id, csrf })
 }
 
 /// The venv's `schemathesis`, created and filled from PyPI when missing or not the pinned

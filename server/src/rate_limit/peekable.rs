@@ -18,21 +18,22 @@ struct Bucket {
 }
 
 #[derive(Debug)]
-struct Table {
-    buckets: HashMap<ClientKey, Bucket>,
+struct Table<K> {
+    buckets: HashMap<K, Bucket>,
     overflow: Option<Bucket>,
 }
 
-/// Token buckets keyed by client, bounded in number.
+/// Token buckets keyed by client (or by any other key `K`, e.g. an account), bounded in
+/// number.
 #[derive(Debug)]
-pub struct PeekableBuckets {
+pub struct PeekableBuckets<K = ClientKey> {
     burst: f64,
     per_second: f64,
     capacity: usize,
-    table: Mutex<Table>,
+    table: Mutex<Table<K>>,
 }
 
-impl PeekableBuckets {
+impl<K: std::hash::Hash + Eq> PeekableBuckets<K> {
     /// `burst` tokens per client, refilled at `per_second`; at most `capacity` clients.
     pub fn new(burst: u32, per_second: f64, capacity: usize) -> Self {
         PeekableBuckets {
@@ -48,13 +49,13 @@ impl PeekableBuckets {
 
     /// Takes one token for `client`; `Err(seconds)` tells how long until one is available
     /// (whole seconds, at least 1, for `Retry-After`).
-    pub fn check(&self, client: ClientKey, now: Instant) -> Result<(), u64> {
+    pub fn check(&self, client: K, now: Instant) -> Result<(), u64> {
         self.take(client, now, true)
     }
 
     /// Whether `client` has a token now, without taking it (`Err(seconds)` as in
     /// [`PeekableBuckets::check`]). Never creates a bucket.
-    pub fn peek(&self, client: ClientKey, now: Instant) -> Result<(), u64> {
+    pub fn peek(&self, client: K, now: Instant) -> Result<(), u64> {
         self.take(client, now, false)
     }
 
@@ -80,14 +81,14 @@ impl PeekableBuckets {
         self.lock().buckets.len()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Table> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Table<K>> {
         match self.table.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         }
     }
 
-    fn take(&self, client: ClientKey, now: Instant, consume: bool) -> Result<(), u64> {
+    fn take(&self, client: K, now: Instant, consume: bool) -> Result<(), u64> {
         let mut guard = self.lock();
         let table = &mut *guard;
         let fresh = Bucket {

@@ -1,6 +1,7 @@
 //! HTTP handlers of the collector API, one endpoint family per file.
 
 pub mod config;
+pub mod console;
 pub mod export;
 pub mod health;
 pub mod imports;

@@ -13,6 +13,7 @@
 //! partial state or by the complete response under the same id; a complete response is
 //! never replaced (see [`ResponseStore::insert`]).
 
+pub mod console;
 mod cursor;
 pub mod loyalty;
 pub mod postgres;
@@ -26,6 +27,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+pub use console::ConsoleStore;
 pub use cursor::Cursor;
 pub use loyalty::{
     Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
@@ -220,6 +222,8 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn backend(&self) -> &'static str;
     /// Customers, orders and the points ledger, in the same database.
     fn loyalty(&self) -> &dyn LoyaltyStore;
+    /// The merchant console's users, sessions and audit log, in the same database.
+    fn console(&self) -> &dyn ConsoleStore;
 }
 
 /// Opens the store `target` names, migrating its schema first.

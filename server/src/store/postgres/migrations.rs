@@ -183,6 +183,41 @@ const MIGRATIONS: &[&str] = &[
         WHERE status IN ('credited', 'reversed');
     CREATE UNIQUE INDEX referrals_referee_email ON referrals (site, referee_email)
         WHERE status IN ('credited', 'reversed') AND referee_email IS NOT NULL;"#,
+    // 8: the merchant console — users (owner, agent; Argon2id PHC strings), one-time
+    // setup tokens and sessions (both stored as SHA-256 digests, never as issued), and the
+    // append-only audit log. Times are ms since the epoch.
+    r#"CREATE TABLE console_users (
+        id            text COLLATE "C" PRIMARY KEY,
+        email         text COLLATE "C" NOT NULL UNIQUE,
+        role          text NOT NULL,
+        password_hash text NOT NULL,
+        created_at    bigint NOT NULL,
+        disabled_at   bigint
+    );
+    CREATE TABLE console_setup_tokens (
+        token_hash text COLLATE "C" PRIMARY KEY,
+        created_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        used_at    bigint
+    );
+    CREATE TABLE console_sessions (
+        id_hash      text COLLATE "C" PRIMARY KEY,
+        user_id      text COLLATE "C" NOT NULL,
+        csrf_token   text NOT NULL,
+        created_at   bigint NOT NULL,
+        last_seen_at bigint NOT NULL,
+        expires_at   bigint NOT NULL,
+        client       text NOT NULL
+    );
+    CREATE INDEX console_sessions_user ON console_sessions (user_id);
+    CREATE TABLE console_audit (
+        seq    bigserial PRIMARY KEY,
+        at     bigint NOT NULL,
+        actor  text,
+        action text NOT NULL,
+        target text,
+        client text NOT NULL
+    );"#,
 ];
 
 /// Newest schema version this build knows.

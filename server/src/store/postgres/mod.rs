@@ -7,6 +7,7 @@
 //! `synchronous_commit = on`, so the row is in the flushed WAL: it survives the collector
 //! and the database server being killed.
 
+mod console;
 mod loyalty;
 mod migrations;
 mod referral_credits;
@@ -35,6 +36,7 @@ pub struct PostgresStore {
     pool: Pool,
     writer: writer::Writer,
     loyalty: loyalty::PostgresLoyalty,
+    console: console::PostgresConsole,
 }
 
 /// A driver error with the server's own message and SQLSTATE when there is one (the
@@ -77,10 +79,12 @@ impl PostgresStore {
         drop(client);
         let writer = writer::spawn(pool.clone());
         let loyalty = loyalty::PostgresLoyalty::new(pool.clone());
+        let console = console::PostgresConsole::new(pool.clone());
         Ok(PostgresStore {
             pool,
             writer,
             loyalty,
+            console,
         })
     }
 
@@ -247,5 +251,9 @@ impl ResponseStore for PostgresStore {
 
     fn loyalty(&self) -> &dyn crate::store::LoyaltyStore {
         &self.loyalty
+    }
+
+    fn console(&self) -> &dyn crate::store::ConsoleStore {
+        &self.console
     }
 }

@@ -196,6 +196,41 @@ const MIGRATIONS: &[&str] = &[
         WHERE status IN ('credited', 'reversed');
     CREATE UNIQUE INDEX referrals_referee_email ON referrals (site, referee_email)
         WHERE status IN ('credited', 'reversed') AND referee_email IS NOT NULL;",
+    // 9: the merchant console — users (owner, agent; Argon2id PHC strings), one-time
+    // setup tokens and sessions (both stored as SHA-256 digests, never as issued), and the
+    // append-only audit log. Times are ms since the epoch.
+    "CREATE TABLE console_users (
+        id            TEXT PRIMARY KEY NOT NULL,
+        email         TEXT NOT NULL UNIQUE,
+        role          TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        disabled_at   INTEGER
+    );
+    CREATE TABLE console_setup_tokens (
+        token_hash TEXT PRIMARY KEY NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at    INTEGER
+    );
+    CREATE TABLE console_sessions (
+        id_hash      TEXT PRIMARY KEY NOT NULL,
+        user_id      TEXT NOT NULL,
+        csrf_token   TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        expires_at   INTEGER NOT NULL,
+        client       TEXT NOT NULL
+    );
+    CREATE INDEX console_sessions_user ON console_sessions (user_id);
+    CREATE TABLE console_audit (
+        seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+        at     INTEGER NOT NULL,
+        actor  TEXT,
+        action TEXT NOT NULL,
+        target TEXT,
+        client TEXT NOT NULL
+    );",
 ];
 
 /// Newest schema version this build knows.

@@ -10,6 +10,7 @@
 //! collector being killed at any moment (it is in the WAL file); a power loss or kernel
 //! crash may drop the last few commits.
 
+mod console;
 mod loyalty;
 mod migrations;
 mod referral_credits;
@@ -71,6 +72,7 @@ pub struct SqliteStore {
     next_reader: AtomicUsize,
     path: PathBuf,
     loyalty: loyalty::SqliteLoyalty,
+    console: console::SqliteConsole,
 }
 
 impl SqliteStore {
@@ -104,8 +106,10 @@ impl SqliteStore {
             .spawn(move || writer_loop(conn, rx))
             .map_err(|e| StoreError::Task(format!("cannot start writer thread: {e}")))?;
         let loyalty = loyalty::SqliteLoyalty::open(path)?;
+        let console = console::SqliteConsole::open(path)?;
         Ok(SqliteStore {
             loyalty,
+            console,
             writer: tx,
             readers: Arc::new(readers),
             next_reader: AtomicUsize::new(0),
@@ -354,6 +358,10 @@ impl ResponseStore for SqliteStore {
 
     fn loyalty(&self) -> &dyn crate::store::LoyaltyStore {
         &self.loyalty
+    }
+
+    fn console(&self) -> &dyn crate::store::ConsoleStore {
+        &self.console
     }
 }
 
