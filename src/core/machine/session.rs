@@ -8,7 +8,7 @@ use super::{Effect, Event, Machine, Step, Timer};
 use crate::core::branching::{first_step, next_step, progress, Step as Path};
 use crate::core::i18n::Lang;
 use crate::core::response::{check_answer, Answer, AnswerValue};
-use crate::core::survey::Survey;
+use crate::core::survey::{Question, SiteConfig, Survey};
 use crate::core::uuid::uuid_v4;
 
 /// How long the thank-you screen stays before closing by itself.
@@ -88,16 +88,7 @@ impl Machine {
         answer: Option<AnswerValue>,
         plain: Option<AnswerValue>,
     ) {
-        let (Some(config), Some(session)) = (&self.config, &mut self.session) else {
-            return;
-        };
-        if session.done {
-            return;
-        }
-        let Some(survey) = config.survey(&session.survey) else {
-            return;
-        };
-        let Some(question) = survey.questions.get(session.current) else {
+        let Some((survey, question, session)) = on_screen(&self.config, &mut self.session) else {
             return;
         };
         if answer.is_none() && question.required {
@@ -113,15 +104,8 @@ impl Machine {
                 return;
             }
         }
-        // At most one answer per question: an earlier one is replaced.
-        session.answers.retain(|a| a.question != question.id);
         let next = next_step(survey, session.current, plain.as_ref().or(answer.as_ref()));
-        if let Some(value) = answer {
-            session
-                .answers
-                .push(Answer::new(question.id.clone(), value));
-            session.id.get_or_insert_with(|| uuid_v4(step.now.random));
-        }
+        session.keep(step, &question.id, answer);
         match next {
             Path::Question(index) => {
                 if survey.questions.get(index).is_none() {
@@ -146,16 +130,7 @@ impl Machine {
         answer: Option<AnswerValue>,
         plain: Option<AnswerValue>,
     ) {
-        let (Some(config), Some(session)) = (&self.config, &mut self.session) else {
-            return;
-        };
-        if session.done {
-            return;
-        }
-        let Some(survey) = config.survey(&session.survey) else {
-            return;
-        };
-        let Some(question) = survey.questions.get(session.current) else {
+        let Some((survey, question, session)) = on_screen(&self.config, &mut self.session) else {
             return;
         };
         let Some(previous) = session.passed.pop() else {
@@ -166,13 +141,7 @@ impl Machine {
             None => true,
         };
         if accepted {
-            session.answers.retain(|a| a.question != question.id);
-            if let Some(value) = answer {
-                session
-                    .answers
-                    .push(Answer::new(question.id.clone(), value));
-                session.id.get_or_insert_with(|| uuid_v4(step.now.random));
-            }
+            session.keep(step, &question.id, answer);
         }
         session.current = previous;
         session.show(step, survey);
@@ -262,4 +231,30 @@ impl Session {
 /// The first `max` characters of `s` (the collector rejects longer values).
 pub(super) fn clip(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
+}
+
+/// The survey on screen, its current question and the session, unless no survey is open or
+/// its thank-you is showing (what the Next and Back buttons act on).
+fn on_screen<'a>(
+    config: &'a Option<SiteConfig>,
+    session: &'a mut Option<Session>,
+) -> Option<(&'a Survey, &'a Question, &'a mut Session)> {
+    let session = session.as_mut().filter(|s| !s.done)?;
+    let survey = config.as_ref()?.survey(&session.survey)?;
+    let question = survey.questions.get(session.current)?;
+    Some((survey, question, session))
+}
+
+impl Session {
+    /// Keeps `answer` as the answer to `question`, replacing an earlier one (at most one
+    /// per question; `None` leaves it unanswered). The first answer gives the response its
+    /// id.
+    fn keep(&mut self, step: &Step<'_>, question: &str, answer: Option<AnswerValue>) {
+        self.answers.retain(|a| a.question != question);
+        if let Some(value) = answer {
+            self.answers
+                .push(Answer::new(String::from(question), value));
+            self.id.get_or_insert_with(|| uuid_v4(step.now.random));
+        }
+    }
 }
