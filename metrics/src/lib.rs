@@ -7,6 +7,7 @@
 //! * [`models`] — BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma, BG/BB: likelihoods, fits, predictions.
 //! * [`data`] — order/event/feedback ingestion (CSV, Shopify export, columns).
 //! * [`plot`] — SVG charts of the reports (heat maps, lines, bars).
+//! * [`experiment`] — two-group experiments (follow-up holdout): differences, intervals, sample sizes.
 //! * [`holdout`] — holdout validation: fit on a calibration period, compare with the rest.
 //! * [`uncertainty`] — parameter covariance and per-customer prediction intervals.
 //! * [`summary`], [`rfm`], [`clv`], [`cohort`], [`funnel`], [`feedback`], [`whatif`] — the analyses.
@@ -15,6 +16,7 @@
 pub mod clv;
 pub mod cohort;
 pub mod data;
+pub mod experiment;
 pub mod feedback;
 pub mod funnel;
 pub mod holdout;
