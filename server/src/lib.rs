@@ -23,6 +23,7 @@ pub mod console;
 pub mod cors;
 pub mod edge;
 pub mod envelope;
+pub mod followup;
 pub mod error;
 pub mod export;
 pub mod history_import;
