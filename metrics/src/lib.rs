@@ -10,6 +10,7 @@
 //! * [`experiment`] — two-group experiments (follow-up holdout): differences, intervals, sample sizes.
 //! * [`holdout`] — holdout validation: fit on a calibration period, compare with the rest.
 //! * [`uncertainty`] — parameter covariance and per-customer prediction intervals.
+//! * [`risk`] — revenue at risk of an answer (the inbox's ranking, the dashboard's at-risk list).
 //! * [`summary`], [`rfm`], [`clv`], [`cohort`], [`funnel`], [`feedback`], [`whatif`] — the analyses.
 #![deny(missing_docs)]
 
@@ -23,6 +24,7 @@ pub mod holdout;
 pub mod models;
 pub mod plot;
 pub mod rfm;
+pub mod risk;
 pub mod special;
 pub mod summary;
 pub mod uncertainty;

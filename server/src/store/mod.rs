@@ -17,6 +17,7 @@ pub mod console;
 mod cursor;
 pub mod loyalty;
 pub mod postgres;
+pub mod scores;
 pub mod sqlite;
 mod target;
 
@@ -35,6 +36,7 @@ pub use loyalty::{
     RewardOutcome, RewardRedemption,
 };
 pub use postgres::PostgresStore;
+pub use scores::{CustomerScore, ScoreRun, ScoreStore};
 pub use sqlite::SqliteStore;
 pub use target::{DbTarget, PostgresTarget};
 
@@ -224,6 +226,8 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn loyalty(&self) -> &dyn LoyaltyStore;
     /// The merchant console's users, sessions and audit log, in the same database.
     fn console(&self) -> &dyn ConsoleStore;
+    /// Customer scores from the metrics engine, in the same database.
+    fn scores(&self) -> &dyn ScoreStore;
 }
 
 /// Opens the store `target` names, migrating its schema first.

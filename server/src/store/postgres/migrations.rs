@@ -218,6 +218,33 @@ const MIGRATIONS: &[&str] = &[
         target text,
         client text NOT NULL
     );"#,
+    // 9: customer scores — one row per customer from the scores job's last run over a
+    // site's orders (P(alive), next year's value if they stay, segments), and the run.
+    r#"CREATE TABLE customer_scores (
+        site              text COLLATE "C" NOT NULL,
+        customer          text COLLATE "C" NOT NULL,
+        orders            bigint NOT NULL,
+        spend             bigint NOT NULL,
+        currency          text NOT NULL,
+        last_order_at     bigint,
+        p_alive           float8 NOT NULL,
+        p_alive_low       float8 NOT NULL,
+        p_alive_high      float8 NOT NULL,
+        annual_value      float8 NOT NULL,
+        annual_value_low  float8 NOT NULL,
+        annual_value_high float8 NOT NULL,
+        rfm_segment       text NOT NULL,
+        clv_band          text NOT NULL,
+        at_risk           boolean NOT NULL,
+        tier              text,
+        PRIMARY KEY (site, customer)
+    );
+    CREATE TABLE score_runs (
+        site        text COLLATE "C" PRIMARY KEY,
+        computed_at bigint NOT NULL,
+        customers   bigint NOT NULL,
+        summary     text NOT NULL
+    );"#,
 ];
 
 /// Newest schema version this build knows.

@@ -11,6 +11,7 @@ mod console;
 mod loyalty;
 mod migrations;
 mod referral_credits;
+mod scores;
 mod writer;
 
 use std::time::Duration;
@@ -37,6 +38,7 @@ pub struct PostgresStore {
     writer: writer::Writer,
     loyalty: loyalty::PostgresLoyalty,
     console: console::PostgresConsole,
+    scores: scores::PostgresScores,
 }
 
 /// A driver error with the server's own message and SQLSTATE when there is one (the
@@ -80,11 +82,13 @@ impl PostgresStore {
         let writer = writer::spawn(pool.clone());
         let loyalty = loyalty::PostgresLoyalty::new(pool.clone());
         let console = console::PostgresConsole::new(pool.clone());
+        let scores = scores::PostgresScores::new(pool.clone());
         Ok(PostgresStore {
             pool,
             writer,
             loyalty,
             console,
+            scores,
         })
     }
 
@@ -255,5 +259,9 @@ impl ResponseStore for PostgresStore {
 
     fn console(&self) -> &dyn crate::store::ConsoleStore {
         &self.console
+    }
+
+    fn scores(&self) -> &dyn crate::store::ScoreStore {
+        &self.scores
     }
 }

@@ -14,6 +14,7 @@ mod console;
 mod loyalty;
 mod migrations;
 mod referral_credits;
+mod scores;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -73,6 +74,7 @@ pub struct SqliteStore {
     path: PathBuf,
     loyalty: loyalty::SqliteLoyalty,
     console: console::SqliteConsole,
+    scores: scores::SqliteScores,
 }
 
 impl SqliteStore {
@@ -107,9 +109,11 @@ impl SqliteStore {
             .map_err(|e| StoreError::Task(format!("cannot start writer thread: {e}")))?;
         let loyalty = loyalty::SqliteLoyalty::open(path)?;
         let console = console::SqliteConsole::open(path)?;
+        let scores = scores::SqliteScores::open(path)?;
         Ok(SqliteStore {
             loyalty,
             console,
+            scores,
             writer: tx,
             readers: Arc::new(readers),
             next_reader: AtomicUsize::new(0),
@@ -362,6 +366,10 @@ impl ResponseStore for SqliteStore {
 
     fn console(&self) -> &dyn crate::store::ConsoleStore {
         &self.console
+    }
+
+    fn scores(&self) -> &dyn crate::store::ScoreStore {
+        &self.scores
     }
 }
 
