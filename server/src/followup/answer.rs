@@ -45,7 +45,12 @@ fn answers(answers_json: &str) -> Vec<(String, Value)> {
         .as_array()
         .map(|list| {
             list.iter()
-                .filter_map(|a| Some((a.get("question")?.as_str()?.to_owned(), a.get("value")?.clone())))
+                .filter_map(|a| {
+                    Some((
+                        a.get("question")?.as_str()?.to_owned(),
+                        a.get("value")?.clone(),
+                    ))
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -76,8 +81,14 @@ pub fn score(survey: Option<&Survey>, answers_json: &str) -> Option<Score> {
 /// Whether `score` is a detractor's: NPS 0–6, or CSAT 1–2.
 pub fn is_detractor(score: Option<Score>) -> bool {
     match score {
-        Some(Score { kind: "nps", value, .. }) => value <= 6,
-        Some(Score { kind: "csat", value, .. }) => value <= 2,
+        Some(Score {
+            kind: "nps", value, ..
+        }) => value <= 6,
+        Some(Score {
+            kind: "csat",
+            value,
+            ..
+        }) => value <= 2,
         _ => false,
     }
 }
@@ -140,8 +151,14 @@ mod tests {
         let csat = |v: i64| score(c, &format!(r#"[{{"question":"csat","value":{v}}}]"#));
         assert!(is_detractor(csat(2)));
         assert!(!is_detractor(csat(3)));
-        assert!(!is_detractor(score(s, r#"[{"question":"why","value":"meh"}]"#)));
-        assert!(!is_detractor(score(None, r#"[{"question":"nps","value":1}]"#)));
+        assert!(!is_detractor(score(
+            s,
+            r#"[{"question":"why","value":"meh"}]"#
+        )));
+        assert!(!is_detractor(score(
+            None,
+            r#"[{"question":"nps","value":1}]"#
+        )));
         assert!(!is_detractor(score(s, "not json")));
     }
 
@@ -149,7 +166,8 @@ mod tests {
     fn quote_prefers_text_then_score() {
         let site = site();
         let s = site.survey("s");
-        let both = r#"[{"question":"nps","value":3},{"question":"why","value":"<b>late</b> again"}]"#;
+        let both =
+            r#"[{"question":"nps","value":3},{"question":"why","value":"<b>late</b> again"}]"#;
         assert_eq!(
             quote(s, both),
             Quote::Text {

@@ -12,7 +12,10 @@ pub fn display_name(email: &str) -> String {
         .unwrap_or("");
     let mut chars = word.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect(),
         None => "Team".to_owned(),
     }
 }

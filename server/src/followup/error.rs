@@ -43,9 +43,11 @@ impl FollowupError {
             FollowupError::Console(_) => (StatusCode::INTERNAL_SERVER_ERROR, "", ""),
             FollowupError::NoSite(_) => (StatusCode::NOT_FOUND, "not_found", "site"),
             FollowupError::NoResponse(_) => (StatusCode::NOT_FOUND, "not_found", "id"),
-            FollowupError::NotReachable(_) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "not_reachable", "customer")
-            }
+            FollowupError::NotReachable(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "not_reachable",
+                "customer",
+            ),
             FollowupError::Holdout(_) => (StatusCode::CONFLICT, "holdout", "override"),
             FollowupError::Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "server"),
         }

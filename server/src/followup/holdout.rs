@@ -58,7 +58,9 @@ pub fn parse(body: &Value) -> Result<HoldoutSettings, FollowupError> {
         .get("windowDays")
         .and_then(Value::as_i64)
         .filter(|d| (WINDOW_DAYS.0..=WINDOW_DAYS.1).contains(d))
-        .ok_or_else(|| FollowupError::field("windowDays", "must be a whole number from 7 to 365"))?;
+        .ok_or_else(|| {
+            FollowupError::field("windowDays", "must be a whole number from 7 to 365")
+        })?;
     Ok(HoldoutSettings {
         enabled,
         share,
@@ -73,7 +75,10 @@ mod tests {
 
     fn field_of(v: Value) -> String {
         match parse(&v) {
-            Err(FollowupError::Console(crate::console::ConsoleError::InvalidField { field, .. })) => field,
+            Err(FollowupError::Console(crate::console::ConsoleError::InvalidField {
+                field,
+                ..
+            })) => field,
             other => format!("{other:?}"),
         }
     }
@@ -89,12 +94,30 @@ mod tests {
                 window_days: 30
             })
         );
-        assert_eq!(field_of(json!({"enabled": true, "share": 0.51, "windowDays": 30})), "share");
-        assert_eq!(field_of(json!({"enabled": true, "share": 0.04, "windowDays": 30})), "share");
-        assert_eq!(field_of(json!({"enabled": true, "share": 0.5, "windowDays": 6})), "windowDays");
-        assert_eq!(field_of(json!({"enabled": true, "share": 0.5, "windowDays": 7.5})), "windowDays");
-        assert_eq!(field_of(json!({"enabled": 1, "share": 0.5, "windowDays": 7})), "enabled");
-        assert_eq!(field_of(json!({"enabled": true, "share": 0.5, "windowDays": 7, "x": 1})), "x");
+        assert_eq!(
+            field_of(json!({"enabled": true, "share": 0.51, "windowDays": 30})),
+            "share"
+        );
+        assert_eq!(
+            field_of(json!({"enabled": true, "share": 0.04, "windowDays": 30})),
+            "share"
+        );
+        assert_eq!(
+            field_of(json!({"enabled": true, "share": 0.5, "windowDays": 6})),
+            "windowDays"
+        );
+        assert_eq!(
+            field_of(json!({"enabled": true, "share": 0.5, "windowDays": 7.5})),
+            "windowDays"
+        );
+        assert_eq!(
+            field_of(json!({"enabled": 1, "share": 0.5, "windowDays": 7})),
+            "enabled"
+        );
+        assert_eq!(
+            field_of(json!({"enabled": true, "share": 0.5, "windowDays": 7, "x": 1})),
+            "x"
+        );
         assert_eq!(field_of(json!([])), "body");
     }
 }

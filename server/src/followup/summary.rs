@@ -101,7 +101,9 @@ mod tests {
 
     #[test]
     fn shares_and_percentiles() {
-        let mut list: Vec<Detractor> = (1..=10).map(|h| d(Some(1_000 + h * 100), h % 2 == 0, (0, 0))).collect();
+        let mut list: Vec<Detractor> = (1..=10)
+            .map(|h| d(Some(1_000 + h * 100), h % 2 == 0, (0, 0)))
+            .collect();
         list.push(d(None, false, (0, 0)));
         list.push(d(None, true, (0, 0)));
         list[0].helpful = (1, 0);
@@ -120,7 +122,10 @@ mod tests {
     fn empty_has_no_shares() {
         let c = closed_loop(&[]);
         assert_eq!(c.detractors, 0);
-        assert_eq!((c.followed_up_share, c.median_ms, c.p90_ms), (None, None, None));
+        assert_eq!(
+            (c.followed_up_share, c.median_ms, c.p90_ms),
+            (None, None, None)
+        );
         assert_eq!(c.helpful_share, None);
     }
 }

@@ -142,10 +142,21 @@ mod tests {
     fn every_locale_has_every_string_and_placeholder() {
         for l in Locale::ALL {
             let w = of(l);
-            for s in [w.title, w.you_told_us, w.helpful, w.yes, w.no, w.thanks, w.close] {
+            for s in [
+                w.title,
+                w.you_told_us,
+                w.helpful,
+                w.yes,
+                w.no,
+                w.thanks,
+                w.close,
+            ] {
                 assert!(!s.trim().is_empty(), "{l:?}");
             }
-            assert!(w.score.contains("{score}") && w.score.contains("{max}"), "{l:?}");
+            assert!(
+                w.score.contains("{score}") && w.score.contains("{max}"),
+                "{l:?}"
+            );
             assert!(w.replied.contains("{author}"), "{l:?}");
         }
         assert_ne!(of(Locale::De).yes, of(Locale::En).yes);

@@ -245,6 +245,43 @@ const MIGRATIONS: &[&str] = &[
         customers   bigint NOT NULL,
         summary     text NOT NULL
     );"#,
+    // follow-ups: replies, holdout settings and assignments (see the SQLite migration).
+    r#"CREATE TABLE followups (
+        site        text COLLATE "C" NOT NULL,
+        id          text COLLATE "C" NOT NULL,
+        response_id text COLLATE "C" NOT NULL,
+        customer    text COLLATE "C" NOT NULL,
+        text        text NOT NULL,
+        author      text NOT NULL,
+        author_name text NOT NULL,
+        sent_at     bigint NOT NULL,
+        seen_at     bigint,
+        helpful     boolean,
+        overridden  boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (site, id)
+    );
+    CREATE INDEX followups_response ON followups (site, response_id);
+    CREATE INDEX followups_customer ON followups (site, customer, sent_at);
+    CREATE TABLE followup_holdout (
+        site        text COLLATE "C" PRIMARY KEY,
+        enabled     boolean NOT NULL,
+        share       double precision NOT NULL,
+        window_days bigint NOT NULL,
+        seed        text NOT NULL,
+        updated_at  bigint NOT NULL
+    );
+    CREATE TABLE followup_assignments (
+        site         text COLLATE "C" NOT NULL,
+        response_id  text COLLATE "C" NOT NULL,
+        customer     text COLLATE "C" NOT NULL,
+        grp          text NOT NULL,
+        share        double precision NOT NULL,
+        assigned_at  bigint NOT NULL,
+        p_alive      double precision,
+        annual_value double precision,
+        overridden   boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (site, response_id)
+    );"#,
 ];
 
 /// Newest schema version this build knows.

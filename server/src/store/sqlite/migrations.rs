@@ -258,6 +258,46 @@ const MIGRATIONS: &[&str] = &[
         customers   INTEGER NOT NULL,
         summary     TEXT NOT NULL
     );",
+    // follow-ups: the merchant's replies to responses (shown to the identified shopper,
+    // who may mark them seen and helpful), each site's holdout settings (with the seed of
+    // its keyed-hash assignment), and the assignment of each detractor response of an
+    // identified customer to the holdout or treatment group. Times are ms since the epoch.
+    "CREATE TABLE followups (
+        site        TEXT NOT NULL,
+        id          TEXT NOT NULL,
+        response_id TEXT NOT NULL,
+        customer    TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        author      TEXT NOT NULL,
+        author_name TEXT NOT NULL,
+        sent_at     INTEGER NOT NULL,
+        seen_at     INTEGER,
+        helpful     INTEGER,
+        overridden  INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (site, id)
+    );
+    CREATE INDEX followups_response ON followups (site, response_id);
+    CREATE INDEX followups_customer ON followups (site, customer, sent_at);
+    CREATE TABLE followup_holdout (
+        site        TEXT PRIMARY KEY NOT NULL,
+        enabled     INTEGER NOT NULL,
+        share       REAL NOT NULL,
+        window_days INTEGER NOT NULL,
+        seed        TEXT NOT NULL,
+        updated_at  INTEGER NOT NULL
+    );
+    CREATE TABLE followup_assignments (
+        site         TEXT NOT NULL,
+        response_id  TEXT NOT NULL,
+        customer     TEXT NOT NULL,
+        grp          TEXT NOT NULL,
+        share        REAL NOT NULL,
+        assigned_at  INTEGER NOT NULL,
+        p_alive      REAL,
+        annual_value REAL,
+        overridden   INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (site, response_id)
+    );",
 ];
 
 /// Newest schema version this build knows.

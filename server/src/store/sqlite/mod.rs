@@ -11,6 +11,7 @@
 //! crash may drop the last few commits.
 
 mod console;
+mod followup;
 mod loyalty;
 mod migrations;
 mod referral_credits;
@@ -75,6 +76,7 @@ pub struct SqliteStore {
     loyalty: loyalty::SqliteLoyalty,
     console: console::SqliteConsole,
     scores: scores::SqliteScores,
+    followups: followup::SqliteFollowups,
 }
 
 impl SqliteStore {
@@ -110,10 +112,12 @@ impl SqliteStore {
         let loyalty = loyalty::SqliteLoyalty::open(path)?;
         let console = console::SqliteConsole::open(path)?;
         let scores = scores::SqliteScores::open(path)?;
+        let followups = followup::SqliteFollowups::open(path)?;
         Ok(SqliteStore {
             loyalty,
             console,
             scores,
+            followups,
             writer: tx,
             readers: Arc::new(readers),
             next_reader: AtomicUsize::new(0),
@@ -370,6 +374,10 @@ impl ResponseStore for SqliteStore {
 
     fn scores(&self) -> &dyn crate::store::ScoreStore {
         &self.scores
+    }
+
+    fn followups(&self) -> &dyn crate::store::FollowupStore {
+        &self.followups
     }
 }
 
