@@ -98,6 +98,18 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/api/users"),
     ("PATCH", "/admin/api/users/{id}"),
     ("GET", "/admin/api/audit"),
+    ("GET", "/admin/api/inbox/{site}/{id}/followups"),
+    ("POST", "/admin/api/inbox/{site}/{id}/followups"),
+    ("GET", "/admin/api/followups/summary"),
+    ("GET", "/admin/api/sites/{site}/holdout"),
+    ("PUT", "/admin/api/sites/{site}/holdout"),
+    ("GET", "/admin/api/sites/{site}/holdout/results"),
+    ("GET", "/v1/sites/{site}/followups"),
+    ("OPTIONS", "/v1/sites/{site}/followups"),
+    ("POST", "/v1/sites/{site}/followups/{id}/seen"),
+    ("OPTIONS", "/v1/sites/{site}/followups/{id}/seen"),
+    ("POST", "/v1/sites/{site}/followups/{id}/helpful"),
+    ("OPTIONS", "/v1/sites/{site}/followups/{id}/helpful"),
 ];
 
 /// The complete router for `state`, serving static files from `dirs`.
@@ -157,12 +169,41 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
         )
         .route("/admin/api/users/{id}", patch(console::update_user))
         .route("/admin/api/audit", get(console::audit_log))
+        .merge(followup_routes())
         .route("/admin/api", any(console::unknown))
         .route("/admin/api/{*rest}", any(console::unknown))
         .route("/v1", get(unknown_api))
         .route("/v1/{*rest}", get(unknown_api).post(unknown_api))
         .with_state(state);
     api.merge(static_files::router(dirs))
+}
+
+/// Follow-ups and the holdout (console and shopper sides), see [`crate::routes::followups`].
+fn followup_routes() -> Router<AppState> {
+    use crate::routes::{followups as f, shopper_followups as s};
+    Router::new()
+        .route(
+            "/admin/api/inbox/{site}/{id}/followups",
+            get(f::list).post(f::create),
+        )
+        .route("/admin/api/followups/summary", get(f::summary))
+        .route(
+            "/admin/api/sites/{site}/holdout",
+            get(f::get_holdout).put(f::put_holdout),
+        )
+        .route("/admin/api/sites/{site}/holdout/results", get(f::results))
+        .route(
+            "/v1/sites/{site}/followups",
+            get(s::list).options(s::preflight_list),
+        )
+        .route(
+            "/v1/sites/{site}/followups/{id}/seen",
+            post(s::seen).options(s::preflight_mark),
+        )
+        .route(
+            "/v1/sites/{site}/followups/{id}/helpful",
+            post(s::helpful).options(s::preflight_mark),
+        )
 }
 
 async fn unknown_api(uri: axum::http::Uri) -> ApiError {

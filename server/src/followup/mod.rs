@@ -9,6 +9,7 @@
 //!   to the shopper ("You told us …").
 //! * [`assign`] — the holdout's keyed-hash assignment of a response to a group.
 //! * [`holdout`] — the holdout settings and their validation.
+//! * [`outcomes`] — what each assigned customer did in the window, by group.
 //! * [`summary`] — the closed-loop rate.
 //! * [`words`] — the follow-up card's frame strings in the 9 bundled locales.
 //! * [`author`] — the reply author's display name (never the e-mail).
@@ -19,6 +20,7 @@ pub mod assign;
 pub mod author;
 pub mod error;
 pub mod holdout;
+pub mod outcomes;
 pub mod summary;
 pub mod words;
 

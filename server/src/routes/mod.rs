@@ -3,6 +3,7 @@
 pub mod config;
 pub mod console;
 pub mod export;
+pub mod followups;
 pub mod health;
 pub mod imports;
 pub mod liability;
@@ -11,4 +12,5 @@ pub mod openapi;
 pub mod responses;
 pub mod rewards;
 pub mod shopper;
+pub mod shopper_followups;
 pub mod webhooks;

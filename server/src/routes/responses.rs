@@ -126,23 +126,30 @@ async fn store(
         Identity::Verified(claims) => Some(claims.sub.clone()),
         _ => None,
     };
-    let outcome = app
-        .store
-        .insert(StoredResponse {
-            id: response.id,
-            site: response.site,
-            survey: response.survey,
-            answers_json,
-            locale: response.locale,
-            url: response.url,
-            user_id: response.user_id,
-            traits_json,
-            created_at: response.created_at,
-            received_at: clock::now_rfc3339(),
-            partial,
-            customer,
-        })
-        .await?;
+    let stored = StoredResponse {
+        id: response.id,
+        site: response.site,
+        survey: response.survey,
+        answers_json,
+        locale: response.locale,
+        url: response.url,
+        user_id: response.user_id,
+        traits_json,
+        created_at: response.created_at,
+        received_at: clock::now_rfc3339(),
+        partial,
+        customer,
+    };
+    // Only an identified response can join the follow-up holdout: anonymous ones pay
+    // nothing for it.
+    let identified = stored.customer.is_some().then(|| stored.clone());
+    let outcome = app.store.insert(stored).await?;
+    if let Some(stored) = identified.filter(|_| outcome != InsertOutcome::Duplicate) {
+        // The holdout group is decided once, when the (complete) response arrives.
+        if let Err(e) = crate::routes::followups::assign(app, &stored).await {
+            eprintln!("rapport-server: holdout assignment of {:?}: {e}", stored.id);
+        }
+    }
     let (status, label) = match outcome {
         InsertOutcome::Stored => (StatusCode::CREATED, "stored"),
         InsertOutcome::Duplicate => (StatusCode::OK, "duplicate"),
