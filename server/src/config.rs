@@ -45,7 +45,7 @@ const CONSOLE_KEYS: &[&str] = &["publicUrl", "signInBurst"];
 const SERVER_ONLY_SITE_KEYS: &[&str] = &["origins", "adminToken", "loyalty"];
 /// Members of a site the collector checks and publishes beside the widget's ([`SITE_KEYS`]):
 /// the loader reads them, the widget ignores them.
-const LOADER_SITE_KEYS: &[&str] = &["launcher"];
+const LOADER_SITE_KEYS: &[&str] = &["launcher", "followups"];
 /// Members of a site's `loyalty`.
 const LOYALTY_KEYS: &[&str] = &[
     "customerTokenSecret",
@@ -376,6 +376,24 @@ fn parse_site(i: usize, site: &Value) -> Result<SiteEntry, ConfigError> {
             loyalty: loyalty.is_some(),
         };
         launcher::check(v, facts).map_err(|e| field_err(format!("{at}.{}", e.field), e.message))?;
+    }
+    // `followups: true` makes the loader fetch the follow-up card for identified shoppers,
+    // which needs customer tokens: the loyalty programme's secret.
+    match obj.get("followups") {
+        None | Some(Value::Bool(false)) => {}
+        Some(Value::Bool(true)) if loyalty.is_some() => {}
+        Some(Value::Bool(true)) => {
+            return Err(field_err(
+                format!("{at}.followups"),
+                "needs loyalty.customerTokenSecret (follow-ups are shown to identified customers)",
+            ))
+        }
+        Some(_) => {
+            return Err(field_err(
+                format!("{at}.followups"),
+                "must be true or false",
+            ))
+        }
     }
     Ok(SiteEntry {
         id: rules.site_id().to_owned(),
@@ -1107,6 +1125,34 @@ mod tests {
             field_of(&config(&with(r#"{"survey":"s","rewards":true}"#), "")),
             "sites[0].launcher.rewards"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn followups_flag_is_published_and_needs_tokens() -> Result<(), ConfigError> {
+        let with = |v: &str, loyalty: bool| {
+            let l = match loyalty {
+                true => r#""loyalty":{"customerTokenSecret":"0123456789abcdef0123456789abcdef"},"#,
+                false => "",
+            };
+            SITE.replace("{\"site\"", &format!("{{\"followups\":{v},{l}\"site\""))
+        };
+        let cfg = ServerConfig::from_json(&config(&with("true", true), ""))?;
+        let public = cfg
+            .site("demo")
+            .map(|s| s.public.clone())
+            .ok_or_else(|| field_err("test", "no demo"))?;
+        assert_eq!(public.get("followups"), Some(&Value::Bool(true)));
+        assert!(public.get("loyalty").is_none());
+        assert_eq!(
+            field_of(&config(&with("true", false), "")),
+            "sites[0].followups"
+        );
+        assert_eq!(
+            field_of(&config(&with("1", true), "")),
+            "sites[0].followups"
+        );
+        assert!(ServerConfig::from_json(&config(&with("false", false), "")).is_ok());
         Ok(())
     }
 }

@@ -1,4 +1,4 @@
-//! Static files: the loader (`/rapport.js`), its chunks (`/launcher.js`, `/touch.js`:
+//! Static files: the loader (`/rapport.js`), its chunks (`/launcher.js`, `/touch.js`, `/followup.js`:
 //! [`CHUNKS`]), the widget (`/widget/*`), the loyalty panel (`/loyalty/*`) and the metrics engine
 //! (`/metrics/*`) from `--dist`, the test pages (`/test/*`) from `--test-pages`, and the demo
 //! storefront (everything else, `/` → `index.html`) from `--www`.
@@ -60,7 +60,7 @@ pub const LOADER_CACHE: &str = "public, max-age=300";
 
 /// The loader's chunks, served beside it: the launcher (a feedback button) and exit
 /// intent's stand-ins on touch screens.
-pub const CHUNKS: [&str; 2] = ["launcher.js", "touch.js"];
+pub const CHUNKS: [&str; 3] = ["launcher.js", "touch.js", "followup.js"];
 
 /// The static-file router (merged under the API routes by [`crate::app`]).
 pub fn router<S: Clone + Send + Sync + 'static>(dirs: &StaticDirs) -> Router<S> {

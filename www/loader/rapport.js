@@ -181,7 +181,8 @@
 
     const command = guard((name, ...rest) => {
       const [a, fn] = rest;
-      if (name == "identify") token = a?.token || token;
+      // The follow-up card: only for an identified shopper on a site that turned it on.
+      if (name == "identify" && a?.token) (token = a.token), remote?.followups && chunk("followup", config, S.nonce, endpoint, token);
       if (name == "loyalty") return loyalty(a);
       if (name == "on") return (handlers[a] = handlers[a] || []).push(fn);
       if (name == "off") return (handlers[a] = (handlers[a] || []).filter((f) => f != fn));

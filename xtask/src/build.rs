@@ -170,9 +170,10 @@ fn loader_and_widget() -> Result<PathBuf, String> {
     Ok(dist)
 }
 
-/// The loader's chunks, beside it in `dist/`: the launcher (sites with a `launcher`) and
-/// exit intent's stand-ins on touch screens.
-pub const CHUNKS: [&str; 2] = ["launcher.js", "touch.js"];
+/// The loader's chunks, beside it in `dist/`: the launcher (sites with a `launcher`);
+/// exit intent's stand-ins on touch screens; the follow-up card (identified shoppers of
+/// sites with `followups: true`).
+pub const CHUNKS: [&str; 3] = ["launcher.js", "touch.js", "followup.js"];
 
 fn loader(dist: &Path) -> Result<(), String> {
     let source = util::root().join("www/loader/rapport.js");

@@ -11,7 +11,9 @@
 //! `dist/loyalty/` ≤ 40 KB gzip -9 (40,960 B: the loyalty panel, fetched only when a shopper
 //! opens it), counted the same way: glue, wasm and its largest locale file. `dist/touch.js`
 //! (exit intent's stand-ins, only on touch screens with a survey that names one) is printed
-//! without a budget of its own. The metrics engine is printed but has no budget: it is
+//! without a budget of its own. `dist/followup.js` (the follow-up card, fetched only after
+//! `identify({token})` on a site with `followups: true`) ≤ 2 KB gzip -9 on its own (2,048 B).
+//! The metrics engine is printed but has no budget: it is
 //! fetched only by the console.
 //!
 //! The budgets count `gzip -9` of each file (what any host that compresses on the fly
@@ -29,6 +31,8 @@ pub const LOADER_BUDGET: u64 = 2 * 1024;
 /// What a page whose site enables the launcher loads before any click: the loader plus
 /// `dist/launcher.js`, in `gzip -9` bytes.
 pub const LAUNCHER_PAGE_BUDGET: u64 = 2560;
+/// The follow-up card chunk (`dist/followup.js`) budget in `gzip -9` bytes.
+pub const FOLLOWUP_BUDGET: u64 = 2 * 1024;
 /// Widget (JS glue + wasm) budget in `gzip -9` bytes.
 pub const WIDGET_BUDGET: u64 = 56 * 1024;
 
@@ -69,6 +73,7 @@ pub fn report(enforce: bool) -> Result<(Sizes, Sizes), String> {
     let loader = measure_one(&dist.join("rapport.js"))?;
     let launcher = measure_one(&dist.join("launcher.js"))?;
     let touch = measure_one(&dist.join("touch.js"))?;
+    let followup = measure_one(&dist.join("followup.js"))?;
     let widget_files = files_in(&dist.join("widget"))?;
     let metrics_files = files_in(&dist.join("metrics")).unwrap_or_default();
 
@@ -83,6 +88,11 @@ pub fn report(enforce: bool) -> Result<(Sizes, Sizes), String> {
         Some(LAUNCHER_PAGE_BUDGET),
     );
     row("dist/touch.js    (touch screens)", touch, None);
+    row(
+        "dist/followup.js (identified shoppers)",
+        followup,
+        Some(FOLLOWUP_BUDGET),
+    );
     let mut widget = Sizes::default();
     for file in &widget_files {
         let s = measure_one(file)?;
@@ -129,6 +139,12 @@ pub fn report(enforce: bool) -> Result<(Sizes, Sizes), String> {
         if page > LAUNCHER_PAGE_BUDGET {
             over.push(format!(
                 "loader + launcher is {page} B gzip -9, budget {LAUNCHER_PAGE_BUDGET}"
+            ));
+        }
+        if followup.gzip > FOLLOWUP_BUDGET {
+            over.push(format!(
+                "follow-up chunk is {} B gzip -9, budget {FOLLOWUP_BUDGET}",
+                followup.gzip
             ));
         }
         if widget.gzip > WIDGET_BUDGET {
