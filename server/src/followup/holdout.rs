@@ -56,8 +56,10 @@ pub fn parse(body: &Value) -> Result<HoldoutSettings, FollowupError> {
         .ok_or_else(|| FollowupError::field("share", "must be a number from 0.05 to 0.5"))?;
     let window_days = obj
         .get("windowDays")
-        .and_then(Value::as_i64)
-        .filter(|d| (WINDOW_DAYS.0..=WINDOW_DAYS.1).contains(d))
+        .and_then(Value::as_f64)
+        // `30.0` is an integer to JSON Schema too.
+        .filter(|d| d.fract() == 0.0 && (WINDOW_DAYS.0 as f64..=WINDOW_DAYS.1 as f64).contains(d))
+        .map(|d| d as i64)
         .ok_or_else(|| {
             FollowupError::field("windowDays", "must be a whole number from 7 to 365")
         })?;
