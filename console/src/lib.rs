@@ -6,6 +6,7 @@
 //! * [`filter`] — the inbox's filter state ↔ its query string.
 //! * [`model`] — the JSON answers of `/admin/api/*` as typed view models.
 //! * [`inbox_row`] — an inbox item as the console words it (badge, customer, risk…).
+//! * [`followup`] — the follow-ups page: view models, differences and intervals in words and on an axis.
 //! * [`format`] — money, dates and percentages as the console prints them.
 //! * [`csv`] — CSV text with formula-injection neutralisation, for every download.
 //! * [`error`] — the one error enum of the console.
@@ -17,6 +18,7 @@
 pub mod csv;
 pub mod error;
 pub mod filter;
+pub mod followup;
 pub mod format;
 pub mod inbox_row;
 pub mod model;

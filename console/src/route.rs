@@ -25,6 +25,8 @@ pub enum Route {
         /// Response id.
         id: String,
     },
+    /// `/admin/followups?site=…`: closed-loop rate, holdout settings and results.
+    Followups(Option<String>),
     /// `/admin/dashboard`.
     Dashboard,
     /// `/admin/segments`.
@@ -51,10 +53,15 @@ pub struct NavItem {
 }
 
 /// The navigation, in order.
-pub const NAV: [NavItem; 6] = [
+pub const NAV: [NavItem; 7] = [
     NavItem {
         segment: "inbox",
         label: "Inbox",
+        owner_only: false,
+    },
+    NavItem {
+        segment: "followups",
+        label: "Follow-ups",
         owner_only: false,
     },
     NavItem {
@@ -99,6 +106,11 @@ impl Route {
                 id: decode(id),
             },
             ["setup"] => Route::Setup,
+            ["followups"] => {
+                let pairs = crate::query::parse(query);
+                let site = crate::query::get(&pairs, "site").filter(|s| !s.is_empty());
+                Route::Followups(site.map(str::to_owned))
+            }
             ["dashboard"] => Route::Dashboard,
             ["segments"] => Route::Segments,
             ["alerts"] => Route::Alerts,
@@ -119,6 +131,13 @@ impl Route {
             Route::Response { site, id } => {
                 format!("{ROOT}/inbox/{}/{}", encode(site), encode(id))
             }
+            Route::Followups(None) => format!("{ROOT}/followups"),
+            Route::Followups(Some(site)) => {
+                format!(
+                    "{ROOT}/followups?{}",
+                    crate::query::encode([("site", site.as_str())])
+                )
+            }
             Route::Dashboard => format!("{ROOT}/dashboard"),
             Route::Segments => format!("{ROOT}/segments"),
             Route::Alerts => format!("{ROOT}/alerts"),
@@ -132,6 +151,7 @@ impl Route {
     pub fn nav_segment(&self) -> Option<&'static str> {
         match self {
             Route::Inbox(_) | Route::Response { .. } => Some("inbox"),
+            Route::Followups(_) => Some("followups"),
             Route::Dashboard => Some("dashboard"),
             Route::Segments => Some("segments"),
             Route::Alerts => Some("alerts"),
@@ -210,6 +230,15 @@ mod tests {
             Route::Inbox(InboxFilter::default())
         );
         assert_eq!(Route::parse("/admin/users", ""), Route::Users);
+        assert_eq!(
+            Route::parse("/admin/followups", "?site=a%20b"),
+            Route::Followups(Some("a b".into()))
+        );
+        assert_eq!(
+            Route::Followups(Some("a b".into())).path(),
+            "/admin/followups?site=a+b"
+        );
+        assert_eq!(Route::parse("/admin/followups", ""), Route::Followups(None));
         assert_eq!(Route::parse("/admin/setup", ""), Route::Setup);
         assert_eq!(
             Route::parse("/admin/nope", ""),

@@ -249,6 +249,9 @@ impl App {
             (Route::Response { site, id }, Some(_)) => {
                 pages::response::render(self, &self.main, site, id)?
             }
+            (Route::Followups(site), Some(s)) => {
+                pages::followups::render(self, &self.main, site.as_deref(), s.user.is_owner())?
+            }
             (Route::Dashboard, Some(_)) => pages::not_built::render(&self.main, "Dashboard")?,
             (Route::Segments, Some(_)) => pages::not_built::render(&self.main, "Segments")?,
             (Route::Alerts, Some(_)) => pages::not_built::render(&self.main, "Webhooks & alerts")?,

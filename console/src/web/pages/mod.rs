@@ -3,6 +3,8 @@
 //! with [`super::app::App::spawn`] and show results through the live region.
 
 pub mod audit;
+pub mod followup_composer;
+pub mod followups;
 pub mod inbox;
 pub mod not_allowed;
 pub mod not_built;

@@ -1,4 +1,5 @@
-//! One response of the inbox: not built yet in the skeleton.
+//! One response of the inbox: the answer's own view is not built yet in the skeleton; its
+//! follow-ups and the reply composer are ([`super::followup_composer`]).
 
 use std::rc::Rc;
 
@@ -8,6 +9,8 @@ use crate::web::app::App;
 use crate::web::dom::Js;
 
 /// Renders one response.
-pub fn render(_app: &Rc<App>, main: &Element, _site: &str, _id: &str) -> Js<String> {
-    super::not_built::render(main, "Response")
+pub fn render(app: &Rc<App>, main: &Element, site: &str, id: &str) -> Js<String> {
+    let title = super::not_built::render(main, "Response")?;
+    super::followup_composer::render(app, main, site, id)?;
+    Ok(title)
 }
