@@ -3,7 +3,7 @@
 import { test, expect } from "./fixtures";
 import { EXPECTED_401, axe, createOwner, setupToken } from "./console";
 
-const SIGNED_IN = ["/admin/users", "/admin/audit", "/admin/inbox", "/admin/dashboard", "/admin/segments", "/admin/alerts", "/admin/nope"];
+const SIGNED_IN = ["/admin/users", "/admin/audit", "/admin/inbox", "/admin/followups?site=e2e-followup", "/admin/dashboard", "/admin/segments", "/admin/alerts", "/admin/nope"];
 
 for (const scheme of ["light", "dark"] as const) {
   for (const width of [1280, 375]) {
