@@ -301,7 +301,8 @@ pub async fn summary(
     site_known(&config, &site)?;
     let now = app.clock.now_millis();
     let to = instant(&query, "to")?.unwrap_or(now);
-    let from = instant(&query, "from")?.unwrap_or(to.saturating_sub(SUMMARY_DAYS * outcomes::DAY_MS));
+    let from =
+        instant(&query, "from")?.unwrap_or(to.saturating_sub(SUMMARY_DAYS * outcomes::DAY_MS));
     if from > to {
         return Err(FollowupError::field("from", "must not be after to"));
     }
