@@ -28,6 +28,7 @@ const CSS =
   "h2{margin:0 40px 8px 0;font-size:16px}p{margin:0 0 8px}" +
   "blockquote{margin:0 0 8px;padding-left:8px;border-left:3px solid #9ca3af;white-space:pre-wrap}" +
   ".r{white-space:pre-wrap}small{display:block;color:#4b5563;margin-bottom:8px}" +
+  ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}" +
   "button{min-width:44px;min-height:44px;margin-right:8px;padding:0 16px;border:2px solid #4b5563;" +
   "border-radius:22px;background:#fff;color:#111827;font:600 15px system-ui;cursor:pointer}" +
   ".x{position:absolute;top:8px;right:8px;margin:0;padding:0;border:0;font-size:22px}" +
@@ -86,8 +87,9 @@ export default async (c, nonce, endpoint, token) => {
   };
   const esc = (e) => e.key == "Escape" && done();
   close.onclick = done;
-  // The announcement: a polite live region, filled after it is in the document.
-  const live = E("p");
+  // The announcement: a polite live region (for screen readers only: the card shows the
+  // same words), filled after it is in the document.
+  const live = E("p", "", "sr");
   live.setAttribute("aria-live", "polite");
   const vote = E("div");
   vote.append(E("p", w.helpful));

@@ -96,9 +96,9 @@ fn encode(segment: &str) -> String {
         .replace('+', "%20")
 }
 
-fn section(body: &Element, id: &str, title: &str) -> Js<Element> {
+fn section(body: &Element, id: &str, title: &str, class: &str) -> Js<Element> {
     let s = H::new("section")?
-        .class("card")
+        .class(class)
         .attr("aria-labelledby", id)?
         .with(H::new("h2")?.attr("id", id)?.text(title))?
         .el();
@@ -120,8 +120,8 @@ fn page(
     owner: bool,
 ) -> Js<()> {
     dom::clear(body);
-    let loop_ = section(body, "closed-loop", "Closed-loop rate, last 30 days")?;
-    let dl = H::new("dl")?.class("facts").el();
+    let loop_ = section(body, "closed-loop", "Closed-loop rate, last 30 days", "card")?;
+    let dl = H::new("dl")?.class("answers").el();
     let time = |v: Option<i64>| v.map(followup::duration).unwrap_or_else(|| "–".to_owned());
     for (term, value) in [
         ("Detractor answers", format::grouped(s.detractors as i64)),
@@ -146,7 +146,7 @@ fn page(
     }
     loop_.append_child(&dl)?;
 
-    let holdout = section(body, "holdout", "Holdout experiment")?;
+    let holdout = section(body, "holdout", "Holdout experiment", "card")?;
     dom::add(&holdout, text_el(
         "p",
         "A share of new detractor answers from identified customers gets no follow-up, so that \
@@ -247,7 +247,7 @@ fn settings_form(app: &Rc<App>, site: &str, h: HoldoutSettings) -> Js<Element> {
 }
 
 fn results(body: &Element, r: &Results) -> Js<()> {
-    let s = section(body, "results", "Results: followed up against held out")?;
+    let s = section(body, "results", "Results: followed up against held out", "card wide")?;
     let c = &r.comparison;
     dom::add(
         &s,
