@@ -18,6 +18,11 @@ use crate::util::{self, cmd, step};
 
 /// Generated cases per operation: the run stays within about a minute on two cores.
 const MAX_EXAMPLES: &str = "100";
+/// A reply to a response answered without a customer token is refused with 422 (nobody to
+/// show it to) however well-formed the request: the fuzzer's own responses are anonymous.
+const FOLLOWUP_ACCEPTS: &str = "[[operations]]\ninclude-operation-id = \"followupCreate\"\n\
+    checks.positive_data_acceptance.expected-statuses = \
+    [\"2xx\", \"401\", \"403\", \"404\", \"409\", \"422\", \"429\"]\n";
 /// A fixed seed keeps the stage reproducible; `RAPPORT_API_FUZZ_SEED` picks another.
 const DEFAULT_SEED: &str = "20261122";
 
@@ -40,7 +45,7 @@ pub fn run() -> Result<(), String> {
         // negative cases drop them (and must be refused) instead of sending them anyway.
         let settings = dir.join("run/schemathesis.toml");
         let toml = format!(
-            "[auth.openapi.consoleSession]\napi_key = {:?}\n\n[parameters]\n\"header.X-CSRF-Token\" = {:?}\n",
+            "[auth.openapi.consoleSession]\napi_key = {:?}\n\n[parameters]\n\"header.X-CSRF-Token\" = {:?}\n\n{FOLLOWUP_ACCEPTS}",
             console.id, console.csrf
         );
         std::fs::write(&settings, toml)
