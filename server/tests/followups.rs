@@ -398,6 +398,18 @@ async fn holdout_is_reproducible_and_blocks_follow_ups(db: Backend) -> TestResul
     assert_eq!(r["complete"], false);
     assert_eq!(r["pending"], 39);
     assert_eq!(r["comparison"]["repeat"]["difference"], 0.0);
+    // No observed effect: no size; a stated minimum detectable effect gives one.
+    assert_eq!(r["comparison"]["repeat"]["requiredPerGroup"], Value::Null);
+    let stated = agent.get(&t, "/admin/api/sites/demo/holdout/results?minRateEffect=0.1").await;
+    let expected = rapport_metrics::experiment::proportions::sample_size(0.1, 0.0, 0.95, 0.8);
+    assert_eq!(stated["comparison"]["repeat"]["requiredPerGroup"].as_u64(), expected);
+    for bad in ["minRateEffect=0", "minRateEffect=2", "minRevenueEffect=x"] {
+        let resp = agent
+            .req(&t, reqwest::Method::GET, &format!("/admin/api/sites/demo/holdout/results?{bad}"))
+            .send()
+            .await?;
+        assert_eq!(resp.status(), 400, "{bad}");
+    }
     clock.advance(8 * DAY);
     let agent = sign_in(&t, AGENT, AGENT_PW).await;
     let r = agent.get(&t, "/admin/api/sites/demo/holdout/results").await;

@@ -394,16 +394,43 @@ pub async fn put_holdout(
     Ok(no_store(StatusCode::OK, json!(settings)))
 }
 
-/// `GET /admin/api/sites/{site}/holdout/results`: treatment against holdout on the
-/// repeat-purchase rate, revenue per customer and change in P(alive) in the window after
-/// each response, with 95 % intervals and the sample size still needed for 80 % power.
+/// A positive minimum detectable effect from the query (`max`: its largest value).
+fn effect(
+    query: &HashMap<String, String>,
+    name: &str,
+    max: f64,
+) -> Result<Option<f64>, FollowupError> {
+    match query.get(name) {
+        None => Ok(None),
+        Some(v) => v
+            .parse::<f64>()
+            .ok()
+            .filter(|e| *e > 0.0 && *e <= max)
+            .map(Some)
+            .ok_or_else(|| {
+                FollowupError::field(name, format!("must be a number above 0, at most {max}"))
+            }),
+    }
+}
+
+/// `GET /admin/api/sites/{site}/holdout/results?minRateEffect=&minRevenueEffect=`: treatment
+/// against holdout on the repeat-purchase rate, revenue per customer and change in P(alive)
+/// in the window after each response, with 95 % intervals and the sample size still needed
+/// for 80 % power at the observed effect, or at the stated minimum detectable one (a rate
+/// difference in (0, 1], revenue in minor units).
 pub async fn results(
     State(app): State<AppState>,
     Path(site): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
     facts: RequestFacts,
 ) -> Result<Response, FollowupError> {
     Caller::signed_in(&app, facts).await?;
     site_known(&app.config(), &site)?;
+    let options = CompareOptions {
+        min_rate_effect: effect(&query, "minRateEffect", 1.0)?,
+        min_revenue_effect: effect(&query, "minRevenueEffect", 1e15)?,
+        ..CompareOptions::default()
+    };
     let settings = settings_of(&app, &site).await?;
     let store = app.store.followups();
     let assignments = store.assignments(site.clone()).await?;
@@ -440,7 +467,7 @@ pub async fn results(
         settings.window_days,
         now,
     );
-    let comparison = compare(&o.treatment, &o.holdout, &CompareOptions::default())
+    let comparison = compare(&o.treatment, &o.holdout, &options)
         .map_err(|e| FollowupError::field("options", e.to_string()))?;
     Ok(no_store(
         StatusCode::OK,

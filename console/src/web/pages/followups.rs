@@ -120,7 +120,12 @@ fn page(
     owner: bool,
 ) -> Js<()> {
     dom::clear(body);
-    let loop_ = section(body, "closed-loop", "Closed-loop rate, last 30 days", "card")?;
+    let loop_ = section(
+        body,
+        "closed-loop",
+        "Closed-loop rate, last 30 days",
+        "card",
+    )?;
     let dl = H::new("dl")?.class("answers").el();
     let time = |v: Option<i64>| v.map(followup::duration).unwrap_or_else(|| "–".to_owned());
     for (term, value) in [
@@ -247,7 +252,12 @@ fn settings_form(app: &Rc<App>, site: &str, h: HoldoutSettings) -> Js<Element> {
 }
 
 fn results(body: &Element, r: &Results) -> Js<()> {
-    let s = section(body, "results", "Results: followed up against held out", "card wide")?;
+    let s = section(
+        body,
+        "results",
+        "Results: followed up against held out",
+        "card wide",
+    )?;
     let c = &r.comparison;
     dom::add(
         &s,
