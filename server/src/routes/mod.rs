@@ -4,6 +4,7 @@ pub mod config;
 pub mod console;
 pub mod export;
 pub mod health;
+pub mod hooks;
 pub mod imports;
 pub mod liability;
 pub mod loyalty;

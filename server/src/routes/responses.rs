@@ -126,22 +126,44 @@ async fn store(
         Identity::Verified(claims) => Some(claims.sub.clone()),
         _ => None,
     };
+    // `response.created` (and `response.detractor`), queued with the write that completes
+    // the response.
+    let band = site
+        .rules
+        .config()
+        .survey(&response.survey)
+        .and_then(|s| crate::feedback_band::response_band(s, &response));
+    let events = crate::hooks::event::response_events(
+        &crate::hooks::event::ResponseFacts {
+            site: &response.site,
+            id: &response.id,
+            survey: &response.survey,
+            answers_json: &answers_json,
+            customer: customer.as_deref(),
+            url: response.url.as_deref(),
+            band,
+        },
+        app.clock.now_millis(),
+    );
     let outcome = app
         .store
-        .insert(StoredResponse {
-            id: response.id,
-            site: response.site,
-            survey: response.survey,
-            answers_json,
-            locale: response.locale,
-            url: response.url,
-            user_id: response.user_id,
-            traits_json,
-            created_at: response.created_at,
-            received_at: clock::now_rfc3339(),
-            partial,
-            customer,
-        })
+        .insert_with_events(
+            StoredResponse {
+                id: response.id,
+                site: response.site,
+                survey: response.survey,
+                answers_json,
+                locale: response.locale,
+                url: response.url,
+                user_id: response.user_id,
+                traits_json,
+                created_at: response.created_at,
+                received_at: clock::now_rfc3339(),
+                partial,
+                customer,
+            },
+            events,
+        )
         .await?;
     let (status, label) = match outcome {
         InsertOutcome::Stored => (StatusCode::CREATED, "stored"),

@@ -8,6 +8,7 @@
 //! and the database server being killed.
 
 mod console;
+mod hooks;
 mod loyalty;
 mod migrations;
 mod referral_credits;
@@ -37,6 +38,7 @@ pub struct PostgresStore {
     writer: writer::Writer,
     loyalty: loyalty::PostgresLoyalty,
     console: console::PostgresConsole,
+    hooks: hooks::PostgresHooks,
 }
 
 /// A driver error with the server's own message and SQLSTATE when there is one (the
@@ -80,11 +82,13 @@ impl PostgresStore {
         let writer = writer::spawn(pool.clone());
         let loyalty = loyalty::PostgresLoyalty::new(pool.clone());
         let console = console::PostgresConsole::new(pool.clone());
+        let hooks = hooks::PostgresHooks::new(pool.clone());
         Ok(PostgresStore {
             pool,
             writer,
             loyalty,
             console,
+            hooks,
         })
     }
 
@@ -180,11 +184,19 @@ fn row_to_response(row: &tokio_postgres::Row) -> Result<StoredResponse, StoreErr
 }
 
 impl ResponseStore for PostgresStore {
-    fn insert(&self, response: StoredResponse) -> StoreFuture<'_, InsertOutcome> {
+    fn insert_with_events(
+        &self,
+        response: StoredResponse,
+        events: Vec<crate::hooks::event::NewEvent>,
+    ) -> StoreFuture<'_, InsertOutcome> {
         Box::pin(async move {
             let (reply, answer) = oneshot::channel();
             self.writer
-                .send(writer::WriteJob { response, reply })
+                .send(writer::WriteJob {
+                    response,
+                    events,
+                    reply,
+                })
                 .await?;
             answer.await.map_err(|_| StoreError::WriterGone)?
         })
@@ -255,5 +267,9 @@ impl ResponseStore for PostgresStore {
 
     fn console(&self) -> &dyn crate::store::ConsoleStore {
         &self.console
+    }
+
+    fn hooks(&self) -> &dyn crate::store::HooksStore {
+        &self.hooks
     }
 }

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use crate::hooks::event::tier_change;
 use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::import::ImportedOrder;
 use crate::loyalty::ledger::{self, Balance, Entry, SourceKind};
@@ -106,6 +107,22 @@ fn append(
          ON CONFLICT (site, kind, source_id) DO NOTHING",
         params![site, customer, kind.as_str(), source_id, points, now, available_at, reason, actor],
     )?;
+    // A new credit is announced in the same transaction (`points.earned`).
+    if n == 1 && points > 0 {
+        let e = crate::hooks::event::points_earned(
+            site,
+            customer,
+            kind.as_str(),
+            source_id,
+            points,
+            now,
+        );
+        tx.execute(
+            "INSERT INTO outbox (site, event_id, payload, next_attempt_at, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (event_id) DO NOTHING",
+            params![e.site, e.event_id, e.payload, e.at],
+        )?;
+    }
     Ok(n == 1)
 }
 
@@ -343,8 +360,9 @@ fn apply_order(
     let p = platform.as_str();
     let order_id = event.order_id();
     let existing = load_order(&tx, site, p, order_id)?;
-    let tier = match plan::tier_lookup(rules, existing.as_ref(), event) {
-        Some(customer) => Some(contributions(&tx, site, &customer)?),
+    let earner = plan::tier_lookup(rules, existing.as_ref(), event);
+    let tier = match &earner {
+        Some(customer) => Some(contributions(&tx, site, customer)?),
         None => None,
     };
     let rules = plan::earn_rules(rules, tier.as_deref(), now);
@@ -389,6 +407,17 @@ fn apply_order(
         )?;
     }
     let entries = append_entries(&tx, site, &applied.entries, Some(now))?;
+    if let (Some(customer), Some(before), Some(tiers)) = (&earner, &tier, &rules.tiers) {
+        let after = contributions(&tx, site, customer)?;
+        let source = format!("{p}:{order_id}:{now}");
+        if let Some(e) = tier_change(tiers, site, customer, before, &after, &source, now) {
+            tx.execute(
+                "INSERT INTO outbox (site, event_id, payload, next_attempt_at, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (event_id) DO NOTHING",
+                params![e.site, e.event_id, e.payload, e.at],
+            )?;
+        }
+    }
     tx.commit()?;
     Ok(ApplyOutcome::Applied { entries, referral })
 }
