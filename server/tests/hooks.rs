@@ -124,7 +124,10 @@ fn verify_with_node(secret: &str, requests: &[(axum::http::HeaderMap, String)]) 
                    "signature": header(h, "webhook-signature"), "body": body})
         })
         .collect();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/verify-standard-webhooks.mjs");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/verify-standard-webhooks.mjs"
+    );
     let mut child = Command::new("node")
         .arg(script)
         .stdin(Stdio::piped())
@@ -135,7 +138,11 @@ fn verify_with_node(secret: &str, requests: &[(axum::http::HeaderMap, String)]) 
         .stdin
         .take()
         .expect("stdin")
-        .write_all(json!({"secret": secret, "messages": messages}).to_string().as_bytes())
+        .write_all(
+            json!({"secret": secret, "messages": messages})
+                .to_string()
+                .as_bytes(),
+        )
         .expect("written");
     let out = child.wait_with_output().expect("node finished");
     assert!(out.status.success(), "node verifier failed");
@@ -155,7 +162,13 @@ impl Session {
             .header("x-csrf-token", &self.csrf)
     }
 
-    async fn json(&self, t: &TestServer, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    async fn json(
+        &self,
+        t: &TestServer,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let mut r = self.req(t, method, path);
         if let Some(b) = body {
             r = r.json(&b);
@@ -175,7 +188,10 @@ async fn sign_in(t: &TestServer, email: &str, pw: &str) -> Session {
         .await
         .expect("sent");
     assert_eq!(resp.status(), 200);
-    let cookie = resp.headers()["set-cookie"].to_str().expect("ascii").to_owned();
+    let cookie = resp.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     let id = cookie
         .split(';')
         .next()
@@ -191,7 +207,9 @@ async fn sign_in(t: &TestServer, email: &str, pw: &str) -> Session {
 
 async fn owner(t: &TestServer) -> Session {
     let now = t.server.state().clock.now_millis();
-    let link = setup::issue(&**t.server.store(), now).await.expect("setup link");
+    let link = setup::issue(&**t.server.store(), now)
+        .await
+        .expect("setup link");
     let resp = t
         .client
         .post(t.url("/admin/api/setup"))
@@ -214,17 +232,30 @@ fn now() -> i64 {
 
 async fn create(t: &TestServer, s: &Session, url: &str, events: &[&str]) -> (String, String) {
     let (status, v) = s
-        .json(t, reqwest::Method::POST, "/admin/api/webhooks", Some(json!({"site": "demo", "url": url, "events": events})))
+        .json(
+            t,
+            reqwest::Method::POST,
+            "/admin/api/webhooks",
+            Some(json!({"site": "demo", "url": url, "events": events})),
+        )
         .await;
     assert_eq!(status, 201, "{v}");
-    let secret = v["secret"].as_str().expect("the secret, shown once").to_owned();
+    let secret = v["secret"]
+        .as_str()
+        .expect("the secret, shown once")
+        .to_owned();
     assert!(secret.starts_with("whsec_"));
     (v["webhook"]["id"].as_str().expect("id").to_owned(), secret)
 }
 
 async fn log(t: &TestServer, s: &Session, id: &str) -> Vec<Value> {
     let (status, v) = s
-        .json(t, reqwest::Method::GET, &format!("/admin/api/webhooks/{id}/deliveries"), None)
+        .json(
+            t,
+            reqwest::Method::GET,
+            &format!("/admin/api/webhooks/{id}/deliveries"),
+            None,
+        )
         .await;
     assert_eq!(status, 200, "{v}");
     v["deliveries"].as_array().cloned().unwrap_or_default()

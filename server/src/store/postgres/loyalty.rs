@@ -20,9 +20,9 @@ use crate::loyalty::rules::LoyaltyRules;
 use crate::loyalty::tiers::{contributions_sql, Contribution};
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{
-    Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
-    ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, ReferralState,
-    RewardOutcome, RewardRedemption,
+    for_config_target, Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot,
+    Delivery, ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome,
+    ReferralState, RewardOutcome, RewardRedemption,
 };
 use crate::store::{StoreError, StoreFuture};
 
@@ -660,12 +660,13 @@ impl LoyaltyStore for PostgresLoyalty {
             let client = self.client().await?;
             let rows = client
                 .query(
-                    "SELECT event_id, attempts, delivered_at, failed_at, last_error FROM outbox
-                     WHERE site = $1 ORDER BY seq",
+                    "SELECT event_id, attempts, delivered_at, failed_at, last_error, payload
+                     FROM outbox WHERE site = $1 ORDER BY seq",
                     &[&site],
                 )
                 .await?;
             rows.iter()
+                .filter(|r| for_config_target(r.try_get::<_, &str>(5).unwrap_or_default()))
                 .map(|r| {
                     let attempts: i32 = r.try_get(1)?;
                     Ok(OutboxState {

@@ -25,9 +25,9 @@ use crate::loyalty::rules::LoyaltyRules;
 use crate::loyalty::tiers::{contributions_sql, Contribution};
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{
-    Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
-    ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, ReferralState,
-    RewardOutcome, RewardRedemption,
+    for_config_target, Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot,
+    Delivery, ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome,
+    ReferralState, RewardOutcome, RewardRedemption,
 };
 use crate::store::{StoreError, StoreFuture};
 
@@ -671,19 +671,28 @@ impl LoyaltyStore for SqliteLoyalty {
     fn outbox_states(&self, site: String) -> StoreFuture<'_, Vec<OutboxState>> {
         self.run(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT event_id, attempts, delivered_at, failed_at, last_error FROM outbox
-                 WHERE site = ?1 ORDER BY seq",
+                "SELECT event_id, attempts, delivered_at, failed_at, last_error, payload
+                 FROM outbox WHERE site = ?1 ORDER BY seq",
             )?;
             let rows = stmt.query_map(params![site], |r| {
-                Ok(OutboxState {
-                    event_id: r.get(0)?,
-                    attempts: r.get(1)?,
-                    delivered_at: r.get(2)?,
-                    failed_at: r.get(3)?,
-                    last_error: r.get(4)?,
-                })
+                let payload: String = r.get(5)?;
+                Ok((
+                    for_config_target(&payload),
+                    OutboxState {
+                        event_id: r.get(0)?,
+                        attempts: r.get(1)?,
+                        delivered_at: r.get(2)?,
+                        failed_at: r.get(3)?,
+                        last_error: r.get(4)?,
+                    },
+                ))
             })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            let all = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(all
+                .into_iter()
+                .filter(|(keep, _)| *keep)
+                .map(|(_, s)| s)
+                .collect())
         })
     }
 
@@ -947,7 +956,9 @@ mod tests {
             conn.execute_batch(
                 "CREATE TABLE ledger (seq INTEGER PRIMARY KEY, site TEXT, customer TEXT, kind TEXT,
                     source_id TEXT, points INTEGER, created_at INTEGER, available_at INTEGER,
-                    reason TEXT, actor TEXT, UNIQUE (site, kind, source_id))",
+                    reason TEXT, actor TEXT, UNIQUE (site, kind, source_id));
+                 CREATE TABLE outbox (seq INTEGER PRIMARY KEY, site TEXT, event_id TEXT UNIQUE,
+                    payload TEXT, next_attempt_at INTEGER, created_at INTEGER)",
             ).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let mut entries = Vec::new();
             for (i, (kind, points, available_at)) in rows.into_iter().enumerate() {
