@@ -6,6 +6,11 @@
 //! Themes: until the inbox's themes function lands on main, a plain count of the words of
 //! the day's open-text answers (lower-cased, letters and digits, at least 3 characters,
 //! a short English stop list removed), most frequent first.
+//!
+//! Revenue at risk: the sum, over the day's answers from identified customers that the
+//! scores job has scored, of [`rapport_metrics::risk::revenue_at_risk`] — the inbox's own
+//! ranking figure — for the answer's unhappiness (its unhappiest scored answer) and the
+//! customer's annual value and P(alive); in minor units of the scores' currency.
 
 use std::collections::BTreeMap;
 
@@ -23,6 +28,41 @@ pub struct DayResponse {
     pub band: Option<Band>,
     /// Its open-text answers.
     pub texts: Vec<String>,
+    /// The verified customer who answered, if any.
+    pub customer: Option<String>,
+    /// Its unhappiest scored answer ([`rapport_metrics::risk::unhappiness`]), if any.
+    pub unhappiness: Option<f64>,
+}
+
+/// What the scores job says of one customer, as the digest needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerRisk {
+    /// Customer id.
+    pub customer: String,
+    /// Expected spend over the next year if they stay, minor units.
+    pub annual_value: rapport_metrics::risk::Estimate,
+    /// Probability they are still active.
+    pub p_alive: rapport_metrics::risk::Estimate,
+    /// Currency of `annual_value`.
+    pub currency: String,
+}
+
+/// Revenue at risk of `today`'s answers given the scores of their customers (see the
+/// module notes): the total and its currency, `None` when no answer's customer is scored.
+pub fn revenue_at_risk(today: &[DayResponse], scores: &[CustomerRisk]) -> Option<(f64, String)> {
+    let mut total = None;
+    for r in today {
+        let (Some(c), Some(u)) = (&r.customer, r.unhappiness) else {
+            continue;
+        };
+        let Some(s) = scores.iter().find(|s| &s.customer == c) else {
+            continue;
+        };
+        let risk = rapport_metrics::risk::revenue_at_risk(u, s.annual_value, s.p_alive);
+        let (sum, _) = total.get_or_insert((0.0, s.currency.clone()));
+        *sum += risk.value;
+    }
+    total.map(|(sum, currency): (f64, String)| (sum.round(), currency))
 }
 
 /// A digest.
@@ -42,8 +82,9 @@ pub struct Digest {
     pub nps_change_week: Option<f64>,
     /// Most frequent words and their counts.
     pub themes: Vec<(String, u64)>,
-    /// Sum of revenue at risk over the site's scored customers (`None`: no scores yet).
-    pub revenue_at_risk: Option<f64>,
+    /// Revenue at risk of the day's answers, minor units, and its currency (`None`: no
+    /// answering customer is scored).
+    pub revenue_at_risk: Option<(f64, String)>,
 }
 
 impl Digest {
@@ -58,7 +99,8 @@ impl Digest {
             "npsChangeDay": self.nps_change_day,
             "npsChangeWeek": self.nps_change_week,
             "themes": self.themes.iter().map(|(w, n)| serde_json::json!({"theme": w, "count": n})).collect::<Vec<_>>(),
-            "revenueAtRisk": self.revenue_at_risk,
+            "revenueAtRisk": self.revenue_at_risk.as_ref().map(|(v, _)| v),
+            "currency": self.revenue_at_risk.as_ref().map(|(_, c)| c),
         })
     }
 }
@@ -112,7 +154,7 @@ pub fn compute(
     today: &[DayResponse],
     previous_day_nps: &[f64],
     previous_week_nps: &[f64],
-    revenue_at_risk: Option<f64>,
+    revenue_at_risk: Option<(f64, String)>,
 ) -> Digest {
     let values: Vec<f64> = today.iter().flat_map(|r| r.nps.iter().copied()).collect();
     let texts: Vec<String> = today.iter().flat_map(|r| r.texts.iter().cloned()).collect();
@@ -142,13 +184,14 @@ mod tests {
             nps: vec![nps],
             band: crate::feedback_band::band(rapport::core::survey::QuestionType::Nps, nps as i64),
             texts: vec![text.to_owned()],
+            ..DayResponse::default()
         };
         let today = vec![
             r(10.0, "Shipping was slow, shipping!"),
             r(2.0, "slow shipping and the box was damaged"),
             r(9.0, "Great price"),
         ];
-        let d = compute("2026-12-07", &today, &[0.0, 10.0], &[], Some(120.5));
+        let d = compute("2026-12-07", &today, &[0.0, 10.0], &[], None);
         assert_eq!(d.responses, 3);
         assert_eq!(d.detractors, 1);
         // 2 promoters, 1 detractor of 3: 33.3.
@@ -159,6 +202,34 @@ mod tests {
         assert_eq!(d.themes[1], ("slow".to_owned(), 2));
         assert!(!d.themes.iter().any(|(w, _)| w == "the" || w == "was"));
         assert_eq!(d.to_json("demo")["themes"][0]["count"], 3);
+    }
+
+    #[test]
+    fn revenue_at_risk_sums_scored_customers_only() {
+        use rapport_metrics::risk::Estimate;
+        let r = |c: Option<&str>, u: Option<f64>| DayResponse {
+            customer: c.map(str::to_owned),
+            unhappiness: u,
+            ..DayResponse::default()
+        };
+        let scores = vec![CustomerRisk {
+            customer: "c1".into(),
+            annual_value: Estimate::exact(20_000.0),
+            p_alive: Estimate::exact(0.5),
+            currency: "EUR".into(),
+        }];
+        // 1 − 0.5 · (1 − 0.5 · 1) = 0.75 of 20,000.
+        let today = [
+            r(Some("c1"), Some(1.0)),
+            r(Some("c2"), Some(1.0)),
+            r(None, Some(1.0)),
+            r(Some("c1"), None),
+        ];
+        assert_eq!(
+            revenue_at_risk(&today, &scores),
+            Some((15_000.0, "EUR".to_owned()))
+        );
+        assert_eq!(revenue_at_risk(&today[1..3], &scores), None);
     }
 
     #[test]

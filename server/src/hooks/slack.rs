@@ -108,9 +108,9 @@ pub fn digest(site: &str, d: &Digest) -> Value {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let risk = match d.revenue_at_risk {
-        Some(r) => format!("{r:.2}"),
-        None => "n/a (no customer scores yet)".to_owned(),
+    let risk = match &d.revenue_at_risk {
+        Some((minor, currency)) => format!("{:.2} {}", minor / 100.0, quote(currency)),
+        None => "n/a (no scored customer answered)".to_owned(),
     };
     json!({
         "text": head,

@@ -11,12 +11,13 @@ use serde_json::Value;
 
 use crate::app::AppState;
 use crate::feedback_band::{self, Band};
-use crate::hooks::digest::{self, DayResponse, Digest};
+use crate::hooks::digest::{self, CustomerRisk, DayResponse, Digest};
 use crate::hooks::event::{self, ALERT_DIGEST};
 use crate::hooks::slack;
 use crate::store::hooks::{slack_target, AlertSettings};
 use crate::store::{list_all, ExportFilter, StoreError};
 use rapport::core::survey::QuestionType;
+use rapport_metrics::risk::{unhappiness, Scale};
 
 /// How often the schedule is checked.
 pub const POLL: Duration = Duration::from_secs(1);
@@ -48,13 +49,17 @@ fn start_of_day(millis: i64) -> i64 {
 }
 
 /// Reads `answers_json` of a response to `survey` of `site` as the digest counts it.
-fn day_response(app: &AppState, site: &str, survey: &str, answers_json: &str) -> DayResponse {
+fn day_response(app: &AppState, site: &str, r: &crate::store::StoredResponse) -> DayResponse {
+    let (survey, answers_json) = (r.survey.as_str(), r.answers_json.as_str());
     let config = app.config();
     let survey = config
         .site(site)
         .and_then(|s| s.rules.config().survey(survey).cloned());
     let answers: Value = serde_json::from_str(answers_json).unwrap_or(Value::Null);
-    let mut out = DayResponse::default();
+    let mut out = DayResponse {
+        customer: r.customer.clone(),
+        ..DayResponse::default()
+    };
     let mut bands: Vec<Band> = Vec::new();
     for a in answers.as_array().into_iter().flatten() {
         let Some(q) = survey
@@ -71,6 +76,16 @@ fn day_response(app: &AppState, site: &str, survey: &str, answers_json: &str) ->
                     out.nps.push(v as f64);
                 }
                 bands.extend(feedback_band::band(kind, v));
+                let scale = match kind {
+                    QuestionType::Nps => Some(Scale::Nps),
+                    QuestionType::Csat => Some(Scale::Csat),
+                    QuestionType::Ces => Some(Scale::Ces),
+                    _ => None,
+                };
+                if let Some(scale) = scale {
+                    let u = unhappiness(scale, v as f64);
+                    out.unhappiness = Some(out.unhappiness.map_or(u, |w: f64| w.max(u)));
+                }
             }
             (Value::String(t), QuestionType::OpenText) => out.texts.push(t.clone()),
             _ => {}
@@ -99,7 +114,7 @@ async fn responses(
     Ok(rows
         .iter()
         .filter(|r| !r.partial)
-        .map(|r| day_response(app, site, &r.survey, &r.answers_json))
+        .map(|r| day_response(app, site, r))
         .collect())
 }
 
@@ -111,13 +126,32 @@ pub async fn compute(app: &AppState, site: &str, day_start: i64) -> Result<Diges
     let previous_day = nps_of(responses(app, site, day_start - DAY, day_start).await?);
     let previous_week =
         nps_of(responses(app, site, day_start - 7 * DAY, day_start - 6 * DAY).await?);
-    // Revenue at risk comes from `customer_scores` once the scores job lands on main.
+    let mut customers: Vec<String> = today.iter().filter_map(|r| r.customer.clone()).collect();
+    customers.sort();
+    customers.dedup();
+    let scores: Vec<CustomerRisk> = match customers.is_empty() {
+        true => Vec::new(),
+        false => app
+            .store
+            .scores()
+            .scores_of(site.to_owned(), customers)
+            .await?
+            .into_iter()
+            .map(|s| CustomerRisk {
+                customer: s.customer,
+                annual_value: s.annual_value,
+                p_alive: s.p_alive,
+                currency: s.currency,
+            })
+            .collect(),
+    };
+    let risk = digest::revenue_at_risk(&today, &scores);
     Ok(digest::compute(
         &day_of(day_start),
         &today,
         &previous_day,
         &previous_week,
-        None,
+        risk,
     ))
 }
 

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod console;
+pub mod console_app;
 pub mod export;
 pub mod health;
 pub mod hooks;

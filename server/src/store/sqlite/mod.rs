@@ -15,6 +15,7 @@ mod hooks;
 mod loyalty;
 mod migrations;
 mod referral_credits;
+mod scores;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -81,6 +82,7 @@ pub struct SqliteStore {
     loyalty: loyalty::SqliteLoyalty,
     console: console::SqliteConsole,
     hooks: hooks::SqliteHooks,
+    scores: scores::SqliteScores,
 }
 
 impl SqliteStore {
@@ -116,10 +118,12 @@ impl SqliteStore {
         let loyalty = loyalty::SqliteLoyalty::open(path)?;
         let console = console::SqliteConsole::open(path)?;
         let hooks = hooks::SqliteHooks::open(path)?;
+        let scores = scores::SqliteScores::open(path)?;
         Ok(SqliteStore {
             loyalty,
             console,
             hooks,
+            scores,
             writer: tx,
             readers: Arc::new(readers),
             next_reader: AtomicUsize::new(0),
@@ -392,6 +396,10 @@ impl ResponseStore for SqliteStore {
 
     fn hooks(&self) -> &dyn crate::store::HooksStore {
         &self.hooks
+    }
+
+    fn scores(&self) -> &dyn crate::store::ScoreStore {
+        &self.scores
     }
 }
 
