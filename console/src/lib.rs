@@ -7,6 +7,7 @@
 //! * [`model`] — the JSON answers of `/admin/api/*` as typed view models.
 //! * [`inbox_row`] — an inbox item as the console words it (badge, customer, risk…).
 //! * [`format`] — money, dates and percentages as the console prints them.
+//! * [`hooks`] — webhooks, deliveries and alert settings as the console shows them.
 //! * [`csv`] — CSV text with formula-injection neutralisation, for every download.
 //! * [`error`] — the one error enum of the console.
 //!
@@ -18,6 +19,7 @@ pub mod csv;
 pub mod error;
 pub mod filter;
 pub mod format;
+pub mod hooks;
 pub mod inbox_row;
 pub mod model;
 pub mod query;
