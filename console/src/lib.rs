@@ -8,6 +8,7 @@
 //! * [`inbox_row`] — an inbox item as the console words it (badge, customer, risk…).
 //! * [`followup`] — the follow-ups page: view models, differences and intervals in words and on an axis.
 //! * [`format`] — money, dates and percentages as the console prints them.
+//! * [`hooks`] — webhooks, deliveries and alert settings as the console shows them.
 //! * [`csv`] — CSV text with formula-injection neutralisation, for every download.
 //! * [`error`] — the one error enum of the console.
 //!
@@ -20,6 +21,7 @@ pub mod error;
 pub mod filter;
 pub mod followup;
 pub mod format;
+pub mod hooks;
 pub mod inbox_row;
 pub mod model;
 pub mod query;

@@ -175,7 +175,7 @@ impl Route {
 }
 
 /// A path segment escaped (`%XX` for anything but unreserved characters).
-fn encode(segment: &str) -> String {
+pub fn encode(segment: &str) -> String {
     let mut out = String::new();
     for b in segment.bytes() {
         match b {

@@ -14,8 +14,8 @@ use crate::error::ApiError;
 use crate::live_config::LiveConfig;
 use crate::rate_limit::RateLimiter;
 use crate::routes::{
-    config, console, export, health, imports, liability, loyalty, openapi, responses, rewards,
-    shopper, webhooks,
+    config, console, export, health, hooks, imports, liability, loyalty, openapi, responses,
+    rewards, shopper, webhooks,
 };
 use crate::static_files::{self, StaticDirs};
 use crate::store::ResponseStore;
@@ -110,6 +110,14 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("OPTIONS", "/v1/sites/{site}/followups/{id}/seen"),
     ("POST", "/v1/sites/{site}/followups/{id}/helpful"),
     ("OPTIONS", "/v1/sites/{site}/followups/{id}/helpful"),
+    ("GET", "/admin/api/webhooks"),
+    ("POST", "/admin/api/webhooks"),
+    ("PATCH", "/admin/api/webhooks/{id}"),
+    ("DELETE", "/admin/api/webhooks/{id}"),
+    ("GET", "/admin/api/webhooks/{id}/deliveries"),
+    ("POST", "/admin/api/webhooks/{id}/test"),
+    ("GET", "/admin/api/sites/{site}/alerts"),
+    ("PUT", "/admin/api/sites/{site}/alerts"),
 ];
 
 /// The complete router for `state`, serving static files from `dirs`.
@@ -170,6 +178,20 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
         .route("/admin/api/users/{id}", patch(console::update_user))
         .route("/admin/api/audit", get(console::audit_log))
         .merge(followup_routes())
+        .route("/admin/api/webhooks", get(hooks::list).post(hooks::create))
+        .route(
+            "/admin/api/webhooks/{id}",
+            patch(hooks::update).delete(hooks::delete),
+        )
+        .route(
+            "/admin/api/webhooks/{id}/deliveries",
+            get(hooks::deliveries),
+        )
+        .route("/admin/api/webhooks/{id}/test", post(hooks::test))
+        .route(
+            "/admin/api/sites/{site}/alerts",
+            get(hooks::get_alerts).put(hooks::put_alerts),
+        )
         .route("/admin/api", any(console::unknown))
         .route("/admin/api/{*rest}", any(console::unknown))
         .route("/v1", get(unknown_api))

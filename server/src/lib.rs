@@ -25,8 +25,10 @@ pub mod edge;
 pub mod envelope;
 pub mod error;
 pub mod export;
+pub mod feedback_band;
 pub mod followup;
 pub mod history_import;
+pub mod hooks;
 pub mod jobs;
 pub mod launcher;
 pub mod liability;
@@ -224,6 +226,8 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
     let jobs = vec![
         tokio::spawn(jobs::expiry_sweep::run(state.clone())),
         tokio::spawn(jobs::outbox::run(state.clone())),
+        tokio::spawn(jobs::hooks::run(state.clone())),
+        tokio::spawn(jobs::digest::run(state.clone())),
     ];
     let maintained = state.clone();
     let maintenance = tokio::spawn(async move {

@@ -251,7 +251,11 @@ async fn reply_reaches_the_shopper_and_is_counted(db: Backend) -> TestResult {
     assert!(outbox[0].event_id.starts_with("msg_"));
     if let Some(path) = t.db.sqlite_path() {
         let conn = rusqlite::Connection::open(path)?;
-        let payload: String = conn.query_row("SELECT payload FROM outbox", [], |r| r.get(0))?;
+        let payload: String = conn.query_row(
+            "SELECT payload FROM outbox WHERE json_extract(payload, '$.type') = 'followup.sent'",
+            [],
+            |r| r.get(0),
+        )?;
         let event: Value = serde_json::from_str(&payload)?;
         assert_eq!(event["type"], "followup.sent");
         assert_eq!(event["data"]["customer"], "alice");

@@ -254,7 +254,7 @@ impl App {
             }
             (Route::Dashboard, Some(_)) => pages::not_built::render(&self.main, "Dashboard")?,
             (Route::Segments, Some(_)) => pages::not_built::render(&self.main, "Segments")?,
-            (Route::Alerts, Some(_)) => pages::not_built::render(&self.main, "Webhooks & alerts")?,
+            (Route::Alerts, Some(_)) => pages::alerts::render(self, &self.main)?,
             (Route::Users, Some(s)) => pages::users::render(self, &self.main, &s.user)?,
             (Route::Audit, Some(_)) => pages::audit::render(self, &self.main)?,
             (Route::NotFound(_), Some(_)) => pages::not_found::render(&self.main)?,

@@ -1,6 +1,10 @@
-//! The outbox deliverer: sends queued events (a redeemed reward's code) to each site's
-//! `outboundWebhook` (`https://` or `http://`, through [`super::webhook_client`]), signed per
-//! Standard Webhooks ([`crate::loyalty::outbound`]), off the request path. Events are rows
+//! The outbox deliverer: every queued event is first fanned out to the console's webhook
+//! endpoints and alerts ([`super::hooks::fan_out`]); the events of
+//! [`crate::hooks::event::CONFIG_TARGET_EVENTS`] (a redeemed reward's code, a follow-up)
+//! are then sent to the site's `outboundWebhook` (`https://` or `http://`, through
+//! [`super::webhook_client`]), signed per Standard Webhooks ([`crate::loyalty::outbound`]),
+//! off the request path; any other event is done once fanned out (a site without an
+//! `outboundWebhook` has nowhere else to send a follow-up either). Events are rows
 //! of the database, so they survive a restart; a claim moves an event's next attempt
 //! [`LEASE`] ahead, so a worker that dies mid-delivery only delays it, and several
 //! instances never send one event at once. A 2xx answer is delivery;
@@ -11,6 +15,7 @@ use std::time::Duration;
 
 use super::webhook_client::WebhookClients;
 use crate::app::AppState;
+use crate::hooks::event::{CONFIG_TARGET_EVENTS, REWARD_REDEEMED};
 use crate::loyalty::outbound::{self, OutboundWebhook};
 use crate::store::{OutboxItem, StoreError};
 
@@ -34,17 +39,23 @@ pub async fn run_once(app: &AppState, clients: &WebhookClients) -> Result<usize,
         .await?;
     let mut delivered = 0;
     for item in items {
+        let kind = super::hooks::kind_of(&item);
+        super::hooks::fan_out(app, &item, &kind).await?;
         let target = app
             .config()
             .site(&item.site)
             .and_then(|s| s.loyalty.as_ref())
             .and_then(|l| l.outbound.clone());
+        let for_config = CONFIG_TARGET_EVENTS.contains(&kind.as_str());
         let result = match target {
-            Some(target) => attempt(clients, &target, &item, app.clock.now_millis()).await,
-            None => Err(format!(
+            Some(target) if for_config => {
+                attempt(clients, &target, &item, app.clock.now_millis()).await
+            }
+            None if kind == REWARD_REDEEMED => Err(format!(
                 "site {:?} has no loyalty.outboundWebhook",
                 item.site
             )),
+            _ => Ok(()),
         };
         let now = app.clock.now_millis();
         let (error, retry_at) = match result {

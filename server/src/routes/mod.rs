@@ -6,6 +6,7 @@ pub mod console_app;
 pub mod export;
 pub mod followups;
 pub mod health;
+pub mod hooks;
 pub mod imports;
 pub mod liability;
 pub mod loyalty;

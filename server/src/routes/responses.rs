@@ -126,6 +126,25 @@ async fn store(
         Identity::Verified(claims) => Some(claims.sub.clone()),
         _ => None,
     };
+    // `response.created` (and `response.detractor`), queued with the write that completes
+    // the response.
+    let band = site
+        .rules
+        .config()
+        .survey(&response.survey)
+        .and_then(|s| crate::feedback_band::response_band(s, &response));
+    let events = crate::hooks::event::response_events(
+        &crate::hooks::event::ResponseFacts {
+            site: &response.site,
+            id: &response.id,
+            survey: &response.survey,
+            answers_json: &answers_json,
+            customer: customer.as_deref(),
+            url: response.url.as_deref(),
+            band,
+        },
+        app.clock.now_millis(),
+    );
     let stored = StoredResponse {
         id: response.id,
         site: response.site,
@@ -143,7 +162,7 @@ async fn store(
     // Only an identified response can join the follow-up holdout: anonymous ones pay
     // nothing for it.
     let identified = stored.customer.is_some().then(|| stored.clone());
-    let outcome = app.store.insert(stored).await?;
+    let outcome = app.store.insert_with_events(stored, events).await?;
     if let Some(stored) = identified.filter(|_| outcome != InsertOutcome::Duplicate) {
         // The holdout group is decided once, when the (complete) response arrives.
         if let Err(e) = crate::routes::followups::assign(app, &stored).await {

@@ -138,6 +138,12 @@ pub struct OutboxState {
     pub last_error: Option<String>,
 }
 
+/// Whether an outbox event (its body) is also sent to the site's `outboundWebhook`.
+pub fn for_config_target(payload: &str) -> bool {
+    crate::hooks::event::type_of(payload)
+        .is_some_and(|t| crate::hooks::event::CONFIG_TARGET_EVENTS.contains(&t.as_str()))
+}
+
 /// One customer of a site as the liability forecast reads them.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CustomerSnapshot {
@@ -286,7 +292,8 @@ pub trait LoyaltyStore: Send + Sync + 'static {
         retry_at: Option<i64>,
         now: i64,
     ) -> StoreFuture<'_, ()>;
-    /// Every outbox event of `site`, oldest first.
+    /// Every outbox event of `site` bound for its `outboundWebhook` (those of
+    /// [`crate::hooks::event::CONFIG_TARGET_EVENTS`]), oldest first.
     fn outbox_states(&self, site: String) -> StoreFuture<'_, Vec<OutboxState>>;
     /// Every customer of `site` with ledger entries or orders (the liability forecast).
     fn snapshots(&self, site: String) -> StoreFuture<'_, Vec<CustomerSnapshot>>;

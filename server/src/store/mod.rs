@@ -16,6 +16,7 @@
 pub mod console;
 mod cursor;
 pub mod followup;
+pub mod hooks;
 pub mod loyalty;
 pub mod postgres;
 pub mod scores;
@@ -32,6 +33,7 @@ use serde::Serialize;
 pub use console::ConsoleStore;
 pub use cursor::Cursor;
 pub use followup::FollowupStore;
+pub use hooks::HooksStore;
 pub use loyalty::{
     Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
     ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, ReferralState,
@@ -209,7 +211,17 @@ pub trait ResponseStore: Send + Sync + 'static {
     /// Stores `response` unless a response with the same site and id exists; when one
     /// does, replaces it if it is partial and [`replaces`] says so (`Updated`), else
     /// changes nothing (`Duplicate`).
-    fn insert(&self, response: StoredResponse) -> StoreFuture<'_, InsertOutcome>;
+    fn insert(&self, response: StoredResponse) -> StoreFuture<'_, InsertOutcome> {
+        self.insert_with_events(response, Vec::new())
+    }
+    /// As [`ResponseStore::insert`], and when the write makes the response complete (stored
+    /// complete, or its partial state replaced by the complete one: once per response),
+    /// queues `events` in the `outbox` table in the same transaction.
+    fn insert_with_events(
+        &self,
+        response: StoredResponse,
+        events: Vec<crate::hooks::event::NewEvent>,
+    ) -> StoreFuture<'_, InsertOutcome>;
     /// One page of an export.
     fn page(&self, query: PageQuery) -> StoreFuture<'_, Vec<StoredResponse>>;
     /// The export position of response `id` of `site`, if there is one.
@@ -228,6 +240,8 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn loyalty(&self) -> &dyn LoyaltyStore;
     /// The merchant console's users, sessions and audit log, in the same database.
     fn console(&self) -> &dyn ConsoleStore;
+    /// Outbound webhook endpoints, their deliveries and alert settings.
+    fn hooks(&self) -> &dyn HooksStore;
     /// Customer scores from the metrics engine, in the same database.
     fn scores(&self) -> &dyn ScoreStore;
     /// Follow-ups and the holdout experiment, in the same database.

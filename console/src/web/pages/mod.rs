@@ -2,6 +2,7 @@
 //! `<h1>` first: the app focuses it) and returns the page's title. Pages load their data
 //! with [`super::app::App::spawn`] and show results through the live region.
 
+pub mod alerts;
 pub mod audit;
 pub mod followup_composer;
 pub mod followups;

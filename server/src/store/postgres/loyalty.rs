@@ -20,9 +20,9 @@ use crate::loyalty::rules::LoyaltyRules;
 use crate::loyalty::tiers::{contributions_sql, Contribution};
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{
-    Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
-    ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, ReferralState,
-    RewardOutcome, RewardRedemption,
+    for_config_target, Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot,
+    Delivery, ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome,
+    ReferralState, RewardOutcome, RewardRedemption,
 };
 use crate::store::{StoreError, StoreFuture};
 
@@ -95,6 +95,22 @@ async fn append(
             &[&site, &customer, &kind.as_str(), &source_id, &points, &now, &available_at, &reason, &actor],
         )
         .await?;
+    if n == 1 && points > 0 {
+        let e = crate::hooks::event::points_earned(
+            site,
+            customer,
+            kind.as_str(),
+            source_id,
+            points,
+            now,
+        );
+        tx.execute(
+            "INSERT INTO outbox (site, event_id, payload, next_attempt_at, created_at)
+             VALUES ($1, $2, $3, $4, $4) ON CONFLICT (event_id) DO NOTHING",
+            &[&e.site, &e.event_id, &e.payload, &e.at],
+        )
+        .await?;
+    }
     Ok(n == 1)
 }
 
@@ -411,8 +427,9 @@ impl LoyaltyStore for PostgresLoyalty {
                 }
             }
             let existing = load_order(&tx, &site, p, &order_id).await?;
-            let tier = match plan::tier_lookup(&rules, existing.as_ref(), &event) {
-                Some(customer) => Some(contributions(&tx, &site, &customer).await?),
+            let earner = plan::tier_lookup(&rules, existing.as_ref(), &event);
+            let tier = match &earner {
+                Some(customer) => Some(contributions(&tx, &site, customer).await?),
                 None => None,
             };
             let rules = plan::earn_rules(&rules, tier.as_deref(), now);
@@ -460,6 +477,20 @@ impl LoyaltyStore for PostgresLoyalty {
                 .await?;
             }
             let entries = append_entries(&tx, &site, &applied.entries, Some(now)).await?;
+            if let (Some(customer), Some(before), Some(tiers)) = (&earner, &tier, &rules.tiers) {
+                let after = contributions(&tx, &site, customer).await?;
+                let source = format!("{p}:{order_id}:{now}");
+                if let Some(e) = crate::hooks::event::tier_change(
+                    tiers, &site, customer, before, &after, &source, now,
+                ) {
+                    tx.execute(
+                        "INSERT INTO outbox (site, event_id, payload, next_attempt_at, created_at)
+                         VALUES ($1, $2, $3, $4, $4) ON CONFLICT (event_id) DO NOTHING",
+                        &[&e.site, &e.event_id, &e.payload, &e.at],
+                    )
+                    .await?;
+                }
+            }
             tx.commit().await?;
             Ok(ApplyOutcome::Applied { entries, referral })
         })
@@ -629,12 +660,13 @@ impl LoyaltyStore for PostgresLoyalty {
             let client = self.client().await?;
             let rows = client
                 .query(
-                    "SELECT event_id, attempts, delivered_at, failed_at, last_error FROM outbox
-                     WHERE site = $1 ORDER BY seq",
+                    "SELECT event_id, attempts, delivered_at, failed_at, last_error, payload
+                     FROM outbox WHERE site = $1 ORDER BY seq",
                     &[&site],
                 )
                 .await?;
             rows.iter()
+                .filter(|r| for_config_target(r.try_get::<_, &str>(5).unwrap_or_default()))
                 .map(|r| {
                     let attempts: i32 = r.try_get(1)?;
                     Ok(OutboxState {

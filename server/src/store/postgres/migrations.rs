@@ -282,6 +282,50 @@ const MIGRATIONS: &[&str] = &[
         overridden   boolean NOT NULL DEFAULT false,
         PRIMARY KEY (site, response_id)
     );"#,
+    // Outbound webhooks of the console and alerts: endpoints (their `whsec_` secret kept
+    // as issued: it signs), one delivery per (event, endpoint) with its attempts, each
+    // site's alert settings and the last day its digest went out (claimed once across
+    // instances). Times are ms since the epoch.
+    r#"CREATE TABLE webhook_endpoints (
+        id         text COLLATE "C" PRIMARY KEY,
+        site       text COLLATE "C" NOT NULL,
+        url        text NOT NULL,
+        events     text NOT NULL,
+        enabled    boolean NOT NULL,
+        secret     text NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL
+    );
+    CREATE INDEX webhook_endpoints_site ON webhook_endpoints (site);
+    CREATE TABLE outbound_deliveries (
+        seq             bigserial PRIMARY KEY,
+        target          text COLLATE "C" NOT NULL,
+        site            text COLLATE "C" NOT NULL,
+        event_id        text COLLATE "C" NOT NULL,
+        event_type      text NOT NULL,
+        payload         text NOT NULL,
+        attempts        integer NOT NULL DEFAULT 0,
+        next_attempt_at bigint NOT NULL,
+        delivered_at    bigint,
+        failed_at       bigint,
+        last_status     integer,
+        last_error      text,
+        last_attempt_at bigint,
+        created_at      bigint NOT NULL,
+        UNIQUE (target, event_id)
+    );
+    CREATE INDEX outbound_deliveries_due ON outbound_deliveries (next_attempt_at)
+        WHERE delivered_at IS NULL AND failed_at IS NULL;
+    CREATE INDEX outbound_deliveries_target ON outbound_deliveries (target, seq);
+    CREATE TABLE site_alerts (
+        site              text COLLATE "C" PRIMARY KEY,
+        slack_url         text,
+        instant_detractor boolean NOT NULL,
+        digest_enabled    boolean NOT NULL,
+        digest_hour       integer NOT NULL,
+        last_digest_day   text,
+        updated_at        bigint NOT NULL
+    );"#,
 ];
 
 /// Newest schema version this build knows.

@@ -9,6 +9,7 @@
 
 mod console;
 mod followup;
+mod hooks;
 mod loyalty;
 mod migrations;
 mod referral_credits;
@@ -39,6 +40,7 @@ pub struct PostgresStore {
     writer: writer::Writer,
     loyalty: loyalty::PostgresLoyalty,
     console: console::PostgresConsole,
+    hooks: hooks::PostgresHooks,
     scores: scores::PostgresScores,
     followups: followup::PostgresFollowups,
 }
@@ -84,6 +86,7 @@ impl PostgresStore {
         let writer = writer::spawn(pool.clone());
         let loyalty = loyalty::PostgresLoyalty::new(pool.clone());
         let console = console::PostgresConsole::new(pool.clone());
+        let hooks = hooks::PostgresHooks::new(pool.clone());
         let scores = scores::PostgresScores::new(pool.clone());
         let followups = followup::PostgresFollowups::new(pool.clone());
         Ok(PostgresStore {
@@ -91,6 +94,7 @@ impl PostgresStore {
             writer,
             loyalty,
             console,
+            hooks,
             scores,
             followups,
         })
@@ -188,11 +192,19 @@ fn row_to_response(row: &tokio_postgres::Row) -> Result<StoredResponse, StoreErr
 }
 
 impl ResponseStore for PostgresStore {
-    fn insert(&self, response: StoredResponse) -> StoreFuture<'_, InsertOutcome> {
+    fn insert_with_events(
+        &self,
+        response: StoredResponse,
+        events: Vec<crate::hooks::event::NewEvent>,
+    ) -> StoreFuture<'_, InsertOutcome> {
         Box::pin(async move {
             let (reply, answer) = oneshot::channel();
             self.writer
-                .send(writer::WriteJob { response, reply })
+                .send(writer::WriteJob {
+                    response,
+                    events,
+                    reply,
+                })
                 .await?;
             answer.await.map_err(|_| StoreError::WriterGone)?
         })
@@ -263,6 +275,10 @@ impl ResponseStore for PostgresStore {
 
     fn console(&self) -> &dyn crate::store::ConsoleStore {
         &self.console
+    }
+
+    fn hooks(&self) -> &dyn crate::store::HooksStore {
+        &self.hooks
     }
 
     fn scores(&self) -> &dyn crate::store::ScoreStore {

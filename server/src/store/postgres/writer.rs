@@ -32,29 +32,50 @@ pub const WRITERS: usize = 2;
 /// Attempts of a batch that hit a deadlock or serialization failure.
 const ATTEMPTS: usize = 3;
 
-const INSERT_SQL: &str = r#"INSERT INTO responses
+/// The batch insert; in the same statement (so the same transaction), the events of the
+/// complete rows it stored go to the outbox (see [`crate::store::hooks`]).
+const INSERT_SQL: &str = r#"WITH ins AS (INSERT INTO responses
     (site, id, survey, answers, locale, url, user_id, traits, created_at, received_at,
      partial, customer)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[],
                          $6::bytea[], $7::text[], $8::text[], $9::text[],
                          $10::text[]::timestamptz[], $11::bool[], $12::text[])
     ON CONFLICT (site, id) DO NOTHING
-    RETURNING site, id"#;
+    RETURNING site, id, partial),
+  ev AS (INSERT INTO outbox (site, event_id, payload, next_attempt_at, created_at)
+    SELECT e.site, e.event_id, e.payload, e.at, e.at
+    FROM unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[])
+         AS e(site, response, event_id, payload, at)
+    JOIN ins ON ins.site = e.site AND ins.id = e.response AND NOT ins.partial
+    ON CONFLICT (event_id) DO NOTHING)
+  SELECT site, id FROM ins"#;
 
 /// The newer state of a partial response replaces it; a complete row, or a partial one with
 /// the same answers, is left alone. A customer link once verified stays when the newer
 /// state comes without one (a token expired meanwhile).
-const REPLACE_PARTIAL_SQL: &str = r#"UPDATE responses
+/// When the newer state is the complete one, its events go to the outbox in the same
+/// statement.
+const REPLACE_PARTIAL_SQL: &str = r#"WITH up AS (UPDATE responses
     SET survey = $3, answers = $4, locale = $5, url = $6, user_id = $7, traits = $8,
         created_at = $9, received_at = $10::text::timestamptz, partial = $11,
         customer = coalesce($12, customer)
     WHERE site = $1 AND id = $2 AND partial
-      AND (NOT $11 OR answers IS DISTINCT FROM $4)"#;
+      AND (NOT $11 OR answers IS DISTINCT FROM $4)
+    RETURNING partial),
+  ev AS (INSERT INTO outbox (site, event_id, payload, next_attempt_at, created_at)
+    SELECT e.site, e.event_id, e.payload, e.at, e.at
+    FROM unnest($13::text[], $14::text[], $15::text[], $16::bigint[])
+         AS e(site, event_id, payload, at)
+    WHERE EXISTS (SELECT 1 FROM up WHERE NOT up.partial)
+    ON CONFLICT (event_id) DO NOTHING)
+  SELECT count(*) FROM up"#;
 
 /// One queued insert.
 pub struct WriteJob {
     /// The row.
     pub response: StoredResponse,
+    /// Queued in the outbox when this write makes the response complete.
+    pub events: Vec<crate::hooks::event::NewEvent>,
     /// Where its outcome goes.
     pub reply: oneshot::Sender<Result<InsertOutcome, StoreError>>,
 }
@@ -146,7 +167,7 @@ async fn writer_loop(
                     let outcome = if stored.remove(&key) {
                         Ok(InsertOutcome::Stored)
                     } else {
-                        replace_partial(&pool, &job.response).await
+                        replace_partial(&pool, &job.response, &job.events).await
                     };
                     let _ = job.reply.send(outcome);
                 }
@@ -174,7 +195,11 @@ fn is_retryable(e: &tokio_postgres::Error) -> bool {
 /// Replaces the stored partial state of `r`'s id by `r` when [`crate::store::replaces`]
 /// says so: `Updated`, else `Duplicate`. One statement, autocommitted: it locks one row
 /// and holds no other lock, so it cannot deadlock.
-async fn replace_partial(pool: &Pool, r: &StoredResponse) -> Result<InsertOutcome, StoreError> {
+async fn replace_partial(
+    pool: &Pool,
+    r: &StoredResponse,
+    events: &[crate::hooks::event::NewEvent],
+) -> Result<InsertOutcome, StoreError> {
     let client = pool
         .get()
         .await
@@ -182,8 +207,12 @@ async fn replace_partial(pool: &Pool, r: &StoredResponse) -> Result<InsertOutcom
     let stmt = client.prepare_cached(REPLACE_PARTIAL_SQL).await?;
     let locale = r.locale.as_deref().map(str::as_bytes);
     let url = r.url.as_deref().map(str::as_bytes);
-    let changed = client
-        .execute(
+    let ev_site: Vec<&str> = events.iter().map(|e| e.site.as_str()).collect();
+    let ev_id: Vec<&str> = events.iter().map(|e| e.event_id.as_str()).collect();
+    let ev_payload: Vec<&str> = events.iter().map(|e| e.payload.as_str()).collect();
+    let ev_at: Vec<i64> = events.iter().map(|e| e.at).collect();
+    let changed: i64 = client
+        .query_one(
             &stmt,
             &[
                 &r.site,
@@ -198,9 +227,14 @@ async fn replace_partial(pool: &Pool, r: &StoredResponse) -> Result<InsertOutcom
                 &r.received_at,
                 &r.partial,
                 &r.customer,
+                &ev_site,
+                &ev_id,
+                &ev_payload,
+                &ev_at,
             ],
         )
-        .await?;
+        .await?
+        .try_get(0)?;
     Ok(if changed == 1 {
         InsertOutcome::Updated
     } else {
@@ -235,6 +269,19 @@ async fn write_batch(
     let received_at = col(|r| Some(&r.received_at));
     let partial: Vec<bool> = batch.iter().map(|j| j.response.partial).collect();
     let customer = col(|r| r.customer.as_deref());
+    let events = batch
+        .iter()
+        .filter(|j| !j.response.partial)
+        .flat_map(|j| j.events.iter().map(move |e| (&j.response.id, e)));
+    let (mut ev_site, mut ev_response, mut ev_id, mut ev_payload, mut ev_at) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (response, e) in events {
+        ev_site.push(e.site.as_str());
+        ev_response.push(response.as_str());
+        ev_id.push(e.event_id.as_str());
+        ev_payload.push(e.payload.as_str());
+        ev_at.push(e.at);
+    }
     // One statement, autocommitted: the batch is one transaction.
     let rows = client
         .query(
@@ -252,6 +299,11 @@ async fn write_batch(
                 &received_at,
                 &partial,
                 &customer,
+                &ev_site,
+                &ev_response,
+                &ev_id,
+                &ev_payload,
+                &ev_at,
             ],
         )
         .await?;

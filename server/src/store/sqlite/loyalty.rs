@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use crate::hooks::event::tier_change;
 use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::import::ImportedOrder;
 use crate::loyalty::ledger::{self, Balance, Entry, SourceKind};
@@ -24,9 +25,9 @@ use crate::loyalty::rules::LoyaltyRules;
 use crate::loyalty::tiers::{contributions_sql, Contribution};
 use crate::loyalty::token::CustomerClaims;
 use crate::store::loyalty::{
-    Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
-    ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, ReferralState,
-    RewardOutcome, RewardRedemption,
+    for_config_target, Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot,
+    Delivery, ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome,
+    ReferralState, RewardOutcome, RewardRedemption,
 };
 use crate::store::{StoreError, StoreFuture};
 
@@ -106,6 +107,22 @@ fn append(
          ON CONFLICT (site, kind, source_id) DO NOTHING",
         params![site, customer, kind.as_str(), source_id, points, now, available_at, reason, actor],
     )?;
+    // A new credit is announced in the same transaction (`points.earned`).
+    if n == 1 && points > 0 {
+        let e = crate::hooks::event::points_earned(
+            site,
+            customer,
+            kind.as_str(),
+            source_id,
+            points,
+            now,
+        );
+        tx.execute(
+            "INSERT INTO outbox (site, event_id, payload, next_attempt_at, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (event_id) DO NOTHING",
+            params![e.site, e.event_id, e.payload, e.at],
+        )?;
+    }
     Ok(n == 1)
 }
 
@@ -343,8 +360,9 @@ fn apply_order(
     let p = platform.as_str();
     let order_id = event.order_id();
     let existing = load_order(&tx, site, p, order_id)?;
-    let tier = match plan::tier_lookup(rules, existing.as_ref(), event) {
-        Some(customer) => Some(contributions(&tx, site, &customer)?),
+    let earner = plan::tier_lookup(rules, existing.as_ref(), event);
+    let tier = match &earner {
+        Some(customer) => Some(contributions(&tx, site, customer)?),
         None => None,
     };
     let rules = plan::earn_rules(rules, tier.as_deref(), now);
@@ -389,6 +407,17 @@ fn apply_order(
         )?;
     }
     let entries = append_entries(&tx, site, &applied.entries, Some(now))?;
+    if let (Some(customer), Some(before), Some(tiers)) = (&earner, &tier, &rules.tiers) {
+        let after = contributions(&tx, site, customer)?;
+        let source = format!("{p}:{order_id}:{now}");
+        if let Some(e) = tier_change(tiers, site, customer, before, &after, &source, now) {
+            tx.execute(
+                "INSERT INTO outbox (site, event_id, payload, next_attempt_at, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (event_id) DO NOTHING",
+                params![e.site, e.event_id, e.payload, e.at],
+            )?;
+        }
+    }
     tx.commit()?;
     Ok(ApplyOutcome::Applied { entries, referral })
 }
@@ -642,19 +671,28 @@ impl LoyaltyStore for SqliteLoyalty {
     fn outbox_states(&self, site: String) -> StoreFuture<'_, Vec<OutboxState>> {
         self.run(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT event_id, attempts, delivered_at, failed_at, last_error FROM outbox
-                 WHERE site = ?1 ORDER BY seq",
+                "SELECT event_id, attempts, delivered_at, failed_at, last_error, payload
+                 FROM outbox WHERE site = ?1 ORDER BY seq",
             )?;
             let rows = stmt.query_map(params![site], |r| {
-                Ok(OutboxState {
-                    event_id: r.get(0)?,
-                    attempts: r.get(1)?,
-                    delivered_at: r.get(2)?,
-                    failed_at: r.get(3)?,
-                    last_error: r.get(4)?,
-                })
+                let payload: String = r.get(5)?;
+                Ok((
+                    for_config_target(&payload),
+                    OutboxState {
+                        event_id: r.get(0)?,
+                        attempts: r.get(1)?,
+                        delivered_at: r.get(2)?,
+                        failed_at: r.get(3)?,
+                        last_error: r.get(4)?,
+                    },
+                ))
             })?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            let all = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(all
+                .into_iter()
+                .filter(|(keep, _)| *keep)
+                .map(|(_, s)| s)
+                .collect())
         })
     }
 
@@ -918,7 +956,9 @@ mod tests {
             conn.execute_batch(
                 "CREATE TABLE ledger (seq INTEGER PRIMARY KEY, site TEXT, customer TEXT, kind TEXT,
                     source_id TEXT, points INTEGER, created_at INTEGER, available_at INTEGER,
-                    reason TEXT, actor TEXT, UNIQUE (site, kind, source_id))",
+                    reason TEXT, actor TEXT, UNIQUE (site, kind, source_id));
+                 CREATE TABLE outbox (seq INTEGER PRIMARY KEY, site TEXT, event_id TEXT UNIQUE,
+                    payload TEXT, next_attempt_at INTEGER, created_at INTEGER)",
             ).map_err(|e| TestCaseError::fail(e.to_string()))?;
             let mut entries = Vec::new();
             for (i, (kind, points, available_at)) in rows.into_iter().enumerate() {

@@ -298,6 +298,50 @@ const MIGRATIONS: &[&str] = &[
         overridden   INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (site, response_id)
     );",
+    // Outbound webhooks of the console and alerts: endpoints (their `whsec_` secret kept
+    // as issued: it signs), one delivery per (event, endpoint) with its attempts, each
+    // site's alert settings and the last day its digest went out (claimed once across
+    // instances). Times are ms since the epoch.
+    "CREATE TABLE webhook_endpoints (
+        id         TEXT PRIMARY KEY NOT NULL,
+        site       TEXT NOT NULL,
+        url        TEXT NOT NULL,
+        events     TEXT NOT NULL,
+        enabled    INTEGER NOT NULL,
+        secret     TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX webhook_endpoints_site ON webhook_endpoints (site);
+    CREATE TABLE outbound_deliveries (
+        seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+        target          TEXT NOT NULL,
+        site            TEXT NOT NULL,
+        event_id        TEXT NOT NULL,
+        event_type      TEXT NOT NULL,
+        payload         TEXT NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        delivered_at    INTEGER,
+        failed_at       INTEGER,
+        last_status     INTEGER,
+        last_error      TEXT,
+        last_attempt_at INTEGER,
+        created_at      INTEGER NOT NULL,
+        UNIQUE (target, event_id)
+    );
+    CREATE INDEX outbound_deliveries_due ON outbound_deliveries (next_attempt_at)
+        WHERE delivered_at IS NULL AND failed_at IS NULL;
+    CREATE INDEX outbound_deliveries_target ON outbound_deliveries (target, seq);
+    CREATE TABLE site_alerts (
+        site              TEXT PRIMARY KEY NOT NULL,
+        slack_url         TEXT,
+        instant_detractor INTEGER NOT NULL,
+        digest_enabled    INTEGER NOT NULL,
+        digest_hour       INTEGER NOT NULL,
+        last_digest_day   TEXT,
+        updated_at        INTEGER NOT NULL
+    );",
 ];
 
 /// Newest schema version this build knows.

@@ -12,6 +12,7 @@
 
 mod console;
 mod followup;
+mod hooks;
 mod loyalty;
 mod migrations;
 mod referral_credits;
@@ -44,6 +45,10 @@ const INSERT_SQL: &str = "INSERT INTO responses
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
     ON CONFLICT (site, id) DO NOTHING";
 
+/// An event caused by a write, queued with it (see [`crate::store::hooks`]).
+const OUTBOX_SQL: &str = "INSERT INTO outbox (site, event_id, payload, next_attempt_at, created_at)
+    VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (event_id) DO NOTHING";
+
 /// The newer state of a partial response replaces it (see [`crate::store::replaces`]); a
 /// complete row, or a partial one with the same answers, is left alone. A customer link
 /// once verified stays when the newer state comes without one (a token expired meanwhile).
@@ -54,6 +59,8 @@ const REPLACE_PARTIAL_SQL: &str = "UPDATE responses
 
 struct WriteJob {
     response: StoredResponse,
+    /// Queued in the outbox when this write makes the response complete.
+    events: Vec<crate::hooks::event::NewEvent>,
     reply: oneshot::Sender<Result<InsertOutcome, StoreError>>,
 }
 
@@ -75,6 +82,7 @@ pub struct SqliteStore {
     path: PathBuf,
     loyalty: loyalty::SqliteLoyalty,
     console: console::SqliteConsole,
+    hooks: hooks::SqliteHooks,
     scores: scores::SqliteScores,
     followups: followup::SqliteFollowups,
 }
@@ -111,11 +119,13 @@ impl SqliteStore {
             .map_err(|e| StoreError::Task(format!("cannot start writer thread: {e}")))?;
         let loyalty = loyalty::SqliteLoyalty::open(path)?;
         let console = console::SqliteConsole::open(path)?;
+        let hooks = hooks::SqliteHooks::open(path)?;
         let scores = scores::SqliteScores::open(path)?;
         let followups = followup::SqliteFollowups::open(path)?;
         Ok(SqliteStore {
             loyalty,
             console,
+            hooks,
             scores,
             followups,
             writer: tx,
@@ -214,6 +224,7 @@ fn write_batch(conn: &mut Connection, batch: &[WriteJob]) -> rusqlite::Result<Ve
     {
         let mut insert = tx.prepare_cached(INSERT_SQL)?;
         let mut replace = tx.prepare_cached(REPLACE_PARTIAL_SQL)?;
+        let mut outbox = tx.prepare_cached(OUTBOX_SQL)?;
         for job in batch {
             let r = &job.response;
             let row = params![
@@ -231,13 +242,20 @@ fn write_batch(conn: &mut Connection, batch: &[WriteJob]) -> rusqlite::Result<Ve
                 r.customer
             ];
             // One writer: nothing changes the row between the two statements.
-            outcomes.push(if insert.execute(row)? == 1 {
+            let outcome = if insert.execute(row)? == 1 {
                 InsertOutcome::Stored
             } else if replace.execute(row)? == 1 {
                 InsertOutcome::Updated
             } else {
                 InsertOutcome::Duplicate
-            });
+            };
+            // A complete row is never replaced: this is the one write that completes it.
+            if outcome != InsertOutcome::Duplicate && !r.partial {
+                for e in &job.events {
+                    outbox.execute(params![e.site, e.event_id, e.payload, e.at])?;
+                }
+            }
+            outcomes.push(outcome);
         }
     }
     tx.commit()?;
@@ -304,11 +322,19 @@ fn page_sql(q: &PageQuery) -> (String, Vec<Box<dyn ToSql + Send>>) {
 }
 
 impl ResponseStore for SqliteStore {
-    fn insert(&self, response: StoredResponse) -> StoreFuture<'_, InsertOutcome> {
+    fn insert_with_events(
+        &self,
+        response: StoredResponse,
+        events: Vec<crate::hooks::event::NewEvent>,
+    ) -> StoreFuture<'_, InsertOutcome> {
         Box::pin(async move {
             let (reply, answer) = oneshot::channel();
             self.writer
-                .send(Job::Insert(WriteJob { response, reply }))
+                .send(Job::Insert(WriteJob {
+                    response,
+                    events,
+                    reply,
+                }))
                 .await
                 .map_err(|_| StoreError::WriterGone)?;
             answer.await.map_err(|_| StoreError::WriterGone)?
@@ -370,6 +396,10 @@ impl ResponseStore for SqliteStore {
 
     fn console(&self) -> &dyn crate::store::ConsoleStore {
         &self.console
+    }
+
+    fn hooks(&self) -> &dyn crate::store::HooksStore {
+        &self.hooks
     }
 
     fn scores(&self) -> &dyn crate::store::ScoreStore {
@@ -454,7 +484,11 @@ mod tests {
             };
             store
                 .writer
-                .send(Job::Insert(WriteJob { response, reply }))
+                .send(Job::Insert(WriteJob {
+                    response,
+                    events: Vec::new(),
+                    reply,
+                }))
                 .await
                 .map_err(|_| StoreError::WriterGone)?;
         }
