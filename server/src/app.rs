@@ -98,6 +98,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/api/users"),
     ("PATCH", "/admin/api/users/{id}"),
     ("GET", "/admin/api/audit"),
+    ("GET", "/admin/api/dashboard/data"),
 ];
 
 /// The complete router for `state`, serving static files from `dirs`.
@@ -157,6 +158,10 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
         )
         .route("/admin/api/users/{id}", patch(console::update_user))
         .route("/admin/api/audit", get(console::audit_log))
+        .route(
+            "/admin/api/dashboard/data",
+            get(crate::routes::dashboard::data),
+        )
         .route("/admin/api", any(console::unknown))
         .route("/admin/api/{*rest}", any(console::unknown))
         .route("/v1", get(unknown_api))

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod console;
+pub mod dashboard;
 pub mod export;
 pub mod health;
 pub mod imports;

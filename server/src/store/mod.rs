@@ -15,6 +15,7 @@
 
 pub mod console;
 mod cursor;
+pub mod dashboard;
 pub mod loyalty;
 pub mod postgres;
 pub mod sqlite;
@@ -29,6 +30,7 @@ use serde::Serialize;
 
 pub use console::ConsoleStore;
 pub use cursor::Cursor;
+pub use dashboard::DashboardStore;
 pub use loyalty::{
     Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
     ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, ReferralState,
@@ -224,6 +226,8 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn loyalty(&self) -> &dyn LoyaltyStore;
     /// The merchant console's users, sessions and audit log, in the same database.
     fn console(&self) -> &dyn ConsoleStore;
+    /// The dashboard's reads (orders, the ledger by day, referrals), same database.
+    fn dashboard(&self) -> &dyn DashboardStore;
 }
 
 /// Opens the store `target` names, migrating its schema first.

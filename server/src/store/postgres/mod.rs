@@ -8,6 +8,7 @@
 //! and the database server being killed.
 
 mod console;
+mod dashboard;
 mod loyalty;
 mod migrations;
 mod referral_credits;
@@ -37,6 +38,7 @@ pub struct PostgresStore {
     writer: writer::Writer,
     loyalty: loyalty::PostgresLoyalty,
     console: console::PostgresConsole,
+    dashboard: dashboard::PostgresDashboard,
 }
 
 /// A driver error with the server's own message and SQLSTATE when there is one (the
@@ -80,11 +82,13 @@ impl PostgresStore {
         let writer = writer::spawn(pool.clone());
         let loyalty = loyalty::PostgresLoyalty::new(pool.clone());
         let console = console::PostgresConsole::new(pool.clone());
+        let dashboard = dashboard::PostgresDashboard::new(pool.clone());
         Ok(PostgresStore {
             pool,
             writer,
             loyalty,
             console,
+            dashboard,
         })
     }
 
@@ -255,5 +259,9 @@ impl ResponseStore for PostgresStore {
 
     fn console(&self) -> &dyn crate::store::ConsoleStore {
         &self.console
+    }
+
+    fn dashboard(&self) -> &dyn crate::store::DashboardStore {
+        &self.dashboard
     }
 }

@@ -11,6 +11,7 @@
 //! crash may drop the last few commits.
 
 mod console;
+mod dashboard;
 mod loyalty;
 mod migrations;
 mod referral_credits;
@@ -73,6 +74,7 @@ pub struct SqliteStore {
     path: PathBuf,
     loyalty: loyalty::SqliteLoyalty,
     console: console::SqliteConsole,
+    dashboard: dashboard::SqliteDashboard,
 }
 
 impl SqliteStore {
@@ -107,9 +109,11 @@ impl SqliteStore {
             .map_err(|e| StoreError::Task(format!("cannot start writer thread: {e}")))?;
         let loyalty = loyalty::SqliteLoyalty::open(path)?;
         let console = console::SqliteConsole::open(path)?;
+        let dashboard = dashboard::SqliteDashboard::open(path)?;
         Ok(SqliteStore {
             loyalty,
             console,
+            dashboard,
             writer: tx,
             readers: Arc::new(readers),
             next_reader: AtomicUsize::new(0),
@@ -362,6 +366,10 @@ impl ResponseStore for SqliteStore {
 
     fn console(&self) -> &dyn crate::store::ConsoleStore {
         &self.console
+    }
+
+    fn dashboard(&self) -> &dyn crate::store::DashboardStore {
+        &self.dashboard
     }
 }
 
