@@ -9,6 +9,7 @@
 //! * [`plot`] — SVG charts of the reports (heat maps, lines, bars).
 //! * [`holdout`] — holdout validation: fit on a calibration period, compare with the rest.
 //! * [`uncertainty`] — parameter covariance and per-customer prediction intervals.
+//! * [`risk`] — revenue at risk of an answer (the inbox's ranking, the dashboard's at-risk list).
 //! * [`summary`], [`rfm`], [`clv`], [`cohort`], [`funnel`], [`feedback`], [`whatif`] — the analyses.
 #![deny(missing_docs)]
 
@@ -21,6 +22,7 @@ pub mod holdout;
 pub mod models;
 pub mod plot;
 pub mod rfm;
+pub mod risk;
 pub mod special;
 pub mod summary;
 pub mod uncertainty;

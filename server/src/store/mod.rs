@@ -18,6 +18,7 @@ mod cursor;
 pub mod dashboard;
 pub mod loyalty;
 pub mod postgres;
+pub mod scores;
 pub mod sqlite;
 mod target;
 
@@ -37,6 +38,7 @@ pub use loyalty::{
     RewardOutcome, RewardRedemption,
 };
 pub use postgres::PostgresStore;
+pub use scores::{CustomerScore, ScoreRun, ScoreStore};
 pub use sqlite::SqliteStore;
 pub use target::{DbTarget, PostgresTarget};
 
@@ -228,6 +230,8 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn console(&self) -> &dyn ConsoleStore;
     /// The dashboard's reads (orders, the ledger by day, referrals), same database.
     fn dashboard(&self) -> &dyn DashboardStore;
+    /// Customer scores from the metrics engine, in the same database.
+    fn scores(&self) -> &dyn ScoreStore;
 }
 
 /// Opens the store `target` names, migrating its schema first.

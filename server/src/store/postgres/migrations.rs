@@ -218,6 +218,33 @@ const MIGRATIONS: &[&str] = &[
         target text,
         client text NOT NULL
     );"#,
+    // 9: customer scores — one row per customer from the scores job's last run over a
+    // site's orders (P(alive), next year's value if they stay, segments), and the run.
+    r#"CREATE TABLE customer_scores (
+        site              text COLLATE "C" NOT NULL,
+        customer          text COLLATE "C" NOT NULL,
+        orders            bigint NOT NULL,
+        spend             bigint NOT NULL,
+        currency          text NOT NULL,
+        last_order_at     bigint,
+        p_alive           float8 NOT NULL,
+        p_alive_low       float8 NOT NULL,
+        p_alive_high      float8 NOT NULL,
+        annual_value      float8 NOT NULL,
+        annual_value_low  float8 NOT NULL,
+        annual_value_high float8 NOT NULL,
+        rfm_segment       text NOT NULL,
+        clv_band          text NOT NULL,
+        at_risk           boolean NOT NULL,
+        tier              text,
+        PRIMARY KEY (site, customer)
+    );
+    CREATE TABLE score_runs (
+        site        text COLLATE "C" PRIMARY KEY,
+        computed_at bigint NOT NULL,
+        customers   bigint NOT NULL,
+        summary     text NOT NULL
+    );"#,
 ];
 
 /// Newest schema version this build knows.
@@ -227,6 +254,12 @@ pub fn latest() -> usize {
 
 /// Brings the database to the latest schema version; returns it.
 pub async fn migrate(client: &mut Client) -> Result<usize, StoreError> {
+    migrate_to(client, latest()).await
+}
+
+/// Brings the database to schema version `target` (tests stop short of the latest to
+/// check what a later version does to existing rows); returns the version it is at.
+async fn migrate_to(client: &mut Client, target: usize) -> Result<usize, StoreError> {
     let failed = |version: usize| {
         move |e: tokio_postgres::Error| StoreError::Migration {
             version,
@@ -256,7 +289,12 @@ pub async fn migrate(client: &mut Client) -> Result<usize, StoreError> {
             known: latest(),
         });
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    for (index, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target)
+        .skip(current as usize)
+    {
         let version = index + 1;
         tx.batch_execute(sql).await.map_err(failed(version))?;
         tx.execute(
@@ -266,6 +304,84 @@ pub async fn migrate(client: &mut Client) -> Result<usize, StoreError> {
         .await
         .map_err(failed(version))?;
     }
-    tx.commit().await.map_err(failed(latest()))?;
-    Ok(latest())
+    tx.commit().await.map_err(failed(target))?;
+    Ok(target.max(current as usize))
+}
+
+#[cfg(test)]
+mod tests {
+    //! Data-changing migrations checked on a real PostgreSQL server: run when
+    //! `RAPPORT_TEST_POSTGRES_URL` is set (`cargo xtask test unit` starts one and sets it;
+    //! under `CI=true` it must be set).
+    use super::*;
+
+    /// A client on a fresh schema of the test server, or `None` outside CI without one.
+    async fn fresh_schema(name: &str) -> Option<Client> {
+        let url = match std::env::var("RAPPORT_TEST_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => url,
+            _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+                panic!("RAPPORT_TEST_POSTGRES_URL is not set under CI")
+            }
+            _ => return None,
+        };
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let schema = format!("t_{name}_{}_{nanos}", std::process::id());
+        let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .expect("the test PostgreSQL server answers");
+        tokio::spawn(connection);
+        client
+            .batch_execute(&format!(
+                "CREATE SCHEMA {schema}; SET search_path = {schema}"
+            ))
+            .await
+            .expect("a test schema can be created");
+        Some(client)
+    }
+
+    #[tokio::test]
+    async fn version_7_marks_referrals_reversed_before_it_and_keeps_referees_unique(
+    ) -> Result<(), StoreError> {
+        let Some(mut client) = fresh_schema("mig7").await else {
+            return Ok(());
+        };
+        assert_eq!(migrate_to(&mut client, 6).await?, 6);
+        client
+            .batch_execute(
+                "INSERT INTO referrals (site, id, code, referrer, referee, status, created_at) VALUES
+                    ('a', 'shopify:1', 'C', 'alice', 'bob', 'credited', 1),
+                    ('a', 'shopify:2', 'C', 'alice', 'carol', 'credited', 2),
+                    ('a', 'shopify:3', 'C', 'alice', 'dave', 'self_referral', 3);
+                 INSERT INTO ledger (site, customer, kind, source_id, points, created_at, available_at)
+                 VALUES ('a', 'alice', 'referral', 'shopify:1:referrer', 500, 1, 1),
+                        ('a', 'alice', 'referral_reversal', 'shopify:1:referrer', -500, 5, 1),
+                        ('a', 'alice', 'referral', 'shopify:2:referrer', 500, 2, 2);",
+            )
+            .await?;
+        assert_eq!(migrate(&mut client).await?, latest());
+        let mut statuses = Vec::new();
+        for id in ["shopify:1", "shopify:2", "shopify:3"] {
+            let row = client
+                .query_one(
+                    "SELECT status FROM referrals WHERE site = 'a' AND id = $1",
+                    &[&id],
+                )
+                .await?;
+            statuses.push(row.get::<_, String>(0));
+        }
+        assert_eq!(statuses, ["reversed", "credited", "self_referral"]);
+        // Bob was credited once: reversed, he still cannot be credited again.
+        let again = client
+            .execute(
+                "INSERT INTO referrals (site, id, code, referrer, referee, status, created_at)
+                 VALUES ('a', 'shopify:9', 'D', 'erin', 'bob', 'credited', 9) ON CONFLICT DO NOTHING",
+                &[],
+            )
+            .await?;
+        assert_eq!(again, 0);
+        Ok(())
+    }
 }

@@ -12,6 +12,7 @@ mod dashboard;
 mod loyalty;
 mod migrations;
 mod referral_credits;
+mod scores;
 mod writer;
 
 use std::time::Duration;
@@ -39,6 +40,7 @@ pub struct PostgresStore {
     loyalty: loyalty::PostgresLoyalty,
     console: console::PostgresConsole,
     dashboard: dashboard::PostgresDashboard,
+    scores: scores::PostgresScores,
 }
 
 /// A driver error with the server's own message and SQLSTATE when there is one (the
@@ -83,12 +85,14 @@ impl PostgresStore {
         let loyalty = loyalty::PostgresLoyalty::new(pool.clone());
         let console = console::PostgresConsole::new(pool.clone());
         let dashboard = dashboard::PostgresDashboard::new(pool.clone());
+        let scores = scores::PostgresScores::new(pool.clone());
         Ok(PostgresStore {
             pool,
             writer,
             loyalty,
             console,
             dashboard,
+            scores,
         })
     }
 
@@ -263,5 +267,9 @@ impl ResponseStore for PostgresStore {
 
     fn dashboard(&self) -> &dyn crate::store::DashboardStore {
         &self.dashboard
+    }
+
+    fn scores(&self) -> &dyn crate::store::ScoreStore {
+        &self.scores
     }
 }

@@ -231,6 +231,33 @@ const MIGRATIONS: &[&str] = &[
         target TEXT,
         client TEXT NOT NULL
     );",
+    // 10: customer scores — one row per customer from the scores job's last run over a
+    // site's orders (P(alive), next year's value if they stay, segments), and the run.
+    "CREATE TABLE customer_scores (
+        site              TEXT NOT NULL,
+        customer          TEXT NOT NULL,
+        orders            INTEGER NOT NULL,
+        spend             INTEGER NOT NULL,
+        currency          TEXT NOT NULL,
+        last_order_at     INTEGER,
+        p_alive           REAL NOT NULL,
+        p_alive_low       REAL NOT NULL,
+        p_alive_high      REAL NOT NULL,
+        annual_value      REAL NOT NULL,
+        annual_value_low  REAL NOT NULL,
+        annual_value_high REAL NOT NULL,
+        rfm_segment       TEXT NOT NULL,
+        clv_band          TEXT NOT NULL,
+        at_risk           INTEGER NOT NULL,
+        tier              TEXT,
+        PRIMARY KEY (site, customer)
+    );
+    CREATE TABLE score_runs (
+        site        TEXT PRIMARY KEY NOT NULL,
+        computed_at INTEGER NOT NULL,
+        customers   INTEGER NOT NULL,
+        summary     TEXT NOT NULL
+    );",
 ];
 
 /// Newest schema version this build knows.

@@ -15,6 +15,7 @@ mod dashboard;
 mod loyalty;
 mod migrations;
 mod referral_credits;
+mod scores;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -75,6 +76,7 @@ pub struct SqliteStore {
     loyalty: loyalty::SqliteLoyalty,
     console: console::SqliteConsole,
     dashboard: dashboard::SqliteDashboard,
+    scores: scores::SqliteScores,
 }
 
 impl SqliteStore {
@@ -110,10 +112,12 @@ impl SqliteStore {
         let loyalty = loyalty::SqliteLoyalty::open(path)?;
         let console = console::SqliteConsole::open(path)?;
         let dashboard = dashboard::SqliteDashboard::open(path)?;
+        let scores = scores::SqliteScores::open(path)?;
         Ok(SqliteStore {
             loyalty,
             console,
             dashboard,
+            scores,
             writer: tx,
             readers: Arc::new(readers),
             next_reader: AtomicUsize::new(0),
@@ -370,6 +374,10 @@ impl ResponseStore for SqliteStore {
 
     fn dashboard(&self) -> &dyn crate::store::DashboardStore {
         &self.dashboard
+    }
+
+    fn scores(&self) -> &dyn crate::store::ScoreStore {
+        &self.scores
     }
 }
 
