@@ -15,6 +15,7 @@
 
 pub mod clv;
 pub mod cohort;
+pub mod dashboard;
 pub mod data;
 pub mod feedback;
 pub mod funnel;
