@@ -90,6 +90,20 @@ backend_tests! {
         let credited: u64 = v["loyalty"]["referrals"]["credited"].as_array().into_iter().flatten().filter_map(Value::as_u64).sum();
         assert_eq!(credited, report.referrals);
 
+        // Every simulated response is a buyer's: each answer names its customer.
+        let who = v["responses"]["customer"].as_array().cloned().unwrap_or_default();
+        assert_eq!(who.len(), history.responses.len());
+        assert!(who.iter().all(|c| c.as_i64().is_some_and(|c| c >= 0)));
+
+        // The engine reads the document as it is and draws every chart from it.
+        let data = rapport_metrics::dashboard::DashboardData::parse(v.to_string().as_bytes())?;
+        let charts = rapport_metrics::dashboard::compute(&data, &Default::default(), &mut |_| {})?;
+        assert_eq!(charts.charts.len(), 15);
+        let liability = charts.charts.iter().find(|c| c.id == "loyalty-liability").map(|c| c.table.rows[0][1].clone());
+        assert_eq!(liability, Some(serde_json::json!(balances as f64)));
+        let at_risk = charts.charts.iter().find(|c| c.id == "at-risk").map_or(0, |c| c.table.rows.len());
+        assert!(at_risk > 0);
+
         assert_eq!(get("/admin/api/dashboard/data?site=nope").await?.status(), 400);
         assert_eq!(get("/admin/api/dashboard/data").await?.status(), 400);
         assert_eq!(get("/admin/api/dashboard/data?site=demo&x=1").await?.status(), 400);

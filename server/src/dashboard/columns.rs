@@ -49,10 +49,22 @@ pub fn orders(rows: &[OrderRow]) -> Value {
 }
 
 /// `responses`: one row per scored answer (NPS, CSAT, CES) of a complete response:
-/// `{surveys, survey, kind, value, at}` (`survey` indexes `surveys`, `kind` indexes
-/// [`KINDS`]); and `surveys`: per survey id, the responses stored (partial ones included).
-/// A question's kind comes from the site's configuration (`types`, keyed `survey/question`).
-pub fn responses(rows: &[StoredResponse], types: &QuestionTypes) -> (Value, Value) {
+/// `{surveys, survey, kind, value, at, customer}` (`survey` indexes `surveys`, `kind`
+/// indexes [`KINDS`], `customer` the orders' `customers`, −1 for a response of no
+/// customer with orders); and `surveys`: per survey id, the responses stored (partial ones
+/// included). A question's kind comes from the site's configuration (`types`, keyed
+/// `survey/question`).
+pub fn responses(
+    rows: &[StoredResponse],
+    types: &QuestionTypes,
+    customers: &[Value],
+) -> (Value, Value) {
+    let index: BTreeMap<&str, usize> = customers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((c.as_str()?, i)))
+        .collect();
+    let mut customer: Vec<i64> = Vec::new();
     let mut surveys: Vec<&str> = Vec::new();
     let mut per_survey: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let (mut survey, mut kind, mut value, mut at) =
@@ -89,6 +101,12 @@ pub fn responses(rows: &[StoredResponse], types: &QuestionTypes) -> (Value, Valu
             kind.push(k);
             value.push(v);
             at.push(when.div_euclid(1000));
+            customer.push(
+                r.customer
+                    .as_deref()
+                    .and_then(|c| index.get(c))
+                    .map_or(-1, |&i| i as i64),
+            );
             scored = true;
         }
         counts.1 += usize::from(scored);
@@ -100,6 +118,7 @@ pub fn responses(rows: &[StoredResponse], types: &QuestionTypes) -> (Value, Valu
         "kind": kind,
         "value": value,
         "at": at,
+        "customer": customer,
     });
     let per: Vec<Value> = per_survey
         .into_iter()
@@ -231,7 +250,10 @@ mod tests {
             response("4", "other", r#"[{"question":"nps","value":9}]"#, false),
             response("5", "pp", "not json", false),
         ];
-        let (cols, per) = responses(&rows, &types);
+        let mut rows = rows;
+        rows[1].customer = Some("ann".into());
+        let (cols, per) = responses(&rows, &types, &[json!("bob"), json!("ann")]);
+        assert_eq!(cols["customer"], json!([-1, 1]));
         assert_eq!(cols["surveys"], json!(["pp", "cart", "other"]));
         assert_eq!(cols["survey"], json!([0, 1]));
         assert_eq!(cols["kind"], json!([0, 1]));

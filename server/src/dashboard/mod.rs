@@ -21,7 +21,7 @@ pub async fn gather(
     now: i64,
 ) -> Result<Value, StoreError> {
     let id = site.id.clone();
-    let orders = store.dashboard().orders(id.clone()).await?;
+    let orders = columns::orders(&store.dashboard().orders(id.clone()).await?);
     let rows = crate::store::list_all(
         store,
         ExportFilter {
@@ -31,7 +31,8 @@ pub async fn gather(
     )
     .await?;
     let types = rapport_metrics::data::survey_types(&site.public).unwrap_or_default();
-    let (responses, per_survey) = columns::responses(&rows, &types);
+    let customers = orders["customers"].as_array().cloned().unwrap_or_default();
+    let (responses, per_survey) = columns::responses(&rows, &types, &customers);
     let names: std::collections::BTreeMap<&str, &str> = site.public["surveys"]
         .as_array()
         .into_iter()
@@ -75,7 +76,7 @@ pub async fn gather(
         "site": id,
         "generatedAt": crate::clock::format_unix_millis(now),
         "now": now.div_euclid(1000),
-        "orders": columns::orders(&orders),
+        "orders": orders,
         "responses": responses,
         "surveys": surveys,
         "loyalty": loyalty,
