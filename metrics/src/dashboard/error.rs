@@ -4,7 +4,7 @@ use crate::data::DataError;
 use crate::models::{FitError, InputError};
 
 /// A dashboard failure.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DashboardError {
     /// The data does not have the documented shape.
     #[error("data.{field}: {message}")]
