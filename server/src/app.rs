@@ -168,6 +168,7 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
         .route("/v1/{*rest}", get(unknown_api).post(unknown_api))
         .with_state(state);
     api.merge(static_files::router(dirs))
+        .merge(crate::routes::console_app::router(&dirs.dist))
 }
 
 async fn unknown_api(uri: axum::http::Uri) -> ApiError {

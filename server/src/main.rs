@@ -108,9 +108,8 @@ async fn main() -> ExitCode {
     let now = rapport_server::clock::Clock::now_millis(&clock);
     match rapport_server::console::setup::issue_if_no_user(&**server.store(), now).await {
         Ok(Some(link)) => println!(
-            "rapport-server: no console user yet (the console's pages are not built yet: until \
-             then, POST the token with an email and a password to /admin/api/setup, see \
-             docs/ARCHITECTURE.md); the first owner's setup link (single use, 24 h): {}",
+            "rapport-server: no console user yet; open the first owner's setup link (single \
+             use, 24 h) to create the owner account: {}",
             link.url(&console_base(
                 server.state().config().console.public_url.as_deref(),
                 &server.addr().to_string()

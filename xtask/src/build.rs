@@ -53,6 +53,8 @@ struct WasmArtifact {
     shrink_glue: bool,
     /// The export the loader calls after instantiating (checked with the shrunk glue).
     entry: &'static str,
+    /// Whether the npm package ships it (its type declarations go to `pkg/`).
+    npm: bool,
 }
 
 const WIDGET: WasmArtifact = WasmArtifact {
@@ -91,6 +93,7 @@ const WIDGET: WasmArtifact = WasmArtifact {
     cargo_args: &["--no-default-features", "--features", "shell"],
     shrink_glue: true,
     entry: "start",
+    npm: true,
 };
 
 /// The loyalty panel: the widget's recipe (the same wasm-opt passes, the boundary names
@@ -104,6 +107,7 @@ const PANEL: WasmArtifact = WasmArtifact {
     cargo_args: &[],
     shrink_glue: true,
     entry: "open",
+    npm: true,
 };
 
 const METRICS: WasmArtifact = WasmArtifact {
@@ -115,7 +119,37 @@ const METRICS: WasmArtifact = WasmArtifact {
     cargo_args: &[],
     shrink_glue: false,
     entry: "",
+    npm: true,
 };
+
+/// The merchant console (crate `rapport-console`), served by the collector at `/admin`:
+/// never loaded by a shopper, so plain `-Oz` and the glue as wasm-bindgen writes it (its
+/// budget is 200 KB gzip, see [`crate::size`]). Not in the npm package.
+const CONSOLE: WasmArtifact = WasmArtifact {
+    package: "rapport-console",
+    crate_file: "rapport_console.wasm",
+    out_name: "console",
+    dist_dir: "console",
+    opt_passes: &["-Oz"],
+    cargo_args: &[],
+    shrink_glue: false,
+    entry: "",
+    npm: false,
+};
+
+/// The console's hand-written files, copied beside its wasm: the HTML shell (served for
+/// every `/admin/*` page), the entry module and the style sheet.
+pub const CONSOLE_STATIC: [&str; 3] = ["index.html", "boot.js", "console.css"];
+
+/// Builds the console into `dist/console/`.
+fn console(dist: &Path) -> Result<(), String> {
+    wasm(&CONSOLE, dist)?;
+    let from = util::root().join("console/static");
+    for file in CONSOLE_STATIC {
+        copy(&from.join(file), &dist.join(CONSOLE.dist_dir).join(file))?;
+    }
+    Ok(())
+}
 
 /// Builds everything into `dist/` and `pkg/`.
 pub fn run_build() -> Result<(), String> {
@@ -123,10 +157,11 @@ pub fn run_build() -> Result<(), String> {
     wasm(&PANEL, &dist)?;
     crate::locales::write_panel(&dist.join(PANEL.dist_dir))?;
     wasm(&METRICS, &dist)?;
+    console(&dist)?;
     package(&dist)?;
     let mut shipped = vec![dist.join("rapport.js")];
     shipped.extend(CHUNKS.iter().map(|chunk| dist.join(chunk)));
-    for artifact in [&WIDGET, &PANEL, &METRICS] {
+    for artifact in [&WIDGET, &PANEL, &METRICS, &CONSOLE] {
         shipped.extend(crate::size::files_in(&dist.join(artifact.dist_dir))?);
     }
     for artifact in [&WIDGET, &PANEL] {
@@ -262,10 +297,7 @@ fn wasm(artifact: &WasmArtifact, dist: &Path) -> Result<(), String> {
     let glue = format!("{}.js", artifact.out_name);
     let types = format!("{}.d.ts", artifact.out_name);
     // What this step writes: browsers fetch the first two, the npm package adds the types.
-    let types_out = util::root()
-        .join("pkg")
-        .join(artifact.dist_dir)
-        .join(&types);
+    let types_out = types_dir(artifact).join(&types);
     let outputs = [
         (wasm_name.as_str(), out_dir.join(&wasm_name)),
         (glue.as_str(), out_dir.join(&glue)),
@@ -386,13 +418,19 @@ fn post_build(artifact: &WasmArtifact, built: &Path, out_dir: &Path) -> Result<(
         copy(&staging.join(&glue), &out_dir.join(&glue))?;
     }
     // Type declarations go to the npm package only; dist/ holds what browsers fetch.
-    copy(
-        &staging.join(&types),
-        &util::root()
-            .join("pkg")
-            .join(artifact.dist_dir)
-            .join(&types),
-    )
+    copy(&staging.join(&types), &types_dir(artifact).join(&types))
+}
+
+/// Where an artifact's type declarations go: the npm package, or beside the build's
+/// scratch files for what the package does not ship.
+fn types_dir(artifact: &WasmArtifact) -> PathBuf {
+    match artifact.npm {
+        true => util::root().join("pkg").join(artifact.dist_dir),
+        false => util::target_dir()
+            .join("xtask")
+            .join("types")
+            .join(artifact.dist_dir),
+    }
 }
 
 fn read(path: &Path) -> Result<String, String> {

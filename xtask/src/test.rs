@@ -92,6 +92,21 @@ fn lint() -> Result<(), String> {
             "warnings",
         ]),
     )?;
+    // The merchant console's web shell exists only on wasm32.
+    step(
+        "cargo clippy (wasm32, console)",
+        util::cargo().args([
+            "clippy",
+            "--package",
+            "rapport-console",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--lib",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
     // The shipped widget is built without `std` (its own panic handler and allocator).
     step(
         "cargo clippy (wasm32, shipped widget: no std)",

@@ -1,0 +1,27 @@
+//! Rapport's merchant console, served by the collector at `/admin`.
+//!
+//! The pure core (no browser types, tested natively):
+//! * [`route`] — which page a URL shows, and the URL of a page (deep links, history API).
+//! * [`query`] — query strings read and written (`form_urlencoded`).
+//! * [`filter`] — the inbox's filter state ↔ its query string.
+//! * [`model`] — the JSON answers of `/admin/api/*` as typed view models.
+//! * [`inbox_row`] — an inbox item as the console words it (badge, customer, risk…).
+//! * [`format`] — money, dates and percentages as the console prints them.
+//! * [`csv`] — CSV text with formula-injection neutralisation, for every download.
+//! * [`error`] — the one error enum of the console.
+//!
+//! `web` (wasm32 only) is the thin shell: it renders pages and forwards events; one file per
+//! page under `web/pages/` (see the crate's README for adding one).
+#![deny(missing_docs)]
+
+pub mod csv;
+pub mod error;
+pub mod filter;
+pub mod format;
+pub mod inbox_row;
+pub mod model;
+pub mod query;
+pub mod route;
+
+#[cfg(target_arch = "wasm32")]
+mod web;

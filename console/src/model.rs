@@ -1,0 +1,449 @@
+//! The JSON answers of `/admin/api/*` as the console reads them (camelCase, as the
+//! collector's OpenAPI document and the inbox contract state). Extra members are ignored,
+//! so a newer collector does not break an older console.
+
+use serde::{Deserialize, Serialize};
+
+/// A console user (`ConsoleUser`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    /// Random id.
+    pub id: String,
+    /// Sign-in e-mail.
+    pub email: String,
+    /// `owner` or `agent`.
+    pub role: String,
+    /// Created, ms since the epoch.
+    pub created_at: i64,
+    /// Disabled users cannot sign in.
+    pub disabled: bool,
+}
+
+impl User {
+    /// Owners manage users and read the audit log.
+    pub fn is_owner(&self) -> bool {
+        self.role == "owner"
+    }
+}
+
+/// The sign-in and `me` answer (`ConsoleSession`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+    /// Who is signed in.
+    pub user: User,
+    /// Sent back as `X-CSRF-Token` on every state-changing request.
+    pub csrf_token: String,
+    /// Absolute expiry, ms since the epoch.
+    pub expires_at: i64,
+}
+
+/// `{user}` (setup, create, update).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct UserAnswer {
+    /// The user.
+    pub user: User,
+}
+
+/// `GET /admin/api/users`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Users {
+    /// Every user.
+    pub users: Vec<User>,
+}
+
+/// One audit line.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct AuditEntry {
+    /// Position, newest highest.
+    pub seq: i64,
+    /// When, ms since the epoch.
+    pub at: i64,
+    /// Acting user's e-mail.
+    #[serde(default)]
+    pub actor: Option<String>,
+    /// What happened (`sign_in`, `user_created`…).
+    pub action: String,
+    /// What it acted on.
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Client address.
+    pub client: String,
+}
+
+/// `GET /admin/api/audit`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct AuditPage {
+    /// Newest first.
+    pub entries: Vec<AuditEntry>,
+    /// The `before` of the next page.
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+/// `POST /admin/api/setup` body.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetupBody<'a> {
+    /// The token from the link's fragment.
+    pub token: &'a str,
+    /// The owner's e-mail.
+    pub email: &'a str,
+    /// The owner's password.
+    pub password: &'a str,
+}
+
+/// `POST /admin/api/session` body.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignInBody<'a> {
+    /// E-mail.
+    pub email: &'a str,
+    /// Password.
+    pub password: &'a str,
+}
+
+/// `POST /admin/api/users` body.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewUserBody<'a> {
+    /// E-mail.
+    pub email: &'a str,
+    /// Initial password.
+    pub password: &'a str,
+    /// `agent` or `owner`.
+    pub role: &'a str,
+}
+
+/// The error body of the collector: `{"error": {"code", "message"}}` (the console's
+/// endpoints) or `{"error": "code", "message": "…"}` (the flat form).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ErrorBody {
+    /// Nested or flat.
+    pub error: ErrorDetail,
+    /// Flat form's message.
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// The `error` member.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum ErrorDetail {
+    /// `{"code", "message", "field"?}`.
+    Nested {
+        /// Code.
+        code: String,
+        /// Message.
+        #[serde(default)]
+        message: String,
+    },
+    /// Just the code.
+    Flat(String),
+}
+
+impl ErrorBody {
+    /// `(code, message)` whichever the form.
+    pub fn parts(&self) -> (String, String) {
+        match &self.error {
+            ErrorDetail::Nested { code, message } => (code.clone(), message.clone()),
+            ErrorDetail::Flat(code) => (code.clone(), self.message.clone().unwrap_or_default()),
+        }
+    }
+}
+
+/// `GET /admin/api/sites`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Sites {
+    /// The collector's sites.
+    pub sites: Vec<Site>,
+}
+
+/// One site.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Site {
+    /// Site id.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// An estimate with its interval.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+pub struct Estimate {
+    /// Point estimate.
+    pub value: f64,
+    /// Lower bound.
+    pub low: f64,
+    /// Upper bound.
+    pub high: f64,
+}
+
+/// A response's score.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Score {
+    /// `nps`, `csat`, `ces` or `rating`.
+    pub kind: String,
+    /// The value.
+    pub value: f64,
+}
+
+/// One answer of a response.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Answer {
+    /// Question id or text.
+    pub question: String,
+    /// Question type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The value as the shopper gave it.
+    pub value: serde_json_value::Value,
+    /// Human label of the value.
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// The customer behind a response.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Customer {
+    /// Customer id.
+    pub id: String,
+    /// E-mail.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Loyalty tier.
+    #[serde(default)]
+    pub tier: Option<String>,
+    /// Orders so far.
+    #[serde(default)]
+    pub orders: i64,
+    /// Spend so far, minor units.
+    #[serde(default)]
+    pub spend: f64,
+    /// Probability the customer is still active.
+    #[serde(default)]
+    pub p_alive: Option<Estimate>,
+    /// Predicted yearly value, minor units.
+    #[serde(default)]
+    pub annual_value: Option<Estimate>,
+}
+
+/// The user a response is assigned to.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Assignee {
+    /// User id.
+    pub id: String,
+    /// E-mail.
+    pub email: String,
+}
+
+/// An internal note.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Note {
+    /// Id.
+    pub id: String,
+    /// Author's e-mail.
+    pub author: String,
+    /// Text.
+    pub text: String,
+    /// When, ms since the epoch.
+    pub at: i64,
+}
+
+/// A follow-up sent to the shopper.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Followup {
+    /// Id.
+    pub id: String,
+    /// Text.
+    pub text: String,
+    /// Author's e-mail.
+    pub author: String,
+    /// Sent, ms since the epoch.
+    pub sent_at: i64,
+    /// Seen by the shopper, ms since the epoch.
+    #[serde(default)]
+    pub seen_at: Option<i64>,
+    /// The shopper's verdict.
+    #[serde(default)]
+    pub helpful: Option<bool>,
+}
+
+/// One inbox row (and, with `notes_list`/`followups_list`, the detail view).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Item {
+    /// Site id.
+    pub site: String,
+    /// Response id.
+    pub id: String,
+    /// Survey id.
+    pub survey: String,
+    /// Received, ms since the epoch.
+    pub received_at: i64,
+    /// Score, if the survey has one.
+    #[serde(default)]
+    pub score: Option<Score>,
+    /// `detractor`, `passive`, `promoter`, `unhappy`…
+    #[serde(default)]
+    pub band: Option<String>,
+    /// Open text.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// Every answer.
+    #[serde(default)]
+    pub answers: Vec<Answer>,
+    /// Page URL.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Customer, when identified.
+    #[serde(default)]
+    pub customer: Option<Customer>,
+    /// Revenue at risk, minor units.
+    #[serde(default)]
+    pub risk: Option<Estimate>,
+    /// Currency of the money members.
+    #[serde(default = "usd")]
+    pub currency: String,
+    /// `new`, `triaged`, `acting`, `resolved`.
+    pub status: String,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Assignee.
+    #[serde(default)]
+    pub assignee: Option<Assignee>,
+    /// In the holdout group (no follow-up by default).
+    #[serde(default)]
+    pub holdout: bool,
+}
+
+fn usd() -> String {
+    "USD".to_owned()
+}
+
+/// `GET /admin/api/inbox`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct InboxPage {
+    /// Rows.
+    pub items: Vec<Item>,
+    /// Cursor of the next page.
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+/// `GET /admin/api/inbox/{site}/{id}`: the item plus its notes and follow-ups.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Detail {
+    /// The item.
+    #[serde(flatten)]
+    pub item: Item,
+    /// Notes, oldest first.
+    #[serde(default)]
+    pub notes: Vec<Note>,
+    /// Follow-ups, oldest first.
+    #[serde(default)]
+    pub followups: Vec<Followup>,
+}
+
+/// `GET /admin/api/themes`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Themes {
+    /// Top phrases.
+    pub themes: Vec<Theme>,
+}
+
+/// One theme.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Theme {
+    /// Phrase.
+    pub phrase: String,
+    /// Occurrences.
+    pub count: i64,
+    /// Band.
+    #[serde(default)]
+    pub band: Option<String>,
+}
+
+/// A JSON value of any shape (an answer's value), without pulling a JSON parser into the
+/// wasm: serde's own self-describing representation.
+pub mod serde_json_value {
+    use serde::Deserialize;
+
+    /// Any JSON value.
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    #[serde(untagged)]
+    pub enum Value {
+        /// `null`.
+        Null,
+        /// A boolean.
+        Bool(bool),
+        /// A number.
+        Number(f64),
+        /// A string.
+        Text(String),
+        /// An array.
+        List(Vec<Value>),
+    }
+
+    impl Value {
+        /// The value as the console prints it.
+        pub fn display(&self) -> String {
+            match self {
+                Value::Null => "—".to_owned(),
+                Value::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
+                Value::Number(n) => format!("{n}"),
+                Value::Text(t) => t.clone(),
+                Value::List(items) => items
+                    .iter()
+                    .map(Value::display)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_session_and_errors() {
+        let s: Session = serde_json::from_str(r#"{"user":{"id":"u1","email":"a@b.c","role":"owner","createdAt":1,"disabled":false},"csrfToken":"t","expiresAt":9,"extra":1}"#).unwrap();
+        assert!(s.user.is_owner());
+        assert_eq!(s.csrf_token, "t");
+        let e: ErrorBody = serde_json::from_str(
+            r#"{"error":{"code":"csrf","field":"x-csrf-token","message":"missing"}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.parts(), ("csrf".into(), "missing".into()));
+        let e: ErrorBody =
+            serde_json::from_str(r#"{"error":"holdout","message":"in the holdout"}"#).unwrap();
+        assert_eq!(e.parts(), ("holdout".into(), "in the holdout".into()));
+    }
+
+    #[test]
+    fn reads_an_inbox_item() {
+        let text = r#"{"items":[{"site":"s","id":"r1","survey":"nps","receivedAt":5,
+          "score":{"kind":"nps","value":3},"band":"detractor","text":"late",
+          "answers":[{"question":"q1","type":"nps","value":3},{"question":"q2","type":"choice","value":["a","b"],"label":"A, B"}],
+          "url":"/cart","customer":{"id":"c1","email":null,"tier":"gold","orders":4,"spend":52000,
+          "pAlive":{"value":0.4,"low":0.3,"high":0.5},"annualValue":null},
+          "risk":{"value":124000,"low":88000,"high":161000},"currency":"USD","status":"new",
+          "tags":["x"],"assignee":null,"notes":0,"followups":1,"holdout":true}],"next":null}"#;
+        let page: InboxPage = serde_json::from_str(text).unwrap();
+        let item = &page.items[0];
+        assert!(item.holdout);
+        assert_eq!(item.answers[1].value.display(), "a, b");
+        assert_eq!(
+            item.customer
+                .as_ref()
+                .and_then(|c| c.p_alive)
+                .map(|p| p.value),
+            Some(0.4)
+        );
+        assert_eq!(page.next, None);
+    }
+}
