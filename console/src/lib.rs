@@ -7,6 +7,8 @@
 //! * [`model`] — the JSON answers of `/admin/api/*` as typed view models.
 //! * [`inbox_row`] — an inbox item as the console words it (badge, customer, risk…).
 //! * [`format`] — money, dates and percentages as the console prints them.
+//! * [`dashboard`] — the dashboard's charts as the engine's Worker returns them, their
+//!   CSV, and the allowlist for their SVG.
 //! * [`csv`] — CSV text with formula-injection neutralisation, for every download.
 //! * [`error`] — the one error enum of the console.
 //!
@@ -15,6 +17,7 @@
 #![deny(missing_docs)]
 
 pub mod csv;
+pub mod dashboard;
 pub mod error;
 pub mod filter;
 pub mod format;

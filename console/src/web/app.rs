@@ -249,7 +249,7 @@ impl App {
             (Route::Response { site, id }, Some(_)) => {
                 pages::response::render(self, &self.main, site, id)?
             }
-            (Route::Dashboard, Some(_)) => pages::not_built::render(&self.main, "Dashboard")?,
+            (Route::Dashboard, Some(_)) => pages::dashboard::render(self, &self.main)?,
             (Route::Segments, Some(_)) => pages::not_built::render(&self.main, "Segments")?,
             (Route::Alerts, Some(_)) => pages::not_built::render(&self.main, "Webhooks & alerts")?,
             (Route::Users, Some(s)) => pages::users::render(self, &self.main, &s.user)?,

@@ -3,6 +3,7 @@
 //! with [`super::app::App::spawn`] and show results through the live region.
 
 pub mod audit;
+pub mod dashboard;
 pub mod inbox;
 pub mod not_allowed;
 pub mod not_built;
