@@ -34,10 +34,10 @@ setup-link prints a new one-time link (valid 24 h) that creates a console owner,
 the config's console.publicUrl or else http://LISTEN. The server prints one by itself
 at start-up while the console has no user.
 
-seed-demo fills an empty database with a simulated year of the site (customers, orders,
+seed-demo fills a database without orders of the site with a simulated year of it (customers, orders,
 points, referrals, survey responses; see docs/ARCHITECTURE.md) and creates the console
 owner demo@example.com with --password (default: a random one, printed). A database
-holding data of the site is left as it is.
+holding orders of the site is left as it is.
 ";
 
 /// Parsed flags.

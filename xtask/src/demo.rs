@@ -1,4 +1,4 @@
-//! `cargo xtask demo`: build everything, seed the demo database when it is empty
+//! `cargo xtask demo`: build everything, seed the demo database when it has no orders
 //! (`rapport-server seed-demo`: a simulated year of the store and a console owner), and
 //! run the collector with the demo storefront.
 

@@ -1,5 +1,5 @@
-//! Demo data: `rapport-server seed-demo` fills an empty database with a store's year —
-//! customers, orders, the points ledger, referrals and survey responses — simulated from
+//! Demo data: `rapport-server seed-demo` fills a database without orders of the site with
+//! a store's year — customers, orders, the points ledger, referrals and survey responses — simulated from
 //! stated models ([`simulate`]) and written through the collector's own store methods
 //! ([`seed`]), plus a console owner `demo@example.com` whose password is printed. `cargo
 //! xtask demo` runs it before starting the server; tests and benchmarks call it too.
@@ -74,7 +74,7 @@ pub async fn command(args: SeedArgs) -> ExitCode {
             );
             if !report.seeded {
                 eprintln!(
-                    "rapport-server: the database holds data of site {:?} already: nothing seeded",
+                    "rapport-server: the database holds orders of site {:?} already: nothing seeded",
                     args.site
                 );
             }
