@@ -188,7 +188,7 @@ pub async fn seed(
             })
             .await?;
         report.responses += 1;
-        if let Some(rule) = rules.answer.clone() {
+        if let Some(rule) = rules.answer {
             let outcome = store
                 .loyalty()
                 .credit_answer(
