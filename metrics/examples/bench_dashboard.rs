@@ -58,7 +58,9 @@ fn run() -> Result<(), String> {
         let data = DashboardData::parse(&bytes).map_err(|e| e.to_string())?;
         marks.push(("parse", t0.elapsed().as_secs_f64()));
         let out = compute(&data, &DashboardOptions::default(), &mut |p| {
-            marks.push((p.step, t0.elapsed().as_secs_f64()))
+            let at = t0.elapsed().as_secs_f64();
+            eprintln!("bench_dashboard: {} done at {at:.2} s", p.step);
+            marks.push((p.step, at))
         })
         .map_err(|e| e.to_string())?;
         let s = t0.elapsed().as_secs_f64();

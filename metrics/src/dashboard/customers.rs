@@ -16,7 +16,7 @@
 
 use serde_json::json;
 
-use super::chart::{bar_svg, line_svg, num, series, Chart, Table};
+use super::chart::{bar_svg, line_svg, num, opt, series, Chart, Table};
 use super::error::DashboardError;
 use super::input::LatestAnswer;
 use crate::clv::predictive_clv;
@@ -458,8 +458,23 @@ fn what_if(m: &CustomerModel) -> Result<Chart, DashboardError> {
         "new_revenue",
         "change_percent",
     ]);
+    // The BG/NBD dropout probability after a purchase; a what-if lowers it by the points.
+    let dropout = m.bgnbd.a / (m.bgnbd.a + m.bgnbd.b);
     let mut points = vec![(0.0, 0.0)];
     for p in WHAT_IF_POINTS {
+        if dropout - p / 100.0 < 0.1 * dropout {
+            // Fewer customers drop out than the points would save (or almost): nothing to
+            // model, and the shifted model's sums would crawl.
+            table.row(vec![
+                num(p),
+                num(1.0 - dropout),
+                opt(None),
+                opt(None),
+                opt(None),
+                opt(None),
+            ]);
+            continue;
+        }
         let w = bgnbd_uplift(&m.bgnbd, &m.summary, &m.order_value, YEAR_WEEKS, p)?;
         table.row(vec![
             num(p),
@@ -471,13 +486,15 @@ fn what_if(m: &CustomerModel) -> Result<Chart, DashboardError> {
         ]);
         points.push((p, w.new_revenue - w.baseline_revenue));
     }
-    let summary = match table.rows.get(1) {
-        Some(row) => format!(
-            "Keeping 2 more customers in 100 after each purchase adds {:.0} of revenue over the next year ({:.1}%)",
-            row[4].as_f64().unwrap_or(0.0) - row[3].as_f64().unwrap_or(0.0),
-            row[5].as_f64().unwrap_or(0.0)
+    let summary = match table.rows.get(1).map(|row| (row[3].as_f64(), row[4].as_f64(), row[5].as_f64())) {
+        Some((Some(base), Some(new), Some(change))) => format!(
+            "Keeping 2 more customers in 100 after each purchase adds {:.0} of revenue over the next year ({change:.1}%)",
+            new - base
         ),
-        None => String::new(),
+        _ => format!(
+            "The fitted model has almost no dropout ({:.2}% after a purchase): there is no retention to add",
+            100.0 * dropout
+        ),
     };
     let title = "Retention what-if: revenue over the next year";
     Ok(Chart {
@@ -494,4 +511,39 @@ fn what_if(m: &CustomerModel) -> Result<Chart, DashboardError> {
         summary,
         table,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Orders;
+
+    fn model(a: f64, b: f64) -> CustomerModel {
+        let d = 86_400;
+        let o = Orders::from_columns(
+            &["a", "a", "b", "c", "c", "c"],
+            vec![0, 30 * d, 5 * d, 2 * d, 40 * d, 90 * d],
+            vec![10.0, 20.0, 5.0, 8.0, 9.0, 30.0],
+        )
+        .unwrap_or_default();
+        let mut m = CustomerModel::fit(&o, 120).unwrap_or_else(|e| panic!("{e}"));
+        m.bgnbd = BgNbd { a, b, ..m.bgnbd };
+        m
+    }
+
+    #[test]
+    fn what_if_rows_only_where_there_is_dropout_to_save() {
+        // Dropout 0.25: every row is modelled.
+        let c = what_if(&model(1.0, 3.0)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(c.table.rows.iter().all(|r| r[4].is_number()));
+        assert!(c.summary.starts_with("Keeping 2 more customers"));
+        // Dropout 0.04: 1 and 2 points modelled; 5 and 10 would leave none.
+        let c = what_if(&model(0.4, 9.6)).unwrap_or_else(|e| panic!("{e}"));
+        let modelled: Vec<bool> = c.table.rows.iter().map(|r| r[4].is_number()).collect();
+        assert_eq!(modelled, [true, true, false, false]);
+        // Almost no dropout: nothing to add.
+        let c = what_if(&model(0.008, 20.0)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(c.table.rows.iter().all(|r| r[4].is_null()));
+        assert!(c.summary.contains("almost no dropout"));
+    }
 }
