@@ -427,6 +427,30 @@ export function createCore(options = {}) {
     if (typeof o.points !== "number") throw new Error("points: expected a number of retention points");
     return w.retentionWhatIfBgNbd(o.fit, c.x, c.t_x, c.T, value, o.horizon ?? 52, o.points);
   };
+  // The merchant dashboard: every chart of the collector's dashboard data (an object, or its
+  // JSON as text or bytes) and, with `events` (an events CSV), the funnel. Progress after
+  // each step: `{stage: "step", type: "progress", step, done, total}`.
+  methods.dashboard = async (w, [data, o = {}], progress) => {
+    progress("start", {});
+    const bytes = data && typeof data === "object" && !ArrayBuffer.isView(data) && !(data instanceof ArrayBuffer)
+      ? new TextEncoder().encode(JSON.stringify(data))
+      : bytesOf("data", data);
+    const events = o.events === undefined || o.events === null ? undefined : bytesOf("events", o.events);
+    const opts = {};
+    if (o.eventsOptions !== undefined) opts.events = o.eventsOptions;
+    if (o.funnelSteps !== undefined) opts.funnelSteps = o.funnelSteps;
+    return w.dashboard(bytes, events, opts, (p) => progress("step", p));
+  };
+  // The charts of orders alone (e.g. a Shopify export: `{format: "shopify"}`): cohorts,
+  // repeat purchases, CLV, top customers, RFM, the what-if.
+  methods.dashboardOrders = async (w, [input, o = {}], progress) => {
+    progress("start", {});
+    const { orders, owned } = await ordersOf(w, input, o, progress);
+    try {
+      const end = o.endDate !== undefined || o.endDay !== undefined ? toDay("endDate", o.endDate ?? o.endDay) : undefined;
+      return w.dashboardOrders(orders, end, (p) => progress("step", p));
+    } finally { drop(owned); }
+  };
   methods.historicalClv = async (w, [input, o = {}], progress) => {
     progress("start", {});
     const { orders, owned } = await ordersOf(w, input, o, progress);

@@ -567,6 +567,10 @@ export interface Engine {
   plot(kind: "cohorts", report: CohortReport): Promise<string>;
   plot(kind: "funnel", report: FunnelReport, options?: { unit?: string }): Promise<string>;
   plot(kind: "fit", fit: TransactionFit, options: { maxFrequency: number; age: number; horizon?: number; unit?: string }): Promise<string>;
+  /** Every chart of the collector's dashboard data (`GET /admin/api/dashboard/data`), plus the funnel of an events CSV. */
+  dashboard(data: object | Bytes, options?: DashboardOptions): Promise<Dashboard>;
+  /** The charts of orders alone (a Shopify export with `format: "shopify"`): cohorts, repeat purchases, CLV, top customers, RFM, the what-if. */
+  dashboardOrders(orders: OrdersInput, options?: OrdersCsvOptions & { endDate?: string | Date | number; onProgress?: (p: Progress) => void }): Promise<Dashboard>;
   /** Stops the worker; pending calls reject. */
   terminate(): void;
 }
@@ -595,3 +599,30 @@ export const historicalClv: Engine["historicalClv"];
 export const validate: Engine["validate"];
 export const predictIntervals: Engine["predictIntervals"];
 export const plot: Engine["plot"];
+export const dashboard: Engine["dashboard"];
+export const dashboardOrders: Engine["dashboardOrders"];
+
+/** Options of `dashboard`. */
+export interface DashboardOptions {
+  /** An events CSV (for the funnel). */
+  events?: Bytes;
+  /** How to read it (`{columns, read}`). */
+  eventsOptions?: object;
+  /** Funnel steps (default: the events' names, most users first). */
+  funnelSteps?: string[];
+  onProgress?: (p: Progress) => void;
+}
+
+/** One chart: its SVG and the same numbers as a table. */
+export interface DashboardChart {
+  id: string;
+  title: string;
+  summary: string;
+  svg: string;
+  table: { columns: string[]; rows: (string | number | null)[][] };
+}
+
+/** Every chart. */
+export interface Dashboard {
+  charts: DashboardChart[];
+}

@@ -46,7 +46,7 @@ const METHODS = [
   "parseOrdersCsv", "ordersFromColumns", "parseEventsCsv", "release",
   "summary", "fitBgNbd", "fitMbgNbd", "fitParetoNbd", "fitGammaGamma", "fitBgBb",
   "predict", "clv", "historicalClv", "cohortMatrix", "funnel", "rfm", "nps", "feedbackReport", "retentionWhatIf",
-  "validate", "predictIntervals", "plot",
+  "validate", "predictIntervals", "plot", "dashboard", "dashboardOrders",
 ];
 
 /** Splits `onProgress` (and `transfer`) off the last options argument. */
@@ -205,3 +205,5 @@ export const retentionWhatIf = call("retentionWhatIf");
 export const validate = call("validate");
 export const predictIntervals = call("predictIntervals");
 export const plot = call("plot");
+export const dashboard = call("dashboard");
+export const dashboardOrders = call("dashboardOrders");

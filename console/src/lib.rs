@@ -9,6 +9,8 @@
 //! * [`followup`] — the follow-ups page: view models, differences and intervals in words and on an axis.
 //! * [`format`] — money, dates and percentages as the console prints them.
 //! * [`hooks`] — webhooks, deliveries and alert settings as the console shows them.
+//! * [`dashboard`] — the dashboard's charts as the engine's Worker returns them, their
+//!   CSV, and the allowlist for their SVG.
 //! * [`csv`] — CSV text with formula-injection neutralisation, for every download.
 //! * [`error`] — the one error enum of the console.
 //!
@@ -17,6 +19,7 @@
 #![deny(missing_docs)]
 
 pub mod csv;
+pub mod dashboard;
 pub mod error;
 pub mod filter;
 pub mod followup;

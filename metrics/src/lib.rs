@@ -16,6 +16,7 @@
 
 pub mod clv;
 pub mod cohort;
+pub mod dashboard;
 pub mod data;
 pub mod experiment;
 pub mod feedback;

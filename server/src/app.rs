@@ -118,6 +118,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/api/webhooks/{id}/test"),
     ("GET", "/admin/api/sites/{site}/alerts"),
     ("PUT", "/admin/api/sites/{site}/alerts"),
+    ("GET", "/admin/api/dashboard/data"),
 ];
 
 /// The complete router for `state`, serving static files from `dirs`.
@@ -191,6 +192,10 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
         .route(
             "/admin/api/sites/{site}/alerts",
             get(hooks::get_alerts).put(hooks::put_alerts),
+        )
+        .route(
+            "/admin/api/dashboard/data",
+            get(crate::routes::dashboard::data),
         )
         .route("/admin/api", any(console::unknown))
         .route("/admin/api/{*rest}", any(console::unknown))

@@ -12,6 +12,8 @@ USAGE:
     rapport-server import-orders --site SITE --format shopify|generic [--credit]
                    [--platform shopify|woocommerce|generic] [--db ..] [--config ..] FILE|-
     rapport-server setup-link [--db ..] [--config ..] [--listen ..]
+    rapport-server seed-demo [--db ..] [--config ..] [--site demo] [--customers 3000]
+                   [--seed 14] [--password ..] [--end RFC3339]
 
 FLAGS:
     --listen ADDR        address to listen on           [default: 127.0.0.1:8080]
@@ -31,6 +33,11 @@ no points unless --credit). Prints the report as JSON; exits 1 when a row was ba
 setup-link prints a new one-time link (valid 24 h) that creates a console owner, under
 the config's console.publicUrl or else http://LISTEN. The server prints one by itself
 at start-up while the console has no user.
+
+seed-demo fills a database without orders of the site with a simulated year of it (customers, orders,
+points, referrals, survey responses; see docs/ARCHITECTURE.md) and creates the console
+owner demo@example.com with --password (default: a random one, printed). A database
+holding orders of the site is left as it is.
 ";
 
 /// Parsed flags.
@@ -76,6 +83,81 @@ pub enum Command {
     ImportOrders(ImportArgs),
     /// `setup-link`: print a new console setup link and exit.
     SetupLink(Args),
+    /// `seed-demo`: fill an empty database with demo data.
+    SeedDemo(SeedArgs),
+}
+
+/// Flags of `seed-demo`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedArgs {
+    /// `--db`.
+    pub db: PathBuf,
+    /// `--config`.
+    pub config: PathBuf,
+    /// `--site` (default `demo`).
+    pub site: String,
+    /// `--customers` (default 3,000).
+    pub customers: usize,
+    /// `--seed` (default 14).
+    pub seed: u64,
+    /// `--password` of the console owner (default: random).
+    pub password: Option<String>,
+    /// `--end`: the end of the simulated year, ms (default: now).
+    pub end: Option<i64>,
+}
+
+fn parse_seed(args: impl Iterator<Item = String>) -> Result<Command, CliError> {
+    let defaults = Args::default();
+    let mut out = SeedArgs {
+        db: defaults.db,
+        config: defaults.config,
+        site: "demo".into(),
+        customers: 3000,
+        seed: 14,
+        password: None,
+        end: None,
+    };
+    let mut it = args;
+    while let Some(arg) = it.next() {
+        if arg == "-h" || arg == "--help" {
+            return Ok(Command::Help);
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) => (f.to_owned(), Some(v.to_owned())),
+            None => (arg.clone(), None),
+        };
+        let known = [
+            "--db",
+            "--config",
+            "--site",
+            "--customers",
+            "--seed",
+            "--password",
+            "--end",
+        ];
+        if !known.contains(&flag.as_str()) {
+            return Err(CliError::UnknownFlag(arg));
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => it
+                .next()
+                .ok_or_else(|| CliError::MissingValue(flag.clone()))?,
+        };
+        let bad = || CliError::BadValue(flag.clone(), value.clone());
+        match flag.as_str() {
+            "--db" => out.db = value.into(),
+            "--config" => out.config = value.into(),
+            "--site" => out.site = value,
+            "--customers" => {
+                out.customers = value.parse().ok().filter(|n| *n > 0).ok_or_else(bad)?
+            }
+            "--seed" => out.seed = value.parse().map_err(|_| bad())?,
+            "--password" => out.password = Some(value),
+            _ => out.end = Some(rapport::core::datetime::parse_rfc3339(&value).ok_or_else(bad)?),
+        }
+    }
+    Ok(Command::SeedDemo(out))
 }
 
 /// Flags of `import-orders`.
@@ -109,6 +191,9 @@ pub enum CliError {
     /// `--listen` that is not `host:port`.
     #[error("--listen {0:?}: expected an address like 127.0.0.1:8080")]
     BadAddress(String),
+    /// A flag whose value cannot be read.
+    #[error("{0} {1:?}: not a valid value (see --help)")]
+    BadValue(String, String),
     /// A required flag or argument of a subcommand is absent.
     #[error("{0} is required (see --help)")]
     Missing(&'static str),
@@ -177,6 +262,10 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
     if it.peek().map(String::as_str) == Some("import-orders") {
         it.next();
         return parse_import(it);
+    }
+    if it.peek().map(String::as_str) == Some("seed-demo") {
+        it.next();
+        return parse_seed(it);
     }
     let setup_link = it.peek().map(String::as_str) == Some("setup-link");
     if setup_link {
@@ -285,6 +374,26 @@ mod tests {
             parse(args("import-orders --site d --format generic a.csv b.csv")),
             Err(CliError::UnknownFlag("b.csv".into()))
         );
+    }
+
+    #[test]
+    fn seed_demo() {
+        let cmd = parse(args(
+            "seed-demo --db x.sqlite --customers=500 --password pw --end 2026-12-01T00:00:00Z",
+        ));
+        let Ok(Command::SeedDemo(a)) = cmd else {
+            panic!("unexpected {cmd:?}");
+        };
+        assert_eq!(a.db, PathBuf::from("x.sqlite"));
+        assert_eq!((a.customers, a.seed, a.site.as_str()), (500, 14, "demo"));
+        assert_eq!(a.password.as_deref(), Some("pw"));
+        assert_eq!(a.end, Some(1_796_083_200_000));
+        assert_eq!(
+            parse(args("seed-demo --customers 0")),
+            Err(CliError::BadValue("--customers".into(), "0".into()))
+        );
+        assert!(parse(args("seed-demo --end yesterday")).is_err());
+        assert!(parse(args("seed-demo --listen 1.2.3.4:5")).is_err());
     }
 
     #[test]

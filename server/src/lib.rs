@@ -21,6 +21,8 @@ pub mod clock;
 pub mod config;
 pub mod console;
 pub mod cors;
+pub mod dashboard;
+pub mod demo;
 pub mod edge;
 pub mod envelope;
 pub mod error;

@@ -21,6 +21,7 @@ async fn main() -> ExitCode {
         Ok(Command::ImportOrders(args)) => {
             return rapport_server::history_import::command(args).await;
         }
+        Ok(Command::SeedDemo(args)) => return rapport_server::demo::command(args).await,
         Ok(Command::Help) => {
             print!("{}", cli::USAGE);
             return ExitCode::SUCCESS;

@@ -27,7 +27,7 @@ use crate::install::CHROMIUM;
 use crate::postgres::Cluster;
 use crate::util::{self, cmd, step};
 
-const SECTIONS: &[&str] = &["metrics", "widget", "collector", "loyalty"];
+const SECTIONS: &[&str] = &["metrics", "widget", "collector", "loyalty", "dashboard"];
 
 /// Runs the requested benchmark sections (all by default).
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -57,6 +57,74 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if wanted("metrics") {
         metrics()?;
     }
+    if wanted("dashboard") {
+        dashboard()?;
+    }
+    Ok(())
+}
+
+/// Every chart of the dashboard for 100,000 customers and 1,000,000 orders (seeded data in
+/// the collector's dashboard JSON): natively (`metrics/examples/bench_dashboard.rs`) and in
+/// the metrics engine's Web Worker in headless Chromium (`tests/bench/dashboard-worker.mjs`).
+fn dashboard() -> Result<(), String> {
+    let dir = bench_dir()?;
+    let native = json_of(
+        "dashboard, native (best of 3)",
+        util::cargo()
+            .args([
+                "run",
+                "--quiet",
+                "--release",
+                "--package",
+                "rapport-metrics",
+                "--example",
+                "bench_dashboard",
+                "--",
+            ])
+            .arg(&dir),
+    )?;
+    let file = native["file"].as_str().unwrap_or_default().to_owned();
+    step(
+        "collector (release) for the Worker benchmark",
+        util::cargo().args(["build", "--release", "--package", "rapport-server"]),
+    )?;
+    let server = Server::start(&dir.join("dashboard-bench.sqlite"))?;
+    let worker = json_of(
+        "dashboard in the Worker, headless Chromium (best of 3)",
+        cmd("node")
+            .arg("tests/bench/dashboard-worker.mjs")
+            .arg(server.url())
+            .arg(&file)
+            .env("CHROMIUM_PATH", CHROMIUM),
+    );
+    drop(server);
+    let worker = worker.unwrap_or_else(|e| {
+        eprintln!("Worker benchmark failed: {e}");
+        Value::Null
+    });
+    println!(
+        "\nDashboard: every chart ({} charts) for {} customers and {} orders ({:.1} MB of JSON)",
+        native["charts"],
+        native["customers"],
+        native["orders"],
+        native["bytes"].as_f64().unwrap_or(0.0) / 1e6
+    );
+    println!(
+        "  native (release)              {:>8.2} s",
+        native["native_s"].as_f64().unwrap_or(f64::NAN)
+    );
+    println!(
+        "  Worker in Chromium (wasm)     {:>8.2} s",
+        worker["worker_s"].as_f64().unwrap_or(f64::NAN)
+    );
+    println!(
+        "  longest main-thread gap while the Worker computes: {:.0} ms",
+        worker["longest_main_thread_gap_ms"]
+            .as_f64()
+            .unwrap_or(f64::NAN)
+    );
+    println!("  native steps (s from start): {}", native["steps_at_s"]);
+    println!("  Worker steps (s from start): {}", worker["steps_at_s"]);
     Ok(())
 }
 

@@ -139,7 +139,12 @@ const CONSOLE: WasmArtifact = WasmArtifact {
 
 /// The console's hand-written files, copied beside its wasm: the HTML shell (served for
 /// every `/admin/*` page), the entry module and the style sheet.
-pub const CONSOLE_STATIC: [&str; 3] = ["index.html", "boot.js", "console.css"];
+pub const CONSOLE_STATIC: [&str; 4] = [
+    "index.html",
+    "boot.js",
+    "console.css",
+    "dashboard-worker.js",
+];
 
 /// Builds the console into `dist/console/`.
 fn console(dist: &Path) -> Result<(), String> {

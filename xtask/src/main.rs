@@ -30,7 +30,7 @@ commands:
   test      install what tests need (idempotent) and run every test, lint and size budget
   install   only install what tests need (wasm target, wasm-bindgen CLI, Chromium, PostgreSQL, npm packages)
   size      print shipped sizes (raw, gzip, brotli) and check the budgets
-  bench     print benchmark figures (first paint, collector throughput, loyalty ledger, metrics engine vs lifetimes/duckdb)
+  bench     print benchmark figures (first paint, collector throughput, loyalty ledger, metrics engine vs lifetimes/duckdb, dashboard in the Worker)
   fuzz [S]  fuzz the orders CSV reader with cargo-fuzz for S seconds (default 60)
 ";
 

@@ -252,7 +252,7 @@ impl App {
             (Route::Followups(site), Some(s)) => {
                 pages::followups::render(self, &self.main, site.as_deref(), s.user.is_owner())?
             }
-            (Route::Dashboard, Some(_)) => pages::not_built::render(&self.main, "Dashboard")?,
+            (Route::Dashboard, Some(_)) => pages::dashboard::render(self, &self.main)?,
             (Route::Segments, Some(_)) => pages::not_built::render(&self.main, "Segments")?,
             (Route::Alerts, Some(_)) => pages::alerts::render(self, &self.main)?,
             (Route::Users, Some(s)) => pages::users::render(self, &self.main, &s.user)?,

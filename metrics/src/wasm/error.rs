@@ -49,6 +49,9 @@ pub enum WasmError {
         /// What is wrong (names the row when there is one).
         message: String,
     },
+    /// The dashboard could not be computed (names the input or model at fault).
+    #[error("{0}")]
+    Dashboard(#[from] crate::dashboard::DashboardError),
     /// A per-customer computation failed.
     #[error("customer row {row}: {source}")]
     Row {
@@ -64,7 +67,7 @@ impl WasmError {
     pub fn code(&self) -> &'static str {
         match self {
             WasmError::Fit(FitError::NotConverged { .. }) => "not_converged",
-            WasmError::Data(_) => "bad_data",
+            WasmError::Data(_) | WasmError::Dashboard(_) => "bad_data",
             WasmError::Input(_) | WasmError::Fit(FitError::Input(_)) => "bad_input",
             WasmError::Fit(_) | WasmError::Row { .. } => "model",
             WasmError::Funnel(_)

@@ -11,12 +11,14 @@
 //! * [`events`] — event ingestion and funnels.
 //! * [`feedback`] — NPS and the feedback report.
 //! * [`whatif`] — retention what-if and historical CLV.
+//! * [`dashboard`] — every chart of the merchant dashboard in one call, with progress.
 //! * [`validate`] — holdout validation; [`intervals`] — prediction intervals;
 //!   [`plot`] — SVG figures of reports.
 //!
 //! Large columns cross the boundary as typed arrays (`Float64Array`,
 //! `Uint32Array`); small structured results as plain objects with camelCase keys.
 
+pub mod dashboard;
 pub mod error;
 pub mod events;
 pub mod feedback;

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod console;
 pub mod console_app;
+pub mod dashboard;
 pub mod export;
 pub mod followups;
 pub mod health;

@@ -15,6 +15,7 @@
 
 pub mod console;
 mod cursor;
+pub mod dashboard;
 pub mod followup;
 pub mod hooks;
 pub mod loyalty;
@@ -32,6 +33,7 @@ use serde::Serialize;
 
 pub use console::ConsoleStore;
 pub use cursor::Cursor;
+pub use dashboard::DashboardStore;
 pub use followup::FollowupStore;
 pub use hooks::HooksStore;
 pub use loyalty::{
@@ -242,6 +244,8 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn console(&self) -> &dyn ConsoleStore;
     /// Outbound webhook endpoints, their deliveries and alert settings.
     fn hooks(&self) -> &dyn HooksStore;
+    /// The dashboard's reads (orders, the ledger by day, referrals), same database.
+    fn dashboard(&self) -> &dyn DashboardStore;
     /// Customer scores from the metrics engine, in the same database.
     fn scores(&self) -> &dyn ScoreStore;
     /// Follow-ups and the holdout experiment, in the same database.

@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod audit;
+pub mod dashboard;
 pub mod followup_composer;
 pub mod followups;
 pub mod inbox;

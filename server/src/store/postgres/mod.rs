@@ -8,6 +8,7 @@
 //! and the database server being killed.
 
 mod console;
+mod dashboard;
 mod followup;
 mod hooks;
 mod loyalty;
@@ -41,6 +42,7 @@ pub struct PostgresStore {
     loyalty: loyalty::PostgresLoyalty,
     console: console::PostgresConsole,
     hooks: hooks::PostgresHooks,
+    dashboard: dashboard::PostgresDashboard,
     scores: scores::PostgresScores,
     followups: followup::PostgresFollowups,
 }
@@ -87,6 +89,7 @@ impl PostgresStore {
         let loyalty = loyalty::PostgresLoyalty::new(pool.clone());
         let console = console::PostgresConsole::new(pool.clone());
         let hooks = hooks::PostgresHooks::new(pool.clone());
+        let dashboard = dashboard::PostgresDashboard::new(pool.clone());
         let scores = scores::PostgresScores::new(pool.clone());
         let followups = followup::PostgresFollowups::new(pool.clone());
         Ok(PostgresStore {
@@ -95,6 +98,7 @@ impl PostgresStore {
             loyalty,
             console,
             hooks,
+            dashboard,
             scores,
             followups,
         })
@@ -279,6 +283,10 @@ impl ResponseStore for PostgresStore {
 
     fn hooks(&self) -> &dyn crate::store::HooksStore {
         &self.hooks
+    }
+
+    fn dashboard(&self) -> &dyn crate::store::DashboardStore {
+        &self.dashboard
     }
 
     fn scores(&self) -> &dyn crate::store::ScoreStore {

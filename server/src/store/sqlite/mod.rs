@@ -11,6 +11,7 @@
 //! crash may drop the last few commits.
 
 mod console;
+mod dashboard;
 mod followup;
 mod hooks;
 mod loyalty;
@@ -83,6 +84,7 @@ pub struct SqliteStore {
     loyalty: loyalty::SqliteLoyalty,
     console: console::SqliteConsole,
     hooks: hooks::SqliteHooks,
+    dashboard: dashboard::SqliteDashboard,
     scores: scores::SqliteScores,
     followups: followup::SqliteFollowups,
 }
@@ -120,12 +122,14 @@ impl SqliteStore {
         let loyalty = loyalty::SqliteLoyalty::open(path)?;
         let console = console::SqliteConsole::open(path)?;
         let hooks = hooks::SqliteHooks::open(path)?;
+        let dashboard = dashboard::SqliteDashboard::open(path)?;
         let scores = scores::SqliteScores::open(path)?;
         let followups = followup::SqliteFollowups::open(path)?;
         Ok(SqliteStore {
             loyalty,
             console,
             hooks,
+            dashboard,
             scores,
             followups,
             writer: tx,
@@ -400,6 +404,10 @@ impl ResponseStore for SqliteStore {
 
     fn hooks(&self) -> &dyn crate::store::HooksStore {
         &self.hooks
+    }
+
+    fn dashboard(&self) -> &dyn crate::store::DashboardStore {
+        &self.dashboard
     }
 
     fn scores(&self) -> &dyn crate::store::ScoreStore {

@@ -1,0 +1,130 @@
+//! Demo data and the dashboard's data endpoint, on both backends: `seed-demo`'s history
+//! lands in the store through the collector's own paths (orders, ledger, referrals,
+//! responses), a second seed writes nothing, the `DashboardStore` reads give back what was
+//! written, and `GET /admin/api/dashboard/data` answers the signed-in demo owner with the
+//! same numbers (and refuses the unauthenticated and unknown sites).
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use rapport_server::clock::FakeClock;
+use rapport_server::demo::{self, DemoOptions, Phrases, DEMO_EMAIL};
+use serde_json::Value;
+
+/// 2026-12-07T00:00:00Z.
+const T0: i64 = 1_796_601_600_000;
+const PASSWORD: &str = "demo password 1234";
+
+fn config() -> Value {
+    serde_json::from_str(include_str!("../../config/demo.json")).expect("demo config is JSON")
+}
+
+backend_tests! {
+    #[tokio::test]
+    async fn seeds_and_serves_the_dashboard_data(db: Backend) -> TestResult {
+        let clock = Arc::new(FakeClock::new(T0));
+        let t = TestServer::with_clock(config(), db.fresh("dashboard").await, None, Some(clock.clone())).await;
+        let store = t.server.store().clone();
+        let cfg = t.server.state().config();
+        let site = cfg.site("demo").expect("demo site");
+        let options = DemoOptions { customers: 300, end: T0, ..DemoOptions::default() };
+        let history = demo::simulate(&options, &Phrases::bundled());
+        let report = demo::seed(&store, site, &history, T0, PASSWORD).await?;
+        assert!(report.seeded && report.owner_created);
+        assert_eq!(report.orders as usize, history.order_count());
+        assert_eq!(report.responses as usize, history.responses.len());
+        assert!(report.referrals > 0, "{report:?}");
+        assert!(report.answer_credits > 0, "{report:?}");
+
+        // The store's reads give back what was written.
+        let orders = store.dashboard().orders("demo".into()).await?;
+        assert_eq!(orders.len(), history.order_count());
+        let written: i64 = history.customers.iter().flat_map(|c| c.orders.iter().map(|o| o.total)).sum();
+        assert_eq!(orders.iter().map(|o| o.total).sum::<i64>(), written);
+        assert!(orders.windows(2).all(|w| w[0].at <= w[1].at));
+        let days = store.dashboard().ledger_days("demo".into()).await?;
+        let balances: i64 = store.loyalty().snapshots("demo".into()).await?.iter().map(|s| s.balance).sum();
+        assert_eq!(days.iter().map(|d| d.points).sum::<i64>(), balances);
+        assert!(days.iter().any(|d| d.kind == "answer") && days.iter().any(|d| d.kind == "referral"));
+        let referrals = store.dashboard().referrals("demo".into()).await?;
+        assert_eq!(referrals.len() as u64, report.referrals);
+
+        // Seeding again writes nothing.
+        let again = demo::seed(&store, site, &history, T0, PASSWORD).await?;
+        assert!(!again.seeded && !again.owner_created);
+        assert_eq!(store.loyalty().order_count("demo".into()).await?, history.order_count() as u64);
+
+        // The endpoint, signed in as the demo owner.
+        let url = t.url("/admin/api/dashboard/data?site=demo");
+        assert_eq!(t.client.get(&url).send().await?.status(), 401);
+        let resp = t.client.post(t.url("/admin/api/session"))
+            .json(&serde_json::json!({"email": DEMO_EMAIL, "password": PASSWORD}))
+            .send().await?;
+        assert_eq!(resp.status(), 200);
+        let cookie = resp.headers()["set-cookie"].to_str()?.split(';').next().unwrap_or("").to_owned();
+        let get = |path: &str| t.client.get(t.url(path)).header("cookie", cookie.clone()).send();
+        let resp = get("/admin/api/dashboard/data?site=demo").await?;
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers()["cache-control"], "no-store");
+        let v: Value = resp.json().await?;
+        assert_eq!(v["orders"]["currency"], "USD");
+        assert_eq!(v["orders"]["at"].as_array().map(Vec::len), Some(history.order_count()));
+        assert_eq!(v["orders"]["customers"].as_array().map(Vec::len), Some(300));
+        let total: f64 = v["orders"]["total"].as_array().into_iter().flatten().filter_map(Value::as_f64).sum();
+        assert!((total - written as f64 / 100.0).abs() < 1e-6);
+        // Every simulated response carries one scored answer.
+        assert_eq!(v["responses"]["value"].as_array().map(Vec::len), Some(history.responses.len()));
+        let nps = history.responses.iter().filter(|r| r.survey == "post-purchase").count();
+        let kinds = v["responses"]["kind"].as_array().cloned().unwrap_or_default();
+        assert_eq!(kinds.iter().filter(|k| k.as_u64() == Some(0)).count(), nps);
+        let post = v["surveys"].as_array().into_iter().flatten()
+            .find(|s| s["id"] == "post-purchase").cloned().unwrap_or_default();
+        assert_eq!(post["responses"], nps);
+        assert_eq!(post["name"], "Post-purchase check-in");
+        assert!(post["shown"].is_null());
+        assert_eq!(v["loyalty"]["points"]["outstanding"], balances);
+        assert_eq!(v["loyalty"]["liability"]["total"]["outstanding"], balances);
+        assert_eq!(v["loyalty"]["tiers"], serde_json::json!(["Bronze", "Silver", "Gold"]));
+        let credited: u64 = v["loyalty"]["referrals"]["credited"].as_array().into_iter().flatten().filter_map(Value::as_u64).sum();
+        assert_eq!(credited, report.referrals);
+
+        // Every simulated response is a buyer's: each answer names its customer.
+        let who = v["responses"]["customer"].as_array().cloned().unwrap_or_default();
+        assert_eq!(who.len(), history.responses.len());
+        assert!(who.iter().all(|c| c.as_i64().is_some_and(|c| c >= 0)));
+
+        // The engine reads the document as it is and draws every chart from it.
+        let data = rapport_metrics::dashboard::DashboardData::parse(v.to_string().as_bytes())?;
+        let charts = rapport_metrics::dashboard::compute(&data, &Default::default(), &mut |_| {})?;
+        assert_eq!(charts.charts.len(), 15);
+        let liability = charts.charts.iter().find(|c| c.id == "loyalty-liability").map(|c| c.table.rows[0][1].clone());
+        assert_eq!(liability, Some(serde_json::json!(balances as f64)));
+        let at_risk = charts.charts.iter().find(|c| c.id == "at-risk").map_or(0, |c| c.table.rows.len());
+        assert!(at_risk > 0);
+
+        assert_eq!(get("/admin/api/dashboard/data?site=nope").await?.status(), 400);
+        assert_eq!(get("/admin/api/dashboard/data").await?.status(), 400);
+        assert_eq!(get("/admin/api/dashboard/data?site=demo&x=1").await?.status(), 400);
+        Ok(())
+    }
+}
+
+#[test]
+fn the_default_demo_is_a_few_thousand_customers_and_a_year_of_orders() {
+    // The default demo: a few thousand customers, a year of orders.
+    let h = demo::simulate(
+        &DemoOptions {
+            end: T0,
+            ..DemoOptions::default()
+        },
+        &Phrases::bundled(),
+    );
+    assert_eq!(h.customers.len(), 3000);
+    assert!(
+        (4000..9000).contains(&h.order_count()),
+        "{}",
+        h.order_count()
+    );
+}

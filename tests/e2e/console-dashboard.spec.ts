@@ -1,0 +1,163 @@
+// The console's dashboard (issue 14) on the demo data (`rapport-server seed-demo` into this
+// run's database): every chart computed by the metrics engine in the page's Worker; the
+// numbers on screen equal the engine's own functions from `pkg/metrics.js` on the same data
+// (fetched from the collector in the test); a Shopify orders export renders cohorts and
+// CLV; a chart's CSV download neutralises a cell that starts with `=`; axe finds nothing,
+// light and dark, at 1280 and 375 px.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { Page } from "@playwright/test";
+import { test, expect } from "./fixtures";
+import { axe, createOwner } from "./console";
+
+const PKG = path.resolve(__dirname, "../../pkg");
+const SHOPIFY = path.resolve(__dirname, "data/shopify_orders_cdnow.csv");
+
+/** The demo store in this run's database (a no-op once the site has orders). */
+function seedDemo() {
+  const dir = process.env.RAPPORT_E2E_DIR;
+  if (!dir) throw new Error("RAPPORT_E2E_DIR is set by playwright.config.ts");
+  const bin = process.env.RAPPORT_SERVER_BIN || path.join("target", "debug", "rapport-server");
+  execFileSync(
+    bin,
+    ["seed-demo", "--db", path.join(dir, "e2e.sqlite"), "--config", path.join(dir, "config.json"),
+      "--site", "demo", "--customers", "400", "--password", "demo password 1234"],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }
+  );
+}
+
+/** The package's files under `/pkg/*` of this origin (as npm-metrics.spec.ts serves them). */
+async function servePkg(page: Page) {
+  await page.context().route("**/pkg/**", async (route) => {
+    const url = new URL(route.request().url());
+    const file = path.resolve(PKG, decodeURIComponent(url.pathname.slice("/pkg/".length)));
+    if (!file.startsWith(PKG + path.sep) || !fs.existsSync(file)) {
+      await route.fulfill({ status: 404, body: "not found" });
+      return;
+    }
+    const type = file.endsWith(".wasm") ? "application/wasm" : "text/javascript; charset=utf-8";
+    await route.fulfill({ status: 200, headers: { "content-type": type }, body: fs.readFileSync(file) });
+  });
+}
+
+async function chart(page: Page, section: string, id: string) {
+  const el = page.locator(`#chart-${section}-${id}`);
+  await expect(el).toBeVisible({ timeout: 60_000 });
+  return el;
+}
+
+test.describe.configure({ timeout: 180_000 });
+
+test("dashboard numbers equal the engine's on the same data; tables, CSV and progress", async ({ page }) => {
+  seedDemo();
+  await createOwner(page);
+  const progress: string[] = [];
+  await page.goto("/admin/dashboard");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Dashboard");
+  const status = page.locator("#dash-data-status");
+  // Progress is shown while the Worker computes; the page stays responsive meanwhile.
+  await expect(status).toContainText(/Computing|Starting|charts ready/);
+  progress.push((await status.textContent()) ?? "");
+  await expect(page.getByLabel("Site")).toBeEditable();
+  await expect(status).toHaveText(/\d+ charts ready\./, { timeout: 120_000 });
+
+  // The same data, fetched by the test; the expected numbers from pkg/metrics.js's own nps().
+  const data = await page.evaluate(async () => (await fetch("/admin/api/dashboard/data?site=demo")).json());
+  const isNps = (i: number) => data.responses.kinds[data.responses.kind[i]] === "nps";
+  const npsValues: number[] = data.responses.value.filter((_: number, i: number) => isNps(i));
+  expect(npsValues.length).toBeGreaterThan(50);
+  const other = await page.context().newPage();
+  await servePkg(other);
+  await other.goto("/test/index.html");
+  const expected = await other.evaluate(async (values) => {
+    const m = await import("/pkg/metrics.js");
+    return m.nps(values, { confidence: 0.95 });
+  }, npsValues);
+  await other.close();
+
+  const nps = await chart(page, "dash-data", "nps-over-time");
+  await expect(nps.locator(".chart-summary")).toContainText(
+    `NPS ${expected.score.toFixed(1)} over ${expected.responses} responses (95% interval ${expected.ciLow.toFixed(1)} to ${expected.ciHigh.toFixed(1)})`
+  );
+  const customers = data.orders.customers.length;
+  const clv = await chart(page, "dash-data", "clv-distribution");
+  await expect(clv.locator(".chart-summary")).toContainText(`${customers} customers, predicted 12-month revenue`);
+  const liability = await chart(page, "dash-data", "loyalty-liability");
+  await expect(liability.locator(".chart-summary")).toContainText(`${data.loyalty.points.outstanding} points outstanding`);
+  expect(data.loyalty.liability.total.outstanding).toBe(data.loyalty.points.outstanding);
+  for (const id of ["csat", "responses-per-survey", "top-customers", "at-risk", "rfm-segments", "retention-what-if",
+    "cohort-retention", "repeat-purchase", "loyalty-points", "loyalty-tiers", "referrals"]) {
+    const c = await chart(page, "dash-data", id);
+    await expect(c.locator("svg[role=img]")).toHaveCount(1);
+  }
+  // The SVG entered the page as drawing only: no script, no handler, no link.
+  expect(await page.locator("main svg script, main svg foreignObject, main svg [href]").count()).toBe(0);
+
+  // Table view: the NPS table has one row per month of the data.
+  const months = new Set<string>(
+    data.responses.at
+      .filter((_: number, i: number) => isNps(i))
+      .map((t: number) => new Date(t * 1000).toISOString().slice(0, 7))
+  );
+  await nps.getByRole("button", { name: "Show table" }).click();
+  await expect(nps.getByRole("button", { name: "Hide table" })).toHaveAttribute("aria-expanded", "true");
+  await expect(nps.locator("tbody tr")).toHaveCount(months.size);
+
+  // CSV download of the responses-per-survey table (numbers plain, text quoted).
+  const surveys = await chart(page, "dash-data", "responses-per-survey");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    surveys.getByRole("button", { name: "Download CSV" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe("rapport-demo-responses-per-survey.csv");
+  const csv = fs.readFileSync(await download.path(), "utf8");
+  expect(csv.split("\r\n")[0]).toBe('"survey","name","responses","scored","shown","response_rate"');
+  expect(csv).toContain('"post-purchase","Post-purchase check-in",');
+  expect(progress.length).toBeGreaterThan(0);
+});
+
+test("a Shopify export renders cohorts and CLV; its CSV neutralises a formula", async ({ page }) => {
+  await createOwner(page);
+  await page.goto("/admin/dashboard");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Dashboard");
+  await page.getByLabel("Shopify orders export (CSV)").setInputFiles(SHOPIFY);
+  const status = page.locator("#dash-export-status");
+  await expect(status).toHaveText(/\d+ charts ready\./, { timeout: 120_000 });
+  const cohorts = await chart(page, "dash-export", "cohort-retention");
+  await expect(cohorts.locator(".chart-summary")).toContainText("monthly cohorts, 607 customers");
+  const clv = await chart(page, "dash-export", "clv-distribution");
+  await expect(clv.locator(".chart-summary")).toContainText("607 customers");
+  const top = await chart(page, "dash-export", "top-customers");
+  await top.getByRole("button", { name: "Show table" }).click();
+  // The customer whose e-mail a spreadsheet would run (eighteen large monthly orders) is
+  // among the top customers, shown as text.
+  await expect(top.locator("tbody td", { hasText: "=2+3@example.com" })).toHaveCount(1);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    top.getByRole("button", { name: "Download CSV" }).click(),
+  ]);
+  const csv = fs.readFileSync(await download.path(), "utf8");
+  expect(csv).toContain(`"'=2+3@example.com"`);
+  expect(csv).not.toMatch(/(^|,)"=/m);
+});
+
+for (const scheme of ["light", "dark"] as const) {
+  for (const width of [1280, 375]) {
+    test(`dashboard with its charts (${scheme}, ${width} px): no axe violations`, async ({ page }) => {
+      seedDemo();
+      await page.setViewportSize({ width, height: 900 });
+      await page.emulateMedia({ colorScheme: scheme, reducedMotion: "reduce" });
+      await createOwner(page);
+      await page.goto("/admin/dashboard");
+      await expect(page.locator("#dash-data-status")).toHaveText(/\d+ charts ready\./, { timeout: 120_000 });
+      const nps = await chart(page, "dash-data", "nps-over-time");
+      await nps.getByRole("button", { name: "Show table" }).click();
+      await axe(page, `dashboard ${scheme} ${width}`);
+      if (width === 375) {
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, "the dashboard fits 375 px").toBeLessThanOrEqual(0);
+      }
+    });
+  }
+}
