@@ -98,6 +98,13 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/api/users"),
     ("PATCH", "/admin/api/users/{id}"),
     ("GET", "/admin/api/audit"),
+    ("GET", "/admin/api/inbox"),
+    ("POST", "/admin/api/inbox/bulk"),
+    ("GET", "/admin/api/inbox/{site}/{id}"),
+    ("PATCH", "/admin/api/inbox/{site}/{id}"),
+    ("POST", "/admin/api/inbox/{site}/{id}/notes"),
+    ("GET", "/admin/api/themes"),
+    ("GET", "/admin/api/sites"),
 ];
 
 /// The complete router for `state`, serving static files from `dirs`.
@@ -157,6 +164,7 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
         )
         .route("/admin/api/users/{id}", patch(console::update_user))
         .route("/admin/api/audit", get(console::audit_log))
+        .merge(crate::routes::inbox::router())
         .route("/admin/api", any(console::unknown))
         .route("/admin/api/{*rest}", any(console::unknown))
         .route("/v1", get(unknown_api))

@@ -25,7 +25,9 @@ pub mod edge;
 pub mod envelope;
 pub mod error;
 pub mod export;
+pub mod feedback_band;
 pub mod history_import;
+pub mod inbox;
 pub mod jobs;
 pub mod launcher;
 pub mod liability;
@@ -223,6 +225,7 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
     let jobs = vec![
         tokio::spawn(jobs::expiry_sweep::run(state.clone())),
         tokio::spawn(jobs::outbox::run(state.clone())),
+        tokio::spawn(inbox::backfill_job(state.clone())),
     ];
     let maintained = state.clone();
     let maintenance = tokio::spawn(async move {

@@ -5,6 +5,7 @@ pub mod console;
 pub mod export;
 pub mod health;
 pub mod imports;
+pub mod inbox;
 pub mod liability;
 pub mod loyalty;
 pub mod openapi;

@@ -126,23 +126,24 @@ async fn store(
         Identity::Verified(claims) => Some(claims.sub.clone()),
         _ => None,
     };
-    let outcome = app
-        .store
-        .insert(StoredResponse {
-            id: response.id,
-            site: response.site,
-            survey: response.survey,
-            answers_json,
-            locale: response.locale,
-            url: response.url,
-            user_id: response.user_id,
-            traits_json,
-            created_at: response.created_at,
-            received_at: clock::now_rfc3339(),
-            partial,
-            customer,
-        })
-        .await?;
+    let stored = StoredResponse {
+        id: response.id,
+        site: response.site,
+        survey: response.survey,
+        answers_json,
+        locale: response.locale,
+        url: response.url,
+        user_id: response.user_id,
+        traits_json,
+        created_at: response.created_at,
+        received_at: clock::now_rfc3339(),
+        partial,
+        customer,
+    };
+    let outcome = app.store.insert(stored.clone()).await?;
+    if outcome != InsertOutcome::Duplicate {
+        crate::inbox::on_response_stored(app, &stored).await;
+    }
     let (status, label) = match outcome {
         InsertOutcome::Stored => (StatusCode::CREATED, "stored"),
         InsertOutcome::Duplicate => (StatusCode::OK, "duplicate"),

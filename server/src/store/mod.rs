@@ -15,6 +15,7 @@
 
 pub mod console;
 mod cursor;
+pub mod inbox;
 pub mod loyalty;
 pub mod postgres;
 pub mod scores;
@@ -30,6 +31,7 @@ use serde::Serialize;
 
 pub use console::ConsoleStore;
 pub use cursor::Cursor;
+pub use inbox::InboxStore;
 pub use loyalty::{
     Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
     ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, ReferralState,
@@ -228,6 +230,8 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn console(&self) -> &dyn ConsoleStore;
     /// Customer scores from the metrics engine, in the same database.
     fn scores(&self) -> &dyn ScoreStore;
+    /// The merchant's inbox (triage state, derived scores, risk), in the same database.
+    fn inbox(&self) -> &dyn InboxStore;
 }
 
 /// Opens the store `target` names, migrating its schema first.

@@ -8,6 +8,7 @@
 //! and the database server being killed.
 
 mod console;
+mod inbox;
 mod loyalty;
 mod migrations;
 mod referral_credits;
@@ -39,6 +40,7 @@ pub struct PostgresStore {
     loyalty: loyalty::PostgresLoyalty,
     console: console::PostgresConsole,
     scores: scores::PostgresScores,
+    inbox: inbox::PostgresInbox,
 }
 
 /// A driver error with the server's own message and SQLSTATE when there is one (the
@@ -83,7 +85,9 @@ impl PostgresStore {
         let loyalty = loyalty::PostgresLoyalty::new(pool.clone());
         let console = console::PostgresConsole::new(pool.clone());
         let scores = scores::PostgresScores::new(pool.clone());
+        let inbox = inbox::PostgresInbox::new(pool.clone());
         Ok(PostgresStore {
+            inbox,
             pool,
             writer,
             loyalty,
@@ -263,5 +267,9 @@ impl ResponseStore for PostgresStore {
 
     fn scores(&self) -> &dyn crate::store::ScoreStore {
         &self.scores
+    }
+
+    fn inbox(&self) -> &dyn crate::store::InboxStore {
+        &self.inbox
     }
 }

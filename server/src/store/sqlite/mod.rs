@@ -11,6 +11,7 @@
 //! crash may drop the last few commits.
 
 mod console;
+pub mod inbox;
 mod loyalty;
 mod migrations;
 mod referral_credits;
@@ -75,6 +76,7 @@ pub struct SqliteStore {
     loyalty: loyalty::SqliteLoyalty,
     console: console::SqliteConsole,
     scores: scores::SqliteScores,
+    inbox: inbox::SqliteInbox,
 }
 
 impl SqliteStore {
@@ -110,7 +112,9 @@ impl SqliteStore {
         let loyalty = loyalty::SqliteLoyalty::open(path)?;
         let console = console::SqliteConsole::open(path)?;
         let scores = scores::SqliteScores::open(path)?;
+        let inbox = inbox::SqliteInbox::open(path)?;
         Ok(SqliteStore {
+            inbox,
             loyalty,
             console,
             scores,
@@ -370,6 +374,10 @@ impl ResponseStore for SqliteStore {
 
     fn scores(&self) -> &dyn crate::store::ScoreStore {
         &self.scores
+    }
+
+    fn inbox(&self) -> &dyn crate::store::InboxStore {
+        &self.inbox
     }
 }
 
