@@ -1,67 +1,67 @@
-//! The inbox's page cursor: an opaque string (URL-safe base64 of
-//! `sort|risk_key|received_at|id`) naming the last row of a page. A cursor is checked
-//! before use — its sort must be the request's, its key a risk or −1, its time a stored
-//! instant and its id a plausible id — and refused as a 400 naming `cursor` otherwise.
-
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
+//! The inbox's page cursor: `RISK~MS~ID`, the last row's `risk_key` (−1 for a row
+//! without risk), its `received_at` in ms since the epoch and its id. Clients treat it as
+//! opaque and pass it back as `cursor`. Any position is a valid place to resume from (keyset
+//! pagination compares, it does not look the row up), so a cursor is checked for form only
+//! — the same form the OpenAPI document states as a pattern ([`PATTERN`]) — and refused as
+//! a 400 naming `cursor` otherwise.
 
 use crate::clock;
-use crate::store::inbox::{InboxCursor, Sort, NO_RISK};
+use crate::store::inbox::{InboxCursor, NO_RISK};
 
-/// Longest id a cursor may carry (response ids are far shorter).
-const MAX_ID: usize = 256;
+/// The form of a cursor, as stated in the OpenAPI document.
+pub const PATTERN: &str = r"^(-1|(0|[1-9][0-9]{0,15})(\.[0-9]{1,17})?)~(0|[1-9][0-9]{0,13})~[^\u0000-\u001F\u007F-\u009F]{1,128}$";
 
-fn tag(sort: Sort) -> &'static str {
-    match sort {
-        Sort::Newest => "n",
-        Sort::Risk => "r",
-    }
-}
+/// Longest id, in characters (response ids are at most 128).
+const MAX_ID: usize = 128;
+/// Largest time, ms (14 digits).
+const MAX_MS: i64 = 99_999_999_999_999;
 
-/// The cursor string of `c` for pages in `sort` order.
-pub fn encode(sort: Sort, c: &InboxCursor) -> String {
-    URL_SAFE_NO_PAD.encode(format!(
-        "{}|{:?}|{}|{}",
-        tag(sort),
-        c.risk_key,
-        c.received_at,
-        c.id
-    ))
-}
-
-/// The cursor `s` for pages in `sort` order; `Err` says what is wrong.
-pub fn decode(sort: Sort, s: &str) -> Result<InboxCursor, String> {
-    let bytes = URL_SAFE_NO_PAD
-        .decode(s)
-        .map_err(|_| "is not a cursor this collector issued".to_owned())?;
-    let text = String::from_utf8(bytes).map_err(|_| "is not a cursor".to_owned())?;
-    let mut parts = text.splitn(4, '|');
-    let (Some(t), Some(k), Some(at), Some(id)) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err("is not a cursor".to_owned());
+/// The cursor string of `c`.
+pub fn encode(c: &InboxCursor) -> String {
+    let ms = rapport::core::datetime::parse_rfc3339(&c.received_at).unwrap_or(0);
+    let key = match c.risk_key < 0.0 {
+        true => "-1".to_owned(),
+        false => format!("{}", c.risk_key),
     };
-    if t != tag(sort) {
-        return Err(format!(
-            "was issued for another sort than {:?}",
-            sort.as_str()
-        ));
+    format!("{key}~{ms}~{}", c.id)
+}
+
+fn risk_key(k: &str) -> Option<f64> {
+    if k == "-1" {
+        return Some(NO_RISK);
     }
-    let risk_key: f64 = k.parse().map_err(|_| "has a bad risk key".to_owned())?;
-    if !(risk_key == NO_RISK || (risk_key.is_finite() && risk_key >= 0.0)) {
-        return Err("has a bad risk key".to_owned());
-    }
-    let ms = rapport::core::datetime::parse_rfc3339(at).ok_or("has a bad time")?;
-    if clock::format_unix_millis(ms) != at {
-        return Err("has a bad time".to_owned());
-    }
-    if id.is_empty() || id.len() > MAX_ID || id.chars().any(char::is_control) {
+    let (int, frac) = k.split_once('.').unwrap_or((k, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let ok = !int.is_empty()
+        && int.len() <= 16
+        && digits(int)
+        && (int == "0" || !int.starts_with('0'))
+        && (!k.contains('.') || (!frac.is_empty() && frac.len() <= 17 && digits(frac)));
+    ok.then(|| k.parse::<f64>().ok()).flatten()
+}
+
+/// The cursor `s`; `Err` says what is wrong.
+pub fn decode(s: &str) -> Result<InboxCursor, String> {
+    let mut parts = s.splitn(3, '~');
+    let (Some(k), Some(ms), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err("is not a cursor (RISK~MS~ID)".to_owned());
+    };
+    let risk_key = risk_key(k).ok_or("has a bad risk key")?;
+    let ms_ok = !ms.is_empty()
+        && ms.len() <= 14
+        && ms.bytes().all(|b| b.is_ascii_digit())
+        && (ms == "0" || !ms.starts_with('0'));
+    let ms: i64 = ms
+        .parse()
+        .ok()
+        .filter(|m| ms_ok && (0..=MAX_MS).contains(m))
+        .ok_or("has a bad time")?;
+    if id.is_empty() || id.chars().count() > MAX_ID || id.chars().any(char::is_control) {
         return Err("has a bad id".to_owned());
     }
     Ok(InboxCursor {
         risk_key,
-        received_at: at.to_owned(),
+        received_at: clock::format_unix_millis(ms),
         id: id.to_owned(),
     })
 }
@@ -69,36 +69,49 @@ pub fn decode(sort: Sort, s: &str) -> Result<InboxCursor, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::inbox::{risk_key, Triple};
     use proptest::prelude::*;
 
     #[test]
-    fn refuses_what_it_did_not_issue() {
+    fn refuses_other_forms() {
         let c = InboxCursor {
             risk_key: 12.5,
             received_at: "2026-01-01T00:00:00.000Z".into(),
-            id: "r|1".into(),
+            id: "r~1".into(),
         };
-        let s = encode(Sort::Risk, &c);
-        assert_eq!(decode(Sort::Risk, &s), Ok(c));
-        assert!(decode(Sort::Newest, &s).is_err());
+        assert_eq!(decode(&encode(&c)), Ok(c));
         for bad in [
             "",
-            "!!",
-            "bnxub3Q",
-            &URL_SAFE_NO_PAD.encode("r|nan|2026-01-01T00:00:00.000Z|x"),
-            &URL_SAFE_NO_PAD.encode("r|-3|2026-01-01T00:00:00.000Z|x"),
-            &URL_SAFE_NO_PAD.encode("r|1|2026-01-01|x"),
-            &URL_SAFE_NO_PAD.encode("r|1|2026-01-01T00:00:00.000Z|"),
+            "x",
+            "1~2",
+            "nan~1~x",
+            "-3~1~x",
+            "1~-1~x",
+            "01~1~x",
+            "1.~1~x",
+            "1~1~",
+            "1~1~a\u{0}",
+            "1e5~1~x",
+            "1~123456789012345~x",
         ] {
-            assert!(decode(Sort::Risk, bad).is_err(), "{bad}");
+            assert!(decode(bad).is_err(), "{bad}");
         }
     }
 
     proptest! {
         #[test]
-        fn round_trips(key in prop_oneof![Just(-1.0f64), 0.0f64..1e9], ms in 0i64..4_000_000_000_000, id in "[a-zA-Z0-9|_-]{1,40}") {
-            let c = InboxCursor { risk_key: key, received_at: clock::format_unix_millis(ms), id };
-            prop_assert_eq!(decode(Sort::Risk, &encode(Sort::Risk, &c)), Ok(c));
+        fn round_trips(key in prop_oneof![Just(None), (0.0f64..2e15).prop_map(Some)],
+            ms in 0i64..4_000_000_000_000, id in "[^\\p{Cc}]{1,40}") {
+            let risk = key.map(|value| Triple { value, low: value, high: value });
+            let c = InboxCursor { risk_key: risk_key(risk), received_at: clock::format_unix_millis(ms), id };
+            prop_assert_eq!(decode(&encode(&c)), Ok(c));
+        }
+
+        #[test]
+        fn every_cursor_of_the_documented_form_is_accepted(
+            s in PATTERN.trim_start_matches('^').trim_end_matches('$')
+        ) {
+            prop_assert!(decode(&s).is_ok(), "{}", s);
         }
     }
 }

@@ -13,6 +13,14 @@ pub enum InboxError {
     /// Not signed in, no CSRF token, cross-site, or a bad parameter (the console's errors).
     #[error(transparent)]
     Console(#[from] ConsoleError),
+    /// No configured site with this id.
+    #[error("{field}: no site {site:?} is configured")]
+    NoSuchSite {
+        /// Parameter or field naming it.
+        field: String,
+        /// The id given.
+        site: String,
+    },
     /// No inbox row for this response.
     #[error("id: no response {id:?} in site {site:?}")]
     NoSuchResponse {
@@ -49,6 +57,12 @@ impl IntoResponse for InboxError {
     fn into_response(self) -> Response {
         let (status, code, field, message) = match self {
             InboxError::Console(e) => return e.into_response(),
+            InboxError::NoSuchSite { field, site } => (
+                axum::http::StatusCode::NOT_FOUND,
+                "not_found",
+                field,
+                format!("no site {site:?} is configured"),
+            ),
             InboxError::NoSuchResponse { site, id } => (
                 axum::http::StatusCode::NOT_FOUND,
                 "not_found",

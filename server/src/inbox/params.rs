@@ -45,10 +45,10 @@ pub fn text(field: &str, v: &str) -> Result<String, InboxError> {
 pub fn site(config: &ServerConfig, field: &str, v: &str) -> Result<String, InboxError> {
     match config.site(v) {
         Some(site) => Ok(site.id.clone()),
-        None => Err(InboxError::field(
-            field,
-            format!("no site {v:?} is configured"),
-        )),
+        None => Err(InboxError::NoSuchSite {
+            field: field.to_owned(),
+            site: v.to_owned(),
+        }),
     }
 }
 
@@ -69,9 +69,6 @@ pub fn instant(field: &str, v: &str, end_of_day: bool) -> Result<String, InboxEr
         (true, true) => ms.saturating_add(86_400_000),
         _ => ms,
     };
-    if !(0..=253_402_300_799_999).contains(&ms) {
-        return Err(InboxError::field(field, "is outside years 1970-9999"));
-    }
     Ok(clock::format_unix_millis(ms))
 }
 
@@ -139,15 +136,16 @@ pub fn list(
             v => text("assignee", v).map(AssigneeFilter::User),
         })
         .transpose()?;
+    // A `q` without any word (only punctuation) matches nothing: `words` then holds the
+    // empty word, which the handler answers with an empty page.
     if let Some(v) = get("q") {
-        let v = text("q", v)?;
-        q.words = tokens::words(&v);
+        q.words = tokens::words(&text("q", v)?);
         if q.words.is_empty() {
-            return Err(InboxError::field("q", "has no word to search for"));
+            q.words.push(String::new());
         }
     }
     q.after = get("cursor")
-        .map(|v| cursor::decode(q.sort, v).map_err(|m| InboxError::field("cursor", m)))
+        .map(|v| cursor::decode(v).map_err(|m| InboxError::field("cursor", m)))
         .transpose()?;
     Ok(q)
 }

@@ -137,12 +137,14 @@ pub async fn list(
     let mut query = params::list(&config, &query(q)?)?;
     let limit = query.limit;
     query.limit = limit + 1;
-    let sort = query.sort;
-    let mut rows = app.store.inbox().list(query).await?;
+    let mut rows = match query.words.iter().any(String::is_empty) {
+        true => Vec::new(),
+        false => app.store.inbox().list(query).await?,
+    };
     let next = match rows.len() > limit {
         true => {
             rows.truncate(limit);
-            rows.last().map(|r| cursor::encode(sort, &r.cursor()))
+            rows.last().map(|r| cursor::encode(&r.cursor()))
         }
         false => None,
     };

@@ -752,7 +752,13 @@ pub fn risk_of(
     })
 }
 
-/// `risk_key` of `risk`: the value, or [`NO_RISK`].
+/// Largest `risk_key` (minor units; far above any customer's yearly spend).
+pub const MAX_RISK_KEY: f64 = 1e15;
+
+/// `risk_key` of `risk`: the value rounded to a millionth of a minor unit and at most
+/// [`MAX_RISK_KEY`] (so that a cursor writes it in plain decimals), or [`NO_RISK`].
 pub fn risk_key(risk: Option<Triple>) -> f64 {
-    risk.map_or(NO_RISK, |r| r.value.max(0.0))
+    risk.map_or(NO_RISK, |r| {
+        (r.value.clamp(0.0, MAX_RISK_KEY) * 1e6).round() / 1e6
+    })
 }
