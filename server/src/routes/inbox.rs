@@ -155,24 +155,21 @@ pub async fn list(
     ))
 }
 
-async fn one(app: &AppState, site: String, id: String) -> Result<Value, InboxError> {
+async fn item_of(app: &AppState, site: &str, id: &str) -> Result<Value, InboxError> {
     let config = app.config();
     let row = app
         .store
         .inbox()
-        .get(site.clone(), id.clone())
+        .get(site.to_owned(), id.to_owned())
         .await?
         .ok_or_else(|| InboxError::NoSuchResponse {
-            site: site.clone(),
-            id: id.clone(),
+            site: site.to_owned(),
+            id: id.to_owned(),
         })?;
-    let mut out = item::items(app, &config, std::slice::from_ref(&row))
+    Ok(item::items(app, &config, std::slice::from_ref(&row))
         .await?
         .pop()
-        .unwrap_or(Value::Null);
-    let notes = app.store.inbox().notes(site, id).await?;
-    out["notes"] = Value::Array(notes.iter().map(item::note).collect());
-    Ok(out)
+        .unwrap_or(Value::Null))
 }
 
 /// `GET /admin/api/inbox/{site}/{id}`: the item with its notes.
@@ -183,7 +180,10 @@ pub async fn get_one(
 ) -> Result<Response, InboxError> {
     Caller::signed_in(&app, facts).await?;
     let (site, id) = key(&app, p)?;
-    Ok(no_store(StatusCode::OK, one(&app, site, id).await?))
+    let mut out = item_of(&app, &site, &id).await?;
+    let notes = app.store.inbox().notes(site, id).await?;
+    out["notes"] = Value::Array(notes.iter().map(item::note).collect());
+    Ok(no_store(StatusCode::OK, out))
 }
 
 /// `PATCH /admin/api/inbox/{site}/{id}` `{status?, tags?, assignee?}`: the changed item.
@@ -197,7 +197,7 @@ pub async fn patch_one(
     let (site, id) = key(&app, p)?;
     let change = params::patch(&bytes)?;
     apply(&app, &caller, vec![(site.clone(), id.clone())], &change).await?;
-    Ok(no_store(StatusCode::OK, one(&app, site, id).await?))
+    Ok(no_store(StatusCode::OK, item_of(&app, &site, &id).await?))
 }
 
 /// `POST /admin/api/inbox/{site}/{id}/notes` `{text}`: 201 and the note.

@@ -684,6 +684,35 @@ pub mod sql {
     }
 }
 
+/// Revenue at risk of a row whose answer has `unhappiness` (an answer without a score
+/// counts as 0: the customer's baseline risk of leaving) and whose customer has these
+/// scores — [`rapport_metrics::risk::revenue_at_risk`], the dashboard's own function.
+pub fn risk_of(
+    unhappiness: Option<f64>,
+    p_alive: rapport_metrics::risk::Estimate,
+    annual_value: rapport_metrics::risk::Estimate,
+) -> Option<Triple> {
+    let r =
+        rapport_metrics::risk::revenue_at_risk(unhappiness.unwrap_or(0.0), annual_value, p_alive);
+    let finite = r.value.is_finite() && r.low.is_finite() && r.high.is_finite();
+    finite.then_some(Triple {
+        value: r.value,
+        low: r.low,
+        high: r.high,
+    })
+}
+
+/// Largest `risk_key` (minor units; far above any customer's yearly spend).
+pub const MAX_RISK_KEY: f64 = 1e15;
+
+/// `risk_key` of `risk`: the value rounded to a millionth of a minor unit and at most
+/// [`MAX_RISK_KEY`] (so that a cursor writes it in plain decimals), or [`NO_RISK`].
+pub fn risk_key(risk: Option<Triple>) -> f64 {
+    risk.map_or(NO_RISK, |r| {
+        (r.value.clamp(0.0, MAX_RISK_KEY) * 1e6).round() / 1e6
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -732,33 +761,4 @@ mod tests {
             assert!(text.contains("ORDER BY i.risk_key DESC"), "{text}");
         }
     }
-}
-
-/// Revenue at risk of a row whose answer has `unhappiness` (an answer without a score
-/// counts as 0: the customer's baseline risk of leaving) and whose customer has these
-/// scores — [`rapport_metrics::risk::revenue_at_risk`], the dashboard's own function.
-pub fn risk_of(
-    unhappiness: Option<f64>,
-    p_alive: rapport_metrics::risk::Estimate,
-    annual_value: rapport_metrics::risk::Estimate,
-) -> Option<Triple> {
-    let r =
-        rapport_metrics::risk::revenue_at_risk(unhappiness.unwrap_or(0.0), annual_value, p_alive);
-    let finite = r.value.is_finite() && r.low.is_finite() && r.high.is_finite();
-    finite.then_some(Triple {
-        value: r.value,
-        low: r.low,
-        high: r.high,
-    })
-}
-
-/// Largest `risk_key` (minor units; far above any customer's yearly spend).
-pub const MAX_RISK_KEY: f64 = 1e15;
-
-/// `risk_key` of `risk`: the value rounded to a millionth of a minor unit and at most
-/// [`MAX_RISK_KEY`] (so that a cursor writes it in plain decimals), or [`NO_RISK`].
-pub fn risk_key(risk: Option<Triple>) -> f64 {
-    risk.map_or(NO_RISK, |r| {
-        (r.value.clamp(0.0, MAX_RISK_KEY) * 1e6).round() / 1e6
-    })
 }
