@@ -227,7 +227,9 @@ fn status(v: Option<String>) -> Result<Option<Status>, InboxError> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PatchBody {
+    #[serde(default, deserialize_with = "not_null")]
     status: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
     tags: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
     assignee: Option<Value>,
@@ -236,6 +238,13 @@ struct PatchBody {
 /// Keeps an explicit `null` apart from an absent member.
 fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
     Value::deserialize(d).map(Some)
+}
+
+/// An optional member that may be absent but not `null`.
+fn not_null<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 /// `PATCH /admin/api/inbox/{site}/{id}`'s body.
@@ -261,8 +270,11 @@ struct Key {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct BulkBody {
     items: Vec<Key>,
+    #[serde(default, deserialize_with = "not_null")]
     status: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
     add_tags: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "not_null")]
     remove_tags: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
     assignee: Option<Value>,
@@ -375,6 +387,9 @@ mod tests {
         );
         assert!(patch(br#"{"status":"done"}"#).is_err());
         assert!(patch(br#"{"colour":"red"}"#).is_err());
+        assert!(patch(br#"{"tags":null}"#).is_err());
+        assert!(patch(br#"{"status":null}"#).is_err());
+        assert!(patch(br#"{}"#).is_ok());
         assert!(note(br#"{"text":"  "}"#).is_err());
         assert_eq!(
             note(br#"{"text":"line\nnext"}"#).ok().as_deref(),

@@ -518,11 +518,11 @@ pub mod sql {
                 Dialect::Postgres => format!("${}", args.len()),
             }
         };
-        let mut sql = String::from("SELECT i.id FROM inbox_items i WHERE i.site = ");
-        sql.push_str(match d {
+        let first = match d {
             Dialect::Sqlite => "?1",
             Dialect::Postgres => "$1",
-        });
+        };
+        let mut sql = format!("SELECT i.id FROM inbox_items i WHERE i.site = {first}");
         if let Some(survey) = &q.survey {
             let p = bind(&mut args, Param::Text(survey.clone()));
             sql.push_str(&format!(" AND i.survey = {p}"));
@@ -560,7 +560,7 @@ pub mod sql {
             let p = bind(&mut args, Param::Text(tier.clone()));
             sql.push_str(&format!(
                 " AND i.customer IN (SELECT customer FROM customer_scores \
-                 WHERE site = i.site AND tier = {p})"
+                 WHERE site = {first} AND tier = {p})"
             ));
         }
         if let Some(status) = q.status {
@@ -569,9 +569,10 @@ pub mod sql {
         }
         if let Some(tag) = &q.tag {
             let p = bind(&mut args, Param::Text(tag.clone()));
+            // Uncorrelated, so that the planner may start from the tag's rows.
             sql.push_str(&format!(
-                " AND EXISTS (SELECT 1 FROM inbox_tags t WHERE t.site = i.site \
-                 AND t.id = i.id AND t.tag = {p})"
+                " AND i.id IN (SELECT t.id FROM inbox_tags t WHERE t.site = {first} \
+                 AND t.tag = {p})"
             ));
         }
         match &q.assignee {
