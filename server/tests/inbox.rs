@@ -466,6 +466,47 @@ async fn triage_notes_bulk_audit_and_access(db: Backend) -> TestResult {
     assert_eq!(owner.ids(&t, "status=new").await.len(), corpus.len());
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn backfill_and_partial_replacement(db: Backend) -> TestResult {
+    let t = TestServer::with_config(&db, config()).await;
+    let (owner, _) = users(&t).await;
+    // Stored without going through POST /v1/responses: no inbox row yet.
+    for i in 0..5 {
+        let r = rapport_server::store::StoredResponse {
+            id: format!("old{i}"),
+            site: "demo".into(),
+            survey: "post-purchase".into(),
+            answers_json: format!(r#"[{{"question":"nps","value":{i}}},{{"question":"comment","value":"vieux {i}"}}]"#),
+            locale: Some("fr".into()),
+            url: None,
+            user_id: None,
+            traits_json: None,
+            created_at: None,
+            received_at: format!("2026-01-0{}T00:00:00.000Z", i + 1),
+            partial: false,
+            customer: None,
+        };
+        t.server.store().insert(r).await?;
+    }
+    assert!(owner.ids(&t, "").await.is_empty());
+    assert_eq!(rapport_server::inbox::backfill(t.server.state()).await?, 5);
+    assert_eq!(owner.ids(&t, "").await, ["old4", "old3", "old2", "old1", "old0"]);
+    assert_eq!(owner.ids(&t, "q=vieux").await.len(), 5);
+    assert_eq!(rapport_server::inbox::backfill(t.server.state()).await?, 0);
+
+    // A partial state, then the complete response: one row, re-derived, triage kept.
+    answer(&t, "partial-x", json!([{ "question": "nps", "value": 9 }]), "https://shop.example/p", None).await;
+    let resp = owner.req(&t, Method::PATCH, "/admin/api/inbox/demo/partial-x").json(&json!({ "tags": ["kept"] })).send().await?;
+    assert_eq!(resp.status(), 200);
+    let body = json!({ "id": "partial-x", "site": "demo", "survey": "post-purchase", "url": "https://shop.example/p",
+        "answers": [{ "question": "nps", "value": 2 }, { "question": "comment", "value": "changed my mind" }] });
+    assert!(t.post(&body).await.status().is_success());
+    let item = owner.get(&t, "/admin/api/inbox/demo/partial-x").await;
+    assert_eq!((item["partial"].clone(), item["band"].clone(), item["tags"].clone()), (json!(false), json!("detractor"), json!(["kept"])));
+    assert_eq!(owner.ids(&t, "q=mind").await, ["partial-x"]);
+    Ok(())
+}
 }
 
 fn urlencode(s: &str) -> String {
