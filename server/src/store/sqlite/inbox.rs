@@ -1,6 +1,8 @@
-//! SQLite implementation of [`InboxStore`]: a read-write connection for the inbox's writes
-//! (each change one `BEGIN IMMEDIATE` transaction) and a read-only one for pages, both on
-//! the blocking pool. Full-text search is the FTS5 table `inbox_fts` (external content,
+//! SQLite implementation of [`InboxStore`]: a read-write connection for the inbox's changes
+//! (each one `BEGIN IMMEDIATE` transaction) and a read-only one for pages, both on the
+//! blocking pool. Rows derived from new responses go through an indexer thread with its
+//! own connection that commits whatever is queued in one transaction (group commit, as
+//! the response writer does), so indexing keeps up with the collector's insert rate. Full-text search is the FTS5 table `inbox_fts` (external content,
 //! kept in step by triggers; `unicode61` tokenizer with diacritics removed).
 
 use std::collections::HashMap;
@@ -10,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use rapport_metrics::risk::Estimate;
 use rusqlite::types::ToSql;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::store::inbox::sql::{self, Dialect, Param};
 use crate::store::inbox::{
@@ -20,11 +23,46 @@ use crate::store::{StoreError, StoreFuture, StoredResponse};
 
 /// Rows whose risk is rewritten per transaction by `refresh_risk`.
 const RISK_BATCH: usize = 5_000;
+/// Most rows the indexer commits in one transaction (more may come in one job).
+const INDEX_BATCH: usize = 2_048;
+/// Jobs queued in front of the indexer thread.
+const INDEX_QUEUE: usize = 4_096;
+
+struct IndexJob {
+    entries: Vec<InboxEntry>,
+    reply: oneshot::Sender<Result<(), StoreError>>,
+}
 
 /// The inbox tables of one SQLite file.
 pub struct SqliteInbox {
     write: Arc<Mutex<Connection>>,
     read: Arc<Mutex<Connection>>,
+    indexer: mpsc::Sender<IndexJob>,
+}
+
+/// Commits queued index jobs together; ends when the store is dropped.
+fn indexer_loop(mut conn: Connection, mut rx: mpsc::Receiver<IndexJob>) {
+    while let Some(first) = rx.blocking_recv() {
+        let mut entries = first.entries;
+        let mut replies = vec![first.reply];
+        while entries.len() < INDEX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => {
+                    entries.extend(job.entries);
+                    replies.push(job.reply);
+                }
+                Err(_) => break,
+            }
+        }
+        let outcome = index_on(&mut conn, &entries).map_err(|e| e.to_string());
+        for reply in replies {
+            let _ = reply.send(
+                outcome
+                    .clone()
+                    .map_err(|m| StoreError::Task(format!("inbox index: {m}"))),
+            );
+        }
+    }
 }
 
 impl SqliteInbox {
@@ -38,9 +76,17 @@ impl SqliteInbox {
         super::configure(&write).map_err(open_err)?;
         let read = Connection::open(path).map_err(open_err)?;
         super::configure(&read).map_err(open_err)?;
+        let index = Connection::open(path).map_err(open_err)?;
+        super::configure(&index).map_err(open_err)?;
+        let (indexer, rx) = mpsc::channel(INDEX_QUEUE);
+        std::thread::Builder::new()
+            .name("rapport-inbox-indexer".into())
+            .spawn(move || indexer_loop(index, rx))
+            .map_err(|e| StoreError::Task(format!("cannot start inbox indexer: {e}")))?;
         Ok(SqliteInbox {
             write: Arc::new(Mutex::new(write)),
             read: Arc::new(Mutex::new(read)),
+            indexer,
         })
     }
 
@@ -252,7 +298,14 @@ fn note_of(conn: &Connection, seq: i64) -> rusqlite::Result<Note> {
 
 impl InboxStore for SqliteInbox {
     fn index(&self, entries: Vec<InboxEntry>) -> StoreFuture<'_, ()> {
-        Self::on(&self.write, move |conn| index_on(conn, &entries))
+        Box::pin(async move {
+            let (reply, answer) = oneshot::channel();
+            self.indexer
+                .send(IndexJob { entries, reply })
+                .await
+                .map_err(|_| StoreError::WriterGone)?;
+            answer.await.map_err(|_| StoreError::WriterGone)?
+        })
     }
 
     fn unindexed(
