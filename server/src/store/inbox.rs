@@ -558,8 +558,14 @@ pub mod sql {
         }
         if let Some(tier) = &q.tier {
             let p = bind(&mut args, Param::Text(tier.clone()));
+            // SQLite: `+` keeps the planner off `inbox_customer` (reading every row of a
+            // tier's customers and sorting them), so it walks the page order instead.
+            let column = match d {
+                Dialect::Sqlite => "+i.customer",
+                Dialect::Postgres => "i.customer",
+            };
             sql.push_str(&format!(
-                " AND i.customer IN (SELECT customer FROM customer_scores \
+                " AND {column} IN (SELECT customer FROM customer_scores \
                  WHERE site = {first} AND tier = {p})"
             ));
         }
