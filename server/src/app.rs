@@ -119,6 +119,13 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/api/sites/{site}/alerts"),
     ("PUT", "/admin/api/sites/{site}/alerts"),
     ("GET", "/admin/api/dashboard/data"),
+    ("GET", "/admin/api/inbox"),
+    ("POST", "/admin/api/inbox/bulk"),
+    ("GET", "/admin/api/inbox/{site}/{id}"),
+    ("PATCH", "/admin/api/inbox/{site}/{id}"),
+    ("POST", "/admin/api/inbox/{site}/{id}/notes"),
+    ("GET", "/admin/api/themes"),
+    ("GET", "/admin/api/sites"),
 ];
 
 /// The complete router for `state`, serving static files from `dirs`.
@@ -197,6 +204,7 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
             "/admin/api/dashboard/data",
             get(crate::routes::dashboard::data),
         )
+        .merge(crate::routes::inbox::router())
         .route("/admin/api", any(console::unknown))
         .route("/admin/api/{*rest}", any(console::unknown))
         .route("/v1", get(unknown_api))

@@ -31,6 +31,7 @@ pub mod feedback_band;
 pub mod followup;
 pub mod history_import;
 pub mod hooks;
+pub mod inbox;
 pub mod jobs;
 pub mod launcher;
 pub mod liability;
@@ -230,6 +231,7 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
         tokio::spawn(jobs::outbox::run(state.clone())),
         tokio::spawn(jobs::hooks::run(state.clone())),
         tokio::spawn(jobs::digest::run(state.clone())),
+        tokio::spawn(inbox::backfill_job(state.clone())),
     ];
     let maintained = state.clone();
     let maintenance = tokio::spawn(async move {

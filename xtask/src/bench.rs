@@ -15,7 +15,12 @@
 //!   p50/p99 of the balance read (`GET loyalty/me`) with 1,000,000 ledger rows, on SQLite
 //!   and on PostgreSQL, by `rapport-loyalty-bench` against the release collector.
 //!
-//! Pass section names to run only some: `cargo xtask bench metrics widget collector loyalty`.
+//! * Inbox: p50/p99 of filtered, ranked inbox pages (detractors by revenue at risk, survey +
+//!   tag + status, full-text search, next pages through the cursor) with 1,000,000
+//!   responses, on SQLite and on PostgreSQL, by `rapport-inbox-bench` (it also times the
+//!   indexing of the responses and a whole-site revenue-at-risk refresh).
+//!
+//! Pass section names to run only some: `cargo xtask bench metrics widget collector loyalty inbox`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -27,7 +32,14 @@ use crate::install::CHROMIUM;
 use crate::postgres::Cluster;
 use crate::util::{self, cmd, step};
 
-const SECTIONS: &[&str] = &["metrics", "widget", "collector", "loyalty", "dashboard"];
+const SECTIONS: &[&str] = &[
+    "metrics",
+    "widget",
+    "collector",
+    "loyalty",
+    "dashboard",
+    "inbox",
+];
 
 /// Runs the requested benchmark sections (all by default).
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -40,13 +52,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     let wanted = |s: &str| args.is_empty() || args.iter().any(|a| a == s);
-    // The loyalty section needs neither the browser tools nor the built widget.
-    if SECTIONS.iter().any(|s| *s != "loyalty" && wanted(s)) {
+    // The loyalty and inbox sections need neither the browser tools nor the built widget.
+    if SECTIONS
+        .iter()
+        .any(|s| !["loyalty", "inbox"].contains(s) && wanted(s))
+    {
         crate::install::run()?;
         crate::build::run_build()?;
     }
     if wanted("loyalty") {
         loyalty()?;
+    }
+    if wanted("inbox") {
+        inbox()?;
     }
     if wanted("collector") {
         collector()?;
@@ -366,6 +384,83 @@ fn loyalty() -> Result<(), String> {
             f(load, "read_p99_ms"),
             f(load, "single_p50_ms"),
             f(load, "single_p99_ms"),
+        );
+    }
+    Ok(())
+}
+
+/// Responses in the inbox benchmark.
+const INBOX_ROWS: u64 = 1_000_000;
+
+/// The inbox with [`INBOX_ROWS`] responses on SQLite and on a throwaway PostgreSQL cluster
+/// (`rapport-inbox-bench`, release): seeding, indexing, a revenue-at-risk refresh, and
+/// p50/p99 of each page shape.
+fn inbox() -> Result<(), String> {
+    step(
+        "inbox benchmark (release)",
+        util::cargo().args([
+            "build",
+            "--release",
+            "--package",
+            "rapport-server",
+            "--bin",
+            "rapport-inbox-bench",
+        ]),
+    )?;
+    let bin = util::target_dir().join("release/rapport-inbox-bench");
+    let run = |db: &str| -> Result<Value, String> {
+        json_of(
+            &format!("inbox: {INBOX_ROWS} responses"),
+            cmd(bin.to_str().unwrap_or("rapport-inbox-bench"))
+                .args(["--db", db, "--rows", &INBOX_ROWS.to_string()])
+                .args(["--customers", "50000", "--runs", "100"]),
+        )
+    };
+    let sqlite = bench_dir()?.join("inbox.sqlite");
+    remove_sqlite(&sqlite);
+    let mut results = vec![("SQLite", run(sqlite.to_str().unwrap_or_default())?)];
+    remove_sqlite(&sqlite);
+    let cluster = Cluster::start("bench-inbox", true)?;
+    let pg = cluster.create_database("inbox")?;
+    results.push(("PostgreSQL", run(&pg)?));
+    drop(cluster);
+
+    let f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
+    println!(
+        "\ninbox, release build, {INBOX_ROWS} responses, 50,000 scored customers, reads through the store ({} cores)",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
+    for (label, v) in &results {
+        println!(
+            "{label}: seed {:.1} s, index {:.1} s, tag 10,000 {:.1} s, refresh risk of {} rows {:.1} s",
+            f(v, "seed_s"),
+            f(v, "index_s"),
+            f(v, "tag_s"),
+            f(v, "refreshed"),
+            f(v, "refresh_s"),
+        );
+    }
+    println!(
+        "{:<44} {:>12} {:>12} {:>12} {:>12}",
+        "page of 50", "SQLite p50", "p99 ms", "PG p50", "p99 ms"
+    );
+    let queries = |v: &Value| {
+        v.get("queries")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (lite, pg) = (queries(&results[0].1), queries(&results[1].1));
+    for (a, b) in lite.iter().zip(&pg) {
+        println!(
+            "{:<44} {:>12.2} {:>12.2} {:>12.2} {:>12.2}",
+            a.get("name").and_then(Value::as_str).unwrap_or("?"),
+            f(a, "p50_ms"),
+            f(a, "p99_ms"),
+            f(b, "p50_ms"),
+            f(b, "p99_ms"),
         );
     }
     Ok(())

@@ -162,7 +162,11 @@ async fn store(
     // Only an identified response can join the follow-up holdout: anonymous ones pay
     // nothing for it.
     let identified = stored.customer.is_some().then(|| stored.clone());
+    let for_inbox = stored.clone();
     let outcome = app.store.insert_with_events(stored, events).await?;
+    if outcome != InsertOutcome::Duplicate {
+        crate::inbox::on_response_stored(app, &for_inbox).await;
+    }
     if let Some(stored) = identified.filter(|_| outcome != InsertOutcome::Duplicate) {
         // The holdout group is decided once, when the (complete) response arrives.
         if let Err(e) = crate::routes::followups::assign(app, &stored).await {

@@ -167,6 +167,12 @@ pub trait FollowupStore: Send + Sync {
         site: String,
         ids: Vec<String>,
     ) -> StoreFuture<'_, Vec<(String, Group, bool)>>;
+    /// How many follow-ups each of those of `ids` that have any got: (response id, count).
+    fn followup_counts(
+        &self,
+        site: String,
+        ids: Vec<String>,
+    ) -> StoreFuture<'_, Vec<(String, i64)>>;
     /// Every assignment of `site`, oldest first.
     fn assignments(&self, site: String) -> StoreFuture<'_, Vec<Assignment>>;
     /// The non-cancelled orders of `customers` of `site` placed in `[from, to)`.

@@ -18,6 +18,7 @@ mod cursor;
 pub mod dashboard;
 pub mod followup;
 pub mod hooks;
+pub mod inbox;
 pub mod loyalty;
 pub mod postgres;
 pub mod scores;
@@ -36,6 +37,7 @@ pub use cursor::Cursor;
 pub use dashboard::DashboardStore;
 pub use followup::FollowupStore;
 pub use hooks::HooksStore;
+pub use inbox::InboxStore;
 pub use loyalty::{
     Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
     ImportCounts, IssuedCode, LoyaltyStore, OutboxItem, OutboxState, RedeemOutcome, ReferralState,
@@ -250,6 +252,8 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn scores(&self) -> &dyn ScoreStore;
     /// Follow-ups and the holdout experiment, in the same database.
     fn followups(&self) -> &dyn FollowupStore;
+    /// The merchant's inbox (triage state, derived scores, risk), in the same database.
+    fn inbox(&self) -> &dyn InboxStore;
 }
 
 /// Opens the store `target` names, migrating its schema first.

@@ -309,6 +309,30 @@ impl FollowupStore for PostgresFollowups {
         })
     }
 
+    fn followup_counts(
+        &self,
+        site: String,
+        ids: Vec<String>,
+    ) -> StoreFuture<'_, Vec<(String, i64)>> {
+        Box::pin(async move {
+            let client = self
+                .pool
+                .get()
+                .await
+                .map_err(|e| StoreError::Pool(e.to_string()))?;
+            let rows = client
+                .query(
+                    "SELECT response_id, count(*) FROM followups \
+                     WHERE site = $1 AND response_id = ANY($2) GROUP BY response_id",
+                    &[&site, &ids],
+                )
+                .await?;
+            rows.iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect()
+        })
+    }
+
     fn assignments(&self, site: String) -> StoreFuture<'_, Vec<Assignment>> {
         Box::pin(async move { self.list(sql::ASSIGNMENTS, &[&site], assignment).await })
     }

@@ -326,6 +326,59 @@ const MIGRATIONS: &[&str] = &[
         last_digest_day   text,
         updated_at        bigint NOT NULL
     );"#,
+    // inbox: per response its triage state (status, tags, assignee, notes) and what is
+    // derived from it once (score, band, text to search, revenue at risk; `risk_key` is
+    // the risk or -1 so one index walks "highest risk first, unscored last"), the tags for
+    // filtering and the notes. The open text (lower-cased by the collector) is searched
+    // through a stored `tsvector` with the `simple` configuration (no stemming, no stop
+    // words: answers come in nine languages, several without a PostgreSQL stemmer) and a
+    // GIN index. Existing responses are indexed by the collector's start-up backfill.
+    r#"CREATE TABLE inbox_items (
+        site        text COLLATE "C" NOT NULL,
+        id          text COLLATE "C" NOT NULL,
+        survey      text COLLATE "C" NOT NULL,
+        received_at timestamptz NOT NULL,
+        partial     boolean NOT NULL,
+        customer    text COLLATE "C",
+        url         text,
+        score_kind  text,
+        score_value float8,
+        band        text,
+        unhappy     boolean NOT NULL,
+        has_text    boolean NOT NULL,
+        unhappiness float8,
+        body        text NOT NULL,
+        body_tsv    tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED,
+        risk        float8,
+        risk_low    float8,
+        risk_high   float8,
+        risk_key    float8 NOT NULL,
+        status      text NOT NULL DEFAULT 'new',
+        tags        text NOT NULL DEFAULT '[]',
+        assignee    text COLLATE "C",
+        notes       bigint NOT NULL DEFAULT 0,
+        PRIMARY KEY (site, id)
+    );
+    CREATE INDEX inbox_newest ON inbox_items (site, received_at, id);
+    CREATE INDEX inbox_risk ON inbox_items (site, risk_key, received_at, id);
+    CREATE INDEX inbox_customer ON inbox_items (site, customer) WHERE customer IS NOT NULL;
+    CREATE INDEX inbox_fts ON inbox_items USING gin (body_tsv);
+    CREATE TABLE inbox_tags (
+        site text COLLATE "C" NOT NULL,
+        tag  text COLLATE "C" NOT NULL,
+        id   text COLLATE "C" NOT NULL,
+        PRIMARY KEY (site, tag, id)
+    );
+    CREATE INDEX inbox_tags_item ON inbox_tags (site, id);
+    CREATE TABLE inbox_notes (
+        seq    bigserial PRIMARY KEY,
+        site   text COLLATE "C" NOT NULL,
+        id     text COLLATE "C" NOT NULL,
+        author text NOT NULL,
+        text   text NOT NULL,
+        at     bigint NOT NULL
+    );
+    CREATE INDEX inbox_notes_item ON inbox_notes (site, id, seq);"#,
 ];
 
 /// Newest schema version this build knows.

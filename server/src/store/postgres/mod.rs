@@ -11,6 +11,7 @@ mod console;
 mod dashboard;
 mod followup;
 mod hooks;
+mod inbox;
 mod loyalty;
 mod migrations;
 mod referral_credits;
@@ -45,6 +46,7 @@ pub struct PostgresStore {
     dashboard: dashboard::PostgresDashboard,
     scores: scores::PostgresScores,
     followups: followup::PostgresFollowups,
+    inbox: inbox::PostgresInbox,
 }
 
 /// A driver error with the server's own message and SQLSTATE when there is one (the
@@ -92,7 +94,9 @@ impl PostgresStore {
         let dashboard = dashboard::PostgresDashboard::new(pool.clone());
         let scores = scores::PostgresScores::new(pool.clone());
         let followups = followup::PostgresFollowups::new(pool.clone());
+        let inbox = inbox::PostgresInbox::new(pool.clone());
         Ok(PostgresStore {
+            inbox,
             pool,
             writer,
             loyalty,
@@ -295,5 +299,9 @@ impl ResponseStore for PostgresStore {
 
     fn followups(&self) -> &dyn crate::store::FollowupStore {
         &self.followups
+    }
+
+    fn inbox(&self) -> &dyn crate::store::InboxStore {
+        &self.inbox
     }
 }

@@ -360,6 +360,26 @@ impl FollowupStore for SqliteFollowups {
         })
     }
 
+    fn followup_counts(
+        &self,
+        site: String,
+        ids: Vec<String>,
+    ) -> StoreFuture<'_, Vec<(String, i64)>> {
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT count(*) FROM followups WHERE site = ?1 AND response_id = ?2",
+            )?;
+            let mut out = Vec::new();
+            for id in ids {
+                let n: i64 = stmt.query_row(params![site, id], |r| r.get(0))?;
+                if n > 0 {
+                    out.push((id, n));
+                }
+            }
+            Ok(out)
+        })
+    }
+
     fn assignments(&self, site: String) -> StoreFuture<'_, Vec<Assignment>> {
         self.run(move |conn| {
             list(

@@ -342,6 +342,70 @@ const MIGRATIONS: &[&str] = &[
         last_digest_day   TEXT,
         updated_at        INTEGER NOT NULL
     );",
+    // inbox: per response its triage state (status, tags, assignee, notes) and what is
+    // derived from it once (score, band, text to search, revenue at risk; `risk_key` is
+    // the risk or -1 so one index walks "highest risk first, unscored last"), the tags for
+    // filtering, the notes, and an FTS5 index of the open text kept in step by triggers.
+    // Existing responses are indexed by the collector's start-up backfill.
+    "CREATE TABLE inbox_items (
+        seq         INTEGER PRIMARY KEY,
+        site        TEXT NOT NULL,
+        id          TEXT NOT NULL,
+        survey      TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        partial     INTEGER NOT NULL,
+        customer    TEXT,
+        url         TEXT,
+        score_kind  TEXT,
+        score_value REAL,
+        band        TEXT,
+        unhappy     INTEGER NOT NULL,
+        has_text    INTEGER NOT NULL,
+        unhappiness REAL,
+        body        TEXT NOT NULL,
+        risk        REAL,
+        risk_low    REAL,
+        risk_high   REAL,
+        risk_key    REAL NOT NULL,
+        status      TEXT NOT NULL DEFAULT 'new',
+        tags        TEXT NOT NULL DEFAULT '[]',
+        assignee    TEXT,
+        notes       INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (site, id)
+    );
+    CREATE INDEX inbox_newest ON inbox_items (site, received_at, id);
+    CREATE INDEX inbox_risk ON inbox_items (site, risk_key, received_at, id);
+    CREATE INDEX inbox_customer ON inbox_items (site, customer) WHERE customer IS NOT NULL;
+    CREATE TABLE inbox_tags (
+        site TEXT NOT NULL,
+        tag  TEXT NOT NULL,
+        id   TEXT NOT NULL,
+        PRIMARY KEY (site, tag, id)
+    );
+    CREATE INDEX inbox_tags_item ON inbox_tags (site, id);
+    CREATE TABLE inbox_notes (
+        seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+        site   TEXT NOT NULL,
+        id     TEXT NOT NULL,
+        author TEXT NOT NULL,
+        text   TEXT NOT NULL,
+        at     INTEGER NOT NULL
+    );
+    CREATE INDEX inbox_notes_item ON inbox_notes (site, id, seq);
+    CREATE VIRTUAL TABLE inbox_fts USING fts5(
+        body, content='inbox_items', content_rowid='seq',
+        tokenize='unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER inbox_fts_insert AFTER INSERT ON inbox_items BEGIN
+        INSERT INTO inbox_fts (rowid, body) VALUES (new.seq, new.body);
+    END;
+    CREATE TRIGGER inbox_fts_delete AFTER DELETE ON inbox_items BEGIN
+        INSERT INTO inbox_fts (inbox_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+    END;
+    CREATE TRIGGER inbox_fts_update AFTER UPDATE OF body ON inbox_items BEGIN
+        INSERT INTO inbox_fts (inbox_fts, rowid, body) VALUES ('delete', old.seq, old.body);
+        INSERT INTO inbox_fts (rowid, body) VALUES (new.seq, new.body);
+    END;",
 ];
 
 /// Newest schema version this build knows.

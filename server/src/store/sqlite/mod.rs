@@ -14,6 +14,7 @@ mod console;
 mod dashboard;
 mod followup;
 mod hooks;
+pub mod inbox;
 mod loyalty;
 mod migrations;
 mod referral_credits;
@@ -87,6 +88,7 @@ pub struct SqliteStore {
     dashboard: dashboard::SqliteDashboard,
     scores: scores::SqliteScores,
     followups: followup::SqliteFollowups,
+    inbox: inbox::SqliteInbox,
 }
 
 impl SqliteStore {
@@ -125,7 +127,9 @@ impl SqliteStore {
         let dashboard = dashboard::SqliteDashboard::open(path)?;
         let scores = scores::SqliteScores::open(path)?;
         let followups = followup::SqliteFollowups::open(path)?;
+        let inbox = inbox::SqliteInbox::open(path)?;
         Ok(SqliteStore {
+            inbox,
             loyalty,
             console,
             hooks,
@@ -416,6 +420,10 @@ impl ResponseStore for SqliteStore {
 
     fn followups(&self) -> &dyn crate::store::FollowupStore {
         &self.followups
+    }
+
+    fn inbox(&self) -> &dyn crate::store::InboxStore {
+        &self.inbox
     }
 }
 
