@@ -380,8 +380,11 @@ async fn endpoint_rules_roles_and_csrf(db: Backend) -> TestResult {
         Some(json!({"slackUrl": "https://hooks.slack.example/T/B/x", "instantDetractor": true, "digest": {"enabled": true, "hourUtc": 24}}))).await;
     assert_eq!((status, v["error"]["field"].as_str()), (400, Some("digest.hourUtc")));
     let (status, v) = s.json(&t, reqwest::Method::PUT, "/admin/api/sites/demo/alerts",
-        Some(json!({"slackUrl": "https://hooks.slack.example/T/B/x", "instantDetractor": true, "digest": {"enabled": false, "hourUtc": 7}}))).await;
+        Some(json!({"slackUrl": "https://hooks.slack.example/T/B/x", "instantDetractor": true, "digest": {"enabled": false, "hourUtc": 7.0}}))).await;
     assert_eq!(status, 200, "{v}");
+    let (status, v) = s.json(&t, reqwest::Method::PUT, "/admin/api/sites/demo/alerts",
+        Some(json!({"instantDetractor": true, "digest": {"enabled": false, "hourUtc": 7.5}}))).await;
+    assert_eq!((status, v["error"]["field"].as_str()), (400, Some("digest.hourUtc")));
     let (_, v) = s.json(&t, reqwest::Method::GET, "/admin/api/sites/demo/alerts", None).await;
     assert_eq!(v, json!({"slackUrl": "https://hooks.slack.example/T/B/x", "instantDetractor": true, "digest": {"enabled": false, "hourUtc": 7}, "lastDigestDay": null}));
     t.stop().await;
