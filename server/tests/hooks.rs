@@ -356,6 +356,10 @@ async fn endpoint_rules_roles_and_csrf(db: Backend) -> TestResult {
     let resp = s.req(&t, reqwest::Method::POST, "/admin/api/webhooks")
         .json(&json!({"site": "nope", "url": "https://hooks.example/x", "events": ["tier.changed"]})).send().await?;
     assert_eq!(error_of(resp).await.0, 404);
+    // The OpenAPI document states the collector's own URL rule.
+    let doc: Value = t.client.get(t.url("/v1/openapi.json")).send().await?.json().await?;
+    let documented = &doc["paths"]["/admin/api/webhooks"]["post"]["requestBody"]["content"]["application/json"]["schema"]["properties"]["url"]["pattern"];
+    assert_eq!(documented.as_str(), Some(rapport_server::hooks::endpoint::URL_PATTERN));
     // Without the CSRF token, or signed out: refused.
     let resp = t.client.post(t.url("/admin/api/webhooks"))
         .header("cookie", format!("rapport_console={}", s.id))
@@ -376,8 +380,11 @@ async fn endpoint_rules_roles_and_csrf(db: Backend) -> TestResult {
         Some(json!({"slackUrl": "https://hooks.slack.example/T/B/x", "instantDetractor": true, "digest": {"enabled": true, "hourUtc": 24}}))).await;
     assert_eq!((status, v["error"]["field"].as_str()), (400, Some("digest.hourUtc")));
     let (status, v) = s.json(&t, reqwest::Method::PUT, "/admin/api/sites/demo/alerts",
-        Some(json!({"slackUrl": "https://hooks.slack.example/T/B/x", "instantDetractor": true, "digest": {"enabled": false, "hourUtc": 7}}))).await;
+        Some(json!({"slackUrl": "https://hooks.slack.example/T/B/x", "instantDetractor": true, "digest": {"enabled": false, "hourUtc": 7.0}}))).await;
     assert_eq!(status, 200, "{v}");
+    let (status, v) = s.json(&t, reqwest::Method::PUT, "/admin/api/sites/demo/alerts",
+        Some(json!({"instantDetractor": true, "digest": {"enabled": false, "hourUtc": 7.5}}))).await;
+    assert_eq!((status, v["error"]["field"].as_str()), (400, Some("digest.hourUtc")));
     let (_, v) = s.json(&t, reqwest::Method::GET, "/admin/api/sites/demo/alerts", None).await;
     assert_eq!(v, json!({"slackUrl": "https://hooks.slack.example/T/B/x", "instantDetractor": true, "digest": {"enabled": false, "hourUtc": 7}, "lastDigestDay": null}));
     t.stop().await;

@@ -387,7 +387,8 @@ pub async fn test(
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 struct DigestBody {
     enabled: bool,
-    hour_utc: u8,
+    /// A JSON number: `16.0` is the integer 16 as JSON Schema reads it.
+    hour_utc: f64,
 }
 
 #[derive(Deserialize)]
@@ -447,7 +448,8 @@ pub async fn put_alerts(
                 .map_err(|e| HooksError::Console(ConsoleError::field("slackUrl", e.message)))?,
         ),
     };
-    if b.digest.hour_utc > 23 {
+    let hour = b.digest.hour_utc;
+    if hour.fract() != 0.0 || !(0.0..=23.0).contains(&hour) {
         return Err(HooksError::Console(ConsoleError::field(
             "digest.hourUtc",
             "must be an integer 0-23",
@@ -460,7 +462,7 @@ pub async fn put_alerts(
         slack_url,
         instant_detractor: b.instant_detractor,
         digest_enabled: b.digest.enabled,
-        digest_hour: b.digest.hour_utc,
+        digest_hour: hour as u8,
         last_digest_day: None,
     };
     hooks
