@@ -38,7 +38,7 @@ pub struct RowView {
 pub fn status_label(status: &str) -> String {
     let mut chars = status.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
         None => String::new(),
     }
 }
@@ -46,13 +46,13 @@ pub fn status_label(status: &str) -> String {
 fn score_text(item: &Item) -> (String, String) {
     match &item.score {
         Some(s) => {
-            let value = format!("{}", s.value);
+            let value = format::number(s.value);
             let scale = match s.kind.as_str() {
                 "csat" | "rating" => format!("{value}/5"),
                 "ces" => format!("{value}/7"),
                 _ => value,
             };
-            (scale, s.kind.to_uppercase())
+            (scale, s.kind.to_ascii_uppercase())
         }
         None => ("–".to_owned(), "No score".to_owned()),
     }
@@ -255,5 +255,31 @@ mod tests {
         assert!(block.contains(&("Revenue at risk", "$1,240 (880–1,610)".to_owned())));
         assert!(block.contains(&("Spend", "$520".to_owned())));
         assert!(block.contains(&("Still a customer", "P(alive) 40% (30–50%)".to_owned())));
+    }
+}
+
+/// Tags typed as a comma-separated list: trimmed, empties dropped, duplicates dropped
+/// (first kept), in the order typed.
+pub fn parse_tags(text: &str) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if !tags.iter().any(|t| t == tag) {
+            tags.push(tag.to_owned());
+        }
+    }
+    tags
+}
+
+#[cfg(test)]
+mod tag_tests {
+    use super::parse_tags;
+
+    #[test]
+    fn tags_are_trimmed_and_unique() {
+        assert_eq!(
+            parse_tags(" late, box ,, late,refund "),
+            vec!["late", "box", "refund"]
+        );
+        assert!(parse_tags(" , ").is_empty());
     }
 }

@@ -6,6 +6,7 @@ mod app;
 mod dom;
 mod http;
 mod pages;
+mod people;
 mod theme;
 
 use wasm_bindgen::prelude::*;
