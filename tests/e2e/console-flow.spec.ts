@@ -137,3 +137,33 @@ test("the console is sent with its strict CSP and nothing violates it", async ({
   expect(api.headers()["content-type"]).toContain("application/json");
   expect(await cspViolations(page)).toEqual([]);
 });
+
+test("keyboard only: skip link, navigation, forms", async ({ page }) => {
+  await createOwner(page);
+  await page.goto("/admin/audit");
+  await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
+  // The skip link is the first thing in the tab order, shown when focused; Enter moves to main.
+  const firstTabbable = await page.evaluate(
+    () => document.querySelector<HTMLElement>("a[href], button, input, select, textarea")?.textContent
+  );
+  expect(firstTabbable).toBe("Skip to content");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await skip.focus();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("main")).toBeFocused();
+  await expect(page).toHaveURL(/\/admin\/audit$/);
+  // A navigation link followed with the keyboard: the new page's heading has the focus.
+  await page.getByRole("link", { name: "Users" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeFocused();
+  // A form submitted with Enter.
+  await page.getByLabel("E-mail").focus();
+  const agent = `kbd-${randomUUID().slice(0, 8)}@shop.example`;
+  await page.keyboard.type(agent);
+  await page.getByLabel("Initial password (12 characters or more)").focus();
+  await page.keyboard.type("a password long enough");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("status")).toHaveText(`${agent} added as agent.`);
+});

@@ -90,7 +90,7 @@ async fn fetch(
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let headers = Headers::new()?;
     headers.set("Accept", "application/json")?;
-    if let Some(csrf) = csrf {
+    if let Some(csrf) = csrf.filter(|c| !c.is_empty()) {
         headers.set("X-CSRF-Token", csrf)?;
     }
     let init = RequestInit::new();
