@@ -20,6 +20,11 @@ fn symbol(currency: &str) -> Option<&'static str> {
     })
 }
 
+/// An amount in minor units as a number of whole units (`124_000, "USD"` → `1240.0`).
+pub fn units(minor: f64, currency: &str) -> f64 {
+    minor / 10f64.powi(minor_digits(currency) as i32)
+}
+
 /// `n` with thousands separators: `1240` → `1,240`, `-5000` → `-5,000`.
 pub fn grouped(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();

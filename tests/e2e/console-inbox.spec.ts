@@ -8,6 +8,7 @@ import { test, expect } from "./fixtures";
 import { axe, createOwner } from "./console";
 
 const HOSTILE = `<img src=x onerror="window.__pwned=1">=HYPERLINK("http://evil")`;
+const FORMULA = `=HYPERLINK("http://evil","click")`;
 
 function item(n: number, extra: Record<string, unknown> = {}) {
   return {
@@ -17,7 +18,7 @@ function item(n: number, extra: Record<string, unknown> = {}) {
     receivedAt: 1_796_638_680_000 - n * 60_000,
     score: { kind: "nps", value: n % 11 },
     band: "detractor",
-    text: n === 1 ? HOSTILE : `Answer number ${n}`,
+    text: n === 1 ? HOSTILE : n === 3 ? FORMULA : `Answer number ${n}`,
     answers: [
       { question: "How likely are you to recommend us?", type: "nps", value: n % 11 },
       { question: "What went wrong?", type: "openText", value: n === 1 ? HOSTILE : `Answer number ${n}` },
@@ -216,6 +217,35 @@ test("response: answers, customer, triage, notes, follow-up; the holdout compose
     text: "We hear you.",
     override: true,
   });
+});
+
+test("inbox: the CSV download of the rows shown neutralises formulas", async ({ page }) => {
+  await createOwner(page);
+  await fakeInbox(page);
+  await page.goto("/admin/inbox");
+  await expect(page.getByRole("list", { name: "Responses" }).getByRole("listitem")).toHaveCount(3);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download CSV (responses shown)" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe("responses.csv");
+  const text = await new Promise<string>(async (resolve, reject) => {
+    const stream = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    stream.on("data", (c: Buffer) => chunks.push(c));
+    stream.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    stream.on("error", reject);
+  });
+  const lines = text.split("\r\n");
+  expect(lines).toHaveLength(5);
+  expect(lines[0]).toContain('"site","id","received"');
+  // Row 1's text starts with "<" (harmless) and contains a formula later: kept as is, quoted.
+  expect(lines[1]).toContain('"<img src=x onerror=""window.__pwned=1"">=HYPERLINK(""http://evil"")"');
+  expect(lines[2]).toContain(",1240,880,1610,0.4,");
+  // Row 3's text starts with "=": a spreadsheet would run it; the file has it behind a "'".
+  expect(lines[3]).toContain(`"'=HYPERLINK(""http://evil"",""click"")"`);
+  await expect(page.getByRole("list", { name: "Responses" })).toContainText(FORMULA);
+  await expect(page.getByRole("status")).toHaveText("CSV downloaded.");
 });
 
 test("inbox: a collector without the inbox API says so", async ({ page, allowConsoleErrors }) => {

@@ -4,6 +4,7 @@
 
 mod app;
 mod dom;
+mod download;
 mod http;
 mod pages;
 mod people;

@@ -18,7 +18,7 @@ use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 
 use crate::web::app::App;
 use crate::web::dom::{self, text_el, Js, H};
-use crate::web::{http, people};
+use crate::web::{download, http, people};
 
 /// Rows per page.
 const PAGE: u32 = 25;
@@ -77,7 +77,21 @@ pub fn render(app: &Rc<App>, main: &Element, filter: &InboxFilter) -> Js<String>
     main.append_child(&empty)?;
     let more = dom::button("Load more", "button")?;
     more.set_attribute("hidden", "")?;
-    main.append_child(&more)?;
+    let export = dom::button("Download CSV (responses shown)", "button")?;
+    export.set_class_name("secondary");
+    let tools = H::new("div")?
+        .class("toolbar")
+        .child(&more)?
+        .child(&export)?;
+    main.append_child(&tools.el())?;
+    let (app3, state3) = (Rc::clone(app), Rc::clone(&state));
+    app.on(&export, "click", move |_| {
+        let text = inbox_row::csv(&state3.borrow().items);
+        match download::text("responses.csv", "text/csv;charset=utf-8", &text) {
+            Ok(()) => app3.announce("CSV downloaded."),
+            Err(_) => app3.announce("The browser refused the download."),
+        }
+    });
     let parts = Parts {
         list,
         more: more.clone(),
