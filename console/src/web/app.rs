@@ -32,7 +32,7 @@ pub struct App {
     /// Bumped on every render: an answer that arrives for an older render is dropped.
     generation: Cell<u64>,
     /// Path and query of the view on screen: a `popstate` that changes only the fragment
-    /// (the skip link, say) re-renders nothing.
+    /// re-renders nothing (but on the setup page, which reads it).
     shown: RefCell<String>,
 }
 
@@ -71,7 +71,9 @@ impl App {
                 let now = location()
                     .map(|(path, query)| path + &query)
                     .unwrap_or_default();
-                if *app.shown.borrow() != now {
+                // A new setup link opened over the setup page changes only the fragment,
+                // and the fragment is what that page reads.
+                if *app.shown.borrow() != now || app.route() == Route::Setup {
                     app.render();
                 }
             })
