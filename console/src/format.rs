@@ -20,6 +20,11 @@ fn symbol(currency: &str) -> Option<&'static str> {
     })
 }
 
+/// An amount in minor units as a number of whole units (`124_000, "USD"` → `1240.0`).
+pub fn units(minor: f64, currency: &str) -> f64 {
+    minor / 10f64.powi(minor_digits(currency) as i32)
+}
+
 /// `n` with thousands separators: `1240` → `1,240`, `-5000` → `-5,000`.
 pub fn grouped(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -61,6 +66,27 @@ pub fn money_interval(value: f64, low: f64, high: f64, currency: &str) -> String
         grouped(whole(low, currency)),
         grouped(whole(high, currency))
     )
+}
+
+/// A number as the console prints a score or an answer: at most two decimals, trailing
+/// zeros dropped (`3`, `4.5`, `-0.25`); not finite → `–`. Written without `f64`'s `Display`
+/// (float-to-text is ~14 KB of wasm) by rounding to hundredths.
+pub fn number(value: f64) -> String {
+    if !value.is_finite() || value.abs() >= 9.0e15 {
+        return "–".to_owned();
+    }
+    let hundredths = (value * 100.0).round() as i64;
+    let (whole, frac) = (hundredths / 100, (hundredths % 100).unsigned_abs());
+    let sign = if hundredths < 0 && whole == 0 {
+        "-"
+    } else {
+        ""
+    };
+    match frac {
+        0 => format!("{sign}{whole}"),
+        f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
+        f => format!("{sign}{whole}.{f:02}"),
+    }
 }
 
 /// A share in [0, 1] as a whole percentage: `0.426` → `43%`; not finite → `–`.
@@ -117,6 +143,16 @@ mod tests {
         assert_eq!(instant(0), "1970-01-01 00:00 UTC");
         assert_eq!(instant(1_796_638_680_000), "2026-12-07 10:18 UTC");
         assert_eq!(instant(-60_000), "1969-12-31 23:59 UTC");
+    }
+
+    #[test]
+    fn numbers_without_float_display() {
+        assert_eq!(number(3.0), "3");
+        assert_eq!(number(4.5), "4.5");
+        assert_eq!(number(-0.25), "-0.25");
+        assert_eq!(number(-2.5), "-2.5");
+        assert_eq!(number(10.004), "10");
+        assert_eq!(number(f64::INFINITY), "–");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub struct RowView {
 pub fn status_label(status: &str) -> String {
     let mut chars = status.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
         None => String::new(),
     }
 }
@@ -46,13 +46,13 @@ pub fn status_label(status: &str) -> String {
 fn score_text(item: &Item) -> (String, String) {
     match &item.score {
         Some(s) => {
-            let value = format!("{}", s.value);
+            let value = format::number(s.value);
             let scale = match s.kind.as_str() {
                 "csat" | "rating" => format!("{value}/5"),
                 "ces" => format!("{value}/7"),
                 _ => value,
             };
-            (scale, s.kind.to_uppercase())
+            (scale, s.kind.to_ascii_uppercase())
         }
         None => ("–".to_owned(), "No score".to_owned()),
     }
@@ -250,10 +250,124 @@ mod tests {
     }
 
     #[test]
+    fn csv_neutralises_shopper_text() {
+        let mut hostile = item();
+        hostile.text = Some("=HYPERLINK(\"http://evil\")".into());
+        hostile.tags = vec!["@admin".into(), "late".into()];
+        let text = csv(&[item(), hostile]);
+        let lines: Vec<&str> = text.split("\r\n").collect();
+        assert_eq!(lines.len(), 4, "header, two rows, and the final line end");
+        assert!(lines[0].starts_with("\"site\",\"id\",\"received\""));
+        assert!(lines[1].contains(",1240,880,1610,0.4,"), "{}", lines[1]);
+        assert!(
+            lines[2].contains("\"'=HYPERLINK(\"\"http://evil\"\")\""),
+            "{}",
+            lines[2]
+        );
+        assert!(lines[2].contains("\"'@admin, late\""), "{}", lines[2]);
+        assert_eq!(lines[3], "");
+    }
+
+    #[test]
     fn customer_block_lists_the_numbers() {
         let block = customer_block(&item());
         assert!(block.contains(&("Revenue at risk", "$1,240 (880–1,610)".to_owned())));
         assert!(block.contains(&("Spend", "$520".to_owned())));
         assert!(block.contains(&("Still a customer", "P(alive) 40% (30–50%)".to_owned())));
+    }
+}
+
+/// The rows shown, as CSV for a spreadsheet (every text cell neutralised against formula
+/// injection by [`crate::csv`]); money in whole units of the item's currency.
+pub fn csv(items: &[Item]) -> String {
+    use crate::csv::{Cell, Csv};
+    let mut out = Csv::new(&[
+        "site",
+        "id",
+        "received",
+        "survey",
+        "score kind",
+        "score",
+        "band",
+        "text",
+        "customer",
+        "email",
+        "tier",
+        "currency",
+        "revenue at risk",
+        "risk low",
+        "risk high",
+        "p(alive)",
+        "status",
+        "tags",
+        "assignee",
+        "page url",
+    ]);
+    for item in items {
+        let received = format::instant(item.received_at);
+        let c = item.customer.as_ref();
+        let risk = item.risk.map(|r| {
+            (
+                format::units(r.value, &item.currency),
+                format::units(r.low, &item.currency),
+                format::units(r.high, &item.currency),
+            )
+        });
+        let number = |v: Option<f64>| v.map(Cell::Number).unwrap_or(Cell::Text(""));
+        let tags = item.tags.join(", ");
+        out.row(&[
+            Cell::Text(&item.site),
+            Cell::Text(&item.id),
+            Cell::Text(&received),
+            Cell::Text(&item.survey),
+            Cell::Text(item.score.as_ref().map(|s| s.kind.as_str()).unwrap_or("")),
+            number(item.score.as_ref().map(|s| s.value)),
+            Cell::Text(item.band.as_deref().unwrap_or("")),
+            Cell::Text(item.text.as_deref().unwrap_or("")),
+            Cell::Text(c.map(|c| c.id.as_str()).unwrap_or("")),
+            Cell::Text(c.and_then(|c| c.email.as_deref()).unwrap_or("")),
+            Cell::Text(c.and_then(|c| c.tier.as_deref()).unwrap_or("")),
+            Cell::Text(&item.currency),
+            number(risk.map(|r| r.0)),
+            number(risk.map(|r| r.1)),
+            number(risk.map(|r| r.2)),
+            number(c.and_then(|c| c.p_alive).map(|p| p.value)),
+            Cell::Text(&item.status),
+            Cell::Text(&tags),
+            Cell::Text(
+                item.assignee
+                    .as_ref()
+                    .map(|a| a.email.as_str())
+                    .unwrap_or(""),
+            ),
+            Cell::Text(item.url.as_deref().unwrap_or("")),
+        ]);
+    }
+    out.finish()
+}
+
+/// Tags typed as a comma-separated list: trimmed, empties dropped, duplicates dropped
+/// (first kept), in the order typed.
+pub fn parse_tags(text: &str) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if !tags.iter().any(|t| t == tag) {
+            tags.push(tag.to_owned());
+        }
+    }
+    tags
+}
+
+#[cfg(test)]
+mod tag_tests {
+    use super::parse_tags;
+
+    #[test]
+    fn tags_are_trimmed_and_unique() {
+        assert_eq!(
+            parse_tags(" late, box ,, late,refund "),
+            vec!["late", "box", "refund"]
+        );
+        assert!(parse_tags(" , ").is_empty());
     }
 }

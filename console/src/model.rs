@@ -113,6 +113,73 @@ pub struct NewUserBody<'a> {
     pub role: &'a str,
 }
 
+/// One response, by site and id (bulk actions).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ItemRef {
+    /// Site id.
+    pub site: String,
+    /// Response id.
+    pub id: String,
+}
+
+/// `POST /admin/api/inbox/bulk` body.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkBody {
+    /// The responses.
+    pub items: Vec<ItemRef>,
+    /// New status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Tags to add.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add_tags: Option<Vec<String>>,
+    /// Tags to remove.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remove_tags: Option<Vec<String>>,
+    /// New assignee (`Some(None)`: nobody).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<Option<String>>,
+}
+
+/// `{updated}` of a bulk action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct BulkAnswer {
+    /// How many responses changed.
+    pub updated: u64,
+}
+
+/// `PATCH /admin/api/inbox/{site}/{id}` body.
+#[derive(Debug, Clone, Serialize)]
+pub struct PatchBody {
+    /// New status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The tags, all of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// New assignee (`Some(None)`: nobody).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<Option<String>>,
+}
+
+/// `POST …/notes` body.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteBody<'a> {
+    /// The note.
+    pub text: &'a str,
+}
+
+/// `POST …/followups` body.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowupBody<'a> {
+    /// The reply.
+    pub text: &'a str,
+    /// Send although the response is in the holdout group.
+    #[serde(rename = "override", skip_serializing_if = "std::ops::Not::not")]
+    pub force: bool,
+}
+
 /// The error body of the collector: `{"error": {"code", "message"}}` (the console's
 /// endpoints) or `{"error": "code", "message": "…"}` (the flat form).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -124,20 +191,53 @@ pub struct ErrorBody {
     pub message: Option<String>,
 }
 
-/// The `error` member.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+/// The `error` member: `{"code", "message", …}` or just the code. Read with a hand-written
+/// visitor rather than `#[serde(untagged)]`, whose buffering of the input into serde's
+/// `Content` doubles the decoding code in the wasm.
+#[derive(Debug, Clone, PartialEq)]
 pub enum ErrorDetail {
     /// `{"code", "message", "field"?}`.
     Nested {
         /// Code.
         code: String,
         /// Message.
-        #[serde(default)]
         message: String,
     },
     /// Just the code.
     Flat(String),
+}
+
+impl<'de> Deserialize<'de> for ErrorDetail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ErrorDetail;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an error code or {code, message}")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ErrorDetail, E> {
+                Ok(ErrorDetail::Flat(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorDetail, A::Error> {
+                let (mut code, mut message) = (None, String::new());
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "code" => code = Some(map.next_value::<String>()?),
+                        "message" => message = map.next_value::<String>()?,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                let code = code.ok_or_else(|| serde::de::Error::missing_field("error.code"))?;
+                Ok(ErrorDetail::Nested { code, message })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl ErrorBody {
@@ -196,7 +296,7 @@ pub struct Answer {
     #[serde(rename = "type")]
     pub kind: String,
     /// The value as the shopper gave it.
-    pub value: serde_json_value::Value,
+    pub value: answer_value::Value,
     /// Human label of the value.
     #[serde(default)]
     pub label: Option<String>,
@@ -333,12 +433,22 @@ pub struct InboxPage {
     pub next: Option<String>,
 }
 
-/// `GET /admin/api/inbox/{site}/{id}`: the item plus its notes and follow-ups.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// `GET /admin/api/inbox/{site}/{id}`: the item plus its notes and follow-ups. The answer
+/// is one object; the shell reads it twice, as an [`Item`] and as [`DetailExtras`] (cheaper
+/// in the wasm than `#[serde(flatten)]`, which buffers the whole object first).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Detail {
     /// The item.
-    #[serde(flatten)]
     pub item: Item,
+    /// Notes, oldest first.
+    pub notes: Vec<Note>,
+    /// Follow-ups, oldest first.
+    pub followups: Vec<Followup>,
+}
+
+/// The members of the detail answer beyond the [`Item`].
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct DetailExtras {
     /// Notes, oldest first.
     #[serde(default)]
     pub notes: Vec<Note>,
@@ -366,41 +476,74 @@ pub struct Theme {
     pub band: Option<String>,
 }
 
-/// A JSON value of any shape (an answer's value), without pulling a JSON parser into the
-/// wasm: serde's own self-describing representation.
-pub mod serde_json_value {
+/// An answer's value as the console prints it (`3`, `yes`, `a, b`, the text): any JSON
+/// value, read with a hand-written visitor (no `#[serde(untagged)]` buffering).
+pub mod answer_value {
+    use serde::de::{Deserializer, SeqAccess, Visitor};
     use serde::Deserialize;
+    use std::fmt;
 
-    /// Any JSON value.
-    #[derive(Debug, Clone, PartialEq, Deserialize)]
-    #[serde(untagged)]
-    pub enum Value {
-        /// `null`.
-        Null,
-        /// A boolean.
-        Bool(bool),
-        /// A number.
-        Number(f64),
-        /// A string.
-        Text(String),
-        /// An array.
-        List(Vec<Value>),
-    }
+    /// The printed value.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Value(pub String);
 
     impl Value {
         /// The value as the console prints it.
         pub fn display(&self) -> String {
-            match self {
-                Value::Null => "—".to_owned(),
-                Value::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
-                Value::Number(n) => format!("{n}"),
-                Value::Text(t) => t.clone(),
-                Value::List(items) => items
-                    .iter()
-                    .map(Value::display)
-                    .collect::<Vec<_>>()
-                    .join(", "),
+            self.0.clone()
+        }
+    }
+
+    struct V;
+
+    impl<'de> Visitor<'de> for V {
+        type Value = Value;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an answer value")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+            Ok(Value(if v { "yes" } else { "no" }.to_owned()))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+            Ok(Value(v.to_string()))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+            Ok(Value(v.to_string()))
+        }
+        fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+            Ok(Value(crate::format::number(v)))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+            Ok(Value(v.to_owned()))
+        }
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value("—".to_owned()))
+        }
+        fn visit_none<E>(self) -> Result<Value, E> {
+            Ok(Value("—".to_owned()))
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+            d.deserialize_any(V)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut parts = Vec::new();
+            while let Some(part) = seq.next_element::<Value>()? {
+                parts.push(part.0);
             }
+            Ok(Value(parts.join(", ")))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut parts = Vec::new();
+            while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                parts.push(format!("{k}: {}", v.0));
+            }
+            Ok(Value(parts.join(", ")))
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Value {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+            d.deserialize_any(V)
         }
     }
 }
@@ -425,6 +568,37 @@ mod tests {
     }
 
     #[test]
+    fn writes_the_request_bodies() {
+        let bulk = BulkBody {
+            items: vec![ItemRef {
+                site: "s".into(),
+                id: "r1".into(),
+            }],
+            status: Some("triaged".into()),
+            add_tags: None,
+            remove_tags: None,
+            assignee: Some(None),
+        };
+        assert_eq!(
+            serde_json::to_string(&bulk).unwrap(),
+            r#"{"items":[{"site":"s","id":"r1"}],"status":"triaged","assignee":null}"#
+        );
+        let f = FollowupBody {
+            text: "Sorry!",
+            force: false,
+        };
+        assert_eq!(serde_json::to_string(&f).unwrap(), r#"{"text":"Sorry!"}"#);
+        let f = FollowupBody {
+            text: "Sorry!",
+            force: true,
+        };
+        assert_eq!(
+            serde_json::to_string(&f).unwrap(),
+            r#"{"text":"Sorry!","override":true}"#
+        );
+    }
+
+    #[test]
     fn reads_an_inbox_item() {
         let text = r#"{"items":[{"site":"s","id":"r1","survey":"nps","receivedAt":5,
           "score":{"kind":"nps","value":3},"band":"detractor","text":"late",
@@ -437,6 +611,7 @@ mod tests {
         let item = &page.items[0];
         assert!(item.holdout);
         assert_eq!(item.answers[1].value.display(), "a, b");
+        assert_eq!(item.answers[0].value.display(), "3");
         assert_eq!(
             item.customer
                 .as_ref()

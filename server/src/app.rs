@@ -94,6 +94,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/api/session"),
     ("DELETE", "/admin/api/session"),
     ("GET", "/admin/api/me"),
+    ("GET", "/admin/api/sites"),
     ("GET", "/admin/api/users"),
     ("POST", "/admin/api/users"),
     ("PATCH", "/admin/api/users/{id}"),
@@ -179,6 +180,7 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
             post(console::sign_in).delete(console::sign_out),
         )
         .route("/admin/api/me", get(console::me))
+        .route("/admin/api/sites", get(console::sites))
         .route(
             "/admin/api/users",
             get(console::list_users).post(console::create_user),

@@ -7,8 +7,10 @@ mod common;
 use std::fs;
 
 use common::*;
+use rapport_server::console::setup;
 use rapport_server::routes::console_app::CSP;
 use rapport_server::static_files::StaticDirs;
+use serde_json::{json, Value};
 
 const SHELL: &str = "<!doctype html><title>console</title>";
 
@@ -74,6 +76,60 @@ async fn console_shell_assets_and_headers(db: Backend) -> TestResult {
     assert_eq!(get("/admin/api/me").await?.status(), 401);
     // The storefront is untouched.
     assert_eq!(get("/").await?.text().await?, "<h1>Shop</h1>");
+    t.stop().await;
+    Ok(())
+}
+}
+
+backend_tests! {
+#[tokio::test]
+async fn sites_for_the_site_picker(db: Backend) -> TestResult {
+    let t = TestServer::start(&db).await;
+    let url = t.url("/admin/api/sites");
+    assert_eq!(t.client.get(&url).send().await?.status(), 401);
+    let now = t.server.state().clock.now_millis();
+    let token = setup::issue(&**t.server.store(), now).await?.token;
+    let (email, password) = ("owner@shop.example", "correct horse battery staple");
+    let created = t
+        .client
+        .post(t.url("/admin/api/setup"))
+        .json(&json!({ "token": token, "email": email, "password": password }))
+        .send()
+        .await?;
+    assert_eq!(created.status(), 201);
+    let signed_in = t
+        .client
+        .post(t.url("/admin/api/session"))
+        .json(&json!({ "email": email, "password": password }))
+        .send()
+        .await?;
+    assert_eq!(signed_in.status(), 200);
+    let cookie = signed_in.headers()["set-cookie"]
+        .to_str()?
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let r = t.client.get(&url).header("cookie", &cookie).send().await?;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let body: Value = r.json().await?;
+    let ids: Vec<&str> = body["sites"]
+        .as_array()
+        .ok_or("sites is an array")?
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    let expected: Vec<String> = fixture()["sites"]
+        .as_array()
+        .ok_or("fixture sites")?
+        .iter()
+        .filter_map(|s| s["site"].as_str().map(str::to_owned))
+        .collect();
+    assert!(!ids.is_empty());
+    assert_eq!(ids, expected);
+    // Nothing secret rides along.
+    assert!(!body.to_string().contains("dminToken"));
     t.stop().await;
     Ok(())
 }

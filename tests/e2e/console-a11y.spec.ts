@@ -7,7 +7,10 @@ const SIGNED_IN = ["/admin/users", "/admin/audit", "/admin/inbox", "/admin/follo
 
 for (const scheme of ["light", "dark"] as const) {
   for (const width of [1280, 375]) {
-    test(`console pages (${scheme}, ${width} px): no axe violations`, async ({ page }) => {
+    test(`console pages (${scheme}, ${width} px): no axe violations`, async ({ page, allowConsoleErrors }) => {
+      // Until the inbox API is on this collector, the inbox page's requests answer 404 (which
+      // Chromium logs as console errors); the inbox with data is checked in console-inbox.spec.ts.
+      allowConsoleErrors.push(/the server responded with a status of 404 \(Not Found\)/);
       await page.setViewportSize({ width, height: 800 });
       await page.emulateMedia({ colorScheme: scheme, reducedMotion: "reduce" });
       await page.goto("/admin/setup");

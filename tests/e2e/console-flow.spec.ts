@@ -78,17 +78,30 @@ test("an agent sees no owner pages", async ({ page }) => {
 
 test("deep links reload to the same view; Back goes back", async ({ page }) => {
   await createOwner(page);
+  // The inbox API (built by another part of issue 14) answered per its contract, empty:
+  // what matters here is which filter the page asks for after each reload.
+  const asked: URLSearchParams[] = [];
+  await page.route(/\/admin\/api\/(inbox|themes)(\?|$)/, (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === "/admin/api/inbox") asked.push(url.searchParams);
+    return route.fulfill({ json: url.pathname.endsWith("themes") ? { themes: [] } : { items: [], next: null } });
+  });
+  const askedFor = () => asked.map((q) => `${q.get("band")} ${q.get("sort")}`);
   await page.goto("/admin/inbox?band=detractor&sort=risk");
+  await expect(page.getByText("No responses match these filters.")).toBeVisible();
   await expect(page).toHaveURL(/\/admin\/inbox\?band=detractor&sort=risk$/);
   await expect(page.getByRole("link", { name: "Inbox" })).toHaveAttribute("aria-current", "page");
   await page.reload();
   await expect(page).toHaveURL(/\/admin\/inbox\?band=detractor&sort=risk$/);
   await expect(page.getByRole("link", { name: "Inbox" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByLabel("Score")).toHaveValue("detractor");
+  await expect.poll(askedFor).toEqual(["detractor risk", "detractor risk"]);
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Audit log");
   await page.goBack();
   await expect(page).toHaveURL(/\/admin\/inbox\?band=detractor&sort=risk$/);
   await expect(page.getByRole("link", { name: "Inbox" })).toHaveAttribute("aria-current", "page");
+  await expect.poll(askedFor).toEqual(["detractor risk", "detractor risk", "detractor risk"]);
   await page.goto("/admin/no-such-page");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
 });
@@ -123,4 +136,34 @@ test("the console is sent with its strict CSP and nothing violates it", async ({
   expect(api.status()).toBe(404);
   expect(api.headers()["content-type"]).toContain("application/json");
   expect(await cspViolations(page)).toEqual([]);
+});
+
+test("keyboard only: skip link, navigation, forms", async ({ page }) => {
+  await createOwner(page);
+  await page.goto("/admin/audit");
+  await expect(page.getByRole("heading", { level: 1 })).toBeFocused();
+  // The skip link is the first thing in the tab order, shown when focused; Enter moves to main.
+  const firstTabbable = await page.evaluate(
+    () => document.querySelector<HTMLElement>("a[href], button, input, select, textarea")?.textContent
+  );
+  expect(firstTabbable).toBe("Skip to content");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await skip.focus();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("main")).toBeFocused();
+  await expect(page).toHaveURL(/\/admin\/audit$/);
+  // A navigation link followed with the keyboard: the new page's heading has the focus.
+  await page.getByRole("link", { name: "Users" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/admin\/users$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeFocused();
+  // A form submitted with Enter.
+  await page.getByLabel("E-mail").focus();
+  const agent = `kbd-${randomUUID().slice(0, 8)}@shop.example`;
+  await page.keyboard.type(agent);
+  await page.getByLabel("Initial password (12 characters or more)").focus();
+  await page.keyboard.type("a password long enough");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("status")).toHaveText(`${agent} added as agent.`);
 });

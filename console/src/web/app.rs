@@ -31,6 +31,9 @@ pub struct App {
     page_listeners: RefCell<Vec<EventListener>>,
     /// Bumped on every render: an answer that arrives for an older render is dropped.
     generation: Cell<u64>,
+    /// Path and query of the view on screen: a `popstate` that changes only the fragment
+    /// re-renders nothing (but on the setup page, which reads it).
+    shown: RefCell<String>,
 }
 
 fn by_id(id: &str) -> Js<Element> {
@@ -58,12 +61,22 @@ impl App {
             setup_token: RefCell::new(None),
             page_listeners: RefCell::new(Vec::new()),
             generation: Cell::new(0),
+            shown: RefCell::new(String::new()),
         });
         theme::apply(theme::current())?;
         let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
         let on_pop = {
             let app = Rc::clone(&app);
-            listen(&window, "popstate", move |_| app.render())
+            listen(&window, "popstate", move |_| {
+                let now = location()
+                    .map(|(path, query)| path + &query)
+                    .unwrap_or_default();
+                // A new setup link opened over the setup page changes only the fragment,
+                // and the fragment is what that page reads.
+                if *app.shown.borrow() != now || app.route() == Route::Setup {
+                    app.render();
+                }
+            })
         };
         let on_click = {
             let app = Rc::clone(&app);
@@ -134,6 +147,14 @@ impl App {
         let Some(href) = link.and_then(|a| a.get_attribute("href")) else {
             return;
         };
+        // In-page links (the skip link): move the focus there, leave the URL alone.
+        if let Some(id) = href.strip_prefix('#') {
+            if let Some(target) = document().ok().and_then(|d| d.get_element_by_id(id)) {
+                event.prevent_default();
+                let _ = dom::focus(&target);
+            }
+            return;
+        }
         let inside = href == ROOT || href.starts_with(&format!("{ROOT}/"));
         if inside && !href.starts_with(&format!("{ROOT}/api")) {
             event.prevent_default();
@@ -237,6 +258,9 @@ impl App {
         self.page_listeners.borrow_mut().clear();
         dom::clear(&self.main);
         let route = self.route();
+        *self.shown.borrow_mut() = location()
+            .map(|(path, query)| path + &query)
+            .unwrap_or_default();
         let session = self.session();
         self.render_chrome(&route, session.as_ref())?;
         let title = match (&route, &session) {

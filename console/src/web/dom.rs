@@ -126,3 +126,58 @@ pub fn add(parent: &Element, child: Element) -> Js<()> {
     parent.append_child(&child)?;
     Ok(())
 }
+
+/// A labelled `<select>` of `(value, label)` options, `selected` chosen; returns the field
+/// wrapper and the select.
+pub fn select(
+    label: &str,
+    id: &str,
+    options: &[(&str, &str)],
+    selected: Option<&str>,
+) -> Js<(Element, web_sys::HtmlSelectElement)> {
+    let select: web_sys::HtmlSelectElement = document()?.create_element("select")?.dyn_into()?;
+    select.set_id(id);
+    for (value, text) in options {
+        add_option(&select, value, text)?;
+    }
+    if let Some(value) = selected {
+        select.set_value(value);
+    }
+    let wrap = H::new("div")?
+        .class("field")
+        .with(H::new("label")?.attr("for", id)?.text(label))?
+        .child(&select)?;
+    Ok((wrap.el(), select))
+}
+
+/// Appends `<option value>text</option>` to `select`.
+pub fn add_option(select: &web_sys::HtmlSelectElement, value: &str, text: &str) -> Js<()> {
+    let option = H::new("option")?.attr("value", value)?.text(text).el();
+    select.append_child(&option)?;
+    Ok(())
+}
+
+/// A labelled checkbox: `<input type=checkbox> <label>` in a field wrapper.
+pub fn checkbox(label: &str, id: &str, checked: bool) -> Js<(Element, web_sys::HtmlInputElement)> {
+    let input: web_sys::HtmlInputElement = document()?.create_element("input")?.dyn_into()?;
+    input.set_type("checkbox");
+    input.set_id(id);
+    input.set_checked(checked);
+    let wrap = H::new("div")?
+        .class("field check")
+        .child(&input)?
+        .with(H::new("label")?.attr("for", id)?.text(label))?;
+    Ok((wrap.el(), input))
+}
+
+/// A labelled `<textarea>`.
+pub fn textarea(label: &str, id: &str) -> Js<(Element, web_sys::HtmlTextAreaElement)> {
+    let area: web_sys::HtmlTextAreaElement = document()?.create_element("textarea")?.dyn_into()?;
+    area.set_id(id);
+    area.set_rows(3);
+    let wrap = H::new("div")?
+        .class("field")
+        .with(H::new("label")?.attr("for", id)?.text(label))?
+        .child(&area)?;
+    Ok((wrap.el(), area))
+}

@@ -15,6 +15,11 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ConsoleError> {
     decode(value)
 }
 
+/// `GET path` → the answer as the browser parsed it (read it with [`decode`], maybe twice).
+pub async fn get_value(path: &str) -> Result<JsValue, ConsoleError> {
+    call("GET", path, None, None).await
+}
+
 /// `method path` with `body` as JSON and the CSRF token → `T`.
 pub async fn send<T: DeserializeOwned, B: Serialize>(
     method: &str,
@@ -44,7 +49,8 @@ fn json_text<B: Serialize>(body: &B) -> Result<String, ConsoleError> {
         .map_err(|_| ConsoleError::Decode("request body".to_owned()))
 }
 
-fn decode<T: DeserializeOwned>(value: JsValue) -> Result<T, ConsoleError> {
+/// A parsed answer as `T`.
+pub fn decode<T: DeserializeOwned>(value: JsValue) -> Result<T, ConsoleError> {
     serde_wasm_bindgen::from_value(value).map_err(|e| ConsoleError::Decode(e.to_string()))
 }
 
@@ -84,7 +90,7 @@ async fn fetch(
     let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
     let headers = Headers::new()?;
     headers.set("Accept", "application/json")?;
-    if let Some(csrf) = csrf {
+    if let Some(csrf) = csrf.filter(|c| !c.is_empty()) {
         headers.set("X-CSRF-Token", csrf)?;
     }
     let init = RequestInit::new();

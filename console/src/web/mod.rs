@@ -4,8 +4,10 @@
 
 mod app;
 mod dom;
+mod download;
 mod http;
 mod pages;
+mod people;
 mod theme;
 
 use wasm_bindgen::prelude::*;
