@@ -104,7 +104,10 @@ backend_tests! {
         let at_risk = charts.charts.iter().find(|c| c.id == "at-risk").map_or(0, |c| c.table.rows.len());
         assert!(at_risk > 0);
 
-        assert_eq!(get("/admin/api/dashboard/data?site=nope").await?.status(), 400);
+        let unknown = get("/admin/api/dashboard/data?site=nope").await?;
+        assert_eq!(unknown.status(), 404);
+        let body: Value = unknown.json().await?;
+        assert_eq!((body["error"]["code"].as_str(), body["error"]["field"].as_str()), (Some("not_found"), Some("site")));
         assert_eq!(get("/admin/api/dashboard/data").await?.status(), 400);
         assert_eq!(get("/admin/api/dashboard/data?site=demo&x=1").await?.status(), 400);
         Ok(())
