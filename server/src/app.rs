@@ -15,7 +15,7 @@ use crate::live_config::LiveConfig;
 use crate::rate_limit::RateLimiter;
 use crate::routes::{
     config, console, export, health, imports, liability, loyalty, openapi, responses, rewards,
-    shopper, webhooks,
+    segments, shopper, webhooks,
 };
 use crate::static_files::{self, StaticDirs};
 use crate::store::ResponseStore;
@@ -98,6 +98,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/api/users"),
     ("PATCH", "/admin/api/users/{id}"),
     ("GET", "/admin/api/audit"),
+    ("GET", "/admin/api/segments"),
+    ("GET", "/admin/api/customers/{site}/{id}"),
 ];
 
 /// The complete router for `state`, serving static files from `dirs`.
@@ -157,6 +159,8 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
         )
         .route("/admin/api/users/{id}", patch(console::update_user))
         .route("/admin/api/audit", get(console::audit_log))
+        .route("/admin/api/segments", get(segments::segments))
+        .route("/admin/api/customers/{site}/{id}", get(segments::customer))
         .route("/admin/api", any(console::unknown))
         .route("/admin/api/{*rest}", any(console::unknown))
         .route("/v1", get(unknown_api))

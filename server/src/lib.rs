@@ -33,6 +33,8 @@ pub mod live_config;
 pub mod loyalty;
 pub mod rate_limit;
 pub mod routes;
+pub mod scoring;
+pub mod segment_lookup;
 pub mod served_paths;
 pub mod static_files;
 pub mod store;
@@ -223,6 +225,10 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
     let jobs = vec![
         tokio::spawn(jobs::expiry_sweep::run(state.clone())),
         tokio::spawn(jobs::outbox::run(state.clone())),
+        tokio::spawn(jobs::scores::run(
+            state.clone(),
+            jobs::scores::Settings::default(),
+        )),
     ];
     let maintained = state.clone();
     let maintenance = tokio::spawn(async move {

@@ -10,5 +10,6 @@ pub mod loyalty;
 pub mod openapi;
 pub mod responses;
 pub mod rewards;
+pub mod segments;
 pub mod shopper;
 pub mod webhooks;

@@ -17,6 +17,7 @@ pub mod console;
 mod cursor;
 pub mod loyalty;
 pub mod postgres;
+pub mod score_jobs;
 pub mod scores;
 pub mod sqlite;
 mod target;
@@ -36,6 +37,7 @@ pub use loyalty::{
     RewardOutcome, RewardRedemption,
 };
 pub use postgres::PostgresStore;
+pub use score_jobs::ScoreJobStore;
 pub use scores::{CustomerScore, ScoreRun, ScoreStore};
 pub use sqlite::SqliteStore;
 pub use target::{DbTarget, PostgresTarget};
@@ -228,6 +230,8 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn console(&self) -> &dyn ConsoleStore;
     /// Customer scores from the metrics engine, in the same database.
     fn scores(&self) -> &dyn ScoreStore;
+    /// What the scores job and segment targeting read and write beside the scores.
+    fn score_jobs(&self) -> &dyn ScoreJobStore;
 }
 
 /// Opens the store `target` names, migrating its schema first.

@@ -11,6 +11,7 @@ mod console;
 mod loyalty;
 mod migrations;
 mod referral_credits;
+mod score_jobs;
 mod scores;
 mod writer;
 
@@ -39,6 +40,7 @@ pub struct PostgresStore {
     loyalty: loyalty::PostgresLoyalty,
     console: console::PostgresConsole,
     scores: scores::PostgresScores,
+    score_jobs: score_jobs::PostgresScoreJobs,
 }
 
 /// A driver error with the server's own message and SQLSTATE when there is one (the
@@ -83,12 +85,14 @@ impl PostgresStore {
         let loyalty = loyalty::PostgresLoyalty::new(pool.clone());
         let console = console::PostgresConsole::new(pool.clone());
         let scores = scores::PostgresScores::new(pool.clone());
+        let score_jobs = score_jobs::PostgresScoreJobs::new(pool.clone());
         Ok(PostgresStore {
             pool,
             writer,
             loyalty,
             console,
             scores,
+            score_jobs,
         })
     }
 
@@ -263,5 +267,9 @@ impl ResponseStore for PostgresStore {
 
     fn scores(&self) -> &dyn crate::store::ScoreStore {
         &self.scores
+    }
+
+    fn score_jobs(&self) -> &dyn crate::store::ScoreJobStore {
+        &self.score_jobs
     }
 }

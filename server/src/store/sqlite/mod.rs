@@ -14,6 +14,7 @@ mod console;
 mod loyalty;
 mod migrations;
 mod referral_credits;
+mod score_jobs;
 mod scores;
 
 use std::path::{Path, PathBuf};
@@ -75,6 +76,7 @@ pub struct SqliteStore {
     loyalty: loyalty::SqliteLoyalty,
     console: console::SqliteConsole,
     scores: scores::SqliteScores,
+    score_jobs: score_jobs::SqliteScoreJobs,
 }
 
 impl SqliteStore {
@@ -110,10 +112,12 @@ impl SqliteStore {
         let loyalty = loyalty::SqliteLoyalty::open(path)?;
         let console = console::SqliteConsole::open(path)?;
         let scores = scores::SqliteScores::open(path)?;
+        let score_jobs = score_jobs::SqliteScoreJobs::open(path)?;
         Ok(SqliteStore {
             loyalty,
             console,
             scores,
+            score_jobs,
             writer: tx,
             readers: Arc::new(readers),
             next_reader: AtomicUsize::new(0),
@@ -370,6 +374,10 @@ impl ResponseStore for SqliteStore {
 
     fn scores(&self) -> &dyn crate::store::ScoreStore {
         &self.scores
+    }
+
+    fn score_jobs(&self) -> &dyn crate::store::ScoreJobStore {
+        &self.score_jobs
     }
 }
 
