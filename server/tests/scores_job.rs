@@ -49,7 +49,7 @@ fn settings() -> Settings {
     Settings {
         debounce_ms: 30_000,
         compute: Options {
-            draws: 50,
+            draws: 20,
             level: 0.9,
         },
         ..Settings::default()

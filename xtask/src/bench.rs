@@ -15,7 +15,10 @@
 //!   p50/p99 of the balance read (`GET loyalty/me`) with 1,000,000 ledger rows, on SQLite
 //!   and on PostgreSQL, by `rapport-loyalty-bench` against the release collector.
 //!
-//! Pass section names to run only some: `cargo xtask bench metrics widget collector loyalty`.
+//! * Customer scores: one run of the scores job's computation over 100,000 customers and
+//!   about 1,000,000 orders, and its SQLite write (`rapport-scores-bench`).
+//!
+//! Pass section names to run only some: `cargo xtask bench metrics widget collector loyalty scores`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -27,7 +30,7 @@ use crate::install::CHROMIUM;
 use crate::postgres::Cluster;
 use crate::util::{self, cmd, step};
 
-const SECTIONS: &[&str] = &["metrics", "widget", "collector", "loyalty"];
+const SECTIONS: &[&str] = &["metrics", "widget", "collector", "loyalty", "scores"];
 
 /// Runs the requested benchmark sections (all by default).
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -40,13 +43,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     let wanted = |s: &str| args.is_empty() || args.iter().any(|a| a == s);
-    // The loyalty section needs neither the browser tools nor the built widget.
-    if SECTIONS.iter().any(|s| *s != "loyalty" && wanted(s)) {
+    // The loyalty and scores sections need neither the browser tools nor the built widget.
+    if SECTIONS
+        .iter()
+        .any(|s| !["loyalty", "scores"].contains(s) && wanted(s))
+    {
         crate::install::run()?;
         crate::build::run_build()?;
     }
     if wanted("loyalty") {
         loyalty()?;
+    }
+    if wanted("scores") {
+        scores()?;
     }
     if wanted("collector") {
         collector()?;
@@ -191,6 +200,28 @@ const LEDGER_CUSTOMERS: u64 = 10_000;
 /// rewards, referrals) takes signed Standard Webhooks `order.paid` deliveries from 32
 /// keep-alive clients for 10 s, then answers `loyalty/me` balance reads for 10 s from 32
 /// clients and for 10 s from one (the read's latency without queueing).
+/// One run of the customer scores job over 100,000 customers and about 1,000,000 orders
+/// (`rapport-scores-bench`, release): the computation and the SQLite write.
+fn scores() -> Result<(), String> {
+    step(
+        "customer scores benchmark (release)",
+        util::cargo().args([
+            "build",
+            "--release",
+            "--package",
+            "rapport-server",
+            "--bin",
+            "rapport-scores-bench",
+        ]),
+    )?;
+    let bin = util::target_dir().join("release/rapport-scores-bench");
+    step(
+        "scores: one run, 100,000 customers / 1,000,000 orders",
+        cmd(bin.to_str().unwrap_or("rapport-scores-bench"))
+            .args(["--customers", "100000", "--orders", "1000000"]),
+    )
+}
+
 fn loyalty() -> Result<(), String> {
     step(
         "collector and loyalty benchmark (release)",
