@@ -6,6 +6,8 @@
 
 use std::time::Instant;
 
+use lexopt::ValueExt;
+
 use rapport_metrics::models::simulate::SplitMix64;
 use rapport_server::loyalty::rules::DAY_MILLIS;
 use rapport_server::scoring::compute::{compute, Options};
