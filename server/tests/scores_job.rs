@@ -33,7 +33,7 @@ fn config() -> Value {
     surveys.push(json!({
         "id": "win-back",
         "trigger": { "type": "pageLoad" },
-        "audience": { "segments": ["at-risk"], "identified": true },
+        "audience": { "segments": ["at-risk"], "identified": true, "bonusPoints": 200 },
         "questions": [ { "id": "back", "type": "thumbs", "text": "Shall we win you back?" } ]
     }));
     surveys.push(json!({
@@ -281,6 +281,18 @@ async fn the_config_serves_targeted_surveys_to_their_audience_only(backend: Back
     let (forged, cache) = surveys_for(&t, Some(&forged), "").await;
     assert_eq!(forged, ["post-purchase", "exit"]);
     assert_eq!(cache, "private, max-age=60");
+
+    // The win-back answer earns its bonus points for a customer of its audience only.
+    let win_back = |id: &str| json!({"id": id, "site": "demo", "survey": "win-back",
+        "answers": [{"question": "back", "value": "up"}]});
+    let post = |body: Value, sub: &str| {
+        t.client.post(t.url("/v1/responses")).bearer_auth(token(sub, SECRET)).json(&body).send()
+    };
+    let receipt: Value = post(win_back("wb-1"), &at_risk.customer).await?.json().await?;
+    assert_eq!(receipt["loyalty"], "credited", "{receipt}");
+    assert_eq!(receipt["points"], 200, "{receipt}");
+    let receipt: Value = post(win_back("wb-2"), &other.customer).await?.json().await?;
+    assert_eq!(receipt["loyalty"], "not_enabled", "not in the audience: {receipt}");
 
     // A promoter's answer of the last 30 days puts them in `recent-promoter`.
     let answer = |id: &str, customer: &str, nps: u8, at: i64| StoredResponse {

@@ -217,8 +217,12 @@ fn scores() -> Result<(), String> {
     let bin = util::target_dir().join("release/rapport-scores-bench");
     step(
         "scores: one run, 100,000 customers / 1,000,000 orders",
-        cmd(bin.to_str().unwrap_or("rapport-scores-bench"))
-            .args(["--customers", "100000", "--orders", "1000000"]),
+        cmd(bin.to_str().unwrap_or("rapport-scores-bench")).args([
+            "--customers",
+            "100000",
+            "--orders",
+            "1000000",
+        ]),
     )
 }
 

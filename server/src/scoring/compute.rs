@@ -24,9 +24,7 @@ use rapport_metrics::models::transaction::TransactionParams;
 use rapport_metrics::models::{bgnbd, gamma_gamma, FitInput, FitOptions, SpendInput};
 use rapport_metrics::rfm::{rfm, RfmOptions};
 use rapport_metrics::risk::Estimate;
-use rapport_metrics::uncertainty::{
-    prediction_intervals, transaction_covariance, IntervalOptions,
-};
+use rapport_metrics::uncertainty::{prediction_intervals, transaction_covariance, IntervalOptions};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -247,8 +245,7 @@ fn intervals(
             monthly_discount: 0.0,
         },
     };
-    prediction_intervals(&params, &cov, customers, None, &iv_opts)
-    .map_err(|e| e.to_string())
+    prediction_intervals(&params, &cov, customers, None, &iv_opts).map_err(|e| e.to_string())
 }
 
 /// The RFM segment label of each history (the engine's, up to `now`'s day).
@@ -332,7 +329,14 @@ mod tests {
     #[test]
     fn fits_the_models_with_enough_repeat_buyers() -> Result<(), ScoringError> {
         let h = site(300, 7);
-        let out = compute(&h, 400 * DAY_MILLIS, &Options { draws: 20, level: 0.9 })?;
+        let out = compute(
+            &h,
+            400 * DAY_MILLIS,
+            &Options {
+                draws: 20,
+                level: 0.9,
+            },
+        )?;
         assert_eq!(out.scores.len(), 300);
         assert!(out.summary.get("fallback").is_none(), "{}", out.summary);
         assert!(out.summary.get("bgnbd").is_some());
