@@ -199,11 +199,11 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
             Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
             _ => (arg.clone(), None),
         };
-        if !matches!(
+        let known = matches!(
             flag.as_str(),
             "--listen" | "--db" | "--config" | "--dist" | "--www" | "--test-pages" | "--liability"
-        ) && !(scores && flag == "--site")
-        {
+        ) || (scores && flag == "--site");
+        if !known {
             return Err(CliError::UnknownFlag(arg));
         }
         let value = match inline {

@@ -61,7 +61,7 @@ fn settings() -> Settings {
 fn history(i: usize) -> Vec<(i64, i64)> {
     let first = (i * 7 % 200) as i64;
     let gap = 8 + (i % 30) as i64;
-    let left = i % 3 == 0;
+    let left = i.is_multiple_of(3);
     let stop = if left { first + 5 * gap } else { 399 };
     let spend = if left {
         9_000

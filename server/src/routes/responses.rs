@@ -157,7 +157,7 @@ async fn store(
             let site_id = claims.site.clone();
             let customer = claims.sub.clone();
             app.store.loyalty().touch_customer(claims, now).await?;
-            let rule = answer_rule(&app, site, &survey, &customer, now).await?;
+            let rule = answer_rule(app, site, &survey, &customer, now).await?;
             receipt["customer"] = json!(customer);
             receipt["loyalty"] = json!("not_enabled");
             if let Some(rule) = rule {
