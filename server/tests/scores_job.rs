@@ -320,6 +320,46 @@ async fn the_config_serves_targeted_surveys_to_their_audience_only(backend: Back
     let seg = segment_lookup::customer_segments(app.store.as_ref(), site, &at_risk.customer, T0).await?;
     assert!(seg.contains("recent-detractor") && !seg.contains("recent-promoter"), "{seg:?}");
     assert_eq!(surveys_for(&t, Some(&token(&other.customer, SECRET)), "").await.0, ["post-purchase", "exit", "review"]);
+
+    // The console: signed out refused; signed in, every segment's size and what targets it.
+    let seg_url = t.url("/admin/api/segments?site=demo");
+    assert_eq!(t.client.get(&seg_url).send().await?.status(), 401);
+    let setup_token = rapport_server::console::setup::issue(&**t.server.store(), clock.now_millis()).await?.token;
+    let resp = t.client.post(t.url("/admin/api/setup"))
+        .json(&json!({"token": setup_token, "email": "owner@shop.example", "password": "a long enough passphrase"}))
+        .send().await?;
+    assert_eq!(resp.status(), 201);
+    let resp = t.client.post(t.url("/admin/api/session"))
+        .json(&json!({"email": "owner@shop.example", "password": "a long enough passphrase"}))
+        .send().await?;
+    assert_eq!(resp.status(), 200);
+    let cookie = resp.headers()["set-cookie"].to_str()?.split(';').next().unwrap_or_default().to_owned();
+    let get = |path: String| t.client.get(t.url(&path)).header("cookie", cookie.clone()).send();
+    let resp = get("/admin/api/segments?site=demo".into()).await?;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["cache-control"], "no-store");
+    let body: Value = resp.json().await?;
+    let segment = |id: &str| body["segments"].as_array().and_then(|l| l.iter().find(|s| s["id"] == id)).cloned().unwrap_or_default();
+    let at_risk_size = got.iter().filter(|s| s.at_risk).count() as u64;
+    assert_eq!(segment("at-risk")["size"], at_risk_size, "{body}");
+    let win_back = &segment("at-risk")["targeted"][0];
+    assert_eq!(win_back["survey"], "win-back");
+    assert_eq!(win_back["responses"], 2);
+    assert_eq!(win_back["respondents"], 1);
+    assert_eq!(win_back["shown"], Value::Null);
+    assert!((win_back["rate"].as_f64().unwrap_or(0.0) - 1.0 / at_risk_size as f64).abs() < 1e-9);
+    assert_eq!(segment("recent-promoter")["size"], 1);
+    let bands: u64 = ["clv:top", "clv:high", "clv:medium", "clv:low"].iter().map(|b| segment(b)["size"].as_u64().unwrap_or(0)).sum();
+    assert_eq!(bands, 90);
+    assert!(body["computedAt"].is_i64());
+    assert_eq!(get("/admin/api/segments?site=nowhere".into()).await?.status(), 404);
+    assert_eq!(get("/admin/api/segments".into()).await?.status(), 400);
+    let resp = get(format!("/admin/api/customers/demo/{}", at_risk.customer)).await?;
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await?;
+    assert_eq!(body["score"]["atRisk"], true);
+    assert!(body["segments"].as_array().is_some_and(|s| s.contains(&json!("at-risk"))));
+    assert_eq!(get("/admin/api/customers/demo/nobody".into()).await?.status(), 404);
     Ok(())
 }
 }

@@ -24,7 +24,7 @@ fn site(customers: usize, orders: usize, seed: u64) -> Vec<History> {
         .map(|i| {
             let first = (rng.uniform() * 700.0) as i64;
             // Purchase rate and lifetime vary by customer; the mean order count is `per`.
-            let rate = rng.gamma(1.5) / 1.5 * per / 365.0;
+            let rate = rng.gamma(1.5) / 1.5 * per / 250.0;
             let life = rng.exponential(1.0 / 500.0);
             let spend = 2_000 + (rng.gamma(2.0) * 3_000.0) as i64;
             let mut day = first as f64;
