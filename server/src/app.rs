@@ -15,7 +15,7 @@ use crate::live_config::LiveConfig;
 use crate::rate_limit::RateLimiter;
 use crate::routes::{
     config, console, export, health, hooks, imports, liability, loyalty, openapi, responses,
-    rewards, shopper, webhooks,
+    rewards, segments, shopper, webhooks,
 };
 use crate::static_files::{self, StaticDirs};
 use crate::store::ResponseStore;
@@ -94,7 +94,6 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/api/session"),
     ("DELETE", "/admin/api/session"),
     ("GET", "/admin/api/me"),
-    ("GET", "/admin/api/sites"),
     ("GET", "/admin/api/users"),
     ("POST", "/admin/api/users"),
     ("PATCH", "/admin/api/users/{id}"),
@@ -127,6 +126,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/api/inbox/{site}/{id}/notes"),
     ("GET", "/admin/api/themes"),
     ("GET", "/admin/api/sites"),
+    ("GET", "/admin/api/segments"),
+    ("GET", "/admin/api/customers/{site}/{id}"),
 ];
 
 /// The complete router for `state`, serving static files from `dirs`.
@@ -180,7 +181,6 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
             post(console::sign_in).delete(console::sign_out),
         )
         .route("/admin/api/me", get(console::me))
-        .route("/admin/api/sites", get(console::sites))
         .route(
             "/admin/api/users",
             get(console::list_users).post(console::create_user),
@@ -207,6 +207,8 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
             get(crate::routes::dashboard::data),
         )
         .merge(crate::routes::inbox::router())
+        .route("/admin/api/segments", get(segments::segments))
+        .route("/admin/api/customers/{site}/{id}", get(segments::customer))
         .route("/admin/api", any(console::unknown))
         .route("/admin/api/{*rest}", any(console::unknown))
         .route("/v1", get(unknown_api))

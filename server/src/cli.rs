@@ -14,6 +14,7 @@ USAGE:
     rapport-server setup-link [--db ..] [--config ..] [--listen ..]
     rapport-server seed-demo [--db ..] [--config ..] [--site demo] [--customers 3000]
                    [--seed 14] [--password ..] [--end RFC3339]
+    rapport-server scores --site SITE [--db ..] [--config ..]
 
 FLAGS:
     --listen ADDR        address to listen on           [default: 127.0.0.1:8080]
@@ -29,6 +30,10 @@ FLAGS:
 import-orders loads past orders from a Shopify orders export or the generic orders CSV
 into the site's order table (idempotent on order id; bad rows reported by row and column;
 no points unless --credit). Prints the report as JSON; exits 1 when a row was bad.
+
+scores computes SITE's customer scores (P(alive), next year's value, segments) from its
+orders now, stores them and prints the run's summary as JSON (the server also does this
+by itself whenever the site's orders change).
 
 setup-link prints a new one-time link (valid 24 h) that creates a console owner, under
 the config's console.publicUrl or else http://LISTEN. The server prints one by itself
@@ -75,6 +80,8 @@ impl Default for Args {
 pub enum Command {
     /// Run the server.
     Serve(Args),
+    /// Compute a site's customer scores once (`scores --site SITE`) and exit.
+    Scores(Args, String),
     /// Print a site's loyalty liability forecast (`--liability SITE`) and exit.
     Liability(Args, String),
     /// Print [`USAGE`].
@@ -268,9 +275,11 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
         return parse_seed(it);
     }
     let setup_link = it.peek().map(String::as_str) == Some("setup-link");
-    if setup_link {
+    let scores = it.peek().map(String::as_str) == Some("scores");
+    if setup_link || scores {
         it.next();
     }
+    let mut site = None;
     while let Some(arg) = it.next() {
         if arg == "-h" || arg == "--help" {
             return Ok(Command::Help);
@@ -279,10 +288,11 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
             Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
             _ => (arg.clone(), None),
         };
-        if !matches!(
+        let known = matches!(
             flag.as_str(),
             "--listen" | "--db" | "--config" | "--dist" | "--www" | "--test-pages" | "--liability"
-        ) {
+        ) || (scores && flag == "--site");
+        if !known {
             return Err(CliError::UnknownFlag(arg));
         }
         let value = match inline {
@@ -300,8 +310,18 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Command, CliErro
             "--dist" => out.dist = value.into(),
             "--www" => out.www = value.into(),
             "--liability" => liability = Some(value),
+            "--site" => site = Some(value),
             _ => out.test_pages = Some(value.into()),
         }
+    }
+    if scores {
+        if liability.is_some() {
+            return Err(CliError::UnknownFlag("--liability".into()));
+        }
+        return Ok(Command::Scores(
+            out,
+            site.ok_or(CliError::Missing("--site"))?,
+        ));
     }
     Ok(match liability {
         Some(_) if setup_link => return Err(CliError::UnknownFlag("--liability".into())),
@@ -317,6 +337,22 @@ mod tests {
 
     fn args(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn parses_scores() {
+        assert_eq!(
+            parse(args("scores --site demo --db x.sqlite")),
+            Ok(Command::Scores(
+                Args {
+                    db: "x.sqlite".into(),
+                    ..Args::default()
+                },
+                "demo".into()
+            ))
+        );
+        assert!(parse(args("scores")).is_err());
+        assert!(parse(args("--site demo")).is_err());
     }
 
     #[test]

@@ -18,6 +18,9 @@ use serde_json::{Map, Value};
 
 use rapport::core::survey::decode::SITE_KEYS;
 
+use crate::scoring::audience::Audience;
+use std::collections::BTreeSet;
+
 use crate::client_ip::TrustedProxies;
 use crate::launcher;
 use crate::loyalty::answer::{AnswerRule, DEFAULT_PERIOD_DAYS};
@@ -123,10 +126,64 @@ pub struct SiteEntry {
     /// ([`SITE_KEYS`]) and the loader's `launcher`, never `origins`, `adminToken`,
     /// `loyalty` or anything else.
     pub public: Value,
+    /// Surveys with an `audience` (none: every survey is public), served only to the
+    /// identified shoppers they are meant for ([`SiteEntry::public_for`]).
+    pub targeted: Vec<TargetedSurvey>,
     /// Validation rules derived from the site configuration.
     pub rules: SiteRules,
     /// The loyalty programme (`loyalty`, server-only); `None` when not enabled.
     pub loyalty: Option<LoyaltyConfig>,
+}
+
+/// A survey with an `audience`: where it sits among the site's surveys, who it is for, and
+/// the survey as served (without its `audience`).
+#[derive(Debug, Clone)]
+pub struct TargetedSurvey {
+    /// Index among the site's `surveys` in the file.
+    pub index: usize,
+    /// Survey id.
+    pub id: String,
+    /// Who it is meant for.
+    pub audience: Audience,
+    /// The survey's JSON without `audience`.
+    pub survey: Value,
+}
+
+impl SiteEntry {
+    /// The public configuration for an identified shopper in `segments`: the public
+    /// surveys and the targeted ones whose audience admits them, in the file's order.
+    pub fn public_for(&self, segments: &BTreeSet<String>) -> Value {
+        let mut out = self.public.clone();
+        let admitted: Vec<&TargetedSurvey> = self
+            .targeted
+            .iter()
+            .filter(|t| t.audience.admits(segments))
+            .collect();
+        if admitted.is_empty() {
+            return out;
+        }
+        if let Some(Value::Array(surveys)) = out.get_mut("surveys") {
+            // Public surveys are the file's surveys minus the targeted ones, in order:
+            // re-insert each admitted one at its index in the file.
+            let mut all: Vec<(usize, Value)> = Vec::new();
+            let mut index = 0;
+            let mut public = surveys.drain(..);
+            let total = public.len() + self.targeted.len();
+            while index < total {
+                if let Some(t) = self.targeted.iter().find(|t| t.index == index) {
+                    if admitted.iter().any(|a| a.index == t.index) {
+                        all.push((index, t.survey.clone()));
+                    }
+                } else if let Some(s) = public.next() {
+                    all.push((index, s));
+                }
+                index += 1;
+            }
+            drop(public);
+            surveys.extend(all.into_iter().map(|(_, s)| s));
+        }
+        out
+    }
 }
 
 /// A site's `loyalty` member: never published.
@@ -312,7 +369,7 @@ fn parse_site(i: usize, site: &Value) -> Result<SiteEntry, ConfigError> {
         obj,
         &[SITE_KEYS, LOADER_SITE_KEYS, SERVER_ONLY_SITE_KEYS],
     )?;
-    let public: Map<String, Value> = obj
+    let mut public: Map<String, Value> = obj
         .iter()
         .filter(|(k, _)| SITE_KEYS.contains(&k.as_str()) || LOADER_SITE_KEYS.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
@@ -354,16 +411,23 @@ fn parse_site(i: usize, site: &Value) -> Result<SiteEntry, ConfigError> {
         None | Some(Value::Null) => None,
         Some(v) => Some(parse_loyalty(&format!("{at}.loyalty"), v)?),
     };
+    let targeted = take_audiences(&at, &mut public, loyalty.as_ref())?;
+    let mut full = public.clone();
+    if let Some(Value::Array(surveys)) = full.get_mut("surveys") {
+        for t in &targeted {
+            surveys.insert(t.index.min(surveys.len()), t.survey.clone());
+        }
+    }
     let public = Value::Object(public);
-    let rules =
-        SiteRules::from_site_json(&public).map_err(|SiteRulesError { path, message }| {
-            let field = if path.is_empty() {
-                at.clone()
-            } else {
-                format!("{at}.{path}")
-            };
-            field_err(field, message)
-        })?;
+    let full = Value::Object(full);
+    let rules = SiteRules::from_site_json(&full).map_err(|SiteRulesError { path, message }| {
+        let field = if path.is_empty() {
+            at.clone()
+        } else {
+            format!("{at}.{path}")
+        };
+        field_err(field, message)
+    })?;
     if let Some(v) = obj.get("launcher") {
         let surveys: Vec<&str> = rules
             .config()
@@ -400,9 +464,57 @@ fn parse_site(i: usize, site: &Value) -> Result<SiteEntry, ConfigError> {
         origins,
         admin_token,
         public,
+        targeted,
         rules,
         loyalty,
     })
+}
+
+/// Removes every survey with an `audience` from `public`'s surveys, checking the audience
+/// (its segments must exist on the site, and identifying shoppers needs `loyalty`).
+fn take_audiences(
+    at: &str,
+    public: &mut Map<String, Value>,
+    loyalty: Option<&LoyaltyConfig>,
+) -> Result<Vec<TargetedSurvey>, ConfigError> {
+    let Some(Value::Array(surveys)) = public.get_mut("surveys") else {
+        return Ok(Vec::new());
+    };
+    let tiers: Vec<String> = loyalty
+        .and_then(|l| l.rules.tiers.as_ref())
+        .map(|t| t.levels.iter().map(|l| l.name.clone()).collect())
+        .unwrap_or_default();
+    let mut targeted = Vec::new();
+    let mut kept = Vec::with_capacity(surveys.len());
+    for (index, mut survey) in surveys.drain(..).enumerate() {
+        let audience = survey.as_object_mut().and_then(|o| o.remove("audience"));
+        let Some(audience) = audience else {
+            kept.push(survey);
+            continue;
+        };
+        let field = |f: &str| format!("{at}.surveys[{index}].{f}");
+        if loyalty.is_none() {
+            return Err(field_err(
+                field("audience"),
+                "needs the site's loyalty programme: a customer token identifies the shopper",
+            ));
+        }
+        let audience = Audience::parse(&audience, &tiers)
+            .map_err(|e| field_err(field(&e.field), e.message))?;
+        let id = survey
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        targeted.push(TargetedSurvey {
+            index,
+            id,
+            audience,
+            survey,
+        });
+    }
+    *surveys = kept;
+    Ok(targeted)
 }
 
 fn parse_loyalty(at: &str, v: &Value) -> Result<LoyaltyConfig, ConfigError> {

@@ -39,6 +39,8 @@ pub mod live_config;
 pub mod loyalty;
 pub mod rate_limit;
 pub mod routes;
+pub mod scoring;
+pub mod segment_lookup;
 pub mod served_paths;
 pub mod static_files;
 pub mod store;
@@ -232,6 +234,10 @@ pub async fn start(options: ServerOptions) -> Result<RunningServer, StartError> 
         tokio::spawn(jobs::hooks::run(state.clone())),
         tokio::spawn(jobs::digest::run(state.clone())),
         tokio::spawn(inbox::backfill_job(state.clone())),
+        tokio::spawn(jobs::scores::run(
+            state.clone(),
+            jobs::scores::Settings::default(),
+        )),
     ];
     let maintained = state.clone();
     let maintenance = tokio::spawn(async move {

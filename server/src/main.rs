@@ -14,8 +14,13 @@ use rapport_server::{start, ServerOptions};
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    let mut scores_site = None;
     let (args, liability, setup_link) = match cli::parse(std::env::args().skip(1)) {
         Ok(Command::Serve(args)) => (args, None, false),
+        Ok(Command::Scores(args, site)) => {
+            scores_site = Some(site);
+            (args, None, false)
+        }
         Ok(Command::Liability(args, site)) => (args, Some(site), false),
         Ok(Command::SetupLink(args)) => (args, None, true),
         Ok(Command::ImportOrders(args)) => {
@@ -74,6 +79,9 @@ async fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         }
+    }
+    if let Some(site) = scores_site {
+        return run_scores(config, &db, &site).await;
     }
     if let Some(site) = liability {
         return print_liability(&config, &db, &site).await;
@@ -184,6 +192,40 @@ async fn print_setup_link(config: &ServerConfig, db: &DbTarget, listen: &str) ->
         }
         Err(err) => {
             eprintln!("rapport-server: error: console setup link: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `scores --site SITE`: one run of the scores job, its summary as JSON on stdout.
+async fn run_scores(config: ServerConfig, db: &DbTarget, site: &str) -> ExitCode {
+    if config.site(site).and_then(|s| s.loyalty.as_ref()).is_none() {
+        eprintln!("rapport-server: error: scores --site {site:?}: no such site with a loyalty programme in the config");
+        return ExitCode::from(2);
+    }
+    let store = match rapport_server::store::open(db).await {
+        Ok(store) => store,
+        Err(err) => {
+            eprintln!("rapport-server: error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let app = rapport_server::app::AppState::new(config, store);
+    let holder = rapport_server::jobs::scores::instance_id();
+    let opts = rapport_server::scoring::compute::Options::default();
+    match rapport_server::jobs::scores::run_site(&app, site, &holder, opts).await {
+        Ok(Some(report)) => {
+            println!("{:#}", report.summary);
+            ExitCode::SUCCESS
+        }
+        Ok(None) => {
+            eprintln!(
+                "rapport-server: error: scores of {site:?}: another instance is computing them"
+            );
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            eprintln!("rapport-server: error: scores of {site:?}: {err}");
             ExitCode::FAILURE
         }
     }

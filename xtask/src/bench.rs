@@ -20,7 +20,10 @@
 //!   responses, on SQLite and on PostgreSQL, by `rapport-inbox-bench` (it also times the
 //!   indexing of the responses and a whole-site revenue-at-risk refresh).
 //!
-//! Pass section names to run only some: `cargo xtask bench metrics widget collector loyalty inbox`.
+//! * Customer scores: one run of the scores job's computation over 100,000 customers and
+//!   about 1,000,000 orders, and its SQLite write (`rapport-scores-bench`).
+//!
+//! Pass section names to run only some: `cargo xtask bench metrics widget collector loyalty inbox scores dashboard`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -39,6 +42,7 @@ const SECTIONS: &[&str] = &[
     "loyalty",
     "dashboard",
     "inbox",
+    "scores",
 ];
 
 /// Runs the requested benchmark sections (all by default).
@@ -52,10 +56,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     let wanted = |s: &str| args.is_empty() || args.iter().any(|a| a == s);
-    // The loyalty and inbox sections need neither the browser tools nor the built widget.
+    // The loyalty, inbox and scores sections need neither the browser tools nor the built widget.
     if SECTIONS
         .iter()
-        .any(|s| !["loyalty", "inbox"].contains(s) && wanted(s))
+        .any(|s| !["loyalty", "inbox", "scores"].contains(s) && wanted(s))
     {
         crate::install::run()?;
         crate::build::run_build()?;
@@ -65,6 +69,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     if wanted("inbox") {
         inbox()?;
+    }
+    if wanted("scores") {
+        scores()?;
     }
     if wanted("collector") {
         collector()?;
@@ -277,6 +284,32 @@ const LEDGER_CUSTOMERS: u64 = 10_000;
 /// rewards, referrals) takes signed Standard Webhooks `order.paid` deliveries from 32
 /// keep-alive clients for 10 s, then answers `loyalty/me` balance reads for 10 s from 32
 /// clients and for 10 s from one (the read's latency without queueing).
+/// One run of the customer scores job over 100,000 customers and about 1,000,000 orders
+/// (`rapport-scores-bench`, release): the computation and the SQLite write.
+fn scores() -> Result<(), String> {
+    step(
+        "customer scores benchmark (release)",
+        util::cargo().args([
+            "build",
+            "--release",
+            "--package",
+            "rapport-server",
+            "--bin",
+            "rapport-scores-bench",
+        ]),
+    )?;
+    let bin = util::target_dir().join("release/rapport-scores-bench");
+    step(
+        "scores: one run, 100,000 customers / 1,000,000 orders",
+        cmd(bin.to_str().unwrap_or("rapport-scores-bench")).args([
+            "--customers",
+            "100000",
+            "--orders",
+            "1000000",
+        ]),
+    )
+}
+
 fn loyalty() -> Result<(), String> {
     step(
         "collector and loyalty benchmark (release)",

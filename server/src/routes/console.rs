@@ -250,22 +250,6 @@ pub async fn me(
     ))
 }
 
-/// `GET /admin/api/sites`: the collector's sites, in configuration order (the console's
-/// site picker). Any signed-in user.
-pub async fn sites(
-    State(state): State<AppState>,
-    facts: RequestFacts,
-) -> Result<Response, ConsoleError> {
-    Caller::signed_in(&state, facts).await?;
-    let config = state.config();
-    let sites: Vec<Value> = config
-        .sites
-        .iter()
-        .map(|site| json!({ "id": site.id }))
-        .collect();
-    Ok(no_store(StatusCode::OK, json!({ "sites": sites })))
-}
-
 /// `GET /admin/api/users` (owners): every user.
 pub async fn list_users(
     State(state): State<AppState>,

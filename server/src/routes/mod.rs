@@ -15,6 +15,7 @@ pub mod loyalty;
 pub mod openapi;
 pub mod responses;
 pub mod rewards;
+pub mod segments;
 pub mod shopper;
 pub mod shopper_followups;
 pub mod webhooks;

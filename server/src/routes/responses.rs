@@ -37,7 +37,7 @@ use crate::config::ServerConfig;
 use crate::cors;
 use crate::envelope;
 use crate::error::ApiError;
-use crate::loyalty::answer::AnswerDecision;
+use crate::loyalty::answer::{AnswerDecision, AnswerRule, DEFAULT_PERIOD_DAYS};
 use crate::loyalty::token::{self, CustomerClaims};
 use crate::store::{AnswerCredit, InsertOutcome, StoredResponse};
 use crate::validate;
@@ -187,7 +187,7 @@ async fn store(
             let site_id = claims.site.clone();
             let customer = claims.sub.clone();
             app.store.loyalty().touch_customer(claims, now).await?;
-            let rule = site.loyalty.as_ref().and_then(|l| l.rules.answer);
+            let rule = answer_rule(app, site, &survey, &customer, now).await?;
             receipt["customer"] = json!(customer);
             receipt["loyalty"] = json!("not_enabled");
             if let Some(rule) = rule {
@@ -300,4 +300,34 @@ pub async fn options_responses(State(app): State<AppState>, headers: HeaderMap) 
         |o| cors::allowed_for_any(&config, o),
         &[Method::POST, Method::GET],
     )
+}
+
+/// The answer rule of `survey` for `customer`: the survey's audience `bonusPoints` when it
+/// has some and the customer is in its audience now (resolved from the store, never from
+/// the request), else the site's `loyalty.surveyAnswer`.
+async fn answer_rule(
+    app: &AppState,
+    site: &crate::config::SiteEntry,
+    survey: &str,
+    customer: &str,
+    now: i64,
+) -> Result<Option<AnswerRule>, ApiError> {
+    let site_rule = site.loyalty.as_ref().and_then(|l| l.rules.answer);
+    let Some((audience, points)) = site
+        .targeted
+        .iter()
+        .find(|t| t.id == survey)
+        .and_then(|t| Some((&t.audience, t.audience.bonus_points?)))
+    else {
+        return Ok(site_rule);
+    };
+    let segments =
+        crate::segment_lookup::customer_segments(app.store.as_ref(), site, customer, now).await?;
+    if !audience.admits(&segments) {
+        return Ok(site_rule);
+    }
+    Ok(Some(AnswerRule {
+        points,
+        period_days: site_rule.map_or(DEFAULT_PERIOD_DAYS, |r| r.period_days),
+    }))
 }

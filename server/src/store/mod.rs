@@ -21,6 +21,7 @@ pub mod hooks;
 pub mod inbox;
 pub mod loyalty;
 pub mod postgres;
+pub mod score_jobs;
 pub mod scores;
 pub mod sqlite;
 mod target;
@@ -44,6 +45,7 @@ pub use loyalty::{
     RewardOutcome, RewardRedemption,
 };
 pub use postgres::PostgresStore;
+pub use score_jobs::ScoreJobStore;
 pub use scores::{CustomerScore, ScoreRun, ScoreStore};
 pub use sqlite::SqliteStore;
 pub use target::{DbTarget, PostgresTarget};
@@ -254,6 +256,8 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn followups(&self) -> &dyn FollowupStore;
     /// The merchant's inbox (triage state, derived scores, risk), in the same database.
     fn inbox(&self) -> &dyn InboxStore;
+    /// What the scores job and segment targeting read and write beside the scores.
+    fn score_jobs(&self) -> &dyn ScoreJobStore;
 }
 
 /// Opens the store `target` names, migrating its schema first.

@@ -379,6 +379,17 @@ const MIGRATIONS: &[&str] = &[
         at     bigint NOT NULL
     );
     CREATE INDEX inbox_notes_item ON inbox_notes (site, id, seq);"#,
+    // scores job: per site, the lease of the run in progress (one instance at a time) and
+    // the orders' mark (count, latest update) the last run saw; orders by site and update
+    // time make the mark cheap to read.
+    r#"CREATE TABLE score_jobs (
+        site        text COLLATE "C" PRIMARY KEY NOT NULL,
+        holder      text,
+        lease_until bigint NOT NULL,
+        seen_count  bigint,
+        seen_update bigint
+    );
+    CREATE INDEX orders_site_updated ON orders (site, updated_at);"#,
 ];
 
 /// Newest schema version this build knows.

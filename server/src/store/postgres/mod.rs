@@ -15,6 +15,7 @@ mod inbox;
 mod loyalty;
 mod migrations;
 mod referral_credits;
+mod score_jobs;
 mod scores;
 mod writer;
 
@@ -47,6 +48,7 @@ pub struct PostgresStore {
     scores: scores::PostgresScores,
     followups: followup::PostgresFollowups,
     inbox: inbox::PostgresInbox,
+    score_jobs: score_jobs::PostgresScoreJobs,
 }
 
 /// A driver error with the server's own message and SQLSTATE when there is one (the
@@ -95,6 +97,7 @@ impl PostgresStore {
         let scores = scores::PostgresScores::new(pool.clone());
         let followups = followup::PostgresFollowups::new(pool.clone());
         let inbox = inbox::PostgresInbox::new(pool.clone());
+        let score_jobs = score_jobs::PostgresScoreJobs::new(pool.clone());
         Ok(PostgresStore {
             inbox,
             pool,
@@ -105,6 +108,7 @@ impl PostgresStore {
             dashboard,
             scores,
             followups,
+            score_jobs,
         })
     }
 
@@ -303,5 +307,9 @@ impl ResponseStore for PostgresStore {
 
     fn inbox(&self) -> &dyn crate::store::InboxStore {
         &self.inbox
+    }
+
+    fn score_jobs(&self) -> &dyn crate::store::ScoreJobStore {
+        &self.score_jobs
     }
 }

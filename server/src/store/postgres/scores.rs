@@ -31,7 +31,7 @@ impl PostgresScores {
 }
 
 /// The score in columns 0..15 of `row` ([`sql::COLUMNS`] order).
-fn score(row: &Row) -> Result<CustomerScore, StoreError> {
+pub(super) fn score(row: &Row) -> Result<CustomerScore, StoreError> {
     let estimate = |i: usize| -> Result<Estimate, StoreError> {
         Ok(Estimate {
             value: row.try_get(i)?,

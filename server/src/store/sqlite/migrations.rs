@@ -406,6 +406,17 @@ const MIGRATIONS: &[&str] = &[
         INSERT INTO inbox_fts (inbox_fts, rowid, body) VALUES ('delete', old.seq, old.body);
         INSERT INTO inbox_fts (rowid, body) VALUES (new.seq, new.body);
     END;",
+    // scores job: per site, the lease of the run in progress (one instance at a time) and
+    // the orders' mark (count, latest update) the last run saw; orders by site and update
+    // time make the mark cheap to read.
+    "CREATE TABLE score_jobs (
+        site        TEXT PRIMARY KEY NOT NULL,
+        holder      TEXT,
+        lease_until INTEGER NOT NULL,
+        seen_count  INTEGER,
+        seen_update INTEGER
+    );
+    CREATE INDEX orders_site_updated ON orders (site, updated_at);",
 ];
 
 /// Newest schema version this build knows.

@@ -18,6 +18,7 @@ pub mod inbox;
 mod loyalty;
 mod migrations;
 mod referral_credits;
+mod score_jobs;
 mod scores;
 
 use std::path::{Path, PathBuf};
@@ -89,6 +90,7 @@ pub struct SqliteStore {
     scores: scores::SqliteScores,
     followups: followup::SqliteFollowups,
     inbox: inbox::SqliteInbox,
+    score_jobs: score_jobs::SqliteScoreJobs,
 }
 
 impl SqliteStore {
@@ -128,6 +130,7 @@ impl SqliteStore {
         let scores = scores::SqliteScores::open(path)?;
         let followups = followup::SqliteFollowups::open(path)?;
         let inbox = inbox::SqliteInbox::open(path)?;
+        let score_jobs = score_jobs::SqliteScoreJobs::open(path)?;
         Ok(SqliteStore {
             inbox,
             loyalty,
@@ -136,6 +139,7 @@ impl SqliteStore {
             dashboard,
             scores,
             followups,
+            score_jobs,
             writer: tx,
             readers: Arc::new(readers),
             next_reader: AtomicUsize::new(0),
@@ -424,6 +428,10 @@ impl ResponseStore for SqliteStore {
 
     fn inbox(&self) -> &dyn crate::store::InboxStore {
         &self.inbox
+    }
+
+    fn score_jobs(&self) -> &dyn crate::store::ScoreJobStore {
+        &self.score_jobs
     }
 }
 

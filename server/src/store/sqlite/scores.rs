@@ -52,7 +52,7 @@ impl SqliteScores {
 }
 
 /// The score in columns 0..15 of `row` ([`sql::COLUMNS`] order).
-fn score(row: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerScore> {
+pub(super) fn score(row: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerScore> {
     let estimate = |i: usize| -> rusqlite::Result<Estimate> {
         Ok(Estimate {
             value: row.get(i)?,

@@ -1,0 +1,178 @@
+//! The console's segments (signed in, either role; read-only, so no CSRF token and no
+//! audit row):
+//!
+//! * `GET /admin/api/segments?site=` — every segment of the site with its size (customers
+//!   in it now) and, per survey targeted at it, `responses` (all responses to the survey),
+//!   `respondents` (customers of the segment who answered it), `shown` (always `null`: the
+//!   collector does not record impressions) and `rate` (`respondents / size`, `null` for an
+//!   empty segment); the scores' `computedAt` and, when the last run could not fit the
+//!   models, `fallback` (why).
+//! * `GET /admin/api/customers/{site}/{id}` — one customer's scores (or `null`) and
+//!   segments.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::app::AppState;
+use crate::config::{ServerConfig, SiteEntry};
+use crate::console::context::{Caller, RequestFacts};
+use crate::console::ConsoleError;
+use crate::scoring::segments::catalogue;
+use crate::segment_lookup;
+
+/// Errors of the segment endpoints: the console's, or an unknown site or customer.
+#[derive(Debug, thiserror::Error)]
+pub enum SegmentsError {
+    /// Signed-out, wrong parameter, store failure…
+    #[error(transparent)]
+    Console(#[from] ConsoleError),
+    /// No such site, or nothing known of the customer.
+    #[error("{field}: {message}")]
+    NotFound {
+        /// `site` or `id`.
+        field: &'static str,
+        /// What was not found.
+        message: String,
+    },
+}
+
+impl From<crate::store::StoreError> for SegmentsError {
+    fn from(e: crate::store::StoreError) -> Self {
+        SegmentsError::Console(ConsoleError::Store(e))
+    }
+}
+
+impl IntoResponse for SegmentsError {
+    fn into_response(self) -> Response {
+        match self {
+            SegmentsError::Console(e) => e.into_response(),
+            SegmentsError::NotFound { field, message } => no_store(
+                StatusCode::NOT_FOUND,
+                json!({"error": {"code": "not_found", "field": field, "message": format!("{field}: {message}")}}),
+            ),
+        }
+    }
+}
+
+fn no_store(status: StatusCode, body: Value) -> Response {
+    let mut response = (status, Json(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn site_of<'a>(config: &'a ServerConfig, site: &str) -> Result<&'a SiteEntry, SegmentsError> {
+    config.site(site).ok_or_else(|| SegmentsError::NotFound {
+        field: "site",
+        message: format!("no site {site:?}"),
+    })
+}
+
+fn tier_names(site: &SiteEntry) -> Vec<String> {
+    site.loyalty
+        .as_ref()
+        .and_then(|l| l.rules.tiers.as_ref())
+        .map(|t| t.levels.iter().map(|l| l.name.clone()).collect())
+        .unwrap_or_default()
+}
+
+/// `GET /admin/api/segments?site=`.
+pub async fn segments(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    facts: RequestFacts,
+) -> Result<Response, SegmentsError> {
+    Caller::signed_in(&state, facts).await?;
+    let site_id = query
+        .get("site")
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ConsoleError::field("site", "is required: the site id"))?;
+    let config = state.config();
+    let site = site_of(&config, site_id)?;
+    let now = state.clock.now_millis();
+    let store = state.store.as_ref();
+    let members = segment_lookup::site_segments(store, site, now).await?;
+    let mut reach: HashMap<&str, (i64, Vec<String>)> = HashMap::new();
+    for t in &site.targeted {
+        let r = store
+            .score_jobs()
+            .responders(site.id.clone(), t.id.clone())
+            .await?;
+        reach.insert(t.id.as_str(), r);
+    }
+    let list: Vec<Value> = catalogue(&tier_names(site))
+        .into_iter()
+        .map(|(id, label)| {
+            let size = members.values().filter(|s| s.contains(&id)).count();
+            let targeted: Vec<Value> = site
+                .targeted
+                .iter()
+                .filter(|t| t.audience.segments.contains(&id))
+                .map(|t| {
+                    let (responses, who) = reach.get(t.id.as_str()).cloned().unwrap_or_default();
+                    let respondents = who
+                        .iter()
+                        .filter(|c| members.get(*c).is_some_and(|s| s.contains(&id)))
+                        .count();
+                    json!({
+                        "survey": t.id,
+                        "responses": responses,
+                        "respondents": respondents,
+                        "shown": null,
+                        "rate": (size > 0).then(|| respondents as f64 / size as f64),
+                    })
+                })
+                .collect();
+            json!({"id": id, "label": label, "size": size, "targeted": targeted})
+        })
+        .collect();
+    let run = store.scores().last_run(site.id.clone()).await?;
+    let mut body = json!({
+        "site": site.id,
+        "segments": list,
+        "computedAt": run.as_ref().map(|r| r.computed_at),
+    });
+    if let Some(fallback) = run
+        .and_then(|r| serde_json::from_str::<Value>(&r.summary_json).ok())
+        .and_then(|s| s.get("fallback").cloned())
+    {
+        body["fallback"] = fallback;
+    }
+    Ok(no_store(StatusCode::OK, body))
+}
+
+/// `GET /admin/api/customers/{site}/{id}`.
+pub async fn customer(
+    State(state): State<AppState>,
+    Path((site_id, id)): Path<(String, String)>,
+    facts: RequestFacts,
+) -> Result<Response, SegmentsError> {
+    Caller::signed_in(&state, facts).await?;
+    let config = state.config();
+    let site = site_of(&config, &site_id)?;
+    let store = state.store.as_ref();
+    let score = store
+        .scores()
+        .scores_of(site.id.clone(), vec![id.clone()])
+        .await?
+        .into_iter()
+        .next();
+    let segments =
+        segment_lookup::customer_segments(store, site, &id, state.clock.now_millis()).await?;
+    if score.is_none() && segments.is_empty() {
+        return Err(SegmentsError::NotFound {
+            field: "id",
+            message: format!("no scores or recent answers of customer {id:?}"),
+        });
+    }
+    Ok(no_store(
+        StatusCode::OK,
+        json!({"site": site.id, "customer": id, "score": score, "segments": segments}),
+    ))
+}
