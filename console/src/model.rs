@@ -342,8 +342,8 @@ pub struct Assignee {
 pub struct Note {
     /// Id.
     pub id: String,
-    /// Author's e-mail.
-    pub author: String,
+    /// The console user who wrote it (`{id, email}`, as an assignee).
+    pub author: Assignee,
     /// Text.
     pub text: String,
     /// When, ms since the epoch.
@@ -380,7 +380,8 @@ pub struct Item {
     pub id: String,
     /// Survey id.
     pub survey: String,
-    /// Received, ms since the epoch.
+    /// Received, ms since the epoch (the API writes it in RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::millis")]
     pub received_at: i64,
     /// Score, if the survey has one.
     #[serde(default)]
@@ -403,9 +404,10 @@ pub struct Item {
     /// Revenue at risk, minor units.
     #[serde(default)]
     pub risk: Option<Estimate>,
-    /// Currency of the money members.
-    #[serde(default = "usd")]
-    pub currency: String,
+    /// Currency of the money members; `null` when the customer has no scores yet (and
+    /// then there is no money to show).
+    #[serde(default)]
+    pub currency: Option<String>,
     /// `new`, `triaged`, `acting`, `resolved`.
     pub status: String,
     /// Tags.
@@ -419,8 +421,11 @@ pub struct Item {
     pub holdout: bool,
 }
 
-fn usd() -> String {
-    "USD".to_owned()
+impl Item {
+    /// The currency code of the money members (empty when unknown: no scores).
+    pub fn currency(&self) -> &str {
+        self.currency.as_deref().unwrap_or("")
+    }
 }
 
 /// `GET /admin/api/inbox`.
@@ -620,5 +625,22 @@ mod tests {
             Some(0.4)
         );
         assert_eq!(page.next, None);
+        assert_eq!(item.currency(), "USD");
+    }
+
+    #[test]
+    fn reads_an_item_without_scores_and_a_note() {
+        let text = r#"{"site":"s","id":"r1","survey":"nps","receivedAt":5,"score":null,
+          "band":null,"text":null,"answers":[],"url":null,
+          "customer":{"id":"c1","orders":0,"spend":0,"currency":null,"pAlive":null,"annualValue":null},
+          "risk":null,"currency":null,"status":"new","tags":[],"assignee":null,"notes":1,
+          "followups":0,"holdout":false}"#;
+        let item: Item = serde_json::from_str(text).unwrap();
+        assert_eq!((item.currency.as_deref(), item.currency()), (None, ""));
+        let note: Note = serde_json::from_str(
+            r#"{"id":"n1","author":{"id":"u1","email":"a@shop.example"},"text":"hi","at":7}"#,
+        )
+        .unwrap();
+        assert_eq!(note.author.email, "a@shop.example");
     }
 }

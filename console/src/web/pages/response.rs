@@ -207,7 +207,7 @@ fn note_item(note: &Note) -> Js<Element> {
     Ok(H::new("li")?
         .with(H::new("p")?.class("meta").text(&format!(
             "{} · {}",
-            note.author,
+            note.author.email,
             format::instant(note.at)
         )))?
         .with(H::new("p")?.class("body").text(&note.text))?
