@@ -350,26 +350,6 @@ pub struct Note {
     pub at: i64,
 }
 
-/// A follow-up sent to the shopper.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Followup {
-    /// Id.
-    pub id: String,
-    /// Text.
-    pub text: String,
-    /// Author's e-mail.
-    pub author: String,
-    /// Sent, ms since the epoch.
-    pub sent_at: i64,
-    /// Seen by the shopper, ms since the epoch.
-    #[serde(default)]
-    pub seen_at: Option<i64>,
-    /// The shopper's verdict.
-    #[serde(default)]
-    pub helpful: Option<bool>,
-}
-
 /// One inbox row (and, with `notes_list`/`followups_list`, the detail view).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -438,17 +418,17 @@ pub struct InboxPage {
     pub next: Option<String>,
 }
 
-/// `GET /admin/api/inbox/{site}/{id}`: the item plus its notes and follow-ups. The answer
-/// is one object; the shell reads it twice, as an [`Item`] and as [`DetailExtras`] (cheaper
-/// in the wasm than `#[serde(flatten)]`, which buffers the whole object first).
+/// `GET /admin/api/inbox/{site}/{id}`: the item plus its notes (its `followups` member is
+/// the count; the response page reads the follow-ups from their own API,
+/// [`crate::followup`]). The answer is one object; the shell reads it twice, as an [`Item`]
+/// and as [`DetailExtras`] (cheaper in the wasm than `#[serde(flatten)]`, which buffers the
+/// whole object first).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Detail {
     /// The item.
     pub item: Item,
     /// Notes, oldest first.
     pub notes: Vec<Note>,
-    /// Follow-ups, oldest first.
-    pub followups: Vec<Followup>,
 }
 
 /// The members of the detail answer beyond the [`Item`].
@@ -457,9 +437,6 @@ pub struct DetailExtras {
     /// Notes, oldest first.
     #[serde(default)]
     pub notes: Vec<Note>,
-    /// Follow-ups, oldest first.
-    #[serde(default)]
-    pub followups: Vec<Followup>,
 }
 
 /// `GET /admin/api/themes`.
@@ -642,5 +619,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(note.author.email, "a@shop.example");
+        let extras: DetailExtras = serde_json::from_str(r#"{"followups":2,"notes":[]}"#).unwrap();
+        assert!(extras.notes.is_empty());
     }
 }

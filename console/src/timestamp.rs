@@ -76,6 +76,13 @@ pub fn millis<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
         fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<i64, E> {
             i64::try_from(v).map_err(|_| E::custom("instant out of range"))
         }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<i64, E> {
+            // A JavaScript number read through serde-wasm-bindgen: whole milliseconds only.
+            match v.fract() == 0.0 && v.abs() < 9.0e15 {
+                true => Ok(v as i64),
+                false => Err(E::custom(format!("not whole milliseconds: {v}"))),
+            }
+        }
         fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<i64, E> {
             parse_rfc3339(v).ok_or_else(|| E::custom(format!("not an RFC 3339 timestamp: {v:?}")))
         }
@@ -133,6 +140,9 @@ mod tests {
             at: i64,
         }
         let n: T = serde_json::from_str(r#"{"at":5}"#).unwrap();
+        let f: T = serde_json::from_str(r#"{"at":5.0}"#).unwrap();
+        assert_eq!(f.at, 5);
+        assert!(serde_json::from_str::<T>(r#"{"at":5.5}"#).is_err());
         let s: T = serde_json::from_str(r#"{"at":"1970-01-01T00:00:00.005Z"}"#).unwrap();
         assert_eq!((n.at, s.at), (5, 5));
         let bad = serde_json::from_str::<T>(r#"{"at":"yesterday"}"#).map(|t| t.at);

@@ -77,7 +77,7 @@ test("inbox: site, rows, sort, filters in the URL, load more, themes, bulk actio
   await expect(page.getByRole("link", { name: "Revenue at risk" })).toHaveAttribute("aria-current", "true");
   const first = rows(page).first();
   await expect(first).toContainText("The crushed box came late");
-  await expect(first).toContainText(`valuable-${run}@mail.example`);
+  await expect(first).toContainText(`customer ${c.valuable}`);
   await expect(first).toContainText(/At risk \$[\d,]+ \([\d,]+–[\d,]+\)/);
   await expect(first).toContainText(/P\(alive\) \d+% \(\d+–\d+%\)/);
   const risky = await item(page, ids.valuable);
@@ -136,7 +136,7 @@ test("response: answers, customer, triage, notes, follow-up; the holdout compose
   await expect(page).toHaveURL(new RegExp(`/admin/inbox/${SITE}/${ids.valuable}$`));
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Response");
   const customer = page.getByRole("region", { name: "Customer" });
-  await expect(customer).toContainText(`valuable-${run}@mail.example`);
+  await expect(customer).toContainText(`valuable-${run}`);
   await expect(customer).toContainText("Revenue at risk");
   await expect(customer).toContainText(/\$[\d,]+ \([\d,]+–[\d,]+\)/);
   await axe(page, "response");

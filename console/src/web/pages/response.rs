@@ -45,7 +45,6 @@ pub fn render(app: &Rc<App>, main: &Element, site: &str, id: &str) -> Js<String>
             Ok(Detail {
                 item,
                 notes: extras.notes,
-                followups: extras.followups,
             })
         });
         if !app.current(g) {
