@@ -340,8 +340,8 @@ pub struct Assignee {
 /// An internal note.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Note {
-    /// Id.
-    pub id: String,
+    /// Id (an integer, in the order the notes were written).
+    pub id: i64,
     /// The console user who wrote it (`{id, email}`, as an assignee).
     pub author: Assignee,
     /// Text.
@@ -615,7 +615,7 @@ mod tests {
         let item: Item = serde_json::from_str(text).unwrap();
         assert_eq!((item.currency.as_deref(), item.currency()), (None, ""));
         let note: Note = serde_json::from_str(
-            r#"{"id":"n1","author":{"id":"u1","email":"a@shop.example"},"text":"hi","at":7}"#,
+            r#"{"id":1,"author":{"id":"u1","email":"a@shop.example"},"text":"hi","at":7}"#,
         )
         .unwrap();
         assert_eq!(note.author.email, "a@shop.example");
