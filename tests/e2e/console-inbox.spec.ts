@@ -158,7 +158,7 @@ test("response: answers, customer, triage, notes, follow-up; the holdout compose
   await page.reload();
   await expect(notes).toContainText('<img src=x onerror="window.__pwned=1">');
 
-  await page.getByLabel(/Reply to the shopper/).fill("Sorry! A new box is on its way.");
+  await page.getByRole("textbox", { name: /Reply to the shopper/ }).fill("Sorry! A new box is on its way.");
   await page.getByRole("button", { name: "Send reply" }).click();
   await expect(page.getByRole("status")).toHaveText("Reply sent: the shopper sees it on their next visit.");
   const followups = page.getByRole("region", { name: "Follow-ups" });
@@ -174,8 +174,8 @@ test("response: answers, customer, triage, notes, follow-up; the holdout compose
   await expect(page.getByText("This answer is in the holdout group")).toBeVisible();
   await expect(page.getByRole("button", { name: "Send reply" })).toBeHidden();
   await page.getByRole("button", { name: "Reply anyway" }).click();
-  await expect(page.getByLabel(/Reply to the shopper/)).toBeFocused();
-  await page.getByLabel(/Reply to the shopper/).fill("We hear you.");
+  await expect(page.getByRole("textbox", { name: /Reply to the shopper/ })).toBeFocused();
+  await page.getByRole("textbox", { name: /Reply to the shopper/ }).fill("We hear you.");
   await page.getByRole("button", { name: "Send reply" }).click();
   await expect(page.getByRole("status")).toHaveText("Reply sent: the shopper sees it on their next visit.");
   await expect(page.getByRole("region", { name: "Follow-ups" })).toContainText("holdout overridden");
