@@ -109,7 +109,7 @@ pub fn row(item: &Item) -> RowView {
         risk: item.risk.map(|r| {
             format!(
                 "At risk {}",
-                format::money_interval(r.value, r.low, r.high, &item.currency)
+                format::money_interval(r.value, r.low, r.high, item.currency())
             )
         }),
         p_alive: p_alive_line(item.customer.as_ref()),
@@ -132,12 +132,18 @@ pub fn customer_block(item: &Item) -> Vec<(&'static str, String)> {
         ("Customer id", c.id.clone()),
         ("Tier", c.tier.clone().unwrap_or_else(|| "–".to_owned())),
         ("Orders", c.orders.to_string()),
-        ("Spend", format::money(c.spend, &item.currency)),
+        (
+            "Spend",
+            match item.currency {
+                Some(_) => format::money(c.spend, item.currency()),
+                None => "–".to_owned(),
+            },
+        ),
     ];
     if let Some(v) = c.annual_value {
         lines.push((
             "Predicted value a year",
-            format::money_interval(v.value, v.low, v.high, &item.currency),
+            format::money_interval(v.value, v.low, v.high, item.currency()),
         ));
     }
     if let Some(p) = p_alive_line(Some(c)) {
@@ -146,7 +152,7 @@ pub fn customer_block(item: &Item) -> Vec<(&'static str, String)> {
     if let Some(r) = item.risk {
         lines.push((
             "Revenue at risk",
-            format::money_interval(r.value, r.low, r.high, &item.currency),
+            format::money_interval(r.value, r.low, r.high, item.currency()),
         ));
     }
     lines
@@ -189,7 +195,7 @@ mod tests {
                 low: 88_000.0,
                 high: 161_000.0,
             }),
-            currency: "USD".into(),
+            currency: Some("USD".into()),
             status: "new".into(),
             tags: vec![],
             assignee: Some(Assignee {
@@ -308,9 +314,9 @@ pub fn csv(items: &[Item]) -> String {
         let c = item.customer.as_ref();
         let risk = item.risk.map(|r| {
             (
-                format::units(r.value, &item.currency),
-                format::units(r.low, &item.currency),
-                format::units(r.high, &item.currency),
+                format::units(r.value, item.currency()),
+                format::units(r.low, item.currency()),
+                format::units(r.high, item.currency()),
             )
         });
         let number = |v: Option<f64>| v.map(Cell::Number).unwrap_or(Cell::Text(""));
@@ -327,7 +333,7 @@ pub fn csv(items: &[Item]) -> String {
             Cell::Text(c.map(|c| c.id.as_str()).unwrap_or("")),
             Cell::Text(c.and_then(|c| c.email.as_deref()).unwrap_or("")),
             Cell::Text(c.and_then(|c| c.tier.as_deref()).unwrap_or("")),
-            Cell::Text(&item.currency),
+            Cell::Text(item.currency()),
             number(risk.map(|r| r.0)),
             number(risk.map(|r| r.1)),
             number(risk.map(|r| r.2)),

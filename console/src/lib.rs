@@ -29,6 +29,7 @@ pub mod inbox_row;
 pub mod model;
 pub mod query;
 pub mod route;
+pub mod timestamp;
 
 #[cfg(target_arch = "wasm32")]
 mod web;

@@ -340,34 +340,14 @@ pub struct Assignee {
 /// An internal note.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Note {
-    /// Id.
-    pub id: String,
-    /// Author's e-mail.
-    pub author: String,
+    /// Id (an integer, in the order the notes were written).
+    pub id: i64,
+    /// The console user who wrote it (`{id, email}`, as an assignee).
+    pub author: Assignee,
     /// Text.
     pub text: String,
     /// When, ms since the epoch.
     pub at: i64,
-}
-
-/// A follow-up sent to the shopper.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Followup {
-    /// Id.
-    pub id: String,
-    /// Text.
-    pub text: String,
-    /// Author's e-mail.
-    pub author: String,
-    /// Sent, ms since the epoch.
-    pub sent_at: i64,
-    /// Seen by the shopper, ms since the epoch.
-    #[serde(default)]
-    pub seen_at: Option<i64>,
-    /// The shopper's verdict.
-    #[serde(default)]
-    pub helpful: Option<bool>,
 }
 
 /// One inbox row (and, with `notes_list`/`followups_list`, the detail view).
@@ -380,7 +360,8 @@ pub struct Item {
     pub id: String,
     /// Survey id.
     pub survey: String,
-    /// Received, ms since the epoch.
+    /// Received, ms since the epoch (the API writes it in RFC 3339).
+    #[serde(deserialize_with = "crate::timestamp::millis")]
     pub received_at: i64,
     /// Score, if the survey has one.
     #[serde(default)]
@@ -403,9 +384,10 @@ pub struct Item {
     /// Revenue at risk, minor units.
     #[serde(default)]
     pub risk: Option<Estimate>,
-    /// Currency of the money members.
-    #[serde(default = "usd")]
-    pub currency: String,
+    /// Currency of the money members; `null` when the customer has no scores yet (and
+    /// then there is no money to show).
+    #[serde(default)]
+    pub currency: Option<String>,
     /// `new`, `triaged`, `acting`, `resolved`.
     pub status: String,
     /// Tags.
@@ -419,8 +401,11 @@ pub struct Item {
     pub holdout: bool,
 }
 
-fn usd() -> String {
-    "USD".to_owned()
+impl Item {
+    /// The currency code of the money members (empty when unknown: no scores).
+    pub fn currency(&self) -> &str {
+        self.currency.as_deref().unwrap_or("")
+    }
 }
 
 /// `GET /admin/api/inbox`.
@@ -433,17 +418,17 @@ pub struct InboxPage {
     pub next: Option<String>,
 }
 
-/// `GET /admin/api/inbox/{site}/{id}`: the item plus its notes and follow-ups. The answer
-/// is one object; the shell reads it twice, as an [`Item`] and as [`DetailExtras`] (cheaper
-/// in the wasm than `#[serde(flatten)]`, which buffers the whole object first).
+/// `GET /admin/api/inbox/{site}/{id}`: the item plus its notes (its `followups` member is
+/// the count; the response page reads the follow-ups from their own API,
+/// [`crate::followup`]). The answer is one object; the shell reads it twice, as an [`Item`]
+/// and as [`DetailExtras`] (cheaper in the wasm than `#[serde(flatten)]`, which buffers the
+/// whole object first).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Detail {
     /// The item.
     pub item: Item,
     /// Notes, oldest first.
     pub notes: Vec<Note>,
-    /// Follow-ups, oldest first.
-    pub followups: Vec<Followup>,
 }
 
 /// The members of the detail answer beyond the [`Item`].
@@ -452,9 +437,6 @@ pub struct DetailExtras {
     /// Notes, oldest first.
     #[serde(default)]
     pub notes: Vec<Note>,
-    /// Follow-ups, oldest first.
-    #[serde(default)]
-    pub followups: Vec<Followup>,
 }
 
 /// `GET /admin/api/themes`.
@@ -620,5 +602,24 @@ mod tests {
             Some(0.4)
         );
         assert_eq!(page.next, None);
+        assert_eq!(item.currency(), "USD");
+    }
+
+    #[test]
+    fn reads_an_item_without_scores_and_a_note() {
+        let text = r#"{"site":"s","id":"r1","survey":"nps","receivedAt":5,"score":null,
+          "band":null,"text":null,"answers":[],"url":null,
+          "customer":{"id":"c1","orders":0,"spend":0,"currency":null,"pAlive":null,"annualValue":null},
+          "risk":null,"currency":null,"status":"new","tags":[],"assignee":null,"notes":1,
+          "followups":0,"holdout":false}"#;
+        let item: Item = serde_json::from_str(text).unwrap();
+        assert_eq!((item.currency.as_deref(), item.currency()), (None, ""));
+        let note: Note = serde_json::from_str(
+            r#"{"id":1,"author":{"id":"u1","email":"a@shop.example"},"text":"hi","at":7}"#,
+        )
+        .unwrap();
+        assert_eq!(note.author.email, "a@shop.example");
+        let extras: DetailExtras = serde_json::from_str(r#"{"followups":2,"notes":[]}"#).unwrap();
+        assert!(extras.notes.is_empty());
     }
 }

@@ -215,6 +215,12 @@ async fn run_scores(config: ServerConfig, db: &DbTarget, site: &str) -> ExitCode
     let opts = rapport_server::scoring::compute::Options::default();
     match rapport_server::jobs::scores::run_site(&app, site, &holder, opts).await {
         Ok(Some(report)) => {
+            // The job re-ranks the inbox in a task of its own, which this process would not
+            // wait for before it exits: the command does it here, before it returns.
+            if let Err(err) = rapport_server::inbox::on_scores_written(&app, site).await {
+                eprintln!("rapport-server: error: inbox risk of {site:?} not refreshed: {err}");
+                return ExitCode::FAILURE;
+            }
             println!("{:#}", report.summary);
             ExitCode::SUCCESS
         }

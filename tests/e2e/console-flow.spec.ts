@@ -78,30 +78,31 @@ test("an agent sees no owner pages", async ({ page }) => {
 
 test("deep links reload to the same view; Back goes back", async ({ page }) => {
   await createOwner(page);
-  // The inbox API (built by another part of issue 14) answered per its contract, empty:
-  // what matters here is which filter the page asks for after each reload.
+  // The real inbox API: what matters here is which filter the page asks for after each load.
   const asked: URLSearchParams[] = [];
-  await page.route(/\/admin\/api\/(inbox|themes)(\?|$)/, (route) => {
-    const url = new URL(route.request().url());
+  page.on("request", (r) => {
+    const url = new URL(r.url());
     if (url.pathname === "/admin/api/inbox") asked.push(url.searchParams);
-    return route.fulfill({ json: url.pathname.endsWith("themes") ? { themes: [] } : { items: [], next: null } });
   });
-  const askedFor = () => asked.map((q) => `${q.get("band")} ${q.get("sort")}`);
+  const askedFor = () => asked.map((q) => `${q.get("site")} ${q.get("band")} ${q.get("sort")}`);
+  const shown = page.getByRole("status");
+  // A link without a site: the API lists one site at a time, so the console names the first
+  // one in the URL (replacing it, no new history entry).
   await page.goto("/admin/inbox?band=detractor&sort=risk");
-  await expect(page.getByText("No responses match these filters.")).toBeVisible();
-  await expect(page).toHaveURL(/\/admin\/inbox\?band=detractor&sort=risk$/);
+  await expect(page).toHaveURL(/\/admin\/inbox\?site=e2e&band=detractor&sort=risk$/);
+  await expect(shown).toHaveText(/responses? shown\.$/);
   await expect(page.getByRole("link", { name: "Inbox" })).toHaveAttribute("aria-current", "page");
   await page.reload();
-  await expect(page).toHaveURL(/\/admin\/inbox\?band=detractor&sort=risk$/);
+  await expect(page).toHaveURL(/\/admin\/inbox\?site=e2e&band=detractor&sort=risk$/);
   await expect(page.getByRole("link", { name: "Inbox" })).toHaveAttribute("aria-current", "page");
   await expect(page.getByLabel("Score")).toHaveValue("detractor");
-  await expect.poll(askedFor).toEqual(["detractor risk", "detractor risk"]);
+  await expect.poll(askedFor).toEqual(["e2e detractor risk", "e2e detractor risk"]);
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Audit log");
   await page.goBack();
-  await expect(page).toHaveURL(/\/admin\/inbox\?band=detractor&sort=risk$/);
+  await expect(page).toHaveURL(/\/admin\/inbox\?site=e2e&band=detractor&sort=risk$/);
   await expect(page.getByRole("link", { name: "Inbox" })).toHaveAttribute("aria-current", "page");
-  await expect.poll(askedFor).toEqual(["detractor risk", "detractor risk", "detractor risk"]);
+  await expect.poll(askedFor).toEqual(["e2e detractor risk", "e2e detractor risk", "e2e detractor risk"]);
   await page.goto("/admin/no-such-page");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
 });

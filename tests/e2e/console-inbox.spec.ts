@@ -1,229 +1,194 @@
-// The console's inbox and response pages, signed in for real, against the inbox API
-// CONTRACT of issue 14 (the inbox endpoints are built in parallel by another part of the
-// console): `/admin/api/inbox*` and `/admin/api/themes` are answered here by Playwright
-// with contract-shaped JSON, and every request the page makes is checked. Sites, users,
-// sessions and CSRF are the real collector's.
-import type { Page, Request } from "@playwright/test";
+// The console's inbox and response pages, signed in for real, against the real inbox API of
+// the collector (SQLite): answers are posted through `POST /v1/responses` (identified ones with
+// customer tokens), past orders are imported and the scores job runs (tests/e2e/inbox-data.ts),
+// so the risk sort, the customer block, themes, triage, notes, follow-ups and the holdout are
+// the collector's own. Each test filters the inbox to its own answers by their page URL (which
+// carries the test's run id), on a database the other specs share.
+import type { APIRequestContext, Page } from "@playwright/test";
 import { test, expect } from "./fixtures";
 import { axe, createOwner } from "./console";
+import { SITE, answer, customersWithHistory, heldOut } from "./inbox-data";
+import { randomUUID } from "node:crypto";
 
 const HOSTILE = `<img src=x onerror="window.__pwned=1">=HYPERLINK("http://evil")`;
 const FORMULA = `=HYPERLINK("http://evil","click")`;
 
-function item(n: number, extra: Record<string, unknown> = {}) {
-  return {
-    site: "e2e",
-    id: `r${n}`,
-    survey: "nps-survey",
-    receivedAt: 1_796_638_680_000 - n * 60_000,
-    score: { kind: "nps", value: n % 11 },
-    band: "detractor",
-    text: n === 1 ? HOSTILE : n === 3 ? FORMULA : `Answer number ${n}`,
-    answers: [
-      { question: "How likely are you to recommend us?", type: "nps", value: n % 11 },
-      { question: "What went wrong?", type: "openText", value: n === 1 ? HOSTILE : `Answer number ${n}` },
-    ],
-    url: `/cart?n=${n}`,
-    customer: {
-      id: `c${n}`,
-      email: `shopper${n}@mail.example`,
-      tier: "gold",
-      orders: 4,
-      spend: 52_000,
-      pAlive: { value: 0.4, low: 0.3, high: 0.5 },
-      annualValue: { value: 200_000, low: 150_000, high: 260_000 },
-    },
-    risk: { value: 124_000, low: 88_000, high: 161_000 },
-    currency: "USD",
-    status: "new",
-    tags: n === 2 ? ["late"] : [],
-    assignee: null,
-    notes: 0,
-    followups: 0,
-    holdout: false,
-    ...extra,
-  };
+/** A run id of letters only (the themes count words with digits differently). */
+const letters = () => randomUUID().replace(/[^a-f]/g, "").slice(0, 8).padEnd(8, "x");
+
+/**
+ * The answers of one test: the at-risk valuable customer's detractor answer, a small
+ * customer's and an active one's (a formula), an anonymous promoter (markup), and `fillers`
+ * anonymous passives posted first (the oldest).
+ */
+async function seed(request: APIRequestContext, run: string, fillers = 0) {
+  const c = await customersWithHistory(request, run);
+  for (let i = 0; i < fillers; i++) await answer(request, { run, nps: 7, why: `Fine ${i}`, page: "home" });
+  const small = await answer(request, { run, nps: 3, why: "A crushed box, again", customer: c.small });
+  const valuable = await answer(request, { run, nps: 2, why: "The crushed box came late", customer: c.valuable });
+  const active = await answer(request, { run, nps: 1, why: FORMULA, customer: c.active });
+  const anonymous = await answer(request, { run, nps: 9, why: HOSTILE });
+  return { c, ids: { small, valuable, active, anonymous } };
 }
 
-type Seen = { method: string; url: URL; body: unknown };
+const list = (page: Page) => page.getByRole("list", { name: "Responses" });
+const rows = (page: Page) => list(page).getByRole("listitem");
 
-/** Answers the inbox contract's endpoints; returns the requests seen. */
-async function fakeInbox(page: Page): Promise<Seen[]> {
-  const seen: Seen[] = [];
-  const record = (r: Request) => {
-    const body = r.postData();
-    seen.push({ method: r.method(), url: new URL(r.url()), body: body ? JSON.parse(body) : null });
-  };
-  await page.route(/\/admin\/api\/themes(\?|$)/, async (route) => {
-    record(route.request());
-    await route.fulfill({ json: { themes: [{ phrase: "late delivery", count: 12, band: "detractor" }] } });
-  });
-  await page.route(/\/admin\/api\/inbox(\/|\?|$)/, async (route) => {
-    const r = route.request();
-    record(r);
-    // Contract: every state-changing request carries the session's CSRF token.
-    if (r.method() !== "GET") expect(r.headers()["x-csrf-token"]).toBeTruthy();
-    const url = new URL(r.url());
-    const path = url.pathname;
-    if (path === "/admin/api/inbox") {
-      const first = !url.searchParams.get("cursor");
-      const items = first ? [1, 2, 3].map((n) => item(n)) : [item(4)];
-      return route.fulfill({ json: { items, next: first ? "cursor-2" : null } });
-    }
-    if (path === "/admin/api/inbox/bulk") {
-      const body = JSON.parse(r.postData() ?? "{}");
-      return route.fulfill({ json: { updated: body.items.length } });
-    }
-    const m = path.match(/^\/admin\/api\/inbox\/([^/]+)\/([^/]+)(\/notes|\/followups)?$/);
-    if (!m) return route.fulfill({ status: 404, json: { error: { code: "not_found", field: "path", message: "no" } } });
-    const holdout = m[2] === "r3";
-    const base = item(Number(m[2].slice(1)), { holdout });
-    if (m[3] === "/notes") {
-      return route.fulfill({ status: 201, json: { id: "n2", author: "me", text: JSON.parse(r.postData() ?? "{}").text, at: 1_796_638_700_000 } });
-    }
-    if (m[3] === "/followups") {
-      const body = JSON.parse(r.postData() ?? "{}");
-      if (holdout && !body.override) return route.fulfill({ status: 409, json: { error: "holdout", message: "holdout" } });
-      return route.fulfill({
-        status: 201,
-        json: { id: "f1", text: body.text, author: "me", sentAt: 1_796_638_700_000, seenAt: null, helpful: null },
-      });
-    }
-    if (r.method() === "PATCH") return route.fulfill({ json: { ...base, ...JSON.parse(r.postData() ?? "{}") } });
-    return route.fulfill({
-      json: {
-        ...base,
-        notes: [{ id: "n1", author: "agent@shop.example", text: HOSTILE, at: 1_796_638_690_000 }],
-        followups: [
-          { id: "f0", text: "We sent a new box.", author: "agent@shop.example", sentAt: 1_796_638_695_000, seenAt: 1_796_638_699_000, helpful: true },
-        ],
-      },
-    });
-  });
-  return seen;
+/** The inbox of the test's own answers (site and page-URL filter in the URL). */
+async function openInbox(page: Page, run: string, more = "") {
+  await page.goto(`/admin/inbox?site=${SITE}&url=${run}${more}`);
 }
 
-const inboxGets = (seen: Seen[]) => seen.filter((s) => s.method === "GET" && s.url.pathname === "/admin/api/inbox");
+/** The inbox API's item, read with the page's session. */
+async function item(page: Page, id: string) {
+  const r = await page.request.get(`/admin/api/inbox/${SITE}/${id}`);
+  expect(r.status()).toBe(200);
+  return r.json();
+}
 
-test("inbox: rows, sort, filters in the URL, load more, themes, bulk actions; text stays text", async ({ page }) => {
+test("inbox: site, rows, sort, filters in the URL, load more, themes, bulk actions; text stays text", async ({ page, request }) => {
+  const run = letters();
+  const { c, ids } = await seed(request, run, 23);
   await createOwner(page);
-  const seen = await fakeInbox(page);
   await page.getByRole("link", { name: "Inbox" }).click();
-  const list = page.getByRole("list", { name: "Responses" });
-  await expect(list.getByRole("listitem")).toHaveCount(3);
-  await expect(list.getByRole("listitem").nth(1)).toContainText("At risk $1,240 (880–1,610)");
-  await expect(list.getByRole("listitem").nth(1)).toContainText("P(alive) 40% (30–50%)");
-  await expect(list.getByRole("listitem").nth(1)).toContainText("shopper2@mail.example · gold");
+  // The API lists one site at a time: the console names the first one in the URL.
+  await expect(page).toHaveURL(/\/admin\/inbox\?site=e2e$/);
+  await page.getByLabel("Site").selectOption(SITE);
+  await expect(page).toHaveURL(new RegExp(`/admin/inbox\\?site=${SITE}$`));
+  await page.getByLabel("Page URL contains").fill(run);
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(new RegExp(`/admin/inbox\\?site=${SITE}&url=${run}$`));
+
+  // 27 answers, 25 a page, newest first.
+  await expect(rows(page)).toHaveCount(25);
+  await expect(page.getByRole("status")).toHaveText("25 responses shown.");
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect(rows(page)).toHaveCount(27);
+  await expect(page.getByRole("button", { name: "Load more" })).toBeHidden();
   // Shopper text is text: the markup shows as characters and nothing ran.
-  await expect(list.getByRole("listitem").first()).toContainText('<img src=x onerror="window.__pwned=1">');
+  await expect(rows(page).first()).toContainText('<img src=x onerror="window.__pwned=1">');
   expect(await page.locator("main img").count()).toBe(0);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
-  expect(inboxGets(seen)[0].url.searchParams.get("sort")).toBe("newest");
 
+  // By revenue at risk: the valuable customer who stopped buying comes first, with the
+  // scores job's figures; the anonymous answers (no risk) come after every scored one.
   await page.getByRole("link", { name: "Revenue at risk" }).click();
-  await expect(page).toHaveURL(/\/admin\/inbox\?sort=risk$/);
+  await expect(page).toHaveURL(new RegExp(`/admin/inbox\\?site=${SITE}&url=${run}&sort=risk$`));
   await expect(page.getByRole("link", { name: "Revenue at risk" })).toHaveAttribute("aria-current", "true");
-  await expect.poll(() => inboxGets(seen).at(-1)?.url.searchParams.get("sort")).toBe("risk");
+  const first = rows(page).first();
+  await expect(first).toContainText("The crushed box came late");
+  await expect(first).toContainText(`customer ${c.valuable}`);
+  await expect(first).toContainText(/At risk \$[\d,]+ \([\d,]+–[\d,]+\)/);
+  await expect(first).toContainText(/P\(alive\) \d+% \(\d+–\d+%\)/);
+  const risky = await item(page, ids.valuable);
+  const small = await item(page, ids.small);
+  expect(risky.risk.value).toBeGreaterThan(small.risk.value);
+  expect(risky.customer.id).toBe(c.valuable);
+  for (const n of [0, 1, 2]) await expect(rows(page).nth(n)).toContainText("At risk $");
+  await expect(rows(page).nth(3)).not.toContainText("At risk");
 
   await page.getByLabel("Score").selectOption("detractor");
-  await page.getByLabel("Search answers").fill("late box");
+  await page.getByLabel("Search answers").fill("crushed box");
   await page.getByLabel("Only answers with text").check();
   await page.getByRole("button", { name: "Apply filters" }).click();
-  await expect(page).toHaveURL(/\/admin\/inbox\?band=detractor&q=late\+box&hasText=true&sort=risk$/);
-  await expect.poll(() => inboxGets(seen).at(-1)?.url.search).toContain("band=detractor");
-  const last = inboxGets(seen).at(-1)!.url.searchParams;
-  expect([last.get("q"), last.get("hasText"), last.get("sort"), last.get("limit")]).toEqual(["late box", "true", "risk", "25"]);
+  await expect(page).toHaveURL(
+    new RegExp(`/admin/inbox\\?site=${SITE}&band=detractor&url=${run}&q=crushed\\+box&hasText=true&sort=risk$`)
+  );
+  await expect(rows(page)).toHaveCount(2);
+  await expect(rows(page).first()).toContainText("The crushed box came late");
   await page.reload();
   await expect(page.getByLabel("Score")).toHaveValue("detractor");
-  await expect(page.getByLabel("Search answers")).toHaveValue("late box");
+  await expect(page.getByLabel("Search answers")).toHaveValue("crushed box");
   await expect(page.getByLabel("Only answers with text")).toBeChecked();
+  await expect(rows(page)).toHaveCount(2);
 
-  await expect(list.getByRole("listitem")).toHaveCount(3);
-  await page.getByRole("button", { name: "Load more" }).click();
-  await expect(list.getByRole("listitem")).toHaveCount(4);
-  expect(inboxGets(seen).at(-1)?.url.searchParams.get("cursor")).toBe("cursor-2");
-  await expect(page.getByRole("button", { name: "Load more" })).toBeHidden();
-
-  await page.getByRole("link", { name: /Search “late delivery” \(12 answers\)/ }).click();
-  await expect(page).toHaveURL(/q=late\+delivery/);
-  await expect(list.getByRole("listitem")).toHaveCount(3);
+  // Themes of the site's detractors: "crushed box" is one; a click searches for it.
+  await openInbox(page, run, "&band=detractor");
+  await expect(rows(page)).toHaveCount(3);
+  await page.getByRole("link", { name: /^Search “crushed box” \(\d+ answers\)$/ }).click();
+  await expect(page).toHaveURL(/q=crushed\+box/);
+  await expect(rows(page)).toHaveCount(2);
 
   const bulk = page.getByRole("form", { name: "Bulk actions" });
   await expect(bulk).toBeHidden();
-  await list.getByRole("checkbox").nth(0).check();
-  await list.getByRole("checkbox").nth(2).check();
+  await list(page).getByRole("checkbox").nth(0).check();
+  await list(page).getByRole("checkbox").nth(1).check();
   await expect(bulk).toContainText("2 responses selected");
   await bulk.getByLabel("Set status").selectOption("triaged");
   await bulk.getByLabel("Add tags (comma-separated)").fill("late, box");
   await bulk.getByRole("button", { name: "Apply to selected" }).click();
-  await expect(page.getByRole("status")).toHaveText("2 responses updated. 3 responses shown.");
+  await expect(page.getByRole("status")).toHaveText("2 responses updated. 2 responses shown.");
   await expect(bulk).toBeHidden();
-  const post = seen.find((s) => s.url.pathname === "/admin/api/inbox/bulk");
-  expect(post?.body).toEqual({
-    items: [
-      { site: "e2e", id: "r1" },
-      { site: "e2e", id: "r3" },
-    ],
-    status: "triaged",
-    addTags: ["late", "box"],
-  });
+  for (const id of [ids.valuable, ids.small]) {
+    const stored = await item(page, id);
+    expect([stored.status, [...stored.tags].sort()]).toEqual(["triaged", ["box", "late"]]);
+  }
+  expect((await item(page, ids.active)).status).toBe("new");
   await axe(page, "inbox");
 });
 
-test("response: answers, customer, triage, notes, follow-up; the holdout composer is closed", async ({ page }) => {
-  await createOwner(page);
-  const seen = await fakeInbox(page);
-  await page.goto("/admin/inbox");
-  await page.getByRole("link", { name: /Answer number 2/ }).click();
-  await expect(page).toHaveURL(/\/admin\/inbox\/e2e\/r2$/);
+test("response: answers, customer, triage, notes, follow-up; the holdout composer is closed", async ({ page, request }) => {
+  const run = letters();
+  const { ids } = await seed(request, run);
+  const email = await createOwner(page);
+  await openInbox(page, run);
+  await page.getByRole("link", { name: /The crushed box came late/ }).click();
+  await expect(page).toHaveURL(new RegExp(`/admin/inbox/${SITE}/${ids.valuable}$`));
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Response");
   const customer = page.getByRole("region", { name: "Customer" });
+  await expect(customer).toContainText(`valuable-${run}`);
   await expect(customer).toContainText("Revenue at risk");
-  await expect(customer).toContainText("$1,240 (880–1,610)");
-  await expect(customer).toContainText("$2,000 (1,500–2,600)");
-  const notes = page.getByRole("list", { name: "Notes" });
-  await expect(notes).toContainText('<img src=x onerror="window.__pwned=1">');
-  expect(await page.locator("main img").count()).toBe(0);
-  await expect(page.getByRole("list", { name: "Follow-ups sent" })).toContainText("marked helpful");
+  await expect(customer).toContainText(/\$[\d,]+ \([\d,]+–[\d,]+\)/);
   await axe(page, "response");
 
   await page.getByLabel("Status").selectOption("acting");
   await page.getByLabel("Tags (comma-separated)").fill("late, refund");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status")).toHaveText("Saved.");
-  const patch = seen.find((s) => s.method === "PATCH");
-  expect(patch?.url.pathname).toBe("/admin/api/inbox/e2e/r2");
-  expect(patch?.body).toEqual({ status: "acting", tags: ["late", "refund"], assignee: null });
+  const saved = await item(page, ids.valuable);
+  expect([saved.status, [...saved.tags].sort()]).toEqual(["acting", ["late", "refund"]]);
 
-  await page.getByLabel("Add a note (seen by your team only)").fill("Called the courier.");
+  // A note is the team's, and text.
+  const notes = page.getByRole("list", { name: "Notes" });
+  await page.getByLabel("Add a note (seen by your team only)").fill(HOSTILE);
   await page.getByRole("button", { name: "Add note" }).click();
-  await expect(notes).toContainText("Called the courier.");
+  await expect(notes).toContainText('<img src=x onerror="window.__pwned=1">');
+  await expect(notes).toContainText(email);
+  expect(await page.locator("main img").count()).toBe(0);
+  await page.reload();
+  await expect(notes).toContainText('<img src=x onerror="window.__pwned=1">');
 
-  await page.getByLabel(/Reply to the shopper/).fill("Sorry! A new box is on its way.");
-  await page.getByRole("button", { name: "Send follow-up" }).click();
-  await expect(page.getByRole("status")).toContainText("Follow-up sent.");
-  expect(seen.find((s) => s.url.pathname.endsWith("/followups"))?.body).toEqual({ text: "Sorry! A new box is on its way." });
+  await page.getByRole("textbox", { name: /Reply to the shopper/ }).fill("Sorry! A new box is on its way.");
+  await page.getByRole("button", { name: "Send reply" }).click();
+  await expect(page.getByRole("status")).toHaveText("Reply sent: the shopper sees it on their next visit.");
+  const followups = page.getByRole("region", { name: "Follow-ups" });
+  await expect(followups.getByRole("listitem")).toHaveCount(1);
+  await expect(followups.getByRole("listitem")).toContainText("Sorry! A new box is on its way.");
+  await expect(followups.getByRole("listitem")).toContainText("not seen yet");
+  const sent = await (await page.request.get(`/admin/api/inbox/${SITE}/${ids.valuable}/followups`)).json();
+  expect(sent.followups.map((f: { text: string }) => f.text)).toEqual(["Sorry! A new box is on its way."]);
 
-  // r3 is in the holdout group: no composer until the merchant overrides explicitly.
-  await page.goto("/admin/inbox/e2e/r3");
-  await expect(page.getByText("This response is in the holdout group")).toBeVisible();
-  await expect(page.getByRole("button", { name: "Send follow-up" })).toBeHidden();
+  // A response in the holdout group: no composer until the merchant overrides explicitly.
+  const held = await heldOut(page, request, run);
+  await page.goto(`/admin/inbox/${SITE}/${held}`);
+  await expect(page.getByText("This answer is in the holdout group")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Send reply" })).toBeHidden();
   await page.getByRole("button", { name: "Reply anyway" }).click();
-  await expect(page.getByLabel(/Reply to the shopper/)).toBeFocused();
-  await page.getByLabel(/Reply to the shopper/).fill("We hear you.");
-  await page.getByRole("button", { name: "Send follow-up" }).click();
-  await expect(page.getByRole("status")).toContainText("Follow-up sent.");
-  expect(seen.filter((s) => s.url.pathname === "/admin/api/inbox/e2e/r3/followups").at(-1)?.body).toEqual({
-    text: "We hear you.",
-    override: true,
-  });
+  await expect(page.getByRole("textbox", { name: /Reply to the shopper/ })).toBeFocused();
+  await page.getByRole("textbox", { name: /Reply to the shopper/ }).fill("We hear you.");
+  await page.getByRole("button", { name: "Send reply" }).click();
+  await expect(page.getByRole("status")).toHaveText("Reply sent: the shopper sees it on their next visit.");
+  await expect(page.getByRole("region", { name: "Follow-ups" })).toContainText("holdout overridden");
+  const forced = await (await page.request.get(`/admin/api/inbox/${SITE}/${held}/followups`)).json();
+  expect(forced.followups.map((f: { text: string }) => f.text)).toEqual(["We hear you."]);
 });
 
-test("inbox: the CSV download of the rows shown neutralises formulas", async ({ page }) => {
+test("inbox: the CSV download of the rows shown neutralises formulas", async ({ page, request }) => {
+  const run = letters();
+  await seed(request, run);
   await createOwner(page);
-  await fakeInbox(page);
-  await page.goto("/admin/inbox");
-  await expect(page.getByRole("list", { name: "Responses" }).getByRole("listitem")).toHaveCount(3);
+  await openInbox(page, run, "&sort=risk");
+  await expect(rows(page)).toHaveCount(4);
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     page.getByRole("button", { name: "Download CSV (responses shown)" }).click(),
@@ -236,48 +201,56 @@ test("inbox: the CSV download of the rows shown neutralises formulas", async ({ 
     stream.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     stream.on("error", reject);
   });
-  const lines = text.split("\r\n");
+  const lines = text.split("\r\n").filter((l) => l !== "");
   expect(lines).toHaveLength(5);
   expect(lines[0]).toContain('"site","id","received"');
-  // Row 1's text starts with "<" (harmless) and contains a formula later: kept as is, quoted.
-  expect(lines[1]).toContain('"<img src=x onerror=""window.__pwned=1"">=HYPERLINK(""http://evil"")"');
-  expect(lines[2]).toContain(",1240,880,1610,0.4,");
-  // Row 3's text starts with "=": a spreadsheet would run it; the file has it behind a "'".
-  expect(lines[3]).toContain(`"'=HYPERLINK(""http://evil"",""click"")"`);
-  await expect(page.getByRole("list", { name: "Responses" })).toContainText(FORMULA);
+  // First by risk: the valuable customer, with the risk in whole dollars.
+  expect(lines[1]).toContain("The crushed box came late");
+  expect(lines[1]).toMatch(/,"USD",\d+(\.\d+)?,\d+(\.\d+)?,\d+(\.\d+)?,0\.\d+,/);
+  // The active customer's text starts with "=": a spreadsheet would run it; the file has it
+  // behind a "'".
+  expect(text).toContain(`"'=HYPERLINK(""http://evil"",""click"")"`);
+  expect(text).not.toContain(`,"=HYPERLINK(`);
+  // The anonymous row's text starts with "<" (harmless) and contains a formula later: kept
+  // as is, quoted.
+  expect(lines[4]).toContain('"<img src=x onerror=""window.__pwned=1"">=HYPERLINK(""http://evil"")"');
+  await expect(list(page)).toContainText(FORMULA);
   await expect(page.getByRole("status")).toHaveText("CSV downloaded.");
 });
 
 test("inbox: a collector without the inbox API says so", async ({ page, allowConsoleErrors }) => {
-  // Chromium logs the 404s of the missing endpoints (inbox, themes) as console errors.
+  // The one fake left: the real collector has the API, so an older one is played by a route.
+  // Chromium logs the 404 of the missing endpoint as a console error.
   allowConsoleErrors.push(/the server responded with a status of 404 \(Not Found\)/);
   await createOwner(page);
   await page.route(/\/admin\/api\/inbox(\?|$)/, (route) =>
     route.fulfill({ status: 404, json: { error: { code: "not_found", field: "path", message: "no such endpoint" } } })
   );
-  await page.goto("/admin/inbox");
+  await page.goto(`/admin/inbox?site=${SITE}`);
   await expect(page.getByText("The inbox is not available on this collector yet")).toBeVisible();
 });
 
 for (const scheme of ["light", "dark"] as const) {
-  test(`inbox and response with data (${scheme}, 375 px): no axe violations, no overflow`, async ({ page }) => {
+  test(`inbox and response with data (${scheme}, 375 px): no axe violations, no overflow`, async ({ page, request }) => {
+    const run = letters();
+    const { ids } = await seed(request, run);
     await page.setViewportSize({ width: 375, height: 800 });
     await page.emulateMedia({ colorScheme: scheme });
     await createOwner(page);
-    await fakeInbox(page);
     const fits = async (label: string) => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, `${label} fits 375 px`).toBeLessThanOrEqual(0);
     };
-    await page.goto("/admin/inbox?sort=risk");
-    await expect(page.getByRole("list", { name: "Responses" }).getByRole("listitem")).toHaveCount(3);
-    await page.getByRole("list", { name: "Responses" }).getByRole("checkbox").first().check();
+    await openInbox(page, run, "&sort=risk");
+    await expect(rows(page)).toHaveCount(4);
+    await list(page).getByRole("checkbox").first().check();
     await expect(page.getByRole("form", { name: "Bulk actions" })).toBeVisible();
     await axe(page, "inbox with a selection");
     await fits("inbox");
-    await page.goto("/admin/inbox/e2e/r3");
-    await expect(page.getByText("This response is in the holdout group")).toBeVisible();
-    await axe(page, "response in the holdout group");
+    await page.goto(`/admin/inbox/${SITE}/${ids.valuable}`);
+    await expect(page.getByRole("region", { name: "Customer" })).toContainText("Revenue at risk");
+    await axe(page, "response");
     await fits("response");
   });
 }
+

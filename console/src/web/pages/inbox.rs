@@ -50,9 +50,16 @@ fn band_label(band: &str) -> &'static str {
     }
 }
 
-/// Renders the inbox for `filter`; rows, themes and sites load after.
+/// Renders the inbox for `filter`; rows, themes and sites load after. Without a site in
+/// the URL, the collector's first site is chosen first ([`pick_site`]).
 pub fn render(app: &Rc<App>, main: &Element, filter: &InboxFilter) -> Js<String> {
     dom::add(main, text_el("h1", "Inbox")?)?;
+    if filter.site.is_none() {
+        let note = H::new("p")?.attr("aria-busy", "true")?.el();
+        main.append_child(&note)?;
+        pick_site(app, note, filter);
+        return Ok("Inbox".to_owned());
+    }
     let sites = H::new("div")?.class("sites").el();
     main.append_child(&sites)?;
     dom::add(main, filters(app, filter)?)?;
@@ -547,6 +554,35 @@ fn load_themes(app: &Rc<App>, section: Element, filter: &InboxFilter) {
     });
 }
 
+/// The inbox API lists one site at a time: a URL without a site shows the collector's first
+/// site, under a URL that names it (replaced, not a new history entry), so that a reload or
+/// a shared link shows the same rows.
+fn pick_site(app: &Rc<App>, note: Element, filter: &InboxFilter) {
+    let filter = filter.clone();
+    app.spawn(|app, g| async move {
+        let sites = http::get::<Sites>(&format!("{ROOT}/api/sites")).await;
+        if !app.current(g) {
+            return;
+        }
+        let _ = note.remove_attribute("aria-busy");
+        match sites {
+            Ok(sites) => match sites.sites.first() {
+                Some(site) => {
+                    let mut f = filter;
+                    f.site = Some(site.id.clone());
+                    app.replace(&Route::Inbox(f).path());
+                    app.render();
+                }
+                None => note.set_text_content(Some("This collector has no site configured.")),
+            },
+            Err(e) if unavailable(&e) => note.set_text_content(Some(
+                "The inbox is not available on this collector yet (its API answered 404).",
+            )),
+            Err(e) => app.failed(&e),
+        }
+    });
+}
+
 /// The site picker, when the collector has more than one site.
 fn load_sites(app: &Rc<App>, holder: Element, filter: &InboxFilter) {
     let filter = filter.clone();
@@ -557,13 +593,11 @@ fn load_sites(app: &Rc<App>, holder: Element, filter: &InboxFilter) {
         if !app.current(g) || sites.sites.len() < 2 {
             return;
         }
-        let mut options: Vec<(String, String)> = vec![(String::new(), "All sites".to_owned())];
-        options.extend(
-            sites
-                .sites
-                .iter()
-                .map(|s| (s.id.clone(), s.name.clone().unwrap_or_else(|| s.id.clone()))),
-        );
+        let options: Vec<(String, String)> = sites
+            .sites
+            .iter()
+            .map(|s| (s.id.clone(), s.name.clone().unwrap_or_else(|| s.id.clone())))
+            .collect();
         let options: Vec<(&str, &str)> = options
             .iter()
             .map(|(a, b)| (a.as_str(), b.as_str()))

@@ -45,7 +45,6 @@ pub fn render(app: &Rc<App>, main: &Element, site: &str, id: &str) -> Js<String>
             Ok(Detail {
                 item,
                 notes: extras.notes,
-                followups: extras.followups,
             })
         });
         if !app.current(g) {
@@ -207,7 +206,7 @@ fn note_item(note: &Note) -> Js<Element> {
     Ok(H::new("li")?
         .with(H::new("p")?.class("meta").text(&format!(
             "{} · {}",
-            note.author,
+            note.author.email,
             format::instant(note.at)
         )))?
         .with(H::new("p")?.class("body").text(&note.text))?
