@@ -346,6 +346,8 @@ fn on_message(app: &Rc<App>, pending: &Rc<RefCell<Vec<(u32, Target)>>>, msg: &Js
             match result {
                 Ok(d) => {
                     dom::clear(&target.charts);
+                    // Which site's charts these are (the picker may have moved on since).
+                    target.charts.set_attribute("data-site", &target.site)?;
                     for chart in &d.charts {
                         render_chart(app, &target, chart)?;
                     }
