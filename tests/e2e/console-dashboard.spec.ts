@@ -152,6 +152,8 @@ for (const scheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme: scheme, reducedMotion: "reduce" });
       await createOwner(page);
       await page.goto("/admin/dashboard");
+      await page.getByLabel("Site").selectOption("demo");
+      await expect(page.locator("#dash-data")).toHaveAttribute("data-site", "demo", { timeout: 120_000 });
       await expect(page.locator("#dash-data-status")).toHaveText(/\d+ charts ready\./, { timeout: 120_000 });
       const nps = await chart(page, "dash-data", "nps-over-time");
       await nps.getByRole("button", { name: "Show table" }).click();

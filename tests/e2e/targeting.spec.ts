@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { test, expect } from "./fixtures";
-import { createOwner } from "./console";
+import { axe, createOwner } from "./console";
 import { dialog } from "./widget";
 
 const SITE = "e2e-target";
@@ -140,4 +140,10 @@ test("an identified at-risk shopper is served the win-back survey; an active one
   await expect(row).toContainText(/\d+% \(0 of \d+ customers?\)/);
   await expect(page.locator("#seg-computed")).toContainText("Scores computed");
   await expect(page.locator("#seg-computed")).toContainText("fallback rule");
+  await axe(page, "segments with scores");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.setViewportSize({ width: 375, height: 800 });
+  await axe(page, "segments with scores, dark, 375 px");
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, "the page fits 375 px").toBeLessThanOrEqual(0);
 });
