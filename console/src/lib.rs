@@ -11,6 +11,7 @@
 //! * [`hooks`] — webhooks, deliveries and alert settings as the console shows them.
 //! * [`dashboard`] — the dashboard's charts as the engine's Worker returns them, their
 //!   CSV, and the allowlist for their SVG.
+//! * [`segments`] — the segments page: sizes, targeted surveys' response rates, scores' age.
 //! * [`csv`] — CSV text with formula-injection neutralisation, for every download.
 //! * [`error`] — the one error enum of the console.
 //!
@@ -29,6 +30,7 @@ pub mod inbox_row;
 pub mod model;
 pub mod query;
 pub mod route;
+pub mod segments;
 pub mod timestamp;
 
 #[cfg(target_arch = "wasm32")]

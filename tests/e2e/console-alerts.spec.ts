@@ -16,7 +16,7 @@ test("webhooks: add, test, log, rotate, disable, delete; alerts saved", async ({
 
   const url = `${new URL(page.url()).origin}/healthz`;
   const add = page.getByRole("form", { name: "Add an endpoint" });
-  await add.getByLabel("Site").fill("demo");
+  await add.getByLabel("Site").selectOption("demo");
   await add.getByLabel(/^URL/).fill(url);
   await add.getByLabel("Detractor response").check();
   await add.getByLabel("Tier changed").check();
@@ -51,7 +51,7 @@ test("webhooks: add, test, log, rotate, disable, delete; alerts saved", async ({
   await expect(row).toContainText("Disabled");
 
   const alerts = page.getByRole("form", { name: "Alerts" });
-  await alerts.getByLabel("Site").fill("demo");
+  await alerts.getByLabel("Site").selectOption("demo");
   await alerts.getByLabel("Slack-compatible incoming-webhook URL").fill("https://hooks.slack.example/T000/B000/x");
   await alerts.getByLabel("A message for each detractor response").check();
   await alerts.getByLabel("The daily digest").check();
@@ -62,7 +62,7 @@ test("webhooks: add, test, log, rotate, disable, delete; alerts saved", async ({
   await page.reload();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Webhooks & alerts");
   const again = page.getByRole("form", { name: "Alerts" });
-  await again.getByLabel("Site").fill("demo");
+  await again.getByLabel("Site").selectOption("demo");
   await again.getByRole("button", { name: "Load settings" }).click();
   await expect(page.getByRole("status")).toHaveText("Alert settings of demo loaded.");
   await expect(again.getByLabel("Slack-compatible incoming-webhook URL")).toHaveValue("https://hooks.slack.example/T000/B000/x");

@@ -59,7 +59,9 @@ test("dashboard numbers equal the engine's on the same data; tables, CSV and pro
   // Progress is shown while the Worker computes; the page stays responsive meanwhile.
   await expect(status).toContainText(/Computing|Starting|charts ready/);
   progress.push((await status.textContent()) ?? "");
-  await expect(page.getByLabel("Site")).toBeEditable();
+  // The collector has several sites: the picker lists them (from GET /admin/api/sites).
+  await page.getByLabel("Site").selectOption("demo");
+  await expect(page.locator("#dash-data")).toHaveAttribute("data-site", "demo", { timeout: 120_000 });
   await expect(status).toHaveText(/\d+ charts ready\./, { timeout: 120_000 });
 
   // The same data, fetched by the test; the expected numbers from pkg/metrics.js's own nps().
@@ -150,6 +152,8 @@ for (const scheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme: scheme, reducedMotion: "reduce" });
       await createOwner(page);
       await page.goto("/admin/dashboard");
+      await page.getByLabel("Site").selectOption("demo");
+      await expect(page.locator("#dash-data")).toHaveAttribute("data-site", "demo", { timeout: 120_000 });
       await expect(page.locator("#dash-data-status")).toHaveText(/\d+ charts ready\./, { timeout: 120_000 });
       const nps = await chart(page, "dash-data", "nps-over-time");
       await nps.getByRole("button", { name: "Show table" }).click();

@@ -277,7 +277,7 @@ impl App {
                 pages::followups::render(self, &self.main, site.as_deref(), s.user.is_owner())?
             }
             (Route::Dashboard, Some(_)) => pages::dashboard::render(self, &self.main)?,
-            (Route::Segments, Some(_)) => pages::not_built::render(&self.main, "Segments")?,
+            (Route::Segments, Some(_)) => pages::segments::render(self, &self.main)?,
             (Route::Alerts, Some(_)) => pages::alerts::render(self, &self.main)?,
             (Route::Users, Some(s)) => pages::users::render(self, &self.main, &s.user)?,
             (Route::Audit, Some(_)) => pages::audit::render(self, &self.main)?,

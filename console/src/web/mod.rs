@@ -8,6 +8,7 @@ mod download;
 mod http;
 mod pages;
 mod people;
+mod site_picker;
 mod theme;
 
 use wasm_bindgen::prelude::*;

@@ -18,6 +18,7 @@ use crate::route::ROOT;
 use crate::web::app::App;
 use crate::web::dom::{self, text_el, Js, H};
 use crate::web::http;
+use crate::web::site_picker;
 
 /// The parts of the page that change after it is drawn.
 #[derive(Clone)]
@@ -332,16 +333,16 @@ fn create_form(app: &Rc<App>, parts: &Parts) -> Js<Element> {
             .text("Add an endpoint")
             .el(),
     )?;
-    let (site_field, site) = dom::field("Site", "text", "hook-site", "off")?;
+    let site_holder = H::new("div")?.class("sites").el();
+    let site = site_picker::mount(app, &site_holder, "hook-site", Rc::new(|| ()));
     let (url_field, url) = dom::field(
         "URL (https://, or http:// to this machine)",
         "url",
         "hook-url",
         "off",
     )?;
-    site.set_required(true);
     url.set_required(true);
-    form.append_child(&site_field)?;
+    form.append_child(&site_holder)?;
     form.append_child(&url_field)?;
     let fieldset = H::new("fieldset")?.with(H::new("legend")?.text("Events"))?;
     let mut boxes = Vec::new();
@@ -401,8 +402,8 @@ fn alerts_form(app: &Rc<App>) -> Js<Element> {
         .attr("aria-labelledby", "alerts")?
         .el();
     form.append_child(&H::new("h2")?.attr("id", "alerts")?.text("Alerts").el())?;
-    let (site_field, site) = dom::field("Site", "text", "alert-site", "off")?;
-    site.set_required(true);
+    let site_field = H::new("div")?.class("sites").el();
+    let site = site_picker::mount(app, &site_field, "alert-site", Rc::new(|| ()));
     let (slack_field, slack) = dom::field(
         "Slack-compatible incoming-webhook URL",
         "url",

@@ -21,6 +21,7 @@ use crate::dashboard::{
 use crate::route::ROOT;
 use crate::web::app::App;
 use crate::web::dom::{self, document, text_el, Js, H};
+use crate::web::site_picker::{self, SiteChoice};
 
 thread_local! {
     /// The Worker of the dashboard on screen (ended when the page renders again).
@@ -59,9 +60,8 @@ pub fn render(app: &Rc<App>, main: &Element) -> Js<String> {
 
     // The site's data.
     let form = H::new("form")?.class("dash-site").el();
-    let (site_field, site_input) = dom::field("Site", "text", "site", "off")?;
-    site_input.set_value("demo");
-    dom::add(&form, site_field)?;
+    let picker = H::new("div")?.class("sites").el();
+    form.append_child(&picker)?;
     dom::add(&form, dom::button("Compute", "submit")?)?;
     dom::add(main, form.clone())?;
     let data = section(main, "dash-data", "Your store")?;
@@ -118,6 +118,7 @@ pub fn render(app: &Rc<App>, main: &Element) -> Js<String> {
             }
         });
     }
+    let choice: Rc<RefCell<Option<SiteChoice>>> = Rc::default();
     let start = {
         let (app2, worker2, pending2, next2) = (
             Rc::clone(app),
@@ -125,9 +126,14 @@ pub fn render(app: &Rc<App>, main: &Element) -> Js<String> {
             Rc::clone(&pending),
             Rc::clone(&next_id),
         );
-        let (input2, events2, target) = (site_input.clone(), events_input.clone(), data.clone());
+        let (choice2, events2, target) = (Rc::clone(&choice), events_input.clone(), data.clone());
         Rc::new(move || {
-            let site = input2.value().trim().to_owned();
+            let Some(site) = choice2.borrow().as_ref().map(SiteChoice::value) else {
+                return;
+            };
+            if site.is_empty() {
+                return;
+            }
             let mut t = target.clone();
             t.site = site.clone();
             let (worker, pending, next) =
@@ -244,7 +250,12 @@ pub fn render(app: &Rc<App>, main: &Element) -> Js<String> {
             }
         });
     }
-    start();
+    // The first computation starts once the sites are known (and again on each change).
+    let ready: Rc<dyn Fn()> = {
+        let start = Rc::clone(&start);
+        Rc::new(move || start())
+    };
+    *choice.borrow_mut() = Some(site_picker::mount(app, &picker, "f-site", ready));
     Ok("Dashboard".to_owned())
 }
 
@@ -335,6 +346,8 @@ fn on_message(app: &Rc<App>, pending: &Rc<RefCell<Vec<(u32, Target)>>>, msg: &Js
             match result {
                 Ok(d) => {
                     dom::clear(&target.charts);
+                    // Which site's charts these are (the picker may have moved on since).
+                    target.charts.set_attribute("data-site", &target.site)?;
                     for chart in &d.charts {
                         render_chart(app, &target, chart)?;
                     }
