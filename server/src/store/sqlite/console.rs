@@ -2,10 +2,10 @@
 //! the blocking pool; the setup redemption is one `BEGIN IMMEDIATE` transaction.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, TransactionBehavior};
 
+use super::area::AreaConnection;
 use crate::store::console::{
     role_of, sql, AuditEntry, ConsoleStore, Credentials, NewSession, NewUser, SessionRow,
     SetupOutcome, User, UserInsert,
@@ -14,38 +14,14 @@ use crate::store::{StoreError, StoreFuture};
 
 /// The console tables of one SQLite file.
 pub struct SqliteConsole {
-    conn: Arc<Mutex<Connection>>,
+    conn: AreaConnection,
 }
 
 impl SqliteConsole {
     /// Opens its connection to the (already migrated) file at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let open_err = |source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        };
-        let conn = Connection::open(path).map_err(open_err)?;
-        super::configure(&conn).map_err(open_err)?;
         Ok(SqliteConsole {
-            conn: Arc::new(Mutex::new(conn)),
-        })
-    }
-
-    fn run<T, F>(&self, f: F) -> StoreFuture<'_, T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
-    {
-        let conn = Arc::clone(&self.conn);
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || {
-                let mut guard = conn
-                    .lock()
-                    .map_err(|_| StoreError::Task("console connection poisoned".into()))?;
-                f(&mut guard)
-            })
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))?
+            conn: AreaConnection::open(path, "console")?,
         })
     }
 }
@@ -99,7 +75,7 @@ fn created(u: &NewUser) -> User {
 
 impl ConsoleStore for SqliteConsole {
     fn user_count(&self) -> StoreFuture<'_, u64> {
-        self.run(|conn| {
+        self.conn.run(|conn| {
             let n: i64 = conn.query_row(sql::USER_COUNT, [], |r| r.get(0))?;
             Ok(n.max(0) as u64)
         })
@@ -111,7 +87,7 @@ impl ConsoleStore for SqliteConsole {
         created_at: i64,
         expires_at: i64,
     ) -> StoreFuture<'_, ()> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             conn.execute(
                 &sql::sqlite(sql::ADD_SETUP),
                 params![digest, created_at, expires_at],
@@ -121,7 +97,7 @@ impl ConsoleStore for SqliteConsole {
     }
 
     fn setup_token_live(&self, digest: String, now: i64) -> StoreFuture<'_, bool> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let n: i64 =
                 conn.query_row(&sql::sqlite(sql::SETUP_LIVE), params![digest, now], |r| {
                     r.get(0)
@@ -136,7 +112,7 @@ impl ConsoleStore for SqliteConsole {
         now: i64,
         owner: NewUser,
     ) -> StoreFuture<'_, SetupOutcome> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if tx.execute(&sql::sqlite(sql::USE_SETUP), params![digest, now])? != 1 {
                 return Ok(SetupOutcome::InvalidToken);
@@ -151,7 +127,7 @@ impl ConsoleStore for SqliteConsole {
     }
 
     fn insert_user(&self, u: NewUser) -> StoreFuture<'_, UserInsert> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             Ok(match insert(conn, &u)? {
                 true => UserInsert::Created(created(&u)),
                 false => UserInsert::EmailTaken,
@@ -160,7 +136,7 @@ impl ConsoleStore for SqliteConsole {
     }
 
     fn credentials(&self, email: String) -> StoreFuture<'_, Option<Credentials>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let mut stmt = conn.prepare_cached(&sql::sqlite(sql::CREDENTIALS))?;
             let mut rows = stmt.query(params![email])?;
             match rows.next()? {
@@ -174,7 +150,7 @@ impl ConsoleStore for SqliteConsole {
     }
 
     fn set_disabled(&self, id: String, disabled: bool, now: i64) -> StoreFuture<'_, Option<User>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let at = disabled.then_some(now);
             tx.execute(&sql::sqlite(sql::SET_DISABLED), params![id, at])?;
@@ -188,7 +164,7 @@ impl ConsoleStore for SqliteConsole {
     }
 
     fn list_users(&self) -> StoreFuture<'_, Vec<User>> {
-        self.run(|conn| {
+        self.conn.run(|conn| {
             let mut stmt = conn.prepare_cached(sql::LIST_USERS)?;
             let mut rows = stmt.query([])?;
             let mut out = Vec::new();
@@ -200,7 +176,7 @@ impl ConsoleStore for SqliteConsole {
     }
 
     fn insert_session(&self, s: NewSession) -> StoreFuture<'_, ()> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             conn.execute(
                 &sql::sqlite(sql::INSERT_SESSION),
                 params![
@@ -217,7 +193,7 @@ impl ConsoleStore for SqliteConsole {
     }
 
     fn session(&self, digest: String) -> StoreFuture<'_, Option<SessionRow>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let mut stmt = conn.prepare_cached(&sql::sqlite(sql::SESSION))?;
             let mut rows = stmt.query(params![digest])?;
             let Some(row) = rows.next()? else {
@@ -235,21 +211,21 @@ impl ConsoleStore for SqliteConsole {
     }
 
     fn touch_session(&self, digest: String, now: i64) -> StoreFuture<'_, ()> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             conn.execute(&sql::sqlite(sql::TOUCH_SESSION), params![digest, now])?;
             Ok(())
         })
     }
 
     fn delete_session(&self, digest: String) -> StoreFuture<'_, ()> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             conn.execute(&sql::sqlite(sql::DELETE_SESSION), params![digest])?;
             Ok(())
         })
     }
 
     fn append_audit(&self, e: AuditEntry) -> StoreFuture<'_, ()> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             conn.execute(
                 &sql::sqlite(sql::APPEND_AUDIT),
                 params![e.at, e.actor, e.action, e.target, e.client],
@@ -259,7 +235,7 @@ impl ConsoleStore for SqliteConsole {
     }
 
     fn audit_page(&self, before: Option<i64>, limit: i64) -> StoreFuture<'_, Vec<AuditEntry>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let mut stmt;
             let mut rows = match before {
                 Some(before) => {

@@ -3,10 +3,10 @@
 //! transaction.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use super::area::AreaConnection;
 use crate::followup::assign::Group;
 use crate::followup::holdout::HoldoutSettings;
 use crate::store::followup::{
@@ -16,38 +16,14 @@ use crate::store::{StoreError, StoreFuture};
 
 /// The follow-up tables of one SQLite file.
 pub struct SqliteFollowups {
-    conn: Arc<Mutex<Connection>>,
+    conn: AreaConnection,
 }
 
 impl SqliteFollowups {
     /// Opens its connection to the (already migrated) file at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let open_err = |source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        };
-        let conn = Connection::open(path).map_err(open_err)?;
-        super::configure(&conn).map_err(open_err)?;
         Ok(SqliteFollowups {
-            conn: Arc::new(Mutex::new(conn)),
-        })
-    }
-
-    fn run<T, F>(&self, f: F) -> StoreFuture<'_, T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
-    {
-        let conn = Arc::clone(&self.conn);
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || {
-                let mut guard = conn
-                    .lock()
-                    .map_err(|_| StoreError::Task("follow-up connection poisoned".into()))?;
-                f(&mut guard)
-            })
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))?
+            conn: AreaConnection::open(path, "follow-up")?,
         })
     }
 }
@@ -132,7 +108,7 @@ const FACTS: &str = "SELECT id, survey, answers, customer, received_at, partial 
 
 impl FollowupStore for SqliteFollowups {
     fn response_facts(&self, site: String, id: String) -> StoreFuture<'_, Option<ResponseFacts>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let sql = format!("{FACTS} WHERE site = ?1 AND id = ?2");
             Ok(list(conn, &sql, params![site, id], facts)?.pop())
         })
@@ -144,7 +120,7 @@ impl FollowupStore for SqliteFollowups {
         from: i64,
         to: i64,
     ) -> StoreFuture<'_, Vec<ResponseFacts>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let sql = format!(
                 "{FACTS} WHERE site = ?1 AND received_at >= ?2 AND received_at < ?3 \
                  ORDER BY received_at, id"
@@ -158,7 +134,7 @@ impl FollowupStore for SqliteFollowups {
     }
 
     fn insert_followup(&self, new: NewFollowup) -> StoreFuture<'_, ()> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let f = &new.followup;
             tx.execute(
@@ -191,7 +167,7 @@ impl FollowupStore for SqliteFollowups {
     }
 
     fn followups_of(&self, site: String, response_id: String) -> StoreFuture<'_, Vec<Followup>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             list(
                 conn,
                 &sql::sqlite(sql::OF_RESPONSE),
@@ -202,7 +178,8 @@ impl FollowupStore for SqliteFollowups {
     }
 
     fn site_followups(&self, site: String) -> StoreFuture<'_, Vec<Followup>> {
-        self.run(move |conn| list(conn, &sql::sqlite(sql::OF_SITE), params![site], followup))
+        self.conn
+            .run(move |conn| list(conn, &sql::sqlite(sql::OF_SITE), params![site], followup))
     }
 
     fn followups_for_customer(
@@ -212,7 +189,7 @@ impl FollowupStore for SqliteFollowups {
         since: i64,
         limit: i64,
     ) -> StoreFuture<'_, Vec<(Followup, ResponseFacts)>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             list(
                 conn,
                 &sql::sqlite(sql::FOR_CUSTOMER),
@@ -240,7 +217,7 @@ impl FollowupStore for SqliteFollowups {
         customer: String,
         now: i64,
     ) -> StoreFuture<'_, Option<Followup>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let n = conn.execute(&sql::sqlite(sql::SEEN), params![site, id, customer, now])?;
             match n {
                 0 => Ok(None),
@@ -257,7 +234,7 @@ impl FollowupStore for SqliteFollowups {
         helpful: bool,
         now: i64,
     ) -> StoreFuture<'_, Option<Followup>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let n = conn.execute(
                 &sql::sqlite(sql::HELPFUL),
                 params![site, id, customer, now, helpful],
@@ -270,7 +247,7 @@ impl FollowupStore for SqliteFollowups {
     }
 
     fn holdout(&self, site: String) -> StoreFuture<'_, Option<(HoldoutSettings, String)>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             Ok(conn
                 .query_row(&sql::sqlite(sql::HOLDOUT), params![site], |r| {
                     Ok((
@@ -293,7 +270,7 @@ impl FollowupStore for SqliteFollowups {
         seed: String,
         now: i64,
     ) -> StoreFuture<'_, String> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute(
                 &sql::sqlite(sql::PUT_HOLDOUT),
@@ -307,7 +284,7 @@ impl FollowupStore for SqliteFollowups {
     }
 
     fn assign(&self, site: String, a: Assignment) -> StoreFuture<'_, Assignment> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             conn.execute(
                 &sql::sqlite(sql::ASSIGN),
                 params![
@@ -341,7 +318,7 @@ impl FollowupStore for SqliteFollowups {
         site: String,
         ids: Vec<String>,
     ) -> StoreFuture<'_, Vec<(String, Group, bool)>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let mut out = Vec::new();
             for id in ids {
                 let found = list(
@@ -365,7 +342,7 @@ impl FollowupStore for SqliteFollowups {
         site: String,
         ids: Vec<String>,
     ) -> StoreFuture<'_, Vec<(String, i64)>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT count(*) FROM followups WHERE site = ?1 AND response_id = ?2",
             )?;
@@ -381,7 +358,7 @@ impl FollowupStore for SqliteFollowups {
     }
 
     fn assignments(&self, site: String) -> StoreFuture<'_, Vec<Assignment>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             list(
                 conn,
                 &sql::sqlite(sql::ASSIGNMENTS),
@@ -398,7 +375,7 @@ impl FollowupStore for SqliteFollowups {
         from: i64,
         to: i64,
     ) -> StoreFuture<'_, Vec<OutcomeOrder>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let mut out = Vec::new();
             for c in customers {
                 out.extend(list(

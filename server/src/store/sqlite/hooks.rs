@@ -3,10 +3,10 @@
 //! other workers and processes out).
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
+use super::area::AreaConnection;
 use crate::store::hooks::{
     join_events, log_line, split_events, sql, AlertSettings, Attempt, DeliveryItem, DeliveryLog,
     Endpoint, HooksStore,
@@ -15,38 +15,14 @@ use crate::store::{StoreError, StoreFuture};
 
 /// The hooks tables of one SQLite file.
 pub struct SqliteHooks {
-    conn: Arc<Mutex<Connection>>,
+    conn: AreaConnection,
 }
 
 impl SqliteHooks {
     /// Opens its connection to the (already migrated) file at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let open_err = |source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        };
-        let conn = Connection::open(path).map_err(open_err)?;
-        super::configure(&conn).map_err(open_err)?;
         Ok(SqliteHooks {
-            conn: Arc::new(Mutex::new(conn)),
-        })
-    }
-
-    fn run<T, F>(&self, f: F) -> StoreFuture<'_, T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
-    {
-        let conn = Arc::clone(&self.conn);
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || {
-                let mut guard = conn
-                    .lock()
-                    .map_err(|_| StoreError::Task("hooks connection poisoned".into()))?;
-                f(&mut guard)
-            })
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))?
+            conn: AreaConnection::open(path, "hooks")?,
         })
     }
 }
@@ -95,7 +71,7 @@ fn log(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeliveryLog> {
 
 impl HooksStore for SqliteHooks {
     fn insert_endpoint(&self, e: Endpoint) -> StoreFuture<'_, ()> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             conn.execute(
                 &sql::sqlite(sql::INSERT_ENDPOINT),
                 params![
@@ -114,7 +90,7 @@ impl HooksStore for SqliteHooks {
     }
 
     fn endpoints(&self, site: Option<String>) -> StoreFuture<'_, Vec<Endpoint>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let rows = match site {
                 Some(site) => {
                     let mut stmt = conn.prepare_cached(&sql::sqlite(sql::SITE_ENDPOINTS))?;
@@ -132,7 +108,7 @@ impl HooksStore for SqliteHooks {
     }
 
     fn endpoint(&self, id: String) -> StoreFuture<'_, Option<Endpoint>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             Ok(conn
                 .query_row(&sql::sqlite(sql::ENDPOINT), params![id], endpoint)
                 .optional()?)
@@ -140,7 +116,7 @@ impl HooksStore for SqliteHooks {
     }
 
     fn update_endpoint(&self, e: Endpoint) -> StoreFuture<'_, bool> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let n = conn.execute(
                 &sql::sqlite(sql::UPDATE_ENDPOINT),
                 params![
@@ -157,7 +133,7 @@ impl HooksStore for SqliteHooks {
     }
 
     fn delete_endpoint(&self, id: String) -> StoreFuture<'_, bool> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let n = tx.execute(&sql::sqlite(sql::DELETE_ENDPOINT), params![id])?;
             tx.execute(&sql::sqlite(sql::DELETE_PENDING), params![id])?;
@@ -174,7 +150,7 @@ impl HooksStore for SqliteHooks {
         payload: String,
         now: i64,
     ) -> StoreFuture<'_, u64> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let n = conn.execute(
                 &sql::sqlite(sql::FAN_OUT),
                 params![site, event_id, event_type, payload, now],
@@ -192,7 +168,7 @@ impl HooksStore for SqliteHooks {
         payload: String,
         now: i64,
     ) -> StoreFuture<'_, bool> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let n = conn.execute(
                 &sql::sqlite(sql::ENQUEUE),
                 params![target, site, event_id, event_type, payload, now],
@@ -210,7 +186,7 @@ impl HooksStore for SqliteHooks {
         payload: String,
         a: Attempt,
     ) -> StoreFuture<'_, ()> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let (delivered, failed) = match a.error {
                 None => (Some(a.at), None),
                 Some(_) => (None, Some(a.at)),
@@ -232,7 +208,7 @@ impl HooksStore for SqliteHooks {
         lease_until: i64,
         limit: usize,
     ) -> StoreFuture<'_, Vec<DeliveryItem>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             // Most polls find nothing: look before taking the write lock.
             let due: Option<i64> = conn
                 .query_row(
@@ -276,7 +252,7 @@ impl HooksStore for SqliteHooks {
     }
 
     fn delivery_attempted(&self, seq: i64, a: Attempt) -> StoreFuture<'_, ()> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             match a.error {
                 None => conn.execute(&sql::sqlite(sql::DELIVERED), params![seq, a.at, a.status])?,
                 Some(e) => conn.execute(
@@ -294,7 +270,7 @@ impl HooksStore for SqliteHooks {
         before: Option<i64>,
         limit: i64,
     ) -> StoreFuture<'_, Vec<DeliveryLog>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let out = match before {
                 Some(before) => {
                     let mut stmt = conn.prepare_cached(&sql::sqlite(&sql::log_before()))?;
@@ -312,7 +288,7 @@ impl HooksStore for SqliteHooks {
     }
 
     fn alerts(&self, site: String) -> StoreFuture<'_, Option<AlertSettings>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             Ok(conn
                 .query_row(&sql::sqlite(sql::ALERTS), params![site], alerts)
                 .optional()?)
@@ -320,7 +296,7 @@ impl HooksStore for SqliteHooks {
     }
 
     fn all_alerts(&self) -> StoreFuture<'_, Vec<AlertSettings>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let mut stmt = conn.prepare_cached(sql::ALL_ALERTS)?;
             let rows = stmt.query_map([], alerts)?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -328,7 +304,7 @@ impl HooksStore for SqliteHooks {
     }
 
     fn save_alerts(&self, s: AlertSettings, now: i64) -> StoreFuture<'_, ()> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             conn.execute(
                 &sql::sqlite(sql::SAVE_ALERTS),
                 params![
@@ -345,7 +321,7 @@ impl HooksStore for SqliteHooks {
     }
 
     fn claim_digest(&self, site: String, day: String) -> StoreFuture<'_, bool> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let n = conn.execute(&sql::sqlite(sql::CLAIM_DIGEST), params![site, day])?;
             Ok(n == 1)
         })

@@ -5,10 +5,10 @@
 //! in this process or another one on the same file.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use super::area::AreaConnection;
 use crate::hooks::event::tier_change;
 use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::import::ImportedOrder;
@@ -33,40 +33,14 @@ use crate::store::{StoreError, StoreFuture};
 
 /// The loyalty tables of one SQLite file.
 pub struct SqliteLoyalty {
-    conn: Arc<Mutex<Connection>>,
+    conn: AreaConnection,
 }
 
 impl SqliteLoyalty {
     /// Opens its connection to the (already migrated) file at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let conn = Connection::open(path).map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        super::configure(&conn).map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
         Ok(SqliteLoyalty {
-            conn: Arc::new(Mutex::new(conn)),
-        })
-    }
-
-    fn run<T, F>(&self, f: F) -> StoreFuture<'_, T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
-    {
-        let conn = Arc::clone(&self.conn);
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || {
-                let mut guard = conn
-                    .lock()
-                    .map_err(|_| StoreError::Task("loyalty connection poisoned".into()))?;
-                f(&mut guard)
-            })
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))?
+            conn: AreaConnection::open(path, "loyalty")?,
         })
     }
 }
@@ -508,7 +482,7 @@ impl LoyaltyStore for SqliteLoyalty {
         rules: LoyaltyRules,
         now: i64,
     ) -> StoreFuture<'_, ApplyOutcome> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             apply_order(
                 conn,
                 &site,
@@ -529,7 +503,7 @@ impl LoyaltyStore for SqliteLoyalty {
         points: i64,
         now: i64,
     ) -> StoreFuture<'_, RedeemOutcome> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let tx = immediate(conn)?;
             let outcome = redeem_in(&tx, &site, &customer, &id, points, now)?;
             if matches!(outcome, RedeemOutcome::Redeemed(_)) {
@@ -545,7 +519,7 @@ impl LoyaltyStore for SqliteLoyalty {
         r: RewardRedemption,
         now: i64,
     ) -> StoreFuture<'_, RewardOutcome> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let tx = immediate(conn)?;
             let issued: Option<(String, String)> = tx
                 .query_row(
@@ -579,7 +553,7 @@ impl LoyaltyStore for SqliteLoyalty {
     }
 
     fn reward_codes(&self, site: String, customer: String) -> StoreFuture<'_, Vec<IssuedCode>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT redemption_id, reward, code FROM reward_codes
                  WHERE site = ?1 AND customer = ?2 ORDER BY created_at, code",
@@ -601,7 +575,7 @@ impl LoyaltyStore for SqliteLoyalty {
         lease_until: i64,
         limit: usize,
     ) -> StoreFuture<'_, Vec<OutboxItem>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             // Most polls find nothing: look before taking the write lock.
             let due: Option<i64> = conn
                 .query_row(
@@ -650,7 +624,7 @@ impl LoyaltyStore for SqliteLoyalty {
         retry_at: Option<i64>,
         now: i64,
     ) -> StoreFuture<'_, ()> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             match error {
                 None => conn.execute(
                     "UPDATE outbox SET delivered_at = ?2 WHERE seq = ?1",
@@ -669,7 +643,7 @@ impl LoyaltyStore for SqliteLoyalty {
     }
 
     fn outbox_states(&self, site: String) -> StoreFuture<'_, Vec<OutboxState>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT event_id, attempts, delivered_at, failed_at, last_error, payload
                  FROM outbox WHERE site = ?1 ORDER BY seq",
@@ -697,7 +671,7 @@ impl LoyaltyStore for SqliteLoyalty {
     }
 
     fn adjust(&self, site: String, a: Adjustment, now: i64) -> StoreFuture<'_, bool> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let tx = immediate(conn)?;
             let new = append(
                 &tx,
@@ -717,7 +691,8 @@ impl LoyaltyStore for SqliteLoyalty {
     }
 
     fn entries(&self, site: String, customer: String) -> StoreFuture<'_, Vec<Entry>> {
-        self.run(move |conn| Ok(load_entries(conn, &site, &customer)?))
+        self.conn
+            .run(move |conn| Ok(load_entries(conn, &site, &customer)?))
     }
 
     fn expire(
@@ -727,7 +702,8 @@ impl LoyaltyStore for SqliteLoyalty {
         policy: ExpiryPolicy,
         now: i64,
     ) -> StoreFuture<'_, usize> {
-        self.run(move |conn| expire(conn, &site, &customer, policy, now))
+        self.conn
+            .run(move |conn| expire(conn, &site, &customer, policy, now))
     }
 
     fn expiry_candidates(
@@ -737,7 +713,7 @@ impl LoyaltyStore for SqliteLoyalty {
         after: String,
         limit: usize,
     ) -> StoreFuture<'_, Vec<String>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let sql = format!(
                 "SELECT customer FROM ledger WHERE site = ?1 AND customer > ?4 GROUP BY customer
                  HAVING sum(points) > 0
@@ -759,7 +735,7 @@ impl LoyaltyStore for SqliteLoyalty {
     }
 
     fn touch_customer(&self, c: CustomerClaims, now: i64) -> StoreFuture<'_, ()> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             conn.execute(
                 "INSERT INTO customers (site, id, email, name, first_seen, last_seen)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?5)
@@ -778,11 +754,12 @@ impl LoyaltyStore for SqliteLoyalty {
         site: String,
         customer: String,
     ) -> StoreFuture<'_, Vec<Contribution>> {
-        self.run(move |conn| Ok(contributions(conn, &site, &customer)?))
+        self.conn
+            .run(move |conn| Ok(contributions(conn, &site, &customer)?))
     }
 
     fn snapshots(&self, site: String) -> StoreFuture<'_, Vec<CustomerSnapshot>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let sql = format!(
                 "SELECT customer, sum(points), max(CASE WHEN {ACTIVITY_SQL} THEN created_at END)
                  FROM ledger WHERE site = ?1 GROUP BY customer"
@@ -813,7 +790,7 @@ impl LoyaltyStore for SqliteLoyalty {
     }
 
     fn credit_answer(&self, c: AnswerCredit, now: i64) -> StoreFuture<'_, AnswerOutcome> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let tx = immediate(conn)?;
             let stored: Option<Option<String>> = tx
                 .query_row(
@@ -866,7 +843,7 @@ impl LoyaltyStore for SqliteLoyalty {
         rules: LoyaltyRules,
         now: i64,
     ) -> StoreFuture<'_, ImportCounts> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let tx = immediate(conn)?;
             let p = platform.as_str();
             let mut known = std::collections::BTreeSet::new();
@@ -894,7 +871,7 @@ impl LoyaltyStore for SqliteLoyalty {
     }
 
     fn referrals_by(&self, site: String, referrer: String) -> StoreFuture<'_, Vec<ReferralState>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT status, created_at FROM referrals
                  WHERE site = ?1 AND referrer = ?2 AND status IN ('credited', 'reversed')
@@ -917,7 +894,7 @@ impl LoyaltyStore for SqliteLoyalty {
         code: String,
         now: i64,
     ) -> StoreFuture<'_, ()> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             conn.execute(
                 "INSERT INTO referral_codes (site, code, customer, created_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (site, code) DO NOTHING",
@@ -928,7 +905,7 @@ impl LoyaltyStore for SqliteLoyalty {
     }
 
     fn order_count(&self, site: String) -> StoreFuture<'_, u64> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let n: i64 = conn.query_row(
                 "SELECT count(*) FROM orders WHERE site = ?1",
                 params![site],

@@ -10,6 +10,7 @@
 //! collector being killed at any moment (it is in the WAL file); a power loss or kernel
 //! crash may drop the last few commits.
 
+mod area;
 mod console;
 mod dashboard;
 mod followup;

@@ -2,10 +2,10 @@
 //! blocking pool (the job's reads are long; they never hold the response writer).
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 
+use super::area::AreaConnection;
 use crate::loyalty::tiers::contributions_sql;
 use crate::store::score_jobs::{
     sql, CustomerAnswer, JobState, OrderRow, OrdersMark, ScoreJobStore,
@@ -15,45 +15,21 @@ use crate::store::{StoreError, StoreFuture};
 
 /// The scores job's tables of one SQLite file.
 pub struct SqliteScoreJobs {
-    conn: Arc<Mutex<Connection>>,
+    conn: AreaConnection,
 }
 
 impl SqliteScoreJobs {
     /// Opens its connection to the (already migrated) file at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let open_err = |source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        };
-        let conn = Connection::open(path).map_err(open_err)?;
-        super::configure(&conn).map_err(open_err)?;
         Ok(SqliteScoreJobs {
-            conn: Arc::new(Mutex::new(conn)),
-        })
-    }
-
-    fn run<T, F>(&self, f: F) -> StoreFuture<'_, T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
-    {
-        let conn = Arc::clone(&self.conn);
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || {
-                let mut guard = conn
-                    .lock()
-                    .map_err(|_| StoreError::Task("score jobs connection poisoned".into()))?;
-                f(&mut guard)
-            })
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))?
+            conn: AreaConnection::open(path, "score jobs")?,
         })
     }
 }
 
 impl ScoreJobStore for SqliteScoreJobs {
     fn order_rows(&self, site: String) -> StoreFuture<'_, Vec<OrderRow>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let mut stmt = conn.prepare_cached(&contributions_sql(
                 "o.customer, o.currency, ",
                 "o.site = ?1 AND o.customer IS NOT NULL",
@@ -75,7 +51,7 @@ impl ScoreJobStore for SqliteScoreJobs {
     }
 
     fn orders_mark(&self, site: String) -> StoreFuture<'_, OrdersMark> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             Ok(
                 conn.query_row(&scores::sql::sqlite(sql::ORDERS_MARK), params![site], |r| {
                     Ok(OrdersMark {
@@ -88,7 +64,7 @@ impl ScoreJobStore for SqliteScoreJobs {
     }
 
     fn claim(&self, site: String, holder: String, now: i64, until: i64) -> StoreFuture<'_, bool> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let changed = conn.execute(
                 &scores::sql::sqlite(sql::CLAIM),
                 params![site, holder, now, until],
@@ -103,7 +79,7 @@ impl ScoreJobStore for SqliteScoreJobs {
         holder: String,
         seen: Option<OrdersMark>,
     ) -> StoreFuture<'_, ()> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             match seen {
                 Some(m) => conn.execute(
                     &scores::sql::sqlite(sql::FINISH),
@@ -116,7 +92,7 @@ impl ScoreJobStore for SqliteScoreJobs {
     }
 
     fn job_state(&self, site: String) -> StoreFuture<'_, Option<JobState>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             Ok(conn
                 .query_row(&scores::sql::sqlite(sql::STATE), params![site], |r| {
                     let count: Option<i64> = r.get(2)?;
@@ -134,7 +110,7 @@ impl ScoreJobStore for SqliteScoreJobs {
     }
 
     fn all_scores(&self, site: String) -> StoreFuture<'_, Vec<CustomerScore>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {} FROM customer_scores WHERE site = ?1 ORDER BY customer",
                 scores::sql::COLUMNS
@@ -152,7 +128,7 @@ impl ScoreJobStore for SqliteScoreJobs {
         since: i64,
         customer: Option<String>,
     ) -> StoreFuture<'_, Vec<CustomerAnswer>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let since = crate::clock::format_unix_millis(since);
             let mut stmt = conn.prepare_cached(
                 "SELECT customer, survey, answers FROM responses
@@ -173,7 +149,7 @@ impl ScoreJobStore for SqliteScoreJobs {
     }
 
     fn responders(&self, site: String, survey: String) -> StoreFuture<'_, (i64, Vec<String>)> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let count: i64 = conn.query_row(
                 &scores::sql::sqlite(sql::RESPONSES),
                 params![site, survey],

@@ -2,11 +2,11 @@
 //! the blocking pool; a run's replacement is one `BEGIN IMMEDIATE` transaction.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use rapport_metrics::risk::Estimate;
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
+use super::area::AreaConnection;
 use crate::store::scores::{sql, CustomerScore, ScoreRun, ScoreStore};
 use crate::store::{StoreError, StoreFuture};
 
@@ -15,38 +15,14 @@ const READ_CHUNK: usize = 500;
 
 /// The score tables of one SQLite file.
 pub struct SqliteScores {
-    conn: Arc<Mutex<Connection>>,
+    conn: AreaConnection,
 }
 
 impl SqliteScores {
     /// Opens its connection to the (already migrated) file at `path`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let open_err = |source| StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        };
-        let conn = Connection::open(path).map_err(open_err)?;
-        super::configure(&conn).map_err(open_err)?;
         Ok(SqliteScores {
-            conn: Arc::new(Mutex::new(conn)),
-        })
-    }
-
-    fn run<T, F>(&self, f: F) -> StoreFuture<'_, T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
-    {
-        let conn = Arc::clone(&self.conn);
-        Box::pin(async move {
-            tokio::task::spawn_blocking(move || {
-                let mut guard = conn
-                    .lock()
-                    .map_err(|_| StoreError::Task("scores connection poisoned".into()))?;
-                f(&mut guard)
-            })
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))?
+            conn: AreaConnection::open(path, "scores")?,
         })
     }
 }
@@ -82,7 +58,7 @@ impl ScoreStore for SqliteScores {
         run: ScoreRun,
         scores: Vec<CustomerScore>,
     ) -> StoreFuture<'_, ()> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute(&sql::sqlite(sql::DELETE_SITE), params![site])?;
             {
@@ -126,7 +102,7 @@ impl ScoreStore for SqliteScores {
         site: String,
         customers: Vec<String>,
     ) -> StoreFuture<'_, Vec<CustomerScore>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             let mut out = Vec::with_capacity(customers.len());
             for chunk in customers.chunks(READ_CHUNK) {
                 let marks = (0..chunk.len())
@@ -149,7 +125,7 @@ impl ScoreStore for SqliteScores {
     }
 
     fn last_run(&self, site: String) -> StoreFuture<'_, Option<ScoreRun>> {
-        self.run(move |conn| {
+        self.conn.run(move |conn| {
             Ok(conn
                 .query_row(&sql::sqlite(sql::LAST_RUN), params![site], |row| {
                     Ok(ScoreRun {
