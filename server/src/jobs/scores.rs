@@ -122,7 +122,8 @@ pub async fn due(
     })
 }
 
-/// Runs `site` now if no other instance is (`Ok(None)` when one is).
+/// Runs `site` now if no other instance is (`Ok(None)` when one is). The caller re-ranks the
+/// inbox after it: the job in the background ([`scores_written`]), the CLI before it exits.
 pub async fn run_site(
     app: &AppState,
     site: &str,
@@ -192,7 +193,6 @@ pub async fn run_site(
         Ok((mark, report)) => {
             jobs.release(site.to_owned(), holder.to_owned(), Some(mark))
                 .await?;
-            scores_written(app, site);
             Ok(Some(report))
         }
         Err(e) => {
@@ -244,6 +244,7 @@ pub async fn run_once(
         let now = app.clock.now_millis();
         if due(app, &site.id, now, settings.debounce_ms).await? {
             if let Some(r) = run_site(app, &site.id, holder, settings.compute).await? {
+                scores_written(app, &site.id);
                 done.push(r);
             }
         }
