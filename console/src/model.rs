@@ -170,16 +170,6 @@ pub struct NoteBody<'a> {
     pub text: &'a str,
 }
 
-/// `POST …/followups` body.
-#[derive(Debug, Clone, Serialize)]
-pub struct FollowupBody<'a> {
-    /// The reply.
-    pub text: &'a str,
-    /// Send although the response is in the holdout group.
-    #[serde(rename = "override", skip_serializing_if = "std::ops::Not::not")]
-    pub force: bool,
-}
-
 /// The error body of the collector: `{"error": {"code", "message"}}` (the console's
 /// endpoints) or `{"error": "code", "message": "…"}` (the flat form).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -564,19 +554,6 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&bulk).unwrap(),
             r#"{"items":[{"site":"s","id":"r1"}],"status":"triaged","assignee":null}"#
-        );
-        let f = FollowupBody {
-            text: "Sorry!",
-            force: false,
-        };
-        assert_eq!(serde_json::to_string(&f).unwrap(), r#"{"text":"Sorry!"}"#);
-        let f = FollowupBody {
-            text: "Sorry!",
-            force: true,
-        };
-        assert_eq!(
-            serde_json::to_string(&f).unwrap(),
-            r#"{"text":"Sorry!","override":true}"#
         );
     }
 
