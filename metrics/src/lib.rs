@@ -11,6 +11,7 @@
 //! * [`holdout`] — holdout validation: fit on a calibration period, compare with the rest.
 //! * [`uncertainty`] — parameter covariance and per-customer prediction intervals.
 //! * [`risk`] — revenue at risk of an answer (the inbox's ranking, the dashboard's at-risk list).
+//! * [`scores`] — customer values (P(alive), annual value, bands, at risk) as of a day: the scores job's and the dashboard's one model.
 //! * [`summary`], [`rfm`], [`clv`], [`cohort`], [`funnel`], [`feedback`], [`whatif`] — the analyses.
 #![deny(missing_docs)]
 
@@ -26,6 +27,7 @@ pub mod models;
 pub mod plot;
 pub mod rfm;
 pub mod risk;
+pub mod scores;
 pub mod special;
 pub mod summary;
 pub mod uncertainty;

@@ -115,6 +115,7 @@ fn data(customers: usize) -> DashboardData {
                 reversed: vec![1],
             },
         }),
+        scores: None,
     }
 }
 
@@ -259,26 +260,44 @@ fn every_chart_equals_the_engine_on_the_same_data() {
     );
     assert!(chart(&out, "ces").summary.starts_with("No CES answers"));
 
-    // Customers: the same fits, CLV, RFM, what-if and revenue at risk, directly.
+    // Customers: the scores engine's values (daily BG/NBD + Gamma-Gamma), CLV, RFM,
+    // what-if and revenue at risk, directly.
     let orders = d.orders().unwrap();
     let end_day = NOW / DAY;
     let s = summary(
         &orders,
         &SummaryOptions {
-            period: Period::Week,
+            period: Period::Day,
             end_day: Some(end_day),
             decimals: None,
         },
     );
     let opts = FitOptions {
-        accept_unconverged: true,
+        std_errors: false,
         ..FitOptions::default()
     };
     let bg = bgnbd::fit(&s.fit_input().unwrap(), &opts).unwrap().params;
     let gg = gamma_gamma::fit(&s.spend_input().unwrap(), &opts)
         .unwrap()
         .params;
-    let clv = rapport_metrics::clv::predictive_clv(&bg, &gg, &s, &Default::default(), 1.0).unwrap();
+    let value: Vec<f64> = (0..s.len())
+        .map(|i| {
+            let x = if s.monetary_value[i] > 0.0 {
+                s.frequency[i]
+            } else {
+                0.0
+            };
+            gg.conditional_expected_spend(x, s.monetary_value[i])
+                .unwrap()
+        })
+        .collect();
+    let clv: Vec<f64> = (0..s.len())
+        .map(|i| {
+            bg.conditional_expected_purchases(365.0, s.frequency[i], s.recency[i], s.t[i])
+                .unwrap()
+                * value[i]
+        })
+        .collect();
     let mut bins = [0u64; CLV_BINS.len()];
     for &v in &clv {
         bins[clv_bin(v)] += 1;
@@ -296,7 +315,7 @@ fn every_chart_equals_the_engine_on_the_same_data() {
     let top = &chart(&out, "top-customers").table.rows;
     assert_eq!(top.len(), 20);
     for (row, want) in top.iter().zip(&best) {
-        assert_eq!(f(&row[4]), *want);
+        assert!((f(&row[4]) - want).abs() <= 1e-9 * want.max(1.0));
     }
     let r = rfm(
         &orders,
@@ -309,36 +328,35 @@ fn every_chart_equals_the_engine_on_the_same_data() {
         assert_eq!(row[0], seg.label());
         assert_eq!(row[1], n);
     }
-    let value: Vec<f64> = (0..s.len())
-        .map(|i| {
-            gg.conditional_expected_spend(s.frequency[i], s.monetary_value[i])
-                .unwrap()
-        })
-        .collect();
-    let w = bgnbd_uplift(&bg, &s, &value, 52.0, 2.0).unwrap();
+    let w = bgnbd_uplift(&bg, &s, &value, 365.0, 2.0).unwrap();
     let wi = &chart(&out, "retention-what-if").table.rows[1];
     assert_eq!(
         (f(&wi[0]), f(&wi[3]), f(&wi[4])),
         (2.0, w.baseline_revenue, w.new_revenue)
     );
 
-    // At risk: low P(alive), high past value, ranked by the inbox's revenue at risk.
+    // At risk: the at-risk rule (P(alive) < ½, spend at or above the median), ranked by
+    // the inbox's revenue at risk.
     let m = CustomerModel::fit(&orders, end_day).unwrap();
     let latest = d.latest_answers(&orders);
     let list = at_risk_list(&m, &latest).unwrap();
     assert!(!list.is_empty());
     let rows = &chart(&out, "at-risk").table.rows;
     assert_eq!(rows.len(), list.len());
+    let mut spend = vec![0.0; orders.n_customers()];
+    for (&c, &a) in orders.customers().iter().zip(orders.amounts()) {
+        spend[c as usize] += a;
+    }
+    let mut sorted: Vec<f64> = s.customer.iter().map(|&c| spend[c as usize]).collect();
+    sorted.sort_by(f64::total_cmp);
     for (row, item) in rows.iter().zip(&list) {
         let i = item.index;
         let p = bg.p_alive(s.frequency[i], s.recency[i], s.t[i]).unwrap();
         assert!(p < 0.5);
+        assert!(spend[s.customer[i] as usize] >= sorted[(sorted.len() - 1) / 2]);
         assert_eq!(f(&row[3]), p);
-        let annual = bg
-            .conditional_expected_purchases(52.0, s.frequency[i], s.recency[i], s.t[i])
-            .unwrap()
-            / p
-            * value[i];
+        let annual = clv[i] / p;
+        assert!((f(&row[6]) - annual).abs() <= 1e-9 * annual.max(1.0));
         let u = latest
             .iter()
             .find(|a| a.customer == s.customer[i])

@@ -112,6 +112,86 @@ backend_tests! {
         assert_eq!(get("/admin/api/dashboard/data?site=demo&x=1").await?.status(), 400);
         Ok(())
     }
+
+    #[tokio::test]
+    async fn the_dashboards_customer_values_are_the_inboxs_scores(db: Backend) -> TestResult {
+        let clock = Arc::new(FakeClock::new(T0));
+        let t = TestServer::with_clock(config(), db.fresh("samenumbers").await, None, Some(clock.clone())).await;
+        let store = t.server.store().clone();
+        let app = t.server.state().clone();
+        let cfg = app.config();
+        let site = cfg.site("demo").expect("demo site");
+        let history = demo::simulate(&DemoOptions { customers: 300, end: T0, ..DemoOptions::default() }, &Phrases::bundled());
+        demo::seed(&store, site, &history, T0, PASSWORD).await?;
+        let login = |t: &TestServer| t.client.post(t.url("/admin/api/session"))
+            .json(&serde_json::json!({"email": DEMO_EMAIL, "password": PASSWORD})).send();
+        let data = || async {
+            // Signed in afresh each time (the clock moves past the session's idle limit).
+            let resp = login(&t).await?;
+            let cookie = resp.headers()["set-cookie"].to_str()?.split(';').next().unwrap_or("").to_owned();
+            let v: Value = t.client.get(t.url("/admin/api/dashboard/data?site=demo"))
+                .header("cookie", cookie).send().await?.json().await?;
+            Ok::<_, Box<dyn std::error::Error>>(v)
+        };
+
+        // Before a run (or after the background job's at T0) the histories are there.
+        let before = data().await?;
+        assert!(before["scores"]["asOf"].is_null() || before["scores"]["asOf"] == serde_json::json!(T0 / 1000));
+        assert!(before["scores"]["customers"].as_array().is_some_and(|c| !c.is_empty()));
+
+        // A run at T0 + 5 h: the data carries its time, and the values as of it are the stored ones.
+        clock.advance(5 * 3_600_000);
+        let run_at = T0 + 5 * 3_600_000;
+        // (The background job may hold the lease for a moment.)
+        let mut ran = false;
+        for _ in 0..100 {
+            if rapport_server::jobs::scores::run_site(&app, "demo", "test", Default::default()).await?.is_some() {
+                ran = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(ran, "the run took the lease");
+        let v = data().await?;
+        assert_eq!(v["scores"]["asOf"], serde_json::json!(run_at / 1000));
+        let parsed = rapport_metrics::dashboard::DashboardData::parse(v.to_string().as_bytes())?;
+        let (orders, as_of_day) = parsed.customer_orders()?;
+        assert_eq!(as_of_day, run_at.div_euclid(86_400_000));
+        let model = rapport_metrics::dashboard::customers::CustomerModel::fit(&orders, as_of_day)?;
+        let values = &model.values;
+        assert!(matches!(values.method, rapport_metrics::scores::Method::Fitted(_)), "{:?}", values.fallback());
+        let ids: Vec<String> = values.summary.customer.iter()
+            .map(|&c| orders.customer_ids()[c as usize].to_string()).collect();
+        let scores = store.scores().scores_of("demo".into(), ids.clone()).await?;
+        assert_eq!(scores.len(), ids.len());
+        let by_id: std::collections::HashMap<&str, &rapport_server::store::scores::CustomerScore> =
+            scores.iter().map(|s| (s.customer.as_str(), s)).collect();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-300);
+        let all: Vec<usize> = (0..values.len()).collect();
+        let iv = values.intervals(&all, &Default::default());
+        for (i, id) in ids.iter().enumerate() {
+            let s = by_id[id.as_str()];
+            assert!(close(s.p_alive.value, values.p_alive[i]), "{id}: {} vs {}", s.p_alive.value, values.p_alive[i]);
+            assert!(close(s.annual_value.value, 100.0 * values.annual_value[i]), "{id}: {} vs {}", s.annual_value.value, values.annual_value[i]);
+            assert!(close(s.p_alive.low, iv.p_alive[i].low) && close(s.p_alive.high, iv.p_alive[i].high), "{id}");
+            assert!(close(s.annual_value.high, 100.0 * iv.annual_value[i].high), "{id}");
+            assert_eq!(s.at_risk, values.at_risk[i], "{id}");
+            assert_eq!(s.clv_band, values.band[i], "{id}");
+        }
+
+        // The at-risk chart's rows are scored customers at risk, with the stored numbers.
+        let charts = rapport_metrics::dashboard::compute(&parsed, &Default::default(), &mut |_| {})?;
+        let chart = charts.charts.iter().find(|c| c.id == "at-risk").expect("at-risk chart");
+        assert!(!chart.table.rows.is_empty());
+        for row in &chart.table.rows {
+            let s = by_id[row[0].as_str().unwrap_or("")];
+            assert!(s.at_risk);
+            assert!(close(row[3].as_f64().unwrap_or(f64::NAN), s.p_alive.value));
+            assert!(close(row[4].as_f64().unwrap_or(f64::NAN), s.p_alive.low));
+            assert!(close(100.0 * row[6].as_f64().unwrap_or(f64::NAN), s.annual_value.value));
+        }
+        Ok(())
+    }
 }
 
 #[test]

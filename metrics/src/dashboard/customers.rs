@@ -1,42 +1,32 @@
-//! Customer charts from the fitted models: CLV distribution, top customers, the at-risk
-//! list, RFM segment sizes and the retention what-if.
+//! Customer charts from the customer values of [`crate::scores`] — the very model and
+//! code the collector's scores job stores for the inbox — as of the same day: CLV
+//! distribution, top customers, the at-risk list, RFM segment sizes and the retention
+//! what-if.
 //!
-//! The models ([`CustomerModel`]): a BG/NBD purchase model and a Gamma-Gamma spend model
-//! fitted to the weekly summary of the orders up to the end day. Per customer: P(alive),
-//! the expected purchases in the next 52 weeks, the expected order value, the 12-month
-//! CLV ([`crate::clv::predictive_clv`], margin 1 = revenue) and the annual value if they
-//! stay (expected purchases over 52 weeks of a live customer — the conditional expectation
-//! divided by P(alive) — times the expected order value), the input of
-//! [`crate::risk::revenue_at_risk`].
+//! The model ([`CustomerModel`]): [`CustomerValues`] of the orders as of the end day, in
+//! days: BG/NBD + Gamma-Gamma with enough repeat buyers, else the fallback rule (the
+//! summaries say which). Per customer: P(alive), the annual value if they stay, and the
+//! 12-month CLV `P(alive) × annual value` (revenue, undiscounted).
 //!
-//! The at-risk list: customers with P(alive) below one half whose past spend is in the top
-//! quarter, ranked by revenue at risk — the inbox's function, with the unhappiness of each
-//! customer's latest answer (none: 0) — with intervals for P(alive) and the annual value
-//! from the fitted parameters' uncertainty ([`crate::uncertainty::prediction_intervals`]).
+//! The at-risk list: the customers the at-risk rule flags ([`crate::scores::bands`]:
+//! P(alive) below one half, past spend at or above the median — the inbox's segment),
+//! ranked by revenue at risk — the inbox's function, with the unhappiness of each
+//! customer's latest answer (none: 0) — with the scores job's intervals
+//! ([`CustomerValues::intervals`], which give a customer the same interval whoever else is
+//! asked for).
 
 use serde_json::json;
 
 use super::chart::{bar_svg, line_svg, num, opt, series, Chart, Table};
 use super::error::DashboardError;
 use super::input::LatestAnswer;
-use crate::clv::predictive_clv;
 use crate::data::date::format_day;
 use crate::data::Orders;
-use crate::models::bgnbd::{self, BgNbd};
-use crate::models::clv::{ClvOptions, Customer};
-use crate::models::gamma_gamma::{self, GammaGamma};
-use crate::models::transaction::TransactionParams;
-use crate::models::{FitInput, FitOptions};
 use crate::rfm::{rfm, RfmOptions};
 use crate::risk::{revenue_at_risk, unhappiness, Estimate};
-use crate::summary::{summary, Period, Summary, SummaryOptions};
-use crate::uncertainty::{
-    prediction_intervals, spend_covariance, transaction_covariance, IntervalOptions,
-};
+use crate::scores::{CustomerValues, IntervalSettings, Method, HORIZON_DAYS};
 use crate::whatif::bgnbd_uplift;
 
-/// Weeks in the annual value's horizon.
-pub const YEAR_WEEKS: f64 = 52.0;
 /// Rows of the top-customers and at-risk tables.
 pub const LIST: usize = 20;
 /// Retention points of the what-if.
@@ -44,87 +34,38 @@ pub const WHAT_IF_POINTS: [f64; 4] = [1.0, 2.0, 5.0, 10.0];
 /// CLV histogram bin edges, currency units.
 pub const CLV_BINS: [f64; 8] = [0.0, 10.0, 25.0, 50.0, 100.0, 250.0, 500.0, 1000.0];
 
-/// The fitted models and every customer's numbers, in summary order.
+/// Every customer's values and their 12-month CLV, in summary order.
 #[derive(Debug, Clone)]
 pub struct CustomerModel {
-    /// The weekly summary.
-    pub summary: Summary,
-    /// Its fit input.
-    pub input: FitInput,
-    /// Purchases.
-    pub bgnbd: BgNbd,
-    /// Order values.
-    pub spend: GammaGamma,
-    /// P(alive) now.
-    pub p_alive: Vec<f64>,
-    /// Expected purchases in the next 52 weeks.
-    pub expected: Vec<f64>,
-    /// Expected order value.
-    pub order_value: Vec<f64>,
-    /// 12-month CLV (revenue).
+    /// The scores job's values.
+    pub values: CustomerValues,
+    /// 12-month CLV (revenue): `P(alive) × annual value`.
     pub clv: Vec<f64>,
-    /// Spend to date.
-    pub past_value: Vec<f64>,
 }
 
 impl CustomerModel {
-    /// Fits both models to the orders up to `end_day`.
+    /// The values of the orders as of the end of `end_day`.
     pub fn fit(orders: &Orders, end_day: i64) -> Result<CustomerModel, DashboardError> {
         if orders.is_empty() {
             return Err(DashboardError::NoOrders);
         }
-        let s = summary(
-            orders,
-            &SummaryOptions {
-                period: Period::Week,
-                end_day: Some(end_day),
-                decimals: None,
-            },
-        );
-        let input = s.fit_input()?;
-        let opts = FitOptions {
-            accept_unconverged: true,
-            ..FitOptions::default()
-        };
-        let bg = bgnbd::fit(&input, &opts)?.params;
-        let spend = gamma_gamma::fit(&s.spend_input()?, &opts)?.params;
-        let n = s.len();
-        let (mut p_alive, mut expected, mut order_value) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        for i in 0..n {
-            let (x, t_x, t) = (s.frequency[i], s.recency[i], s.t[i]);
-            p_alive.push(bg.p_alive(x, t_x, t)?);
-            expected.push(bg.conditional_expected_purchases(YEAR_WEEKS, x, t_x, t)?);
-            order_value.push(spend.conditional_expected_spend(x, s.monetary_value[i])?);
-        }
-        let clv = predictive_clv(&bg, &spend, &s, &ClvOptions::default(), 1.0)
-            .map_err(|e| DashboardError::data("orders", e.to_string()))?;
-        let mut past_value = vec![0.0; orders.n_customers()];
-        for (&c, &a) in orders.customers().iter().zip(orders.amounts()) {
-            past_value[c as usize] += a;
-        }
-        let past_value = s.customer.iter().map(|&c| past_value[c as usize]).collect();
-        Ok(CustomerModel {
-            summary: s,
-            input,
-            bgnbd: bg,
-            spend,
-            p_alive,
-            expected,
-            order_value,
-            clv,
-            past_value,
-        })
+        let values = CustomerValues::compute(orders, end_day);
+        let clv = (0..values.len())
+            .map(|i| values.expected_revenue(i))
+            .collect();
+        Ok(CustomerModel { values, clv })
     }
 
     /// Customer `i`'s annual value if they stay.
     pub fn annual_value(&self, i: usize) -> f64 {
-        match self.p_alive[i] > 1e-12 {
-            true => self.expected[i] / self.p_alive[i] * self.order_value[i],
-            false => 0.0,
+        self.values.annual_value[i]
+    }
+
+    /// How the values were had, for the charts' summaries.
+    fn method(&self) -> String {
+        match self.values.fallback() {
+            None => "BG/NBD + Gamma-Gamma".into(),
+            Some(f) => format!("fallback rule, no model: {}", f.reason),
         }
     }
 }
@@ -171,10 +112,11 @@ fn clv_distribution(m: &CustomerModel) -> Chart {
         bars.push((bin_label(i), c as f64, c.to_string()));
     }
     let summary = format!(
-        "{} customers, predicted 12-month revenue {:.0} in all, {:.2} per customer on average (BG/NBD + Gamma-Gamma)",
+        "{} customers, predicted 12-month revenue {:.0} in all, {:.2} per customer on average ({})",
         m.clv.len(),
         total,
-        total / n
+        total / n,
+        m.method()
     );
     let title = "Predicted 12-month CLV per customer";
     Chart {
@@ -197,12 +139,13 @@ fn top_customers(orders: &Orders, m: &CustomerModel) -> Chart {
     let mut table = Table::new(&["customer", "orders", "past_value", "p_alive", "clv_12m"]);
     let mut bars = Vec::new();
     for i in ranked(&m.clv).into_iter().take(LIST) {
-        let id = ids.get(m.summary.customer[i] as usize).map_or("", |s| &**s);
+        let v = &m.values;
+        let id = ids.get(v.summary.customer[i] as usize).map_or("", |s| &**s);
         table.row(vec![
             json!(id),
-            num(m.summary.frequency[i] + 1.0),
-            num(m.past_value[i]),
-            num(m.p_alive[i]),
+            num(v.summary.frequency[i] + 1.0),
+            num(v.spend[i]),
+            num(v.p_alive[i]),
             num(m.clv[i]),
         ]);
         bars.push((id.to_owned(), m.clv[i], format!("{:.2}", m.clv[i])));
@@ -239,15 +182,17 @@ pub struct AtRisk {
     pub at_risk: Estimate,
 }
 
-/// The at-risk list: P(alive) < ½, past value in the top quarter, ranked by revenue at
-/// risk, the first [`LIST`].
+/// The at-risk list: the customers the at-risk rule flags, ranked by revenue at risk, the
+/// first [`LIST`], with the scores job's intervals. `answers` index the model's orders'
+/// customers.
 pub fn at_risk_list(
     m: &CustomerModel,
     answers: &[LatestAnswer],
 ) -> Result<Vec<AtRisk>, DashboardError> {
+    let v = &m.values;
     let mut latest = vec![
         0.0;
-        m.summary
+        v.summary
             .customer
             .iter()
             .map(|&c| c as usize + 1)
@@ -259,24 +204,21 @@ pub fn at_risk_list(
             *slot = unhappiness(a.kind, a.value);
         }
     }
-    let mut past = m.past_value.clone();
-    past.sort_by(f64::total_cmp);
-    let high = past.get(past.len() * 3 / 4).copied().unwrap_or(0.0);
-    let mut rows: Vec<AtRisk> = (0..m.summary.len())
-        .filter(|&i| m.p_alive[i] < 0.5 && m.past_value[i] >= high)
+    let mut rows: Vec<AtRisk> = (0..v.len())
+        .filter(|&i| v.at_risk[i])
         .map(|i| {
             let u = latest
-                .get(m.summary.customer[i] as usize)
+                .get(v.summary.customer[i] as usize)
                 .copied()
                 .unwrap_or(0.0);
-            let p = Estimate::exact(m.p_alive[i]);
-            let v = Estimate::exact(m.annual_value(i));
+            let p = Estimate::exact(v.p_alive[i]);
+            let value = Estimate::exact(v.annual_value[i]);
             AtRisk {
                 index: i,
                 p_alive: p,
-                annual_value: v,
+                annual_value: value,
                 unhappiness: u,
-                at_risk: revenue_at_risk(u, v, p),
+                at_risk: revenue_at_risk(u, value, p),
             }
         })
         .collect();
@@ -287,64 +229,14 @@ pub fn at_risk_list(
             .then(a.index.cmp(&b.index))
     });
     rows.truncate(LIST);
-    with_intervals(m, &mut rows);
-    Ok(rows)
-}
-
-/// Puts the parameters' uncertainty on the listed rows (left exact when the covariance
-/// cannot be had, e.g. at a boundary optimum).
-fn with_intervals(m: &CustomerModel, rows: &mut [AtRisk]) {
-    let params = TransactionParams::Bgnbd(m.bgnbd);
-    let Ok(cov) = transaction_covariance(&params, &m.input) else {
-        return;
-    };
-    let spend_cov = m
-        .summary
-        .spend_input()
-        .ok()
-        .and_then(|input| spend_covariance(&m.spend, &input).ok());
-    let customers: Vec<Customer> = rows
-        .iter()
-        .map(|r| Customer {
-            x: m.summary.frequency[r.index],
-            t_x: m.summary.recency[r.index],
-            t: m.summary.t[r.index],
-            zbar: m.summary.monetary_value[r.index],
-        })
-        .collect();
-    let opts = IntervalOptions {
-        draws: 200,
-        horizon: YEAR_WEEKS,
-        ..IntervalOptions::default()
-    };
-    let spend = spend_cov.as_ref().map(|c| (&m.spend, c));
-    let Ok(iv) = prediction_intervals(&params, &cov, &customers, spend, &opts) else {
-        return;
-    };
-    for (k, r) in rows.iter_mut().enumerate() {
-        let (lo, hi) = (iv.p_alive.low[k], iv.p_alive.high[k]);
-        let (elo, ehi) = (iv.expected.low[k], iv.expected.high[k]);
-        if !(lo.is_finite() && hi.is_finite() && elo.is_finite() && ehi.is_finite()) {
-            continue;
-        }
-        r.p_alive = Estimate {
-            value: r.p_alive.value,
-            low: lo.min(r.p_alive.value),
-            high: hi.max(r.p_alive.value),
-        };
-        // The annual value's bounds: the bounds of the expected purchases over the year,
-        // per unit of P(alive), at the expected order value.
-        let per = |e: f64| match m.p_alive[r.index] > 1e-12 {
-            true => e / m.p_alive[r.index] * m.order_value[r.index],
-            false => 0.0,
-        };
-        r.annual_value = Estimate {
-            value: r.annual_value.value,
-            low: per(elo).min(r.annual_value.value),
-            high: per(ehi).max(r.annual_value.value),
-        };
-        r.at_risk = revenue_at_risk(r.unhappiness, r.annual_value, r.p_alive);
+    let listed: Vec<usize> = rows.iter().map(|r| r.index).collect();
+    let iv = v.intervals(&listed, &IntervalSettings::default());
+    for ((r, p), value) in rows.iter_mut().zip(iv.p_alive).zip(iv.annual_value) {
+        r.p_alive = p;
+        r.annual_value = value;
+        r.at_risk = revenue_at_risk(r.unhappiness, value, p);
     }
+    Ok(rows)
 }
 
 fn at_risk(
@@ -368,15 +260,16 @@ fn at_risk(
         "revenue_at_risk_high",
     ]);
     let mut bars = Vec::new();
-    let end = m.summary.end_day;
+    let v = &m.values;
+    let end = v.as_of_day();
     for r in &rows {
         let i = r.index;
-        let id = ids.get(m.summary.customer[i] as usize).map_or("", |s| &**s);
-        let last_day = end as f64 - (m.summary.t[i] - m.summary.recency[i]) * 7.0;
+        let id = ids.get(v.summary.customer[i] as usize).map_or("", |s| &**s);
+        let last_day = end - (v.summary.t[i] - v.summary.recency[i]) as i64;
         table.row(vec![
             json!(id),
-            num(m.past_value[i]),
-            json!(format_day(last_day.round() as i64)),
+            num(v.spend[i]),
+            json!(format_day(last_day)),
             num(r.p_alive.value),
             num(r.p_alive.low),
             num(r.p_alive.high),
@@ -400,9 +293,11 @@ fn at_risk(
     }
     let total: f64 = rows.iter().map(|r| r.at_risk.value).sum();
     let summary = format!(
-        "{} high-value customers who have probably stopped buying (P(alive) < 50%, past spend in the top quarter): {:.0} of yearly revenue at risk",
+        "{} high-value customers who have probably stopped buying (P(alive) < 50%, past spend at or above the median), as of {}: {:.0} of yearly revenue at risk ({})",
         rows.len(),
-        total
+        format_day(end),
+        total,
+        m.method()
     );
     let title = "At risk: high past value, low P(alive)";
     Ok(Chart {
@@ -450,6 +345,31 @@ fn rfm_segments(orders: &Orders, end_day: i64) -> Chart {
 }
 
 fn what_if(m: &CustomerModel) -> Result<Chart, DashboardError> {
+    let title = "Retention what-if: revenue over the next year";
+    let Method::Fitted(f) = &m.values.method else {
+        let summary = format!("No purchase model to change ({})", m.method());
+        return Ok(Chart {
+            id: "retention-what-if",
+            title: title.into(),
+            svg: line_svg(
+                title,
+                &summary,
+                "retention points added",
+                "added revenue",
+                vec![series("added revenue", 0, vec![(0.0, 0.0)], false)],
+                None,
+            ),
+            summary,
+            table: Table::new(&[
+                "retention_points",
+                "baseline_retention",
+                "new_retention",
+                "baseline_revenue",
+                "new_revenue",
+                "change_percent",
+            ]),
+        });
+    };
     let mut table = Table::new(&[
         "retention_points",
         "baseline_retention",
@@ -459,7 +379,7 @@ fn what_if(m: &CustomerModel) -> Result<Chart, DashboardError> {
         "change_percent",
     ]);
     // The BG/NBD dropout probability after a purchase; a what-if lowers it by the points.
-    let dropout = m.bgnbd.a / (m.bgnbd.a + m.bgnbd.b);
+    let dropout = f.bgnbd.a / (f.bgnbd.a + f.bgnbd.b);
     let mut points = vec![(0.0, 0.0)];
     for p in WHAT_IF_POINTS {
         if dropout - p / 100.0 < 0.1 * dropout {
@@ -475,7 +395,13 @@ fn what_if(m: &CustomerModel) -> Result<Chart, DashboardError> {
             ]);
             continue;
         }
-        let w = bgnbd_uplift(&m.bgnbd, &m.summary, &m.order_value, YEAR_WEEKS, p)?;
+        let w = bgnbd_uplift(
+            &f.bgnbd,
+            &m.values.summary,
+            &m.values.order_value,
+            HORIZON_DAYS,
+            p,
+        )?;
         table.row(vec![
             num(p),
             num(w.baseline_retention),
@@ -496,7 +422,6 @@ fn what_if(m: &CustomerModel) -> Result<Chart, DashboardError> {
             100.0 * dropout
         ),
     };
-    let title = "Retention what-if: revenue over the next year";
     Ok(Chart {
         id: "retention-what-if",
         title: title.into(),
@@ -517,8 +442,20 @@ fn what_if(m: &CustomerModel) -> Result<Chart, DashboardError> {
 mod tests {
     use super::*;
     use crate::data::Orders;
+    use crate::models::bgnbd::BgNbd;
 
     fn model(a: f64, b: f64) -> CustomerModel {
+        let o = crate::scores::values::tests::site(200, 7);
+        let mut m = CustomerModel::fit(&o, 400).unwrap_or_else(|e| panic!("{e}"));
+        match &mut m.values.method {
+            Method::Fitted(f) => f.bgnbd = BgNbd { a, b, ..f.bgnbd },
+            Method::Fallback { reason } => panic!("{reason}"),
+        }
+        m
+    }
+
+    #[test]
+    fn the_fallback_is_labelled_and_has_no_what_if() {
         let d = 86_400;
         let o = Orders::from_columns(
             &["a", "a", "b", "c", "c", "c"],
@@ -526,9 +463,11 @@ mod tests {
             vec![10.0, 20.0, 5.0, 8.0, 9.0, 30.0],
         )
         .unwrap_or_default();
-        let mut m = CustomerModel::fit(&o, 120).unwrap_or_else(|e| panic!("{e}"));
-        m.bgnbd = BgNbd { a, b, ..m.bgnbd };
-        m
+        let m = CustomerModel::fit(&o, 120).unwrap_or_else(|e| panic!("{e}"));
+        let c = what_if(&m).unwrap_or_else(|e| panic!("{e}"));
+        assert!(c.table.rows.is_empty());
+        assert!(c.summary.contains("fallback rule"), "{}", c.summary);
+        assert!(clv_distribution(&m).summary.contains("fallback rule"));
     }
 
     #[test]

@@ -24,6 +24,29 @@ pub struct DashboardData {
     pub surveys: Vec<SurveyCount>,
     /// The loyalty programme's aggregates (`None`: no programme).
     pub loyalty: Option<LoyaltyData>,
+    /// The purchase histories the collector's scores job reads, and the as-of time of its
+    /// latest run (`None`: data without them, e.g. older collectors; the customer charts
+    /// then use `orders` as of `now`).
+    pub scores: Option<ScoreColumns>,
+}
+
+/// What the collector's scores job computes from: its purchase histories (orders that
+/// earned, spend net of refunds, up to the run's time) and the run's time, so that the
+/// dashboard's customer values are the inbox's.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ScoreColumns {
+    /// The latest scores run's time, Unix seconds (`None`: no run yet; the values are as of
+    /// `now`).
+    pub as_of: Option<i64>,
+    /// Customer ids, in the job's order.
+    pub customers: Vec<String>,
+    /// Customer index per order.
+    pub customer: Vec<u32>,
+    /// When the order earned, Unix seconds.
+    pub at: Vec<i64>,
+    /// Spend net of refunds, currency units.
+    pub spend: Vec<f64>,
 }
 
 /// Orders in columns.
@@ -167,6 +190,24 @@ impl DashboardData {
             o.at.clone(),
             o.total.clone(),
         )?)
+    }
+
+    /// The orders of the customer charts and their as-of day: the scores job's histories
+    /// as of its latest run when the data has them, else `orders` as of `now`.
+    pub fn customer_orders(&self) -> Result<(Orders, i64), DashboardError> {
+        match &self.scores {
+            Some(s) => {
+                let orders = Orders::from_indexed(
+                    s.customer.clone(),
+                    s.customers.clone(),
+                    s.at.clone(),
+                    s.spend.clone(),
+                )
+                .map_err(|e| DashboardError::data("scores", e.to_string()))?;
+                Ok((orders, s.as_of.unwrap_or(self.now).div_euclid(86_400)))
+            }
+            None => Ok((self.orders()?, self.now.div_euclid(86_400))),
+        }
     }
 
     /// Every scored answer (rows whose indices are out of range are left out).

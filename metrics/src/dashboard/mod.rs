@@ -5,9 +5,10 @@
 //! ([`Progress`]): the Worker forwards it to the page.
 //!
 //! * [`feedback`] — NPS over time with its confidence band, CSAT, CES, responses per survey.
-//! * [`customers`] — the fitted BG/NBD + Gamma-Gamma models, CLV distribution, top
-//!   customers, the at-risk list (revenue at risk through [`crate::risk`], the inbox's
-//!   function), RFM segment sizes, the retention what-if.
+//! * [`customers`] — the customer values of [`crate::scores`] (the scores job's model, from
+//!   its histories as of its latest run: [`DashboardData::customer_orders`]), CLV
+//!   distribution, top customers, the at-risk list (revenue at risk through
+//!   [`crate::risk`], the inbox's function), RFM segment sizes, the retention what-if.
 //! * [`retention`] — cohort heat map, repeat-purchase rate, the funnel of uploaded events.
 //! * [`loyalty`] — points issued, redeemed and expired, the liability and its forecast,
 //!   tiers, referral conversions.
@@ -95,10 +96,12 @@ pub fn compute(
     };
     let mut charts = feedback::charts(data)?;
     steps.step("feedback");
-    let model = customers::CustomerModel::fit(&orders, end_day)?;
+    // The customer charts: the scores job's histories as of its latest run.
+    let (people, as_of_day) = data.customer_orders()?;
+    let model = customers::CustomerModel::fit(&people, as_of_day)?;
     steps.step("models");
-    let answers = data.latest_answers(&orders);
-    charts.extend(customers::charts(&orders, &model, &answers, end_day)?);
+    let answers = reindex(data.latest_answers(&orders), &orders, &people);
+    charts.extend(customers::charts(&people, &model, &answers, as_of_day)?);
     steps.step("customers");
     charts.extend(retention::charts(&orders, end_day));
     steps.step("cohorts");
@@ -107,6 +110,28 @@ pub fn compute(
     charts.extend(loyalty::charts(data));
     steps.step("loyalty");
     Ok(Dashboard { charts })
+}
+
+/// `answers` (customers indexed into `from`) indexed into `to`'s customers instead.
+fn reindex(
+    answers: Vec<input::LatestAnswer>,
+    from: &Orders,
+    to: &Orders,
+) -> Vec<input::LatestAnswer> {
+    let index: std::collections::HashMap<&str, u32> = to
+        .customer_ids()
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (&**id, i as u32))
+        .collect();
+    answers
+        .into_iter()
+        .filter_map(|mut a| {
+            let id = from.customer_ids().get(a.customer as usize)?;
+            a.customer = *index.get(&**id)?;
+            Some(a)
+        })
+        .collect()
 }
 
 /// The charts a Shopify orders export (or any orders) gives: cohorts, repeat purchases,

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use rapport_metrics::data::{QuestionType, QuestionTypes};
 use serde_json::{json, Value};
 
+use crate::scoring::history::History;
 use crate::store::dashboard::{LedgerDay, OrderRow, ReferralRow};
 use crate::store::StoredResponse;
 
@@ -125,6 +126,38 @@ pub fn responses(
         .map(|(id, (stored, scored))| json!({"id": id, "responses": stored, "scored": scored, "shown": null}))
         .collect();
     (columns, Value::Array(per))
+}
+
+/// `scores`: `{asOf, customers, customer, at, spend}` — the scores job's purchase histories
+/// (in its order, so the engine fits the same rows in the same order), times in Unix
+/// seconds, spend in currency units, as of `as_of` (ms, the latest run's time: later
+/// orders are left out; `None`: no run yet, every order, `asOf` null).
+pub fn score_histories(histories: &[History], as_of: Option<i64>) -> Value {
+    let mut ids: Vec<&str> = Vec::new();
+    let (mut customer, mut at, mut spend) = (Vec::new(), Vec::new(), Vec::new());
+    for h in histories {
+        let mut kept = h
+            .orders
+            .iter()
+            .filter(|o| as_of.is_none_or(|t| o.0 <= t))
+            .peekable();
+        if kept.peek().is_none() {
+            continue;
+        }
+        ids.push(h.customer.as_str());
+        for &(t, s) in kept {
+            customer.push(ids.len() - 1);
+            at.push(t.div_euclid(1000));
+            spend.push(s.max(0) as f64 / 100.0);
+        }
+    }
+    json!({
+        "asOf": as_of.map(|t| t.div_euclid(1000)),
+        "customers": ids,
+        "customer": customer,
+        "at": at,
+        "spend": spend,
+    })
 }
 
 /// `YYYY-MM` of a day number (days since 1970-01-01).

@@ -4,6 +4,10 @@
 //! referral conversions — gathered from the store ([`gather`]) into compact columns
 //! ([`columns`]).
 //!
+//! `scores`: the purchase histories the scores job computes from and the time of its latest
+//! run (`asOf`; `null` before the first run, when the dashboard uses `now`), so that the
+//! dashboard's customer charts compute the inbox's values ([`columns::score_histories`]).
+//!
 //! Response rate: the widget reports no impressions, so `surveys[].shown` is `null` and
 //! the dashboard shows responses per survey instead of a rate.
 
@@ -22,6 +26,16 @@ pub async fn gather(
 ) -> Result<Value, StoreError> {
     let id = site.id.clone();
     let orders = columns::orders(&store.dashboard().orders(id.clone()).await?);
+    // The customer charts' input: the scores job's histories as of its latest run.
+    let as_of = store
+        .scores()
+        .last_run(id.clone())
+        .await?
+        .and_then(|r| serde_json::from_str::<Value>(&r.summary_json).ok())
+        .and_then(|s| s["asOf"].as_i64());
+    let histories =
+        crate::scoring::history::group(&store.score_jobs().order_rows(id.clone()).await?);
+    let scores = columns::score_histories(&histories, as_of);
     let rows = crate::store::list_all(
         store,
         ExportFilter {
@@ -80,5 +94,6 @@ pub async fn gather(
         "responses": responses,
         "surveys": surveys,
         "loyalty": loyalty,
+        "scores": scores,
     }))
 }

@@ -4,19 +4,19 @@
 //! [`audience`].
 //!
 //! * [`history`] — a site's order rows grouped into one purchase history per customer.
-//! * [`compute`] — BG/NBD + Gamma-Gamma fits (the metrics engine), P(alive) and the next
-//!   year's value with intervals, RFM segments, then [`bands`].
-//! * [`bands`] — CLV bands (quartiles of annual value) and the at-risk rule.
-//! * [`fallback`] — what a site with too few repeat buyers to fit gets instead.
+//! * [`compute`] — the metrics engine's customer values ([`rapport_metrics::scores`], the
+//!   dashboard's model too): P(alive) and the next year's value with intervals, bands and
+//!   the at-risk flag; RFM segments.
+//! * [`bands`], [`fallback`] — the engine's CLV bands and at-risk rule, and what a site with
+//!   too few repeat buyers to fit gets instead (re-exported).
 //! * [`segments`] — the named segments of one customer.
 //! * [`audience`] — a survey's `audience` member: parsed, checked, matched.
 
 pub mod audience;
-pub mod bands;
 pub mod compute;
 pub mod error;
-pub mod fallback;
 pub mod history;
 pub mod segments;
 
 pub use error::ScoringError;
+pub use rapport_metrics::scores::{bands, fallback};

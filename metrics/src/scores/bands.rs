@@ -45,9 +45,9 @@ pub fn band(value: f64, quartiles: [f64; 3]) -> &'static str {
     }
 }
 
-/// The at-risk rule (see the module documentation).
-pub fn at_risk(p_alive: f64, spend: i64, median_spend: f64) -> bool {
-    p_alive < AT_RISK_P_ALIVE && spend as f64 >= median_spend
+/// The at-risk rule (see the module documentation); `spend` and `median_spend` in one unit.
+pub fn at_risk(p_alive: f64, spend: f64, median_spend: f64) -> bool {
+    p_alive < AT_RISK_P_ALIVE && spend >= median_spend
 }
 
 #[cfg(test)]
@@ -66,10 +66,10 @@ mod tests {
 
     #[test]
     fn at_risk_needs_both_low_p_alive_and_high_spend() {
-        assert!(at_risk(0.2, 100, 50.0));
-        assert!(!at_risk(0.6, 100, 50.0));
-        assert!(!at_risk(0.2, 10, 50.0));
-        assert!(at_risk(0.49, 50, 50.0));
+        assert!(at_risk(0.2, 100.0, 50.0));
+        assert!(!at_risk(0.6, 100.0, 50.0));
+        assert!(!at_risk(0.2, 10.0, 50.0));
+        assert!(at_risk(0.49, 50.0, 50.0));
     }
 
     proptest! {

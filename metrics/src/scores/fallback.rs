@@ -17,10 +17,10 @@ pub fn p_alive(recency_days: f64) -> f64 {
     0.5f64.powf(recency_days.max(0.0) / HALF_LIFE_DAYS)
 }
 
-/// The fallback's annual value of `spend` (minor units) over `age_days` since the first
-/// order.
-pub fn annual_value(spend: i64, age_days: f64) -> f64 {
-    spend.max(0) as f64 * 365.0 / (age_days.max(0.0) + 1.0).max(365.0)
+/// The fallback's annual value of `spend` (any money unit; the result is in the same) over
+/// `age_days` since the first order.
+pub fn annual_value(spend: f64, age_days: f64) -> f64 {
+    spend.max(0.0) * 365.0 / (age_days.max(0.0) + 1.0).max(365.0)
 }
 
 #[cfg(test)]
@@ -37,7 +37,7 @@ mod tests {
 
     #[test]
     fn annual_value_is_spend_per_year_of_tenure() {
-        assert_eq!(annual_value(10_000, 30.0), 10_000.0);
-        assert!((annual_value(20_000, 729.0) - 10_000.0).abs() < 1e-9);
+        assert_eq!(annual_value(10_000.0, 30.0), 10_000.0);
+        assert!((annual_value(20_000.0, 729.0) - 10_000.0).abs() < 1e-9);
     }
 }
