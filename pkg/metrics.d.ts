@@ -567,7 +567,7 @@ export interface Engine {
   plot(kind: "cohorts", report: CohortReport): Promise<string>;
   plot(kind: "funnel", report: FunnelReport, options?: { unit?: string }): Promise<string>;
   plot(kind: "fit", fit: TransactionFit, options: { maxFrequency: number; age: number; horizon?: number; unit?: string }): Promise<string>;
-  /** Every chart of the collector's dashboard data (`GET /admin/api/dashboard/data`), plus the funnel of an events CSV. */
+  /** Every chart of the collector's dashboard data (`GET /admin/api/dashboard/data`), plus the funnel of an events CSV. Its `scores` member (the scores job's histories and `asOf`, the run's time) makes the customer charts the inbox's numbers; without it they use `orders` as of `now`. */
   dashboard(data: object | Bytes, options?: DashboardOptions): Promise<Dashboard>;
   /** The charts of orders alone (a Shopify export with `format: "shopify"`): cohorts, repeat purchases, CLV, top customers, RFM, the what-if. */
   dashboardOrders(orders: OrdersInput, options?: OrdersCsvOptions & { endDate?: string | Date | number; onProgress?: (p: Progress) => void }): Promise<Dashboard>;

@@ -5,6 +5,7 @@
 // CLV; a chart's CSV download neutralises a cell that starts with `=`; axe finds nothing,
 // light and dark, at 1280 and 375 px.
 import { execFileSync } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Page } from "@playwright/test";
@@ -118,6 +119,83 @@ test("dashboard numbers equal the engine's on the same data; tables, CSV and pro
   expect(csv.split("\r\n")[0]).toBe('"survey","name","responses","scored","shown","response_rate"');
   expect(csv).toContain('"post-purchase","Post-purchase check-in",');
   expect(progress.length).toBeGreaterThan(0);
+});
+
+/** An HS256 customer token of the demo site (config/demo.json's secret), for 10 minutes. */
+function demoToken(sub: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const body = `${part({ alg: "HS256", typ: "JWT" })}.${part({ sub, site: "demo", iat: now - 5, exp: now + 600 })}`;
+  return `${body}.${createHmac("sha256", "demo-customer-token-secret-change-me-0123").update(body).digest("base64url")}`;
+}
+
+/** The at-risk table's rows, as text cells, once the dashboard has computed. */
+async function atRiskRows(page: Page): Promise<string[][]> {
+  await page.goto("/admin/dashboard");
+  await page.getByLabel("Site").selectOption("demo");
+  await expect(page.locator("#dash-data")).toHaveAttribute("data-site", "demo", { timeout: 120_000 });
+  await expect(page.locator("#dash-data-status")).toHaveText(/\d+ charts ready\./, { timeout: 120_000 });
+  const risk = await chart(page, "dash-data", "at-risk");
+  await risk.getByRole("button", { name: "Show table" }).click();
+  const rows = risk.locator("tbody tr");
+  await expect(rows.first()).toBeVisible();
+  const out: string[][] = [];
+  for (let r = 0; r < (await rows.count()); r++) {
+    out.push((await rows.nth(r).locator("td").allTextContents()).map((t) => t.trim()));
+  }
+  return out;
+}
+
+test("the at-risk list's first customer has the inbox's P(alive), annual value and revenue at risk", async ({ page }) => {
+  seedDemo();
+  await createOwner(page);
+  // The collector's scores job has scored the demo site (the data carries the run's time).
+  await expect
+    .poll(async () => (await (await page.request.get("/admin/api/dashboard/data?site=demo")).json()).scores.asOf,
+      { timeout: 60_000 })
+    .not.toBeNull();
+  const before = await atRiskRows(page);
+  const customer = before[0][0];
+  expect(customer).not.toBe("");
+
+  // That customer answers 0 now: the inbox indexes the answer with their stored scores, and
+  // it becomes their latest answer on the dashboard (their risk can only grow: still first).
+  const id = randomUUID();
+  const posted = await page.request.post("/v1/responses", {
+    headers: { authorization: `Bearer ${demoToken(customer)}` },
+    data: { id, site: "demo", survey: "post-purchase", answers: [{ question: "nps", value: 0 }],
+      locale: "en", url: "https://shop.example/order/samenumbers" },
+  });
+  expect(posted.status(), await posted.text()).toBe(201);
+  type Est = { value: number; low: number; high: number };
+  let item: { customer: { id: string; pAlive: Est | null; annualValue: Est | null } | null; risk: Est | null } | undefined;
+  await expect
+    .poll(async () => {
+      const r = await page.request.get(`/admin/api/inbox/demo/${id}`);
+      item = r.status() === 200 ? await r.json() : undefined;
+      return item?.risk != null && item.customer?.pAlive != null;
+    }, { timeout: 30_000 })
+    .toBe(true);
+
+  const row = (await atRiskRows(page))[0];
+  expect(row[0]).toBe(customer);
+  const [pAlive, annual, unhappy, atRisk] = [Number(row[3]), Number(row[6]), Number(row[7]), Number(row[8])];
+  expect(pAlive).toBeLessThan(0.5);
+  expect(unhappy).toBe(1);
+  // Same numbers: the table shows 4 decimals of P(alive) and 2 of money in currency units;
+  // the inbox has minor units.
+  expect(item?.customer?.id).toBe(customer);
+  expect(item?.customer?.pAlive?.value).toBeCloseTo(pAlive, 4);
+  expect((item?.customer?.annualValue?.value ?? NaN) / 100).toBeCloseTo(annual, 2);
+  expect((item?.risk?.value ?? NaN) / 100).toBeCloseTo(atRisk, 2);
+  // And on screen, in the response's customer block.
+  await page.goto(`/admin/inbox/demo/${id}`);
+  const block = page.getByRole("region", { name: "Customer" });
+  await expect(block).toContainText(customer);
+  await expect(block).toContainText(`P(alive) ${Math.round(pAlive * 100)}%`);
+  const dollars = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
+  await expect(block).toContainText(dollars(annual));
+  await expect(block).toContainText(dollars(atRisk));
 });
 
 test("a Shopify export renders cohorts and CLV; its CSV neutralises a formula", async ({ page }) => {
