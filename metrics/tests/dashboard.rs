@@ -459,3 +459,80 @@ fn orders_alone_give_cohorts_and_clv() {
     };
     assert!(compute(&empty, &DashboardOptions::default(), &mut |_| {}).is_err());
 }
+
+/// With the collector's `scores` member, the customer charts are the scores engine's values
+/// of those histories as of `asOf` (orders after it, and `orders`, play no part), and each
+/// customer's latest answer still finds them by id.
+#[test]
+fn customer_charts_use_the_scores_histories_as_of_the_run() {
+    use rapport_metrics::dashboard::input::ScoreColumns;
+    use rapport_metrics::scores::CustomerValues;
+    let mut d = data(600);
+    let as_of = NOW - 20 * DAY;
+    // The histories: the orders in reverse customer order (another index than `orders`),
+    // spend at 90 % of the total, plus an order after the run for everyone.
+    let o = &d.orders;
+    let n = o.customers.len() as u32;
+    let mut s = ScoreColumns {
+        as_of: Some(as_of),
+        customers: o.customers.iter().rev().cloned().collect(),
+        ..ScoreColumns::default()
+    };
+    for i in 0..o.at.len() {
+        s.customer.push(n - 1 - o.customer[i]);
+        s.at.push(o.at[i]);
+        s.spend.push(o.total[i] * 0.9);
+    }
+    for c in 0..n {
+        s.customer.push(c);
+        s.at.push(as_of + DAY);
+        s.spend.push(1000.0);
+    }
+    d.scores = Some(s);
+    let (orders, day) = d.customer_orders().unwrap();
+    assert_eq!(day, as_of / DAY);
+    let v = CustomerValues::compute(&orders, day);
+    // The orders after the run's day count nothing.
+    let o = &d.orders;
+    let before: f64 = (0..o.at.len())
+        .filter(|&i| o.at[i] / DAY <= as_of / DAY)
+        .map(|i| o.total[i] * 0.9)
+        .sum();
+    assert!((v.spend.iter().sum::<f64>() - before).abs() <= 1e-6 * before);
+    let out = compute(&d, &DashboardOptions::default(), &mut |_| {}).unwrap();
+    let top = &chart(&out, "top-customers").table.rows;
+    let mut best: Vec<(f64, usize)> = (0..v.len()).map(|i| (v.expected_revenue(i), i)).collect();
+    best.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (row, &(clv, i)) in top.iter().zip(&best) {
+        let id = &*orders.customer_ids()[v.summary.customer[i] as usize];
+        assert_eq!(row[0], json!(id));
+        assert_eq!(f(&row[4]), clv);
+        assert_eq!(f(&row[2]), v.spend[i]);
+    }
+    let risk = chart(&out, "at-risk");
+    assert!(
+        risk.summary.contains("as of 2026-11-17"),
+        "{}",
+        risk.summary
+    );
+    assert!(!risk.table.rows.is_empty());
+    let ids: Vec<&str> = orders.customer_ids().iter().map(|s| &**s).collect();
+    let latest = d.latest_answers(&d.orders().unwrap());
+    for row in &risk.table.rows {
+        let id = row[0].as_str().unwrap();
+        let i = (0..v.len())
+            .find(|&i| ids[v.summary.customer[i] as usize] == id)
+            .unwrap();
+        assert!(v.at_risk[i]);
+        assert_eq!(f(&row[3]), v.p_alive[i]);
+        assert_eq!(f(&row[6]), v.annual_value[i]);
+        // The unhappiness of this customer's latest answer, found by id across the indices.
+        let original = d.orders.customers.iter().position(|c| c == id).unwrap() as u32;
+        let u = latest
+            .iter()
+            .find(|a| a.customer == original)
+            .map_or(0.0, |a| unhappiness(a.kind, a.value));
+        assert_eq!(f(&row[7]), u);
+    }
+    assert!(risk.table.rows.iter().any(|r| f(&r[7]) > 0.0));
+}
