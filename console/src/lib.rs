@@ -7,6 +7,7 @@
 //! * [`model`] — the JSON answers of `/admin/api/*` as typed view models.
 //! * [`inbox_row`] — an inbox item as the console words it (badge, customer, risk…).
 //! * [`followup`] — the follow-ups page: view models, differences and intervals in words and on an axis.
+//! * [`missing`] — a 404 in words: an unknown site is not a missing response.
 //! * [`format`] — money, dates and percentages as the console prints them.
 //! * [`hooks`] — webhooks, deliveries and alert settings as the console shows them.
 //! * [`dashboard`] — the dashboard's charts as the engine's Worker returns them, their
@@ -27,6 +28,7 @@ pub mod followup;
 pub mod format;
 pub mod hooks;
 pub mod inbox_row;
+pub mod missing;
 pub mod model;
 pub mod query;
 pub mod route;

@@ -280,8 +280,12 @@ pub struct Score {
 /// One answer of a response.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Answer {
-    /// Question id or text.
+    /// Question id.
     pub question: String,
+    /// The question's text, when the collector knows the survey (absent from older
+    /// collectors and for a question no longer in the survey).
+    #[serde(default)]
+    pub title: Option<String>,
     /// Question type.
     #[serde(rename = "type")]
     pub kind: String,
@@ -290,6 +294,16 @@ pub struct Answer {
     /// Human label of the value.
     #[serde(default)]
     pub label: Option<String>,
+}
+
+impl Answer {
+    /// What the response page shows as the question: its text, else its id.
+    pub fn heading(&self) -> &str {
+        match self.title.as_deref().map(str::trim) {
+            Some(title) if !title.is_empty() => title,
+            _ => &self.question,
+        }
+    }
 }
 
 /// The customer behind a response.
@@ -580,6 +594,27 @@ mod tests {
         );
         assert_eq!(page.next, None);
         assert_eq!(item.currency(), "USD");
+    }
+
+    #[test]
+    fn an_answer_shows_its_question_text_else_its_id() {
+        let answers: Vec<Answer> = serde_json::from_str(
+            r#"[{"question":"q1","title":"How likely are you to recommend us?","type":"nps","value":9},
+                {"question":"q2","type":"text","value":"late"},
+                {"question":"q3","title":null,"type":"text","value":"ok"},
+                {"question":"q4","title":"  ","type":"text","value":"ok"}]"#,
+        )
+        .unwrap();
+        let headings: Vec<&str> = answers.iter().map(Answer::heading).collect();
+        assert_eq!(
+            headings,
+            ["How likely are you to recommend us?", "q2", "q3", "q4"]
+        );
+        assert_eq!(
+            answers[0].title.as_deref(),
+            Some("How likely are you to recommend us?")
+        );
+        assert_eq!(answers[1].title, None);
     }
 
     #[test]

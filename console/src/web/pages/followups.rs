@@ -9,6 +9,7 @@ use web_sys::{Element, HtmlInputElement};
 
 use crate::followup::{self, ClosedLoop, HoldoutSettings, Results, Unit};
 use crate::format;
+use crate::missing::Missing;
 use crate::model::Sites;
 use crate::query;
 use crate::route::{Route, ROOT};
@@ -79,15 +80,27 @@ fn load(app: &Rc<App>, body: Element, site: String, owner: bool) {
         }
         let shown = match (summary, settings, results) {
             (Ok(s), Ok(h), Ok(r)) => page(&app, &body, &site, &s, h, &r, owner),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-                app.failed(&e);
-                Ok(())
-            }
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => match Missing::of(&e) {
+                // The site field stays above: the merchant corrects the id there.
+                Some(missing) => unknown(&body, &missing),
+                None => {
+                    app.failed(&e);
+                    Ok(())
+                }
+            },
         };
         if let Err(e) = shown {
             web_sys::console::error_1(&e);
         }
     });
+}
+
+/// The collector does not know the site (or its record): its message in place of the page.
+fn unknown(body: &Element, missing: &Missing) -> Js<()> {
+    dom::clear(body);
+    let text = format!("{} Check the site id above.", missing.message());
+    let p = H::new("p")?.attr("role", "status")?.text(&text).el();
+    body.append_child(&p).map(|_| ())
 }
 
 fn encode(segment: &str) -> String {

@@ -10,6 +10,7 @@ use std::rc::Rc;
 use crate::error::ConsoleError;
 use crate::filter::{InboxFilter, Sort, BANDS, STATUSES};
 use crate::inbox_row::{self, parse_tags};
+use crate::missing::Missing;
 use crate::model::{BulkAnswer, BulkBody, InboxPage, Item, ItemRef, Sites, Themes};
 use crate::query;
 use crate::route::{Route, ROOT};
@@ -250,9 +251,10 @@ fn sort_toggle(filter: &InboxFilter) -> Js<Element> {
     Ok(nav)
 }
 
-/// The API's inbox answer; a collector without the inbox endpoint answers 404.
+/// The API's inbox answer; a collector without the inbox endpoint answers a bare 404 (an
+/// unknown site is a 404 too, with its code: [`Missing`]).
 fn unavailable(e: &ConsoleError) -> bool {
-    matches!(e, ConsoleError::Api { status: 404, .. })
+    matches!(e, ConsoleError::Api { status: 404, .. }) && Missing::of(e).is_none()
 }
 
 /// Loads a page of rows (the first when `cursor` is `None`) and announces how many are
@@ -322,9 +324,27 @@ fn load(
                 ));
                 let _ = parts.empty.remove_attribute("hidden");
             }
-            Err(e) => app.failed(&e),
+            Err(e) => match Missing::of(&e) {
+                Some(missing) => {
+                    if let Err(e) = unknown_site(&parts.empty, &missing) {
+                        web_sys::console::error_1(&e);
+                    }
+                }
+                None => app.failed(&e),
+            },
         }
     });
+}
+
+/// The filter names a site the collector does not know: its message and a way back to the
+/// collector's first site.
+fn unknown_site(empty: &Element, missing: &Missing) -> Js<()> {
+    empty.set_text_content(Some(&format!("{} ", missing.message())));
+    let link = H::new("a")?
+        .attr("href", &Route::Inbox(InboxFilter::default()).path())?
+        .text("Show the first site's responses");
+    empty.append_child(&link.el())?;
+    empty.remove_attribute("hidden")
 }
 
 /// One row: selection checkbox, score badge, excerpt linking to the response, who, money,
