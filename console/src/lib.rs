@@ -13,6 +13,7 @@
 //! * [`dashboard`] — the dashboard's charts as the engine's Worker returns them, their
 //!   CSV, and the allowlist for their SVG.
 //! * [`segments`] — the segments page: sizes, targeted surveys' response rates, scores' age.
+//! * [`themes`] — the inbox's themes strip: most frequent first, the rest behind a toggle.
 //! * [`csv`] — CSV text with formula-injection neutralisation, for every download.
 //! * [`error`] — the one error enum of the console.
 //!
@@ -33,6 +34,7 @@ pub mod model;
 pub mod query;
 pub mod route;
 pub mod segments;
+pub mod themes;
 pub mod timestamp;
 
 #[cfg(target_arch = "wasm32")]

@@ -212,17 +212,24 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                 self,
                 mut map: A,
             ) -> Result<ErrorDetail, A::Error> {
-                let (mut code, mut message) = (None, String::new());
+                let (mut code, mut message, mut field) = (None, String::new(), None);
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "code" => code = Some(map.next_value::<String>()?),
                         "message" => message = map.next_value::<String>()?,
+                        "field" => field = map.next_value::<Option<String>>()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 let code = code.ok_or_else(|| serde::de::Error::missing_field("error.code"))?;
+                // Collectors before `unknown_site` said an unknown site as `not_found` on
+                // the field `site`: the same 404, read as the code it has now.
+                let code = match (code.as_str(), field.as_deref()) {
+                    ("not_found", Some("site")) => "unknown_site".to_owned(),
+                    _ => code,
+                };
                 Ok(ErrorDetail::Nested { code, message })
             }
         }
@@ -548,6 +555,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(e.parts(), ("csrf".into(), "missing".into()));
+        let e: ErrorBody = serde_json::from_str(
+            r#"{"error":{"code":"unknown_site","field":"site","message":"no site \"x\""}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.parts(), ("unknown_site".into(), "no site \"x\"".into()));
+        // The older collector's form of the same answer.
+        let e: ErrorBody = serde_json::from_str(
+            r#"{"error":{"code":"not_found","field":"site","message":"no site \"x\""}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.parts().0, "unknown_site");
+        let e: ErrorBody = serde_json::from_str(
+            r#"{"error":{"code":"not_found","field":"id","message":"no response"}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.parts().0, "not_found");
         let e: ErrorBody =
             serde_json::from_str(r#"{"error":"holdout","message":"in the holdout"}"#).unwrap();
         assert_eq!(e.parts(), ("holdout".into(), "in the holdout".into()));

@@ -165,6 +165,12 @@ fn api_errors_are_read_in_either_form() {
         Missing::of(&nested),
         Some(Missing::UnknownSite("No site \"x\".".into()))
     );
+    // An older collector's unknown site: `not_found` on the field `site`.
+    let older = http::error_of(
+        404,
+        parse(r#"{"error":{"code":"not_found","field":"site","message":"No site \"x\"."}}"#),
+    );
+    assert!(Missing::of(&older).is_some_and(|m| m.is_unknown_site()));
     let flat = http::error_of(
         409,
         parse(r#"{"error":"holdout","message":"In the holdout."}"#),

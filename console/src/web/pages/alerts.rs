@@ -285,7 +285,11 @@ fn draw_log(log: &Element, url: &str, page: &DeliveryPage) -> Js<()> {
     let body = H::new("tbody")?.el();
     for d in &page.deliveries {
         let row = H::new("tr")?
-            .with(H::new("td")?.text(&format::instant(d.created_at)))?
+            .with(
+                H::new("td")?
+                    .class("when")
+                    .text(&format::instant(d.created_at)),
+            )?
             .with(H::new("td")?.text(hooks::event_label(&d.kind)))?
             .with(H::new("td")?.text(&hooks::delivery_state(d)))?
             .with(H::new("td")?.text(&d.event_id))?;

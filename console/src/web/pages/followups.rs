@@ -208,13 +208,7 @@ fn number(
 
 fn settings_form(app: &Rc<App>, site: &str, h: HoldoutSettings) -> Js<Element> {
     let form = H::new("form")?.attr("aria-label", "Holdout settings")?.el();
-    let (on_field, on) = dom::field(
-        "Hold out detractor answers",
-        "checkbox",
-        "holdout-on",
-        "off",
-    )?;
-    on.set_checked(h.enabled);
+    let (on_field, on) = dom::checkbox("Hold out detractor answers", "holdout-on", h.enabled)?;
     let (share_field, share) = number(
         "Share held out (%, 5 to 50)",
         "holdout-share",
@@ -365,11 +359,7 @@ fn results(body: &Element, r: &Results) -> Js<()> {
             .with(H::new("th")?.attr("scope", "row")?.text(name))?
             .with(H::new("td")?.text(&t))?
             .with(H::new("td")?.text(&h))?
-            .with(H::new("td")?.text(&format!(
-                "{} {}",
-                followup::difference(d, interval, unit),
-                followup::verdict(interval)
-            )))?
+            .with(H::new("td")?.text(&followup::reading(d, interval, unit)))?
             .with(drawn)?
             .with(
                 H::new("td")?.text(

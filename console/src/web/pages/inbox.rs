@@ -11,9 +11,10 @@ use crate::error::ConsoleError;
 use crate::filter::{InboxFilter, Sort, BANDS, STATUSES};
 use crate::inbox_row::{self, parse_tags};
 use crate::missing::Missing;
-use crate::model::{BulkAnswer, BulkBody, InboxPage, Item, ItemRef, Sites, Themes};
+use crate::model::{BulkAnswer, BulkBody, InboxPage, Item, ItemRef, Sites, Theme, Themes};
 use crate::query;
 use crate::route::{Route, ROOT};
+use crate::themes;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 
@@ -552,26 +553,40 @@ fn load_themes(app: &Rc<App>, section: Element, filter: &InboxFilter) {
         }
         let built = (|| -> Js<()> {
             section.append_child(&H::new("h2")?.attr("id", "themes-h")?.text("Themes").el())?;
-            let list = H::new("ul")?.class("themes").el();
-            for theme in &themes.themes {
-                let mut f = filter.clone();
-                f.q = Some(theme.phrase.clone());
-                let link = H::new("a")?
-                    .attr("href", &Route::Inbox(f).path())?
-                    .attr(
-                        "aria-label",
-                        &format!("Search “{}” ({} answers)", theme.phrase, theme.count),
-                    )?
-                    .text(&format!("{} ({})", theme.phrase, theme.count));
-                list.append_child(&H::new("li")?.with(link)?.el())?;
-            }
+            let (shown, rest) = themes::strip(&themes.themes);
+            let list = theme_list(&filter, &shown)?;
             section.append_child(&list)?;
+            if !rest.is_empty() {
+                let more = H::new("details")?
+                    .with(H::new("summary")?.text(&format!("More themes ({})", rest.len())))?
+                    .child(&theme_list(&filter, &rest)?)?
+                    .el();
+                section.append_child(&more)?;
+            }
             Ok(())
         })();
         if let Err(e) = built {
             web_sys::console::error_1(&e);
         }
     });
+}
+
+/// Themes as links that search for them.
+fn theme_list(filter: &InboxFilter, list: &[&Theme]) -> Js<Element> {
+    let ul = H::new("ul")?.class("themes").el();
+    for theme in list {
+        let mut f = filter.clone();
+        f.q = Some(theme.phrase.clone());
+        let link = H::new("a")?
+            .attr("href", &Route::Inbox(f).path())?
+            .attr(
+                "aria-label",
+                &format!("Search “{}” ({} answers)", theme.phrase, theme.count),
+            )?
+            .text(&format!("{} ({})", theme.phrase, theme.count));
+        ul.append_child(&H::new("li")?.with(link)?.el())?;
+    }
+    Ok(ul)
 }
 
 /// The inbox API lists one site at a time: a URL without a site shows the collector's first
