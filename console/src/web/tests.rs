@@ -149,6 +149,12 @@ fn the_response_page_names_each_question_by_its_text() {
         ["How likely are you to recommend us?", "q2"]
     );
     assert_eq!(texts(&answers, "dd"), ["9", "<img src=x onerror=alert(1)>"]);
+    // A response without notes says so.
+    let notes = body
+        .query_selector("section[aria-labelledby='r-notes']")
+        .expect("a selector")
+        .expect("the notes");
+    assert!(texts(&notes, "p").contains(&"No notes yet.".to_owned()));
     // Shopper text went in as text.
     assert!(body.query_selector("img").expect("a selector").is_none());
 }

@@ -35,7 +35,8 @@ pub fn render(app: &Rc<App>, main: &Element, site: &str, id: &str) -> Js<String>
     dom::add(main, text_el("h1", "Response")?)?;
     let inbox = Route::Inbox(InboxFilter::default()).path();
     let back = H::new("a")?.attr("href", &inbox)?.text("Back to the inbox");
-    main.append_child(&H::new("p")?.with(back)?.el())?;
+    let back = H::new("p")?.with(back)?.el();
+    main.append_child(&back)?;
     let body = H::new("div")?.attr("aria-busy", "true")?.el();
     main.append_child(&body)?;
     let url = api(site, id);
@@ -66,6 +67,8 @@ pub fn render(app: &Rc<App>, main: &Element, site: &str, id: &str) -> Js<String>
             }
             Err(e) => match Missing::of(&e) {
                 Some(missing) => {
+                    // The view's own link replaces "Back to the inbox".
+                    back.remove();
                     let (back, text) = match missing.is_unknown_site() {
                         true => (inbox, "Choose a site in the inbox"),
                         false => (site_inbox, "See this site's responses"),
@@ -240,6 +243,11 @@ fn notes(app: &Rc<App>, parent: &Element, url: &str, list: &[Note]) -> Js<()> {
     for note in list {
         dom::add(&ul, note_item(note)?)?;
     }
+    // Said while there is none; the first note added takes its place.
+    let none = text_el("p", "No notes yet.")?;
+    if list.is_empty() {
+        parent.append_child(&none)?;
+    }
     parent.append_child(&ul)?;
     let form = H::new("form")?
         .class("card")
@@ -253,7 +261,7 @@ fn notes(app: &Rc<App>, parent: &Element, url: &str, list: &[Note]) -> Js<()> {
     let (app2, url) = (Rc::clone(app), format!("{url}/notes"));
     app.on(&form, "submit", move |e| {
         e.prevent_default();
-        let (url, ul, text) = (url.clone(), ul.clone(), text.clone());
+        let (url, ul, text, none) = (url.clone(), ul.clone(), text.clone(), none.clone());
         app2.spawn(|app, g| async move {
             let csrf = app.csrf();
             let value = text.value();
@@ -267,6 +275,7 @@ fn notes(app: &Rc<App>, parent: &Element, url: &str, list: &[Note]) -> Js<()> {
                     if let Ok(li) = note_item(&note) {
                         let _ = ul.append_child(&li);
                     }
+                    none.remove();
                     text.set_value("");
                     app.announce("Note added.");
                 }
