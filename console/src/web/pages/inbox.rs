@@ -252,10 +252,15 @@ fn sort_toggle(filter: &InboxFilter) -> Js<Element> {
     Ok(nav)
 }
 
-/// The API's inbox answer; a collector without the inbox endpoint answers a bare 404 (an
-/// unknown site is a 404 too, with its code: [`Missing`]).
+/// The API's inbox answer; a collector without the inbox endpoint answers 404 (an unknown
+/// site is a 404 too, with its own code: [`unknown_site_of`]).
 fn unavailable(e: &ConsoleError) -> bool {
-    matches!(e, ConsoleError::Api { status: 404, .. }) && Missing::of(e).is_none()
+    matches!(e, ConsoleError::Api { status: 404, .. }) && unknown_site_of(e).is_none()
+}
+
+/// The list names no record: of its 404s only an unknown site is about the filter.
+fn unknown_site_of(e: &ConsoleError) -> Option<Missing> {
+    Missing::of(e).filter(Missing::is_unknown_site)
 }
 
 /// Loads a page of rows (the first when `cursor` is `None`) and announces how many are
@@ -325,7 +330,7 @@ fn load(
                 ));
                 let _ = parts.empty.remove_attribute("hidden");
             }
-            Err(e) => match Missing::of(&e) {
+            Err(e) => match unknown_site_of(&e) {
                 Some(missing) => {
                     if let Err(e) = unknown_site(&parts.empty, &missing) {
                         web_sys::console::error_1(&e);
