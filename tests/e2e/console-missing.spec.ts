@@ -1,6 +1,7 @@
 // The console's not-found views: a response that does not exist and a site the collector
-// does not know read differently, each with the collector's message and a way back; any
-// other path under /admin stays the generic "Page not found".
+// does not know (on the response page, the inbox and the follow-ups) read differently, each
+// with the collector's message and a way back; any other path under /admin stays the
+// generic "Page not found".
 import { test, expect } from "./fixtures";
 import { axe, createOwner } from "./console";
 
@@ -28,6 +29,12 @@ test("a missing response, an unknown site and an unknown page", async ({ page, a
   await page.goto("/admin/inbox?site=no-such-site");
   await expect(page.locator("main")).toContainText("no-such-site");
   await expect(page.getByRole("link", { name: "Show the first site's responses" })).toBeVisible();
+
+  // The follow-ups page of an unknown site: the collector's message under the site field.
+  await page.goto("/admin/followups?site=no-such-site");
+  await expect(page.locator("main [role=status]")).toContainText("no-such-site");
+  await expect(page.locator("main [role=status]")).toContainText("Check the site id above.");
+  await expect(page.getByRole("textbox", { name: "Site" })).toHaveValue("no-such-site");
 
   await page.goto("/admin/no/such/page");
   await expect(h1).toHaveText("Page not found");
