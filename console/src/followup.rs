@@ -215,6 +215,16 @@ pub fn difference(d: Option<f64>, interval: Option<(f64, f64)>, unit: Unit) -> S
     }
 }
 
+/// The table's difference cell: the difference and what its interval says; one sentence
+/// when there is nothing to compare yet (not "no data yet" and "not enough data" both).
+pub fn reading(d: Option<f64>, interval: Option<(f64, f64)>, unit: Unit) -> String {
+    match (d, interval) {
+        (None, _) => "No data yet.".to_owned(),
+        (Some(_), None) => difference(d, interval, unit),
+        (Some(_), Some(_)) => format!("{} {}", difference(d, interval, unit), verdict(interval)),
+    }
+}
+
 /// What the interval says, in words.
 pub fn verdict(interval: Option<(f64, f64)>) -> &'static str {
     match interval {
@@ -281,6 +291,13 @@ mod tests {
             "+10.0 pts (95 % interval +2.0 pts to +18.0 pts)"
         );
         assert_eq!(difference(None, None, Unit::Money), "no data yet");
+        assert_eq!(reading(None, None, Unit::Money), "No data yet.");
+        assert_eq!(
+            reading(Some(10.0), None, Unit::Money),
+            "+0.10 (too few customers for an interval)"
+        );
+        assert!(reading(Some(0.1), Some((0.05, 0.15)), Unit::Probability)
+            .ends_with("Following up did better: the interval lies above zero."));
         assert!(verdict(Some((0.01, 0.2))).starts_with("Following up did better"));
         assert!(verdict(Some((-0.01, 0.2))).starts_with("Not conclusive"));
         assert!(verdict(Some((-0.3, -0.2))).starts_with("The holdout"));

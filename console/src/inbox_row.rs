@@ -127,9 +127,12 @@ pub fn customer_block(item: &Item) -> Vec<(&'static str, String)> {
     let Some(c) = &item.customer else {
         return vec![("Customer", "Anonymous".to_owned())];
     };
-    let mut lines = vec![
-        ("Customer", c.email.clone().unwrap_or_else(|| c.id.clone())),
-        ("Customer id", c.id.clone()),
+    // Without an e-mail the customer is named by the id: one line, not the id twice.
+    let mut lines = match &c.email {
+        Some(email) => vec![("Customer", email.clone()), ("Customer id", c.id.clone())],
+        None => vec![("Customer id", c.id.clone())],
+    };
+    lines.extend([
         ("Tier", c.tier.clone().unwrap_or_else(|| "–".to_owned())),
         ("Orders", c.orders.to_string()),
         (
@@ -139,7 +142,7 @@ pub fn customer_block(item: &Item) -> Vec<(&'static str, String)> {
                 None => "–".to_owned(),
             },
         ),
-    ];
+    ]);
     if let Some(v) = c.annual_value {
         lines.push((
             "Predicted value a year",
@@ -280,6 +283,25 @@ mod tests {
         assert!(block.contains(&("Revenue at risk", "$1,240 (880–1,610)".to_owned())));
         assert!(block.contains(&("Spend", "$520".to_owned())));
         assert!(block.contains(&("Still a customer", "P(alive) 40% (30–50%)".to_owned())));
+        assert_eq!(
+            block[..2],
+            [
+                ("Customer", "ana@shop.example".to_owned()),
+                ("Customer id", "c1".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_customer_without_an_email_is_named_once() {
+        let mut i = item();
+        if let Some(c) = i.customer.as_mut() {
+            c.email = None;
+        }
+        let block = customer_block(&i);
+        let named: Vec<_> = block.iter().filter(|(_, v)| v == "c1").collect();
+        assert_eq!(named, [&("Customer id", "c1".to_owned())]);
+        assert!(!block.iter().any(|(k, _)| *k == "Customer"));
     }
 }
 

@@ -7,11 +7,13 @@
 //! * [`model`] — the JSON answers of `/admin/api/*` as typed view models.
 //! * [`inbox_row`] — an inbox item as the console words it (badge, customer, risk…).
 //! * [`followup`] — the follow-ups page: view models, differences and intervals in words and on an axis.
+//! * [`missing`] — a 404 in words: an unknown site is not a missing response.
 //! * [`format`] — money, dates and percentages as the console prints them.
 //! * [`hooks`] — webhooks, deliveries and alert settings as the console shows them.
 //! * [`dashboard`] — the dashboard's charts as the engine's Worker returns them, their
 //!   CSV, and the allowlist for their SVG.
 //! * [`segments`] — the segments page: sizes, targeted surveys' response rates, scores' age.
+//! * [`themes`] — the inbox's themes strip: most frequent first, the rest behind a toggle.
 //! * [`csv`] — CSV text with formula-injection neutralisation, for every download.
 //! * [`error`] — the one error enum of the console.
 //!
@@ -27,10 +29,12 @@ pub mod followup;
 pub mod format;
 pub mod hooks;
 pub mod inbox_row;
+pub mod missing;
 pub mod model;
 pub mod query;
 pub mod route;
 pub mod segments;
+pub mod themes;
 pub mod timestamp;
 
 #[cfg(target_arch = "wasm32")]

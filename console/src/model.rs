@@ -212,17 +212,24 @@ impl<'de> Deserialize<'de> for ErrorDetail {
                 self,
                 mut map: A,
             ) -> Result<ErrorDetail, A::Error> {
-                let (mut code, mut message) = (None, String::new());
+                let (mut code, mut message, mut field) = (None, String::new(), None);
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "code" => code = Some(map.next_value::<String>()?),
                         "message" => message = map.next_value::<String>()?,
+                        "field" => field = map.next_value::<Option<String>>()?,
                         _ => {
                             map.next_value::<serde::de::IgnoredAny>()?;
                         }
                     }
                 }
                 let code = code.ok_or_else(|| serde::de::Error::missing_field("error.code"))?;
+                // Collectors before `unknown_site` said an unknown site as `not_found` on
+                // the field `site`: the same 404, read as the code it has now.
+                let code = match (code.as_str(), field.as_deref()) {
+                    ("not_found", Some("site")) => "unknown_site".to_owned(),
+                    _ => code,
+                };
                 Ok(ErrorDetail::Nested { code, message })
             }
         }
@@ -280,8 +287,12 @@ pub struct Score {
 /// One answer of a response.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Answer {
-    /// Question id or text.
+    /// Question id.
     pub question: String,
+    /// The question's text, when the collector knows the survey (absent from older
+    /// collectors and for a question no longer in the survey).
+    #[serde(default)]
+    pub title: Option<String>,
     /// Question type.
     #[serde(rename = "type")]
     pub kind: String,
@@ -290,6 +301,16 @@ pub struct Answer {
     /// Human label of the value.
     #[serde(default)]
     pub label: Option<String>,
+}
+
+impl Answer {
+    /// What the response page shows as the question: its text, else its id.
+    pub fn heading(&self) -> &str {
+        match self.title.as_deref().map(str::trim) {
+            Some(title) if !title.is_empty() => title,
+            _ => &self.question,
+        }
+    }
 }
 
 /// The customer behind a response.
@@ -534,6 +555,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(e.parts(), ("csrf".into(), "missing".into()));
+        let e: ErrorBody = serde_json::from_str(
+            r#"{"error":{"code":"unknown_site","field":"site","message":"no site \"x\""}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.parts(), ("unknown_site".into(), "no site \"x\"".into()));
+        // The older collector's form of the same answer.
+        let e: ErrorBody = serde_json::from_str(
+            r#"{"error":{"code":"not_found","field":"site","message":"no site \"x\""}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.parts().0, "unknown_site");
+        let e: ErrorBody = serde_json::from_str(
+            r#"{"error":{"code":"not_found","field":"id","message":"no response"}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.parts().0, "not_found");
         let e: ErrorBody =
             serde_json::from_str(r#"{"error":"holdout","message":"in the holdout"}"#).unwrap();
         assert_eq!(e.parts(), ("holdout".into(), "in the holdout".into()));
@@ -580,6 +617,27 @@ mod tests {
         );
         assert_eq!(page.next, None);
         assert_eq!(item.currency(), "USD");
+    }
+
+    #[test]
+    fn an_answer_shows_its_question_text_else_its_id() {
+        let answers: Vec<Answer> = serde_json::from_str(
+            r#"[{"question":"q1","title":"How likely are you to recommend us?","type":"nps","value":9},
+                {"question":"q2","type":"text","value":"late"},
+                {"question":"q3","title":null,"type":"text","value":"ok"},
+                {"question":"q4","title":"  ","type":"text","value":"ok"}]"#,
+        )
+        .unwrap();
+        let headings: Vec<&str> = answers.iter().map(Answer::heading).collect();
+        assert_eq!(
+            headings,
+            ["How likely are you to recommend us?", "q2", "q3", "q4"]
+        );
+        assert_eq!(
+            answers[0].title.as_deref(),
+            Some("How likely are you to recommend us?")
+        );
+        assert_eq!(answers[1].title, None);
     }
 
     #[test]

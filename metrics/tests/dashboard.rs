@@ -191,6 +191,15 @@ fn every_chart_equals_the_engine_on_the_same_data() {
     for c in &out.charts {
         check_svg(c.id, &c.svg);
         assert!(!c.summary.is_empty() && !c.title.is_empty());
+        // The page shows the title and the summary above the drawing: not drawn twice.
+        for said in [&c.title, &c.summary] {
+            let drawn = format!(">{}</text>", rapport_metrics::plot::svg::escape(said));
+            assert!(
+                !c.svg.contains(&drawn),
+                "{}: {said:?} drawn in the SVG",
+                c.id
+            );
+        }
         assert!(
             c.table
                 .rows

@@ -154,8 +154,14 @@ fn unit() -> Result<(), String> {
     )
 }
 
+/// The widget's and the engine's `tests/web.rs`; the console's shell is private to its crate,
+/// so its browser tests are in the library (`console/src/web/tests.rs`, `--lib`).
 fn browser() -> Result<(), String> {
-    for package in ["rapport", "rapport-metrics"] {
+    for (package, which) in [
+        ("rapport", ["--test", "web"].as_slice()),
+        ("rapport-metrics", ["--test", "web"].as_slice()),
+        ("rapport-console", ["--lib"].as_slice()),
+    ] {
         step(
             &format!("{package}: wasm-bindgen-test in headless Chromium"),
             util::cargo()
@@ -165,9 +171,8 @@ fn browser() -> Result<(), String> {
                     package,
                     "--target",
                     "wasm32-unknown-unknown",
-                    "--test",
-                    "web",
                 ])
+                .args(which)
                 .env("CHROMEDRIVER", CHROMEDRIVER)
                 .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
         )?;

@@ -49,6 +49,31 @@ fn location() -> Js<(String, String)> {
     Ok((location.pathname()?, location.search()?))
 }
 
+#[cfg(test)]
+impl App {
+    /// An app over landmarks outside the document, for the browser tests: pages render into
+    /// [`App::main_for_tests`].
+    pub fn detached() -> Js<Rc<App>> {
+        let el = |tag: &str| document()?.create_element(tag);
+        Ok(Rc::new(App {
+            main: el("main")?,
+            nav: el("nav")?,
+            account: el("div")?,
+            live: el("div")?,
+            session: RefCell::new(None),
+            setup_token: RefCell::new(None),
+            page_listeners: RefCell::new(Vec::new()),
+            generation: Cell::new(0),
+            shown: RefCell::new(String::new()),
+        }))
+    }
+
+    /// The detached `main`.
+    pub fn main_for_tests(&self) -> &Element {
+        &self.main
+    }
+}
+
 impl App {
     /// Finds the landmarks, installs the global listeners, reads the session, renders.
     pub fn boot() -> Js<()> {

@@ -9,6 +9,13 @@ use super::dom::{document, Js};
 
 /// Offers `text` as the file `name` of type `mime`.
 pub fn text(name: &str, mime: &str, text: &str) -> Js<()> {
+    let (link, url) = link(name, mime, text)?;
+    link.click();
+    Url::revoke_object_url(&url)
+}
+
+/// The `<a download>` of `text` and its `Blob` URL (to revoke once clicked).
+pub(crate) fn link(name: &str, mime: &str, text: &str) -> Js<(HtmlAnchorElement, String)> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = BlobPropertyBag::new();
     options.set_type(mime);
@@ -17,6 +24,5 @@ pub fn text(name: &str, mime: &str, text: &str) -> Js<()> {
     let link: HtmlAnchorElement = document()?.create_element("a")?.dyn_into()?;
     link.set_href(&url);
     link.set_download(name);
-    link.click();
-    Url::revoke_object_url(&url)
+    Ok((link, url))
 }

@@ -71,14 +71,20 @@ async fn call(
     if (200..300).contains(&status) {
         return Ok(value);
     }
-    let (code, message) = serde_wasm_bindgen::from_value::<ErrorBody>(value)
+    Err(error_of(status, value))
+}
+
+/// A failed answer: its status and its body as the browser parsed it (`null` when it was
+/// not JSON), read as the collector's [`ErrorBody`] in either form.
+pub(crate) fn error_of(status: u16, body: JsValue) -> ConsoleError {
+    let (code, message) = serde_wasm_bindgen::from_value::<ErrorBody>(body)
         .map(|b| b.parts())
         .unwrap_or_else(|_| (format!("HTTP {status}"), String::new()));
-    Err(ConsoleError::Api {
+    ConsoleError::Api {
         status,
         code,
         message,
-    })
+    }
 }
 
 async fn fetch(

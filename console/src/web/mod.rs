@@ -13,8 +13,13 @@ mod theme;
 
 use wasm_bindgen::prelude::*;
 
-/// Entry point, called by `boot.js` once the module is instantiated.
-#[wasm_bindgen(start)]
+#[cfg(test)]
+mod tests;
+
+/// Entry point, called by `boot.js` once the module is instantiated (not in the browser
+/// tests, whose page is not the console's).
+#[cfg_attr(not(test), wasm_bindgen(start))]
+#[cfg_attr(test, allow(dead_code))]
 pub fn start() -> Result<(), JsValue> {
     app::App::boot()
 }

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::plot::chart::bar::{Bar, BarChart};
 use crate::plot::chart::line::{LineChart, Series};
 use crate::plot::chart::Area;
-use crate::plot::svg::{Svg, TextStyle};
+use crate::plot::svg::Svg;
 
 /// A chart.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -58,24 +58,18 @@ pub fn opt(v: Option<f64>) -> Value {
     v.map_or(Value::Null, num)
 }
 
-/// A line chart document with a title and a summary line.
+/// A line chart document. The page shows the chart's title and summary above it (in the
+/// page's type, readable at any width), so the drawing carries its title only as its
+/// accessible name (`<title>`), not drawn a second time.
 pub fn line_svg(
     title: &str,
-    summary: &str,
     x_title: &str,
     y_title: &str,
     series: Vec<Series>,
     x_ticks: Option<Vec<(f64, String)>>,
 ) -> String {
-    let (w, h) = (900.0, 380.0);
+    let (w, h) = (900.0, 334.0);
     let mut svg = Svg::new(w, h, title);
-    svg.text(12.0, 24.0, title, TextStyle::new(16.0).bold());
-    svg.text(
-        12.0,
-        44.0,
-        summary,
-        TextStyle::new(12.0).fill(crate::plot::colour::MUTED),
-    );
     let chart = LineChart {
         title: "",
         x_title,
@@ -85,17 +79,18 @@ pub fn line_svg(
         x_range: None,
         marker: None,
     };
-    chart.draw(&mut svg, Area::new(12.0, 56.0, w - 24.0, h - 66.0));
+    chart.draw(&mut svg, Area::new(12.0, 10.0, w - 24.0, h - 20.0));
     svg.finish()
 }
 
-/// A horizontal bar chart document; `bars` are `(label, value, note)`.
+/// A horizontal bar chart document; `bars` are `(label, value, note)`. Its title is the
+/// accessible name only, as in [`line_svg`].
 pub fn bar_svg(title: &str, x_title: &str, bars: Vec<(String, f64, String)>) -> String {
     let n = bars.len().max(1) as f64;
-    let h = 120.0 + 36.0 * n;
+    let h = 100.0 + 36.0 * n;
     let mut svg = Svg::new(900.0, h, title);
     let chart = BarChart {
-        title,
+        title: "",
         x_title,
         bars: bars
             .into_iter()

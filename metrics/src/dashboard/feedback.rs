@@ -93,7 +93,6 @@ fn nps_chart(answers: &[Answer<'_>]) -> Result<Chart, DashboardError> {
         title: title.into(),
         svg: line_svg(
             title,
-            &summary,
             "month",
             "NPS",
             vec![
@@ -140,7 +139,6 @@ fn csat_chart(answers: &[Answer<'_>]) -> Chart {
         title: title.into(),
         svg: line_svg(
             title,
-            &summary,
             "month",
             "% satisfied",
             vec![series("CSAT", 2, points, false)],
@@ -183,7 +181,6 @@ fn ces_chart(answers: &[Answer<'_>]) -> Chart {
         title: title.into(),
         svg: line_svg(
             title,
-            &summary,
             "month",
             "mean effort",
             vec![series("CES", 3, points, false)],

@@ -53,7 +53,6 @@ fn points(l: &LoyaltyData) -> Chart {
         title: title.into(),
         svg: line_svg(
             title,
-            &summary,
             "month",
             "points",
             vec![
@@ -172,7 +171,6 @@ fn referrals(l: &LoyaltyData) -> Chart {
         title: title.into(),
         svg: line_svg(
             title,
-            &summary,
             "month",
             "referrals",
             vec![

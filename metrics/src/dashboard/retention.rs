@@ -75,7 +75,6 @@ pub fn charts(orders: &Orders, end_day: i64) -> Vec<Chart> {
             title: repeat_title.into(),
             svg: line_svg(
                 repeat_title,
-                &repeat_summary,
                 "months after acquisition",
                 "% of cohort buying",
                 vec![series("retention", 0, ret, false)],

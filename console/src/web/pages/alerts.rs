@@ -285,7 +285,11 @@ fn draw_log(log: &Element, url: &str, page: &DeliveryPage) -> Js<()> {
     let body = H::new("tbody")?.el();
     for d in &page.deliveries {
         let row = H::new("tr")?
-            .with(H::new("td")?.text(&format::instant(d.created_at)))?
+            .with(
+                H::new("td")?
+                    .class("when")
+                    .text(&format::instant(d.created_at)),
+            )?
             .with(H::new("td")?.text(hooks::event_label(&d.kind)))?
             .with(H::new("td")?.text(&hooks::delivery_state(d)))?
             .with(H::new("td")?.text(&d.event_id))?;
@@ -428,8 +432,9 @@ fn alerts_form(app: &Rc<App>) -> Js<Element> {
     }
     let load = dom::button("Load settings", "button")?;
     load.set_class_name("secondary");
-    form.append_child(&load)?;
-    dom::add(&form, dom::button("Save alerts", "submit")?)?;
+    let actions = H::new("div")?.class("toolbar").child(&load)?.el();
+    dom::add(&actions, dom::button("Save alerts", "submit")?)?;
+    form.append_child(&actions)?;
     let inputs = Rc::new((site, slack, instant, digest, hour));
     let (app2, i2) = (Rc::clone(app), Rc::clone(&inputs));
     app.on(&load, "click", move |_| {

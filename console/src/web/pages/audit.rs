@@ -100,7 +100,7 @@ fn page(
 fn rows(body: &Element, page: &AuditPage) -> Js<()> {
     for entry in &page.entries {
         let row = H::new("tr")?
-            .with(H::new("td")?.text(&format::instant(entry.at)))?
+            .with(H::new("td")?.class("when").text(&format::instant(entry.at)))?
             .with(H::new("td")?.text(entry.actor.as_deref().unwrap_or("—")))?
             .with(H::new("td")?.text(&entry.action.replace('_', " ")))?
             .with(H::new("td")?.text(entry.target.as_deref().unwrap_or("—")))?

@@ -21,6 +21,7 @@ use crate::dashboard::{
 use crate::route::ROOT;
 use crate::web::app::App;
 use crate::web::dom::{self, document, text_el, Js, H};
+use crate::web::download;
 use crate::web::site_picker::{self, SiteChoice};
 
 thread_local! {
@@ -438,7 +439,7 @@ fn render_chart(app: &Rc<App>, t: &Target, chart: &Chart) -> Js<()> {
     {
         let (text, name) = (csv(chart), csv_file_name(&t.site, &chart.id));
         app.on(&download, "click", move |_| {
-            if let Err(e) = save(&text, &name) {
+            if let Err(e) = download::text(&name, "text/csv;charset=utf-8", &text) {
                 web_sys::console::error_2(&JsValue::from_str("[rapport dashboard]"), &e);
             }
         });
@@ -471,7 +472,7 @@ fn table_of(chart: &Chart) -> Js<Element> {
 
 /// The chart's SVG as a node of this document, or `None` when it holds anything outside
 /// the allowlist (or is not well-formed XML).
-fn safe_svg(text: &str, title: &str) -> Js<Option<Element>> {
+pub(crate) fn safe_svg(text: &str, title: &str) -> Js<Option<Element>> {
     let parser = web_sys::DomParser::new()?;
     let doc = parser.parse_from_string(text, web_sys::SupportedType::ImageSvgXml)?;
     let Some(root) = doc.document_element() else {
@@ -515,21 +516,6 @@ fn clean(el: &Element) -> Js<bool> {
     Ok(true)
 }
 
-/// Offers `text` as a download named `name`.
-fn save(text: &str, name: &str) -> Js<()> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let bag = web_sys::BlobPropertyBag::new();
-    bag.set_type("text/csv;charset=utf-8");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let a: web_sys::HtmlAnchorElement = document()?.create_element("a")?.dyn_into()?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    web_sys::Url::revoke_object_url(&url)?;
-    Ok(())
-}
-
 async fn bytes_of(file: &web_sys::File) -> Result<JsValue, JsValue> {
     let buffer = JsFuture::from(file.array_buffer()).await?;
     Ok(js_sys::Uint8Array::new(&buffer).into())
@@ -556,21 +542,6 @@ async fn fetch_text(path: &str) -> Result<String, crate::error::ConsoleError> {
     if (200..300).contains(&status) {
         return Ok(text);
     }
-    let (code, message) = serde_json_error(&text);
-    Err(ConsoleError::Api {
-        status,
-        code: code.unwrap_or_else(|| format!("HTTP {status}")),
-        message,
-    })
-}
-
-fn serde_json_error(text: &str) -> (Option<String>, String) {
-    let value = js_sys::JSON::parse(text).unwrap_or(JsValue::NULL);
-    match serde_wasm_bindgen::from_value::<crate::model::ErrorBody>(value) {
-        Ok(b) => {
-            let (c, m) = b.parts();
-            (Some(c), m)
-        }
-        Err(_) => (None, String::new()),
-    }
+    let body = js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL);
+    Err(crate::web::http::error_of(status, body))
 }

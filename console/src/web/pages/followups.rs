@@ -9,6 +9,7 @@ use web_sys::{Element, HtmlInputElement};
 
 use crate::followup::{self, ClosedLoop, HoldoutSettings, Results, Unit};
 use crate::format;
+use crate::missing::Missing;
 use crate::model::Sites;
 use crate::query;
 use crate::route::{Route, ROOT};
@@ -79,15 +80,27 @@ fn load(app: &Rc<App>, body: Element, site: String, owner: bool) {
         }
         let shown = match (summary, settings, results) {
             (Ok(s), Ok(h), Ok(r)) => page(&app, &body, &site, &s, h, &r, owner),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-                app.failed(&e);
-                Ok(())
-            }
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => match Missing::of(&e) {
+                // The site field stays above: the merchant corrects the id there.
+                Some(missing) => unknown(&body, &missing),
+                None => {
+                    app.failed(&e);
+                    Ok(())
+                }
+            },
         };
         if let Err(e) = shown {
             web_sys::console::error_1(&e);
         }
     });
+}
+
+/// The collector does not know the site (or its record): its message in place of the page.
+fn unknown(body: &Element, missing: &Missing) -> Js<()> {
+    dom::clear(body);
+    let text = format!("{} Check the site id above.", missing.message());
+    let p = H::new("p")?.attr("role", "status")?.text(&text).el();
+    body.append_child(&p).map(|_| ())
 }
 
 fn encode(segment: &str) -> String {
@@ -195,13 +208,7 @@ fn number(
 
 fn settings_form(app: &Rc<App>, site: &str, h: HoldoutSettings) -> Js<Element> {
     let form = H::new("form")?.attr("aria-label", "Holdout settings")?.el();
-    let (on_field, on) = dom::field(
-        "Hold out detractor answers",
-        "checkbox",
-        "holdout-on",
-        "off",
-    )?;
-    on.set_checked(h.enabled);
+    let (on_field, on) = dom::checkbox("Hold out detractor answers", "holdout-on", h.enabled)?;
     let (share_field, share) = number(
         "Share held out (%, 5 to 50)",
         "holdout-share",
@@ -352,11 +359,7 @@ fn results(body: &Element, r: &Results) -> Js<()> {
             .with(H::new("th")?.attr("scope", "row")?.text(name))?
             .with(H::new("td")?.text(&t))?
             .with(H::new("td")?.text(&h))?
-            .with(H::new("td")?.text(&format!(
-                "{} {}",
-                followup::difference(d, interval, unit),
-                followup::verdict(interval)
-            )))?
+            .with(H::new("td")?.text(&followup::reading(d, interval, unit)))?
             .with(drawn)?
             .with(
                 H::new("td")?.text(

@@ -10,9 +10,11 @@ use std::rc::Rc;
 use crate::error::ConsoleError;
 use crate::filter::{InboxFilter, Sort, BANDS, STATUSES};
 use crate::inbox_row::{self, parse_tags};
-use crate::model::{BulkAnswer, BulkBody, InboxPage, Item, ItemRef, Sites, Themes};
+use crate::missing::Missing;
+use crate::model::{BulkAnswer, BulkBody, InboxPage, Item, ItemRef, Sites, Theme, Themes};
 use crate::query;
 use crate::route::{Route, ROOT};
+use crate::themes;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 
@@ -250,9 +252,15 @@ fn sort_toggle(filter: &InboxFilter) -> Js<Element> {
     Ok(nav)
 }
 
-/// The API's inbox answer; a collector without the inbox endpoint answers 404.
+/// The API's inbox answer; a collector without the inbox endpoint answers 404 (an unknown
+/// site is a 404 too, with its own code: [`unknown_site_of`]).
 fn unavailable(e: &ConsoleError) -> bool {
-    matches!(e, ConsoleError::Api { status: 404, .. })
+    matches!(e, ConsoleError::Api { status: 404, .. }) && unknown_site_of(e).is_none()
+}
+
+/// The list names no record: of its 404s only an unknown site is about the filter.
+fn unknown_site_of(e: &ConsoleError) -> Option<Missing> {
+    Missing::of(e).filter(Missing::is_unknown_site)
 }
 
 /// Loads a page of rows (the first when `cursor` is `None`) and announces how many are
@@ -322,9 +330,27 @@ fn load(
                 ));
                 let _ = parts.empty.remove_attribute("hidden");
             }
-            Err(e) => app.failed(&e),
+            Err(e) => match unknown_site_of(&e) {
+                Some(missing) => {
+                    if let Err(e) = unknown_site(&parts.empty, &missing) {
+                        web_sys::console::error_1(&e);
+                    }
+                }
+                None => app.failed(&e),
+            },
         }
     });
+}
+
+/// The filter names a site the collector does not know: its message and a way back to the
+/// collector's first site.
+fn unknown_site(empty: &Element, missing: &Missing) -> Js<()> {
+    empty.set_text_content(Some(&format!("{} ", missing.message())));
+    let link = H::new("a")?
+        .attr("href", &Route::Inbox(InboxFilter::default()).path())?
+        .text("Show the first site's responses");
+    empty.append_child(&link.el())?;
+    empty.remove_attribute("hidden")
 }
 
 /// One row: selection checkbox, score badge, excerpt linking to the response, who, money,
@@ -532,26 +558,40 @@ fn load_themes(app: &Rc<App>, section: Element, filter: &InboxFilter) {
         }
         let built = (|| -> Js<()> {
             section.append_child(&H::new("h2")?.attr("id", "themes-h")?.text("Themes").el())?;
-            let list = H::new("ul")?.class("themes").el();
-            for theme in &themes.themes {
-                let mut f = filter.clone();
-                f.q = Some(theme.phrase.clone());
-                let link = H::new("a")?
-                    .attr("href", &Route::Inbox(f).path())?
-                    .attr(
-                        "aria-label",
-                        &format!("Search “{}” ({} answers)", theme.phrase, theme.count),
-                    )?
-                    .text(&format!("{} ({})", theme.phrase, theme.count));
-                list.append_child(&H::new("li")?.with(link)?.el())?;
-            }
+            let (shown, rest) = themes::strip(&themes.themes);
+            let list = theme_list(&filter, &shown)?;
             section.append_child(&list)?;
+            if !rest.is_empty() {
+                let more = H::new("details")?
+                    .with(H::new("summary")?.text(&format!("More themes ({})", rest.len())))?
+                    .child(&theme_list(&filter, &rest)?)?
+                    .el();
+                section.append_child(&more)?;
+            }
             Ok(())
         })();
         if let Err(e) = built {
             web_sys::console::error_1(&e);
         }
     });
+}
+
+/// Themes as links that search for them.
+fn theme_list(filter: &InboxFilter, list: &[&Theme]) -> Js<Element> {
+    let ul = H::new("ul")?.class("themes").el();
+    for theme in list {
+        let mut f = filter.clone();
+        f.q = Some(theme.phrase.clone());
+        let link = H::new("a")?
+            .attr("href", &Route::Inbox(f).path())?
+            .attr(
+                "aria-label",
+                &format!("Search “{}” ({} answers)", theme.phrase, theme.count),
+            )?
+            .text(&format!("{} ({})", theme.phrase, theme.count));
+        ul.append_child(&H::new("li")?.with(link)?.el())?;
+    }
+    Ok(ul)
 }
 
 /// The inbox API lists one site at a time: a URL without a site shows the collector's first

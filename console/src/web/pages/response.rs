@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use crate::format;
 use crate::inbox_row::{self, customer_block, parse_tags};
+use crate::missing::Missing;
 use crate::model::{Detail, DetailExtras, Item, Note, NoteBody, PatchBody};
 use crate::route::{Route, ROOT};
 use web_sys::Element;
@@ -16,6 +17,7 @@ use crate::error::ConsoleError;
 use crate::filter::{InboxFilter, STATUSES};
 use crate::web::app::App;
 use crate::web::dom::{self, text_el, Js, H};
+use crate::web::pages::not_found;
 use crate::web::{http, people};
 
 fn api(site: &str, id: &str) -> String {
@@ -31,13 +33,19 @@ fn api(site: &str, id: &str) -> String {
 /// Renders the response page; the response loads after.
 pub fn render(app: &Rc<App>, main: &Element, site: &str, id: &str) -> Js<String> {
     dom::add(main, text_el("h1", "Response")?)?;
-    let back = H::new("a")?
-        .attr("href", &Route::Inbox(InboxFilter::default()).path())?
-        .text("Back to the inbox");
-    main.append_child(&H::new("p")?.with(back)?.el())?;
+    let inbox = Route::Inbox(InboxFilter::default()).path();
+    let back = H::new("a")?.attr("href", &inbox)?.text("Back to the inbox");
+    let back = H::new("p")?.with(back)?.el();
+    main.append_child(&back)?;
     let body = H::new("div")?.attr("aria-busy", "true")?.el();
     main.append_child(&body)?;
     let url = api(site, id);
+    let main = main.clone();
+    let site_inbox = Route::Inbox(InboxFilter {
+        site: Some(site.to_owned()),
+        ..InboxFilter::default()
+    })
+    .path();
     app.spawn(|app, g| async move {
         let answer = http::get_value(&url).await.and_then(|v| {
             let item = http::decode::<Item>(v.clone())?;
@@ -57,12 +65,26 @@ pub fn render(app: &Rc<App>, main: &Element, site: &str, id: &str) -> Js<String>
                     web_sys::console::error_1(&e);
                 }
             }
-            Err(ConsoleError::Api { status: 404, .. }) => {
-                body.set_text_content(Some(
-                    "No such response (or the inbox is not available on this collector yet).",
-                ));
-            }
-            Err(e) => app.failed(&e),
+            Err(e) => match Missing::of(&e) {
+                Some(missing) => {
+                    // The view's own link replaces "Back to the inbox".
+                    back.remove();
+                    let (back, text) = match missing.is_unknown_site() {
+                        true => (inbox, "Choose a site in the inbox"),
+                        false => (site_inbox, "See this site's responses"),
+                    };
+                    let shown = not_found::missing(&main, &body, &missing, "Response", &back, text);
+                    if let Err(e) = shown {
+                        web_sys::console::error_1(&e);
+                    }
+                }
+                None if matches!(e, ConsoleError::Api { status: 404, .. }) => {
+                    body.set_text_content(Some(
+                        "No such response (or the inbox is not available on this collector yet).",
+                    ));
+                }
+                None => app.failed(&e),
+            },
         }
     });
     Ok("Response".to_owned())
@@ -88,7 +110,7 @@ fn pairs(parent: &Element, lines: &[(&str, String)]) -> Js<()> {
     Ok(())
 }
 
-fn show(app: &Rc<App>, body: &Element, url: &str, d: &Detail) -> Js<()> {
+pub(crate) fn show(app: &Rc<App>, body: &Element, url: &str, d: &Detail) -> Js<()> {
     let item = &d.item;
     let view = inbox_row::row(item);
     let summary = section(body, "r-summary", "Summary")?;
@@ -121,7 +143,7 @@ fn show(app: &Rc<App>, body: &Element, url: &str, d: &Detail) -> Js<()> {
         .iter()
         .map(|a| {
             (
-                a.question.as_str(),
+                a.heading(),
                 a.label.clone().unwrap_or_else(|| a.value.display()),
             )
         })
@@ -221,6 +243,11 @@ fn notes(app: &Rc<App>, parent: &Element, url: &str, list: &[Note]) -> Js<()> {
     for note in list {
         dom::add(&ul, note_item(note)?)?;
     }
+    // Said while there is none; the first note added takes its place.
+    let none = text_el("p", "No notes yet.")?;
+    if list.is_empty() {
+        parent.append_child(&none)?;
+    }
     parent.append_child(&ul)?;
     let form = H::new("form")?
         .class("card")
@@ -234,7 +261,7 @@ fn notes(app: &Rc<App>, parent: &Element, url: &str, list: &[Note]) -> Js<()> {
     let (app2, url) = (Rc::clone(app), format!("{url}/notes"));
     app.on(&form, "submit", move |e| {
         e.prevent_default();
-        let (url, ul, text) = (url.clone(), ul.clone(), text.clone());
+        let (url, ul, text, none) = (url.clone(), ul.clone(), text.clone(), none.clone());
         app2.spawn(|app, g| async move {
             let csrf = app.csrf();
             let value = text.value();
@@ -248,6 +275,7 @@ fn notes(app: &Rc<App>, parent: &Element, url: &str, list: &[Note]) -> Js<()> {
                     if let Ok(li) = note_item(&note) {
                         let _ = ul.append_child(&li);
                     }
+                    none.remove();
                     text.set_value("");
                     app.announce("Note added.");
                 }

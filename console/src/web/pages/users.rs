@@ -69,7 +69,11 @@ fn rows(app: &Rc<App>, body: &Element, users: &[User], me: &str) -> Js<()> {
         let row = H::new("tr")?
             .with(H::new("th")?.attr("scope", "row")?.text(&user.email))?
             .with(H::new("td")?.text(&user.role))?
-            .with(H::new("td")?.text(&format::instant(user.created_at)))?
+            .with(
+                H::new("td")?
+                    .class("when")
+                    .text(&format::instant(user.created_at)),
+            )?
             .with(H::new("td")?.text(if user.disabled { "Disabled" } else { "Active" }))?;
         let action = H::new("td")?;
         if user.id != me {

@@ -36,15 +36,22 @@ pub struct BarChart<'a> {
 impl BarChart<'_> {
     /// Draws the chart into `area`.
     pub fn draw(&self, svg: &mut Svg, area: Area) {
-        svg.text(
-            area.x,
-            area.y + 15.0,
-            self.title,
-            TextStyle::new(14.0).bold(),
-        );
+        // Without a title (the page shows it), the bars move up into its row.
+        let head = match self.title.is_empty() {
+            true => 0.0,
+            false => 30.0,
+        };
+        if head > 0.0 {
+            svg.text(
+                area.x,
+                area.y + 15.0,
+                self.title,
+                TextStyle::new(14.0).bold(),
+            );
+        }
         let any_highlight = self.bars.iter().any(|b| b.highlight);
         if any_highlight {
-            let y = area.y + 32.0;
+            let y = area.y + head + 2.0;
             svg.rect(area.x, y - 9.0, 10.0, 10.0, SERIES[4], None);
             svg.text(
                 area.x + 15.0,
@@ -64,7 +71,7 @@ impl BarChart<'_> {
             .iter()
             .map(|b| text_width(&b.note, TICK))
             .fold(0.0, f64::max);
-        let top = area.y + if any_highlight { 44.0 } else { 30.0 };
+        let top = area.y + head + if any_highlight { 14.0 } else { 0.0 };
         let plot = Area::new(
             area.x + label_w + 10.0,
             top,

@@ -56,12 +56,19 @@ impl LineChart<'_> {
 
     /// Draws the chart into `area`.
     pub fn draw(&self, svg: &mut Svg, area: Area) {
-        svg.text(
-            area.x,
-            area.y + 15.0,
-            self.title,
-            TextStyle::new(14.0).bold(),
-        );
+        // Without a title (the page shows it), the legend and the plot move up into its row.
+        let head = match self.title.is_empty() {
+            true => 0.0,
+            false => 24.0,
+        };
+        if head > 0.0 {
+            svg.text(
+                area.x,
+                area.y + 15.0,
+                self.title,
+                TextStyle::new(14.0).bold(),
+            );
+        }
         let (ylo, yhi) = self.extent(|p| p.1);
         // Counts and rates: the y axis starts at zero unless data go below.
         let ((y0, y1), yt) = nice_ticks(ylo.min(0.0), yhi, 5);
@@ -73,9 +80,9 @@ impl LineChart<'_> {
             .fold(0.0, f64::max);
         let plot = Area::new(
             area.x + widest + 30.0,
-            area.y + 46.0,
+            area.y + head + 22.0,
             (area.w - widest - 30.0 - 12.0).max(10.0),
-            (area.h - 46.0 - 44.0).max(10.0),
+            (area.h - head - 22.0 - 44.0).max(10.0),
         );
         let (x0, x1) = self.x_range.unwrap_or_else(|| self.extent(|p| p.0));
         let (x0, x1) = if x0.is_finite() && x1 > x0 {
@@ -121,7 +128,7 @@ impl LineChart<'_> {
                 }
             }
         }
-        self.legend(svg, Area::new(plot.x, area.y + 24.0, plot.w, 16.0));
+        self.legend(svg, Area::new(plot.x, area.y + head, plot.w, 16.0));
     }
 
     /// Swatches and names in one row.
