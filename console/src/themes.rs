@@ -9,16 +9,9 @@ pub const SHOWN: usize = 12;
 
 /// `themes` by count, most first (ties by phrase): the first [`SHOWN`], then the rest.
 pub fn strip(themes: &[Theme]) -> (Vec<&Theme>, Vec<&Theme>) {
-    // Insertion into place rather than `sort_by`, whose stable sort adds kilobytes to the
-    // wasm for a list of a few dozen.
-    let mut sorted: Vec<&Theme> = Vec::with_capacity(themes.len());
-    for t in themes {
-        let at = sorted
-            .iter()
-            .position(|s| t.count > s.count || (t.count == s.count && t.phrase < s.phrase))
-            .unwrap_or(sorted.len());
-        sorted.insert(at, t);
-    }
+    let mut sorted: Vec<&Theme> = themes.iter().collect();
+    // Ties are ordered by phrase, so a stable sort would add nothing.
+    sorted.sort_unstable_by(|a, b| b.count.cmp(&a.count).then_with(|| a.phrase.cmp(&b.phrase)));
     let rest = sorted.split_off(SHOWN.min(sorted.len()));
     (sorted, rest)
 }
