@@ -14,15 +14,13 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use common::console::*;
 use common::*;
 use rapport_server::clock::{Clock, FakeClock, SystemClock};
-use rapport_server::console::setup;
 use rapport_server::hooks::retry;
 use rapport_server::loyalty::signature::hmac_base64;
 use serde_json::{json, Value};
 
-const OWNER: &str = "owner@shop.example";
-const OWNER_PW: &str = "correct horse battery staple";
 const DAY: i64 = 86_400_000;
 const SHOPIFY: &str = "shpss_test_app_secret";
 
@@ -147,78 +145,6 @@ fn verify_with_node(secret: &str, requests: &[(axum::http::HeaderMap, String)]) 
     let out = child.wait_with_output().expect("node finished");
     assert!(out.status.success(), "node verifier failed");
     serde_json::from_slice(&out.stdout).expect("a JSON array of booleans")
-}
-
-struct Session {
-    id: String,
-    csrf: String,
-}
-
-impl Session {
-    fn req(&self, t: &TestServer, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        t.client
-            .request(method, t.url(path))
-            .header("cookie", format!("rapport_console={}", self.id))
-            .header("x-csrf-token", &self.csrf)
-    }
-
-    async fn json(
-        &self,
-        t: &TestServer,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        let mut r = self.req(t, method, path);
-        if let Some(b) = body {
-            r = r.json(&b);
-        }
-        let resp = r.send().await.expect("sent");
-        let status = resp.status().as_u16();
-        (status, resp.json().await.unwrap_or(Value::Null))
-    }
-}
-
-async fn sign_in(t: &TestServer, email: &str, pw: &str) -> Session {
-    let resp = t
-        .client
-        .post(t.url("/admin/api/session"))
-        .json(&json!({ "email": email, "password": pw }))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(resp.status(), 200);
-    let cookie = resp.headers()["set-cookie"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
-    let id = cookie
-        .split(';')
-        .next()
-        .and_then(|kv| kv.strip_prefix("rapport_console="))
-        .expect("session cookie")
-        .to_owned();
-    let body: Value = resp.json().await.expect("JSON");
-    Session {
-        id,
-        csrf: body["csrfToken"].as_str().expect("csrf").to_owned(),
-    }
-}
-
-async fn owner(t: &TestServer) -> Session {
-    let now = t.server.state().clock.now_millis();
-    let link = setup::issue(&**t.server.store(), now)
-        .await
-        .expect("setup link");
-    let resp = t
-        .client
-        .post(t.url("/admin/api/setup"))
-        .json(&json!({ "token": link.token, "email": OWNER, "password": OWNER_PW }))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(resp.status(), 201);
-    sign_in(t, OWNER, OWNER_PW).await
 }
 
 async fn server(db: &TestDb, config: Value, clock: Arc<FakeClock>) -> TestServer {

@@ -31,7 +31,8 @@ pub enum SegmentsError {
     /// Signed-out, wrong parameter, store failure…
     #[error(transparent)]
     Console(#[from] ConsoleError),
-    /// No such site, or nothing known of the customer.
+    /// Nothing known of the customer (an unknown site is the console's
+    /// [`ConsoleError::UnknownSite`]).
     #[error("{field}: {message}")]
     NotFound {
         /// `site` or `id`.
@@ -68,10 +69,9 @@ fn no_store(status: StatusCode, body: Value) -> Response {
 }
 
 fn site_of<'a>(config: &'a ServerConfig, site: &str) -> Result<&'a SiteEntry, SegmentsError> {
-    config.site(site).ok_or_else(|| SegmentsError::NotFound {
-        field: "site",
-        message: format!("no site {site:?}"),
-    })
+    config
+        .site(site)
+        .ok_or_else(|| ConsoleError::UnknownSite(site.to_owned()).into())
 }
 
 fn tier_names(site: &SiteEntry) -> Vec<String> {

@@ -187,6 +187,31 @@ async fn load_order(
     }))
 }
 
+/// Records the customer of an imported order with its e-mail (where the inbox reads a
+/// customer's e-mail): a new customer is seen at the order's date; a known one keeps the
+/// e-mail it has (a verified token's wins) and widens its first and last seen.
+async fn remember_customer(
+    tx: &Transaction<'_>,
+    site: &str,
+    r: &OrderRecord,
+    at: i64,
+) -> Result<(), StoreError> {
+    let (Some(customer), Some(email)) = (&r.customer, &r.email) else {
+        return Ok(());
+    };
+    tx.execute(
+        "INSERT INTO customers (site, id, email, name, first_seen, last_seen)
+         VALUES ($1, $2, $3, NULL, $4, $4)
+         ON CONFLICT (site, id) DO UPDATE SET
+            email = coalesce(customers.email, excluded.email),
+            first_seen = LEAST(customers.first_seen, excluded.first_seen),
+            last_seen = GREATEST(customers.last_seen, excluded.last_seen)",
+        &[&site, customer, email, &at],
+    )
+    .await?;
+    Ok(())
+}
+
 async fn save_order(
     tx: &Transaction<'_>,
     site: &str,
@@ -920,6 +945,7 @@ impl LoyaltyStore for PostgresLoyalty {
             for o in &plan.orders {
                 // Dated by the order's own date (see crate::loyalty::import_dates).
                 save_order(&tx, &site, p, &o.order_id, &o.applied.record, o.at).await?;
+                remember_customer(&tx, &site, &o.applied.record, o.at).await?;
                 counts.imported += 1;
                 let new = append_entries(&tx, &site, &o.applied.entries, Some(o.at)).await?;
                 counts.entries += new as u64;

@@ -215,6 +215,25 @@ fn save_order(
     Ok(())
 }
 
+/// Records the customer of an imported order with its e-mail (where the inbox reads a
+/// customer's e-mail): a new customer is seen at the order's date; a known one keeps the
+/// e-mail it has (a verified token's wins) and widens its first and last seen.
+fn remember_customer(tx: &Connection, site: &str, r: &OrderRecord, at: i64) -> rusqlite::Result<()> {
+    let (Some(customer), Some(email)) = (&r.customer, &r.email) else {
+        return Ok(());
+    };
+    tx.execute(
+        "INSERT INTO customers (site, id, email, name, first_seen, last_seen)
+         VALUES (?1, ?2, ?3, NULL, ?4, ?4)
+         ON CONFLICT (site, id) DO UPDATE SET
+            email = coalesce(customers.email, excluded.email),
+            first_seen = min(customers.first_seen, excluded.first_seen),
+            last_seen = max(customers.last_seen, excluded.last_seen)",
+        params![site, customer, email, at],
+    )?;
+    Ok(())
+}
+
 fn contributions(
     conn: &Connection,
     site: &str,
@@ -861,6 +880,7 @@ impl LoyaltyStore for SqliteLoyalty {
             for o in &plan.orders {
                 // Dated by the order's own date (see crate::loyalty::import_dates).
                 save_order(&tx, &site, p, &o.order_id, &o.applied.record, o.at)?;
+                remember_customer(&tx, &site, &o.applied.record, o.at)?;
                 counts.imported += 1;
                 let new = append_entries(&tx, &site, &o.applied.entries, Some(o.at))?;
                 counts.entries += new as u64;
