@@ -23,31 +23,150 @@ fn config() -> Value {
 
 /// Every request naming the unknown site `nosuch`: `(method, router path, request path,
 /// body, field expected)`.
-fn unknown_site_requests() -> Vec<(&'static str, &'static str, String, Option<Value>, &'static str)>
-{
+fn unknown_site_requests() -> Vec<(
+    &'static str,
+    &'static str,
+    String,
+    Option<Value>,
+    &'static str,
+)> {
     let alerts = json!({"instantDetractor": true, "digest": {"enabled": false, "hourUtc": 7}});
     let holdout = json!({"enabled": true, "share": 0.1, "windowDays": 30});
     let hook = json!({"site": "nosuch", "url": "https://hooks.example/in", "events": ["response.created"]});
     vec![
-        ("GET", "/admin/api/inbox/{site}/{id}/followups", "/admin/api/inbox/nosuch/r-1/followups".into(), None, "site"),
-        ("POST", "/admin/api/inbox/{site}/{id}/followups", "/admin/api/inbox/nosuch/r-1/followups".into(), Some(json!({"text": "Sorry"})), "site"),
-        ("GET", "/admin/api/followups/summary", "/admin/api/followups/summary?site=nosuch".into(), None, "site"),
-        ("GET", "/admin/api/sites/{site}/holdout", "/admin/api/sites/nosuch/holdout".into(), None, "site"),
-        ("PUT", "/admin/api/sites/{site}/holdout", "/admin/api/sites/nosuch/holdout".into(), Some(holdout), "site"),
-        ("GET", "/admin/api/sites/{site}/holdout/results", "/admin/api/sites/nosuch/holdout/results".into(), None, "site"),
-        ("GET", "/admin/api/webhooks", "/admin/api/webhooks?site=nosuch".into(), None, "site"),
-        ("POST", "/admin/api/webhooks", "/admin/api/webhooks".into(), Some(hook), "site"),
-        ("GET", "/admin/api/sites/{site}/alerts", "/admin/api/sites/nosuch/alerts".into(), None, "site"),
-        ("PUT", "/admin/api/sites/{site}/alerts", "/admin/api/sites/nosuch/alerts".into(), Some(alerts), "site"),
-        ("GET", "/admin/api/dashboard/data", "/admin/api/dashboard/data?site=nosuch".into(), None, "site"),
-        ("GET", "/admin/api/inbox", "/admin/api/inbox?site=nosuch".into(), None, "site"),
-        ("POST", "/admin/api/inbox/bulk", "/admin/api/inbox/bulk".into(), Some(json!({"items": [{"site": "nosuch", "id": "r-1"}], "status": "resolved"})), "items[0].site"),
-        ("GET", "/admin/api/inbox/{site}/{id}", "/admin/api/inbox/nosuch/r-1".into(), None, "site"),
-        ("PATCH", "/admin/api/inbox/{site}/{id}", "/admin/api/inbox/nosuch/r-1".into(), Some(json!({"status": "resolved"})), "site"),
-        ("POST", "/admin/api/inbox/{site}/{id}/notes", "/admin/api/inbox/nosuch/r-1/notes".into(), Some(json!({"text": "hi"})), "site"),
-        ("GET", "/admin/api/themes", "/admin/api/themes?site=nosuch".into(), None, "site"),
-        ("GET", "/admin/api/segments", "/admin/api/segments?site=nosuch".into(), None, "site"),
-        ("GET", "/admin/api/customers/{site}/{id}", "/admin/api/customers/nosuch/c-1".into(), None, "site"),
+        (
+            "GET",
+            "/admin/api/inbox/{site}/{id}/followups",
+            "/admin/api/inbox/nosuch/r-1/followups".into(),
+            None,
+            "site",
+        ),
+        (
+            "POST",
+            "/admin/api/inbox/{site}/{id}/followups",
+            "/admin/api/inbox/nosuch/r-1/followups".into(),
+            Some(json!({"text": "Sorry"})),
+            "site",
+        ),
+        (
+            "GET",
+            "/admin/api/followups/summary",
+            "/admin/api/followups/summary?site=nosuch".into(),
+            None,
+            "site",
+        ),
+        (
+            "GET",
+            "/admin/api/sites/{site}/holdout",
+            "/admin/api/sites/nosuch/holdout".into(),
+            None,
+            "site",
+        ),
+        (
+            "PUT",
+            "/admin/api/sites/{site}/holdout",
+            "/admin/api/sites/nosuch/holdout".into(),
+            Some(holdout),
+            "site",
+        ),
+        (
+            "GET",
+            "/admin/api/sites/{site}/holdout/results",
+            "/admin/api/sites/nosuch/holdout/results".into(),
+            None,
+            "site",
+        ),
+        (
+            "GET",
+            "/admin/api/webhooks",
+            "/admin/api/webhooks?site=nosuch".into(),
+            None,
+            "site",
+        ),
+        (
+            "POST",
+            "/admin/api/webhooks",
+            "/admin/api/webhooks".into(),
+            Some(hook),
+            "site",
+        ),
+        (
+            "GET",
+            "/admin/api/sites/{site}/alerts",
+            "/admin/api/sites/nosuch/alerts".into(),
+            None,
+            "site",
+        ),
+        (
+            "PUT",
+            "/admin/api/sites/{site}/alerts",
+            "/admin/api/sites/nosuch/alerts".into(),
+            Some(alerts),
+            "site",
+        ),
+        (
+            "GET",
+            "/admin/api/dashboard/data",
+            "/admin/api/dashboard/data?site=nosuch".into(),
+            None,
+            "site",
+        ),
+        (
+            "GET",
+            "/admin/api/inbox",
+            "/admin/api/inbox?site=nosuch".into(),
+            None,
+            "site",
+        ),
+        (
+            "POST",
+            "/admin/api/inbox/bulk",
+            "/admin/api/inbox/bulk".into(),
+            Some(json!({"items": [{"site": "nosuch", "id": "r-1"}], "status": "resolved"})),
+            "items[0].site",
+        ),
+        (
+            "GET",
+            "/admin/api/inbox/{site}/{id}",
+            "/admin/api/inbox/nosuch/r-1".into(),
+            None,
+            "site",
+        ),
+        (
+            "PATCH",
+            "/admin/api/inbox/{site}/{id}",
+            "/admin/api/inbox/nosuch/r-1".into(),
+            Some(json!({"status": "resolved"})),
+            "site",
+        ),
+        (
+            "POST",
+            "/admin/api/inbox/{site}/{id}/notes",
+            "/admin/api/inbox/nosuch/r-1/notes".into(),
+            Some(json!({"text": "hi"})),
+            "site",
+        ),
+        (
+            "GET",
+            "/admin/api/themes",
+            "/admin/api/themes?site=nosuch".into(),
+            None,
+            "site",
+        ),
+        (
+            "GET",
+            "/admin/api/segments",
+            "/admin/api/segments?site=nosuch".into(),
+            None,
+            "site",
+        ),
+        (
+            "GET",
+            "/admin/api/customers/{site}/{id}",
+            "/admin/api/customers/nosuch/c-1".into(),
+            None,
+            "site",
+        ),
     ]
 }
 
@@ -55,13 +174,33 @@ fn unknown_site_requests() -> Vec<(&'static str, &'static str, String, Option<Va
 fn missing_item_requests(webhook: &str) -> Vec<(&'static str, String, Option<Value>)> {
     vec![
         ("GET", "/admin/api/inbox/demo/nope".into(), None),
-        ("PATCH", "/admin/api/inbox/demo/nope".into(), Some(json!({"status": "resolved"}))),
-        ("POST", "/admin/api/inbox/demo/nope/notes".into(), Some(json!({"text": "hi"}))),
+        (
+            "PATCH",
+            "/admin/api/inbox/demo/nope".into(),
+            Some(json!({"status": "resolved"})),
+        ),
+        (
+            "POST",
+            "/admin/api/inbox/demo/nope/notes".into(),
+            Some(json!({"text": "hi"})),
+        ),
         ("GET", "/admin/api/inbox/demo/nope/followups".into(), None),
-        ("POST", "/admin/api/inbox/demo/nope/followups".into(), Some(json!({"text": "Sorry"}))),
+        (
+            "POST",
+            "/admin/api/inbox/demo/nope/followups".into(),
+            Some(json!({"text": "Sorry"})),
+        ),
         ("GET", "/admin/api/customers/demo/nobody".into(), None),
-        ("GET", format!("/admin/api/webhooks/{webhook}x/deliveries"), None),
-        ("PATCH", "/admin/api/users/nobody".into(), Some(json!({"disabled": true}))),
+        (
+            "GET",
+            format!("/admin/api/webhooks/{webhook}x/deliveries"),
+            None,
+        ),
+        (
+            "PATCH",
+            "/admin/api/users/nobody".into(),
+            Some(json!({"disabled": true})),
+        ),
     ]
 }
 

@@ -205,7 +205,12 @@ mod tests {
         let e = ConsoleError::UnknownSite("nope".into());
         assert_eq!(
             (e.status().as_u16(), e.code(), e.field_name(), e.message()),
-            (404, "unknown_site", "site", "no site \"nope\" is configured".to_owned())
+            (
+                404,
+                "unknown_site",
+                "site",
+                "no site \"nope\" is configured".to_owned()
+            )
         );
         let e = ConsoleError::NoSuchUser("u1".into());
         assert_eq!((e.code(), e.field_name()), ("not_found", "id"));

@@ -192,7 +192,10 @@ mod tests {
         let inbox = crate::inbox::themes::themes(texts.iter().map(String::as_str), TOP_THEMES);
         assert_eq!(d.themes.len(), inbox.len());
         for (mine, theirs) in d.themes.iter().zip(&inbox) {
-            assert_eq!((mine.0.as_str(), mine.1), (theirs.phrase.as_str(), theirs.count as u64));
+            assert_eq!(
+                (mine.0.as_str(), mine.1),
+                (theirs.phrase.as_str(), theirs.count as u64)
+            );
         }
         assert_eq!(
             d.to_json("demo")["themes"][0],

@@ -154,7 +154,10 @@ mod tests {
         assert_eq!(title(Some(&fr), "s", "t").as_deref(), Some("¿Por qué?"));
         assert_eq!(title(Some(&fr), "s", "p").as_deref(), Some("Plain"));
         let fr_ca = site("fr-CA");
-        assert_eq!(title(Some(&fr_ca), "s", "n").as_deref(), Some("Recommander ?"));
+        assert_eq!(
+            title(Some(&fr_ca), "s", "n").as_deref(),
+            Some("Recommander ?")
+        );
         let auto = site("auto");
         assert_eq!(title(Some(&auto), "s", "n").as_deref(), Some("Recommend?"));
         let nl = site("nl");

@@ -71,25 +71,22 @@ fn day_response(app: &AppState, site: &str, r: &crate::store::StoredResponse) ->
             continue;
         };
         let kind = q.kind.question_type();
-        match (&a["value"], kind) {
-            (Value::Number(n), _) => {
-                let Some(v) = n.as_i64() else { continue };
-                if kind == QuestionType::Nps {
-                    out.nps.push(v as f64);
-                }
-                bands.extend(feedback_band::band(kind, v));
-                let scale = match kind {
-                    QuestionType::Nps => Some(Scale::Nps),
-                    QuestionType::Csat => Some(Scale::Csat),
-                    QuestionType::Ces => Some(Scale::Ces),
-                    _ => None,
-                };
-                if let Some(scale) = scale {
-                    let u = unhappiness(scale, v as f64);
-                    out.unhappiness = Some(out.unhappiness.map_or(u, |w: f64| w.max(u)));
-                }
-            }
-            _ => {}
+        let Some(v) = a["value"].as_i64() else {
+            continue;
+        };
+        if kind == QuestionType::Nps {
+            out.nps.push(v as f64);
+        }
+        bands.extend(feedback_band::band(kind, v));
+        let scale = match kind {
+            QuestionType::Nps => Some(Scale::Nps),
+            QuestionType::Csat => Some(Scale::Csat),
+            QuestionType::Ces => Some(Scale::Ces),
+            _ => None,
+        };
+        if let Some(scale) = scale {
+            let u = unhappiness(scale, v as f64);
+            out.unhappiness = Some(out.unhappiness.map_or(u, |w: f64| w.max(u)));
         }
     }
     out.band = bands.into_iter().min();
@@ -121,7 +118,12 @@ async fn responses(
 
 /// The open texts the inbox stored for `site`'s answers received in `[from, until)`, as
 /// its themes read them (the newest [`THEME_TEXTS`]).
-async fn texts(app: &AppState, site: &str, from: i64, until: i64) -> Result<Vec<String>, StoreError> {
+async fn texts(
+    app: &AppState,
+    site: &str,
+    from: i64,
+    until: i64,
+) -> Result<Vec<String>, StoreError> {
     let query = TextQuery {
         site: site.to_owned(),
         band: None,

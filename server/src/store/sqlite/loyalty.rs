@@ -218,7 +218,12 @@ fn save_order(
 /// Records the customer of an imported order with its e-mail (where the inbox reads a
 /// customer's e-mail): a new customer is seen at the order's date; a known one keeps the
 /// e-mail it has (a verified token's wins) and widens its first and last seen.
-fn remember_customer(tx: &Connection, site: &str, r: &OrderRecord, at: i64) -> rusqlite::Result<()> {
+fn remember_customer(
+    tx: &Connection,
+    site: &str,
+    r: &OrderRecord,
+    at: i64,
+) -> rusqlite::Result<()> {
     let (Some(customer), Some(email)) = (&r.customer, &r.email) else {
         return Ok(());
     };
