@@ -1,7 +1,8 @@
 //! What an inbox item tells of its answers and its customer, on both backends: each answer
 //! carries its question's `title` in the site's default language (absent for a question
 //! the configuration no longer has), and a customer known only from imported orders shows
-//! the e-mail of those orders — a verified token's e-mail is not overwritten by an import.
+//! the e-mail of those orders — a verified token's e-mail is not overwritten by an import,
+//! and importing a file again fills the e-mail of orders already stored without one.
 
 mod common;
 
@@ -74,6 +75,14 @@ async fn answers_have_titles_and_imported_customers_their_e_mail(db: Backend) ->
     let none = owner.get(&t, "/admin/api/inbox/demo/r-none").await;
     assert_eq!(none["customer"]["id"], "c-none");
     assert!(none["customer"].get("email").is_none_or(Value::is_null), "{none}");
+    // An order stored before its customer's e-mail was recorded (here: imported without
+    // one) gets it when the file is imported again with the e-mail: a duplicate still
+    // records its customer.
+    let report = import(&t, "order_id,customer_id,email,date,amount\n\
+        o-4,c-none,none@example.com,2026-01-12,10.00\n").await;
+    assert_eq!((&report["imported"], &report["duplicates"]), (&json!(0), &json!(1)), "{report}");
+    let none = owner.get(&t, "/admin/api/inbox/demo/r-none").await;
+    assert_eq!(none["customer"]["email"], "none@example.com", "{none}");
     // The list shows the same items.
     let list = owner.get(&t, "/admin/api/inbox?site=demo").await;
     let listed = list["items"].as_array().and_then(|items| items.iter().find(|i| i["id"] == "r-imp")).cloned().unwrap_or_default();

@@ -7,6 +7,7 @@ use deadpool_postgres::{Pool, Transaction};
 
 use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::import::ImportedOrder;
+use crate::loyalty::import_dates::order_instant;
 use crate::loyalty::ledger::{self, Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::plan::answer::{self as answer_plan, AnswerRead};
@@ -193,10 +194,11 @@ async fn load_order(
 async fn remember_customer(
     tx: &Transaction<'_>,
     site: &str,
-    r: &OrderRecord,
+    customer: Option<&str>,
+    email: Option<&str>,
     at: i64,
 ) -> Result<(), StoreError> {
-    let (Some(customer), Some(email)) = (&r.customer, &r.email) else {
+    let (Some(customer), Some(email)) = (customer, email) else {
         return Ok(());
     };
     tx.execute(
@@ -206,7 +208,7 @@ async fn remember_customer(
             email = coalesce(customers.email, excluded.email),
             first_seen = LEAST(customers.first_seen, excluded.first_seen),
             last_seen = GREATEST(customers.last_seen, excluded.last_seen)",
-        &[&site, customer, email, &at],
+        &[&site, &customer, &email, &at],
     )
     .await?;
     Ok(())
@@ -945,10 +947,22 @@ impl LoyaltyStore for PostgresLoyalty {
             for o in &plan.orders {
                 // Dated by the order's own date (see crate::loyalty::import_dates).
                 save_order(&tx, &site, p, &o.order_id, &o.applied.record, o.at).await?;
-                remember_customer(&tx, &site, &o.applied.record, o.at).await?;
                 counts.imported += 1;
                 let new = append_entries(&tx, &site, &o.applied.entries, Some(o.at)).await?;
                 counts.entries += new as u64;
+            }
+            // Every order read, new or already stored, so that importing a file again fills
+            // the e-mails of customers imported before they were recorded.
+            for o in &orders {
+                let at = order_instant(o.placed_at, now);
+                remember_customer(
+                    &tx,
+                    &site,
+                    o.facts.customer.as_deref(),
+                    o.facts.email.as_deref(),
+                    at,
+                )
+                .await?;
             }
             tx.commit().await?;
             Ok(counts)

@@ -12,6 +12,7 @@ use super::area::AreaConnection;
 use crate::hooks::event::tier_change;
 use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::import::ImportedOrder;
+use crate::loyalty::import_dates::order_instant;
 use crate::loyalty::ledger::{self, Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::plan::answer::{self as answer_plan, AnswerRead};
@@ -221,10 +222,11 @@ fn save_order(
 fn remember_customer(
     tx: &Connection,
     site: &str,
-    r: &OrderRecord,
+    customer: Option<&str>,
+    email: Option<&str>,
     at: i64,
 ) -> rusqlite::Result<()> {
-    let (Some(customer), Some(email)) = (&r.customer, &r.email) else {
+    let (Some(customer), Some(email)) = (customer, email) else {
         return Ok(());
     };
     tx.execute(
@@ -885,10 +887,21 @@ impl LoyaltyStore for SqliteLoyalty {
             for o in &plan.orders {
                 // Dated by the order's own date (see crate::loyalty::import_dates).
                 save_order(&tx, &site, p, &o.order_id, &o.applied.record, o.at)?;
-                remember_customer(&tx, &site, &o.applied.record, o.at)?;
                 counts.imported += 1;
                 let new = append_entries(&tx, &site, &o.applied.entries, Some(o.at))?;
                 counts.entries += new as u64;
+            }
+            // Every order read, new or already stored, so that importing a file again fills
+            // the e-mails of customers imported before they were recorded.
+            for o in &orders {
+                let at = order_instant(o.placed_at, now);
+                remember_customer(
+                    &tx,
+                    &site,
+                    o.facts.customer.as_deref(),
+                    o.facts.email.as_deref(),
+                    at,
+                )?;
             }
             tx.commit()?;
             Ok(counts)
