@@ -107,7 +107,7 @@ backend_tests! {
         let unknown = get("/admin/api/dashboard/data?site=nope").await?;
         assert_eq!(unknown.status(), 404);
         let body: Value = unknown.json().await?;
-        assert_eq!((body["error"]["code"].as_str(), body["error"]["field"].as_str()), (Some("not_found"), Some("site")));
+        assert_eq!((body["error"]["code"].as_str(), body["error"]["field"].as_str()), (Some("unknown_site"), Some("site")));
         assert_eq!(get("/admin/api/dashboard/data").await?.status(), 400);
         assert_eq!(get("/admin/api/dashboard/data?site=demo&x=1").await?.status(), 400);
         Ok(())

@@ -10,15 +10,13 @@ mod common;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use common::console::*;
 use common::*;
 use rapport_server::clock::{Clock, FakeClock};
 use rapport_server::followup::assign;
-use rapport_server::loyalty::token::{mint, CustomerClaims};
 use serde_json::{json, Value};
 
 const SECRET: &str = "followup-test-secret-0123456789abcdef";
-const OWNER: &str = "owner@shop.example";
-const OWNER_PW: &str = "correct horse battery staple";
 const AGENT: &str = "agent.smith@shop.example";
 const AGENT_PW: &str = "agent password 1234";
 const DAY: i64 = 86_400_000;
@@ -44,76 +42,12 @@ async fn start(db: &Backend) -> (TestServer, Arc<FakeClock>) {
 }
 
 fn token(sub: &str, clock: &FakeClock) -> String {
-    let claims = CustomerClaims::new(sub, "demo", clock.now_millis() / 1000, 600);
-    mint(SECRET.as_bytes(), &claims).expect("mint")
-}
-
-/// A signed-in browser.
-struct Session {
-    id: String,
-    csrf: String,
-}
-
-impl Session {
-    fn req(&self, t: &TestServer, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        t.client
-            .request(method, t.url(path))
-            .header("cookie", format!("rapport_console={}", self.id))
-            .header("x-csrf-token", &self.csrf)
-    }
-
-    async fn get(&self, t: &TestServer, path: &str) -> Value {
-        let resp = self
-            .req(t, reqwest::Method::GET, path)
-            .send()
-            .await
-            .expect("sent");
-        assert_eq!(resp.status(), 200, "GET {path}");
-        resp.json().await.expect("JSON")
-    }
-}
-
-async fn sign_in(t: &TestServer, email: &str, pw: &str) -> Session {
-    let resp = t
-        .client
-        .post(t.url("/admin/api/session"))
-        .json(&json!({ "email": email, "password": pw }))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(resp.status(), 200);
-    let cookie = resp.headers()["set-cookie"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
-    let id = cookie
-        .split(';')
-        .next()
-        .and_then(|kv| kv.strip_prefix("rapport_console="))
-        .expect("session cookie")
-        .to_owned();
-    let body: Value = resp.json().await.expect("JSON");
-    Session {
-        id,
-        csrf: body["csrfToken"].as_str().expect("csrf").to_owned(),
-    }
+    customer_token(SECRET, sub, clock.now_millis())
 }
 
 /// The owner and an agent, signed in.
 async fn users(t: &TestServer) -> (Session, Session) {
-    let now = t.server.state().clock.now_millis();
-    let link = rapport_server::console::setup::issue(&**t.server.store(), now)
-        .await
-        .expect("setup link");
-    let resp = t
-        .client
-        .post(t.url("/admin/api/setup"))
-        .json(&json!({ "token": link.token, "email": OWNER, "password": OWNER_PW }))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(resp.status(), 201);
-    let owner = sign_in(t, OWNER, OWNER_PW).await;
+    let owner = owner(t).await;
     let resp = owner
         .req(t, reqwest::Method::POST, "/admin/api/users")
         .json(&json!({ "email": AGENT, "password": AGENT_PW, "role": "agent" }))
@@ -123,28 +57,6 @@ async fn users(t: &TestServer) -> (Session, Session) {
     assert_eq!(resp.status(), 201);
     let agent = sign_in(t, AGENT, AGENT_PW).await;
     (owner, agent)
-}
-
-/// Posts a complete response with NPS `nps` and comment `comment`, as `customer` when given.
-async fn answer(
-    t: &TestServer,
-    clock: &FakeClock,
-    id: &str,
-    nps: i64,
-    comment: &str,
-    customer: Option<&str>,
-) {
-    let mut body = valid(id);
-    body["answers"] =
-        json!([{ "question": "nps", "value": nps }, { "question": "comment", "value": comment }]);
-    let mut req = t.client.post(t.url("/v1/responses")).json(&body);
-    if let Some(c) = customer {
-        req = req.bearer_auth(token(c, clock));
-    }
-    let resp = req.send().await.expect("sent");
-    assert_eq!(resp.status(), 201, "{id}");
-    let receipt: Value = resp.json().await.expect("JSON");
-    assert_eq!(receipt["customer"].as_str(), customer, "{id}");
 }
 
 async fn reply(s: &Session, t: &TestServer, id: &str, body: Value) -> reqwest::Response {
@@ -208,9 +120,9 @@ backend_tests! {
 async fn reply_reaches_the_shopper_and_is_counted(db: Backend) -> TestResult {
     let (t, clock) = start(&db).await;
     let (owner, agent) = users(&t).await;
-    answer(&t, &clock, "r-alice", 3, "<b>late</b> delivery", Some("alice")).await;
-    answer(&t, &clock, "r-anon", 2, "bad", None).await;
-    answer(&t, &clock, "r-bob", 10, "", Some("bob")).await;
+    identified_answer(&t, SECRET, "r-alice", 3, "<b>late</b> delivery", Some("alice")).await;
+    identified_answer(&t, SECRET, "r-anon", 2, "bad", None).await;
+    identified_answer(&t, SECRET, "r-bob", 10, "", Some("bob")).await;
 
     // Anonymous answers cannot be followed up; unknown ones are 404.
     let (status, code, field) = error_of(reply(&agent, &t, "r-anon", json!({"text": "Sorry"})).await).await;
@@ -347,7 +259,7 @@ async fn holdout_is_reproducible_and_blocks_follow_ups(db: Backend) -> TestResul
         assert_eq!(put(&owner, bad).await?.status(), 400);
     }
     // Before the holdout is on, nothing is assigned.
-    answer(&t, &clock, "before", 1, "", Some("c-before")).await;
+    identified_answer(&t, SECRET, "before", 1, "", Some("c-before")).await;
     let resp = put(&owner, settings.clone()).await?;
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.json::<Value>().await?, settings);
@@ -357,10 +269,10 @@ async fn holdout_is_reproducible_and_blocks_follow_ups(db: Backend) -> TestResul
     // 40 identified detractors, a promoter, and an anonymous detractor.
     let ids: Vec<String> = (0..40).map(|i| format!("d{i}")).collect();
     for (i, id) in ids.iter().enumerate() {
-        answer(&t, &clock, id, (i % 7) as i64, "", Some(&format!("c{i}"))).await;
+        identified_answer(&t, SECRET, id, (i % 7) as i64, "", Some(&format!("c{i}"))).await;
     }
-    answer(&t, &clock, "promoter", 9, "", Some("c-p")).await;
-    answer(&t, &clock, "anonymous", 0, "", None).await;
+    identified_answer(&t, SECRET, "promoter", 9, "", Some("c-p")).await;
+    identified_answer(&t, SECRET, "anonymous", 0, "", None).await;
     let store = t.server.store().followups();
     let mut all = ids.clone();
     all.extend(["before", "promoter", "anonymous"].map(String::from));

@@ -14,15 +14,13 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use common::console::*;
 use common::*;
 use rapport_server::clock::{Clock, FakeClock, SystemClock};
-use rapport_server::console::setup;
 use rapport_server::hooks::retry;
 use rapport_server::loyalty::signature::hmac_base64;
 use serde_json::{json, Value};
 
-const OWNER: &str = "owner@shop.example";
-const OWNER_PW: &str = "correct horse battery staple";
 const DAY: i64 = 86_400_000;
 const SHOPIFY: &str = "shpss_test_app_secret";
 
@@ -147,78 +145,6 @@ fn verify_with_node(secret: &str, requests: &[(axum::http::HeaderMap, String)]) 
     let out = child.wait_with_output().expect("node finished");
     assert!(out.status.success(), "node verifier failed");
     serde_json::from_slice(&out.stdout).expect("a JSON array of booleans")
-}
-
-struct Session {
-    id: String,
-    csrf: String,
-}
-
-impl Session {
-    fn req(&self, t: &TestServer, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        t.client
-            .request(method, t.url(path))
-            .header("cookie", format!("rapport_console={}", self.id))
-            .header("x-csrf-token", &self.csrf)
-    }
-
-    async fn json(
-        &self,
-        t: &TestServer,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        let mut r = self.req(t, method, path);
-        if let Some(b) = body {
-            r = r.json(&b);
-        }
-        let resp = r.send().await.expect("sent");
-        let status = resp.status().as_u16();
-        (status, resp.json().await.unwrap_or(Value::Null))
-    }
-}
-
-async fn sign_in(t: &TestServer, email: &str, pw: &str) -> Session {
-    let resp = t
-        .client
-        .post(t.url("/admin/api/session"))
-        .json(&json!({ "email": email, "password": pw }))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(resp.status(), 200);
-    let cookie = resp.headers()["set-cookie"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
-    let id = cookie
-        .split(';')
-        .next()
-        .and_then(|kv| kv.strip_prefix("rapport_console="))
-        .expect("session cookie")
-        .to_owned();
-    let body: Value = resp.json().await.expect("JSON");
-    Session {
-        id,
-        csrf: body["csrfToken"].as_str().expect("csrf").to_owned(),
-    }
-}
-
-async fn owner(t: &TestServer) -> Session {
-    let now = t.server.state().clock.now_millis();
-    let link = setup::issue(&**t.server.store(), now)
-        .await
-        .expect("setup link");
-    let resp = t
-        .client
-        .post(t.url("/admin/api/setup"))
-        .json(&json!({ "token": link.token, "email": OWNER, "password": OWNER_PW }))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(resp.status(), 201);
-    sign_in(t, OWNER, OWNER_PW).await
 }
 
 async fn server(db: &TestDb, config: Value, clock: Arc<FakeClock>) -> TestServer {
@@ -557,7 +483,7 @@ async fn the_digest_goes_out_once_a_day_with_two_instances(db: Backend) -> TestR
     let hook = Receiver::start(0).await;
     let (_, secret) = create(&a, &s, &hook.url, &["alert.digest"]).await;
     assert_eq!(a.post(&response("d1", 10, "Shipping was fast")).await.status(), 201);
-    assert_eq!(b.post(&response("d2", 2, "shipping broke the box")).await.status(), 201);
+    assert_eq!(b.post(&response("d2", 2, "shipping broke the box, shipping!")).await.status(), 201);
     let (status, v) = s.json(&a, reqwest::Method::PUT, "/admin/api/sites/demo/alerts",
         Some(json!({"slackUrl": slack.url, "instantDetractor": false, "digest": {"enabled": true, "hourUtc": 0}}))).await;
     assert_eq!(status, 200, "{v}");
@@ -571,7 +497,10 @@ async fn the_digest_goes_out_once_a_day_with_two_instances(db: Backend) -> TestR
     let day = rapport_server::clock::format_unix_millis(now())[..10].to_owned();
     assert_eq!((event["data"]["day"].as_str(), event["data"]["responses"].as_i64(), event["data"]["detractors"].as_i64()), (Some(day.as_str()), Some(2), Some(1)), "{event}");
     assert_eq!(event["data"]["nps"], 0.0);
+    // The inbox's themes: once per answer, the bundled stop words left out.
     assert_eq!(event["data"]["themes"][0], json!({"theme": "shipping", "count": 2}));
+    let themes = event["data"]["themes"].as_array().cloned().unwrap_or_default();
+    assert!(themes.iter().all(|t| t["theme"] != "the" && t["theme"] != "was"), "{event}");
     assert_eq!(verify_with_node(&secret, &hook.requests()), [true]);
     let msg: Value = serde_json::from_str(&slack.requests()[0].1)?;
     assert!(msg["text"].as_str().is_some_and(|t| t.starts_with("Daily digest for demo")), "{msg}");

@@ -228,12 +228,10 @@ fn collector() -> Result<(), String> {
     remove_sqlite(&sqlite);
     remove_sqlite(&export_sqlite);
 
-    let f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
+    let f = figure;
     println!(
         "\ncollector, release build, loopback, keep-alive clients for 10 s each ({} cores)",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
+        cores()
     );
     println!(
         "{:<26} {:>8} {:>10} {:>9} {:>9} {:>10} {:>12}",
@@ -279,50 +277,28 @@ const LEDGER_ROWS: u64 = 1_000_000;
 /// Customers those rows belong to (100 entries each).
 const LEDGER_CUSTOMERS: u64 = 10_000;
 
+/// One run of the customer scores job over 100,000 customers and about 1,000,000 orders
+/// (`rapport-scores-bench`, release): the computation and the SQLite write.
+fn scores() -> Result<(), String> {
+    build_release(
+        "customer scores benchmark (release)",
+        &["rapport-scores-bench"],
+    )?;
+    step(
+        "scores: one run, 100,000 customers / 1,000,000 orders",
+        release_bin("rapport-scores-bench").args(["--customers", "100000", "--orders", "1000000"]),
+    )
+}
+
 /// The loyalty ledger under load on each backend: 1,000,000 rows seeded in one
 /// transaction, then the release collector (the demo site's programme: tiers, expiry,
 /// rewards, referrals) takes signed Standard Webhooks `order.paid` deliveries from 32
 /// keep-alive clients for 10 s, then answers `loyalty/me` balance reads for 10 s from 32
 /// clients and for 10 s from one (the read's latency without queueing).
-/// One run of the customer scores job over 100,000 customers and about 1,000,000 orders
-/// (`rapport-scores-bench`, release): the computation and the SQLite write.
-fn scores() -> Result<(), String> {
-    step(
-        "customer scores benchmark (release)",
-        util::cargo().args([
-            "build",
-            "--release",
-            "--package",
-            "rapport-server",
-            "--bin",
-            "rapport-scores-bench",
-        ]),
-    )?;
-    let bin = util::target_dir().join("release/rapport-scores-bench");
-    step(
-        "scores: one run, 100,000 customers / 1,000,000 orders",
-        cmd(bin.to_str().unwrap_or("rapport-scores-bench")).args([
-            "--customers",
-            "100000",
-            "--orders",
-            "1000000",
-        ]),
-    )
-}
-
 fn loyalty() -> Result<(), String> {
-    step(
+    build_release(
         "collector and loyalty benchmark (release)",
-        util::cargo().args([
-            "build",
-            "--release",
-            "--package",
-            "rapport-server",
-            "--bin",
-            "rapport-server",
-            "--bin",
-            "rapport-loyalty-bench",
-        ]),
+        &["rapport-server", "rapport-loyalty-bench"],
     )?;
     let config: Value = serde_json::from_str(
         &std::fs::read_to_string(util::root().join("config/demo.json"))
@@ -345,11 +321,11 @@ fn loyalty() -> Result<(), String> {
     let unlimited =
         Some(serde_json::json!({ "burst": 1_000_000_000u64, "perSecond": 1_000_000_000u64 }));
 
-    let run = |db: &str, server_db: &str| -> Result<(Value, Value), String> {
+    let run = |db: &BenchDb| -> Result<(Value, Value), String> {
         let seeded = json_of(
             &format!("seed {LEDGER_ROWS} ledger rows"),
-            loyalty_bench()
-                .args(["--seed", &LEDGER_ROWS.to_string(), "--db", db])
+            release_bin("rapport-loyalty-bench")
+                .args(["--seed", &LEDGER_ROWS.to_string(), "--db", &db.url])
                 .args([
                     "--site",
                     "demo",
@@ -357,10 +333,10 @@ fn loyalty() -> Result<(), String> {
                     &LEDGER_CUSTOMERS.to_string(),
                 ]),
         )?;
-        let server = Server::start_db(server_db, unlimited.clone())?;
+        let server = Server::start_db(&db.server_url(), unlimited.clone())?;
         let load = json_of(
             "loyalty: earn events and balance reads",
-            loyalty_bench()
+            release_bin("rapport-loyalty-bench")
                 .arg("--url")
                 .arg(server.url())
                 .args([
@@ -374,23 +350,13 @@ fn loyalty() -> Result<(), String> {
         )?;
         Ok((seeded, load))
     };
-    let sqlite = bench_dir()?.join("loyalty.sqlite");
-    remove_sqlite(&sqlite);
-    let sqlite_path = sqlite.to_str().unwrap_or_default().to_owned();
-    let mut results = vec![("SQLite", run(&sqlite_path, &sqlite_path)?)];
-    remove_sqlite(&sqlite);
     // fsync and synchronous_commit as shipped: an applied earn is on disk.
-    let cluster = Cluster::start("bench-loyalty", false)?;
-    let pg = cluster.create_database("loyalty")?;
-    results.push(("PostgreSQL", run(&pg, &format!("{pg}?pool_size=16"))?));
-    drop(cluster);
+    let results = on_both_backends("loyalty", Fsync::AsShipped, run)?;
 
-    let f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
+    let f = figure;
     println!(
         "\nloyalty, release build, loopback, 32 keep-alive clients, 10 s per phase ({} cores)",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
+        cores()
     );
     println!(
         "{:<12} {:>10} {:>8} {:>8} {:>8} {:>10} {:>8} {:>8} {:>10} {:>10}",
@@ -429,41 +395,21 @@ const INBOX_ROWS: u64 = 1_000_000;
 /// (`rapport-inbox-bench`, release): seeding, indexing, a revenue-at-risk refresh, and
 /// p50/p99 of each page shape.
 fn inbox() -> Result<(), String> {
-    step(
-        "inbox benchmark (release)",
-        util::cargo().args([
-            "build",
-            "--release",
-            "--package",
-            "rapport-server",
-            "--bin",
-            "rapport-inbox-bench",
-        ]),
-    )?;
-    let bin = util::target_dir().join("release/rapport-inbox-bench");
-    let run = |db: &str| -> Result<Value, String> {
+    build_release("inbox benchmark (release)", &["rapport-inbox-bench"])?;
+    let run = |db: &BenchDb| -> Result<Value, String> {
         json_of(
             &format!("inbox: {INBOX_ROWS} responses"),
-            cmd(bin.to_str().unwrap_or("rapport-inbox-bench"))
-                .args(["--db", db, "--rows", &INBOX_ROWS.to_string()])
+            release_bin("rapport-inbox-bench")
+                .args(["--db", &db.url, "--rows", &INBOX_ROWS.to_string()])
                 .args(["--customers", "50000", "--runs", "100"]),
         )
     };
-    let sqlite = bench_dir()?.join("inbox.sqlite");
-    remove_sqlite(&sqlite);
-    let mut results = vec![("SQLite", run(sqlite.to_str().unwrap_or_default())?)];
-    remove_sqlite(&sqlite);
-    let cluster = Cluster::start("bench-inbox", true)?;
-    let pg = cluster.create_database("inbox")?;
-    results.push(("PostgreSQL", run(&pg)?));
-    drop(cluster);
+    let results = on_both_backends("inbox", Fsync::Off, run)?;
 
-    let f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
+    let f = figure;
     println!(
         "\ninbox, release build, {INBOX_ROWS} responses, 50,000 scored customers, reads through the store ({} cores)",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
+        cores()
     );
     for (label, v) in &results {
         println!(
@@ -499,9 +445,83 @@ fn inbox() -> Result<(), String> {
     Ok(())
 }
 
-fn loyalty_bench() -> Command {
-    let bin = util::target_dir().join("release/rapport-loyalty-bench");
-    cmd(bin.to_str().unwrap_or("rapport-loyalty-bench"))
+/// Builds the collector package's release binaries `bins`.
+fn build_release(label: &str, bins: &[&str]) -> Result<(), String> {
+    let mut build = util::cargo();
+    build.args(["build", "--release", "--package", "rapport-server"]);
+    for bin in bins {
+        build.args(["--bin", bin]);
+    }
+    step(label, &mut build)
+}
+
+/// A release binary of the workspace, to run.
+fn release_bin(name: &str) -> Command {
+    let bin = util::target_dir().join("release").join(name);
+    cmd(bin.to_str().unwrap_or(name))
+}
+
+/// The figure `key` of a benchmark's JSON (NaN when absent).
+fn figure(v: &Value, key: &str) -> f64 {
+    v.get(key).and_then(Value::as_f64).unwrap_or(f64::NAN)
+}
+
+/// Cores of this machine, for the tables' headings.
+fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+/// How the throwaway PostgreSQL cluster of [`on_both_backends`] writes.
+#[derive(Clone, Copy)]
+enum Fsync {
+    /// `fsync` and `synchronous_commit` as shipped: what is acknowledged is on disk.
+    AsShipped,
+    /// Both off: for benchmarks that time reads, not commits.
+    Off,
+}
+
+/// One backend's database for a benchmark: a SQLite path or a PostgreSQL URL.
+struct BenchDb {
+    url: String,
+    postgres: bool,
+}
+
+impl BenchDb {
+    /// The database as the collector opens it (PostgreSQL with a pool of 16).
+    fn server_url(&self) -> String {
+        match self.postgres {
+            true => format!("{}?pool_size=16", self.url),
+            false => self.url.clone(),
+        }
+    }
+}
+
+/// Runs `run` on a fresh SQLite file `<name>.sqlite` in the bench directory (removed after)
+/// and on a fresh database `<name>` of a throwaway PostgreSQL cluster (stopped after); the
+/// results labelled `SQLite` and `PostgreSQL`.
+fn on_both_backends<T>(
+    name: &str,
+    fsync: Fsync,
+    run: impl Fn(&BenchDb) -> Result<T, String>,
+) -> Result<Vec<(&'static str, T)>, String> {
+    let sqlite = bench_dir()?.join(format!("{name}.sqlite"));
+    remove_sqlite(&sqlite);
+    let lite = run(&BenchDb {
+        url: sqlite.to_str().unwrap_or_default().to_owned(),
+        postgres: false,
+    });
+    remove_sqlite(&sqlite);
+    let mut results = vec![("SQLite", lite?)];
+    let cluster = Cluster::start(&format!("bench-{name}"), matches!(fsync, Fsync::Off))?;
+    let pg = BenchDb {
+        url: cluster.create_database(name)?,
+        postgres: true,
+    };
+    results.push(("PostgreSQL", run(&pg)?));
+    drop(cluster);
+    Ok(results)
 }
 
 /// `clients` keep-alive clients for 10 s spread over `servers`; the figures as JSON.
@@ -676,9 +696,7 @@ fn print_table(ours: &Value, wasm: &Value, reference: &Value, csv: &Value) {
     let cell = |x: Option<f64>| x.map(|s| format!("{s:.3} s")).unwrap_or_else(|| "—".into());
     println!(
         "\nmetrics engine, same data, this machine ({} cores)",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
+        cores()
     );
     println!(
         "{:<44} {:>12} {:>12} {:>14} {:>10}",

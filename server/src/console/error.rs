@@ -59,6 +59,10 @@ pub enum ConsoleError {
     /// No console endpoint at this path.
     #[error("path: no such endpoint {0:?}")]
     NotFound(String),
+    /// No configured site with this id (path, query or body): `404 unknown_site`, field
+    /// `site`, so the console can tell it from a missing item (`404 not_found`, field `id`).
+    #[error("site: no site {0:?} is configured")]
+    UnknownSite(String),
     /// No user with this id.
     #[error("id: no user {0:?}")]
     NoSuchUser(String),
@@ -94,7 +98,9 @@ impl ConsoleError {
             | ConsoleError::CrossSite { .. } => StatusCode::FORBIDDEN,
             ConsoleError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ConsoleError::EmailTaken | ConsoleError::SelfDisable => StatusCode::CONFLICT,
-            ConsoleError::NoSuchUser(_) | ConsoleError::NotFound(_) => StatusCode::NOT_FOUND,
+            ConsoleError::NoSuchUser(_)
+            | ConsoleError::NotFound(_)
+            | ConsoleError::UnknownSite(_) => StatusCode::NOT_FOUND,
             ConsoleError::Store(_) | ConsoleError::Hash(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -112,6 +118,7 @@ impl ConsoleError {
             ConsoleError::RateLimited { .. } => "rate_limited",
             ConsoleError::EmailTaken => "conflict",
             ConsoleError::NoSuchUser(_) | ConsoleError::NotFound(_) => "not_found",
+            ConsoleError::UnknownSite(_) => "unknown_site",
             ConsoleError::SelfDisable => "conflict",
             ConsoleError::Store(_) | ConsoleError::Hash(_) => "internal",
         }
@@ -131,6 +138,7 @@ impl ConsoleError {
             ConsoleError::EmailTaken => "email",
             ConsoleError::NoSuchUser(_) => "id",
             ConsoleError::NotFound(_) => "path",
+            ConsoleError::UnknownSite(_) => "site",
             ConsoleError::SelfDisable => "disabled",
             ConsoleError::Store(_) | ConsoleError::Hash(_) => "server",
         }
@@ -194,5 +202,17 @@ mod tests {
             retry_after_secs: 7,
         };
         assert_eq!((e.status().as_u16(), e.code()), (429, "rate_limited"));
+        let e = ConsoleError::UnknownSite("nope".into());
+        assert_eq!(
+            (e.status().as_u16(), e.code(), e.field_name(), e.message()),
+            (
+                404,
+                "unknown_site",
+                "site",
+                "no site \"nope\" is configured".to_owned()
+            )
+        );
+        let e = ConsoleError::NoSuchUser("u1".into());
+        assert_eq!((e.code(), e.field_name()), ("not_found", "id"));
     }
 }

@@ -16,7 +16,7 @@ pub enum FollowupError {
     #[error(transparent)]
     Console(#[from] ConsoleError),
     /// No such site in the configuration.
-    #[error("site: no site {0:?}")]
+    #[error("site: no site {0:?} is configured")]
     NoSite(String),
     /// No response with this id on the site.
     #[error("id: no response {0:?} on this site")]
@@ -41,7 +41,7 @@ impl FollowupError {
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         match self {
             FollowupError::Console(_) => (StatusCode::INTERNAL_SERVER_ERROR, "", ""),
-            FollowupError::NoSite(_) => (StatusCode::NOT_FOUND, "not_found", "site"),
+            FollowupError::NoSite(_) => (StatusCode::NOT_FOUND, "unknown_site", "site"),
             FollowupError::NoResponse(_) => (StatusCode::NOT_FOUND, "not_found", "id"),
             FollowupError::NotReachable(_) => (
                 StatusCode::UNPROCESSABLE_ENTITY,

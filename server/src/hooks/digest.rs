@@ -3,16 +3,15 @@
 //! before), the top themes and the revenue at risk. NPS is the metrics engine's
 //! ([`rapport_metrics::feedback::scores::nps`]), so the digest and the dashboard agree.
 //!
-//! Themes: until the inbox's themes function lands on main, a plain count of the words of
-//! the day's open-text answers (lower-cased, letters and digits, at least 3 characters,
-//! a short English stop list removed), most frequent first.
+//! Themes: the inbox's ([`crate::inbox::themes`]: words and two- and three-word phrases,
+//! the bundled locales' stop words left out, each counted once per answer) over the open
+//! text the inbox stored for the day's answers, so the digest lists what the inbox's
+//! themes strip shows for that site and day.
 //!
 //! Revenue at risk: the sum, over the day's answers from identified customers that the
 //! scores job has scored, of [`rapport_metrics::risk::revenue_at_risk`] — the inbox's own
 //! ranking figure — for the answer's unhappiness (its unhappiest scored answer) and the
 //! customer's annual value and P(alive); in minor units of the scores' currency.
-
-use std::collections::BTreeMap;
 
 use crate::feedback_band::Band;
 
@@ -26,8 +25,6 @@ pub struct DayResponse {
     pub nps: Vec<f64>,
     /// Its band, if any answer was scored.
     pub band: Option<Band>,
-    /// Its open-text answers.
-    pub texts: Vec<String>,
     /// The verified customer who answered, if any.
     pub customer: Option<String>,
     /// Its unhappiest scored answer ([`rapport_metrics::risk::unhappiness`]), if any.
@@ -80,7 +77,7 @@ pub struct Digest {
     pub nps_change_day: Option<f64>,
     /// Change against the same day a week before, NPS points.
     pub nps_change_week: Option<f64>,
-    /// Most frequent words and their counts.
+    /// Most frequent themes and the answers that hold each.
     pub themes: Vec<(String, u64)>,
     /// Revenue at risk of the day's answers, minor units, and its currency (`None`: no
     /// answering customer is scored).
@@ -105,14 +102,6 @@ impl Digest {
     }
 }
 
-const STOP: &[&str] = &[
-    "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "had", "her", "was",
-    "one", "our", "out", "has", "have", "him", "his", "how", "its", "let", "who", "did", "yes",
-    "too", "very", "this", "that", "with", "from", "they", "them", "then", "than", "there", "were",
-    "what", "when", "your", "just", "been", "would", "could", "should", "about", "into", "more",
-    "some", "only", "also", "it's", "i'm", "don't", "much", "will",
-];
-
 /// The NPS of `values` (0–10), to 0.1.
 pub fn nps(values: &[f64]) -> Option<f64> {
     if values.is_empty() {
@@ -123,41 +112,31 @@ pub fn nps(values: &[f64]) -> Option<f64> {
         .and_then(|n| n.score)
 }
 
-/// Word counts of `texts`, most frequent first (ties alphabetical), at most `top`.
-pub fn themes(texts: &[String], top: usize) -> Vec<(String, u64)> {
-    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-    for t in texts {
-        for word in t
-            .to_lowercase()
-            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-            .map(|w| w.trim_matches('\''))
-        {
-            if word.chars().count() >= 3 && !STOP.contains(&word) {
-                *counts.entry(word.to_owned()).or_default() += 1;
-            }
-        }
-    }
-    let mut list: Vec<(String, u64)> = counts.into_iter().collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    list.truncate(top);
-    list
+/// The [`TOP_THEMES`] themes of the open texts of a day's answers (one text an answer),
+/// as the inbox counts them.
+pub fn themes(texts: &[String]) -> Vec<(String, u64)> {
+    crate::inbox::themes::themes(texts.iter().map(String::as_str), TOP_THEMES)
+        .into_iter()
+        .map(|t| (t.phrase, t.count as u64))
+        .collect()
 }
 
 fn change(now: Option<f64>, before: Option<f64>) -> Option<f64> {
     Some(((now? - before?) * 10.0).round() / 10.0)
 }
 
-/// The digest of `day` from its responses, the NPS answers of the previous day and of the
-/// same day a week before, and the revenue at risk.
+/// The digest of `day` from its responses, the open texts of its answers (one text an
+/// answer), the NPS answers of the previous day and of the same day a week before, and the
+/// revenue at risk.
 pub fn compute(
     day: &str,
     today: &[DayResponse],
+    texts: &[String],
     previous_day_nps: &[f64],
     previous_week_nps: &[f64],
     revenue_at_risk: Option<(f64, String)>,
 ) -> Digest {
     let values: Vec<f64> = today.iter().flat_map(|r| r.nps.iter().copied()).collect();
-    let texts: Vec<String> = today.iter().flat_map(|r| r.texts.iter().cloned()).collect();
     let score = nps(&values);
     Digest {
         day: day.to_owned(),
@@ -169,7 +148,7 @@ pub fn compute(
         nps: score,
         nps_change_day: change(score, nps(previous_day_nps)),
         nps_change_week: change(score, nps(previous_week_nps)),
-        themes: themes(&texts, TOP_THEMES),
+        themes: themes(texts),
         revenue_at_risk,
     }
 }
@@ -180,28 +159,48 @@ mod tests {
 
     #[test]
     fn figures_of_a_day() {
-        let r = |nps: f64, text: &str| DayResponse {
+        let r = |nps: f64| DayResponse {
             nps: vec![nps],
             band: crate::feedback_band::band(rapport::core::survey::QuestionType::Nps, nps as i64),
-            texts: vec![text.to_owned()],
             ..DayResponse::default()
         };
-        let today = vec![
-            r(10.0, "Shipping was slow, shipping!"),
-            r(2.0, "slow shipping and the box was damaged"),
-            r(9.0, "Great price"),
-        ];
-        let d = compute("2026-12-07", &today, &[0.0, 10.0], &[], None);
+        let today = vec![r(10.0), r(2.0), r(9.0)];
+        let texts: Vec<String> = [
+            "Shipping was slow, shipping!",
+            "slow shipping and the box was damaged",
+            "Great price",
+            "la livraison était lente, slow shipping",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        let d = compute("2026-12-07", &today, &texts, &[0.0, 10.0], &[], None);
         assert_eq!(d.responses, 3);
         assert_eq!(d.detractors, 1);
         // 2 promoters, 1 detractor of 3: 33.3.
         assert_eq!(d.nps, Some(33.3));
         assert_eq!(d.nps_change_day, Some(33.3));
         assert_eq!(d.nps_change_week, None);
-        assert_eq!(d.themes[0], ("shipping".to_owned(), 3));
-        assert_eq!(d.themes[1], ("slow".to_owned(), 2));
-        assert!(!d.themes.iter().any(|(w, _)| w == "the" || w == "was"));
-        assert_eq!(d.to_json("demo")["themes"][0]["count"], 3);
+        // Counted once per answer, phrases beside words, as the inbox counts them.
+        // ("Shipping … shipping!" is one answer; the longer phrase first among equals.)
+        assert_eq!(d.themes[0], ("slow shipping".to_owned(), 3));
+        assert_eq!(d.themes[1], ("shipping".to_owned(), 3));
+        assert_eq!(d.themes[2], ("slow".to_owned(), 3));
+        // Stop words of every bundled locale are left out ("la" is French).
+        for stop in ["the", "was", "la", "and"] {
+            assert!(!d.themes.iter().any(|(w, _)| w == stop), "{stop}");
+        }
+        let inbox = crate::inbox::themes::themes(texts.iter().map(String::as_str), TOP_THEMES);
+        assert_eq!(d.themes.len(), inbox.len());
+        for (mine, theirs) in d.themes.iter().zip(&inbox) {
+            assert_eq!(
+                (mine.0.as_str(), mine.1),
+                (theirs.phrase.as_str(), theirs.count as u64)
+            );
+        }
+        assert_eq!(
+            d.to_json("demo")["themes"][0],
+            serde_json::json!({"theme": "slow shipping", "count": 3})
+        );
     }
 
     #[test]
@@ -234,7 +233,7 @@ mod tests {
 
     #[test]
     fn an_empty_day_has_no_scores() {
-        let d = compute("2026-12-07", &[], &[], &[], None);
+        let d = compute("2026-12-07", &[], &[], &[], &[], None);
         assert_eq!((d.responses, d.nps, d.nps_change_day), (0, None, None));
         assert!(d.themes.is_empty());
     }

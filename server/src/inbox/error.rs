@@ -59,7 +59,7 @@ impl IntoResponse for InboxError {
             InboxError::Console(e) => return e.into_response(),
             InboxError::NoSuchSite { field, site } => (
                 axum::http::StatusCode::NOT_FOUND,
-                "not_found",
+                "unknown_site",
                 field,
                 format!("no site {site:?} is configured"),
             ),

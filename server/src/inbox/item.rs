@@ -3,6 +3,7 @@
 //! open text, customer and scores, revenue at risk, and triage state. Text is passed on
 //! as stored — the console renders it as text, never as markup.
 
+use rapport::core::survey::SiteConfig;
 use serde_json::{json, Value};
 
 use super::derive::open_texts;
@@ -16,8 +17,19 @@ fn triple(t: Triple) -> Value {
     json!({ "value": t.value, "low": t.low, "high": t.high })
 }
 
-/// The answers of `row`: `[{question, type, value, label?}]` (`type` null for a question
-/// the configuration no longer has; `label` for choice answers, labels joined by ", ").
+/// The text of `question` of `survey` in `site`'s default language: the site's `locale`
+/// (an `"auto"` site has none), else English, else the first; `None` when the site, survey
+/// or question is not configured.
+fn title(site: Option<&SiteConfig>, survey: &str, question: &str) -> Option<String> {
+    let site = site?;
+    let q = site.survey(survey)?.question(question)?;
+    Some(q.text.resolve(&site.locale).to_owned())
+}
+
+/// The answers of `row`: `[{question, type, value, label?, title?}]` (`type` null for a
+/// question the configuration no longer has; `label` for choice answers, labels joined by
+/// ", "; `title` the question's text in the site's default language — its `locale`, else
+/// English, else the first — absent when the question is no longer configured).
 fn answers_of(config: &ServerConfig, row: &InboxRow) -> Value {
     let r = &row.response;
     let site = config.site(&r.site).map(|s| s.rules.config());
@@ -35,6 +47,9 @@ fn answers_of(config: &ServerConfig, row: &InboxRow) -> Value {
                     if !labels.is_empty() {
                         out["label"] = json!(labels.join(", "));
                     }
+                }
+                if let Some(title) = title(site, &r.survey, &a.question) {
+                    out["title"] = json!(title);
                 }
                 out
             })
@@ -116,4 +131,44 @@ pub async fn items(
         .zip(facts)
         .map(|(row, f)| item(config, row, f))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(locale: &str) -> SiteConfig {
+        let json = format!(
+            r#"{{"site":"demo","locale":"{locale}","surveys":[{{"id":"s","questions":[
+            {{"id":"n","type":"nps","text":{{"de":"Empfehlen?","fr":"Recommander ?","en":"Recommend?"}}}},
+            {{"id":"t","type":"openText","text":{{"es":"¿Por qué?","nl":"Waarom?"}}}},
+            {{"id":"p","type":"openText","text":"Plain"}}]}}]}}"#
+        );
+        SiteConfig::from_json(&json).expect("valid site")
+    }
+
+    #[test]
+    fn titles_in_the_site_language_else_english_else_the_first() {
+        let fr = site("fr");
+        assert_eq!(title(Some(&fr), "s", "n").as_deref(), Some("Recommander ?"));
+        assert_eq!(title(Some(&fr), "s", "t").as_deref(), Some("¿Por qué?"));
+        assert_eq!(title(Some(&fr), "s", "p").as_deref(), Some("Plain"));
+        let fr_ca = site("fr-CA");
+        assert_eq!(
+            title(Some(&fr_ca), "s", "n").as_deref(),
+            Some("Recommander ?")
+        );
+        let auto = site("auto");
+        assert_eq!(title(Some(&auto), "s", "n").as_deref(), Some("Recommend?"));
+        let nl = site("nl");
+        assert_eq!(title(Some(&nl), "s", "t").as_deref(), Some("Waarom?"));
+    }
+
+    #[test]
+    fn no_title_for_what_is_no_longer_configured() {
+        let fr = site("fr");
+        assert_eq!(title(Some(&fr), "s", "gone"), None);
+        assert_eq!(title(Some(&fr), "gone", "n"), None);
+        assert_eq!(title(None, "s", "n"), None);
+    }
 }

@@ -14,7 +14,9 @@ use crate::feedback_band::{self, Band};
 use crate::hooks::digest::{self, CustomerRisk, DayResponse, Digest};
 use crate::hooks::event::{self, ALERT_DIGEST};
 use crate::hooks::slack;
+use crate::inbox::params::THEME_TEXTS;
 use crate::store::hooks::{slack_target, AlertSettings};
+use crate::store::inbox::TextQuery;
 use crate::store::{list_all, ExportFilter, StoreError};
 use rapport::core::survey::QuestionType;
 use rapport_metrics::risk::{unhappiness, Scale};
@@ -69,26 +71,22 @@ fn day_response(app: &AppState, site: &str, r: &crate::store::StoredResponse) ->
             continue;
         };
         let kind = q.kind.question_type();
-        match (&a["value"], kind) {
-            (Value::Number(n), _) => {
-                let Some(v) = n.as_i64() else { continue };
-                if kind == QuestionType::Nps {
-                    out.nps.push(v as f64);
-                }
-                bands.extend(feedback_band::band(kind, v));
-                let scale = match kind {
-                    QuestionType::Nps => Some(Scale::Nps),
-                    QuestionType::Csat => Some(Scale::Csat),
-                    QuestionType::Ces => Some(Scale::Ces),
-                    _ => None,
-                };
-                if let Some(scale) = scale {
-                    let u = unhappiness(scale, v as f64);
-                    out.unhappiness = Some(out.unhappiness.map_or(u, |w: f64| w.max(u)));
-                }
-            }
-            (Value::String(t), QuestionType::OpenText) => out.texts.push(t.clone()),
-            _ => {}
+        let Some(v) = a["value"].as_i64() else {
+            continue;
+        };
+        if kind == QuestionType::Nps {
+            out.nps.push(v as f64);
+        }
+        bands.extend(feedback_band::band(kind, v));
+        let scale = match kind {
+            QuestionType::Nps => Some(Scale::Nps),
+            QuestionType::Csat => Some(Scale::Csat),
+            QuestionType::Ces => Some(Scale::Ces),
+            _ => None,
+        };
+        if let Some(scale) = scale {
+            let u = unhappiness(scale, v as f64);
+            out.unhappiness = Some(out.unhappiness.map_or(u, |w: f64| w.max(u)));
         }
     }
     out.band = bands.into_iter().min();
@@ -118,9 +116,29 @@ async fn responses(
         .collect())
 }
 
+/// The open texts the inbox stored for `site`'s answers received in `[from, until)`, as
+/// its themes read them (the newest [`THEME_TEXTS`]).
+async fn texts(
+    app: &AppState,
+    site: &str,
+    from: i64,
+    until: i64,
+) -> Result<Vec<String>, StoreError> {
+    let query = TextQuery {
+        site: site.to_owned(),
+        band: None,
+        from: Some(crate::clock::format_unix_millis(from)),
+        to: Some(crate::clock::format_unix_millis(until)),
+        limit: THEME_TEXTS,
+    };
+    let texts = app.store.inbox().texts(query).await?;
+    Ok(texts.into_iter().map(|t| t.body).collect())
+}
+
 /// The digest of the day starting at `day_start` for `site`.
 pub async fn compute(app: &AppState, site: &str, day_start: i64) -> Result<Digest, StoreError> {
     let today = responses(app, site, day_start, day_start + DAY).await?;
+    let texts = texts(app, site, day_start, day_start + DAY).await?;
     let nps_of =
         |list: Vec<DayResponse>| -> Vec<f64> { list.into_iter().flat_map(|r| r.nps).collect() };
     let previous_day = nps_of(responses(app, site, day_start - DAY, day_start).await?);
@@ -149,6 +167,7 @@ pub async fn compute(app: &AppState, site: &str, day_start: i64) -> Result<Diges
     Ok(digest::compute(
         &day_of(day_start),
         &today,
+        &texts,
         &previous_day,
         &previous_week,
         risk,

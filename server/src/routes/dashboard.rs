@@ -1,6 +1,6 @@
 //! `GET /admin/api/dashboard/data?site=`: the dashboard's data (see [`crate::dashboard`]),
 //! for any signed-in console user. Read-only: no audit line. A site the configuration does
-//! not have is `404 not_found` (field `site`); a missing `site` or another parameter `400`.
+//! not have is `404 unknown_site` (field `site`); a missing `site` or another parameter `400`.
 
 use std::collections::HashMap;
 
@@ -30,9 +30,9 @@ pub async fn data(
         .get("site")
         .ok_or_else(|| ConsoleError::field("site", "required"))?;
     let config = state.config();
-    let Some(entry) = config.site(site) else {
-        return Ok(no_such_site(site));
-    };
+    let entry = config
+        .site(site)
+        .ok_or_else(|| ConsoleError::UnknownSite(site.clone()))?;
     let now = state.clock.now_millis();
     let body = crate::dashboard::gather(&*state.store, entry, now).await?;
     Ok(no_store(StatusCode::OK, body))
@@ -44,13 +44,4 @@ fn no_store(status: StatusCode, body: serde_json::Value) -> Response {
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
-}
-
-/// `404 not_found` in the console's error shape (`{"error": {code, field, message}}`).
-fn no_such_site(site: &str) -> Response {
-    let message = format!("site: no site {site:?} in the configuration");
-    no_store(
-        StatusCode::NOT_FOUND,
-        serde_json::json!({"error": {"code": "not_found", "field": "site", "message": message}}),
-    )
 }

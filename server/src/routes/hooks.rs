@@ -45,7 +45,7 @@ pub enum HooksError {
     #[error("id: no webhook endpoint {0:?}")]
     NoSuchWebhook(String),
     /// No site with this id in the configuration.
-    #[error("site: no site {0:?}")]
+    #[error("site: no site {0:?} is configured")]
     NoSuchSite(String),
     /// The site has [`MAX_PER_SITE`] endpoints already.
     #[error("site: a site has at most {MAX_PER_SITE} webhook endpoints")]
@@ -74,12 +74,9 @@ impl IntoResponse for HooksError {
                 "id",
                 format!("no webhook endpoint {id:?}"),
             ),
-            HooksError::NoSuchSite(site) => (
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "site",
-                format!("no site {site:?}"),
-            ),
+            HooksError::NoSuchSite(site) => {
+                return ConsoleError::UnknownSite(site).into_response();
+            }
             HooksError::TooMany => (
                 StatusCode::CONFLICT,
                 "conflict",
@@ -182,7 +179,8 @@ struct PatchEndpointBody {
     rotate_secret: Option<bool>,
 }
 
-/// `GET /admin/api/webhooks?site=`: the endpoints (of one site when given), oldest first.
+/// `GET /admin/api/webhooks?site=`: the endpoints (of one site when given; an unknown one is
+/// `404 unknown_site`), oldest first.
 pub async fn list(
     State(state): State<AppState>,
     Query(query): Query<HashMap<String, String>>,
@@ -190,6 +188,9 @@ pub async fn list(
 ) -> Result<Response> {
     owner(&state, facts, "manage webhooks").await?;
     let site = query.get("site").cloned();
+    if let Some(site) = &site {
+        known_site(&state, site)?;
+    }
     let all = state.store.hooks().endpoints(site).await?;
     let list: Vec<Value> = all.iter().map(view).collect();
     Ok(no_store(

@@ -31,14 +31,10 @@ pub enum SegmentsError {
     /// Signed-out, wrong parameter, store failure…
     #[error(transparent)]
     Console(#[from] ConsoleError),
-    /// No such site, or nothing known of the customer.
-    #[error("{field}: {message}")]
-    NotFound {
-        /// `site` or `id`.
-        field: &'static str,
-        /// What was not found.
-        message: String,
-    },
+    /// Nothing known of the customer (an unknown site is the console's
+    /// [`ConsoleError::UnknownSite`]).
+    #[error("id: no scores or recent answers of customer {0:?}")]
+    NoCustomer(String),
 }
 
 impl From<crate::store::StoreError> for SegmentsError {
@@ -51,9 +47,9 @@ impl IntoResponse for SegmentsError {
     fn into_response(self) -> Response {
         match self {
             SegmentsError::Console(e) => e.into_response(),
-            SegmentsError::NotFound { field, message } => no_store(
+            SegmentsError::NoCustomer(id) => no_store(
                 StatusCode::NOT_FOUND,
-                json!({"error": {"code": "not_found", "field": field, "message": format!("{field}: {message}")}}),
+                json!({"error": {"code": "not_found", "field": "id", "message": format!("no scores or recent answers of customer {id:?}")}}),
             ),
         }
     }
@@ -68,10 +64,9 @@ fn no_store(status: StatusCode, body: Value) -> Response {
 }
 
 fn site_of<'a>(config: &'a ServerConfig, site: &str) -> Result<&'a SiteEntry, SegmentsError> {
-    config.site(site).ok_or_else(|| SegmentsError::NotFound {
-        field: "site",
-        message: format!("no site {site:?}"),
-    })
+    config
+        .site(site)
+        .ok_or_else(|| ConsoleError::UnknownSite(site.to_owned()).into())
 }
 
 fn tier_names(site: &SiteEntry) -> Vec<String> {
@@ -166,10 +161,7 @@ pub async fn customer(
     let segments =
         segment_lookup::customer_segments(store, site, &id, state.clock.now_millis()).await?;
     if score.is_none() && segments.is_empty() {
-        return Err(SegmentsError::NotFound {
-            field: "id",
-            message: format!("no scores or recent answers of customer {id:?}"),
-        });
+        return Err(SegmentsError::NoCustomer(id));
     }
     Ok(no_store(
         StatusCode::OK,

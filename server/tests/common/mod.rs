@@ -9,6 +9,7 @@
 #![allow(dead_code, unused_macros, unused_imports)]
 
 pub mod binary;
+pub mod console;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -7,6 +7,7 @@ use deadpool_postgres::{Pool, Transaction};
 
 use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::import::ImportedOrder;
+use crate::loyalty::import_dates::order_instant;
 use crate::loyalty::ledger::{self, Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::plan::answer::{self as answer_plan, AnswerRead};
@@ -185,6 +186,32 @@ async fn load_order(
             .map(|row| row.try_get(0))
             .collect::<Result<_, _>>()?,
     }))
+}
+
+/// Records the customer of an imported order with its e-mail (where the inbox reads a
+/// customer's e-mail): a new customer is seen at the order's date; a known one keeps the
+/// e-mail it has (a verified token's wins) and widens its first and last seen.
+async fn remember_customer(
+    tx: &Transaction<'_>,
+    site: &str,
+    customer: Option<&str>,
+    email: Option<&str>,
+    at: i64,
+) -> Result<(), StoreError> {
+    let (Some(customer), Some(email)) = (customer, email) else {
+        return Ok(());
+    };
+    tx.execute(
+        "INSERT INTO customers (site, id, email, name, first_seen, last_seen)
+         VALUES ($1, $2, $3, NULL, $4, $4)
+         ON CONFLICT (site, id) DO UPDATE SET
+            email = coalesce(customers.email, excluded.email),
+            first_seen = LEAST(customers.first_seen, excluded.first_seen),
+            last_seen = GREATEST(customers.last_seen, excluded.last_seen)",
+        &[&site, &customer, &email, &at],
+    )
+    .await?;
+    Ok(())
 }
 
 async fn save_order(
@@ -923,6 +950,19 @@ impl LoyaltyStore for PostgresLoyalty {
                 counts.imported += 1;
                 let new = append_entries(&tx, &site, &o.applied.entries, Some(o.at)).await?;
                 counts.entries += new as u64;
+            }
+            // Every order read, new or already stored, so that importing a file again fills
+            // the e-mails of customers imported before they were recorded.
+            for o in &orders {
+                let at = order_instant(o.placed_at, now);
+                remember_customer(
+                    &tx,
+                    &site,
+                    o.facts.customer.as_deref(),
+                    o.facts.email.as_deref(),
+                    at,
+                )
+                .await?;
             }
             tx.commit().await?;
             Ok(counts)

@@ -12,6 +12,7 @@ use super::area::AreaConnection;
 use crate::hooks::event::tier_change;
 use crate::loyalty::expiry::{self, ExpiryPolicy, ACTIVITY_SQL};
 use crate::loyalty::import::ImportedOrder;
+use crate::loyalty::import_dates::order_instant;
 use crate::loyalty::ledger::{self, Balance, Entry, SourceKind};
 use crate::loyalty::order::{OrderEvent, Platform};
 use crate::loyalty::plan::answer::{self as answer_plan, AnswerRead};
@@ -211,6 +212,31 @@ fn save_order(
             now,
             r.email.as_deref().and_then(normalize_email)
         ],
+    )?;
+    Ok(())
+}
+
+/// Records the customer of an imported order with its e-mail (where the inbox reads a
+/// customer's e-mail): a new customer is seen at the order's date; a known one keeps the
+/// e-mail it has (a verified token's wins) and widens its first and last seen.
+fn remember_customer(
+    tx: &Connection,
+    site: &str,
+    customer: Option<&str>,
+    email: Option<&str>,
+    at: i64,
+) -> rusqlite::Result<()> {
+    let (Some(customer), Some(email)) = (customer, email) else {
+        return Ok(());
+    };
+    tx.execute(
+        "INSERT INTO customers (site, id, email, name, first_seen, last_seen)
+         VALUES (?1, ?2, ?3, NULL, ?4, ?4)
+         ON CONFLICT (site, id) DO UPDATE SET
+            email = coalesce(customers.email, excluded.email),
+            first_seen = min(customers.first_seen, excluded.first_seen),
+            last_seen = max(customers.last_seen, excluded.last_seen)",
+        params![site, customer, email, at],
     )?;
     Ok(())
 }
@@ -864,6 +890,18 @@ impl LoyaltyStore for SqliteLoyalty {
                 counts.imported += 1;
                 let new = append_entries(&tx, &site, &o.applied.entries, Some(o.at))?;
                 counts.entries += new as u64;
+            }
+            // Every order read, new or already stored, so that importing a file again fills
+            // the e-mails of customers imported before they were recorded.
+            for o in &orders {
+                let at = order_instant(o.placed_at, now);
+                remember_customer(
+                    &tx,
+                    &site,
+                    o.facts.customer.as_deref(),
+                    o.facts.email.as_deref(),
+                    at,
+                )?;
             }
             tx.commit()?;
             Ok(counts)
