@@ -48,10 +48,10 @@ async fn counts_per_survey_and_utc_day(db: Backend) -> TestResult {
     let store = t.server.store().clone();
     let today = day(LATE);
     let shown = |from, to| store.impressions().shown("demo".into(), from, to);
-    let one = |n| vec![SurveyShown { survey: "post-purchase".into(), shown: n }];
-    assert_eq!(shown(today, today).await?, one(3));
-    assert_eq!(shown(today + 1, today + 1).await?, one(1));
-    assert_eq!(shown(today, today + 1).await?, one(4));
+    let one = |n, first_day| vec![SurveyShown { survey: "post-purchase".into(), shown: n, first_day }];
+    assert_eq!(shown(today, today).await?, one(3, today));
+    assert_eq!(shown(today + 1, today + 1).await?, one(1, today + 1));
+    assert_eq!(shown(today, today + 1).await?, one(4, today));
     assert_eq!(shown(today - 30, today - 1).await?, vec![]);
     assert_eq!(store.impressions().shown("other".into(), today, today + 1).await?, vec![]);
     // Nothing else was stored: no response.
@@ -118,13 +118,13 @@ async fn set_overwrites_and_sums_by_survey(db: Backend) -> TestResult {
     assert_eq!(
         imp.shown("demo".into(), 10, 12).await?,
         vec![
-            SurveyShown { survey: "a".into(), shown: 2 },
-            SurveyShown { survey: "b".into(), shown: 9 },
+            SurveyShown { survey: "a".into(), shown: 2, first_day: 12 },
+            SurveyShown { survey: "b".into(), shown: 9, first_day: 10 },
         ]
     );
     assert_eq!(
         imp.shown("demo".into(), 11, 11).await?,
-        vec![SurveyShown { survey: "b".into(), shown: 2 }]
+        vec![SurveyShown { survey: "b".into(), shown: 2, first_day: 11 }]
     );
     t.stop().await;
     Ok(())

@@ -19,6 +19,8 @@ pub struct SurveyShown {
     pub survey: String,
     /// Times shown in the days asked for.
     pub shown: i64,
+    /// The first of those days with a count (days since 1970-01-01, UTC).
+    pub first_day: i64,
 }
 
 /// The impression counters.
@@ -27,6 +29,7 @@ pub trait ImpressionStore: Send + Sync + 'static {
     fn record(&self, site: String, survey: String, at_ms: i64) -> StoreFuture<'_, ()>;
     /// Times each survey of `site` was shown on the UTC days `from_day..=to_day`, by survey
     /// id; surveys never shown in them are left out.
+    /// Each with the first day it was counted on.
     fn shown(&self, site: String, from_day: i64, to_day: i64) -> StoreFuture<'_, Vec<SurveyShown>>;
     /// Sets the counter of (`site`, `survey`, `day`) to `shown` (the demo seed).
     fn set(&self, site: String, survey: String, day: i64, shown: i64) -> StoreFuture<'_, ()>;
@@ -38,7 +41,7 @@ pub mod sql {
     /// $1 site, $2 survey, $3 day.
     pub const RECORD: &str = "INSERT INTO impressions (site, survey, day, shown) VALUES ($1, $2, $3, 1) ON CONFLICT (site, survey, day) DO UPDATE SET shown = impressions.shown + 1";
     /// $1 site, $2 first day, $3 last day.
-    pub const SHOWN: &str = "SELECT survey, CAST(sum(shown) AS bigint) FROM impressions WHERE site = $1 AND day BETWEEN $2 AND $3 GROUP BY survey ORDER BY survey";
+    pub const SHOWN: &str = "SELECT survey, CAST(sum(shown) AS bigint), min(day) FROM impressions WHERE site = $1 AND day BETWEEN $2 AND $3 GROUP BY survey ORDER BY survey";
     /// $1 site, $2 survey, $3 day, $4 count.
     pub const SET: &str = "INSERT INTO impressions (site, survey, day, shown) VALUES ($1, $2, $3, $4) ON CONFLICT (site, survey, day) DO UPDATE SET shown = excluded.shown";
 }

@@ -54,6 +54,7 @@ impl ImpressionStore for PostgresImpressions {
                     Ok(SurveyShown {
                         survey: r.try_get(0)?,
                         shown: r.try_get(1)?,
+                        first_day: r.try_get(2)?,
                     })
                 })
                 .collect()

@@ -43,6 +43,7 @@ impl ImpressionStore for SqliteImpressions {
                 Ok(SurveyShown {
                     survey: r.get(0)?,
                     shown: r.get(1)?,
+                    first_day: r.get(2)?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
