@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use crate::config::SiteEntry;
 use crate::store::impressions::{day_of, SurveyShown};
-use crate::store::StoredResponse;
+use crate::store::{ExportFilter, ResponseStore, StoreError, StoredResponse};
 
 /// `per_survey` (the `surveys` rows of [`super::columns::responses`]) with `shown` (times
 /// shown, `null` when none were recorded), `shownSince` (the first day counted,
@@ -57,6 +58,56 @@ pub fn with_impressions(
             row
         })
         .collect()
+}
+
+/// One targeted survey's response rate counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counted {
+    /// Times shown (more than 0).
+    pub shown: i64,
+    /// The first day counted, `YYYY-MM-DD`.
+    pub since: String,
+    /// Responses received from that day on.
+    pub responses: u64,
+}
+
+/// The response rate counts of each survey `site` targets at segments that has impressions
+/// recorded up to `now` (ms), by survey id.
+pub async fn targeted(
+    store: &dyn ResponseStore,
+    site: &SiteEntry,
+    now: i64,
+) -> Result<BTreeMap<String, Counted>, StoreError> {
+    let shown = store
+        .impressions()
+        .shown(site.id.clone(), 0, day_of(now))
+        .await?;
+    let mut out = BTreeMap::new();
+    for s in shown.into_iter().filter(|s| s.shown > 0) {
+        if !site.targeted.iter().any(|t| t.id == s.survey) {
+            continue;
+        }
+        let since = day_text(s.first_day);
+        let rows = crate::store::list_all(
+            store,
+            ExportFilter {
+                site: site.id.clone(),
+                survey: Some(s.survey.clone()),
+                since: Some(format!("{since}T00:00:00.000Z")),
+                until: None,
+            },
+        )
+        .await?;
+        out.insert(
+            s.survey,
+            Counted {
+                shown: s.shown,
+                since,
+                responses: rows.len() as u64,
+            },
+        );
+    }
+    Ok(out)
 }
 
 /// `YYYY-MM-DD` of a day number.
