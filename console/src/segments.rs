@@ -147,7 +147,10 @@ mod tests {
         let v = view(SAMPLE);
         assert_eq!(
             rate_text(&v.segments[0].targeted[0]),
-            format!("{} (4 responses of 40 shown since 2026-12-01)", format::percent(0.1))
+            format!(
+                "{} (4 responses of 40 shown since 2026-12-01)",
+                format::percent(0.1)
+            )
         );
         assert_eq!(
             rate_text(&v.segments[1].targeted[0]),
