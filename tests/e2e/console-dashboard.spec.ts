@@ -88,7 +88,7 @@ test("dashboard numbers equal the engine's on the same data; tables, CSV and pro
   const liability = await chart(page, "dash-data", "loyalty-liability");
   await expect(liability.locator(".chart-summary")).toContainText(`${data.loyalty.points.outstanding} points outstanding`);
   expect(data.loyalty.liability.total.outstanding).toBe(data.loyalty.points.outstanding);
-  for (const id of ["csat", "responses-per-survey", "top-customers", "at-risk", "rfm-segments", "retention-what-if",
+  for (const id of ["csat", "response-rate-per-survey", "top-customers", "at-risk", "rfm-segments", "retention-what-if",
     "cohort-retention", "repeat-purchase", "loyalty-points", "loyalty-tiers", "referrals"]) {
     const c = await chart(page, "dash-data", id);
     await expect(c.locator("svg[role=img]")).toHaveCount(1);
@@ -106,15 +106,15 @@ test("dashboard numbers equal the engine's on the same data; tables, CSV and pro
   await expect(nps.getByRole("button", { name: "Hide table" })).toHaveAttribute("aria-expanded", "true");
   await expect(nps.locator("tbody tr")).toHaveCount(months.size);
 
-  // CSV download of the responses-per-survey table (numbers plain, text quoted).
-  const surveys = await chart(page, "dash-data", "responses-per-survey");
+  // CSV download of the response-rate-per-survey table (numbers plain, text quoted).
+  const surveys = await chart(page, "dash-data", "response-rate-per-survey");
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     surveys.getByRole("button", { name: "Download CSV" }).click(),
   ]);
-  expect(download.suggestedFilename()).toBe("rapport-demo-responses-per-survey.csv");
+  expect(download.suggestedFilename()).toBe("rapport-demo-response-rate-per-survey.csv");
   const csv = fs.readFileSync(await download.path(), "utf8");
-  expect(csv.split("\r\n")[0]).toBe('"survey","name","responses","scored","shown","response_rate"');
+  expect(csv.split("\r\n")[0]).toBe('"survey","name","responses","scored","shown","shown_since","responses_since","response_rate","ci_low","ci_high"');
   expect(csv).toContain('"post-purchase","Post-purchase check-in",');
   expect(progress.length).toBeGreaterThan(0);
 });
