@@ -56,11 +56,12 @@ test("dashboard numbers equal the engine's on the same data; tables, CSV and pro
   await page.goto("/admin/dashboard");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Dashboard");
   const status = page.locator("#dash-data-status");
+  // The collector has several sites: the picker lists them (from GET /admin/api/sites). The
+  // first (e2e) has no orders, so its charts fail at once: pick the demo site first.
+  await page.getByLabel("Site").selectOption("demo");
   // Progress is shown while the Worker computes; the page stays responsive meanwhile.
   await expect(status).toContainText(/Computing|Starting|charts ready/);
   progress.push((await status.textContent()) ?? "");
-  // The collector has several sites: the picker lists them (from GET /admin/api/sites).
-  await page.getByLabel("Site").selectOption("demo");
   await expect(page.locator("#dash-data")).toHaveAttribute("data-site", "demo", { timeout: 120_000 });
   await expect(status).toHaveText(/\d+ charts ready\./, { timeout: 120_000 });
 
@@ -116,6 +117,13 @@ test("dashboard numbers equal the engine's on the same data; tables, CSV and pro
   const csv = fs.readFileSync(await download.path(), "utf8");
   expect(csv.split("\r\n")[0]).toBe('"survey","name","responses","scored","shown","shown_since","responses_since","response_rate","ci_low","ci_high"');
   expect(csv).toContain('"post-purchase","Post-purchase check-in",');
+  // The seeded impressions: the chart's rate is the data's responses since counted over shown.
+  const post = data.surveys.find((s: { id: string }) => s.id === "post-purchase");
+  expect(post.shown).toBeGreaterThan(post.responses);
+  const line = csv.split("\r\n").find((l) => l.startsWith('"post-purchase"')) ?? "";
+  const cells = line.split(",");
+  expect(Number(cells[4])).toBe(post.shown);
+  expect(Number(cells[7])).toBeCloseTo(post.responsesSince / post.shown, 12);
   expect(progress.length).toBeGreaterThan(0);
 });
 
