@@ -1,6 +1,6 @@
 //! The segments page's view model: `GET /admin/api/segments?site=` as typed values, and how
-//! each number is worded (a rate with its counts, the missing impressions, when the scores
-//! were computed and whether the fallback rule was used).
+//! each number is worded (a response rate with its counts, or the missing impressions; when
+//! the scores were computed and whether the fallback rule was used).
 
 use serde::Deserialize;
 
@@ -38,6 +38,7 @@ pub struct Segment {
 
 /// One survey targeted at a segment.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Targeted {
     /// Survey id.
     pub survey: String,
@@ -45,10 +46,16 @@ pub struct Targeted {
     pub responses: u64,
     /// Customers of the segment who answered it.
     pub respondents: u64,
-    /// Impressions: the collector does not record them (always `null` today).
+    /// Times the widget showed the survey (`None`: no impressions recorded).
     #[serde(default)]
     pub shown: Option<u64>,
-    /// `respondents / size`; `None` for an empty segment.
+    /// The first day its impressions were counted (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub shown_since: Option<String>,
+    /// Responses received from that day on.
+    #[serde(default)]
+    pub responses_since: Option<u64>,
+    /// `responses_since / shown`; `None` without impressions.
     #[serde(default)]
     pub rate: Option<f64>,
 }
@@ -64,18 +71,24 @@ pub struct Fallback {
     pub rule: String,
 }
 
-/// The response rate cell: `25% (3 of 12 customers)`, or `–` for an empty segment.
-pub fn rate_text(t: &Targeted, size: u64) -> String {
-    match t.rate {
-        Some(rate) => format!(
-            "{} ({} of {} {})",
+/// The response rate cell: `25% (3 responses of 12 shown since 2026-12-01)`, or says that
+/// no impressions were recorded.
+pub fn rate_text(t: &Targeted) -> String {
+    match (t.rate, t.shown, &t.shown_since) {
+        (Some(rate), Some(shown), Some(since)) => format!(
+            "{} ({} of {} shown since {since})",
             format::percent(rate),
-            format::grouped(t.respondents as i64),
-            format::grouped(size as i64),
-            if size == 1 { "customer" } else { "customers" }
+            responses(t.responses_since.unwrap_or(0)),
+            format::grouped(shown as i64),
         ),
-        None => "– (empty segment)".to_owned(),
+        _ => "– (no impressions recorded)".to_owned(),
     }
+}
+
+/// `1 response`, `3 responses`.
+fn responses(n: u64) -> String {
+    let word = if n == 1 { "response" } else { "responses" };
+    format!("{} {word}", format::grouped(n as i64))
 }
 
 /// The impressions cell: a count when recorded, otherwise says so.
@@ -106,9 +119,11 @@ mod tests {
 
     const SAMPLE: &str = r#"{"site":"demo","computedAt":1796638680000,
         "segments":[{"id":"at-risk","label":"At risk","size":12,
-          "targeted":[{"survey":"win-back","responses":5,"respondents":3,"shown":null,"rate":0.25}]},
+          "targeted":[{"survey":"win-back","responses":5,"respondents":3,"shown":40,
+            "shownSince":"2026-12-01","responsesSince":4,"rate":0.1}]},
           {"id":"new","label":"New","size":0,
-          "targeted":[{"survey":"hello","responses":0,"respondents":0,"shown":null,"rate":null}]}],
+          "targeted":[{"survey":"hello","responses":0,"respondents":0,"shown":null,
+            "shownSince":null,"responsesSince":null,"rate":null}]}],
         "fallback":{"reason":"only 2 repeat buyers (at least 10 needed)","rule":"P(alive) = …"}}"#;
 
     #[test]
@@ -116,23 +131,30 @@ mod tests {
         let v = view(SAMPLE);
         assert_eq!(v.site, "demo");
         assert_eq!(v.segments.len(), 2);
-        assert_eq!(v.segments[0].targeted[0].rate, Some(0.25));
-        assert_eq!(v.segments[0].targeted[0].shown, None);
+        let t = &v.segments[0].targeted[0];
+        assert_eq!(
+            (t.rate, t.shown, t.responses_since),
+            (Some(0.1), Some(40), Some(4))
+        );
+        assert_eq!(t.shown_since.as_deref(), Some("2026-12-01"));
         assert_eq!(v.segments[1].targeted[0].rate, None);
         assert_eq!(v.computed_at, Some(1796638680000));
         assert!(v.fallback.is_some());
     }
 
     #[test]
-    fn rate_names_its_counts_and_empty_segments() {
+    fn rate_names_its_counts_and_missing_impressions() {
         let v = view(SAMPLE);
         assert_eq!(
-            rate_text(&v.segments[0].targeted[0], 12),
-            "25% (3 of 12 customers)"
+            rate_text(&v.segments[0].targeted[0]),
+            format!(
+                "{} (4 responses of 40 shown since 2026-12-01)",
+                format::percent(0.1)
+            )
         );
         assert_eq!(
-            rate_text(&v.segments[1].targeted[0], 0),
-            "– (empty segment)"
+            rate_text(&v.segments[1].targeted[0]),
+            "– (no impressions recorded)"
         );
     }
 
@@ -140,12 +162,10 @@ mod tests {
     fn missing_impressions_are_said_not_zero() {
         let v = view(SAMPLE);
         assert_eq!(
-            shown_text(&v.segments[0].targeted[0]),
+            shown_text(&v.segments[1].targeted[0]),
             "impressions not recorded"
         );
-        let mut t = v.segments[0].targeted[0].clone();
-        t.shown = Some(1200);
-        assert_eq!(shown_text(&t), format::grouped(1200));
+        assert_eq!(shown_text(&v.segments[0].targeted[0]), format::grouped(40));
     }
 
     #[test]

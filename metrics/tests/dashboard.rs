@@ -86,6 +86,8 @@ fn data(customers: usize) -> DashboardData {
                 responses: 10,
                 scored: 9,
                 shown: None,
+                shown_since: None,
+                responses_since: None,
             },
             SurveyCount {
                 id: "=cmd".into(),
@@ -93,6 +95,8 @@ fn data(customers: usize) -> DashboardData {
                 responses: 4,
                 scored: 4,
                 shown: Some(8),
+                shown_since: Some("2026-11-02".into()),
+                responses_since: Some(3),
             },
         ],
         loyalty: Some(LoyaltyData {
@@ -169,7 +173,7 @@ fn every_chart_equals_the_engine_on_the_same_data() {
             "nps-over-time",
             "csat",
             "ces",
-            "responses-per-survey",
+            "response-rate-per-survey",
             "clv-distribution",
             "top-customers",
             "at-risk",
@@ -210,11 +214,32 @@ fn every_chart_equals_the_engine_on_the_same_data() {
         );
     }
     // Text from the data is escaped in the SVG and kept verbatim in the table.
-    let surveys = chart(&out, "responses-per-survey");
+    let surveys = chart(&out, "response-rate-per-survey");
     assert!(surveys.svg.contains("Post-purchase &lt;check-in&gt;"));
     assert_eq!(surveys.table.rows[1][0], "=cmd");
-    assert_eq!(surveys.table.rows[1][5], 0.5);
-    assert!(surveys.table.rows[0][5].is_null());
+    // Response rate: the responses since impressions were counted over the impressions,
+    // with the engine's Wilson interval.
+    let (low, high) = rapport_metrics::experiment::proportions::wilson(3, 8, 0.95).unwrap();
+    assert_eq!(surveys.table.rows[1][6], 3);
+    assert_eq!(surveys.table.rows[1][7], 0.375);
+    assert_eq!(f(&surveys.table.rows[1][8]), low);
+    assert_eq!(f(&surveys.table.rows[1][9]), high);
+    assert!(low < 0.375 && 0.375 < high);
+    // No impressions: no rate, and the chart says so rather than showing 0%.
+    assert!(surveys.table.rows[0][4].is_null() && surveys.table.rows[0][7].is_null());
+    assert!(surveys
+        .svg
+        .contains("no impressions recorded (10 responses)"));
+    assert!(
+        surveys
+            .summary
+            .starts_with("Response rate 37.5% (3 responses of 8 shown; 95% interval"),
+        "{}",
+        surveys.summary
+    );
+    assert!(surveys
+        .summary
+        .ends_with("1 of 2 surveys have no impressions recorded"));
 
     // NPS: each month is nps() of that month's answers; the whole is in the summary.
     let answers = d.answers();

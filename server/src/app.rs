@@ -14,8 +14,8 @@ use crate::error::ApiError;
 use crate::live_config::LiveConfig;
 use crate::rate_limit::RateLimiter;
 use crate::routes::{
-    config, console, export, health, hooks, imports, liability, loyalty, openapi, responses,
-    rewards, segments, shopper, webhooks,
+    config, console, export, health, hooks, imports, impressions, liability, loyalty, openapi,
+    responses, rewards, segments, shopper, webhooks,
 };
 use crate::static_files::{self, StaticDirs};
 use crate::store::ResponseStore;
@@ -78,6 +78,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/responses"),
     ("GET", "/v1/responses"),
     ("OPTIONS", "/v1/responses"),
+    ("POST", "/v1/impressions"),
+    ("OPTIONS", "/v1/impressions"),
     ("GET", "/v1/sites/{site}/loyalty/me"),
     ("OPTIONS", "/v1/sites/{site}/loyalty/me"),
     ("POST", "/v1/sites/{site}/loyalty/redemptions"),
@@ -144,6 +146,10 @@ pub fn build_app(state: AppState, dirs: &StaticDirs) -> Router {
             post(responses::post_response)
                 .get(export::export)
                 .options(responses::options_responses),
+        )
+        .route(
+            "/v1/impressions",
+            post(impressions::post_impression).options(impressions::options_impressions),
         )
         .route(
             "/v1/sites/{site}/loyalty/me",

@@ -1,6 +1,6 @@
 //! Demo data and the dashboard's data endpoint, on both backends: `seed-demo`'s history
 //! lands in the store through the collector's own paths (orders, ledger, referrals,
-//! responses), a second seed writes nothing, the `DashboardStore` reads give back what was
+//! responses, impressions), a second seed writes nothing, the `DashboardStore` reads give back what was
 //! written, and `GET /admin/api/dashboard/data` answers the signed-in demo owner with the
 //! same numbers (and refuses the unauthenticated and unknown sites).
 
@@ -83,7 +83,17 @@ backend_tests! {
             .find(|s| s["id"] == "post-purchase").cloned().unwrap_or_default();
         assert_eq!(post["responses"], nps);
         assert_eq!(post["name"], "Post-purchase check-in");
-        assert!(post["shown"].is_null());
+        // The seed's impressions: a plausible response rate for every survey answered, and
+        // every response counted (each day's impressions begin with its responses).
+        let shown: u64 = v["surveys"].as_array().into_iter().flatten().filter_map(|s| s["shown"].as_u64()).sum();
+        assert_eq!(shown, report.impressions);
+        for s in v["surveys"].as_array().into_iter().flatten() {
+            assert_eq!(s["responsesSince"], s["responses"], "{s}");
+            let rate = s["responses"].as_f64().unwrap_or(0.0) / s["shown"].as_f64().unwrap_or(f64::NAN);
+            assert!((0.06..=0.3).contains(&rate), "{s}");
+        }
+        let site_day = |d: i64| store.impressions().shown("demo".into(), d, d);
+        assert!(site_day(T0 / 86_400_000 + 1).await?.is_empty(), "nothing counted after the end");
         assert_eq!(v["loyalty"]["points"]["outstanding"], balances);
         assert_eq!(v["loyalty"]["liability"]["total"]["outstanding"], balances);
         assert_eq!(v["loyalty"]["tiers"], serde_json::json!(["Bronze", "Silver", "Gold"]));
@@ -99,6 +109,9 @@ backend_tests! {
         let data = rapport_metrics::dashboard::DashboardData::parse(v.to_string().as_bytes())?;
         let charts = rapport_metrics::dashboard::compute(&data, &Default::default(), &mut |_| {})?;
         assert_eq!(charts.charts.len(), 15);
+        let rates = charts.charts.iter().find(|c| c.id == "response-rate-per-survey").expect("the rate chart");
+        assert!(rates.summary.starts_with("Response rate "), "{}", rates.summary);
+        assert!(rates.table.rows.iter().all(|r| r[7].is_f64()), "{:?}", rates.table.rows);
         let liability = charts.charts.iter().find(|c| c.id == "loyalty-liability").map(|c| c.table.rows[0][1].clone());
         assert_eq!(liability, Some(serde_json::json!(balances as f64)));
         let at_risk = charts.charts.iter().find(|c| c.id == "at-risk").map_or(0, |c| c.table.rows.len());

@@ -57,11 +57,12 @@ test("dashboard numbers equal the engine's on the same data; tables, CSV and pro
   await page.goto("/admin/dashboard");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Dashboard");
   const status = page.locator("#dash-data-status");
+  // The collector has several sites: the picker lists them (from GET /admin/api/sites). The
+  // first (e2e) has no orders, so its charts fail at once: pick the demo site first.
+  await page.getByLabel("Site").selectOption("demo");
   // Progress is shown while the Worker computes; the page stays responsive meanwhile.
   await expect(status).toContainText(/Computing|Starting|charts ready/);
   progress.push((await status.textContent()) ?? "");
-  // The collector has several sites: the picker lists them (from GET /admin/api/sites).
-  await page.getByLabel("Site").selectOption("demo");
   await expect(page.locator("#dash-data")).toHaveAttribute("data-site", "demo", { timeout: 120_000 });
   await expect(status).toHaveText(/\d+ charts ready\./, { timeout: 120_000 });
 
@@ -90,7 +91,7 @@ test("dashboard numbers equal the engine's on the same data; tables, CSV and pro
   const liability = await chart(page, "dash-data", "loyalty-liability");
   await expect(liability.locator(".chart-summary")).toContainText(`${data.loyalty.points.outstanding} points outstanding`);
   expect(data.loyalty.liability.total.outstanding).toBe(data.loyalty.points.outstanding);
-  for (const id of ["csat", "responses-per-survey", "top-customers", "at-risk", "rfm-segments", "retention-what-if",
+  for (const id of ["csat", "response-rate-per-survey", "top-customers", "at-risk", "rfm-segments", "retention-what-if",
     "cohort-retention", "repeat-purchase", "loyalty-points", "loyalty-tiers", "referrals"]) {
     const c = await chart(page, "dash-data", id);
     await expect(c.locator("svg[role=img]")).toHaveCount(1);
@@ -108,16 +109,23 @@ test("dashboard numbers equal the engine's on the same data; tables, CSV and pro
   await expect(nps.getByRole("button", { name: "Hide table" })).toHaveAttribute("aria-expanded", "true");
   await expect(nps.locator("tbody tr")).toHaveCount(months.size);
 
-  // CSV download of the responses-per-survey table (numbers plain, text quoted).
-  const surveys = await chart(page, "dash-data", "responses-per-survey");
+  // CSV download of the response-rate-per-survey table (numbers plain, text quoted).
+  const surveys = await chart(page, "dash-data", "response-rate-per-survey");
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     surveys.getByRole("button", { name: "Download CSV" }).click(),
   ]);
-  expect(download.suggestedFilename()).toBe("rapport-demo-responses-per-survey.csv");
+  expect(download.suggestedFilename()).toBe("rapport-demo-response-rate-per-survey.csv");
   const csv = fs.readFileSync(await download.path(), "utf8");
-  expect(csv.split("\r\n")[0]).toBe('"survey","name","responses","scored","shown","response_rate"');
+  expect(csv.split("\r\n")[0]).toBe('"survey","name","responses","scored","shown","shown_since","responses_since","response_rate","ci_low","ci_high"');
   expect(csv).toContain('"post-purchase","Post-purchase check-in",');
+  // The seeded impressions: the chart's rate is the data's responses since counted over shown.
+  const post = data.surveys.find((s: { id: string }) => s.id === "post-purchase");
+  expect(post.shown).toBeGreaterThan(post.responses);
+  const line = csv.split("\r\n").find((l) => l.startsWith('"post-purchase"')) ?? "";
+  const cells = line.split(",");
+  expect(Number(cells[4])).toBe(post.shown);
+  expect(Number(cells[7])).toBeCloseTo(post.responsesSince / post.shown, 12);
   expect(progress.length).toBeGreaterThan(0);
 });
 

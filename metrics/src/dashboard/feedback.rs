@@ -1,9 +1,10 @@
-//! Feedback charts: NPS by month with its confidence band, CSAT and CES by month, and
-//! responses per survey. Each month's numbers are [`crate::feedback::nps`], [`csat`] and
-//! [`ces`] of that month's answers.
+//! Feedback charts: NPS by month with its confidence band, CSAT and CES by month, and the
+//! response rate per survey. Each month's numbers are [`crate::feedback::nps`], [`csat`]
+//! and [`ces`] of that month's answers.
 //!
-//! Response rate needs how often each survey was shown, which the collector does not
-//! record (the widget reports no impressions): the chart shows responses per survey and
+//! Response rate: responses received since a survey's impressions were first counted,
+//! divided by its impressions (how often the widget opened it), with a Wilson interval
+//! ([`crate::experiment::Rate`]). A survey with no impressions recorded gets no rate and
 //! says so.
 
 use std::collections::BTreeMap;
@@ -12,8 +13,9 @@ use serde_json::json;
 
 use super::chart::{bar_svg, line_svg, month_ticks, opt, series, Chart, Table};
 use super::error::DashboardError;
-use super::input::{Answer, DashboardData};
+use super::input::{Answer, DashboardData, SurveyCount};
 use crate::data::date::format_day;
+use crate::experiment::Rate;
 use crate::feedback::{ces, csat, nps};
 
 /// Confidence of the NPS band.
@@ -191,6 +193,21 @@ fn ces_chart(answers: &[Answer<'_>]) -> Chart {
     }
 }
 
+/// The response rate of one survey (`None`: no impressions recorded).
+pub fn survey_rate(s: &SurveyCount) -> Option<Rate> {
+    let shown = s.shown.filter(|&n| n > 0)?;
+    Some(Rate::new(
+        s.responses_since.unwrap_or(s.responses),
+        shown,
+        CONFIDENCE,
+    ))
+}
+
+/// `12.5%`.
+fn pct(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
 fn surveys_chart(data: &DashboardData) -> Chart {
     let mut table = Table::new(&[
         "survey",
@@ -198,35 +215,70 @@ fn surveys_chart(data: &DashboardData) -> Chart {
         "responses",
         "scored",
         "shown",
+        "shown_since",
+        "responses_since",
         "response_rate",
+        "ci_low",
+        "ci_high",
     ]);
     let mut bars = Vec::new();
+    let (mut answered, mut shown, mut missing) = (0u64, 0u64, 0usize);
     for s in &data.surveys {
-        let rate = s
-            .shown
-            .filter(|&n| n > 0)
-            .map(|n| s.responses as f64 / n as f64);
+        let rate = survey_rate(s);
+        let interval = rate.and_then(|r| r.interval);
         table.row(vec![
             json!(s.id),
             json!(s.name),
             json!(s.responses),
             json!(s.scored),
             json!(s.shown),
-            opt(rate),
+            json!(s.shown_since),
+            json!(rate.map(|r| r.successes)),
+            opt(rate.and_then(|r| r.rate)),
+            opt(interval.map(|i| i.0)),
+            opt(interval.map(|i| i.1)),
         ]);
         let label = s.name.clone().unwrap_or_else(|| s.id.clone());
-        bars.push((label, s.responses as f64, s.responses.to_string()));
+        match (rate.and_then(|r| r.rate), interval) {
+            (Some(p), Some((l, h))) => {
+                answered += rate.map_or(0, |r| r.successes);
+                shown += rate.map_or(0, |r| r.n);
+                bars.push((
+                    label,
+                    p * 100.0,
+                    format!("{} (95% {} to {})", pct(p), pct(l), pct(h)),
+                ));
+            }
+            _ => {
+                missing += 1;
+                bars.push((
+                    label,
+                    0.0,
+                    format!("no impressions recorded ({} responses)", s.responses),
+                ));
+            }
+        }
     }
-    let total: u64 = data.surveys.iter().map(|s| s.responses).sum();
-    let summary = format!(
-        "{total} responses over {} surveys; response rate not available (the widget does not report how often a survey was shown)",
-        data.surveys.len()
-    );
-    let title = "Responses per survey";
+    let mut summary = match crate::experiment::proportions::wilson(answered, shown, CONFIDENCE) {
+        Some((l, h)) => format!(
+            "Response rate {} ({answered} responses of {shown} shown; 95% interval {} to {})",
+            pct(answered as f64 / shown as f64),
+            pct(l),
+            pct(h)
+        ),
+        None => "No impressions recorded yet: no response rate".to_owned(),
+    };
+    if missing > 0 && shown > 0 {
+        summary.push_str(&format!(
+            "; {missing} of {} surveys have no impressions recorded",
+            data.surveys.len()
+        ));
+    }
+    let title = "Response rate per survey";
     Chart {
-        id: "responses-per-survey",
+        id: "response-rate-per-survey",
         title: title.into(),
-        svg: bar_svg(title, "responses", bars),
+        svg: bar_svg(title, "% of times shown answered", bars),
         summary,
         table,
     }

@@ -1,5 +1,5 @@
 //! The collector's dashboard data (`GET /admin/api/dashboard/data`), as the engine reads
-//! it: columns of orders and scored answers, responses per survey, and the loyalty
+//! it: columns of orders and scored answers, responses and impressions per survey, and the loyalty
 //! programme's aggregates. Unknown members are ignored; lengths are checked on use.
 
 use serde::Deserialize;
@@ -97,8 +97,13 @@ pub struct SurveyCount {
     pub responses: u64,
     /// Responses with a scored answer.
     pub scored: u64,
-    /// Times shown (`None`: not reported).
+    /// Times the widget showed it (`None`: no impressions recorded).
     pub shown: Option<u64>,
+    /// The first day its impressions were counted (`YYYY-MM-DD`).
+    pub shown_since: Option<String>,
+    /// Responses received from that day on: the response rate's numerator (`None`: use
+    /// `responses`).
+    pub responses_since: Option<u64>,
 }
 
 /// The loyalty programme's aggregates.

@@ -8,10 +8,12 @@
 //! run (`asOf`; `null` before the first run, when the dashboard uses `now`), so that the
 //! dashboard's customer charts compute the inbox's values ([`columns::score_histories`]).
 //!
-//! Response rate: the widget reports no impressions, so `surveys[].shown` is `null` and
-//! the dashboard shows responses per survey instead of a rate.
+//! Response rate: `surveys[].shown` is how often the widget opened each survey (its
+//! impressions, counted by `POST /v1/impressions`, `null` when none were recorded) and
+//! `responsesSince` the responses received over the same days ([`rates`]).
 
 pub mod columns;
+pub mod rates;
 
 use serde_json::{json, Value};
 
@@ -53,10 +55,17 @@ pub async fn gather(
         .flatten()
         .filter_map(|s| Some((s["id"].as_str()?, s["name"].as_str().unwrap_or(""))))
         .collect();
+    let shown = store
+        .impressions()
+        .shown(id.clone(), 0, crate::store::impressions::day_of(now))
+        .await?;
+    let per_survey = rates::with_impressions(
+        per_survey.as_array().map_or(&[], Vec::as_slice),
+        &shown,
+        &rows,
+    );
     let surveys: Vec<Value> = per_survey
-        .as_array()
-        .into_iter()
-        .flatten()
+        .iter()
         .map(|s| {
             let mut s = s.clone();
             let name = s["id"].as_str().and_then(|i| names.get(i)).copied();

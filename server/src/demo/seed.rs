@@ -59,6 +59,8 @@ pub struct SeedReport {
     pub redemptions: u64,
     /// Expiry entries appended.
     pub expiries: u64,
+    /// Survey impressions counted (see [`impressions`]).
+    pub impressions: u64,
     /// The console owner was created (`false`: a console user existed).
     pub owner_created: bool,
 }
@@ -254,6 +256,7 @@ pub async fn seed(
         }
     }
     report.owner_created = add_owner(store, password, end).await?;
+    report.impressions = impressions(store, &id, history).await?;
     Ok(report)
 }
 
@@ -293,4 +296,37 @@ async fn add_owner(
         store.console().insert_user(user).await?,
         UserInsert::Created(_)
     ))
+}
+
+/// The impression counters the responses imply: each survey gets a response rate drawn
+/// between 8 % and 25 %, and each day with responses the times it was shown that rate
+/// implies (never fewer than its responses). Returns the impressions written.
+async fn impressions(
+    store: &Arc<dyn ResponseStore>,
+    site: &str,
+    history: &SimHistory,
+) -> Result<u64, StoreError> {
+    use std::collections::BTreeMap;
+    let mut days: BTreeMap<(&str, i64), u64> = BTreeMap::new();
+    for r in &history.responses {
+        *days
+            .entry((r.survey, crate::store::impressions::day_of(r.at)))
+            .or_default() += 1;
+    }
+    let mut coin =
+        rapport_metrics::models::simulate::SplitMix64::new(history.responses.len() as u64 ^ 0x5eed);
+    let mut rates: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut total = 0;
+    for ((survey, day), responses) in days {
+        let rate = *rates
+            .entry(survey)
+            .or_insert_with(|| 0.08 + 0.17 * coin.uniform());
+        let shown = ((responses as f64 / rate).round() as u64).max(responses);
+        store
+            .impressions()
+            .set(site.to_owned(), survey.to_owned(), day, shown as i64)
+            .await?;
+        total += shown;
+    }
+    Ok(total)
 }

@@ -9,6 +9,7 @@ pub mod followups;
 pub mod health;
 pub mod hooks;
 pub mod imports;
+pub mod impressions;
 pub mod inbox;
 pub mod liability;
 pub mod loyalty;

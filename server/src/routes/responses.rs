@@ -248,7 +248,7 @@ fn identify(app: &AppState, site: &crate::config::SiteEntry, presented: Option<&
 }
 
 /// A `Content-Length` above the limit is refused before the body is read.
-fn check_declared_length(headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn check_declared_length(headers: &HeaderMap) -> Result<(), ApiError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -263,7 +263,10 @@ fn check_declared_length(headers: &HeaderMap) -> Result<(), ApiError> {
 
 /// The whole body, at most [`MAX_BODY_BYTES`], read within `deadline` (chunked bodies have
 /// no declared length: the limit is enforced while reading).
-async fn read_body(body: Body, deadline: std::time::Duration) -> Result<Bytes, ApiError> {
+pub(crate) async fn read_body(
+    body: Body,
+    deadline: std::time::Duration,
+) -> Result<Bytes, ApiError> {
     let collected = tokio::time::timeout(deadline, Limited::new(body, MAX_BODY_BYTES).collect())
         .await
         .map_err(|_| ApiError::RequestTimeout {
@@ -280,7 +283,7 @@ async fn read_body(body: Body, deadline: std::time::Duration) -> Result<Bytes, A
 
 /// JSON is expected; `text/plain` is accepted too (what `navigator.sendBeacon` sends with
 /// a string body), as is a missing header.
-fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+pub(crate) fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(value) = headers.get(header::CONTENT_TYPE) else {
         return Ok(());
     };

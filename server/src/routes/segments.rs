@@ -3,10 +3,12 @@
 //!
 //! * `GET /admin/api/segments?site=` — every segment of the site with its size (customers
 //!   in it now) and, per survey targeted at it, `responses` (all responses to the survey),
-//!   `respondents` (customers of the segment who answered it), `shown` (always `null`: the
-//!   collector does not record impressions) and `rate` (`respondents / size`, `null` for an
-//!   empty segment); the scores' `computedAt` and, when the last run could not fit the
-//!   models, `fallback` (why).
+//!   `respondents` (customers of the segment who answered it), `shown` (how often the
+//!   widget opened it, from its impression counters; `null` when none were recorded),
+//!   `shownSince` (the first day counted), `responsesSince` (responses received from that
+//!   day on) and `rate` (`responsesSince / shown`: the survey's response rate over the days
+//!   its impressions were counted; `null` without impressions); the scores' `computedAt`
+//!   and, when the last run could not fit the models, `fallback` (why).
 //! * `GET /admin/api/customers/{site}/{id}` — one customer's scores (or `null`) and
 //!   segments.
 
@@ -101,6 +103,7 @@ pub async fn segments(
             .await?;
         reach.insert(t.id.as_str(), r);
     }
+    let impressions = crate::dashboard::rates::targeted(store, site, now).await?;
     let list: Vec<Value> = catalogue(&tier_names(site))
         .into_iter()
         .map(|(id, label)| {
@@ -115,13 +118,22 @@ pub async fn segments(
                         .iter()
                         .filter(|c| members.get(*c).is_some_and(|s| s.contains(&id)))
                         .count();
-                    json!({
+                    let mut row = json!({
                         "survey": t.id,
                         "responses": responses,
                         "respondents": respondents,
                         "shown": null,
-                        "rate": (size > 0).then(|| respondents as f64 / size as f64),
-                    })
+                        "shownSince": null,
+                        "responsesSince": null,
+                        "rate": null,
+                    });
+                    if let Some(r) = impressions.get(&t.id) {
+                        row["shown"] = json!(r.shown);
+                        row["shownSince"] = json!(r.since);
+                        row["responsesSince"] = json!(r.responses);
+                        row["rate"] = json!(r.responses as f64 / r.shown as f64);
+                    }
+                    row
                 })
                 .collect();
             json!({"id": id, "label": label, "size": size, "targeted": targeted})

@@ -18,6 +18,7 @@ mod cursor;
 pub mod dashboard;
 pub mod followup;
 pub mod hooks;
+pub mod impressions;
 pub mod inbox;
 pub mod loyalty;
 pub mod postgres;
@@ -38,6 +39,7 @@ pub use cursor::Cursor;
 pub use dashboard::DashboardStore;
 pub use followup::FollowupStore;
 pub use hooks::HooksStore;
+pub use impressions::ImpressionStore;
 pub use inbox::InboxStore;
 pub use loyalty::{
     Adjustment, AnswerCredit, AnswerOutcome, ApplyOutcome, CustomerSnapshot, Delivery,
@@ -258,6 +260,8 @@ pub trait ResponseStore: Send + Sync + 'static {
     fn inbox(&self) -> &dyn InboxStore;
     /// What the scores job and segment targeting read and write beside the scores.
     fn score_jobs(&self) -> &dyn ScoreJobStore;
+    /// How often each survey was shown, per UTC day, in the same database.
+    fn impressions(&self) -> &dyn ImpressionStore;
 }
 
 /// Opens the store `target` names, migrating its schema first.

@@ -190,6 +190,10 @@ pub enum Effect {
     /// POST this response body to the collector's `/v1/responses`; answer with
     /// [`Input::Sent`].
     Post(String),
+    /// POST this body (`{"site","survey"}`) to the collector's `/v1/impressions`, once per
+    /// dialog opening, fire and forget: the collector counts how often each survey was
+    /// shown (its response rate), nothing about the visitor. No input answers it.
+    Impression(String),
     /// Arm `timer` (replacing a pending one of its kind) to fire in `ms`.
     SetTimer(Timer, f64),
     /// Cancel `timer`.

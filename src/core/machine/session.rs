@@ -7,6 +7,7 @@ use crate::prelude::*;
 use super::{Effect, Event, Machine, Step, Timer};
 use crate::core::branching::{first_step, next_step, progress, Step as Path};
 use crate::core::i18n::Lang;
+use crate::core::json::ObjectWriter;
 use crate::core::response::{check_answer, Answer, AnswerValue};
 use crate::core::survey::{Question, SiteConfig, Survey};
 use crate::core::uuid::uuid_v4;
@@ -57,6 +58,7 @@ impl Machine {
             lang: Box::new(lang.clone()),
             modal,
         });
+        step.push(Effect::Impression(impression(&self.site, id)));
         step.push(Effect::Question {
             question: question.clone(),
             progress: progress(survey, &[], first),
@@ -80,7 +82,19 @@ impl Machine {
             survey: String::from(id),
         }));
     }
+}
 
+/// The body of an [`Effect::Impression`]: the site and the survey, nothing else.
+fn impression(site: &str, survey: &str) -> String {
+    let mut body = String::new();
+    let mut object = ObjectWriter::new(&mut body);
+    object.str("site", site);
+    object.str("survey", survey);
+    object.end();
+    body
+}
+
+impl Machine {
     /// The primary button: required check, the collector's rules, then the core's next step.
     pub(super) fn next(
         &mut self,

@@ -1143,6 +1143,8 @@ fn what_the_shopper_asks_for_is_not_throttled() {
 
 /// Points earned, on the thank-you screen (see `super::session`).
 mod earned;
+/// Impressions, one per dialog opening (see `super::session`).
+mod impressions;
 /// Back along the path taken (see `super::session`).
 mod navigation;
 /// Partial responses (see `super::partial`).

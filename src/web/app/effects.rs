@@ -9,7 +9,9 @@ use super::super::listener::Listeners;
 use super::super::ui::dialog::View;
 use super::super::ui::{focus, theme};
 use super::super::{env, locales, log, transport};
-use super::{object, App, Shown, DELAY, NO_STRINGS, RETRY, SENT, STRINGS, STRINGS_WAIT, THANKS};
+use super::{
+    object, App, Shown, DELAY, IMPRESSION, NO_STRINGS, RETRY, SENT, STRINGS, STRINGS_WAIT, THANKS,
+};
 
 /// The shadow root's events the view interprets.
 const UI_EVENTS: &[&str] = &["click", "keydown", "input", "change"];
@@ -116,11 +118,9 @@ impl App {
                     shown.view.give_back_focus();
                 }
             }
-            Effect::Post(body) => {
-                let mut url = self.options.endpoint.clone();
-                url.push_str("/v1/responses");
-                transport::post_json(&url, &body, &self.handler, SENT);
-            }
+            Effect::Post(body) => self.post("/v1/responses", &body, SENT),
+            // Fire and forget: its outcome comes back with a tag no input is made of.
+            Effect::Impression(body) => self.post("/v1/impressions", &body, IMPRESSION),
             Effect::SetTimer(timer, ms) => {
                 let (at, tag) = slot(timer);
                 self.timers[at] = Some(self.timer(ms, tag));
@@ -156,5 +156,12 @@ impl App {
             Effect::Warn(message) => log::warn(&[&message]),
             Effect::Error(message) => log::error(&[&message]),
         }
+    }
+
+    /// POSTs `body` as JSON to the collector's `path`; the outcome comes back with `tag`.
+    fn post(&self, path: &str, body: &str, tag: u8) {
+        let mut url = self.options.endpoint.clone();
+        url.push_str(path);
+        transport::post_json(&url, body, &self.handler, tag);
     }
 }

@@ -71,6 +71,8 @@ const STRINGS_WAIT: u8 = 11;
 /// Tag of a stored response's receipt (payload: the `Response`, then its JSON body or the
 /// reason it could not be read).
 const RECEIPT: u8 = 12;
+/// Tag of an impression's fetch outcome: ignored (no retry, nothing stored).
+const IMPRESSION: u8 = 13;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
@@ -199,6 +201,7 @@ impl App {
             Some(COMMAND) => Some(inputs::command(&b, &c)),
             Some(STRINGS) => inputs::strings(&b, Some(&c)),
             Some(NO_STRINGS) => inputs::strings(&b, None),
+            // An impression's outcome (`IMPRESSION`) and anything unknown.
             Some(_) => None,
         };
         if let Some(input) = input {

@@ -1,6 +1,6 @@
 //! Segments: for the chosen site, every segment's label and size, and per survey targeted
-//! at it the responses, the segment's respondents, impressions (not recorded by the
-//! collector) and the response rate; when the scores were computed and whether the fallback
+//! at it the responses, the segment's respondents, its impressions and its response rate
+//! (responses over impressions); when the scores were computed and whether the fallback
 //! rule was used (`GET /admin/api/segments?site=`). The wording is [`crate::segments`]'s.
 
 use std::rc::Rc;
@@ -22,7 +22,7 @@ const COLUMNS: [&str; 7] = [
     "Responses (all)",
     "Respondents in the segment",
     "Impressions",
-    "Response rate",
+    "Response rate (responses / impressions)",
 ];
 
 /// Renders the page; the sites and the segments load after.
@@ -32,7 +32,7 @@ pub fn render(app: &Rc<App>, main: &Element) -> Js<String> {
         main,
         text_el(
             "p",
-            "Customers grouped by their scores (lifetime value, chance of being active) and their last answers, and how the surveys targeted at each segment are answered. The collector does not record impressions: a response rate is respondents of the segment over its customers.",
+            "Customers grouped by their scores (lifetime value, chance of being active) and their last answers, and how the surveys targeted at each segment are answered. A survey's response rate is its responses over the times the widget showed it, counted from the first day its impressions were recorded.",
         )?,
     )?;
     let picker = H::new("div")?.class("sites").el();
@@ -121,7 +121,7 @@ fn table(view: &SegmentsView) -> Js<Element> {
                 .with(H::new("td")?.text(&format::grouped(t.responses as i64)))?
                 .with(H::new("td")?.text(&format::grouped(t.respondents as i64)))?
                 .with(H::new("td")?.text(&shown_text(t)))?
-                .with(H::new("td")?.text(&rate_text(t, s.size)))?;
+                .with(H::new("td")?.text(&rate_text(t)))?;
             body.append_child(&tr.el())?;
         }
     }

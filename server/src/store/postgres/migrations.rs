@@ -390,6 +390,15 @@ const MIGRATIONS: &[&str] = &[
         seen_update bigint
     );
     CREATE INDEX orders_site_updated ON orders (site, updated_at);"#,
+    // impressions: how often each survey was shown, per UTC day (counts only, nothing
+    // about the visitor).
+    r#"CREATE TABLE impressions (
+        site   text COLLATE "C" NOT NULL,
+        survey text COLLATE "C" NOT NULL,
+        day    bigint NOT NULL,
+        shown  bigint NOT NULL,
+        PRIMARY KEY (site, survey, day)
+    );"#,
 ];
 
 /// Newest schema version this build knows.

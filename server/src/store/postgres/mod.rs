@@ -11,6 +11,7 @@ mod console;
 mod dashboard;
 mod followup;
 mod hooks;
+mod impressions;
 mod inbox;
 mod loyalty;
 mod migrations;
@@ -49,6 +50,7 @@ pub struct PostgresStore {
     followups: followup::PostgresFollowups,
     inbox: inbox::PostgresInbox,
     score_jobs: score_jobs::PostgresScoreJobs,
+    impressions: impressions::PostgresImpressions,
 }
 
 /// A driver error with the server's own message and SQLSTATE when there is one (the
@@ -98,6 +100,7 @@ impl PostgresStore {
         let followups = followup::PostgresFollowups::new(pool.clone());
         let inbox = inbox::PostgresInbox::new(pool.clone());
         let score_jobs = score_jobs::PostgresScoreJobs::new(pool.clone());
+        let impressions = impressions::PostgresImpressions::new(pool.clone());
         Ok(PostgresStore {
             inbox,
             pool,
@@ -109,6 +112,7 @@ impl PostgresStore {
             scores,
             followups,
             score_jobs,
+            impressions,
         })
     }
 
@@ -295,6 +299,10 @@ impl ResponseStore for PostgresStore {
 
     fn dashboard(&self) -> &dyn crate::store::DashboardStore {
         &self.dashboard
+    }
+
+    fn impressions(&self) -> &dyn crate::store::ImpressionStore {
+        &self.impressions
     }
 
     fn scores(&self) -> &dyn crate::store::ScoreStore {

@@ -417,6 +417,15 @@ const MIGRATIONS: &[&str] = &[
         seen_update INTEGER
     );
     CREATE INDEX orders_site_updated ON orders (site, updated_at);",
+    // impressions: how often each survey was shown, per UTC day (counts only, nothing
+    // about the visitor).
+    "CREATE TABLE impressions (
+        site   TEXT NOT NULL,
+        survey TEXT NOT NULL,
+        day    INTEGER NOT NULL,
+        shown  INTEGER NOT NULL,
+        PRIMARY KEY (site, survey, day)
+    );",
 ];
 
 /// Newest schema version this build knows.

@@ -15,6 +15,7 @@ mod console;
 mod dashboard;
 mod followup;
 mod hooks;
+mod impressions;
 pub mod inbox;
 mod loyalty;
 mod migrations;
@@ -92,6 +93,7 @@ pub struct SqliteStore {
     followups: followup::SqliteFollowups,
     inbox: inbox::SqliteInbox,
     score_jobs: score_jobs::SqliteScoreJobs,
+    impressions: impressions::SqliteImpressions,
 }
 
 impl SqliteStore {
@@ -132,6 +134,7 @@ impl SqliteStore {
         let followups = followup::SqliteFollowups::open(path)?;
         let inbox = inbox::SqliteInbox::open(path)?;
         let score_jobs = score_jobs::SqliteScoreJobs::open(path)?;
+        let impressions = impressions::SqliteImpressions::open(path)?;
         Ok(SqliteStore {
             inbox,
             loyalty,
@@ -141,6 +144,7 @@ impl SqliteStore {
             scores,
             followups,
             score_jobs,
+            impressions,
             writer: tx,
             readers: Arc::new(readers),
             next_reader: AtomicUsize::new(0),
@@ -417,6 +421,10 @@ impl ResponseStore for SqliteStore {
 
     fn dashboard(&self) -> &dyn crate::store::DashboardStore {
         &self.dashboard
+    }
+
+    fn impressions(&self) -> &dyn crate::store::ImpressionStore {
+        &self.impressions
     }
 
     fn scores(&self) -> &dyn crate::store::ScoreStore {
