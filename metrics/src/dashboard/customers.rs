@@ -353,7 +353,6 @@ fn what_if(m: &CustomerModel) -> Result<Chart, DashboardError> {
             title: title.into(),
             svg: line_svg(
                 title,
-                &summary,
                 "retention points added",
                 "added revenue",
                 vec![series("added revenue", 0, vec![(0.0, 0.0)], false)],
