@@ -390,6 +390,29 @@ const MIGRATIONS: &[&str] = &[
         seen_update bigint
     );
     CREATE INDEX orders_site_updated ON orders (site, updated_at);"#,
+    // inbox tag pages: each tag row carries its item's page keys (`received_at`,
+    // `risk_key`, kept in step by a statement trigger over the updated rows), so that a tag
+    // filter walks the tag's rows in page order and stops after a page, whatever share of
+    // the inbox carries the tag; the customers of a tier by index, for the tier filter.
+    r#"ALTER TABLE inbox_tags
+        ADD COLUMN received_at timestamptz NOT NULL DEFAULT '1970-01-01T00:00:00Z',
+        ADD COLUMN risk_key float8 NOT NULL DEFAULT -1;
+    UPDATE inbox_tags t SET received_at = i.received_at, risk_key = i.risk_key
+        FROM inbox_items i WHERE i.site = t.site AND i.id = t.id;
+    CREATE INDEX inbox_tags_newest ON inbox_tags (site, tag, received_at, id);
+    CREATE INDEX inbox_tags_risk ON inbox_tags (site, tag, risk_key, received_at, id);
+    CREATE FUNCTION inbox_tags_keys() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE inbox_tags t SET received_at = n.received_at, risk_key = n.risk_key
+            FROM changed n
+            WHERE t.site = n.site AND t.id = n.id
+            AND (t.received_at, t.risk_key) IS DISTINCT FROM (n.received_at, n.risk_key);
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER inbox_tags_keys AFTER UPDATE ON inbox_items
+        REFERENCING NEW TABLE AS changed FOR EACH STATEMENT
+        EXECUTE FUNCTION inbox_tags_keys();
+    CREATE INDEX customer_scores_tier ON customer_scores (site, tier, customer);"#,
 ];
 
 /// Newest schema version this build knows.

@@ -417,6 +417,25 @@ const MIGRATIONS: &[&str] = &[
         seen_update INTEGER
     );
     CREATE INDEX orders_site_updated ON orders (site, updated_at);",
+    // inbox tag pages: each tag row carries its item's page keys (`received_at`,
+    // `risk_key`, kept in step by a trigger), so that a tag filter walks the tag's rows in
+    // page order and stops after a page, whatever share of the inbox carries the tag; the
+    // customers of a tier by index, for the inbox's tier filter.
+    "ALTER TABLE inbox_tags ADD COLUMN received_at TEXT NOT NULL DEFAULT '';
+    ALTER TABLE inbox_tags ADD COLUMN risk_key REAL NOT NULL DEFAULT -1;
+    UPDATE inbox_tags SET
+        received_at = coalesce((SELECT i.received_at FROM inbox_items i
+            WHERE i.site = inbox_tags.site AND i.id = inbox_tags.id), ''),
+        risk_key = coalesce((SELECT i.risk_key FROM inbox_items i
+            WHERE i.site = inbox_tags.site AND i.id = inbox_tags.id), -1);
+    CREATE INDEX inbox_tags_newest ON inbox_tags (site, tag, received_at, id);
+    CREATE INDEX inbox_tags_risk ON inbox_tags (site, tag, risk_key, received_at, id);
+    CREATE TRIGGER inbox_tags_keys AFTER UPDATE OF received_at, risk_key ON inbox_items
+    WHEN old.received_at IS NOT new.received_at OR old.risk_key IS NOT new.risk_key BEGIN
+        UPDATE inbox_tags SET received_at = new.received_at, risk_key = new.risk_key
+        WHERE site = new.site AND id = new.id;
+    END;
+    CREATE INDEX customer_scores_tier ON customer_scores (site, tier, customer);",
 ];
 
 /// Newest schema version this build knows.
