@@ -833,7 +833,49 @@ mod tests {
             // site, survey, band, tag, q, t, id, k, limit
             assert_eq!(args.len(), 9, "{text}");
             assert!(args.contains(&sql::Param::Text("\"or\" \"slow\"".into())));
+            // With a tag the page walks the tag's rows, cursor included.
+            assert!(text.contains("ORDER BY t.risk_key DESC"), "{text}");
+            assert!(text.contains("t.risk_key <") || text.contains("(t.risk_key,"));
+            let mark = if d == sql::Dialect::Sqlite { '?' } else { '$' };
+            for n in 1..=args.len() {
+                assert!(
+                    text.contains(&format!("{mark}{n}")),
+                    "{mark}{n} unused: {text}"
+                );
+            }
+            q.tag = None;
+            let (text, args) = sql::page(&q, d);
+            assert_eq!(args.len(), 8, "{text}");
             assert!(text.contains("ORDER BY i.risk_key DESC"), "{text}");
+            assert!(!text.contains("inbox_tags"), "{text}");
+            q.tag = Some("t".into());
         }
+    }
+
+    #[test]
+    fn sqlite_full_text_plans_differ_only_in_the_rowid_lookup() {
+        let mut q = InboxQuery::new("demo", 10);
+        q.words = vec!["slow".into()];
+        let (few, _) = sql::page_with(&q, sql::Dialect::Sqlite, sql::Matches::Few);
+        let (many, _) = sql::page_with(&q, sql::Dialect::Sqlite, sql::Matches::Many);
+        assert!(
+            few.contains(" i.seq IN (SELECT rowid FROM inbox_fts"),
+            "{few}"
+        );
+        assert!(
+            many.contains(" +i.seq IN (SELECT rowid FROM inbox_fts"),
+            "{many}"
+        );
+        assert_eq!(
+            few.replace("+i.seq", "i.seq"),
+            many.replace("+i.seq", "i.seq")
+        );
+        // The tag's rows drive the join: never a lookup by match.
+        q.tag = Some("t".into());
+        let (tagged, _) = sql::page_with(&q, sql::Dialect::Sqlite, sql::Matches::Few);
+        assert!(tagged.contains("+i.seq IN"), "{tagged}");
+        let (count, args) = sql::sqlite_match_count(&q.words);
+        assert!(count.contains("LIMIT ?2"), "{count}");
+        assert_eq!(args[1], sql::Param::Int(sql::FEW_MATCHES as i64));
     }
 }
