@@ -511,6 +511,35 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn tag_rows_get_and_keep_their_items_page_keys() -> Result<(), StoreError> {
+        let Some(mut client) = fresh_schema("migtags").await else {
+            return Ok(());
+        };
+        migrate_to(&mut client, latest() - 1).await?;
+        client
+            .batch_execute(
+                "INSERT INTO inbox_items (site, id, survey, received_at, partial, unhappy, has_text,
+                    body, risk_key) VALUES ('a', 'r1', 's', '2026-01-02T00:00:00Z', false, false,
+                    false, '', 7.5);
+                 INSERT INTO inbox_tags (site, tag, id) VALUES ('a', 'late', 'r1');",
+            )
+            .await?;
+        migrate(&mut client).await?;
+        let keys = "SELECT t.received_at = i.received_at, t.risk_key FROM inbox_tags t \
+            JOIN inbox_items i USING (site, id) WHERE t.site = 'a' AND t.id = 'r1'";
+        let row = client.query_one(keys, &[]).await?;
+        assert_eq!((row.get::<_, bool>(0), row.get::<_, f64>(1)), (true, 7.5));
+        client
+            .batch_execute(
+                "UPDATE inbox_items SET risk_key = -1, received_at = '2026-01-03T00:00:00Z'",
+            )
+            .await?;
+        let row = client.query_one(keys, &[]).await?;
+        assert_eq!((row.get::<_, bool>(0), row.get::<_, f64>(1)), (true, -1.0));
+        Ok(())
+    }
+
+    #[tokio::test]
     async fn version_7_marks_referrals_reversed_before_it_and_keeps_referees_unique(
     ) -> Result<(), StoreError> {
         let Some(mut client) = fresh_schema("mig7").await else {

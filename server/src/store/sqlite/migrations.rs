@@ -577,6 +577,32 @@ mod tests {
     }
 
     #[test]
+    fn tag_rows_get_and_keep_their_items_page_keys() -> Result<(), StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        migrate_to(&mut conn, latest() - 1)?;
+        conn.execute_batch(
+            "INSERT INTO inbox_items (site, id, survey, received_at, partial, unhappy, has_text,
+                body, risk_key) VALUES ('a', 'r1', 's', '2026-01-02T00:00:00.000Z', 0, 0, 0, '', 7.5);
+             INSERT INTO inbox_tags (site, tag, id) VALUES ('a', 'late', 'r1');",
+        )?;
+        migrate(&mut conn)?;
+        let keys = |conn: &Connection| -> rusqlite::Result<(String, f64)> {
+            conn.query_row(
+                "SELECT received_at, risk_key FROM inbox_tags WHERE site = 'a' AND id = 'r1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+        };
+        assert_eq!(keys(&conn)?, ("2026-01-02T00:00:00.000Z".to_owned(), 7.5));
+        conn.execute(
+            "UPDATE inbox_items SET risk_key = -1, received_at = '2026-01-03T00:00:00.000Z'",
+            [],
+        )?;
+        assert_eq!(keys(&conn)?, ("2026-01-03T00:00:00.000Z".to_owned(), -1.0));
+        Ok(())
+    }
+
+    #[test]
     fn refuses_newer_schema() -> Result<(), StoreError> {
         let mut conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "user_version", 99)?;
