@@ -507,6 +507,118 @@ async fn backfill_and_partial_replacement(db: Backend) -> TestResult {
     assert_eq!(owner.ids(&t, "q=mind").await, ["partial-x"]);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tag_pages_keep_the_page_order_through_refreshes_and_replacements(db: Backend) -> TestResult {
+    let t = TestServer::with_config(&db, config()).await;
+    let (owner, _) = users(&t).await;
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = || { x ^= x << 13; x ^= x >> 7; x ^= x << 17; x };
+    let mut tagged = Vec::new();
+    for i in 0..40 {
+        let r = next();
+        let customer = (r % 4 != 0).then(|| format!("c{}", r % 11));
+        let answers = json!([{ "question": "nps", "value": (r >> 8) % 11 }, { "question": "comment", "value": format!("word{}", r % 3) }]);
+        let id = format!("r{i:02}");
+        answer(&t, &id, answers, "https://shop.example/x", customer.as_deref()).await;
+        if r % 2 == 0 {
+            tagged.push(id);
+        }
+    }
+    let keys: Vec<(String, String)> = tagged.iter().map(|id| ("demo".to_owned(), id.clone())).collect();
+    let change = rapport_server::store::inbox::Change { add_tags: vec!["vip".into()], ..Default::default() };
+    t.server.store().inbox().apply(keys, change).await?;
+    let tagged: HashSet<String> = tagged.into_iter().collect();
+    // The tag's page order is the inbox's page order restricted to the tag's rows: after
+    // tagging, after each scores run (risk changes) and after a partial response is
+    // replaced by its complete answer (its row is derived again).
+    tag_order_holds(&owner, &t, &tagged, "tagged").await;
+    write_scores(&t, (0..11).map(|c| score(&format!("c{c}"), 0.1 + 0.08 * c as f64, 500.0 * (11 - c) as f64, None)).collect()).await;
+    tag_order_holds(&owner, &t, &tagged, "first scores run").await;
+    write_scores(&t, (0..11).map(|c| score(&format!("c{c}"), 0.9 - 0.07 * c as f64, 300.0 * c as f64, None)).collect()).await;
+    tag_order_holds(&owner, &t, &tagged, "second scores run").await;
+    answer(&t, "partial-late", json!([{ "question": "nps", "value": 9 }]), "https://shop.example/p", Some("c3")).await;
+    let resp = owner.req(&t, Method::PATCH, "/admin/api/inbox/demo/partial-late").json(&json!({ "tags": ["vip"] })).send().await?;
+    assert_eq!(resp.status(), 200);
+    let mut tagged = tagged;
+    tagged.insert("partial-late".into());
+    tag_order_holds(&owner, &t, &tagged, "tagged late").await;
+    let body = json!({ "id": "partial-late", "site": "demo", "survey": "post-purchase", "url": "https://shop.example/p",
+        "answers": [{ "question": "nps", "value": 0 }, { "question": "comment", "value": "word1 after all" }] });
+    assert!(t.post(&body).await.status().is_success());
+    tag_order_holds(&owner, &t, &tagged, "replaced").await;
+    assert!(owner.ids(&t, "tag=vip&q=word1").await.contains(&"partial-late".to_owned()));
+    // SQLite's two full-text plans (read the matches, or walk the page order and check
+    // them) give the same pages.
+    if let Some(path) = t.db.sqlite_path() {
+        use rapport_server::store::inbox::{sql, BandFilter, InboxQuery, Sort};
+        let conn = rusqlite::Connection::open(path)?;
+        for (sort, band, tag) in [(Sort::Newest, None, None), (Sort::Risk, None, None), (Sort::Risk, Some(BandFilter::Detractor), None), (Sort::Newest, None, Some("vip"))] {
+            let mut q = InboxQuery::new("demo", 200);
+            q.words = vec!["word1".into()];
+            (q.sort, q.band, q.tag) = (sort, band, tag.map(str::to_owned));
+            let pages: Vec<Vec<String>> = [sql::Matches::Few, sql::Matches::Many].into_iter().map(|m| {
+                let (text, args) = sql::page_with(&q, sql::Dialect::Sqlite, m);
+                let values: Vec<rusqlite::types::Value> = args.into_iter().map(|a| match a {
+                    sql::Param::Text(s) => rusqlite::types::Value::Text(s),
+                    sql::Param::Int(n) => rusqlite::types::Value::Integer(n),
+                    sql::Param::Real(r) => rusqlite::types::Value::Real(r),
+                }).collect();
+                let mut stmt = conn.prepare(&text).expect("statement");
+                let rows = stmt.query_map(rusqlite::params_from_iter(values), |r| r.get(0)).expect("query");
+                rows.collect::<Result<Vec<String>, _>>().expect("rows")
+            }).collect();
+            assert!(!pages[0].is_empty(), "{q:?}");
+            assert_eq!(pages[0], pages[1], "{q:?}");
+        }
+    }
+    Ok(())
+}
+}
+
+/// The pages of `tag=vip` hold exactly the `tagged` rows of the same pages without the
+/// tag, in the same order, in one page and through the cursor.
+async fn tag_order_holds(owner: &Session, t: &TestServer, tagged: &HashSet<String>, stage: &str) {
+    for (sort, filter) in [
+        ("newest", ""),
+        ("risk", ""),
+        ("risk", "&band=detractor"),
+        ("newest", "&q=word1"),
+        ("risk", "&q=word2&status=new"),
+    ] {
+        let all = owner.ids(t, &format!("sort={sort}{filter}")).await;
+        let expected: Vec<String> = all.into_iter().filter(|id| tagged.contains(id)).collect();
+        assert!(
+            !expected.is_empty(),
+            "{stage}: sort={sort}{filter} has tagged rows"
+        );
+        assert_eq!(
+            owner.ids(t, &format!("sort={sort}{filter}&tag=vip")).await,
+            expected,
+            "{stage}: sort={sort}{filter}"
+        );
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut path =
+                format!("/admin/api/inbox?site=demo&limit=4&sort={sort}{filter}&tag=vip");
+            if let Some(c) = &cursor {
+                path.push_str(&format!("&cursor={}", urlencode(c)));
+            }
+            let page = owner.get(t, &path).await;
+            for item in page["items"].as_array().expect("items") {
+                seen.push(item["id"].as_str().expect("id").to_owned());
+            }
+            match page["next"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => break,
+            }
+        }
+        assert_eq!(
+            seen, expected,
+            "{stage}, through the cursor: sort={sort}{filter}"
+        );
+    }
 }
 
 fn urlencode(s: &str) -> String {

@@ -506,10 +506,61 @@ pub mod sql {
         }
     }
 
-    /// The page's keys: `SELECT i.id …` with every filter, in page order, limited. Each
+    /// The page's keys: `SELECT … id` with every filter, in page order, limited. Each
     /// filter shape is its own statement; the planner walks `inbox_newest` or `inbox_risk`
-    /// from the cursor.
+    /// from the cursor. With a tag, the page walks that tag's rows instead
+    /// (`inbox_tags_newest` / `inbox_tags_risk`: a tag row carries its item's page keys)
+    /// and checks the other filters on each item, so a page costs the tag rows read up to
+    /// it, never a sort of every tagged row nor a walk of untagged ones. The join order is
+    /// fixed (SQLite `CROSS JOIN`, PostgreSQL a `LATERAL … LIMIT 1` it cannot flatten):
+    /// estimates cannot see that tags, statuses and surveys go together.
     pub fn page(q: &InboxQuery, d: Dialect) -> (String, Vec<Param>) {
+        page_with(q, d, Matches::Many)
+    }
+
+    /// How many rows SQLite's full-text index matches, as far as the page plan cares.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Matches {
+        /// Fewer than [`FEW_MATCHES`]: the page is read from the matches (each looked up,
+        /// then sorted), cheaper than walking the page order past rows that do not match.
+        Few,
+        /// At least [`FEW_MATCHES`] (or not counted): the page walks the page order and
+        /// checks each row against the matches' rowids (read once into a list), stopping
+        /// after a page, instead of looking up and sorting every match.
+        Many,
+    }
+
+    /// Where SQLite's full-text search switches from reading the matches to walking the
+    /// page order ([`Matches`]).
+    pub const FEW_MATCHES: usize = 2_000;
+
+    /// The full-text query of `words`: each word quoted, a phrase of one token in both
+    /// query languages, so that words like `or`, `not` or `near` are never operators.
+    pub fn match_query(words: &[String]) -> String {
+        words
+            .iter()
+            .map(|w| format!("\"{}\"", w.replace('"', "")))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// SQLite: how many rows (of every site) match `words`, counted up to [`FEW_MATCHES`]
+    /// only (the count stops there, so it costs at most that many index entries).
+    pub fn sqlite_match_count(words: &[String]) -> (String, Vec<Param>) {
+        (
+            "SELECT count(*) FROM (SELECT 1 FROM inbox_fts WHERE inbox_fts MATCH ?1 LIMIT ?2)"
+                .to_owned(),
+            vec![
+                Param::Text(match_query(words)),
+                Param::Int(i64::try_from(FEW_MATCHES).unwrap_or(i64::MAX)),
+            ],
+        )
+    }
+
+    /// [`page`] with SQLite's full-text plan chosen from how many rows match (ignored
+    /// by PostgreSQL, whose planner checks the stored `tsvector` while walking the page
+    /// order).
+    pub fn page_with(q: &InboxQuery, d: Dialect, matches: Matches) -> (String, Vec<Param>) {
         let mut args = vec![Param::Text(q.site.clone())];
         let bind = |args: &mut Vec<Param>, p: Param| {
             args.push(p);
@@ -522,36 +573,41 @@ pub mod sql {
             Dialect::Sqlite => "?1",
             Dialect::Postgres => "$1",
         };
-        let mut sql = format!("SELECT i.id FROM inbox_items i WHERE i.site = {first}");
+        // The table whose keys give the page order: the tag's rows, or the items.
+        let k = if q.tag.is_some() { "t" } else { "i" };
+        // Filters on the item `i`, and on the ordering table's keys (the received range,
+        // the cursor), each starting with ` AND`.
+        let mut conds = String::new();
+        let mut keys = String::new();
         if let Some(survey) = &q.survey {
             let p = bind(&mut args, Param::Text(survey.clone()));
-            sql.push_str(&format!(" AND i.survey = {p}"));
+            conds.push_str(&format!(" AND i.survey = {p}"));
         }
         match q.band {
             None => {}
-            Some(BandFilter::Unhappy) => sql.push_str(" AND i.unhappy = TRUE"),
+            Some(BandFilter::Unhappy) => conds.push_str(" AND i.unhappy = TRUE"),
             Some(band) => {
                 let p = bind(&mut args, Param::Text(band.as_str().to_owned()));
-                sql.push_str(&format!(" AND i.band = {p}"));
+                conds.push_str(&format!(" AND i.band = {p}"));
             }
         }
         if let Some(from) = &q.from {
             let p = bind(&mut args, Param::Text(from.clone()));
-            sql.push_str(&format!(" AND i.received_at >= {}", time(d, &p)));
+            keys.push_str(&format!(" AND {k}.received_at >= {}", time(d, &p)));
         }
         if let Some(to) = &q.to {
             let p = bind(&mut args, Param::Text(to.clone()));
-            sql.push_str(&format!(" AND i.received_at < {}", time(d, &p)));
+            keys.push_str(&format!(" AND {k}.received_at < {}", time(d, &p)));
         }
         if let Some(url) = &q.url {
             let p = bind(&mut args, Param::Text(url.clone()));
-            sql.push_str(&match d {
+            conds.push_str(&match d {
                 Dialect::Sqlite => format!(" AND instr(i.url, {p}) > 0"),
                 Dialect::Postgres => format!(" AND strpos(i.url, {p}) > 0"),
             });
         }
         if let Some(has_text) = q.has_text {
-            sql.push_str(match has_text {
+            conds.push_str(match has_text {
                 true => " AND i.has_text = TRUE",
                 false => " AND i.has_text = FALSE",
             });
@@ -564,84 +620,96 @@ pub mod sql {
                 Dialect::Sqlite => "+i.customer",
                 Dialect::Postgres => "i.customer",
             };
-            sql.push_str(&format!(
+            conds.push_str(&format!(
                 " AND {column} IN (SELECT customer FROM customer_scores \
                  WHERE site = {first} AND tier = {p})"
             ));
         }
         if let Some(status) = q.status {
             let p = bind(&mut args, Param::Text(status.as_str().to_owned()));
-            sql.push_str(&format!(" AND i.status = {p}"));
-        }
-        if let Some(tag) = &q.tag {
-            let p = bind(&mut args, Param::Text(tag.clone()));
-            // Uncorrelated, so that the planner may start from the tag's rows.
-            sql.push_str(&format!(
-                " AND i.id IN (SELECT t.id FROM inbox_tags t WHERE t.site = {first} \
-                 AND t.tag = {p})"
-            ));
+            conds.push_str(&format!(" AND i.status = {p}"));
         }
         match &q.assignee {
             None => {}
-            Some(AssigneeFilter::Nobody) => sql.push_str(" AND i.assignee IS NULL"),
+            Some(AssigneeFilter::Nobody) => conds.push_str(" AND i.assignee IS NULL"),
             Some(AssigneeFilter::User(user)) => {
                 let p = bind(&mut args, Param::Text(user.clone()));
-                sql.push_str(&format!(" AND i.assignee = {p}"));
+                conds.push_str(&format!(" AND i.assignee = {p}"));
             }
         }
         if !q.words.is_empty() {
-            // Each word quoted: a phrase of one token in both query languages, so that
-            // words like `or`, `not` or `near` are never operators.
-            let query = q
-                .words
-                .iter()
-                .map(|w| format!("\"{}\"", w.replace('"', "")))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let p = bind(&mut args, Param::Text(query));
-            sql.push_str(&match d {
+            let p = bind(&mut args, Param::Text(match_query(&q.words)));
+            conds.push_str(&match d {
                 Dialect::Sqlite => {
-                    format!(" AND i.seq IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH {p})")
+                    // `+` keeps the planner from looking up every match by rowid (and
+                    // sorting them): it walks the page order (or the tag's rows) and
+                    // checks each row against the list of matching rowids.
+                    let seq = match (matches, &q.tag) {
+                        (Matches::Few, None) => "i.seq",
+                        _ => "+i.seq",
+                    };
+                    format!(" AND {seq} IN (SELECT rowid FROM inbox_fts WHERE inbox_fts MATCH {p})")
                 }
                 Dialect::Postgres => {
                     format!(" AND i.body_tsv @@ websearch_to_tsquery('simple', {p})")
                 }
             });
         }
-        if let Some(after) = &q.after {
-            let t = bind(&mut args, Param::Text(after.received_at.clone()));
-            let id = bind(&mut args, Param::Text(after.id.clone()));
+        if let Some(c) = &q.after {
+            let t = bind(&mut args, Param::Text(c.received_at.clone()));
+            let id = bind(&mut args, Param::Text(c.id.clone()));
             let t = time(d, &t);
-            match (q.sort, d) {
-                (Sort::Newest, Dialect::Sqlite) => sql.push_str(&format!(
-                    " AND i.received_at <= {t} AND (i.received_at < {t} OR i.id < {id})"
-                )),
+            keys.push_str(&match (q.sort, d) {
+                (Sort::Newest, Dialect::Sqlite) => format!(
+                    " AND {k}.received_at <= {t} AND ({k}.received_at < {t} OR {k}.id < {id})"
+                ),
                 (Sort::Newest, Dialect::Postgres) => {
-                    sql.push_str(&format!(" AND (i.received_at, i.id) < ({t}, {id})"))
+                    format!(" AND ({k}.received_at, {k}.id) < ({t}, {id})")
                 }
                 (Sort::Risk, _) => {
-                    let k = bind(&mut args, Param::Real(after.risk_key));
-                    sql.push_str(&match d {
+                    let r = bind(&mut args, Param::Real(c.risk_key));
+                    match d {
                         Dialect::Sqlite => format!(
-                            " AND i.risk_key <= {k} AND (i.risk_key < {k} OR i.received_at < {t} \
-                             OR (i.received_at = {t} AND i.id < {id}))"
+                            " AND {k}.risk_key <= {r} AND ({k}.risk_key < {r} \
+                             OR {k}.received_at < {t} OR ({k}.received_at = {t} AND {k}.id < {id}))"
                         ),
-                        Dialect::Postgres => {
-                            format!(" AND (i.risk_key, i.received_at, i.id) < ({k}, {t}, {id})")
-                        }
-                    });
+                        Dialect::Postgres => format!(
+                            " AND ({k}.risk_key, {k}.received_at, {k}.id) < ({r}, {t}, {id})"
+                        ),
+                    }
                 }
-            }
+            });
         }
-        sql.push_str(match q.sort {
-            Sort::Newest => " ORDER BY i.received_at DESC, i.id DESC",
-            Sort::Risk => " ORDER BY i.risk_key DESC, i.received_at DESC, i.id DESC",
-        });
+        let order = match q.sort {
+            Sort::Newest => format!(" ORDER BY {k}.received_at DESC, {k}.id DESC"),
+            Sort::Risk => format!(" ORDER BY {k}.risk_key DESC, {k}.received_at DESC, {k}.id DESC"),
+        };
         let limit = bind(
             &mut args,
             Param::Int(i64::try_from(q.limit).unwrap_or(i64::MAX)),
         );
-        sql.push_str(&format!(" LIMIT {limit}"));
+        let sql = match &q.tag {
+            None => format!(
+                "SELECT i.id FROM inbox_items i WHERE i.site = {first}{conds}{keys}{order} \
+                 LIMIT {limit}"
+            ),
+            Some(tag) => {
+                let p = bind(&mut args, Param::Text(tag.clone()));
+                match d {
+                    Dialect::Sqlite => format!(
+                        "SELECT t.id FROM inbox_tags t CROSS JOIN inbox_items i \
+                         ON i.site = t.site AND i.id = t.id \
+                         WHERE t.site = {first} AND t.tag = {p}{conds}{keys}{order} LIMIT {limit}"
+                    ),
+                    Dialect::Postgres => format!(
+                        "SELECT t.id FROM inbox_tags t CROSS JOIN LATERAL (SELECT 1 \
+                         FROM inbox_items i WHERE i.site = t.site AND i.id = t.id{conds} \
+                         LIMIT 1) m WHERE t.site = {first} AND t.tag = {p}{keys}{order} \
+                         LIMIT {limit}"
+                    ),
+                }
+            }
+        };
         (sql, args)
     }
 
@@ -765,7 +833,49 @@ mod tests {
             // site, survey, band, tag, q, t, id, k, limit
             assert_eq!(args.len(), 9, "{text}");
             assert!(args.contains(&sql::Param::Text("\"or\" \"slow\"".into())));
+            // With a tag the page walks the tag's rows, cursor included.
+            assert!(text.contains("ORDER BY t.risk_key DESC"), "{text}");
+            assert!(text.contains("t.risk_key <") || text.contains("(t.risk_key,"));
+            let mark = if d == sql::Dialect::Sqlite { '?' } else { '$' };
+            for n in 1..=args.len() {
+                assert!(
+                    text.contains(&format!("{mark}{n}")),
+                    "{mark}{n} unused: {text}"
+                );
+            }
+            q.tag = None;
+            let (text, args) = sql::page(&q, d);
+            assert_eq!(args.len(), 8, "{text}");
             assert!(text.contains("ORDER BY i.risk_key DESC"), "{text}");
+            assert!(!text.contains("inbox_tags"), "{text}");
+            q.tag = Some("t".into());
         }
+    }
+
+    #[test]
+    fn sqlite_full_text_plans_differ_only_in_the_rowid_lookup() {
+        let mut q = InboxQuery::new("demo", 10);
+        q.words = vec!["slow".into()];
+        let (few, _) = sql::page_with(&q, sql::Dialect::Sqlite, sql::Matches::Few);
+        let (many, _) = sql::page_with(&q, sql::Dialect::Sqlite, sql::Matches::Many);
+        assert!(
+            few.contains(" i.seq IN (SELECT rowid FROM inbox_fts"),
+            "{few}"
+        );
+        assert!(
+            many.contains(" +i.seq IN (SELECT rowid FROM inbox_fts"),
+            "{many}"
+        );
+        assert_eq!(
+            few.replace("+i.seq", "i.seq"),
+            many.replace("+i.seq", "i.seq")
+        );
+        // The tag's rows drive the join: never a lookup by match.
+        q.tag = Some("t".into());
+        let (tagged, _) = sql::page_with(&q, sql::Dialect::Sqlite, sql::Matches::Few);
+        assert!(tagged.contains("+i.seq IN"), "{tagged}");
+        let (count, args) = sql::sqlite_match_count(&q.words);
+        assert!(count.contains("LIMIT ?2"), "{count}");
+        assert_eq!(args[1], sql::Param::Int(sql::FEW_MATCHES as i64));
     }
 }

@@ -420,7 +420,9 @@ impl InboxStore for PostgresInbox {
                 )
                 .await?;
                 tx.execute(
-                    "INSERT INTO inbox_tags (site, tag, id) SELECT $1, t, $3 FROM unnest($2::text[]) t",
+                    "INSERT INTO inbox_tags (site, tag, id, received_at, risk_key) \
+                     SELECT i.site, t, i.id, i.received_at, i.risk_key \
+                     FROM inbox_items i, unnest($2::text[]) t WHERE i.site = $1 AND i.id = $3",
                     &[&site, &tags, &id],
                 )
                 .await?;

@@ -399,6 +399,29 @@ const MIGRATIONS: &[&str] = &[
         shown  bigint NOT NULL,
         PRIMARY KEY (site, survey, day)
     );"#,
+    // inbox tag pages: each tag row carries its item's page keys (`received_at`,
+    // `risk_key`, kept in step by a statement trigger over the updated rows), so that a tag
+    // filter walks the tag's rows in page order and stops after a page, whatever share of
+    // the inbox carries the tag; the customers of a tier by index, for the tier filter.
+    r#"ALTER TABLE inbox_tags
+        ADD COLUMN received_at timestamptz NOT NULL DEFAULT '1970-01-01T00:00:00Z',
+        ADD COLUMN risk_key float8 NOT NULL DEFAULT -1;
+    UPDATE inbox_tags t SET received_at = i.received_at, risk_key = i.risk_key
+        FROM inbox_items i WHERE i.site = t.site AND i.id = t.id;
+    CREATE INDEX inbox_tags_newest ON inbox_tags (site, tag, received_at, id);
+    CREATE INDEX inbox_tags_risk ON inbox_tags (site, tag, risk_key, received_at, id);
+    CREATE FUNCTION inbox_tags_keys() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE inbox_tags t SET received_at = n.received_at, risk_key = n.risk_key
+            FROM changed n
+            WHERE t.site = n.site AND t.id = n.id
+            AND (t.received_at, t.risk_key) IS DISTINCT FROM (n.received_at, n.risk_key);
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER inbox_tags_keys AFTER UPDATE ON inbox_items
+        REFERENCING NEW TABLE AS changed FOR EACH STATEMENT
+        EXECUTE FUNCTION inbox_tags_keys();
+    CREATE INDEX customer_scores_tier ON customer_scores (site, tier, customer);"#,
 ];
 
 /// Newest schema version this build knows.
@@ -494,6 +517,35 @@ mod tests {
             .await
             .expect("a test schema can be created");
         Some(client)
+    }
+
+    #[tokio::test]
+    async fn tag_rows_get_and_keep_their_items_page_keys() -> Result<(), StoreError> {
+        let Some(mut client) = fresh_schema("migtags").await else {
+            return Ok(());
+        };
+        migrate_to(&mut client, latest() - 1).await?;
+        client
+            .batch_execute(
+                "INSERT INTO inbox_items (site, id, survey, received_at, partial, unhappy, has_text,
+                    body, risk_key) VALUES ('a', 'r1', 's', '2026-01-02T00:00:00Z', false, false,
+                    false, '', 7.5);
+                 INSERT INTO inbox_tags (site, tag, id) VALUES ('a', 'late', 'r1');",
+            )
+            .await?;
+        migrate(&mut client).await?;
+        let keys = "SELECT t.received_at = i.received_at, t.risk_key FROM inbox_tags t \
+            JOIN inbox_items i USING (site, id) WHERE t.site = 'a' AND t.id = 'r1'";
+        let row = client.query_one(keys, &[]).await?;
+        assert_eq!((row.get::<_, bool>(0), row.get::<_, f64>(1)), (true, 7.5));
+        client
+            .batch_execute(
+                "UPDATE inbox_items SET risk_key = -1, received_at = '2026-01-03T00:00:00Z'",
+            )
+            .await?;
+        let row = client.query_one(keys, &[]).await?;
+        assert_eq!((row.get::<_, bool>(0), row.get::<_, f64>(1)), (true, -1.0));
+        Ok(())
     }
 
     #[tokio::test]

@@ -377,7 +377,21 @@ impl InboxStore for SqliteInbox {
 
     fn list(&self, query: InboxQuery) -> StoreFuture<'_, Vec<InboxRow>> {
         Self::on(&self.read, move |conn| {
-            let (text, args) = sql::page(&query, Dialect::Sqlite);
+            let matches = if query.words.is_empty() {
+                sql::Matches::Many
+            } else {
+                let (text, args) = sql::sqlite_match_count(&query.words);
+                let refs: Vec<&dyn ToSql> = args.iter().map(to_sql).collect();
+                let n: i64 = conn
+                    .prepare_cached(&text)?
+                    .query_row(refs.as_slice(), |r| r.get(0))?;
+                if usize::try_from(n).unwrap_or(usize::MAX) < sql::FEW_MATCHES {
+                    sql::Matches::Few
+                } else {
+                    sql::Matches::Many
+                }
+            };
+            let (text, args) = sql::page_with(&query, Dialect::Sqlite, matches);
             let ids: Vec<String> = {
                 let mut stmt = conn.prepare_cached(&text)?;
                 let refs: Vec<&dyn ToSql> = args.iter().map(to_sql).collect();
@@ -434,7 +448,9 @@ impl InboxStore for SqliteInbox {
                     .execute(params![site, id])?;
                 for tag in &tags {
                     tx.prepare_cached(
-                        "INSERT INTO inbox_tags (site, tag, id) VALUES (?1, ?2, ?3)",
+                        "INSERT INTO inbox_tags (site, tag, id, received_at, risk_key) \
+                         SELECT site, ?2, id, received_at, risk_key FROM inbox_items \
+                         WHERE site = ?1 AND id = ?3",
                     )?
                     .execute(params![site, tag, id])?;
                 }

@@ -426,6 +426,25 @@ const MIGRATIONS: &[&str] = &[
         shown  INTEGER NOT NULL,
         PRIMARY KEY (site, survey, day)
     );",
+    // inbox tag pages: each tag row carries its item's page keys (`received_at`,
+    // `risk_key`, kept in step by a trigger), so that a tag filter walks the tag's rows in
+    // page order and stops after a page, whatever share of the inbox carries the tag; the
+    // customers of a tier by index, for the inbox's tier filter.
+    "ALTER TABLE inbox_tags ADD COLUMN received_at TEXT NOT NULL DEFAULT '';
+    ALTER TABLE inbox_tags ADD COLUMN risk_key REAL NOT NULL DEFAULT -1;
+    UPDATE inbox_tags SET
+        received_at = coalesce((SELECT i.received_at FROM inbox_items i
+            WHERE i.site = inbox_tags.site AND i.id = inbox_tags.id), ''),
+        risk_key = coalesce((SELECT i.risk_key FROM inbox_items i
+            WHERE i.site = inbox_tags.site AND i.id = inbox_tags.id), -1);
+    CREATE INDEX inbox_tags_newest ON inbox_tags (site, tag, received_at, id);
+    CREATE INDEX inbox_tags_risk ON inbox_tags (site, tag, risk_key, received_at, id);
+    CREATE TRIGGER inbox_tags_keys AFTER UPDATE OF received_at, risk_key ON inbox_items
+    WHEN old.received_at IS NOT new.received_at OR old.risk_key IS NOT new.risk_key BEGIN
+        UPDATE inbox_tags SET received_at = new.received_at, risk_key = new.risk_key
+        WHERE site = new.site AND id = new.id;
+    END;
+    CREATE INDEX customer_scores_tier ON customer_scores (site, tier, customer);",
 ];
 
 /// Newest schema version this build knows.
@@ -563,6 +582,32 @@ mod tests {
             [],
         )?;
         assert_eq!(again, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn tag_rows_get_and_keep_their_items_page_keys() -> Result<(), StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        migrate_to(&mut conn, latest() - 1)?;
+        conn.execute_batch(
+            "INSERT INTO inbox_items (site, id, survey, received_at, partial, unhappy, has_text,
+                body, risk_key) VALUES ('a', 'r1', 's', '2026-01-02T00:00:00.000Z', 0, 0, 0, '', 7.5);
+             INSERT INTO inbox_tags (site, tag, id) VALUES ('a', 'late', 'r1');",
+        )?;
+        migrate(&mut conn)?;
+        let keys = |conn: &Connection| -> rusqlite::Result<(String, f64)> {
+            conn.query_row(
+                "SELECT received_at, risk_key FROM inbox_tags WHERE site = 'a' AND id = 'r1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+        };
+        assert_eq!(keys(&conn)?, ("2026-01-02T00:00:00.000Z".to_owned(), 7.5));
+        conn.execute(
+            "UPDATE inbox_items SET risk_key = -1, received_at = '2026-01-03T00:00:00.000Z'",
+            [],
+        )?;
+        assert_eq!(keys(&conn)?, ("2026-01-03T00:00:00.000Z".to_owned(), -1.0));
         Ok(())
     }
 
