@@ -82,19 +82,7 @@ impl Machine {
             survey: String::from(id),
         }));
     }
-}
 
-/// The body of an [`Effect::Impression`]: the site and the survey, nothing else.
-fn impression(site: &str, survey: &str) -> String {
-    let mut body = String::new();
-    let mut object = ObjectWriter::new(&mut body);
-    object.str("site", site);
-    object.str("survey", survey);
-    object.end();
-    body
-}
-
-impl Machine {
     /// The primary button: required check, the collector's rules, then the core's next step.
     pub(super) fn next(
         &mut self,
@@ -271,4 +259,14 @@ impl Session {
             self.id.get_or_insert_with(|| uuid_v4(step.now.random));
         }
     }
+}
+
+/// The body of an [`Effect::Impression`]: the site and the survey, nothing else.
+fn impression(site: &str, survey: &str) -> String {
+    let mut body = String::new();
+    let mut object = ObjectWriter::new(&mut body);
+    object.str("site", site);
+    object.str("survey", survey);
+    object.end();
+    body
 }
