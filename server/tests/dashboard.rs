@@ -69,7 +69,7 @@ backend_tests! {
         assert_eq!(resp.status(), 200);
         assert_eq!(resp.headers()["cache-control"], "no-store");
         let v: Value = resp.json().await?;
-        assert_eq!(v["orders"]["currency"], "USD");
+        assert_eq!(v["orders"]["currency"], "EUR");
         assert_eq!(v["orders"]["at"].as_array().map(Vec::len), Some(history.order_count()));
         assert_eq!(v["orders"]["customers"].as_array().map(Vec::len), Some(300));
         let total: f64 = v["orders"]["total"].as_array().into_iter().flatten().filter_map(Value::as_f64).sum();

@@ -265,7 +265,8 @@ fn facts(c: &SimCustomer, o: &SimOrder) -> OrderFacts {
         order_id: o.id.clone(),
         customer: Some(c.id.clone()),
         email: Some(c.email.clone()),
-        currency: "USD".into(),
+        // The demo storefront (www/demo) prices in euros.
+        currency: "EUR".into(),
         total: o.total,
         eligible: o.total,
         paid: true,
