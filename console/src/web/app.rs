@@ -99,6 +99,7 @@ impl App {
                 // A new setup link opened over the setup page changes only the fragment,
                 // and the fragment is what that page reads.
                 if *app.shown.borrow() != now || app.route() == Route::Setup {
+                    app.live.set_text_content(None);
                     app.render();
                 }
             })
@@ -183,6 +184,8 @@ impl App {
         let inside = href == ROOT || href.starts_with(&format!("{ROOT}/"));
         if inside && !href.starts_with(&format!("{ROOT}/api")) {
             event.prevent_default();
+            // The last page's message ("25 responses shown.") is not the next page's.
+            self.live.set_text_content(None);
             self.go(&href);
         }
     }
