@@ -254,6 +254,18 @@ pub struct Sites {
     pub sites: Vec<Site>,
 }
 
+impl Sites {
+    /// The site a picker starts on: `wanted` when the collector has it, the first site when
+    /// nothing is wanted, none when `wanted` is a site the collector does not know (or there
+    /// is no site at all).
+    pub fn initial(&self, wanted: Option<&str>) -> Option<&str> {
+        match wanted {
+            Some(w) => self.sites.iter().find(|s| s.id == w).map(|s| s.id.as_str()),
+            None => self.sites.first().map(|s| s.id.as_str()),
+        }
+    }
+}
+
 /// One site.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Site {
@@ -544,6 +556,28 @@ pub mod answer_value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sites(ids: &[&str]) -> Sites {
+        Sites {
+            sites: ids
+                .iter()
+                .map(|id| Site {
+                    id: (*id).to_owned(),
+                    name: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_picker_starts_on_the_wanted_site_the_first_or_none() {
+        let two = sites(&["a", "b"]);
+        assert_eq!(two.initial(Some("b")), Some("b"));
+        assert_eq!(two.initial(None), Some("a"));
+        assert_eq!(two.initial(Some("nope")), None);
+        assert_eq!(sites(&[]).initial(None), None);
+        assert_eq!(sites(&[]).initial(Some("a")), None);
+    }
 
     #[test]
     fn reads_a_session_and_errors() {

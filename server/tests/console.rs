@@ -6,13 +6,12 @@ mod common;
 
 use std::sync::Arc;
 
+use common::console::*;
 use common::*;
 use rapport_server::clock::FakeClock;
 use rapport_server::console::setup;
 use serde_json::{json, Value};
 
-const OWNER: &str = "owner@shop.example";
-const OWNER_PW: &str = "correct horse battery staple";
 const AGENT: &str = "agent@shop.example";
 const AGENT_PW: &str = "agent password 1234";
 /// 2026-12-07T00:00:00Z.
@@ -53,7 +52,13 @@ async fn post_setup(t: &TestServer, token: &str, email: &str, pw: &str) -> reqwe
         .expect("sent")
 }
 
-async fn sign_in(t: &TestServer, email: &str, pw: &str, cookie: Option<&str>) -> reqwest::Response {
+/// `POST /admin/api/session` as it is answered (with the browser's `cookie` when given).
+async fn post_session(
+    t: &TestServer,
+    email: &str,
+    pw: &str,
+    cookie: Option<&str>,
+) -> reqwest::Response {
     let mut req = t
         .client
         .post(t.url("/admin/api/session"))
@@ -62,53 +67,6 @@ async fn sign_in(t: &TestServer, email: &str, pw: &str, cookie: Option<&str>) ->
         req = req.header("cookie", format!("rapport_console={c}"));
     }
     req.send().await.expect("sent")
-}
-
-/// A signed-in browser: its session id and CSRF token.
-struct Session {
-    id: String,
-    csrf: String,
-    set_cookie: String,
-}
-
-async fn signed_in(t: &TestServer, email: &str, pw: &str) -> Session {
-    let resp = sign_in(t, email, pw, None).await;
-    assert_eq!(resp.status(), 200);
-    session_of(resp).await
-}
-
-async fn session_of(resp: reqwest::Response) -> Session {
-    let set_cookie = resp.headers()["set-cookie"]
-        .to_str()
-        .expect("ascii cookie")
-        .to_owned();
-    let id = set_cookie
-        .split(';')
-        .next()
-        .and_then(|kv| kv.strip_prefix("rapport_console="))
-        .expect("the session cookie")
-        .to_owned();
-    let body: Value = resp.json().await.expect("JSON");
-    Session {
-        id,
-        csrf: body["csrfToken"].as_str().expect("a CSRF token").to_owned(),
-        set_cookie,
-    }
-}
-
-impl Session {
-    fn req(&self, t: &TestServer, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        t.client
-            .request(method, t.url(path))
-            .header("cookie", format!("rapport_console={}", self.id))
-            .header("x-csrf-token", &self.csrf)
-    }
-}
-
-async fn owner(t: &TestServer) -> Session {
-    let token = link(t).await;
-    assert_eq!(post_setup(t, &token, OWNER, OWNER_PW).await.status(), 201);
-    signed_in(t, OWNER, OWNER_PW).await
 }
 
 async fn me(t: &TestServer, id: &str) -> reqwest::Response {
@@ -165,7 +123,7 @@ async fn setup_link_is_single_use_and_expires(db: Backend) -> TestResult {
     let (status, _, _) = error_of(post_setup(&t, "made-up", "x@shop.example", OWNER_PW).await).await;
     assert_eq!(status, 401);
     // The owner exists and signs in; the setup is in the audit log.
-    let s = signed_in(&t, OWNER, OWNER_PW).await;
+    let s = sign_in(&t, OWNER, OWNER_PW).await;
     let actions = audit_actions(&t, &s).await;
     let setup_line = actions.iter().find(|(a, _)| a == "setup").map(|(_, e)| e.clone());
     let setup_line = setup_line.ok_or("no setup line in the audit log")?;
@@ -204,7 +162,7 @@ async fn sign_in_sets_a_strict_cookie_and_a_new_session_id_each_time(db: Backend
 
     // Fixation: signing in while carrying a session id (planted or old) yields a new id
     // and ends the old one.
-    let resp = sign_in(&t, OWNER, OWNER_PW, Some(&first.id)).await;
+    let resp = post_session(&t, OWNER, OWNER_PW, Some(&first.id)).await;
     assert_eq!(resp.status(), 200);
     let second = session_of(resp).await;
     assert_ne!(second.id, first.id);
@@ -213,7 +171,7 @@ async fn sign_in_sets_a_strict_cookie_and_a_new_session_id_each_time(db: Backend
     assert_eq!(me(&t, &second.id).await.status(), 200);
     // A planted id that was never a session is not adopted either.
     let planted = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-    let third = session_of(sign_in(&t, OWNER, OWNER_PW, Some(planted)).await).await;
+    let third = session_of(post_session(&t, OWNER, OWNER_PW, Some(planted)).await).await;
     assert_ne!(third.id, planted);
     assert_eq!(me(&t, planted).await.status(), 401);
 
@@ -237,14 +195,14 @@ backend_tests! {
 async fn wrong_passwords_are_refused_then_throttled(db: Backend) -> TestResult {
     let (t, _) = server(&db, json!({ "signInBurst": 3 })).await;
     let s = owner(&t).await;
-    let (status, code, field) = error_of(sign_in(&t, OWNER, "wrong password!!", None).await).await;
+    let (status, code, field) = error_of(post_session(&t, OWNER, "wrong password!!", None).await).await;
     assert_eq!((status, code.as_str(), field.as_str()), (401, "bad_credentials", "password"));
     // An unknown account answers exactly like a wrong password.
-    let (status, code, _) = error_of(sign_in(&t, "nobody@shop.example", OWNER_PW, None).await).await;
+    let (status, code, _) = error_of(post_session(&t, "nobody@shop.example", OWNER_PW, None).await).await;
     assert_eq!((status, code.as_str()), (401, "bad_credentials"));
-    assert_eq!(sign_in(&t, OWNER, "wrong password!!", None).await.status(), 401);
+    assert_eq!(post_session(&t, OWNER, "wrong password!!", None).await.status(), 401);
     // Three failures from this client: even the right password now waits.
-    let resp = sign_in(&t, OWNER, OWNER_PW, None).await;
+    let resp = post_session(&t, OWNER, OWNER_PW, None).await;
     assert_eq!(resp.status(), 429);
     let retry: u64 = resp.headers()["retry-after"].to_str()?.parse()?;
     assert!((1..=30).contains(&retry), "{retry}");
@@ -354,7 +312,7 @@ async fn agents_cannot_do_owner_actions_and_disabling_ends_their_sessions(db: Ba
         .await?;
     assert_eq!(error_of(resp).await.0, 409);
 
-    let a = signed_in(&t, AGENT, AGENT_PW).await;
+    let a = sign_in(&t, AGENT, AGENT_PW).await;
     let body: Value = me(&t, &a.id).await.json().await?;
     assert_eq!(body["user"]["role"], "agent");
     for (method, path, body) in [
@@ -380,10 +338,10 @@ async fn agents_cannot_do_owner_actions_and_disabling_ends_their_sessions(db: Ba
     let body: Value = resp.json().await?;
     assert_eq!(body["user"]["disabled"], true);
     assert_eq!(me(&t, &a.id).await.status(), 401);
-    assert_eq!(sign_in(&t, AGENT, AGENT_PW, None).await.status(), 401);
+    assert_eq!(post_session(&t, AGENT, AGENT_PW, None).await.status(), 401);
     let resp = o.req(&t, reqwest::Method::PATCH, &path).json(&json!({ "disabled": false })).send().await?;
     assert_eq!(resp.status(), 200);
-    assert_eq!(sign_in(&t, AGENT, AGENT_PW, None).await.status(), 200);
+    assert_eq!(post_session(&t, AGENT, AGENT_PW, None).await.status(), 200);
     let resp = o.req(&t, reqwest::Method::PATCH, "/admin/api/users/nobody").json(&json!({ "disabled": true })).send().await?;
     assert_eq!(error_of(resp).await.0, 404);
     let actions: Vec<String> = audit_actions(&t, &o).await.into_iter().map(|(a, _)| a).collect();
@@ -415,7 +373,7 @@ async fn sign_out_ends_the_session_and_the_audit_log_pages_newest_first(db: Back
     assert_eq!(again.status(), 401);
 
     clock.advance(1000);
-    let s = signed_in(&t, OWNER, OWNER_PW).await;
+    let s = sign_in(&t, OWNER, OWNER_PW).await;
     let all = audit_actions(&t, &s).await;
     let actions: Vec<&str> = all.iter().map(|(a, _)| a.as_str()).collect();
     // Newest first: setup, sign-in, sign-out, sign-in.

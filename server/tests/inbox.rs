@@ -9,18 +9,17 @@ mod common;
 
 use std::collections::HashSet;
 
+use common::console::*;
 use common::*;
 use rapport_metrics::risk::Estimate;
-use rapport_server::console::setup;
 use rapport_server::loyalty::token::{mint, CustomerClaims};
 use rapport_server::store::scores::{CustomerScore, ScoreRun};
 use reqwest::Method;
 use serde_json::{json, Value};
 
 const SECRET: &str = "inbox-test-secret-0123456789abcdef";
-const OWNER: &str = "owner@shop.example";
 const AGENT: &str = "agent@shop.example";
-const PW: &str = "correct horse battery staple";
+const AGENT_PW: &str = "correct horse battery staple";
 
 fn config() -> Value {
     let mut c = fixture();
@@ -28,28 +27,12 @@ fn config() -> Value {
     c
 }
 
-/// A signed-in console user.
-struct Session {
-    id: String,
-    csrf: String,
-    user: String,
+/// The ids of every item of a list query (one page, limit 200).
+trait Ids {
+    async fn ids(&self, t: &TestServer, query: &str) -> Vec<String>;
 }
 
-impl Session {
-    fn req(&self, t: &TestServer, method: Method, path: &str) -> reqwest::RequestBuilder {
-        t.client
-            .request(method, t.url(path))
-            .header("cookie", format!("rapport_console={}", self.id))
-            .header("x-csrf-token", &self.csrf)
-    }
-
-    async fn get(&self, t: &TestServer, path: &str) -> Value {
-        let resp = self.req(t, Method::GET, path).send().await.expect("sent");
-        assert_eq!(resp.status(), 200, "GET {path}");
-        resp.json().await.expect("JSON")
-    }
-
-    /// The ids of every item of a list query (one page, limit 200).
+impl Ids for Session {
     async fn ids(&self, t: &TestServer, query: &str) -> Vec<String> {
         let page = self
             .get(t, &format!("/admin/api/inbox?site=demo&limit=200&{query}"))
@@ -63,57 +46,11 @@ impl Session {
     }
 }
 
-async fn sign_in(t: &TestServer, email: &str) -> Session {
-    let resp = t
-        .client
-        .post(t.url("/admin/api/session"))
-        .json(&json!({ "email": email, "password": PW }))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(resp.status(), 200);
-    let cookie = resp.headers()["set-cookie"]
-        .to_str()
-        .expect("ascii")
-        .to_owned();
-    let id = cookie
-        .split(';')
-        .next()
-        .and_then(|kv| kv.strip_prefix("rapport_console="))
-        .expect("session cookie")
-        .to_owned();
-    let body: Value = resp.json().await.expect("JSON");
-    Session {
-        id,
-        csrf: body["csrfToken"].as_str().expect("csrf").to_owned(),
-        user: body["user"]["id"].as_str().expect("user id").to_owned(),
-    }
-}
-
 /// An owner and an agent, signed in.
 async fn users(t: &TestServer) -> (Session, Session) {
-    let now = t.server.state().clock.now_millis();
-    let link = setup::issue(&**t.server.store(), now)
-        .await
-        .expect("link")
-        .token;
-    let resp = t
-        .client
-        .post(t.url("/admin/api/setup"))
-        .json(&json!({ "token": link, "email": OWNER, "password": PW }))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(resp.status(), 201);
-    let owner = sign_in(t, OWNER).await;
-    let resp = owner
-        .req(t, Method::POST, "/admin/api/users")
-        .json(&json!({ "email": AGENT, "password": PW }))
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(resp.status(), 201);
-    (owner, sign_in(t, AGENT).await)
+    let owner = owner(t).await;
+    let agent = agent(t, &owner, AGENT, AGENT_PW).await;
+    (owner, agent)
 }
 
 /// Posts a response to `post-purchase` of `demo`, as `customer` when given.

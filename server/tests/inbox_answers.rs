@@ -2,20 +2,27 @@
 //! carries its question's `title` in the site's default language (absent for a question
 //! the configuration no longer has), and a customer known only from imported orders shows
 //! the e-mail of those orders — a verified token's e-mail is not overwritten by an import,
-//! and importing a file again fills the e-mail of orders already stored without one.
+//! and importing a file again fills the e-mail of orders already stored without one. Orders
+//! arriving by webhook (Shopify, WooCommerce, Standard Webhooks) record their customer's
+//! e-mail the same way.
 
 mod common;
 
 use common::console::*;
 use common::*;
+use rapport_server::loyalty::signature::{hmac_base64, sign_standard, standard_key};
 use rapport_server::loyalty::token::{mint, CustomerClaims};
 use serde_json::{json, Value};
 
 const SECRET: &str = "inbox-answers-test-secret-0123456789abcdef";
+const SHOPIFY: &str = "shpss_inbox_answers_secret";
+const WOO: &str = "woo-inbox-answers-secret";
+const WHSEC: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 fn config() -> Value {
     let mut c = fixture();
-    c["sites"][0]["loyalty"] = json!({ "customerTokenSecret": SECRET, "pointsPerUnit": 1 });
+    c["sites"][0]["loyalty"] = json!({ "customerTokenSecret": SECRET, "pointsPerUnit": 1,
+        "webhooks": { "shopify": SHOPIFY, "woocommerce": WOO, "standard": WHSEC } });
     c["sites"][0]["locale"] = json!("fr");
     c["sites"][0]["surveys"][0]["questions"][0]["text"] =
         json!({ "en": "How likely are you to recommend us?", "fr": "Nous recommanderiez-vous ?" });
@@ -37,7 +44,108 @@ async fn import(t: &TestServer, csv: &str) -> Value {
     resp.json().await.expect("JSON")
 }
 
+/// A signed Shopify `orders/create` of `customer` with `email`.
+async fn shopify(t: &TestServer, delivery: &str, order: u64, customer: u64, email: &str) {
+    let body = json!({ "id": order, "email": email, "currency": "USD",
+        "subtotal_price": "20.00", "total_price": "20.00", "total_tax": "0.00",
+        "financial_status": "paid", "cancelled_at": null, "customer": { "id": customer },
+        "refunds": [] })
+    .to_string();
+    let resp = t
+        .client
+        .post(t.url("/v1/sites/demo/webhooks/shopify"))
+        .header("content-type", "application/json")
+        .header("x-shopify-topic", "orders/create")
+        .header("x-shopify-webhook-id", delivery)
+        .header(
+            "x-shopify-hmac-sha256",
+            hmac_base64(SHOPIFY.as_bytes(), body.as_bytes()),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), 200, "{delivery}");
+}
+
+/// A signed WooCommerce `order.updated` of `customer` with a billing `email`.
+async fn woocommerce(t: &TestServer, delivery: &str, order: u64, customer: u64, email: &str) {
+    let body = json!({ "id": order, "status": "processing", "currency": "USD",
+        "customer_id": customer, "total": "20.00", "total_tax": "0.00", "shipping_total": "0.00",
+        "discount_total": "0.00", "billing": { "email": email }, "refunds": [] })
+    .to_string();
+    let resp = t
+        .client
+        .post(t.url("/v1/sites/demo/webhooks/woocommerce"))
+        .header("x-wc-webhook-topic", "order.updated")
+        .header("x-wc-webhook-delivery-id", delivery)
+        .header(
+            "x-wc-webhook-signature",
+            hmac_base64(WOO.as_bytes(), body.as_bytes()),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), 200, "{delivery}");
+}
+
+/// A signed Standard Webhooks `order.paid` of `customer` with `email`.
+async fn standard(t: &TestServer, delivery: &str, order: &str, customer: &str, email: &str) {
+    let key = standard_key(WHSEC).expect("key");
+    let body = json!({ "type": "order.paid", "data": { "id": order, "customer": customer,
+        "email": email, "eligible": "20.00", "total": "20.00" } })
+    .to_string();
+    let ts = t.server.state().clock.now_millis() / 1000;
+    let resp = t
+        .client
+        .post(t.url("/v1/sites/demo/webhooks/standard"))
+        .header("webhook-id", delivery)
+        .header("webhook-timestamp", ts.to_string())
+        .header(
+            "webhook-signature",
+            sign_standard(&key, delivery, ts, body.as_bytes()),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), 200, "{delivery}");
+}
+
 backend_tests! {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orders_by_webhook_give_their_customers_e_mail(db: Backend) -> TestResult {
+    let t = TestServer::with(config(), db.fresh("inbox_webhook_email").await, None).await;
+    let owner = owner(&t).await;
+    shopify(&t, "s-1", 9001, 501, "shop@example.com").await;
+    woocommerce(&t, "w-1", 727, 25, "woo@example.com").await;
+    standard(&t, "m-1", "g-1", "c-std", "std@example.com").await;
+    // A later order with another e-mail keeps the first one, as an import does.
+    shopify(&t, "s-2", 9002, 501, "later@example.com").await;
+    // c-tok answered with a verified token's e-mail before its order arrived: kept.
+    let now = t.server.state().clock.now_millis();
+    let mut claims = CustomerClaims::new("c-tok", "demo", now / 1000, 600);
+    claims.email = Some("verified@example.com".into());
+    let mut body = valid("r-tok");
+    body["answers"] = json!([{ "question": "nps", "value": 4 }]);
+    let resp = t.client.post(t.url("/v1/responses")).json(&body)
+        .bearer_auth(mint(SECRET.as_bytes(), &claims)?).send().await?;
+    assert_eq!(resp.status(), 201);
+    standard(&t, "m-2", "g-2", "c-tok", "order-tok@example.com").await;
+    for (id, customer) in [("r-shop", "501"), ("r-woo", "25"), ("r-std", "c-std")] {
+        identified_answer(&t, SECRET, id, 3, "late", Some(customer)).await;
+    }
+    for (id, email) in [("r-shop", "shop@example.com"), ("r-woo", "woo@example.com"),
+        ("r-std", "std@example.com"), ("r-tok", "verified@example.com")] {
+        let item = owner.get(&t, &format!("/admin/api/inbox/demo/{id}")).await;
+        assert_eq!(item["customer"]["email"], email, "{id}: {item}");
+    }
+    t.stop().await;
+    Ok(())
+}
+
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_have_titles_and_imported_customers_their_e_mail(db: Backend) -> TestResult {
     let t = TestServer::with(config(), db.fresh("inbox_answers").await, None).await;

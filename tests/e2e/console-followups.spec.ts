@@ -40,6 +40,8 @@ async function answer(request: APIRequestContext, customer: string, nps: number,
 async function holdout(page: Page, on: boolean) {
   await page.goto(`/admin/followups?site=${SITE}`);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Follow-ups");
+  // The deep link's site is the one chosen in the shared site picker.
+  await expect(page.getByRole("combobox", { name: "Site" })).toHaveValue(SITE);
   const box = page.getByLabel("Hold out detractor answers");
   await (on ? box.check() : box.uncheck());
   await page.getByLabel("Share held out (%, 5 to 50)").fill("50");

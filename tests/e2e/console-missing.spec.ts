@@ -30,11 +30,20 @@ test("a missing response, an unknown site and an unknown page", async ({ page, a
   await expect(page.locator("main")).toContainText("no-such-site");
   await expect(page.getByRole("link", { name: "Show the first site's responses" })).toBeVisible();
 
-  // The follow-ups page of an unknown site: the collector's message under the site field.
+  // The follow-ups page of an unknown site: the collector's message under the site picker,
+  // which is on no site; choosing one there shows that site's follow-ups and puts it in the URL.
   await page.goto("/admin/followups?site=no-such-site");
   await expect(page.locator("main [role=status]")).toContainText("no-such-site");
-  await expect(page.locator("main [role=status]")).toContainText("Check the site id above.");
-  await expect(page.getByRole("textbox", { name: "Site" })).toHaveValue("no-such-site");
+  await expect(page.locator("main [role=status]")).toContainText("Choose a site above.");
+  await expect(page.getByRole("link", { name: "Show the first site's follow-ups" })).toHaveAttribute("href", "/admin/followups");
+  const picker = page.getByRole("combobox", { name: "Site" });
+  await expect(picker).toHaveValue("");
+  await expect(page.getByRole("textbox", { name: "Site" })).toHaveCount(0);
+  await picker.selectOption("e2e");
+  await expect(page).toHaveURL(/\/admin\/followups\?site=e2e$/);
+  await expect(page.getByRole("heading", { name: "Closed-loop rate, last 30 days" })).toBeVisible();
+  await expect(page.getByText(/Choose a site above/)).toBeHidden();
+  await expect(picker).toHaveValue("e2e");
 
   await page.goto("/admin/no/such/page");
   await expect(h1).toHaveText("Page not found");

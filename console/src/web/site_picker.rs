@@ -34,6 +34,18 @@ impl SiteChoice {
 /// and returns the choice at once; `ready` runs once the sites are known and again on
 /// every change of the select. No site at all: says so in `holder`.
 pub fn mount(app: &Rc<App>, holder: &Element, id: &'static str, ready: Rc<dyn Fn()>) -> SiteChoice {
+    mount_at(app, holder, id, None, ready)
+}
+
+/// [`mount`] starting on `wanted` (a deep link's `?site=`): selected when the collector has
+/// it; a site it does not know leaves the select on no site, for the page to say so.
+pub fn mount_at(
+    app: &Rc<App>,
+    holder: &Element,
+    id: &'static str,
+    wanted: Option<String>,
+    ready: Rc<dyn Fn()>,
+) -> SiteChoice {
     let choice = SiteChoice::default();
     let (holder, out) = (holder.clone(), choice.clone());
     app.spawn(move |app, g| async move {
@@ -42,12 +54,14 @@ pub fn mount(app: &Rc<App>, holder: &Element, id: &'static str, ready: Rc<dyn Fn
             return;
         }
         let sites = match sites {
-            Ok(s) => s.sites,
+            Ok(s) => s,
             Err(e) => {
                 app.failed(&e);
                 return;
             }
         };
+        let initial = sites.initial(wanted.as_deref()).map(str::to_owned);
+        let sites = sites.sites;
         let Some(first) = sites.first() else {
             if let Ok(p) = text_el("p", "The collector has no site configured.") {
                 let _ = dom::add(&holder, p);
@@ -64,7 +78,10 @@ pub fn mount(app: &Rc<App>, holder: &Element, id: &'static str, ready: Rc<dyn Fn
                 .iter()
                 .map(|(a, b)| (a.as_str(), b.as_str()))
                 .collect();
-            if let Ok((field, select)) = dom::select("Site", id, &options, Some(&first.id)) {
+            if let Ok((field, select)) = dom::select("Site", id, &options, initial.as_deref()) {
+                if initial.is_none() {
+                    select.set_selected_index(-1);
+                }
                 let _ = holder.append_child(&field);
                 *choice.select.borrow_mut() = Some(select.clone());
                 let on_change = Rc::clone(&ready);

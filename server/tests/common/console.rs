@@ -1,5 +1,5 @@
 //! The console set-up the API tests share: the owner made through a setup link and signed
-//! in, further users signed in, requests with the session cookie and CSRF token, and an
+//! in, agents added by the owner and signed in, requests with the session cookie and CSRF token, and an
 //! answer posted as an identified (token-verified) shopper.
 
 use rapport_server::clock::Clock;
@@ -13,10 +13,13 @@ pub const OWNER: &str = "owner@shop.example";
 /// The owner's password.
 pub const OWNER_PW: &str = "correct horse battery staple";
 
-/// A signed-in browser: the session cookie's value and the session's CSRF token.
+/// A signed-in browser: the session cookie's value, the session's CSRF token, the signed-in
+/// user's id and the whole `Set-Cookie` header the sign-in answered with.
 pub struct Session {
     pub id: String,
     pub csrf: String,
+    pub user: String,
+    pub set_cookie: String,
 }
 
 impl Session {
@@ -68,11 +71,16 @@ pub async fn sign_in(t: &TestServer, email: &str, pw: &str) -> Session {
         .await
         .expect("sent");
     assert_eq!(resp.status(), 200);
-    let cookie = resp.headers()["set-cookie"]
+    session_of(resp).await
+}
+
+/// The session a successful sign-in answered with (its cookie and body).
+pub async fn session_of(resp: reqwest::Response) -> Session {
+    let set_cookie = resp.headers()["set-cookie"]
         .to_str()
         .expect("ascii")
         .to_owned();
-    let id = cookie
+    let id = set_cookie
         .split(';')
         .next()
         .and_then(|kv| kv.strip_prefix("rapport_console="))
@@ -82,7 +90,21 @@ pub async fn sign_in(t: &TestServer, email: &str, pw: &str) -> Session {
     Session {
         id,
         csrf: body["csrfToken"].as_str().expect("csrf").to_owned(),
+        user: body["user"]["id"].as_str().expect("user id").to_owned(),
+        set_cookie,
     }
+}
+
+/// An agent `email` with password `pw`, added by `owner` and signed in.
+pub async fn agent(t: &TestServer, owner: &Session, email: &str, pw: &str) -> Session {
+    let resp = owner
+        .req(t, reqwest::Method::POST, "/admin/api/users")
+        .json(&json!({ "email": email, "password": pw, "role": "agent" }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), 201);
+    sign_in(t, email, pw).await
 }
 
 /// The owner ([`OWNER`]), made through a fresh setup link and signed in.

@@ -2,6 +2,7 @@
 //! the holdout's results with each difference's interval drawn against zero
 //! (`/admin/api/followups/summary`, `/admin/api/sites/{site}/holdout(/results)`).
 
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -10,62 +11,55 @@ use web_sys::{Element, HtmlInputElement};
 use crate::followup::{self, ClosedLoop, HoldoutSettings, Results, Unit};
 use crate::format;
 use crate::missing::Missing;
-use crate::model::Sites;
 use crate::query;
 use crate::route::{Route, ROOT};
 use crate::web::app::App;
 use crate::web::dom::{self, text_el, Js, H};
 use crate::web::http;
+use crate::web::site_picker::{self, SiteChoice};
 
 const SVG: &str = "http://www.w3.org/2000/svg";
 
-/// Renders the page for `site` (the first site of the collector when none is chosen).
+/// Renders the page for `site` (the first site of the collector when none is chosen), under
+/// the shared site picker; choosing another site shows its follow-ups and puts it in the URL.
 pub fn render(app: &Rc<App>, main: &Element, site: Option<&str>, owner: bool) -> Js<String> {
     dom::add(main, text_el("h1", "Follow-ups")?)?;
-    let (form, input) = site_form(app, site)?;
-    dom::add(main, form)?;
+    let picker = H::new("div")?.class("sites").el();
+    dom::add(main, picker.clone())?;
     let body = H::new("div")?.el();
     main.append_child(&body)?;
-    match site {
-        Some(site) => load(app, body, site.to_owned(), owner),
-        None => first_site(app, input, body, owner),
-    }
-    Ok("Follow-ups".to_owned())
-}
-
-fn site_form(app: &Rc<App>, site: Option<&str>) -> Js<(Element, HtmlInputElement)> {
-    let form = H::new("form")?
-        .class("card")
-        .attr("aria-label", "Site")?
-        .el();
-    let (field, input) = dom::field("Site", "text", "followup-site", "off")?;
-    input.set_value(site.unwrap_or(""));
-    input.set_required(true);
-    form.append_child(&field)?;
-    dom::add(&form, dom::button("Show", "submit")?)?;
-    let (app2, input2) = (Rc::clone(app), input.clone());
-    app.on(&form, "submit", move |e| {
-        e.prevent_default();
-        app2.go(&Route::Followups(Some(input2.value())).path());
-    });
-    Ok((form, input))
-}
-
-/// Without a chosen site: the collector's first, when it lists its sites.
-fn first_site(app: &Rc<App>, input: HtmlInputElement, body: Element, owner: bool) {
-    app.spawn(|app, g| async move {
-        let sites = http::get::<Sites>(&format!("{ROOT}/api/sites")).await;
-        if !app.current(g) {
-            return;
-        }
-        match sites.ok().and_then(|s| s.sites.into_iter().next()) {
-            Some(site) => {
-                input.set_value(&site.id);
-                load(&app, body, site.id, owner);
+    let choice: Rc<RefCell<Option<SiteChoice>>> = Rc::default();
+    let started = Rc::new(Cell::new(false));
+    let ready: Rc<dyn Fn()> = {
+        let (app, choice, wanted) = (Rc::clone(app), Rc::clone(&choice), site.map(str::to_owned));
+        Rc::new(move || {
+            let chosen = choice.borrow().as_ref().map(SiteChoice::value);
+            let chosen = chosen.filter(|s| !s.is_empty());
+            let site = match started.replace(true) {
+                // First run: the deep link's site, even one the collector does not know
+                // (its message says so), else the picker's first.
+                false => wanted.clone().or(chosen),
+                true => {
+                    if let Some(s) = &chosen {
+                        app.push(&Route::Followups(Some(s.clone())).path());
+                    }
+                    chosen
+                }
+            };
+            if let Some(site) = site {
+                load(&app, body.clone(), site, owner);
             }
-            None => app.announce("Enter a site id to see its follow-ups."),
-        }
-    });
+        })
+    };
+    let wanted = site.map(str::to_owned);
+    *choice.borrow_mut() = Some(site_picker::mount_at(
+        app,
+        &picker,
+        "followup-site",
+        wanted,
+        ready,
+    ));
+    Ok("Follow-ups".to_owned())
 }
 
 fn load(app: &Rc<App>, body: Element, site: String, owner: bool) {
@@ -81,7 +75,7 @@ fn load(app: &Rc<App>, body: Element, site: String, owner: bool) {
         let shown = match (summary, settings, results) {
             (Ok(s), Ok(h), Ok(r)) => page(&app, &body, &site, &s, h, &r, owner),
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => match Missing::of(&e) {
-                // The site field stays above: the merchant corrects the id there.
+                // The site picker stays above: the merchant chooses a known site there.
                 Some(missing) => unknown(&body, &missing),
                 None => {
                     app.failed(&e);
@@ -95,11 +89,16 @@ fn load(app: &Rc<App>, body: Element, site: String, owner: bool) {
     });
 }
 
-/// The collector does not know the site (or its record): its message in place of the page.
+/// The collector does not know the site (or its record): its message in place of the page,
+/// and a way to the collector's first site (the picker is not shown with a single site).
 fn unknown(body: &Element, missing: &Missing) -> Js<()> {
     dom::clear(body);
-    let text = format!("{} Check the site id above.", missing.message());
+    let text = format!("{} Choose a site above. ", missing.message());
     let p = H::new("p")?.attr("role", "status")?.text(&text).el();
+    let link = H::new("a")?
+        .attr("href", &Route::Followups(None).path())?
+        .text("Show the first site's follow-ups");
+    p.append_child(&link.el())?;
     body.append_child(&p).map(|_| ())
 }
 

@@ -188,8 +188,8 @@ async fn load_order(
     }))
 }
 
-/// Records the customer of an imported order with its e-mail (where the inbox reads a
-/// customer's e-mail): a new customer is seen at the order's date; a known one keeps the
+/// Records the customer of an imported order or one arriving by webhook with its e-mail
+/// (where the inbox reads a customer's e-mail): a new customer is seen at the order's date; a known one keeps the
 /// e-mail it has (a verified token's wins) and widens its first and last seen.
 async fn remember_customer(
     tx: &Transaction<'_>,
@@ -467,6 +467,12 @@ impl LoyaltyStore for PostgresLoyalty {
                 Err(PlanError::UnknownOrder(id)) => return Ok(ApplyOutcome::UnknownOrder(id)),
             };
             save_order(&tx, &site, p, &order_id, &applied.record, now).await?;
+            // As the SQLite store: the order's customer and e-mail, an e-mail already
+            // recorded (a verified token's first) kept.
+            if let OrderEvent::Order(o) = &event {
+                let (customer, email) = (o.customer.as_deref(), o.email.as_deref());
+                remember_customer(&tx, &site, customer, email, now).await?;
+            }
             let ask = referral::ask(
                 p,
                 &event,

@@ -216,8 +216,8 @@ fn save_order(
     Ok(())
 }
 
-/// Records the customer of an imported order with its e-mail (where the inbox reads a
-/// customer's e-mail): a new customer is seen at the order's date; a known one keeps the
+/// Records the customer of an imported order or one arriving by webhook with its e-mail
+/// (where the inbox reads a customer's e-mail): a new customer is seen at the order's date; a known one keeps the
 /// e-mail it has (a verified token's wins) and widens its first and last seen.
 fn remember_customer(
     tx: &Connection,
@@ -373,6 +373,11 @@ fn apply_order(
         Err(PlanError::UnknownOrder(id)) => return Ok(ApplyOutcome::UnknownOrder(id)),
     };
     save_order(&tx, site, p, order_id, &applied.record, now)?;
+    // The order's customer and e-mail, recorded as an import records them (the inbox reads
+    // the e-mail there; one the customer already has, a verified token's first, is kept).
+    if let OrderEvent::Order(o) = event {
+        remember_customer(&tx, site, o.customer.as_deref(), o.email.as_deref(), now)?;
+    }
     let ask = referral::ask(
         p,
         event,
