@@ -1012,24 +1012,56 @@ fn storage_falls_back_to_memory_when_local_storage_throws() {
 }
 
 /// Replaces `window.fetch` with a stub answering `status`; records `[url, body, keepalive]`.
-fn stub_fetch(status: u16) -> Array {
+/// Replaces `fetch` with a stub answering `status`: the responses it was asked to POST
+/// (`[url, body, keepalive]`) in the first array, the impressions in the second.
+fn stub_fetch_both(status: u16) -> (Array, Array) {
     let sent = Array::new();
+    let impressions = Array::new();
     let install = Function::new_with_args(
-        "sent, status",
+        "sent, impressions, status",
         "window.__realFetch = window.__realFetch || window.fetch;
-         window.fetch = (url, init) => { sent.push([url, init.body, init.keepalive]);
-           return Promise.resolve(new Response('{}', { status })); };",
+         window.fetch = (url, init) => {
+           const to = String(url).endsWith('/v1/impressions') ? impressions : sent;
+           to.push([url, init.body, init.keepalive]);
+           return Promise.resolve(new Response(to === sent ? '{}' : null, { status: to === sent ? status : 204 })); };",
     );
-    install
-        .call2(&JsValue::NULL, &sent, &JsValue::from(status))
-        .unwrap();
-    sent
+    let _ = install.call3(&JsValue::NULL, &sent, &impressions, &JsValue::from(status));
+    (sent, impressions)
+}
+
+/// [`stub_fetch_both`]'s responses only.
+fn stub_fetch(status: u16) -> Array {
+    stub_fetch_both(status).0
 }
 
 fn restore_fetch() {
     Function::new_no_args("if (window.__realFetch) { window.fetch = window.__realFetch; }")
         .call0(&JsValue::NULL)
         .unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn an_opening_posts_one_impression_of_the_site_and_survey() {
+    let (sent, impressions) = stub_fetch_both(201);
+    let (mut w, _events) = launch(
+        "t-impression",
+        r#"{"id":"t","type":"thumbs","text":"Good?"}"#,
+    );
+    click(&q_all("[role=radio]")[0]);
+    click(&q(".go"));
+    sleep(50).await;
+    restore_fetch();
+    assert_eq!(impressions.length(), 1, "one impression for one opening");
+    let request = Array::from(&impressions.get(0));
+    let url = request.get(0).as_string().unwrap_or_default();
+    assert!(url.ends_with("/v1/impressions"), "{url}");
+    // The site and the survey, nothing about the visitor.
+    assert_eq!(
+        request.get(1).as_string().as_deref(),
+        Some(r#"{"site":"t-impression","survey":"s"}"#)
+    );
+    assert_eq!(sent.length(), 1, "the answer is posted as before");
+    w.destroy();
 }
 
 #[wasm_bindgen_test]
