@@ -36,19 +36,7 @@ pub struct BarChart<'a> {
 impl BarChart<'_> {
     /// Draws the chart into `area`.
     pub fn draw(&self, svg: &mut Svg, area: Area) {
-        // Without a title (the page shows it), the bars move up into its row.
-        let head = match self.title.is_empty() {
-            true => 0.0,
-            false => 30.0,
-        };
-        if head > 0.0 {
-            svg.text(
-                area.x,
-                area.y + 15.0,
-                self.title,
-                TextStyle::new(14.0).bold(),
-            );
-        }
+        let head = super::title_row(svg, area, self.title, 30.0);
         let any_highlight = self.bars.iter().any(|b| b.highlight);
         if any_highlight {
             let y = area.y + head + 2.0;

@@ -56,19 +56,7 @@ impl LineChart<'_> {
 
     /// Draws the chart into `area`.
     pub fn draw(&self, svg: &mut Svg, area: Area) {
-        // Without a title (the page shows it), the legend and the plot move up into its row.
-        let head = match self.title.is_empty() {
-            true => 0.0,
-            false => 24.0,
-        };
-        if head > 0.0 {
-            svg.text(
-                area.x,
-                area.y + 15.0,
-                self.title,
-                TextStyle::new(14.0).bold(),
-            );
-        }
+        let head = super::title_row(svg, area, self.title, 24.0);
         let (ylo, yhi) = self.extent(|p| p.1);
         // Counts and rates: the y axis starts at zero unless data go below.
         let ((y0, y1), yt) = nice_ticks(ylo.min(0.0), yhi, 5);

@@ -36,3 +36,19 @@ impl Area {
         self.y + self.h
     }
 }
+
+/// Draws `title` at the top of `area` in a row `height` px tall and returns the row's
+/// height; an empty title (the page shows it above the drawing) takes no row, so what
+/// follows moves up into it.
+pub(crate) fn title_row(svg: &mut super::svg::Svg, area: Area, title: &str, height: f64) -> f64 {
+    if title.is_empty() {
+        return 0.0;
+    }
+    svg.text(
+        area.x,
+        area.y + 15.0,
+        title,
+        super::svg::TextStyle::new(14.0).bold(),
+    );
+    height
+}
