@@ -18,7 +18,7 @@ use crate::app::AppState;
 use crate::client_ip::ClientIp;
 use crate::cors;
 use crate::error::ApiError;
-use crate::routes::responses::{check_content_type, check_declared_length, read_body};
+use crate::routes::responses::read_shopper_post;
 
 /// Counts one impression.
 pub async fn post_impression(
@@ -60,12 +60,7 @@ async fn count(
     allowed: &mut bool,
 ) -> Result<(), ApiError> {
     let config = app.config();
-    app.limiter()
-        .check(client)
-        .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
-    check_content_type(headers)?;
-    check_declared_length(headers)?;
-    let body = read_body(body, config.timeouts.body_read).await?;
+    let body = read_shopper_post(app, &config, client, headers, body).await?;
     let (site_id, survey) = parse(&body)?;
     let site = config
         .site(&site_id)

@@ -93,12 +93,7 @@ async fn store(
     same_origin: bool,
     allowed: &mut bool,
 ) -> Result<Response, ApiError> {
-    app.limiter()
-        .check(client)
-        .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
-    check_content_type(headers)?;
-    check_declared_length(headers)?;
-    let body = read_body(body, config.timeouts.body_read).await?;
+    let body = read_shopper_post(app, config, client, headers, body).await?;
     let envelope::Incoming {
         response,
         answers_json,
@@ -247,8 +242,26 @@ fn identify(app: &AppState, site: &crate::config::SiteEntry, presented: Option<&
     }
 }
 
+/// The body of a POST a shopper's browser makes (`/v1/responses`, `/v1/impressions`), after
+/// the checks every such request passes first: the client's rate limit, the content type and
+/// the declared length; then read within the configured deadline and size limit.
+pub(crate) async fn read_shopper_post(
+    app: &AppState,
+    config: &ServerConfig,
+    client: IpAddr,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Bytes, ApiError> {
+    app.limiter()
+        .check(client)
+        .map_err(|retry_after_secs| ApiError::RateLimited { retry_after_secs })?;
+    check_content_type(headers)?;
+    check_declared_length(headers)?;
+    read_body(body, config.timeouts.body_read).await
+}
+
 /// A `Content-Length` above the limit is refused before the body is read.
-pub(crate) fn check_declared_length(headers: &HeaderMap) -> Result<(), ApiError> {
+fn check_declared_length(headers: &HeaderMap) -> Result<(), ApiError> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -263,10 +276,7 @@ pub(crate) fn check_declared_length(headers: &HeaderMap) -> Result<(), ApiError>
 
 /// The whole body, at most [`MAX_BODY_BYTES`], read within `deadline` (chunked bodies have
 /// no declared length: the limit is enforced while reading).
-pub(crate) async fn read_body(
-    body: Body,
-    deadline: std::time::Duration,
-) -> Result<Bytes, ApiError> {
+async fn read_body(body: Body, deadline: std::time::Duration) -> Result<Bytes, ApiError> {
     let collected = tokio::time::timeout(deadline, Limited::new(body, MAX_BODY_BYTES).collect())
         .await
         .map_err(|_| ApiError::RequestTimeout {
@@ -283,7 +293,7 @@ pub(crate) async fn read_body(
 
 /// JSON is expected; `text/plain` is accepted too (what `navigator.sendBeacon` sends with
 /// a string body), as is a missing header.
-pub(crate) fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(value) = headers.get(header::CONTENT_TYPE) else {
         return Ok(());
     };
