@@ -58,14 +58,18 @@ pub fn money(minor: f64, currency: &str) -> String {
     }
 }
 
-/// An estimate with its interval: `$1,240 (880–1,610)`.
+/// An estimate with its interval: `$1,240 (880–1,610)`; just `$1,216` when the interval has
+/// no width at the precision shown.
 pub fn money_interval(value: f64, low: f64, high: f64, currency: &str) -> String {
-    format!(
-        "{} ({}–{})",
-        money(value, currency),
+    let (low, high) = (
         grouped(whole(low, currency)),
-        grouped(whole(high, currency))
-    )
+        grouped(whole(high, currency)),
+    );
+    // No width at the precision shown: no interval (the fallback rule gives none).
+    if low == high {
+        return money(value, currency);
+    }
+    format!("{} ({low}–{high})", money(value, currency))
 }
 
 /// A number as the console prints a score or an answer: at most two decimals, trailing
@@ -127,6 +131,10 @@ mod tests {
         assert_eq!(
             money_interval(124_000.0, 88_000.0, 161_049.0, "USD"),
             "$1,240 (880–1,610)"
+        );
+        assert_eq!(
+            money_interval(121_600.0, 121_600.0, 121_600.0, "USD"),
+            "$1,216"
         );
         assert_eq!(money(-500_000.0, "EUR"), "-€5,000");
         assert_eq!(money(5_000.0, "CHF"), "CHF 50");

@@ -76,11 +76,15 @@ pub fn customer_line(customer: Option<&Customer>) -> String {
 /// `P(alive) 40% (30–50%)`.
 pub fn p_alive_line(customer: Option<&Customer>) -> Option<String> {
     let p = customer?.p_alive?;
+    let (low, high) = (format::percent(p.low), format::percent(p.high));
+    // No width at the precision shown: no interval (the fallback rule gives none).
+    if low == high {
+        return Some(format!("P(alive) {}", format::percent(p.value)));
+    }
     Some(format!(
-        "P(alive) {} ({}–{})",
+        "P(alive) {} ({}–{high})",
         format::percent(p.value),
-        format::percent(p.low).trim_end_matches('%'),
-        format::percent(p.high)
+        low.trim_end_matches('%'),
     ))
 }
 
@@ -223,6 +227,27 @@ mod tests {
         assert_eq!(r.status, "New");
         assert_eq!(r.assignee, "Assigned to bo@shop.example");
         assert_eq!(r.meta, "2026-12-07 10:18 UTC · nps · /cart");
+    }
+
+    #[test]
+    fn an_estimate_without_an_interval_shows_none() {
+        // The fallback rule (too few repeat buyers for the models) gives no interval.
+        let mut it = item();
+        if let Some(c) = it.customer.as_mut() {
+            c.p_alive = Some(Estimate {
+                value: 0.31,
+                low: 0.31,
+                high: 0.31,
+            });
+        }
+        it.risk = Some(Estimate {
+            value: 121_600.0,
+            low: 121_600.0,
+            high: 121_600.0,
+        });
+        let r = row(&it);
+        assert_eq!(r.risk.as_deref(), Some("At risk $1,216"));
+        assert_eq!(r.p_alive.as_deref(), Some("P(alive) 31%"));
     }
 
     #[test]

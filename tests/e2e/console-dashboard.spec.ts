@@ -201,9 +201,10 @@ test("the at-risk list's first customer has the inbox's P(alive), annual value a
   const block = page.getByRole("region", { name: "Customer" });
   await expect(block).toContainText(customer);
   await expect(block).toContainText(`P(alive) ${Math.round(pAlive * 100)}%`);
-  const dollars = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
-  await expect(block).toContainText(dollars(annual));
-  await expect(block).toContainText(dollars(atRisk));
+  // The demo store prices in euros.
+  const euros = (v: number) => `€${Math.round(v).toLocaleString("en-US")}`;
+  await expect(block).toContainText(euros(annual));
+  await expect(block).toContainText(euros(atRisk));
 });
 
 test("a Shopify export renders cohorts and CLV; its CSV neutralises a formula", async ({ page }) => {
