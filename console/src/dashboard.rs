@@ -32,6 +32,13 @@ pub struct Chart {
     pub table: Table,
 }
 
+impl Chart {
+    /// Whether the chart has anything to draw and tabulate: a row in its table.
+    pub fn has_data(&self) -> bool {
+        !self.table.rows.is_empty()
+    }
+}
+
 /// A chart's table.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Table {
@@ -139,6 +146,14 @@ mod tests {
                          "rows": [["=HYPERLINK(\"x\")", 12.5, null], ["ann", -3, "+1"]]}}"#,
         )
         .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_chart_without_rows_has_no_data() {
+        assert!(chart().has_data());
+        let mut empty = chart();
+        empty.table.rows.clear();
+        assert!(!empty.has_data());
     }
 
     #[test]

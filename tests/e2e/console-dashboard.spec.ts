@@ -96,6 +96,12 @@ test("dashboard numbers equal the engine's on the same data; tables, CSV and pro
     const c = await chart(page, "dash-data", id);
     await expect(c.locator("svg[role=img]")).toHaveCount(1);
   }
+  // No survey of the demo asks a CES question: the summary says so, with no empty axes,
+  // table or CSV.
+  const ces = await chart(page, "dash-data", "ces");
+  await expect(ces.locator(".chart-summary")).toContainText("No CES answers yet");
+  await expect(ces.locator("svg")).toHaveCount(0);
+  await expect(ces.getByRole("button", { name: "Show table" })).toHaveCount(0);
   // The SVG entered the page as drawing only: no script, no handler, no link.
   expect(await page.locator("main svg script, main svg foreignObject, main svg [href]").count()).toBe(0);
 

@@ -393,6 +393,12 @@ fn render_chart(app: &Rc<App>, t: &Target, chart: &Chart) -> Js<()> {
             .text(&chart.summary)
             .el(),
     )?;
+    // Nothing to draw or tabulate (no CES question, no referral yet): the summary says why,
+    // without empty axes, an empty table and a CSV of headers.
+    if !chart.has_data() {
+        t.charts.append_child(&article)?;
+        return Ok(());
+    }
     let figure = H::new("figure")?.class("chart-svg").el();
     match safe_svg(&chart.svg, &chart.title)? {
         Some(svg) => figure.append_child(&svg).map(|_| ())?,
