@@ -1,5 +1,5 @@
 //! Segments read from the store: one identified shopper's ([`customer_segments`], for the
-//! config endpoint's targeting) and every scored customer's of a site ([`site_segments`],
+//! config endpoint's targeting and segment-targeted rewards, [`reward_segments`]) and every scored customer's of a site ([`site_segments`],
 //! for the console's segment sizes). The rules themselves are pure
 //! ([`crate::scoring::segments`]).
 
@@ -62,6 +62,25 @@ pub async fn customer_segments(
         score.as_ref(),
         nps.get(customer).map_or(&[][..], Vec::as_slice),
     ))
+}
+
+/// The segments of `customer` of `site` at `now` when a reward of its catalogue is
+/// targeted at segments; the empty set otherwise (no lookup: nothing depends on them).
+pub async fn reward_segments(
+    store: &dyn ResponseStore,
+    site: &SiteEntry,
+    customer: &str,
+    now: i64,
+) -> Result<BTreeSet<String>, StoreError> {
+    let targeted = site
+        .loyalty
+        .as_ref()
+        .is_some_and(|l| l.rewards.iter().any(|r| !r.segments.is_empty()));
+    if targeted {
+        customer_segments(store, site, customer, now).await
+    } else {
+        Ok(BTreeSet::new())
+    }
 }
 
 /// Every customer of `site` with scores or recent answers, with their segments, at `now`.

@@ -1,10 +1,14 @@
-//! The rewards catalogue (`loyalty.rewards`): what a customer can spend points on, who may,
+//! The rewards catalogue (`loyalty.rewards`): what a customer can spend points on, who may
+//! (a lowest `tier`, and `segments` for offers such as a win-back reward for `at-risk`),
 //! the single-use codes issued, and the `reward.redeemed` event the store is sent so that
 //! it creates the discount in its platform. Pure: randomness comes in as bytes.
+
+use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
 use super::tiers::Tiers;
+use crate::scoring::audience;
 
 /// What a reward gives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +55,9 @@ pub struct Reward {
     pub points: i64,
     /// The lowest tier that may redeem it (a level name of `tiers`), if restricted.
     pub min_tier: Option<String>,
+    /// Segments (`at-risk`, `clv:top`, …) it is offered to: a customer in any of them; empty:
+    /// every customer. Kept server-side: never part of [`Reward::to_json`].
+    pub segments: Vec<String>,
 }
 
 impl Reward {
@@ -74,6 +81,12 @@ impl Reward {
             (Some(name), Some(tiers)) => tiers.index_of(name).is_some_and(|min| tier >= min),
             (Some(_), None) => false,
         }
+    }
+
+    /// Whether it is offered to a customer in the segments `of` (resolved server-side from
+    /// the verified customer, [`crate::segment_lookup::customer_segments`]).
+    pub fn offered_to(&self, of: &BTreeSet<String>) -> bool {
+        audience::admits(&self.segments, of)
     }
 }
 
@@ -161,6 +174,28 @@ mod tests {
     }
 
     #[test]
+    fn segment_restrictions() {
+        let of = |s: &[&str]| s.iter().map(|s| (*s).to_owned()).collect::<BTreeSet<_>>();
+        let win_back = Reward {
+            id: "win-back".into(),
+            kind: RewardKind::Percentage { percent: 20 },
+            points: 1,
+            min_tier: None,
+            segments: vec!["at-risk".into(), "rfm:cant-lose".into()],
+        };
+        assert!(win_back.offered_to(&of(&["clv:top", "at-risk"])));
+        assert!(win_back.offered_to(&of(&["rfm:cant-lose"])));
+        assert!(!win_back.offered_to(&of(&["clv:top"])));
+        assert!(!win_back.offered_to(&of(&[])));
+        let everyone = Reward {
+            segments: Vec::new(),
+            ..win_back.clone()
+        };
+        assert!(everyone.offered_to(&of(&[])));
+        assert!(win_back.to_json().get("segments").is_none());
+    }
+
+    #[test]
     fn tier_restrictions() {
         let tiers = Tiers {
             basis: TierBasis::Points,
@@ -182,6 +217,7 @@ mod tests {
             },
             points: 10,
             min_tier: Some("Silver".into()),
+            segments: Vec::new(),
         };
         assert!(!mug.open_to(Some(&tiers), 0));
         assert!(mug.open_to(Some(&tiers), 1) && mug.open_to(Some(&tiers), 2));
@@ -199,6 +235,10 @@ mod tests {
                 v["tier"].as_str()
             ),
             (Some("freeProduct"), Some("sku-1"), Some("Silver"))
+        );
+        assert!(
+            v.get("segments").is_none(),
+            "segments stay server-side: {v}"
         );
         let event = redeemed_event(&Redeemed {
             site: "demo",

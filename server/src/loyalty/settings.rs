@@ -10,6 +10,7 @@ use super::outbound::OutboundWebhook;
 use super::rewards::{Reward, RewardKind};
 use super::signature::standard_key;
 use super::tiers::{Tier, TierBasis, Tiers};
+use crate::scoring::audience;
 
 /// A member that is missing or wrong: its path below `loyalty` and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -196,7 +197,7 @@ fn threshold(at: &str, v: Option<&Value>, basis: TierBasis) -> Result<i64, Setti
 
 /// Members of a reward.
 const REWARD_KEYS: &[&str] = &[
-    "id", "kind", "points", "amount", "percent", "product", "tier",
+    "id", "kind", "points", "amount", "percent", "product", "tier", "segments",
 ];
 /// Members of `outboundWebhook`.
 const OUTBOUND_KEYS: &[&str] = &["url", "secret", "rootCertificate"];
@@ -206,7 +207,8 @@ const MAX_ROOT_CERTIFICATE: usize = 64 * 1024;
 /// `rewards`: `[{id, kind, points, amount | percent | product, tier}]` where `kind` is
 /// `fixedAmount` (with `amount`, a decimal), `percentage` (with `percent`, 1–100),
 /// `freeShipping` or `freeProduct` (with `product`); `tier` names the lowest level of
-/// `tiers` that may redeem it.
+/// `tiers` that may redeem it; `segments` (optional) the segments it is offered to, any
+/// of which admits a customer (the ids of a survey `audience`).
 pub fn rewards(v: &Value, tiers: Option<&Tiers>) -> Result<Vec<Reward>, SettingError> {
     let list = v
         .as_array()
@@ -310,11 +312,22 @@ pub fn rewards(v: &Value, tiers: Option<&Tiers>) -> Result<Vec<Reward>, SettingE
                 ))
             }
         };
+        let segments = match obj.get("segments") {
+            None => Vec::new(),
+            Some(v) => {
+                let names: Vec<String> = tiers
+                    .map(|t| t.levels.iter().map(|l| l.name.clone()).collect())
+                    .unwrap_or_default();
+                audience::parse_segments(&format!("{at}.segments"), v, &names)
+                    .map_err(|e| err(e.field, e.message))?
+            }
+        };
         out.push(Reward {
             id,
             kind,
             points,
             min_tier,
+            segments,
         });
     }
     Ok(out)
@@ -401,6 +414,26 @@ mod tests {
         assert_eq!(ok.len(), 4);
         assert_eq!(ok[0].kind, RewardKind::FixedAmount { amount: 500 });
         assert_eq!(ok[3].min_tier.as_deref(), Some("Gold"));
+        let offer = rewards(
+            &json!([{"id": "wb", "kind": "freeShipping", "points": 1,
+                "segments": ["at-risk", "tier:Gold"]}]),
+            t.as_ref(),
+        )
+        .unwrap_or_default();
+        assert_eq!(offer[0].segments, ["at-risk", "tier:Gold"]);
+        let e = rewards(
+            &json!([{"id": "a", "kind": "freeShipping", "points": 1},
+                {"id": "b", "kind": "freeShipping", "points": 1, "segments": ["at-risk", "vip"]}]),
+            t.as_ref(),
+        )
+        .err();
+        assert_eq!(
+            e.as_ref().map(|e| e.field.as_str()),
+            Some("rewards[1].segments[1]")
+        );
+        assert!(e.is_some_and(|e| e
+            .message
+            .starts_with("unknown segment \"vip\" (known: at-risk")),);
         let field = |v: Value| rewards(&v, t.as_ref()).err().map(|e| e.field);
         assert_eq!(
             field(json!([{"id": "a b", "kind": "freeShipping", "points": 1}])).as_deref(),

@@ -35,6 +35,7 @@ use crate::loyalty::ledger::{balance, SourceKind};
 use crate::loyalty::referral;
 use crate::loyalty::tiers::{Standing, Tiers};
 use crate::routes::shopper::{customer, record_expiry, shopper_post, with_cors, ShopperPost};
+use crate::segment_lookup;
 use crate::store::{Adjustment, IssuedCode, RedeemOutcome};
 
 /// Most activity entries returned (newest first).
@@ -94,9 +95,15 @@ async fn me_answer(app: &AppState, site: &str, headers: &HeaderMap) -> Result<Re
             (tier, next, standing.tier)
         }
     };
+    let entry = config
+        .site(&site)
+        .ok_or_else(|| ApiError::SiteNotFound(site.clone()))?;
+    let segments =
+        segment_lookup::reward_segments(app.store.as_ref(), entry, &claims.sub, now).await?;
     let rewards: Vec<Value> = programme
         .rewards
         .iter()
+        .filter(|r| r.offered_to(&segments))
         .map(|r| {
             let mut v = r.to_json();
             v["available"] = json!(r.open_to(tiers, held) && r.points <= b.spendable);

@@ -5,7 +5,8 @@
 //! transaction; the outbox deliverer ([`crate::jobs::outbox`]) sends it, never this request.
 //! Idempotent on `id`: a retry answers 200 with the same code. 201 `{id, status, reward,
 //! code, spendable, pending}`; 400 for an unknown reward; 409 when the balance is short, the
-//! reward needs a higher tier, or `id` was used for something else.
+//! reward needs a higher tier or is targeted at segments the customer is not in (resolved
+//! server-side, [`crate::segment_lookup`]), or `id` was used for something else.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -22,6 +23,7 @@ use crate::loyalty::outbound;
 use crate::loyalty::rewards::{self, Redeemed, CODE_BYTES};
 use crate::routes::loyalty::{loyalty_of, text};
 use crate::routes::shopper::{record_expiry, shopper_post, with_cors, ShopperPost};
+use crate::segment_lookup;
 use crate::store::{RewardOutcome, RewardRedemption, StoreError};
 
 /// Draws before giving up on finding an unused code (each collision has a chance of about
@@ -81,6 +83,19 @@ async fn redeem_answer(
                     "{reward_id:?} needs the {} tier or higher",
                     reward.min_tier.as_deref().unwrap_or_default()
                 ),
+            });
+        }
+    }
+    if !reward.segments.is_empty() {
+        let entry = config
+            .site(&site)
+            .ok_or_else(|| ApiError::SiteNotFound(site.clone()))?;
+        let segments =
+            segment_lookup::customer_segments(app.store.as_ref(), entry, &claims.sub, now).await?;
+        if !reward.offered_to(&segments) {
+            return Err(ApiError::Conflict {
+                field: "reward".into(),
+                message: format!("{reward_id:?} is not offered to this customer"),
             });
         }
     }

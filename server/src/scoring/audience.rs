@@ -76,30 +76,7 @@ impl Audience {
         }
         let segments = match obj.get("segments") {
             None => Vec::new(),
-            Some(Value::Array(list)) => list
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let field = format!("audience.segments[{i}]");
-                    let id = s.as_str().ok_or_else(|| err(&field, "must be a string"))?;
-                    if segments::is_known(id, tiers) {
-                        Ok(id.to_owned())
-                    } else {
-                        Err(err(
-                            &field,
-                            format!(
-                                "unknown segment {id:?} (known: {})",
-                                segments::catalogue(tiers)
-                                    .into_iter()
-                                    .map(|(id, _)| id)
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        ))
-                    }
-                })
-                .collect::<Result<_, _>>()?,
-            Some(_) => return Err(err("audience.segments", "must be an array of segment ids")),
+            Some(v) => parse_segments("audience.segments", v, tiers)?,
         };
         let bonus_points = match obj.get("bonusPoints") {
             None => None,
@@ -124,8 +101,48 @@ impl Audience {
 
     /// Whether an identified shopper in `of` is in this audience.
     pub fn admits(&self, of: &BTreeSet<String>) -> bool {
-        self.segments.is_empty() || self.segments.iter().any(|s| of.contains(s))
+        admits(&self.segments, of)
     }
+}
+
+/// Whether a shopper in `of` is in any of `segments` (empty: everyone). The one rule of
+/// segment targeting, shared by survey audiences and segment-targeted rewards.
+pub fn admits(segments: &[String], of: &BTreeSet<String>) -> bool {
+    segments.is_empty() || segments.iter().any(|s| of.contains(s))
+}
+
+/// Parses a list of segment ids `v` found at `field` (e.g. `audience.segments`) on a site
+/// with loyalty `tiers` (their names): each must be a known segment.
+pub fn parse_segments(
+    field: &str,
+    v: &Value,
+    tiers: &[String],
+) -> Result<Vec<String>, AudienceError> {
+    let list = v
+        .as_array()
+        .ok_or_else(|| err(field, "must be an array of segment ids"))?;
+    list.iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let field = format!("{field}[{i}]");
+            let id = s.as_str().ok_or_else(|| err(&field, "must be a string"))?;
+            if segments::is_known(id, tiers) {
+                Ok(id.to_owned())
+            } else {
+                Err(err(
+                    &field,
+                    format!(
+                        "unknown segment {id:?} (known: {})",
+                        segments::catalogue(tiers)
+                            .into_iter()
+                            .map(|(id, _)| id)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ))
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
