@@ -1,7 +1,7 @@
 //! Segments read from the store: one identified shopper's ([`customer_segments`], for the
-//! config endpoint's targeting and segment-targeted rewards, [`reward_segments`]) and every scored customer's of a site ([`site_segments`],
-//! for the console's segment sizes). The rules themselves are pure
-//! ([`crate::scoring::segments`]).
+//! config endpoint's targeting and segment-targeted rewards, [`reward_segments`]) and every
+//! scored customer's of a site ([`site_segments`], for the console's segment sizes). The
+//! rules themselves are pure ([`crate::scoring::segments`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
