@@ -8,13 +8,13 @@ mod common;
 
 use std::sync::Arc;
 
+use common::scored_orders::{order, seed, DAY, T0};
 use common::*;
 use rapport_server::app::AppState;
 use rapport_server::clock::{Clock, FakeClock};
 use rapport_server::config::ServerConfig;
 use rapport_server::jobs::scores::{self, Settings};
-use rapport_server::loyalty::import::ImportedOrder;
-use rapport_server::loyalty::order::{OrderFacts, Platform};
+use rapport_server::loyalty::order::Platform;
 use rapport_server::loyalty::token::{mint, CustomerClaims};
 use rapport_server::scoring::compute::Options;
 use rapport_server::segment_lookup;
@@ -22,9 +22,6 @@ use rapport_server::store::{self, ResponseStore, StoredResponse};
 use serde_json::{json, Value};
 
 const SECRET: &str = "scores-test-secret-0123456789abcdef";
-/// 2027-01-15T08:00:00Z.
-const T0: i64 = 1_800_000_000_000;
-const DAY: i64 = 86_400_000;
 
 fn config() -> Value {
     let mut c = fixture();
@@ -54,72 +51,6 @@ fn settings() -> Settings {
         },
         ..Settings::default()
     }
-}
-
-/// Customer `i`'s orders (day offsets from T0 − 400 days): every `gap` days from `first`,
-/// a third of them stopping after a few orders (big spenders who left).
-fn history(i: usize) -> Vec<(i64, i64)> {
-    let first = (i * 7 % 200) as i64;
-    let gap = 8 + (i % 30) as i64;
-    let left = i.is_multiple_of(3);
-    let stop = if left { first + 5 * gap } else { 399 };
-    let spend = if left {
-        9_000
-    } else {
-        2_000 + (i as i64 % 7) * 500
-    };
-    (0..)
-        .map(|k| first + k * gap)
-        .take_while(|d| *d <= stop)
-        .map(|d| (d, spend))
-        .collect()
-}
-
-fn order(customer: &str, n: usize, day: i64, spend: i64) -> ImportedOrder {
-    ImportedOrder {
-        row: n as u64,
-        facts: OrderFacts {
-            order_id: format!("{customer}-{n}"),
-            customer: Some(customer.to_owned()),
-            email: None,
-            currency: "EUR".into(),
-            total: spend,
-            eligible: spend,
-            paid: true,
-            cancelled: false,
-            refunds: Vec::new(),
-            referral: Vec::new(),
-        },
-        placed_at: T0 - 400 * DAY + day * DAY + 3_600_000,
-    }
-}
-
-async fn seed(app: &AppState, customers: usize) -> TestResult {
-    let config = app.config();
-    let rules = config
-        .site("demo")
-        .and_then(|s| s.loyalty.clone())
-        .expect("loyalty")
-        .rules;
-    let mut orders = Vec::new();
-    for i in 0..customers {
-        let c = format!("c{i:03}");
-        for (n, (day, spend)) in history(i).into_iter().enumerate() {
-            orders.push(order(&c, n, day, spend));
-        }
-    }
-    app.store
-        .loyalty()
-        .import_orders(
-            "demo".into(),
-            Platform::Shopify,
-            orders,
-            false,
-            rules,
-            app.clock.now_millis(),
-        )
-        .await?;
-    Ok(())
 }
 
 fn app(store: Arc<dyn ResponseStore>, clock: Arc<FakeClock>) -> AppState {

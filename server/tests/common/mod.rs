@@ -10,6 +10,7 @@
 
 pub mod binary;
 pub mod console;
+pub mod scored_orders;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
