@@ -7,7 +7,8 @@
 //! French, German, Dutch, Portuguese, Catalan, Arabic, Hebrew — the widget's nine; short
 //! hand-made lists in `stopwords/`) never stand alone and never start or end a phrase
 //! (they may sit inside one: "waste of time"). Numbers alone are not themes. Phrases of two
-//! or three words need at least [`MIN_PHRASE_COUNT`] answers. Ties are broken by the
+//! or three words need at least [`MIN_PHRASE_COUNT`] answers; a word or phrase found only
+//! inside a longer theme (in the same answers) gives way to it. Ties are broken by the
 //! longer phrase first, then alphabetically, so the output is deterministic.
 
 use std::collections::{HashMap, HashSet};
@@ -79,9 +80,11 @@ pub fn themes<'a>(texts: impl IntoIterator<Item = &'a str>, limit: usize) -> Vec
             *counts.entry(phrase).or_default() += 1;
         }
     }
+    counts.retain(|phrase, count| !phrase.contains(' ') || *count >= MIN_PHRASE_COUNT);
+    let subsumed = subsumed(&counts);
     let mut out: Vec<Theme> = counts
         .into_iter()
-        .filter(|(phrase, count)| !phrase.contains(' ') || *count >= MIN_PHRASE_COUNT)
+        .filter(|(phrase, _)| !subsumed.contains(phrase))
         .map(|(phrase, count)| Theme { phrase, count })
         .collect();
     out.sort_by(|a, b| {
@@ -92,6 +95,26 @@ pub fn themes<'a>(texts: impl IntoIterator<Item = &'a str>, limit: usize) -> Vec
             .then(a.phrase.cmp(&b.phrase))
     });
     out.truncate(limit);
+    out
+}
+
+/// The phrases that only ever come inside a longer theme: a word or two-word phrase of a
+/// longer phrase found in as many answers (so in exactly the same answers). The longer
+/// phrase says more ("question in minutes" rather than "question", "minutes" and "question
+/// in minutes" side by side), and nothing is lost: every answer it counts has the longer one.
+fn subsumed(counts: &HashMap<String, usize>) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for (phrase, count) in counts {
+        let words: Vec<&str> = phrase.split(' ').collect();
+        for n in 1..words.len() {
+            for part in words.windows(n) {
+                let part = part.join(" ");
+                if counts.get(&part) == Some(count) {
+                    out.insert(part);
+                }
+            }
+        }
+    }
     out
 }
 
@@ -137,6 +160,32 @@ mod tests {
         // A phrase seen once is not a theme; a word seen once is.
         assert!(all.iter().all(|x| x.phrase != "great product"));
         assert!(all.iter().any(|x| x.phrase == "product"));
+    }
+
+    #[test]
+    fn a_part_found_only_inside_a_longer_theme_gives_way_to_it() {
+        let texts = [
+            "Support sorted my question in minutes",
+            "support sorted my question in minutes!",
+            "fast delivery",
+            "fast delivery",
+            "fast",
+        ];
+        let phrases: Vec<String> = themes(texts, 20).into_iter().map(|t| t.phrase).collect();
+        // Same answers as a longer phrase: left out for it.
+        for part in ["support", "sorted", "question", "minutes"] {
+            assert!(!phrases.iter().any(|p| p == part), "{part}: {phrases:?}");
+        }
+        assert!(
+            phrases.iter().any(|p| p == "question in minutes"),
+            "{phrases:?}"
+        );
+        assert!(phrases.iter().any(|p| p == "support sorted"), "{phrases:?}");
+        // "fast" is also said alone (3 answers against 2): both stay.
+        assert!(
+            phrases.iter().any(|p| p == "fast") && phrases.iter().any(|p| p == "fast delivery")
+        );
+        assert!(!phrases.iter().any(|p| p == "delivery"), "{phrases:?}");
     }
 
     #[test]
