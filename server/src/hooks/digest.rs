@@ -180,11 +180,13 @@ mod tests {
         assert_eq!(d.nps, Some(33.3));
         assert_eq!(d.nps_change_day, Some(33.3));
         assert_eq!(d.nps_change_week, None);
-        // Counted once per answer, phrases beside words, as the inbox counts them.
-        // ("Shipping … shipping!" is one answer; the longer phrase first among equals.)
+        // Counted once per answer, as the inbox counts them ("Shipping … shipping!" is one
+        // answer); "slow" and "shipping" come only inside "slow shipping" (the same three
+        // answers), so they give way to it.
         assert_eq!(d.themes[0], ("slow shipping".to_owned(), 3));
-        assert_eq!(d.themes[1], ("shipping".to_owned(), 3));
-        assert_eq!(d.themes[2], ("slow".to_owned(), 3));
+        for part in ["slow", "shipping"] {
+            assert!(!d.themes.iter().any(|(w, _)| w == part), "{part}");
+        }
         // Stop words of every bundled locale are left out ("la" is French).
         for stop in ["the", "was", "la", "and"] {
             assert!(!d.themes.iter().any(|(w, _)| w == stop), "{stop}");
